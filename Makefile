@@ -1,0 +1,92 @@
+# wangge — one plain Makefile.  make | make deps | make test | make demo | make bench
+# Objects go to build/<variant>/; the sanitizer build is build/asan/.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
+GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
+GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla \
+           -Wno-format-nonliteral -Wno-format-truncation
+OPT     ?= -O2 -g
+CFLAGS_ALL = $(WARN) $(OPT) -pthread -Isrc -include src/core/prelude.h $(PKG_CFLAGS) $(GEOS_CFLAGS) \
+             -MMD -MP $(EXTRA_CFLAGS)
+LDLIBS_ALL = $(PKG_LIBS) $(GEOS_LIBS) -lm -pthread
+
+VARIANT ?= release
+B       := build/$(VARIANT)
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer
+  EXTRA_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  EXTRA_LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC := $(wildcard bench/*/main.c)
+BENCH_BIN := $(BENCH_SRC:bench/%/main.c=$(B)/bench/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all deps test unit e2e web-test demo bench fuzz clean format asan
+all: $(B)/wangge
+ifeq ($(VARIANT),release)
+all: wangge
+wangge: $(B)/wangge
+	cp $< $@
+endif
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/libwangge.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/wangge: $(B)/src/cli/main.o $(B)/libwangge.a
+	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libwangge.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit $(EXTRA_LDFLAGS) -o $@ $< $(B)/libwangge.a $(LDLIBS_ALL)
+
+$(B)/bench/%: bench/%/main.c $(B)/libwangge.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(EXTRA_LDFLAGS) -o $@ $< $(B)/libwangge.a $(LDLIBS_ALL)
+
+deps:
+	scripts/deps.sh
+
+unit-bins: $(UNIT_BIN)
+.PHONY: unit-bins
+
+# The whole suite: release build, then the sanitizer build, unit + end-to-end on both.
+test:
+	$(MAKE) VARIANT=release all unit-bins
+	$(MAKE) VARIANT=asan build/asan/wangge unit-bins
+	scripts/run-tests.sh
+
+demo:
+	scripts/deps.sh
+	$(MAKE) VARIANT=release all
+	./wangge demo --data demo-data
+	./wangge serve --data demo-data --listen 127.0.0.1:8080
+
+bench:
+	$(MAKE) VARIANT=release all $(BENCH_BIN)
+	scripts/run-bench.sh
+
+fuzz:
+	scripts/fuzz.sh
+
+format:
+	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] bench/*/*.c tests/fuzz/*.c)
+
+clean:
+	rm -rf build wangge
+
+-include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages wangge builds, tests and demos with. Idempotent: installs
+# only what is missing, so a second run does nothing.
+set -e
+PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
+libgeos-dev libsodium-dev sqlite3 python3 nodejs npm ca-certificates clang"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+# node and npm may come from elsewhere on the machine; only ask apt when they are absent.
+command -v node >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ nodejs//')
+command -v npm >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ npm//')
+if [ -n "$(echo $missing)" ]; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    echo "deps: installing$missing"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+else
+    echo "deps: all Debian packages present"
+fi

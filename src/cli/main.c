@@ -1,0 +1,54 @@
+/* wangge's entry point: the subcommand table and its dispatch (like git's builtin table).
+ * Each command lives in its own cmd_*.c and is a thin client of the domain code. */
+#include "cli/cli.h"
+
+#include "cli/commands.h"
+
+static const struct wg_cmd commands[] = {
+#define WG_CMD(name, fn, usage, help) {name, fn, usage, help},
+#include "cli/commands.def"
+#undef WG_CMD
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "usage: wangge <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < ncommands; i++)
+        fprintf(f, "  %-20s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nRun 'wangge <command> --help' for a command's options.\n");
+}
+
+int wg_cli_fail(const struct wg_err *err)
+{
+    fprintf(stderr, "wangge: %s\n", err->msg[0] ? err->msg : wg_rc_code(err->rc));
+    return err->rc == WG_EINVAL || err->rc == WG_ENOTFOUND || err->rc == WG_ECONFLICT ? 2 : 1;
+}
+
+int wg_cli_usage(const char *usage)
+{
+    fprintf(stderr, "usage: wangge %s\n", usage);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        print_help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    /* Two-word commands ("import grids") first, then one-word ones. */
+    for (size_t i = 0; i < ncommands; i++) {
+        const char *sp = strchr(commands[i].name, ' ');
+        if (sp && argc >= 3 && !strncmp(commands[i].name, argv[1], (size_t)(sp - commands[i].name)) &&
+            strlen(argv[1]) == (size_t)(sp - commands[i].name) && !strcmp(sp + 1, argv[2]))
+            return commands[i].run(argc - 2, argv + 2);
+    }
+    for (size_t i = 0; i < ncommands; i++)
+        if (!strchr(commands[i].name, ' ') && !strcmp(commands[i].name, argv[1]))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "wangge: '%s%s%s' is not a command; see 'wangge --help'\n", argv[1],
+            argc >= 3 ? " " : "", argc >= 3 ? argv[2] : "");
+    return 2;
+}
