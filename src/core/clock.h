@@ -1,0 +1,12 @@
+/* Wall and monotonic time in the forms wangge records and measures. */
+#ifndef WG_CORE_CLOCK_H
+#define WG_CORE_CLOCK_H
+
+#include <stdint.h>
+
+/* Now as UTC ISO 8601 with milliseconds: "2026-11-23T08:01:02.345Z". */
+void wg_clock_iso_now(char out[32]);
+/* Monotonic microseconds, for durations. */
+uint64_t wg_clock_us(void);
+
+#endif

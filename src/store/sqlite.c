@@ -1,0 +1,211 @@
+/* The SQLite backend: one database file per data directory, WAL journal, synchronous=FULL,
+ * and each connection keeps its prepared statements for the life of the connection. */
+#include "store/backend.h"
+
+#include <sqlite3.h>
+
+
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[WG_Q_COUNT];
+};
+
+static enum wg_rc dberr(sqlite3 *db, struct wg_err *err, const char *what)
+{
+    int code = sqlite3_extended_errcode(db);
+    enum wg_rc rc = (code & 0xff) == SQLITE_CONSTRAINT ? WG_ECONFLICT
+                    : (code & 0xff) == SQLITE_BUSY     ? WG_EUNAVAIL
+                                                       : WG_EDB;
+    return wg_err_set(err, rc, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static enum wg_rc sq_connect(const char *where, int create, void **out, struct wg_err *err)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    char *msg = NULL;
+    if (!c)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if (sqlite3_open_v2(where, &c->db, flags, NULL) != SQLITE_OK) {
+        enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot open '%s': %s", where,
+                                   c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    sqlite3_busy_timeout(c->db, 10000);
+    if (sqlite3_exec(c->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot configure '%s': %s", where, msg);
+        sqlite3_free(msg);
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return WG_OK;
+}
+
+static void sq_disconnect(void *p)
+{
+    struct conn *c = p;
+    if (!c)
+        return;
+    for (int i = 0; i < WG_Q_COUNT; i++)
+        sqlite3_finalize(c->stmts[i]);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static enum wg_rc sq_script(void *p, const char *sql, struct wg_err *err)
+{
+    struct conn *c = p;
+    char *msg = NULL;
+    if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        enum wg_rc rc = wg_err_set(err, WG_EDB, "%s", msg ? msg : "script failed");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return WG_OK;
+}
+
+static enum wg_rc prepare(struct conn *c, enum wg_q q, const struct wg_val *p, size_t n,
+                          sqlite3_stmt **out, struct wg_err *err)
+{
+    sqlite3_stmt *st = c->stmts[q];
+    if (!st) {
+        if (sqlite3_prepare_v3(c->db, wg_queries[q].sqlite, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                               NULL) != SQLITE_OK)
+            return dberr(c->db, err, wg_queries[q].name);
+        c->stmts[q] = st;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc, col = (int)i + 1;
+        switch (p[i].t) {
+        case WG_V_NULL:
+            rc = sqlite3_bind_null(st, col);
+            break;
+        case WG_V_INT:
+            rc = sqlite3_bind_int64(st, col, p[i].i);
+            break;
+        case WG_V_REAL:
+            rc = sqlite3_bind_double(st, col, p[i].d);
+            break;
+        default:
+            rc = sqlite3_bind_text(st, col, p[i].s, -1, SQLITE_STATIC);
+            break;
+        }
+        if (rc != SQLITE_OK) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return dberr(c->db, err, wg_queries[q].name);
+        }
+    }
+    *out = st;
+    return WG_OK;
+}
+
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static enum wg_rc sq_exec(void *p, enum wg_q q, const struct wg_val *v, size_t n, long *changes,
+                          struct wg_err *err)
+{
+    struct conn *c = p;
+    sqlite3_stmt *st;
+    enum wg_rc rc = prepare(c, q, v, n, &st, err);
+    int s;
+    if (rc)
+        return rc;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (s != SQLITE_DONE) {
+        rc = dberr(c->db, err, wg_queries[q].name);
+        done(st);
+        return rc;
+    }
+    if (changes)
+        *changes = (long)sqlite3_changes(c->db);
+    done(st);
+    return WG_OK;
+}
+
+static enum wg_rc sq_query(void *p, enum wg_q q, const struct wg_val *v, size_t n,
+                           int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
+{
+    struct conn *c = p;
+    sqlite3_stmt *st;
+    struct wg_row row;
+    enum wg_rc rc = prepare(c, q, v, n, &st, err);
+    int s;
+    if (rc)
+        return rc;
+    row.be = &wg_backend_sqlite;
+    row.impl = st;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(&row, ctx))
+            break;
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = dberr(c->db, err, wg_queries[q].name);
+    done(st);
+    return rc;
+}
+
+static enum wg_rc sq_begin(void *p, struct wg_err *err)
+{
+    return sq_script(p, "BEGIN IMMEDIATE", err);
+}
+
+static enum wg_rc sq_commit(void *p, struct wg_err *err)
+{
+    return sq_script(p, "COMMIT", err);
+}
+
+static void sq_rollback(void *p)
+{
+    struct conn *c = p;
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char *sq_text(struct wg_row *r, int col)
+{
+    const unsigned char *t = sqlite3_column_text((sqlite3_stmt *)r->impl, col);
+    return t ? (const char *)t : "";
+}
+
+static long long sq_int(struct wg_row *r, int col)
+{
+    return sqlite3_column_int64((sqlite3_stmt *)r->impl, col);
+}
+
+static double sq_real(struct wg_row *r, int col)
+{
+    return sqlite3_column_double((sqlite3_stmt *)r->impl, col);
+}
+
+static int sq_isnull(struct wg_row *r, int col)
+{
+    return sqlite3_column_type((sqlite3_stmt *)r->impl, col) == SQLITE_NULL;
+}
+
+const struct wg_backend wg_backend_sqlite = {
+    .name = "sqlite",
+    .connect = sq_connect,
+    .disconnect = sq_disconnect,
+    .script = sq_script,
+    .exec = sq_exec,
+    .query = sq_query,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .text = sq_text,
+    .integer = sq_int,
+    .real = sq_real,
+    .isnull = sq_isnull,
+};

@@ -1,0 +1,283 @@
+/* The connection pool, schema migrations and transactions: the backend-neutral half of the
+ * store. A data directory holds wangge.db (SQLite); a PostgreSQL backend plugs in here. */
+#include "store/store.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "store/backend.h"
+#include "store/migrations.h"
+
+#define POOL_MAX 16
+
+struct wg_store {
+    const struct wg_backend *be;
+    char where[4096];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct wg_db *free_list;
+    int open_conns;
+    int schema_version;
+};
+
+static enum wg_rc new_conn(struct wg_store *st, int create, struct wg_db **out, struct wg_err *err)
+{
+    struct wg_db *db = calloc(1, sizeof *db);
+    enum wg_rc rc;
+    if (!db)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    db->store = st;
+    db->be = st->be;
+    rc = st->be->connect(st->where, create, &db->conn, err);
+    if (rc) {
+        free(db);
+        return rc;
+    }
+    *out = db;
+    return WG_OK;
+}
+
+static void free_conn(struct wg_db *db)
+{
+    db->be->disconnect(db->conn);
+    free(db);
+}
+
+static int read_int(struct wg_row *row, void *ctx)
+{
+    *(long long *)ctx = wg_row_int(row, 0);
+    return 1;
+}
+
+static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
+{
+    long long v = 0;
+    enum wg_rc rc;
+    char now[32];
+    rc = db->be->script(db->conn,
+                        "CREATE TABLE IF NOT EXISTS schema_version ("
+                        " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+                        err);
+    if (rc)
+        return rc;
+    rc = wg_db_query(db, WG_Q_SCHEMA_VERSION, NULL, 0, read_int, &v, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < wg_nmigrations; i++) {
+        const struct wg_migration *m = &wg_migrations[i];
+        const char *sql = m->sqlite;
+        struct wg_val p[2];
+        if (m->version <= v)
+            continue;
+        if (db->be != &wg_backend_sqlite && m->pg)
+            sql = m->pg;
+        if ((rc = wg_db_begin(db, err)))
+            return rc;
+        wg_clock_iso_now(now);
+        p[0] = WG_VINT(m->version);
+        p[1] = WG_VTEXT(now);
+        if ((rc = db->be->script(db->conn, sql, err)) ||
+            (rc = wg_db_exec(db, WG_Q_SCHEMA_RECORD, p, 2, NULL, err)) ||
+            (rc = wg_db_commit(db, err))) {
+            wg_err_prefix(err, "migration %d (%s)", m->version, m->what);
+            wg_db_rollback(db);
+            return rc;
+        }
+        v = m->version;
+    }
+    *version = (int)v;
+    return WG_OK;
+}
+
+enum wg_rc wg_store_open(const char *dir, int create, struct wg_store **out, struct wg_err *err)
+{
+    struct wg_store *st;
+    struct wg_db *db = NULL;
+    struct stat sb;
+    enum wg_rc rc;
+    if (sodium_init() < 0)
+        return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        if (!create)
+            return wg_err_set(err, WG_ENOTFOUND,
+                              "data directory '%s' does not exist; run 'wangge init --data %s'",
+                              dir, dir);
+        if (mkdir(dir, 0700) != 0)
+            return wg_err_set(err, WG_EIO, "cannot create data directory '%s': %s", dir,
+                              strerror(errno));
+    }
+    st = calloc(1, sizeof *st);
+    if (!st)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    st->be = &wg_backend_sqlite;
+    snprintf(st->where, sizeof st->where, "%s/wangge.db", dir);
+    if (!create && stat(st->where, &sb) != 0) {
+        free(st);
+        return wg_err_set(err, WG_ENOTFOUND,
+                          "'%s' holds no wangge store; run 'wangge init --data %s'", dir, dir);
+    }
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->cv, NULL);
+    rc = new_conn(st, create, &db, err);
+    if (!rc)
+        rc = migrate(db, &st->schema_version, err);
+    if (rc) {
+        if (db)
+            free_conn(db);
+        pthread_mutex_destroy(&st->mu);
+        pthread_cond_destroy(&st->cv);
+        free(st);
+        return rc;
+    }
+    st->open_conns = 1;
+    db->next_free = NULL;
+    st->free_list = db;
+    *out = st;
+    return WG_OK;
+}
+
+void wg_store_close(struct wg_store *st)
+{
+    if (!st)
+        return;
+    for (struct wg_db *db = st->free_list, *n; db; db = n) {
+        n = db->next_free;
+        free_conn(db);
+    }
+    pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->cv);
+    free(st);
+}
+
+int wg_store_schema_version(struct wg_store *st)
+{
+    return st->schema_version;
+}
+
+enum wg_rc wg_store_get(struct wg_store *st, struct wg_db **out, struct wg_err *err)
+{
+    struct wg_db *db;
+    enum wg_rc rc;
+    pthread_mutex_lock(&st->mu);
+    while (!st->free_list && st->open_conns >= POOL_MAX)
+        pthread_cond_wait(&st->cv, &st->mu);
+    if ((db = st->free_list)) {
+        st->free_list = db->next_free;
+        pthread_mutex_unlock(&st->mu);
+        *out = db;
+        return WG_OK;
+    }
+    st->open_conns++;
+    pthread_mutex_unlock(&st->mu);
+    rc = new_conn(st, 0, &db, err);
+    if (rc) {
+        pthread_mutex_lock(&st->mu);
+        st->open_conns--;
+        pthread_cond_signal(&st->cv);
+        pthread_mutex_unlock(&st->mu);
+        return rc;
+    }
+    *out = db;
+    return WG_OK;
+}
+
+void wg_store_put(struct wg_db *db)
+{
+    struct wg_store *st;
+    if (!db)
+        return;
+    if (db->in_tx)
+        wg_db_rollback(db);
+    st = db->store;
+    pthread_mutex_lock(&st->mu);
+    db->next_free = st->free_list;
+    st->free_list = db;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+}
+
+enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err)
+{
+    enum wg_rc rc = db->be->begin(db->conn, err);
+    if (!rc)
+        db->in_tx = 1;
+    return rc;
+}
+
+enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err)
+{
+    enum wg_rc rc = db->be->commit(db->conn, err);
+    if (!rc)
+        db->in_tx = 0;
+    return rc;
+}
+
+void wg_db_rollback(struct wg_db *db)
+{
+    db->be->rollback(db->conn);
+    db->in_tx = 0;
+}
+
+enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
+                      long *changes, struct wg_err *err)
+{
+    return db->be->exec(db->conn, q, p, n, changes, err);
+}
+
+enum wg_rc wg_db_query(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
+                       int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
+{
+    return db->be->query(db->conn, q, p, n, cb, ctx, err);
+}
+
+const char *wg_row_text(struct wg_row *row, int col)
+{
+    return row->be->text(row, col);
+}
+
+long long wg_row_int(struct wg_row *row, int col)
+{
+    return row->be->integer(row, col);
+}
+
+double wg_row_real(struct wg_row *row, int col)
+{
+    return row->be->real(row, col);
+}
+
+int wg_row_isnull(struct wg_row *row, int col)
+{
+    return row->be->isnull(row, col);
+}
+
+int wg_row_copy(struct wg_row *row, int col, char *dst, size_t n)
+{
+    const char *s = wg_row_text(row, col);
+    size_t len = strlen(s);
+    if (len >= n) {
+        dst[0] = '\0';
+        return -1;
+    }
+    memcpy(dst, s, len + 1);
+    return 0;
+}
+
+enum wg_rc wg_db_count_prefix(struct wg_db *db, enum wg_q q, const char *prefix, long *out,
+                              struct wg_err *err)
+{
+    char pat[64];
+    long long n = 0;
+    enum wg_rc rc;
+    if (strlen(prefix) > sizeof pat - 2)
+        return wg_err_set(err, WG_EINVAL, "code '%.20s...' is too long", prefix);
+    snprintf(pat, sizeof pat, "%s%%", prefix);
+    struct wg_val p[] = {WG_VTEXT(pat)};
+    rc = wg_db_query(db, q, p, 1, read_int, &n, err);
+    *out = (long)n;
+    return rc;
+}
