@@ -1,0 +1,51 @@
+/* What a handler sees of an HTTP request, and how it answers. Handlers (src/api/) never
+ * touch libmicrohttpd: the router parses the path, the query, the body (JSON when the route
+ * says so) and renders errors, so a handler only reads fields and sets one reply. */
+#ifndef WG_HTTP_REQUEST_H
+#define WG_HTTP_REQUEST_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+#define WG_MAX_PATH_PARAMS 4
+
+struct wg_req {
+    struct wg_arena *arena; /* lives until the response is sent */
+    void *app;              /* the server's application context (struct wg_app) */
+    const char *method;
+    const char *path;
+    const char *params[WG_MAX_PATH_PARAMS]; /* {name} captures of the route pattern */
+    int nparams;
+    const char *body;
+    size_t body_len;
+    json_t *json; /* parsed body, for routes that take JSON; owned by the arena */
+    const char *remote_addr;
+
+    /* the reply */
+    int status;
+    const char *content_type;
+    char *out; /* owned by the arena */
+    size_t out_len;
+    const char *extra_header_name, *extra_header_value;
+
+    void *conn; /* the libmicrohttpd connection (http/ only) */
+};
+
+const char *wg_req_query(struct wg_req *req, const char *name); /* NULL when absent */
+const char *wg_req_header(struct wg_req *req, const char *name);
+
+/* Takes ownership of j. */
+enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j);
+/* body is copied into the arena. */
+enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type,
+                        const char *body, size_t len);
+/* Takes ownership of a malloc'd body (handed to the response without a copy). */
+enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_type, char *body,
+                          size_t len);
+void wg_reply_error(struct wg_req *req, const struct wg_err *err);
+
+#endif

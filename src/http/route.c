@@ -1,0 +1,73 @@
+/* Pattern matching of request paths against the route table. */
+#include "http/route.h"
+
+/* Matches one pattern; on success writes captures into req (arena strings). */
+static int match(const char *pat, const char *path, struct wg_req *req)
+{
+    const char *caps[WG_MAX_PATH_PARAMS];
+    size_t lens[WG_MAX_PATH_PARAMS];
+    int n = 0;
+    while (*pat && *path) {
+        if (*pat == '{') {
+            const char *end = strchr(pat, '}');
+            const char *seg = path;
+            /* a capture runs to the next '/' or to the literal that follows it in the
+             * pattern (for "{code}.json"-style suffixes) */
+            const char *lit = end + 1;
+            size_t litlen = strcspn(lit, "/{");
+            while (*path && *path != '/')
+                path++;
+            if (litlen && *lit != '/') {
+                const char *p = seg;
+                const char *found = NULL;
+                for (; p + litlen <= path; p++)
+                    if (!strncmp(p, lit, litlen))
+                        found = p;
+                if (!found)
+                    return 0;
+                path = found;
+            }
+            if (path == seg || n == WG_MAX_PATH_PARAMS)
+                return 0;
+            caps[n] = seg;
+            lens[n] = (size_t)(path - seg);
+            n++;
+            pat = end + 1;
+            continue;
+        }
+        if (*pat != *path)
+            return 0;
+        pat++;
+        path++;
+    }
+    if (*pat || *path)
+        return 0;
+    if (req) {
+        for (int i = 0; i < n; i++) {
+            char *s = wg_arena_alloc(req->arena, lens[i] + 1);
+            if (!s)
+                return 0;
+            memcpy(s, caps[i], lens[i]);
+            req->params[i] = s;
+        }
+        req->nparams = n;
+    }
+    return 1;
+}
+
+const struct wg_route *wg_route_match(const struct wg_route *routes, size_t n, const char *method,
+                                      const char *path, struct wg_req *req, int *path_matched)
+{
+    *path_matched = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!match(routes[i].pattern, path, NULL))
+            continue;
+        *path_matched = 1;
+        if (!strcmp(routes[i].method, method) ||
+            (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
+            match(routes[i].pattern, path, req);
+            return &routes[i];
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,318 @@
+/* libmicrohttpd glue (the only includer of microhttpd.h): request lifecycle, body
+ * collection with a cap, dispatch through the route table, error rendering, access log. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+struct wg_server {
+    struct MHD_Daemon *d;
+    struct wg_server_config cfg;
+    const struct wg_route *routes;
+    size_t nroutes;
+    void *app;
+    unsigned port;
+    atomic_int stopping;
+};
+
+struct ctx {
+    struct wg_req req;
+    struct wg_buf body;
+    uint64_t start_us;
+    int too_big;
+    int status_logged;
+};
+
+const char *wg_req_query(struct wg_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *wg_req_header(struct wg_req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type,
+                        const char *body, size_t len)
+{
+    char *p = wg_arena_alloc(req->arena, len + 1);
+    if (!p)
+        return WG_ENOMEM;
+    memcpy(p, body, len);
+    req->out = p;
+    req->out_len = len;
+    req->status = status;
+    req->content_type = content_type;
+    return WG_OK;
+}
+
+enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_type, char *body,
+                          size_t len)
+{
+    if (!wg_arena_defer(req->arena, free, body))
+        return WG_ENOMEM;
+    req->out = body;
+    req->out_len = len;
+    req->status = status;
+    req->content_type = content_type;
+    return WG_OK;
+}
+
+enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j)
+{
+    char *s;
+    if (!j)
+        return WG_ENOMEM;
+    s = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!s)
+        return WG_ENOMEM;
+    return wg_reply_owned(req, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+void wg_reply_error(struct wg_req *req, const struct wg_err *err)
+{
+    int status = wg_rc_http_status(err->rc);
+    const char *msg = err->msg;
+    /* Internal failures are logged in full; the client gets no internals. */
+    if (status >= 500) {
+        wg_error("%s %s: %s", req->method, req->path, err->msg[0] ? err->msg : "internal error");
+        msg = "the server could not complete the request; the details are in its log";
+    }
+    json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", wg_rc_code(err->rc), "message",
+                          msg[0] ? msg : wg_rc_code(err->rc));
+    if (wg_reply_json(req, status, j))
+        wg_reply_raw(req, 500, "application/json; charset=utf-8",
+                     "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
+}
+
+static void dispatch(struct wg_server *srv, struct ctx *c)
+{
+    struct wg_req *req = &c->req;
+    struct wg_err err = {0};
+    int path_matched;
+    const struct wg_route *r;
+    if (c->too_big) {
+        wg_err_set(&err, WG_ETOOBIG, "request body is larger than the limit of %zu bytes",
+                   srv->cfg.body_max);
+        wg_reply_error(req, &err);
+        return;
+    }
+    r = wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
+    if (!r) {
+        if (path_matched)
+            wg_err_set(&err, WG_EINVAL, "method %s is not allowed on '%s'", req->method,
+                       req->path);
+        else
+            wg_err_set(&err, WG_ENOTFOUND, "no such endpoint: '%s'", req->path);
+        wg_reply_error(req, &err);
+        if (path_matched)
+            req->status = 405;
+        return;
+    }
+    req->body = c->body.ptr ? c->body.ptr : "";
+    req->body_len = c->body.len;
+    if (r->flags & WG_R_JSON) {
+        json_error_t je;
+        if (!req->body_len) {
+            wg_err_set(&err, WG_EINVAL, "request body is empty; a JSON object was expected");
+            wg_reply_error(req, &err);
+            return;
+        }
+        req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+        if (!req->json) {
+            wg_err_set(&err, WG_EINVAL, "malformed JSON at line %d, column %d (byte %d): %s",
+                       je.line, je.column, je.position, je.text);
+            wg_reply_error(req, &err);
+            return;
+        }
+        wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
+    }
+    if (r->handler(req, &err) != WG_OK || !req->out) {
+        if (!err.rc)
+            wg_err_set(&err, WG_EINTERNAL, "handler for '%s' gave no answer", r->pattern);
+        wg_reply_error(req, &err);
+    }
+}
+
+static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *conn,
+                                  struct ctx *c)
+{
+    struct wg_req *req = &c->req;
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    resp = MHD_create_response_from_buffer(req->out_len, req->out, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type",
+                            req->content_type ? req->content_type : "application/json");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (req->extra_header_name)
+        MHD_add_response_header(resp, req->extra_header_name, req->extra_header_value);
+    if (atomic_load(&srv->stopping))
+        MHD_add_response_header(resp, "Connection", "close");
+    ret = MHD_queue_response(conn, (unsigned)req->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct wg_server *srv = cls;
+    struct ctx *c = *con_cls;
+    (void)version;
+    if (!c) {
+        const char *cl;
+        c = calloc(1, sizeof *c);
+        if (!c)
+            return MHD_NO;
+        c->req.arena = wg_arena_new();
+        if (!c->req.arena) {
+            free(c);
+            return MHD_NO;
+        }
+        c->start_us = wg_clock_us();
+        c->req.app = srv->app;
+        c->req.conn = conn;
+        c->req.method = wg_arena_strdup(c->req.arena, method);
+        c->req.path = wg_arena_strdup(c->req.arena, url);
+        wg_buf_init(&c->body, srv->cfg.body_max);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        char addr[INET6_ADDRSTRLEN] = "-";
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, addr,
+                      sizeof addr);
+        else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr,
+                      sizeof addr);
+        c->req.remote_addr = wg_arena_strdup(c->req.arena, addr);
+        *con_cls = c;
+        /* Refuse a declared oversize body before reading any of it. */
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (*end == '\0' && n > srv->cfg.body_max) {
+                c->too_big = 1;
+                dispatch(srv, c);
+                return send_reply(srv, conn, c);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!c->too_big && wg_buf_add(&c->body, upload_data, *upload_data_size))
+            c->too_big = 1;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (c->req.out) /* answered early (413) */
+        return MHD_YES;
+    dispatch(srv, c);
+    return send_reply(srv, conn, c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct wg_server *srv = cls;
+    struct ctx *c = *con_cls;
+    (void)conn;
+    if (!c)
+        return;
+    if (srv->cfg.access_log)
+        wg_info("%s %s %d %lluus%s", c->req.method, c->req.path, c->req.status,
+                (unsigned long long)(wg_clock_us() - c->start_us),
+                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    wg_buf_release(&c->body);
+    wg_arena_free(c->req.arena);
+    free(c);
+    *con_cls = NULL;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    wg_warn("http: %s", line);
+}
+
+enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_route *routes,
+                           size_t nroutes, void *app, struct wg_server **out, struct wg_err *err)
+{
+    struct wg_server *srv = calloc(1, sizeof *srv);
+    struct sockaddr_in sa;
+    const union MHD_DaemonInfo *di;
+    if (!srv)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)cfg->port);
+    if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
+        free(srv);
+        return wg_err_set(err, WG_EINVAL, "listen address '%s' is not an IPv4 address",
+                          cfg->host);
+    }
+    srv->cfg = *cfg;
+    srv->routes = routes;
+    srv->nroutes = nroutes;
+    srv->app = app;
+    srv->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 4),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)1024, MHD_OPTION_END);
+    if (!srv->d) {
+        free(srv);
+        return wg_err_set(err, WG_EIO, "cannot listen on %s:%u (address in use or not permitted)",
+                          cfg->host, cfg->port);
+    }
+    di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = di ? di->port : cfg->port;
+    *out = srv;
+    return WG_OK;
+}
+
+unsigned wg_server_port(const struct wg_server *srv)
+{
+    return srv->port;
+}
+
+void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
+{
+    MHD_socket s;
+    if (!srv)
+        return;
+    atomic_store(&srv->stopping, 1);
+    s = MHD_quiesce_daemon(srv->d);
+    if (s != MHD_INVALID_SOCKET)
+        close(s);
+    for (unsigned waited = 0; waited < grace_ms; waited += 10) {
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (!di || di->num_connections == 0)
+            break;
+        usleep(10000);
+    }
+    MHD_stop_daemon(srv->d);
+    free(srv);
+}

@@ -1,0 +1,29 @@
+/* The HTTP/1.1 server: libmicrohttpd with a thread pool, one arena per request, an access
+ * log line per request, body caps (413), JSON bodies parsed before the handler (400 naming
+ * the position), and a graceful stop that lets in-flight requests finish. */
+#ifndef WG_HTTP_SERVER_H
+#define WG_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "http/route.h"
+
+struct wg_server_config {
+    char host[64];        /* "127.0.0.1" */
+    unsigned port;        /* 0 picks a free port (see wg_server_port) */
+    unsigned threads;     /* thread pool size */
+    size_t body_max;      /* request body cap in bytes */
+    unsigned idle_timeout; /* seconds a keep-alive connection may sit idle */
+    int access_log;       /* 1: one log line per request */
+};
+
+struct wg_server;
+
+enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_route *routes,
+                           size_t nroutes, void *app, struct wg_server **out, struct wg_err *err);
+unsigned wg_server_port(const struct wg_server *srv);
+/* Stops accepting, waits up to grace_ms for in-flight requests, then stops. */
+void wg_server_stop(struct wg_server *srv, unsigned grace_ms);
+
+#endif
