@@ -93,6 +93,12 @@ enum wg_rc wg_store_grid_history(struct wg_db *db, const char *code,
 enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out,
                                struct wg_err *err);
 
+/* Named counters: the grid epoch is bumped by every grid import, so servers that share the
+ * store can notice and rebuild their locate index. */
+enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
+                             struct wg_err *err);
+enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err);
+
 /* A digest of the whole store's grid and region tables, for tests that check an import
  * failure changed nothing. */
 enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err);
