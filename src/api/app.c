@@ -1,0 +1,74 @@
+/* App lifecycle and the locator watcher. */
+#include "api/app.h"
+
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
+{
+    struct wg_db *db;
+    struct wg_locator *loc;
+    long long epoch = 0;
+    uint64_t t0 = wg_clock_us();
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_store_meta_get(db, "grid_epoch", &epoch, err);
+    if (!rc && (force || epoch != app->grid_epoch)) {
+        rc = wg_locator_build(db, &loc, err);
+        if (!rc) {
+            wg_locator_publish(&app->locator, loc);
+            app->grid_epoch = epoch;
+            wg_info("locate index built: %zu grids in %.1f ms (grid epoch %lld)",
+                    wg_locator_grid_count(loc), (double)(wg_clock_us() - t0) / 1000.0, epoch);
+        }
+    }
+    wg_store_put(db);
+    return rc;
+}
+
+enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err)
+{
+    memset(app, 0, sizeof *app);
+    app->store = store;
+    wg_locator_slot_init(&app->locator);
+    return rebuild(app, 1, err);
+}
+
+enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
+{
+    return rebuild(app, 0, err);
+}
+
+static void *watch(void *arg)
+{
+    struct wg_app *app = arg;
+    while (!atomic_load(&app->stop)) {
+        struct wg_err err = {0};
+        for (int i = 0; i < 20 && !atomic_load(&app->stop); i++)
+            usleep(50 * 1000);
+        if (!atomic_load(&app->stop) && wg_app_refresh(app, &err))
+            wg_warn("locate index not rebuilt: %s", err.msg);
+    }
+    return NULL;
+}
+
+enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err)
+{
+    (void)interval_ms;
+    if (pthread_create(&app->watcher, NULL, watch, app) != 0)
+        return wg_err_set(err, WG_EINTERNAL, "cannot start the index watcher thread");
+    app->watcher_running = 1;
+    return WG_OK;
+}
+
+void wg_app_release(struct wg_app *app)
+{
+    if (app->watcher_running) {
+        atomic_store(&app->stop, 1);
+        pthread_join(app->watcher, NULL);
+    }
+    wg_locator_slot_release(&app->locator);
+}

@@ -1,0 +1,34 @@
+/* The server's application context, shared by every handler: the store, the current locate
+ * snapshot, and the settings the handlers need. */
+#ifndef WG_API_APP_H
+#define WG_API_APP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "domain/locate.h"
+#include "http/route.h"
+#include "store/store.h"
+
+struct wg_app {
+    struct wg_store *store;
+    struct wg_locator_slot locator;
+    long long grid_epoch; /* the epoch the current locator was built at */
+    pthread_t watcher;
+    atomic_int stop;
+    int watcher_running;
+};
+
+/* Opens the app over an open store and builds the first locator. */
+enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err);
+/* Starts the thread that rebuilds the locator when the grid epoch changes (an import by
+ * this or another process), checking every interval_ms. */
+enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err);
+/* Rebuilds now if the grid epoch moved; a lookup never waits for it. */
+enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err);
+void wg_app_release(struct wg_app *app);
+
+extern const struct wg_route wg_routes[];
+extern const size_t wg_nroutes;
+
+#endif

@@ -1,0 +1,55 @@
+/* GET /api/v1/locate?lon=..&lat=..&crs=wgs84|cgcs2000|gcj02|bd09: the grid holding a point,
+ * its exclusive grids, and the region chain above it. */
+#include "api/app.h"
+#include "api/handlers.h"
+#include "api/params.h"
+#include "domain/locate.h"
+
+json_t *wg_api_locate_json(const struct wg_locate_result *r)
+{
+    json_t *chain = json_array(), *excl = json_array(), *micro = json_array();
+    for (size_t i = 0; i < r->nchain; i++)
+        json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", r->chain[i]->level,
+                                               "code", r->chain[i]->code, "name",
+                                               r->chain[i]->name));
+    json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", "grid", "code",
+                                           r->grid->code, "name", r->grid->name));
+    for (size_t i = 0; i < r->noverlay; i++) {
+        const struct wg_loc_grid *g = r->overlay[i];
+        json_t *o = json_pack("{s:s,s:s,s:s}", "code", g->code, "name", g->name, "kind", g->kind);
+        if (g->subtype[0])
+            json_object_set_new(o, "subtype", json_string(g->subtype));
+        json_array_append_new(strcmp(g->kind, "micro") ? excl : micro, o);
+    }
+    json_t *out = json_pack("{s:{s:s,s:s,s:s},s:o,s:o,s:{s:f,s:f}}", "grid", "code",
+                            r->grid->code, "name", r->grid->name, "kind", r->grid->kind,
+                            "exclusive", excl, "chain", chain, "point", "lon", r->lon, "lat",
+                            r->lat);
+    if (json_array_size(micro))
+        json_object_set_new(out, "micro", micro);
+    else
+        json_decref(micro);
+    return out;
+}
+
+enum wg_rc wg_api_locate(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_locate_result r;
+    struct wg_locator *loc;
+    double lon, lat;
+    enum wg_crs crs;
+    enum wg_rc rc;
+    if ((rc = wg_param_coord(wg_req_query(req, "lon"), "lon", -180, 180, &lon, err)) ||
+        (rc = wg_param_coord(wg_req_query(req, "lat"), "lat", -90, 90, &lat, err)) ||
+        (rc = wg_crs_parse(wg_req_query(req, "crs"), &crs, err)))
+        return rc;
+    loc = wg_locator_acquire(&app->locator);
+    if (!loc)
+        return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
+    rc = wg_locator_locate(loc, lon, lat, crs, &r, err);
+    if (!rc)
+        rc = wg_reply_json(req, 200, wg_api_locate_json(&r));
+    wg_locator_release(loc);
+    return rc;
+}

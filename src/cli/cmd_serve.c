@@ -1,0 +1,179 @@
+/* wangge serve --data DIR --listen 127.0.0.1:8080 [--config FILE]: the HTTP server.
+ * Settings come from an optional key = value file, then from flags (flags win). Stops
+ * gracefully on SIGTERM or SIGINT: in-flight requests finish. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+
+#include "api/app.h"
+#include "core/csv.h"
+#include "core/log.h"
+#include "http/server.h"
+
+#define USAGE "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] " \
+              "[--config FILE] [--quiet]"
+
+struct settings {
+    char data[4096];
+    char listen[128];
+    long threads, body_max, idle_timeout;
+    int quiet;
+};
+
+static enum wg_rc parse_long(const char *key, const char *v, long lo, long hi, long *out,
+                             struct wg_err *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < lo || n > hi)
+        return wg_err_set(err, WG_EINVAL, "%s must be a whole number from %ld to %ld, not '%s'",
+                          key, lo, hi, v);
+    *out = n;
+    return WG_OK;
+}
+
+static enum wg_rc set(struct settings *s, const char *key, const char *v, struct wg_err *err)
+{
+    if (!strcmp(key, "data"))
+        snprintf(s->data, sizeof s->data, "%s", v);
+    else if (!strcmp(key, "listen"))
+        snprintf(s->listen, sizeof s->listen, "%s", v);
+    else if (!strcmp(key, "threads"))
+        return parse_long(key, v, 1, 256, &s->threads, err);
+    else if (!strcmp(key, "body_max"))
+        return parse_long(key, v, 1024, 1L << 30, &s->body_max, err);
+    else if (!strcmp(key, "idle_timeout"))
+        return parse_long(key, v, 1, 3600, &s->idle_timeout, err);
+    else if (!strcmp(key, "access_log"))
+        s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
+    else
+        return wg_err_set(err, WG_EINVAL, "unknown setting '%s'", key);
+    return WG_OK;
+}
+
+/* key = value lines; '#' starts a comment. */
+static enum wg_rc read_config(struct settings *s, const char *path, struct wg_err *err)
+{
+    char *text, *line, *save = NULL;
+    size_t len, lineno = 0;
+    enum wg_rc rc = wg_file_read(path, 1 << 20, &text, &len, err);
+    if (rc)
+        return rc;
+    for (char *p = text; (line = strtok_r(p, "\n", &save)); p = NULL) {
+        char *eq, *k, *v, *e;
+        lineno++;
+        line[strcspn(line, "#")] = '\0';
+        k = line + strspn(line, " \t\r");
+        if (!*k)
+            continue;
+        if (!(eq = strchr(k, '='))) {
+            rc = wg_err_set(err, WG_EINVAL, "%s: line %zu: expected 'key = value'", path, lineno);
+            break;
+        }
+        for (e = eq; e > k && strchr(" \t=", e[-1]); e--)
+            ;
+        *e = '\0';
+        v = eq + 1 + strspn(eq + 1, " \t");
+        for (e = v + strlen(v); e > v && strchr(" \t\r", e[-1]); e--)
+            ;
+        *e = '\0';
+        if ((rc = set(s, k, v, err))) {
+            wg_err_prefix(err, "%s: line %zu", path, lineno);
+            break;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+static enum wg_rc split_listen(const char *listen, struct wg_server_config *cfg,
+                               struct wg_err *err)
+{
+    const char *colon = strrchr(listen, ':');
+    long port;
+    if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof cfg->host)
+        return wg_err_set(err, WG_EINVAL, "--listen '%s' is not HOST:PORT", listen);
+    if (parse_long("port", colon + 1, 0, 65535, &port, err))
+        return WG_EINVAL;
+    memcpy(cfg->host, listen, (size_t)(colon - listen));
+    cfg->host[colon - listen] = '\0';
+    cfg->port = (unsigned)port;
+    return WG_OK;
+}
+
+int wg_cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"listen", required_argument, NULL, 'l'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"body-max", required_argument, NULL, 'b'},
+                                         {"config", required_argument, NULL, 'c'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    struct settings s = {.listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20,
+                         .idle_timeout = 30};
+    struct wg_err err = {0};
+    struct wg_server_config cfg = {0};
+    struct wg_store *st = NULL;
+    struct wg_server *srv = NULL;
+    struct wg_app app;
+    sigset_t sigs;
+    int c, sig;
+    /* the config file first, so that flags override it */
+    for (int i = 1; i < argc - 1; i++)
+        if (!strcmp(argv[i], "--config") && read_config(&s, argv[i + 1], &err))
+            return wg_cli_fail(&err);
+    while ((c = getopt_long(argc, argv, "d:l:t:b:c:qh", opts, NULL)) != -1) {
+        enum wg_rc rc = WG_OK;
+        switch (c) {
+        case 'd': rc = set(&s, "data", optarg, &err); break;
+        case 'l': rc = set(&s, "listen", optarg, &err); break;
+        case 't': rc = set(&s, "threads", optarg, &err); break;
+        case 'b': rc = set(&s, "body_max", optarg, &err); break;
+        case 'c': break;
+        case 'q': s.quiet = 1; break;
+        default: return wg_cli_usage(USAGE);
+        }
+        if (rc)
+            return wg_cli_fail(&err);
+    }
+    if (!s.data[0] || optind != argc)
+        return wg_cli_usage(USAGE);
+    if (split_listen(s.listen, &cfg, &err))
+        return wg_cli_fail(&err);
+    cfg.threads = (unsigned)s.threads;
+    cfg.body_max = (size_t)s.body_max;
+    cfg.idle_timeout = (unsigned)s.idle_timeout;
+    cfg.access_log = !s.quiet;
+    /* signals are taken by sigwait below; every thread started from here inherits the mask */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (wg_store_open(s.data, 0, &st, &err))
+        return wg_cli_fail(&err);
+    if (wg_app_init(&app, st, &err)) {
+        wg_store_close(st);
+        return wg_cli_fail(&err);
+    }
+    if (wg_app_watch(&app, 1000, &err) ||
+        wg_server_start(&cfg, wg_routes, wg_nroutes, &app, &srv, &err)) {
+        wg_app_release(&app);
+        wg_store_close(st);
+        return wg_cli_fail(&err);
+    }
+    printf("wangge: listening on http://%s:%u\n", cfg.host, wg_server_port(srv));
+    fflush(stdout);
+    wg_info("serving %s on %s:%u with %u threads", s.data, cfg.host, wg_server_port(srv),
+            cfg.threads);
+    sigwait(&sigs, &sig);
+    wg_info("stopping on signal %d; letting requests in flight finish", sig);
+    wg_server_stop(srv, 10000);
+    wg_app_release(&app);
+    wg_store_close(st);
+    wg_info("stopped");
+    return 0;
+}
