@@ -20,9 +20,9 @@ struct wg_shape {
     double minx, miny, maxx, maxy; /* bounding box */
     uint32_t nrings;
     uint32_t npts;
-    uint32_t *ring_off; /* nrings + 1 offsets into the point list; ring r is [off[r], off[r+1]) */
-    double *xy;         /* npts points as x0,y0,x1,y1,...; each ring closed (last == first) */
-    uint32_t npolys;    /* how many polygons (1 for a Polygon) */
+    uint32_t *ring_off;  /* nrings + 1 offsets into the point list; ring r is [off[r], off[r+1]) */
+    double *xy;          /* npts points as x0,y0,x1,y1,...; each ring closed (last == first) */
+    uint32_t npolys;     /* how many polygons (1 for a Polygon) */
     uint32_t *poly_ring; /* npolys + 1 offsets into the ring list: polygon p's rings, outer first */
 };
 
@@ -47,6 +47,34 @@ void wg_shape_update_bbox(struct wg_shape *s);
 
 /* 1 when (x, y) is inside, 0 when outside; even-odd, half-open crossing rule. */
 int wg_shape_contains(const struct wg_shape *s, double x, double y);
+
+/* The crossing predicate wg_shape_contains sums over the edges: does the ray from (x, y)
+ * towards +x cross the edge a-b? It depends only on the unordered edge (it orients it
+ * upwards first), so an edge shared by two grids gives both the same answer, which is what
+ * puts a point on a shared edge in exactly one of them. Half-open in y (a vertex belongs to
+ * the edge above it), horizontal edges never cross, and the intercept is only computed when
+ * x lies within the edge's x-range, so a point left (right) of both ends always crosses
+ * (never does): the grid index relies on that to skip or fold whole edges exactly. It is
+ * inline so that every caller evaluates the very same floating-point expression. */
+static inline int wg_shape_edge_crosses(double ax, double ay, double bx, double by, double x,
+                                        double y)
+{
+    if (ay > by) {
+        double t = ax;
+        ax = bx;
+        bx = t;
+        t = ay;
+        ay = by;
+        by = t;
+    }
+    if (!(y >= ay && y < by))
+        return 0;
+    if (x < ax && x < bx)
+        return 1;
+    if (x >= ax && x >= bx)
+        return 0;
+    return x < ax + (bx - ax) * (y - ay) / (by - ay);
+}
 
 /* Area in square metres on the ellipsoid-free local approximation used across wangge:
  * shoelace in degrees scaled by the metres per degree at the ring's mean latitude
