@@ -2,6 +2,9 @@
 #ifndef WG_CLI_CLI_H
 #define WG_CLI_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "core/err.h"
 
 struct wg_cmd {
@@ -14,5 +17,14 @@ struct wg_cmd {
 /* Prints "wangge: <message>" to stderr and returns the exit status for that error. */
 int wg_cli_fail(const struct wg_err *err);
 int wg_cli_usage(const char *usage);
+
+/* Shared by several commands (cmd_import.c, cmd_grids.c). */
+struct wg_import_report;
+int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
+                            struct wg_err *err);
+int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl,
+                    uint64_t seed, struct wg_err *err);
+void wg_cli_print_report(const struct wg_import_report *rep);
+void wg_cli_progress(const char *phase, size_t done, size_t total, void *ctx);
 
 #endif

@@ -16,9 +16,6 @@
 #define GRID_USAGE "import grids --data DIR FILE.geojson"
 
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
-                            struct wg_err *err);
-
-int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
                             struct wg_err *err)
 {
     char dist[4200], buf[1024];
@@ -93,7 +90,7 @@ static int import_divisions(int argc, char **argv)
     return 0;
 }
 
-static void progress(const char *phase, size_t done, size_t total, void *ctx)
+void wg_cli_progress(const char *phase, size_t done, size_t total, void *ctx)
 {
     (void)ctx;
     if (total)
@@ -101,8 +98,6 @@ static void progress(const char *phase, size_t done, size_t total, void *ctx)
     else
         fprintf(stderr, "\r%s %zu   ", phase, done);
 }
-
-void wg_cli_print_report(const struct wg_import_report *rep);
 
 void wg_cli_print_report(const struct wg_import_report *rep)
 {
@@ -142,7 +137,7 @@ static int import_grids(int argc, char **argv)
     if (!data || optind != argc - 1)
         return wg_cli_usage(GRID_USAGE);
     if (isatty(2))
-        io.progress = progress;
+        io.progress = wg_cli_progress;
     if (wg_file_read(argv[optind], (size_t)4 << 30, &text, &len, &err))
         return wg_cli_fail(&err);
     if ((rc = wg_store_open(data, 0, &st, &err))) {
