@@ -1,0 +1,823 @@
+/* GEOS glue: converts wg_shape to and from GEOS geometries and does the checks and
+ * constructions that need real computational geometry (validity, overlay areas, Voronoi
+ * tessellation, placing a polygon inside another). The only file that includes geos_c.h.
+ * Each public call opens its own GEOS context, so the functions are thread-safe. */
+#include "geo/geos.h"
+
+#include <math.h>
+#include <stdarg.h>
+
+#include <geos_c.h>
+
+/* One GEOS context plus the last message GEOS reported on it, so that a failed call can
+ * be turned into a wg_err that says what GEOS said. */
+struct gctx {
+    GEOSContextHandle_t h;
+    char msg[256];
+};
+
+static void on_geos_error(const char *message, void *userdata)
+{
+    struct gctx *c = userdata;
+    snprintf(c->msg, sizeof c->msg, "%s", message);
+}
+
+static int ctx_open(struct gctx *c)
+{
+    c->msg[0] = 0;
+    c->h = GEOS_init_r();
+    if (!c->h)
+        return -1;
+    GEOSContext_setErrorMessageHandler_r(c->h, on_geos_error, c);
+    return 0;
+}
+
+static void ctx_close(struct gctx *c)
+{
+    if (c->h)
+        GEOS_finish_r(c->h);
+    c->h = NULL;
+}
+
+static enum wg_rc geos_fail(struct gctx *c, struct wg_err *err, const char *what)
+{
+    return wg_err_set(err, WG_EINTERNAL, "GEOS %s failed: %s", what,
+                      c->msg[0] ? c->msg : "no message");
+}
+
+/* The deterministic generator used for seeds and samples (splitmix64). */
+static uint64_t mix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *state)
+{
+    return (double)(mix64(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* ---- shape <-> GEOS ---------------------------------------------------------------- */
+
+static GEOSGeometry *ring_to_geos(GEOSContextHandle_t h, const struct wg_shape *s, uint32_t r)
+{
+    uint32_t a = s->ring_off[r], b = s->ring_off[r + 1];
+    GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(h, s->xy + 2 * (size_t)a, b - a, 0, 0);
+    return seq ? GEOSGeom_createLinearRing_r(h, seq) : NULL;
+}
+
+static GEOSGeometry *poly_to_geos(GEOSContextHandle_t h, const struct wg_shape *s, uint32_t p)
+{
+    uint32_t r0 = s->poly_ring[p], r1 = s->poly_ring[p + 1], nholes = r1 - r0 - 1;
+    GEOSGeometry *shell, **holes = NULL, *poly = NULL;
+    if (r1 <= r0)
+        return GEOSGeom_createEmptyPolygon_r(h);
+    if (!(shell = ring_to_geos(h, s, r0)))
+        return NULL;
+    if (nholes && !(holes = calloc(nholes, sizeof *holes))) {
+        GEOSGeom_destroy_r(h, shell);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < nholes; i++) {
+        if (!(holes[i] = ring_to_geos(h, s, r0 + 1 + i))) {
+            for (uint32_t j = 0; j < i; j++)
+                GEOSGeom_destroy_r(h, holes[j]);
+            GEOSGeom_destroy_r(h, shell);
+            free(holes);
+            return NULL;
+        }
+    }
+    poly = GEOSGeom_createPolygon_r(h, shell, holes, nholes); /* takes the rings */
+    free(holes);
+    return poly;
+}
+
+/* A Polygon when the shape has one polygon, else a MultiPolygon. NULL on a GEOS error
+ * (e.g. a ring with fewer than 4 positions); the message is in the context. */
+static GEOSGeometry *to_geos(GEOSContextHandle_t h, const struct wg_shape *s)
+{
+    GEOSGeometry **parts, *g;
+    if (s->npolys == 0)
+        return GEOSGeom_createEmptyPolygon_r(h);
+    if (s->npolys == 1)
+        return poly_to_geos(h, s, 0);
+    if (!(parts = calloc(s->npolys, sizeof *parts)))
+        return NULL;
+    for (uint32_t p = 0; p < s->npolys; p++) {
+        if (!(parts[p] = poly_to_geos(h, s, p))) {
+            for (uint32_t q = 0; q < p; q++)
+                GEOSGeom_destroy_r(h, parts[q]);
+            free(parts);
+            return NULL;
+        }
+    }
+    g = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, s->npolys);
+    free(parts);
+    return g;
+}
+
+static enum wg_rc add_ring_from_geos(struct gctx *c, const GEOSGeometry *ring, struct wg_shape *out,
+                                     struct wg_err *err)
+{
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(c->h, ring);
+    unsigned int n = 0;
+    double *buf;
+    enum wg_rc rc;
+    if (!seq || !GEOSCoordSeq_getSize_r(c->h, seq, &n))
+        return geos_fail(c, err, "ring read");
+    if (!(buf = malloc(2 * (size_t)(n ? n : 1) * sizeof *buf)))
+        return wg_err_set(err, WG_ENOMEM, "out of memory copying a ring of %u points", n);
+    if (!GEOSCoordSeq_copyToBuffer_r(c->h, seq, buf, 0, 0)) {
+        free(buf);
+        return geos_fail(c, err, "ring copy");
+    }
+    rc = wg_shape_add_ring(out, buf, n);
+    free(buf);
+    if (rc)
+        wg_err_set(err, rc, "cannot add a ring of %u points to a shape", n);
+    return rc;
+}
+
+/* Appends every non-empty polygon found in g (recursing into collections) to out; lines
+ * and points, which overlays leave where shapes merely touch, carry no area and are
+ * dropped. */
+static enum wg_rc append_polys(struct gctx *c, const GEOSGeometry *g, struct wg_shape *out,
+                               struct wg_err *err)
+{
+    int type = GEOSGeomTypeId_r(c->h, g);
+    enum wg_rc rc;
+    if (type == GEOS_POLYGON) {
+        int nholes;
+        if (GEOSisEmpty_r(c->h, g))
+            return WG_OK;
+        if ((nholes = GEOSGetNumInteriorRings_r(c->h, g)) < 0)
+            return geos_fail(c, err, "polygon read");
+        if ((rc = wg_shape_begin_polygon(out)))
+            return wg_err_set(err, rc, "cannot start a polygon");
+        if ((rc = add_ring_from_geos(c, GEOSGetExteriorRing_r(c->h, g), out, err)))
+            return rc;
+        for (int i = 0; i < nholes; i++)
+            if ((rc = add_ring_from_geos(c, GEOSGetInteriorRingN_r(c->h, g, i), out, err)))
+                return rc;
+        return WG_OK;
+    }
+    if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(c->h, g);
+        for (int i = 0; i < n; i++)
+            if ((rc = append_polys(c, GEOSGetGeometryN_r(c->h, g, i), out, err)))
+                return rc;
+    }
+    return WG_OK;
+}
+
+/* out is initialised here; on failure it is released again. */
+static enum wg_rc from_geos(struct gctx *c, const GEOSGeometry *g, struct wg_shape *out,
+                            struct wg_err *err)
+{
+    enum wg_rc rc;
+    wg_shape_init(out);
+    if ((rc = append_polys(c, g, out, err))) {
+        wg_shape_release(out);
+        wg_shape_init(out);
+        return rc;
+    }
+    wg_shape_update_bbox(out);
+    return WG_OK;
+}
+
+/* Area in m² with the same local scaling as wg_shape_area_m2, by way of a wg_shape so the
+ * two can never disagree. NAN when the geometry cannot be read. */
+static double area_m2(struct gctx *c, const GEOSGeometry *g)
+{
+    struct wg_shape s;
+    double a;
+    if (!g)
+        return NAN;
+    if (GEOSisEmpty_r(c->h, g))
+        return 0;
+    if (from_geos(c, g, &s, NULL))
+        return NAN;
+    a = wg_shape_area_m2(&s);
+    wg_shape_release(&s);
+    return a;
+}
+
+/* ---- validity and overlay areas -------------------------------------------------- */
+
+enum wg_rc wg_geos_check_valid(const struct wg_shape *s, struct wg_err *err)
+{
+    struct gctx c;
+    GEOSGeometry *g = NULL, *loc = NULL;
+    char *reason = NULL;
+    enum wg_rc rc = WG_OK;
+    char valid;
+    if (ctx_open(&c))
+        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+    if (!(g = to_geos(c.h, s))) {
+        /* GEOS refuses to even build it: an unclosed ring or one with too few points. */
+        rc = wg_err_set(err, WG_EINVAL, "not a valid polygon: %s",
+                        c.msg[0] ? c.msg : "GEOS cannot build it");
+        goto out;
+    }
+    valid = GEOSisValidDetail_r(c.h, g, 0, &reason, &loc);
+    if (valid == 2) {
+        rc = geos_fail(&c, err, "validity check");
+    } else if (!valid) {
+        double x = NAN, y = NAN;
+        char what[200];
+        snprintf(what, sizeof what, "%s", reason ? reason : "invalid geometry");
+        /* GEOS capitalises its reasons ("Self-intersection"); messages here are lower case
+         * because they are usually prefixed with the feature at fault. */
+        if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
+            what[0] = (char)(what[0] - 'A' + 'a');
+        if (loc && GEOSGeomGetX_r(c.h, loc, &x) && GEOSGeomGetY_r(c.h, loc, &y))
+            rc = wg_err_set(err, WG_EINVAL, "%s at (%.6f, %.6f)", what, x, y);
+        else
+            rc = wg_err_set(err, WG_EINVAL, "%s", what);
+    }
+out:
+    if (reason)
+        GEOSFree_r(c.h, reason);
+    if (loc)
+        GEOSGeom_destroy_r(c.h, loc);
+    if (g)
+        GEOSGeom_destroy_r(c.h, g);
+    ctx_close(&c);
+    return rc;
+}
+
+static int bbox_disjoint(const struct wg_shape *a, const struct wg_shape *b)
+{
+    return a->maxx < b->minx || b->maxx < a->minx || a->maxy < b->miny || b->maxy < a->miny;
+}
+
+/* Runs a binary overlay; when GEOS throws on the inputs as given (a self-intersecting
+ * ring during an import that goes on to report everything), retries on repaired copies,
+ * so a checker gets a usable number instead of none. */
+static GEOSGeometry *overlay(struct gctx *c, GEOSGeometry *a, GEOSGeometry *b,
+                             GEOSGeometry *(*op)(GEOSContextHandle_t, const GEOSGeometry *,
+                                                 const GEOSGeometry *))
+{
+    GEOSGeometry *r = op(c->h, a, b), *va, *vb;
+    if (r)
+        return r;
+    va = GEOSMakeValid_r(c->h, a);
+    vb = GEOSMakeValid_r(c->h, b);
+    if (va && vb)
+        r = op(c->h, va, vb);
+    if (va)
+        GEOSGeom_destroy_r(c->h, va);
+    if (vb)
+        GEOSGeom_destroy_r(c->h, vb);
+    return r;
+}
+
+/* NAN when GEOS cannot compute it at all (callers compare against a tolerance). */
+static double binary_area(const struct wg_shape *a, const struct wg_shape *b,
+                          GEOSGeometry *(*op)(GEOSContextHandle_t, const GEOSGeometry *,
+                                              const GEOSGeometry *))
+{
+    struct gctx c;
+    GEOSGeometry *ga, *gb = NULL, *r = NULL;
+    double area = NAN;
+    if (ctx_open(&c))
+        return NAN;
+    if ((ga = to_geos(c.h, a)) && (gb = to_geos(c.h, b)) && (r = overlay(&c, ga, gb, op)))
+        area = area_m2(&c, r);
+    if (r)
+        GEOSGeom_destroy_r(c.h, r);
+    if (gb)
+        GEOSGeom_destroy_r(c.h, gb);
+    if (ga)
+        GEOSGeom_destroy_r(c.h, ga);
+    ctx_close(&c);
+    return area;
+}
+
+double wg_geos_overlap_m2(const struct wg_shape *a, const struct wg_shape *b)
+{
+    if (!a->npolys || !b->npolys || bbox_disjoint(a, b))
+        return 0;
+    return binary_area(a, b, GEOSIntersection_r);
+}
+
+double wg_geos_outside_m2(const struct wg_shape *inner, const struct wg_shape *outer)
+{
+    if (!inner->npolys)
+        return 0;
+    if (!outer->npolys || bbox_disjoint(inner, outer))
+        return wg_shape_area_m2(inner);
+    return binary_area(inner, outer, GEOSDifference_r);
+}
+
+double wg_geos_gap_m2(const struct wg_shape *parent, const struct wg_shape *children, size_t n)
+{
+    struct gctx c;
+    GEOSGeometry *gp = NULL, **parts = NULL, *coll = NULL, *u = NULL, *d = NULL;
+    double area = NAN;
+    size_t k = 0;
+    if (!parent->npolys)
+        return 0;
+    if (n == 0)
+        return wg_shape_area_m2(parent);
+    if (ctx_open(&c))
+        return NAN;
+    if (!(gp = to_geos(c.h, parent)) || !(parts = calloc(n, sizeof *parts)))
+        goto out;
+    for (k = 0; k < n; k++)
+        if (!(parts[k] = to_geos(c.h, &children[k])))
+            goto out;
+    coll = GEOSGeom_createCollection_r(c.h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    if (coll)
+        k = 0; /* the collection owns the parts now */
+    if (coll && (u = GEOSUnaryUnion_r(c.h, coll)) && (d = overlay(&c, gp, u, GEOSDifference_r)))
+        area = area_m2(&c, d);
+out:
+    while (k > 0)
+        GEOSGeom_destroy_r(c.h, parts[--k]);
+    free(parts);
+    if (d)
+        GEOSGeom_destroy_r(c.h, d);
+    if (u)
+        GEOSGeom_destroy_r(c.h, u);
+    if (coll)
+        GEOSGeom_destroy_r(c.h, coll);
+    if (gp)
+        GEOSGeom_destroy_r(c.h, gp);
+    ctx_close(&c);
+    return area;
+}
+
+/* ---- tessellation -------------------------------------------------------------------- */
+
+/* Nearest-point queries over a uniform bucket grid, so the Lloyd rounds stay linear in
+ * the number of samples however many cells are asked for. */
+struct nngrid {
+    double x0, y0, cell;
+    size_t g;        /* g x g buckets */
+    uint32_t *start; /* g*g + 1 offsets into idx */
+    uint32_t *idx;   /* point indexes, bucket by bucket */
+    const double *pts;
+};
+
+static size_t bucket_of(const struct nngrid *nn, double v, double v0)
+{
+    double f = (v - v0) / nn->cell;
+    if (!(f > 0))
+        return 0;
+    return f >= (double)nn->g ? nn->g - 1 : (size_t)f;
+}
+
+static int nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, double y0, double x1,
+                    double y1)
+{
+    size_t g = (size_t)ceil(sqrt((double)n / 2.0));
+    double span = fmax(x1 - x0, y1 - y0);
+    if (g < 1)
+        g = 1;
+    nn->x0 = x0;
+    nn->y0 = y0;
+    nn->g = g;
+    nn->cell = span > 0 ? span / (double)g : 1;
+    nn->pts = pts;
+    nn->start = calloc(g * g + 1, sizeof *nn->start);
+    nn->idx = malloc((n ? n : 1) * sizeof *nn->idx);
+    if (!nn->start || !nn->idx)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = bucket_of(nn, pts[2 * i + 1], y0) * g + bucket_of(nn, pts[2 * i], x0);
+        nn->start[b + 1]++;
+    }
+    for (size_t b = 0; b < g * g; b++)
+        nn->start[b + 1] += nn->start[b];
+    {
+        uint32_t *fill = malloc((g * g + 1) * sizeof *fill);
+        if (!fill)
+            return -1;
+        memcpy(fill, nn->start, (g * g + 1) * sizeof *fill);
+        for (size_t i = 0; i < n; i++) {
+            size_t b = bucket_of(nn, pts[2 * i + 1], y0) * g + bucket_of(nn, pts[2 * i], x0);
+            nn->idx[fill[b]++] = (uint32_t)i;
+        }
+        free(fill);
+    }
+    return 0;
+}
+
+static void nn_release(struct nngrid *nn)
+{
+    free(nn->start);
+    free(nn->idx);
+}
+
+static size_t nn_query(const struct nngrid *nn, double x, double y)
+{
+    long g = (long)nn->g, cx = (long)bucket_of(nn, x, nn->x0), cy = (long)bucket_of(nn, y, nn->y0);
+    double best = INFINITY;
+    size_t besti = 0;
+    for (long r = 0; r <= g; r++) {
+        for (long by = cy - r; by <= cy + r; by++) {
+            if (by < 0 || by >= g)
+                continue;
+            for (long bx = cx - r; bx <= cx + r; bx++) {
+                if (bx < 0 || bx >= g)
+                    continue;
+                if (labs(bx - cx) != r && labs(by - cy) != r)
+                    continue; /* inner buckets were scanned in earlier rings */
+                size_t b = (size_t)(by * g + bx);
+                for (uint32_t k = nn->start[b]; k < nn->start[b + 1]; k++) {
+                    const double *p = nn->pts + 2 * (size_t)nn->idx[k];
+                    double d = (p[0] - x) * (p[0] - x) + (p[1] - y) * (p[1] - y);
+                    if (d < best || (d == best && nn->idx[k] < besti)) {
+                        best = d;
+                        besti = nn->idx[k];
+                    }
+                }
+            }
+        }
+        /* Buckets of the next ring lie at least r cells away from (x, y). Only a strictly
+         * closer point could change the answer, so equality may stop too. */
+        if (best < INFINITY && best < ((double)r * nn->cell) * ((double)r * nn->cell))
+            break;
+    }
+    return besti;
+}
+
+/* The working plane: x scaled by the metres per degree of longitude over those of
+ * latitude at the parent's middle, so that distances (hence Voronoi bisectors and Lloyd
+ * centroids) are isotropic on the ground and cells come out roughly round, not stretched
+ * east-west. Cells are scaled back before clipping; the same division applied to the
+ * same shared vertex gives the same double, so neighbours still share edges exactly. */
+struct tess {
+    struct gctx *c;
+    const struct wg_shape *parent;
+    double kx;
+    size_t n, m;
+    double *samples; /* m points in the working plane, all inside the parent */
+    double *seeds;   /* n points in the working plane */
+    uint32_t *assign;
+    double *acc; /* 3 per seed: sum x, sum y, count */
+};
+
+static enum wg_rc sample_parent(struct tess *t, uint64_t *rng, struct wg_err *err)
+{
+    const struct wg_shape *s = t->parent;
+    double w = s->maxx - s->minx, h = s->maxy - s->miny;
+    size_t got = 0, tries = 0, limit = 400 * t->m + 100000;
+    while (got < t->m && tries++ < limit) {
+        double x = s->minx + uniform(rng) * w, y = s->miny + uniform(rng) * h;
+        if (wg_shape_contains(s, x, y)) {
+            t->samples[2 * got] = x * t->kx;
+            t->samples[2 * got + 1] = y;
+            got++;
+        }
+    }
+    if (got < t->m)
+        return wg_err_set(err, WG_EINVAL,
+                          "cannot find room for %zu cells: the parent covers almost none of its "
+                          "bounding box (%.6f %.6f, %.6f %.6f)",
+                          t->n, s->minx, s->miny, s->maxx, s->maxy);
+    return WG_OK;
+}
+
+static double bbox_x0(const struct tess *t)
+{
+    return t->parent->minx * t->kx;
+}
+
+/* One Lloyd round on the samples (k-means step): each seed moves to the mean of the
+ * samples nearest to it. A mean that falls outside a concave parent is pulled to the
+ * nearest of its own samples, so every seed stays inside and its cell cannot clip away. */
+static enum wg_rc lloyd_round(struct tess *t, struct wg_err *err)
+{
+    struct nngrid nn;
+    const struct wg_shape *s = t->parent;
+    if (nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy)) {
+        nn_release(&nn);
+        return wg_err_set(err, WG_ENOMEM, "out of memory relaxing %zu cells", t->n);
+    }
+    memset(t->acc, 0, 3 * t->n * sizeof *t->acc);
+    for (size_t i = 0; i < t->m; i++) {
+        const double *p = t->samples + 2 * i;
+        size_t j = nn_query(&nn, p[0], p[1]);
+        t->assign[i] = (uint32_t)j;
+        t->acc[3 * j] += p[0];
+        t->acc[3 * j + 1] += p[1];
+        t->acc[3 * j + 2] += 1;
+    }
+    nn_release(&nn);
+    for (size_t j = 0; j < t->n; j++) {
+        double *a = t->acc + 3 * j;
+        if (a[2] == 0)
+            continue; /* no sample nearby: stay put, the seed is inside already */
+        a[0] /= a[2];
+        a[1] /= a[2];
+        if (wg_shape_contains(s, a[0] / t->kx, a[1])) {
+            t->seeds[2 * j] = a[0];
+            t->seeds[2 * j + 1] = a[1];
+            a[2] = -1; /* settled */
+        } else {
+            a[2] = INFINITY; /* from now on: the best squared distance to a sample */
+        }
+    }
+    for (size_t i = 0; i < t->m; i++) {
+        size_t j = t->assign[i];
+        double *a = t->acc + 3 * j, *p = t->samples + 2 * i, d;
+        if (a[2] < 0)
+            continue;
+        d = (p[0] - a[0]) * (p[0] - a[0]) + (p[1] - a[1]) * (p[1] - a[1]);
+        if (d < a[2]) {
+            a[2] = d;
+            t->seeds[2 * j] = p[0];
+            t->seeds[2 * j + 1] = p[1];
+        }
+    }
+    return WG_OK;
+}
+
+/* Builds the Voronoi diagram of the seeds, matches every cell to its seed, scales it back
+ * to degrees and clips it to the parent. WG_ECONFLICT asks the caller to re-seed: two
+ * seeds fell together, or a cell clipped to nothing. */
+static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPreparedGeometry *prep,
+                                struct wg_shape *out, struct wg_err *err)
+{
+    GEOSContextHandle_t h = t->c->h;
+    const struct wg_shape *s = t->parent;
+    GEOSGeometry **pts = NULL, *mp = NULL, *env = NULL, *vd = NULL;
+    struct nngrid nn = {0};
+    double w = (s->maxx - s->minx) * t->kx, hgt = s->maxy - s->miny, pad = fmax(w, hgt);
+    double *buf = NULL;
+    size_t bufcap = 0, made = 0;
+    enum wg_rc rc = WG_OK;
+    unsigned char *taken = calloc(t->n, 1);
+    if (!taken || !(pts = calloc(t->n, sizeof *pts))) {
+        rc = wg_err_set(err, WG_ENOMEM, "out of memory for %zu Voronoi sites", t->n);
+        goto out;
+    }
+    for (size_t j = 0; j < t->n; j++)
+        if (!(pts[j] = GEOSGeom_createPointFromXY_r(h, t->seeds[2 * j], t->seeds[2 * j + 1]))) {
+            rc = geos_fail(t->c, err, "point");
+            goto out;
+        }
+    mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts, (unsigned)t->n);
+    if (!mp) {
+        rc = geos_fail(t->c, err, "multipoint");
+        goto out;
+    }
+    free(pts);
+    pts = NULL;
+    env = GEOSGeom_createRectangle_r(h, bbox_x0(t) - pad, s->miny - pad, s->maxx * t->kx + pad,
+                                     s->maxy + pad);
+    if (!env || !(vd = GEOSVoronoiDiagram_r(h, mp, env, 0.0, 0))) {
+        rc = geos_fail(t->c, err, "Voronoi diagram");
+        goto out;
+    }
+    if ((size_t)GEOSGetNumGeometries_r(h, vd) != t->n) {
+        rc = WG_ECONFLICT;
+        goto out;
+    }
+    if (nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy)) {
+        rc = wg_err_set(err, WG_ENOMEM, "out of memory matching %zu cells", t->n);
+        goto out;
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const GEOSGeometry *cell = GEOSGetGeometryN_r(h, vd, (int)i);
+        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, cell));
+        GEOSCoordSequence *back;
+        GEOSGeometry *cg, *clipped = NULL;
+        unsigned int np = 0;
+        double mx = 0, my = 0;
+        size_t j;
+        char inside;
+        if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &np) || np < 4) {
+            rc = geos_fail(t->c, err, "Voronoi cell read");
+            goto out;
+        }
+        if (2 * (size_t)np > bufcap) {
+            double *nb = realloc(buf, 2 * (size_t)np * sizeof *buf);
+            if (!nb) {
+                rc = wg_err_set(err, WG_ENOMEM, "out of memory reading a Voronoi cell");
+                goto out;
+            }
+            buf = nb;
+            bufcap = 2 * (size_t)np;
+        }
+        GEOSCoordSeq_copyToBuffer_r(h, seq, buf, 0, 0);
+        /* GEOS 3.11 does not keep the sites' order. The cell is convex, so the mean of its
+         * vertices lies inside it, and the site nearest that point is the cell's own. */
+        for (unsigned int k = 0; k + 1 < np; k++) {
+            mx += buf[2 * k];
+            my += buf[2 * k + 1];
+        }
+        j = nn_query(&nn, mx / (np - 1), my / (np - 1));
+        if (taken[j]) {
+            rc = WG_ECONFLICT;
+            goto out;
+        }
+        taken[j] = 1;
+        for (unsigned int k = 0; k < np; k++)
+            buf[2 * k] /= t->kx;
+        back = GEOSCoordSeq_copyFromBuffer_r(h, buf, np, 0, 0);
+        cg = back ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, back), NULL, 0)
+                  : NULL;
+        if (!cg) {
+            rc = geos_fail(t->c, err, "cell polygon");
+            goto out;
+        }
+        /* A cell strictly inside the parent needs no overlay: its vertices are the Voronoi
+         * vertices its neighbours share, whichever way they were clipped. */
+        inside = GEOSPreparedContainsProperly_r(h, prep, cg);
+        if (inside == 1)
+            clipped = cg;
+        else {
+            clipped = GEOSIntersection_r(h, cg, pg);
+            GEOSGeom_destroy_r(h, cg);
+        }
+        if (!clipped) {
+            rc = geos_fail(t->c, err, "cell clipping");
+            goto out;
+        }
+        rc = from_geos(t->c, clipped, &out[j], err);
+        GEOSGeom_destroy_r(h, clipped);
+        if (rc)
+            goto out;
+        made++;
+        if (out[j].npolys == 0) {
+            rc = WG_ECONFLICT;
+            goto out;
+        }
+    }
+out:
+    if (rc)
+        for (size_t j = 0; j < t->n; j++)
+            if (taken && taken[j]) {
+                wg_shape_release(&out[j]);
+                wg_shape_init(&out[j]);
+            }
+    (void)made;
+    if (pts)
+        for (size_t j = 0; j < t->n; j++)
+            if (pts[j])
+                GEOSGeom_destroy_r(h, pts[j]);
+    free(pts);
+    nn_release(&nn);
+    free(buf);
+    free(taken);
+    if (vd)
+        GEOSGeom_destroy_r(h, vd);
+    if (env)
+        GEOSGeom_destroy_r(h, env);
+    if (mp)
+        GEOSGeom_destroy_r(h, mp);
+    return rc;
+}
+
+enum { LLOYD_ROUNDS = 3, RESEED_TRIES = 8 };
+
+enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t seed,
+                              struct wg_shape *out, struct wg_err *err)
+{
+    struct gctx c = {0};
+    struct tess t = {0};
+    GEOSGeometry *pg = NULL;
+    const GEOSPreparedGeometry *prep = NULL;
+    uint64_t rng = seed ^ 0x5eed7e55e11a7e5ull;
+    double mx, my;
+    enum wg_rc rc = WG_OK;
+    if (n == 0 || n > UINT32_MAX / 64)
+        return wg_err_set(err, WG_EINVAL, "cannot split a shape into %zu cells", n);
+    for (size_t i = 0; i < n; i++)
+        wg_shape_init(&out[i]);
+    if (!parent->npolys || !(wg_shape_area_m2(parent) > 0))
+        return wg_err_set(err, WG_EINVAL, "cannot split an empty shape into %zu cells", n);
+    if (n == 1)
+        return wg_shape_copy(&out[0], parent, err);
+    if (ctx_open(&c))
+        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+    wg_geo_m_per_deg((parent->miny + parent->maxy) / 2, &mx, &my);
+    t.c = &c;
+    t.parent = parent;
+    t.kx = mx / my;
+    t.n = n;
+    t.m = n * (n <= 4096 ? 32 : 12);
+    t.samples = malloc(2 * t.m * sizeof *t.samples);
+    t.seeds = malloc(2 * n * sizeof *t.seeds);
+    t.assign = malloc(t.m * sizeof *t.assign);
+    t.acc = malloc(3 * n * sizeof *t.acc);
+    if (!t.samples || !t.seeds || !t.assign || !t.acc) {
+        rc = wg_err_set(err, WG_ENOMEM, "out of memory splitting a shape into %zu cells", n);
+        goto out;
+    }
+    if (!(pg = to_geos(c.h, parent)) || !(prep = GEOSPrepare_r(c.h, pg))) {
+        rc = wg_err_set(err, WG_EINVAL, "cannot split the shape: %s", c.msg);
+        goto out;
+    }
+    rc = WG_ECONFLICT;
+    for (int attempt = 0; attempt < RESEED_TRIES && rc == WG_ECONFLICT; attempt++) {
+        if ((rc = sample_parent(&t, &rng, err)))
+            goto out;
+        /* The samples are uniform and independent, so the first n are as good initial
+         * seeds as any. */
+        memcpy(t.seeds, t.samples, 2 * n * sizeof *t.seeds);
+        for (int r = 0; r < LLOYD_ROUNDS; r++)
+            if ((rc = lloyd_round(&t, err)))
+                goto out;
+        rc = voronoi_cells(&t, pg, prep, out, err);
+    }
+    if (rc == WG_ECONFLICT)
+        rc = wg_err_set(err, WG_EINTERNAL,
+                        "no seeding of %zu cells gave every cell a piece of the parent", n);
+out:
+    if (prep)
+        GEOSPreparedGeom_destroy_r(c.h, prep);
+    if (pg)
+        GEOSGeom_destroy_r(c.h, pg);
+    ctx_close(&c);
+    free(t.samples);
+    free(t.seeds);
+    free(t.assign);
+    free(t.acc);
+    return rc;
+}
+
+/* ---- placing a small polygon ----------------------------------------------------------- */
+
+enum { PLACE_TRIES = 40, PLACE_SHRINKS = 12 };
+
+enum wg_rc wg_geos_place_inside(const struct wg_shape *parent, double area_m2, uint64_t seed,
+                                struct wg_shape *out, struct wg_err *err)
+{
+    struct gctx c = {0};
+    GEOSGeometry *pg = NULL;
+    const GEOSPreparedGeometry *prep = NULL;
+    uint64_t rng = seed ^ 0x91ace1f5de0ull;
+    double mx, my, area = area_m2, w = parent->maxx - parent->minx, h = parent->maxy - parent->miny;
+    enum wg_rc rc = WG_OK;
+    int found = 0;
+    wg_shape_init(out);
+    if (!(area_m2 > 0))
+        return wg_err_set(err, WG_EINVAL, "cannot place a polygon of %g m²", area_m2);
+    if (!parent->npolys)
+        return wg_err_set(err, WG_EINVAL, "cannot place a polygon inside an empty shape");
+    if (ctx_open(&c))
+        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+    if (!(pg = to_geos(c.h, parent)) || !(prep = GEOSPrepare_r(c.h, pg))) {
+        rc = wg_err_set(err, WG_EINVAL, "cannot place inside the shape: %s", c.msg);
+        goto out;
+    }
+    wg_geo_m_per_deg((parent->miny + parent->maxy) / 2, &mx, &my);
+    for (int shrink = 0; shrink < PLACE_SHRINKS && !found; shrink++, area /= 2) {
+        /* An octagon inscribed in an ellipse of axes a > b, turned by a random angle: it
+         * reads as a compound or a block rather than a disc. The affine image of a
+         * regular octagon of circumradius 1 has area 2√2·a·b. */
+        double r = sqrt(area / (2 * sqrt(2.0))), a = r * 1.3, b = r / 1.3;
+        for (int k = 0; k < PLACE_TRIES && !found; k++) {
+            double cx = parent->minx + uniform(&rng) * w, cy = parent->miny + uniform(&rng) * h;
+            double th = uniform(&rng) * M_PI, ring[18];
+            GEOSCoordSequence *seq;
+            GEOSGeometry *poly;
+            if (!wg_shape_contains(parent, cx, cy))
+                continue;
+            for (int v = 0; v < 8; v++) {
+                double phi = (v + 0.5) * M_PI / 4, ex = a * cos(phi), ey = b * sin(phi);
+                ring[2 * v] = cx + (ex * cos(th) - ey * sin(th)) / mx;
+                ring[2 * v + 1] = cy + (ex * sin(th) + ey * cos(th)) / my;
+            }
+            ring[16] = ring[0];
+            ring[17] = ring[1];
+            seq = GEOSCoordSeq_copyFromBuffer_r(c.h, ring, 9, 0, 0);
+            poly =
+                seq ? GEOSGeom_createPolygon_r(c.h, GEOSGeom_createLinearRing_r(c.h, seq), NULL, 0)
+                    : NULL;
+            if (!poly) {
+                rc = geos_fail(&c, err, "octagon");
+                goto out;
+            }
+            if (GEOSPreparedContains_r(c.h, prep, poly) == 1) {
+                found = 1;
+                if ((rc = wg_shape_begin_polygon(out)) || (rc = wg_shape_add_ring(out, ring, 9)))
+                    wg_err_set(err, rc, "cannot build the placed polygon");
+                wg_shape_update_bbox(out);
+            }
+            GEOSGeom_destroy_r(c.h, poly);
+        }
+    }
+    if (!found && !rc)
+        rc = wg_err_set(err, WG_EINVAL,
+                        "no room for a polygon of even %.0f m² inside the shape at (%.6f, %.6f)",
+                        area_m2 / (1 << PLACE_SHRINKS), (parent->minx + parent->maxx) / 2,
+                        (parent->miny + parent->maxy) / 2);
+out:
+    if (rc) {
+        wg_shape_release(out);
+        wg_shape_init(out);
+    }
+    if (prep)
+        GEOSPreparedGeom_destroy_r(c.h, prep);
+    if (pg)
+        GEOSGeom_destroy_r(c.h, pg);
+    ctx_close(&c);
+    return rc;
+}
