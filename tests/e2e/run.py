@@ -1,0 +1,38 @@
+"""Runs every test_* function of tests/e2e/test_*.py and prints "e2e: N passed, N failed"."""
+import importlib.util
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+def main():
+    only = sys.argv[1:]
+    passed = failed = 0
+    for name in sorted(os.listdir(HERE)):
+        if not (name.startswith("test_") and name.endswith(".py")):
+            continue
+        spec = importlib.util.spec_from_file_location(name[:-3], os.path.join(HERE, name))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        for fn in sorted(k for k in dir(mod) if k.startswith("test_")):
+            if only and not any(o in fn for o in only):
+                continue
+            t0 = time.time()
+            try:
+                getattr(mod, fn)()
+                passed += 1
+                print(f"ok   {name}:{fn} ({time.time() - t0:.2f}s)", flush=True)
+            except Exception:  # a failed assertion or a crash: report and go on
+                failed += 1
+                print(f"FAIL {name}:{fn}", flush=True)
+                traceback.print_exc()
+    print(f"e2e: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,341 @@
+"""The foundation: server, store, regions, grid import and export, locate."""
+import json
+import os
+import threading
+
+from harness import (Data, Server, base_grids, collection, feature, run, square, wait_for)
+
+
+def with_server(fn, *extra, grids=True):
+    data = Data(grids=grids)
+    srv = Server(data, *extra)
+    try:
+        fn(data, srv)
+    finally:
+        code, log = srv.stop()
+        data.close()
+    assert code == 0, f"server exited with {code}: {log[-2000:]}"
+    return log
+
+
+def test_healthz_and_access_log():
+    def check(data, srv):
+        status, body = srv.get("/healthz")
+        assert status == 200 and body["status"] == "ok", body
+        assert body["grids"] == 4 and body["indexed_grids"] == 4, body
+    log = with_server(check)
+    # one access line per request: method, path, status, microseconds
+    assert any("GET /healthz 200 " in l and l.rstrip().endswith("us") for l in log.splitlines()), log
+
+
+def test_unknown_endpoint_and_method():
+    def check(data, srv):
+        status, body = srv.get("/api/v1/nothing")
+        assert status == 404 and body["error"]["code"] == "not_found", body
+        assert "/api/v1/nothing" in body["error"]["message"]
+        status, body = srv.json("DELETE", "/api/v1/locate")
+        assert status == 405, (status, body)
+    with_server(check)
+
+
+def test_region_node_ancestors_children():
+    def check(data, srv):
+        status, body = srv.get("/api/v1/regions/371302001")
+        assert status == 200, body
+        assert body["name"] == "测试街道" and body["level"] == "town"
+        assert [a["code"] for a in body["ancestors"]] == ["37", "3713", "371302"]
+        assert [c["code"] for c in body["children"]] == ["371302001001", "371302001002"]
+        status, body = srv.get("/api/v1/regions/371302001001")
+        assert [c["code"] for c in body["children"]] == ["371302001001001", "371302001001002",
+                                                         "371302001001901"], body
+        status, body = srv.get("/api/v1/regions/371302999")
+        assert status == 404 and "371302999" in body["error"]["message"], body
+        status, body = srv.get("/api/v1/regions/37x")
+        assert status == 400 and "non-digit" in body["error"]["message"], body
+        status, body = srv.get("/api/v1/regions/37130")
+        assert status == 400 and "5 digits" in body["error"]["message"], body
+    with_server(check)
+
+
+def test_region_search():
+    def check(data, srv):
+        status, body = srv.get("/api/v1/regions?q=" + "%E5%85%B0%E5%B1%B1")  # 兰山
+        assert status == 200 and [r["code"] for r in body["regions"]] == ["371302"], body
+        status, body = srv.get("/api/v1/regions?q=%E5%85%B3")  # 关
+        assert [r["code"] for r in body["regions"]] == ["371302001001", "371302001002"], body
+        status, body = srv.get("/api/v1/regions")
+        assert status == 400 and "'q'" in body["error"]["message"], body
+        status, body = srv.get("/api/v1/regions?q=a&limit=0")
+        assert status == 400 and "limit" in body["error"]["message"], body
+    with_server(check)
+
+
+def test_locate_chain_and_exclusive():
+    def check(data, srv):
+        status, body = srv.get("/api/v1/locate?lon=118.303&lat=35.003")
+        assert status == 200, body
+        assert body["grid"] == {"code": "371302001001001", "name": "东关社区第1网格",
+                                "kind": "base"}, body
+        assert [e["code"] for e in body["exclusive"]] == ["371302001001901"]
+        assert [(c["level"], c["code"]) for c in body["chain"]] == [
+            ("province", "37"), ("city", "3713"), ("county", "371302"), ("town", "371302001"),
+            ("village", "371302001001"), ("grid", "371302001001001")], body
+        assert abs(body["point"]["lon"] - 118.303) < 1e-9
+        status, body = srv.get("/api/v1/locate?lon=118.315&lat=35.005&crs=cgcs2000")
+        assert body["grid"]["code"] == "371302001001002" and body["exclusive"] == [], body
+    with_server(check)
+
+
+def test_locate_gcj02_and_bd09_are_converted():
+    def check(data, srv):
+        # GCJ-02 shifts Linyi points by a few hundred metres: the same place in WGS84 is
+        # (118.3050, 35.0050); its GCJ-02 and BD-09 forms must land in the same grid
+        status, wgs = srv.get("/api/v1/locate?lon=118.305&lat=35.005&crs=wgs84")
+        assert status == 200
+        from_gcj = None
+        rc, out, _ = run("locate", "--data", data.dir, "118.305", "35.005")
+        assert json.loads(out)["grid"]["code"] == wgs["grid"]["code"]
+        # derive the GCJ-02 form by asking for a conversion round trip through the CLI: a
+        # GCJ-02 input is converted back to WGS84 within a metre
+        import math
+        a, ee = 6378245.0, 0.00669342162296594323
+        x, y = 118.305 - 105.0, 35.005 - 35.0
+        dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+                + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+                + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+                + (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
+        dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+                + (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+                + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+                + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+        radlat = 35.005 / 180.0 * math.pi
+        magic = 1 - ee * math.sin(radlat) ** 2
+        sq = math.sqrt(magic)
+        glat = 35.005 + (dlat * 180.0) / ((a * (1 - ee)) / (magic * sq) * math.pi)
+        glon = 118.305 + (dlon * 180.0) / (a / sq * math.cos(radlat) * math.pi)
+        status, gcj = srv.get(f"/api/v1/locate?lon={glon:.9f}&lat={glat:.9f}&crs=gcj02")
+        assert status == 200, gcj
+        assert gcj["grid"]["code"] == wgs["grid"]["code"], gcj
+        assert abs(gcj["point"]["lon"] - 118.305) < 1e-5 and abs(gcj["point"]["lat"] - 35.005) < 1e-5, gcj
+        z = math.sqrt(glon * glon + glat * glat) + 0.00002 * math.sin(glat * math.pi * 3000.0 / 180.0)
+        t = math.atan2(glat, glon) + 0.000003 * math.cos(glon * math.pi * 3000.0 / 180.0)
+        blon, blat = z * math.cos(t) + 0.0065, z * math.sin(t) + 0.006
+        status, bd = srv.get(f"/api/v1/locate?lon={blon:.9f}&lat={blat:.9f}&crs=bd09")
+        assert status == 200 and bd["grid"]["code"] == wgs["grid"]["code"], bd
+        assert abs(bd["point"]["lon"] - 118.305) < 1e-5, bd
+        del from_gcj
+    with_server(check)
+
+
+def test_locate_shared_edge_is_stable():
+    def check(data, srv):
+        # 118.31 is the edge shared by grids 001 and 002; a vertex too at 35.01
+        for lon, lat in [(118.31, 35.005), (118.31, 35.01), (118.305, 35.01)]:
+            answers = set()
+            for _ in range(20):
+                status, body = srv.get(f"/api/v1/locate?lon={lon}&lat={lat}")
+                answers.add(body["grid"]["code"] if status == 200 else status)
+            assert len(answers) == 1, (lon, lat, answers)
+    with_server(check)
+
+
+def test_locate_outside_and_bad_parameters():
+    def check(data, srv):
+        status, body = srv.get("/api/v1/locate?lon=100&lat=30")
+        assert status == 404 and "no grid" in body["error"]["message"], body
+        assert "100.000000" in body["error"]["message"]
+        for q, word in [("lat=35", "'lon'"), ("lon=118", "'lat'"), ("lon=abc&lat=35", "not a number"),
+                        ("lon=200&lat=35", "outside"), ("lon=118&lat=35&crs=mars", "mars")]:
+            status, body = srv.get("/api/v1/locate?" + q)
+            assert status == 400 and word in body["error"]["message"], (q, body)
+        rc, _, err = run("locate", "--data", data.dir, "100", "30", check=False)
+        assert rc != 0 and "no grid" in err, err
+    with_server(check)
+
+
+def test_body_over_cap_is_413_and_changes_nothing():
+    def check(data, srv):
+        before = data.dump()
+        big = json.dumps(collection(*[feature("371302001001%03d" % i, "x", "base",
+                                              square(118.4, 35.0, 118.41, 35.01))
+                                      for i in range(100, 200)]))
+        status, _, raw = srv.request("POST", "/api/v1/grids/import", big)
+        assert status == 413, (status, raw)
+        assert json.loads(raw)["error"]["code"] == "too_large"
+        assert data.dump() == before
+    with_server(check, "--body-max", "2048")
+
+
+def test_malformed_json_names_position():
+    def check(data, srv):
+        before = data.dump()
+        status, body = srv.json("POST", "/api/v1/locate", '{"points": [[118.3, 35.0],, ]}')
+        assert status == 400, body
+        msg = body["error"]["message"]
+        assert "malformed JSON" in msg and "column" in msg, msg
+        status, body = srv.json("POST", "/api/v1/grids/import", '{"type": "FeatureCollection", "features": [')
+        assert status == 400 and "line 1" in body["error"]["message"], body
+        assert data.dump() == before
+    with_server(check)
+
+
+def test_batch_locate():
+    def check(data, srv):
+        status, body = srv.json("POST", "/api/v1/locate", {"points": [[118.303, 35.003], [100, 30]]})
+        assert status == 200, body
+        r = body["results"]
+        assert r[0]["grid"]["code"] == "371302001001001" and r[1]["error"]["code"] == "not_found", r
+        status, body = srv.json("POST", "/api/v1/locate", {"points": [[118.3]]})
+        assert status == 400 and "points[0]" in body["error"]["message"], body
+    with_server(check)
+
+
+def bad_import(data, obj, *words):
+    before = data.dump()
+    rc, out, err = data.import_grids(obj, check=False)
+    assert rc != 0, (out, err)
+    for w in words:
+        assert w in err, (w, err)
+    assert data.dump() == before, "a failed import changed the store"
+    return err
+
+
+def test_bad_imports_change_nothing():
+    data = Data()
+    try:
+        bad_import(data, '{"type": "FeatureCollection", "features": [', "malformed GeoJSON", "line 1")
+        bowtie = {"type": "Polygon", "coordinates": [[[118.30, 35.03], [118.31, 35.04],
+                                                      [118.31, 35.03], [118.30, 35.04],
+                                                      [118.30, 35.03]]]}
+        good = feature("371302002001001", "南坛村第1网格", "base", square(118.40, 35.0, 118.41, 35.01))
+        err = bad_import(data, collection(good, feature("371302002001002", "坏", "base", bowtie)),
+                         "feature 1", "371302002001002", "elf-intersection")
+        bad_import(data, collection(feature("371302009001001", "无村", "base",
+                                            square(118.5, 35.0, 118.51, 35.01))),
+                   "371302009001", "does not exist")
+        over = feature("371302001001003", "重叠", "base", square(118.305, 35.00, 118.315, 35.01))
+        err = bad_import(data, collection(over), "overlaps", "371302001001001", "m²")
+        assert "500" in err or "m²" in err
+        dup = feature("371302002001001", "重复", "base", square(118.42, 35.0, 118.43, 35.01))
+        bad_import(data, collection(good, dup), "duplicate code", "371302002001001")
+        bad_import(data, collection(feature("371302002001001", "x", "zone", good["geometry"])),
+                   "'kind'")
+        open_ring = {"type": "Polygon", "coordinates": [[[118.4, 35.0], [118.41, 35.0], [118.41, 35.01], [118.4, 35.01]]]}
+        bad_import(data, collection(feature("371302002001001", "x", "base", open_ring)), "not closed")
+        bad_import(data, collection(feature("371302002001001", "x", "base",
+                                            square(118.4, 95.0, 118.41, 95.01))), "latitude")
+        bad_import(data, collection(feature("3713020020010", "x", "base", good["geometry"])), "13 digits")
+    finally:
+        data.close()
+
+
+def test_versioning_export_and_line_delimited_import():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            status, g = srv.get("/api/v1/grids/371302001002001")
+            assert status == 200 and g["version"] == 1, g
+            status, _, raw = srv.request("GET", "/api/v1/regions/371302/grids.geojson")
+            fc = json.loads(raw)
+            assert status == 200 and len(fc["features"]) == 4
+            # the export imports back unchanged
+            rc, out, _ = data.import_grids(fc)
+            assert "4 unchanged" in out, out
+            # a changed grid gets a new version; the old one is kept
+            changed = feature("371302001002001", "西关社区第1网格(调整)", "base",
+                              square(118.30, 35.01, 118.31, 35.021))
+            line_delimited = json.dumps(changed, ensure_ascii=False) + "\n"
+            rc, out, _ = data.import_grids(line_delimited)
+            assert "1 changed" in out, out
+            assert wait_for(lambda: srv.get("/api/v1/locate?lon=118.305&lat=35.0205")[0] == 200)
+            status, g = srv.get("/api/v1/grids/371302001002001")
+            assert g["version"] == 2 and g["name"].endswith("(调整)"), g
+            rows = data.dump()[1]
+            versions = [r for r in rows if r[0] == "371302001002001"]
+            assert len(versions) == 2 and versions[0][-1] is not None and versions[1][-1] is None
+            rc, out, _ = run("export", "grids", "--data", data.dir, "--region", "371302001002")
+            assert [f["properties"]["code"] for f in json.loads(out)["features"]] == ["371302001002001"]
+            rc, _, err = run("export", "grids", "--data", data.dir, "--region", "371302777", check=False)
+            assert rc != 0 and "371302777" in err
+        finally:
+            code, log = srv.stop()
+            assert code == 0, log
+    finally:
+        data.close()
+
+
+def test_import_while_serving_keeps_answering():
+    data = Data()
+    try:
+        srv = Server(data)
+        errors = []
+        stop = threading.Event()
+
+        def hammer():
+            while not stop.is_set():
+                status, _ = srv.get("/api/v1/locate?lon=118.303&lat=35.003")
+                if status != 200:
+                    errors.append(status)
+        t = threading.Thread(target=hammer)
+        t.start()
+        try:
+            new = feature("371302002001001", "南坛村第1网格", "base", square(118.40, 35.0, 118.41, 35.01))
+            data.import_grids(collection(new))
+            assert wait_for(lambda: srv.get("/api/v1/locate?lon=118.405&lat=35.005")[0] == 200)
+        finally:
+            stop.set()
+            t.join()
+            code, log = srv.stop()
+        assert not errors, errors[:5]
+        assert code == 0, log
+    finally:
+        data.close()
+
+
+def test_graceful_stop_finishes_in_flight():
+    data = Data()
+    try:
+        srv = Server(data)
+        results = []
+
+        def slow_export():
+            results.append(srv.request("GET", "/api/v1/regions/37/grids.geojson")[0])
+        threads = [threading.Thread(target=slow_export) for _ in range(4)]
+        for t in threads:
+            t.start()
+        code, log = srv.stop()
+        for t in threads:
+            t.join()
+        assert code == 0, log
+        assert "stopped" in log
+        # each request either completed or was never accepted; none was cut off mid-answer
+        assert all(r == 200 for r in results if isinstance(r, int)), results
+    finally:
+        data.close()
+
+
+def test_cli_errors():
+    data = Data(grids=False)
+    try:
+        rc, _, err = run("serve", "--data", "/nonexistent/dir", check=False)
+        assert rc != 0 and "wangge init" in err, err
+        rc, _, err = run("import", "divisions", "--data", data.dir, "--county", "999999",
+                         "--source", os.path.join(os.path.dirname(__file__), "..", "data", "divisions"),
+                         check=False)
+        assert rc != 0 and "999999" in err, err
+        rc, _, err = run("import", "grids", "--data", data.dir, "/nonexistent.geojson", check=False)
+        assert rc != 0 and "/nonexistent.geojson" in err, err
+        rc, _, err = run("frobnicate", check=False)
+        assert rc != 0 and "frobnicate" in err
+        # re-importing divisions is idempotent
+        rc, out, _ = run("import", "divisions", "--data", data.dir, "--county", "371302",
+                         "--source", os.path.join(os.path.dirname(__file__), "..", "data", "divisions"))
+        assert "0 new or changed" in out, out
+        cfg = os.path.join(data.dir, "bad.conf")
+        with open(cfg, "w") as f:
+            f.write("threads = many\n")
+        rc, _, err = run("serve", "--data", data.dir, "--config", cfg, check=False)
+        assert rc != 0 and "line 1" in err and "threads" in err, err
+    finally:
+        data.close()
