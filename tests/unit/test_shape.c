@@ -43,8 +43,7 @@ static const struct {
      "polygon 0, ring 0 (coordinates[0]): ring is not closed: first position [0, 0], last [0, 1]"},
     {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,1],[0,0]],"
      "[[0.1,0.1],[\"0.2\",0.1],[0.2,0.2],[0.1,0.1]]]}",
-     WG_EINVAL,
-     "polygon 0, ring 1, position 1 (coordinates[1][1]): longitude is not a number"},
+     WG_EINVAL, "polygon 0, ring 1, position 1 (coordinates[1][1]): longitude is not a number"},
     {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,null],[1,1],[0,0]]]}", WG_EINVAL,
      "polygon 0, ring 0, position 1 (coordinates[0][1]): latitude is not a number"},
     {"{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1],[1,1],[0,0]]]}", WG_EINVAL,
@@ -158,19 +157,18 @@ static void test_builders_and_holes(void)
         double x, y;
         int in;
     } pts[] = {
-        {0.5, 0.5, 1}, {2, 2, 0},    {1.5, 3.5, 1},  {3.9, 2, 1},  {10.5, 0.5, 1},
-        {12, 0.5, 0},  {-1, 2, 0},   {5, 2, 0},      {2, 1, 0},    /* on the hole's bottom */
-        {2, 3, 1},     /* hole's top edge belongs to the ring */ {1, 2, 1}, /* hole's left */
-        {3, 2, 0},     /* hole's right edge belongs to the hole */
-        {0, 0, 1},     {4, 0, 0},    {0, 4, 0},      {4, 4, 0},    {10, 0, 1},
+        {0.5, 0.5, 1}, {2, 2, 0},  {1.5, 3.5, 1}, {3.9, 2, 1}, {10.5, 0.5, 1},
+        {12, 0.5, 0},  {-1, 2, 0}, {5, 2, 0},     {2, 1, 0}, /* on the hole's bottom */
+        {2, 3, 1}, /* hole's top edge belongs to the ring */
+        {1, 2, 0}, /* the hole owns its left edge, as a tile would */
+        {3, 2, 1}, /* and not its right one */
+        {0, 0, 1},     {4, 0, 0},  {0, 4, 0},     {4, 4, 0},   {10, 0, 1},
     };
     for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
         if (wg_shape_contains(&s, pts[i].x, pts[i].y) != pts[i].in)
             fprintf(stderr, "point (%g, %g)\n", pts[i].x, pts[i].y);
         T_EQ_INT(wg_shape_contains(&s, pts[i].x, pts[i].y), pts[i].in);
     }
-    T_NEAR(wg_shape_area_m2(&s) / (16 - 4 + 1),
-           wg_shape_area_m2(&s) / (16 - 4 + 1), 0); /* finite */
     wg_shape_release(&s);
     wg_shape_release(&s); /* release twice is harmless */
 }
@@ -241,14 +239,14 @@ static void test_horizontal_and_vertex(void)
     wg_shape_init(&s);
     wg_shape_add_ring(&s, xy, 7);
     wg_shape_update_bbox(&s);
-    T_EQ_INT(wg_shape_contains(&s, 3, 2), 0);   /* on the inner horizontal edge: above it */
+    T_EQ_INT(wg_shape_contains(&s, 3, 2), 0); /* on the inner horizontal edge: above it */
     T_EQ_INT(wg_shape_contains(&s, 3, 1.9), 1);
-    T_EQ_INT(wg_shape_contains(&s, 1, 2), 1);   /* same height, inside */
-    T_EQ_INT(wg_shape_contains(&s, 2, 2), 0);   /* the reflex vertex: the right part above */
+    T_EQ_INT(wg_shape_contains(&s, 1, 2), 1); /* same height, inside */
+    T_EQ_INT(wg_shape_contains(&s, 2, 2), 0); /* the reflex vertex: the right part above */
     T_EQ_INT(wg_shape_contains(&s, 1.999, 2), 1);
-    T_EQ_INT(wg_shape_contains(&s, 2, 3), 0);   /* on the right edge of the upper part */
-    T_EQ_INT(wg_shape_contains(&s, 0, 3), 1);   /* on the left edge */
-    T_EQ_INT(wg_shape_contains(&s, 2, 0), 1);   /* on the bottom */
+    T_EQ_INT(wg_shape_contains(&s, 2, 3), 0); /* on the right edge of the upper part */
+    T_EQ_INT(wg_shape_contains(&s, 0, 3), 1); /* on the left edge */
+    T_EQ_INT(wg_shape_contains(&s, 2, 0), 1); /* on the bottom */
     wg_shape_release(&s);
 
     /* A triangle's apex: rays through a vertex count once, or twice at an extremum. */
