@@ -1,0 +1,174 @@
+/* Core pieces: region codes, CSV reading, the string builder, route matching, error table. */
+#include "t.h"
+
+#include "core/buf.h"
+#include "core/csv.h"
+#include "domain/region.h"
+#include "http/route.h"
+
+static void test_region_levels(void)
+{
+    static const struct {
+        const char *code;
+        enum wg_level lvl;
+        const char *parent;
+    } cases[] = {
+        {"37", WG_LEVEL_PROVINCE, NULL},
+        {"3713", WG_LEVEL_CITY, "37"},
+        {"371302", WG_LEVEL_COUNTY, "3713"},
+        {"371302001", WG_LEVEL_TOWN, "371302"},
+        {"371302001001", WG_LEVEL_VILLAGE, "371302001"},
+        {"371302001001001", WG_LEVEL_GRID, "371302001001"},
+        {"371302001001001001", WG_LEVEL_MICRO, "371302001001001"},
+        {"3", WG_LEVEL_NONE, NULL},
+        {"37130", WG_LEVEL_NONE, NULL},
+        {"37a302", WG_LEVEL_NONE, NULL},
+        {"", WG_LEVEL_NONE, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct wg_err err = {0};
+        char parent[16];
+        T_EQ_INT(wg_region_level(cases[i].code, &err), cases[i].lvl);
+        if (cases[i].lvl == WG_LEVEL_NONE)
+            T_CHECK(err.rc == WG_EINVAL && err.msg[0]);
+        if (cases[i].parent) {
+            T_CHECK(wg_region_parent(cases[i].code, parent, sizeof parent));
+            T_EQ_STR(parent, cases[i].parent);
+        } else {
+            T_CHECK(!wg_region_parent(cases[i].code, parent, sizeof parent));
+        }
+    }
+    struct wg_err err = {0};
+    wg_region_level("37a302", &err);
+    T_CHECK(strstr(err.msg, "position 3") != NULL);
+    T_EQ_STR(wg_level_name(WG_LEVEL_TOWN), "town");
+}
+
+struct rows {
+    int n;
+    char first[8][64];
+    int nfields[8];
+};
+
+static enum wg_rc collect(const struct wg_csv_record *r, void *ctx, struct wg_err *err)
+{
+    struct rows *rows = ctx;
+    (void)err;
+    if (rows->n < 8) {
+        snprintf(rows->first[rows->n], 64, "%s|%s", r->fields[0],
+                 r->nfields > 1 ? r->fields[1] : "");
+        rows->nfields[rows->n] = r->nfields;
+    }
+    rows->n++;
+    return WG_OK;
+}
+
+static void test_csv(void)
+{
+    const char *ok = "\xEF\xBB\xBF"
+                     "code,name\r\n37,\"山东省\"\n\n3713,\"a \"\"quoted\"\", b\"\n371302,plain";
+    struct rows rows = {0};
+    struct wg_err err = {0};
+    T_EQ_INT(wg_csv_parse(ok, strlen(ok), collect, &rows, &err), WG_OK);
+    T_EQ_INT(rows.n, 4);
+    T_EQ_STR(rows.first[0], "code|name");
+    T_EQ_STR(rows.first[1], "37|山东省");
+    T_EQ_STR(rows.first[2], "3713|a \"quoted\", b");
+    T_EQ_STR(rows.first[3], "371302|plain");
+    static const struct {
+        const char *text;
+        const char *msg;
+    } bad[] = {
+        {"a,b\n1,\"open", "line 2: a quoted field is not closed"},
+        {"a,b\n1,\"x\"y", "line 2: unexpected text after a closing quote"},
+        {"a,b\n1,x\"y", "line 2: a quote inside an unquoted field"},
+        {"1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,"
+         "32,33",
+         "more than 32 fields"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&rows, 0, sizeof rows);
+        wg_err_clear(&err);
+        T_EQ_INT(wg_csv_parse(bad[i].text, strlen(bad[i].text), collect, &rows, &err), WG_EINVAL);
+        T_CHECK(strstr(err.msg, bad[i].msg) != NULL);
+    }
+}
+
+static void test_buf(void)
+{
+    struct wg_buf b;
+    char *s;
+    size_t len;
+    wg_buf_init(&b, 16);
+    T_EQ_INT(wg_buf_addf(&b, "%d-%s", 42, "abc"), WG_OK);
+    T_EQ_STR(wg_buf_str(&b), "42-abc");
+    T_EQ_INT(wg_buf_adds(&b, "0123456789abc"), WG_ETOOBIG);
+    T_EQ_INT(wg_buf_adds(&b, "x"), WG_ETOOBIG); /* sticky */
+    T_EQ_STR(wg_buf_str(&b), "42-abc");          /* never truncated */
+    wg_buf_reset(&b);
+    T_EQ_INT(wg_buf_adds(&b, "ok"), WG_OK);
+    s = wg_buf_detach(&b, &len);
+    T_EQ_STR(s, "ok");
+    T_EQ_INT(len, 2);
+    free(s);
+    wg_buf_release(&b);
+}
+
+static enum wg_rc h1(struct wg_req *req, struct wg_err *err)
+{
+    (void)req;
+    (void)err;
+    return WG_OK;
+}
+
+static void test_routes(void)
+{
+    static const struct wg_route routes[] = {
+        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0},
+        {"GET", "/api/v1/regions/{code}", h1, 0},
+        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0},
+        {"GET", "/open311/v2/requests/{id}.json", h1, 0},
+    };
+    struct wg_req req = {0};
+    int pm;
+    req.arena = wg_arena_new();
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/regions/37/grids.geojson", &req, &pm) ==
+            &routes[0]);
+    T_EQ_STR(req.params[0], "37");
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/regions/371302", &req, &pm) == &routes[1]);
+    T_EQ_STR(req.params[0], "371302");
+    T_CHECK(wg_route_match(routes, 4, "POST", "/api/v1/orders/9/actions/dispatch", &req, &pm) ==
+            &routes[2]);
+    T_EQ_STR(req.params[0], "9");
+    T_EQ_STR(req.params[1], "dispatch");
+    T_CHECK(wg_route_match(routes, 4, "GET", "/open311/v2/requests/12.5.json", &req, &pm) ==
+            &routes[3]);
+    T_EQ_STR(req.params[0], "12.5");
+    T_CHECK(wg_route_match(routes, 4, "DELETE", "/api/v1/regions/37", &req, &pm) == NULL);
+    T_CHECK(pm == 1);
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/regions/", &req, &pm) == NULL);
+    T_CHECK(pm == 0);
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/regions/37/x", &req, &pm) == NULL);
+    wg_arena_free(req.arena);
+}
+
+static void test_errors(void)
+{
+    struct wg_err err = {0};
+    T_EQ_INT(wg_err_set(&err, WG_ENOTFOUND, "grid '%s' does not exist", "1"), WG_ENOTFOUND);
+    wg_err_prefix(&err, "feature %d", 3);
+    T_EQ_STR(err.msg, "feature 3: grid '1' does not exist");
+    T_EQ_STR(wg_rc_code(WG_ENOTFOUND), "not_found");
+    T_EQ_INT(wg_rc_http_status(WG_ETOOBIG), 413);
+    T_EQ_INT(wg_rc_http_status(WG_EPRECOND), 412);
+}
+
+int main(void)
+{
+    test_region_levels();
+    test_csv();
+    test_buf();
+    test_routes();
+    test_errors();
+    return T_DONE("core");
+}
