@@ -63,6 +63,20 @@ struct wg_gen_output {
     struct wg_gen_grid *grids; /* base grids first, then exclusive */
 };
 
+/* How many base grids each town and each village gets, without any geometry: towns in
+ * proportion to their number of villages (largest remainder, so the total is exact, ties
+ * to the earlier town), then each town's count shared evenly among its villages with the
+ * remainder going to its first villages. town_base has ntowns entries, village_base one per
+ * village, town by town in input order. */
+enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base,
+                            size_t *village_base, struct wg_err *err);
+
+/* How many exclusive grids each village hosts (at most 99, codes 901..999): in proportion
+ * to its base grids, three times as many in a street (街道, town sequence 001-099), ties
+ * broken by the seed. village_base as from wg_gridgen_split. */
+enum wg_rc wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_t *village_base,
+                                      size_t *village_exclusive, struct wg_err *err);
+
 enum wg_rc wg_gridgen_county(const struct wg_gen_input *in, struct wg_gen_output *out,
                              struct wg_err *err);
 void wg_gridgen_output_release(struct wg_gen_output *out);
