@@ -83,13 +83,16 @@ class Data:
 
 class Server:
     def __init__(self, data, *extra):
+        # the log goes to a file: a pipe nobody drains would fill and stall the server
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.proc = subprocess.Popen([BIN, "serve", "--data", data.dir, "--listen", "127.0.0.1:0",
-                                      *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+                                      *extra], stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         if "listening on" not in line:
             self.proc.kill()
-            raise AssertionError("server did not start: " + line + self.proc.stderr.read())
+            self.proc.wait()
+            self.log.seek(0)
+            raise AssertionError("server did not start: " + line + self.log.read())
         self.base = line.strip().split()[-1]
 
     def request(self, method, path, body=None, headers=None):
@@ -116,11 +119,12 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
-            _, err = self.proc.communicate(timeout=20)
+            self.proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
-        return self.proc.returncode, err
+            self.proc.communicate()
+        self.log.seek(0)
+        return self.proc.returncode, self.log.read()
 
 
 def wait_for(fn, timeout=10.0):
