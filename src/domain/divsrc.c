@@ -107,7 +107,8 @@ enum wg_rc wg_divsrc_load(const char *dist_dir, const char *const *prefixes, siz
         wg_divset_release(out);
         return rc;
     }
-    qsort(out->v, out->n, sizeof *out->v, by_code);
+    if (out->n)
+        qsort(out->v, out->n, sizeof *out->v, by_code);
     for (size_t i = 1; i < out->n; i++)
         if (!strcmp(out->v[i].code, out->v[i - 1].code)) {
             rc = wg_err_set(err, WG_EINVAL, "code '%s' appears twice in %s", out->v[i].code,
