@@ -228,10 +228,11 @@ enum wg_rc wg_geos_check_valid(const struct wg_shape *s, struct wg_err *err)
         double x = NAN, y = NAN;
         char what[200];
         snprintf(what, sizeof what, "%s", reason ? reason : "invalid geometry");
-        /* GEOS capitalises its reasons ("Self-intersection"); messages here are lower case
-         * because they are usually prefixed with the feature at fault. */
-        if (what[0] >= 'A' && what[0] <= 'Z' && !(what[1] >= 'A' && what[1] <= 'Z'))
-            what[0] = (char)(what[0] - 'A' + 'a');
+        /* GEOS capitalises its reasons ("Ring Self-intersection"); messages here are lower
+         * case because they are usually prefixed with the feature at fault. */
+        for (char *p = what; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
         if (loc && GEOSGeomGetX_r(c.h, loc, &x) && GEOSGeomGetY_r(c.h, loc, &y))
             rc = wg_err_set(err, WG_EINVAL, "%s at (%.6f, %.6f)", what, x, y);
         else
@@ -454,32 +455,86 @@ struct tess {
     struct gctx *c;
     const struct wg_shape *parent;
     double kx;
-    size_t n, m;
+    size_t n, m, cap;
     double *samples; /* m points in the working plane, all inside the parent */
     double *seeds;   /* n points in the working plane */
     uint32_t *assign;
     double *acc; /* 3 per seed: sum x, sum y, count */
 };
 
-static enum wg_rc sample_parent(struct tess *t, uint64_t *rng, struct wg_err *err)
+/* Samples on a jittered grid over the bounding box, kept where inside the parent: about
+ * `per_cell` a cell. Stratified rather than independent, so that a cell's share of samples
+ * tracks its area closely and the relaxed cells come out even. */
+static enum wg_rc sample_parent(struct tess *t, size_t per_cell, uint64_t *rng, struct wg_err *err)
 {
     const struct wg_shape *s = t->parent;
-    double w = s->maxx - s->minx, h = s->maxy - s->miny;
-    size_t got = 0, tries = 0, limit = 400 * t->m + 100000;
-    while (got < t->m && tries++ < limit) {
-        double x = s->minx + uniform(rng) * w, y = s->miny + uniform(rng) * h;
-        if (wg_shape_contains(s, x, y)) {
-            t->samples[2 * got] = x * t->kx;
-            t->samples[2 * got + 1] = y;
-            got++;
+    double w = s->maxx - s->minx, h = s->maxy - s->miny, mx, my, frac, cells;
+    size_t gx, gy, want = t->n * per_cell;
+    wg_geo_m_per_deg((s->miny + s->maxy) / 2, &mx, &my);
+    frac = wg_shape_area_m2(s) / (w * mx * h * my);
+    frac = fmin(1, fmax(frac, 1e-4));
+    cells = (double)want / frac;
+    gx = (size_t)ceil(sqrt(cells * w * t->kx / h));
+    gx = gx < 1 ? 1 : gx;
+    gy = (size_t)ceil(cells / (double)gx);
+    gy = gy < 1 ? 1 : gy;
+    t->m = 0;
+    for (size_t iy = 0; iy < gy; iy++)
+        for (size_t ix = 0; ix < gx; ix++) {
+            double x = s->minx + ((double)ix + uniform(rng)) * w / (double)gx;
+            double y = s->miny + ((double)iy + uniform(rng)) * h / (double)gy;
+            if (!wg_shape_contains(s, x, y))
+                continue;
+            if (t->m == t->cap) {
+                size_t cap = t->cap ? 2 * t->cap : want + want / 4 + 16;
+                double *ns = realloc(t->samples, 2 * cap * sizeof *ns);
+                uint32_t *na = ns ? realloc(t->assign, cap * sizeof *na) : NULL;
+                if (ns)
+                    t->samples = ns;
+                if (!na)
+                    return wg_err_set(err, WG_ENOMEM, "out of memory sampling %zu cells", t->n);
+                t->assign = na;
+                t->cap = cap;
+            }
+            t->samples[2 * t->m] = x * t->kx;
+            t->samples[2 * t->m + 1] = y;
+            t->m++;
         }
-    }
-    if (got < t->m)
-        return wg_err_set(err, WG_EINVAL,
-                          "cannot find room for %zu cells: the parent covers almost none of its "
-                          "bounding box (%.6f %.6f, %.6f %.6f)",
-                          t->n, s->minx, s->miny, s->maxx, s->maxy);
     return WG_OK;
+}
+
+/* k-means++ seeding: each next seed is a sample drawn with probability proportional to its
+ * squared distance from the seeds so far, which spreads the seeds before Lloyd starts and
+ * spares it the rounds needed to pull apart a random clump. Quadratic, so for very many
+ * cells plain random samples are used instead. */
+static void initial_seeds(struct tess *t, uint64_t *rng)
+{
+    double *d2 = t->n <= 2048 ? malloc(t->m * sizeof *d2) : NULL;
+    if (!d2) {
+        for (size_t j = 0; j < t->n; j++) {
+            size_t i = (size_t)(uniform(rng) * (double)t->m) % t->m;
+            t->seeds[2 * j] = t->samples[2 * i];
+            t->seeds[2 * j + 1] = t->samples[2 * i + 1];
+        }
+        return;
+    }
+    for (size_t i = 0; i < t->m; i++)
+        d2[i] = INFINITY;
+    size_t pick = (size_t)(uniform(rng) * (double)t->m) % t->m;
+    for (size_t j = 0; j < t->n; j++) {
+        double sx = t->samples[2 * pick], sy = t->samples[2 * pick + 1], total = 0, r;
+        t->seeds[2 * j] = sx;
+        t->seeds[2 * j + 1] = sy;
+        for (size_t i = 0; i < t->m; i++) {
+            double dx = t->samples[2 * i] - sx, dy = t->samples[2 * i + 1] - sy;
+            d2[i] = fmin(d2[i], dx * dx + dy * dy);
+            total += d2[i];
+        }
+        r = uniform(rng) * total;
+        for (pick = 0; pick + 1 < t->m && (r -= d2[pick]) > 0; pick++)
+            ;
+    }
+    free(d2);
 }
 
 static double bbox_x0(const struct tess *t)
@@ -674,13 +729,42 @@ out:
     return rc;
 }
 
-enum { LLOYD_ROUNDS = 3, RESEED_TRIES = 8 };
+/* Public boundaries are often not valid polygons (of the echarts county outlines of
+ * Shandong, most have a self-touching or crossing ring somewhere along the coast or a
+ * border), and GEOS refuses to overlay them. Such a parent is replaced by GEOS's repair
+ * of it (polygons only), in *pg and in `fixed`, which is left empty when the parent was
+ * valid. */
+static enum wg_rc repair(struct gctx *c, GEOSGeometry **pg, struct wg_shape *fixed,
+                         struct wg_err *err)
+{
+    GEOSGeometry *mv, *g;
+    enum wg_rc rc;
+    char valid = GEOSisValid_r(c->h, *pg);
+    if (valid == 1)
+        return WG_OK;
+    if (valid == 2 || !(mv = GEOSMakeValid_r(c->h, *pg)))
+        return geos_fail(c, err, "repair of an invalid parent");
+    rc = from_geos(c, mv, fixed, err);
+    GEOSGeom_destroy_r(c->h, mv);
+    if (rc)
+        return rc;
+    if (!fixed->npolys || !(wg_shape_area_m2(fixed) > 0))
+        return wg_err_set(err, WG_EINVAL, "the shape has no area left once made valid");
+    if (!(g = to_geos(c->h, fixed)))
+        return geos_fail(c, err, "repaired parent");
+    GEOSGeom_destroy_r(c->h, *pg);
+    *pg = g;
+    return WG_OK;
+}
+
+enum { LLOYD_ROUNDS = 10, RESEED_TRIES = 8, SAMPLES_PER_CELL = 32 };
 
 enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t seed,
                               struct wg_shape *out, struct wg_err *err)
 {
     struct gctx c = {0};
     struct tess t = {0};
+    struct wg_shape fixed;
     GEOSGeometry *pg = NULL;
     const GEOSPreparedGeometry *prep = NULL;
     uint64_t rng = seed ^ 0x5eed7e55e11a7e5ull;
@@ -690,10 +774,11 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
         return wg_err_set(err, WG_EINVAL, "cannot split a shape into %zu cells", n);
     for (size_t i = 0; i < n; i++)
         wg_shape_init(&out[i]);
-    if (!parent->npolys || !(wg_shape_area_m2(parent) > 0))
+    if (!parent->npolys)
         return wg_err_set(err, WG_EINVAL, "cannot split an empty shape into %zu cells", n);
     if (n == 1)
         return wg_shape_copy(&out[0], parent, err);
+    wg_shape_init(&fixed);
     if (ctx_open(&c))
         return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
     wg_geo_m_per_deg((parent->miny + parent->maxy) / 2, &mx, &my);
@@ -701,26 +786,45 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
     t.parent = parent;
     t.kx = mx / my;
     t.n = n;
-    t.m = n * (n <= 4096 ? 32 : 12);
-    t.samples = malloc(2 * t.m * sizeof *t.samples);
     t.seeds = malloc(2 * n * sizeof *t.seeds);
-    t.assign = malloc(t.m * sizeof *t.assign);
     t.acc = malloc(3 * n * sizeof *t.acc);
-    if (!t.samples || !t.seeds || !t.assign || !t.acc) {
+    if (!t.seeds || !t.acc) {
         rc = wg_err_set(err, WG_ENOMEM, "out of memory splitting a shape into %zu cells", n);
         goto out;
     }
-    if (!(pg = to_geos(c.h, parent)) || !(prep = GEOSPrepare_r(c.h, pg))) {
+    if (!(pg = to_geos(c.h, parent))) {
         rc = wg_err_set(err, WG_EINVAL, "cannot split the shape: %s", c.msg);
+        goto out;
+    }
+    if ((rc = repair(&c, &pg, &fixed, err)))
+        goto out;
+    if (fixed.npolys)
+        t.parent = &fixed;
+    if (!(wg_shape_area_m2(t.parent) > 0)) {
+        rc = wg_err_set(err, WG_EINVAL, "cannot split a shape of no area into %zu cells", n);
+        goto out;
+    }
+    if (!(prep = GEOSPrepare_r(c.h, pg))) {
+        rc = geos_fail(&c, err, "prepare");
         goto out;
     }
     rc = WG_ECONFLICT;
     for (int attempt = 0; attempt < RESEED_TRIES && rc == WG_ECONFLICT; attempt++) {
-        if ((rc = sample_parent(&t, &rng, err)))
+        /* A parent that is mostly holes or slivers may catch fewer samples than cells. */
+        for (size_t per = SAMPLES_PER_CELL; (rc = sample_parent(&t, per, &rng, err)) == WG_OK &&
+                                            t.m < 4 * n && per < 64 * SAMPLES_PER_CELL;
+             per *= 4)
+            ;
+        if (rc)
             goto out;
-        /* The samples are uniform and independent, so the first n are as good initial
-         * seeds as any. */
-        memcpy(t.seeds, t.samples, 2 * n * sizeof *t.seeds);
+        if (t.m < n) {
+            rc = wg_err_set(err, WG_EINVAL,
+                            "cannot find room for %zu cells: the parent covers almost none of "
+                            "its bounding box (%.6f %.6f, %.6f %.6f)",
+                            n, parent->minx, parent->miny, parent->maxx, parent->maxy);
+            goto out;
+        }
+        initial_seeds(&t, &rng);
         for (int r = 0; r < LLOYD_ROUNDS; r++)
             if ((rc = lloyd_round(&t, err)))
                 goto out;
@@ -735,6 +839,7 @@ out:
     if (pg)
         GEOSGeom_destroy_r(c.h, pg);
     ctx_close(&c);
+    wg_shape_release(&fixed);
     free(t.samples);
     free(t.seeds);
     free(t.assign);

@@ -27,7 +27,9 @@ double wg_geos_gap_m2(const struct wg_shape *parent, const struct wg_shape *chil
 /* Splits `parent` into n cells (Voronoi of n seed points spread over it, a few Lloyd
  * rounds, each cell clipped to the parent), deterministic for a seed. The cells cover the
  * parent exactly and do not overlap. out must hold n shapes; they are initialised here.
- * A cell that clips into several parts is kept as a MultiPolygon. */
+ * A cell that clips into several parts is kept as a MultiPolygon. An invalid parent (public
+ * boundaries often self-intersect) is first repaired with GEOSMakeValid, and the cells
+ * partition the repaired shape; n == 1 gives a plain copy of the parent. */
 enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t seed,
                               struct wg_shape *out, struct wg_err *err);
 

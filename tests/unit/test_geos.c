@@ -237,6 +237,32 @@ static void test_tessellate_multi(void)
     wg_shape_release(&parent);
 }
 
+/* A self-crossing outline, as public county boundaries often are: the cells partition what
+ * GEOS makes valid of it (both lobes of the figure eight). */
+static void test_tessellate_invalid_parent(void)
+{
+    struct wg_shape parent, cells[6];
+    struct wg_err err = {0};
+    double eight[] = {118.30, 35.00, 118.32, 35.02, 118.32, 35.00, 118.30, 35.02, 118.30, 35.00};
+    double lobe = sphere_rect_m2(118.30, 35.00, 118.32, 35.02) / 4, total = 0;
+    ring_shape(&parent, eight, 5);
+    T_EQ_INT(wg_geos_check_valid(&parent, &err), WG_EINVAL);
+    err.msg[0] = 0;
+    T_EQ_INT(wg_geos_tessellate(&parent, 6, 11, cells, &err), WG_OK);
+    if (err.msg[0])
+        fprintf(stderr, "tessellating a figure eight: %s\n", err.msg);
+    for (size_t i = 0; i < 6; i++) {
+        T_EQ_INT(wg_geos_check_valid(&cells[i], &err), WG_OK);
+        total += wg_shape_area_m2(&cells[i]);
+        for (size_t j = i + 1; j < 6; j++)
+            T_CHECK(wg_geos_overlap_m2(&cells[i], &cells[j]) < 1.0);
+    }
+    T_NEAR(total / (2 * lobe), 1.0, 0.005);
+    for (size_t i = 0; i < 6; i++)
+        wg_shape_release(&cells[i]);
+    wg_shape_release(&parent);
+}
+
 static void test_place_inside(void)
 {
     struct wg_shape parent, tiny, p, q;
@@ -268,6 +294,7 @@ int main(void)
     test_areas();
     test_tessellate();
     test_tessellate_multi();
+    test_tessellate_invalid_parent();
     test_place_inside();
     return T_DONE("geos");
 }
