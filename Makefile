@@ -49,11 +49,13 @@ $(B)/libwangge.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/wangge: $(B)/src/cli/main.o $(B)/libwangge.a
-	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LINK    $@"
+	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libwangge.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/unit $(EXTRA_LDFLAGS) -o $@ $< $(B)/libwangge.a $(LDLIBS_ALL)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests/unit $(EXTRA_LDFLAGS) -o $@ $< $(B)/libwangge.a $(LDLIBS_ALL)
 
 $(B)/bench/%: bench/%/main.c $(B)/libwangge.a
 	@mkdir -p $(dir $@)
@@ -70,6 +72,7 @@ test:
 	$(MAKE) VARIANT=release all unit-bins
 	$(MAKE) VARIANT=asan build/asan/wangge unit-bins
 	scripts/run-tests.sh
+	scripts/fuzz.sh --check
 
 demo:
 	scripts/deps.sh
