@@ -339,3 +339,11 @@ def test_cli_errors():
         assert rc != 0 and "line 1" in err and "threads" in err, err
     finally:
         data.close()
+
+
+def test_home_page():
+    def check(data, srv):
+        status, headers, raw = srv.request("GET", "/")
+        assert status == 200 and headers["Content-Type"].startswith("text/html"), status
+        assert "网格" in raw.decode() and "/api/v1/locate" in raw.decode()
+    with_server(check)
