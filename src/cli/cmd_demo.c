@@ -49,7 +49,7 @@ int wg_cmd_demo(int argc, char **argv)
         return wg_cli_fail(&err);
     if (n > 0) {
         printf("demo: %s already holds the Lanshan demo (%ld grids)\n", data, n);
-        return 0;
+        goto done;
     }
     printf("demo: loading Lanshan district (%s) divisions\n", DEMO_COUNTY);
     if (wg_cli_import_divisions(data, DEMO_COUNTY, NULL, &err))
@@ -58,5 +58,8 @@ int wg_cmd_demo(int argc, char **argv)
     if (wg_cli_generate(data, DEMO_COUNTY, 2062, 510, 371302, &err))
         return wg_cli_fail(&err);
     printf("demo: ready in %s\n", data);
+done:
+    printf("demo: open http://127.0.0.1:8080 once it is served (no login yet: accounts come\n"
+           "      with a later release; keep the server on loopback until then)\n");
     return 0;
 }
