@@ -464,13 +464,25 @@ static enum wg_rc make_exclusive(const struct wg_gen_input *in, const struct wg_
         g->households = 0; /* a school or a market is staffed, not lived in */
         g->population = 0;
         r = seed_for(in->seed, g->code, FOR_EXCLUSIVE);
-        host = &base[(size_t)(unit(&r) * (double)nbase) % nbase];
-        host_area = wg_shape_area_m2(&host->shape);
-        /* ±20% around the typical size, but never more than a third of the host grid */
-        area = fmin(kinds[kind].area_m2 * (0.8 + 0.4 * unit(&r)), host_area / 3);
-        if ((rc = wg_geos_place_inside(&host->shape, area, r, &g->shape, err))) {
-            wg_err_prefix(err, "exclusive grid '%s' in '%s'", g->code, host->code);
-            return rc;
+        /* A school and a market of one village may not sit on top of each other: another
+         * host and spot are drawn while the new one overlaps an earlier one (a few tries,
+         * then an overlap is accepted: exclusive grids may overlay anything by the rules). */
+        for (int attempt = 0; attempt < 8; attempt++) {
+            int clash = 0;
+            host = &base[(size_t)(unit(&r) * (double)nbase) % nbase];
+            host_area = wg_shape_area_m2(&host->shape);
+            /* ±20% around the typical size, but never more than a third of the host grid */
+            area = fmin(kinds[kind].area_m2 * (0.8 + 0.4 * unit(&r)), host_area / 3);
+            if ((rc = wg_geos_place_inside(&host->shape, area, mix(r), &g->shape, err))) {
+                wg_err_prefix(err, "exclusive grid '%s' in '%s'", g->code, host->code);
+                return rc;
+            }
+            for (size_t j = 0; j < i && !clash; j++)
+                clash = wg_geos_overlap_m2(&g->shape, &grids[j].shape) > 0;
+            if (!clash)
+                break;
+            if (attempt < 7)
+                wg_shape_release(&g->shape);
         }
     }
     return WG_OK;

@@ -545,10 +545,34 @@ static double bbox_x0(const struct tess *t)
 /* One Lloyd round on the samples (k-means step): each seed moves to the mean of the
  * samples nearest to it. A mean that falls outside a concave parent is pulled to the
  * nearest of its own samples, so every seed stays inside and its cell cannot clip away. */
-static enum wg_rc lloyd_round(struct tess *t, struct wg_err *err)
+static enum wg_rc lloyd_round(struct tess *t, double *moved2, struct wg_err *err)
 {
     struct nngrid nn;
     const struct wg_shape *s = t->parent;
+    /* Most calls split a village into two to five grids: scanning the seeds beats any index. */
+    int scan = t->n <= 12;
+    *moved2 = 0;
+    if (scan) {
+        memset(t->acc, 0, 3 * t->n * sizeof *t->acc);
+        for (size_t i = 0; i < t->m; i++) {
+            const double *p = t->samples + 2 * i;
+            double best = INFINITY;
+            size_t j = 0;
+            for (size_t k = 0; k < t->n; k++) {
+                double dx = t->seeds[2 * k] - p[0], dy = t->seeds[2 * k + 1] - p[1];
+                double d = dx * dx + dy * dy;
+                if (d < best) {
+                    best = d;
+                    j = k;
+                }
+            }
+            t->assign[i] = (uint32_t)j;
+            t->acc[3 * j] += p[0];
+            t->acc[3 * j + 1] += p[1];
+            t->acc[3 * j + 2] += 1;
+        }
+        goto moved;
+    }
     if (nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy)) {
         nn_release(&nn);
         return wg_err_set(err, WG_ENOMEM, "out of memory relaxing %zu cells", t->n);
@@ -563,6 +587,7 @@ static enum wg_rc lloyd_round(struct tess *t, struct wg_err *err)
         t->acc[3 * j + 2] += 1;
     }
     nn_release(&nn);
+moved:
     for (size_t j = 0; j < t->n; j++) {
         double *a = t->acc + 3 * j;
         if (a[2] == 0)
@@ -570,6 +595,8 @@ static enum wg_rc lloyd_round(struct tess *t, struct wg_err *err)
         a[0] /= a[2];
         a[1] /= a[2];
         if (wg_shape_contains(s, a[0] / t->kx, a[1])) {
+            double dx = a[0] - t->seeds[2 * j], dy = a[1] - t->seeds[2 * j + 1];
+            *moved2 = fmax(*moved2, dx * dx + dy * dy);
             t->seeds[2 * j] = a[0];
             t->seeds[2 * j + 1] = a[1];
             a[2] = -1; /* settled */
@@ -589,6 +616,9 @@ static enum wg_rc lloyd_round(struct tess *t, struct wg_err *err)
             t->seeds[2 * j + 1] = p[1];
         }
     }
+    for (size_t j = 0; j < t->n; j++)
+        if (t->acc[3 * j + 2] >= 0)
+            *moved2 = INFINITY; /* a seed was pulled back inside: not settled yet */
     return WG_OK;
 }
 
@@ -768,7 +798,7 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
     GEOSGeometry *pg = NULL;
     const GEOSPreparedGeometry *prep = NULL;
     uint64_t rng = seed ^ 0x5eed7e55e11a7e5ull;
-    double mx, my;
+    double mx, my, settled2;
     enum wg_rc rc = WG_OK;
     if (n == 0 || n > UINT32_MAX / 64)
         return wg_err_set(err, WG_EINVAL, "cannot split a shape into %zu cells", n);
@@ -804,6 +834,8 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
         rc = wg_err_set(err, WG_EINVAL, "cannot split a shape of no area into %zu cells", n);
         goto out;
     }
+    /* working-plane units are degrees of latitude */
+    settled2 = 1e-4 * wg_shape_area_m2(t.parent) / (my * my) / (double)n;
     if (!(prep = GEOSPrepare_r(c.h, pg))) {
         rc = geos_fail(&c, err, "prepare");
         goto out;
@@ -825,9 +857,15 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
             goto out;
         }
         initial_seeds(&t, &rng);
-        for (int r = 0; r < LLOYD_ROUNDS; r++)
-            if ((rc = lloyd_round(&t, err)))
+        /* Rounds stop early once no seed moves more than 1% of the cell spacing: small
+         * splits settle in a few rounds. */
+        for (int r = 0; r < LLOYD_ROUNDS; r++) {
+            double moved2;
+            if ((rc = lloyd_round(&t, &moved2, err)))
                 goto out;
+            if (moved2 < settled2)
+                break;
+        }
         rc = voronoi_cells(&t, pg, prep, out, err);
     }
     if (rc == WG_ECONFLICT)

@@ -263,11 +263,41 @@ static void test_county(void)
     wg_shape_release(&b);
 }
 
+/* Many exclusive grids in few villages: they avoid each other and number up from 901. */
+static void test_crowded_exclusive(void)
+{
+    struct wg_shape b;
+    struct wg_gen_input in;
+    struct wg_gen_output out;
+    struct wg_err err = {0};
+    int overlaps = 0, numbered = 1;
+    county_shape(&b);
+    in = input(&b);
+    in.exclusive_total = 20;
+    T_EQ_INT(wg_gridgen_county(&in, &out, &err), WG_OK);
+    T_EQ_INT(out.ngrids, 43);
+    for (size_t i = 23; i < out.ngrids; i++) {
+        const struct wg_gen_grid *g = &out.grids[i];
+        if (i > 23 && !strncmp(g->code, out.grids[i - 1].code, 12))
+            numbered &= seq_of(g->code) == seq_of(out.grids[i - 1].code) + 1;
+        else
+            numbered &= seq_of(g->code) == 901;
+        for (size_t j = 23; j < i; j++)
+            if (!strncmp(g->code, out.grids[j].code, 12))
+                overlaps += wg_geos_overlap_m2(&g->shape, &out.grids[j].shape) > 0;
+    }
+    T_CHECK(numbered);
+    T_EQ_INT(overlaps, 0);
+    wg_gridgen_output_release(&out);
+    wg_shape_release(&b);
+}
+
 int main(void)
 {
     test_split_table();
     test_split_errors();
     test_exclusive_split();
     test_county();
+    test_crowded_exclusive();
     return T_DONE("gridgen");
 }
