@@ -284,6 +284,8 @@ struct touch { /* a fine cell of the band that a shape's boundary comes near */
 
 struct build {
     struct wg_gindex *ix;
+    pthread_mutex_t mu; /* guards appending to ix->blocks and ix->recs */
+    size_t cap_blocks, cap_recs;
     uint32_t nbands;
     uint32_t *band_off;
     struct band_ent *band;
@@ -292,9 +294,9 @@ struct build {
 
 struct worker {
     struct build *b;
-    int id;
     enum wg_rc rc;
-    /* output */
+    /* one band's output, appended to the index when the band is done */
+    uint32_t *crow; /* the band's coarse entries; mixed ones number the band's blocks */
     uint32_t *blocks;
     size_t nblocks, cap_blocks;
     uint32_t *recs;
@@ -511,6 +513,42 @@ static long make_record(struct worker *w, uint32_t band, uint32_t lr, uint32_t c
     return off;
 }
 
+/* Appends a finished band's blocks and records to the index, renumbering them. The
+ * arrays grow by realloc, which for arrays this large remaps pages instead of copying, so
+ * the build never holds two copies of the index. */
+static int append_band(struct worker *w, uint32_t band)
+{
+    struct build *b = w->b;
+    struct wg_gindex *ix = b->ix;
+    int rc = 0;
+    pthread_mutex_lock(&b->mu);
+    size_t bb = ix->nblocks, rb = ix->nrecwords;
+    if (bb + w->nblocks >= MIX / (K * K) || rb + w->nrec >= MIX ||
+        grow((void **)&ix->blocks, &b->cap_blocks, (bb + w->nblocks) * K * K + 1,
+             sizeof *ix->blocks) ||
+        grow((void **)&ix->recs, &b->cap_recs, rb + w->nrec + 1, sizeof *ix->recs)) {
+        rc = -1;
+    } else {
+        if (w->nrec)
+            memcpy(ix->recs + rb, w->recs, w->nrec * sizeof *ix->recs);
+        uint32_t *dst = ix->blocks + bb * K * K;
+        for (size_t i = 0; i < w->nblocks * K * K; i++) {
+            uint32_t e = w->blocks[i];
+            dst[i] = e & MIX ? MIX | (uint32_t)((e & ~MIX) + rb) : e;
+        }
+        ix->nblocks += w->nblocks;
+        ix->nrecwords += w->nrec;
+        ix->nrecords += w->nrecords;
+    }
+    pthread_mutex_unlock(&b->mu);
+    if (rc)
+        return rc;
+    uint32_t *row = ix->coarse + (size_t)band * ix->ncx;
+    for (uint32_t X = 0; X < ix->ncx; X++)
+        row[X] = w->crow[X] & MIX ? MIX | (uint32_t)((w->crow[X] & ~MIX) + bb) : w->crow[X];
+    return 0;
+}
+
 static int do_band(struct worker *w, uint32_t band)
 {
     struct build *b = w->b;
@@ -522,6 +560,9 @@ static int do_band(struct worker *w, uint32_t band)
     }
     w->npairs = 0;
     w->nel = 0;
+    w->nblocks = 0;
+    w->nrec = 0;
+    w->nrecords = 0;
     const struct band_ent *e = b->band + b->band_off[band];
     size_t ne = b->band_off[band + 1] - b->band_off[band];
     uint32_t j = 0;
@@ -572,22 +613,20 @@ static int do_band(struct worker *w, uint32_t band)
                 }
             }
         }
-        size_t ci = (size_t)band * ix->ncx + X;
         int same = all_solid;
         for (int k = 1; k < K * K && same; k++)
             same = entries[k] == entries[0];
         if (same) {
-            ix->coarse[ci] = entries[0];
+            w->crow[X] = entries[0];
             continue;
         }
         if (grow((void **)&w->blocks, &w->cap_blocks, (w->nblocks + 1) * K * K, sizeof *w->blocks))
             return -1;
         memcpy(w->blocks + w->nblocks * K * K, entries, sizeof entries);
-        /* Which worker's blocks: fixed up to a global number after the build. */
-        ix->coarse[ci] = MIX | ((uint32_t)w->id << 30) | (uint32_t)w->nblocks;
+        w->crow[X] = MIX | (uint32_t)w->nblocks;
         w->nblocks++;
     }
-    return 0;
+    return append_band(w, band);
 }
 
 static void *worker_main(void *arg)
@@ -609,6 +648,9 @@ static void *worker_main(void *arg)
 
 static void worker_release(struct worker *w)
 {
+    free(w->crow);
+    free(w->blocks);
+    free(w->recs);
     free(w->minf);
     free(w->stamp);
     free(w->cstart);
@@ -835,63 +877,17 @@ static enum wg_rc make_buckets(struct wg_gindex *ix, struct wg_err *err)
     return WG_OK;
 }
 
-static int worker_init(struct worker *w, struct build *b, int id)
+static int worker_init(struct worker *w, struct build *b)
 {
     memset(w, 0, sizeof *w);
     w->b = b;
-    w->id = id;
     size_t ncell = (size_t)K * b->ix->nfx;
     w->minf = malloc(ncell * sizeof *w->minf);
     w->stamp = malloc(ncell * sizeof *w->stamp);
     w->cstart = malloc((ncell + 1) * sizeof *w->cstart);
     w->jof = malloc((b->ix->n ? b->ix->n : 1) * sizeof *w->jof);
-    return w->minf && w->stamp && w->cstart && w->jof ? 0 : -1;
-}
-
-/* Joins the workers' blocks and records into one numbering. */
-static enum wg_rc merge(struct wg_gindex *ix, struct worker *w, int nw, struct wg_err *err)
-{
-    size_t base_block[2] = {0, 0}, base_rec[2] = {0, 0};
-    size_t nblocks = 0, nrec = 0;
-    for (int t = 0; t < nw; t++) {
-        base_block[t] = nblocks;
-        base_rec[t] = nrec;
-        nblocks += w[t].nblocks;
-        nrec += w[t].nrec;
-        ix->nrecords += w[t].nrecords;
-    }
-    if (nblocks >= (1u << 30) || nrec >= MIX)
-        return wg_err_set(err, WG_ETOOBIG, "the locate index would exceed its addressing limits");
-    ix->blocks = realloc(w[0].blocks, (nblocks ? nblocks : 1) * K * K * sizeof *ix->blocks);
-    if (!ix->blocks)
-        return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
-    w[0].blocks = NULL;
-    ix->recs = realloc(w[0].recs, (nrec ? nrec : 1) * sizeof *ix->recs);
-    if (!ix->recs)
-        return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
-    w[0].recs = NULL;
-    for (int t = 1; t < nw; t++) {
-        uint32_t *dst = ix->blocks + base_block[t] * K * K;
-        for (size_t i = 0; i < w[t].nblocks * K * K; i++) {
-            uint32_t e = w[t].blocks[i];
-            dst[i] = e & MIX ? MIX | (uint32_t)((e & ~MIX) + base_rec[t]) : e;
-        }
-        if (w[t].nrec)
-            memcpy(ix->recs + base_rec[t], w[t].recs, w[t].nrec * sizeof *ix->recs);
-        free(w[t].blocks);
-        free(w[t].recs);
-        w[t].blocks = NULL;
-        w[t].recs = NULL;
-    }
-    size_t ncoarse = (size_t)ix->ncx * ix->ncy;
-    for (size_t c = 0; c < ncoarse; c++) {
-        uint32_t e = ix->coarse[c];
-        if (e & MIX)
-            ix->coarse[c] = MIX | (uint32_t)((e & ID_MASK) + base_block[(e >> 30) & 1]);
-    }
-    ix->nblocks = nblocks;
-    ix->nrecwords = nrec;
-    return WG_OK;
+    w->crow = malloc(((size_t)b->ix->ncx + 1) * sizeof *w->crow);
+    return w->minf && w->stamp && w->cstart && w->jof && w->crow ? 0 : -1;
 }
 
 enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gindex **out,
@@ -906,6 +902,7 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
         return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
     ix->n = n;
     struct build b = {.ix = ix};
+    pthread_mutex_init(&b.mu, NULL);
     struct worker w[2];
     int nw = 0;
     enum wg_rc rc = copy_shapes(ix, shapes, n, err);
@@ -941,7 +938,7 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
     /* Two threads when there is enough work to pay for one. */
     int want = nedges > 20000 && b.nbands >= 4 ? 2 : 1;
     for (nw = 0; nw < want; nw++) {
-        if (worker_init(&w[nw], &b, nw)) {
+        if (worker_init(&w[nw], &b)) {
             worker_release(&w[nw]);
             break;
         }
@@ -951,6 +948,14 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
         goto out;
     }
     atomic_init(&b.next_band, 0);
+    ix->blocks = malloc(K * K * sizeof *ix->blocks);
+    ix->recs = malloc(sizeof *ix->recs);
+    b.cap_blocks = K * K;
+    b.cap_recs = 1;
+    if (!ix->blocks || !ix->recs) {
+        rc = wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+        goto out;
+    }
     pthread_t th;
     int threaded = nw == 2 && pthread_create(&th, NULL, worker_main, &w[1]) == 0;
     worker_main(&w[0]);
@@ -961,17 +966,22 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
     for (int t = 0; t < nw; t++)
         if (w[t].rc != WG_OK)
             rc = wg_err_set(err, w[t].rc, "out of memory building the locate index");
-    if (rc == WG_OK)
-        rc = merge(ix, w, nw, err);
-    if (rc == WG_OK)
+    if (rc == WG_OK) {
+        /* Give back the unused tail of the grown arrays. */
+        uint32_t *p = realloc(ix->blocks, (ix->nblocks * K * K + 1) * sizeof *p);
+        if (p)
+            ix->blocks = p;
+        p = realloc(ix->recs, (ix->nrecwords + 1) * sizeof *p);
+        if (p)
+            ix->recs = p;
         rc = make_buckets(ix, err);
+    }
 
 out:
-    for (int t = 0; t < nw; t++) {
+    for (int t = 0; t < nw; t++)
         worker_release(&w[t]);
-        free(w[t].blocks);
-        free(w[t].recs);
-    }
+    if (b.ix)
+        pthread_mutex_destroy(&b.mu);
     free(b.band_off);
     free(b.band);
     if (rc != WG_OK) {
