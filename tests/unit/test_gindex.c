@@ -308,9 +308,54 @@ static void test_small_cases(void)
         wg_shape_release(&s[i]);
 }
 
+/* Cells crossed by more edges than a record can list fall back to the whole-shape test. */
+static void test_dense_boundary(void)
+{
+    struct wg_shape s[5];
+    static double ring[2 * 4000];
+    for (int i = 0; i < 4; i++) {
+        double sq[] = {i, 0, i + 1, 0, i + 1, 1, i, 1};
+        wg_shape_init(&s[i]);
+        wg_shape_add_ring(&s[i], sq, 4);
+        wg_shape_update_bbox(&s[i]);
+    }
+    wg_shape_init(&s[4]); /* a wavy disc of 4000 vertices over squares 1 and 2 */
+    for (int k = 0; k < 4000; k++) {
+        double a = 2 * M_PI * k / 4000, r = 0.4 + 0.02 * sin(a * 300);
+        ring[2 * k] = 2 + r * cos(a);
+        ring[2 * k + 1] = 0.5 + r * sin(a);
+    }
+    wg_shape_add_ring(&s[4], ring, 4000);
+    wg_shape_update_bbox(&s[4]);
+    /* Listed first, the disc wins over the squares; listed last, it never answers. */
+    struct wg_shape order[5] = {s[4], s[0], s[1], s[2], s[3]};
+    for (int pass = 0; pass < 2; pass++) {
+        const struct wg_shape *set = pass ? s : order;
+        struct wg_gindex *ix = NULL;
+        struct wg_err err = {0};
+        T_EQ_INT(wg_gindex_build(set, 5, &ix, &err), WG_OK);
+        size_t bad = 0, in_disc = 0;
+        for (int i = 0; i < 200000; i++) {
+            double x = -0.1 + rnd() * 4.2, y = -0.1 + rnd() * 1.2;
+            uint32_t want = WG_GINDEX_NONE;
+            for (uint32_t k = 0; k < 5 && want == WG_GINDEX_NONE; k++)
+                if (wg_shape_contains(&set[k], x, y))
+                    want = k;
+            bad += wg_gindex_locate(ix, x, y) != want;
+            in_disc += want == (pass ? 4u : 0u);
+        }
+        T_EQ_INT(bad, 0);
+        T_CHECK(pass ? in_disc == 0 : in_disc > 10000);
+        wg_gindex_free(ix);
+    }
+    for (int i = 0; i < 5; i++)
+        wg_shape_release(&s[i]);
+}
+
 int main(void)
 {
     test_small_cases();
+    test_dense_boundary();
     test_contract();
     return T_DONE("gindex");
 }
