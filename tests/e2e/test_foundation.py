@@ -347,3 +347,50 @@ def test_home_page():
         assert status == 200 and headers["Content-Type"].startswith("text/html"), status
         assert "网格" in raw.decode() and "/api/v1/locate" in raw.decode()
     with_server(check)
+
+
+NPM_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
+
+
+def test_generate_then_containment_and_gaps():
+    data = Data(grids=False)
+    env_before = os.environ.get("WANGGE_NPM_CACHE")
+    os.environ["WANGGE_NPM_CACHE"] = NPM_FIXTURE
+    try:
+        rc, out, err = run("grids", "generate", "--data", data.dir, "--county", "371302",
+                           "--base", "9", "--exclusive", "2")
+        assert "9 added" not in out and "11 added" in out, (out, err)
+        srv = Server(data)
+        try:
+            status, body = srv.get("/api/v1/regions/371302001001")
+            codes = [c["code"] for c in body["children"]]
+            assert len(codes) >= 3 and all(c.startswith("371302001001") for c in codes), codes
+            kinds = {c["kind"] for c in body["children"]}
+            # every point of the county lands in a grid of the right village chain
+            for lon, lat in [(118.31, 35.01), (118.35, 35.04), (118.33, 35.06)]:
+                status, r = srv.get(f"/api/v1/locate?lon={lon}&lat={lat}")
+                assert status == 200, (lon, lat, r)
+                assert r["chain"][-2]["code"] == r["grid"]["code"][:12]
+            assert "base" in kinds
+        finally:
+            code, log = srv.stop()
+            assert code == 0, log
+        # a grid outside its village's (now known) boundary is refused
+        outside = feature("371302001001050", "界外", "base", square(118.50, 35.0, 118.51, 35.01))
+        bad_import(data, collection(outside), "outside its village", "371302001001050")
+        # shrinking a grid leaves a gap: reported as a warning, the import goes through
+        status_rows = data.dump()[1]
+        first = next(r for r in status_rows if r[0].startswith("371302001001") and r[3] == "base")
+        geom = json.loads(first[14])
+        ring = geom["coordinates"][0] if geom["type"] == "Polygon" else geom["coordinates"][0][0]
+        cx = sum(p[0] for p in ring[:-1]) / (len(ring) - 1)
+        cy = sum(p[1] for p in ring[:-1]) / (len(ring) - 1)
+        small = square(cx - 0.0005, cy - 0.0005, cx + 0.0005, cy + 0.0005)
+        rc, out, err = data.import_grids(collection(feature(first[0], first[2], "base", small)))
+        assert "1 changed" in out and "warning" in err and "uncovered" in err, (out, err)
+    finally:
+        if env_before is None:
+            del os.environ["WANGGE_NPM_CACHE"]
+        else:
+            os.environ["WANGGE_NPM_CACHE"] = env_before
+        data.close()
