@@ -3,7 +3,7 @@
 # only what is missing, so a second run does nothing.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-libgeos-dev libsodium-dev sqlite3 python3 nodejs npm ca-certificates clang"
+libgeos-dev libsodium-dev sqlite3 python3 nodejs npm ca-certificates clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
