@@ -731,6 +731,22 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < o.points; i++)
         bad_one += got[i] != truth[i];
+    /* Points on the grids' boundaries, where a wrong cell classification would show:
+     * every vertex, and a point along every edge. */
+    size_t nb = 0, bad_edge = 0;
+    for (size_t i = 0; i < gs.n; i++) {
+        const struct wg_shape *s = &gs.s[i];
+        for (uint32_t k = 0; k + 1 < s->npts; k++) {
+            double t = rnd();
+            double pts[4] = {s->xy[2 * k], s->xy[2 * k + 1],
+                             s->xy[2 * k] + (s->xy[2 * k + 2] - s->xy[2 * k]) * t,
+                             s->xy[2 * k + 1] + (s->xy[2 * k + 3] - s->xy[2 * k + 1]) * t};
+            for (int q = 0; q < 2; q++, nb++)
+                bad_edge += wg_gindex_locate(ix, pts[2 * q], pts[2 * q + 1]) !=
+                            plain_locate(&pl, &gs, pts[2 * q], pts[2 * q + 1]);
+        }
+    }
+    printf("boundary points: %zu vertices and edge points, %zu mismatches\n", nb, bad_edge);
     double rss_index = rss_mb();
     printf("locate_many: %.0f lookups/s (one thread), %zu mismatches\n", best_many, bad_many);
     printf("locate:      %.0f lookups/s (one thread), %zu mismatches\n", best_one, bad_one);
@@ -757,7 +773,7 @@ int main(int argc, char **argv)
     free(got);
     free(pl.off);
     free(pl.ids);
-    if (bad_many || bad_one) {
+    if (bad_many || bad_one || bad_edge) {
         fprintf(stderr, "locate: FAILED: the index differs from wg_shape_contains\n");
         return 1;
     }
