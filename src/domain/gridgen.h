@@ -47,8 +47,8 @@ struct wg_gen_area { /* a generated town or village boundary */
 enum wg_grid_kind { WG_GRID_BASE, WG_GRID_EXCLUSIVE, WG_GRID_MICRO };
 
 struct wg_gen_grid {
-    char code[16];    /* 15 characters */
-    char name[128];   /* e.g. "西关社区第3网格", "西关社区专属网格(学校)" */
+    char code[16];  /* 15 characters */
+    char name[128]; /* e.g. "西关社区第3网格", "西关社区专属网格(学校)" */
     enum wg_grid_kind kind;
     char subtype[16]; /* exclusive: school, hospital, market, park, enterprise; base: "" */
     int households;
@@ -68,8 +68,8 @@ struct wg_gen_output {
  * to the earlier town), then each town's count shared evenly among its villages with the
  * remainder going to its first villages. town_base has ntowns entries, village_base one per
  * village, town by town in input order. */
-enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base,
-                            size_t *village_base, struct wg_err *err);
+enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base, size_t *village_base,
+                            struct wg_err *err);
 
 /* How many exclusive grids each village hosts (at most 99, codes 901..999): in proportion
  * to its base grids, three times as many in a street (街道, town sequence 001-099), ties
