@@ -461,8 +461,8 @@ static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct 
 }
 
 /* Writes the mixed record of fine cell (row, col) of the band; returns its offset or -1. */
-static long make_record(struct worker *w, uint32_t band, uint32_t lr, uint32_t col,
-                        const uint32_t *cand, uint32_t ncand, uint32_t fallback)
+static long make_record(struct worker *w, uint32_t lr, uint32_t col, const uint32_t *cand,
+                        uint32_t ncand, uint32_t fallback)
 {
     const struct wg_gindex *ix = w->b->ix;
     double cx0 = ix->ox + col * ix->fw - EPS, cx1 = ix->ox + (col + 1) * ix->fw + EPS;
@@ -473,7 +473,6 @@ static long make_record(struct worker *w, uint32_t band, uint32_t lr, uint32_t c
     uint32_t *cd = r + 3;
     uint32_t refs[MAXEDGE];
     uint32_t nedge = 0;
-    (void)band;
     for (uint32_t c = 0; c < ncand; c++) {
         uint32_t s = cand[c], j = w->jof[s], par = 0, mask = 0, full = 0;
         const struct row_edge *le = w->el + w->el_off[(size_t)j * K + lr];
@@ -605,7 +604,7 @@ static int do_band(struct worker *w, uint32_t band)
                 if (nc == 0) {
                     entries[lr * K + dc] = f == WG_GINDEX_NONE ? SOLID_NO : f;
                 } else {
-                    long off = make_record(w, band, lr, col, t, nc, f);
+                    long off = make_record(w, lr, col, t, nc, f);
                     if (off < 0)
                         return -1;
                     if ((size_t)off >= MIX)
@@ -833,6 +832,15 @@ static enum wg_rc make_bands(struct build *b, struct wg_err *err)
     return WG_OK;
 }
 
+/* The coarse cell of a fine-cell coordinate, clamped to the raster. */
+static long coarse_of(double f, uint32_t n)
+{
+    if (!(f >= 0))
+        return 0;
+    long c = (long)f >> KSHIFT;
+    return c > (long)n - 1 ? (long)n - 1 : c;
+}
+
 /* Per coarse cell, the shapes whose bounding box meets it (for locate_all). */
 static enum wg_rc make_buckets(struct wg_gindex *ix, struct wg_err *err)
 {
@@ -845,14 +853,10 @@ static enum wg_rc make_buckets(struct wg_gindex *ix, struct wg_err *err)
             const double *bb = ix->bbox + 4 * i;
             if (bb[2] < bb[0])
                 continue;
-            long c0 = (long)floor((bb[0] - 2 * EPS - ix->ox) * ix->inv_fw) >> KSHIFT;
-            long c1 = (long)floor((bb[2] + 2 * EPS - ix->ox) * ix->inv_fw) >> KSHIFT;
-            long r0 = (long)floor((bb[1] - 2 * EPS - ix->oy) * ix->inv_fh) >> KSHIFT;
-            long r1 = (long)floor((bb[3] + 2 * EPS - ix->oy) * ix->inv_fh) >> KSHIFT;
-            c0 = c0 < 0 ? 0 : c0;
-            r0 = r0 < 0 ? 0 : r0;
-            c1 = c1 > (long)ix->ncx - 1 ? (long)ix->ncx - 1 : c1;
-            r1 = r1 > (long)ix->ncy - 1 ? (long)ix->ncy - 1 : r1;
+            long c0 = coarse_of((bb[0] - 2 * EPS - ix->ox) * ix->inv_fw, ix->ncx);
+            long c1 = coarse_of((bb[2] + 2 * EPS - ix->ox) * ix->inv_fw, ix->ncx);
+            long r0 = coarse_of((bb[1] - 2 * EPS - ix->oy) * ix->inv_fh, ix->ncy);
+            long r1 = coarse_of((bb[3] + 2 * EPS - ix->oy) * ix->inv_fh, ix->ncy);
             for (long r = r0; r <= r1; r++) {
                 for (long c = c0; c <= c1; c++) {
                     size_t cell = (size_t)r * ix->ncx + c;
