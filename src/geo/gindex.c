@@ -51,6 +51,9 @@ struct wg_gindex {
     uint32_t nfx, nfy, ncx, ncy;
     uint32_t *coarse; /* ncx * ncy */
     uint32_t *blocks; /* nblocks * K * K */
+    /* Mixed records, each: fallback, ncand, nedge, then per candidate (shape | C_PAR |
+     * C_FULL, mask of the kept edges it owns), then nedge point numbers in pts, each the
+     * first end of an edge. A shared edge is kept once for both neighbours. */
     uint32_t *recs;
     size_t nblocks, nrecwords, nrecords;
 
