@@ -1,6 +1,7 @@
 /* Generated districts: store regions → gridgen input → boundaries and grids in the store. */
 #include "domain/district.h"
 
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "domain/countymap.h"
 #include "domain/gridgen.h"
@@ -18,15 +19,9 @@ struct towns {
 static int on_town(const struct wg_region_row *r, void *ctx)
 {
     struct towns *t = ctx;
-    if (t->n == t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 32;
-        struct wg_gen_town *n = realloc(t->v, ncap * sizeof *n);
-        if (!n) {
-            t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
-            return 1;
-        }
-        t->v = n;
-        t->cap = ncap;
+    if (wg_grow(&t->v, &t->cap, t->n, sizeof *t->v, 32)) {
+        t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
+        return 1;
     }
     memset(&t->v[t->n], 0, sizeof t->v[t->n]);
     snprintf(t->v[t->n].code, sizeof t->v[t->n].code, "%s", r->code);
@@ -38,15 +33,9 @@ static int on_town(const struct wg_region_row *r, void *ctx)
 static int on_village(const struct wg_region_row *r, void *ctx)
 {
     struct towns *t = ctx;
-    if (t->nvillages == t->vcap) {
-        size_t ncap = t->vcap ? t->vcap * 2 : 256;
-        struct wg_gen_village *n = realloc(t->villages, ncap * sizeof *n);
-        if (!n) {
-            t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
-            return 1;
-        }
-        t->villages = n;
-        t->vcap = ncap;
+    if (wg_grow(&t->villages, &t->vcap, t->nvillages, sizeof *t->villages, 256)) {
+        t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
+        return 1;
     }
     snprintf(t->villages[t->nvillages].code, sizeof t->villages[0].code, "%s", r->code);
     snprintf(t->villages[t->nvillages].name, sizeof t->villages[0].name, "%s", r->name);

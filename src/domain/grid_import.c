@@ -1,6 +1,7 @@
 /* Grid import: parse GeoJSON, check every feature and the set, then store all or nothing. */
 #include "domain/grid.h"
 
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "domain/region.h"
@@ -38,14 +39,8 @@ static void issue(struct wg_import_report *rep, size_t index, const char *code, 
         rep->nerrors++;
     if (rep->nissues == MAX_ISSUES)
         return;
-    if (rep->nissues == rep->cap) {
-        size_t ncap = rep->cap ? rep->cap * 2 : 32;
-        struct wg_import_issue *n = realloc(rep->issues, ncap * sizeof *n);
-        if (!n)
-            return;
-        rep->issues = n;
-        rep->cap = ncap;
-    }
+    if (wg_grow(&rep->issues, &rep->cap, rep->nissues, sizeof *rep->issues, 32))
+        return;
     is = &rep->issues[rep->nissues++];
     is->index = index;
     snprintf(is->code, sizeof is->code, "%s", code ? code : "");
@@ -99,14 +94,8 @@ static void feats_release(struct feats *fs)
 
 static struct feat *feats_push(struct feats *fs)
 {
-    if (fs->n == fs->cap) {
-        size_t ncap = fs->cap ? fs->cap * 2 : 256;
-        struct feat *n = realloc(fs->v, ncap * sizeof *n);
-        if (!n)
-            return NULL;
-        fs->v = n;
-        fs->cap = ncap;
-    }
+    if (wg_grow(&fs->v, &fs->cap, fs->n, sizeof *fs->v, 256))
+        return NULL;
     memset(&fs->v[fs->n], 0, sizeof fs->v[fs->n]);
     wg_shape_init(&fs->v[fs->n].shape);
     return &fs->v[fs->n++];

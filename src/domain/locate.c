@@ -4,6 +4,8 @@
 
 #include <stdatomic.h>
 
+#include "core/alloc.h"
+
 #include "domain/region.h"
 #include "geo/gindex.h"
 #include "geo/shape.h"
@@ -44,19 +46,10 @@ static enum wg_rc layer_add(struct layer *l, const struct wg_grid_row *g, struct
     json_error_t je;
     json_t *geom;
     enum wg_rc rc;
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 256;
-        struct wg_loc_grid *ng = realloc(l->grids, ncap * sizeof *ng);
-        struct wg_shape *ns;
-        if (!ng)
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
-        l->grids = ng;
-        ns = realloc(l->shapes, ncap * sizeof *ns);
-        if (!ns)
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
-        l->shapes = ns;
-        l->cap = ncap;
-    }
+    size_t shapes_cap = l->cap;
+    if (wg_grow(&l->shapes, &shapes_cap, l->n, sizeof *l->shapes, 256) ||
+        wg_grow(&l->grids, &l->cap, l->n, sizeof *l->grids, 256))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
     geom = json_loads(g->geometry, 0, &je);
     if (!geom)
         return wg_err_set(err, WG_EDB, "grid '%s': stored geometry is not JSON: %s", g->code,

@@ -132,36 +132,33 @@ enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out,
     return wg_db_count_prefix(db, WG_Q_GRID_COUNT, prefix, out, err);
 }
 
+struct hash {
+    crypto_hash_sha256_state st;
+    int ncols;
+};
+
 static int hash_row(struct wg_row *row, void *ctx)
 {
-    crypto_hash_sha256_state *h = ctx;
-    for (int i = 0; i < 7; i++) {
+    struct hash *h = ctx;
+    for (int i = 0; i < h->ncols; i++) {
         const char *s = wg_row_text(row, i);
-        crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s) + 1);
-    }
-    return 0;
-}
-
-static int hash_region(struct wg_row *row, void *ctx)
-{
-    crypto_hash_sha256_state *h = ctx;
-    for (int i = 0; i < 5; i++) {
-        const char *s = wg_row_text(row, i);
-        crypto_hash_sha256_update(h, (const unsigned char *)s, strlen(s) + 1);
+        crypto_hash_sha256_update(&h->st, (const unsigned char *)s, strlen(s) + 1);
     }
     return 0;
 }
 
 enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err)
 {
-    crypto_hash_sha256_state h;
+    struct hash h = {.ncols = 5};
     unsigned char d[crypto_hash_sha256_BYTES];
     enum wg_rc rc;
-    crypto_hash_sha256_init(&h);
-    if ((rc = wg_db_query(db, WG_Q_DIGEST_REGIONS, NULL, 0, hash_region, &h, err)) ||
-        (rc = wg_db_query(db, WG_Q_DIGEST_GRIDS, NULL, 0, hash_row, &h, err)))
+    crypto_hash_sha256_init(&h.st);
+    if ((rc = wg_db_query(db, WG_Q_DIGEST_REGIONS, NULL, 0, hash_row, &h, err)))
         return rc;
-    crypto_hash_sha256_final(&h, d);
+    h.ncols = 7;
+    if ((rc = wg_db_query(db, WG_Q_DIGEST_GRIDS, NULL, 0, hash_row, &h, err)))
+        return rc;
+    crypto_hash_sha256_final(&h.st, d);
     sodium_bin2hex(out, 65, d, sizeof d);
     return WG_OK;
 }
