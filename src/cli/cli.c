@@ -1,6 +1,8 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
+#include "store/store.h"
+
 int wg_cli_fail(const struct wg_err *err)
 {
     fprintf(stderr, "wangge: %s\n", err->msg[0] ? err->msg : wg_rc_code(err->rc));
@@ -11,4 +13,21 @@ int wg_cli_usage(const char *usage)
 {
     fprintf(stderr, "usage: wangge %s\n", usage);
     return 2;
+}
+
+enum wg_rc wg_cli_with_db(const char *data, int create,
+                          enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
+                          void *ctx, struct wg_err *err)
+{
+    struct wg_store *st;
+    struct wg_db *db;
+    enum wg_rc rc = wg_store_open(data, create, &st, err);
+    if (rc)
+        return rc;
+    if (!(rc = wg_store_get(st, &db, err))) {
+        rc = fn(db, ctx, err);
+        wg_store_put(db);
+    }
+    wg_store_close(st);
+    return rc;
 }

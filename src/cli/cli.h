@@ -18,6 +18,12 @@ struct wg_cmd {
 int wg_cli_fail(const struct wg_err *err);
 int wg_cli_usage(const char *usage);
 
+struct wg_db;
+/* Opens the store in data (creating it with create), runs fn on a connection, closes. */
+enum wg_rc wg_cli_with_db(const char *data, int create,
+                          enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
+                          void *ctx, struct wg_err *err);
+
 /* Shared by several commands (cmd_import.c, cmd_grids.c). */
 struct wg_import_report;
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,

@@ -11,21 +11,9 @@
 #define USAGE "demo --data DIR"
 #define DEMO_COUNTY "371302"
 
-int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
-                            struct wg_err *err);
-static enum wg_rc demo_grids(const char *data, long *n, struct wg_err *err)
+static enum wg_rc count_grids(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    struct wg_store *st;
-    struct wg_db *db;
-    enum wg_rc rc = wg_store_open(data, 1, &st, err);
-    if (rc)
-        return rc;
-    if (!(rc = wg_store_get(st, &db, err))) {
-        rc = wg_store_grid_count(db, DEMO_COUNTY, n, err);
-        wg_store_put(db);
-    }
-    wg_store_close(st);
-    return rc;
+    return wg_store_grid_count(db, DEMO_COUNTY, ctx, err);
 }
 
 int wg_cmd_demo(int argc, char **argv)
@@ -45,7 +33,7 @@ int wg_cmd_demo(int argc, char **argv)
     }
     if (!data || optind != argc)
         return wg_cli_usage(USAGE);
-    if (demo_grids(data, &n, &err))
+    if (wg_cli_with_db(data, 1, count_grids, &n, &err))
         return wg_cli_fail(&err);
     if (n > 0) {
         printf("demo: %s already holds the Lanshan demo (%ld grids)\n", data, n);

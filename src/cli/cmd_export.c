@@ -8,6 +8,18 @@
 
 #define USAGE "export grids --data DIR --region CODE [--out FILE]"
 
+struct export {
+    const char *region;
+    char *text;
+    size_t len;
+};
+
+static enum wg_rc export(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct export *e = ctx;
+    return wg_grid_export(db, e->region, &e->text, &e->len, err);
+}
+
 int wg_cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
@@ -17,11 +29,8 @@ int wg_cmd_export(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *data = NULL, *region = NULL, *outpath = NULL;
     struct wg_err err = {0};
-    struct wg_store *st;
-    struct wg_db *db;
     char *text = NULL;
     size_t len = 0;
-    enum wg_rc rc;
     FILE *f = stdout;
     int c;
     if (argc < 2 || strcmp(argv[1], "grids"))
@@ -40,15 +49,11 @@ int wg_cmd_export(int argc, char **argv)
     }
     if (!data || !region || optind != argc)
         return wg_cli_usage(USAGE);
-    if (wg_store_open(data, 0, &st, &err))
+    struct export e = {region, NULL, 0};
+    if (wg_cli_with_db(data, 0, export, &e, &err))
         return wg_cli_fail(&err);
-    if (!(rc = wg_store_get(st, &db, &err))) {
-        rc = wg_grid_export(db, region, &text, &len, &err);
-        wg_store_put(db);
-    }
-    wg_store_close(st);
-    if (rc)
-        return wg_cli_fail(&err);
+    text = e.text;
+    len = e.len;
     if (outpath && !(f = fopen(outpath, "w"))) {
         free(text);
         wg_err_set(&err, WG_EIO, "cannot write '%s': %s", outpath, strerror(errno));

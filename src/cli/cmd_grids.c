@@ -9,25 +9,28 @@
 
 #define USAGE "grids generate --data DIR --county CODE --base N --exclusive N [--seed N]"
 
-void wg_cli_print_report(const struct wg_import_report *rep);
+struct generate {
+    const struct wg_district_opts *o;
+    struct wg_import_report *rep;
+};
+
+static enum wg_rc generate(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct generate *g = ctx;
+    return wg_district_generate(db, g->o, g->rep, err);
+}
+
 int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl,
                     uint64_t seed, struct wg_err *err)
 {
-    struct wg_store *st;
-    struct wg_db *db;
     struct wg_import_report rep = {0};
     struct wg_import_opts io = {0};
     struct wg_district_opts o = {county, base, excl, seed, NULL, &io};
     enum wg_rc rc;
     if (isatty(2))
         io.progress = wg_cli_progress;
-    if ((rc = wg_store_open(data, 0, &st, err)))
-        return rc;
-    if (!(rc = wg_store_get(st, &db, err))) {
-        rc = wg_district_generate(db, &o, &rep, err);
-        wg_store_put(db);
-    }
-    wg_store_close(st);
+    struct generate g = {&o, &rep};
+    rc = wg_cli_with_db(data, 0, generate, &g, err);
     if (io.progress)
         fputc('\n', stderr);
     wg_cli_print_report(&rep);

@@ -15,6 +15,17 @@
 #define DIV_USAGE "import divisions --data DIR (--province 37 | --county 371302[,371311...]) [--source DIST_DIR]"
 #define GRID_USAGE "import grids --data DIR FILE.geojson"
 
+struct divisions {
+    const struct wg_divset *set;
+    struct wg_division_report *rep;
+};
+
+static enum wg_rc divisions(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct divisions *d = ctx;
+    return wg_division_import(db, d->set, d->rep, err);
+}
+
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
                             struct wg_err *err)
 {
@@ -22,8 +33,6 @@ int wg_cli_import_divisions(const char *data, const char *codes, const char *sou
     const char *prefixes[64];
     size_t n = 0;
     struct wg_divset set;
-    struct wg_store *st;
-    struct wg_db *db;
     struct wg_division_report rep;
     enum wg_rc rc;
     snprintf(buf, sizeof buf, "%s", codes);
@@ -44,15 +53,8 @@ int wg_cli_import_divisions(const char *data, const char *codes, const char *sou
     }
     if ((rc = wg_divsrc_load(dist, prefixes, n, &set, err)))
         return rc;
-    if ((rc = wg_store_open(data, 0, &st, err))) {
-        wg_divset_release(&set);
-        return rc;
-    }
-    if (!(rc = wg_store_get(st, &db, err))) {
-        rc = wg_division_import(db, &set, &rep, err);
-        wg_store_put(db);
-    }
-    wg_store_close(st);
+    struct divisions d = {&set, &rep};
+    rc = wg_cli_with_db(data, 0, divisions, &d, err);
     wg_divset_release(&set);
     if (!rc)
         printf("divisions: %zu (%zu provinces, %zu cities, %zu counties, %zu towns, %zu "
@@ -113,6 +115,19 @@ void wg_cli_print_report(const struct wg_import_report *rep)
         fprintf(stderr, "(%zu more not shown)\n", rep->nerrors + rep->nwarnings - rep->nissues);
 }
 
+struct grids {
+    const char *text;
+    size_t len;
+    const struct wg_import_opts *io;
+    struct wg_import_report *rep;
+};
+
+static enum wg_rc grids(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct grids *g = ctx;
+    return wg_grid_import(db, g->text, g->len, g->io, g->rep, err);
+}
+
 static int import_grids(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
@@ -120,8 +135,6 @@ static int import_grids(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *data = NULL;
     struct wg_err err = {0};
-    struct wg_store *st;
-    struct wg_db *db;
     struct wg_import_report rep = {0};
     struct wg_import_opts io = {0};
     char *text;
@@ -140,15 +153,8 @@ static int import_grids(int argc, char **argv)
         io.progress = wg_cli_progress;
     if (wg_file_read(argv[optind], (size_t)4 << 30, &text, &len, &err))
         return wg_cli_fail(&err);
-    if ((rc = wg_store_open(data, 0, &st, &err))) {
-        free(text);
-        return wg_cli_fail(&err);
-    }
-    if (!(rc = wg_store_get(st, &db, &err))) {
-        rc = wg_grid_import(db, text, len, &io, &rep, &err);
-        wg_store_put(db);
-    }
-    wg_store_close(st);
+    struct grids g = {text, len, &io, &rep};
+    rc = wg_cli_with_db(data, 0, grids, &g, &err);
     free(text);
     if (io.progress)
         fputc('\n', stderr);
