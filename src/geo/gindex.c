@@ -419,7 +419,8 @@ static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct 
         w->el_off[(size_t)j * K + r] = (uint32_t)w->nel;
         if (grow((void **)&w->el, &w->cap_el, w->nel + w->ntmp[r], sizeof *w->el))
             return -1;
-        memcpy(w->el + w->nel, w->tmp[r], w->ntmp[r] * sizeof *w->el);
+        if (w->ntmp[r]) /* tmp[r] is NULL until a row first gets an edge */
+            memcpy(w->el + w->nel, w->tmp[r], w->ntmp[r] * sizeof *w->el);
         w->nel += w->ntmp[r];
     }
     w->el_off[(size_t)(j + 1) * K] = (uint32_t)w->nel;
