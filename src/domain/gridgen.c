@@ -345,7 +345,8 @@ out:
 
 /* ---- names --------------------------------------------------------------------------------- */
 
-/* The short name people use: "西关社区居民委员会" → "西关社区", "张庄村民委员会" → "张庄村". */
+/* The short name people use: "西关社区居民委员会" → "西关社区", "张庄村民委员会" → "张庄村",
+ * "竹园村村民委员会" → "竹园村". */
 static void short_name(const char *name, char *out, size_t cap)
 {
     static const struct {
@@ -358,7 +359,10 @@ static void short_name(const char *name, char *out, size_t cap)
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         size_t sl = strlen(rules[i].suffix);
         if (n > sl && !strcmp(name + n - sl, rules[i].suffix)) {
-            snprintf(out, cap, "%.*s%s", (int)(n - sl), name, rules[i].repl);
+            size_t stem = n - sl, rl = strlen(rules[i].repl);
+            /* "竹园村" + "村民委员会": the stem already ends in 村; do not add another */
+            int has = stem >= rl && !memcmp(name + stem - rl, rules[i].repl, rl);
+            snprintf(out, cap, "%.*s%s", (int)stem, name, has ? "" : rules[i].repl);
             return;
         }
     }

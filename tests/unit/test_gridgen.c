@@ -292,8 +292,33 @@ static void test_crowded_exclusive(void)
     wg_shape_release(&b);
 }
 
+/* A village whose name already ends in 村 before 村民委员会 is not called 竹园村村. */
+static void test_names_keep_one_suffix(void)
+{
+    static const struct wg_gen_village v[] = {{"371302110228", "竹园村村民委员会"},
+                                              {"371302110229", "小岭社区社区居民委员会"}};
+    static const struct wg_gen_town t[] = {{"371302110", "汪沟镇", 2, v}};
+    struct wg_shape b;
+    struct wg_gen_input in;
+    struct wg_gen_output out;
+    struct wg_err err = {0};
+    county_shape(&b);
+    in = input(&b);
+    in.ntowns = 1;
+    in.towns = t;
+    in.base_total = 2;
+    in.exclusive_total = 0;
+    T_EQ_INT(wg_gridgen_county(&in, &out, &err), WG_OK);
+    T_EQ_INT(out.ngrids, 2);
+    T_EQ_STR(out.grids[0].name, "竹园村第1网格");
+    T_EQ_STR(out.grids[1].name, "小岭社区第1网格");
+    wg_gridgen_output_release(&out);
+    wg_shape_release(&b);
+}
+
 int main(void)
 {
+    test_names_keep_one_suffix();
     test_split_table();
     test_split_errors();
     test_exclusive_split();
