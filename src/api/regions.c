@@ -51,8 +51,7 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
     if (lvl == WG_LEVEL_NONE)
         return WG_EINVAL;
     if (lvl > WG_LEVEL_VILLAGE)
-        return wg_err_set(err, WG_EINVAL, "'%s' is a grid code; see /api/v1/grids/%s", code,
-                          code);
+        return wg_err_set(err, WG_EINVAL, "'%s' is a grid code; see /api/v1/grids/%s", code, code);
     if ((rc = with_db(req, &db, err)))
         return rc;
     if ((rc = wg_store_region_get(db, code, &r, err)))
@@ -90,8 +89,9 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
     json_t *arr;
     enum wg_rc rc;
     if (!q || !*q)
-        return wg_err_set(err, WG_EINVAL, "query parameter 'q' (part of a region's name) is "
-                                          "required, e.g. /api/v1/regions?q=兰山");
+        return wg_err_set(err, WG_EINVAL,
+                          "query parameter 'q' (part of a region's name) is "
+                          "required, e.g. /api/v1/regions?q=兰山");
     if (strlen(q) > 200)
         return wg_err_set(err, WG_EINVAL, "query parameter 'q' is longer than 200 bytes");
     if (lim) {
@@ -150,10 +150,9 @@ enum wg_rc wg_api_grid_get(struct wg_req *req, struct wg_err *err)
         return rc;
     geom = json_loads(geometry, 0, NULL);
     free(geometry);
-    out = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:f,s:s,s:o}", "code", g.code, "name", g.name,
-                    "kind", g.kind, "version", g.version, "village", g.village, "crs", g.crs,
-                    "area_m2", g.area_m2, "valid_from", g.valid_from, "geometry",
-                    geom ? geom : json_null());
+    out = json_pack("{s:s,s:s,s:s,s:i,s:s,s:s,s:f,s:s,s:o}", "code", g.code, "name", g.name, "kind",
+                    g.kind, "version", g.version, "village", g.village, "crs", g.crs, "area_m2",
+                    g.area_m2, "valid_from", g.valid_from, "geometry", geom ? geom : json_null());
     if (g.subtype[0])
         json_object_set_new(out, "subtype", json_string(g.subtype));
     if (g.households >= 0)

@@ -8,7 +8,7 @@
 #include "core/err.h"
 
 struct wg_cmd {
-    const char *name;   /* "serve", "import divisions" (two words for grouped commands) */
+    const char *name; /* "serve", "import divisions" (two words for grouped commands) */
     int (*run)(int argc, char **argv); /* argv[0] is the last word of the name */
     const char *usage;
     const char *help;
@@ -28,8 +28,8 @@ enum wg_rc wg_cli_with_db(const char *data, int create,
 struct wg_import_report;
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
                             struct wg_err *err);
-int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl,
-                    uint64_t seed, struct wg_err *err);
+int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl, uint64_t seed,
+                    struct wg_err *err);
 void wg_cli_print_report(const struct wg_import_report *rep);
 void wg_cli_progress(const char *phase, size_t done, size_t total, void *ctx);
 

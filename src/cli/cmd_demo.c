@@ -8,7 +8,7 @@
 
 #include "store/store.h"
 
-#define USAGE "demo --data DIR"
+#define USAGE       "demo --data DIR"
 #define DEMO_COUNTY "371302"
 
 static enum wg_rc count_grids(struct wg_db *db, void *ctx, struct wg_err *err)

@@ -8,16 +8,15 @@
 
 #define USAGE "export grids --data DIR --region CODE [--out FILE]"
 
-struct export {
+struct export
+{
     const char *region;
     char *text;
     size_t len;
 };
 
-static enum wg_rc export(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    struct export *e = ctx;
-    return wg_grid_export(db, e->region, &e->text, &e->len, err);
+static enum wg_rc export(struct wg_db *db, void *ctx, struct wg_err *err) {
+    struct export *e = ctx; return wg_grid_export(db, e->region, &e->text, &e->len, err);
 }
 
 int wg_cmd_export(int argc, char **argv)

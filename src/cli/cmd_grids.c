@@ -20,8 +20,8 @@ static enum wg_rc generate(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_district_generate(db, g->o, g->rep, err);
 }
 
-int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl,
-                    uint64_t seed, struct wg_err *err)
+int wg_cli_generate(const char *data, const char *county, size_t base, size_t excl, uint64_t seed,
+                    struct wg_err *err)
 {
     struct wg_import_report rep = {0};
     struct wg_import_opts io = {0};

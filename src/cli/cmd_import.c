@@ -12,7 +12,9 @@
 #include "domain/npmsrc.h"
 #include "store/store.h"
 
-#define DIV_USAGE "import divisions --data DIR (--province 37 | --county 371302[,371311...]) [--source DIST_DIR]"
+#define DIV_USAGE                                                                                  \
+    "import divisions --data DIR (--province 37 | --county 371302[,371311...]) [--source "         \
+    "DIST_DIR]"
 #define GRID_USAGE "import grids --data DIR FILE.geojson"
 
 struct divisions {
@@ -66,12 +68,10 @@ int wg_cli_import_divisions(const char *data, const char *codes, const char *sou
 
 static int import_divisions(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"province", required_argument, NULL, 'p'},
-                                         {"county", required_argument, NULL, 'c'},
-                                         {"source", required_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'},   {"province", required_argument, NULL, 'p'},
+        {"county", required_argument, NULL, 'c'}, {"source", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     const char *data = NULL, *codes = NULL, *source = NULL;
     struct wg_err err = {0};
     int c;

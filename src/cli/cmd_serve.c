@@ -11,8 +11,9 @@
 #include "core/log.h"
 #include "http/server.h"
 
-#define USAGE "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] " \
-              "[--config FILE] [--quiet]"
+#define USAGE                                                                                      \
+    "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] "                      \
+    "[--config FILE] [--quiet]"
 
 struct settings {
     char data[4096];
@@ -87,8 +88,7 @@ static enum wg_rc read_config(struct settings *s, const char *path, struct wg_er
     return rc;
 }
 
-static enum wg_rc split_listen(const char *listen, struct wg_server_config *cfg,
-                               struct wg_err *err)
+static enum wg_rc split_listen(const char *listen, struct wg_server_config *cfg, struct wg_err *err)
 {
     const char *colon = strrchr(listen, ':');
     long port;
@@ -104,16 +104,13 @@ static enum wg_rc split_listen(const char *listen, struct wg_server_config *cfg,
 
 int wg_cmd_serve(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"listen", required_argument, NULL, 'l'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"body-max", required_argument, NULL, 'b'},
-                                         {"config", required_argument, NULL, 'c'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    struct settings s = {.listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20,
-                         .idle_timeout = 30};
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
+        {"threads", required_argument, NULL, 't'}, {"body-max", required_argument, NULL, 'b'},
+        {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    struct settings s = {
+        .listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20, .idle_timeout = 30};
     struct wg_err err = {0};
     struct wg_server_config cfg = {0};
     struct wg_store *st = NULL;
@@ -128,13 +125,25 @@ int wg_cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "d:l:t:b:c:qh", opts, NULL)) != -1) {
         enum wg_rc rc = WG_OK;
         switch (c) {
-        case 'd': rc = set(&s, "data", optarg, &err); break;
-        case 'l': rc = set(&s, "listen", optarg, &err); break;
-        case 't': rc = set(&s, "threads", optarg, &err); break;
-        case 'b': rc = set(&s, "body_max", optarg, &err); break;
-        case 'c': break;
-        case 'q': s.quiet = 1; break;
-        default: return wg_cli_usage(USAGE);
+        case 'd':
+            rc = set(&s, "data", optarg, &err);
+            break;
+        case 'l':
+            rc = set(&s, "listen", optarg, &err);
+            break;
+        case 't':
+            rc = set(&s, "threads", optarg, &err);
+            break;
+        case 'b':
+            rc = set(&s, "body_max", optarg, &err);
+            break;
+        case 'c':
+            break;
+        case 'q':
+            s.quiet = 1;
+            break;
+        default:
+            return wg_cli_usage(USAGE);
         }
         if (rc)
             return wg_cli_fail(&err);

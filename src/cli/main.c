@@ -29,7 +29,8 @@ int main(int argc, char **argv)
     /* Two-word commands ("import grids") first, then one-word ones. */
     for (size_t i = 0; i < ncommands; i++) {
         const char *sp = strchr(commands[i].name, ' ');
-        if (sp && argc >= 3 && !strncmp(commands[i].name, argv[1], (size_t)(sp - commands[i].name)) &&
+        if (sp && argc >= 3 &&
+            !strncmp(commands[i].name, argv[1], (size_t)(sp - commands[i].name)) &&
             strlen(argv[1]) == (size_t)(sp - commands[i].name) && !strcmp(sp + 1, argv[2]))
             return commands[i].run(argc - 2, argv + 2);
     }

@@ -10,10 +10,10 @@
 #include "core/err.h"
 
 struct wg_buf {
-    char *ptr;  /* always NUL-terminated when len > 0 or after any append */
+    char *ptr; /* always NUL-terminated when len > 0 or after any append */
     size_t len;
-    size_t cap;  /* allocated */
-    size_t max;  /* size cap; 0 means the default of 1 GiB */
+    size_t cap; /* allocated */
+    size_t max; /* size cap; 0 means the default of 1 GiB */
     enum wg_rc rc;
 };
 
@@ -22,7 +22,8 @@ void wg_buf_release(struct wg_buf *b);
 void wg_buf_reset(struct wg_buf *b); /* keeps memory, clears contents and error */
 enum wg_rc wg_buf_add(struct wg_buf *b, const void *p, size_t n);
 enum wg_rc wg_buf_adds(struct wg_buf *b, const char *s);
-enum wg_rc wg_buf_addf(struct wg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+enum wg_rc wg_buf_addf(struct wg_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 enum wg_rc wg_buf_vaddf(struct wg_buf *b, const char *fmt, va_list ap);
 /* Returns owned contents (NUL-terminated, never NULL on success) and resets b. */
 char *wg_buf_detach(struct wg_buf *b, size_t *len);

@@ -4,8 +4,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 
-enum wg_rc wg_file_read(const char *path, size_t max, char **out, size_t *len,
-                        struct wg_err *err)
+enum wg_rc wg_file_read(const char *path, size_t max, char **out, size_t *len, struct wg_err *err)
 {
     FILE *f = fopen(path, "rb");
     struct stat sb;
@@ -81,8 +80,8 @@ enum wg_rc wg_csv_parse(const char *data, size_t len,
                 i++;
                 for (;;) {
                     if (i >= len) {
-                        rc = wg_err_set(err, WG_EINVAL,
-                                        "line %zu: a quoted field is not closed", start_line);
+                        rc = wg_err_set(err, WG_EINVAL, "line %zu: a quoted field is not closed",
+                                        start_line);
                         goto out;
                     }
                     if (data[i] == '"') {

@@ -24,7 +24,6 @@ enum wg_rc wg_csv_parse(const char *data, size_t len,
                         void *ctx, struct wg_err *err);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer (owned by the caller). */
-enum wg_rc wg_file_read(const char *path, size_t max, char **out, size_t *len,
-                        struct wg_err *err);
+enum wg_rc wg_file_read(const char *path, size_t max, char **out, size_t *len, struct wg_err *err);
 
 #endif

@@ -7,14 +7,14 @@
 static const struct {
     const char *code, *file_prefix;
 } provinces[] = {
-    {"11", "beijing"},     {"12", "tianjin"},      {"13", "he2_bei3"},    {"14", "shan1_xi1"},
-    {"15", "nei4_meng2"},  {"21", "liao2_ning2"},  {"22", "ji2_lin2"},    {"23", "hei1_long2"},
-    {"31", "shanghai"},    {"32", "jiang1_su1"},   {"33", "zhe4_jiang1"}, {"34", "an1_hui1"},
-    {"35", "fu2_jian4"},   {"36", "jiang1_xi1"},   {"37", "shan1_dong1"}, {"41", "he2_nan2"},
-    {"42", "hu2_bei3"},    {"43", "hu2_nan2"},     {"44", "guang3_dong1"}, {"45", "guang3_xi1"},
-    {"46", "hai3_nan2"},   {"50", "chongqing"},    {"51", "si4_chuan1"},  {"52", "gui4_zhou1"},
-    {"53", "yun2_nan2"},   {"54", "xi1_cang2"},    {"61", "shan3_xi1"},   {"62", "gan1_su4"},
-    {"63", "qing1_hai3"},  {"64", "ning2_xia4"},   {"65", "xin1_jiang1"},
+    {"11", "beijing"},    {"12", "tianjin"},     {"13", "he2_bei3"},     {"14", "shan1_xi1"},
+    {"15", "nei4_meng2"}, {"21", "liao2_ning2"}, {"22", "ji2_lin2"},     {"23", "hei1_long2"},
+    {"31", "shanghai"},   {"32", "jiang1_su1"},  {"33", "zhe4_jiang1"},  {"34", "an1_hui1"},
+    {"35", "fu2_jian4"},  {"36", "jiang1_xi1"},  {"37", "shan1_dong1"},  {"41", "he2_nan2"},
+    {"42", "hu2_bei3"},   {"43", "hu2_nan2"},    {"44", "guang3_dong1"}, {"45", "guang3_xi1"},
+    {"46", "hai3_nan2"},  {"50", "chongqing"},   {"51", "si4_chuan1"},   {"52", "gui4_zhou1"},
+    {"53", "yun2_nan2"},  {"54", "xi1_cang2"},   {"61", "shan3_xi1"},    {"62", "gan1_su4"},
+    {"63", "qing1_hai3"}, {"64", "ning2_xia4"},  {"65", "xin1_jiang1"},
 };
 
 static int by_name(const void *a, const void *b)

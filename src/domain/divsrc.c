@@ -44,8 +44,8 @@ static enum wg_rc on_record(const struct wg_csv_record *r, void *ctx, struct wg_
     if (!l->header_seen) {
         l->header_seen = 1;
         if (r->nfields < 2 || strcmp(r->fields[0], "code") || strcmp(r->fields[1], "name"))
-            return wg_err_set(err, WG_EINVAL,
-                              "%s: line 1: expected a header starting 'code,name'", l->file);
+            return wg_err_set(err, WG_EINVAL, "%s: line 1: expected a header starting 'code,name'",
+                              l->file);
         return WG_OK;
     }
     if (r->nfields < 2)
@@ -82,8 +82,10 @@ enum wg_rc wg_divsrc_load(const char *dist_dir, const char *const *prefixes, siz
         enum wg_level lvl = wg_region_level(prefixes[i], err);
         if (lvl != WG_LEVEL_PROVINCE && lvl != WG_LEVEL_COUNTY) {
             if (lvl != WG_LEVEL_NONE)
-                wg_err_set(err, WG_EINVAL, "'%s' is neither a province (2 digits) nor a county "
-                                           "(6 digits) code", prefixes[i]);
+                wg_err_set(err, WG_EINVAL,
+                           "'%s' is neither a province (2 digits) nor a county "
+                           "(6 digits) code",
+                           prefixes[i]);
             return WG_EINVAL;
         }
     }

@@ -25,10 +25,10 @@
 #define WG_GRID_TOLERANCE_M2 1.0
 
 struct wg_import_issue {
-    size_t index;     /* 0-based feature index in the file */
-    char code[32];    /* the feature's code as given ("" when missing) */
-    int warning;      /* 1: reported but does not fail the import */
-    double area_m2;   /* the area concerned, when there is one; else -1 */
+    size_t index;   /* 0-based feature index in the file */
+    char code[32];  /* the feature's code as given ("" when missing) */
+    int warning;    /* 1: reported but does not fail the import */
+    double area_m2; /* the area concerned, when there is one; else -1 */
     char reason[400];
 };
 

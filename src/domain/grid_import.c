@@ -62,18 +62,16 @@ json_t *wg_import_report_json(const struct wg_import_report *rep)
     json_t *issues = json_array();
     for (size_t i = 0; i < rep->nissues; i++) {
         const struct wg_import_issue *is = &rep->issues[i];
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)is->index, "code",
-                              is->code, "severity", is->warning ? "warning" : "error", "reason",
-                              is->reason);
+        json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)is->index, "code", is->code,
+                              "severity", is->warning ? "warning" : "error", "reason", is->reason);
         if (is->area_m2 >= 0)
             json_object_set_new(o, "area_m2", json_real(is->area_m2));
         json_array_append_new(issues, o);
     }
     return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "features", (json_int_t)rep->features,
                      "added", (json_int_t)rep->added, "changed", (json_int_t)rep->changed,
-                     "unchanged", (json_int_t)rep->unchanged, "errors",
-                     (json_int_t)rep->nerrors, "warnings", (json_int_t)rep->nwarnings, "issues",
-                     issues);
+                     "unchanged", (json_int_t)rep->unchanged, "errors", (json_int_t)rep->nerrors,
+                     "warnings", (json_int_t)rep->nwarnings, "issues", issues);
 }
 
 /* ---- parsing ---- */
@@ -116,8 +114,7 @@ static int get_count(json_t *props, const char *key, long *out, char *why, size_
 }
 
 /* Reads one feature's properties and geometry; problems become issues on the report. */
-static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
-                         struct wg_import_report *rep)
+static void read_feature(struct wg_db *db, json_t *f, struct feat *ft, struct wg_import_report *rep)
 {
     json_t *props, *geom;
     const char *code, *name, *kind, *s;
@@ -127,7 +124,8 @@ static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
     enum wg_level lvl;
     struct wg_region_row village;
     size_t idx = ft->index;
-    if (!json_is_object(f) || strcmp(json_string_value(json_object_get(f, "type")) ?: "", "Feature")) {
+    if (!json_is_object(f) ||
+        strcmp(json_string_value(json_object_get(f, "type")) ?: "", "Feature")) {
         issue(rep, idx, "", 0, -1, "not a GeoJSON Feature (an object with \"type\": \"Feature\")");
         ft->bad = 1;
         return;
@@ -210,8 +208,8 @@ static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
     }
     if (crs != WG_CRS_WGS84 && crs != WG_CRS_CGCS2000) {
         for (uint32_t i = 0; i < ft->shape.npts; i++)
-            wg_crs_to_wgs84(crs, ft->shape.xy[2 * i], ft->shape.xy[2 * i + 1],
-                            &ft->shape.xy[2 * i], &ft->shape.xy[2 * i + 1]);
+            wg_crs_to_wgs84(crs, ft->shape.xy[2 * i], ft->shape.xy[2 * i + 1], &ft->shape.xy[2 * i],
+                            &ft->shape.xy[2 * i + 1]);
         wg_shape_update_bbox(&ft->shape);
     }
     if (wg_geos_check_valid(&ft->shape, &e)) {
@@ -294,8 +292,9 @@ static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct f
         p = nl ? nl + 1 : end;
     }
     if (!fs->n)
-        return wg_err_set(err, WG_EINVAL, "no features found: expected a GeoJSON "
-                                          "FeatureCollection or one Feature per line");
+        return wg_err_set(err, WG_EINVAL,
+                          "no features found: expected a GeoJSON "
+                          "FeatureCollection or one Feature per line");
     return WG_OK;
 }
 
@@ -348,8 +347,7 @@ static int on_stored(const struct wg_grid_row *g, void *ctx)
     if (!geom || wg_shape_from_geojson(geom, &ft->shape, s->err)) {
         s->into->n--;
         wg_shape_release(&ft->shape);
-        s->rc = wg_err_set(s->err, WG_EDB, "stored grid '%s' has an unreadable boundary",
-                           g->code);
+        s->rc = wg_err_set(s->err, WG_EDB, "stored grid '%s' has an unreadable boundary", g->code);
     }
     json_decref(geom);
     return s->rc != WG_OK;

@@ -185,8 +185,8 @@ size_t wg_locator_grid_count(const struct wg_locator *loc)
     return loc->base.n + loc->overlay.n;
 }
 
-enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double lat,
-                             enum wg_crs crs, struct wg_locate_result *out, struct wg_err *err)
+enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double lat, enum wg_crs crs,
+                             struct wg_locate_result *out, struct wg_err *err)
 {
     uint32_t ids[WG_LOC_MAX_OVERLAY], id;
     size_t n;
@@ -198,9 +198,9 @@ enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double la
                           "point (%.6f, %.6f) lies in no grid (as %s: %.6f, %.6f)", out->lon,
                           out->lat, wg_crs_name(crs), lon, lat);
     out->grid = &loc->base.grids[id];
-    n = loc->overlay.ix ? wg_gindex_locate_all(loc->overlay.ix, out->lon, out->lat, ids,
-                                               WG_LOC_MAX_OVERLAY)
-                        : 0;
+    n = loc->overlay.ix
+            ? wg_gindex_locate_all(loc->overlay.ix, out->lon, out->lat, ids, WG_LOC_MAX_OVERLAY)
+            : 0;
     if (n > WG_LOC_MAX_OVERLAY)
         n = WG_LOC_MAX_OVERLAY;
     for (size_t i = 0; i < n; i++)

@@ -34,7 +34,7 @@ struct wg_locator;
 #define WG_LOC_MAX_OVERLAY 16
 
 struct wg_locate_result {
-    double lon, lat;            /* the point in CGCS2000/WGS84 */
+    double lon, lat;                /* the point in CGCS2000/WGS84 */
     const struct wg_loc_grid *grid; /* the base grid; NULL when none */
     size_t noverlay;
     const struct wg_loc_grid *overlay[WG_LOC_MAX_OVERLAY]; /* exclusive and micro-grids */
@@ -48,8 +48,8 @@ size_t wg_locator_grid_count(const struct wg_locator *loc);
 
 /* Converts (lon, lat) from crs and locates it. A point in no base grid is WG_ENOTFOUND with
  * a message quoting the point; the result still carries the converted point. */
-enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double lat,
-                             enum wg_crs crs, struct wg_locate_result *out, struct wg_err *err);
+enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double lat, enum wg_crs crs,
+                             struct wg_locate_result *out, struct wg_err *err);
 
 /* The slot the server reads the current snapshot from. */
 struct wg_locator_slot {

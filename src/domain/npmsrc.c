@@ -81,8 +81,8 @@ enum wg_rc wg_npm_package(const char *spec, char *out, size_t n, struct wg_err *
         return rc;
     wg_info("fetching %s with npm into %s", spec, pkgdir);
     {
-        char *argv[] = {"npm", "pack", "--silent", (char *)spec, "--pack-destination", pkgdir,
-                        NULL};
+        char *argv[] = {"npm",  "pack", "--silent", (char *)spec, "--pack-destination",
+                        pkgdir, NULL};
         if (run(argv, pkgdir) != 0)
             return wg_err_set(err, WG_EIO,
                               "'npm pack %s' failed; is npm installed and the npm registry "

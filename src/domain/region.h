@@ -26,8 +26,8 @@ enum wg_level {
 /* The level of a code, or WG_LEVEL_NONE (with a message in err) when it is not one: not all
  * digits, or a length other than 2, 4, 6, 9, 12, 15 or 18. */
 enum wg_level wg_region_level(const char *code, struct wg_err *err);
-const char *wg_level_name(enum wg_level lvl);   /* "county" */
-size_t wg_level_code_len(enum wg_level lvl);    /* 6 */
+const char *wg_level_name(enum wg_level lvl); /* "county" */
+size_t wg_level_code_len(enum wg_level lvl);  /* 6 */
 /* Writes the parent's code into out (size >= 16); returns 0 for a province (no parent). */
 int wg_region_parent(const char *code, char *out, size_t n);
 

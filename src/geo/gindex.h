@@ -21,9 +21,9 @@
 struct wg_gindex;
 
 struct wg_gindex_stats {
-    size_t bytes;        /* memory the index holds */
-    size_t cells;        /* raster cells */
-    size_t mixed_cells;  /* cells that need an exact test */
+    size_t bytes;       /* memory the index holds */
+    size_t cells;       /* raster cells */
+    size_t mixed_cells; /* cells that need an exact test */
     double build_seconds;
 };
 

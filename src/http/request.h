@@ -41,8 +41,8 @@ const char *wg_req_header(struct wg_req *req, const char *name);
 /* Takes ownership of j. */
 enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j);
 /* body is copied into the arena. */
-enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type,
-                        const char *body, size_t len);
+enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type, const char *body,
+                        size_t len);
 /* Takes ownership of a malloc'd body (handed to the response without a copy). */
 enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_type, char *body,
                           size_t len);

@@ -6,7 +6,7 @@
 #include "http/request.h"
 
 enum wg_route_flags {
-    WG_R_JSON = 1 << 0,  /* the body must be a JSON value */
+    WG_R_JSON = 1 << 0, /* the body must be a JSON value */
 };
 
 struct wg_route {

@@ -41,8 +41,8 @@ const char *wg_req_header(struct wg_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
-enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type,
-                        const char *body, size_t len)
+enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type, const char *body,
+                        size_t len)
 {
     char *p = wg_arena_alloc(req->arena, len + 1);
     if (!p)
@@ -110,8 +110,7 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
     r = wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
     if (!r) {
         if (path_matched)
-            wg_err_set(&err, WG_EINVAL, "method %s is not allowed on '%s'", req->method,
-                       req->path);
+            wg_err_set(&err, WG_EINVAL, "method %s is not allowed on '%s'", req->method, req->path);
         else
             wg_err_set(&err, WG_ENOTFOUND, "no such endpoint: '%s'", req->path);
         wg_reply_error(req, &err);
@@ -144,8 +143,7 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
     }
 }
 
-static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *conn,
-                                  struct ctx *c)
+static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *conn, struct ctx *c)
 {
     struct wg_req *req = &c->req;
     struct MHD_Response *resp;
@@ -167,9 +165,8 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct wg_server *srv = cls;
     struct ctx *c = *con_cls;
@@ -266,8 +263,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     sa.sin_port = htons((uint16_t)cfg->port);
     if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
         free(srv);
-        return wg_err_set(err, WG_EINVAL, "listen address '%s' is not an IPv4 address",
-                          cfg->host);
+        return wg_err_set(err, WG_EINVAL, "listen address '%s' is not an IPv4 address", cfg->host);
     }
     srv->cfg = *cfg;
     srv->routes = routes;
@@ -276,11 +272,10 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
         (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, &sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 4),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_END);
     if (!srv->d) {
         free(srv);

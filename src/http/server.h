@@ -10,12 +10,12 @@
 #include "http/route.h"
 
 struct wg_server_config {
-    char host[64];        /* "127.0.0.1" */
-    unsigned port;        /* 0 picks a free port (see wg_server_port) */
-    unsigned threads;     /* thread pool size */
-    size_t body_max;      /* request body cap in bytes */
+    char host[64];         /* "127.0.0.1" */
+    unsigned port;         /* 0 picks a free port (see wg_server_port) */
+    unsigned threads;      /* thread pool size */
+    size_t body_max;       /* request body cap in bytes */
     unsigned idle_timeout; /* seconds a keep-alive connection may sit idle */
-    int access_log;       /* 1: one log line per request */
+    int access_log;        /* 1: one log line per request */
 };
 
 struct wg_server;

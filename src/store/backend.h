@@ -17,10 +17,10 @@ struct wg_val {
     const char *s;
 };
 
-#define WG_VINT(x) ((struct wg_val){.t = WG_V_INT, .i = (x)})
+#define WG_VINT(x)  ((struct wg_val){.t = WG_V_INT, .i = (x)})
 #define WG_VREAL(x) ((struct wg_val){.t = WG_V_REAL, .d = (x)})
 #define WG_VTEXT(x) ((struct wg_val){.t = WG_V_TEXT, .s = (x)})
-#define WG_VNULL ((struct wg_val){.t = WG_V_NULL})
+#define WG_VNULL    ((struct wg_val){.t = WG_V_NULL})
 /* Text, or NULL when the string is empty. */
 #define WG_VTEXT0(x) ((x) && *(x) ? WG_VTEXT(x) : WG_VNULL)
 

@@ -126,8 +126,7 @@ enum wg_rc wg_store_grid_history(struct wg_db *db, const char *code,
     return wg_db_query(db, WG_Q_GRID_HISTORY, p, 1, each_row, &e, err);
 }
 
-enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out,
-                               struct wg_err *err)
+enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out, struct wg_err *err)
 {
     return wg_db_count_prefix(db, WG_Q_GRID_COUNT, prefix, out, err);
 }
@@ -169,8 +168,7 @@ static int take_int(struct wg_row *row, void *ctx)
     return 1;
 }
 
-enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
-                             struct wg_err *err)
+enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(name)};
     *out = 0;

@@ -32,6 +32,7 @@ const struct wg_migration wg_migrations[] = {
      "CREATE UNIQUE INDEX grid_current ON grid(code) WHERE valid_to IS NULL;"
      "CREATE INDEX grid_village ON grid(village);",
      NULL},
-    {2, "named counters", "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);", NULL},
+    {2, "named counters", "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

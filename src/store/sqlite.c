@@ -4,7 +4,6 @@
 
 #include <sqlite3.h>
 
-
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[WG_Q_COUNT];

@@ -35,7 +35,7 @@ void wg_db_rollback(struct wg_db *db);
 struct wg_region_row {
     char code[13];
     char name[128];
-    char level[12]; /* province, city, county, town, village */
+    char level[12];  /* province, city, county, town, village */
     char parent[13]; /* "" for a province */
 };
 enum wg_rc wg_store_region_put(struct wg_db *db, const struct wg_region_row *r, int *changed,
@@ -63,12 +63,12 @@ struct wg_grid_row {
     char code[16];
     int version;
     char name[192];
-    char kind[12];     /* base, exclusive, micro */
+    char kind[12]; /* base, exclusive, micro */
     char subtype[32];
     char village[13];
-    long households;   /* -1 when unknown */
-    long population;   /* -1 when unknown */
-    char crs[12];      /* the CRS the boundary arrived in */
+    long households; /* -1 when unknown */
+    long population; /* -1 when unknown */
+    char crs[12];    /* the CRS the boundary arrived in */
     double area_m2;
     double minx, miny, maxx, maxy;
     const char *geometry; /* GeoJSON geometry text (borrowed in callbacks) */
@@ -90,8 +90,7 @@ enum wg_rc wg_store_grid_each(struct wg_db *db, const char *prefix,
 enum wg_rc wg_store_grid_history(struct wg_db *db, const char *code,
                                  int (*cb)(const struct wg_grid_row *, void *), void *ctx,
                                  struct wg_err *err);
-enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out,
-                               struct wg_err *err);
+enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out, struct wg_err *err);
 
 /* Named counters: the grid epoch is bumped by every grid import, so servers that share the
  * store can notice and rebuild their locate index. */

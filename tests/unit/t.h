@@ -10,53 +10,53 @@
 
 static int t_passed, t_failed;
 
-#define T_CHECK(cond)                                                                           \
-    do {                                                                                        \
-        if (cond) {                                                                             \
-            t_passed++;                                                                         \
-        } else {                                                                                \
-            t_failed++;                                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);            \
-        }                                                                                       \
+#define T_CHECK(cond)                                                                              \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            t_passed++;                                                                            \
+        } else {                                                                                   \
+            t_failed++;                                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define T_EQ_INT(a, b)                                                                          \
-    do {                                                                                        \
-        long long t_a_ = (long long)(a), t_b_ = (long long)(b);                                 \
-        if (t_a_ == t_b_) {                                                                     \
-            t_passed++;                                                                         \
-        } else {                                                                                \
-            t_failed++;                                                                         \
-            fprintf(stderr, "%s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, t_a_, \
-                    t_b_);                                                                      \
-        }                                                                                       \
+#define T_EQ_INT(a, b)                                                                             \
+    do {                                                                                           \
+        long long t_a_ = (long long)(a), t_b_ = (long long)(b);                                    \
+        if (t_a_ == t_b_) {                                                                        \
+            t_passed++;                                                                            \
+        } else {                                                                                   \
+            t_failed++;                                                                            \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, t_a_,    \
+                    t_b_);                                                                         \
+        }                                                                                          \
     } while (0)
 
-#define T_EQ_STR(a, b)                                                                          \
-    do {                                                                                        \
-        const char *t_a_ = (a), *t_b_ = (b);                                                    \
-        if (t_a_ && t_b_ && strcmp(t_a_, t_b_) == 0) {                                          \
-            t_passed++;                                                                         \
-        } else {                                                                                \
-            t_failed++;                                                                         \
-            fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,   \
-                    t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)");                            \
-        }                                                                                       \
+#define T_EQ_STR(a, b)                                                                             \
+    do {                                                                                           \
+        const char *t_a_ = (a), *t_b_ = (b);                                                       \
+        if (t_a_ && t_b_ && strcmp(t_a_, t_b_) == 0) {                                             \
+            t_passed++;                                                                            \
+        } else {                                                                                   \
+            t_failed++;                                                                            \
+            fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a,      \
+                    t_a_ ? t_a_ : "(null)", t_b_ ? t_b_ : "(null)");                               \
+        }                                                                                          \
     } while (0)
 
-#define T_NEAR(a, b, tol)                                                                       \
-    do {                                                                                        \
-        double t_a_ = (a), t_b_ = (b);                                                          \
-        if (fabs(t_a_ - t_b_) <= (tol)) {                                                       \
-            t_passed++;                                                                         \
-        } else {                                                                                \
-            t_failed++;                                                                         \
-            fprintf(stderr, "%s:%d: %s == %.9f, expected %.9f (tolerance %g)\n", __FILE__,      \
-                    __LINE__, #a, t_a_, t_b_, (double)(tol));                                   \
-        }                                                                                       \
+#define T_NEAR(a, b, tol)                                                                          \
+    do {                                                                                           \
+        double t_a_ = (a), t_b_ = (b);                                                             \
+        if (fabs(t_a_ - t_b_) <= (tol)) {                                                          \
+            t_passed++;                                                                            \
+        } else {                                                                                   \
+            t_failed++;                                                                            \
+            fprintf(stderr, "%s:%d: %s == %.9f, expected %.9f (tolerance %g)\n", __FILE__,         \
+                    __LINE__, #a, t_a_, t_b_, (double)(tol));                                      \
+        }                                                                                          \
     } while (0)
 
-#define T_DONE(suite)                                                                           \
+#define T_DONE(suite)                                                                              \
     (printf("%s: %d passed, %d failed\n", (suite), t_passed, t_failed), t_failed ? 1 : 0)
 
 #endif

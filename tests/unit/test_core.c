@@ -104,7 +104,7 @@ static void test_buf(void)
     T_EQ_STR(wg_buf_str(&b), "42-abc");
     T_EQ_INT(wg_buf_adds(&b, "0123456789abc"), WG_ETOOBIG);
     T_EQ_INT(wg_buf_adds(&b, "x"), WG_ETOOBIG); /* sticky */
-    T_EQ_STR(wg_buf_str(&b), "42-abc");          /* never truncated */
+    T_EQ_STR(wg_buf_str(&b), "42-abc");         /* never truncated */
     wg_buf_reset(&b);
     T_EQ_INT(wg_buf_adds(&b, "ok"), WG_OK);
     s = wg_buf_detach(&b, &len);
