@@ -6,6 +6,7 @@
 #include "domain/countymap.h"
 #include "domain/gridgen.h"
 #include "domain/npmsrc.h"
+#include "geo/geos.h"
 
 struct towns {
     size_t n, cap;
@@ -53,9 +54,12 @@ struct county_shape {
 static int on_county(const char *code, const char *name, const struct wg_shape *s, void *ctx)
 {
     struct county_shape *c = ctx;
+    int repaired;
     (void)code;
     (void)name;
-    c->rc = wg_shape_copy(&c->shape, s, c->err);
+    /* public outlines often self-touch; the county keeps the repaired, valid boundary its
+     * towns are cut from, so containment and gap checks measure against the same shape */
+    c->rc = wg_geos_make_valid(s, &c->shape, &repaired, c->err);
     c->found = 1;
     return 1;
 }

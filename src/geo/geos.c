@@ -964,3 +964,35 @@ out:
     ctx_close(&c);
     return rc;
 }
+
+enum wg_rc wg_geos_make_valid(const struct wg_shape *in, struct wg_shape *out, int *repaired,
+                              struct wg_err *err)
+{
+    struct gctx c = {0};
+    struct wg_shape fixed;
+    GEOSGeometry *g = NULL;
+    enum wg_rc rc;
+    *repaired = 0;
+    wg_shape_init(&fixed);
+    if (ctx_open(&c))
+        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+    if (!(g = to_geos(c.h, in))) {
+        rc = geos_fail(&c, err, "shape");
+        goto out;
+    }
+    if ((rc = repair(&c, &g, &fixed, err)))
+        goto out;
+    if (fixed.npolys) {
+        *repaired = 1;
+        *out = fixed;
+        wg_shape_init(&fixed);
+    } else {
+        rc = wg_shape_copy(out, in, err);
+    }
+out:
+    wg_shape_release(&fixed);
+    if (g)
+        GEOSGeom_destroy_r(c.h, g);
+    ctx_close(&c);
+    return rc;
+}

@@ -38,4 +38,9 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
 enum wg_rc wg_geos_place_inside(const struct wg_shape *parent, double area_m2, uint64_t seed,
                                 struct wg_shape *out, struct wg_err *err);
 
+/* `in` as a valid shape: a copy when it is valid, else GEOS's repair of it (polygons only;
+ * *repaired set). For public boundaries that self-touch or self-cross. */
+enum wg_rc wg_geos_make_valid(const struct wg_shape *in, struct wg_shape *out, int *repaired,
+                              struct wg_err *err);
+
 #endif

@@ -263,6 +263,29 @@ static void test_tessellate_invalid_parent(void)
     wg_shape_release(&parent);
 }
 
+static void test_make_valid(void)
+{
+    struct wg_shape eight, fixed, square;
+    struct wg_err err = {0};
+    int repaired = -1;
+    double bow[] = {118.30, 35.00, 118.32, 35.02, 118.32, 35.00, 118.30, 35.02, 118.30, 35.00};
+    double sq[] = {118.30, 35.00, 118.31, 35.00, 118.31, 35.01, 118.30, 35.01, 118.30, 35.00};
+    double lobe = sphere_rect_m2(118.30, 35.00, 118.32, 35.02) / 4;
+    ring_shape(&eight, bow, 5);
+    T_EQ_INT(wg_geos_make_valid(&eight, &fixed, &repaired, &err), WG_OK);
+    T_EQ_INT(repaired, 1);
+    T_EQ_INT(wg_geos_check_valid(&fixed, &err), WG_OK);
+    T_NEAR(wg_shape_area_m2(&fixed) / (2 * lobe), 1.0, 0.005);
+    wg_shape_release(&fixed);
+    ring_shape(&square, sq, 5);
+    T_EQ_INT(wg_geos_make_valid(&square, &fixed, &repaired, &err), WG_OK);
+    T_EQ_INT(repaired, 0);
+    T_EQ_INT(fixed.npts, square.npts);
+    wg_shape_release(&fixed);
+    wg_shape_release(&square);
+    wg_shape_release(&eight);
+}
+
 static void test_place_inside(void)
 {
     struct wg_shape parent, tiny, p, q;
@@ -290,6 +313,7 @@ static void test_place_inside(void)
 
 int main(void)
 {
+    test_make_valid();
     test_validity();
     test_areas();
     test_tessellate();
