@@ -33,6 +33,9 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 {
     memset(app, 0, sizeof *app);
     app->store = store;
+    app->limits.idle_seconds = 30 * 60;
+    app->limits.absolute_seconds = 12 * 3600;
+    pthread_mutex_init(&app->rate_mu, NULL);
     wg_locator_slot_init(&app->locator);
     return rebuild(app, 1, err);
 }
@@ -71,4 +74,5 @@ void wg_app_release(struct wg_app *app)
         pthread_join(app->watcher, NULL);
     }
     wg_locator_slot_release(&app->locator);
+    pthread_mutex_destroy(&app->rate_mu);
 }

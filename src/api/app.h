@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "domain/locate.h"
+#include "domain/session.h"
 #include "http/route.h"
 #include "store/store.h"
 
@@ -17,7 +18,24 @@ struct wg_app {
     pthread_t watcher;
     atomic_int stop;
     int watcher_running;
+    struct wg_session_limits limits;
+    /* login attempts per source address, in fixed one-minute windows */
+    pthread_mutex_t rate_mu;
+    struct wg_rate_slot {
+        char addr[48];
+        long long window;
+        int count;
+    } rate[256];
 };
+
+#define WG_LOGIN_RATE_PER_MINUTE 20
+
+/* 1 when the caller's scope covers a region or grid code. Outside the scope an object
+ * answers 404 exactly as a missing one does, so its existence does not leak. */
+int wg_api_in_scope(const struct wg_req *req, const char *code);
+
+/* The authorize hook of the router (api/auth.c). */
+enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
 
 /* Opens the app over an open store and builds the first locator. */
 enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err);

@@ -48,6 +48,8 @@ enum wg_rc wg_api_locate(struct wg_req *req, struct wg_err *err)
     if (!loc)
         return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
     rc = wg_locator_locate(loc, lon, lat, crs, &r, err);
+    if (!rc && !wg_api_in_scope(req, r.grid->code))
+        rc = wg_err_set(err, WG_ENOTFOUND, "point (%.6f, %.6f) lies in no grid", r.lon, r.lat);
     if (!rc)
         rc = wg_reply_json(req, 200, wg_api_locate_json(&r));
     wg_locator_release(loc);
@@ -98,7 +100,10 @@ enum wg_rc wg_api_locate_batch(struct wg_req *req, struct wg_err *err)
         struct wg_locate_result r;
         struct wg_err e = {0};
         if (wg_locator_locate(loc, json_number_value(json_array_get(pt, 0)),
-                              json_number_value(json_array_get(pt, 1)), crs, &r, &e) == WG_OK)
+                              json_number_value(json_array_get(pt, 1)), crs, &r, &e) == WG_OK &&
+            !wg_api_in_scope(req, r.grid->code))
+            wg_err_set(&e, WG_ENOTFOUND, "point (%.6f, %.6f) lies in no grid", r.lon, r.lat);
+        if (!e.rc)
             json_array_append_new(results, wg_api_locate_json(&r));
         else
             json_array_append_new(results, json_pack("{s:{s:s,s:s}}", "error", "code",

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "domain/grid.h"
 #include "domain/region.h"
+#include "domain/session.h"
 
 static json_t *region_json(const struct wg_region_row *r)
 {
@@ -16,6 +17,19 @@ static json_t *region_json(const struct wg_region_row *r)
 static int add_region(const struct wg_region_row *r, void *ctx)
 {
     json_array_append_new(ctx, region_json(r));
+    return 0;
+}
+
+struct scoped {
+    const struct wg_req *req;
+    json_t *arr;
+};
+
+static int add_scoped_region(const struct wg_region_row *r, void *ctx)
+{
+    struct scoped *s = ctx;
+    if (wg_api_in_scope(s->req, r->code))
+        json_array_append_new(s->arr, region_json(r));
     return 0;
 }
 
@@ -52,6 +66,8 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
         return WG_EINVAL;
     if (lvl > WG_LEVEL_VILLAGE)
         return wg_err_set(err, WG_EINVAL, "'%s' is a grid code; see /api/v1/grids/%s", code, code);
+    if (!wg_api_in_scope(req, code))
+        return wg_err_set(err, WG_ENOTFOUND, "region '%s' does not exist", code);
     if ((rc = with_db(req, &db, err)))
         return rc;
     if ((rc = wg_store_region_get(db, code, &r, err)))
@@ -104,7 +120,8 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
     if ((rc = with_db(req, &db, err)))
         return rc;
     arr = json_array();
-    rc = wg_store_region_search(db, q, (int)limit, add_region, arr, err);
+    struct scoped sc = {req, arr};
+    rc = wg_store_region_search(db, q, (int)limit, add_scoped_region, &sc, err);
     wg_store_put(db);
     if (rc) {
         json_decref(arr);
@@ -119,6 +136,8 @@ enum wg_rc wg_api_region_grids(struct wg_req *req, struct wg_err *err)
     char *text;
     size_t len;
     enum wg_rc rc;
+    if (!wg_api_in_scope(req, req->params[0]))
+        return wg_err_set(err, WG_ENOTFOUND, "region '%s' does not exist", req->params[0]);
     if ((rc = with_db(req, &db, err)))
         return rc;
     rc = wg_grid_export(db, req->params[0], &text, &len, err);
@@ -142,6 +161,8 @@ enum wg_rc wg_api_grid_get(struct wg_req *req, struct wg_err *err)
     if (lvl < WG_LEVEL_GRID)
         return wg_err_set(err, WG_EINVAL, "'%s' is a %s code; see /api/v1/regions/%s", code,
                           wg_level_name(lvl), code);
+    if (!wg_api_in_scope(req, code))
+        return wg_err_set(err, WG_ENOTFOUND, "grid '%s' does not exist", code);
     if ((rc = with_db(req, &db, err)))
         return rc;
     rc = wg_store_grid_current(db, code, &g, &geometry, err);
@@ -171,7 +192,10 @@ enum wg_rc wg_api_grids_import(struct wg_req *req, struct wg_err *err)
     json_t *j;
     if ((rc = with_db(req, &db, err)))
         return rc;
-    rc = wg_grid_import(db, req->body, req->body_len, NULL, &rep, err);
+    const struct wg_actor *actor = req->actor;
+    struct wg_import_opts io = {0};
+    io.scope = actor ? actor->scope.code : NULL;
+    rc = wg_grid_import(db, req->body, req->body_len, &io, &rep, err);
     wg_store_put(db);
     if (rc && rc != WG_EINVAL) {
         wg_import_report_release(&rep);

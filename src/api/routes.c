@@ -1,9 +1,10 @@
 /* The route table, expanded from routes.def. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "domain/account.h"
 
 const struct wg_route wg_routes[] = {
-#define WG_ROUTE(method, pattern, fn, flags) {method, pattern, fn, flags},
+#define WG_ROUTE(method, pattern, fn, flags, perms) {method, pattern, fn, flags, perms},
 #include "api/routes.def"
 #undef WG_ROUTE
 };

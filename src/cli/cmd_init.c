@@ -1,9 +1,37 @@
-/* wangge init --data DIR: creates a data directory with an empty, migrated store. */
+/* wangge init --data DIR: creates a data directory with an empty, migrated store and the
+ * first system administrator, whose random password is printed once and must be changed at
+ * first login. */
 #include "cli/cli.h"
 
 #include <getopt.h>
 
+#include "domain/account.h"
 #include "store/store.h"
+
+struct first_admin {
+    char password[21];
+    int created;
+};
+
+static int any_account(const struct wg_account_row *a, void *ctx)
+{
+    (void)a;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+static enum wg_rc make_admin(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct first_admin *f = ctx;
+    int exists = 0;
+    enum wg_rc rc = wg_store_account_each(db, any_account, &exists, err);
+    if (rc || exists)
+        return rc;
+    wg_password_random(f->password);
+    rc = wg_account_create(db, "admin", "sysadmin", "all", f->password, 1, err);
+    f->created = rc == WG_OK;
+    return rc;
+}
 
 int wg_cmd_init(int argc, char **argv)
 {
@@ -11,7 +39,7 @@ int wg_cmd_init(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *data = NULL;
-    struct wg_store *st;
+    struct first_admin f = {{0}, 0};
     struct wg_err err = {0};
     int c;
     while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
@@ -20,11 +48,14 @@ int wg_cmd_init(int argc, char **argv)
         else
             return wg_cli_usage("init --data DIR");
     }
-    if (!data)
+    if (!data || optind != argc)
         return wg_cli_usage("init --data DIR");
-    if (wg_store_open(data, 1, &st, &err))
+    if (wg_cli_with_db(data, 1, make_admin, &f, &err))
         return wg_cli_fail(&err);
-    printf("initialised %s (schema version %d)\n", data, wg_store_schema_version(st));
-    wg_store_close(st);
+    printf("initialised %s\n", data);
+    if (f.created)
+        printf("system administrator: admin\npassword (shown only now; it must be changed at "
+               "first login): %s\n",
+               f.password);
     return 0;
 }

@@ -18,7 +18,7 @@
 struct settings {
     char data[4096];
     char listen[128];
-    long threads, body_max, idle_timeout;
+    long threads, body_max, idle_timeout, session_idle, session_absolute;
     int quiet;
 };
 
@@ -46,6 +46,10 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
         return parse_long(key, v, 1024, 1L << 30, &s->body_max, err);
     else if (!strcmp(key, "idle_timeout"))
         return parse_long(key, v, 1, 3600, &s->idle_timeout, err);
+    else if (!strcmp(key, "session_idle"))
+        return parse_long(key, v, 60, 86400, &s->session_idle, err);
+    else if (!strcmp(key, "session_absolute"))
+        return parse_long(key, v, 60, 7 * 86400, &s->session_absolute, err);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else
@@ -110,7 +114,7 @@ int wg_cmd_serve(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct settings s = {
-        .listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20, .idle_timeout = 30};
+        .listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
     struct wg_err err = {0};
     struct wg_server_config cfg = {0};
     struct wg_store *st = NULL;
@@ -156,6 +160,7 @@ int wg_cmd_serve(int argc, char **argv)
     cfg.body_max = (size_t)s.body_max;
     cfg.idle_timeout = (unsigned)s.idle_timeout;
     cfg.access_log = !s.quiet;
+    cfg.authorize = wg_api_authorize;
     /* signals are taken by sigwait below; every thread started from here inherits the mask */
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
@@ -168,6 +173,8 @@ int wg_cmd_serve(int argc, char **argv)
         wg_store_close(st);
         return wg_cli_fail(&err);
     }
+    app.limits.idle_seconds = s.session_idle;
+    app.limits.absolute_seconds = s.session_absolute;
     if (wg_app_watch(&app, 1000, &err) ||
         wg_server_start(&cfg, wg_routes, wg_nroutes, &app, &srv, &err)) {
         wg_app_release(&app);

@@ -43,6 +43,8 @@ struct wg_import_opts {
     /* called now and then with how many features are done of how many, and the phase */
     void (*progress)(const char *phase, size_t done, size_t total, void *ctx);
     void *progress_ctx;
+    /* when set, every feature's code must lie under this region or grid code */
+    const char *scope;
 };
 
 /* Imports grids from GeoJSON text: a FeatureCollection, or one Feature per line. Fills rep

@@ -114,7 +114,8 @@ static int get_count(json_t *props, const char *key, long *out, char *why, size_
 }
 
 /* Reads one feature's properties and geometry; problems become issues on the report. */
-static void read_feature(struct wg_db *db, json_t *f, struct feat *ft, struct wg_import_report *rep)
+static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
+                         const struct wg_import_opts *opts, struct wg_import_report *rep)
 {
     json_t *props, *geom;
     const char *code, *name, *kind, *s;
@@ -151,6 +152,11 @@ static void read_feature(struct wg_db *db, json_t *f, struct feat *ft, struct wg
                   wg_level_name(lvl));
         else
             issue(rep, idx, code, 0, -1, "%s", e.msg);
+        ft->bad = 1;
+        return;
+    }
+    if (opts && opts->scope && strncmp(code, opts->scope, strlen(opts->scope))) {
+        issue(rep, idx, code, 0, -1, "grid '%s' lies outside your scope '%s'", code, opts->scope);
         ft->bad = 1;
         return;
     }
@@ -255,7 +261,7 @@ static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct f
                 return wg_err_set(err, WG_ENOMEM, "out of memory");
             }
             ft->index = i;
-            read_feature(db, f, ft, rep);
+            read_feature(db, f, ft, opts, rep);
             if (opts && opts->progress && (i % 200 == 0))
                 opts->progress("reading", i, json_array_size(features), opts->progress_ctx);
         }
@@ -284,7 +290,7 @@ static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct f
                 return wg_err_set(err, WG_ENOMEM, "out of memory");
             }
             ft->index = index++;
-            read_feature(db, f, ft, rep);
+            read_feature(db, f, ft, opts, rep);
             json_decref(f);
             if (opts && opts->progress && (index % 200 == 0))
                 opts->progress("reading", index, 0, opts->progress_ctx);

@@ -24,6 +24,7 @@ struct wg_req {
     size_t body_len;
     json_t *json; /* parsed body, for routes that take JSON; owned by the arena */
     const char *remote_addr;
+    void *actor; /* who is calling (struct wg_actor), set by the authorize hook */
 
     /* the reply */
     int status;

@@ -5,8 +5,15 @@
 
 #include "http/request.h"
 
+struct wg_route;
+/* Decides whether the request may run the route (authentication, permissions); sets
+ * req->actor. Runs before the body is parsed and before the handler. */
+typedef enum wg_rc (*wg_authorize_fn)(struct wg_req *req, const struct wg_route *r,
+                                      struct wg_err *err);
+
 enum wg_route_flags {
-    WG_R_JSON = 1 << 0, /* the body must be a JSON value */
+    WG_R_JSON = 1 << 0,        /* the body must be a JSON value */
+    WG_R_MUST_CHANGE = 1 << 1, /* allowed while the caller must still change the password */
 };
 
 struct wg_route {
@@ -14,6 +21,7 @@ struct wg_route {
     const char *pattern; /* "/api/v1/regions/{code}"; a {name} matches one segment */
     enum wg_rc (*handler)(struct wg_req *req, struct wg_err *err);
     unsigned flags;
+    unsigned perms; /* permissions the caller needs (domain/account.h); 0: public */
 };
 
 /* Finds the route for method and path; fills req->params. Returns the route, or NULL with

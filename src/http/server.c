@@ -118,6 +118,10 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
             req->status = 405;
         return;
     }
+    if (srv->cfg.authorize && srv->cfg.authorize(req, r, &err) != WG_OK) {
+        wg_reply_error(req, &err);
+        return;
+    }
     req->body = c->body.ptr ? c->body.ptr : "";
     req->body_len = c->body.len;
     if (r->flags & WG_R_JSON) {

@@ -16,6 +16,7 @@ struct wg_server_config {
     size_t body_max;       /* request body cap in bytes */
     unsigned idle_timeout; /* seconds a keep-alive connection may sit idle */
     int access_log;        /* 1: one log line per request */
+    wg_authorize_fn authorize; /* NULL: every route is public */
 };
 
 struct wg_server;

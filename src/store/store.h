@@ -98,8 +98,97 @@ enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
                              struct wg_err *err);
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err);
 
+/* ---- accounts, sessions, API keys ---- */
+struct wg_account_row {
+    char username[64];
+    char role[16];
+    char scope_kind[8];
+    char scope[32];
+    char password_hash[128];
+    int must_change, disabled, failed;
+    long long locked_until;
+};
+enum wg_rc wg_store_account_insert(struct wg_db *db, const struct wg_account_row *a,
+                                   struct wg_err *err);
+enum wg_rc wg_store_account_get(struct wg_db *db, const char *username,
+                                struct wg_account_row *out, struct wg_err *err);
+enum wg_rc wg_store_account_each(struct wg_db *db,
+                                 int (*cb)(const struct wg_account_row *, void *), void *ctx,
+                                 struct wg_err *err);
+enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
+                                         const char *hash, int must_change, struct wg_err *err);
+enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
+                                       long long locked_until, struct wg_err *err);
+enum wg_rc wg_store_account_update(struct wg_db *db, const struct wg_account_row *a,
+                                   struct wg_err *err);
+
+struct wg_session_row {
+    char username[64];
+    long long created_at, last_seen;
+};
+enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash,
+                                   const char *username, long long now, const char *source,
+                                   struct wg_err *err);
+enum wg_rc wg_store_session_get(struct wg_db *db, const char *token_hash,
+                                struct wg_session_row *out, struct wg_err *err);
+enum wg_rc wg_store_session_touch(struct wg_db *db, const char *token_hash, long long now,
+                                  struct wg_err *err);
+enum wg_rc wg_store_session_delete(struct wg_db *db, const char *token_hash, struct wg_err *err);
+enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username,
+                                        struct wg_err *err);
+
+struct wg_apikey_row {
+    char id[24];
+    char name[128];
+    char scope_kind[8];
+    char scope[32];
+    long long permissions;
+    char revoked_at[32]; /* "" while valid */
+};
+enum wg_rc wg_store_apikey_insert(struct wg_db *db, const struct wg_apikey_row *k,
+                                  const char *key_hash, struct wg_err *err);
+enum wg_rc wg_store_apikey_get(struct wg_db *db, const char *key_hash, struct wg_apikey_row *out,
+                               struct wg_err *err);
+enum wg_rc wg_store_apikey_each(struct wg_db *db, int (*cb)(const struct wg_apikey_row *, void *),
+                                void *ctx, struct wg_err *err);
+enum wg_rc wg_store_apikey_revoke(struct wg_db *db, const char *id, struct wg_err *err);
+
 /* A digest of the whole store's grid and region tables, for tests that check an import
  * failure changed nothing. */
 enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err);
+
+/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/audit.h) ----
+ * Records are only ever inserted. There is deliberately no update, delete or prune function,
+ * and there must not be one: SPEC §8 keeps audit records at least 180 days, so a record
+ * younger than that may never be deleted (the table's triggers refuse UPDATE and DELETE
+ * too). A future retention job for older records needs its own migration and must keep the
+ * chain checkable from the first record it keeps. */
+struct wg_audit_row {
+    long long seq; /* 1, 2, 3, ... */
+    /* Text fields; in callbacks they are borrowed and valid only during the call. */
+    const char *at; /* UTC ISO 8601 with ms */
+    const char *actor, *role, *source, *action, *object_type, *object_id, *result, *detail;
+    const char *prev_hash, *hash; /* 64 hex digits each */
+};
+struct wg_audit_filter {
+    const char *actor, *action, *object_type, *object_id; /* NULL or "": any */
+    const char *since, *until; /* at >= since, at < until (ISO text); NULL or "": open */
+    long long limit, offset;
+};
+/* Whether db is inside a transaction (wg_db_begin without commit or rollback yet). */
+int wg_db_in_tx(const struct wg_db *db);
+/* The last record's seq and hash (0 and "" when the log is empty). Call inside a
+ * transaction: it takes the appenders' lock, so the caller can insert seq + 1. */
+enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65],
+                               struct wg_err *err);
+enum wg_rc wg_store_audit_insert(struct wg_db *db, const struct wg_audit_row *r,
+                                 struct wg_err *err);
+/* Every record in seq order; a non-zero return from cb stops the walk. */
+enum wg_rc wg_store_audit_each(struct wg_db *db, int (*cb)(const struct wg_audit_row *, void *),
+                               void *ctx, struct wg_err *err);
+/* Records matching f, newest first. */
+enum wg_rc wg_store_audit_find(struct wg_db *db, const struct wg_audit_filter *f,
+                               int (*cb)(const struct wg_audit_row *, void *), void *ctx,
+                               struct wg_err *err);
 
 #endif

@@ -14,6 +14,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, os.environ.get("WANGGE_BIN", "wangge"))
 DIVISIONS = os.path.join(ROOT, "tests", "data", "divisions")
+ADMIN_PASSWORD = "Admin-pass-2026"
 
 
 def run(*args, check=True):
@@ -54,7 +55,10 @@ class Data:
 
     def __init__(self, grids=True):
         self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
-        run("init", "--data", self.dir)
+        _, out, _ = run("init", "--data", self.dir)
+        # the first sysadmin's one-time password, to be changed at first login
+        self.admin_password = out.strip().splitlines()[-1].split(": ")[-1]
+        self.admin_changed = False
         run("import", "divisions", "--data", self.dir, "--county", "371302", "--source", DIVISIONS)
         if grids:
             self.import_grids(collection(*base_grids()))
@@ -94,12 +98,38 @@ class Server:
             self.log.seek(0)
             raise AssertionError("server did not start: " + line + self.log.read())
         self.base = line.strip().split()[-1]
+        self.token = None
+        self.token = self.login_admin(data)
 
-    def request(self, method, path, body=None, headers=None):
+    def login(self, username, password):
+        status, body = self.json("POST", "/api/v1/session",
+                                 {"username": username, "password": password}, token=None)
+        if status != 201:
+            raise AssertionError(f"login of {username} failed: {status} {body}")
+        return body["token"]
+
+    def login_admin(self, data):
+        """Logs in as the first sysadmin, changing the one-time password the first time."""
+        token = self.login("admin", data.admin_password)
+        if not data.admin_changed:
+            status, body = self.json("PUT", "/api/v1/me/password",
+                                     {"old_password": data.admin_password,
+                                      "new_password": ADMIN_PASSWORD}, token=token)
+            if status != 200:
+                raise AssertionError(f"password change failed: {status} {body}")
+            data.admin_password = ADMIN_PASSWORD
+            data.admin_changed = True
+        return token
+
+    def request(self, method, path, body=None, headers=None, token="default"):
         data = body if isinstance(body, (bytes, type(None))) else (
             body.encode() if isinstance(body, str) else json.dumps(body).encode())
+        headers = dict(headers or {})
+        token = self.token if token == "default" else token
+        if token:
+            headers["Authorization"] = "Bearer " + token
         req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers=headers or {})
+                                     headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
                 raw = r.read()
@@ -107,12 +137,12 @@ class Server:
         except urllib.error.HTTPError as e:
             return e.code, e.headers, e.read()
 
-    def json(self, method, path, body=None):
-        status, _, raw = self.request(method, path, body)
+    def json(self, method, path, body=None, token="default", headers=None):
+        status, _, raw = self.request(method, path, body, headers=headers, token=token)
         return status, json.loads(raw) if raw else None
 
-    def get(self, path):
-        return self.json("GET", path)
+    def get(self, path, token="default"):
+        return self.json("GET", path, token=token)
 
     def stop(self):
         """SIGTERM, as an init system stops it; returns the exit code and the log."""

@@ -124,10 +124,10 @@ static enum wg_rc h1(struct wg_req *req, struct wg_err *err)
 static void test_routes(void)
 {
     static const struct wg_route routes[] = {
-        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0},
-        {"GET", "/api/v1/regions/{code}", h1, 0},
-        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0},
-        {"GET", "/open311/v2/requests/{id}.json", h1, 0},
+        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0, 0},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0},
+        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0, 0},
+        {"GET", "/open311/v2/requests/{id}.json", h1, 0, 0},
     };
     struct wg_req req = {0};
     int pm;

@@ -1,0 +1,292 @@
+/* Authentication and authorization in one place (the router's hook), and the endpoints of
+ * sessions, one's own account, accounts and API keys. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include <time.h>
+
+#include <sodium.h>
+
+static long long now_s(void)
+{
+    return (long long)time(NULL);
+}
+
+static const char *bearer(struct wg_req *req)
+{
+    const char *h = wg_req_header(req, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7))
+        return NULL;
+    return h + 7;
+}
+
+enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_actor *actor;
+    struct wg_db *db;
+    const char *token = bearer(req), *key = wg_req_header(req, "X-Api-Key");
+    enum wg_rc rc;
+    if (!r->perms)
+        return WG_OK;
+    if (!token && !key)
+        return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
+                                           "from POST /api/v1/session");
+    if (!(actor = wg_arena_alloc(req->arena, sizeof *actor)))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = token ? wg_session_check(db, token, now_s(), &app->limits, actor, err)
+               : wg_apikey_check(db, key, actor, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    if (actor->must_change && !(r->flags & WG_R_MUST_CHANGE))
+        return wg_err_set(err, WG_EFORBIDDEN, "the password must be changed first: "
+                                              "PUT /api/v1/me/password");
+    if ((actor->perms & r->perms) != r->perms)
+        return wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s %s", actor->role,
+                          req->method, r->pattern);
+    req->actor = actor;
+    return WG_OK;
+}
+
+/* One-minute fixed windows per source address; the table is small and slots are reused
+ * by hash, so a flood from many addresses cannot grow memory. */
+static int rate_limited(struct wg_app *app, const char *addr)
+{
+    unsigned h = 5381;
+    long long w = now_s() / 60;
+    int limited;
+    for (const char *p = addr; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    pthread_mutex_lock(&app->rate_mu);
+    struct wg_rate_slot *s = &app->rate[h % (sizeof app->rate / sizeof app->rate[0])];
+    if (strcmp(s->addr, addr) || s->window != w) {
+        snprintf(s->addr, sizeof s->addr, "%s", addr);
+        s->window = w;
+        s->count = 0;
+    }
+    limited = ++s->count > WG_LOGIN_RATE_PER_MINUTE;
+    pthread_mutex_unlock(&app->rate_mu);
+    return limited;
+}
+
+static json_t *actor_json(const struct wg_actor *a)
+{
+    const struct wg_role *role = wg_role_find(a->role);
+    json_t *perms = json_array();
+    for (uint32_t b = 1; b && b <= WG_P_SELF; b <<= 1)
+        if (a->perms & b)
+            json_array_append_new(perms, json_string(wg_perm_name(b)));
+    return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role",
+                     a->role, "role_label", role ? role->label : a->role, "scope", "kind",
+                     a->scope.kind, "code", a->scope.code, "must_change_password",
+                     a->must_change, "permissions", perms);
+}
+
+static const char *str_field(json_t *j, const char *name)
+{
+    return json_string_value(json_object_get(j, name));
+}
+
+enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const char *user = str_field(req->json, "username"), *pw = str_field(req->json, "password");
+    char token[WG_TOKEN_LEN + 1];
+    struct wg_actor actor;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if (rate_limited(app, req->remote_addr))
+        return wg_err_set(err, WG_ERATE, "too many login attempts from %s; wait a minute",
+                          req->remote_addr);
+    if (!user || !pw)
+        return wg_err_set(err, WG_EINVAL, "body must be {\"username\": \"…\", \"password\": \"…\"}");
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_session_login(db, user, pw, req->remote_addr, now_s(), token, &actor, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    json_t *out = actor_json(&actor);
+    json_object_set_new(out, "token", json_string(token));
+    json_object_set_new(out, "idle_seconds", json_integer(app->limits.idle_seconds));
+    json_object_set_new(out, "absolute_seconds", json_integer(app->limits.absolute_seconds));
+    sodium_memzero(token, sizeof token);
+    return wg_reply_json(req, 201, out);
+}
+
+enum wg_rc wg_api_logout(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_session_logout(db, req->actor, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "logged_out", 1));
+}
+
+enum wg_rc wg_api_me(struct wg_req *req, struct wg_err *err)
+{
+    (void)err;
+    return wg_reply_json(req, 200, actor_json(req->actor));
+}
+
+enum wg_rc wg_api_me_password(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_session_change_password(db, req->actor, str_field(req->json, "old_password"),
+                                    str_field(req->json, "new_password"), err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "changed", 1));
+}
+
+static int add_account(const struct wg_account_row *a, void *ctx)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:s,s:s,s:{s:s,s:s},s:b,s:b,s:b}", "username", a->username, "role",
+                       a->role, "scope", "kind", a->scope_kind, "code", a->scope,
+                       "must_change_password", a->must_change, "disabled", a->disabled,
+                       "locked", a->locked_until > now_s()));
+    return 0;
+}
+
+enum wg_rc wg_api_users_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *arr = json_array();
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err))) {
+        json_decref(arr);
+        return rc;
+    }
+    rc = wg_store_account_each(db, add_account, arr, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", "users", arr));
+}
+
+/* An administrator sets an initial password (or has one made); either way the new user
+ * must change it at first login. */
+enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const char *pw = str_field(req->json, "password");
+    char made[21];
+    struct wg_db *db;
+    enum wg_rc rc;
+    if (!pw) {
+        wg_password_random(made);
+        pw = made;
+    }
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_account_create(db, str_field(req->json, "username"), str_field(req->json, "role"),
+                           str_field(req->json, "scope"), pw, 1, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    json_t *out = json_pack("{s:s,s:s,s:s,s:b}", "username", str_field(req->json, "username"),
+                            "role", str_field(req->json, "role"), "scope",
+                            str_field(req->json, "scope"), "must_change_password", 1);
+    if (pw == made)
+        json_object_set_new(out, "initial_password", json_string(made));
+    sodium_memzero(made, sizeof made);
+    return wg_reply_json(req, 201, out);
+}
+
+static int add_key(const struct wg_apikey_row *k, void *ctx)
+{
+    json_t *perms = json_array();
+    for (uint32_t b = 1; b && b <= WG_P_SELF; b <<= 1)
+        if ((uint32_t)k->permissions & b)
+            json_array_append_new(perms, json_string(wg_perm_name(b)));
+    json_t *o = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:b}", "id", k->id, "name", k->name, "scope",
+                          "kind", k->scope_kind, "code", k->scope, "permissions", perms,
+                          "revoked", k->revoked_at[0] != 0);
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+enum wg_rc wg_api_apikeys_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *arr = json_array();
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err))) {
+        json_decref(arr);
+        return rc;
+    }
+    rc = wg_store_apikey_each(db, add_key, arr, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", "apikeys", arr));
+}
+
+enum wg_rc wg_api_apikeys_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    json_t *plist = json_object_get(req->json, "permissions"), *p;
+    char list[256] = "", key[WG_APIKEY_LEN + 1], id[24];
+    uint32_t perms;
+    size_t i;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if (!json_is_array(plist))
+        return wg_err_set(err, WG_EINVAL, "'permissions' must be an array, e.g. [\"open311\"]");
+    json_array_foreach(plist, i, p)
+    {
+        if (!json_is_string(p) || strlen(list) + strlen(json_string_value(p)) + 2 > sizeof list)
+            return wg_err_set(err, WG_EINVAL, "permissions[%zu] is not a permission name", i);
+        if (i)
+            strncat(list, ",", sizeof list - strlen(list) - 1);
+        strncat(list, json_string_value(p), sizeof list - strlen(list) - 1);
+    }
+    if ((rc = wg_perm_parse_list(list, &perms, err)))
+        return rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_apikey_create(db, str_field(req->json, "name"), str_field(req->json, "scope"), perms,
+                          key, id, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    json_t *out = json_pack("{s:s,s:s,s:s}", "id", id, "key", key, "note",
+                            "the key is shown only now; store it safely");
+    sodium_memzero(key, sizeof key);
+    return wg_reply_json(req, 201, out);
+}
+
+enum wg_rc wg_api_apikeys_revoke(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_store_apikey_revoke(db, req->params[0], err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, json_pack("{s:s,s:b}", "id", req->params[0],
+                                                       "revoked", 1));
+}
+
+int wg_api_in_scope(const struct wg_req *req, const char *code)
+{
+    const struct wg_actor *a = req->actor;
+    return !a || wg_scope_covers(&a->scope, code);
+}

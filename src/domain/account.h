@@ -1,0 +1,84 @@
+/* Accounts, roles and permissions (SPEC §8; 等保 2.0 level 3). Every person who works in
+ * wangge has one account with one role and one scope: a region or grid code (the account
+ * sees that subtree) or a unit (it sees what is sent to that unit). The three
+ * administrators are kept apart: sysadmin runs accounts and configuration, secadmin runs
+ * keys and security settings, auditor alone reads the audit log.
+ *
+ * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str); the policy is at least
+ * 8 characters of at least 3 classes (lower case, upper case, digits, symbols). An initial
+ * or reset password must be changed at first login (must_change). Five failed logins lock
+ * an account for 15 minutes. */
+#ifndef WG_DOMAIN_ACCOUNT_H
+#define WG_DOMAIN_ACCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+/* Permissions: what a route may require. */
+enum wg_perm {
+    WG_P_MAP_READ = 1u << 0,      /* regions, grids, locate */
+    WG_P_MAP_WRITE = 1u << 1,     /* grid imports */
+    WG_P_ACCOUNT_ADMIN = 1u << 2, /* accounts and API keys */
+    WG_P_AUDIT_READ = 1u << 3,    /* the audit log */
+    WG_P_KEY_ADMIN = 1u << 4,     /* encryption keys, security settings */
+    WG_P_OPEN311 = 1u << 5,       /* integration keys: Open311 intake */
+    WG_P_ALERT_INGEST = 1u << 6,  /* integration keys: video and sensor alerts */
+    WG_P_SELF = 1u << 7,          /* one's own session and password (every account) */
+};
+
+struct wg_role {
+    const char *name;
+    const char *label; /* 中文 */
+    uint32_t perms;
+};
+
+/* The role table, in SPEC §9 order; NULL-terminated. */
+extern const struct wg_role wg_roles[];
+const struct wg_role *wg_role_find(const char *name);
+/* Parses "open311,alert_ingest" into API-key permissions; only integration permissions
+ * are allowed on keys. */
+enum wg_rc wg_perm_parse_list(const char *list, uint32_t *out, struct wg_err *err);
+const char *wg_perm_name(uint32_t one);
+
+/* Scope: "all" (the whole deployment), "region:371302001" or a bare region or grid code,
+ * or "unit:ID". */
+struct wg_scope {
+    char kind[8];  /* "region" or "unit" */
+    char code[32];
+};
+enum wg_rc wg_scope_parse(const char *text, struct wg_scope *out, struct wg_err *err);
+/* 1 when a region or grid code lies inside the scope's subtree. Unit scopes see the map
+ * (it is not personal data) but only their unit's work. */
+int wg_scope_covers(const struct wg_scope *s, const char *code);
+
+/* WG_OK or WG_EINVAL saying what the password lacks. */
+enum wg_rc wg_password_check(const char *password, struct wg_err *err);
+enum wg_rc wg_password_hash(const char *password, char out[128], struct wg_err *err);
+int wg_password_verify(const char *hash, const char *password); /* 1 when it matches */
+/* A random password that meets the policy (for the first sysadmin and resets). */
+void wg_password_random(char out[21]);
+
+struct wg_account {
+    char username[64];
+    char role[16];
+    struct wg_scope scope;
+    int must_change;
+    int disabled;
+    int failed;
+    int64_t locked_until; /* unix seconds; 0 when not locked */
+};
+
+#define WG_LOCK_FAILURES 5
+#define WG_LOCK_SECONDS (15 * 60)
+
+/* Creates an account (WG_ECONFLICT when the username exists). */
+enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
+                             const char *scope, const char *password, int must_change,
+                             struct wg_err *err);
+enum wg_rc wg_account_get(struct wg_db *db, const char *username, struct wg_account *out,
+                          struct wg_err *err);
+
+#endif
