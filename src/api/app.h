@@ -19,7 +19,7 @@ struct wg_app {
     atomic_int stop;
     int watcher_running;
     struct wg_session_limits limits;
-    /* login attempts per source address, in fixed one-minute windows */
+    /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {
         char addr[48];

@@ -51,23 +51,31 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     return WG_OK;
 }
 
-/* One-minute fixed windows per source address; the table is small and slots are reused
- * by hash, so a flood from many addresses cannot grow memory. */
-static int rate_limited(struct wg_app *app, const char *addr)
+/* Failed logins per source address, in one-minute fixed windows: a centre behind one
+ * address may log in many people at shift start, but not guess many passwords. The table
+ * is small and slots are reused by hash, so a flood from many addresses cannot grow it. */
+static struct wg_rate_slot *rate_slot(struct wg_app *app, const char *addr, long long w)
 {
     unsigned h = 5381;
-    long long w = now_s() / 60;
-    int limited;
     for (const char *p = addr; *p; p++)
         h = h * 33 + (unsigned char)*p;
-    pthread_mutex_lock(&app->rate_mu);
     struct wg_rate_slot *s = &app->rate[h % (sizeof app->rate / sizeof app->rate[0])];
     if (strcmp(s->addr, addr) || s->window != w) {
         snprintf(s->addr, sizeof s->addr, "%s", addr);
         s->window = w;
         s->count = 0;
     }
-    limited = ++s->count > WG_LOGIN_RATE_PER_MINUTE;
+    return s;
+}
+
+static int rate_limited(struct wg_app *app, const char *addr, int failed)
+{
+    int limited;
+    pthread_mutex_lock(&app->rate_mu);
+    struct wg_rate_slot *s = rate_slot(app, addr, now_s() / 60);
+    if (failed)
+        s->count++;
+    limited = s->count >= WG_LOGIN_RATE_PER_MINUTE;
     pthread_mutex_unlock(&app->rate_mu);
     return limited;
 }
@@ -98,8 +106,8 @@ enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
     struct wg_actor actor;
     struct wg_db *db;
     enum wg_rc rc;
-    if (rate_limited(app, req->remote_addr))
-        return wg_err_set(err, WG_ERATE, "too many login attempts from %s; wait a minute",
+    if (rate_limited(app, req->remote_addr, 0))
+        return wg_err_set(err, WG_ERATE, "too many failed logins from %s; wait a minute",
                           req->remote_addr);
     if (!user || !pw)
         return wg_err_set(err, WG_EINVAL, "body must be {\"username\": \"…\", \"password\": \"…\"}");
@@ -107,6 +115,8 @@ enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_session_login(db, user, pw, req->remote_addr, now_s(), token, &actor, err);
     wg_store_put(db);
+    if (rc == WG_EUNAUTH || rc == WG_EFORBIDDEN)
+        rate_limited(app, req->remote_addr, 1);
     if (rc)
         return rc;
     json_t *out = actor_json(&actor);

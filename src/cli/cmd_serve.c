@@ -47,9 +47,9 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
     else if (!strcmp(key, "idle_timeout"))
         return parse_long(key, v, 1, 3600, &s->idle_timeout, err);
     else if (!strcmp(key, "session_idle"))
-        return parse_long(key, v, 60, 86400, &s->session_idle, err);
+        return parse_long(key, v, 1, 86400, &s->session_idle, err);
     else if (!strcmp(key, "session_absolute"))
-        return parse_long(key, v, 60, 7 * 86400, &s->session_absolute, err);
+        return parse_long(key, v, 1, 7 * 86400, &s->session_absolute, err);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else

@@ -180,12 +180,11 @@ enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scop
     if ((rc = wg_scope_parse(scope, &sc, err)))
         return rc;
     random_hex(id, 8); /* 16 hex */
-    /* "wgk_" + id + "_" + 42 hex of secret = 64 characters */
-    memcpy(key, "wgk_", 4);
-    memcpy(key + 4, id, 16);
-    key[20] = '_';
-    random_hex(key + 21, 21);
-    key[WG_APIKEY_LEN] = '\0';
+    /* "wgk_" + 16 hex of id + "_" + 43 hex of secret (172 bits) = 64 characters */
+    char secret[45];
+    random_hex(secret, 22);
+    snprintf(key, WG_APIKEY_LEN + 1, "wgk_%s_%.43s", id, secret);
+    sodium_memzero(secret, sizeof secret);
     sha256_hex(key, hash);
     snprintf(k.id, sizeof k.id, "%s", id);
     snprintf(k.name, sizeof k.name, "%s", name);
