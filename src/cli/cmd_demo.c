@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 
+#include "domain/account.h"
 #include "store/store.h"
 
 #define USAGE       "demo --data DIR"
@@ -14,6 +15,44 @@
 static enum wg_rc count_grids(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     return wg_store_grid_count(db, DEMO_COUNTY, ctx, err);
+}
+
+/* One account per role for trying the platform; the passwords are printed by make demo and
+ * are demo passwords only (a real deployment's accounts must change theirs at first login). */
+static const struct {
+    const char *username, *role, *scope;
+} demo_accounts[] = {
+    {"admin", "sysadmin", "all"},          {"secadmin", "secadmin", "all"},
+    {"auditor", "auditor", "all"},         {"agent", "agent", DEMO_COUNTY},
+    {"supervisor", "supervisor", DEMO_COUNTY}, {"handler", "handler", DEMO_COUNTY},
+    {"gridworker", "gridworker", "371302001"}, {"community", "community", "371302001"},
+    {"mediator", "mediator", "371302001"}, {"leader", "leader", DEMO_COUNTY},
+};
+#define DEMO_PASSWORD "Demo-2026"
+
+static enum wg_rc make_accounts(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    (void)ctx;
+    for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++) {
+        struct wg_account_row a;
+        enum wg_rc rc = wg_store_account_get(db, demo_accounts[i].username, &a, err);
+        if (rc == WG_OK)
+            continue;
+        if (rc != WG_ENOTFOUND)
+            return rc;
+        if ((rc = wg_account_create(db, demo_accounts[i].username, demo_accounts[i].role,
+                                    demo_accounts[i].scope, DEMO_PASSWORD, 0, err)))
+            return rc;
+    }
+    return WG_OK;
+}
+
+static void print_accounts(void)
+{
+    printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
+    for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++)
+        printf("  %-11s %-11s scope %s\n", demo_accounts[i].username, demo_accounts[i].role,
+               demo_accounts[i].scope);
 }
 
 int wg_cmd_demo(int argc, char **argv)
@@ -47,7 +86,12 @@ int wg_cmd_demo(int argc, char **argv)
         return wg_cli_fail(&err);
     printf("demo: ready in %s\n", data);
 done:
-    printf("demo: open http://127.0.0.1:8080 once it is served (no login yet: accounts come\n"
-           "      with a later release; keep the server on loopback until then)\n");
+    if (wg_cli_with_db(data, 0, make_accounts, NULL, &err))
+        return wg_cli_fail(&err);
+    print_accounts();
+    printf("demo: open http://127.0.0.1:8080 once it is served; log in with\n"
+           "  curl -X POST http://127.0.0.1:8080/api/v1/session -d "
+           "'{\"username\":\"agent\",\"password\":\"%s\"}'\n",
+           DEMO_PASSWORD);
     return 0;
 }

@@ -159,6 +159,11 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
                             req->content_type ? req->content_type : "application/json");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    if (!req->extra_header_name || strcmp(req->extra_header_name, "Content-Security-Policy"))
+        MHD_add_response_header(resp, "Content-Security-Policy",
+                                "default-src 'none'; frame-ancestors 'none'");
     if (req->extra_header_name)
         MHD_add_response_header(resp, req->extra_header_name, req->extra_header_value);
     if (atomic_load(&srv->stopping))

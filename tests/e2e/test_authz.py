@@ -288,3 +288,22 @@ def test_secrets_are_not_stored_in_clear():
         assert b"$argon2id$" in raw
     finally:
         data.close()
+
+
+def test_security_headers_and_no_cors():
+    data = Data(grids=False)
+    try:
+        srv = Server(data)
+        try:
+            for path in ["/", "/healthz", "/api/v1/me", "/api/v1/nothing"]:
+                status, headers, _ = srv.request("GET", path, headers={"Origin": "http://evil.example"})
+                assert headers["X-Content-Type-Options"] == "nosniff", path
+                assert headers["X-Frame-Options"] == "DENY", path
+                assert "Content-Security-Policy" in headers, path
+                assert "Access-Control-Allow-Origin" not in headers, path
+            status, _, raw = srv.request("GET", "/api/v1/regions/37", token="0" * 64)
+            assert status == 401 and b"sqlite" not in raw.lower()
+        finally:
+            srv.stop()
+    finally:
+        data.close()
