@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/csv.h"
+#include "domain/audit.h"
 #include "domain/division.h"
 #include "domain/divsrc.h"
 #include "domain/grid.h"
@@ -20,12 +21,24 @@
 struct divisions {
     const struct wg_divset *set;
     struct wg_division_report *rep;
+    const char *codes;
 };
 
 static enum wg_rc divisions(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct divisions *d = ctx;
-    return wg_division_import(db, d->set, d->rep, err);
+    char source[WG_AUDIT_SOURCE_MAX], detail[128] = "";
+    enum wg_rc rc = wg_division_import(db, d->set, d->rep, err);
+    if (!rc)
+        snprintf(detail, sizeof detail, "%zu divisions; %zu new or changed, %zu unchanged",
+                 d->rep->total, d->rep->changed, d->rep->unchanged);
+    wg_audit_cli_source(source);
+    struct wg_audit_event ev = {.source = source,
+                                .action = "region.import",
+                                .object_type = "region",
+                                .object_id = d->codes,
+                                .detail = detail};
+    return wg_audit_outcome(db, &ev, rc, err);
 }
 
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
@@ -55,7 +68,7 @@ int wg_cli_import_divisions(const char *data, const char *codes, const char *sou
     }
     if ((rc = wg_divsrc_load(dist, prefixes, n, &set, err)))
         return rc;
-    struct divisions d = {&set, &rep};
+    struct divisions d = {&set, &rep, codes};
     rc = wg_cli_with_db(data, 0, divisions, &d, err);
     wg_divset_release(&set);
     if (!rc)
@@ -120,12 +133,24 @@ struct grids {
     size_t len;
     const struct wg_import_opts *io;
     struct wg_import_report *rep;
+    const char *path;
 };
 
 static enum wg_rc grids(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct grids *g = ctx;
-    return wg_grid_import(db, g->text, g->len, g->io, g->rep, err);
+    char source[WG_AUDIT_SOURCE_MAX], detail[160] = "";
+    enum wg_rc rc = wg_grid_import(db, g->text, g->len, g->io, g->rep, err);
+    if (!rc)
+        snprintf(detail, sizeof detail, "%zu features; %zu added, %zu changed, %zu unchanged",
+                 g->rep->features, g->rep->added, g->rep->changed, g->rep->unchanged);
+    wg_audit_cli_source(source);
+    struct wg_audit_event ev = {.source = source,
+                                .action = "grid.import",
+                                .object_type = "file",
+                                .object_id = g->path,
+                                .detail = detail};
+    return wg_audit_outcome(db, &ev, rc, err);
 }
 
 static int import_grids(int argc, char **argv)
@@ -153,7 +178,7 @@ static int import_grids(int argc, char **argv)
         io.progress = wg_cli_progress;
     if (wg_file_read(argv[optind], (size_t)4 << 30, &text, &len, &err))
         return wg_cli_fail(&err);
-    struct grids g = {text, len, &io, &rep};
+    struct grids g = {text, len, &io, &rep, argv[optind]};
     rc = wg_cli_with_db(data, 0, grids, &g, &err);
     free(text);
     if (io.progress)
