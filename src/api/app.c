@@ -74,5 +74,6 @@ void wg_app_release(struct wg_app *app)
         pthread_join(app->watcher, NULL);
     }
     wg_locator_slot_release(&app->locator);
+    wg_pii_keys_free(app->keys);
     pthread_mutex_destroy(&app->rate_mu);
 }

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "domain/locate.h"
+#include "domain/pii.h"
 #include "domain/session.h"
 #include "http/route.h"
 #include "store/store.h"
@@ -19,6 +20,7 @@ struct wg_app {
     atomic_int stop;
     int watcher_running;
     struct wg_session_limits limits;
+    struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {

@@ -2,6 +2,7 @@
  * sessions, one's own account, accounts and API keys. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "domain/profile.h"
 
 #include <time.h>
 
@@ -158,14 +159,48 @@ enum wg_rc wg_api_me_password(struct wg_req *req, struct wg_err *err)
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "changed", 1));
 }
 
+struct accounts {
+    json_t *arr;
+};
+
 static int add_account(const struct wg_account_row *a, void *ctx)
 {
+    struct accounts *acc = ctx;
     json_array_append_new(
-        ctx, json_pack("{s:s,s:s,s:{s:s,s:s},s:b,s:b,s:b}", "username", a->username, "role",
-                       a->role, "scope", "kind", a->scope_kind, "code", a->scope,
-                       "must_change_password", a->must_change, "disabled", a->disabled,
-                       "locked", a->locked_until > now_s()));
+        acc->arr, json_pack("{s:s,s:s,s:{s:s,s:s},s:b,s:b,s:b}", "username", a->username, "role",
+                            a->role, "scope", "kind", a->scope_kind, "code", a->scope,
+                            "must_change_password", a->must_change, "disabled", a->disabled,
+                            "locked", a->locked_until > now_s()));
     return 0;
+}
+
+/* Masked personal fields: every output shows them masked; the clear value only comes from
+ * /reveal, with a reason, and is audited. */
+static json_t *masked(const struct wg_profile *p)
+{
+    char name[160], phone[64], id[64];
+    wg_pii_mask_name(p->name, name, sizeof name);
+    wg_pii_mask_phone(p->phone, phone, sizeof phone);
+    wg_pii_mask_id(p->id_number, id, sizeof id);
+    return json_pack("{s:s,s:s,s:s}", "name", name, "phone", phone, "id_number", id);
+}
+
+static enum wg_rc add_profiles(struct wg_app *app, struct wg_db *db, json_t *users,
+                               struct wg_err *err)
+{
+    json_t *u;
+    size_t i;
+    json_array_foreach(users, i, u)
+    {
+        struct wg_profile p;
+        enum wg_rc rc = wg_profile_get(db, app->keys,
+                                       json_string_value(json_object_get(u, "username")), &p, err);
+        if (rc)
+            return rc;
+        json_object_set_new(u, "profile", masked(&p));
+        wg_profile_release(&p);
+    }
+    return WG_OK;
 }
 
 enum wg_rc wg_api_users_list(struct wg_req *req, struct wg_err *err)
@@ -178,7 +213,10 @@ enum wg_rc wg_api_users_list(struct wg_req *req, struct wg_err *err)
         json_decref(arr);
         return rc;
     }
-    rc = wg_store_account_each(db, add_account, arr, err);
+    struct accounts acc = {arr};
+    rc = wg_store_account_each(db, add_account, &acc, err);
+    if (!rc)
+        rc = add_profiles(app, db, arr, err);
     wg_store_put(db);
     if (rc) {
         json_decref(arr);
@@ -202,8 +240,18 @@ enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
     }
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_account_create(db, str_field(req->json, "username"), str_field(req->json, "role"),
-                           str_field(req->json, "scope"), pw, 1, err);
+    /* the account and its sealed profile are one change: all or nothing */
+    if (!(rc = wg_db_begin(db, err))) {
+        const char *user = str_field(req->json, "username");
+        if (!(rc = wg_account_create(db, user, str_field(req->json, "role"),
+                                     str_field(req->json, "scope"), pw, 1, err)) &&
+            !(rc = wg_profile_set(db, app->keys, user, str_field(req->json, "name"),
+                                  str_field(req->json, "phone"),
+                                  str_field(req->json, "id_number"), err)))
+            rc = wg_db_commit(db, err);
+        if (rc)
+            wg_db_rollback(db);
+    }
     wg_store_put(db);
     if (rc)
         return rc;
@@ -299,4 +347,33 @@ int wg_api_in_scope(const struct wg_req *req, const char *code)
 {
     const struct wg_actor *a = req->actor;
     return !a || wg_scope_covers(&a->scope, code);
+}
+
+/* POST /api/v1/users/{username}/reveal {"field": "phone", "reason": "…"}: one clear value,
+ * for an administrator with a stated reason; the reveal is audited. */
+enum wg_rc wg_api_users_reveal(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const char *field = str_field(req->json, "field"), *reason = str_field(req->json, "reason");
+    struct wg_profile p;
+    struct wg_db *db;
+    const char *v;
+    enum wg_rc rc;
+    if (!field || !(!strcmp(field, "name") || !strcmp(field, "phone") ||
+                    !strcmp(field, "id_number")))
+        return wg_err_set(err, WG_EINVAL, "'field' must be one of name, phone, id_number");
+    if (!reason || strlen(reason) < 4)
+        return wg_err_set(err, WG_EINVAL, "'reason' is required: say why the clear value is "
+                                          "needed (at least 4 bytes)");
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_profile_get(db, app->keys, req->params[0], &p, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    v = wg_profile_field(&p, field);
+    json_t *out = json_pack("{s:s,s:s,s:s}", "username", req->params[0], "field", field, "value",
+                            v ? v : "");
+    wg_profile_release(&p);
+    return wg_reply_json(req, 200, out);
 }

@@ -1,6 +1,7 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
+#include "domain/pii.h"
 #include "store/store.h"
 
 int wg_cli_fail(const struct wg_err *err)
@@ -29,5 +30,15 @@ enum wg_rc wg_cli_with_db(const char *data, int create,
         wg_store_put(db);
     }
     wg_store_close(st);
+    return rc;
+}
+
+enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err)
+{
+    enum wg_rc rc = wg_pii_keys_create(data, err);
+    if (rc == WG_ECONFLICT) {
+        wg_err_clear(err);
+        return WG_OK;
+    }
     return rc;
 }

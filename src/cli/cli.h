@@ -24,6 +24,9 @@ enum wg_rc wg_cli_with_db(const char *data, int create,
                           enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
                           void *ctx, struct wg_err *err);
 
+/* Creates the data directory's key file for personal fields unless it exists. */
+enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err);
+
 /* Shared by several commands (cmd_import.c, cmd_grids.c). */
 struct wg_import_report;
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,

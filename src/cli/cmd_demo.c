@@ -72,7 +72,7 @@ int wg_cmd_demo(int argc, char **argv)
     }
     if (!data || optind != argc)
         return wg_cli_usage(USAGE);
-    if (wg_cli_with_db(data, 1, count_grids, &n, &err))
+    if (wg_cli_with_db(data, 1, count_grids, &n, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);
     if (n > 0) {
         printf("demo: %s already holds the Lanshan demo (%ld grids)\n", data, n);

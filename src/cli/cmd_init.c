@@ -50,7 +50,7 @@ int wg_cmd_init(int argc, char **argv)
     }
     if (!data || optind != argc)
         return wg_cli_usage("init --data DIR");
-    if (wg_cli_with_db(data, 1, make_admin, &f, &err))
+    if (wg_cli_with_db(data, 1, make_admin, &f, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);
     printf("initialised %s\n", data);
     if (f.created)

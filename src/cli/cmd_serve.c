@@ -173,6 +173,11 @@ int wg_cmd_serve(int argc, char **argv)
         wg_store_close(st);
         return wg_cli_fail(&err);
     }
+    if (wg_pii_keys_load(s.data, &app.keys, &err)) {
+        wg_app_release(&app);
+        wg_store_close(st);
+        return wg_cli_fail(&err);
+    }
     app.limits.idle_seconds = s.session_idle;
     app.limits.absolute_seconds = s.session_absolute;
     if (wg_app_watch(&app, 1000, &err) ||

@@ -232,3 +232,94 @@ enum wg_rc wg_store_apikey_revoke(struct wg_db *db, const char *id, struct wg_er
     struct wg_val p[] = {WG_VTEXT(now), WG_VTEXT(id)};
     return exec_one(db, WG_Q_APIKEY_REVOKE, p, 2, "valid API key", id, err);
 }
+
+enum wg_rc wg_store_account_set_profile(struct wg_db *db, const char *username,
+                                        const char *real_name, const char *phone,
+                                        const char *phone_blind, const char *id_number,
+                                        struct wg_err *err)
+{
+    char now[32];
+    wg_clock_iso_now(now);
+    struct wg_val p[] = {WG_VTEXT0(real_name), WG_VTEXT0(phone), WG_VTEXT0(phone_blind),
+                         WG_VTEXT0(id_number), WG_VTEXT(now),     WG_VTEXT(username)};
+    return exec_one(db, WG_Q_ACCOUNT_SET_PROFILE, p, WG_NVALS(p), "account", username, err);
+}
+
+static int get_profile(struct wg_row *row, void *ctx)
+{
+    struct one *o = ctx;
+    struct wg_profile_row *p = o->out;
+    p->real_name = strdup(wg_row_text(row, 0));
+    p->phone = strdup(wg_row_text(row, 1));
+    p->id_number = strdup(wg_row_text(row, 2));
+    o->n++;
+    return 1;
+}
+
+enum wg_rc wg_store_account_profile(struct wg_db *db, const char *username,
+                                    struct wg_profile_row *out, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(username)};
+    struct one o = {out, 0};
+    enum wg_rc rc;
+    memset(out, 0, sizeof *out);
+    snprintf(out->username, sizeof out->username, "%s", username);
+    rc = wg_db_query(db, WG_Q_ACCOUNT_PROFILE, p, 1, get_profile, &o, err);
+    if (!rc && !o.n)
+        return wg_err_set(err, WG_ENOTFOUND, "account '%s' does not exist", username);
+    if (!rc && (!out->real_name || !out->phone || !out->id_number))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    return rc;
+}
+
+struct each_profile {
+    int (*cb)(const struct wg_profile_row *, void *);
+    void *ctx;
+};
+
+static int each_profile(struct wg_row *row, void *ctx)
+{
+    struct each_profile *e = ctx;
+    struct wg_profile_row p;
+    wg_row_copy(row, 0, p.username, sizeof p.username);
+    p.real_name = (char *)wg_row_text(row, 1);
+    p.phone = (char *)wg_row_text(row, 2);
+    p.id_number = (char *)wg_row_text(row, 3);
+    return e->cb(&p, e->ctx);
+}
+
+enum wg_rc wg_store_account_profiles(struct wg_db *db,
+                                     int (*cb)(const struct wg_profile_row *, void *), void *ctx,
+                                     struct wg_err *err)
+{
+    struct each_profile e = {cb, ctx};
+    return wg_db_query(db, WG_Q_ACCOUNT_PROFILES, NULL, 0, each_profile, &e, err);
+}
+
+struct each_name {
+    int (*cb)(const char *, void *);
+    void *ctx;
+};
+
+static int each_name(struct wg_row *row, void *ctx)
+{
+    struct each_name *e = ctx;
+    return e->cb(wg_row_text(row, 0), e->ctx);
+}
+
+enum wg_rc wg_store_account_by_phone(struct wg_db *db, const char *phone_blind,
+                                     int (*cb)(const char *username, void *), void *ctx,
+                                     struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(phone_blind)};
+    struct each_name e = {cb, ctx};
+    return wg_db_query(db, WG_Q_ACCOUNT_BY_PHONE, p, 1, each_name, &e, err);
+}
+
+enum wg_rc wg_store_account_reseal(struct wg_db *db, const char *username, const char *real_name,
+                                   const char *phone, const char *id_number, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT0(real_name), WG_VTEXT0(phone), WG_VTEXT0(id_number),
+                         WG_VTEXT(username)};
+    return exec_one(db, WG_Q_ACCOUNT_RESEAL, p, WG_NVALS(p), "account", username, err);
+}

@@ -103,5 +103,12 @@ const struct wg_migration wg_migrations[] = {
      "  created_at TEXT NOT NULL,"
      "  revoked_at TEXT);",
      NULL},
+    {5, "account profiles: personal fields encrypted, phone found by blind index",
+     "ALTER TABLE account ADD COLUMN real_name TEXT;"
+     "ALTER TABLE account ADD COLUMN phone TEXT;"
+     "ALTER TABLE account ADD COLUMN phone_blind TEXT;"
+     "ALTER TABLE account ADD COLUMN id_number TEXT;"
+     "CREATE INDEX account_phone_blind ON account(phone_blind);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

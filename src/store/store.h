@@ -122,6 +122,28 @@ enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, i
 enum wg_rc wg_store_account_update(struct wg_db *db, const struct wg_account_row *a,
                                    struct wg_err *err);
 
+/* Personal fields as stored: sealed strings (domain/pii.h), "" when absent. */
+struct wg_profile_row {
+    char username[64];
+    char *real_name, *phone, *id_number; /* owned by the store row; valid in callbacks */
+};
+enum wg_rc wg_store_account_set_profile(struct wg_db *db, const char *username,
+                                        const char *real_name, const char *phone,
+                                        const char *phone_blind, const char *id_number,
+                                        struct wg_err *err);
+/* *out fields are malloc'd copies (free them). */
+enum wg_rc wg_store_account_profile(struct wg_db *db, const char *username,
+                                    struct wg_profile_row *out, struct wg_err *err);
+enum wg_rc wg_store_account_profiles(struct wg_db *db,
+                                     int (*cb)(const struct wg_profile_row *, void *), void *ctx,
+                                     struct wg_err *err);
+/* Replaces the sealed values only (key rotation); the blind index stays. */
+enum wg_rc wg_store_account_reseal(struct wg_db *db, const char *username, const char *real_name,
+                                   const char *phone, const char *id_number, struct wg_err *err);
+enum wg_rc wg_store_account_by_phone(struct wg_db *db, const char *phone_blind,
+                                     int (*cb)(const char *username, void *), void *ctx,
+                                     struct wg_err *err);
+
 struct wg_session_row {
     char username[64];
     long long created_at, last_seen;

@@ -46,6 +46,9 @@ EXPECT = {
                                          outside=None, ok=200),
     ("GET", "/api/v1/users"): dict(inside=("/api/v1/users", None), outside=None, ok=200),
     ("POST", "/api/v1/users"): dict(inside=("/api/v1/users", "NEWUSER"), outside=None, ok=201),
+    ("POST", "/api/v1/users/{username}/reveal"): dict(
+        inside=("/api/v1/users/admin/reveal", {"field": "phone", "reason": "matrix check"}),
+        outside=None, ok=200),
     ("GET", "/api/v1/apikeys"): dict(inside=("/api/v1/apikeys", None), outside=None, ok=200),
     ("POST", "/api/v1/apikeys"): dict(inside=("/api/v1/apikeys", {"name": "app", "scope": TOWN,
                                                                   "permissions": ["open311"]}),
