@@ -36,6 +36,14 @@ struct wg_app {
  * answers 404 exactly as a missing one does, so its existence does not leak. */
 int wg_api_in_scope(const struct wg_req *req, const char *code);
 
+/* Records how an API operation ended in the audit log, as the caller (req->actor, or the
+ * given actor name for logins) from the request's address; returns rc as
+ * wg_audit_outcome does: a change that could not be audited is an error. */
+struct wg_db;
+enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_name,
+                        const char *action, const char *object_type, const char *object_id,
+                        const char *detail, enum wg_rc rc, struct wg_err *err);
+
 /* The authorize hook of the router (api/auth.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
 

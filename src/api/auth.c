@@ -2,6 +2,7 @@
  * sessions, one's own account, accounts and API keys. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "domain/audit.h"
 #include "domain/profile.h"
 
 #include <time.h>
@@ -115,6 +116,8 @@ enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_session_login(db, user, pw, req->remote_addr, now_s(), token, &actor, err);
+    rc = wg_api_audit(req, db, user, rc ? "session.login_failed" : "session.login", "account",
+                      user, NULL, rc, err);
     wg_store_put(db);
     if (rc == WG_EUNAUTH || rc == WG_EFORBIDDEN)
         rate_limited(app, req->remote_addr, 1);
@@ -136,6 +139,8 @@ enum wg_rc wg_api_logout(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_session_logout(db, req->actor, err);
+    rc = wg_api_audit(req, db, NULL, "session.logout", "account",
+                      ((const struct wg_actor *)req->actor)->username, NULL, rc, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "logged_out", 1));
 }
@@ -155,6 +160,8 @@ enum wg_rc wg_api_me_password(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_session_change_password(db, req->actor, str_field(req->json, "old_password"),
                                     str_field(req->json, "new_password"), err);
+    rc = wg_api_audit(req, db, NULL, "account.password_change", "account",
+                      ((const struct wg_actor *)req->actor)->username, NULL, rc, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "changed", 1));
 }
@@ -252,6 +259,8 @@ enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
         if (rc)
             wg_db_rollback(db);
     }
+    rc = wg_api_audit(req, db, NULL, "user.create", "account", str_field(req->json, "username"),
+                      str_field(req->json, "role"), rc, err);
     wg_store_put(db);
     if (rc)
         return rc;
@@ -321,6 +330,7 @@ enum wg_rc wg_api_apikeys_create(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_apikey_create(db, str_field(req->json, "name"), str_field(req->json, "scope"), perms,
                           key, id, err);
+    rc = wg_api_audit(req, db, NULL, "apikey.create", "apikey", rc ? "" : id, list, rc, err);
     wg_store_put(db);
     if (rc)
         return rc;
@@ -338,6 +348,7 @@ enum wg_rc wg_api_apikeys_revoke(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_store_apikey_revoke(db, req->params[0], err);
+    rc = wg_api_audit(req, db, NULL, "apikey.revoke", "apikey", req->params[0], NULL, rc, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:s,s:b}", "id", req->params[0],
                                                        "revoked", 1));
@@ -368,12 +379,36 @@ enum wg_rc wg_api_users_reveal(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_profile_get(db, app->keys, req->params[0], &p, err);
+    /* the reveal is on the record before the value leaves the server */
+    char detail[300];
+    snprintf(detail, sizeof detail, "%s: %s", field, reason);
+    rc = wg_api_audit(req, db, NULL, "pii.reveal", "account", req->params[0], detail, rc, err);
     wg_store_put(db);
-    if (rc)
+    if (rc) {
+        if (p.name || p.phone || p.id_number)
+            wg_profile_release(&p);
         return rc;
+    }
     v = wg_profile_field(&p, field);
     json_t *out = json_pack("{s:s,s:s,s:s}", "username", req->params[0], "field", field, "value",
                             v ? v : "");
     wg_profile_release(&p);
     return wg_reply_json(req, 200, out);
+}
+
+enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_name,
+                        const char *action, const char *object_type, const char *object_id,
+                        const char *detail, enum wg_rc rc, struct wg_err *err)
+{
+    const struct wg_actor *a = req->actor;
+    struct wg_audit_event ev = {
+        .actor = a ? a->username : actor_name,
+        .role = a ? a->role : NULL,
+        .source = req->remote_addr,
+        .action = action,
+        .object_type = object_type,
+        .object_id = object_id,
+        .detail = detail,
+    };
+    return wg_audit_outcome(db, &ev, rc, err);
 }

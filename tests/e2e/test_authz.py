@@ -21,6 +21,7 @@ PERM_ROLES = {
     "WG_P_MAP_READ": MAP_ROLES,
     "WG_P_MAP_WRITE": {"sysadmin"},
     "WG_P_ACCOUNT_ADMIN": {"sysadmin"},
+    "WG_P_AUDIT_READ": {"auditor"},
 }
 TOWN = "371302001"  # every role's account is scoped to this town
 PASSWORD = "Role-pass-2026"
@@ -55,6 +56,7 @@ EXPECT = {
                                       outside=None, ok=201),
     ("DELETE", "/api/v1/apikeys/{id}"): dict(inside=("/api/v1/apikeys/0000000000000000", None),
                                              outside=None, ok=404),
+    ("GET", "/api/v1/audit"): dict(inside=("/api/v1/audit?limit=5", None), outside=None, ok=200),
     ("GET", "/api/v1/regions"): dict(inside=("/api/v1/regions?q=%E5%85%B3", None), outside=None,
                                      ok=200),
     ("GET", "/api/v1/regions/{code}/grids.geojson"): dict(
@@ -308,5 +310,48 @@ def test_security_headers_and_no_cors():
             assert status == 401 and b"sqlite" not in raw.lower()
         finally:
             srv.stop()
+    finally:
+        data.close()
+
+
+def test_audit_records_api_actions():
+    data = Data(grids=False)
+    try:
+        pwfile = os.path.join(data.dir, "pw")
+        with open(pwfile, "w") as f:
+            f.write(PASSWORD + "-initial\n")
+        run("user", "add", "--data", data.dir, "--username", "aud", "--role", "auditor",
+            "--scope", "all", "--password-file", pwfile)
+        srv = Server(data)
+        try:
+            srv.json("POST", "/api/v1/session", {"username": "admin", "password": "nope-Nope-1"},
+                     token=None)
+            srv.json("POST", "/api/v1/users", {"username": "w1", "role": "gridworker",
+                                              "scope": TOWN, "phone": "13812345678"})
+            srv.json("POST", "/api/v1/users/w1/reveal", {"field": "phone", "reason": "回访核实"})
+            token = role_token(srv, "auditor") if False else None
+            token = srv.login("aud", PASSWORD + "-initial")
+            srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
+                                                    "new_password": PASSWORD}, token=token)
+            status, body = srv.json("GET", "/api/v1/audit?limit=50", token=token)
+            assert status == 200, body
+            actions = [(r["action"], r["actor"], r["result"]) for r in body["records"]]
+            for want in [("session.login_failed", "admin", "denied"), ("session.login", "admin", "ok"),
+                         ("account.password_change", "admin", "ok"), ("user.create", "admin", "ok"),
+                         ("pii.reveal", "admin", "ok"), ("session.login", "aud", "ok")]:
+                assert want in actions, (want, actions)
+            reveal = next(r for r in body["records"] if r["action"] == "pii.reveal")
+            assert reveal["object_id"] == "w1" and "回访核实" in reveal["detail"], reveal
+            assert "13812345678" not in json.dumps(body, ensure_ascii=False)
+            status, body = srv.json("GET", "/api/v1/audit?action=pii.reveal", token=token)
+            assert [r["action"] for r in body["records"]] == ["pii.reveal"], body
+            status, body = srv.json("GET", "/api/v1/audit?limit=x", token=token)
+            assert status == 400 and "limit" in body["error"]["message"], body
+            status, body = srv.get("/api/v1/audit")  # the sysadmin may not read it
+            assert status == 403, body
+        finally:
+            srv.stop()
+        rc, out, _ = run("audit", "verify", "--data", data.dir)
+        assert "intact" in out, out
     finally:
         data.close()
