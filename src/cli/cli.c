@@ -1,6 +1,7 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
+#include "domain/audit.h"
 #include "domain/pii.h"
 #include "store/store.h"
 
@@ -41,4 +42,18 @@ enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err)
         return WG_OK;
     }
     return rc;
+}
+
+enum wg_rc wg_cli_audit(struct wg_db *db, const char *action, const char *object_type,
+                        const char *object_id, const char *detail, enum wg_rc rc,
+                        struct wg_err *err)
+{
+    char source[WG_AUDIT_SOURCE_MAX];
+    wg_audit_cli_source(source);
+    struct wg_audit_event ev = {.source = source,
+                                .action = action,
+                                .object_type = object_type,
+                                .object_id = object_id,
+                                .detail = detail};
+    return wg_audit_outcome(db, &ev, rc, err);
 }

@@ -24,6 +24,12 @@ enum wg_rc wg_cli_with_db(const char *data, int create,
                           enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
                           void *ctx, struct wg_err *err);
 
+/* Records how a command's change ended in the audit log, as "-" from "cli:<login name>";
+ * returns rc as wg_audit_outcome does. */
+enum wg_rc wg_cli_audit(struct wg_db *db, const char *action, const char *object_type,
+                        const char *object_id, const char *detail, enum wg_rc rc,
+                        struct wg_err *err);
+
 /* Creates the data directory's key file for personal fields unless it exists. */
 enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err);
 

@@ -27,18 +27,12 @@ struct divisions {
 static enum wg_rc divisions(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct divisions *d = ctx;
-    char source[WG_AUDIT_SOURCE_MAX], detail[128] = "";
+    char detail[128] = "";
     enum wg_rc rc = wg_division_import(db, d->set, d->rep, err);
     if (!rc)
         snprintf(detail, sizeof detail, "%zu divisions; %zu new or changed, %zu unchanged",
                  d->rep->total, d->rep->changed, d->rep->unchanged);
-    wg_audit_cli_source(source);
-    struct wg_audit_event ev = {.source = source,
-                                .action = "region.import",
-                                .object_type = "region",
-                                .object_id = d->codes,
-                                .detail = detail};
-    return wg_audit_outcome(db, &ev, rc, err);
+    return wg_cli_audit(db, "region.import", "region", d->codes, detail, rc, err);
 }
 
 int wg_cli_import_divisions(const char *data, const char *codes, const char *source,
@@ -139,18 +133,12 @@ struct grids {
 static enum wg_rc grids(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct grids *g = ctx;
-    char source[WG_AUDIT_SOURCE_MAX], detail[160] = "";
+    char detail[160] = "";
     enum wg_rc rc = wg_grid_import(db, g->text, g->len, g->io, g->rep, err);
     if (!rc)
         snprintf(detail, sizeof detail, "%zu features; %zu added, %zu changed, %zu unchanged",
                  g->rep->features, g->rep->added, g->rep->changed, g->rep->unchanged);
-    wg_audit_cli_source(source);
-    struct wg_audit_event ev = {.source = source,
-                                .action = "grid.import",
-                                .object_type = "file",
-                                .object_id = g->path,
-                                .detail = detail};
-    return wg_audit_outcome(db, &ev, rc, err);
+    return wg_cli_audit(db, "grid.import", "file", g->path, detail, rc, err);
 }
 
 static int import_grids(int argc, char **argv)

@@ -30,7 +30,7 @@ static enum wg_rc make_admin(struct wg_db *db, void *ctx, struct wg_err *err)
     wg_password_random(f->password);
     rc = wg_account_create(db, "admin", "sysadmin", "all", f->password, 1, err);
     f->created = rc == WG_OK;
-    return rc;
+    return wg_cli_audit(db, "user.create", "account", "admin", "sysadmin (first)", rc, err);
 }
 
 int wg_cmd_init(int argc, char **argv)

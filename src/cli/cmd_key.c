@@ -25,7 +25,9 @@ static enum wg_rc rotate(struct wg_db *db, void *ctx, struct wg_err *err)
     r->version = wg_pii_keys_current(keys);
     rc = wg_profile_rotate(db, keys, &r->moved, err);
     wg_pii_keys_free(keys);
-    return rc;
+    char detail[64];
+    snprintf(detail, sizeof detail, "version %u; %zu values re-sealed", r->version, r->moved);
+    return wg_cli_audit(db, "key.rotate", "key", "pii", detail, rc, err);
 }
 
 int wg_cmd_key(int argc, char **argv)

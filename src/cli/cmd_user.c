@@ -20,7 +20,8 @@ struct user {
 static enum wg_rc add_user(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct user *u = ctx;
-    return wg_account_create(db, u->username, u->role, u->scope, u->password, 1, err);
+    enum wg_rc rc = wg_account_create(db, u->username, u->role, u->scope, u->password, 1, err);
+    return wg_cli_audit(db, "user.create", "account", u->username, u->role, rc, err);
 }
 
 int wg_cmd_user(int argc, char **argv)
@@ -76,7 +77,8 @@ struct key {
 static enum wg_rc add_key(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct key *k = ctx;
-    return wg_apikey_create(db, k->name, k->scope, k->perms, k->key, k->id, err);
+    enum wg_rc rc = wg_apikey_create(db, k->name, k->scope, k->perms, k->key, k->id, err);
+    return wg_cli_audit(db, "apikey.create", "apikey", rc ? "" : k->id, k->name, rc, err);
 }
 
 int wg_cmd_apikey(int argc, char **argv)
