@@ -54,25 +54,44 @@ static int read_int(struct wg_row *row, void *ctx)
     return 1;
 }
 
+struct applied {
+    unsigned char seen[1024]; /* seen[v]: migration v is applied */
+    int max;
+};
+
+static int mark_applied(struct wg_row *row, void *ctx)
+{
+    struct applied *a = ctx;
+    long long v = wg_row_int(row, 0);
+    if (v > 0 && v < (long long)sizeof a->seen)
+        a->seen[v] = 1;
+    if (v > a->max)
+        a->max = (int)v;
+    return 0;
+}
+
+/* Applies every migration not yet recorded, in the list's order — not only those above the
+ * highest applied, so a data directory that got a later number first still gets the rest. */
 static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
 {
-    long long v = 0;
+    struct applied a;
     enum wg_rc rc;
     char now[32];
+    memset(&a, 0, sizeof a);
     rc = db->be->script(db->conn,
                         "CREATE TABLE IF NOT EXISTS schema_version ("
                         " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
                         err);
     if (rc)
         return rc;
-    rc = wg_db_query(db, WG_Q_SCHEMA_VERSION, NULL, 0, read_int, &v, err);
+    rc = wg_db_query(db, WG_Q_SCHEMA_APPLIED, NULL, 0, mark_applied, &a, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < wg_nmigrations; i++) {
         const struct wg_migration *m = &wg_migrations[i];
         const char *sql = m->sqlite;
         struct wg_val p[2];
-        if (m->version <= v)
+        if (m->version < (int)sizeof a.seen && a.seen[m->version])
             continue;
         if (db->be != &wg_backend_sqlite && m->pg)
             sql = m->pg;
@@ -88,9 +107,10 @@ static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
             wg_db_rollback(db);
             return rc;
         }
-        v = m->version;
+        if (m->version > a.max)
+            a.max = m->version;
     }
-    *version = (int)v;
+    *version = a.max;
     return WG_OK;
 }
 

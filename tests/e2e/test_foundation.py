@@ -394,3 +394,25 @@ def test_generate_then_containment_and_gaps():
         else:
             os.environ["WANGGE_NPM_CACHE"] = env_before
         data.close()
+
+
+def test_missing_migration_is_applied_later():
+    """A data directory that lacks an earlier migration (it got a later number first) gets it
+    the next time the store opens."""
+    import sqlite3
+    data = Data(grids=False)
+    try:
+        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        db.execute("DROP TABLE meta")
+        db.execute("DELETE FROM schema_version WHERE version = 2")
+        db.commit()
+        db.close()
+        run("import", "divisions", "--data", data.dir, "--county", "371302", "--source",
+            os.path.join(os.path.dirname(__file__), "..", "data", "divisions"))
+        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        versions = [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")]
+        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        db.close()
+        assert 2 in versions and "meta" in tables, (versions, tables)
+    finally:
+        data.close()
