@@ -9,18 +9,22 @@
 
 #define MAP WG_P_MAP_READ
 #define SELF WG_P_SELF
+#define READ WG_P_ORDER_READ
+#define TAKE (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
 
 const struct wg_role wg_roles[] = {
     {"sysadmin", "系统管理员", SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN},
     {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
-    {"agent", "坐席员", SELF | MAP},
-    {"supervisor", "督办员", SELF | MAP},
-    {"handler", "承办人员", SELF | MAP},
-    {"gridworker", "网格员", SELF | MAP},
-    {"community", "社区工作人员", SELF | MAP},
-    {"mediator", "调解员", SELF | MAP},
-    {"leader", "领导", SELF | MAP},
+    /* the centre takes appeals in; grid workers and community staff report what they find;
+     * units, mediators and leaders read the work in their scope */
+    {"agent", "坐席员", SELF | MAP | TAKE},
+    {"supervisor", "督办员", SELF | MAP | TAKE},
+    {"handler", "承办人员", SELF | MAP | READ},
+    {"gridworker", "网格员", SELF | MAP | TAKE},
+    {"community", "社区工作人员", SELF | MAP | TAKE},
+    {"mediator", "调解员", SELF | MAP | READ},
+    {"leader", "领导", SELF | MAP | READ},
     {NULL, NULL, 0},
 };
 
@@ -41,6 +45,7 @@ static const struct {
     {WG_P_ACCOUNT_ADMIN, "account_admin", 0}, {WG_P_AUDIT_READ, "audit_read", 0},
     {WG_P_KEY_ADMIN, "key_admin", 0},      {WG_P_OPEN311, "open311", 1},
     {WG_P_ALERT_INGEST, "alert_ingest", 1}, {WG_P_SELF, "self", 0},
+    {WG_P_ORDER_READ, "order_read", 0},    {WG_P_ORDER_CREATE, "order_create", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

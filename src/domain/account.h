@@ -27,6 +27,8 @@ enum wg_perm {
     WG_P_OPEN311 = 1u << 5,       /* integration keys: Open311 intake */
     WG_P_ALERT_INGEST = 1u << 6,  /* integration keys: video and sensor alerts */
     WG_P_SELF = 1u << 7,          /* one's own session and password (every account) */
+    WG_P_ORDER_READ = 1u << 8,    /* work orders in one's scope */
+    WG_P_ORDER_CREATE = 1u << 9,  /* take in appeals (intake) */
 };
 
 struct wg_role {

@@ -213,4 +213,46 @@ enum wg_rc wg_store_audit_find(struct wg_db *db, const struct wg_audit_filter *f
                                int (*cb)(const struct wg_audit_row *, void *), void *ctx,
                                struct wg_err *err);
 
+/* ---- work orders ---- */
+struct wg_order_row {
+    long long id;
+    char number[32];
+    char county[8];
+    char channel[16], type[16], item[16];
+    char *title, *content, *address; /* borrowed in callbacks; owned (free) from _get */
+    double lon, lat;
+    int has_point;
+    char crs[12];
+    char grid[24];
+    int grid_version;
+    char urgency[12];
+    char *reporter_name, *reporter_phone; /* sealed values */
+    const char *reporter_phone_blind;     /* insert only */
+    int anonymous, confidential;
+    char state[16];
+    int version;
+    char unit[64];
+    char created_by[64];
+    char created_at[32], updated_at[32];
+};
+/* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
+enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
+                                      long long *out, struct wg_err *err);
+enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
+                                 struct wg_err *err);
+/* Fills out with owned strings; release with wg_store_order_release. */
+enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_row *out,
+                              struct wg_err *err);
+void wg_store_order_release(struct wg_order_row *o);
+
+struct wg_order_event_row {
+    int seq;
+    const char *at, *actor, *role, *action, *from_state, *to_state, *detail;
+};
+enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
+                                const struct wg_order_event_row *e, struct wg_err *err);
+enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
+                                 int (*cb)(const struct wg_order_event_row *, void *), void *ctx,
+                                 struct wg_err *err);
+
 #endif

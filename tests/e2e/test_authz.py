@@ -22,6 +22,9 @@ PERM_ROLES = {
     "WG_P_MAP_WRITE": {"sysadmin"},
     "WG_P_ACCOUNT_ADMIN": {"sysadmin"},
     "WG_P_AUDIT_READ": {"auditor"},
+    "WG_P_ORDER_CREATE": {"agent", "supervisor", "gridworker", "community"},
+    "WG_P_ORDER_READ": {"agent", "supervisor", "handler", "gridworker", "community", "mediator",
+                        "leader"},
 }
 TOWN = "371302001"  # every role's account is scoped to this town
 PASSWORD = "Role-pass-2026"
@@ -69,6 +72,14 @@ EXPECT = {
     ("POST", "/api/v1/grids/import"): dict(
         inside=("/api/v1/grids/import", collection(base_grids()[0])),
         outside=("/api/v1/grids/import", collection(OUTSIDE_GRID)), ok=200, outside_status=400),
+    ("POST", "/api/v1/orders"): dict(
+        inside=("/api/v1/orders", {"channel": "hotline", "type": "complaint", "title": "噪声",
+                                   "content": "夜间施工噪声", "lon": 118.303, "lat": 35.003}),
+        outside=("/api/v1/orders", {"channel": "hotline", "type": "complaint", "title": "噪声",
+                                    "content": "夜间施工噪声", "lon": 118.405, "lat": 35.005}),
+        ok=201, outside_status=400),
+    ("GET", "/api/v1/orders/{id}"): dict(inside=("/api/v1/orders/1", None),
+                                         outside=("/api/v1/orders/2", None), ok=200),
     ("GET", "/api/v1/locate"): dict(inside=("/api/v1/locate?lon=118.303&lat=35.003", None),
                                     outside=("/api/v1/locate?lon=118.405&lat=35.005", None), ok=200),
     ("POST", "/api/v1/locate"): dict(inside=("/api/v1/locate", {"points": [[118.303, 35.003]]}),
@@ -126,9 +137,20 @@ def test_authorization_matrix():
     try:
         make_role_accounts(data)
         data.import_grids(collection(OUTSIDE_GRID))
+        pwfile = os.path.join(data.dir, "pw")
+        run("user", "add", "--data", data.dir, "--username", "centre", "--role", "agent",
+            "--scope", "all", "--password-file", pwfile)
         srv = Server(data)
         try:
             tokens = {role: role_token(srv, role) for role in ROLES}
+            centre = srv.login("centre", PASSWORD + "-initial")
+            srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
+                                                    "new_password": PASSWORD}, token=centre)
+            for lon, lat in [(118.303, 35.003), (118.405, 35.005)]:  # order 1 inside, 2 outside
+                status, body = srv.json("POST", "/api/v1/orders",
+                                        {"channel": "hotline", "type": "help", "title": "t",
+                                         "content": "c", "lon": lon, "lat": lat}, token=centre)
+                assert status == 201, body
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

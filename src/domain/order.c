@@ -1,0 +1,317 @@
+/* Work-order intake and rendering. */
+#include "domain/order.h"
+
+#include <math.h>
+
+#include "core/buf.h"
+
+#include "domain/region.h"
+
+const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
+                                         "window",  "mailbox", "video",  "sensor",
+                                         "open311", "transfer", NULL};
+const char *const wg_order_types[] = {"consult", "help",   "complaint", "report",
+                                      "suggestion", "praise", "wish",   NULL};
+const char *const wg_order_urgencies[] = {"normal", "urgent", "critical", NULL};
+
+static int in_list(const char *const *list, const char *s)
+{
+    for (; s && *list; list++)
+        if (!strcmp(*list, s))
+            return 1;
+    return 0;
+}
+
+static enum wg_rc one_of(const json_t *body, const char *field, const char *const *list,
+                         const char *dflt, const char **out, struct wg_err *err)
+{
+    json_t *v = json_object_get(body, field);
+    struct wg_buf b;
+    if (!v && dflt) {
+        *out = dflt;
+        return WG_OK;
+    }
+    *out = json_string_value(v);
+    if (in_list(list, *out))
+        return WG_OK;
+    wg_buf_init(&b, 512);
+    for (const char *const *p = list; *p; p++)
+        wg_buf_addf(&b, "%s%s", p == list ? "" : ", ", *p);
+    wg_err_set(err, WG_EINVAL, "'%s' must be one of %s", field, wg_buf_str(&b));
+    wg_buf_release(&b);
+    return WG_EINVAL;
+}
+
+static enum wg_rc text(const json_t *body, const char *field, size_t min, size_t max,
+                       const char **out, struct wg_err *err)
+{
+    json_t *v = json_object_get(body, field);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (min)
+            return wg_err_set(err, WG_EINVAL, "'%s' is required", field);
+        return WG_OK;
+    }
+    if (!json_is_string(v))
+        return wg_err_set(err, WG_EINVAL, "'%s' must be a string", field);
+    *out = json_string_value(v);
+    if (strlen(*out) < min || strlen(*out) > max)
+        return wg_err_set(err, WG_EINVAL, "'%s' must be %zu to %zu bytes, not %zu", field, min,
+                          max, strlen(*out));
+    return WG_OK;
+}
+
+static enum wg_rc flag(const json_t *body, const char *field, int *out, struct wg_err *err)
+{
+    json_t *v = json_object_get(body, field);
+    *out = 0;
+    if (!v)
+        return WG_OK;
+    if (!json_is_boolean(v))
+        return wg_err_set(err, WG_EINVAL, "'%s' must be true or false", field);
+    *out = json_is_true(v);
+    return WG_OK;
+}
+
+enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err)
+{
+    json_t *lon, *lat, *rep;
+    enum wg_rc rc;
+    memset(in, 0, sizeof *in);
+    if (!json_is_object(body))
+        return wg_err_set(err, WG_EINVAL, "body must be a JSON object");
+    if ((rc = one_of(body, "channel", wg_order_channels, NULL, &in->channel, err)) ||
+        (rc = one_of(body, "type", wg_order_types, NULL, &in->type, err)) ||
+        (rc = one_of(body, "urgency", wg_order_urgencies, "normal", &in->urgency, err)) ||
+        (rc = text(body, "item", 0, 15, &in->item, err)) ||
+        (rc = text(body, "title", 1, 200, &in->title, err)) ||
+        (rc = text(body, "content", 1, 10000, &in->content, err)) ||
+        (rc = text(body, "address", 0, 500, &in->address, err)) ||
+        (rc = text(body, "county", 0, 6, &in->county, err)) ||
+        (rc = flag(body, "anonymous", &in->anonymous, err)) ||
+        (rc = flag(body, "confidential", &in->confidential, err)))
+        return rc;
+    if (in->item)
+        for (const char *p = in->item; *p; p++)
+            if (*p < '0' || *p > '9')
+                return wg_err_set(err, WG_EINVAL, "'item' must be a catalog code of digits");
+    lon = json_object_get(body, "lon");
+    lat = json_object_get(body, "lat");
+    if (lon || lat) {
+        if (!json_is_number(lon) || !json_is_number(lat))
+            return wg_err_set(err, WG_EINVAL, "'lon' and 'lat' must both be numbers");
+        in->lon = json_number_value(lon);
+        in->lat = json_number_value(lat);
+        if (!isfinite(in->lon) || !isfinite(in->lat) || fabs(in->lon) > 180 ||
+            fabs(in->lat) > 90)
+            return wg_err_set(err, WG_EINVAL, "'lon' must be within ±180 and 'lat' within ±90");
+        in->has_point = 1;
+        if ((rc = wg_crs_parse(json_string_value(json_object_get(body, "crs")), &in->crs, err)))
+            return rc;
+    }
+    if (!in->has_point && !in->county)
+        return wg_err_set(err, WG_EINVAL, "give the place: 'lon' and 'lat' (located to a grid), "
+                                          "or at least 'county'");
+    if (in->county && wg_region_level(in->county, err) != WG_LEVEL_COUNTY)
+        return wg_err_set(err, WG_EINVAL, "'county' must be a 6-digit county code");
+    rep = json_object_get(body, "reporter");
+    if (rep && !json_is_object(rep))
+        return wg_err_set(err, WG_EINVAL, "'reporter' must be an object {name, phone}");
+    if (rep && !in->anonymous) {
+        if ((rc = text(rep, "name", 0, 100, &in->reporter_name, err)) ||
+            (rc = text(rep, "phone", 0, 40, &in->reporter_phone, err))) {
+            wg_err_prefix(err, "reporter");
+            return rc;
+        }
+        if (in->reporter_phone && (rc = wg_pii_check_phone(in->reporter_phone, err))) {
+            wg_err_prefix(err, "reporter.phone");
+            return rc;
+        }
+    }
+    return WG_OK;
+}
+
+/* yyyymmdd of a UTC time in China Standard Time (UTC+8, no daylight saving). */
+static void cst_day(long long now, char out[9])
+{
+    time_t t = (time_t)(now + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static void iso(long long now, char out[32])
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_locator *loc, const struct wg_actor *actor,
+                           const struct wg_order_input *in, long long now, long long *id,
+                           struct wg_err *err)
+{
+    struct wg_order_row o;
+    struct wg_locate_result where;
+    char day[9], blind[WG_PII_BLIND_HEX] = "", nphone[64] = "";
+    char *s_name = NULL, *s_phone = NULL;
+    long long seq = 0;
+    enum wg_rc rc;
+    memset(&o, 0, sizeof o);
+    snprintf(o.channel, sizeof o.channel, "%s", in->channel);
+    snprintf(o.type, sizeof o.type, "%s", in->type);
+    snprintf(o.item, sizeof o.item, "%s", in->item ? in->item : "");
+    snprintf(o.urgency, sizeof o.urgency, "%s", in->urgency);
+    o.title = (char *)in->title;
+    o.content = (char *)in->content;
+    o.address = (char *)in->address;
+    o.anonymous = in->anonymous;
+    o.confidential = in->confidential;
+    snprintf(o.state, sizeof o.state, "received");
+    snprintf(o.created_by, sizeof o.created_by, "%s", actor->username);
+    iso(now, o.created_at);
+    if (in->has_point) {
+        if (!loc)
+            return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
+        if ((rc = wg_locator_locate(loc, in->lon, in->lat, in->crs, &where, err))) {
+            /* a point in no grid is the caller's input, not a missing resource */
+            if (rc == WG_ENOTFOUND)
+                rc = err ? (err->rc = WG_EINVAL) : WG_EINVAL;
+            return rc;
+        }
+        if (!wg_scope_covers(&actor->scope, where.grid->code))
+            return wg_err_set(err, WG_EINVAL, "the point lies in grid '%s', outside your area",
+                              where.grid->code);
+        o.has_point = 1;
+        o.lon = where.lon;
+        o.lat = where.lat;
+        snprintf(o.crs, sizeof o.crs, "%s", wg_crs_name(in->crs));
+        snprintf(o.grid, sizeof o.grid, "%s", where.grid->code);
+        o.grid_version = 1;
+        snprintf(o.county, sizeof o.county, "%.6s", where.grid->code);
+    } else {
+        if (!wg_scope_covers(&actor->scope, in->county) &&
+            strncmp(actor->scope.code, in->county, strlen(in->county)))
+            return wg_err_set(err, WG_EINVAL, "county '%s' is outside your area", in->county);
+        snprintf(o.county, sizeof o.county, "%s", in->county);
+    }
+    if (in->reporter_phone) {
+        if ((rc = wg_pii_normalize(WG_PII_PHONE, in->reporter_phone, nphone, sizeof nphone,
+                                   err)) ||
+            (rc = wg_pii_blind(keys, WG_PII_PHONE, nphone, blind, err)) ||
+            (rc = wg_pii_encrypt(keys, nphone, "order.reporter_phone", &s_phone, err)))
+            goto out;
+    }
+    if (in->reporter_name && *in->reporter_name &&
+        (rc = wg_pii_encrypt(keys, in->reporter_name, "order.reporter_name", &s_name, err)))
+        goto out;
+    o.reporter_name = s_name;
+    o.reporter_phone = s_phone;
+    o.reporter_phone_blind = blind;
+    cst_day(now, day);
+    if ((rc = wg_db_begin(db, err)))
+        goto out;
+    if ((rc = wg_store_order_next_number(db, o.county, day, &seq, err)))
+        goto rollback;
+    if (seq > 999999) {
+        rc = wg_err_set(err, WG_ECONFLICT, "county %s has used all 999999 numbers of %s",
+                        o.county, day);
+        goto rollback;
+    }
+    snprintf(o.number, sizeof o.number, "%s-%s-%06lld", o.county, day, seq);
+    if ((rc = wg_store_order_insert(db, &o, id, err)))
+        goto rollback;
+    struct wg_order_event_row ev = {0,           o.created_at, actor->username, actor->role,
+                                    "create",    NULL,         "received",      o.channel};
+    if ((rc = wg_store_order_event(db, *id, &ev, err)) || (rc = wg_db_commit(db, err)))
+        goto rollback;
+    goto out;
+rollback:
+    wg_db_rollback(db);
+out:
+    free(s_name);
+    free(s_phone);
+    return rc;
+}
+
+static int add_event(const struct wg_order_event_row *e, void *ctx)
+{
+    json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:s}", "seq", e->seq, "at", e->at, "actor", e->actor,
+                          "role", e->role, "action", e->action);
+    if (e->from_state[0])
+        json_object_set_new(o, "from", json_string(e->from_state));
+    if (e->to_state[0])
+        json_object_set_new(o, "to", json_string(e->to_state));
+    if (e->detail[0])
+        json_object_set_new(o, "detail", json_string(e->detail));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static json_t *masked_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
+                               const struct wg_actor *actor)
+{
+    char *name = NULL, *phone = NULL, mname[160] = "", mphone[64] = "";
+    if (o->anonymous)
+        return json_pack("{s:b}", "anonymous", 1);
+    /* a confidential order never shows its reporter to units */
+    if (o->confidential && !strcmp(actor->role, "handler"))
+        return json_pack("{s:b}", "confidential", 1);
+    if (o->reporter_name[0] &&
+        wg_pii_decrypt(keys, o->reporter_name, "order.reporter_name", &name, NULL) == WG_OK)
+        wg_pii_mask_name(name, mname, sizeof mname);
+    if (o->reporter_phone[0] &&
+        wg_pii_decrypt(keys, o->reporter_phone, "order.reporter_phone", &phone, NULL) == WG_OK)
+        wg_pii_mask_phone(phone, mphone, sizeof mphone);
+    wg_pii_wipe(name);
+    wg_pii_wipe(phone);
+    return json_pack("{s:s,s:s}", "name", mname, "phone", mphone);
+}
+
+enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
+                         const struct wg_actor *actor, long long id, int with_timeline,
+                         json_t **out, struct wg_err *err)
+{
+    struct wg_order_row o;
+    json_t *j, *timeline;
+    enum wg_rc rc = wg_store_order_get(db, id, &o, err);
+    if (rc)
+        return rc;
+    if (!wg_scope_covers(&actor->scope, o.grid[0] ? o.grid : o.county)) {
+        wg_store_order_release(&o);
+        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
+    }
+    j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "id",
+                  (json_int_t)o.id, "number", o.number, "county", o.county, "channel", o.channel,
+                  "type", o.type, "title", o.title, "content", o.content, "urgency", o.urgency,
+                  "state", o.state, "created_by", o.created_by, "version", o.version,
+                  "created_at", o.created_at, "updated_at", o.updated_at, "reporter",
+                  masked_reporter(keys, &o, actor));
+    if (o.item[0])
+        json_object_set_new(j, "item", json_string(o.item));
+    if (o.address[0])
+        json_object_set_new(j, "address", json_string(o.address));
+    if (o.grid[0])
+        json_object_set_new(j, "grid", json_string(o.grid));
+    if (o.has_point)
+        json_object_set_new(j, "point", json_pack("{s:f,s:f,s:s}", "lon", o.lon, "lat", o.lat,
+                                                  "crs", o.crs));
+    json_object_set_new(j, "confidential", json_boolean(o.confidential));
+    if (o.unit[0])
+        json_object_set_new(j, "unit", json_string(o.unit));
+    wg_store_order_release(&o);
+    if (with_timeline) {
+        timeline = json_array();
+        if ((rc = wg_store_order_events(db, id, add_event, timeline, err))) {
+            json_decref(timeline);
+            json_decref(j);
+            return rc;
+        }
+        json_object_set_new(j, "timeline", timeline);
+    }
+    *out = j;
+    return WG_OK;
+}

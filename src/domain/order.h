@@ -1,0 +1,53 @@
+/* Work orders (工单, SPEC §3): every appeal, from every channel, becomes one order. An order
+ * has a number ({county}-{yyyymmdd}-{6-digit sequence}, by the China Standard Time day it
+ * was received), a channel, a type, a catalog item, a title and content, the place (an
+ * address and a point, located to the grid it lay in when it arrived — kept even if grids
+ * are later adjusted), an urgency, and the reporter, whose name and phone are sealed
+ * (domain/pii.h) and found again by a blind index; an anonymous order keeps no reporter, and
+ * a confidential one (保密件) never shows its reporter to units. Its state starts at
+ * received; every change is a timeline event with actor and time, and the version counts
+ * changes so that concurrent edits are detected (If-Match). */
+#ifndef WG_DOMAIN_ORDER_H
+#define WG_DOMAIN_ORDER_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "domain/locate.h"
+#include "domain/pii.h"
+#include "domain/session.h"
+#include "store/store.h"
+
+/* SPEC §9 value lists; NULL-terminated. */
+extern const char *const wg_order_channels[];
+extern const char *const wg_order_types[];
+extern const char *const wg_order_urgencies[];
+
+struct wg_order_input {
+    const char *channel, *type, *item, *title, *content, *address, *urgency, *county;
+    int has_point;
+    double lon, lat;
+    enum wg_crs crs;
+    const char *reporter_name, *reporter_phone;
+    int anonymous, confidential;
+};
+
+/* Reads and checks a POST /api/v1/orders body; strings point into body. Errors name the
+ * field and say what is accepted. */
+enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err);
+
+/* Creates the order in one transaction (number, row, first timeline event). loc may be NULL
+ * when the input has no point. *id receives the new order's id. */
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_locator *loc, const struct wg_actor *actor,
+                           const struct wg_order_input *in, long long now, long long *id,
+                           struct wg_err *err);
+
+/* The order as JSON for the given caller: reporter masked (hidden from units on a
+ * confidential order), the timeline when with_timeline. WG_ENOTFOUND when the order lies
+ * outside the caller's scope. */
+enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
+                         const struct wg_actor *actor, long long id, int with_timeline,
+                         json_t **out, struct wg_err *err);
+
+#endif

@@ -1,0 +1,158 @@
+/* Typed queries over work orders and their timelines. */
+#include "store/store.h"
+
+#include "store/backend.h"
+
+static int take_ll(struct wg_row *row, void *ctx)
+{
+    *(long long *)ctx = wg_row_int(row, 0);
+    return 1;
+}
+
+enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
+                                      long long *out, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(county), WG_VTEXT(day)};
+    *out = 0;
+    return wg_db_query(db, WG_Q_ORDER_NUMBER_NEXT, p, 2, take_ll, out, err);
+}
+
+enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
+                                 struct wg_err *err)
+{
+    struct wg_val p[] = {
+        WG_VTEXT(o->number),
+        WG_VTEXT(o->county),
+        WG_VTEXT(o->channel),
+        WG_VTEXT(o->type),
+        WG_VTEXT0(o->item),
+        WG_VTEXT(o->title),
+        WG_VTEXT(o->content),
+        WG_VTEXT0(o->address),
+        o->has_point ? WG_VREAL(o->lon) : WG_VNULL,
+        o->has_point ? WG_VREAL(o->lat) : WG_VNULL,
+        WG_VTEXT0(o->crs),
+        WG_VTEXT0(o->grid),
+        o->grid[0] ? WG_VINT(o->grid_version) : WG_VNULL,
+        WG_VTEXT(o->urgency),
+        WG_VTEXT0(o->reporter_name),
+        WG_VTEXT0(o->reporter_phone),
+        WG_VTEXT0(o->reporter_phone_blind),
+        WG_VINT(o->anonymous),
+        WG_VINT(o->confidential),
+        WG_VTEXT(o->state),
+        WG_VTEXT(o->created_by),
+        WG_VTEXT(o->created_at),
+        WG_VTEXT(o->created_at),
+    };
+    *id = 0;
+    enum wg_rc rc = wg_db_query(db, WG_Q_ORDER_INSERT, p, WG_NVALS(p), take_ll, id, err);
+    if (!rc && !*id)
+        return wg_err_set(err, WG_EDB, "order insert returned no id");
+    return rc;
+}
+
+struct one {
+    struct wg_order_row *o;
+    int n;
+};
+
+static char *dup(struct wg_row *row, int col)
+{
+    return strdup(wg_row_text(row, col));
+}
+
+static int take_order(struct wg_row *row, void *ctx)
+{
+    struct one *one = ctx;
+    struct wg_order_row *o = one->o;
+    o->id = wg_row_int(row, 0);
+    wg_row_copy(row, 1, o->number, sizeof o->number);
+    wg_row_copy(row, 2, o->county, sizeof o->county);
+    wg_row_copy(row, 3, o->channel, sizeof o->channel);
+    wg_row_copy(row, 4, o->type, sizeof o->type);
+    wg_row_copy(row, 5, o->item, sizeof o->item);
+    o->title = dup(row, 6);
+    o->content = dup(row, 7);
+    o->address = dup(row, 8);
+    o->has_point = !wg_row_isnull(row, 9);
+    o->lon = wg_row_real(row, 9);
+    o->lat = wg_row_real(row, 10);
+    wg_row_copy(row, 11, o->crs, sizeof o->crs);
+    wg_row_copy(row, 12, o->grid, sizeof o->grid);
+    wg_row_copy(row, 13, o->urgency, sizeof o->urgency);
+    o->reporter_name = dup(row, 14);
+    o->reporter_phone = dup(row, 15);
+    o->anonymous = (int)wg_row_int(row, 16);
+    o->confidential = (int)wg_row_int(row, 17);
+    wg_row_copy(row, 18, o->state, sizeof o->state);
+    o->version = (int)wg_row_int(row, 19);
+    wg_row_copy(row, 20, o->unit, sizeof o->unit);
+    wg_row_copy(row, 21, o->created_by, sizeof o->created_by);
+    wg_row_copy(row, 22, o->created_at, sizeof o->created_at);
+    wg_row_copy(row, 23, o->updated_at, sizeof o->updated_at);
+    one->n++;
+    return 1;
+}
+
+void wg_store_order_release(struct wg_order_row *o)
+{
+    free(o->title);
+    free(o->content);
+    free(o->address);
+    free(o->reporter_name);
+    free(o->reporter_phone);
+    o->title = o->content = o->address = o->reporter_name = o->reporter_phone = NULL;
+}
+
+enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_row *out,
+                              struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(id)};
+    struct one one = {out, 0};
+    enum wg_rc rc;
+    memset(out, 0, sizeof *out);
+    rc = wg_db_query(db, WG_Q_ORDER_GET, p, 1, take_order, &one, err);
+    if (rc)
+        return rc;
+    if (!one.n)
+        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
+    if (!out->title || !out->content || !out->address || !out->reporter_name ||
+        !out->reporter_phone) {
+        wg_store_order_release(out);
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    }
+    return WG_OK;
+}
+
+enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
+                                const struct wg_order_event_row *e, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(order_id),     WG_VINT(order_id),   WG_VTEXT(e->at),
+                         WG_VTEXT(e->actor),     WG_VTEXT(e->role),   WG_VTEXT(e->action),
+                         WG_VTEXT0(e->from_state), WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
+    return wg_db_exec(db, WG_Q_ORDER_EVENT_INSERT, p, WG_NVALS(p), NULL, err);
+}
+
+struct each_event {
+    int (*cb)(const struct wg_order_event_row *, void *);
+    void *ctx;
+};
+
+static int each_event(struct wg_row *row, void *ctx)
+{
+    struct each_event *e = ctx;
+    struct wg_order_event_row ev = {
+        (int)wg_row_int(row, 0), wg_row_text(row, 1), wg_row_text(row, 2), wg_row_text(row, 3),
+        wg_row_text(row, 4),     wg_row_text(row, 5), wg_row_text(row, 6), wg_row_text(row, 7)};
+    return e->cb(&ev, e->ctx);
+}
+
+enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
+                                 int (*cb)(const struct wg_order_event_row *, void *), void *ctx,
+                                 struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(order_id)};
+    struct each_event e = {cb, ctx};
+    return wg_db_query(db, WG_Q_ORDER_EVENTS, p, 1, each_event, &e, err);
+}

@@ -1,0 +1,145 @@
+"""Work-order intake: every channel, located to its grid, numbered, reporter protected."""
+import os
+import re
+
+from harness import Data, Server, run
+
+PASSWORD = "Agent-pass-2026"
+
+
+def agent(data, srv, name="ag", scope="371302"):
+    pwfile = os.path.join(data.dir, "pw-" + name)
+    with open(pwfile, "w") as f:
+        f.write("Initial-pass-1\n")
+    run("user", "add", "--data", data.dir, "--username", name, "--role", "agent", "--scope", scope,
+        "--password-file", pwfile)
+    token = srv.login(name, "Initial-pass-1")
+    status, body = srv.json("PUT", "/api/v1/me/password",
+                            {"old_password": "Initial-pass-1", "new_password": PASSWORD}, token=token)
+    assert status == 200, body
+    return token
+
+
+def db_bytes(data):
+    raw = b""
+    for name in os.listdir(data.dir):
+        if name.startswith("wangge.db"):
+            raw += open(os.path.join(data.dir, name), "rb").read()
+    return raw
+
+
+def test_intake_every_channel_locates_and_numbers():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            numbers = []
+            for i, channel in enumerate(["hotline", "web", "app", "gridworker", "window", "mailbox",
+                                         "video", "sensor", "open311", "transfer"]):
+                status, body = srv.json("POST", "/api/v1/orders", {
+                    "channel": channel, "type": "complaint", "item": "06028", "title": "噪声扰民",
+                    "content": "楼下烧烤店每天半夜很吵", "address": "兰山区东关社区", "lon": 118.303,
+                    "lat": 35.003, "urgency": "normal",
+                    "reporter": {"name": "张三", "phone": "13812345678"}}, token=token)
+                assert status == 201, body
+                assert body["state"] == "received" and body["version"] == 1, body
+                assert body["grid"] == "371302001001001", body
+                assert body["reporter"] == {"name": "张*", "phone": "138****5678"}, body
+                assert body["timeline"][0]["action"] == "create" and body["timeline"][0]["actor"] == "ag"
+                numbers.append(body["number"])
+            assert all(re.fullmatch(r"371302-\d{8}-\d{6}", n) for n in numbers), numbers
+            assert [int(n[-6:]) for n in numbers] == list(range(1, 11)), numbers
+            status, body = srv.json("GET", "/api/v1/orders/1", token=token)
+            assert status == 200 and body["number"] == numbers[0], body
+            # a GCJ-02 point is converted before it is located
+            status, body = srv.json("POST", "/api/v1/orders", {
+                "channel": "app", "type": "help", "title": "求助", "content": "c",
+                "lon": 118.3080, "lat": 35.0020, "crs": "gcj02", "anonymous": True,
+                "reporter": {"name": "李四", "phone": "13900001111"}}, token=token)
+            assert status == 201 and body["reporter"] == {"anonymous": True}, body
+            assert body["point"]["crs"] == "gcj02" and abs(body["point"]["lon"] - 118.3080) > 1e-4
+        finally:
+            srv.stop()
+        raw = db_bytes(data)
+        assert b"13812345678" not in raw and "张三".encode() not in raw and b"13900001111" not in raw
+    finally:
+        data.close()
+
+
+def test_intake_bad_input_changes_nothing():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            base = {"channel": "hotline", "type": "complaint", "title": "t", "content": "c",
+                    "lon": 118.303, "lat": 35.003}
+            cases = [({"channel": "fax"}, "'channel' must be one of hotline"),
+                     ({"type": "rant"}, "'type' must be one of"),
+                     ({"urgency": "now"}, "'urgency'"),
+                     ({"title": ""}, "'title'"),
+                     ({"content": None}, "'content' is required"),
+                     ({"lon": "118"}, "numbers"),
+                     ({"lon": 100.0, "lat": 30.0}, "no grid"),
+                     ({"crs": "mars"}, "mars"),
+                     ({"item": "06-028"}, "'item'"),
+                     ({"reporter": {"phone": "12345"}}, "reporter.phone"),
+                     ({"anonymous": "yes"}, "'anonymous'")]
+            before = data.dump()
+            for change, word in cases:
+                body = dict(base, **change)
+                if body.get("content") is None:
+                    body.pop("content")
+                status, answer = srv.json("POST", "/api/v1/orders", body, token=token)
+                assert status == 400 and word in answer["error"]["message"], (change, answer)
+            status, answer = srv.json("POST", "/api/v1/orders", {"channel": "hotline", "type": "consult",
+                                                                "title": "t", "content": "c"}, token=token)
+            assert status == 400 and "county" in answer["error"]["message"], answer
+            status, answer = srv.json("GET", "/api/v1/orders/1", token=token)
+            assert status == 404, answer
+            status, answer = srv.json("GET", "/api/v1/orders/abc", token=token)
+            assert status == 404, answer
+            assert data.dump() == before
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_confidential_reporter_hidden_from_units_and_scope():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            status, body = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "report", "title": "举报", "content": "c",
+                "county": "371302", "confidential": True,
+                "reporter": {"name": "王五", "phone": "13700002222"}}, token=token)
+            assert status == 201 and body["reporter"]["phone"] == "137****2222", body
+            pwfile = os.path.join(data.dir, "pw-h")
+            with open(pwfile, "w") as f:
+                f.write("Initial-pass-1\n")
+            run("user", "add", "--data", data.dir, "--username", "unit1", "--role", "handler",
+                "--scope", "371302", "--password-file", pwfile)
+            run("user", "add", "--data", data.dir, "--username", "town2", "--role", "agent",
+                "--scope", "371302002", "--password-file", pwfile)
+            h = srv.login("unit1", "Initial-pass-1")
+            srv.json("PUT", "/api/v1/me/password", {"old_password": "Initial-pass-1",
+                                                    "new_password": PASSWORD}, token=h)
+            status, body = srv.json("GET", f"/api/v1/orders/{body['id']}", token=h)
+            assert status == 200 and body["reporter"] == {"confidential": True}, body
+            t2 = srv.login("town2", "Initial-pass-1")
+            srv.json("PUT", "/api/v1/me/password", {"old_password": "Initial-pass-1",
+                                                    "new_password": PASSWORD}, token=t2)
+            status, body = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "help", "title": "t", "content": "c",
+                "lon": 118.303, "lat": 35.003}, token=t2)
+            assert status == 400 and "outside your area" in body["error"]["message"], body
+            status, body = srv.json("GET", "/api/v1/orders/1", token=t2)
+            assert status == 404, body
+        finally:
+            srv.stop()
+    finally:
+        data.close()
