@@ -55,3 +55,52 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
+
+static void query_of(struct wg_req *req, struct wg_order_query *q)
+{
+    q->state = wg_req_query(req, "state");
+    q->channel = wg_req_query(req, "channel");
+    q->item = wg_req_query(req, "item");
+    q->grid = wg_req_query(req, "grid");
+    q->phone = wg_req_query(req, "phone");
+    q->since = wg_req_query(req, "since");
+    q->until = wg_req_query(req, "until");
+    q->q = wg_req_query(req, "q");
+    q->limit = wg_req_query(req, "limit");
+    q->offset = wg_req_query(req, "offset");
+}
+
+enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_query q;
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc;
+    query_of(req, &q);
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_order_list(db, app->keys, req->actor, &q, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, out);
+}
+
+enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_query q;
+    struct wg_db *db;
+    char *csv = NULL;
+    size_t len = 0;
+    enum wg_rc rc;
+    query_of(req, &q);
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_order_csv(db, app->keys, req->actor, &q, &csv, &len, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    req->extra_header_name = "Content-Disposition";
+    req->extra_header_value = "attachment; filename=\"orders.csv\"";
+    return wg_reply_owned(req, 200, "text/csv; charset=utf-8", csv, len);
+}

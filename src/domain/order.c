@@ -222,7 +222,8 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
         goto rollback;
     }
     snprintf(o.number, sizeof o.number, "%s-%s-%06lld", o.county, day, seq);
-    if ((rc = wg_store_order_insert(db, &o, id, err)))
+    if ((rc = wg_store_order_insert(db, &o, id, err)) ||
+        (rc = wg_store_order_index_text(db, *id, o.title, o.content, err)))
         goto rollback;
     struct wg_order_event_row ev = {0,           o.created_at, actor->username, actor->role,
                                     "create",    NULL,         "received",      o.channel};
@@ -314,4 +315,142 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
     }
     *out = j;
     return WG_OK;
+}
+
+static const char *const states[] = {"received", "dispatched", "signed",    "replied",
+                                     "verified", "closed",     "returning", "suspended",
+                                     "merged",   "invalid",    NULL};
+
+static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
+                               const struct wg_order_query *q, struct wg_order_filter *f,
+                               char blind[WG_PII_BLIND_HEX], struct wg_err *err)
+{
+    char *end;
+    memset(f, 0, sizeof *f);
+    f->scope = !strcmp(actor->scope.kind, "region") ? actor->scope.code : "";
+    if (q->state && *q->state && !in_list(states, q->state))
+        return wg_err_set(err, WG_EINVAL, "'state' '%.20s' is not an order state", q->state);
+    if (q->channel && *q->channel && !in_list(wg_order_channels, q->channel))
+        return wg_err_set(err, WG_EINVAL, "'channel' '%.20s' is not a channel", q->channel);
+    if (q->grid && *q->grid && wg_region_level(q->grid, err) == WG_LEVEL_NONE) {
+        wg_err_prefix(err, "'grid'");
+        return WG_EINVAL;
+    }
+    f->state = q->state;
+    f->channel = q->channel;
+    f->item = q->item;
+    f->grid = q->grid;
+    f->since = q->since;
+    f->until = q->until;
+    f->text = q->q;
+    f->limit = 50;
+    if (q->limit) {
+        f->limit = strtoll(q->limit, &end, 10);
+        if (!*q->limit || *end || f->limit < 1 || f->limit > 1000)
+            return wg_err_set(err, WG_EINVAL, "'limit' must be 1 to 1000");
+    }
+    if (q->offset) {
+        f->offset = strtoll(q->offset, &end, 10);
+        if (!*q->offset || *end || f->offset < 0)
+            return wg_err_set(err, WG_EINVAL, "'offset' must be 0 or more");
+    }
+    if (q->phone && *q->phone) {
+        char n[64];
+        enum wg_rc rc;
+        if ((rc = wg_pii_normalize(WG_PII_PHONE, q->phone, n, sizeof n, err)) ||
+            (rc = wg_pii_blind(keys, WG_PII_PHONE, n, blind, err))) {
+            wg_err_prefix(err, "'phone'");
+            return rc;
+        }
+        f->phone_blind = blind;
+    }
+    return WG_OK;
+}
+
+struct listing {
+    json_t *arr;
+};
+
+static int add_summary(const struct wg_order_row *o, void *ctx)
+{
+    struct listing *l = ctx;
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
+                          "number", o->number, "channel", o->channel, "type", o->type, "title",
+                          o->title, "state", o->state, "urgency", o->urgency, "version",
+                          o->version, "created_at", o->created_at);
+    if (o->item[0])
+        json_object_set_new(j, "item", json_string(o->item));
+    if (o->grid[0])
+        json_object_set_new(j, "grid", json_string(o->grid));
+    json_array_append_new(l->arr, j);
+    return 0;
+}
+
+enum wg_rc wg_order_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                         const struct wg_actor *actor, const struct wg_order_query *q,
+                         json_t **out, struct wg_err *err)
+{
+    struct wg_order_filter f;
+    char blind[WG_PII_BLIND_HEX];
+    struct listing l = {json_array()};
+    enum wg_rc rc = build_filter(keys, actor, q, &f, blind, err);
+    if (!rc)
+        rc = wg_store_order_list(db, &f, add_summary, &l, err);
+    if (rc) {
+        json_decref(l.arr);
+        return rc;
+    }
+    *out = json_pack("{s:o,s:I,s:I}", "orders", l.arr, "limit", (json_int_t)f.limit, "offset",
+                     (json_int_t)f.offset);
+    return WG_OK;
+}
+
+static void csv_field(struct wg_buf *b, const char *s, int last)
+{
+    wg_buf_add(b, "\"", 1);
+    for (; *s; s++) {
+        if (*s == '"')
+            wg_buf_add(b, "\"", 1);
+        wg_buf_add(b, s, 1);
+    }
+    wg_buf_adds(b, last ? "\"\r\n" : "\",");
+}
+
+static int add_csv(const struct wg_order_row *o, void *ctx)
+{
+    struct wg_buf *b = ctx;
+    const char *fields[] = {o->number, o->created_at, o->channel, o->type, o->item,
+                            o->title,  o->state,      o->urgency, o->grid, o->address};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        csv_field(b, fields[i], i + 1 == sizeof fields / sizeof fields[0]);
+    return wg_buf_rc(b) != WG_OK;
+}
+
+enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_actor *actor, const struct wg_order_query *q, char **out,
+                        size_t *len, struct wg_err *err)
+{
+    static const char *const head[] = {"工单编号", "受理时间", "渠道", "类型", "事项",
+                                       "标题",     "状态",     "紧急程度", "网格", "地址"};
+    struct wg_order_filter f;
+    char blind[WG_PII_BLIND_HEX];
+    struct wg_buf b;
+    enum wg_rc rc = build_filter(keys, actor, q, &f, blind, err);
+    if (rc)
+        return rc;
+    if (!q->limit)
+        f.limit = 1000;
+    wg_buf_init(&b, (size_t)64 << 20);
+    wg_buf_add(&b, "\xEF\xBB\xBF", 3); /* the BOM tells Excel the file is UTF-8 */
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_field(&b, head[i], i + 1 == sizeof head / sizeof head[0]);
+    rc = wg_store_order_list(db, &f, add_csv, &b, err);
+    if (!rc && wg_buf_rc(&b))
+        rc = wg_err_set(err, WG_ETOOBIG, "the export is larger than 64 MiB; narrow the filters");
+    if (rc) {
+        wg_buf_release(&b);
+        return rc;
+    }
+    *out = wg_buf_detach(&b, len);
+    return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
 }

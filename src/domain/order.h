@@ -50,4 +50,19 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
 
+/* Orders in the caller's scope matching the query parameters (state, channel, item, grid,
+ * phone — through the blind index —, since, until, q, limit ≤ 1000, offset), newest first,
+ * as a JSON array of summaries. Bad parameters are WG_EINVAL naming the parameter. */
+struct wg_order_query {
+    const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
+};
+enum wg_rc wg_order_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                         const struct wg_actor *actor, const struct wg_order_query *q,
+                         json_t **out, struct wg_err *err);
+/* The same list as CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF line ends,
+ * every field quoted. *out is owned. */
+enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_actor *actor, const struct wg_order_query *q, char **out,
+                        size_t *len, struct wg_err *err);
+
 #endif

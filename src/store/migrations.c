@@ -195,5 +195,10 @@ const struct wg_migration wg_migrations[] = {
      "  day TEXT NOT NULL,"
      "  last INTEGER NOT NULL,"
      "  PRIMARY KEY (county, day));"},
+    {7, "full-text search over order titles and content (trigram, so Chinese works)",
+     "CREATE VIRTUAL TABLE order_fts USING fts5(title, content, tokenize = 'trigram');",
+     "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
+     "CREATE INDEX work_order_text ON work_order USING gin ((title || ' ' || content) "
+     "gin_trgm_ops);"},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -156,3 +156,89 @@ enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
     struct each_event e = {cb, ctx};
     return wg_db_query(db, WG_Q_ORDER_EVENTS, p, 1, each_event, &e, err);
 }
+
+enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
+                                     const char *content, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(id), WG_VTEXT(title), WG_VTEXT(content)};
+    return db->be == &wg_backend_sqlite
+               ? wg_db_exec(db, WG_Q_ORDER_FTS_INSERT, p, 3, NULL, err)
+               : WG_OK; /* PostgreSQL searches the table itself through its trigram index */
+}
+
+struct each_order {
+    int (*cb)(const struct wg_order_row *, void *);
+    void *ctx;
+};
+
+static int each_order(struct wg_row *row, void *ctx)
+{
+    struct each_order *e = ctx;
+    struct wg_order_row o;
+    struct one one = {&o, 0};
+    int stop;
+    memset(&o, 0, sizeof o);
+    take_order(row, &one);
+    stop = e->cb(&o, e->ctx);
+    wg_store_order_release(&o);
+    return stop;
+}
+
+/* Counts UTF-8 characters: the trigram index needs at least three. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err)
+{
+#define S(x) ((x) ? (x) : "")
+    char scope[40], grid[40], like[600], fts[600] = "";
+    const char *text = S(f->text);
+    struct each_order e = {cb, ctx};
+    int use_fts = db->be != &wg_backend_sqlite || chars(text) >= 3;
+    snprintf(scope, sizeof scope, "%s%%", S(f->scope));
+    snprintf(grid, sizeof grid, "%s%s", S(f->grid), f->grid && *f->grid ? "%" : "");
+    if (strlen(text) > 500)
+        return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
+    if (*text && use_fts) {
+        if (db->be == &wg_backend_sqlite) {
+            /* one FTS5 string: the whole text as a phrase, its quotes doubled */
+            size_t o = 0;
+            fts[o++] = '"';
+            for (const char *p = text; *p && o < sizeof fts - 3; p++) {
+                if (*p == '"')
+                    fts[o++] = '"';
+                fts[o++] = *p;
+            }
+            fts[o++] = '"';
+            fts[o] = '\0';
+        } else {
+            snprintf(fts, sizeof fts, "%s", text);
+        }
+    }
+    like[0] = '\0';
+    if (*text && !use_fts)
+        snprintf(like, sizeof like, "%%%s%%", text);
+    struct wg_val p[] = {
+        WG_VTEXT(scope),         WG_VTEXT(scope),
+        WG_VTEXT(S(f->state)),   WG_VTEXT(S(f->state)),
+        WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->channel)),
+        WG_VTEXT(S(f->item)),    WG_VTEXT(S(f->item)),
+        WG_VTEXT(grid),          WG_VTEXT(grid),
+        WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->phone_blind)),
+        WG_VTEXT(S(f->since)),   WG_VTEXT(S(f->since)),
+        WG_VTEXT(S(f->until)),   WG_VTEXT(S(f->until)),
+        WG_VTEXT(fts),           WG_VTEXT(fts),
+        WG_VTEXT(like),          WG_VTEXT(like),
+        WG_VTEXT(like),          WG_VINT(f->limit > 0 ? f->limit : 50),
+        WG_VINT(f->offset),
+    };
+#undef S
+    return wg_db_query(db, WG_Q_ORDER_LIST, p, WG_NVALS(p), each_order, &e, err);
+}

@@ -255,4 +255,20 @@ enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
                                  int (*cb)(const struct wg_order_event_row *, void *), void *ctx,
                                  struct wg_err *err);
 
+struct wg_order_filter {
+    const char *scope;                  /* region or grid code prefix; "" for all */
+    const char *state, *channel, *item; /* "" or NULL: any */
+    const char *grid;                   /* a grid or region code prefix */
+    const char *phone_blind;            /* a reporter's blind index */
+    const char *since, *until;          /* created_at ISO prefixes */
+    const char *text;                   /* words in title or content */
+    long long limit, offset;
+};
+/* Orders matching f, newest first; text fields of the row are borrowed in cb. */
+enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err);
+enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
+                                     const char *content, struct wg_err *err);
+
 #endif

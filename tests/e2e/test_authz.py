@@ -72,6 +72,8 @@ EXPECT = {
     ("POST", "/api/v1/grids/import"): dict(
         inside=("/api/v1/grids/import", collection(base_grids()[0])),
         outside=("/api/v1/grids/import", collection(OUTSIDE_GRID)), ok=200, outside_status=400),
+    ("GET", "/api/v1/orders"): dict(inside=("/api/v1/orders?limit=5", None), outside=None, ok=200),
+    ("GET", "/api/v1/orders.csv"): dict(inside=("/api/v1/orders.csv", None), outside=None, ok=200),
     ("POST", "/api/v1/orders"): dict(
         inside=("/api/v1/orders", {"channel": "hotline", "type": "complaint", "title": "噪声",
                                    "content": "夜间施工噪声", "lon": 118.303, "lat": 35.003}),

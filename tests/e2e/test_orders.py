@@ -143,3 +143,49 @@ def test_confidential_reporter_hidden_from_units_and_scope():
             srv.stop()
     finally:
         data.close()
+
+
+def test_list_filters_search_phone_and_csv():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            rows = [("hotline", "06028", "噪声扰民", "楼下烧烤店每天半夜很吵", 118.303, 35.003, "13812345678"),
+                    ("app", "09006", "占道经营", "早市摊贩占用人行道", 118.315, 35.005, "13900001111"),
+                    ("hotline", "06028", "工地噪声", "夜间施工噪声扰民", 118.305, 35.015, "+86 138 1234 5678")]
+            for ch, item, title, content, lon, lat, phone in rows:
+                status, body = srv.json("POST", "/api/v1/orders", {
+                    "channel": ch, "type": "complaint", "item": item, "title": title,
+                    "content": content, "lon": lon, "lat": lat, "reporter": {"phone": phone}},
+                    token=token)
+                assert status == 201, body
+
+            def titles(query):
+                status, body = srv.json("GET", "/api/v1/orders?" + query, token=token)
+                assert status == 200, body
+                return [o["title"] for o in body["orders"]]
+            assert titles("") == ["工地噪声", "占道经营", "噪声扰民"]
+            assert titles("channel=hotline") == ["工地噪声", "噪声扰民"]
+            assert titles("item=09006") == ["占道经营"]
+            assert titles("grid=371302001002") == ["工地噪声"]
+            assert titles("state=received&limit=1") == ["工地噪声"]
+            # the same phone written two ways finds both of its orders, through the blind index
+            assert titles("phone=13812345678") == ["工地噪声", "噪声扰民"]
+            # Chinese full text: three characters and more through the trigram index, fewer by LIKE
+            assert titles("q=%E7%83%A7%E7%83%A4%E5%BA%97") == ["噪声扰民"]  # 烧烤店
+            assert titles("q=%E5%99%AA%E5%A3%B0") == ["工地噪声", "噪声扰民"]  # 噪声
+            for bad, word in [("state=lost", "state"), ("limit=0", "limit"), ("channel=fax", "channel"),
+                              ("grid=12x", "grid")]:
+                status, body = srv.json("GET", "/api/v1/orders?" + bad, token=token)
+                assert status == 400 and word in body["error"]["message"], (bad, body)
+            status, headers, raw = srv.request("GET", "/api/v1/orders.csv?channel=hotline", token=token)
+            assert status == 200 and headers["Content-Type"].startswith("text/csv")
+            assert raw.startswith(b"\xef\xbb\xbf"), raw[:10]
+            lines = raw.decode("utf-8-sig").split("\r\n")
+            assert lines[0].startswith('"工单编号"') and len([l for l in lines if l]) == 3, lines
+            assert "13812345678" not in raw.decode("utf-8-sig")
+        finally:
+            srv.stop()
+    finally:
+        data.close()
