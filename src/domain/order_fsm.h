@@ -116,8 +116,9 @@ enum wg_satisfaction {
     WG_SAT_COUNT
 };
 
-/* What outcomes and guards depend on. All-zero is the plain case: an order held by its lead
- * unit, nothing pending, never reopened, the caller not the self-handler.
+/* What outcomes and guards depend on. All-zero facts are the plain case: an order held by
+ * its lead unit, nothing pending, never reopened, the caller not the self-handler. (All-zero
+ * body fields mean a failed verification and an unreached resident: set them.)
  *
  * The first group are facts about the order and the caller: they decide whether an action
  * is allowed now, so GET /orders/{id} fills them for allowed_actions. The second group are
