@@ -53,7 +53,13 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_order_json(db, app->keys, req->actor, id, 1, &out, err);
     wg_store_put(db);
-    return rc ? rc : wg_reply_json(req, 200, out);
+    if (rc)
+        return rc;
+    /* the ETag is the version: send it back as If-Match with a change */
+    req->extra_header_name = "ETag";
+    req->extra_header_value =
+        wg_arena_printf(req->arena, "\"%lld\"", json_integer_value(json_object_get(out, "version")));
+    return wg_reply_json(req, 200, out);
 }
 
 static void query_of(struct wg_req *req, struct wg_order_query *q)
@@ -103,4 +109,51 @@ enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
     req->extra_header_name = "Content-Disposition";
     req->extra_header_value = "attachment; filename=\"orders.csv\"";
     return wg_reply_owned(req, 200, "text/csv; charset=utf-8", csv, len);
+}
+
+/* If-Match: "3", 3 or W/"3" — the version the client read (GET answers it as the ETag). */
+static enum wg_rc if_match(struct wg_req *req, int *version, struct wg_err *err)
+{
+    const char *h = wg_req_header(req, "If-Match");
+    char *end;
+    long v;
+    if (!h)
+        return wg_err_set(err, WG_EINVAL, "the If-Match header with the order's version is "
+                                          "required, so that two people cannot change it at once");
+    if (!strncmp(h, "W/", 2))
+        h += 2;
+    if (*h == '"')
+        h++;
+    v = strtol(h, &end, 10);
+    if (end == h || (*end && strcmp(end, "\"")) || v < 1 || v > 1000000000)
+        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not an order version", h);
+    *version = (int)v;
+    return WG_OK;
+}
+
+enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *out = NULL;
+    long long id;
+    int version = 0;
+    char action[64];
+    enum wg_rc rc;
+    if ((rc = parse_id(req->params[0], &id, err)) || (rc = if_match(req, &version, err)))
+        return rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_order_act(db, app->keys, req->actor, id, req->params[1], req->json, version,
+                      (long long)time(NULL), &out, err);
+    snprintf(action, sizeof action, "order.%s", req->params[1]);
+    if (rc != WG_ENOTFOUND && rc != WG_EINVAL) /* every attempt on a real order is on record */
+        rc = wg_api_audit(req, db, NULL, rc ? "order.action_refused" : action, "order",
+                          req->params[0], rc ? req->params[1] : NULL, rc, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return wg_reply_json(req, 200, out);
 }

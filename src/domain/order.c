@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 
+#include "domain/order_fsm.h"
 #include "domain/region.h"
 
 const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
@@ -252,6 +253,41 @@ static int add_event(const struct wg_order_event_row *e, void *ctx)
     return 0;
 }
 
+static void facts_ctx(const struct wg_order_facts *f, const struct wg_order_row *o,
+                      const struct wg_actor *actor, struct wg_fsm_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->extension_pending = f->extension_pending;
+    ctx->direct_answer = f->direct_answer;
+    ctx->self_handled = f->self_handler[0] != 0;
+    ctx->actor_is_self_handler = !strcmp(f->self_handler, actor->username);
+    ctx->reopened_before = f->reopened;
+    ctx->no_reporter = o->anonymous;
+    ctx->callback_attempts = f->callback_attempts;
+    if (f->before_suspend[0])
+        wg_fsm_state_parse(f->before_suspend, &ctx->before_suspend, NULL);
+}
+
+static json_t *allowed_json(struct wg_db *db, const struct wg_actor *actor,
+                            const struct wg_order_row *o)
+{
+    struct wg_order_facts f;
+    struct wg_fsm_ctx ctx;
+    enum wg_order_state st;
+    enum wg_fsm_role role;
+    enum wg_order_action acts[WG_ACTION_COUNT];
+    json_t *arr = json_array();
+    size_t n;
+    if (wg_fsm_role_parse(actor->role, &role, NULL) || wg_fsm_state_parse(o->state, &st, NULL) ||
+        wg_store_order_facts(db, o->id, &f, NULL))
+        return arr;
+    facts_ctx(&f, o, actor, &ctx);
+    n = wg_fsm_allowed(st, role, &ctx, acts, WG_ACTION_COUNT);
+    for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
+        json_array_append_new(arr, json_string(wg_fsm_action_name(acts[i])));
+    return arr;
+}
+
 static json_t *masked_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
                                const struct wg_actor *actor)
 {
@@ -301,6 +337,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
         json_object_set_new(j, "point", json_pack("{s:f,s:f,s:s}", "lon", o.lon, "lat", o.lat,
                                                   "crs", o.crs));
     json_object_set_new(j, "confidential", json_boolean(o.confidential));
+    json_object_set_new(j, "allowed_actions", allowed_json(db, actor, &o));
     if (o.unit[0])
         json_object_set_new(j, "unit", json_string(o.unit));
     wg_store_order_release(&o);
@@ -453,4 +490,152 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
     }
     *out = wg_buf_detach(&b, len);
     return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+}
+
+/* Reads the action's body fields the state machine's outcome depends on. */
+static enum wg_rc body_ctx(enum wg_order_action a, const json_t *body, struct wg_fsm_ctx *ctx,
+                           struct wg_err *err)
+{
+    json_t *v;
+    if (a == WG_ACTION_VERIFY) {
+        v = json_object_get(body, "passed");
+        if (!json_is_boolean(v))
+            return wg_err_set(err, WG_EINVAL, "verify needs 'passed': true or false");
+        ctx->verify_passed = json_is_true(v);
+    }
+    if (a == WG_ACTION_CALLBACK) {
+        v = json_object_get(body, "reached");
+        if (v && !json_is_boolean(v))
+            return wg_err_set(err, WG_EINVAL, "'reached' must be true or false");
+        ctx->reached = !v || json_is_true(v);
+        if (ctx->reached && wg_fsm_satisfaction_parse(
+                                json_string_value(json_object_get(body, "satisfaction")),
+                                &ctx->satisfaction, err))
+            return WG_EINVAL;
+    }
+    return WG_OK;
+}
+
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_actor *actor, long long id, const char *name,
+                        const json_t *body, int version, long long now, json_t **out,
+                        struct wg_err *err)
+{
+    struct wg_order_row o;
+    struct wg_order_facts f;
+    struct wg_fsm_ctx ctx;
+    struct wg_fsm_result res;
+    enum wg_order_action action;
+    enum wg_order_state st;
+    enum wg_fsm_role role;
+    char unit[64], at[32], *detail = NULL;
+    int changed = 0;
+    enum wg_rc rc;
+    if (body && !json_is_object(body))
+        return wg_err_set(err, WG_EINVAL, "the action's body must be a JSON object");
+    if ((rc = wg_fsm_action_parse(name, &action, err)))
+        return rc;
+    if ((rc = wg_fsm_role_parse(actor->role, &role, err)))
+        return wg_err_set(err, WG_EFORBIDDEN, "'%s' operates no orders", actor->username);
+    if ((rc = wg_store_order_get(db, id, &o, err)))
+        return rc;
+    if (!wg_scope_covers(&actor->scope, o.grid[0] ? o.grid : o.county)) {
+        wg_store_order_release(&o);
+        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
+    }
+    if ((rc = wg_store_order_facts(db, id, &f, err)) ||
+        (rc = wg_fsm_state_parse(o.state, &st, err)))
+        goto out;
+    if (o.version != version) {
+        rc = wg_err_set(err, WG_EPRECOND, "order %lld is at version %d, not %d: it changed "
+                                          "since you read it; read it again",
+                        id, o.version, version);
+        goto out;
+    }
+    facts_ctx(&f, &o, actor, &ctx);
+    if ((rc = body_ctx(action, body, &ctx, err)) ||
+        (rc = wg_fsm_step(st, action, role, &ctx, &res, err)))
+        goto out;
+    snprintf(unit, sizeof unit, "%s", o.unit);
+    switch (action) {
+    case WG_ACTION_DISPATCH: {
+        const char *u = json_string_value(json_object_get(body, "unit"));
+        if (!u || !*u || strlen(u) >= sizeof unit) {
+            rc = wg_err_set(err, WG_EINVAL, "dispatch needs 'unit': the handling unit");
+            goto out;
+        }
+        snprintf(unit, sizeof unit, "%s", u);
+        break;
+    }
+    case WG_ACTION_SUSPEND:
+        snprintf(f.before_suspend, sizeof f.before_suspend, "%s", o.state);
+        break;
+    case WG_ACTION_RESUME:
+        f.before_suspend[0] = '\0';
+        break;
+    case WG_ACTION_SELF_HANDLE:
+        snprintf(f.self_handler, sizeof f.self_handler, "%s", actor->username);
+        break;
+    case WG_ACTION_ANSWER:
+        f.direct_answer = 1;
+        break;
+    case WG_ACTION_EXTEND:
+        f.extension_pending = 1;
+        break;
+    case WG_ACTION_APPROVE_EXTENSION:
+    case WG_ACTION_REJECT_EXTENSION:
+        f.extension_pending = 0;
+        break;
+    case WG_ACTION_CALLBACK:
+        if (ctx.reached)
+            snprintf(f.satisfaction, sizeof f.satisfaction, "%s",
+                     wg_fsm_satisfaction_name(ctx.satisfaction));
+        break;
+    case WG_ACTION_MERGE: {
+        json_t *into = json_object_get(body, "into");
+        if (!json_is_integer(into) || json_integer_value(into) == id) {
+            rc = wg_err_set(err, WG_EINVAL, "merge needs 'into': the id of another order");
+            goto out;
+        }
+        f.master_id = (long long)json_integer_value(into);
+        break;
+    }
+    default:
+        break;
+    }
+    if (res.effects & WG_FSM_REWORK)
+        f.rework_count++;
+    if (res.effects & WG_FSM_REOPENED)
+        f.reopened = 1;
+    if (res.effects & WG_FSM_SPECIAL_TEAM)
+        f.special_team = 1;
+    if (res.effects & WG_FSM_ATTEMPT)
+        f.callback_attempts++;
+    if (res.effects & WG_FSM_UNREACHED)
+        f.unreached = 1;
+    iso(now, at);
+    detail = body && json_object_size(body) ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)
+                                            : NULL;
+    if ((rc = wg_db_begin(db, err)))
+        goto out;
+    if ((rc = wg_store_order_update(db, id, version, wg_fsm_state_name(res.next), unit, &f, at,
+                                    &changed, err)))
+        goto rollback;
+    if (!changed) {
+        rc = wg_err_set(err, WG_EPRECOND, "order %lld changed since you read it; read it again",
+                        id);
+        goto rollback;
+    }
+    struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
+                                    wg_fsm_state_name(res.next), detail};
+    if ((rc = wg_store_order_event(db, id, &ev, err)) || (rc = wg_db_commit(db, err)))
+        goto rollback;
+    rc = wg_order_json(db, keys, actor, id, 1, out, err);
+    goto out;
+rollback:
+    wg_db_rollback(db);
+out:
+    free(detail);
+    wg_store_order_release(&o);
+    return rc;
 }

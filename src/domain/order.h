@@ -50,6 +50,15 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
 
+/* Takes action `name` (SPEC §9) on order id with the action's JSON body, if the order is
+ * still at `version` (If-Match): WG_EPRECOND when another change came first, WG_ECONFLICT
+ * listing the allowed actions when the state does not allow it, WG_EFORBIDDEN when the role
+ * may never take it, WG_ENOTFOUND outside the caller's scope. On success *out is the order. */
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_actor *actor, long long id, const char *name,
+                        const json_t *body, int version, long long now, json_t **out,
+                        struct wg_err *err);
+
 /* Orders in the caller's scope matching the query parameters (state, channel, item, grid,
  * phone — through the blind index —, since, until, q, limit ≤ 1000, offset), newest first,
  * as a JSON array of summaries. Bad parameters are WG_EINVAL naming the parameter. */

@@ -14,6 +14,7 @@ typedef enum wg_rc (*wg_authorize_fn)(struct wg_req *req, const struct wg_route 
 enum wg_route_flags {
     WG_R_JSON = 1 << 0,        /* the body must be a JSON value */
     WG_R_MUST_CHANGE = 1 << 1, /* allowed while the caller must still change the password */
+    WG_R_JSON_OPT = 1 << 2,    /* a JSON body may be sent; none reads as {} */
 };
 
 struct wg_route {

@@ -124,7 +124,10 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
     }
     req->body = c->body.ptr ? c->body.ptr : "";
     req->body_len = c->body.len;
-    if (r->flags & WG_R_JSON) {
+    if ((r->flags & WG_R_JSON_OPT) && !req->body_len) {
+        req->json = json_object();
+        wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
+    } else if (r->flags & (WG_R_JSON | WG_R_JSON_OPT)) {
         json_error_t je;
         if (!req->body_len) {
             wg_err_set(&err, WG_EINVAL, "request body is empty; a JSON object was expected");

@@ -200,5 +200,18 @@ const struct wg_migration wg_migrations[] = {
      "CREATE EXTENSION IF NOT EXISTS pg_trgm;"
      "CREATE INDEX work_order_text ON work_order USING gin ((title || ' ' || content) "
      "gin_trgm_ops);"},
+    {8, "what the order state machine needs to remember",
+     "ALTER TABLE work_order ADD COLUMN before_suspend TEXT;"
+     "ALTER TABLE work_order ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN callback_attempts INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN self_handler TEXT;"
+     "ALTER TABLE work_order ADD COLUMN direct_answer INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN extension_pending INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN rework_count INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN special_team INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN unreached INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE work_order ADD COLUMN satisfaction TEXT;"
+     "ALTER TABLE work_order ADD COLUMN master_id INTEGER;",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -242,3 +242,56 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
 #undef S
     return wg_db_query(db, WG_Q_ORDER_LIST, p, WG_NVALS(p), each_order, &e, err);
 }
+
+static int take_facts(struct wg_row *row, void *ctx)
+{
+    struct wg_order_facts *f = ctx;
+    wg_row_copy(row, 0, f->before_suspend, sizeof f->before_suspend);
+    f->reopened = (int)wg_row_int(row, 1);
+    f->callback_attempts = (int)wg_row_int(row, 2);
+    wg_row_copy(row, 3, f->self_handler, sizeof f->self_handler);
+    f->direct_answer = (int)wg_row_int(row, 4);
+    f->extension_pending = (int)wg_row_int(row, 5);
+    f->rework_count = (int)wg_row_int(row, 6);
+    f->special_team = (int)wg_row_int(row, 7);
+    f->unreached = (int)wg_row_int(row, 8);
+    wg_row_copy(row, 9, f->satisfaction, sizeof f->satisfaction);
+    f->master_id = wg_row_int(row, 10);
+    return 1;
+}
+
+enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_facts *out,
+                                struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(id)};
+    memset(out, 0, sizeof *out);
+    return wg_db_query(db, WG_Q_ORDER_FACTS, p, 1, take_facts, out, err);
+}
+
+enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, const char *state,
+                                 const char *unit, const struct wg_order_facts *f,
+                                 const char *now, int *changed, struct wg_err *err)
+{
+    long n = 0;
+    struct wg_val p[] = {
+        WG_VTEXT(state),
+        WG_VTEXT0(unit),
+        WG_VTEXT0(f->before_suspend),
+        WG_VINT(f->reopened),
+        WG_VINT(f->callback_attempts),
+        WG_VTEXT0(f->self_handler),
+        WG_VINT(f->direct_answer),
+        WG_VINT(f->extension_pending),
+        WG_VINT(f->rework_count),
+        WG_VINT(f->special_team),
+        WG_VINT(f->unreached),
+        WG_VTEXT0(f->satisfaction),
+        f->master_id ? WG_VINT(f->master_id) : WG_VNULL,
+        WG_VTEXT(now),
+        WG_VINT(id),
+        WG_VINT(version),
+    };
+    enum wg_rc rc = wg_db_exec(db, WG_Q_ORDER_UPDATE, p, WG_NVALS(p), &n, err);
+    *changed = n > 0;
+    return rc;
+}

@@ -271,4 +271,21 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
 enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
                                      const char *content, struct wg_err *err);
 
+/* What the order state machine remembers beside the state. */
+struct wg_order_facts {
+    char before_suspend[16];
+    int reopened, callback_attempts;
+    char self_handler[64];
+    int direct_answer, extension_pending, rework_count, special_team, unreached;
+    char satisfaction[24];
+    long long master_id;
+};
+enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_facts *out,
+                                struct wg_err *err);
+/* Writes state, unit and facts if the order is still at `version`; *changed 0 means another
+ * change came first (the caller answers 412). */
+enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, const char *state,
+                                 const char *unit, const struct wg_order_facts *f,
+                                 const char *now, int *changed, struct wg_err *err);
+
 #endif

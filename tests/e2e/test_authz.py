@@ -80,6 +80,10 @@ EXPECT = {
         outside=("/api/v1/orders", {"channel": "hotline", "type": "complaint", "title": "噪声",
                                     "content": "夜间施工噪声", "lon": 118.405, "lat": 35.005}),
         ok=201, outside_status=400),
+    # without If-Match a permitted caller gets 400 before anything else; the actions
+    # themselves are walked role by role in test_orders.py
+    ("POST", "/api/v1/orders/{id}/actions/{name}"): dict(
+        inside=("/api/v1/orders/1/actions/note", {"note": "matrix"}), outside=None, ok=400),
     ("GET", "/api/v1/orders/{id}"): dict(inside=("/api/v1/orders/1", None),
                                          outside=("/api/v1/orders/2", None), ok=200),
     ("GET", "/api/v1/locate"): dict(inside=("/api/v1/locate?lon=118.303&lat=35.003", None),

@@ -1,4 +1,5 @@
 """Work-order intake: every channel, located to its grid, numbered, reporter protected."""
+import json
 import os
 import re
 
@@ -187,5 +188,89 @@ def test_list_filters_search_phone_and_csv():
             assert "13812345678" not in raw.decode("utf-8-sig")
         finally:
             srv.stop()
+    finally:
+        data.close()
+
+
+def user(data, srv, name, role, scope="371302"):
+    pwfile = os.path.join(data.dir, "pw-" + name)
+    with open(pwfile, "w") as f:
+        f.write("Initial-pass-1\n")
+    run("user", "add", "--data", data.dir, "--username", name, "--role", role, "--scope", scope,
+        "--password-file", pwfile)
+    token = srv.login(name, "Initial-pass-1")
+    status, body = srv.json("PUT", "/api/v1/me/password",
+                            {"old_password": "Initial-pass-1", "new_password": PASSWORD}, token=token)
+    assert status == 200, body
+    return token
+
+
+def act(srv, token, order, action, body=None, version=None):
+    status, headers, raw = srv.request(
+        "POST", f"/api/v1/orders/{order['id']}/actions/{action}", body or {},
+        headers={"If-Match": f'"{version or order["version"]}"'}, token=token)
+    return status, json.loads(raw)
+
+
+def test_whole_loop_with_versions_and_conflicts():
+    import threading
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            hd = user(data, srv, "unit1", "handler")
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声扰民",
+                "content": "夜间施工", "lon": 118.303, "lat": 35.003}, token=ag)
+            assert status == 201 and "dispatch" in o["allowed_actions"], o
+            status, headers, _ = srv.request("GET", f"/api/v1/orders/{o['id']}", token=ag)
+            assert headers["ETag"] == '"1"'
+            # a handler may not dispatch: 403; signing before dispatch: 409 with the list
+            status, body = act(srv, hd, o, "dispatch", {"unit": "城管执法局"})
+            assert status == 403, body
+            status, body = act(srv, hd, o, "sign")
+            assert status == 409 and "allowed for handler" in body["error"]["message"], body
+            status, body = srv.json("POST", f"/api/v1/orders/{o['id']}/actions/dispatch",
+                                    {"unit": "城管执法局"}, token=ag)
+            assert status == 400 and "If-Match" in body["error"]["message"], body
+            status, body = act(srv, ag, o, "dispatch", {})
+            assert status == 400 and "'unit'" in body["error"]["message"], body
+            status, body = act(srv, ag, o, "fly")
+            assert status == 400 and "fly" in body["error"]["message"], body
+            # two agents dispatch the same version at once: exactly one wins
+            results = []
+
+            def dispatch():
+                results.append(act(srv, ag, o, "dispatch", {"unit": "城管执法局"})[0])
+            threads = [threading.Thread(target=dispatch) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(results) == [200, 412], results
+            status, o = srv.json("GET", f"/api/v1/orders/{o['id']}", token=ag)
+            assert o["state"] == "dispatched" and o["unit"] == "城管执法局" and o["version"] == 2, o
+            status, body = act(srv, ag, o, "urge", {"note": "请尽快"}, version=1)
+            assert status == 412, body
+            for token, action, body, state in [
+                    (hd, "sign", None, "signed"),
+                    (hd, "reply", {"result": "已处理"}, "replied"),
+                    (ag, "verify", {"passed": False}, "dispatched"),
+                    (hd, "sign", None, "signed"),
+                    (hd, "reply", {"result": "已整改"}, "replied"),
+                    (ag, "verify", {"passed": True}, "verified"),
+                    (ag, "callback", {"reached": True, "satisfaction": "satisfied", "resolved": True}, "closed")]:
+                status, o = act(srv, token, o, action, body)
+                assert status == 200 and o["state"] == state, (action, o)
+            assert o["version"] == 9 and "dispatch" not in o["allowed_actions"], o
+            actions = [e["action"] for e in o["timeline"]]
+            assert actions == ["create", "dispatch", "sign", "reply", "verify", "sign", "reply",
+                               "verify", "callback"], actions
+            assert o["timeline"][4]["from"] == "replied" and o["timeline"][4]["to"] == "dispatched"
+        finally:
+            srv.stop()
+        rc, out, _ = run("audit", "verify", "--data", data.dir)
+        assert "intact" in out
     finally:
         data.close()
