@@ -1,6 +1,7 @@
 /* App lifecycle and the locator watcher. */
 #include "api/app.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -33,6 +34,11 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 {
     memset(app, 0, sizeof *app);
     app->store = store;
+    wg_catalog_init(&app->catalog);
+    if (wg_catalog_load_defaults(&app->catalog, err) || wg_catalog_validate(&app->catalog, err))
+        return WG_EINTERNAL;
+    if (!(app->calendar = wg_calendar_new()))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     pthread_mutex_init(&app->rate_mu, NULL);
@@ -75,5 +81,38 @@ void wg_app_release(struct wg_app *app)
     }
     wg_locator_slot_release(&app->locator);
     wg_pii_keys_free(app->keys);
+    wg_catalog_release(&app->catalog);
+    wg_calendar_free(app->calendar);
     pthread_mutex_destroy(&app->rate_mu);
+}
+
+enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err)
+{
+    char dir[4096];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+    snprintf(dir, sizeof dir, "%s/calendar", data);
+    if ((d = opendir(dir))) {
+        while ((e = readdir(d))) {
+            char path[8192];
+            size_t len = strlen(e->d_name);
+            if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (wg_calendar_load_file(app->calendar, path, err)) {
+                closedir(d);
+                return WG_EINVAL;
+            }
+            n++;
+        }
+        closedir(d);
+    }
+    if (!n) {
+        wg_calendar_set_fallback(app->calendar, true);
+        wg_warn("no holiday tables in %s: counting Monday to Friday as working days; load the "
+                "State Council's tables with 'wangge calendar load'",
+                dir);
+    }
+    return WG_OK;
 }

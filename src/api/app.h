@@ -7,6 +7,8 @@
 #include <stdatomic.h>
 
 #include "domain/locate.h"
+#include "domain/calendar.h"
+#include "domain/catalog.h"
 #include "domain/pii.h"
 #include "domain/session.h"
 #include "http/route.h"
@@ -21,6 +23,8 @@ struct wg_app {
     int watcher_running;
     struct wg_session_limits limits;
     struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
+    struct wg_catalog catalog;      /* the dispatch catalog (the shipped defaults for now) */
+    struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {
@@ -46,6 +50,10 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
 
 /* The authorize hook of the router (api/auth.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
+
+/* Loads the working calendar from the JSON files in DATA_DIR/calendar (as `wangge calendar load` keeps
+ * them); with none, weekdays are working days and a warning is logged. */
+enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err);
 
 /* Opens the app over an open store and builds the first locator. */
 enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err);

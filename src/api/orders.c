@@ -18,6 +18,7 @@ static enum wg_rc parse_id(const char *s, long long *id, struct wg_err *err)
 enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     const struct wg_actor *actor = req->actor;
     struct wg_order_input in;
     struct wg_locator *loc;
@@ -31,13 +32,13 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     loc = wg_locator_acquire(&app->locator);
-    rc = wg_order_create(db, app->keys, loc, actor, &in, (long long)time(NULL), &id, err);
+    rc = wg_order_create(db, &env, loc, actor, &in, (long long)time(NULL), &id, err);
     wg_locator_release(loc);
     snprintf(idtext, sizeof idtext, "%lld", id);
     rc = wg_api_audit(req, db, NULL, "order.create", "order", rc ? "" : idtext, in.channel, rc,
                       err);
     if (!rc)
-        rc = wg_order_json(db, app->keys, actor, id, 1, &out, err);
+        rc = wg_order_json(db, &env, actor, id, 1, &out, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 201, out);
 }
@@ -45,13 +46,14 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
     enum wg_rc rc;
     if ((rc = parse_id(req->params[0], &id, err)) || (rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_order_json(db, app->keys, req->actor, id, 1, &out, err);
+    rc = wg_order_json(db, &env, req->actor, id, 1, &out, err);
     wg_store_put(db);
     if (rc)
         return rc;
@@ -79,6 +81,7 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_order_query q;
     struct wg_db *db;
     json_t *out = NULL;
@@ -86,7 +89,7 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
     query_of(req, &q);
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_order_list(db, app->keys, req->actor, &q, &out, err);
+    rc = wg_order_list(db, &env, req->actor, &q, &out, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
@@ -94,6 +97,7 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_order_query q;
     struct wg_db *db;
     char *csv = NULL;
@@ -102,7 +106,7 @@ enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
     query_of(req, &q);
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_order_csv(db, app->keys, req->actor, &q, &csv, &len, err);
+    rc = wg_order_csv(db, &env, req->actor, &q, &csv, &len, err);
     wg_store_put(db);
     if (rc)
         return rc;
@@ -134,6 +138,7 @@ static enum wg_rc if_match(struct wg_req *req, int *version, struct wg_err *err)
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
@@ -144,7 +149,7 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
         return rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_order_act(db, app->keys, req->actor, id, req->params[1], req->json, version,
+    rc = wg_order_act(db, &env, req->actor, id, req->params[1], req->json, version,
                       (long long)time(NULL), &out, err);
     snprintf(action, sizeof action, "order.%s", req->params[1]);
     if (rc != WG_ENOTFOUND && rc != WG_EINVAL) /* every attempt on a real order is on record */

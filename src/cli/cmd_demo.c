@@ -3,10 +3,13 @@
  * generated grids (2,062 base and 510 exclusive, seed 000's counts). Safe to run again: a
  * directory that already holds the demo is left as it is. */
 #include "cli/cli.h"
+#include "cli/commands.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
 
 #include "domain/account.h"
+#include "domain/npmsrc.h"
 #include "store/store.h"
 
 #define USAGE       "demo --data DIR"
@@ -45,6 +48,23 @@ static enum wg_rc make_accounts(struct wg_db *db, void *ctx, struct wg_err *err)
             return rc;
     }
     return WG_OK;
+}
+
+/* The State Council's holiday tables from the npm package chinese-days. */
+static enum wg_rc load_holidays(const char *data, struct wg_err *err)
+{
+    char pkg[4096], file[4200], dir[4200];
+    struct stat sb;
+    enum wg_rc rc;
+    snprintf(dir, sizeof dir, "%s/calendar/holidays.json", data);
+    if (stat(dir, &sb) == 0)
+        return WG_OK;
+    if ((rc = wg_npm_package(WG_PKG_HOLIDAYS, pkg, sizeof pkg, err)))
+        return rc;
+    snprintf(file, sizeof file, "%s/dist/chinese-days.json", pkg);
+    char *argv[] = {"calendar", "load", "--data", (char *)data, file, NULL};
+    optind = 1;
+    return wg_cmd_calendar(5, argv) ? wg_err_set(err, WG_EIO, "loading %s failed", file) : WG_OK;
 }
 
 static void print_accounts(void)
@@ -86,7 +106,7 @@ int wg_cmd_demo(int argc, char **argv)
         return wg_cli_fail(&err);
     printf("demo: ready in %s\n", data);
 done:
-    if (wg_cli_with_db(data, 0, make_accounts, NULL, &err))
+    if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: open http://127.0.0.1:8080 once it is served; log in with\n"

@@ -173,7 +173,7 @@ int wg_cmd_serve(int argc, char **argv)
         wg_store_close(st);
         return wg_cli_fail(&err);
     }
-    if (wg_pii_keys_load(s.data, &app.keys, &err)) {
+    if (wg_pii_keys_load(s.data, &app.keys, &err) || wg_app_load_calendar(&app, s.data, &err)) {
         wg_app_release(&app);
         wg_store_close(st);
         return wg_cli_fail(&err);

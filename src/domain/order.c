@@ -141,7 +141,7 @@ static void cst_day(long long now, char out[9])
     snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-static void iso(long long now, char out[32])
+static void iso_of(long long now, char out[32])
 {
     time_t t = (time_t)now;
     struct tm tm;
@@ -150,7 +150,7 @@ static void iso(long long now, char out[32])
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_locator *loc, const struct wg_actor *actor,
                            const struct wg_order_input *in, long long now, long long *id,
                            struct wg_err *err)
@@ -162,6 +162,8 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
     long long seq = 0;
     enum wg_rc rc;
     memset(&o, 0, sizeof o);
+    if (in->item && env->catalog && !wg_catalog_find(env->catalog, in->item))
+        return wg_err_set(err, WG_EINVAL, "item '%s' is not in the dispatch catalog", in->item);
     snprintf(o.channel, sizeof o.channel, "%s", in->channel);
     snprintf(o.type, sizeof o.type, "%s", in->type);
     snprintf(o.item, sizeof o.item, "%s", in->item ? in->item : "");
@@ -173,7 +175,7 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
     o.confidential = in->confidential;
     snprintf(o.state, sizeof o.state, "received");
     snprintf(o.created_by, sizeof o.created_by, "%s", actor->username);
-    iso(now, o.created_at);
+    iso_of(now, o.created_at);
     if (in->has_point) {
         if (!loc)
             return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
@@ -202,12 +204,12 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
     if (in->reporter_phone) {
         if ((rc = wg_pii_normalize(WG_PII_PHONE, in->reporter_phone, nphone, sizeof nphone,
                                    err)) ||
-            (rc = wg_pii_blind(keys, WG_PII_PHONE, nphone, blind, err)) ||
-            (rc = wg_pii_encrypt(keys, nphone, "order.reporter_phone", &s_phone, err)))
+            (rc = wg_pii_blind(env->keys, WG_PII_PHONE, nphone, blind, err)) ||
+            (rc = wg_pii_encrypt(env->keys, nphone, "order.reporter_phone", &s_phone, err)))
             goto out;
     }
     if (in->reporter_name && *in->reporter_name &&
-        (rc = wg_pii_encrypt(keys, in->reporter_name, "order.reporter_name", &s_name, err)))
+        (rc = wg_pii_encrypt(env->keys, in->reporter_name, "order.reporter_name", &s_name, err)))
         goto out;
     o.reporter_name = s_name;
     o.reporter_phone = s_phone;
@@ -288,6 +290,30 @@ static json_t *allowed_json(struct wg_db *db, const struct wg_actor *actor,
     return arr;
 }
 
+static void iso_of(long long t, char out[32]);
+
+/* Deadlines, and the light of the reply limit while a unit holds the order. */
+static void clock_json(struct wg_db *db, const struct wg_order_env *env,
+                       const struct wg_order_row *o, json_t *j)
+{
+    struct wg_order_facts f;
+    char a[32], b[32];
+    if (wg_store_order_facts(db, o->id, &f, NULL) || !f.reply_deadline)
+        return;
+    iso_of(f.sign_deadline, a);
+    iso_of(f.reply_deadline, b);
+    json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
+    if (env->calendar && (!strcmp(o->state, "dispatched") || !strcmp(o->state, "signed") ||
+                          !strcmp(o->state, "returning"))) {
+        long long now = (long long)time(NULL);
+        int natural = !strcmp(o->urgency, "urgent") || !strcmp(o->urgency, "critical");
+        enum wg_light l =
+            natural ? wg_calendar_light_natural(f.dispatched_at, f.reply_deadline, now)
+                    : wg_calendar_light(env->calendar, f.dispatched_at, f.reply_deadline, now);
+        json_object_set_new(j, "light", json_string(wg_calendar_light_name(l)));
+    }
+}
+
 static json_t *masked_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
                                const struct wg_actor *actor)
 {
@@ -308,7 +334,7 @@ static json_t *masked_reporter(const struct wg_pii_keys *keys, const struct wg_o
     return json_pack("{s:s,s:s}", "name", mname, "phone", mphone);
 }
 
-enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err)
 {
@@ -326,7 +352,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
                   "type", o.type, "title", o.title, "content", o.content, "urgency", o.urgency,
                   "state", o.state, "created_by", o.created_by, "version", o.version,
                   "created_at", o.created_at, "updated_at", o.updated_at, "reporter",
-                  masked_reporter(keys, &o, actor));
+                  masked_reporter(env->keys, &o, actor));
     if (o.item[0])
         json_object_set_new(j, "item", json_string(o.item));
     if (o.address[0])
@@ -338,6 +364,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
                                                   "crs", o.crs));
     json_object_set_new(j, "confidential", json_boolean(o.confidential));
     json_object_set_new(j, "allowed_actions", allowed_json(db, actor, &o));
+    clock_json(db, env, &o, j);
     if (o.unit[0])
         json_object_set_new(j, "unit", json_string(o.unit));
     wg_store_order_release(&o);
@@ -423,14 +450,14 @@ static int add_summary(const struct wg_order_row *o, void *ctx)
     return 0;
 }
 
-enum wg_rc wg_order_list(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q,
                          json_t **out, struct wg_err *err)
 {
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
     struct listing l = {json_array()};
-    enum wg_rc rc = build_filter(keys, actor, q, &f, blind, err);
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, err);
     if (!rc)
         rc = wg_store_order_list(db, &f, add_summary, &l, err);
     if (rc) {
@@ -463,7 +490,7 @@ static int add_csv(const struct wg_order_row *o, void *ctx)
     return wg_buf_rc(b) != WG_OK;
 }
 
-enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, const struct wg_order_query *q, char **out,
                         size_t *len, struct wg_err *err)
 {
@@ -472,7 +499,7 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
     struct wg_buf b;
-    enum wg_rc rc = build_filter(keys, actor, q, &f, blind, err);
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, err);
     if (rc)
         return rc;
     if (!q->limit)
@@ -490,6 +517,32 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
     }
     *out = wg_buf_detach(&b, len);
     return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+}
+
+/* Sign and reply deadlines from the moment of dispatch: the item's limits on working time,
+ * or natural time for urgent (24 h) and critical (2 h) orders. */
+static enum wg_rc set_deadlines(const struct wg_order_env *env, const struct wg_order_row *o,
+                                struct wg_order_facts *f, long long now, struct wg_err *err)
+{
+    struct wg_catalog_limits lim = {120, 900, 2250, 4500};
+    int64_t sign = 0, reply = 0;
+    enum wg_rc rc;
+    f->dispatched_at = now;
+    if (!env->calendar)
+        return WG_OK;
+    if (env->catalog && o->item[0] && (rc = wg_catalog_limits(env->catalog, o->item, &lim, err)))
+        return rc;
+    if ((rc = wg_calendar_add_working_minutes(env->calendar, now, lim.sign, &sign, err)))
+        return rc;
+    if (!strcmp(o->urgency, "critical"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_CRITICAL, now, &reply, err);
+    else if (!strcmp(o->urgency, "urgent"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_URGENT, now, &reply, err);
+    else
+        rc = wg_calendar_add_working_minutes(env->calendar, now, lim.reply, &reply, err);
+    f->sign_deadline = sign;
+    f->reply_deadline = reply;
+    return rc;
 }
 
 /* Reads the action's body fields the state machine's outcome depends on. */
@@ -516,7 +569,7 @@ static enum wg_rc body_ctx(enum wg_order_action a, const json_t *body, struct wg
     return WG_OK;
 }
 
-enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, long long id, const char *name,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err)
@@ -565,8 +618,31 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
             goto out;
         }
         snprintf(unit, sizeof unit, "%s", u);
+        if ((rc = set_deadlines(env, &o, &f, now, err)))
+            goto out;
         break;
     }
+    case WG_ACTION_APPROVE_EXTENSION: {
+        json_t *days = json_object_get(body, "days");
+        int64_t d = 0;
+        f.extension_pending = 0;
+        if (!json_is_integer(days) || json_integer_value(days) < 1 ||
+            json_integer_value(days) > 10) {
+            rc = wg_err_set(err, WG_EINVAL, "approve_extension needs 'days': 1 to 10 working days");
+            goto out;
+        }
+        if (f.reply_deadline && env->calendar &&
+            (rc = wg_calendar_extend(env->calendar, f.reply_deadline,
+                                     (int)json_integer_value(days), &d, err)))
+            goto out;
+        if (d)
+            f.reply_deadline = d;
+        break;
+    }
+    case WG_ACTION_APPROVE_RETURN:
+        unit[0] = '\0';
+        f.dispatched_at = f.sign_deadline = f.reply_deadline = 0;
+        break;
     case WG_ACTION_SUSPEND:
         snprintf(f.before_suspend, sizeof f.before_suspend, "%s", o.state);
         break;
@@ -582,7 +658,6 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
     case WG_ACTION_EXTEND:
         f.extension_pending = 1;
         break;
-    case WG_ACTION_APPROVE_EXTENSION:
     case WG_ACTION_REJECT_EXTENSION:
         f.extension_pending = 0;
         break;
@@ -613,7 +688,7 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
         f.callback_attempts++;
     if (res.effects & WG_FSM_UNREACHED)
         f.unreached = 1;
-    iso(now, at);
+    iso_of(now, at);
     detail = body && json_object_size(body) ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)
                                             : NULL;
     if ((rc = wg_db_begin(db, err)))
@@ -630,7 +705,7 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
                                     wg_fsm_state_name(res.next), detail};
     if ((rc = wg_store_order_event(db, id, &ev, err)) || (rc = wg_db_commit(db, err)))
         goto rollback;
-    rc = wg_order_json(db, keys, actor, id, 1, out, err);
+    rc = wg_order_json(db, env, actor, id, 1, out, err);
     goto out;
 rollback:
     wg_db_rollback(db);

@@ -13,6 +13,8 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "domain/calendar.h"
+#include "domain/catalog.h"
 #include "domain/locate.h"
 #include "domain/pii.h"
 #include "domain/session.h"
@@ -22,6 +24,14 @@
 extern const char *const wg_order_channels[];
 extern const char *const wg_order_types[];
 extern const char *const wg_order_urgencies[];
+
+/* What order operations need besides the store: the keys that seal reporters, the catalog
+ * (items and their limits) and the working calendar (deadlines and lights). */
+struct wg_order_env {
+    const struct wg_pii_keys *keys;
+    const struct wg_catalog *catalog;
+    const struct wg_calendar *calendar;
+};
 
 struct wg_order_input {
     const char *channel, *type, *item, *title, *content, *address, *urgency, *county;
@@ -38,7 +48,7 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
 
 /* Creates the order in one transaction (number, row, first timeline event). loc may be NULL
  * when the input has no point. *id receives the new order's id. */
-enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_locator *loc, const struct wg_actor *actor,
                            const struct wg_order_input *in, long long now, long long *id,
                            struct wg_err *err);
@@ -46,7 +56,7 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_pii_keys *keys,
 /* The order as JSON for the given caller: reporter masked (hidden from units on a
  * confidential order), the timeline when with_timeline. WG_ENOTFOUND when the order lies
  * outside the caller's scope. */
-enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
 
@@ -54,7 +64,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_pii_keys *keys,
  * still at `version` (If-Match): WG_EPRECOND when another change came first, WG_ECONFLICT
  * listing the allowed actions when the state does not allow it, WG_EFORBIDDEN when the role
  * may never take it, WG_ENOTFOUND outside the caller's scope. On success *out is the order. */
-enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, long long id, const char *name,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err);
@@ -65,12 +75,12 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_pii_keys *keys,
 struct wg_order_query {
     const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
 };
-enum wg_rc wg_order_list(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q,
                          json_t **out, struct wg_err *err);
 /* The same list as CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF line ends,
  * every field quoted. *out is owned. */
-enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, const struct wg_order_query *q, char **out,
                         size_t *len, struct wg_err *err);
 

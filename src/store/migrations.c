@@ -213,5 +213,10 @@ const struct wg_migration wg_migrations[] = {
      "ALTER TABLE work_order ADD COLUMN satisfaction TEXT;"
      "ALTER TABLE work_order ADD COLUMN master_id INTEGER;",
      NULL},
+    {9, "deadlines on working time",
+     "ALTER TABLE work_order ADD COLUMN dispatched_at INTEGER;"
+     "ALTER TABLE work_order ADD COLUMN sign_deadline INTEGER;"
+     "ALTER TABLE work_order ADD COLUMN reply_deadline INTEGER;",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

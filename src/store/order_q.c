@@ -257,6 +257,9 @@ static int take_facts(struct wg_row *row, void *ctx)
     f->unreached = (int)wg_row_int(row, 8);
     wg_row_copy(row, 9, f->satisfaction, sizeof f->satisfaction);
     f->master_id = wg_row_int(row, 10);
+    f->dispatched_at = wg_row_int(row, 11);
+    f->sign_deadline = wg_row_int(row, 12);
+    f->reply_deadline = wg_row_int(row, 13);
     return 1;
 }
 
@@ -287,6 +290,9 @@ enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, co
         WG_VINT(f->unreached),
         WG_VTEXT0(f->satisfaction),
         f->master_id ? WG_VINT(f->master_id) : WG_VNULL,
+        f->dispatched_at ? WG_VINT(f->dispatched_at) : WG_VNULL,
+        f->sign_deadline ? WG_VINT(f->sign_deadline) : WG_VNULL,
+        f->reply_deadline ? WG_VINT(f->reply_deadline) : WG_VNULL,
         WG_VTEXT(now),
         WG_VINT(id),
         WG_VINT(version),

@@ -279,6 +279,7 @@ struct wg_order_facts {
     int direct_answer, extension_pending, rework_count, special_team, unreached;
     char satisfaction[24];
     long long master_id;
+    long long dispatched_at, sign_deadline, reply_deadline; /* unix seconds; 0: none */
 };
 enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_facts *out,
                                 struct wg_err *err);

@@ -274,3 +274,45 @@ def test_whole_loop_with_versions_and_conflicts():
         assert "intact" in out
     finally:
         data.close()
+
+
+def test_deadlines_lights_catalog_and_calendar():
+    data = Data()
+    try:
+        table = os.path.join(data.dir, "days.json")
+        with open(table, "w") as f:
+            json.dump({"holidays": {"2026-10-01": "National Day,国庆节,8"},
+                       "workdays": {"2026-09-27": "National Day,国庆节,8"}}, f)
+        _, out, _ = run("calendar", "load", "--data", data.dir, table)
+        assert "checked and kept" in out, out
+        with open(table, "w") as f:
+            json.dump({"holidays": {"2026-02-30": "x"}}, f)
+        rc, _, err = run("calendar", "load", "--data", data.dir, table, check=False)
+        assert rc != 0 and "2026-02-30" in err, err
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            status, body = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "99999", "title": "t",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            assert status == 400 and "99999" in body["error"]["message"], body
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声扰民",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            assert status == 201 and "deadlines" not in o, o
+            status, o = act(srv, ag, o, "dispatch", {"unit": "城管执法局"})
+            assert status == 200 and o["light"] == "green", o
+            assert o["deadlines"]["sign"] < o["deadlines"]["reply"], o
+            status, o2 = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "help", "title": "燃气泄漏", "content": "c",
+                "urgency": "critical", "lon": 118.303, "lat": 35.003}, token=ag)
+            status, o2 = act(srv, ag, o2, "dispatch", {"unit": "燃气公司"})
+            assert status == 200, o2
+            import datetime
+            sign = datetime.datetime.fromisoformat(o2["deadlines"]["reply"].replace("Z", "+00:00"))
+            made = datetime.datetime.fromisoformat(o2["created_at"].replace("Z", "+00:00"))
+            assert abs((sign - made).total_seconds() - 7200) < 120, o2  # 2 natural hours
+        finally:
+            srv.stop()
+    finally:
+        data.close()
