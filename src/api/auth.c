@@ -86,7 +86,7 @@ static json_t *actor_json(const struct wg_actor *a)
 {
     const struct wg_role *role = wg_role_find(a->role);
     json_t *perms = json_array();
-    for (uint32_t b = 1; b && b <= WG_P_ORDER_CREATE; b <<= 1)
+    for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
         if (a->perms & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role",
@@ -276,7 +276,7 @@ enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
 static int add_key(const struct wg_apikey_row *k, void *ctx)
 {
     json_t *perms = json_array();
-    for (uint32_t b = 1; b && b <= WG_P_ORDER_CREATE; b <<= 1)
+    for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
         if ((uint32_t)k->permissions & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     json_t *o = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:b}", "id", k->id, "name", k->name, "scope",

@@ -13,7 +13,7 @@
 #define TAKE (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
 
 const struct wg_role wg_roles[] = {
-    {"sysadmin", "系统管理员", SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN},
+    {"sysadmin", "系统管理员", SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN},
     {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
@@ -46,6 +46,7 @@ static const struct {
     {WG_P_KEY_ADMIN, "key_admin", 0},      {WG_P_OPEN311, "open311", 1},
     {WG_P_ALERT_INGEST, "alert_ingest", 1}, {WG_P_SELF, "self", 0},
     {WG_P_ORDER_READ, "order_read", 0},    {WG_P_ORDER_CREATE, "order_create", 0},
+    {WG_P_CONFIG_ADMIN, "config_admin", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

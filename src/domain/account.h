@@ -29,6 +29,7 @@ enum wg_perm {
     WG_P_SELF = 1u << 7,          /* one's own session and password (every account) */
     WG_P_ORDER_READ = 1u << 8,    /* work orders in one's scope */
     WG_P_ORDER_CREATE = 1u << 9,  /* take in appeals (intake) */
+    WG_P_CONFIG_ADMIN = 1u << 10, /* units, routing rules, catalog, calendar */
 };
 
 struct wg_role {

@@ -617,6 +617,12 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
             rc = wg_err_set(err, WG_EINVAL, "dispatch needs 'unit': the handling unit");
             goto out;
         }
+        struct wg_unit_row ur;
+        if ((rc = wg_store_unit_get(db, u, &ur, err))) {
+            if (rc == WG_ENOTFOUND)
+                rc = wg_err_set(err, WG_EINVAL, "unit '%s' does not exist", u);
+            goto out;
+        }
         snprintf(unit, sizeof unit, "%s", u);
         if ((rc = set_deadlines(env, &o, &f, now, err)))
             goto out;

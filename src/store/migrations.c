@@ -218,5 +218,75 @@ const struct wg_migration wg_migrations[] = {
      "ALTER TABLE work_order ADD COLUMN sign_deadline INTEGER;"
      "ALTER TABLE work_order ADD COLUMN reply_deadline INTEGER;",
      NULL},
+    {11, "handling units, the regions they serve, and routing rules",
+     "CREATE TABLE unit ("
+     "  id TEXT PRIMARY KEY,"
+     "  name TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE TABLE unit_region ("
+     "  unit_id TEXT NOT NULL,"
+     "  region TEXT NOT NULL,"
+     "  PRIMARY KEY (unit_id, region));"
+     "CREATE TABLE route_rule ("
+     "  id INTEGER PRIMARY KEY,"
+     "  item TEXT NOT NULL,"
+     "  region TEXT NOT NULL,"
+     "  lead TEXT NOT NULL,"
+     "  assisting TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);",
+     "CREATE TABLE unit ("
+     "  id TEXT PRIMARY KEY,"
+     "  name TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE TABLE unit_region ("
+     "  unit_id TEXT NOT NULL,"
+     "  region TEXT NOT NULL,"
+     "  PRIMARY KEY (unit_id, region));"
+     "CREATE TABLE route_rule ("
+     "  id BIGSERIAL PRIMARY KEY,"
+     "  item TEXT NOT NULL,"
+     "  region TEXT NOT NULL,"
+     "  lead TEXT NOT NULL,"
+     "  assisting TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);"},
+    /* The delivery outbox (domain/notify.h): one row per notification, written in the
+     * transaction of the change that caused it, delivered by the worker. outbox_due serves
+     * the worker's pick-up of due rows (only undelivered ones are in it); outbox_recipient
+     * serves a person's own list, newest first. */
+    {10, "the notification delivery outbox",
+     "CREATE TABLE outbox ("
+     "  id INTEGER PRIMARY KEY,"
+     "  recipient TEXT NOT NULL,"
+     "  channel TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  order_id INTEGER,"
+     "  payload TEXT NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  next_attempt_at INTEGER NOT NULL,"
+     "  last_error TEXT,"
+     "  created_at TEXT NOT NULL,"
+     "  delivered_at TEXT);"
+     "CREATE INDEX outbox_due ON outbox(next_attempt_at, id) "
+     "WHERE state IN ('pending', 'sending');"
+     "CREATE INDEX outbox_recipient ON outbox(recipient, id);",
+     "CREATE TABLE outbox ("
+     "  id BIGSERIAL PRIMARY KEY,"
+     "  recipient TEXT NOT NULL,"
+     "  channel TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  order_id BIGINT,"
+     "  payload TEXT NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  next_attempt_at BIGINT NOT NULL,"
+     "  last_error TEXT,"
+     "  created_at TEXT NOT NULL,"
+     "  delivered_at TEXT);"
+     "CREATE INDEX outbox_due ON outbox(next_attempt_at, id) "
+     "WHERE state IN ('pending', 'sending');"
+     "CREATE INDEX outbox_recipient ON outbox(recipient, id);"},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -22,6 +22,7 @@ PERM_ROLES = {
     "WG_P_MAP_WRITE": {"sysadmin"},
     "WG_P_ACCOUNT_ADMIN": {"sysadmin"},
     "WG_P_AUDIT_READ": {"auditor"},
+    "WG_P_CONFIG_ADMIN": {"sysadmin"},
     "WG_P_ORDER_CREATE": {"agent", "supervisor", "gridworker", "community"},
     "WG_P_ORDER_READ": {"agent", "supervisor", "handler", "gridworker", "community", "mediator",
                         "leader"},
@@ -59,6 +60,15 @@ EXPECT = {
                                       outside=None, ok=201),
     ("DELETE", "/api/v1/apikeys/{id}"): dict(inside=("/api/v1/apikeys/0000000000000000", None),
                                              outside=None, ok=404),
+    ("GET", "/api/v1/units"): dict(inside=("/api/v1/units", None), outside=None, ok=200),
+    ("POST", "/api/v1/units"): dict(inside=("/api/v1/units", "NEWUNIT"), outside=None, ok=201),
+    ("GET", "/api/v1/routing-rules"): dict(inside=("/api/v1/routing-rules", None), outside=None,
+                                           ok=200),
+    ("POST", "/api/v1/routing-rules"): dict(inside=("/api/v1/routing-rules", {"item": "06",
+                                                                             "lead": "matrix-unit"}),
+                                            outside=None, ok=201),
+    ("GET", "/api/v1/orders/{id}/route"): dict(inside=("/api/v1/orders/1/route", None),
+                                               outside=("/api/v1/orders/2/route", None), ok=200),
     ("GET", "/api/v1/audit"): dict(inside=("/api/v1/audit?limit=5", None), outside=None, ok=200),
     ("GET", "/api/v1/regions"): dict(inside=("/api/v1/regions?q=%E5%85%B3", None), outside=None,
                                      ok=200),
@@ -132,6 +142,8 @@ def call(srv, method, target, token):
         body = {"username": "admin", "password": ADMIN_PASSWORD}
     elif body == "PWCHANGE":
         return None  # exercised by its own tests: changing the password ends other sessions
+    elif body == "NEWUNIT":
+        body = {"id": f"unit{counter()}", "name": "单位", "kind": "department"}
     elif body == "NEWUSER":
         body = {"username": f"new{counter()}", "role": "agent", "scope": TOWN}
     status, _, _ = srv.request(method, path, body, token=token)
@@ -152,6 +164,9 @@ def test_authorization_matrix():
             centre = srv.login("centre", PASSWORD + "-initial")
             srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
                                                     "new_password": PASSWORD}, token=centre)
+            status, body = srv.json("POST", "/api/v1/units", {"id": "matrix-unit", "name": "单位",
+                                                              "kind": "department"})
+            assert status == 201, body
             for lon, lat in [(118.303, 35.003), (118.405, 35.005)]:  # order 1 inside, 2 outside
                 status, body = srv.json("POST", "/api/v1/orders",
                                         {"channel": "hotline", "type": "help", "title": "t",

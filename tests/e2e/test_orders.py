@@ -205,6 +205,15 @@ def user(data, srv, name, role, scope="371302"):
     return token
 
 
+def units(srv):
+    """The admin (the server's default caller) creates the units the tests dispatch to."""
+    for uid, name, kind in [("cgzf", "城管执法局", "department"), ("gas", "燃气公司", "department"),
+                            ("dg-office", "东关社区居委会", "community_office")]:
+        status, body = srv.json("POST", "/api/v1/units", {"id": uid, "name": name, "kind": kind,
+                                                          "regions": ["371302"]})
+        assert status == 201, body
+
+
 def act(srv, token, order, action, body=None, version=None):
     status, headers, raw = srv.request(
         "POST", f"/api/v1/orders/{order['id']}/actions/{action}", body or {},
@@ -220,6 +229,7 @@ def test_whole_loop_with_versions_and_conflicts():
         try:
             ag = agent(data, srv)
             hd = user(data, srv, "unit1", "handler")
+            units(srv)
             status, o = srv.json("POST", "/api/v1/orders", {
                 "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声扰民",
                 "content": "夜间施工", "lon": 118.303, "lat": 35.003}, token=ag)
@@ -227,12 +237,12 @@ def test_whole_loop_with_versions_and_conflicts():
             status, headers, _ = srv.request("GET", f"/api/v1/orders/{o['id']}", token=ag)
             assert headers["ETag"] == '"1"'
             # a handler may not dispatch: 403; signing before dispatch: 409 with the list
-            status, body = act(srv, hd, o, "dispatch", {"unit": "城管执法局"})
+            status, body = act(srv, hd, o, "dispatch", {"unit": "cgzf"})
             assert status == 403, body
             status, body = act(srv, hd, o, "sign")
             assert status == 409 and "allowed for handler" in body["error"]["message"], body
             status, body = srv.json("POST", f"/api/v1/orders/{o['id']}/actions/dispatch",
-                                    {"unit": "城管执法局"}, token=ag)
+                                    {"unit": "cgzf"}, token=ag)
             assert status == 400 and "If-Match" in body["error"]["message"], body
             status, body = act(srv, ag, o, "dispatch", {})
             assert status == 400 and "'unit'" in body["error"]["message"], body
@@ -242,7 +252,7 @@ def test_whole_loop_with_versions_and_conflicts():
             results = []
 
             def dispatch():
-                results.append(act(srv, ag, o, "dispatch", {"unit": "城管执法局"})[0])
+                results.append(act(srv, ag, o, "dispatch", {"unit": "cgzf"})[0])
             threads = [threading.Thread(target=dispatch) for _ in range(2)]
             for t in threads:
                 t.start()
@@ -250,7 +260,7 @@ def test_whole_loop_with_versions_and_conflicts():
                 t.join()
             assert sorted(results) == [200, 412], results
             status, o = srv.json("GET", f"/api/v1/orders/{o['id']}", token=ag)
-            assert o["state"] == "dispatched" and o["unit"] == "城管执法局" and o["version"] == 2, o
+            assert o["state"] == "dispatched" and o["unit"] == "cgzf" and o["version"] == 2, o
             status, body = act(srv, ag, o, "urge", {"note": "请尽快"}, version=1)
             assert status == 412, body
             for token, action, body, state in [
@@ -292,6 +302,7 @@ def test_deadlines_lights_catalog_and_calendar():
         srv = Server(data)
         try:
             ag = agent(data, srv)
+            units(srv)
             status, body = srv.json("POST", "/api/v1/orders", {
                 "channel": "hotline", "type": "complaint", "item": "99999", "title": "t",
                 "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
@@ -300,18 +311,69 @@ def test_deadlines_lights_catalog_and_calendar():
                 "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声扰民",
                 "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
             assert status == 201 and "deadlines" not in o, o
-            status, o = act(srv, ag, o, "dispatch", {"unit": "城管执法局"})
+            status, o = act(srv, ag, o, "dispatch", {"unit": "cgzf"})
             assert status == 200 and o["light"] == "green", o
             assert o["deadlines"]["sign"] < o["deadlines"]["reply"], o
             status, o2 = srv.json("POST", "/api/v1/orders", {
                 "channel": "hotline", "type": "help", "title": "燃气泄漏", "content": "c",
                 "urgency": "critical", "lon": 118.303, "lat": 35.003}, token=ag)
-            status, o2 = act(srv, ag, o2, "dispatch", {"unit": "燃气公司"})
+            status, o2 = act(srv, ag, o2, "dispatch", {"unit": "gas"})
             assert status == 200, o2
             import datetime
             sign = datetime.datetime.fromisoformat(o2["deadlines"]["reply"].replace("Z", "+00:00"))
             made = datetime.datetime.fromisoformat(o2["created_at"].replace("Z", "+00:00"))
             assert abs((sign - made).total_seconds() - 7200) < 120, o2  # 2 natural hours
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_units_rules_and_route_explanation():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            units(srv)
+            for body, word in [({"id": "XY", "name": "n", "kind": "department"}, "lower-case"),
+                               ({"id": "ok1", "name": "n", "kind": "club"}, "kind"),
+                               ({"id": "ok2", "name": "n", "kind": "department", "regions": ["379999"]}, "379999"),
+                               ({"id": "cgzf", "name": "n", "kind": "department"}, "already exists")]:
+                status, answer = srv.json("POST", "/api/v1/units", body)
+                assert status in (400, 409) and word in answer["error"]["message"], (body, answer)
+            status, answer = srv.get("/api/v1/units")
+            assert [u["id"] for u in answer["units"]] == ["cgzf", "dg-office", "gas"], answer
+            for body, word in [({"item": "99999", "lead": "cgzf"}, "99999"),
+                               ({"item": "06", "lead": "nobody"}, "nobody"),
+                               ({"item": "06", "lead": "cgzf", "assisting": ["cgzf"]}, "another unit"),
+                               ({"item": "06", "region": "379", "lead": "cgzf"}, "379")]:
+                status, answer = srv.json("POST", "/api/v1/routing-rules", body)
+                assert status == 400 and word in answer["error"]["message"], (body, answer)
+            status, r1 = srv.json("POST", "/api/v1/routing-rules", {"item": "06", "region": "371302",
+                                                                   "lead": "cgzf"})
+            assert status == 201, r1
+            status, r2 = srv.json("POST", "/api/v1/routing-rules", {"item": "06028", "region": "371302001",
+                                                                   "lead": "dg-office", "assisting": ["cgzf"]})
+            assert status == 201, r2
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            status, route = srv.json("GET", f"/api/v1/orders/{o['id']}/route", token=ag)
+            assert status == 200 and route["lead"]["id"] == "dg-office", route
+            assert route["explanation"] == f"item 06028 in town 371302001 → unit dg-office 东关社区居委会 by rule {r2['id']}", route
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06901", "title": "垃圾",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            status, route = srv.json("GET", f"/api/v1/orders/{o['id']}/route", token=ag)
+            assert route["lead"]["id"] == "cgzf" and f"by rule {r1['id']}" in route["explanation"], route
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "consult", "item": "2108", "title": "路灯",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            status, route = srv.json("GET", f"/api/v1/orders/{o['id']}/route", token=ag)
+            assert route["found"] is False and "no rule" in route["explanation"], route
+            status, answer = act(srv, ag, o, "dispatch", {"unit": "nobody"})
+            assert status == 400 and "nobody" in answer["error"]["message"], answer
         finally:
             srv.stop()
     finally:

@@ -1,0 +1,152 @@
+/* Units and routing rules (administration), and the routing suggestion of an order:
+ * GET/POST /api/v1/units, GET/POST /api/v1/routing-rules, GET /api/v1/orders/{id}/route. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include "domain/order.h"
+#include "domain/unit.h"
+
+static const char *str(json_t *j, const char *k)
+{
+    return json_string_value(json_object_get(j, k));
+}
+
+struct units {
+    struct wg_db *db;
+    json_t *arr;
+};
+
+static int add_region(const char *region, void *ctx)
+{
+    json_array_append_new(ctx, json_string(region));
+    return 0;
+}
+
+static int add_unit(const struct wg_unit_row *u, void *ctx)
+{
+    struct units *us = ctx;
+    json_t *regions = json_array();
+    wg_store_unit_regions(us->db, u->id, add_region, regions, NULL);
+    json_array_append_new(us->arr, json_pack("{s:s,s:s,s:s,s:o}", "id", u->id, "name", u->name,
+                                             "kind", u->kind, "regions", regions));
+    return 0;
+}
+
+enum wg_rc wg_api_units_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct units us = {NULL, json_array()};
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &us.db, err))) {
+        json_decref(us.arr);
+        return rc;
+    }
+    rc = wg_store_unit_each(us.db, add_unit, &us, err);
+    wg_store_put(us.db);
+    if (rc) {
+        json_decref(us.arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", "units", us.arr));
+}
+
+enum wg_rc wg_api_units_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_unit_create(db, str(req->json, "id"), str(req->json, "name"), str(req->json, "kind"),
+                        json_object_get(req->json, "regions"), err);
+    rc = wg_api_audit(req, db, NULL, "unit.create", "unit", str(req->json, "id"),
+                      str(req->json, "name"), rc, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 201, json_deep_copy(req->json));
+}
+
+static int add_rule(const struct wg_rule_row *r, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->id, "item",
+                                         r->item, "region", r->region, "lead", r->lead,
+                                         "assisting", r->assisting));
+    return 0;
+}
+
+enum wg_rc wg_api_rules_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *arr = json_array();
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err))) {
+        json_decref(arr);
+        return rc;
+    }
+    rc = wg_store_rule_each(db, add_rule, arr, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", "rules", arr));
+}
+
+enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    long long id = 0;
+    char idtext[24] = "";
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_route_rule_create(db, &app->catalog, str(req->json, "item"), str(req->json, "region"),
+                              str(req->json, "lead"), json_object_get(req->json, "assisting"), &id,
+                              err);
+    if (!rc)
+        snprintf(idtext, sizeof idtext, "%lld", id);
+    rc = wg_api_audit(req, db, NULL, "route_rule.create", "route_rule", idtext, NULL, rc, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    json_t *out = json_deep_copy(req->json);
+    json_object_set_new(out, "id", json_integer(id));
+    return wg_reply_json(req, 201, out);
+}
+
+enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_route_suggestion s;
+    struct wg_db *db;
+    json_t *order = NULL, *out;
+    char *end;
+    long long id = strtoll(req->params[0], &end, 10);
+    enum wg_rc rc;
+    if (!*req->params[0] || *end || id <= 0)
+        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", req->params[0]);
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    /* the order as the caller may see it: outside the scope it does not exist */
+    rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
+    if (!rc) {
+        const char *place = json_string_value(json_object_get(order, "grid"));
+        rc = wg_route_suggest(db, json_string_value(json_object_get(order, "item")),
+                              place ? place : json_string_value(json_object_get(order, "county")),
+                              &s, err);
+    }
+    wg_store_put(db);
+    json_decref(order);
+    if (rc)
+        return rc;
+    out = json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why);
+    if (s.found) {
+        json_object_set_new(out, "lead", json_pack("{s:s,s:s}", "id", s.lead.id, "name",
+                                                   s.lead.name));
+        json_object_set_new(out, "assisting", json_string(s.rule.assisting));
+        json_object_set_new(out, "rule", json_integer(s.rule.id));
+    }
+    return wg_reply_json(req, 200, out);
+}
