@@ -30,6 +30,14 @@ enum wg_rc wg_cli_audit(struct wg_db *db, const char *action, const char *object
                         const char *object_id, const char *detail, enum wg_rc rc,
                         struct wg_err *err);
 
+/* Generated order history (cmd_demo.c), for `wangge orders generate` and the demo; ctx is a
+ * struct history_args. Does nothing when orders exist already. */
+struct history_args {
+    const char *data, *county;
+    int days, orders;
+};
+enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err);
+
 /* Creates the data directory's key file for personal fields unless it exists. */
 enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err);
 

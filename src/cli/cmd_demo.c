@@ -9,11 +9,19 @@
 #include <sys/stat.h>
 
 #include "domain/account.h"
+#include "domain/history.h"
 #include "domain/npmsrc.h"
 #include "store/store.h"
 
 #define USAGE       "demo --data DIR"
 #define DEMO_COUNTY "371302"
+
+static int count_one(const struct wg_order_row *o, void *ctx)
+{
+    (void)o;
+    ++*(long *)ctx;
+    return 1;
+}
 
 static enum wg_rc count_grids(struct wg_db *db, void *ctx, struct wg_err *err)
 {
@@ -67,6 +75,48 @@ static enum wg_rc load_holidays(const char *data, struct wg_err *err)
     return wg_cmd_calendar(5, argv) ? wg_err_set(err, WG_EIO, "loading %s failed", file) : WG_OK;
 }
 
+/* Generated history through the loop: `wangge orders generate`, and the demo's 90 days at
+ * seed 000's volume (30,000 a year: about 7,400). */
+enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    const struct history_args *a = ctx;
+    const char *data = a->data;
+    struct wg_catalog cat;
+    struct wg_calendar *cal = wg_calendar_new();
+    struct wg_pii_keys *keys = NULL;
+    struct wg_locator *loc = NULL;
+    struct wg_history_report rep;
+    char path[4200];
+    long n = 0;
+    enum wg_rc rc;
+    struct wg_order_filter f = {0};
+    wg_catalog_init(&cat);
+    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
+    if (!cal)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_catalog_validate(&cat, err)) ||
+        (rc = wg_calendar_load_file(cal, path, err)) ||
+        (rc = wg_pii_keys_load(data, &keys, err)) || (rc = wg_locator_build(db, &loc, err)))
+        goto out;
+    wg_calendar_set_fallback(cal, true);
+    f.limit = 1;
+    if ((rc = wg_store_order_list(db, &f, count_one, &n, err)) || n)
+        goto out; /* the history is there already */
+    struct wg_order_env env = {keys, &cat, cal};
+    struct wg_history_opts o = {a->county, a->days, a->orders, 371302, (long long)time(NULL)};
+    printf("orders: generating %d over %d days through the loop (demo data)\n", a->orders,
+           a->days);
+    fflush(stdout);
+    if (!(rc = wg_history_generate(db, &env, loc, &o, &rep, err)))
+        printf("orders: %d created, %d actions taken\n", rep.orders, rep.actions);
+out:
+    wg_locator_release(loc);
+    wg_pii_keys_free(keys);
+    wg_calendar_free(cal);
+    wg_catalog_release(&cat);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -106,7 +156,9 @@ int wg_cmd_demo(int argc, char **argv)
         return wg_cli_fail(&err);
     printf("demo: ready in %s\n", data);
 done:
-    if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err))
+    if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err) ||
+        wg_cli_with_db(data, 0, wg_cli_history,
+                       &(struct history_args){data, DEMO_COUNTY, 90, 7400}, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: open http://127.0.0.1:8080 once it is served; log in with\n"

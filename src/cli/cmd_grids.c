@@ -51,6 +51,52 @@ static int parse_count(const char *s, size_t *out)
     return 0;
 }
 
+/* wangge orders generate --data DIR --county C --days N --orders N: demo and benchmark
+ * history (the county's grids, a holiday table and the key file must exist). */
+int wg_cmd_orders(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"county", required_argument, NULL, 'c'},
+                                         {"days", required_argument, NULL, 'n'},
+                                         {"orders", required_argument, NULL, 'o'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *usage = "orders generate --data DIR --county CODE --days N --orders N";
+    struct history_args a = {NULL, NULL, 90, 0};
+    size_t days = 90, orders = 0;
+    struct wg_err err = {0};
+    int c;
+    if (argc < 2 || strcmp(argv[1], "generate"))
+        return wg_cli_usage(usage);
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "d:c:n:o:h", opts, NULL)) != -1) {
+        int bad = 0;
+        if (c == 'd')
+            a.data = optarg;
+        else if (c == 'c')
+            a.county = optarg;
+        else if (c == 'n')
+            bad = parse_count(optarg, &days) || !days || days > 3650;
+        else if (c == 'o')
+            bad = parse_count(optarg, &orders) || !orders || orders > 1000000;
+        else
+            return wg_cli_usage(usage);
+        if (bad) {
+            fprintf(stderr, "wangge: '%s' is out of range (days 1-3650, orders 1-1000000)\n",
+                    optarg);
+            return 2;
+        }
+    }
+    if (!a.data || !a.county || !orders || optind != argc)
+        return wg_cli_usage(usage);
+    a.days = (int)days;
+    a.orders = (int)orders;
+    if (wg_cli_with_db(a.data, 0, wg_cli_history, &a, &err))
+        return wg_cli_fail(&err);
+    return 0;
+}
+
 int wg_cmd_grids(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},

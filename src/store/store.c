@@ -301,3 +301,13 @@ enum wg_rc wg_db_count_prefix(struct wg_db *db, enum wg_q q, const char *prefix,
     *out = (long)n;
     return rc;
 }
+
+enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err)
+{
+    if (db->be != &wg_backend_sqlite)
+        return WG_OK;
+    return db->be->script(db->conn,
+                          durable ? "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(TRUNCATE);"
+                                  : "PRAGMA synchronous=OFF;",
+                          err);
+}

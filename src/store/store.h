@@ -27,6 +27,10 @@ int wg_store_schema_version(struct wg_store *st);
 enum wg_rc wg_store_get(struct wg_store *st, struct wg_db **out, struct wg_err *err);
 void wg_store_put(struct wg_db *db); /* rolls back a transaction left open */
 
+/* Bulk loading (demo history): commits stop waiting for the disk until durable is set back
+ * to 1, which also checkpoints. Never for live traffic. */
+enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err);
+
 enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err);
 enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err);
 void wg_db_rollback(struct wg_db *db);

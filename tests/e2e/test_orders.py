@@ -378,3 +378,42 @@ def test_units_rules_and_route_explanation():
             srv.stop()
     finally:
         data.close()
+
+
+def test_generated_history_covers_every_state():
+    data = Data(grids=False)
+    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
+    before = os.environ.get("WANGGE_NPM_CACHE")
+    os.environ["WANGGE_NPM_CACHE"] = fixture
+    try:
+        run("grids", "generate", "--data", data.dir, "--county", "371302", "--base", "9",
+            "--exclusive", "1")
+        table = os.path.join(data.dir, "days.json")
+        with open(table, "w") as f:
+            json.dump({"holidays": {"2026-10-01": "National Day,国庆节,8"}, "workdays": {}}, f)
+        run("calendar", "load", "--data", data.dir, table)
+        _, out, _ = run("orders", "generate", "--data", data.dir, "--county", "371302", "--days",
+                        "90", "--orders", "2000")
+        assert "2000 created" in out, out
+        _, again, _ = run("orders", "generate", "--data", data.dir, "--county", "371302", "--days",
+                          "90", "--orders", "2000")
+        assert "created" not in again, again  # once there, the history is left alone
+        import sqlite3
+        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        states = dict(db.execute("SELECT state, COUNT(*) FROM work_order GROUP BY state"))
+        channels = dict(db.execute("SELECT channel, COUNT(*) FROM work_order GROUP BY channel"))
+        supervised = db.execute("SELECT COUNT(*) FROM order_event WHERE action = 'supervise'").fetchone()[0]
+        db.close()
+        assert set(states) == {"received", "dispatched", "signed", "replied", "verified", "closed",
+                               "returning", "suspended", "merged", "invalid"}, states
+        assert channels["hotline"] > channels["app"] > channels["sensor"], channels
+        assert supervised > 0
+        rc, _, err = run("orders", "generate", "--data", data.dir, "--county", "371302", "--days",
+                         "0", "--orders", "5", check=False)
+        assert rc != 0 and "out of range" in err
+    finally:
+        if before is None:
+            del os.environ["WANGGE_NPM_CACHE"]
+        else:
+            os.environ["WANGGE_NPM_CACHE"] = before
+        data.close()
