@@ -1,0 +1,110 @@
+/* Typed queries over the delivery outbox: enqueue, the worker's atomic claim and its
+ * outcome, and a recipient's own list. The rules (backoff, dead letters) are in
+ * domain/notify.c; this file only moves rows. */
+#include "store/store.h"
+
+#include "store/backend.h"
+
+static int take_id(struct wg_row *row, void *ctx)
+{
+    *(long long *)ctx = wg_row_int(row, 0);
+    return 1;
+}
+
+enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *r, long long *id,
+                                  struct wg_err *err)
+{
+    struct wg_val p[] = {
+        WG_VTEXT(r->recipient),  WG_VTEXT(r->channel),
+        WG_VTEXT(r->kind),       r->order_id ? WG_VINT(r->order_id) : WG_VNULL,
+        WG_VTEXT(r->payload),    WG_VINT(r->next_attempt_at),
+        WG_VTEXT(r->created_at),
+    };
+    enum wg_rc rc;
+    *id = 0;
+    rc = wg_db_query(db, WG_Q_OUTBOX_INSERT, p, WG_NVALS(p), take_id, id, err);
+    if (!rc && !*id)
+        return wg_err_set(err, WG_EDB, "outbox insert returned no id");
+    return rc;
+}
+
+struct each {
+    int (*cb)(const struct wg_outbox_row *, void *);
+    void *ctx;
+    int n;
+};
+
+static int each_row(struct wg_row *row, void *ctx)
+{
+    struct each *e = ctx;
+    struct wg_outbox_row r = {
+        .id = wg_row_int(row, 0),
+        .recipient = wg_row_text(row, 1),
+        .channel = wg_row_text(row, 2),
+        .kind = wg_row_text(row, 3),
+        .order_id = wg_row_int(row, 4),
+        .payload = wg_row_text(row, 5),
+        .state = wg_row_text(row, 6),
+        .attempts = (int)wg_row_int(row, 7),
+        .next_attempt_at = wg_row_int(row, 8),
+        .last_error = wg_row_text(row, 9),
+        .created_at = wg_row_text(row, 10),
+        .delivered_at = wg_row_text(row, 11),
+    };
+    e->n++;
+    return e->cb ? e->cb(&r, e->ctx) : 0;
+}
+
+enum wg_rc wg_store_outbox_claim(struct wg_db *db, long long now, long long lease_until,
+                                 int (*cb)(const struct wg_outbox_row *, void *), void *ctx,
+                                 int *claimed, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(lease_until), WG_VINT(now)};
+    struct each e = {cb, ctx, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_OUTBOX_CLAIM, p, WG_NVALS(p), each_row, &e, err);
+    *claimed = !rc && e.n > 0;
+    return rc;
+}
+
+enum wg_rc wg_store_outbox_delivered(struct wg_db *db, long long id, const char *at, int *changed,
+                                     struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(at), WG_VINT(id)};
+    long n = 0;
+    enum wg_rc rc = wg_db_exec(db, WG_Q_OUTBOX_DELIVERED, p, WG_NVALS(p), &n, err);
+    *changed = n > 0;
+    return rc;
+}
+
+enum wg_rc wg_store_outbox_failed(struct wg_db *db, long long id, const char *state,
+                                  long long next_attempt_at, const char *error, int *changed,
+                                  struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(state), WG_VINT(next_attempt_at), WG_VTEXT0(error), WG_VINT(id)};
+    long n = 0;
+    enum wg_rc rc = wg_db_exec(db, WG_Q_OUTBOX_FAILED, p, WG_NVALS(p), &n, err);
+    *changed = n > 0;
+    return rc;
+}
+
+enum wg_rc wg_store_outbox_get(struct wg_db *db, long long id,
+                               int (*cb)(const struct wg_outbox_row *, void *), void *ctx,
+                               struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(id)};
+    struct each e = {cb, ctx, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_OUTBOX_GET, p, 1, each_row, &e, err);
+    if (!rc && !e.n)
+        return wg_err_set(err, WG_ENOTFOUND, "notification %lld does not exist", id);
+    return rc;
+}
+
+enum wg_rc wg_store_outbox_list(struct wg_db *db, const char *a, const char *b, long long limit,
+                                long long offset, int (*cb)(const struct wg_outbox_row *, void *),
+                                void *ctx, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(a ? a : ""), WG_VTEXT(b ? b : ""), WG_VINT(limit),
+                         WG_VINT(offset)};
+    struct each e = {cb, ctx, 0};
+    return wg_db_query(db, WG_Q_OUTBOX_LIST, p, WG_NVALS(p), each_row, &e, err);
+}

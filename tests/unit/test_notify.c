@@ -1,0 +1,510 @@
+/* Notifications: backoff arithmetic, webhook URL parsing, status lines, payloads and
+ * envelopes; the outbox in a fresh store (enqueue inside a transaction, claims and leases);
+ * and delivery through the HTTP client to a scripted server on 127.0.0.1. */
+#include "t.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "domain/notify.h"
+#include "store/store.h"
+
+static void test_backoff(void)
+{
+    static const struct {
+        int attempt, base;
+        long long want;
+    } cases[] = {
+        {1, 10, 10},   {2, 10, 20},     {3, 10, 40},     {4, 10, 80},     {7, 10, 640},
+        {8, 10, 1280}, {9, 10, 2560},   {10, 10, 3600},  {11, 10, 3600},  {1000, 10, 3600},
+        {0, 10, 10},   {1, 1, 1},       {2, 1, 2},       {12, 1, 2048},   {13, 1, 3600},
+        {63, 1, 3600}, {1, 3600, 3600}, {1, 5000, 3600}, {2, 2000, 3600}, {1, 0, 1},
+        {3, -5, 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        T_EQ_INT(wg_notify_backoff(cases[i].attempt, cases[i].base), cases[i].want);
+}
+
+static void test_url_parse(void)
+{
+    static const struct {
+        const char *url, *host, *port, *path, *authority;
+    } good[] = {
+        {"http://127.0.0.1:8081/hook", "127.0.0.1", "8081", "/hook", "127.0.0.1:8081"},
+        {"http://relay", "relay", "80", "/", "relay"},
+        {"http://relay.local/a/b?x=1&y=2", "relay.local", "80", "/a/b?x=1&y=2", "relay.local"},
+        {"http://[::1]:9000/h", "::1", "9000", "/h", "[::1]:9000"},
+        {"http://[::1]/", "::1", "80", "/", "[::1]"},
+        {"HTTP://Relay:80/", "Relay", "80", "/", "Relay"},
+        {"http://h?x=1", "h", "80", "/?x=1", "h"},
+        {"http://notify_relay-1.internal:65535/p%20q", "notify_relay-1.internal", "65535", "/p%20q",
+         "notify_relay-1.internal:65535"},
+        {"http://h:00080/", "h", "80", "/", "h"},
+    };
+    static const struct {
+        const char *url, *word;
+    } bad[] = {
+        {"", "empty"},
+        {"https://hooks.example.com/x", "relay"},
+        {"ftp://h/", "http://"},
+        {"h:80/x", "http://"},
+        {"http://", "no host"},
+        {"http://:80/", "no host"},
+        {"http://h:0/", "port"},
+        {"http://h:65536/", "port"},
+        {"http://h:/", "port"},
+        {"http://h:8a/", "port"},
+        {"http://h:123456/", "port"},
+        {"http://u:p@h/", "credentials"},
+        {"http://h/a b", "space"},
+        {"http://h/\r\nX-Injected: 1", "control"},
+        {"http://h/#frag", "fragment"},
+        {"http://[::1/", "unclosed"},
+        {"http://[zz]/", "IPv6"},
+        {"http://[::1]x/", "after ']'"},
+        {"http://h!st/", "host name"},
+        {"http://h/\xc3\xa9", "non-ASCII"},
+    };
+    char longurl[WG_NOTIFY_URL_MAX + 10];
+    struct wg_url u;
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct wg_err err = {0};
+        T_EQ_INT(wg_notify_url_parse(good[i].url, &u, &err), WG_OK);
+        T_EQ_STR(u.host, good[i].host);
+        T_EQ_STR(u.port, good[i].port);
+        T_EQ_STR(u.path, good[i].path);
+        T_EQ_STR(u.authority, good[i].authority);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct wg_err err = {0};
+        T_EQ_INT(wg_notify_url_parse(bad[i].url, &u, &err), WG_EINVAL);
+        if (!strstr(err.msg, bad[i].word))
+            fprintf(stderr, "url '%s': message '%s' lacks '%s'\n", bad[i].url, err.msg,
+                    bad[i].word);
+        T_CHECK(strstr(err.msg, bad[i].word) != NULL);
+    }
+    memset(longurl, 'a', sizeof longurl - 1);
+    memcpy(longurl, "http://h/", 9);
+    longurl[sizeof longurl - 1] = '\0';
+    T_EQ_INT(wg_notify_url_parse(longurl, &u, NULL), WG_EINVAL);
+    T_EQ_INT(wg_notify_url_parse(NULL, &u, NULL), WG_EINVAL);
+}
+
+static void test_status_line(void)
+{
+    static const struct {
+        const char *text;
+        int want;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\n", 200},
+        {"HTTP/1.0 500 Internal Server Error\r\nServer: x\r\n", 500},
+        {"HTTP/1.1 204\r\n", 204},
+        {"HTTP/1.1 404 Not Found\n", 404},
+        {"HTTP/1.1 302 Found\r\n", 302},
+        {"HTTP/1.1 20", 0},
+        {"HTTP/1.", 0},
+        {"HTT", 0},
+        {"", 0},
+        {"SSH-2.0-OpenSSH_9.2\r\n", -1},
+        {"<html>", -1},
+        {"HTTP/1.1 2000 X\r\n", -1},
+        {"HTTP/1.1 099 X\r\n", -1},
+        {"HTTP/1.1 600 X\r\n", -1},
+        {"HTTP/2 200\r\n", -1},
+        {"HTTP/1.1 2x0 OK\r\n", -1},
+        {"HTTP/1.1  200 OK\r\n", -1},
+        {"HTTP/1.1 200\r", 0},
+    };
+    char junk[400];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int got = wg_notify_http_status(cases[i].text, strlen(cases[i].text));
+        if (got != cases[i].want)
+            fprintf(stderr, "status line '%s'\n", cases[i].text);
+        T_EQ_INT(got, cases[i].want);
+    }
+    memset(junk, 'x', sizeof junk);
+    memcpy(junk, "HTTP/1.1 200 ", 13);
+    T_EQ_INT(wg_notify_http_status(junk, sizeof junk), -1); /* no end of line in sight */
+}
+
+static void test_payload(void)
+{
+    struct wg_notify_order o = {.id = 42,
+                                .number = "371302-20261123-000042",
+                                .title = "噪声扰民",
+                                .item = "06028",
+                                .urgency = "normal",
+                                .grid = "371302001001001",
+                                .unit = "cgzf",
+                                .state = "dispatched",
+                                .sign_deadline = 1795424400,
+                                .reply_deadline = 1795939200};
+    json_t *body =
+        json_pack("{s:s,s:s,s:i,s:s}", "note", "请尽快", "level", "red", "days", 3, "secret", "x");
+    char *p = wg_notify_order_payload("urge", &o, "ag", 1795420800, body);
+    T_EQ_STR(p, "{\"at\":\"2026-11-23T08:00:00Z\",\"by\":\"ag\",\"deadlines\":{\"reply\":"
+                "\"2026-11-29T08:00:00Z\",\"sign\":\"2026-11-23T09:00:00Z\"},\"kind\":\"urge\","
+                "\"level\":\"red\",\"note\":\"请尽快\",\"order\":{\"grid\":\"371302001001001\","
+                "\"id\":42,\"item\":\"06028\",\"number\":\"371302-20261123-000042\",\"state\":"
+                "\"dispatched\",\"title\":\"噪声扰民\",\"unit\":\"cgzf\",\"urgency\":\"normal\"}}");
+    free(p);
+    json_decref(body);
+
+    /* what is missing is left out; a long note is cut on a character boundary */
+    struct wg_notify_order bare = {.id = 7, .number = "N", .state = "returning"};
+    char note[1300];
+    size_t n = 0;
+    while (n + 3 < sizeof note) {
+        memcpy(note + n, "中", 3);
+        n += 3;
+    }
+    note[n] = '\0';
+    body = json_pack("{s:s,s:i}", "reason", note, "level", 2);
+    p = wg_notify_order_payload("return", &bare, "h1", 0, body);
+    json_t *j = json_loads(p, 0, NULL);
+    T_CHECK(j != NULL);
+    T_EQ_STR(json_string_value(json_object_get(j, "at")), "1970-01-01T00:00:00Z");
+    T_CHECK(json_object_get(j, "deadlines") == NULL);
+    T_CHECK(json_object_get(j, "level") == NULL); /* not a string */
+    T_CHECK(json_object_get(json_object_get(j, "order"), "unit") == NULL);
+    T_EQ_INT(json_object_size(json_object_get(j, "order")), 3);
+    T_EQ_INT(strlen(json_string_value(json_object_get(j, "reason"))), 999);
+    json_decref(j);
+    json_decref(body);
+    free(p);
+
+    struct wg_outbox_row r = {.id = 5,
+                              .recipient = "unit:cgzf",
+                              .channel = "webhook",
+                              .kind = "dispatch",
+                              .payload = "{\"kind\":\"dispatch\"}",
+                              .created_at = "2026-11-23T08:00:00Z",
+                              .order_id = 42,
+                              .attempts = 3};
+    p = wg_notify_envelope(&r);
+    T_EQ_STR(p, "{\"attempt\":3,\"channel\":\"webhook\",\"created_at\":\"2026-11-23T08:00:00Z\","
+                "\"id\":5,\"kind\":\"dispatch\",\"order_id\":42,\"payload\":{\"kind\":"
+                "\"dispatch\"},\"recipient\":\"unit:cgzf\"}");
+    free(p);
+    r.order_id = 0;
+    r.payload = "not json";
+    p = wg_notify_envelope(&r);
+    T_CHECK(p && !strstr(p, "order_id") && strstr(p, "\"payload\":\"not json\""));
+    free(p);
+}
+
+/* ---- a store in a fresh directory ---- */
+
+static char dir[64];
+
+static struct wg_store *open_store(void)
+{
+    struct wg_store *st = NULL;
+    struct wg_err err = {0};
+    snprintf(dir, sizeof dir, "/tmp/wangge-notify-XXXXXX");
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    if (wg_store_open(dir, 1, &st, &err)) {
+        fprintf(stderr, "store: %s\n", err.msg);
+        exit(1);
+    }
+    return st;
+}
+
+static void close_store(struct wg_store *st)
+{
+    static const char *files[] = {"wangge.db", "wangge.db-wal", "wangge.db-shm"};
+    char path[128];
+    wg_store_close(st);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+struct seen {
+    int n;
+    long long id, next;
+    int attempts;
+    char state[16], error[600], recipient[64], kind[32];
+};
+
+static int see(const struct wg_outbox_row *r, void *ctx)
+{
+    struct seen *s = ctx;
+    s->n++;
+    s->id = r->id;
+    s->next = r->next_attempt_at;
+    s->attempts = r->attempts;
+    snprintf(s->state, sizeof s->state, "%s", r->state);
+    snprintf(s->error, sizeof s->error, "%s", r->last_error);
+    snprintf(s->recipient, sizeof s->recipient, "%s", r->recipient);
+    snprintf(s->kind, sizeof s->kind, "%s", r->kind);
+    return 0;
+}
+
+static struct seen row(struct wg_db *db, long long id)
+{
+    struct seen s = {0};
+    T_EQ_INT(wg_store_outbox_get(db, id, see, &s, NULL), WG_OK);
+    return s;
+}
+
+static int count(struct wg_db *db, const char *a, const char *b)
+{
+    struct seen s = {0};
+    T_EQ_INT(wg_store_outbox_list(db, a, b, 100, 0, see, &s, NULL), WG_OK);
+    return s.n;
+}
+
+static void test_outbox(struct wg_store *st)
+{
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct seen s = {0};
+    long long now = (long long)time(NULL);
+    int claimed = 0, changed = 0;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    /* a notification exists exactly when its transaction commits */
+    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "unit:cgzf", "dispatch", 1, "{\"a\":1}", &err), WG_OK);
+    wg_db_rollback(db);
+    T_EQ_INT(count(db, "unit:cgzf", ""), 0);
+    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "unit:cgzf", "dispatch", 1, "{\"a\":1}", &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "ag", "return", 1, "{\"b\":2}", &err), WG_OK);
+    T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+    T_EQ_INT(count(db, "unit:cgzf", ""), 1);
+    T_EQ_INT(count(db, "ag", "unit:cgzf"), 2);
+    T_EQ_INT(count(db, "ag", ""), 1);
+    T_EQ_INT(count(db, "nobody", ""), 0);
+    /* what wg_notify refuses */
+    T_EQ_INT(wg_notify(db, "", "dispatch", 0, "{}", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify(db, "ag", "Bad Kind", 0, "{}", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify(db, "ag", "", 0, "{}", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify(db, "ag", "urge", 0, "[1]", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify(db, "ag", "urge", 0, "not json", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify(db, "ag", "urge", 0, NULL, &err), WG_EINVAL);
+    T_EQ_INT(count(db, "ag", "unit:cgzf"), 2);
+
+    /* claims: the oldest due row first, one at a time, leased */
+    T_EQ_INT(wg_store_outbox_claim(db, now, now + 60, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 1);
+    T_EQ_STR(s.state, "sending");
+    T_EQ_STR(s.recipient, "unit:cgzf");
+    T_EQ_INT(s.attempts, 1);
+    T_EQ_INT(s.next, now + 60);
+    long long first = s.id;
+    T_EQ_INT(wg_store_outbox_claim(db, now, now + 60, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 1);
+    T_EQ_STR(s.recipient, "ag");
+    long long second = s.id;
+    T_EQ_INT(wg_store_outbox_claim(db, now, now + 60, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 0); /* both are held */
+    /* a worker that died mid-send: its lease runs out and the row is taken again */
+    T_EQ_INT(wg_store_outbox_claim(db, now + 61, now + 120, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 1);
+    T_EQ_INT(s.id, first);
+    T_EQ_INT(s.attempts, 2);
+    /* outcomes */
+    T_EQ_INT(wg_store_outbox_delivered(db, first, "2026-11-23T08:00:00Z", &changed, &err), WG_OK);
+    T_EQ_INT(changed, 1);
+    T_EQ_INT(wg_store_outbox_delivered(db, first, "2026-11-23T08:00:01Z", &changed, &err), WG_OK);
+    T_EQ_INT(changed, 0); /* no longer sending */
+    T_EQ_INT(wg_store_outbox_failed(db, second, "pending", now + 10, "HTTP 500", &changed, &err),
+             WG_OK);
+    T_EQ_INT(changed, 1);
+    s = row(db, second);
+    T_EQ_STR(s.state, "pending");
+    T_EQ_STR(s.error, "HTTP 500");
+    T_EQ_INT(s.next, now + 10);
+    T_EQ_INT(wg_store_outbox_claim(db, now + 9, now + 100, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 0);
+    T_EQ_INT(wg_store_outbox_claim(db, now + 10, now + 100, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 1);
+    T_EQ_INT(wg_store_outbox_failed(db, second, "dead", now + 10, "HTTP 502", &changed, &err),
+             WG_OK);
+    s = row(db, second);
+    T_EQ_STR(s.state, "dead");
+    T_EQ_INT(s.attempts, 2);
+    T_EQ_INT(wg_store_outbox_claim(db, now + 100000, now + 100060, see, &s, &claimed, &err), WG_OK);
+    T_EQ_INT(claimed, 0); /* delivered and dead rows are done */
+    T_EQ_INT(wg_store_outbox_get(db, 999, see, &s, &err), WG_ENOTFOUND);
+    wg_store_put(db);
+}
+
+/* ---- a scripted webhook on 127.0.0.1 ---- */
+
+struct hook {
+    int fd, port;
+    int statuses[8], n; /* answers in turn; 0: read the request and never answer */
+    int served;
+    char last[4096];
+    pthread_t thread;
+};
+
+static void *serve(void *arg)
+{
+    struct hook *h = arg;
+    for (int i = 0; i < h->n; i++) {
+        int c = accept(h->fd, NULL, NULL);
+        char buf[4096], out[128];
+        size_t got = 0;
+        ssize_t r;
+        if (c < 0)
+            break;
+        /* the request: headers, then Content-Length bytes */
+        while (got < sizeof buf - 1 && (r = recv(c, buf + got, sizeof buf - 1 - got, 0)) > 0) {
+            char *end, *cl;
+            got += (size_t)r;
+            buf[got] = '\0';
+            if ((end = strstr(buf, "\r\n\r\n")) && (cl = strstr(buf, "Content-Length: ")) &&
+                got >= (size_t)(end + 4 - buf) + strtoul(cl + 16, NULL, 10))
+                break;
+        }
+        buf[got] = '\0';
+        memcpy(h->last, buf, got + 1);
+        h->served++;
+        if (h->statuses[i]) {
+            int len =
+                snprintf(out, sizeof out, "HTTP/1.1 %d Scripted\r\nContent-Length: 2\r\n\r\n{}",
+                         h->statuses[i]);
+            if (send(c, out, (size_t)len, MSG_NOSIGNAL) < 0)
+                perror("send");
+        } else {
+            while (recv(c, buf, sizeof buf, 0) > 0) /* until the client gives up */
+                ;
+        }
+        close(c);
+    }
+    return NULL;
+}
+
+static void hook_start(struct hook *h)
+{
+    struct sockaddr_in a = {0};
+    socklen_t len = sizeof a;
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    h->fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (h->fd < 0 || bind(h->fd, (struct sockaddr *)&a, sizeof a) || listen(h->fd, 8) ||
+        getsockname(h->fd, (struct sockaddr *)&a, &len)) {
+        perror("hook");
+        exit(1);
+    }
+    h->port = ntohs(a.sin_port);
+    pthread_create(&h->thread, NULL, serve, h);
+}
+
+static void hook_stop(struct hook *h)
+{
+    pthread_join(h->thread, NULL);
+    close(h->fd);
+}
+
+static void test_delivery(struct wg_store *st)
+{
+    struct hook h = {.statuses = {500, 200, 503, 0}, .n = 4};
+    struct wg_notify_config cfg;
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct seen s;
+    char url[64];
+    int handled = 0;
+    long long now = (long long)time(NULL), a, b, c;
+    hook_start(&h);
+    wg_notify_config_init(&cfg);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook?token=secret", h.port);
+    T_EQ_INT(wg_notify_config_add_url(&cfg, url, &err), WG_OK);
+    cfg.attempts = 2;
+    cfg.backoff_seconds = 30;
+    cfg.timeout_ms = 500;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "u1", "urge", 3, "{\"note\":\"请尽快\"}", &err), WG_OK);
+    s = (struct seen){0};
+    T_EQ_INT(wg_store_outbox_list(db, "u1", "", 1, 0, see, &s, &err), WG_OK);
+    a = s.id;
+    /* first attempt: 500, back to pending for 30 s */
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now, NULL, &handled, &err), WG_OK);
+    T_EQ_INT(handled, 1);
+    s = row(db, a);
+    T_EQ_STR(s.state, "pending");
+    T_EQ_INT(s.attempts, 1);
+    T_CHECK(s.next >= now + 30 && s.next <= now + 32);
+    T_CHECK(strstr(s.error, "HTTP 500") != NULL);
+    T_CHECK(strstr(s.error, "secret") == NULL); /* the query may hold a token */
+    T_CHECK(strstr(h.last, "POST /hook?token=secret HTTP/1.1\r\n") != NULL);
+    T_CHECK(strstr(h.last, "Content-Type: application/json") != NULL);
+    T_CHECK(strstr(h.last, "\"note\":\"请尽快\"") != NULL);
+    char want[64];
+    snprintf(want, sizeof want, "X-Wangge-Delivery: %lld\r\n", a);
+    T_CHECK(strstr(h.last, want) != NULL);
+    snprintf(want, sizeof want, "Host: 127.0.0.1:%d\r\n", h.port);
+    T_CHECK(strstr(h.last, want) != NULL);
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now, NULL, &handled, &err), WG_OK);
+    T_EQ_INT(handled, 0); /* not due yet */
+    /* second attempt: 200 */
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 40, NULL, &handled, &err), WG_OK);
+    T_EQ_INT(handled, 1);
+    s = row(db, a);
+    T_EQ_STR(s.state, "delivered");
+    T_EQ_INT(s.attempts, 2);
+    T_CHECK(strstr(h.last, "\"attempt\":2") != NULL);
+    /* a row that fails its last allowed attempt is dead: 503, then no answer (timeout) */
+    T_EQ_INT(wg_notify(db, "u2", "dispatch", 0, "{}", &err), WG_OK);
+    s = (struct seen){0};
+    T_EQ_INT(wg_store_outbox_list(db, "u2", "", 1, 0, see, &s, &err), WG_OK);
+    b = s.id;
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 40, NULL, &handled, &err), WG_OK);
+    s = row(db, b);
+    T_EQ_STR(s.state, "pending");
+    T_CHECK(strstr(s.error, "HTTP 503") != NULL);
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 100, NULL, &handled, &err), WG_OK);
+    s = row(db, b);
+    T_EQ_STR(s.state, "dead");
+    T_EQ_INT(s.attempts, 2);
+    T_CHECK(strstr(s.error, "timed out") != NULL);
+    hook_stop(&h);
+    /* nobody listening: refused */
+    T_EQ_INT(wg_notify(db, "u3", "dispatch", 0, "{}", &err), WG_OK);
+    s = (struct seen){0};
+    T_EQ_INT(wg_store_outbox_list(db, "u3", "", 1, 0, see, &s, &err), WG_OK);
+    c = s.id;
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 100, NULL, &handled, &err), WG_OK);
+    s = row(db, c);
+    T_EQ_STR(s.state, "pending");
+    T_CHECK(strstr(s.error, "cannot connect") != NULL);
+    /* without URLs nothing is claimed */
+    wg_notify_config_init(&cfg);
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 100000, NULL, &handled, &err), WG_OK);
+    T_EQ_INT(handled, 0);
+    s = row(db, c);
+    T_EQ_STR(s.state, "pending");
+    T_EQ_INT(s.attempts, 1);
+    /* config: at most WG_NOTIFY_MAX_URLS, each checked */
+    for (int i = 0; i < WG_NOTIFY_MAX_URLS; i++)
+        T_EQ_INT(wg_notify_config_add_url(&cfg, "http://relay/", &err), WG_OK);
+    T_EQ_INT(wg_notify_config_add_url(&cfg, "http://relay/", &err), WG_EINVAL);
+    T_EQ_INT(wg_notify_config_add_url(&cfg, "https://relay/", &err), WG_EINVAL);
+    wg_store_put(db);
+}
+
+int main(void)
+{
+    struct wg_store *st;
+    test_backoff();
+    test_url_parse();
+    test_status_line();
+    test_payload();
+    st = open_store();
+    test_outbox(st);
+    test_delivery(st);
+    close_store(st);
+    return T_DONE("notify");
+}
