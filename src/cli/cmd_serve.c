@@ -9,17 +9,21 @@
 #include "api/app.h"
 #include "core/csv.h"
 #include "core/log.h"
+#include "domain/notify.h"
 #include "http/server.h"
 
 #define USAGE                                                                                      \
     "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] "                      \
-    "[--config FILE] [--quiet]"
+    "[--config FILE] [--webhook URL]... [--quiet]"
 
 struct settings {
     char data[4096];
     char listen[128];
     long threads, body_max, idle_timeout, session_idle, session_absolute;
     int quiet;
+    struct wg_notify_config notify; /* webhook_url lines */
+    long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
+    int webhook_flags;
 };
 
 static enum wg_rc parse_long(const char *key, const char *v, long lo, long hi, long *out,
@@ -50,6 +54,14 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
         return parse_long(key, v, 1, 86400, &s->session_idle, err);
     else if (!strcmp(key, "session_absolute"))
         return parse_long(key, v, 1, 7 * 86400, &s->session_absolute, err);
+    else if (!strcmp(key, "webhook_url") && *v) /* repeatable: alternatives tried in order */
+        return wg_notify_config_add_url(&s->notify, v, err);
+    else if (!strcmp(key, "webhook_url")) /* empty: none */
+        s->notify.nurls = 0;
+    else if (!strcmp(key, "notify_attempts"))
+        return parse_long(key, v, 1, 100, &s->notify_attempts, err);
+    else if (!strcmp(key, "notify_backoff_seconds"))
+        return parse_long(key, v, 1, 3600, &s->notify_backoff, err);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else
@@ -112,6 +124,7 @@ int wg_cmd_serve(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'}, {"body-max", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
+        {"webhook", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct settings s = {
         .listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
@@ -120,13 +133,15 @@ int wg_cmd_serve(int argc, char **argv)
     struct wg_store *st = NULL;
     struct wg_server *srv = NULL;
     struct wg_app app;
+    struct wg_notify_worker *notifier = NULL;
     sigset_t sigs;
     int c, sig;
+    wg_notify_config_init(&s.notify);
     /* the config file first, so that flags override it */
     for (int i = 1; i < argc - 1; i++)
         if (!strcmp(argv[i], "--config") && read_config(&s, argv[i + 1], &err))
             return wg_cli_fail(&err);
-    while ((c = getopt_long(argc, argv, "d:l:t:b:c:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:t:b:c:w:qh", opts, NULL)) != -1) {
         enum wg_rc rc = WG_OK;
         switch (c) {
         case 'd':
@@ -142,6 +157,11 @@ int wg_cmd_serve(int argc, char **argv)
             rc = set(&s, "body_max", optarg, &err);
             break;
         case 'c':
+            break;
+        case 'w': /* flags replace the config file's URLs */
+            if (!s.webhook_flags++)
+                s.notify.nurls = 0;
+            rc = set(&s, "webhook_url", optarg, &err);
             break;
         case 'q':
             s.quiet = 1;
@@ -180,8 +200,14 @@ int wg_cmd_serve(int argc, char **argv)
     }
     app.limits.idle_seconds = s.session_idle;
     app.limits.absolute_seconds = s.session_absolute;
+    if (s.notify_attempts)
+        s.notify.attempts = (int)s.notify_attempts;
+    if (s.notify_backoff)
+        s.notify.backoff_seconds = (int)s.notify_backoff;
     if (wg_app_watch(&app, 1000, &err) ||
+        wg_notify_worker_start(st, &s.notify, &notifier, &err) ||
         wg_server_start(&cfg, wg_routes, wg_nroutes, &app, &srv, &err)) {
+        wg_notify_worker_stop(notifier);
         wg_app_release(&app);
         wg_store_close(st);
         return wg_cli_fail(&err);
@@ -193,6 +219,7 @@ int wg_cmd_serve(int argc, char **argv)
     sigwait(&sigs, &sig);
     wg_info("stopping on signal %d; letting requests in flight finish", sig);
     wg_server_stop(srv, 10000);
+    wg_notify_worker_stop(notifier);
     wg_app_release(&app);
     wg_store_close(st);
     wg_info("stopped");

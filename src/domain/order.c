@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 
+#include "domain/notify.h"
 #include "domain/order_fsm.h"
 #include "domain/region.h"
 
@@ -709,7 +710,10 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
     }
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
-    if ((rc = wg_store_order_event(db, id, &ev, err)) || (rc = wg_db_commit(db, err)))
+    if ((rc = wg_store_order_event(db, id, &ev, err)) ||
+        (rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor,
+                                     body, now, err)) ||
+        (rc = wg_db_commit(db, err)))
         goto rollback;
     rc = wg_order_json(db, env, actor, id, 1, out, err);
     goto out;

@@ -49,6 +49,9 @@ EXPECT = {
     ("GET", "/api/v1/me"): dict(inside=("/api/v1/me", None), outside=None, ok=200),
     ("PUT", "/api/v1/me/password"): dict(inside=("/api/v1/me/password", "PWCHANGE"),
                                          outside=None, ok=200),
+    # one's own notifications: nothing of anyone else's to reach, so no "outside"
+    ("GET", "/api/v1/notifications"): dict(inside=("/api/v1/notifications", None), outside=None,
+                                           ok=200),
     ("GET", "/api/v1/users"): dict(inside=("/api/v1/users", None), outside=None, ok=200),
     ("POST", "/api/v1/users"): dict(inside=("/api/v1/users", "NEWUSER"), outside=None, ok=201),
     ("POST", "/api/v1/users/{username}/reveal"): dict(
