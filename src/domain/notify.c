@@ -524,7 +524,7 @@ enum wg_rc wg_notify_http_post(const struct wg_url *url, const char *body, size_
     for (;;) {
         ssize_t r;
         if ((rc = wait_fd(fd, POLLIN, deadline, abort, "waiting for the answer", err))) {
-            if (st > 0 && !(abort && atomic_load(abort)))
+            if (st > 0)
                 rc = WG_OK; /* the status came; a slow end of the body changes nothing */
             break;
         }
@@ -552,8 +552,13 @@ enum wg_rc wg_notify_http_post(const struct wg_url *url, const char *body, size_
             rc = wg_err_set(err, WG_EIO, "%s answered something that is not HTTP", url->authority);
             break;
         }
-        if (st > 0)
+        if (st > 0) {
             got = 0;
+            /* the rest is a courtesy: a receiver that keeps the connection open despite
+             * "Connection: close" gets half a second, not the whole timeout */
+            if (deadline > mono_ms() + 500)
+                deadline = mono_ms() + 500;
+        }
     }
     if (!rc)
         *status = st;

@@ -343,7 +343,7 @@ static void test_outbox(struct wg_store *st)
 
 struct hook {
     int fd, port;
-    int statuses[8], n; /* answers in turn; 0: read the request and never answer */
+    int statuses[8], n; /* answers in turn; 0: never answer; < 0: answer -status, keep open */
     int served;
     char last[4096];
     pthread_t thread;
@@ -374,10 +374,11 @@ static void *serve(void *arg)
         if (h->statuses[i]) {
             int len =
                 snprintf(out, sizeof out, "HTTP/1.1 %d Scripted\r\nContent-Length: 2\r\n\r\n{}",
-                         h->statuses[i]);
+                         abs(h->statuses[i]));
             if (send(c, out, (size_t)len, MSG_NOSIGNAL) < 0)
                 perror("send");
-        } else {
+        }
+        if (h->statuses[i] <= 0) {
             while (recv(c, buf, sizeof buf, 0) > 0) /* until the client gives up */
                 ;
         }
@@ -410,7 +411,7 @@ static void hook_stop(struct hook *h)
 
 static void test_delivery(struct wg_store *st)
 {
-    struct hook h = {.statuses = {500, 200, 503, 0}, .n = 4};
+    struct hook h = {.statuses = {500, 200, 503, 0, -200}, .n = 5};
     struct wg_notify_config cfg;
     struct wg_db *db;
     struct wg_err err = {0};
@@ -470,6 +471,16 @@ static void test_delivery(struct wg_store *st)
     T_EQ_STR(s.state, "dead");
     T_EQ_INT(s.attempts, 2);
     T_CHECK(strstr(s.error, "timed out") != NULL);
+    /* a receiver that answers but keeps the connection open does not hold the worker */
+    T_EQ_INT(wg_notify(db, "u4", "dispatch", 0, "{}", &err), WG_OK);
+    cfg.timeout_ms = 5000;
+    time_t t0 = time(NULL);
+    T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 100, NULL, &handled, &err), WG_OK);
+    T_EQ_INT(handled, 1);
+    T_CHECK(time(NULL) - t0 <= 2);
+    s = (struct seen){0};
+    T_EQ_INT(wg_store_outbox_list(db, "u4", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_STR(s.state, "delivered");
     hook_stop(&h);
     /* nobody listening: refused */
     T_EQ_INT(wg_notify(db, "u3", "dispatch", 0, "{}", &err), WG_OK);
