@@ -36,7 +36,7 @@ all: $(B)/wangge
 ifeq ($(VARIANT),release)
 all: wangge
 wangge: $(B)/wangge
-	cp $< $@
+	cp -f $< $@
 endif
 
 $(B)/%.o: %.c

@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/order.h"
 
 static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
 {
@@ -39,6 +40,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
         return WG_EINTERNAL;
     if (!(app->calendar = wg_calendar_new()))
         return wg_err_set(err, WG_ENOMEM, "out of memory");
+    app->sweep_seconds = 60;
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     pthread_mutex_init(&app->rate_mu, NULL);
@@ -51,15 +53,36 @@ enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
     return rebuild(app, 0, err);
 }
 
+enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_db *db;
+    int n = 0;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
+    wg_store_put(db);
+    if (n)
+        wg_info("supervised %d order%s past the reply deadline", n, n == 1 ? "" : "s");
+    return rc;
+}
+
+/* Every second: rebuild the locate index when grids changed; every minute: supervise
+ * orders that turned red. */
 static void *watch(void *arg)
 {
     struct wg_app *app = arg;
-    while (!atomic_load(&app->stop)) {
+    for (unsigned tick = 0; !atomic_load(&app->stop); tick++) {
         struct wg_err err = {0};
         for (int i = 0; i < 20 && !atomic_load(&app->stop); i++)
             usleep(50 * 1000);
-        if (!atomic_load(&app->stop) && wg_app_refresh(app, &err))
+        if (atomic_load(&app->stop))
+            break;
+        if (wg_app_refresh(app, &err))
             wg_warn("locate index not rebuilt: %s", err.msg);
+        if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep(app, &err))
+            wg_warn("supervision sweep failed: %s", err.msg);
     }
     return NULL;
 }

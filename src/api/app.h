@@ -25,6 +25,7 @@ struct wg_app {
     struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
     struct wg_catalog catalog;      /* the dispatch catalog (the shipped defaults for now) */
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
+    unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {
@@ -60,6 +61,8 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 /* Starts the thread that rebuilds the locator when the grid epoch changes (an import by
  * this or another process), checking every interval_ms. */
 enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err);
+/* Supervises the orders that turned red since the last sweep. */
+enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
 /* Rebuilds now if the grid epoch moved; a lookup never waits for it. */
 enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err);
 void wg_app_release(struct wg_app *app);

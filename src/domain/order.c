@@ -724,3 +724,51 @@ out:
     wg_store_order_release(&o);
     return rc;
 }
+
+struct due {
+    long long id[256];
+    int version[256];
+    int n;
+};
+
+static int take_due(long long id, int version, void *ctx)
+{
+    struct due *d = ctx;
+    d->id[d->n] = id;
+    d->version[d->n++] = version;
+    return d->n == 256;
+}
+
+enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, long long now,
+                              int *count, struct wg_err *err)
+{
+    struct wg_actor sys;
+    struct due d = {.n = 0};
+    enum wg_rc rc;
+    *count = 0;
+    memset(&sys, 0, sizeof sys);
+    snprintf(sys.username, sizeof sys.username, "system");
+    snprintf(sys.role, sizeof sys.role, "supervisor");
+    snprintf(sys.scope.kind, sizeof sys.scope.kind, "region");
+    if ((rc = wg_store_order_overdue(db, now, 256, take_due, &d, err)))
+        return rc;
+    for (int i = 0; i < d.n; i++) {
+        json_t *body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
+                                 "past the reply deadline"),
+               *out = NULL;
+        rc = wg_order_act(db, env, &sys, d.id[i], "supervise", body, d.version[i], now, &out,
+                          err);
+        json_decref(body);
+        json_decref(out);
+        if (rc == WG_EPRECOND || rc == WG_ECONFLICT) { /* changed meanwhile: next sweep */
+            wg_err_clear(err);
+            continue;
+        }
+        int queued = 0;
+        if (rc || (rc = wg_store_order_mark_supervised(db, d.id[i], err)) ||
+            (rc = wg_notify_red(db, d.id[i], now, &queued, err)))
+            return rc;
+        ++*count;
+    }
+    return WG_OK;
+}

@@ -69,6 +69,11 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err);
 
+/* Supervises every open order whose reply deadline has passed (SPEC §3: red orders are
+ * supervised automatically), once each, as the system's supervisor; counts them. */
+enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, long long now,
+                              int *count, struct wg_err *err);
+
 /* Orders in the caller's scope matching the query parameters (state, channel, item, grid,
  * phone — through the blind index —, since, until, q, limit ≤ 1000, offset), newest first,
  * as a JSON array of summaries. Bad parameters are WG_EINVAL naming the parameter. */

@@ -288,5 +288,9 @@ const struct wg_migration wg_migrations[] = {
      "CREATE INDEX outbox_due ON outbox(next_attempt_at, id) "
      "WHERE state IN ('pending', 'sending');"
      "CREATE INDEX outbox_recipient ON outbox(recipient, id);"},
+    {12, "automatic supervision of orders past their reply deadline",
+     "ALTER TABLE work_order ADD COLUMN auto_supervised INTEGER NOT NULL DEFAULT 0;"
+     "CREATE INDEX work_order_deadline ON work_order(reply_deadline);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -364,4 +364,10 @@ enum wg_rc wg_store_outbox_list(struct wg_db *db, const char *a, const char *b, 
                                 long long offset, int (*cb)(const struct wg_outbox_row *, void *),
                                 void *ctx, struct wg_err *err);
 
+/* Open orders past their reply deadline at now and not yet supervised automatically. */
+enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
+                                  int (*cb)(long long id, int version, void *), void *ctx,
+                                  struct wg_err *err);
+enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err);
+
 #endif

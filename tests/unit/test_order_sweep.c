@@ -1,0 +1,88 @@
+/* Red orders are supervised automatically, once each: an order dispatched ten days ago and
+ * never replied is past its five-working-day deadline; the sweep supervises it as the system,
+ * and a second sweep leaves it alone. Runs on a real store in a temporary directory. */
+#include "t.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "domain/order.h"
+#include "domain/unit.h"
+
+struct evcount {
+    const char *action, *actor;
+    int n;
+};
+
+static int on_event(const struct wg_order_event_row *e, void *p)
+{
+    struct evcount *c = p;
+    if (!strcmp(e->action, c->action) && !strcmp(e->actor, c->actor))
+        c->n++;
+    return 0;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/wangge-sweep-XXXXXX";
+    struct wg_err err = {0};
+    struct wg_store *st;
+    struct wg_db *db;
+    struct wg_pii_keys *keys;
+    struct wg_catalog cat;
+    struct wg_calendar *cal = wg_calendar_new();
+    struct wg_actor agent;
+    struct wg_order_input in;
+    long long now = 1790000000, id = 0; /* 2026-09-21, a Monday */
+    json_t *out = NULL;
+    int n = -1;
+    T_CHECK(mkdtemp(dir) != NULL);
+    T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_pii_keys_create(dir, &err), WG_OK);
+    T_EQ_INT(wg_pii_keys_load(dir, &keys, &err), WG_OK);
+    wg_catalog_init(&cat);
+    T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
+    T_EQ_INT(wg_catalog_validate(&cat, &err), WG_OK);
+    wg_calendar_set_fallback(cal, true);
+    struct wg_order_env env = {keys, &cat, cal};
+    T_EQ_INT(wg_unit_create(db, "cgzf", "综合行政执法局", "department", NULL, &err), WG_OK);
+    memset(&agent, 0, sizeof agent);
+    snprintf(agent.username, sizeof agent.username, "agent");
+    snprintf(agent.role, sizeof agent.role, "agent");
+    snprintf(agent.scope.kind, sizeof agent.scope.kind, "region");
+    memset(&in, 0, sizeof in);
+    in.channel = "hotline";
+    in.type = "complaint";
+    in.item = "06028";
+    in.title = "噪声扰民";
+    in.content = "夜间施工";
+    in.urgency = "normal";
+    in.county = "371302";
+    T_EQ_INT(wg_order_create(db, &env, NULL, &agent, &in, now - 10 * 86400, &id, &err), WG_OK);
+    json_t *body = json_pack("{s:s}", "unit", "cgzf");
+    T_EQ_INT(wg_order_act(db, &env, &agent, id, "dispatch", body, 1, now - 10 * 86400 + 600, &out,
+                          &err),
+             WG_OK);
+    json_decref(body);
+    json_decref(out);
+    /* before the deadline nothing happens; after it, one supervision by the system */
+    T_EQ_INT(wg_order_sweep_red(db, &env, now - 9 * 86400, &n, &err), WG_OK);
+    T_EQ_INT(n, 0);
+    T_EQ_INT(wg_order_sweep_red(db, &env, now, &n, &err), WG_OK);
+    T_EQ_INT(n, 1);
+    T_EQ_INT(wg_order_sweep_red(db, &env, now + 3600, &n, &err), WG_OK);
+    T_EQ_INT(n, 0);
+    struct evcount c = {"supervise", "system", 0};
+    T_EQ_INT(wg_store_order_events(db, id, on_event, &c, &err), WG_OK);
+    T_EQ_INT(c.n, 1);
+    wg_store_put(db);
+    wg_store_close(st);
+    wg_pii_keys_free(keys);
+    wg_catalog_release(&cat);
+    wg_calendar_free(cal);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    T_CHECK(system(cmd) == 0);
+    return T_DONE("order_sweep");
+}
