@@ -26,6 +26,7 @@ struct wg_app {
     struct wg_catalog catalog;      /* the dispatch catalog (the shipped defaults for now) */
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
+    const char *data_dir;           /* photos and key files live under it */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {

@@ -53,18 +53,19 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     return WG_OK;
 }
 
-/* Failed logins per source address, in one-minute fixed windows: a centre behind one
- * address may log in many people at shift start, but not guess many passwords. The table
- * is small and slots are reused by hash, so a flood from many addresses cannot grow it. */
-static struct wg_rate_slot *rate_slot(struct wg_app *app, const char *addr, long long w)
+/* Failed logins per source address, in one-minute windows that open at an address's first
+ * failure (so a burst is never split by the clock's minute): a centre behind one address may
+ * log in many people at shift start, but not guess many passwords. The table is small and
+ * slots are reused by hash, so a flood from many addresses cannot grow it. */
+static struct wg_rate_slot *rate_slot(struct wg_app *app, const char *addr, long long now)
 {
     unsigned h = 5381;
     for (const char *p = addr; *p; p++)
         h = h * 33 + (unsigned char)*p;
     struct wg_rate_slot *s = &app->rate[h % (sizeof app->rate / sizeof app->rate[0])];
-    if (strcmp(s->addr, addr) || s->window != w) {
+    if (strcmp(s->addr, addr) || now - s->window >= 60) {
         snprintf(s->addr, sizeof s->addr, "%s", addr);
-        s->window = w;
+        s->window = now;
         s->count = 0;
     }
     return s;
@@ -74,7 +75,7 @@ static int rate_limited(struct wg_app *app, const char *addr, int failed)
 {
     int limited;
     pthread_mutex_lock(&app->rate_mu);
-    struct wg_rate_slot *s = rate_slot(app, addr, now_s() / 60);
+    struct wg_rate_slot *s = rate_slot(app, addr, now_s());
     if (failed)
         s->count++;
     limited = s->count >= WG_LOGIN_RATE_PER_MINUTE;

@@ -198,6 +198,7 @@ int wg_cmd_serve(int argc, char **argv)
         wg_store_close(st);
         return wg_cli_fail(&err);
     }
+    app.data_dir = s.data;
     app.limits.idle_seconds = s.session_idle;
     app.limits.absolute_seconds = s.session_absolute;
     if (s.notify_attempts)

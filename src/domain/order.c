@@ -7,6 +7,7 @@
 
 #include "domain/notify.h"
 #include "domain/order_fsm.h"
+#include "domain/photo.h"
 #include "domain/region.h"
 
 const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
@@ -377,6 +378,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
             return rc;
         }
         json_object_set_new(j, "timeline", timeline);
+        json_object_set_new(j, "photos", wg_photo_list_json(db, id));
     }
     *out = j;
     return WG_OK;

@@ -292,5 +292,16 @@ const struct wg_migration wg_migrations[] = {
      "ALTER TABLE work_order ADD COLUMN auto_supervised INTEGER NOT NULL DEFAULT 0;"
      "CREATE INDEX work_order_deadline ON work_order(reply_deadline);",
      NULL},
+    {13, "photos of orders, stored by content hash on disk",
+     "CREATE TABLE order_photo ("
+     "  order_id INTEGER NOT NULL,"
+     "  sha256 TEXT NOT NULL,"
+     "  mime TEXT NOT NULL,"
+     "  size INTEGER NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  PRIMARY KEY (order_id, sha256));"
+     "CREATE INDEX order_photo_hash ON order_photo(sha256);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

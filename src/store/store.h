@@ -370,4 +370,21 @@ enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
                                   struct wg_err *err);
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err);
 
+/* ---- photos of orders ---- */
+struct wg_photo_row {
+    const char *sha256, *mime, *created_by, *created_at;
+    long long size;
+};
+/* *added 0 when the order already had this photo. */
+enum wg_rc wg_store_photo_insert(struct wg_db *db, long long order_id, const char *sha256,
+                                 const char *mime, long long size, const char *by,
+                                 const char *at, int *added, struct wg_err *err);
+enum wg_rc wg_store_photo_list(struct wg_db *db, long long order_id,
+                               int (*cb)(const struct wg_photo_row *, void *), void *ctx,
+                               struct wg_err *err);
+/* The orders a photo belongs to (a photo can be shared by duplicates), with its type. */
+enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
+                                 int (*cb)(long long order_id, const char *mime, void *),
+                                 void *ctx, struct wg_err *err);
+
 #endif

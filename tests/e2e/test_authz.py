@@ -28,6 +28,7 @@ PERM_ROLES = {
                         "leader"},
 }
 TOWN = "371302001"  # every role's account is scoped to this town
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the first bytes are what make a PNG
 PASSWORD = "Role-pass-2026"
 OUTSIDE_GRID = feature("371302002001001", "南坛村第1网格", "base", square(118.40, 35.0, 118.41, 35.01))
 
@@ -70,6 +71,10 @@ EXPECT = {
     ("POST", "/api/v1/routing-rules"): dict(inside=("/api/v1/routing-rules", {"item": "06",
                                                                              "lead": "matrix-unit"}),
                                             outside=None, ok=201),
+    ("POST", "/api/v1/orders/{id}/photos"): dict(inside=("/api/v1/orders/1/photos", PNG),
+                                                 outside=("/api/v1/orders/2/photos", PNG), ok=201),
+    ("GET", "/api/v1/photos/{sha256}"): dict(inside=("/api/v1/photos/" + "0" * 64, None),
+                                             outside=None, ok=404),
     ("GET", "/api/v1/orders/{id}/route"): dict(inside=("/api/v1/orders/1/route", None),
                                                outside=("/api/v1/orders/2/route", None), ok=200),
     ("GET", "/api/v1/audit"): dict(inside=("/api/v1/audit?limit=5", None), outside=None, ok=200),

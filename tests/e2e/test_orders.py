@@ -417,3 +417,48 @@ def test_generated_history_covers_every_state():
         else:
             os.environ["WANGGE_NPM_CACHE"] = before
         data.close()
+
+
+def test_photos_checked_by_content_stored_once_and_scoped():
+    import hashlib
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            other = user(data, srv, "town2", "agent", scope="371302002")
+            status, o = srv.json("POST", "/api/v1/orders", {
+                "channel": "app", "type": "complaint", "title": "占道", "content": "c",
+                "lon": 118.303, "lat": 35.003}, token=ag)
+            jpeg = b"\xff\xd8\xff\xe0" + os.urandom(2048)
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{o['id']}/photos", jpeg,
+                                         headers={"Content-Type": "text/plain"}, token=ag)
+            photo = json.loads(raw)
+            assert status == 201 and photo["mime"] == "image/jpeg" and photo["added"], photo
+            assert photo["sha256"] == hashlib.sha256(jpeg).hexdigest()
+            path = os.path.join(data.dir, "photos", photo["sha256"][:2], photo["sha256"])
+            assert open(path, "rb").read() == jpeg
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{o['id']}/photos", jpeg, token=ag)
+            assert status == 201 and json.loads(raw)["added"] is False
+            for bad, code, word in [(b"GIF89a" + b"\0" * 32, 400, "JPEG, PNG or WebP"),
+                                    (b"", 400, "JPEG"),
+                                    (b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024), 413, "at most")]:
+                before = data.dump()
+                status, _, raw = srv.request("POST", f"/api/v1/orders/{o['id']}/photos", bad, token=ag)
+                assert status == code and word in json.loads(raw)["error"]["message"], (status, raw[:200])
+                assert data.dump() == before
+            status, headers, raw = srv.request("GET", f"/api/v1/photos/{photo['sha256']}", token=ag)
+            assert status == 200 and raw == jpeg and headers["Content-Type"] == "image/jpeg"
+            status, _, _ = srv.request("GET", f"/api/v1/photos/{photo['sha256']}", token=other)
+            assert status == 404
+            status, _, _ = srv.request("GET", "/api/v1/photos/..%2F..%2Fwangge.db", token=ag)
+            assert status == 404
+            status, o = srv.json("GET", f"/api/v1/orders/{o['id']}", token=ag)
+            assert [p["sha256"] for p in o["photos"]] == [photo["sha256"]], o
+            assert [e["action"] for e in o["timeline"]] == ["create", "attachment"], o["timeline"]
+            status, _, _ = srv.request("POST", f"/api/v1/orders/{o['id']}/photos", jpeg, token=other)
+            assert status == 404
+        finally:
+            srv.stop()
+    finally:
+        data.close()
