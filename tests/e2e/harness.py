@@ -72,6 +72,29 @@ class Data:
     def import_grids(self, obj, check=True):
         return run("import", "grids", "--data", self.dir, self.write(obj), check=check)
 
+    def raw_bytes(self):
+        """The database files as bytes, to check what is (not) stored in clear."""
+        raw = b""
+        for name in os.listdir(self.dir):
+            if name.startswith("wangge.db"):
+                raw += open(os.path.join(self.dir, name), "rb").read()
+        return raw
+
+    def add_user(self, srv, name, role, scope, password):
+        """Creates an account from the command line and logs it in past its first-login
+        password change; returns its token."""
+        pwfile = os.path.join(self.dir, "pw-" + name)
+        with open(pwfile, "w") as f:
+            f.write("Initial-pass-1\n")
+        run("user", "add", "--data", self.dir, "--username", name, "--role", role, "--scope",
+            scope, "--password-file", pwfile)
+        token = srv.login(name, "Initial-pass-1")
+        status, body = srv.json("PUT", "/api/v1/me/password",
+                                {"old_password": "Initial-pass-1", "new_password": password},
+                                token=token)
+        assert status == 200, body
+        return token
+
     def dump(self):
         """Every row of the region and grid tables: to check a failure changed nothing."""
         db = sqlite3.connect(os.path.join(self.dir, "wangge.db"))

@@ -9,24 +9,7 @@ PASSWORD = "Agent-pass-2026"
 
 
 def agent(data, srv, name="ag", scope="371302"):
-    pwfile = os.path.join(data.dir, "pw-" + name)
-    with open(pwfile, "w") as f:
-        f.write("Initial-pass-1\n")
-    run("user", "add", "--data", data.dir, "--username", name, "--role", "agent", "--scope", scope,
-        "--password-file", pwfile)
-    token = srv.login(name, "Initial-pass-1")
-    status, body = srv.json("PUT", "/api/v1/me/password",
-                            {"old_password": "Initial-pass-1", "new_password": PASSWORD}, token=token)
-    assert status == 200, body
-    return token
-
-
-def db_bytes(data):
-    raw = b""
-    for name in os.listdir(data.dir):
-        if name.startswith("wangge.db"):
-            raw += open(os.path.join(data.dir, name), "rb").read()
-    return raw
+    return data.add_user(srv, name, "agent", scope, PASSWORD)
 
 
 def test_intake_every_channel_locates_and_numbers():
@@ -62,7 +45,7 @@ def test_intake_every_channel_locates_and_numbers():
             assert body["point"]["crs"] == "gcj02" and abs(body["point"]["lon"] - 118.3080) > 1e-4
         finally:
             srv.stop()
-        raw = db_bytes(data)
+        raw = data.raw_bytes()
         assert b"13812345678" not in raw and "张三".encode() not in raw and b"13900001111" not in raw
     finally:
         data.close()
@@ -193,16 +176,7 @@ def test_list_filters_search_phone_and_csv():
 
 
 def user(data, srv, name, role, scope="371302"):
-    pwfile = os.path.join(data.dir, "pw-" + name)
-    with open(pwfile, "w") as f:
-        f.write("Initial-pass-1\n")
-    run("user", "add", "--data", data.dir, "--username", name, "--role", role, "--scope", scope,
-        "--password-file", pwfile)
-    token = srv.login(name, "Initial-pass-1")
-    status, body = srv.json("PUT", "/api/v1/me/password",
-                            {"old_password": "Initial-pass-1", "new_password": PASSWORD}, token=token)
-    assert status == 200, body
-    return token
+    return data.add_user(srv, name, role, scope, PASSWORD)
 
 
 def units(srv):

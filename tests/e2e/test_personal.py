@@ -7,14 +7,6 @@ PHONE = "13812345678"
 ID = "11010519491231002X"
 
 
-def db_bytes(data):
-    raw = b""
-    for name in os.listdir(data.dir):
-        if name.startswith("wangge.db"):
-            raw += open(os.path.join(data.dir, name), "rb").read()
-    return raw
-
-
 def test_profile_sealed_masked_revealed_and_rotated():
     data = Data(grids=False)
     try:
@@ -45,7 +37,7 @@ def test_profile_sealed_masked_revealed_and_rotated():
             assert status == 404, body
         finally:
             srv.stop()
-        raw = db_bytes(data)
+        raw = data.raw_bytes()
         assert PHONE.encode() not in raw and ID.encode() not in raw and "张三丰".encode() not in raw
         key = os.path.join(data.dir, "keys", "pii.key")
         assert oct(os.stat(key).st_mode & 0o777) == "0o600"
