@@ -45,7 +45,11 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->limits.absolute_seconds = 12 * 3600;
     pthread_mutex_init(&app->rate_mu, NULL);
     wg_locator_slot_init(&app->locator);
-    return rebuild(app, 1, err);
+    enum wg_rc rc = rebuild(app, 1, err);
+    if (rc)
+        return rc;
+    /* intake's writes go through one writer that commits concurrent requests together */
+    return wg_committer_start(store, 0, &app->committer, err);
 }
 
 enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
@@ -102,6 +106,8 @@ void wg_app_release(struct wg_app *app)
         atomic_store(&app->stop, 1);
         pthread_join(app->watcher, NULL);
     }
+    wg_committer_stop(app->committer);
+    app->committer = NULL;
     wg_locator_slot_release(&app->locator);
     wg_pii_keys_free(app->keys);
     wg_catalog_release(&app->catalog);

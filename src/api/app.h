@@ -16,6 +16,7 @@
 
 struct wg_app {
     struct wg_store *store;
+    struct wg_committer *committer; /* group commit of intake (store.h) */
     struct wg_locator_slot locator;
     long long grid_epoch; /* the epoch the current locator was built at */
     pthread_t watcher;

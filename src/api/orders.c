@@ -4,6 +4,7 @@
 
 #include <time.h>
 
+#include "domain/audit.h"
 #include "domain/order.h"
 
 static enum wg_rc parse_id(const char *s, long long *id, struct wg_err *err)
@@ -15,32 +16,77 @@ static enum wg_rc parse_id(const char *s, long long *id, struct wg_err *err)
     return WG_OK;
 }
 
+/* One intake in a batch of the group committer (store.h): the order and the record of its
+ * creation commit together or not at all. */
+struct intake {
+    struct wg_req *req;
+    struct wg_order_draft *draft;
+    const char *channel;
+    enum wg_rc refused; /* why it failed, for the refusal's record */
+};
+
+static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct intake *in = ctx;
+    char idtext[24];
+    enum wg_rc rc = wg_order_insert(db, in->draft, err);
+    if (rc)
+        return rc;
+    snprintf(idtext, sizeof idtext, "%lld", in->draft->row.id);
+    return wg_api_audit(in->req, db, NULL, "order.create", "order", idtext, in->channel, WG_OK,
+                        err);
+}
+
+/* A refused intake is on the record too; its savepoint keeps a half-written record out. */
+static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct intake *in = ctx;
+    const struct wg_actor *a = in->req->actor;
+    struct wg_audit_event ev = {
+        .actor = a->username,
+        .role = a->role,
+        .source = in->req->remote_addr,
+        .action = "order.create",
+        .object_type = "order",
+        .result = in->refused == WG_EFORBIDDEN ? "denied" : "failed",
+        .detail = in->channel,
+    };
+    return wg_audit_record(db, &ev, err);
+}
+
+/* Validation, locating and sealing run here on the request's thread; only the inserts go to
+ * the committer, and the answer is rendered from what was inserted, without reading back. */
 enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
     struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     const struct wg_actor *actor = req->actor;
     struct wg_order_input in;
+    struct wg_order_draft draft;
     struct wg_locator *loc;
-    struct wg_db *db;
-    long long id = 0;
-    json_t *out = NULL;
-    char idtext[24];
+    json_t *out;
     enum wg_rc rc;
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
-        return rc;
     loc = wg_locator_acquire(&app->locator);
-    rc = wg_order_create(db, &env, loc, actor, &in, (long long)time(NULL), &id, err);
+    rc = wg_order_prepare(&env, loc, actor, &in, (long long)time(NULL), &draft, err);
     wg_locator_release(loc);
-    snprintf(idtext, sizeof idtext, "%lld", id);
-    rc = wg_api_audit(req, db, NULL, "order.create", "order", rc ? "" : idtext, in.channel, rc,
-                      err);
+    struct intake job = {req, &draft, in.channel, WG_OK};
     if (!rc)
-        rc = wg_order_json(db, &env, actor, id, 1, &out, err);
-    wg_store_put(db);
-    return rc ? rc : wg_reply_json(req, 201, out);
+        rc = wg_committer_run(app->committer, intake_tx, &job, err);
+    if (rc) {
+        struct wg_err aerr = {0};
+        job.refused = rc;
+        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
+            size_t n = strlen(err->msg);
+            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
+        }
+        wg_order_draft_release(&draft);
+        return rc;
+    }
+    out = wg_order_draft_json(&env, actor, &draft);
+    wg_order_draft_release(&draft);
+    return wg_reply_json(req, 201, out);
 }
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include <sodium.h>
+
 #include "core/buf.h"
 
 #include "domain/notify.h"
@@ -152,32 +154,32 @@ static void iso_of(long long now, char out[32])
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
-                           const struct wg_locator *loc, const struct wg_actor *actor,
-                           const struct wg_order_input *in, long long now, long long *id,
-                           struct wg_err *err)
+enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
+                            const struct wg_actor *actor, const struct wg_order_input *in,
+                            long long now, struct wg_order_draft *d, struct wg_err *err)
 {
-    struct wg_order_row o;
+    struct wg_order_row *o = &d->row;
     struct wg_locate_result where;
-    char day[9], blind[WG_PII_BLIND_HEX] = "", nphone[64] = "";
     char *s_name = NULL, *s_phone = NULL;
-    long long seq = 0;
     enum wg_rc rc;
-    memset(&o, 0, sizeof o);
+    memset(d, 0, sizeof *d);
     if (in->item && env->catalog && !wg_catalog_find(env->catalog, in->item))
         return wg_err_set(err, WG_EINVAL, "item '%s' is not in the dispatch catalog", in->item);
-    snprintf(o.channel, sizeof o.channel, "%s", in->channel);
-    snprintf(o.type, sizeof o.type, "%s", in->type);
-    snprintf(o.item, sizeof o.item, "%s", in->item ? in->item : "");
-    snprintf(o.urgency, sizeof o.urgency, "%s", in->urgency);
-    o.title = (char *)in->title;
-    o.content = (char *)in->content;
-    o.address = (char *)in->address;
-    o.anonymous = in->anonymous;
-    o.confidential = in->confidential;
-    snprintf(o.state, sizeof o.state, "received");
-    snprintf(o.created_by, sizeof o.created_by, "%s", actor->username);
-    iso_of(now, o.created_at);
+    snprintf(o->channel, sizeof o->channel, "%s", in->channel);
+    snprintf(o->type, sizeof o->type, "%s", in->type);
+    snprintf(o->item, sizeof o->item, "%s", in->item ? in->item : "");
+    snprintf(o->urgency, sizeof o->urgency, "%s", in->urgency);
+    o->title = (char *)in->title;
+    o->content = (char *)in->content;
+    o->address = (char *)in->address;
+    o->anonymous = in->anonymous;
+    o->confidential = in->confidential;
+    snprintf(o->state, sizeof o->state, "received");
+    o->version = 1;
+    snprintf(o->created_by, sizeof o->created_by, "%s", actor->username);
+    snprintf(d->actor_role, sizeof d->actor_role, "%s", actor->role);
+    iso_of(now, o->created_at);
+    memcpy(o->updated_at, o->created_at, sizeof o->updated_at);
     if (in->has_point) {
         if (!loc)
             return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
@@ -190,56 +192,85 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
         if (!wg_scope_covers(&actor->scope, where.grid->code))
             return wg_err_set(err, WG_EINVAL, "the point lies in grid '%s', outside your area",
                               where.grid->code);
-        o.has_point = 1;
-        o.lon = where.lon;
-        o.lat = where.lat;
-        snprintf(o.crs, sizeof o.crs, "%s", wg_crs_name(in->crs));
-        snprintf(o.grid, sizeof o.grid, "%s", where.grid->code);
-        o.grid_version = 1;
-        snprintf(o.county, sizeof o.county, "%.6s", where.grid->code);
+        o->has_point = 1;
+        o->lon = where.lon;
+        o->lat = where.lat;
+        snprintf(o->crs, sizeof o->crs, "%s", wg_crs_name(in->crs));
+        snprintf(o->grid, sizeof o->grid, "%s", where.grid->code);
+        o->grid_version = 1;
+        snprintf(o->county, sizeof o->county, "%.6s", where.grid->code);
     } else {
         if (!wg_scope_covers(&actor->scope, in->county) &&
             strncmp(actor->scope.code, in->county, strlen(in->county)))
             return wg_err_set(err, WG_EINVAL, "county '%s' is outside your area", in->county);
-        snprintf(o.county, sizeof o.county, "%s", in->county);
+        snprintf(o->county, sizeof o->county, "%s", in->county);
     }
     if (in->reporter_phone) {
-        if ((rc = wg_pii_normalize(WG_PII_PHONE, in->reporter_phone, nphone, sizeof nphone,
+        if ((rc = wg_pii_normalize(WG_PII_PHONE, in->reporter_phone, d->phone, sizeof d->phone,
                                    err)) ||
-            (rc = wg_pii_blind(env->keys, WG_PII_PHONE, nphone, blind, err)) ||
-            (rc = wg_pii_encrypt(env->keys, nphone, "order.reporter_phone", &s_phone, err)))
-            goto out;
+            (rc = wg_pii_blind(env->keys, WG_PII_PHONE, d->phone, d->blind, err)) ||
+            (rc = wg_pii_encrypt(env->keys, d->phone, "order.reporter_phone", &s_phone, err)))
+            goto fail;
     }
     if (in->reporter_name && *in->reporter_name &&
         (rc = wg_pii_encrypt(env->keys, in->reporter_name, "order.reporter_name", &s_name, err)))
-        goto out;
-    o.reporter_name = s_name;
-    o.reporter_phone = s_phone;
-    o.reporter_phone_blind = blind;
-    cst_day(now, day);
-    if ((rc = wg_db_begin(db, err)))
-        goto out;
-    if ((rc = wg_store_order_next_number(db, o.county, day, &seq, err)))
-        goto rollback;
-    if (seq > 999999) {
-        rc = wg_err_set(err, WG_ECONFLICT, "county %s has used all 999999 numbers of %s",
-                        o.county, day);
-        goto rollback;
-    }
-    snprintf(o.number, sizeof o.number, "%s-%s-%06lld", o.county, day, seq);
-    if ((rc = wg_store_order_insert(db, &o, id, err)) ||
-        (rc = wg_store_order_index_text(db, *id, o.title, o.content, err)))
-        goto rollback;
-    struct wg_order_event_row ev = {0,           o.created_at, actor->username, actor->role,
-                                    "create",    NULL,         "received",      o.channel};
-    if ((rc = wg_store_order_event(db, *id, &ev, err)) || (rc = wg_db_commit(db, err)))
-        goto rollback;
-    goto out;
-rollback:
-    wg_db_rollback(db);
-out:
+        goto fail;
+    d->name = s_name ? in->reporter_name : NULL;
+    o->reporter_name = s_name;
+    o->reporter_phone = s_phone;
+    o->reporter_phone_blind = d->blind;
+    cst_day(now, d->day);
+    return WG_OK;
+fail:
     free(s_name);
     free(s_phone);
+    wg_order_draft_release(d);
+    return rc;
+}
+
+void wg_order_draft_release(struct wg_order_draft *d)
+{
+    free(d->row.reporter_name);
+    free(d->row.reporter_phone);
+    d->row.reporter_name = d->row.reporter_phone = NULL;
+    sodium_memzero(d->phone, sizeof d->phone);
+    d->name = NULL;
+}
+
+enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err)
+{
+    struct wg_order_row *o = &d->row;
+    long long seq = 0;
+    enum wg_rc rc;
+    if ((rc = wg_store_order_next_number(db, o->county, d->day, &seq, err)))
+        return rc;
+    if (seq > 999999)
+        return wg_err_set(err, WG_ECONFLICT, "county %s has used all 999999 numbers of %s",
+                          o->county, d->day);
+    snprintf(o->number, sizeof o->number, "%s-%s-%06lld", o->county, d->day, seq);
+    if ((rc = wg_store_order_insert(db, o, &o->id, err)) ||
+        (rc = wg_store_order_index_text(db, o->id, o->title, o->content, err)))
+        return rc;
+    struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
+                                    "create", NULL,          "received",    o->channel};
+    return wg_store_order_event(db, o->id, &ev, err);
+}
+
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_locator *loc, const struct wg_actor *actor,
+                           const struct wg_order_input *in, long long now, long long *id,
+                           struct wg_err *err)
+{
+    struct wg_order_draft d;
+    enum wg_rc rc = wg_order_prepare(env, loc, actor, in, now, &d, err);
+    if (rc)
+        return rc;
+    if (!(rc = wg_db_begin(db, err))) {
+        if ((rc = wg_order_insert(db, &d, err)) || (rc = wg_db_commit(db, err)))
+            wg_db_rollback(db);
+    }
+    *id = rc ? 0 : d.row.id;
+    wg_order_draft_release(&d);
     return rc;
 }
 
@@ -272,20 +303,19 @@ static void facts_ctx(const struct wg_order_facts *f, const struct wg_order_row 
         wg_fsm_state_parse(f->before_suspend, &ctx->before_suspend, NULL);
 }
 
-static json_t *allowed_json(struct wg_db *db, const struct wg_actor *actor,
-                            const struct wg_order_row *o)
+static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_row *o,
+                            const struct wg_order_facts *f)
 {
-    struct wg_order_facts f;
     struct wg_fsm_ctx ctx;
     enum wg_order_state st;
     enum wg_fsm_role role;
     enum wg_order_action acts[WG_ACTION_COUNT];
     json_t *arr = json_array();
     size_t n;
-    if (wg_fsm_role_parse(actor->role, &role, NULL) || wg_fsm_state_parse(o->state, &st, NULL) ||
-        wg_store_order_facts(db, o->id, &f, NULL))
+    if (!f || wg_fsm_role_parse(actor->role, &role, NULL) ||
+        wg_fsm_state_parse(o->state, &st, NULL))
         return arr;
-    facts_ctx(&f, o, actor, &ctx);
+    facts_ctx(f, o, actor, &ctx);
     n = wg_fsm_allowed(st, role, &ctx, acts, WG_ACTION_COUNT);
     for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
         json_array_append_new(arr, json_string(wg_fsm_action_name(acts[i])));
@@ -295,45 +325,109 @@ static json_t *allowed_json(struct wg_db *db, const struct wg_actor *actor,
 static void iso_of(long long t, char out[32]);
 
 /* Deadlines, and the light of the reply limit while a unit holds the order. */
-static void clock_json(struct wg_db *db, const struct wg_order_env *env,
-                       const struct wg_order_row *o, json_t *j)
+static void clock_json(const struct wg_order_env *env, const struct wg_order_row *o,
+                       const struct wg_order_facts *f, json_t *j)
 {
-    struct wg_order_facts f;
     char a[32], b[32];
-    if (wg_store_order_facts(db, o->id, &f, NULL) || !f.reply_deadline)
+    if (!f || !f->reply_deadline)
         return;
-    iso_of(f.sign_deadline, a);
-    iso_of(f.reply_deadline, b);
+    iso_of(f->sign_deadline, a);
+    iso_of(f->reply_deadline, b);
     json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
     if (env->calendar && (!strcmp(o->state, "dispatched") || !strcmp(o->state, "signed") ||
                           !strcmp(o->state, "returning"))) {
         long long now = (long long)time(NULL);
         int natural = !strcmp(o->urgency, "urgent") || !strcmp(o->urgency, "critical");
         enum wg_light l =
-            natural ? wg_calendar_light_natural(f.dispatched_at, f.reply_deadline, now)
-                    : wg_calendar_light(env->calendar, f.dispatched_at, f.reply_deadline, now);
+            natural ? wg_calendar_light_natural(f->dispatched_at, f->reply_deadline, now)
+                    : wg_calendar_light(env->calendar, f->dispatched_at, f->reply_deadline, now);
         json_object_set_new(j, "light", json_string(wg_calendar_light_name(l)));
     }
 }
 
-static json_t *masked_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
-                               const struct wg_actor *actor)
+/* The reporter as this caller may see it, from the clear values (NULL: none). */
+static json_t *masked_reporter(const struct wg_order_row *o, const struct wg_actor *actor,
+                               const char *name, const char *phone)
 {
-    char *name = NULL, *phone = NULL, mname[160] = "", mphone[64] = "";
+    char mname[160] = "", mphone[64] = "";
     if (o->anonymous)
         return json_pack("{s:b}", "anonymous", 1);
     /* a confidential order never shows its reporter to units */
     if (o->confidential && !strcmp(actor->role, "handler"))
         return json_pack("{s:b}", "confidential", 1);
-    if (o->reporter_name[0] &&
-        wg_pii_decrypt(keys, o->reporter_name, "order.reporter_name", &name, NULL) == WG_OK)
+    if (name)
         wg_pii_mask_name(name, mname, sizeof mname);
-    if (o->reporter_phone[0] &&
-        wg_pii_decrypt(keys, o->reporter_phone, "order.reporter_phone", &phone, NULL) == WG_OK)
+    if (phone)
         wg_pii_mask_phone(phone, mphone, sizeof mphone);
+    return json_pack("{s:s,s:s}", "name", mname, "phone", mphone);
+}
+
+static json_t *stored_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
+                               const struct wg_actor *actor)
+{
+    char *name = NULL, *phone = NULL;
+    json_t *j;
+    if (o->anonymous || (o->confidential && !strcmp(actor->role, "handler")))
+        return masked_reporter(o, actor, NULL, NULL);
+    if (o->reporter_name[0])
+        wg_pii_decrypt(keys, o->reporter_name, "order.reporter_name", &name, NULL);
+    if (o->reporter_phone[0])
+        wg_pii_decrypt(keys, o->reporter_phone, "order.reporter_phone", &phone, NULL);
+    j = masked_reporter(o, actor, name, phone);
     wg_pii_wipe(name);
     wg_pii_wipe(phone);
-    return json_pack("{s:s,s:s}", "name", mname, "phone", mphone);
+    return j;
+}
+
+/* The order's answer from its row and facts (NULL when they could not be read). */
+static json_t *render(const struct wg_order_env *env, const struct wg_actor *actor,
+                      const struct wg_order_row *o, const struct wg_order_facts *f,
+                      json_t *reporter)
+{
+    json_t *j =
+        json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "id",
+                  (json_int_t)o->id, "number", o->number, "county", o->county, "channel",
+                  o->channel, "type", o->type, "title", o->title, "content", o->content, "urgency",
+                  o->urgency, "state", o->state, "created_by", o->created_by, "version", o->version,
+                  "created_at", o->created_at, "updated_at", o->updated_at, "reporter", reporter);
+    if (!j)
+        return NULL;
+    if (o->item[0])
+        json_object_set_new(j, "item", json_string(o->item));
+    if (o->address && o->address[0])
+        json_object_set_new(j, "address", json_string(o->address));
+    if (o->grid[0])
+        json_object_set_new(j, "grid", json_string(o->grid));
+    if (o->has_point)
+        json_object_set_new(
+            j, "point", json_pack("{s:f,s:f,s:s}", "lon", o->lon, "lat", o->lat, "crs", o->crs));
+    json_object_set_new(j, "confidential", json_boolean(o->confidential));
+    json_object_set_new(j, "allowed_actions", allowed_json(actor, o, f));
+    clock_json(env, o, f, j);
+    if (o->unit[0])
+        json_object_set_new(j, "unit", json_string(o->unit));
+    return j;
+}
+
+json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_actor *actor,
+                            const struct wg_order_draft *d)
+{
+    struct wg_order_facts f; /* a new order's: all unset */
+    struct wg_order_event_row ev = {
+        1,  d->row.created_at, d->row.created_by, d->actor_role, "create",
+        "", "received",        d->row.channel};
+    json_t *j, *timeline = json_array();
+    memset(&f, 0, sizeof f);
+    j = render(env, actor, &d->row, &f,
+               masked_reporter(&d->row, actor, d->name, d->row.reporter_phone ? d->phone : NULL));
+    if (!j || !timeline) {
+        json_decref(j);
+        json_decref(timeline);
+        return NULL;
+    }
+    add_event(&ev, timeline);
+    json_object_set_new(j, "timeline", timeline);
+    return j;
 }
 
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
@@ -341,7 +435,9 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          json_t **out, struct wg_err *err)
 {
     struct wg_order_row o;
+    struct wg_order_facts f;
     json_t *j, *timeline;
+    int have_facts;
     enum wg_rc rc = wg_store_order_get(db, id, &o, err);
     if (rc)
         return rc;
@@ -349,27 +445,11 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         wg_store_order_release(&o);
         return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
     }
-    j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "id",
-                  (json_int_t)o.id, "number", o.number, "county", o.county, "channel", o.channel,
-                  "type", o.type, "title", o.title, "content", o.content, "urgency", o.urgency,
-                  "state", o.state, "created_by", o.created_by, "version", o.version,
-                  "created_at", o.created_at, "updated_at", o.updated_at, "reporter",
-                  masked_reporter(env->keys, &o, actor));
-    if (o.item[0])
-        json_object_set_new(j, "item", json_string(o.item));
-    if (o.address[0])
-        json_object_set_new(j, "address", json_string(o.address));
-    if (o.grid[0])
-        json_object_set_new(j, "grid", json_string(o.grid));
-    if (o.has_point)
-        json_object_set_new(j, "point", json_pack("{s:f,s:f,s:s}", "lon", o.lon, "lat", o.lat,
-                                                  "crs", o.crs));
-    json_object_set_new(j, "confidential", json_boolean(o.confidential));
-    json_object_set_new(j, "allowed_actions", allowed_json(db, actor, &o));
-    clock_json(db, env, &o, j);
-    if (o.unit[0])
-        json_object_set_new(j, "unit", json_string(o.unit));
+    have_facts = wg_store_order_facts(db, id, &f, NULL) == WG_OK;
+    j = render(env, actor, &o, have_facts ? &f : NULL, stored_reporter(env->keys, &o, actor));
     wg_store_order_release(&o);
+    if (!j)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (with_timeline) {
         timeline = json_array();
         if ((rc = wg_store_order_events(db, id, add_event, timeline, err))) {

@@ -46,6 +46,35 @@ struct wg_order_input {
  * field and say what is accepted. */
 enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err);
 
+/* Intake comes in two halves, so that a server can do the first on the request's thread and
+ * hand only the second to the group committer (store.h):
+ *
+ *   wg_order_prepare  checks the input against the catalog, locates the point to its grid
+ *                     (and the caller's scope), seals the reporter — no store access;
+ *   wg_order_insert   inside the caller's transaction: takes the county-day's next number,
+ *                     inserts the row, its text index entry and the first timeline event.
+ *
+ * wg_order_create does both in one transaction of its own. A draft holds the row to insert
+ * (strings borrowed from the input, which must outlive it) and, once inserted, its id and
+ * number; the clear reporter values it keeps for the answer are wiped by _release. */
+struct wg_order_draft {
+    struct wg_order_row row; /* id and number set by wg_order_insert */
+    char day[9];             /* yyyymmdd in China Standard Time */
+    char blind[WG_PII_BLIND_HEX];
+    char phone[64]; /* the normalised phone, for the masked answer */
+    const char *name;
+    char actor_role[16];
+};
+enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
+                            const struct wg_actor *actor, const struct wg_order_input *in,
+                            long long now, struct wg_order_draft *d, struct wg_err *err);
+enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err);
+void wg_order_draft_release(struct wg_order_draft *d);
+/* The inserted draft as wg_order_json would read it back for actor, timeline included,
+ * without reading the store. */
+json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_actor *actor,
+                            const struct wg_order_draft *d);
+
 /* Creates the order in one transaction (number, row, first timeline event). loc may be NULL
  * when the input has no point. *id receives the new order's id. */
 enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,

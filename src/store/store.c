@@ -243,6 +243,21 @@ void wg_db_rollback(struct wg_db *db)
     db->in_tx = 0;
 }
 
+enum wg_rc wg_db_savepoint(struct wg_db *db, struct wg_err *err)
+{
+    return wg_db_exec(db, WG_Q_SAVEPOINT, NULL, 0, NULL, err);
+}
+
+enum wg_rc wg_db_release(struct wg_db *db, struct wg_err *err)
+{
+    return wg_db_exec(db, WG_Q_SAVEPOINT_RELEASE, NULL, 0, NULL, err);
+}
+
+enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err)
+{
+    return wg_db_exec(db, WG_Q_SAVEPOINT_ROLLBACK, NULL, 0, NULL, err);
+}
+
 enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
                       long *changes, struct wg_err *err)
 {

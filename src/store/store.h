@@ -35,6 +35,48 @@ enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err);
 enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err);
 void wg_db_rollback(struct wg_db *db);
 
+/* Savepoints inside a transaction, nested as a stack: rolling back to the innermost undoes
+ * what was done since it and keeps it open (release it after); releasing it keeps the work
+ * as part of the enclosing transaction. */
+enum wg_rc wg_db_savepoint(struct wg_db *db, struct wg_err *err);
+enum wg_rc wg_db_release(struct wg_db *db, struct wg_err *err);
+enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err);
+
+/* ---- group commit ----
+ * A committer is one thread with one connection that owns the store's hot write path.
+ * Request threads hand it a job (a function and its context) with wg_committer_run() and
+ * block. The thread takes every job queued since its last commit (up to a batch cap) and
+ * runs them in one transaction, each inside its own savepoint: a job whose function fails
+ * is rolled back alone and answers its own error, the others stay. Then one COMMIT — with
+ * SQLite's synchronous=FULL, one fsync of the log — makes the whole batch durable, and only
+ * after it returned are the jobs answered. So a caller that got WG_OK knows its writes are
+ * on disk, and under load one fsync is shared by as many requests as arrived during the
+ * previous one: there is no timer and no waiting for a batch to fill, an idle store commits
+ * a lone job at once.
+ *
+ * If the COMMIT (or the BEGIN) fails, every job of the batch fails with that error and
+ * nothing of it was kept. Jobs run one after another on the committer's connection: they
+ * see each other's writes (order numbers and the audit chain continue from the previous
+ * job), must not open or commit transactions themselves (wg_db_in_tx() is true for them),
+ * and should only write: validation, sealing and rendering belong on the request's thread,
+ * before and after. Reads on other connections keep going while a batch is written (WAL).
+ */
+struct wg_committer;
+typedef enum wg_rc (*wg_commit_fn)(struct wg_db *db, void *ctx, struct wg_err *err);
+/* Starts the thread on a connection of its own from st. max_batch 0: 1024. */
+enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_committer **out,
+                              struct wg_err *err);
+/* Runs the jobs already queued, then stops the thread; later runs answer WG_EUNAVAIL.
+ * NULL is a no-op. */
+void wg_committer_stop(struct wg_committer *c);
+/* Runs fn(db, ctx, err) in the next batch and returns once that batch committed or failed:
+ * fn's own error (its savepoint rolled back), the batch's error, or WG_OK when durable. */
+enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err);
+struct wg_committer_stats {
+    long long batches, jobs, failed_jobs, largest_batch;
+};
+void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
+
 /* ---- regions ---- */
 struct wg_region_row {
     char code[13];
