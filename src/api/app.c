@@ -106,6 +106,15 @@ void wg_app_release(struct wg_app *app)
         atomic_store(&app->stop, 1);
         pthread_join(app->watcher, NULL);
     }
+    if (app->committer) {
+        struct wg_committer_stats cs;
+        wg_committer_stats(app->committer, &cs);
+        if (cs.jobs)
+            wg_info("group commit: %lld writes in %lld transactions (%.1f a transaction, at most "
+                    "%lld), %lld refused",
+                    cs.jobs, cs.batches, (double)cs.jobs / (double)cs.batches, cs.largest_batch,
+                    cs.failed_jobs);
+    }
     wg_committer_stop(app->committer);
     app->committer = NULL;
     wg_locator_slot_release(&app->locator);

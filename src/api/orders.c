@@ -37,6 +37,11 @@ static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
                         err);
 }
 
+static enum wg_rc intake_index(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    return wg_order_index(db, ((struct intake *)ctx)->draft, err);
+}
+
 /* A refused intake is on the record too; its savepoint keeps a half-written record out. */
 static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 {
@@ -73,11 +78,11 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     wg_locator_release(loc);
     struct intake job = {req, &draft, in.channel, WG_OK};
     if (!rc)
-        rc = wg_committer_run(app->committer, intake_tx, &job, err);
+        rc = wg_committer_run(app->committer, intake_tx, intake_index, &job, err);
     if (rc) {
         struct wg_err aerr = {0};
         job.refused = rc;
-        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
+        if (wg_committer_run(app->committer, refusal_tx, NULL, &job, &aerr)) {
             size_t n = strlen(err->msg);
             snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
         }

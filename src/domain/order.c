@@ -248,12 +248,16 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return wg_err_set(err, WG_ECONFLICT, "county %s has used all 999999 numbers of %s",
                           o->county, d->day);
     snprintf(o->number, sizeof o->number, "%s-%s-%06lld", o->county, d->day, seq);
-    if ((rc = wg_store_order_insert(db, o, &o->id, err)) ||
-        (rc = wg_store_order_index_text(db, o->id, o->title, o->content, err)))
+    if ((rc = wg_store_order_insert(db, o, &o->id, err)))
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
     return wg_store_order_event(db, o->id, &ev, err);
+}
+
+enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err)
+{
+    return wg_store_order_index_text(db, d->row.id, d->row.title, d->row.content, err);
 }
 
 enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
@@ -266,7 +270,8 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
     if (rc)
         return rc;
     if (!(rc = wg_db_begin(db, err))) {
-        if ((rc = wg_order_insert(db, &d, err)) || (rc = wg_db_commit(db, err)))
+        if ((rc = wg_order_insert(db, &d, err)) || (rc = wg_order_index(db, &d, err)) ||
+            (rc = wg_db_commit(db, err)))
             wg_db_rollback(db);
     }
     *id = rc ? 0 : d.row.id;

@@ -52,9 +52,12 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
  *   wg_order_prepare  checks the input against the catalog, locates the point to its grid
  *                     (and the caller's scope), seals the reporter — no store access;
  *   wg_order_insert   inside the caller's transaction: takes the county-day's next number,
- *                     inserts the row, its text index entry and the first timeline event.
+ *                     inserts the row and the first timeline event;
+ *   wg_order_index    inside the same transaction: the order's full-text index entry.
  *
- * wg_order_create does both in one transaction of its own. A draft holds the row to insert
+ * The index entry is apart so that a batch of inserts, each in a savepoint, can make the
+ * entries of the whole batch together (see wg_committer_run). wg_order_create does all three
+ * in one transaction of its own. A draft holds the row to insert
  * (strings borrowed from the input, which must outlive it) and, once inserted, its id and
  * number; the clear reporter values it keeps for the answer are wiped by _release. */
 struct wg_order_draft {
@@ -69,6 +72,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
                             const struct wg_actor *actor, const struct wg_order_input *in,
                             long long now, struct wg_order_draft *d, struct wg_err *err);
 enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err);
+enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err);
 void wg_order_draft_release(struct wg_order_draft *d);
 /* The inserted draft as wg_order_json would read it back for actor, timeline included,
  * without reading the store. */

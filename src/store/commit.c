@@ -14,7 +14,7 @@
 #define DEFAULT_BATCH 1024
 
 struct job {
-    wg_commit_fn fn;
+    wg_commit_fn fn, after;
     void *ctx;
     struct wg_err *err; /* the caller's, or own */
     struct wg_err own;
@@ -85,6 +85,10 @@ static int run_batch(struct wg_committer *c, struct job *first, int n)
             goto broken;
         }
     }
+    j = first;
+    for (int i = 0; i < n; i++, j = j->next)
+        if (j->rc == WG_OK && j->after && (j->rc = j->after(db, j->ctx, j->err)))
+            goto broken;
     if (wg_db_commit(db, &e)) {
         wg_err_prefix(&e, "group commit");
         wg_db_rollback(db);
@@ -177,11 +181,13 @@ void wg_committer_stop(struct wg_committer *c)
     free(c);
 }
 
-enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err)
+enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_fn after, void *ctx,
+                            struct wg_err *err)
 {
     struct job j;
     memset(&j, 0, sizeof j);
     j.fn = fn;
+    j.after = after;
     j.ctx = ctx;
     j.err = err ? err : &j.own;
     if (sem_init(&j.done, 0, 0))

@@ -57,7 +57,7 @@ static void *worker(void *arg)
         struct wg_err err = {0};
         if (i == 0)
             atomic_fetch_add(&queued, 1);
-        enum wg_rc rc = wg_committer_run(com, i % 7 == 3 ? bump_then_fail : bump, NULL, &err);
+        enum wg_rc rc = wg_committer_run(com, i % 7 == 3 ? bump_then_fail : bump, NULL, NULL, &err);
         if (i % 7 == 3) {
             fails += rc == WG_EINVAL && strstr(err.msg, "refused") != NULL;
         } else if (rc != WG_OK) {
@@ -74,7 +74,7 @@ static void *run_gate(void *arg)
 {
     struct wg_err err = {0};
     (void)arg;
-    atomic_store(&released, wg_committer_run(com, gate, NULL, &err) == WG_OK);
+    atomic_store(&released, wg_committer_run(com, gate, NULL, NULL, &err) == WG_OK);
     return NULL;
 }
 
@@ -121,9 +121,9 @@ static void test_batches(struct wg_store *st)
     T_CHECK(s.batches < s.jobs);
     /* a job that ends the transaction breaks its batch: it fails, nothing of it is kept, and
      * the committer goes on */
-    T_CHECK(wg_committer_run(com, ends_tx, NULL, &err) != WG_OK);
+    T_CHECK(wg_committer_run(com, ends_tx, NULL, NULL, &err) != WG_OK);
     long long before = meta(db, "t_ok");
-    T_EQ_INT(wg_committer_run(com, bump, NULL, &err), WG_OK);
+    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
     T_EQ_INT(meta(db, "t_ok"), before + 1);
     wg_store_put(db);
     wg_committer_stop(com);
@@ -139,6 +139,11 @@ struct intake {
 static enum wg_rc insert(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     return wg_order_insert(db, ((struct intake *)ctx)->d, err);
+}
+
+static enum wg_rc index_text(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    return wg_order_index(db, ((struct intake *)ctx)->d, err);
 }
 
 static enum wg_rc insert_then_fail(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -202,7 +207,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000000 + (long long)i, &d, &err),
                  WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, insert, &job, &err), WG_OK);
+        T_EQ_INT(wg_committer_run(com, insert, index_text, &job, &err), WG_OK);
         T_EQ_INT(d.row.id, (long long)i + 1);
         char number[32];
         snprintf(number, sizeof number, "371302-20260921-%06zu", i + 1);
@@ -226,6 +231,12 @@ static void test_intake(struct wg_store *st, const char *dir)
         }
         wg_order_draft_release(&d);
     }
+    /* the text index entries were made after the savepoints, in the same transactions */
+    struct wg_order_query q = {.q = "烧烤店每天"};
+    json_t *found = NULL;
+    T_EQ_INT(wg_order_list(db, &env, &agent, &q, &found, &err), WG_OK);
+    T_EQ_INT(json_array_size(json_object_get(found, "orders")), 4);
+    json_decref(found);
     /* a refused insert leaves nothing: the number it took is given to the next order */
     for (int k = 0; k < 2; k++) {
         struct wg_order_input in;
@@ -239,7 +250,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         in.county = "371302";
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000100, &d, &err), WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, &job, &err),
+        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, index_text, &job, &err),
                  k ? WG_OK : WG_EINVAL);
         if (k)
             T_EQ_STR(d.row.number, "371302-20260921-000005");
