@@ -54,6 +54,19 @@ static void fail_all(struct job *j, int n, const struct wg_err *e)
         }
 }
 
+/* Counted before the jobs are answered, so a caller that has its answer also sees its job in
+ * the statistics. */
+static void count(struct wg_committer *c, int n, int failed)
+{
+    pthread_mutex_lock(&c->mu);
+    c->stats.batches++;
+    c->stats.jobs += n;
+    c->stats.failed_jobs += failed;
+    if (n > c->stats.largest_batch)
+        c->stats.largest_batch = n;
+    pthread_mutex_unlock(&c->mu);
+}
+
 static int run_batch(struct wg_committer *c, struct job *first, int n)
 {
     struct wg_db *db = c->db;
@@ -65,6 +78,7 @@ static int run_batch(struct wg_committer *c, struct job *first, int n)
     if (wg_db_begin(db, &e)) {
         wg_err_prefix(&e, "group commit: begin");
         fail_all(first, n, &e);
+        count(c, n, n);
         answer(first, n);
         return n;
     }
@@ -95,6 +109,7 @@ static int run_batch(struct wg_committer *c, struct job *first, int n)
         fail_all(first, n, &e);
         failed = n;
     }
+    count(c, n, failed);
     answer(first, n);
     return failed;
 broken:
@@ -104,6 +119,7 @@ broken:
     wg_error("group commit: batch of %d abandoned: %s", n, e.msg);
     wg_db_rollback(db);
     fail_all(first, n, &e);
+    count(c, n, n);
     answer(first, n);
     return n;
 }
@@ -114,7 +130,7 @@ static void *writer(void *arg)
     pthread_mutex_lock(&c->mu);
     for (;;) {
         struct job *first, *last;
-        int n = 1, failed;
+        int n = 1;
         while (!c->head && !c->stopping)
             pthread_cond_wait(&c->cv, &c->mu);
         if (!c->head)
@@ -128,13 +144,8 @@ static void *writer(void *arg)
         if (!c->head)
             c->tail = NULL;
         pthread_mutex_unlock(&c->mu);
-        failed = run_batch(c, first, n);
+        run_batch(c, first, n);
         pthread_mutex_lock(&c->mu);
-        c->stats.batches++;
-        c->stats.jobs += n;
-        c->stats.failed_jobs += failed;
-        if (n > c->stats.largest_batch)
-            c->stats.largest_batch = n;
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
