@@ -48,6 +48,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     enum wg_rc rc = rebuild(app, 1, err);
     if (rc)
         return rc;
+    wg_session_cache(5);
     /* intake's writes go through one writer that commits concurrent requests together */
     return wg_committer_start(store, 0, &app->committer, err);
 }

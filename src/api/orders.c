@@ -186,30 +186,72 @@ static enum wg_rc if_match(struct wg_req *req, int *version, struct wg_err *err)
     return WG_OK;
 }
 
+/* One action in a batch of the group committer: the change, its timeline event, its
+ * notifications and its audit record commit together or not at all. */
+struct action {
+    struct wg_req *req;
+    const struct wg_order_env *env;
+    long long id, now;
+    int version;
+    char audit_action[64];
+    enum wg_rc refused;
+};
+
+static enum wg_rc action_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct action *a = ctx;
+    struct wg_req *req = a->req;
+    enum wg_rc rc = wg_order_act_in(db, a->env, req->actor, a->id, req->params[1], req->json,
+                                    a->version, a->now, err);
+    if (rc)
+        return rc;
+    return wg_api_audit(req, db, NULL, a->audit_action, "order", req->params[0], NULL, WG_OK, err);
+}
+
+/* Every refused attempt on a real order is on the record too. */
+static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct action *a = ctx;
+    const struct wg_actor *who = a->req->actor;
+    struct wg_audit_event ev = {
+        .actor = who->username,
+        .role = who->role,
+        .source = a->req->remote_addr,
+        .action = "order.action_refused",
+        .object_type = "order",
+        .object_id = a->req->params[0],
+        .result = a->refused == WG_EFORBIDDEN || a->refused == WG_EUNAUTH ? "denied" : "failed",
+        .detail = a->req->params[1],
+    };
+    return wg_audit_record(db, &ev, err);
+}
+
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
     struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct action a = {req, &env, 0, (long long)time(NULL), 0, "", WG_OK};
     struct wg_db *db;
     json_t *out = NULL;
-    long long id;
-    int version = 0;
-    char action[64];
     enum wg_rc rc;
-    if ((rc = parse_id(req->params[0], &id, err)) || (rc = if_match(req, &version, err)))
+    if ((rc = parse_id(req->params[0], &a.id, err)) || (rc = if_match(req, &a.version, err)))
         return rc;
+    snprintf(a.audit_action, sizeof a.audit_action, "order.%s", req->params[1]);
+    rc = wg_committer_run(app->committer, action_tx, NULL, &a, err);
+    if (rc && rc != WG_ENOTFOUND && rc != WG_EINVAL) {
+        struct wg_err aerr = {0};
+        a.refused = rc;
+        if (wg_committer_run(app->committer, action_refusal_tx, NULL, &a, &aerr)) {
+            size_t n = strlen(err->msg);
+            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
+        }
+    }
+    if (rc)
+        return rc;
+    /* the answer is read after the commit, on a connection of this thread */
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_order_act(db, &env, req->actor, id, req->params[1], req->json, version,
-                      (long long)time(NULL), &out, err);
-    snprintf(action, sizeof action, "order.%s", req->params[1]);
-    if (rc != WG_ENOTFOUND && rc != WG_EINVAL) /* every attempt on a real order is on record */
-        rc = wg_api_audit(req, db, NULL, rc ? "order.action_refused" : action, "order",
-                          req->params[0], rc ? req->params[1] : NULL, rc, err);
+    rc = wg_order_json(db, &env, req->actor, a.id, 1, &out, err);
     wg_store_put(db);
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return wg_reply_json(req, 200, out);
+    return rc ? rc : wg_reply_json(req, 200, out);
 }

@@ -657,10 +657,9 @@ static enum wg_rc body_ctx(enum wg_order_action a, const json_t *body, struct wg
     return WG_OK;
 }
 
-enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
-                        const struct wg_actor *actor, long long id, const char *name,
-                        const json_t *body, int version, long long now, json_t **out,
-                        struct wg_err *err)
+enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_actor *actor, long long id, const char *name,
+                           const json_t *body, int version, long long now, struct wg_err *err)
 {
     struct wg_order_row o;
     struct wg_order_facts f;
@@ -785,31 +784,40 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
     iso_of(now, at);
     detail = body && json_object_size(body) ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)
                                             : NULL;
-    if ((rc = wg_db_begin(db, err)))
-        goto out;
     if ((rc = wg_store_order_update(db, id, version, wg_fsm_state_name(res.next), unit, &f, at,
                                     &changed, err)))
-        goto rollback;
+        goto out;
     if (!changed) {
         rc = wg_err_set(err, WG_EPRECOND, "order %lld changed since you read it; read it again",
                         id);
-        goto rollback;
+        goto out;
     }
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
-    if ((rc = wg_store_order_event(db, id, &ev, err)) ||
-        (rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor,
-                                     body, now, err)) ||
-        (rc = wg_db_commit(db, err)))
-        goto rollback;
-    rc = wg_order_json(db, env, actor, id, 1, out, err);
-    goto out;
-rollback:
-    wg_db_rollback(db);
+    if ((rc = wg_store_order_event(db, id, &ev, err)))
+        goto out;
+    rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,
+                                now, err);
 out:
     free(detail);
     wg_store_order_release(&o);
     return rc;
+}
+
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *actor, long long id, const char *name,
+                        const json_t *body, int version, long long now, json_t **out,
+                        struct wg_err *err)
+{
+    enum wg_rc rc = wg_db_begin(db, err);
+    if (rc)
+        return rc;
+    if ((rc = wg_order_act_in(db, env, actor, id, name, body, version, now, err)) ||
+        (rc = wg_db_commit(db, err))) {
+        wg_db_rollback(db);
+        return rc;
+    }
+    return wg_order_json(db, env, actor, id, 1, out, err);
 }
 
 struct due {

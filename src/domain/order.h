@@ -101,6 +101,11 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, long long id, const char *name,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err);
+/* The same inside the caller's transaction (a group commit's job), without the answer: the
+ * caller reads the order with wg_order_json once the change is committed. */
+enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_actor *actor, long long id, const char *name,
+                           const json_t *body, int version, long long now, struct wg_err *err);
 
 /* Supervises every open order whose reply deadline has passed (SPEC §3: red orders are
  * supervised automatically), once each, as the system's supervisor; counts them. */

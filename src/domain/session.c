@@ -94,6 +94,85 @@ enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *
     return WG_OK;
 }
 
+/* ---- sessions found valid, by token hash: a direct-mapped table, one lock ---- */
+
+#define CACHE_SLOTS 1024
+
+struct cached {
+    char hash[65]; /* "" when empty */
+    struct wg_actor actor;
+    long long created_at, last_seen, until;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    long ttl;
+    unsigned long long gen; /* moves at every drop: a check that began before one keeps out */
+    struct cached slot[CACHE_SLOTS];
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static struct cached *slot_of(const char *hash)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return &cache.slot[v % CACHE_SLOTS];
+}
+
+void wg_session_cache(long seconds)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache.ttl = seconds > 0 ? seconds : 0;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        cache.slot[i].hash[0] = '\0';
+    pthread_mutex_unlock(&cache.mu);
+}
+
+static int cache_get(const char *hash, long long now, const struct wg_session_limits *lim,
+                     struct wg_actor *actor, unsigned long long *gen)
+{
+    int hit = 0;
+    pthread_mutex_lock(&cache.mu);
+    *gen = cache.gen;
+    struct cached *c = slot_of(hash);
+    if (cache.ttl && !strcmp(c->hash, hash) && now < c->until &&
+        now - c->last_seen <= lim->idle_seconds && now - c->created_at <= lim->absolute_seconds) {
+        *actor = c->actor;
+        c->last_seen = now;
+        hit = 1;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    return hit;
+}
+
+static void cache_put(const char *hash, const struct wg_actor *actor, long long created_at,
+                      long long now, unsigned long long gen)
+{
+    pthread_mutex_lock(&cache.mu);
+    if (cache.ttl && gen == cache.gen) {
+        struct cached *c = slot_of(hash);
+        memcpy(c->hash, hash, sizeof c->hash);
+        c->actor = *actor;
+        c->created_at = created_at;
+        c->last_seen = now;
+        c->until = now + cache.ttl;
+    }
+    pthread_mutex_unlock(&cache.mu);
+}
+
+/* Forgets one session (hash) or every session of one account (user). */
+static void cache_drop(const char *hash, const char *user)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache.gen++;
+    if (hash && !strcmp(slot_of(hash)->hash, hash))
+        slot_of(hash)->hash[0] = '\0';
+    for (int i = 0; user && i < CACHE_SLOTS; i++)
+        if (cache.slot[i].hash[0] && !strcmp(cache.slot[i].actor.username, user))
+            cache.slot[i].hash[0] = '\0';
+    pthread_mutex_unlock(&cache.mu);
+}
+
 enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
                             const struct wg_session_limits *lim, struct wg_actor *actor,
                             struct wg_err *err)
@@ -101,11 +180,14 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
     struct wg_session_row s;
     struct wg_account_row a;
     char hash[65];
+    unsigned long long gen;
     enum wg_rc rc;
     if (!token || strlen(token) != WG_TOKEN_LEN)
         return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
                                            "from POST /api/v1/session");
     sha256_hex(token, hash);
+    if (cache_get(hash, now, lim, actor, &gen))
+        return WG_OK;
     rc = wg_store_session_get(db, hash, &s, err);
     if (rc == WG_ENOTFOUND)
         return wg_err_set(err, WG_EUNAUTH, "session is unknown or has ended; log in again");
@@ -128,12 +210,15 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
         return rc;
     actor_from(actor, &a);
     snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
+    cache_put(hash, actor, s.created_at, now, gen);
     return WG_OK;
 }
 
 enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, struct wg_err *err)
 {
-    return wg_store_session_delete(db, actor->token_hash, err);
+    enum wg_rc rc = wg_store_session_delete(db, actor->token_hash, err);
+    cache_drop(actor->token_hash, NULL); /* after: a check meanwhile cannot put it back */
+    return rc;
 }
 
 enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
@@ -163,6 +248,7 @@ enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *a
         wg_db_rollback(db);
         return rc;
     }
+    cache_drop(NULL, actor->username); /* its other sessions end, and must_change is cleared */
     return WG_OK;
 }
 

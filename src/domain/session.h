@@ -42,6 +42,12 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
                             const struct wg_session_limits *lim, struct wg_actor *actor,
                             struct wg_err *err);
 enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, struct wg_err *err);
+/* Remembers sessions found valid for up to `seconds` (0, the default, turns it off and
+ * forgets all), so that a busy client's requests are not two store reads each. Idle and
+ * absolute expiry are still checked at every request. Logout and password changes in this
+ * process forget the sessions concerned at once; a change made by another process sharing
+ * the store (the command line disabling an account) is seen within `seconds`. */
+void wg_session_cache(long seconds);
 /* Changes one's own password: the old one must match, the new one meet the policy and
  * differ; clears must_change and ends the account's other sessions. */
 enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,

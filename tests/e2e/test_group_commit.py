@@ -1,0 +1,93 @@
+"""Group commit and the session cache, seen from outside: concurrent creates and actions
+share transactions and still number without gaps; a session the server remembers is
+forgotten at once at logout and at a password change."""
+import http.client
+import json
+import re
+import threading
+
+from harness import Data, Server
+
+PASSWORD = "Group-pass-2026"
+
+
+def hammer(base, token, n, count, results):
+    host, port = base.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    for i in range(count):
+        body = {"channel": "web", "type": "help", "title": f"求助 {n}-{i}", "content": "请帮忙",
+                "lon": 118.3005 + (i % 9) * 0.001, "lat": 35.0005}
+        conn.request("POST", "/api/v1/orders", json.dumps(body),
+                     {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        r = conn.getresponse()
+        answer = json.loads(r.read())
+        if r.status != 201:
+            results.append(("create", r.status, answer))
+            continue
+        # a note on it at once, with the version the answer gave
+        conn.request("POST", f"/api/v1/orders/{answer['id']}/actions/note",
+                     json.dumps({"note": "已联系"}),
+                     {"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                      "If-Match": f"\"{answer['version']}\""})
+        r = conn.getresponse()
+        noted = json.loads(r.read())
+        results.append(("ok", answer["number"], r.status, noted.get("version")))
+    conn.close()
+
+
+def test_concurrent_creates_and_actions_share_transactions():
+    data = Data()
+    try:
+        srv = Server(data, "--threads", "16", "--quiet")
+        try:
+            token = data.add_user(srv, "gc", "agent", "371302", PASSWORD)
+            results = []
+            threads = [threading.Thread(target=hammer, args=(srv.base, token, n, 15, results))
+                       for n in range(12)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            bad = [r for r in results if r[0] != "ok" or r[2] != 200 or r[3] != 2]
+            assert not bad, bad[:3]
+            seqs = sorted(int(r[1][-6:]) for r in results)
+            assert seqs == list(range(1, 12 * 15 + 1)), seqs
+            # a stale version is refused and the refusal is on the record
+            status, body = srv.json("POST", "/api/v1/orders/1/actions/note", {"note": "x"},
+                                    token=token, headers={"If-Match": "\"1\""})
+            assert status == 412, body
+        finally:
+            code, log = srv.stop()
+        assert code == 0, log
+        m = re.search(r"group commit: (\d+) writes in (\d+) transactions .*, (\d+) refused", log)
+        assert m, log
+        writes, transactions, refused = int(m[1]), int(m[2]), int(m[3])
+        # the creates, the notes, the stale note (refused, rolled back) and its refusal record
+        assert writes == 12 * 15 * 2 + 2 and refused == 1, log
+        assert transactions < writes, log
+    finally:
+        data.close()
+
+
+def test_remembered_sessions_end_at_logout_and_password_change():
+    data = Data()
+    try:
+        srv = Server(data, "--quiet")
+        try:
+            first = data.add_user(srv, "sc", "agent", "371302", PASSWORD)
+            second = srv.login("sc", PASSWORD)
+            third = srv.login("sc", PASSWORD)
+            for t in (first, second, third):  # each is now remembered
+                assert srv.get("/api/v1/me", token=t)[0] == 200
+            assert srv.json("DELETE", "/api/v1/session", token=third)[0] == 200
+            assert srv.get("/api/v1/me", token=third)[0] == 401
+            status, body = srv.json("PUT", "/api/v1/me/password",
+                                    {"old_password": PASSWORD, "new_password": PASSWORD + "x"},
+                                    token=first)
+            assert status == 200, body
+            assert srv.get("/api/v1/me", token=second)[0] == 401  # other sessions end at once
+            assert srv.get("/api/v1/me", token=first)[0] == 200
+        finally:
+            srv.stop()
+    finally:
+        data.close()
