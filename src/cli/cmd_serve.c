@@ -127,7 +127,7 @@ int wg_cmd_serve(int argc, char **argv)
         {"webhook", required_argument, NULL, 'w'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct settings s = {
-        .listen = "127.0.0.1:8080", .threads = 4, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
+        .listen = "127.0.0.1:8080", .threads = 32, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
     struct wg_err err = {0};
     struct wg_server_config cfg = {0};
     struct wg_store *st = NULL;

@@ -432,6 +432,7 @@ json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_acto
     }
     add_event(&ev, timeline);
     json_object_set_new(j, "timeline", timeline);
+    json_object_set_new(j, "photos", json_array()); /* none yet */
     return j;
 }
 

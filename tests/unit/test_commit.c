@@ -217,7 +217,6 @@ static void test_intake(struct wg_store *st, const char *dir)
         for (int w = 0; w < 2; w++) {
             json_t *mine = wg_order_draft_json(&env, who[w], &d), *read = NULL;
             T_EQ_INT(wg_order_json(db, &env, who[w], d.row.id, 1, &read, &err), WG_OK);
-            json_object_del(read, "photos");
             int same = json_equal(mine, read);
             if (!same) {
                 char *a = json_dumps(mine, JSON_SORT_KEYS), *b = json_dumps(read, JSON_SORT_KEYS);
