@@ -43,6 +43,10 @@ struct wg_app {
  * answers 404 exactly as a missing one does, so its existence does not leak. */
 int wg_api_in_scope(const struct wg_req *req, const char *code);
 
+/* An order id from a path: anything that is not a positive number is an order that does
+ * not exist (404), never a parse error. */
+enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err);
+
 /* Records how an API operation ended in the audit log, as the caller (req->actor, or the
  * given actor name for logins) from the request's address; returns rc as
  * wg_audit_outcome does: a change that could not be audited is an error. */

@@ -413,3 +413,12 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
     };
     return wg_audit_outcome(db, &ev, rc, err);
 }
+
+enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
+{
+    char *end;
+    *id = strtoll(s, &end, 10);
+    if (!*s || *end || *id <= 0)
+        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
+    return WG_OK;
+}

@@ -7,14 +7,6 @@
 #include "domain/audit.h"
 #include "domain/order.h"
 
-static enum wg_rc parse_id(const char *s, long long *id, struct wg_err *err)
-{
-    char *end;
-    *id = strtoll(s, &end, 10);
-    if (!*s || *end || *id <= 0)
-        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
-    return WG_OK;
-}
 
 /* One intake in a batch of the group committer (store.h): the order and the record of its
  * creation commit together or not at all. */
@@ -102,7 +94,7 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     long long id;
     enum wg_rc rc;
-    if ((rc = parse_id(req->params[0], &id, err)) || (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_order_json(db, &env, req->actor, id, 1, &out, err);
     wg_store_put(db);
@@ -234,7 +226,7 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
-    if ((rc = parse_id(req->params[0], &a.id, err)) || (rc = if_match(req, &a.version, err)))
+    if ((rc = wg_api_order_id(req->params[0], &a.id, err)) || (rc = if_match(req, &a.version, err)))
         return rc;
     snprintf(a.audit_action, sizeof a.audit_action, "order.%s", req->params[1]);
     rc = wg_committer_run(app->committer, action_tx, NULL, &a, err);

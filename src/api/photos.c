@@ -12,12 +12,10 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
     struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
-    char *end;
-    long long id = strtoll(req->params[0], &end, 10);
+    long long id;
     enum wg_rc rc;
-    if (!*req->params[0] || *end || id <= 0)
-        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", req->params[0]);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
+        (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_photo_attach(db, &env, req->actor, app->data_dir, id, req->body, req->body_len,
                          (long long)time(NULL), &out, err);

@@ -122,12 +122,10 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
     struct wg_route_suggestion s;
     struct wg_db *db;
     json_t *order = NULL, *out;
-    char *end;
-    long long id = strtoll(req->params[0], &end, 10);
+    long long id;
     enum wg_rc rc;
-    if (!*req->params[0] || *end || id <= 0)
-        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", req->params[0]);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
+        (rc = wg_store_get(app->store, &db, err)))
         return rc;
     /* the order as the caller may see it: outside the scope it does not exist */
     rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
