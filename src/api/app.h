@@ -43,6 +43,13 @@ struct wg_app {
  * answers 404 exactly as a missing one does, so its existence does not leak. */
 int wg_api_in_scope(const struct wg_req *req, const char *code);
 
+/* Answers {"<key>": [...]}, the array filled by fill on a store connection; the common
+ * shape of the administration lists. */
+enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
+                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db,
+                                                json_t *arr, struct wg_err *err),
+                             struct wg_err *err);
+
 /* An order id from a path: anything that is not a positive number is an order that does
  * not exist (404), never a parse error. */
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err);

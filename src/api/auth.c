@@ -211,26 +211,17 @@ static enum wg_rc add_profiles(struct wg_app *app, struct wg_db *db, json_t *use
     return WG_OK;
 }
 
+static enum wg_rc fill_users(struct wg_req *req, struct wg_db *db, json_t *arr,
+                             struct wg_err *err)
+{
+    struct accounts acc = {arr};
+    enum wg_rc rc = wg_store_account_each(db, add_account, &acc, err);
+    return rc ? rc : add_profiles(req->app, db, arr, err);
+}
+
 enum wg_rc wg_api_users_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_db *db;
-    json_t *arr = json_array();
-    enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err))) {
-        json_decref(arr);
-        return rc;
-    }
-    struct accounts acc = {arr};
-    rc = wg_store_account_each(db, add_account, &acc, err);
-    if (!rc)
-        rc = add_profiles(app, db, arr, err);
-    wg_store_put(db);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:o}", "users", arr));
+    return wg_api_reply_list(req, "users", fill_users, err);
 }
 
 /* An administrator sets an initial password (or has one made); either way the new user
@@ -287,23 +278,16 @@ static int add_key(const struct wg_apikey_row *k, void *ctx)
     return 0;
 }
 
+static enum wg_rc fill_keys(struct wg_req *req, struct wg_db *db, json_t *arr,
+                            struct wg_err *err)
+{
+    (void)req;
+    return wg_store_apikey_each(db, add_key, arr, err);
+}
+
 enum wg_rc wg_api_apikeys_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_db *db;
-    json_t *arr = json_array();
-    enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err))) {
-        json_decref(arr);
-        return rc;
-    }
-    rc = wg_store_apikey_each(db, add_key, arr, err);
-    wg_store_put(db);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:o}", "apikeys", arr));
+    return wg_api_reply_list(req, "apikeys", fill_keys, err);
 }
 
 enum wg_rc wg_api_apikeys_create(struct wg_req *req, struct wg_err *err)
@@ -421,4 +405,24 @@ enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
     if (!*s || *end || *id <= 0)
         return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
     return WG_OK;
+}
+
+enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
+                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db,
+                                                json_t *arr, struct wg_err *err),
+                             struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *arr = json_array();
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (!rc) {
+        rc = fill(req, db, arr, err);
+        wg_store_put(db);
+    }
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", key, arr));
 }

@@ -32,22 +32,17 @@ static int add_unit(const struct wg_unit_row *u, void *ctx)
     return 0;
 }
 
+static enum wg_rc fill_units(struct wg_req *req, struct wg_db *db, json_t *arr,
+                             struct wg_err *err)
+{
+    struct units us = {db, arr};
+    (void)req;
+    return wg_store_unit_each(db, add_unit, &us, err);
+}
+
 enum wg_rc wg_api_units_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct units us = {NULL, json_array()};
-    enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &us.db, err))) {
-        json_decref(us.arr);
-        return rc;
-    }
-    rc = wg_store_unit_each(us.db, add_unit, &us, err);
-    wg_store_put(us.db);
-    if (rc) {
-        json_decref(us.arr);
-        return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:o}", "units", us.arr));
+    return wg_api_reply_list(req, "units", fill_units, err);
 }
 
 enum wg_rc wg_api_units_create(struct wg_req *req, struct wg_err *err)
@@ -73,23 +68,16 @@ static int add_rule(const struct wg_rule_row *r, void *ctx)
     return 0;
 }
 
+static enum wg_rc fill_rules(struct wg_req *req, struct wg_db *db, json_t *arr,
+                             struct wg_err *err)
+{
+    (void)req;
+    return wg_store_rule_each(db, add_rule, arr, err);
+}
+
 enum wg_rc wg_api_rules_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_db *db;
-    json_t *arr = json_array();
-    enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err))) {
-        json_decref(arr);
-        return rc;
-    }
-    rc = wg_store_rule_each(db, add_rule, arr, err);
-    wg_store_put(db);
-    if (rc) {
-        json_decref(arr);
-        return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:o}", "rules", arr));
+    return wg_api_reply_list(req, "rules", fill_rules, err);
 }
 
 enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
