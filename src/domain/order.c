@@ -436,6 +436,12 @@ json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_acto
     return j;
 }
 
+static int add_child(long long id, const char *number, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I,s:s}", "id", (json_int_t)id, "number", number));
+    return 0;
+}
+
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err)
@@ -465,6 +471,15 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         }
         json_object_set_new(j, "timeline", timeline);
         json_object_set_new(j, "photos", wg_photo_list_json(db, id));
+        /* duplicates follow their master: each side shows the other */
+        if (have_facts && f.master_id)
+            json_object_set_new(j, "master", json_integer(f.master_id));
+        json_t *merged = json_array();
+        wg_store_order_children(db, id, add_child, merged, NULL);
+        if (json_array_size(merged))
+            json_object_set_new(j, "merged", merged);
+        else
+            json_decref(merged);
     }
     *out = j;
     return WG_OK;

@@ -327,3 +327,23 @@ enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct
     struct wg_val p[] = {WG_VINT(id)};
     return wg_db_exec(db, WG_Q_ORDER_MARK_SUPERVISED, p, 1, NULL, err);
 }
+
+struct children {
+    int (*cb)(long long, const char *, void *);
+    void *ctx;
+};
+
+static int each_child(struct wg_row *row, void *ctx)
+{
+    struct children *c = ctx;
+    return c->cb(wg_row_int(row, 0), wg_row_text(row, 1), c->ctx);
+}
+
+enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
+                                   int (*cb)(long long id, const char *number, void *),
+                                   void *ctx, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(master_id)};
+    struct children c = {cb, ctx};
+    return wg_db_query(db, WG_Q_ORDER_CHILDREN, p, 1, each_child, &c, err);
+}

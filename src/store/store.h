@@ -435,4 +435,9 @@ enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
                                  int (*cb)(long long order_id, const char *mime, void *),
                                  void *ctx, struct wg_err *err);
 
+/* The orders merged into master_id, oldest first. */
+enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
+                                   int (*cb)(long long id, const char *number, void *),
+                                   void *ctx, struct wg_err *err);
+
 #endif

@@ -436,3 +436,27 @@ def test_photos_checked_by_content_stored_once_and_scoped():
             srv.stop()
     finally:
         data.close()
+
+
+def test_merged_duplicates_point_at_their_master():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            units(srv)
+            body = {"channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声",
+                    "content": "夜间施工", "lon": 118.303, "lat": 35.003}
+            status, master = srv.json("POST", "/api/v1/orders", body, token=ag)
+            status, master = act(srv, ag, master, "dispatch", {"unit": "cgzf"})
+            status, dup = srv.json("POST", "/api/v1/orders", body, token=ag)
+            status, answer = act(srv, ag, dup, "merge", {"into": dup["id"]})
+            assert status == 400 and "into" in answer["error"]["message"], answer
+            status, dup = act(srv, ag, dup, "merge", {"into": master["id"]})
+            assert status == 200 and dup["state"] == "merged" and dup["master"] == master["id"], dup
+            status, master = srv.json("GET", f"/api/v1/orders/{master['id']}", token=ag)
+            assert master["merged"] == [{"id": dup["id"], "number": dup["number"]}], master
+        finally:
+            srv.stop()
+    finally:
+        data.close()
