@@ -357,15 +357,25 @@ static enum wg_rc load_path(const char *path, struct wg_pii_keys **out, struct w
     return rc;
 }
 
-enum wg_rc wg_pii_keys_load(const char *dir, struct wg_pii_keys **out, struct wg_err *err)
+#define KEY_PATH_MAX 4096
+
+/* libsodium ready, and the keys directory's and key file's paths (KEY_PATH_MAX bytes each). */
+static enum wg_rc key_paths(const char *dir, char *kdir, char *path, struct wg_err *err)
 {
-    char kdir[4096], path[4096];
-    enum wg_rc rc;
-    *out = NULL;
     if (sodium_init() < 0)
         return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
-    if (!keys_dir(dir, kdir, sizeof kdir) || !wg_pii_keys_path(dir, path, sizeof path))
+    if (!keys_dir(dir, kdir, KEY_PATH_MAX) || !wg_pii_keys_path(dir, path, KEY_PATH_MAX))
         return wg_err_set(err, WG_EINVAL, "data directory path '%s' is too long", dir);
+    return WG_OK;
+}
+
+enum wg_rc wg_pii_keys_load(const char *dir, struct wg_pii_keys **out, struct wg_err *err)
+{
+    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX];
+    enum wg_rc rc;
+    *out = NULL;
+    if ((rc = key_paths(dir, kdir, path, err)))
+        return rc;
     rc = check_dir_mode(kdir, err);
     if (rc != WG_OK)
         return rc;
@@ -447,15 +457,13 @@ static void new_key(struct key *k)
 
 enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err)
 {
-    char kdir[4096], path[4096], tmp[4200];
+    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX], tmp[4200];
     struct wg_pii_keys *keys = NULL;
     struct stat sb;
     enum wg_rc rc;
     int dfd = -1;
-    if (sodium_init() < 0)
-        return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
-    if (!keys_dir(dir, kdir, sizeof kdir) || !wg_pii_keys_path(dir, path, sizeof path))
-        return wg_err_set(err, WG_EINVAL, "data directory path '%s' is too long", dir);
+    if ((rc = key_paths(dir, kdir, path, err)))
+        return rc;
     if (mkdir(kdir, 0700) != 0) {
         if (errno != EEXIST)
             return wg_err_set(err, WG_EIO, "cannot create '%s': %s", kdir, strerror(errno));
@@ -505,14 +513,12 @@ out:
 
 enum wg_rc wg_pii_keys_rotate(const char *dir, struct wg_err *err)
 {
-    char kdir[4096], path[4096], tmp[4200];
+    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX], tmp[4200];
     struct wg_pii_keys *old = NULL, *keys = NULL;
     enum wg_rc rc;
     int dfd = -1;
-    if (sodium_init() < 0)
-        return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
-    if (!keys_dir(dir, kdir, sizeof kdir) || !wg_pii_keys_path(dir, path, sizeof path))
-        return wg_err_set(err, WG_EINVAL, "data directory path '%s' is too long", dir);
+    if ((rc = key_paths(dir, kdir, path, err)))
+        return rc;
     rc = check_dir_mode(kdir, err);
     if (rc != WG_OK)
         return rc;
