@@ -406,3 +406,39 @@ def test_audit_records_api_actions():
         assert "intact" in out, out
     finally:
         data.close()
+
+
+def test_cli_account_commands_refuse_bad_input():
+    import sqlite3
+    data = Data(grids=False)
+    try:
+        good = os.path.join(data.dir, "good")
+        weak = os.path.join(data.dir, "weak")
+        with open(good, "w") as f:
+            f.write("Good-pass-2026\n")
+        with open(weak, "w") as f:
+            f.write("weakpass\n")
+
+        def accounts():
+            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            try:
+                return db.execute("SELECT username, role, scope FROM account ORDER BY 1").fetchall()
+            finally:
+                db.close()
+        before = accounts()
+        for args, word in [(["--role", "king", "--scope", TOWN, "--password-file", good], "king"),
+                           (["--role", "agent", "--scope", "37x", "--password-file", good], "scope"),
+                           (["--role", "agent", "--scope", TOWN, "--password-file", weak], "3 of"),
+                           (["--role", "agent", "--scope", TOWN, "--password-file", "/nonexistent"],
+                            "/nonexistent")]:
+            rc, _, err = run("user", "add", "--data", data.dir, "--username", "w2", *args, check=False)
+            assert rc != 0 and word in err, (args, err)
+        rc, _, err = run("user", "add", "--data", data.dir, "--username", "admin", "--role", "agent",
+                         "--scope", TOWN, "--password-file", good, check=False)
+        assert rc != 0 and "already exists" in err, err
+        rc, _, err = run("apikey", "add", "--data", data.dir, "--name", "x", "--scope", "37x",
+                         "--permissions", "open311", check=False)
+        assert rc != 0 and "scope" in err, err
+        assert accounts() == before
+    finally:
+        data.close()
