@@ -40,6 +40,7 @@ static const char *const action_names[WG_ACTION_COUNT] = {
     [WG_ACTION_INSTRUCT] = "instruct",
     [WG_ACTION_NOTE] = "note",
     [WG_ACTION_ROUTE_LINE] = "route_line",
+    [WG_ACTION_RATE] = "rate",
 };
 
 static const char *const role_names[WG_FSM_ROLE_COUNT] = {
@@ -48,6 +49,7 @@ static const char *const role_names[WG_FSM_ROLE_COUNT] = {
     [WG_FSM_ROLE_SUPERVISOR] = "supervisor", [WG_FSM_ROLE_HANDLER] = "handler",
     [WG_FSM_ROLE_GRIDWORKER] = "gridworker", [WG_FSM_ROLE_COMMUNITY] = "community",
     [WG_FSM_ROLE_MEDIATOR] = "mediator",     [WG_FSM_ROLE_LEADER] = "leader",
+    [WG_FSM_ROLE_RESIDENT] = "resident",
 };
 
 static const char *const satisfaction_names[WG_SAT_COUNT] = {
@@ -154,6 +156,12 @@ static const char *g_reopen(enum wg_order_state from, const struct wg_fsm_ctx *c
     return c->reopened_before ? "the order has already been reopened once" : NULL;
 }
 
+static const char *g_rate(enum wg_order_state from, const struct wg_fsm_ctx *c)
+{
+    (void)from;
+    return c->rated ? "the resident has already rated it" : NULL;
+}
+
 static enum wg_rc o_resume(enum wg_order_state from, const struct wg_fsm_ctx *c,
                            struct wg_fsm_result *r, struct wg_err *err)
 {
@@ -213,6 +221,32 @@ static enum wg_rc o_callback(enum wg_order_state from, const struct wg_fsm_ctx *
         r->effects |= WG_FSM_SPECIAL_TEAM;
     } else {
         r->next = back_to(c); /* 重办, once */
+        r->effects |= WG_FSM_REOPENED;
+    }
+    return WG_OK;
+}
+
+/* The resident's own rating (portal). Where the centre's callback could be taken now —
+ * verified, or a direct answer at replied — the rating is that callback, reached: it
+ * closes the order or reopens it once, as o_callback does. Before verification, and after
+ * closing, it is recorded beside the loop (the centre sees it when it verifies or calls). */
+static enum wg_rc o_rate(enum wg_order_state from, const struct wg_fsm_ctx *c,
+                         struct wg_fsm_result *r, struct wg_err *err)
+{
+    if (c->satisfaction <= WG_SAT_NONE || c->satisfaction >= WG_SAT_COUNT)
+        return wg_err_set(err, WG_EINVAL, "a rating needs a satisfaction: satisfied, "
+                                          "basically_satisfied or unsatisfied");
+    r->next = from;
+    if (from == WG_STATE_CLOSED || (from == WG_STATE_REPLIED && !c->direct_answer))
+        return WG_OK;
+    r->effects |= WG_FSM_CALLED_BACK;
+    if (c->satisfaction != WG_SAT_UNSATISFIED) {
+        r->next = WG_STATE_CLOSED;
+    } else if (c->reopened_before) {
+        r->next = WG_STATE_CLOSED;
+        r->effects |= WG_FSM_SPECIAL_TEAM;
+    } else {
+        r->next = back_to(c);
         r->effects |= WG_FSM_REOPENED;
     }
     return WG_OK;
@@ -292,6 +326,10 @@ static const struct rule rules[] = {
      * loop, from the centre, at any point of a live order (a second 不满意 goes to the
      * special team after closing). */
     {WG_ACTION_ROUTE_LINE, LIVE, CENTRE, ANY, KEEP, NULL, NULL},
+    /* The resident rates the result once, from the reply on (the public timeline shows the
+     * reply): o_rate says when it stands as the callback. */
+    {WG_ACTION_RATE, S(REPLIED) | S(VERIFIED) | S(CLOSED), R(RESIDENT), ANY, DEPENDS, g_rate,
+     o_rate},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])

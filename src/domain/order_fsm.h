@@ -88,6 +88,8 @@ enum wg_order_action {
     WG_ACTION_INSTRUCT,
     WG_ACTION_NOTE,
     WG_ACTION_ROUTE_LINE,
+    /* Beyond SPEC §9's list: the resident's own rating through the portal (order_fsm.c). */
+    WG_ACTION_RATE,
     WG_ACTION_COUNT
 };
 
@@ -104,6 +106,9 @@ enum wg_fsm_role {
     WG_FSM_ROLE_COMMUNITY,
     WG_FSM_ROLE_MEDIATOR,
     WG_FSM_ROLE_LEADER,
+    /* SPEC §8's resident, who has no account: the residents' portal acts as them for the
+     * holder of an appeal's tracking code. Not an account role (account.h never grants it). */
+    WG_FSM_ROLE_RESIDENT,
     WG_FSM_ROLE_COUNT
 };
 
@@ -136,6 +141,7 @@ struct wg_fsm_ctx {
     int callback_attempts;     /* unreachable callback attempts already recorded */
     enum wg_order_state before_suspend; /* the state suspend left (for resume) */
     enum wg_order_state master_state;   /* for a merged order: its master's state */
+    int rated;                 /* the resident has rated it already (rate is once) */
     /* fields of the action's body */
     int verify_passed;                 /* verify: passed true/false */
     int reached;                       /* callback: the resident answered */
@@ -152,6 +158,8 @@ enum wg_fsm_effect {
     WG_FSM_SPECIAL_TEAM = 1u << 2, /* closed on a second 不满意: flag it for the special team */
     WG_FSM_ATTEMPT = 1u << 3,      /* an unreachable callback attempt: add one to attempts */
     WG_FSM_UNREACHED = 1u << 4,    /* closed without reaching the resident (未回访) */
+    WG_FSM_CALLED_BACK = 1u << 5,  /* the resident's rating stands as the callback: record
+                                      its satisfaction as a reached callback's */
 };
 
 struct wg_fsm_result {

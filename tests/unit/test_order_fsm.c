@@ -33,12 +33,14 @@ static const char *const ACTIONS[] = {"dispatch",
                                       "urge",
                                       "instruct",
                                       "note",
-                                      "route_line"};
-static const char *const ROLES[] = {"sysadmin", "secadmin",   "auditor",   "agent",    "supervisor",
-                                    "handler",  "gridworker", "community", "mediator", "leader"};
+                                      "route_line",
+                                      "rate"};
+static const char *const ROLES[] = {"sysadmin", "secadmin",   "auditor",   "agent",
+                                    "supervisor", "handler", "gridworker", "community",
+                                    "mediator", "leader",  "resident"};
 #define NS 10
-#define NA 23
-#define NR 10
+#define NA 24
+#define NR 11
 
 /* What each role may ever do; everything else is 403 in every state. */
 static const char *const MAY[NR] = {
@@ -58,6 +60,7 @@ static const char *const MAY[NR] = {
     /* community */ "note",
     /* mediator  */ "note",
     /* leader    */ "instruct note",
+    /* resident  */ "rate",
 };
 
 /* What each role may do now in each state of a plain order (lead unit, nothing pending, never
@@ -119,9 +122,17 @@ static const char *const LEADER_BASE[NS] = {
     "note>=",
 };
 
-/* Expected outcome of one triple: -1 forbidden, -2 conflict, else the next state. */
+/* The resident rates from the reply on; the rating is the callback once the centre could
+ * call back (verified), recorded beside the loop before that and after closing. */
+static const char *const RESIDENT_BASE[NS] = {
+    "", "", "", "rate>=", "rate>closed", "rate>=", "", "", "", "",
+};
+
+/* Expected outcome of one triple: -1 forbidden, -2 conflict, -3 allowed now but refused for
+ * its body fields (400), else the next state. */
 #define X_FORBID   (-1)
 #define X_CONFLICT (-2)
+#define X_INVALID  (-3)
 static int expect[NS][NA][NR];
 
 static int idx(const char *const *names, int n, const char *s, size_t len)
@@ -146,7 +157,9 @@ static void put_list(int state, int role, const char *list)
             end = p + strlen(p);
         int a = idx(ACTIONS, NA, p, (size_t)(gt - p));
         const char *to = gt + 1;
-        expect[state][a][role] = *to == '=' ? state : idx(STATES, NS, to, (size_t)(end - to));
+        expect[state][a][role] = *to == '='   ? state
+                                 : *to == '!' ? X_INVALID
+                                              : idx(STATES, NS, to, (size_t)(end - to));
         p = end;
     }
 }
@@ -177,6 +190,7 @@ static void load_base(void)
         put_list(s, role_of("community"), "note>=");
         put_list(s, role_of("mediator"), "note>=");
         put_list(s, role_of("leader"), LEADER_BASE[s]);
+        put_list(s, role_of("resident"), RESIDENT_BASE[s]);
     }
     /* only the agent answers on the call */
     put_list(0, role_of("agent"), "answer>replied");
@@ -312,6 +326,15 @@ static void v_master_replied(struct wg_fsm_ctx *c)
 {
     c->master_state = WG_STATE_REPLIED;
 }
+static void v_rated(struct wg_fsm_ctx *c)
+{
+    c->rated = 1;
+}
+static void v_direct_unsat(struct wg_fsm_ctx *c)
+{
+    c->direct_answer = 1;
+    c->satisfaction = WG_SAT_UNSATISFIED;
+}
 
 static const struct variant variants[] = {
     {"plain order", v_plain, {NULL}},
@@ -325,7 +348,7 @@ static const struct variant variants[] = {
     {"direct answer: no verification, callback from replied, reopen to the centre",
      v_direct,
      {"-replied centre verify", "-replied gridworker verify", "replied centre callback>closed",
-      "closed centre reopen>received"}},
+      "closed centre reopen>received", "replied resident rate>closed"}},
     {"self-handled, another verifier, fails: back to the centre",
      v_self_other_fails,
      {"replied centre verify>received", "replied gridworker verify>received",
@@ -338,14 +361,23 @@ static const struct variant variants[] = {
      {"dispatched handler sign>=", "-dispatched handler return",
       "dispatched handler reply>=", "signed handler sign>=", "-signed handler return",
       "-signed handler extend", "signed handler reply>="}},
-    {"callback unsatisfied, first time: 重办", v_unsat1, {"verified centre callback>dispatched"}},
+    {"callback unsatisfied, first time: 重办",
+     v_unsat1,
+     {"verified centre callback>dispatched", "verified resident rate>dispatched"}},
     {"callback unsatisfied, reopened before: closed for the special team",
      v_unsat2,
      {"verified centre callback>closed", "-closed centre reopen"}},
     {"callback basically satisfied", v_basic, {NULL}},
-    {"callback unreachable, first attempt", v_unreached1, {"verified centre callback>="}},
-    {"callback unreachable, third attempt", v_unreached3, {NULL}},
-    {"anonymous order, nobody to reach", v_anonymous, {NULL}},
+    {"callback unreachable, first attempt",
+     v_unreached1,
+     {"verified centre callback>=", "replied resident rate>!", "verified resident rate>!",
+      "closed resident rate>!"}},
+    {"callback unreachable, third attempt",
+     v_unreached3,
+     {"replied resident rate>!", "verified resident rate>!", "closed resident rate>!"}},
+    {"anonymous order, nobody to reach",
+     v_anonymous,
+     {"replied resident rate>!", "verified resident rate>!", "closed resident rate>!"}},
     {"self-handling barred by the catalog", v_barred, {"-received gridworker self_handle"}},
     {"suspended from received", v_from_received, {"suspended centre resume>received"}},
     {"suspended from dispatched", v_from_dispatched, {"suspended centre resume>dispatched"}},
@@ -353,8 +385,17 @@ static const struct variant variants[] = {
     {"merged, master verified", v_master_verified, {"merged centre callback>="}},
     {"merged, master closed, reporter unreachable",
      v_master_closed_unreached,
-     {"merged centre callback>=", "verified centre callback>="}},
+     {"merged centre callback>=", "verified centre callback>=", "replied resident rate>!",
+      "verified resident rate>!", "closed resident rate>!"}},
     {"merged, master only replied", v_master_replied, {NULL}},
+    {"rated once already",
+     v_rated,
+     {"-replied resident rate", "-verified resident rate", "-closed resident rate"}},
+    {"direct answer, the resident unsatisfied: back to the centre",
+     v_direct_unsat,
+     {"-replied centre verify", "-replied gridworker verify", "replied centre callback>received",
+      "closed centre reopen>received", "replied resident rate>received",
+      "verified centre callback>received", "verified resident rate>received"}},
 };
 
 static void expected_list(int s, int r, char *out, size_t cap)
@@ -362,7 +403,7 @@ static void expected_list(int s, int r, char *out, size_t cap)
     size_t len = 0;
     out[0] = 0;
     for (int a = 0; a < NA; a++)
-        if (expect[s][a][r] >= 0)
+        if (expect[s][a][r] >= 0 || expect[s][a][r] == X_INVALID)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? ", " : "", ACTIONS[a]);
     if (!len)
         snprintf(out, cap, "none");
@@ -386,7 +427,7 @@ static void sweep(const struct variant *v)
             size_t n = wg_fsm_allowed((enum wg_order_state)s, (enum wg_fsm_role)r, &c, got, NA);
             size_t nwant = 0;
             for (int a = 0; a < NA; a++)
-                if (expect[s][a][r] >= 0)
+                if (expect[s][a][r] >= 0 || expect[s][a][r] == X_INVALID)
                     T_EQ_STR(nwant < n ? wg_fsm_action_name(got[nwant++]) : "(missing)",
                              ACTIONS[a]);
             T_EQ_INT(n, nwant);
@@ -401,6 +442,9 @@ static void sweep(const struct variant *v)
                 if (x == X_FORBID) {
                     T_EQ_INT(rc, WG_EFORBIDDEN);
                     T_CHECK(strstr(err.msg, ROLES[r]) && strstr(err.msg, ACTIONS[a]));
+                } else if (x == X_INVALID) {
+                    T_EQ_INT(rc, WG_EINVAL);
+                    T_CHECK(strstr(err.msg, "satisfaction") != NULL);
                 } else if (x == X_CONFLICT) {
                     size_t ml = strlen(err.msg), tl = strlen(tail);
                     T_EQ_INT(rc, WG_ECONFLICT);
@@ -441,8 +485,9 @@ static void test_names(void)
     for (int i = 0; i < NR; i++) {
         T_EQ_STR(wg_fsm_role_name((enum wg_fsm_role)i), ROLES[i]);
         T_CHECK(wg_fsm_role_parse(ROLES[i], &r, &err) == WG_OK && (int)r == i);
-        /* the accounts' role table knows every role the machine names */
-        T_CHECK(wg_role_find(ROLES[i]) != NULL);
+        /* the accounts' role table knows every role the machine names but the resident,
+         * who has no account */
+        T_CHECK((wg_role_find(ROLES[i]) != NULL) == (strcmp(ROLES[i], "resident") != 0));
     }
     T_EQ_INT(WG_STATE_COUNT, NS);
     T_EQ_INT(WG_ACTION_COUNT, NA);
@@ -455,7 +500,7 @@ static void test_names(void)
     T_EQ_INT(wg_fsm_state_parse("Received", &s, &err), WG_EINVAL);
     T_EQ_INT(wg_fsm_state_parse(NULL, &s, &err), WG_EINVAL);
     T_EQ_INT(wg_fsm_role_parse("apikey", &r, &err), WG_EINVAL);
-    T_EQ_INT(wg_fsm_role_parse("resident", &r, &err), WG_EINVAL);
+    T_CHECK(wg_fsm_role_parse("resident", &r, &err) == WG_OK && r == WG_FSM_ROLE_RESIDENT);
 
     T_CHECK(wg_fsm_satisfaction_parse("basically_satisfied", &sat, &err) == WG_OK &&
             sat == WG_SAT_BASICALLY_SATISFIED);
@@ -531,7 +576,7 @@ static void test_predicates(void)
 struct sim {
     enum wg_order_state state;
     struct wg_fsm_ctx c;
-    int rework, reopens, special_team, unreached;
+    int rework, reopens, special_team, unreached, called_back;
     char msg[512];
 };
 
@@ -583,6 +628,10 @@ static int act(struct sim *o, const char *action, const char *role)
         o->special_team = 1;
     if (res.effects & WG_FSM_UNREACHED)
         o->unreached = 1;
+    if (a == WG_ACTION_RATE)
+        o->c.rated = 1;
+    if (res.effects & WG_FSM_CALLED_BACK)
+        o->called_back++;
     if (res.next != WG_STATE_SIGNED)
         o->c.extension_pending = 0; /* a pending request lapses when signed is left */
     o->state = res.next;
@@ -929,6 +978,68 @@ static void walk_recorded_events(void)
     T_EQ_INT(o.rework + o.reopens, 0);
 }
 
+/* The resident's rating through the portal: not before the reply, once, standing as the
+ * callback when the centre could call back, and reopening once when unsatisfied. */
+static void walk_resident_rating(void)
+{
+    struct sim o = sim_new();
+    T_EQ_INT(act(&o, "rate", "resident"), REFUSED(WG_ECONFLICT));
+    T_CHECK(strstr(o.msg, "allowed for resident: none") != NULL);
+    T_EQ_INT(act(&o, "rate", "agent"), REFUSED(WG_EFORBIDDEN));
+    T_EQ_INT(act(&o, "note", "resident"), REFUSED(WG_EFORBIDDEN));
+    T_EQ_INT(act(&o, "callback", "resident"), REFUSED(WG_EFORBIDDEN));
+    act(&o, "dispatch", "agent");
+    T_EQ_INT(act(&o, "rate", "resident"), REFUSED(WG_ECONFLICT));
+    act(&o, "sign", "handler");
+    act(&o, "reply", "handler");
+    /* before verification the rating is recorded; the centre still verifies and calls */
+    o.c.satisfaction = WG_SAT_UNSATISFIED;
+    T_EQ_INT(act(&o, "rate", "resident"), WG_STATE_REPLIED);
+    T_EQ_INT(o.called_back + o.reopens, 0);
+    T_EQ_INT(act(&o, "rate", "resident"), REFUSED(WG_ECONFLICT));
+    T_CHECK(strstr(o.msg, "already rated") != NULL);
+    T_EQ_INT(act(&o, "verify", "agent"), WG_STATE_VERIFIED);
+    T_EQ_INT(act(&o, "rate", "resident"), REFUSED(WG_ECONFLICT));
+
+    /* verified: the rating is the callback; unsatisfied reopens (重办) once */
+    o = sim_new();
+    act(&o, "dispatch", "agent");
+    act(&o, "sign", "handler");
+    act(&o, "reply", "handler");
+    act(&o, "verify", "supervisor");
+    o.c.satisfaction = WG_SAT_UNSATISFIED;
+    T_EQ_INT(act(&o, "rate", "resident"), WG_STATE_DISPATCHED);
+    T_EQ_INT(o.called_back, 1);
+    T_EQ_INT(o.reopens, 1);
+    act(&o, "sign", "handler");
+    act(&o, "reply", "handler");
+    act(&o, "verify", "agent");
+    T_EQ_INT(act(&o, "callback", "agent"), WG_STATE_CLOSED); /* the second 不满意 */
+    T_EQ_INT(o.special_team, 1);
+
+    /* a direct answer is rated straight from replied; an anonymous reporter may rate too */
+    o = sim_new();
+    o.c.no_reporter = 1;
+    act(&o, "answer", "agent");
+    o.c.satisfaction = WG_SAT_BASICALLY_SATISFIED;
+    T_EQ_INT(act(&o, "rate", "resident"), WG_STATE_CLOSED);
+    T_EQ_INT(o.called_back, 1);
+
+    /* after the centre closed it, the rating is recorded and changes nothing */
+    o = sim_new();
+    act(&o, "dispatch", "agent");
+    act(&o, "sign", "handler");
+    act(&o, "reply", "handler");
+    act(&o, "verify", "agent");
+    act(&o, "callback", "agent");
+    T_EQ_INT(o.state, WG_STATE_CLOSED);
+    T_EQ_INT(act(&o, "rate", "resident"), WG_STATE_CLOSED);
+    T_EQ_INT(o.called_back + o.reopens, 0);
+    o.c.satisfaction = WG_SAT_NONE;
+    o.c.rated = 0;
+    T_EQ_INT(act(&o, "rate", "resident"), REFUSED(WG_EINVAL));
+}
+
 int main(void)
 {
     test_names();
@@ -949,5 +1060,6 @@ int main(void)
     walk_invalidate();
     walk_cohandling();
     walk_recorded_events();
+    walk_resident_rating();
     return T_DONE("order_fsm");
 }
