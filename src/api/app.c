@@ -44,6 +44,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     pthread_mutex_init(&app->rate_mu, NULL);
+    wg_portal_config_init(&app->portal);
     wg_locator_slot_init(&app->locator);
     enum wg_rc rc = rebuild(app, 1, err);
     if (rc)

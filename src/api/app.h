@@ -10,6 +10,7 @@
 #include "domain/calendar.h"
 #include "domain/catalog.h"
 #include "domain/pii.h"
+#include "domain/portal.h"
 #include "domain/session.h"
 #include "http/route.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@ struct wg_app {
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
+    struct wg_portal_config portal; /* the residents' portal: throttles, map tiles */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {

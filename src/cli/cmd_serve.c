@@ -24,6 +24,7 @@ struct settings {
     struct wg_notify_config notify; /* webhook_url lines */
     long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
     int webhook_flags;
+    struct wg_portal_config portal; /* portal_* lines */
 };
 
 static enum wg_rc parse_long(const char *key, const char *v, long lo, long hi, long *out,
@@ -62,6 +63,8 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
         return parse_long(key, v, 1, 100, &s->notify_attempts, err);
     else if (!strcmp(key, "notify_backoff_seconds"))
         return parse_long(key, v, 1, 3600, &s->notify_backoff, err);
+    else if (!strncmp(key, "portal_", 7))
+        return wg_portal_config_set(&s->portal, key, v, err);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else
@@ -137,6 +140,7 @@ int wg_cmd_serve(int argc, char **argv)
     sigset_t sigs;
     int c, sig;
     wg_notify_config_init(&s.notify);
+    wg_portal_config_init(&s.portal);
     /* the config file first, so that flags override it */
     for (int i = 1; i < argc - 1; i++)
         if (!strcmp(argv[i], "--config") && read_config(&s, argv[i + 1], &err))
@@ -199,6 +203,7 @@ int wg_cmd_serve(int argc, char **argv)
         return wg_cli_fail(&err);
     }
     app.data_dir = s.data;
+    app.portal = s.portal;
     app.limits.idle_seconds = s.session_idle;
     app.limits.absolute_seconds = s.session_absolute;
     if (s.notify_attempts)

@@ -670,7 +670,35 @@ static enum wg_rc body_ctx(enum wg_order_action a, const json_t *body, struct wg
                                 &ctx->satisfaction, err))
             return WG_EINVAL;
     }
+    if (a == WG_ACTION_RATE && wg_fsm_satisfaction_parse(
+                                   json_string_value(json_object_get(body, "satisfaction")),
+                                   &ctx->satisfaction, err)) {
+        wg_err_prefix(err, "'satisfaction'");
+        return WG_EINVAL;
+    }
     return WG_OK;
+}
+
+/* The resident's rating is kept beside the order (once: the table's key says so too). */
+static enum wg_rc rating_fact(struct wg_db *db, long long id, enum wg_order_action a,
+                              struct wg_fsm_ctx *ctx, struct wg_err *err)
+{
+    struct wg_rating_row r;
+    return a == WG_ACTION_RATE ? wg_store_rating_get(db, id, &r, &ctx->rated, err) : WG_OK;
+}
+
+static enum wg_rc rating_record(struct wg_db *db, long long id, const json_t *body,
+                                const struct wg_fsm_ctx *ctx, const char *at, struct wg_err *err)
+{
+    struct wg_rating_row r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.satisfaction, sizeof r.satisfaction, "%s",
+             wg_fsm_satisfaction_name(ctx->satisfaction));
+    const char *comment = json_string_value(json_object_get(body, "comment"));
+    r.resolved = json_is_true(json_object_get(body, "resolved"));
+    snprintf(r.comment, sizeof r.comment, "%s", comment ? comment : "");
+    snprintf(r.rated_at, sizeof r.rated_at, "%s", at);
+    return wg_store_rating_insert(db, id, &r, err);
 }
 
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
@@ -710,6 +738,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     }
     facts_ctx(&f, &o, actor, &ctx);
     if ((rc = body_ctx(action, body, &ctx, err)) ||
+        (rc = rating_fact(db, id, action, &ctx, err)) ||
         (rc = wg_fsm_step(st, action, role, &ctx, &res, err)))
         goto out;
     snprintf(unit, sizeof unit, "%s", o.unit);
@@ -797,6 +826,9 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
         f.callback_attempts++;
     if (res.effects & WG_FSM_UNREACHED)
         f.unreached = 1;
+    if (res.effects & WG_FSM_CALLED_BACK)
+        snprintf(f.satisfaction, sizeof f.satisfaction, "%s",
+                 wg_fsm_satisfaction_name(ctx.satisfaction));
     iso_of(now, at);
     detail = body && json_object_size(body) ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)
                                             : NULL;
@@ -810,7 +842,8 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     }
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
-    if ((rc = wg_store_order_event(db, id, &ev, err)))
+    if ((rc = wg_store_order_event(db, id, &ev, err)) ||
+        (action == WG_ACTION_RATE && (rc = rating_record(db, id, body, &ctx, at, err))))
         goto out;
     rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,
                                 now, err);

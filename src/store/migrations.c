@@ -303,5 +303,48 @@ const struct wg_migration wg_migrations[] = {
      "  PRIMARY KEY (order_id, sha256));"
      "CREATE INDEX order_photo_hash ON order_photo(sha256);",
      NULL},
+    /* The residents' portal (domain/portal.h): an appeal's tracking code, kept only as its
+     * SHA-256, and the portal type it was filed under (a colour bag or an appeal type); the
+     * resident's own rating of an order, once; and the throttle's counters, one row per key
+     * and fixed window, shared by every server on the store. */
+    {17, "the residents' portal: tracking codes, ratings and throttle counters",
+     "CREATE TABLE portal_appeal ("
+     "  code_hash TEXT PRIMARY KEY,"
+     "  order_id INTEGER NOT NULL UNIQUE,"
+     "  portal_type TEXT NOT NULL,"
+     "  source TEXT,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE TABLE order_rating ("
+     "  order_id INTEGER PRIMARY KEY,"
+     "  satisfaction TEXT NOT NULL,"
+     "  resolved INTEGER NOT NULL,"
+     "  comment TEXT,"
+     "  rated_at TEXT NOT NULL);"
+     "CREATE TABLE portal_throttle ("
+     "  key TEXT NOT NULL,"
+     "  win INTEGER NOT NULL,"
+     "  hits INTEGER NOT NULL,"
+     "  expires INTEGER NOT NULL,"
+     "  PRIMARY KEY (key, win));"
+     "CREATE INDEX portal_throttle_expires ON portal_throttle(expires);",
+     "CREATE TABLE portal_appeal ("
+     "  code_hash TEXT PRIMARY KEY,"
+     "  order_id BIGINT NOT NULL UNIQUE,"
+     "  portal_type TEXT NOT NULL,"
+     "  source TEXT,"
+     "  created_at TEXT NOT NULL);"
+     "CREATE TABLE order_rating ("
+     "  order_id BIGINT PRIMARY KEY,"
+     "  satisfaction TEXT NOT NULL,"
+     "  resolved INTEGER NOT NULL,"
+     "  comment TEXT,"
+     "  rated_at TEXT NOT NULL);"
+     "CREATE TABLE portal_throttle ("
+     "  key TEXT NOT NULL,"
+     "  win BIGINT NOT NULL,"
+     "  hits INTEGER NOT NULL,"
+     "  expires BIGINT NOT NULL,"
+     "  PRIMARY KEY (key, win));"
+     "CREATE INDEX portal_throttle_expires ON portal_throttle(expires);"},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

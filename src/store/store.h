@@ -440,4 +440,35 @@ enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
                                    int (*cb)(long long id, const char *number, void *),
                                    void *ctx, struct wg_err *err);
 
+/* ---- the residents' portal (domain/portal.h) ---- */
+/* An appeal filed through the portal: its tracking code's SHA-256 (hex) and its order. */
+enum wg_rc wg_store_portal_appeal_insert(struct wg_db *db, const char *code_hash,
+                                         long long order_id, const char *portal_type,
+                                         const char *source, const char *at, struct wg_err *err);
+/* WG_ENOTFOUND when no appeal has the code. portal_type receives at most 16 bytes. */
+enum wg_rc wg_store_portal_appeal_find(struct wg_db *db, const char *code_hash,
+                                       long long *order_id, char portal_type[16],
+                                       struct wg_err *err);
+/* The resident's own rating of an order (one at most). */
+struct wg_rating_row {
+    char satisfaction[24];
+    int resolved;
+    char comment[1024];
+    char rated_at[32];
+};
+/* *found 0 when the order has no rating (out is then zeroed). */
+enum wg_rc wg_store_rating_get(struct wg_db *db, long long order_id, struct wg_rating_row *out,
+                               int *found, struct wg_err *err);
+enum wg_rc wg_store_rating_insert(struct wg_db *db, long long order_id,
+                                  const struct wg_rating_row *r, struct wg_err *err);
+/* Throttle counters: hits of key in fixed window win (a number the caller derives from the
+ * time), kept until expires (unix seconds). _take adds one and answers the new count. */
+enum wg_rc wg_store_throttle_hits(struct wg_db *db, const char *key, long long win, long *hits,
+                                  struct wg_err *err);
+enum wg_rc wg_store_throttle_take(struct wg_db *db, const char *key, long long win,
+                                  long long expires, long *hits, struct wg_err *err);
+enum wg_rc wg_store_throttle_prune(struct wg_db *db, long long now, struct wg_err *err);
+/* The bounding box of the current grids; *count 0 when there are none. */
+enum wg_rc wg_store_grid_extent(struct wg_db *db, long *count, double box[4], struct wg_err *err);
+
 #endif

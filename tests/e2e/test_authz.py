@@ -108,6 +108,19 @@ EXPECT = {
                                     outside=("/api/v1/locate?lon=118.405&lat=35.005", None), ok=200),
     ("POST", "/api/v1/locate"): dict(inside=("/api/v1/locate", {"points": [[118.303, 35.003]]}),
                                      outside=None, ok=200),
+    # the residents' portal is public: a token changes nothing. An empty appeal is 400 before
+    # anything is stored, an unknown tracking code 404 (test_portal.py walks the rest)
+    ("GET", "/api/v1/public/types"): dict(inside=("/api/v1/public/types", None), outside=None,
+                                          ok=200),
+    ("POST", "/api/v1/public/appeals"): dict(inside=("/api/v1/public/appeals", {}), outside=None,
+                                             ok=400),
+    ("GET", "/api/v1/public/appeals/{code}"): dict(
+        inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS", None), outside=None, ok=404),
+    ("POST", "/api/v1/public/appeals/{code}/photos"): dict(
+        inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/photos", PNG), outside=None, ok=404),
+    ("POST", "/api/v1/public/appeals/{code}/rating"): dict(
+        inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/rating",
+                {"satisfaction": "satisfied", "resolved": True}), outside=None, ok=404),
 }
 
 
