@@ -28,23 +28,15 @@ static enum wg_rc too_many(struct wg_req *req, enum wg_rc rc, int retry_after)
 enum wg_rc wg_api_portal_types(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_db *db;
+    struct wg_locator *loc;
     double box[4];
-    long grids = 0;
-    enum wg_rc rc;
+    int grids;
     json_t *out = wg_portal_types_json(&app->catalog), *map;
     if (!out)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
-    if ((rc = wg_store_get(app->store, &db, err))) {
-        json_decref(out);
-        return rc;
-    }
-    rc = wg_store_grid_extent(db, &grids, box, err);
-    wg_store_put(db);
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
+    loc = wg_locator_acquire(&app->locator);
+    grids = wg_locator_extent(loc, box);
+    wg_locator_release(loc);
     map = json_pack("{s:s?,s:s?}", "tiles", app->portal.tiles[0] ? app->portal.tiles : NULL,
                     "attribution", app->portal.attribution[0] ? app->portal.attribution : NULL);
     json_object_set_new(

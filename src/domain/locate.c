@@ -250,3 +250,19 @@ void wg_locator_publish(struct wg_locator_slot *s, struct wg_locator *loc)
     pthread_mutex_unlock(&s->mu);
     wg_locator_release(old);
 }
+
+int wg_locator_extent(const struct wg_locator *loc, double box[4])
+{
+    if (!loc || !loc->base.n)
+        return 0;
+    box[0] = box[1] = 1e9;
+    box[2] = box[3] = -1e9;
+    for (size_t i = 0; i < loc->base.n; i++) {
+        const struct wg_shape *s = &loc->base.shapes[i];
+        box[0] = s->minx < box[0] ? s->minx : box[0];
+        box[1] = s->miny < box[1] ? s->miny : box[1];
+        box[2] = s->maxx > box[2] ? s->maxx : box[2];
+        box[3] = s->maxy > box[3] ? s->maxy : box[3];
+    }
+    return 1;
+}

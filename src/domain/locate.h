@@ -45,6 +45,8 @@ struct wg_locate_result {
 enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg_err *err);
 void wg_locator_release(struct wg_locator *loc); /* drops one reference */
 size_t wg_locator_grid_count(const struct wg_locator *loc);
+/* The bounding box {minx, miny, maxx, maxy} of the base grids; 0 when there are none. */
+int wg_locator_extent(const struct wg_locator *loc, double box[4]);
 
 /* Converts (lon, lat) from crs and locates it. A point in no base grid is WG_ENOTFOUND with
  * a message quoting the point; the result still carries the converted point. */

@@ -1,5 +1,5 @@
 /* Typed queries of the residents' portal: tracking codes, the resident's rating of an
- * order, throttle counters and the extent of the map. The rules are in domain/portal.c. */
+ * order and the throttle's counters. The rules are in domain/portal.c. */
 #include "store/store.h"
 
 #include "store/backend.h"
@@ -102,26 +102,4 @@ enum wg_rc wg_store_throttle_prune(struct wg_db *db, long long now, struct wg_er
 {
     struct wg_val p[] = {WG_VINT(now)};
     return wg_db_exec(db, WG_Q_THROTTLE_PRUNE, p, 1, NULL, err);
-}
-
-struct extent {
-    long *count;
-    double *box;
-};
-
-static int take_extent(struct wg_row *row, void *ctx)
-{
-    struct extent *e = ctx;
-    *e->count = (long)wg_row_int(row, 0);
-    for (int i = 0; i < 4; i++)
-        e->box[i] = wg_row_real(row, i + 1);
-    return 1;
-}
-
-enum wg_rc wg_store_grid_extent(struct wg_db *db, long *count, double box[4], struct wg_err *err)
-{
-    struct extent e = {count, box};
-    *count = 0;
-    memset(box, 0, 4 * sizeof *box);
-    return wg_db_query(db, WG_Q_GRID_EXTENT, NULL, 0, take_extent, &e, err);
 }

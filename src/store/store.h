@@ -468,7 +468,5 @@ enum wg_rc wg_store_throttle_hits(struct wg_db *db, const char *key, long long w
 enum wg_rc wg_store_throttle_take(struct wg_db *db, const char *key, long long win,
                                   long long expires, long *hits, struct wg_err *err);
 enum wg_rc wg_store_throttle_prune(struct wg_db *db, long long now, struct wg_err *err);
-/* The bounding box of the current grids; *count 0 when there are none. */
-enum wg_rc wg_store_grid_extent(struct wg_db *db, long *count, double box[4], struct wg_err *err);
 
 #endif
