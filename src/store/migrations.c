@@ -303,5 +303,9 @@ const struct wg_migration wg_migrations[] = {
      "  PRIMARY KEY (order_id, sha256));"
      "CREATE INDEX order_photo_hash ON order_photo(sha256);",
      NULL},
+    /* Versions 14 to 17 belong to the catalog, Open311, indicators and portal changes. */
+    {18, "finding the orders merged into a master without reading every order",
+     "CREATE INDEX work_order_master ON work_order(master_id) WHERE master_id IS NOT NULL;",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
