@@ -346,5 +346,9 @@ const struct wg_migration wg_migrations[] = {
      "  expires BIGINT NOT NULL,"
      "  PRIMARY KEY (key, win));"
      "CREATE INDEX portal_throttle_expires ON portal_throttle(expires);"},
+    /* Versions 14 to 17 belong to the catalog, Open311, indicators and portal changes. */
+    {18, "finding the orders merged into a master without reading every order",
+     "CREATE INDEX work_order_master ON work_order(master_id) WHERE master_id IS NOT NULL;",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
