@@ -22,6 +22,7 @@ struct wg_locator {
     struct layer base, overlay;
     size_t nregions;
     struct wg_loc_region *regions; /* sorted by code */
+    double extent[4];              /* the base grids' box (the portal's map opens on it) */
 };
 
 static void free_shapes(struct layer *l)
@@ -163,6 +164,18 @@ enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg
         wg_locator_release(loc);
         return rc;
     }
+    for (size_t i = 0; i < loc->base.n; i++) {
+        const struct wg_shape *s = &loc->base.shapes[i];
+        double *e = loc->extent;
+        if (!i || s->minx < e[0])
+            e[0] = s->minx;
+        if (!i || s->miny < e[1])
+            e[1] = s->miny;
+        if (!i || s->maxx > e[2])
+            e[2] = s->maxx;
+        if (!i || s->maxy > e[3])
+            e[3] = s->maxy;
+    }
     /* the indexes keep what they need; the shapes are no longer used */
     free_shapes(&loc->base);
     free_shapes(&loc->overlay);
@@ -255,14 +268,6 @@ int wg_locator_extent(const struct wg_locator *loc, double box[4])
 {
     if (!loc || !loc->base.n)
         return 0;
-    box[0] = box[1] = 1e9;
-    box[2] = box[3] = -1e9;
-    for (size_t i = 0; i < loc->base.n; i++) {
-        const struct wg_shape *s = &loc->base.shapes[i];
-        box[0] = s->minx < box[0] ? s->minx : box[0];
-        box[1] = s->miny < box[1] ? s->miny : box[1];
-        box[2] = s->maxx > box[2] ? s->maxx : box[2];
-        box[3] = s->maxy > box[3] ? s->maxy : box[3];
-    }
+    memcpy(box, loc->extent, sizeof loc->extent);
     return 1;
 }
