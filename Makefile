@@ -31,7 +31,7 @@ BENCH_SRC := $(wildcard bench/*/main.c)
 BENCH_BIN := $(BENCH_SRC:bench/%/main.c=$(B)/bench/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps test unit e2e web-test demo bench fuzz clean format asan
+.PHONY: all deps test unit e2e web-test demo bench fuzz clean format asan web
 all: $(B)/wangge
 ifeq ($(VARIANT),release)
 all: wangge
@@ -64,6 +64,17 @@ $(B)/bench/%: bench/%/main.c $(B)/libwangge.a
 deps:
 	scripts/deps.sh
 
+# The console (web/): npm ci when the lock file changed, vite build when a source did.
+WEB_SRC := $(shell find web/src web/m web/public -type f 2>/dev/null) web/index.html \
+           web/vite.config.js web/package.json
+web: web/dist/index.html
+web/node_modules/.ci-stamp: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+web/dist/index.html: web/node_modules/.ci-stamp $(WEB_SRC)
+	cd web && npx vite build
+	touch $@
+
 unit-bins: $(UNIT_BIN)
 .PHONY: unit-bins
 
@@ -71,12 +82,14 @@ unit-bins: $(UNIT_BIN)
 test:
 	$(MAKE) VARIANT=release all unit-bins
 	$(MAKE) VARIANT=asan build/asan/wangge unit-bins
+	$(MAKE) web
 	scripts/run-tests.sh
 	scripts/fuzz.sh --check
 
 demo:
 	scripts/deps.sh
 	$(MAKE) VARIANT=release all
+	$(MAKE) web
 	./wangge demo --data demo-data
 	./wangge serve --data demo-data --listen 127.0.0.1:8080
 
@@ -91,6 +104,6 @@ format:
 	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] bench/*/*.c tests/fuzz/*.c)
 
 clean:
-	rm -rf build wangge
+	rm -rf build wangge web/dist
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every suite the way CI does: unit tests of the release and the sanitizer build, then
-# the end-to-end tests against each binary. Prints each suite's "N passed, N failed" line
+# the end-to-end tests against each binary, then the console's browser tests (release). Prints each suite's "N passed, N failed" line
 # and a total; exits non-zero when anything failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -39,6 +39,18 @@ for variant in release asan; do
         grep -E 'passed, [0-9]+ failed' "$log"
     fi
     tally
+    # the console in Chromium, against the release build only
+    if [ "$variant" = release ]; then
+        printf '[%s] browser\n' "$variant"
+        if ! WANGGE_BIN=build/$variant/wangge node tests/browser/run.mjs >"$log" 2>&1; then
+            fails=$((fails + 1))
+            cat "$log"
+            grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
+        else
+            grep -E '^console:|passed, [0-9]+ failed' "$log"
+        fi
+        tally
+    fi
 done
 rm -f "$log"
 echo "total: $passed_total passed, $failed_total failed"

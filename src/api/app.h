@@ -29,7 +29,13 @@ struct wg_app {
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
-    struct wg_portal_config portal; /* the residents' portal: throttles, map tiles */
+    struct wg_portal_config portal; /* the residents' portal: throttles, photos */
+    /* the console (api/console.c): its built directory, base map tiles, its CSP */
+    char console_dir[4096];   /* resolved; "" when there is none */
+    char tiles_url[1024];     /* "" draws grids on a plain background */
+    char tiles_attribution[256];
+    char tiles_subdomains[32];
+    char console_csp[1400];
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {
@@ -81,6 +87,13 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
 /* Rebuilds now if the grid epoch moved; a lookup never waits for it. */
 enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err);
 void wg_app_release(struct wg_app *app);
+
+/* The console's defaults and settings (api/console.c): the directory of the built console
+ * (web/dist beside the binary, or the source tree's when the binary is build/<variant>/),
+ * and the base map tiles URL, whose host goes into the console's Content-Security-Policy. */
+void wg_console_default_dir(char *out, size_t n);
+enum wg_rc wg_console_settings(struct wg_app *app, const char *dir, const char *tiles_url,
+                               struct wg_err *err);
 
 extern const struct wg_route wg_routes[];
 extern const size_t wg_nroutes;

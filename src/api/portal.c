@@ -37,8 +37,10 @@ enum wg_rc wg_api_portal_types(struct wg_req *req, struct wg_err *err)
     loc = wg_locator_acquire(&app->locator);
     grids = wg_locator_extent(loc, box);
     wg_locator_release(loc);
-    map = json_pack("{s:s?,s:s?}", "tiles", app->portal.tiles[0] ? app->portal.tiles : NULL,
-                    "attribution", app->portal.attribution[0] ? app->portal.attribution : NULL);
+    /* the console's base map (tiles_url): one set of tiles for the deployment */
+    map = json_pack("{s:s?,s:s,s:s,s:i}", "tiles", app->tiles_url[0] ? app->tiles_url : NULL,
+                    "attribution", app->tiles_attribution, "subdomains", app->tiles_subdomains,
+                    "max_zoom", 18);
     json_object_set_new(
         map, "bbox", grids ? json_pack("[f,f,f,f]", box[0], box[1], box[2], box[3]) : json_null());
     json_object_set_new(out, "map", map);

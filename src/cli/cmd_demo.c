@@ -161,9 +161,10 @@ done:
                        &(struct history_args){data, DEMO_COUNTY, 90, 7400}, &err))
         return wg_cli_fail(&err);
     print_accounts();
-    printf("demo: open http://127.0.0.1:8080 once it is served; log in with\n"
+    printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"
+           "  agent / %s (or any account above); the API takes the same login:\n"
            "  curl -X POST http://127.0.0.1:8080/api/v1/session -d "
            "'{\"username\":\"agent\",\"password\":\"%s\"}'\n",
-           DEMO_PASSWORD);
+           DEMO_PASSWORD, DEMO_PASSWORD);
     return 0;
 }

@@ -14,7 +14,7 @@
 
 #define USAGE                                                                                      \
     "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] "                      \
-    "[--config FILE] [--webhook URL]... [--quiet]"
+    "[--config FILE] [--webhook URL]... [--console DIR] [--quiet]"
 
 struct settings {
     char data[4096];
@@ -25,6 +25,8 @@ struct settings {
     long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
     int webhook_flags;
     struct wg_portal_config portal; /* portal_* lines */
+    char console_dir[4096];                   /* the built console; "" for the default */
+    char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
 };
 
 static enum wg_rc parse_long(const char *key, const char *v, long lo, long hi, long *out,
@@ -65,6 +67,14 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
         return parse_long(key, v, 1, 3600, &s->notify_backoff, err);
     else if (!strncmp(key, "portal_", 7))
         return wg_portal_config_set(&s->portal, key, v, err);
+    else if (!strcmp(key, "console_dir"))
+        snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
+    else if (!strcmp(key, "tiles_url"))
+        snprintf(s->tiles_url, sizeof s->tiles_url, "%s", v);
+    else if (!strcmp(key, "tiles_attribution"))
+        snprintf(s->tiles_attribution, sizeof s->tiles_attribution, "%s", v);
+    else if (!strcmp(key, "tiles_subdomains"))
+        snprintf(s->tiles_subdomains, sizeof s->tiles_subdomains, "%s", v);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else
@@ -127,7 +137,7 @@ int wg_cmd_serve(int argc, char **argv)
         {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
         {"threads", required_argument, NULL, 't'}, {"body-max", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
-        {"webhook", required_argument, NULL, 'w'},
+        {"webhook", required_argument, NULL, 'w'}, {"console", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct settings s = {
         .listen = "127.0.0.1:8080", .threads = 32, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
@@ -145,7 +155,7 @@ int wg_cmd_serve(int argc, char **argv)
     for (int i = 1; i < argc - 1; i++)
         if (!strcmp(argv[i], "--config") && read_config(&s, argv[i + 1], &err))
             return wg_cli_fail(&err);
-    while ((c = getopt_long(argc, argv, "d:l:t:b:c:w:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:l:t:b:c:w:C:qh", opts, NULL)) != -1) {
         enum wg_rc rc = WG_OK;
         switch (c) {
         case 'd':
@@ -166,6 +176,9 @@ int wg_cmd_serve(int argc, char **argv)
             if (!s.webhook_flags++)
                 s.notify.nurls = 0;
             rc = set(&s, "webhook_url", optarg, &err);
+            break;
+        case 'C':
+            rc = set(&s, "console_dir", optarg, &err);
             break;
         case 'q':
             s.quiet = 1;
@@ -203,6 +216,17 @@ int wg_cmd_serve(int argc, char **argv)
         return wg_cli_fail(&err);
     }
     app.data_dir = s.data;
+    if (!s.console_dir[0])
+        wg_console_default_dir(s.console_dir, sizeof s.console_dir);
+    snprintf(app.tiles_attribution, sizeof app.tiles_attribution, "%s", s.tiles_attribution);
+    snprintf(app.tiles_subdomains, sizeof app.tiles_subdomains, "%s", s.tiles_subdomains);
+    if (wg_console_settings(&app, s.console_dir, s.tiles_url, &err)) {
+        wg_app_release(&app);
+        wg_store_close(st);
+        return wg_cli_fail(&err);
+    }
+    if (!app.console_dir[0])
+        wg_warn("the console is not built (no %s): / shows how to build it", s.console_dir);
     app.portal = s.portal;
     app.limits.idle_seconds = s.session_idle;
     app.limits.absolute_seconds = s.session_absolute;

@@ -53,26 +53,6 @@ enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, con
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (!strcmp(key, ints[i].key))
             return whole(key, value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off), err);
-    if (!strcmp(key, "portal_tiles")) {
-        if (*value && ((strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) ||
-                       !strstr(value, "{z}") || !strstr(value, "{x}") || !strstr(value, "{y}")))
-            return wg_err_set(err, WG_EINVAL,
-                              "portal_tiles must be an http(s) URL with {z}, {x} "
-                              "and {y}, or empty for no tiles");
-        if (strlen(value) >= sizeof c->tiles || strpbrk(value, "\"'<> "))
-            return wg_err_set(err, WG_EINVAL,
-                              "portal_tiles is too long or holds quotes, "
-                              "brackets or spaces");
-        snprintf(c->tiles, sizeof c->tiles, "%s", value);
-        return WG_OK;
-    }
-    if (!strcmp(key, "portal_tiles_attribution")) {
-        if (strlen(value) >= sizeof c->attribution)
-            return wg_err_set(err, WG_EINVAL, "portal_tiles_attribution is longer than %zu bytes",
-                              sizeof c->attribution - 1);
-        snprintf(c->attribution, sizeof c->attribution, "%s", value);
-        return WG_OK;
-    }
     return wg_err_set(err, WG_EINVAL, "unknown setting '%s'", key);
 }
 

@@ -50,15 +50,13 @@ struct wg_portal_config {
     int per_phone, phone_window;     /* appeals per phone: 5 per 86400 s */
     int misses, miss_window;         /* unknown tracking codes per address: 60 per 3600 s */
     int photos;                      /* photos per appeal: 9 */
-    char tiles[512];                 /* the map's tile URL template; "" for a plain background */
-    char attribution[256];           /* shown under the map with the tiles */
 };
 void wg_portal_config_init(struct wg_portal_config *c);
 /* One `portal_*` setting of the server's config file: portal_appeals_per_address,
  * portal_address_window, portal_appeals_per_phone, portal_phone_window,
- * portal_misses_per_address, portal_miss_window (seconds), portal_photos, portal_tiles (an
- * http(s) URL template with {z}, {x} and {y}), portal_tiles_attribution. WG_EINVAL naming the
- * setting for an unknown one or a bad value. */
+ * portal_misses_per_address, portal_miss_window (seconds), portal_photos. The map's tiles
+ * are the console's (tiles_url). WG_EINVAL naming the setting for an unknown one or a bad
+ * value. */
 enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, const char *value,
                                 struct wg_err *err);
 

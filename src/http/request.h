@@ -32,6 +32,8 @@ struct wg_req {
     char *out; /* owned by the arena */
     size_t out_len;
     const char *extra_header_name, *extra_header_value;
+    const char *cache_control;    /* NULL: no-store */
+    const char *content_encoding; /* "gzip" for a precompressed file; NULL: none */
 
     void *conn; /* the libmicrohttpd connection (http/ only) */
 };

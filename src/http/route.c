@@ -10,6 +10,16 @@ static int match(const char *pat, const char *path, struct wg_req *req)
     while (*pat && *path) {
         if (*pat == '{') {
             const char *end = strchr(pat, '}');
+            if (end[-1] == '*') { /* {name*}: the rest of the path, slashes and all */
+                if (n == WG_MAX_PATH_PARAMS)
+                    return 0;
+                caps[n] = path;
+                lens[n] = strlen(path);
+                n++;
+                path += lens[n - 1];
+                pat = end + 1;
+                continue;
+            }
             const char *seg = path;
             /* a capture runs to the next '/' or to the literal that follows it in the
              * pattern (for "{code}.json"-style suffixes) */
@@ -55,19 +65,34 @@ static int match(const char *pat, const char *path, struct wg_req *req)
     return 1;
 }
 
+static int is_catch_all(const char *pattern)
+{
+    return strstr(pattern, "*}") != NULL;
+}
+
+static int method_fits(const struct wg_route *r, const char *method)
+{
+    return !strcmp(r->method, method) || (!strcmp(method, "HEAD") && !strcmp(r->method, "GET"));
+}
+
 const struct wg_route *wg_route_match(const struct wg_route *routes, size_t n, const char *method,
                                       const char *path, struct wg_req *req, int *path_matched)
 {
     *path_matched = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!match(routes[i].pattern, path, NULL))
+        if (is_catch_all(routes[i].pattern) || !match(routes[i].pattern, path, NULL))
             continue;
         *path_matched = 1;
-        if (!strcmp(routes[i].method, method) ||
-            (!strcmp(method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
+        if (method_fits(&routes[i], method)) {
             match(routes[i].pattern, path, req);
             return &routes[i];
         }
     }
+    /* catch-all patterns come last wherever they stand in the table, and only for a path
+     * no other route has; they never make a 405 */
+    for (size_t i = 0; i < n && !*path_matched; i++)
+        if (is_catch_all(routes[i].pattern) && method_fits(&routes[i], method) &&
+            match(routes[i].pattern, path, req))
+            return &routes[i];
     return NULL;
 }

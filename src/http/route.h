@@ -19,7 +19,9 @@ enum wg_route_flags {
 
 struct wg_route {
     const char *method;
-    const char *pattern; /* "/api/v1/regions/{code}"; a {name} matches one segment */
+    const char *pattern; /* "/api/v1/regions/{code}"; a {name} matches one segment, a
+                          * final {name*} the rest of the path (tried after every other
+                          * route) */
     enum wg_rc (*handler)(struct wg_req *req, struct wg_err *err);
     unsigned flags;
     unsigned perms; /* permissions the caller needs (domain/account.h); 0: public */

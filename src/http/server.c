@@ -161,7 +161,12 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
     MHD_add_response_header(resp, "Content-Type",
                             req->content_type ? req->content_type : "application/json");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Cache-Control",
+                            req->cache_control ? req->cache_control : "no-store");
+    if (req->content_encoding)
+        MHD_add_response_header(resp, "Content-Encoding", req->content_encoding);
+    if (req->cache_control) /* static files: the answer depends on Accept-Encoding */
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     if (!req->extra_header_name || strcmp(req->extra_header_name, "Content-Security-Policy"))

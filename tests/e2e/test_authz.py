@@ -45,6 +45,10 @@ counter.n = 0
 EXPECT = {
     ("GET", "/"): dict(inside=("/", None), outside=None, ok=200),
     ("GET", "/healthz"): dict(inside=("/healthz", None), outside=None, ok=200),
+    # the console's settings and files are public (its code holds no data)
+    ("GET", "/api/v1/console-config"): dict(inside=("/api/v1/console-config", None), outside=None,
+                                            ok=200),
+    ("GET", "/{path*}"): dict(inside=("/dispatch", None), outside=None, ok=200),
     ("POST", "/api/v1/session"): dict(inside=("/api/v1/session", "LOGIN"), outside=None, ok=201),
     ("DELETE", "/api/v1/session"): dict(inside=("/api/v1/session", None), outside=None, ok=200),
     ("GET", "/api/v1/me"): dict(inside=("/api/v1/me", None), outside=None, ok=200),

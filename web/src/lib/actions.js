@@ -1,0 +1,67 @@
+// The fields each order action asks for (SPEC §9). Only names the API reads are sent; the
+// rest of the body is kept on the order's timeline as the action's detail.
+export const ACTION_FIELDS = {
+  dispatch: [{ name: 'unit', type: 'unit', required: true }, { name: 'note', type: 'text' }],
+  sign: [],
+  return: [{ name: 'reason', type: 'textarea', required: true }],
+  approve_return: [{ name: 'note', type: 'text' }],
+  reject_return: [{ name: 'reason', type: 'text' }],
+  extend: [{ name: 'days', type: 'days', value: 5 }, { name: 'reason', type: 'textarea', required: true }],
+  approve_extension: [{ name: 'days', type: 'days', required: true, value: 5 }],
+  reject_extension: [{ name: 'reason', type: 'text' }],
+  suspend: [{ name: 'reason', type: 'textarea', required: true }],
+  resume: [],
+  answer: [{ name: 'answer', type: 'textarea', required: true }],
+  self_handle: [{ name: 'result', type: 'textarea', required: true }, { name: 'photos', type: 'photos' }],
+  reply: [{ name: 'result', type: 'textarea', required: true }, { name: 'photos', type: 'photos' }],
+  verify: [{ name: 'passed', type: 'bool', value: true }, { name: 'note', type: 'text' }],
+  callback: [
+    { name: 'reached', type: 'bool', value: true },
+    { name: 'satisfaction', type: 'enum', enum: 'satisfaction', value: 'satisfied', when: v => v.reached },
+    { name: 'resolved', type: 'bool', value: true, when: v => v.reached },
+    { name: 'note', type: 'text' }
+  ],
+  reopen: [{ name: 'reason', type: 'textarea', required: true }],
+  merge: [{ name: 'into', type: 'number', required: true }],
+  invalidate: [{ name: 'reason', type: 'textarea', required: true }],
+  supervise: [{ name: 'level', type: 'enum', enum: 'level', value: 'normal' }, { name: 'reason', type: 'text' }],
+  urge: [{ name: 'note', type: 'text' }],
+  instruct: [{ name: 'instruction', type: 'textarea', required: true }],
+  note: [{ name: 'note', type: 'textarea', required: true }],
+  route_line: [{ name: 'line', type: 'enum', enum: 'line', required: true, value: 'special_team' }, { name: 'note', type: 'text' }]
+}
+
+// label keys of the fields
+export const FIELD_LABEL = {
+  unit: 'f.unit', note: 'f.note', reason: 'f.reason', result: 'f.result', answer: 'f.answer', days: 'f.days',
+  passed: 'f.passed', reached: 'cb.reached', satisfaction: 'cb.satisfaction', resolved: 'cb.resolved',
+  into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos'
+}
+
+// Buttons of the main path look primary; the rest plain; these ones warn
+export const PRIMARY = new Set(['dispatch', 'sign', 'reply', 'verify', 'callback', 'answer', 'self_handle', 'approve_return', 'approve_extension'])
+export const DANGER = new Set(['invalidate', 'return', 'reject_return', 'reject_extension', 'reopen'])
+
+export function initialValues (action) {
+  const v = {}
+  for (const f of ACTION_FIELDS[action] || []) v[f.name] = f.value !== undefined ? f.value : (f.type === 'photos' ? [] : '')
+  return v
+}
+
+// The JSON body of an action from the form's values (photos are sent before, on their own)
+export function bodyOf (action, values) {
+  const body = {}
+  for (const f of ACTION_FIELDS[action] || []) {
+    if (f.type === 'photos') continue
+    if (f.when && !f.when(values)) continue
+    const v = values[f.name]
+    if (v === '' || v === null || v === undefined) continue
+    body[f.name] = f.type === 'number' || f.type === 'days' ? Number(v) : v
+  }
+  return body
+}
+
+export function missing (action, values) {
+  return (ACTION_FIELDS[action] || []).filter(f => f.required && (!f.when || f.when(values)) &&
+    (values[f.name] === '' || values[f.name] === null || values[f.name] === undefined)).map(f => f.name)
+}

@@ -1,0 +1,83 @@
+// The one door to the wangge API: the session token, JSON in and out, If-Match for order
+// actions, and errors as ApiError carrying the API's code and message.
+import { session, clearSession } from './session'
+
+export class ApiError extends Error {
+  constructor (status, code, message) {
+    super(message)
+    this.status = status
+    this.code = code
+  }
+}
+
+let onUnauthorized = () => {}
+export function setUnauthorizedHandler (fn) { onUnauthorized = fn }
+
+export async function api (method, path, body, opts = {}) {
+  const headers = { ...(opts.headers || {}) }
+  if (session.token) headers.Authorization = 'Bearer ' + session.token
+  let payload
+  if (body instanceof Blob || body instanceof ArrayBuffer) {
+    payload = body
+    if (body.type) headers['Content-Type'] = body.type
+  } else if (body !== undefined && body !== null) {
+    payload = JSON.stringify(body)
+    headers['Content-Type'] = 'application/json'
+  }
+  if (opts.version) headers['If-Match'] = '"' + opts.version + '"'
+  let res
+  try {
+    res = await fetch(path, { method, headers, body: payload })
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e.message || e))
+  }
+  if (opts.raw && res.ok) return res
+  const text = await res.text()
+  let json = null
+  try { json = text ? JSON.parse(text) : null } catch { json = null }
+  if (!res.ok) {
+    if (res.status === 401 && session.token && !opts.noLogout) {
+      clearSession()
+      onUnauthorized()
+    }
+    const e = json && json.error
+    throw new ApiError(res.status, e ? e.code : 'http_' + res.status, e ? e.message : res.statusText)
+  }
+  return json
+}
+
+export const get = (path, opts) => api('GET', path, undefined, opts)
+export const post = (path, body, opts) => api('POST', path, body, opts)
+export const put = (path, body, opts) => api('PUT', path, body, opts)
+export const del = (path, opts) => api('DELETE', path, undefined, opts)
+
+export function qs (params) {
+  const u = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, v)
+  const s = u.toString()
+  return s ? '?' + s : ''
+}
+
+// A photo through the API (it needs the token, so no plain <img src>): an object URL.
+const photoCache = new Map()
+export async function photoUrl (sha) {
+  if (photoCache.has(sha)) return photoCache.get(sha)
+  const res = await api('GET', '/api/v1/photos/' + sha, undefined, { raw: true })
+  const url = URL.createObjectURL(await res.blob())
+  photoCache.set(sha, url)
+  return url
+}
+
+// Runs fn over items with at most n at once (detail reads for a page of orders).
+export async function pool (items, n, fn) {
+  const out = new Array(items.length)
+  let i = 0
+  async function worker () {
+    while (i < items.length) {
+      const k = i++
+      try { out[k] = await fn(items[k], k) } catch (e) { out[k] = null }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
+  return out
+}

@@ -1,0 +1,81 @@
+// Lists the pages share, read once per session: the console's settings, the catalog,
+// the handling units; and names for codes.
+import { session } from './session'
+import { get } from './api'
+
+let configPromise = null
+export function loadConfig () {
+  if (session.config) return Promise.resolve(session.config)
+  if (!configPromise) {
+    configPromise = get('/api/v1/console-config').then(c => { session.config = c; return c })
+      .catch(e => { configPromise = null; throw e })
+  }
+  return configPromise
+}
+
+export async function loadCatalog () {
+  if (session.catalog) return session.catalog
+  const c = await loadConfig()
+  session.catalog = c.catalog || []
+  return session.catalog
+}
+
+export async function loadUnits () {
+  if (session.units) return session.units
+  const r = await get('/api/v1/units')
+  session.units = r.units || []
+  return session.units
+}
+
+export function itemName (code) {
+  if (!code) return ''
+  const it = (session.catalog || []).find(x => x.code === code)
+  return it ? it.name : code
+}
+
+export function unitName (id) {
+  if (!id) return ''
+  const u = (session.units || []).find(x => x.id === id)
+  return u ? u.name : id
+}
+
+// The catalog as a tree for el-cascader / el-tree-select: [{value, label, children}]
+export function catalogTree (items) {
+  const byCode = new Map()
+  const roots = []
+  for (const it of items) byCode.set(it.code, { value: it.code, label: `${it.code} ${it.name}`, children: [] })
+  for (const it of items) {
+    const node = byCode.get(it.code)
+    const parent = it.parent && byCode.get(it.parent)
+    if (parent) parent.children.push(node)
+    else roots.push(node)
+  }
+  for (const n of byCode.values()) if (!n.children.length) delete n.children
+  return roots
+}
+
+const regionCache = new Map()
+export async function region (code) {
+  if (regionCache.has(code)) return regionCache.get(code)
+  const p = get('/api/v1/regions/' + code)
+  regionCache.set(code, p)
+  try { return await p } catch (e) { regionCache.delete(code); throw e }
+}
+
+const geoCache = new Map()
+export async function gridsGeojson (code) {
+  if (geoCache.has(code)) return geoCache.get(code)
+  const p = get('/api/v1/regions/' + code + '/grids.geojson')
+  geoCache.set(code, p)
+  try { return await p } catch (e) { geoCache.delete(code); throw e }
+}
+
+// Every open state, for "open orders" filters
+export const OPEN_STATES = ['received', 'dispatched', 'signed', 'replied', 'verified', 'returning', 'suspended']
+
+// The region code of the caller's scope, or the county of the first grid they can see
+export function homeRegion () {
+  const s = session.me?.scope
+  if (s && s.kind === 'region' && s.code) return s.code
+  return ''
+}

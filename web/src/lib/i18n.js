@@ -1,0 +1,331 @@
+// Chinese by default, English on request: one small table. API field names and values stay
+// English in requests; only what people read is translated.
+import { reactive } from 'vue'
+
+export const i18n = reactive({ lang: localStorage.getItem('wg-lang') || 'zh' })
+
+export function setLang (lang) {
+  i18n.lang = lang
+  localStorage.setItem('wg-lang', lang)
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+}
+
+const T = {
+  app: ['网格 · 运行控制台', 'wangge · operations console'],
+  'app.short': ['网格', 'wangge'],
+  'nav.intake': ['受理', 'Intake'],
+  'nav.dispatch': ['派单台', 'Dispatch desk'],
+  'nav.orders': ['工单查询', 'Orders'],
+  'nav.inbox': ['承办收件箱', 'Unit inbox'],
+  'nav.mobile': ['网格员', 'Grid worker'],
+  'nav.callback': ['回访', 'Callbacks'],
+  'nav.dashboard': ['一屏观全域', 'Dashboard'],
+  'nav.grids': ['网格地图', 'Grid map'],
+  'nav.reports': ['报表', 'Reports'],
+  'nav.admin': ['系统管理', 'Administration'],
+  'nav.audit': ['审计日志', 'Audit log'],
+  'nav.account': ['我的账号', 'My account'],
+  logout: ['退出', 'Log out'],
+  login: ['登录', 'Log in'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  'login.title': ['网格化基层社会治理平台', 'Grid-based grassroots governance'],
+  'pw.title': ['首次登录请修改密码', 'Change your password before you go on'],
+  'pw.change': ['修改密码', 'Change password'],
+  'pw.old': ['原密码', 'Current password'],
+  'pw.new': ['新密码', 'New password'],
+  'pw.again': ['再次输入新密码', 'New password again'],
+  'pw.rule': ['至少 8 位，包含大写字母、小写字母、数字、符号中的三类，且不同于原密码', 'At least 8 characters of 3 of: upper case, lower case, digits, symbols; different from the current one'],
+  'pw.mismatch': ['两次输入的新密码不一致', 'The two new passwords differ'],
+  'pw.done': ['密码已修改', 'Password changed'],
+  save: ['保存', 'Save'],
+  submit: ['提交', 'Submit'],
+  cancel: ['取消', 'Cancel'],
+  search: ['查询', 'Search'],
+  reset: ['重置', 'Reset'],
+  refresh: ['刷新', 'Refresh'],
+  open: ['打开', 'Open'],
+  add: ['新增', 'Add'],
+  none: ['无', 'none'],
+  loading: ['加载中…', 'Loading…'],
+  done: ['已完成', 'Done'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  all: ['全部', 'all'],
+  total: ['合计', 'Total'],
+  export_csv: ['导出 CSV', 'Export CSV'],
+  export_xlsx: ['导出 Excel', 'Export XLSX'],
+  // orders
+  'o.number': ['工单编号', 'Number'],
+  'o.title': ['标题', 'Title'],
+  'o.content': ['诉求内容', 'Content'],
+  'o.state': ['状态', 'State'],
+  'o.channel': ['渠道', 'Channel'],
+  'o.type': ['类型', 'Type'],
+  'o.item': ['事项', 'Item'],
+  'o.grid': ['网格', 'Grid'],
+  'o.unit': ['承办单位', 'Unit'],
+  'o.urgency': ['紧急程度', 'Urgency'],
+  'o.created': ['受理时间', 'Received at'],
+  'o.light': ['灯', 'Light'],
+  'o.address': ['地址', 'Address'],
+  'o.reporter': ['诉求人', 'Reporter'],
+  'o.reporter_name': ['姓名', 'Name'],
+  'o.phone': ['电话', 'Phone'],
+  'o.anonymous': ['匿名', 'Anonymous'],
+  'o.confidential': ['保密件', 'Confidential'],
+  'o.deadline_sign': ['签收时限', 'Sign by'],
+  'o.deadline_reply': ['办结时限', 'Reply by'],
+  'o.timeline': ['办理过程', 'Timeline'],
+  'o.photos': ['照片', 'Photos'],
+  'o.actions': ['可执行操作', 'Actions'],
+  'o.no_actions': ['当前无可执行的操作', 'Nothing you can do on this order now'],
+  'o.map': ['位置', 'Location'],
+  'o.detail': ['工单详情', 'Order'],
+  'o.created_ok': ['工单已受理：', 'Order received: '],
+  'o.master': ['主工单', 'Master order'],
+  'o.merged': ['已并入的工单', 'Merged into it'],
+  'o.count': ['共 {n} 条', '{n} orders'],
+  // intake
+  'in.caller': ['来电人', 'Caller'],
+  'in.lookup': ['查询历史诉求', 'Earlier appeals'],
+  'in.history': ['该号码的历史诉求', 'Earlier appeals from this number'],
+  'in.no_history': ['该号码没有历史诉求', 'No earlier appeals from this number'],
+  'in.location': ['位置', 'Location'],
+  'in.pick': ['在地图上点选位置', 'Click the map to place the appeal'],
+  'in.located': ['所在网格', 'Grid'],
+  'in.not_located': ['该点不在任何网格内', 'That point is in no grid'],
+  'in.suggest': ['派单建议', 'Routing suggestion'],
+  'in.dupes': ['附近同类未办结工单（可能重复）', 'Open orders of the same item nearby (possible duplicates)'],
+  'in.no_dupes': ['附近没有同类未办结工单', 'No open orders of this item nearby'],
+  'in.item_hint': ['选择或搜索事项', 'Choose or search an item'],
+  'in.create': ['受理', 'Take in'],
+  'in.dispatch_now': ['受理并派单', 'Take in and dispatch'],
+  'in.lonlat': ['经纬度', 'Lon, lat'],
+  // dispatch desk
+  'd.queue': ['待派单与退单申请', 'To dispatch and returns'],
+  'd.bulk': ['批量派单', 'Dispatch selected'],
+  'd.to_unit': ['派往单位', 'To unit'],
+  'd.selected': ['已选 {n} 件', '{n} selected'],
+  'd.dispatched': ['已派 {n} 件', '{n} dispatched'],
+  'd.failed': ['{n} 件失败', '{n} failed'],
+  // inbox
+  'ib.todo': ['待签收', 'To sign'],
+  'ib.doing': ['办理中', 'In hand'],
+  'ib.returning': ['退单中', 'Returning'],
+  'ib.all': ['全部', 'All'],
+  // mobile
+  'm.mine': ['我的网格工单', "My grid's orders"],
+  'm.report': ['上报问题', 'Report a problem'],
+  'm.gps': ['获取定位', 'Use my location'],
+  'm.photo': ['拍照/选择照片', 'Take or choose a photo'],
+  'm.reported': ['已上报：', 'Reported: '],
+  'm.no_gps': ['无法获取定位', 'No location available'],
+  // callback
+  'cb.queue': ['待回访', 'To call back'],
+  'cb.reached': ['联系上诉求人', 'Reached the resident'],
+  'cb.satisfaction': ['满意度', 'Satisfaction'],
+  'cb.resolved': ['问题已解决', 'Resolved'],
+  // dashboard
+  'db.title': ['一屏观全域', 'The whole district on one screen'],
+  'db.period': ['时段', 'Period'],
+  'db.colour': ['着色', 'Colour by'],
+  'db.trend': ['趋势', 'Trend'],
+  'db.top': ['高频事项', 'Top items'],
+  'db.units': ['承办单位排名', 'Unit ranking'],
+  'db.monthly': ['每月一题', 'Problem of the month'],
+  'db.up': ['返回上级', 'Up one level'],
+  'db.unavailable': ['指标服务暂不可用：', 'The indicators are not available: '],
+  'db.rank': ['名次', 'Rank'],
+  'db.grade': ['等级', 'Grade'],
+  'db.composite': ['综合得分', 'Composite'],
+  'db.share': ['占比', 'Share'],
+  'db.received': ['受理量', 'Received'],
+  // indicators
+  'k.received': ['受理量', 'Received'],
+  'k.dispatched': ['派单量', 'Dispatched'],
+  'k.direct_answered': ['直接答复', 'Answered directly'],
+  'k.direct_rate': ['直办率', 'Direct answer rate'],
+  'k.signed_on_time_rate': ['及时签收率', 'Signed on time'],
+  'k.due': ['应办结数', 'Due'],
+  'k.finished': ['办结数', 'Finished'],
+  'k.finish_rate': ['办结率', 'Finish rate'],
+  'k.finished_on_time_rate': ['按期办结率', 'Finished on time'],
+  'k.called_back_rate': ['回访率', 'Callback rate'],
+  'k.satisfaction_rate': ['满意率', 'Satisfaction'],
+  'k.resolution_rate': ['解决率', 'Resolution'],
+  'k.reopen_rate': ['重办率', 'Reopen rate'],
+  'k.return_rate': ['退单率', 'Return rate'],
+  'k.rework_rate': ['返工率', 'Rework rate'],
+  'k.repeat_rate': ['重复诉求率', 'Repeat rate'],
+  'k.overdue': ['超期数', 'Overdue'],
+  'k.avg_handling_hours': ['平均办理时长(工时)', 'Avg handling (working h)'],
+  'k.response_rate': ['响应率', 'Response rate'],
+  'k.composite': ['综合得分', 'Composite'],
+  'k.grade': ['等级', 'Grade'],
+  'k.open': ['在办量', 'Open'],
+  // grids
+  'g.tree': ['区划与网格', 'Regions and grids'],
+  'g.workers': ['网格员', 'Workers'],
+  'g.figures': ['指标', 'Figures'],
+  'g.households': ['户数', 'Households'],
+  'g.population': ['人口', 'Population'],
+  'g.kind': ['类型', 'Kind'],
+  'g.code': ['编码', 'Code'],
+  'g.name': ['名称', 'Name'],
+  'g.orders': ['工单', 'Orders'],
+  // reports
+  'r.daily': ['日报', 'Daily'],
+  'r.weekly': ['周报', 'Weekly'],
+  'r.monthly': ['月报', 'Monthly'],
+  'r.period': ['期间', 'Period'],
+  'r.by_child': ['分区域', 'By area'],
+  'r.by_unit': ['分单位', 'By unit'],
+  'r.by_item': ['分事项', 'By item'],
+  // admin
+  'a.users': ['账号', 'Accounts'],
+  'a.units': ['承办单位', 'Units'],
+  'a.catalog': ['派单目录', 'Catalog'],
+  'a.rules': ['派单规则', 'Routing rules'],
+  'a.calendar': ['工作日历', 'Calendar'],
+  'a.apikeys': ['接口密钥', 'API keys'],
+  'a.role': ['角色', 'Role'],
+  'a.scope': ['范围', 'Scope'],
+  'a.new_password': ['初始密码（只显示一次）', 'Initial password (shown once)'],
+  'a.unit_id': ['单位编码', 'Unit id'],
+  'a.unit_name': ['单位名称', 'Unit name'],
+  'a.unit_kind': ['单位类型', 'Kind'],
+  'a.regions': ['负责区域', 'Regions'],
+  'a.rule_item': ['事项（前缀）', 'Item (prefix)'],
+  'a.rule_region': ['区域（前缀）', 'Region (prefix)'],
+  'a.lead': ['主办单位', 'Lead unit'],
+  'a.assisting': ['协办单位', 'Assisting units'],
+  'a.calendar_note': ['工作日历由服务器加载（wangge calendar load）；默认工作时间 08:30–12:00、13:30–17:30。', 'The working calendar is loaded on the server (wangge calendar load); default hours 08:30–12:00 and 13:30–17:30.'],
+  'a.reveal': ['查看明文', 'Reveal'],
+  'a.reason': ['原因', 'Reason'],
+  'a.key_once': ['密钥只显示这一次：', 'The key is shown this once: '],
+  'a.limits': ['时限(工作分钟)', 'Limits (working minutes)'],
+  'a.self_handle': ['可自处置', 'Self-handling'],
+  'a.keywords': ['关键词', 'Keywords'],
+  'a.catalog_readonly': ['目录当前为只读（服务器发布的目录）。', 'The catalog is read-only here (the server\'s catalog).'],
+  // audit
+  'au.actor': ['操作人', 'Actor'],
+  'au.action': ['操作', 'Action'],
+  'au.object': ['对象', 'Object'],
+  'au.result': ['结果', 'Result'],
+  'au.at': ['时间', 'Time'],
+  'au.source': ['来源', 'Source'],
+  // account
+  'acc.role': ['角色', 'Role'],
+  'acc.scope': ['范围', 'Scope'],
+  'acc.nothing': ['本角色在控制台中只有账号页。', 'This role has only the account page in the console.'],
+  // action fields
+  'f.note': ['说明', 'Note'],
+  'f.reason': ['原因', 'Reason'],
+  'f.result': ['办理结果', 'Result'],
+  'f.answer': ['答复内容', 'Answer'],
+  'f.days': ['天数(工作日)', 'Working days'],
+  'f.passed': ['核查通过', 'Passed'],
+  'f.level': ['督办级别', 'Level'],
+  'f.into': ['并入工单号(ID)', 'Into order (id)'],
+  'f.line': ['专线', 'Line'],
+  'f.instruction': ['批示内容', 'Instruction'],
+  'f.unit': ['承办单位', 'Unit'],
+  'f.photos': ['附照片', 'Photos'],
+  'act.ok': ['操作成功', 'Done'],
+  'light.none': ['—', '—']
+}
+
+const ENUMS = {
+  state: {
+    received: ['已受理', 'received'], dispatched: ['已派单', 'dispatched'], signed: ['已签收', 'signed'],
+    replied: ['已答复', 'replied'], verified: ['已核查', 'verified'], closed: ['已办结', 'closed'],
+    returning: ['退单申请中', 'returning'], suspended: ['挂起', 'suspended'], merged: ['已并单', 'merged'],
+    invalid: ['无效件', 'invalid']
+  },
+  action: {
+    create: ['受理', 'create'], dispatch: ['派单', 'dispatch'], sign: ['签收', 'sign'], return: ['退单', 'return'],
+    approve_return: ['同意退单', 'approve return'], reject_return: ['驳回退单', 'reject return'],
+    extend: ['申请延期', 'ask for extension'], approve_extension: ['批准延期', 'approve extension'],
+    reject_extension: ['驳回延期', 'reject extension'], suspend: ['挂起', 'suspend'], resume: ['恢复', 'resume'],
+    answer: ['直接答复', 'answer directly'], self_handle: ['自处置', 'self-handle'], reply: ['答复', 'reply'],
+    verify: ['核查', 'verify'], callback: ['回访', 'call back'], reopen: ['重办', 'reopen'], merge: ['并单', 'merge'],
+    invalidate: ['作废', 'invalidate'], supervise: ['督办', 'supervise'], urge: ['催办', 'urge'],
+    instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
+    photo: ['照片', 'photo']
+  },
+  channel: {
+    hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],
+    window: ['服务窗口', 'window'], mailbox: ['领导信箱', 'mailbox'], video: ['视频预警', 'video'], sensor: ['物联感知', 'sensor'],
+    open311: ['Open311', 'Open311'], transfer: ['平台转办', 'transfer']
+  },
+  type: {
+    consult: ['咨询', 'consult'], help: ['求助', 'help'], complaint: ['投诉', 'complaint'], report: ['举报', 'report'],
+    suggestion: ['建议', 'suggestion'], praise: ['表扬', 'praise'], wish: ['心愿', 'wish']
+  },
+  urgency: { normal: ['一般', 'normal'], urgent: ['紧急', 'urgent'], critical: ['特急', 'critical'] },
+  light: { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'] },
+  satisfaction: { satisfied: ['满意', 'satisfied'], basically_satisfied: ['基本满意', 'basically satisfied'], unsatisfied: ['不满意', 'unsatisfied'] },
+  level: { normal: ['一般督办', 'normal'], yellow: ['黄牌督办', 'yellow card'], red: ['红牌督办', 'red card'] },
+  line: { special_team: ['专班', 'special team'], judicial: ['诉调对接', 'judicial'], joint_conference: ['联席会议', 'joint conference'], assistance: ['帮扶救助', 'assistance'] },
+  role: {
+    sysadmin: ['系统管理员', 'system admin'], secadmin: ['安全管理员', 'security admin'], auditor: ['审计管理员', 'auditor'],
+    agent: ['坐席员', 'agent'], supervisor: ['督办员', 'supervisor'], handler: ['承办人员', 'handler'],
+    gridworker: ['网格员', 'grid worker'], community: ['社区工作人员', 'community staff'], mediator: ['调解员', 'mediator'],
+    leader: ['领导', 'leader']
+  },
+  unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
+  kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
+  level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
+}
+
+export function t (key, vars) {
+  const row = T[key]
+  let s = row ? row[i18n.lang === 'zh' ? 0 : 1] : key
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v)
+  return s
+}
+
+// The label of an API value: te('state', 'received') → 已受理
+export function te (kind, value) {
+  const row = ENUMS[kind] && ENUMS[kind][value]
+  return row ? row[i18n.lang === 'zh' ? 0 : 1] : (value ?? '')
+}
+
+export function enumValues (kind) {
+  return Object.keys(ENUMS[kind] || {})
+}
+
+export function fmtTime (iso) {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (isNaN(d)) return iso
+  // China Standard Time, whatever the browser's zone
+  const c = new Date(d.getTime() + 8 * 3600 * 1000)
+  const p = n => String(n).padStart(2, '0')
+  return `${c.getUTCFullYear()}-${p(c.getUTCMonth() + 1)}-${p(c.getUTCDate())} ${p(c.getUTCHours())}:${p(c.getUTCMinutes())}`
+}
+
+export function fmtRate (r) {
+  if (!r || r.value === null || r.value === undefined) return '—'
+  return (r.value * 100).toFixed(1) + '%'
+}
+
+export function fmtValue (name, r) {
+  if (r === null || r === undefined) return '—'
+  if (typeof r !== 'object') return String(r)
+  if (name === 'grade') return r.value ?? '—'
+  if (name.endsWith('_rate')) return fmtRate(r)
+  if (r.value === null || r.value === undefined) return '—'
+  if (name === 'composite') return (r.value <= 1 ? r.value * 100 : Number(r.value)).toFixed(1)
+  if (name === 'avg_handling_hours') return Number(r.value).toFixed(1)
+  return String(r.value)
+}
+
+export const i18nPlugin = {
+  install (app) {
+    app.config.globalProperties.t = t
+    app.config.globalProperties.te = te
+    app.config.globalProperties.fmtTime = fmtTime
+  }
+}

@@ -1,0 +1,86 @@
+// The console's pages, who sees each, and the guard that sends a caller to the login page,
+// to the forced password change, or to their role's home page.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, setToken, clearSession } from './lib/session'
+import { get, setUnauthorizedHandler } from './lib/api'
+
+const ORDER_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'mediator', 'leader']
+const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
+const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
+
+// the menu, in order; each entry's roles see it
+export const NAV = [
+  { path: '/intake', key: 'nav.intake', roles: ['agent', 'supervisor', 'community'] },
+  { path: '/dispatch', key: 'nav.dispatch', roles: ['agent', 'supervisor'] },
+  { path: '/inbox', key: 'nav.inbox', roles: ['handler', 'community'] },
+  { path: '/mobile', key: 'nav.mobile', roles: ['gridworker'] },
+  { path: '/callback', key: 'nav.callback', roles: ['agent', 'supervisor'] },
+  { path: '/orders', key: 'nav.orders', roles: ORDER_ROLES },
+  { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
+  { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
+  { path: '/reports', key: 'nav.reports', roles: ['leader', 'supervisor', 'agent'] },
+  { path: '/admin', key: 'nav.admin', roles: ['sysadmin'] },
+  { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
+  { path: '/account', key: 'nav.account', roles: null }
+]
+
+const HOME = {
+  agent: '/intake', supervisor: '/dispatch', handler: '/inbox', gridworker: '/mobile', community: '/orders',
+  mediator: '/orders', leader: '/dashboard', sysadmin: '/admin', auditor: '/audit', secadmin: '/account'
+}
+
+function roles (path) {
+  const n = NAV.find(x => x.path === path)
+  return n ? n.roles : null
+}
+
+const routes = [
+  { path: '/login', component: () => import('./pages/Login.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./pages/Layout.vue'),
+    children: [
+      { path: '', redirect: () => HOME[session.me?.role] || '/account' },
+      { path: 'intake', component: () => import('./pages/Intake.vue'), meta: { roles: roles('/intake') } },
+      { path: 'dispatch', component: () => import('./pages/Dispatch.vue'), meta: { roles: roles('/dispatch') } },
+      { path: 'inbox', component: () => import('./pages/Inbox.vue'), meta: { roles: roles('/inbox') } },
+      { path: 'mobile', component: () => import('./pages/Mobile.vue'), meta: { roles: roles('/mobile') } },
+      { path: 'callback', component: () => import('./pages/Callback.vue'), meta: { roles: roles('/callback') } },
+      { path: 'orders', component: () => import('./pages/Orders.vue'), meta: { roles: ORDER_ROLES } },
+      { path: 'orders/:id', component: () => import('./pages/OrderDetail.vue'), meta: { roles: ORDER_ROLES } },
+      { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
+      { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
+      { path: 'reports', component: () => import('./pages/Reports.vue'), meta: { roles: roles('/reports') } },
+      { path: 'admin', component: () => import('./pages/Admin.vue'), meta: { roles: ['sysadmin'] } },
+      { path: 'audit', component: () => import('./pages/Audit.vue'), meta: { roles: ['auditor'] } },
+      { path: 'account', component: () => import('./pages/Account.vue') },
+      { path: ':rest(.*)*', redirect: '/' }
+    ]
+  }
+]
+
+export const router = createRouter({ history: createWebHistory('/'), routes })
+
+setUnauthorizedHandler(() => {
+  if (router.currentRoute.value.path !== '/login') router.push({ path: '/login', query: { next: router.currentRoute.value.fullPath } })
+})
+
+router.beforeEach(async to => {
+  if (to.meta.public) return true
+  if (!session.token) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (!session.me) {
+    try {
+      session.me = await get('/api/v1/me')
+    } catch (e) {
+      clearSession()
+      return { path: '/login' }
+    }
+  }
+  if (session.me.must_change_password) return { path: '/login', query: { change: '1' } }
+  const need = to.meta.roles
+  if (need && !need.includes(session.me.role)) return HOME[session.me.role] || '/account'
+  return true
+})
+
+export function homeOf (role) { return HOME[role] || '/account' }
+export { setToken }
