@@ -2,6 +2,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, PASSWORD, uiLogin } from './harness.mjs'
+import { portalTests } from './portal.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -88,3 +89,6 @@ test('console first load on loopback and JavaScript size', async ({ browser, bas
   assert(ms < 1000, `first load under 1 s (${ms} ms)`)
   assert(gz < 1024 * 1024, 'JavaScript under 1 MB gzipped')
 })
+
+// the residents' portal (tests/browser/portal.mjs)
+tests.push(...portalTests)
