@@ -119,6 +119,9 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
     q->q = wg_req_query(req, "q");
     q->limit = wg_req_query(req, "limit");
     q->offset = wg_req_query(req, "offset");
+    q->unit = wg_req_query(req, "unit");
+    q->line = wg_req_query(req, "line");
+    q->light = wg_req_query(req, "light");
 }
 
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
