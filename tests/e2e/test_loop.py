@@ -225,3 +225,123 @@ def test_merged_duplicates_follow_their_master_and_every_reporter_is_called_back
             srv.stop()
     finally:
         data.close()
+
+
+def test_special_lines_recorded_listed_and_filtered():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            units(srv, "cgzf")
+            ag = user(data, srv, "ag", "agent")
+            hd = user(data, srv, "h1", "handler")
+            status, o = srv.json("POST", "/api/v1/orders", NOISE, token=ag)
+            status, plain = srv.json("POST", "/api/v1/orders", NOISE, token=ag)
+            for body, code, word in [({}, 400, "route_line needs 'line'"),
+                                     ({"line": "court"}, 400, "special_team, judicial"),
+                                     ({"line": 3}, 400, "'line'")]:
+                answer = act(srv, ag, o, "route_line", body, expect=code)
+                assert word in answer["error"]["message"], (body, answer)
+            act(srv, hd, o, "route_line", {"line": "judicial"}, expect=403)
+            lines = ["judicial", "joint_conference", "assistance", "special_team"]
+            for line in lines:
+                o = act(srv, ag, o, "route_line", {"line": line, "note": "转" + line})
+                assert o["state"] == "received", o
+            assert sorted(l["line"] for l in o["lines"]) == sorted(lines), o
+            assert all(l["by"] == "ag" and l["at"] for l in o["lines"]), o
+            assert "lines" not in get(srv, ag, plain)
+            answer = act(srv, ag, o, "route_line", {"line": "judicial"}, expect=409)
+            assert "already on the judicial line" in answer["error"]["message"], answer
+            events = [e for e in o["timeline"] if e["action"] == "route_line"]
+            assert [json.loads(e["detail"])["line"] for e in events] == lines, events
+            for line in lines:
+                assert listed(srv, ag, "line=" + line) == [o["id"]], line
+            status, body = srv.json("GET", "/api/v1/orders?line=court", token=ag)
+            assert status == 400 and "'line' 'court'" in body["error"]["message"], body
+            # a second 不满意 closes the order and puts it on the special team's line
+            status, o2 = srv.json("POST", "/api/v1/orders", NOISE, token=ag)
+            o2 = act(srv, ag, o2, "dispatch", {"unit": "cgzf"})
+            for _ in range(2):
+                o2 = act(srv, hd, o2, "sign")
+                o2 = act(srv, hd, o2, "reply", {"result": "处理"})
+                o2 = act(srv, ag, o2, "verify", {"passed": True})
+                o2 = act(srv, ag, o2, "callback", {"reached": True, "satisfaction": "unsatisfied"})
+            assert o2["state"] == "closed", o2
+            assert [l["line"] for l in o2["lines"]] == ["special_team"], o2
+            assert listed(srv, ag, "line=special_team") == [o2["id"], o["id"]]
+            status, _, raw = srv.request("GET", "/api/v1/orders.csv?line=judicial", token=ag)
+            rows = [r for r in raw.decode("utf-8-sig").split("\r\n") if r]
+            assert status == 200 and len(rows) == 2 and o["number"] in rows[1], rows
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_light_filter_matches_the_light_of_each_order():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            units(srv, "cgzf")
+            ag = user(data, srv, "ag", "agent")
+            made = {}
+            for name, urgency in [("green_w", "normal"), ("yellow_w", "normal"), ("red_w", "normal"),
+                                  ("green_n", "critical"), ("yellow_n", "critical"),
+                                  ("red_n", "critical"), ("idle", "normal")]:
+                status, o = srv.json("POST", "/api/v1/orders", dict(NOISE, title=name,
+                                                                    urgency=urgency), token=ag)
+                assert status == 201, o
+                if name != "idle":
+                    o = act(srv, ag, o, "dispatch", {"unit": "cgzf"})
+                made[name] = o
+            now = int(time.time())
+            day = 86400
+            # place each clock where its light is known (natural time for critical orders;
+            # the working calendar for normal ones, far enough either side of 80%)
+            clocks = {"yellow_w": (now - 60 * day, now + day), "red_w": (now - 10 * day, now - 60),
+                      "green_n": (now - 100, now + 7200), "yellow_n": (now - 9000, now + 1000),
+                      "red_n": (now - 7200, now - 1)}
+            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            for name, (start, deadline) in clocks.items():
+                db.execute("UPDATE work_order SET dispatched_at = ?, reply_deadline = ? WHERE id = ?",
+                           (start, deadline, made[name]["id"]))
+            db.commit()
+            db.close()
+            by_id = {o["id"]: n for n, o in made.items()}
+            want = {"green": {"green_w", "green_n"}, "yellow": {"yellow_w", "yellow_n"},
+                    "red": {"red_w", "red_n"}}
+            for light, names in want.items():
+                status, body = srv.json("GET", "/api/v1/orders?light=" + light, token=ag)
+                assert status == 200, body
+                assert {by_id[o["id"]] for o in body["orders"]} == names, (light, body)
+                assert all(o["light"] == light for o in body["orders"]), body
+                for name in names:  # the same light as the order's own answer
+                    assert get(srv, ag, made[name])["light"] == light, name
+            assert "light" not in get(srv, ag, made["idle"])
+            # paging counts only the orders of that light
+            status, page = srv.json("GET", "/api/v1/orders?light=green&limit=1&offset=1", token=ag)
+            assert [o["id"] for o in page["orders"]] == [made["green_w"]["id"]], page
+            assert page["limit"] == 1 and page["offset"] == 1, page
+            status, page = srv.json("GET", "/api/v1/orders?light=red&limit=1", token=ag)
+            assert [o["id"] for o in page["orders"]] == [made["red_n"]["id"]], page
+            # with the other filters
+            assert listed(srv, ag, "light=yellow&state=dispatched") != []
+            status, body = srv.json("GET", "/api/v1/orders?light=yellow&state=received", token=ag)
+            assert body["orders"] == [], body
+            for bad in ["blue", "RED", ""]:
+                status, body = srv.json("GET", "/api/v1/orders?light=" + bad, token=ag)
+                if bad:
+                    assert status == 400 and "'light'" in body["error"]["message"], body
+                else:
+                    assert status == 200 and len(body["orders"]) == 7, body
+            status, _, raw = srv.request("GET", "/api/v1/orders.csv?light=red", token=ag)
+            rows = [r for r in raw.decode("utf-8-sig").split("\r\n") if r]
+            assert status == 200 and rows[0].endswith('"承办单位","亮灯"'), rows
+            assert len(rows) == 3 and all(r.endswith('"cgzf","red"') for r in rows[1:]), rows
+            status, _, raw = srv.request("GET", "/api/v1/orders.csv?light=purple", token=ag)
+            assert status == 400 and b"'light'" in raw, raw
+        finally:
+            srv.stop()
+    finally:
+        data.close()
