@@ -103,7 +103,7 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_route_rule_create(db, &app->catalog, str(req->json, "item"), str(req->json, "region"),
+    rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"), str(req->json, "region"),
                               str(req->json, "lead"), json_object_get(req->json, "assisting"), &id,
                               err);
     if (!rc)
@@ -120,7 +120,7 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_route_suggestion s;
     struct wg_db *db;
     json_t *order = NULL, *out;
