@@ -29,7 +29,8 @@ enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
     if (!cat)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     etag(req, v);
-    return wg_reply_json(req, 200, json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
+    return wg_reply_json(req, 200,
+                         json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
 }
 
 /* If-Match, when sent, is the catalog version the change was made on. */
@@ -80,11 +81,10 @@ static enum wg_rc change(struct wg_req *req, const char *action, int put, long l
     char detail[48] = "";
     struct wg_db *db;
     enum wg_rc rc;
-    if ((rc = if_match(req, &ch.expect_version, err)) ||
-        (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = if_match(req, &ch.expect_version, err)) || (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = put ? wg_catalog_store_put_item(db, &ch, code, req->json, version, created, err)
-                 : wg_catalog_store_delete_item(db, &ch, code, version, err);
+             : wg_catalog_store_delete_item(db, &ch, code, version, err);
     if (!rc)
         snprintf(detail, sizeof detail, "version %lld", *version);
     rc = wg_api_audit(req, db, NULL, action, "catalog_item", code, detail, rc, err);
@@ -114,8 +114,9 @@ enum wg_rc wg_api_catalog_delete_item(struct wg_req *req, struct wg_err *err)
     if (rc)
         return rc;
     etag(req, version);
-    return wg_reply_json(req, 200, json_pack("{s:I,s:s}", "version", (json_int_t)version,
-                                             "deleted", req->params[0]));
+    return wg_reply_json(
+        req, 200,
+        json_pack("{s:I,s:s}", "version", (json_int_t)version, "deleted", req->params[0]));
 }
 
 enum wg_rc wg_api_catalog_versions(struct wg_req *req, struct wg_err *err)

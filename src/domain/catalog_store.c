@@ -58,8 +58,7 @@ static char *stored_body(struct wg_db *db, long long v, struct wg_err *err)
     return b.text;
 }
 
-enum wg_rc wg_catalog_store_load(struct wg_db *db, struct wg_catalog_snap **out,
-                                 struct wg_err *err)
+enum wg_rc wg_catalog_store_load(struct wg_db *db, struct wg_catalog_snap **out, struct wg_err *err)
 {
     long long v = 0;
     char *text = NULL;
@@ -157,8 +156,8 @@ static enum wg_rc head_json(struct wg_db *db, long long *version, json_t **out, 
         *out = json_loads(text, JSON_REJECT_DUPLICATES, &je);
         free(text);
         if (!*out)
-            return wg_err_set(err, WG_EDB, "stored catalog version %lld is not JSON: %s",
-                              *version, je.text);
+            return wg_err_set(err, WG_EDB, "stored catalog version %lld is not JSON: %s", *version,
+                              je.text);
         return WG_OK;
     }
     struct wg_catalog cat;
@@ -182,8 +181,7 @@ static enum wg_rc store_next(struct wg_db *db, const struct wg_catalog_change *c
     wg_catalog_init(&cat);
     if ((rc = wg_catalog_from_json(&cat, changed, err)))
         goto out;
-    if (!(canon = wg_catalog_to_json(&cat)) ||
-        !(body = json_dumps(canon, JSON_COMPACT))) {
+    if (!(canon = wg_catalog_to_json(&cat)) || !(body = json_dumps(canon, JSON_COMPACT))) {
         rc = wg_err_set(err, WG_ENOMEM, "out of memory");
         goto out;
     }
@@ -292,8 +290,7 @@ enum wg_rc wg_catalog_store_put_item(struct wg_db *db, const struct wg_catalog_c
 }
 
 enum wg_rc wg_catalog_store_delete_item(struct wg_db *db, const struct wg_catalog_change *ch,
-                                        const char *code, long long *version,
-                                        struct wg_err *err)
+                                        const char *code, long long *version, struct wg_err *err)
 {
     json_t *root = NULL, *items, *it;
     char what[96], kids[128] = "";
@@ -306,10 +303,10 @@ enum wg_rc wg_catalog_store_delete_item(struct wg_db *db, const struct wg_catalo
         return rc;
     items = json_object_get(root, "items");
     if ((at = find_item(items, code ? code : "")) < 0)
-        return end_change(db,
-                          wg_err_set(err, WG_ENOTFOUND, "item '%.40s' is not in the catalog",
-                                     code ? code : ""),
-                          root, err);
+        return end_change(
+            db,
+            wg_err_set(err, WG_ENOTFOUND, "item '%.40s' is not in the catalog", code ? code : ""),
+            root, err);
     json_array_foreach(items, i, it)
     {
         const char *p = json_string_value(json_object_get(it, "parent"));
@@ -365,8 +362,7 @@ enum wg_rc wg_catalog_store_version_json(struct wg_db *db, long long version, js
         wg_catalog_init(&cat);
         rc = wg_catalog_load_defaults(&cat, err);
         if (!rc && !(*out = json_pack("{s:I,s:s,s:o}", "version", (json_int_t)0, "change",
-                                      "the shipped defaults", "catalog",
-                                      wg_catalog_to_json(&cat))))
+                                      "the shipped defaults", "catalog", wg_catalog_to_json(&cat))))
             rc = wg_err_set(err, WG_ENOMEM, "out of memory");
         wg_catalog_release(&cat);
         return rc;
@@ -384,8 +380,8 @@ enum wg_rc wg_catalog_store_version_json(struct wg_db *db, long long version, js
 static int add_version(const struct wg_catalog_version_row *r, void *ctx)
 {
     json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s}", "version", (json_int_t)r->version,
-                                         "created_by", r->created_by, "created_at",
-                                         r->created_at, "change", r->change));
+                                         "created_by", r->created_by, "created_at", r->created_at,
+                                         "change", r->change));
     return 0;
 }
 

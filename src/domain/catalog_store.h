@@ -69,8 +69,7 @@ enum wg_rc wg_catalog_store_put_item(struct wg_db *db, const struct wg_catalog_c
 /* Deletes item `code`: WG_ENOTFOUND when it is not in the catalog, WG_ECONFLICT naming its
  * children when it has any (delete or move them first). */
 enum wg_rc wg_catalog_store_delete_item(struct wg_db *db, const struct wg_catalog_change *ch,
-                                        const char *code, long long *version,
-                                        struct wg_err *err);
+                                        const char *code, long long *version, struct wg_err *err);
 
 /* {"version", "created_by", "created_at", "change", "catalog": {...}} of one stored version;
  * version 0 answers the shipped defaults ({"version": 0, "catalog": {...}}). */

@@ -38,16 +38,15 @@ struct each_version {
 static int each_version(struct wg_row *row, void *ctx)
 {
     struct each_version *e = ctx;
-    struct wg_catalog_version_row r = {wg_row_int(row, 0), wg_row_text(row, 1),
-                                       wg_row_text(row, 2), wg_row_text(row, 3),
-                                       wg_row_text(row, 4)};
+    struct wg_catalog_version_row r = {wg_row_int(row, 0), wg_row_text(row, 1), wg_row_text(row, 2),
+                                       wg_row_text(row, 3), wg_row_text(row, 4)};
     e->n++;
     return e->cb(&r, e->ctx);
 }
 
 enum wg_rc wg_store_catalog_get(struct wg_db *db, long long version,
-                                int (*cb)(const struct wg_catalog_version_row *, void *),
-                                void *ctx, struct wg_err *err)
+                                int (*cb)(const struct wg_catalog_version_row *, void *), void *ctx,
+                                struct wg_err *err)
 {
     struct wg_val p[] = {WG_VINT(version)};
     struct each_version e = {cb, ctx, 0};

@@ -4,8 +4,8 @@
 
 #include "store/backend.h"
 
-enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id,
-                                     const char *const *units, size_t n, struct wg_err *err)
+enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id, const char *const *units,
+                                     size_t n, struct wg_err *err)
 {
     struct wg_val id[] = {WG_VINT(order_id)};
     enum wg_rc rc = wg_db_exec(db, WG_Q_ORDER_ASSIST_CLEAR, id, 1, NULL, err);
@@ -89,9 +89,9 @@ struct each_child {
 static int each_child(struct wg_row *row, void *ctx)
 {
     struct each_child *e = ctx;
-    struct wg_order_child c = {wg_row_int(row, 0),        wg_row_text(row, 1),
-                               wg_row_text(row, 2),       (int)wg_row_int(row, 3),
-                               (int)wg_row_int(row, 4),   (int)wg_row_int(row, 5)};
+    struct wg_order_child c = {wg_row_int(row, 0),      wg_row_text(row, 1),
+                               wg_row_text(row, 2),     (int)wg_row_int(row, 3),
+                               (int)wg_row_int(row, 4), (int)wg_row_int(row, 5)};
     return e->cb(&c, e->ctx);
 }
 

@@ -85,8 +85,9 @@ static void test_versions(void)
     wg_catalog_snap_release(snap);
 
     /* a new item under 06 */
-    T_EQ_INT(put(db, &ANY, "06999", "{\"parent\":\"06\",\"name\":\"井盖缺失\",\"urgency\":\"urgent\","
-                                    "\"keywords\":[\"井盖\"],\"limits\":{\"reply_minutes\":450}}",
+    T_EQ_INT(put(db, &ANY, "06999",
+                 "{\"parent\":\"06\",\"name\":\"井盖缺失\",\"urgency\":\"urgent\","
+                 "\"keywords\":[\"井盖\"],\"limits\":{\"reply_minutes\":450}}",
                  &created, &err),
              1);
     T_CHECK(created);
@@ -102,9 +103,9 @@ static void test_versions(void)
                  &created, &err),
              2);
     T_CHECK(!created);
-    T_EQ_INT(put(db, &ANY, "06999", "{\"code\":\"06998\",\"parent\":\"06\",\"name\":\"x\"}", NULL,
-                 &err),
-             -WG_EINVAL);
+    T_EQ_INT(
+        put(db, &ANY, "06999", "{\"code\":\"06998\",\"parent\":\"06\",\"name\":\"x\"}", NULL, &err),
+        -WG_EINVAL);
     T_CHECK(strstr(err.msg, "'06999'") != NULL);
 
     /* the whole catalog is checked, and the refusal names the item */
@@ -113,9 +114,9 @@ static void test_versions(void)
     T_CHECK(strstr(err.msg, "06997") != NULL);
     T_EQ_INT(put(db, &ANY, "06997", "{\"parent\":\"06\",\"name\":\"\"}", NULL, &err), -WG_EINVAL);
     T_CHECK(strstr(err.msg, "06997") != NULL);
-    T_EQ_INT(put(db, &ANY, "06997", "{\"parent\":\"06\",\"name\":\"x\",\"colour\":\"red\"}", NULL,
-                 &err),
-             -WG_EINVAL);
+    T_EQ_INT(
+        put(db, &ANY, "06997", "{\"parent\":\"06\",\"name\":\"x\",\"colour\":\"red\"}", NULL, &err),
+        -WG_EINVAL);
     T_CHECK(strstr(err.msg, "06997") && strstr(err.msg, "colour"));
     /* a parent made its own descendant: a cycle */
     T_EQ_INT(put(db, &ANY, "06", "{\"parent\":\"06999\",\"name\":\"市容环境\"}", NULL, &err),
@@ -154,8 +155,8 @@ static void test_versions(void)
     json_t *list = NULL, *one = NULL;
     T_EQ_INT(wg_catalog_store_versions_json(db, &list, &err), WG_OK);
     T_EQ_INT(json_array_size(json_object_get(list, "versions")), 3);
-    T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(list, "versions"), 0),
-                                               "change")),
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(list, "versions"), 0), "change")),
              "deleted item 06999");
     T_EQ_INT(wg_catalog_store_version_json(db, 0, &one, &err), WG_OK);
     T_EQ_INT(json_array_size(json_object_get(json_object_get(one, "catalog"), "items")), shipped);
