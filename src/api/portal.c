@@ -31,7 +31,7 @@ enum wg_rc wg_api_portal_types(struct wg_req *req, struct wg_err *err)
     struct wg_locator *loc;
     double box[4];
     int grids;
-    json_t *out = wg_portal_types_json(&app->catalog), *map;
+    json_t *out = wg_portal_types_json(wg_api_catalog(req)), *map;
     if (!out)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     loc = wg_locator_acquire(&app->locator);
@@ -87,7 +87,8 @@ static enum wg_rc appeal_index(struct wg_db *db, void *ctx, struct wg_err *err)
 enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    const struct wg_catalog *cat = wg_api_catalog(req);
+    struct wg_order_env env = {app->keys, cat, app->calendar};
     struct wg_portal_input in;
     struct wg_order_input oin;
     struct wg_order_draft draft;
@@ -98,9 +99,11 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     struct appeal_job job = {
         .req = req, .draft = &draft, .in = &in, .code_hash = hash, .now = now_s()};
     enum wg_rc rc;
-    if ((rc = wg_portal_parse(req->json, &app->catalog, &in, err)))
+    if (!cat)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_portal_parse(req->json, cat, &in, err)))
         return rc;
-    wg_portal_order_input(&in, &app->catalog, &oin);
+    wg_portal_order_input(&in, cat, &oin);
     wg_portal_actor(&resident);
     loc = wg_locator_acquire(&app->locator);
     rc = wg_order_prepare(&env, loc, &resident, &oin, job.now, &draft, err);
@@ -185,7 +188,7 @@ static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id,
     enum wg_rc rc = wg_store_get(app->store, &db, err);
     if (rc)
         return rc;
-    rc = wg_portal_view(db, &app->catalog, order_id, type, shown, &out, err);
+    rc = wg_portal_view(db, wg_api_catalog(req), order_id, type, shown, &out, err);
     wg_store_put(db);
     return rc ? rc : wg_reply_json(req, status, out);
 }
@@ -201,7 +204,7 @@ enum wg_rc wg_api_portal_get(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     char type[16], shown[WG_PORTAL_CODE_SHOWN], idtext[24];
     struct wg_db *db;
     json_t *out = NULL;
@@ -247,7 +250,7 @@ static enum wg_rc rate_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     char type[16], shown[WG_PORTAL_CODE_SHOWN];
     json_t *body = NULL;
     long long id = 0;

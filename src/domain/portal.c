@@ -253,7 +253,7 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
         (rc = str_field(body, "source", 0, 8, &in->source, err)))
         return rc;
     if (in->item && *in->item) {
-        const struct wg_catalog_item *it = wg_catalog_find(cat, in->item);
+        const struct wg_catalog_item *it = cat ? wg_catalog_find(cat, in->item) : NULL;
         if (!it || !it->public_intake)
             return wg_err_set(err, WG_EINVAL,
                               "'item' '%s' is not a catalog item open to residents "
@@ -316,7 +316,7 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
 void wg_portal_order_input(const struct wg_portal_input *in, const struct wg_catalog *cat,
                            struct wg_order_input *out)
 {
-    const struct wg_catalog_item *it = in->item ? wg_catalog_find(cat, in->item) : NULL;
+    const struct wg_catalog_item *it = in->item && cat ? wg_catalog_find(cat, in->item) : NULL;
     memset(out, 0, sizeof *out);
     out->channel = "app";
     out->type = in->type->order_type;
@@ -507,7 +507,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
         goto fail;
     }
     if (o.item[0]) {
-        const struct wg_catalog_item *it = wg_catalog_find(cat, o.item);
+        const struct wg_catalog_item *it = cat ? wg_catalog_find(cat, o.item) : NULL;
         json_object_set_new(j, "item",
                             json_pack("{s:s,s:s}", "code", o.item, "name", it ? it->name : o.item));
     }

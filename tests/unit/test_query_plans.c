@@ -12,7 +12,7 @@
 #include "store/store.h"
 
 static const char *const big[] = {"work_order", "order_event", "outbox", "audit",
-                                  "order_photo", "grid", NULL};
+                                  "order_photo", "grid", "order_assist", "order_line", NULL};
 
 /* Statements allowed to read a big table whole, and why. */
 static const struct {
