@@ -359,3 +359,36 @@ def test_portal_every_bad_field_is_a_clear_400():
             srv.stop()
     finally:
         data.close()
+
+
+def test_portal_rating_of_a_master_waits_for_its_duplicates_callbacks():
+    data = Data()
+    try:
+        srv = server(data)
+        try:
+            ag, hd = staff(data, srv)
+            status, _, a = submit(srv)
+            status, _, b = submit(srv, phone="13900002222", text="同一处路灯不亮")
+            ida, idb = order_id(data, a["number"]), order_id(data, b["number"])
+            act(srv, ag, idb, "merge", {"into": ida})
+            status, _, v = public(srv, "GET", f"/appeals/{b['code']}")
+            assert v["state"] == "merged" and v["timeline"][-1]["event"] == "merge", v
+            assert "into" not in json.dumps(v) and "master" not in json.dumps(v), v
+            act(srv, ag, ida, "dispatch", {"unit": "cgzf"})
+            act(srv, hd, ida, "sign")
+            act(srv, hd, ida, "reply", {"result": "已更换灯泡"})
+            act(srv, ag, ida, "verify", {"passed": True})
+            # the duplicate's reporter is still to be called back: the master's resident's
+            # rating is recorded, and the master stays open until that callback
+            status, _, v = public(srv, "POST", f"/appeals/{a['code']}/rating",
+                                  {"satisfaction": "satisfied", "resolved": True})
+            assert status == 200 and v["state"] == "verified" and v["rating"], v
+            o = act(srv, ag, idb, "callback", {"reached": True, "satisfaction": "satisfied",
+                                               "resolved": True})
+            assert o["state"] == "merged", o
+            o = act(srv, ag, ida, "callback", {"reached": False})
+            assert o["state"] == "closed", o
+        finally:
+            srv.stop()
+    finally:
+        data.close()
