@@ -62,6 +62,14 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
                         const char *action, const char *object_type, const char *object_id,
                         const char *detail, enum wg_rc rc, struct wg_err *err);
 
+/* Takes in a prepared order through the group committer (api/orders.c): the order, the
+ * record of its creation and — extra, when not NULL — the channel's own rows, written by
+ * extra(db, extra_ctx, err) after the order's, commit together or not at all; a refused
+ * intake is recorded too. req->actor is the one taking it in. */
+struct wg_order_draft;
+enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
+                         wg_commit_fn extra, void *extra_ctx, struct wg_err *err);
+
 /* The authorize hook of the router (api/auth.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
 
