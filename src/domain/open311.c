@@ -71,8 +71,9 @@ enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *e
     }
     if (*p == 'Z') {
         p++;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '+' ? 1 : -1;
+    } else if (*p == '+' || *p == '-' || *p == ' ') {
+        /* a '+' left unescaped in a query string arrives as a space */
+        sign = *p == '-' ? -1 : 1;
         if (!num(p + 1, 2, &oh) || p[3] != ':' || !num(p + 4, 2, &om) || oh > 23 || om > 59)
             goto bad;
         p += 6;

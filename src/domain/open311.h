@@ -32,7 +32,9 @@
 #define WG_OPEN311_DESCRIPTION_MAX 4000  /* bytes */
 
 /* Reads a W3C date-time: YYYY-MM-DD, or YYYY-MM-DDThh:mm[:ss[.s…]] with Z or ±hh:mm; a date
- * alone is its midnight in China Standard Time. *out is unix seconds. WG_EINVAL otherwise. */
+ * alone is its midnight in China Standard Time. A space stands for the '+' of the offset,
+ * as a '+' a client left unescaped in a query string arrives. *out is unix seconds;
+ * WG_EINVAL otherwise. */
 enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *err);
 /* "2026-01-15T19:30:00+08:00" */
 void wg_open311_format_time(long long t, char out[32]);
