@@ -178,7 +178,8 @@ enum wg_rc wg_api_open311_discovery(struct wg_req *req, struct wg_err *err)
         return wg_o311_error(req, 0, 404, "format '%.20s' is not served: use .xml or .json",
                              req->params[0]);
     snprintf(url, sizeof url, "%s://%s/open311/v2",
-             proto && !strcmp(proto, "https") ? "https" : "http", host_ok(host) ? host : "localhost");
+             proto && !strcmp(proto, "https") ? "https" : "http",
+             host_ok(host) ? host : "localhost");
     json_t *v = json_pack(
         "{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:s,s:[s,s]}]}", "changeset", CHANGESET, "contact",
         "网格化服务管理中心（综治中心）：请向本地中心联系接入事宜", "key_service",

@@ -41,8 +41,8 @@ static enum wg_rc extra_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     if ((rc = wg_store_open311_insert(db, &x->row, err)))
         return rc;
     if (x->hex)
-        rc = wg_photo_link(db, x->actor, x->draft->row.id, x->hex, x->mime, x->size, x->now,
-                           &added, err);
+        rc = wg_photo_link(db, x->actor, x->draft->row.id, x->hex, x->mime, x->size, x->now, &added,
+                           err);
     return rc;
 }
 
@@ -124,9 +124,9 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         return rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_o311_jurisdiction(db, p->jurisdiction ? p->jurisdiction
-                                                  : wg_req_query(req, "jurisdiction_id"),
-                              !p->has_point, county, err);
+    rc = wg_o311_jurisdiction(
+        db, p->jurisdiction ? p->jurisdiction : wg_req_query(req, "jurisdiction_id"), !p->has_point,
+        county, err);
     wg_store_put(db);
     if (rc)
         return rc;
@@ -181,9 +181,9 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         x.actor = actor;
         x.draft = &draft;
         x.now = now;
-        x.row = (struct wg_open311_row){0,          token,      actor->username + 7, attrs,
-                                        p->address_id, p->media_url, sealed[0], sealed[1],
-                                        sealed[2]};
+        x.row = (struct wg_open311_row){0,         token,         actor->username + 7,
+                                        attrs,     p->address_id, p->media_url,
+                                        sealed[0], sealed[1],     sealed[2]};
         rc = wg_api_intake(req, &draft, "open311", extra_tx, &x, err);
     }
     free(attrs);
@@ -192,8 +192,8 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         return rc;
     }
     wg_open311_service_notice(&app->catalog, p->item, notice, sizeof notice);
-    json_t *v = json_pack("[{s:s,s:s,s:s,s:s?}]", "service_request_id", draft.row.number,
-                          "token", token, "service_notice", notice, "account_id", p->account_id);
+    json_t *v = json_pack("[{s:s,s:s,s:s,s:s?}]", "service_request_id", draft.row.number, "token",
+                          token, "service_notice", notice, "account_id", p->account_id);
     wg_order_draft_release(&draft);
     return wg_o311_reply(req, json, 200, "service_requests", v);
 }
@@ -243,8 +243,7 @@ static enum wg_rc comma_list(const char *s, const char *name, size_t max, char *
 
 /* start_date and end_date as created_at bounds: both given must not span more than 90 days;
  * one given reaches 90 days from it; none is the last 90 days. */
-static enum wg_rc date_range(struct wg_req *req, char since[32], char until[32],
-                             struct wg_err *err)
+static enum wg_rc date_range(struct wg_req *req, char since[32], char until[32], struct wg_err *err)
 {
     const char *s = wg_req_query(req, "start_date"), *e = wg_req_query(req, "end_date");
     long long a = 0, b = 0, now = (long long)time(NULL);
@@ -438,9 +437,9 @@ enum wg_rc wg_api_open311_token(struct wg_req *req, struct wg_err *err)
         return wg_o311_fail(req, json, err);
     }
     json_decref(found);
-    return wg_o311_reply(req, json, 200, "service_requests",
-                         json_pack("[{s:s,s:s}]", "service_request_id", number, "token",
-                                   req->params[0]));
+    return wg_o311_reply(
+        req, json, 200, "service_requests",
+        json_pack("[{s:s,s:s}]", "service_request_id", number, "token", req->params[0]));
 }
 
 static int add_update(const struct wg_open311_update_row *u, void *ctx)
@@ -461,8 +460,8 @@ static enum wg_rc updates(struct wg_req *req, json_t **out, struct wg_err *err)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (!(rc = county_of(req, county, err)) && !(rc = date_range(req, since, until, err))) {
         codes = wg_open311_service_codes(&app->catalog);
-        f = (struct wg_open311_filter){codes, county, NULL, NULL, NULL, since, until,
-                                       WG_OPEN311_MAX_REQUESTS};
+        f = (struct wg_open311_filter){codes, county, NULL,  NULL,
+                                       NULL,  since,  until, WG_OPEN311_MAX_REQUESTS};
         if (!codes)
             rc = wg_err_set(err, WG_ENOMEM, "out of memory");
         else if (!(rc = wg_store_get(app->store, &db, err))) {

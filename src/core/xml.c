@@ -22,7 +22,8 @@ void wg_xml_escape(struct wg_buf *b, const char *s, size_t len)
             rep = "&apos;";
         else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
             rep = ""; /* not a character XML 1.0 allows, even escaped */
-        else if (c == 0xEF && i + 2 < len && p[i + 1] == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
+        else if (c == 0xEF && i + 2 < len && p[i + 1] == 0xBF &&
+                 (p[i + 2] == 0xBE || p[i + 2] == 0xBF)) {
             rep = ""; /* U+FFFE and U+FFFF are not XML characters either */
             wg_buf_add(b, s + i - run, run);
             run = 0;

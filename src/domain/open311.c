@@ -53,8 +53,7 @@ enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *e
         *out = days_from_civil(y, mo, d) * 86400 - 8 * 3600;
         return WG_OK;
     }
-    if (*p != 'T' || !num(p + 1, 2, &h) || p[3] != ':' || !num(p + 4, 2, &mi) || h > 23 ||
-        mi > 59)
+    if (*p != 'T' || !num(p + 1, 2, &h) || p[3] != ':' || !num(p + 4, 2, &mi) || h > 23 || mi > 59)
         goto bad;
     p += 6;
     if (*p == ':') {
@@ -82,8 +81,8 @@ enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *e
     }
     if (*p)
         goto bad;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
-           sign * (oh * 3600 + om * 60);
+    *out =
+        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
     return WG_OK;
 bad:
     return wg_err_set(err, WG_EINVAL,
@@ -100,8 +99,8 @@ static void format_at(long long t, int offset_hours, char out[32])
         return;
     }
     if (offset_hours)
-        snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_hours);
+        snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_hours);
     else
         snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -243,11 +242,11 @@ json_t *wg_open311_services_json(const struct wg_catalog *cat)
             wg_buf_addf(&desc, "%s / %s", top->name, it->name);
         else
             wg_buf_adds(&desc, it->name);
-        json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:s,s:s?,s:s?}", "service_code", it->code,
-                              "service_name", it->name, "description", wg_buf_str(&desc),
-                              "metadata", it->nattrs > 0, "type", "realtime", "keywords",
-                              it->nkeywords ? wg_buf_str(&kw) : NULL, "group",
-                              top && top != it ? top->name : NULL);
+        json_t *o =
+            json_pack("{s:s,s:s,s:s,s:b,s:s,s:s?,s:s?}", "service_code", it->code, "service_name",
+                      it->name, "description", wg_buf_str(&desc), "metadata", it->nattrs > 0,
+                      "type", "realtime", "keywords", it->nkeywords ? wg_buf_str(&kw) : NULL,
+                      "group", top && top != it ? top->name : NULL);
         wg_buf_release(&kw);
         wg_buf_release(&desc);
         if (!o || json_array_append_new(arr, o) < 0) {
@@ -277,13 +276,13 @@ json_t *wg_open311_definition_json(const struct wg_catalog_item *it)
         json_t *o = json_pack("{s:b,s:s,s:s,s:b,s:s?,s:i,s:s}", "variable", a->variable, "code",
                               a->code, "datatype", wg_catalog_attr_type_name(a->type), "required",
                               a->required, "datatype_description",
-                              a->datatype_description[0] ? a->datatype_description : NULL,
-                              "order", a->order, "description", a->description);
+                              a->datatype_description[0] ? a->datatype_description : NULL, "order",
+                              a->order, "description", a->description);
         if (o && a->nvalues) {
             json_t *vals = json_array();
             for (size_t v = 0; vals && v < a->nvalues; v++)
-                json_array_append_new(vals, json_pack("{s:s,s:s}", "key", a->values[v].key,
-                                                      "name", a->values[v].name));
+                json_array_append_new(vals, json_pack("{s:s,s:s}", "key", a->values[v].key, "name",
+                                                      a->values[v].name));
             json_object_set_new(o, "values", vals);
         }
         json_array_append_new(attrs, o);
@@ -359,18 +358,18 @@ json_t *wg_open311_update_json(const struct wg_open311_update_row *u)
     wg_open311_local_time(u->at, at);
     snprintf(id, sizeof id, "%s-%d", u->number, u->seq);
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:n,s:s}", "update_id", id, "service_request_id",
-                     u->number, "status", wg_open311_extended_status(u->state),
-                     "updated_datetime", at, "description", wg_open311_status_notes(u->state),
-                     "media_url", "external_status_code", u->state);
+                     u->number, "status", wg_open311_extended_status(u->state), "updated_datetime",
+                     at, "description", wg_open311_status_notes(u->state), "media_url",
+                     "external_status_code", u->state);
 }
 
 const char *wg_open311_xml_item(const char *list)
 {
     static const char *const names[][2] = {
-        {"services", "service"},         {"service_requests", "request"},
-        {"attributes", "attribute"},     {"values", "value"},
-        {"errors", "error"},             {"endpoints", "endpoint"},
-        {"formats", "format"},           {"service_request_updates", "request_update"},
+        {"services", "service"},     {"service_requests", "request"},
+        {"attributes", "attribute"}, {"values", "value"},
+        {"errors", "error"},         {"endpoints", "endpoint"},
+        {"formats", "format"},       {"service_request_updates", "request_update"},
     };
     for (size_t i = 0; list && i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(names[i][0], list))
@@ -522,14 +521,16 @@ static enum wg_rc attributes(const struct wg_catalog_item *it, const struct wg_f
                 have = json_array();
                 json_object_set_new(out, a->code, have);
             }
-            json_array_foreach(have, n, v) if (!strcmp(json_string_value(v), f->value)) return wg_err_set(
-                err, WG_EINVAL, "attribute '%s': '%.40s' is given twice", a->code, f->value);
+            json_array_foreach(have, n, v) if (
+                !strcmp(json_string_value(v),
+                        f->value)) return wg_err_set(err, WG_EINVAL,
+                                                     "attribute '%s': '%.40s' is given twice",
+                                                     a->code, f->value);
             json_array_append_new(have, json_string(f->value));
         } else {
             if (have || brackets)
-                return wg_err_set(err, WG_EINVAL,
-                                  "attribute '%s' takes one value (it is a %s)", a->code,
-                                  wg_catalog_attr_type_name(a->type));
+                return wg_err_set(err, WG_EINVAL, "attribute '%s' takes one value (it is a %s)",
+                                  a->code, wg_catalog_attr_type_name(a->type));
             json_object_set_new(out, a->code, json_string(f->value));
         }
     }
@@ -576,8 +577,7 @@ enum wg_rc wg_open311_post_parse(const struct wg_catalog *cat, const struct wg_f
         (rc = field(form, "first_name", 60, 1, &out->first_name, err)) ||
         (rc = field(form, "last_name", 60, 1, &out->last_name, err)) ||
         (rc = field(form, "phone", 40, 1, &out->phone, err)) ||
-        (rc = field(form, "description", WG_OPEN311_DESCRIPTION_MAX, 0, &out->description,
-                    err)) ||
+        (rc = field(form, "description", WG_OPEN311_DESCRIPTION_MAX, 0, &out->description, err)) ||
         (rc = field(form, "media_url", 1000, 1, &out->media_url, err)))
         return rc;
     if (!lat != !lon)

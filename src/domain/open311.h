@@ -27,9 +27,9 @@
 #include "domain/catalog.h"
 #include "store/store.h"
 
-#define WG_OPEN311_MAX_REQUESTS 1000     /* one answer of GET requests at most */
-#define WG_OPEN311_MAX_SPAN     (90 * 86400LL) /* seconds a date range may span */
-#define WG_OPEN311_DESCRIPTION_MAX 4000  /* bytes */
+#define WG_OPEN311_MAX_REQUESTS    1000           /* one answer of GET requests at most */
+#define WG_OPEN311_MAX_SPAN        (90 * 86400LL) /* seconds a date range may span */
+#define WG_OPEN311_DESCRIPTION_MAX 4000           /* bytes */
 
 /* Reads a W3C date-time: YYYY-MM-DD, or YYYY-MM-DDThh:mm[:ss[.s…]] with Z or ±hh:mm; a date
  * alone is its midnight in China Standard Time. A space stands for the '+' of the offset,

@@ -7,9 +7,10 @@
 enum wg_rc wg_store_open311_insert(struct wg_db *db, const struct wg_open311_row *r,
                                    struct wg_err *err)
 {
-    struct wg_val p[] = {WG_VINT(r->order_id),    WG_VTEXT(r->token),       WG_VTEXT(r->client),
-                         WG_VTEXT(r->attributes), WG_VTEXT0(r->address_id), WG_VTEXT0(r->media_url),
-                         WG_VTEXT0(r->email),     WG_VTEXT0(r->device_id),  WG_VTEXT0(r->account_id)};
+    struct wg_val p[] = {
+        WG_VINT(r->order_id),    WG_VTEXT(r->token),       WG_VTEXT(r->client),
+        WG_VTEXT(r->attributes), WG_VTEXT0(r->address_id), WG_VTEXT0(r->media_url),
+        WG_VTEXT0(r->email),     WG_VTEXT0(r->device_id),  WG_VTEXT0(r->account_id)};
     return wg_db_exec(db, WG_Q_OPEN311_INSERT, p, WG_NVALS(p), NULL, err);
 }
 
@@ -96,9 +97,13 @@ enum wg_rc wg_store_open311_list(struct wg_db *db, const struct wg_open311_filte
 {
     struct each_req e = {cb, ctx};
     struct wg_val p[] = {
-        J(f->public_items), S(f->county), S(f->county), S(f->numbers), J(f->numbers),
-        S(f->items),        J(f->items),  S(f->states), J(f->states),  S(f->since),
-        S(f->since),        S(f->until),  S(f->until),  WG_VINT(f->limit > 0 ? f->limit : 1000),
+        J(f->public_items), S(f->county),
+        S(f->county),       S(f->numbers),
+        J(f->numbers),      S(f->items),
+        J(f->items),        S(f->states),
+        J(f->states),       S(f->since),
+        S(f->since),        S(f->until),
+        S(f->until),        WG_VINT(f->limit > 0 ? f->limit : 1000),
     };
     return wg_db_query(db, WG_Q_OPEN311_LIST, p, WG_NVALS(p), each_req, &e, err);
 }
@@ -111,9 +116,8 @@ struct each_update {
 static int each_update(struct wg_row *row, void *ctx)
 {
     struct each_update *e = ctx;
-    struct wg_open311_update_row u = {wg_row_text(row, 0), wg_row_text(row, 2),
-                                      wg_row_text(row, 3), wg_row_text(row, 4),
-                                      (int)wg_row_int(row, 1)};
+    struct wg_open311_update_row u = {wg_row_text(row, 0), wg_row_text(row, 2), wg_row_text(row, 3),
+                                      wg_row_text(row, 4), (int)wg_row_int(row, 1)};
     return e->cb(&u, e->ctx);
 }
 
@@ -122,7 +126,7 @@ enum wg_rc wg_store_open311_updates(struct wg_db *db, const struct wg_open311_fi
                                     void *ctx, struct wg_err *err)
 {
     struct each_update e = {cb, ctx};
-    struct wg_val p[] = {J(f->public_items), S(f->county), S(f->county), S(f->since),
-                         S(f->until),        WG_VINT(f->limit > 0 ? f->limit : 1000)};
+    struct wg_val p[] = {J(f->public_items), S(f->county), S(f->county),
+                         S(f->since),        S(f->until),  WG_VINT(f->limit > 0 ? f->limit : 1000)};
     return wg_db_query(db, WG_Q_OPEN311_UPDATES, p, WG_NVALS(p), each_update, &e, err);
 }

@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(key, s, klen);
         key[klen] = '\0';
         if (!strlen(key) || strlen(key) == klen) /* keys hold no NUL */
-            wg_form_chunk(&form, key, NULL, NULL, eq ? eq + 1 : "",
-                          0, eq ? len - (size_t)(eq + 1 - s) : 0);
+            wg_form_chunk(&form, key, NULL, NULL, eq ? eq + 1 : "", 0,
+                          eq ? len - (size_t)(eq + 1 - s) : 0);
         s += len + 1;
     }
     if (wg_open311_post_parse(&cat, &form, &p, &err) == WG_OK) {

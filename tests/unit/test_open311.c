@@ -31,10 +31,17 @@ static void test_times(void)
         {"1994-11-06", 784051200}, /* midnight in China: 16:00 UTC the day before */
         {"2024-02-29T00:00:00Z", 1709164800},
     };
-    static const char *const bad[] = {
-        "", "yesterday", "1994-11-05T08:15:30", "1994-13-05", "2023-02-29", "1994-11-05T24:00Z",
-        "1994-11-05T08:15:30+8:00", "1994-11-05T08:15:30Zjunk", "1994-11-05 08:15:30Z",
-        "1994-11-05T08:15:30.Z", "1899-12-31"};
+    static const char *const bad[] = {"",
+                                      "yesterday",
+                                      "1994-11-05T08:15:30",
+                                      "1994-13-05",
+                                      "2023-02-29",
+                                      "1994-11-05T24:00Z",
+                                      "1994-11-05T08:15:30+8:00",
+                                      "1994-11-05T08:15:30Zjunk",
+                                      "1994-11-05 08:15:30Z",
+                                      "1994-11-05T08:15:30.Z",
+                                      "1899-12-31"};
     struct wg_err err = {0};
     long long t;
     char out[32];
@@ -97,9 +104,23 @@ static void test_post(void)
     struct wg_open311_post p;
     wg_catalog_init(&cat);
     T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
-    const char *ok[] = {"api_key", "k", "service_code", "2108", "lat", "35.1", "long", "118.2",
-                        "attribute[lamp]", "LS-1", "attribute[count]", "more", "attribute[since]",
-                        "", "first_name", "三", NULL};
+    const char *ok[] = {"api_key",
+                        "k",
+                        "service_code",
+                        "2108",
+                        "lat",
+                        "35.1",
+                        "long",
+                        "118.2",
+                        "attribute[lamp]",
+                        "LS-1",
+                        "attribute[count]",
+                        "more",
+                        "attribute[since]",
+                        "",
+                        "first_name",
+                        "三",
+                        NULL};
     form_of(&f, ok);
     T_EQ_INT(wg_open311_post_parse(&cat, &f, &p, &err), WG_OK);
     T_CHECK(p.has_point && p.lat == 35.1 && p.lon == 118.2 && !strcmp(p.api_key, "k"));
@@ -109,9 +130,17 @@ static void test_post(void)
     wg_open311_post_release(&p);
     wg_form_release(&f);
 
-    const char *multi[] = {"service_code", "06028", "address_id", "A-1", "attribute[source][]",
-                           "shop", "attribute[source][]", "other", "attribute[when]",
-                           "2026-01-15T23:30:00+08:00", NULL};
+    const char *multi[] = {"service_code",
+                           "06028",
+                           "address_id",
+                           "A-1",
+                           "attribute[source][]",
+                           "shop",
+                           "attribute[source][]",
+                           "other",
+                           "attribute[when]",
+                           "2026-01-15T23:30:00+08:00",
+                           NULL};
     form_of(&f, multi);
     T_EQ_INT(wg_open311_post_parse(&cat, &f, &p, &err), WG_OK);
     s = json_dumps(p.attributes, JSON_COMPACT | JSON_SORT_KEYS);
@@ -132,29 +161,36 @@ static void test_post(void)
         {{"service_code", "06901", "lat", "1", NULL}, WG_EINVAL, "lat and long"},
         {{"service_code", "06901", "lat", "x", "long", "1", NULL}, WG_EINVAL, "'lat'"},
         {{"service_code", "06901", "lat", "1", "long", "181", NULL}, WG_EINVAL, "'long'"},
-        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a", NULL}, WG_EINVAL,
+        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a", NULL},
+         WG_EINVAL,
          "'count' is required"},
         {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a", "attribute[count]",
           "3", NULL},
-         WG_EINVAL, "not one of 1, 2-5, more"},
-        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a\nb",
+         WG_EINVAL,
+         "not one of 1, 2-5, more"},
+        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a\nb", "attribute[count]",
+          "1", NULL},
+         WG_EINVAL,
+         "one line"},
+        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a", "attribute[lamp]", "b",
           "attribute[count]", "1", NULL},
-         WG_EINVAL, "one line"},
-        {{"service_code", "2108", "address_id", "1", "attribute[lamp]", "a", "attribute[lamp]",
-          "b", "attribute[count]", "1", NULL},
-         WG_EINVAL, "takes one value"},
-        {{"service_code", "2108", "address_id", "1", "attribute[lamp", "a", NULL}, WG_EINVAL,
+         WG_EINVAL,
+         "takes one value"},
+        {{"service_code", "2108", "address_id", "1", "attribute[lamp", "a", NULL},
+         WG_EINVAL,
          "not an attribute field"},
         {{"service_code", "06028", "address_id", "1", "attribute[source]", "shop",
           "attribute[source]", "shop", "attribute[when]", "2026-01-15", NULL},
-         WG_EINVAL, "given twice"},
+         WG_EINVAL,
+         "given twice"},
         {{"service_code", "2107", "address_id", "1", "attribute[size]", "1e999", NULL},
-         WG_EINVAL, "must be a number"},
-        {{"service_code", "06901", "address_id", "1", "email", "nobody", NULL}, WG_EINVAL,
-         "email"},
+         WG_EINVAL,
+         "must be a number"},
+        {{"service_code", "06901", "address_id", "1", "email", "nobody", NULL}, WG_EINVAL, "email"},
         {{"service_code", "06901", "address_id", "1", "phone", "123", NULL}, WG_EINVAL, "phone"},
         {{"service_code", "06901", "address_id", "1", "description", "\xff\xfe", NULL},
-         WG_EINVAL, "UTF-8"},
+         WG_EINVAL,
+         "UTF-8"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         form_of(&f, bad[i].kv);
@@ -171,8 +207,8 @@ static void test_post(void)
     T_EQ_INT(json_array_size(svc), n);
     json_decref(svc);
     json_t *def = wg_open311_definition_json(wg_catalog_find(&cat, "2108"));
-    T_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(def, "attributes"), 1),
-                                               "code")),
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(def, "attributes"), 1), "code")),
              "count");
     json_decref(def);
     wg_catalog_release(&cat);
@@ -186,9 +222,9 @@ static const char *items(const char *list)
 static void test_xml(void)
 {
     struct wg_buf b;
-    json_t *v = json_pack("[{s:i,s:s,s:n,s:b,s:f,s:[s,s]}]", "code", 400, "description",
-                          "a < b & \"c\" 'd' >\x01 路灯", "none", "ok", 1, "x", 1.5, "tags", "a",
-                          "b");
+    json_t *v =
+        json_pack("[{s:i,s:s,s:n,s:b,s:f,s:[s,s]}]", "code", 400, "description",
+                  "a < b & \"c\" 'd' >\x01 路灯", "none", "ok", 1, "x", 1.5, "tags", "a", "b");
     wg_buf_init(&b, 4096);
     T_EQ_INT(wg_xml_render(&b, "errors", v, items), WG_OK);
     T_EQ_STR(wg_buf_str(&b),
@@ -254,9 +290,9 @@ static void test_routes(void)
         {"GET", "/api/v1/regions/3713/grids.geojson", "/api/v1/regions/{code}/grids.geojson",
          "3713", NULL},
     };
-    static const char *const none[] = {"/open311/v2/services", "/open311/v2/services.",
-                                       "/open311/v2/services/.json", "/open311/v2/requests/a/b.json",
-                                       "/open311/v2/services/2108"};
+    static const char *const none[] = {
+        "/open311/v2/services", "/open311/v2/services.", "/open311/v2/services/.json",
+        "/open311/v2/requests/a/b.json", "/open311/v2/services/2108"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct wg_req req = {0};
         int pm;
