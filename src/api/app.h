@@ -11,6 +11,7 @@
 #include "domain/catalog.h"
 #include "domain/pii.h"
 #include "domain/session.h"
+#include "domain/stats_cube.h"
 #include "http/route.h"
 #include "store/store.h"
 
@@ -28,6 +29,7 @@ struct wg_app {
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
+    struct wg_stats_cube *stats;    /* the indicators' roll-ups (domain/stats_cube.h) */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {
