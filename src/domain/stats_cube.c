@@ -9,7 +9,6 @@
 
 #include "core/log.h"
 
-#define MONTH_SLOT (1 << 30) /* a month's slot: MONTH_SLOT + year * 12 + month - 1 */
 #define NC (WG_SC_COUNT - 1) /* the counts; handling_minutes is kept apart, 64 bits wide */
 
 /* ---- a hash table from non-zero 64-bit keys to 32-bit values ---- */
@@ -94,14 +93,18 @@ struct node {
     int head[WG_CUBE_NVIEWS];   /* first key of its values in RI, RU, RC (counties) */
 };
 
-struct key {
-    int next; /* next key of the same node and view */
-    int dim;  /* index into dims */
-};
-
 struct entry {
     int64_t minutes;
     int32_t c[NC];
+};
+
+struct key {
+    int next; /* next key of the same node and view */
+    int dim;  /* index into dims */
+    /* the month sums, contiguous: months[i] is month mbase + i (year * 12 + month - 1), so
+     * a year of one key is 12 neighbouring entries, not 12 probes of the hash table */
+    int mbase, nmonths;
+    struct entry *months;
 };
 
 struct data {
@@ -199,6 +202,7 @@ static int key_get(struct data *d, int view, int node, int dim)
         return (int)*v;
     d->keys = grow(d->keys, &d->capkeys, d->nkeys + 1, sizeof *d->keys);
     int id = (int)d->nkeys++;
+    memset(&d->keys[id], 0, sizeof d->keys[id]);
     d->keys[id].dim = dim;
     d->keys[id].next = -1;
     if (view == WG_CUBE_R) {
@@ -234,24 +238,46 @@ static void entry_add(struct data *d, int key, int slot, const struct wg_stat_ce
     e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
 }
 
-static int month_slot(int day)
+static int month_of(int day)
 {
     int y, m, dd;
     wg_stats_date_of_day(day, &y, &m, &dd);
-    return MONTH_SLOT + y * 12 + m - 1;
+    return y * 12 + m - 1;
+}
+
+static void month_add(struct key *k, int ym, const struct wg_stat_cell *cell)
+{
+    if (!k->nmonths || ym < k->mbase || ym >= k->mbase + k->nmonths) {
+        int lo = k->nmonths ? (ym < k->mbase ? ym : k->mbase) : ym;
+        int hi = k->nmonths ? (ym >= k->mbase + k->nmonths ? ym + 1 : k->mbase + k->nmonths)
+                            : ym + 1;
+        struct entry *m = calloc((size_t)(hi - lo), sizeof *m);
+        if (!m)
+            abort();
+        if (k->nmonths)
+            memcpy(m + (k->mbase - lo), k->months, (size_t)k->nmonths * sizeof *m);
+        free(k->months);
+        k->months = m;
+        k->mbase = lo;
+        k->nmonths = hi - lo;
+    }
+    struct entry *e = &k->months[ym - k->mbase];
+    for (int i = 0; i < NC; i++)
+        e->c[i] += (int32_t)cell->c[i];
+    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
 }
 
 static void add_key(struct data *d, int key, int day, int month, const struct wg_stat_cell *cell)
 {
     entry_add(d, key, day, cell);
-    entry_add(d, key, month, cell);
+    month_add(&d->keys[key], month, cell);
 }
 
 static void data_add(struct data *d, const struct wg_stat_cell *cell)
 {
     static const size_t levels[] = {0, 2, 4, 6, 9};
     size_t len = strlen(cell->leaf);
-    int month = month_slot(cell->day), parent = -1, county = -1;
+    int month = month_of(cell->day), parent = -1, county = -1;
     if (!d->nentries || cell->day < d->min_day)
         d->min_day = cell->day;
     if (!d->nentries || cell->day > d->max_day)
@@ -279,6 +305,8 @@ static void data_free(struct data *d)
         return;
     free(d->nodes);
     free(d->dims);
+    for (size_t i = 0; i < d->nkeys; i++)
+        free(d->keys[i].months);
     free(d->keys);
     free(d->entries);
     map_free(&d->node_ix);
@@ -439,6 +467,8 @@ size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
 {
     const struct data *d = c->d;
     size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
+    for (size_t i = 0; i < d->nkeys; i++)
+        maps += (size_t)d->keys[i].nmonths * sizeof(struct entry);
     return maps + d->capnodes * sizeof *d->nodes + d->capdims * sizeof *d->dims +
            d->capkeys * sizeof *d->keys + d->capentries * sizeof *d->entries;
 }
@@ -485,6 +515,13 @@ int wg_stats_cube_region_key(struct wg_stats_cube *c, int node)
     return c->d->nodes[node].rkey;
 }
 
+static void add_one(const struct entry *e, long long out[WG_SC_COUNT])
+{
+    for (int i = 0; i < NC; i++)
+        out[i] += e->c[i];
+    out[WG_SC_HANDLING_MINUTES] += e->minutes;
+}
+
 static void add_entry(const struct data *d, int key, int slot, long long out[WG_SC_COUNT])
 {
     uint32_t *v = map_get(&d->entry_ix, slot_key(key, slot));
@@ -496,23 +533,67 @@ static void add_entry(const struct data *d, int key, int slot, long long out[WG_
     out[WG_SC_HANDLING_MINUTES] += e->minutes;
 }
 
-void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
-                       long long out[WG_SC_COUNT])
+/* A period as whole months (year * 12 + month - 1) and single days: the same for every key
+ * of one answer, so worked out once per thread and period. Edges are at most 61 days and a
+ * period at most 3660 days, so 256 slots hold any. */
+struct plan {
+    int from, to, n;
+    int slot[256];
+    char month[256];
+};
+
+static _Thread_local struct plan last = {1, 0, 0, {0}, {0}};
+
+static const struct plan *plan_of(int from, int to)
 {
-    const struct data *d = c->d;
-    int day = from;
-    while (day <= to) {
+    struct plan *p = &last;
+    if (p->from == from && p->to == to)
+        return p;
+    p->n = 0;
+    for (int day = from; day <= to && p->n < 256;) {
         int y, m, dd;
         wg_stats_date_of_day(day, &y, &m, &dd);
         if (dd == 1) {
             int next = m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1);
             if (next - 1 <= to) { /* the whole month is in the period */
-                add_entry(d, key, MONTH_SLOT + y * 12 + m - 1, out);
+                p->slot[p->n] = y * 12 + m - 1;
+                p->month[p->n++] = 1;
                 day = next;
                 continue;
             }
         }
-        add_entry(d, key, day, out);
-        day++;
+        p->slot[p->n] = day++;
+        p->month[p->n++] = 0;
+    }
+    p->from = from;
+    p->to = to;
+    return p;
+}
+
+void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
+                       long long out[WG_SC_COUNT])
+{
+    const struct data *d = c->d;
+    const struct key *k = &d->keys[key];
+    if (to - from > 4000) { /* longer than any period: day by day would not fit the plan */
+        for (int i = 0; i < k->nmonths; i++) {
+            int y = (k->mbase + i) / 12, m = (k->mbase + i) % 12 + 1;
+            int a = wg_stats_day_of_date(y, m, 1);
+            int z = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
+            if (a >= from && z <= to)
+                add_one(&k->months[i], out);
+            else
+                for (int day = a > from ? a : from; day <= z && day <= to; day++)
+                    add_entry(d, key, day, out);
+        }
+        return;
+    }
+    const struct plan *p = plan_of(from, to);
+    for (int i = 0; i < p->n; i++) {
+        if (!p->month[i]) {
+            add_entry(d, key, p->slot[i], out);
+        } else if (p->slot[i] >= k->mbase && p->slot[i] < k->mbase + k->nmonths) {
+            add_one(&k->months[p->slot[i] - k->mbase], out);
+        }
     }
 }
