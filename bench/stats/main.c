@@ -540,7 +540,7 @@ int main(int argc, char **argv)
               "resolved, returned_day, pending_day, open);"
               "CREATE INDEX o_town_c ON orders(town, created_day);"
               "CREATE INDEX o_town_f ON orders(town, finished_day);"
-              "CREATE INDEX o_item ON orders(created_day, county, item);"
+              "CREATE INDEX o_item ON orders(county, item, created_day);"
               "CREATE INDEX o_unit ON orders(unit, dispatched_day, sign_day, sign_on_time, "
               "callback_day, satisfied, resolved);"
               "ANALYZE;");

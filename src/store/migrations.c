@@ -307,7 +307,9 @@ const struct wg_migration wg_migrations[] = {
      * stat_cell holds the counts per CST day, leaf (grid, or county for an order without a
      * point), unit, catalog item and channel — the truth every answer comes from; stat_log
      * carries each change's deltas in commit order, so that every server sharing the store
-     * can keep its in-memory roll-ups current without rereading the cells. */
+     * can keep its in-memory roll-ups current without rereading the cells. The key starts
+     * with the day: nearly every change counts today or the next few days, so a batch's
+     * upserts share a few pages instead of dirtying one page per grid. */
     {16, "indicator counters per day, place, unit, item and channel, and their change log",
      "CREATE TABLE stat_cell ("
      "  leaf TEXT NOT NULL, day INTEGER NOT NULL, unit TEXT NOT NULL, item TEXT NOT NULL,"
@@ -321,7 +323,7 @@ const struct wg_migration wg_migrations[] = {
      "  returned INTEGER NOT NULL DEFAULT 0, rework INTEGER NOT NULL DEFAULT 0,"
      "  repeat INTEGER NOT NULL DEFAULT 0, handled INTEGER NOT NULL DEFAULT 0,"
      "  open INTEGER NOT NULL DEFAULT 0, handling_minutes INTEGER NOT NULL DEFAULT 0,"
-     "  PRIMARY KEY (leaf, day, unit, item, channel)) WITHOUT ROWID;"
+     "  PRIMARY KEY (day, leaf, unit, item, channel)) WITHOUT ROWID;"
      "CREATE TABLE stat_log ("
      "  seq INTEGER PRIMARY KEY,"
      "  at INTEGER NOT NULL,"
@@ -338,7 +340,7 @@ const struct wg_migration wg_migrations[] = {
      "  returned BIGINT NOT NULL DEFAULT 0, rework BIGINT NOT NULL DEFAULT 0,"
      "  repeat BIGINT NOT NULL DEFAULT 0, handled BIGINT NOT NULL DEFAULT 0,"
      "  open BIGINT NOT NULL DEFAULT 0, handling_minutes BIGINT NOT NULL DEFAULT 0,"
-     "  PRIMARY KEY (leaf, day, unit, item, channel));"
+     "  PRIMARY KEY (day, leaf, unit, item, channel));"
      "CREATE TABLE stat_log ("
      "  seq BIGSERIAL PRIMARY KEY,"
      "  at BIGINT NOT NULL,"
