@@ -11,6 +11,7 @@
 #include "domain/order_fsm.h"
 #include "domain/photo.h"
 #include "domain/region.h"
+#include "domain/stats.h"
 
 const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
                                          "window",  "mailbox", "video",  "sensor",
@@ -252,7 +253,17 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
-    return wg_store_order_event(db, o->id, &ev, err);
+    if ((rc = wg_store_order_event(db, o->id, &ev, err)))
+        return rc;
+    /* the indicators' counters change in the same transaction (domain/stats.h) */
+    struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,
+                                 .item = o->item,
+                                 .channel = o->channel,
+                                 .created_day = wg_stats_day_of_iso(o->created_at),
+                                 .create = 1,
+                                 .after = {.state = "received", .unit = ""},
+                                 .at = wg_stats_time_of_iso(o->created_at)};
+    return wg_stats_apply(db, &ch, err);
 }
 
 enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err)
@@ -621,6 +632,14 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         }
         json_object_set_new(j, "timeline", timeline);
         json_object_set_new(j, "photos", wg_photo_list_json(db, id));
+        /* what an Open311 client answered to the service definition's questions */
+        char *attrs = NULL;
+        if (wg_store_open311_attributes(db, id, &attrs, NULL) == WG_OK && attrs) {
+            json_t *given = json_loads(attrs, 0, NULL);
+            if (given)
+                json_object_set_new(j, "open311", json_pack("{s:o}", "attributes", given));
+            free(attrs);
+        }
         /* duplicates follow their master: each side shows the other */
         if (have_facts && f.master_id) {
             json_object_set_new(j, "master", json_integer(f.master_id));
@@ -1085,6 +1104,45 @@ static enum wg_rc notify_assisting(struct wg_db *db, const struct wg_order_row *
     return WG_OK;
 }
 
+/* The indicators' counters for one action (domain/stats.h), in the action's transaction. */
+static enum wg_rc count_change(struct wg_db *db, const struct wg_order_env *env,
+                               const struct wg_order_row *o, const struct wg_order_facts *f0,
+                               const char *next, const char *unit,
+                               const struct wg_order_facts *f1, enum wg_order_action action,
+                               const struct wg_fsm_ctx *ctx, unsigned effects,
+                               const json_t *body, long long now, struct wg_err *err)
+{
+    json_t *resolved = json_object_get(body, "resolved");
+    long long minutes = 0;
+    if (!strcmp(next, "replied") && f0->dispatched_at && now > f0->dispatched_at) {
+        minutes = env->calendar
+                      ? wg_calendar_working_minutes_between(env->calendar, f0->dispatched_at, now)
+                      : -1;
+        if (minutes < 0) /* no calendar, or a year it has no table for */
+            minutes = (now - f0->dispatched_at) / 60;
+    }
+    struct wg_stats_change ch = {
+        .leaf = o->grid[0] ? o->grid : o->county,
+        .item = o->item,
+        .channel = o->channel,
+        .created_day = wg_stats_day_of_iso(o->created_at),
+        .action = action,
+        .before = {o->state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
+                   f0->rework_count, f0->reopened, f0->satisfaction},
+        .after = {next, unit, f1->sign_deadline, f1->reply_deadline, f1->dispatched_at,
+                  f1->rework_count, f1->reopened, f1->satisfaction},
+        /* the resident's rating counts as a reached callback where it stood as one */
+        .reached = (action == WG_ACTION_CALLBACK && ctx->reached) ||
+                   (action == WG_ACTION_RATE && (effects & WG_FSM_CALLED_BACK)),
+        .satisfaction = ctx->satisfaction,
+        .resolved = json_is_boolean(resolved) ? json_is_true(resolved) : -1,
+        .effects = effects,
+        .at = now,
+        .handling_minutes = minutes,
+    };
+    return wg_stats_apply(db, &ch, err);
+}
+
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_actor *actor, long long id, const char *name,
                            const json_t *body, int version, long long now, struct wg_err *err)
@@ -1121,6 +1179,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                         id, o.version, version);
         goto out;
     }
+    const struct wg_order_facts f0 = f; /* as it was, for the indicators' counters */
     facts_ctx(&f, &o, actor, rel, &ctx);
     if ((rc = merge_ctx(db, &o, &f, &ctx, err)) || (rc = body_ctx(action, body, &ctx, err)) ||
         (rc = rating_fact(db, id, action, &ctx, err)) ||
@@ -1248,6 +1307,8 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
     if ((rc = wg_store_order_event(db, id, &ev, err)) ||
+        (rc = count_change(db, env, &o, &f0, wg_fsm_state_name(res.next), unit, &f, action, &ctx,
+                           res.effects, body, now, err)) ||
         (action == WG_ACTION_RATE && (rc = rating_record(db, id, body, &ctx, at, err))))
         goto out;
     rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,

@@ -495,6 +495,89 @@ enum wg_rc wg_store_catalog_get(struct wg_db *db, long long version,
 enum wg_rc wg_store_catalog_each(struct wg_db *db,
                                  int (*cb)(const struct wg_catalog_version_row *, void *),
                                  void *ctx, struct wg_err *err);
+/* ---- Open311 (domain/open311.h) ---- */
+/* Regions of one level ("county"), by code. */
+enum wg_rc wg_store_region_by_level(struct wg_db *db, const char *level,
+                                    int (*cb)(const struct wg_region_row *, void *), void *ctx,
+                                    struct wg_err *err);
+struct wg_open311_row {
+    long long order_id;
+    const char *token, *client;
+    const char *attributes;                  /* a JSON object's text */
+    const char *address_id, *media_url;      /* NULL or "": none */
+    const char *email, *device_id, *account_id; /* sealed values; NULL: none */
+};
+/* Inside the caller's transaction, with the order. */
+enum wg_rc wg_store_open311_insert(struct wg_db *db, const struct wg_open311_row *r,
+                                   struct wg_err *err);
+/* The number of the order a token was given for; WG_ENOTFOUND for an unknown token. */
+enum wg_rc wg_store_open311_token(struct wg_db *db, const char *token, char number[32],
+                                  struct wg_err *err);
+/* The attribute values an order came with, as JSON text (*out owned); *out NULL when the
+ * order did not come through Open311. */
+enum wg_rc wg_store_open311_attributes(struct wg_db *db, long long order_id, char **out,
+                                       struct wg_err *err);
+/* The public requests: orders of the public items (a JSON array of codes) that are not
+ * confidential; every other filter is "" for any: county, numbers, items and states as JSON
+ * arrays, since and until as created_at bounds (ISO text, inclusive). Newest first. */
+struct wg_open311_filter {
+    const char *public_items, *county, *numbers, *items, *states, *since, *until;
+    long long limit;
+};
+struct wg_open311_req_row {
+    long long id;
+    /* text borrowed in the callback */
+    const char *number, *county, *item, *title, *content, *address, *state, *unit_name,
+        *created_at, *updated_at, *token, *address_id, *media_url, *channel;
+    int has_point;
+    double lon, lat;
+    long long reply_deadline; /* unix seconds; 0: none */
+};
+enum wg_rc wg_store_open311_list(struct wg_db *db, const struct wg_open311_filter *f,
+                                 int (*cb)(const struct wg_open311_req_row *, void *), void *ctx,
+                                 struct wg_err *err);
+/* The state changes of those orders between since and until (event times), oldest first. */
+struct wg_open311_update_row {
+    const char *number, *at, *action, *state; /* borrowed in the callback */
+    int seq;
+};
+enum wg_rc wg_store_open311_updates(struct wg_db *db, const struct wg_open311_filter *f,
+                                    int (*cb)(const struct wg_open311_update_row *, void *),
+                                    void *ctx, struct wg_err *err);
+/* ---- indicator counters (domain/stats.h) ----
+ * A cell is the counts of one CST day (days since 1970-01-01), one leaf (a grid code, or a
+ * county code for an order without a point), one unit ("" for none), one catalog item
+ * ("" for none) and one channel. */
+#define WG_STAT_NCOUNTERS 18 /* the columns of WG_STAT_COLS, handling_minutes last */
+struct wg_stat_cell {
+    int day;
+    const char *leaf, *unit, *item, *channel;
+    long long c[WG_STAT_NCOUNTERS];
+};
+/* Adds c's counts to its cell (made when missing); inside the caller's transaction. */
+enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err);
+/* Appends one change's deltas (text, domain/stats.c's format) to the change log. */
+enum wg_rc wg_store_stat_log(struct wg_db *db, long long at, const char *deltas,
+                             struct wg_err *err);
+struct wg_stat_filter {
+    const char *leaf;    /* code prefix; "" for all */
+    int from, to;        /* days, inclusive */
+    const char *unit;    /* "" for any */
+    const char *item;    /* code prefix; "" for any */
+    const char *channel; /* "" for any */
+};
+/* The cells matching f; text fields are borrowed in cb; non-zero from cb stops. */
+enum wg_rc wg_store_stat_cells(struct wg_db *db, const struct wg_stat_filter *f,
+                               int (*cb)(const struct wg_stat_cell *, void *), void *ctx,
+                               struct wg_err *err);
+/* Log rows after seq, oldest first, at most limit. */
+enum wg_rc wg_store_stat_log_since(struct wg_db *db, long long seq, int limit,
+                                   int (*cb)(long long seq, const char *deltas, void *),
+                                   void *ctx, struct wg_err *err);
+enum wg_rc wg_store_stat_log_bounds(struct wg_db *db, long long *min, long long *max,
+                                    struct wg_err *err);
+/* Drops log rows older than `before` (unix seconds), always keeping the newest. */
+enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg_err *err);
 /* ---- the residents' portal (domain/portal.h) ---- */
 /* An appeal filed through the portal: its tracking code's SHA-256 (hex) and its order. */
 enum wg_rc wg_store_portal_appeal_insert(struct wg_db *db, const char *code_hash,

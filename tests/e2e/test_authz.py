@@ -26,6 +26,8 @@ PERM_ROLES = {
     "WG_P_ORDER_CREATE": {"agent", "supervisor", "gridworker", "community"},
     "WG_P_ORDER_READ": {"agent", "supervisor", "handler", "gridworker", "community", "mediator",
                         "leader"},
+    "WG_P_STATS_READ": {"sysadmin", "agent", "supervisor", "handler", "gridworker", "community",
+                        "leader"},
 }
 TOWN = "371302001"  # every role's account is scoped to this town
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the first bytes are what make a PNG
@@ -124,6 +126,43 @@ EXPECT = {
                                               outside=None, ok=200),
     ("GET", "/api/v1/catalog/versions/{n}"): dict(inside=("/api/v1/catalog/versions/0", None),
                                                   outside=None, ok=200),
+    # Open311: public reads; a POST needs the form's own api_key, which no session replaces
+    ("GET", "/open311/v2/discovery.{format}"): dict(inside=("/open311/v2/discovery.json", None),
+                                                    outside=None, ok=200),
+    ("GET", "/open311/v2/services.{format}"): dict(inside=("/open311/v2/services.xml", None),
+                                                   outside=None, ok=200),
+    ("GET", "/open311/v2/services/{code}.{format}"): dict(
+        inside=("/open311/v2/services/2108.json", None), outside=None, ok=200),
+    ("POST", "/open311/v2/requests.{format}"): dict(
+        inside=("/open311/v2/requests.json", b"service_code=2108&lat=35.003&long=118.303"),
+        outside=None, ok=403),
+    ("GET", "/open311/v2/requests.{format}"): dict(inside=("/open311/v2/requests.json", None),
+                                                   outside=None, ok=200),
+    ("GET", "/open311/v2/requests/{id}.{format}"): dict(
+        inside=("/open311/v2/requests/371302-20260101-000009.xml", None), outside=None, ok=404),
+    ("GET", "/open311/v2/tokens/{token}.{format}"): dict(
+        inside=("/open311/v2/tokens/" + "0" * 32 + ".json", None), outside=None, ok=404),
+    ("GET", "/open311/v2/servicerequestupdates.{format}"): dict(
+        inside=("/open311/v2/servicerequestupdates.json", None), outside=None, ok=200),
+    # the indicators of a region inside the caller's scope; one outside is 404 like a missing one
+    ("GET", "/api/v1/stats/summary"): dict(
+        inside=("/api/v1/stats/summary?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/summary?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/series"): dict(
+        inside=("/api/v1/stats/series?scope=region:" + TOWN + "&by=week", None),
+        outside=("/api/v1/stats/series?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/top-items"): dict(
+        inside=("/api/v1/stats/top-items?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/top-items?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/monthly-problem"): dict(
+        inside=("/api/v1/stats/monthly-problem?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/monthly-problem?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/units"): dict(
+        inside=("/api/v1/stats/units?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/units?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/breakdown"): dict(
+        inside=("/api/v1/stats/breakdown?scope=region:" + TOWN + "&by=child", None),
+        outside=("/api/v1/stats/breakdown?scope=region:371302002&by=child", None), ok=200),
     # the residents' portal is public: a token changes nothing. An empty appeal is 400 before
     # anything is stored, an unknown tracking code 404 (test_portal.py walks the rest)
     ("GET", "/api/v1/public/types"): dict(inside=("/api/v1/public/types", None), outside=None,

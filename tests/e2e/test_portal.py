@@ -261,6 +261,19 @@ def test_portal_rating_stands_as_the_callback_once_verified():
             status, _, v = public(srv, "POST", f"/appeals/{b['code']}/rating",
                                   {"satisfaction": "basically_satisfied", "resolved": True})
             assert status == 200 and v["state"] == "closed", v
+            # both ratings stood as callbacks: the indicators count them as such
+            import datetime
+            today = datetime.date.today()
+            period = "from=%s&to=%s" % (today - datetime.timedelta(days=2),
+                                         today + datetime.timedelta(days=2))
+            status, s = srv.get("/api/v1/stats/summary?scope=region:371302&" + period, token=ag)
+            assert status == 200, s
+            i = s["indicators"]
+            assert (i["satisfaction_rate"]["numerator"], i["satisfaction_rate"]["denominator"]) \
+                == (1, 2), i["satisfaction_rate"]
+            assert (i["resolution_rate"]["numerator"], i["resolution_rate"]["denominator"]) \
+                == (1, 2), i["resolution_rate"]
+            assert i["reopen_rate"]["numerator"] == 1, i["reopen_rate"]
         finally:
             srv.stop()
     finally:
