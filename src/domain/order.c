@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 #include "domain/notify.h"
 #include "domain/order_fsm.h"
@@ -146,15 +147,6 @@ static void cst_day(long long now, char out[9])
     snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-static void iso_of(long long now, char out[32])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
                             const struct wg_actor *actor, const struct wg_order_input *in,
                             long long now, struct wg_order_draft *d, struct wg_err *err)
@@ -179,7 +171,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
     o->version = 1;
     snprintf(o->created_by, sizeof o->created_by, "%s", actor->username);
     snprintf(d->actor_role, sizeof d->actor_role, "%s", actor->role);
-    iso_of(now, o->created_at);
+    wg_clock_iso(now, o->created_at);
     memcpy(o->updated_at, o->created_at, sizeof o->updated_at);
     if (in->has_point) {
         if (!loc)
@@ -428,7 +420,6 @@ static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_
     return arr;
 }
 
-static void iso_of(long long t, char out[32]);
 
 /* The light of the reply clock at now while a unit holds the order (dispatched, signed,
  * returning), on working time — natural time for urgent and critical orders; -1 when no
@@ -452,8 +443,8 @@ static void clock_json(const struct wg_order_env *env, const struct wg_order_row
     int l;
     if (!f || !f->reply_deadline)
         return;
-    iso_of(f->sign_deadline, a);
-    iso_of(f->reply_deadline, b);
+    wg_clock_iso(f->sign_deadline, a);
+    wg_clock_iso(f->reply_deadline, b);
     json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
     l = light_of(env, o->state, o->urgency, f->dispatched_at, f->reply_deadline,
                  (long long)time(NULL));
@@ -1186,7 +1177,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
         (rc = wg_fsm_step(st, action, role, &ctx, &res, err)))
         goto out;
     snprintf(unit, sizeof unit, "%s", o.unit);
-    iso_of(now, at);
+    wg_clock_iso(now, at);
     switch (action) {
     case WG_ACTION_DISPATCH: {
         const char *u = json_string_value(json_object_get(body, "unit"));
