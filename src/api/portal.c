@@ -95,7 +95,7 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     struct wg_actor resident;
     struct wg_locator *loc;
     struct wg_db *db;
-    char code[WG_PORTAL_CODE_SHOWN], shown[WG_PORTAL_CODE_SHOWN], hash[65];
+    char code[WG_PORTAL_CODE_SHOWN], shown[WG_PORTAL_CODE_SHOWN], hash[65], addr[46];
     struct appeal_job job = {
         .req = req, .draft = &draft, .in = &in, .code_hash = hash, .now = now_s()};
     enum wg_rc rc;
@@ -113,7 +113,9 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
             wg_err_prefix(err, "'lon', 'lat'");
         return rc;
     }
-    wg_throttle_set(&job.by_address, "appeal:address", req->remote_addr, app->portal.per_address,
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&job.by_address, "appeal:address", addr, app->portal.per_address,
                     app->portal.address_window);
     wg_throttle_set(&job.by_phone, "appeal:phone", draft.blind, app->portal.per_phone,
                     app->portal.phone_window);
@@ -161,10 +163,11 @@ static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type
     struct wg_app *app = req->app;
     struct miss_job m = {.now = now_s()};
     struct wg_db *db;
-    char hash[65];
+    char hash[65], addr[46];
     enum wg_rc rc;
-    wg_throttle_set(&m.t, "lookup_miss:address", req->remote_addr, app->portal.misses,
-                    app->portal.miss_window);
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&m.t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     if (!(rc = wg_throttle_peek(db, &m.t, m.now, &m.retry_after, err)) &&

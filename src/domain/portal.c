@@ -2,6 +2,7 @@
  * order and the resident's rating (the rules are in portal.h). */
 #include "domain/portal.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <stddef.h>
 
@@ -53,7 +54,39 @@ enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, con
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if (!strcmp(key, ints[i].key))
             return whole(key, value, ints[i].lo, ints[i].hi, (int *)((char *)c + ints[i].off), err);
+    if (!strcmp(key, "portal_trust_forwarded")) {
+        if (!strcmp(value, "on") || !strcmp(value, "true") || !strcmp(value, "1"))
+            c->trust_forwarded = 1;
+        else if (!strcmp(value, "off") || !strcmp(value, "false") || !strcmp(value, "0"))
+            c->trust_forwarded = 0;
+        else
+            return wg_err_set(err, WG_EINVAL, "portal_trust_forwarded must be on or off, not '%s'",
+                              value);
+        return WG_OK;
+    }
     return wg_err_set(err, WG_EINVAL, "unknown setting '%s'", key);
+}
+
+void wg_portal_client_addr(const struct wg_portal_config *c, const char *peer,
+                           const char *forwarded, char out[46])
+{
+    unsigned char bin[16];
+    const char *last;
+    size_t n;
+    snprintf(out, 46, "%s", peer ? peer : "-");
+    if (!c->trust_forwarded || !forwarded)
+        return;
+    last = strrchr(forwarded, ',');
+    last = last ? last + 1 : forwarded;
+    last += strspn(last, " \t");
+    n = strcspn(last, " \t");
+    if (!n || n >= 46)
+        return;
+    char addr[46];
+    memcpy(addr, last, n);
+    addr[n] = '\0';
+    if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+        memcpy(out, addr, n + 1);
 }
 
 const struct wg_portal_type wg_portal_types[] = {

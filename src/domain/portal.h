@@ -50,15 +50,23 @@ struct wg_portal_config {
     int per_phone, phone_window;     /* appeals per phone: 5 per 86400 s */
     int misses, miss_window;         /* unknown tracking codes per address: 60 per 3600 s */
     int photos;                      /* photos per appeal: 9 */
+    int trust_forwarded; /* behind a reverse proxy: the address is X-Forwarded-For's last */
 };
 void wg_portal_config_init(struct wg_portal_config *c);
 /* One `portal_*` setting of the server's config file: portal_appeals_per_address,
  * portal_address_window, portal_appeals_per_phone, portal_phone_window,
- * portal_misses_per_address, portal_miss_window (seconds), portal_photos. The map's tiles
- * are the console's (tiles_url). WG_EINVAL naming the setting for an unknown one or a bad
- * value. */
+ * portal_misses_per_address, portal_miss_window (seconds), portal_photos,
+ * portal_trust_forwarded (on/off). The map's tiles are the console's (tiles_url). WG_EINVAL naming
+ * the setting for an unknown one or a bad value. */
 enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, const char *value,
                                 struct wg_err *err);
+/* The address the throttle counts a request against: the connection's peer, or — only when
+ * trust_forwarded is set, because the server sits behind a proxy that appends the client's
+ * address — the last entry of X-Forwarded-For when it is an IP address. A client cannot
+ * choose its own address: what it sends itself comes before the proxy's entry. out holds
+ * 46 bytes. */
+void wg_portal_client_addr(const struct wg_portal_config *c, const char *peer,
+                           const char *forwarded, char out[46]);
 
 struct wg_portal_type {
     const char *code;       /* what the API takes: a bag's colour or a SPEC §9 type */

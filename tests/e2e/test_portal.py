@@ -405,3 +405,32 @@ def test_portal_rating_of_a_master_waits_for_its_duplicates_callbacks():
             srv.stop()
     finally:
         data.close()
+
+
+def test_portal_throttle_behind_a_proxy_counts_the_forwarded_address():
+    data = Data()
+    try:
+        def from_(srv, forwarded, **change):
+            body = json.dumps(dict(APPEAL, **change)).encode()
+            status, headers, raw = srv.request("POST", "/api/v1/public/appeals", body, token=None,
+                                               headers={"X-Forwarded-For": forwarded,
+                                                        "Content-Type": "application/json"})
+            return status, headers
+        # by default the header is ignored: a client cannot pick an address to evade the limit
+        srv = server(data, appeals_per_address=1)
+        try:
+            assert from_(srv, "198.51.100.1")[0] == 201
+            assert from_(srv, "198.51.100.2")[0] == 429
+        finally:
+            srv.stop()
+        # behind a proxy, each resident's address (the proxy's last entry) counts on its own
+        srv = server(data, appeals_per_address=1, trust_forwarded="on")
+        try:
+            assert from_(srv, "198.51.100.3")[0] == 201
+            assert from_(srv, "198.51.100.4")[0] == 201
+            assert from_(srv, "forged, 198.51.100.4")[0] == 429
+            assert from_(srv, "198.51.100.4, 198.51.100.5")[0] == 201
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -103,6 +103,35 @@ static void test_config(void)
     T_CHECK(strstr(err.msg, "portal_nothing") != NULL);
 }
 
+static void test_client_addr(void)
+{
+    struct wg_portal_config c;
+    struct wg_err err = {0};
+    char out[46];
+    wg_portal_config_init(&c);
+    /* by default the header is the client's to write, so it is ignored */
+    wg_portal_client_addr(&c, "10.0.0.5", "1.2.3.4", out);
+    T_EQ_STR(out, "10.0.0.5");
+    T_EQ_INT(wg_portal_config_set(&c, "portal_trust_forwarded", "on", &err), WG_OK);
+    static const struct {
+        const char *header, *want;
+    } cases[] = {
+        {"203.0.113.7", "203.0.113.7"},
+        /* what the client sent comes first; the proxy appends the address it saw */
+        {"1.1.1.1, 203.0.113.7", "203.0.113.7"},
+        {"spoofed,  2001:db8::1 ", "2001:db8::1"},
+        {"203.0.113.7, not-an-address", "127.0.0.1"},
+        {"", "127.0.0.1"},
+        {"203.0.113.7,", "127.0.0.1"},
+        {NULL, "127.0.0.1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wg_portal_client_addr(&c, "127.0.0.1", cases[i].header, out);
+        T_EQ_STR(out, cases[i].want);
+    }
+    T_EQ_INT(wg_portal_config_set(&c, "portal_trust_forwarded", "maybe", &err), WG_EINVAL);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -111,5 +140,6 @@ int main(void)
     test_parse();
     test_types();
     test_config();
+    test_client_addr();
     return T_DONE("portal");
 }
