@@ -1,6 +1,7 @@
 /* The residents' portal's public API (no account; domain/portal.h): GET /api/v1/public/types,
  * POST /api/v1/public/appeals, and by tracking code GET /api/v1/public/appeals/{code},
- * POST …/{code}/photos and POST …/{code}/rating. Writes go through the group committer, so a
+ * POST …/{code}/photos, GET …/{code}/photos/{sha256} (the resident's own) and
+ * POST …/{code}/rating. Writes go through the group committer, so a
  * 201 means the appeal (or rating) is on disk; throttled requests answer 429 with
  * Retry-After. */
 #include "api/app.h"
@@ -264,4 +265,27 @@ enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
     rc = wg_committer_run(app->committer, rate_tx, NULL, &job, err);
     json_decref(body);
     return rc ? rc : reply_view(req, 200, id, type, shown, err);
+}
+
+enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    char type[16], shown[WG_PORTAL_CODE_SHOWN];
+    struct wg_db *db;
+    char *bytes = NULL;
+    size_t len = 0;
+    const char *mime = NULL;
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    if (rc || (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc =
+        wg_portal_photo_read(db, &env, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    req->extra_header_name = "Content-Security-Policy";
+    req->extra_header_value = "default-src 'none'; sandbox";
+    return wg_reply_owned(req, 200, mime, bytes, len);
 }

@@ -498,6 +498,14 @@ static int count_photo(const struct wg_photo_row *p, void *ctx)
     return 0;
 }
 
+/* The photos the resident added: the view lists them, and only they are shown back. */
+static int own_photo(const struct wg_photo_row *p, void *ctx)
+{
+    if (!strcmp(p->created_by, "resident"))
+        json_array_append_new(ctx, json_string(p->sha256));
+    return 0;
+}
+
 static json_t *unit_name(struct wg_db *db, const char *id)
 {
     struct wg_unit_row u;
@@ -513,6 +521,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
     struct wg_order_row o;
     struct wg_rating_row rating;
     struct view v = {json_array(), NULL, {{0}}, 0};
+    json_t *own = json_array();
     struct wg_fsm_ctx ctx;
     enum wg_order_state st;
     enum wg_order_action acts[WG_ACTION_COUNT];
@@ -523,6 +532,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
         goto fail_events;
     if ((rc = wg_store_order_events(db, order_id, add_public_event, &v, err)) ||
         (rc = wg_store_photo_list(db, order_id, count_photo, &photos, err)) ||
+        (rc = wg_store_photo_list(db, order_id, own_photo, own, err)) ||
         (rc = wg_store_rating_get(db, order_id, &rating, &rated, err)))
         goto fail;
     memset(&ctx, 0, sizeof ctx);
@@ -556,6 +566,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
         if (name)
             json_object_set_new(e, "unit", name);
     }
+    json_object_set_new(j, "own_photos", own);
     json_object_set_new(j, "timeline", v.timeline);
     json_object_set_new(j, "reply", v.reply ? v.reply : json_null());
     json_object_set_new(j, "rating",
@@ -569,6 +580,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
 fail:
     wg_store_order_release(&o);
 fail_events:
+    json_decref(own);
     json_decref(v.timeline);
     json_decref(v.reply);
     return rc;
@@ -640,6 +652,33 @@ enum wg_rc wg_portal_rate_in(struct wg_db *db, const struct wg_order_env *env, l
 }
 
 /* Photos. */
+
+struct own_lookup {
+    const char *sha256;
+    int found;
+};
+
+static int is_own(const struct wg_photo_row *p, void *ctx)
+{
+    struct own_lookup *l = ctx;
+    l->found = !strcmp(p->sha256, l->sha256) && !strcmp(p->created_by, "resident");
+    return l->found;
+}
+
+enum wg_rc wg_portal_photo_read(struct wg_db *db, const struct wg_order_env *env,
+                                const char *data_dir, long long order_id, const char *sha256,
+                                char **bytes, size_t *len, const char **mime, struct wg_err *err)
+{
+    struct own_lookup l = {sha256, 0};
+    struct wg_actor resident;
+    enum wg_rc rc = wg_store_photo_list(db, order_id, is_own, &l, err);
+    if (rc)
+        return rc;
+    if (!l.found)
+        return wg_err_set(err, WG_ENOTFOUND, "this appeal has no photo '%.70s' of yours", sha256);
+    wg_portal_actor(&resident);
+    return wg_photo_read(db, env, &resident, data_dir, sha256, bytes, len, mime, err);
+}
 
 enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_order_env *env,
                                const struct wg_portal_config *cfg, const char *data_dir,

@@ -82,6 +82,7 @@ test('portal: submit with a photo and a map pick, follow, rate after the reply',
   const timeline = await page.textContent('[data-test=timeline]')
   assert(timeline.includes('城管执法局') && !timeline.includes('王班长') && !timeline.includes('handler1'), 'the public timeline only: ' + timeline)
   assert((await page.textContent('[data-test=view]')).includes('照片 1 张'), 'one photo')
+  await page.waitForFunction(() => { const i = document.querySelector('[data-test=own-photos] img'); return i && i.complete && i.naturalWidth === 1 })
   await page.click('[data-test=sat-satisfied]')
   await page.click('[data-test=resolved-yes]')
   await page.fill('[data-test=comment]', '处理很及时')

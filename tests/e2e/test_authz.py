@@ -173,6 +173,9 @@ EXPECT = {
         inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS", None), outside=None, ok=404),
     ("POST", "/api/v1/public/appeals/{code}/photos"): dict(
         inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/photos", PNG), outside=None, ok=404),
+    ("GET", "/api/v1/public/appeals/{code}/photos/{sha256}"): dict(
+        inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/photos/" + "0" * 64, None),
+        outside=None, ok=404),
     ("POST", "/api/v1/public/appeals/{code}/rating"): dict(
         inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/rating",
                 {"satisfaction": "satisfied", "resolved": True}), outside=None, ok=404),

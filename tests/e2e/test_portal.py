@@ -167,6 +167,24 @@ def test_portal_photos_timeline_and_rating_after_the_reply():
             assert status == 404, e
             status, o = srv.get(f"/api/v1/orders/{oid}", token=ag)
             assert len(o["photos"]) == 2, o
+            # the resident sees their own photos back, and only theirs
+            import hashlib
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{oid}/photos",
+                                         JPEG + b"unit-after-photo", token=ag)
+            assert status == 201, raw
+            status, _, v = public(srv, "GET", f"/appeals/{code}")
+            assert sorted(v["own_photos"]) == sorted(hashlib.sha256(x).hexdigest()
+                                                     for x in [PNG, JPEG]), v
+            assert v["photos"] == 3, v
+            status, headers, raw = srv.request(
+                "GET", f"/api/v1/public/appeals/{code}/photos/{hashlib.sha256(PNG).hexdigest()}",
+                token=None)
+            assert status == 200 and raw == PNG and headers["Content-Type"] == "image/png"
+            assert "sandbox" in headers["Content-Security-Policy"]
+            unit_photo = hashlib.sha256(JPEG + b"unit-after-photo").hexdigest()
+            for sha in [unit_photo, "0" * 64, "..%2F..%2Fwangge.db"]:
+                status, _, e = public(srv, "GET", f"/appeals/{code}/photos/{sha}")
+                assert status == 404, (sha, e)
 
             # rating before the reply: 409, and nothing recorded
             rating = {"satisfaction": "satisfied", "resolved": True, "comment": "修得很快，谢谢"}
@@ -188,7 +206,7 @@ def test_portal_photos_timeline_and_rating_after_the_reply():
                               ("sign", "signed"), ("reply", "replied")], events
             assert v["timeline"][1]["unit"] == "城管执法局" and v["unit"] == "城管执法局", v
             assert v["timeline"][3]["text"] == "已在3号楼前新装两盏路灯", v
-            assert v["reply"]["text"] == "已在3号楼前新装两盏路灯" and v["photos"] == 2, v
+            assert v["reply"]["text"] == "已在3号楼前新装两盏路灯" and v["photos"] == 3, v
             text = json.dumps(v, ensure_ascii=False)
             for private in ["INTERNAL-REMARK", "张科长", "URGE-TEXT", "unit1", '"ag"', "13900001111",
                             "1111", "cgzf", "handler", "agent", "东关社区3号楼", "note", "urge"]:
