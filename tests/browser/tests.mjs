@@ -1,7 +1,7 @@
 // The browser tests, in the order they run (later ones may use what earlier ones made).
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, PASSWORD, uiLogin } from './harness.mjs'
+import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -87,4 +87,133 @@ test('console first load on loopback and JavaScript size', async ({ browser, bas
   console.log(`console: first load ${ms} ms on loopback; JavaScript ${(raw / 1024).toFixed(0)} KB, ${(gz / 1024).toFixed(0)} KB gzipped`)
   assert(ms < 1000, `first load under 1 s (${ms} ms)`)
   assert(gz < 1024 * 1024, 'JavaScript under 1 MB gzipped')
+})
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEUlEQVR4nGO4o6aGFTEMLQkAF/tKAS/fz4YAAAAASUVORK5CYII=', 'base64')
+const life = { id: 0 } // the order the whole-life test takes through the loop
+
+async function orderState (page) {
+  await page.waitForSelector('[data-test=state]')
+  return page.getAttribute('[data-test=state]', 'data-state')
+}
+
+async function act (page, action, fill) {
+  await page.click(`[data-test=act-${action}]`)
+  if (fill) {
+    await page.waitForSelector('[data-test=act-submit]')
+    await fill()
+    await page.click('[data-test=act-submit]')
+  }
+  await page.waitForSelector('.el-message--success')
+  await page.waitForFunction(a => !document.querySelector(`[data-test=act-${a}]`), action)
+}
+
+test('an order through its whole life in the UI: intake, dispatch, sign, reply, verify, callback', async ({ page, base, assert, shot, srv }) => {
+  // 受理: the agent takes a call, looks up the caller, places the point, picks the item
+  await uiLogin(page, base, 'agent1')
+  await page.goto(base + '/intake')
+  await page.fill('[data-test=in-phone]', '13812345678')
+  await page.fill('[data-test=in-name]', '张三')
+  await page.click('[data-test=in-lookup]')
+  await page.waitForSelector('[data-test=in-history]')
+  await page.fill('[data-test=in-title]', '夜间施工噪声扰民')
+  await page.fill('[data-test=in-content]', '东关社区工地每天夜里施工，噪声很大，影响休息')
+  await page.fill('[data-test=in-address]', '兰山区东关社区')
+  await page.fill('[data-test=in-lonlat]', '118.3055, 35.0055')
+  await page.press('[data-test=in-lonlat]', 'Enter')
+  await page.waitForSelector('[data-test=in-grid]')
+  assert((await page.textContent('[data-test=in-grid]')).includes('371302001001001'), 'located to its grid')
+  await page.click('[data-test=in-hint-06028]')
+  await page.waitForSelector('[data-test=in-suggest]')
+  assert((await page.textContent('[data-test=in-suggest]')).includes('城管执法局'), 'routing suggestion shown')
+  await page.waitForLoadState('networkidle')
+  await shot('intake')
+  await page.click('[data-test=in-create]')
+  await page.waitForURL(/\/orders\/\d+$/)
+  life.id = Number(page.url().split('/').pop())
+  assert(await orderState(page) === 'received', 'received')
+  await shot('order-received')
+
+  // a second call from the same number sees the first appeal, masked
+  await page.goto(base + '/intake')
+  await page.fill('[data-test=in-phone]', '13812345678')
+  await page.click('[data-test=in-lookup]')
+  await page.waitForSelector(`[data-test=in-history] [data-test=order-${life.id}]`)
+  // and the same item at a nearby point shows it as a duplicate candidate
+  await page.fill('[data-test=in-title]', '噪声')
+  await page.fill('[data-test=in-content]', '工地噪声')
+  await page.fill('[data-test=in-lonlat]', '118.3065, 35.0065')
+  await page.press('[data-test=in-lonlat]', 'Enter')
+  await page.click('[data-test=in-hint-06028]')
+  await page.waitForSelector(`[data-test=in-dupes] [data-test=order-${life.id}]`)
+
+  // 派单台: the desk dispatches it by its suggestion
+  await page.goto(base + '/dispatch')
+  await page.waitForSelector(`[data-test=d-suggest-${life.id}]`)
+  await page.click(`.el-table__row:has([data-test=order-${life.id}]) .el-checkbox`)
+  await shot('dispatch')
+  await page.click('[data-test=d-bulk]')
+  await page.waitForSelector('.el-message--success')
+  await page.goto(base + '/orders/' + life.id)
+  assert(await orderState(page) === 'dispatched', 'dispatched')
+  assert((await page.textContent('[data-test=unit]')).includes('城管执法局'), 'to the suggested unit')
+  await page.click('[data-test=logout]')
+
+  // the unit signs in its inbox and replies with a photo
+  await uiLogin(page, base, 'handler1')
+  await page.goto(base + '/inbox')
+  await page.waitForSelector(`[data-test=ib-sign-${life.id}]`)
+  await shot('inbox')
+  await page.click(`[data-test=ib-sign-${life.id}]`)
+  await page.waitForSelector('.el-message--success')
+  await page.goto(base + '/orders/' + life.id)
+  assert(await orderState(page) === 'signed', 'signed')
+  await act(page, 'reply', async () => {
+    await page.fill('[data-test=field-result]', '已责令工地夜间停工，噪声问题已解决')
+    await page.setInputFiles('[data-test=field-photos]', { name: 'site.png', mimeType: 'image/png', buffer: PNG })
+  })
+  assert(await orderState(page) === 'replied', 'replied')
+  await page.waitForSelector('[data-test=photos] img')
+  await page.click('[data-test=logout]')
+
+  // the centre checks it on site and calls the resident back
+  await uiLogin(page, base, 'agent1')
+  await page.goto(base + '/orders/' + life.id)
+  await act(page, 'verify', async () => {})
+  assert(await orderState(page) === 'verified', 'verified')
+  await page.goto(base + '/callback')
+  await page.click(`[data-test=cb-row-${life.id}]`)
+  await page.click('[data-test=cb-sat-satisfied]')
+  await shot('callback')
+  await page.click('[data-test=cb-submit]')
+  await page.waitForSelector('.el-message--success')
+  await page.goto(base + '/orders/' + life.id)
+  assert(await orderState(page) === 'closed', 'closed')
+  const steps = await page.locator('[data-test=timeline] .el-timeline-item').count()
+  assert(steps >= 7, `the timeline holds every step (${steps})`)
+  await page.waitForSelector('[data-test=photos] img')
+  await shot('order-closed')
+})
+
+test('a grid worker reports a problem from the phone with a photo and GPS', async ({ browser, base, assert }) => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', geolocation: { longitude: 118.3155, latitude: 35.0055 }, permissions: ['geolocation'] })
+  const page = await ctx.newPage()
+  try {
+    await uiLogin(page, base, 'grid1')
+    await page.waitForURL(/\/mobile$/)
+    await page.click('text=上报问题')
+    await page.fill('[data-test=m-title]', '路灯不亮')
+    await page.fill('[data-test=m-content]', '东关社区第2网格路口路灯不亮')
+    await page.click('[data-test=m-gps]')
+    await page.waitForFunction(() => document.querySelector('[data-test=m-where]').textContent.includes('网格'))
+    await page.setInputFiles('[data-test=m-photo]', { name: 'lamp.png', mimeType: 'image/png', buffer: PNG })
+    await shot(page, 'mobile-report')
+    await page.click('[data-test=m-submit]')
+    await page.waitForURL(/\/orders\/\d+$/)
+    await page.waitForSelector('[data-test=photos] img')
+    await shot(page, 'mobile-order')
+    await page.goto(base + '/mobile')
+    await page.waitForSelector('[data-test^=m-order-]')
+    await shot(page, 'mobile')
+  } finally { await ctx.close() }
 })
