@@ -108,7 +108,26 @@ async function act (page, action, fill) {
   await page.waitForFunction(a => !document.querySelector(`[data-test=act-${a}]`), action)
 }
 
-test('an order through its whole life in the UI: intake, dispatch, sign, reply, verify, callback', async ({ page, base, assert, shot, srv }) => {
+// The leader's dashboard KPIs, read in a context of its own: {received, finished, ...} or
+// null when this build has no indicators API yet.
+async function dashboardFigures (browser, base) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+  const page = await ctx.newPage()
+  try {
+    await uiLogin(page, base, 'leader1')
+    await page.goto(base + '/dashboard')
+    await page.waitForSelector('[data-test=db-kpis]')
+    await page.waitForFunction(() => document.querySelector('[data-test=db-unavailable]') ||
+      document.querySelector('[data-test=kpi-received]').dataset.value !== '')
+    if (await page.locator('[data-test=db-unavailable]').count()) return null
+    const out = {}
+    for (const k of ['received', 'open', 'finish_rate', 'satisfaction_rate']) out[k] = await page.getAttribute(`[data-test=kpi-${k}]`, 'data-value')
+    return out
+  } finally { await ctx.close() }
+}
+
+test('an order through its whole life in the UI: intake, dispatch, sign, reply, verify, callback', async ({ page, base, assert, shot, browser }) => {
+  const before = await dashboardFigures(browser, base)
   // 受理: the agent takes a call, looks up the caller, places the point, picks the item
   await uiLogin(page, base, 'agent1')
   await page.goto(base + '/intake')
@@ -193,6 +212,15 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
   assert(steps >= 7, `the timeline holds every step (${steps})`)
   await page.waitForSelector('[data-test=photos] img')
   await shot('order-closed')
+
+  // 一屏观全域: the leader's dashboard counts the order
+  const after = await dashboardFigures(browser, base)
+  if (!before || !after) {
+    console.log('dashboard: this build has no indicators API; the figures were not compared')
+  } else {
+    assert(Number(after.received) === Number(before.received) + 1, `received ${before.received} → ${after.received}`)
+    assert(after.satisfaction_rate !== '' && Number(after.satisfaction_rate) > 0, 'a satisfaction rate after the callback')
+  }
 })
 
 test('a grid worker reports a problem from the phone with a photo and GPS', async ({ browser, base, assert }) => {
@@ -217,3 +245,90 @@ test('a grid worker reports a problem from the phone with a photo and GPS', asyn
     await shot(page, 'mobile')
   } finally { await ctx.close() }
 })
+
+test('every page draws: screenshots', async ({ page, base, assert, shot }) => {
+  const visits = [
+    ['leader1', ['dashboard', 'grids', 'reports', 'orders']],
+    ['agent1', ['dispatch', 'callback', 'orders', 'account']],
+    ['handler1', ['inbox']],
+    ['admin', ['admin']],
+    ['audit1', ['audit']]
+  ]
+  for (const [who, pages] of visits) {
+    await uiLogin(page, base, who)
+    for (const p of pages) {
+      await page.goto(base + '/' + p)
+      await page.waitForLoadState('networkidle')
+      await page.waitForTimeout(300)
+      await shot(`page-${p}-${who}`)
+    }
+    await page.click('[data-test=logout]')
+  }
+  // the dashboard drills from the county to a town by a click on the map
+  await uiLogin(page, base, 'leader1')
+  await page.goto(base + '/dashboard')
+  await page.waitForSelector('[data-test=map] path, [data-test=map] canvas')
+  await page.waitForLoadState('networkidle')
+  const box = await page.locator('[data-test=map]').boundingBox()
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+  await page.waitForURL(/region=371302001$/)
+  await page.waitForFunction(() => document.querySelector('[data-test=db-region]').textContent.includes('测试街道'))
+  await shot('page-dashboard-town')
+  // the grid tree opens down to a grid with its figures
+  await page.goto(base + '/grids')
+  await page.click('[data-test=g-tree] .el-tree-node__content')
+  await page.click('text=测试街道')
+  await page.click('text=东关社区居委会')
+  await page.click('text=东关社区第1网格')
+  await page.waitForSelector('[data-test=g-grid]')
+  assert((await page.textContent('[data-test=g-grid]')).includes('320'), 'the grid\'s households')
+  await shot('page-grids-grid')
+})
+
+test('reports export CSV and XLSX', async ({ page, base, assert, shot }) => {
+  await uiLogin(page, base, 'leader1')
+  await page.goto(base + '/reports')
+  await page.waitForSelector('[data-test=r-table]')
+  await page.click('[data-test=r-kind] >> text=月报')
+  await page.waitForLoadState('networkidle')
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=r-csv]')])
+  assert(csv.suggestedFilename().endsWith('.csv'), 'a CSV file')
+  const text = (await readStream(await csv.createReadStream())).toString('utf8')
+  assert(text.startsWith('\ufeff名称,受理量'), 'CSV with a BOM and Chinese headers: ' + text.slice(0, 40))
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=r-xlsx]')])
+  const bytes = await readStream(await xlsx.createReadStream())
+  assert(xlsx.suggestedFilename().endsWith('.xlsx') && bytes[0] === 0x50 && bytes[1] === 0x4b, 'an XLSX (zip) file')
+  assert(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml')), 'with its sheet')
+  await shot('page-reports-monthly')
+})
+
+test('admin adds a unit and an account through the console', async ({ page, base, assert, shot }) => {
+  await uiLogin(page, base, 'admin')
+  await page.goto(base + '/admin')
+  await page.click('#tab-units')
+  await page.click('[data-test=a-unit-add]')
+  await page.fill('[data-test=a-nn-id]', 'hbj')
+  await page.fill('[data-test=a-nn-name]', '生态环境分局')
+  await page.click('[data-test=a-nn-submit]')
+  await page.waitForSelector('[data-test=a-units] >> text=生态环境分局')
+  await page.click('#tab-users')
+  await page.click('[data-test=a-user-add]')
+  await page.fill('[data-test=a-nu-name]', 'newagent')
+  await page.fill('[data-test=a-nu-scope]', '371302')
+  await page.click('[data-test=a-nu-submit]')
+  await page.waitForSelector('.el-message-box')
+  const msg = await page.textContent('.el-message-box')
+  assert(/newagent: \S{8,}/.test(msg), 'the initial password is shown once: ' + msg)
+  await shot('admin-new-account')
+  await page.click('.el-message-box .el-button--primary')
+  await page.waitForSelector('[data-test=a-users] >> text=newagent')
+  await page.click('#tab-catalog')
+  await page.waitForSelector('[data-test=a-catalog] >> text=市容环境')
+  await shot('page-admin-catalog')
+})
+
+async function readStream (s) {
+  const chunks = []
+  for await (const c of s) chunks.push(c)
+  return Buffer.concat(chunks)
+}
