@@ -35,9 +35,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 {
     memset(app, 0, sizeof *app);
     app->store = store;
-    wg_catalog_init(&app->catalog);
-    if (wg_catalog_load_defaults(&app->catalog, err) || wg_catalog_validate(&app->catalog, err))
-        return WG_EINTERNAL;
+    wg_catalog_slot_init(&app->catalogs);
     if (!(app->calendar = wg_calendar_new()))
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     app->sweep_seconds = 60;
@@ -46,7 +44,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     pthread_mutex_init(&app->rate_mu, NULL);
     wg_locator_slot_init(&app->locator);
     enum wg_rc rc = rebuild(app, 1, err);
-    if (rc)
+    if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;
     wg_session_cache(5);
     /* intake's writes go through one writer that commits concurrent requests together */
@@ -58,16 +56,62 @@ enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
     return rebuild(app, 0, err);
 }
 
-enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
+enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err)
 {
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
     struct wg_db *db;
-    int n = 0;
+    struct wg_catalog_snap *snap = NULL;
+    long long head = 0;
     enum wg_rc rc = wg_store_get(app->store, &db, err);
     if (rc)
         return rc;
+    rc = wg_store_catalog_head(db, &head, err);
+    if (!rc) {
+        struct wg_catalog_snap *cur = wg_catalog_slot_acquire(&app->catalogs);
+        if (!cur || cur->version != head)
+            rc = wg_catalog_store_load(db, &snap, err);
+        wg_catalog_snap_release(cur);
+    }
+    wg_store_put(db);
+    if (snap) {
+        wg_catalog_slot_publish(&app->catalogs, snap);
+        wg_info("dispatch catalog version %lld in force (%zu items)", snap->version,
+                snap->cat.n);
+    }
+    return rc;
+}
+
+static void drop_snap(void *p)
+{
+    wg_catalog_snap_release(p);
+}
+
+const struct wg_catalog *wg_api_catalog(struct wg_req *req)
+{
+    struct wg_app *app = req->app;
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    if (!snap)
+        return NULL;
+    if (!wg_arena_defer(req->arena, drop_snap, snap)) {
+        wg_catalog_snap_release(snap); /* out of memory: no catalog rather than a leak */
+        return NULL;
+    }
+    return &snap->cat;
+}
+
+enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    struct wg_order_env env = {app->keys, snap ? &snap->cat : NULL, app->calendar};
+    struct wg_db *db;
+    int n = 0;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc) {
+        wg_catalog_snap_release(snap);
+        return rc;
+    }
     rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
     wg_store_put(db);
+    wg_catalog_snap_release(snap);
     if (n)
         wg_info("supervised %d order%s past the reply deadline", n, n == 1 ? "" : "s");
     return rc;
@@ -86,6 +130,8 @@ static void *watch(void *arg)
             break;
         if (wg_app_refresh(app, &err))
             wg_warn("locate index not rebuilt: %s", err.msg);
+        if (wg_app_catalog_refresh(app, &err))
+            wg_warn("dispatch catalog not reloaded: %s", err.msg);
         if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep(app, &err))
             wg_warn("supervision sweep failed: %s", err.msg);
     }
@@ -120,7 +166,7 @@ void wg_app_release(struct wg_app *app)
     app->committer = NULL;
     wg_locator_slot_release(&app->locator);
     wg_pii_keys_free(app->keys);
-    wg_catalog_release(&app->catalog);
+    wg_catalog_slot_release(&app->catalogs);
     wg_calendar_free(app->calendar);
     pthread_mutex_destroy(&app->rate_mu);
 }

@@ -9,6 +9,7 @@
 #include "domain/locate.h"
 #include "domain/calendar.h"
 #include "domain/catalog.h"
+#include "domain/catalog_store.h"
 #include "domain/pii.h"
 #include "domain/session.h"
 #include "http/route.h"
@@ -24,7 +25,7 @@ struct wg_app {
     int watcher_running;
     struct wg_session_limits limits;
     struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
-    struct wg_catalog catalog;      /* the dispatch catalog (the shipped defaults for now) */
+    struct wg_catalog_slot catalogs; /* the dispatch catalog in force (catalog_store.h) */
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
@@ -67,6 +68,13 @@ struct wg_db;
 enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_name,
                         const char *action, const char *object_type, const char *object_id,
                         const char *detail, enum wg_rc rc, struct wg_err *err);
+
+/* The catalog in force for this request: a reference to its snapshot is held until the
+ * request ends, so a change published meanwhile never pulls it away. */
+const struct wg_catalog *wg_api_catalog(struct wg_req *req);
+/* Loads the newest stored catalog version when it is not the one in force (a change made by
+ * this or another server sharing the store). */
+enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err);
 
 /* The authorize hook of the router (api/auth.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);

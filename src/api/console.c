@@ -188,7 +188,7 @@ enum wg_rc wg_api_console_file(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_console_config(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    json_t *cat = wg_catalog_to_json(&app->catalog);
+    json_t *cat = wg_catalog_to_json(wg_api_catalog(req));
     json_t *items = cat ? json_object_get(cat, "items") : NULL;
     json_t *out;
     (void)err;

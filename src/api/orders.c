@@ -56,7 +56,7 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     const struct wg_actor *actor = req->actor;
     struct wg_order_input in;
     struct wg_order_draft draft;
@@ -89,7 +89,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
@@ -119,12 +119,15 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
     q->q = wg_req_query(req, "q");
     q->limit = wg_req_query(req, "limit");
     q->offset = wg_req_query(req, "offset");
+    q->unit = wg_req_query(req, "unit");
+    q->line = wg_req_query(req, "line");
+    q->light = wg_req_query(req, "light");
 }
 
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_order_query q;
     struct wg_db *db;
     json_t *out = NULL;
@@ -140,7 +143,7 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_order_query q;
     struct wg_db *db;
     char *csv = NULL;
@@ -221,7 +224,7 @@ static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct action a = {req, &env, 0, (long long)time(NULL), 0, "", WG_OK};
     struct wg_db *db;
     json_t *out = NULL;

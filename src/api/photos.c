@@ -9,7 +9,7 @@
 enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
@@ -33,7 +33,7 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_db *db;
     char *bytes = NULL;
     size_t len = 0;

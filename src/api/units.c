@@ -60,11 +60,25 @@ enum wg_rc wg_api_units_create(struct wg_req *req, struct wg_err *err)
     return rc ? rc : wg_reply_json(req, 201, json_deep_copy(req->json));
 }
 
+/* A rule's assisting units ("a,b") as the array of ids they were given as. */
+static json_t *assisting_ids(const char *list)
+{
+    json_t *arr = json_array();
+    while (list && *list) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (n)
+            json_array_append_new(arr, json_stringn(list, n));
+        list = comma ? comma + 1 : NULL;
+    }
+    return arr;
+}
+
 static int add_rule(const struct wg_rule_row *r, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)r->id, "item",
+    json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)r->id, "item",
                                          r->item, "region", r->region, "lead", r->lead,
-                                         "assisting", r->assisting));
+                                         "assisting", assisting_ids(r->assisting)));
     return 0;
 }
 
@@ -89,7 +103,7 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_route_rule_create(db, &app->catalog, str(req->json, "item"), str(req->json, "region"),
+    rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"), str(req->json, "region"),
                               str(req->json, "lead"), json_object_get(req->json, "assisting"), &id,
                               err);
     if (!rc)
@@ -106,7 +120,7 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, &app->catalog, app->calendar};
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_route_suggestion s;
     struct wg_db *db;
     json_t *order = NULL, *out;
@@ -123,16 +137,33 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
                               place ? place : json_string_value(json_object_get(order, "county")),
                               &s, err);
     }
-    wg_store_put(db);
     json_decref(order);
-    if (rc)
+    if (rc) {
+        wg_store_put(db);
         return rc;
+    }
     out = json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why);
     if (s.found) {
+        /* the assisting units as they are now (one removed since is left out), and the
+         * body of the dispatch that follows the suggestion */
+        json_t *ids = assisting_ids(s.rule.assisting), *units = json_array(), *v;
+        json_t *body = json_pack("{s:s,s:[]}", "unit", s.lead.id, "assisting");
+        size_t i;
+        json_array_foreach(ids, i, v)
+        {
+            struct wg_unit_row u;
+            if (wg_store_unit_get(db, json_string_value(v), &u, NULL) == WG_OK) {
+                json_array_append_new(units, json_pack("{s:s,s:s}", "id", u.id, "name", u.name));
+                json_array_append(json_object_get(body, "assisting"), v);
+            }
+        }
+        json_decref(ids);
         json_object_set_new(out, "lead", json_pack("{s:s,s:s}", "id", s.lead.id, "name",
                                                    s.lead.name));
-        json_object_set_new(out, "assisting", json_string(s.rule.assisting));
+        json_object_set_new(out, "assisting", units);
         json_object_set_new(out, "rule", json_integer(s.rule.id));
+        json_object_set_new(out, "dispatch", body);
     }
+    wg_store_put(db);
     return wg_reply_json(req, 200, out);
 }

@@ -293,10 +293,67 @@ static int add_event(const struct wg_order_event_row *e, void *ctx)
     return 0;
 }
 
+/* How the caller stands to an order. Accounts scoped to a region act for the centre (or,
+ * as handlers, for the lead unit); an account scoped to a unit is the lead, an assisting
+ * unit (协办), or a stranger to whom the order does not exist. */
+enum relation { REL_REGION, REL_LEAD, REL_ASSISTING, REL_NONE };
+
+#define ASSIST_MAX 16 /* assisting units of one order */
+
+struct assist {
+    char unit[ASSIST_MAX][64];
+    char signed_at[ASSIST_MAX][32], replied_at[ASSIST_MAX][32];
+    int n;
+};
+
+static int take_assist(const char *unit, const char *signed_at, const char *replied_at,
+                       void *ctx)
+{
+    struct assist *a = ctx;
+    if (a->n < ASSIST_MAX) {
+        snprintf(a->unit[a->n], sizeof a->unit[0], "%s", unit);
+        snprintf(a->signed_at[a->n], sizeof a->signed_at[0], "%s", signed_at);
+        snprintf(a->replied_at[a->n], sizeof a->replied_at[0], "%s", replied_at);
+        a->n++;
+    }
+    return 0;
+}
+
+static enum relation relation_of(const struct wg_actor *actor, const struct wg_order_row *o,
+                                 const struct assist *a)
+{
+    if (strcmp(actor->scope.kind, "unit"))
+        return wg_scope_covers(&actor->scope, o->grid[0] ? o->grid : o->county) ? REL_REGION
+                                                                                : REL_NONE;
+    if (o->unit[0] && !strcmp(o->unit, actor->scope.code))
+        return REL_LEAD;
+    for (int i = 0; i < a->n; i++)
+        if (!strcmp(a->unit[i], actor->scope.code))
+            return REL_ASSISTING;
+    return REL_NONE;
+}
+
+/* The order's assisting units and the caller's relation to it; WG_ENOTFOUND (as for a
+ * missing order) when the caller may not see it. */
+static enum wg_rc relate(struct wg_db *db, const struct wg_actor *actor,
+                         const struct wg_order_row *o, struct assist *a, enum relation *rel,
+                         struct wg_err *err)
+{
+    enum wg_rc rc;
+    memset(a, 0, sizeof *a);
+    if ((rc = wg_store_order_assist_each(db, o->id, take_assist, a, err)))
+        return rc;
+    *rel = relation_of(actor, o, a);
+    if (*rel == REL_NONE)
+        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", o->id);
+    return WG_OK;
+}
+
 static void facts_ctx(const struct wg_order_facts *f, const struct wg_order_row *o,
-                      const struct wg_actor *actor, struct wg_fsm_ctx *ctx)
+                      const struct wg_actor *actor, enum relation rel, struct wg_fsm_ctx *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
+    ctx->assisting = rel == REL_ASSISTING;
     ctx->extension_pending = f->extension_pending;
     ctx->direct_answer = f->direct_answer;
     ctx->self_handled = f->self_handler[0] != 0;
@@ -304,24 +361,57 @@ static void facts_ctx(const struct wg_order_facts *f, const struct wg_order_row 
     ctx->reopened_before = f->reopened;
     ctx->no_reporter = o->anonymous;
     ctx->callback_attempts = f->callback_attempts;
+    ctx->called_back = f->satisfaction[0] != 0 || f->unreached;
     if (f->before_suspend[0])
         wg_fsm_state_parse(f->before_suspend, &ctx->before_suspend, NULL);
 }
 
-static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_row *o,
-                            const struct wg_order_facts *f)
+static int count_all(const struct wg_order_child *c, void *ctx)
 {
-    struct wg_fsm_ctx ctx;
+    (void)c;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_pending(const struct wg_order_child *c, void *ctx)
+{
+    struct wg_fsm_ctx *x = ctx;
+    x->has_merged = 1;
+    if (!c->anonymous && !c->satisfaction[0] && !c->unreached)
+        x->merged_pending++;
+    return 0;
+}
+
+/* The facts that come from other orders: a merged order's master's state, and how many
+ * reporters of the orders merged into this one are still to be called back. */
+static enum wg_rc merge_ctx(struct wg_db *db, const struct wg_order_row *o,
+                            const struct wg_order_facts *f, struct wg_fsm_ctx *ctx,
+                            struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (!strcmp(o->state, "merged") && f->master_id) {
+        struct wg_order_row m;
+        if ((rc = wg_store_order_get(db, f->master_id, &m, err)))
+            return rc;
+        wg_fsm_state_parse(m.state, &ctx->master_state, NULL);
+        wg_store_order_release(&m);
+        return WG_OK;
+    }
+    return wg_store_order_children_callback(db, o->id, count_pending, ctx, err);
+}
+
+static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_row *o,
+                            const struct wg_fsm_ctx *ctx)
+{
     enum wg_order_state st;
     enum wg_fsm_role role;
     enum wg_order_action acts[WG_ACTION_COUNT];
     json_t *arr = json_array();
     size_t n;
-    if (!f || wg_fsm_role_parse(actor->role, &role, NULL) ||
+    if (!ctx || wg_fsm_role_parse(actor->role, &role, NULL) ||
         wg_fsm_state_parse(o->state, &st, NULL))
         return arr;
-    facts_ctx(f, o, actor, &ctx);
-    n = wg_fsm_allowed(st, role, &ctx, acts, WG_ACTION_COUNT);
+    n = wg_fsm_allowed(st, role, ctx, acts, WG_ACTION_COUNT);
     for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
         json_array_append_new(arr, json_string(wg_fsm_action_name(acts[i])));
     return arr;
@@ -329,25 +419,35 @@ static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_
 
 static void iso_of(long long t, char out[32]);
 
+/* The light of the reply clock at now while a unit holds the order (dispatched, signed,
+ * returning), on working time — natural time for urgent and critical orders; -1 when no
+ * clock runs. The list filter and the order's answer both use this. */
+static int light_of(const struct wg_order_env *env, const char *state, const char *urgency,
+                    long long dispatched_at, long long deadline, long long now)
+{
+    if (!env->calendar || !deadline ||
+        (strcmp(state, "dispatched") && strcmp(state, "signed") && strcmp(state, "returning")))
+        return -1;
+    if (!strcmp(urgency, "urgent") || !strcmp(urgency, "critical"))
+        return (int)wg_calendar_light_natural(dispatched_at, deadline, now);
+    return (int)wg_calendar_light(env->calendar, dispatched_at, deadline, now);
+}
+
 /* Deadlines, and the light of the reply limit while a unit holds the order. */
 static void clock_json(const struct wg_order_env *env, const struct wg_order_row *o,
                        const struct wg_order_facts *f, json_t *j)
 {
     char a[32], b[32];
+    int l;
     if (!f || !f->reply_deadline)
         return;
     iso_of(f->sign_deadline, a);
     iso_of(f->reply_deadline, b);
     json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
-    if (env->calendar && (!strcmp(o->state, "dispatched") || !strcmp(o->state, "signed") ||
-                          !strcmp(o->state, "returning"))) {
-        long long now = (long long)time(NULL);
-        int natural = !strcmp(o->urgency, "urgent") || !strcmp(o->urgency, "critical");
-        enum wg_light l =
-            natural ? wg_calendar_light_natural(f->dispatched_at, f->reply_deadline, now)
-                    : wg_calendar_light(env->calendar, f->dispatched_at, f->reply_deadline, now);
-        json_object_set_new(j, "light", json_string(wg_calendar_light_name(l)));
-    }
+    l = light_of(env, o->state, o->urgency, f->dispatched_at, f->reply_deadline,
+                 (long long)time(NULL));
+    if (l >= 0)
+        json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)l)));
 }
 
 /* The reporter as this caller may see it, from the clear values (NULL: none). */
@@ -384,10 +484,11 @@ static json_t *stored_reporter(const struct wg_pii_keys *keys, const struct wg_o
     return j;
 }
 
-/* The order's answer from its row and facts (NULL when they could not be read). */
+/* The order's answer from its row, facts and the caller's context (f and ctx NULL when
+ * they could not be read: no clock, no allowed actions). */
 static json_t *render(const struct wg_order_env *env, const struct wg_actor *actor,
                       const struct wg_order_row *o, const struct wg_order_facts *f,
-                      json_t *reporter)
+                      const struct wg_fsm_ctx *ctx, json_t *reporter)
 {
     json_t *j =
         json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:o}", "id",
@@ -407,7 +508,7 @@ static json_t *render(const struct wg_order_env *env, const struct wg_actor *act
         json_object_set_new(
             j, "point", json_pack("{s:f,s:f,s:s}", "lon", o->lon, "lat", o->lat, "crs", o->crs));
     json_object_set_new(j, "confidential", json_boolean(o->confidential));
-    json_object_set_new(j, "allowed_actions", allowed_json(actor, o, f));
+    json_object_set_new(j, "allowed_actions", allowed_json(actor, o, ctx));
     clock_json(env, o, f, j);
     if (o->unit[0])
         json_object_set_new(j, "unit", json_string(o->unit));
@@ -418,12 +519,15 @@ json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_acto
                             const struct wg_order_draft *d)
 {
     struct wg_order_facts f; /* a new order's: all unset */
+    struct wg_fsm_ctx ctx;
     struct wg_order_event_row ev = {
         1,  d->row.created_at, d->row.created_by, d->actor_role, "create",
         "", "received",        d->row.channel};
     json_t *j, *timeline = json_array();
     memset(&f, 0, sizeof f);
-    j = render(env, actor, &d->row, &f,
+    /* nobody has a unit's relation to a new order: no unit holds it */
+    facts_ctx(&f, &d->row, actor, REL_REGION, &ctx);
+    j = render(env, actor, &d->row, &f, &ctx,
                masked_reporter(&d->row, actor, d->name, d->row.reporter_phone ? d->phone : NULL));
     if (!j || !timeline) {
         json_decref(j);
@@ -436,10 +540,45 @@ json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_acto
     return j;
 }
 
-static int add_child(long long id, const char *number, void *ctx)
+static int add_child(const struct wg_order_child *c, void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I,s:s}", "id", (json_int_t)id, "number", number));
+    json_t *j = json_pack("{s:I,s:s,s:b}", "id", (json_int_t)c->id, "number", c->number,
+                          "called_back", c->satisfaction[0] || c->unreached);
+    if (c->satisfaction[0])
+        json_object_set_new(j, "satisfaction", json_string(c->satisfaction));
+    if (c->anonymous)
+        json_object_set_new(j, "anonymous", json_true());
+    json_array_append_new(ctx, j);
     return 0;
+}
+
+static int add_line(const char *line, const char *at, const char *actor, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:s,s:s,s:s}", "line", line, "at", at, "by", actor));
+    return 0;
+}
+
+static json_t *assist_json(const struct assist *a)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < a->n; i++) {
+        json_t *u = json_pack("{s:s}", "unit", a->unit[i]);
+        if (a->signed_at[i][0])
+            json_object_set_new(u, "signed_at", json_string(a->signed_at[i]));
+        if (a->replied_at[i][0])
+            json_object_set_new(u, "replied_at", json_string(a->replied_at[i]));
+        json_array_append_new(arr, u);
+    }
+    return arr;
+}
+
+/* Moves the array into j under key when it has anything. */
+static void set_nonempty(json_t *j, const char *key, json_t *arr)
+{
+    if (json_array_size(arr))
+        json_object_set_new(j, key, arr);
+    else
+        json_decref(arr);
 }
 
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
@@ -448,39 +587,54 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
 {
     struct wg_order_row o;
     struct wg_order_facts f;
+    struct wg_fsm_ctx ctx;
+    struct assist a;
+    enum relation rel;
     json_t *j, *timeline;
     int have_facts;
     enum wg_rc rc = wg_store_order_get(db, id, &o, err);
     if (rc)
         return rc;
-    if (!wg_scope_covers(&actor->scope, o.grid[0] ? o.grid : o.county)) {
+    if ((rc = relate(db, actor, &o, &a, &rel, err))) {
         wg_store_order_release(&o);
-        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
+        return rc;
     }
     have_facts = wg_store_order_facts(db, id, &f, NULL) == WG_OK;
-    j = render(env, actor, &o, have_facts ? &f : NULL, stored_reporter(env->keys, &o, actor));
-    wg_store_order_release(&o);
-    if (!j)
+    if (have_facts) {
+        facts_ctx(&f, &o, actor, rel, &ctx);
+        have_facts = merge_ctx(db, &o, &f, &ctx, NULL) == WG_OK;
+    }
+    j = render(env, actor, &o, have_facts ? &f : NULL, have_facts ? &ctx : NULL,
+               stored_reporter(env->keys, &o, actor));
+    if (!j) {
+        wg_store_order_release(&o);
         return wg_err_set(err, WG_ENOMEM, "out of memory");
+    }
+    set_nonempty(j, "assisting", assist_json(&a));
     if (with_timeline) {
         timeline = json_array();
         if ((rc = wg_store_order_events(db, id, add_event, timeline, err))) {
             json_decref(timeline);
             json_decref(j);
+            wg_store_order_release(&o);
             return rc;
         }
         json_object_set_new(j, "timeline", timeline);
         json_object_set_new(j, "photos", wg_photo_list_json(db, id));
         /* duplicates follow their master: each side shows the other */
-        if (have_facts && f.master_id)
+        if (have_facts && f.master_id) {
             json_object_set_new(j, "master", json_integer(f.master_id));
-        json_t *merged = json_array();
-        wg_store_order_children(db, id, add_child, merged, NULL);
-        if (json_array_size(merged))
-            json_object_set_new(j, "merged", merged);
-        else
-            json_decref(merged);
+            if (!strcmp(o.state, "merged"))
+                json_object_set_new(j, "master_state",
+                                    json_string(wg_fsm_state_name(ctx.master_state)));
+        }
+        json_t *merged = json_array(), *lines = json_array();
+        wg_store_order_children_callback(db, id, add_child, merged, NULL);
+        set_nonempty(j, "merged", merged);
+        wg_store_order_lines(db, id, add_line, lines, NULL);
+        set_nonempty(j, "lines", lines);
     }
+    wg_store_order_release(&o);
     *out = j;
     return WG_OK;
 }
@@ -489,12 +643,22 @@ static const char *const states[] = {"received", "dispatched", "signed",    "rep
                                      "verified", "closed",     "returning", "suspended",
                                      "merged",   "invalid",    NULL};
 
+const char *const wg_order_lines[] = {"special_team", "judicial", "joint_conference",
+                                      "assistance", NULL};
+static const char *const lights[] = {"green", "yellow", "red", NULL};
+
+/* Unit ids hold only [a-z0-9_-]: this one matches no order (a unit's account asking for
+ * another unit's work gets an empty list, as a region's does for a grid outside it). */
+#define NO_UNIT "!"
+
 static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
                                const struct wg_order_query *q, struct wg_order_filter *f,
-                               char blind[WG_PII_BLIND_HEX], struct wg_err *err)
+                               char blind[WG_PII_BLIND_HEX], int *light, long long now,
+                               struct wg_err *err)
 {
     char *end;
     memset(f, 0, sizeof *f);
+    *light = -1;
     f->scope = !strcmp(actor->scope.kind, "region") ? actor->scope.code : "";
     if (q->state && *q->state && !in_list(states, q->state))
         return wg_err_set(err, WG_EINVAL, "'state' '%.20s' is not an order state", q->state);
@@ -504,6 +668,19 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
         wg_err_prefix(err, "'grid'");
         return WG_EINVAL;
     }
+    if (q->line && *q->line && !in_list(wg_order_lines, q->line))
+        return wg_err_set(err, WG_EINVAL,
+                          "'line' '%.20s' is not a special line; one of special_team, "
+                          "judicial, joint_conference, assistance",
+                          q->line);
+    if (q->light && *q->light) {
+        for (int i = 0; lights[i]; i++)
+            if (!strcmp(lights[i], q->light))
+                *light = i;
+        if (*light < 0)
+            return wg_err_set(err, WG_EINVAL, "'light' '%.20s' must be green, yellow or red",
+                              q->light);
+    }
     f->state = q->state;
     f->channel = q->channel;
     f->item = q->item;
@@ -511,6 +688,11 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     f->since = q->since;
     f->until = q->until;
     f->text = q->q;
+    f->line = q->line;
+    f->unit = q->unit;
+    if (!strcmp(actor->scope.kind, "unit")) /* a unit's account sees its unit's work */
+        f->unit = q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT
+                                                                            : actor->scope.code;
     f->limit = 50;
     if (q->limit) {
         f->limit = strtoll(q->limit, &end, 10);
@@ -521,6 +703,15 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
         f->offset = strtoll(q->offset, &end, 10);
         if (!*q->offset || *end || f->offset < 0)
             return wg_err_set(err, WG_EINVAL, "'offset' must be 0 or more");
+    }
+    if (*light >= 0) {
+        /* Red is exactly "past the reply deadline"; green and yellow are not red, and the
+         * rest of the light is worked out per order on the working calendar. */
+        f->clocked = 1;
+        if (*light == WG_LIGHT_RED)
+            f->deadline_before = now;
+        else
+            f->deadline_after = now;
     }
     if (q->phone && *q->phone) {
         char n[64];
@@ -535,13 +726,66 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     return WG_OK;
 }
 
+/* A unit filter names a unit that exists. */
+static enum wg_rc check_unit_filter(struct wg_db *db, const struct wg_order_query *q,
+                                    struct wg_err *err)
+{
+    struct wg_unit_row u;
+    enum wg_rc rc;
+    if (!q->unit || !*q->unit)
+        return WG_OK;
+    rc = wg_store_unit_get(db, q->unit, &u, err);
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EINVAL, "'unit' '%.63s' is not a unit", q->unit);
+    return rc;
+}
+
+/* Rows of a list pass through here: it works out each one's light, keeps those of the
+ * light asked for, and pages them itself when the store could not (green and yellow). */
 struct listing {
-    json_t *arr;
+    const struct wg_order_env *env;
+    long long now;
+    int light;       /* the light asked for, -1: any */
+    long long skip;  /* rows still to skip (offset), when paging here */
+    long long left;  /* rows still wanted, when paging here; -1: the store pages */
+    int (*emit)(const struct wg_order_row *o, int light, void *out);
+    void *out;
 };
 
-static int add_summary(const struct wg_order_row *o, void *ctx)
+static int pass(const struct wg_order_row *o, void *ctx)
 {
     struct listing *l = ctx;
+    int light = light_of(l->env, o->state, o->urgency, o->dispatched_at, o->reply_deadline,
+                         l->now);
+    if (l->light >= 0 && light != l->light)
+        return 0;
+    if (l->left >= 0) {
+        if (l->skip > 0) {
+            l->skip--;
+            return 0;
+        }
+        if (l->left == 0)
+            return 1;
+        l->left--;
+    }
+    return l->emit(o, light, l->out);
+}
+
+static enum wg_rc run_list(struct wg_db *db, struct wg_order_filter *f, struct listing *l,
+                           struct wg_err *err)
+{
+    l->left = -1;
+    if (l->light == WG_LIGHT_GREEN || l->light == WG_LIGHT_YELLOW) {
+        l->skip = f->offset;
+        l->left = f->limit;
+        f->offset = 0;
+        f->limit = (long long)1 << 40;
+    }
+    return wg_store_order_list(db, f, pass, l, err);
+}
+
+static int add_summary(const struct wg_order_row *o, int light, void *out)
+{
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
                           "number", o->number, "channel", o->channel, "type", o->type, "title",
                           o->title, "state", o->state, "urgency", o->urgency, "version",
@@ -550,7 +794,11 @@ static int add_summary(const struct wg_order_row *o, void *ctx)
         json_object_set_new(j, "item", json_string(o->item));
     if (o->grid[0])
         json_object_set_new(j, "grid", json_string(o->grid));
-    json_array_append_new(l->arr, j);
+    if (o->unit[0])
+        json_object_set_new(j, "unit", json_string(o->unit));
+    if (light >= 0)
+        json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)light)));
+    json_array_append_new(out, j);
     return 0;
 }
 
@@ -560,16 +808,20 @@ enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
 {
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
-    struct listing l = {json_array()};
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, err);
+    json_t *arr = json_array();
+    struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_summary, arr};
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, &l.light, l.now, err);
+    long long limit = f.limit, offset = f.offset;
     if (!rc)
-        rc = wg_store_order_list(db, &f, add_summary, &l, err);
+        rc = check_unit_filter(db, q, err);
+    if (!rc)
+        rc = run_list(db, &f, &l, err);
     if (rc) {
-        json_decref(l.arr);
+        json_decref(arr);
         return rc;
     }
-    *out = json_pack("{s:o,s:I,s:I}", "orders", l.arr, "limit", (json_int_t)f.limit, "offset",
-                     (json_int_t)f.offset);
+    *out = json_pack("{s:o,s:I,s:I}", "orders", arr, "limit", (json_int_t)limit, "offset",
+                     (json_int_t)offset);
     return WG_OK;
 }
 
@@ -584,11 +836,13 @@ static void csv_field(struct wg_buf *b, const char *s, int last)
     wg_buf_adds(b, last ? "\"\r\n" : "\",");
 }
 
-static int add_csv(const struct wg_order_row *o, void *ctx)
+static int add_csv(const struct wg_order_row *o, int light, void *out)
 {
-    struct wg_buf *b = ctx;
-    const char *fields[] = {o->number, o->created_at, o->channel, o->type, o->item,
-                            o->title,  o->state,      o->urgency, o->grid, o->address};
+    struct wg_buf *b = out;
+    const char *fields[] = {o->number, o->created_at, o->channel, o->type,
+                            o->item,   o->title,      o->state,   o->urgency,
+                            o->grid,   o->address,    o->unit,
+                            light >= 0 ? wg_calendar_light_name((enum wg_light)light) : ""};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         csv_field(b, fields[i], i + 1 == sizeof fields / sizeof fields[0]);
     return wg_buf_rc(b) != WG_OK;
@@ -598,12 +852,16 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, const struct wg_order_query *q, char **out,
                         size_t *len, struct wg_err *err)
 {
-    static const char *const head[] = {"工单编号", "受理时间", "渠道", "类型", "事项",
-                                       "标题",     "状态",     "紧急程度", "网格", "地址"};
+    static const char *const head[] = {"工单编号", "受理时间", "渠道",     "类型",
+                                       "事项",     "标题",     "状态",     "紧急程度",
+                                       "网格",     "地址",     "承办单位", "亮灯"};
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
     struct wg_buf b;
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, err);
+    struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_csv, &b};
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, &l.light, l.now, err);
+    if (!rc)
+        rc = check_unit_filter(db, q, err);
     if (rc)
         return rc;
     if (!q->limit)
@@ -612,7 +870,7 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
     wg_buf_add(&b, "\xEF\xBB\xBF", 3); /* the BOM tells Excel the file is UTF-8 */
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
         csv_field(&b, head[i], i + 1 == sizeof head / sizeof head[0]);
-    rc = wg_store_order_list(db, &f, add_csv, &b, err);
+    rc = run_list(db, &f, &l, err);
     if (!rc && wg_buf_rc(&b))
         rc = wg_err_set(err, WG_ETOOBIG, "the export is larger than 64 MiB; narrow the filters");
     if (rc) {
@@ -634,8 +892,15 @@ static enum wg_rc set_deadlines(const struct wg_order_env *env, const struct wg_
     f->dispatched_at = now;
     if (!env->calendar)
         return WG_OK;
-    if (env->catalog && o->item[0] && (rc = wg_catalog_limits(env->catalog, o->item, &lim, err)))
-        return rc;
+    if (env->catalog && o->item[0]) {
+        rc = wg_catalog_limits(env->catalog, o->item, &lim, err);
+        if (rc == WG_ENOTFOUND) { /* an item since retired from the catalog: its defaults */
+            wg_err_clear(err);
+            lim = env->catalog->defaults;
+        } else if (rc) {
+            return rc;
+        }
+    }
     if ((rc = wg_calendar_add_working_minutes(env->calendar, now, lim.sign, &sign, err)))
         return rc;
     if (!strcmp(o->urgency, "critical"))
@@ -673,6 +938,125 @@ static enum wg_rc body_ctx(enum wg_order_action a, const json_t *body, struct wg
     return WG_OK;
 }
 
+/* dispatch's 'assisting': other existing units, each once, at most ASSIST_MAX. */
+static enum wg_rc parse_assisting(struct wg_db *db, const json_t *body, const char *lead,
+                                  const char *units[ASSIST_MAX], size_t *n, struct wg_err *err)
+{
+    json_t *arr = json_object_get(body, "assisting"), *v;
+    size_t i;
+    *n = 0;
+    if (!arr || json_is_null(arr))
+        return WG_OK;
+    if (!json_is_array(arr))
+        return wg_err_set(err, WG_EINVAL, "'assisting' must be an array of unit ids");
+    if (json_array_size(arr) > ASSIST_MAX)
+        return wg_err_set(err, WG_EINVAL, "'assisting' names %zu units; at most %d",
+                          json_array_size(arr), ASSIST_MAX);
+    json_array_foreach(arr, i, v)
+    {
+        const char *u = json_string_value(v);
+        struct wg_unit_row row;
+        enum wg_rc rc;
+        if (!u || !*u || strlen(u) >= sizeof row.id)
+            return wg_err_set(err, WG_EINVAL, "assisting[%zu] must be a unit id", i);
+        if (!strcmp(u, lead))
+            return wg_err_set(err, WG_EINVAL,
+                              "assisting[%zu]: unit '%s' is the lead unit; an assisting unit is "
+                              "another one",
+                              i, u);
+        for (size_t k = 0; k < *n; k++)
+            if (!strcmp(units[k], u))
+                return wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' is named twice", i,
+                                  u);
+        if ((rc = wg_store_unit_get(db, u, &row, err))) {
+            if (rc == WG_ENOTFOUND)
+                rc = wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' does not exist", i, u);
+            return rc;
+        }
+        units[(*n)++] = u;
+    }
+    return WG_OK;
+}
+
+/* merge's 'into': another order the caller can see, still able to take duplicates. A
+ * master never becomes a duplicate itself: its own duplicates would follow nobody. */
+static enum wg_rc check_merge(struct wg_db *db, const struct wg_actor *actor, long long id,
+                              const json_t *body, long long *into, struct wg_err *err)
+{
+    json_t *v = json_object_get(body, "into");
+    struct wg_order_row m;
+    struct assist a;
+    enum relation rel;
+    enum wg_order_state st;
+    int children = 0;
+    enum wg_rc rc;
+    if (!json_is_integer(v) || json_integer_value(v) == id || json_integer_value(v) < 1)
+        return wg_err_set(err, WG_EINVAL, "merge needs 'into': the id of another order");
+    *into = (long long)json_integer_value(v);
+    if ((rc = wg_store_order_get(db, *into, &m, err)) == WG_OK) {
+        rc = relate(db, actor, &m, &a, &rel, err);
+        if (!rc && (wg_fsm_state_parse(m.state, &st, err) || !wg_fsm_can_merge_into(st)))
+            rc = wg_err_set(err, WG_EINVAL,
+                            "order %lld is %s: duplicates are merged into an order still being "
+                            "handled",
+                            *into, m.state);
+        wg_store_order_release(&m);
+    }
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EINVAL, "merge 'into': order %lld does not exist", *into);
+    if (rc)
+        return rc;
+    if ((rc = wg_store_order_children_callback(db, id, count_all, &children, err)))
+        return rc;
+    if (children)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "order %lld has %d order%s merged into it; a master is not merged "
+                          "into another order",
+                          id, children, children == 1 ? "" : "s");
+    return WG_OK;
+}
+
+static enum wg_rc parse_line(const json_t *body, const char **line, struct wg_err *err)
+{
+    *line = json_string_value(json_object_get(body, "line"));
+    if (!*line || !in_list(wg_order_lines, *line))
+        return wg_err_set(err, WG_EINVAL, "route_line needs 'line': special_team, judicial, "
+                                          "joint_conference or assistance");
+    return WG_OK;
+}
+
+/* Each assisting unit hears of its part of a dispatch ("assist"), beside the lead's. */
+static enum wg_rc notify_assisting(struct wg_db *db, const struct wg_order_row *o,
+                                   const char *lead, const struct wg_order_facts *f,
+                                   const char *const *units, size_t n,
+                                   const struct wg_actor *actor, const json_t *body,
+                                   long long now, struct wg_err *err)
+{
+    struct wg_notify_order no = {.id = o->id,
+                                 .number = o->number,
+                                 .title = o->title,
+                                 .item = o->item,
+                                 .urgency = o->urgency,
+                                 .grid = o->grid,
+                                 .unit = lead,
+                                 .state = "dispatched",
+                                 .sign_deadline = f->sign_deadline,
+                                 .reply_deadline = f->reply_deadline};
+    for (size_t i = 0; i < n; i++) {
+        char recipient[96];
+        char *payload = wg_notify_order_payload("assist", &no, actor->username, now, body);
+        enum wg_rc rc;
+        if (!payload)
+            return wg_err_set(err, WG_ENOMEM, "out of memory");
+        snprintf(recipient, sizeof recipient, "unit:%s", units[i]);
+        rc = wg_notify(db, recipient, "assist", o->id, payload, err);
+        free(payload);
+        if (rc)
+            return rc;
+    }
+    return WG_OK;
+}
+
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_actor *actor, long long id, const char *name,
                            const json_t *body, int version, long long now, struct wg_err *err)
@@ -681,11 +1065,15 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     struct wg_order_facts f;
     struct wg_fsm_ctx ctx;
     struct wg_fsm_result res;
+    struct assist a;
+    enum relation rel;
     enum wg_order_action action;
     enum wg_order_state st;
     enum wg_fsm_role role;
     char unit[64], at[32], *detail = NULL;
-    int changed = 0;
+    const char *assisting[ASSIST_MAX], *line = NULL;
+    size_t nassist = 0;
+    int changed = 0, set_assist = 0;
     enum wg_rc rc;
     if (body && !json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the action's body must be a JSON object");
@@ -695,11 +1083,8 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
         return wg_err_set(err, WG_EFORBIDDEN, "'%s' operates no orders", actor->username);
     if ((rc = wg_store_order_get(db, id, &o, err)))
         return rc;
-    if (!wg_scope_covers(&actor->scope, o.grid[0] ? o.grid : o.county)) {
-        wg_store_order_release(&o);
-        return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
-    }
-    if ((rc = wg_store_order_facts(db, id, &f, err)) ||
+    if ((rc = relate(db, actor, &o, &a, &rel, err)) ||
+        (rc = wg_store_order_facts(db, id, &f, err)) ||
         (rc = wg_fsm_state_parse(o.state, &st, err)))
         goto out;
     if (o.version != version) {
@@ -708,11 +1093,12 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                         id, o.version, version);
         goto out;
     }
-    facts_ctx(&f, &o, actor, &ctx);
-    if ((rc = body_ctx(action, body, &ctx, err)) ||
+    facts_ctx(&f, &o, actor, rel, &ctx);
+    if ((rc = merge_ctx(db, &o, &f, &ctx, err)) || (rc = body_ctx(action, body, &ctx, err)) ||
         (rc = wg_fsm_step(st, action, role, &ctx, &res, err)))
         goto out;
     snprintf(unit, sizeof unit, "%s", o.unit);
+    iso_of(now, at);
     switch (action) {
     case WG_ACTION_DISPATCH: {
         const char *u = json_string_value(json_object_get(body, "unit"));
@@ -726,6 +1112,9 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                 rc = wg_err_set(err, WG_EINVAL, "unit '%s' does not exist", u);
             goto out;
         }
+        if ((rc = parse_assisting(db, body, u, assisting, &nassist, err)))
+            goto out;
+        set_assist = 1;
         snprintf(unit, sizeof unit, "%s", u);
         if ((rc = set_deadlines(env, &o, &f, now, err)))
             goto out;
@@ -750,6 +1139,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     }
     case WG_ACTION_APPROVE_RETURN:
         unit[0] = '\0';
+        set_assist = 1; /* back to the centre: nobody holds it, nobody assists */
         f.dispatched_at = f.sign_deadline = f.reply_deadline = 0;
         break;
     case WG_ACTION_SUSPEND:
@@ -775,29 +1165,42 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
             snprintf(f.satisfaction, sizeof f.satisfaction, "%s",
                      wg_fsm_satisfaction_name(ctx.satisfaction));
         break;
-    case WG_ACTION_MERGE: {
-        json_t *into = json_object_get(body, "into");
-        if (!json_is_integer(into) || json_integer_value(into) == id) {
-            rc = wg_err_set(err, WG_EINVAL, "merge needs 'into': the id of another order");
+    case WG_ACTION_MERGE:
+        if ((rc = check_merge(db, actor, id, body, &f.master_id, err)))
+            goto out;
+        break;
+    case WG_ACTION_ROUTE_LINE: {
+        int added = 0;
+        if ((rc = parse_line(body, &line, err)) ||
+            (rc = wg_store_order_line_add(db, id, line, at, actor->username, &added, err)))
+            goto out;
+        if (!added) {
+            rc = wg_err_set(err, WG_ECONFLICT, "order %lld is already on the %s line", id, line);
             goto out;
         }
-        f.master_id = (long long)json_integer_value(into);
         break;
     }
     default:
         break;
     }
+    /* an assisting unit's signature and reply are its part: recorded, the state is the lead's */
+    if (rel == REL_ASSISTING && (action == WG_ACTION_SIGN || action == WG_ACTION_REPLY) &&
+        (rc = wg_store_order_assist_mark(db, id, actor->scope.code, action == WG_ACTION_REPLY, at,
+                                         err)))
+        goto out;
     if (res.effects & WG_FSM_REWORK)
         f.rework_count++;
     if (res.effects & WG_FSM_REOPENED)
         f.reopened = 1;
-    if (res.effects & WG_FSM_SPECIAL_TEAM)
-        f.special_team = 1;
+    if (res.effects & WG_FSM_SPECIAL_TEAM) {
+        f.special_team = 1; /* and on the special team's line, as route_line would put it */
+        if ((rc = wg_store_order_line_add(db, id, "special_team", at, actor->username, NULL, err)))
+            goto out;
+    }
     if (res.effects & WG_FSM_ATTEMPT)
         f.callback_attempts++;
     if (res.effects & WG_FSM_UNREACHED)
         f.unreached = 1;
-    iso_of(now, at);
     detail = body && json_object_size(body) ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)
                                             : NULL;
     if ((rc = wg_store_order_update(db, id, version, wg_fsm_state_name(res.next), unit, &f, at,
@@ -808,12 +1211,16 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                         id);
         goto out;
     }
+    if (set_assist && (rc = wg_store_order_assist_set(db, id, assisting, nassist, err)))
+        goto out;
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
     if ((rc = wg_store_order_event(db, id, &ev, err)))
         goto out;
     rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,
                                 now, err);
+    if (!rc && action == WG_ACTION_DISPATCH)
+        rc = notify_assisting(db, &o, unit, &f, assisting, nassist, actor, body, now, err);
 out:
     free(detail);
     wg_store_order_release(&o);

@@ -113,11 +113,17 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, 
                               int *count, struct wg_err *err);
 
 /* Orders in the caller's scope matching the query parameters (state, channel, item, grid,
- * phone — through the blind index —, since, until, q, limit ≤ 1000, offset), newest first,
- * as a JSON array of summaries. Bad parameters are WG_EINVAL naming the parameter. */
+ * phone — through the blind index —, since, until, q, limit ≤ 1000, offset; unit — the
+ * lead or an assisting one —, line — a special line —, light — green, yellow, red, as the
+ * order's answer shows it at this moment), newest first, as a JSON array of summaries. An
+ * account scoped to a unit sees the orders its unit leads or assists. Bad parameters are
+ * WG_EINVAL naming the parameter. */
 struct wg_order_query {
     const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
+    const char *unit, *line, *light;
 };
+/* The special lines of route_line (SPEC §9); NULL-terminated. */
+extern const char *const wg_order_lines[];
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q,
                          json_t **out, struct wg_err *err);

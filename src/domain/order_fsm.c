@@ -145,7 +145,19 @@ static const char *g_callback(enum wg_order_state from, const struct wg_fsm_ctx 
     if (from == WG_STATE_MERGED && c->master_state != WG_STATE_VERIFIED &&
         c->master_state != WG_STATE_CLOSED)
         return "a merged order is called back once its master is verified";
+    if (from == WG_STATE_MERGED && c->called_back)
+        return "its reporter has been called back already";
+    /* The master closes last: its duplicates' reporters are asked while it is still open. */
+    if (from != WG_STATE_MERGED && c->merged_pending)
+        return "the reporters of the orders merged into it are called back first";
     return NULL;
+}
+
+static const char *g_merge(enum wg_order_state from, const struct wg_fsm_ctx *c)
+{
+    (void)from;
+    return c->has_merged ? "other orders are merged into it; a master is not merged into another"
+                         : NULL;
 }
 
 static const char *g_reopen(enum wg_order_state from, const struct wg_fsm_ctx *c)
@@ -197,9 +209,9 @@ static enum wg_rc o_callback(enum wg_order_state from, const struct wg_fsm_ctx *
         r->effects |= WG_FSM_ATTEMPT;
         /* An anonymous order has nobody to try three times. A merged duplicate never moves:
          * its attempts are counted, its master closes. */
-        if (from != WG_STATE_MERGED &&
-            (c->no_reporter || c->callback_attempts + 1 >= WG_FSM_CALLBACK_ATTEMPTS)) {
-            r->next = WG_STATE_CLOSED;
+        if (c->no_reporter || c->callback_attempts + 1 >= WG_FSM_CALLBACK_ATTEMPTS) {
+            if (from != WG_STATE_MERGED)
+                r->next = WG_STATE_CLOSED;
             r->effects |= WG_FSM_UNREACHED;
         }
         return WG_OK;
@@ -273,8 +285,9 @@ static const struct rule rules[] = {
     /* The centre may reopen a closed order once (the resident calls again, a spot check
      * fails); it shares the one reopen with the unsatisfied callback. */
     {WG_ACTION_REOPEN, S(CLOSED), CENTRE, ANY, DEPENDS, g_reopen, o_reopen},
-    /* Duplicates are merged (并单) before anyone has replied to them. */
-    {WG_ACTION_MERGE, SUSPENDABLE, CENTRE, ANY, WG_STATE_MERGED, NULL, NULL},
+    /* Duplicates are merged (并单) before anyone has replied to them; a master stays one,
+     * or its own duplicates would follow an order that follows another. */
+    {WG_ACTION_MERGE, SUSPENDABLE, CENTRE, ANY, WG_STATE_MERGED, g_merge, NULL},
     /* Voiding is for what was never an appeal; once replied, the work counts and stays. A
      * unit that finds a prank returns it, and the centre voids it from returning. */
     {WG_ACTION_INVALIDATE, SUSPENDABLE | S(RETURNING) | S(SUSPENDED), CENTRE, ANY, WG_STATE_INVALID,

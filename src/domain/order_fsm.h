@@ -31,7 +31,10 @@
  *   - an order is reopened (重办) at most once, by a callback or by the reopen action; after
  *     that an unsatisfied callback closes it flagged for the special team.
  *   - at most 3 unreachable callback attempts; the third closes the order as 未回访.
- *   - merged and invalid are final; closed is final but for the one reopen.
+ *   - merged and invalid are final; closed is final but for the one reopen. A merged order
+ *     follows its master: once the master is verified its own reporter is called back
+ *     (once: reached, or unreachable 3 times), and the master's own callback waits until
+ *     every reporter of its duplicates has been, so nobody who called is left out.
  *   - a pending extension request lapses when the order leaves signed.
  *   - recorded events (extend and its decisions, supervise, urge, instruct, note, route_line,
  *     an assisting unit's sign and reply, an unreachable callback attempt) leave the state
@@ -136,6 +139,10 @@ struct wg_fsm_ctx {
     int callback_attempts;     /* unreachable callback attempts already recorded */
     enum wg_order_state before_suspend; /* the state suspend left (for resume) */
     enum wg_order_state master_state;   /* for a merged order: its master's state */
+    int called_back;    /* a merged order: its reporter was reached, or was unreachable 3 times */
+    int merged_pending; /* duplicates merged into this order whose reporters are still to be
+                         * called back: the master is called back after them */
+    int has_merged;     /* other orders are merged into this one: it is nobody's duplicate */
     /* fields of the action's body */
     int verify_passed;                 /* verify: passed true/false */
     int reached;                       /* callback: the resident answered */

@@ -58,6 +58,9 @@ struct wg_backend {
     enum wg_rc (*begin)(void *conn, struct wg_err *err);
     enum wg_rc (*commit)(void *conn, struct wg_err *err);
     void (*rollback)(void *conn);
+    /* How the backend would run statement q, one line per step (EXPLAIN QUERY PLAN); NULL
+     * when the backend cannot tell. The plan checks of tests/unit/test_query_plans.c use it. */
+    enum wg_rc (*plan)(void *conn, enum wg_q q, char *out, size_t n, struct wg_err *err);
     /* row accessors */
     const char *(*text)(struct wg_row *row, int col); /* "" for NULL */
     long long (*integer)(struct wg_row *row, int col);
@@ -86,6 +89,10 @@ double wg_row_real(struct wg_row *row, int col);
 int wg_row_isnull(struct wg_row *row, int col);
 /* Copies column col's text into dst (size n); too long a value is an error, never cut. */
 int wg_row_copy(struct wg_row *row, int col, char *dst, size_t n);
+
+/* The plan of statement q as text lines (see wg_backend.plan); WG_EINVAL when the backend
+ * cannot tell. */
+enum wg_rc wg_db_plan(struct wg_db *db, enum wg_q q, char *out, size_t n, struct wg_err *err);
 
 /* COUNT(*) of a query taking one LIKE pattern: prefix followed by %. */
 enum wg_rc wg_db_count_prefix(struct wg_db *db, enum wg_q q, const char *prefix, long *out,

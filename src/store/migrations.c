@@ -303,5 +303,35 @@ const struct wg_migration wg_migrations[] = {
      "  PRIMARY KEY (order_id, sha256));"
      "CREATE INDEX order_photo_hash ON order_photo(sha256);",
      NULL},
+    /* Co-handling (协办): the assisting units of an order beside its lead (work_order.unit),
+     * in the order given at dispatch, with when each signed and replied its part. Special
+     * lines (专班, judicial, joint conference, assistance): one row per line an order went
+     * to. Catalog versions: each admin change stores the whole catalog's JSON form; the
+     * newest is the one in force (version 0, never stored, is the shipped defaults). */
+    {14, "co-handling units, special lines and stored catalog versions",
+     "CREATE TABLE order_assist ("
+     "  order_id INTEGER NOT NULL,"
+     "  unit TEXT NOT NULL,"
+     "  pos INTEGER NOT NULL,"
+     "  signed_at TEXT,"
+     "  replied_at TEXT,"
+     "  PRIMARY KEY (order_id, unit));"
+     "CREATE INDEX order_assist_unit ON order_assist(unit, order_id);"
+     "CREATE INDEX work_order_unit ON work_order(unit);"
+     "CREATE INDEX work_order_master ON work_order(master_id);"
+     "CREATE TABLE order_line ("
+     "  order_id INTEGER NOT NULL,"
+     "  line TEXT NOT NULL,"
+     "  at TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  PRIMARY KEY (order_id, line));"
+     "CREATE INDEX order_line_line ON order_line(line, order_id);"
+     "CREATE TABLE catalog_version ("
+     "  version INTEGER PRIMARY KEY,"
+     "  body TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL,"
+     "  change TEXT NOT NULL);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

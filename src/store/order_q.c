@@ -91,6 +91,8 @@ static int take_order(struct wg_row *row, void *ctx)
     wg_row_copy(row, 21, o->created_by, sizeof o->created_by);
     wg_row_copy(row, 22, o->created_at, sizeof o->created_at);
     wg_row_copy(row, 23, o->updated_at, sizeof o->updated_at);
+    o->dispatched_at = wg_row_int(row, 24);
+    o->reply_deadline = wg_row_int(row, 25);
     one->n++;
     return 1;
 }
@@ -236,7 +238,13 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
         WG_VTEXT(S(f->until)),   WG_VTEXT(S(f->until)),
         WG_VTEXT(fts),           WG_VTEXT(fts),
         WG_VTEXT(like),          WG_VTEXT(like),
-        WG_VTEXT(like),          WG_VINT(f->limit > 0 ? f->limit : 50),
+        WG_VTEXT(like),
+        WG_VTEXT(S(f->unit)),    WG_VTEXT(S(f->unit)),  WG_VTEXT(S(f->unit)),
+        WG_VTEXT(S(f->line)),    WG_VTEXT(S(f->line)),
+        WG_VINT(f->clocked),
+        WG_VINT(f->deadline_before), WG_VINT(f->deadline_before),
+        WG_VINT(f->deadline_after),  WG_VINT(f->deadline_after),
+        WG_VINT(f->limit > 0 ? f->limit : 50),
         WG_VINT(f->offset),
     };
 #undef S

@@ -172,6 +172,34 @@ static void sq_rollback(void *p)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* EXPLAIN QUERY PLAN of the statement's text, each step's detail on a line of its own. */
+static enum wg_rc sq_plan(void *p, enum wg_q q, char *out, size_t n, struct wg_err *err)
+{
+    struct conn *c = p;
+    char sql[4096];
+    sqlite3_stmt *st;
+    size_t used = 0;
+    int w = snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", wg_queries[q].sqlite);
+    if (w < 0 || (size_t)w >= sizeof sql)
+        return wg_err_set(err, WG_EINVAL, "plan: statement %s is too long", wg_queries[q].name);
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return dberr(c->db, err, wg_queries[q].name);
+    if (n)
+        out[0] = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        w = snprintf(out + used, n - used, "%s\n", d ? d : "");
+        if (w < 0 || used + (size_t)w >= n) {
+            sqlite3_finalize(st);
+            return wg_err_set(err, WG_EINVAL, "plan: the plan of %s is too long",
+                              wg_queries[q].name);
+        }
+        used += (size_t)w;
+    }
+    sqlite3_finalize(st);
+    return WG_OK;
+}
+
 static const char *sq_text(struct wg_row *r, int col)
 {
     const unsigned char *t = sqlite3_column_text((sqlite3_stmt *)r->impl, col);
@@ -203,6 +231,7 @@ const struct wg_backend wg_backend_sqlite = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .plan = sq_plan,
     .text = sq_text,
     .integer = sq_int,
     .real = sq_real,

@@ -221,6 +221,13 @@ void wg_store_put(struct wg_db *db)
     pthread_mutex_unlock(&st->mu);
 }
 
+enum wg_rc wg_db_plan(struct wg_db *db, enum wg_q q, char *out, size_t n, struct wg_err *err)
+{
+    if (!db->be->plan)
+        return wg_err_set(err, WG_EINVAL, "the %s store cannot show plans", db->be->name);
+    return db->be->plan(db->conn, q, out, n, err);
+}
+
 enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err)
 {
     enum wg_rc rc = db->be->begin(db->conn, err);

@@ -286,6 +286,7 @@ struct wg_order_row {
     char unit[64];
     char created_by[64];
     char created_at[32], updated_at[32];
+    long long dispatched_at, reply_deadline; /* read only: unix seconds, 0 when none */
 };
 /* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
@@ -315,6 +316,10 @@ struct wg_order_filter {
     const char *since, *until;          /* created_at ISO prefixes */
     const char *text;                   /* words in title or content */
     long long limit, offset;
+    const char *unit; /* the lead or an assisting unit */
+    const char *line; /* a special line the order went to */
+    int clocked;      /* only orders whose reply clock runs (dispatched, signed, returning) */
+    long long deadline_before, deadline_after; /* reply_deadline < / >= (0: any) */
 };
 /* Orders matching f, newest first; text fields of the row are borrowed in cb. */
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
@@ -439,5 +444,56 @@ enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
 enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
                                    int (*cb)(long long id, const char *number, void *),
                                    void *ctx, struct wg_err *err);
+
+/* ---- co-handling, special lines, merged duplicates (migration 14) ---- */
+/* Replaces the order's assisting units with units[0..n) (in that order); inside the
+ * caller's transaction. n 0 clears them. */
+enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id,
+                                     const char *const *units, size_t n, struct wg_err *err);
+/* The assisting units in dispatch order, with when each signed and replied ("" when not). */
+enum wg_rc wg_store_order_assist_each(struct wg_db *db, long long order_id,
+                                      int (*cb)(const char *unit, const char *signed_at,
+                                                const char *replied_at, void *),
+                                      void *ctx, struct wg_err *err);
+/* An assisting unit's signature (the first is kept) or reply (the latest; signs too). */
+enum wg_rc wg_store_order_assist_mark(struct wg_db *db, long long order_id, const char *unit,
+                                      int replied, const char *at, struct wg_err *err);
+/* Records that the order went to a special line; *added 0 when it already had. */
+enum wg_rc wg_store_order_line_add(struct wg_db *db, long long order_id, const char *line,
+                                   const char *at, const char *actor, int *added,
+                                   struct wg_err *err);
+enum wg_rc wg_store_order_lines(struct wg_db *db, long long order_id,
+                                int (*cb)(const char *line, const char *at, const char *actor,
+                                          void *),
+                                void *ctx, struct wg_err *err);
+/* The duplicates merged into master_id with their callback facts. */
+struct wg_order_child {
+    long long id;
+    const char *number, *satisfaction; /* borrowed; satisfaction "" until reached */
+    int unreached, anonymous, callback_attempts;
+};
+enum wg_rc wg_store_order_children_callback(struct wg_db *db, long long master_id,
+                                            int (*cb)(const struct wg_order_child *, void *),
+                                            void *ctx, struct wg_err *err);
+
+/* ---- catalog versions (domain/catalog_store.h) ---- */
+struct wg_catalog_version_row {
+    long long version;
+    const char *body; /* the catalog's JSON form; "" in lists */
+    const char *created_by, *created_at, *change;
+};
+/* The newest stored version's number, 0 when none is stored. */
+enum wg_rc wg_store_catalog_head(struct wg_db *db, long long *version, struct wg_err *err);
+/* WG_ECONFLICT when that version number is taken (another server stored one first). */
+enum wg_rc wg_store_catalog_insert(struct wg_db *db, const struct wg_catalog_version_row *r,
+                                   struct wg_err *err);
+/* WG_ENOTFOUND when there is no such version; the row is borrowed in cb. */
+enum wg_rc wg_store_catalog_get(struct wg_db *db, long long version,
+                                int (*cb)(const struct wg_catalog_version_row *, void *),
+                                void *ctx, struct wg_err *err);
+/* Every stored version, newest first, without bodies. */
+enum wg_rc wg_store_catalog_each(struct wg_db *db,
+                                 int (*cb)(const struct wg_catalog_version_row *, void *),
+                                 void *ctx, struct wg_err *err);
 
 #endif

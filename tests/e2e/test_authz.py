@@ -112,6 +112,18 @@ EXPECT = {
                                     outside=("/api/v1/locate?lon=118.405&lat=35.005", None), ok=200),
     ("POST", "/api/v1/locate"): dict(inside=("/api/v1/locate", {"points": [[118.303, 35.003]]}),
                                      outside=None, ok=200),
+    # the catalog: read by everyone who reads the map (it is reference data, like units and
+    # routing rules), changed by configuration administrators
+    ("GET", "/api/v1/catalog"): dict(inside=("/api/v1/catalog", None), outside=None, ok=200),
+    ("PUT", "/api/v1/catalog/items/{code}"): dict(
+        inside=("/api/v1/catalog/items/06990", {"parent": "06", "name": "矩阵检查"}),
+        outside=None, ok=201),
+    ("DELETE", "/api/v1/catalog/items/{code}"): dict(
+        inside=("/api/v1/catalog/items/06989", None), outside=None, ok=404),
+    ("GET", "/api/v1/catalog/versions"): dict(inside=("/api/v1/catalog/versions", None),
+                                              outside=None, ok=200),
+    ("GET", "/api/v1/catalog/versions/{n}"): dict(inside=("/api/v1/catalog/versions/0", None),
+                                                  outside=None, ok=200),
 }
 
 

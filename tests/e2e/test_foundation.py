@@ -341,17 +341,6 @@ def test_cli_errors():
         data.close()
 
 
-def test_home_page():
-    def check(data, srv):
-        status, headers, raw = srv.request("GET", "/")
-        assert status == 200 and headers["Content-Type"].startswith("text/html"), status
-        assert "网格" in raw.decode() and "/api/v1/locate" in raw.decode()
-    with_server(check)
-
-
-NPM_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
-
-
 def test_generate_then_containment_and_gaps():
     data = Data(grids=False)
     env_before = os.environ.get("WANGGE_NPM_CACHE")

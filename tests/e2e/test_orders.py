@@ -455,7 +455,8 @@ def test_merged_duplicates_point_at_their_master():
             status, dup = act(srv, ag, dup, "merge", {"into": master["id"]})
             assert status == 200 and dup["state"] == "merged" and dup["master"] == master["id"], dup
             status, master = srv.json("GET", f"/api/v1/orders/{master['id']}", token=ag)
-            assert master["merged"] == [{"id": dup["id"], "number": dup["number"]}], master
+            assert master["merged"] == [{"id": dup["id"], "number": dup["number"],
+                                         "called_back": False}], master
         finally:
             srv.stop()
     finally:

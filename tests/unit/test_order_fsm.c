@@ -312,6 +312,19 @@ static void v_master_replied(struct wg_fsm_ctx *c)
 {
     c->master_state = WG_STATE_REPLIED;
 }
+static void v_called_back(struct wg_fsm_ctx *c)
+{
+    c->master_state = WG_STATE_VERIFIED;
+    c->called_back = 1;
+}
+static void v_has_merged(struct wg_fsm_ctx *c)
+{
+    c->has_merged = 1;
+}
+static void v_merged_pending(struct wg_fsm_ctx *c)
+{
+    c->merged_pending = 1;
+}
 
 static const struct variant variants[] = {
     {"plain order", v_plain, {NULL}},
@@ -355,6 +368,12 @@ static const struct variant variants[] = {
      v_master_closed_unreached,
      {"merged centre callback>=", "verified centre callback>="}},
     {"merged, master only replied", v_master_replied, {NULL}},
+    {"merged, its reporter called back already", v_called_back, {NULL}},
+    {"a master: others are merged into it", v_has_merged,
+     {"-received centre merge", "-dispatched centre merge", "-signed centre merge"}},
+    {"a master whose duplicates' reporters are still to be called back",
+     v_merged_pending,
+     {"-verified centre callback"}},
 };
 
 static void expected_list(int s, int r, char *out, size_t cap)
@@ -583,6 +602,9 @@ static int act(struct sim *o, const char *action, const char *role)
         o->special_team = 1;
     if (res.effects & WG_FSM_UNREACHED)
         o->unreached = 1;
+    if (a == WG_ACTION_CALLBACK && o->state == WG_STATE_MERGED &&
+        (o->c.reached || (res.effects & WG_FSM_UNREACHED)))
+        o->c.called_back = 1;
     if (res.next != WG_STATE_SIGNED)
         o->c.extension_pending = 0; /* a pending request lapses when signed is left */
     o->state = res.next;
@@ -839,22 +861,44 @@ static void walk_merge(void)
     T_EQ_INT(act(&child, "note", "handler"), WG_STATE_MERGED);
     T_EQ_INT(act(&child, "instruct", "leader"), REFUSED(WG_ECONFLICT));
     T_EQ_INT(act(&child, "invalidate", "agent"), REFUSED(WG_ECONFLICT));
+    master.c.has_merged = 1; /* a master is nobody's duplicate */
+    T_EQ_INT(act(&master, "merge", "agent"), REFUSED(WG_ECONFLICT));
+    T_EQ_STR(master.msg, "the action 'merge' is not allowed in state 'dispatched': other orders "
+                         "are merged into it; a master is not merged into another; allowed for "
+                         "agent: suspend, invalidate, supervise, urge, note, route_line");
     /* the master moves on; the child waits, then its reporter is called back too */
     T_EQ_INT(act(&master, "sign", "handler"), WG_STATE_SIGNED);
     T_EQ_INT(act(&master, "reply", "handler"), WG_STATE_REPLIED);
     child.c.master_state = master.state;
     T_EQ_INT(act(&child, "callback", "agent"), REFUSED(WG_ECONFLICT));
     T_EQ_INT(act(&master, "verify", "agent"), WG_STATE_VERIFIED);
-    T_EQ_INT(act(&master, "callback", "agent"), WG_STATE_CLOSED);
+    /* the master is called back last: first every reporter of its duplicates */
+    master.c.merged_pending = 1;
+    T_EQ_INT(act(&master, "callback", "agent"), REFUSED(WG_ECONFLICT));
+    T_EQ_STR(master.msg, "the action 'callback' is not allowed in state 'verified': the reporters "
+                         "of the orders merged into it are called back first; allowed for agent: "
+                         "note, route_line");
     child.c.master_state = master.state;
     child.c.satisfaction = WG_SAT_UNSATISFIED;
     T_EQ_INT(act(&child, "callback", "agent"), WG_STATE_MERGED); /* recorded, never moves */
     T_EQ_INT(child.reopens, 0);
-    child.c.reached = 0;
-    child.c.satisfaction = WG_SAT_NONE;
-    for (int i = 0; i < 4; i++)
-        T_EQ_INT(act(&child, "callback", "agent"), WG_STATE_MERGED);
-    T_EQ_INT(child.unreached, 0);
+    T_CHECK(child.c.called_back);
+    T_EQ_INT(act(&child, "callback", "agent"), REFUSED(WG_ECONFLICT)); /* once */
+    master.c.merged_pending = 0;
+    T_EQ_INT(act(&master, "callback", "agent"), WG_STATE_CLOSED);
+    /* a duplicate whose reporter cannot be reached: three attempts, and it is done */
+    struct sim far = sim_new();
+    far.state = WG_STATE_MERGED;
+    far.c.master_state = WG_STATE_CLOSED;
+    far.c.reached = 0;
+    far.c.satisfaction = WG_SAT_NONE;
+    for (int i = 0; i < 2; i++)
+        T_EQ_INT(act(&far, "callback", "agent"), WG_STATE_MERGED);
+    T_EQ_INT(far.unreached, 0);
+    T_EQ_INT(act(&far, "callback", "agent"), WG_STATE_MERGED);
+    T_EQ_INT(far.unreached, 1);
+    T_EQ_INT(far.c.callback_attempts, 3);
+    T_EQ_INT(act(&far, "callback", "agent"), REFUSED(WG_ECONFLICT));
     /* nothing merges into a closed, merged or invalid order */
     T_CHECK(!wg_fsm_can_merge_into(master.state));
     T_CHECK(!wg_fsm_can_merge_into(child.state));
