@@ -13,10 +13,17 @@ export function loadConfig () {
   return configPromise
 }
 
-export async function loadCatalog () {
-  if (session.catalog) return session.catalog
-  const c = await loadConfig()
-  session.catalog = c.catalog || []
+// The catalog in force: GET /api/v1/catalog for map readers, else the console settings' copy
+export async function loadCatalog (fresh = false) {
+  if (session.catalog && !fresh) return session.catalog
+  try {
+    const r = await get('/api/v1/catalog')
+    session.catalog = r.catalog.items
+    session.catalogVersion = r.version
+  } catch {
+    const c = await loadConfig()
+    session.catalog = c.catalog || []
+  }
   return session.catalog
 }
 

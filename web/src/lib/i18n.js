@@ -207,6 +207,13 @@ const T = {
   'a.limits': ['时限(工作分钟)', 'Limits (working minutes)'],
   'a.self_handle': ['可自处置', 'Self-handling'],
   'a.keywords': ['关键词', 'Keywords'],
+  'a.parent': ['上级编码', 'Parent code'],
+  'a.public_intake': ['公众可报', 'Public intake'],
+  'a.reply_minutes': ['办结时限(工作分钟)', 'Reply limit (working minutes)'],
+  'a.versions': ['历史版本', 'Versions'],
+  'a.catalog_version': ['目录版本', 'Catalog version'],
+  'o.assisting': ['协办单位', 'Assisting units'],
+  'o.lines': ['专线', 'Special lines'],
   'a.catalog_readonly': ['目录当前为只读（服务器发布的目录）。', 'The catalog is read-only here (the server\'s catalog).'],
   // audit
   'au.actor': ['操作人', 'Actor'],
