@@ -341,6 +341,9 @@ def test_cli_errors():
         data.close()
 
 
+NPM_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
+
+
 def test_generate_then_containment_and_gaps():
     data = Data(grids=False)
     env_before = os.environ.get("WANGGE_NPM_CACHE")

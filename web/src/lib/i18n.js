@@ -324,7 +324,7 @@ export function fmtValue (name, r) {
   if (name === 'grade') return r.value ?? '—'
   if (name.endsWith('_rate')) return fmtRate(r)
   if (r.value === null || r.value === undefined) return '—'
-  if (name === 'composite') return (r.value <= 1 ? r.value * 100 : Number(r.value)).toFixed(1)
+  if (name === 'composite') return Number(r.value).toFixed(1) // percent
   if (name === 'avg_handling_hours') return Number(r.value).toFixed(1)
   return String(r.value)
 }
