@@ -75,6 +75,13 @@ const struct wg_catalog *wg_api_catalog(struct wg_req *req);
 /* Loads the newest stored catalog version when it is not the one in force (a change made by
  * this or another server sharing the store). */
 enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err);
+/* Takes in a prepared order through the group committer (api/orders.c): the order, the
+ * record of its creation and — extra, when not NULL — the channel's own rows, written by
+ * extra(db, extra_ctx, err) after the order's, commit together or not at all; a refused
+ * intake is recorded too. req->actor is the one taking it in. */
+struct wg_order_draft;
+enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
+                         wg_commit_fn extra, void *extra_ctx, struct wg_err *err);
 
 /* The authorize hook of the router (api/auth.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);

@@ -143,7 +143,9 @@ static enum wg_rc serve(struct wg_req *req, const char *rel, struct wg_err *err)
     struct wg_app *app = req->app;
     const char *root = app->console_dir[0] ? app->console_dir : NULL;
     const char *last, *candidate;
-    if (!strncmp(rel, "api/", 4) || !strcmp(rel, "api"))
+    /* the interfaces' own trees never fall back to the console's page */
+    if (!strncmp(rel, "api/", 4) || !strcmp(rel, "api") || !strncmp(rel, "open311/", 8) ||
+        !strcmp(rel, "open311"))
         return wg_err_set(err, WG_ENOTFOUND, "no such endpoint: '%s'", req->path);
     if (!root || !inside_file(root, wg_arena_printf(req->arena, "%s/index.html", root))) {
         req->extra_header_name = "Content-Security-Policy";

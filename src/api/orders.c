@@ -15,6 +15,8 @@ struct intake {
     struct wg_order_draft *draft;
     const char *channel;
     enum wg_rc refused; /* why it failed, for the refusal's record */
+    wg_commit_fn extra; /* the channel's own rows, or NULL */
+    void *extra_ctx;
 };
 
 static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -22,7 +24,7 @@ static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     struct intake *in = ctx;
     char idtext[24];
     enum wg_rc rc = wg_order_insert(db, in->draft, err);
-    if (rc)
+    if (rc || (in->extra && (rc = in->extra(db, in->extra_ctx, err))))
         return rc;
     snprintf(idtext, sizeof idtext, "%lld", in->draft->row.id);
     return wg_api_audit(in->req, db, NULL, "order.create", "order", idtext, in->channel, WG_OK,
@@ -51,6 +53,23 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_audit_record(db, &ev, err);
 }
 
+enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
+                         wg_commit_fn extra, void *extra_ctx, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct intake job = {req, draft, channel, WG_OK, extra, extra_ctx};
+    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, intake_index, &job, err);
+    if (rc) {
+        struct wg_err aerr = {0};
+        job.refused = rc;
+        if (wg_committer_run(app->committer, refusal_tx, NULL, &job, &aerr)) {
+            size_t n = strlen(err->msg);
+            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
+        }
+    }
+    return rc;
+}
+
 /* Validation, locating and sealing run here on the request's thread; only the inserts go to
  * the committer, and the answer is rendered from what was inserted, without reading back. */
 enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
@@ -68,16 +87,17 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     loc = wg_locator_acquire(&app->locator);
     rc = wg_order_prepare(&env, loc, actor, &in, (long long)time(NULL), &draft, err);
     wg_locator_release(loc);
-    struct intake job = {req, &draft, in.channel, WG_OK};
-    if (!rc)
-        rc = wg_committer_run(app->committer, intake_tx, intake_index, &job, err);
-    if (rc) {
+    if (rc) { /* a refused intake is on the record too */
+        struct intake job = {req, &draft, in.channel, rc, NULL, NULL};
         struct wg_err aerr = {0};
-        job.refused = rc;
         if (wg_committer_run(app->committer, refusal_tx, NULL, &job, &aerr)) {
             size_t n = strlen(err->msg);
             snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
         }
+        wg_order_draft_release(&draft);
+        return rc;
+    }
+    if ((rc = wg_api_intake(req, &draft, in.channel, NULL, NULL, err))) {
         wg_order_draft_release(&draft);
         return rc;
     }

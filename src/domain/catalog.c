@@ -37,6 +37,53 @@ void wg_catalog_init(struct wg_catalog *cat)
     cat->defaults.extension = WG_CATALOG_EXTEND_DEFAULT;
 }
 
+static const char *const attr_type_names[] = {"string", "number",          "datetime",
+                                              "text",   "singlevaluelist", "multivaluelist"};
+
+const char *wg_catalog_attr_type_name(enum wg_attr_type t)
+{
+    if ((unsigned)t >= sizeof attr_type_names / sizeof attr_type_names[0])
+        return "string";
+    return attr_type_names[t];
+}
+
+enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out,
+                                      struct wg_err *err)
+{
+    for (size_t i = 0; i < sizeof attr_type_names / sizeof attr_type_names[0]; i++) {
+        if (name && strcmp(name, attr_type_names[i]) == 0) {
+            *out = (enum wg_attr_type)i;
+            return WG_OK;
+        }
+    }
+    return wg_err_set(err, WG_EINVAL,
+                      "datatype '%.40s' is not one of string, number, datetime, text, "
+                      "singlevaluelist, multivaluelist",
+                      name ? name : "");
+}
+
+static int is_list(enum wg_attr_type t)
+{
+    return t == WG_ATTR_SINGLEVALUELIST || t == WG_ATTR_MULTIVALUELIST;
+}
+
+static void attrs_release(struct wg_catalog_item *it)
+{
+    for (size_t a = 0; a < it->nattrs; a++) {
+        struct wg_catalog_attr *at = &it->attrs[a];
+        for (size_t v = 0; v < at->nvalues; v++) {
+            free(at->values[v].key);
+            free(at->values[v].name);
+        }
+        free(at->values);
+        free(at->description);
+        free(at->datatype_description);
+    }
+    free(it->attrs);
+    it->attrs = NULL;
+    it->nattrs = 0;
+}
+
 void wg_catalog_release(struct wg_catalog *cat)
 {
     if (!cat)
@@ -45,6 +92,7 @@ void wg_catalog_release(struct wg_catalog *cat)
         for (size_t k = 0; k < cat->items[i].nkeywords; k++)
             free(cat->items[i].keywords[k]);
         free(cat->items[i].keywords);
+        attrs_release(&cat->items[i]);
     }
     free(cat->items);
     free(cat->index);
@@ -190,6 +238,160 @@ enum wg_rc wg_catalog_keyword_add(struct wg_catalog_item *it, const char *kw, st
     }
     nk[it->nkeywords++] = copy;
     it->keywords = nk;
+    return WG_OK;
+}
+
+/* A text an attribute holds: valid UTF-8 without control characters other than line breaks
+ * in descriptions, at most WG_CATALOG_ATTR_TEXT_MAX bytes; empty only where allowed. */
+static enum wg_rc attr_text(const char *who, const char *what, const char *s, int empty_ok,
+                            char **out, struct wg_err *err)
+{
+    size_t len = s ? strlen(s) : 0;
+    *out = NULL;
+    if (!len && !empty_ok)
+        return wg_err_set(err, WG_EINVAL, "%s: %s is empty", who, what);
+    if (len > WG_CATALOG_ATTR_TEXT_MAX)
+        return wg_err_set(err, WG_EINVAL, "%s: %s is %zu bytes, at most %d", who, what, len,
+                          WG_CATALOG_ATTR_TEXT_MAX);
+    if (!text_ok(s ? s : "", len))
+        return wg_err_set(err, WG_EINVAL, "%s: %s is not valid UTF-8 or holds control characters",
+                          who, what);
+    if (!(*out = strdup(s ? s : "")))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    return WG_OK;
+}
+
+enum wg_rc wg_catalog_attr_add(struct wg_catalog_item *it, const char *code, enum wg_attr_type type,
+                               int required, const char *description,
+                               const char *datatype_description, struct wg_catalog_attr **out,
+                               struct wg_err *err)
+{
+    struct wg_catalog_attr a, *na;
+    char who[64];
+    enum wg_rc rc;
+    memset(&a, 0, sizeof a);
+    if (!code_ok(code))
+        return wg_err_set(err, WG_EINVAL,
+                          "item '%s': attribute code '%.40s' must be 1 to %d characters of 0-9, "
+                          "A-Z, a-z, '.', '_' or '-'",
+                          it->code, code ? code : "", WG_CATALOG_CODE_MAX);
+    snprintf(who, sizeof who, "item '%s', attribute '%s'", it->code, code);
+    if ((unsigned)type > WG_ATTR_MULTIVALUELIST)
+        return wg_err_set(err, WG_EINVAL, "%s: datatype %d is not known", who, (int)type);
+    if (it->nattrs >= WG_CATALOG_ATTRS_MAX)
+        return wg_err_set(err, WG_EINVAL, "item '%s': more than %d attributes", it->code,
+                          WG_CATALOG_ATTRS_MAX);
+    if ((rc = attr_text(who, "description", description, 0, &a.description, err)))
+        return rc;
+    if ((rc = attr_text(who, "datatype_description", datatype_description, 1,
+                        &a.datatype_description, err))) {
+        free(a.description);
+        return rc;
+    }
+    na = realloc(it->attrs, (it->nattrs + 1) * sizeof *na);
+    if (!na) {
+        free(a.description);
+        free(a.datatype_description);
+        return wg_err_set(err, WG_ENOMEM, "out of memory adding an attribute to item '%s'",
+                          it->code);
+    }
+    it->attrs = na;
+    snprintf(a.code, sizeof a.code, "%s", code);
+    a.type = type;
+    a.required = required != 0;
+    a.variable = 1;
+    a.order = (int)it->nattrs + 1;
+    na[it->nattrs] = a;
+    if (out)
+        *out = &na[it->nattrs];
+    it->nattrs++;
+    return WG_OK;
+}
+
+enum wg_rc wg_catalog_value_add(struct wg_catalog_attr *a, const char *key, const char *name,
+                                struct wg_err *err)
+{
+    struct wg_catalog_value v, *nv;
+    char who[64];
+    enum wg_rc rc;
+    snprintf(who, sizeof who, "attribute '%s'", a->code);
+    if (a->nvalues >= WG_CATALOG_VALUES_MAX)
+        return wg_err_set(err, WG_EINVAL, "%s: more than %d values", who, WG_CATALOG_VALUES_MAX);
+    if ((rc = attr_text(who, "a value's key", key, 0, &v.key, err)))
+        return rc;
+    if ((rc = attr_text(who, "a value's name", name, 0, &v.name, err))) {
+        free(v.key);
+        return rc;
+    }
+    nv = realloc(a->values, (a->nvalues + 1) * sizeof *nv);
+    if (!nv) {
+        free(v.key);
+        free(v.name);
+        return wg_err_set(err, WG_ENOMEM, "out of memory adding a value to %s", who);
+    }
+    a->values = nv;
+    nv[a->nvalues++] = v;
+    return WG_OK;
+}
+
+const struct wg_catalog_attr *wg_catalog_attr_find(const struct wg_catalog_item *it,
+                                                   const char *code)
+{
+    for (size_t i = 0; code && i < it->nattrs; i++)
+        if (!strcmp(it->attrs[i].code, code))
+            return &it->attrs[i];
+    return NULL;
+}
+
+const struct wg_catalog_value *wg_catalog_value_find(const struct wg_catalog_attr *a,
+                                                     const char *key)
+{
+    for (size_t i = 0; key && i < a->nvalues; i++)
+        if (!strcmp(a->values[i].key, key))
+            return &a->values[i];
+    return NULL;
+}
+
+/* Codes and orders unique in the item; values exactly on the lists, keys unique. */
+static enum wg_rc check_attrs(const struct wg_catalog_item *it, struct wg_err *err)
+{
+    for (size_t i = 0; i < it->nattrs; i++) {
+        const struct wg_catalog_attr *a = &it->attrs[i];
+        if (!code_ok(a->code))
+            return wg_err_set(err, WG_EINVAL, "item '%s': attribute %zu has no valid code",
+                              it->code, i);
+        if (a->order < 1 || a->order > 1000)
+            return wg_err_set(err, WG_EINVAL,
+                              "item '%s', attribute '%s': order %d must be between 1 and 1000",
+                              it->code, a->code, a->order);
+        if (!a->description || !a->description[0])
+            return wg_err_set(err, WG_EINVAL, "item '%s', attribute '%s': description is empty",
+                              it->code, a->code);
+        for (size_t k = 0; k < i; k++) {
+            if (!strcmp(it->attrs[k].code, a->code))
+                return wg_err_set(err, WG_EINVAL, "item '%s': attribute '%s' appears twice",
+                                  it->code, a->code);
+            if (it->attrs[k].order == a->order)
+                return wg_err_set(err, WG_EINVAL,
+                                  "item '%s': attributes '%s' and '%s' have the same order %d",
+                                  it->code, it->attrs[k].code, a->code, a->order);
+        }
+        if (is_list(a->type) && a->nvalues == 0)
+            return wg_err_set(err, WG_EINVAL,
+                              "item '%s', attribute '%s': a %s needs at least one value",
+                              it->code, a->code, wg_catalog_attr_type_name(a->type));
+        if (!is_list(a->type) && a->nvalues)
+            return wg_err_set(err, WG_EINVAL,
+                              "item '%s', attribute '%s': a %s attribute takes no values "
+                              "(only singlevaluelist and multivaluelist do)",
+                              it->code, a->code, wg_catalog_attr_type_name(a->type));
+        for (size_t v = 0; v < a->nvalues; v++)
+            for (size_t w = 0; w < v; w++)
+                if (!strcmp(a->values[v].key, a->values[w].key))
+                    return wg_err_set(err, WG_EINVAL,
+                                      "item '%s', attribute '%s': value key '%.40s' appears twice",
+                                      it->code, a->code, a->values[v].key);
+    }
     return WG_OK;
 }
 
@@ -434,6 +636,8 @@ enum wg_rc wg_catalog_validate(struct wg_catalog *cat, struct wg_err *err)
             return rc;
         if (strcmp(it->parent, it->code) == 0)
             return wg_err_set(err, WG_EINVAL, "item '%s' is its own parent", it->code);
+        if ((rc = check_attrs(it, err)))
+            return rc;
     }
     if ((rc = build_index(cat, err)))
         return rc;
@@ -597,6 +801,26 @@ static json_t *limits_json(const struct wg_catalog_limits *lc)
     return o;
 }
 
+static json_t *attr_json(const struct wg_catalog_attr *a)
+{
+    json_t *o = json_pack("{s:s,s:s,s:b,s:b,s:i,s:s,s:s}", "code", a->code, "datatype",
+                          wg_catalog_attr_type_name(a->type), "required", a->required,
+                          "variable", a->variable, "order", a->order, "description",
+                          a->description, "datatype_description", a->datatype_description);
+    if (o && is_list(a->type)) {
+        json_t *vals = json_array();
+        int bad = !vals;
+        for (size_t v = 0; !bad && v < a->nvalues; v++)
+            bad = json_array_append_new(vals, json_pack("{s:s,s:s}", "key", a->values[v].key,
+                                                        "name", a->values[v].name)) < 0;
+        if (bad || json_object_set_new(o, "values", vals) < 0) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
 static json_t *item_json(const struct wg_catalog_item *it)
 {
     json_t *o = json_object(), *kw = json_array(), *lim = NULL;
@@ -618,6 +842,15 @@ static json_t *item_json(const struct wg_catalog_item *it)
               json_object_set_new(o, "self_handle", json_boolean(it->self_handle)) < 0 ||
               json_object_set_new(o, "public_intake", json_boolean(it->public_intake)) < 0 ||
               json_object_set(o, "keywords", kw) < 0;
+    }
+    if (!bad && it->nattrs) {
+        json_t *attrs = json_array();
+        bad = !attrs;
+        for (size_t a = 0; !bad && a < it->nattrs; a++)
+            bad = json_array_append_new(attrs, attr_json(&it->attrs[a])) < 0;
+        if (!bad)
+            bad = json_object_set(o, "attributes", attrs) < 0;
+        json_decref(attrs);
     }
     json_decref(kw);
     if (bad) {
@@ -678,11 +911,94 @@ static enum wg_rc limits_from_json(const json_t *o, const char *who, struct wg_c
     return WG_OK;
 }
 
+/* One attribute of an item; who names the item for errors. */
+static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, size_t k,
+                                 const json_t *o, struct wg_err *err)
+{
+    static const char *const known[] = {"code",  "datatype",    "required",
+                                        "variable", "order",    "description",
+                                        "datatype_description", "values"};
+    char where[128];
+    const char *key;
+    json_t *v, *code, *type, *desc, *dd;
+    struct wg_catalog_attr *a;
+    enum wg_attr_type t;
+    enum wg_rc rc;
+    snprintf(where, sizeof where, "%s, attributes[%zu]", who, k);
+    if (!json_is_object(o))
+        return wg_err_set(err, WG_EINVAL, "%s: expected an object", where);
+    json_object_foreach((json_t *)o, key, v)
+    {
+        size_t n = 0;
+        while (n < sizeof known / sizeof known[0] && strcmp(key, known[n]) != 0)
+            n++;
+        if (n == sizeof known / sizeof known[0])
+            return wg_err_set(err, WG_EINVAL, "%s: unknown field '%.60s'", where, key);
+    }
+    code = json_object_get(o, "code");
+    type = json_object_get(o, "datatype");
+    desc = json_object_get(o, "description");
+    dd = json_object_get(o, "datatype_description");
+    if (!json_is_string(code))
+        return wg_err_set(err, WG_EINVAL, "%s: 'code' is required and must be a string", where);
+    if (!json_is_string(type))
+        return wg_err_set(err, WG_EINVAL, "%s: 'datatype' is required and must be a string",
+                          where);
+    if (!json_is_string(desc))
+        return wg_err_set(err, WG_EINVAL, "%s: 'description' is required and must be a string",
+                          where);
+    if (dd && !json_is_null(dd) && !json_is_string(dd))
+        return wg_err_set(err, WG_EINVAL, "%s: 'datatype_description' must be a string", where);
+    if ((rc = wg_catalog_attr_type_parse(json_string_value(type), &t, err))) {
+        wg_err_prefix(err, "%s", where);
+        return rc;
+    }
+    if ((v = json_object_get(o, "required")) && !json_is_boolean(v))
+        return wg_err_set(err, WG_EINVAL, "%s: 'required' must be true or false", where);
+    if ((rc = wg_catalog_attr_add(it, json_string_value(code), t, json_is_true(v),
+                                  json_string_value(desc), json_string_value(dd), &a, err)))
+        return rc;
+    if ((v = json_object_get(o, "variable"))) {
+        if (!json_is_boolean(v))
+            return wg_err_set(err, WG_EINVAL, "%s: 'variable' must be true or false", where);
+        a->variable = json_is_true(v);
+    }
+    if ((v = json_object_get(o, "order"))) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
+            return wg_err_set(err, WG_EINVAL, "%s: 'order' must be an integer from 1 to 1000",
+                              where);
+        a->order = (int)json_integer_value(v);
+    }
+    if ((v = json_object_get(o, "values"))) {
+        size_t n;
+        json_t *val;
+        if (!json_is_array(v))
+            return wg_err_set(err, WG_EINVAL, "%s: 'values' must be an array of {key, name}",
+                              where);
+        json_array_foreach(v, n, val)
+        {
+            json_t *vk = json_object_get(val, "key"), *vn = json_object_get(val, "name");
+            if (!json_is_object(val) || json_object_size(val) != 2 || !json_is_string(vk) ||
+                !json_is_string(vn))
+                return wg_err_set(err, WG_EINVAL,
+                                  "%s: values[%zu] must be {\"key\": string, \"name\": string}",
+                                  where, n);
+            if ((rc = wg_catalog_value_add(a, json_string_value(vk), json_string_value(vn),
+                                           err))) {
+                wg_err_prefix(err, "%s, values[%zu]", where, n);
+                return rc;
+            }
+        }
+    }
+    return WG_OK;
+}
+
 static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t *o,
                                  struct wg_err *err)
 {
-    static const char *const known[] = {"code",    "parent",      "name",          "limits",
-                                        "urgency", "self_handle", "public_intake", "keywords"};
+    static const char *const known[] = {"code",        "parent",        "name",
+                                        "limits",      "urgency",       "self_handle",
+                                        "public_intake", "keywords",    "attributes"};
     char who[64];
     const char *key, *code, *parent = "";
     json_t *v, *jcode, *jname, *jparent;
@@ -752,6 +1068,17 @@ static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t 
                 wg_err_prefix(err, "items[%zu], keywords[%zu]", i, k);
                 return rc;
             }
+        }
+    }
+    if ((v = json_object_get(o, "attributes"))) {
+        size_t k;
+        json_t *at;
+        if (!json_is_array(v))
+            return wg_err_set(err, WG_EINVAL, "%s: 'attributes' must be an array", who);
+        json_array_foreach(v, k, at)
+        {
+            if ((rc = attr_from_json(it, who, k, at, err)))
+                return rc;
         }
     }
     return WG_OK;

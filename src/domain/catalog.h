@@ -16,7 +16,17 @@
  *                minutes), so an order at its item's urgency needs no other rule;
  *   self_handle  a grid worker may fix it on the spot (自处置);
  *   public_intake  residents may report it directly (the Open311 services list);
- *   keywords     words that hint at the item in a resident's text (wg_catalog_suggest).
+ *   keywords     words that hint at the item in a resident's text (wg_catalog_suggest);
+ *   attributes   the questions a resident answers when reporting it (an Open311 service
+ *                definition, GeoReport v2): each has a code (the same form as item codes,
+ *                unique in the item), a datatype — string (one line), number (a decimal),
+ *                datetime (W3C date-time with a zone), text (several lines), singlevaluelist
+ *                or multivaluelist (keys from its values) —, whether it is required, whether
+ *                the resident answers it (variable; false: information shown only), an order
+ *                (1, 2, ... the order of showing), a description (the question) and a
+ *                datatype_description (a hint on the answer's form, may be empty); list
+ *                datatypes have 1 to WG_CATALOG_VALUES_MAX values {key, name}, keys unique in
+ *                the attribute, the other datatypes none.
  *
  * Invariants (wg_catalog_validate): codes unique, every parent exists, no cycles, at most
  * WG_CATALOG_MAX_DEPTH levels, names non-empty, limits positive when set, and for every item
@@ -61,11 +71,41 @@
 #define WG_CATALOG_KEYWORDS_MAX 64  /* per item */
 #define WG_CATALOG_ITEMS_MAX    10000
 #define WG_CATALOG_MAX_DEPTH    8
+#define WG_CATALOG_ATTRS_MAX    32  /* per item */
+#define WG_CATALOG_VALUES_MAX   100 /* per list attribute */
+#define WG_CATALOG_ATTR_TEXT_MAX 400 /* bytes of a description, a value's key or name */
 /* wg_catalog_suggest reads at most this much of a text (cut at a character boundary). */
 #define WG_CATALOG_SUGGEST_TEXT_MAX 16384
 
 /* SPEC §9 urgency values. */
 enum wg_urgency { WG_URGENCY_NORMAL = 0, WG_URGENCY_URGENT, WG_URGENCY_CRITICAL };
+
+/* Open311 attribute datatypes, in the specification's order. */
+enum wg_attr_type {
+    WG_ATTR_STRING = 0,
+    WG_ATTR_NUMBER,
+    WG_ATTR_DATETIME,
+    WG_ATTR_TEXT,
+    WG_ATTR_SINGLEVALUELIST,
+    WG_ATTR_MULTIVALUELIST,
+};
+const char *wg_catalog_attr_type_name(enum wg_attr_type t); /* "singlevaluelist" */
+/* WG_EINVAL listing the six names. */
+enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out,
+                                      struct wg_err *err);
+
+struct wg_catalog_value {
+    char *key, *name; /* owned */
+};
+
+struct wg_catalog_attr {
+    char code[WG_CATALOG_CODE_MAX + 1];
+    enum wg_attr_type type;
+    int required, variable, order;
+    char *description, *datatype_description; /* owned; "" when empty, never NULL */
+    struct wg_catalog_value *values;          /* owned; list datatypes only */
+    size_t nvalues;
+};
 
 /* Time limits in working minutes; in an item's own limits 0 means inherited. */
 struct wg_catalog_limits {
@@ -82,6 +122,8 @@ struct wg_catalog_item {
     int public_intake;
     char **keywords; /* owned */
     size_t nkeywords;
+    struct wg_catalog_attr *attrs; /* owned; in order of adding (the JSON's order) */
+    size_t nattrs;
 };
 
 struct wg_catalog {
@@ -106,6 +148,23 @@ enum wg_rc wg_catalog_add(struct wg_catalog *cat, const char *code, const char *
                           const char *name, struct wg_catalog_item **out, struct wg_err *err);
 /* Appends a keyword (copied; non-empty UTF-8, at most WG_CATALOG_KEYWORD_MAX bytes). */
 enum wg_rc wg_catalog_keyword_add(struct wg_catalog_item *it, const char *kw, struct wg_err *err);
+
+/* Appends an attribute to an item (strings copied; description and datatype_description may
+ * be NULL for empty), variable, with order = its position (1, 2, ...); *out, when given,
+ * points at it until the next add to this item. Values are added with
+ * wg_catalog_value_add. Form and uniqueness are checked by wg_catalog_validate. */
+enum wg_rc wg_catalog_attr_add(struct wg_catalog_item *it, const char *code, enum wg_attr_type type,
+                               int required, const char *description,
+                               const char *datatype_description, struct wg_catalog_attr **out,
+                               struct wg_err *err);
+enum wg_rc wg_catalog_value_add(struct wg_catalog_attr *a, const char *key, const char *name,
+                                struct wg_err *err);
+/* The attribute of an item with this code, or NULL. */
+const struct wg_catalog_attr *wg_catalog_attr_find(const struct wg_catalog_item *it,
+                                                   const char *code);
+/* The value of a list attribute with this key, or NULL. */
+const struct wg_catalog_value *wg_catalog_value_find(const struct wg_catalog_attr *a,
+                                                     const char *key);
 
 /* Adds the shipped default tree (catalog_defaults.c) to cat, normally an empty one, and
  * validates it. */
@@ -152,8 +211,15 @@ size_t wg_catalog_suggest(const struct wg_catalog *cat, const char *text,
  *    "items": [{"code": "2108", "parent": "21", "name": "路灯不亮",
  *               "limits": {"reply_minutes": 900},        (own limits only; may be absent)
  *               "urgency": "normal", "self_handle": false, "public_intake": true,
- *               "keywords": ["路灯", "不亮"]}, ...]}
- * "parent" is absent at the top level; items keep their order. Returns a new reference, or
+ *               "keywords": ["路灯", "不亮"],
+ *               "attributes": [{"code": "count", "datatype": "singlevaluelist",
+ *                               "required": true, "variable": true, "order": 2,
+ *                               "description": "有几盏灯不亮？", "datatype_description": "",
+ *                               "values": [{"key": "1", "name": "1 盏"}, ...]}]}, ...]}
+ * "parent" is absent at the top level, "attributes" when the item has none, "values" on
+ * attributes that are not lists; items and attributes keep their order. In the input an
+ * attribute needs only code, datatype and description (and values for the lists): required
+ * defaults to false, variable to true, order to its position, datatype_description to "". Returns a new reference, or
  * NULL when out of memory. */
 json_t *wg_catalog_to_json(const struct wg_catalog *cat);
 

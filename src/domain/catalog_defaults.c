@@ -231,6 +231,71 @@ static const struct row rows[] = {
 };
 /* clang-format on */
 
+/* The questions some public items ask (their Open311 service definitions), one row per
+ * attribute in showing order; list values are "key=name" separated by '|'. Between them
+ * they use all six datatypes. */
+struct attr_row {
+    const char *item, *code;
+    enum wg_attr_type type;
+    int required;
+    const char *description, *datatype_description, *values;
+};
+
+/* clang-format off */
+static const struct attr_row attr_rows[] = {
+    {"2108", "lamp", WG_ATTR_STRING, 1, "哪一盏灯不亮？请写灯杆上的编号，或说明位置",
+     "灯杆编号或位置，如 LS-0123 或“人民路 12 号门口”", NULL},
+    {"2108", "count", WG_ATTR_SINGLEVALUELIST, 1, "有几盏灯不亮？", "",
+     "1=1 盏|2-5=2–5 盏|more=5 盏以上"},
+    {"2108", "since", WG_ATTR_DATETIME, 0, "从什么时候开始不亮？",
+     "日期和时间，带时区，如 2026-01-15T19:30:00+08:00", NULL},
+    {"10901", "state", WG_ATTR_SINGLEVALUELIST, 1, "井盖是什么情况？", "",
+     "missing=井盖丢失|broken=井盖破损|loose=松动或有响声|sunken=下沉或凸起"},
+    {"10901", "place", WG_ATTR_SINGLEVALUELIST, 0, "井盖在哪里？", "",
+     "road=车行道|sidewalk=人行道|other=绿地或其他地方"},
+    {"06028", "source", WG_ATTR_MULTIVALUELIST, 1, "噪声从哪里来？（可多选）", "",
+     "construction=施工|shop=商铺或餐饮|square_dance=广场舞|vehicle=车辆鸣笛或改装车|"
+     "neighbour=邻居|other=其他"},
+    {"06028", "when", WG_ATTR_DATETIME, 1, "最近一次是什么时候？",
+     "日期和时间，带时区，如 2026-01-15T23:30:00+08:00", NULL},
+    {"2107", "size", WG_ATTR_NUMBER, 1, "破损处大约多大？（直径，米）", "一个数，如 0.5",
+     NULL},
+    {"2107", "detail", WG_ATTR_TEXT, 0, "补充说明：周边情况、对通行的影响等", "", NULL},
+};
+/* clang-format on */
+
+static enum wg_rc add_attr_row(struct wg_catalog *cat, const struct attr_row *r,
+                               struct wg_err *err)
+{
+    struct wg_catalog_item *it = NULL;
+    struct wg_catalog_attr *a;
+    const char *p = r->values;
+    enum wg_rc rc;
+    for (size_t i = 0; i < cat->n && !it; i++)
+        if (!strcmp(cat->items[i].code, r->item))
+            it = &cat->items[i];
+    if (!it)
+        return wg_err_set(err, WG_EINTERNAL, "default attribute '%s': no item '%s'", r->code,
+                          r->item);
+    if ((rc = wg_catalog_attr_add(it, r->code, r->type, r->required, r->description,
+                                  r->datatype_description, &a, err)))
+        return rc;
+    while (p && *p) {
+        char key[WG_CATALOG_ATTR_TEXT_MAX + 1], name[WG_CATALOG_ATTR_TEXT_MAX + 1];
+        size_t n = strcspn(p, "|"), k = strcspn(p, "=");
+        if (k >= n || k > WG_CATALOG_ATTR_TEXT_MAX || n - k - 1 > WG_CATALOG_ATTR_TEXT_MAX)
+            return wg_err_set(err, WG_EINTERNAL, "default attribute '%s': a bad value", r->code);
+        memcpy(key, p, k);
+        key[k] = '\0';
+        memcpy(name, p + k + 1, n - k - 1);
+        name[n - k - 1] = '\0';
+        if ((rc = wg_catalog_value_add(a, key, name, err)))
+            return rc;
+        p += n + (p[n] == '|');
+    }
+    return WG_OK;
+}
+
 static enum wg_rc add_row(struct wg_catalog *cat, const struct row *r, struct wg_err *err)
 {
     struct wg_catalog_item *it;
@@ -264,6 +329,9 @@ enum wg_rc wg_catalog_load_defaults(struct wg_catalog *cat, struct wg_err *err)
     enum wg_rc rc;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         if ((rc = add_row(cat, &rows[i], err)))
+            return rc;
+    for (size_t i = 0; i < sizeof attr_rows / sizeof attr_rows[0]; i++)
+        if ((rc = add_attr_row(cat, &attr_rows[i], err)))
             return rc;
     return wg_catalog_validate(cat, err);
 }

@@ -621,6 +621,14 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         }
         json_object_set_new(j, "timeline", timeline);
         json_object_set_new(j, "photos", wg_photo_list_json(db, id));
+        /* what an Open311 client answered to the service definition's questions */
+        char *attrs = NULL;
+        if (wg_store_open311_attributes(db, id, &attrs, NULL) == WG_OK && attrs) {
+            json_t *given = json_loads(attrs, 0, NULL);
+            if (given)
+                json_object_set_new(j, "open311", json_pack("{s:o}", "attributes", given));
+            free(attrs);
+        }
         /* duplicates follow their master: each side shows the other */
         if (have_facts && f.master_id) {
             json_object_set_new(j, "master", json_integer(f.master_id));

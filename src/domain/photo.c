@@ -74,45 +74,65 @@ static enum wg_rc write_once(const char *data_dir, const char *hex, const void *
     return WG_OK;
 }
 
+enum wg_rc wg_photo_store(const char *data_dir, const void *bytes, size_t len, char hex[65],
+                          const char **mime, struct wg_err *err)
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    if (len > WG_PHOTO_MAX)
+        return wg_err_set(err, WG_ETOOBIG, "photo is %zu bytes; at most %zu", len, WG_PHOTO_MAX);
+    if (!(*mime = wg_photo_sniff(bytes, len)))
+        return wg_err_set(err, WG_EINVAL, "the body is not a JPEG, PNG or WebP image (checked by "
+                                          "its content)");
+    crypto_hash_sha256(d, bytes, len);
+    sodium_bin2hex(hex, 65, d, sizeof d);
+    return write_once(data_dir, hex, bytes, len, err);
+}
+
+enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long long id,
+                         const char *hex, const char *mime, size_t len, long long now, int *added,
+                         struct wg_err *err)
+{
+    char at[32];
+    time_t t = (time_t)now;
+    struct tm tm;
+    enum wg_rc rc;
+    gmtime_r(&t, &tm);
+    snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    *added = 0;
+    if ((rc = wg_store_photo_insert(db, id, hex, mime, (long long)len, actor->username, at, added,
+                                    err)) ||
+        !*added)
+        return rc;
+    struct wg_order_event_row ev = {0,    at,   actor->username, actor->role, "attachment",
+                                    NULL, NULL, hex};
+    return wg_store_order_event(db, id, &ev, err);
+}
+
 enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_actor *actor, const char *data_dir, long long id,
                            const void *bytes, size_t len, long long now, json_t **out,
                            struct wg_err *err)
 {
-    unsigned char d[crypto_hash_sha256_BYTES];
-    char hex[65], at[32];
+    char hex[65];
     const char *mime;
     json_t *order = NULL;
     int added = 0;
     enum wg_rc rc;
-    time_t t = (time_t)now;
-    struct tm tm;
     if (len > WG_PHOTO_MAX)
         return wg_err_set(err, WG_ETOOBIG, "photo is %zu bytes; at most %zu", len, WG_PHOTO_MAX);
-    if (!(mime = wg_photo_sniff(bytes, len)))
+    if (!wg_photo_sniff(bytes, len))
         return wg_err_set(err, WG_EINVAL, "the body is not a JPEG, PNG or WebP image (checked by "
                                           "its content)");
     /* the order as the caller may see it: outside the scope it does not exist */
     if ((rc = wg_order_json(db, env, actor, id, 0, &order, err)))
         return rc;
     json_decref(order);
-    crypto_hash_sha256(d, bytes, len);
-    sodium_bin2hex(hex, sizeof hex, d, sizeof d);
-    if ((rc = write_once(data_dir, hex, bytes, len, err)))
+    if ((rc = wg_photo_store(data_dir, bytes, len, hex, &mime, err)))
         return rc;
-    gmtime_r(&t, &tm);
-    snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     if ((rc = wg_db_begin(db, err)))
         return rc;
-    if (!(rc = wg_store_photo_insert(db, id, hex, mime, (long long)len, actor->username, at,
-                                     &added, err)) &&
-        added) {
-        struct wg_order_event_row ev = {0,    at,   actor->username, actor->role, "attachment",
-                                        NULL, NULL, hex};
-        rc = wg_store_order_event(db, id, &ev, err);
-    }
-    if (!rc)
+    if (!(rc = wg_photo_link(db, actor, id, hex, mime, len, now, &added, err)))
         rc = wg_db_commit(db, err);
     if (rc) {
         wg_db_rollback(db);

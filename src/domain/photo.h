@@ -22,6 +22,17 @@ enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_order_env *env,
                            const void *bytes, size_t len, long long now, json_t **out,
                            struct wg_err *err);
 
+/* The two halves of attaching, for callers that link inside a transaction of their own
+ * (an intake through the group committer): wg_photo_store checks the bytes and writes them
+ * under their hash (no store access; a file whose link never commits is harmless, being
+ * named by its content); wg_photo_link links it to order id with a timeline event, inside
+ * the caller's transaction (*added 0: the order had it already). */
+enum wg_rc wg_photo_store(const char *data_dir, const void *bytes, size_t len, char hex[65],
+                          const char **mime, struct wg_err *err);
+enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long long id,
+                         const char *hex, const char *mime, size_t len, long long now, int *added,
+                         struct wg_err *err);
+
 /* Reads a photo for the caller: *bytes is owned (free). */
 enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const char *data_dir, const char *sha256,

@@ -10,6 +10,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/form.h"
 
 #define WG_MAX_PATH_PARAMS 4
 
@@ -23,6 +24,7 @@ struct wg_req {
     const char *body;
     size_t body_len;
     json_t *json; /* parsed body, for routes that take JSON; owned by the arena */
+    struct wg_form *form; /* the form's fields, for routes that take forms (WG_R_FORM) */
     const char *remote_addr;
     void *actor; /* who is calling (struct wg_actor), set by the authorize hook */
 

@@ -15,6 +15,9 @@ enum wg_route_flags {
     WG_R_JSON = 1 << 0,        /* the body must be a JSON value */
     WG_R_MUST_CHANGE = 1 << 1, /* allowed while the caller must still change the password */
     WG_R_JSON_OPT = 1 << 2,    /* a JSON body may be sent; none reads as {} */
+    WG_R_FORM = 1 << 3,        /* a form body (urlencoded or multipart) is read into req->form;
+                                * a body that is no form leaves req->form->rc set, for the
+                                * handler to answer in its own format */
 };
 
 struct wg_route {

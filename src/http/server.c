@@ -95,6 +95,50 @@ void wg_reply_error(struct wg_req *req, const struct wg_err *err)
                      "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
 }
 
+static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *filename, const char *content_type,
+                                  const char *transfer_encoding, const char *data, uint64_t off,
+                                  size_t size)
+{
+    (void)kind;
+    (void)transfer_encoding;
+    return wg_form_chunk(cls, key, filename, content_type, data, off, size) ? MHD_NO : MHD_YES;
+}
+
+static void form_free(void *p)
+{
+    wg_form_release(p);
+}
+
+/* Reads the buffered body with libmicrohttpd's post processor, which takes the encoding and
+ * the multipart boundary from the request's Content-Type. */
+static void read_form(struct wg_req *req, size_t value_max)
+{
+    struct wg_form *f = wg_arena_alloc(req->arena, sizeof *f);
+    struct MHD_PostProcessor *pp;
+    if (!f)
+        return;
+    wg_form_init(f);
+    f->max_value = value_max;
+    if (!wg_arena_defer(req->arena, form_free, f))
+        return;
+    req->form = f;
+    if (!req->body_len)
+        return;
+    pp = MHD_create_post_processor(req->conn, 32 * 1024, form_field, f);
+    if (!pp) {
+        f->rc = WG_EINVAL;
+        snprintf(f->msg, sizeof f->msg, "the body must be a form: Content-Type "
+                                        "application/x-www-form-urlencoded or multipart/form-data");
+        return;
+    }
+    if (MHD_post_process(pp, req->body, req->body_len) != MHD_YES && !f->rc) {
+        f->rc = WG_EINVAL;
+        snprintf(f->msg, sizeof f->msg, "the form could not be read: it is malformed");
+    }
+    MHD_destroy_post_processor(pp);
+}
+
 static void dispatch(struct wg_server *srv, struct ctx *c)
 {
     struct wg_req *req = &c->req;
@@ -124,7 +168,14 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
     }
     req->body = c->body.ptr ? c->body.ptr : "";
     req->body_len = c->body.len;
-    if ((r->flags & WG_R_JSON_OPT) && !req->body_len) {
+    if (r->flags & WG_R_FORM) {
+        read_form(req, srv->cfg.body_max);
+        if (!req->form) {
+            wg_err_set(&err, WG_ENOMEM, "out of memory");
+            wg_reply_error(req, &err);
+            return;
+        }
+    } else if ((r->flags & WG_R_JSON_OPT) && !req->body_len) {
         req->json = json_object();
         wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
     } else if (r->flags & (WG_R_JSON | WG_R_JSON_OPT)) {

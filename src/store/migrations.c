@@ -333,5 +333,20 @@ const struct wg_migration wg_migrations[] = {
      "  created_at TEXT NOT NULL,"
      "  change TEXT NOT NULL);",
      NULL},
+    /* What an Open311 client sent beside the order (domain/open311.h): the answers to the
+     * service definition's attributes (a JSON object), the token it may poll, the client
+     * (API key id), and the reporter's e-mail, device and account ids, sealed like the
+     * order's reporter. order_event_at serves the service request updates by time. */
+    {15, "Open311 requests: attribute values, tokens, sealed contact fields",
+     "CREATE TABLE open311_request ("
+     "  order_id INTEGER PRIMARY KEY,"
+     "  token TEXT NOT NULL UNIQUE,"
+     "  client TEXT NOT NULL,"
+     "  attributes TEXT NOT NULL,"
+     "  address_id TEXT,"
+     "  media_url TEXT,"
+     "  email TEXT, device_id TEXT, account_id TEXT);"
+     "CREATE INDEX order_event_at ON order_event(at);",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -155,3 +155,12 @@ enum wg_rc wg_store_region_boundary(struct wg_db *db, const char *code, char **o
         return wg_err_set(err, WG_ENOTFOUND, "region '%s' does not exist", code);
     return rc;
 }
+
+enum wg_rc wg_store_region_by_level(struct wg_db *db, const char *level,
+                                    int (*cb)(const struct wg_region_row *, void *), void *ctx,
+                                    struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(level)};
+    struct each e = {cb, ctx};
+    return wg_db_query(db, WG_Q_REGION_BY_LEVEL, p, 1, each_row, &e, err);
+}

@@ -124,6 +124,24 @@ EXPECT = {
                                               outside=None, ok=200),
     ("GET", "/api/v1/catalog/versions/{n}"): dict(inside=("/api/v1/catalog/versions/0", None),
                                                   outside=None, ok=200),
+    # Open311: public reads; a POST needs the form's own api_key, which no session replaces
+    ("GET", "/open311/v2/discovery.{format}"): dict(inside=("/open311/v2/discovery.json", None),
+                                                    outside=None, ok=200),
+    ("GET", "/open311/v2/services.{format}"): dict(inside=("/open311/v2/services.xml", None),
+                                                   outside=None, ok=200),
+    ("GET", "/open311/v2/services/{code}.{format}"): dict(
+        inside=("/open311/v2/services/2108.json", None), outside=None, ok=200),
+    ("POST", "/open311/v2/requests.{format}"): dict(
+        inside=("/open311/v2/requests.json", b"service_code=2108&lat=35.003&long=118.303"),
+        outside=None, ok=403),
+    ("GET", "/open311/v2/requests.{format}"): dict(inside=("/open311/v2/requests.json", None),
+                                                   outside=None, ok=200),
+    ("GET", "/open311/v2/requests/{id}.{format}"): dict(
+        inside=("/open311/v2/requests/371302-20260101-000009.xml", None), outside=None, ok=404),
+    ("GET", "/open311/v2/tokens/{token}.{format}"): dict(
+        inside=("/open311/v2/tokens/" + "0" * 32 + ".json", None), outside=None, ok=404),
+    ("GET", "/open311/v2/servicerequestupdates.{format}"): dict(
+        inside=("/open311/v2/servicerequestupdates.json", None), outside=None, ok=200),
 }
 
 

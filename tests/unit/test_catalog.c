@@ -610,6 +610,100 @@ static void test_children_and_names(void)
     wg_catalog_release(NULL);
 }
 
+/* Open311 attributes: the shipped ones, their JSON form read back exactly, and every rule. */
+static void test_attributes(void)
+{
+    struct wg_catalog cat, back;
+    struct wg_err err = {0};
+    const struct wg_catalog_item *it;
+    const struct wg_catalog_attr *a;
+    int seen[6] = {0};
+    wg_catalog_init(&cat);
+    T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
+    it = wg_catalog_find(&cat, "2108");
+    T_CHECK(it && it->public_intake && it->nattrs >= 2);
+    a = it ? wg_catalog_attr_find(it, "lamp") : NULL;
+    T_CHECK(a && a->type == WG_ATTR_STRING && a->required && a->variable && a->order == 1);
+    a = it ? wg_catalog_attr_find(it, "count") : NULL;
+    T_CHECK(a && a->type == WG_ATTR_SINGLEVALUELIST && a->required && a->nvalues == 3);
+    T_CHECK(a && wg_catalog_value_find(a, "2-5") && !wg_catalog_value_find(a, "6"));
+    T_CHECK(a && strcmp(wg_catalog_value_find(a, "1")->name, "1 盏") == 0);
+    for (size_t i = 0; i < cat.n; i++) {
+        for (size_t k = 0; k < cat.items[i].nattrs; k++) {
+            seen[cat.items[i].attrs[k].type] = 1;
+            T_CHECK(cat.items[i].public_intake); /* only public items ask questions */
+        }
+    }
+    for (int t = 0; t < 6; t++)
+        T_CHECK(seen[t]);
+    /* the JSON form carries them and reads back to the same document */
+    json_t *j = wg_catalog_to_json(&cat);
+    char *s1 = json_dumps(j, JSON_COMPACT), *s2;
+    T_CHECK(strstr(s1, "\"attributes\":[{\"code\":\"lamp\",\"datatype\":\"string\",\"required\":"
+                       "true,\"variable\":true,\"order\":1,"));
+    T_CHECK(strstr(s1, "{\"key\":\"2-5\",\"name\":\"2–5 盏\"}"));
+    wg_catalog_init(&back);
+    T_EQ_INT(wg_catalog_parse(&back, s1, strlen(s1), &err), WG_OK);
+    json_t *j2 = wg_catalog_to_json(&back);
+    s2 = json_dumps(j2, JSON_COMPACT);
+    T_EQ_STR(s1, s2);
+    free(s1);
+    free(s2);
+    json_decref(j);
+    json_decref(j2);
+    wg_catalog_release(&back);
+    wg_catalog_release(&cat);
+
+    /* defaults of the input form: required false, variable true, order by position */
+    const char *min = "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":["
+                      "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"说明\"},"
+                      "{\"code\":\"y\",\"datatype\":\"multivaluelist\",\"description\":\"选\","
+                      "\"datatype_description\":null,\"values\":[{\"key\":\"k\",\"name\":\"n\"}]}]}]}";
+    wg_catalog_init(&cat);
+    T_EQ_INT(wg_catalog_parse(&cat, min, strlen(min), &err), WG_OK);
+    it = wg_catalog_find(&cat, "A");
+    T_CHECK(it && it->nattrs == 2 && !it->attrs[0].required && it->attrs[0].variable &&
+            it->attrs[1].order == 2 && it->attrs[1].datatype_description[0] == '\0');
+    wg_catalog_release(&cat);
+
+    static const struct {
+        const char *attrs, *msg;
+    } bad[] = {
+        {"[{\"code\":\"x\",\"datatype\":\"list\",\"description\":\"d\"}]", "datatype 'list'"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\"}]", "'description' is required"},
+        {"[{\"code\":\"x y\",\"datatype\":\"string\",\"description\":\"d\"}]", "attribute code"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\"},"
+         "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"d\"}]", "'x' appears twice"},
+        {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\"}]",
+         "at least one value"},
+        {"[{\"code\":\"x\",\"datatype\":\"number\",\"description\":\"d\","
+         "\"values\":[{\"key\":\"1\",\"name\":\"one\"}]}]", "takes no values"},
+        {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\","
+         "\"values\":[{\"key\":\"1\",\"name\":\"a\"},{\"key\":\"1\",\"name\":\"b\"}]}]",
+         "key '1' appears twice"},
+        {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\","
+         "\"values\":[{\"key\":\"1\"}]}]", "values[0] must be"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"order\":0}]",
+         "'order'"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"order\":2},"
+         "{\"code\":\"y\",\"datatype\":\"string\",\"description\":\"d\"}]", "same order 2"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"colour\":1}]",
+         "unknown field 'colour'"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"required\":\"yes\"}]",
+         "'required' must be"},
+        {"{}", "'attributes' must be an array"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc, "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":%s}]}",
+                 bad[i].attrs);
+        wg_catalog_init(&cat);
+        T_EQ_INT(wg_catalog_parse(&cat, doc, strlen(doc), &err), WG_EINVAL);
+        T_CHECK(has(err.msg, bad[i].msg));
+        wg_catalog_release(&cat);
+    }
+}
+
 int main(void)
 {
     test_defaults();
@@ -619,5 +713,6 @@ int main(void)
     test_json_roundtrip();
     test_json_errors();
     test_children_and_names();
+    test_attributes();
     return T_DONE("catalog");
 }
