@@ -145,7 +145,7 @@ static enum wg_rc serve(struct wg_req *req, const char *rel, struct wg_err *err)
     const char *last, *candidate;
     /* the interfaces' own trees never fall back to the console's page */
     if (!strncmp(rel, "api/", 4) || !strcmp(rel, "api") || !strncmp(rel, "open311/", 8) ||
-        !strcmp(rel, "open311"))
+        !strcmp(rel, "open311") || !strncmp(rel, "healthz/", 8))
         return wg_err_set(err, WG_ENOTFOUND, "no such endpoint: '%s'", req->path);
     if (!root || !inside_file(root, wg_arena_printf(req->arena, "%s/index.html", root))) {
         req->extra_header_name = "Content-Security-Policy";

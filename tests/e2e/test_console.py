@@ -93,8 +93,9 @@ def test_client_routes_fall_back_to_their_app():
         status, _, body = srv.request("GET", "/assets/gone-123.js", token=None)
         assert status == 404 and b"not_found" in body, body
         # the API keeps its own 404s and 405s
-        status, _, body = srv.request("GET", "/api/v1/nothing", token=None)
-        assert status == 404 and b"no such endpoint" in body, body
+        for path in ["/api/v1/nothing", "/api", "/open311/v2/nothing.json", "/healthz/x"]:
+            status, _, body = srv.request("GET", path, token=None)
+            assert status == 404 and b"no such endpoint" in body, (path, body)
         status, _, body = srv.request("DELETE", "/api/v1/locate", token=None)
         assert status == 405, body
         status, _, body = srv.request("POST", "/dispatch", b"{}", token=None)
