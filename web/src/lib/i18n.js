@@ -259,7 +259,8 @@ const ENUMS = {
     verify: ['核查', 'verify'], callback: ['回访', 'call back'], reopen: ['重办', 'reopen'], merge: ['并单', 'merge'],
     invalidate: ['作废', 'invalidate'], supervise: ['督办', 'supervise'], urge: ['催办', 'urge'],
     instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
-    photo: ['照片', 'photo']
+    photo: ['照片', 'photo'], attachment: ['附件', 'attachment'], assist_sign: ['协办签收', 'assisting unit signed'],
+    assist_reply: ['协办答复', 'assisting unit replied']
   },
   channel: {
     hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],
