@@ -344,6 +344,12 @@ test('admin adds a unit and an account through the console', async ({ page, base
   await page.waitForSelector('.el-message--success')
   await page.click('text=历史版本')
   await page.waitForSelector('.el-dialog >> text=06999')
+  await page.keyboard.press('Escape')
+  // the working calendar of the year
+  await page.click('#tab-calendar')
+  await page.waitForSelector('[data-test=a-calendar]')
+  await page.waitForSelector('[data-test=a-cal-loaded]')
+  await shot('page-admin-calendar')
 })
 
 async function readStream (s) {
