@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/order.h"
+#include "domain/stats_cube.h"
 
 static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
 {
@@ -31,6 +32,25 @@ static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
     return rc;
 }
 
+/* The indicators' roll-ups, built from the store's counters before the first request. */
+static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_db *db;
+    uint64_t t0 = wg_clock_us();
+    enum wg_rc rc;
+    if (!(app->stats = wg_stats_cube_new()))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_stats_cube_refresh(app->stats, db, err);
+    wg_store_put(db);
+    if (!rc)
+        wg_info("indicator roll-ups built: %zu entries, %.1f MB in %.1f ms",
+                wg_stats_cube_entries(app->stats), wg_stats_cube_bytes(app->stats) / 1e6,
+                (double)(wg_clock_us() - t0) / 1000.0);
+    return rc;
+}
+
 enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err)
 {
     memset(app, 0, sizeof *app);
@@ -47,6 +67,8 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;
     wg_session_cache(5);
+    if ((rc = build_stats(app, err)))
+        return rc;
     /* intake's writes go through one writer that commits concurrent requests together */
     return wg_committer_start(store, 0, &app->committer, err);
 }
@@ -110,6 +132,10 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
         return rc;
     }
     rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
+    /* every server applies the counters' change log within a second (the watcher, and
+     * before each answer); an hour of it is plenty to keep */
+    if (!rc)
+        rc = wg_store_stat_log_prune(db, (long long)time(NULL) - 3600, err);
     wg_store_put(db);
     wg_catalog_snap_release(snap);
     if (n)
@@ -168,6 +194,8 @@ void wg_app_release(struct wg_app *app)
     wg_pii_keys_free(app->keys);
     wg_catalog_slot_release(&app->catalogs);
     wg_calendar_free(app->calendar);
+    wg_stats_cube_free(app->stats);
+    app->stats = NULL;
     pthread_mutex_destroy(&app->rate_mu);
 }
 

@@ -12,6 +12,7 @@
 #include "domain/catalog_store.h"
 #include "domain/pii.h"
 #include "domain/session.h"
+#include "domain/stats_cube.h"
 #include "http/route.h"
 #include "store/store.h"
 
@@ -35,6 +36,7 @@ struct wg_app {
     char tiles_attribution[256];
     char tiles_subdomains[32];
     char console_csp[1400];
+    struct wg_stats_cube *stats;    /* the indicators' roll-ups (domain/stats_cube.h) */
     /* failed logins per source address, in fixed one-minute windows */
     pthread_mutex_t rate_mu;
     struct wg_rate_slot {

@@ -6,6 +6,8 @@
 
 /* Now as UTC ISO 8601 with milliseconds: "2026-11-23T08:01:02.345Z". */
 void wg_clock_iso_now(char out[32]);
+/* A UTC time in seconds as ISO 8601 to the second: "2026-11-23T08:01:02Z". */
+void wg_clock_iso(long long t, char out[32]);
 /* Monotonic microseconds, for durations. */
 uint64_t wg_clock_us(void);
 

@@ -11,20 +11,25 @@
 #define SELF WG_P_SELF
 #define READ WG_P_ORDER_READ
 #define TAKE (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
+#define STATS WG_P_STATS_READ
 
 const struct wg_role wg_roles[] = {
-    {"sysadmin", "系统管理员", SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN},
+    /* the indicators are read by the centre, leaders, the system's administrator, and by
+     * units, grid workers and community staff for their own scope; not by the security and
+     * audit administrators (their work is elsewhere) nor mediators (disputes have their own) */
+    {"sysadmin", "系统管理员",
+     SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS},
     {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
      * units, mediators and leaders read the work in their scope */
-    {"agent", "坐席员", SELF | MAP | TAKE},
-    {"supervisor", "督办员", SELF | MAP | TAKE},
-    {"handler", "承办人员", SELF | MAP | READ},
-    {"gridworker", "网格员", SELF | MAP | TAKE},
-    {"community", "社区工作人员", SELF | MAP | TAKE},
+    {"agent", "坐席员", SELF | MAP | TAKE | STATS},
+    {"supervisor", "督办员", SELF | MAP | TAKE | STATS},
+    {"handler", "承办人员", SELF | MAP | READ | STATS},
+    {"gridworker", "网格员", SELF | MAP | TAKE | STATS},
+    {"community", "社区工作人员", SELF | MAP | TAKE | STATS},
     {"mediator", "调解员", SELF | MAP | READ},
-    {"leader", "领导", SELF | MAP | READ},
+    {"leader", "领导", SELF | MAP | READ | STATS},
     {NULL, NULL, 0},
 };
 
@@ -46,7 +51,7 @@ static const struct {
     {WG_P_KEY_ADMIN, "key_admin", 0},      {WG_P_OPEN311, "open311", 1},
     {WG_P_ALERT_INGEST, "alert_ingest", 1}, {WG_P_SELF, "self", 0},
     {WG_P_ORDER_READ, "order_read", 0},    {WG_P_ORDER_CREATE, "order_create", 0},
-    {WG_P_CONFIG_ADMIN, "config_admin", 0},
+    {WG_P_CONFIG_ADMIN, "config_admin", 0}, {WG_P_STATS_READ, "stats_read", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -30,6 +30,7 @@ enum wg_perm {
     WG_P_ORDER_READ = 1u << 8,    /* work orders in one's scope */
     WG_P_ORDER_CREATE = 1u << 9,  /* take in appeals (intake) */
     WG_P_CONFIG_ADMIN = 1u << 10, /* units, routing rules, catalog, calendar */
+    WG_P_STATS_READ = 1u << 11,   /* indicators of one's own scope */
 };
 
 struct wg_role {

@@ -5,15 +5,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
-
-static void iso_of(long long t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
+#include "core/clock.h"
 
 /* ---- snapshots and the slot ---- */
 
@@ -185,7 +177,7 @@ static enum wg_rc store_next(struct wg_db *db, const struct wg_catalog_change *c
         rc = wg_err_set(err, WG_ENOMEM, "out of memory");
         goto out;
     }
-    iso_of(ch->now, at);
+    wg_clock_iso(ch->now, at);
     struct wg_catalog_version_row r = {head + 1, body, ch->actor, at, what};
     if (!(rc = wg_store_catalog_insert(db, &r, err)))
         *version = head + 1;

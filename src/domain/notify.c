@@ -13,18 +13,10 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #define NOTE_MAX 1000
-
-static void iso_of(long long t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 /* ---- producing ---- */
 
@@ -56,7 +48,7 @@ enum wg_rc wg_notify(struct wg_db *db, const char *recipient, const char *kind, 
         return wg_err_set(err, WG_EINVAL, "notification payload must be a JSON object");
     }
     json_decref(check);
-    iso_of(now, at);
+    wg_clock_iso(now, at);
     r.recipient = recipient;
     r.channel = "webhook";
     r.kind = kind;
@@ -97,7 +89,7 @@ char *wg_notify_order_payload(const char *kind, const struct wg_notify_order *o,
         json_decref(ord);
         return NULL;
     }
-    iso_of(at, iso);
+    wg_clock_iso(at, iso);
     set_text(p, "kind", kind);
     set_text(p, "at", iso);
     set_text(p, "by", by);
@@ -114,11 +106,11 @@ char *wg_notify_order_payload(const char *kind, const struct wg_notify_order *o,
     if (o->sign_deadline || o->reply_deadline) {
         dl = json_object();
         if (o->sign_deadline) {
-            iso_of(o->sign_deadline, iso);
+            wg_clock_iso(o->sign_deadline, iso);
             json_object_set_new(dl, "sign", json_string(iso));
         }
         if (o->reply_deadline) {
-            iso_of(o->reply_deadline, iso);
+            wg_clock_iso(o->reply_deadline, iso);
             json_object_set_new(dl, "reply", json_string(iso));
         }
         json_object_set_new(p, "deadlines", dl);
@@ -231,7 +223,7 @@ static int add_row(const struct wg_outbox_row *r, void *ctx)
     if (r->delivered_at[0])
         json_object_set_new(j, "delivered_at", json_string(r->delivered_at));
     if (!strcmp(r->state, "pending")) {
-        iso_of(r->next_attempt_at, iso);
+        wg_clock_iso(r->next_attempt_at, iso);
         json_object_set_new(j, "next_attempt_at", json_string(iso));
     }
     json_object_set_new(j, "payload", payload ? payload : json_object());
@@ -720,7 +712,7 @@ static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config
     if ((rc = wg_store_get(st, &db, err)))
         goto out;
     if (ok) {
-        iso_of((long long)time(NULL), at);
+        wg_clock_iso((long long)time(NULL), at);
         rc = wg_store_outbox_delivered(db, j.id, at, &changed, err);
     } else if (abort && atomic_load(abort)) {
         /* stopping: this attempt says nothing about the receiver; take it again at start */

@@ -6,11 +6,13 @@
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 #include "domain/notify.h"
 #include "domain/order_fsm.h"
 #include "domain/photo.h"
 #include "domain/region.h"
+#include "domain/stats.h"
 
 const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
                                          "window",  "mailbox", "video",  "sensor",
@@ -145,15 +147,6 @@ static void cst_day(long long now, char out[9])
     snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-static void iso_of(long long now, char out[32])
-{
-    time_t t = (time_t)now;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
                             const struct wg_actor *actor, const struct wg_order_input *in,
                             long long now, struct wg_order_draft *d, struct wg_err *err)
@@ -178,7 +171,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
     o->version = 1;
     snprintf(o->created_by, sizeof o->created_by, "%s", actor->username);
     snprintf(d->actor_role, sizeof d->actor_role, "%s", actor->role);
-    iso_of(now, o->created_at);
+    wg_clock_iso(now, o->created_at);
     memcpy(o->updated_at, o->created_at, sizeof o->updated_at);
     if (in->has_point) {
         if (!loc)
@@ -252,7 +245,17 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
-    return wg_store_order_event(db, o->id, &ev, err);
+    if ((rc = wg_store_order_event(db, o->id, &ev, err)))
+        return rc;
+    /* the indicators' counters change in the same transaction (domain/stats.h) */
+    struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,
+                                 .item = o->item,
+                                 .channel = o->channel,
+                                 .created_day = wg_stats_day_of_iso(o->created_at),
+                                 .create = 1,
+                                 .after = {.state = "received", .unit = ""},
+                                 .at = wg_stats_time_of_iso(o->created_at)};
+    return wg_stats_apply(db, &ch, err);
 }
 
 enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err)
@@ -417,7 +420,6 @@ static json_t *allowed_json(const struct wg_actor *actor, const struct wg_order_
     return arr;
 }
 
-static void iso_of(long long t, char out[32]);
 
 /* The light of the reply clock at now while a unit holds the order (dispatched, signed,
  * returning), on working time — natural time for urgent and critical orders; -1 when no
@@ -441,8 +443,8 @@ static void clock_json(const struct wg_order_env *env, const struct wg_order_row
     int l;
     if (!f || !f->reply_deadline)
         return;
-    iso_of(f->sign_deadline, a);
-    iso_of(f->reply_deadline, b);
+    wg_clock_iso(f->sign_deadline, a);
+    wg_clock_iso(f->reply_deadline, b);
     json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
     l = light_of(env, o->state, o->urgency, f->dispatched_at, f->reply_deadline,
                  (long long)time(NULL));
@@ -1065,6 +1067,43 @@ static enum wg_rc notify_assisting(struct wg_db *db, const struct wg_order_row *
     return WG_OK;
 }
 
+/* The indicators' counters for one action (domain/stats.h), in the action's transaction. */
+static enum wg_rc count_change(struct wg_db *db, const struct wg_order_env *env,
+                               const struct wg_order_row *o, const struct wg_order_facts *f0,
+                               const char *next, const char *unit,
+                               const struct wg_order_facts *f1, enum wg_order_action action,
+                               const struct wg_fsm_ctx *ctx, unsigned effects,
+                               const json_t *body, long long now, struct wg_err *err)
+{
+    json_t *resolved = json_object_get(body, "resolved");
+    long long minutes = 0;
+    if (!strcmp(next, "replied") && f0->dispatched_at && now > f0->dispatched_at) {
+        minutes = env->calendar
+                      ? wg_calendar_working_minutes_between(env->calendar, f0->dispatched_at, now)
+                      : -1;
+        if (minutes < 0) /* no calendar, or a year it has no table for */
+            minutes = (now - f0->dispatched_at) / 60;
+    }
+    struct wg_stats_change ch = {
+        .leaf = o->grid[0] ? o->grid : o->county,
+        .item = o->item,
+        .channel = o->channel,
+        .created_day = wg_stats_day_of_iso(o->created_at),
+        .action = action,
+        .before = {o->state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
+                   f0->rework_count, f0->reopened, f0->satisfaction},
+        .after = {next, unit, f1->sign_deadline, f1->reply_deadline, f1->dispatched_at,
+                  f1->rework_count, f1->reopened, f1->satisfaction},
+        .reached = action == WG_ACTION_CALLBACK && ctx->reached,
+        .satisfaction = ctx->satisfaction,
+        .resolved = json_is_boolean(resolved) ? json_is_true(resolved) : -1,
+        .effects = effects,
+        .at = now,
+        .handling_minutes = minutes,
+    };
+    return wg_stats_apply(db, &ch, err);
+}
+
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_actor *actor, long long id, const char *name,
                            const json_t *body, int version, long long now, struct wg_err *err)
@@ -1101,12 +1140,13 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                         id, o.version, version);
         goto out;
     }
+    const struct wg_order_facts f0 = f; /* as it was, for the indicators' counters */
     facts_ctx(&f, &o, actor, rel, &ctx);
     if ((rc = merge_ctx(db, &o, &f, &ctx, err)) || (rc = body_ctx(action, body, &ctx, err)) ||
         (rc = wg_fsm_step(st, action, role, &ctx, &res, err)))
         goto out;
     snprintf(unit, sizeof unit, "%s", o.unit);
-    iso_of(now, at);
+    wg_clock_iso(now, at);
     switch (action) {
     case WG_ACTION_DISPATCH: {
         const char *u = json_string_value(json_object_get(body, "unit"));
@@ -1223,7 +1263,9 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
         goto out;
     struct wg_order_event_row ev = {0,        at, actor->username, actor->role, name, o.state,
                                     wg_fsm_state_name(res.next), detail};
-    if ((rc = wg_store_order_event(db, id, &ev, err)))
+    if ((rc = wg_store_order_event(db, id, &ev, err)) ||
+        (rc = count_change(db, env, &o, &f0, wg_fsm_state_name(res.next), unit, &f, action, &ctx,
+                           res.effects, body, now, err)))
         goto out;
     rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,
                                 now, err);

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/csv.h"
 
 const char *wg_photo_sniff(const void *bytes, size_t len)
@@ -93,12 +94,8 @@ enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long lo
                          struct wg_err *err)
 {
     char at[32];
-    time_t t = (time_t)now;
-    struct tm tm;
     enum wg_rc rc;
-    gmtime_r(&t, &tm);
-    snprintf(at, sizeof at, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    wg_clock_iso(now, at);
     *added = 0;
     if ((rc = wg_store_photo_insert(db, id, hex, mime, (long long)len, actor->username, at, added,
                                     err)) ||

@@ -6,6 +6,8 @@
 
 #include <sodium.h>
 
+#include "core/clock.h"
+
 static void sha256_hex(const char *s, char out[65])
 {
     unsigned char d[crypto_hash_sha256_BYTES];
@@ -63,14 +65,11 @@ enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *
     if (rc)
         return rc;
     if (a.locked_until > now) {
-        time_t t = (time_t)a.locked_until;
-        struct tm tm;
-        gmtime_r(&t, &tm);
+        char until[32];
+        wg_clock_iso(a.locked_until, until);
         return wg_err_set(err, WG_EFORBIDDEN,
-                          "account '%s' is locked after %d failed logins until "
-                          "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                          username, WG_LOCK_FAILURES, tm.tm_year + 1900, tm.tm_mon + 1,
-                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+                          "account '%s' is locked after %d failed logins until %s", username,
+                          WG_LOCK_FAILURES, until);
     }
     if (!wg_password_verify(a.password_hash, password) || a.disabled) {
         int failed = a.failed + 1;

@@ -348,5 +348,47 @@ const struct wg_migration wg_migrations[] = {
      "  email TEXT, device_id TEXT, account_id TEXT);"
      "CREATE INDEX order_event_at ON order_event(at);",
      NULL},
+    /* Indicator counters (domain/stats.h), kept in the transaction of every order change:
+     * stat_cell holds the counts per CST day, leaf (grid, or county for an order without a
+     * point), unit, catalog item and channel — the truth every answer comes from; stat_log
+     * carries each change's deltas in commit order, so that every server sharing the store
+     * can keep its in-memory roll-ups current without rereading the cells. The key starts
+     * with the day: nearly every change counts today or the next few days, so a batch's
+     * upserts share a few pages instead of dirtying one page per grid. */
+    {16, "indicator counters per day, place, unit, item and channel, and their change log",
+     "CREATE TABLE stat_cell ("
+     "  leaf TEXT NOT NULL, day INTEGER NOT NULL, unit TEXT NOT NULL, item TEXT NOT NULL,"
+     "  channel TEXT NOT NULL,"
+     "  received INTEGER NOT NULL DEFAULT 0, dispatched INTEGER NOT NULL DEFAULT 0,"
+     "  direct INTEGER NOT NULL DEFAULT 0, signed_on_time INTEGER NOT NULL DEFAULT 0,"
+     "  finished INTEGER NOT NULL DEFAULT 0, finished_on_time INTEGER NOT NULL DEFAULT 0,"
+     "  pending_due INTEGER NOT NULL DEFAULT 0, called_back INTEGER NOT NULL DEFAULT 0,"
+     "  rated INTEGER NOT NULL DEFAULT 0, satisfied INTEGER NOT NULL DEFAULT 0,"
+     "  resolved INTEGER NOT NULL DEFAULT 0, reopened INTEGER NOT NULL DEFAULT 0,"
+     "  returned INTEGER NOT NULL DEFAULT 0, rework INTEGER NOT NULL DEFAULT 0,"
+     "  repeat INTEGER NOT NULL DEFAULT 0, handled INTEGER NOT NULL DEFAULT 0,"
+     "  open INTEGER NOT NULL DEFAULT 0, handling_minutes INTEGER NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (day, leaf, unit, item, channel)) WITHOUT ROWID;"
+     "CREATE TABLE stat_log ("
+     "  seq INTEGER PRIMARY KEY,"
+     "  at INTEGER NOT NULL,"
+     "  deltas TEXT NOT NULL);",
+     "CREATE TABLE stat_cell ("
+     "  leaf TEXT NOT NULL, day INTEGER NOT NULL, unit TEXT NOT NULL, item TEXT NOT NULL,"
+     "  channel TEXT NOT NULL,"
+     "  received BIGINT NOT NULL DEFAULT 0, dispatched BIGINT NOT NULL DEFAULT 0,"
+     "  direct BIGINT NOT NULL DEFAULT 0, signed_on_time BIGINT NOT NULL DEFAULT 0,"
+     "  finished BIGINT NOT NULL DEFAULT 0, finished_on_time BIGINT NOT NULL DEFAULT 0,"
+     "  pending_due BIGINT NOT NULL DEFAULT 0, called_back BIGINT NOT NULL DEFAULT 0,"
+     "  rated BIGINT NOT NULL DEFAULT 0, satisfied BIGINT NOT NULL DEFAULT 0,"
+     "  resolved BIGINT NOT NULL DEFAULT 0, reopened BIGINT NOT NULL DEFAULT 0,"
+     "  returned BIGINT NOT NULL DEFAULT 0, rework BIGINT NOT NULL DEFAULT 0,"
+     "  repeat BIGINT NOT NULL DEFAULT 0, handled BIGINT NOT NULL DEFAULT 0,"
+     "  open BIGINT NOT NULL DEFAULT 0, handling_minutes BIGINT NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (day, leaf, unit, item, channel));"
+     "CREATE TABLE stat_log ("
+     "  seq BIGSERIAL PRIMARY KEY,"
+     "  at BIGINT NOT NULL,"
+     "  deltas TEXT NOT NULL);"},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

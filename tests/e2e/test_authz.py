@@ -26,6 +26,8 @@ PERM_ROLES = {
     "WG_P_ORDER_CREATE": {"agent", "supervisor", "gridworker", "community"},
     "WG_P_ORDER_READ": {"agent", "supervisor", "handler", "gridworker", "community", "mediator",
                         "leader"},
+    "WG_P_STATS_READ": {"sysadmin", "agent", "supervisor", "handler", "gridworker", "community",
+                        "leader"},
 }
 TOWN = "371302001"  # every role's account is scoped to this town
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the first bytes are what make a PNG
@@ -144,6 +146,25 @@ EXPECT = {
         inside=("/open311/v2/tokens/" + "0" * 32 + ".json", None), outside=None, ok=404),
     ("GET", "/open311/v2/servicerequestupdates.{format}"): dict(
         inside=("/open311/v2/servicerequestupdates.json", None), outside=None, ok=200),
+    # the indicators of a region inside the caller's scope; one outside is 404 like a missing one
+    ("GET", "/api/v1/stats/summary"): dict(
+        inside=("/api/v1/stats/summary?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/summary?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/series"): dict(
+        inside=("/api/v1/stats/series?scope=region:" + TOWN + "&by=week", None),
+        outside=("/api/v1/stats/series?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/top-items"): dict(
+        inside=("/api/v1/stats/top-items?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/top-items?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/monthly-problem"): dict(
+        inside=("/api/v1/stats/monthly-problem?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/monthly-problem?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/units"): dict(
+        inside=("/api/v1/stats/units?scope=region:" + TOWN, None),
+        outside=("/api/v1/stats/units?scope=region:371302002", None), ok=200),
+    ("GET", "/api/v1/stats/breakdown"): dict(
+        inside=("/api/v1/stats/breakdown?scope=region:" + TOWN + "&by=child", None),
+        outside=("/api/v1/stats/breakdown?scope=region:371302002&by=child", None), ok=200),
 }
 
 

@@ -2,6 +2,7 @@
  * verifying, transactions, cleaning of outside text, filters, tampering done directly in
  * the SQLite file, and concurrent appenders. */
 #include "t.h"
+#include "t_store.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -73,37 +74,6 @@ static void test_encoding(void)
     T_CHECK(strcmp(h, h2) != 0);
 }
 
-/* ---- a store in a fresh directory ---- */
-
-static char dir[64];
-
-static struct wg_store *open_store(void)
-{
-    struct wg_store *st = NULL;
-    struct wg_err err = {0};
-    snprintf(dir, sizeof dir, "/tmp/wangge-audit-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    if (wg_store_open(dir, 1, &st, &err)) {
-        fprintf(stderr, "store: %s\n", err.msg);
-        exit(1);
-    }
-    return st;
-}
-
-static void close_store(struct wg_store *st)
-{
-    static const char *files[] = {"wangge.db", "wangge.db-wal", "wangge.db-shm"};
-    char path[128];
-    wg_store_close(st);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
 
 /* copies of what a query or walk saw */
 struct seen {
@@ -165,7 +135,7 @@ static long long verify(struct wg_db *db, struct wg_audit_report *rep)
 
 static void test_append_and_verify(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_audit_report rep;
@@ -191,12 +161,12 @@ static void test_append_and_verify(void)
     T_EQ_STR(s->prev[0], s->hash[1]);
     T_EQ_STR(rep.head, s->hash[0]);
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 static void test_checks_and_cleaning(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_audit_report rep;
@@ -236,12 +206,12 @@ static void test_checks_and_cleaning(void)
     T_EQ_INT(verify(db, &rep), 0);
     T_EQ_INT(rep.records, 2);
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 static void test_transactions(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_audit_report rep;
@@ -278,12 +248,12 @@ static void test_transactions(void)
     T_EQ_INT(verify(db, &rep), 0);
     T_EQ_INT(rep.records, 6);
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 static void test_filters(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     struct wg_db *db;
     struct wg_err err = {0};
     enum wg_rc rc;
@@ -331,7 +301,7 @@ static void test_filters(void)
             fprintf(stderr, "(filter case %zu)\n", i);
     }
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 /* ---- tampering, done to the file directly as someone with access to it would ---- */
@@ -348,7 +318,7 @@ static void sql(sqlite3 *h, const char *q, int want_ok)
 
 static void test_tampering(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_audit_report rep;
@@ -357,7 +327,7 @@ static void test_tampering(void)
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     for (int i = 0; i < 5; i++)
         T_EQ_INT(record(db, "admin", "user.create", "account", "u", "ok"), WG_OK);
-    snprintf(path, sizeof path, "%s/wangge.db", dir);
+    snprintf(path, sizeof path, "%s/wangge.db", t_store_dir);
     T_EQ_INT(sqlite3_open(path, &h), SQLITE_OK);
     sqlite3_busy_timeout(h, 5000);
     /* the triggers refuse changes from any client */
@@ -400,7 +370,7 @@ static void test_tampering(void)
     T_EQ_INT(verify(db, &rep), 1);
     sqlite3_close(h);
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 /* ---- concurrent appenders never fork the chain ---- */
@@ -424,7 +394,7 @@ static void *appender(void *arg)
 
 static void test_concurrent(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("audit");
     pthread_t th[THREADS];
     struct wg_db *db;
     struct wg_err err = {0};
@@ -440,7 +410,7 @@ static void test_concurrent(void)
     T_EQ_INT(verify(db, &rep), 0);
     T_EQ_INT(rep.records, THREADS * EACH);
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 int main(void)

@@ -7,32 +7,8 @@
 #include "domain/catalog_store.h"
 
 #include "t.h"
+#include "t_store.h"
 
-static char dir[64];
-
-static struct wg_store *open_store(void)
-{
-    struct wg_store *st = NULL;
-    struct wg_err err = {0};
-    snprintf(dir, sizeof dir, "/tmp/wangge-catalog-XXXXXX");
-    if (!mkdtemp(dir) || wg_store_open(dir, 1, &st, &err)) {
-        fprintf(stderr, "store: %s\n", err.msg);
-        exit(1);
-    }
-    return st;
-}
-
-static void close_store(struct wg_store *st)
-{
-    static const char *files[] = {"wangge.db", "wangge.db-wal", "wangge.db-shm"};
-    char path[128];
-    wg_store_close(st);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
 
 static const struct wg_catalog_change ANY = {"admin", 1764547200, -1}; /* 2025-12-01 */
 
@@ -69,7 +45,7 @@ static int take(const struct wg_catalog_version_row *r, void *ctx)
 
 static void test_versions(void)
 {
-    struct wg_store *st = open_store();
+    struct wg_store *st = t_store_open("catalog");
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_catalog_snap *snap = NULL;
@@ -177,7 +153,7 @@ static void test_versions(void)
     wg_catalog_slot_release(&slot);
 
     wg_store_put(db);
-    close_store(st);
+    t_store_close(st);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
  * envelopes; the outbox in a fresh store (enqueue inside a transaction, claims and leases);
  * and delivery through the HTTP client to a scripted server on 127.0.0.1. */
 #include "t.h"
+#include "t_store.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -196,37 +197,6 @@ static void test_payload(void)
     free(p);
 }
 
-/* ---- a store in a fresh directory ---- */
-
-static char dir[64];
-
-static struct wg_store *open_store(void)
-{
-    struct wg_store *st = NULL;
-    struct wg_err err = {0};
-    snprintf(dir, sizeof dir, "/tmp/wangge-notify-XXXXXX");
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        exit(1);
-    }
-    if (wg_store_open(dir, 1, &st, &err)) {
-        fprintf(stderr, "store: %s\n", err.msg);
-        exit(1);
-    }
-    return st;
-}
-
-static void close_store(struct wg_store *st)
-{
-    static const char *files[] = {"wangge.db", "wangge.db-wal", "wangge.db-shm"};
-    char path[128];
-    wg_store_close(st);
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
 
 struct seen {
     int n;
@@ -513,9 +483,9 @@ int main(void)
     test_url_parse();
     test_status_line();
     test_payload();
-    st = open_store();
+    st = t_store_open("notify");
     test_outbox(st);
     test_delivery(st);
-    close_store(st);
+    t_store_close(st);
     return T_DONE("notify");
 }

