@@ -38,6 +38,7 @@ try {
     } catch (e) {
       failed++
       console.log(`FAIL ${name}: ${e.stack || e}`)
+      if (srv.proc.exitCode !== null || srv.proc.signalCode) console.log(`the server stopped (${srv.proc.exitCode ?? srv.proc.signalCode}); its log:\n${srv.log}`)
       try { await shot(page, 'FAILED-' + name) } catch { /* the page may be gone */ }
     } finally {
       await context.close()
