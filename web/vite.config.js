@@ -54,12 +54,12 @@ export default defineConfig({
     rollupOptions: {
       input: inputs,
       output: {
-        // the big libraries in chunks of their own, so a console update keeps them cached
+        // the big libraries in chunks of their own, so a console update keeps them cached;
+        // Element Plus is left to split by page, so the login page loads only what it uses
         manualChunks (id) {
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts'
           if (id.includes('node_modules/leaflet')) return 'leaflet'
-          if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) return 'element-plus'
-          if (id.includes('node_modules/')) return 'vendor'
+          if (/node_modules\/(@vue|vue|vue-router)\//.test(id)) return 'vue'
         }
       }
     }

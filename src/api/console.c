@@ -55,7 +55,8 @@ static const char not_built[] =
     "padding:0 1em;color:#222}code{background:#f4f4f4;padding:.1em .3em}</style></head><body>"
     "<h1>网格 wangge</h1>"
     "<p>控制台尚未构建。在源码目录运行 <code>make web</code>（需要 Node.js 18 以上和 npm），"
-    "或用 <code>console_dir = 目录</code> 指向已构建的控制台。接口 <code>/api/v1/</code> 照常可用。</p>"
+    "或用 <code>console_dir = 目录</code> 指向已构建的控制台。接口 <code>/api/v1/</code> "
+    "照常可用。</p>"
     "<p>The console has not been built. Run <code>make web</code> in the source tree (Node.js 18 "
     "or later and npm), or point the <code>console_dir</code> setting at a built console. The "
     "API under <code>/api/v1/</code> works regardless.</p></body></html>";
@@ -128,8 +129,8 @@ static enum wg_rc send_file(struct wg_req *req, const char *root, const char *re
     }
     /* Vite names what it builds under assets/ by content hash: such a name never changes
      * its bytes, so it may be kept for a year; everything else is checked every time. */
-    req->cache_control = !strncmp(rel, "assets/", 7) ? "public, max-age=31536000, immutable"
-                                                     : "no-cache";
+    req->cache_control =
+        !strncmp(rel, "assets/", 7) ? "public, max-age=31536000, immutable" : "no-cache";
     if (!strncmp(type, "text/html", 9)) {
         req->extra_header_name = "Content-Security-Policy";
         req->extra_header_value =
@@ -145,13 +146,12 @@ static enum wg_rc serve(struct wg_req *req, const char *rel, struct wg_err *err)
     const char *last, *candidate;
     /* the interfaces' own trees never fall back to the console's page */
     if (!strncmp(rel, "api/", 4) || !strcmp(rel, "api") || !strncmp(rel, "open311/", 8) ||
-        !strcmp(rel, "open311"))
+        !strcmp(rel, "open311") || !strncmp(rel, "healthz/", 8))
         return wg_err_set(err, WG_ENOTFOUND, "no such endpoint: '%s'", req->path);
     if (!root || !inside_file(root, wg_arena_printf(req->arena, "%s/index.html", root))) {
         req->extra_header_name = "Content-Security-Policy";
         req->extra_header_value = "default-src 'none'; style-src 'unsafe-inline'";
-        return wg_reply_raw(req, 200, "text/html; charset=utf-8", not_built,
-                            sizeof not_built - 1);
+        return wg_reply_raw(req, 200, "text/html; charset=utf-8", not_built, sizeof not_built - 1);
     }
     if (!safe_path(rel))
         return wg_err_set(err, WG_ENOTFOUND, "no such file: '%s'", req->path);
@@ -200,10 +200,10 @@ enum wg_rc wg_api_console_config(struct wg_req *req, struct wg_err *err)
     }
     json_incref(items);
     json_decref(cat);
-    out = json_pack("{s:s?,s:s,s:s,s:i,s:o}", "tiles_url",
-                    app->tiles_url[0] ? app->tiles_url : NULL, "tiles_attribution",
-                    app->tiles_attribution, "tiles_subdomains", app->tiles_subdomains,
-                    "tiles_max_zoom", 18, "catalog", items);
+    out =
+        json_pack("{s:s?,s:s,s:s,s:i,s:o}", "tiles_url", app->tiles_url[0] ? app->tiles_url : NULL,
+                  "tiles_attribution", app->tiles_attribution, "tiles_subdomains",
+                  app->tiles_subdomains, "tiles_max_zoom", 18, "catalog", items);
     return wg_reply_json(req, 200, out);
 }
 
@@ -244,7 +244,8 @@ enum wg_rc wg_console_settings(struct wg_app *app, const char *dir, const char *
         if (strpbrk(tiles_url, " \t\"';,<>\\") || strlen(tiles_url) >= sizeof app->tiles_url)
             return wg_err_set(err, WG_EINVAL,
                               "tiles_url '%.80s' is too long or holds a space, quote, comma or "
-                              "semicolon", tiles_url);
+                              "semicolon",
+                              tiles_url);
         host = strstr(tiles_url, "//") + 2;
         hlen = strcspn(host, "/?#");
         if (!hlen || hlen > 255)

@@ -24,8 +24,8 @@ struct settings {
     struct wg_notify_config notify; /* webhook_url lines */
     long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
     int webhook_flags;
+    char console_dir[4096]; /* the built console; "" for the default */
     struct wg_portal_config portal; /* portal_* lines */
-    char console_dir[4096];                   /* the built console; "" for the default */
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
 };
 

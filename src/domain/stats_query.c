@@ -610,7 +610,8 @@ enum wg_rc wg_stats_top_items(const struct wg_stats_env *env, const struct wg_ac
     }
     for (size_t i = 0; i < g.n; i++)
         total += g.v[i].c[WG_SC_RECEIVED];
-    qsort(g.v, g.n, sizeof *g.v, by_received);
+    if (g.n > 1) /* an empty period has no array at all, and qsort wants one */
+        qsort(g.v, g.n, sizeof *g.v, by_received);
     json_t *items = json_array();
     for (size_t i = 0, k = 0; i < g.n && k < (size_t)limit; i++) {
         if (!g.v[i].key[0] || !g.v[i].c[WG_SC_RECEIVED])
@@ -697,7 +698,8 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
     to = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
     if ((rc = wg_stats_collect(env, &s.f, from, to, WG_BY_ITEM, 0, NULL, 0, 0, &g, err)))
         goto out;
-    qsort(g.v, g.n, sizeof *g.v, by_received);
+    if (g.n > 1) /* an empty period has no array at all, and qsort wants one */
+        qsort(g.v, g.n, sizeof *g.v, by_received);
     char month[8];
     snprintf(month, sizeof month, "%04d-%02d", y, m);
     *out = json_pack("{s:o,s:s}", "scope", scope_json(&s), "month", month);
@@ -722,7 +724,8 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
         f.item = top->key;
         if (!(rc = wg_stats_collect(env, &f, from, to, WG_BY_CHILD, child_len, NULL, 0, 0, &r,
                                     err))) {
-            qsort(r.v, r.n, sizeof *r.v, by_received);
+            if (r.n > 1)
+                qsort(r.v, r.n, sizeof *r.v, by_received);
             for (size_t i = 0, k = 0; i < r.n && k < 5; i++) {
                 if (!r.v[i].c[WG_SC_RECEIVED])
                     continue;
@@ -797,7 +800,8 @@ enum wg_rc wg_stats_units(const struct wg_stats_env *env, const struct wg_actor 
         r[n].has = wg_stats_composite(&sums, w, &r[n].composite);
         n++;
     }
-    qsort(r, n, sizeof *r, by_composite);
+    if (n > 1)
+        qsort(r, n, sizeof *r, by_composite);
     json_t *units = json_array();
     for (size_t i = 0; i < n; i++) {
         const long long *c = r[i].g->c;

@@ -1,9 +1,9 @@
 // The console's browser tests: the real wangge binary with a fresh data directory, driven
 // in Chromium. Prints "browser: N passed, N failed"; screenshots of every page go to
 // build/artifacts/screenshots/. `node tests/browser/run.mjs [NAME_FILTER]`.
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, Server, launch, shot, assert } from './harness.mjs'
+import { ROOT, SHOTS, Server, launch, shot, assert } from './harness.mjs'
 import { tests } from './tests.mjs'
 
 const filter = process.argv[2] || ''
@@ -12,6 +12,9 @@ if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
   console.log('browser: 0 passed, 1 failed')
   process.exit(1)
 }
+
+// a failure's screenshot stays only until the next run
+if (existsSync(SHOTS)) for (const f of readdirSync(SHOTS)) if (f.startsWith('FAILED-')) rmSync(join(SHOTS, f))
 
 const srv = new Server()
 let browser
@@ -35,6 +38,7 @@ try {
     } catch (e) {
       failed++
       console.log(`FAIL ${name}: ${e.stack || e}`)
+      if (srv.proc.exitCode !== null || srv.proc.signalCode) console.log(`the server stopped (${srv.proc.exitCode ?? srv.proc.signalCode}); its log:\n${srv.log}`)
       try { await shot(page, 'FAILED-' + name) } catch { /* the page may be gone */ }
     } finally {
       await context.close()

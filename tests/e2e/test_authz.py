@@ -51,6 +51,8 @@ EXPECT = {
     ("GET", "/api/v1/console-config"): dict(inside=("/api/v1/console-config", None), outside=None,
                                             ok=200),
     ("GET", "/{path*}"): dict(inside=("/dispatch", None), outside=None, ok=200),
+    ("GET", "/api/v1/calendar"): dict(inside=("/api/v1/calendar?year=2026", None), outside=None,
+                                      ok=200),
     ("POST", "/api/v1/session"): dict(inside=("/api/v1/session", "LOGIN"), outside=None, ok=201),
     ("DELETE", "/api/v1/session"): dict(inside=("/api/v1/session", None), outside=None, ok=200),
     ("GET", "/api/v1/me"): dict(inside=("/api/v1/me", None), outside=None, ok=200),

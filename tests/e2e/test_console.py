@@ -93,8 +93,9 @@ def test_client_routes_fall_back_to_their_app():
         status, _, body = srv.request("GET", "/assets/gone-123.js", token=None)
         assert status == 404 and b"not_found" in body, body
         # the API keeps its own 404s and 405s
-        status, _, body = srv.request("GET", "/api/v1/nothing", token=None)
-        assert status == 404 and b"no such endpoint" in body, body
+        for path in ["/api/v1/nothing", "/api", "/open311/v2/nothing.json", "/healthz/x"]:
+            status, _, body = srv.request("GET", path, token=None)
+            assert status == 404 and b"no such endpoint" in body, (path, body)
         status, _, body = srv.request("DELETE", "/api/v1/locate", token=None)
         assert status == 405, body
         status, _, body = srv.request("POST", "/dispatch", b"{}", token=None)
@@ -176,3 +177,29 @@ def test_console_csp_lets_only_the_configured_tiles_in():
     finally:
         data.close()
         run_rm(top)
+
+
+def test_calendar_of_a_year():
+    data = Data(grids=False)
+    table = os.path.join(data.dir, "days.json")
+    with open(table, "w", encoding="utf-8") as f:
+        f.write('{"holidays": {"2026-01-01": "New Year,元旦,1", "2026-01-02": "New Year,元旦,1",'
+                ' "2026-01-03": "New Year,元旦,1"}, "workdays": {"2026-01-04": "New Year,元旦,1"}}')
+    run("calendar", "load", "--data", data.dir, table)
+    try:
+        srv = Server(data)
+        try:
+            status, body = srv.get("/api/v1/calendar?year=2026")
+            assert status == 200 and body["loaded"] is True and body["day_minutes"] == 450, body
+            # Thursday and Friday rest; Saturday the 3rd rests anyway; Sunday the 4th works
+            assert body["holidays"] == ["2026-01-01", "2026-01-02"], body
+            assert body["workdays"] == ["2026-01-04"], body
+            status, body = srv.get("/api/v1/calendar?year=2027")
+            assert status == 200 and body["loaded"] is False and body["holidays"] == [], body
+            for bad in ["1989", "20x6", ""]:
+                status, body = srv.get("/api/v1/calendar?year=" + bad)
+                assert status == 400 and "'year'" in body["error"]["message"], (bad, body)
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -448,3 +448,25 @@ def test_recount_of_generated_history():
         else:
             os.environ["WANGGE_NPM_CACHE"] = before
         data.close()
+
+
+def test_empty_period_answers_empty_lists():
+    # nothing received yet: every list is empty (and no sort runs over a missing array, which
+    # the sanitizer build stops on)
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = data.add_user(srv, "lead0", "leader", "371302", PASSWORD)
+            for what, key in [("top-items", "items"), ("units", "units")]:
+                status, body = srv.json("GET", f"/api/v1/stats/{what}?scope=region:371302",
+                                        token=token)
+                assert status == 200 and body[key] == [], (what, body)
+            status, body = srv.json("GET", "/api/v1/stats/monthly-problem?scope=region:371302",
+                                    token=token)
+            assert status == 200 and body["item"] is None and body["regions"] == [], body
+            assert srv.proc.poll() is None, "the server is still up"
+        finally:
+            srv.stop()
+    finally:
+        data.close()

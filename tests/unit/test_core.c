@@ -152,6 +152,34 @@ static void test_routes(void)
     wg_arena_free(req.arena);
 }
 
+/* A catch-all {name*} takes the rest of the path, is tried after every other route wherever
+ * it stands, never answers for a path another route has (that stays a 405) and never makes
+ * a 405 itself. */
+static void test_catch_all_route(void)
+{
+    static const struct wg_route routes[] = {
+        {"GET", "/{path*}", h1, 0, 0},
+        {"GET", "/", h1, 0, 0},
+        {"POST", "/api/v1/session", h1, 0, 0},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0},
+    };
+    struct wg_req req = {0};
+    int pm;
+    req.arena = wg_arena_new();
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/regions/37", &req, &pm) == &routes[3]);
+    T_EQ_STR(req.params[0], "37");
+    T_CHECK(wg_route_match(routes, 4, "GET", "/", &req, &pm) == &routes[1]);
+    T_CHECK(wg_route_match(routes, 4, "GET", "/orders/12", &req, &pm) == &routes[0]);
+    T_EQ_STR(req.params[0], "orders/12");
+    T_CHECK(wg_route_match(routes, 4, "HEAD", "/assets/a-1.js", &req, &pm) == &routes[0]);
+    T_EQ_STR(req.params[0], "assets/a-1.js");
+    T_CHECK(wg_route_match(routes, 4, "GET", "/api/v1/session", &req, &pm) == NULL);
+    T_CHECK(pm == 1); /* a 405, not the console */
+    T_CHECK(wg_route_match(routes, 4, "POST", "/dispatch", &req, &pm) == NULL);
+    T_CHECK(pm == 0); /* a 404 */
+    wg_arena_free(req.arena);
+}
+
 static void test_errors(void)
 {
     struct wg_err err = {0};
@@ -169,6 +197,7 @@ int main(void)
     test_csv();
     test_buf();
     test_routes();
+    test_catch_all_route();
     test_errors();
     return T_DONE("core");
 }

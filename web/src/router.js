@@ -3,6 +3,9 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, setToken, clearSession } from './lib/session'
 import { get, setUnauthorizedHandler } from './lib/api'
+// the login page and the frame come with the first load; every other page when it is opened
+import Login from './pages/Login.vue'
+import Layout from './pages/Layout.vue'
 
 const ORDER_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'mediator', 'leader']
 const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
@@ -35,10 +38,10 @@ function roles (path) {
 }
 
 const routes = [
-  { path: '/login', component: () => import('./pages/Login.vue'), meta: { public: true } },
+  { path: '/login', component: Login, meta: { public: true } },
   {
     path: '/',
-    component: () => import('./pages/Layout.vue'),
+    component: Layout,
     children: [
       { path: '', redirect: () => HOME[session.me?.role] || '/account' },
       { path: 'intake', component: () => import('./pages/Intake.vue'), meta: { roles: roles('/intake') } },

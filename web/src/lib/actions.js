@@ -1,7 +1,7 @@
 // The fields each order action asks for (SPEC §9). Only names the API reads are sent; the
 // rest of the body is kept on the order's timeline as the action's detail.
 export const ACTION_FIELDS = {
-  dispatch: [{ name: 'unit', type: 'unit', required: true }, { name: 'note', type: 'text' }],
+  dispatch: [{ name: 'unit', type: 'unit', required: true }, { name: 'assisting', type: 'units', value: [] }, { name: 'note', type: 'text' }],
   sign: [],
   return: [{ name: 'reason', type: 'textarea', required: true }],
   approve_return: [{ name: 'note', type: 'text' }],
@@ -33,7 +33,7 @@ export const ACTION_FIELDS = {
 
 // label keys of the fields
 export const FIELD_LABEL = {
-  unit: 'f.unit', note: 'f.note', reason: 'f.reason', result: 'f.result', answer: 'f.answer', days: 'f.days',
+  unit: 'f.unit', assisting: 'a.assisting', note: 'f.note', reason: 'f.reason', result: 'f.result', answer: 'f.answer', days: 'f.days',
   passed: 'f.passed', reached: 'cb.reached', satisfaction: 'cb.satisfaction', resolved: 'cb.resolved',
   into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos'
 }
@@ -55,7 +55,7 @@ export function bodyOf (action, values) {
     if (f.type === 'photos') continue
     if (f.when && !f.when(values)) continue
     const v = values[f.name]
-    if (v === '' || v === null || v === undefined) continue
+    if (v === '' || v === null || v === undefined || (Array.isArray(v) && !v.length)) continue
     body[f.name] = f.type === 'number' || f.type === 'days' ? Number(v) : v
   }
   return body

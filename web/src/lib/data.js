@@ -13,10 +13,17 @@ export function loadConfig () {
   return configPromise
 }
 
-export async function loadCatalog () {
-  if (session.catalog) return session.catalog
-  const c = await loadConfig()
-  session.catalog = c.catalog || []
+// The catalog in force: GET /api/v1/catalog for map readers, else the console settings' copy
+export async function loadCatalog (fresh = false) {
+  if (session.catalog && !fresh) return session.catalog
+  try {
+    const r = await get('/api/v1/catalog')
+    session.catalog = r.catalog.items
+    session.catalogVersion = r.version
+  } catch {
+    const c = await loadConfig()
+    session.catalog = c.catalog || []
+  }
   return session.catalog
 }
 
@@ -78,4 +85,45 @@ export function homeRegion () {
   const s = session.me?.scope
   if (s && s.kind === 'region' && s.code) return s.code
   return ''
+}
+
+// The routing suggestion before an order exists: the most specific rule wins (longest item
+// prefix, then longest region prefix, then the oldest), as the server decides.
+export function suggestUnit (rules, item, region) {
+  let best = null
+  for (const r of rules || []) {
+    if (!(item || '').startsWith(r.item || '') || !(region || '').startsWith(r.region || '')) continue
+    if (!best || r.item.length > best.item.length ||
+        (r.item.length === best.item.length && (r.region.length > best.region.length ||
+          (r.region.length === best.region.length && r.id < best.id)))) best = r
+  }
+  return best
+}
+
+// Items whose keywords or name occur in a text, best first (longer words weigh more)
+export function suggestItems (items, text, max = 3) {
+  if (!text) return []
+  const scored = []
+  for (const it of items || []) {
+    let s = 0
+    for (const k of it.keywords || []) if (k && text.includes(k)) s += k.length
+    if (it.name && text.includes(it.name)) s += it.name.length + 1
+    if (s) scored.push([s, it])
+  }
+  return scored.sort((a, b) => b[0] - a[0]).slice(0, max).map(x => x[1])
+}
+
+// Orders of a list with what only the detail has (light, unit, deadlines, allowed actions,
+// the version to act on), read a few at a time.
+export async function withDetails (orders) {
+  const { pool } = await import('./api')
+  const details = await pool(orders, 8, o => get('/api/v1/orders/' + o.id))
+  return orders.map((o, i) => ({ ...o, ...(details[i] || {}) }))
+}
+
+// Orders in any of several states (the list filters one state at a time), newest first
+export async function ordersIn (states, params = {}, limit = 200) {
+  const { qs } = await import('./api')
+  const lists = await Promise.all(states.map(s => get('/api/v1/orders' + qs({ ...params, state: s, limit })).then(r => r.orders)))
+  return lists.flat().sort((a, b) => b.id - a.id)
 }

@@ -200,13 +200,25 @@ const T = {
   'a.rule_region': ['区域（前缀）', 'Region (prefix)'],
   'a.lead': ['主办单位', 'Lead unit'],
   'a.assisting': ['协办单位', 'Assisting units'],
-  'a.calendar_note': ['工作日历由服务器加载（wangge calendar load）；默认工作时间 08:30–12:00、13:30–17:30。', 'The working calendar is loaded on the server (wangge calendar load); default hours 08:30–12:00 and 13:30–17:30.'],
+  'a.calendar_note': ['国务院办公厅每年公布的节假日和调休由服务器加载（wangge calendar load）；默认工作时间 08:30–12:00、13:30–17:30。「休」为工作日放假，「班」为周末调休上班。', "The State Council's holidays and make-up days are loaded on the server (wangge calendar load); default hours 08:30–12:00 and 13:30–17:30. 'rest' marks a weekday off, 'work' a weekend working day."],
+  'a.cal_loaded': ['已加载本年节假日表', "This year's table is loaded"],
+  'a.cal_missing': ['本年节假日表未加载（按周一至周五计算）', "No table for this year (Monday–Friday rule)"],
+  'a.day_minutes': ['每日工作分钟', 'Working minutes a day'],
+  'a.rest': ['休', 'rest'],
+  'a.work': ['班', 'work'],
   'a.reveal': ['查看明文', 'Reveal'],
   'a.reason': ['原因', 'Reason'],
   'a.key_once': ['密钥只显示这一次：', 'The key is shown this once: '],
   'a.limits': ['时限(工作分钟)', 'Limits (working minutes)'],
   'a.self_handle': ['可自处置', 'Self-handling'],
   'a.keywords': ['关键词', 'Keywords'],
+  'a.parent': ['上级编码', 'Parent code'],
+  'a.public_intake': ['公众可报', 'Public intake'],
+  'a.reply_minutes': ['办结时限(工作分钟)', 'Reply limit (working minutes)'],
+  'a.versions': ['历史版本', 'Versions'],
+  'a.catalog_version': ['目录版本', 'Catalog version'],
+  'o.assisting': ['协办单位', 'Assisting units'],
+  'o.lines': ['专线', 'Special lines'],
   'a.catalog_readonly': ['目录当前为只读（服务器发布的目录）。', 'The catalog is read-only here (the server\'s catalog).'],
   // audit
   'au.actor': ['操作人', 'Actor'],
@@ -252,7 +264,8 @@ const ENUMS = {
     verify: ['核查', 'verify'], callback: ['回访', 'call back'], reopen: ['重办', 'reopen'], merge: ['并单', 'merge'],
     invalidate: ['作废', 'invalidate'], supervise: ['督办', 'supervise'], urge: ['催办', 'urge'],
     instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
-    photo: ['照片', 'photo']
+    photo: ['照片', 'photo'], attachment: ['附件', 'attachment'], assist_sign: ['协办签收', 'assisting unit signed'],
+    assist_reply: ['协办答复', 'assisting unit replied']
   },
   channel: {
     hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],
@@ -317,7 +330,7 @@ export function fmtValue (name, r) {
   if (name === 'grade') return r.value ?? '—'
   if (name.endsWith('_rate')) return fmtRate(r)
   if (r.value === null || r.value === undefined) return '—'
-  if (name === 'composite') return (r.value <= 1 ? r.value * 100 : Number(r.value)).toFixed(1)
+  if (name === 'composite') return Number(r.value).toFixed(1) // percent
   if (name === 'avg_handling_hours') return Number(r.value).toFixed(1)
   return String(r.value)
 }
