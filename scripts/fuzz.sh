@@ -12,9 +12,11 @@ CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Isrc -inclu
 $(pkg-config --cflags libmicrohttpd jansson sqlite3 libsodium libpq) $(geos-config --cflags)"
 LIBS="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libpq) $(geos-config --clibs) -lm -pthread"
 objs=""
+# an object is stale when its source, or any header or table it may include, is newer
+newest=$(ls -t src/*/*.h src/*/*.def | head -n 1)
 for src in $(ls src/*/*.c | grep -v src/cli/main.c); do
     obj="$out/obj/$(echo "$src" | tr / _).o"
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ]; then
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest" -nt "$obj" ]; then
         clang $CFLAGS -c "$src" -o "$obj"
     fi
     objs="$objs $obj"
