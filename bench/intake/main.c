@@ -413,6 +413,32 @@ static struct figures report(const char *what, struct load *L)
     return f;
 }
 
+/* CPU time a process has used so far (user and system, all its threads), in µs, from
+ * /proc; 0 where that cannot be read. */
+static double cpu_us(pid_t pid)
+{
+    char path[64], line[1024];
+    unsigned long long ut = 0, stime = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+    fclose(f);
+    /* after the command's ")": state is field 3, utime 14 and stime 15 */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+                     &stime) != 2)
+        return 0;
+    return (double)(ut + stime) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static void report_cpu(const char *what, double server_us, double self_us, long n)
+{
+    if (n > 0)
+        printf("            CPU per %s: server %.0f µs, load generator %.0f µs\n", what,
+               server_us / (double)n, self_us / (double)n);
+}
+
 /* ---- the data directory ---- */
 
 static void write_file(const char *path, const char *text)
@@ -667,10 +693,13 @@ int main(int argc, char **argv)
            "%.0f s a phase; server with %d threads\n",
            o.conns, o.max_requests, o.seconds, o.threads);
 
+    double srv0 = cpu_us(srv), self0 = cpu_us(getpid());
     L.phase = CREATE;
     drive(&L);
     struct figures create = report("create", &L);
     long created = L.norders;
+    double srv1 = cpu_us(srv), self1 = cpu_us(getpid());
+    report_cpu("create", srv1 - srv0, self1 - self0, L.ok);
 
     L.phase = NOTE;
     L.max = created < o.max_requests ? created : o.max_requests;
@@ -678,6 +707,7 @@ int main(int argc, char **argv)
     if (L.max > 0)
         drive(&L);
     struct figures note = report("note", &L);
+    report_cpu("note", cpu_us(srv) - srv1, cpu_us(getpid()) - self1, L.ok);
     int st = stop(srv);
     close(out_fd);
     if (!WIFEXITED(st) || WEXITSTATUS(st))

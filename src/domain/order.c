@@ -266,9 +266,9 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
     return wg_stats_apply(db, &ch, err);
 }
 
-enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err)
+enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
 {
-    return wg_store_order_index_text(db, d->row.id, d->row.title, d->row.content, err);
+    return wg_store_order_fts_catchup(db, limit, indexed, err);
 }
 
 enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
@@ -281,7 +281,8 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
     if (rc)
         return rc;
     if (!(rc = wg_db_begin(db, err))) {
-        if ((rc = wg_order_insert(db, &d, err)) || (rc = wg_order_index(db, &d, err)) ||
+        if ((rc = wg_order_insert(db, &d, err)) ||
+            (rc = wg_order_index_pending(db, WG_ORDER_INDEX_ALL, NULL, err)) ||
             (rc = wg_db_commit(db, err)))
             wg_db_rollback(db);
     }

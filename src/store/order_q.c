@@ -168,6 +168,91 @@ enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char 
                : WG_OK; /* PostgreSQL searches the table itself through its trigram index */
 }
 
+static int take_backlog(struct wg_row *row, void *ctx)
+{
+    long long *v = ctx;
+    v[0] = wg_row_int(row, 0);
+    v[1] = wg_row_int(row, 1);
+    return 1;
+}
+
+enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err)
+{
+    long long v[2] = {0, 0};
+    enum wg_rc rc;
+    *pending = 0;
+    if (db->be != &wg_backend_sqlite)
+        return WG_OK;
+    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+        return rc;
+    *pending = v[1] > v[0] ? v[1] - v[0] : 0;
+    return WG_OK;
+}
+
+struct pending_text {
+    long long id;
+    char *title, *content;
+};
+
+struct pending {
+    struct pending_text *v;
+    int n, cap, oom;
+};
+
+static int take_pending(struct wg_row *row, void *ctx)
+{
+    struct pending *p = ctx;
+    struct pending_text *t = &p->v[p->n];
+    if (p->n >= p->cap)
+        return 1;
+    t->id = wg_row_int(row, 0);
+    t->title = strdup(wg_row_text(row, 1));
+    t->content = strdup(wg_row_text(row, 2));
+    p->n++;
+    if (!t->title || !t->content) {
+        p->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
+                                      struct wg_err *err)
+{
+    struct pending p = {0};
+    long long v[2] = {0, 0};
+    enum wg_rc rc;
+    if (indexed)
+        *indexed = 0;
+    if (db->be != &wg_backend_sqlite || limit <= 0)
+        return WG_OK;
+    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+        return rc;
+    if (v[1] <= v[0])
+        return WG_OK;
+    p.cap = v[1] - v[0] < limit ? (int)(v[1] - v[0]) : limit;
+    if (!(p.v = calloc((size_t)p.cap, sizeof *p.v)))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(p.cap)};
+    rc = wg_db_query(db, WG_Q_ORDER_FTS_PENDING, q, 2, take_pending, &p, err);
+    if (!rc && p.oom)
+        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < p.n; i++)
+        rc = wg_store_order_index_text(db, p.v[i].id, p.v[i].title, p.v[i].content, err);
+    if (!rc && p.n) {
+        struct wg_val m[] = {WG_VINT(p.v[p.n - 1].id)};
+        rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, m, 1, NULL, err);
+    }
+    if (!rc && indexed)
+        *indexed = p.n;
+    for (int i = 0; i < p.n; i++) {
+        free(p.v[i].title);
+        free(p.v[i].content);
+    }
+    free(p.v);
+    return rc;
+}
+
 struct each_order {
     int (*cb)(const struct wg_order_row *, void *);
     void *ctx;
