@@ -76,7 +76,8 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     struct wg_order_input in;
     struct wg_order_draft draft;
     struct wg_locator *loc;
-    json_t *out;
+    char *text;
+    size_t len;
     enum wg_rc rc;
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
@@ -97,9 +98,11 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
         wg_order_draft_release(&draft);
         return rc;
     }
-    out = wg_order_draft_json(&env, actor, &draft);
+    text = wg_order_draft_text(&env, actor, &draft, &len);
     wg_order_draft_release(&draft);
-    return wg_reply_json(req, 201, out);
+    if (!text)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    return wg_reply_owned(req, 201, "application/json; charset=utf-8", text, len);
 }
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
