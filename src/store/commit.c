@@ -146,6 +146,7 @@ static void *writer(void *arg)
 {
     struct wg_committer *c = arg;
     struct timespec ts;
+    pthread_setname_np(pthread_self(), "wg-writer"); /* for top -H and bench/intake */
     pthread_mutex_lock(&c->mu);
     for (;;) {
         struct job *first, *last;
