@@ -189,38 +189,11 @@ enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, stru
     return WG_OK;
 }
 
-struct pending_text {
-    long long id;
-    char *title, *content;
-};
-
-struct pending {
-    struct pending_text *v;
-    int n, cap, oom;
-};
-
-static int take_pending(struct wg_row *row, void *ctx)
-{
-    struct pending *p = ctx;
-    struct pending_text *t = &p->v[p->n];
-    if (p->n >= p->cap)
-        return 1;
-    t->id = wg_row_int(row, 0);
-    t->title = strdup(wg_row_text(row, 1));
-    t->content = strdup(wg_row_text(row, 2));
-    p->n++;
-    if (!t->title || !t->content) {
-        p->oom = 1;
-        return 1;
-    }
-    return 0;
-}
-
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
                                       struct wg_err *err)
 {
-    struct pending p = {0};
-    long long v[2] = {0, 0};
+    long long v[2] = {0, 0}, upto;
+    long changes = 0;
     enum wg_rc rc;
     if (indexed)
         *indexed = 0;
@@ -230,27 +203,20 @@ enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
         return rc;
     if (v[1] <= v[0])
         return WG_OK;
-    p.cap = v[1] - v[0] < limit ? (int)(v[1] - v[0]) : limit;
-    if (!(p.v = calloc((size_t)p.cap, sizeof *p.v)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(p.cap)};
-    rc = wg_db_query(db, WG_Q_ORDER_FTS_PENDING, q, 2, take_pending, &p, err);
-    if (!rc && p.oom)
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-    for (int i = 0; !rc && i < p.n; i++)
-        rc = wg_store_order_index_text(db, p.v[i].id, p.v[i].title, p.v[i].content, err);
-    if (!rc && p.n) {
-        struct wg_val m[] = {WG_VINT(p.v[p.n - 1].id)};
-        rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, m, 1, NULL, err);
+    upto = v[1];
+    if (v[1] - v[0] > limit) {
+        struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(limit - 1)};
+        if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_UPTO, q, 2, take_ll, &upto, err)))
+            return rc;
     }
-    if (!rc && indexed)
-        *indexed = p.n;
-    for (int i = 0; i < p.n; i++) {
-        free(p.v[i].title);
-        free(p.v[i].content);
-    }
-    free(p.v);
-    return rc;
+    struct wg_val f[] = {WG_VINT(v[0]), WG_VINT(upto)};
+    struct wg_val m[] = {WG_VINT(upto)};
+    if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_FILL, f, 2, &changes, err)) ||
+        (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, m, 1, NULL, err)))
+        return rc;
+    if (indexed)
+        *indexed = (int)changes;
+    return WG_OK;
 }
 
 struct each_order {
