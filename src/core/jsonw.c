@@ -78,8 +78,15 @@ void wg_jw_str(struct wg_jw *w, const char *key, const char *s)
 
 void wg_jw_int(struct wg_jw *w, const char *key, long long v)
 {
+    char s[24], *p = s + sizeof s;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     lead(w, key);
-    wg_buf_addf(w->b, "%lld", v);
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    wg_buf_add(w->b, p, (size_t)(s + sizeof s - p));
 }
 
 /* as jansson: "%.17g" (exact), and a real always shows it is one */

@@ -546,6 +546,8 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
     /* nobody has a unit's relation to a new order: no unit holds it */
     facts_ctx(&f, o, actor, REL_REGION, &ctx);
     wg_buf_init(&b, 0);
+    wg_buf_reserve(&b, 1024 + strlen(o->title) + strlen(o->content) +
+                           (o->address ? strlen(o->address) : 0));
     wg_jw_init(&w, &b);
     wg_jw_open(&w, NULL, '{');
     wg_jw_int(&w, "id", o->id);

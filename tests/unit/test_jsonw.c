@@ -29,6 +29,8 @@ int main(void)
     wg_jw_close(&w, '}');
     wg_jw_open(&w, NULL, '[');
     wg_jw_int(&w, NULL, -7);
+    wg_jw_int(&w, NULL, (-9223372036854775807LL - 1));
+    wg_jw_int(&w, NULL, 0);
     wg_jw_close(&w, ']');
     wg_jw_close(&w, ']');
     wg_jw_open(&w, "after", '{');
@@ -58,6 +60,9 @@ int main(void)
     T_EQ_STR(json_string_value(json_array_get(list, 0)), "a");
     T_EQ_INT(json_object_size(json_array_get(list, 1)), 0);
     T_EQ_INT(json_integer_value(json_array_get(json_array_get(list, 2), 0)), -7);
+    T_CHECK(json_integer_value(json_array_get(json_array_get(list, 2), 1)) ==
+            (-9223372036854775807LL - 1));
+    T_EQ_INT(json_integer_value(json_array_get(json_array_get(list, 2), 2)), 0);
     T_EQ_INT(json_integer_value(json_object_get(json_object_get(j, "after"), "x")), 0);
     /* the text is what jansson writes for the same string */
     json_t *s = json_string(odd);
