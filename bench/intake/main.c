@@ -457,16 +457,18 @@ static double writer_cpu_us(pid_t pid)
             return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
         }
     }
-    return 0;
+    return -1; /* a server without a named writer */
 }
 
 static void report_cpu(const char *what, double server_us, double writer_us, double self_us,
                        long n)
 {
-    if (n > 0)
-        printf("            CPU per %s: server %.0f µs (its writer thread %.0f µs), load "
-               "generator %.0f µs\n",
-               what, server_us / (double)n, writer_us / (double)n, self_us / (double)n);
+    if (n <= 0)
+        return;
+    printf("            CPU per %s: server %.0f µs", what, server_us / (double)n);
+    if (writer_us >= 0)
+        printf(" (its writer thread %.0f µs)", writer_us / (double)n);
+    printf(", load generator %.0f µs\n", self_us / (double)n);
 }
 
 /* ---- the data directory ---- */
@@ -729,7 +731,7 @@ int main(int argc, char **argv)
     struct figures create = report("create", &L);
     long created = L.norders;
     double srv1 = cpu_us(srv), wr1 = writer_cpu_us(srv), self1 = cpu_us(getpid());
-    report_cpu("create", srv1 - srv0, wr1 - wr0, self1 - self0, L.ok);
+    report_cpu("create", srv1 - srv0, wr0 < 0 ? -1 : wr1 - wr0, self1 - self0, L.ok);
 
     L.phase = NOTE;
     L.max = created < o.max_requests ? created : o.max_requests;
@@ -737,8 +739,8 @@ int main(int argc, char **argv)
     if (L.max > 0)
         drive(&L);
     struct figures note = report("note", &L);
-    report_cpu("note", cpu_us(srv) - srv1, writer_cpu_us(srv) - wr1, cpu_us(getpid()) - self1,
-               L.ok);
+    report_cpu("note", cpu_us(srv) - srv1, wr1 < 0 ? -1 : writer_cpu_us(srv) - wr1,
+               cpu_us(getpid()) - self1, L.ok);
     int st = stop(srv);
     close(out_fd);
     if (!WIFEXITED(st) || WEXITSTATUS(st))
