@@ -56,7 +56,7 @@ static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
  * wait, or whatever waits once the store is idle — so that FTS5 writes one segment for
  * hundreds of orders instead of one per batch (and a search indexes the rest first). */
 #define INDEX_EVERY 256
-#define INDEX_MOST 2048
+#define INDEX_MOST  2048
 
 static int index_behind(struct wg_db *db, void *ctx, int idle)
 {

@@ -154,8 +154,7 @@ static void *writer(void *arg)
         int quiet = 0; /* no job came for IDLE_MS: the store is idle */
         while (!c->head && !c->stopping && !quiet) {
             if (c->idle && c->idle_due)
-                quiet = pthread_cond_timedwait(&c->cv, &c->mu, deadline(IDLE_MS, &ts)) ==
-                        ETIMEDOUT;
+                quiet = pthread_cond_timedwait(&c->cv, &c->mu, deadline(IDLE_MS, &ts)) == ETIMEDOUT;
             else
                 pthread_cond_wait(&c->cv, &c->mu);
         }

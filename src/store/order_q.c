@@ -189,8 +189,7 @@ enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, stru
     return WG_OK;
 }
 
-enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
-                                      struct wg_err *err)
+enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
 {
     long long v[2] = {0, 0}, upto;
     long changes = 0;
