@@ -413,6 +413,64 @@ static struct figures report(const char *what, struct load *L)
     return f;
 }
 
+/* CPU time a process has used so far (user and system, all its threads), in µs, from
+ * /proc; 0 where that cannot be read. */
+static double cpu_us(pid_t pid)
+{
+    char path[64], line[1024];
+    unsigned long long ut = 0, stime = 0;
+    FILE *f;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return 0;
+    char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+    fclose(f);
+    /* after the command's ")": state is field 3, utime 14 and stime 15 */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+                     &stime) != 2)
+        return 0;
+    return (double)(ut + stime) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The same for the server's group commit thread, found by its name. */
+static double writer_cpu_us(pid_t pid)
+{
+    char path[96], name[32];
+    for (int tid = pid; tid < pid + 4096; tid++) {
+        snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid, tid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        int is = fgets(name, sizeof name, f) && !strncmp(name, "wg-writer", 9);
+        fclose(f);
+        if (is) {
+            char stat[96], line[1024];
+            unsigned long long ut = 0, st = 0;
+            snprintf(stat, sizeof stat, "/proc/%d/task/%d/stat", (int)pid, tid);
+            if (!(f = fopen(stat, "r")))
+                return 0;
+            char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+            fclose(f);
+            if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                             &ut, &st) != 2)
+                return 0;
+            return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+        }
+    }
+    return -1; /* a server without a named writer */
+}
+
+static void report_cpu(const char *what, double server_us, double writer_us, double self_us,
+                       long n)
+{
+    if (n <= 0)
+        return;
+    printf("            CPU per %s: server %.0f µs", what, server_us / (double)n);
+    if (writer_us >= 0)
+        printf(" (its writer thread %.0f µs)", writer_us / (double)n);
+    printf(", load generator %.0f µs\n", self_us / (double)n);
+}
+
 /* ---- the data directory ---- */
 
 static void write_file(const char *path, const char *text)
@@ -667,10 +725,13 @@ int main(int argc, char **argv)
            "%.0f s a phase; server with %d threads\n",
            o.conns, o.max_requests, o.seconds, o.threads);
 
+    double srv0 = cpu_us(srv), wr0 = writer_cpu_us(srv), self0 = cpu_us(getpid());
     L.phase = CREATE;
     drive(&L);
     struct figures create = report("create", &L);
     long created = L.norders;
+    double srv1 = cpu_us(srv), wr1 = writer_cpu_us(srv), self1 = cpu_us(getpid());
+    report_cpu("create", srv1 - srv0, wr0 < 0 ? -1 : wr1 - wr0, self1 - self0, L.ok);
 
     L.phase = NOTE;
     L.max = created < o.max_requests ? created : o.max_requests;
@@ -678,6 +739,8 @@ int main(int argc, char **argv)
     if (L.max > 0)
         drive(&L);
     struct figures note = report("note", &L);
+    report_cpu("note", cpu_us(srv) - srv1, wr1 < 0 ? -1 : writer_cpu_us(srv) - wr1,
+               cpu_us(getpid()) - self1, L.ok);
     int st = stop(srv);
     close(out_fd);
     if (!WIFEXITED(st) || WEXITSTATUS(st))

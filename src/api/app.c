@@ -51,6 +51,36 @@ static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
     return rc;
 }
 
+/* The text index behind intake: between the writer's batches, the new orders' full-text
+ * entries are made many at a time in a transaction of their own — once INDEX_EVERY orders
+ * wait, or whatever waits once the store is idle — so that FTS5 writes one segment for
+ * hundreds of orders instead of one per batch (and a search indexes the rest first). */
+#define INDEX_EVERY 256
+#define INDEX_MOST  2048
+
+static int index_behind(struct wg_db *db, void *ctx, int idle)
+{
+    struct wg_err err = {0};
+    long long pending = 0;
+    int indexed = 0;
+    (void)ctx;
+    if (wg_store_order_fts_backlog(db, &pending, &err) || !pending ||
+        (!idle && pending < INDEX_EVERY))
+        goto done;
+    if (wg_db_begin(db, &err))
+        goto done;
+    if (wg_order_index_pending(db, INDEX_MOST, &indexed, &err) || wg_db_commit(db, &err)) {
+        wg_db_rollback(db);
+        indexed = 0;
+    }
+done:
+    if (err.rc) {
+        wg_error("text index of new orders: %s", err.msg);
+        return 0; /* the next batch or search tries again */
+    }
+    return pending > indexed;
+}
+
 enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err)
 {
     memset(app, 0, sizeof *app);
@@ -71,7 +101,10 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     if ((rc = build_stats(app, err)))
         return rc;
     /* intake's writes go through one writer that commits concurrent requests together */
-    return wg_committer_start(store, 0, &app->committer, err);
+    if ((rc = wg_committer_start(store, 0, &app->committer, err)))
+        return rc;
+    wg_committer_set_idle(app->committer, index_behind, app);
+    return WG_OK;
 }
 
 enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)

@@ -31,10 +31,6 @@ static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
                         err);
 }
 
-static enum wg_rc intake_index(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    return wg_order_index(db, ((struct intake *)ctx)->draft, err);
-}
 
 /* A refused intake is on the record too; its savepoint keeps a half-written record out. */
 static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -58,7 +54,7 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
 {
     struct wg_app *app = req->app;
     struct intake job = {req, draft, channel, WG_OK, extra, extra_ctx};
-    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, intake_index, &job, err);
+    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, NULL, &job, err);
     if (rc) {
         struct wg_err aerr = {0};
         job.refused = rc;
@@ -80,7 +76,8 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     struct wg_order_input in;
     struct wg_order_draft draft;
     struct wg_locator *loc;
-    json_t *out;
+    char *text;
+    size_t len;
     enum wg_rc rc;
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
@@ -101,9 +98,11 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
         wg_order_draft_release(&draft);
         return rc;
     }
-    out = wg_order_draft_json(&env, actor, &draft);
+    text = wg_order_draft_text(&env, actor, &draft, &len);
     wg_order_draft_release(&draft);
-    return wg_reply_json(req, 201, out);
+    if (!text)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    return wg_reply_owned(req, 201, "application/json; charset=utf-8", text, len);
 }
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
@@ -125,6 +124,33 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     req->extra_header_value =
         wg_arena_printf(req->arena, "\"%lld\"", json_integer_value(json_object_get(out, "version")));
     return wg_reply_json(req, 200, out);
+}
+
+static enum wg_rc index_all(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    (void)ctx;
+    return wg_order_index_pending(db, WG_ORDER_INDEX_ALL, NULL, err);
+}
+
+/* New orders get their text index entries behind intake (wg_app_index_behind); a search
+ * first has the writer index whatever still waits, so it finds every order answered before
+ * it began. */
+static enum wg_rc index_for_search(struct wg_req *req, const struct wg_order_query *q,
+                                   struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    long long pending = 0;
+    enum wg_rc rc;
+    if (!q->q || !*q->q)
+        return WG_OK;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_store_order_fts_backlog(db, &pending, err);
+    wg_store_put(db);
+    if (rc || !pending)
+        return rc;
+    return wg_committer_run(app->committer, index_all, NULL, NULL, err);
 }
 
 static void query_of(struct wg_req *req, struct wg_order_query *q)
@@ -153,7 +179,7 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     enum wg_rc rc;
     query_of(req, &q);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = index_for_search(req, &q, err)) || (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_order_list(db, &env, req->actor, &q, &out, err);
     wg_store_put(db);
@@ -170,7 +196,7 @@ enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
     size_t len = 0;
     enum wg_rc rc;
     query_of(req, &q);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = index_for_search(req, &q, err)) || (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_order_csv(db, &env, req->actor, &q, &csv, &len, err);
     wg_store_put(db);

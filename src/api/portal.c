@@ -80,11 +80,6 @@ static enum wg_rc appeal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
                         WG_OK, err);
 }
 
-static enum wg_rc appeal_index(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    return wg_order_index(db, ((struct appeal_job *)ctx)->draft, err);
-}
-
 enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
@@ -130,7 +125,7 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     if (!rc) {
         wg_portal_code_new(code);
         if (!(rc = wg_portal_code_hash(code, hash, shown, err)))
-            rc = wg_committer_run(app->committer, appeal_tx, appeal_index, &job, err);
+            rc = wg_committer_run(app->committer, appeal_tx, NULL, &job, err);
     }
     if (rc) {
         wg_order_draft_release(&draft);

@@ -46,6 +46,15 @@ static enum wg_rc grow(struct wg_buf *b, size_t need)
     return WG_OK;
 }
 
+enum wg_rc wg_buf_reserve(struct wg_buf *b, size_t n)
+{
+    if (b->rc)
+        return b->rc;
+    if (n > b->max - b->len)
+        return b->rc = WG_ETOOBIG;
+    return grow(b, b->len + n);
+}
+
 enum wg_rc wg_buf_add(struct wg_buf *b, const void *p, size_t n)
 {
     if (b->rc)

@@ -21,6 +21,8 @@ void wg_buf_init(struct wg_buf *b, size_t max);
 void wg_buf_release(struct wg_buf *b);
 void wg_buf_reset(struct wg_buf *b); /* keeps memory, clears contents and error */
 enum wg_rc wg_buf_add(struct wg_buf *b, const void *p, size_t n);
+/* Makes room for n more bytes at once (fewer reallocations for an answer of known size). */
+enum wg_rc wg_buf_reserve(struct wg_buf *b, size_t n);
 enum wg_rc wg_buf_adds(struct wg_buf *b, const char *s);
 enum wg_rc wg_buf_addf(struct wg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -52,12 +52,12 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
  *   wg_order_prepare  checks the input against the catalog, locates the point to its grid
  *                     (and the caller's scope), seals the reporter — no store access;
  *   wg_order_insert   inside the caller's transaction: takes the county-day's next number,
- *                     inserts the row and the first timeline event;
- *   wg_order_index    inside the same transaction: the order's full-text index entry.
+ *                     inserts the row and the first timeline event.
  *
- * The index entry is apart so that a batch of inserts, each in a savepoint, can make the
- * entries of the whole batch together (see wg_committer_run). wg_order_create does all three
- * in one transaction of its own. A draft holds the row to insert
+ * The order's full-text index entry is made behind it (wg_order_index_pending): a server's
+ * writer indexes the new orders of many batches together between them, and a search first
+ * indexes whatever still waits, so every committed order is found. wg_order_create inserts
+ * and indexes in one transaction of its own. A draft holds the row to insert
  * (strings borrowed from the input, which must outlive it) and, once inserted, its id and
  * number; the clear reporter values it keeps for the answer are wiped by _release. */
 struct wg_order_draft {
@@ -72,12 +72,19 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
                             const struct wg_actor *actor, const struct wg_order_input *in,
                             long long now, struct wg_order_draft *d, struct wg_err *err);
 enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err);
-enum wg_rc wg_order_index(struct wg_db *db, const struct wg_order_draft *d, struct wg_err *err);
+/* Makes the full-text entries of up to limit orders still without one, oldest first, inside
+ * the caller's transaction; *indexed (may be NULL) receives how many. */
+enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err);
+#define WG_ORDER_INDEX_ALL 1000000 /* a limit above any backlog */
 void wg_order_draft_release(struct wg_order_draft *d);
 /* The inserted draft as wg_order_json would read it back for actor, timeline included,
  * without reading the store. */
 json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_actor *actor,
                             const struct wg_order_draft *d);
+/* The same as JSON text (malloc'd, *len its length), written without a jansson tree; NULL
+ * when out of memory. */
+char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor *actor,
+                          const struct wg_order_draft *d, size_t *len);
 
 /* Creates the order in one transaction (number, row, first timeline event). loc may be NULL
  * when the input has no point. *id receives the new order's id. */

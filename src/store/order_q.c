@@ -168,6 +168,56 @@ enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char 
                : WG_OK; /* PostgreSQL searches the table itself through its trigram index */
 }
 
+static int take_backlog(struct wg_row *row, void *ctx)
+{
+    long long *v = ctx;
+    v[0] = wg_row_int(row, 0);
+    v[1] = wg_row_int(row, 1);
+    return 1;
+}
+
+enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err)
+{
+    long long v[2] = {0, 0};
+    enum wg_rc rc;
+    *pending = 0;
+    if (db->be != &wg_backend_sqlite)
+        return WG_OK;
+    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+        return rc;
+    *pending = v[1] > v[0] ? v[1] - v[0] : 0;
+    return WG_OK;
+}
+
+enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
+{
+    long long v[2] = {0, 0}, upto;
+    long changes = 0;
+    enum wg_rc rc;
+    if (indexed)
+        *indexed = 0;
+    if (db->be != &wg_backend_sqlite || limit <= 0)
+        return WG_OK;
+    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+        return rc;
+    if (v[1] <= v[0])
+        return WG_OK;
+    upto = v[1];
+    if (v[1] - v[0] > limit) {
+        struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(limit - 1)};
+        if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_UPTO, q, 2, take_ll, &upto, err)))
+            return rc;
+    }
+    struct wg_val f[] = {WG_VINT(v[0]), WG_VINT(upto)};
+    struct wg_val m[] = {WG_VINT(upto)};
+    if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_FILL, f, 2, &changes, err)) ||
+        (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, m, 1, NULL, err)))
+        return rc;
+    if (indexed)
+        *indexed = (int)changes;
+    return WG_OK;
+}
+
 struct each_order {
     int (*cb)(const struct wg_order_row *, void *);
     void *ctx;

@@ -82,6 +82,13 @@ struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
+/* Work the writer does behind the jobs on its own connection, in transactions of its own
+ * (such as the text index of new orders): fn(db, ctx, 0) runs after every batch; while it
+ * returns nonzero (work is left), fn(db, ctx, 1) runs once no job came for 50 ms, and it
+ * runs so once when set and, until it returns 0, when the committer stops. It logs its own
+ * failures (and then returns 0). ctx must outlive the committer. */
+typedef int (*wg_commit_idle_fn)(struct wg_db *db, void *ctx, int idle);
+void wg_committer_set_idle(struct wg_committer *c, wg_commit_idle_fn fn, void *ctx);
 
 /* ---- regions ---- */
 struct wg_region_row {
@@ -327,6 +334,13 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
                                struct wg_err *err);
 enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
                                      const char *content, struct wg_err *err);
+/* The full-text index is made behind intake (migration 19): *pending receives how many
+ * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
+enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
+/* Makes the entries of up to limit waiting orders, oldest first, and moves the mark past
+ * them, inside the caller's transaction; *indexed (may be NULL) receives how many. */
+enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
+                                      struct wg_err *err);
 
 /* What the order state machine remembers beside the state. */
 struct wg_order_facts {

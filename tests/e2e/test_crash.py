@@ -1,8 +1,9 @@
 """The crash test: concurrent creates, kill -9 in the middle, restart on the same data.
 
 Every order answered 201 must be there after the restart, whole and as answered; no order
-may be half-written (each has its first timeline event, its text index entry and its audit
-record); numbers stay unique and gapless per county and day, because a number is taken in
+may be half-written (each has its first timeline event and its audit record; the text index,
+made behind intake, holds exactly the orders up to its mark, and the restarted server makes
+the rest); numbers stay unique and gapless per county and day, because a number is taken in
 the same transaction as the order (an order that never committed gave its number back); and
 the audit chain still verifies. Orders that committed but whose answer the kill cut off are
 allowed: they are whole too, the client just never heard of them."""
@@ -75,6 +76,16 @@ def test_kill_during_creates_loses_no_answered_order():
         assert not bad, bad[:3]
         assert len(answered) >= 20, f"only {len(answered)} orders were answered before the kill"
 
+        # the text index as the kill left it: exactly the orders up to its mark
+        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        try:
+            mark = db.execute("SELECT upto FROM order_fts_mark").fetchone()[0]
+            below = {r[0] for r in db.execute("SELECT id FROM work_order WHERE id <= ?", (mark,))}
+            indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}
+            assert indexed == below, below ^ indexed
+        finally:
+            db.close()
+
         # the same data directory, a new server: every answered order is there, as answered
         srv = Server(data, "--quiet")
         try:
@@ -92,7 +103,8 @@ def test_kill_during_creates_loses_no_answered_order():
             orders = db.execute("SELECT id, number, grid FROM work_order ORDER BY id").fetchall()
             ids = {o[0] for o in orders}
             assert {a["id"] for a in answered} <= ids
-            # none half-written: the first event, the text index entry and the audit record
+            # none half-written: the first event, the text index entry (the restarted server
+            # indexed what the kill left waiting) and the audit record
             first = {r[0] for r in db.execute(
                 "SELECT order_id FROM order_event WHERE seq = 1 AND action = 'create'")}
             indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}

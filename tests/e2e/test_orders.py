@@ -175,6 +175,66 @@ def test_list_filters_search_phone_and_csv():
         data.close()
 
 
+def test_search_finds_every_order_right_after_concurrent_intake():
+    """The text index is made behind intake, many orders at a time; a search still finds every
+    order answered before it, and a stopped server leaves none unindexed."""
+    import http.client
+    import sqlite3
+    import threading
+    import urllib.parse
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            host, port = srv.base.split("//")[1].split(":")
+            missed, errors = [], []
+
+            def worker(n):
+                conn = http.client.HTTPConnection(host, int(port), timeout=30)
+                hdrs = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+                for i in range(45):
+                    word = f"噪声{n:02d}{i:03d}号"
+                    body = {"channel": "hotline", "type": "complaint", "item": "06028",
+                            "title": f"夜市{word}", "content": f"烧烤摊{word}很吵",
+                            "lon": 118.303, "lat": 35.003}
+                    conn.request("POST", "/api/v1/orders", json.dumps(body), hdrs)
+                    r = conn.getresponse()
+                    created = json.loads(r.read())
+                    if r.status != 201:
+                        errors.append(created)
+                        return
+                    if i % 3 == 0:  # searched at once: found, and only it
+                        conn.request("GET", "/api/v1/orders?q=" + urllib.parse.quote(word),
+                                     headers=hdrs)
+                        r = conn.getresponse()
+                        found = json.loads(r.read())
+                        if r.status != 200 or [o["id"] for o in found["orders"]] != [created["id"]]:
+                            missed.append((word, r.status, found))
+                conn.close()
+
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert not errors, errors[:3]
+            assert not missed, missed[:3]
+        finally:
+            code, log = srv.stop()
+        assert code == 0, log
+        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        try:
+            ids = {r[0] for r in db.execute("SELECT id FROM work_order")}
+            indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}
+            assert len(ids) == 8 * 45 and indexed == ids, ids ^ indexed
+            assert db.execute("SELECT upto FROM order_fts_mark").fetchone()[0] == max(ids)
+        finally:
+            db.close()
+    finally:
+        data.close()
+
+
 def user(data, srv, name, role, scope="371302"):
     return data.add_user(srv, name, role, scope, PASSWORD)
 

@@ -141,9 +141,10 @@ static enum wg_rc insert(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_order_insert(db, ((struct intake *)ctx)->d, err);
 }
 
-static enum wg_rc index_text(struct wg_db *db, void *ctx, struct wg_err *err)
+static enum wg_rc index_pending(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    return wg_order_index(db, ((struct intake *)ctx)->d, err);
+    int *n = ctx;
+    return wg_order_index_pending(db, WG_ORDER_INDEX_ALL, n, err);
 }
 
 static enum wg_rc insert_then_fail(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -207,7 +208,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000000 + (long long)i, &d, &err),
                  WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, insert, index_text, &job, &err), WG_OK);
+        T_EQ_INT(wg_committer_run(com, insert, NULL, &job, &err), WG_OK);
         T_EQ_INT(d.row.id, (long long)i + 1);
         char number[32];
         snprintf(number, sizeof number, "371302-20260921-%06zu", i + 1);
@@ -230,7 +231,17 @@ static void test_intake(struct wg_store *st, const char *dir)
         }
         wg_order_draft_release(&d);
     }
-    /* the text index entries were made after the savepoints, in the same transactions */
+    /* the text index is made behind the orders: four wait, then one job indexes them all */
+    long long pending = -1;
+    int indexed = 0;
+    T_EQ_INT(wg_store_order_fts_backlog(db, &pending, &err), WG_OK);
+    T_EQ_INT(pending, 4);
+    T_EQ_INT(wg_committer_run(com, index_pending, NULL, &indexed, &err), WG_OK);
+    T_EQ_INT(indexed, 4);
+    T_EQ_INT(wg_store_order_fts_backlog(db, &pending, &err), WG_OK);
+    T_EQ_INT(pending, 0);
+    T_EQ_INT(wg_committer_run(com, index_pending, NULL, &indexed, &err), WG_OK);
+    T_EQ_INT(indexed, 0); /* nothing twice */
     struct wg_order_query q = {.q = "烧烤店每天"};
     json_t *found = NULL;
     T_EQ_INT(wg_order_list(db, &env, &agent, &q, &found, &err), WG_OK);
@@ -249,7 +260,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         in.county = "371302";
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000100, &d, &err), WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, index_text, &job, &err),
+        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, NULL, &job, &err),
                  k ? WG_OK : WG_EINVAL);
         if (k)
             T_EQ_STR(d.row.number, "371302-20260921-000005");
@@ -264,6 +275,45 @@ static void test_intake(struct wg_store *st, const char *dir)
     wg_catalog_release(&cat);
 }
 
+/* ---- the work behind the jobs ---- */
+
+static atomic_int after_batch, when_quiet, left;
+
+static int behind(struct wg_db *db, void *ctx, int idle)
+{
+    (void)db;
+    (void)ctx;
+    atomic_fetch_add(idle ? &when_quiet : &after_batch, 1);
+    if (idle && atomic_load(&left) > 0)
+        atomic_fetch_sub(&left, 1);
+    return atomic_load(&left) > 0;
+}
+
+static void test_behind(struct wg_store *st)
+{
+    struct wg_err err = {0};
+    T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
+    /* once set, it runs while the store is quiet until nothing is left, then no more */
+    atomic_store(&left, 3);
+    wg_committer_set_idle(com, behind, NULL);
+    for (int i = 0; i < 200 && atomic_load(&left); i++)
+        usleep(5000);
+    T_EQ_INT(atomic_load(&left), 0);
+    T_EQ_INT(atomic_load(&when_quiet), 3);
+    /* after every batch, told that it is not quiet */
+    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+    usleep(150000);
+    T_EQ_INT(atomic_load(&after_batch), 2);
+    T_EQ_INT(atomic_load(&when_quiet), 3);
+    /* work left when the committer stops is finished before its thread ends */
+    atomic_store(&left, 500);
+    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+    wg_committer_stop(com);
+    com = NULL;
+    T_EQ_INT(atomic_load(&left), 0);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/wangge-commit-XXXXXX";
@@ -273,6 +323,7 @@ int main(void)
     T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
     test_batches(st);
     test_intake(st, dir);
+    test_behind(st);
     wg_store_close(st);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
