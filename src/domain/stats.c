@@ -262,6 +262,127 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
     return 0;
 }
 
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
+                      char county[7])
+{
+    size_t len = strlen(c->leaf), cut = len >= 9 ? 9 : len >= 6 ? 6 : len >= 4 ? 4 : len >= 2 ? 2 : 0;
+    int n = 0;
+    memcpy(town, c->leaf, cut);
+    town[cut] = 0;
+    out[n] = (struct wg_stat_roll){c->day, town, WG_ROLL_REGION, "", {0}};
+    memcpy(out[n++].c, c->c, sizeof c->c);
+    if (len < 6)
+        return n;
+    memcpy(county, c->leaf, 6);
+    county[6] = 0;
+    const char *dims[] = {c->item, c->unit, c->channel};
+    for (int v = 0; v < 3; v++) {
+        out[n] = (struct wg_stat_roll){c->day, county, WG_ROLL_ITEM + v, dims[v], {0}};
+        memcpy(out[n++].c, c->c, sizeof c->c);
+    }
+    return n;
+}
+
+enum wg_rc wg_stats_add_cell(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err)
+{
+    struct wg_stat_roll r[4];
+    char town[10], county[7];
+    enum wg_rc rc = wg_store_stat_add(db, c, err);
+    int n = wg_stats_rolls_of(c, r, town, county);
+    for (int i = 0; i < n && !rc; i++)
+        rc = wg_store_stat_roll_add(db, &r[i], err);
+    return rc;
+}
+
+/* One day's roll-up rows while filling: "view node\tdim" → counts, open addressing. */
+struct fill_row {
+    char key[96];
+    long long c[WG_SC_COUNT];
+};
+
+struct filling {
+    struct wg_db *db;
+    struct wg_err *err;
+    struct fill_row *v;
+    size_t cap, n;
+    int day;
+    enum wg_rc rc;
+};
+
+static uint64_t fill_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h ^ h >> 31;
+}
+
+static int fill_flush(struct filling *f)
+{
+    for (size_t i = 0; i < f->cap && !f->rc; i++) {
+        struct fill_row *x = &f->v[i];
+        if (!x->key[0])
+            continue;
+        char *tab = strchr(x->key + 2, '\t');
+        *tab = 0;
+        struct wg_stat_roll r = {f->day, x->key + 2, x->key[0] - '0', tab + 1, {0}};
+        memcpy(r.c, x->c, sizeof r.c);
+        f->rc = wg_store_stat_roll_add(f->db, &r, f->err);
+        x->key[0] = 0;
+    }
+    f->n = 0;
+    return f->rc ? 1 : 0;
+}
+
+static int fill_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    struct filling *f = ctx;
+    struct wg_stat_roll r[4];
+    char town[10], county[7];
+    if (c->day != f->day && f->n && fill_flush(f))
+        return 1;
+    f->day = c->day;
+    int n = wg_stats_rolls_of(c, r, town, county);
+    for (int k = 0; k < n; k++) {
+        char key[96];
+        snprintf(key, sizeof key, "%d %s\t%s", r[k].view, r[k].node, r[k].dim);
+        if ((f->n + 1) * 2 > f->cap) { /* grow: flushing early is as good as rehashing */
+            if (f->n && fill_flush(f))
+                return 1;
+            if (f->cap < 65536) {
+                free(f->v);
+                f->cap = f->cap ? f->cap * 4 : 4096;
+                if (!(f->v = calloc(f->cap, sizeof *f->v))) {
+                    f->rc = wg_err_set(f->err, WG_ENOMEM, "out of memory");
+                    return 1;
+                }
+            }
+        }
+        size_t i = fill_hash(key) & (f->cap - 1);
+        while (f->v[i].key[0] && strcmp(f->v[i].key, key))
+            i = (i + 1) & (f->cap - 1);
+        if (!f->v[i].key[0]) {
+            snprintf(f->v[i].key, sizeof f->v[i].key, "%s", key);
+            memset(f->v[i].c, 0, sizeof f->v[i].c);
+            f->n++;
+        }
+        for (int j = 0; j < WG_SC_COUNT; j++)
+            f->v[i].c[j] += r[k].c[j];
+    }
+    return 0;
+}
+
+enum wg_rc wg_stats_roll_fill(struct wg_db *db, struct wg_err *err)
+{
+    struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
+    struct filling f = {db, err, NULL, 0, 0, 0, WG_OK};
+    enum wg_rc rc = wg_store_stat_cells(db, &all, fill_cell, &f, err);
+    if (!rc && !f.rc && f.n)
+        fill_flush(&f);
+    free(f.v);
+    return rc ? rc : f.rc;
+}
+
 enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err)
 {
     struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
@@ -274,7 +395,7 @@ enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, st
         struct wg_stat_cell c = {d[i].day, ch->leaf, d[i].unit, ch->item ? ch->item : "",
                                  ch->channel, {0}};
         memcpy(c.c, d[i].c, sizeof c.c);
-        if ((rc = wg_store_stat_add(db, &c, err)))
+        if ((rc = wg_stats_add_cell(db, &c, err)))
             return rc;
     }
     wg_stats_log_text(ch, d, n, text, sizeof text);

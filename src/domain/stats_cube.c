@@ -102,9 +102,10 @@ struct key {
     int next; /* next key of the same node and view */
     int dim;  /* index into dims */
     /* the month sums, contiguous: months[i] is month mbase + i (year * 12 + month - 1), so
-     * a year of one key is 12 neighbouring entries, not 12 probes of the hash table */
-    int mbase, nmonths;
-    struct entry *months;
+     * a quarter of one key is 3 neighbouring entries, not 90 probes of the hash table; and
+     * the year sums likewise (years[i] is year ybase + i), so a year is one entry */
+    int mbase, nmonths, ybase, nyears;
+    struct entry *months, *years;
 };
 
 struct data {
@@ -220,7 +221,7 @@ static uint64_t slot_key(int key, int slot)
     return ((uint64_t)(uint32_t)key << 32 | (uint32_t)slot) + 1;
 }
 
-static void entry_add(struct data *d, int key, int slot, const struct wg_stat_cell *cell)
+static void entry_add(struct data *d, int key, int slot, const long long *c)
 {
     uint64_t k = slot_key(key, slot);
     uint32_t *v = map_get(&d->entry_ix, k);
@@ -234,8 +235,8 @@ static void entry_add(struct data *d, int key, int slot, const struct wg_stat_ce
         map_put(&d->entry_ix, k, (uint32_t)d->nentries++);
     }
     for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)cell->c[i];
-    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+        e->c[i] += (int32_t)c[i];
+    e->minutes += c[WG_SC_HANDLING_MINUTES];
 }
 
 static int month_of(int day)
@@ -245,58 +246,69 @@ static int month_of(int day)
     return y * 12 + m - 1;
 }
 
-static void month_add(struct key *k, int ym, const struct wg_stat_cell *cell)
+/* Adds c to slot x of a contiguous run of sums (*base, *n, *v), growing it to cover x. */
+static void run_add(struct entry **v, int *base, int *n, int x, const long long *c)
 {
-    if (!k->nmonths || ym < k->mbase || ym >= k->mbase + k->nmonths) {
-        int lo = k->nmonths ? (ym < k->mbase ? ym : k->mbase) : ym;
-        int hi = k->nmonths ? (ym >= k->mbase + k->nmonths ? ym + 1 : k->mbase + k->nmonths)
-                            : ym + 1;
+    if (!*n || x < *base || x >= *base + *n) {
+        int lo = *n ? (x < *base ? x : *base) : x;
+        int hi = *n ? (x >= *base + *n ? x + 1 : *base + *n) : x + 1;
         struct entry *m = calloc((size_t)(hi - lo), sizeof *m);
         if (!m)
             abort();
-        if (k->nmonths)
-            memcpy(m + (k->mbase - lo), k->months, (size_t)k->nmonths * sizeof *m);
-        free(k->months);
-        k->months = m;
-        k->mbase = lo;
-        k->nmonths = hi - lo;
+        if (*n)
+            memcpy(m + (*base - lo), *v, (size_t)*n * sizeof *m);
+        free(*v);
+        *v = m;
+        *base = lo;
+        *n = hi - lo;
     }
-    struct entry *e = &k->months[ym - k->mbase];
+    struct entry *e = &(*v)[x - *base];
     for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)cell->c[i];
-    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+        e->c[i] += (int32_t)c[i];
+    e->minutes += c[WG_SC_HANDLING_MINUTES];
 }
 
-static void add_key(struct data *d, int key, int day, int month, const struct wg_stat_cell *cell)
+static void add_key(struct data *d, int key, int day, int month, const long long *c)
 {
-    entry_add(d, key, day, cell);
-    month_add(&d->keys[key], month, cell);
+    struct key *k = &d->keys[key];
+    entry_add(d, key, day, c);
+    run_add(&k->months, &k->mbase, &k->nmonths, month, c);
+    run_add(&k->years, &k->ybase, &k->nyears, month / 12, c);
 }
 
-static void data_add(struct data *d, const struct wg_stat_cell *cell)
+_Static_assert(WG_CUBE_R == (int)WG_ROLL_REGION && WG_CUBE_RI == (int)WG_ROLL_ITEM &&
+                   WG_CUBE_RU == (int)WG_ROLL_UNIT && WG_CUBE_RC == (int)WG_ROLL_CHANNEL,
+               "the cube's views are the roll-up views");
+
+/* Adds one roll-up row: a region row to its node and every node above it, a county row to
+ * its county's key of the view. */
+static void data_add_roll(struct data *d, const struct wg_stat_roll *r, int month)
 {
     static const size_t levels[] = {0, 2, 4, 6, 9};
-    size_t len = strlen(cell->leaf);
-    int month = month_of(cell->day), parent = -1, county = -1;
-    if (!d->nentries || cell->day < d->min_day)
-        d->min_day = cell->day;
-    if (!d->nentries || cell->day > d->max_day)
-        d->max_day = cell->day;
+    size_t len = strlen(r->node);
+    int parent = -1;
+    if (!d->nentries || r->day < d->min_day)
+        d->min_day = r->day;
+    if (!d->nentries || r->day > d->max_day)
+        d->max_day = r->day;
     for (size_t i = 0; i < sizeof levels / sizeof levels[0] && levels[i] <= len; i++) {
-        int n = node_get(d, cell->leaf, levels[i], parent);
-        add_key(d, key_get(d, WG_CUBE_R, n, 0), cell->day, month, cell);
-        if (levels[i] == 6)
-            county = n;
-        parent = n;
+        parent = node_get(d, r->node, levels[i], parent);
+        if (r->view == WG_ROLL_REGION)
+            add_key(d, key_get(d, WG_CUBE_R, parent, 0), r->day, month, r->c);
     }
-    if (county < 0)
-        return;
-    add_key(d, key_get(d, WG_CUBE_RI, county, dim_get(d, WG_CUBE_RI, cell->item)), cell->day,
-            month, cell);
-    add_key(d, key_get(d, WG_CUBE_RU, county, dim_get(d, WG_CUBE_RU, cell->unit)), cell->day,
-            month, cell);
-    add_key(d, key_get(d, WG_CUBE_RC, county, dim_get(d, WG_CUBE_RC, cell->channel)),
-            cell->day, month, cell);
+    if (r->view != WG_ROLL_REGION && len == 6)
+        add_key(d, key_get(d, r->view, parent, dim_get(d, r->view, r->dim)), r->day, month,
+                r->c);
+}
+
+/* Adds one cell: its roll-up rows (a log row's deltas are cells). */
+static void data_add(struct data *d, const struct wg_stat_cell *cell)
+{
+    struct wg_stat_roll r[4];
+    char town[10], county[7];
+    int n = wg_stats_rolls_of(cell, r, town, county), month = month_of(cell->day);
+    for (int i = 0; i < n; i++)
+        data_add_roll(d, &r[i], month);
 }
 
 static void data_free(struct data *d)
@@ -305,8 +317,10 @@ static void data_free(struct data *d)
         return;
     free(d->nodes);
     free(d->dims);
-    for (size_t i = 0; i < d->nkeys; i++)
+    for (size_t i = 0; i < d->nkeys; i++) {
         free(d->keys[i].months);
+        free(d->keys[i].years);
+    }
     free(d->keys);
     free(d->entries);
     map_free(&d->node_ix);
@@ -345,16 +359,26 @@ void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell)
     data_add(c->d, cell);
 }
 
-static int build_cell(const struct wg_stat_cell *cell, void *ctx)
+struct building {
+    struct data *d;
+    int day, month; /* the month of the last row's day: rows come day by day */
+};
+
+static int build_roll(const struct wg_stat_roll *r, void *ctx)
 {
-    data_add(ctx, cell);
+    struct building *b = ctx;
+    if (r->day != b->day) {
+        b->day = r->day;
+        b->month = month_of(r->day);
+    }
+    data_add_roll(b->d, r, b->month);
     return 0;
 }
 
 static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
 {
-    struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
     struct data *d = calloc(1, sizeof *d);
+    struct building b = {d, INT32_MIN, 0};
     long long lo = 0, hi = 0;
     enum wg_rc rc;
     if (!d)
@@ -365,7 +389,7 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
         return rc;
     }
     if ((rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) ||
-        (rc = wg_store_stat_cells(db, &all, build_cell, d, err))) {
+        (rc = wg_store_stat_rolls(db, build_roll, &b, err))) {
         wg_db_rollback(db);
         data_free(d);
         return rc;
@@ -468,7 +492,7 @@ size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
     const struct data *d = c->d;
     size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
     for (size_t i = 0; i < d->nkeys; i++)
-        maps += (size_t)d->keys[i].nmonths * sizeof(struct entry);
+        maps += (size_t)(d->keys[i].nmonths + d->keys[i].nyears) * sizeof(struct entry);
     return maps + d->capnodes * sizeof *d->nodes + d->capdims * sizeof *d->dims +
            d->capkeys * sizeof *d->keys + d->capentries * sizeof *d->entries;
 }
@@ -533,9 +557,10 @@ static void add_entry(const struct data *d, int key, int slot, long long out[WG_
     out[WG_SC_HANDLING_MINUTES] += e->minutes;
 }
 
-/* A period as whole months (year * 12 + month - 1) and single days: the same for every key
- * of one answer, so worked out once per thread and period. Edges are at most 61 days and a
- * period at most 3660 days, so 256 slots hold any. */
+/* A period as whole years, whole months (year * 12 + month - 1) and single days: the same
+ * for every key of one answer, so worked out once per thread and period. Edges are at most
+ * 61 days and a period at most 3660 days, so 256 slots hold any. month[i]: 0 a day, 1 a
+ * month, 2 a year. */
 struct plan {
     int from, to, n;
     int slot[256];
@@ -553,6 +578,15 @@ static const struct plan *plan_of(int from, int to)
     for (int day = from; day <= to && p->n < 256;) {
         int y, m, dd;
         wg_stats_date_of_day(day, &y, &m, &dd);
+        if (dd == 1 && m == 1) {
+            int next = wg_stats_day_of_date(y + 1, 1, 1);
+            if (next - 1 <= to) { /* the whole year is in the period */
+                p->slot[p->n] = y;
+                p->month[p->n++] = 2;
+                day = next;
+                continue;
+            }
+        }
         if (dd == 1) {
             int next = m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1);
             if (next - 1 <= to) { /* the whole month is in the period */
@@ -592,6 +626,9 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
     for (int i = 0; i < p->n; i++) {
         if (!p->month[i]) {
             add_entry(d, key, p->slot[i], out);
+        } else if (p->month[i] == 2) {
+            if (p->slot[i] >= k->ybase && p->slot[i] < k->ybase + k->nyears)
+                add_one(&k->years[p->slot[i] - k->ybase], out);
         } else if (p->slot[i] >= k->mbase && p->slot[i] < k->mbase + k->nmonths) {
             add_one(&k->months[p->slot[i] - k->mbase], out);
         }

@@ -105,3 +105,38 @@ enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg
     struct wg_val p[] = {WG_VINT(before)};
     return wg_db_exec(db, WG_Q_STAT_LOG_PRUNE, p, 1, NULL, err);
 }
+
+enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r,
+                                  struct wg_err *err)
+{
+    struct wg_val p[4 + WG_STAT_NCOUNTERS] = {WG_VINT(r->day), WG_VTEXT(r->node),
+                                              WG_VINT(r->view), WG_VTEXT(r->dim)};
+    for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
+        p[4 + i] = WG_VINT(r->c[i]);
+    return wg_db_exec(db, WG_Q_STAT_ROLL_ADD, p, WG_NVALS(p), NULL, err);
+}
+
+struct each_roll {
+    int (*cb)(const struct wg_stat_roll *, void *);
+    void *ctx;
+};
+
+static int each_roll(struct wg_row *row, void *ctx)
+{
+    struct each_roll *e = ctx;
+    struct wg_stat_roll r;
+    r.day = (int)wg_row_int(row, 0);
+    r.node = wg_row_text(row, 1);
+    r.view = (int)wg_row_int(row, 2);
+    r.dim = wg_row_text(row, 3);
+    for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
+        r.c[i] = wg_row_int(row, 4 + i);
+    return e->cb(&r, e->ctx);
+}
+
+enum wg_rc wg_store_stat_rolls(struct wg_db *db, int (*cb)(const struct wg_stat_roll *, void *),
+                               void *ctx, struct wg_err *err)
+{
+    struct each_roll e = {cb, ctx};
+    return wg_db_query(db, WG_Q_STAT_ROLLS, NULL, 0, each_roll, &e, err);
+}

@@ -578,5 +578,21 @@ enum wg_rc wg_store_stat_log_bounds(struct wg_db *db, long long *min, long long 
                                     struct wg_err *err);
 /* Drops log rows older than `before` (unix seconds), always keeping the newest. */
 enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg_err *err);
+/* A roll-up row (stat_roll): the cells of one day summed by node and view — view 0: node is
+ * a town (or a shorter code for cells without one), dim ""; views 1, 2, 3: node is a county,
+ * dim an item, unit or channel (domain/stats.h, enum wg_stat_roll_view). */
+struct wg_stat_roll {
+    int day;
+    const char *node;
+    int view;
+    const char *dim;
+    long long c[WG_STAT_NCOUNTERS];
+};
+/* Adds r's counts to its row (made when missing); inside the caller's transaction. */
+enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r,
+                                  struct wg_err *err);
+/* Every roll-up row; text fields are borrowed in cb; non-zero from cb stops. */
+enum wg_rc wg_store_stat_rolls(struct wg_db *db, int (*cb)(const struct wg_stat_roll *, void *),
+                               void *ctx, struct wg_err *err);
 
 #endif
