@@ -548,9 +548,11 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             char p[11];
             sums_of(&main, &x, b, "", 1, &sums);
             wg_stats_format_day(starts[b], p);
-            json_array_append_new(points,
-                                  json_pack("{s:s,s:o}", "period", p, "indicators",
-                                            wg_stats_indicators_json(&sums, mask)));
+            json_t *point = json_object();
+            json_object_set_new_nocheck(point, "period", json_string_nocheck(p));
+            json_object_set_new_nocheck(point, "indicators",
+                                        wg_stats_indicators_json(&sums, mask));
+            json_array_append_new(points, point);
         }
         *out = answer_head(&s, from, to);
         json_object_set_new(*out, "by", json_string(by));
