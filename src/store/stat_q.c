@@ -111,8 +111,15 @@ enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r
 {
     struct wg_val p[4 + WG_STAT_NCOUNTERS] = {WG_VINT(r->day), WG_VTEXT(r->node),
                                               WG_VINT(r->view), WG_VTEXT(r->dim)};
+    struct wg_val u[WG_STAT_NCOUNTERS + 4];
+    long changed = 0;
     for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
-        p[4 + i] = WG_VINT(r->c[i]);
+        p[4 + i] = u[i] = WG_VINT(r->c[i]);
+    memcpy(u + WG_STAT_NCOUNTERS, p, 4 * sizeof *p);
+    enum wg_rc rc = wg_db_exec(db, WG_Q_STAT_ROLL_BUMP, u, WG_NVALS(u), &changed, err);
+    if (rc || changed)
+        return rc;
+    /* a new row (an upsert all the same, for a database with more than one writer) */
     return wg_db_exec(db, WG_Q_STAT_ROLL_ADD, p, WG_NVALS(p), NULL, err);
 }
 
