@@ -2,6 +2,8 @@
  * place in the store, and the indicators made from summed counters. */
 #include "domain/stats.h"
 
+#include "core/log.h"
+
 #include <stdlib.h>
 #include <time.h>
 
@@ -283,20 +285,11 @@ int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], 
     return n;
 }
 
-enum wg_rc wg_stats_add_cell(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err)
-{
-    struct wg_stat_roll r[4];
-    char town[10], county[7];
-    enum wg_rc rc = wg_store_stat_add(db, c, err);
-    int n = wg_stats_rolls_of(c, r, town, county);
-    for (int i = 0; i < n && !rc; i++)
-        rc = wg_store_stat_roll_add(db, &r[i], err);
-    return rc;
-}
-
-/* One day's roll-up rows while filling: "view node\tdim" → counts, open addressing. */
+/* Roll-up rows being summed before they are written: open addressing over (day, view, node,
+ * dim). */
 struct fill_row {
-    char key[96];
+    int day, view, used;
+    char node[16], dim[64];
     long long c[WG_SC_COUNT];
 };
 
@@ -305,14 +298,17 @@ struct filling {
     struct wg_err *err;
     struct fill_row *v;
     size_t cap, n;
-    int day;
+    int day; /* filling from the cells: the day being summed */
     enum wg_rc rc;
 };
 
-static uint64_t fill_hash(const char *s)
+static uint64_t fill_hash(const struct wg_stat_roll *r)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)(unsigned)r->day * 31 ^ (uint64_t)r->view;
+    for (const char *s = r->node; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    h = (h ^ '\t') * 0x100000001b3ull;
+    for (const char *s = r->dim; *s; s++)
         h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
     return h ^ h >> 31;
 }
@@ -321,66 +317,123 @@ static int fill_flush(struct filling *f)
 {
     for (size_t i = 0; i < f->cap && !f->rc; i++) {
         struct fill_row *x = &f->v[i];
-        if (!x->key[0])
+        if (!x->used)
             continue;
-        char *tab = strchr(x->key + 2, '\t');
-        *tab = 0;
-        struct wg_stat_roll r = {f->day, x->key + 2, x->key[0] - '0', tab + 1, {0}};
+        struct wg_stat_roll r = {x->day, x->node, x->view, x->dim, {0}};
         memcpy(r.c, x->c, sizeof r.c);
         f->rc = wg_store_stat_roll_add(f->db, &r, f->err);
-        x->key[0] = 0;
+        x->used = 0;
     }
     f->n = 0;
     return f->rc ? 1 : 0;
 }
 
+/* Adds a cell's roll-up rows to the sums (flushing them when the table is full). */
 static int fill_cell(const struct wg_stat_cell *c, void *ctx)
 {
     struct filling *f = ctx;
     struct wg_stat_roll r[4];
     char town[10], county[7];
-    if (c->day != f->day && f->n && fill_flush(f))
-        return 1;
-    f->day = c->day;
     int n = wg_stats_rolls_of(c, r, town, county);
     for (int k = 0; k < n; k++) {
-        char key[96];
-        snprintf(key, sizeof key, "%d %s\t%s", r[k].view, r[k].node, r[k].dim);
-        if ((f->n + 1) * 2 > f->cap) { /* grow: flushing early is as good as rehashing */
+        if ((f->n + 1) * 2 > f->cap) { /* full: writing the sums early is as good as growing */
             if (f->n && fill_flush(f))
                 return 1;
             if (f->cap < 65536) {
                 free(f->v);
                 f->cap = f->cap ? f->cap * 4 : 4096;
                 if (!(f->v = calloc(f->cap, sizeof *f->v))) {
+                    f->cap = 0;
                     f->rc = wg_err_set(f->err, WG_ENOMEM, "out of memory");
                     return 1;
                 }
             }
         }
-        size_t i = fill_hash(key) & (f->cap - 1);
-        while (f->v[i].key[0] && strcmp(f->v[i].key, key))
-            i = (i + 1) & (f->cap - 1);
-        if (!f->v[i].key[0]) {
-            snprintf(f->v[i].key, sizeof f->v[i].key, "%s", key);
-            memset(f->v[i].c, 0, sizeof f->v[i].c);
+        size_t i = fill_hash(&r[k]) & (f->cap - 1);
+        struct fill_row *x;
+        for (;; i = (i + 1) & (f->cap - 1)) {
+            x = &f->v[i];
+            if (!x->used || (x->day == r[k].day && x->view == r[k].view &&
+                             !strcmp(x->node, r[k].node) && !strcmp(x->dim, r[k].dim)))
+                break;
+        }
+        if (!x->used) {
+            x->used = 1;
+            x->day = r[k].day;
+            x->view = r[k].view;
+            snprintf(x->node, sizeof x->node, "%s", r[k].node);
+            snprintf(x->dim, sizeof x->dim, "%s", r[k].dim);
+            memset(x->c, 0, sizeof x->c);
             f->n++;
         }
         for (int j = 0; j < WG_SC_COUNT; j++)
-            f->v[i].c[j] += r[k].c[j];
+            x->c[j] += r[k].c[j];
     }
     return 0;
+}
+
+/* From the cells, which come day by day: a day's sums are written when the next begins. */
+static int fill_from_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    struct filling *f = ctx;
+    if (c->day != f->day && f->n && fill_flush(f))
+        return 1;
+    f->day = c->day;
+    return fill_cell(c, ctx);
 }
 
 enum wg_rc wg_stats_roll_fill(struct wg_db *db, struct wg_err *err)
 {
     struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
     struct filling f = {db, err, NULL, 0, 0, 0, WG_OK};
-    enum wg_rc rc = wg_store_stat_cells(db, &all, fill_cell, &f, err);
+    long long lo = 0, hi = 0;
+    enum wg_rc rc = wg_store_stat_cells(db, &all, fill_from_cell, &f, err);
     if (!rc && !f.rc && f.n)
         fill_flush(&f);
     free(f.v);
-    return rc ? rc : f.rc;
+    if (!rc && !(rc = f.rc) && !(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)))
+        rc = wg_store_stat_roll_pos_set(db, hi, err);
+    return rc;
+}
+
+struct folding {
+    struct filling *f;
+    long long last;
+    int bad;
+};
+
+static int fold_row(long long seq, const char *text, void *ctx)
+{
+    struct folding *g = ctx;
+    g->last = seq;
+    if (wg_stats_log_parse(text, fill_cell, g->f) < 0)
+        g->bad++;
+    return g->f->rc ? 1 : 0;
+}
+
+enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct wg_err *err)
+{
+    struct filling f = {db, err, NULL, 0, 0, 0, WG_OK};
+    struct folding g = {&f, 0, 0};
+    enum wg_rc rc = wg_store_stat_roll_pos(db, &g.last, err);
+    long long from = g.last;
+    *folded = 0;
+    if (!rc)
+        rc = wg_store_stat_log_since(db, from, limit, fold_row, &g, err);
+    if (!rc && !f.rc && f.n)
+        fill_flush(&f);
+    free(f.v);
+    if (!rc)
+        rc = f.rc;
+    if (!rc && g.last != from) {
+        if (g.bad)
+            wg_error("indicators: %d change log row%s unreadable; not folded", g.bad,
+                     g.bad == 1 ? "" : "s");
+        rc = wg_store_stat_roll_pos_set(db, g.last, err);
+    }
+    if (!rc)
+        *folded = (int)(g.last - from);
+    return rc;
 }
 
 enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err)
@@ -395,7 +448,7 @@ enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, st
         struct wg_stat_cell c = {d[i].day, ch->leaf, d[i].unit, ch->item ? ch->item : "",
                                  ch->channel, {0}};
         memcpy(c.c, d[i].c, sizeof c.c);
-        if ((rc = wg_stats_add_cell(db, &c, err)))
+        if ((rc = wg_store_stat_add(db, &c, err)))
             return rc;
     }
     wg_stats_log_text(ch, d, n, text, sizeof text);

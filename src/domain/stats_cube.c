@@ -379,7 +379,7 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
 {
     struct data *d = calloc(1, sizeof *d);
     struct building b = {d, INT32_MIN, 0};
-    long long lo = 0, hi = 0;
+    long long pos = 0;
     enum wg_rc rc;
     if (!d)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
@@ -388,7 +388,7 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
         data_free(d);
         return rc;
     }
-    if ((rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) ||
+    if ((rc = wg_store_stat_roll_pos(db, &pos, err)) ||
         (rc = wg_store_stat_rolls(db, build_roll, &b, err))) {
         wg_db_rollback(db);
         data_free(d);
@@ -398,7 +398,7 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
     pthread_rwlock_wrlock(&c->rw);
     data_free(c->d);
     c->d = d;
-    c->seq = hi;
+    c->seq = pos; /* the log after it is applied next (the refresh goes on to it) */
     c->built = 1;
     pthread_rwlock_unlock(&c->rw);
     return WG_OK;
@@ -434,10 +434,9 @@ enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, stru
     char *texts[LOG_BATCH];
     enum wg_rc rc = WG_OK;
     pthread_mutex_lock(&c->mu);
-    if (!c->built) {
-        rc = build(c, db, err);
+    int fresh = !c->built;
+    if (fresh && (rc = build(c, db, err)))
         goto out;
-    }
     for (;;) {
         struct pending p = {seqs, texts, 0, LOG_BATCH};
         if ((rc = wg_store_stat_log_since(db, c->seq, LOG_BATCH, take_log, &p, err)))
@@ -446,13 +445,16 @@ enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, stru
             break;
         if (p.seq[0] > c->seq + 1) { /* pruned past us, or only a rolled-back gap? */
             long long lo = 0, hi = 0;
-            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1) {
+            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1 &&
+                !fresh) {
                 for (int i = 0; i < p.n; i++)
                     free(p.text[i]);
                 wg_info("indicators: the change log was pruned past this server's roll-ups; "
                         "building them again");
-                rc = build(c, db, err);
-                goto out;
+                if ((rc = build(c, db, err)))
+                    goto out;
+                fresh = 1; /* the roll-up rows hold what the pruned rows held */
+                continue;
             }
         }
         pthread_rwlock_wrlock(&c->rw);

@@ -16,7 +16,8 @@
     "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 2, unit, " WG_STAT_ROLL_SUMS          \
     " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), unit;"          \
     "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 3, channel, " WG_STAT_ROLL_SUMS       \
-    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), channel;"
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), channel;"     \
+    "INSERT INTO stat_roll_pos SELECT 1, COALESCE(MAX(seq), 0) FROM stat_log;"
 
 const struct wg_migration wg_migrations[] = {
     {1, "regions and versioned grids",
@@ -406,12 +407,12 @@ const struct wg_migration wg_migrations[] = {
      "  seq BIGSERIAL PRIMARY KEY,"
      "  at BIGINT NOT NULL,"
      "  deltas TEXT NOT NULL);"},
-    /* The indicators' roll-ups (domain/stats.h, stats_cube.h), kept in the same transaction
-     * as the cells: per day, the cells summed by town (or the county, for orders without a
-     * point) — view 0 — and by county and catalog item (1), unit (2) or channel (3). A server
-     * builds its in-memory roll-ups from these few rows at start instead of every cell; the
-     * key starts with the day, as the cells' does, so a batch's upserts share a few pages.
-     * Filled here from the cells already counted. */
+    /* The indicators' roll-ups (domain/stats.h, stats_cube.h): per day, the cells summed by
+     * town (or the county, for orders without a point) — view 0 — and by county and catalog
+     * item (1), unit (2) or channel (3), as of the change log's row stat_roll_pos.seq. A
+     * server builds its in-memory roll-ups from these few rows at start, then applies the log
+     * after that position, instead of reading every cell. The servers' minute sweep folds the
+     * log into them (off the orders' transactions). Filled here from the cells counted. */
     {18, "indicator roll-ups per day by town, and by county and item, unit or channel",
      "CREATE TABLE stat_roll ("
      "  day INTEGER NOT NULL, node TEXT NOT NULL, view INTEGER NOT NULL, dim TEXT NOT NULL,"
@@ -422,6 +423,7 @@ const struct wg_migration wg_migrations[] = {
      "  returned INTEGER NOT NULL DEFAULT 0, rework INTEGER NOT NULL DEFAULT 0, repeat INTEGER NOT NULL DEFAULT 0,"
      "  handled INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 0, handling_minutes INTEGER NOT NULL DEFAULT 0,"
      "  PRIMARY KEY (day, node, view, dim)) WITHOUT ROWID;"
+     "CREATE TABLE stat_roll_pos (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"
      WG_STAT_ROLL_FILL,
      "CREATE TABLE stat_roll ("
      "  day INTEGER NOT NULL, node TEXT NOT NULL, view INTEGER NOT NULL, dim TEXT NOT NULL,"
@@ -432,6 +434,7 @@ const struct wg_migration wg_migrations[] = {
      "  returned BIGINT NOT NULL DEFAULT 0, rework BIGINT NOT NULL DEFAULT 0, repeat BIGINT NOT NULL DEFAULT 0,"
      "  handled BIGINT NOT NULL DEFAULT 0, open BIGINT NOT NULL DEFAULT 0, handling_minutes BIGINT NOT NULL DEFAULT 0,"
      "  PRIMARY KEY (day, node, view, dim));"
+     "CREATE TABLE stat_roll_pos (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL);"
      WG_STAT_ROLL_FILL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
