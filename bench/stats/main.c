@@ -336,18 +336,31 @@ static void exec(sqlite3 *db, const char *sql)
 /* ---- timing ---- */
 
 static void (*before_each)(void *); /* untimed: drops the previous answer */
+static double last_cpu; /* the best CPU time of the last best_of */
 
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The best wall time of n runs (and in last_cpu the best CPU time: on a shared machine the
+ * wall time includes waiting for a core). */
 static double best_of(int n, void (*fn)(void *), void *ctx)
 {
     double best = 1e9;
+    last_cpu = 1e9;
     for (int i = 0; i < n; i++) {
         if (before_each)
             before_each(ctx);
-        double t0 = now_s();
+        double t0 = now_s(), c0 = thread_cpu_s();
         fn(ctx);
-        double t = now_s() - t0;
+        double t = now_s() - t0, c = thread_cpu_s() - c0;
         if (t < best)
             best = t;
+        if (c < last_cpu)
+            last_cpu = c;
     }
     return best;
 }
@@ -588,12 +601,14 @@ int main(int argc, char **argv)
     /* ---- the server's roll-ups, built from the cells as a server starts ---- */
     struct wg_stats_cube *cube = wg_stats_cube_new();
     t0 = now_s();
+    double c0 = cpu_s();
     if (wg_stats_cube_refresh(cube, db, &err))
         die("roll-ups", &err);
-    double build_s = now_s() - t0;
-    printf("  roll-ups built from the store's roll-up rows in %.1f s: %zu entries, %.0f MB; "
-           "peak RSS %.0f MB\n",
-           build_s, wg_stats_cube_entries(cube), wg_stats_cube_bytes(cube) / 1e6, rss_mb());
+    double build_s = now_s() - t0, build_cpu = cpu_s() - c0;
+    printf("  roll-ups built from the store's roll-up rows in %.1f s (%.1f s CPU): %zu entries, "
+           "%.0f MB; peak RSS %.0f MB\n",
+           build_s, build_cpu, wg_stats_cube_entries(cube), wg_stats_cube_bytes(cube) / 1e6,
+           rss_mb());
 
     /* ---- the dashboard's calls ---- */
     struct wg_actor actor;
@@ -617,10 +632,16 @@ int main(int argc, char **argv)
                            wg_stats_units, NULL};
     struct matrix mx = {&env, &m, from, to, 0, 0};
     before_each = drop_answer;
-    double d_sum = best_of(5, run_call, &summary), d_ser = best_of(5, run_call, &series),
-           d_rank = best_of(5, run_call, &ranking);
+    double cpu[4];
+    double d_sum = best_of(5, run_call, &summary);
+    cpu[0] = last_cpu;
+    double d_ser = best_of(5, run_call, &series);
+    cpu[1] = last_cpu;
+    double d_rank = best_of(5, run_call, &ranking);
+    cpu[3] = last_cpu;
     before_each = NULL;
     double d_mx = best_of(5, run_matrix, &mx);
+    cpu[2] = last_cpu;
 
     struct sqlq s_sum = {rdb,
                          "SELECT SUM(created_day BETWEEN ?1 AND ?2), "
@@ -722,8 +743,8 @@ int main(int argc, char **argv)
         ok = 0;
     }
 
-    printf("\n  %-44s %10s %12s %8s\n", "call (the year 2025)", "indicators", "SQL GROUP BY",
-           "ratio");
+    printf("\n  %-44s %10s %10s %12s %8s\n", "call (the year 2025)", "indicators", "(CPU)",
+           "SQL GROUP BY", "ratio");
     struct {
         const char *name;
         double d, q;
@@ -733,8 +754,8 @@ int main(int argc, char **argv)
                 {"unit ranking (province)", d_rank, q_rank}};
     int met = 1;
     for (size_t i = 0; i < 4; i++) {
-        printf("  %-44s %8.2f ms %9.1f ms %7.0f×\n", rows[i].name, rows[i].d * 1e3,
-               rows[i].q * 1e3, rows[i].q / rows[i].d);
+        printf("  %-44s %8.2f ms %8.2f ms %9.1f ms %7.0f×\n", rows[i].name, rows[i].d * 1e3,
+               cpu[i] * 1e3, rows[i].q * 1e3, rows[i].q / rows[i].d);
         met &= rows[i].d < 0.010;
     }
     printf("  (%s; town %s; %lld county × item cells)\n", county, m.town, mx.cells);

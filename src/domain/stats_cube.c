@@ -280,35 +280,63 @@ _Static_assert(WG_CUBE_R == (int)WG_ROLL_REGION && WG_CUBE_RI == (int)WG_ROLL_IT
                    WG_CUBE_RU == (int)WG_ROLL_UNIT && WG_CUBE_RC == (int)WG_ROLL_CHANNEL,
                "the cube's views are the roll-up views");
 
-/* Adds one roll-up row: a region row to its node and every node above it, a county row to
- * its county's key of the view. */
-static void data_add_roll(struct data *d, const struct wg_stat_roll *r, int month)
+/* A node code's chain of nodes from the deployment down, and their region keys: rows come
+ * in key order, so one county's hundreds of rows resolve it once. */
+struct path {
+    char code[16];
+    int n;       /* nodes in the chain */
+    int node[5]; /* deployment, province, city, county, town: as deep as the code goes */
+    int rkey[5]; /* their R keys; -1 until a region row needs them */
+};
+
+static const struct path *path_of(struct data *d, struct path *p, const char *code)
 {
     static const size_t levels[] = {0, 2, 4, 6, 9};
-    size_t len = strlen(r->node);
+    if (p->n && !strcmp(p->code, code))
+        return p;
+    size_t len = strlen(code);
     int parent = -1;
+    snprintf(p->code, sizeof p->code, "%s", code);
+    p->n = 0;
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0] && levels[i] <= len; i++) {
+        parent = node_get(d, code, levels[i], parent);
+        p->node[p->n] = parent;
+        p->rkey[p->n++] = -1;
+    }
+    return p;
+}
+
+/* Adds one roll-up row: a region row to its node and every node above it, a county row to
+ * its county's key of the view. */
+static void data_add_roll(struct data *d, struct path *cache, const struct wg_stat_roll *r,
+                          int month)
+{
     if (!d->nentries || r->day < d->min_day)
         d->min_day = r->day;
     if (!d->nentries || r->day > d->max_day)
         d->max_day = r->day;
-    for (size_t i = 0; i < sizeof levels / sizeof levels[0] && levels[i] <= len; i++) {
-        parent = node_get(d, r->node, levels[i], parent);
-        if (r->view == WG_ROLL_REGION)
-            add_key(d, key_get(d, WG_CUBE_R, parent, 0), r->day, month, r->c);
-    }
-    if (r->view != WG_ROLL_REGION && len == 6)
-        add_key(d, key_get(d, r->view, parent, dim_get(d, r->view, r->dim)), r->day, month,
+    struct path *p = (struct path *)path_of(d, cache, r->node);
+    if (r->view == WG_ROLL_REGION) {
+        for (int i = 0; i < p->n; i++) {
+            if (p->rkey[i] < 0)
+                p->rkey[i] = key_get(d, WG_CUBE_R, p->node[i], 0);
+            add_key(d, p->rkey[i], r->day, month, r->c);
+        }
+    } else if (p->n == 4) { /* a county */
+        add_key(d, key_get(d, r->view, p->node[3], dim_get(d, r->view, r->dim)), r->day, month,
                 r->c);
+    }
 }
 
 /* Adds one cell: its roll-up rows (a log row's deltas are cells). */
 static void data_add(struct data *d, const struct wg_stat_cell *cell)
 {
     struct wg_stat_roll r[4];
+    struct path cache = {"", 0, {0}, {0}};
     char town[10], county[7];
     int n = wg_stats_rolls_of(cell, r, town, county), month = month_of(cell->day);
     for (int i = 0; i < n; i++)
-        data_add_roll(d, &r[i], month);
+        data_add_roll(d, &cache, &r[i], month);
 }
 
 static void data_free(struct data *d)
@@ -362,6 +390,7 @@ void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell)
 struct building {
     struct data *d;
     int day, month; /* the month of the last row's day: rows come day by day */
+    struct path path;
 };
 
 static int build_roll(const struct wg_stat_roll *r, void *ctx)
@@ -371,14 +400,14 @@ static int build_roll(const struct wg_stat_roll *r, void *ctx)
         b->day = r->day;
         b->month = month_of(r->day);
     }
-    data_add_roll(b->d, r, b->month);
+    data_add_roll(b->d, &b->path, r, b->month);
     return 0;
 }
 
 static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
 {
     struct data *d = calloc(1, sizeof *d);
-    struct building b = {d, INT32_MIN, 0};
+    struct building b = {d, INT32_MIN, 0, {"", 0, {0}, {0}}};
     long long pos = 0;
     enum wg_rc rc;
     if (!d)

@@ -70,8 +70,12 @@ static struct wg_stats_group *group(struct wg_stats_groups *g, int bucket, const
         g->cap = cap;
     }
     x = &g->v[g->n];
-    memset(x, 0, sizeof *x);
-    snprintf(x->key, sizeof x->key, "%s", key);
+    size_t len = strlen(key);
+    if (len >= sizeof x->key)
+        len = sizeof x->key - 1;
+    memset(x->c, 0, sizeof x->c);
+    memcpy(x->key, key, len);
+    x->key[len] = 0;
     x->bucket = bucket;
     size_t i = ghash(bucket, key) & (g->ixcap - 1);
     while (g->ix[i])
