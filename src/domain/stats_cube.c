@@ -90,7 +90,7 @@ struct node {
     char code[10];
     int first_child, next_sibling;
     int rkey;                   /* its key in R */
-    int head[WG_CUBE_NVIEWS];   /* first key of its values in RI, RU, RC (counties) */
+    struct dense *dv[WG_CUBE_NVIEWS]; /* a county's keys in RI, RU, RC; NULL until one */
 };
 
 struct entry {
@@ -98,14 +98,26 @@ struct entry {
     int32_t c[NC];
 };
 
+/* Sums by month (year * 12 + month - 1) or by year, contiguous: rows base .. base + n - 1 of
+ * `stride` entries each, one column per key sharing them. A quarter of one key is 3 entries
+ * and a year 1, not 90 or 365 probes of the hash table. */
+struct run {
+    int base, n, stride;
+    struct entry *v;
+};
+
+/* A county's keys of one view (its items, units or channels) with their month and year sums
+ * side by side: a county's year by item is one row of neighbouring entries. */
+struct dense {
+    int *kid; /* key ids in the order they came; a key's column is its index */
+    int nk;
+    struct run months, years; /* stride: the capacity of kid */
+};
+
 struct key {
-    int next; /* next key of the same node and view */
-    int dim;  /* index into dims */
-    /* the month sums, contiguous: months[i] is month mbase + i (year * 12 + month - 1), so
-     * a quarter of one key is 3 neighbouring entries, not 90 probes of the hash table; and
-     * the year sums likewise (years[i] is year ybase + i), so a year is one entry */
-    int mbase, nmonths, ybase, nyears;
-    struct entry *months, *years;
+    int node, view, dim; /* dim: index into dims */
+    int col;             /* its column in the county's dense sums (RI, RU, RC) */
+    struct run months, years; /* R keys' own sums (stride 1) */
 };
 
 struct data {
@@ -157,8 +169,6 @@ static int node_get(struct data *d, const char *code, size_t len, int parent)
     memset(n, 0, sizeof *n);
     memcpy(n->code, code, len);
     n->first_child = n->next_sibling = n->rkey = -1;
-    for (int v = 0; v < WG_CUBE_NVIEWS; v++)
-        n->head[v] = -1;
     map_put(&d->node_ix, code_key(code, len), (uint32_t)id);
     if (parent >= 0) { /* children kept in code order */
         int *link = &d->nodes[parent].first_child;
@@ -195,6 +205,8 @@ static int dim_get(struct data *d, int view, const char *s)
     return (int)d->ndims++;
 }
 
+static void run_widen(struct run *r, int stride);
+
 static int key_get(struct data *d, int view, int node, int dim)
 {
     uint64_t k = ((uint64_t)view << 60 | (uint64_t)node << 30 | (uint64_t)(dim + 1)) + 1;
@@ -204,13 +216,27 @@ static int key_get(struct data *d, int view, int node, int dim)
     d->keys = grow(d->keys, &d->capkeys, d->nkeys + 1, sizeof *d->keys);
     int id = (int)d->nkeys++;
     memset(&d->keys[id], 0, sizeof d->keys[id]);
+    d->keys[id].node = node;
+    d->keys[id].view = view;
     d->keys[id].dim = dim;
-    d->keys[id].next = -1;
+    d->keys[id].months.stride = d->keys[id].years.stride = 1;
     if (view == WG_CUBE_R) {
         d->nodes[node].rkey = id;
     } else {
-        d->keys[id].next = d->nodes[node].head[view];
-        d->nodes[node].head[view] = id;
+        struct dense *dv = d->nodes[node].dv[view];
+        if (!dv && !(dv = d->nodes[node].dv[view] = calloc(1, sizeof *dv)))
+            abort();
+        if (dv->nk == dv->months.stride) { /* widen: every row gets room for more keys */
+            int cap = dv->nk ? dv->nk * 2 : 8;
+            int *kid = realloc(dv->kid, (size_t)cap * sizeof *kid);
+            if (!kid)
+                abort();
+            dv->kid = kid;
+            run_widen(&dv->months, cap);
+            run_widen(&dv->years, cap);
+        }
+        d->keys[id].col = dv->nk;
+        dv->kid[dv->nk++] = id;
     }
     map_put(&d->key_ix, k, (uint32_t)id);
     return id;
@@ -246,34 +272,75 @@ static int month_of(int day)
     return y * 12 + m - 1;
 }
 
-/* Adds c to slot x of a contiguous run of sums (*base, *n, *v), growing it to cover x. */
-static void run_add(struct entry **v, int *base, int *n, int x, const long long *c)
+/* Adds c to column col of row x of a run, growing it to cover x. */
+static void run_add(struct run *r, int x, int col, const long long *c)
 {
-    if (!*n || x < *base || x >= *base + *n) {
-        int lo = *n ? (x < *base ? x : *base) : x;
-        int hi = *n ? (x >= *base + *n ? x + 1 : *base + *n) : x + 1;
-        struct entry *m = calloc((size_t)(hi - lo), sizeof *m);
+    if (!r->n || x < r->base || x >= r->base + r->n) {
+        int lo = r->n ? (x < r->base ? x : r->base) : x;
+        int hi = r->n ? (x >= r->base + r->n ? x + 1 : r->base + r->n) : x + 1;
+        struct entry *m = calloc((size_t)(hi - lo) * (size_t)r->stride, sizeof *m);
         if (!m)
             abort();
-        if (*n)
-            memcpy(m + (*base - lo), *v, (size_t)*n * sizeof *m);
-        free(*v);
-        *v = m;
-        *base = lo;
-        *n = hi - lo;
+        if (r->n)
+            memcpy(m + (size_t)(r->base - lo) * (size_t)r->stride, r->v,
+                   (size_t)r->n * (size_t)r->stride * sizeof *m);
+        free(r->v);
+        r->v = m;
+        r->base = lo;
+        r->n = hi - lo;
     }
-    struct entry *e = &(*v)[x - *base];
+    struct entry *e = &r->v[(size_t)(x - r->base) * (size_t)r->stride + (size_t)col];
     for (int i = 0; i < NC; i++)
         e->c[i] += (int32_t)c[i];
     e->minutes += c[WG_SC_HANDLING_MINUTES];
+}
+
+/* The entry of row x, column col, or NULL when the run has no row x. */
+static const struct entry *run_at(const struct run *r, int x, int col)
+{
+    if (x < r->base || x >= r->base + r->n)
+        return NULL;
+    return &r->v[(size_t)(x - r->base) * (size_t)r->stride + (size_t)col];
+}
+
+/* Widens every row to `stride` columns. */
+static void run_widen(struct run *r, int stride)
+{
+    if (r->n) {
+        struct entry *m = calloc((size_t)r->n * (size_t)stride, sizeof *m);
+        if (!m)
+            abort();
+        for (int i = 0; i < r->n; i++)
+            memcpy(m + (size_t)i * (size_t)stride, r->v + (size_t)i * (size_t)r->stride,
+                   (size_t)r->stride * sizeof *m);
+        free(r->v);
+        r->v = m;
+    }
+    r->stride = stride;
+}
+
+static const struct run *months_of(const struct data *d, const struct key *k)
+{
+    return k->view == WG_CUBE_R ? &k->months : &d->nodes[k->node].dv[k->view]->months;
+}
+
+static const struct run *years_of(const struct data *d, const struct key *k)
+{
+    return k->view == WG_CUBE_R ? &k->years : &d->nodes[k->node].dv[k->view]->years;
 }
 
 static void add_key(struct data *d, int key, int day, int month, const long long *c)
 {
     struct key *k = &d->keys[key];
     entry_add(d, key, day, c);
-    run_add(&k->months, &k->mbase, &k->nmonths, month, c);
-    run_add(&k->years, &k->ybase, &k->nyears, month / 12, c);
+    if (k->view == WG_CUBE_R) {
+        run_add(&k->months, month, 0, c);
+        run_add(&k->years, month / 12, 0, c);
+    } else {
+        struct dense *dv = d->nodes[k->node].dv[k->view];
+        run_add(&dv->months, month, k->col, c);
+        run_add(&dv->years, month / 12, k->col, c);
+    }
 }
 
 _Static_assert(WG_CUBE_R == (int)WG_ROLL_REGION && WG_CUBE_RI == (int)WG_ROLL_ITEM &&
@@ -343,11 +410,19 @@ static void data_free(struct data *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->nnodes; i++)
+        for (int v = 0; v < WG_CUBE_NVIEWS; v++)
+            if (d->nodes[i].dv[v]) {
+                free(d->nodes[i].dv[v]->kid);
+                free(d->nodes[i].dv[v]->months.v);
+                free(d->nodes[i].dv[v]->years.v);
+                free(d->nodes[i].dv[v]);
+            }
     free(d->nodes);
     free(d->dims);
     for (size_t i = 0; i < d->nkeys; i++) {
-        free(d->keys[i].months);
-        free(d->keys[i].years);
+        free(d->keys[i].months.v);
+        free(d->keys[i].years.v);
     }
     free(d->keys);
     free(d->entries);
@@ -523,7 +598,13 @@ size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
     const struct data *d = c->d;
     size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
     for (size_t i = 0; i < d->nkeys; i++)
-        maps += (size_t)(d->keys[i].nmonths + d->keys[i].nyears) * sizeof(struct entry);
+        maps += (size_t)(d->keys[i].months.n + d->keys[i].years.n) * sizeof(struct entry);
+    for (size_t i = 0; i < d->nnodes; i++)
+        for (int v = 0; v < WG_CUBE_NVIEWS; v++)
+            if (d->nodes[i].dv[v])
+                maps += (size_t)(d->nodes[i].dv[v]->months.n + d->nodes[i].dv[v]->years.n) *
+                            (size_t)d->nodes[i].dv[v]->months.stride * sizeof(struct entry) +
+                        (size_t)d->nodes[i].dv[v]->months.stride * sizeof(int);
     return maps + d->capnodes * sizeof *d->nodes + d->capdims * sizeof *d->dims +
            d->capkeys * sizeof *d->keys + d->capentries * sizeof *d->entries;
 }
@@ -561,8 +642,9 @@ void wg_stats_cube_children(struct wg_stats_cube *c, int node, void (*cb)(int ch
 void wg_stats_cube_dims(struct wg_stats_cube *c, enum wg_cube_view v, int county,
                         void (*cb)(int key, const char *value, void *), void *ctx)
 {
-    for (int k = c->d->nodes[county].head[v]; k >= 0; k = c->d->keys[k].next)
-        cb(k, c->d->dims[c->d->keys[k].dim], ctx);
+    const struct dense *dv = c->d->nodes[county].dv[v];
+    for (int i = 0; dv && i < dv->nk; i++)
+        cb(dv->kid[i], c->d->dims[c->d->keys[dv->kid[i]].dim], ctx);
 }
 
 int wg_stats_cube_region_key(struct wg_stats_cube *c, int node)
@@ -640,13 +722,16 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
 {
     const struct data *d = c->d;
     const struct key *k = &d->keys[key];
+    const struct run *months = months_of(d, k), *years = years_of(d, k);
+    int col = k->view == WG_CUBE_R ? 0 : k->col;
+    const struct entry *e;
     if (to - from > 4000) { /* longer than any period: day by day would not fit the plan */
-        for (int i = 0; i < k->nmonths; i++) {
-            int y = (k->mbase + i) / 12, m = (k->mbase + i) % 12 + 1;
+        for (int i = 0; i < months->n; i++) {
+            int y = (months->base + i) / 12, m = (months->base + i) % 12 + 1;
             int a = wg_stats_day_of_date(y, m, 1);
             int z = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
             if (a >= from && z <= to)
-                add_one(&k->months[i], out);
+                add_one(run_at(months, months->base + i, col), out);
             else
                 for (int day = a > from ? a : from; day <= z && day <= to; day++)
                     add_entry(d, key, day, out);
@@ -655,13 +740,9 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
     }
     const struct plan *p = plan_of(from, to);
     for (int i = 0; i < p->n; i++) {
-        if (!p->month[i]) {
+        if (!p->month[i])
             add_entry(d, key, p->slot[i], out);
-        } else if (p->month[i] == 2) {
-            if (p->slot[i] >= k->ybase && p->slot[i] < k->ybase + k->nyears)
-                add_one(&k->years[p->slot[i] - k->ybase], out);
-        } else if (p->slot[i] >= k->mbase && p->slot[i] < k->mbase + k->nmonths) {
-            add_one(&k->months[p->slot[i] - k->mbase], out);
-        }
+        else if ((e = run_at(p->month[i] == 2 ? years : months, p->slot[i], col)))
+            add_one(e, out);
     }
 }
