@@ -564,6 +564,7 @@ int main(int argc, char **argv)
     }
     if (wg_db_commit(db, &err))
         die("commit", &err);
+    double load_s = now_s() - t0;
     if (!reuse) {
         /* the load wrote the cells alone (a live change writes the cell and its roll-up rows
          * together: their cost is measured at the end); the roll-up rows from the cells, as
@@ -577,7 +578,6 @@ int main(int argc, char **argv)
     if (wg_db_set_durable(db, 1, &err))
         die("durable", &err);
     sqlite3_finalize(l.flat);
-    double load_s = now_s() - t0;
     if (!reuse)
         printf("  loaded in %.0f s: %lld changes, %lld cell updates (%.2f µs per change in the "
            "cells, batched)\n",

@@ -61,22 +61,6 @@ static void map_reserve(struct map *m)
     }
 }
 
-/* The value of key; when missing, *added = 1 and it is set to val. One probe sequence. */
-static uint32_t *map_get_or_put(struct map *m, uint64_t key, uint32_t val, int *added)
-{
-    map_reserve(m);
-    size_t i = mix(key) & (m->cap - 1);
-    while (m->k[i] && m->k[i] != key)
-        i = (i + 1) & (m->cap - 1);
-    *added = !m->k[i];
-    if (*added) {
-        m->k[i] = key;
-        m->v[i] = val;
-        m->n++;
-    }
-    return &m->v[i];
-}
-
 static void map_put(struct map *m, uint64_t key, uint32_t val)
 {
     map_reserve(m);
@@ -139,10 +123,20 @@ struct dense {
     struct run months, years; /* stride: the capacity of kid */
 };
 
+/* A key's days: ix[day - base] is the index of its day entry + 1 (0: none), for days base ..
+ * base + cap - 1. Days come mostly in order (the roll-up rows are read day by day; live
+ * changes count today and the next few days), so this grows at the end and a day is found in
+ * one step, where a hash table of every (key, day) was a cache miss per row. */
+struct days {
+    int base, cap;
+    uint32_t *ix;
+};
+
 struct key {
     int node, view, dim; /* dim: index into dims */
     int col;             /* its column in the county's dense sums (RI, RU, RC) */
     struct run months, years; /* R keys' own sums (stride 1) */
+    struct days days;
 };
 
 struct data {
@@ -157,7 +151,7 @@ struct data {
     struct map key_ix; /* view, node, dim → key */
     struct entry *entries;
     size_t nentries, capentries;
-    struct map entry_ix; /* key, slot → entry */
+
     int min_day, max_day; /* of every cell added; min > max while empty */
 };
 
@@ -267,23 +261,39 @@ static int key_get(struct data *d, int view, int node, int dim)
     return id;
 }
 
-static uint64_t slot_key(int key, int slot)
+/* The slot of day in k's days, made when missing. */
+static uint32_t *day_slot(struct days *k, int day)
 {
-    return ((uint64_t)(uint32_t)key << 32 | (uint32_t)slot) + 1;
+    if (!k->cap || day < k->base || day >= k->base + k->cap) {
+        int lo = !k->cap ? day : day < k->base ? day - 31 : k->base;
+        int hi = !k->cap ? day + 32
+                 : day >= k->base + k->cap
+                     ? (day + 1 > k->base + 2 * k->cap ? day + 32 : k->base + 2 * k->cap)
+                     : k->base + k->cap;
+        uint32_t *ix = calloc((size_t)(hi - lo), sizeof *ix);
+        if (!ix)
+            abort();
+        if (k->cap)
+            memcpy(ix + (k->base - lo), k->ix, (size_t)k->cap * sizeof *ix);
+        free(k->ix);
+        k->ix = ix;
+        k->base = lo;
+        k->cap = hi - lo;
+    }
+    return &k->ix[day - k->base];
 }
 
 static void entry_add(struct data *d, int key, int slot, const long long *c)
 {
-    int added;
-    uint32_t *v = map_get_or_put(&d->entry_ix, slot_key(key, slot), (uint32_t)d->nentries,
-                                 &added);
+    uint32_t *v = day_slot(&d->keys[key].days, slot);
     struct entry *e;
-    if (added) {
+    if (!*v) {
         d->entries = grow(d->entries, &d->capentries, d->nentries + 1, sizeof *d->entries);
         e = &d->entries[d->nentries++];
         memset(e, 0, sizeof *e);
+        *v = (uint32_t)d->nentries;
     } else {
-        e = &d->entries[*v];
+        e = &d->entries[*v - 1];
     }
     for (int i = 0; i < NC; i++)
         e->c[i] += (int32_t)c[i];
@@ -448,13 +458,14 @@ static void data_free(struct data *d)
     for (size_t i = 0; i < d->nkeys; i++) {
         free(d->keys[i].months.v);
         free(d->keys[i].years.v);
+        free(d->keys[i].days.ix);
     }
     free(d->keys);
     free(d->entries);
     map_free(&d->node_ix);
     map_free(&d->dim_ix);
     map_free(&d->key_ix);
-    map_free(&d->entry_ix);
+
     free(d);
 }
 
@@ -621,7 +632,9 @@ size_t wg_stats_cube_entries(struct wg_stats_cube *c)
 size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
 {
     const struct data *d = c->d;
-    size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
+    size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap) * 12;
+    for (size_t i = 0; i < d->nkeys; i++)
+        maps += (size_t)d->keys[i].days.cap * sizeof(uint32_t);
     for (size_t i = 0; i < d->nkeys; i++)
         maps += (size_t)(d->keys[i].months.n + d->keys[i].years.n) * sizeof(struct entry);
     for (size_t i = 0; i < d->nnodes; i++)
@@ -686,10 +699,10 @@ static void add_one(const struct entry *e, long long out[WG_SC_COUNT])
 
 static void add_entry(const struct data *d, int key, int slot, long long out[WG_SC_COUNT])
 {
-    uint32_t *v = map_get(&d->entry_ix, slot_key(key, slot));
-    if (!v)
+    const struct days *k = &d->keys[key].days;
+    if (slot < k->base || slot >= k->base + k->cap || !k->ix[slot - k->base])
         return;
-    const struct entry *e = &d->entries[*v];
+    const struct entry *e = &d->entries[k->ix[slot - k->base] - 1];
     for (int i = 0; i < NC; i++)
         out[i] += e->c[i];
     out[WG_SC_HANDLING_MINUTES] += e->minutes;
