@@ -1,6 +1,7 @@
-/* The indicators' in-memory roll-ups (stats_cube.h): region nodes, keys (view, node, value)
- * and entries (key, day or month) in open-addressing hash tables, built from the store's
- * cells and kept current from its change log. */
+/* The indicators' in-memory roll-ups (stats_cube.h): region nodes and keys (view, node,
+ * value) in open-addressing hash tables, each key's day entries through an array by day, its
+ * month and year sums in contiguous rows; built from the store's roll-up rows and kept current
+ * from its change log. */
 #include "domain/stats_cube.h"
 
 #include <pthread.h>
