@@ -789,7 +789,8 @@ int main(int argc, char **argv)
     printf("write path, on the loaded store, 20,000 creates in one transaction, three runs "
            "(CPU time):\n"
            "  in the order's transaction, cell + change log row: %.1f, %.1f, %.1f µs per create\n"
-           "  the sweep's fold into the roll-up rows, afterwards: %.1f, %.1f, %.1f µs per create\n",
+           "  the sweep's fold into the roll-up rows, afterwards: %.1f, %.1f, %.1f µs per "
+           "create\n",
            per_run[0] * 1e6, per_run[1] * 1e6, per_run[2] * 1e6, fold_run[0] * 1e6,
            fold_run[1] * 1e6, fold_run[2] * 1e6);
 

@@ -267,7 +267,8 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
 int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
                       char county[7])
 {
-    size_t len = strlen(c->leaf), cut = len >= 9 ? 9 : len >= 6 ? 6 : len >= 4 ? 4 : len >= 2 ? 2 : 0;
+    size_t len = strlen(c->leaf);
+    size_t cut = len >= 9 ? 9 : len >= 6 ? 6 : len >= 4 ? 4 : len >= 2 ? 2 : 0;
     int n = 0;
     memcpy(town, c->leaf, cut);
     town[cut] = 0;
