@@ -154,6 +154,8 @@ const struct wg_catalog *wg_api_catalog(struct wg_req *req)
     return &snap->cat;
 }
 
+#define FOLD_BATCH 20000 /* change log rows folded per transaction */
+
 enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
 {
     struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
@@ -166,8 +168,17 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
         return rc;
     }
     rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
-    /* every server applies the counters' change log within a second (the watcher, and
-     * before each answer); an hour of it is plenty to keep */
+    /* the counters' change log folded into the roll-up rows a server starts from, in
+     * batches; then, as every server applies the log within a second (the watcher, and
+     * before each answer), an hour of it is plenty to keep */
+    for (int folded = FOLD_BATCH; !rc && folded >= FOLD_BATCH;) {
+        if ((rc = wg_db_begin(db, err)))
+            break;
+        if ((rc = wg_stats_roll_fold(db, FOLD_BATCH, &folded, err)))
+            wg_db_rollback(db);
+        else
+            rc = wg_db_commit(db, err);
+    }
     if (!rc)
         rc = wg_store_stat_log_prune(db, (long long)time(NULL) - 3600, err);
     wg_store_put(db);

@@ -2,6 +2,8 @@
  * place in the store, and the indicators made from summed counters. */
 #include "domain/stats.h"
 
+#include "core/log.h"
+
 #include <stdlib.h>
 #include <time.h>
 
@@ -263,6 +265,179 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
     return 0;
 }
 
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
+                      char county[7])
+{
+    size_t len = strlen(c->leaf);
+    size_t cut = len >= 9 ? 9 : len >= 6 ? 6 : len >= 4 ? 4 : len >= 2 ? 2 : 0;
+    int n = 0;
+    memcpy(town, c->leaf, cut);
+    town[cut] = 0;
+    out[n] = (struct wg_stat_roll){c->day, town, WG_ROLL_REGION, "", {0}};
+    memcpy(out[n++].c, c->c, sizeof c->c);
+    if (len < 6)
+        return n;
+    memcpy(county, c->leaf, 6);
+    county[6] = 0;
+    const char *dims[] = {c->item, c->unit, c->channel};
+    for (int v = 0; v < 3; v++) {
+        out[n] = (struct wg_stat_roll){c->day, county, WG_ROLL_ITEM + v, dims[v], {0}};
+        memcpy(out[n++].c, c->c, sizeof c->c);
+    }
+    return n;
+}
+
+/* Roll-up rows being summed before they are written: open addressing over (day, view, node,
+ * dim). */
+struct fill_row {
+    int day, view, used;
+    char node[16], dim[64];
+    long long c[WG_SC_COUNT];
+};
+
+struct filling {
+    struct wg_db *db;
+    struct wg_err *err;
+    struct fill_row *v;
+    size_t cap, n;
+    int day; /* filling from the cells: the day being summed */
+    enum wg_rc rc;
+};
+
+static uint64_t fill_hash(const struct wg_stat_roll *r)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)(unsigned)r->day * 31 ^ (uint64_t)r->view;
+    for (const char *s = r->node; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    h = (h ^ '\t') * 0x100000001b3ull;
+    for (const char *s = r->dim; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h ^ h >> 31;
+}
+
+static int fill_flush(struct filling *f)
+{
+    for (size_t i = 0; i < f->cap && !f->rc; i++) {
+        struct fill_row *x = &f->v[i];
+        if (!x->used)
+            continue;
+        struct wg_stat_roll r = {x->day, x->node, x->view, x->dim, {0}};
+        memcpy(r.c, x->c, sizeof r.c);
+        f->rc = wg_store_stat_roll_add(f->db, &r, f->err);
+        x->used = 0;
+    }
+    f->n = 0;
+    return f->rc ? 1 : 0;
+}
+
+/* Adds a cell's roll-up rows to the sums (flushing them when the table is full). */
+static int fill_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    struct filling *f = ctx;
+    struct wg_stat_roll r[4];
+    char town[10], county[7];
+    int n = wg_stats_rolls_of(c, r, town, county);
+    for (int k = 0; k < n; k++) {
+        if ((f->n + 1) * 2 > f->cap) { /* full: writing the sums early is as good as growing */
+            if (f->n && fill_flush(f))
+                return 1;
+            if (f->cap < 65536) {
+                free(f->v);
+                f->cap = f->cap ? f->cap * 4 : 4096;
+                if (!(f->v = calloc(f->cap, sizeof *f->v))) {
+                    f->cap = 0;
+                    f->rc = wg_err_set(f->err, WG_ENOMEM, "out of memory");
+                    return 1;
+                }
+            }
+        }
+        size_t i = fill_hash(&r[k]) & (f->cap - 1);
+        struct fill_row *x;
+        for (;; i = (i + 1) & (f->cap - 1)) {
+            x = &f->v[i];
+            if (!x->used || (x->day == r[k].day && x->view == r[k].view &&
+                             !strcmp(x->node, r[k].node) && !strcmp(x->dim, r[k].dim)))
+                break;
+        }
+        if (!x->used) {
+            x->used = 1;
+            x->day = r[k].day;
+            x->view = r[k].view;
+            snprintf(x->node, sizeof x->node, "%s", r[k].node);
+            snprintf(x->dim, sizeof x->dim, "%s", r[k].dim);
+            memset(x->c, 0, sizeof x->c);
+            f->n++;
+        }
+        for (int j = 0; j < WG_SC_COUNT; j++)
+            x->c[j] += r[k].c[j];
+    }
+    return 0;
+}
+
+/* From the cells, which come day by day: a day's sums are written when the next begins. */
+static int fill_from_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    struct filling *f = ctx;
+    if (c->day != f->day && f->n && fill_flush(f))
+        return 1;
+    f->day = c->day;
+    return fill_cell(c, ctx);
+}
+
+enum wg_rc wg_stats_roll_fill(struct wg_db *db, struct wg_err *err)
+{
+    struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
+    struct filling f = {db, err, NULL, 0, 0, 0, WG_OK};
+    long long lo = 0, hi = 0;
+    enum wg_rc rc = wg_store_stat_cells(db, &all, fill_from_cell, &f, err);
+    if (!rc && !f.rc && f.n)
+        fill_flush(&f);
+    free(f.v);
+    if (!rc && !(rc = f.rc) && !(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)))
+        rc = wg_store_stat_roll_pos_set(db, hi, err);
+    return rc;
+}
+
+struct folding {
+    struct filling *f;
+    long long last;
+    int bad;
+};
+
+static int fold_row(long long seq, const char *text, void *ctx)
+{
+    struct folding *g = ctx;
+    g->last = seq;
+    if (wg_stats_log_parse(text, fill_cell, g->f) < 0)
+        g->bad++;
+    return g->f->rc ? 1 : 0;
+}
+
+enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct wg_err *err)
+{
+    struct filling f = {db, err, NULL, 0, 0, 0, WG_OK};
+    struct folding g = {&f, 0, 0};
+    enum wg_rc rc = wg_store_stat_roll_pos(db, &g.last, err);
+    long long from = g.last;
+    *folded = 0;
+    if (!rc)
+        rc = wg_store_stat_log_since(db, from, limit, fold_row, &g, err);
+    if (!rc && !f.rc && f.n)
+        fill_flush(&f);
+    free(f.v);
+    if (!rc)
+        rc = f.rc;
+    if (!rc && g.last != from) {
+        if (g.bad)
+            wg_error("indicators: %d change log row%s unreadable; not folded", g.bad,
+                     g.bad == 1 ? "" : "s");
+        rc = wg_store_stat_roll_pos_set(db, g.last, err);
+    }
+    if (!rc)
+        *folded = (int)(g.last - from);
+    return rc;
+}
+
 enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err)
 {
     struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
@@ -293,16 +468,29 @@ const char *const wg_indicator_names[WG_INDICATOR_COUNT + 1] = {
     "grade",          "open",               NULL,
 };
 
+/* Objects built member by member with constant keys: a daily series for a year makes some
+ * 10,000 of them, and json_pack's parsing of its format was most of that answer's time. */
+static json_t *obj(const char *k1, json_t *v1, const char *k2, json_t *v2, const char *k3,
+                   json_t *v3)
+{
+    json_t *o = json_object();
+    json_object_set_new_nocheck(o, k1, v1);
+    if (k2)
+        json_object_set_new_nocheck(o, k2, v2);
+    if (k3)
+        json_object_set_new_nocheck(o, k3, v3);
+    return o;
+}
+
 json_t *wg_stats_rate_json(long long num, long long den)
 {
-    json_t *v = den ? json_real((double)num / (double)den) : json_null();
-    return json_pack("{s:o,s:I,s:I}", "value", v, "numerator", (json_int_t)num, "denominator",
-                     (json_int_t)den);
+    return obj("value", den ? json_real((double)num / (double)den) : json_null(), "numerator",
+               json_integer(num), "denominator", json_integer(den));
 }
 
 static json_t *count_json(long long n)
 {
-    return json_pack("{s:I}", "value", (json_int_t)n);
+    return obj("value", json_integer(n), NULL, NULL, NULL, NULL);
 }
 
 int wg_stats_composite(const struct wg_stats_sums *s, struct wg_weights w, double *out)
@@ -359,21 +547,22 @@ json_t *wg_stats_indicators_json(const struct wg_stats_sums *s, unsigned long ma
         wg_stats_rate_json(c[WG_SC_REWORK], c[WG_SC_FINISHED]),
         wg_stats_rate_json(c[WG_SC_REPEAT], c[WG_SC_RECEIVED]),
         count_json(late + s->pending_past),
-        json_pack("{s:o,s:I,s:I}", "value",
-                  c[WG_SC_HANDLED] ? json_real((double)c[WG_SC_HANDLING_MINUTES] /
-                                               (double)c[WG_SC_HANDLED] / 60.0)
-                                   : json_null(),
-                  "minutes", (json_int_t)c[WG_SC_HANDLING_MINUTES], "orders",
-                  (json_int_t)c[WG_SC_HANDLED]),
+        obj("value",
+            c[WG_SC_HANDLED] ? json_real((double)c[WG_SC_HANDLING_MINUTES] /
+                                         (double)c[WG_SC_HANDLED] / 60.0)
+                             : json_null(),
+            "minutes", json_integer(c[WG_SC_HANDLING_MINUTES]), "orders",
+            json_integer(c[WG_SC_HANDLED])),
         wg_stats_rate_json(c[WG_SC_SIGNED_ON_TIME], c[WG_SC_DISPATCHED]),
-        json_pack("{s:o}", "value", has_comp ? json_real(comp) : json_null()),
-        json_pack("{s:o}", "value", has_comp ? json_string(wg_stats_grade(comp)) : json_null()),
+        obj("value", has_comp ? json_real(comp) : json_null(), NULL, NULL, NULL, NULL),
+        obj("value", has_comp ? json_string(wg_stats_grade(comp)) : json_null(), NULL, NULL,
+            NULL, NULL),
         count_json(s->open),
     };
     json_t *o = json_object();
     for (int i = 0; i < WG_INDICATOR_COUNT; i++) {
         if (mask & (1ul << i))
-            json_object_set_new(o, wg_indicator_names[i], v[i]);
+            json_object_set_new_nocheck(o, wg_indicator_names[i], v[i]);
         else
             json_decref(v[i]);
     }

@@ -149,6 +149,25 @@ int wg_stats_finished(const struct wg_stats_state *s);
  * the unit tests call it with hand-made changes. */
 int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[WG_STATS_MAX_DELTAS]);
 
+/* The roll-ups beside the cells (store.h, stat_roll), so that a server's start reads them
+ * rather than every cell: per day, by town (REGION: the cell's leaf cut to 9 digits, or to
+ * the longest of 6, 4, 2, 0 that it has) and by county × item, unit or channel (cells whose
+ * leaf has a county). They hold the change log up to a position (stat_roll_pos): folding
+ * the log into them is batch work, off the orders' transactions. */
+enum wg_stat_roll_view { WG_ROLL_REGION, WG_ROLL_ITEM, WG_ROLL_UNIT, WG_ROLL_CHANNEL };
+/* The roll-up rows a cell adds to (one to four); node texts are written into town and
+ * county. */
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
+                      char county[7]);
+/* Folds up to limit change log rows after the position into the roll-up rows, summed first
+ * (a minute's changes are a few rows per town and county), and moves the position; inside
+ * the caller's transaction. *folded: how far the position moved (0: nothing to fold). */
+enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct wg_err *err);
+/* Fills an empty stat_roll from the cells, in one pass over them day by day, and sets the
+ * position to the log's last row, inside the caller's transaction (for a store whose cells
+ * were written without their log, as the benchmark's load writes them). */
+enum wg_rc wg_stats_roll_fill(struct wg_db *db, struct wg_err *err);
+
 /* Adds the deltas of a change to the store's cells and log, inside the caller's
  * transaction. */
 enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err);

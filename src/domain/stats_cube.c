@@ -1,6 +1,7 @@
-/* The indicators' in-memory roll-ups (stats_cube.h): region nodes, keys (view, node, value)
- * and entries (key, day or month) in open-addressing hash tables, built from the store's
- * cells and kept current from its change log. */
+/* The indicators' in-memory roll-ups (stats_cube.h): region nodes and keys (view, node,
+ * value) in open-addressing hash tables, each key's day entries through an array by day, its
+ * month and year sums in contiguous rows; built from the store's roll-up rows and kept current
+ * from its change log. */
 #include "domain/stats_cube.h"
 
 #include <pthread.h>
@@ -39,11 +40,15 @@ static uint32_t *map_get(const struct map *m, uint64_t key)
     }
 }
 
-static void map_put(struct map *m, uint64_t key, uint32_t val)
+static void map_put(struct map *m, uint64_t key, uint32_t val);
+
+/* Grows m when one more key would fill it past 70%: fourfold while small, so a map built to
+ * millions of keys moves each key about a third as often as doubling would. */
+static void map_reserve(struct map *m)
 {
     if ((m->n + 1) * 10 > m->cap * 7) {
         struct map g = {0};
-        g.cap = m->cap ? m->cap * 2 : 1024;
+        g.cap = !m->cap ? 1024 : m->cap < (1u << 22) ? m->cap * 4 : m->cap * 2;
         g.k = calloc(g.cap, sizeof *g.k);
         g.v = calloc(g.cap, sizeof *g.v);
         if (!g.k || !g.v)
@@ -55,6 +60,11 @@ static void map_put(struct map *m, uint64_t key, uint32_t val)
         free(m->v);
         *m = g;
     }
+}
+
+static void map_put(struct map *m, uint64_t key, uint32_t val)
+{
+    map_reserve(m);
     size_t i = mix(key) & (m->cap - 1);
     while (m->k[i] && m->k[i] != key)
         i = (i + 1) & (m->cap - 1);
@@ -90,7 +100,7 @@ struct node {
     char code[10];
     int first_child, next_sibling;
     int rkey;                   /* its key in R */
-    int head[WG_CUBE_NVIEWS];   /* first key of its values in RI, RU, RC (counties) */
+    struct dense *dv[WG_CUBE_NVIEWS]; /* a county's keys in RI, RU, RC; NULL until one */
 };
 
 struct entry {
@@ -98,13 +108,36 @@ struct entry {
     int32_t c[NC];
 };
 
+/* Sums by month (year * 12 + month - 1) or by year, contiguous: rows base .. base + n - 1 of
+ * `stride` entries each, one column per key sharing them. A quarter of one key is 3 entries
+ * and a year 1, not 90 or 365 probes of the hash table. */
+struct run {
+    int base, n, stride;
+    struct entry *v;
+};
+
+/* A county's keys of one view (its items, units or channels) with their month and year sums
+ * side by side: a county's year by item is one row of neighbouring entries. */
+struct dense {
+    int *kid; /* key ids in the order they came; a key's column is its index */
+    int nk;
+    struct run months, years; /* stride: the capacity of kid */
+};
+
+/* A key's days: ix[day - base] is the index of its day entry + 1 (0: none), for days base ..
+ * base + cap - 1. Days come mostly in order (the roll-up rows are read day by day; live
+ * changes count today and the next few days), so this grows at the end and a day is found in
+ * one step, where a hash table of every (key, day) was a cache miss per row. */
+struct days {
+    int base, cap;
+    uint32_t *ix;
+};
+
 struct key {
-    int next; /* next key of the same node and view */
-    int dim;  /* index into dims */
-    /* the month sums, contiguous: months[i] is month mbase + i (year * 12 + month - 1), so
-     * a year of one key is 12 neighbouring entries, not 12 probes of the hash table */
-    int mbase, nmonths;
-    struct entry *months;
+    int node, view, dim; /* dim: index into dims */
+    int col;             /* its column in the county's dense sums (RI, RU, RC) */
+    struct run months, years; /* R keys' own sums (stride 1) */
+    struct days days;
 };
 
 struct data {
@@ -119,7 +152,7 @@ struct data {
     struct map key_ix; /* view, node, dim → key */
     struct entry *entries;
     size_t nentries, capentries;
-    struct map entry_ix; /* key, slot → entry */
+
     int min_day, max_day; /* of every cell added; min > max while empty */
 };
 
@@ -156,8 +189,6 @@ static int node_get(struct data *d, const char *code, size_t len, int parent)
     memset(n, 0, sizeof *n);
     memcpy(n->code, code, len);
     n->first_child = n->next_sibling = n->rkey = -1;
-    for (int v = 0; v < WG_CUBE_NVIEWS; v++)
-        n->head[v] = -1;
     map_put(&d->node_ix, code_key(code, len), (uint32_t)id);
     if (parent >= 0) { /* children kept in code order */
         int *link = &d->nodes[parent].first_child;
@@ -194,6 +225,8 @@ static int dim_get(struct data *d, int view, const char *s)
     return (int)d->ndims++;
 }
 
+static void run_widen(struct run *r, int stride);
+
 static int key_get(struct data *d, int view, int node, int dim)
 {
     uint64_t k = ((uint64_t)view << 60 | (uint64_t)node << 30 | (uint64_t)(dim + 1)) + 1;
@@ -203,39 +236,69 @@ static int key_get(struct data *d, int view, int node, int dim)
     d->keys = grow(d->keys, &d->capkeys, d->nkeys + 1, sizeof *d->keys);
     int id = (int)d->nkeys++;
     memset(&d->keys[id], 0, sizeof d->keys[id]);
+    d->keys[id].node = node;
+    d->keys[id].view = view;
     d->keys[id].dim = dim;
-    d->keys[id].next = -1;
+    d->keys[id].months.stride = d->keys[id].years.stride = 1;
     if (view == WG_CUBE_R) {
         d->nodes[node].rkey = id;
     } else {
-        d->keys[id].next = d->nodes[node].head[view];
-        d->nodes[node].head[view] = id;
+        struct dense *dv = d->nodes[node].dv[view];
+        if (!dv && !(dv = d->nodes[node].dv[view] = calloc(1, sizeof *dv)))
+            abort();
+        if (dv->nk == dv->months.stride) { /* widen: every row gets room for more keys */
+            int cap = dv->nk ? dv->nk * 2 : 8;
+            int *kid = realloc(dv->kid, (size_t)cap * sizeof *kid);
+            if (!kid)
+                abort();
+            dv->kid = kid;
+            run_widen(&dv->months, cap);
+            run_widen(&dv->years, cap);
+        }
+        d->keys[id].col = dv->nk;
+        dv->kid[dv->nk++] = id;
     }
     map_put(&d->key_ix, k, (uint32_t)id);
     return id;
 }
 
-static uint64_t slot_key(int key, int slot)
+/* The slot of day in k's days, made when missing. */
+static uint32_t *day_slot(struct days *k, int day)
 {
-    return ((uint64_t)(uint32_t)key << 32 | (uint32_t)slot) + 1;
+    if (!k->cap || day < k->base || day >= k->base + k->cap) {
+        int lo = !k->cap ? day : day < k->base ? day - 31 : k->base;
+        int hi = !k->cap ? day + 32
+                 : day >= k->base + k->cap
+                     ? (day + 1 > k->base + 2 * k->cap ? day + 32 : k->base + 2 * k->cap)
+                     : k->base + k->cap;
+        uint32_t *ix = calloc((size_t)(hi - lo), sizeof *ix);
+        if (!ix)
+            abort();
+        if (k->cap)
+            memcpy(ix + (k->base - lo), k->ix, (size_t)k->cap * sizeof *ix);
+        free(k->ix);
+        k->ix = ix;
+        k->base = lo;
+        k->cap = hi - lo;
+    }
+    return &k->ix[day - k->base];
 }
 
-static void entry_add(struct data *d, int key, int slot, const struct wg_stat_cell *cell)
+static void entry_add(struct data *d, int key, int slot, const long long *c)
 {
-    uint64_t k = slot_key(key, slot);
-    uint32_t *v = map_get(&d->entry_ix, k);
+    uint32_t *v = day_slot(&d->keys[key].days, slot);
     struct entry *e;
-    if (v) {
-        e = &d->entries[*v];
-    } else {
+    if (!*v) {
         d->entries = grow(d->entries, &d->capentries, d->nentries + 1, sizeof *d->entries);
-        e = &d->entries[d->nentries];
+        e = &d->entries[d->nentries++];
         memset(e, 0, sizeof *e);
-        map_put(&d->entry_ix, k, (uint32_t)d->nentries++);
+        *v = (uint32_t)d->nentries;
+    } else {
+        e = &d->entries[*v - 1];
     }
     for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)cell->c[i];
-    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+        e->c[i] += (int32_t)c[i];
+    e->minutes += c[WG_SC_HANDLING_MINUTES];
 }
 
 static int month_of(int day)
@@ -245,74 +308,165 @@ static int month_of(int day)
     return y * 12 + m - 1;
 }
 
-static void month_add(struct key *k, int ym, const struct wg_stat_cell *cell)
+/* Adds c to column col of row x of a run, growing it to cover x. */
+static void run_add(struct run *r, int x, int col, const long long *c)
 {
-    if (!k->nmonths || ym < k->mbase || ym >= k->mbase + k->nmonths) {
-        int lo = k->nmonths ? (ym < k->mbase ? ym : k->mbase) : ym;
-        int hi = k->nmonths ? (ym >= k->mbase + k->nmonths ? ym + 1 : k->mbase + k->nmonths)
-                            : ym + 1;
-        struct entry *m = calloc((size_t)(hi - lo), sizeof *m);
+    if (!r->n || x < r->base || x >= r->base + r->n) {
+        int lo = r->n ? (x < r->base ? x : r->base) : x;
+        int hi = r->n ? (x >= r->base + r->n ? x + 1 : r->base + r->n) : x + 1;
+        struct entry *m = calloc((size_t)(hi - lo) * (size_t)r->stride, sizeof *m);
         if (!m)
             abort();
-        if (k->nmonths)
-            memcpy(m + (k->mbase - lo), k->months, (size_t)k->nmonths * sizeof *m);
-        free(k->months);
-        k->months = m;
-        k->mbase = lo;
-        k->nmonths = hi - lo;
+        if (r->n)
+            memcpy(m + (size_t)(r->base - lo) * (size_t)r->stride, r->v,
+                   (size_t)r->n * (size_t)r->stride * sizeof *m);
+        free(r->v);
+        r->v = m;
+        r->base = lo;
+        r->n = hi - lo;
     }
-    struct entry *e = &k->months[ym - k->mbase];
+    struct entry *e = &r->v[(size_t)(x - r->base) * (size_t)r->stride + (size_t)col];
     for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)cell->c[i];
-    e->minutes += cell->c[WG_SC_HANDLING_MINUTES];
+        e->c[i] += (int32_t)c[i];
+    e->minutes += c[WG_SC_HANDLING_MINUTES];
 }
 
-static void add_key(struct data *d, int key, int day, int month, const struct wg_stat_cell *cell)
+/* The entry of row x, column col, or NULL when the run has no row x. */
+static const struct entry *run_at(const struct run *r, int x, int col)
 {
-    entry_add(d, key, day, cell);
-    month_add(&d->keys[key], month, cell);
+    if (x < r->base || x >= r->base + r->n)
+        return NULL;
+    return &r->v[(size_t)(x - r->base) * (size_t)r->stride + (size_t)col];
 }
 
-static void data_add(struct data *d, const struct wg_stat_cell *cell)
+/* Widens every row to `stride` columns. */
+static void run_widen(struct run *r, int stride)
+{
+    if (r->n) {
+        struct entry *m = calloc((size_t)r->n * (size_t)stride, sizeof *m);
+        if (!m)
+            abort();
+        for (int i = 0; i < r->n; i++)
+            memcpy(m + (size_t)i * (size_t)stride, r->v + (size_t)i * (size_t)r->stride,
+                   (size_t)r->stride * sizeof *m);
+        free(r->v);
+        r->v = m;
+    }
+    r->stride = stride;
+}
+
+static const struct run *months_of(const struct data *d, const struct key *k)
+{
+    return k->view == WG_CUBE_R ? &k->months : &d->nodes[k->node].dv[k->view]->months;
+}
+
+static const struct run *years_of(const struct data *d, const struct key *k)
+{
+    return k->view == WG_CUBE_R ? &k->years : &d->nodes[k->node].dv[k->view]->years;
+}
+
+static void add_key(struct data *d, int key, int day, int month, const long long *c)
+{
+    struct key *k = &d->keys[key];
+    entry_add(d, key, day, c);
+    if (k->view == WG_CUBE_R) {
+        run_add(&k->months, month, 0, c);
+        run_add(&k->years, month / 12, 0, c);
+    } else {
+        struct dense *dv = d->nodes[k->node].dv[k->view];
+        run_add(&dv->months, month, k->col, c);
+        run_add(&dv->years, month / 12, k->col, c);
+    }
+}
+
+_Static_assert(WG_CUBE_R == (int)WG_ROLL_REGION && WG_CUBE_RI == (int)WG_ROLL_ITEM &&
+                   WG_CUBE_RU == (int)WG_ROLL_UNIT && WG_CUBE_RC == (int)WG_ROLL_CHANNEL,
+               "the cube's views are the roll-up views");
+
+/* A node code's chain of nodes from the deployment down, and their region keys: rows come
+ * in key order, so one county's hundreds of rows resolve it once. */
+struct path {
+    char code[16];
+    int n;       /* nodes in the chain */
+    int node[5]; /* deployment, province, city, county, town: as deep as the code goes */
+    int rkey[5]; /* their R keys; -1 until a region row needs them */
+};
+
+static const struct path *path_of(struct data *d, struct path *p, const char *code)
 {
     static const size_t levels[] = {0, 2, 4, 6, 9};
-    size_t len = strlen(cell->leaf);
-    int month = month_of(cell->day), parent = -1, county = -1;
-    if (!d->nentries || cell->day < d->min_day)
-        d->min_day = cell->day;
-    if (!d->nentries || cell->day > d->max_day)
-        d->max_day = cell->day;
+    if (p->n && !strcmp(p->code, code))
+        return p;
+    size_t len = strlen(code);
+    int parent = -1;
+    snprintf(p->code, sizeof p->code, "%s", code);
+    p->n = 0;
     for (size_t i = 0; i < sizeof levels / sizeof levels[0] && levels[i] <= len; i++) {
-        int n = node_get(d, cell->leaf, levels[i], parent);
-        add_key(d, key_get(d, WG_CUBE_R, n, 0), cell->day, month, cell);
-        if (levels[i] == 6)
-            county = n;
-        parent = n;
+        parent = node_get(d, code, levels[i], parent);
+        p->node[p->n] = parent;
+        p->rkey[p->n++] = -1;
     }
-    if (county < 0)
-        return;
-    add_key(d, key_get(d, WG_CUBE_RI, county, dim_get(d, WG_CUBE_RI, cell->item)), cell->day,
-            month, cell);
-    add_key(d, key_get(d, WG_CUBE_RU, county, dim_get(d, WG_CUBE_RU, cell->unit)), cell->day,
-            month, cell);
-    add_key(d, key_get(d, WG_CUBE_RC, county, dim_get(d, WG_CUBE_RC, cell->channel)),
-            cell->day, month, cell);
+    return p;
+}
+
+/* Adds one roll-up row: a region row to its node and every node above it, a county row to
+ * its county's key of the view. */
+static void data_add_roll(struct data *d, struct path *cache, const struct wg_stat_roll *r,
+                          int month)
+{
+    if (!d->nentries || r->day < d->min_day)
+        d->min_day = r->day;
+    if (!d->nentries || r->day > d->max_day)
+        d->max_day = r->day;
+    struct path *p = (struct path *)path_of(d, cache, r->node);
+    if (r->view == WG_ROLL_REGION) {
+        for (int i = 0; i < p->n; i++) {
+            if (p->rkey[i] < 0)
+                p->rkey[i] = key_get(d, WG_CUBE_R, p->node[i], 0);
+            add_key(d, p->rkey[i], r->day, month, r->c);
+        }
+    } else if (p->n == 4) { /* a county */
+        add_key(d, key_get(d, r->view, p->node[3], dim_get(d, r->view, r->dim)), r->day, month,
+                r->c);
+    }
+}
+
+/* Adds one cell: its roll-up rows (a log row's deltas are cells). */
+static void data_add(struct data *d, const struct wg_stat_cell *cell)
+{
+    struct wg_stat_roll r[4];
+    struct path cache = {"", 0, {0}, {0}};
+    char town[10], county[7];
+    int n = wg_stats_rolls_of(cell, r, town, county), month = month_of(cell->day);
+    for (int i = 0; i < n; i++)
+        data_add_roll(d, &cache, &r[i], month);
 }
 
 static void data_free(struct data *d)
 {
     if (!d)
         return;
+    for (size_t i = 0; i < d->nnodes; i++)
+        for (int v = 0; v < WG_CUBE_NVIEWS; v++)
+            if (d->nodes[i].dv[v]) {
+                free(d->nodes[i].dv[v]->kid);
+                free(d->nodes[i].dv[v]->months.v);
+                free(d->nodes[i].dv[v]->years.v);
+                free(d->nodes[i].dv[v]);
+            }
     free(d->nodes);
     free(d->dims);
-    for (size_t i = 0; i < d->nkeys; i++)
-        free(d->keys[i].months);
+    for (size_t i = 0; i < d->nkeys; i++) {
+        free(d->keys[i].months.v);
+        free(d->keys[i].years.v);
+        free(d->keys[i].days.ix);
+    }
     free(d->keys);
     free(d->entries);
     map_free(&d->node_ix);
     map_free(&d->dim_ix);
     map_free(&d->key_ix);
-    map_free(&d->entry_ix);
+
     free(d);
 }
 
@@ -345,17 +499,28 @@ void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell)
     data_add(c->d, cell);
 }
 
-static int build_cell(const struct wg_stat_cell *cell, void *ctx)
+struct building {
+    struct data *d;
+    int day, month; /* the month of the last row's day: rows come day by day */
+    struct path path;
+};
+
+static int build_roll(const struct wg_stat_roll *r, void *ctx)
 {
-    data_add(ctx, cell);
+    struct building *b = ctx;
+    if (r->day != b->day) {
+        b->day = r->day;
+        b->month = month_of(r->day);
+    }
+    data_add_roll(b->d, &b->path, r, b->month);
     return 0;
 }
 
 static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
 {
-    struct wg_stat_filter all = {"", INT32_MIN, INT32_MAX, "", "", ""};
     struct data *d = calloc(1, sizeof *d);
-    long long lo = 0, hi = 0;
+    struct building b = {d, INT32_MIN, 0, {"", 0, {0}, {0}}};
+    long long pos = 0;
     enum wg_rc rc;
     if (!d)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
@@ -364,8 +529,8 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
         data_free(d);
         return rc;
     }
-    if ((rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) ||
-        (rc = wg_store_stat_cells(db, &all, build_cell, d, err))) {
+    if ((rc = wg_store_stat_roll_pos(db, &pos, err)) ||
+        (rc = wg_store_stat_rolls(db, build_roll, &b, err))) {
         wg_db_rollback(db);
         data_free(d);
         return rc;
@@ -374,7 +539,7 @@ static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err
     pthread_rwlock_wrlock(&c->rw);
     data_free(c->d);
     c->d = d;
-    c->seq = hi;
+    c->seq = pos; /* the log after it is applied next (the refresh goes on to it) */
     c->built = 1;
     pthread_rwlock_unlock(&c->rw);
     return WG_OK;
@@ -410,10 +575,9 @@ enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, stru
     char *texts[LOG_BATCH];
     enum wg_rc rc = WG_OK;
     pthread_mutex_lock(&c->mu);
-    if (!c->built) {
-        rc = build(c, db, err);
+    int fresh = !c->built;
+    if (fresh && (rc = build(c, db, err)))
         goto out;
-    }
     for (;;) {
         struct pending p = {seqs, texts, 0, LOG_BATCH};
         if ((rc = wg_store_stat_log_since(db, c->seq, LOG_BATCH, take_log, &p, err)))
@@ -422,13 +586,16 @@ enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, stru
             break;
         if (p.seq[0] > c->seq + 1) { /* pruned past us, or only a rolled-back gap? */
             long long lo = 0, hi = 0;
-            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1) {
+            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1 &&
+                !fresh) {
                 for (int i = 0; i < p.n; i++)
                     free(p.text[i]);
                 wg_info("indicators: the change log was pruned past this server's roll-ups; "
                         "building them again");
-                rc = build(c, db, err);
-                goto out;
+                if ((rc = build(c, db, err)))
+                    goto out;
+                fresh = 1; /* the roll-up rows hold what the pruned rows held */
+                continue;
             }
         }
         pthread_rwlock_wrlock(&c->rw);
@@ -466,9 +633,17 @@ size_t wg_stats_cube_entries(struct wg_stats_cube *c)
 size_t wg_stats_cube_bytes(struct wg_stats_cube *c)
 {
     const struct data *d = c->d;
-    size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap + d->entry_ix.cap) * 12;
+    size_t maps = (d->node_ix.cap + d->dim_ix.cap + d->key_ix.cap) * 12;
     for (size_t i = 0; i < d->nkeys; i++)
-        maps += (size_t)d->keys[i].nmonths * sizeof(struct entry);
+        maps += (size_t)d->keys[i].days.cap * sizeof(uint32_t);
+    for (size_t i = 0; i < d->nkeys; i++)
+        maps += (size_t)(d->keys[i].months.n + d->keys[i].years.n) * sizeof(struct entry);
+    for (size_t i = 0; i < d->nnodes; i++)
+        for (int v = 0; v < WG_CUBE_NVIEWS; v++)
+            if (d->nodes[i].dv[v])
+                maps += (size_t)(d->nodes[i].dv[v]->months.n + d->nodes[i].dv[v]->years.n) *
+                            (size_t)d->nodes[i].dv[v]->months.stride * sizeof(struct entry) +
+                        (size_t)d->nodes[i].dv[v]->months.stride * sizeof(int);
     return maps + d->capnodes * sizeof *d->nodes + d->capdims * sizeof *d->dims +
            d->capkeys * sizeof *d->keys + d->capentries * sizeof *d->entries;
 }
@@ -506,8 +681,9 @@ void wg_stats_cube_children(struct wg_stats_cube *c, int node, void (*cb)(int ch
 void wg_stats_cube_dims(struct wg_stats_cube *c, enum wg_cube_view v, int county,
                         void (*cb)(int key, const char *value, void *), void *ctx)
 {
-    for (int k = c->d->nodes[county].head[v]; k >= 0; k = c->d->keys[k].next)
-        cb(k, c->d->dims[c->d->keys[k].dim], ctx);
+    const struct dense *dv = c->d->nodes[county].dv[v];
+    for (int i = 0; dv && i < dv->nk; i++)
+        cb(dv->kid[i], c->d->dims[c->d->keys[dv->kid[i]].dim], ctx);
 }
 
 int wg_stats_cube_region_key(struct wg_stats_cube *c, int node)
@@ -524,18 +700,19 @@ static void add_one(const struct entry *e, long long out[WG_SC_COUNT])
 
 static void add_entry(const struct data *d, int key, int slot, long long out[WG_SC_COUNT])
 {
-    uint32_t *v = map_get(&d->entry_ix, slot_key(key, slot));
-    if (!v)
+    const struct days *k = &d->keys[key].days;
+    if (slot < k->base || slot >= k->base + k->cap || !k->ix[slot - k->base])
         return;
-    const struct entry *e = &d->entries[*v];
+    const struct entry *e = &d->entries[k->ix[slot - k->base] - 1];
     for (int i = 0; i < NC; i++)
         out[i] += e->c[i];
     out[WG_SC_HANDLING_MINUTES] += e->minutes;
 }
 
-/* A period as whole months (year * 12 + month - 1) and single days: the same for every key
- * of one answer, so worked out once per thread and period. Edges are at most 61 days and a
- * period at most 3660 days, so 256 slots hold any. */
+/* A period as whole years, whole months (year * 12 + month - 1) and single days: the same
+ * for every key of one answer, so worked out once per thread and period. Edges are at most
+ * 61 days and a period at most 3660 days, so 256 slots hold any. month[i]: 0 a day, 1 a
+ * month, 2 a year. */
 struct plan {
     int from, to, n;
     int slot[256];
@@ -553,6 +730,15 @@ static const struct plan *plan_of(int from, int to)
     for (int day = from; day <= to && p->n < 256;) {
         int y, m, dd;
         wg_stats_date_of_day(day, &y, &m, &dd);
+        if (dd == 1 && m == 1) {
+            int next = wg_stats_day_of_date(y + 1, 1, 1);
+            if (next - 1 <= to) { /* the whole year is in the period */
+                p->slot[p->n] = y;
+                p->month[p->n++] = 2;
+                day = next;
+                continue;
+            }
+        }
         if (dd == 1) {
             int next = m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1);
             if (next - 1 <= to) { /* the whole month is in the period */
@@ -575,13 +761,16 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
 {
     const struct data *d = c->d;
     const struct key *k = &d->keys[key];
+    const struct run *months = months_of(d, k), *years = years_of(d, k);
+    int col = k->view == WG_CUBE_R ? 0 : k->col;
+    const struct entry *e;
     if (to - from > 4000) { /* longer than any period: day by day would not fit the plan */
-        for (int i = 0; i < k->nmonths; i++) {
-            int y = (k->mbase + i) / 12, m = (k->mbase + i) % 12 + 1;
+        for (int i = 0; i < months->n; i++) {
+            int y = (months->base + i) / 12, m = (months->base + i) % 12 + 1;
             int a = wg_stats_day_of_date(y, m, 1);
             int z = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
             if (a >= from && z <= to)
-                add_one(&k->months[i], out);
+                add_one(run_at(months, months->base + i, col), out);
             else
                 for (int day = a > from ? a : from; day <= z && day <= to; day++)
                     add_entry(d, key, day, out);
@@ -590,10 +779,9 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
     }
     const struct plan *p = plan_of(from, to);
     for (int i = 0; i < p->n; i++) {
-        if (!p->month[i]) {
+        if (!p->month[i])
             add_entry(d, key, p->slot[i], out);
-        } else if (p->slot[i] >= k->mbase && p->slot[i] < k->mbase + k->nmonths) {
-            add_one(&k->months[p->slot[i] - k->mbase], out);
-        }
+        else if ((e = run_at(p->month[i] == 2 ? years : months, p->slot[i], col)))
+            add_one(e, out);
     }
 }

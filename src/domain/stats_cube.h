@@ -2,14 +2,16 @@
  * summed the ways the dashboard asks, so that a district's year, a town's daily series or
  * the counts of every county × item are a few hundred to a few hundred thousand additions.
  *
- * The store stays the truth. A cube is built from the cells of stat_cell and the position of
- * stat_log read in one transaction; afterwards wg_stats_cube_refresh applies the log rows
- * written since (by this server or any other sharing the store), so a refresh before each
- * answer sees every committed change. A cube that has fallen behind the pruned log is built
- * again.
+ * The store stays the truth. A cube is built from the roll-up rows of stat_roll and their
+ * position in stat_log, read in one transaction (a few million rows for a province's year,
+ * where the cells are tens of millions); wg_stats_cube_refresh then applies the log rows
+ * after that position (written by this server or any other sharing the store), so a refresh
+ * before each answer sees every committed change. A cube that has fallen behind the pruned
+ * log is built again.
  *
- * What it keeps, each per CST day and per calendar month (a period's whole months are read
- * from the month sums, its other days from the day sums):
+ * What it keeps, each per CST day, per calendar month and per year (a period's whole years
+ * and months are read from those sums, its other days from the day sums; a county's items,
+ * units and channels keep theirs side by side):
  *   R   region nodes — the whole deployment (""), provinces, cities, counties and towns;
  *   RI  county × catalog item;  RU  county × unit;  RC  county × channel.
  * Villages and grids, and filters it does not cover (a unit's items, say), are answered

@@ -70,8 +70,12 @@ static struct wg_stats_group *group(struct wg_stats_groups *g, int bucket, const
         g->cap = cap;
     }
     x = &g->v[g->n];
-    memset(x, 0, sizeof *x);
-    snprintf(x->key, sizeof x->key, "%s", key);
+    size_t len = strlen(key);
+    if (len >= sizeof x->key)
+        len = sizeof x->key - 1;
+    memset(x->c, 0, sizeof x->c);
+    memcpy(x->key, key, len);
+    x->key[len] = 0;
     x->bucket = bucket;
     size_t i = ghash(bucket, key) & (g->ixcap - 1);
     while (g->ix[i])
@@ -548,9 +552,11 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             char p[11];
             sums_of(&main, &x, b, "", 1, &sums);
             wg_stats_format_day(starts[b], p);
-            json_array_append_new(points,
-                                  json_pack("{s:s,s:o}", "period", p, "indicators",
-                                            wg_stats_indicators_json(&sums, mask)));
+            json_t *point = json_object();
+            json_object_set_new_nocheck(point, "period", json_string_nocheck(p));
+            json_object_set_new_nocheck(point, "indicators",
+                                        wg_stats_indicators_json(&sums, mask));
+            json_array_append_new(points, point);
         }
         *out = answer_head(&s, from, to);
         json_object_set_new(*out, "by", json_string(by));

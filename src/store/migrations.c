@@ -2,6 +2,27 @@
  * schema_version. Never edit a released migration: add the next number. */
 #include "store/migrations.h"
 
+/* Migration 18's fill of stat_roll from stat_cell: the same in both dialects. */
+#define WG_STAT_ROLL_SUMS                                                                        \
+    "SUM(received), SUM(dispatched), SUM(direct), SUM(signed_on_time), " \
+    "SUM(finished), SUM(finished_on_time), SUM(pending_due), SUM(called_back), " \
+    "SUM(rated), SUM(satisfied), SUM(resolved), SUM(reopened), SUM(returned), " \
+    "SUM(rework), SUM(repeat), SUM(handled), SUM(open), SUM(handling_minutes)"
+#define WG_STAT_ROLL_TOWN                                                                        \
+    "CASE WHEN length(leaf) >= 9 THEN substr(leaf, 1, 9) WHEN length(leaf) >= 6 "              \
+    "THEN substr(leaf, 1, 6) WHEN length(leaf) >= 4 THEN substr(leaf, 1, 4) "                   \
+    "WHEN length(leaf) >= 2 THEN substr(leaf, 1, 2) ELSE '' END"
+#define WG_STAT_ROLL_FILL                                                                        \
+    "INSERT INTO stat_roll SELECT day, " WG_STAT_ROLL_TOWN ", 0, '', " WG_STAT_ROLL_SUMS         \
+    " FROM stat_cell GROUP BY day, " WG_STAT_ROLL_TOWN ";"                                       \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 1, item, " WG_STAT_ROLL_SUMS          \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), item;"          \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 2, unit, " WG_STAT_ROLL_SUMS          \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), unit;"          \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 3, channel, " WG_STAT_ROLL_SUMS       \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), channel;"     \
+    "INSERT INTO stat_roll_pos SELECT 1, COALESCE(MAX(seq), 0) FROM stat_log;"
+
 const struct wg_migration wg_migrations[] = {
     {1, "regions and versioned grids",
      "CREATE TABLE region ("
@@ -433,6 +454,59 @@ const struct wg_migration wg_migrations[] = {
      "  expires BIGINT NOT NULL,"
      "  PRIMARY KEY (key, win));"
      "CREATE INDEX portal_throttle_expires ON portal_throttle(expires);"},
+    /* The indicators' roll-ups (domain/stats.h, stats_cube.h): per day, the cells summed by
+     * town (or the county, for orders without a point) — view 0 — and by county and catalog
+     * item (1), unit (2) or channel (3), as of the change log's row stat_roll_pos.seq. A
+     * server builds its in-memory roll-ups from these few rows at start, then applies the log
+     * after that position, instead of reading every cell. The servers' minute sweep folds the
+     * log into them (off the orders' transactions). Filled here from the cells counted. */
+    {18, "indicator roll-ups per day by town, and by county and item, unit or channel",
+     "CREATE TABLE stat_roll ("
+     "  day INTEGER NOT NULL, node TEXT NOT NULL, view INTEGER NOT NULL, dim TEXT NOT NULL,"
+     "  received INTEGER NOT NULL DEFAULT 0,"
+     "  dispatched INTEGER NOT NULL DEFAULT 0,"
+     "  direct INTEGER NOT NULL DEFAULT 0,"
+     "  signed_on_time INTEGER NOT NULL DEFAULT 0,"
+     "  finished INTEGER NOT NULL DEFAULT 0,"
+     "  finished_on_time INTEGER NOT NULL DEFAULT 0,"
+     "  pending_due INTEGER NOT NULL DEFAULT 0,"
+     "  called_back INTEGER NOT NULL DEFAULT 0,"
+     "  rated INTEGER NOT NULL DEFAULT 0,"
+     "  satisfied INTEGER NOT NULL DEFAULT 0,"
+     "  resolved INTEGER NOT NULL DEFAULT 0,"
+     "  reopened INTEGER NOT NULL DEFAULT 0,"
+     "  returned INTEGER NOT NULL DEFAULT 0,"
+     "  rework INTEGER NOT NULL DEFAULT 0,"
+     "  repeat INTEGER NOT NULL DEFAULT 0,"
+     "  handled INTEGER NOT NULL DEFAULT 0,"
+     "  open INTEGER NOT NULL DEFAULT 0,"
+     "  handling_minutes INTEGER NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (day, node, view, dim)) WITHOUT ROWID;"
+     "CREATE TABLE stat_roll_pos (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);"
+     WG_STAT_ROLL_FILL,
+     "CREATE TABLE stat_roll ("
+     "  day INTEGER NOT NULL, node TEXT NOT NULL, view INTEGER NOT NULL, dim TEXT NOT NULL,"
+     "  received BIGINT NOT NULL DEFAULT 0,"
+     "  dispatched BIGINT NOT NULL DEFAULT 0,"
+     "  direct BIGINT NOT NULL DEFAULT 0,"
+     "  signed_on_time BIGINT NOT NULL DEFAULT 0,"
+     "  finished BIGINT NOT NULL DEFAULT 0,"
+     "  finished_on_time BIGINT NOT NULL DEFAULT 0,"
+     "  pending_due BIGINT NOT NULL DEFAULT 0,"
+     "  called_back BIGINT NOT NULL DEFAULT 0,"
+     "  rated BIGINT NOT NULL DEFAULT 0,"
+     "  satisfied BIGINT NOT NULL DEFAULT 0,"
+     "  resolved BIGINT NOT NULL DEFAULT 0,"
+     "  reopened BIGINT NOT NULL DEFAULT 0,"
+     "  returned BIGINT NOT NULL DEFAULT 0,"
+     "  rework BIGINT NOT NULL DEFAULT 0,"
+     "  repeat BIGINT NOT NULL DEFAULT 0,"
+     "  handled BIGINT NOT NULL DEFAULT 0,"
+     "  open BIGINT NOT NULL DEFAULT 0,"
+     "  handling_minutes BIGINT NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (day, node, view, dim));"
+     "CREATE TABLE stat_roll_pos (id INTEGER PRIMARY KEY, seq BIGINT NOT NULL);"
+     WG_STAT_ROLL_FILL},
     /* The full-text index is made behind intake instead of in each create's batch: every
      * order whose id is above order_fts_mark.upto is still to be indexed (ids only grow),
      * and the entries and the new mark commit together, so a crash loses nothing and

@@ -105,3 +105,63 @@ enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg
     struct wg_val p[] = {WG_VINT(before)};
     return wg_db_exec(db, WG_Q_STAT_LOG_PRUNE, p, 1, NULL, err);
 }
+
+enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r,
+                                  struct wg_err *err)
+{
+    struct wg_val p[4 + WG_STAT_NCOUNTERS] = {WG_VINT(r->day), WG_VTEXT(r->node),
+                                              WG_VINT(r->view), WG_VTEXT(r->dim)};
+    struct wg_val u[WG_STAT_NCOUNTERS + 4];
+    long changed = 0;
+    for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
+        p[4 + i] = u[i] = WG_VINT(r->c[i]);
+    memcpy(u + WG_STAT_NCOUNTERS, p, 4 * sizeof *p);
+    enum wg_rc rc = wg_db_exec(db, WG_Q_STAT_ROLL_BUMP, u, WG_NVALS(u), &changed, err);
+    if (rc || changed)
+        return rc;
+    /* a new row (an upsert all the same, for a database with more than one writer) */
+    return wg_db_exec(db, WG_Q_STAT_ROLL_ADD, p, WG_NVALS(p), NULL, err);
+}
+
+struct each_roll {
+    int (*cb)(const struct wg_stat_roll *, void *);
+    void *ctx;
+};
+
+static int each_roll(struct wg_row *row, void *ctx)
+{
+    struct each_roll *e = ctx;
+    struct wg_stat_roll r;
+    r.day = (int)wg_row_int(row, 0);
+    r.node = wg_row_text(row, 1);
+    r.view = (int)wg_row_int(row, 2);
+    r.dim = wg_row_text(row, 3);
+    for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
+        r.c[i] = wg_row_int(row, 4 + i);
+    return e->cb(&r, e->ctx);
+}
+
+enum wg_rc wg_store_stat_rolls(struct wg_db *db, int (*cb)(const struct wg_stat_roll *, void *),
+                               void *ctx, struct wg_err *err)
+{
+    struct each_roll e = {cb, ctx};
+    return wg_db_query(db, WG_Q_STAT_ROLLS, NULL, 0, each_roll, &e, err);
+}
+
+static int take_pos(struct wg_row *row, void *ctx)
+{
+    *(long long *)ctx = wg_row_int(row, 0);
+    return 1;
+}
+
+enum wg_rc wg_store_stat_roll_pos(struct wg_db *db, long long *seq, struct wg_err *err)
+{
+    *seq = 0;
+    return wg_db_query(db, WG_Q_STAT_ROLL_POS, NULL, 0, take_pos, seq, err);
+}
+
+enum wg_rc wg_store_stat_roll_pos_set(struct wg_db *db, long long seq, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(seq)};
+    return wg_db_exec(db, WG_Q_STAT_ROLL_POS_SET, p, 1, NULL, err);
+}

@@ -590,7 +590,8 @@ enum wg_rc wg_store_stat_log_since(struct wg_db *db, long long seq, int limit,
                                    void *ctx, struct wg_err *err);
 enum wg_rc wg_store_stat_log_bounds(struct wg_db *db, long long *min, long long *max,
                                     struct wg_err *err);
-/* Drops log rows older than `before` (unix seconds), always keeping the newest. */
+/* Drops log rows older than `before` (unix seconds), always keeping the newest and those not
+ * yet folded into the roll-up rows. */
 enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg_err *err);
 /* ---- the residents' portal (domain/portal.h) ---- */
 /* An appeal filed through the portal: its tracking code's SHA-256 (hex) and its order. */
@@ -620,5 +621,24 @@ enum wg_rc wg_store_throttle_hits(struct wg_db *db, const char *key, long long w
 enum wg_rc wg_store_throttle_take(struct wg_db *db, const char *key, long long win,
                                   long long expires, long *hits, struct wg_err *err);
 enum wg_rc wg_store_throttle_prune(struct wg_db *db, long long now, struct wg_err *err);
+/* A roll-up row (stat_roll): the cells of one day summed by node and view — view 0: node is
+ * a town (or a shorter code for cells without one), dim ""; views 1, 2, 3: node is a county,
+ * dim an item, unit or channel (domain/stats.h, enum wg_stat_roll_view). */
+struct wg_stat_roll {
+    int day;
+    const char *node;
+    int view;
+    const char *dim;
+    long long c[WG_STAT_NCOUNTERS];
+};
+/* Adds r's counts to its row (made when missing); inside the caller's transaction. */
+enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r,
+                                  struct wg_err *err);
+/* The last change log row folded into the roll-up rows, and setting it. */
+enum wg_rc wg_store_stat_roll_pos(struct wg_db *db, long long *seq, struct wg_err *err);
+enum wg_rc wg_store_stat_roll_pos_set(struct wg_db *db, long long seq, struct wg_err *err);
+/* Every roll-up row; text fields are borrowed in cb; non-zero from cb stops. */
+enum wg_rc wg_store_stat_rolls(struct wg_db *db, int (*cb)(const struct wg_stat_roll *, void *),
+                               void *ctx, struct wg_err *err);
 
 #endif

@@ -5,6 +5,7 @@
  * agree exactly with a brute-force recount from the orders and their timelines. */
 #include "t.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "domain/stats_query.h"
 #include "domain/unit.h"
 #include "store/backend.h"
+#include "store/migrations.h"
 
 #define DAY 86400LL
 
@@ -622,6 +624,149 @@ static void walk(struct wg_db *db, const struct wg_order_env *env, uint64_t seed
     free(l.id);
 }
 
+/* The roll-up rows (stat_roll) against the cells summed by wg_stats_rolls_of. */
+struct rolls {
+    struct rollrow {
+        char key[96];
+        long long c[WG_SC_COUNT];
+    } *v;
+    size_t n, cap;
+};
+
+static struct rollrow *roll_find(struct rolls *r, const char *key)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->v[i].key, key))
+            return &r->v[i];
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 1024;
+        r->v = realloc(r->v, r->cap * sizeof *r->v);
+    }
+    memset(&r->v[r->n], 0, sizeof r->v[0]);
+    snprintf(r->v[r->n].key, sizeof r->v[0].key, "%s", key);
+    return &r->v[r->n++];
+}
+
+static void roll_put(struct rolls *r, const struct wg_stat_roll *x)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%d %d %s %s", x->day, x->view, x->node, x->dim);
+    struct rollrow *row = roll_find(r, key);
+    for (int i = 0; i < WG_SC_COUNT; i++)
+        row->c[i] += x->c[i];
+}
+
+static int roll_of_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    struct wg_stat_roll r[4];
+    char town[10], county[7];
+    int n = wg_stats_rolls_of(c, r, town, county);
+    for (int i = 0; i < n; i++)
+        roll_put(ctx, &r[i]);
+    return 0;
+}
+
+static int roll_row(const struct wg_stat_roll *x, void *ctx)
+{
+    roll_put(ctx, x);
+    return 0;
+}
+
+/* Same rows (zero rows ignored) with the same counts. */
+static int rolls_same(struct rolls *a, struct rolls *b)
+{
+    size_t nz = 0, bz = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        int zero = 1;
+        for (int k = 0; k < WG_SC_COUNT; k++)
+            zero &= a->v[i].c[k] == 0;
+        if (zero)
+            continue;
+        nz++;
+        struct rollrow *o = NULL;
+        for (size_t j = 0; j < b->n && !o; j++)
+            if (!strcmp(b->v[j].key, a->v[i].key))
+                o = &b->v[j];
+        if (!o || memcmp(o->c, a->v[i].c, sizeof o->c)) {
+            fprintf(stderr, "roll-up row %s differs\n", a->v[i].key);
+            return 0;
+        }
+    }
+    for (size_t j = 0; j < b->n; j++) {
+        int zero = 1;
+        for (int k = 0; k < WG_SC_COUNT; k++)
+            zero &= b->v[j].c[k] == 0;
+        bz += !zero;
+    }
+    return nz == bz && nz > 0;
+}
+
+static void sql(const char *dir, const char *text)
+{
+    char path[256];
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/wangge.db", dir);
+    T_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    T_EQ_INT(sqlite3_exec(db, text, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* The roll-up rows folded from the change log, those migration 18 fills from the cells and
+ * those wg_stats_roll_fill makes are the cells summed. */
+static void check_rolls(const char *dir, struct wg_db *db)
+{
+    struct wg_err err = {0};
+    struct wg_stat_filter all = {"", -1000000, 1000000, "", "", ""};
+    struct rolls want = {0}, live = {0}, filled = {0}, migrated = {0};
+    int folded = 1, batches = 0;
+    long long pos = 0, lo = 0, hi = 0;
+    /* the rest of the change log, folded in batches */
+    while (folded > 0) {
+        T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+        T_EQ_INT(wg_stats_roll_fold(db, 997, &folded, &err), WG_OK);
+        T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+        batches++;
+    }
+    T_CHECK(batches > 2);
+    T_EQ_INT(wg_store_stat_roll_pos(db, &pos, &err), WG_OK);
+    T_EQ_INT(wg_store_stat_log_bounds(db, &lo, &hi, &err), WG_OK);
+    T_CHECK(pos == hi && hi > 0);
+    T_EQ_INT(wg_store_stat_cells(db, &all, roll_of_cell, &want, &err), WG_OK);
+    T_EQ_INT(wg_store_stat_rolls(db, roll_row, &live, &err), WG_OK);
+    T_CHECK(want.n > 100);
+    T_CHECK(rolls_same(&want, &live));
+    T_CHECK(rolls_same(&live, &want));
+
+    /* wg_stats_roll_fill over an emptied table */
+    sql(dir, "DELETE FROM stat_roll");
+    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+    T_EQ_INT(wg_stats_roll_fill(db, &err), WG_OK);
+    T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+    T_EQ_INT(wg_store_stat_rolls(db, roll_row, &filled, &err), WG_OK);
+    T_CHECK(rolls_same(&want, &filled));
+    T_CHECK(rolls_same(&filled, &want));
+
+    /* migration 18's SQL fill over an emptied table */
+    const struct wg_migration *m = NULL;
+    for (size_t i = 0; i < wg_nmigrations; i++)
+        if (wg_migrations[i].version == 18)
+            m = &wg_migrations[i];
+    T_CHECK(m != NULL);
+    if (m) {
+        sql(dir, "DROP TABLE stat_roll; DROP TABLE stat_roll_pos");
+        sql(dir, m->sqlite);
+        T_EQ_INT(wg_store_stat_rolls(db, roll_row, &migrated, &err), WG_OK);
+        T_CHECK(rolls_same(&want, &migrated));
+        T_CHECK(rolls_same(&migrated, &want));
+        T_EQ_INT(wg_store_stat_roll_pos(db, &pos, &err), WG_OK);
+        T_CHECK(pos == hi);
+    }
+    free(want.v);
+    free(live.v);
+    free(filled.v);
+    free(migrated.v);
+}
+
 static void test_recount(void)
 {
     char dir[] = "/tmp/wangge-stats-XXXXXX";
@@ -684,6 +829,14 @@ static void test_recount(void)
         T_CHECK(tot[c] > 0);
     }
 
+    /* part of the change log folded into the roll-up rows: a cube built now starts from them
+     * and applies the rest of the log */
+    int folded = 0;
+    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+    T_EQ_INT(wg_stats_roll_fold(db, 1000, &folded, &err), WG_OK);
+    T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+    T_EQ_INT(folded, 1000);
+
     /* the engine's answers, every way, against the recount */
     T_EQ_INT(wg_stats_cube_refresh(fresh, db, &err), WG_OK);
     struct wg_stats_env e_live = {db, live, &cat, now}, e_fresh = {db, fresh, &cat, now};
@@ -708,6 +861,15 @@ static void test_recount(void)
         {"371302", "", "", "hotline", WG_BY_NONE, 0, today - 100, today},
         {"371302", "cgzf", "", "", WG_BY_ITEM, 0, today - 100, today},
         {"", "", "", "app", WG_BY_UNIT, 0, today - 100, today},
+        /* whole years (the roll-ups' year sums) with edge days and months around them */
+        {"", "", "", "", WG_BY_NONE, 0, wg_stats_day_of_date(2026, 1, 1),
+         wg_stats_day_of_date(2027, 1, 5)},
+        {"371302", "", "", "", WG_BY_ITEM, 0, wg_stats_day_of_date(2025, 12, 30),
+         wg_stats_day_of_date(2026, 12, 31)},
+        {"37", "", "", "", WG_BY_UNIT, 0, wg_stats_day_of_date(2026, 1, 1),
+         wg_stats_day_of_date(2026, 12, 31)},
+        {"371302", "", "", "", WG_BY_CHILD, 9, wg_stats_day_of_date(2025, 11, 17),
+         wg_stats_day_of_date(2027, 1, 31)},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct wg_stat_filter f = {cases[i].leaf, 0, 0, cases[i].unit, cases[i].item,
@@ -750,6 +912,28 @@ static void test_recount(void)
     T_CHECK(same(&sa, &sb));
     wg_stats_groups_release(&sa);
     wg_stats_groups_release(&sb);
+
+    /* the whole log folded: the rows are the cells summed, and a cube built from them alone
+     * answers as the cells do */
+    check_rolls(dir, db);
+    struct wg_stats_cube *folded_cube = wg_stats_cube_new();
+    struct wg_stats_env e_folded = {db, folded_cube, &cat, now};
+    T_EQ_INT(wg_stats_cube_refresh(folded_cube, db, &err), WG_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct wg_stat_filter f = {cases[i].leaf, 0, 0, cases[i].unit, cases[i].item,
+                                   cases[i].channel};
+        struct wg_stats_groups a = {0}, c = {0};
+        T_EQ_INT(wg_stats_collect(&e_folded, &f, cases[i].from, cases[i].to, cases[i].by,
+                                  cases[i].child_len, NULL, 0, 0, &a, &err),
+                 WG_OK);
+        T_EQ_INT(wg_stats_collect(&e_folded, &f, cases[i].from, cases[i].to, cases[i].by,
+                                  cases[i].child_len, NULL, 0, 1, &c, &err),
+                 WG_OK);
+        T_CHECK(same(&a, &c));
+        wg_stats_groups_release(&a);
+        wg_stats_groups_release(&c);
+    }
+    wg_stats_cube_free(folded_cube);
 
     free(r.v);
     wg_stats_cube_free(live);
