@@ -9,6 +9,7 @@
 #include "api/app.h"
 #include "core/csv.h"
 #include "core/log.h"
+#include "core/num.h"
 #include "domain/notify.h"
 #include "http/server.h"
 
@@ -29,18 +30,6 @@ struct settings {
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
 };
 
-static enum wg_rc parse_long(const char *key, const char *v, long lo, long hi, long *out,
-                             struct wg_err *err)
-{
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < lo || n > hi)
-        return wg_err_set(err, WG_EINVAL, "%s must be a whole number from %ld to %ld, not '%s'",
-                          key, lo, hi, v);
-    *out = n;
-    return WG_OK;
-}
-
 static enum wg_rc set(struct settings *s, const char *key, const char *v, struct wg_err *err)
 {
     if (!strcmp(key, "data"))
@@ -48,23 +37,23 @@ static enum wg_rc set(struct settings *s, const char *key, const char *v, struct
     else if (!strcmp(key, "listen"))
         snprintf(s->listen, sizeof s->listen, "%s", v);
     else if (!strcmp(key, "threads"))
-        return parse_long(key, v, 1, 256, &s->threads, err);
+        return wg_parse_whole(key, v, 1, 256, &s->threads, err);
     else if (!strcmp(key, "body_max"))
-        return parse_long(key, v, 1024, 1L << 30, &s->body_max, err);
+        return wg_parse_whole(key, v, 1024, 1L << 30, &s->body_max, err);
     else if (!strcmp(key, "idle_timeout"))
-        return parse_long(key, v, 1, 3600, &s->idle_timeout, err);
+        return wg_parse_whole(key, v, 1, 3600, &s->idle_timeout, err);
     else if (!strcmp(key, "session_idle"))
-        return parse_long(key, v, 1, 86400, &s->session_idle, err);
+        return wg_parse_whole(key, v, 1, 86400, &s->session_idle, err);
     else if (!strcmp(key, "session_absolute"))
-        return parse_long(key, v, 1, 7 * 86400, &s->session_absolute, err);
+        return wg_parse_whole(key, v, 1, 7 * 86400, &s->session_absolute, err);
     else if (!strcmp(key, "webhook_url") && *v) /* repeatable: alternatives tried in order */
         return wg_notify_config_add_url(&s->notify, v, err);
     else if (!strcmp(key, "webhook_url")) /* empty: none */
         s->notify.nurls = 0;
     else if (!strcmp(key, "notify_attempts"))
-        return parse_long(key, v, 1, 100, &s->notify_attempts, err);
+        return wg_parse_whole(key, v, 1, 100, &s->notify_attempts, err);
     else if (!strcmp(key, "notify_backoff_seconds"))
-        return parse_long(key, v, 1, 3600, &s->notify_backoff, err);
+        return wg_parse_whole(key, v, 1, 3600, &s->notify_backoff, err);
     else if (!strncmp(key, "portal_", 7))
         return wg_portal_config_set(&s->portal, key, v, err);
     else if (!strcmp(key, "console_dir"))
@@ -123,7 +112,7 @@ static enum wg_rc split_listen(const char *listen, struct wg_server_config *cfg,
     long port;
     if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof cfg->host)
         return wg_err_set(err, WG_EINVAL, "--listen '%s' is not HOST:PORT", listen);
-    if (parse_long("port", colon + 1, 0, 65535, &port, err))
+    if (wg_parse_whole("port", colon + 1, 0, 65535, &port, err))
         return WG_EINVAL;
     memcpy(cfg->host, listen, (size_t)(colon - listen));
     cfg->host[colon - listen] = '\0';

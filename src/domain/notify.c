@@ -138,22 +138,29 @@ static enum wg_rc enqueue_order(struct wg_db *db, const char *recipient, const c
     return rc;
 }
 
+/* The order part of a notification: the order as it stands after the change. */
+static struct wg_notify_order order_of(const struct wg_order_row *o, const char *unit,
+                                       const char *state, const struct wg_order_facts *f)
+{
+    return (struct wg_notify_order){.id = o->id,
+                                    .number = o->number,
+                                    .title = o->title,
+                                    .item = o->item,
+                                    .urgency = o->urgency,
+                                    .grid = o->grid,
+                                    .unit = unit,
+                                    .state = state,
+                                    .sign_deadline = f->sign_deadline,
+                                    .reply_deadline = f->reply_deadline};
+}
+
 enum wg_rc wg_notify_order_action(struct wg_db *db, const char *action,
                                   const struct wg_order_row *o, const char *unit,
                                   const char *next_state, const struct wg_order_facts *f,
                                   const struct wg_actor *actor, const json_t *body, long long now,
                                   struct wg_err *err)
 {
-    struct wg_notify_order no = {.id = o->id,
-                                 .number = o->number,
-                                 .title = o->title,
-                                 .item = o->item,
-                                 .urgency = o->urgency,
-                                 .grid = o->grid,
-                                 .unit = unit,
-                                 .state = next_state,
-                                 .sign_deadline = f->sign_deadline,
-                                 .reply_deadline = f->reply_deadline};
+    struct wg_notify_order no = order_of(o, unit, next_state, f);
     char recipient[WG_NOTIFY_RECIPIENT_MAX + 8];
     if (!strcmp(action, "dispatch") || !strcmp(action, "urge") || !strcmp(action, "supervise")) {
         if (!unit || !*unit)
@@ -167,6 +174,22 @@ enum wg_rc wg_notify_order_action(struct wg_db *db, const char *action,
         return WG_OK;
     }
     return enqueue_order(db, recipient, action, &no, actor->username, now, body, err);
+}
+
+enum wg_rc wg_notify_order_assist(struct wg_db *db, const struct wg_order_row *o,
+                                  const char *lead, const struct wg_order_facts *f,
+                                  const char *const *units, size_t n,
+                                  const struct wg_actor *actor, const json_t *body, long long now,
+                                  struct wg_err *err)
+{
+    struct wg_notify_order no = order_of(o, lead, "dispatched", f);
+    char recipient[WG_NOTIFY_RECIPIENT_MAX + 8];
+    enum wg_rc rc = WG_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        snprintf(recipient, sizeof recipient, "unit:%s", units[i]);
+        rc = enqueue_order(db, recipient, "assist", &no, actor->username, now, body, err);
+    }
+    return rc;
 }
 
 enum wg_rc wg_notify_red(struct wg_db *db, long long order_id, long long now, int *queued,
@@ -183,16 +206,7 @@ enum wg_rc wg_notify_red(struct wg_db *db, long long order_id, long long now, in
         return rc;
     if ((rc = wg_store_order_facts(db, order_id, &f, err)) || !o.unit[0])
         goto out;
-    no = (struct wg_notify_order){.id = o.id,
-                                  .number = o.number,
-                                  .title = o.title,
-                                  .item = o.item,
-                                  .urgency = o.urgency,
-                                  .grid = o.grid,
-                                  .unit = o.unit,
-                                  .state = o.state,
-                                  .sign_deadline = f.sign_deadline,
-                                  .reply_deadline = f.reply_deadline};
+    no = order_of(&o, o.unit, o.state, &f);
     snprintf(recipient, sizeof recipient, "unit:%s", o.unit);
     rc = enqueue_order(db, recipient, "red_light", &no, "-", now, NULL, err);
     if (!rc && queued)

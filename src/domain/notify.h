@@ -91,6 +91,14 @@ enum wg_rc wg_notify_order_action(struct wg_db *db, const char *action,
                                   const struct wg_actor *actor, const json_t *body, long long now,
                                   struct wg_err *err);
 
+/* A dispatch's assisting units (协办) each hear of their part ("assist"), beside the lead's
+ * dispatch notification; inside the dispatch's transaction. */
+enum wg_rc wg_notify_order_assist(struct wg_db *db, const struct wg_order_row *o,
+                                  const char *lead, const struct wg_order_facts *f,
+                                  const char *const *units, size_t n,
+                                  const struct wg_actor *actor, const json_t *body, long long now,
+                                  struct wg_err *err);
+
 /* An order's light turned red: a red_light notification to the unit holding it, for the
  * red-light sweep to call inside its transaction (beside the automatic supervision). An
  * order no unit holds notifies nobody (*queued 0); queued may be NULL. */

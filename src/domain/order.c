@@ -1147,38 +1147,6 @@ static enum wg_rc parse_line(const json_t *body, const char **line, struct wg_er
     return WG_OK;
 }
 
-/* Each assisting unit hears of its part of a dispatch ("assist"), beside the lead's. */
-static enum wg_rc notify_assisting(struct wg_db *db, const struct wg_order_row *o,
-                                   const char *lead, const struct wg_order_facts *f,
-                                   const char *const *units, size_t n,
-                                   const struct wg_actor *actor, const json_t *body,
-                                   long long now, struct wg_err *err)
-{
-    struct wg_notify_order no = {.id = o->id,
-                                 .number = o->number,
-                                 .title = o->title,
-                                 .item = o->item,
-                                 .urgency = o->urgency,
-                                 .grid = o->grid,
-                                 .unit = lead,
-                                 .state = "dispatched",
-                                 .sign_deadline = f->sign_deadline,
-                                 .reply_deadline = f->reply_deadline};
-    for (size_t i = 0; i < n; i++) {
-        char recipient[96];
-        char *payload = wg_notify_order_payload("assist", &no, actor->username, now, body);
-        enum wg_rc rc;
-        if (!payload)
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
-        snprintf(recipient, sizeof recipient, "unit:%s", units[i]);
-        rc = wg_notify(db, recipient, "assist", o->id, payload, err);
-        free(payload);
-        if (rc)
-            return rc;
-    }
-    return WG_OK;
-}
-
 /* The indicators' counters for one action (domain/stats.h), in the action's transaction. */
 static enum wg_rc count_change(struct wg_db *db, const struct wg_order_env *env,
                                const struct wg_order_row *o, const struct wg_order_facts *f0,
@@ -1389,7 +1357,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     rc = wg_notify_order_action(db, name, &o, unit, wg_fsm_state_name(res.next), &f, actor, body,
                                 now, err);
     if (!rc && action == WG_ACTION_DISPATCH)
-        rc = notify_assisting(db, &o, unit, &f, assisting, nassist, actor, body, now, err);
+        rc = wg_notify_order_assist(db, &o, unit, &f, assisting, nassist, actor, body, now, err);
 out:
     free(detail);
     wg_store_order_release(&o);

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "core/num.h"
 #include "domain/order_fsm.h"
 #include "domain/photo.h"
 
@@ -26,13 +27,11 @@ void wg_portal_config_init(struct wg_portal_config *c)
 static enum wg_rc whole(const char *key, const char *v, long lo, long hi, int *out,
                         struct wg_err *err)
 {
-    char *end;
-    long n = strtol(v, &end, 10);
-    if (!*v || *end || n < lo || n > hi)
-        return wg_err_set(err, WG_EINVAL, "%s must be a whole number from %ld to %ld, not '%s'",
-                          key, lo, hi, v);
-    *out = (int)n;
-    return WG_OK;
+    long n;
+    enum wg_rc rc = wg_parse_whole(key, v, lo, hi, &n, err);
+    if (!rc)
+        *out = (int)n;
+    return rc;
 }
 
 enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, const char *value,
