@@ -43,10 +43,9 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
         .source = in->req->remote_addr,
         .action = "order.create",
         .object_type = "order",
-        .result = in->refused == WG_EFORBIDDEN ? "denied" : "failed",
         .detail = in->channel,
     };
-    return wg_audit_record(db, &ev, err);
+    return wg_audit_refusal(db, &ev, in->refused, err);
 }
 
 enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
@@ -261,10 +260,9 @@ static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *
         .action = "order.action_refused",
         .object_type = "order",
         .object_id = a->req->params[0],
-        .result = a->refused == WG_EFORBIDDEN || a->refused == WG_EUNAUTH ? "denied" : "failed",
         .detail = a->req->params[1],
     };
-    return wg_audit_record(db, &ev, err);
+    return wg_audit_refusal(db, &ev, a->refused, err);
 }
 
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)

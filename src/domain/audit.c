@@ -199,6 +199,20 @@ out:
     return rc;
 }
 
+/* The result an operation's code stands for in the log. */
+static const char *result_of(enum wg_rc rc)
+{
+    return !rc ? "ok" : rc == WG_EFORBIDDEN || rc == WG_EUNAUTH ? "denied" : "failed";
+}
+
+enum wg_rc wg_audit_refusal(struct wg_db *db, const struct wg_audit_event *ev, enum wg_rc refused,
+                            struct wg_err *err)
+{
+    struct wg_audit_event e = *ev;
+    e.result = result_of(refused);
+    return wg_audit_record(db, &e, err);
+}
+
 enum wg_rc wg_audit_outcome(struct wg_db *db, const struct wg_audit_event *ev, enum wg_rc rc,
                             struct wg_err *err)
 {
@@ -208,7 +222,7 @@ enum wg_rc wg_audit_outcome(struct wg_db *db, const struct wg_audit_event *ev, e
         e.result = "ok";
         return wg_audit_record(db, &e, err);
     }
-    e.result = rc == WG_EFORBIDDEN || rc == WG_EUNAUTH ? "denied" : "failed";
+    e.result = result_of(rc);
     if (!e.detail || !*e.detail)
         e.detail = err && err->msg[0] ? err->msg : wg_rc_code(rc);
     if (wg_audit_record(db, &e, &aerr) && err) {

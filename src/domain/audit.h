@@ -78,6 +78,12 @@ enum wg_rc wg_audit_record(struct wg_db *db, const struct wg_audit_event *ev, st
 enum wg_rc wg_audit_outcome(struct wg_db *db, const struct wg_audit_event *ev, enum wg_rc rc,
                             struct wg_err *err);
 
+/* Records a refused operation (refused non-zero: "denied" or "failed" as above) inside the
+ * caller's transaction, such as a refusal job of the group committer, and returns the
+ * record's own code: the job succeeds when its record is written. */
+enum wg_rc wg_audit_refusal(struct wg_db *db, const struct wg_audit_event *ev, enum wg_rc refused,
+                            struct wg_err *err);
+
 struct wg_audit_report {
     long long records; /* records that checked out, in order */
     long long bad_seq; /* 0 when the chain is intact; else the first bad record */
