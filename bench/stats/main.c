@@ -23,6 +23,7 @@
 
 #include "domain/catalog.h"
 #include "domain/divsrc.h"
+#include "domain/history.h"
 #include "domain/npmsrc.h"
 #include "domain/stats_query.h"
 
@@ -159,25 +160,12 @@ static void build_map(struct wg_db *db, struct map *m)
 
 /* ---- orders: their lives, the counters and the reference table ---- */
 
-static const struct {
-    const char *id, *name, *domain;
-} units[] = {
-    {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},
-    {"jtj", "交通运输局", "23"},         {"jyj", "教育和体育局", "24"},
-    {"rsj", "人力资源和社会保障局", "25"}, {"swj", "商务和旅游局", "26"},
-    {"wjj", "卫生健康局", "27"},         {"zwb", "政务服务管理办公室", "28"},
-    {"zrj", "自然资源局", "29"},         {"jw", "纪委监委", "30"},
-    {"fgj", "发展和改革局", "31"},       {"gxj", "工业和信息化局", "32"},
-    {"mzj", "民政局", "33"},             {"nyj", "农业农村局", "34"},
-    {"zfj", "政法委", "35"},             {"cgzf", "综合行政执法局", "0"},
-};
-#define NUNITS (sizeof units / sizeof units[0])
 
 static const char *unit_for(const char *item)
 {
-    for (size_t i = 0; i + 1 < NUNITS; i++)
-        if (!strncmp(item, units[i].domain, 2))
-            return units[i].id;
+    for (size_t i = 0; i < wg_demo_ndepartments; i++)
+        if (!strncmp(item, wg_demo_departments[i].domain, 2))
+            return wg_demo_departments[i].id;
     return "cgzf"; /* the city-management classes 06..10 */
 }
 
@@ -483,11 +471,16 @@ int main(int argc, char **argv)
     if (wg_catalog_load_defaults(&cat, &err) || wg_catalog_validate(&cat, &err))
         die("catalog", &err);
     build_map(db, &m);
-    for (size_t i = 0; i < NUNITS && !reuse; i++) {
+    for (size_t i = 0; i < wg_demo_ndepartments && !reuse; i++) {
         struct wg_unit_row u;
+        size_t k = 0;
+        while (k < i && strcmp(wg_demo_departments[k].id, wg_demo_departments[i].id))
+            k++; /* once per department, however many codes it handles */
+        if (k < i)
+            continue;
         memset(&u, 0, sizeof u);
-        snprintf(u.id, sizeof u.id, "%s", units[i].id);
-        snprintf(u.name, sizeof u.name, "%s", units[i].name);
+        snprintf(u.id, sizeof u.id, "%s", wg_demo_departments[i].id);
+        snprintf(u.name, sizeof u.name, "%s", wg_demo_departments[i].name);
         snprintf(u.kind, sizeof u.kind, "department");
         if (wg_store_unit_insert(db, &u, &err))
             die("unit", &err);

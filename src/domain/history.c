@@ -4,9 +4,7 @@
 #include "domain/unit.h"
 #include "geo/shape.h"
 
-static const struct {
-    const char *id, *name, *domain; /* domain: the catalog top-level code it handles */
-} departments[] = {
+const struct wg_demo_department wg_demo_departments[] = {
     {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},
     {"jtj", "交通运输局", "23"},         {"jyj", "教育和体育局", "24"},
     {"rsj", "人力资源和社会保障局", "25"}, {"swj", "商务和旅游局", "26"},
@@ -18,6 +16,7 @@ static const struct {
     {"cgzf", "综合行政执法局", "07"},     {"cgzf", "综合行政执法局", "08"},
     {"cgzf", "综合行政执法局", "09"},     {"cgzf", "综合行政执法局", "10"},
 };
+const size_t wg_demo_ndepartments = sizeof wg_demo_departments / sizeof wg_demo_departments[0];
 
 /* splitmix64: a small, good, seedable generator for reproducible demo data */
 static uint64_t next(uint64_t *s)
@@ -53,14 +52,14 @@ static enum wg_rc make_units(struct wg_db *db, const struct wg_order_env *env, c
     json_t *regions = json_pack("[s]", county);
     enum wg_rc rc = WG_OK;
     long long id;
-    for (size_t i = 0; i < sizeof departments / sizeof departments[0] && !rc; i++) {
+    for (size_t i = 0; i < wg_demo_ndepartments && !rc; i++) {
         struct wg_unit_row u;
-        if (wg_store_unit_get(db, departments[i].id, &u, NULL) != WG_OK)
-            rc = wg_unit_create(db, departments[i].id, departments[i].name, "department",
+        if (wg_store_unit_get(db, wg_demo_departments[i].id, &u, NULL) != WG_OK)
+            rc = wg_unit_create(db, wg_demo_departments[i].id, wg_demo_departments[i].name, "department",
                                 regions, err);
         if (!rc)
-            rc = wg_route_rule_create(db, env->catalog, departments[i].domain, county,
-                                      departments[i].id, NULL, &id, err);
+            rc = wg_route_rule_create(db, env->catalog, wg_demo_departments[i].domain, county,
+                                      wg_demo_departments[i].id, NULL, &id, err);
     }
     json_decref(regions);
     return rc;

@@ -23,6 +23,14 @@ struct wg_history_report {
     int orders, actions;
 };
 
+/* The demo's handling departments, each with a top-level catalog code it handles (one
+ * department may appear once per code it handles). */
+struct wg_demo_department {
+    const char *id, *name, *domain;
+};
+extern const struct wg_demo_department wg_demo_departments[];
+extern const size_t wg_demo_ndepartments;
+
 /* Creates the demo units and routing rules (if missing) and the orders. */
 enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
                                const struct wg_locator *loc, const struct wg_history_opts *o,
