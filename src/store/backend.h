@@ -61,6 +61,14 @@ struct wg_backend {
     /* How the backend would run statement q, one line per step (EXPLAIN QUERY PLAN); NULL
      * when the backend cannot tell. The plan checks of tests/unit/test_query_plans.c use it. */
     enum wg_rc (*plan)(void *conn, enum wg_q q, char *out, size_t n, struct wg_err *err);
+    /* Optional (NULL: every COMMIT is durable when it returns). defer_flush(conn, 1): from
+     * now on this connection's COMMIT returns once its transaction is written to the log,
+     * before the log is on disk; flush(conn) then makes every transaction committed on the
+     * connection before the call durable. flush may run on another thread while the
+     * connection's next transaction is written; defer_flush(conn, 0) undoes it. The group
+     * committer (commit.c) uses them to write one batch while the previous one is flushed. */
+    enum wg_rc (*defer_flush)(void *conn, int on, struct wg_err *err);
+    enum wg_rc (*flush)(void *conn, struct wg_err *err);
     /* row accessors */
     const char *(*text)(struct wg_row *row, int col); /* "" for NULL */
     long long (*integer)(struct wg_row *row, int col);

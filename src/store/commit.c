@@ -1,7 +1,14 @@
 /* Group commit (store.h): one writer thread runs the jobs that concurrent requests hand it
  * in one transaction, each inside a savepoint, and answers them all after one COMMIT. The
  * jobs live on their callers' stacks; each caller sleeps on its own semaphore until its
- * batch is durable or failed. */
+ * batch is durable or failed.
+ *
+ * When the backend can defer the flush of its log (backend.h), a second thread, the
+ * flusher, makes batches durable: the writer's COMMIT only writes the batch to the log and
+ * hands its jobs over, then goes on with the next batch while the flusher syncs the log
+ * (one sync for every batch handed over since the last) and answers. So the writer never
+ * waits for the disk, and waking the answered callers is off its path too. A job is still
+ * answered WG_OK only once its batch is on disk. */
 #include "store/store.h"
 
 #include <errno.h>
@@ -13,6 +20,7 @@
 #include "store/backend.h"
 
 #define DEFAULT_BATCH 1024
+#define WAKE_BATCH    8 /* queued jobs that wake a writer waiting for the flusher */
 
 struct job {
     wg_commit_fn fn, after;
@@ -27,15 +35,26 @@ struct job {
 struct wg_committer {
     struct wg_store *st;
     struct wg_db *db;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct job *head, *tail;
+    pthread_t thread, flusher;
+    pthread_mutex_t mu;  /* everything below */
+    pthread_cond_t cv;   /* the writer's: a job came, the flusher is free, or stop */
+    pthread_cond_t fcv;  /* the flusher's: a batch to flush, or stop */
+    struct job *head, *tail; /* queued jobs (queued of them) */
+    int queued, wake_at; /* a job that makes queued reach wake_at wakes the writer */
     int stopping, max_batch;
     struct wg_committer_stats stats;
     wg_commit_idle_fn idle; /* work behind the jobs, or NULL */
     void *idle_ctx;
     int idle_due; /* the idle work asked to run before the writer sleeps */
+    int deferred; /* the backend defers the flush, and the flusher runs */
+    struct job *fhead, *ftail; /* committed, waiting for the flush (fn of them) */
+    int fn, flushing, fstopping;
+};
+
+/* The jobs of the open transaction, in order (last->next is NULL). */
+struct batch {
+    struct job *first, *last;
+    int n;
 };
 
 /* Answers jobs first..(n of them) with what they hold; a job may be gone once posted. */
@@ -71,61 +90,199 @@ static void count(struct wg_committer *c, int n, int failed)
     pthread_mutex_unlock(&c->mu);
 }
 
-static int run_batch(struct wg_committer *c, struct job *first, int n)
+/* Up to room queued jobs, as a list of their own; called with mu held. */
+static struct job *take(struct wg_committer *c, int room, int *n)
 {
-    struct wg_db *db = c->db;
-    struct wg_err e = {0};
-    struct job *j = first;
-    int failed = 0;
-    for (int i = 0; i < n; i++, j = j->next)
-        j->rc = WG_OK;
-    if (wg_db_begin(db, &e)) {
-        wg_err_prefix(&e, "group commit: begin");
-        fail_all(first, n, &e);
-        count(c, n, n);
-        answer(first, n);
-        return n;
+    struct job *first = c->head, *last = first;
+    *n = 0;
+    if (!first || room <= 0)
+        return NULL;
+    *n = 1;
+    while (last->next && *n < room) {
+        last = last->next;
+        (*n)++;
     }
-    j = first;
-    for (int i = 0; i < n; i++, j = j->next) {
+    c->head = last->next;
+    last->next = NULL;
+    if (!c->head)
+        c->tail = NULL;
+    c->queued -= *n;
+    return first;
+}
+
+/* Runs the k jobs of seg in the open transaction, each in a savepoint of its own, and adds
+ * them to the batch. Nonzero when the transaction broke and cannot be kept (why in *e). */
+static int run_jobs(struct wg_db *db, struct batch *b, struct job *seg, int k, struct wg_err *e)
+{
+    if (b->last)
+        b->last->next = seg;
+    else
+        b->first = seg;
+    for (int i = 0; i < k; i++, seg = seg->next) {
+        struct job *j = seg;
+        b->last = j;
+        b->n++;
+        j->rc = WG_OK;
         if ((j->rc = wg_db_savepoint(db, j->err)))
             goto broken;
         if ((j->rc = j->fn(db, j->ctx, j->err))) {
-            failed++;
             /* this job alone goes: back to its savepoint, then drop the savepoint */
-            if (wg_db_rollback_to(db, &e) || wg_db_release(db, &e))
+            if (wg_db_rollback_to(db, e) || wg_db_release(db, e))
                 goto broken;
-        } else if (wg_db_release(db, &e)) {
+        } else if (wg_db_release(db, e)) {
             goto broken;
         }
         if (!db->in_tx) { /* a job must not end the batch's transaction */
-            wg_err_set(&e, WG_EINTERNAL, "group commit: a job ended the transaction");
+            wg_err_set(e, WG_EINTERNAL, "group commit: a job ended the transaction");
             goto broken;
         }
+        continue;
+    broken:
+        if (!e->rc)
+            *e = *j->err;
+        for (j = j->next; j; j = j->next) { /* the rest of seg joins the batch unrun */
+            j->rc = WG_OK;
+            b->last = j;
+            b->n++;
+        }
+        return 1;
     }
-    j = first;
-    for (int i = 0; i < n; i++, j = j->next)
-        if (j->rc == WG_OK && j->after && (j->rc = j->after(db, j->ctx, j->err)))
-            goto broken;
-    if (wg_db_commit(db, &e)) {
+    return 0;
+}
+
+/* The transaction cannot tell one job's writes from another's: nothing is kept. */
+static void abandon(struct wg_committer *c, struct batch *b, const struct wg_err *e)
+{
+    wg_error("group commit: batch of %d abandoned: %s", b->n, e->msg);
+    wg_db_rollback(c->db);
+    fail_all(b->first, b->n, e);
+    count(c, b->n, b->n);
+    answer(b->first, b->n);
+}
+
+/* Commits the batch: it is answered now, or once the log is on disk when the flusher runs. */
+static void finish(struct wg_committer *c, struct batch *b)
+{
+    struct wg_err e = {0};
+    int failed = 0;
+    struct job *j = b->first;
+    for (int i = 0; i < b->n; i++, j = j->next)
+        if (j->rc == WG_OK && j->after && (j->rc = j->after(c->db, j->ctx, j->err))) {
+            abandon(c, b, j->err);
+            return;
+        }
+    if (wg_db_commit(c->db, &e)) {
         wg_err_prefix(&e, "group commit");
-        wg_db_rollback(db);
-        fail_all(first, n, &e);
-        failed = n;
+        wg_db_rollback(c->db);
+        fail_all(b->first, b->n, &e);
+        count(c, b->n, b->n);
+        answer(b->first, b->n);
+        return;
     }
-    count(c, n, failed);
-    answer(first, n);
-    return failed;
-broken:
-    /* the connection can no longer tell one job's writes from another's: nothing is kept */
-    if (!e.rc)
-        e = *j->err;
-    wg_error("group commit: batch of %d abandoned: %s", n, e.msg);
-    wg_db_rollback(db);
-    fail_all(first, n, &e);
-    count(c, n, n);
-    answer(first, n);
-    return n;
+    for (j = b->first; j; j = j->next)
+        failed += j->rc != WG_OK;
+    count(c, b->n, failed);
+    if (!c->deferred) {
+        answer(b->first, b->n);
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    if (c->ftail)
+        c->ftail->next = b->first;
+    else
+        c->fhead = b->first;
+    c->ftail = b->last;
+    c->fn += b->n;
+    pthread_cond_signal(&c->fcv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* One transaction: BEGIN, then the queued jobs as they come, then COMMIT. While the flusher
+ * is still syncing the previous batch, jobs that arrive run in this transaction at once, and
+ * it commits as soon as the flusher is free (or the batch is full): the batch is as large as
+ * what arrives during one sync, and its statements ran while the disk worked. Called and
+ * returns with mu held, a job queued. */
+static void write_batch(struct wg_committer *c)
+{
+    struct batch b = {0};
+    struct wg_err e = {0};
+    struct job *seg;
+    int k, broke = 0;
+    pthread_mutex_unlock(&c->mu);
+    if (wg_db_begin(c->db, &e)) {
+        wg_err_prefix(&e, "group commit: begin");
+        pthread_mutex_lock(&c->mu);
+        seg = take(c, c->max_batch, &k);
+        pthread_mutex_unlock(&c->mu);
+        for (struct job *j = seg; j; j = j->next)
+            j->rc = WG_OK;
+        fail_all(seg, k, &e);
+        count(c, k, k);
+        answer(seg, k);
+        pthread_mutex_lock(&c->mu);
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        if ((seg = take(c, c->max_batch - b.n, &k))) {
+            pthread_mutex_unlock(&c->mu);
+            broke = run_jobs(c->db, &b, seg, k, &e);
+            pthread_mutex_lock(&c->mu);
+            if (broke)
+                break;
+            continue;
+        }
+        if (b.n >= c->max_batch || !c->deferred || c->stopping || (!c->flushing && !c->fhead))
+            break;
+        /* woken by the flusher, or by a handful of jobs: not by each one, as every wake-up
+         * is a switch of threads */
+        c->wake_at = WAKE_BATCH;
+        pthread_cond_wait(&c->cv, &c->mu);
+        c->wake_at = 1;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (broke)
+        abandon(c, &b, &e);
+    else
+        finish(c, &b);
+    pthread_mutex_lock(&c->mu);
+}
+
+/* Syncs the log for every batch handed over since its last sync, then answers them. */
+static void *flusher(void *arg)
+{
+    struct wg_committer *c = arg;
+    pthread_setname_np(pthread_self(), "wg-flusher");
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        struct job *first;
+        struct wg_err e = {0};
+        int n;
+        while (!c->fhead && !c->fstopping)
+            pthread_cond_wait(&c->fcv, &c->mu);
+        if (!c->fhead)
+            break;
+        first = c->fhead;
+        n = c->fn;
+        c->fhead = c->ftail = NULL;
+        c->fn = 0;
+        c->flushing = 1;
+        pthread_mutex_unlock(&c->mu);
+        if (c->db->be->flush(c->db->conn, &e)) {
+            /* committed but perhaps not on disk: nobody is told it is stored */
+            wg_error("group commit: %s; %d writes are not known to be durable", e.msg, n);
+            fail_all(first, n, &e);
+        }
+        pthread_mutex_lock(&c->mu);
+        c->stats.flushes++;
+        c->flushing = 0;
+        pthread_cond_signal(&c->cv); /* the writer may commit its next batch now */
+        pthread_mutex_unlock(&c->mu);
+        answer(first, n);
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
 }
 
 #define IDLE_MS 50
@@ -149,8 +306,6 @@ static void *writer(void *arg)
     pthread_setname_np(pthread_self(), "wg-writer"); /* for top -H and bench/intake */
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        struct job *first, *last;
-        int n = 1;
         int quiet = 0; /* no job came for IDLE_MS: the store is idle */
         while (!c->head && !c->stopping && !quiet) {
             if (c->idle && c->idle_due)
@@ -177,17 +332,7 @@ static void *writer(void *arg)
             c->idle_due = again;
             continue;
         }
-        first = last = c->head;
-        while (last->next && n < c->max_batch) {
-            last = last->next;
-            n++;
-        }
-        c->head = last->next;
-        if (!c->head)
-            c->tail = NULL;
-        pthread_mutex_unlock(&c->mu);
-        run_batch(c, first, n);
-        pthread_mutex_lock(&c->mu);
+        write_batch(c);
         if (c->idle) {
             wg_commit_idle_fn fn = c->idle;
             void *ctx = c->idle_ctx;
@@ -201,6 +346,31 @@ static void *writer(void *arg)
     return NULL;
 }
 
+/* Answers what is handed over, stops the flusher, and gives the connection back its own
+ * flushing before it returns to the pool. */
+static void stop_flusher(struct wg_committer *c)
+{
+    struct wg_err e = {0};
+    if (!c->deferred)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->fstopping = 1;
+    pthread_cond_signal(&c->fcv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->flusher, NULL);
+    c->deferred = 0;
+    if (c->db->be->defer_flush(c->db->conn, 0, &e))
+        wg_error("group commit: %s", e.msg);
+}
+
+static void destroy(struct wg_committer *c)
+{
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    pthread_cond_destroy(&c->fcv);
+    free(c);
+}
+
 enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_committer **out,
                               struct wg_err *err)
 {
@@ -210,17 +380,27 @@ enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_comm
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->st = st;
     c->max_batch = max_batch > 0 ? max_batch : DEFAULT_BATCH;
+    c->wake_at = 1;
     if ((rc = wg_store_get(st, &c->db, err))) {
         free(c);
         return rc;
     }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
+    pthread_cond_init(&c->fcv, NULL);
+    if (c->db->be->defer_flush && c->db->be->flush) {
+        struct wg_err e = {0};
+        if (c->db->be->defer_flush(c->db->conn, 1, &e)) /* a store in memory, say */
+            wg_debug("group commit: each COMMIT flushes its own log: %s", e.msg);
+        else if (pthread_create(&c->flusher, NULL, flusher, c))
+            c->db->be->defer_flush(c->db->conn, 0, &e);
+        else
+            c->deferred = 1;
+    }
     if (pthread_create(&c->thread, NULL, writer, c)) {
+        stop_flusher(c);
         wg_store_put(c->db);
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->cv);
-        free(c);
+        destroy(c);
         return wg_err_set(err, WG_EINTERNAL, "cannot start the group commit thread");
     }
     *out = c;
@@ -236,10 +416,9 @@ void wg_committer_stop(struct wg_committer *c)
     pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     pthread_join(c->thread, NULL);
+    stop_flusher(c);
     wg_store_put(c->db);
-    pthread_mutex_destroy(&c->mu);
-    pthread_cond_destroy(&c->cv);
-    free(c);
+    destroy(c);
 }
 
 enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_fn after, void *ctx,
@@ -264,7 +443,8 @@ enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_f
     else
         c->head = &j;
     c->tail = &j;
-    pthread_cond_signal(&c->cv);
+    if (++c->queued >= c->wake_at)
+        pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
     while (sem_wait(&j.done) && errno == EINTR)
         ;

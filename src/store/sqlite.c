@@ -2,11 +2,20 @@
  * and each connection keeps its prepared statements for the life of the connection. */
 #include "store/backend.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 struct conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[WG_Q_COUNT];
+    /* With the flush deferred (sq_defer_flush): the write-ahead log's path, and a descriptor
+     * of it that only sq_flush uses, opened at the first flush (the log exists by then). */
+    char *wal_path;
+    int wal_fd;
 };
 
 static enum wg_rc dberr(sqlite3 *db, struct wg_err *err, const char *what)
@@ -25,6 +34,7 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
     char *msg = NULL;
     if (!c)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
+    c->wal_fd = -1;
     if (sqlite3_open_v2(where, &c->db, flags, NULL) != SQLITE_OK) {
         enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot open '%s': %s", where,
                                    c->db ? sqlite3_errmsg(c->db) : "out of memory");
@@ -55,6 +65,9 @@ static void sq_disconnect(void *p)
     for (int i = 0; i < WG_Q_COUNT; i++)
         sqlite3_finalize(c->stmts[i]);
     sqlite3_close(c->db);
+    if (c->wal_fd >= 0)
+        close(c->wal_fd);
+    free(c->wal_path);
     free(c);
 }
 
@@ -172,6 +185,49 @@ static void sq_rollback(void *p)
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* synchronous=NORMAL: in WAL mode a COMMIT then writes its frames to the log without an
+ * fsync, and the log is still synced before every checkpoint copies it into the database.
+ * The caller makes the commits durable with sq_flush before it tells anyone they are. */
+static enum wg_rc sq_defer_flush(void *p, int on, struct wg_err *err)
+{
+    struct conn *c = p;
+    const char *db = sqlite3_db_filename(c->db, "main");
+    if (on && !c->wal_path) {
+        size_t n;
+        if (!db || !*db)
+            return wg_err_set(err, WG_EINVAL, "a store in memory has no log to flush");
+        n = strlen(db) + 5;
+        if (!(c->wal_path = malloc(n)))
+            return wg_err_set(err, WG_ENOMEM, "out of memory");
+        snprintf(c->wal_path, n, "%s-wal", db);
+    }
+    return sq_script(p, on ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL", err);
+}
+
+/* fdatasync of the log: every frame written before the call, so every transaction committed
+ * on this connection before it, is on disk when it returns. Runs on a thread of its own,
+ * beside the connection's next transaction, so it touches nothing of the connection but the
+ * descriptor it owns. A log that was removed and made anew (no connection was open on the
+ * store for a moment) is opened again. */
+static enum wg_rc sq_flush(void *p, struct wg_err *err)
+{
+    struct conn *c = p;
+    struct stat sb;
+    if (!c->wal_path)
+        return wg_err_set(err, WG_EINTERNAL, "flush: the connection does not defer its flush");
+    if (c->wal_fd >= 0 && (fstat(c->wal_fd, &sb) || sb.st_nlink == 0)) {
+        close(c->wal_fd);
+        c->wal_fd = -1;
+    }
+    if (c->wal_fd < 0 && (c->wal_fd = open(c->wal_path, O_RDONLY | O_CLOEXEC)) < 0)
+        return wg_err_set(err, WG_EDB, "cannot open the log '%s': %s", c->wal_path,
+                          strerror(errno));
+    if (fdatasync(c->wal_fd))
+        return wg_err_set(err, WG_EDB, "cannot flush the log '%s' to disk: %s", c->wal_path,
+                          strerror(errno));
+    return WG_OK;
+}
+
 /* EXPLAIN QUERY PLAN of the statement's text, each step's detail on a line of its own. */
 static enum wg_rc sq_plan(void *p, enum wg_q q, char *out, size_t n, struct wg_err *err)
 {
@@ -232,6 +288,8 @@ const struct wg_backend wg_backend_sqlite = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .plan = sq_plan,
+    .defer_flush = sq_defer_flush,
+    .flush = sq_flush,
     .text = sq_text,
     .integer = sq_int,
     .real = sq_real,

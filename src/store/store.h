@@ -47,9 +47,12 @@ enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err);
  * Request threads hand it a job (a function and its context) with wg_committer_run() and
  * block. The thread takes every job queued since its last commit (up to a batch cap) and
  * runs them in one transaction, each inside its own savepoint: a job whose function fails
- * is rolled back alone and answers its own error, the others stay. Then one COMMIT — with
- * SQLite's synchronous=FULL, one fsync of the log — makes the whole batch durable, and only
- * after it returned are the jobs answered. So a caller that got WG_OK knows its writes are
+ * is rolled back alone and answers its own error, the others stay. Then one COMMIT writes
+ * the whole batch to the log, and only once the log is on disk are the jobs answered. With
+ * SQLite the COMMIT does not wait for the disk: a second thread syncs the log (one
+ * fdatasync for every batch committed since its last) and answers, while the writer goes on
+ * with the next batch. Other connections may read a batch's rows in that moment before its
+ * sync; nobody is told it is stored before it is durable. So a caller that got WG_OK knows its writes are
  * on disk, and under load one fsync is shared by as many requests as arrived during the
  * previous one: there is no timer and no waiting for a batch to fill, an idle store commits
  * a lone job at once.
@@ -80,6 +83,7 @@ enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_f
                             struct wg_err *err);
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
+    long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 /* Work the writer does behind the jobs on its own connection, in transactions of its own

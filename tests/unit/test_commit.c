@@ -119,6 +119,17 @@ static void test_batches(struct wg_store *st)
     T_EQ_INT(s.failed_jobs, bad_expected * THREADS);
     T_CHECK(s.largest_batch > 1 && s.largest_batch <= 64);
     T_CHECK(s.batches < s.jobs);
+    /* the log is synced by the flusher, one sync for one or more batches */
+    T_CHECK(s.flushes >= 1 && s.flushes <= s.batches);
+    /* a lone job on an idle store: its answer comes after a sync of its own */
+    {
+        struct wg_committer_stats before, after;
+        wg_committer_stats(com, &before);
+        T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+        wg_committer_stats(com, &after);
+        T_EQ_INT(after.batches, before.batches + 1);
+        T_EQ_INT(after.flushes, before.flushes + 1);
+    }
     /* a job that ends the transaction breaks its batch: it fails, nothing of it is kept, and
      * the committer goes on */
     T_CHECK(wg_committer_run(com, ends_tx, NULL, NULL, &err) != WG_OK);
