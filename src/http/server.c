@@ -3,11 +3,8 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -235,30 +232,13 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
     return ret;
 }
 
-/* Request threads run a few steps nicer than the rest of the process: under load the
- * group committer's one writer thread (store/commit.c), which every write waits for, then
- * gets a core when it needs one instead of queueing behind dozens of request threads
- * (bench/intake: the writer's wait for a core fell from ~17-31% of its time to ~11%, and
- * creates rose by about a quarter). Raising one's own niceness needs no privilege. */
-#define REQUEST_NICE 5
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
     struct wg_server *srv = cls;
     struct ctx *c = *con_cls;
-    static _Thread_local int niced;
     (void)version;
-    if (!niced) { /* see REQUEST_NICE */
-        id_t tid = (id_t)syscall(SYS_gettid);
-        int now;
-        niced = 1;
-        errno = 0;
-        now = getpriority(PRIO_PROCESS, tid);
-        if (!errno)
-            setpriority(PRIO_PROCESS, tid, now + REQUEST_NICE > 19 ? 19 : now + REQUEST_NICE);
-    }
     if (!c) {
         const char *cl;
         c = calloc(1, sizeof *c);
