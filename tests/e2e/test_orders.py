@@ -415,17 +415,9 @@ def test_units_rules_and_route_explanation():
 
 
 def test_generated_history_covers_every_state():
-    data = Data(grids=False)
-    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
-    before = os.environ.get("WANGGE_NPM_CACHE")
-    os.environ["WANGGE_NPM_CACHE"] = fixture
+    data = Data(grids=False, npm=True)
     try:
-        run("grids", "generate", "--data", data.dir, "--county", "371302", "--base", "9",
-            "--exclusive", "1")
-        table = os.path.join(data.dir, "days.json")
-        with open(table, "w") as f:
-            json.dump({"holidays": {"2026-10-01": "National Day,国庆节,8"}, "workdays": {}}, f)
-        run("calendar", "load", "--data", data.dir, table)
+        data.generate_district()
         _, out, _ = run("orders", "generate", "--data", data.dir, "--county", "371302", "--days",
                         "90", "--orders", "2000")
         assert "2000 created" in out, out
@@ -446,10 +438,6 @@ def test_generated_history_covers_every_state():
                          "0", "--orders", "5", check=False)
         assert rc != 0 and "out of range" in err
     finally:
-        if before is None:
-            del os.environ["WANGGE_NPM_CACHE"]
-        else:
-            os.environ["WANGGE_NPM_CACHE"] = before
         data.close()
 
 

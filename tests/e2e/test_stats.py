@@ -376,17 +376,9 @@ def observed(ind):
 
 
 def test_recount_of_generated_history():
-    data = Data(grids=False)
-    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "npm")
-    before = os.environ.get("WANGGE_NPM_CACHE")
-    os.environ["WANGGE_NPM_CACHE"] = fixture
+    data = Data(grids=False, npm=True)
     try:
-        run("grids", "generate", "--data", data.dir, "--county", "371302", "--base", "9",
-            "--exclusive", "1")
-        table = os.path.join(data.dir, "days.json")
-        with open(table, "w") as f:
-            json.dump({"holidays": {"2026-10-01": "National Day,国庆节,8"}, "workdays": {}}, f)
-        run("calendar", "load", "--data", data.dir, table)
+        data.generate_district()
         run("orders", "generate", "--data", data.dir, "--county", "371302", "--days", "120",
             "--orders", "3000")
         srv = Server(data)
@@ -466,10 +458,6 @@ def test_recount_of_generated_history():
         finally:
             srv.stop()
     finally:
-        if before is None:
-            del os.environ["WANGGE_NPM_CACHE"]
-        else:
-            os.environ["WANGGE_NPM_CACHE"] = before
         data.close()
 
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "domain/order.h"
+#include "t_order.h"
 
 #define THREADS 8
 #define PER     150
@@ -177,16 +178,11 @@ static void actor_of(struct wg_actor *a, const char *name, const char *role, con
 static void test_intake(struct wg_store *st, const char *dir)
 {
     struct wg_err err = {0};
-    struct wg_pii_keys *keys;
-    struct wg_catalog cat;
+    struct t_order o;
     struct wg_db *db;
     struct wg_actor agent, handler;
-    T_EQ_INT(wg_pii_keys_create(dir, &err), WG_OK);
-    T_EQ_INT(wg_pii_keys_load(dir, &keys, &err), WG_OK);
-    wg_catalog_init(&cat);
-    T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
-    T_EQ_INT(wg_catalog_validate(&cat, &err), WG_OK);
-    struct wg_order_env env = {keys, &cat, NULL};
+    t_order_open(&o, dir, 0);
+    struct wg_order_env env = o.env;
     actor_of(&agent, "ag", "agent", "region", "371302");
     actor_of(&handler, "hd", "handler", "region", "");
     T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
@@ -282,8 +278,7 @@ static void test_intake(struct wg_store *st, const char *dir)
     wg_store_put(db);
     wg_committer_stop(com);
     com = NULL;
-    wg_pii_keys_free(keys);
-    wg_catalog_release(&cat);
+    t_order_close(&o);
 }
 
 /* ---- the work behind the jobs ---- */

@@ -8,6 +8,7 @@
 
 #include "domain/order.h"
 #include "domain/unit.h"
+#include "t_order.h"
 
 struct evcount {
     const char *action, *actor;
@@ -28,9 +29,7 @@ int main(void)
     struct wg_err err = {0};
     struct wg_store *st;
     struct wg_db *db;
-    struct wg_pii_keys *keys;
-    struct wg_catalog cat;
-    struct wg_calendar *cal = wg_calendar_new();
+    struct t_order o;
     struct wg_actor agent;
     struct wg_order_input in;
     long long now = 1790000000, id = 0; /* 2026-09-21, a Monday */
@@ -39,13 +38,8 @@ int main(void)
     T_CHECK(mkdtemp(dir) != NULL);
     T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    T_EQ_INT(wg_pii_keys_create(dir, &err), WG_OK);
-    T_EQ_INT(wg_pii_keys_load(dir, &keys, &err), WG_OK);
-    wg_catalog_init(&cat);
-    T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
-    T_EQ_INT(wg_catalog_validate(&cat, &err), WG_OK);
-    wg_calendar_set_fallback(cal, true);
-    struct wg_order_env env = {keys, &cat, cal};
+    t_order_open(&o, dir, 1);
+    struct wg_order_env env = o.env;
     T_EQ_INT(wg_unit_create(db, "cgzf", "综合行政执法局", "department", NULL, &err), WG_OK);
     memset(&agent, 0, sizeof agent);
     snprintf(agent.username, sizeof agent.username, "agent");
@@ -78,9 +72,7 @@ int main(void)
     T_EQ_INT(c.n, 1);
     wg_store_put(db);
     wg_store_close(st);
-    wg_pii_keys_free(keys);
-    wg_catalog_release(&cat);
-    wg_calendar_free(cal);
+    t_order_close(&o);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     T_CHECK(system(cmd) == 0);

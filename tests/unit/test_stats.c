@@ -15,6 +15,7 @@
 #include "domain/unit.h"
 #include "store/backend.h"
 #include "store/migrations.h"
+#include "t_order.h"
 
 #define DAY 86400LL
 
@@ -773,9 +774,7 @@ static void test_recount(void)
     struct wg_err err = {0};
     struct wg_store *st;
     struct wg_db *db;
-    struct wg_pii_keys *keys = NULL;
-    struct wg_catalog cat;
-    struct wg_calendar *cal = wg_calendar_new();
+    struct t_order ord;
     struct wg_locator *loc = NULL;
     struct wg_stats_cube *live = wg_stats_cube_new(), *fresh = wg_stats_cube_new();
     T_CHECK(mkdtemp(dir) != NULL);
@@ -786,14 +785,9 @@ static void test_recount(void)
     T_EQ_INT(wg_cli_generate(dir, "371302", 9, 1, 7, &err), 0);
     T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    T_EQ_INT(wg_pii_keys_create(dir, &err), WG_OK);
-    T_EQ_INT(wg_pii_keys_load(dir, &keys, &err), WG_OK);
-    wg_catalog_init(&cat);
-    T_EQ_INT(wg_catalog_load_defaults(&cat, &err), WG_OK);
-    T_EQ_INT(wg_catalog_validate(&cat, &err), WG_OK);
-    wg_calendar_set_fallback(cal, true);
+    t_order_open(&ord, dir, 1);
     T_EQ_INT(wg_locator_build(db, &loc, &err), WG_OK);
-    struct wg_order_env env = {keys, &cat, cal};
+    struct wg_order_env env = ord.env;
     T_EQ_INT(wg_stats_cube_refresh(live, db, &err), WG_OK); /* empty, then kept from the log */
     long long now = 1790000000; /* 2026-09-21 */
     int taken = 0;
@@ -839,7 +833,7 @@ static void test_recount(void)
 
     /* the engine's answers, every way, against the recount */
     T_EQ_INT(wg_stats_cube_refresh(fresh, db, &err), WG_OK);
-    struct wg_stats_env e_live = {db, live, &cat, now}, e_fresh = {db, fresh, &cat, now};
+    struct wg_stats_env e_live = {db, live, &ord.cat, now}, e_fresh = {db, fresh, &ord.cat, now};
     int today = wg_stats_day(now);
     struct {
         const char *leaf, *unit, *item, *channel;
@@ -917,7 +911,7 @@ static void test_recount(void)
      * answers as the cells do */
     check_rolls(dir, db);
     struct wg_stats_cube *folded_cube = wg_stats_cube_new();
-    struct wg_stats_env e_folded = {db, folded_cube, &cat, now};
+    struct wg_stats_env e_folded = {db, folded_cube, &ord.cat, now};
     T_EQ_INT(wg_stats_cube_refresh(folded_cube, db, &err), WG_OK);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct wg_stat_filter f = {cases[i].leaf, 0, 0, cases[i].unit, cases[i].item,
@@ -939,9 +933,7 @@ static void test_recount(void)
     wg_stats_cube_free(live);
     wg_stats_cube_free(fresh);
     wg_locator_release(loc);
-    wg_pii_keys_free(keys);
-    wg_calendar_free(cal);
-    wg_catalog_release(&cat);
+    t_order_close(&ord);
     wg_store_put(db);
     wg_store_close(st);
     char cmd[128];

@@ -1,0 +1,49 @@
+/* What intake needs beside a store, for the unit tests that take orders in: a key set made
+ * and loaded in the test's data directory, the SPEC §3 default catalog (validated) and, when
+ * asked for, a calendar whose fallback counts every weekday as a working day. A test that
+ * cannot get them stops at once: nothing after it would mean anything. */
+#ifndef WG_TESTS_T_ORDER_H
+#define WG_TESTS_T_ORDER_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "domain/calendar.h"
+#include "domain/catalog.h"
+#include "domain/order.h"
+#include "domain/pii.h"
+
+struct t_order {
+    struct wg_pii_keys *keys;
+    struct wg_catalog cat;
+    struct wg_calendar *cal; /* NULL without a calendar */
+    struct wg_order_env env;
+};
+
+static void t_order_open(struct t_order *o, const char *dir, int calendar)
+{
+    struct wg_err err = {0};
+    memset(o, 0, sizeof *o);
+    wg_catalog_init(&o->cat);
+    if (calendar && !(o->cal = wg_calendar_new())) {
+        fprintf(stderr, "calendar: out of memory\n");
+        exit(1);
+    }
+    if (wg_pii_keys_create(dir, &err) || wg_pii_keys_load(dir, &o->keys, &err) ||
+        wg_catalog_load_defaults(&o->cat, &err) || wg_catalog_validate(&o->cat, &err)) {
+        fprintf(stderr, "keys and catalog: %s\n", err.msg);
+        exit(1);
+    }
+    if (o->cal)
+        wg_calendar_set_fallback(o->cal, true);
+    o->env = (struct wg_order_env){o->keys, &o->cat, o->cal};
+}
+
+static void t_order_close(struct t_order *o)
+{
+    wg_pii_keys_free(o->keys);
+    wg_catalog_release(&o->cat);
+    wg_calendar_free(o->cal);
+}
+
+#endif
