@@ -17,39 +17,33 @@ tally() { # reads a suite's output, adds its last "N passed, N failed" line to t
 }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for variant in release asan; do
-    for t in build/$variant/tests/test_*; do
-        [ -x "$t" ] || continue
-        printf '[%s] %s\n' "$variant" "$(basename "$t")"
-        if ! "$t" >"$log" 2>&1; then
-            fails=$((fails + 1))
-            cat "$log"
-            grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
-        else
-            tail -n 1 "$log"
-        fi
-        tally
-    done
-    printf '[%s] end-to-end\n' "$variant"
-    if ! WANGGE_BIN=build/$variant/wangge python3 tests/e2e/run.py >"$log" 2>&1; then
+# suite NAME SHOW CMD...: runs one suite with its output in $log; a failure shows all of it,
+# a success the lines matching SHOW; either way its counts go to the totals
+suite() {
+    name=$1
+    show=$2
+    shift 2
+    printf '[%s] %s\n' "$variant" "$name"
+    if ! "$@" >"$log" 2>&1; then
         fails=$((fails + 1))
         cat "$log"
         grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
     else
-        grep -E 'passed, [0-9]+ failed' "$log"
+        grep -E "$show" "$log"
     fi
     tally
+}
+for variant in release asan; do
+    for t in build/$variant/tests/test_*; do
+        [ -x "$t" ] || continue
+        suite "$(basename "$t")" '[0-9]+ passed, [0-9]+ failed' "$t"
+    done
+    suite end-to-end 'passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
+        python3 tests/e2e/run.py
     # the console in Chromium, against the release build only
     if [ "$variant" = release ]; then
-        printf '[%s] browser\n' "$variant"
-        if ! WANGGE_BIN=build/$variant/wangge node tests/browser/run.mjs >"$log" 2>&1; then
-            fails=$((fails + 1))
-            cat "$log"
-            grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
-        else
-            grep -E '^console:|passed, [0-9]+ failed' "$log"
-        fi
-        tally
+        suite browser '^console:|passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
+            node tests/browser/run.mjs
     fi
 done
 rm -f "$log"

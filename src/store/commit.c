@@ -122,7 +122,6 @@ static int run_jobs(struct wg_db *db, struct batch *b, struct job *seg, int k, s
         struct job *j = seg;
         b->last = j;
         b->n++;
-        j->rc = WG_OK;
         if ((j->rc = wg_db_savepoint(db, j->err)))
             goto broken;
         if ((j->rc = j->fn(db, j->ctx, j->err))) {
@@ -173,10 +172,7 @@ static void finish(struct wg_committer *c, struct batch *b)
         }
     if (wg_db_commit(c->db, &e)) {
         wg_err_prefix(&e, "group commit");
-        wg_db_rollback(c->db);
-        fail_all(b->first, b->n, &e);
-        count(c, b->n, b->n);
-        answer(b->first, b->n);
+        abandon(c, b, &e);
         return;
     }
     for (j = b->first; j; j = j->next)
