@@ -1,6 +1,7 @@
 /* The SQLite backend: one database file per data directory, WAL journal, synchronous=FULL,
  * and each connection keeps its prepared statements for the life of the connection. */
 #include "store/backend.h"
+#include "store/sqlite_wal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +48,7 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
     if (!c)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->wal_fd = -1;
-    if (sqlite3_open_v2(where, &c->db, flags, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(where, &c->db, flags, wg_sqlite_wal_vfs()) != SQLITE_OK) {
         enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot open '%s': %s", where,
                                    c->db ? sqlite3_errmsg(c->db) : "out of memory");
         sqlite3_close(c->db);
