@@ -51,36 +51,6 @@ static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
     return rc;
 }
 
-/* The text index behind intake: between the writer's batches, the new orders' full-text
- * entries are made many at a time in a transaction of their own — once INDEX_EVERY orders
- * wait, or whatever waits once the store is idle — so that FTS5 writes one segment for
- * hundreds of orders instead of one per batch (and a search indexes the rest first). */
-#define INDEX_EVERY 256
-#define INDEX_MOST  2048
-
-static int index_behind(struct wg_db *db, void *ctx, int idle)
-{
-    struct wg_err err = {0};
-    long long pending = 0;
-    int indexed = 0;
-    (void)ctx;
-    if (wg_store_order_fts_backlog(db, &pending, &err) || !pending ||
-        (!idle && pending < INDEX_EVERY))
-        goto done;
-    if (wg_db_begin(db, &err))
-        goto done;
-    if (wg_order_index_pending(db, INDEX_MOST, &indexed, &err) || wg_db_commit(db, &err)) {
-        wg_db_rollback(db);
-        indexed = 0;
-    }
-done:
-    if (err.rc) {
-        wg_error("text index of new orders: %s", err.msg);
-        return 0; /* the next batch or search tries again */
-    }
-    return pending > indexed;
-}
-
 enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err)
 {
     memset(app, 0, sizeof *app);
@@ -103,8 +73,8 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     /* intake's writes go through one writer that commits concurrent requests together */
     if ((rc = wg_committer_start(store, 0, &app->committer, err)))
         return rc;
-    wg_committer_set_idle(app->committer, index_behind, app);
-    return WG_OK;
+    /* and the text index of new orders is made behind them, on a thread of its own */
+    return wg_text_index_start(store, &app->text_index, err);
 }
 
 enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
@@ -235,6 +205,8 @@ void wg_app_release(struct wg_app *app)
     }
     wg_committer_stop(app->committer);
     app->committer = NULL;
+    wg_text_index_stop(app->text_index); /* after the committer: it indexes every order */
+    app->text_index = NULL;
     wg_locator_slot_release(&app->locator);
     wg_pii_keys_free(app->keys);
     wg_catalog_slot_release(&app->catalogs);

@@ -14,12 +14,14 @@
 #include "domain/portal.h"
 #include "domain/session.h"
 #include "domain/stats_cube.h"
+#include "domain/text_index.h"
 #include "http/route.h"
 #include "store/store.h"
 
 struct wg_app {
     struct wg_store *store;
     struct wg_committer *committer; /* group commit of intake (store.h) */
+    struct wg_text_index *text_index; /* the text index behind intake (text_index.h) */
     struct wg_locator_slot locator;
     long long grid_epoch; /* the epoch the current locator was built at */
     pthread_t watcher;

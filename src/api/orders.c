@@ -125,31 +125,16 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 200, out);
 }
 
-static enum wg_rc index_all(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    (void)ctx;
-    return wg_order_index_pending(db, WG_ORDER_INDEX_ALL, NULL, err);
-}
-
-/* New orders get their text index entries behind intake (wg_app_index_behind); a search
- * first has the writer index whatever still waits, so it finds every order answered before
+/* New orders get their text index entries behind intake (domain/text_index.h); a search
+ * first has the indexer index whatever still waits, so it finds every order answered before
  * it began. */
 static enum wg_rc index_for_search(struct wg_req *req, const struct wg_order_query *q,
                                    struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_db *db;
-    long long pending = 0;
-    enum wg_rc rc;
     if (!q->q || !*q->q)
         return WG_OK;
-    if ((rc = wg_store_get(app->store, &db, err)))
-        return rc;
-    rc = wg_store_order_fts_backlog(db, &pending, err);
-    wg_store_put(db);
-    if (rc || !pending)
-        return rc;
-    return wg_committer_run(app->committer, index_all, NULL, NULL, err);
+    return wg_text_index_catch_up(app->text_index, err);
 }
 
 static void query_of(struct wg_req *req, struct wg_order_query *q)

@@ -274,9 +274,7 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
     if (rc)
         return rc;
     if (!(rc = wg_db_begin(db, err))) {
-        if ((rc = wg_order_insert(db, &d, err)) ||
-            (rc = wg_order_index_pending(db, WG_ORDER_INDEX_ALL, NULL, err)) ||
-            (rc = wg_db_commit(db, err)))
+        if ((rc = wg_order_insert(db, &d, err)) || (rc = wg_db_commit(db, err)))
             wg_db_rollback(db);
     }
     *id = rc ? 0 : d.row.id;

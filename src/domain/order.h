@@ -54,10 +54,10 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
  *   wg_order_insert   inside the caller's transaction: takes the county-day's next number,
  *                     inserts the row and the first timeline event.
  *
- * The order's full-text index entry is made behind it (wg_order_index_pending): a server's
- * writer indexes the new orders of many batches together between them, and a search first
- * indexes whatever still waits, so every committed order is found. wg_order_create inserts
- * and indexes in one transaction of its own. A draft holds the row to insert
+ * The order's full-text index entry is made behind it (wg_order_index_pending) by the text
+ * indexer (text_index.h), many orders at a time on the index's own connection, and a search
+ * first has it index whatever still waits, so every committed order is found.
+ * wg_order_create inserts in one transaction of its own. A draft holds the row to insert
  * (strings borrowed from the input, which must outlive it) and, once inserted, its id and
  * number; the clear reporter values it keeps for the answer are wiped by _release. */
 struct wg_order_draft {
@@ -73,7 +73,8 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
                             long long now, struct wg_order_draft *d, struct wg_err *err);
 enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err);
 /* Makes the full-text entries of up to limit orders still without one, oldest first, inside
- * the caller's transaction; *indexed (may be NULL) receives how many. */
+ * the caller's transaction on the text index's connection (wg_store_search_open); *indexed
+ * (may be NULL) receives how many. */
 enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err);
 #define WG_ORDER_INDEX_ALL 1000000 /* a limit above any backlog */
 void wg_order_draft_release(struct wg_order_draft *d);

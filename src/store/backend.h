@@ -49,6 +49,10 @@ struct wg_row {
 struct wg_backend {
     const char *name;
     enum wg_rc (*connect)(const char *where, int create, void **conn, struct wg_err *err);
+    /* Optional (NULL: the backend keeps its text index with the orders). A connection to
+     * the text index kept beside the store, the only one that writes it, with the orders
+     * readable; its transactions lock the index alone (sqlite.c). */
+    enum wg_rc (*connect_search)(const char *where, void **conn, struct wg_err *err);
     void (*disconnect)(void *conn);
     enum wg_rc (*script)(void *conn, const char *sql, struct wg_err *err);
     enum wg_rc (*exec)(void *conn, enum wg_q q, const struct wg_val *p, size_t n, long *changes,

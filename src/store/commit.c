@@ -43,9 +43,6 @@ struct wg_committer {
     int queued, wake_at; /* a job that makes queued reach wake_at wakes the writer */
     int stopping, max_batch;
     struct wg_committer_stats stats;
-    wg_commit_idle_fn idle; /* work behind the jobs, or NULL */
-    void *idle_ctx;
-    int idle_due; /* the idle work asked to run before the writer sleeps */
     int deferred; /* the backend defers the flush, and the flusher runs */
     struct job *fhead, *ftail; /* committed, waiting for the flush (fn of them) */
     int fn, flushing, fstopping;
@@ -281,62 +278,17 @@ static void *flusher(void *arg)
     return NULL;
 }
 
-#define IDLE_MS 50
-
-static const struct timespec *deadline(long ms, struct timespec *ts)
-{
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 static void *writer(void *arg)
 {
     struct wg_committer *c = arg;
-    struct timespec ts;
     pthread_setname_np(pthread_self(), "wg-writer"); /* for top -H and bench/intake */
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        int quiet = 0; /* no job came for IDLE_MS: the store is idle */
-        while (!c->head && !c->stopping && !quiet) {
-            if (c->idle && c->idle_due)
-                quiet = pthread_cond_timedwait(&c->cv, &c->mu, deadline(IDLE_MS, &ts)) == ETIMEDOUT;
-            else
-                pthread_cond_wait(&c->cv, &c->mu);
-        }
-        if (!c->head && c->stopping) { /* the work behind the jobs is finished first */
-            wg_commit_idle_fn fn = c->idle;
-            void *ctx = c->idle_ctx;
-            int again = fn && c->idle_due;
-            pthread_mutex_unlock(&c->mu);
-            while (again)
-                again = fn(c->db, ctx, 1);
-            pthread_mutex_lock(&c->mu);
+        while (!c->head && !c->stopping)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (!c->head)
             break;
-        }
-        if (!c->head) { /* idle: the rest of the work behind the jobs */
-            wg_commit_idle_fn fn = c->idle;
-            void *ctx = c->idle_ctx;
-            pthread_mutex_unlock(&c->mu);
-            int again = fn ? fn(c->db, ctx, 1) : 0;
-            pthread_mutex_lock(&c->mu);
-            c->idle_due = again;
-            continue;
-        }
         write_batch(c);
-        if (c->idle) {
-            wg_commit_idle_fn fn = c->idle;
-            void *ctx = c->idle_ctx;
-            pthread_mutex_unlock(&c->mu);
-            int again = fn(c->db, ctx, 0);
-            pthread_mutex_lock(&c->mu);
-            c->idle_due = again;
-        }
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
@@ -446,16 +398,6 @@ enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_f
         ;
     sem_destroy(&j.done);
     return j.rc;
-}
-
-void wg_committer_set_idle(struct wg_committer *c, wg_commit_idle_fn fn, void *ctx)
-{
-    pthread_mutex_lock(&c->mu);
-    c->idle = fn;
-    c->idle_ctx = ctx;
-    c->idle_due = fn != NULL;
-    pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
 }
 
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out)

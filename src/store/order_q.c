@@ -189,6 +189,25 @@ enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, stru
     return WG_OK;
 }
 
+enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err)
+{
+    long long v[2] = {0, 0};
+    enum wg_rc rc;
+    *dropped = 0;
+    if (db->be != &wg_backend_sqlite)
+        return WG_OK;
+    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+        return rc;
+    if (v[0] <= v[1])
+        return WG_OK;
+    struct wg_val at[] = {WG_VINT(v[1])};
+    if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_TRIM, at, 1, NULL, err)) ||
+        (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, at, 1, NULL, err)))
+        return rc;
+    *dropped = v[0] - v[1];
+    return WG_OK;
+}
+
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
 {
     long long v[2] = {0, 0}, upto;

@@ -4,6 +4,7 @@
 #include "store/sqlite_wal.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -38,31 +39,207 @@ static void sq_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The text index lives in a database file of its own beside the store, "<store>-search"
+ * (migration 20 moved it there), written only by the text indexer's connection
+ * (sq_connect_search) so that indexing never holds the store's write lock: every other
+ * connection attaches it read-only as "search", so a BEGIN IMMEDIATE there takes the store's
+ * write lock and no more. Statements name its tables (order_fts, order_fts_mark) without a
+ * schema and SQLite finds them in whichever schema has them. */
+#define SEARCH_SUFFIX "-search"
+
+static char *joined(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+/* "file:<path>?<query>" with the characters a URI filename gives meaning to escaped. */
+static char *uri_of(const char *path, const char *query)
+{
+    size_t n = strlen(path) * 3 + strlen(query) + 8, o = 0;
+    char *u = malloc(n);
+    if (!u)
+        return NULL;
+    o += (size_t)snprintf(u, n, "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            o += (size_t)snprintf(u + o, n - o, "%%%02X", (unsigned char)*p);
+        else
+            u[o++] = *p;
+    }
+    snprintf(u + o, n - o, "?%s", query);
+    return u;
+}
+
+static enum wg_rc open_db(const char *path, sqlite3 **db, struct wg_err *err)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, sq_configure);
+    if (sqlite3_open_v2(path, db, flags, wg_sqlite_wal_vfs()) != SQLITE_OK) {
+        enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot open '%s': %s", path,
+                                   *db ? sqlite3_errmsg(*db) : "out of memory");
+        sqlite3_close(*db);
+        *db = NULL;
+        return rc;
+    }
+    sqlite3_busy_timeout(*db, 10000);
+    return WG_OK;
+}
+
+static enum wg_rc run(sqlite3 *db, const char *sql, const char *what, struct wg_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return WG_OK;
+    enum wg_rc rc = wg_err_set(err, WG_EDB, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return rc;
+}
+
+/* ATTACH the file at path as name, read-only or not. */
+static enum wg_rc attach(sqlite3 *db, const char *path, const char *name, int ro,
+                         struct wg_err *err)
+{
+    char *uri = uri_of(path, ro ? "mode=ro" : "mode=rw");
+    char sql[64];
+    sqlite3_stmt *st = NULL;
+    enum wg_rc rc = WG_OK;
+    if (!uri)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    snprintf(sql, sizeof sql, "ATTACH ?1 AS %s", name);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = wg_err_set(err, WG_EDB, "cannot attach '%s': %s", path, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    free(uri);
+    return rc;
+}
+
+static int has_table(sqlite3 *db, const char *schema, const char *name)
+{
+    char sql[128];
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s.sqlite_master WHERE name = ?1", schema);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+        yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
+}
+
+/* Makes the text index's file when it has no schema yet: the index and its mark in one
+ * transaction. A store from before migration 20 still holds its index: it is copied over
+ * with its mark, so nothing is indexed again; otherwise the mark starts at 0 and the text
+ * indexer indexes every order behind. */
+static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (has_table(db, "main", "order_fts_mark"))
+        return WG_OK;
+    if ((rc = attach(db, store_path, "store", 1, err)))
+        return rc;
+    int old = has_table(db, "store", "order_fts") && has_table(db, "store", "order_fts_mark");
+    rc = run(db,
+             old ? "BEGIN IMMEDIATE;"
+                   "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"
+                   " tokenize = 'trigram');"
+                   "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"
+                   "INSERT INTO main.order_fts(rowid, title, content) SELECT rowid, title, content"
+                   " FROM store.order_fts WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
+                   "INSERT INTO main.order_fts_mark(upto) SELECT upto FROM store.order_fts_mark"
+                   " WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
+                   "COMMIT;"
+                 : "BEGIN IMMEDIATE;"
+                   "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"
+                   " tokenize = 'trigram');"
+                   "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"
+                   "INSERT INTO main.order_fts_mark(upto) SELECT 0"
+                   " WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
+                   "COMMIT;",
+             "cannot make the text index", err);
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    enum wg_rc rc2 = run(db, "DETACH store", "cannot detach the store", err);
+    return rc ? rc : rc2;
+}
+
+/* Opens (making it when missing) the text index's file of the store at store_path. */
+static enum wg_rc open_search(const char *store_path, sqlite3 **out, struct wg_err *err)
+{
+    char *path = joined(store_path, SEARCH_SUFFIX);
+    enum wg_rc rc;
+    *out = NULL;
+    if (!path)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if (!(rc = open_db(path, out, err)) &&
+        !(rc = run(*out, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                   "cannot configure the text index", err)))
+        rc = ensure_search(*out, store_path, err);
+    if (rc) {
+        sqlite3_close(*out);
+        *out = NULL;
+    }
+    free(path);
+    return rc;
+}
+
 static enum wg_rc sq_connect(const char *where, int create, void **out, struct wg_err *err)
 {
     struct conn *c = calloc(1, sizeof *c);
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    char *msg = NULL;
-    static pthread_once_t configured = PTHREAD_ONCE_INIT;
-    pthread_once(&configured, sq_configure);
-    if (!c)
+    enum wg_rc rc;
+    sqlite3 *search = NULL;
+    char *search_path = joined(where, SEARCH_SUFFIX);
+    struct stat sb;
+    if (!c || !search_path) {
+        free(c);
+        free(search_path);
         return wg_err_set(err, WG_ENOMEM, "out of memory");
+    }
     c->wal_fd = -1;
-    if (sqlite3_open_v2(where, &c->db, flags, wg_sqlite_wal_vfs()) != SQLITE_OK) {
-        enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot open '%s': %s", where,
-                                   c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    if (!create && stat(where, &sb) != 0)
+        rc = wg_err_set(err, WG_ENOTFOUND, "cannot open '%s': %s", where, strerror(errno));
+    else
+        rc = open_db(where, &c->db, err);
+    if (!rc && (rc = run(c->db,
+                         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
+                         "cannot configure the store", err)))
+        wg_err_prefix(err, "'%s'", where);
+    /* the text index's file exists, with its schema, before it is attached read-only */
+    if (!rc && access(search_path, F_OK) != 0 && !(rc = open_search(where, &search, err)))
+        sqlite3_close(search);
+    if (!rc && !(rc = attach(c->db, search_path, "search", 1, err)) &&
+        !has_table(c->db, "search", "order_fts_mark") && !(rc = open_search(where, &search, err)))
+        sqlite3_close(search);
+    free(search_path);
+    if (rc) {
         sqlite3_close(c->db);
         free(c);
         return rc;
     }
-    sqlite3_busy_timeout(c->db, 10000);
-    if (sqlite3_exec(c->db,
-                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
-                     NULL, NULL, &msg) != SQLITE_OK) {
-        enum wg_rc rc = wg_err_set(err, WG_EDB, "cannot configure '%s': %s", where, msg);
-        sqlite3_free(msg);
+    *out = c;
+    return WG_OK;
+}
+
+/* The text indexer's connection: the text index's file as main, written here only, and the
+ * store attached read-only as "store" (so its BEGIN IMMEDIATE locks the index alone). */
+static enum wg_rc sq_connect_search(const char *where, void **out, struct wg_err *err)
+{
+    struct conn *c = calloc(1, sizeof *c);
+    enum wg_rc rc;
+    if (!c)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    c->wal_fd = -1;
+    if (!(rc = open_search(where, &c->db, err)) &&
+        (rc = attach(c->db, where, "store", 1, err)))
         sqlite3_close(c->db);
+    if (rc) {
         free(c);
         return rc;
     }
@@ -300,6 +477,7 @@ static int sq_isnull(struct wg_row *r, int col)
 const struct wg_backend wg_backend_sqlite = {
     .name = "sqlite",
     .connect = sq_connect,
+    .connect_search = sq_connect_search,
     .disconnect = sq_disconnect,
     .script = sq_script,
     .exec = sq_exec,

@@ -179,6 +179,31 @@ int wg_store_schema_version(struct wg_store *st)
     return st->schema_version;
 }
 
+enum wg_rc wg_store_search_open(struct wg_store *st, struct wg_db **out, struct wg_err *err)
+{
+    struct wg_db *db;
+    enum wg_rc rc;
+    *out = NULL;
+    if (!st->be->connect_search)
+        return WG_OK;
+    if (!(db = calloc(1, sizeof *db)))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    db->store = st;
+    db->be = st->be;
+    if ((rc = st->be->connect_search(st->where, &db->conn, err))) {
+        free(db);
+        return rc;
+    }
+    *out = db;
+    return WG_OK;
+}
+
+void wg_store_search_close(struct wg_db *db)
+{
+    if (db)
+        free_conn(db);
+}
+
 enum wg_rc wg_store_get(struct wg_store *st, struct wg_db **out, struct wg_err *err)
 {
     struct wg_db *db;
@@ -329,7 +354,7 @@ enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err)
     if (db->be != &wg_backend_sqlite)
         return WG_OK;
     return db->be->script(db->conn,
-                          durable ? "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(TRUNCATE);"
-                                  : "PRAGMA synchronous=OFF;",
+                          durable ? "PRAGMA main.synchronous=FULL; PRAGMA main.wal_checkpoint(TRUNCATE);"
+                                  : "PRAGMA main.synchronous=OFF;",
                           err);
 }

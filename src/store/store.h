@@ -26,6 +26,11 @@ int wg_store_schema_version(struct wg_store *st);
 
 enum wg_rc wg_store_get(struct wg_store *st, struct wg_db **out, struct wg_err *err);
 void wg_store_put(struct wg_db *db); /* rolls back a transaction left open */
+/* A connection of its own, outside the pool, to the text index when the backend keeps it
+ * apart from the store (SQLite: the file "wangge.db-search"); the only connection that may
+ * write the index. *out is NULL when the backend keeps no such index. */
+enum wg_rc wg_store_search_open(struct wg_store *st, struct wg_db **out, struct wg_err *err);
+void wg_store_search_close(struct wg_db *db); /* NULL: nothing */
 
 /* Bulk loading (demo history): commits stop waiting for the disk until durable is set back
  * to 1, which also checkpoints. Never for live traffic. */
@@ -86,13 +91,6 @@ struct wg_committer_stats {
     long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
-/* Work the writer does behind the jobs on its own connection, in transactions of its own
- * (such as the text index of new orders): fn(db, ctx, 0) runs after every batch; while it
- * returns nonzero (work is left), fn(db, ctx, 1) runs once no job came for 50 ms, and it
- * runs so once when set and, until it returns 0, when the committer stops. It logs its own
- * failures (and then returns 0). ctx must outlive the committer. */
-typedef int (*wg_commit_idle_fn)(struct wg_db *db, void *ctx, int idle);
-void wg_committer_set_idle(struct wg_committer *c, wg_commit_idle_fn fn, void *ctx);
 
 /* ---- regions ---- */
 struct wg_region_row {
@@ -341,8 +339,13 @@ enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char 
 /* The full-text index is made behind intake (migration 19): *pending receives how many
  * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
 enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
+/* When the mark is past the store's newest order (the text index's file outlived the
+ * store's last commits), drops the entries above the newest order and moves the mark back
+ * to it, inside the caller's transaction; *dropped receives how far the mark moved. */
+enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err);
 /* Makes the entries of up to limit waiting orders, oldest first, and moves the mark past
- * them, inside the caller's transaction; *indexed (may be NULL) receives how many. */
+ * them, inside the caller's transaction; *indexed (may be NULL) receives how many. The
+ * connection is the text indexer's (wg_store_search_open) on SQLite. */
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
                                       struct wg_err *err);
 

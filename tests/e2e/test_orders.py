@@ -224,6 +224,8 @@ def test_search_finds_every_order_right_after_concurrent_intake():
             code, log = srv.stop()
         assert code == 0, log
         db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        # the text index is a file of its own beside the store
+        db.execute("ATTACH ? AS search", (os.path.join(data.dir, "wangge.db-search"),))
         try:
             ids = {r[0] for r in db.execute("SELECT id FROM work_order")}
             indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}

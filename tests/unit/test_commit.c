@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "domain/order.h"
+#include "domain/text_index.h"
 #include "t_order.h"
 
 #define THREADS 8
@@ -153,12 +154,6 @@ static enum wg_rc insert(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_order_insert(db, ((struct intake *)ctx)->d, err);
 }
 
-static enum wg_rc index_pending(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    int *n = ctx;
-    return wg_order_index_pending(db, WG_ORDER_INDEX_ALL, n, err);
-}
-
 static enum wg_rc insert_then_fail(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     enum wg_rc rc = wg_order_insert(db, ((struct intake *)ctx)->d, err);
@@ -239,15 +234,14 @@ static void test_intake(struct wg_store *st, const char *dir)
         wg_order_draft_release(&d);
     }
     /* the text index is made behind the orders: four wait, then one job indexes them all */
-    long long pending = -1;
-    int indexed = 0;
+    long long pending = -1, indexed = 0;
     T_EQ_INT(wg_store_order_fts_backlog(db, &pending, &err), WG_OK);
     T_EQ_INT(pending, 4);
-    T_EQ_INT(wg_committer_run(com, index_pending, NULL, &indexed, &err), WG_OK);
+    T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
     T_EQ_INT(indexed, 4);
     T_EQ_INT(wg_store_order_fts_backlog(db, &pending, &err), WG_OK);
     T_EQ_INT(pending, 0);
-    T_EQ_INT(wg_committer_run(com, index_pending, NULL, &indexed, &err), WG_OK);
+    T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
     T_EQ_INT(indexed, 0); /* nothing twice */
     struct wg_order_query q = {.q = "烧烤店每天"};
     json_t *found = NULL;
@@ -281,45 +275,6 @@ static void test_intake(struct wg_store *st, const char *dir)
     t_order_close(&o);
 }
 
-/* ---- the work behind the jobs ---- */
-
-static atomic_int after_batch, when_quiet, left;
-
-static int behind(struct wg_db *db, void *ctx, int idle)
-{
-    (void)db;
-    (void)ctx;
-    atomic_fetch_add(idle ? &when_quiet : &after_batch, 1);
-    if (idle && atomic_load(&left) > 0)
-        atomic_fetch_sub(&left, 1);
-    return atomic_load(&left) > 0;
-}
-
-static void test_behind(struct wg_store *st)
-{
-    struct wg_err err = {0};
-    T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
-    /* once set, it runs while the store is quiet until nothing is left, then no more */
-    atomic_store(&left, 3);
-    wg_committer_set_idle(com, behind, NULL);
-    for (int i = 0; i < 200 && atomic_load(&left); i++)
-        usleep(5000);
-    T_EQ_INT(atomic_load(&left), 0);
-    T_EQ_INT(atomic_load(&when_quiet), 3);
-    /* after every batch, told that it is not quiet */
-    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
-    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
-    usleep(150000);
-    T_EQ_INT(atomic_load(&after_batch), 2);
-    T_EQ_INT(atomic_load(&when_quiet), 3);
-    /* work left when the committer stops is finished before its thread ends */
-    atomic_store(&left, 500);
-    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
-    wg_committer_stop(com);
-    com = NULL;
-    T_EQ_INT(atomic_load(&left), 0);
-}
-
 int main(void)
 {
     char dir[] = "/tmp/wangge-commit-XXXXXX";
@@ -329,7 +284,6 @@ int main(void)
     T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
     test_batches(st);
     test_intake(st, dir);
-    test_behind(st);
     wg_store_close(st);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

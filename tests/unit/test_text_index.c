@@ -1,0 +1,191 @@
+/* The text indexer (domain/text_index.h) on a real store: orders wait for their entries and
+ * a catch-up makes them all; stopping indexes what is left, in chunks; entries past the
+ * store's newest order are dropped at start; a lost index file is made again and fills from
+ * the orders; a store from before migration 20 hands its index over without indexing again. */
+#include "t.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "domain/text_index.h"
+#include "t_order.h"
+
+static char dir[] = "/tmp/wangge-text-index-XXXXXX";
+
+static long long create(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *agent, const char *title)
+{
+    struct wg_order_input in;
+    struct wg_err err = {0};
+    long long id = 0;
+    memset(&in, 0, sizeof in);
+    in.channel = "web";
+    in.type = "consult";
+    in.title = title;
+    in.content = "居民来电反映情况";
+    in.urgency = "normal";
+    in.county = "371302";
+    T_EQ_INT(wg_order_create(db, env, NULL, agent, &in, 1790000100, &id, &err), WG_OK);
+    return id;
+}
+
+static long long waiting(struct wg_db *db)
+{
+    struct wg_err err = {0};
+    long long n = -1;
+    T_EQ_INT(wg_store_order_fts_backlog(db, &n, &err), WG_OK);
+    return n;
+}
+
+static size_t found(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *who,
+                    const char *text)
+{
+    struct wg_order_query q = {.q = text, .limit = "100"};
+    struct wg_err err = {0};
+    json_t *out = NULL;
+    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
+    size_t n = json_array_size(json_object_get(out, "orders"));
+    json_decref(out);
+    return n;
+}
+
+/* Runs sql on one of the data directory's files directly, as a damaged or older store. */
+static void raw(const char *file, const char *sql)
+{
+    char path[256];
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    T_EQ_INT(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "%s: %s\n", sql, msg);
+    T_EQ_INT(rc, SQLITE_OK);
+    sqlite3_free(msg);
+    sqlite3_close(h);
+}
+
+static long long raw_int(const char *file, const char *sql)
+{
+    char path[256];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    if (sqlite3_open(path, &h) == SQLITE_OK && sqlite3_prepare_v2(h, sql, -1, &st, NULL) == 0 &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static void remove_index_file(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -f %s/wangge.db-search %s/wangge.db-search-wal "
+                              "%s/wangge.db-search-shm", dir, dir, dir);
+    T_EQ_INT(system(cmd), 0);
+}
+
+int main(void)
+{
+    struct wg_err err = {0};
+    struct wg_store *st = NULL;
+    struct wg_db *db = NULL;
+    struct wg_text_index *ix = NULL;
+    struct t_order o;
+    struct wg_actor agent;
+    T_CHECK(mkdtemp(dir) != NULL);
+    t_order_open(&o, dir, 0);
+    memset(&agent, 0, sizeof agent);
+    snprintf(agent.username, sizeof agent.username, "ag");
+    snprintf(agent.role, sizeof agent.role, "agent");
+    snprintf(agent.scope.kind, sizeof agent.scope.kind, "region");
+    snprintf(agent.scope.code, sizeof agent.scope.code, "371302");
+    T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+
+    /* orders wait for their entries; a catch-up makes them all, and only once */
+    for (int i = 0; i < 5; i++)
+        create(db, &o.env, &agent, "小区门口烧烤油烟扰民");
+    T_EQ_INT(waiting(db), 5);
+    T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 0);
+    T_EQ_INT(wg_text_index_start(st, &ix, &err), WG_OK);
+    T_EQ_INT(wg_text_index_catch_up(ix, &err), WG_OK);
+    T_EQ_INT(waiting(db), 0);
+    T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 5);
+
+    /* more than one chunk waits when the indexer stops: all of it is indexed first */
+    T_EQ_INT(wg_db_set_durable(db, 0, &err), WG_OK);
+    long long last = 0;
+    for (int i = 0; i < 2500; i++)
+        last = create(db, &o.env, &agent, i % 2 ? "路灯不亮夜间出行不便" : "井盖缺失存在隐患");
+    T_EQ_INT(wg_db_set_durable(db, 1, &err), WG_OK);
+    wg_text_index_stop(ix);
+    ix = NULL;
+    T_EQ_INT(waiting(db), 0);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT upto FROM order_fts_mark"), last);
+
+    /* entries past the store's newest order are dropped when the indexer starts */
+    raw("wangge.db-search", "UPDATE order_fts_mark SET upto = upto + 10;"
+                            "INSERT INTO order_fts(rowid, title, content) "
+                            "SELECT upto - 5, '幽灵工单', '' FROM order_fts_mark;");
+    T_EQ_INT(found(db, &o.env, &agent, "幽灵工单"), 0); /* the order itself does not exist */
+    T_EQ_INT(wg_text_index_start(st, &ix, &err), WG_OK);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT upto FROM order_fts_mark"), last);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts WHERE rowid > "
+                                         "(SELECT upto FROM order_fts_mark)"),
+             0);
+    long long next = create(db, &o.env, &agent, "幽灵工单");
+    T_EQ_INT(next, last + 1); /* the id the stale entry was waiting for */
+    T_EQ_INT(wg_text_index_catch_up(ix, &err), WG_OK);
+    T_EQ_INT(found(db, &o.env, &agent, "幽灵工单"), 1);
+    wg_text_index_stop(ix);
+    ix = NULL;
+    wg_store_put(db);
+    wg_store_close(st);
+
+    /* a lost index file is made again, and every order is indexed from the start */
+    remove_index_file();
+    T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(waiting(db), next);
+    long long indexed = 0;
+    T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
+    T_EQ_INT(indexed, next);
+    T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
+    wg_store_put(db);
+    wg_store_close(st);
+
+    /* a store from before migration 20: its index is in the store file; opening it moves
+     * the entries and the mark over, so nothing waits and nothing is indexed again */
+    remove_index_file();
+    raw("wangge.db", "CREATE VIRTUAL TABLE order_fts USING fts5(title, content,"
+                     " tokenize = 'trigram');"
+                     "CREATE TABLE order_fts_mark (upto INTEGER NOT NULL);"
+                     "INSERT INTO order_fts(rowid, title, content)"
+                     " SELECT id, title, content FROM work_order WHERE id <= 100;"
+                     "INSERT INTO order_fts_mark VALUES (100);"
+                     "DELETE FROM schema_version WHERE version = 20;");
+    T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(waiting(db), next - 100);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 100);
+    T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
+    T_EQ_INT(raw_int("wangge.db", "SELECT count(*) FROM sqlite_master WHERE name LIKE 'order_fts%'"),
+             0);
+    wg_store_put(db);
+    wg_store_close(st);
+
+    t_order_close(&o);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    T_CHECK(system(cmd) == 0);
+    return T_DONE("text_index");
+}
