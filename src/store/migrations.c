@@ -523,5 +523,16 @@ const struct wg_migration wg_migrations[] = {
     {20, "the text index in a file of its own",
      "DROP TABLE IF EXISTS main.order_fts; DROP TABLE IF EXISTS main.order_fts_mark;",
      "DROP TABLE IF EXISTS order_fts_mark;"},
+    /* A new order has no lead unit, no master and no reply deadline yet: indexes of those
+     * columns hold only the orders that have one, so intake writes three index entries
+     * fewer per order. Every statement that looks them up compares them with a value, which
+     * SQLite and PostgreSQL both take as implying NOT NULL. */
+    {21, "the unit, master and reply-deadline indexes without the orders that have none",
+     "DROP INDEX work_order_unit; DROP INDEX work_order_master; DROP INDEX work_order_deadline;"
+     "CREATE INDEX work_order_unit ON work_order(unit) WHERE unit IS NOT NULL;"
+     "CREATE INDEX work_order_master ON work_order(master_id) WHERE master_id IS NOT NULL;"
+     "CREATE INDEX work_order_deadline ON work_order(reply_deadline)"
+     " WHERE reply_deadline IS NOT NULL;",
+     NULL},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
