@@ -60,6 +60,7 @@ static enum wg_rc drain(struct wg_db *db, long long *indexed, struct wg_err *err
 static void *run(void *arg)
 {
     struct wg_text_index *ix = arg;
+    pthread_setname_np(pthread_self(), "wg-indexer"); /* for top -H and bench/intake */
     pthread_mutex_lock(&ix->mu);
     while (!ix->stop) {
         unsigned long long target = ix->asked;
