@@ -432,8 +432,12 @@ static double cpu_us(pid_t pid)
     return (double)(ut + stime) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
 
-/* The same for the server's group commit thread, found by its name. */
-static double writer_cpu_us(pid_t pid)
+/* The same for one of the server's named threads: the group commit's writer and flusher,
+ * the text indexer; -1 when the server has no thread of that name. */
+static const char *const named[] = {"wg-writer", "wg-flusher", "wg-indexer"};
+#define NNAMED (sizeof named / sizeof named[0])
+
+static double thread_cpu_us(pid_t pid, const char *want)
 {
     char path[96], name[32];
     for (int tid = pid; tid < pid + 4096; tid++) {
@@ -441,7 +445,7 @@ static double writer_cpu_us(pid_t pid)
         FILE *f = fopen(path, "r");
         if (!f)
             continue;
-        int is = fgets(name, sizeof name, f) && !strncmp(name, "wg-writer", 9);
+        int is = fgets(name, sizeof name, f) && !strncmp(name, want, strlen(want));
         fclose(f);
         if (is) {
             char stat[96], line[1024];
@@ -457,18 +461,32 @@ static double writer_cpu_us(pid_t pid)
             return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
         }
     }
-    return -1; /* a server without a named writer */
+    return -1;
 }
 
-static void report_cpu(const char *what, double server_us, double writer_us, double self_us,
-                       long n)
+struct cpu {
+    double server, self, thread[NNAMED];
+};
+
+static struct cpu cpu_now(pid_t srv)
+{
+    struct cpu c = {cpu_us(srv), cpu_us(getpid()), {0}};
+    for (size_t i = 0; i < NNAMED; i++)
+        c.thread[i] = thread_cpu_us(srv, named[i]);
+    return c;
+}
+
+static void report_cpu(const char *what, struct cpu a, struct cpu b, long n)
 {
     if (n <= 0)
         return;
-    printf("            CPU per %s: server %.0f µs", what, server_us / (double)n);
-    if (writer_us >= 0)
-        printf(" (its writer thread %.0f µs)", writer_us / (double)n);
-    printf(", load generator %.0f µs\n", self_us / (double)n);
+    printf("            CPU per %s: server %.0f µs", what, (b.server - a.server) / (double)n);
+    for (size_t i = 0; i < NNAMED; i++)
+        if (a.thread[i] >= 0 && b.thread[i] >= 0)
+            printf("%s%s %.0f", i ? ", " : " (", named[i] + 3,
+                   (b.thread[i] - a.thread[i]) / (double)n);
+    printf("%s, load generator %.0f µs\n", a.thread[0] >= 0 ? ")" : "",
+           (b.self - a.self) / (double)n);
 }
 
 /* ---- the data directory ---- */
@@ -725,13 +743,13 @@ int main(int argc, char **argv)
            "%.0f s a phase; server with %d threads\n",
            o.conns, o.max_requests, o.seconds, o.threads);
 
-    double srv0 = cpu_us(srv), wr0 = writer_cpu_us(srv), self0 = cpu_us(getpid());
+    struct cpu c0 = cpu_now(srv);
     L.phase = CREATE;
     drive(&L);
     struct figures create = report("create", &L);
     long created = L.norders;
-    double srv1 = cpu_us(srv), wr1 = writer_cpu_us(srv), self1 = cpu_us(getpid());
-    report_cpu("create", srv1 - srv0, wr0 < 0 ? -1 : wr1 - wr0, self1 - self0, L.ok);
+    struct cpu c1 = cpu_now(srv);
+    report_cpu("create", c0, c1, L.ok);
 
     L.phase = NOTE;
     L.max = created < o.max_requests ? created : o.max_requests;
@@ -739,8 +757,7 @@ int main(int argc, char **argv)
     if (L.max > 0)
         drive(&L);
     struct figures note = report("note", &L);
-    report_cpu("note", cpu_us(srv) - srv1, wr1 < 0 ? -1 : writer_cpu_us(srv) - wr1,
-               cpu_us(getpid()) - self1, L.ok);
+    report_cpu("note", c1, cpu_now(srv), L.ok);
     int st = stop(srv);
     close(out_fd);
     if (!WIFEXITED(st) || WEXITSTATUS(st))
