@@ -176,30 +176,31 @@ static int take_backlog(struct wg_row *row, void *ctx)
     return 1;
 }
 
-enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err)
+/* The text index's mark and the newest order's id, as v[0] and v[1]; both 0 on a backend
+ * that searches the orders themselves. */
+static enum wg_rc fts_marks(struct wg_db *db, long long v[2], struct wg_err *err)
 {
-    long long v[2] = {0, 0};
-    enum wg_rc rc;
-    *pending = 0;
+    v[0] = v[1] = 0;
     if (db->be != &wg_backend_sqlite)
         return WG_OK;
-    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
-        return rc;
-    *pending = v[1] > v[0] ? v[1] - v[0] : 0;
-    return WG_OK;
+    return wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err);
+}
+
+enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err)
+{
+    long long v[2];
+    enum wg_rc rc = fts_marks(db, v, err);
+    *pending = !rc && v[1] > v[0] ? v[1] - v[0] : 0;
+    return rc;
 }
 
 enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err)
 {
-    long long v[2] = {0, 0};
+    long long v[2];
     enum wg_rc rc;
     *dropped = 0;
-    if (db->be != &wg_backend_sqlite)
-        return WG_OK;
-    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+    if ((rc = fts_marks(db, v, err)) || v[0] <= v[1])
         return rc;
-    if (v[0] <= v[1])
-        return WG_OK;
     struct wg_val at[] = {WG_VINT(v[1])};
     if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_TRIM, at, 1, NULL, err)) ||
         (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, at, 1, NULL, err)))
@@ -210,17 +211,15 @@ enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct 
 
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
 {
-    long long v[2] = {0, 0}, upto;
+    long long v[2], upto;
     long changes = 0;
     enum wg_rc rc;
     if (indexed)
         *indexed = 0;
-    if (db->be != &wg_backend_sqlite || limit <= 0)
+    if (limit <= 0)
         return WG_OK;
-    if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err)))
+    if ((rc = fts_marks(db, v, err)) || v[1] <= v[0])
         return rc;
-    if (v[1] <= v[0])
-        return WG_OK;
     upto = v[1];
     if (v[1] - v[0] > limit) {
         struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(limit - 1)};

@@ -5,6 +5,7 @@
 #define WG_TESTS_T_H
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,14 @@ static int t_passed, t_failed;
             fprintf(stderr, "%s:%d: %s == %.9f, expected %.9f (tolerance %g)\n", __FILE__,         \
                     __LINE__, #a, t_a_, t_b_, (double)(tol));                                      \
         }                                                                                          \
+    } while (0)
+
+/* Removes a test's temporary directory and everything in it; a failure counts. */
+#define T_REMOVE_DIR(dir)                                                                          \
+    do {                                                                                           \
+        char t_cmd_[600];                                                                          \
+        snprintf(t_cmd_, sizeof t_cmd_, "rm -rf '%s'", (dir));                                     \
+        T_EQ_INT(system(t_cmd_), 0);                                                               \
     } while (0)
 
 #define T_DONE(suite)                                                                              \

@@ -30,7 +30,8 @@ static struct wg_store *t_store_open(const char *tag)
 
 static void t_store_close(struct wg_store *st)
 {
-    static const char *files[] = {"wangge.db", "wangge.db-wal", "wangge.db-shm"};
+    static const char *files[] = {"wangge.db",        "wangge.db-wal",        "wangge.db-shm",
+                                  "wangge.db-search", "wangge.db-search-wal", "wangge.db-search-shm"};
     char path[128];
     wg_store_close(st);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {

@@ -285,8 +285,6 @@ int main(void)
     test_batches(st);
     test_intake(st, dir);
     wg_store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    T_CHECK(system(cmd) == 0);
+    T_REMOVE_DIR(dir);
     return T_DONE("commit");
 }

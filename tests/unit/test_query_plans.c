@@ -85,8 +85,6 @@ int main(void)
     T_CHECK(checked == WG_Q_COUNT);
     wg_store_put(db);
     wg_store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    T_CHECK(system(cmd) == 0);
+    T_REMOVE_DIR(dir);
     return T_DONE("query plans");
 }

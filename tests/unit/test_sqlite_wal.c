@@ -168,9 +168,6 @@ int main(void)
     test_readers_see_every_commit(dir);
     test_commits_survive_the_process(dir);
     test_few_writes_per_commit(dir);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    T_REMOVE_DIR(dir);
     return T_DONE("sqlite_wal");
 }

@@ -936,9 +936,7 @@ static void test_recount(void)
     t_order_close(&ord);
     wg_store_put(db);
     wg_store_close(st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    T_EQ_INT(system(cmd), 0);
+    T_REMOVE_DIR(dir);
 }
 
 int main(void)

@@ -184,8 +184,6 @@ int main(void)
     wg_store_close(st);
 
     t_order_close(&o);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    T_CHECK(system(cmd) == 0);
+    T_REMOVE_DIR(dir);
     return T_DONE("text_index");
 }
