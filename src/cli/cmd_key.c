@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "domain/pii_rotate.h"
 #include "domain/profile.h"
 
 #define USAGE "key rotate --data DIR"
@@ -23,7 +24,10 @@ static enum wg_rc rotate(struct wg_db *db, void *ctx, struct wg_err *err)
     if ((rc = wg_pii_keys_rotate(r->data, err)) || (rc = wg_pii_keys_load(r->data, &keys, err)))
         return rc;
     r->version = wg_pii_keys_current(keys);
-    rc = wg_profile_rotate(db, keys, &r->moved, err);
+    size_t kept_with_orders = 0;
+    if (!(rc = wg_profile_rotate(db, keys, &r->moved, err)))
+        rc = wg_pii_rotate_stored(db, keys, &kept_with_orders, err);
+    r->moved += kept_with_orders;
     wg_pii_keys_free(keys);
     char detail[64];
     snprintf(detail, sizeof detail, "version %u; %zu values re-sealed", r->version, r->moved);

@@ -349,6 +349,23 @@ enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct 
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
                                       struct wg_err *err);
 
+/* ---- sealed values ----
+ * Personal values sealed outside account profiles, for key rotation: the reporter's name and
+ * phone of orders, the e-mail, device and account ids of Open311 requests. A page holds the
+ * rows with any such value after id `after`, in id order, each value "" when there is none;
+ * cb returns nonzero to stop. An update writes a row's values back ("" stores none). */
+enum wg_sealed_table { WG_SEALED_ORDERS, WG_SEALED_OPEN311 };
+struct wg_sealed_row {
+    long long id;
+    const char *v[3];
+};
+int wg_sealed_fields(enum wg_sealed_table t); /* how many of v a row of t has */
+enum wg_rc wg_store_sealed_page(struct wg_db *db, enum wg_sealed_table t, long long after,
+                                int limit, int (*cb)(const struct wg_sealed_row *, void *),
+                                void *ctx, struct wg_err *err);
+enum wg_rc wg_store_sealed_update(struct wg_db *db, enum wg_sealed_table t, long long id,
+                                  const char *const v[3], struct wg_err *err);
+
 /* What the order state machine remembers beside the state. */
 struct wg_order_facts {
     char before_suspend[16];

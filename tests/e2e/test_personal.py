@@ -1,5 +1,7 @@
 """Personal information: sealed at rest, masked on output, revealed with a reason, keys rotate."""
 import os
+import sqlite3
+import urllib.parse
 
 from harness import Data, Server, run
 
@@ -53,5 +55,66 @@ def test_profile_sealed_masked_revealed_and_rotated():
         os.chmod(key, 0o644)
         rc, _, err = run("key", "rotate", "--data", data.dir, check=False)
         assert rc != 0 and "pii.key" in err, err
+    finally:
+        data.close()
+
+
+def test_key_rotation_reseals_reporters_and_open311_contacts():
+    """`wangge key rotate` re-seals every stored personal value under the new key: the
+    reporters of orders and the contact fields of Open311 requests as well as profiles."""
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            agent = data.add_user(srv, "ag", "agent", "371302", "Agent-pass-2026")
+            status, order = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "consult", "title": "咨询", "content": "咨询内容",
+                "county": "371302", "reporter": {"name": "李四", "phone": "13912345678"}},
+                token=agent)
+            assert status == 201, order
+            status, body = srv.json("POST", "/api/v1/apikeys", {
+                "name": "city app", "scope": "371302", "permissions": ["open311"]})
+            assert status == 201, body
+            form = urllib.parse.urlencode({
+                "api_key": body["key"], "service_code": "2108", "lat": "35.003",
+                "long": "118.303", "attribute[lamp]": "LS-0123", "attribute[count]": "2-5",
+                "first_name": "三", "last_name": "张", "phone": "13812345678",
+                "email": "zhangsan@example.com", "device_id": "dev-7",
+                "account_id": "acc-42"}).encode()
+            status, _, raw = srv.request("POST", "/open311/v2/requests.json", form,
+                                         {"Content-Type": "application/x-www-form-urlencoded"},
+                                         token=None)
+            assert status == 200, raw
+        finally:
+            srv.stop()
+
+        def sealed_versions():
+            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            try:
+                values = [v for row in db.execute(
+                    "SELECT reporter_name, reporter_phone FROM work_order") for v in row]
+                values += [v for row in db.execute(
+                    "SELECT email, device_id, account_id FROM open311_request") for v in row]
+            finally:
+                db.close()
+            return sorted({v.split(":")[0] for v in values if v is not None}), len(
+                [v for v in values if v is not None])
+
+        assert sealed_versions() == (["v1"], 7)
+        _, out, _ = run("key", "rotate", "--data", data.dir)
+        assert "key version 2" in out and "7 stored values" in out, out
+        assert sealed_versions() == (["v2"], 7)
+        # a second rotation moves them again, and the server still reads them
+        _, out, _ = run("key", "rotate", "--data", data.dir)
+        assert "key version 3" in out and "7 stored values" in out, out
+        assert sealed_versions() == (["v3"], 7)
+        srv = Server(data)
+        try:
+            agent = srv.login("ag", "Agent-pass-2026")
+            status, body = srv.get(f"/api/v1/orders/{order['id']}", token=agent)
+            assert status == 200, body
+            assert body["reporter"]["name"] == "李*" and body["reporter"]["phone"] == "139****5678", body
+        finally:
+            srv.stop()
     finally:
         data.close()
