@@ -106,4 +106,4 @@ format:
 clean:
 	rm -rf build wangge web/dist
 
--include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d $(UNIT_BIN:=.d) $(BENCH_BIN:=.d)
