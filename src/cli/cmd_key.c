@@ -56,7 +56,6 @@ int wg_cmd_key(int argc, char **argv)
         return wg_cli_usage(USAGE);
     if (wg_cli_with_db(r.data, 0, rotate, &r, &err))
         return wg_cli_fail(&err);
-    printf("key version %u is current; %zu stored values re-sealed under it\n", r.version,
-           r.moved);
+    printf("key version %u is current; %zu stored values re-sealed under it\n", r.version, r.moved);
     return 0;
 }

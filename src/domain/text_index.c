@@ -91,8 +91,7 @@ static void *run(void *arg)
     return NULL;
 }
 
-enum wg_rc wg_text_index_start(struct wg_store *st, struct wg_text_index **out,
-                               struct wg_err *err)
+enum wg_rc wg_text_index_start(struct wg_store *st, struct wg_text_index **out, struct wg_err *err)
 {
     struct wg_text_index *ix = calloc(1, sizeof *ix);
     long long dropped = 0;

@@ -17,8 +17,7 @@
 
 struct wg_text_index;
 
-enum wg_rc wg_text_index_start(struct wg_store *st, struct wg_text_index **out,
-                               struct wg_err *err);
+enum wg_rc wg_text_index_start(struct wg_store *st, struct wg_text_index **out, struct wg_err *err);
 /* Indexes whatever still waits, then stops the thread; NULL: nothing. */
 void wg_text_index_stop(struct wg_text_index *ix);
 /* Returns once every order committed before the call has its entries. */

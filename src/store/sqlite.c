@@ -1,6 +1,7 @@
 /* The SQLite backend: one database file per data directory, WAL journal, synchronous=FULL,
  * and each connection keeps its prepared statements for the life of the connection. */
 #include "store/backend.h"
+#include "core/log.h"
 #include "store/sqlite_wal.h"
 
 #include <errno.h>
@@ -169,7 +170,44 @@ static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_e
     return rc ? rc : rc2;
 }
 
-/* Opens (making it when missing) the text index's file of the store at store_path. */
+/* Whether the last error of db says its file (or an attached one) is not a sound database. */
+static int damaged(sqlite3 *db)
+{
+    int code = sqlite3_errcode(db) & 0xff;
+    return code == SQLITE_NOTADB || code == SQLITE_CORRUPT;
+}
+
+/* The text index is made from the orders: a damaged file is moved aside (its log and shared
+ * memory removed) so that a new one is made and filled again, instead of the store failing
+ * to open. */
+static void set_aside(const char *path, const char *why)
+{
+    char aside[4200], side[4200];
+    snprintf(aside, sizeof aside, "%s.damaged", path);
+    if (rename(path, aside) != 0)
+        return;
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    wg_warn("the text index '%s' is damaged (%s): moved to '%s'; a new one is made and every "
+            "order indexed again",
+            path, why, aside);
+}
+
+static enum wg_rc open_search_once(const char *store_path, const char *path, sqlite3 **out,
+                                   struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (!(rc = open_db(path, out, err)) &&
+        !(rc = run(*out, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                   "cannot configure the text index", err)))
+        rc = ensure_search(*out, store_path, err);
+    return rc;
+}
+
+/* Opens (making it when missing, or anew when damaged) the text index's file of the store at
+ * store_path. */
 static enum wg_rc open_search(const char *store_path, sqlite3 **out, struct wg_err *err)
 {
     char *path = joined(store_path, SEARCH_SUFFIX);
@@ -177,10 +215,13 @@ static enum wg_rc open_search(const char *store_path, sqlite3 **out, struct wg_e
     *out = NULL;
     if (!path)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
-    if (!(rc = open_db(path, out, err)) &&
-        !(rc = run(*out, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                   "cannot configure the text index", err)))
-        rc = ensure_search(*out, store_path, err);
+    rc = open_search_once(store_path, path, out, err);
+    if (rc && *out && damaged(*out)) {
+        sqlite3_close(*out);
+        *out = NULL;
+        set_aside(path, err->msg);
+        rc = open_search_once(store_path, path, out, err);
+    }
     if (rc) {
         sqlite3_close(*out);
         *out = NULL;
@@ -214,8 +255,15 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
     /* the text index's file exists, with its schema, before it is attached read-only */
     if (!rc && access(search_path, F_OK) != 0 && !(rc = open_search(where, &search, err)))
         sqlite3_close(search);
-    if (!rc && !(rc = attach(c->db, search_path, "search", 1, err)) &&
-        !has_table(c->db, "search", "order_fts_mark") && !(rc = open_search(where, &search, err)))
+    if (!rc && (rc = attach(c->db, search_path, "search", 1, err)) && damaged(c->db)) {
+        set_aside(search_path, err->msg);
+        if (!(rc = open_search(where, &search, err)))
+            rc = attach(c->db, search_path, "search", 1, err);
+        sqlite3_close(search);
+        search = NULL;
+    }
+    if (!rc && !has_table(c->db, "search", "order_fts_mark") &&
+        !(rc = open_search(where, &search, err)))
         sqlite3_close(search);
     free(search_path);
     if (rc) {
@@ -236,8 +284,7 @@ static enum wg_rc sq_connect_search(const char *where, void **out, struct wg_err
     if (!c)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->wal_fd = -1;
-    if (!(rc = open_search(where, &c->db, err)) &&
-        (rc = attach(c->db, where, "store", 1, err)))
+    if (!(rc = open_search(where, &c->db, err)) && (rc = attach(c->db, where, "store", 1, err)))
         sqlite3_close(c->db);
     if (rc) {
         free(c);

@@ -11,11 +11,11 @@
 
 #include <sqlite3.h>
 
-#define VFS_NAME     "wangge"
-#define BUF_CAP      (1 << 20)
+#define VFS_NAME "wangge"
+#define BUF_CAP  (1 << 20)
 /* The system VFS writes at most 128 KiB - 1 in one call (a longer write comes back short, as
  * a full disk), so a flush goes out in pieces of this size. */
-#define WRITE_MAX (124 << 10)
+#define WRITE_MAX    (124 << 10)
 #define WAL_HDR_SIZE 32
 #define FRAME_HDR    24
 

@@ -16,9 +16,9 @@
 static sqlite3 *open_db(const char *path, const char *pragmas)
 {
     sqlite3 *db = NULL;
-    T_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             wg_sqlite_wal_vfs()),
-             SQLITE_OK);
+    T_EQ_INT(
+        sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, wg_sqlite_wal_vfs()),
+        SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
     T_EQ_INT(sqlite3_exec(db, pragmas, NULL, NULL, NULL), SQLITE_OK);
     return db;
@@ -47,8 +47,7 @@ static int insert(sqlite3 *db, int n, int size)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    return sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) ==
-                       SQLITE_OK
+    return sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK
                ? rc
                : SQLITE_ERROR;
 }
@@ -77,8 +76,7 @@ static void test_readers_see_every_commit(const char *dir)
     snprintf(path, sizeof path, "%s/seen.db", dir);
     sqlite3 *w = open_db(path, PRAGMAS_W);
     sqlite3 *r = open_db(path, "PRAGMA journal_mode=WAL;");
-    T_EQ_INT(sqlite3_exec(w, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL,
-                          NULL),
+    T_EQ_INT(sqlite3_exec(w, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL, NULL),
              SQLITE_OK);
     /* One row; a few pages; 2 MB (over the buffer and over one system write), with a page
      * cache of 20 pages so the transaction spills frames before its commit. */
@@ -101,12 +99,11 @@ static void test_readers_see_every_commit(const char *dir)
     T_EQ_INT(one(r, "SELECT count(*) FROM t WHERE length(body) = 7"), rows / 2);
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(r, "PRAGMA integrity_check", -1, &st, NULL);
-    T_CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0),
-                                                     "ok") == 0);
+    T_CHECK(sqlite3_step(st) == SQLITE_ROW &&
+            strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0);
     sqlite3_finalize(st);
     /* A checkpoint through the same layer, then the log starts over and still reads back. */
-    T_EQ_INT(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL),
-             SQLITE_OK);
+    T_EQ_INT(sqlite3_wal_checkpoint_v2(w, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
     T_EQ_INT(insert(w, 10, 100), SQLITE_OK);
     T_EQ_INT(one(r, "SELECT count(*) FROM t"), rows + 10);
     sqlite3_close(r);
@@ -118,9 +115,9 @@ static void test_commits_survive_the_process(const char *dir)
     char path[512];
     snprintf(path, sizeof path, "%s/died.db", dir);
     sqlite3 *setup = open_db(path, PRAGMAS_W);
-    T_EQ_INT(sqlite3_exec(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL,
-                          NULL),
-             SQLITE_OK);
+    T_EQ_INT(
+        sqlite3_exec(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(setup);
     pid_t pid = fork();
     if (pid == 0) {
@@ -147,8 +144,7 @@ static void test_few_writes_per_commit(const char *dir)
     snprintf(path, sizeof path, "%s/few.db", dir);
     sqlite3 *w = open_db(path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                "PRAGMA wal_autocheckpoint=0;");
-    T_EQ_INT(sqlite3_exec(w, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL,
-                          NULL),
+    T_EQ_INT(sqlite3_exec(w, "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)", NULL, NULL, NULL),
              SQLITE_OK);
     long long before = writes_so_far();
     T_EQ_INT(insert(w, 200, 3000), SQLITE_OK); /* ~200 pages: 400 writes a frame at a time */

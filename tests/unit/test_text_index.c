@@ -1,7 +1,8 @@
 /* The text indexer (domain/text_index.h) on a real store: orders wait for their entries and
  * a catch-up makes them all; stopping indexes what is left, in chunks; entries past the
  * store's newest order are dropped at start; a lost index file is made again and fills from
- * the orders; a store from before migration 20 hands its index over without indexing again. */
+ * the orders, and so does a damaged one, moved aside; a store from before migration 20
+ * hands its index over without indexing again. */
 #include "t.h"
 
 #include <stdlib.h>
@@ -87,8 +88,10 @@ static long long raw_int(const char *file, const char *sql)
 static void remove_index_file(void)
 {
     char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -f %s/wangge.db-search %s/wangge.db-search-wal "
-                              "%s/wangge.db-search-shm", dir, dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "rm -f %s/wangge.db-search %s/wangge.db-search-wal "
+             "%s/wangge.db-search-shm",
+             dir, dir, dir);
     T_EQ_INT(system(cmd), 0);
 }
 
@@ -178,8 +181,29 @@ int main(void)
     T_EQ_INT(waiting(db), next - 100);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 100);
     T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
-    T_EQ_INT(raw_int("wangge.db", "SELECT count(*) FROM sqlite_master WHERE name LIKE 'order_fts%'"),
-             0);
+    T_EQ_INT(
+        raw_int("wangge.db", "SELECT count(*) FROM sqlite_master WHERE name LIKE 'order_fts%'"), 0);
+    wg_store_put(db);
+    wg_store_close(st);
+
+    /* a damaged index file is moved aside and made anew, and the store still opens */
+    char path[256];
+    snprintf(path, sizeof path, "%s/wangge.db-search", dir);
+    remove_index_file();
+    FILE *f = fopen(path, "w");
+    T_CHECK(f != NULL);
+    for (int i = 0; f && i < 4096; i++)
+        fputc("not a database"[i % 14], f);
+    if (f)
+        fclose(f);
+    T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(waiting(db), next);
+    T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
+    T_EQ_INT(indexed, next);
+    T_EQ_INT(found(db, &o.env, &agent, "幽灵工单"), 1);
+    snprintf(path, sizeof path, "%s/wangge.db-search.damaged", dir);
+    T_EQ_INT(access(path, F_OK), 0);
     wg_store_put(db);
     wg_store_close(st);
 
