@@ -160,16 +160,6 @@ static enum wg_rc insert_then_fail(struct wg_db *db, void *ctx, struct wg_err *e
     return rc ? rc : wg_err_set(err, WG_EINVAL, "refused after the insert");
 }
 
-static void actor_of(struct wg_actor *a, const char *name, const char *role, const char *kind,
-                     const char *code)
-{
-    memset(a, 0, sizeof *a);
-    snprintf(a->username, sizeof a->username, "%s", name);
-    snprintf(a->role, sizeof a->role, "%s", role);
-    snprintf(a->scope.kind, sizeof a->scope.kind, "%s", kind);
-    snprintf(a->scope.code, sizeof a->scope.code, "%s", code);
-}
-
 static void test_intake(struct wg_store *st, const char *dir)
 {
     struct wg_err err = {0};
@@ -178,8 +168,8 @@ static void test_intake(struct wg_store *st, const char *dir)
     struct wg_actor agent, handler;
     t_order_open(&o, dir, 0);
     struct wg_order_env env = o.env;
-    actor_of(&agent, "ag", "agent", "region", "371302");
-    actor_of(&handler, "hd", "handler", "region", "");
+    t_actor(&agent, "ag", "agent", "region", "371302");
+    t_actor(&handler, "hd", "handler", "region", "");
     T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     static const struct {
@@ -252,13 +242,8 @@ static void test_intake(struct wg_store *st, const char *dir)
     for (int k = 0; k < 2; k++) {
         struct wg_order_input in;
         struct wg_order_draft d;
-        memset(&in, 0, sizeof in);
+        t_order_input(&in, "t", "c");
         in.channel = "web";
-        in.type = "consult";
-        in.title = "t";
-        in.content = "c";
-        in.urgency = "normal";
-        in.county = "371302";
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000100, &d, &err), WG_OK);
         struct intake job = {&d};
         T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, NULL, &job, &err),

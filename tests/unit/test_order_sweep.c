@@ -41,18 +41,10 @@ int main(void)
     t_order_open(&o, dir, 1);
     struct wg_order_env env = o.env;
     T_EQ_INT(wg_unit_create(db, "cgzf", "综合行政执法局", "department", NULL, &err), WG_OK);
-    memset(&agent, 0, sizeof agent);
-    snprintf(agent.username, sizeof agent.username, "agent");
-    snprintf(agent.role, sizeof agent.role, "agent");
-    snprintf(agent.scope.kind, sizeof agent.scope.kind, "region");
-    memset(&in, 0, sizeof in);
-    in.channel = "hotline";
+    t_actor(&agent, "agent", "agent", "region", "");
+    t_order_input(&in, "噪声扰民", "夜间施工");
     in.type = "complaint";
     in.item = "06028";
-    in.title = "噪声扰民";
-    in.content = "夜间施工";
-    in.urgency = "normal";
-    in.county = "371302";
     T_EQ_INT(wg_order_create(db, &env, NULL, &agent, &in, now - 10 * 86400, &id, &err), WG_OK);
     json_t *body = json_pack("{s:s}", "unit", "cgzf");
     T_EQ_INT(wg_order_act(db, &env, &agent, id, "dispatch", body, 1, now - 10 * 86400 + 600, &out,

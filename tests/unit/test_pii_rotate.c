@@ -41,23 +41,13 @@ int main(void)
     struct wg_pii_keys *keys = NULL;
     size_t moved = 0;
     t_order_open(&o, t_store_dir, 0);
-    memset(&agent, 0, sizeof agent);
-    snprintf(agent.username, sizeof agent.username, "ag");
-    snprintf(agent.role, sizeof agent.role, "agent");
-    snprintf(agent.scope.kind, sizeof agent.scope.kind, "region");
-    snprintf(agent.scope.code, sizeof agent.scope.code, "371302");
+    t_actor(&agent, "ag", "agent", "region", "371302");
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     T_EQ_INT(wg_db_set_durable(db, 0, &err), WG_OK);
     for (int i = 0; i < 1101; i++) {
         struct wg_order_input in;
         long long id;
-        memset(&in, 0, sizeof in);
-        in.channel = "hotline";
-        in.type = "consult";
-        in.title = "咨询";
-        in.content = "咨询内容";
-        in.urgency = "normal";
-        in.county = "371302";
+        t_order_input(&in, "咨询", "咨询内容");
         if (i != 600) { /* one order without a reporter */
             in.reporter_name = "王小明";
             in.reporter_phone = "139 1234 5678";

@@ -22,13 +22,7 @@ static long long create(struct wg_db *db, const struct wg_order_env *env,
     struct wg_order_input in;
     struct wg_err err = {0};
     long long id = 0;
-    memset(&in, 0, sizeof in);
-    in.channel = "web";
-    in.type = "consult";
-    in.title = title;
-    in.content = "居民来电反映情况";
-    in.urgency = "normal";
-    in.county = "371302";
+    t_order_input(&in, title, "居民来电反映情况");
     T_EQ_INT(wg_order_create(db, env, NULL, agent, &in, 1790000100, &id, &err), WG_OK);
     return id;
 }
@@ -105,11 +99,7 @@ int main(void)
     struct wg_actor agent;
     T_CHECK(mkdtemp(dir) != NULL);
     t_order_open(&o, dir, 0);
-    memset(&agent, 0, sizeof agent);
-    snprintf(agent.username, sizeof agent.username, "ag");
-    snprintf(agent.role, sizeof agent.role, "agent");
-    snprintf(agent.scope.kind, sizeof agent.scope.kind, "region");
-    snprintf(agent.scope.code, sizeof agent.scope.code, "371302");
+    t_actor(&agent, "ag", "agent", "region", "371302");
     T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
 
