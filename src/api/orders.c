@@ -53,11 +53,11 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
 {
     struct wg_app *app = req->app;
     struct intake job = {req, draft, channel, WG_OK, extra, extra_ctx};
-    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, NULL, &job, err);
+    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, &job, err);
     if (rc) {
         struct wg_err aerr = {0};
         job.refused = rc;
-        if (wg_committer_run(app->committer, refusal_tx, NULL, &job, &aerr)) {
+        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
             size_t n = strlen(err->msg);
             snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
         }
@@ -86,7 +86,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     if (rc) { /* a refused intake is on the record too */
         struct intake job = {req, &draft, in.channel, rc, NULL, NULL};
         struct wg_err aerr = {0};
-        if (wg_committer_run(app->committer, refusal_tx, NULL, &job, &aerr)) {
+        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
             size_t n = strlen(err->msg);
             snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
         }
@@ -261,11 +261,11 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_api_order_id(req->params[0], &a.id, err)) || (rc = if_match(req, &a.version, err)))
         return rc;
     snprintf(a.audit_action, sizeof a.audit_action, "order.%s", req->params[1]);
-    rc = wg_committer_run(app->committer, action_tx, NULL, &a, err);
+    rc = wg_committer_run(app->committer, action_tx, &a, err);
     if (rc && rc != WG_ENOTFOUND && rc != WG_EINVAL) {
         struct wg_err aerr = {0};
         a.refused = rc;
-        if (wg_committer_run(app->committer, action_refusal_tx, NULL, &a, &aerr)) {
+        if (wg_committer_run(app->committer, action_refusal_tx, &a, &aerr)) {
             size_t n = strlen(err->msg);
             snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
         }

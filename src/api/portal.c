@@ -125,7 +125,7 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     if (!rc) {
         wg_portal_code_new(code);
         if (!(rc = wg_portal_code_hash(code, hash, shown, err)))
-            rc = wg_committer_run(app->committer, appeal_tx, NULL, &job, err);
+            rc = wg_committer_run(app->committer, appeal_tx, &job, err);
     }
     if (rc) {
         wg_order_draft_release(&draft);
@@ -173,7 +173,7 @@ static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type
     if (rc != WG_ENOTFOUND)
         return too_many(req, rc, m.retry_after);
     struct wg_err merr = {0};
-    if (wg_committer_run(app->committer, miss_tx, NULL, &m, &merr) == WG_ERATE)
+    if (wg_committer_run(app->committer, miss_tx, &m, &merr) == WG_ERATE)
         return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), m.retry_after);
     return wg_err_set(err, WG_ENOTFOUND, "no appeal has the tracking code '%.40s'", req->params[0]);
 }
@@ -257,7 +257,7 @@ enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
     if (rc || (rc = wg_portal_rating_parse(req->json, &body, err)))
         return rc;
     struct rate_job job = {req, &env, id, now_s(), body};
-    rc = wg_committer_run(app->committer, rate_tx, NULL, &job, err);
+    rc = wg_committer_run(app->committer, rate_tx, &job, err);
     json_decref(body);
     return rc ? rc : reply_view(req, 200, id, type, shown, err);
 }

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <time.h>
 
 #include "core/log.h"
 #include "store/backend.h"
@@ -23,7 +22,7 @@
 #define WAKE_BATCH    8 /* queued jobs that wake a writer waiting for the flusher */
 
 struct job {
-    wg_commit_fn fn, after;
+    wg_commit_fn fn;
     void *ctx;
     struct wg_err *err; /* the caller's, or own */
     struct wg_err own;
@@ -161,18 +160,12 @@ static void finish(struct wg_committer *c, struct batch *b)
 {
     struct wg_err e = {0};
     int failed = 0;
-    struct job *j = b->first;
-    for (int i = 0; i < b->n; i++, j = j->next)
-        if (j->rc == WG_OK && j->after && (j->rc = j->after(c->db, j->ctx, j->err))) {
-            abandon(c, b, j->err);
-            return;
-        }
     if (wg_db_commit(c->db, &e)) {
         wg_err_prefix(&e, "group commit");
         abandon(c, b, &e);
         return;
     }
-    for (j = b->first; j; j = j->next)
+    for (struct job *j = b->first; j; j = j->next)
         failed += j->rc != WG_OK;
     count(c, b->n, failed);
     if (!c->deferred) {
@@ -369,13 +362,11 @@ void wg_committer_stop(struct wg_committer *c)
     destroy(c);
 }
 
-enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_fn after, void *ctx,
-                            struct wg_err *err)
+enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err)
 {
     struct job j;
     memset(&j, 0, sizeof j);
     j.fn = fn;
-    j.after = after;
     j.ctx = ctx;
     j.err = err ? err : &j.own;
     if (sem_init(&j.done, 0, 0))

@@ -78,14 +78,8 @@ enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_comm
  * NULL is a no-op. */
 void wg_committer_stop(struct wg_committer *c);
 /* Runs fn(db, ctx, err) in the next batch and returns once that batch committed or failed:
- * fn's own error (its savepoint rolled back), the batch's error, or WG_OK when durable.
- * after (may be NULL) runs once every job of the batch has run, outside the savepoints, for
- * the jobs whose fn succeeded; its failure fails the whole batch. It is for writes that
- * savepoints make dear: SQLite's FTS5 writes out its pending index at every savepoint, so a
- * text index entry made inside each job's savepoint costs a segment and merges, while the
- * entries of a whole batch made together cost one. */
-enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, wg_commit_fn after, void *ctx,
-                            struct wg_err *err);
+ * fn's own error (its savepoint rolled back), the batch's error, or WG_OK when durable. */
+enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err);
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
     long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */

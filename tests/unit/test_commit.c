@@ -59,7 +59,7 @@ static void *worker(void *arg)
         struct wg_err err = {0};
         if (i == 0)
             atomic_fetch_add(&queued, 1);
-        enum wg_rc rc = wg_committer_run(com, i % 7 == 3 ? bump_then_fail : bump, NULL, NULL, &err);
+        enum wg_rc rc = wg_committer_run(com, i % 7 == 3 ? bump_then_fail : bump, NULL, &err);
         if (i % 7 == 3) {
             fails += rc == WG_EINVAL && strstr(err.msg, "refused") != NULL;
         } else if (rc != WG_OK) {
@@ -76,7 +76,7 @@ static void *run_gate(void *arg)
 {
     struct wg_err err = {0};
     (void)arg;
-    atomic_store(&released, wg_committer_run(com, gate, NULL, NULL, &err) == WG_OK);
+    atomic_store(&released, wg_committer_run(com, gate, NULL, &err) == WG_OK);
     return NULL;
 }
 
@@ -127,16 +127,16 @@ static void test_batches(struct wg_store *st)
     {
         struct wg_committer_stats before, after;
         wg_committer_stats(com, &before);
-        T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+        T_EQ_INT(wg_committer_run(com, bump, NULL, &err), WG_OK);
         wg_committer_stats(com, &after);
         T_EQ_INT(after.batches, before.batches + 1);
         T_EQ_INT(after.flushes, before.flushes + 1);
     }
     /* a job that ends the transaction breaks its batch: it fails, nothing of it is kept, and
      * the committer goes on */
-    T_CHECK(wg_committer_run(com, ends_tx, NULL, NULL, &err) != WG_OK);
+    T_CHECK(wg_committer_run(com, ends_tx, NULL, &err) != WG_OK);
     long long before = meta(db, "t_ok");
-    T_EQ_INT(wg_committer_run(com, bump, NULL, NULL, &err), WG_OK);
+    T_EQ_INT(wg_committer_run(com, bump, NULL, &err), WG_OK);
     T_EQ_INT(meta(db, "t_ok"), before + 1);
     wg_store_put(db);
     wg_committer_stop(com);
@@ -200,7 +200,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000000 + (long long)i, &d, &err),
                  WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, insert, NULL, &job, &err), WG_OK);
+        T_EQ_INT(wg_committer_run(com, insert, &job, &err), WG_OK);
         T_EQ_INT(d.row.id, (long long)i + 1);
         char number[32];
         snprintf(number, sizeof number, "371302-20260921-%06zu", i + 1);
@@ -246,7 +246,7 @@ static void test_intake(struct wg_store *st, const char *dir)
         in.channel = "web";
         T_EQ_INT(wg_order_prepare(&env, NULL, &agent, &in, 1790000100, &d, &err), WG_OK);
         struct intake job = {&d};
-        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, NULL, &job, &err),
+        T_EQ_INT(wg_committer_run(com, k ? insert : insert_then_fail, &job, &err),
                  k ? WG_OK : WG_EINVAL);
         if (k)
             T_EQ_STR(d.row.number, "371302-20260921-000005");
