@@ -101,11 +101,10 @@ static enum wg_rc run(sqlite3 *db, const char *sql, const char *what, struct wg_
     return rc;
 }
 
-/* ATTACH the file at path as name, read-only or not. */
-static enum wg_rc attach(sqlite3 *db, const char *path, const char *name, int ro,
-                         struct wg_err *err)
+/* ATTACH the file at path, read-only, as name. */
+static enum wg_rc attach(sqlite3 *db, const char *path, const char *name, struct wg_err *err)
 {
-    char *uri = uri_of(path, ro ? "mode=ro" : "mode=rw");
+    char *uri = uri_of(path, "mode=ro");
     char sql[64];
     sqlite3_stmt *st = NULL;
     enum wg_rc rc = WG_OK;
@@ -143,7 +142,7 @@ static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_e
     enum wg_rc rc;
     if (has_table(db, "main", "order_fts_mark"))
         return WG_OK;
-    if ((rc = attach(db, store_path, "store", 1, err)))
+    if ((rc = attach(db, store_path, "store", err)))
         return rc;
     int old = has_table(db, "store", "order_fts") && has_table(db, "store", "order_fts_mark");
     rc = run(db,
@@ -252,19 +251,16 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;",
                          "cannot configure the store", err)))
         wg_err_prefix(err, "'%s'", where);
-    /* the text index's file exists, with its schema, before it is attached read-only */
-    if (!rc && access(search_path, F_OK) != 0 && !(rc = open_search(where, &search, err)))
-        sqlite3_close(search);
-    if (!rc && (rc = attach(c->db, search_path, "search", 1, err)) && damaged(c->db)) {
-        set_aside(search_path, err->msg);
+    /* The text index's file is attached read-only, so it must exist with its schema first:
+     * when it is missing, has no schema or is damaged, open_search makes it (anew). */
+    if (!rc && (attach(c->db, search_path, "search", err) ||
+                !has_table(c->db, "search", "order_fts_mark"))) {
+        if (sqlite3_db_filename(c->db, "search")) /* attached, without a schema */
+            sqlite3_exec(c->db, "DETACH search", NULL, NULL, NULL);
         if (!(rc = open_search(where, &search, err)))
-            rc = attach(c->db, search_path, "search", 1, err);
+            rc = attach(c->db, search_path, "search", err);
         sqlite3_close(search);
-        search = NULL;
     }
-    if (!rc && !has_table(c->db, "search", "order_fts_mark") &&
-        !(rc = open_search(where, &search, err)))
-        sqlite3_close(search);
     free(search_path);
     if (rc) {
         sqlite3_close(c->db);
@@ -284,7 +280,7 @@ static enum wg_rc sq_connect_search(const char *where, void **out, struct wg_err
     if (!c)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->wal_fd = -1;
-    if (!(rc = open_search(where, &c->db, err)) && (rc = attach(c->db, where, "store", 1, err)))
+    if (!(rc = open_search(where, &c->db, err)) && (rc = attach(c->db, where, "store", err)))
         sqlite3_close(c->db);
     if (rc) {
         free(c);
