@@ -6,7 +6,6 @@
 #include "store/sqlite_wal.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -89,8 +88,10 @@ static int x_write(sqlite3_file *p, const void *data, int n, sqlite3_int64 off)
     }
     if (!f->buf)
         f->buf = sqlite3_malloc(BUF_CAP);
-    if (!f->buf || n > WRITE_MAX)
-        return f->real->pMethods->xWrite(f->real, data, n, off);
+    if (!f->buf || n > WRITE_MAX) { /* written at once, after what was gathered before it */
+        int rc = flush(f);
+        return rc != SQLITE_OK ? rc : f->real->pMethods->xWrite(f->real, data, n, off);
+    }
     if (!f->len)
         f->off = off;
     memcpy(f->buf + f->len, data, (size_t)n);
