@@ -793,13 +793,7 @@ static void *work(void *arg)
             wg_info("notifications: delivery resumed");
             failing = 0;
         }
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += w->cfg.poll_ms / 1000;
-        until.tv_nsec += (long)(w->cfg.poll_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        until = wg_clock_after_ms(CLOCK_MONOTONIC, (long)w->cfg.poll_ms);
         pthread_mutex_lock(&w->mu);
         while (!atomic_load(&w->stop) &&
                pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)

@@ -6,8 +6,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/order.h"
 
@@ -24,24 +24,24 @@ struct wg_text_index {
     struct wg_err served_err;         /* how the last answered catch-up went */
 };
 
-/* One transaction: the entries of up to limit waiting orders; *more when some still wait;
- * *n (added to) how many were indexed. */
-static enum wg_rc chunk(struct wg_db *db, int limit, int *more, long long *n, struct wg_err *err)
+/* One transaction: the entries of up to CHUNK_MOST waiting orders; *more when some still
+ * wait; *indexed (added to) how many were indexed. */
+static enum wg_rc chunk(struct wg_db *db, int *more, long long *indexed, struct wg_err *err)
 {
     long long pending = 0;
-    int indexed = 0;
+    int n = 0;
     enum wg_rc rc;
     *more = 0;
     if ((rc = wg_store_order_fts_backlog(db, &pending, err)) || !pending)
         return rc;
     if ((rc = wg_db_begin(db, err)))
         return rc;
-    if ((rc = wg_order_index_pending(db, limit, &indexed, err)) || (rc = wg_db_commit(db, err))) {
+    if ((rc = wg_order_index_pending(db, CHUNK_MOST, &n, err)) || (rc = wg_db_commit(db, err))) {
         wg_db_rollback(db);
         return rc;
     }
-    *more = pending > indexed;
-    *n += indexed;
+    *more = pending > n;
+    *indexed += n;
     return WG_OK;
 }
 
@@ -51,7 +51,7 @@ static enum wg_rc drain(struct wg_db *db, long long *indexed, struct wg_err *err
     long long n = 0;
     enum wg_rc rc = WG_OK;
     while (more && !rc)
-        rc = chunk(db, CHUNK_MOST, &more, &n, err);
+        rc = chunk(db, &more, &n, err);
     if (indexed)
         *indexed = n;
     return rc;
@@ -60,6 +60,7 @@ static enum wg_rc drain(struct wg_db *db, long long *indexed, struct wg_err *err
 static void *run(void *arg)
 {
     struct wg_text_index *ix = arg;
+    int failing = 0;
     pthread_setname_np(pthread_self(), "wg-indexer"); /* for top -H and bench/intake */
     pthread_mutex_lock(&ix->mu);
     while (!ix->stop) {
@@ -68,10 +69,14 @@ static void *run(void *arg)
         int more = 0;
         long long n = 0;
         pthread_mutex_unlock(&ix->mu);
-        enum wg_rc rc = target > ix->served ? drain(ix->db, NULL, &err)
-                                            : chunk(ix->db, CHUNK_MOST, &more, &n, &err);
-        if (rc)
-            wg_error("text index of new orders: %s", err.msg);
+        enum wg_rc rc =
+            target > ix->served ? drain(ix->db, NULL, &err) : chunk(ix->db, &more, &n, &err);
+        if (rc && !failing++) /* a store that fails keeps failing: say it once per outage */
+            wg_error("text index of new orders: paused: %s", err.msg);
+        else if (!rc && failing) {
+            wg_info("text index of new orders: resumed");
+            failing = 0;
+        }
         pthread_mutex_lock(&ix->mu);
         if (target > ix->served) {
             ix->served = target;
@@ -79,11 +84,7 @@ static void *run(void *arg)
             pthread_cond_broadcast(&ix->caught_up);
         }
         if (!more && !ix->stop && ix->asked == ix->served) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += POLL_MS * 1000000L;
-            ts.tv_sec += ts.tv_nsec / 1000000000L;
-            ts.tv_nsec %= 1000000000L;
+            struct timespec ts = wg_clock_after_ms(CLOCK_REALTIME, POLL_MS);
             pthread_cond_timedwait(&ix->wake, &ix->mu, &ts);
         }
     }
