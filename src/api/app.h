@@ -66,6 +66,10 @@ enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
 /* An order id from a path: anything that is not a positive number is an order that does
  * not exist (404), never a parse error. */
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err);
+/* Answers 200 with a stored photo (takes ownership of the malloc'd bytes), sandboxed by its
+ * Content-Security-Policy so that no image that is really a page runs in the console's
+ * origin (api/photos.c). */
+enum wg_rc wg_api_reply_photo(struct wg_req *req, const char *mime, char *bytes, size_t len);
 
 /* Records how an API operation ended in the audit log, as the caller (req->actor, or the
  * given actor name for logins) from the request's address; returns rc as

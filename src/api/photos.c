@@ -44,8 +44,11 @@ enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
     rc = wg_photo_read(db, &env, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
                        err);
     wg_store_put(db);
-    if (rc)
-        return rc;
+    return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
+}
+
+enum wg_rc wg_api_reply_photo(struct wg_req *req, const char *mime, char *bytes, size_t len)
+{
     req->extra_header_name = "Content-Security-Policy";
     req->extra_header_value = "default-src 'none'; sandbox";
     return wg_reply_owned(req, 200, mime, bytes, len);

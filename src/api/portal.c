@@ -278,9 +278,5 @@ enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
     rc =
         wg_portal_photo_read(db, &env, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
     wg_store_put(db);
-    if (rc)
-        return rc;
-    req->extra_header_name = "Content-Security-Policy";
-    req->extra_header_value = "default-src 'none'; sandbox";
-    return wg_reply_owned(req, 200, mime, bytes, len);
+    return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }
