@@ -100,9 +100,18 @@ class Data:
         assert status == 200, body
         return token
 
+    def store(self):
+        """A connection to the data directory's store, with its text index (a file of its
+        own beside it) attached as "search" when there is one."""
+        db = sqlite3.connect(os.path.join(self.dir, "wangge.db"))
+        search = os.path.join(self.dir, "wangge.db-search")
+        if os.path.exists(search):
+            db.execute("ATTACH ? AS search", (search,))
+        return db
+
     def dump(self):
         """Every row of the region and grid tables: to check a failure changed nothing."""
-        db = sqlite3.connect(os.path.join(self.dir, "wangge.db"))
+        db = self.store()
         try:
             return (db.execute("SELECT * FROM region ORDER BY code").fetchall(),
                     db.execute("SELECT * FROM grid ORDER BY code, version").fetchall())

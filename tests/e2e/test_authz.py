@@ -493,7 +493,7 @@ def test_cli_account_commands_refuse_bad_input():
             f.write("weakpass\n")
 
         def accounts():
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             try:
                 return db.execute("SELECT username, role, scope FROM account ORDER BY 1").fetchall()
             finally:

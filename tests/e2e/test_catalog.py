@@ -117,7 +117,7 @@ def test_catalog_changes_are_versioned_checked_audited_and_in_force():
             status, v3 = srv.get("/api/v1/catalog/versions/3")
             assert v3["catalog"] == catalog(srv)["catalog"]
             # the store holds the canonical JSON form, byte for byte what a version answers
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             stored = db.execute("SELECT body FROM catalog_version WHERE version = 3").fetchone()[0]
             audit = db.execute("SELECT action, object_id, result, detail FROM audit "
                                "WHERE action LIKE 'catalog.%' ORDER BY seq").fetchall()

@@ -77,9 +77,7 @@ def test_kill_during_creates_loses_no_answered_order():
         assert len(answered) >= 20, f"only {len(answered)} orders were answered before the kill"
 
         # the text index as the kill left it: exactly the orders up to its mark
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
-        # the text index is a file of its own beside the store
-        db.execute("ATTACH ? AS search", (os.path.join(data.dir, "wangge.db-search"),))
+        db = data.store()
         try:
             mark = db.execute("SELECT upto FROM order_fts_mark").fetchone()[0]
             below = {r[0] for r in db.execute("SELECT id FROM work_order WHERE id <= ?", (mark,))}
@@ -100,9 +98,7 @@ def test_kill_during_creates_loses_no_answered_order():
             code, log = srv.stop()
         assert code == 0, log
 
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
-        # the text index is a file of its own beside the store
-        db.execute("ATTACH ? AS search", (os.path.join(data.dir, "wangge.db-search"),))
+        db = data.store()
         try:
             orders = db.execute("SELECT id, number, grid FROM work_order ORDER BY id").fetchall()
             ids = {o[0] for o in orders}

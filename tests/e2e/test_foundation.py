@@ -385,14 +385,14 @@ def test_missing_migration_is_applied_later():
     import sqlite3
     data = Data(grids=False)
     try:
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        db = data.store()
         db.execute("DROP TABLE meta")
         db.execute("DELETE FROM schema_version WHERE version = 2")
         db.commit()
         db.close()
         run("import", "divisions", "--data", data.dir, "--county", "371302", "--source",
             os.path.join(os.path.dirname(__file__), "..", "data", "divisions"))
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        db = data.store()
         versions = [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")]
         tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         db.close()

@@ -48,7 +48,7 @@ def listed(srv, token, query=""):
 
 
 def db_rows(data, sql, *args):
-    db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+    db = data.store()
     try:
         return db.execute(sql, args).fetchall()
     finally:
@@ -302,7 +302,7 @@ def test_light_filter_matches_the_light_of_each_order():
             clocks = {"yellow_w": (now - 60 * day, now + day), "red_w": (now - 10 * day, now - 60),
                       "green_n": (now - 100, now + 7200), "yellow_n": (now - 9000, now + 1000),
                       "red_n": (now - 7200, now - 1)}
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             for name, (start, deadline) in clocks.items():
                 db.execute("UPDATE work_order SET dispatched_at = ?, reply_deadline = ? WHERE id = ?",
                            (start, deadline, made[name]["id"]))

@@ -184,7 +184,7 @@ def test_always_failing_webhook_ends_dead():
         finally:
             _, log = srv.stop()
         assert f"notification {row['id']} (dispatch to unit:cgzf) is dead after 3 attempts" in log
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        db = data.store()
         try:
             state, error = db.execute("SELECT state, last_error FROM outbox WHERE id = ?",
                                       (row["id"],)).fetchone()

@@ -343,7 +343,7 @@ def test_post_requests_and_read_them_back():
             raw = data.raw_bytes()
             for secret in [b"13812345678", b"zhangsan@example.com", b"dev-7", b"acc-42"]:
                 assert secret not in raw, secret
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             try:
                 rows = db.execute("SELECT token, attributes FROM open311_request "
                                   "ORDER BY order_id").fetchall()

@@ -223,9 +223,7 @@ def test_search_finds_every_order_right_after_concurrent_intake():
         finally:
             code, log = srv.stop()
         assert code == 0, log
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
-        # the text index is a file of its own beside the store
-        db.execute("ATTACH ? AS search", (os.path.join(data.dir, "wangge.db-search"),))
+        db = data.store()
         try:
             ids = {r[0] for r in db.execute("SELECT id FROM work_order")}
             indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}
@@ -427,7 +425,7 @@ def test_generated_history_covers_every_state():
                           "90", "--orders", "2000")
         assert "created" not in again, again  # once there, the history is left alone
         import sqlite3
-        db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+        db = data.store()
         states = dict(db.execute("SELECT state, COUNT(*) FROM work_order GROUP BY state"))
         channels = dict(db.execute("SELECT channel, COUNT(*) FROM work_order GROUP BY channel"))
         supervised = db.execute("SELECT COUNT(*) FROM order_event WHERE action = 'supervise'").fetchone()[0]

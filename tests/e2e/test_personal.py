@@ -89,7 +89,7 @@ def test_key_rotation_reseals_reporters_and_open311_contacts():
             srv.stop()
 
         def sealed_versions():
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             try:
                 values = [v for row in db.execute(
                     "SELECT reporter_name, reporter_phone FROM work_order") for v in row]

@@ -59,7 +59,7 @@ def act(srv, token, oid, action, body=None):
 
 
 def order_id(data, number):
-    db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+    db = data.store()
     try:
         return db.execute("SELECT id FROM work_order WHERE number = ?", (number,)).fetchone()[0]
     finally:
@@ -67,7 +67,7 @@ def order_id(data, number):
 
 
 def counts(data):
-    db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+    db = data.store()
     try:
         return tuple(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                      for t in ["work_order", "portal_appeal", "order_rating", "order_photo"])

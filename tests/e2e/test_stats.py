@@ -386,7 +386,7 @@ def test_recount_of_generated_history():
             leader = data.add_user(srv, "ld", "leader", "371302", PASSWORD)
             events = recount(os.path.join(data.dir, "wangge.db"))
             today = day_of(day())
-            db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+            db = data.store()
             grid = db.execute("SELECT grid FROM work_order WHERE grid IS NOT NULL "
                               "GROUP BY grid ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
             unit = db.execute("SELECT unit FROM work_order WHERE unit IS NOT NULL "
@@ -420,7 +420,7 @@ def test_recount_of_generated_history():
             # them and answers the same
             deadline = time.time() + 20
             while True:
-                db = sqlite3.connect(os.path.join(data.dir, "wangge.db"))
+                db = data.store()
                 pos = db.execute("SELECT seq FROM stat_roll_pos").fetchone()[0]
                 last = db.execute("SELECT MAX(seq) FROM stat_log").fetchone()[0]
                 rolled = db.execute("SELECT COUNT(*) FROM stat_roll").fetchone()[0]
