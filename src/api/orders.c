@@ -57,10 +57,8 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
     if (rc) {
         struct wg_err aerr = {0};
         job.refused = rc;
-        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
-            size_t n = strlen(err->msg);
-            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
-        }
+        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr))
+            wg_err_also(err, &aerr);
     }
     return rc;
 }
@@ -86,10 +84,8 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     if (rc) { /* a refused intake is on the record too */
         struct intake job = {req, &draft, in.channel, rc, NULL, NULL};
         struct wg_err aerr = {0};
-        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr)) {
-            size_t n = strlen(err->msg);
-            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
-        }
+        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr))
+            wg_err_also(err, &aerr);
         wg_order_draft_release(&draft);
         return rc;
     }
@@ -265,10 +261,8 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
     if (rc && rc != WG_ENOTFOUND && rc != WG_EINVAL) {
         struct wg_err aerr = {0};
         a.refused = rc;
-        if (wg_committer_run(app->committer, action_refusal_tx, &a, &aerr)) {
-            size_t n = strlen(err->msg);
-            snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
-        }
+        if (wg_committer_run(app->committer, action_refusal_tx, &a, &aerr))
+            wg_err_also(err, &aerr);
     }
     if (rc)
         return rc;

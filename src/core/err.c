@@ -50,6 +50,15 @@ void wg_err_prefix(struct wg_err *err, const char *fmt, ...)
     snprintf(err->msg, sizeof err->msg, "%s: %s", pre, old);
 }
 
+void wg_err_also(struct wg_err *err, const struct wg_err *more)
+{
+    size_t n;
+    if (!err)
+        return;
+    n = strlen(err->msg);
+    snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", more->msg);
+}
+
 void wg_err_clear(struct wg_err *err)
 {
     if (err) {

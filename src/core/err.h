@@ -32,6 +32,9 @@ enum wg_rc wg_err_set(struct wg_err *err, enum wg_rc rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Prefixes the message already in err with more context ("line 3: ..."). */
 void wg_err_prefix(struct wg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds a second failure to the message already in err: "<first> (and <more's message>)";
+ * the code stays the first one's. */
+void wg_err_also(struct wg_err *err, const struct wg_err *more);
 void wg_err_clear(struct wg_err *err);
 
 const char *wg_rc_code(enum wg_rc rc); /* "not_found" */

@@ -225,10 +225,8 @@ enum wg_rc wg_audit_outcome(struct wg_db *db, const struct wg_audit_event *ev, e
     e.result = result_of(rc);
     if (!e.detail || !*e.detail)
         e.detail = err && err->msg[0] ? err->msg : wg_rc_code(rc);
-    if (wg_audit_record(db, &e, &aerr) && err) {
-        size_t n = strlen(err->msg);
-        snprintf(err->msg + n, sizeof err->msg - n, " (and %s)", aerr.msg);
-    }
+    if (wg_audit_record(db, &e, &aerr))
+        wg_err_also(err, &aerr);
     return rc;
 }
 

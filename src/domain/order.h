@@ -76,7 +76,6 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
  * the caller's transaction on the text index's connection (wg_store_search_open); *indexed
  * (may be NULL) receives how many. */
 enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err);
-#define WG_ORDER_INDEX_ALL 1000000 /* a limit above any backlog */
 void wg_order_draft_release(struct wg_order_draft *d);
 /* The inserted draft as wg_order_json would read it back for actor, timeline included,
  * without reading the store. */

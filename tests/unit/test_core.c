@@ -186,6 +186,12 @@ static void test_errors(void)
     T_EQ_INT(wg_err_set(&err, WG_ENOTFOUND, "grid '%s' does not exist", "1"), WG_ENOTFOUND);
     wg_err_prefix(&err, "feature %d", 3);
     T_EQ_STR(err.msg, "feature 3: grid '1' does not exist");
+    struct wg_err more = {0};
+    wg_err_set(&more, WG_EDB, "disk full");
+    wg_err_also(&err, &more);
+    T_EQ_STR(err.msg, "feature 3: grid '1' does not exist (and disk full)");
+    T_EQ_INT(err.rc, WG_ENOTFOUND);
+    wg_err_also(NULL, &more); /* nothing to add to */
     T_EQ_STR(wg_rc_code(WG_ENOTFOUND), "not_found");
     T_EQ_INT(wg_rc_http_status(WG_ETOOBIG), 413);
     T_EQ_INT(wg_rc_http_status(WG_EPRECOND), 412);
