@@ -51,8 +51,10 @@ enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err);
  * A committer is one thread with one connection that owns the store's hot write path.
  * Request threads hand it a job (a function and its context) with wg_committer_run() and
  * block. The thread takes every job queued since its last commit (up to a batch cap) and
- * runs them in one transaction, each inside its own savepoint: a job whose function fails
- * is rolled back alone and answers its own error, the others stay. Then one COMMIT writes
+ * runs them in one transaction. A job whose function fails is undone alone and answers its
+ * own error, the others stay: the batch is rolled back and run again with each job inside
+ * a savepoint of its own (so a job may run more than once, and must only write, from what
+ * its context holds, and set its outputs there). Then one COMMIT writes
  * the whole batch to the log, and only once the log is on disk are the jobs answered. With
  * SQLite the COMMIT does not wait for the disk: a second thread syncs the log (one
  * fdatasync for every batch committed since its last) and answers, while the writer goes on
@@ -78,11 +80,12 @@ enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_comm
  * NULL is a no-op. */
 void wg_committer_stop(struct wg_committer *c);
 /* Runs fn(db, ctx, err) in the next batch and returns once that batch committed or failed:
- * fn's own error (its savepoint rolled back), the batch's error, or WG_OK when durable. */
+ * fn's own error (its writes undone), the batch's error, or WG_OK when durable. */
 enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err);
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
     long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
+    long long redone;      /* batches done again because one of their jobs failed */
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 

@@ -25,7 +25,7 @@ static enum wg_rc bump(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_store_meta_bump(db, "t_ok", err);
 }
 
-/* writes, then fails: the write must vanish with its savepoint */
+/* writes, then fails: the write must vanish, and the batch's other jobs stay */
 static enum wg_rc bump_then_fail(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     enum wg_rc rc = wg_store_meta_bump(db, "t_ok", err);
@@ -121,6 +121,8 @@ static void test_batches(struct wg_store *st)
     T_EQ_INT(s.failed_jobs, bad_expected * THREADS);
     T_CHECK(s.largest_batch > 1 && s.largest_batch <= 64);
     T_CHECK(s.batches < s.jobs);
+    /* a refusal had its batch done again, and the others' writes still count once */
+    T_CHECK(s.redone >= 1 && s.redone <= s.batches);
     /* the log is synced by the flusher, one sync for one or more batches */
     T_CHECK(s.flushes >= 1 && s.flushes <= s.batches);
     /* a lone job on an idle store: its answer comes after a sync of its own */
