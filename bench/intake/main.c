@@ -678,7 +678,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     struct opts o = {
-        "build/release/wangge", "/usr/sbin/nginx", "tests/data/divisions", 64, 64, 0, 5.0, 400000};
+        "build/release/wangge", "/usr/sbin/nginx", "tests/data/divisions", 64, 2, 0, 5.0, 400000};
     char dir[] = "/tmp/wangge-bench-intake-XXXXXX", log[256], port_s[64], threads[16];
     struct load L;
     int failed = 0;

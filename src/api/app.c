@@ -199,9 +199,9 @@ void wg_app_release(struct wg_app *app)
         wg_committer_stats(app->committer, &cs);
         if (cs.jobs)
             wg_info("group commit: %lld writes in %lld transactions (%.1f a transaction, at most "
-                    "%lld), %lld refused, %lld flushes of the log",
+                    "%lld), %lld refused, %lld flushes of the log, %lld transactions redone",
                     cs.jobs, cs.batches, (double)cs.jobs / (double)cs.batches, cs.largest_batch,
-                    cs.failed_jobs, cs.flushes);
+                    cs.failed_jobs, cs.flushes, cs.redone);
     }
     wg_committer_stop(app->committer);
     app->committer = NULL;

@@ -48,6 +48,14 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_audit_refusal(db, &ev, in->refused, err);
 }
 
+/* Records a refused intake (job->refused set) beside the refusal's own error. */
+static void record_refusal(struct wg_app *app, struct intake *job, struct wg_err *err)
+{
+    struct wg_err aerr = {0};
+    if (wg_committer_run(app->committer, refusal_tx, job, &aerr))
+        wg_err_also(err, &aerr);
+}
+
 enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
                          wg_commit_fn extra, void *extra_ctx, struct wg_err *err)
 {
@@ -55,49 +63,86 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
     struct intake job = {req, draft, channel, WG_OK, extra, extra_ctx};
     enum wg_rc rc = wg_committer_run(app->committer, intake_tx, &job, err);
     if (rc) {
-        struct wg_err aerr = {0};
         job.refused = rc;
-        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr))
-            wg_err_also(err, &aerr);
+        record_refusal(app, &job, err);
     }
     return rc;
 }
 
+/* A create waiting for its batch; it lives in the request's arena. */
+struct pending_create {
+    struct intake job;
+    struct wg_order_draft draft;
+    struct wg_order_env env;
+    struct wg_err err;
+    enum wg_rc rc;
+};
+
+static void release_draft(void *p)
+{
+    wg_order_draft_release(&((struct pending_create *)p)->draft);
+}
+
+/* On the committer's thread: the batch is durable (or failed); the request answers. */
+static void create_done(void *arg, enum wg_rc rc)
+{
+    struct pending_create *p = arg;
+    p->rc = rc;
+    wg_req_resume(p->job.req);
+}
+
+/* The answer, rendered from what was inserted, without reading back. */
+static enum wg_rc create_answer(struct wg_req *req, void *ctx, struct wg_err *err)
+{
+    struct pending_create *p = ctx;
+    size_t len;
+    char *text;
+    if (p->rc) {
+        *err = p->err;
+        if (p->rc != WG_EUNAVAIL) { /* not taken at all when the store is shutting down */
+            p->job.refused = p->rc;
+            record_refusal(req->app, &p->job, err);
+        }
+        return p->rc;
+    }
+    if (!(text = wg_order_draft_text(&p->env, req->actor, &p->draft, &len)))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    return wg_reply_owned(req, 201, "application/json; charset=utf-8", text, len);
+}
+
 /* Validation, locating and sealing run here on the request's thread; only the inserts go to
- * the committer, and the answer is rendered from what was inserted, without reading back. */
+ * the committer. The request is suspended meanwhile, so its thread serves other connections
+ * instead of waiting for the disk (create_answer answers it). */
 enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     const struct wg_actor *actor = req->actor;
+    struct pending_create *p = wg_arena_alloc(req->arena, sizeof *p);
     struct wg_order_input in;
-    struct wg_order_draft draft;
     struct wg_locator *loc;
-    char *text;
-    size_t len;
     enum wg_rc rc;
+    if (!p)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
     loc = wg_locator_acquire(&app->locator);
-    rc = wg_order_prepare(&env, loc, actor, &in, (long long)time(NULL), &draft, err);
+    rc = wg_order_prepare(&p->env, loc, actor, &in, (long long)time(NULL), &p->draft, err);
     wg_locator_release(loc);
+    p->job = (struct intake){req, &p->draft, in.channel, rc, NULL, NULL};
     if (rc) { /* a refused intake is on the record too */
-        struct intake job = {req, &draft, in.channel, rc, NULL, NULL};
-        struct wg_err aerr = {0};
-        if (wg_committer_run(app->committer, refusal_tx, &job, &aerr))
-            wg_err_also(err, &aerr);
-        wg_order_draft_release(&draft);
+        record_refusal(app, &p->job, err);
+        wg_order_draft_release(&p->draft);
         return rc;
     }
-    if ((rc = wg_api_intake(req, &draft, in.channel, NULL, NULL, err))) {
-        wg_order_draft_release(&draft);
-        return rc;
-    }
-    text = wg_order_draft_text(&env, actor, &draft, &len);
-    wg_order_draft_release(&draft);
-    if (!text)
+    if (!wg_arena_defer(req->arena, release_draft, p)) {
+        wg_order_draft_release(&p->draft);
         return wg_err_set(err, WG_ENOMEM, "out of memory");
-    return wg_reply_owned(req, 201, "application/json; charset=utf-8", text, len);
+    }
+    wg_req_suspend(req, create_answer, p);
+    if ((rc = wg_committer_submit(app->committer, intake_tx, &p->job, &p->err, create_done, p)))
+        create_done(p, rc); /* not queued: answered at once */
+    return WG_OK;
 }
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
@@ -246,30 +291,62 @@ static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *
     return wg_audit_refusal(db, &ev, a->refused, err);
 }
 
+/* An action waiting for its batch; it lives in the request's arena. */
+struct pending_action {
+    struct action a;
+    struct wg_order_env env;
+    struct wg_err err;
+    enum wg_rc rc;
+};
+
+static void action_done(void *arg, enum wg_rc rc)
+{
+    struct pending_action *p = arg;
+    p->rc = rc;
+    wg_req_resume(p->a.req);
+}
+
+/* The order as it stands after the commit, read on a connection of this thread. */
+static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *err)
+{
+    struct pending_action *p = ctx;
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc = p->rc;
+    if (rc) {
+        *err = p->err;
+        if (rc != WG_ENOTFOUND && rc != WG_EINVAL && rc != WG_EUNAVAIL) {
+            struct wg_err aerr = {0};
+            p->a.refused = rc;
+            if (wg_committer_run(app->committer, action_refusal_tx, &p->a, &aerr))
+                wg_err_also(err, &aerr);
+        }
+        return rc;
+    }
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_order_json(db, &p->env, req->actor, p->a.id, 1, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, out);
+}
+
+/* The request is suspended while the committer writes the action (action_answer answers). */
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
-    struct action a = {req, &env, 0, (long long)time(NULL), 0, "", WG_OK};
-    struct wg_db *db;
-    json_t *out = NULL;
+    struct pending_action *p = wg_arena_alloc(req->arena, sizeof *p);
     enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &a.id, err)) || (rc = if_match(req, &a.version, err)))
+    if (!p)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
+    p->a = (struct action){req, &p->env, 0, (long long)time(NULL), 0, "", WG_OK};
+    if ((rc = wg_api_order_id(req->params[0], &p->a.id, err)) ||
+        (rc = if_match(req, &p->a.version, err)))
         return rc;
-    snprintf(a.audit_action, sizeof a.audit_action, "order.%s", req->params[1]);
-    rc = wg_committer_run(app->committer, action_tx, &a, err);
-    if (rc && rc != WG_ENOTFOUND && rc != WG_EINVAL) {
-        struct wg_err aerr = {0};
-        a.refused = rc;
-        if (wg_committer_run(app->committer, action_refusal_tx, &a, &aerr))
-            wg_err_also(err, &aerr);
-    }
-    if (rc)
-        return rc;
-    /* the answer is read after the commit, on a connection of this thread */
-    if ((rc = wg_store_get(app->store, &db, err)))
-        return rc;
-    rc = wg_order_json(db, &env, req->actor, a.id, 1, &out, err);
-    wg_store_put(db);
-    return rc ? rc : wg_reply_json(req, 200, out);
+    snprintf(p->a.audit_action, sizeof p->a.audit_action, "order.%s", req->params[1]);
+    wg_req_suspend(req, action_answer, p);
+    if ((rc = wg_committer_submit(app->committer, action_tx, &p->a, &p->err, action_done, p)))
+        action_done(p, rc); /* not queued: answered at once */
+    return WG_OK;
 }

@@ -37,6 +37,10 @@ struct wg_req {
     const char *cache_control;    /* NULL: no-store */
     const char *content_encoding; /* "gzip" for a precompressed file; NULL: none */
 
+    /* a suspended request's answer (wg_req_suspend) */
+    enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err);
+    void *then_ctx;
+
     void *conn; /* the libmicrohttpd connection (http/ only) */
 };
 
@@ -52,5 +56,17 @@ enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type
 enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_type, char *body,
                           size_t len);
 void wg_reply_error(struct wg_req *req, const struct wg_err *err);
+
+/* Parks the request without an answer and without holding its thread, which goes on with
+ * other connections. The handler calls it before it hands the work that will end with
+ * wg_req_resume to another thread, and then returns WG_OK without a reply. Once resumed,
+ * then(req, ctx, err) runs on a request thread and answers as a handler does (a reply, or
+ * an error in err). wg_req_resume may be called from any thread, once; the request may be
+ * answered and gone as soon as it returns. A server stops only once every suspended
+ * request was resumed. */
+void wg_req_suspend(struct wg_req *req,
+                    enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err),
+                    void *ctx);
+void wg_req_resume(struct wg_req *req);
 
 #endif

@@ -21,10 +21,12 @@ struct wg_server {
     void *app;
     unsigned port;
     atomic_int stopping;
+    atomic_int suspended; /* requests suspended and not yet resumed */
 };
 
 struct ctx {
-    struct wg_req req;
+    struct wg_req req; /* first: a request is its context */
+    struct wg_server *srv;
     struct wg_buf body;
     uint64_t start_us;
     int too_big;
@@ -93,6 +95,39 @@ void wg_reply_error(struct wg_req *req, const struct wg_err *err)
     if (wg_reply_json(req, status, j))
         wg_reply_raw(req, 500, "application/json; charset=utf-8",
                      "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
+}
+
+void wg_req_suspend(struct wg_req *req,
+                    enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err),
+                    void *ctx)
+{
+    struct ctx *c = (struct ctx *)req;
+    req->then = then;
+    req->then_ctx = ctx;
+    atomic_fetch_add(&c->srv->suspended, 1);
+    MHD_suspend_connection(req->conn);
+}
+
+void wg_req_resume(struct wg_req *req)
+{
+    struct wg_server *srv = ((struct ctx *)req)->srv;
+    /* the request may be answered and freed once the connection is resumed */
+    MHD_resume_connection(req->conn);
+    atomic_fetch_sub(&srv->suspended, 1);
+}
+
+/* A resumed request answers through its continuation. */
+static void answer_resumed(struct ctx *c)
+{
+    struct wg_req *req = &c->req;
+    struct wg_err err = {0};
+    enum wg_rc (*then)(struct wg_req *, void *, struct wg_err *) = req->then;
+    req->then = NULL;
+    if (then(req, req->then_ctx, &err) != WG_OK || !req->out) {
+        if (!err.rc)
+            wg_err_set(&err, WG_EINTERNAL, "a resumed request for '%s' gave no answer", req->path);
+        wg_reply_error(req, &err);
+    }
 }
 
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -194,7 +229,15 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
         }
         wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
     }
-    if (r->handler(req, &err) != WG_OK || !req->out) {
+    enum wg_rc rc = r->handler(req, &err);
+    if (req->then) {
+        if (rc == WG_OK && !req->out)
+            return; /* suspended: answered once resumed */
+        /* a broken handler: whatever resumes the request would find it answered and gone */
+        wg_error("%s %s: the handler answered a request it had suspended", req->method, req->path);
+        abort();
+    }
+    if (rc != WG_OK || !req->out) {
         if (!err.rc)
             wg_err_set(&err, WG_EINTERNAL, "handler for '%s' gave no answer", r->pattern);
         wg_reply_error(req, &err);
@@ -252,6 +295,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->start_us = wg_clock_us();
         c->req.app = srv->app;
         c->req.conn = conn;
+        c->srv = srv;
         c->req.method = wg_arena_strdup(c->req.arena, method);
         c->req.path = wg_arena_strdup(c->req.arena, url);
         wg_buf_init(&c->body, srv->cfg.body_max);
@@ -287,7 +331,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (c->req.out) /* answered early (413) */
         return MHD_YES;
-    dispatch(srv, c);
+    if (c->req.then) /* called again once resumed */
+        answer_resumed(c);
+    else
+        dispatch(srv, c);
+    if (c->req.then) /* suspended */
+        return MHD_YES;
     return send_reply(srv, conn, c);
 }
 
@@ -338,7 +387,8 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->nroutes = nroutes;
     srv->app = app;
     srv->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME,
         (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
@@ -376,6 +426,14 @@ void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
         if (!di || di->num_connections == 0)
             break;
         usleep(10000);
+    }
+    /* a suspended request is resumed by work in flight elsewhere (the group commit), which
+     * goes on until then; libmicrohttpd must not stop with one */
+    for (unsigned waited = 0; atomic_load(&srv->suspended) > 0; waited++) {
+        if (waited == 1000)
+            wg_warn("stopping: still waiting for %d suspended requests",
+                    atomic_load(&srv->suspended));
+        usleep(1000);
     }
     MHD_stop_daemon(srv->d);
     free(srv);

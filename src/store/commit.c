@@ -1,7 +1,8 @@
 /* Group commit (store.h): one writer thread runs the jobs that concurrent requests hand it
  * in one transaction, answering them all after one COMMIT; a job that fails is undone alone. The
- * jobs live on their callers' stacks; each caller sleeps on its own semaphore until its
- * batch is durable or failed.
+ * jobs of wg_committer_run live on their callers' stacks, and each caller sleeps on its own
+ * semaphore until its batch is durable or failed; a job of wg_committer_submit is the
+ * committer's, and its callback is called instead.
  *
  * When the backend can defer the flush of its log (backend.h), a second thread, the
  * flusher, makes batches durable: the writer's COMMIT only writes the batch to the log and
@@ -27,7 +28,9 @@ struct job {
     struct wg_err *err; /* the caller's, or own */
     struct wg_err own;
     enum wg_rc rc;
-    sem_t done;
+    sem_t done;             /* a waiting caller's (wg_committer_run) */
+    wg_commit_done_fn then; /* or a submitter's (wg_committer_submit): the job is malloc'd */
+    void *then_arg;
     struct job *next;
 };
 
@@ -59,7 +62,12 @@ static void answer(struct job *j, int n)
 {
     while (n-- > 0) {
         struct job *next = j->next;
-        sem_post(&j->done);
+        if (j->then) {
+            j->then(j->then_arg, j->rc);
+            free(j);
+        } else {
+            sem_post(&j->done);
+        }
         j = next;
     }
 }
@@ -414,33 +422,60 @@ void wg_committer_stop(struct wg_committer *c)
     destroy(c);
 }
 
+/* Queues j; WG_EUNAVAIL (not queued) once the committer stops. */
+static enum wg_rc enqueue(struct wg_committer *c, struct job *j, struct wg_err *err)
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->stopping) {
+        pthread_mutex_unlock(&c->mu);
+        return wg_err_set(err, WG_EUNAVAIL, "the store is shutting down");
+    }
+    if (c->tail)
+        c->tail->next = j;
+    else
+        c->head = j;
+    c->tail = j;
+    if (++c->queued >= c->wake_at)
+        pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return WG_OK;
+}
+
 enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err)
 {
     struct job j;
+    enum wg_rc rc;
     memset(&j, 0, sizeof j);
     j.fn = fn;
     j.ctx = ctx;
     j.err = err ? err : &j.own;
     if (sem_init(&j.done, 0, 0))
         return wg_err_set(err, WG_EINTERNAL, "cannot make a semaphore: %s", strerror(errno));
-    pthread_mutex_lock(&c->mu);
-    if (c->stopping) {
-        pthread_mutex_unlock(&c->mu);
+    if ((rc = enqueue(c, &j, err))) {
         sem_destroy(&j.done);
-        return wg_err_set(err, WG_EUNAVAIL, "the store is shutting down");
+        return rc;
     }
-    if (c->tail)
-        c->tail->next = &j;
-    else
-        c->head = &j;
-    c->tail = &j;
-    if (++c->queued >= c->wake_at)
-        pthread_cond_signal(&c->cv);
-    pthread_mutex_unlock(&c->mu);
     while (sem_wait(&j.done) && errno == EINTR)
         ;
     sem_destroy(&j.done);
     return j.rc;
+}
+
+enum wg_rc wg_committer_submit(struct wg_committer *c, wg_commit_fn fn, void *ctx,
+                               struct wg_err *err, wg_commit_done_fn then, void *then_arg)
+{
+    struct job *j = calloc(1, sizeof *j);
+    enum wg_rc rc;
+    if (!j)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    j->fn = fn;
+    j->ctx = ctx;
+    j->err = err ? err : &j->own;
+    j->then = then;
+    j->then_arg = then_arg;
+    if ((rc = enqueue(c, j, err)))
+        free(j);
+    return rc;
 }
 
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out)

@@ -82,6 +82,14 @@ void wg_committer_stop(struct wg_committer *c);
 /* Runs fn(db, ctx, err) in the next batch and returns once that batch committed or failed:
  * fn's own error (its writes undone), the batch's error, or WG_OK when durable. */
 enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err);
+/* The same without waiting: queues fn(db, ctx, err) and returns WG_OK, and then(then_arg, rc)
+ * is called once with what wg_committer_run would have returned, on a thread of the
+ * committer's, when the batch is durable or failed (so it must be quick and must not use the
+ * committer). ctx and err must live until then. Not queued (then is never called): an error,
+ * WG_EUNAVAIL once the committer stops. */
+typedef void (*wg_commit_done_fn)(void *then_arg, enum wg_rc rc);
+enum wg_rc wg_committer_submit(struct wg_committer *c, wg_commit_fn fn, void *ctx,
+                               struct wg_err *err, wg_commit_done_fn then, void *then_arg);
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
     long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */

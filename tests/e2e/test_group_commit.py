@@ -1,10 +1,13 @@
 """Group commit and the session cache, seen from outside: concurrent creates and actions
-share transactions and still number without gaps; a session the server remembers is
-forgotten at once at logout and at a password change."""
+share transactions and still number without gaps, even with one request thread (a write
+waiting for its transaction does not hold the thread); a stop in the middle of such a load
+answers every write it took; a session the server remembers is forgotten at once at logout
+and at a password change."""
 import http.client
 import json
 import re
 import threading
+import time
 
 from harness import Data, Server
 
@@ -65,6 +68,109 @@ def test_concurrent_creates_and_actions_share_transactions():
         # the creates, the notes, the stale note (refused, rolled back) and its refusal record
         assert writes == 12 * 15 * 2 + 2 and refused == 1, log
         assert transactions < writes, log
+    finally:
+        data.close()
+
+
+def test_one_request_thread_carries_many_waiting_writes():
+    """Creates and actions wait for their transaction without holding a request thread: with
+    one thread, twelve clients writing at once are all answered, in shared transactions, and
+    reads are answered meanwhile."""
+    data = Data()
+    try:
+        srv = Server(data, "--threads", "1", "--quiet")
+        try:
+            token = data.add_user(srv, "one", "agent", "371302", PASSWORD)
+            results, reads, done = [], [], threading.Event()
+
+            def reader():
+                while not done.is_set():
+                    reads.append(srv.get("/api/v1/me", token=token)[0])
+
+            threads = [threading.Thread(target=hammer, args=(srv.base, token, n, 10, results))
+                       for n in range(12)]
+            r = threading.Thread(target=reader)
+            r.start()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            done.set()
+            r.join()
+            bad = [x for x in results if x[0] != "ok" or x[2] != 200 or x[3] != 2]
+            assert not bad, bad[:3]
+            seqs = sorted(int(x[1][-6:]) for x in results)
+            assert seqs == list(range(1, 12 * 10 + 1)), seqs
+            assert reads and set(reads) == {200}, set(reads)
+            # a refused action on a suspended request answers its own error
+            status, body = srv.json("POST", "/api/v1/orders/1/actions/note", {"note": "x"},
+                                    token=token, headers={"If-Match": "\"1\""})
+            assert status == 412, body
+            status, body = srv.json("POST", "/api/v1/orders/99999/actions/note", {"note": "x"},
+                                    token=token, headers={"If-Match": "\"1\""})
+            assert status == 404, body
+        finally:
+            code, log = srv.stop()
+        assert code == 0, log
+        m = re.search(r"group commit: (\d+) writes in (\d+) transactions", log)
+        assert m and int(m[2]) < int(m[1]), log
+    finally:
+        data.close()
+
+
+def creates_until_refused(base, token, n, answered, lock):
+    host, port = base.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    for i in range(10000):
+        body = {"channel": "web", "type": "help", "title": f"停机 {n}-{i}", "content": "请帮忙",
+                "lon": 118.3005, "lat": 35.0005}
+        try:
+            conn.request("POST", "/api/v1/orders", json.dumps(body),
+                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+            r = conn.getresponse()
+            raw = r.read()
+        except (OSError, http.client.HTTPException):
+            return  # the server closed the connection as it stopped
+        with lock:
+            answered.append((r.status, json.loads(raw) if raw else None))
+        if r.status != 201 or r.getheader("Connection", "").lower() == "close":
+            return
+
+
+def test_stop_in_the_middle_of_creates_answers_what_it_took():
+    """SIGTERM while creates wait for their transactions: the server stops cleanly, and every
+    order it answered 201 is in the store."""
+    data = Data()
+    try:
+        srv = Server(data, "--threads", "2", "--quiet")
+        token = data.add_user(srv, "stop", "agent", "371302", PASSWORD)
+        answered, lock = [], threading.Lock()
+        threads = [threading.Thread(target=creates_until_refused,
+                                    args=(srv.base, token, n, answered, lock)) for n in range(8)]
+        for t in threads:
+            t.start()
+        end = time.time() + 10
+        while time.time() < end:
+            with lock:
+                if len(answered) >= 200:
+                    break
+            time.sleep(0.01)
+        code, log = srv.stop()
+        for t in threads:
+            t.join(timeout=30)
+        assert code == 0, log
+        assert not any(t.is_alive() for t in threads)
+        created = [b for s, b in answered if s == 201]
+        assert len(created) >= 200, len(created)
+        # what was refused was refused in words, as the store was shutting down
+        assert all(s == 503 for s, _ in answered if s != 201), \
+            [x for x in answered if x[0] != 201][:3]
+        db = data.store()
+        try:
+            ids = {r[0] for r in db.execute("SELECT id FROM work_order")}
+        finally:
+            db.close()
+        assert {b["id"] for b in created} <= ids
     finally:
         data.close()
 

@@ -145,6 +145,66 @@ static void test_batches(struct wg_store *st)
     com = NULL;
 }
 
+/* ---- jobs handed over without waiting ---- */
+
+#define SUBMITTED 200
+
+struct submitted {
+    struct wg_err err;
+    atomic_int rc; /* -1 until answered */
+    atomic_int answers;
+};
+
+static atomic_int answered;
+
+static void on_answer(void *arg, enum wg_rc rc)
+{
+    struct submitted *s = arg;
+    atomic_store(&s->rc, (int)rc);
+    atomic_fetch_add(&s->answers, 1);
+    atomic_fetch_add(&answered, 1);
+}
+
+static void test_submit(struct wg_store *st)
+{
+    static struct submitted subs[SUBMITTED];
+    struct wg_err err = {0};
+    struct wg_db *db;
+    struct wg_committer_stats cs;
+    int ok_expected = 0;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    long long before = meta(db, "t_ok");
+    T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
+    /* one thread hands over many jobs without waiting: they share transactions */
+    for (int i = 0; i < SUBMITTED; i++) {
+        atomic_store(&subs[i].rc, -1);
+        ok_expected += i % 5 != 2;
+        T_EQ_INT(wg_committer_submit(com, i % 5 == 2 ? bump_then_fail : bump, NULL, &subs[i].err,
+                                     on_answer, &subs[i]),
+                 WG_OK);
+    }
+    for (int i = 0; i < 1000 && atomic_load(&answered) < SUBMITTED; i++)
+        usleep(10000);
+    T_EQ_INT(atomic_load(&answered), SUBMITTED);
+    int each_once = 1, right = 1;
+    for (int i = 0; i < SUBMITTED; i++) {
+        each_once &= atomic_load(&subs[i].answers) == 1;
+        if (i % 5 == 2)
+            right &= atomic_load(&subs[i].rc) == WG_EINVAL && strstr(subs[i].err.msg, "refused");
+        else
+            right &= atomic_load(&subs[i].rc) == WG_OK;
+    }
+    T_CHECK(each_once);
+    T_CHECK(right);
+    /* answered means durable and visible: every bump but the refused ones */
+    T_EQ_INT(meta(db, "t_ok"), before + ok_expected);
+    wg_committer_stats(com, &cs);
+    T_CHECK(cs.batches < SUBMITTED);
+    wg_committer_stop(com);
+    com = NULL;
+    wg_store_put(db);
+}
+
 /* ---- intake through the committer ---- */
 
 struct intake {
@@ -270,6 +330,7 @@ int main(void)
     T_CHECK(mkdtemp(dir) != NULL);
     T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
     test_batches(st);
+    test_submit(st);
     test_intake(st, dir);
     wg_store_close(st);
     T_REMOVE_DIR(dir);
