@@ -50,19 +50,19 @@ enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err);
 /* ---- group commit ----
  * A committer is one thread with one connection that owns the store's hot write path.
  * Request threads hand it a job (a function and its context) with wg_committer_run() and
- * block. The thread takes every job queued since its last commit (up to a batch cap) and
- * runs them in one transaction. A job whose function fails is undone alone and answers its
- * own error, the others stay: the batch is rolled back and run again with each job inside
- * a savepoint of its own (so a job may run more than once, and must only write, from what
- * its context holds, and set its outputs there). Then one COMMIT writes
- * the whole batch to the log, and only once the log is on disk are the jobs answered. With
- * SQLite the COMMIT does not wait for the disk: a second thread syncs the log (one
- * fdatasync for every batch committed since its last) and answers, while the writer goes on
- * with the next batch. Other connections may read a batch's rows in that moment before its
- * sync; nobody is told it is stored before it is durable. So a caller that got WG_OK knows its writes are
- * on disk, and under load one fsync is shared by as many requests as arrived during the
- * previous one: there is no timer and no waiting for a batch to fill, an idle store commits
- * a lone job at once.
+ * block, or with wg_committer_submit() and a callback. The thread takes every job queued
+ * since its last commit (up to a batch cap) and runs them in one transaction. A job whose
+ * function fails is undone alone and answers its own error, the others stay: the batch is
+ * rolled back and run again with each job inside a savepoint of its own (so a job may run
+ * more than once, and must only write, from what its context holds, and set its outputs
+ * there). Then one COMMIT writes the whole batch to the log, and only once the log is on
+ * disk are the jobs answered. With SQLite the COMMIT does not wait for the disk: a second
+ * thread syncs the log (one fdatasync for every batch committed since its last) and
+ * answers, while the writer goes on with the next batch. Other connections may read a
+ * batch's rows in that moment before its sync; nobody is told it is stored before it is
+ * durable. So a caller that got WG_OK knows its writes are on disk, and under load one fsync
+ * is shared by as many requests as arrived during the previous one: there is no timer and
+ * no waiting for a batch to fill, an idle store commits a lone job at once.
  *
  * If the COMMIT (or the BEGIN) fails, every job of the batch fails with that error and
  * nothing of it was kept. Jobs run one after another on the committer's connection: they
