@@ -69,26 +69,48 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
     return rc;
 }
 
-/* A create waiting for its batch; it lives in the request's arena. */
+/* A write handed to the committer while its request is suspended: what the batch answered.
+ * It lives in the request's arena, in the handler's own record of the write. */
+struct pending {
+    struct wg_req *req;
+    struct wg_err err;
+    enum wg_rc rc;
+};
+
+/* On the committer's thread: the batch is durable (or failed); the request answers. */
+static void pending_done(void *arg, enum wg_rc rc)
+{
+    struct pending *p = arg;
+    p->rc = rc;
+    wg_req_resume(p->req);
+}
+
+/* Suspends req and hands fn(db, ctx) to the committer; once its batch is durable or failed,
+ * answer(req, answer_ctx, err) answers, with p holding the outcome. The handler returns
+ * WG_OK after it. */
+static void submit(struct wg_req *req, struct pending *p, wg_commit_fn fn, void *ctx,
+                   enum wg_rc (*answer)(struct wg_req *, void *, struct wg_err *),
+                   void *answer_ctx)
+{
+    struct wg_app *app = req->app;
+    enum wg_rc rc;
+    p->req = req;
+    wg_req_suspend(req, answer, answer_ctx);
+    if ((rc = wg_committer_submit(app->committer, fn, ctx, &p->err, pending_done, p)))
+        pending_done(p, rc); /* not queued: answered at once */
+}
+
+/* A create waiting for its batch. */
 struct pending_create {
     struct intake job;
     struct wg_order_draft draft;
     struct wg_order_env env;
-    struct wg_err err;
-    enum wg_rc rc;
+    struct pending w;
 };
 
 static void release_draft(void *p)
 {
     wg_order_draft_release(&((struct pending_create *)p)->draft);
-}
-
-/* On the committer's thread: the batch is durable (or failed); the request answers. */
-static void create_done(void *arg, enum wg_rc rc)
-{
-    struct pending_create *p = arg;
-    p->rc = rc;
-    wg_req_resume(p->job.req);
 }
 
 /* The answer, rendered from what was inserted, without reading back. */
@@ -97,13 +119,13 @@ static enum wg_rc create_answer(struct wg_req *req, void *ctx, struct wg_err *er
     struct pending_create *p = ctx;
     size_t len;
     char *text;
-    if (p->rc) {
-        *err = p->err;
-        if (p->rc != WG_EUNAVAIL) { /* not taken at all when the store is shutting down */
-            p->job.refused = p->rc;
+    if (p->w.rc) {
+        *err = p->w.err;
+        if (p->w.rc != WG_EUNAVAIL) { /* not taken at all when the store is shutting down */
+            p->job.refused = p->w.rc;
             record_refusal(req->app, &p->job, err);
         }
-        return p->rc;
+        return p->w.rc;
     }
     if (!(text = wg_order_draft_text(&p->env, req->actor, &p->draft, &len)))
         return wg_err_set(err, WG_ENOMEM, "out of memory");
@@ -139,9 +161,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
         wg_order_draft_release(&p->draft);
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     }
-    wg_req_suspend(req, create_answer, p);
-    if ((rc = wg_committer_submit(app->committer, intake_tx, &p->job, &p->err, create_done, p)))
-        create_done(p, rc); /* not queued: answered at once */
+    submit(req, &p->w, intake_tx, &p->job, create_answer, p);
     return WG_OK;
 }
 
@@ -291,20 +311,12 @@ static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *
     return wg_audit_refusal(db, &ev, a->refused, err);
 }
 
-/* An action waiting for its batch; it lives in the request's arena. */
+/* An action waiting for its batch. */
 struct pending_action {
     struct action a;
     struct wg_order_env env;
-    struct wg_err err;
-    enum wg_rc rc;
+    struct pending w;
 };
-
-static void action_done(void *arg, enum wg_rc rc)
-{
-    struct pending_action *p = arg;
-    p->rc = rc;
-    wg_req_resume(p->a.req);
-}
 
 /* The order as it stands after the commit, read on a connection of this thread. */
 static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *err)
@@ -313,9 +325,9 @@ static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *er
     struct wg_app *app = req->app;
     struct wg_db *db;
     json_t *out = NULL;
-    enum wg_rc rc = p->rc;
+    enum wg_rc rc = p->w.rc;
     if (rc) {
-        *err = p->err;
+        *err = p->w.err;
         if (rc != WG_ENOTFOUND && rc != WG_EINVAL && rc != WG_EUNAVAIL) {
             struct wg_err aerr = {0};
             p->a.refused = rc;
@@ -345,8 +357,6 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
         (rc = if_match(req, &p->a.version, err)))
         return rc;
     snprintf(p->a.audit_action, sizeof p->a.audit_action, "order.%s", req->params[1]);
-    wg_req_suspend(req, action_answer, p);
-    if ((rc = wg_committer_submit(app->committer, action_tx, &p->a, &p->err, action_done, p)))
-        action_done(p, rc); /* not queued: answered at once */
+    submit(req, &p->w, action_tx, &p->a, action_answer, p);
     return WG_OK;
 }

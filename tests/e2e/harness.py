@@ -207,6 +207,16 @@ class Server:
         return self.proc.returncode, self.log.read()
 
 
+def post_json(conn, path, token, body, headers=None):
+    """POSTs a JSON body on a kept-alive http.client connection; returns the response and
+    its body."""
+    conn.request("POST", path, json.dumps(body),
+                 {"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                  **(headers or {})})
+    r = conn.getresponse()
+    return r, r.read()
+
+
 def wait_for(fn, timeout=10.0):
     end = time.time() + timeout
     while time.time() < end:

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 
-from harness import Data, Server, run
+from harness import Data, Server, post_json, run
 
 THREADS = 12
 LOAD_SECONDS = 8.0     # at most; the kill comes much sooner
@@ -35,10 +35,7 @@ def creator(base, token, n, answered, lock, stop):
                 "address": "兰山区东关社区", "lon": 118.3005 + (i % 9) * 0.001,
                 "lat": 35.0005 + (n % 2) * 0.01, "reporter": {"name": "张三", "phone": "13812345678"}}
         try:
-            conn.request("POST", "/api/v1/orders", json.dumps(body),
-                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-            r = conn.getresponse()
-            raw = r.read()
+            r, raw = post_json(conn, "/api/v1/orders", token, body)
         except (OSError, http.client.HTTPException):
             return  # the server is gone; whatever was in flight is unknown
         if r.status == 201:

@@ -9,7 +9,7 @@ import re
 import threading
 import time
 
-from harness import Data, Server
+from harness import Data, Server, post_json
 
 PASSWORD = "Group-pass-2026"
 
@@ -20,22 +20,40 @@ def hammer(base, token, n, count, results):
     for i in range(count):
         body = {"channel": "web", "type": "help", "title": f"求助 {n}-{i}", "content": "请帮忙",
                 "lon": 118.3005 + (i % 9) * 0.001, "lat": 35.0005}
-        conn.request("POST", "/api/v1/orders", json.dumps(body),
-                     {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-        r = conn.getresponse()
-        answer = json.loads(r.read())
+        r, raw = post_json(conn, "/api/v1/orders", token, body)
+        answer = json.loads(raw)
         if r.status != 201:
             results.append(("create", r.status, answer))
             continue
         # a note on it at once, with the version the answer gave
-        conn.request("POST", f"/api/v1/orders/{answer['id']}/actions/note",
-                     json.dumps({"note": "已联系"}),
-                     {"Authorization": "Bearer " + token, "Content-Type": "application/json",
-                      "If-Match": f"\"{answer['version']}\""})
-        r = conn.getresponse()
-        noted = json.loads(r.read())
-        results.append(("ok", answer["number"], r.status, noted.get("version")))
+        r, raw = post_json(conn, f"/api/v1/orders/{answer['id']}/actions/note", token,
+                           {"note": "已联系"}, {"If-Match": f"\"{answer['version']}\""})
+        results.append(("ok", answer["number"], r.status, json.loads(raw).get("version")))
     conn.close()
+
+
+def assert_all_written(results, count):
+    """Every create answered 201 and its note 200 with version 2; numbers 1..count."""
+    bad = [r for r in results if r[0] != "ok" or r[2] != 200 or r[3] != 2]
+    assert not bad, bad[:3]
+    seqs = sorted(int(r[1][-6:]) for r in results)
+    assert seqs == list(range(1, count + 1)), seqs
+
+
+def stale_note(srv, token, order_id):
+    """A note with If-Match "1" (stale once the order was noted): the status and body."""
+    return srv.json("POST", f"/api/v1/orders/{order_id}/actions/note", {"note": "x"},
+                    token=token, headers={"If-Match": "\"1\""})
+
+
+def stop_and_count(srv):
+    """Stops the server cleanly; the group commit's writes, transactions and refusals from the
+    summary it logs, and the log."""
+    code, log = srv.stop()
+    assert code == 0, log
+    m = re.search(r"group commit: (\d+) writes in (\d+) transactions .*, (\d+) refused", log)
+    assert m, log
+    return int(m[1]), int(m[2]), int(m[3]), log
 
 
 def test_concurrent_creates_and_actions_share_transactions():
@@ -51,20 +69,12 @@ def test_concurrent_creates_and_actions_share_transactions():
                 t.start()
             for t in threads:
                 t.join()
-            bad = [r for r in results if r[0] != "ok" or r[2] != 200 or r[3] != 2]
-            assert not bad, bad[:3]
-            seqs = sorted(int(r[1][-6:]) for r in results)
-            assert seqs == list(range(1, 12 * 15 + 1)), seqs
+            assert_all_written(results, 12 * 15)
             # a stale version is refused and the refusal is on the record
-            status, body = srv.json("POST", "/api/v1/orders/1/actions/note", {"note": "x"},
-                                    token=token, headers={"If-Match": "\"1\""})
+            status, body = stale_note(srv, token, 1)
             assert status == 412, body
         finally:
-            code, log = srv.stop()
-        assert code == 0, log
-        m = re.search(r"group commit: (\d+) writes in (\d+) transactions .*, (\d+) refused", log)
-        assert m, log
-        writes, transactions, refused = int(m[1]), int(m[2]), int(m[3])
+            writes, transactions, refused, log = stop_and_count(srv)
         # the creates, the notes, the stale note (refused, rolled back) and its refusal record
         assert writes == 12 * 15 * 2 + 2 and refused == 1, log
         assert transactions < writes, log
@@ -97,23 +107,16 @@ def test_one_request_thread_carries_many_waiting_writes():
                 t.join()
             done.set()
             r.join()
-            bad = [x for x in results if x[0] != "ok" or x[2] != 200 or x[3] != 2]
-            assert not bad, bad[:3]
-            seqs = sorted(int(x[1][-6:]) for x in results)
-            assert seqs == list(range(1, 12 * 10 + 1)), seqs
+            assert_all_written(results, 12 * 10)
             assert reads and set(reads) == {200}, set(reads)
             # a refused action on a suspended request answers its own error
-            status, body = srv.json("POST", "/api/v1/orders/1/actions/note", {"note": "x"},
-                                    token=token, headers={"If-Match": "\"1\""})
+            status, body = stale_note(srv, token, 1)
             assert status == 412, body
-            status, body = srv.json("POST", "/api/v1/orders/99999/actions/note", {"note": "x"},
-                                    token=token, headers={"If-Match": "\"1\""})
+            status, body = stale_note(srv, token, 99999)
             assert status == 404, body
         finally:
-            code, log = srv.stop()
-        assert code == 0, log
-        m = re.search(r"group commit: (\d+) writes in (\d+) transactions", log)
-        assert m and int(m[2]) < int(m[1]), log
+            writes, transactions, _, log = stop_and_count(srv)
+        assert transactions < writes, log
     finally:
         data.close()
 
@@ -125,10 +128,7 @@ def creates_until_refused(base, token, n, answered, lock):
         body = {"channel": "web", "type": "help", "title": f"停机 {n}-{i}", "content": "请帮忙",
                 "lon": 118.3005, "lat": 35.0005}
         try:
-            conn.request("POST", "/api/v1/orders", json.dumps(body),
-                         {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-            r = conn.getresponse()
-            raw = r.read()
+            r, raw = post_json(conn, "/api/v1/orders", token, body)
         except (OSError, http.client.HTTPException):
             return  # the server closed the connection as it stopped
         with lock:
