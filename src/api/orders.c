@@ -89,8 +89,7 @@ static void pending_done(void *arg, enum wg_rc rc)
  * answer(req, answer_ctx, err) answers, with p holding the outcome. The handler returns
  * WG_OK after it. */
 static void submit(struct wg_req *req, struct pending *p, wg_commit_fn fn, void *ctx,
-                   enum wg_rc (*answer)(struct wg_req *, void *, struct wg_err *),
-                   void *answer_ctx)
+                   enum wg_rc (*answer)(struct wg_req *, void *, struct wg_err *), void *answer_ctx)
 {
     struct wg_app *app = req->app;
     enum wg_rc rc;
