@@ -358,6 +358,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* A stopping server takes no new connections. (Not libmicrohttpd's quiesce: in 0.9.75 it
+ * removes the listening socket from each worker's epoll set while the worker may be doing
+ * the same, and the loser aborts the process — often, once resumed requests keep the
+ * workers busy.) */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    struct wg_server *srv = cls;
+    (void)addr;
+    (void)len;
+    return atomic_load(&srv->stopping) ? MHD_NO : MHD_YES;
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char line[512];
@@ -389,7 +401,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
-        (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        (uint16_t)cfg->port, accept_policy, srv, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
@@ -413,13 +425,9 @@ unsigned wg_server_port(const struct wg_server *srv)
 
 void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
 {
-    MHD_socket s;
     if (!srv)
         return;
     atomic_store(&srv->stopping, 1);
-    s = MHD_quiesce_daemon(srv->d);
-    if (s != MHD_INVALID_SOCKET)
-        close(s);
     for (unsigned waited = 0; waited < grace_ms; waited += 10) {
         const union MHD_DaemonInfo *di =
             MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
