@@ -48,11 +48,12 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_audit_refusal(db, &ev, in->refused, err);
 }
 
-/* Records a refused intake (job->refused set) beside the refusal's own error. */
-static void record_refusal(struct wg_app *app, struct intake *job, struct wg_err *err)
+/* Records a refusal with fn(job) — refusal_tx or action_refusal_tx, its job's refused set —
+ * and adds a failure to record it to the refusal's own error. */
+static void record_refusal(struct wg_app *app, wg_commit_fn fn, void *job, struct wg_err *err)
 {
     struct wg_err aerr = {0};
-    if (wg_committer_run(app->committer, refusal_tx, job, &aerr))
+    if (wg_committer_run(app->committer, fn, job, &aerr))
         wg_err_also(err, &aerr);
 }
 
@@ -64,7 +65,7 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
     enum wg_rc rc = wg_committer_run(app->committer, intake_tx, &job, err);
     if (rc) {
         job.refused = rc;
-        record_refusal(app, &job, err);
+        record_refusal(app, refusal_tx, &job, err);
     }
     return rc;
 }
@@ -122,7 +123,7 @@ static enum wg_rc create_answer(struct wg_req *req, void *ctx, struct wg_err *er
         *err = p->w.err;
         if (p->w.rc != WG_EUNAVAIL) { /* not taken at all when the store is shutting down */
             p->job.refused = p->w.rc;
-            record_refusal(req->app, &p->job, err);
+            record_refusal(req->app, refusal_tx, &p->job, err);
         }
         return p->w.rc;
     }
@@ -152,7 +153,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     wg_locator_release(loc);
     p->job = (struct intake){req, &p->draft, in.channel, rc, NULL, NULL};
     if (rc) { /* a refused intake is on the record too */
-        record_refusal(app, &p->job, err);
+        record_refusal(app, refusal_tx, &p->job, err);
         wg_order_draft_release(&p->draft);
         return rc;
     }
@@ -328,10 +329,8 @@ static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *er
     if (rc) {
         *err = p->w.err;
         if (rc != WG_ENOTFOUND && rc != WG_EINVAL && rc != WG_EUNAVAIL) {
-            struct wg_err aerr = {0};
             p->a.refused = rc;
-            if (wg_committer_run(app->committer, action_refusal_tx, &p->a, &aerr))
-                wg_err_also(err, &aerr);
+            record_refusal(app, action_refusal_tx, &p->a, err);
         }
         return rc;
     }

@@ -234,7 +234,8 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
         if (rc == WG_OK && !req->out)
             return; /* suspended: answered once resumed */
         /* a broken handler: whatever resumes the request would find it answered and gone */
-        wg_error("%s %s: the handler answered a request it had suspended", req->method, req->path);
+        wg_error("%s %s: the handler answered or failed a request it had suspended", req->method,
+                 req->path);
         abort();
     }
     if (rc != WG_OK || !req->out) {
@@ -401,8 +402,8 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
-        (uint16_t)cfg->port, accept_policy, srv, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
+        (uint16_t)cfg->port, accept_policy, srv, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,

@@ -1,8 +1,8 @@
 /* Group commit (store.h): one writer thread runs the jobs that concurrent requests hand it
- * in one transaction, answering them all after one COMMIT; a job that fails is undone alone. The
- * jobs of wg_committer_run live on their callers' stacks, and each caller sleeps on its own
- * semaphore until its batch is durable or failed; a job of wg_committer_submit is the
- * committer's, and its callback is called instead.
+ * in one transaction, answering them all after one COMMIT; a job that fails is undone
+ * alone. The jobs of wg_committer_run live on their callers' stacks, and each caller sleeps
+ * on its own semaphore until its batch is durable or failed; a job of wg_committer_submit
+ * is the committer's, and its callback is called instead.
  *
  * When the backend can defer the flush of its log (backend.h), a second thread, the
  * flusher, makes batches durable: the writer's COMMIT only writes the batch to the log and
