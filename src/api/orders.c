@@ -186,14 +186,14 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 200, out);
 }
 
-/* New orders get their text index entries behind intake (domain/text_index.h); a search
- * first has the indexer index whatever still waits, so it finds every order answered before
- * it began. */
+/* New orders get their text index entries and their reporter's phone lookup behind intake
+ * (domain/text_index.h); a search by words or by phone first has the indexer index whatever
+ * still waits, so it finds every order answered before it began. */
 static enum wg_rc index_for_search(struct wg_req *req, const struct wg_order_query *q,
                                    struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    if (!q->q || !*q->q)
+    if ((!q->q || !*q->q) && (!q->phone || !*q->phone))
         return WG_OK;
     return wg_text_index_catch_up(app->text_index, err);
 }

@@ -203,6 +203,7 @@ enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct 
         return rc;
     struct wg_val at[] = {WG_VINT(v[1])};
     if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_TRIM, at, 1, NULL, err)) ||
+        (rc = wg_db_exec(db, WG_Q_ORDER_PHONE_TRIM, at, 1, NULL, err)) ||
         (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, at, 1, NULL, err)))
         return rc;
     *dropped = v[0] - v[1];
@@ -229,6 +230,7 @@ enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
     struct wg_val f[] = {WG_VINT(v[0]), WG_VINT(upto)};
     struct wg_val m[] = {WG_VINT(upto)};
     if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_FILL, f, 2, &changes, err)) ||
+        (rc = wg_db_exec(db, WG_Q_ORDER_PHONE_FILL, f, 2, NULL, err)) ||
         (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, m, 1, NULL, err)))
         return rc;
     if (indexed)
@@ -316,7 +318,9 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
         WG_VINT(f->offset),
     };
 #undef S
-    return wg_db_query(db, WG_Q_ORDER_LIST, p, WG_NVALS(p), each_order, &e, err);
+    return wg_db_query(
+        db, f->phone_blind && *f->phone_blind ? WG_Q_ORDER_LIST_BY_PHONE : WG_Q_ORDER_LIST, p,
+        WG_NVALS(p), each_order, &e, err);
 }
 
 static int take_facts(struct wg_row *row, void *ctx)

@@ -133,38 +133,56 @@ static int has_table(sqlite3 *db, const char *schema, const char *name)
     return yes;
 }
 
-/* Makes the text index's file when it has no schema yet: the index and its mark in one
- * transaction. A store from before migration 20 still holds its index: it is copied over
- * with its mark, so nothing is indexed again; otherwise the mark starts at 0 and the text
- * indexer indexes every order behind. */
+/* The text index's tables: the full-text entries, the mark, and the reporters' phone lookup
+ * (blind index -> order). The lookup came later (migration 22 dropped the store's own index
+ * of the blind index, so intake writes one random index entry fewer per order). */
+#define SEARCH_TABLES                                                                              \
+    "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"                 \
+    " tokenize = 'trigram');"                                                                      \
+    "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"                      \
+    "CREATE TABLE IF NOT EXISTS main.order_phone (blind TEXT NOT NULL, id INTEGER NOT NULL,"       \
+    " PRIMARY KEY (blind, id)) WITHOUT ROWID;"
+
+/* Makes the text index's file complete when a table is missing, in one transaction. A store
+ * from before migration 20 still holds its index: it is copied over with its mark, so nothing
+ * is indexed again; otherwise the mark starts at 0 and the text indexer indexes every order
+ * behind. A file from before the phone lookup gets it for every order up to its mark. */
 static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_err *err)
 {
     enum wg_rc rc;
-    if (has_table(db, "main", "order_fts_mark"))
+    if (has_table(db, "main", "order_fts_mark") && has_table(db, "main", "order_phone"))
         return WG_OK;
     if ((rc = attach(db, store_path, "store", err)))
         return rc;
-    int old = has_table(db, "store", "order_fts") && has_table(db, "store", "order_fts_mark");
-    rc = run(db,
-             old ? "BEGIN IMMEDIATE;"
-                   "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"
-                   " tokenize = 'trigram');"
-                   "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"
-                   "INSERT INTO main.order_fts(rowid, title, content) SELECT rowid, title, content"
-                   " FROM store.order_fts WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
-                   "INSERT INTO main.order_fts_mark(upto) SELECT upto FROM store.order_fts_mark"
-                   " WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
-                   "COMMIT;"
-                 : "BEGIN IMMEDIATE;"
-                   "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"
-                   " tokenize = 'trigram');"
-                   "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"
-                   "INSERT INTO main.order_fts_mark(upto) SELECT 0"
-                   " WHERE NOT EXISTS (SELECT 1 FROM main.order_fts_mark);"
-                   "COMMIT;",
-             "cannot make the text index", err);
-    if (rc)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    /* what is missing is read again under the lock: another connection may have made it */
+    if (!(rc = run(db, "BEGIN IMMEDIATE", "cannot make the text index", err))) {
+        int marked = has_table(db, "main", "order_fts_mark");
+        int phones = has_table(db, "main", "order_phone");
+        int old = !marked && has_table(db, "store", "order_fts") &&
+                  has_table(db, "store", "order_fts_mark");
+        int orders = has_table(db, "store", "work_order");
+        rc = run(db, SEARCH_TABLES, "cannot make the text index", err);
+        if (!rc && old)
+            rc = run(db,
+                     "INSERT INTO main.order_fts(rowid, title, content)"
+                     " SELECT rowid, title, content FROM store.order_fts;"
+                     "INSERT INTO main.order_fts_mark(upto) SELECT upto FROM store.order_fts_mark;",
+                     "cannot copy the text index", err);
+        if (!rc && !marked && !old)
+            rc = run(db, "INSERT INTO main.order_fts_mark(upto) VALUES (0);",
+                     "cannot make the text index", err);
+        if (!rc && !phones && orders)
+            rc = run(db,
+                     "INSERT INTO main.order_phone(blind, id)"
+                     " SELECT reporter_phone_blind, id FROM store.work_order"
+                     " WHERE reporter_phone_blind <> ''"
+                     " AND id <= (SELECT upto FROM main.order_fts_mark);",
+                     "cannot fill the phone lookup", err);
+        if (!rc)
+            rc = run(db, "COMMIT", "cannot make the text index", err);
+        if (rc)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
     enum wg_rc rc2 = run(db, "DETACH store", "cannot detach the store", err);
     return rc ? rc : rc2;
 }
@@ -254,7 +272,8 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
     /* The text index's file is attached read-only, so it must exist with its schema first:
      * when it is missing, has no schema or is damaged, open_search makes it (anew). */
     if (!rc && (attach(c->db, search_path, "search", err) ||
-                !has_table(c->db, "search", "order_fts_mark"))) {
+                !has_table(c->db, "search", "order_fts_mark") ||
+                !has_table(c->db, "search", "order_phone"))) {
         if (sqlite3_db_filename(c->db, "search")) /* attached, without a schema */
             sqlite3_exec(c->db, "DETACH search", NULL, NULL, NULL);
         if (!(rc = open_search(where, &search, err)))

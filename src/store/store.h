@@ -326,7 +326,8 @@ struct wg_order_filter {
     const char *scope;                  /* region or grid code prefix; "" for all */
     const char *state, *channel, *item; /* "" or NULL: any */
     const char *grid;                   /* a grid or region code prefix */
-    const char *phone_blind;            /* a reporter's blind index */
+    const char *phone_blind;            /* a reporter's blind index (SQLite: through the
+                                           text index's phone lookup, see catch-up) */
     const char *since, *until;          /* created_at ISO prefixes */
     const char *text;                   /* words in title or content */
     long long limit, offset;
@@ -345,12 +346,13 @@ enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char 
  * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
 enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
 /* When the mark is past the store's newest order (the text index's file outlived the
- * store's last commits), drops the entries above the newest order and moves the mark back
- * to it, inside the caller's transaction; *dropped receives how far the mark moved. */
+ * store's last commits), drops the entries and phone lookups above the newest order and moves the
+ * mark back to it, inside the caller's transaction; *dropped receives how far the mark moved. */
 enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err);
-/* Makes the entries of up to limit waiting orders, oldest first, and moves the mark past
- * them, inside the caller's transaction; *indexed (may be NULL) receives how many. The
- * connection is the text indexer's (wg_store_search_open) on SQLite. */
+/* Makes the entries of up to limit waiting orders, oldest first, with their reporters' phone
+ * lookup (migration 22), and moves the mark past them, inside the caller's transaction; *indexed
+ * (may be NULL) receives how many. The connection is the text indexer's (wg_store_search_open) on
+ * SQLite. */
 enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
                                       struct wg_err *err);
 

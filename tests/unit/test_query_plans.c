@@ -11,8 +11,9 @@
 #include "store/backend.h"
 #include "store/store.h"
 
-static const char *const big[] = {"work_order", "order_event", "outbox", "audit",
-                                  "order_photo", "grid", "order_assist", "order_line", NULL};
+static const char *const big[] = {"work_order",  "order_event", "outbox",       "audit",
+                                  "order_photo", "grid",        "order_assist", "order_line",
+                                  "order_phone", NULL};
 
 /* Statements allowed to read a big table whole, and why. */
 static const struct {
@@ -20,8 +21,21 @@ static const struct {
 } whole[] = {
     {"AUDIT_ALL", "the audit verifier walks the whole chain"},
     {"GRID_EACH", "the locator is built from every current grid"},
+    {"ORDER_PHONE_TRIM", "only when the text index outlived the store's last commits"},
     {NULL, NULL},
 };
+
+/* Paged statements that must still not walk the orders: a reporter's orders are a handful
+ * among millions, so the list starts from the phone lookup. */
+static const char *const driven[] = {"ORDER_LIST_BY_PHONE", NULL};
+
+static int must_drive(const char *name)
+{
+    for (int i = 0; driven[i]; i++)
+        if (!strcmp(driven[i], name))
+            return 1;
+    return 0;
+}
 
 static int allowed(const char *name)
 {
@@ -73,7 +87,8 @@ int main(void)
         }
         checked++;
         const char *sql = wg_queries[q].sqlite;
-        int paged = strstr(sql, "ORDER BY") && strstr(sql, "LIMIT");
+        int paged =
+            strstr(sql, "ORDER BY") && strstr(sql, "LIMIT") && !must_drive(wg_queries[q].name);
         const char *scan = paged ? NULL : full_scan(plan);
         if (scan && !allowed(wg_queries[q].name)) {
             fprintf(stderr, "%s reads a whole table (%s):\n%s", wg_queries[q].name, scan, plan);

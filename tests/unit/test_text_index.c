@@ -2,7 +2,9 @@
  * a catch-up makes them all; stopping indexes what is left, in chunks; entries past the
  * store's newest order are dropped at start; a lost index file is made again and fills from
  * the orders, and so does a damaged one, moved aside; a store from before migration 20
- * hands its index over without indexing again. */
+ * hands its index over without indexing again. The reporters' phone lookup beside it
+ * (migration 22) is made, trimmed and made again the same way, and a file from before it
+ * gets it for every order it had indexed. */
 #include "t.h"
 
 #include <stdlib.h>
@@ -27,6 +29,19 @@ static long long create(struct wg_db *db, const struct wg_order_env *env,
     return id;
 }
 
+static long long create_from(struct wg_db *db, const struct wg_order_env *env,
+                             const struct wg_actor *agent, const char *phone)
+{
+    struct wg_order_input in;
+    struct wg_err err = {0};
+    long long id = 0;
+    t_order_input(&in, "楼上漏水", "居民来电反映楼上漏水");
+    in.reporter_name = "张三";
+    in.reporter_phone = phone;
+    T_EQ_INT(wg_order_create(db, env, NULL, agent, &in, 1790000100, &id, &err), WG_OK);
+    return id;
+}
+
 static long long waiting(struct wg_db *db)
 {
     struct wg_err err = {0};
@@ -39,6 +54,19 @@ static size_t found(struct wg_db *db, const struct wg_order_env *env, const stru
                     const char *text)
 {
     struct wg_order_query q = {.q = text, .limit = "100"};
+    struct wg_err err = {0};
+    json_t *out = NULL;
+    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
+    size_t n = json_array_size(json_object_get(out, "orders"));
+    json_decref(out);
+    return n;
+}
+
+/* How many orders the list by a reporter's phone finds. */
+static size_t from_phone(struct wg_db *db, const struct wg_order_env *env,
+                         const struct wg_actor *who, const char *phone)
+{
+    struct wg_order_query q = {.phone = phone, .limit = "100"};
     struct wg_err err = {0};
     json_t *out = NULL;
     T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
@@ -114,6 +142,19 @@ int main(void)
     T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 5);
 
+    /* a reporter's orders are looked up beside the text index: they wait with their entries,
+     * and a catch-up makes them; orders without a phone have no lookup */
+    create_from(db, &o.env, &agent, "13812345678");
+    create_from(db, &o.env, &agent, "+86 138 1234 5678");
+    create_from(db, &o.env, &agent, "13900001111");
+    T_EQ_INT(waiting(db), 3);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 0);
+    T_EQ_INT(wg_text_index_catch_up(ix, &err), WG_OK);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 2);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "139 0000 1111"), 1);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13700000000"), 0);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_phone"), 3);
+
     /* more than one chunk waits when the indexer stops: all of it is indexed first */
     T_EQ_INT(wg_db_set_durable(db, 0, &err), WG_OK);
     long long last = 0;
@@ -128,13 +169,20 @@ int main(void)
     /* entries past the store's newest order are dropped when the indexer starts */
     raw("wangge.db-search", "UPDATE order_fts_mark SET upto = upto + 10;"
                             "INSERT INTO order_fts(rowid, title, content) "
-                            "SELECT upto - 5, '幽灵工单', '' FROM order_fts_mark;");
+                            "SELECT upto - 5, '幽灵工单', '' FROM order_fts_mark;"
+                            "INSERT INTO order_phone(blind, id) "
+                            "SELECT blind, (SELECT upto - 5 FROM order_fts_mark) FROM order_phone "
+                            "WHERE id = 6;");
     T_EQ_INT(found(db, &o.env, &agent, "幽灵工单"), 0); /* the order itself does not exist */
     T_EQ_INT(wg_text_index_start(st, &ix, &err), WG_OK);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT upto FROM order_fts_mark"), last);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts WHERE rowid > "
                                          "(SELECT upto FROM order_fts_mark)"),
              0);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_phone WHERE id > "
+                                         "(SELECT upto FROM order_fts_mark)"),
+             0);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 2);
     long long next = create(db, &o.env, &agent, "幽灵工单");
     T_EQ_INT(next, last + 1); /* the id the stale entry was waiting for */
     T_EQ_INT(wg_text_index_catch_up(ix, &err), WG_OK);
@@ -153,6 +201,23 @@ int main(void)
     T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
     T_EQ_INT(indexed, next);
     T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 2);
+    wg_store_put(db);
+    wg_store_close(st);
+
+    /* an index file from before the phone lookup: opening the store makes the lookup of
+     * every order up to the mark, and a new order waits for its own as before */
+    raw("wangge.db-search", "DROP TABLE order_phone;");
+    T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_phone"), 3);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 2);
+    next = create_from(db, &o.env, &agent, "13812345678");
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 2);
+    T_EQ_INT(wg_text_index_all(st, &indexed, &err), WG_OK);
+    T_EQ_INT(indexed, 1);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13812345678"), 3);
+    T_EQ_INT(from_phone(db, &o.env, &agent, "13900001111"), 1);
     wg_store_put(db);
     wg_store_close(st);
 
