@@ -334,9 +334,10 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
         WG_VINT(f->offset),
     };
 #undef S
-    return wg_db_query(
-        db, f->phone_blind && *f->phone_blind ? WG_Q_ORDER_LIST_BY_PHONE : WG_Q_ORDER_LIST, p,
-        WG_NVALS(p), each_order, &e, err);
+    enum wg_q q = f->phone_blind && *f->phone_blind ? WG_Q_ORDER_LIST_BY_PHONE
+                  : *fts                            ? WG_Q_ORDER_LIST_BY_TEXT
+                                                    : WG_Q_ORDER_LIST;
+    return wg_db_query(db, q, p, WG_NVALS(p), each_order, &e, err);
 }
 
 static int take_facts(struct wg_row *row, void *ctx)

@@ -25,9 +25,10 @@ static const struct {
     {NULL, NULL},
 };
 
-/* Paged statements that must still not walk the orders: a reporter's orders are a handful
- * among millions, so the list starts from the phone lookup. */
-static const char *const driven[] = {"ORDER_LIST_BY_PHONE", NULL};
+/* Paged statements that must still not walk the orders: a reporter's orders, or the orders
+ * holding rare words, are a handful among millions, so the list starts from the phone lookup
+ * or the trigram index. */
+static const char *const driven[] = {"ORDER_LIST_BY_PHONE", "ORDER_LIST_BY_TEXT", NULL};
 
 static int must_drive(const char *name)
 {

@@ -62,6 +62,22 @@ static size_t found(struct wg_db *db, const struct wg_order_env *env, const stru
     return n;
 }
 
+/* Whether the list by words answers newest first, and pages: limit 2 from offset 1. */
+static int newest_first(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *who, const char *text, long long newest)
+{
+    struct wg_order_query q = {.q = text, .limit = "2", .offset = "1"};
+    struct wg_err err = {0};
+    json_t *out = NULL;
+    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
+    json_t *l = json_object_get(out, "orders");
+    int ok = json_array_size(l) == 2 &&
+             json_integer_value(json_object_get(json_array_get(l, 0), "id")) == newest - 1 &&
+             json_integer_value(json_object_get(json_array_get(l, 1), "id")) == newest - 2;
+    json_decref(out);
+    return ok;
+}
+
 /* How many orders the list by a reporter's phone finds. */
 static size_t from_phone(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *who, const char *phone)
@@ -140,6 +156,8 @@ int main(void)
     T_EQ_INT(wg_text_index_catch_up(ix, &err), WG_OK);
     T_EQ_INT(waiting(db), 0);
     T_EQ_INT(found(db, &o.env, &agent, "烧烤油烟"), 5);
+    T_CHECK(newest_first(db, &o.env, &agent, "烧烤油烟", 5));
+    T_EQ_INT(found(db, &o.env, &agent, "没有这样的话"), 0);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 5);
 
     /* a reporter's orders are looked up beside the text index: they wait with their entries,
