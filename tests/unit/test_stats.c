@@ -252,6 +252,28 @@ static void test_deltas(void)
     T_EQ_INT(chk.i, n);
     T_EQ_INT(chk.ok, 1);
     T_EQ_INT(wg_stats_log_parse("12\tbad", on, &chk), -1);
+
+    /* the text is "day\tleaf\tunit\titem\tchannel\tc1,c2,...\n" a delta, numbers in decimal
+     * (negative ones too); a buffer too small holds a terminated start of it */
+    char want[2048];
+    size_t w = 0;
+    d[0].c[0] = -9223372036854775807LL - 1;
+    d[0].c[1] = 9223372036854775807LL;
+    for (int i = 0; i < n; i++) {
+        w += (size_t)snprintf(want + w, sizeof want - w, "%d\t%s\t%s\t%s\t%s\t", d[i].day, ch.leaf,
+                              d[i].unit, ch.item, ch.channel);
+        for (int c = 0; c < WG_SC_COUNT; c++)
+            w += (size_t)snprintf(want + w, sizeof want - w, "%lld%s", d[i].c[c],
+                                  c + 1 < WG_SC_COUNT ? "," : "\n");
+    }
+    wg_stats_log_text(&ch, d, n, text, sizeof text);
+    T_EQ_STR(text, want);
+    char small[40];
+    memset(small, 'x', sizeof small);
+    wg_stats_log_text(&ch, d, n, small, 30);
+    T_EQ_INT((int)strlen(small), 29);
+    T_CHECK(!strncmp(small, want, 29));
+    T_CHECK(small[30] == 'x');
 }
 
 int on(const struct wg_stat_cell *c, void *p)
