@@ -297,42 +297,28 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
     like[0] = '\0';
     if (*text && !use_fts)
         snprintf(like, sizeof like, "%%%s%%", text);
+    /* each filter's values on a line */
+    /* clang-format off */
     struct wg_val p[] = {
-        WG_VTEXT(scope),
-        WG_VTEXT(scope),
-        WG_VTEXT(S(f->state)),
-        WG_VTEXT(S(f->state)),
-        WG_VTEXT(S(f->channel)),
-        WG_VTEXT(S(f->channel)),
-        WG_VTEXT(S(f->item)),
-        WG_VTEXT(S(f->item)),
-        WG_VTEXT(grid),
-        WG_VTEXT(grid),
-        WG_VTEXT(S(f->phone_blind)),
-        WG_VTEXT(S(f->phone_blind)),
-        WG_VTEXT(S(f->phone_blind)),
-        WG_VTEXT(S(f->since)),
-        WG_VTEXT(S(f->since)),
-        WG_VTEXT(S(f->until)),
-        WG_VTEXT(S(f->until)),
-        WG_VTEXT(fts),
-        WG_VTEXT(fts),
-        WG_VTEXT(like),
-        WG_VTEXT(like),
-        WG_VTEXT(like),
-        WG_VTEXT(S(f->unit)),
-        WG_VTEXT(S(f->unit)),
-        WG_VTEXT(S(f->unit)),
-        WG_VTEXT(S(f->line)),
-        WG_VTEXT(S(f->line)),
+        WG_VTEXT(scope), WG_VTEXT(scope),
+        WG_VTEXT(S(f->state)), WG_VTEXT(S(f->state)),
+        WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->channel)),
+        WG_VTEXT(S(f->item)), WG_VTEXT(S(f->item)),
+        WG_VTEXT(grid), WG_VTEXT(grid),
+        WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->phone_blind)),
+        WG_VTEXT(S(f->since)), WG_VTEXT(S(f->since)),
+        WG_VTEXT(S(f->until)), WG_VTEXT(S(f->until)),
+        WG_VTEXT(fts), WG_VTEXT(fts),
+        WG_VTEXT(like), WG_VTEXT(like), WG_VTEXT(like),
+        WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->unit)),
+        WG_VTEXT(S(f->line)), WG_VTEXT(S(f->line)),
         WG_VINT(f->clocked),
-        WG_VINT(f->deadline_before),
-        WG_VINT(f->deadline_before),
-        WG_VINT(f->deadline_after),
-        WG_VINT(f->deadline_after),
+        WG_VINT(f->deadline_before), WG_VINT(f->deadline_before),
+        WG_VINT(f->deadline_after), WG_VINT(f->deadline_after),
         WG_VINT(f->limit > 0 ? f->limit : 50),
         WG_VINT(f->offset),
     };
+    /* clang-format on */
 #undef S
     enum wg_q q = f->phone_blind && *f->phone_blind ? WG_Q_ORDER_LIST_BY_PHONE
                   : *fts                            ? WG_Q_ORDER_LIST_BY_TEXT

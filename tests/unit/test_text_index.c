@@ -50,32 +50,31 @@ static long long waiting(struct wg_db *db)
     return n;
 }
 
-static size_t found(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *who,
-                    const char *text)
+/* The list's orders for q (the caller's json_decref). */
+static json_t *list(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *who,
+                    const struct wg_order_query *q)
 {
-    struct wg_order_query q = {.q = text, .limit = "100"};
     struct wg_err err = {0};
     json_t *out = NULL;
-    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
+    T_EQ_INT(wg_order_list(db, env, who, q, &out, &err), WG_OK);
+    return out;
+}
+
+static size_t count(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *who,
+                    const struct wg_order_query *q)
+{
+    json_t *out = list(db, env, who, q);
     size_t n = json_array_size(json_object_get(out, "orders"));
     json_decref(out);
     return n;
 }
 
-/* Whether the list by words answers newest first, and pages: limit 2 from offset 1. */
-static int newest_first(struct wg_db *db, const struct wg_order_env *env,
-                        const struct wg_actor *who, const char *text, long long newest)
+/* How many orders the list by words finds. */
+static size_t found(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *who,
+                    const char *text)
 {
-    struct wg_order_query q = {.q = text, .limit = "2", .offset = "1"};
-    struct wg_err err = {0};
-    json_t *out = NULL;
-    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
-    json_t *l = json_object_get(out, "orders");
-    int ok = json_array_size(l) == 2 &&
-             json_integer_value(json_object_get(json_array_get(l, 0), "id")) == newest - 1 &&
-             json_integer_value(json_object_get(json_array_get(l, 1), "id")) == newest - 2;
-    json_decref(out);
-    return ok;
+    struct wg_order_query q = {.q = text, .limit = "100"};
+    return count(db, env, who, &q);
 }
 
 /* How many orders the list by a reporter's phone finds. */
@@ -83,12 +82,20 @@ static size_t from_phone(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *who, const char *phone)
 {
     struct wg_order_query q = {.phone = phone, .limit = "100"};
-    struct wg_err err = {0};
-    json_t *out = NULL;
-    T_EQ_INT(wg_order_list(db, env, who, &q, &out, &err), WG_OK);
-    size_t n = json_array_size(json_object_get(out, "orders"));
+    return count(db, env, who, &q);
+}
+
+/* Whether the list by words answers newest first, and pages: limit 2 from offset 1. */
+static int newest_first(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *who, const char *text, long long newest)
+{
+    struct wg_order_query q = {.q = text, .limit = "2", .offset = "1"};
+    json_t *out = list(db, env, who, &q), *l = json_object_get(out, "orders");
+    int ok = json_array_size(l) == 2 &&
+             json_integer_value(json_object_get(json_array_get(l, 0), "id")) == newest - 1 &&
+             json_integer_value(json_object_get(json_array_get(l, 1), "id")) == newest - 2;
     json_decref(out);
-    return n;
+    return ok;
 }
 
 /* Runs sql on one of the data directory's files directly, as a damaged or older store. */
