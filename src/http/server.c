@@ -399,6 +399,10 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->routes = routes;
     srv->nroutes = nroutes;
     srv->app = app;
+    /* Each connection's memory is libmicrohttpd's default, 32 KB: a request line and headers
+     * of up to about 16 KB fit (more is answered 431). libmicrohttpd zeroes all of it at
+     * every request: with 64 KB that was 3.7% of the server's CPU under intake, with 32 KB
+     * 2.2% (bench/intake). */
     srv->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
             MHD_ALLOW_SUSPEND_RESUME,
@@ -406,7 +410,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_END);
     if (!srv->d) {
         free(srv);
