@@ -294,6 +294,12 @@ test('every page draws: screenshots', async ({ page, base, assert, shot }) => {
   await page.waitForURL(/region=371302001$/)
   await page.waitForFunction(() => document.querySelector('[data-test=db-region]').textContent.includes('测试街道'))
   await shot('page-dashboard-town')
+  // a page left while its map still zooms (a wheel turn, then the menu at once) throws nothing
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.wheel(0, -300)
+  await page.waitForTimeout(80) // past Leaflet's 40 ms wheel debounce, inside its 250 ms zoom
+  await page.click('[data-test=nav-grids]')
+  await page.waitForTimeout(400)
   // the grid tree opens down to a grid with its figures
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
