@@ -202,8 +202,7 @@ enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct 
     if ((rc = fts_marks(db, v, err)) || v[0] <= v[1])
         return rc;
     struct wg_val at[] = {WG_VINT(v[1])};
-    if ((rc = wg_db_exec(db, WG_Q_ORDER_FTS_TRIM, at, 1, NULL, err)) ||
-        (rc = wg_db_exec(db, WG_Q_ORDER_PHONE_TRIM, at, 1, NULL, err)) ||
+    if ((rc = wg_db_exec(db, WG_Q_ORDER_PHONE_TRIM, at, 1, NULL, err)) ||
         (rc = wg_db_exec(db, WG_Q_ORDER_FTS_MARK_SET, at, 1, NULL, err)))
         return rc;
     *dropped = v[0] - v[1];
@@ -256,13 +255,52 @@ static int each_order(struct wg_row *row, void *ctx)
     return stop;
 }
 
-/* Counts UTF-8 characters: the trigram index needs at least three. */
-static size_t chars(const char *s)
+/* The LIKE pattern that holds text anywhere, its own %, _ and \\ escaped (ESCAPE '\\'). */
+static void like_pattern(const char *text, char *out, size_t n)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
+    size_t o = 0;
+    out[o++] = '%';
+    for (; *text && o + 4 < n; text++) {
+        if (*text == '%' || *text == '_' || *text == '\\')
+            out[o++] = '\\';
+        out[o++] = *text;
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+}
+
+/* The trigram index keeps which orders hold each run of three characters, not where
+ * (detail=none): its query for text is every third trigram of it and the last, each an FTS5
+ * string with its quotes doubled, all required. The orders it finds hold those pieces; the
+ * list's LIKE keeps those that hold the text itself. 0 when text has fewer than three
+ * characters. */
+static int trigram_query(const char *text, char *out, size_t n)
+{
+    size_t at[512], k = 0, o = 0;
+    for (size_t i = 0; text[i] && k < sizeof at / sizeof *at - 1; i++)
+        if (((unsigned char)text[i] & 0xc0) != 0x80)
+            at[k++] = i;
+    if (k < 3)
+        return 0;
+    at[k] = strlen(text);
+    for (size_t c = 0;; c = c + 3 > k - 3 ? k - 3 : c + 3) {
+        if (o + 2 * (at[c + 3] - at[c]) + 4 > n) {
+            out[0] = '\0'; /* the LIKE alone, then */
+            return 0;
+        }
+        out[o++] = '"';
+        for (size_t i = at[c]; i < at[c + 3]; i++) {
+            if (text[i] == '"')
+                out[o++] = '"';
+            out[o++] = text[i];
+        }
+        out[o++] = '"';
+        out[o++] = ' ';
+        if (c == k - 3)
+            break;
+    }
+    out[o - 1] = '\0';
+    return 1;
 }
 
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
@@ -270,33 +308,19 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
                                struct wg_err *err)
 {
 #define S(x) ((x) ? (x) : "")
-    char scope[40], grid[40], like[600], fts[600] = "";
+    char scope[40], grid[40], like[1100] = "", fts[2048] = "";
     const char *text = S(f->text);
     struct each_order e = {cb, ctx};
-    int use_fts = db->be != &wg_backend_sqlite || chars(text) >= 3;
     snprintf(scope, sizeof scope, "%s%%", S(f->scope));
     snprintf(grid, sizeof grid, "%s%s", S(f->grid), f->grid && *f->grid ? "%" : "");
     if (strlen(text) > 500)
         return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
-    if (*text && use_fts) {
-        if (db->be == &wg_backend_sqlite) {
-            /* one FTS5 string: the whole text as a phrase, its quotes doubled */
-            size_t o = 0;
-            fts[o++] = '"';
-            for (const char *p = text; *p && o < sizeof fts - 3; p++) {
-                if (*p == '"')
-                    fts[o++] = '"';
-                fts[o++] = *p;
-            }
-            fts[o++] = '"';
-            fts[o] = '\0';
-        } else {
-            snprintf(fts, sizeof fts, "%s", text);
-        }
+    if (*text && db->be != &wg_backend_sqlite) {
+        snprintf(fts, sizeof fts, "%s", text);
+    } else if (*text) {
+        trigram_query(text, fts, sizeof fts); /* none for fewer than three characters */
+        like_pattern(text, like, sizeof like);
     }
-    like[0] = '\0';
-    if (*text && !use_fts)
-        snprintf(like, sizeof like, "%%%s%%", text);
     /* each filter's values on a line */
     /* clang-format off */
     struct wg_val p[] = {

@@ -120,18 +120,33 @@ static enum wg_rc attach(sqlite3 *db, const char *path, const char *name, struct
     return rc;
 }
 
-static int has_table(sqlite3 *db, const char *schema, const char *name)
+/* Whether schema holds the table name, made by a statement with the words made_with in it
+ * (NULL: whatever made it). */
+static int has_table_made(sqlite3 *db, const char *schema, const char *name, const char *made_with)
 {
-    char sql[128];
+    char sql[160];
     sqlite3_stmt *st = NULL;
     int yes = 0;
-    snprintf(sql, sizeof sql, "SELECT 1 FROM %s.sqlite_master WHERE name = ?1", schema);
+    snprintf(sql, sizeof sql,
+             "SELECT 1 FROM %s.sqlite_master WHERE name = ?1 AND instr(sql, ?2) > 0", schema);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_text(st, 2, made_with ? made_with : "", -1, SQLITE_STATIC) == SQLITE_OK)
         yes = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
     return yes;
 }
+
+static int has_table(sqlite3 *db, const char *schema, const char *name)
+{
+    return has_table_made(db, schema, name, NULL);
+}
+
+/* The trigram index keeps which orders hold each run of three characters, not where, nor
+ * their text (content = ''): a search narrows by it and its LIKE decides (order_q.c). Made
+ * so, the index takes half the indexer's time and a seventh of the disk of one that keeps
+ * both. An index file made before is made again in this form when the store opens. */
+#define COMPACT "detail = none"
 
 /* The text index's tables: the full-text entries, the mark, and the reporters' phone lookup
  * (migration 22 dropped the store's own index of the blind index, so intake writes one
@@ -140,7 +155,7 @@ static int has_table(sqlite3 *db, const char *schema, const char *name)
  * compares the whole blind index on the order itself. */
 #define SEARCH_TABLES                                                                              \
     "CREATE VIRTUAL TABLE IF NOT EXISTS main.order_fts USING fts5(title, content,"                 \
-    " tokenize = 'trigram');"                                                                      \
+    " tokenize = 'trigram', " COMPACT ", content = '');"                                           \
     "CREATE TABLE IF NOT EXISTS main.order_fts_mark (upto INTEGER NOT NULL);"                      \
     "CREATE TABLE IF NOT EXISTS main.order_phone (key TEXT NOT NULL, id INTEGER NOT NULL,"         \
     " PRIMARY KEY (key, id)) WITHOUT ROWID;"
@@ -148,11 +163,13 @@ static int has_table(sqlite3 *db, const char *schema, const char *name)
 /* Makes the text index's file complete when a table is missing, in one transaction. A store
  * from before migration 20 still holds its index: it is copied over with its mark, so nothing
  * is indexed again; otherwise the mark starts at 0 and the text indexer indexes every order
- * behind. A file from before the phone lookup gets it for every order up to its mark. */
+ * behind. A file from before the phone lookup gets it for every order up to its mark, and one
+ * whose trigram index is of the older form gets it anew, for the same orders. */
 static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_err *err)
 {
     enum wg_rc rc;
-    if (has_table(db, "main", "order_fts_mark") && has_table(db, "main", "order_phone"))
+    if (has_table(db, "main", "order_fts_mark") && has_table(db, "main", "order_phone") &&
+        has_table_made(db, "main", "order_fts", COMPACT))
         return WG_OK;
     if ((rc = attach(db, store_path, "store", err)))
         return rc;
@@ -163,7 +180,21 @@ static enum wg_rc ensure_search(sqlite3 *db, const char *store_path, struct wg_e
         int old = !marked && has_table(db, "store", "order_fts") &&
                   has_table(db, "store", "order_fts_mark");
         int orders = has_table(db, "store", "work_order");
-        rc = run(db, SEARCH_TABLES, "cannot make the text index", err);
+        int remake = marked && has_table(db, "main", "order_fts") &&
+                     !has_table_made(db, "main", "order_fts", COMPACT);
+        if (remake)
+            rc = run(db, "DROP TABLE main.order_fts;", "cannot make the text index anew", err);
+        if (!rc)
+            rc = run(db, SEARCH_TABLES, "cannot make the text index", err);
+        if (!rc && remake && orders) {
+            wg_info("text index: making it anew in its compact form for every indexed order "
+                    "(once)");
+            rc = run(db,
+                     "INSERT INTO main.order_fts(rowid, title, content)"
+                     " SELECT id, title, content FROM store.work_order"
+                     " WHERE id <= (SELECT upto FROM main.order_fts_mark);",
+                     "cannot make the text index anew", err);
+        }
         if (!rc && old)
             rc = run(db,
                      "INSERT INTO main.order_fts(rowid, title, content)"
@@ -276,10 +307,12 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
                          "cannot configure the store", err)))
         wg_err_prefix(err, "'%s'", where);
     /* The text index's file is attached read-only, so it must exist with its schema first:
-     * when it is missing, has no schema or is damaged, open_search makes it (anew). */
+     * when it is missing, has no schema, is of an older form or is damaged, open_search makes
+     * it (anew). */
     if (!rc && (attach(c->db, search_path, "search", err) ||
                 !has_table(c->db, "search", "order_fts_mark") ||
-                !has_table(c->db, "search", "order_phone"))) {
+                !has_table(c->db, "search", "order_phone") ||
+                !has_table_made(c->db, "search", "order_fts", COMPACT))) {
         if (sqlite3_db_filename(c->db, "search")) /* attached, without a schema */
             sqlite3_exec(c->db, "DETACH search", NULL, NULL, NULL);
         if (!(rc = open_search(where, &search, err)))
@@ -305,7 +338,10 @@ static enum wg_rc sq_connect_search(const char *where, void **out, struct wg_err
     if (!c)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->wal_fd = -1;
-    if (!(rc = open_search(where, &c->db, err)) && (rc = attach(c->db, where, "store", err)))
+    if (!(rc = open_search(where, &c->db, err)) &&
+        ((rc = attach(c->db, where, "store", err)) ||
+         (rc = run(c->db, "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=8000;",
+                   "cannot configure the text index", err))))
         sqlite3_close(c->db);
     if (rc) {
         free(c);

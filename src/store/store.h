@@ -346,8 +346,10 @@ enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char 
  * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
 enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
 /* When the mark is past the store's newest order (the text index's file outlived the
- * store's last commits), drops the entries and phone lookups above the newest order and moves the
- * mark back to it, inside the caller's transaction; *dropped receives how far the mark moved. */
+ * store's last commits), drops the phone lookups above the newest order and moves the mark
+ * back to it, inside the caller's transaction; *dropped receives how far the mark moved. The
+ * trigram entries of those orders cannot be dropped (the index keeps no text): a search's
+ * LIKE turns away the order that later takes such an id. */
 enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err);
 /* Makes the entries of up to limit waiting orders, oldest first, with their reporters' phone
  * lookup (migration 22), and moves the mark past them, inside the caller's transaction; *indexed

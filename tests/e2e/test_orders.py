@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import urllib.parse
 
 from harness import Data, Server, run
 
@@ -175,13 +176,54 @@ def test_list_filters_search_phone_and_csv():
         data.close()
 
 
+def test_search_matches_the_words_as_written():
+    """q finds the text as one run of characters, in the title or the content: not its
+    pieces scattered apart, and a % or _ in it is itself, not a wildcard. Latin letters
+    match in either case."""
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            token = agent(data, srv)
+            rows = [("路灯不亮", "小区门口的路灯坏了"),
+                    ("灯光昏暗", "路灯不太好，西头灯不亮的地方很黑"),  # 路灯不 … 灯不亮, apart
+                    ("WiFi 信号差", "社区活动室打五折50%的通知看不清"),
+                    ("信号弱", "手机信号 5G 时有时无")]
+            for title, content in rows:
+                status, body = srv.json("POST", "/api/v1/orders", {
+                    "channel": "hotline", "type": "complaint", "title": title, "content": content,
+                    "lon": 118.303, "lat": 35.003}, token=token)
+                assert status == 201, body
+
+            def titles(text):
+                status, body = srv.json("GET", "/api/v1/orders?q=" + urllib.parse.quote(text),
+                                        token=token)
+                assert status == 200, body
+                return [o["title"] for o in body["orders"]]
+            assert titles("路灯不亮") == ["路灯不亮"]
+            assert titles("灯不亮") == ["灯光昏暗", "路灯不亮"]
+            assert titles("路灯") == ["灯光昏暗", "路灯不亮"]
+            assert titles("wifi 信号") == ["WiFi 信号差"]
+            assert titles("WIFI") == ["WiFi 信号差"]
+            assert titles("50%") == ["WiFi 信号差"]
+            assert titles("%") == ["WiFi 信号差"]
+            assert titles("_") == []
+            assert titles("5_") == []
+            assert titles("\\") == []
+            assert titles('"信号') == []
+            assert titles("信号") == ["信号弱", "WiFi 信号差"]
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
 def test_search_finds_every_order_right_after_concurrent_intake():
     """The text index is made behind intake, many orders at a time; a search still finds every
     order answered before it, and a stopped server leaves none unindexed."""
     import http.client
     import sqlite3
     import threading
-    import urllib.parse
     data = Data()
     try:
         srv = Server(data)
