@@ -168,6 +168,26 @@ int main(void)
     T_EQ_INT(found(db, &o.env, &agent, "没有这样的话"), 0);
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 5);
 
+    /* words of any characters are a search, never a query of FTS5's own syntax: quotes,
+     * operators, wildcards and LIKE's own characters find what holds them as written */
+    static const char *const pieces[] = {"\"", "%", "_", "\\", "*",  "(",  ")",    ":",    "^", " ",
+                                         "-",  "+", "a", "A",  "烧", "烤", "油烟", "NEAR", "OR"};
+    unsigned seed = 7;
+    for (int i = 0; i < 500; i++) {
+        char text[64];
+        size_t len = 0;
+        for (int k = 0, n = 1 + i % 9; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + len, piece, strlen(piece));
+            len += strlen(piece);
+        }
+        text[len] = '\0';
+        size_t want =
+            strstr("小区门口烧烤油烟扰民", text) || strstr("居民来电反映情况", text) ? 5 : 0;
+        T_EQ_INT(found(db, &o.env, &agent, text), want);
+    }
+
     /* a reporter's orders are looked up beside the text index: they wait with their entries,
      * and a catch-up makes them; orders without a phone have no lookup */
     create_from(db, &o.env, &agent, "13812345678");
