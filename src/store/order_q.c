@@ -272,21 +272,22 @@ static void like_pattern(const char *text, char *out, size_t n)
 /* The trigram index keeps which orders hold each run of three characters, not where
  * (detail=none): its query for text is every third trigram of it and the last, each an FTS5
  * string with its quotes doubled, all required. The orders it finds hold those pieces; the
- * list's LIKE keeps those that hold the text itself. 0 when text has fewer than three
- * characters. */
-static int trigram_query(const char *text, char *out, size_t n)
+ * list's LIKE keeps those that hold the text itself. Empty when text has fewer than three
+ * characters (or, past any text the list takes, would not fit): the LIKE alone then. */
+static void trigram_query(const char *text, char *out, size_t n)
 {
     size_t at[512], k = 0, o = 0;
+    out[0] = '\0';
     for (size_t i = 0; text[i] && k < sizeof at / sizeof *at - 1; i++)
         if (((unsigned char)text[i] & 0xc0) != 0x80)
             at[k++] = i;
     if (k < 3)
-        return 0;
+        return;
     at[k] = strlen(text);
     for (size_t c = 0;; c = c + 3 > k - 3 ? k - 3 : c + 3) {
         if (o + 2 * (at[c + 3] - at[c]) + 4 > n) {
-            out[0] = '\0'; /* the LIKE alone, then */
-            return 0;
+            out[0] = '\0';
+            return;
         }
         out[o++] = '"';
         for (size_t i = at[c]; i < at[c + 3]; i++) {
@@ -300,7 +301,6 @@ static int trigram_query(const char *text, char *out, size_t n)
             break;
     }
     out[o - 1] = '\0';
-    return 1;
 }
 
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
@@ -315,11 +315,12 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
     snprintf(grid, sizeof grid, "%s%s", S(f->grid), f->grid && *f->grid ? "%" : "");
     if (strlen(text) > 500)
         return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
-    if (*text && db->be != &wg_backend_sqlite) {
-        snprintf(fts, sizeof fts, "%s", text);
-    } else if (*text) {
-        trigram_query(text, fts, sizeof fts); /* none for fewer than three characters */
+    if (*text) {
         like_pattern(text, like, sizeof like);
+        if (db->be == &wg_backend_sqlite)
+            trigram_query(text, fts, sizeof fts);
+        else /* any words: ORDER_LIST_BY_TEXT, whose PostgreSQL text leaves them to the LIKE */
+            snprintf(fts, sizeof fts, "%s", text);
     }
     /* each filter's values on a line */
     /* clang-format off */
