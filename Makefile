@@ -23,7 +23,8 @@ ifeq ($(VARIANT),asan)
   EXTRA_LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+# every .c below src/, at any depth, but the entry point
+LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | sort))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -101,7 +102,7 @@ fuzz:
 	scripts/fuzz.sh
 
 format:
-	clang-format -i $(wildcard src/*/*.[ch] tests/unit/*.[ch] bench/*/*.c tests/fuzz/*.c)
+	clang-format -i $(shell find src tests/unit tests/fuzz bench -name '*.[ch]')
 
 clean:
 	rm -rf build wangge web/dist

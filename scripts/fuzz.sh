@@ -13,8 +13,8 @@ $(pkg-config --cflags libmicrohttpd jansson sqlite3 libsodium libpq) $(geos-conf
 LIBS="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libpq) $(geos-config --clibs) -lm -pthread"
 objs=""
 # an object is stale when its source, or any header or table it may include, is newer
-newest=$(ls -t src/*/*.h src/*/*.def | head -n 1)
-for src in $(ls src/*/*.c | grep -v src/cli/main.c); do
+newest=$(ls -t $(find src -name '*.h' -o -name '*.def') | head -n 1)
+for src in $(find src -name '*.c' | sort | grep -v src/cli/main.c); do
     obj="$out/obj/$(echo "$src" | tr / _).o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest" -nt "$obj" ]; then
         clang $CFLAGS -c "$src" -o "$obj"

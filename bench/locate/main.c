@@ -14,10 +14,10 @@
 
 #include <geos_c.h>
 
-#include "domain/countymap.h"
-#include "domain/divsrc.h"
-#include "domain/gridgen.h"
-#include "domain/npmsrc.h"
+#include "domain/map/countymap.h"
+#include "domain/map/divsrc.h"
+#include "domain/map/gridgen.h"
+#include "domain/map/npmsrc.h"
 #include "geo/gindex.h"
 #include "geo/shape.h"
 

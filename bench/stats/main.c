@@ -21,11 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "domain/catalog.h"
-#include "domain/divsrc.h"
-#include "domain/history.h"
-#include "domain/npmsrc.h"
-#include "domain/stats_query.h"
+#include "domain/catalog/catalog.h"
+#include "domain/map/divsrc.h"
+#include "domain/orders/history.h"
+#include "domain/map/npmsrc.h"
+#include "domain/stats/stats_query.h"
 
 #define GRIDS 163600
 

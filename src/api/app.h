@@ -6,15 +6,15 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "domain/locate.h"
-#include "domain/calendar.h"
-#include "domain/catalog.h"
-#include "domain/catalog_store.h"
-#include "domain/pii.h"
-#include "domain/portal.h"
-#include "domain/session.h"
-#include "domain/stats_cube.h"
-#include "domain/text_index.h"
+#include "domain/map/locate.h"
+#include "domain/calendar/calendar.h"
+#include "domain/catalog/catalog.h"
+#include "domain/catalog/catalog_store.h"
+#include "domain/accounts/pii.h"
+#include "domain/portal/portal.h"
+#include "domain/accounts/session.h"
+#include "domain/stats/stats_cube.h"
+#include "domain/orders/text_index.h"
 #include "http/route.h"
 #include "store/store.h"
 

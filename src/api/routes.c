@@ -1,7 +1,7 @@
 /* The route table, expanded from routes.def. */
 #include "api/app.h"
 #include "api/handlers.h"
-#include "domain/account.h"
+#include "domain/accounts/account.h"
 
 const struct wg_route wg_routes[] = {
 #define WG_ROUTE(method, pattern, fn, flags, perms) {method, pattern, fn, flags, perms},

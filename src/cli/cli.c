@@ -1,8 +1,8 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
-#include "domain/audit.h"
-#include "domain/pii.h"
+#include "domain/accounts/audit.h"
+#include "domain/accounts/pii.h"
 #include "store/store.h"
 
 int wg_cli_fail(const struct wg_err *err)

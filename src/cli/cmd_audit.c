@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 
-#include "domain/audit.h"
+#include "domain/accounts/audit.h"
 #include "store/store.h"
 
 #define VERIFY_USAGE "audit verify --data DIR"

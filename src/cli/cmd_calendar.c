@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/csv.h"
-#include "domain/calendar.h"
+#include "domain/calendar/calendar.h"
 
 #define USAGE "calendar load --data DIR FILE"
 #define MAX_TABLE ((size_t)1 << 20)

@@ -8,9 +8,9 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
-#include "domain/account.h"
-#include "domain/history.h"
-#include "domain/npmsrc.h"
+#include "domain/accounts/account.h"
+#include "domain/orders/history.h"
+#include "domain/map/npmsrc.h"
 #include "store/store.h"
 
 #define USAGE       "demo --data DIR"

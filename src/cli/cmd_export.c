@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 
-#include "domain/grid.h"
+#include "domain/map/grid.h"
 
 #define USAGE "export grids --data DIR --region CODE [--out FILE]"
 

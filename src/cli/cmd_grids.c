@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
-#include "domain/district.h"
+#include "domain/map/district.h"
 
 #define USAGE "grids generate --data DIR --county CODE --base N --exclusive N [--seed N]"
 

@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include "core/csv.h"
-#include "domain/audit.h"
-#include "domain/division.h"
-#include "domain/divsrc.h"
-#include "domain/grid.h"
-#include "domain/npmsrc.h"
+#include "domain/accounts/audit.h"
+#include "domain/map/division.h"
+#include "domain/map/divsrc.h"
+#include "domain/map/grid.h"
+#include "domain/map/npmsrc.h"
 #include "store/store.h"
 
 #define DIV_USAGE                                                                                  \

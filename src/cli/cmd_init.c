@@ -5,7 +5,7 @@
 
 #include <getopt.h>
 
-#include "domain/account.h"
+#include "domain/accounts/account.h"
 #include "store/store.h"
 
 struct first_admin {

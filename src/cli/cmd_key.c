@@ -5,8 +5,8 @@
 
 #include <getopt.h>
 
-#include "domain/pii_rotate.h"
-#include "domain/profile.h"
+#include "domain/accounts/pii_rotate.h"
+#include "domain/accounts/profile.h"
 
 #define USAGE "key rotate --data DIR"
 

@@ -5,7 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/params.h"
-#include "domain/locate.h"
+#include "domain/map/locate.h"
 
 #define USAGE "locate --data DIR [--crs wgs84|cgcs2000|gcj02|bd09] LON LAT"
 

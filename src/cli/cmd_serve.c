@@ -10,7 +10,7 @@
 #include "core/csv.h"
 #include "core/log.h"
 #include "core/num.h"
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 #include "http/server.h"
 
 #define USAGE                                                                                      \

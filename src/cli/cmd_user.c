@@ -7,7 +7,7 @@
 #include <getopt.h>
 
 #include "core/csv.h"
-#include "domain/session.h"
+#include "domain/accounts/session.h"
 
 #define USER_USAGE "user add --data DIR --username U --role R --scope S --password-file F"
 #define KEY_USAGE "apikey add --data DIR --name N --scope S --permissions open311[,...]"

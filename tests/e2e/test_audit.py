@@ -46,7 +46,7 @@ def rows(path):
 
 
 def record_hash(r):
-    """The canonical encoding of docs/ARCHITECTURE.md and src/domain/audit.h, written again
+    """The canonical encoding of docs/ARCHITECTURE.md and src/domain/accounts/audit.h, written again
     here: netstrings of prev_hash, seq and the fields, SHA-256."""
     out = b""
     for name in ("prev_hash", "seq", "at", "actor", "role", "source", "action", "object_type",

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "core/xml.h"
-#include "domain/open311.h"
+#include "domain/open311/open311.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "domain/pii.h"
+#include "domain/accounts/pii.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "domain/portal.h"
+#include "domain/portal/portal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "domain/calendar.h"
-#include "domain/catalog.h"
-#include "domain/order.h"
-#include "domain/pii.h"
+#include "domain/calendar/calendar.h"
+#include "domain/catalog/catalog.h"
+#include "domain/orders/order.h"
+#include "domain/accounts/pii.h"
 
 struct t_order {
     struct wg_pii_keys *keys;

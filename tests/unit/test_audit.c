@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "domain/audit.h"
+#include "domain/accounts/audit.h"
 #include "store/store.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"

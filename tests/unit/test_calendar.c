@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "domain/calendar.h"
+#include "domain/calendar/calendar.h"
 
 /* 2025 exactly as chinese-days 1.5.7 gives it (inLieuDays included, to be ignored). */
 static const char Y2025[] =

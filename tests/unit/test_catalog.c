@@ -3,7 +3,7 @@
  * trip, and errors that name the position or the item). */
 #include <jansson.h>
 
-#include "domain/catalog.h"
+#include "domain/catalog/catalog.h"
 #include "t.h"
 
 static const struct wg_catalog_item *by_name(const struct wg_catalog *cat, const char *name)

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "domain/catalog_store.h"
+#include "domain/catalog/catalog_store.h"
 
 #include "t.h"
 #include "t_store.h"

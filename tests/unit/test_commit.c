@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "domain/order.h"
-#include "domain/text_index.h"
+#include "domain/orders/order.h"
+#include "domain/orders/text_index.h"
 #include "t_order.h"
 
 #define THREADS 8

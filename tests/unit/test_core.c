@@ -3,7 +3,7 @@
 
 #include "core/buf.h"
 #include "core/csv.h"
-#include "domain/region.h"
+#include "domain/map/region.h"
 #include "http/route.h"
 
 static void test_region_levels(void)

@@ -1,7 +1,7 @@
 /* Grid generation: the base-grid split (table-driven, no geometry), the exclusive split, and
  * a small synthetic county end to end: counts, codes, names, people, every grid inside its
  * village, villages covered, exclusive grids inside a base grid, the same output twice. */
-#include "domain/gridgen.h"
+#include "domain/map/gridgen.h"
 
 #include <math.h>
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "domain/notify.h"
+#include "domain/notify/notify.h"
 #include "store/store.h"
 
 static void test_backoff(void)

@@ -5,7 +5,7 @@
 #include "api/app.h"
 #include "core/form.h"
 #include "core/xml.h"
-#include "domain/open311.h"
+#include "domain/open311/open311.h"
 #include "http/route.h"
 
 static int has(const char *msg, const char *part)

@@ -6,8 +6,8 @@
 
 #include <stdlib.h>
 
-#include "domain/account.h"
-#include "domain/order_fsm.h"
+#include "domain/accounts/account.h"
+#include "domain/orders/order_fsm.h"
 
 static const char *const STATES[] = {"received", "dispatched", "signed",    "replied", "verified",
                                      "closed",   "returning",  "suspended", "merged",  "invalid"};

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "domain/order.h"
-#include "domain/unit.h"
+#include "domain/orders/order.h"
+#include "domain/catalog/unit.h"
 #include "t_order.h"
 
 struct evcount {

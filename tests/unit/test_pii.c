@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "domain/pii.h"
+#include "domain/accounts/pii.h"
 
 static char root[64];
 

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "domain/pii_rotate.h"
+#include "domain/accounts/pii_rotate.h"
 #include "t_order.h"
 #include "t_store.h"
 

@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "domain/portal.h"
+#include "domain/portal/portal.h"
 
 static void test_codes(void)
 {

@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "store/sqlite_wal.h"
+#include "store/sqlite/sqlite_wal.h"
 
 static sqlite3 *open_db(const char *path, const char *pragmas)
 {

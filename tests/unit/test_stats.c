@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "domain/history.h"
-#include "domain/stats_query.h"
-#include "domain/unit.h"
+#include "domain/orders/history.h"
+#include "domain/stats/stats_query.h"
+#include "domain/catalog/unit.h"
 #include "store/backend.h"
 #include "store/migrations.h"
 #include "t_order.h"

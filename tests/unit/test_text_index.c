@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
-#include "domain/text_index.h"
+#include "domain/orders/text_index.h"
 #include "t_order.h"
 
 static char dir[] = "/tmp/wangge-text-index-XXXXXX";

@@ -1,0 +1,58 @@
+/* GET /api/v1/audit (auditors): the audit log, newest first, filtered by actor, action,
+ * object_type, object_id, since, until (UTC ISO 8601 prefixes), limit and offset. */
+#include "api/app.h"
+#include "api/handlers.h"
+#include "domain/accounts/audit.h"
+
+static int add_row(const struct wg_audit_row *r, void *ctx)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq", (json_int_t)r->seq,
+                       "at", r->at, "actor", r->actor, "role", r->role, "source", r->source,
+                       "action", r->action, "object_type", r->object_type, "object_id",
+                       r->object_id, "result", r->result, "detail", r->detail, "hash", r->hash));
+    return 0;
+}
+
+static enum wg_rc count(const char *s, const char *name, long long max, long long *out,
+                        struct wg_err *err)
+{
+    char *end;
+    long long n;
+    if (!s)
+        return WG_OK;
+    n = strtoll(s, &end, 10);
+    if (!*s || *end || n < 0 || n > max)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be 0 to %lld, not '%.20s'",
+                          name, max, s);
+    *out = n;
+    return WG_OK;
+}
+
+enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_audit_filter f = {0};
+    struct wg_db *db;
+    json_t *arr;
+    enum wg_rc rc;
+    f.actor = wg_req_query(req, "actor");
+    f.action = wg_req_query(req, "action");
+    f.object_type = wg_req_query(req, "object_type");
+    f.object_id = wg_req_query(req, "object_id");
+    f.since = wg_req_query(req, "since");
+    f.until = wg_req_query(req, "until");
+    if ((rc = count(wg_req_query(req, "limit"), "limit", WG_AUDIT_LIMIT_MAX, &f.limit, err)) ||
+        (rc = count(wg_req_query(req, "offset"), "offset", 1LL << 40, &f.offset, err)))
+        return rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    arr = json_array();
+    rc = wg_audit_query(db, &f, add_row, arr, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    return wg_reply_json(req, 200, json_pack("{s:o}", "records", arr));
+}

@@ -1,0 +1,150 @@
+/* The dispatch catalog's administration: GET /api/v1/catalog (the catalog in force and its
+ * version), PUT and DELETE /api/v1/catalog/items/{code}, GET /api/v1/catalog/versions and
+ * /api/v1/catalog/versions/{n}. Changes are versioned (domain/catalog_store.h), audited, and
+ * in force on this server at once and on the others sharing the store within a second. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include <time.h>
+
+#include "domain/catalog/catalog_store.h"
+
+static void etag(struct wg_req *req, long long version)
+{
+    req->extra_header_name = "ETag";
+    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
+}
+
+enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    json_t *cat;
+    long long v;
+    if (!snap)
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
+    v = snap->version;
+    cat = wg_catalog_to_json(&snap->cat);
+    wg_catalog_snap_release(snap);
+    if (!cat)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    etag(req, v);
+    return wg_reply_json(req, 200,
+                         json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
+}
+
+/* If-Match, when sent, is the catalog version the change was made on. */
+static enum wg_rc if_match(struct wg_req *req, long long *version, struct wg_err *err)
+{
+    const char *h = wg_req_header(req, "If-Match");
+    char *end;
+    *version = -1;
+    if (!h)
+        return WG_OK;
+    if (!strncmp(h, "W/", 2))
+        h += 2;
+    if (*h == '"')
+        h++;
+    *version = strtoll(h, &end, 10);
+    if (end == h || (*end && strcmp(end, "\"")) || *version < 0)
+        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not a catalog version", h);
+    return WG_OK;
+}
+
+/* The item as the catalog in force now holds it. */
+static json_t *item_in_force(struct wg_app *app, const char *code)
+{
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    json_t *cat = snap ? wg_catalog_to_json(&snap->cat) : NULL, *it, *found = NULL;
+    size_t i;
+    wg_catalog_snap_release(snap);
+    json_array_foreach(json_object_get(cat, "items"), i, it)
+    {
+        const char *c = json_string_value(json_object_get(it, "code"));
+        if (c && !strcmp(c, code)) {
+            found = json_incref(it);
+            break;
+        }
+    }
+    json_decref(cat);
+    return found ? found : json_null();
+}
+
+/* Runs one change on a store connection, audits it, and puts the new version in force. */
+static enum wg_rc change(struct wg_req *req, const char *action, int put, long long *version,
+                         int *created, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_actor *actor = req->actor;
+    struct wg_catalog_change ch = {actor->username, (long long)time(NULL), -1};
+    const char *code = req->params[0];
+    char detail[48] = "";
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = if_match(req, &ch.expect_version, err)) || (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = put ? wg_catalog_store_put_item(db, &ch, code, req->json, version, created, err)
+             : wg_catalog_store_delete_item(db, &ch, code, version, err);
+    if (!rc)
+        snprintf(detail, sizeof detail, "version %lld", *version);
+    rc = wg_api_audit(req, db, NULL, action, "catalog_item", code, detail, rc, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    return wg_app_catalog_refresh(app, err);
+}
+
+enum wg_rc wg_api_catalog_put_item(struct wg_req *req, struct wg_err *err)
+{
+    long long version = 0;
+    int created = 0;
+    enum wg_rc rc = change(req, "catalog.put_item", 1, &version, &created, err);
+    if (rc)
+        return rc;
+    etag(req, version);
+    return wg_reply_json(req, created ? 201 : 200,
+                         json_pack("{s:I,s:b,s:o}", "version", (json_int_t)version, "created",
+                                   created, "item", item_in_force(req->app, req->params[0])));
+}
+
+enum wg_rc wg_api_catalog_delete_item(struct wg_req *req, struct wg_err *err)
+{
+    long long version = 0;
+    enum wg_rc rc = change(req, "catalog.delete_item", 0, &version, NULL, err);
+    if (rc)
+        return rc;
+    etag(req, version);
+    return wg_reply_json(
+        req, 200,
+        json_pack("{s:I,s:s}", "version", (json_int_t)version, "deleted", req->params[0]));
+}
+
+enum wg_rc wg_api_catalog_versions(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc = wg_store_get(((struct wg_app *)req->app)->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_catalog_store_versions_json(db, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, out);
+}
+
+enum wg_rc wg_api_catalog_version(struct wg_req *req, struct wg_err *err)
+{
+    const char *s = req->params[0];
+    struct wg_db *db;
+    json_t *out = NULL;
+    char *end;
+    long long n = strtoll(s, &end, 10);
+    enum wg_rc rc;
+    /* anything that is not a version number is a version that does not exist */
+    if (!*s || *end || *s == '-' || *s == '+' || n < 0 || strlen(s) > 18)
+        return wg_err_set(err, WG_ENOTFOUND, "catalog version '%.20s' does not exist", s);
+    if ((rc = wg_store_get(((struct wg_app *)req->app)->store, &db, err)))
+        return rc;
+    rc = wg_catalog_store_version_json(db, n, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, out);
+}

@@ -1,0 +1,169 @@
+/* Units and routing rules (administration), and the routing suggestion of an order:
+ * GET/POST /api/v1/units, GET/POST /api/v1/routing-rules, GET /api/v1/orders/{id}/route. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include "domain/orders/order.h"
+#include "domain/catalog/unit.h"
+
+static const char *str(json_t *j, const char *k)
+{
+    return json_string_value(json_object_get(j, k));
+}
+
+struct units {
+    struct wg_db *db;
+    json_t *arr;
+};
+
+static int add_region(const char *region, void *ctx)
+{
+    json_array_append_new(ctx, json_string(region));
+    return 0;
+}
+
+static int add_unit(const struct wg_unit_row *u, void *ctx)
+{
+    struct units *us = ctx;
+    json_t *regions = json_array();
+    wg_store_unit_regions(us->db, u->id, add_region, regions, NULL);
+    json_array_append_new(us->arr, json_pack("{s:s,s:s,s:s,s:o}", "id", u->id, "name", u->name,
+                                             "kind", u->kind, "regions", regions));
+    return 0;
+}
+
+static enum wg_rc fill_units(struct wg_req *req, struct wg_db *db, json_t *arr,
+                             struct wg_err *err)
+{
+    struct units us = {db, arr};
+    (void)req;
+    return wg_store_unit_each(db, add_unit, &us, err);
+}
+
+enum wg_rc wg_api_units_list(struct wg_req *req, struct wg_err *err)
+{
+    return wg_api_reply_list(req, "units", fill_units, err);
+}
+
+enum wg_rc wg_api_units_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_unit_create(db, str(req->json, "id"), str(req->json, "name"), str(req->json, "kind"),
+                        json_object_get(req->json, "regions"), err);
+    rc = wg_api_audit(req, db, NULL, "unit.create", "unit", str(req->json, "id"),
+                      str(req->json, "name"), rc, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 201, json_deep_copy(req->json));
+}
+
+/* A rule's assisting units ("a,b") as the array of ids they were given as. */
+static json_t *assisting_ids(const char *list)
+{
+    json_t *arr = json_array();
+    while (list && *list) {
+        const char *comma = strchr(list, ',');
+        size_t n = comma ? (size_t)(comma - list) : strlen(list);
+        if (n)
+            json_array_append_new(arr, json_stringn(list, n));
+        list = comma ? comma + 1 : NULL;
+    }
+    return arr;
+}
+
+static int add_rule(const struct wg_rule_row *r, void *ctx)
+{
+    json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)r->id, "item",
+                                         r->item, "region", r->region, "lead", r->lead,
+                                         "assisting", assisting_ids(r->assisting)));
+    return 0;
+}
+
+static enum wg_rc fill_rules(struct wg_req *req, struct wg_db *db, json_t *arr,
+                             struct wg_err *err)
+{
+    (void)req;
+    return wg_store_rule_each(db, add_rule, arr, err);
+}
+
+enum wg_rc wg_api_rules_list(struct wg_req *req, struct wg_err *err)
+{
+    return wg_api_reply_list(req, "rules", fill_rules, err);
+}
+
+enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    long long id = 0;
+    char idtext[24] = "";
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"), str(req->json, "region"),
+                              str(req->json, "lead"), json_object_get(req->json, "assisting"), &id,
+                              err);
+    if (!rc)
+        snprintf(idtext, sizeof idtext, "%lld", id);
+    rc = wg_api_audit(req, db, NULL, "route_rule.create", "route_rule", idtext, NULL, rc, err);
+    wg_store_put(db);
+    if (rc)
+        return rc;
+    json_t *out = json_deep_copy(req->json);
+    json_object_set_new(out, "id", json_integer(id));
+    return wg_reply_json(req, 201, out);
+}
+
+enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_route_suggestion s;
+    struct wg_db *db;
+    json_t *order = NULL, *out;
+    long long id;
+    enum wg_rc rc;
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
+        (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    /* the order as the caller may see it: outside the scope it does not exist */
+    rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
+    if (!rc) {
+        const char *place = json_string_value(json_object_get(order, "grid"));
+        rc = wg_route_suggest(db, json_string_value(json_object_get(order, "item")),
+                              place ? place : json_string_value(json_object_get(order, "county")),
+                              &s, err);
+    }
+    json_decref(order);
+    if (rc) {
+        wg_store_put(db);
+        return rc;
+    }
+    out = json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why);
+    if (s.found) {
+        /* the assisting units as they are now (one removed since is left out), and the
+         * body of the dispatch that follows the suggestion */
+        json_t *ids = assisting_ids(s.rule.assisting), *units = json_array(), *v;
+        json_t *body = json_pack("{s:s,s:[]}", "unit", s.lead.id, "assisting");
+        size_t i;
+        json_array_foreach(ids, i, v)
+        {
+            struct wg_unit_row u;
+            if (wg_store_unit_get(db, json_string_value(v), &u, NULL) == WG_OK) {
+                json_array_append_new(units, json_pack("{s:s,s:s}", "id", u.id, "name", u.name));
+                json_array_append(json_object_get(body, "assisting"), v);
+            }
+        }
+        json_decref(ids);
+        json_object_set_new(out, "lead", json_pack("{s:s,s:s}", "id", s.lead.id, "name",
+                                                   s.lead.name));
+        json_object_set_new(out, "assisting", units);
+        json_object_set_new(out, "rule", json_integer(s.rule.id));
+        json_object_set_new(out, "dispatch", body);
+    }
+    wg_store_put(db);
+    return wg_reply_json(req, 200, out);
+}

@@ -1,0 +1,55 @@
+/* Photos: POST /api/v1/orders/{id}/photos (the body is the image), GET /api/v1/photos/{sha256}. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include <time.h>
+
+#include "domain/orders/photo.h"
+
+enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_db *db;
+    json_t *out = NULL;
+    long long id;
+    enum wg_rc rc;
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
+        (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_photo_attach(db, &env, req->actor, app->data_dir, id, req->body, req->body_len,
+                         (long long)time(NULL), &out, err);
+    if (rc != WG_ENOTFOUND)
+        rc = wg_api_audit(req, db, NULL, "order.photo", "order", req->params[0],
+                          out ? json_string_value(json_object_get(out, "sha256")) : NULL, rc, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return wg_reply_json(req, 201, out);
+}
+
+enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_db *db;
+    char *bytes = NULL;
+    size_t len = 0;
+    const char *mime = NULL;
+    enum wg_rc rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_photo_read(db, &env, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
+                       err);
+    wg_store_put(db);
+    return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
+}
+
+enum wg_rc wg_api_reply_photo(struct wg_req *req, const char *mime, char *bytes, size_t len)
+{
+    req->extra_header_name = "Content-Security-Policy";
+    req->extra_header_value = "default-src 'none'; sandbox";
+    return wg_reply_owned(req, 200, mime, bytes, len);
+}

@@ -1,0 +1,282 @@
+/* The residents' portal's public API (no account; domain/portal.h): GET /api/v1/public/types,
+ * POST /api/v1/public/appeals, and by tracking code GET /api/v1/public/appeals/{code},
+ * POST …/{code}/photos, GET …/{code}/photos/{sha256} (the resident's own) and
+ * POST …/{code}/rating. Writes go through the group committer, so a
+ * 201 means the appeal (or rating) is on disk; throttled requests answer 429 with
+ * Retry-After. */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include <time.h>
+
+#include "domain/orders/photo.h"
+#include "domain/portal/portal.h"
+
+static long long now_s(void)
+{
+    return (long long)time(NULL);
+}
+
+static enum wg_rc too_many(struct wg_req *req, enum wg_rc rc, int retry_after)
+{
+    if (rc == WG_ERATE) {
+        req->extra_header_name = "Retry-After";
+        req->extra_header_value = wg_arena_printf(req->arena, "%d", retry_after);
+    }
+    return rc;
+}
+
+enum wg_rc wg_api_portal_types(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_locator *loc;
+    double box[4];
+    int grids;
+    json_t *out = wg_portal_types_json(wg_api_catalog(req)), *map;
+    if (!out)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    loc = wg_locator_acquire(&app->locator);
+    grids = wg_locator_extent(loc, box);
+    wg_locator_release(loc);
+    /* the console's base map (tiles_url): one set of tiles for the deployment */
+    map = json_pack("{s:s?,s:s,s:s,s:i}", "tiles", app->tiles_url[0] ? app->tiles_url : NULL,
+                    "attribution", app->tiles_attribution, "subdomains", app->tiles_subdomains,
+                    "max_zoom", 18);
+    json_object_set_new(
+        map, "bbox", grids ? json_pack("[f,f,f,f]", box[0], box[1], box[2], box[3]) : json_null());
+    json_object_set_new(out, "map", map);
+    json_object_set_new(out, "limits",
+                        json_pack("{s:i,s:i,s:i,s:i}", "text_chars", WG_PORTAL_TEXT_MAX,
+                                  "comment_chars", WG_PORTAL_COMMENT_MAX, "photos",
+                                  app->portal.photos, "photo_bytes", (int)WG_PHOTO_MAX));
+    return wg_reply_json(req, 200, out);
+}
+
+/* One appeal in a batch of the group committer: the throttle's counts, the order, its
+ * tracking code and the record of its creation commit together or not at all. */
+struct appeal_job {
+    struct wg_req *req;
+    struct wg_order_draft *draft;
+    const struct wg_portal_input *in;
+    struct wg_throttle by_address, by_phone;
+    const char *code_hash;
+    long long now;
+    int retry_after;
+};
+
+static enum wg_rc appeal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct appeal_job *j = ctx;
+    char idtext[24];
+    enum wg_rc rc;
+    if ((rc = wg_throttle_take(db, &j->by_address, j->now, &j->retry_after, err)) ||
+        (j->in->phone && (rc = wg_throttle_take(db, &j->by_phone, j->now, &j->retry_after, err))) ||
+        (rc = wg_order_insert(db, j->draft, err)) ||
+        (rc = wg_store_portal_appeal_insert(db, j->code_hash, j->draft->row.id, j->in->type->code,
+                                            j->in->source, j->draft->row.created_at, err)))
+        return rc;
+    snprintf(idtext, sizeof idtext, "%lld", j->draft->row.id);
+    return wg_api_audit(j->req, db, "resident", "portal.appeal", "order", idtext, j->in->type->code,
+                        WG_OK, err);
+}
+
+enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_catalog *cat = wg_api_catalog(req);
+    struct wg_order_env env = {app->keys, cat, app->calendar};
+    struct wg_portal_input in;
+    struct wg_order_input oin;
+    struct wg_order_draft draft;
+    struct wg_actor resident;
+    struct wg_locator *loc;
+    struct wg_db *db;
+    char code[WG_PORTAL_CODE_SHOWN], shown[WG_PORTAL_CODE_SHOWN], hash[65], addr[46];
+    struct appeal_job job = {
+        .req = req, .draft = &draft, .in = &in, .code_hash = hash, .now = now_s()};
+    enum wg_rc rc;
+    if (!cat)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_portal_parse(req->json, cat, &in, err)))
+        return rc;
+    wg_portal_order_input(&in, cat, &oin);
+    wg_portal_actor(&resident);
+    loc = wg_locator_acquire(&app->locator);
+    rc = wg_order_prepare(&env, loc, &resident, &oin, job.now, &draft, err);
+    wg_locator_release(loc);
+    if (rc) {
+        if (rc == WG_EINVAL)
+            wg_err_prefix(err, "'lon', 'lat'");
+        return rc;
+    }
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&job.by_address, "appeal:address", addr, app->portal.per_address,
+                    app->portal.address_window);
+    wg_throttle_set(&job.by_phone, "appeal:phone", draft.blind, app->portal.per_phone,
+                    app->portal.phone_window);
+    /* refuse at once what the committer would refuse, without queueing it */
+    if (!(rc = wg_store_get(app->store, &db, err))) {
+        if (!(rc = wg_throttle_peek(db, &job.by_address, job.now, &job.retry_after, err)) &&
+            in.phone)
+            rc = wg_throttle_peek(db, &job.by_phone, job.now, &job.retry_after, err);
+        wg_store_put(db);
+    }
+    if (!rc) {
+        wg_portal_code_new(code);
+        if (!(rc = wg_portal_code_hash(code, hash, shown, err)))
+            rc = wg_committer_run(app->committer, appeal_tx, &job, err);
+    }
+    if (rc) {
+        wg_order_draft_release(&draft);
+        return too_many(req, rc, job.retry_after);
+    }
+    json_t *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "code", shown, "number", draft.row.number,
+                            "type", in.type->code, "state", "received", "created_at",
+                            draft.row.created_at, "anonymous", in.anonymous);
+    wg_order_draft_release(&draft);
+    return wg_reply_json(req, 201, out);
+}
+
+struct miss_job {
+    struct wg_throttle t;
+    long long now;
+    int retry_after;
+};
+
+static enum wg_rc miss_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct miss_job *m = ctx;
+    return wg_throttle_take(db, &m->t, m->now, &m->retry_after, err);
+}
+
+/* The appeal a tracking code names. Unknown (or malformed) codes count against the caller's
+ * address, and an address past its limit is refused every lookup until its window ends, so
+ * codes cannot be tried in bulk. */
+static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type[16],
+                              char shown[WG_PORTAL_CODE_SHOWN], struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct miss_job m = {.now = now_s()};
+    struct wg_db *db;
+    char hash[65], addr[46];
+    enum wg_rc rc;
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&m.t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    if (!(rc = wg_throttle_peek(db, &m.t, m.now, &m.retry_after, err)) &&
+        !(rc = wg_portal_code_hash(req->params[0], hash, shown, err)))
+        rc = wg_store_portal_appeal_find(db, hash, order_id, type, err);
+    wg_store_put(db);
+    if (rc != WG_ENOTFOUND)
+        return too_many(req, rc, m.retry_after);
+    struct wg_err merr = {0};
+    if (wg_committer_run(app->committer, miss_tx, &m, &merr) == WG_ERATE)
+        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), m.retry_after);
+    return wg_err_set(err, WG_ENOTFOUND, "no appeal has the tracking code '%.40s'", req->params[0]);
+}
+
+static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id, const char *type,
+                             const char *shown, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_portal_view(db, wg_api_catalog(req), order_id, type, shown, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, status, out);
+}
+
+enum wg_rc wg_api_portal_get(struct wg_req *req, struct wg_err *err)
+{
+    char type[16], shown[WG_PORTAL_CODE_SHOWN];
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    return rc ? rc : reply_view(req, 200, id, type, shown, err);
+}
+
+enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    char type[16], shown[WG_PORTAL_CODE_SHOWN], idtext[24];
+    struct wg_db *db;
+    json_t *out = NULL;
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    if (rc)
+        return rc;
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_portal_photo_add(db, &env, &app->portal, app->data_dir, id, req->body, req->body_len,
+                             now_s(), &out, err);
+    snprintf(idtext, sizeof idtext, "%lld", id);
+    if (!rc)
+        rc = wg_api_audit(req, db, "resident", "portal.photo", "order", idtext,
+                          json_string_value(json_object_get(out, "sha256")), rc, err);
+    wg_store_put(db);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return wg_reply_json(req, 201, out);
+}
+
+struct rate_job {
+    struct wg_req *req;
+    const struct wg_order_env *env;
+    long long id, now;
+    const json_t *body;
+};
+
+static enum wg_rc rate_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct rate_job *r = ctx;
+    char idtext[24];
+    enum wg_rc rc = wg_portal_rate_in(db, r->env, r->id, r->body, r->now, err);
+    if (rc)
+        return rc;
+    snprintf(idtext, sizeof idtext, "%lld", r->id);
+    return wg_api_audit(r->req, db, "resident", "portal.rating", "order", idtext,
+                        json_string_value(json_object_get(r->body, "satisfaction")), WG_OK, err);
+}
+
+enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    char type[16], shown[WG_PORTAL_CODE_SHOWN];
+    json_t *body = NULL;
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    if (rc || (rc = wg_portal_rating_parse(req->json, &body, err)))
+        return rc;
+    struct rate_job job = {req, &env, id, now_s(), body};
+    rc = wg_committer_run(app->committer, rate_tx, &job, err);
+    json_decref(body);
+    return rc ? rc : reply_view(req, 200, id, type, shown, err);
+}
+
+enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    char type[16], shown[WG_PORTAL_CODE_SHOWN];
+    struct wg_db *db;
+    char *bytes = NULL;
+    size_t len = 0;
+    const char *mime = NULL;
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    if (rc || (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc =
+        wg_portal_photo_read(db, &env, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
+    wg_store_put(db);
+    return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
+}

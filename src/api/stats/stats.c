@@ -1,0 +1,60 @@
+/* The indicators: GET /api/v1/stats/{summary,series,top-items,monthly-problem,units,breakdown}
+ * (domain/stats_query.h does the work; docs/API.md describes the answers). */
+#include "api/app.h"
+#include "api/handlers.h"
+
+#include <time.h>
+
+#include "domain/stats/stats_query.h"
+
+typedef enum wg_rc answer_fn(const struct wg_stats_env *env, const struct wg_actor *actor,
+                             const struct wg_stats_query *q, json_t **out, struct wg_err *err);
+
+static enum wg_rc answer(struct wg_req *req, answer_fn *fn, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_stats_query q = {
+        wg_req_query(req, "scope"), wg_req_query(req, "from"),       wg_req_query(req, "to"),
+        wg_req_query(req, "by"),    wg_req_query(req, "indicators"), wg_req_query(req, "limit"),
+        wg_req_query(req, "month"),
+    };
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    struct wg_stats_env env = {db, app->stats, wg_api_catalog(req), (long long)time(NULL)};
+    rc = fn(&env, req->actor, &q, &out, err);
+    wg_store_put(db);
+    return rc ? rc : wg_reply_json(req, 200, out);
+}
+
+enum wg_rc wg_api_stats_summary(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_summary, err);
+}
+
+enum wg_rc wg_api_stats_series(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_series, err);
+}
+
+enum wg_rc wg_api_stats_top_items(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_top_items, err);
+}
+
+enum wg_rc wg_api_stats_monthly_problem(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_monthly_problem, err);
+}
+
+enum wg_rc wg_api_stats_units(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_units, err);
+}
+
+enum wg_rc wg_api_stats_breakdown(struct wg_req *req, struct wg_err *err)
+{
+    return answer(req, wg_stats_breakdown, err);
+}

@@ -1,0 +1,118 @@
+/* Key rotation of the personal values kept with orders (pii_rotate.h): a page of rows read,
+ * the values under older key versions re-sealed, the rows written back, in one transaction. */
+#include "domain/accounts/pii_rotate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 500
+
+static const char *const contexts[][3] = {
+    [WG_SEALED_ORDERS] = {"order.reporter_name", "order.reporter_phone", NULL},
+    [WG_SEALED_OPEN311] = {"open311.email", "open311.device_id", "open311.account_id"},
+};
+
+struct pending {
+    long long id;
+    char *v[3];
+    int moved;
+};
+
+struct page {
+    const struct wg_pii_keys *keys;
+    enum wg_sealed_table t;
+    struct pending rows[PAGE];
+    size_t n;
+    long long last;
+    enum wg_rc rc;
+    struct wg_err *err;
+};
+
+static void release(struct pending *p)
+{
+    for (int i = 0; i < 3; i++) {
+        wg_pii_wipe(p->v[i]);
+        p->v[i] = NULL;
+    }
+}
+
+static int collect(const struct wg_sealed_row *r, void *ctx)
+{
+    struct page *pg = ctx;
+    struct pending *p = &pg->rows[pg->n];
+    memset(p, 0, sizeof *p);
+    p->id = pg->last = r->id;
+    for (int i = 0; i < wg_sealed_fields(pg->t) && !pg->rc; i++) {
+        if (*r->v[i] && wg_pii_needs_rotation(pg->keys, r->v[i])) {
+            pg->rc = wg_pii_reencrypt(pg->keys, r->v[i], contexts[pg->t][i], &p->v[i], pg->err);
+            p->moved++;
+        } else if (!(p->v[i] = strdup(r->v[i]))) {
+            pg->rc = wg_err_set(pg->err, WG_ENOMEM, "out of memory");
+        }
+    }
+    if (pg->rc) {
+        wg_err_prefix(pg->err, "%s %lld", pg->t == WG_SEALED_ORDERS ? "order" : "Open311 request",
+                      r->id);
+        release(p);
+        return 1;
+    }
+    if (p->moved)
+        pg->n++;
+    else
+        release(p);
+    return 0;
+}
+
+/* One page after *after in one transaction; *after moves to its last row, *done when there
+ * was none. */
+static enum wg_rc one_page(struct wg_db *db, struct page *pg, long long *after, int *done,
+                           size_t *moved, struct wg_err *err)
+{
+    enum wg_rc rc;
+    pg->n = 0;
+    pg->last = *after;
+    pg->rc = WG_OK;
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    rc = wg_store_sealed_page(db, pg->t, *after, PAGE, collect, pg, err);
+    if (!rc)
+        rc = pg->rc;
+    for (size_t i = 0; !rc && i < pg->n; i++) {
+        const char *v[3] = {pg->rows[i].v[0], pg->rows[i].v[1], pg->rows[i].v[2]};
+        rc = wg_store_sealed_update(db, pg->t, pg->rows[i].id, v, err);
+    }
+    if (!rc)
+        rc = wg_db_commit(db, err);
+    if (rc)
+        wg_db_rollback(db);
+    for (size_t i = 0; i < pg->n; i++) {
+        if (!rc)
+            *moved += (size_t)pg->rows[i].moved;
+        release(&pg->rows[i]);
+    }
+    *done = pg->last == *after;
+    *after = pg->last;
+    return rc;
+}
+
+enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys, size_t *moved,
+                                struct wg_err *err)
+{
+    struct page *pg = calloc(1, sizeof *pg);
+    enum wg_rc rc = WG_OK;
+    *moved = 0;
+    if (!pg)
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    pg->keys = keys;
+    pg->err = err;
+    static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311};
+    for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
+        long long after = 0;
+        int done = 0;
+        pg->t = all[t];
+        while (!rc && !done)
+            rc = one_page(db, pg, &after, &done, moved, err);
+    }
+    free(pg);
+    return rc;
+}

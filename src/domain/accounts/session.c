@@ -1,0 +1,303 @@
+/* Logins, session tokens, password changes and API keys. */
+#include "domain/accounts/session.h"
+
+#include <pthread.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+
+static void sha256_hex(const char *s, char out[65])
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, d, sizeof d);
+}
+
+static void random_hex(char *out, size_t bytes)
+{
+    unsigned char buf[64];
+    randombytes_buf(buf, bytes);
+    sodium_bin2hex(out, bytes * 2 + 1, buf, bytes);
+    sodium_memzero(buf, sizeof buf);
+}
+
+static void actor_from(struct wg_actor *a, const struct wg_account_row *r)
+{
+    const struct wg_role *role = wg_role_find(r->role);
+    memset(a, 0, sizeof *a);
+    snprintf(a->username, sizeof a->username, "%s", r->username);
+    snprintf(a->role, sizeof a->role, "%s", r->role);
+    a->perms = role ? role->perms : 0;
+    snprintf(a->scope.kind, sizeof a->scope.kind, "%s", r->scope_kind);
+    snprintf(a->scope.code, sizeof a->scope.code, "%s", r->scope);
+    a->must_change = r->must_change;
+}
+
+#define BAD_LOGIN "wrong username or password"
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[128];
+
+static void make_dummy(void)
+{
+    if (wg_password_hash("not a password", dummy_hash, NULL) != WG_OK)
+        dummy_hash[0] = '\0';
+}
+
+enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *password,
+                            const char *source, long long now, char token[WG_TOKEN_LEN + 1],
+                            struct wg_actor *actor, struct wg_err *err)
+{
+    struct wg_account_row a;
+    char hash[65];
+    enum wg_rc rc;
+    if (!username || !password || !*username || !*password)
+        return wg_err_set(err, WG_EINVAL, "username and password are required");
+    rc = wg_store_account_get(db, username, &a, err);
+    if (rc == WG_ENOTFOUND) {
+        /* spend the same time as a real check, so timing does not tell who exists */
+        pthread_once(&dummy_once, make_dummy);
+        wg_password_verify(dummy_hash, password);
+        return wg_err_set(err, WG_EUNAUTH, BAD_LOGIN);
+    }
+    if (rc)
+        return rc;
+    if (a.locked_until > now) {
+        char until[32];
+        wg_clock_iso(a.locked_until, until);
+        return wg_err_set(err, WG_EFORBIDDEN,
+                          "account '%s' is locked after %d failed logins until %s", username,
+                          WG_LOCK_FAILURES, until);
+    }
+    if (!wg_password_verify(a.password_hash, password) || a.disabled) {
+        int failed = a.failed + 1;
+        long long until = 0;
+        if (failed >= WG_LOCK_FAILURES) {
+            until = now + WG_LOCK_SECONDS;
+            failed = 0;
+        }
+        if ((rc = wg_store_account_set_failed(db, username, failed, until, err)))
+            return rc;
+        return wg_err_set(err, WG_EUNAUTH, BAD_LOGIN);
+    }
+    if (a.failed && (rc = wg_store_account_set_failed(db, username, 0, 0, err)))
+        return rc;
+    random_hex(token, WG_TOKEN_LEN / 2);
+    sha256_hex(token, hash);
+    if ((rc = wg_store_session_insert(db, hash, username, now, source, err)))
+        return rc;
+    actor_from(actor, &a);
+    snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
+    return WG_OK;
+}
+
+/* ---- sessions found valid, by token hash: a direct-mapped table, one lock ---- */
+
+#define CACHE_SLOTS 1024
+
+struct cached {
+    char hash[65]; /* "" when empty */
+    struct wg_actor actor;
+    long long created_at, last_seen, until;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    long ttl;
+    unsigned long long gen; /* moves at every drop: a check that began before one keeps out */
+    struct cached slot[CACHE_SLOTS];
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static struct cached *slot_of(const char *hash)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return &cache.slot[v % CACHE_SLOTS];
+}
+
+void wg_session_cache(long seconds)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache.ttl = seconds > 0 ? seconds : 0;
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        cache.slot[i].hash[0] = '\0';
+    pthread_mutex_unlock(&cache.mu);
+}
+
+static int cache_get(const char *hash, long long now, const struct wg_session_limits *lim,
+                     struct wg_actor *actor, unsigned long long *gen)
+{
+    int hit = 0;
+    pthread_mutex_lock(&cache.mu);
+    *gen = cache.gen;
+    struct cached *c = slot_of(hash);
+    if (cache.ttl && !strcmp(c->hash, hash) && now < c->until &&
+        now - c->last_seen <= lim->idle_seconds && now - c->created_at <= lim->absolute_seconds) {
+        *actor = c->actor;
+        c->last_seen = now;
+        hit = 1;
+    }
+    pthread_mutex_unlock(&cache.mu);
+    return hit;
+}
+
+static void cache_put(const char *hash, const struct wg_actor *actor, long long created_at,
+                      long long now, unsigned long long gen)
+{
+    pthread_mutex_lock(&cache.mu);
+    if (cache.ttl && gen == cache.gen) {
+        struct cached *c = slot_of(hash);
+        memcpy(c->hash, hash, sizeof c->hash);
+        c->actor = *actor;
+        c->created_at = created_at;
+        c->last_seen = now;
+        c->until = now + cache.ttl;
+    }
+    pthread_mutex_unlock(&cache.mu);
+}
+
+/* Forgets one session (hash) or every session of one account (user). */
+static void cache_drop(const char *hash, const char *user)
+{
+    pthread_mutex_lock(&cache.mu);
+    cache.gen++;
+    if (hash && !strcmp(slot_of(hash)->hash, hash))
+        slot_of(hash)->hash[0] = '\0';
+    for (int i = 0; user && i < CACHE_SLOTS; i++)
+        if (cache.slot[i].hash[0] && !strcmp(cache.slot[i].actor.username, user))
+            cache.slot[i].hash[0] = '\0';
+    pthread_mutex_unlock(&cache.mu);
+}
+
+enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
+                            const struct wg_session_limits *lim, struct wg_actor *actor,
+                            struct wg_err *err)
+{
+    struct wg_session_row s;
+    struct wg_account_row a;
+    char hash[65];
+    unsigned long long gen;
+    enum wg_rc rc;
+    if (!token || strlen(token) != WG_TOKEN_LEN)
+        return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
+                                           "from POST /api/v1/session");
+    sha256_hex(token, hash);
+    if (cache_get(hash, now, lim, actor, &gen))
+        return WG_OK;
+    rc = wg_store_session_get(db, hash, &s, err);
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EUNAUTH, "session is unknown or has ended; log in again");
+    if (rc)
+        return rc;
+    if (now - s.last_seen > lim->idle_seconds || now - s.created_at > lim->absolute_seconds) {
+        wg_store_session_delete(db, hash, NULL);
+        return wg_err_set(err, WG_EUNAUTH, "session has expired; log in again");
+    }
+    rc = wg_store_account_get(db, s.username, &a, err);
+    if (rc == WG_ENOTFOUND || (!rc && a.disabled)) {
+        wg_store_session_delete(db, hash, NULL);
+        return wg_err_set(err, WG_EUNAUTH, "account is no longer active");
+    }
+    if (rc)
+        return rc;
+    /* last_seen moves at most once a minute: idle expiry needs no finer grain, and most
+     * requests then only read */
+    if (now - s.last_seen >= 60 && (rc = wg_store_session_touch(db, hash, now, err)))
+        return rc;
+    actor_from(actor, &a);
+    snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
+    cache_put(hash, actor, s.created_at, now, gen);
+    return WG_OK;
+}
+
+enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, struct wg_err *err)
+{
+    enum wg_rc rc = wg_store_session_delete(db, actor->token_hash, err);
+    cache_drop(actor->token_hash, NULL); /* after: a check meanwhile cannot put it back */
+    return rc;
+}
+
+enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
+                                      const char *old_pw, const char *new_pw,
+                                      struct wg_err *err)
+{
+    struct wg_account_row a;
+    char hash[128];
+    enum wg_rc rc;
+    if (!old_pw || !new_pw)
+        return wg_err_set(err, WG_EINVAL, "old_password and new_password are required");
+    if ((rc = wg_store_account_get(db, actor->username, &a, err)))
+        return rc;
+    if (!wg_password_verify(a.password_hash, old_pw))
+        return wg_err_set(err, WG_EFORBIDDEN, "old_password is wrong");
+    if (!strcmp(old_pw, new_pw))
+        return wg_err_set(err, WG_EINVAL, "new_password must differ from the old one");
+    if ((rc = wg_password_check(new_pw, err)) || (rc = wg_password_hash(new_pw, hash, err)))
+        return rc;
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    if ((rc = wg_store_account_set_password(db, actor->username, hash, 0, err)) ||
+        (rc = wg_store_session_delete_user(db, actor->username, err)) ||
+        (rc = wg_store_session_insert(db, actor->token_hash, actor->username, (long long)time(NULL),
+                                      NULL, err)) ||
+        (rc = wg_db_commit(db, err))) {
+        wg_db_rollback(db);
+        return rc;
+    }
+    cache_drop(NULL, actor->username); /* its other sessions end, and must_change is cleared */
+    return WG_OK;
+}
+
+enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope,
+                            uint32_t perms, char key[WG_APIKEY_LEN + 1], char id[24],
+                            struct wg_err *err)
+{
+    struct wg_apikey_row k;
+    struct wg_scope sc;
+    char hash[65];
+    enum wg_rc rc;
+    memset(&k, 0, sizeof k);
+    if (!name || !*name || strlen(name) >= sizeof k.name)
+        return wg_err_set(err, WG_EINVAL, "an API key needs a name of 1 to 127 bytes");
+    if ((rc = wg_scope_parse(scope, &sc, err)))
+        return rc;
+    random_hex(id, 8); /* 16 hex */
+    /* "wgk_" + 16 hex of id + "_" + 43 hex of secret (172 bits) = 64 characters */
+    char secret[45];
+    random_hex(secret, 22);
+    snprintf(key, WG_APIKEY_LEN + 1, "wgk_%s_%.43s", id, secret);
+    sodium_memzero(secret, sizeof secret);
+    sha256_hex(key, hash);
+    snprintf(k.id, sizeof k.id, "%s", id);
+    snprintf(k.name, sizeof k.name, "%s", name);
+    snprintf(k.scope_kind, sizeof k.scope_kind, "%s", sc.kind);
+    snprintf(k.scope, sizeof k.scope, "%s", sc.code);
+    k.permissions = perms;
+    return wg_store_apikey_insert(db, &k, hash, err);
+}
+
+enum wg_rc wg_apikey_check(struct wg_db *db, const char *key, struct wg_actor *actor,
+                           struct wg_err *err)
+{
+    struct wg_apikey_row k;
+    char hash[65];
+    enum wg_rc rc;
+    if (!key || strlen(key) != WG_APIKEY_LEN || strncmp(key, "wgk_", 4))
+        return wg_err_set(err, WG_EUNAUTH, "API key is not valid");
+    sha256_hex(key, hash);
+    rc = wg_store_apikey_get(db, hash, &k, err);
+    if (rc == WG_ENOTFOUND || (!rc && k.revoked_at[0]))
+        return wg_err_set(err, WG_EUNAUTH, "API key is not valid or has been revoked");
+    if (rc)
+        return rc;
+    memset(actor, 0, sizeof *actor);
+    snprintf(actor->username, sizeof actor->username, "apikey:%s", k.id);
+    snprintf(actor->role, sizeof actor->role, "apikey");
+    actor->perms = (uint32_t)k.permissions;
+    snprintf(actor->scope.kind, sizeof actor->scope.kind, "%s", k.scope_kind);
+    snprintf(actor->scope.code, sizeof actor->scope.code, "%s", k.scope);
+    return WG_OK;
+}

@@ -1,0 +1,269 @@
+/* Demo history: units, routing rules and months of orders moved through the loop. */
+#include "domain/orders/history.h"
+
+#include "domain/catalog/unit.h"
+#include "geo/shape.h"
+
+const struct wg_demo_department wg_demo_departments[] = {
+    {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},
+    {"jtj", "交通运输局", "23"},         {"jyj", "教育和体育局", "24"},
+    {"rsj", "人力资源和社会保障局", "25"}, {"swj", "商务和旅游局", "26"},
+    {"wjj", "卫生健康局", "27"},         {"zwb", "政务服务管理办公室", "28"},
+    {"zrj", "自然资源局", "29"},         {"jw", "纪委监委", "30"},
+    {"fgj", "发展和改革局", "31"},       {"gxj", "工业和信息化局", "32"},
+    {"mzj", "民政局", "33"},             {"nyj", "农业农村局", "34"},
+    {"zfj", "政法委", "35"},             {"cgzf", "综合行政执法局", "06"},
+    {"cgzf", "综合行政执法局", "07"},     {"cgzf", "综合行政执法局", "08"},
+    {"cgzf", "综合行政执法局", "09"},     {"cgzf", "综合行政执法局", "10"},
+};
+const size_t wg_demo_ndepartments = sizeof wg_demo_departments / sizeof wg_demo_departments[0];
+
+/* splitmix64: a small, good, seedable generator for reproducible demo data */
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double uniform(uint64_t *s)
+{
+    return (double)(next(s) >> 11) / 9007199254740992.0;
+}
+
+static int pick(uint64_t *s, const int *weights, int n)
+{
+    int total = 0, r;
+    for (int i = 0; i < n; i++)
+        total += weights[i];
+    r = (int)(uniform(s) * total);
+    for (int i = 0; i < n; i++) {
+        if (r < weights[i])
+            return i;
+        r -= weights[i];
+    }
+    return n - 1;
+}
+
+static enum wg_rc make_units(struct wg_db *db, const struct wg_order_env *env, const char *county,
+                             struct wg_err *err)
+{
+    json_t *regions = json_pack("[s]", county);
+    enum wg_rc rc = WG_OK;
+    long long id;
+    for (size_t i = 0; i < wg_demo_ndepartments && !rc; i++) {
+        struct wg_unit_row u;
+        if (wg_store_unit_get(db, wg_demo_departments[i].id, &u, NULL) != WG_OK)
+            rc = wg_unit_create(db, wg_demo_departments[i].id, wg_demo_departments[i].name, "department",
+                                regions, err);
+        if (!rc)
+            rc = wg_route_rule_create(db, env->catalog, wg_demo_departments[i].domain, county,
+                                      wg_demo_departments[i].id, NULL, &id, err);
+    }
+    json_decref(regions);
+    return rc;
+}
+
+struct leaves {
+    const char *code[512];
+    int n;
+};
+
+static void collect_leaves(const struct wg_catalog *cat, struct leaves *l)
+{
+    l->n = 0;
+    for (size_t i = 0; i < cat->n && l->n < 512; i++)
+        if (cat->items[i].parent[0] && !wg_catalog_children(cat, cat->items[i].code, NULL, 0))
+            l->code[l->n++] = cat->items[i].code;
+}
+
+struct actor_set {
+    struct wg_actor agent, handler, gridworker, supervisor;
+};
+
+static void actor(struct wg_actor *a, const char *name, const char *role)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->username, sizeof a->username, "%s", name);
+    snprintf(a->role, sizeof a->role, "%s", role);
+    snprintf(a->scope.kind, sizeof a->scope.kind, "region");
+}
+
+/* One action at a simulated time; the order JSON's version is tracked across calls. */
+static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *a,
+                       long long id, int *version, const char *action, json_t *body,
+                       long long at, struct wg_history_report *rep, struct wg_err *err)
+{
+    json_t *out = NULL;
+    enum wg_rc rc = wg_order_act(db, env, a, id, action, body, *version, at, &out, err);
+    json_decref(body);
+    if (!rc) {
+        *version = (int)json_integer_value(json_object_get(out, "version"));
+        rep->actions++;
+    }
+    json_decref(out);
+    return rc;
+}
+
+#define HOUR 3600LL
+#define DAY (24 * HOUR)
+
+enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
+                               const struct wg_locator *loc, const struct wg_history_opts *o,
+                               struct wg_history_report *rep, struct wg_err *err)
+{
+    static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
+                                           "mailbox", "video", "sensor", "open311",    "transfer"};
+    static const int channel_w[] = {55, 15, 8, 10, 4, 2, 3, 1, 1, 1};
+    static const char *const types[] = {"complaint", "help",   "consult", "report",
+                                        "suggestion", "praise", "wish"};
+    static const int type_w[] = {40, 25, 20, 5, 5, 3, 2};
+    static const char *const titles[] = {"群众反映", "居民来电", "网格员上报", "市民求助"};
+    struct actor_set as;
+    struct leaves leaves;
+    struct wg_shape county;
+    char *boundary = NULL;
+    uint64_t s = o->seed;
+    long long open_id = 0; /* an order still with a unit, for repeats to merge into */
+    enum wg_rc rc;
+    memset(rep, 0, sizeof *rep);
+    wg_shape_init(&county);
+    actor(&as.agent, "agent", "agent");
+    actor(&as.handler, "handler", "handler");
+    actor(&as.gridworker, "gridworker", "gridworker");
+    actor(&as.supervisor, "supervisor", "supervisor");
+    collect_leaves(env->catalog, &leaves);
+    if (!leaves.n)
+        return wg_err_set(err, WG_EINVAL, "the catalog has no items");
+    if ((rc = wg_store_region_boundary(db, o->county, &boundary, err)))
+        return rc;
+    if (!boundary)
+        return wg_err_set(err, WG_EINVAL, "county '%s' has no boundary; generate its grids first",
+                          o->county);
+    json_t *g = json_loads(boundary, 0, NULL);
+    free(boundary);
+    rc = g ? wg_shape_from_geojson(g, &county, err) : wg_err_set(err, WG_EDB, "bad boundary");
+    json_decref(g);
+    if (rc || (rc = wg_db_set_durable(db, 0, err)))
+        goto out;
+    if ((rc = make_units(db, env, o->county, err)))
+        goto restore;
+    for (int i = 0; i < o->orders && !rc; i++) {
+        struct wg_order_input in;
+        struct wg_locate_result where;
+        long long id, t;
+        int version = 1, tries = 0;
+        const char *item = leaves.code[next(&s) % (uint64_t)leaves.n];
+        memset(&in, 0, sizeof in);
+        in.channel = channels[pick(&s, channel_w, 10)];
+        in.type = types[pick(&s, type_w, 7)];
+        in.item = item;
+        in.urgency = uniform(&s) < 0.03 ? "urgent" : "normal";
+        in.title = titles[next(&s) % 4];
+        in.content = "演示数据：根据兰山区群众诉求的常见情形生成";
+        in.has_point = 1;
+        in.crs = WG_CRS_WGS84;
+        do { /* a point inside a grid of the county */
+            in.lon = county.minx + uniform(&s) * (county.maxx - county.minx);
+            in.lat = county.miny + uniform(&s) * (county.maxy - county.miny);
+        } while (wg_locator_locate(loc, in.lon, in.lat, WG_CRS_WGS84, &where, NULL) != WG_OK &&
+                 ++tries < 1000);
+        in.anonymous = uniform(&s) < 0.1;
+        /* spread over the days, weighted to working hours */
+        t = o->now - (long long)(uniform(&s) * o->days) * DAY;
+        t = t - t % DAY + (long long)(0.5 + uniform(&s) * 9.5) * HOUR; /* 08:30-18:00 CST */
+        if (t > o->now)
+            t -= DAY;
+        if (i >= o->orders - 15) /* the last few just arrived: at the dispatch desk */
+            t = o->now - (long long)(uniform(&s) * 50 * 60);
+        if ((rc = wg_order_create(db, env, loc, &as.agent, &in, t, &id, err)))
+            break;
+        rep->orders++;
+        long long age = o->now - t;
+        double r = uniform(&s);
+        /* a consultation answered on the call, closed after the callback */
+        if (!strcmp(in.type, "consult") && r < 0.6) {
+            if ((rc = step(db, env, &as.agent, id, &version, "answer", NULL, t + 300, rep, err)))
+                break;
+            if (age > 2 * DAY)
+                rc = step(db, env, &as.agent, id, &version, "callback",
+                          in.anonymous ? json_pack("{s:b}", "reached", 0)
+                                       : json_pack("{s:b,s:s}", "reached", 1, "satisfaction",
+                                                   "satisfied"),
+                          t + DAY, rep, err);
+            continue;
+        }
+        if (r > 0.995) { /* nonsense calls are invalidated */
+            rc = step(db, env, &as.agent, id, &version, "invalidate", NULL, t + 600, rep, err);
+            continue;
+        }
+        if (r > 0.985 && open_id) { /* a repeat of an open order is merged into it */
+            rc = step(db, env, &as.agent, id, &version, "merge",
+                      json_pack("{s:I}", "into", (json_int_t)open_id), t + 600, rep, err);
+            continue;
+        }
+        struct wg_route_suggestion sug;
+        if ((rc = wg_route_suggest(db, item, where.grid->code, &sug, err)))
+            break;
+        if (!sug.found || age < HOUR)
+            continue; /* still waiting at the dispatch desk */
+        if ((rc = step(db, env, &as.agent, id, &version, "dispatch",
+                       json_pack("{s:s}", "unit", sug.lead.id), t + 1200, rep, err)))
+            break;
+        long long signed_at = t + 1200 + (long long)(600 + uniform(&s) * 3 * HOUR);
+        if (age < 4 * HOUR)
+            continue;
+        if (uniform(&s) < 0.02) { /* sent to the wrong unit: the return awaits review */
+            rc = step(db, env, &as.handler, id, &version, "return",
+                      json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, rep, err);
+            continue;
+        }
+        if ((rc = step(db, env, &as.handler, id, &version, "sign", NULL, signed_at, rep, err)))
+            break;
+        if (uniform(&s) < 0.01) { /* waiting on something outside anyone's hands */
+            rc = step(db, env, &as.supervisor, id, &version, "suspend",
+                      json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, rep, err);
+            continue;
+        }
+        /* how long the unit takes: mostly within the 5 working days, a few overdue */
+        double days = uniform(&s) < 0.04 ? 9 + uniform(&s) * 5 : 0.5 + uniform(&s) * 5.5;
+        long long replied_at = signed_at + (long long)(days * DAY);
+        if (replied_at > o->now) {
+            open_id = id;
+            /* still with the unit: overdue ones are supervised */
+            if (days > 8 && age > 7 * DAY)
+                rc = step(db, env, &as.supervisor, id, &version, "supervise",
+                          json_pack("{s:s}", "level", days > 11 ? "red" : "yellow"),
+                          signed_at + 7 * DAY, rep, err);
+            continue;
+        }
+        if ((rc = step(db, env, &as.handler, id, &version, "reply",
+                       json_pack("{s:s}", "result", "已办理"), replied_at, rep, err)))
+            break;
+        if (replied_at + DAY > o->now)
+            continue;
+        int passed = uniform(&s) < 0.96;
+        if ((rc = step(db, env, &as.agent, id, &version, "verify", json_pack("{s:b}", "passed",
+                                                                             passed),
+                       replied_at + DAY / 2, rep, err)))
+            break;
+        if (!passed || replied_at + 2 * DAY > o->now)
+            continue;
+        double sat = uniform(&s);
+        rc = step(db, env, &as.agent, id, &version, "callback",
+                  in.anonymous ? json_pack("{s:b}", "reached", 0)
+                               : json_pack("{s:b,s:s}", "reached", 1, "satisfaction",
+                                           sat < 0.90    ? "satisfied"
+                                           : sat < 0.975 ? "basically_satisfied"
+                                                         : "unsatisfied"),
+                  replied_at + 2 * DAY, rep, err);
+    }
+restore:;
+    struct wg_err e2 = {0};
+    if (wg_db_set_durable(db, 1, &e2) && !rc)
+        rc = wg_err_set(err, e2.rc, "%s", e2.msg);
+out:
+    wg_shape_release(&county);
+    return rc;
+}

@@ -1,0 +1,143 @@
+/* Work orders (工单, SPEC §3): every appeal, from every channel, becomes one order. An order
+ * has a number ({county}-{yyyymmdd}-{6-digit sequence}, by the China Standard Time day it
+ * was received), a channel, a type, a catalog item, a title and content, the place (an
+ * address and a point, located to the grid it lay in when it arrived — kept even if grids
+ * are later adjusted), an urgency, and the reporter, whose name and phone are sealed
+ * (domain/pii.h) and found again by a blind index; an anonymous order keeps no reporter, and
+ * a confidential one (保密件) never shows its reporter to units. Its state starts at
+ * received; every change is a timeline event with actor and time, and the version counts
+ * changes so that concurrent edits are detected (If-Match). */
+#ifndef WG_DOMAIN_ORDER_H
+#define WG_DOMAIN_ORDER_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "domain/calendar/calendar.h"
+#include "domain/catalog/catalog.h"
+#include "domain/map/locate.h"
+#include "domain/accounts/pii.h"
+#include "domain/accounts/session.h"
+#include "store/store.h"
+
+/* SPEC §9 value lists; NULL-terminated. */
+extern const char *const wg_order_channels[];
+extern const char *const wg_order_types[];
+extern const char *const wg_order_urgencies[];
+
+/* What order operations need besides the store: the keys that seal reporters, the catalog
+ * (items and their limits) and the working calendar (deadlines and lights). */
+struct wg_order_env {
+    const struct wg_pii_keys *keys;
+    const struct wg_catalog *catalog;
+    const struct wg_calendar *calendar;
+};
+
+struct wg_order_input {
+    const char *channel, *type, *item, *title, *content, *address, *urgency, *county;
+    int has_point;
+    double lon, lat;
+    enum wg_crs crs;
+    const char *reporter_name, *reporter_phone;
+    int anonymous, confidential;
+};
+
+/* Reads and checks a POST /api/v1/orders body; strings point into body. Errors name the
+ * field and say what is accepted. */
+enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err);
+
+/* Intake comes in two halves, so that a server can do the first on the request's thread and
+ * hand only the second to the group committer (store.h):
+ *
+ *   wg_order_prepare  checks the input against the catalog, locates the point to its grid
+ *                     (and the caller's scope), seals the reporter — no store access;
+ *   wg_order_insert   inside the caller's transaction: takes the county-day's next number,
+ *                     inserts the row and the first timeline event.
+ *
+ * The order's full-text index entry is made behind it (wg_order_index_pending) by the text
+ * indexer (text_index.h), many orders at a time on the index's own connection, and a search
+ * first has it index whatever still waits, so every committed order is found.
+ * wg_order_create inserts in one transaction of its own. A draft holds the row to insert
+ * (strings borrowed from the input, which must outlive it) and, once inserted, its id and
+ * number; the clear reporter values it keeps for the answer are wiped by _release. */
+struct wg_order_draft {
+    struct wg_order_row row; /* id and number set by wg_order_insert */
+    char day[9];             /* yyyymmdd in China Standard Time */
+    char blind[WG_PII_BLIND_HEX];
+    char phone[64]; /* the normalised phone, for the masked answer */
+    const char *name;
+    char actor_role[16];
+};
+enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
+                            const struct wg_actor *actor, const struct wg_order_input *in,
+                            long long now, struct wg_order_draft *d, struct wg_err *err);
+enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err);
+/* Makes the full-text entries of up to limit orders still without one, oldest first, inside
+ * the caller's transaction on the text index's connection (wg_store_search_open); *indexed
+ * (may be NULL) receives how many. */
+enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err);
+void wg_order_draft_release(struct wg_order_draft *d);
+/* The inserted draft as wg_order_json would read it back for actor, timeline included,
+ * without reading the store. */
+json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_actor *actor,
+                            const struct wg_order_draft *d);
+/* The same as JSON text (malloc'd, *len its length), written without a jansson tree; NULL
+ * when out of memory. */
+char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor *actor,
+                          const struct wg_order_draft *d, size_t *len);
+
+/* Creates the order in one transaction (number, row, first timeline event). loc may be NULL
+ * when the input has no point. *id receives the new order's id. */
+enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_locator *loc, const struct wg_actor *actor,
+                           const struct wg_order_input *in, long long now, long long *id,
+                           struct wg_err *err);
+
+/* The order as JSON for the given caller: reporter masked (hidden from units on a
+ * confidential order), the timeline when with_timeline. WG_ENOTFOUND when the order lies
+ * outside the caller's scope. */
+enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
+                         const struct wg_actor *actor, long long id, int with_timeline,
+                         json_t **out, struct wg_err *err);
+
+/* Takes action `name` (SPEC §9) on order id with the action's JSON body, if the order is
+ * still at `version` (If-Match): WG_EPRECOND when another change came first, WG_ECONFLICT
+ * listing the allowed actions when the state does not allow it, WG_EFORBIDDEN when the role
+ * may never take it, WG_ENOTFOUND outside the caller's scope. On success *out is the order. */
+enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *actor, long long id, const char *name,
+                        const json_t *body, int version, long long now, json_t **out,
+                        struct wg_err *err);
+/* The same inside the caller's transaction (a group commit's job), without the answer: the
+ * caller reads the order with wg_order_json once the change is committed. */
+enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_actor *actor, long long id, const char *name,
+                           const json_t *body, int version, long long now, struct wg_err *err);
+
+/* Supervises every open order whose reply deadline has passed (SPEC §3: red orders are
+ * supervised automatically), once each, as the system's supervisor; counts them. */
+enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, long long now,
+                              int *count, struct wg_err *err);
+
+/* Orders in the caller's scope matching the query parameters (state, channel, item, grid,
+ * phone — through the blind index —, since, until, q, limit ≤ 1000, offset; unit — the
+ * lead or an assisting one —, line — a special line —, light — green, yellow, red, as the
+ * order's answer shows it at this moment), newest first, as a JSON array of summaries. An
+ * account scoped to a unit sees the orders its unit leads or assists. Bad parameters are
+ * WG_EINVAL naming the parameter. */
+struct wg_order_query {
+    const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
+    const char *unit, *line, *light;
+};
+/* The special lines of route_line (SPEC §9); NULL-terminated. */
+extern const char *const wg_order_lines[];
+enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
+                         const struct wg_actor *actor, const struct wg_order_query *q,
+                         json_t **out, struct wg_err *err);
+/* The same list as CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF line ends,
+ * every field quoted. *out is owned. */
+enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
+                        const struct wg_actor *actor, const struct wg_order_query *q, char **out,
+                        size_t *len, struct wg_err *err);
+
+#endif

@@ -1,0 +1,212 @@
+/* Indicators (评价、问责, SPEC §4): counters kept as orders change, and the rates made from
+ * them. Nothing here scans orders: every create and every action adds its deltas to the
+ * counter cells of the store (store.h, stat_cell) in the same transaction as the change, and
+ * appends them to the change log (stat_log) from which every server keeps its in-memory
+ * roll-ups (stats_cube.h) current. So the cells are always exactly what a recount of the
+ * orders and their timelines gives (tests/unit/test_stats.c checks it on random histories).
+ *
+ * A cell is keyed by (CST day, leaf, unit, item, channel): the leaf is the grid the order was
+ * located in (or its county when it has no point); item and channel are the order's; the
+ * unit is the lead unit that held the order at the counted moment ("" for none). Each
+ * counter is either an EVENT, counted once on the CST day it happened, or a CONTRIBUTION,
+ * a fact about the order as it stands now, kept by removing the order's old contribution
+ * and adding its new one at every change:
+ *
+ *   received          event: the order was taken in (creation day; no unit).
+ *   dispatched        event: each dispatch to a lead unit (the unit dispatched to).
+ *   direct            event: an agent's direct answer (直接答复; no unit).
+ *   signed_on_time    event: the lead unit signed (dispatched → signed) at or before the
+ *                     sign deadline of the latest dispatch (always, without a calendar).
+ *   finished          event: the order's FIRST reply — a unit's reply, a direct answer or a
+ *                     self-handling (the first move into replied); later replies after
+ *                     rework or reopening do not count again. An order counts as finished
+ *                     from then on (its state is replied/verified/closed, or it has been
+ *                     reworked or reopened).
+ *   finished_on_time  event: a first reply at or before the reply deadline then in force
+ *                     (always, for orders without one: direct answers, self-handling).
+ *   pending_due       contribution: an order not finished, neither merged nor invalid, with
+ *                     a reply deadline: 1 on the deadline's CST day (moves with extensions,
+ *                     returns and re-dispatch; gone once finished).
+ *   called_back       event: the first callback that reached the resident.
+ *   rated             event: every callback that reached the resident (it has a rating).
+ *                     A resident's own rating (the portal's `rate`) counts as such a
+ *                     callback where it stood as one (WG_FSM_CALLED_BACK), else not at all.
+ *   satisfied         event: a rating of satisfied or basically_satisfied.
+ *   resolved          event: a rating with "resolved": true — or, when the callback does
+ *                     not say, a rating other than unsatisfied.
+ *   reopened          event: 重办 (an unsatisfied callback or the reopen action).
+ *   returned          event: a lead unit's return request (退单).
+ *   rework            event: a failed verification (返工).
+ *   repeat            event: the order was merged into another as a duplicate (重复诉求).
+ *   handled           event: a first reply by a unit of an order it had been dispatched.
+ *   open              contribution: the order is not closed, invalid or merged: 1 on its
+ *                     creation day, under its current unit.
+ *   handling_minutes  event: with handled, the working minutes from the latest dispatch
+ *                     to that reply (natural minutes when the calendar cannot say).
+ *
+ * The indicators (names of the API, docs/API.md) over a period P and a scope:
+ *   received, dispatched, direct_answered = direct; direct_rate = direct / received;
+ *   signed_on_time_rate = signed_on_time / dispatched;
+ *   due (应办结数) = finished in P + pending_due with the deadline day in P;
+ *   finish_rate = finished / due; finished_on_time_rate = finished_on_time / due;
+ *   called_back_rate = called_back / finished; satisfaction_rate = satisfied / rated;
+ *   resolution_rate = resolved / rated; reopen_rate = reopened / finished;
+ *   return_rate = returned / dispatched; rework_rate = rework / finished;
+ *   repeat_rate = repeat / received;
+ *   overdue (超期数) = finished late in P (finished − finished_on_time) + pending_due with
+ *     the deadline day in P and before today (a deadline counts as missed from the day after
+ *     its day);
+ *   avg_handling_hours = handling_minutes / handled / 60;
+ *   response_rate (响应率) = signed_on_time / dispatched: the platform records the unit's
+ *     timely signature as its timely response;
+ *   composite = 30·response + 35·resolution + 35·satisfaction (in percent; weights of rates
+ *     with no denominator are dropped and the rest scaled to 100; null when none has one),
+ *     grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below;
+ *   open = the open contribution over all days (orders open now; in a series point, those
+ *     received in the point's period that are still open). */
+#ifndef WG_DOMAIN_STATS_H
+#define WG_DOMAIN_STATS_H
+
+#include <jansson.h>
+
+#include "domain/orders/order.h"
+#include "domain/orders/order_fsm.h"
+#include "store/store.h"
+
+enum wg_stat_counter {
+    WG_SC_RECEIVED,
+    WG_SC_DISPATCHED,
+    WG_SC_DIRECT,
+    WG_SC_SIGNED_ON_TIME,
+    WG_SC_FINISHED,
+    WG_SC_FINISHED_ON_TIME,
+    WG_SC_PENDING_DUE,
+    WG_SC_CALLED_BACK,
+    WG_SC_RATED,
+    WG_SC_SATISFIED,
+    WG_SC_RESOLVED,
+    WG_SC_REOPENED,
+    WG_SC_RETURNED,
+    WG_SC_REWORK,
+    WG_SC_REPEAT,
+    WG_SC_HANDLED,
+    WG_SC_OPEN,
+    WG_SC_HANDLING_MINUTES,
+    WG_SC_COUNT
+};
+
+/* The counters' names, as the columns of stat_cell. */
+extern const char *const wg_stat_counter_names[WG_SC_COUNT];
+
+/* The CST day (days since 1970-01-01 in China Standard Time) of a unix time, and of an ISO
+ * "YYYY-MM-DDTHH:MM:SSZ" time (-1 when it does not parse). */
+int wg_stats_day(long long t);
+int wg_stats_day_of_iso(const char *iso);
+long long wg_stats_time_of_iso(const char *iso); /* unix seconds of a UTC ISO time; -1 */
+/* Day number ↔ civil date. */
+int wg_stats_day_of_date(int y, int m, int d);
+void wg_stats_date_of_day(int day, int *y, int *m, int *d);
+/* "YYYY-MM-DD" ↔ day; parse returns -1 for anything else (or an impossible date). */
+int wg_stats_parse_date(const char *s);
+void wg_stats_format_day(int day, char out[11]);
+
+/* What the counters need of an order at one moment. */
+struct wg_stats_state {
+    const char *state;     /* SPEC §9 name */
+    const char *unit;      /* "" for none */
+    long long sign_deadline, reply_deadline, dispatched_at; /* 0: none */
+    int rework_count, reopened;
+    const char *satisfaction; /* "" until a callback reached the resident */
+};
+
+/* One change of one order. For a creation only the first fields matter (state received, no
+ * unit). */
+struct wg_stats_change {
+    const char *leaf, *item, *channel;
+    int created_day;
+    int create;                  /* 1: the order was just taken in */
+    enum wg_order_action action; /* otherwise: the action taken */
+    struct wg_stats_state before, after;
+    int reached;                       /* callback: reached the resident */
+    enum wg_satisfaction satisfaction; /* callback: the rating */
+    int resolved;                      /* callback: 1, 0, or -1 when the body did not say */
+    unsigned effects;                  /* enum wg_fsm_effect bits */
+    long long at;                      /* when (unix seconds) */
+    long long handling_minutes;        /* dispatch → this reply, when it is the first reply */
+};
+
+/* One delta row: the counts to add to the cell (day, unit) of the change's order. */
+struct wg_stats_delta {
+    int day;
+    const char *unit;
+    long long c[WG_SC_COUNT];
+};
+#define WG_STATS_MAX_DELTAS 8
+
+/* 1 when the order, as it stands, has had its first reply. */
+int wg_stats_finished(const struct wg_stats_state *s);
+/* The deltas of a change, merged by (day, unit), zero rows dropped; returns how many. Pure:
+ * the unit tests call it with hand-made changes. */
+int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[WG_STATS_MAX_DELTAS]);
+
+/* The roll-ups beside the cells (store.h, stat_roll), so that a server's start reads them
+ * rather than every cell: per day, by town (REGION: the cell's leaf cut to 9 digits, or to
+ * the longest of 6, 4, 2, 0 that it has) and by county × item, unit or channel (cells whose
+ * leaf has a county). They hold the change log up to a position (stat_roll_pos): folding
+ * the log into them is batch work, off the orders' transactions. */
+enum wg_stat_roll_view { WG_ROLL_REGION, WG_ROLL_ITEM, WG_ROLL_UNIT, WG_ROLL_CHANNEL };
+/* The roll-up rows a cell adds to (one to four); node texts are written into town and
+ * county. */
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
+                      char county[7]);
+/* Folds up to limit change log rows after the position into the roll-up rows, summed first
+ * (a minute's changes are a few rows per town and county), and moves the position; inside
+ * the caller's transaction. *folded: how far the position moved (0: nothing to fold). */
+enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct wg_err *err);
+/* Fills an empty stat_roll from the cells, in one pass over them day by day, and sets the
+ * position to the log's last row, inside the caller's transaction (for a store whose cells
+ * were written without their log, as the benchmark's load writes them). */
+enum wg_rc wg_stats_roll_fill(struct wg_db *db, struct wg_err *err);
+
+/* Adds the deltas of a change to the store's cells and log, inside the caller's
+ * transaction. */
+enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err);
+
+/* The change log's text for a change's deltas, and back: the log holds one line per delta,
+ * "day\tleaf\tunit\titem\tchannel\tc0,c1,...". parse calls cb per line; -1 on bad text. */
+void wg_stats_log_text(const struct wg_stats_change *ch, const struct wg_stats_delta *d, int n,
+                       char *out, size_t size);
+int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, void *),
+                       void *ctx);
+
+/* ---- indicators from counts ---- */
+
+/* The indicator names of the API, in answer order. */
+extern const char *const wg_indicator_names[];
+#define WG_INDICATOR_COUNT 22
+
+/* Sums of counters over a period and a scope, with what the snapshot and overdue
+ * indicators need besides. */
+struct wg_stats_sums {
+    long long c[WG_SC_COUNT];
+    long long pending_past; /* pending_due of the period's days before today */
+    long long open;         /* the open contribution over all days */
+};
+
+struct wg_weights {
+    int response, resolution, satisfaction;
+};
+#define WG_WEIGHTS_DEFAULT ((struct wg_weights){30, 35, 35})
+
+/* A rate as {value, numerator, denominator} (value null when the denominator is 0). */
+json_t *wg_stats_rate_json(long long num, long long den);
+/* The composite in percent (0–100) and 1; or 0 when no rate has a denominator. */
+int wg_stats_composite(const struct wg_stats_sums *s, struct wg_weights w, double *out);
+/* "A".."E" for a composite in percent. */
+const char *wg_stats_grade(double composite);
+/* The indicators of s; only those whose bit (1 << index in wg_indicator_names) is in mask. */
+json_t *wg_stats_indicators_json(const struct wg_stats_sums *s, unsigned long mask);
+/* Parses "a,b,c" into a mask; NULL or "" is all. WG_EINVAL names an unknown name. */
+enum wg_rc wg_stats_indicator_mask(const char *list, unsigned long *mask, struct wg_err *err);
+
+#endif

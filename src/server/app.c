@@ -1,0 +1,248 @@
+/* App lifecycle and the locator watcher. */
+#include "api/app.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "domain/orders/order.h"
+#include "domain/stats/stats_cube.h"
+
+static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
+{
+    struct wg_db *db;
+    struct wg_locator *loc;
+    long long epoch = 0;
+    uint64_t t0 = wg_clock_us();
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_store_meta_get(db, "grid_epoch", &epoch, err);
+    if (!rc && (force || epoch != app->grid_epoch)) {
+        rc = wg_locator_build(db, &loc, err);
+        if (!rc) {
+            wg_locator_publish(&app->locator, loc);
+            app->grid_epoch = epoch;
+            wg_info("locate index built: %zu grids in %.1f ms (grid epoch %lld)",
+                    wg_locator_grid_count(loc), (double)(wg_clock_us() - t0) / 1000.0, epoch);
+        }
+    }
+    wg_store_put(db);
+    return rc;
+}
+
+/* The indicators' roll-ups, built from the store's counters before the first request. */
+static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_db *db;
+    uint64_t t0 = wg_clock_us();
+    enum wg_rc rc;
+    if (!(app->stats = wg_stats_cube_new()))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = wg_stats_cube_refresh(app->stats, db, err);
+    wg_store_put(db);
+    if (!rc)
+        wg_info("indicator roll-ups built: %zu entries, %.1f MB in %.1f ms",
+                wg_stats_cube_entries(app->stats), wg_stats_cube_bytes(app->stats) / 1e6,
+                (double)(wg_clock_us() - t0) / 1000.0);
+    return rc;
+}
+
+enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err)
+{
+    memset(app, 0, sizeof *app);
+    app->store = store;
+    wg_catalog_slot_init(&app->catalogs);
+    if (!(app->calendar = wg_calendar_new()))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    app->sweep_seconds = 60;
+    app->limits.idle_seconds = 30 * 60;
+    app->limits.absolute_seconds = 12 * 3600;
+    pthread_mutex_init(&app->rate_mu, NULL);
+    wg_portal_config_init(&app->portal);
+    wg_locator_slot_init(&app->locator);
+    enum wg_rc rc = rebuild(app, 1, err);
+    if (rc || (rc = wg_app_catalog_refresh(app, err)))
+        return rc;
+    wg_session_cache(5);
+    if ((rc = build_stats(app, err)))
+        return rc;
+    /* intake's writes go through one writer that commits concurrent requests together */
+    if ((rc = wg_committer_start(store, 0, &app->committer, err)))
+        return rc;
+    /* and the text index of new orders is made behind them, on a thread of its own */
+    return wg_text_index_start(store, &app->text_index, err);
+}
+
+enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
+{
+    return rebuild(app, 0, err);
+}
+
+enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_db *db;
+    struct wg_catalog_snap *snap = NULL;
+    long long head = 0;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_store_catalog_head(db, &head, err);
+    if (!rc) {
+        struct wg_catalog_snap *cur = wg_catalog_slot_acquire(&app->catalogs);
+        if (!cur || cur->version != head)
+            rc = wg_catalog_store_load(db, &snap, err);
+        wg_catalog_snap_release(cur);
+    }
+    wg_store_put(db);
+    if (snap) {
+        wg_catalog_slot_publish(&app->catalogs, snap);
+        wg_info("dispatch catalog version %lld in force (%zu items)", snap->version,
+                snap->cat.n);
+    }
+    return rc;
+}
+
+static void drop_snap(void *p)
+{
+    wg_catalog_snap_release(p);
+}
+
+const struct wg_catalog *wg_api_catalog(struct wg_req *req)
+{
+    struct wg_app *app = req->app;
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    if (!snap)
+        return NULL;
+    if (!wg_arena_defer(req->arena, drop_snap, snap)) {
+        wg_catalog_snap_release(snap); /* out of memory: no catalog rather than a leak */
+        return NULL;
+    }
+    return &snap->cat;
+}
+
+#define FOLD_BATCH 20000 /* change log rows folded per transaction */
+
+enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
+    struct wg_order_env env = {app->keys, snap ? &snap->cat : NULL, app->calendar};
+    struct wg_db *db;
+    int n = 0;
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc) {
+        wg_catalog_snap_release(snap);
+        return rc;
+    }
+    rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
+    /* the counters' change log folded into the roll-up rows a server starts from, in
+     * batches; then, as every server applies the log within a second (the watcher, and
+     * before each answer), an hour of it is plenty to keep */
+    for (int folded = FOLD_BATCH; !rc && folded >= FOLD_BATCH;) {
+        if ((rc = wg_db_begin(db, err)))
+            break;
+        if ((rc = wg_stats_roll_fold(db, FOLD_BATCH, &folded, err)))
+            wg_db_rollback(db);
+        else
+            rc = wg_db_commit(db, err);
+    }
+    if (!rc)
+        rc = wg_store_stat_log_prune(db, (long long)time(NULL) - 3600, err);
+    wg_store_put(db);
+    wg_catalog_snap_release(snap);
+    if (n)
+        wg_info("supervised %d order%s past the reply deadline", n, n == 1 ? "" : "s");
+    return rc;
+}
+
+/* Every second: rebuild the locate index when grids changed; every minute: supervise
+ * orders that turned red. */
+static void *watch(void *arg)
+{
+    struct wg_app *app = arg;
+    for (unsigned tick = 0; !atomic_load(&app->stop); tick++) {
+        struct wg_err err = {0};
+        for (int i = 0; i < 20 && !atomic_load(&app->stop); i++)
+            usleep(50 * 1000);
+        if (atomic_load(&app->stop))
+            break;
+        if (wg_app_refresh(app, &err))
+            wg_warn("locate index not rebuilt: %s", err.msg);
+        if (wg_app_catalog_refresh(app, &err))
+            wg_warn("dispatch catalog not reloaded: %s", err.msg);
+        if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep(app, &err))
+            wg_warn("supervision sweep failed: %s", err.msg);
+    }
+    return NULL;
+}
+
+enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err)
+{
+    (void)interval_ms;
+    if (pthread_create(&app->watcher, NULL, watch, app) != 0)
+        return wg_err_set(err, WG_EINTERNAL, "cannot start the index watcher thread");
+    app->watcher_running = 1;
+    return WG_OK;
+}
+
+void wg_app_release(struct wg_app *app)
+{
+    if (app->watcher_running) {
+        atomic_store(&app->stop, 1);
+        pthread_join(app->watcher, NULL);
+    }
+    if (app->committer) {
+        struct wg_committer_stats cs;
+        wg_committer_stats(app->committer, &cs);
+        if (cs.jobs)
+            wg_info("group commit: %lld writes in %lld transactions (%.1f a transaction, at most "
+                    "%lld), %lld refused, %lld flushes of the log, %lld transactions redone",
+                    cs.jobs, cs.batches, (double)cs.jobs / (double)cs.batches, cs.largest_batch,
+                    cs.failed_jobs, cs.flushes, cs.redone);
+    }
+    wg_committer_stop(app->committer);
+    app->committer = NULL;
+    wg_text_index_stop(app->text_index); /* after the committer: it indexes every order */
+    app->text_index = NULL;
+    wg_locator_slot_release(&app->locator);
+    wg_pii_keys_free(app->keys);
+    wg_catalog_slot_release(&app->catalogs);
+    wg_calendar_free(app->calendar);
+    wg_stats_cube_free(app->stats);
+    app->stats = NULL;
+    pthread_mutex_destroy(&app->rate_mu);
+}
+
+enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err)
+{
+    char dir[4096];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+    snprintf(dir, sizeof dir, "%s/calendar", data);
+    if ((d = opendir(dir))) {
+        while ((e = readdir(d))) {
+            char path[8192];
+            size_t len = strlen(e->d_name);
+            if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (wg_calendar_load_file(app->calendar, path, err)) {
+                closedir(d);
+                return WG_EINVAL;
+            }
+            n++;
+        }
+        closedir(d);
+    }
+    if (!n) {
+        wg_calendar_set_fallback(app->calendar, true);
+        wg_warn("no holiday tables in %s: counting Monday to Friday as working days; load the "
+                "State Council's tables with 'wangge calendar load'",
+                dir);
+    }
+    return WG_OK;
+}
