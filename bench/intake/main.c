@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "store/store.h"
+#include "store/orders/orders_q.h"
 
 #define PASSWORD "Bench-pass-2026"
 #define NBODIES  512

@@ -26,6 +26,9 @@
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
 #include "domain/stats/stats_query.h"
+#include "store/catalog/catalog_q.h"
+#include "store/map/map_q.h"
+#include "store/stats/stats_q.h"
 
 #define GRIDS 163600
 

@@ -1,6 +1,7 @@
 /* GET /healthz: the server is up, its store answers, and how many grids it locates. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "store/map/map_q.h"
 
 enum wg_rc wg_api_healthz(struct wg_req *req, struct wg_err *err)
 {

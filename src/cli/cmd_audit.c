@@ -7,6 +7,7 @@
 
 #include "domain/accounts/audit.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
 
 #define VERIFY_USAGE "audit verify --data DIR"
 #define LIST_USAGE                                                                                 \

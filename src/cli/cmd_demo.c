@@ -12,6 +12,9 @@
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
+#include "store/map/map_q.h"
+#include "store/orders/orders_q.h"
 
 #define USAGE       "demo --data DIR"
 #define DEMO_COUNTY "371302"

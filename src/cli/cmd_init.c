@@ -7,6 +7,7 @@
 
 #include "domain/accounts/account.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
 
 struct first_admin {
     char password[21];

@@ -8,6 +8,8 @@
 #include "core/log.h"
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
+#include "store/catalog/catalog_q.h"
+#include "store/stats/stats_q.h"
 
 static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
 {

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "store/backend.h"
 #include "store/migrations.h"
+#include "store/orders/orders_q.h"
 
 #define POOL_MAX 16
 

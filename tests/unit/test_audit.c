@@ -11,6 +11,7 @@
 
 #include "domain/accounts/audit.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 

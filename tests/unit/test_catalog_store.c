@@ -8,6 +8,7 @@
 
 #include "t.h"
 #include "t_store.h"
+#include "store/catalog/catalog_q.h"
 
 
 static const struct wg_catalog_change ANY = {"admin", 1764547200, -1}; /* 2025-12-01 */

@@ -12,6 +12,7 @@
 #include "domain/orders/order.h"
 #include "domain/orders/text_index.h"
 #include "t_order.h"
+#include "store/orders/orders_q.h"
 
 #define THREADS 8
 #define PER     150

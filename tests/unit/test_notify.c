@@ -12,6 +12,7 @@
 
 #include "domain/notify/notify.h"
 #include "store/store.h"
+#include "store/notify/notify_q.h"
 
 static void test_backoff(void)
 {

@@ -9,6 +9,7 @@
 #include "domain/orders/order.h"
 #include "domain/catalog/unit.h"
 #include "t_order.h"
+#include "store/orders/orders_q.h"
 
 struct evcount {
     const char *action, *actor;

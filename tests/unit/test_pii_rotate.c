@@ -8,6 +8,7 @@
 #include "domain/accounts/pii_rotate.h"
 #include "t_order.h"
 #include "t_store.h"
+#include "store/accounts/accounts_q.h"
 
 struct seen {
     const struct wg_pii_keys *keys;

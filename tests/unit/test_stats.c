@@ -15,6 +15,8 @@
 #include "domain/catalog/unit.h"
 #include "store/backend.h"
 #include "store/migrations.h"
+#include "store/orders/orders_q.h"
+#include "store/stats/stats_q.h"
 #include "t_order.h"
 
 #define DAY 86400LL

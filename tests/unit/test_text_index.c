@@ -16,6 +16,7 @@
 
 #include "domain/orders/text_index.h"
 #include "t_order.h"
+#include "store/orders/orders_q.h"
 
 static char dir[] = "/tmp/wangge-text-index-XXXXXX";
 

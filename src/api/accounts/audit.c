@@ -3,6 +3,7 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "domain/accounts/audit.h"
+#include "store/accounts/accounts_q.h"
 
 static int add_row(const struct wg_audit_row *r, void *ctx)
 {

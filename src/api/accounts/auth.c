@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "domain/accounts/audit.h"
 #include "domain/accounts/profile.h"
+#include "store/accounts/accounts_q.h"
 
 #include <time.h>
 

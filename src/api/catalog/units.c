@@ -5,6 +5,7 @@
 
 #include "domain/orders/order.h"
 #include "domain/catalog/unit.h"
+#include "store/catalog/catalog_q.h"
 
 static const char *str(json_t *j, const char *k)
 {

@@ -5,6 +5,7 @@
 #include "domain/map/grid.h"
 #include "domain/map/region.h"
 #include "domain/accounts/session.h"
+#include "store/map/map_q.h"
 
 static json_t *region_json(const struct wg_region_row *r)
 {

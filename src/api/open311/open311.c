@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/xml.h"
 #include "domain/open311/open311.h"
+#include "store/map/map_q.h"
 
 /* When this interface last changed, for the discovery document. */
 #define CHANGESET "2026-01-15T00:00:00+08:00"

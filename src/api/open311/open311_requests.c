@@ -12,6 +12,7 @@
 #include "domain/open311/open311.h"
 #include "domain/orders/order.h"
 #include "domain/orders/photo.h"
+#include "store/open311/open311_q.h"
 
 #define FORMAT_OR_404(req, json, i)                                                                \
     do {                                                                                           \

@@ -11,6 +11,7 @@
 
 #include "domain/orders/photo.h"
 #include "domain/portal/portal.h"
+#include "store/portal/portal_q.h"
 
 static long long now_s(void)
 {

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "domain/map/region.h"
+#include "store/accounts/accounts_q.h"
 
 #define MAP WG_P_MAP_READ
 #define SELF WG_P_SELF

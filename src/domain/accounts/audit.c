@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "store/accounts/accounts_q.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define COUNTER   "audit_records"

@@ -38,6 +38,7 @@
 
 #include "core/err.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
 
 /* Caps in bytes. Actor, source, object_id and detail come partly from outside (a username
  * typed at a login, an error message): a longer value is cut at a character boundary and

@@ -1,6 +1,7 @@
 /* Key rotation of the personal values kept with orders (pii_rotate.h): a page of rows read,
  * the values under older key versions re-sealed, the rows written back, in one transaction. */
 #include "domain/accounts/pii_rotate.h"
+#include "store/accounts/accounts_q.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* Sealing, opening and re-sealing account profiles. */
 #include "domain/accounts/profile.h"
+#include "store/accounts/accounts_q.h"
 
 #include <sodium.h>
 

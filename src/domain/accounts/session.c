@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "store/accounts/accounts_q.h"
 
 static void sha256_hex(const char *s, char out[65])
 {

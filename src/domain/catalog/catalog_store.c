@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/clock.h"
+#include "store/catalog/catalog_q.h"
 
 /* ---- snapshots and the slot ---- */
 

@@ -4,6 +4,8 @@
 #include <ctype.h>
 
 #include "domain/map/region.h"
+#include "store/catalog/catalog_q.h"
+#include "store/map/map_q.h"
 
 const char *const wg_unit_kinds[] = {"department", "town_office", "community_office",
                                      "special_team", NULL};

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "domain/catalog/catalog.h"
 #include "store/store.h"
+#include "store/catalog/catalog_q.h"
 
 extern const char *const wg_unit_kinds[]; /* department, town_office, ... NULL-terminated */
 

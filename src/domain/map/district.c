@@ -7,6 +7,7 @@
 #include "domain/map/gridgen.h"
 #include "domain/map/npmsrc.h"
 #include "geo/geos.h"
+#include "store/map/map_q.h"
 
 struct towns {
     size_t n, cap;

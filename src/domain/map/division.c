@@ -2,6 +2,7 @@
 #include "domain/map/division.h"
 
 #include "domain/map/region.h"
+#include "store/map/map_q.h"
 
 enum wg_rc wg_division_import(struct wg_db *db, const struct wg_divset *set,
                               struct wg_division_report *rep, struct wg_err *err)

@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "domain/map/region.h"
+#include "store/map/map_q.h"
 
 struct exp {
     struct wg_buf *b;

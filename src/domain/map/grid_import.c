@@ -8,6 +8,7 @@
 #include "geo/crs.h"
 #include "geo/geos.h"
 #include "geo/shape.h"
+#include "store/map/map_q.h"
 
 #define MAX_ISSUES 2000
 

@@ -9,6 +9,7 @@
 #include "domain/map/region.h"
 #include "geo/gindex.h"
 #include "geo/shape.h"
+#include "store/map/map_q.h"
 
 struct layer {
     size_t n, cap;

@@ -15,6 +15,8 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "store/notify/notify_q.h"
+#include "store/orders/orders_q.h"
 
 #define NOTE_MAX 1000
 

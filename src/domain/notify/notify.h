@@ -47,6 +47,8 @@
 #include "core/err.h"
 #include "domain/accounts/session.h"
 #include "store/store.h"
+#include "store/notify/notify_q.h"
+#include "store/orders/orders_q.h"
 
 #define WG_NOTIFY_MAX_URLS      4
 #define WG_NOTIFY_URL_MAX       1024 /* bytes of a webhook URL */

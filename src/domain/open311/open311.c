@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "domain/accounts/pii.h"
+#include "store/open311/open311_q.h"
 
 /* ---- times ---- */
 

@@ -26,6 +26,7 @@
 #include "core/form.h"
 #include "domain/catalog/catalog.h"
 #include "store/store.h"
+#include "store/open311/open311_q.h"
 
 #define WG_OPEN311_MAX_REQUESTS    1000           /* one answer of GET requests at most */
 #define WG_OPEN311_MAX_SPAN        (90 * 86400LL) /* seconds a date range may span */

@@ -3,6 +3,8 @@
 
 #include "domain/catalog/unit.h"
 #include "geo/shape.h"
+#include "store/catalog/catalog_q.h"
+#include "store/map/map_q.h"
 
 const struct wg_demo_department wg_demo_departments[] = {
     {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},

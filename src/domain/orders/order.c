@@ -14,6 +14,9 @@
 #include "domain/orders/photo.h"
 #include "domain/map/region.h"
 #include "domain/stats/stats.h"
+#include "store/catalog/catalog_q.h"
+#include "store/open311/open311_q.h"
+#include "store/orders/orders_q.h"
 
 const char *const wg_order_channels[] = {"hotline", "web",    "app",     "gridworker",
                                          "window",  "mailbox", "video",  "sensor",

@@ -19,6 +19,7 @@
 #include "domain/accounts/pii.h"
 #include "domain/accounts/session.h"
 #include "store/store.h"
+#include "store/orders/orders_q.h"
 
 /* SPEC §9 value lists; NULL-terminated. */
 extern const char *const wg_order_channels[];

@@ -10,6 +10,7 @@
 
 #include "core/clock.h"
 #include "core/csv.h"
+#include "store/orders/orders_q.h"
 
 const char *wg_photo_sniff(const void *bytes, size_t len)
 {

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/orders/order.h"
+#include "store/orders/orders_q.h"
 
 #define POLL_MS    50
 #define CHUNK_MOST 2048

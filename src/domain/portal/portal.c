@@ -11,6 +11,9 @@
 #include "core/num.h"
 #include "domain/orders/order_fsm.h"
 #include "domain/orders/photo.h"
+#include "store/catalog/catalog_q.h"
+#include "store/orders/orders_q.h"
+#include "store/portal/portal_q.h"
 
 void wg_portal_config_init(struct wg_portal_config *c)
 {

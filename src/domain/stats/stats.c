@@ -3,6 +3,7 @@
 #include "domain/stats/stats.h"
 
 #include "core/log.h"
+#include "store/stats/stats_q.h"
 
 #include <stdlib.h>
 #include <time.h>

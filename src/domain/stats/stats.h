@@ -72,6 +72,7 @@
 #include "domain/orders/order.h"
 #include "domain/orders/order_fsm.h"
 #include "store/store.h"
+#include "store/stats/stats_q.h"
 
 enum wg_stat_counter {
     WG_SC_RECEIVED,

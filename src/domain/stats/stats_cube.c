@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/log.h"
+#include "store/stats/stats_q.h"
 
 #define NC (WG_SC_COUNT - 1) /* the counts; handling_minutes is kept apart, 64 bits wide */
 

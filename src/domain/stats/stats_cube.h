@@ -20,6 +20,7 @@
 #define WG_DOMAIN_STATS_CUBE_H
 
 #include "domain/stats/stats.h"
+#include "store/stats/stats_q.h"
 
 enum wg_cube_view { WG_CUBE_R, WG_CUBE_RI, WG_CUBE_RU, WG_CUBE_RC, WG_CUBE_NVIEWS };
 

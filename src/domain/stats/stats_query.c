@@ -7,6 +7,9 @@
 #include <stdlib.h>
 
 #include "domain/map/region.h"
+#include "store/catalog/catalog_q.h"
+#include "store/map/map_q.h"
+#include "store/stats/stats_q.h"
 
 #define MAX_SPAN 3660
 

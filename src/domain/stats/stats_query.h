@@ -19,6 +19,7 @@
 #include "domain/accounts/session.h"
 #include "domain/stats/stats.h"
 #include "domain/stats/stats_cube.h"
+#include "store/stats/stats_q.h"
 
 struct wg_stats_env {
     struct wg_db *db;

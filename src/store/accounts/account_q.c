@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "store/backend.h"
+#include "store/accounts/accounts_q.h"
 
 static void fill_account(struct wg_row *row, struct wg_account_row *a)
 {

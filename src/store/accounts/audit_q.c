@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/accounts/accounts_q.h"
 
 int wg_db_in_tx(const struct wg_db *db)
 {

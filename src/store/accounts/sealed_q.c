@@ -3,6 +3,7 @@
  * key rotation re-sealed them. */
 #include "store/backend.h"
 #include "store/store.h"
+#include "store/accounts/accounts_q.h"
 
 static const struct {
     enum wg_q page, reseal;

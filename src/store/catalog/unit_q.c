@@ -3,6 +3,7 @@
 
 #include "core/clock.h"
 #include "store/backend.h"
+#include "store/catalog/catalog_q.h"
 
 enum wg_rc wg_store_unit_insert(struct wg_db *db, const struct wg_unit_row *u, struct wg_err *err)
 {

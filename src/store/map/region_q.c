@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "store/backend.h"
+#include "store/map/map_q.h"
 
 static void fill(struct wg_row *row, struct wg_region_row *r)
 {

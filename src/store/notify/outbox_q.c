@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/notify/notify_q.h"
 
 static int take_id(struct wg_row *row, void *ctx)
 {

@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/open311/open311_q.h"
 
 enum wg_rc wg_store_open311_insert(struct wg_db *db, const struct wg_open311_row *r,
                                    struct wg_err *err)

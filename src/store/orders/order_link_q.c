@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/orders/orders_q.h"
 
 enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id, const char *const *units,
                                      size_t n, struct wg_err *err)

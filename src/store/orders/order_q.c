@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/orders/orders_q.h"
 
 static int take_ll(struct wg_row *row, void *ctx)
 {

@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/orders/orders_q.h"
 
 enum wg_rc wg_store_photo_insert(struct wg_db *db, long long order_id, const char *sha256,
                                  const char *mime, long long size, const char *by,

@@ -3,6 +3,8 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/orders/orders_q.h"
+#include "store/portal/portal_q.h"
 
 enum wg_rc wg_store_portal_appeal_insert(struct wg_db *db, const char *code_hash,
                                          long long order_id, const char *portal_type,

@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/stats/stats_q.h"
 
 enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err)
 {

@@ -1,0 +1,136 @@
+/* Accounts, sessions, API keys, the audit log and sealed personal values (domain/accounts/).
+ * Typed functions of the store (store/store.h) for this context; only src/store/ speaks SQL. */
+#ifndef WG_STORE_ACCOUNTS_Q_H
+#define WG_STORE_ACCOUNTS_Q_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* ---- accounts, sessions, API keys ---- */
+struct wg_account_row {
+    char username[64];
+    char role[16];
+    char scope_kind[8];
+    char scope[32];
+    char password_hash[128];
+    int must_change, disabled, failed;
+    long long locked_until;
+};
+enum wg_rc wg_store_account_insert(struct wg_db *db, const struct wg_account_row *a,
+                                   struct wg_err *err);
+enum wg_rc wg_store_account_get(struct wg_db *db, const char *username,
+                                struct wg_account_row *out, struct wg_err *err);
+enum wg_rc wg_store_account_each(struct wg_db *db,
+                                 int (*cb)(const struct wg_account_row *, void *), void *ctx,
+                                 struct wg_err *err);
+enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
+                                         const char *hash, int must_change, struct wg_err *err);
+enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
+                                       long long locked_until, struct wg_err *err);
+enum wg_rc wg_store_account_update(struct wg_db *db, const struct wg_account_row *a,
+                                   struct wg_err *err);
+
+/* Personal fields as stored: sealed strings (domain/pii.h), "" when absent. */
+struct wg_profile_row {
+    char username[64];
+    char *real_name, *phone, *id_number; /* owned by the store row; valid in callbacks */
+};
+enum wg_rc wg_store_account_set_profile(struct wg_db *db, const char *username,
+                                        const char *real_name, const char *phone,
+                                        const char *phone_blind, const char *id_number,
+                                        struct wg_err *err);
+/* *out fields are malloc'd copies (free them). */
+enum wg_rc wg_store_account_profile(struct wg_db *db, const char *username,
+                                    struct wg_profile_row *out, struct wg_err *err);
+enum wg_rc wg_store_account_profiles(struct wg_db *db,
+                                     int (*cb)(const struct wg_profile_row *, void *), void *ctx,
+                                     struct wg_err *err);
+/* Replaces the sealed values only (key rotation); the blind index stays. */
+enum wg_rc wg_store_account_reseal(struct wg_db *db, const char *username, const char *real_name,
+                                   const char *phone, const char *id_number, struct wg_err *err);
+enum wg_rc wg_store_account_by_phone(struct wg_db *db, const char *phone_blind,
+                                     int (*cb)(const char *username, void *), void *ctx,
+                                     struct wg_err *err);
+
+struct wg_session_row {
+    char username[64];
+    long long created_at, last_seen;
+};
+enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash,
+                                   const char *username, long long now, const char *source,
+                                   struct wg_err *err);
+enum wg_rc wg_store_session_get(struct wg_db *db, const char *token_hash,
+                                struct wg_session_row *out, struct wg_err *err);
+enum wg_rc wg_store_session_touch(struct wg_db *db, const char *token_hash, long long now,
+                                  struct wg_err *err);
+enum wg_rc wg_store_session_delete(struct wg_db *db, const char *token_hash, struct wg_err *err);
+enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username,
+                                        struct wg_err *err);
+
+struct wg_apikey_row {
+    char id[24];
+    char name[128];
+    char scope_kind[8];
+    char scope[32];
+    long long permissions;
+    char revoked_at[32]; /* "" while valid */
+};
+enum wg_rc wg_store_apikey_insert(struct wg_db *db, const struct wg_apikey_row *k,
+                                  const char *key_hash, struct wg_err *err);
+enum wg_rc wg_store_apikey_get(struct wg_db *db, const char *key_hash, struct wg_apikey_row *out,
+                               struct wg_err *err);
+enum wg_rc wg_store_apikey_each(struct wg_db *db, int (*cb)(const struct wg_apikey_row *, void *),
+                                void *ctx, struct wg_err *err);
+enum wg_rc wg_store_apikey_revoke(struct wg_db *db, const char *id, struct wg_err *err);
+
+/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/audit.h) ----
+ * Records are only ever inserted. There is deliberately no update, delete or prune function,
+ * and there must not be one: SPEC §8 keeps audit records at least 180 days, so a record
+ * younger than that may never be deleted (the table's triggers refuse UPDATE and DELETE
+ * too). A future retention job for older records needs its own migration and must keep the
+ * chain checkable from the first record it keeps. */
+struct wg_audit_row {
+    long long seq; /* 1, 2, 3, ... */
+    /* Text fields; in callbacks they are borrowed and valid only during the call. */
+    const char *at; /* UTC ISO 8601 with ms */
+    const char *actor, *role, *source, *action, *object_type, *object_id, *result, *detail;
+    const char *prev_hash, *hash; /* 64 hex digits each */
+};
+struct wg_audit_filter {
+    const char *actor, *action, *object_type, *object_id; /* NULL or "": any */
+    const char *since, *until; /* at >= since, at < until (ISO text); NULL or "": open */
+    long long limit, offset;
+};
+/* The last record's seq and hash (0 and "" when the log is empty). Call inside a
+ * transaction: it takes the appenders' lock, so the caller can insert seq + 1. */
+enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65],
+                               struct wg_err *err);
+enum wg_rc wg_store_audit_insert(struct wg_db *db, const struct wg_audit_row *r,
+                                 struct wg_err *err);
+/* Every record in seq order; a non-zero return from cb stops the walk. */
+enum wg_rc wg_store_audit_each(struct wg_db *db, int (*cb)(const struct wg_audit_row *, void *),
+                               void *ctx, struct wg_err *err);
+/* Records matching f, newest first. */
+enum wg_rc wg_store_audit_find(struct wg_db *db, const struct wg_audit_filter *f,
+                               int (*cb)(const struct wg_audit_row *, void *), void *ctx,
+                               struct wg_err *err);
+
+/* ---- sealed values ----
+ * Personal values sealed outside account profiles, for key rotation: the reporter's name and
+ * phone of orders, the e-mail, device and account ids of Open311 requests. A page holds the
+ * rows with any such value after id `after`, in id order, each value "" when there is none;
+ * cb returns nonzero to stop. An update writes a row's values back ("" stores none). */
+enum wg_sealed_table { WG_SEALED_ORDERS, WG_SEALED_OPEN311 };
+struct wg_sealed_row {
+    long long id;
+    const char *v[3];
+};
+int wg_sealed_fields(enum wg_sealed_table t); /* how many of v a row of t has */
+enum wg_rc wg_store_sealed_page(struct wg_db *db, enum wg_sealed_table t, long long after,
+                                int limit, int (*cb)(const struct wg_sealed_row *, void *),
+                                void *ctx, struct wg_err *err);
+enum wg_rc wg_store_sealed_update(struct wg_db *db, enum wg_sealed_table t, long long id,
+                                  const char *const v[3], struct wg_err *err);
+
+#endif

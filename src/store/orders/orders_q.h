@@ -1,0 +1,179 @@
+/* Work orders: rows, timeline events, facts, lists, the text index, photos, co-handling, lines, duplicates and ratings (domain/orders/).
+ * Typed functions of the store (store/store.h) for this context; only src/store/ speaks SQL. */
+#ifndef WG_STORE_ORDERS_Q_H
+#define WG_STORE_ORDERS_Q_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* ---- work orders ---- */
+struct wg_order_row {
+    long long id;
+    char number[32];
+    char county[8];
+    char channel[16], type[16], item[16];
+    char *title, *content, *address; /* borrowed in callbacks; owned (free) from _get */
+    double lon, lat;
+    int has_point;
+    char crs[12];
+    char grid[24];
+    int grid_version;
+    char urgency[12];
+    char *reporter_name, *reporter_phone; /* sealed values */
+    const char *reporter_phone_blind;     /* insert only */
+    int anonymous, confidential;
+    char state[16];
+    int version;
+    char unit[64];
+    char created_by[64];
+    char created_at[32], updated_at[32];
+    long long dispatched_at, reply_deadline; /* read only: unix seconds, 0 when none */
+};
+/* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
+enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
+                                      long long *out, struct wg_err *err);
+enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
+                                 struct wg_err *err);
+/* Fills out with owned strings; release with wg_store_order_release. */
+enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_row *out,
+                              struct wg_err *err);
+void wg_store_order_release(struct wg_order_row *o);
+
+struct wg_order_event_row {
+    int seq;
+    const char *at, *actor, *role, *action, *from_state, *to_state, *detail;
+};
+enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
+                                const struct wg_order_event_row *e, struct wg_err *err);
+enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
+                                 int (*cb)(const struct wg_order_event_row *, void *), void *ctx,
+                                 struct wg_err *err);
+
+struct wg_order_filter {
+    const char *scope;                  /* region or grid code prefix; "" for all */
+    const char *state, *channel, *item; /* "" or NULL: any */
+    const char *grid;                   /* a grid or region code prefix */
+    const char *phone_blind;            /* a reporter's blind index (SQLite: through the
+                                           text index's phone lookup, see catch-up) */
+    const char *since, *until;          /* created_at ISO prefixes */
+    const char *text;                   /* words in title or content */
+    long long limit, offset;
+    const char *unit; /* the lead or an assisting unit */
+    const char *line; /* a special line the order went to */
+    int clocked;      /* only orders whose reply clock runs (dispatched, signed, returning) */
+    long long deadline_before, deadline_after; /* reply_deadline < / >= (0: any) */
+};
+/* Orders matching f, newest first; text fields of the row are borrowed in cb. */
+enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err);
+enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
+                                     const char *content, struct wg_err *err);
+/* The full-text index is made behind intake (migration 19): *pending receives how many
+ * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
+enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
+/* When the mark is past the store's newest order (the text index's file outlived the
+ * store's last commits), drops the phone lookups above the newest order and moves the mark
+ * back to it, inside the caller's transaction; *dropped receives how far the mark moved. The
+ * trigram entries of those orders cannot be dropped (the index keeps no text): a search's
+ * LIKE turns away the order that later takes such an id. */
+enum wg_rc wg_store_order_fts_trim(struct wg_db *db, long long *dropped, struct wg_err *err);
+/* Makes the entries of up to limit waiting orders, oldest first, with their reporters' phone
+ * lookup (migration 22), and moves the mark past them, inside the caller's transaction; *indexed
+ * (may be NULL) receives how many. The connection is the text indexer's (wg_store_search_open) on
+ * SQLite. */
+enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
+                                      struct wg_err *err);
+
+/* What the order state machine remembers beside the state. */
+struct wg_order_facts {
+    char before_suspend[16];
+    int reopened, callback_attempts;
+    char self_handler[64];
+    int direct_answer, extension_pending, rework_count, special_team, unreached;
+    char satisfaction[24];
+    long long master_id;
+    long long dispatched_at, sign_deadline, reply_deadline; /* unix seconds; 0: none */
+};
+enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_facts *out,
+                                struct wg_err *err);
+/* Writes state, unit and facts if the order is still at `version`; *changed 0 means another
+ * change came first (the caller answers 412). */
+enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, const char *state,
+                                 const char *unit, const struct wg_order_facts *f,
+                                 const char *now, int *changed, struct wg_err *err);
+
+/* Open orders past their reply deadline at now and not yet supervised automatically. */
+enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
+                                  int (*cb)(long long id, int version, void *), void *ctx,
+                                  struct wg_err *err);
+enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err);
+
+/* ---- photos of orders ---- */
+struct wg_photo_row {
+    const char *sha256, *mime, *created_by, *created_at;
+    long long size;
+};
+/* *added 0 when the order already had this photo. */
+enum wg_rc wg_store_photo_insert(struct wg_db *db, long long order_id, const char *sha256,
+                                 const char *mime, long long size, const char *by,
+                                 const char *at, int *added, struct wg_err *err);
+enum wg_rc wg_store_photo_list(struct wg_db *db, long long order_id,
+                               int (*cb)(const struct wg_photo_row *, void *), void *ctx,
+                               struct wg_err *err);
+/* The orders a photo belongs to (a photo can be shared by duplicates), with its type. */
+enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
+                                 int (*cb)(long long order_id, const char *mime, void *),
+                                 void *ctx, struct wg_err *err);
+
+/* The orders merged into master_id, oldest first. */
+enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
+                                   int (*cb)(long long id, const char *number, void *),
+                                   void *ctx, struct wg_err *err);
+
+/* ---- co-handling, special lines, merged duplicates (migration 14) ---- */
+/* Replaces the order's assisting units with units[0..n) (in that order); inside the
+ * caller's transaction. n 0 clears them. */
+enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id,
+                                     const char *const *units, size_t n, struct wg_err *err);
+/* The assisting units in dispatch order, with when each signed and replied ("" when not). */
+enum wg_rc wg_store_order_assist_each(struct wg_db *db, long long order_id,
+                                      int (*cb)(const char *unit, const char *signed_at,
+                                                const char *replied_at, void *),
+                                      void *ctx, struct wg_err *err);
+/* An assisting unit's signature (the first is kept) or reply (the latest; signs too). */
+enum wg_rc wg_store_order_assist_mark(struct wg_db *db, long long order_id, const char *unit,
+                                      int replied, const char *at, struct wg_err *err);
+/* Records that the order went to a special line; *added 0 when it already had. */
+enum wg_rc wg_store_order_line_add(struct wg_db *db, long long order_id, const char *line,
+                                   const char *at, const char *actor, int *added,
+                                   struct wg_err *err);
+enum wg_rc wg_store_order_lines(struct wg_db *db, long long order_id,
+                                int (*cb)(const char *line, const char *at, const char *actor,
+                                          void *),
+                                void *ctx, struct wg_err *err);
+/* The duplicates merged into master_id with their callback facts. */
+struct wg_order_child {
+    long long id;
+    const char *number, *satisfaction; /* borrowed; satisfaction "" until reached */
+    int unreached, anonymous, callback_attempts;
+};
+enum wg_rc wg_store_order_children_callback(struct wg_db *db, long long master_id,
+                                            int (*cb)(const struct wg_order_child *, void *),
+                                            void *ctx, struct wg_err *err);
+
+/* The resident's own rating of an order (one at most). */
+struct wg_rating_row {
+    char satisfaction[24];
+    int resolved;
+    char comment[1024];
+    char rated_at[32];
+};
+/* *found 0 when the order has no rating (out is then zeroed). */
+enum wg_rc wg_store_rating_get(struct wg_db *db, long long order_id, struct wg_rating_row *out,
+                               int *found, struct wg_err *err);
+enum wg_rc wg_store_rating_insert(struct wg_db *db, long long order_id,
+                                  const struct wg_rating_row *r, struct wg_err *err);
+
+#endif
