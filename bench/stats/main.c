@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "domain/catalog/catalog.h"
+#include "core/civil.h"
 #include "domain/map/divsrc.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -220,7 +221,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
     struct wg_stats_change ch;
     struct wg_stats_state s = {"received", "", 0, 0, 0, 0, 0, ""};
     long long t = start + (long long)(uni() * 365) * DAYS + (long long)((0.5 + uni() * 9.5) * HOUR);
-    int cday = wg_stats_day(t);
+    int cday = wg_cst_day(t);
     /* reference row: created, dispatched, signed on time, finished (on time), handling,
      * callback (satisfied, resolved), returned, deadline, open */
     long long f_disp = -1, f_sign = -1, f_fin = -1, f_cb = -1, f_ret = -1, f_dl = -1;
@@ -234,13 +235,13 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         struct wg_stats_state to = s;
         to.state = "replied";
         step(l, &ch, &s, WG_ACTION_ANSWER, to, t + 300);
-        f_fin = wg_stats_day(t + 300), on_fin = 1;
+        f_fin = wg_cst_day(t + 300), on_fin = 1;
         if (t + DAYS < end) {
             to.state = "closed";
             to.satisfaction = "satisfied";
             ch.reached = 1, ch.satisfaction = WG_SAT_SATISFIED;
             step(l, &ch, &s, WG_ACTION_CALLBACK, to, t + DAYS);
-            f_cb = wg_stats_day(t + DAYS), sat = res = 1, open = 0;
+            f_cb = wg_cst_day(t + DAYS), sat = res = 1, open = 0;
         }
     } else if (r < 0.16) { /* not an appeal */
         struct wg_stats_state to = s;
@@ -253,19 +254,19 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         struct wg_stats_state to = {"dispatched", unit, td + 2 * HOUR, td + 7 * DAYS, td,
                                     0,            0,    ""};
         step(l, &ch, &s, WG_ACTION_DISPATCH, to, td);
-        f_disp = wg_stats_day(td), f_dl = wg_stats_day(to.reply_deadline);
+        f_disp = wg_cst_day(td), f_dl = wg_cst_day(to.reply_deadline);
         long long ts = td + 600 + (long long)(uni() * 3 * HOUR);
         if (uni() < 0.02) { /* sent to the wrong unit: the return waits */
             to.state = "returning";
             step(l, &ch, &s, WG_ACTION_RETURN, to, td + HOUR);
-            f_ret = wg_stats_day(td + HOUR);
+            f_ret = wg_cst_day(td + HOUR);
             goto done;
         }
         if (ts > end)
             goto done;
         to.state = "signed";
         step(l, &ch, &s, WG_ACTION_SIGN, to, ts);
-        f_sign = wg_stats_day(ts), on_sign = ts <= s.sign_deadline;
+        f_sign = wg_cst_day(ts), on_sign = ts <= s.sign_deadline;
         double days = uni() < 0.04 ? 9 + uni() * 5 : 0.5 + uni() * 5.5;
         long long tr = ts + (long long)(days * DAYS);
         if (tr > end)
@@ -273,7 +274,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         to.state = "replied";
         ch.handling_minutes = (tr - td) / 60;
         step(l, &ch, &s, WG_ACTION_REPLY, to, tr);
-        f_fin = wg_stats_day(tr), on_fin = tr <= s.reply_deadline, handled = 1;
+        f_fin = wg_cst_day(tr), on_fin = tr <= s.reply_deadline, handled = 1;
         if (tr + DAYS / 2 > end)
             goto done;
         to.state = "verified";
@@ -286,7 +287,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
                           : q < 0.975 ? WG_SAT_BASICALLY_SATISFIED
                                       : WG_SAT_UNSATISFIED;
         to.satisfaction = wg_fsm_satisfaction_name(ch.satisfaction);
-        f_cb = wg_stats_day(tr + 2 * DAYS);
+        f_cb = wg_cst_day(tr + 2 * DAYS);
         sat = ch.satisfaction != WG_SAT_UNSATISFIED, res = sat;
         if (sat) {
             to.state = "closed";
@@ -530,7 +531,7 @@ int main(int argc, char **argv)
         die("begin", &err);
     if (reuse)
         norders = 0;
-    long long start = (long long)wg_stats_day_of_date(2025, 1, 1) * DAYS - 8 * HOUR;
+    long long start = wg_cst_midnight(wg_civil_days(2025, 1, 1));
     long long end = start + 365 * DAYS - 1;
     double t0 = now_s();
     printf("  loading %lld orders of 2025 (each order's life through wg_stats_deltas into the "
@@ -613,13 +614,13 @@ int main(int argc, char **argv)
     snprintf(actor.role, sizeof actor.role, "leader");
     snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");
     struct wg_stats_env env = {db, cube, &cat, end + 1};
-    int from = wg_stats_day(start), to = wg_stats_day(end);
+    int from = wg_cst_day(start), to = wg_cst_day(end);
     char county[32], town[32], a[11], b[11];
     /* the district: the county of the town with the most grids */
     snprintf(county, sizeof county, "region:%.6s", m.town);
     snprintf(town, sizeof town, "region:%s", m.town);
-    wg_stats_format_day(from, a);
-    wg_stats_format_day(to, b);
+    wg_civil_format_date(from, a);
+    wg_civil_format_date(to, b);
     struct call summary = {&env, &actor, {county, a, b, NULL, NULL, NULL, NULL}, wg_stats_summary,
                            NULL};
     struct call series = {&env, &actor, {town, a, b, "day", NULL, NULL, NULL}, wg_stats_series,

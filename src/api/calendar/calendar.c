@@ -5,23 +5,9 @@
  * with `wangge calendar load`. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "core/civil.h"
 
 #include <time.h>
-
-static int days_in_month(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : d[m - 1];
-}
-
-/* 0 Sunday … 6 Saturday (Sakamoto's method) */
-static int weekday(int y, int m, int d)
-{
-    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    if (m < 3)
-        y -= 1;
-    return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
-}
 
 enum wg_rc wg_api_calendar_get(struct wg_req *req, struct wg_err *err)
 {
@@ -32,20 +18,17 @@ enum wg_rc wg_api_calendar_get(struct wg_req *req, struct wg_err *err)
     json_t *holidays, *workdays;
     if (ys) {
         year = strtol(ys, &end, 10);
-        if (!*ys || *end || year < 1990 || year > 2100)
-            return wg_err_set(err, WG_EINVAL, "'year' must be a year from 1990 to 2100, not '%.20s'",
+        if (!*ys || *end || year < WG_YEAR_MIN || year > WG_YEAR_MAX)
+            return wg_err_set(err, WG_EINVAL, "'year' must be a year from %d to %d, not '%.20s'", WG_YEAR_MIN, WG_YEAR_MAX,
                               ys);
     } else {
-        time_t now = time(NULL) + 8 * 3600; /* the year in China Standard Time */
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        year = tm.tm_year + 1900;
+        year = wg_cst_year((long long)time(NULL));
     }
     holidays = json_array();
     workdays = json_array();
     for (int m = 1; m <= 12; m++)
-        for (int d = 1; d <= days_in_month((int)year, m); d++) {
-            int wd = weekday((int)year, m, d), weekend = wd == 0 || wd == 6;
+        for (int d = 1; d <= wg_civil_month_days((int)year, m); d++) {
+            int wd = wg_civil_weekday(wg_civil_days((int)year, m, d)), weekend = wd == 0 || wd == 6;
             int work = wg_calendar_is_workday(app->calendar, (int)year, m, d);
             char date[16];
             if (work < 0 || work == !weekend)

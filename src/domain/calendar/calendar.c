@@ -9,11 +9,19 @@
 
 #include <jansson.h>
 
+#include "core/civil.h"
+
 #define NYEARS      (WG_CALENDAR_LAST_YEAR - WG_CALENDAR_FIRST_YEAR + 1)
-#define CST_OFFSET  (8 * 3600)
-#define DAY_SECONDS 86400
 /* Ten years of minutes: far beyond any limit, and it keeps minutes * 60 far from overflow. */
 #define MAX_MINUTES ((int64_t)10 * 366 * 24 * 60)
+
+/* The year of a day number. */
+static int cst_year_of_day(int64_t day)
+{
+    int y, m, d;
+    wg_civil_date((int)day, &y, &m, &d);
+    return y;
+}
 
 struct year {
     uint64_t holiday[6]; /* bit doy: a listed public holiday */
@@ -35,48 +43,6 @@ struct wg_calendar {
     int day_minutes;
     bool fallback;
 };
-
-/* ---- civil dates (H. Hinnant's days_from_civil / civil_from_days, proleptic Gregorian) ---- */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int year_from_days(int64_t z)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    return (int)(yoe + era * 400 + (m <= 2));
-}
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : n[m - 1];
-}
-
-/* 0 = Sunday .. 6 = Saturday; 1970-01-01 was a Thursday. */
-static int weekday(int64_t days)
-{
-    int64_t w = (days + 4) % 7;
-    return (int)(w < 0 ? w + 7 : w);
-}
 
 static const char *weekday_name(int w)
 {
@@ -121,7 +87,7 @@ static bool works(const struct wg_calendar *cal, const struct year *yr, int yi, 
         return false;
     if (bit(yr->workday, doy))
         return true;
-    w = weekday(cal->day0[yi] + doy);
+    w = wg_civil_weekday(cal->day0[yi] + doy);
     return w != 0 && w != 6;
 }
 
@@ -147,7 +113,7 @@ struct wg_calendar *wg_calendar_new(void)
     if (!cal)
         return NULL;
     for (int yi = 0; yi <= NYEARS; yi++)
-        cal->day0[yi] = days_from_civil(WG_CALENDAR_FIRST_YEAR + yi, 1, 1);
+        cal->day0[yi] = wg_civil_days(WG_CALENDAR_FIRST_YEAR + yi, 1, 1);
     rebuild_counts(cal, cal->years);
     if (wg_calendar_set_hours(cal, WG_CALENDAR_DEFAULT_HOURS, &err) != WG_OK) {
         free(cal);
@@ -181,9 +147,9 @@ int wg_calendar_is_workday(const struct wg_calendar *cal, int y, int m, int d)
 {
     int yi = y - WG_CALENDAR_FIRST_YEAR;
     if (y < WG_CALENDAR_FIRST_YEAR || y > WG_CALENDAR_LAST_YEAR || m < 1 || m > 12 || d < 1 ||
-        d > month_days(y, m) || !usable(cal, yi))
+        d > wg_civil_month_days(y, m) || !usable(cal, yi))
         return -1;
-    return works(cal, &cal->years[yi], yi, (int)(days_from_civil(y, m, d) - cal->day0[yi]));
+    return works(cal, &cal->years[yi], yi, (int)(wg_civil_days(y, m, d) - cal->day0[yi]));
 }
 
 /* ---- working hours ---- */
@@ -302,15 +268,15 @@ struct pos {
 
 static bool locate(const struct wg_calendar *cal, int64_t t, struct pos *out)
 {
-    int64_t lo = cal->day0[0] * DAY_SECONDS - CST_OFFSET;
-    int64_t hi = cal->day0[NYEARS] * DAY_SECONDS - CST_OFFSET;
+    int64_t lo = cal->day0[0] * WG_DAY_SECONDS - WG_CST_OFFSET;
+    int64_t hi = cal->day0[NYEARS] * WG_DAY_SECONDS - WG_CST_OFFSET;
     int64_t local;
     if (t < lo || t >= hi)
         return false;
-    local = t + CST_OFFSET; /* positive: 1990 is after 1970 */
-    out->day = local / DAY_SECONDS;
-    out->sod = (int)(local % DAY_SECONDS);
-    out->yi = year_from_days(out->day) - WG_CALENDAR_FIRST_YEAR;
+    local = t + WG_CST_OFFSET; /* positive: 1990 is after 1970 */
+    out->day = local / WG_DAY_SECONDS;
+    out->sod = (int)(local % WG_DAY_SECONDS);
+    out->yi = cst_year_of_day(out->day) - WG_CALENDAR_FIRST_YEAR;
     out->doy = (int)(out->day - cal->day0[out->yi]);
     return true;
 }
@@ -417,7 +383,7 @@ enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_
     for (int i = 0; i < cal->nperiods; i++) {
         int64_t len = (int64_t)(cal->periods[i].end - cal->periods[i].start) * 60;
         if (r <= len) {
-            *deadline_utc = (cal->day0[yi] + lo) * DAY_SECONDS - CST_OFFSET +
+            *deadline_utc = (cal->day0[yi] + lo) * WG_DAY_SECONDS - WG_CST_OFFSET +
                             (int64_t)cal->periods[i].start * 60 + r;
             return WG_OK;
         }
@@ -560,15 +526,15 @@ static enum wg_rc parse_key(const struct wg_calendar *cal, const char *table, co
     if (m < 1 || m > 12)
         return wg_err_set(err, WG_EINVAL, "%s: \"%s\" does not exist (there is no month %d)", table,
                           key, m);
-    if (d < 1 || d > month_days(y, m))
+    if (d < 1 || d > wg_civil_month_days(y, m))
         return wg_err_set(err, WG_EINVAL, "%s: \"%s\" does not exist (%s %d has %d days)", table,
-                          key, month_name(m), y, month_days(y, m));
+                          key, month_name(m), y, wg_civil_month_days(y, m));
     if (y < WG_CALENDAR_FIRST_YEAR || y > WG_CALENDAR_LAST_YEAR)
         return wg_err_set(err, WG_EINVAL,
                           "%s: \"%s\" is outside the working calendar's years %d-%d", table, key,
                           WG_CALENDAR_FIRST_YEAR, WG_CALENDAR_LAST_YEAR);
     *yi = y - WG_CALENDAR_FIRST_YEAR;
-    *doy = (int)(days_from_civil(y, m, d) - cal->day0[*yi]);
+    *doy = (int)(wg_civil_days(y, m, d) - cal->day0[*yi]);
     return WG_OK;
 }
 
@@ -625,7 +591,7 @@ static enum wg_rc apply(const struct wg_calendar *cal, struct year *years, json_
                               "workdays: \"%s\" is also listed in \"holidays\"; a day is one or "
                               "the other",
                               key);
-        w = weekday(cal->day0[yi] + doy);
+        w = wg_civil_weekday(cal->day0[yi] + doy);
         if (w != 0 && w != 6)
             return wg_err_set(err, WG_EINVAL,
                               "workdays: \"%s\" is a %s; a make-up working day is a Saturday or "

@@ -52,10 +52,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/civil.h"
 #include "core/err.h"
 
-#define WG_CALENDAR_FIRST_YEAR    1990
-#define WG_CALENDAR_LAST_YEAR     2100
+#define WG_CALENDAR_FIRST_YEAR    WG_YEAR_MIN
+#define WG_CALENDAR_LAST_YEAR     WG_YEAR_MAX
 #define WG_CALENDAR_MAX_PERIODS   8
 #define WG_CALENDAR_DEFAULT_HOURS "08:30-12:00,13:30-17:30"
 /* Calendar files larger than this are refused; the whole 2004–2026 table is about 30 KB. */

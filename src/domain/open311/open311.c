@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "core/buf.h"
+#include "core/civil.h"
 #include "domain/accounts/pii.h"
 #include "store/open311/open311_q.h"
 
@@ -22,36 +23,17 @@ static int num(const char *s, int n, int *out)
     return 1;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_days(int y, int m)
-{
-    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
-
 enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *err)
 {
     int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
     const char *p;
     if (!s || strlen(s) < 10 || !num(s, 4, &y) || s[4] != '-' || !num(s + 5, 2, &mo) ||
         s[7] != '-' || !num(s + 8, 2, &d) || y < 1900 || mo < 1 || mo > 12 || d < 1 ||
-        d > month_days(y, mo))
+        d > wg_civil_month_days(y, mo))
         goto bad;
     p = s + 10;
     if (!*p) { /* a date alone: its midnight in China */
-        *out = days_from_civil(y, mo, d) * 86400 - 8 * 3600;
+        *out = wg_cst_midnight(wg_civil_days(y, mo, d));
         return WG_OK;
     }
     if (*p != 'T' || !num(p + 1, 2, &h) || p[3] != ':' || !num(p + 4, 2, &mi) || h > 23 || mi > 59)
@@ -83,7 +65,7 @@ enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *e
     if (*p)
         goto bad;
     *out =
-        days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+        (long long)wg_civil_days(y, mo, d) * WG_DAY_SECONDS + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
     return WG_OK;
 bad:
     return wg_err_set(err, WG_EINVAL,
@@ -91,17 +73,17 @@ bad:
                       s ? s : "");
 }
 
-static void format_at(long long t, int offset_hours, char out[32])
+static void format_at(long long t, int offset, char out[32])
 {
-    time_t tt = (time_t)(t + offset_hours * 3600LL);
+    time_t tt = (time_t)(t + offset);
     struct tm tm;
     if (!gmtime_r(&tt, &tm)) {
         out[0] = '\0';
         return;
     }
-    if (offset_hours)
+    if (offset)
         snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset_hours);
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, offset / 3600);
     else
         snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -109,7 +91,7 @@ static void format_at(long long t, int offset_hours, char out[32])
 
 void wg_open311_format_time(long long t, char out[32])
 {
-    format_at(t, 8, out);
+    format_at(t, WG_CST_OFFSET, out);
 }
 
 void wg_open311_utc_time(long long t, char out[32])

@@ -1,5 +1,6 @@
 /* Work-order intake and rendering. */
 #include "domain/orders/order.h"
+#include "core/civil.h"
 
 #include <math.h>
 
@@ -142,15 +143,6 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
     return WG_OK;
 }
 
-/* yyyymmdd of a UTC time in China Standard Time (UTC+8, no daylight saving). */
-static void cst_day(long long now, char out[9])
-{
-    time_t t = (time_t)(now + 8 * 3600);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    snprintf(out, 9, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
                             const struct wg_actor *actor, const struct wg_order_input *in,
                             long long now, struct wg_order_draft *d, struct wg_err *err)
@@ -216,7 +208,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
     o->reporter_name = s_name;
     o->reporter_phone = s_phone;
     o->reporter_phone_blind = d->blind;
-    cst_day(now, d->day);
+    wg_cst_yyyymmdd(now, d->day);
     return WG_OK;
 fail:
     free(s_name);
@@ -255,10 +247,10 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
     struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,
                                  .item = o->item,
                                  .channel = o->channel,
-                                 .created_day = wg_stats_day_of_iso(o->created_at),
+                                 .created_day = wg_cst_day_of_iso(o->created_at),
                                  .create = 1,
                                  .after = {.state = "received", .unit = ""},
-                                 .at = wg_stats_time_of_iso(o->created_at)};
+                                 .at = wg_civil_time_of_iso(o->created_at)};
     return wg_stats_apply(db, &ch, err);
 }
 
@@ -1169,7 +1161,7 @@ static enum wg_rc count_change(struct wg_db *db, const struct wg_order_env *env,
         .leaf = o->grid[0] ? o->grid : o->county,
         .item = o->item,
         .channel = o->channel,
-        .created_day = wg_stats_day_of_iso(o->created_at),
+        .created_day = wg_cst_day_of_iso(o->created_at),
         .action = action,
         .before = {o->state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
                    f0->rework_count, f0->reopened, f0->satisfaction},

@@ -2,6 +2,7 @@
  * place in the store, and the indicators made from summed counters. */
 #include "domain/stats/stats.h"
 
+#include "core/civil.h"
 #include "core/log.h"
 #include "store/stats/stats_q.h"
 
@@ -15,89 +16,6 @@ const char *const wg_stat_counter_names[WG_SC_COUNT] = {
     "pending_due", "called_back", "rated",   "satisfied",      "resolved", "reopened",
     "returned",    "rework",     "repeat",   "handled",        "open",     "handling_minutes",
 };
-
-#define CST (8 * 3600LL)
-
-static long long floor_div(long long a, long long b)
-{
-    return a / b - (a % b != 0 && (a < 0) != (b < 0));
-}
-
-int wg_stats_day(long long t)
-{
-    return (int)floor_div(t + CST, 86400);
-}
-
-/* Days from 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-int wg_stats_day_of_date(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void wg_stats_date_of_day(int z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-int wg_stats_parse_date(const char *s)
-{
-    int y, m, d, yy, mm, dd;
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-    if (y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
-        return -1;
-    int day = wg_stats_day_of_date(y, m, d);
-    wg_stats_date_of_day(day, &yy, &mm, &dd);
-    return yy == y && mm == m && dd == d ? day : -1; /* 2026-02-30 is no date */
-}
-
-void wg_stats_format_day(int day, char out[11])
-{
-    int y, m, d;
-    wg_stats_date_of_day(day, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
-long long wg_stats_time_of_iso(const char *iso)
-{
-    int y, mo, d, h, mi, s;
-    if (!iso || strlen(iso) < 19 || (y = digits(iso, 4)) < 0 || (mo = digits(iso + 5, 2)) < 0 ||
-        (d = digits(iso + 8, 2)) < 0 || (h = digits(iso + 11, 2)) < 0 ||
-        (mi = digits(iso + 14, 2)) < 0 || (s = digits(iso + 17, 2)) < 0)
-        return -1;
-    return (long long)wg_stats_day_of_date(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-}
-
-int wg_stats_day_of_iso(const char *iso)
-{
-    long long t = wg_stats_time_of_iso(iso);
-    return t < 0 ? -1 : wg_stats_day(t);
-}
 
 /* ---- deltas ---- */
 
@@ -145,13 +63,13 @@ static void contribute(const struct wg_stats_change *ch, const struct wg_stats_s
     if (live && !is(s->state, "closed"))
         add(out, n, ch->created_day, unit_of(s), WG_SC_OPEN, sign);
     if (live && s->reply_deadline && !wg_stats_finished(s))
-        add(out, n, wg_stats_day(s->reply_deadline), unit_of(s), WG_SC_PENDING_DUE, sign);
+        add(out, n, wg_cst_day(s->reply_deadline), unit_of(s), WG_SC_PENDING_DUE, sign);
 }
 
 int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[WG_STATS_MAX_DELTAS])
 {
     const struct wg_stats_state *b = &ch->before, *a = &ch->after;
-    int n = 0, day = wg_stats_day(ch->at);
+    int n = 0, day = wg_cst_day(ch->at);
     if (ch->create) {
         add(out, &n, day, "", WG_SC_RECEIVED, 1);
         contribute(ch, a, 1, out, &n);

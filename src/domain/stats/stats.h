@@ -99,18 +99,6 @@ enum wg_stat_counter {
 /* The counters' names, as the columns of stat_cell. */
 extern const char *const wg_stat_counter_names[WG_SC_COUNT];
 
-/* The CST day (days since 1970-01-01 in China Standard Time) of a unix time, and of an ISO
- * "YYYY-MM-DDTHH:MM:SSZ" time (-1 when it does not parse). */
-int wg_stats_day(long long t);
-int wg_stats_day_of_iso(const char *iso);
-long long wg_stats_time_of_iso(const char *iso); /* unix seconds of a UTC ISO time; -1 */
-/* Day number ↔ civil date. */
-int wg_stats_day_of_date(int y, int m, int d);
-void wg_stats_date_of_day(int day, int *y, int *m, int *d);
-/* "YYYY-MM-DD" ↔ day; parse returns -1 for anything else (or an impossible date). */
-int wg_stats_parse_date(const char *s);
-void wg_stats_format_day(int day, char out[11]);
-
 /* What the counters need of an order at one moment. */
 struct wg_stats_state {
     const char *state;     /* SPEC §9 name */

@@ -3,6 +3,7 @@
  * month and year sums in contiguous rows; built from the store's roll-up rows and kept current
  * from its change log. */
 #include "domain/stats/stats_cube.h"
+#include "core/civil.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -305,7 +306,7 @@ static void entry_add(struct data *d, int key, int slot, const long long *c)
 static int month_of(int day)
 {
     int y, m, dd;
-    wg_stats_date_of_day(day, &y, &m, &dd);
+    wg_civil_date(day, &y, &m, &dd);
     return y * 12 + m - 1;
 }
 
@@ -730,9 +731,9 @@ static const struct plan *plan_of(int from, int to)
     p->n = 0;
     for (int day = from; day <= to && p->n < 256;) {
         int y, m, dd;
-        wg_stats_date_of_day(day, &y, &m, &dd);
+        wg_civil_date(day, &y, &m, &dd);
         if (dd == 1 && m == 1) {
-            int next = wg_stats_day_of_date(y + 1, 1, 1);
+            int next = wg_civil_days(y + 1, 1, 1);
             if (next - 1 <= to) { /* the whole year is in the period */
                 p->slot[p->n] = y;
                 p->month[p->n++] = 2;
@@ -741,7 +742,7 @@ static const struct plan *plan_of(int from, int to)
             }
         }
         if (dd == 1) {
-            int next = m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1);
+            int next = m == 12 ? wg_civil_days(y + 1, 1, 1) : wg_civil_days(y, m + 1, 1);
             if (next - 1 <= to) { /* the whole month is in the period */
                 p->slot[p->n] = y * 12 + m - 1;
                 p->month[p->n++] = 1;
@@ -768,8 +769,8 @@ void wg_stats_cube_sum(struct wg_stats_cube *c, int key, int from, int to,
     if (to - from > 4000) { /* longer than any period: day by day would not fit the plan */
         for (int i = 0; i < months->n; i++) {
             int y = (months->base + i) / 12, m = (months->base + i) % 12 + 1;
-            int a = wg_stats_day_of_date(y, m, 1);
-            int z = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
+            int a = wg_civil_days(y, m, 1);
+            int z = (m == 12 ? wg_civil_days(y + 1, 1, 1) : wg_civil_days(y, m + 1, 1)) - 1;
             if (a >= from && z <= to)
                 add_one(run_at(months, months->base + i, col), out);
             else

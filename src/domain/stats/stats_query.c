@@ -1,6 +1,7 @@
 /* The indicators' answers: scope and period parsing, the engine that sums counters from the
  * roll-ups or the cells, and the JSON of each answer (stats_query.h). */
 #include "domain/stats/stats_query.h"
+#include "core/civil.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -411,11 +412,11 @@ static json_t *scope_json(const struct scope *s)
 static enum wg_rc parse_period(const struct wg_stats_env *env, const struct wg_stats_query *q,
                                int *from, int *to, struct wg_err *err)
 {
-    int today = wg_stats_day(env->now);
-    *to = q->to ? wg_stats_parse_date(q->to) : today;
+    int today = wg_cst_day(env->now);
+    *to = q->to ? wg_civil_parse_date(q->to) : today;
     if (*to < 0)
         return wg_err_set(err, WG_EINVAL, "'to' must be a date YYYY-MM-DD, not '%.20s'", q->to);
-    *from = q->from ? wg_stats_parse_date(q->from) : *to - 29;
+    *from = q->from ? wg_civil_parse_date(q->from) : *to - 29;
     if (*from < 0)
         return wg_err_set(err, WG_EINVAL, "'from' must be a date YYYY-MM-DD, not '%.20s'",
                           q->from);
@@ -447,7 +448,7 @@ static enum wg_rc collect_all(const struct wg_stats_env *env, const struct wg_st
                               const int *starts, int nb, int with_open,
                               struct wg_stats_groups *main, struct extras *x, struct wg_err *err)
 {
-    int today = wg_stats_day(env->now), lo = INT_MIN / 2, hi = INT_MAX / 2;
+    int today = wg_cst_day(env->now), lo = INT_MIN / 2, hi = INT_MAX / 2;
     enum wg_rc rc = wg_stats_collect(env, f, from, to, by, child_len, starts, nb, 0, main, err);
     if (!rc && to >= today)
         rc = wg_stats_collect(env, f, from > today ? from : today, to, by, child_len, starts, nb,
@@ -496,8 +497,8 @@ static enum wg_rc begin(const struct wg_stats_env *env, const struct wg_actor *a
 static json_t *answer_head(const struct scope *s, int from, int to)
 {
     char a[11], b[11];
-    wg_stats_format_day(from, a);
-    wg_stats_format_day(to, b);
+    wg_civil_format_date(from, a);
+    wg_civil_format_date(to, b);
     return json_pack("{s:o,s:s,s:s}", "scope", scope_json(s), "from", a, "to", b);
 }
 
@@ -541,7 +542,7 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     for (int d = from; d <= to; d++) {
         int y, m, dd;
-        wg_stats_date_of_day(d, &y, &m, &dd);
+        wg_civil_date(d, &y, &m, &dd);
         /* day 0 (1970-01-01) was a Thursday: (d + 3) % 7 == 0 on Mondays */
         if (d == from || !strcmp(by, "day") || (!strcmp(by, "week") && (d + 3) % 7 == 0) ||
             (!strcmp(by, "month") && dd == 1))
@@ -554,7 +555,7 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             struct wg_stats_sums sums;
             char p[11];
             sums_of(&main, &x, b, "", 1, &sums);
-            wg_stats_format_day(starts[b], p);
+            wg_civil_format_date(starts[b], p);
             json_t *point = json_object();
             json_object_set_new_nocheck(point, "period", json_string_nocheck(p));
             json_object_set_new_nocheck(point, "indicators",
@@ -693,18 +694,13 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
         return rc;
     scope_filter(&s);
     if (q->month) {
-        if (strlen(q->month) != 7 || q->month[4] != '-' ||
-            !isdigit((unsigned char)q->month[0]) || !isdigit((unsigned char)q->month[5]) ||
-            (from = wg_stats_parse_date((char[11]){q->month[0], q->month[1], q->month[2],
-                                                   q->month[3], '-', q->month[5], q->month[6],
-                                                   '-', '0', '1', 0})) < 0)
+        if ((from = wg_civil_parse_month(q->month)) < 0)
             return wg_err_set(err, WG_EINVAL, "'month' must be YYYY-MM, not '%.20s'", q->month);
     } else {
-        wg_stats_date_of_day(wg_stats_day(env->now), &y, &m, &d);
-        from = wg_stats_day_of_date(y, m, 1);
+        wg_civil_date(wg_cst_day(env->now), &y, &m, &d);
+        from = wg_civil_days(y, m, 1);
     }
-    wg_stats_date_of_day(from, &y, &m, &d);
-    to = (m == 12 ? wg_stats_day_of_date(y + 1, 1, 1) : wg_stats_day_of_date(y, m + 1, 1)) - 1;
+    to = wg_civil_month_end(from);
     if ((rc = wg_stats_collect(env, &s.f, from, to, WG_BY_ITEM, 0, NULL, 0, 0, &g, err)))
         goto out;
     if (g.n > 1) /* an empty period has no array at all, and qsort wants one */
