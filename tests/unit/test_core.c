@@ -42,6 +42,25 @@ static void test_region_levels(void)
     wg_region_level("37a302", &err);
     T_CHECK(strstr(err.msg, "position 3") != NULL);
     T_EQ_STR(wg_level_name(WG_LEVEL_TOWN), "town");
+    /* lengths, children, floors and ancestors: what other modules ask instead of counting */
+    T_EQ_INT(wg_level_code_len(WG_LEVEL_COUNTY), 6);
+    T_EQ_INT(wg_level_code_len(WG_LEVEL_NONE), 0);
+    T_EQ_INT(wg_level_of_len(9), WG_LEVEL_TOWN);
+    T_EQ_INT(wg_level_of_len(5), WG_LEVEL_NONE);
+    static const size_t child[][2] = {{0, 2}, {2, 4}, {4, 6}, {6, 9}, {9, 12}, {12, 15},
+                                      {15, 18}, {18, 0}, {5, 0}};
+    for (size_t i = 0; i < sizeof child / sizeof child[0]; i++)
+        T_EQ_INT(wg_level_child_len(child[i][0]), child[i][1]);
+    T_EQ_INT(wg_level_floor_len(15, WG_LEVEL_TOWN), 9);
+    T_EQ_INT(wg_level_floor_len(6, WG_LEVEL_TOWN), 6);
+    T_EQ_INT(wg_level_floor_len(5, WG_LEVEL_TOWN), 4);
+    T_EQ_INT(wg_level_floor_len(1, WG_LEVEL_TOWN), 0);
+    char anc[16];
+    T_CHECK(wg_region_prefix("371302001001001", WG_LEVEL_COUNTY, anc, sizeof anc));
+    T_EQ_STR(anc, "371302");
+    T_CHECK(!wg_region_prefix("3713", WG_LEVEL_COUNTY, anc, sizeof anc));
+    T_EQ_STR(anc, "");
+    T_CHECK(!wg_region_prefix("371302001001001", WG_LEVEL_VILLAGE, anc, 12)); /* no room */
 }
 
 struct rows {

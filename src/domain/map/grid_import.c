@@ -161,7 +161,7 @@ static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
         ft->bad = 1;
         return;
     }
-    snprintf(ft->village, sizeof ft->village, "%.12s", code);
+    wg_region_prefix(code, WG_LEVEL_VILLAGE, ft->village, sizeof ft->village);
     name = json_string_value(json_object_get(props, "name"));
     if (!name || !*name) {
         issue(rep, idx, code, 0, -1, "property 'name' is missing or empty");

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "geo/geos.h"
+#include "domain/map/region.h"
 
 /* ---- deterministic randomness ---------------------------------------------------------- */
 
@@ -62,13 +63,14 @@ static enum wg_rc check_input(const struct wg_gen_input *in, struct wg_err *err)
         return wg_err_set(err, WG_EINVAL, "county '%s' has no towns to generate", in->county);
     for (size_t t = 0; t < in->ntowns; t++) {
         const struct wg_gen_town *tw = &in->towns[t];
-        if (!all_digits(tw->code, 9) || strncmp(tw->code, in->county, 6))
+        if (!all_digits(tw->code, WG_CODE_LEN_TOWN) || strncmp(tw->code, in->county, WG_CODE_LEN_COUNTY))
             return wg_err_set(err, WG_EINVAL, "town '%s' is not a 9-digit code in county '%s'",
                               tw->code, in->county);
         if (!tw->nvillages || !tw->villages)
             return wg_err_set(err, WG_EINVAL, "town '%s' has no villages", tw->code);
         for (size_t v = 0; v < tw->nvillages; v++)
-            if (!all_digits(tw->villages[v].code, 12) || strncmp(tw->villages[v].code, tw->code, 9))
+            if (!all_digits(tw->villages[v].code, WG_CODE_LEN_VILLAGE) ||
+                strncmp(tw->villages[v].code, tw->code, WG_CODE_LEN_TOWN))
                 return wg_err_set(err, WG_EINVAL,
                                   "village '%s' is not a 12-digit code in town '%s'",
                                   tw->villages[v].code, tw->code);

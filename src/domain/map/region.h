@@ -12,6 +12,15 @@
 
 #include "core/err.h"
 
+/* Code lengths by level: the one statement of them (the console asks the API for levels). */
+#define WG_CODE_LEN_PROVINCE 2
+#define WG_CODE_LEN_CITY     4
+#define WG_CODE_LEN_COUNTY   6
+#define WG_CODE_LEN_TOWN     9
+#define WG_CODE_LEN_VILLAGE  12
+#define WG_CODE_LEN_GRID     15
+#define WG_CODE_LEN_MICRO    18
+
 enum wg_level {
     WG_LEVEL_NONE = -1,
     WG_LEVEL_PROVINCE,
@@ -27,7 +36,19 @@ enum wg_level {
  * digits, or a length other than 2, 4, 6, 9, 12, 15 or 18. */
 enum wg_level wg_region_level(const char *code, struct wg_err *err);
 const char *wg_level_name(enum wg_level lvl); /* "county" */
-size_t wg_level_code_len(enum wg_level lvl);  /* 6 */
+size_t wg_level_code_len(enum wg_level lvl);  /* 6; 0 for WG_LEVEL_NONE */
+/* The level a code of len digits has, or WG_LEVEL_NONE for a length no level has. */
+enum wg_level wg_level_of_len(size_t len);
+/* The length of the codes one level below codes of len digits: provinces (2) below the
+ * whole deployment (0), towns (9) below a county (6); 0 below a micro-grid or for a length no
+ * level has. */
+size_t wg_level_child_len(size_t len);
+/* The length of the deepest level, not deeper than lvl, whose code fits in len digits: a
+ * grid code's town is its first wg_level_floor_len(15, WG_LEVEL_TOWN) = 9 digits. */
+size_t wg_level_floor_len(size_t len, enum wg_level lvl);
+/* Writes the first digits of code that make its ancestor at level lvl into out (size n);
+ * returns 0, with out empty, when code is shorter than that level's codes. */
+int wg_region_prefix(const char *code, enum wg_level lvl, char *out, size_t n);
 /* Writes the parent's code into out (size >= 16); returns 0 for a province (no parent). */
 int wg_region_parent(const char *code, char *out, size_t n);
 

@@ -187,7 +187,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
         snprintf(o->crs, sizeof o->crs, "%s", wg_crs_name(in->crs));
         snprintf(o->grid, sizeof o->grid, "%s", where.grid->code);
         o->grid_version = 1;
-        snprintf(o->county, sizeof o->county, "%.6s", where.grid->code);
+        wg_region_prefix(where.grid->code, WG_LEVEL_COUNTY, o->county, sizeof o->county);
     } else {
         if (!wg_scope_covers(&actor->scope, in->county) &&
             strncmp(actor->scope.code, in->county, strlen(in->county)))

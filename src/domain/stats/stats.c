@@ -5,6 +5,7 @@
 #include "core/civil.h"
 #include "core/log.h"
 #include "store/stats/stats_q.h"
+#include "domain/map/region.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -226,20 +227,19 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
     return 0;
 }
 
-int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
-                      char county[7])
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4],
+                      char town[WG_CODE_LEN_TOWN + 1],
+                      char county[WG_CODE_LEN_COUNTY + 1])
 {
     size_t len = strlen(c->leaf);
-    size_t cut = len >= 9 ? 9 : len >= 6 ? 6 : len >= 4 ? 4 : len >= 2 ? 2 : 0;
+    size_t cut = wg_level_floor_len(len, WG_LEVEL_TOWN);
     int n = 0;
     memcpy(town, c->leaf, cut);
     town[cut] = 0;
     out[n] = (struct wg_stat_roll){c->day, town, WG_ROLL_REGION, "", {0}};
     memcpy(out[n++].c, c->c, sizeof c->c);
-    if (len < 6)
+    if (!wg_region_prefix(c->leaf, WG_LEVEL_COUNTY, county, WG_CODE_LEN_COUNTY + 1))
         return n;
-    memcpy(county, c->leaf, 6);
-    county[6] = 0;
     const char *dims[] = {c->item, c->unit, c->channel};
     for (int v = 0; v < 3; v++) {
         out[n] = (struct wg_stat_roll){c->day, county, WG_ROLL_ITEM + v, dims[v], {0}};
@@ -296,7 +296,7 @@ static int fill_cell(const struct wg_stat_cell *c, void *ctx)
 {
     struct filling *f = ctx;
     struct wg_stat_roll r[4];
-    char town[10], county[7];
+    char town[WG_CODE_LEN_TOWN + 1], county[WG_CODE_LEN_COUNTY + 1];
     int n = wg_stats_rolls_of(c, r, town, county);
     for (int k = 0; k < n; k++) {
         if ((f->n + 1) * 2 > f->cap) { /* full: writing the sums early is as good as growing */

@@ -69,7 +69,7 @@
 
 #include <jansson.h>
 
-#include "domain/orders/order.h"
+#include "domain/map/region.h"
 #include "domain/orders/order_fsm.h"
 #include "store/store.h"
 #include "store/stats/stats_q.h"
@@ -146,8 +146,9 @@ int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[
 enum wg_stat_roll_view { WG_ROLL_REGION, WG_ROLL_ITEM, WG_ROLL_UNIT, WG_ROLL_CHANNEL };
 /* The roll-up rows a cell adds to (one to four); node texts are written into town and
  * county. */
-int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4], char town[10],
-                      char county[7]);
+int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4],
+                      char town[WG_CODE_LEN_TOWN + 1],
+                      char county[WG_CODE_LEN_COUNTY + 1]);
 /* Folds up to limit change log rows after the position into the roll-up rows, summed first
  * (a minute's changes are a few rows per town and county), and moves the position; inside
  * the caller's transaction. *folded: how far the position moved (0: nothing to fold). */

@@ -11,6 +11,7 @@
 
 #include "core/log.h"
 #include "store/stats/stats_q.h"
+#include "domain/map/region.h"
 
 #define NC (WG_SC_COUNT - 1) /* the counts; handling_minutes is kept apart, 64 bits wide */
 
@@ -396,7 +397,8 @@ struct path {
 
 static const struct path *path_of(struct data *d, struct path *p, const char *code)
 {
-    static const size_t levels[] = {0, 2, 4, 6, 9};
+    static const size_t levels[] = {0, WG_CODE_LEN_PROVINCE, WG_CODE_LEN_CITY,
+                                    WG_CODE_LEN_COUNTY, WG_CODE_LEN_TOWN};
     if (p->n && !strcmp(p->code, code))
         return p;
     size_t len = strlen(code);
@@ -438,7 +440,7 @@ static void data_add(struct data *d, const struct wg_stat_cell *cell)
 {
     struct wg_stat_roll r[4];
     struct path cache = {"", 0, {0}, {0}};
-    char town[10], county[7];
+    char town[WG_CODE_LEN_TOWN + 1], county[WG_CODE_LEN_COUNTY + 1];
     int n = wg_stats_rolls_of(cell, r, town, county), month = month_of(cell->day);
     for (int i = 0; i < n; i++)
         data_add_roll(d, &cache, &r[i], month);
@@ -663,8 +665,8 @@ void wg_stats_cube_unlock(struct wg_stats_cube *c)
 int wg_stats_cube_node(struct wg_stats_cube *c, const char *code)
 {
     size_t len = strlen(code);
-    if (len != 0 && len != 2 && len != 4 && len != 6 && len != 9)
-        return -1;
+    if (len > WG_CODE_LEN_TOWN || (len && wg_level_of_len(len) == WG_LEVEL_NONE))
+        return -1; /* the cube's nodes go down to towns */
     return node_find(c->d, code, len);
 }
 

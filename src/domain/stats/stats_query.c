@@ -1,6 +1,8 @@
 /* The indicators' answers: scope and period parsing, the engine that sums counters from the
  * roll-ups or the cells, and the JSON of each answer (stats_query.h). */
 #include "domain/stats/stats_query.h"
+
+#include "domain/orders/order.h"
 #include "core/civil.h"
 
 #include <ctype.h>
@@ -138,7 +140,7 @@ static int on_cell(const struct wg_stat_cell *c, void *ctx)
         snprintf(key, sizeof key, "%.*s", w->child_len, c->leaf);
         break;
     case WG_BY_GRID:
-        if (strlen(c->leaf) < 15)
+        if (strlen(c->leaf) < WG_CODE_LEN_GRID)
             return 0;
         snprintf(key, sizeof key, "%s", c->leaf);
         break;
@@ -212,9 +214,10 @@ static void on_child_county(int child, void *ctx)
 
 static void each_county(struct wg_stats_cube *cube, int node, struct cube_walk *w)
 {
-    if (strlen(wg_stats_cube_node_code(cube, node)) == 6)
+    size_t len = strlen(wg_stats_cube_node_code(cube, node));
+    if (len == WG_CODE_LEN_COUNTY)
         wg_stats_cube_dims(cube, w->view, node, on_dim, w);
-    else if (strlen(wg_stats_cube_node_code(cube, node)) < 6)
+    else if (len < WG_CODE_LEN_COUNTY)
         wg_stats_cube_children(cube, node, on_child_county, w);
 }
 
@@ -236,13 +239,13 @@ static int cube_view(const struct wg_stat_filter *f, enum wg_stats_by by)
 {
     size_t len = strlen(f->leaf ? f->leaf : "");
     int extra = nonempty(f->unit) + nonempty(f->item) + nonempty(f->channel);
-    if (len != 0 && len != 2 && len != 4 && len != 6 && len != 9)
-        return -1;
+    if (len > WG_CODE_LEN_TOWN || (len && wg_level_of_len(len) == WG_LEVEL_NONE))
+        return -1; /* the roll-ups go down to towns */
     if (!extra && by == WG_BY_NONE)
         return WG_CUBE_R;
-    if (!extra && by == WG_BY_CHILD && len <= 6)
+    if (!extra && by == WG_BY_CHILD && len <= WG_CODE_LEN_COUNTY)
         return WG_CUBE_R;
-    if (len > 6 || extra > 1 || by == WG_BY_CHILD || by == WG_BY_GRID)
+    if (len > WG_CODE_LEN_COUNTY || extra > 1 || by == WG_BY_CHILD || by == WG_BY_GRID)
         return -1;
     enum wg_cube_view want = by == WG_BY_ITEM ? WG_CUBE_RI
                              : by == WG_BY_UNIT ? WG_CUBE_RU
@@ -661,13 +664,13 @@ static enum wg_rc child_names(struct wg_db *db, const char *code, int grids, str
 {
     size_t len = strlen(code);
     n->obj = json_object();
-    if (grids || len == 12) {
-        *child_len = 15;
+    if (grids || len == WG_CODE_LEN_VILLAGE) {
+        *child_len = WG_CODE_LEN_GRID;
         return wg_store_grid_each(db, code, name_grid, n, err);
     }
-    if (len >= 15)
+    if (len >= WG_CODE_LEN_GRID)
         return wg_err_set(err, WG_EINVAL, "a grid has no children; use by=item, unit or channel");
-    *child_len = len == 0 ? 2 : len == 6 ? 9 : len == 9 ? 12 : (int)len + 2;
+    *child_len = (int)wg_level_child_len(len);
     if (len == 0) { /* the deployment's provinces: every province code that is a region */
         for (int p = 11; p <= 82; p++) {
             char c[3];
@@ -723,7 +726,7 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
     json_object_set_new(*out, "repeat", json_integer(top->c[WG_SC_REPEAT]));
     /* where it came from: the scope's children (or grids) by received, the top five */
     json_t *regions = json_array();
-    if ((!strcmp(s.kind, "region") || !strcmp(s.kind, "grid")) && strlen(s.leaf) < 15 &&
+    if ((!strcmp(s.kind, "region") || !strcmp(s.kind, "grid")) && strlen(s.leaf) < WG_CODE_LEN_GRID &&
         !(rc = child_names(env->db, s.leaf, 0, &names, &child_len, err))) {
         struct wg_stat_filter f = s.f;
         f.item = top->key;
