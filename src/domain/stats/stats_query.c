@@ -703,6 +703,7 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
         wg_civil_date(wg_cst_day(env->now), &y, &m, &d);
         from = wg_civil_days(y, m, 1);
     }
+    wg_civil_date(from, &y, &m, &d);
     to = wg_civil_month_end(from);
     if ((rc = wg_stats_collect(env, &s.f, from, to, WG_BY_ITEM, 0, NULL, 0, 0, &g, err)))
         goto out;
