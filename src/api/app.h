@@ -22,14 +22,14 @@ struct wg_app {
     struct wg_store *store;
     struct wg_committer *committer; /* group commit of intake (store.h) */
     struct wg_text_index *text_index; /* the text index behind intake (text_index.h) */
-    struct wg_locator_slot locator;
+    struct wg_slot locator;
     long long grid_epoch; /* the epoch the current locator was built at */
     pthread_t watcher;
     atomic_int stop;
     int watcher_running;
     struct wg_session_limits limits;
     struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
-    struct wg_catalog_slot catalogs; /* the dispatch catalog in force (catalog_store.h) */
+    struct wg_slot catalogs; /* the dispatch catalog in force (catalog_store.h) */
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */

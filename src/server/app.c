@@ -57,7 +57,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 {
     memset(app, 0, sizeof *app);
     app->store = store;
-    wg_catalog_slot_init(&app->catalogs);
+    wg_slot_init(&app->catalogs);
     if (!(app->calendar = wg_calendar_new()))
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     app->sweep_seconds = 60;
@@ -65,7 +65,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->limits.absolute_seconds = 12 * 3600;
     pthread_mutex_init(&app->rate_mu, NULL);
     wg_portal_config_init(&app->portal);
-    wg_locator_slot_init(&app->locator);
+    wg_slot_init(&app->locator);
     enum wg_rc rc = rebuild(app, 1, err);
     if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;
@@ -95,14 +95,14 @@ enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err)
     rc = wg_store_catalog_head(db, &head, err);
     if (!rc) {
         struct wg_catalog_snap *cur = wg_catalog_slot_acquire(&app->catalogs);
-        if (!cur || cur->version != head)
+        if (!cur || cur->snap.version != head)
             rc = wg_catalog_store_load(db, &snap, err);
         wg_catalog_snap_release(cur);
     }
     wg_store_put(db);
     if (snap) {
         wg_catalog_slot_publish(&app->catalogs, snap);
-        wg_info("dispatch catalog version %lld in force (%zu items)", snap->version,
+        wg_info("dispatch catalog version %lld in force (%zu items)", snap->snap.version,
                 snap->cat.n);
     }
     return rc;
@@ -209,9 +209,9 @@ void wg_app_release(struct wg_app *app)
     app->committer = NULL;
     wg_text_index_stop(app->text_index); /* after the committer: it indexes every order */
     app->text_index = NULL;
-    wg_locator_slot_release(&app->locator);
+    wg_slot_release(&app->locator);
     wg_pii_keys_free(app->keys);
-    wg_catalog_slot_release(&app->catalogs);
+    wg_slot_release(&app->catalogs);
     wg_calendar_free(app->calendar);
     wg_stats_cube_free(app->stats);
     app->stats = NULL;

@@ -56,7 +56,7 @@ static void test_versions(void)
 
     /* nothing stored: the shipped defaults are version 0 */
     T_EQ_INT(wg_catalog_store_load(db, &snap, &err), WG_OK);
-    T_EQ_INT(snap->version, 0);
+    T_EQ_INT(snap->snap.version, 0);
     T_CHECK(wg_catalog_find(&snap->cat, "06028") != NULL);
     size_t shipped = snap->cat.n;
     wg_catalog_snap_release(snap);
@@ -69,7 +69,7 @@ static void test_versions(void)
              1);
     T_CHECK(created);
     T_EQ_INT(wg_catalog_store_load(db, &snap, &err), WG_OK);
-    T_EQ_INT(snap->version, 1);
+    T_EQ_INT(snap->snap.version, 1);
     T_EQ_INT(snap->cat.n, shipped + 1);
     const struct wg_catalog_item *it = wg_catalog_find(&snap->cat, "06999");
     T_CHECK(it && it->urgency == WG_URGENCY_URGENT && it->limits.reply == 450);
@@ -142,16 +142,16 @@ static void test_versions(void)
     json_decref(list);
 
     /* the slot keeps the newest version it was given */
-    struct wg_catalog_slot slot;
+    struct wg_slot slot;
     struct wg_catalog_snap *a = NULL, *b2 = NULL;
-    wg_catalog_slot_init(&slot);
+    wg_slot_init(&slot);
     T_EQ_INT(wg_catalog_store_load(db, &a, &err), WG_OK);
     T_EQ_INT(wg_catalog_store_load(db, &b2, &err), WG_OK);
-    b2->version = 1; /* as a slow reload of an older version would be */
+    b2->snap.version = 1; /* as a slow reload of an older version would be */
     wg_catalog_slot_publish(&slot, a);
     wg_catalog_slot_publish(&slot, b2);
-    T_EQ_INT(wg_catalog_slot_version(&slot), 3);
-    wg_catalog_slot_release(&slot);
+    T_EQ_INT(wg_slot_version(&slot), 3);
+    wg_slot_release(&slot);
 
     wg_store_put(db);
     t_store_close(st);

@@ -23,7 +23,7 @@ enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
     long long v;
     if (!snap)
         return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
-    v = snap->version;
+    v = snap->snap.version;
     cat = wg_catalog_to_json(&snap->cat);
     wg_catalog_snap_release(snap);
     if (!cat)

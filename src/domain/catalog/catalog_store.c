@@ -10,23 +10,26 @@
 
 /* ---- snapshots and the slot ---- */
 
+static void snap_free(struct wg_snap *p)
+{
+    struct wg_catalog_snap *s = (struct wg_catalog_snap *)p;
+    wg_catalog_release(&s->cat);
+    free(s);
+}
+
 static struct wg_catalog_snap *snap_new(long long version)
 {
     struct wg_catalog_snap *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    atomic_init(&s->refs, 1);
-    s->version = version;
+    wg_snap_init(&s->snap, version, snap_free);
     wg_catalog_init(&s->cat);
     return s;
 }
 
 void wg_catalog_snap_release(struct wg_catalog_snap *s)
 {
-    if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
-        wg_catalog_release(&s->cat);
-        free(s);
-    }
+    wg_snap_release(s ? &s->snap : NULL);
 }
 
 struct body {
@@ -84,51 +87,14 @@ enum wg_rc wg_catalog_store_load(struct wg_db *db, struct wg_catalog_snap **out,
     return WG_OK;
 }
 
-void wg_catalog_slot_init(struct wg_catalog_slot *s)
+struct wg_catalog_snap *wg_catalog_slot_acquire(struct wg_slot *s)
 {
-    pthread_mutex_init(&s->mu, NULL);
-    s->cur = NULL;
+    return (struct wg_catalog_snap *)wg_slot_acquire(s);
 }
 
-void wg_catalog_slot_release(struct wg_catalog_slot *s)
+void wg_catalog_slot_publish(struct wg_slot *s, struct wg_catalog_snap *snap)
 {
-    wg_catalog_snap_release(s->cur);
-    s->cur = NULL;
-    pthread_mutex_destroy(&s->mu);
-}
-
-struct wg_catalog_snap *wg_catalog_slot_acquire(struct wg_catalog_slot *s)
-{
-    struct wg_catalog_snap *snap;
-    pthread_mutex_lock(&s->mu);
-    snap = s->cur;
-    if (snap)
-        atomic_fetch_add(&snap->refs, 1);
-    pthread_mutex_unlock(&s->mu);
-    return snap;
-}
-
-void wg_catalog_slot_publish(struct wg_catalog_slot *s, struct wg_catalog_snap *snap)
-{
-    struct wg_catalog_snap *old;
-    pthread_mutex_lock(&s->mu);
-    old = s->cur;
-    if (old && snap->version < old->version) { /* a slower reload of an older version */
-        old = snap;
-    } else {
-        s->cur = snap;
-    }
-    pthread_mutex_unlock(&s->mu);
-    wg_catalog_snap_release(old);
-}
-
-long long wg_catalog_slot_version(struct wg_catalog_slot *s)
-{
-    long long v;
-    pthread_mutex_lock(&s->mu);
-    v = s->cur ? s->cur->version : 0;
-    pthread_mutex_unlock(&s->mu);
-    return v;
+    wg_slot_publish(s, &snap->snap);
 }
 
 /* ---- changes ---- */

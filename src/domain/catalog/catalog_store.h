@@ -16,18 +16,16 @@
 #ifndef WG_DOMAIN_CATALOG_STORE_H
 #define WG_DOMAIN_CATALOG_STORE_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 
 #include <jansson.h>
 
 #include "core/err.h"
+#include "core/snap.h"
 #include "domain/catalog/catalog.h"
 #include "store/store.h"
 
 struct wg_catalog_snap {
-    atomic_int refs;
-    long long version; /* 0: the shipped defaults */
+    struct wg_snap snap; /* version 0: the shipped defaults */
     struct wg_catalog cat;
 };
 
@@ -38,19 +36,10 @@ enum wg_rc wg_catalog_store_load(struct wg_db *db, struct wg_catalog_snap **out,
                                  struct wg_err *err);
 void wg_catalog_snap_release(struct wg_catalog_snap *s); /* drops one reference; NULL ok */
 
-struct wg_catalog_slot {
-    pthread_mutex_t mu;
-    struct wg_catalog_snap *cur;
-};
-void wg_catalog_slot_init(struct wg_catalog_slot *s);
-void wg_catalog_slot_release(struct wg_catalog_slot *s);
-/* The snapshot in force with a reference the caller releases (NULL before the first). */
-struct wg_catalog_snap *wg_catalog_slot_acquire(struct wg_catalog_slot *s);
-/* Publishes snap (takes the caller's reference) and drops the old one; a snapshot of an
- * older version than the one in force is dropped instead. */
-void wg_catalog_slot_publish(struct wg_catalog_slot *s, struct wg_catalog_snap *snap);
-/* The version in force (0 before the first publish). */
-long long wg_catalog_slot_version(struct wg_catalog_slot *s);
+/* The catalog snapshots in a slot (core/snap.h): the one in force with a reference the caller
+ * releases (NULL before the first), and publishing one (older versions are dropped). */
+struct wg_catalog_snap *wg_catalog_slot_acquire(struct wg_slot *s);
+void wg_catalog_slot_publish(struct wg_slot *s, struct wg_catalog_snap *snap);
 
 /* A change: who made it and when, and the version the caller read (-1: any; else
  * WG_EPRECOND when the newest is another — the catalog's If-Match). */

@@ -19,7 +19,7 @@ struct layer {
 };
 
 struct wg_locator {
-    atomic_int refs;
+    struct wg_snap snap; /* always version 0: a newer build always replaces */
     struct layer base, overlay;
     size_t nregions;
     struct wg_loc_region *regions; /* sorted by code */
@@ -144,6 +144,15 @@ static enum wg_rc load_chain(struct wg_db *db, struct wg_locator *loc, struct wg
     return rc;
 }
 
+static void locator_free(struct wg_snap *s)
+{
+    struct wg_locator *loc = (struct wg_locator *)s;
+    layer_release(&loc->base);
+    layer_release(&loc->overlay);
+    free(loc->regions);
+    free(loc);
+}
+
 enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg_err *err)
 {
     struct wg_locator *loc = calloc(1, sizeof *loc);
@@ -151,7 +160,7 @@ enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg
     enum wg_rc rc;
     if (!loc)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
-    atomic_init(&loc->refs, 1);
+    wg_snap_init(&loc->snap, 0, locator_free);
     rc = wg_store_grid_each(db, "", on_grid, &l, err);
     if (!rc)
         rc = l.rc;
@@ -186,12 +195,7 @@ enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg
 
 void wg_locator_release(struct wg_locator *loc)
 {
-    if (!loc || atomic_fetch_sub(&loc->refs, 1) != 1)
-        return;
-    layer_release(&loc->base);
-    layer_release(&loc->overlay);
-    free(loc->regions);
-    free(loc);
+    wg_snap_release(loc ? &loc->snap : NULL);
 }
 
 size_t wg_locator_grid_count(const struct wg_locator *loc)
@@ -219,50 +223,25 @@ enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double la
         n = WG_LOC_MAX_OVERLAY;
     for (size_t i = 0; i < n; i++)
         out->overlay[out->noverlay++] = &loc->overlay.grids[ids[i]];
-    /* chain: province (2) → city (4) → county (6) → town (9) → village (12) */
-    static const size_t lens[] = {2, 4, 6, 9, 12};
-    for (size_t i = 0; i < 5; i++) {
-        char code[13];
+    /* the chain: province → city → county → town → village */
+    for (int lvl = WG_LEVEL_PROVINCE; lvl <= WG_LEVEL_VILLAGE; lvl++) {
+        char code[WG_CODE_LEN_VILLAGE + 1];
         const struct wg_loc_region *r;
-        snprintf(code, sizeof code, "%.*s", (int)lens[i], out->grid->code);
-        if ((r = find_region(loc, code)))
+        if (wg_region_prefix(out->grid->code, (enum wg_level)lvl, code, sizeof code) &&
+            (r = find_region(loc, code)))
             out->chain[out->nchain++] = r;
     }
     return WG_OK;
 }
 
-void wg_locator_slot_init(struct wg_locator_slot *s)
+struct wg_locator *wg_locator_acquire(struct wg_slot *s)
 {
-    pthread_mutex_init(&s->mu, NULL);
-    s->cur = NULL;
+    return (struct wg_locator *)wg_slot_acquire(s);
 }
 
-void wg_locator_slot_release(struct wg_locator_slot *s)
+void wg_locator_publish(struct wg_slot *s, struct wg_locator *loc)
 {
-    wg_locator_release(s->cur);
-    s->cur = NULL;
-    pthread_mutex_destroy(&s->mu);
-}
-
-struct wg_locator *wg_locator_acquire(struct wg_locator_slot *s)
-{
-    struct wg_locator *loc;
-    pthread_mutex_lock(&s->mu);
-    loc = s->cur;
-    if (loc)
-        atomic_fetch_add(&loc->refs, 1);
-    pthread_mutex_unlock(&s->mu);
-    return loc;
-}
-
-void wg_locator_publish(struct wg_locator_slot *s, struct wg_locator *loc)
-{
-    struct wg_locator *old;
-    pthread_mutex_lock(&s->mu);
-    old = s->cur;
-    s->cur = loc;
-    pthread_mutex_unlock(&s->mu);
-    wg_locator_release(old);
+    wg_slot_publish(s, &loc->snap);
 }
 
 int wg_locator_extent(const struct wg_locator *loc, double box[4])

@@ -9,10 +9,10 @@
 #ifndef WG_DOMAIN_LOCATE_H
 #define WG_DOMAIN_LOCATE_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/snap.h"
 #include "geo/crs.h"
 #include "store/store.h"
 
@@ -53,16 +53,10 @@ int wg_locator_extent(const struct wg_locator *loc, double box[4]);
 enum wg_rc wg_locator_locate(const struct wg_locator *loc, double lon, double lat, enum wg_crs crs,
                              struct wg_locate_result *out, struct wg_err *err);
 
-/* The slot the server reads the current snapshot from. */
-struct wg_locator_slot {
-    pthread_mutex_t mu;
-    struct wg_locator *cur;
-};
-void wg_locator_slot_init(struct wg_locator_slot *s);
-void wg_locator_slot_release(struct wg_locator_slot *s);
-/* Returns the current snapshot with a reference the caller must release (NULL if none). */
-struct wg_locator *wg_locator_acquire(struct wg_locator_slot *s);
-/* Publishes loc (takes the caller's reference) and drops the slot's old one. */
-void wg_locator_publish(struct wg_locator_slot *s, struct wg_locator *loc);
+/* The current snapshot lives in a slot (core/snap.h): acquire returns it with a reference
+ * the caller releases (NULL if none); publish takes the caller's reference to loc and drops
+ * the slot's old one. */
+struct wg_locator *wg_locator_acquire(struct wg_slot *s);
+void wg_locator_publish(struct wg_slot *s, struct wg_locator *loc);
 
 #endif
