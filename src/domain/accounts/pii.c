@@ -90,31 +90,6 @@ static bool keys_dir(const char *dir, char *out, size_t size)
     return n >= 0 && (size_t)n < size;
 }
 
-/* Opens and exclusively locks the keys directory, so that two rotations (or a create and a
- * rotation) in different processes cannot both read version n and both write n + 1. The same
- * descriptor fsyncs the directory after a rename. */
-static enum wg_rc lock_dir(const char *kdir, int *fd, struct wg_err *err)
-{
-    *fd = open(kdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*fd < 0)
-        return wg_err_set(err, WG_EIO, "cannot open '%s': %s", kdir, strerror(errno));
-    while (flock(*fd, LOCK_EX) != 0) {
-        if (errno != EINTR) {
-            enum wg_rc rc = wg_err_set(err, WG_EIO, "cannot lock '%s': %s", kdir, strerror(errno));
-            close(*fd);
-            *fd = -1;
-            return rc;
-        }
-    }
-    return WG_OK;
-}
-
-static void unlock_dir(int fd)
-{
-    if (fd >= 0)
-        close(fd); /* closing drops the flock */
-}
-
 /* A directory others can write to lets them swap the key file for one of their own, and
  * everything encrypted afterwards would be readable by them. */
 static enum wg_rc check_dir_mode(const char *kdir, struct wg_err *err)
@@ -131,6 +106,35 @@ static enum wg_rc check_dir_mode(const char *kdir, struct wg_err *err)
                           "file (run: chmod 700 '%s')",
                           kdir, (unsigned)(sb.st_mode & 07777), kdir);
     return WG_OK;
+}
+
+/* Checks the keys directory's mode, then opens and exclusively locks it, so that two rotations
+ * (or a create and a rotation) in different processes cannot both read version n and both
+ * write n + 1. The same descriptor fsyncs the directory after a rename. */
+static enum wg_rc lock_dir(const char *kdir, int *fd, struct wg_err *err)
+{
+    enum wg_rc rc = check_dir_mode(kdir, err);
+    *fd = -1;
+    if (rc != WG_OK)
+        return rc;
+    *fd = open(kdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*fd < 0)
+        return wg_err_set(err, WG_EIO, "cannot open '%s': %s", kdir, strerror(errno));
+    while (flock(*fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            rc = wg_err_set(err, WG_EIO, "cannot lock '%s': %s", kdir, strerror(errno));
+            close(*fd);
+            *fd = -1;
+            return rc;
+        }
+    }
+    return WG_OK;
+}
+
+static void unlock_dir(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing drops the flock */
 }
 
 /* Reads the whole key file into guarded memory (it is secret), after checking its mode on the
@@ -455,9 +459,32 @@ static void new_key(struct key *k)
     crypto_auth_hmacsha256_keygen(k->blind);
 }
 
+/* Writes keys beside the key file and gives them its name: by link when there must be no key
+ * file yet (link fails if the name exists, so no path overwrites a key file), by rename when
+ * replacing one (a crash leaves either file whole). Either is durable only once the directory
+ * is, hence the fsync of dfd, the locked directory. */
+static enum wg_rc install(const char *kdir, int dfd, const struct wg_pii_keys *keys,
+                          const char *path, bool replace, struct wg_err *err)
+{
+    char tmp[4200];
+    enum wg_rc rc = write_temp(kdir, keys, tmp, sizeof tmp, err);
+    if (rc != WG_OK)
+        return rc;
+    if (replace && rename(tmp, path) != 0)
+        rc = wg_err_set(err, WG_EIO, "cannot replace '%s': %s", path, strerror(errno));
+    else if (!replace && link(tmp, path) != 0)
+        rc = wg_err_set(err, errno == EEXIST ? WG_ECONFLICT : WG_EIO, "cannot create '%s': %s",
+                        path, strerror(errno));
+    if (rc != WG_OK || !replace)
+        unlink(tmp); /* a failed move, or the link's second name */
+    if (rc == WG_OK && fsync(dfd) != 0)
+        rc = wg_err_set(err, WG_EIO, "cannot sync '%s': %s", kdir, strerror(errno));
+    return rc;
+}
+
 enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err)
 {
-    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX], tmp[4200];
+    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX];
     struct wg_pii_keys *keys = NULL;
     struct stat sb;
     enum wg_rc rc;
@@ -473,11 +500,7 @@ enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err)
             return wg_err_set(err, WG_EIO, "cannot set the mode of '%s': %s", kdir,
                               strerror(errno));
     }
-    rc = check_dir_mode(kdir, err);
-    if (rc != WG_OK)
-        return rc;
-    rc = lock_dir(kdir, &dfd, err);
-    if (rc != WG_OK)
+    if ((rc = lock_dir(kdir, &dfd, err)))
         return rc;
     if (lstat(path, &sb) == 0) {
         rc = wg_err_set(err, WG_ECONFLICT,
@@ -492,19 +515,7 @@ enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err)
         goto out;
     }
     new_key(&keys->k[0]);
-    rc = write_temp(kdir, keys, tmp, sizeof tmp, err);
-    if (rc != WG_OK)
-        goto out;
-    /* link, not rename: it fails if the name exists, so no path overwrites a key file. */
-    if (link(tmp, path) != 0) {
-        rc = wg_err_set(err, errno == EEXIST ? WG_ECONFLICT : WG_EIO, "cannot create '%s': %s",
-                        path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    unlink(tmp);
-    if (fsync(dfd) != 0)
-        rc = wg_err_set(err, WG_EIO, "cannot sync '%s': %s", kdir, strerror(errno));
+    rc = install(kdir, dfd, keys, path, false, err);
 out:
     wg_pii_keys_free(keys);
     unlock_dir(dfd);
@@ -513,17 +524,13 @@ out:
 
 enum wg_rc wg_pii_keys_rotate(const char *dir, struct wg_err *err)
 {
-    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX], tmp[4200];
+    char kdir[KEY_PATH_MAX], path[KEY_PATH_MAX];
     struct wg_pii_keys *old = NULL, *keys = NULL;
     enum wg_rc rc;
     int dfd = -1;
     if ((rc = key_paths(dir, kdir, path, err)))
         return rc;
-    rc = check_dir_mode(kdir, err);
-    if (rc != WG_OK)
-        return rc;
-    rc = lock_dir(kdir, &dfd, err);
-    if (rc != WG_OK)
+    if ((rc = lock_dir(kdir, &dfd, err)))
         return rc;
     rc = load_path(path, &old, err);
     if (rc != WG_OK)
@@ -540,17 +547,7 @@ enum wg_rc wg_pii_keys_rotate(const char *dir, struct wg_err *err)
     }
     memcpy(keys->k, old->k, old->n * sizeof(struct key));
     new_key(&keys->k[old->n]);
-    rc = write_temp(kdir, keys, tmp, sizeof tmp, err);
-    if (rc != WG_OK)
-        goto out;
-    if (rename(tmp, path) != 0) {
-        rc = wg_err_set(err, WG_EIO, "cannot replace '%s': %s", path, strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    /* The rename is durable only once the directory is. */
-    if (fsync(dfd) != 0)
-        rc = wg_err_set(err, WG_EIO, "cannot sync '%s': %s", kdir, strerror(errno));
+    rc = install(kdir, dfd, keys, path, true, err);
 out:
     wg_pii_keys_free(old);
     wg_pii_keys_free(keys);
