@@ -738,14 +738,19 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* How a phone number's digits become its normalised form: skip the first `skip` digits (a
- * country prefix) and, when the prefix was an explicit +86/0086 before an area code, put back
- * the 0 that a domestic caller dials, so "+86 531 8888 8888" equals "0531-88888888". */
-struct phone_form {
+/* A phone number's digits as its normalised form has them: the first `skip` digits (a country
+ * prefix) dropped and, when the prefix was an explicit +86/0086 before an area code, the 0 that
+ * a domestic caller dials put back, so "+86 531 8888 8888" equals "0531-88888888". phone_next
+ * hands the digits out one at a time, so that no copy of the number is needed. */
+struct phone {
+    const char *s;
+    size_t n;       /* the input, as given */
     size_t ndigits; /* digits in the input */
     size_t skip;
     bool lead0;
-    bool plus; /* the number opened with '+' */
+    bool plus;              /* the number opened with '+' */
+    size_t len;             /* digits in the normalised form */
+    size_t at, seen, given; /* the walk: next byte of s, digits of s passed, digits given */
 };
 
 static bool mobile_at(const char *d, size_t n)
@@ -753,16 +758,16 @@ static bool mobile_at(const char *d, size_t n)
     return n == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
 }
 
-static void phone_form(const char *s, size_t len, struct phone_form *f)
+static void phone_open(struct phone *f, const char *s, size_t len)
 {
     char head[16];
     size_t nh = 0;
     const char *t = s;
     size_t tn = len;
     trim(&t, &tn);
-    f->ndigits = 0;
-    f->skip = 0;
-    f->lead0 = false;
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->n = len;
     f->plus = tn > 0 && t[0] == '+';
     for (size_t i = 0; i < len; i++) {
         if (!is_digit(s[i]))
@@ -790,11 +795,26 @@ static void phone_form(const char *s, size_t len, struct phone_form *f)
                       head[f->skip + 1] <= '9';
         f->lead0 = !mobile;
     }
+    f->len = f->ndigits - f->skip + (f->lead0 ? 1 : 0);
 }
 
-static size_t phone_len(const struct phone_form *f)
+/* The next digit of the normalised form into *digit; false after the last. */
+static bool phone_next(struct phone *f, char *digit)
 {
-    return f->ndigits - f->skip + (f->lead0 ? 1 : 0);
+    if (f->lead0 && f->given == 0) {
+        f->given++;
+        *digit = '0';
+        return true;
+    }
+    while (f->at < f->n) {
+        char c = f->s[f->at++];
+        if (is_digit(c) && f->seen++ >= f->skip) {
+            f->given++;
+            *digit = c;
+            return true;
+        }
+    }
+    return false;
 }
 
 enum wg_rc wg_pii_normalize(enum wg_pii_kind kind, const char *value, char *out, size_t size,
@@ -803,18 +823,12 @@ enum wg_rc wg_pii_normalize(enum wg_pii_kind kind, const char *value, char *out,
     size_t n = strlen(value), w = 0;
     const char *s = value;
     if (kind == WG_PII_PHONE) {
-        struct phone_form f;
-        phone_form(value, n, &f);
-        if (phone_len(&f) + 1 > size)
+        struct phone f;
+        phone_open(&f, value, n);
+        if (f.len + 1 > size)
             return wg_err_set(err, WG_ETOOBIG, "the phone number is too long");
-        if (f.lead0)
-            out[w++] = '0';
-        for (size_t i = 0, d = 0; i < n; i++) {
-            if (!is_digit(value[i]))
-                continue;
-            if (d++ >= f.skip)
-                out[w++] = value[i];
-        }
+        while (phone_next(&f, &out[w]))
+            w++;
         out[w] = '\0';
         return WG_OK;
     }
@@ -891,7 +905,7 @@ enum wg_rc wg_pii_check_phone(const char *phone, struct wg_err *err)
 {
     const char *s = phone;
     size_t n = strlen(phone);
-    struct phone_form f;
+    struct phone f;
     char d[2] = {0, 0};
     size_t nd, w = 0;
     trim(&s, &n);
@@ -914,20 +928,17 @@ enum wg_rc wg_pii_check_phone(const char *phone, struct wg_err *err)
                           "and parentheses are allowed",
                           (char)c, i + 1);
     }
-    phone_form(s, n, &f);
+    phone_open(&f, s, n);
     if (f.plus && f.skip == 0)
         return wg_err_set(err, WG_EINVAL,
                           "only mainland numbers are accepted: an international number must "
                           "start with +86");
-    nd = phone_len(&f);
+    nd = f.len;
     if (nd == 0)
         return wg_err_set(err, WG_EINVAL, "the phone number has no digits");
     /* The first two normalised digits decide what kind of number it is. */
-    if (f.lead0)
-        d[w++] = '0';
-    for (size_t i = 0, k = 0; i < n && w < sizeof d; i++)
-        if (is_digit(s[i]) && k++ >= f.skip)
-            d[w++] = s[i];
+    while (w < sizeof d && phone_next(&f, &d[w]))
+        w++;
     if (d[0] == '1') {
         if (nd != 11)
             return wg_err_set(err, WG_EINVAL, "a mobile number has 11 digits; this one has %zu",
@@ -1167,32 +1178,20 @@ size_t wg_pii_mask_id(const char *id, char *out, size_t size)
     return mask_middle(s, n, 0, count > 2 ? 2 : 0, out, size);
 }
 
-/* Digit j of a normalised phone number of count digits, kept or masked. */
-static void phone_put(struct mask_out *o, char digit, size_t j, size_t head, size_t tail,
-                      size_t count)
-{
-    if (j < head || j + tail >= count)
-        out_put(o, &digit, 1);
-    else
-        out_put(o, "*", 1);
-}
-
 size_t wg_pii_mask_phone(const char *phone, char *out, size_t size)
 {
-    struct phone_form f;
+    struct phone f;
     struct mask_out o;
-    size_t n = strlen(phone), count, head, tail, j = 0;
-    phone_form(phone, n, &f);
-    count = phone_len(&f);
-    head = count >= 10 ? 3 : 0;
-    tail = count >= 10 ? 4 : count > 2 ? 2 : 0;
+    size_t head, tail;
+    char c;
+    phone_open(&f, phone, strlen(phone));
+    head = f.len >= 10 ? 3 : 0;
+    tail = f.len >= 10 ? 4 : f.len > 2 ? 2 : 0;
     out_init(&o, out, size);
-    /* Streams the normalised digits, so no copy of the number is made. */
-    if (f.lead0)
-        phone_put(&o, '0', j++, head, tail, count);
-    for (size_t i = 0, d = 0; i < n; i++)
-        if (is_digit(phone[i]) && d++ >= f.skip)
-            phone_put(&o, phone[i], j++, head, tail, count);
+    while (phone_next(&f, &c)) {
+        size_t j = f.given - 1;
+        out_put(&o, j < head || j + tail >= f.len ? &c : "*", 1);
+    }
     return o.need;
 }
 
@@ -1205,46 +1204,47 @@ static const char *const compound_surnames[] = {
     "公羊", "谷梁", "乐正", "漆雕", "巫马", "公西", "颛孙", "壤驷", "段干", "羊舌", "微生",
 };
 
-size_t wg_pii_mask_name(const char *name, char *out, size_t size)
+/* The first `keep` characters of s, then a fixed tail whatever the length of the rest;
+ * empty input gives "". */
+static size_t mask_head(const char *s, size_t n, size_t keep, const char *tail, char *out,
+                        size_t size)
 {
-    const char *s = name;
-    size_t n = strlen(name), pos = 0, keep = 1;
     struct mask_out o;
     struct u8c c;
-    trim(&s, &n);
+    size_t pos = 0;
     out_init(&o, out, size);
     if (n == 0)
         return 0;
-    if (u8_count(s, n) >= 3) {
-        for (size_t i = 0; i < sizeof compound_surnames / sizeof compound_surnames[0]; i++) {
-            size_t cl = strlen(compound_surnames[i]);
-            if (n >= cl && memcmp(s, compound_surnames[i], cl) == 0) {
-                keep = 2;
-                break;
-            }
-        }
-    }
     for (size_t i = 0; i < keep && u8_next(s, n, &pos, &c); i++)
         out_keep(&o, &c);
-    out_put(&o, "*", 1);
+    out_put(&o, tail, strlen(tail));
     return o.need;
+}
+
+static bool compound_surname(const char *s, size_t n)
+{
+    for (size_t i = 0; i < sizeof compound_surnames / sizeof compound_surnames[0]; i++) {
+        size_t cl = strlen(compound_surnames[i]);
+        if (n >= cl && memcmp(s, compound_surnames[i], cl) == 0)
+            return true;
+    }
+    return false;
+}
+
+size_t wg_pii_mask_name(const char *name, char *out, size_t size)
+{
+    const char *s = name;
+    size_t n = strlen(name);
+    trim(&s, &n);
+    /* A compound surname is kept whole only when a given name follows it. */
+    return mask_head(s, n, u8_count(s, n) >= 3 && compound_surname(s, n) ? 2 : 1, "*", out, size);
 }
 
 size_t wg_pii_mask_address(const char *address, char *out, size_t size)
 {
     const char *s = address;
-    size_t n = strlen(address), pos = 0, keep;
-    struct mask_out o;
-    struct u8c c;
+    size_t n = strlen(address), keep;
     trim(&s, &n);
-    out_init(&o, out, size);
-    if (n == 0)
-        return 0;
     keep = u8_count(s, n) / 2;
-    if (keep > 6)
-        keep = 6;
-    for (size_t i = 0; i < keep && u8_next(s, n, &pos, &c); i++)
-        out_keep(&o, &c);
-    out_put(&o, "****", 4);
-    return o.need;
+    return mask_head(s, n, keep > 6 ? 6 : keep, "****", out, size);
 }
