@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "domain/accounts/account.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
 #include "store/store.h"

@@ -10,6 +10,7 @@
 #include "core/csv.h"
 #include "core/log.h"
 #include "core/num.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/notify/notify.h"
 #include "http/server.h"
 
