@@ -63,10 +63,7 @@ void wg_pii_phone_init(struct wg_pii_phone *f, const char *s, size_t len)
     }
     if (explicit_cc && n > f->skip && head[f->skip] != '0') {
         /* head holds 16 digits; a mobile number is decided by its first two and the count. */
-        size_t rest = n - f->skip;
-        bool mobile = rest == 11 && head[f->skip] == '1' && head[f->skip + 1] >= '3' &&
-                      head[f->skip + 1] <= '9';
-        f->lead0 = !mobile;
+        f->lead0 = !mobile_at(head + f->skip, n - f->skip);
     }
     f->len = f->ndigits - f->skip + (f->lead0 ? 1 : 0);
 }
