@@ -103,8 +103,7 @@ enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err)
     wg_store_put(db);
     if (snap) {
         wg_catalog_slot_publish(&app->catalogs, snap);
-        wg_info("dispatch catalog version %lld in force (%zu items)", snap->version,
-                snap->cat.n);
+        wg_info("dispatch catalog version %lld in force (%zu items)", snap->version, snap->cat.n);
     }
     return rc;
 }
