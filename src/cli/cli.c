@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 #include "domain/accounts/audit.h"
-#include "domain/accounts/pii.h"
+#include "domain/accounts/pii_keys.h"
 #include "store/store.h"
 
 int wg_cli_fail(const struct wg_err *err)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "domain/accounts/account.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
 #include "store/store.h"
@@ -36,11 +37,16 @@ static enum wg_rc count_grids(struct wg_db *db, void *ctx, struct wg_err *err)
 static const struct {
     const char *username, *role, *scope;
 } demo_accounts[] = {
-    {"admin", "sysadmin", "all"},          {"secadmin", "secadmin", "all"},
-    {"auditor", "auditor", "all"},         {"agent", "agent", DEMO_COUNTY},
-    {"supervisor", "supervisor", DEMO_COUNTY}, {"handler", "handler", DEMO_COUNTY},
-    {"gridworker", "gridworker", "371302001"}, {"community", "community", "371302001"},
-    {"mediator", "mediator", "371302001"}, {"leader", "leader", DEMO_COUNTY},
+    {"admin", "sysadmin", "all"},
+    {"secadmin", "secadmin", "all"},
+    {"auditor", "auditor", "all"},
+    {"agent", "agent", DEMO_COUNTY},
+    {"supervisor", "supervisor", DEMO_COUNTY},
+    {"handler", "handler", DEMO_COUNTY},
+    {"gridworker", "gridworker", "371302001"},
+    {"community", "community", "371302001"},
+    {"mediator", "mediator", "371302001"},
+    {"leader", "leader", DEMO_COUNTY},
 };
 #define DEMO_PASSWORD "Demo-2026"
 
@@ -98,8 +104,8 @@ enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
     if (!cal)
         return wg_err_set(err, WG_ENOMEM, "out of memory");
     if ((rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_catalog_validate(&cat, err)) ||
-        (rc = wg_calendar_load_file(cal, path, err)) ||
-        (rc = wg_pii_keys_load(data, &keys, err)) || (rc = wg_locator_build(db, &loc, err)))
+        (rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)) ||
+        (rc = wg_locator_build(db, &loc, err)))
         goto out;
     wg_calendar_set_fallback(cal, true);
     f.limit = 1;
@@ -107,8 +113,7 @@ enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
         goto out; /* the history is there already */
     struct wg_order_env env = {keys, &cat, cal};
     struct wg_history_opts o = {a->county, a->days, a->orders, 371302, (long long)time(NULL)};
-    printf("orders: generating %d over %d days through the loop (demo data)\n", a->orders,
-           a->days);
+    printf("orders: generating %d over %d days through the loop (demo data)\n", a->orders, a->days);
     fflush(stdout);
     if (!(rc = wg_history_generate(db, &env, loc, &o, &rep, err)))
         printf("orders: %d created, %d actions taken\n", rep.orders, rep.actions);
@@ -160,8 +165,8 @@ int wg_cmd_demo(int argc, char **argv)
     printf("demo: ready in %s\n", data);
 done:
     if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err) ||
-        wg_cli_with_db(data, 0, wg_cli_history,
-                       &(struct history_args){data, DEMO_COUNTY, 90, 7400}, &err))
+        wg_cli_with_db(data, 0, wg_cli_history, &(struct history_args){data, DEMO_COUNTY, 90, 7400},
+                       &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "domain/accounts/pii_keys.h"
 #include "domain/accounts/pii_rotate.h"
 #include "domain/accounts/profile.h"
 

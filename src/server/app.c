@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
 #include "store/catalog/catalog_q.h"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "domain/accounts/pii.h"
+#include "domain/accounts/pii_keys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

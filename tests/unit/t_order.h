@@ -12,7 +12,7 @@
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
 #include "domain/orders/order.h"
-#include "domain/accounts/pii.h"
+#include "domain/accounts/pii_keys.h"
 
 struct t_order {
     struct wg_pii_keys *keys;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "domain/accounts/pii.h"
+#include "domain/accounts/pii_keys.h"
 
 static char root[64];
 

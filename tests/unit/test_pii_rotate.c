@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "domain/accounts/pii_keys.h"
 #include "domain/accounts/pii_rotate.h"
 #include "t_order.h"
 #include "t_store.h"

@@ -1,23 +1,15 @@
 /* Personal information (PIPL art. 28 and 51): ID numbers, phone numbers, addresses and
  * special-population membership are encrypted at rest, found by a keyed blind index, checked
  * on entry and masked on every output. This module is self-contained: it knows the key file
- * and the formats, not the store or the API.
- *
- * The key file, DATA_DIR/keys/pii.key (directory 0700, file 0600, never in the database), is
- * text:
- *
- *     # comment lines start with '#'
- *     wangge-pii-keys 1                      magic and format version, the first other line
- *     key 1 <64 hex: AEAD key> <64 hex: blind-index key>
- *     key 2 <...> <...>                      versions count up from 1 without gaps
- *
- * The highest version is the current one: new values are encrypted under it. Rotation appends a
- * version and never removes one, so every value ever stored still decrypts.
+ * (pii_keys.h) and the formats, not the store or the API.
  *
  * A stored value is "v<version>:" followed by unpadded URL-safe base64 of nonce (24 bytes) ||
- * XChaCha20-Poly1305-IETF ciphertext and tag. The caller's context ("order.reporter_phone") is
- * the associated data, so a value copied into another field, or altered in any byte, does not
- * decrypt. */
+ * XChaCha20-Poly1305-IETF ciphertext and tag, sealed under that version's key. The caller's
+ * context ("order.reporter_phone") is the associated data, so a value copied into another field,
+ * or altered in any byte, does not decrypt.
+ *
+ * Sealing and the blind index are in pii.c, normal forms and validation in pii_check.c, masks in
+ * pii_mask.c. */
 #ifndef WG_DOMAIN_PII_H
 #define WG_DOMAIN_PII_H
 
@@ -26,28 +18,10 @@
 
 #include "core/err.h"
 
-#define WG_PII_MAX_PLAIN    4096 /* bytes of clear text a field may hold */
-#define WG_PII_MAX_VERSIONS 1000 /* key versions a key file may hold */
-#define WG_PII_BLIND_HEX    65   /* a blind index: 64 hex digits and the NUL */
+#define WG_PII_MAX_PLAIN 4096 /* bytes of clear text a field may hold */
+#define WG_PII_BLIND_HEX 65   /* a blind index: 64 hex digits and the NUL */
 
-struct wg_pii_keys; /* opaque; in guarded memory (sodium_malloc), read-only once loaded */
-
-/* Writes "dir/keys/pii.key" into out; false when it does not fit. */
-bool wg_pii_keys_path(const char *dir, char *out, size_t size);
-
-/* Creates DATA_DIR/keys (0700) and a key file with version 1. Refuses (WG_ECONFLICT) when the key
- * file already exists: overwriting it would make every stored value unreadable. */
-enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err);
-/* Loads the key file. Refuses a file that group or others may access, naming the file and the
- * chmod that fixes it, and any file not in the format above (naming the line). */
-enum wg_rc wg_pii_keys_load(const char *dir, struct wg_pii_keys **out, struct wg_err *err);
-/* Wipes and frees; NULL is a no-op. */
-void wg_pii_keys_free(struct wg_pii_keys *keys);
-/* Appends a fresh version to the key file and makes it current. The new file is written beside
- * the old one, fsynced and renamed over it, so a crash leaves either file whole. Processes that
- * already loaded the keys keep encrypting under the old version until they load again. */
-enum wg_rc wg_pii_keys_rotate(const char *dir, struct wg_err *err);
-unsigned wg_pii_keys_current(const struct wg_pii_keys *keys); /* the current version */
+struct wg_pii_keys; /* a loaded key file (pii_keys.h) */
 
 /* Encrypts plaintext (at most WG_PII_MAX_PLAIN bytes, else WG_ETOOBIG) under the current key with
  * context as associated data; *out is an owned printable string. */

@@ -1,5 +1,5 @@
 /* Key rotation of the personal values kept with orders: after `wangge key rotate` made a new
- * key version current (pii.h), every reporter name and phone of an order and every e-mail,
+ * key version current (pii_keys.h), every reporter name and phone of an order and every e-mail,
  * device and account id of an Open311 request still sealed under an older version is opened
  * and sealed again under the current one. Account profiles have their own (profile.h). */
 #ifndef WG_DOMAIN_PII_ROTATE_H
