@@ -10,7 +10,7 @@
 #include "core/csv.h"
 #include "core/log.h"
 #include "core/num.h"
-#include "domain/notify/notify.h"
+#include "domain/notify/notify_worker.h"
 #include "http/server.h"
 
 #define USAGE                                                                                      \
@@ -22,10 +22,10 @@ struct settings {
     char listen[128];
     long threads, body_max, idle_timeout, session_idle, session_absolute;
     int quiet;
-    struct wg_notify_config notify; /* webhook_url lines */
-    long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
+    struct wg_notify_config notify;       /* webhook_url lines */
+    long notify_attempts, notify_backoff; /* 0: the defaults of notify_worker.h */
     int webhook_flags;
-    char console_dir[4096]; /* the built console; "" for the default */
+    char console_dir[4096];         /* the built console; "" for the default */
     struct wg_portal_config portal; /* portal_* lines */
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
 };
@@ -128,8 +128,12 @@ int wg_cmd_serve(int argc, char **argv)
         {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
         {"webhook", required_argument, NULL, 'w'}, {"console", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    struct settings s = {
-        .listen = "127.0.0.1:8080", .threads = 32, .body_max = 16 << 20, .idle_timeout = 30, .session_idle = 1800, .session_absolute = 43200};
+    struct settings s = {.listen = "127.0.0.1:8080",
+                         .threads = 32,
+                         .body_max = 16 << 20,
+                         .idle_timeout = 30,
+                         .session_idle = 1800,
+                         .session_absolute = 43200};
     struct wg_err err = {0};
     struct wg_server_config cfg = {0};
     struct wg_store *st = NULL;
@@ -223,8 +227,7 @@ int wg_cmd_serve(int argc, char **argv)
         s.notify.attempts = (int)s.notify_attempts;
     if (s.notify_backoff)
         s.notify.backoff_seconds = (int)s.notify_backoff;
-    if (wg_app_watch(&app, 1000, &err) ||
-        wg_notify_worker_start(st, &s.notify, &notifier, &err) ||
+    if (wg_app_watch(&app, 1000, &err) || wg_notify_worker_start(st, &s.notify, &notifier, &err) ||
         wg_server_start(&cfg, wg_routes, wg_nroutes, &app, &srv, &err)) {
         wg_notify_worker_stop(notifier);
         wg_app_release(&app);

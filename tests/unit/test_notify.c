@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "domain/notify/notify.h"
+#include "domain/notify/notify_worker.h"
 #include "store/store.h"
 #include "store/notify/notify_q.h"
 
@@ -197,7 +198,6 @@ static void test_payload(void)
     T_CHECK(p && !strstr(p, "order_id") && strstr(p, "\"payload\":\"not json\""));
     free(p);
 }
-
 
 struct seen {
     int n;
