@@ -218,7 +218,7 @@ def test_no_webhook_keeps_rows_pending_and_says_so_once():
 def test_webhook_settings_are_checked():
     data = Data(grids=False)
     try:
-        for args, word in [(["--webhook", "https://hooks.example.com/x"], "relay"),
+        for args, word in [(["--webhook", "ftp://hooks.example.com/x"], "https://"),
                            (["--webhook", "http://u:p@relay/"], "credentials"),
                            (["--config", config(data, "a.conf", notify_attempts=0)], "notify_attempts"),
                            (["--config", config(data, "b.conf", notify_backoff_seconds=7200)],

@@ -87,7 +87,7 @@ enum wg_rc wg_notify_red(struct wg_db *db, long long order_id, long long now, in
 /* The caller's own notifications (their username, and their unit when scoped unit:ID),
  * newest first: {"notifications": [{id, recipient, channel, kind, order_id, state,
  * attempts, created_at, delivered_at, next_attempt_at, payload}], limit, offset}. The last
- * error stays in the server's log and the store: it is about the relay, not the work. */
+ * error stays in the server's log and the store: it is about the receiver, not the work. */
 enum wg_rc wg_notify_list(struct wg_db *db, const struct wg_actor *actor, long long limit,
                           long long offset, json_t **out, struct wg_err *err);
 
