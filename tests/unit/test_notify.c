@@ -1,16 +1,18 @@
 /* Notifications: backoff arithmetic, payloads and envelopes; the outbox in a fresh store
  * (enqueue inside a transaction, claims and leases); delivery through the HTTP client to a
- * scripted server on 127.0.0.1. URL checks and status lines are the client's:
- * test_http_client.c. */
+ * scripted server on 127.0.0.1; a worker stopped mid-send. URL checks and status lines are
+ * the client's: test_http_client.c. */
 #include "t.h"
 #include "t_store.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "domain/notify/notify.h"
 #include "domain/notify/notify_worker.h"
 #include "store/store.h"
@@ -214,7 +216,7 @@ static void test_outbox(struct wg_store *st)
 struct hook {
     int fd, port;
     int statuses[8], n; /* answers in turn; 0: never answer; < 0: answer -status, keep open */
-    int served;
+    atomic_int served;
     char last[4096];
     pthread_t thread;
 };
@@ -381,6 +383,41 @@ static void test_delivery(struct wg_store *st)
     wg_store_put(db);
 }
 
+/* A worker stopped while the receiver sits on its POST lets go at once, not at the timeout;
+ * the row is pending again for the next start, with why this attempt ended. */
+static void test_worker_stop(struct wg_store *st)
+{
+    struct hook h = {.statuses = {0}, .n = 1};
+    struct wg_notify_config cfg;
+    struct wg_notify_worker *w = NULL;
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct seen s = {0};
+    char url[64];
+    uint64_t t0;
+    hook_start(&h);
+    wg_notify_config_init(&cfg);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", h.port);
+    T_EQ_INT(wg_notify_config_add_url(&cfg, url, &err), WG_OK);
+    cfg.timeout_ms = 20000;
+    cfg.poll_ms = 20;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "u5", "urge", 0, "{}", &err), WG_OK);
+    T_EQ_INT(wg_notify_worker_start(st, &cfg, &w, &err), WG_OK);
+    for (int i = 0; i < 500 && !atomic_load(&h.served); i++)
+        usleep(10000);
+    T_EQ_INT(atomic_load(&h.served), 1);
+    t0 = wg_clock_us();
+    wg_notify_worker_stop(w);
+    T_CHECK(wg_clock_us() - t0 < 1500000);
+    hook_stop(&h);
+    T_EQ_INT(wg_store_outbox_list(db, "u5", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_STR(s.state, "pending");
+    T_EQ_INT(s.attempts, 1);
+    T_CHECK(strstr(s.error, "stopped") != NULL);
+    wg_store_put(db);
+}
+
 int main(void)
 {
     struct wg_store *st;
@@ -389,6 +426,7 @@ int main(void)
     st = t_store_open("notify");
     test_outbox(st);
     test_delivery(st);
+    test_worker_stop(st);
     t_store_close(st);
     return T_DONE("notify");
 }
