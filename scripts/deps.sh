@@ -5,8 +5,8 @@
 # Chinese font are for the console's browser tests (tests/browser, driven by playwright-core).
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-libgeos-dev libsodium-dev sqlite3 python3 nodejs npm ca-certificates clang libclang-rt-14-dev
-nginx chromium fonts-wqy-microhei"
+libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates clang
+libclang-rt-14-dev nginx chromium fonts-wqy-microhei"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "core/num.h"
 #include "domain/accounts/pii_keys.h"
-#include "domain/notify/notify.h"
+#include "domain/notify/notify_worker.h"
 #include "http/server.h"
 
 #define USAGE                                                                                      \
@@ -24,7 +24,7 @@ struct settings {
     long threads, body_max, idle_timeout, session_idle, session_absolute;
     int quiet;
     struct wg_notify_config notify;       /* webhook_url lines */
-    long notify_attempts, notify_backoff; /* 0: the defaults of domain/notify.h */
+    long notify_attempts, notify_backoff; /* 0: the defaults of notify_worker.h */
     int webhook_flags;
     char console_dir[4096];         /* the built console; "" for the default */
     struct wg_portal_config portal; /* portal_* lines */

@@ -1,11 +1,14 @@
 """Notifications: the delivery outbox and its webhook worker. A dispatch, an urge and a return
 each leave a row for whoever must act; the worker POSTs them to a webhook (a tiny HTTP server
 of this test on a free 127.0.0.1 port) with retries and backoff, ending delivered or dead;
-with no webhook the rows wait; GET /api/v1/notifications lists the caller's own."""
+an https webhook gets TLS with the certificate checked; with no webhook the rows wait;
+GET /api/v1/notifications lists the caller's own."""
 import http.server
 import json
 import os
 import sqlite3
+import ssl
+import subprocess
 import threading
 
 from harness import Data, Server, run, wait_for
@@ -14,9 +17,10 @@ PASSWORD = "Notify-pass-2026"
 
 
 class Hook:
-    """A webhook answering the scripted statuses in turn, then the last one for ever."""
+    """A webhook answering the scripted statuses in turn, then the last one for ever; over
+    TLS with tls=(certificate file, key file)."""
 
-    def __init__(self, statuses):
+    def __init__(self, statuses, tls=None):
         self.statuses = list(statuses)
         self.received = []  # (path, headers, body as JSON)
         self.lock = threading.Lock()
@@ -37,7 +41,13 @@ class Hook:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook?token=s3cret"
+        scheme = "http"
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}/hook?token=s3cret"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -196,6 +206,40 @@ def test_always_failing_webhook_ends_dead():
         data.close()
 
 
+def test_https_webhook_speaks_tls_and_checks_the_certificate():
+    """https:// webhooks are accepted since the client is libcurl. The receiver's certificate
+    must verify against the system's roots: a self-signed one is refused, so the row ends dead
+    with a TLS error and the receiver never sees a request."""
+    data = Data()
+    cert, key = os.path.join(data.dir, "hook.crt"), os.path.join(data.dir, "hook.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    hook = Hook([200], tls=(cert, key))
+    try:
+        srv = Server(data, "--config", config(data, notify_backoff_seconds=1, notify_attempts=2,
+                                              webhook_url=hook.url))
+        try:
+            ag, hd, order = setup(data, srv)
+            act(srv, ag, order, "dispatch", {"unit": "cgzf"})
+            assert wait_for(lambda: mine(srv, hd)[0]["state"] == "dead", 20), mine(srv, hd)
+            assert mine(srv, hd)[0]["attempts"] == 2
+        finally:
+            _, log = srv.stop()
+        assert hook.bodies() == []
+        db = data.store()
+        try:
+            (error,) = db.execute("SELECT last_error FROM outbox").fetchone()
+        finally:
+            db.close()
+        assert error.startswith("POST https://127.0.0.1:") and "TLS with 127.0.0.1:" in error, error
+        assert "certificate" in error and "s3cret" not in error, error
+        assert "is dead after 2 attempts" in log, log
+    finally:
+        hook.close()
+        data.close()
+
+
 def test_no_webhook_keeps_rows_pending_and_says_so_once():
     data = Data()
     try:
@@ -218,7 +262,7 @@ def test_no_webhook_keeps_rows_pending_and_says_so_once():
 def test_webhook_settings_are_checked():
     data = Data(grids=False)
     try:
-        for args, word in [(["--webhook", "https://hooks.example.com/x"], "relay"),
+        for args, word in [(["--webhook", "ftp://hooks.example.com/x"], "https://"),
                            (["--webhook", "http://u:p@relay/"], "credentials"),
                            (["--config", config(data, "a.conf", notify_attempts=0)], "notify_attempts"),
                            (["--config", config(data, "b.conf", notify_backoff_seconds=7200)],
