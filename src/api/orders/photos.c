@@ -9,7 +9,6 @@
 enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
@@ -17,7 +16,7 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
         (rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_photo_attach(db, &env, req->actor, app->data_dir, id, req->body, req->body_len,
+    rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len,
                          (long long)time(NULL), &out, err);
     if (rc != WG_ENOTFOUND)
         rc = wg_api_audit(req, db, NULL, "order.photo", "order", req->params[0],
@@ -33,7 +32,6 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_db *db;
     char *bytes = NULL;
     size_t len = 0;
@@ -41,7 +39,7 @@ enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_photo_read(db, &env, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
+    rc = wg_photo_read(db, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
                        err);
     wg_store_put(db);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);

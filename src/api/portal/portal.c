@@ -204,7 +204,6 @@ enum wg_rc wg_api_portal_get(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     char type[16], shown[WG_PORTAL_CODE_SHOWN], idtext[24];
     struct wg_db *db;
     json_t *out = NULL;
@@ -214,7 +213,7 @@ enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
         return rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_portal_photo_add(db, &env, &app->portal, app->data_dir, id, req->body, req->body_len,
+    rc = wg_portal_photo_add(db, &app->portal, app->data_dir, id, req->body, req->body_len,
                              now_s(), &out, err);
     snprintf(idtext, sizeof idtext, "%lld", id);
     if (!rc)
@@ -266,7 +265,6 @@ enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     char type[16], shown[WG_PORTAL_CODE_SHOWN];
     struct wg_db *db;
     char *bytes = NULL;
@@ -277,7 +275,7 @@ enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
     if (rc || (rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc =
-        wg_portal_photo_read(db, &env, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
+        wg_portal_photo_read(db, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
     wg_store_put(db);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }

@@ -25,6 +25,10 @@
 extern const char *const wg_order_channels[];
 extern const char *const wg_order_types[];
 extern const char *const wg_order_urgencies[];
+/* The special lines of route_line (SPEC §9); NULL-terminated. */
+extern const char *const wg_order_lines[];
+/* 1 when s is one of list's values. */
+int wg_order_value_in(const char *const *list, const char *s);
 
 /* What order operations need besides the store: the keys that seal reporters, the catalog
  * (items and their limits) and the working calendar (deadlines and lights). */
@@ -130,8 +134,6 @@ struct wg_order_query {
     const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
     const char *unit, *line, *light;
 };
-/* The special lines of route_line (SPEC §9); NULL-terminated. */
-extern const char *const wg_order_lines[];
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q,
                          json_t **out, struct wg_err *err);

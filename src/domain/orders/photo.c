@@ -1,6 +1,8 @@
 /* Photo sniffing, content-addressed storage and linking. */
 #include "domain/orders/photo.h"
 
+#include "domain/orders/order_ctx.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -107,14 +109,12 @@ enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long lo
     return wg_store_order_event(db, id, &ev, err);
 }
 
-enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_order_env *env,
-                           const struct wg_actor *actor, const char *data_dir, long long id,
+enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, long long id,
                            const void *bytes, size_t len, long long now, json_t **out,
                            struct wg_err *err)
 {
     char hex[65];
     const char *mime;
-    json_t *order = NULL;
     int added = 0;
     enum wg_rc rc;
     if (len > WG_PHOTO_MAX)
@@ -122,10 +122,9 @@ enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_order_env *env,
     if (!wg_photo_sniff(bytes, len))
         return wg_err_set(err, WG_EINVAL, "the body is not a JPEG, PNG or WebP image (checked by "
                                           "its content)");
-    /* the order as the caller may see it: outside the scope it does not exist */
-    if ((rc = wg_order_json(db, env, actor, id, 0, &order, err)))
+    /* outside the caller's sight the order does not exist */
+    if ((rc = wg_order_visible(db, actor, id, err)))
         return rc;
-    json_decref(order);
     if ((rc = wg_photo_store(data_dir, bytes, len, hex, &mime, err)))
         return rc;
     if ((rc = wg_db_begin(db, err)))
@@ -143,36 +142,41 @@ enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_order_env *env,
 
 struct owner {
     struct wg_db *db;
-    const struct wg_order_env *env;
     const struct wg_actor *actor;
     const char *mime;
     int visible;
+    enum wg_rc rc; /* a failure to decide, which stops the walk */
+    struct wg_err *err;
 };
 
+/* The photo may be seen when one of its orders may be; the walk stops at the first. */
 static int visible_owner(long long order_id, const char *mime, void *ctx)
 {
     struct owner *o = ctx;
-    json_t *j = NULL;
-    if (wg_order_json(o->db, o->env, o->actor, order_id, 0, &j, NULL) == WG_OK) {
+    o->rc = wg_order_visible(o->db, o->actor, order_id, o->err);
+    if (o->rc == WG_ENOTFOUND) {
+        wg_err_clear(o->err);
+        o->rc = WG_OK;
+        return 0;
+    }
+    if (!o->rc) {
         o->visible = 1;
         o->mime = !strcmp(mime, "image/png")    ? "image/png"
                   : !strcmp(mime, "image/webp") ? "image/webp"
                                                 : "image/jpeg";
     }
-    json_decref(j);
-    return o->visible;
+    return 1;
 }
 
-enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_order_env *env,
-                         const struct wg_actor *actor, const char *data_dir, const char *sha256,
+enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, const char *sha256,
                          char **bytes, size_t *len, const char **mime, struct wg_err *err)
 {
-    struct owner o = {db, env, actor, NULL, 0};
+    struct owner o = {db, actor, NULL, 0, WG_OK, err};
     char dir[4200], file[4300];
     enum wg_rc rc;
     if (!valid_hash(sha256))
         return wg_err_set(err, WG_ENOTFOUND, "photo '%.70s' does not exist", sha256);
-    if ((rc = wg_store_photo_orders(db, sha256, visible_owner, &o, err)))
+    if ((rc = wg_store_photo_orders(db, sha256, visible_owner, &o, err)) || (rc = o.rc))
         return rc;
     if (!o.visible)
         return wg_err_set(err, WG_ENOTFOUND, "photo '%s' does not exist", sha256);
@@ -192,9 +196,14 @@ static int add_photo(const struct wg_photo_row *p, void *ctx)
     return 0;
 }
 
-json_t *wg_photo_list_json(struct wg_db *db, long long id)
+enum wg_rc wg_photo_list_json(struct wg_db *db, long long id, json_t **out, struct wg_err *err)
 {
     json_t *arr = json_array();
-    wg_store_photo_list(db, id, add_photo, arr, NULL);
-    return arr;
+    enum wg_rc rc = wg_store_photo_list(db, id, add_photo, arr, err);
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = arr;
+    return WG_OK;
 }

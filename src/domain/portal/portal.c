@@ -2,6 +2,10 @@
  * order and the resident's rating (the rules are in portal.h). */
 #include "domain/portal/portal.h"
 
+#include "core/jfield.h"
+
+#include "domain/orders/order_ctx.h"
+
 #include <arpa/inet.h>
 #include <math.h>
 #include <stddef.h>
@@ -189,14 +193,6 @@ enum wg_rc wg_portal_code_hash(const char *code, char hash[65], char shown[WG_PO
 /* Submissions. */
 
 /* Characters of UTF-8 text (jansson strings are valid UTF-8). */
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* The bytes of the first max characters of s. */
 static size_t utf8_prefix(const char *s, size_t max)
 {
@@ -206,53 +202,6 @@ static size_t utf8_prefix(const char *s, size_t max)
             break;
     }
     return i;
-}
-
-static int blank(const char *s)
-{
-    for (; *s; s++)
-        if (!strchr(" \t\r\n", *s))
-            return 0;
-    return 1;
-}
-
-static enum wg_rc str_field(const json_t *body, const char *field, int required, size_t max_chars,
-                            const char **out, struct wg_err *err)
-{
-    json_t *v = json_object_get(body, field);
-    *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return wg_err_set(err, WG_EINVAL, "'%s' is required", field);
-        return WG_OK;
-    }
-    if (!json_is_string(v))
-        return wg_err_set(err, WG_EINVAL, "'%s' must be a string", field);
-    *out = json_string_value(v);
-    if (required && blank(*out))
-        return wg_err_set(err, WG_EINVAL, "'%s' is empty", field);
-    if (json_string_length(v) != strlen(*out))
-        return wg_err_set(err, WG_EINVAL, "'%s' must not contain NUL characters", field);
-    if (utf8_chars(*out) > max_chars)
-        return wg_err_set(err, WG_EINVAL, "'%s' is %zu characters; at most %zu", field,
-                          utf8_chars(*out), max_chars);
-    return WG_OK;
-}
-
-static enum wg_rc known_fields(const json_t *body, const char *const *fields, const char *what,
-                               struct wg_err *err)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)body, key, v)
-    {
-        const char *const *f = fields;
-        while (*f && strcmp(*f, key))
-            f++;
-        if (!*f)
-            return wg_err_set(err, WG_EINVAL, "'%.40s' is not a field of %s", key, what);
-    }
-    return WG_OK;
 }
 
 static void type_list(char *out, size_t n)
@@ -274,18 +223,18 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body must be a JSON object");
-    if ((rc = known_fields(body, fields, "an appeal", err)))
+    if ((rc = wg_jf_known(body, fields, "an appeal", err)))
         return rc;
     const char *type = json_string_value(json_object_get(body, "type"));
     if (!(in->type = wg_portal_type_find(type))) {
         type_list(list, sizeof list);
         return wg_err_set(err, WG_EINVAL, "'type' must be one of %s", list);
     }
-    if ((rc = str_field(body, "item", 0, WG_CATALOG_CODE_MAX, &in->item, err)) ||
-        (rc = str_field(body, "text", 1, WG_PORTAL_TEXT_MAX, &in->text, err)) ||
-        (rc = str_field(body, "address", 0, 200, &in->address, err)) ||
-        (rc = str_field(body, "phone", 0, 40, &in->phone, err)) ||
-        (rc = str_field(body, "source", 0, 8, &in->source, err)))
+    if ((rc = wg_jf_text(body, "item", 0, WG_CATALOG_CODE_MAX, &in->item, err)) ||
+        (rc = wg_jf_text(body, "text", 1, WG_PORTAL_TEXT_MAX, &in->text, err)) ||
+        (rc = wg_jf_text(body, "address", 0, 200, &in->address, err)) ||
+        (rc = wg_jf_text(body, "phone", 0, 40, &in->phone, err)) ||
+        (rc = wg_jf_text(body, "source", 0, 8, &in->source, err)))
         return rc;
     if (in->item && *in->item) {
         const struct wg_catalog_item *it = cat ? wg_catalog_find(cat, in->item) : NULL;
@@ -599,7 +548,7 @@ enum wg_rc wg_portal_rating_parse(const json_t *body, json_t **action_body, stru
     enum wg_rc rc;
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body must be a JSON object");
-    if ((rc = known_fields(body, fields, "a rating", err)))
+    if ((rc = wg_jf_known(body, fields, "a rating", err)))
         return rc;
     if (!json_object_get(body, "satisfaction"))
         return wg_err_set(err, WG_EINVAL,
@@ -613,7 +562,7 @@ enum wg_rc wg_portal_rating_parse(const json_t *body, json_t **action_body, stru
     resolved = json_object_get(body, "resolved");
     if (!json_is_boolean(resolved))
         return wg_err_set(err, WG_EINVAL, "'resolved' is required: true or false");
-    if ((rc = str_field(body, "comment", 0, WG_PORTAL_COMMENT_MAX, &comment, err)))
+    if ((rc = wg_jf_text(body, "comment", 0, WG_PORTAL_COMMENT_MAX, &comment, err)))
         return rc;
     *action_body = json_pack("{s:s,s:b}", "satisfaction", wg_fsm_satisfaction_name(sat), "resolved",
                              json_is_true(resolved));
@@ -667,8 +616,7 @@ static int is_own(const struct wg_photo_row *p, void *ctx)
     return l->found;
 }
 
-enum wg_rc wg_portal_photo_read(struct wg_db *db, const struct wg_order_env *env,
-                                const char *data_dir, long long order_id, const char *sha256,
+enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id, const char *sha256,
                                 char **bytes, size_t *len, const char **mime, struct wg_err *err)
 {
     struct own_lookup l = {sha256, 0};
@@ -679,34 +627,32 @@ enum wg_rc wg_portal_photo_read(struct wg_db *db, const struct wg_order_env *env
     if (!l.found)
         return wg_err_set(err, WG_ENOTFOUND, "this appeal has no photo '%.70s' of yours", sha256);
     wg_portal_actor(&resident);
-    return wg_photo_read(db, env, &resident, data_dir, sha256, bytes, len, mime, err);
+    return wg_photo_read(db, &resident, data_dir, sha256, bytes, len, mime, err);
 }
 
-enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_order_env *env,
-                               const struct wg_portal_config *cfg, const char *data_dir,
+enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *cfg, const char *data_dir,
                                long long order_id, const void *bytes, size_t len, long long now,
                                json_t **out, struct wg_err *err)
 {
-    struct wg_order_row o;
+    struct wg_order o;
     struct wg_actor resident;
-    int photos = 0, finished;
-    char state[16];
+    int photos = 0;
+    enum wg_order_state state;
     enum wg_rc rc;
-    if ((rc = wg_store_order_get(db, order_id, &o, err)))
+    if ((rc = wg_order_load(db, order_id, &o, err)))
         return rc;
-    snprintf(state, sizeof state, "%s", o.state);
-    wg_store_order_release(&o);
-    finished = !strcmp(state, "closed") || !strcmp(state, "merged") || !strcmp(state, "invalid");
-    if (finished)
+    state = o.state;
+    wg_order_unload(&o);
+    if (state == WG_STATE_CLOSED || state == WG_STATE_MERGED || state == WG_STATE_INVALID)
         return wg_err_set(err, WG_ECONFLICT, "this appeal is %s: photos can no longer be added",
-                          state);
+                          wg_fsm_state_name(state));
     if ((rc = wg_store_photo_list(db, order_id, count_photo, &photos, err)))
         return rc;
     if (photos >= cfg->photos)
         return wg_err_set(err, WG_ECONFLICT, "this appeal has %d photos already; at most %d",
                           photos, cfg->photos);
     wg_portal_actor(&resident);
-    if ((rc = wg_photo_attach(db, env, &resident, data_dir, order_id, bytes, len, now, out, err)))
+    if ((rc = wg_photo_attach(db, &resident, data_dir, order_id, bytes, len, now, out, err)))
         return rc;
     json_object_set_new(*out, "photos",
                         json_integer(photos + json_is_true(json_object_get(*out, "added"))));

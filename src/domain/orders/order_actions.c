@@ -1,0 +1,307 @@
+/* Each action's own part, as a table by action (order_act.h): the body fields the state
+ * machine's outcome depends on, what the action changes beside the state, and the rows it
+ * writes after the order's. An action without a row is only the state machine's step. */
+#include "domain/orders/order_act.h"
+
+#include "store/catalog/catalog_q.h"
+#include "store/orders/orders_q.h"
+
+/* ---- before the step: the body fields the outcome depends on ---- */
+
+static enum wg_rc verify_before(struct wg_act *a, struct wg_err *err)
+{
+    json_t *v = json_object_get(a->body, "passed");
+    if (!json_is_boolean(v))
+        return wg_err_set(err, WG_EINVAL, "verify needs 'passed': true or false");
+    a->ctx.verify_passed = json_is_true(v);
+    return WG_OK;
+}
+
+static enum wg_rc callback_before(struct wg_act *a, struct wg_err *err)
+{
+    json_t *v = json_object_get(a->body, "reached");
+    if (v && !json_is_boolean(v))
+        return wg_err_set(err, WG_EINVAL, "'reached' must be true or false");
+    a->ctx.reached = !v || json_is_true(v);
+    if (a->ctx.reached &&
+        wg_fsm_satisfaction_parse(json_string_value(json_object_get(a->body, "satisfaction")),
+                                  &a->ctx.satisfaction, err))
+        return WG_EINVAL;
+    return WG_OK;
+}
+
+/* The resident's rating is kept beside the order (once: the table's key says so too). */
+static enum wg_rc rate_before(struct wg_act *a, struct wg_err *err)
+{
+    struct wg_rating_row r;
+    if (wg_fsm_satisfaction_parse(json_string_value(json_object_get(a->body, "satisfaction")),
+                                  &a->ctx.satisfaction, err)) {
+        wg_err_prefix(err, "'satisfaction'");
+        return WG_EINVAL;
+    }
+    return wg_store_rating_get(a->db, a->o.row.id, &r, &a->ctx.rated, err);
+}
+
+/* ---- after the step: what the action changes beside the state ---- */
+
+/* Sign and reply deadlines from the moment of dispatch: the item's limits on working time,
+ * or natural time for urgent (24 h) and critical (2 h) orders. */
+static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
+{
+    const struct wg_order_env *env = a->env;
+    struct wg_catalog_limits lim = {120, 900, 2250, 4500};
+    int64_t sign = 0, reply = 0;
+    enum wg_rc rc;
+    a->f.dispatched_at = a->now;
+    if (!env->calendar)
+        return WG_OK;
+    if (env->catalog && a->o.row.item[0]) {
+        rc = wg_catalog_limits(env->catalog, a->o.row.item, &lim, err);
+        if (rc == WG_ENOTFOUND) { /* an item since retired from the catalog: its defaults */
+            wg_err_clear(err);
+            lim = env->catalog->defaults;
+        } else if (rc) {
+            return rc;
+        }
+    }
+    if ((rc = wg_calendar_add_working_minutes(env->calendar, a->now, lim.sign, &sign, err)))
+        return rc;
+    if (!strcmp(a->o.row.urgency, "critical"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_CRITICAL, a->now, &reply, err);
+    else if (!strcmp(a->o.row.urgency, "urgent"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_URGENT, a->now, &reply, err);
+    else
+        rc = wg_calendar_add_working_minutes(env->calendar, a->now, lim.reply, &reply, err);
+    a->f.sign_deadline = sign;
+    a->f.reply_deadline = reply;
+    return rc;
+}
+
+/* dispatch's 'assisting': other existing units, each once, at most WG_ORDER_ASSIST_MAX. */
+static enum wg_rc parse_assisting(struct wg_act *a, const char *lead, struct wg_err *err)
+{
+    json_t *arr = json_object_get(a->body, "assisting"), *v;
+    size_t i;
+    a->nassist = 0;
+    if (!arr || json_is_null(arr))
+        return WG_OK;
+    if (!json_is_array(arr))
+        return wg_err_set(err, WG_EINVAL, "'assisting' must be an array of unit ids");
+    if (json_array_size(arr) > WG_ORDER_ASSIST_MAX)
+        return wg_err_set(err, WG_EINVAL, "'assisting' names %zu units; at most %d",
+                          json_array_size(arr), WG_ORDER_ASSIST_MAX);
+    json_array_foreach(arr, i, v)
+    {
+        const char *u = json_string_value(v);
+        struct wg_unit_row row;
+        enum wg_rc rc;
+        if (!u || !*u || strlen(u) >= sizeof row.id)
+            return wg_err_set(err, WG_EINVAL, "assisting[%zu] must be a unit id", i);
+        if (!strcmp(u, lead))
+            return wg_err_set(err, WG_EINVAL,
+                              "assisting[%zu]: unit '%s' is the lead unit; an assisting unit is "
+                              "another one",
+                              i, u);
+        for (size_t k = 0; k < a->nassist; k++)
+            if (!strcmp(a->assisting[k], u))
+                return wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' is named twice", i,
+                                  u);
+        if ((rc = wg_store_unit_get(a->db, u, &row, err))) {
+            if (rc == WG_ENOTFOUND)
+                rc = wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' does not exist", i, u);
+            return rc;
+        }
+        a->assisting[a->nassist++] = u;
+    }
+    return WG_OK;
+}
+
+static enum wg_rc dispatch_apply(struct wg_act *a, struct wg_err *err)
+{
+    const char *u = json_string_value(json_object_get(a->body, "unit"));
+    struct wg_unit_row ur;
+    enum wg_rc rc;
+    if (!u || !*u || strlen(u) >= sizeof a->unit)
+        return wg_err_set(err, WG_EINVAL, "dispatch needs 'unit': the handling unit");
+    if ((rc = wg_store_unit_get(a->db, u, &ur, err))) {
+        if (rc == WG_ENOTFOUND)
+            rc = wg_err_set(err, WG_EINVAL, "unit '%s' does not exist", u);
+        return rc;
+    }
+    if ((rc = parse_assisting(a, u, err)))
+        return rc;
+    a->set_assist = 1;
+    snprintf(a->unit, sizeof a->unit, "%s", u);
+    return set_deadlines(a, err);
+}
+
+static enum wg_rc approve_extension_apply(struct wg_act *a, struct wg_err *err)
+{
+    json_t *days = json_object_get(a->body, "days");
+    int64_t d = 0;
+    enum wg_rc rc;
+    a->f.extension_pending = 0;
+    if (!json_is_integer(days) || json_integer_value(days) < 1 || json_integer_value(days) > 10)
+        return wg_err_set(err, WG_EINVAL, "approve_extension needs 'days': 1 to 10 working days");
+    if (a->f.reply_deadline && a->env->calendar &&
+        (rc = wg_calendar_extend(a->env->calendar, a->f.reply_deadline,
+                                 (int)json_integer_value(days), &d, err)))
+        return rc;
+    if (d)
+        a->f.reply_deadline = d;
+    return WG_OK;
+}
+
+static enum wg_rc approve_return_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    a->unit[0] = '\0';
+    a->set_assist = 1; /* back to the centre: nobody holds it, nobody assists */
+    a->f.dispatched_at = a->f.sign_deadline = a->f.reply_deadline = 0;
+    return WG_OK;
+}
+
+static enum wg_rc suspend_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    snprintf(a->f.before_suspend, sizeof a->f.before_suspend, "%s", a->o.row.state);
+    return WG_OK;
+}
+
+static enum wg_rc resume_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    a->f.before_suspend[0] = '\0';
+    return WG_OK;
+}
+
+static enum wg_rc self_handle_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    snprintf(a->f.self_handler, sizeof a->f.self_handler, "%s", a->actor->username);
+    return WG_OK;
+}
+
+static enum wg_rc answer_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    a->f.direct_answer = 1;
+    return WG_OK;
+}
+
+static enum wg_rc extend_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    a->f.extension_pending = 1;
+    return WG_OK;
+}
+
+static enum wg_rc reject_extension_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    a->f.extension_pending = 0;
+    return WG_OK;
+}
+
+static enum wg_rc callback_apply(struct wg_act *a, struct wg_err *err)
+{
+    (void)err;
+    if (a->ctx.reached)
+        snprintf(a->f.satisfaction, sizeof a->f.satisfaction, "%s",
+                 wg_fsm_satisfaction_name(a->ctx.satisfaction));
+    return WG_OK;
+}
+
+static int count_all(const struct wg_order_child *c, void *ctx)
+{
+    (void)c;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* merge's 'into': another order the caller can see, still able to take duplicates. A
+ * master never becomes a duplicate itself: its own duplicates would follow nobody. */
+static enum wg_rc merge_apply(struct wg_act *a, struct wg_err *err)
+{
+    json_t *v = json_object_get(a->body, "into");
+    long long id = a->o.row.id, into;
+    struct wg_order m;
+    struct wg_order_assist ma;
+    enum wg_order_relation rel;
+    int children = 0;
+    enum wg_rc rc;
+    if (!json_is_integer(v) || json_integer_value(v) == id || json_integer_value(v) < 1)
+        return wg_err_set(err, WG_EINVAL, "merge needs 'into': the id of another order");
+    into = (long long)json_integer_value(v);
+    if ((rc = wg_order_load(a->db, into, &m, err)) == WG_OK) {
+        rc = wg_order_relate(a->db, a->actor, &m.row, &ma, &rel, err);
+        if (!rc && !wg_fsm_can_merge_into(m.state))
+            rc = wg_err_set(err, WG_EINVAL,
+                            "order %lld is %s: duplicates are merged into an order still being "
+                            "handled",
+                            into, m.row.state);
+        wg_order_unload(&m);
+    }
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EINVAL, "merge 'into': order %lld does not exist", into);
+    if (rc)
+        return rc;
+    if ((rc = wg_store_order_children_callback(a->db, id, count_all, &children, err)))
+        return rc;
+    if (children)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "order %lld has %d order%s merged into it; a master is not merged "
+                          "into another order",
+                          id, children, children == 1 ? "" : "s");
+    a->f.master_id = into;
+    return WG_OK;
+}
+
+static enum wg_rc route_line_apply(struct wg_act *a, struct wg_err *err)
+{
+    const char *line = json_string_value(json_object_get(a->body, "line"));
+    int added = 0;
+    enum wg_rc rc;
+    if (!line || !wg_order_value_in(wg_order_lines, line))
+        return wg_err_set(err, WG_EINVAL, "route_line needs 'line': special_team, judicial, "
+                                          "joint_conference or assistance");
+    if ((rc = wg_store_order_line_add(a->db, a->o.row.id, line, a->at, a->actor->username,
+                                      &added, err)))
+        return rc;
+    if (!added)
+        return wg_err_set(err, WG_ECONFLICT, "order %lld is already on the %s line",
+                          a->o.row.id, line);
+    return WG_OK;
+}
+
+/* ---- after the order row: the rating ---- */
+
+static enum wg_rc rate_after(struct wg_act *a, struct wg_err *err)
+{
+    struct wg_rating_row r;
+    const char *comment = json_string_value(json_object_get(a->body, "comment"));
+    memset(&r, 0, sizeof r);
+    snprintf(r.satisfaction, sizeof r.satisfaction, "%s",
+             wg_fsm_satisfaction_name(a->ctx.satisfaction));
+    r.resolved = json_is_true(json_object_get(a->body, "resolved"));
+    snprintf(r.comment, sizeof r.comment, "%s", comment ? comment : "");
+    snprintf(r.rated_at, sizeof r.rated_at, "%s", a->at);
+    return wg_store_rating_insert(a->db, a->o.row.id, &r, err);
+}
+
+const struct wg_act_rule wg_act_rules[WG_ACTION_COUNT] = {
+    [WG_ACTION_DISPATCH] = {NULL, dispatch_apply, NULL},
+    [WG_ACTION_APPROVE_RETURN] = {NULL, approve_return_apply, NULL},
+    [WG_ACTION_EXTEND] = {NULL, extend_apply, NULL},
+    [WG_ACTION_APPROVE_EXTENSION] = {NULL, approve_extension_apply, NULL},
+    [WG_ACTION_REJECT_EXTENSION] = {NULL, reject_extension_apply, NULL},
+    [WG_ACTION_SUSPEND] = {NULL, suspend_apply, NULL},
+    [WG_ACTION_RESUME] = {NULL, resume_apply, NULL},
+    [WG_ACTION_ANSWER] = {NULL, answer_apply, NULL},
+    [WG_ACTION_SELF_HANDLE] = {NULL, self_handle_apply, NULL},
+    [WG_ACTION_VERIFY] = {verify_before, NULL, NULL},
+    [WG_ACTION_CALLBACK] = {callback_before, callback_apply, NULL},
+    [WG_ACTION_MERGE] = {NULL, merge_apply, NULL},
+    [WG_ACTION_ROUTE_LINE] = {NULL, route_line_apply, NULL},
+    [WG_ACTION_RATE] = {rate_before, NULL, rate_after},
+};

@@ -1,0 +1,63 @@
+/* What the order module knows of one order at one moment, shared by its files (intake, view,
+ * list, actions) and by photos: the order read with its state parsed, how the caller stands
+ * to it, what the state machine needs of it (domain/orders/order_fsm.h) and the light of its
+ * reply clock. Nothing here decrypts a personal field: deciding whether someone may see an
+ * order never opens its reporter. */
+#ifndef WG_DOMAIN_ORDER_CTX_H
+#define WG_DOMAIN_ORDER_CTX_H
+
+#include "domain/orders/order.h"
+#include "domain/orders/order_fsm.h"
+
+/* An order as read: its row (owned strings) and its state as the state machine names it. */
+struct wg_order {
+    struct wg_order_row row;
+    enum wg_order_state state;
+};
+/* Reads order id: WG_ENOTFOUND when there is none; a stored state this binary does not know
+ * is WG_EDB naming it. Release with wg_order_unload. */
+enum wg_rc wg_order_load(struct wg_db *db, long long id, struct wg_order *out,
+                         struct wg_err *err);
+void wg_order_unload(struct wg_order *o);
+
+/* How the caller stands to an order. Accounts scoped to a region act for the centre (or,
+ * as handlers, for the lead unit); an account scoped to a unit is the lead, an assisting
+ * unit (协办), or a stranger to whom the order does not exist. */
+enum wg_order_relation { WG_REL_REGION, WG_REL_LEAD, WG_REL_ASSISTING, WG_REL_NONE };
+
+#define WG_ORDER_ASSIST_MAX 16 /* assisting units of one order */
+
+/* The order's assisting units in dispatch order, with when each signed and replied. */
+struct wg_order_assist {
+    char unit[WG_ORDER_ASSIST_MAX][64];
+    char signed_at[WG_ORDER_ASSIST_MAX][32], replied_at[WG_ORDER_ASSIST_MAX][32];
+    int n;
+};
+
+/* The order's assisting units and the caller's relation to it; WG_ENOTFOUND (as for a
+ * missing order) when the caller may not see it. */
+enum wg_rc wg_order_relate(struct wg_db *db, const struct wg_actor *actor,
+                           const struct wg_order_row *o, struct wg_order_assist *a,
+                           enum wg_order_relation *rel, struct wg_err *err);
+/* WG_OK when the caller may see order id, WG_ENOTFOUND when it may not or there is none. */
+enum wg_rc wg_order_visible(struct wg_db *db, const struct wg_actor *actor, long long id,
+                            struct wg_err *err);
+
+/* The state machine's facts from the order's own: its facts row and the caller. */
+void wg_order_fsm_ctx(const struct wg_order_facts *f, const struct wg_order *o,
+                      const struct wg_actor *actor, enum wg_order_relation rel,
+                      struct wg_fsm_ctx *ctx);
+/* The facts that come from other orders: a merged order's master's state, and how many
+ * reporters of the orders merged into this one are still to be called back. */
+enum wg_rc wg_order_merge_ctx(struct wg_db *db, const struct wg_order *o,
+                              const struct wg_order_facts *f, struct wg_fsm_ctx *ctx,
+                              struct wg_err *err);
+
+/* The light of the reply clock at now while a unit holds the order (dispatched, signed,
+ * returning), on working time — natural time for urgent and critical orders; -1 when no
+ * clock runs. The list filter and the order's answer both use this. */
+int wg_order_light(const struct wg_order_env *env, enum wg_order_state state,
+                   const char *urgency, long long dispatched_at, long long deadline,
+                   long long now);
+
+#endif
