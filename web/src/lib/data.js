@@ -1,7 +1,7 @@
 // Lists the pages share, read once per session: the console's settings, the catalog,
 // the handling units; and names for codes.
 import { session } from './session'
-import { get } from './api'
+import { get, qs } from './api'
 
 let configPromise = null
 export function loadConfig () {
@@ -87,30 +87,17 @@ export function homeRegion () {
   return ''
 }
 
-// The routing suggestion before an order exists: the most specific rule wins (longest item
-// prefix, then longest region prefix, then the oldest), as the server decides.
-export function suggestUnit (rules, item, region) {
-  let best = null
-  for (const r of rules || []) {
-    if (!(item || '').startsWith(r.item || '') || !(region || '').startsWith(r.region || '')) continue
-    if (!best || r.item.length > best.item.length ||
-        (r.item.length === best.item.length && (r.region.length > best.region.length ||
-          (r.region.length === best.region.length && r.id < best.id)))) best = r
-  }
-  return best
+// Suggestions before an order exists, as the server makes them (the console keeps no copy of
+// its rules): the items a text points at, best first, and the routing of an item at a place
+// (a grid or region code; '' for none) in the answer GET /api/v1/orders/{id}/route gives.
+// Only the beginning of a long text is sent: it is what classifies it, and it travels in
+// the URL.
+export async function suggestItems (text, limit = 3) {
+  return (await get('/api/v1/catalog/suggest' + qs({ text: text.slice(0, 1000), limit }))).items
 }
 
-// Items whose keywords or name occur in a text, best first (longer words weigh more)
-export function suggestItems (items, text, max = 3) {
-  if (!text) return []
-  const scored = []
-  for (const it of items || []) {
-    let s = 0
-    for (const k of it.keywords || []) if (k && text.includes(k)) s += k.length
-    if (it.name && text.includes(it.name)) s += it.name.length + 1
-    if (s) scored.push([s, it])
-  }
-  return scored.sort((a, b) => b[0] - a[0]).slice(0, max).map(x => x[1])
+export function matchRoute (item, region) {
+  return get('/api/v1/routing-rules/match' + qs({ item, region }))
 }
 
 // Orders of a list with what only the detail has (light, unit, deadlines, allowed actions,
@@ -123,7 +110,6 @@ export async function withDetails (orders) {
 
 // Orders in any of several states (the list filters one state at a time), newest first
 export async function ordersIn (states, params = {}, limit = 200) {
-  const { qs } = await import('./api')
   const lists = await Promise.all(states.map(s => get('/api/v1/orders' + qs({ ...params, state: s, limit })).then(r => r.orders)))
   return lists.flat().sort((a, b) => b.id - a.id)
 }
