@@ -69,6 +69,20 @@ export async function region (code) {
   try { return await p } catch (e) { regionCache.delete(code); throw e }
 }
 
+// The county a region or grid code lies in, by the map API: the regions API answers a
+// region's ancestors with their levels; a grid code it refuses (400, pointing to the grids
+// API), and a grid names its village.
+export async function countyOf (code) {
+  let r
+  try {
+    r = await region(code)
+  } catch (e) {
+    if (e.status !== 400) throw e
+    r = await region((await get('/api/v1/grids/' + code)).village)
+  }
+  return [...(r.ancestors || []), r].find(a => a.level === 'county')?.code || ''
+}
+
 const geoCache = new Map()
 export async function gridsGeojson (code) {
   if (geoCache.has(code)) return geoCache.get(code)
