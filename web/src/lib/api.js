@@ -1,6 +1,8 @@
 // The one door to the wangge API: the session token, JSON in and out, If-Match for order
 // actions, and errors as ApiError carrying the API's code and message.
+import { ElMessage } from 'element-plus'
 import { session, clearSession } from './session'
+import { t } from './i18n'
 
 export class ApiError extends Error {
   constructor (status, code, message) {
@@ -68,16 +70,32 @@ export async function photoUrl (sha) {
   return url
 }
 
-// Runs fn over items with at most n at once (detail reads for a page of orders).
+// Runs fn over items with at most n at once (detail reads for a page of orders). It settles
+// as Promise.allSettled does, one {status: 'fulfilled', value} or {status: 'rejected',
+// reason} per item in order: one failed read loses none of the others, and the caller sees
+// which failed and why.
 export async function pool (items, n, fn) {
   const out = new Array(items.length)
   let i = 0
   async function worker () {
     while (i < items.length) {
       const k = i++
-      try { out[k] = await fn(items[k], k) } catch (e) { out[k] = null }
+      try {
+        out[k] = { status: 'fulfilled', value: await fn(items[k], k) }
+      } catch (e) {
+        out[k] = { status: 'rejected', reason: e }
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
   return out
+}
+
+// Tells the person at the screen that some requests of a batch failed: how many, and the
+// API's message of the first (the others are most often the same). errors may hold
+// undefined for the requests that succeeded. Returns how many failed.
+export function reportFailures (errors) {
+  const failed = errors.filter(Boolean)
+  if (failed.length) ElMessage.error(t('err.failed', { n: failed.length }) + failed[0].message)
+  return failed.length
 }

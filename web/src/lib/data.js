@@ -1,7 +1,7 @@
 // Lists the pages share, read once per session: the console's settings, the catalog,
 // the handling units; and names for codes.
 import { session } from './session'
-import { get, qs } from './api'
+import { get, pool, qs } from './api'
 
 let configPromise = null
 export function loadConfig () {
@@ -115,11 +115,14 @@ export function matchRoute (item, region) {
 }
 
 // Orders of a list with what only the detail has (light, unit, deadlines, allowed actions,
-// the version to act on), read a few at a time.
+// the version to act on), read a few at a time. An order whose detail could not be read
+// keeps what the list said and carries the failure as `error` (an ApiError), for the page
+// to report (reportFailures) rather than show the order as if it had nothing to act on.
 export async function withDetails (orders) {
-  const { pool } = await import('./api')
   const details = await pool(orders, 8, o => get('/api/v1/orders/' + o.id))
-  return orders.map((o, i) => ({ ...o, ...(details[i] || {}) }))
+  return orders.map((o, i) => details[i].status === 'fulfilled'
+    ? { ...o, ...details[i].value }
+    : { ...o, error: details[i].reason })
 }
 
 // Orders in any of several states (the list filters one state at a time), newest first

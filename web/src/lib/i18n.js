@@ -48,6 +48,7 @@ const T = {
   add: ['新增', 'Add'],
   none: ['无', 'none'],
   loading: ['加载中…', 'Loading…'],
+  'err.failed': ['{n} 项请求失败：', '{n} requests failed: '],
   done: ['已完成', 'Done'],
   yes: ['是', 'yes'],
   no: ['否', 'no'],
