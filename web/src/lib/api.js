@@ -91,6 +91,18 @@ export async function pool (items, n, fn) {
   return out
 }
 
+// A read the page can do without (a map's background, a label): on failure the API's message
+// is shown and the fallback stands in, so the page goes on and the person knows why
+// something is missing.
+export async function tolerate (promise, fallback) {
+  try {
+    return await promise
+  } catch (e) {
+    ElMessage.error(e.message)
+    return fallback
+  }
+}
+
 // Tells the person at the screen that some requests of a batch failed: how many, and the
 // API's message of the first (the others are most often the same). errors may hold
 // undefined for the requests that succeeded. Returns how many failed.

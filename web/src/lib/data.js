@@ -1,7 +1,7 @@
 // Lists the pages share, read once per session: the console's settings, the catalog,
 // the handling units; and names for codes.
 import { session } from './session'
-import { get, pool, qs } from './api'
+import { get, pool, qs, reportFailures } from './api'
 
 let configPromise = null
 export function loadConfig () {
@@ -32,6 +32,15 @@ export async function loadUnits () {
   const r = await get('/api/v1/units')
   session.units = r.units || []
   return session.units
+}
+
+// The catalog and the units the order pages name things by, read together; a failure is
+// told, the names then show as codes, and the page goes on. Answers {catalog, units}, each
+// [] when it could not be read.
+export async function loadNames () {
+  const [c, u] = await Promise.allSettled([loadCatalog(), loadUnits()])
+  reportFailures([c.reason, u.reason])
+  return { catalog: c.value || [], units: u.value || [] }
 }
 
 export function itemName (code) {
