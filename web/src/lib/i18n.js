@@ -1,14 +1,9 @@
-// Chinese by default, English on request: one small table. API field names and values stay
-// English in requests; only what people read is translated.
-import { reactive } from 'vue'
+// The console's words, Chinese by default, English on request: one small table. API field
+// names and values stay English in requests; only what people read is translated. The
+// machinery is shared with the residents' portal (lang.js).
+import { fmtTime, i18n, setLang, translator } from './lang'
 
-export const i18n = reactive({ lang: localStorage.getItem('wg-lang') || 'zh' })
-
-export function setLang (lang) {
-  i18n.lang = lang
-  localStorage.setItem('wg-lang', lang)
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
-}
+export { fmtTime, i18n, setLang }
 
 const T = {
   app: ['网格 · 运行控制台', 'wangge · operations console'],
@@ -293,31 +288,11 @@ const ENUMS = {
   level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
 }
 
-export function t (key, vars) {
-  const row = T[key]
-  let s = row ? row[i18n.lang === 'zh' ? 0 : 1] : key
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v)
-  return s
-}
-
-// The label of an API value: te('state', 'received') → 已受理
-export function te (kind, value) {
-  const row = ENUMS[kind] && ENUMS[kind][value]
-  return row ? row[i18n.lang === 'zh' ? 0 : 1] : (value ?? '')
-}
+// t('nav.intake') → 受理; the label of an API value: te('state', 'received') → 已受理
+export const { t, te } = translator(T, ENUMS)
 
 export function enumValues (kind) {
   return Object.keys(ENUMS[kind] || {})
-}
-
-export function fmtTime (iso) {
-  if (!iso) return ''
-  const d = new Date(iso)
-  if (isNaN(d)) return iso
-  // China Standard Time, whatever the browser's zone
-  const c = new Date(d.getTime() + 8 * 3600 * 1000)
-  const p = n => String(n).padStart(2, '0')
-  return `${c.getUTCFullYear()}-${p(c.getUTCMonth() + 1)}-${p(c.getUTCDate())} ${p(c.getUTCHours())}:${p(c.getUTCMinutes())}`
 }
 
 export function fmtRate (r) {
