@@ -1,16 +1,12 @@
-// The one door to the wangge API: the session token, JSON in and out, If-Match for order
-// actions, and errors as ApiError carrying the API's code and message.
+// The console's door to the wangge API: the session token, JSON in and out (http.js),
+// If-Match for order actions, a logout when the session has ended, and errors as ApiError
+// carrying the API's code and message.
 import { ElMessage } from 'element-plus'
+import { answer, send } from './http'
 import { session, clearSession } from './session'
 import { t } from './i18n'
 
-export class ApiError extends Error {
-  constructor (status, code, message) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export { ApiError } from './http'
 
 let onUnauthorized = () => {}
 export function setUnauthorizedHandler (fn) { onUnauthorized = fn }
@@ -18,34 +14,14 @@ export function setUnauthorizedHandler (fn) { onUnauthorized = fn }
 export async function api (method, path, body, opts = {}) {
   const headers = { ...(opts.headers || {}) }
   if (session.token) headers.Authorization = 'Bearer ' + session.token
-  let payload
-  if (body instanceof Blob || body instanceof ArrayBuffer) {
-    payload = body
-    if (body.type) headers['Content-Type'] = body.type
-  } else if (body !== undefined && body !== null) {
-    payload = JSON.stringify(body)
-    headers['Content-Type'] = 'application/json'
-  }
   if (opts.version) headers['If-Match'] = '"' + opts.version + '"'
-  let res
-  try {
-    res = await fetch(path, { method, headers, body: payload })
-  } catch (e) {
-    throw new ApiError(0, 'network', String(e.message || e))
-  }
+  const res = await send(method, path, body, headers)
   if (opts.raw && res.ok) return res
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { json = null }
-  if (!res.ok) {
-    if (res.status === 401 && session.token && !opts.noLogout) {
-      clearSession()
-      onUnauthorized()
-    }
-    const e = json && json.error
-    throw new ApiError(res.status, e ? e.code : 'http_' + res.status, e ? e.message : res.statusText)
+  if (res.status === 401 && session.token && !opts.noLogout) {
+    clearSession()
+    onUnauthorized()
   }
-  return json
+  return answer(res)
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts)
