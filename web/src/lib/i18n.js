@@ -137,6 +137,7 @@ const T = {
   'db.composite': ['综合得分', 'Composite'],
   'db.share': ['占比', 'Share'],
   'db.received': ['受理量', 'Received'],
+  'db.days': ['{n} 天', '{n} days'],
   // indicators
   'k.received': ['受理量', 'Received'],
   'k.dispatched': ['派单量', 'Dispatched'],
