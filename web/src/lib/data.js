@@ -55,11 +55,13 @@ export function unitName (id) {
   return u ? u.name : id
 }
 
-// The catalog as a tree for el-cascader / el-tree-select: [{value, label, children}]
-export function catalogTree (items) {
+// The catalog as a tree, each item under its parent: by default the nodes el-tree-select
+// takes, [{value, label, children}]; node(item) makes others (Admin's table: the item
+// itself). A leaf has no children key.
+export function catalogTree (items, node = it => ({ value: it.code, label: `${it.code} ${it.name}` })) {
   const byCode = new Map()
   const roots = []
-  for (const it of items) byCode.set(it.code, { value: it.code, label: `${it.code} ${it.name}`, children: [] })
+  for (const it of items) byCode.set(it.code, { ...node(it), children: [] })
   for (const it of items) {
     const node = byCode.get(it.code)
     const parent = it.parent && byCode.get(it.parent)
@@ -103,7 +105,7 @@ export async function gridsGeojson (code) {
 // Every open state, for "open orders" filters
 export const OPEN_STATES = ['received', 'dispatched', 'signed', 'replied', 'verified', 'returning', 'suspended']
 
-// The region code of the caller's scope, or the county of the first grid they can see
+// The region code of the caller's scope; '' for the whole platform or a unit's account
 export function homeRegion () {
   const s = session.me?.scope
   if (s && s.kind === 'region' && s.code) return s.code

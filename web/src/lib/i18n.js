@@ -214,6 +214,10 @@ const T = {
   'a.reply_minutes': ['办结时限(工作分钟)', 'Reply limit (working minutes)'],
   'a.versions': ['历史版本', 'Versions'],
   'a.catalog_version': ['目录版本', 'Catalog version'],
+  'a.locked': ['已锁定', 'locked'],
+  'a.revoked': ['已吊销', 'revoked'],
+  'a.key_id': ['密钥编号', 'Key id'],
+  'a.permissions': ['权限', 'Permissions'],
   'o.assisting': ['协办单位', 'Assisting units'],
   'o.lines': ['专线', 'Special lines'],
   'a.catalog_readonly': ['目录当前为只读（服务器发布的目录）。', 'The catalog is read-only here (the server\'s catalog).'],
@@ -285,6 +289,7 @@ const ENUMS = {
     leader: ['领导', 'leader']
   },
   unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
+  perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'] },
   kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
   level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
 }
