@@ -63,22 +63,25 @@ export function catalogTree (items, node = it => ({ value: it.code, label: `${it
   const roots = []
   for (const it of items) byCode.set(it.code, { ...node(it), children: [] })
   for (const it of items) {
-    const node = byCode.get(it.code)
+    const n = byCode.get(it.code)
     const parent = it.parent && byCode.get(it.parent)
-    if (parent) parent.children.push(node)
-    else roots.push(node)
+    if (parent) parent.children.push(n)
+    else roots.push(n)
   }
   for (const n of byCode.values()) if (!n.children.length) delete n.children
   return roots
 }
 
-const regionCache = new Map()
-export async function region (code) {
-  if (regionCache.has(code)) return regionCache.get(code)
-  const p = get('/api/v1/regions/' + code)
-  regionCache.set(code, p)
-  try { return await p } catch (e) { regionCache.delete(code); throw e }
+// One read per key for the session: the answer's promise is kept, and dropped when it fails
+// so that the next call tries again.
+function once (cache, key, read) {
+  if (!cache.has(key)) cache.set(key, read().catch(e => { cache.delete(key); throw e }))
+  return cache.get(key)
 }
+
+const regionCache = new Map()
+const geoCache = new Map()
+export const region = code => once(regionCache, code, () => get('/api/v1/regions/' + code))
 
 // The county a region or grid code lies in, by the map API: the regions API answers a
 // region's ancestors with their levels; a grid code it refuses (400, pointing to the grids
@@ -94,13 +97,7 @@ export async function countyOf (code) {
   return [...(r.ancestors || []), r].find(a => a.level === 'county')?.code || ''
 }
 
-const geoCache = new Map()
-export async function gridsGeojson (code) {
-  if (geoCache.has(code)) return geoCache.get(code)
-  const p = get('/api/v1/regions/' + code + '/grids.geojson')
-  geoCache.set(code, p)
-  try { return await p } catch (e) { geoCache.delete(code); throw e }
-}
+export const gridsGeojson = code => once(geoCache, code, () => get('/api/v1/regions/' + code + '/grids.geojson'))
 
 // Every open state, for "open orders" filters
 export const OPEN_STATES = ['received', 'dispatched', 'signed', 'replied', 'verified', 'returning', 'suspended']
