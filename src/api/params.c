@@ -9,8 +9,10 @@ enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi,
 {
     char *end;
     double v;
-    if (!s || !*s)
+    if (!s)
         return wg_err_set(err, WG_EINVAL, "query parameter '%s' is required", name);
+    if (!*s)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is empty", name);
     errno = 0;
     v = strtod(s, &end);
     if (*end || errno || !isfinite(v))
@@ -19,5 +21,33 @@ enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi,
         return wg_err_set(err, WG_EINVAL, "query parameter '%s' is %g, outside [%g, %g]", name, v,
                           lo, hi);
     *out = v;
+    return WG_OK;
+}
+
+enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long long hi,
+                          long long *out, struct wg_err *err)
+{
+    char *end;
+    long long n;
+    if (!s)
+        return WG_OK;
+    errno = 0;
+    n = strtoll(s, &end, 10);
+    if (!*s || *end || errno || n < lo || n > hi)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be %lld to %lld, not '%.20s'",
+                          name, lo, hi, s);
+    *out = n;
+    return WG_OK;
+}
+
+enum wg_rc wg_param_text(const char *s, const char *name, size_t max, struct wg_err *err)
+{
+    if (!s)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is required", name);
+    if (!*s)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is empty", name);
+    if (strnlen(s, max + 1) > max)
+        return wg_err_set(err, WG_EINVAL, "query parameter '%s' is longer than %zu bytes", name,
+                          max);
     return WG_OK;
 }

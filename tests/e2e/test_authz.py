@@ -79,6 +79,11 @@ EXPECT = {
     ("POST", "/api/v1/routing-rules"): dict(inside=("/api/v1/routing-rules", {"item": "06",
                                                                              "lead": "matrix-unit"}),
                                             outside=None, ok=201),
+    # the routing suggestion before an order exists: a place outside the scope is unknown (400)
+    ("GET", "/api/v1/routing-rules/match"): dict(
+        inside=("/api/v1/routing-rules/match?item=06028&region=371302001001001", None),
+        outside=("/api/v1/routing-rules/match?item=06028&region=371302002001001", None), ok=200,
+        outside_status=400),
     ("POST", "/api/v1/orders/{id}/photos"): dict(inside=("/api/v1/orders/1/photos", PNG),
                                                  outside=("/api/v1/orders/2/photos", PNG), ok=201),
     ("GET", "/api/v1/photos/{sha256}"): dict(inside=("/api/v1/photos/" + "0" * 64, None),
@@ -119,6 +124,9 @@ EXPECT = {
     # the catalog: read by everyone who reads the map (it is reference data, like units and
     # routing rules), changed by configuration administrators
     ("GET", "/api/v1/catalog"): dict(inside=("/api/v1/catalog", None), outside=None, ok=200),
+    # the items a text points at: an intake aid, read as orders are
+    ("GET", "/api/v1/catalog/suggest"): dict(
+        inside=("/api/v1/catalog/suggest?text=%E5%99%AA%E5%A3%B0", None), outside=None, ok=200),
     ("PUT", "/api/v1/catalog/items/{code}"): dict(
         inside=("/api/v1/catalog/items/06990", {"parent": "06", "name": "矩阵检查"}),
         outside=None, ok=201),

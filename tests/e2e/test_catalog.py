@@ -1,8 +1,11 @@
 """The dispatch catalog's administration: versioned, checked whole, audited, in force at once
-on this server, soon on another sharing the store, and after a restart."""
+on this server, soon on another sharing the store, and after a restart. And what the desk is
+told before an order exists: the items a text points at, the routing rule for an item and a
+place."""
 import json
 import os
 import sqlite3
+import urllib.parse
 
 from harness import Data, Server, run, wait_for
 
@@ -139,6 +142,111 @@ def test_catalog_changes_are_versioned_checked_audited_and_in_force():
         srv = Server(data)
         try:
             assert catalog(srv)["version"] == 3
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def q(path, **params):
+    return path + "?" + urllib.parse.urlencode(params)
+
+
+def test_suggest_items_from_a_text():
+    data = Data(grids=False)
+    try:
+        srv = Server(data)
+        try:
+            ag = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
+            status, body = srv.get(q("/api/v1/catalog/suggest", text="东关工地夜间施工，噪声扰民"),
+                                   token=ag)
+            assert status == 200, body
+            items = body["items"]
+            assert items[0]["code"] == "06028" and items[0]["name"] == "噪声扰民", items
+            assert len(items) <= 3 and all(i["score"] > 0 for i in items), items
+            assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+            status, body = srv.get(q("/api/v1/catalog/suggest", text="路灯不亮", limit=1), token=ag)
+            assert status == 200 and [i["code"] for i in body["items"]] == ["2108"], body
+            status, body = srv.get(q("/api/v1/catalog/suggest", text="今天天气不错"), token=ag)
+            assert status == 200 and body == {"items": []}, body
+            # the catalog in force: an item added now is suggested at once
+            status, _ = put(srv, "06999", MANHOLE)
+            assert status == 201
+            status, body = srv.get(q("/api/v1/catalog/suggest", text="路口窨井盖被偷了"), token=ag)
+            assert status == 200 and body["items"][0]["code"] == "06999", body
+            for params, word in [({}, "'text' is required"), ({"text": ""}, "'text' is empty"),
+                                 ({"text": "噪" * 1366}, "'text' is longer than 4096 bytes"),
+                                 ({"text": "噪声", "limit": "0"}, "'limit' must be 1 to 20"),
+                                 ({"text": "噪声", "limit": "21"}, "'limit' must be 1 to 20"),
+                                 ({"text": "噪声", "limit": "x"}, "'limit' must be 1 to 20")]:
+                status, body = srv.get(q("/api/v1/catalog/suggest", **params), token=ag)
+                assert status == 400 and word in body["error"]["message"], (params, body)
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_routing_match_before_an_order_is_the_orders_own_route():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = data.add_user(srv, "ag", "agent", "371302001", PASSWORD)
+            for uid, name in [("cgzf", "城管执法局"), ("dg-office", "东关社区居委会")]:
+                status, body = srv.json("POST", "/api/v1/units", {"id": uid, "name": name,
+                                                                  "kind": "department"})
+                assert status == 201, body
+            status, r1 = srv.json("POST", "/api/v1/routing-rules",
+                                  {"item": "06", "region": "371302", "lead": "cgzf"})
+            assert status == 201, r1
+            status, r2 = srv.json("POST", "/api/v1/routing-rules",
+                                  {"item": "06028", "region": "371302001001", "lead": "dg-office",
+                                   "assisting": ["cgzf"]})
+            assert status == 201, r2
+            grid = "371302001001001"
+            status, match = srv.get(q("/api/v1/routing-rules/match", item="06028", region=grid),
+                                    token=ag)
+            assert status == 200, match
+            assert match["found"] is True and match["lead"] == {"id": "dg-office",
+                                                                "name": "东关社区居委会"}, match
+            assert match["rule"] == r2["id"] and match["assisting"] == [{"id": "cgzf",
+                                                                         "name": "城管执法局"}]
+            assert match["dispatch"] == {"unit": "dg-office", "assisting": ["cgzf"]}, match
+            assert f"by rule {r2['id']}" in match["explanation"], match
+            # the same answer the order gets once it is taken in at that grid
+            status, order = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06028", "title": "噪声",
+                "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
+            assert status == 201 and order["grid"] == grid, order
+            status, route = srv.get(f"/api/v1/orders/{order['id']}/route", token=ag)
+            assert status == 200 and route == match, (route, match)
+            # a less specific place falls to the less specific rule; no place, to none here
+            status, match = srv.get(q("/api/v1/routing-rules/match", item="06901",
+                                      region="371302001"), token=ag)
+            assert status == 200 and match["lead"]["id"] == "cgzf", match
+            assert match["rule"] == r1["id"], match
+            status, match = srv.get(q("/api/v1/routing-rules/match", item="06028"), token=ag)
+            assert status == 200 and match["found"] is False and "no rule" in match["explanation"]
+            assert set(match) == {"found", "explanation"}, match
+            status, match = srv.get(q("/api/v1/routing-rules/match", item="2108", region=grid),
+                                    token=ag)
+            assert status == 200 and match["found"] is False, match
+            for params, word in [
+                    ({"region": grid}, "'item' is required"),
+                    ({"item": "", "region": grid}, "'item' is empty"),
+                    ({"item": "0" * 16}, "'item' is longer than 15 bytes"),
+                    ({"item": "99999"}, "'item': '99999' is not in the dispatch catalog"),
+                    ({"item": "06028", "region": ""}, "'region' is empty"),
+                    ({"item": "06028", "region": "1" * 19}, "'region' is longer than 18 bytes"),
+                    ({"item": "06028", "region": "3713x2"}, "'region': region code '3713x2'"),
+                    ({"item": "06028", "region": "379"}, "'region': region code '379' has 3"),
+                    ({"item": "06028", "region": "379999"}, "'region': county '379999' does not"),
+                    ({"item": "06028", "region": "371302001001999"}, "grid '371302001001999'"),
+                    # outside the caller's scope a place is as unknown as a missing one
+                    ({"item": "06028", "region": "371302002"}, "town '371302002' does not")]:
+                status, body = srv.get(q("/api/v1/routing-rules/match", **params), token=ag)
+                assert status == 400 and word in body["error"]["message"], (params, body)
         finally:
             srv.stop()
     finally:

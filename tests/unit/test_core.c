@@ -1,6 +1,8 @@
-/* Core pieces: region codes, CSV reading, the string builder, route matching, error table. */
+/* Core pieces: region codes, CSV reading, the string builder, route matching, error table,
+ * query-parameter parsing. */
 #include "t.h"
 
+#include "api/params.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "domain/map/region.h"
@@ -216,6 +218,52 @@ static void test_errors(void)
     T_EQ_INT(wg_rc_http_status(WG_EPRECOND), 412);
 }
 
+/* Query parameters: a refusal is WG_EINVAL naming the parameter; an absent count keeps its
+ * default. */
+static void test_params(void)
+{
+    static const struct {
+        const char *s;
+        enum wg_rc rc;
+        long long out;
+        const char *msg;
+    } counts[] = {
+        {NULL, WG_OK, 7, NULL},
+        {"1", WG_OK, 1, NULL},
+        {"20", WG_OK, 20, NULL},
+        {"", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not ''"},
+        {"0", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not '0'"},
+        {"21", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not '21'"},
+        {"3x", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not '3x'"},
+        {"99999999999999999999", WG_EINVAL, 7, NULL},
+    };
+    static const struct {
+        const char *s;
+        enum wg_rc rc;
+        const char *msg;
+    } texts[] = {
+        {"噪", WG_OK, NULL},
+        {"1234", WG_OK, NULL},
+        {NULL, WG_EINVAL, "query parameter 'text' is required"},
+        {"", WG_EINVAL, "query parameter 'text' is empty"},
+        {"12345", WG_EINVAL, "query parameter 'text' is longer than 4 bytes"},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        struct wg_err err = {0};
+        long long out = 7;
+        T_EQ_INT(wg_param_count(counts[i].s, "limit", 1, 20, &out, &err), counts[i].rc);
+        T_EQ_INT(out, counts[i].out);
+        if (counts[i].msg)
+            T_EQ_STR(err.msg, counts[i].msg);
+    }
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        struct wg_err err = {0};
+        T_EQ_INT(wg_param_text(texts[i].s, "text", 4, &err), texts[i].rc);
+        if (texts[i].msg)
+            T_EQ_STR(err.msg, texts[i].msg);
+    }
+}
+
 int main(void)
 {
     test_region_levels();
@@ -224,5 +272,6 @@ int main(void)
     test_routes();
     test_catch_all_route();
     test_errors();
+    test_params();
     return T_DONE("core");
 }

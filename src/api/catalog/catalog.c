@@ -1,9 +1,11 @@
-/* The dispatch catalog's administration: GET /api/v1/catalog (the catalog in force and its
- * version), PUT and DELETE /api/v1/catalog/items/{code}, GET /api/v1/catalog/versions and
- * /api/v1/catalog/versions/{n}. Changes are versioned (domain/catalog_store.h), audited, and
- * in force on this server at once and on the others sharing the store within a second. */
+/* The dispatch catalog: GET /api/v1/catalog (the catalog in force and its version), the items
+ * a text points at (GET /api/v1/catalog/suggest), and its administration: PUT and DELETE
+ * /api/v1/catalog/items/{code}, GET /api/v1/catalog/versions and /api/v1/catalog/versions/{n}.
+ * Changes are versioned (domain/catalog_store.h), audited, and in force on this server at once
+ * and on the others sharing the store within a second. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "api/params.h"
 
 #include <time.h>
 
@@ -31,6 +33,36 @@ enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
     etag(req, v);
     return wg_reply_json(req, 200,
                          json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
+}
+
+/* A suggestion's text travels in the URL, which the HTTP layer caps at about 16 KB: 4 KB of
+ * Chinese percent-encoded is 12 KB. The first words are what classify a text anyway. */
+#define SUGGEST_TEXT_MAX  4096
+#define SUGGEST_LIMIT_MAX 20
+
+/* GET /api/v1/catalog/suggest?text=…[&limit=3]: the items of the catalog in force that the
+ * text points at, best first (wg_catalog_suggest says how they score). */
+enum wg_rc wg_api_catalog_suggest(struct wg_req *req, struct wg_err *err)
+{
+    const char *text = wg_req_query(req, "text");
+    const struct wg_catalog *cat = wg_api_catalog(req);
+    struct wg_catalog_hint hints[SUGGEST_LIMIT_MAX];
+    long long limit = 3;
+    json_t *items;
+    size_t n;
+    enum wg_rc rc;
+    if ((rc = wg_param_text(text, "text", SUGGEST_TEXT_MAX, err)) ||
+        (rc = wg_param_count(wg_req_query(req, "limit"), "limit", 1, SUGGEST_LIMIT_MAX, &limit,
+                             err)))
+        return rc;
+    if (!cat)
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
+    n = wg_catalog_suggest(cat, text, hints, (size_t)limit);
+    items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, json_pack("{s:s,s:s,s:i}", "code", hints[i].item->code, "name",
+                                               hints[i].item->name, "score", hints[i].score));
+    return wg_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
 /* If-Match, when sent, is the catalog version the change was made on. */

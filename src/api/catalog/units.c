@@ -1,11 +1,15 @@
-/* Units and routing rules (administration), and the routing suggestion of an order:
- * GET/POST /api/v1/units, GET/POST /api/v1/routing-rules, GET /api/v1/orders/{id}/route. */
+/* Units and routing rules (administration), and routing suggestions, of an order
+ * and before one exists: GET/POST /api/v1/units, GET/POST /api/v1/routing-rules,
+ * GET /api/v1/orders/{id}/route, GET /api/v1/routing-rules/match. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "api/params.h"
 
-#include "domain/orders/order.h"
 #include "domain/catalog/unit.h"
+#include "domain/map/region.h"
+#include "domain/orders/order.h"
 #include "store/catalog/catalog_q.h"
+#include "store/map/map_q.h"
 
 static const char *str(json_t *j, const char *k)
 {
@@ -33,8 +37,7 @@ static int add_unit(const struct wg_unit_row *u, void *ctx)
     return 0;
 }
 
-static enum wg_rc fill_units(struct wg_req *req, struct wg_db *db, json_t *arr,
-                             struct wg_err *err)
+static enum wg_rc fill_units(struct wg_req *req, struct wg_db *db, json_t *arr, struct wg_err *err)
 {
     struct units us = {db, arr};
     (void)req;
@@ -78,13 +81,12 @@ static json_t *assisting_ids(const char *list)
 static int add_rule(const struct wg_rule_row *r, void *ctx)
 {
     json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)r->id, "item",
-                                         r->item, "region", r->region, "lead", r->lead,
-                                         "assisting", assisting_ids(r->assisting)));
+                                         r->item, "region", r->region, "lead", r->lead, "assisting",
+                                         assisting_ids(r->assisting)));
     return 0;
 }
 
-static enum wg_rc fill_rules(struct wg_req *req, struct wg_db *db, json_t *arr,
-                             struct wg_err *err)
+static enum wg_rc fill_rules(struct wg_req *req, struct wg_db *db, json_t *arr, struct wg_err *err)
 {
     (void)req;
     return wg_store_rule_each(db, add_rule, arr, err);
@@ -104,9 +106,9 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
-    rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"), str(req->json, "region"),
-                              str(req->json, "lead"), json_object_get(req->json, "assisting"), &id,
-                              err);
+    rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"),
+                              str(req->json, "region"), str(req->json, "lead"),
+                              json_object_get(req->json, "assisting"), &id, err);
     if (!rc)
         snprintf(idtext, sizeof idtext, "%lld", id);
     rc = wg_api_audit(req, db, NULL, "route_rule.create", "route_rule", idtext, NULL, rc, err);
@@ -118,31 +120,17 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 201, out);
 }
 
-enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
+/* Answers the routing suggestion for an item at a place (a grid or region code, "" for
+ * none): {found, explanation} and, when a rule matched, the lead and assisting units, the rule
+ * and the body of the dispatch that follows it. */
+static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const char *item,
+                                   const char *place, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
     struct wg_route_suggestion s;
-    struct wg_db *db;
-    json_t *order = NULL, *out;
-    long long id;
-    enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
-        (rc = wg_store_get(app->store, &db, err)))
+    json_t *out;
+    enum wg_rc rc = wg_route_suggest(db, item, place, &s, err);
+    if (rc)
         return rc;
-    /* the order as the caller may see it: outside the scope it does not exist */
-    rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
-    if (!rc) {
-        const char *place = json_string_value(json_object_get(order, "grid"));
-        rc = wg_route_suggest(db, json_string_value(json_object_get(order, "item")),
-                              place ? place : json_string_value(json_object_get(order, "county")),
-                              &s, err);
-    }
-    json_decref(order);
-    if (rc) {
-        wg_store_put(db);
-        return rc;
-    }
     out = json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why);
     if (s.found) {
         /* the assisting units as they are now (one removed since is left out), and the
@@ -159,12 +147,88 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
             }
         }
         json_decref(ids);
-        json_object_set_new(out, "lead", json_pack("{s:s,s:s}", "id", s.lead.id, "name",
-                                                   s.lead.name));
+        json_object_set_new(out, "lead",
+                            json_pack("{s:s,s:s}", "id", s.lead.id, "name", s.lead.name));
         json_object_set_new(out, "assisting", units);
         json_object_set_new(out, "rule", json_integer(s.rule.id));
         json_object_set_new(out, "dispatch", body);
     }
-    wg_store_put(db);
     return wg_reply_json(req, 200, out);
+}
+
+enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_db *db;
+    json_t *order = NULL;
+    long long id;
+    enum wg_rc rc;
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
+        (rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    /* the order as the caller may see it: outside the scope it does not exist */
+    rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
+    if (!rc) {
+        const char *place = json_string_value(json_object_get(order, "grid"));
+        rc = reply_suggestion(req, db, json_string_value(json_object_get(order, "item")),
+                              place ? place : json_string_value(json_object_get(order, "county")),
+                              err);
+    }
+    json_decref(order);
+    wg_store_put(db);
+    return rc;
+}
+
+/* The place of a suggestion asked for before an order exists: a region or grid code that
+ * exists and that the caller's scope covers (outside it, a code is as unknown as a missing
+ * one). */
+static enum wg_rc check_place(struct wg_req *req, struct wg_db *db, const char *code,
+                              struct wg_err *err)
+{
+    enum wg_level lvl = wg_region_level(code, err);
+    enum wg_rc rc;
+    if (lvl == WG_LEVEL_NONE) {
+        wg_err_prefix(err, "query parameter 'region'");
+        return WG_EINVAL;
+    }
+    if (!wg_api_in_scope(req, code))
+        rc = WG_ENOTFOUND;
+    else if (lvl >= WG_LEVEL_GRID) {
+        struct wg_grid_row g;
+        rc = wg_store_grid_current(db, code, &g, NULL, err);
+    } else {
+        struct wg_region_row r;
+        rc = wg_store_region_get(db, code, &r, err);
+    }
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EINVAL, "query parameter 'region': %s '%s' does not exist",
+                          wg_level_name(lvl), code);
+    return rc;
+}
+
+/* GET /api/v1/routing-rules/match?item=06028[&region=371302001001001]: the suggestion for an
+ * order not taken in yet, decided as the order's own route would be. */
+enum wg_rc wg_api_rules_match(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_catalog *cat = wg_api_catalog(req);
+    const char *item = wg_req_query(req, "item"), *region = wg_req_query(req, "region");
+    struct wg_db *db;
+    enum wg_rc rc;
+    if ((rc = wg_param_text(item, "item", WG_CATALOG_CODE_MAX, err)) ||
+        (region && (rc = wg_param_text(region, "region", wg_level_code_len(WG_LEVEL_MICRO), err))))
+        return rc;
+    if (!cat)
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
+    if (!wg_catalog_find(cat, item))
+        return wg_err_set(err, WG_EINVAL,
+                          "query parameter 'item': '%s' is not in the dispatch catalog", item);
+    if ((rc = wg_store_get(app->store, &db, err)))
+        return rc;
+    rc = region ? check_place(req, db, region, err) : WG_OK;
+    if (!rc)
+        rc = reply_suggestion(req, db, item, region ? region : "", err);
+    wg_store_put(db);
+    return rc;
 }

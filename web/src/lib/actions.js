@@ -1,5 +1,9 @@
 // The fields each order action asks for (SPEC §9). Only names the API reads are sent; the
 // rest of the body is kept on the order's timeline as the action's detail.
+import { ElMessage } from 'element-plus'
+import { post } from './api'
+import { t, te } from './i18n'
+
 export const ACTION_FIELDS = {
   dispatch: [{ name: 'unit', type: 'unit', required: true }, { name: 'assisting', type: 'units', value: [] }, { name: 'note', type: 'text' }],
   sign: [],
@@ -64,4 +68,18 @@ export function bodyOf (action, values) {
 export function missing (action, values) {
   return (ACTION_FIELDS[action] || []).filter(f => f.required && (!f.when || f.when(values)) &&
     (values[f.name] === '' || values[f.name] === null || values[f.name] === undefined)).map(f => f.name)
+}
+
+// Takes an action that asks for nothing more (a list's one-click sign or approve) on the
+// order as the caller last saw it, If-Match its version, and says how it went. Answers the
+// order after it, or null when it was refused.
+export async function actOn (order, action, body = {}) {
+  try {
+    const out = await post(`/api/v1/orders/${order.id}/actions/${action}`, body, { version: order.version })
+    ElMessage.success(t('act.ok') + ': ' + te('action', action))
+    return out
+  } catch (e) {
+    ElMessage.error(e.message)
+    return null
+  }
 }

@@ -1,14 +1,12 @@
-// The one door to the wangge API: the session token, JSON in and out, If-Match for order
-// actions, and errors as ApiError carrying the API's code and message.
+// The console's door to the wangge API: the session token, JSON in and out (http.js),
+// If-Match for order actions, a logout when the session has ended, and errors as ApiError
+// carrying the API's code and message.
+import { ElMessage } from 'element-plus'
+import { answer, send } from './http'
 import { session, clearSession } from './session'
+import { t } from './i18n'
 
-export class ApiError extends Error {
-  constructor (status, code, message) {
-    super(message)
-    this.status = status
-    this.code = code
-  }
-}
+export { ApiError } from './http'
 
 let onUnauthorized = () => {}
 export function setUnauthorizedHandler (fn) { onUnauthorized = fn }
@@ -16,34 +14,14 @@ export function setUnauthorizedHandler (fn) { onUnauthorized = fn }
 export async function api (method, path, body, opts = {}) {
   const headers = { ...(opts.headers || {}) }
   if (session.token) headers.Authorization = 'Bearer ' + session.token
-  let payload
-  if (body instanceof Blob || body instanceof ArrayBuffer) {
-    payload = body
-    if (body.type) headers['Content-Type'] = body.type
-  } else if (body !== undefined && body !== null) {
-    payload = JSON.stringify(body)
-    headers['Content-Type'] = 'application/json'
-  }
   if (opts.version) headers['If-Match'] = '"' + opts.version + '"'
-  let res
-  try {
-    res = await fetch(path, { method, headers, body: payload })
-  } catch (e) {
-    throw new ApiError(0, 'network', String(e.message || e))
-  }
+  const res = await send(method, path, body, headers)
   if (opts.raw && res.ok) return res
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { json = null }
-  if (!res.ok) {
-    if (res.status === 401 && session.token && !opts.noLogout) {
-      clearSession()
-      onUnauthorized()
-    }
-    const e = json && json.error
-    throw new ApiError(res.status, e ? e.code : 'http_' + res.status, e ? e.message : res.statusText)
+  if (res.status === 401 && session.token && !opts.noLogout) {
+    clearSession()
+    onUnauthorized()
   }
-  return json
+  return answer(res)
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts)
@@ -68,16 +46,44 @@ export async function photoUrl (sha) {
   return url
 }
 
-// Runs fn over items with at most n at once (detail reads for a page of orders).
+// Runs fn over items with at most n at once (detail reads for a page of orders). It settles
+// as Promise.allSettled does, one {status: 'fulfilled', value} or {status: 'rejected',
+// reason} per item in order: one failed read loses none of the others, and the caller sees
+// which failed and why.
 export async function pool (items, n, fn) {
   const out = new Array(items.length)
   let i = 0
   async function worker () {
     while (i < items.length) {
       const k = i++
-      try { out[k] = await fn(items[k], k) } catch (e) { out[k] = null }
+      try {
+        out[k] = { status: 'fulfilled', value: await fn(items[k], k) }
+      } catch (e) {
+        out[k] = { status: 'rejected', reason: e }
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker))
   return out
+}
+
+// A read the page can do without (a map's background, a label): on failure the API's message
+// is shown and the fallback stands in, so the page goes on and the person knows why
+// something is missing.
+export async function tolerate (promise, fallback) {
+  try {
+    return await promise
+  } catch (e) {
+    ElMessage.error(e.message)
+    return fallback
+  }
+}
+
+// Tells the person at the screen that some requests of a batch failed: how many, and the
+// API's message of the first (the others are most often the same). errors may hold
+// undefined for the requests that succeeded. Returns how many failed.
+export function reportFailures (errors) {
+  const failed = errors.filter(Boolean)
+  if (failed.length) ElMessage.error(t('err.failed', { n: failed.length }) + failed[0].message)
+  return failed.length
 }

@@ -1,7 +1,7 @@
 // Lists the pages share, read once per session: the console's settings, the catalog,
 // the handling units; and names for codes.
 import { session } from './session'
-import { get } from './api'
+import { get, pool, qs, reportFailures } from './api'
 
 let configPromise = null
 export function loadConfig () {
@@ -34,6 +34,15 @@ export async function loadUnits () {
   return session.units
 }
 
+// The catalog and the units the order pages name things by, read together; a failure is
+// told, the names then show as codes, and the page goes on. Answers {catalog, units}, each
+// [] when it could not be read.
+export async function loadNames () {
+  const [c, u] = await Promise.allSettled([loadCatalog(), loadUnits()])
+  reportFailures([c.reason, u.reason])
+  return { catalog: c.value || [], units: u.value || [] }
+}
+
 export function itemName (code) {
   if (!code) return ''
   const it = (session.catalog || []).find(x => x.code === code)
@@ -46,84 +55,86 @@ export function unitName (id) {
   return u ? u.name : id
 }
 
-// The catalog as a tree for el-cascader / el-tree-select: [{value, label, children}]
-export function catalogTree (items) {
+// The catalog as a tree, each item under its parent: by default the nodes el-tree-select
+// takes, [{value, label, children}]; node(item) makes others (Admin's table: the item
+// itself). A leaf has no children key.
+export function catalogTree (items, node = it => ({ value: it.code, label: `${it.code} ${it.name}` })) {
   const byCode = new Map()
   const roots = []
-  for (const it of items) byCode.set(it.code, { value: it.code, label: `${it.code} ${it.name}`, children: [] })
+  for (const it of items) byCode.set(it.code, { ...node(it), children: [] })
   for (const it of items) {
-    const node = byCode.get(it.code)
+    const n = byCode.get(it.code)
     const parent = it.parent && byCode.get(it.parent)
-    if (parent) parent.children.push(node)
-    else roots.push(node)
+    if (parent) parent.children.push(n)
+    else roots.push(n)
   }
   for (const n of byCode.values()) if (!n.children.length) delete n.children
   return roots
 }
 
-const regionCache = new Map()
-export async function region (code) {
-  if (regionCache.has(code)) return regionCache.get(code)
-  const p = get('/api/v1/regions/' + code)
-  regionCache.set(code, p)
-  try { return await p } catch (e) { regionCache.delete(code); throw e }
+// One read per key for the session: the answer's promise is kept, and dropped when it fails
+// so that the next call tries again.
+function once (cache, key, read) {
+  if (!cache.has(key)) cache.set(key, read().catch(e => { cache.delete(key); throw e }))
+  return cache.get(key)
 }
 
+const regionCache = new Map()
 const geoCache = new Map()
-export async function gridsGeojson (code) {
-  if (geoCache.has(code)) return geoCache.get(code)
-  const p = get('/api/v1/regions/' + code + '/grids.geojson')
-  geoCache.set(code, p)
-  try { return await p } catch (e) { geoCache.delete(code); throw e }
+export const region = code => once(regionCache, code, () => get('/api/v1/regions/' + code))
+
+// The county a region or grid code lies in, by the map API: the regions API answers a
+// region's ancestors with their levels; a grid code it refuses (400, pointing to the grids
+// API), and a grid names its village.
+export async function countyOf (code) {
+  let r
+  try {
+    r = await region(code)
+  } catch (e) {
+    if (e.status !== 400) throw e
+    r = await region((await get('/api/v1/grids/' + code)).village)
+  }
+  return [...(r.ancestors || []), r].find(a => a.level === 'county')?.code || ''
 }
+
+export const gridsGeojson = code => once(geoCache, code, () => get('/api/v1/regions/' + code + '/grids.geojson'))
 
 // Every open state, for "open orders" filters
 export const OPEN_STATES = ['received', 'dispatched', 'signed', 'replied', 'verified', 'returning', 'suspended']
 
-// The region code of the caller's scope, or the county of the first grid they can see
+// The region code of the caller's scope; '' for the whole platform or a unit's account
 export function homeRegion () {
   const s = session.me?.scope
   if (s && s.kind === 'region' && s.code) return s.code
   return ''
 }
 
-// The routing suggestion before an order exists: the most specific rule wins (longest item
-// prefix, then longest region prefix, then the oldest), as the server decides.
-export function suggestUnit (rules, item, region) {
-  let best = null
-  for (const r of rules || []) {
-    if (!(item || '').startsWith(r.item || '') || !(region || '').startsWith(r.region || '')) continue
-    if (!best || r.item.length > best.item.length ||
-        (r.item.length === best.item.length && (r.region.length > best.region.length ||
-          (r.region.length === best.region.length && r.id < best.id)))) best = r
-  }
-  return best
+// Suggestions before an order exists, as the server makes them (the console keeps no copy of
+// its rules): the items a text points at, best first, and the routing of an item at a place
+// (a grid or region code; '' for none) in the answer GET /api/v1/orders/{id}/route gives.
+// Only the beginning of a long text is sent: it is what classifies it, and it travels in
+// the URL.
+export async function suggestItems (text, limit = 3) {
+  return (await get('/api/v1/catalog/suggest' + qs({ text: text.slice(0, 1000), limit }))).items
 }
 
-// Items whose keywords or name occur in a text, best first (longer words weigh more)
-export function suggestItems (items, text, max = 3) {
-  if (!text) return []
-  const scored = []
-  for (const it of items || []) {
-    let s = 0
-    for (const k of it.keywords || []) if (k && text.includes(k)) s += k.length
-    if (it.name && text.includes(it.name)) s += it.name.length + 1
-    if (s) scored.push([s, it])
-  }
-  return scored.sort((a, b) => b[0] - a[0]).slice(0, max).map(x => x[1])
+export function matchRoute (item, region) {
+  return get('/api/v1/routing-rules/match' + qs({ item, region }))
 }
 
 // Orders of a list with what only the detail has (light, unit, deadlines, allowed actions,
-// the version to act on), read a few at a time.
+// the version to act on), read a few at a time. An order whose detail could not be read
+// keeps what the list said and carries the failure as `error` (an ApiError), for the page
+// to report (reportFailures) rather than show the order as if it had nothing to act on.
 export async function withDetails (orders) {
-  const { pool } = await import('./api')
   const details = await pool(orders, 8, o => get('/api/v1/orders/' + o.id))
-  return orders.map((o, i) => ({ ...o, ...(details[i] || {}) }))
+  return orders.map((o, i) => details[i].status === 'fulfilled'
+    ? { ...o, ...details[i].value }
+    : { ...o, error: details[i].reason })
 }
 
 // Orders in any of several states (the list filters one state at a time), newest first
 export async function ordersIn (states, params = {}, limit = 200) {
-  const { qs } = await import('./api')
   const lists = await Promise.all(states.map(s => get('/api/v1/orders' + qs({ ...params, state: s, limit })).then(r => r.orders)))
   return lists.flat().sort((a, b) => b.id - a.id)
 }

@@ -1,14 +1,9 @@
-// Chinese by default, English on request: one small table. API field names and values stay
-// English in requests; only what people read is translated.
-import { reactive } from 'vue'
+// The console's words, Chinese by default, English on request: one small table. API field
+// names and values stay English in requests; only what people read is translated. The
+// machinery is shared with the residents' portal (lang.js).
+import { fmtTime, i18n, setLang, translator } from './lang'
 
-export const i18n = reactive({ lang: localStorage.getItem('wg-lang') || 'zh' })
-
-export function setLang (lang) {
-  i18n.lang = lang
-  localStorage.setItem('wg-lang', lang)
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
-}
+export { fmtTime, i18n, setLang }
 
 const T = {
   app: ['网格 · 运行控制台', 'wangge · operations console'],
@@ -48,6 +43,7 @@ const T = {
   add: ['新增', 'Add'],
   none: ['无', 'none'],
   loading: ['加载中…', 'Loading…'],
+  'err.failed': ['{n} 项请求失败：', '{n} requests failed: '],
   done: ['已完成', 'Done'],
   yes: ['是', 'yes'],
   no: ['否', 'no'],
@@ -141,6 +137,7 @@ const T = {
   'db.composite': ['综合得分', 'Composite'],
   'db.share': ['占比', 'Share'],
   'db.received': ['受理量', 'Received'],
+  'db.days': ['{n} 天', '{n} days'],
   // indicators
   'k.received': ['受理量', 'Received'],
   'k.dispatched': ['派单量', 'Dispatched'],
@@ -217,6 +214,10 @@ const T = {
   'a.reply_minutes': ['办结时限(工作分钟)', 'Reply limit (working minutes)'],
   'a.versions': ['历史版本', 'Versions'],
   'a.catalog_version': ['目录版本', 'Catalog version'],
+  'a.locked': ['已锁定', 'locked'],
+  'a.revoked': ['已吊销', 'revoked'],
+  'a.key_id': ['密钥编号', 'Key id'],
+  'a.permissions': ['权限', 'Permissions'],
   'o.assisting': ['协办单位', 'Assisting units'],
   'o.lines': ['专线', 'Special lines'],
   'a.catalog_readonly': ['目录当前为只读（服务器发布的目录）。', 'The catalog is read-only here (the server\'s catalog).'],
@@ -288,35 +289,16 @@ const ENUMS = {
     leader: ['领导', 'leader']
   },
   unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
+  perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'] },
   kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
   level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
 }
 
-export function t (key, vars) {
-  const row = T[key]
-  let s = row ? row[i18n.lang === 'zh' ? 0 : 1] : key
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v)
-  return s
-}
-
-// The label of an API value: te('state', 'received') → 已受理
-export function te (kind, value) {
-  const row = ENUMS[kind] && ENUMS[kind][value]
-  return row ? row[i18n.lang === 'zh' ? 0 : 1] : (value ?? '')
-}
+// t('nav.intake') → 受理; the label of an API value: te('state', 'received') → 已受理
+export const { t, te } = translator(T, ENUMS)
 
 export function enumValues (kind) {
   return Object.keys(ENUMS[kind] || {})
-}
-
-export function fmtTime (iso) {
-  if (!iso) return ''
-  const d = new Date(iso)
-  if (isNaN(d)) return iso
-  // China Standard Time, whatever the browser's zone
-  const c = new Date(d.getTime() + 8 * 3600 * 1000)
-  const p = n => String(n).padStart(2, '0')
-  return `${c.getUTCFullYear()}-${p(c.getUTCMonth() + 1)}-${p(c.getUTCDate())} ${p(c.getUTCHours())}:${p(c.getUTCMinutes())}`
 }
 
 export function fmtRate (r) {

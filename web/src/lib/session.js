@@ -1,6 +1,7 @@
 // Who is logged in, the console's settings and the lists every page shares (units,
 // catalog). The token lives in sessionStorage: closing the tab ends the console's session.
 import { reactive } from 'vue'
+import { t } from './i18n'
 
 export const session = reactive({
   token: sessionStorage.getItem('wg-token') || '',
@@ -26,12 +27,11 @@ export function hasRole (...roles) {
   return !!session.me && roles.includes(session.me.role)
 }
 
-// A scope's region code ("" for all, or for a unit)
-export function scopeRegion () {
-  const s = session.me && session.me.scope
+// A scope as people read it: 全部 for the whole platform (a region scope without a code),
+// else kind:code
+export function scopeText (s) {
   if (!s) return ''
-  if (s.kind === 'region') return s.code || ''
-  return ''
+  return s.kind === 'region' && !s.code ? t('all') : `${s.kind}:${s.code}`
 }
 
 export function scopeUnit () {

@@ -1,9 +1,9 @@
 // The indicators API (GET /api/v1/stats/...): dates are China Standard Time days.
 import { get, qs } from './api'
+import { chinaClock } from './lang'
 
 export function cstDay (d = new Date()) {
-  const c = new Date(d.getTime() + 8 * 3600 * 1000)
-  return c.toISOString().slice(0, 10)
+  return chinaClock(d).toISOString().slice(0, 10)
 }
 
 export function daysAgo (n, from = new Date()) {

@@ -1,39 +1,17 @@
-// The portal's calls: the public routes only, never a staff session's token. Errors carry
-// the API's status, code and message (which names the field at fault).
-export class PortalError extends Error {
-  constructor (status, code, message, retryAfter) {
-    super(message)
-    this.status = status
-    this.code = code
-    this.retryAfter = retryAfter
-  }
-}
+// The portal's calls: the public routes only, never a staff session's token (no cookies, no
+// Authorization). Errors are the console's ApiError (../lib/http.js).
+import { answer, send } from '../lib/http'
+import { t } from './i18n'
 
 async function call (method, path, body) {
-  const headers = {}
-  let payload
-  if (body instanceof Blob) {
-    payload = body
-    headers['Content-Type'] = body.type || 'application/octet-stream'
-  } else if (body !== undefined) {
-    payload = JSON.stringify(body)
-    headers['Content-Type'] = 'application/json'
-  }
-  let res
-  try {
-    res = await fetch('/api/v1/public' + path, { method, headers, body: payload, credentials: 'omit' })
-  } catch (e) {
-    throw new PortalError(0, 'network', String(e.message || e))
-  }
-  const text = await res.text()
-  let json = null
-  try { json = text ? JSON.parse(text) : null } catch { json = null }
-  if (!res.ok) {
-    const e = json && json.error
-    throw new PortalError(res.status, e ? e.code : 'http_' + res.status, e ? e.message : res.statusText,
-      Number(res.headers.get('Retry-After')) || 0)
-  }
-  return json
+  return answer(await send(method, '/api/v1/public' + path, body, {}, { credentials: 'omit' }))
+}
+
+// An error as the resident reads it: the API's message, or how long to wait when the
+// server asked for a pause
+export function errorText (e) {
+  if (e.status === 429 && e.retryAfter) return t('retry_after', { m: Math.ceil(e.retryAfter / 60) })
+  return e.message
 }
 
 export const loadTypes = () => call('GET', '/types')

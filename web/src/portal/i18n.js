@@ -1,23 +1,9 @@
-// The portal's words, Chinese first and English on request. The choice is kept under the
-// console's key, so one browser speaks one language in both.
-import { reactive } from 'vue'
+// The portal's words, Chinese first and English on request; the language chosen, the
+// translators and China Standard Time are the console's (../lib/lang.js), so one browser
+// speaks one language in both.
+import { fmtTime, i18n, setLang, translator } from '../lib/lang'
 
-export const i18n = reactive({ lang: localStorage.getItem('wg-lang') === 'en' ? 'en' : 'zh' })
-
-export function setLang (lang) {
-  i18n.lang = lang
-  localStorage.setItem('wg-lang', lang)
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
-}
-
-// China Standard Time, whatever the phone's zone: 2026-11-24 08:30
-export function fmtTime (iso) {
-  const d = new Date(iso)
-  if (!iso || isNaN(d)) return iso || ''
-  const c = new Date(d.getTime() + 8 * 3600 * 1000)
-  const p = n => String(n).padStart(2, '0')
-  return `${c.getUTCFullYear()}-${p(c.getUTCMonth() + 1)}-${p(c.getUTCDate())} ${p(c.getUTCHours())}:${p(c.getUTCMinutes())}`
-}
+export { fmtTime, i18n, setLang }
 
 const T = {
   title: ['群众诉求', 'Residents’ appeals'],
@@ -123,21 +109,7 @@ const ENUMS = {
   }
 }
 
-const col = () => (i18n.lang === 'zh' ? 0 : 1)
-
-export function t (key, vars) {
-  const row = T[key]
-  let s = row ? row[col()] : key
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v)
-  return s
-}
-
-export function te (kind, value, vars) {
-  const row = ENUMS[kind] && ENUMS[kind][value]
-  let s = row ? row[col()] : (value ?? '')
-  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v)
-  return s
-}
+export const { t, te } = translator(T, ENUMS)
 
 // A portal type's name in the page's language.
 export const typeName = ty => (ty ? (i18n.lang === 'zh' ? ty.name : ty.name_en) : '')
