@@ -1,5 +1,7 @@
-/* The server's application context, shared by every handler: the store, the current locate
- * snapshot, and the settings the handlers need. */
+/* The server's application context, shared by every handler — the store, the snapshots in
+ * force (locate index, dispatch catalog), the settings the handlers need — and what every
+ * handler shares: its request's store connection and the common answers. The server's
+ * threads and start-up are src/server/'s. */
 #ifndef WG_API_APP_H
 #define WG_API_APP_H
 
@@ -10,6 +12,7 @@
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
 #include "domain/catalog/catalog_store.h"
+#include "domain/accounts/login_limit.h"
 #include "domain/accounts/pii.h"
 #include "domain/portal/portal.h"
 #include "domain/accounts/session.h"
@@ -41,16 +44,21 @@ struct wg_app {
     char tiles_subdomains[32];
     char console_csp[1400];
     struct wg_stats_cube *stats;    /* the indicators' roll-ups (domain/stats_cube.h) */
-    /* failed logins per source address, in fixed one-minute windows */
-    pthread_mutex_t rate_mu;
-    struct wg_rate_slot {
-        char addr[48];
-        long long window;
-        int count;
-    } rate[256];
+    struct wg_login_limit logins; /* failed logins per source address */
 };
 
-#define WG_LOGIN_RATE_PER_MINUTE 20
+/* The request's store connection: taken from the pool at the first call, kept for the rest
+ * of the request's authorization or handler, and given back by the HTTP layer after each of
+ * them and when the request suspends (wg_api_release). Handlers never put it back. */
+enum wg_rc wg_api_db(struct wg_req *req, struct wg_db **out, struct wg_err *err);
+void wg_api_release(struct wg_req *req);
+/* Runs fn(db, ctx) in the group committer's next batch and waits until it is durable
+ * (wg_committer_run), having given back the request's connection first. */
+enum wg_rc wg_api_commit(struct wg_req *req, wg_commit_fn fn, void *ctx, struct wg_err *err);
+/* Makes j the request's: released when the request ends. Returns j. */
+json_t *wg_api_keep(struct wg_req *req, json_t *j);
+/* A string field of the request's JSON body; NULL when absent or not a string. */
+const char *wg_api_field(const struct wg_req *req, const char *name);
 
 /* 1 when the caller's scope covers a region or grid code. Outside the scope an object
  * answers 404 exactly as a missing one does, so its existence does not leak. */
@@ -85,6 +93,9 @@ const struct wg_catalog *wg_api_catalog(struct wg_req *req);
 /* Loads the newest stored catalog version when it is not the one in force (a change made by
  * this or another server sharing the store). */
 enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err);
+/* Rebuilds the locate index now if the grid epoch moved (or always, with force); a lookup
+ * never waits for it. */
+enum wg_rc wg_app_locator_refresh(struct wg_app *app, int force, struct wg_err *err);
 /* Takes in a prepared order through the group committer (api/orders.c): the order, the
  * record of its creation and — extra, when not NULL — the channel's own rows, written by
  * extra(db, extra_ctx, err) after the order's, commit together or not at all; a refused
@@ -93,23 +104,8 @@ struct wg_order_draft;
 enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
                          wg_commit_fn extra, void *extra_ctx, struct wg_err *err);
 
-/* The authorize hook of the router (api/auth.c). */
+/* The authorize hook of the router (api/authorize.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
-
-/* Loads the working calendar from the JSON files in DATA_DIR/calendar (as `wangge calendar load` keeps
- * them); with none, weekdays are working days and a warning is logged. */
-enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err);
-
-/* Opens the app over an open store and builds the first locator. */
-enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err);
-/* Starts the thread that rebuilds the locator when the grid epoch changes (an import by
- * this or another process), checking every interval_ms. */
-enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err);
-/* Supervises the orders that turned red since the last sweep. */
-enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
-/* Rebuilds now if the grid epoch moved; a lookup never waits for it. */
-enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err);
-void wg_app_release(struct wg_app *app);
 
 /* The console's defaults and settings (api/console.c): the directory of the built console
  * (web/dist beside the binary, or the source tree's when the binary is build/<variant>/),

@@ -9,11 +9,10 @@ enum wg_rc wg_api_healthz(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     struct wg_locator *loc;
     long n = 0;
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     if (rc)
         return rc;
     rc = wg_store_grid_count(db, "", &n, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     loc = wg_locator_acquire(&app->locator);

@@ -4,7 +4,8 @@
 #include "domain/accounts/account.h"
 
 const struct wg_route wg_routes[] = {
-#define WG_ROUTE(method, pattern, fn, flags, perms) {method, pattern, fn, flags, perms},
+#define WG_ROUTE(method, pattern, fn, flags, perms, body)                                         \
+    {method, pattern, fn, flags, perms, body},
 #include "api/routes.def"
 #undef WG_ROUTE
 };

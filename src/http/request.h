@@ -27,6 +27,7 @@ struct wg_req {
     struct wg_form *form; /* the form's fields, for routes that take forms (WG_R_FORM) */
     const char *remote_addr;
     void *actor; /* who is calling (struct wg_actor), set by the authorize hook */
+    void *db;    /* the request's store connection while a handler holds one (api/app.h) */
 
     /* the reply */
     int status;

@@ -20,6 +20,20 @@ enum wg_route_flags {
                                 * handler to answer in its own format */
 };
 
+/* How much body a route reads, decided from the route before any of the body is read: a
+ * declared or sent body over its cap answers 413 and is not read. */
+enum wg_body_cap {
+    WG_BODY_NONE,   /* no body: reads, deletes */
+    WG_BODY_SMALL,  /* 8 KiB: logins, passwords, accounts, keys, units, rules, ratings */
+    WG_BODY_JSON,   /* 256 KiB: an appeal, an action, a catalog item */
+    WG_BODY_BATCH,  /* 2 MiB: a batch of points to locate */
+    WG_BODY_UPLOAD, /* 12 MiB: a photo of up to 10 MiB, or a form carrying one */
+    WG_BODY_IMPORT, /* the server's body_max setting (16 MiB unless set): grid imports */
+    WG_BODY_CAP_COUNT
+};
+/* The cap in bytes; import is the server's own setting. */
+size_t wg_body_cap_bytes(enum wg_body_cap cap, size_t import_max);
+
 struct wg_route {
     const char *method;
     const char *pattern; /* "/api/v1/regions/{code}"; a {name} matches one segment, a
@@ -27,7 +41,8 @@ struct wg_route {
                           * route) */
     enum wg_rc (*handler)(struct wg_req *req, struct wg_err *err);
     unsigned flags;
-    unsigned perms; /* permissions the caller needs (domain/account.h); 0: public */
+    unsigned perms; /* permissions the caller needs (domain/accounts/account.h); 0: public */
+    enum wg_body_cap body;
 };
 
 /* Finds the route for method and path; fills req->params. Returns the route, or NULL with

@@ -27,7 +27,9 @@ struct wg_server {
 struct ctx {
     struct wg_req req; /* first: a request is its context */
     struct wg_server *srv;
+    const struct wg_route *route; /* matched when the head arrived; NULL: answered then */
     struct wg_buf body;
+    size_t cap; /* the route's body cap in bytes */
     uint64_t start_us;
     int too_big;
     int status_logged;
@@ -97,11 +99,19 @@ void wg_reply_error(struct wg_req *req, const struct wg_err *err)
                      "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
 }
 
+/* Gives back what the request held while its handler ran (the API's store connection). */
+static void release(struct wg_server *srv, struct wg_req *req)
+{
+    if (srv->cfg.release)
+        srv->cfg.release(req);
+}
+
 void wg_req_suspend(struct wg_req *req,
                     enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err),
                     void *ctx)
 {
     struct ctx *c = (struct ctx *)req;
+    release(c->srv, req); /* nothing is held while the request waits */
     req->then = then;
     req->then_ctx = ctx;
     atomic_fetch_add(&c->srv->suspended, 1);
@@ -128,6 +138,7 @@ static void answer_resumed(struct ctx *c)
             wg_err_set(&err, WG_EINTERNAL, "a resumed request for '%s' gave no answer", req->path);
         wg_reply_error(req, &err);
     }
+    release(c->srv, req);
 }
 
 static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -174,20 +185,31 @@ static void read_form(struct wg_req *req, size_t value_max)
     MHD_destroy_post_processor(pp);
 }
 
-static void dispatch(struct wg_server *srv, struct ctx *c)
+/* The refusal of a body over the route's cap, before or while it is read. */
+static void refuse_body(struct ctx *c)
+{
+    struct wg_err err = {0};
+    if (!c->cap)
+        wg_err_set(&err, WG_ETOOBIG, "%s %s takes no request body", c->req.method,
+                   c->route->pattern);
+    else
+        wg_err_set(&err, WG_ETOOBIG, "the request body is larger than %s %s takes: at most %zu "
+                                     "bytes",
+                   c->req.method, c->route->pattern, c->cap);
+    wg_reply_error(&c->req, &err);
+}
+
+/* Once the request's head is in, before any of its body is read: the route, the body's
+ * declared size against the route's cap, and the caller's right to the route. Any of them
+ * failing is answered at once, and the body is never read. */
+static void begin(struct wg_server *srv, struct ctx *c)
 {
     struct wg_req *req = &c->req;
     struct wg_err err = {0};
     int path_matched;
-    const struct wg_route *r;
-    if (c->too_big) {
-        wg_err_set(&err, WG_ETOOBIG, "request body is larger than the limit of %zu bytes",
-                   srv->cfg.body_max);
-        wg_reply_error(req, &err);
-        return;
-    }
-    r = wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
-    if (!r) {
+    const char *cl;
+    c->route = wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
+    if (!c->route) {
         if (path_matched)
             wg_err_set(&err, WG_EINVAL, "method %s is not allowed on '%s'", req->method, req->path);
         else
@@ -197,14 +219,36 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
             req->status = 405;
         return;
     }
-    if (srv->cfg.authorize && srv->cfg.authorize(req, r, &err) != WG_OK) {
+    c->cap = wg_body_cap_bytes(c->route->body, srv->cfg.body_max);
+    wg_buf_init(&c->body, c->cap ? c->cap : 1);
+    cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Content-Length");
+    if (cl) {
+        char *end;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (*end == '\0' && n > c->cap) {
+            refuse_body(c);
+            return;
+        }
+    }
+    if (srv->cfg.authorize && srv->cfg.authorize(req, c->route, &err) != WG_OK)
         wg_reply_error(req, &err);
+    release(srv, req); /* a slow upload holds nothing of the store's */
+}
+
+/* The body is in: parse it as the route says and run the handler. */
+static void dispatch(struct wg_server *srv, struct ctx *c)
+{
+    struct wg_req *req = &c->req;
+    const struct wg_route *r = c->route;
+    struct wg_err err = {0};
+    if (c->too_big) {
+        refuse_body(c);
         return;
     }
     req->body = c->body.ptr ? c->body.ptr : "";
     req->body_len = c->body.len;
     if (r->flags & WG_R_FORM) {
-        read_form(req, srv->cfg.body_max);
+        read_form(req, c->cap);
         if (!req->form) {
             wg_err_set(&err, WG_ENOMEM, "out of memory");
             wg_reply_error(req, &err);
@@ -243,6 +287,7 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
             wg_err_set(&err, WG_EINTERNAL, "handler for '%s' gave no answer", r->pattern);
         wg_reply_error(req, &err);
     }
+    release(srv, req);
 }
 
 static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *conn, struct ctx *c)
@@ -284,7 +329,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct ctx *c = *con_cls;
     (void)version;
     if (!c) {
-        const char *cl;
         c = calloc(1, sizeof *c);
         if (!c)
             return MHD_NO;
@@ -299,7 +343,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->srv = srv;
         c->req.method = wg_arena_strdup(c->req.arena, method);
         c->req.path = wg_arena_strdup(c->req.arena, url);
-        wg_buf_init(&c->body, srv->cfg.body_max);
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         char addr[INET6_ADDRSTRLEN] = "-";
@@ -311,26 +354,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                       sizeof addr);
         c->req.remote_addr = wg_arena_strdup(c->req.arena, addr);
         *con_cls = c;
-        /* Refuse a declared oversize body before reading any of it. */
-        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl) {
-            char *end;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (*end == '\0' && n > srv->cfg.body_max) {
-                c->too_big = 1;
-                dispatch(srv, c);
-                return send_reply(srv, conn, c);
-            }
-        }
-        return MHD_YES;
+        begin(srv, c);
+        return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
     }
     if (*upload_data_size) {
-        if (!c->too_big && wg_buf_add(&c->body, upload_data, *upload_data_size))
+        /* a body sent without a length, or longer than it said, is cut at the cap too */
+        if (!c->too_big && (c->body.len + *upload_data_size > c->cap ||
+                            wg_buf_add(&c->body, upload_data, *upload_data_size)))
             c->too_big = 1;
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (c->req.out) /* answered early (413) */
+    if (c->req.out) /* answered when its head came in */
         return MHD_YES;
     if (c->req.then) /* called again once resumed */
         answer_resumed(c);

@@ -1,5 +1,6 @@
-/* App lifecycle and the locator watcher. */
-#include "api/app.h"
+/* A running server's life (server/app.h): the application context made ready, the watcher
+ * that keeps its snapshots current and sweeps red orders every minute, and its release. */
+#include "server/app.h"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -12,28 +13,6 @@
 #include "store/catalog/catalog_q.h"
 #include "store/stats/stats_q.h"
 
-static enum wg_rc rebuild(struct wg_app *app, int force, struct wg_err *err)
-{
-    struct wg_db *db;
-    struct wg_locator *loc;
-    long long epoch = 0;
-    uint64_t t0 = wg_clock_us();
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
-    if (rc)
-        return rc;
-    rc = wg_store_meta_get(db, "grid_epoch", &epoch, err);
-    if (!rc && (force || epoch != app->grid_epoch)) {
-        rc = wg_locator_build(db, &loc, err);
-        if (!rc) {
-            wg_locator_publish(&app->locator, loc);
-            app->grid_epoch = epoch;
-            wg_info("locate index built: %zu grids in %.1f ms (grid epoch %lld)",
-                    wg_locator_grid_count(loc), (double)(wg_clock_us() - t0) / 1000.0, epoch);
-        }
-    }
-    wg_store_put(db);
-    return rc;
-}
 
 /* The indicators' roll-ups, built from the store's counters before the first request. */
 static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
@@ -58,16 +37,17 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
 {
     memset(app, 0, sizeof *app);
     app->store = store;
+    /* what wg_app_release takes down first, so that it can follow a failure anywhere below */
     wg_slot_init(&app->catalogs);
-    if (!(app->calendar = wg_calendar_new()))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    wg_slot_init(&app->locator);
+    wg_login_limit_init(&app->logins);
+    wg_portal_config_init(&app->portal);
     app->sweep_seconds = 60;
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
-    pthread_mutex_init(&app->rate_mu, NULL);
-    wg_portal_config_init(&app->portal);
-    wg_slot_init(&app->locator);
-    enum wg_rc rc = rebuild(app, 1, err);
+    if (!(app->calendar = wg_calendar_new()))
+        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    enum wg_rc rc = wg_app_locator_refresh(app, 1, err);
     if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;
     wg_session_cache(5);
@@ -80,52 +60,9 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     return wg_text_index_start(store, &app->text_index, err);
 }
 
-enum wg_rc wg_app_refresh(struct wg_app *app, struct wg_err *err)
-{
-    return rebuild(app, 0, err);
-}
 
-enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err)
-{
-    struct wg_db *db;
-    struct wg_catalog_snap *snap = NULL;
-    long long head = 0;
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
-    if (rc)
-        return rc;
-    rc = wg_store_catalog_head(db, &head, err);
-    if (!rc) {
-        struct wg_catalog_snap *cur = wg_catalog_slot_acquire(&app->catalogs);
-        if (!cur || cur->snap.version != head)
-            rc = wg_catalog_store_load(db, &snap, err);
-        wg_catalog_snap_release(cur);
-    }
-    wg_store_put(db);
-    if (snap) {
-        wg_catalog_slot_publish(&app->catalogs, snap);
-        wg_info("dispatch catalog version %lld in force (%zu items)", snap->snap.version,
-                snap->cat.n);
-    }
-    return rc;
-}
 
-static void drop_snap(void *p)
-{
-    wg_catalog_snap_release(p);
-}
 
-const struct wg_catalog *wg_api_catalog(struct wg_req *req)
-{
-    struct wg_app *app = req->app;
-    struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
-    if (!snap)
-        return NULL;
-    if (!wg_arena_defer(req->arena, drop_snap, snap)) {
-        wg_catalog_snap_release(snap); /* out of memory: no catalog rather than a leak */
-        return NULL;
-    }
-    return &snap->cat;
-}
 
 #define FOLD_BATCH 20000 /* change log rows folded per transaction */
 
@@ -172,7 +109,7 @@ static void *watch(void *arg)
             usleep(50 * 1000);
         if (atomic_load(&app->stop))
             break;
-        if (wg_app_refresh(app, &err))
+        if (wg_app_locator_refresh(app, 0, &err))
             wg_warn("locate index not rebuilt: %s", err.msg);
         if (wg_app_catalog_refresh(app, &err))
             wg_warn("dispatch catalog not reloaded: %s", err.msg);
@@ -182,9 +119,8 @@ static void *watch(void *arg)
     return NULL;
 }
 
-enum wg_rc wg_app_watch(struct wg_app *app, unsigned interval_ms, struct wg_err *err)
+enum wg_rc wg_app_watch(struct wg_app *app, struct wg_err *err)
 {
-    (void)interval_ms;
     if (pthread_create(&app->watcher, NULL, watch, app) != 0)
         return wg_err_set(err, WG_EINTERNAL, "cannot start the index watcher thread");
     app->watcher_running = 1;
@@ -216,7 +152,7 @@ void wg_app_release(struct wg_app *app)
     wg_calendar_free(app->calendar);
     wg_stats_cube_free(app->stats);
     app->stats = NULL;
-    pthread_mutex_destroy(&app->rate_mu);
+    wg_login_limit_release(&app->logins);
 }
 
 enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err)

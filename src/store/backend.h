@@ -40,10 +40,14 @@ extern const struct wg_query_text wg_queries[WG_Q_COUNT];
 
 struct wg_backend;
 
-/* One result row, as handed to a query callback. */
+/* One result row, as handed to a query callback (a backend zeroes it before the first). */
 struct wg_row {
     const struct wg_backend *be;
     void *impl;
+    /* a value wg_row_copy could not fit: column + 1 (0: none), its length and the room; the
+     * query then stops and fails naming them (wg_db_query) */
+    int overflow_col;
+    size_t overflow_len, overflow_room;
 };
 
 struct wg_backend {
@@ -99,8 +103,14 @@ const char *wg_row_text(struct wg_row *row, int col);
 long long wg_row_int(struct wg_row *row, int col);
 double wg_row_real(struct wg_row *row, int col);
 int wg_row_isnull(struct wg_row *row, int col);
-/* Copies column col's text into dst (size n); too long a value is an error, never cut. */
+/* Copies column col's text into dst (size n). A value that does not fit is never cut: dst
+ * is left empty and the query stops and fails with WG_EDB naming the column (the callback
+ * need not check; -1 is returned for one that wants to stop at once). */
 int wg_row_copy(struct wg_row *row, int col, char *dst, size_t n);
+/* Runs q and takes the first column of its first row as a whole number into *out; *found
+ * (may be NULL) says whether there was a row (*out is left alone when not). */
+enum wg_rc wg_db_query_int(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
+                           long long *out, int *found, struct wg_err *err);
 
 /* The plan of statement q as text lines (see wg_backend.plan); WG_EINVAL when the backend
  * cannot tell. */

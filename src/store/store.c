@@ -297,10 +297,62 @@ enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, siz
     return db->be->exec(db->conn, q, p, n, changes, err);
 }
 
+/* A query's callback, watched for a value wg_row_copy could not fit. */
+struct guard {
+    int (*cb)(struct wg_row *, void *);
+    void *ctx;
+    int col;
+    size_t len, room;
+};
+
+static int guarded(struct wg_row *row, void *p)
+{
+    struct guard *g = p;
+    int stop = g->cb(row, g->ctx);
+    if (row->overflow_col) {
+        g->col = row->overflow_col;
+        g->len = row->overflow_len;
+        g->room = row->overflow_room;
+        return 1;
+    }
+    return stop;
+}
+
 enum wg_rc wg_db_query(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
                        int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
 {
-    return db->be->query(db->conn, q, p, n, cb, ctx, err);
+    struct guard g = {cb, ctx, 0, 0, 0};
+    enum wg_rc rc = db->be->query(db->conn, q, p, n, guarded, &g, err);
+    if (!rc && g.col)
+        rc = wg_err_set(err, WG_EDB, "%s: column %d holds %zu bytes, more than the %zu it is read "
+                                     "into",
+                        wg_queries[q].name, g.col - 1, g.len, g.room - 1);
+    return rc;
+}
+
+struct first_int {
+    long long v;
+    int found;
+};
+
+static int take_int(struct wg_row *row, void *ctx)
+{
+    struct first_int *f = ctx;
+    f->v = wg_row_int(row, 0);
+    f->found = 1;
+    return 1;
+}
+
+enum wg_rc wg_db_query_int(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
+                           long long *out, int *found, struct wg_err *err)
+{
+    struct first_int f = {0, 0};
+    enum wg_rc rc = wg_db_query(db, q, p, n, take_int, &f, err);
+    if (!rc && f.found)
+        *out = f.v;
+    if (found)
+        *found = !rc && f.found;
+    return rc;
 }
 
 const char *wg_row_text(struct wg_row *row, int col)
@@ -329,6 +381,11 @@ int wg_row_copy(struct wg_row *row, int col, char *dst, size_t n)
     size_t len = strlen(s);
     if (len >= n) {
         dst[0] = '\0';
+        if (!row->overflow_col) {
+            row->overflow_col = col + 1;
+            row->overflow_len = len;
+            row->overflow_room = n;
+        }
         return -1;
     }
     memcpy(dst, s, len + 1);

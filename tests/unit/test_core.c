@@ -145,10 +145,10 @@ static enum wg_rc h1(struct wg_req *req, struct wg_err *err)
 static void test_routes(void)
 {
     static const struct wg_route routes[] = {
-        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0, 0},
-        {"GET", "/api/v1/regions/{code}", h1, 0, 0},
-        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0, 0},
-        {"GET", "/open311/v2/requests/{id}.json", h1, 0, 0},
+        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE},
+        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/open311/v2/requests/{id}.json", h1, 0, 0, WG_BODY_NONE},
     };
     struct wg_req req = {0};
     int pm;
@@ -179,10 +179,10 @@ static void test_routes(void)
 static void test_catch_all_route(void)
 {
     static const struct wg_route routes[] = {
-        {"GET", "/{path*}", h1, 0, 0},
-        {"GET", "/", h1, 0, 0},
-        {"POST", "/api/v1/session", h1, 0, 0},
-        {"GET", "/api/v1/regions/{code}", h1, 0, 0},
+        {"GET", "/{path*}", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/", h1, 0, 0, WG_BODY_NONE},
+        {"POST", "/api/v1/session", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE},
     };
     struct wg_req req = {0};
     int pm;

@@ -32,7 +32,6 @@ static enum wg_rc count(const char *s, const char *name, long long max, long lon
 
 enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_audit_filter f = {0};
     struct wg_db *db;
     json_t *arr;
@@ -46,11 +45,10 @@ enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
     if ((rc = count(wg_req_query(req, "limit"), "limit", WG_AUDIT_LIMIT_MAX, &f.limit, err)) ||
         (rc = count(wg_req_query(req, "offset"), "offset", 1LL << 40, &f.offset, err)))
         return rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     arr = json_array();
     rc = wg_audit_query(db, &f, add_row, arr, err);
-    wg_store_put(db);
     if (rc) {
         json_decref(arr);
         return rc;

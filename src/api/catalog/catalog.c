@@ -113,16 +113,16 @@ static enum wg_rc change(struct wg_req *req, const char *action, int put, long l
     char detail[48] = "";
     struct wg_db *db;
     enum wg_rc rc;
-    if ((rc = if_match(req, &ch.expect_version, err)) || (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = if_match(req, &ch.expect_version, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = put ? wg_catalog_store_put_item(db, &ch, code, req->json, version, created, err)
              : wg_catalog_store_delete_item(db, &ch, code, version, err);
     if (!rc)
         snprintf(detail, sizeof detail, "version %lld", *version);
     rc = wg_api_audit(req, db, NULL, action, "catalog_item", code, detail, rc, err);
-    wg_store_put(db);
     if (rc)
         return rc;
+    wg_api_release(req); /* the reload takes a connection of its own */
     return wg_app_catalog_refresh(app, err);
 }
 
@@ -155,11 +155,10 @@ enum wg_rc wg_api_catalog_versions(struct wg_req *req, struct wg_err *err)
 {
     struct wg_db *db;
     json_t *out = NULL;
-    enum wg_rc rc = wg_store_get(((struct wg_app *)req->app)->store, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     if (rc)
         return rc;
     rc = wg_catalog_store_versions_json(db, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 
@@ -174,9 +173,8 @@ enum wg_rc wg_api_catalog_version(struct wg_req *req, struct wg_err *err)
     /* anything that is not a version number is a version that does not exist */
     if (!*s || *end || *s == '-' || *s == '+' || n < 0 || strlen(s) > 18)
         return wg_err_set(err, WG_ENOTFOUND, "catalog version '%.20s' does not exist", s);
-    if ((rc = wg_store_get(((struct wg_app *)req->app)->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_catalog_store_version_json(db, n, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }

@@ -51,16 +51,14 @@ enum wg_rc wg_api_units_list(struct wg_req *req, struct wg_err *err)
 
 enum wg_rc wg_api_units_create(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_db *db;
     enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_unit_create(db, str(req->json, "id"), str(req->json, "name"), str(req->json, "kind"),
                         json_object_get(req->json, "regions"), err);
     rc = wg_api_audit(req, db, NULL, "unit.create", "unit", str(req->json, "id"),
                       str(req->json, "name"), rc, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 201, json_deep_copy(req->json));
 }
 
@@ -99,12 +97,11 @@ enum wg_rc wg_api_rules_list(struct wg_req *req, struct wg_err *err)
 
 enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_db *db;
     long long id = 0;
     char idtext[24] = "";
     enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_route_rule_create(db, wg_api_catalog(req), str(req->json, "item"),
                               str(req->json, "region"), str(req->json, "lead"),
@@ -112,7 +109,6 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     if (!rc)
         snprintf(idtext, sizeof idtext, "%lld", id);
     rc = wg_api_audit(req, db, NULL, "route_rule.create", "route_rule", idtext, NULL, rc, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     json_t *out = json_deep_copy(req->json);
@@ -165,7 +161,7 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
     long long id;
     enum wg_rc rc;
     if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
-        (rc = wg_store_get(app->store, &db, err)))
+        (rc = wg_api_db(req, &db, err)))
         return rc;
     /* the order as the caller may see it: outside the scope it does not exist */
     rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
@@ -176,7 +172,6 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
                               err);
     }
     json_decref(order);
-    wg_store_put(db);
     return rc;
 }
 
@@ -211,7 +206,6 @@ static enum wg_rc check_place(struct wg_req *req, struct wg_db *db, const char *
  * order not taken in yet, decided as the order's own route would be. */
 enum wg_rc wg_api_rules_match(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     const struct wg_catalog *cat = wg_api_catalog(req);
     const char *item = wg_req_query(req, "item"), *region = wg_req_query(req, "region");
     struct wg_db *db;
@@ -224,11 +218,10 @@ enum wg_rc wg_api_rules_match(struct wg_req *req, struct wg_err *err)
     if (!wg_catalog_find(cat, item))
         return wg_err_set(err, WG_EINVAL,
                           "query parameter 'item': '%s' is not in the dispatch catalog", item);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = region ? check_place(req, db, region, err) : WG_OK;
     if (!rc)
         rc = reply_suggestion(req, db, item, region ? region : "", err);
-    wg_store_put(db);
     return rc;
 }

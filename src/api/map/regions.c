@@ -48,12 +48,6 @@ static int add_grid(const struct wg_grid_row *g, void *ctx)
     return 0;
 }
 
-static enum wg_rc with_db(struct wg_req *req, struct wg_db **db, struct wg_err *err)
-{
-    struct wg_app *app = req->app;
-    return wg_store_get(app->store, db, err);
-}
-
 enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
 {
     const char *code = req->params[0];
@@ -69,7 +63,7 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
         return wg_err_set(err, WG_EINVAL, "'%s' is a grid code; see /api/v1/grids/%s", code, code);
     if (!wg_api_in_scope(req, code))
         return wg_err_set(err, WG_ENOTFOUND, "region '%s' does not exist", code);
-    if ((rc = with_db(req, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     if ((rc = wg_store_region_get(db, code, &r, err)))
         goto out;
@@ -93,7 +87,6 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
     json_object_set_new(out, "children", children);
     rc = wg_reply_json(req, 200, out);
 out:
-    wg_store_put(db);
     return rc;
 }
 
@@ -118,12 +111,11 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
             return wg_err_set(err, WG_EINVAL, "query parameter 'limit' must be 1 to 500, not '%s'",
                               lim);
     }
-    if ((rc = with_db(req, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     arr = json_array();
     struct scoped sc = {req, arr};
     rc = wg_store_region_search(db, q, (int)limit, add_scoped_region, &sc, err);
-    wg_store_put(db);
     if (rc) {
         json_decref(arr);
         return rc;
@@ -139,10 +131,9 @@ enum wg_rc wg_api_region_grids(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if (!wg_api_in_scope(req, req->params[0]))
         return wg_err_set(err, WG_ENOTFOUND, "region '%s' does not exist", req->params[0]);
-    if ((rc = with_db(req, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_grid_export(db, req->params[0], &text, &len, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     return wg_reply_owned(req, 200, "application/geo+json; charset=utf-8", text, len);
@@ -164,10 +155,9 @@ enum wg_rc wg_api_grid_get(struct wg_req *req, struct wg_err *err)
                           wg_level_name(lvl), code);
     if (!wg_api_in_scope(req, code))
         return wg_err_set(err, WG_ENOTFOUND, "grid '%s' does not exist", code);
-    if ((rc = with_db(req, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_store_grid_current(db, code, &g, &geometry, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     geom = json_loads(geometry, 0, NULL);
@@ -191,7 +181,7 @@ enum wg_rc wg_api_grids_import(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     enum wg_rc rc;
     json_t *j;
-    if ((rc = with_db(req, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     const struct wg_actor *actor = req->actor;
     struct wg_import_opts io = {0};
@@ -201,7 +191,6 @@ enum wg_rc wg_api_grids_import(struct wg_req *req, struct wg_err *err)
     snprintf(detail, sizeof detail, "%zu features: %zu added, %zu changed, %zu unchanged, %zu errors",
              rep.features, rep.added, rep.changed, rep.unchanged, rep.nerrors);
     rc = wg_api_audit(req, db, NULL, "grid.import", "grid", "", detail, rc, err);
-    wg_store_put(db);
     if (rc && rc != WG_EINVAL) {
         wg_import_report_release(&rep);
         return rc;
@@ -214,7 +203,8 @@ enum wg_rc wg_api_grids_import(struct wg_req *req, struct wg_err *err)
         return wg_reply_json(req, 400, e);
     }
     /* publish the new index before answering, so a client's next locate sees the grids */
-    if ((rc = wg_app_refresh(app, err)))
+    wg_api_release(req); /* the rebuild takes a connection of its own */
+    if ((rc = wg_app_locator_refresh(app, 0, err)))
         return rc;
     return wg_reply_json(req, 200, j);
 }

@@ -22,7 +22,6 @@ static enum wg_rc count(const char *s, const char *name, long long lo, long long
 
 enum wg_rc wg_api_notifications_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     long long limit = WG_NOTIFY_LIST_DEFAULT, offset = 0;
     struct wg_db *db;
     json_t *out = NULL;
@@ -30,9 +29,8 @@ enum wg_rc wg_api_notifications_list(struct wg_req *req, struct wg_err *err)
     if ((rc = count(wg_req_query(req, "limit"), "limit", 1, WG_NOTIFY_LIST_MAX, &limit, err)) ||
         (rc = count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &offset, err)))
         return rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_notify_list(db, req->actor, limit, offset, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }

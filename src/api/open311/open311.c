@@ -146,13 +146,11 @@ enum wg_rc wg_o311_jurisdiction(struct wg_db *db, const char *jid, int needed, c
 /* The county of a GET: its jurisdiction_id, checked. */
 static enum wg_rc jurisdiction_of(struct wg_req *req, int json, char county[16], int *answered)
 {
-    struct wg_app *app = req->app;
     struct wg_err err = {0};
     struct wg_db *db;
-    enum wg_rc rc = wg_store_get(app->store, &db, &err);
+    enum wg_rc rc = wg_api_db(req, &db, &err);
     if (!rc) {
         rc = wg_o311_jurisdiction(db, wg_req_query(req, "jurisdiction_id"), 1, county, &err);
-        wg_store_put(db);
     }
     *answered = rc != WG_OK;
     return rc ? wg_o311_fail(req, json, &err) : WG_OK;

@@ -52,17 +52,15 @@ static enum wg_rc extra_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 static enum wg_rc client_of(struct wg_req *req, const char *key, struct wg_actor *actor,
                             struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_db *db;
     enum wg_rc rc;
     if (!key || !*key)
         return wg_err_set(err, WG_EFORBIDDEN,
                           "api_key is required to submit a request: an integration key with the "
                           "open311 permission");
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_apikey_check(db, key, actor, err);
-    wg_store_put(db);
     if (rc == WG_EUNAUTH)
         return wg_err_set(err, WG_EFORBIDDEN,
                           "invalid api_key received: it is unknown or revoked; can't proceed "
@@ -123,12 +121,11 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     req->actor = actor;
     if ((rc = wg_open311_post_parse(wg_api_catalog(req), req->form, p, err)))
         return rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_o311_jurisdiction(
         db, p->jurisdiction ? p->jurisdiction : wg_req_query(req, "jurisdiction_id"), !p->has_point,
         county, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     if (!p->has_point && !county[0])
@@ -293,17 +290,15 @@ static int add_request(const struct wg_open311_req_row *r, void *ctx)
 static enum wg_rc list(struct wg_req *req, struct wg_open311_filter *f, json_t **out,
                        struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct listing l = {wg_api_catalog(req), json_array()};
     char *codes = wg_open311_service_codes(wg_api_catalog(req));
     struct wg_db *db;
     enum wg_rc rc = !codes || !l.arr ? wg_err_set(err, WG_ENOMEM, "out of memory")
-                                     : wg_store_get(app->store, &db, err);
+                                     : wg_api_db(req, &db, err);
     f->public_items = codes;
     f->limit = WG_OPEN311_MAX_REQUESTS;
     if (!rc) {
         rc = wg_store_open311_list(db, f, add_request, &l, err);
-        wg_store_put(db);
     }
     free(codes);
     if (rc) {
@@ -316,14 +311,12 @@ static enum wg_rc list(struct wg_req *req, struct wg_open311_filter *f, json_t *
 
 static enum wg_rc county_of(struct wg_req *req, char county[16], struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     const char *jid = wg_req_query(req, "jurisdiction_id");
     struct wg_db *db;
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     if (rc)
         return rc;
     rc = wg_o311_jurisdiction(db, jid, 1, county, err);
-    wg_store_put(db);
     if (!rc && !(jid && *jid))
         county[0] = '\0'; /* one county served: no need to filter */
     return rc;
@@ -419,17 +412,15 @@ enum wg_rc wg_api_open311_request(struct wg_req *req, struct wg_err *err)
 
 enum wg_rc wg_api_open311_token(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     int json = wg_o311_format(req);
     char number[32];
     json_t *found = NULL;
     struct wg_db *db;
     enum wg_rc rc;
     FORMAT_OR_404(req, json, 1);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return wg_o311_fail(req, json, err);
     rc = wg_store_open311_token(db, req->params[0], number, err);
-    wg_store_put(db);
     /* the order behind a token answers only while it is public */
     if (rc || (rc = one(req, number, &found, err))) {
         if (rc == WG_ENOTFOUND)
@@ -450,7 +441,6 @@ static int add_update(const struct wg_open311_update_row *u, void *ctx)
 
 static enum wg_rc updates(struct wg_req *req, json_t **out, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_open311_filter f = {0};
     char county[16], since[32], until[32], *codes = NULL;
     json_t *arr = json_array();
@@ -464,9 +454,8 @@ static enum wg_rc updates(struct wg_req *req, json_t **out, struct wg_err *err)
                                        NULL,  since,  until, WG_OPEN311_MAX_REQUESTS};
         if (!codes)
             rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-        else if (!(rc = wg_store_get(app->store, &db, err))) {
+        else if (!(rc = wg_api_db(req, &db, err))) {
             rc = wg_store_open311_updates(db, &f, add_update, arr, err);
-            wg_store_put(db);
         }
     }
     free(codes);

@@ -50,22 +50,21 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 
 /* Records a refusal with fn(job) — refusal_tx or action_refusal_tx, its job's refused set —
  * and adds a failure to record it to the refusal's own error. */
-static void record_refusal(struct wg_app *app, wg_commit_fn fn, void *job, struct wg_err *err)
+static void record_refusal(struct wg_req *req, wg_commit_fn fn, void *job, struct wg_err *err)
 {
     struct wg_err aerr = {0};
-    if (wg_committer_run(app->committer, fn, job, &aerr))
+    if (wg_api_commit(req, fn, job, &aerr))
         wg_err_also(err, &aerr);
 }
 
 enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const char *channel,
                          wg_commit_fn extra, void *extra_ctx, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct intake job = {req, draft, channel, WG_OK, extra, extra_ctx};
-    enum wg_rc rc = wg_committer_run(app->committer, intake_tx, &job, err);
+    enum wg_rc rc = wg_api_commit(req, intake_tx, &job, err);
     if (rc) {
         job.refused = rc;
-        record_refusal(app, refusal_tx, &job, err);
+        record_refusal(req, refusal_tx, &job, err);
     }
     return rc;
 }
@@ -123,7 +122,7 @@ static enum wg_rc create_answer(struct wg_req *req, void *ctx, struct wg_err *er
         *err = p->w.err;
         if (p->w.rc != WG_EUNAVAIL) { /* not taken at all when the store is shutting down */
             p->job.refused = p->w.rc;
-            record_refusal(req->app, refusal_tx, &p->job, err);
+            record_refusal(req, refusal_tx, &p->job, err);
         }
         return p->w.rc;
     }
@@ -153,7 +152,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     wg_locator_release(loc);
     p->job = (struct intake){req, &p->draft, in.channel, rc, NULL, NULL};
     if (rc) { /* a refused intake is on the record too */
-        record_refusal(app, refusal_tx, &p->job, err);
+        record_refusal(req, refusal_tx, &p->job, err);
         wg_order_draft_release(&p->draft);
         return rc;
     }
@@ -173,10 +172,9 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     long long id;
     enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_order_json(db, &env, req->actor, id, 1, &out, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     /* the ETag is the version: send it back as If-Match with a change */
@@ -224,10 +222,9 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     enum wg_rc rc;
     query_of(req, &q);
-    if ((rc = index_for_search(req, &q, err)) || (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = index_for_search(req, &q, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_order_list(db, &env, req->actor, &q, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 
@@ -241,10 +238,9 @@ enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
     size_t len = 0;
     enum wg_rc rc;
     query_of(req, &q);
-    if ((rc = index_for_search(req, &q, err)) || (rc = wg_store_get(app->store, &db, err)))
+    if ((rc = index_for_search(req, &q, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_order_csv(db, &env, req->actor, &q, &csv, &len, err);
-    wg_store_put(db);
     if (rc)
         return rc;
     req->extra_header_name = "Content-Disposition";
@@ -322,7 +318,6 @@ struct pending_action {
 static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *err)
 {
     struct pending_action *p = ctx;
-    struct wg_app *app = req->app;
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc = p->w.rc;
@@ -330,14 +325,13 @@ static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *er
         *err = p->w.err;
         if (rc != WG_ENOTFOUND && rc != WG_EINVAL && rc != WG_EUNAVAIL) {
             p->a.refused = rc;
-            record_refusal(app, action_refusal_tx, &p->a, err);
+            record_refusal(req, action_refusal_tx, &p->a, err);
         }
         return rc;
     }
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_order_json(db, &p->env, req->actor, p->a.id, 1, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 

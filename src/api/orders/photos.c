@@ -14,14 +14,13 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
     long long id;
     enum wg_rc rc;
     if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
-        (rc = wg_store_get(app->store, &db, err)))
+        (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len,
                          (long long)time(NULL), &out, err);
     if (rc != WG_ENOTFOUND)
         rc = wg_api_audit(req, db, NULL, "order.photo", "order", req->params[0],
                           out ? json_string_value(json_object_get(out, "sha256")) : NULL, rc, err);
-    wg_store_put(db);
     if (rc) {
         json_decref(out);
         return rc;
@@ -37,11 +36,10 @@ enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
     size_t len = 0;
     const char *mime = NULL;
     enum wg_rc rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_photo_read(db, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
                        err);
-    wg_store_put(db);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }
 

@@ -117,16 +117,15 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     wg_throttle_set(&job.by_phone, "appeal:phone", draft.blind, app->portal.per_phone,
                     app->portal.phone_window);
     /* refuse at once what the committer would refuse, without queueing it */
-    if (!(rc = wg_store_get(app->store, &db, err))) {
+    if (!(rc = wg_api_db(req, &db, err))) {
         if (!(rc = wg_throttle_peek(db, &job.by_address, job.now, &job.retry_after, err)) &&
             in.phone)
             rc = wg_throttle_peek(db, &job.by_phone, job.now, &job.retry_after, err);
-        wg_store_put(db);
     }
     if (!rc) {
         wg_portal_code_new(code);
         if (!(rc = wg_portal_code_hash(code, hash, shown, err)))
-            rc = wg_committer_run(app->committer, appeal_tx, &job, err);
+            rc = wg_api_commit(req, appeal_tx, &job, err);
     }
     if (rc) {
         wg_order_draft_release(&draft);
@@ -165,16 +164,15 @@ static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type
     wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
                           addr);
     wg_throttle_set(&m.t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     if (!(rc = wg_throttle_peek(db, &m.t, m.now, &m.retry_after, err)) &&
         !(rc = wg_portal_code_hash(req->params[0], hash, shown, err)))
         rc = wg_store_portal_appeal_find(db, hash, order_id, type, err);
-    wg_store_put(db);
     if (rc != WG_ENOTFOUND)
         return too_many(req, rc, m.retry_after);
     struct wg_err merr = {0};
-    if (wg_committer_run(app->committer, miss_tx, &m, &merr) == WG_ERATE)
+    if (wg_api_commit(req, miss_tx, &m, &merr) == WG_ERATE)
         return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), m.retry_after);
     return wg_err_set(err, WG_ENOTFOUND, "no appeal has the tracking code '%.40s'", req->params[0]);
 }
@@ -182,14 +180,12 @@ static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type
 static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id, const char *type,
                              const char *shown, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_db *db;
     json_t *out = NULL;
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     if (rc)
         return rc;
     rc = wg_portal_view(db, wg_api_catalog(req), order_id, type, shown, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, status, out);
 }
 
@@ -211,7 +207,7 @@ enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc = find_appeal(req, &id, type, shown, err);
     if (rc)
         return rc;
-    if ((rc = wg_store_get(app->store, &db, err)))
+    if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_portal_photo_add(db, &app->portal, app->data_dir, id, req->body, req->body_len,
                              now_s(), &out, err);
@@ -219,7 +215,6 @@ enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
     if (!rc)
         rc = wg_api_audit(req, db, "resident", "portal.photo", "order", idtext,
                           json_string_value(json_object_get(out, "sha256")), rc, err);
-    wg_store_put(db);
     if (rc) {
         json_decref(out);
         return rc;
@@ -257,7 +252,7 @@ enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
     if (rc || (rc = wg_portal_rating_parse(req->json, &body, err)))
         return rc;
     struct rate_job job = {req, &env, id, now_s(), body};
-    rc = wg_committer_run(app->committer, rate_tx, &job, err);
+    rc = wg_api_commit(req, rate_tx, &job, err);
     json_decref(body);
     return rc ? rc : reply_view(req, 200, id, type, shown, err);
 }
@@ -272,10 +267,9 @@ enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
     const char *mime = NULL;
     long long id = 0;
     enum wg_rc rc = find_appeal(req, &id, type, shown, err);
-    if (rc || (rc = wg_store_get(app->store, &db, err)))
+    if (rc || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc =
         wg_portal_photo_read(db, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
-    wg_store_put(db);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }

@@ -20,12 +20,11 @@ static enum wg_rc answer(struct wg_req *req, answer_fn *fn, struct wg_err *err)
     };
     struct wg_db *db;
     json_t *out = NULL;
-    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     if (rc)
         return rc;
     struct wg_stats_env env = {db, app->stats, wg_api_catalog(req), (long long)time(NULL)};
     rc = fn(&env, req->actor, &q, &out, err);
-    wg_store_put(db);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 

@@ -4,16 +4,10 @@
 #include "store/backend.h"
 #include "store/catalog/catalog_q.h"
 
-static int take_ll(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_catalog_head(struct wg_db *db, long long *version, struct wg_err *err)
 {
     *version = 0;
-    return wg_db_query(db, WG_Q_CATALOG_HEAD, NULL, 0, take_ll, version, err);
+    return wg_db_query_int(db, WG_Q_CATALOG_HEAD, NULL, 0, version, NULL, err);
 }
 
 enum wg_rc wg_store_catalog_insert(struct wg_db *db, const struct wg_catalog_version_row *r,

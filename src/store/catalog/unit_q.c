@@ -98,12 +98,6 @@ enum wg_rc wg_store_unit_regions(struct wg_db *db, const char *id,
     return wg_db_query(db, WG_Q_UNIT_REGIONS, p, 1, each_text, &e, err);
 }
 
-static int take_id(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_rule_insert(struct wg_db *db, const struct wg_rule_row *r, long long *id,
                                 struct wg_err *err)
 {
@@ -112,7 +106,7 @@ enum wg_rc wg_store_rule_insert(struct wg_db *db, const struct wg_rule_row *r, l
     struct wg_val p[] = {WG_VTEXT(r->item), WG_VTEXT(r->region), WG_VTEXT(r->lead),
                          WG_VTEXT(r->assisting), WG_VTEXT(now)};
     *id = 0;
-    return wg_db_query(db, WG_Q_RULE_INSERT, p, WG_NVALS(p), take_id, id, err);
+    return wg_db_query_int(db, WG_Q_RULE_INSERT, p, WG_NVALS(p), id, NULL, err);
 }
 
 struct each_rule {

@@ -163,17 +163,11 @@ enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err)
     return WG_OK;
 }
 
-static int take_int(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(name)};
     *out = 0;
-    return wg_db_query(db, WG_Q_META_GET, p, 1, take_int, out, err);
+    return wg_db_query_int(db, WG_Q_META_GET, p, 1, out, NULL, err);
 }
 
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err)

@@ -6,12 +6,6 @@
 #include "store/backend.h"
 #include "store/notify/notify_q.h"
 
-static int take_id(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *r, long long *id,
                                   struct wg_err *err)
 {
@@ -23,7 +17,7 @@ enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *
     };
     enum wg_rc rc;
     *id = 0;
-    rc = wg_db_query(db, WG_Q_OUTBOX_INSERT, p, WG_NVALS(p), take_id, id, err);
+    rc = wg_db_query_int(db, WG_Q_OUTBOX_INSERT, p, WG_NVALS(p), id, NULL, err);
     if (!rc && !*id)
         return wg_err_set(err, WG_EDB, "outbox insert returned no id");
     return rc;

@@ -4,18 +4,12 @@
 #include "store/backend.h"
 #include "store/orders/orders_q.h"
 
-static int take_ll(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
                                       long long *out, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(county), WG_VTEXT(day)};
     *out = 0;
-    return wg_db_query(db, WG_Q_ORDER_NUMBER_NEXT, p, 2, take_ll, out, err);
+    return wg_db_query_int(db, WG_Q_ORDER_NUMBER_NEXT, p, 2, out, NULL, err);
 }
 
 enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
@@ -47,7 +41,7 @@ enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o,
         WG_VTEXT(o->created_at),
     };
     *id = 0;
-    enum wg_rc rc = wg_db_query(db, WG_Q_ORDER_INSERT, p, WG_NVALS(p), take_ll, id, err);
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_ORDER_INSERT, p, WG_NVALS(p), id, NULL, err);
     if (!rc && !*id)
         return wg_err_set(err, WG_EDB, "order insert returned no id");
     return rc;
@@ -224,7 +218,7 @@ enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
     upto = v[1];
     if (v[1] - v[0] > limit) {
         struct wg_val q[] = {WG_VINT(v[0]), WG_VINT(limit - 1)};
-        if ((rc = wg_db_query(db, WG_Q_ORDER_FTS_UPTO, q, 2, take_ll, &upto, err)))
+        if ((rc = wg_db_query_int(db, WG_Q_ORDER_FTS_UPTO, q, 2, &upto, NULL, err)))
             return rc;
     }
     struct wg_val f[] = {WG_VINT(v[0]), WG_VINT(upto)};

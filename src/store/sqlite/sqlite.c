@@ -446,7 +446,7 @@ static enum wg_rc sq_query(void *p, enum wg_q q, const struct wg_val *v, size_t 
 {
     struct conn *c = p;
     sqlite3_stmt *st;
-    struct wg_row row;
+    struct wg_row row = {0};
     enum wg_rc rc = prepare(c, q, v, n, &st, err);
     int s;
     if (rc)
@@ -454,7 +454,7 @@ static enum wg_rc sq_query(void *p, enum wg_q q, const struct wg_val *v, size_t 
     row.be = &wg_backend_sqlite;
     row.impl = st;
     while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        if (cb(&row, ctx))
+        if (cb(&row, ctx) || row.overflow_col)
             break;
     if (s != SQLITE_ROW && s != SQLITE_DONE)
         rc = dberr(c->db, err, wg_queries[q].name);

@@ -149,16 +149,10 @@ enum wg_rc wg_store_stat_rolls(struct wg_db *db, int (*cb)(const struct wg_stat_
     return wg_db_query(db, WG_Q_STAT_ROLLS, NULL, 0, each_roll, &e, err);
 }
 
-static int take_pos(struct wg_row *row, void *ctx)
-{
-    *(long long *)ctx = wg_row_int(row, 0);
-    return 1;
-}
-
 enum wg_rc wg_store_stat_roll_pos(struct wg_db *db, long long *seq, struct wg_err *err)
 {
     *seq = 0;
-    return wg_db_query(db, WG_Q_STAT_ROLL_POS, NULL, 0, take_pos, seq, err);
+    return wg_db_query_int(db, WG_Q_STAT_ROLL_POS, NULL, 0, seq, NULL, err);
 }
 
 enum wg_rc wg_store_stat_roll_pos_set(struct wg_db *db, long long seq, struct wg_err *err)

@@ -1,0 +1,105 @@
+/* What every handler shares (api/app.h): the request's store connection, values kept until
+ * the request ends, the audit record of an operation, ids from paths and the list answer. */
+#include "api/app.h"
+
+#include "domain/accounts/audit.h"
+
+static void put_db(void *p)
+{
+    struct wg_req *req = p;
+    wg_api_release(req);
+}
+
+enum wg_rc wg_api_db(struct wg_req *req, struct wg_db **out, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    enum wg_rc rc;
+    if (!req->db) {
+        struct wg_db *db;
+        if ((rc = wg_store_get(app->store, &db, err)))
+            return rc;
+        /* the arena gives it back should the HTTP layer not (a request torn down early) */
+        if (!wg_arena_defer(req->arena, put_db, req)) {
+            wg_store_put(db);
+            return wg_err_set(err, WG_ENOMEM, "out of memory");
+        }
+        req->db = db;
+    }
+    *out = req->db;
+    return WG_OK;
+}
+
+void wg_api_release(struct wg_req *req)
+{
+    if (req->db) {
+        wg_store_put(req->db);
+        req->db = NULL;
+    }
+}
+
+enum wg_rc wg_api_commit(struct wg_req *req, wg_commit_fn fn, void *ctx, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    wg_api_release(req); /* a thread waiting for the disk holds no connection others need */
+    return wg_committer_run(app->committer, fn, ctx, err);
+}
+
+static void drop_json(void *p)
+{
+    json_decref(p);
+}
+
+json_t *wg_api_keep(struct wg_req *req, json_t *j)
+{
+    return j ? wg_arena_defer(req->arena, drop_json, j) : NULL;
+}
+
+const char *wg_api_field(const struct wg_req *req, const char *name)
+{
+    return json_string_value(json_object_get(req->json, name));
+}
+
+int wg_api_in_scope(const struct wg_req *req, const char *code)
+{
+    const struct wg_actor *a = req->actor;
+    return !a || wg_scope_covers(&a->scope, code);
+}
+
+enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_name,
+                        const char *action, const char *object_type, const char *object_id,
+                        const char *detail, enum wg_rc rc, struct wg_err *err)
+{
+    const struct wg_actor *a = req->actor;
+    struct wg_audit_event ev = {
+        .actor = a ? a->username : actor_name,
+        .role = a ? a->role : NULL,
+        .source = req->remote_addr,
+        .action = action,
+        .object_type = object_type,
+        .object_id = object_id,
+        .detail = detail,
+    };
+    return wg_audit_outcome(db, &ev, rc, err);
+}
+
+enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
+{
+    char *end;
+    *id = strtoll(s, &end, 10);
+    if (!*s || *end || *id <= 0)
+        return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
+    return WG_OK;
+}
+
+enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
+                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db,
+                                                json_t *arr, struct wg_err *err),
+                             struct wg_err *err)
+{
+    struct wg_db *db;
+    json_t *arr = wg_api_keep(req, json_array());
+    enum wg_rc rc;
+    if ((rc = wg_api_db(req, &db, err)) || (rc = fill(req, db, arr, err)))
+        return rc;
+    return wg_reply_json(req, 200, json_pack("{s:O}", key, arr));
+}

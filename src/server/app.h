@@ -1,0 +1,25 @@
+/* A running server's application context (api/app.h's struct wg_app) made ready and taken
+ * down, and the watcher thread that keeps it current: every second it rebuilds the locate
+ * index when grids changed and loads a newer dispatch catalog, from this server or another
+ * sharing the store; every minute it supervises orders that turned red. */
+#ifndef WG_SERVER_APP_H
+#define WG_SERVER_APP_H
+
+#include "api/app.h"
+
+/* Opens the app over an open store: the first locator and catalog, the indicators'
+ * roll-ups, the group committer and the text indexer. */
+enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err *err);
+/* Loads the working calendar from the JSON files in DATA_DIR/calendar (as `wangge calendar
+ * load` keeps them); with none, weekdays are working days and a warning is logged. */
+enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err);
+/* Starts the watcher thread. */
+enum wg_rc wg_app_watch(struct wg_app *app, struct wg_err *err);
+/* Supervises the orders that turned red since the last sweep, and folds the indicators'
+ * change log into their roll-up rows. */
+enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
+/* Stops the watcher, the committer (its last batch written) and the text indexer, and frees
+ * what the app holds; safe on an app whose init failed part way. */
+void wg_app_release(struct wg_app *app);
+
+#endif

@@ -1,0 +1,84 @@
+/* A server's start and stop in one place (serve.h), with one path back out. */
+#include "server/serve.h"
+
+#include <signal.h>
+
+#include "core/log.h"
+#include "domain/accounts/pii_keys.h"
+#include "http/server.h"
+#include "server/app.h"
+
+/* The app's settings from the server's. */
+static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg_err *err)
+{
+    enum wg_rc rc;
+    if ((rc = wg_pii_keys_load(s->data, &app->keys, err)) ||
+        (rc = wg_app_load_calendar(app, s->data, err)))
+        return rc;
+    app->data_dir = s->data;
+    if (!s->console_dir[0])
+        wg_console_default_dir(s->console_dir, sizeof s->console_dir);
+    snprintf(app->tiles_attribution, sizeof app->tiles_attribution, "%s", s->tiles_attribution);
+    snprintf(app->tiles_subdomains, sizeof app->tiles_subdomains, "%s", s->tiles_subdomains);
+    if ((rc = wg_console_settings(app, s->console_dir, s->tiles_url, err)))
+        return rc;
+    if (!app->console_dir[0])
+        wg_warn("the console is not built (no %s): / shows how to build it", s->console_dir);
+    app->portal = s->portal;
+    app->limits.idle_seconds = s->session_idle;
+    app->limits.absolute_seconds = s->session_absolute;
+    if (s->notify_attempts)
+        s->notify.attempts = (int)s->notify_attempts;
+    if (s->notify_backoff)
+        s->notify.backoff_seconds = (int)s->notify_backoff;
+    return WG_OK;
+}
+
+enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
+{
+    struct wg_server_config cfg = {0};
+    struct wg_store *st = NULL;
+    struct wg_server *srv = NULL;
+    struct wg_notify_worker *notifier = NULL;
+    struct wg_app app;
+    int app_ready = 0, sig;
+    sigset_t sigs;
+    enum wg_rc rc;
+    if ((rc = wg_settings_listen(s->listen, cfg.host, sizeof cfg.host, &cfg.port, err)))
+        return rc;
+    cfg.threads = (unsigned)s->threads;
+    cfg.body_max = (size_t)s->body_max;
+    cfg.idle_timeout = (unsigned)s->idle_timeout;
+    cfg.access_log = !s->quiet;
+    cfg.authorize = wg_api_authorize;
+    cfg.release = wg_api_release;
+    /* signals are taken by sigwait below; every thread started from here inherits the mask */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if ((rc = wg_store_open(s->data, 0, &st, err)))
+        goto out;
+    app_ready = 1; /* from here wg_app_release follows a failure anywhere in init */
+    if ((rc = wg_app_init(&app, st, err)) || (rc = configure(&app, s, err)) ||
+        (rc = wg_app_watch(&app, err)) ||
+        (rc = wg_notify_worker_start(st, &s->notify, &notifier, err)) ||
+        (rc = wg_server_start(&cfg, wg_routes, wg_nroutes, &app, &srv, err)))
+        goto out;
+    printf("wangge: listening on http://%s:%u\n", cfg.host, wg_server_port(srv));
+    fflush(stdout);
+    wg_info("serving %s on %s:%u with %u threads", s->data, cfg.host, wg_server_port(srv),
+            cfg.threads);
+    sigwait(&sigs, &sig);
+    wg_info("stopping on signal %d; letting requests in flight finish", sig);
+out:
+    wg_server_stop(srv, 10000);
+    wg_notify_worker_stop(notifier);
+    if (app_ready)
+        wg_app_release(&app);
+    wg_store_close(st);
+    if (!rc)
+        wg_info("stopped");
+    return rc;
+}

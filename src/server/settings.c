@@ -1,0 +1,109 @@
+/* A server's settings from its file and flags (settings.h). */
+#include "server/settings.h"
+
+#include "core/csv.h"
+#include "core/num.h"
+
+void wg_settings_init(struct wg_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->listen, sizeof s->listen, "127.0.0.1:8080");
+    s->threads = 32;
+    s->body_max = 16 << 20;
+    s->idle_timeout = 30;
+    s->session_idle = 1800;
+    s->session_absolute = 43200;
+    wg_notify_config_init(&s->notify);
+    wg_portal_config_init(&s->portal);
+}
+
+enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v, struct wg_err *err)
+{
+    if (!strcmp(key, "data"))
+        snprintf(s->data, sizeof s->data, "%s", v);
+    else if (!strcmp(key, "listen"))
+        snprintf(s->listen, sizeof s->listen, "%s", v);
+    else if (!strcmp(key, "threads"))
+        return wg_parse_whole(key, v, 1, 256, &s->threads, err);
+    else if (!strcmp(key, "body_max"))
+        return wg_parse_whole(key, v, 1024, 1L << 30, &s->body_max, err);
+    else if (!strcmp(key, "idle_timeout"))
+        return wg_parse_whole(key, v, 1, 3600, &s->idle_timeout, err);
+    else if (!strcmp(key, "session_idle"))
+        return wg_parse_whole(key, v, 1, 86400, &s->session_idle, err);
+    else if (!strcmp(key, "session_absolute"))
+        return wg_parse_whole(key, v, 1, 7 * 86400, &s->session_absolute, err);
+    else if (!strcmp(key, "webhook_url") && *v) /* repeatable: alternatives tried in order */
+        return wg_notify_config_add_url(&s->notify, v, err);
+    else if (!strcmp(key, "webhook_url")) /* empty: none */
+        s->notify.nurls = 0;
+    else if (!strcmp(key, "notify_attempts"))
+        return wg_parse_whole(key, v, 1, 100, &s->notify_attempts, err);
+    else if (!strcmp(key, "notify_backoff_seconds"))
+        return wg_parse_whole(key, v, 1, 3600, &s->notify_backoff, err);
+    else if (!strncmp(key, "portal_", 7))
+        return wg_portal_config_set(&s->portal, key, v, err);
+    else if (!strcmp(key, "console_dir"))
+        snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
+    else if (!strcmp(key, "tiles_url"))
+        snprintf(s->tiles_url, sizeof s->tiles_url, "%s", v);
+    else if (!strcmp(key, "tiles_attribution"))
+        snprintf(s->tiles_attribution, sizeof s->tiles_attribution, "%s", v);
+    else if (!strcmp(key, "tiles_subdomains"))
+        snprintf(s->tiles_subdomains, sizeof s->tiles_subdomains, "%s", v);
+    else if (!strcmp(key, "access_log"))
+        s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
+    else
+        return wg_err_set(err, WG_EINVAL, "unknown setting '%s'", key);
+    return WG_OK;
+}
+
+/* key = value lines; '#' starts a comment. */
+enum wg_rc wg_settings_read(struct wg_settings *s, const char *path, struct wg_err *err)
+{
+    char *text, *line, *save = NULL;
+    size_t len, lineno = 0;
+    enum wg_rc rc = wg_file_read(path, 1 << 20, &text, &len, err);
+    if (rc)
+        return rc;
+    for (char *p = text; (line = strtok_r(p, "\n", &save)); p = NULL) {
+        char *eq, *k, *v, *e;
+        lineno++;
+        line[strcspn(line, "#")] = '\0';
+        k = line + strspn(line, " \t\r");
+        if (!*k)
+            continue;
+        if (!(eq = strchr(k, '='))) {
+            rc = wg_err_set(err, WG_EINVAL, "%s: line %zu: expected 'key = value'", path, lineno);
+            break;
+        }
+        for (e = eq; e > k && strchr(" \t=", e[-1]); e--)
+            ;
+        *e = '\0';
+        v = eq + 1 + strspn(eq + 1, " \t");
+        for (e = v + strlen(v); e > v && strchr(" \t\r", e[-1]); e--)
+            ;
+        *e = '\0';
+        if ((rc = wg_settings_set(s, k, v, err))) {
+            wg_err_prefix(err, "%s: line %zu", path, lineno);
+            break;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+enum wg_rc wg_settings_listen(const char *listen, char *host, size_t n, unsigned *port,
+                              struct wg_err *err)
+{
+    const char *colon = strrchr(listen, ':');
+    long p;
+    if (!colon || colon == listen || (size_t)(colon - listen) >= n)
+        return wg_err_set(err, WG_EINVAL, "--listen '%s' is not HOST:PORT", listen);
+    if (wg_parse_whole("port", colon + 1, 0, 65535, &p, err))
+        return WG_EINVAL;
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    *port = (unsigned)p;
+    return WG_OK;
+}

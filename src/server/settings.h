@@ -1,0 +1,34 @@
+/* A server's settings: an optional `key = value` file (--config), then the command line's
+ * flags, which win. Every setting has its range; an unknown key or a value out of range is
+ * an error naming the file, the line and the key. */
+#ifndef WG_SERVER_SETTINGS_H
+#define WG_SERVER_SETTINGS_H
+
+#include "domain/notify/notify_worker.h"
+#include "domain/portal/portal.h"
+
+struct wg_settings {
+    char data[4096];
+    char listen[128];
+    long threads, body_max, idle_timeout, session_idle, session_absolute;
+    int quiet;
+    struct wg_notify_config notify;       /* webhook_url lines */
+    long notify_attempts, notify_backoff; /* 0: the defaults of notify_worker.h */
+    char console_dir[4096];               /* the built console; "" for the default */
+    struct wg_portal_config portal;       /* portal_* lines */
+    char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
+};
+
+/* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 30 s idle connections,
+ * sessions idle 30 minutes and at most 12 hours. */
+void wg_settings_init(struct wg_settings *s);
+/* One setting by its file name ("threads", "webhook_url", "portal_per_phone", ...). */
+enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *value,
+                           struct wg_err *err);
+/* Every line of a settings file: key = value; '#' starts a comment. */
+enum wg_rc wg_settings_read(struct wg_settings *s, const char *path, struct wg_err *err);
+/* HOST:PORT into its parts (host of size n). */
+enum wg_rc wg_settings_listen(const char *listen, char *host, size_t n, unsigned *port,
+                              struct wg_err *err);
+
+#endif
