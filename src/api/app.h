@@ -57,6 +57,11 @@ void wg_api_release(struct wg_req *req);
 enum wg_rc wg_api_commit(struct wg_req *req, wg_commit_fn fn, void *ctx, struct wg_err *err);
 /* Makes j the request's: released when the request ends. Returns j. */
 json_t *wg_api_keep(struct wg_req *req, json_t *j);
+/* If-Match: "3", 3 or W/"3" — the version the client read (GET answers it as the ETag) —
+ * into *version, within lo..hi; WG_ENOTFOUND (err untouched) when the header is absent,
+ * WG_EINVAL naming what it should be ("an order version") otherwise. */
+enum wg_rc wg_api_if_match(struct wg_req *req, const char *what, long long lo, long long hi,
+                           long long *version, struct wg_err *err);
 /* A string field of the request's JSON body; NULL when absent or not a string. */
 const char *wg_api_field(const struct wg_req *req, const char *name);
 

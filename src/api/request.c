@@ -2,6 +2,7 @@
  * the request ends, the audit record of an operation, ids from paths and the list answer. */
 #include "api/app.h"
 
+#include "core/param.h"
 #include "domain/accounts/audit.h"
 
 static void put_db(void *p)
@@ -57,6 +58,27 @@ json_t *wg_api_keep(struct wg_req *req, json_t *j)
 const char *wg_api_field(const struct wg_req *req, const char *name)
 {
     return json_string_value(json_object_get(req->json, name));
+}
+
+enum wg_rc wg_api_if_match(struct wg_req *req, const char *what, long long lo, long long hi,
+                           long long *version, struct wg_err *err)
+{
+    const char *h = wg_req_header(req, "If-Match"), *q;
+    char text[24];
+    size_t n;
+    if (!h)
+        return WG_ENOTFOUND;
+    if (!strncmp(h, "W/", 2))
+        h += 2;
+    q = h + (*h == '"');
+    n = strcspn(q, "\"");
+    if (n >= sizeof text || (q > h && strcmp(q + n, "\"")) || (q == h && q[n]))
+        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not %s", h, what);
+    memcpy(text, q, n);
+    text[n] = '\0';
+    if (wg_param_count(text, "If-Match", lo, hi, version, NULL))
+        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not %s", h, what);
+    return WG_OK;
 }
 
 int wg_api_in_scope(const struct wg_req *req, const char *code)

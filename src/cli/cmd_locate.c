@@ -4,7 +4,7 @@
 #include <getopt.h>
 
 #include "api/handlers.h"
-#include "api/params.h"
+#include "core/param.h"
 #include "domain/map/locate.h"
 
 #define USAGE "locate --data DIR [--crs wgs84|cgcs2000|gcj02|bd09] LON LAT"

@@ -2,7 +2,7 @@
  * query-parameter parsing. */
 #include "t.h"
 
-#include "api/params.h"
+#include "core/param.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "domain/map/region.h"
@@ -236,6 +236,13 @@ static void test_params(void)
         {"21", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not '21'"},
         {"3x", WG_EINVAL, 7, "query parameter 'limit' must be 1 to 20, not '3x'"},
         {"99999999999999999999", WG_EINVAL, 7, NULL},
+        /* digits alone: what a person did not mean is refused, not read */
+        {" 5", WG_EINVAL, 7, NULL},
+        {"+5", WG_EINVAL, 7, NULL},
+        {"5 ", WG_EINVAL, 7, NULL},
+        {"0x10", WG_EINVAL, 7, NULL},
+        {"-3", WG_EINVAL, 7, NULL},
+        {"٣", WG_EINVAL, 7, NULL},
     };
     static const struct {
         const char *s;
@@ -262,6 +269,13 @@ static void test_params(void)
         if (texts[i].msg)
             T_EQ_STR(err.msg, texts[i].msg);
     }
+    /* a range that allows negatives takes a leading '-' and nothing else */
+    struct wg_err err = {0};
+    long long v = 0;
+    T_EQ_INT(wg_param_count("-3", "delta", -10, 10, &v, &err), WG_OK);
+    T_EQ_INT(v, -3);
+    T_EQ_INT(wg_param_count("--3", "delta", -10, 10, &v, &err), WG_EINVAL);
+    T_EQ_INT(wg_param_count("-", "delta", -10, 10, &v, &err), WG_EINVAL);
 }
 
 int main(void)

@@ -2,6 +2,7 @@
  * object_type, object_id, since, until (UTC ISO 8601 prefixes), limit and offset. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "core/param.h"
 #include "domain/accounts/audit.h"
 #include "store/accounts/accounts_q.h"
 
@@ -13,21 +14,6 @@ static int add_row(const struct wg_audit_row *r, void *ctx)
                        "action", r->action, "object_type", r->object_type, "object_id",
                        r->object_id, "result", r->result, "detail", r->detail, "hash", r->hash));
     return 0;
-}
-
-static enum wg_rc count(const char *s, const char *name, long long max, long long *out,
-                        struct wg_err *err)
-{
-    char *end;
-    long long n;
-    if (!s)
-        return WG_OK;
-    n = strtoll(s, &end, 10);
-    if (!*s || *end || n < 0 || n > max)
-        return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be 0 to %lld, not '%.20s'",
-                          name, max, s);
-    *out = n;
-    return WG_OK;
 }
 
 enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
@@ -42,8 +28,8 @@ enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
     f.object_id = wg_req_query(req, "object_id");
     f.since = wg_req_query(req, "since");
     f.until = wg_req_query(req, "until");
-    if ((rc = count(wg_req_query(req, "limit"), "limit", WG_AUDIT_LIMIT_MAX, &f.limit, err)) ||
-        (rc = count(wg_req_query(req, "offset"), "offset", 1LL << 40, &f.offset, err)))
+    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 0, WG_AUDIT_LIMIT_MAX, &f.limit, err)) ||
+        (rc = wg_param_count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &f.offset, err)))
         return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;

@@ -6,6 +6,7 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "core/civil.h"
+#include "core/param.h"
 
 #include <time.h>
 
@@ -13,17 +14,13 @@ enum wg_rc wg_api_calendar_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
     const char *ys = wg_req_query(req, "year");
-    long year;
-    char *end;
+    long long year;
     json_t *holidays, *workdays;
-    if (ys) {
-        year = strtol(ys, &end, 10);
-        if (!*ys || *end || year < WG_YEAR_MIN || year > WG_YEAR_MAX)
-            return wg_err_set(err, WG_EINVAL, "'year' must be a year from %d to %d, not '%.20s'", WG_YEAR_MIN, WG_YEAR_MAX,
-                              ys);
-    } else {
+    enum wg_rc rc;
+    if (!ys) /* this year, in China Standard Time */
         year = wg_cst_year((long long)time(NULL));
-    }
+    else if ((rc = wg_param_count(ys, "year", WG_YEAR_MIN, WG_YEAR_MAX, &year, err)))
+        return rc;
     holidays = json_array();
     workdays = json_array();
     for (int m = 1; m <= 12; m++)
@@ -33,7 +30,7 @@ enum wg_rc wg_api_calendar_get(struct wg_req *req, struct wg_err *err)
             char date[16];
             if (work < 0 || work == !weekend)
                 continue;
-            snprintf(date, sizeof date, "%04ld-%02d-%02d", year, m, d);
+            snprintf(date, sizeof date, "%04lld-%02d-%02d", year, m, d);
             json_array_append_new(work ? workdays : holidays, json_string(date));
         }
     return wg_reply_json(req, 200,

@@ -5,7 +5,7 @@
  * and on the others sharing the store within a second. */
 #include "api/app.h"
 #include "api/handlers.h"
-#include "api/params.h"
+#include "core/param.h"
 
 #include <time.h>
 
@@ -65,24 +65,16 @@ enum wg_rc wg_api_catalog_suggest(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
-/* If-Match, when sent, is the catalog version the change was made on. */
+/* If-Match, when sent, is the catalog version the change was made on; -1: any. */
 static enum wg_rc if_match(struct wg_req *req, long long *version, struct wg_err *err)
 {
-    const char *h = wg_req_header(req, "If-Match");
-    char *end;
-    *version = -1;
-    if (!h)
+    enum wg_rc rc = wg_api_if_match(req, "a catalog version", 0, 1LL << 53, version, err);
+    if (rc == WG_ENOTFOUND) {
+        *version = -1;
         return WG_OK;
-    if (!strncmp(h, "W/", 2))
-        h += 2;
-    if (*h == '"')
-        h++;
-    *version = strtoll(h, &end, 10);
-    if (end == h || (*end && strcmp(end, "\"")) || *version < 0)
-        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not a catalog version", h);
-    return WG_OK;
+    }
+    return rc;
 }
-
 /* The item as the catalog in force now holds it. */
 static json_t *item_in_force(struct wg_app *app, const char *code)
 {

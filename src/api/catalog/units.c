@@ -3,7 +3,7 @@
  * GET /api/v1/orders/{id}/route, GET /api/v1/routing-rules/match. */
 #include "api/app.h"
 #include "api/handlers.h"
-#include "api/params.h"
+#include "core/param.h"
 
 #include "domain/catalog/unit.h"
 #include "domain/map/region.h"

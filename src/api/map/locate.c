@@ -4,7 +4,7 @@
 
 #include "api/app.h"
 #include "api/handlers.h"
-#include "api/params.h"
+#include "core/param.h"
 #include "domain/map/locate.h"
 
 json_t *wg_api_locate_json(const struct wg_locate_result *r)

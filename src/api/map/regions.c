@@ -2,6 +2,7 @@
  * GET /api/v1/regions?q=兰山 (search by name), GET /api/v1/regions/{code}/grids.geojson. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "core/param.h"
 #include "domain/map/grid.h"
 #include "domain/map/region.h"
 #include "domain/accounts/session.h"
@@ -94,7 +95,7 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
 {
     const char *q = wg_req_query(req, "q");
     const char *lim = wg_req_query(req, "limit");
-    long limit = 50;
+    long long limit = 50;
     struct wg_db *db;
     json_t *arr;
     enum wg_rc rc;
@@ -104,13 +105,8 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
                           "required, e.g. /api/v1/regions?q=兰山");
     if (strlen(q) > 200)
         return wg_err_set(err, WG_EINVAL, "query parameter 'q' is longer than 200 bytes");
-    if (lim) {
-        char *end;
-        limit = strtol(lim, &end, 10);
-        if (*end || limit < 1 || limit > 500)
-            return wg_err_set(err, WG_EINVAL, "query parameter 'limit' must be 1 to 500, not '%s'",
-                              lim);
-    }
+    if ((rc = wg_param_count(lim, "limit", 1, 500, &limit, err)))
+        return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     arr = json_array();

@@ -3,22 +3,8 @@
  * attempts; limit (1 to 1000, default 50) and offset. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "core/param.h"
 #include "domain/notify/notify.h"
-
-static enum wg_rc count(const char *s, const char *name, long long lo, long long hi, long long *out,
-                        struct wg_err *err)
-{
-    char *end;
-    long long n;
-    if (!s)
-        return WG_OK;
-    n = strtoll(s, &end, 10);
-    if (!*s || *end || n < lo || n > hi)
-        return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be %lld to %lld, not '%.20s'",
-                          name, lo, hi, s);
-    *out = n;
-    return WG_OK;
-}
 
 enum wg_rc wg_api_notifications_list(struct wg_req *req, struct wg_err *err)
 {
@@ -26,8 +12,8 @@ enum wg_rc wg_api_notifications_list(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
-    if ((rc = count(wg_req_query(req, "limit"), "limit", 1, WG_NOTIFY_LIST_MAX, &limit, err)) ||
-        (rc = count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &offset, err)))
+    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 1, WG_NOTIFY_LIST_MAX, &limit, err)) ||
+        (rc = wg_param_count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &offset, err)))
         return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;

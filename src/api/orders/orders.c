@@ -248,26 +248,18 @@ enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
     return wg_reply_owned(req, 200, "text/csv; charset=utf-8", csv, len);
 }
 
-/* If-Match: "3", 3 or W/"3" — the version the client read (GET answers it as the ETag). */
+/* The order's version the client read; required, so that two people cannot change an
+ * order at once. */
 static enum wg_rc if_match(struct wg_req *req, int *version, struct wg_err *err)
 {
-    const char *h = wg_req_header(req, "If-Match");
-    char *end;
-    long v;
-    if (!h)
+    long long v = 0;
+    enum wg_rc rc = wg_api_if_match(req, "an order version", 1, 1000000000, &v, err);
+    if (rc == WG_ENOTFOUND)
         return wg_err_set(err, WG_EINVAL, "the If-Match header with the order's version is "
                                           "required, so that two people cannot change it at once");
-    if (!strncmp(h, "W/", 2))
-        h += 2;
-    if (*h == '"')
-        h++;
-    v = strtol(h, &end, 10);
-    if (end == h || (*end && strcmp(end, "\"")) || v < 1 || v > 1000000000)
-        return wg_err_set(err, WG_EINVAL, "If-Match '%.20s' is not an order version", h);
     *version = (int)v;
-    return WG_OK;
+    return rc;
 }
-
 /* One action in a batch of the group committer: the change, its timeline event, its
  * notifications and its audit record commit together or not at all. */
 struct action {

@@ -3,6 +3,7 @@
 #include "domain/orders/order_ctx.h"
 
 #include "core/buf.h"
+#include "core/param.h"
 #include "domain/map/region.h"
 #include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
@@ -16,7 +17,7 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
                                char blind[WG_PII_BLIND_HEX], int *light, long long now,
                                struct wg_err *err)
 {
-    char *end;
+    enum wg_rc rc;
     memset(f, 0, sizeof *f);
     *light = -1;
     f->scope = !strcmp(actor->scope.kind, "region") ? actor->scope.code : "";
@@ -55,16 +56,9 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
         f->unit = q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT
                                                                             : actor->scope.code;
     f->limit = 50;
-    if (q->limit) {
-        f->limit = strtoll(q->limit, &end, 10);
-        if (!*q->limit || *end || f->limit < 1 || f->limit > 1000)
-            return wg_err_set(err, WG_EINVAL, "'limit' must be 1 to 1000");
-    }
-    if (q->offset) {
-        f->offset = strtoll(q->offset, &end, 10);
-        if (!*q->offset || *end || f->offset < 0)
-            return wg_err_set(err, WG_EINVAL, "'offset' must be 0 or more");
-    }
+    if ((rc = wg_param_count(q->limit, "limit", 1, 1000, &f->limit, err)) ||
+        (rc = wg_param_count(q->offset, "offset", 0, 1LL << 40, &f->offset, err)))
+        return rc;
     if (*light >= 0) {
         /* Red is exactly "past the reply deadline"; green and yellow are not red, and the
          * rest of the light is worked out per order on the working calendar. */
@@ -76,7 +70,6 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     }
     if (q->phone && *q->phone) {
         char n[64];
-        enum wg_rc rc;
         if ((rc = wg_pii_normalize(WG_PII_PHONE, q->phone, n, sizeof n, err)) ||
             (rc = wg_pii_blind(keys, WG_PII_PHONE, n, blind, err))) {
             wg_err_prefix(err, "'phone'");

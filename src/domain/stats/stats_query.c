@@ -4,6 +4,7 @@
 
 #include "domain/orders/order.h"
 #include "core/civil.h"
+#include "core/param.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -591,30 +592,16 @@ static int by_received(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-static enum wg_rc parse_limit(const char *s, int dflt, int max, int *out, struct wg_err *err)
-{
-    char *end;
-    long v;
-    *out = dflt;
-    if (!s)
-        return WG_OK;
-    v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || v > max)
-        return wg_err_set(err, WG_EINVAL, "'limit' must be 1 to %d, not '%.20s'", max, s);
-    *out = (int)v;
-    return WG_OK;
-}
-
 enum wg_rc wg_stats_top_items(const struct wg_stats_env *env, const struct wg_actor *actor,
                               const struct wg_stats_query *q, json_t **out, struct wg_err *err)
 {
     struct scope s;
     struct wg_stats_groups g = {0};
-    int from, to, limit;
-    long long total = 0;
+    int from, to;
+    long long total = 0, limit = 10;
     enum wg_rc rc = begin(env, actor, q, &s, &from, &to, NULL, err);
     if (!rc)
-        rc = parse_limit(q->limit, 10, 100, &limit, err);
+        rc = wg_param_count(q->limit, "limit", 1, 100, &limit, err);
     if (!rc)
         rc = wg_stats_collect(env, &s.f, from, to, WG_BY_ITEM, 0, NULL, 0, 0, &g, err);
     if (rc) {

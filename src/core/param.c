@@ -1,5 +1,5 @@
-/* Query-string value parsing. */
-#include "api/params.h"
+/* Query-string values, parsed strictly (param.h). */
+#include "core/param.h"
 
 #include <errno.h>
 #include <math.h>
@@ -32,8 +32,10 @@ enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long lo
     if (!s)
         return WG_OK;
     errno = 0;
-    n = strtoll(s, &end, 10);
-    if (!*s || *end || errno || n < lo || n > hi)
+    /* digits alone (a '-' first where negatives are allowed): no spaces, no '+', no 0x */
+    const char *d = s + (*s == '-' && lo < 0);
+    n = *d >= '0' && *d <= '9' ? strtoll(s, &end, 10) : 0;
+    if (!(*d >= '0' && *d <= '9') || *end || errno || n < lo || n > hi)
         return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be %lld to %lld, not '%.20s'",
                           name, lo, hi, s);
     *out = n;
