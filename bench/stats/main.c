@@ -219,7 +219,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
                        const char *channel, long long start, long long end)
 {
     struct wg_stats_change ch;
-    struct wg_stats_state s = {"received", "", 0, 0, 0, 0, 0, ""};
+    struct wg_stats_state s = {WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, ""};
     long long t = start + (long long)(uni() * 365) * DAYS + (long long)((0.5 + uni() * 9.5) * HOUR);
     int cday = wg_cst_day(t);
     /* reference row: created, dispatched, signed on time, finished (on time), handling,
@@ -233,11 +233,11 @@ static void order_life(struct loader *l, const struct place *p, const char *item
     double r = uni();
     if (r < 0.15) { /* a consultation answered on the call */
         struct wg_stats_state to = s;
-        to.state = "replied";
+        to.state = WG_STATE_REPLIED;
         step(l, &ch, &s, WG_ACTION_ANSWER, to, t + 300);
         f_fin = wg_cst_day(t + 300), on_fin = 1;
         if (t + DAYS < end) {
-            to.state = "closed";
+            to.state = WG_STATE_CLOSED;
             to.satisfaction = "satisfied";
             ch.reached = 1, ch.satisfaction = WG_SAT_SATISFIED;
             step(l, &ch, &s, WG_ACTION_CALLBACK, to, t + DAYS);
@@ -245,39 +245,39 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         }
     } else if (r < 0.16) { /* not an appeal */
         struct wg_stats_state to = s;
-        to.state = "invalid";
+        to.state = WG_STATE_INVALID;
         step(l, &ch, &s, WG_ACTION_INVALIDATE, to, t + 600);
         open = 0;
     } else {
         const char *unit = unit_for(item);
         long long td = t + 1200;
-        struct wg_stats_state to = {"dispatched", unit, td + 2 * HOUR, td + 7 * DAYS, td,
+        struct wg_stats_state to = {WG_STATE_DISPATCHED, unit, td + 2 * HOUR, td + 7 * DAYS, td,
                                     0,            0,    ""};
         step(l, &ch, &s, WG_ACTION_DISPATCH, to, td);
         f_disp = wg_cst_day(td), f_dl = wg_cst_day(to.reply_deadline);
         long long ts = td + 600 + (long long)(uni() * 3 * HOUR);
         if (uni() < 0.02) { /* sent to the wrong unit: the return waits */
-            to.state = "returning";
+            to.state = WG_STATE_RETURNING;
             step(l, &ch, &s, WG_ACTION_RETURN, to, td + HOUR);
             f_ret = wg_cst_day(td + HOUR);
             goto done;
         }
         if (ts > end)
             goto done;
-        to.state = "signed";
+        to.state = WG_STATE_SIGNED;
         step(l, &ch, &s, WG_ACTION_SIGN, to, ts);
         f_sign = wg_cst_day(ts), on_sign = ts <= s.sign_deadline;
         double days = uni() < 0.04 ? 9 + uni() * 5 : 0.5 + uni() * 5.5;
         long long tr = ts + (long long)(days * DAYS);
         if (tr > end)
             goto done;
-        to.state = "replied";
+        to.state = WG_STATE_REPLIED;
         ch.handling_minutes = (tr - td) / 60;
         step(l, &ch, &s, WG_ACTION_REPLY, to, tr);
         f_fin = wg_cst_day(tr), on_fin = tr <= s.reply_deadline, handled = 1;
         if (tr + DAYS / 2 > end)
             goto done;
-        to.state = "verified";
+        to.state = WG_STATE_VERIFIED;
         step(l, &ch, &s, WG_ACTION_VERIFY, to, tr + DAYS / 2);
         if (tr + 2 * DAYS > end)
             goto done;
@@ -290,10 +290,10 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         f_cb = wg_cst_day(tr + 2 * DAYS);
         sat = ch.satisfaction != WG_SAT_UNSATISFIED, res = sat;
         if (sat) {
-            to.state = "closed";
+            to.state = WG_STATE_CLOSED;
             open = 0;
         } else { /* 重办: back to the unit */
-            to.state = "dispatched";
+            to.state = WG_STATE_DISPATCHED;
             to.reopened = 1;
             ch.effects = WG_FSM_REOPENED;
         }
@@ -611,7 +611,7 @@ int main(int argc, char **argv)
     struct wg_actor actor;
     memset(&actor, 0, sizeof actor);
     snprintf(actor.username, sizeof actor.username, "bench");
-    snprintf(actor.role, sizeof actor.role, "leader");
+    actor.role = WG_ROLE_LEADER;
     snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");
     struct wg_stats_env env = {db, cube, &cat, end + 1};
     int from = wg_cst_day(start), to = wg_cst_day(end);
@@ -772,7 +772,7 @@ int main(int argc, char **argv)
             const struct place *p = &m.grids[next() % m.ngrids];
             ch.leaf = p->grid, ch.item = items[next() % nitems], ch.channel = "hotline";
             ch.created_day = to, ch.create = 1, ch.at = end - 60;
-            ch.after = (struct wg_stats_state){"received", "", 0, 0, 0, 0, 0, ""};
+            ch.after = (struct wg_stats_state){WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, ""};
             if (wg_stats_apply(db, &ch, &err)) /* the cell and the change log row */
                 die("write path", &err);
         }

@@ -38,7 +38,7 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
         return wg_err_set(err, WG_EFORBIDDEN, "the password must be changed first: "
                                               "PUT /api/v1/me/password");
     if ((actor->perms & r->perms) != r->perms)
-        return wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s %s", actor->role,
+        return wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s %s", wg_role_name(actor->role),
                           req->method, r->pattern);
     req->actor = actor;
     return WG_OK;

@@ -94,7 +94,7 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
     const struct wg_actor *a = req->actor;
     struct wg_audit_event ev = {
         .actor = a ? a->username : actor_name,
-        .role = a ? a->role : NULL,
+        .role = a ? wg_role_name(a->role) : NULL,
         .source = req->remote_addr,
         .action = action,
         .object_type = object_type,

@@ -443,7 +443,7 @@ static void sweep(const struct variant *v)
             snprintf(tail, sizeof tail, "; allowed for %s: %s", ROLES[r], want);
 
             enum wg_order_action got[NA + 1];
-            size_t n = wg_fsm_allowed((enum wg_order_state)s, (enum wg_fsm_role)r, &c, got, NA);
+            size_t n = wg_fsm_allowed((enum wg_order_state)s, (enum wg_role_id)r, &c, got, NA);
             size_t nwant = 0;
             for (int a = 0; a < NA; a++)
                 if (expect[s][a][r] >= 0 || expect[s][a][r] == X_INVALID)
@@ -456,7 +456,7 @@ static void sweep(const struct variant *v)
                 enum wg_order_state next = WG_STATE_COUNT;
                 int before = t_failed;
                 enum wg_rc rc = wg_fsm_check((enum wg_order_state)s, (enum wg_order_action)a,
-                                             (enum wg_fsm_role)r, &c, &next, &err);
+                                             (enum wg_role_id)r, &c, &next, &err);
                 int x = expect[s][a][r];
                 if (x == X_FORBID) {
                     T_EQ_INT(rc, WG_EFORBIDDEN);
@@ -491,7 +491,7 @@ static void test_names(void)
     struct wg_err err = {0};
     enum wg_order_state s;
     enum wg_order_action a;
-    enum wg_fsm_role r;
+    enum wg_role_id r;
     enum wg_satisfaction sat;
     for (int i = 0; i < NS; i++) {
         T_EQ_STR(wg_fsm_state_name((enum wg_order_state)i), STATES[i]);
@@ -502,15 +502,15 @@ static void test_names(void)
         T_CHECK(wg_fsm_action_parse(ACTIONS[i], &a, &err) == WG_OK && (int)a == i);
     }
     for (int i = 0; i < NR; i++) {
-        T_EQ_STR(wg_fsm_role_name((enum wg_fsm_role)i), ROLES[i]);
-        T_CHECK(wg_fsm_role_parse(ROLES[i], &r, &err) == WG_OK && (int)r == i);
+        T_EQ_STR(wg_role_name((enum wg_role_id)i), ROLES[i]);
+        T_CHECK(wg_role_parse(ROLES[i], &r, &err) == WG_OK && (int)r == i);
         /* the accounts' role table knows every role the machine names but the resident,
          * who has no account */
         T_CHECK((wg_role_find(ROLES[i]) != NULL) == (strcmp(ROLES[i], "resident") != 0));
     }
     T_EQ_INT(WG_STATE_COUNT, NS);
     T_EQ_INT(WG_ACTION_COUNT, NA);
-    T_EQ_INT(WG_FSM_ROLE_COUNT, NR);
+    T_EQ_INT(WG_ROLE_APIKEY, NR); /* the machine's roles; an API key's is after them */
     T_CHECK(wg_fsm_state_name(WG_STATE_COUNT) == NULL);
     T_CHECK(wg_fsm_action_name((enum wg_order_action) - 1) == NULL);
 
@@ -518,8 +518,21 @@ static void test_names(void)
     T_CHECK(strstr(err.msg, "'close'") && strstr(err.msg, "route_line"));
     T_EQ_INT(wg_fsm_state_parse("Received", &s, &err), WG_EINVAL);
     T_EQ_INT(wg_fsm_state_parse(NULL, &s, &err), WG_EINVAL);
-    T_EQ_INT(wg_fsm_role_parse("apikey", &r, &err), WG_EINVAL);
-    T_CHECK(wg_fsm_role_parse("resident", &r, &err) == WG_OK && r == WG_FSM_ROLE_RESIDENT);
+    T_EQ_INT(wg_role_parse("nobody", &r, &err), WG_EINVAL);
+    T_CHECK(wg_role_parse("resident", &r, &err) == WG_OK && r == WG_ROLE_RESIDENT);
+    T_CHECK(wg_role_parse("apikey", &r, &err) == WG_OK && r == WG_ROLE_APIKEY);
+    /* an integration key operates no order: nothing is ever allowed, everything is 403 */
+    struct wg_fsm_ctx c = base_ctx();
+    for (int st = 0; st < NS; st++) {
+        enum wg_order_action got[NA + 1];
+        T_EQ_INT(wg_fsm_allowed((enum wg_order_state)st, WG_ROLE_APIKEY, &c, got, NA), 0);
+        for (int ac = 0; ac < NA; ac++) {
+            enum wg_order_state next;
+            T_EQ_INT(wg_fsm_check((enum wg_order_state)st, (enum wg_order_action)ac,
+                                  WG_ROLE_APIKEY, &c, &next, &err),
+                     WG_EFORBIDDEN);
+        }
+    }
 
     T_CHECK(wg_fsm_satisfaction_parse("basically_satisfied", &sat, &err) == WG_OK &&
             sat == WG_SAT_BASICALLY_SATISFIED);
@@ -534,10 +547,10 @@ static void test_bad_input(void)
     struct wg_err err = {0};
     enum wg_order_state next;
     struct wg_fsm_ctx c = base_ctx();
-    enum wg_fsm_role agent = WG_FSM_ROLE_AGENT;
+    enum wg_role_id agent = WG_ROLE_AGENT;
     T_EQ_INT(wg_fsm_check(WG_STATE_COUNT, WG_ACTION_NOTE, agent, &c, &next, &err), WG_EINVAL);
     T_EQ_INT(wg_fsm_check(WG_STATE_SIGNED, WG_ACTION_COUNT, agent, &c, &next, &err), WG_EINVAL);
-    T_EQ_INT(wg_fsm_check(WG_STATE_SIGNED, WG_ACTION_NOTE, WG_FSM_ROLE_COUNT, &c, &next, &err),
+    T_EQ_INT(wg_fsm_check(WG_STATE_SIGNED, WG_ACTION_NOTE, WG_ROLE_COUNT, &c, &next, &err),
              WG_EINVAL);
     T_EQ_INT(wg_fsm_allowed(WG_STATE_COUNT, agent, &c, NULL, 0), 0);
     /* a NULL ctx is the plain order */
@@ -615,9 +628,9 @@ static int act(struct sim *o, const char *action, const char *role)
 {
     struct wg_err err = {0};
     enum wg_order_action a;
-    enum wg_fsm_role r;
+    enum wg_role_id r;
     struct wg_fsm_result res;
-    if (wg_fsm_action_parse(action, &a, &err) || wg_fsm_role_parse(role, &r, &err))
+    if (wg_fsm_action_parse(action, &a, &err) || wg_role_parse(role, &r, &err))
         return -100;
     enum wg_rc rc = wg_fsm_step(o->state, a, r, &o->c, &res, &err);
     snprintf(o->msg, sizeof o->msg, "%s", err.msg);
@@ -962,7 +975,7 @@ static void walk_invalidate(void)
         enum wg_order_state next;
         struct wg_err err = {0};
         enum wg_rc rc = wg_fsm_check(WG_STATE_INVALID, (enum wg_order_action)a,
-                                     WG_FSM_ROLE_SUPERVISOR, NULL, &next, &err);
+                                     WG_ROLE_SUPERVISOR, NULL, &next, &err);
         T_CHECK(a == WG_ACTION_NOTE ? rc == WG_OK && next == WG_STATE_INVALID : rc != WG_OK);
     }
     /* a unit that finds a prank returns it, and the centre voids it there */

@@ -133,7 +133,7 @@ static void test_deltas(void)
     long long t0 = 20454 * DAY - 8 * 3600 + 9 * 3600; /* 2026-01-01 09:00 CST */
     struct wg_stats_change ch = {.leaf = "371302001001001", .item = "06028",
                                  .channel = "hotline", .created_day = 20454, .create = 1,
-                                 .after = {.state = "received", .unit = ""}, .at = t0};
+                                 .after = {.state = WG_STATE_RECEIVED, .unit = ""}, .at = t0};
     int n = wg_stats_deltas(&ch, d);
     T_EQ_INT(n, 1);
     T_EQ_INT(at(d, n, 20454, "", WG_SC_RECEIVED), 1);
@@ -142,8 +142,8 @@ static void test_deltas(void)
     /* dispatch: counted for the unit; open moves to it; the deadline day gets a pending */
     ch.create = 0;
     ch.action = WG_ACTION_DISPATCH;
-    ch.before = (struct wg_stats_state){.state = "received", .unit = ""};
-    ch.after = (struct wg_stats_state){.state = "dispatched", .unit = "cgzf",
+    ch.before = (struct wg_stats_state){.state = WG_STATE_RECEIVED, .unit = ""};
+    ch.after = (struct wg_stats_state){.state = WG_STATE_DISPATCHED, .unit = "cgzf",
                                        .sign_deadline = t0 + 7200, .reply_deadline = t0 + 5 * DAY,
                                        .dispatched_at = t0};
     n = wg_stats_deltas(&ch, d);
@@ -155,7 +155,7 @@ static void test_deltas(void)
     /* a late signature is not on time */
     ch.action = WG_ACTION_SIGN;
     ch.before = ch.after;
-    ch.after.state = "signed";
+    ch.after.state = WG_STATE_SIGNED;
     ch.at = t0 + 7201;
     n = wg_stats_deltas(&ch, d);
     T_EQ_INT(n, 0);
@@ -175,7 +175,7 @@ static void test_deltas(void)
     /* the first reply, late: finished, not on time, handled with its minutes */
     ch.action = WG_ACTION_REPLY;
     ch.before = ch.after;
-    ch.after.state = "replied";
+    ch.after.state = WG_STATE_REPLIED;
     ch.at = t0 + 10 * DAY;
     ch.handling_minutes = 3000;
     n = wg_stats_deltas(&ch, d);
@@ -188,7 +188,7 @@ static void test_deltas(void)
     /* failed verification: rework; the order stays finished (no second finish later) */
     ch.action = WG_ACTION_VERIFY;
     ch.before = ch.after;
-    ch.after.state = "dispatched";
+    ch.after.state = WG_STATE_DISPATCHED;
     ch.after.rework_count = 1;
     ch.effects = WG_FSM_REWORK;
     ch.at += DAY;
@@ -198,16 +198,16 @@ static void test_deltas(void)
     ch.effects = 0;
     ch.action = WG_ACTION_REPLY;
     ch.before = ch.after;
-    ch.before.state = "signed";
-    ch.after.state = "replied";
+    ch.before.state = WG_STATE_SIGNED;
+    ch.after.state = WG_STATE_REPLIED;
     n = wg_stats_deltas(&ch, d);
     T_EQ_INT(n, 0);
 
     /* a callback: reached, basically satisfied, the body says not resolved */
     ch.action = WG_ACTION_CALLBACK;
     ch.before = ch.after;
-    ch.before.state = "verified";
-    ch.after.state = "closed";
+    ch.before.state = WG_STATE_VERIFIED;
+    ch.after.state = WG_STATE_CLOSED;
     ch.after.satisfaction = "basically_satisfied";
     ch.reached = 1;
     ch.satisfaction = WG_SAT_BASICALLY_SATISFIED;
@@ -592,7 +592,7 @@ static void walk(struct wg_db *db, const struct wg_order_env *env, uint64_t seed
         struct wg_actor a;
         memset(&a, 0, sizeof a);
         snprintf(a.username, sizeof a.username, "%s%d", roles[(r >> 8) % 5], (int)(r >> 16) % 2);
-        snprintf(a.role, sizeof a.role, "%s", roles[(r >> 8) % 5]);
+        wg_role_parse(roles[(r >> 8) % 5], &a.role, NULL);
         snprintf(a.scope.kind, sizeof a.scope.kind, "region");
         json_t *o = NULL;
         if (wg_order_json(db, env, &a, id, 0, &o, NULL))

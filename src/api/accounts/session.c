@@ -12,13 +12,14 @@
 
 static json_t *actor_json(const struct wg_actor *a)
 {
-    const struct wg_role *role = wg_role_find(a->role);
+    const char *name = wg_role_name(a->role);
+    const char *label = a->role < WG_ROLE_ACCOUNTS ? wg_roles[a->role].label : name;
     json_t *perms = json_array();
     for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
         if (a->perms & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role",
-                     a->role, "role_label", role ? role->label : a->role, "scope", "kind",
+                     name, "role_label", label, "scope", "kind",
                      a->scope.kind, "code", a->scope.code, "must_change_password",
                      a->must_change, "permissions", perms);
 }

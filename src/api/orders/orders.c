@@ -39,7 +39,7 @@ static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     const struct wg_actor *a = in->req->actor;
     struct wg_audit_event ev = {
         .actor = a->username,
-        .role = a->role,
+        .role = wg_role_name(a->role),
         .source = in->req->remote_addr,
         .action = "order.create",
         .object_type = "order",
@@ -289,7 +289,7 @@ static enum wg_rc action_refusal_tx(struct wg_db *db, void *ctx, struct wg_err *
     const struct wg_actor *who = a->req->actor;
     struct wg_audit_event ev = {
         .actor = who->username,
-        .role = who->role,
+        .role = wg_role_name(who->role),
         .source = a->req->remote_addr,
         .action = "order.action_refused",
         .object_type = "order",

@@ -34,6 +34,28 @@ const struct wg_role wg_roles[] = {
     {NULL, NULL, 0},
 };
 
+_Static_assert(WG_ROLE_ACCOUNTS == 10, "the role table holds the ten account roles");
+
+const char *wg_role_name(enum wg_role_id r)
+{
+    if ((unsigned)r < WG_ROLE_ACCOUNTS)
+        return wg_roles[r].name;
+    return r == WG_ROLE_RESIDENT ? "resident" : r == WG_ROLE_APIKEY ? "apikey" : "?";
+}
+
+enum wg_rc wg_role_parse(const char *name, enum wg_role_id *out, struct wg_err *err)
+{
+    for (int r = 0; name && r < WG_ROLE_COUNT; r++)
+        if (!strcmp(wg_role_name((enum wg_role_id)r), name)) {
+            *out = (enum wg_role_id)r;
+            return WG_OK;
+        }
+    return wg_err_set(err, WG_EINVAL,
+                      "role '%.20s' is not one of sysadmin, secadmin, auditor, agent, supervisor, "
+                      "handler, gridworker, community, mediator, leader",
+                      name ? name : "");
+}
+
 const struct wg_role *wg_role_find(const char *name)
 {
     for (const struct wg_role *r = wg_roles; name && r->name; r++)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "domain/accounts/role.h"
 #include "store/store.h"
 
 /* Permissions: what a route may require. */
@@ -39,8 +40,9 @@ struct wg_role {
     uint32_t perms;
 };
 
-/* The role table, in SPEC §9 order; NULL-terminated. */
+/* The account roles' table, indexed by enum wg_role_id (SPEC §9 order); NULL-terminated. */
 extern const struct wg_role wg_roles[];
+/* An account role by name; NULL for any other name (resident and apikey included). */
 const struct wg_role *wg_role_find(const char *name);
 /* Parses "open311,alert_ingest" into API-key permissions; only integration permissions
  * are allowed on keys. */

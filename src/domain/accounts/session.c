@@ -24,16 +24,24 @@ static void random_hex(char *out, size_t bytes)
     sodium_memzero(buf, sizeof buf);
 }
 
-static void actor_from(struct wg_actor *a, const struct wg_account_row *r)
+/* The caller an account stands for. A stored role this server does not know (written by
+ * hand, or by a newer version) is refused rather than guessed at. */
+static enum wg_rc actor_from(struct wg_actor *a, const struct wg_account_row *r,
+                             struct wg_err *err)
 {
     const struct wg_role *role = wg_role_find(r->role);
     memset(a, 0, sizeof *a);
+    if (!role)
+        return wg_err_set(err, WG_EDB, "account '%s' has the role '%s', which this server does "
+                                       "not know",
+                          r->username, r->role);
     snprintf(a->username, sizeof a->username, "%s", r->username);
-    snprintf(a->role, sizeof a->role, "%s", r->role);
-    a->perms = role ? role->perms : 0;
+    a->role = (enum wg_role_id)(role - wg_roles);
+    a->perms = role->perms;
     snprintf(a->scope.kind, sizeof a->scope.kind, "%s", r->scope_kind);
     snprintf(a->scope.code, sizeof a->scope.code, "%s", r->scope);
     a->must_change = r->must_change;
+    return WG_OK;
 }
 
 #define BAD_LOGIN "wrong username or password"
@@ -87,9 +95,9 @@ enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *
         return rc;
     random_hex(token, WG_TOKEN_LEN / 2);
     sha256_hex(token, hash);
-    if ((rc = wg_store_session_insert(db, hash, username, now, source, err)))
+    if ((rc = actor_from(actor, &a, err)) ||
+        (rc = wg_store_session_insert(db, hash, username, now, source, err)))
         return rc;
-    actor_from(actor, &a);
     snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
     return WG_OK;
 }
@@ -208,7 +216,8 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
      * requests then only read */
     if (now - s.last_seen >= 60 && (rc = wg_store_session_touch(db, hash, now, err)))
         return rc;
-    actor_from(actor, &a);
+    if ((rc = actor_from(actor, &a, err)))
+        return rc;
     snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
     cache_put(hash, actor, s.created_at, now, gen);
     return WG_OK;
@@ -296,7 +305,7 @@ enum wg_rc wg_apikey_check(struct wg_db *db, const char *key, struct wg_actor *a
         return rc;
     memset(actor, 0, sizeof *actor);
     snprintf(actor->username, sizeof actor->username, "apikey:%s", k.id);
-    snprintf(actor->role, sizeof actor->role, "apikey");
+    actor->role = WG_ROLE_APIKEY;
     actor->perms = (uint32_t)k.permissions;
     snprintf(actor->scope.kind, sizeof actor->scope.kind, "%s", k.scope_kind);
     snprintf(actor->scope.code, sizeof actor->scope.code, "%s", k.scope);

@@ -17,7 +17,7 @@
 
 struct wg_actor {
     char username[64]; /* for an API key: "apikey:<id>" */
-    char role[16];     /* for an API key: "apikey" */
+    enum wg_role_id role; /* parsed from the account, or WG_ROLE_APIKEY, WG_ROLE_RESIDENT */
     uint32_t perms;
     struct wg_scope scope;
     int must_change;

@@ -84,11 +84,11 @@ struct actor_set {
     struct wg_actor agent, handler, gridworker, supervisor;
 };
 
-static void actor(struct wg_actor *a, const char *name, const char *role)
+static void actor(struct wg_actor *a, const char *name, enum wg_role_id role)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->username, sizeof a->username, "%s", name);
-    snprintf(a->role, sizeof a->role, "%s", role);
+    a->role = role;
     snprintf(a->scope.kind, sizeof a->scope.kind, "region");
 }
 
@@ -131,10 +131,10 @@ enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
     enum wg_rc rc;
     memset(rep, 0, sizeof *rep);
     wg_shape_init(&county);
-    actor(&as.agent, "agent", "agent");
-    actor(&as.handler, "handler", "handler");
-    actor(&as.gridworker, "gridworker", "gridworker");
-    actor(&as.supervisor, "supervisor", "supervisor");
+    actor(&as.agent, "agent", WG_ROLE_AGENT);
+    actor(&as.handler, "handler", WG_ROLE_HANDLER);
+    actor(&as.gridworker, "gridworker", WG_ROLE_GRIDWORKER);
+    actor(&as.supervisor, "supervisor", WG_ROLE_SUPERVISOR);
     collect_leaves(env->catalog, &leaves);
     if (!leaves.n)
         return wg_err_set(err, WG_EINVAL, "the catalog has no items");

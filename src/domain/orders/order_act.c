@@ -15,7 +15,6 @@ static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_fac
 {
     const struct wg_order_row *o = &a->o.row;
     const struct wg_order_facts *f1 = &a->f;
-    const char *next = wg_fsm_state_name(res->next);
     json_t *resolved = json_object_get(a->body, "resolved");
     long long minutes = 0;
     if (res->next == WG_STATE_REPLIED && f0->dispatched_at && a->now > f0->dispatched_at) {
@@ -31,9 +30,9 @@ static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_fac
         .channel = o->channel,
         .created_day = wg_cst_day_of_iso(o->created_at),
         .action = a->action,
-        .before = {o->state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
+        .before = {a->o.state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
                    f0->rework_count, f0->reopened, f0->satisfaction},
-        .after = {next, a->unit, f1->sign_deadline, f1->reply_deadline, f1->dispatched_at,
+        .after = {res->next, a->unit, f1->sign_deadline, f1->reply_deadline, f1->dispatched_at,
                   f1->rework_count, f1->reopened, f1->satisfaction},
         /* the resident's rating counts as a reached callback where it stood as one */
         .reached = (a->action == WG_ACTION_CALLBACK && a->ctx.reached) ||
@@ -122,7 +121,8 @@ static enum wg_rc write(struct wg_act *a, const char *name, int version,
     if (a->body && json_object_size(a->body) &&
         !(detail = json_dumps(a->body, JSON_COMPACT | JSON_SORT_KEYS)))
         return wg_err_set(err, WG_ENOMEM, "out of memory");
-    struct wg_order_event_row ev = {0,  a->at,          a->actor->username, a->actor->role,
+    struct wg_order_event_row ev = {0,    a->at,          a->actor->username,
+                                    wg_role_name(a->actor->role),
                                     name, a->o.row.state, next,               detail};
     rc = wg_store_order_event(a->db, id, &ev, err);
     free(detail);
@@ -144,14 +144,11 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     struct wg_act a = {.db = db, .env = env, .actor = actor, .body = body, .now = now};
     const struct wg_act_rule *rule;
     struct wg_fsm_result res;
-    enum wg_fsm_role role;
     enum wg_rc rc;
     if (body && !json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the action's body must be a JSON object");
     if ((rc = wg_fsm_action_parse(name, &a.action, err)))
         return rc;
-    if (wg_fsm_role_parse(actor->role, &role, NULL))
-        return wg_err_set(err, WG_EFORBIDDEN, "'%s' operates no orders", actor->username);
     rule = &wg_act_rules[a.action];
     if ((rc = load(&a, id, version, err)))
         goto out;
@@ -159,7 +156,7 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     wg_order_fsm_ctx(&a.f, &a.o, actor, a.rel, &a.ctx);
     if ((rc = wg_order_merge_ctx(db, &a.o, &a.f, &a.ctx, err)) ||
         (rule->before && (rc = rule->before(&a, err))) ||
-        (rc = wg_fsm_step(a.o.state, a.action, role, &a.ctx, &res, err)))
+        (rc = wg_fsm_step(a.o.state, a.action, actor->role, &a.ctx, &res, err)))
         goto out;
     snprintf(a.unit, sizeof a.unit, "%s", a.o.row.unit);
     wg_clock_iso(now, a.at);
@@ -207,7 +204,7 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, 
     *count = 0;
     memset(&sys, 0, sizeof sys);
     snprintf(sys.username, sizeof sys.username, "system");
-    snprintf(sys.role, sizeof sys.role, "supervisor");
+    sys.role = WG_ROLE_SUPERVISOR;
     snprintf(sys.scope.kind, sizeof sys.scope.kind, "region");
     if ((rc = wg_store_order_overdue(db, now, 256, take_due, &d, err)))
         return rc;

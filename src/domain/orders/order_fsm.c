@@ -43,15 +43,6 @@ static const char *const action_names[WG_ACTION_COUNT] = {
     [WG_ACTION_RATE] = "rate",
 };
 
-static const char *const role_names[WG_FSM_ROLE_COUNT] = {
-    [WG_FSM_ROLE_SYSADMIN] = "sysadmin",     [WG_FSM_ROLE_SECADMIN] = "secadmin",
-    [WG_FSM_ROLE_AUDITOR] = "auditor",       [WG_FSM_ROLE_AGENT] = "agent",
-    [WG_FSM_ROLE_SUPERVISOR] = "supervisor", [WG_FSM_ROLE_HANDLER] = "handler",
-    [WG_FSM_ROLE_GRIDWORKER] = "gridworker", [WG_FSM_ROLE_COMMUNITY] = "community",
-    [WG_FSM_ROLE_MEDIATOR] = "mediator",     [WG_FSM_ROLE_LEADER] = "leader",
-    [WG_FSM_ROLE_RESIDENT] = "resident",
-};
-
 static const char *const satisfaction_names[WG_SAT_COUNT] = {
     [WG_SAT_NONE] = "none",
     [WG_SAT_SATISFIED] = "satisfied",
@@ -60,7 +51,7 @@ static const char *const satisfaction_names[WG_SAT_COUNT] = {
 };
 
 #define S(x)       (1u << WG_STATE_##x)
-#define R(x)       (1u << WG_FSM_ROLE_##x)
+#define R(x)       (1u << WG_ROLE_##x)
 #define ALL_STATES ((1u << WG_STATE_COUNT) - 1)
 /* Where work is still alive: merged orders follow their master and invalid ones are dead,
  * so instructions and special lines go elsewhere. */
@@ -359,7 +350,7 @@ static int unit_fits(enum unit u, const struct wg_fsm_ctx *c)
 /* The first row that lets role take action in state now; NULL when none. *why receives the
  * reason a row that fits the state and role refuses (its guard, or the unit). */
 static const struct rule *find(enum wg_order_state state, enum wg_order_action action,
-                               enum wg_fsm_role role, const struct wg_fsm_ctx *c, const char **why)
+                               enum wg_role_id role, const struct wg_fsm_ctx *c, const char **why)
 {
     for (size_t i = 0; i < NRULES; i++) {
         const struct rule *r = &rules[i];
@@ -379,7 +370,7 @@ static const struct rule *find(enum wg_order_state state, enum wg_order_action a
     return NULL;
 }
 
-static int may_ever(enum wg_order_action action, enum wg_fsm_role role)
+static int may_ever(enum wg_order_action action, enum wg_role_id role)
 {
     for (size_t i = 0; i < NRULES; i++)
         if (rules[i].action == action && (rules[i].roles & (1u << role)))
@@ -387,12 +378,12 @@ static int may_ever(enum wg_order_action action, enum wg_fsm_role role)
     return 0;
 }
 
-size_t wg_fsm_allowed(enum wg_order_state state, enum wg_fsm_role role,
+size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role,
                       const struct wg_fsm_ctx *ctx, enum wg_order_action *out, size_t max)
 {
     const struct wg_fsm_ctx *c = ctx ? ctx : &zero_ctx;
     size_t n = 0;
-    if ((unsigned)state >= WG_STATE_COUNT || (unsigned)role >= WG_FSM_ROLE_COUNT)
+    if ((unsigned)state >= WG_STATE_COUNT || (unsigned)role >= WG_ROLE_COUNT)
         return 0;
     for (int a = 0; a < WG_ACTION_COUNT; a++) {
         if (!find(state, (enum wg_order_action)a, role, c, NULL))
@@ -405,7 +396,7 @@ size_t wg_fsm_allowed(enum wg_order_state state, enum wg_fsm_role role,
 }
 
 enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
-                       enum wg_fsm_role role, const struct wg_fsm_ctx *ctx,
+                       enum wg_role_id role, const struct wg_fsm_ctx *ctx,
                        struct wg_fsm_result *out, struct wg_err *err)
 {
     const struct wg_fsm_ctx *c = ctx ? ctx : &zero_ctx;
@@ -414,11 +405,11 @@ enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
         return wg_err_set(err, WG_EINVAL, "order state %d is out of range", (int)state);
     if ((unsigned)action >= WG_ACTION_COUNT)
         return wg_err_set(err, WG_EINVAL, "order action %d is out of range", (int)action);
-    if ((unsigned)role >= WG_FSM_ROLE_COUNT)
+    if ((unsigned)role >= WG_ROLE_COUNT)
         return wg_err_set(err, WG_EINVAL, "role %d is out of range", (int)role);
     if (!may_ever(action, role))
         return wg_err_set(err, WG_EFORBIDDEN, "the role '%s' may not take the action '%s'",
-                          role_names[role], action_names[action]);
+                          wg_role_name(role), action_names[action]);
 
     const struct rule *r = find(state, action, role, c, &why);
     if (!r) {
@@ -432,7 +423,7 @@ enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
         return wg_err_set(err, WG_ECONFLICT,
                           "the action '%s' is not allowed in state '%s'%s%s; allowed for %s: %s",
                           action_names[action], state_names[state], why ? ": " : "", why ? why : "",
-                          role_names[role], n ? names : "none");
+                          wg_role_name(role), n ? names : "none");
     }
 
     struct wg_fsm_result res = {.next = state, .effects = 0};
@@ -449,7 +440,7 @@ enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
 }
 
 enum wg_rc wg_fsm_check(enum wg_order_state state, enum wg_order_action action,
-                        enum wg_fsm_role role, const struct wg_fsm_ctx *ctx,
+                        enum wg_role_id role, const struct wg_fsm_ctx *ctx,
                         enum wg_order_state *next, struct wg_err *err)
 {
     struct wg_fsm_result res;
@@ -508,11 +499,6 @@ const char *wg_fsm_action_name(enum wg_order_action a)
     return name_of(action_names, WG_ACTION_COUNT, (int)a);
 }
 
-const char *wg_fsm_role_name(enum wg_fsm_role r)
-{
-    return name_of(role_names, WG_FSM_ROLE_COUNT, (int)r);
-}
-
 const char *wg_fsm_satisfaction_name(enum wg_satisfaction s)
 {
     return name_of(satisfaction_names, WG_SAT_COUNT, (int)s);
@@ -533,15 +519,6 @@ enum wg_rc wg_fsm_action_parse(const char *name, enum wg_order_action *out, stru
     enum wg_rc rc = parse(action_names, WG_ACTION_COUNT, "order action", name, &v, err);
     if (rc == WG_OK)
         *out = (enum wg_order_action)v;
-    return rc;
-}
-
-enum wg_rc wg_fsm_role_parse(const char *name, enum wg_fsm_role *out, struct wg_err *err)
-{
-    int v;
-    enum wg_rc rc = parse(role_names, WG_FSM_ROLE_COUNT, "role", name, &v, err);
-    if (rc == WG_OK)
-        *out = (enum wg_fsm_role)v;
     return rc;
 }
 

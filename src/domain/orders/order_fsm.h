@@ -49,6 +49,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "domain/accounts/role.h"
 
 /* SPEC §9 order; the values index the name tables. */
 enum wg_order_state {
@@ -94,25 +95,6 @@ enum wg_order_action {
     /* Beyond SPEC §9's list: the resident's own rating through the portal (order_fsm.c). */
     WG_ACTION_RATE,
     WG_ACTION_COUNT
-};
-
-/* The roles of SPEC §9 (the same names as account.h's wg_roles). A role name that does not
- * parse (an API key, say) operates no order. */
-enum wg_fsm_role {
-    WG_FSM_ROLE_SYSADMIN,
-    WG_FSM_ROLE_SECADMIN,
-    WG_FSM_ROLE_AUDITOR,
-    WG_FSM_ROLE_AGENT,
-    WG_FSM_ROLE_SUPERVISOR,
-    WG_FSM_ROLE_HANDLER,
-    WG_FSM_ROLE_GRIDWORKER,
-    WG_FSM_ROLE_COMMUNITY,
-    WG_FSM_ROLE_MEDIATOR,
-    WG_FSM_ROLE_LEADER,
-    /* SPEC §8's resident, who has no account: the residents' portal acts as them for the
-     * holder of an appeal's tracking code. Not an account role (account.h never grants it). */
-    WG_FSM_ROLE_RESIDENT,
-    WG_FSM_ROLE_COUNT
 };
 
 /* A callback's satisfaction; NONE when the resident was not reached. */
@@ -178,11 +160,9 @@ struct wg_fsm_result {
  * out of range; a parse function returns WG_EINVAL naming the accepted values. */
 const char *wg_fsm_state_name(enum wg_order_state s);
 const char *wg_fsm_action_name(enum wg_order_action a);
-const char *wg_fsm_role_name(enum wg_fsm_role r);
 const char *wg_fsm_satisfaction_name(enum wg_satisfaction s);
 enum wg_rc wg_fsm_state_parse(const char *name, enum wg_order_state *out, struct wg_err *err);
 enum wg_rc wg_fsm_action_parse(const char *name, enum wg_order_action *out, struct wg_err *err);
-enum wg_rc wg_fsm_role_parse(const char *name, enum wg_fsm_role *out, struct wg_err *err);
 enum wg_rc wg_fsm_satisfaction_parse(const char *name, enum wg_satisfaction *out,
                                      struct wg_err *err);
 
@@ -192,17 +172,17 @@ enum wg_rc wg_fsm_satisfaction_parse(const char *name, enum wg_satisfaction *out
  * (or "none"), the list wg_fsm_allowed gives; WG_EINVAL for a value out of range or body
  * fields that contradict each other (reached without a satisfaction). */
 enum wg_rc wg_fsm_check(enum wg_order_state state, enum wg_order_action action,
-                        enum wg_fsm_role role, const struct wg_fsm_ctx *ctx,
+                        enum wg_role_id role, const struct wg_fsm_ctx *ctx,
                         enum wg_order_state *next, struct wg_err *err);
 /* wg_fsm_check with the side effects too. */
 enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
-                       enum wg_fsm_role role, const struct wg_fsm_ctx *ctx,
+                       enum wg_role_id role, const struct wg_fsm_ctx *ctx,
                        struct wg_fsm_result *out, struct wg_err *err);
 
 /* The actions `role` may take now, in SPEC §9 order; writes at most max of them and returns
  * how many there are (for allowed_actions in GET /api/v1/orders/{id}). Only the facts of ctx
  * matter here, never the body fields. */
-size_t wg_fsm_allowed(enum wg_order_state state, enum wg_fsm_role role,
+size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role,
                       const struct wg_fsm_ctx *ctx, enum wg_order_action *out, size_t max);
 
 /* Rules the table relies on, exposed for callers and tests. */

@@ -94,7 +94,7 @@ enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_loca
     snprintf(o->state, sizeof o->state, "received");
     o->version = 1;
     snprintf(o->created_by, sizeof o->created_by, "%s", actor->username);
-    snprintf(d->actor_role, sizeof d->actor_role, "%s", actor->role);
+    snprintf(d->actor_role, sizeof d->actor_role, "%s", wg_role_name(actor->role));
     wg_clock_iso(now, o->created_at);
     memcpy(o->updated_at, o->created_at, sizeof o->updated_at);
     if (in->has_point) {
@@ -175,7 +175,7 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
                                  .channel = o->channel,
                                  .created_day = wg_cst_day_of_iso(o->created_at),
                                  .create = 1,
-                                 .after = {.state = "received", .unit = ""},
+                                 .after = {.state = WG_STATE_RECEIVED, .unit = ""},
                                  .at = wg_civil_time_of_iso(o->created_at)};
     return wg_stats_apply(db, &ch, err);
 }

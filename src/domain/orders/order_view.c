@@ -26,13 +26,9 @@ static int add_event(const struct wg_order_event_row *e, void *ctx)
 static json_t *allowed_json(const struct wg_actor *actor, enum wg_order_state st,
                             const struct wg_fsm_ctx *ctx)
 {
-    enum wg_fsm_role role;
     enum wg_order_action acts[WG_ACTION_COUNT];
     json_t *arr = json_array();
-    size_t n;
-    if (wg_fsm_role_parse(actor->role, &role, NULL))
-        return arr; /* an API key operates no orders */
-    n = wg_fsm_allowed(st, role, ctx, acts, WG_ACTION_COUNT);
+    size_t n = wg_fsm_allowed(st, actor->role, ctx, acts, WG_ACTION_COUNT);
     for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
         json_array_append_new(arr, json_string(wg_fsm_action_name(acts[i])));
     return arr;
@@ -62,7 +58,7 @@ static json_t *masked_reporter(const struct wg_order_row *o, const struct wg_act
     if (o->anonymous)
         return json_pack("{s:b}", "anonymous", 1);
     /* a confidential order never shows its reporter to units */
-    if (o->confidential && !strcmp(actor->role, "handler"))
+    if (o->confidential && actor->role == WG_ROLE_HANDLER)
         return json_pack("{s:b}", "confidential", 1);
     if (name)
         wg_pii_mask_name(name, mname, sizeof mname);
@@ -78,7 +74,7 @@ static enum wg_rc stored_reporter(const struct wg_pii_keys *keys, const struct w
 {
     char *name = NULL, *phone = NULL;
     enum wg_rc rc = WG_OK;
-    if (!o->anonymous && !(o->confidential && !strcmp(actor->role, "handler"))) {
+    if (!o->anonymous && !(o->confidential && actor->role == WG_ROLE_HANDLER)) {
         if (o->reporter_name[0])
             rc = wg_pii_decrypt(keys, o->reporter_name, "order.reporter_name", &name, err);
         if (!rc && o->reporter_phone[0])
@@ -133,7 +129,6 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
     const struct wg_order ord = {*o, WG_STATE_RECEIVED}; /* borrows the draft's strings */
     struct wg_order_facts f; /* a new order's: all unset */
     struct wg_fsm_ctx ctx;
-    enum wg_fsm_role role;
     struct wg_buf b;
     struct wg_jw w;
     (void)env; /* the clock's light needs the calendar; a new order has no clock yet */
@@ -161,7 +156,7 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
     wg_jw_open(&w, "reporter", '{'); /* as masked_reporter() */
     if (o->anonymous) {
         wg_jw_bool(&w, "anonymous", 1);
-    } else if (o->confidential && !strcmp(actor->role, "handler")) {
+    } else if (o->confidential && actor->role == WG_ROLE_HANDLER) {
         wg_jw_bool(&w, "confidential", 1);
     } else {
         char mname[160] = "", mphone[64] = "";
@@ -188,12 +183,10 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
     }
     wg_jw_bool(&w, "confidential", o->confidential);
     wg_jw_open(&w, "allowed_actions", '['); /* as allowed_json() */
-    if (!wg_fsm_role_parse(actor->role, &role, NULL)) {
-        enum wg_order_action acts[WG_ACTION_COUNT];
-        size_t n = wg_fsm_allowed(ord.state, role, &ctx, acts, WG_ACTION_COUNT);
-        for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
-            wg_jw_str(&w, NULL, wg_fsm_action_name(acts[i]));
-    }
+    enum wg_order_action acts[WG_ACTION_COUNT];
+    size_t n = wg_fsm_allowed(ord.state, actor->role, &ctx, acts, WG_ACTION_COUNT);
+    for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
+        wg_jw_str(&w, NULL, wg_fsm_action_name(acts[i]));
     wg_jw_close(&w, ']');
     /* no deadlines and no light yet: a new order's facts have no reply clock (clock_json) */
     if (o->unit[0])

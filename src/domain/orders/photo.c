@@ -104,7 +104,7 @@ enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long lo
                                     err)) ||
         !*added)
         return rc;
-    struct wg_order_event_row ev = {0,    at,   actor->username, actor->role, "attachment",
+    struct wg_order_event_row ev = {0,    at,   actor->username, wg_role_name(actor->role), "attachment",
                                     NULL, NULL, hex};
     return wg_store_order_event(db, id, &ev, err);
 }

@@ -321,7 +321,7 @@ void wg_portal_actor(struct wg_actor *a)
 {
     memset(a, 0, sizeof *a);
     snprintf(a->username, sizeof a->username, "resident");
-    snprintf(a->role, sizeof a->role, "resident");
+    a->role = WG_ROLE_RESIDENT;
     snprintf(a->scope.kind, sizeof a->scope.kind, "region");
 }
 
@@ -489,7 +489,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
     memset(&ctx, 0, sizeof ctx);
     ctx.rated = rated;
     if (!wg_fsm_state_parse(o.state, &st, NULL)) {
-        size_t n = wg_fsm_allowed(st, WG_FSM_ROLE_RESIDENT, &ctx, acts, WG_ACTION_COUNT);
+        size_t n = wg_fsm_allowed(st, WG_ROLE_RESIDENT, &ctx, acts, WG_ACTION_COUNT);
         for (size_t i = 0; i < n && i < WG_ACTION_COUNT; i++)
             can_rate |= acts[i] == WG_ACTION_RATE;
     }

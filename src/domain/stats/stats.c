@@ -20,14 +20,9 @@ const char *const wg_stat_counter_names[WG_SC_COUNT] = {
 
 /* ---- deltas ---- */
 
-static int is(const char *a, const char *b)
-{
-    return a && !strcmp(a, b);
-}
-
 int wg_stats_finished(const struct wg_stats_state *s)
 {
-    return is(s->state, "replied") || is(s->state, "verified") || is(s->state, "closed") ||
+    return s->state == WG_STATE_REPLIED || s->state == WG_STATE_VERIFIED || s->state == WG_STATE_CLOSED ||
            s->rework_count > 0 || s->reopened;
 }
 
@@ -60,8 +55,8 @@ static void add(struct wg_stats_delta *out, int *n, int day, const char *unit,
 static void contribute(const struct wg_stats_change *ch, const struct wg_stats_state *s, int sign,
                        struct wg_stats_delta *out, int *n)
 {
-    int live = !is(s->state, "merged") && !is(s->state, "invalid");
-    if (live && !is(s->state, "closed"))
+    int live = s->state != WG_STATE_MERGED && s->state != WG_STATE_INVALID;
+    if (live && s->state != WG_STATE_CLOSED)
         add(out, n, ch->created_day, unit_of(s), WG_SC_OPEN, sign);
     if (live && s->reply_deadline && !wg_stats_finished(s))
         add(out, n, wg_cst_day(s->reply_deadline), unit_of(s), WG_SC_PENDING_DUE, sign);
@@ -82,12 +77,12 @@ int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[
             add(out, &n, day, unit_of(a), WG_SC_DISPATCHED, 1);
             break;
         case WG_ACTION_SIGN:
-            if (is(b->state, "dispatched") && is(a->state, "signed") &&
+            if (b->state == WG_STATE_DISPATCHED && a->state == WG_STATE_SIGNED &&
                 (!b->sign_deadline || ch->at <= b->sign_deadline))
                 add(out, &n, day, unit_of(b), WG_SC_SIGNED_ON_TIME, 1);
             break;
         case WG_ACTION_RETURN:
-            if (is(a->state, "returning"))
+            if (a->state == WG_STATE_RETURNING)
                 add(out, &n, day, unit_of(b), WG_SC_RETURNED, 1);
             break;
         case WG_ACTION_ANSWER:
@@ -116,7 +111,7 @@ int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[
             add(out, &n, day, unit_of(b), WG_SC_REWORK, 1);
         if (ch->effects & WG_FSM_REOPENED)
             add(out, &n, day, unit_of(b), WG_SC_REOPENED, 1);
-        if (is(a->state, "replied") && !wg_stats_finished(b)) { /* the first reply */
+        if (a->state == WG_STATE_REPLIED && !wg_stats_finished(b)) { /* the first reply */
             const char *u = unit_of(a);
             add(out, &n, day, u, WG_SC_FINISHED, 1);
             if (!b->reply_deadline || ch->at <= b->reply_deadline)

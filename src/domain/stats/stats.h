@@ -101,7 +101,7 @@ extern const char *const wg_stat_counter_names[WG_SC_COUNT];
 
 /* What the counters need of an order at one moment. */
 struct wg_stats_state {
-    const char *state;     /* SPEC §9 name */
+    enum wg_order_state state;
     const char *unit;      /* "" for none */
     long long sign_deadline, reply_deadline, dispatched_at; /* 0: none */
     int rework_count, reopened;
