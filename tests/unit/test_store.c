@@ -3,6 +3,9 @@
 #include "t.h"
 #include "t_store.h"
 
+#include <sqlite3.h>
+
+#include "domain/stats/stats.h"
 #include "store/backend.h"
 #include "store/map/map_q.h"
 
@@ -45,11 +48,59 @@ static void test_query_int(struct wg_store *st)
     wg_store_put(db);
 }
 
+struct cols {
+    char name[32][40];
+    int n;
+};
+
+static int take_col(void *ctx, int n, char **v, char **names)
+{
+    struct cols *c = ctx;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], "name") && c->n < 32)
+            snprintf(c->name[c->n++], sizeof c->name[0], "%s", v[i]);
+    return 0;
+}
+
+/* The counters' tables hold exactly the counters of store/stats/counters.h, in its order,
+ * after their key columns; and the statements that add to them name each one. */
+static void test_counter_columns(void)
+{
+    static const struct {
+        const char *table;
+        int keys;
+    } tables[] = {{"stat_cell", 5}, {"stat_roll", 4}};
+    char path[128], sql[64];
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/wangge.db", t_store_dir);
+    T_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        struct cols c = {.n = 0};
+        snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", tables[t].table);
+        T_EQ_INT(sqlite3_exec(db, sql, take_col, &c, NULL), SQLITE_OK);
+        T_EQ_INT(c.n, tables[t].keys + WG_SC_COUNT);
+        for (int i = 0; i < WG_SC_COUNT && tables[t].keys + i < c.n; i++)
+            T_EQ_STR(c.name[tables[t].keys + i], wg_stat_counter_names[i]);
+    }
+    sqlite3_close(db);
+    T_EQ_INT(WG_STAT_NCOUNTERS, WG_SC_COUNT);
+    for (int i = 0; i < WG_SC_COUNT; i++) {
+        char sum[80];
+        snprintf(sum, sizeof sum, "%s = stat_cell.%s + excluded.%s", wg_stat_counter_names[i],
+                 wg_stat_counter_names[i], wg_stat_counter_names[i]);
+        T_CHECK(strstr(wg_queries[WG_Q_STAT_ADD].sqlite, sum) != NULL);
+        snprintf(sum, sizeof sum, "%s = %s + ?", wg_stat_counter_names[i],
+                 wg_stat_counter_names[i]);
+        T_CHECK(strstr(wg_queries[WG_Q_STAT_ROLL_BUMP].sqlite, sum) != NULL);
+    }
+}
+
 int main(void)
 {
     struct wg_store *st = t_store_open("store");
     test_value_too_long_fails_the_read(st);
     test_query_int(st);
+    test_counter_columns();
     t_store_close(st);
     return T_DONE("store");
 }

@@ -12,11 +12,9 @@
 
 _Static_assert(WG_SC_COUNT == WG_STAT_NCOUNTERS, "stat_cell columns and counters differ");
 
-const char *const wg_stat_counter_names[WG_SC_COUNT] = {
-    "received",    "dispatched", "direct",   "signed_on_time", "finished", "finished_on_time",
-    "pending_due", "called_back", "rated",   "satisfied",      "resolved", "reopened",
-    "returned",    "rework",     "repeat",   "handled",        "open",     "handling_minutes",
-};
+#define NAME(id, col) #col,
+const char *const wg_stat_counter_names[WG_SC_COUNT] = {WG_STAT_COUNTERS(NAME, NAME)};
+#undef NAME
 
 /* ---- deltas ---- */
 

@@ -74,27 +74,10 @@
 #include "store/store.h"
 #include "store/stats/stats_q.h"
 
-enum wg_stat_counter {
-    WG_SC_RECEIVED,
-    WG_SC_DISPATCHED,
-    WG_SC_DIRECT,
-    WG_SC_SIGNED_ON_TIME,
-    WG_SC_FINISHED,
-    WG_SC_FINISHED_ON_TIME,
-    WG_SC_PENDING_DUE,
-    WG_SC_CALLED_BACK,
-    WG_SC_RATED,
-    WG_SC_SATISFIED,
-    WG_SC_RESOLVED,
-    WG_SC_REOPENED,
-    WG_SC_RETURNED,
-    WG_SC_REWORK,
-    WG_SC_REPEAT,
-    WG_SC_HANDLED,
-    WG_SC_OPEN,
-    WG_SC_HANDLING_MINUTES,
-    WG_SC_COUNT
-};
+/* The counters, in store/stats/counters.h's order: WG_SC_RECEIVED ... WG_SC_HANDLING_MINUTES. */
+#define WG_SC_ENUM(id, col) WG_SC_##id,
+enum wg_stat_counter { WG_STAT_COUNTERS(WG_SC_ENUM, WG_SC_ENUM) WG_SC_COUNT };
+#undef WG_SC_ENUM
 
 /* The counters' names, as the columns of stat_cell. */
 extern const char *const wg_stat_counter_names[WG_SC_COUNT];

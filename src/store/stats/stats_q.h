@@ -4,12 +4,12 @@
 #define WG_STORE_STATS_Q_H
 
 #include "store/store.h"
+#include "store/stats/counters.h"
 
 /* ---- indicator counters (domain/stats.h) ----
  * A cell is the counts of one CST day (days since 1970-01-01), one leaf (a grid code, or a
  * county code for an order without a point), one unit ("" for none), one catalog item
  * ("" for none) and one channel. */
-#define WG_STAT_NCOUNTERS 18 /* the columns of WG_STAT_COLS, handling_minutes last */
 struct wg_stat_cell {
     int day;
     const char *leaf, *unit, *item, *channel;
