@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "cli/commands.h"
+#include "core/alloc.h"
 
 static const struct wg_cmd commands[] = {
 #define WG_CMD(name, fn, usage, help) {name, fn, usage, help},
@@ -21,6 +22,7 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+    wg_alloc_init();
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         print_help(argc < 2 ? stderr : stdout);

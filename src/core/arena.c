@@ -1,5 +1,6 @@
 /* Chunked bump allocator with a cleanup list. */
 #include "core/arena.h"
+#include "core/alloc.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -25,7 +26,7 @@ struct wg_arena {
 
 struct wg_arena *wg_arena_new(void)
 {
-    return calloc(1, sizeof(struct wg_arena));
+    return wg_calloc(1, sizeof(struct wg_arena));
 }
 
 void wg_arena_free(struct wg_arena *a)
@@ -49,12 +50,10 @@ void *wg_arena_alloc(struct wg_arena *a, size_t n)
     size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     char *p;
     if (need < n)
-        return NULL;
+        wg_oom(n);
     if (!c || c->size - c->used < need) {
         size_t size = need > CHUNK ? need : CHUNK;
-        c = malloc(sizeof *c + size);
-        if (!c)
-            return NULL;
+        c = wg_malloc(sizeof *c + size);
         c->used = 0;
         c->size = size;
         /* a big allocation gets its own chunk behind the current one, keeping its free tail */
@@ -75,10 +74,7 @@ void *wg_arena_alloc(struct wg_arena *a, size_t n)
 char *wg_arena_strdup(struct wg_arena *a, const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = wg_arena_alloc(a, n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
+    return memcpy(wg_arena_alloc(a, n), s, n);
 }
 
 char *wg_arena_printf(struct wg_arena *a, const char *fmt, ...)
@@ -90,7 +86,7 @@ char *wg_arena_printf(struct wg_arena *a, const char *fmt, ...)
     va_copy(ap2, ap);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    p = n < 0 ? NULL : wg_arena_alloc(a, (size_t)n + 1);
+    p = n < 0 ? NULL : wg_arena_alloc(a, (size_t)n + 1); /* NULL: a bad format */
     if (p)
         vsnprintf(p, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
@@ -100,10 +96,6 @@ char *wg_arena_printf(struct wg_arena *a, const char *fmt, ...)
 void *wg_arena_defer(struct wg_arena *a, void (*fn)(void *), void *p)
 {
     struct cleanup *c = wg_arena_alloc(a, sizeof *c);
-    if (!c) {
-        fn(p);
-        return NULL;
-    }
     c->fn = fn;
     c->p = p;
     c->next = a->cleanups;

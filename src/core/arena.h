@@ -10,12 +10,11 @@ struct wg_arena;
 
 struct wg_arena *wg_arena_new(void);
 void wg_arena_free(struct wg_arena *a); /* runs cleanups in reverse order, frees memory */
-void *wg_arena_alloc(struct wg_arena *a, size_t n); /* zeroed; NULL only when out of memory */
+void *wg_arena_alloc(struct wg_arena *a, size_t n); /* zeroed; never NULL (core/alloc.h) */
 char *wg_arena_strdup(struct wg_arena *a, const char *s);
 char *wg_arena_printf(struct wg_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Calls fn(p) when the arena is freed; returns p (NULL when registration failed: fn(p) has
- * then already been called). */
+/* Calls fn(p) when the arena is freed; returns p. */
 void *wg_arena_defer(struct wg_arena *a, void (*fn)(void *), void *p);
 
 #endif

@@ -1,5 +1,6 @@
 /* Growable byte string with a cap and a sticky error. */
 #include "core/buf.h"
+#include "core/alloc.h"
 
 #define DEFAULT_MAX ((size_t)1 << 30)
 
@@ -38,9 +39,7 @@ static enum wg_rc grow(struct wg_buf *b, size_t need)
         ncap *= 2;
     if (ncap > b->max + 1)
         ncap = b->max + 1;
-    p = realloc(b->ptr, ncap);
-    if (!p)
-        return b->rc = WG_ENOMEM;
+    p = wg_realloc(b->ptr, ncap);
     b->ptr = p;
     b->cap = ncap;
     return WG_OK;

@@ -1,5 +1,6 @@
 /* CSV reading and whole-file reading. */
 #include "core/csv.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -22,11 +23,7 @@ enum wg_rc wg_file_read(const char *path, size_t max, char **out, size_t *len, s
         return wg_err_set(err, WG_ETOOBIG, "'%s' is %lld bytes, more than the limit of %zu", path,
                           (long long)sb.st_size, max);
     }
-    buf = malloc((size_t)sb.st_size + 1);
-    if (!buf) {
-        fclose(f);
-        return wg_err_set(err, WG_ENOMEM, "out of memory reading '%s'", path);
-    }
+    buf = wg_malloc((size_t)sb.st_size + 1);
     n = fread(buf, 1, (size_t)sb.st_size, f);
     if (ferror(f)) {
         free(buf);
@@ -47,10 +44,8 @@ enum wg_rc wg_csv_parse(const char *data, size_t len,
 {
     /* Fields are unquoted into a scratch copy of one record at a time. */
     size_t cap = 4096, line = 1, i = 0;
-    char *scratch = malloc(cap);
+    char *scratch = wg_malloc(cap);
     enum wg_rc rc = WG_OK;
-    if (!scratch)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (len >= 3 && (unsigned char)data[0] == 0xEF && (unsigned char)data[1] == 0xBB &&
         (unsigned char)data[2] == 0xBF)
         i = 3;
@@ -60,14 +55,8 @@ enum wg_rc wg_csv_parse(const char *data, size_t len,
         int done = 0;
         /* a record can be at most as long as the rest of the input */
         if (len - i + WG_CSV_MAX_FIELDS + 1 > cap) {
-            char *p;
             cap = len - i + WG_CSV_MAX_FIELDS + 1;
-            p = realloc(scratch, cap);
-            if (!p) {
-                rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-                break;
-            }
-            scratch = p;
+            scratch = wg_realloc(scratch, cap);
         }
         while (!done) {
             if (rec.nfields == WG_CSV_MAX_FIELDS) {

@@ -1,5 +1,6 @@
 /* Form fields collected from chunks, with caps on their number and size. */
 #include "core/form.h"
+#include "core/alloc.h"
 
 #include <stdarg.h>
 
@@ -40,7 +41,7 @@ static enum wg_rc fail(struct wg_form *f, enum wg_rc rc, const char *fmt, ...)
 
 static char *dup0(const char *s)
 {
-    return s ? strdup(s) : NULL;
+    return s ? wg_strdup(s) : NULL;
 }
 
 enum wg_rc wg_form_chunk(struct wg_form *f, const char *key, const char *filename,
@@ -58,24 +59,14 @@ enum wg_rc wg_form_chunk(struct wg_form *f, const char *key, const char *filenam
     if (off == 0) {
         if (f->n >= WG_FORM_FIELDS_MAX)
             return fail(f, WG_ETOOBIG, "the form has more than %d fields", WG_FORM_FIELDS_MAX);
-        if (f->n == f->cap) {
-            size_t cap = f->cap ? f->cap * 2 : 16;
-            struct wg_form_field *nf = realloc(f->fields, cap * sizeof *nf);
-            if (!nf)
-                return fail(f, WG_ENOMEM, "out of memory reading the form");
-            f->fields = nf;
-            f->cap = cap;
-        }
+        wg_grow(&f->fields, &f->cap, f->n, sizeof *f->fields, 16);
         fl = &f->fields[f->n];
         memset(fl, 0, sizeof *fl);
-        fl->key = strdup(key);
+        fl->key = wg_strdup(key);
         fl->filename = dup0(filename);
         fl->content_type = dup0(content_type);
-        fl->value = calloc(1, 1);
+        fl->value = wg_calloc(1, 1);
         f->n++;
-        if (!fl->key || !fl->value || (filename && !fl->filename) ||
-            (content_type && !fl->content_type))
-            return fail(f, WG_ENOMEM, "out of memory reading the form");
     } else {
         fl = f->n ? &f->fields[f->n - 1] : NULL;
         if (!fl || strcmp(fl->key, key) || off != fl->len)
@@ -85,8 +76,7 @@ enum wg_rc wg_form_chunk(struct wg_form *f, const char *key, const char *filenam
         return WG_OK;
     if (size > max || fl->len > max - size)
         return fail(f, WG_ETOOBIG, "form field '%.60s' is larger than %zu bytes", key, max);
-    if (!(nv = realloc(fl->value, fl->len + size + 1)))
-        return fail(f, WG_ENOMEM, "out of memory reading the form");
+    nv = wg_realloc(fl->value, fl->len + size + 1);
     memcpy(nv + fl->len, data, size);
     fl->len += size;
     nv[fl->len] = '\0';

@@ -200,8 +200,7 @@ enum wg_rc wg_catalog_add(struct wg_catalog *cat, const char *code, const char *
     if (cat->n >= WG_CATALOG_ITEMS_MAX)
         return wg_err_set(err, WG_ETOOBIG, "catalog already holds %d items, the most allowed",
                           WG_CATALOG_ITEMS_MAX);
-    if (wg_grow(&cat->items, &cat->cap, cat->n, sizeof *cat->items, 64) < 0)
-        return wg_err_set(err, WG_ENOMEM, "out of memory adding item '%s'", code);
+    wg_grow(&cat->items, &cat->cap, cat->n, sizeof *cat->items, 64);
     it = &cat->items[cat->n++];
     memset(it, 0, sizeof *it);
     snprintf(it->code, sizeof it->code, "%s", code);

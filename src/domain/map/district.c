@@ -21,10 +21,7 @@ struct towns {
 static int on_town(const struct wg_region_row *r, void *ctx)
 {
     struct towns *t = ctx;
-    if (wg_grow(&t->v, &t->cap, t->n, sizeof *t->v, 32)) {
-        t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
-        return 1;
-    }
+    wg_grow(&t->v, &t->cap, t->n, sizeof *t->v, 32);
     memset(&t->v[t->n], 0, sizeof t->v[t->n]);
     snprintf(t->v[t->n].code, sizeof t->v[t->n].code, "%s", r->code);
     snprintf(t->v[t->n].name, sizeof t->v[t->n].name, "%s", r->name);
@@ -35,10 +32,7 @@ static int on_town(const struct wg_region_row *r, void *ctx)
 static int on_village(const struct wg_region_row *r, void *ctx)
 {
     struct towns *t = ctx;
-    if (wg_grow(&t->villages, &t->vcap, t->nvillages, sizeof *t->villages, 256)) {
-        t->rc = wg_err_set(t->err, WG_ENOMEM, "out of memory");
-        return 1;
-    }
+    wg_grow(&t->villages, &t->vcap, t->nvillages, sizeof *t->villages, 256);
     snprintf(t->villages[t->nvillages].code, sizeof t->villages[0].code, "%s", r->code);
     snprintf(t->villages[t->nvillages].name, sizeof t->villages[0].name, "%s", r->name);
     t->nvillages++;

@@ -27,14 +27,12 @@ static int wanted(const struct load *l, const char *code)
     return 0;
 }
 
-static enum wg_rc add(struct wg_divset *s, const char *code, const char *name, struct wg_err *err)
+static void add(struct wg_divset *s, const char *code, const char *name)
 {
-    if (wg_grow(&s->v, &s->cap, s->n, sizeof *s->v, 1024))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    wg_grow(&s->v, &s->cap, s->n, sizeof *s->v, 1024);
     snprintf(s->v[s->n].code, sizeof s->v[s->n].code, "%s", code);
     snprintf(s->v[s->n].name, sizeof s->v[s->n].name, "%s", name);
     s->n++;
-    return WG_OK;
 }
 
 static enum wg_rc on_record(const struct wg_csv_record *r, void *ctx, struct wg_err *err)
@@ -62,7 +60,8 @@ static enum wg_rc on_record(const struct wg_csv_record *r, void *ctx, struct wg_
         return wg_err_set(err, WG_EINVAL, "%s: line %zu: name is empty", l->file, r->line);
     if (!wanted(l, r->fields[0]))
         return WG_OK;
-    return add(l->out, r->fields[0], r->fields[1], err);
+    add(l->out, r->fields[0], r->fields[1]);
+    return WG_OK;
 }
 
 static int by_code(const void *a, const void *b)

@@ -40,8 +40,7 @@ static void issue(struct wg_import_report *rep, size_t index, const char *code, 
         rep->nerrors++;
     if (rep->nissues == MAX_ISSUES)
         return;
-    if (wg_grow(&rep->issues, &rep->cap, rep->nissues, sizeof *rep->issues, 32))
-        return;
+    wg_grow(&rep->issues, &rep->cap, rep->nissues, sizeof *rep->issues, 32);
     is = &rep->issues[rep->nissues++];
     is->index = index;
     snprintf(is->code, sizeof is->code, "%s", code ? code : "");
@@ -93,8 +92,7 @@ static void feats_release(struct feats *fs)
 
 static struct feat *feats_push(struct feats *fs)
 {
-    if (wg_grow(&fs->v, &fs->cap, fs->n, sizeof *fs->v, 256))
-        return NULL;
+    wg_grow(&fs->v, &fs->cap, fs->n, sizeof *fs->v, 256);
     memset(&fs->v[fs->n], 0, sizeof fs->v[fs->n]);
     wg_shape_init(&fs->v[fs->n].shape);
     return &fs->v[fs->n++];

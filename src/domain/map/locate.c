@@ -49,9 +49,8 @@ static enum wg_rc layer_add(struct layer *l, const struct wg_grid_row *g, struct
     json_t *geom;
     enum wg_rc rc;
     size_t shapes_cap = l->cap;
-    if (wg_grow(&l->shapes, &shapes_cap, l->n, sizeof *l->shapes, 256) ||
-        wg_grow(&l->grids, &l->cap, l->n, sizeof *l->grids, 256))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    wg_grow(&l->shapes, &shapes_cap, l->n, sizeof *l->shapes, 256);
+    wg_grow(&l->grids, &l->cap, l->n, sizeof *l->grids, 256);
     geom = json_loads(g->geometry, 0, &je);
     if (!geom)
         return wg_err_set(err, WG_EDB, "grid '%s': stored geometry is not JSON: %s", g->code,
