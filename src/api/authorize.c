@@ -26,8 +26,7 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     if (!token && !key)
         return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
                                            "from POST /api/v1/session");
-    if (!(actor = wg_arena_alloc(req->arena, sizeof *actor)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    actor = wg_arena_alloc(req->arena, sizeof *actor);
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = token ? wg_session_check(db, token, (long long)time(NULL), &app->limits, actor, err)

@@ -20,10 +20,7 @@ enum wg_rc wg_api_db(struct wg_req *req, struct wg_db **out, struct wg_err *err)
         if ((rc = wg_store_get(app->store, &db, err)))
             return rc;
         /* the arena gives it back should the HTTP layer not (a request torn down early) */
-        if (!wg_arena_defer(req->arena, put_db, req)) {
-            wg_store_put(db);
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
-        }
+        wg_arena_defer(req->arena, put_db, req);
         req->db = db;
     }
     *out = req->db;

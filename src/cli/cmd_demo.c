@@ -101,8 +101,6 @@ enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
     struct wg_order_filter f = {0};
     wg_catalog_init(&cat);
     snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if (!cal)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if ((rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_catalog_validate(&cat, err)) ||
         (rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)) ||
         (rc = wg_locator_build(db, &loc, err)))

@@ -107,10 +107,8 @@ enum wg_rc wg_buf_addf(struct wg_buf *b, const char *fmt, ...)
 char *wg_buf_detach(struct wg_buf *b, size_t *len)
 {
     char *p;
-    if (!b->ptr && grow(b, 0))
-        return NULL;
     if (!b->ptr)
-        return NULL;
+        grow(b, 0); /* room for the NUL: never over a cap */
     b->ptr[b->len] = '\0';
     p = b->ptr;
     if (len)

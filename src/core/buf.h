@@ -27,7 +27,7 @@ enum wg_rc wg_buf_adds(struct wg_buf *b, const char *s);
 enum wg_rc wg_buf_addf(struct wg_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum wg_rc wg_buf_vaddf(struct wg_buf *b, const char *fmt, va_list ap);
-/* Returns owned contents (NUL-terminated, never NULL on success) and resets b. */
+/* Returns owned contents (NUL-terminated, never NULL) and resets b. */
 char *wg_buf_detach(struct wg_buf *b, size_t *len);
 static inline enum wg_rc wg_buf_rc(const struct wg_buf *b)
 {

@@ -3,6 +3,7 @@
  * callback, which watches the caller's stop flag, runs often even while nothing arrives.
  * libcurl's codes and texts become wg_err messages here and go no further. */
 #include "http/client.h"
+#include "core/alloc.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -284,7 +285,7 @@ static enum wg_rc failed(CURL *h, CURLcode c, const char *errbuf, const struct e
     long oserr = 0;
     switch (c) {
     case CURLE_OUT_OF_MEMORY:
-        return wg_err_set(err, WG_ENOMEM, "out of memory talking to %s", u->authority);
+        wg_oom(0); /* core/alloc.h's policy, for libcurl's memory too */
     case CURLE_COULDNT_RESOLVE_HOST:
         return wg_err_set(err, WG_EIO, "cannot resolve '%s': %s", u->host, why);
     case CURLE_COULDNT_CONNECT:
@@ -342,14 +343,12 @@ enum wg_rc wg_http_post(const struct wg_http_post *req, int *status, struct wg_e
     snprintf(url, sizeof url, "%s://%s%s", u->scheme, u->authority, u->path);
     for (size_t i = 0; i < req->nheaders + sizeof ours / sizeof ours[0]; i++) {
         const char *line = i < req->nheaders ? req->headers[i] : ours[i - req->nheaders];
-        if (!(more = curl_slist_append(headers, line))) {
-            rc = wg_err_set(err, WG_ENOMEM, "out of memory building a POST to %s", u->authority);
-            goto out;
-        }
+        if (!(more = curl_slist_append(headers, line)))
+            wg_oom(strlen(line));
         headers = more;
     }
     if (!(h = curl_easy_init())) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory starting a POST to %s", u->authority);
+        rc = wg_err_set(err, WG_EINTERNAL, "libcurl could not start a POST to %s", u->authority);
         goto out;
     }
     if ((c = set_up(h, req, url, headers, &x, errbuf)) != CURLE_OK) {

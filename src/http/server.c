@@ -1,6 +1,8 @@
 /* libmicrohttpd glue (the only includer of microhttpd.h): request lifecycle, body
  * collection with a cap, dispatch through the route table, error rendering, access log. */
 #include "http/server.h"
+#include "core/assert.h"
+#include "core/alloc.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -49,8 +51,6 @@ enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type
                         size_t len)
 {
     char *p = wg_arena_alloc(req->arena, len + 1);
-    if (!p)
-        return WG_ENOMEM;
     memcpy(p, body, len);
     req->out = p;
     req->out_len = len;
@@ -62,8 +62,7 @@ enum wg_rc wg_reply_raw(struct wg_req *req, int status, const char *content_type
 enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_type, char *body,
                           size_t len)
 {
-    if (!wg_arena_defer(req->arena, free, body))
-        return WG_ENOMEM;
+    wg_arena_defer(req->arena, free, body);
     req->out = body;
     req->out_len = len;
     req->status = status;
@@ -74,12 +73,10 @@ enum wg_rc wg_reply_owned(struct wg_req *req, int status, const char *content_ty
 enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j)
 {
     char *s;
-    if (!j)
-        return WG_ENOMEM;
+    if (!j) /* a json_pack given text that is not UTF-8, say */
+        return WG_EINTERNAL;
     s = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    if (!s)
-        return WG_ENOMEM;
     return wg_reply_owned(req, status, "application/json; charset=utf-8", s, strlen(s));
 }
 
@@ -96,7 +93,7 @@ void wg_reply_error(struct wg_req *req, const struct wg_err *err)
                           msg[0] ? msg : wg_rc_code(err->rc));
     if (wg_reply_json(req, status, j))
         wg_reply_raw(req, 500, "application/json; charset=utf-8",
-                     "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}", 56);
+                     "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}", 56);
 }
 
 /* Gives back what the request held while its handler ran (the API's store connection). */
@@ -249,11 +246,6 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
     req->body_len = c->body.len;
     if (r->flags & WG_R_FORM) {
         read_form(req, c->cap);
-        if (!req->form) {
-            wg_err_set(&err, WG_ENOMEM, "out of memory");
-            wg_reply_error(req, &err);
-            return;
-        }
     } else if ((r->flags & WG_R_JSON_OPT) && !req->body_len) {
         req->json = json_object();
         wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
@@ -278,9 +270,7 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
         if (rc == WG_OK && !req->out)
             return; /* suspended: answered once resumed */
         /* a broken handler: whatever resumes the request would find it answered and gone */
-        wg_error("%s %s: the handler answered or failed a request it had suspended", req->method,
-                 req->path);
-        abort();
+        WG_ASSERT(!"a handler answered or failed a request it had suspended");
     }
     if (rc != WG_OK || !req->out) {
         if (!err.rc)
@@ -329,9 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct ctx *c = *con_cls;
     (void)version;
     if (!c) {
-        c = calloc(1, sizeof *c);
-        if (!c)
-            return MHD_NO;
+        c = wg_calloc(1, sizeof *c);
         c->req.arena = wg_arena_new();
         if (!c->req.arena) {
             free(c);
@@ -418,11 +406,9 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_route *routes,
                            size_t nroutes, void *app, struct wg_server **out, struct wg_err *err)
 {
-    struct wg_server *srv = calloc(1, sizeof *srv);
+    struct wg_server *srv = wg_calloc(1, sizeof *srv);
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *di;
-    if (!srv)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)cfg->port);

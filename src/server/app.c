@@ -20,8 +20,7 @@ static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
     struct wg_db *db;
     uint64_t t0 = wg_clock_us();
     enum wg_rc rc;
-    if (!(app->stats = wg_stats_cube_new()))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    app->stats = wg_stats_cube_new();
     if ((rc = wg_store_get(app->store, &db, err)))
         return rc;
     rc = wg_stats_cube_refresh(app->stats, db, err);
@@ -45,8 +44,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->sweep_seconds = 60;
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
-    if (!(app->calendar = wg_calendar_new()))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    app->calendar = wg_calendar_new();
     enum wg_rc rc = wg_app_locator_refresh(app, 1, err);
     if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;

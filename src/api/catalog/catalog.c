@@ -29,7 +29,8 @@ enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
     cat = wg_catalog_to_json(&snap->cat);
     wg_catalog_snap_release(snap);
     if (!cat)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+        return wg_err_set(err, WG_EINTERNAL, "catalog version %lld could not be written as JSON",
+                          v);
     etag(req, v);
     return wg_reply_json(req, 200,
                          json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));

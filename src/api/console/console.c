@@ -118,8 +118,6 @@ static enum wg_rc send_file(struct wg_req *req, const char *root, const char *re
     char *body = NULL;
     size_t len = 0;
     enum wg_rc rc;
-    if (!path || !gz)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (accepts_gzip(req) && inside_file(root, gz)) {
         if ((rc = wg_file_read(gz, FILE_MAX, &body, &len, err)))
             return rc;
@@ -193,10 +191,9 @@ enum wg_rc wg_api_console_config(struct wg_req *req, struct wg_err *err)
     json_t *cat = wg_catalog_to_json(wg_api_catalog(req));
     json_t *items = cat ? json_object_get(cat, "items") : NULL;
     json_t *out;
-    (void)err;
     if (!items) {
         json_decref(cat);
-        return WG_ENOMEM;
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
     }
     json_incref(items);
     json_decref(cat);

@@ -28,13 +28,11 @@ enum wg_rc wg_o311_reply(struct wg_req *req, int json, int status, const char *r
     struct wg_buf b;
     char *out;
     size_t len;
-    if (!v)
-        return wg_o311_error(req, json, 500, "out of memory");
+    if (!v) /* a json_pack given text that is not UTF-8 */
+        return wg_o311_error(req, json, 500, "the answer could not be written");
     if (json) {
         char *s = json_dumps(v, JSON_COMPACT);
         json_decref(v);
-        if (!s)
-            return wg_o311_error(req, json, 500, "out of memory");
         return wg_reply_owned(req, status, "application/json; charset=utf-8", s, strlen(s));
     }
     wg_buf_init(&b, (size_t)64 << 20);
@@ -57,12 +55,11 @@ enum wg_rc wg_o311_error(struct wg_req *req, int json, int status, const char *f
     va_end(ap);
     json_t *v = json_pack("[{s:i,s:s}]", "code", status, "description", msg);
     if (!v)
-        return wg_reply_raw(req, 500, "text/plain; charset=utf-8", "out of memory", 13);
+        return wg_reply_raw(req, 500, "text/plain; charset=utf-8", "internal error", 14);
     if (json) {
         char *s = json_dumps(v, JSON_COMPACT);
         json_decref(v);
-        return s ? wg_reply_owned(req, status, "application/json; charset=utf-8", s, strlen(s))
-                 : WG_ENOMEM;
+        return wg_reply_owned(req, status, "application/json; charset=utf-8", s, strlen(s));
     }
     struct wg_buf b;
     char *out;
@@ -71,7 +68,7 @@ enum wg_rc wg_o311_error(struct wg_req *req, int json, int status, const char *f
     wg_xml_render(&b, "errors", v, wg_open311_xml_item);
     json_decref(v);
     out = wg_buf_detach(&b, &len);
-    return out ? wg_reply_owned(req, status, "text/xml; charset=utf-8", out, len) : WG_ENOMEM;
+    return wg_reply_owned(req, status, "text/xml; charset=utf-8", out, len);
 }
 
 enum wg_rc wg_o311_fail(struct wg_req *req, int json, const struct wg_err *e)

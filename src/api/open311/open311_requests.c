@@ -110,8 +110,6 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     long long now = (long long)time(NULL);
     const char *key;
     enum wg_rc rc;
-    if (!actor)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (req->form->rc)
         return wg_err_set(err, req->form->rc == WG_ETOOBIG ? WG_ETOOBIG : WG_EINVAL, "%s",
                           req->form->msg);
@@ -170,8 +168,6 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
     char *attrs = json_dumps(p->attributes, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!attrs)
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
     if (!rc && !(rc = seal(app, p->email, "open311.email", &sealed[0], err)) &&
         !(rc = seal(app, p->device_id, "open311.device_id", &sealed[1], err)))
         rc = seal(app, p->account_id, "open311.account_id", &sealed[2], err);
@@ -228,15 +224,13 @@ static enum wg_rc comma_list(const char *s, const char *name, size_t max, char *
         }
         s += n + (s[n] == ',');
     }
-    if (!arr)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (json_array_size(arr) > max) {
         json_decref(arr);
         return wg_err_set(err, WG_EINVAL, "%s: at most %zu entries", name, max);
     }
     *out = json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
-    return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+    return WG_OK;
 }
 
 /* start_date and end_date as created_at bounds: both given must not span more than 90 days;
@@ -293,8 +287,7 @@ static enum wg_rc list(struct wg_req *req, struct wg_open311_filter *f, json_t *
     struct listing l = {wg_api_catalog(req), json_array()};
     char *codes = wg_open311_service_codes(wg_api_catalog(req));
     struct wg_db *db;
-    enum wg_rc rc = !codes || !l.arr ? wg_err_set(err, WG_ENOMEM, "out of memory")
-                                     : wg_api_db(req, &db, err);
+    enum wg_rc rc = wg_api_db(req, &db, err);
     f->public_items = codes;
     f->limit = WG_OPEN311_MAX_REQUESTS;
     if (!rc) {
@@ -446,15 +439,11 @@ static enum wg_rc updates(struct wg_req *req, json_t **out, struct wg_err *err)
     json_t *arr = json_array();
     struct wg_db *db;
     enum wg_rc rc;
-    if (!arr)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if (!(rc = county_of(req, county, err)) && !(rc = date_range(req, since, until, err))) {
         codes = wg_open311_service_codes(wg_api_catalog(req));
         f = (struct wg_open311_filter){codes, county, NULL,  NULL,
                                        NULL,  since,  until, WG_OPEN311_MAX_REQUESTS};
-        if (!codes)
-            rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-        else if (!(rc = wg_api_db(req, &db, err))) {
+        if (!(rc = wg_api_db(req, &db, err))) {
             rc = wg_store_open311_updates(db, &f, add_update, arr, err);
         }
     }

@@ -126,8 +126,7 @@ static enum wg_rc create_answer(struct wg_req *req, void *ctx, struct wg_err *er
         }
         return p->w.rc;
     }
-    if (!(text = wg_order_draft_text(&p->env, req->actor, &p->draft, &len)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    text = wg_order_draft_text(&p->env, req->actor, &p->draft, &len);
     return wg_reply_owned(req, 201, "application/json; charset=utf-8", text, len);
 }
 
@@ -142,8 +141,6 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     struct wg_order_input in;
     struct wg_locator *loc;
     enum wg_rc rc;
-    if (!p)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
@@ -156,10 +153,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
         wg_order_draft_release(&p->draft);
         return rc;
     }
-    if (!wg_arena_defer(req->arena, release_draft, p)) {
-        wg_order_draft_release(&p->draft);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
+    wg_arena_defer(req->arena, release_draft, p);
     submit(req, &p->w, intake_tx, &p->job, create_answer, p);
     return WG_OK;
 }
@@ -333,8 +327,6 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
     struct wg_app *app = req->app;
     struct pending_action *p = wg_arena_alloc(req->arena, sizeof *p);
     enum wg_rc rc;
-    if (!p)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
     p->a = (struct action){req, &p->env, 0, (long long)time(NULL), 0, "", WG_OK};
     if ((rc = wg_api_order_id(req->params[0], &p->a.id, err)) ||

@@ -35,7 +35,7 @@ enum wg_rc wg_api_portal_types(struct wg_req *req, struct wg_err *err)
     int grids;
     json_t *out = wg_portal_types_json(wg_api_catalog(req)), *map;
     if (!out)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
     loc = wg_locator_acquire(&app->locator);
     grids = wg_locator_extent(loc, box);
     wg_locator_release(loc);
@@ -97,7 +97,7 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
         .req = req, .draft = &draft, .in = &in, .code_hash = hash, .now = now_s()};
     enum wg_rc rc;
     if (!cat)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+        return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
     if ((rc = wg_portal_parse(req->json, cat, &in, err)))
         return rc;
     wg_portal_order_input(&in, cat, &oin);

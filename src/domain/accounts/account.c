@@ -1,5 +1,6 @@
 /* Roles, scopes, the password policy and Argon2id hashing, account creation. */
 #include "domain/accounts/account.h"
+#include "core/alloc.h"
 
 #include <ctype.h>
 
@@ -179,9 +180,10 @@ enum wg_rc wg_password_check(const char *pw, struct wg_err *err)
 
 enum wg_rc wg_password_hash(const char *pw, char out[128], struct wg_err *err)
 {
+    (void)err; /* Argon2id fails only when its memory cannot be had */
     if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return wg_err_set(err, WG_ENOMEM, "out of memory hashing a password");
+        wg_oom(crypto_pwhash_MEMLIMIT_INTERACTIVE); /* Argon2id's memory, core/alloc.h */
     return WG_OK;
 }
 

@@ -2,6 +2,7 @@
  * file (pii_keys.h), with the field's context as associated data, and the keyed blind index that
  * finds a value without opening it. */
 #include "domain/accounts/pii.h"
+#include "core/alloc.h"
 
 #include <sodium.h>
 
@@ -62,7 +63,7 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
     size_t plen, rawlen, b64len;
     enum wg_rc rc = check_context(context, err);
     unsigned version = wg_pii_keys_current(keys);
-    char *s = NULL;
+    char *s;
     int pre;
     *out = NULL;
     if (rc != WG_OK)
@@ -72,13 +73,9 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
         return wg_err_set(err, WG_ETOOBIG, "'%s' is %zu bytes; at most %d are kept", context, plen,
                           WG_PII_MAX_PLAIN);
     rawlen = AEAD_NONCE + plen + AEAD_TAG;
-    raw = malloc(rawlen);
+    raw = wg_malloc(rawlen);
     b64len = sodium_base64_ENCODED_LEN(rawlen, B64);
-    s = malloc(16 + b64len);
-    if (!raw || !s) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory encrypting '%s'", context);
-        goto out;
-    }
+    s = wg_malloc(16 + b64len);
     randombytes_buf(raw, AEAD_NONCE);
     crypto_aead_xchacha20poly1305_ietf_encrypt(raw + AEAD_NONCE, &clen,
                                                (const unsigned char *)plaintext, plen,
@@ -87,10 +84,7 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
     pre = snprintf(s, 16, "v%u:", version);
     sodium_bin2base64(s + pre, b64len, raw, rawlen, B64);
     *out = s;
-    s = NULL;
-out:
     free(raw);
-    free(s);
     return rc;
 }
 
@@ -120,9 +114,7 @@ enum wg_rc wg_pii_decrypt(const struct wg_pii_keys *keys, const char *stored, co
     b64len = strlen(b64);
     if (b64len > sodium_base64_ENCODED_LEN(MAX_RAW, B64))
         return wg_err_set(err, WG_EINVAL, "'%s' is too long to be an encrypted value", context);
-    raw = malloc(MAX_RAW);
-    if (!raw)
-        return wg_err_set(err, WG_ENOMEM, "out of memory decrypting '%s'", context);
+    raw = wg_malloc(MAX_RAW);
     /* The alphabet is checked here because libsodium 1.0.18 decodes every byte >= 0x80 as '_'
      * (its constant-time lookup assumes a char is never negative), which would let an altered
      * value decrypt. libsodium does refuse non-zero padding bits, so with both checks each byte
@@ -133,11 +125,7 @@ enum wg_rc wg_pii_decrypt(const struct wg_pii_keys *keys, const char *stored, co
         rc = wg_err_set(err, WG_EINVAL, "'%s' is not a well-formed encrypted value", context);
         goto out;
     }
-    m = malloc(rawlen - AEAD_NONCE - AEAD_TAG + 1);
-    if (!m) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory decrypting '%s'", context);
-        goto out;
-    }
+    m = wg_malloc(rawlen - AEAD_NONCE - AEAD_TAG + 1);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
             (unsigned char *)m, &mlen, NULL, raw + AEAD_NONCE, rawlen - AEAD_NONCE,
             (const unsigned char *)context, strlen(context), raw,
@@ -220,9 +208,7 @@ enum wg_rc wg_pii_blind(const struct wg_pii_keys *keys, enum wg_pii_kind kind, c
     if (n > WG_PII_MAX_PLAIN)
         return wg_err_set(err, WG_ETOOBIG, "the %s value is %zu bytes; at most %d are kept", label,
                           n, WG_PII_MAX_PLAIN);
-    norm = malloc(n + 2);
-    if (!norm)
-        return wg_err_set(err, WG_ENOMEM, "out of memory indexing a %s value", label);
+    norm = wg_malloc(n + 2);
     rc = wg_pii_normalize(kind, value, norm, n + 2, err);
     if (rc == WG_OK && !norm[0])
         rc =

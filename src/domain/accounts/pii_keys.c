@@ -3,6 +3,8 @@
  * on the directory through a temporary file moved into place, so that neither a crash nor a
  * second process leaves half a key file. */
 #include "domain/accounts/pii_keys.h"
+#include "core/assert.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +31,18 @@ struct wg_pii_keys {
     struct wg_pii_key k[];
 };
 
-/* ---- guarded memory ---- */
+/* ---- guarded memory ----
+ * Keys live in libsodium's guarded pages (a guard page after them, locked out of swap,
+ * wiped when freed); failing to get such pages is running out of memory like any other
+ * (core/alloc.h's policy). */
+
+static void *guarded(size_t bytes)
+{
+    void *p = sodium_malloc(bytes);
+    if (!p)
+        wg_oom(bytes);
+    return p;
+}
 
 static struct wg_pii_keys *keys_alloc(size_t n)
 {
@@ -37,9 +50,7 @@ static struct wg_pii_keys *keys_alloc(size_t n)
      * aligned as the size is: round to 16 to keep size_t fields aligned. */
     size_t bytes =
         (offsetof(struct wg_pii_keys, k) + n * sizeof(struct wg_pii_key) + 15) & ~(size_t)15;
-    struct wg_pii_keys *keys = sodium_malloc(bytes);
-    if (!keys)
-        return NULL;
+    struct wg_pii_keys *keys = guarded(bytes);
     memset(keys, 0, bytes);
     keys->n = n;
     keys->bytes = bytes;
@@ -62,8 +73,7 @@ unsigned wg_pii_keys_current(const struct wg_pii_keys *keys)
 
 const struct wg_pii_key *wg_pii_keys_get(const struct wg_pii_keys *keys, unsigned version)
 {
-    if (version < 1 || version > keys->n)
-        abort(); /* callers check a stored version first: a broken invariant, not input */
+    WG_ASSERT(version >= 1 && version <= keys->n); /* callers check a stored version first */
     return &keys->k[version - 1];
 }
 
@@ -161,11 +171,7 @@ static enum wg_rc read_secret_file(const char *path, char **text, size_t *len, s
                         path, (long long)sb.st_size);
         goto out;
     }
-    buf = sodium_malloc((size_t)sb.st_size + 1);
-    if (!buf) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory reading key file '%s'", path);
-        goto out;
-    }
+    buf = guarded((size_t)sb.st_size + 1);
     while (got < (size_t)sb.st_size) {
         ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
         if (r < 0 && errno == EINTR)
@@ -313,8 +319,6 @@ static enum wg_rc parse_keys(const char *path, const char *text, size_t len,
     if (n == 0)
         return wg_err_set(err, WG_EINVAL, "key file '%s' holds no key", path);
     keys = keys_alloc(n);
-    if (!keys)
-        return wg_err_set(err, WG_ENOMEM, "out of memory loading key file '%s'", path);
     pos = 0;
     l.no = 0;
     header = false;
@@ -390,9 +394,7 @@ static enum wg_rc write_temp(const char *kdir, const struct wg_pii_keys *keys, c
     size_t cap = sizeof file_comment + sizeof MAGIC + 8 + keys->n * per_line, len = 0;
     enum wg_rc rc = WG_OK;
     int fd = -1, n;
-    char *text = sodium_malloc(cap);
-    if (!text)
-        return wg_err_set(err, WG_ENOMEM, "out of memory writing the key file");
+    char *text = guarded(cap);
     n = snprintf(text, cap, "%s%s %d\n", file_comment, MAGIC, FORMAT);
     len = (size_t)n;
     for (size_t i = 0; i < keys->n; i++) {
@@ -501,10 +503,6 @@ enum wg_rc wg_pii_keys_create(const char *dir, struct wg_err *err)
         goto out;
     }
     keys = keys_alloc(1);
-    if (!keys) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory creating the key file");
-        goto out;
-    }
     new_key(&keys->k[0]);
     rc = install(kdir, dfd, keys, path, false, err);
 out:
@@ -532,10 +530,6 @@ enum wg_rc wg_pii_keys_rotate(const char *dir, struct wg_err *err)
         goto out;
     }
     keys = keys_alloc(old->n + 1);
-    if (!keys) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory rotating the key file");
-        goto out;
-    }
     memcpy(keys->k, old->k, old->n * sizeof(struct wg_pii_key));
     new_key(&keys->k[old->n]);
     rc = install(kdir, dfd, keys, path, true, err);

@@ -1,6 +1,7 @@
 /* Key rotation of the personal values kept with orders (pii_rotate.h): a page of rows read,
  * the values under older key versions re-sealed, the rows written back, in one transaction. */
 #include "domain/accounts/pii_rotate.h"
+#include "core/alloc.h"
 #include "store/accounts/accounts_q.h"
 
 #include <stdlib.h>
@@ -47,8 +48,8 @@ static int collect(const struct wg_sealed_row *r, void *ctx)
         if (*r->v[i] && wg_pii_needs_rotation(pg->keys, r->v[i])) {
             pg->rc = wg_pii_reencrypt(pg->keys, r->v[i], contexts[pg->t][i], &p->v[i], pg->err);
             p->moved++;
-        } else if (!(p->v[i] = strdup(r->v[i]))) {
-            pg->rc = wg_err_set(pg->err, WG_ENOMEM, "out of memory");
+        } else {
+            p->v[i] = wg_strdup(r->v[i]);
         }
     }
     if (pg->rc) {
@@ -99,11 +100,9 @@ static enum wg_rc one_page(struct wg_db *db, struct page *pg, long long *after, 
 enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys, size_t *moved,
                                 struct wg_err *err)
 {
-    struct page *pg = calloc(1, sizeof *pg);
+    struct page *pg = wg_calloc(1, sizeof *pg);
     enum wg_rc rc = WG_OK;
     *moved = 0;
-    if (!pg)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     pg->keys = keys;
     pg->err = err;
     static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311};

@@ -1,5 +1,6 @@
 /* Sealing, opening and re-sealing account profiles. */
 #include "domain/accounts/profile.h"
+#include "core/alloc.h"
 #include "store/accounts/accounts_q.h"
 
 #include <sodium.h>
@@ -54,8 +55,8 @@ static enum wg_rc open_field(const struct wg_pii_keys *keys, const char *stored,
                              char **out, struct wg_err *err)
 {
     if (!stored || !*stored) {
-        *out = strdup("");
-        return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+        *out = wg_strdup("");
+        return WG_OK;
     }
     return wg_pii_decrypt(keys, stored, contexts[field], out, err);
 }
@@ -115,16 +116,7 @@ static int collect(const struct wg_profile_row *p, void *ctx)
 {
     struct rot *r = ctx;
     const char *v[3] = {p->real_name, p->phone, p->id_number};
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 64;
-        void *n = realloc(r->rows, ncap * sizeof *r->rows);
-        if (!n) {
-            r->rc = wg_err_set(r->err, WG_ENOMEM, "out of memory");
-            return 1;
-        }
-        r->rows = n;
-        r->cap = ncap;
-    }
+    wg_grow(&r->rows, &r->cap, r->n, sizeof *r->rows, 64);
     memset(&r->rows[r->n], 0, sizeof r->rows[r->n]);
     snprintf(r->rows[r->n].username, sizeof r->rows[r->n].username, "%s", p->username);
     for (int f = 0; f < 3; f++) {
@@ -132,7 +124,7 @@ static int collect(const struct wg_profile_row *p, void *ctx)
             r->rc = wg_pii_reencrypt(r->keys, v[f], contexts[f], &r->rows[r->n].v[f], r->err);
             r->rows[r->n].moved++;
         } else {
-            r->rows[r->n].v[f] = strdup(v[f]);
+            r->rows[r->n].v[f] = wg_strdup(v[f]);
         }
         if (r->rc)
             return 1;

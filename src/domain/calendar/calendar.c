@@ -3,6 +3,7 @@
  * them are in calendar.h; this file keeps per year two bitmaps and a running count of working
  * days, so every question is a few array reads. */
 #include "domain/calendar/calendar.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -108,10 +109,8 @@ static void rebuild_counts(struct wg_calendar *cal, struct year *years)
 
 struct wg_calendar *wg_calendar_new(void)
 {
-    struct wg_calendar *cal = calloc(1, sizeof *cal);
+    struct wg_calendar *cal = wg_calloc(1, sizeof *cal);
     struct wg_err err;
-    if (!cal)
-        return NULL;
     for (int yi = 0; yi <= NYEARS; yi++)
         cal->day0[yi] = wg_civil_days(WG_CALENDAR_FIRST_YEAR + yi, 1, 1);
     rebuild_counts(cal, cal->years);
@@ -634,11 +633,7 @@ enum wg_rc wg_calendar_load_json(struct wg_calendar *cal, const char *text, size
         goto out;
     }
     /* Staged, so a bad date anywhere leaves the calendar as it was. */
-    staged = malloc(sizeof cal->years);
-    if (!staged) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory loading the working calendar");
-        goto out;
-    }
+    staged = wg_malloc(sizeof cal->years);
     memcpy(staged, cal->years, sizeof cal->years);
     if ((rc = apply(cal, staged, holidays, workdays, err)))
         goto out;
@@ -658,11 +653,7 @@ enum wg_rc wg_calendar_load_file(struct wg_calendar *cal, const char *path, stru
     enum wg_rc rc;
     if (!f)
         return wg_err_set(err, WG_EIO, "%s: cannot open: %s", path, strerror(errno));
-    buf = malloc(WG_CALENDAR_MAX_JSON + 1);
-    if (!buf) {
-        rc = wg_err_set(err, WG_ENOMEM, "%s: out of memory", path);
-        goto out;
-    }
+    buf = wg_malloc(WG_CALENDAR_MAX_JSON + 1);
     n = fread(buf, 1, WG_CALENDAR_MAX_JSON + 1, f);
     if (ferror(f)) {
         rc = wg_err_set(err, WG_EIO, "%s: cannot read: %s", path, strerror(errno));

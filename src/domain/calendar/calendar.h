@@ -72,8 +72,7 @@
 
 struct wg_calendar;
 
-/* A calendar with the default hours, no year known and strict about unknown years; NULL when
- * out of memory. */
+/* A calendar with the default hours, no year known and strict about unknown years. */
 struct wg_calendar *wg_calendar_new(void);
 void wg_calendar_free(struct wg_calendar *cal);
 

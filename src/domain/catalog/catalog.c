@@ -229,12 +229,8 @@ enum wg_rc wg_catalog_keyword_add(struct wg_catalog_item *it, const char *kw, st
     if (it->nkeywords >= WG_CATALOG_KEYWORDS_MAX)
         return wg_err_set(err, WG_EINVAL, "item '%s': more than %d keywords", it->code,
                           WG_CATALOG_KEYWORDS_MAX);
-    copy = strdup(kw);
-    nk = copy ? realloc(it->keywords, (it->nkeywords + 1) * sizeof *nk) : NULL;
-    if (!nk) {
-        free(copy);
-        return wg_err_set(err, WG_ENOMEM, "out of memory adding a keyword to item '%s'", it->code);
-    }
+    copy = wg_strdup(kw);
+    nk = wg_realloc(it->keywords, (it->nkeywords + 1) * sizeof *nk);
     nk[it->nkeywords++] = copy;
     it->keywords = nk;
     return WG_OK;
@@ -255,8 +251,7 @@ static enum wg_rc attr_text(const char *who, const char *what, const char *s, in
     if (!text_ok(s ? s : "", len))
         return wg_err_set(err, WG_EINVAL, "%s: %s is not valid UTF-8 or holds control characters",
                           who, what);
-    if (!(*out = strdup(s ? s : "")))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    *out = wg_strdup(s ? s : "");
     return WG_OK;
 }
 
@@ -287,13 +282,7 @@ enum wg_rc wg_catalog_attr_add(struct wg_catalog_item *it, const char *code, enu
         free(a.description);
         return rc;
     }
-    na = realloc(it->attrs, (it->nattrs + 1) * sizeof *na);
-    if (!na) {
-        free(a.description);
-        free(a.datatype_description);
-        return wg_err_set(err, WG_ENOMEM, "out of memory adding an attribute to item '%s'",
-                          it->code);
-    }
+    na = wg_realloc(it->attrs, (it->nattrs + 1) * sizeof *na);
     it->attrs = na;
     snprintf(a.code, sizeof a.code, "%s", code);
     a.type = type;
@@ -322,12 +311,7 @@ enum wg_rc wg_catalog_value_add(struct wg_catalog_attr *a, const char *key, cons
         free(v.key);
         return rc;
     }
-    nv = realloc(a->values, (a->nvalues + 1) * sizeof *nv);
-    if (!nv) {
-        free(v.key);
-        free(v.name);
-        return wg_err_set(err, WG_ENOMEM, "out of memory adding a value to %s", who);
-    }
+    nv = wg_realloc(a->values, (a->nvalues + 1) * sizeof *nv);
     a->values = nv;
     nv[a->nvalues++] = v;
     return WG_OK;
@@ -534,12 +518,8 @@ static enum wg_rc build_index(struct wg_catalog *cat, struct wg_err *err)
     cat->indexed = 0;
     if (cat->n == 0)
         return WG_OK;
-    sorted = malloc(cat->n * sizeof *sorted);
-    cat->index = malloc(cat->n * sizeof *cat->index);
-    if (!sorted || !cat->index) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory indexing the catalog");
-        goto out;
-    }
+    sorted = wg_malloc(cat->n * sizeof *sorted);
+    cat->index = wg_malloc(cat->n * sizeof *cat->index);
     for (size_t i = 0; i < cat->n; i++)
         sorted[i] = &cat->items[i];
     qsort(sorted, cat->n, sizeof *sorted, cmp_item_code);
@@ -567,13 +547,9 @@ out:
 static enum wg_rc check_tree(const struct wg_catalog *cat, struct wg_err *err)
 {
     /* depth[i]: 0 not seen yet, SIZE_MAX on the path being walked, else the depth */
-    size_t *depth = calloc(cat->n ? cat->n : 1, sizeof *depth);
-    size_t *path = malloc((cat->n ? cat->n : 1) * sizeof *path);
+    size_t *depth = wg_calloc(cat->n ? cat->n : 1, sizeof *depth);
+    size_t *path = wg_malloc((cat->n ? cat->n : 1) * sizeof *path);
     enum wg_rc rc = WG_OK;
-    if (!depth || !path) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory checking the catalog tree");
-        goto out;
-    }
     for (size_t i = 0; i < cat->n; i++) {
         size_t np = 0, cur = i, base = 0;
         for (;;) {
@@ -733,9 +709,7 @@ size_t wg_catalog_suggest(const struct wg_catalog *cat, const char *text,
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
     }
-    t = malloc(len + 1);
-    if (!t)
-        return 0;
+    t = wg_malloc(len + 1);
     fold(text, len, t, len + 1);
     for (size_t i = 0; i < cat->n; i++) {
         const struct wg_catalog_item *it = &cat->items[i];

@@ -219,8 +219,7 @@ size_t wg_catalog_suggest(const struct wg_catalog *cat, const char *text,
  * "parent" is absent at the top level, "attributes" when the item has none, "values" on
  * attributes that are not lists; items and attributes keep their order. In the input an
  * attribute needs only code, datatype and description (and values for the lists): required
- * defaults to false, variable to true, order to its position, datatype_description to "". Returns a new reference, or
- * NULL when out of memory. */
+ * defaults to false, variable to true, order to its position, datatype_description to "". Returns a new reference. */
 json_t *wg_catalog_to_json(const struct wg_catalog *cat);
 
 /* Reads that form into cat (an empty, initialised catalog) and validates it. Only

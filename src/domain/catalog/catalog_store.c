@@ -19,9 +19,7 @@ static void snap_free(struct wg_snap *p)
 
 static struct wg_catalog_snap *snap_new(long long version)
 {
-    struct wg_catalog_snap *s = calloc(1, sizeof *s);
-    if (!s)
-        return NULL;
+    struct wg_catalog_snap *s = wg_calloc(1, sizeof *s);
     wg_snap_init(&s->snap, version, snap_free);
     wg_catalog_init(&s->cat);
     return s;
@@ -39,7 +37,7 @@ struct body {
 static int take_body(const struct wg_catalog_version_row *r, void *ctx)
 {
     struct body *b = ctx;
-    b->text = strdup(r->body);
+    b->text = wg_strdup(r->body);
     return 1;
 }
 
@@ -50,7 +48,7 @@ static char *stored_body(struct wg_db *db, long long v, struct wg_err *err)
     if (wg_store_catalog_get(db, v, take_body, &b, err))
         return NULL;
     if (!b.text)
-        wg_err_set(err, WG_ENOMEM, "out of memory");
+        wg_err_set(err, WG_ENOTFOUND, "catalog version %lld is not stored", v);
     return b.text;
 }
 
@@ -65,10 +63,7 @@ enum wg_rc wg_catalog_store_load(struct wg_db *db, struct wg_catalog_snap **out,
         return rc;
     if (v && !(text = stored_body(db, v, err)))
         return err ? err->rc : WG_EDB;
-    if (!(s = snap_new(v))) {
-        free(text);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
+    s = snap_new(v);
     if (text) {
         rc = wg_catalog_parse(&s->cat, text, strlen(text), err);
         if (rc)
@@ -123,7 +118,7 @@ static enum wg_rc head_json(struct wg_db *db, long long *version, json_t **out, 
     wg_catalog_init(&cat);
     rc = wg_catalog_load_defaults(&cat, err);
     if (!rc && !(*out = wg_catalog_to_json(&cat)))
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+        rc = wg_err_set(err, WG_EINTERNAL, "the shipped catalog could not be written as JSON");
     wg_catalog_release(&cat);
     return rc;
 }
@@ -141,7 +136,7 @@ static enum wg_rc store_next(struct wg_db *db, const struct wg_catalog_change *c
     if ((rc = wg_catalog_from_json(&cat, changed, err)))
         goto out;
     if (!(canon = wg_catalog_to_json(&cat)) || !(body = json_dumps(canon, JSON_COMPACT))) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+        rc = wg_err_set(err, WG_EINTERNAL, "the changed catalog could not be written as JSON");
         goto out;
     }
     wg_clock_iso(ch->now, at);
@@ -235,7 +230,8 @@ enum wg_rc wg_catalog_store_put_item(struct wg_db *db, const struct wg_catalog_c
     items = json_object_get(root, "items");
     if (!(copy = json_deep_copy(item)) || json_object_set_new(copy, "code", json_string(code))) {
         json_decref(copy);
-        return end_change(db, wg_err_set(err, WG_ENOMEM, "out of memory"), root, err);
+        return end_change(db, wg_err_set(err, WG_EINVAL, "item '%s' could not be read", code),
+                          root, err);
     }
     at = find_item(items, code);
     *created = at < 0;
@@ -322,7 +318,7 @@ enum wg_rc wg_catalog_store_version_json(struct wg_db *db, long long version, js
         rc = wg_catalog_load_defaults(&cat, err);
         if (!rc && !(*out = json_pack("{s:I,s:s,s:o}", "version", (json_int_t)0, "change",
                                       "the shipped defaults", "catalog", wg_catalog_to_json(&cat))))
-            rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+            rc = wg_err_set(err, WG_EINTERNAL, "the shipped catalog could not be written as JSON");
         wg_catalog_release(&cat);
         return rc;
     }
@@ -348,12 +344,10 @@ enum wg_rc wg_catalog_store_versions_json(struct wg_db *db, json_t **out, struct
 {
     json_t *arr = json_array();
     enum wg_rc rc;
-    if (!arr)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if ((rc = wg_store_catalog_each(db, add_version, arr, err))) {
         json_decref(arr);
         return rc;
     }
     *out = json_pack("{s:o}", "versions", arr);
-    return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+    return WG_OK;
 }

@@ -123,7 +123,8 @@ static enum wg_rc enqueue_order(struct wg_db *db, const char *recipient, const c
     char *payload = wg_notify_order_payload(kind, no, by, now, body);
     enum wg_rc rc;
     if (!payload)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+        return wg_err_set(err, WG_EINTERNAL, "the '%s' notification could not be written as JSON",
+                          kind);
     rc = wg_notify(db, recipient, kind, no->id, payload, err);
     free(payload);
     return rc;
@@ -248,8 +249,6 @@ enum wg_rc wg_notify_list(struct wg_db *db, const struct wg_actor *actor, long l
                           WG_NOTIFY_LIST_MAX);
     if (!strcmp(actor->scope.kind, "unit") && actor->scope.code[0])
         snprintf(unit, sizeof unit, "unit:%s", actor->scope.code);
-    if (!l.arr)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     rc = wg_store_outbox_list(db, actor->username, unit, limit, offset, add_row, &l, err);
     if (rc) {
         json_decref(l.arr);
@@ -257,7 +256,7 @@ enum wg_rc wg_notify_list(struct wg_db *db, const struct wg_actor *actor, long l
     }
     *out = json_pack("{s:o,s:I,s:I}", "notifications", l.arr, "limit", (json_int_t)limit, "offset",
                      (json_int_t)offset);
-    return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+    return WG_OK;
 }
 
 char *wg_notify_envelope(const struct wg_outbox_row *r)

@@ -2,6 +2,7 @@
  * row's envelope to the webhook URLs through http/client.h and records the outcome:
  * delivered, pending again after a backoff, or dead (see notify_worker.h). */
 #include "domain/notify/notify_worker.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -63,11 +64,11 @@ static int take_job(const struct wg_outbox_row *r, void *ctx)
     j->id = r->id;
     j->order_id = r->order_id;
     j->attempts = r->attempts;
-    j->recipient = strdup(r->recipient);
-    j->channel = strdup(r->channel);
-    j->kind = strdup(r->kind);
-    j->payload = strdup(r->payload);
-    j->created_at = strdup(r->created_at);
+    j->recipient = wg_strdup(r->recipient);
+    j->channel = wg_strdup(r->channel);
+    j->kind = wg_strdup(r->kind);
+    j->payload = wg_strdup(r->payload);
+    j->created_at = wg_strdup(r->created_at);
     return 0;
 }
 
@@ -141,10 +142,6 @@ static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config
     wg_store_put(db);
     if (rc || !*claimed)
         return rc;
-    if (!j.recipient || !j.channel || !j.kind || !j.payload || !j.created_at) {
-        job_release(&j);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
     row.id = j.id;
     row.order_id = j.order_id;
     row.attempts = j.attempts;
@@ -154,9 +151,9 @@ static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config
     row.payload = j.payload;
     row.created_at = j.created_at;
     envelope = wg_notify_envelope(&row);
-    if (!envelope) {
+    if (!envelope) { /* fields that are not UTF-8: trying again will not help */
         ok = 0;
-        snprintf(msg, sizeof msg, "out of memory building the envelope");
+        snprintf(msg, sizeof msg, "the notification could not be written as JSON");
     } else {
         ok = deliver(cfg, &j, envelope, abort, msg, sizeof msg);
     }
@@ -244,12 +241,10 @@ static void *work(void *arg)
 enum wg_rc wg_notify_worker_start(struct wg_store *st, const struct wg_notify_config *cfg,
                                   struct wg_notify_worker **out, struct wg_err *err)
 {
-    struct wg_notify_worker *w = calloc(1, sizeof *w);
+    struct wg_notify_worker *w = wg_calloc(1, sizeof *w);
     pthread_condattr_t ca;
     enum wg_rc rc;
     *out = NULL;
-    if (!w)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     w->st = st;
     w->cfg = *cfg;
     if (w->cfg.attempts < 1)

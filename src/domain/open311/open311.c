@@ -165,8 +165,7 @@ enum wg_rc wg_open311_states(const char *status, char **out, struct wg_err *err)
                               (int)(n > 40 ? 40 : n), p);
         p += n + (p[n] == ',');
     }
-    if (!(arr = json_array()))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    arr = json_array();
     for (size_t i = 0; i < NSTATES; i++) {
         int open = !strcmp(states[i].status, "open");
         if ((open && want_open) || (!open && want_closed))
@@ -174,7 +173,7 @@ enum wg_rc wg_open311_states(const char *status, char **out, struct wg_err *err)
     }
     *out = json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
-    return *out ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+    return WG_OK;
 }
 
 /* ---- services ---- */
@@ -188,10 +187,10 @@ char *wg_open311_service_codes(const struct wg_catalog *cat)
 {
     json_t *arr = json_array();
     char *s;
-    for (size_t i = 0; arr && i < cat->n; i++)
+    for (size_t i = 0; i < cat->n; i++)
         if (wg_open311_is_service(&cat->items[i]))
             json_array_append_new(arr, json_string(cat->items[i].code));
-    s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    s = json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
     return s;
 }
@@ -586,7 +585,6 @@ enum wg_rc wg_open311_post_parse(const struct wg_catalog *cat, const struct wg_f
     out->media = wg_form_get(form, "media");
     if (out->media && !out->media->len)
         out->media = NULL;
-    if (!(out->attributes = json_object()))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    out->attributes = json_object();
     return attributes(out->item, form, out->attributes, err);
 }

@@ -86,8 +86,7 @@ void wg_order_draft_release(struct wg_order_draft *d);
  * without reading the store. */
 json_t *wg_order_draft_json(const struct wg_order_env *env, const struct wg_actor *actor,
                             const struct wg_order_draft *d);
-/* The same as JSON text (malloc'd, *len its length), written without a jansson tree; NULL
- * when out of memory. */
+/* The same as JSON text (malloc'd, *len its length), written without a jansson tree. */
 char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor *actor,
                           const struct wg_order_draft *d, size_t *len);
 

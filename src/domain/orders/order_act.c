@@ -118,9 +118,8 @@ static enum wg_rc write(struct wg_act *a, const char *name, int version,
     if (a->set_assist &&
         (rc = wg_store_order_assist_set(a->db, id, a->assisting, a->nassist, err)))
         return rc;
-    if (a->body && json_object_size(a->body) &&
-        !(detail = json_dumps(a->body, JSON_COMPACT | JSON_SORT_KEYS)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    if (a->body && json_object_size(a->body))
+        detail = json_dumps(a->body, JSON_COMPACT | JSON_SORT_KEYS);
     struct wg_order_event_row ev = {0,    a->at,          a->actor->username,
                                     wg_role_name(a->actor->role),
                                     name, a->o.row.state, next,               detail};

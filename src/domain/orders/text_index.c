@@ -1,6 +1,7 @@
 /* The text indexer (text_index.h): a thread with the text index's own connection that makes
  * the entries of waiting orders a chunk at a time, and the catch-up that searches wait on. */
 #include "domain/orders/text_index.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -95,12 +96,10 @@ static void *run(void *arg)
 
 enum wg_rc wg_text_index_start(struct wg_store *st, struct wg_text_index **out, struct wg_err *err)
 {
-    struct wg_text_index *ix = calloc(1, sizeof *ix);
+    struct wg_text_index *ix = wg_calloc(1, sizeof *ix);
     long long dropped = 0;
     enum wg_rc rc;
     *out = NULL;
-    if (!ix)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     if ((rc = wg_store_search_open(st, &ix->db, err)))
         goto fail;
     if (ix->db) {

@@ -497,7 +497,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
                   portal_type, "text", o.content, "state", public_state(o.state), "created_at",
                   o.created_at, "updated_at", o.updated_at, "photos", photos, "can_rate", can_rate);
     if (!j) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+        rc = wg_err_set(err, WG_EINTERNAL, "appeal %lld could not be written as JSON", order_id);
         goto fail;
     }
     if (o.item[0]) {
@@ -568,7 +568,8 @@ enum wg_rc wg_portal_rating_parse(const json_t *body, json_t **action_body, stru
                              json_is_true(resolved));
     if (*action_body && comment && *comment)
         json_object_set_new(*action_body, "comment", json_string(comment));
-    return *action_body ? WG_OK : wg_err_set(err, WG_ENOMEM, "out of memory");
+    return *action_body ? WG_OK
+                        : wg_err_set(err, WG_EINVAL, "the rating could not be read as JSON");
 }
 
 enum wg_rc wg_portal_rate_in(struct wg_db *db, const struct wg_order_env *env, long long order_id,

@@ -1,6 +1,8 @@
 /* Indicator counters: the deltas of each order change (stats.h says what each counts), their
  * place in the store, and the indicators made from summed counters. */
 #include "domain/stats/stats.h"
+#include "core/assert.h"
+#include "core/alloc.h"
 
 #include "core/civil.h"
 #include "core/log.h"
@@ -34,8 +36,7 @@ static struct wg_stats_delta *row(struct wg_stats_delta *out, int *n, int day, c
     for (int i = 0; i < *n; i++)
         if (out[i].day == day && !strcmp(out[i].unit, unit))
             return &out[i];
-    if (*n == WG_STATS_MAX_DELTAS)
-        abort(); /* a change touches at most 6 rows: a broken invariant, not input */
+    WG_ASSERT(*n < WG_STATS_MAX_DELTAS); /* a change touches at most 6 rows */
     struct wg_stats_delta *d = &out[(*n)++];
     memset(d, 0, sizeof *d);
     d->day = day;
@@ -298,11 +299,7 @@ static int fill_cell(const struct wg_stat_cell *c, void *ctx)
             if (f->cap < 65536) {
                 free(f->v);
                 f->cap = f->cap ? f->cap * 4 : 4096;
-                if (!(f->v = calloc(f->cap, sizeof *f->v))) {
-                    f->cap = 0;
-                    f->rc = wg_err_set(f->err, WG_ENOMEM, "out of memory");
-                    return 1;
-                }
+                f->v = wg_calloc(f->cap, sizeof *f->v);
             }
         }
         size_t i = fill_hash(&r[k]) & (f->cap - 1);

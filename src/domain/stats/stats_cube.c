@@ -3,6 +3,7 @@
  * month and year sums in contiguous rows; built from the store's roll-up rows and kept current
  * from its change log. */
 #include "domain/stats/stats_cube.h"
+#include "core/alloc.h"
 #include "core/civil.h"
 
 #include <pthread.h>
@@ -52,10 +53,8 @@ static void map_reserve(struct map *m)
     if ((m->n + 1) * 10 > m->cap * 7) {
         struct map g = {0};
         g.cap = !m->cap ? 1024 : m->cap < (1u << 22) ? m->cap * 4 : m->cap * 2;
-        g.k = calloc(g.cap, sizeof *g.k);
-        g.v = calloc(g.cap, sizeof *g.v);
-        if (!g.k || !g.v)
-            abort(); /* out of memory: nothing sensible is left to do */
+        g.k = wg_calloc(g.cap, sizeof *g.k);
+        g.v = wg_calloc(g.cap, sizeof *g.v);
         for (size_t i = 0; i < m->cap; i++)
             if (m->k[i])
                 map_put(&g, m->k[i], m->v[i]);
@@ -91,9 +90,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     size_t c = *cap ? *cap : 256;
     while (c < need)
         c *= 2;
-    void *q = realloc(p, c * size);
-    if (!q)
-        abort();
+    void *q = wg_realloc(p, c * size);
     *cap = c;
     return q;
 }
@@ -247,14 +244,11 @@ static int key_get(struct data *d, int view, int node, int dim)
         d->nodes[node].rkey = id;
     } else {
         struct dense *dv = d->nodes[node].dv[view];
-        if (!dv && !(dv = d->nodes[node].dv[view] = calloc(1, sizeof *dv)))
-            abort();
+        if (!dv)
+            dv = d->nodes[node].dv[view] = wg_calloc(1, sizeof *dv);
         if (dv->nk == dv->months.stride) { /* widen: every row gets room for more keys */
             int cap = dv->nk ? dv->nk * 2 : 8;
-            int *kid = realloc(dv->kid, (size_t)cap * sizeof *kid);
-            if (!kid)
-                abort();
-            dv->kid = kid;
+            dv->kid = wg_realloc(dv->kid, (size_t)cap * sizeof *dv->kid);
             run_widen(&dv->months, cap);
             run_widen(&dv->years, cap);
         }
@@ -274,9 +268,7 @@ static uint32_t *day_slot(struct days *k, int day)
                  : day >= k->base + k->cap
                      ? (day + 1 > k->base + 2 * k->cap ? day + 32 : k->base + 2 * k->cap)
                      : k->base + k->cap;
-        uint32_t *ix = calloc((size_t)(hi - lo), sizeof *ix);
-        if (!ix)
-            abort();
+        uint32_t *ix = wg_calloc((size_t)(hi - lo), sizeof *ix);
         if (k->cap)
             memcpy(ix + (k->base - lo), k->ix, (size_t)k->cap * sizeof *ix);
         free(k->ix);
@@ -317,9 +309,7 @@ static void run_add(struct run *r, int x, int col, const long long *c)
     if (!r->n || x < r->base || x >= r->base + r->n) {
         int lo = r->n ? (x < r->base ? x : r->base) : x;
         int hi = r->n ? (x >= r->base + r->n ? x + 1 : r->base + r->n) : x + 1;
-        struct entry *m = calloc((size_t)(hi - lo) * (size_t)r->stride, sizeof *m);
-        if (!m)
-            abort();
+        struct entry *m = wg_calloc((size_t)(hi - lo) * (size_t)r->stride, sizeof *m);
         if (r->n)
             memcpy(m + (size_t)(r->base - lo) * (size_t)r->stride, r->v,
                    (size_t)r->n * (size_t)r->stride * sizeof *m);
@@ -346,9 +336,7 @@ static const struct entry *run_at(const struct run *r, int x, int col)
 static void run_widen(struct run *r, int stride)
 {
     if (r->n) {
-        struct entry *m = calloc((size_t)r->n * (size_t)stride, sizeof *m);
-        if (!m)
-            abort();
+        struct entry *m = wg_calloc((size_t)r->n * (size_t)stride, sizeof *m);
         for (int i = 0; i < r->n; i++)
             memcpy(m + (size_t)i * (size_t)stride, r->v + (size_t)i * (size_t)r->stride,
                    (size_t)r->stride * sizeof *m);
@@ -478,11 +466,8 @@ static void data_free(struct data *d)
 
 struct wg_stats_cube *wg_stats_cube_new(void)
 {
-    struct wg_stats_cube *c = calloc(1, sizeof *c);
-    if (!c || !(c->d = calloc(1, sizeof *c->d))) {
-        free(c);
-        return NULL;
-    }
+    struct wg_stats_cube *c = wg_calloc(1, sizeof *c);
+    c->d = wg_calloc(1, sizeof *c->d);
     pthread_rwlock_init(&c->rw, NULL);
     pthread_mutex_init(&c->mu, NULL);
     return c;
@@ -522,12 +507,10 @@ static int build_roll(const struct wg_stat_roll *r, void *ctx)
 
 static enum wg_rc build(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err)
 {
-    struct data *d = calloc(1, sizeof *d);
+    struct data *d = wg_calloc(1, sizeof *d);
     struct building b = {d, INT32_MIN, 0, {"", 0, {0}, {0}}};
     long long pos = 0;
     enum wg_rc rc;
-    if (!d)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     /* the cells and the log position of one moment: no change can come between */
     if ((rc = wg_db_begin(db, err))) {
         data_free(d);
@@ -561,7 +544,7 @@ static int take_log(long long seq, const char *text, void *ctx)
     if (p->n == p->cap)
         return 1;
     p->seq[p->n] = seq;
-    p->text[p->n++] = strdup(text);
+    p->text[p->n++] = wg_strdup(text);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The indicators' answers: scope and period parsing, the engine that sums counters from the
  * roll-ups or the cells, and the JSON of each answer (stats_query.h). */
 #include "domain/stats/stats_query.h"
+#include "core/alloc.h"
 
 #include "domain/orders/order.h"
 #include "core/civil.h"
@@ -55,9 +56,7 @@ static struct wg_stats_group *group(struct wg_stats_groups *g, int bucket, const
         return x;
     if ((g->n + 1) * 2 > g->ixcap) {
         size_t cap = g->ixcap ? g->ixcap * 2 : 64;
-        int *ix = calloc(cap, sizeof *ix);
-        if (!ix)
-            return NULL;
+        int *ix = wg_calloc(cap, sizeof *ix);
         for (size_t k = 0; k < g->n; k++) {
             size_t i = ghash(g->v[k].bucket, g->v[k].key) & (cap - 1);
             while (ix[i])
@@ -68,14 +67,7 @@ static struct wg_stats_group *group(struct wg_stats_groups *g, int bucket, const
         g->ix = ix;
         g->ixcap = cap;
     }
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 32;
-        struct wg_stats_group *v = realloc(g->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        g->v = v;
-        g->cap = cap;
-    }
+    wg_grow(&g->v, &g->cap, g->n, sizeof *g->v, 32);
     x = &g->v[g->n];
     size_t len = strlen(key);
     if (len >= sizeof x->key)
@@ -91,14 +83,11 @@ static struct wg_stats_group *group(struct wg_stats_groups *g, int bucket, const
     return x;
 }
 
-static int add_to(struct wg_stats_groups *g, int bucket, const char *key, const long long *c)
+static void add_to(struct wg_stats_groups *g, int bucket, const char *key, const long long *c)
 {
     struct wg_stats_group *x = group(g, bucket, key);
-    if (!x)
-        return -1;
     for (int i = 0; i < WG_SC_COUNT; i++)
         x->c[i] += c[i];
-    return 0;
 }
 
 static int bucket_of(const int *starts, int nb, int day)
@@ -124,7 +113,6 @@ struct cell_walk {
     int child_len;
     const int *starts;
     int nb;
-    int failed;
 };
 
 static int on_cell(const struct wg_stat_cell *c, void *ctx)
@@ -155,10 +143,7 @@ static int on_cell(const struct wg_stat_cell *c, void *ctx)
         snprintf(key, sizeof key, "%s", c->channel);
         break;
     }
-    if (add_to(w->out, bucket_of(w->starts, w->nb, c->day), key, c->c)) {
-        w->failed = 1;
-        return 1;
-    }
+    add_to(w->out, bucket_of(w->starts, w->nb, c->day), key, c->c);
     return 0;
 }
 
@@ -173,7 +158,6 @@ struct cube_walk {
     int from, to;
     const int *starts;
     int nb;
-    int failed;
 };
 
 /* Sums a key over [from, to] by buckets into the group named key. */
@@ -188,8 +172,7 @@ static void sum_key(struct cube_walk *w, int key, const char *name)
         if (a > z)
             continue;
         wg_stats_cube_sum(w->cube, key, a, z, c);
-        if (add_to(w->out, b, name, c))
-            w->failed = 1;
+        add_to(w->out, b, name, c);
     }
 }
 
@@ -271,7 +254,7 @@ enum wg_rc wg_stats_collect(const struct wg_stats_env *env, const struct wg_stat
         if (rc)
             return rc;
         struct cube_walk w = {env->cube, f, out, (enum wg_cube_view)view, by, from, to,
-                              starts, nb, 0};
+                              starts, nb};
         wg_stats_cube_rdlock(env->cube);
         int node = wg_stats_cube_node(env->cube, f->leaf ? f->leaf : "");
         if (node >= 0) {
@@ -284,16 +267,13 @@ enum wg_rc wg_stats_collect(const struct wg_stats_env *env, const struct wg_stat
         }
         wg_stats_cube_unlock(env->cube);
         (void)child_len;
-        return w.failed ? wg_err_set(err, WG_ENOMEM, "out of memory") : WG_OK;
+        return WG_OK;
     }
     struct wg_stat_filter g = *f;
-    struct cell_walk w = {out, by, child_len, starts, nb, 0};
+    struct cell_walk w = {out, by, child_len, starts, nb};
     g.from = from;
     g.to = to;
-    enum wg_rc rc = wg_store_stat_cells(env->db, &g, on_cell, &w, err);
-    if (!rc && w.failed)
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-    return rc;
+    return wg_store_stat_cells(env->db, &g, on_cell, &w, err);
 }
 
 /* ---- scope and period ---- */
@@ -542,8 +522,7 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
         return rc;
     if (strcmp(by, "day") && strcmp(by, "week") && strcmp(by, "month"))
         return wg_err_set(err, WG_EINVAL, "'by' must be day, week or month, not '%.20s'", by);
-    if (!(starts = malloc((size_t)(to - from + 1) * sizeof *starts)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    starts = wg_malloc((size_t)(to - from + 1) * sizeof *starts);
     for (int d = from; d <= to; d++) {
         int y, m, dd;
         wg_civil_date(d, &y, &m, &dd);
@@ -783,8 +762,8 @@ enum wg_rc wg_stats_units(const struct wg_stats_env *env, const struct wg_actor 
         rc = wg_stats_collect(env, &s.f, from, to, WG_BY_UNIT, 0, NULL, 0, 0, &g, err);
     if (!rc)
         rc = wg_store_unit_each(env->db, unit_name, names, err);
-    if (!rc && g.n && !(r = calloc(g.n, sizeof *r)))
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+    if (!rc && g.n)
+        r = wg_calloc(g.n, sizeof *r);
     if (rc)
         goto out;
     for (size_t i = 0; i < g.n; i++) {
