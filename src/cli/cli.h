@@ -8,7 +8,7 @@
 #include "core/err.h"
 
 struct wg_cmd {
-    const char *name; /* "serve", "import divisions" (two words for grouped commands) */
+    const char *name; /* "serve", "import" (which then reads its own "divisions" or "grids") */
     int (*run)(int argc, char **argv); /* argv[0] is the last word of the name */
     const char *usage;
     const char *help;

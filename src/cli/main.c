@@ -28,18 +28,10 @@ int main(int argc, char **argv)
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    /* Two-word commands ("import grids") first, then one-word ones. */
-    for (size_t i = 0; i < ncommands; i++) {
-        const char *sp = strchr(commands[i].name, ' ');
-        if (sp && argc >= 3 &&
-            !strncmp(commands[i].name, argv[1], (size_t)(sp - commands[i].name)) &&
-            strlen(argv[1]) == (size_t)(sp - commands[i].name) && !strcmp(sp + 1, argv[2]))
-            return commands[i].run(argc - 2, argv + 2);
-    }
+    /* a command with words of its own ("import grids") takes them itself */
     for (size_t i = 0; i < ncommands; i++)
-        if (!strchr(commands[i].name, ' ') && !strcmp(commands[i].name, argv[1]))
+        if (!strcmp(commands[i].name, argv[1]))
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "wangge: '%s%s%s' is not a command; see 'wangge --help'\n", argv[1],
-            argc >= 3 ? " " : "", argc >= 3 ? argv[2] : "");
+    fprintf(stderr, "wangge: '%s' is not a command; see 'wangge --help'\n", argv[1]);
     return 2;
 }

@@ -46,15 +46,6 @@ char *wg_strdup(const char *s)
     return memcpy(wg_malloc(n), s, n);
 }
 
-char *wg_strndup(const char *s, size_t n)
-{
-    size_t len = strnlen(s, n);
-    char *p = wg_malloc(len + 1);
-    memcpy(p, s, len);
-    p[len] = '\0';
-    return p;
-}
-
 void wg_alloc_init(void)
 {
     json_set_alloc_funcs(wg_malloc, free);

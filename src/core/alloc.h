@@ -13,7 +13,6 @@ void *wg_malloc(size_t n);
 void *wg_calloc(size_t n, size_t size);
 void *wg_realloc(void *p, size_t n);
 char *wg_strdup(const char *s);
-char *wg_strndup(const char *s, size_t n);
 /* Stops the process: "out of memory allocating N bytes". */
 _Noreturn void wg_oom(size_t n);
 /* Routes jansson's allocations through wg_malloc; called once at start (main, tests). */

@@ -4,13 +4,6 @@
 #include <stdarg.h>
 #include <sys/time.h>
 
-static enum wg_log_level min_level = WG_LOG_INFO;
-
-void wg_log_set_level(enum wg_log_level lvl)
-{
-    min_level = lvl;
-}
-
 void wg_log(enum wg_log_level lvl, const char *fmt, ...)
 {
     static const char *names[] = {"debug", "info", "warn", "error"};
@@ -19,7 +12,7 @@ void wg_log(enum wg_log_level lvl, const char *fmt, ...)
     struct tm tm;
     va_list ap;
     int n;
-    if (lvl < min_level)
+    if (lvl < WG_LOG_INFO) /* debug lines are for a developer's build */
         return;
     gettimeofday(&tv, NULL);
     gmtime_r(&tv.tv_sec, &tm);

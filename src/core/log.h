@@ -4,7 +4,6 @@
 
 enum wg_log_level { WG_LOG_DEBUG, WG_LOG_INFO, WG_LOG_WARN, WG_LOG_ERROR };
 
-void wg_log_set_level(enum wg_log_level lvl);
 void wg_log(enum wg_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define wg_info(...)  wg_log(WG_LOG_INFO, __VA_ARGS__)

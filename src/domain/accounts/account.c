@@ -250,21 +250,3 @@ enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char 
     return wg_store_account_insert(db, &a, err);
 }
 
-enum wg_rc wg_account_get(struct wg_db *db, const char *username, struct wg_account *out,
-                          struct wg_err *err)
-{
-    struct wg_account_row a;
-    enum wg_rc rc = wg_store_account_get(db, username, &a, err);
-    if (rc)
-        return rc;
-    memset(out, 0, sizeof *out);
-    snprintf(out->username, sizeof out->username, "%s", a.username);
-    snprintf(out->role, sizeof out->role, "%s", a.role);
-    snprintf(out->scope.kind, sizeof out->scope.kind, "%s", a.scope_kind);
-    snprintf(out->scope.code, sizeof out->scope.code, "%s", a.scope);
-    out->must_change = a.must_change;
-    out->disabled = a.disabled;
-    out->failed = a.failed;
-    out->locked_until = a.locked_until;
-    return WG_OK;
-}

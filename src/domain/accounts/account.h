@@ -67,16 +67,6 @@ int wg_password_verify(const char *hash, const char *password); /* 1 when it mat
 /* A random password that meets the policy (for the first sysadmin and resets). */
 void wg_password_random(char out[21]);
 
-struct wg_account {
-    char username[64];
-    char role[16];
-    struct wg_scope scope;
-    int must_change;
-    int disabled;
-    int failed;
-    int64_t locked_until; /* unix seconds; 0 when not locked */
-};
-
 #define WG_LOCK_FAILURES 5
 #define WG_LOCK_SECONDS (15 * 60)
 
@@ -84,7 +74,5 @@ struct wg_account {
 enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
                              const char *scope, const char *password, int must_change,
                              struct wg_err *err);
-enum wg_rc wg_account_get(struct wg_db *db, const char *username, struct wg_account *out,
-                          struct wg_err *err);
 
 #endif

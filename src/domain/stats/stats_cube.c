@@ -483,11 +483,6 @@ void wg_stats_cube_free(struct wg_stats_cube *c)
     free(c);
 }
 
-void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell)
-{
-    data_add(c->d, cell);
-}
-
 struct building {
     struct data *d;
     int day, month; /* the month of the last row's day: rows come day by day */
@@ -605,11 +600,6 @@ void wg_stats_cube_span(struct wg_stats_cube *c, int *min_day, int *max_day)
 {
     *min_day = c->d->nentries ? c->d->min_day : 1;
     *max_day = c->d->nentries ? c->d->max_day : 0;
-}
-
-long long wg_stats_cube_position(struct wg_stats_cube *c)
-{
-    return c->seq;
 }
 
 size_t wg_stats_cube_entries(struct wg_stats_cube *c)

@@ -33,9 +33,6 @@ void wg_stats_cube_free(struct wg_stats_cube *c); /* NULL: no-op */
  * pruned log), else applies the log rows after its position. Safe to call from several
  * threads; readers see either the state before or after a batch of log rows. */
 enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, struct wg_err *err);
-/* Adds one cell's counts (building from cells, applying a log row; also for tests). */
-void wg_stats_cube_add(struct wg_stats_cube *c, const struct wg_stat_cell *cell);
-long long wg_stats_cube_position(struct wg_stats_cube *c); /* the last log seq applied */
 size_t wg_stats_cube_entries(struct wg_stats_cube *c);
 size_t wg_stats_cube_bytes(struct wg_stats_cube *c);
 
