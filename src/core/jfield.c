@@ -1,15 +1,8 @@
 /* A client's JSON fields, read with their limits (jfield.h). */
 #include "core/jfield.h"
+#include "core/utf8.h"
 
 #include "core/buf.h"
-
-size_t wg_utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 static int blank(const char *s)
 {

@@ -24,7 +24,5 @@ enum wg_rc wg_jf_bool(const json_t *obj, const char *field, int *out, struct wg_
  * ("'nmae' is not a field of an appeal"). */
 enum wg_rc wg_jf_known(const json_t *obj, const char *const *fields, const char *what,
                        struct wg_err *err);
-/* Characters (not bytes) of UTF-8 text. */
-size_t wg_utf8_chars(const char *s);
 
 #endif

@@ -1,8 +1,11 @@
 /* Core pieces: region codes, CSV reading, the string builder, route matching, error table,
- * query-parameter parsing. */
+ * query-parameter parsing, UTF-8. */
 #include "t.h"
 
+#include <stdint.h>
+
 #include "core/param.h"
+#include "core/utf8.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "domain/map/region.h"
@@ -278,8 +281,44 @@ static void test_params(void)
     T_EQ_INT(wg_param_count("-", "delta", -10, 10, &v, &err), WG_EINVAL);
 }
 
+/* The one UTF-8 decoder: RFC 3629's valid forms only, and cuts that never split one. */
+static void test_utf8(void)
+{
+    static const struct {
+        const char *s;
+        size_t len, want;
+        uint32_t cp;
+    } seqs[] = {
+        {"A", 1, 1, 'A'},
+        {"\xC3\xA9", 2, 2, 0xE9},               /* é */
+        {"\xE5\x85\xB0", 3, 3, 0x5170},        /* 兰 */
+        {"\xF0\x9F\x98\x80", 4, 4, 0x1F600},  /* 😀 */
+        {"\xC0\xAF", 2, 0, 0},                 /* overlong '/' */
+        {"\xE0\x80\xAF", 3, 0, 0},            /* overlong */
+        {"\xED\xA0\x80", 3, 0, 0},            /* a surrogate */
+        {"\xF4\x90\x80\x80", 4, 0, 0},        /* past U+10FFFF */
+        {"\xE5\x85", 2, 0, 0},                 /* cut short */
+        {"\xE5\x85\x41", 3, 0, 0},            /* a continuation that is not one */
+        {"\x80", 1, 0, 0},                      /* a lone continuation byte */
+        {"\xFF", 1, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        uint32_t cp = 0;
+        T_EQ_INT(wg_utf8_seq((const unsigned char *)seqs[i].s, seqs[i].len, &cp), seqs[i].want);
+        if (seqs[i].want)
+            T_EQ_INT(cp, seqs[i].cp);
+    }
+    /* a NUL-terminated string may say it has SIZE_MAX bytes: the NUL stops a sequence */
+    T_EQ_INT(wg_utf8_seq((const unsigned char *)"\xE5", SIZE_MAX, NULL), 0);
+    T_EQ_INT(wg_utf8_chars("兰山区 ok"), 6);
+    T_EQ_INT(wg_utf8_prefix("兰山区", 2), 6);
+    T_EQ_INT(wg_utf8_prefix("兰山区", 9), 9);
+    T_EQ_INT(wg_utf8_prefix("", 3), 0);
+}
+
 int main(void)
 {
+    test_utf8();
     test_region_levels();
     test_csv();
     test_buf();

@@ -1,6 +1,7 @@
 /* The audit log: appending a record to the hash chain, checking the chain, and filtered
  * reads. The record layout and the canonical encoding are described in audit.h. */
 #include "domain/accounts/audit.h"
+#include "core/utf8.h"
 
 #include <pwd.h>
 #include <stdarg.h>
@@ -50,38 +51,6 @@ void wg_audit_hash(const struct wg_audit_row *r, char out[65])
 
 /* ---- cleaning fields ---- */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates, nothing
- * above U+10FFFF), or 0 when s does not start one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t n;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4;
-    else
-        return 0;
-    if (c == 0xe0)
-        lo = 0xa0;
-    else if (c == 0xed)
-        hi = 0x9f;
-    else if (c == 0xf0)
-        lo = 0x90;
-    else if (c == 0xf4)
-        hi = 0x8f;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf)
-            return 0;
-    return n;
-}
-
 /* Copies src into dst (size cap) as valid UTF-8 without control characters (they become
  * spaces, invalid bytes '?'); a value that does not fit is cut at a character boundary and
  * ends in "...", never cut silently. */
@@ -90,7 +59,7 @@ static void clean(char *dst, size_t cap, const char *src)
     const unsigned char *s = (const unsigned char *)src;
     size_t len = 0, mark = 0, budget = cap - 1;
     while (*s) {
-        size_t n = utf8_len(s);
+        size_t n = wg_utf8_seq(s, SIZE_MAX, NULL);
         char one = 0;
         if (n == 0) {
             one = '?';

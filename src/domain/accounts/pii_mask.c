@@ -2,40 +2,8 @@
  * never echoes an invalid byte, and write into the caller's buffer as snprintf does: whole
  * characters while they fit, and the length the whole mask needs. */
 #include "domain/accounts/pii.h"
+#include "core/utf8.h"
 #include "domain/accounts/pii_norm.h"
-
-/* The length of the valid UTF-8 sequence at s (n bytes left), or 0 if the byte starts none.
- * Overlong forms, surrogates and code points past U+10FFFF are not valid (RFC 3629). */
-static size_t u8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
 
 /* A character of the input: its bytes, or one invalid byte. */
 struct u8c {
@@ -48,7 +16,7 @@ static bool u8_next(const char *s, size_t n, size_t *pos, struct u8c *c)
 {
     if (*pos >= n)
         return false;
-    size_t len = u8_seq((const unsigned char *)s + *pos, n - *pos);
+    size_t len = wg_utf8_seq((const unsigned char *)s + *pos, n - *pos, NULL);
     c->p = s + *pos;
     c->valid = len > 0;
     c->len = len ? len : 1;

@@ -89,6 +89,8 @@ enum wg_attr_type {
     WG_ATTR_SINGLEVALUELIST,
     WG_ATTR_MULTIVALUELIST,
 };
+/* 1 for the types whose values come from a list (single and multi value lists). */
+int wg_catalog_attr_is_list(enum wg_attr_type t);
 const char *wg_catalog_attr_type_name(enum wg_attr_type t); /* "singlevaluelist" */
 /* WG_EINVAL listing the six names. */
 enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out,

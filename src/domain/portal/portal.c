@@ -1,6 +1,7 @@
 /* The residents' portal: tracking codes, submissions, the throttle, the public view of an
  * order and the resident's rating (the rules are in portal.h). */
 #include "domain/portal/portal.h"
+#include "core/utf8.h"
 
 #include "core/jfield.h"
 
@@ -192,18 +193,6 @@ enum wg_rc wg_portal_code_hash(const char *code, char hash[65], char shown[WG_PO
 
 /* Submissions. */
 
-/* Characters of UTF-8 text (jansson strings are valid UTF-8). */
-/* The bytes of the first max characters of s. */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-    size_t i = 0, n = 0;
-    for (; s[i]; i++) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max)
-            break;
-    }
-    return i;
-}
-
 static void type_list(char *out, size_t n)
 {
     size_t len = 0;
@@ -287,7 +276,7 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
         in->anonymous = 1; /* nobody to call back: the tracking code is the only way back */
     /* the title the centre's lists show: the bag, then the start of the text */
     const char *t = in->text + strspn(in->text, " \t\r\n");
-    int cut = (int)utf8_prefix(t, 30);
+    int cut = (int)wg_utf8_prefix(t, 30);
     snprintf(in->title, sizeof in->title, "%s%s%s%.*s%s", in->type->bag ? "【" : "",
              in->type->bag ? in->type->zh : "", in->type->bag ? "】" : "", cut, t,
              t[cut] ? "…" : "");
