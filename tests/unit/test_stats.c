@@ -19,6 +19,7 @@
 #include "store/orders/orders_q.h"
 #include "store/stats/stats_q.h"
 #include "t_order.h"
+#include "t_recount.h"
 
 #define DAY 86400LL
 
@@ -127,7 +128,9 @@ static long long at(const struct wg_stats_delta *d, int n, int day, const char *
     return 0;
 }
 
-static void test_deltas(void)
+/* One order's life, change by change, and the deltas each change makes. Leaves in *out the
+ * last change (a second rating), whose deltas delta_log_text writes out. */
+static void deltas_of_one_life(struct wg_stats_change *out)
 {
     struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
     long long t0 = 20454 * DAY - 8 * 3600 + 9 * 3600; /* 2026-01-01 09:00 CST */
@@ -226,23 +229,42 @@ static void test_deltas(void)
     T_EQ_INT(at(d, n, 20465, "cgzf", WG_SC_CALLED_BACK), 0);
     T_EQ_INT(at(d, n, 20465, "cgzf", WG_SC_RATED), 1);
     T_EQ_INT(at(d, n, 20465, "cgzf", WG_SC_RESOLVED), 0);
+    *out = ch;
+}
 
+/* A parse of the change log's text, checked cell by cell against the deltas it was written
+ * from. */
+struct log_check {
+    struct wg_stats_delta *d;
+    int n, i, ok;
+};
+
+static int log_check_cell(const struct wg_stat_cell *c, void *p)
+{
+    struct log_check *chk = p;
+    const struct wg_stats_delta *d = &chk->d[chk->i++];
+    chk->ok &= c->day == d->day && !strcmp(c->unit, d->unit) &&
+               !strcmp(c->leaf, "371302001001001") && !strcmp(c->item, "06028") &&
+               !memcmp(c->c, d->c, sizeof c->c);
+    return 0;
+}
+
+/* The change log's text for a change's deltas: read back exactly, written in the documented
+ * form, and cut short safely in a buffer too small. */
+static void delta_log_text(struct wg_stats_change *ch)
+{
     /* the log text carries the deltas back exactly */
+    struct wg_stats_delta d[WG_STATS_MAX_DELTAS], copy[WG_STATS_MAX_DELTAS];
     char text[2048];
-    struct wg_stats_delta copy[WG_STATS_MAX_DELTAS];
-    ch.resolved = 1;
-    n = wg_stats_deltas(&ch, d);
-    wg_stats_log_text(&ch, d, n, text, sizeof text);
+    ch->resolved = 1;
+    int n = wg_stats_deltas(ch, d);
+    wg_stats_log_text(ch, d, n, text, sizeof text);
     memcpy(copy, d, sizeof copy);
-    struct {
-        struct wg_stats_delta *d;
-        int n, i, ok;
-    } chk = {copy, n, 0, 1};
-    int on(const struct wg_stat_cell *c, void *p);
-    T_EQ_INT(wg_stats_log_parse(text, on, &chk), 0);
+    struct log_check chk = {copy, n, 0, 1};
+    T_EQ_INT(wg_stats_log_parse(text, log_check_cell, &chk), 0);
     T_EQ_INT(chk.i, n);
     T_EQ_INT(chk.ok, 1);
-    T_EQ_INT(wg_stats_log_parse("12\tbad", on, &chk), -1);
+    T_EQ_INT(wg_stats_log_parse("12\tbad", log_check_cell, &chk), -1);
 
     /* the text is "day\tleaf\tunit\titem\tchannel\tc1,c2,...\n" a delta, numbers in decimal
      * (negative ones too); a buffer too small holds a terminated start of it */
@@ -251,327 +273,30 @@ static void test_deltas(void)
     d[0].c[0] = -9223372036854775807LL - 1;
     d[0].c[1] = 9223372036854775807LL;
     for (int i = 0; i < n; i++) {
-        w += (size_t)snprintf(want + w, sizeof want - w, "%d\t%s\t%s\t%s\t%s\t", d[i].day, ch.leaf,
-                              d[i].unit, ch.item, ch.channel);
+        w += (size_t)snprintf(want + w, sizeof want - w, "%d\t%s\t%s\t%s\t%s\t", d[i].day, ch->leaf,
+                              d[i].unit, ch->item, ch->channel);
         for (int c = 0; c < WG_SC_COUNT; c++)
             w += (size_t)snprintf(want + w, sizeof want - w, "%lld%s", d[i].c[c],
                                   c + 1 < WG_SC_COUNT ? "," : "\n");
     }
-    wg_stats_log_text(&ch, d, n, text, sizeof text);
+    wg_stats_log_text(ch, d, n, text, sizeof text);
     T_EQ_STR(text, want);
     char small[40];
     memset(small, 'x', sizeof small);
-    wg_stats_log_text(&ch, d, n, small, 30);
+    wg_stats_log_text(ch, d, n, small, 30);
     T_EQ_INT((int)strlen(small), 29);
     T_CHECK(!strncmp(small, want, 29));
     T_CHECK(small[30] == 'x');
 }
 
-int on(const struct wg_stat_cell *c, void *p)
+static void test_deltas(void)
 {
-    struct {
-        struct wg_stats_delta *d;
-        int n, i, ok;
-    } *chk = p;
-    const struct wg_stats_delta *d = &chk->d[chk->i++];
-    chk->ok &= c->day == d->day && !strcmp(c->unit, d->unit) &&
-               !strcmp(c->leaf, "371302001001001") && !strcmp(c->item, "06028") &&
-               !memcmp(c->c, d->c, sizeof c->c);
-    return 0;
+    struct wg_stats_change last;
+    deltas_of_one_life(&last);
+    delta_log_text(&last);
 }
 
 /* ---- the recount ---- */
-
-struct rcell {
-    int day;
-    char leaf[24], unit[64], item[16], channel[16];
-    long long c[WG_SC_COUNT];
-};
-
-struct recount {
-    struct rcell *v;
-    size_t n, cap;
-};
-
-static void radd(struct recount *r, int day, const char *leaf, const char *unit, const char *item,
-                 const char *channel, enum wg_stat_counter c, long long v)
-{
-    for (size_t i = r->n; i-- > 0;) {
-        struct rcell *x = &r->v[i];
-        if (x->day == day && !strcmp(x->leaf, leaf) && !strcmp(x->unit, unit) &&
-            !strcmp(x->item, item) && !strcmp(x->channel, channel)) {
-            x->c[c] += v;
-            return;
-        }
-    }
-    if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 1024;
-        r->v = realloc(r->v, r->cap * sizeof *r->v);
-    }
-    struct rcell *x = &r->v[r->n++];
-    memset(x, 0, sizeof *x);
-    x->day = day;
-    snprintf(x->leaf, sizeof x->leaf, "%s", leaf);
-    snprintf(x->unit, sizeof x->unit, "%s", unit);
-    snprintf(x->item, sizeof x->item, "%s", item);
-    snprintf(x->channel, sizeof x->channel, "%s", channel);
-    x->c[c] += v;
-}
-
-/* One order's timeline, replayed with the definitions of domain/stats.h written out again
- * plainly, deadlines recomputed from the dispatch times as the order module sets them. */
-struct replay {
-    const struct wg_order_env *env;
-    const struct wg_order_row *o;
-    struct recount *r;
-    char unit[64], state[16], urgency[12];
-    long long dispatched_at, sign_deadline, reply_deadline;
-    int finished, rated_before, created_day;
-    int mismatch;
-};
-
-static void count(struct replay *p, long long t, const char *unit, enum wg_stat_counter c,
-                  long long v)
-{
-    radd(p->r, wg_cst_day(t), p->o->grid[0] ? p->o->grid : p->o->county, unit, p->o->item,
-         p->o->channel, c, v);
-}
-
-static int replay_event(const struct wg_order_event_row *e, void *ctx)
-{
-    struct replay *p = ctx;
-    long long t = wg_civil_time_of_iso(e->at);
-    json_t *body = e->detail[0] ? json_loads(e->detail, 0, NULL) : NULL;
-    const char *a = e->action;
-    if (!strcmp(a, "create")) {
-        count(p, t, "", WG_SC_RECEIVED, 1);
-        snprintf(p->state, sizeof p->state, "received");
-    } else if (!strcmp(a, "dispatch")) {
-        struct wg_catalog_limits lim = {120, 900, 2250, 4500};
-        int64_t s = 0, r = 0;
-        snprintf(p->unit, sizeof p->unit, "%s",
-                 json_string_value(json_object_get(body, "unit")));
-        count(p, t, p->unit, WG_SC_DISPATCHED, 1);
-        if (p->o->item[0])
-            wg_catalog_limits(p->env->catalog, p->o->item, &lim, NULL);
-        wg_calendar_add_working_minutes(p->env->calendar, t, lim.sign, &s, NULL);
-        if (!strcmp(p->urgency, "critical"))
-            wg_calendar_default_deadline(p->env->calendar, WG_LIMIT_CRITICAL, t, &r, NULL);
-        else if (!strcmp(p->urgency, "urgent"))
-            wg_calendar_default_deadline(p->env->calendar, WG_LIMIT_URGENT, t, &r, NULL);
-        else
-            wg_calendar_add_working_minutes(p->env->calendar, t, lim.reply, &r, NULL);
-        p->dispatched_at = t, p->sign_deadline = s, p->reply_deadline = r;
-    } else if (!strcmp(a, "sign") && !strcmp(e->from_state, "dispatched") &&
-               !strcmp(e->to_state, "signed")) {
-        if (t <= p->sign_deadline)
-            count(p, t, p->unit, WG_SC_SIGNED_ON_TIME, 1);
-    } else if (!strcmp(a, "return") && !strcmp(e->to_state, "returning")) {
-        count(p, t, p->unit, WG_SC_RETURNED, 1);
-    } else if (!strcmp(a, "approve_return")) {
-        p->unit[0] = '\0';
-        p->dispatched_at = p->sign_deadline = p->reply_deadline = 0;
-    } else if (!strcmp(a, "approve_extension")) {
-        int64_t d = 0;
-        wg_calendar_extend(p->env->calendar, p->reply_deadline,
-                           (int)json_integer_value(json_object_get(body, "days")), &d, NULL);
-        if (d)
-            p->reply_deadline = d;
-    } else if (!strcmp(a, "answer")) {
-        count(p, t, "", WG_SC_DIRECT, 1);
-    } else if (!strcmp(a, "merge")) {
-        count(p, t, p->unit, WG_SC_REPEAT, 1);
-    } else if (!strcmp(a, "verify") && !json_is_true(json_object_get(body, "passed"))) {
-        count(p, t, p->unit, WG_SC_REWORK, 1);
-    } else if (!strcmp(a, "callback") && json_object_get(body, "satisfaction")) {
-        const char *sat = json_string_value(json_object_get(body, "satisfaction"));
-        json_t *res = json_object_get(body, "resolved");
-        if (!p->rated_before)
-            count(p, t, p->unit, WG_SC_CALLED_BACK, 1);
-        p->rated_before = 1;
-        count(p, t, p->unit, WG_SC_RATED, 1);
-        if (strcmp(sat, "unsatisfied"))
-            count(p, t, p->unit, WG_SC_SATISFIED, 1);
-        if (json_is_boolean(res) ? json_is_true(res) : strcmp(sat, "unsatisfied") != 0)
-            count(p, t, p->unit, WG_SC_RESOLVED, 1);
-    }
-    /* reopening: an unsatisfied callback that sent it back, or the reopen action */
-    if ((!strcmp(a, "callback") || !strcmp(a, "reopen")) &&
-        (!strcmp(e->to_state, "received") || !strcmp(e->to_state, "dispatched")))
-        count(p, t, p->unit, WG_SC_REOPENED, 1);
-    if (!strcmp(e->to_state, "replied") && strcmp(e->from_state, "replied") && !p->finished) {
-        p->finished = 1;
-        const char *u = strcmp(a, "reply") ? "" : p->unit;
-        count(p, t, u, WG_SC_FINISHED, 1);
-        if (!p->reply_deadline || t <= p->reply_deadline)
-            count(p, t, u, WG_SC_FINISHED_ON_TIME, 1);
-        if (*u && p->dispatched_at) {
-            int64_t m = wg_calendar_working_minutes_between(p->env->calendar, p->dispatched_at, t);
-            count(p, t, u, WG_SC_HANDLED, 1);
-            count(p, t, u, WG_SC_HANDLING_MINUTES, m < 0 ? (t - p->dispatched_at) / 60 : m);
-        }
-    }
-    if (e->to_state[0])
-        snprintf(p->state, sizeof p->state, "%s", e->to_state);
-    json_decref(body);
-    return 0;
-}
-
-struct orders {
-    long long *id;
-    size_t n, cap;
-};
-
-static int take_id(const struct wg_order_row *o, void *ctx)
-{
-    struct orders *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 1024;
-        l->id = realloc(l->id, l->cap * sizeof *l->id);
-    }
-    l->id[l->n++] = o->id;
-    return 0;
-}
-
-static void recount(struct wg_db *db, const struct wg_order_env *env, struct recount *r)
-{
-    struct wg_order_filter f = {0};
-    struct orders l = {0};
-    f.limit = 10000000;
-    T_EQ_INT(wg_store_order_list(db, &f, take_id, &l, NULL), WG_OK);
-    for (size_t i = 0; i < l.n; i++) {
-        struct wg_order_row o;
-        struct wg_order_facts fa;
-        T_EQ_INT(wg_store_order_get(db, l.id[i], &o, NULL), WG_OK);
-        T_EQ_INT(wg_store_order_facts(db, l.id[i], &fa, NULL), WG_OK);
-        struct replay p = {env, &o, r, "", "", "", 0, 0, 0, 0, 0, 0, 0};
-        snprintf(p.urgency, sizeof p.urgency, "%s", o.urgency);
-        p.created_day = wg_cst_day_of_iso(o.created_at);
-        wg_store_order_events(db, o.id, replay_event, &p, NULL);
-        /* the replay must end where the order is */
-        T_EQ_STR(p.state, o.state);
-        T_EQ_STR(p.unit, o.unit);
-        T_EQ_INT(p.reply_deadline, fa.reply_deadline);
-        /* contributions of the order as it stands */
-        int live = strcmp(o.state, "merged") && strcmp(o.state, "invalid");
-        const char *leaf = o.grid[0] ? o.grid : o.county;
-        if (live && strcmp(o.state, "closed"))
-            radd(r, p.created_day, leaf, o.unit, o.item, o.channel, WG_SC_OPEN, 1);
-        if (live && !p.finished && fa.reply_deadline)
-            radd(r, wg_cst_day(fa.reply_deadline), leaf, o.unit, o.item, o.channel,
-                 WG_SC_PENDING_DUE, 1);
-        wg_store_order_release(&o);
-    }
-    free(l.id);
-}
-
-struct cellcheck {
-    struct recount *r;
-    size_t matched;
-    int bad;
-};
-
-static int check_cell(const struct wg_stat_cell *c, void *ctx)
-{
-    struct cellcheck *k = ctx;
-    int any = 0;
-    for (int i = 0; i < WG_SC_COUNT; i++)
-        any |= c->c[i] != 0;
-    if (!any)
-        return 0; /* a cell whose counts all cancelled out */
-    for (size_t i = 0; i < k->r->n; i++) {
-        struct rcell *x = &k->r->v[i];
-        if (x->day == c->day && !strcmp(x->leaf, c->leaf) && !strcmp(x->unit, c->unit) &&
-            !strcmp(x->item, c->item) && !strcmp(x->channel, c->channel)) {
-            if (memcmp(x->c, c->c, sizeof x->c)) {
-                if (k->bad++ < 5)
-                    fprintf(stderr, "cell %d %s %s %s %s differs from the recount\n", c->day,
-                            c->leaf, c->unit, c->item, c->channel);
-            }
-            k->matched++;
-            return 0;
-        }
-    }
-    if (k->bad++ < 5)
-        fprintf(stderr, "cell %d %s %s %s %s is not in the recount\n", c->day, c->leaf, c->unit,
-                c->item, c->channel);
-    return 0;
-}
-
-static size_t nonzero(const struct recount *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        int any = 0;
-        for (int c = 0; c < WG_SC_COUNT; c++)
-            any |= r->v[i].c[c] != 0;
-        n += any;
-    }
-    return n;
-}
-
-/* The recount's sums for a filter and period, grouped as the engine groups. */
-static void rsum(const struct recount *r, const struct wg_stat_filter *f, int from, int to,
-                 enum wg_stats_by by, int child_len, struct wg_stats_groups *g)
-{
-    for (size_t i = 0; i < r->n; i++) {
-        const struct rcell *x = &r->v[i];
-        char key[64] = "";
-        if (strncmp(x->leaf, f->leaf, strlen(f->leaf)) || x->day < from || x->day > to ||
-            (*f->unit && strcmp(x->unit, f->unit)) ||
-            strncmp(x->item, f->item, strlen(f->item)) ||
-            (*f->channel && strcmp(x->channel, f->channel)))
-            continue;
-        if (by == WG_BY_CHILD) {
-            if (strlen(x->leaf) < (size_t)child_len)
-                continue;
-            snprintf(key, sizeof key, "%.*s", child_len, x->leaf);
-        } else if (by == WG_BY_ITEM) {
-            snprintf(key, sizeof key, "%s", x->item);
-        } else if (by == WG_BY_UNIT) {
-            snprintf(key, sizeof key, "%s", x->unit);
-        } else if (by == WG_BY_CHANNEL) {
-            snprintf(key, sizeof key, "%s", x->channel);
-        }
-        struct wg_stats_group *have = NULL;
-        for (size_t j = 0; j < g->n && !have; j++)
-            if (!strcmp(g->v[j].key, key))
-                have = &g->v[j];
-        if (!have) {
-            if (g->n == g->cap) {
-                g->cap = g->cap ? g->cap * 2 : 64;
-                g->v = realloc(g->v, g->cap * sizeof *g->v);
-            }
-            have = &g->v[g->n++];
-            memset(have, 0, sizeof *have);
-            snprintf(have->key, sizeof have->key, "%s", key);
-        }
-        for (int c = 0; c < WG_SC_COUNT; c++)
-            have->c[c] += x->c[c];
-    }
-}
-
-/* Exact agreement of two groupings, ignoring groups whose sums are all zero. */
-static int same(const struct wg_stats_groups *a, const struct wg_stats_groups *b)
-{
-    for (int k = 0; k < 2; k++) {
-        const struct wg_stats_groups *x = k ? b : a, *y = k ? a : b;
-        for (size_t i = 0; i < x->n; i++) {
-            const struct wg_stats_group *o = NULL;
-            int any = 0;
-            for (size_t j = 0; j < y->n && !o; j++)
-                if (y->v[j].bucket == x->v[i].bucket && !strcmp(y->v[j].key, x->v[i].key))
-                    o = &y->v[j];
-            for (int c = 0; c < WG_SC_COUNT; c++)
-                any |= x->v[i].c[c] != 0;
-            if (!o ? any : memcmp(o->c, x->v[i].c, sizeof o->c) != 0) {
-                fprintf(stderr, "group '%s' (bucket %d) differs\n", x->v[i].key, x->v[i].bucket);
-                return 0;
-            }
-        }
-    }
-    return 1;
-}
 
 /* A random walk over the actions the state machine allows each role, with random bodies
  * and time moving on: every transition, including those the demo generator never takes. */
@@ -781,78 +506,33 @@ static void check_rolls(const char *dir, struct wg_db *db)
     free(migrated.v);
 }
 
-static void test_recount(void)
-{
-    char dir[] = "/tmp/wangge-stats-XXXXXX";
-    struct wg_err err = {0};
+/* The recount test's store and what it is checked with: a county's demo history and
+ * random walks over it, the cube kept live from the change log all along, one built afresh
+ * after part of the log was folded, and the brute-force recount of the orders. */
+struct recount_world {
+    char dir[32];
     struct wg_store *st;
     struct wg_db *db;
     struct t_order ord;
-    struct wg_locator *loc = NULL;
-    struct wg_stats_cube *live = wg_stats_cube_new(), *fresh = wg_stats_cube_new();
-    T_CHECK(mkdtemp(dir) != NULL);
-    setenv("WANGGE_NPM_CACHE", "tests/data/npm", 1);
-    T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
-    wg_store_close(st);
-    T_EQ_INT(wg_cli_import_divisions(dir, "371302", "tests/data/divisions", &err), 0);
-    T_EQ_INT(wg_cli_generate(dir, "371302", 9, 1, 7, &err), 0);
-    T_EQ_INT(wg_store_open(dir, 0, &st, &err), WG_OK);
-    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    t_order_open(&ord, dir, 1);
-    T_EQ_INT(wg_locator_build(db, &loc, &err), WG_OK);
-    struct wg_order_env env = ord.env;
-    T_EQ_INT(wg_stats_cube_refresh(live, db, &err), WG_OK); /* empty, then kept from the log */
-    long long now = 1790000000; /* 2026-09-21 */
-    int taken = 0;
-    for (int round = 0; round < 3; round++) {
-        struct wg_history_opts o = {"371302", 60, 400, 1000 + (uint64_t)round, now};
-        struct wg_history_report rep;
-        T_EQ_INT(wg_history_generate(db, &env, loc, &o, &rep, &err), WG_OK);
-        if (err.rc)
-            fprintf(stderr, "history: %s\n", err.msg);
-        walk(db, &env, 77 + (uint64_t)round, 1500, &now, &taken);
-        now += 3 * DAY;
-        T_EQ_INT(wg_stats_cube_refresh(live, db, &err), WG_OK);
-    }
-    T_CHECK(taken > 800);
+    struct wg_locator *loc;
+    struct wg_stats_cube *live, *fresh;
+    long long now;
+    struct recount r;
+};
 
-    struct recount r = {0};
-    recount(db, &env, &r);
-    struct wg_stat_filter all = {"", -1000000, 1000000, "", "", ""};
-    struct cellcheck k = {&r, 0, 0};
-    T_EQ_INT(wg_store_stat_cells(db, &all, check_cell, &k, &err), WG_OK);
-    T_EQ_INT(k.bad, 0);
-    T_EQ_INT(k.matched, nonzero(&r));
-    T_CHECK(k.matched > 500);
+/* One query the engine must answer as the recount does: a filter, a grouping and a period. */
+struct query_case {
+    const char *leaf, *unit, *item, *channel;
+    enum wg_stats_by by;
+    int child_len, from, to;
+};
 
-    /* every counter was exercised */
-    long long tot[WG_SC_COUNT] = {0};
-    for (size_t i = 0; i < r.n; i++)
-        for (int c = 0; c < WG_SC_COUNT; c++)
-            tot[c] += r.v[i].c[c];
-    for (int c = 0; c < WG_SC_COUNT; c++) {
-        if (tot[c] <= 0)
-            fprintf(stderr, "counter %s never counted\n", wg_stat_counter_names[c]);
-        T_CHECK(tot[c] > 0);
-    }
+#define NQUERY_CASES 19
 
-    /* part of the change log folded into the roll-up rows: a cube built now starts from them
-     * and applies the rest of the log */
-    int folded = 0;
-    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
-    T_EQ_INT(wg_stats_roll_fold(db, 1000, &folded, &err), WG_OK);
-    T_EQ_INT(wg_db_commit(db, &err), WG_OK);
-    T_EQ_INT(folded, 1000);
-
-    /* the engine's answers, every way, against the recount */
-    T_EQ_INT(wg_stats_cube_refresh(fresh, db, &err), WG_OK);
-    struct wg_stats_env e_live = {db, live, &ord.cat, now}, e_fresh = {db, fresh, &ord.cat, now};
-    int today = wg_cst_day(now);
-    struct {
-        const char *leaf, *unit, *item, *channel;
-        enum wg_stats_by by;
-        int child_len, from, to;
-    } cases[] = {
+/* Every way the dashboard asks, over periods around today and whole years with their edges. */
+static void query_cases(int today, struct query_case out[NQUERY_CASES])
+{
+    const struct query_case cases[NQUERY_CASES] = {
         {"", "", "", "", WG_BY_NONE, 0, today - 400, today + 400},
         {"371302", "", "", "", WG_BY_NONE, 0, today - 30, today},
         {"37", "", "", "", WG_BY_CHILD, 4, today - 90, today + 30},
@@ -869,29 +549,118 @@ static void test_recount(void)
         {"371302", "cgzf", "", "", WG_BY_ITEM, 0, today - 100, today},
         {"", "", "", "app", WG_BY_UNIT, 0, today - 100, today},
         /* whole years (the roll-ups' year sums) with edge days and months around them */
-        {"", "", "", "", WG_BY_NONE, 0, wg_civil_days(2026, 1, 1),
-         wg_civil_days(2027, 1, 5)},
+        {"", "", "", "", WG_BY_NONE, 0, wg_civil_days(2026, 1, 1), wg_civil_days(2027, 1, 5)},
         {"371302", "", "", "", WG_BY_ITEM, 0, wg_civil_days(2025, 12, 30),
          wg_civil_days(2026, 12, 31)},
-        {"37", "", "", "", WG_BY_UNIT, 0, wg_civil_days(2026, 1, 1),
-         wg_civil_days(2026, 12, 31)},
+        {"37", "", "", "", WG_BY_UNIT, 0, wg_civil_days(2026, 1, 1), wg_civil_days(2026, 12, 31)},
         {"371302", "", "", "", WG_BY_CHILD, 9, wg_civil_days(2025, 11, 17),
          wg_civil_days(2027, 1, 31)},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct wg_stat_filter f = {cases[i].leaf, 0, 0, cases[i].unit, cases[i].item,
-                                   cases[i].channel};
+    memcpy(out, cases, sizeof cases);
+}
+
+/* A fresh store with county 371302's divisions and generated grids, intake's keys, catalog
+ * and calendar, the locator, and the live cube built while the store is still empty. */
+static void recount_open(struct recount_world *w)
+{
+    struct wg_err err = {0};
+    memset(w, 0, sizeof *w);
+    snprintf(w->dir, sizeof w->dir, "/tmp/wangge-stats-XXXXXX");
+    w->live = wg_stats_cube_new();
+    w->fresh = wg_stats_cube_new();
+    T_CHECK(mkdtemp(w->dir) != NULL);
+    setenv("WANGGE_NPM_CACHE", "tests/data/npm", 1);
+    T_EQ_INT(wg_store_open(w->dir, 1, &w->st, &err), WG_OK);
+    wg_store_close(w->st);
+    T_EQ_INT(wg_cli_import_divisions(w->dir, "371302", "tests/data/divisions", &err), 0);
+    T_EQ_INT(wg_cli_generate(w->dir, "371302", 9, 1, 7, &err), 0);
+    T_EQ_INT(wg_store_open(w->dir, 0, &w->st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(w->st, &w->db, &err), WG_OK);
+    t_order_open(&w->ord, w->dir, 1);
+    T_EQ_INT(wg_locator_build(w->db, &w->loc, &err), WG_OK);
+    /* empty now, then kept from the change log */
+    T_EQ_INT(wg_stats_cube_refresh(w->live, w->db, &err), WG_OK);
+}
+
+/* Three rounds of demo history and a random walk, time moving on, the live cube refreshed
+ * after each. */
+static void recount_drive(struct recount_world *w)
+{
+    struct wg_err err = {0};
+    w->now = 1790000000; /* 2026-09-21 */
+    int taken = 0;
+    for (int round = 0; round < 3; round++) {
+        struct wg_history_opts o = {"371302", 60, 400, 1000 + (uint64_t)round, w->now};
+        struct wg_history_report rep;
+        T_EQ_INT(wg_history_generate(w->db, &w->ord.env, w->loc, &o, &rep, &err), WG_OK);
+        if (err.rc)
+            fprintf(stderr, "history: %s\n", err.msg);
+        walk(w->db, &w->ord.env, 77 + (uint64_t)round, 1500, &w->now, &taken);
+        w->now += 3 * DAY;
+        T_EQ_INT(wg_stats_cube_refresh(w->live, w->db, &err), WG_OK);
+    }
+    T_CHECK(taken > 800);
+}
+
+/* The store's counter cells are the recount, cell by cell, and every counter was counted. */
+static void recount_cells(struct recount_world *w)
+{
+    struct wg_err err = {0};
+    struct recount *r = &w->r;
+    recount(w->db, &w->ord.env, r);
+    struct wg_stat_filter all = {"", -1000000, 1000000, "", "", ""};
+    struct cellcheck k = {r, 0, 0};
+    T_EQ_INT(wg_store_stat_cells(w->db, &all, check_cell, &k, &err), WG_OK);
+    T_EQ_INT(k.bad, 0);
+    T_EQ_INT(k.matched, nonzero(r));
+    T_CHECK(k.matched > 500);
+
+    /* every counter was exercised */
+    long long tot[WG_SC_COUNT] = {0};
+    for (size_t i = 0; i < r->n; i++)
+        for (int c = 0; c < WG_SC_COUNT; c++)
+            tot[c] += r->v[i].c[c];
+    for (int c = 0; c < WG_SC_COUNT; c++) {
+        if (tot[c] <= 0)
+            fprintf(stderr, "counter %s never counted\n", wg_stat_counter_names[c]);
+        T_CHECK(tot[c] > 0);
+    }
+}
+
+/* Part of the change log folded into the roll-up rows: a cube built now starts from them
+ * and applies the rest of the log. */
+static void recount_fold_part(struct recount_world *w)
+{
+    struct wg_err err = {0};
+    int folded = 0;
+    T_EQ_INT(wg_db_begin(w->db, &err), WG_OK);
+    T_EQ_INT(wg_stats_roll_fold(w->db, 1000, &folded, &err), WG_OK);
+    T_EQ_INT(wg_db_commit(w->db, &err), WG_OK);
+    T_EQ_INT(folded, 1000);
+}
+
+/* The engine's answers, every way, against the recount: from the live cube, from one built
+ * afresh, and from the cells alone. */
+static void recount_queries(struct recount_world *w, const struct query_case *cases, size_t n)
+{
+    struct wg_err err = {0};
+    T_EQ_INT(wg_stats_cube_refresh(w->fresh, w->db, &err), WG_OK);
+    struct wg_stats_env e_live = {w->db, w->live, &w->ord.cat, w->now},
+                        e_fresh = {w->db, w->fresh, &w->ord.cat, w->now};
+    for (size_t i = 0; i < n; i++) {
+        const struct query_case *q = &cases[i];
+        struct wg_stat_filter f = {q->leaf, 0, 0, q->unit, q->item, q->channel};
         struct wg_stats_groups a = {0}, b = {0}, c = {0}, want = {0};
-        T_EQ_INT(wg_stats_collect(&e_live, &f, cases[i].from, cases[i].to, cases[i].by,
-                                  cases[i].child_len, NULL, 0, 0, &a, &err),
+        T_EQ_INT(wg_stats_collect(&e_live, &f, q->from, q->to, q->by, q->child_len, NULL, 0, 0, &a,
+                                  &err),
                  WG_OK);
-        T_EQ_INT(wg_stats_collect(&e_fresh, &f, cases[i].from, cases[i].to, cases[i].by,
-                                  cases[i].child_len, NULL, 0, 0, &b, &err),
+        T_EQ_INT(wg_stats_collect(&e_fresh, &f, q->from, q->to, q->by, q->child_len, NULL, 0, 0, &b,
+                                  &err),
                  WG_OK);
-        T_EQ_INT(wg_stats_collect(&e_fresh, &f, cases[i].from, cases[i].to, cases[i].by,
-                                  cases[i].child_len, NULL, 0, 1, &c, &err),
+        T_EQ_INT(wg_stats_collect(&e_fresh, &f, q->from, q->to, q->by, q->child_len, NULL, 0, 1, &c,
+                                  &err),
                  WG_OK);
-        rsum(&r, &f, cases[i].from, cases[i].to, cases[i].by, cases[i].child_len, &want);
+        rsum(&w->r, &f, q->from, q->to, q->by, q->child_len, &want);
         T_CHECK(want.n > 0);
         if (!same(&a, &want) || !same(&b, &want) || !same(&c, &want))
             fprintf(stderr, "case %zu differs from the recount\n", i);
@@ -903,8 +672,14 @@ static void test_recount(void)
         wg_stats_groups_release(&c);
         wg_stats_groups_release(&want);
     }
+}
 
-    /* a daily series from the roll-ups equals the cells' one, point by point */
+/* A daily series from the roll-ups equals the cells' one, point by point. */
+static void recount_series(struct recount_world *w)
+{
+    struct wg_err err = {0};
+    struct wg_stats_env e_live = {w->db, w->live, &w->ord.cat, w->now};
+    int today = wg_cst_day(w->now);
     int starts[70];
     for (int d = 0; d < 70; d++)
         starts[d] = today - 69 + d;
@@ -919,37 +694,59 @@ static void test_recount(void)
     T_CHECK(same(&sa, &sb));
     wg_stats_groups_release(&sa);
     wg_stats_groups_release(&sb);
+}
 
-    /* the whole log folded: the rows are the cells summed, and a cube built from them alone
-     * answers as the cells do */
-    check_rolls(dir, db);
+/* The whole log folded: the rows are the cells summed, and a cube built from them alone
+ * answers as the cells do. */
+static void recount_fold_all(struct recount_world *w, const struct query_case *cases, size_t n)
+{
+    struct wg_err err = {0};
+    check_rolls(w->dir, w->db);
     struct wg_stats_cube *folded_cube = wg_stats_cube_new();
-    struct wg_stats_env e_folded = {db, folded_cube, &ord.cat, now};
-    T_EQ_INT(wg_stats_cube_refresh(folded_cube, db, &err), WG_OK);
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct wg_stat_filter f = {cases[i].leaf, 0, 0, cases[i].unit, cases[i].item,
-                                   cases[i].channel};
+    struct wg_stats_env e_folded = {w->db, folded_cube, &w->ord.cat, w->now};
+    T_EQ_INT(wg_stats_cube_refresh(folded_cube, w->db, &err), WG_OK);
+    for (size_t i = 0; i < n; i++) {
+        const struct query_case *q = &cases[i];
+        struct wg_stat_filter f = {q->leaf, 0, 0, q->unit, q->item, q->channel};
         struct wg_stats_groups a = {0}, c = {0};
-        T_EQ_INT(wg_stats_collect(&e_folded, &f, cases[i].from, cases[i].to, cases[i].by,
-                                  cases[i].child_len, NULL, 0, 0, &a, &err),
+        T_EQ_INT(wg_stats_collect(&e_folded, &f, q->from, q->to, q->by, q->child_len, NULL, 0, 0,
+                                  &a, &err),
                  WG_OK);
-        T_EQ_INT(wg_stats_collect(&e_folded, &f, cases[i].from, cases[i].to, cases[i].by,
-                                  cases[i].child_len, NULL, 0, 1, &c, &err),
+        T_EQ_INT(wg_stats_collect(&e_folded, &f, q->from, q->to, q->by, q->child_len, NULL, 0, 1,
+                                  &c, &err),
                  WG_OK);
         T_CHECK(same(&a, &c));
         wg_stats_groups_release(&a);
         wg_stats_groups_release(&c);
     }
     wg_stats_cube_free(folded_cube);
+}
 
-    free(r.v);
-    wg_stats_cube_free(live);
-    wg_stats_cube_free(fresh);
-    wg_locator_release(loc);
-    t_order_close(&ord);
-    wg_store_put(db);
-    wg_store_close(st);
-    T_REMOVE_DIR(dir);
+static void recount_close(struct recount_world *w)
+{
+    free(w->r.v);
+    wg_stats_cube_free(w->live);
+    wg_stats_cube_free(w->fresh);
+    wg_locator_release(w->loc);
+    t_order_close(&w->ord);
+    wg_store_put(w->db);
+    wg_store_close(w->st);
+    T_REMOVE_DIR(w->dir);
+}
+
+static void test_recount(void)
+{
+    struct recount_world w;
+    struct query_case cases[NQUERY_CASES];
+    recount_open(&w);
+    recount_drive(&w);
+    recount_cells(&w);
+    recount_fold_part(&w);
+    query_cases(wg_cst_day(w.now), cases);
+    recount_queries(&w, cases, NQUERY_CASES);
+    recount_series(&w);
+    recount_fold_all(&w, cases, NQUERY_CASES);
+    recount_close(&w);
 }
 
 int main(void)
