@@ -111,9 +111,40 @@ static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const s
 #define HOUR 3600LL
 #define DAY (24 * HOUR)
 
-enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
-                               const struct wg_locator *loc, const struct wg_history_opts *o,
-                               struct wg_history_report *rep, struct wg_err *err)
+/* A generation under way: what every order of it needs. */
+struct gen {
+    struct wg_db *db;
+    const struct wg_order_env *env;
+    const struct wg_locator *loc;
+    const struct wg_history_opts *o;
+    struct wg_history_report *rep;
+    struct actor_set as;
+    struct leaves leaves;
+    struct wg_shape county;
+    uint64_t s;
+    long long open_id; /* an order still with a unit, for repeats to merge into */
+};
+
+/* The county's outline, to throw points into. */
+static enum wg_rc load_county(struct gen *g, struct wg_err *err)
+{
+    char *boundary = NULL;
+    enum wg_rc rc = wg_store_region_boundary(g->db, g->o->county, &boundary, err);
+    if (rc)
+        return rc;
+    if (!boundary)
+        return wg_err_set(err, WG_EINVAL, "county '%s' has no boundary; generate its grids first",
+                          g->o->county);
+    json_t *j = json_loads(boundary, 0, NULL);
+    free(boundary);
+    rc = j ? wg_shape_from_geojson(j, &g->county, err) : wg_err_set(err, WG_EDB, "bad boundary");
+    json_decref(j);
+    return rc;
+}
+
+/* Appeal i: its channel, type, item and place, and the moment it arrived (*t). */
+static void make_input(struct gen *g, int i, struct wg_order_input *in,
+                       struct wg_locate_result *where, long long *t)
 {
     static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
                                            "mailbox", "video", "sensor", "open311",    "transfer"};
@@ -122,150 +153,153 @@ enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
                                         "suggestion", "praise", "wish"};
     static const int type_w[] = {40, 25, 20, 5, 5, 3, 2};
     static const char *const titles[] = {"群众反映", "居民来电", "网格员上报", "市民求助"};
-    struct actor_set as;
-    struct leaves leaves;
-    struct wg_shape county;
-    char *boundary = NULL;
-    uint64_t s = o->seed;
-    long long open_id = 0; /* an order still with a unit, for repeats to merge into */
+    const struct wg_history_opts *o = g->o;
+    int tries = 0;
+    memset(in, 0, sizeof *in);
+    in->item = g->leaves.code[next(&g->s) % (uint64_t)g->leaves.n];
+    in->channel = channels[pick(&g->s, channel_w, 10)];
+    in->type = types[pick(&g->s, type_w, 7)];
+    in->urgency = uniform(&g->s) < 0.03 ? "urgent" : "normal";
+    in->title = titles[next(&g->s) % 4];
+    in->content = "演示数据：根据兰山区群众诉求的常见情形生成";
+    in->has_point = 1;
+    in->crs = WG_CRS_WGS84;
+    do { /* a point inside a grid of the county */
+        in->lon = g->county.minx + uniform(&g->s) * (g->county.maxx - g->county.minx);
+        in->lat = g->county.miny + uniform(&g->s) * (g->county.maxy - g->county.miny);
+    } while (wg_locator_locate(g->loc, in->lon, in->lat, WG_CRS_WGS84, where, NULL) != WG_OK &&
+             ++tries < 1000);
+    in->anonymous = uniform(&g->s) < 0.1;
+    /* spread over the days, weighted to working hours */
+    *t = o->now - (long long)(uniform(&g->s) * o->days) * DAY;
+    *t = *t - *t % DAY + (long long)(0.5 + uniform(&g->s) * 9.5) * HOUR; /* 08:30-18:00 CST */
+    if (*t > o->now)
+        *t -= DAY;
+    if (i >= o->orders - 15) /* the last few just arrived: at the dispatch desk */
+        *t = o->now - (long long)(uniform(&g->s) * 50 * 60);
+}
+
+/* The callback's body: reached with a satisfaction, or not for an anonymous appeal. */
+static json_t *callback_body(const struct wg_order_input *in, const char *satisfaction)
+{
+    return in->anonymous ? json_pack("{s:b}", "reached", 0)
+                         : json_pack("{s:b,s:s}", "reached", 1, "satisfaction", satisfaction);
+}
+
+/* What happens to an order handed to a unit, from dispatch on, as far as now allows. */
+static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long long id,
+                          int *version, long long t, const char *unit, struct wg_err *err)
+{
+    struct actor_set *as = &g->as;
+    long long now = g->o->now, age = now - t;
+    enum wg_rc rc;
+    if ((rc = step(g->db, g->env, &as->agent, id, version, "dispatch",
+                   json_pack("{s:s}", "unit", unit), t + 1200, g->rep, err)))
+        return rc;
+    long long signed_at = t + 1200 + (long long)(600 + uniform(&g->s) * 3 * HOUR);
+    if (age < 4 * HOUR)
+        return WG_OK;
+    if (uniform(&g->s) < 0.02) /* sent to the wrong unit: the return awaits review */
+        return step(g->db, g->env, &as->handler, id, version, "return",
+                    json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, g->rep, err);
+    if ((rc = step(g->db, g->env, &as->handler, id, version, "sign", NULL, signed_at, g->rep, err)))
+        return rc;
+    if (uniform(&g->s) < 0.01) /* waiting on something outside anyone's hands */
+        return step(g->db, g->env, &as->supervisor, id, version, "suspend",
+                    json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, g->rep, err);
+    /* how long the unit takes: mostly within the 5 working days, a few overdue */
+    double days = uniform(&g->s) < 0.04 ? 9 + uniform(&g->s) * 5 : 0.5 + uniform(&g->s) * 5.5;
+    long long replied_at = signed_at + (long long)(days * DAY);
+    if (replied_at > now) {
+        g->open_id = id;
+        /* still with the unit: overdue ones are supervised */
+        if (days > 8 && age > 7 * DAY)
+            rc = step(g->db, g->env, &as->supervisor, id, version, "supervise",
+                      json_pack("{s:s}", "level", days > 11 ? "red" : "yellow"),
+                      signed_at + 7 * DAY, g->rep, err);
+        return rc;
+    }
+    if ((rc = step(g->db, g->env, &as->handler, id, version, "reply",
+                   json_pack("{s:s}", "result", "已办理"), replied_at, g->rep, err)))
+        return rc;
+    if (replied_at + DAY > now)
+        return WG_OK;
+    int passed = uniform(&g->s) < 0.96;
+    if ((rc = step(g->db, g->env, &as->agent, id, version, "verify",
+                   json_pack("{s:b}", "passed", passed), replied_at + DAY / 2, g->rep, err)))
+        return rc;
+    if (!passed || replied_at + 2 * DAY > now)
+        return WG_OK;
+    double sat = uniform(&g->s);
+    return step(g->db, g->env, &as->agent, id, version, "callback",
+                callback_body(in, sat < 0.90    ? "satisfied"
+                                  : sat < 0.975 ? "basically_satisfied"
+                                                : "unsatisfied"),
+                replied_at + 2 * DAY, g->rep, err);
+}
+
+/* Appeal i, taken in and moved through the loop as far as its age allows. */
+static enum wg_rc one_order(struct gen *g, int i, struct wg_err *err)
+{
+    struct wg_order_input in;
+    struct wg_locate_result where;
+    struct wg_route_suggestion sug;
+    long long id, t;
+    int version = 1;
+    enum wg_rc rc;
+    make_input(g, i, &in, &where, &t);
+    if ((rc = wg_order_create(g->db, g->env, g->loc, &g->as.agent, &in, t, &id, err)))
+        return rc;
+    g->rep->orders++;
+    long long age = g->o->now - t;
+    double r = uniform(&g->s);
+    /* a consultation answered on the call, closed after the callback */
+    if (!strcmp(in.type, "consult") && r < 0.6) {
+        if ((rc = step(g->db, g->env, &g->as.agent, id, &version, "answer", NULL, t + 300, g->rep,
+                       err)))
+            return rc;
+        if (age > 2 * DAY)
+            rc = step(g->db, g->env, &g->as.agent, id, &version, "callback",
+                      callback_body(&in, "satisfied"), t + DAY, g->rep, err);
+        return rc;
+    }
+    if (r > 0.995) /* nonsense calls are invalidated */
+        return step(g->db, g->env, &g->as.agent, id, &version, "invalidate", NULL, t + 600,
+                    g->rep, err);
+    if (r > 0.985 && g->open_id) /* a repeat of an open order is merged into it */
+        return step(g->db, g->env, &g->as.agent, id, &version, "merge",
+                    json_pack("{s:I}", "into", (json_int_t)g->open_id), t + 600, g->rep, err);
+    if ((rc = wg_route_suggest(g->db, in.item, where.grid->code, &sug, err)))
+        return rc;
+    if (!sug.found || age < HOUR)
+        return WG_OK; /* still waiting at the dispatch desk */
+    return handled(g, &in, id, &version, t, sug.lead.id, err);
+}
+
+enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
+                               const struct wg_locator *loc, const struct wg_history_opts *o,
+                               struct wg_history_report *rep, struct wg_err *err)
+{
+    struct gen g = {.db = db, .env = env, .loc = loc, .o = o, .rep = rep, .s = o->seed};
     enum wg_rc rc;
     memset(rep, 0, sizeof *rep);
-    wg_shape_init(&county);
-    actor(&as.agent, "agent", WG_ROLE_AGENT);
-    actor(&as.handler, "handler", WG_ROLE_HANDLER);
-    actor(&as.gridworker, "gridworker", WG_ROLE_GRIDWORKER);
-    actor(&as.supervisor, "supervisor", WG_ROLE_SUPERVISOR);
-    collect_leaves(env->catalog, &leaves);
-    if (!leaves.n)
+    wg_shape_init(&g.county);
+    actor(&g.as.agent, "agent", WG_ROLE_AGENT);
+    actor(&g.as.handler, "handler", WG_ROLE_HANDLER);
+    actor(&g.as.gridworker, "gridworker", WG_ROLE_GRIDWORKER);
+    actor(&g.as.supervisor, "supervisor", WG_ROLE_SUPERVISOR);
+    collect_leaves(env->catalog, &g.leaves);
+    if (!g.leaves.n)
         return wg_err_set(err, WG_EINVAL, "the catalog has no items");
-    if ((rc = wg_store_region_boundary(db, o->county, &boundary, err)))
-        return rc;
-    if (!boundary)
-        return wg_err_set(err, WG_EINVAL, "county '%s' has no boundary; generate its grids first",
-                          o->county);
-    json_t *g = json_loads(boundary, 0, NULL);
-    free(boundary);
-    rc = g ? wg_shape_from_geojson(g, &county, err) : wg_err_set(err, WG_EDB, "bad boundary");
-    json_decref(g);
-    if (rc || (rc = wg_db_set_durable(db, 0, err)))
+    if ((rc = load_county(&g, err)) || (rc = wg_db_set_durable(db, 0, err)))
         goto out;
-    if ((rc = make_units(db, env, o->county, err)))
-        goto restore;
-    for (int i = 0; i < o->orders && !rc; i++) {
-        struct wg_order_input in;
-        struct wg_locate_result where;
-        long long id, t;
-        int version = 1, tries = 0;
-        const char *item = leaves.code[next(&s) % (uint64_t)leaves.n];
-        memset(&in, 0, sizeof in);
-        in.channel = channels[pick(&s, channel_w, 10)];
-        in.type = types[pick(&s, type_w, 7)];
-        in.item = item;
-        in.urgency = uniform(&s) < 0.03 ? "urgent" : "normal";
-        in.title = titles[next(&s) % 4];
-        in.content = "演示数据：根据兰山区群众诉求的常见情形生成";
-        in.has_point = 1;
-        in.crs = WG_CRS_WGS84;
-        do { /* a point inside a grid of the county */
-            in.lon = county.minx + uniform(&s) * (county.maxx - county.minx);
-            in.lat = county.miny + uniform(&s) * (county.maxy - county.miny);
-        } while (wg_locator_locate(loc, in.lon, in.lat, WG_CRS_WGS84, &where, NULL) != WG_OK &&
-                 ++tries < 1000);
-        in.anonymous = uniform(&s) < 0.1;
-        /* spread over the days, weighted to working hours */
-        t = o->now - (long long)(uniform(&s) * o->days) * DAY;
-        t = t - t % DAY + (long long)(0.5 + uniform(&s) * 9.5) * HOUR; /* 08:30-18:00 CST */
-        if (t > o->now)
-            t -= DAY;
-        if (i >= o->orders - 15) /* the last few just arrived: at the dispatch desk */
-            t = o->now - (long long)(uniform(&s) * 50 * 60);
-        if ((rc = wg_order_create(db, env, loc, &as.agent, &in, t, &id, err)))
-            break;
-        rep->orders++;
-        long long age = o->now - t;
-        double r = uniform(&s);
-        /* a consultation answered on the call, closed after the callback */
-        if (!strcmp(in.type, "consult") && r < 0.6) {
-            if ((rc = step(db, env, &as.agent, id, &version, "answer", NULL, t + 300, rep, err)))
-                break;
-            if (age > 2 * DAY)
-                rc = step(db, env, &as.agent, id, &version, "callback",
-                          in.anonymous ? json_pack("{s:b}", "reached", 0)
-                                       : json_pack("{s:b,s:s}", "reached", 1, "satisfaction",
-                                                   "satisfied"),
-                          t + DAY, rep, err);
-            continue;
-        }
-        if (r > 0.995) { /* nonsense calls are invalidated */
-            rc = step(db, env, &as.agent, id, &version, "invalidate", NULL, t + 600, rep, err);
-            continue;
-        }
-        if (r > 0.985 && open_id) { /* a repeat of an open order is merged into it */
-            rc = step(db, env, &as.agent, id, &version, "merge",
-                      json_pack("{s:I}", "into", (json_int_t)open_id), t + 600, rep, err);
-            continue;
-        }
-        struct wg_route_suggestion sug;
-        if ((rc = wg_route_suggest(db, item, where.grid->code, &sug, err)))
-            break;
-        if (!sug.found || age < HOUR)
-            continue; /* still waiting at the dispatch desk */
-        if ((rc = step(db, env, &as.agent, id, &version, "dispatch",
-                       json_pack("{s:s}", "unit", sug.lead.id), t + 1200, rep, err)))
-            break;
-        long long signed_at = t + 1200 + (long long)(600 + uniform(&s) * 3 * HOUR);
-        if (age < 4 * HOUR)
-            continue;
-        if (uniform(&s) < 0.02) { /* sent to the wrong unit: the return awaits review */
-            rc = step(db, env, &as.handler, id, &version, "return",
-                      json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, rep, err);
-            continue;
-        }
-        if ((rc = step(db, env, &as.handler, id, &version, "sign", NULL, signed_at, rep, err)))
-            break;
-        if (uniform(&s) < 0.01) { /* waiting on something outside anyone's hands */
-            rc = step(db, env, &as.supervisor, id, &version, "suspend",
-                      json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, rep, err);
-            continue;
-        }
-        /* how long the unit takes: mostly within the 5 working days, a few overdue */
-        double days = uniform(&s) < 0.04 ? 9 + uniform(&s) * 5 : 0.5 + uniform(&s) * 5.5;
-        long long replied_at = signed_at + (long long)(days * DAY);
-        if (replied_at > o->now) {
-            open_id = id;
-            /* still with the unit: overdue ones are supervised */
-            if (days > 8 && age > 7 * DAY)
-                rc = step(db, env, &as.supervisor, id, &version, "supervise",
-                          json_pack("{s:s}", "level", days > 11 ? "red" : "yellow"),
-                          signed_at + 7 * DAY, rep, err);
-            continue;
-        }
-        if ((rc = step(db, env, &as.handler, id, &version, "reply",
-                       json_pack("{s:s}", "result", "已办理"), replied_at, rep, err)))
-            break;
-        if (replied_at + DAY > o->now)
-            continue;
-        int passed = uniform(&s) < 0.96;
-        if ((rc = step(db, env, &as.agent, id, &version, "verify", json_pack("{s:b}", "passed",
-                                                                             passed),
-                       replied_at + DAY / 2, rep, err)))
-            break;
-        if (!passed || replied_at + 2 * DAY > o->now)
-            continue;
-        double sat = uniform(&s);
-        rc = step(db, env, &as.agent, id, &version, "callback",
-                  in.anonymous ? json_pack("{s:b}", "reached", 0)
-                               : json_pack("{s:b,s:s}", "reached", 1, "satisfaction",
-                                           sat < 0.90    ? "satisfied"
-                                           : sat < 0.975 ? "basically_satisfied"
-                                                         : "unsatisfied"),
-                  replied_at + 2 * DAY, rep, err);
-    }
-restore:;
+    if (!(rc = make_units(db, env, o->county, err)))
+        for (int i = 0; i < o->orders && !rc; i++)
+            rc = one_order(&g, i, err);
     struct wg_err e2 = {0};
     if (wg_db_set_durable(db, 1, &e2) && !rc)
         rc = wg_err_set(err, e2.rc, "%s", e2.msg);
 out:
-    wg_shape_release(&county);
+    wg_shape_release(&g.county);
     return rc;
 }
