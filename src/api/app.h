@@ -17,6 +17,7 @@
 #include "domain/portal/portal.h"
 #include "domain/accounts/session.h"
 #include "domain/stats/stats_cube.h"
+#include "domain/orders/order.h"
 #include "domain/orders/text_index.h"
 #include "http/route.h"
 #include "store/store.h"
@@ -62,6 +63,9 @@ json_t *wg_api_keep(struct wg_req *req, json_t *j);
  * WG_EINVAL naming what it should be ("an order version") otherwise. */
 enum wg_rc wg_api_if_match(struct wg_req *req, const char *what, long long lo, long long hi,
                            long long *version, struct wg_err *err);
+/* What order operations need for this request: the keys, the catalog it holds, the
+ * calendar (domain/orders/order.h). */
+struct wg_order_env wg_api_order_env(struct wg_req *req);
 /* A string field of the request's JSON body; NULL when absent or not a string. */
 const char *wg_api_field(const struct wg_req *req, const char *name);
 

@@ -4,6 +4,7 @@
 
 #include "core/param.h"
 #include "domain/accounts/audit.h"
+#include "domain/orders/order.h"
 
 static void put_db(void *p)
 {
@@ -50,6 +51,12 @@ static void drop_json(void *p)
 json_t *wg_api_keep(struct wg_req *req, json_t *j)
 {
     return j ? wg_arena_defer(req->arena, drop_json, j) : NULL;
+}
+
+struct wg_order_env wg_api_order_env(struct wg_req *req)
+{
+    struct wg_app *app = req->app;
+    return (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
 }
 
 const char *wg_api_field(const struct wg_req *req, const char *name)

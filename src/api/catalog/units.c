@@ -154,8 +154,7 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
 
 enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     struct wg_db *db;
     json_t *order = NULL;
     long long id;

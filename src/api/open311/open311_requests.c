@@ -98,7 +98,7 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
                        struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     struct wg_actor *actor = wg_arena_alloc(req->arena, sizeof *actor);
     struct wg_order_input in;
     struct wg_order_draft draft;

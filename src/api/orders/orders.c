@@ -141,7 +141,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     struct wg_order_input in;
     struct wg_locator *loc;
     enum wg_rc rc;
-    p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
+    p->env = wg_api_order_env(req);
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
     loc = wg_locator_acquire(&app->locator);
@@ -160,8 +160,7 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     struct wg_db *db;
     json_t *out = NULL;
     long long id;
@@ -209,8 +208,7 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
 
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     struct wg_order_query q;
     struct wg_db *db;
     json_t *out = NULL;
@@ -224,8 +222,7 @@ enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)
 
 enum wg_rc wg_api_orders_csv(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     struct wg_order_query q;
     struct wg_db *db;
     char *csv = NULL;
@@ -324,10 +321,9 @@ static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *er
 /* The request is suspended while the committer writes the action (action_answer answers). */
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct pending_action *p = wg_arena_alloc(req->arena, sizeof *p);
     enum wg_rc rc;
-    p->env = (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
+    p->env = wg_api_order_env(req);
     p->a = (struct action){req, &p->env, 0, (long long)time(NULL), 0, "", WG_OK};
     if ((rc = wg_api_order_id(req->params[0], &p->a.id, err)) ||
         (rc = if_match(req, &p->a.version, err)))

@@ -243,8 +243,7 @@ static enum wg_rc rate_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 
 enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_app *app = req->app;
-    struct wg_order_env env = {app->keys, wg_api_catalog(req), app->calendar};
+    struct wg_order_env env = wg_api_order_env(req);
     char type[16], shown[WG_PORTAL_CODE_SHOWN];
     json_t *body = NULL;
     long long id = 0;
