@@ -604,22 +604,16 @@ moved:
             *moved2 = INFINITY; /* a seed was pulled back inside: not settled yet */
 }
 
-/* Builds the Voronoi diagram of the seeds, matches every cell to its seed, scales it back
- * to degrees and clips it to the parent. WG_ECONFLICT asks the caller to re-seed: two
- * seeds fell together, or a cell clipped to nothing. */
-static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPreparedGeometry *prep,
-                                struct wg_shape *out, struct wg_err *err)
+/* The Voronoi diagram of the seeds in the working plane, over an envelope padded by the
+ * parent's size so that every cell reaches past the parent's edge. */
+static enum wg_rc seed_diagram(struct tess *t, GEOSGeometry **vd, struct wg_err *err)
 {
     GEOSContextHandle_t h = t->c->h;
     const struct wg_shape *s = t->parent;
-    GEOSGeometry **pts = NULL, *mp = NULL, *env = NULL, *vd = NULL;
-    struct nngrid nn = {0};
     double w = (s->maxx - s->minx) * t->kx, hgt = s->maxy - s->miny, pad = fmax(w, hgt);
-    double *buf = NULL;
-    size_t bufcap = 0, made = 0;
+    GEOSGeometry **pts = wg_calloc(t->n, sizeof *pts), *mp = NULL, *env = NULL;
     enum wg_rc rc = WG_OK;
-    unsigned char *taken = wg_calloc(t->n, 1);
-    pts = wg_calloc(t->n, sizeof *pts);
+    *vd = NULL;
     for (size_t j = 0; j < t->n; j++)
         if (!(pts[j] = GEOSGeom_createPointFromXY_r(h, t->seeds[2 * j], t->seeds[2 * j + 1]))) {
             rc = geos_fail(t->c, err, "point");
@@ -630,103 +624,124 @@ static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPrep
         rc = geos_fail(t->c, err, "multipoint");
         goto out;
     }
-    free(pts);
+    free(pts); /* the multipoint owns the points now */
     pts = NULL;
     env = GEOSGeom_createRectangle_r(h, bbox_x0(t) - pad, s->miny - pad, s->maxx * t->kx + pad,
                                      s->maxy + pad);
-    if (!env || !(vd = GEOSVoronoiDiagram_r(h, mp, env, 0.0, 0))) {
+    if (!env || !(*vd = GEOSVoronoiDiagram_r(h, mp, env, 0.0, 0)))
         rc = geos_fail(t->c, err, "Voronoi diagram");
-        goto out;
-    }
-    if ((size_t)GEOSGetNumGeometries_r(h, vd) != t->n) {
-        rc = WG_ECONFLICT;
-        goto out;
-    }
-    nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy);
-    for (size_t i = 0; i < t->n; i++) {
-        const GEOSGeometry *cell = GEOSGetGeometryN_r(h, vd, (int)i);
-        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, cell));
-        GEOSCoordSequence *back;
-        GEOSGeometry *cg, *clipped = NULL;
-        unsigned int np = 0;
-        double mx = 0, my = 0;
-        size_t j;
-        char inside;
-        if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &np) || np < 4) {
-            rc = geos_fail(t->c, err, "Voronoi cell read");
-            goto out;
-        }
-        if (2 * (size_t)np > bufcap) {
-            bufcap = 2 * (size_t)np;
-            buf = wg_realloc(buf, bufcap * sizeof *buf);
-        }
-        GEOSCoordSeq_copyToBuffer_r(h, seq, buf, 0, 0);
-        /* GEOS 3.11 does not keep the sites' order. The cell is convex, so the mean of its
-         * vertices lies inside it, and the site nearest that point is the cell's own. */
-        for (unsigned int k = 0; k + 1 < np; k++) {
-            mx += buf[2 * k];
-            my += buf[2 * k + 1];
-        }
-        j = nn_query(&nn, mx / (np - 1), my / (np - 1));
-        if (taken[j]) {
-            rc = WG_ECONFLICT;
-            goto out;
-        }
-        taken[j] = 1;
-        for (unsigned int k = 0; k < np; k++)
-            buf[2 * k] /= t->kx;
-        back = GEOSCoordSeq_copyFromBuffer_r(h, buf, np, 0, 0);
-        cg = back ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, back), NULL, 0)
-                  : NULL;
-        if (!cg) {
-            rc = geos_fail(t->c, err, "cell polygon");
-            goto out;
-        }
-        /* A cell strictly inside the parent needs no overlay: its vertices are the Voronoi
-         * vertices its neighbours share, whichever way they were clipped. */
-        inside = GEOSPreparedContainsProperly_r(h, prep, cg);
-        if (inside == 1)
-            clipped = cg;
-        else {
-            clipped = GEOSIntersection_r(h, cg, pg);
-            GEOSGeom_destroy_r(h, cg);
-        }
-        if (!clipped) {
-            rc = geos_fail(t->c, err, "cell clipping");
-            goto out;
-        }
-        rc = from_geos(t->c, clipped, &out[j], err);
-        GEOSGeom_destroy_r(h, clipped);
-        if (rc)
-            goto out;
-        made++;
-        if (out[j].npolys == 0) {
-            rc = WG_ECONFLICT;
-            goto out;
-        }
-    }
 out:
-    if (rc)
-        for (size_t j = 0; j < t->n; j++)
-            if (taken[j]) {
-                wg_shape_release(&out[j]);
-                wg_shape_init(&out[j]);
-            }
-    (void)made;
     if (pts)
         for (size_t j = 0; j < t->n; j++)
             if (pts[j])
                 GEOSGeom_destroy_r(h, pts[j]);
     free(pts);
-    nn_release(&nn);
-    free(buf);
-    free(taken);
-    if (vd)
-        GEOSGeom_destroy_r(h, vd);
     if (env)
         GEOSGeom_destroy_r(h, env);
     if (mp)
         GEOSGeom_destroy_r(h, mp);
+    return rc;
+}
+
+/* What turning the diagram's cells into the parent's pieces needs, cell after cell. */
+struct cutter {
+    struct tess *t;
+    GEOSGeometry *pg;                 /* the parent, in degrees */
+    const GEOSPreparedGeometry *prep; /* pg, prepared */
+    struct nngrid nn;                 /* the seeds, to match a cell to its own */
+    unsigned char *taken;             /* seeds whose cell was found */
+    double *buf;                      /* a cell's ring, x y x y ... */
+    size_t bufcap;
+    struct wg_shape *out;
+};
+
+/* Matches one Voronoi cell to its seed j, scales it back to degrees and clips it to the
+ * parent into out[j]. WG_ECONFLICT: the seed's cell was found already, or clips to nothing. */
+static enum wg_rc cut_cell(struct cutter *cut, const GEOSGeometry *cell, struct wg_err *err)
+{
+    struct tess *t = cut->t;
+    GEOSContextHandle_t h = t->c->h;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, cell));
+    GEOSCoordSequence *back;
+    GEOSGeometry *cg, *clipped = NULL;
+    unsigned int np = 0;
+    double mx = 0, my = 0, *buf;
+    size_t j;
+    enum wg_rc rc;
+    if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &np) || np < 4)
+        return geos_fail(t->c, err, "Voronoi cell read");
+    if (2 * (size_t)np > cut->bufcap) {
+        cut->bufcap = 2 * (size_t)np;
+        cut->buf = wg_realloc(cut->buf, cut->bufcap * sizeof *cut->buf);
+    }
+    buf = cut->buf;
+    GEOSCoordSeq_copyToBuffer_r(h, seq, buf, 0, 0);
+    /* GEOS 3.11 does not keep the sites' order. The cell is convex, so the mean of its
+     * vertices lies inside it, and the site nearest that point is the cell's own. */
+    for (unsigned int v = 0; v + 1 < np; v++) {
+        mx += buf[2 * v];
+        my += buf[2 * v + 1];
+    }
+    j = nn_query(&cut->nn, mx / (np - 1), my / (np - 1));
+    if (cut->taken[j])
+        return WG_ECONFLICT;
+    cut->taken[j] = 1;
+    for (unsigned int v = 0; v < np; v++)
+        buf[2 * v] /= t->kx;
+    back = GEOSCoordSeq_copyFromBuffer_r(h, buf, np, 0, 0);
+    cg = back ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, back), NULL, 0) : NULL;
+    if (!cg)
+        return geos_fail(t->c, err, "cell polygon");
+    /* A cell strictly inside the parent needs no overlay: its vertices are the Voronoi
+     * vertices its neighbours share, whichever way they were clipped. */
+    if (GEOSPreparedContainsProperly_r(h, cut->prep, cg) == 1)
+        clipped = cg;
+    else {
+        clipped = GEOSIntersection_r(h, cg, cut->pg);
+        GEOSGeom_destroy_r(h, cg);
+    }
+    if (!clipped)
+        return geos_fail(t->c, err, "cell clipping");
+    rc = from_geos(t->c, clipped, &cut->out[j], err);
+    GEOSGeom_destroy_r(h, clipped);
+    if (rc)
+        return rc;
+    return cut->out[j].npolys == 0 ? WG_ECONFLICT : WG_OK;
+}
+
+/* Builds the Voronoi diagram of the seeds, matches every cell to its seed, scales it back
+ * to degrees and clips it to the parent. WG_ECONFLICT asks the caller to re-seed: two
+ * seeds fell together, or a cell clipped to nothing. */
+static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPreparedGeometry *prep,
+                                struct wg_shape *out, struct wg_err *err)
+{
+    GEOSContextHandle_t h = t->c->h;
+    const struct wg_shape *s = t->parent;
+    struct cutter cut = {.t = t, .pg = pg, .prep = prep, .out = out};
+    GEOSGeometry *vd = NULL;
+    enum wg_rc rc;
+    cut.taken = wg_calloc(t->n, 1);
+    if ((rc = seed_diagram(t, &vd, err)))
+        goto out;
+    if ((size_t)GEOSGetNumGeometries_r(h, vd) != t->n) {
+        rc = WG_ECONFLICT;
+        goto out;
+    }
+    nn_build(&cut.nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy);
+    for (size_t i = 0; i < t->n && !rc; i++)
+        rc = cut_cell(&cut, GEOSGetGeometryN_r(h, vd, (int)i), err);
+out:
+    if (rc)
+        for (size_t j = 0; j < t->n; j++)
+            if (cut.taken[j]) {
+                wg_shape_release(&out[j]);
+                wg_shape_init(&out[j]);
+            }
+    nn_release(&cut.nn);
+    free(cut.buf);
+    free(cut.taken);
+    if (vd)
+        GEOSGeom_destroy_r(h, vd);
     return rc;
 }
 
