@@ -3,6 +3,7 @@
  * tessellation, placing a polygon inside another). The only file that includes geos_c.h.
  * Each public call opens its own GEOS context, so the functions are thread-safe. */
 #include "geo/geos.h"
+#include "core/alloc.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -76,10 +77,8 @@ static GEOSGeometry *poly_to_geos(GEOSContextHandle_t h, const struct wg_shape *
         return GEOSGeom_createEmptyPolygon_r(h);
     if (!(shell = ring_to_geos(h, s, r0)))
         return NULL;
-    if (nholes && !(holes = calloc(nholes, sizeof *holes))) {
-        GEOSGeom_destroy_r(h, shell);
-        return NULL;
-    }
+    if (nholes)
+        holes = wg_calloc(nholes, sizeof *holes);
     for (uint32_t i = 0; i < nholes; i++) {
         if (!(holes[i] = ring_to_geos(h, s, r0 + 1 + i))) {
             for (uint32_t j = 0; j < i; j++)
@@ -103,8 +102,7 @@ static GEOSGeometry *to_geos(GEOSContextHandle_t h, const struct wg_shape *s)
         return GEOSGeom_createEmptyPolygon_r(h);
     if (s->npolys == 1)
         return poly_to_geos(h, s, 0);
-    if (!(parts = calloc(s->npolys, sizeof *parts)))
-        return NULL;
+    parts = wg_calloc(s->npolys, sizeof *parts);
     for (uint32_t p = 0; p < s->npolys; p++) {
         if (!(parts[p] = poly_to_geos(h, s, p))) {
             for (uint32_t q = 0; q < p; q++)
@@ -127,8 +125,7 @@ static enum wg_rc add_ring_from_geos(struct gctx *c, const GEOSGeometry *ring, s
     enum wg_rc rc;
     if (!seq || !GEOSCoordSeq_getSize_r(c->h, seq, &n))
         return geos_fail(c, err, "ring read");
-    if (!(buf = malloc(2 * (size_t)(n ? n : 1) * sizeof *buf)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory copying a ring of %u points", n);
+    buf = wg_malloc(2 * (size_t)(n ? n : 1) * sizeof *buf);
     if (!GEOSCoordSeq_copyToBuffer_r(c->h, seq, buf, 0, 0)) {
         free(buf);
         return geos_fail(c, err, "ring copy");
@@ -154,8 +151,7 @@ static enum wg_rc append_polys(struct gctx *c, const GEOSGeometry *g, struct wg_
             return WG_OK;
         if ((nholes = GEOSGetNumInteriorRings_r(c->h, g)) < 0)
             return geos_fail(c, err, "polygon read");
-        if ((rc = wg_shape_begin_polygon(out)))
-            return wg_err_set(err, rc, "cannot start a polygon");
+        wg_shape_begin_polygon(out);
         if ((rc = add_ring_from_geos(c, GEOSGetExteriorRing_r(c->h, g), out, err)))
             return rc;
         for (int i = 0; i < nholes; i++)
@@ -214,7 +210,7 @@ enum wg_rc wg_geos_check_valid(const struct wg_shape *s, struct wg_err *err)
     enum wg_rc rc = WG_OK;
     char valid;
     if (ctx_open(&c))
-        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+        return wg_err_set(err, WG_EINTERNAL, "cannot start GEOS");
     if (!(g = to_geos(c.h, s))) {
         /* GEOS refuses to even build it: an unclosed ring or one with too few points. */
         rc = wg_err_set(err, WG_EINVAL, "not a valid polygon: %s",
@@ -325,8 +321,9 @@ double wg_geos_gap_m2(const struct wg_shape *parent, const struct wg_shape *chil
         return wg_shape_area_m2(parent);
     if (ctx_open(&c))
         return NAN;
-    if (!(gp = to_geos(c.h, parent)) || !(parts = calloc(n, sizeof *parts)))
+    if (!(gp = to_geos(c.h, parent)))
         goto out;
+    parts = wg_calloc(n, sizeof *parts);
     for (k = 0; k < n; k++)
         if (!(parts[k] = to_geos(c.h, &children[k])))
             goto out;
@@ -371,8 +368,8 @@ static size_t bucket_of(const struct nngrid *nn, double v, double v0)
     return f >= (double)nn->g ? nn->g - 1 : (size_t)f;
 }
 
-static int nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, double y0, double x1,
-                    double y1)
+static void nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, double y0,
+                     double x1, double y1)
 {
     size_t g = (size_t)ceil(sqrt((double)n / 2.0));
     double span = fmax(x1 - x0, y1 - y0);
@@ -383,10 +380,8 @@ static int nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, d
     nn->g = g;
     nn->cell = span > 0 ? span / (double)g : 1;
     nn->pts = pts;
-    nn->start = calloc(g * g + 1, sizeof *nn->start);
-    nn->idx = malloc((n ? n : 1) * sizeof *nn->idx);
-    if (!nn->start || !nn->idx)
-        return -1;
+    nn->start = wg_calloc(g * g + 1, sizeof *nn->start);
+    nn->idx = wg_malloc((n ? n : 1) * sizeof *nn->idx);
     for (size_t i = 0; i < n; i++) {
         size_t b = bucket_of(nn, pts[2 * i + 1], y0) * g + bucket_of(nn, pts[2 * i], x0);
         nn->start[b + 1]++;
@@ -394,9 +389,7 @@ static int nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, d
     for (size_t b = 0; b < g * g; b++)
         nn->start[b + 1] += nn->start[b];
     {
-        uint32_t *fill = malloc((g * g + 1) * sizeof *fill);
-        if (!fill)
-            return -1;
+        uint32_t *fill = wg_malloc((g * g + 1) * sizeof *fill);
         memcpy(fill, nn->start, (g * g + 1) * sizeof *fill);
         for (size_t i = 0; i < n; i++) {
             size_t b = bucket_of(nn, pts[2 * i + 1], y0) * g + bucket_of(nn, pts[2 * i], x0);
@@ -404,7 +397,6 @@ static int nn_build(struct nngrid *nn, const double *pts, size_t n, double x0, d
         }
         free(fill);
     }
-    return 0;
 }
 
 static void nn_release(struct nngrid *nn)
@@ -465,7 +457,7 @@ struct tess {
 /* Samples on a jittered grid over the bounding box, kept where inside the parent: about
  * `per_cell` a cell. Stratified rather than independent, so that a cell's share of samples
  * tracks its area closely and the relaxed cells come out even. */
-static enum wg_rc sample_parent(struct tess *t, size_t per_cell, uint64_t *rng, struct wg_err *err)
+static void sample_parent(struct tess *t, size_t per_cell, uint64_t *rng)
 {
     const struct wg_shape *s = t->parent;
     double w = s->maxx - s->minx, h = s->maxy - s->miny, mx, my, frac, cells;
@@ -486,21 +478,14 @@ static enum wg_rc sample_parent(struct tess *t, size_t per_cell, uint64_t *rng, 
             if (!wg_shape_contains(s, x, y))
                 continue;
             if (t->m == t->cap) {
-                size_t cap = t->cap ? 2 * t->cap : want + want / 4 + 16;
-                double *ns = realloc(t->samples, 2 * cap * sizeof *ns);
-                uint32_t *na = ns ? realloc(t->assign, cap * sizeof *na) : NULL;
-                if (ns)
-                    t->samples = ns;
-                if (!na)
-                    return wg_err_set(err, WG_ENOMEM, "out of memory sampling %zu cells", t->n);
-                t->assign = na;
-                t->cap = cap;
+                t->cap = t->cap ? 2 * t->cap : want + want / 4 + 16;
+                t->samples = wg_realloc(t->samples, 2 * t->cap * sizeof *t->samples);
+                t->assign = wg_realloc(t->assign, t->cap * sizeof *t->assign);
             }
             t->samples[2 * t->m] = x * t->kx;
             t->samples[2 * t->m + 1] = y;
             t->m++;
         }
-    return WG_OK;
 }
 
 /* k-means++ seeding: each next seed is a sample drawn with probability proportional to its
@@ -509,8 +494,8 @@ static enum wg_rc sample_parent(struct tess *t, size_t per_cell, uint64_t *rng, 
  * cells plain random samples are used instead. */
 static void initial_seeds(struct tess *t, uint64_t *rng)
 {
-    double *d2 = t->n <= 2048 ? malloc(t->m * sizeof *d2) : NULL;
-    if (!d2) {
+    double *d2;
+    if (t->n > 2048) {
         for (size_t j = 0; j < t->n; j++) {
             size_t i = (size_t)(uniform(rng) * (double)t->m) % t->m;
             t->seeds[2 * j] = t->samples[2 * i];
@@ -518,6 +503,7 @@ static void initial_seeds(struct tess *t, uint64_t *rng)
         }
         return;
     }
+    d2 = wg_malloc(t->m * sizeof *d2);
     for (size_t i = 0; i < t->m; i++)
         d2[i] = INFINITY;
     size_t pick = (size_t)(uniform(rng) * (double)t->m) % t->m;
@@ -545,7 +531,7 @@ static double bbox_x0(const struct tess *t)
 /* One Lloyd round on the samples (k-means step): each seed moves to the mean of the
  * samples nearest to it. A mean that falls outside a concave parent is pulled to the
  * nearest of its own samples, so every seed stays inside and its cell cannot clip away. */
-static enum wg_rc lloyd_round(struct tess *t, double *moved2, struct wg_err *err)
+static void lloyd_round(struct tess *t, double *moved2)
 {
     struct nngrid nn;
     const struct wg_shape *s = t->parent;
@@ -573,10 +559,7 @@ static enum wg_rc lloyd_round(struct tess *t, double *moved2, struct wg_err *err
         }
         goto moved;
     }
-    if (nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy)) {
-        nn_release(&nn);
-        return wg_err_set(err, WG_ENOMEM, "out of memory relaxing %zu cells", t->n);
-    }
+    nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy);
     memset(t->acc, 0, 3 * t->n * sizeof *t->acc);
     for (size_t i = 0; i < t->m; i++) {
         const double *p = t->samples + 2 * i;
@@ -619,28 +602,18 @@ moved:
     for (size_t j = 0; j < t->n; j++)
         if (t->acc[3 * j + 2] >= 0)
             *moved2 = INFINITY; /* a seed was pulled back inside: not settled yet */
-    return WG_OK;
 }
 
-/* Builds the Voronoi diagram of the seeds, matches every cell to its seed, scales it back
- * to degrees and clips it to the parent. WG_ECONFLICT asks the caller to re-seed: two
- * seeds fell together, or a cell clipped to nothing. */
-static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPreparedGeometry *prep,
-                                struct wg_shape *out, struct wg_err *err)
+/* The Voronoi diagram of the seeds in the working plane, over an envelope padded by the
+ * parent's size so that every cell reaches past the parent's edge. */
+static enum wg_rc seed_diagram(struct tess *t, GEOSGeometry **vd, struct wg_err *err)
 {
     GEOSContextHandle_t h = t->c->h;
     const struct wg_shape *s = t->parent;
-    GEOSGeometry **pts = NULL, *mp = NULL, *env = NULL, *vd = NULL;
-    struct nngrid nn = {0};
     double w = (s->maxx - s->minx) * t->kx, hgt = s->maxy - s->miny, pad = fmax(w, hgt);
-    double *buf = NULL;
-    size_t bufcap = 0, made = 0;
+    GEOSGeometry **pts = wg_calloc(t->n, sizeof *pts), *mp = NULL, *env = NULL;
     enum wg_rc rc = WG_OK;
-    unsigned char *taken = calloc(t->n, 1);
-    if (!taken || !(pts = calloc(t->n, sizeof *pts))) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory for %zu Voronoi sites", t->n);
-        goto out;
-    }
+    *vd = NULL;
     for (size_t j = 0; j < t->n; j++)
         if (!(pts[j] = GEOSGeom_createPointFromXY_r(h, t->seeds[2 * j], t->seeds[2 * j + 1]))) {
             rc = geos_fail(t->c, err, "point");
@@ -651,111 +624,124 @@ static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPrep
         rc = geos_fail(t->c, err, "multipoint");
         goto out;
     }
-    free(pts);
+    free(pts); /* the multipoint owns the points now */
     pts = NULL;
     env = GEOSGeom_createRectangle_r(h, bbox_x0(t) - pad, s->miny - pad, s->maxx * t->kx + pad,
                                      s->maxy + pad);
-    if (!env || !(vd = GEOSVoronoiDiagram_r(h, mp, env, 0.0, 0))) {
+    if (!env || !(*vd = GEOSVoronoiDiagram_r(h, mp, env, 0.0, 0)))
         rc = geos_fail(t->c, err, "Voronoi diagram");
-        goto out;
-    }
-    if ((size_t)GEOSGetNumGeometries_r(h, vd) != t->n) {
-        rc = WG_ECONFLICT;
-        goto out;
-    }
-    if (nn_build(&nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy)) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory matching %zu cells", t->n);
-        goto out;
-    }
-    for (size_t i = 0; i < t->n; i++) {
-        const GEOSGeometry *cell = GEOSGetGeometryN_r(h, vd, (int)i);
-        const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, cell));
-        GEOSCoordSequence *back;
-        GEOSGeometry *cg, *clipped = NULL;
-        unsigned int np = 0;
-        double mx = 0, my = 0;
-        size_t j;
-        char inside;
-        if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &np) || np < 4) {
-            rc = geos_fail(t->c, err, "Voronoi cell read");
-            goto out;
-        }
-        if (2 * (size_t)np > bufcap) {
-            double *nb = realloc(buf, 2 * (size_t)np * sizeof *buf);
-            if (!nb) {
-                rc = wg_err_set(err, WG_ENOMEM, "out of memory reading a Voronoi cell");
-                goto out;
-            }
-            buf = nb;
-            bufcap = 2 * (size_t)np;
-        }
-        GEOSCoordSeq_copyToBuffer_r(h, seq, buf, 0, 0);
-        /* GEOS 3.11 does not keep the sites' order. The cell is convex, so the mean of its
-         * vertices lies inside it, and the site nearest that point is the cell's own. */
-        for (unsigned int k = 0; k + 1 < np; k++) {
-            mx += buf[2 * k];
-            my += buf[2 * k + 1];
-        }
-        j = nn_query(&nn, mx / (np - 1), my / (np - 1));
-        if (taken[j]) {
-            rc = WG_ECONFLICT;
-            goto out;
-        }
-        taken[j] = 1;
-        for (unsigned int k = 0; k < np; k++)
-            buf[2 * k] /= t->kx;
-        back = GEOSCoordSeq_copyFromBuffer_r(h, buf, np, 0, 0);
-        cg = back ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, back), NULL, 0)
-                  : NULL;
-        if (!cg) {
-            rc = geos_fail(t->c, err, "cell polygon");
-            goto out;
-        }
-        /* A cell strictly inside the parent needs no overlay: its vertices are the Voronoi
-         * vertices its neighbours share, whichever way they were clipped. */
-        inside = GEOSPreparedContainsProperly_r(h, prep, cg);
-        if (inside == 1)
-            clipped = cg;
-        else {
-            clipped = GEOSIntersection_r(h, cg, pg);
-            GEOSGeom_destroy_r(h, cg);
-        }
-        if (!clipped) {
-            rc = geos_fail(t->c, err, "cell clipping");
-            goto out;
-        }
-        rc = from_geos(t->c, clipped, &out[j], err);
-        GEOSGeom_destroy_r(h, clipped);
-        if (rc)
-            goto out;
-        made++;
-        if (out[j].npolys == 0) {
-            rc = WG_ECONFLICT;
-            goto out;
-        }
-    }
 out:
-    if (rc)
-        for (size_t j = 0; j < t->n; j++)
-            if (taken && taken[j]) {
-                wg_shape_release(&out[j]);
-                wg_shape_init(&out[j]);
-            }
-    (void)made;
     if (pts)
         for (size_t j = 0; j < t->n; j++)
             if (pts[j])
                 GEOSGeom_destroy_r(h, pts[j]);
     free(pts);
-    nn_release(&nn);
-    free(buf);
-    free(taken);
-    if (vd)
-        GEOSGeom_destroy_r(h, vd);
     if (env)
         GEOSGeom_destroy_r(h, env);
     if (mp)
         GEOSGeom_destroy_r(h, mp);
+    return rc;
+}
+
+/* What turning the diagram's cells into the parent's pieces needs, cell after cell. */
+struct cutter {
+    struct tess *t;
+    GEOSGeometry *pg;                 /* the parent, in degrees */
+    const GEOSPreparedGeometry *prep; /* pg, prepared */
+    struct nngrid nn;                 /* the seeds, to match a cell to its own */
+    unsigned char *taken;             /* seeds whose cell was found */
+    double *buf;                      /* a cell's ring, x y x y ... */
+    size_t bufcap;
+    struct wg_shape *out;
+};
+
+/* Matches one Voronoi cell to its seed j, scales it back to degrees and clips it to the
+ * parent into out[j]. WG_ECONFLICT: the seed's cell was found already, or clips to nothing. */
+static enum wg_rc cut_cell(struct cutter *cut, const GEOSGeometry *cell, struct wg_err *err)
+{
+    struct tess *t = cut->t;
+    GEOSContextHandle_t h = t->c->h;
+    const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, cell));
+    GEOSCoordSequence *back;
+    GEOSGeometry *cg, *clipped = NULL;
+    unsigned int np = 0;
+    double mx = 0, my = 0, *buf;
+    size_t j;
+    enum wg_rc rc;
+    if (!seq || !GEOSCoordSeq_getSize_r(h, seq, &np) || np < 4)
+        return geos_fail(t->c, err, "Voronoi cell read");
+    if (2 * (size_t)np > cut->bufcap) {
+        cut->bufcap = 2 * (size_t)np;
+        cut->buf = wg_realloc(cut->buf, cut->bufcap * sizeof *cut->buf);
+    }
+    buf = cut->buf;
+    GEOSCoordSeq_copyToBuffer_r(h, seq, buf, 0, 0);
+    /* GEOS 3.11 does not keep the sites' order. The cell is convex, so the mean of its
+     * vertices lies inside it, and the site nearest that point is the cell's own. */
+    for (unsigned int v = 0; v + 1 < np; v++) {
+        mx += buf[2 * v];
+        my += buf[2 * v + 1];
+    }
+    j = nn_query(&cut->nn, mx / (np - 1), my / (np - 1));
+    if (cut->taken[j])
+        return WG_ECONFLICT;
+    cut->taken[j] = 1;
+    for (unsigned int v = 0; v < np; v++)
+        buf[2 * v] /= t->kx;
+    back = GEOSCoordSeq_copyFromBuffer_r(h, buf, np, 0, 0);
+    cg = back ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, back), NULL, 0) : NULL;
+    if (!cg)
+        return geos_fail(t->c, err, "cell polygon");
+    /* A cell strictly inside the parent needs no overlay: its vertices are the Voronoi
+     * vertices its neighbours share, whichever way they were clipped. */
+    if (GEOSPreparedContainsProperly_r(h, cut->prep, cg) == 1)
+        clipped = cg;
+    else {
+        clipped = GEOSIntersection_r(h, cg, cut->pg);
+        GEOSGeom_destroy_r(h, cg);
+    }
+    if (!clipped)
+        return geos_fail(t->c, err, "cell clipping");
+    rc = from_geos(t->c, clipped, &cut->out[j], err);
+    GEOSGeom_destroy_r(h, clipped);
+    if (rc)
+        return rc;
+    return cut->out[j].npolys == 0 ? WG_ECONFLICT : WG_OK;
+}
+
+/* Builds the Voronoi diagram of the seeds, matches every cell to its seed, scales it back
+ * to degrees and clips it to the parent. WG_ECONFLICT asks the caller to re-seed: two
+ * seeds fell together, or a cell clipped to nothing. */
+static enum wg_rc voronoi_cells(struct tess *t, GEOSGeometry *pg, const GEOSPreparedGeometry *prep,
+                                struct wg_shape *out, struct wg_err *err)
+{
+    GEOSContextHandle_t h = t->c->h;
+    const struct wg_shape *s = t->parent;
+    struct cutter cut = {.t = t, .pg = pg, .prep = prep, .out = out};
+    GEOSGeometry *vd = NULL;
+    enum wg_rc rc;
+    cut.taken = wg_calloc(t->n, 1);
+    if ((rc = seed_diagram(t, &vd, err)))
+        goto out;
+    if ((size_t)GEOSGetNumGeometries_r(h, vd) != t->n) {
+        rc = WG_ECONFLICT;
+        goto out;
+    }
+    nn_build(&cut.nn, t->seeds, t->n, bbox_x0(t), s->miny, s->maxx * t->kx, s->maxy);
+    for (size_t i = 0; i < t->n && !rc; i++)
+        rc = cut_cell(&cut, GEOSGetGeometryN_r(h, vd, (int)i), err);
+out:
+    if (rc)
+        for (size_t j = 0; j < t->n; j++)
+            if (cut.taken[j]) {
+                wg_shape_release(&out[j]);
+                wg_shape_init(&out[j]);
+            }
+    nn_release(&cut.nn);
+    free(cut.buf);
+    free(cut.taken);
+    if (vd)
+        GEOSGeom_destroy_r(h, vd);
     return rc;
 }
 
@@ -810,18 +796,14 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
         return wg_shape_copy(&out[0], parent, err);
     wg_shape_init(&fixed);
     if (ctx_open(&c))
-        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+        return wg_err_set(err, WG_EINTERNAL, "cannot start GEOS");
     wg_geo_m_per_deg((parent->miny + parent->maxy) / 2, &mx, &my);
     t.c = &c;
     t.parent = parent;
     t.kx = mx / my;
     t.n = n;
-    t.seeds = malloc(2 * n * sizeof *t.seeds);
-    t.acc = malloc(3 * n * sizeof *t.acc);
-    if (!t.seeds || !t.acc) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory splitting a shape into %zu cells", n);
-        goto out;
-    }
+    t.seeds = wg_malloc(2 * n * sizeof *t.seeds);
+    t.acc = wg_malloc(3 * n * sizeof *t.acc);
     if (!(pg = to_geos(c.h, parent))) {
         rc = wg_err_set(err, WG_EINVAL, "cannot split the shape: %s", c.msg);
         goto out;
@@ -843,12 +825,12 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
     rc = WG_ECONFLICT;
     for (int attempt = 0; attempt < RESEED_TRIES && rc == WG_ECONFLICT; attempt++) {
         /* A parent that is mostly holes or slivers may catch fewer samples than cells. */
-        for (size_t per = SAMPLES_PER_CELL; (rc = sample_parent(&t, per, &rng, err)) == WG_OK &&
-                                            t.m < 4 * n && per < 64 * SAMPLES_PER_CELL;
-             per *= 4)
-            ;
-        if (rc)
-            goto out;
+        size_t per = SAMPLES_PER_CELL;
+        sample_parent(&t, per, &rng);
+        while (t.m < 4 * n && per < 64 * SAMPLES_PER_CELL) {
+            per *= 4;
+            sample_parent(&t, per, &rng);
+        }
         if (t.m < n) {
             rc = wg_err_set(err, WG_EINVAL,
                             "cannot find room for %zu cells: the parent covers almost none of "
@@ -861,8 +843,7 @@ enum wg_rc wg_geos_tessellate(const struct wg_shape *parent, size_t n, uint64_t 
          * splits settle in a few rounds. */
         for (int r = 0; r < LLOYD_ROUNDS; r++) {
             double moved2;
-            if ((rc = lloyd_round(&t, &moved2, err)))
-                goto out;
+            lloyd_round(&t, &moved2);
             if (moved2 < settled2)
                 break;
         }
@@ -905,7 +886,7 @@ enum wg_rc wg_geos_place_inside(const struct wg_shape *parent, double area_m2, u
     if (!parent->npolys)
         return wg_err_set(err, WG_EINVAL, "cannot place a polygon inside an empty shape");
     if (ctx_open(&c))
-        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+        return wg_err_set(err, WG_EINTERNAL, "cannot start GEOS");
     if (!(pg = to_geos(c.h, parent)) || !(prep = GEOSPrepare_r(c.h, pg))) {
         rc = wg_err_set(err, WG_EINVAL, "cannot place inside the shape: %s", c.msg);
         goto out;
@@ -940,7 +921,8 @@ enum wg_rc wg_geos_place_inside(const struct wg_shape *parent, double area_m2, u
             }
             if (GEOSPreparedContains_r(c.h, prep, poly) == 1) {
                 found = 1;
-                if ((rc = wg_shape_begin_polygon(out)) || (rc = wg_shape_add_ring(out, ring, 9)))
+                wg_shape_begin_polygon(out);
+                if ((rc = wg_shape_add_ring(out, ring, 9)))
                     wg_err_set(err, rc, "cannot build the placed polygon");
                 wg_shape_update_bbox(out);
             }
@@ -975,7 +957,7 @@ enum wg_rc wg_geos_make_valid(const struct wg_shape *in, struct wg_shape *out, i
     *repaired = 0;
     wg_shape_init(&fixed);
     if (ctx_open(&c))
-        return wg_err_set(err, WG_ENOMEM, "cannot start GEOS");
+        return wg_err_set(err, WG_EINTERNAL, "cannot start GEOS");
     if (!(g = to_geos(c.h, in))) {
         rc = geos_fail(&c, err, "shape");
         goto out;

@@ -16,6 +16,7 @@
  * Cells are tested with margins of EPS around them, far more than the rounding in
  * computing which cell a point falls into. */
 #include "geo/gindex.h"
+#include "core/alloc.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -257,22 +258,6 @@ void wg_gindex_free(struct wg_gindex *ix)
 
 /* ---- build ---- */
 
-/* Growable arrays; a failed growth leaves the array as it was and returns -1. */
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 struct band_ent { /* an edge of a shape overlapping a band of rows */
     uint32_t shape, ref;
 };
@@ -299,7 +284,7 @@ struct build {
 
 struct worker {
     struct build *b;
-    enum wg_rc rc;
+    int too_big; /* a band's blocks or records no longer fit the entries' 31 bits */
     /* one band's output, appended to the index when the band is done */
     uint32_t *crow; /* the band's coarse entries; mixed ones number the band's blocks */
     uint32_t *blocks;
@@ -345,8 +330,8 @@ static int cmp_double(const void *a, const void *b)
 
 /* One shape's edges in the band: mark the cells its boundary touches, keep its edges per
  * row for the records, and mark the untouched cells its interior covers. */
-static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct band_ent *e,
-                      size_t ne, uint32_t j)
+static void band_shape(struct worker *w, uint32_t band, uint32_t s, const struct band_ent *e,
+                       size_t ne, uint32_t j)
 {
     const struct wg_gindex *ix = w->b->ix;
     uint32_t row0 = band * K;
@@ -398,27 +383,22 @@ static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct 
                 if (w->stamp[base + c] == s + 1)
                     continue;
                 w->stamp[base + c] = s + 1;
-                if (grow((void **)&w->pairs, &w->cap_pairs, w->npairs + 1, sizeof *w->pairs))
-                    return -1;
+                wg_grow(&w->pairs, &w->cap_pairs, w->npairs, sizeof *w->pairs, 64);
                 w->pairs[w->npairs++] = (struct touch){(uint32_t)(base + c), s};
             }
             if (ay == by)
                 continue; /* horizontal edges never cross; they only touch */
             int lr = (int)(r - row0);
-            if (grow((void **)&w->tmp[lr], &w->cap_tmp[lr], w->ntmp[lr] + 1,
-                     sizeof(struct row_edge)))
-                return -1;
+            wg_grow(&w->tmp[lr], &w->cap_tmp[lr], w->ntmp[lr], sizeof(struct row_edge), 64);
             w->tmp[lr][w->ntmp[lr]++] =
                 (struct row_edge){x0, x1, e[q].ref, (uint32_t)(ay <= sy0 && by > sy1)};
         }
     }
     /* Per-row lists, kept for the records. */
-    if (grow((void **)&w->el_off, &w->cap_el_off, (size_t)(j + 1) * K + 1, sizeof *w->el_off))
-        return -1;
+    wg_grow(&w->el_off, &w->cap_el_off, (size_t)(j + 1) * K, sizeof *w->el_off, 64);
     for (int r = 0; r < K; r++) {
         w->el_off[(size_t)j * K + r] = (uint32_t)w->nel;
-        if (grow((void **)&w->el, &w->cap_el, w->nel + w->ntmp[r], sizeof *w->el))
-            return -1;
+        wg_grow(&w->el, &w->cap_el, w->nel + w->ntmp[r], sizeof *w->el, 64);
         if (w->ntmp[r]) /* tmp[r] is NULL until a row first gets an edge */
             memcpy(w->el + w->nel, w->tmp[r], w->ntmp[r] * sizeof *w->el);
         w->nel += w->ntmp[r];
@@ -429,8 +409,7 @@ static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct 
     for (int r = 0; r < K; r++) {
         size_t m = 0;
         double yc = ix->oy + (row0 + r + 0.5) * ix->fh;
-        if (grow((void **)&w->xs, &w->cap_xs, w->ntmp[r], sizeof *w->xs))
-            return -1;
+        wg_grow(&w->xs, &w->cap_xs, w->ntmp[r], sizeof *w->xs, 64);
         for (size_t q = 0; q < w->ntmp[r]; q++) {
             const double *p = ix->pts + 2 * (size_t)w->tmp[r][q].ref;
             double ax = p[0], ay = p[1], bx = p[2], by = p[3];
@@ -461,18 +440,16 @@ static int band_shape(struct worker *w, uint32_t band, uint32_t s, const struct 
                     w->minf[base + c] = s;
         }
     }
-    return 0;
 }
 
-/* Writes the mixed record of fine cell (row, col) of the band; returns its offset or -1. */
-static long make_record(struct worker *w, uint32_t lr, uint32_t col, const uint32_t *cand,
-                        uint32_t ncand, uint32_t fallback)
+/* Writes the mixed record of fine cell (row, col) of the band; returns its offset. */
+static size_t make_record(struct worker *w, uint32_t lr, uint32_t col, const uint32_t *cand,
+                          uint32_t ncand, uint32_t fallback)
 {
     const struct wg_gindex *ix = w->b->ix;
     double cx0 = ix->ox + col * ix->fw - EPS, cx1 = ix->ox + (col + 1) * ix->fw + EPS;
-    size_t need = w->nrec + 3 + 2 * (size_t)ncand + MAXEDGE;
-    if (grow((void **)&w->recs, &w->cap_rec, need, sizeof *w->recs))
-        return -1;
+    /* room for the longest record: every candidate and MAXEDGE edges */
+    wg_grow(&w->recs, &w->cap_rec, w->nrec + 2 + 2 * (size_t)ncand + MAXEDGE, sizeof *w->recs, 64);
     uint32_t *r = w->recs + w->nrec;
     uint32_t *cd = r + 3;
     uint32_t refs[MAXEDGE];
@@ -512,15 +489,16 @@ static long make_record(struct worker *w, uint32_t lr, uint32_t col, const uint3
     r[1] = ncand;
     r[2] = nedge;
     memcpy(cd + 2 * ncand, refs, nedge * sizeof *refs);
-    long off = (long)w->nrec;
+    size_t off = w->nrec;
     w->nrec += 3 + 2 * (size_t)ncand + nedge;
     w->nrecords++;
     return off;
 }
 
-/* Appends a finished band's blocks and records to the index, renumbering them. The
- * arrays grow by realloc, which for arrays this large remaps pages instead of copying, so
- * the build never holds two copies of the index. */
+/* Appends a finished band's blocks and records to the index, renumbering them; -1 when
+ * they no longer fit the entries' 31 bits. The arrays grow by realloc, which for arrays
+ * this large remaps pages instead of copying, so the build never holds two copies of the
+ * index. */
 static int append_band(struct worker *w, uint32_t band)
 {
     struct build *b = w->b;
@@ -528,12 +506,11 @@ static int append_band(struct worker *w, uint32_t band)
     int rc = 0;
     pthread_mutex_lock(&b->mu);
     size_t bb = ix->nblocks, rb = ix->nrecwords;
-    if (bb + w->nblocks >= MIX / (K * K) || rb + w->nrec >= MIX ||
-        grow((void **)&ix->blocks, &b->cap_blocks, (bb + w->nblocks) * K * K + 1,
-             sizeof *ix->blocks) ||
-        grow((void **)&ix->recs, &b->cap_recs, rb + w->nrec + 1, sizeof *ix->recs)) {
+    if (bb + w->nblocks >= MIX / (K * K) || rb + w->nrec >= MIX) {
         rc = -1;
     } else {
+        wg_grow(&ix->blocks, &b->cap_blocks, (bb + w->nblocks) * K * K, sizeof *ix->blocks, 64);
+        wg_grow(&ix->recs, &b->cap_recs, rb + w->nrec, sizeof *ix->recs, 64);
         if (w->nrec)
             memcpy(ix->recs + rb, w->recs, w->nrec * sizeof *ix->recs);
         uint32_t *dst = ix->blocks + bb * K * K;
@@ -554,6 +531,7 @@ static int append_band(struct worker *w, uint32_t band)
     return 0;
 }
 
+/* Fills one band of coarse rows; -1 when the index outgrows the entries' 31 bits. */
 static int do_band(struct worker *w, uint32_t band)
 {
     struct build *b = w->b;
@@ -575,8 +553,7 @@ static int do_band(struct worker *w, uint32_t band)
         size_t q2 = q;
         while (q2 < ne && e[q2].shape == e[q].shape)
             q2++;
-        if (band_shape(w, band, e[q].shape, e + q, q2 - q, j++))
-            return -1;
+        band_shape(w, band, e[q].shape, e + q, q2 - q, j++);
         q = q2;
     }
     /* Touches grouped by cell, shapes ascending (pairs were made in shape order). */
@@ -585,8 +562,7 @@ static int do_band(struct worker *w, uint32_t band)
         w->cstart[w->pairs[i].cell + 1]++;
     for (size_t i = 0; i < ncell; i++)
         w->cstart[i + 1] += w->cstart[i];
-    if (grow((void **)&w->clist, &w->cap_clist, w->npairs + 1, sizeof *w->clist))
-        return -1;
+    wg_grow(&w->clist, &w->cap_clist, w->npairs, sizeof *w->clist, 64);
     for (size_t i = 0; i < w->npairs; i++)
         w->clist[w->cstart[w->pairs[i].cell]++] = w->pairs[i].shape;
     for (size_t i = ncell; i > 0; i--)
@@ -608,10 +584,8 @@ static int do_band(struct worker *w, uint32_t band)
                 if (nc == 0) {
                     entries[lr * K + dc] = f == WG_GINDEX_NONE ? SOLID_NO : f;
                 } else {
-                    long off = make_record(w, lr, col, t, nc, f);
-                    if (off < 0)
-                        return -1;
-                    if ((size_t)off >= MIX)
+                    size_t off = make_record(w, lr, col, t, nc, f);
+                    if (off >= MIX)
                         return -1;
                     entries[lr * K + dc] = MIX | (uint32_t)off;
                     all_solid = 0;
@@ -625,8 +599,7 @@ static int do_band(struct worker *w, uint32_t band)
             w->crow[X] = entries[0];
             continue;
         }
-        if (grow((void **)&w->blocks, &w->cap_blocks, (w->nblocks + 1) * K * K, sizeof *w->blocks))
-            return -1;
+        wg_grow(&w->blocks, &w->cap_blocks, (w->nblocks + 1) * K * K - 1, sizeof *w->blocks, 64);
         memcpy(w->blocks + w->nblocks * K * K, entries, sizeof entries);
         w->crow[X] = MIX | (uint32_t)w->nblocks;
         w->nblocks++;
@@ -643,7 +616,7 @@ static void *worker_main(void *arg)
         if (band >= b->nbands)
             break;
         if (do_band(w, band)) {
-            w->rc = WG_ENOMEM;
+            w->too_big = 1;
             atomic_store(&b->next_band, b->nbands); /* the others stop too */
             break;
         }
@@ -688,12 +661,10 @@ static enum wg_rc copy_shapes(struct wg_gindex *ix, const struct wg_shape *shape
     if (npts >= UINT32_MAX || nrings >= UINT32_MAX)
         return wg_err_set(err, WG_ETOOBIG, "%zu points in %zu shapes are too many to index", npts,
                           n);
-    ix->pts = malloc((npts ? npts : 1) * 2 * sizeof *ix->pts);
-    ix->ring_off = malloc((nrings + 1) * sizeof *ix->ring_off);
-    ix->shape_off = malloc((n + 1) * sizeof *ix->shape_off);
-    ix->bbox = malloc((n ? n : 1) * 4 * sizeof *ix->bbox);
-    if (!ix->pts || !ix->ring_off || !ix->shape_off || !ix->bbox)
-        return wg_err_set(err, WG_ENOMEM, "out of memory copying %zu shapes", n);
+    ix->pts = wg_malloc((npts ? npts : 1) * 2 * sizeof *ix->pts);
+    ix->ring_off = wg_malloc((nrings + 1) * sizeof *ix->ring_off);
+    ix->shape_off = wg_malloc((n + 1) * sizeof *ix->shape_off);
+    ix->bbox = wg_malloc((n ? n : 1) * 4 * sizeof *ix->bbox);
     size_t p = 0, r = 0;
     ix->ring_off[0] = 0;
     for (size_t i = 0; i < n; i++) {
@@ -743,15 +714,14 @@ static void choose_cells(struct wg_gindex *ix, double gx0, double gy0, double gx
     double midlat = (gy0 + gy1) / 2, coslat = cos(midlat * M_PI / 180);
     if (coslat < 0.05)
         coslat = 0.05;
-    double *sz = malloc((ix->n ? ix->n : 1) * sizeof *sz);
+    double *sz = wg_malloc((ix->n ? ix->n : 1) * sizeof *sz);
     size_t m = 0;
     double sdx = 0, sdy = 0, nedge = 0;
     for (size_t i = 0; i < ix->n; i++) {
         const double *bb = ix->bbox + 4 * i;
         if (bb[2] < bb[0])
             continue;
-        if (sz)
-            sz[m++] = sqrt((bb[2] - bb[0]) * coslat * (bb[3] - bb[1]));
+        sz[m++] = sqrt((bb[2] - bb[0]) * coslat * (bb[3] - bb[1]));
         for (uint32_t r = ix->shape_off[i]; r < ix->shape_off[i + 1]; r++) {
             for (uint32_t k = ix->ring_off[r]; k + 1 < ix->ring_off[r + 1]; k++) {
                 sdx += fabs(ix->pts[2 * k + 2] - ix->pts[2 * k]);
@@ -800,9 +770,7 @@ static enum wg_rc make_bands(struct build *b, struct wg_err *err)
 {
     struct wg_gindex *ix = b->ix;
     b->nbands = ix->ncy;
-    b->band_off = calloc((size_t)b->nbands + 1, sizeof *b->band_off);
-    if (!b->band_off)
-        return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+    b->band_off = wg_calloc((size_t)b->nbands + 1, sizeof *b->band_off);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < ix->n; i++) {
             for (uint32_t r = ix->shape_off[i]; r < ix->shape_off[i + 1]; r++) {
@@ -824,9 +792,7 @@ static enum wg_rc make_bands(struct build *b, struct wg_err *err)
                 b->band_off[bd + 1] += b->band_off[bd];
             if (b->band_off[b->nbands] >= UINT32_MAX)
                 return wg_err_set(err, WG_ETOOBIG, "too many edges to index");
-            b->band = malloc(((size_t)b->band_off[b->nbands] + 1) * sizeof *b->band);
-            if (!b->band)
-                return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+            b->band = wg_malloc(((size_t)b->band_off[b->nbands] + 1) * sizeof *b->band);
         } else {
             for (uint32_t bd = b->nbands; bd > 0; bd--)
                 b->band_off[bd] = b->band_off[bd - 1];
@@ -846,12 +812,10 @@ static long coarse_of(double f, uint32_t n)
 }
 
 /* Per coarse cell, the shapes whose bounding box meets it (for locate_all). */
-static enum wg_rc make_buckets(struct wg_gindex *ix, struct wg_err *err)
+static void make_buckets(struct wg_gindex *ix)
 {
     size_t ncoarse = (size_t)ix->ncx * ix->ncy;
-    ix->bucket_off = calloc(ncoarse + 1, sizeof *ix->bucket_off);
-    if (!ix->bucket_off)
-        return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+    ix->bucket_off = wg_calloc(ncoarse + 1, sizeof *ix->bucket_off);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < ix->n; i++) {
             const double *bb = ix->bbox + 4 * i;
@@ -875,29 +839,25 @@ static enum wg_rc make_buckets(struct wg_gindex *ix, struct wg_err *err)
             for (size_t c = 0; c < ncoarse; c++)
                 ix->bucket_off[c + 1] += ix->bucket_off[c];
             ix->nbucket = ix->bucket_off[ncoarse];
-            ix->bucket = malloc((ix->nbucket + 1) * sizeof *ix->bucket);
-            if (!ix->bucket)
-                return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+            ix->bucket = wg_malloc((ix->nbucket + 1) * sizeof *ix->bucket);
         } else {
             for (size_t c = ncoarse; c > 0; c--)
                 ix->bucket_off[c] = ix->bucket_off[c - 1];
             ix->bucket_off[0] = 0;
         }
     }
-    return WG_OK;
 }
 
-static int worker_init(struct worker *w, struct build *b)
+static void worker_init(struct worker *w, struct build *b)
 {
     memset(w, 0, sizeof *w);
     w->b = b;
     size_t ncell = (size_t)K * b->ix->nfx;
-    w->minf = malloc(ncell * sizeof *w->minf);
-    w->stamp = malloc(ncell * sizeof *w->stamp);
-    w->cstart = malloc((ncell + 1) * sizeof *w->cstart);
-    w->jof = malloc((b->ix->n ? b->ix->n : 1) * sizeof *w->jof);
-    w->crow = malloc(((size_t)b->ix->ncx + 1) * sizeof *w->crow);
-    return w->minf && w->stamp && w->cstart && w->jof && w->crow ? 0 : -1;
+    w->minf = wg_malloc(ncell * sizeof *w->minf);
+    w->stamp = wg_malloc(ncell * sizeof *w->stamp);
+    w->cstart = wg_malloc((ncell + 1) * sizeof *w->cstart);
+    w->jof = wg_malloc((b->ix->n ? b->ix->n : 1) * sizeof *w->jof);
+    w->crow = wg_malloc(((size_t)b->ix->ncx + 1) * sizeof *w->crow);
 }
 
 enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gindex **out,
@@ -907,9 +867,7 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
     *out = NULL;
     if (n >= ID_MASK)
         return wg_err_set(err, WG_ETOOBIG, "%zu shapes are too many to index", n);
-    struct wg_gindex *ix = calloc(1, sizeof *ix);
-    if (!ix)
-        return wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
+    struct wg_gindex *ix = wg_calloc(1, sizeof *ix);
     ix->n = n;
     struct build b = {.ix = ix};
     pthread_mutex_init(&b.mu, NULL);
@@ -932,40 +890,24 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
         nedges += shapes[i].npts;
     }
     if (gx0 > gx1) { /* nothing to index: every point is in no shape */
-        rc = make_buckets(ix, err);
+        make_buckets(ix);
         goto out;
     }
     choose_cells(ix, gx0, gy0, gx1, gy1);
-    ix->coarse = malloc((size_t)ix->ncx * ix->ncy * sizeof *ix->coarse);
-    if (!ix->coarse) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
-        goto out;
-    }
+    ix->coarse = wg_malloc((size_t)ix->ncx * ix->ncy * sizeof *ix->coarse);
     rc = make_bands(&b, err);
     if (rc != WG_OK)
         goto out;
 
     /* Two threads when there is enough work to pay for one. */
     int want = nedges > 20000 && b.nbands >= 4 ? 2 : 1;
-    for (nw = 0; nw < want; nw++) {
-        if (worker_init(&w[nw], &b)) {
-            worker_release(&w[nw]);
-            break;
-        }
-    }
-    if (nw == 0) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
-        goto out;
-    }
+    for (nw = 0; nw < want; nw++)
+        worker_init(&w[nw], &b);
     atomic_init(&b.next_band, 0);
-    ix->blocks = malloc(K * K * sizeof *ix->blocks);
-    ix->recs = malloc(sizeof *ix->recs);
+    ix->blocks = wg_malloc(K * K * sizeof *ix->blocks);
+    ix->recs = wg_malloc(sizeof *ix->recs);
     b.cap_blocks = K * K;
     b.cap_recs = 1;
-    if (!ix->blocks || !ix->recs) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory building the locate index");
-        goto out;
-    }
     pthread_t th;
     int threaded = nw == 2 && pthread_create(&th, NULL, worker_main, &w[1]) == 0;
     worker_main(&w[0]);
@@ -974,17 +916,14 @@ enum wg_rc wg_gindex_build(const struct wg_shape *shapes, size_t n, struct wg_gi
     else if (nw == 2)
         worker_main(&w[1]); /* picks up whatever bands are left */
     for (int t = 0; t < nw; t++)
-        if (w[t].rc != WG_OK)
-            rc = wg_err_set(err, w[t].rc, "out of memory building the locate index");
+        if (w[t].too_big)
+            rc = wg_err_set(err, WG_ETOOBIG, "%zu shapes need a locate index too large to address",
+                            n);
     if (rc == WG_OK) {
         /* Give back the unused tail of the grown arrays. */
-        uint32_t *p = realloc(ix->blocks, (ix->nblocks * K * K + 1) * sizeof *p);
-        if (p)
-            ix->blocks = p;
-        p = realloc(ix->recs, (ix->nrecwords + 1) * sizeof *p);
-        if (p)
-            ix->recs = p;
-        rc = make_buckets(ix, err);
+        ix->blocks = wg_realloc(ix->blocks, (ix->nblocks * K * K + 1) * sizeof *ix->blocks);
+        ix->recs = wg_realloc(ix->recs, (ix->nrecwords + 1) * sizeof *ix->recs);
+        make_buckets(ix);
     }
 
 out:

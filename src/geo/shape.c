@@ -3,6 +3,8 @@
  * local-scale area. GeoJSON errors name the polygon, ring and position at fault, counted
  * from 0 as in the JSON arrays, with the array path so a reader can find it at once. */
 #include "geo/shape.h"
+#include "core/alloc.h"
+#include "core/assert.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -32,20 +34,15 @@ void wg_shape_release(struct wg_shape *s)
 
 enum wg_rc wg_shape_copy(struct wg_shape *dst, const struct wg_shape *src, struct wg_err *err)
 {
+    (void)err; /* cannot fail (alloc.h); the signature stays for its callers */
     struct wg_shape t = *src;
     t.ring_off = NULL;
     t.xy = NULL;
     t.poly_ring = NULL;
     if (src->ring_off || src->poly_ring || src->xy) {
-        t.ring_off = malloc((src->nrings + 1) * sizeof *t.ring_off);
-        t.poly_ring = malloc((src->npolys + 1) * sizeof *t.poly_ring);
-        t.xy = malloc((src->npts ? src->npts : 1) * 2 * sizeof *t.xy);
-        if (!t.ring_off || !t.poly_ring || !t.xy) {
-            wg_shape_release(&t);
-            wg_shape_init(dst);
-            return wg_err_set(err, WG_ENOMEM, "out of memory copying a shape of %u points",
-                              src->npts);
-        }
+        t.ring_off = wg_malloc((src->nrings + 1) * sizeof *t.ring_off);
+        t.poly_ring = wg_malloc((src->npolys + 1) * sizeof *t.poly_ring);
+        t.xy = wg_malloc((src->npts ? src->npts : 1) * 2 * sizeof *t.xy);
         t.ring_off[0] = 0;
         t.poly_ring[0] = 0;
         if (src->ring_off)
@@ -59,25 +56,20 @@ enum wg_rc wg_shape_copy(struct wg_shape *dst, const struct wg_shape *src, struc
     return WG_OK;
 }
 
-enum wg_rc wg_shape_begin_polygon(struct wg_shape *s)
+void wg_shape_begin_polygon(struct wg_shape *s)
 {
     /* Exact-size reallocation per polygon and per ring: shapes have a handful of each, and
      * the struct has no room for capacities. */
-    uint32_t *pr = realloc(s->poly_ring, (s->npolys + 2) * sizeof *pr);
-    if (!pr)
-        return WG_ENOMEM;
+    uint32_t *pr = wg_realloc(s->poly_ring, (s->npolys + 2) * sizeof *pr);
     s->poly_ring = pr;
     if (s->npolys == 0)
         pr[0] = s->nrings;
     pr[s->npolys + 1] = s->nrings;
     s->npolys++;
     if (!s->ring_off) {
-        s->ring_off = malloc(sizeof *s->ring_off);
-        if (!s->ring_off)
-            return WG_ENOMEM;
+        s->ring_off = wg_malloc(sizeof *s->ring_off);
         s->ring_off[0] = 0;
     }
-    return WG_OK;
 }
 
 enum wg_rc wg_shape_add_ring(struct wg_shape *s, const double *xy, uint32_t npts)
@@ -88,18 +80,11 @@ enum wg_rc wg_shape_add_ring(struct wg_shape *s, const double *xy, uint32_t npts
     uint32_t n = closed ? npts : npts + 1;
     if (n < 4)
         return WG_EINVAL;
-    if (s->npolys == 0) {
-        enum wg_rc rc = wg_shape_begin_polygon(s);
-        if (rc != WG_OK)
-            return rc;
-    }
-    double *nxy = realloc(s->xy, (size_t)(s->npts + n) * 2 * sizeof *nxy);
-    if (!nxy)
-        return WG_ENOMEM;
+    if (s->npolys == 0)
+        wg_shape_begin_polygon(s);
+    double *nxy = wg_realloc(s->xy, (size_t)(s->npts + n) * 2 * sizeof *nxy);
     s->xy = nxy;
-    uint32_t *off = realloc(s->ring_off, (s->nrings + 2) * sizeof *off);
-    if (!off)
-        return WG_ENOMEM;
+    uint32_t *off = wg_realloc(s->ring_off, (s->nrings + 2) * sizeof *off);
     s->ring_off = off;
     memcpy(nxy + 2 * (size_t)s->npts, xy, (size_t)npts * 2 * sizeof *xy);
     if (!closed) {
@@ -176,10 +161,7 @@ static enum wg_rc parse_ring(const json_t *ring, const struct at *at, struct wg_
     if (n > MAX_POINTS || out->npts + n > MAX_POINTS)
         return wg_err_set(err, WG_ETOOBIG, "geometry has more than %u positions", MAX_POINTS);
     if (n * 2 > *cap) {
-        double *nb = realloc(*buf, n * 2 * sizeof *nb);
-        if (!nb)
-            return wg_err_set(err, WG_ENOMEM, "out of memory reading a ring of %zu positions", n);
-        *buf = nb;
+        *buf = wg_realloc(*buf, n * 2 * sizeof **buf);
         *cap = n * 2;
     }
     double *xy = *buf;
@@ -212,9 +194,9 @@ static enum wg_rc parse_ring(const json_t *ring, const struct at *at, struct wg_
                  xy[2 * (n - 1)], xy[2 * (n - 1) + 1]);
         return ring_err(err, at, what);
     }
-    if (wg_shape_add_ring(out, xy, (uint32_t)n) != WG_OK)
-        return wg_err_set(err, WG_ENOMEM, "out of memory reading a ring of %zu positions", n);
-    return WG_OK;
+    enum wg_rc rc = wg_shape_add_ring(out, xy, (uint32_t)n);
+    WG_ASSERT(rc == WG_OK); /* n >= 4 positions, closed: nothing to refuse */
+    return rc;
 }
 
 static enum wg_rc parse_polygon(const json_t *rings, struct at *at, struct wg_shape *out,
@@ -236,8 +218,7 @@ static enum wg_rc parse_polygon(const json_t *rings, struct at *at, struct wg_sh
     }
     if (nr > MAX_RINGS || out->nrings + nr > MAX_RINGS)
         return wg_err_set(err, WG_ETOOBIG, "geometry has more than %u rings", MAX_RINGS);
-    if (wg_shape_begin_polygon(out) != WG_OK)
-        return wg_err_set(err, WG_ENOMEM, "out of memory reading a polygon");
+    wg_shape_begin_polygon(out);
     for (size_t r = 0; r < nr; r++) {
         at->r = r;
         enum wg_rc rc = parse_ring(json_array_get(rings, r), at, out, buf, cap, err);

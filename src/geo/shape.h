@@ -28,7 +28,8 @@ struct wg_shape {
 
 void wg_shape_init(struct wg_shape *s);
 void wg_shape_release(struct wg_shape *s);
-/* Deep copy into dst (dst is overwritten, not released). */
+/* Deep copy into dst (dst is overwritten, not released). Cannot fail (core/alloc.h): it
+ * returns WG_OK, and keeps its result and err for the callers written against it. */
 enum wg_rc wg_shape_copy(struct wg_shape *dst, const struct wg_shape *src, struct wg_err *err);
 
 /* Builds a shape from a GeoJSON geometry object (Polygon or MultiPolygon). Checks structure:
@@ -40,7 +41,7 @@ enum wg_rc wg_shape_from_geojson(const json_t *geometry, struct wg_shape *out, s
 json_t *wg_shape_to_geojson(const struct wg_shape *s);
 
 /* Builders, for code that makes shapes (generation, GEOS results). */
-enum wg_rc wg_shape_begin_polygon(struct wg_shape *s);
+void wg_shape_begin_polygon(struct wg_shape *s);
 /* Appends a ring to the current polygon (outer ring first); closes it if not closed. */
 enum wg_rc wg_shape_add_ring(struct wg_shape *s, const double *xy, uint32_t npts);
 void wg_shape_update_bbox(struct wg_shape *s);

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 
+#include "core/alloc.h"
 #include "core/log.h"
 #include "store/backend.h"
 
@@ -375,10 +376,8 @@ static void destroy(struct wg_committer *c)
 enum wg_rc wg_committer_start(struct wg_store *st, int max_batch, struct wg_committer **out,
                               struct wg_err *err)
 {
-    struct wg_committer *c = calloc(1, sizeof *c);
+    struct wg_committer *c = wg_calloc(1, sizeof *c);
     enum wg_rc rc;
-    if (!c)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->st = st;
     c->max_batch = max_batch > 0 ? max_batch : DEFAULT_BATCH;
     c->wake_at = 1;
@@ -464,10 +463,8 @@ enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, 
 enum wg_rc wg_committer_submit(struct wg_committer *c, wg_commit_fn fn, void *ctx,
                                struct wg_err *err, wg_commit_done_fn then, void *then_arg)
 {
-    struct job *j = calloc(1, sizeof *j);
+    struct job *j = wg_calloc(1, sizeof *j);
     enum wg_rc rc;
-    if (!j)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     j->fn = fn;
     j->ctx = ctx;
     j->err = err ? err : &j->own;

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "store/backend.h"
 #include "store/migrations.h"
@@ -28,10 +29,8 @@ struct wg_store {
 
 static enum wg_rc new_conn(struct wg_store *st, int create, struct wg_db **out, struct wg_err *err)
 {
-    struct wg_db *db = calloc(1, sizeof *db);
+    struct wg_db *db = wg_calloc(1, sizeof *db);
     enum wg_rc rc;
-    if (!db)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     db->store = st;
     db->be = st->be;
     rc = st->be->connect(st->where, create, &db->conn, err);
@@ -132,9 +131,7 @@ enum wg_rc wg_store_open(const char *dir, int create, struct wg_store **out, str
             return wg_err_set(err, WG_EIO, "cannot create data directory '%s': %s", dir,
                               strerror(errno));
     }
-    st = calloc(1, sizeof *st);
-    if (!st)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    st = wg_calloc(1, sizeof *st);
     st->be = &wg_backend_sqlite;
     snprintf(st->where, sizeof st->where, "%s/wangge.db", dir);
     if (!create && stat(st->where, &sb) != 0) {
@@ -187,8 +184,7 @@ enum wg_rc wg_store_search_open(struct wg_store *st, struct wg_db **out, struct 
     *out = NULL;
     if (!st->be->connect_search)
         return WG_OK;
-    if (!(db = calloc(1, sizeof *db)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    db = wg_calloc(1, sizeof *db);
     db->store = st;
     db->be = st->be;
     if ((rc = st->be->connect_search(st->where, &db->conn, err))) {

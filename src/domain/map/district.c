@@ -2,6 +2,7 @@
 #include "domain/map/district.h"
 
 #include "core/alloc.h"
+#include "core/assert.h"
 #include "core/buf.h"
 #include "domain/map/countymap.h"
 #include "domain/map/gridgen.h"
@@ -63,17 +64,17 @@ static enum wg_rc put_boundary(struct wg_db *db, const char *code, const struct 
                                struct wg_err *err)
 {
     json_t *g = wg_shape_to_geojson(s);
-    char *text = g ? json_dumps(g, JSON_COMPACT) : NULL;
+    char *text = json_dumps(g, JSON_COMPACT);
     enum wg_rc rc;
     json_decref(g);
-    if (!text)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    WG_ASSERT(text); /* numbers only: nothing for jansson to refuse (alloc.h) */
     rc = wg_store_region_set_boundary(db, code, text, err);
     free(text);
     return rc;
 }
 
-/* Grids as a FeatureCollection in the import format. */
+/* Grids as a FeatureCollection in the import format; NULL when over the size cap of a
+ * string builder. */
 static char *grids_geojson(const struct wg_gen_output *out, size_t *len)
 {
     static const char *kinds[] = {"base", "exclusive", "micro"};
@@ -94,10 +95,9 @@ static char *grids_geojson(const struct wg_gen_output *out, size_t *len)
                                 json_string(g->subtype));
         s = json_dumps(f, JSON_COMPACT);
         json_decref(f);
-        if (s) {
-            wg_buf_addf(&b, "%s%s", i ? ",\n" : "\n", s);
-            free(s);
-        }
+        WG_ASSERT(s); /* json_pack checked the strings: nothing left to refuse (alloc.h) */
+        wg_buf_addf(&b, "%s%s", i ? ",\n" : "\n", s);
+        free(s);
     }
     wg_buf_adds(&b, "]}\n");
     if (wg_buf_rc(&b)) {
@@ -139,11 +139,7 @@ enum wg_rc wg_district_generate(struct wg_db *db, const struct wg_district_opts 
         goto out;
     }
     /* villages town by town, kept contiguous so each town can point into the array */
-    size_t *first = calloc(t.n + 1, sizeof *first);
-    if (!first) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-        goto out;
-    }
+    size_t *first = wg_calloc(t.n + 1, sizeof *first);
     for (size_t i = 0; i < t.n; i++) {
         first[i] = t.nvillages;
         if ((rc = wg_store_region_children(db, t.v[i].code, on_village, &t, err)) || (rc = t.rc))
@@ -206,7 +202,8 @@ enum wg_rc wg_district_generate(struct wg_db *db, const struct wg_district_opts 
         goto out;
     }
     if (!(text = grids_geojson(&out, &len))) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
+        rc = wg_err_set(err, WG_ETOOBIG, "the grids generated for county '%s' are too large",
+                        o->county);
         goto out;
     }
     rc = wg_grid_import(db, text, len, o->import, rep, err);

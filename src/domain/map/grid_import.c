@@ -2,6 +2,7 @@
 #include "domain/map/grid.h"
 
 #include "core/alloc.h"
+#include "core/assert.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "domain/map/region.h"
@@ -223,12 +224,9 @@ static void read_feature(struct wg_db *db, json_t *f, struct feat *ft,
         return;
     }
     json_t *canon = wg_shape_to_geojson(&ft->shape);
-    ft->geometry = canon ? json_dumps(canon, JSON_COMPACT) : NULL;
+    ft->geometry = json_dumps(canon, JSON_COMPACT);
     json_decref(canon);
-    if (!ft->geometry) {
-        issue(rep, idx, code, 0, -1, "out of memory");
-        ft->bad = 1;
-    }
+    WG_ASSERT(ft->geometry); /* numbers only: nothing for jansson to refuse (alloc.h) */
 }
 
 static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct feats *fs,
@@ -255,10 +253,6 @@ static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct f
         json_array_foreach(features, i, f)
         {
             struct feat *ft = feats_push(fs);
-            if (!ft) {
-                json_decref(root);
-                return wg_err_set(err, WG_ENOMEM, "out of memory");
-            }
             ft->index = i;
             read_feature(db, f, ft, opts, rep);
             if (opts && opts->progress && (i % 200 == 0))
@@ -284,10 +278,7 @@ static enum wg_rc parse(struct wg_db *db, const char *text, size_t len, struct f
                                   "malformed GeoJSON at line %zu, column %d: %s (expected a "
                                   "FeatureCollection or one Feature per line)",
                                   line, je.column, je.text);
-            if (!(ft = feats_push(fs))) {
-                json_decref(f);
-                return wg_err_set(err, WG_ENOMEM, "out of memory");
-            }
+            ft = feats_push(fs);
             ft->index = index++;
             read_feature(db, f, ft, opts, rep);
             json_decref(f);
@@ -343,10 +334,7 @@ static int on_stored(const struct wg_grid_row *g, void *ctx)
     struct feat *ft;
     if (strcmp(g->kind, "base") || in_group(s, g->code))
         return 0;
-    if (!(ft = feats_push(s->into))) {
-        s->rc = wg_err_set(s->err, WG_ENOMEM, "out of memory");
-        return 1;
-    }
+    ft = feats_push(s->into);
     snprintf(ft->code, sizeof ft->code, "%s", g->code);
     geom = json_loads(g->geometry, 0, &je);
     if (!geom || wg_shape_from_geojson(geom, &ft->shape, s->err)) {
@@ -406,25 +394,22 @@ static enum wg_rc check_village(struct wg_db *db, struct feat **grp, size_t n,
         wg_shape_init(&vs);
         if (g && wg_shape_from_geojson(g, &vs, err) == WG_OK) {
             size_t total = n + stored.n, k = 0;
-            struct wg_shape *all = malloc((total ? total : 1) * sizeof *all);
+            struct wg_shape *all = wg_malloc((total ? total : 1) * sizeof *all);
             for (size_t i = 0; i < n; i++) {
                 double a = wg_geos_outside_m2(&grp[i]->shape, &vs);
                 if (a > WG_GRID_TOLERANCE_M2)
                     issue(rep, grp[i]->index, grp[i]->code, 0, a,
                           "lies %.1f m² outside its village '%s'", a, grp[i]->village);
             }
-            if (all) {
-                for (size_t i = 0; i < n; i++)
-                    all[k++] = grp[i]->shape;
-                for (size_t i = 0; i < stored.n; i++)
-                    all[k++] = stored.v[i].shape;
-                double gap = wg_geos_gap_m2(&vs, all, k);
-                if (gap > WG_GRID_TOLERANCE_M2)
-                    issue(rep, grp[0]->index, grp[0]->village, 1, gap,
-                          "base grids leave %.1f m² of village '%s' uncovered", gap,
-                          grp[0]->village);
-                free(all);
-            }
+            for (size_t i = 0; i < n; i++)
+                all[k++] = grp[i]->shape;
+            for (size_t i = 0; i < stored.n; i++)
+                all[k++] = stored.v[i].shape;
+            double gap = wg_geos_gap_m2(&vs, all, k);
+            if (gap > WG_GRID_TOLERANCE_M2)
+                issue(rep, grp[0]->index, grp[0]->village, 1, gap,
+                      "base grids leave %.1f m² of village '%s' uncovered", gap, grp[0]->village);
+            free(all);
         }
         wg_err_clear(err);
         json_decref(g);
@@ -522,11 +507,7 @@ enum wg_rc wg_grid_import(struct wg_db *db, const char *text, size_t len,
     rep->features = fs.n;
     if (rc)
         goto out;
-    order = malloc((fs.n ? fs.n : 1) * sizeof *order);
-    if (!order) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-        goto out;
-    }
+    order = wg_malloc((fs.n ? fs.n : 1) * sizeof *order);
     for (size_t i = 0; i < fs.n; i++)
         order[i] = &fs.v[i];
     /* duplicates: sorted by code, the later feature of each pair is the one reported */
@@ -543,11 +524,7 @@ enum wg_rc wg_grid_import(struct wg_db *db, const char *text, size_t len,
         struct feat **grp;
         while (j < fs.n && !strcmp(order[j]->village, order[i]->village))
             j++;
-        grp = malloc((j - i) * sizeof *grp);
-        if (!grp) {
-            rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-            goto out;
-        }
+        grp = wg_malloc((j - i) * sizeof *grp);
         for (size_t m = i; m < j; m++)
             if (!order[m]->bad && !strcmp(order[m]->kind, "base"))
                 grp[k++] = order[m];

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "core/alloc.h"
 #include "geo/geos.h"
 #include "domain/map/region.h"
 
@@ -105,8 +106,7 @@ static int by_remainder(const void *a, const void *b)
 /* Largest remainder: out[i] = floor(total·w[i]/W) plus one for the biggest remainders until
  * the sum is exactly total. Integer arithmetic so equal weights get equal remainders, and
  * the tie-break is the caller's (ties[] or, when NULL, the index). */
-static enum wg_rc apportion(size_t total, const uint64_t *w, const uint64_t *ties, size_t n,
-                            size_t *out, struct wg_err *err)
+static void apportion(size_t total, const uint64_t *w, const uint64_t *ties, size_t n, size_t *out)
 {
     uint64_t wsum = 0;
     size_t given = 0;
@@ -116,10 +116,9 @@ static enum wg_rc apportion(size_t total, const uint64_t *w, const uint64_t *tie
     if (!wsum) {
         for (size_t i = 0; i < n; i++)
             out[i] = 0;
-        return WG_OK;
+        return;
     }
-    if (!(s = malloc(n * sizeof *s)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory sharing %zu grids", total);
+    s = wg_malloc(n * sizeof *s);
     for (size_t i = 0; i < n; i++) {
         uint64_t q = (uint64_t)total * w[i]; /* counts of grids: far from overflowing */
         out[i] = (size_t)(q / wsum);
@@ -132,7 +131,6 @@ static enum wg_rc apportion(size_t total, const uint64_t *w, const uint64_t *tie
     for (size_t k = 0; given < total; k++, given++)
         out[s[k % n].idx]++;
     free(s);
-    return WG_OK;
 }
 
 enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base, size_t *village_base,
@@ -143,14 +141,11 @@ enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base, si
     enum wg_rc rc;
     if ((rc = check_input(in, err)))
         return rc;
-    if (!(w = malloc(in->ntowns * sizeof *w)))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
+    w = wg_malloc(in->ntowns * sizeof *w);
     for (size_t t = 0; t < in->ntowns; t++)
         w[t] = in->towns[t].nvillages;
-    rc = apportion(in->base_total, w, NULL, in->ntowns, town_base, err);
+    apportion(in->base_total, w, NULL, in->ntowns, town_base);
     free(w);
-    if (rc)
-        return rc;
     /* town_base[t] >= nvillages: its exact quota is at least that, as base_total >= all
      * villages, and apportioning never gives less than the floor. */
     for (size_t t = 0; t < in->ntowns; t++) {
@@ -168,16 +163,11 @@ static int is_street(const char *town_code)
     return town_code[6] == '0' && (town_code[7] != '0' || town_code[8] != '0');
 }
 
-enum wg_rc wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_t *village_base,
-                                      size_t *village_exclusive, struct wg_err *err)
+void wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_t *village_base,
+                                size_t *village_exclusive)
 {
     size_t nv = count_villages(in), vi = 0, excess = 0;
-    uint64_t *w = calloc(nv ? nv : 1, sizeof *w), *tie = calloc(nv ? nv : 1, sizeof *tie);
-    enum wg_rc rc = WG_OK;
-    if (!w || !tie) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory");
-        goto out;
-    }
+    uint64_t *w = wg_calloc(nv ? nv : 1, sizeof *w), *tie = wg_calloc(nv ? nv : 1, sizeof *tie);
     for (size_t t = 0; t < in->ntowns; t++)
         for (size_t v = 0; v < in->towns[t].nvillages; v++, vi++) {
             w[vi] = village_base[vi] * (is_street(in->towns[t].code) ? 3 : 1);
@@ -185,8 +175,7 @@ enum wg_rc wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_
              * decides who gets the odd grid, not the order of the input. */
             tie[vi] = seed_for(in->seed, in->towns[t].villages[v].code, FOR_TIES);
         }
-    if ((rc = apportion(in->exclusive_total, w, tie, nv, village_exclusive, err)))
-        goto out;
+    apportion(in->exclusive_total, w, tie, nv, village_exclusive);
     /* Codes stop at 999: move any surplus to villages with room, biggest weight first. */
     for (size_t i = 0; i < nv; i++)
         if (village_exclusive[i] > 99) {
@@ -205,10 +194,8 @@ enum wg_rc wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_
         village_exclusive[best]++;
         excess--;
     }
-out:
     free(w);
     free(tie);
-    return rc;
 }
 
 /* ---- ordering cells ------------------------------------------------------------------------ */
@@ -269,13 +256,11 @@ static int by_reading_order(const void *a, const void *b)
  * make a band about as tall as a cell is wide (rows = round(√(k·height/width)) on the
  * ground), and a cell belongs to the band holding its centroid. order[i] is the index of the
  * i-th cell read. */
-static enum wg_rc reading_order(const struct wg_shape *parent, const struct wg_shape *cells,
-                                size_t k, size_t *order, struct wg_err *err)
+static void reading_order(const struct wg_shape *parent, const struct wg_shape *cells, size_t k,
+                          size_t *order)
 {
-    struct placed *p = malloc(k * sizeof *p);
+    struct placed *p = wg_malloc(k * sizeof *p);
     double mx, my, wm, hm, rows;
-    if (!p)
-        return wg_err_set(err, WG_ENOMEM, "out of memory ordering %zu cells", k);
     wg_geo_m_per_deg((parent->miny + parent->maxy) / 2, &mx, &my);
     wm = (parent->maxx - parent->minx) * mx;
     hm = (parent->maxy - parent->miny) * my;
@@ -293,7 +278,6 @@ static enum wg_rc reading_order(const struct wg_shape *parent, const struct wg_s
     for (size_t i = 0; i < k; i++)
         order[i] = p[i].idx;
     free(p);
-    return WG_OK;
 }
 
 /* Members (towns of a county, villages of a town) are matched to cells by sorting both:
@@ -314,18 +298,13 @@ static enum wg_rc split_among(const struct wg_shape *parent, size_t k, uint64_t 
                               const char *const *codes, struct wg_shape *const *dst,
                               struct wg_err *err)
 {
-    struct wg_shape *cells = calloc(k, sizeof *cells);
-    size_t *order = malloc(k * sizeof *order);
-    struct coded *members = malloc(k * sizeof *members);
+    struct wg_shape *cells = wg_calloc(k, sizeof *cells);
+    size_t *order = wg_malloc(k * sizeof *order);
+    struct coded *members = wg_malloc(k * sizeof *members);
     enum wg_rc rc;
-    if (!cells || !order || !members) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory splitting into %zu cells", k);
-        goto out;
-    }
     if ((rc = wg_geos_tessellate(parent, k, seed, cells, err)))
         goto out;
-    if ((rc = reading_order(parent, cells, k, order, err)))
-        goto out;
+    reading_order(parent, cells, k, order);
     for (size_t i = 0; i < k; i++) {
         members[i].idx = i;
         members[i].code = codes[i];
@@ -336,9 +315,8 @@ static enum wg_rc split_among(const struct wg_shape *parent, size_t k, uint64_t 
         wg_shape_init(&cells[order[i]]);
     }
 out:
-    if (cells)
-        for (size_t i = 0; i < k; i++)
-            wg_shape_release(&cells[i]);
+    for (size_t i = 0; i < k; i++)
+        wg_shape_release(&cells[i]);
     free(cells);
     free(order);
     free(members);
@@ -406,20 +384,16 @@ static enum wg_rc make_base(const struct wg_gen_input *in, const struct wg_gen_v
                             const struct wg_shape *vshape, size_t k, struct wg_gen_grid *grids,
                             struct wg_err *err)
 {
-    struct wg_shape *cells = calloc(k, sizeof *cells);
-    size_t *order = malloc(k * sizeof *order);
+    struct wg_shape *cells = wg_calloc(k, sizeof *cells);
+    size_t *order = wg_malloc(k * sizeof *order);
     char vname[96];
     enum wg_rc rc;
-    if (!cells || !order) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory for %zu grids", k);
-        goto out;
-    }
     if ((rc = wg_geos_tessellate(vshape, k, seed_for(in->seed, v->code, FOR_TESSELLATE), cells,
-                                 err)) ||
-        (rc = reading_order(vshape, cells, k, order, err))) {
+                                 err))) {
         wg_err_prefix(err, "village '%s'", v->code);
         goto out;
     }
+    reading_order(vshape, cells, k, order);
     short_name(v->name, vname, sizeof vname);
     for (size_t i = 0; i < k; i++) {
         struct wg_gen_grid *g = &grids[i];
@@ -434,9 +408,8 @@ static enum wg_rc make_base(const struct wg_gen_input *in, const struct wg_gen_v
         people(g, in->seed);
     }
 out:
-    if (cells)
-        for (size_t i = 0; i < k; i++)
-            wg_shape_release(&cells[i]);
+    for (size_t i = 0; i < k; i++)
+        wg_shape_release(&cells[i]);
     free(cells);
     free(order);
     return rc;
@@ -527,27 +500,22 @@ enum wg_rc wg_gridgen_county(const struct wg_gen_input *in, struct wg_gen_output
         return rc;
     if (!in->boundary || !in->boundary->npolys)
         return wg_err_set(err, WG_EINVAL, "county '%s' has no boundary", in->county);
-    town_base = malloc(nt * sizeof *town_base);
-    village_base = malloc(nv * sizeof *village_base);
-    village_excl = malloc(nv * sizeof *village_excl);
-    grid_first = malloc((nv + 1) * sizeof *grid_first);
-    codes = calloc(nt > nv ? nt : nv, sizeof *codes);
-    dst = calloc(nt > nv ? nt : nv, sizeof *dst);
-    out->towns = calloc(nt, sizeof *out->towns);
-    out->villages = calloc(nv, sizeof *out->villages);
-    out->grids = calloc(ngrids ? ngrids : 1, sizeof *out->grids);
-    if (!town_base || !village_base || !village_excl || !grid_first || !codes || !dst ||
-        !out->towns || !out->villages || !out->grids) {
-        rc = wg_err_set(err, WG_ENOMEM, "out of memory generating county '%s'", in->county);
-        goto out;
-    }
+    town_base = wg_malloc(nt * sizeof *town_base);
+    village_base = wg_malloc(nv * sizeof *village_base);
+    village_excl = wg_malloc(nv * sizeof *village_excl);
+    grid_first = wg_malloc((nv + 1) * sizeof *grid_first);
+    codes = wg_calloc(nt > nv ? nt : nv, sizeof *codes);
+    dst = wg_calloc(nt > nv ? nt : nv, sizeof *dst);
+    out->towns = wg_calloc(nt, sizeof *out->towns);
+    out->villages = wg_calloc(nv, sizeof *out->villages);
+    out->grids = wg_calloc(ngrids ? ngrids : 1, sizeof *out->grids);
     /* all counted up front: shapes not made yet are zeroed, so releasing them is a no-op */
     out->ntowns = nt;
     out->nvillages = nv;
     out->ngrids = ngrids;
-    if ((rc = wg_gridgen_split(in, town_base, village_base, err)) ||
-        (rc = wg_gridgen_exclusive_split(in, village_base, village_excl, err)))
+    if ((rc = wg_gridgen_split(in, town_base, village_base, err)))
         goto out;
+    wg_gridgen_exclusive_split(in, village_base, village_excl);
 
     for (size_t t = 0; t < nt; t++) {
         snprintf(out->towns[t].code, sizeof out->towns[t].code, "%s", in->towns[t].code);

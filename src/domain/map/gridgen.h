@@ -74,8 +74,8 @@ enum wg_rc wg_gridgen_split(const struct wg_gen_input *in, size_t *town_base, si
 /* How many exclusive grids each village hosts (at most 99, codes 901..999): in proportion
  * to its base grids, three times as many in a street (街道, town sequence 001-099), ties
  * broken by the seed. village_base as from wg_gridgen_split. */
-enum wg_rc wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_t *village_base,
-                                      size_t *village_exclusive, struct wg_err *err);
+void wg_gridgen_exclusive_split(const struct wg_gen_input *in, const size_t *village_base,
+                                size_t *village_exclusive);
 
 enum wg_rc wg_gridgen_county(const struct wg_gen_input *in, struct wg_gen_output *out,
                              struct wg_err *err);

@@ -108,20 +108,14 @@ static enum wg_rc load_chain(struct wg_db *db, struct wg_locator *loc, struct wg
     static const int lens[] = {2, 4, 6, 9, 12};
     struct layer *layers[] = {&loc->base, &loc->overlay};
     size_t ngrids = loc->base.n + loc->overlay.n, ncodes = 0;
-    char(*codes)[13] = malloc((ngrids * 5 + 1) * sizeof *codes);
+    char(*codes)[13] = wg_malloc((ngrids * 5 + 1) * sizeof *codes);
     enum wg_rc rc = WG_OK;
-    if (!codes)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     for (int li = 0; li < 2; li++)
         for (size_t i = 0; i < layers[li]->n; i++)
             for (int k = 0; k < 5; k++)
                 snprintf(codes[ncodes++], 13, "%.*s", lens[k], layers[li]->grids[i].code);
     qsort(codes, ncodes, sizeof *codes, by_str);
-    loc->regions = malloc((ncodes + 1) * sizeof *loc->regions);
-    if (!loc->regions) {
-        free(codes);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
+    loc->regions = wg_malloc((ncodes + 1) * sizeof *loc->regions);
     for (size_t i = 0; i < ncodes && !rc; i++) {
         struct wg_region_row r;
         if (i && !strcmp(codes[i], codes[i - 1]))
@@ -154,11 +148,9 @@ static void locator_free(struct wg_snap *s)
 
 enum wg_rc wg_locator_build(struct wg_db *db, struct wg_locator **out, struct wg_err *err)
 {
-    struct wg_locator *loc = calloc(1, sizeof *loc);
+    struct wg_locator *loc = wg_calloc(1, sizeof *loc);
     struct load l = {loc, err, WG_OK};
     enum wg_rc rc;
-    if (!loc)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     wg_snap_init(&loc->snap, 0, locator_free);
     rc = wg_store_grid_each(db, "", on_grid, &l, err);
     if (!rc)

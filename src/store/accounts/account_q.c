@@ -1,6 +1,7 @@
 /* Typed queries over accounts, sessions and API keys. */
 #include "store/store.h"
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "store/backend.h"
 #include "store/accounts/accounts_q.h"
@@ -250,9 +251,9 @@ static int get_profile(struct wg_row *row, void *ctx)
 {
     struct one *o = ctx;
     struct wg_profile_row *p = o->out;
-    p->real_name = strdup(wg_row_text(row, 0));
-    p->phone = strdup(wg_row_text(row, 1));
-    p->id_number = strdup(wg_row_text(row, 2));
+    p->real_name = wg_strdup(wg_row_text(row, 0));
+    p->phone = wg_strdup(wg_row_text(row, 1));
+    p->id_number = wg_strdup(wg_row_text(row, 2));
     o->n++;
     return 1;
 }
@@ -268,8 +269,6 @@ enum wg_rc wg_store_account_profile(struct wg_db *db, const char *username,
     rc = wg_db_query(db, WG_Q_ACCOUNT_PROFILE, p, 1, get_profile, &o, err);
     if (!rc && !o.n)
         return wg_err_set(err, WG_ENOTFOUND, "account '%s' does not exist", username);
-    if (!rc && (!out->real_name || !out->phone || !out->id_number))
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     return rc;
 }
 

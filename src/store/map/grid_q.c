@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "core/alloc.h"
 #include "store/backend.h"
 #include "store/map/map_q.h"
 
@@ -68,7 +69,7 @@ static int take_current(struct wg_row *row, void *ctx)
     struct current *c = ctx;
     fill(row, c->out);
     if (c->geometry)
-        *c->geometry = strdup(c->out->geometry);
+        *c->geometry = wg_strdup(c->out->geometry);
     c->out->geometry = NULL;
     c->n++;
     return 1;
@@ -87,8 +88,6 @@ enum wg_rc wg_store_grid_current(struct wg_db *db, const char *code, struct wg_g
         return rc;
     if (!c.n)
         return wg_err_set(err, WG_ENOTFOUND, "grid '%s' does not exist", code);
-    if (geometry_out && !*geometry_out)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     return WG_OK;
 }
 

@@ -1,6 +1,7 @@
 /* Typed queries over the region table. */
 #include "store/store.h"
 
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "store/backend.h"
@@ -140,7 +141,7 @@ static int take_text(struct wg_row *row, void *ctx)
     struct text_out *t = ctx;
     t->n++;
     if (!wg_row_isnull(row, 0))
-        *t->out = strdup(wg_row_text(row, 0));
+        *t->out = wg_strdup(wg_row_text(row, 0));
     return 1;
 }
 

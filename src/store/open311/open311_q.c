@@ -2,6 +2,7 @@
  * view of requests and their state changes. */
 #include "store/store.h"
 
+#include "core/alloc.h"
 #include "store/backend.h"
 #include "store/open311/open311_q.h"
 
@@ -44,7 +45,7 @@ enum wg_rc wg_store_open311_token(struct wg_db *db, const char *token, char numb
 
 static int take_dup(struct wg_row *row, void *ctx)
 {
-    *(char **)ctx = strdup(wg_row_text(row, 0));
+    *(char **)ctx = wg_strdup(wg_row_text(row, 0));
     return 1;
 }
 

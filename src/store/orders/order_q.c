@@ -1,6 +1,7 @@
 /* Typed queries over work orders and their timelines. */
 #include "store/store.h"
 
+#include "core/alloc.h"
 #include "store/backend.h"
 #include "store/orders/orders_q.h"
 
@@ -54,7 +55,7 @@ struct one {
 
 static char *dup(struct wg_row *row, int col)
 {
-    return strdup(wg_row_text(row, col));
+    return wg_strdup(wg_row_text(row, col));
 }
 
 static int take_order(struct wg_row *row, void *ctx)
@@ -114,11 +115,6 @@ enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_ro
         return rc;
     if (!one.n)
         return wg_err_set(err, WG_ENOTFOUND, "order %lld does not exist", id);
-    if (!out->title || !out->content || !out->address || !out->reporter_name ||
-        !out->reporter_phone) {
-        wg_store_order_release(out);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
     return WG_OK;
 }
 

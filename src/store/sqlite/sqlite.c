@@ -1,6 +1,7 @@
 /* The SQLite backend: one database file per data directory, WAL journal, synchronous=FULL,
  * and each connection keeps its prepared statements for the life of the connection. */
 #include "store/backend.h"
+#include "core/alloc.h"
 #include "core/log.h"
 #include "store/sqlite/sqlite_wal.h"
 
@@ -51,9 +52,8 @@ static void sq_configure(void)
 static char *joined(const char *a, const char *b)
 {
     size_t n = strlen(a) + strlen(b) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s", a, b);
+    char *s = wg_malloc(n);
+    snprintf(s, n, "%s%s", a, b);
     return s;
 }
 
@@ -61,9 +61,7 @@ static char *joined(const char *a, const char *b)
 static char *uri_of(const char *path, const char *query)
 {
     size_t n = strlen(path) * 3 + strlen(query) + 8, o = 0;
-    char *u = malloc(n);
-    if (!u)
-        return NULL;
+    char *u = wg_malloc(n);
     o += (size_t)snprintf(u, n, "file:");
     for (const char *p = path; *p; p++) {
         if (*p == '%' || *p == '?' || *p == '#')
@@ -108,8 +106,6 @@ static enum wg_rc attach(sqlite3 *db, const char *path, const char *name, struct
     char sql[64];
     sqlite3_stmt *st = NULL;
     enum wg_rc rc = WG_OK;
-    if (!uri)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     snprintf(sql, sizeof sql, "ATTACH ?1 AS %s", name);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -267,8 +263,6 @@ static enum wg_rc open_search(const char *store_path, sqlite3 **out, struct wg_e
     char *path = joined(store_path, SEARCH_SUFFIX);
     enum wg_rc rc;
     *out = NULL;
-    if (!path)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     rc = open_search_once(store_path, path, out, err);
     if (rc && *out && damaged(*out)) {
         sqlite3_close(*out);
@@ -286,16 +280,11 @@ static enum wg_rc open_search(const char *store_path, sqlite3 **out, struct wg_e
 
 static enum wg_rc sq_connect(const char *where, int create, void **out, struct wg_err *err)
 {
-    struct conn *c = calloc(1, sizeof *c);
+    struct conn *c = wg_calloc(1, sizeof *c);
     enum wg_rc rc;
     sqlite3 *search = NULL;
     char *search_path = joined(where, SEARCH_SUFFIX);
     struct stat sb;
-    if (!c || !search_path) {
-        free(c);
-        free(search_path);
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
-    }
     c->wal_fd = -1;
     if (!create && stat(where, &sb) != 0)
         rc = wg_err_set(err, WG_ENOTFOUND, "cannot open '%s': %s", where, strerror(errno));
@@ -333,10 +322,8 @@ static enum wg_rc sq_connect(const char *where, int create, void **out, struct w
  * store attached read-only as "store" (so its BEGIN IMMEDIATE locks the index alone). */
 static enum wg_rc sq_connect_search(const char *where, void **out, struct wg_err *err)
 {
-    struct conn *c = calloc(1, sizeof *c);
+    struct conn *c = wg_calloc(1, sizeof *c);
     enum wg_rc rc;
-    if (!c)
-        return wg_err_set(err, WG_ENOMEM, "out of memory");
     c->wal_fd = -1;
     if (!(rc = open_search(where, &c->db, err)) &&
         ((rc = attach(c->db, where, "store", err)) ||
@@ -491,8 +478,7 @@ static enum wg_rc sq_defer_flush(void *p, int on, struct wg_err *err)
         if (!db || !*db)
             return wg_err_set(err, WG_EINVAL, "a store in memory has no log to flush");
         n = strlen(db) + 5;
-        if (!(c->wal_path = malloc(n)))
-            return wg_err_set(err, WG_ENOMEM, "out of memory");
+        c->wal_path = wg_malloc(n);
         snprintf(c->wal_path, n, "%s-wal", db);
     }
     /* The committer's connection also checkpoints every 4,000 pages instead of SQLite's
