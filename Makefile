@@ -43,7 +43,7 @@ endif
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) -DWG_BAN_RAW_ALLOC -c $< -o $@
 
 $(B)/libwangge.a: $(LIB_OBJ)
 	@rm -f $@

@@ -17,7 +17,7 @@ newest=$(ls -t $(find src -name '*.h' -o -name '*.def') | head -n 1)
 for src in $(find src -name '*.c' | sort | grep -v src/cli/main.c); do
     obj="$out/obj/$(echo "$src" | tr / _).o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest" -nt "$obj" ]; then
-        clang $CFLAGS -c "$src" -o "$obj"
+        clang $CFLAGS -DWG_BAN_RAW_ALLOC -c "$src" -o "$obj"
     fi
     objs="$objs $obj"
 done

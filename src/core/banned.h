@@ -21,4 +21,20 @@
 #undef localtime
 #define localtime(x) BANNED(localtime)
 
+/* wangge's own code allocates through core/alloc.h, whose functions never return NULL (the
+ * one out-of-memory policy); the Makefile sets this for src/ only, tests may use the C
+ * library's. */
+#ifdef WG_BAN_RAW_ALLOC
+#undef malloc
+#define malloc(x) BANNED(malloc)
+#undef calloc
+#define calloc(x, y) BANNED(calloc)
+#undef realloc
+#define realloc(x, y) BANNED(realloc)
+#undef strdup
+#define strdup(x) BANNED(strdup)
+#undef strndup
+#define strndup(x, y) BANNED(strndup)
+#endif
+
 #endif

@@ -20,7 +20,6 @@ static const struct {
     [WG_ERATE] = {"rate_limited", 429},
     [WG_EDB] = {"store_error", 500},
     [WG_EIO] = {"io_error", 500},
-    [WG_ENOMEM] = {"out_of_memory", 500},
     [WG_EINTERNAL] = {"internal", 500},
     [WG_EUNAVAIL] = {"unavailable", 503},
 };

@@ -16,7 +16,6 @@ enum wg_rc {
     WG_ERATE,      /* 429 */
     WG_EDB,        /* 500: store failure */
     WG_EIO,        /* 500: file or system failure */
-    WG_ENOMEM,     /* 500 */
     WG_EINTERNAL,  /* 500 */
     WG_EUNAVAIL,   /* 503 */
     WG_RC_COUNT

@@ -106,16 +106,6 @@ enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, i
     return exec_one(db, WG_Q_ACCOUNT_SET_FAILED, p, WG_NVALS(p), "account", username, err);
 }
 
-enum wg_rc wg_store_account_update(struct wg_db *db, const struct wg_account_row *a,
-                                   struct wg_err *err)
-{
-    char now[32];
-    wg_clock_iso_now(now);
-    struct wg_val p[] = {WG_VTEXT(a->role),     WG_VTEXT(a->scope_kind), WG_VTEXT(a->scope),
-                         WG_VINT(a->disabled), WG_VTEXT(now),           WG_VTEXT(a->username)};
-    return exec_one(db, WG_Q_ACCOUNT_UPDATE, p, WG_NVALS(p), "account", a->username, err);
-}
-
 enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash,
                                    const char *username, long long now, const char *source,
                                    struct wg_err *err)
@@ -300,21 +290,6 @@ struct each_name {
     int (*cb)(const char *, void *);
     void *ctx;
 };
-
-static int each_name(struct wg_row *row, void *ctx)
-{
-    struct each_name *e = ctx;
-    return e->cb(wg_row_text(row, 0), e->ctx);
-}
-
-enum wg_rc wg_store_account_by_phone(struct wg_db *db, const char *phone_blind,
-                                     int (*cb)(const char *username, void *), void *ctx,
-                                     struct wg_err *err)
-{
-    struct wg_val p[] = {WG_VTEXT(phone_blind)};
-    struct each_name e = {cb, ctx};
-    return wg_db_query(db, WG_Q_ACCOUNT_BY_PHONE, p, 1, each_name, &e, err);
-}
 
 enum wg_rc wg_store_account_reseal(struct wg_db *db, const char *username, const char *real_name,
                                    const char *phone, const char *id_number, struct wg_err *err)

@@ -28,8 +28,6 @@ enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
                                          const char *hash, int must_change, struct wg_err *err);
 enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
                                        long long locked_until, struct wg_err *err);
-enum wg_rc wg_store_account_update(struct wg_db *db, const struct wg_account_row *a,
-                                   struct wg_err *err);
 
 /* Personal fields as stored: sealed strings (domain/pii.h), "" when absent. */
 struct wg_profile_row {
@@ -49,9 +47,6 @@ enum wg_rc wg_store_account_profiles(struct wg_db *db,
 /* Replaces the sealed values only (key rotation); the blind index stays. */
 enum wg_rc wg_store_account_reseal(struct wg_db *db, const char *username, const char *real_name,
                                    const char *phone, const char *id_number, struct wg_err *err);
-enum wg_rc wg_store_account_by_phone(struct wg_db *db, const char *phone_blind,
-                                     int (*cb)(const char *username, void *), void *ctx,
-                                     struct wg_err *err);
 
 struct wg_session_row {
     char username[64];

@@ -117,15 +117,6 @@ enum wg_rc wg_store_grid_each(struct wg_db *db, const char *prefix,
     return wg_db_query(db, WG_Q_GRID_EACH, p, 1, each_row, &e, err);
 }
 
-enum wg_rc wg_store_grid_history(struct wg_db *db, const char *code,
-                                 int (*cb)(const struct wg_grid_row *, void *), void *ctx,
-                                 struct wg_err *err)
-{
-    struct wg_val p[] = {WG_VTEXT(code)};
-    struct each e = {cb, ctx};
-    return wg_db_query(db, WG_Q_GRID_HISTORY, p, 1, each_row, &e, err);
-}
-
 enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out, struct wg_err *err)
 {
     return wg_db_count_prefix(db, WG_Q_GRID_COUNT, prefix, out, err);
@@ -135,32 +126,6 @@ struct hash {
     crypto_hash_sha256_state st;
     int ncols;
 };
-
-static int hash_row(struct wg_row *row, void *ctx)
-{
-    struct hash *h = ctx;
-    for (int i = 0; i < h->ncols; i++) {
-        const char *s = wg_row_text(row, i);
-        crypto_hash_sha256_update(&h->st, (const unsigned char *)s, strlen(s) + 1);
-    }
-    return 0;
-}
-
-enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err)
-{
-    struct hash h = {.ncols = 5};
-    unsigned char d[crypto_hash_sha256_BYTES];
-    enum wg_rc rc;
-    crypto_hash_sha256_init(&h.st);
-    if ((rc = wg_db_query(db, WG_Q_DIGEST_REGIONS, NULL, 0, hash_row, &h, err)))
-        return rc;
-    h.ncols = 7;
-    if ((rc = wg_db_query(db, WG_Q_DIGEST_GRIDS, NULL, 0, hash_row, &h, err)))
-        return rc;
-    crypto_hash_sha256_final(&h.st, d);
-    sodium_bin2hex(out, 65, d, sizeof d);
-    return WG_OK;
-}
 
 enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out, struct wg_err *err)
 {

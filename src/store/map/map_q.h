@@ -60,10 +60,6 @@ enum wg_rc wg_store_grid_current(struct wg_db *db, const char *code, struct wg_g
 enum wg_rc wg_store_grid_each(struct wg_db *db, const char *prefix,
                               int (*cb)(const struct wg_grid_row *, void *), void *ctx,
                               struct wg_err *err);
-/* Every version of one grid, oldest first. */
-enum wg_rc wg_store_grid_history(struct wg_db *db, const char *code,
-                                 int (*cb)(const struct wg_grid_row *, void *), void *ctx,
-                                 struct wg_err *err);
 enum wg_rc wg_store_grid_count(struct wg_db *db, const char *prefix, long *out, struct wg_err *err);
 
 /* Regions of one level ("county"), by code. */
@@ -71,8 +67,5 @@ enum wg_rc wg_store_region_by_level(struct wg_db *db, const char *level,
                                     int (*cb)(const struct wg_region_row *, void *), void *ctx,
                                     struct wg_err *err);
 
-/* A digest of the whole store's grid and region tables, for tests that check an import
- * failure changed nothing. */
-enum wg_rc wg_store_digest(struct wg_db *db, char out[65], struct wg_err *err);
 
 #endif

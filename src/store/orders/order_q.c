@@ -150,15 +150,6 @@ enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
     return wg_db_query(db, WG_Q_ORDER_EVENTS, p, 1, each_event, &e, err);
 }
 
-enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
-                                     const char *content, struct wg_err *err)
-{
-    struct wg_val p[] = {WG_VINT(id), WG_VTEXT(title), WG_VTEXT(content)};
-    return db->be == &wg_backend_sqlite
-               ? wg_db_exec(db, WG_Q_ORDER_FTS_INSERT, p, 3, NULL, err)
-               : WG_OK; /* PostgreSQL searches the table itself through its trigram index */
-}
-
 static int take_backlog(struct wg_row *row, void *ctx)
 {
     long long *v = ctx;
@@ -432,17 +423,3 @@ struct children {
     void *ctx;
 };
 
-static int each_child(struct wg_row *row, void *ctx)
-{
-    struct children *c = ctx;
-    return c->cb(wg_row_int(row, 0), wg_row_text(row, 1), c->ctx);
-}
-
-enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
-                                   int (*cb)(long long id, const char *number, void *),
-                                   void *ctx, struct wg_err *err)
-{
-    struct wg_val p[] = {WG_VINT(master_id)};
-    struct children c = {cb, ctx};
-    return wg_db_query(db, WG_Q_ORDER_CHILDREN, p, 1, each_child, &c, err);
-}

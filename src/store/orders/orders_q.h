@@ -68,8 +68,6 @@ struct wg_order_filter {
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
                                int (*cb)(const struct wg_order_row *, void *), void *ctx,
                                struct wg_err *err);
-enum wg_rc wg_store_order_index_text(struct wg_db *db, long long id, const char *title,
-                                     const char *content, struct wg_err *err);
 /* The full-text index is made behind intake (migration 19): *pending receives how many
  * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
 enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);
@@ -127,10 +125,6 @@ enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
                                  int (*cb)(long long order_id, const char *mime, void *),
                                  void *ctx, struct wg_err *err);
 
-/* The orders merged into master_id, oldest first. */
-enum wg_rc wg_store_order_children(struct wg_db *db, long long master_id,
-                                   int (*cb)(long long id, const char *number, void *),
-                                   void *ctx, struct wg_err *err);
 
 /* ---- co-handling, special lines, merged duplicates (migration 14) ---- */
 /* Replaces the order's assisting units with units[0..n) (in that order); inside the
