@@ -32,7 +32,7 @@ BENCH_SRC := $(wildcard bench/*/main.c)
 BENCH_BIN := $(BENCH_SRC:bench/%/main.c=$(B)/bench/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps test unit e2e web-test demo bench fuzz clean format asan web
+.PHONY: all deps test unit e2e web-test demo bench fuzz clean format format-check asan web
 all: $(B)/wangge
 ifeq ($(VARIANT),release)
 all: wangge
@@ -81,6 +81,8 @@ unit-bins: $(UNIT_BIN)
 
 # The whole suite: release build, then the sanitizer build, unit + end-to-end on both.
 test:
+	scripts/deps.sh
+	$(MAKE) format-check
 	$(MAKE) VARIANT=release all unit-bins
 	$(MAKE) VARIANT=asan build/asan/wangge unit-bins
 	$(MAKE) web
@@ -101,8 +103,15 @@ bench:
 fuzz:
 	scripts/fuzz.sh
 
+C_FILES = $(shell find src tests/unit tests/fuzz bench -name '*.[ch]' | sort)
 format:
-	clang-format -i $(shell find src tests/unit tests/fuzz bench -name '*.[ch]')
+	clang-format -i $(C_FILES)
+
+# The tree as .clang-format writes it, and files and functions of a length a person reads
+# (scripts/check-shape.py); part of make test, so CI fails on either.
+format-check:
+	@clang-format --dry-run --Werror $(C_FILES)
+	@python3 scripts/check-shape.py
 
 clean:
 	rm -rf build wangge web/dist

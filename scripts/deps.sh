@@ -1,12 +1,13 @@
 #!/bin/sh
-# Installs the Debian packages wangge builds, tests and demos with. Idempotent: installs
-# only what is missing, so a second run does nothing. nginx is only the reference that
-# bench/intake starts itself, unprivileged, on a loopback port of its own. chromium and a
-# Chinese font are for the console's browser tests (tests/browser, driven by playwright-core).
+# Installs the Debian packages wangge builds, tests and demos with. Idempotent: installs only
+# what is missing, so a second run does nothing. clang-format checks the tree's formatting in
+# make test; nginx is only the reference that bench/intake starts itself, unprivileged, on a
+# loopback port of its own; chromium and a Chinese font are for the console's browser tests
+# (tests/browser, driven by playwright-core).
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates clang
-libclang-rt-14-dev nginx chromium fonts-wqy-microhei"
+libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

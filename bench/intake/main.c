@@ -427,8 +427,8 @@ static double cpu_us(pid_t pid)
     char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
     fclose(f);
     /* after the command's ")": state is field 3, utime 14 and stime 15 */
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
-                     &stime) != 2)
+    if (!p ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &stime) != 2)
         return 0;
     return (double)(ut + stime) * 1e6 / (double)sysconf(_SC_CLK_TCK);
 }
@@ -456,8 +456,8 @@ static double thread_cpu_us(pid_t pid, const char *want)
                 return 0;
             char *p = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
             fclose(f);
-            if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-                             &ut, &st) != 2)
+            if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+                             &st) != 2)
                 return 0;
             return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
         }

@@ -114,8 +114,8 @@ static void build_map(struct wg_db *db, struct map *m)
         const struct wg_div *d = &ds.v[i];
         size_t len = strlen(d->code);
         if (len <= 9) {
-            static const char *const lv[] = {"", "", "province", "", "city", "", "county", "",
-                                             "",  "town"};
+            static const char *const lv[] = {"", "",       "province", "", "city",
+                                             "", "county", "",         "", "town"};
             struct wg_region_row r;
             int changed;
             memset(&r, 0, sizeof r);
@@ -163,7 +163,6 @@ static void build_map(struct wg_db *db, struct map *m)
 }
 
 /* ---- orders: their lives, the counters and the reference table ---- */
-
 
 static const char *unit_for(const char *item)
 {
@@ -251,8 +250,8 @@ static void order_life(struct loader *l, const struct place *p, const char *item
     } else {
         const char *unit = unit_for(item);
         long long td = t + 1200;
-        struct wg_stats_state to = {WG_STATE_DISPATCHED, unit, td + 2 * HOUR, td + 7 * DAYS, td,
-                                    0,            0,    ""};
+        struct wg_stats_state to = {
+            WG_STATE_DISPATCHED, unit, td + 2 * HOUR, td + 7 * DAYS, td, 0, 0, ""};
         step(l, &ch, &s, WG_ACTION_DISPATCH, to, td);
         f_disp = wg_cst_day(td), f_dl = wg_cst_day(to.reply_deadline);
         long long ts = td + 600 + (long long)(uni() * 3 * HOUR);
@@ -283,7 +282,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
             goto done;
         double q = uni();
         ch.reached = 1;
-        ch.satisfaction = q < 0.90 ? WG_SAT_SATISFIED
+        ch.satisfaction = q < 0.90    ? WG_SAT_SATISFIED
                           : q < 0.975 ? WG_SAT_BASICALLY_SATISFIED
                                       : WG_SAT_UNSATISFIED;
         to.satisfaction = wg_fsm_satisfaction_name(ch.satisfaction);
@@ -307,8 +306,18 @@ done:
     sqlite3_bind_text(l->flat, 5, channel, -1, SQLITE_STATIC);
     sqlite3_bind_text(l->flat, 6, f_disp >= 0 ? unit_for(item) : "", -1, SQLITE_STATIC);
     sqlite3_bind_int(l->flat, 7, cday);
-    long long v[] = {f_disp, f_sign, on_sign, f_fin, on_fin, handled, f_cb, sat, res, f_ret,
-                     s.reply_deadline && !wg_stats_finished(&s) ? f_dl : -1, open};
+    long long v[] = {f_disp,
+                     f_sign,
+                     on_sign,
+                     f_fin,
+                     on_fin,
+                     handled,
+                     f_cb,
+                     sat,
+                     res,
+                     f_ret,
+                     s.reply_deadline && !wg_stats_finished(&s) ? f_dl : -1,
+                     open};
     for (int i = 0; i < 12; i++)
         sqlite3_bind_int64(l->flat, 8 + i, v[i]);
     if (sqlite3_step(l->flat) != SQLITE_DONE)
@@ -328,7 +337,7 @@ static void exec(sqlite3 *db, const char *sql)
 /* ---- timing ---- */
 
 static void (*before_each)(void *); /* untimed: drops the previous answer */
-static double last_cpu; /* the best CPU time of the last best_of */
+static double last_cpu;             /* the best CPU time of the last best_of */
 
 static double thread_cpu_s(void)
 {

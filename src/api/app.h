@@ -24,7 +24,7 @@
 
 struct wg_app {
     struct wg_store *store;
-    struct wg_committer *committer; /* group commit of intake (store.h) */
+    struct wg_committer *committer;   /* group commit of intake (store.h) */
     struct wg_text_index *text_index; /* the text index behind intake (text_index.h) */
     struct wg_slot locator;
     long long grid_epoch; /* the epoch the current locator was built at */
@@ -32,19 +32,19 @@ struct wg_app {
     atomic_int stop;
     int watcher_running;
     struct wg_session_limits limits;
-    struct wg_pii_keys *keys; /* sealing personal fields; loaded by serve */
-    struct wg_slot catalogs; /* the dispatch catalog in force (catalog_store.h) */
+    struct wg_pii_keys *keys;       /* sealing personal fields; loaded by serve */
+    struct wg_slot catalogs;        /* the dispatch catalog in force (catalog_store.h) */
     struct wg_calendar *calendar;   /* working days and hours; read-only once serving */
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
     struct wg_portal_config portal; /* the residents' portal: throttles, photos */
     /* the console (api/console.c): its built directory, base map tiles, its CSP */
-    char console_dir[4096];   /* resolved; "" when there is none */
-    char tiles_url[1024];     /* "" draws grids on a plain background */
+    char console_dir[4096]; /* resolved; "" when there is none */
+    char tiles_url[1024];   /* "" draws grids on a plain background */
     char tiles_attribution[256];
     char tiles_subdomains[32];
     char console_csp[1400];
-    struct wg_stats_cube *stats;    /* the indicators' roll-ups (domain/stats_cube.h) */
+    struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
 };
 
@@ -76,8 +76,8 @@ int wg_api_in_scope(const struct wg_req *req, const char *code);
 /* Answers {"<key>": [...]}, the array filled by fill on a store connection; the common
  * shape of the administration lists. */
 enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
-                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db,
-                                                json_t *arr, struct wg_err *err),
+                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db, json_t *arr,
+                                                struct wg_err *err),
                              struct wg_err *err);
 
 /* An order id from a path: anything that is not a positive number is an order that does

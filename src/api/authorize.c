@@ -24,8 +24,9 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     if (!r->perms)
         return WG_OK;
     if (!token && !key)
-        return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
-                                           "from POST /api/v1/session");
+        return wg_err_set(err, WG_EUNAUTH,
+                          "not logged in: send 'Authorization: Bearer <token>' "
+                          "from POST /api/v1/session");
     actor = wg_arena_alloc(req->arena, sizeof *actor);
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
@@ -34,8 +35,9 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     if (rc)
         return rc;
     if (actor->must_change && !(r->flags & WG_R_MUST_CHANGE))
-        return wg_err_set(err, WG_EFORBIDDEN, "the password must be changed first: "
-                                              "PUT /api/v1/me/password");
+        return wg_err_set(err, WG_EFORBIDDEN,
+                          "the password must be changed first: "
+                          "PUT /api/v1/me/password");
     if ((actor->perms & r->perms) != r->perms)
         return wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s %s", wg_role_name(actor->role),
                           req->method, r->pattern);

@@ -4,7 +4,8 @@
 
 #include "http/request.h"
 
-#define WG_ROUTE(method, pattern, fn, flags, perms, body) enum wg_rc fn(struct wg_req *req, struct wg_err *err);
+#define WG_ROUTE(method, pattern, fn, flags, perms, body)                                          \
+    enum wg_rc fn(struct wg_req *req, struct wg_err *err);
 #include "api/routes.def"
 #undef WG_ROUTE
 

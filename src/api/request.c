@@ -118,8 +118,8 @@ enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
 }
 
 enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
-                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db,
-                                                json_t *arr, struct wg_err *err),
+                             enum wg_rc (*fill)(struct wg_req *req, struct wg_db *db, json_t *arr,
+                                                struct wg_err *err),
                              struct wg_err *err)
 {
     struct wg_db *db;

@@ -4,8 +4,7 @@
 #include "domain/accounts/account.h"
 
 const struct wg_route wg_routes[] = {
-#define WG_ROUTE(method, pattern, fn, flags, perms, body)                                         \
-    {method, pattern, fn, flags, perms, body},
+#define WG_ROUTE(method, pattern, fn, flags, perms, body) {method, pattern, fn, flags, perms, body},
 #include "api/routes.def"
 #undef WG_ROUTE
 };

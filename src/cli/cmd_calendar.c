@@ -11,7 +11,7 @@
 #include "core/csv.h"
 #include "domain/calendar/calendar.h"
 
-#define USAGE "calendar load --data DIR FILE"
+#define USAGE     "calendar load --data DIR FILE"
 #define MAX_TABLE ((size_t)1 << 20)
 
 struct load {

@@ -55,12 +55,10 @@ static int parse_count(const char *s, size_t *out)
  * history (the county's grids, a holiday table and the key file must exist). */
 int wg_cmd_orders(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"county", required_argument, NULL, 'c'},
-                                         {"days", required_argument, NULL, 'n'},
-                                         {"orders", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'}, {"county", required_argument, NULL, 'c'},
+        {"days", required_argument, NULL, 'n'}, {"orders", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     const char *usage = "orders generate --data DIR --county CODE --days N --orders N";
     struct history_args a = {NULL, NULL, 90, 0};
     size_t days = 90, orders = 0;

@@ -10,7 +10,7 @@
 #include "domain/accounts/session.h"
 
 #define USER_USAGE "user add --data DIR --username U --role R --scope S --password-file F"
-#define KEY_USAGE "apikey add --data DIR --name N --scope S --permissions open311[,...]"
+#define KEY_USAGE  "apikey add --data DIR --name N --scope S --permissions open311[,...]"
 
 struct user {
     const char *username, *role, *scope;
@@ -44,12 +44,23 @@ int wg_cmd_user(int argc, char **argv)
     argv++;
     while ((c = getopt_long(argc, argv, "d:u:r:s:p:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': data = optarg; break;
-        case 'u': u.username = optarg; break;
-        case 'r': u.role = optarg; break;
-        case 's': u.scope = optarg; break;
-        case 'p': pwfile = optarg; break;
-        default: return wg_cli_usage(USER_USAGE);
+        case 'd':
+            data = optarg;
+            break;
+        case 'u':
+            u.username = optarg;
+            break;
+        case 'r':
+            u.role = optarg;
+            break;
+        case 's':
+            u.scope = optarg;
+            break;
+        case 'p':
+            pwfile = optarg;
+            break;
+        default:
+            return wg_cli_usage(USER_USAGE);
         }
     }
     if (!data || !u.username || !u.role || !u.scope || !pwfile || optind != argc)
@@ -83,12 +94,10 @@ static enum wg_rc add_key(struct wg_db *db, void *ctx, struct wg_err *err)
 
 int wg_cmd_apikey(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"scope", required_argument, NULL, 's'},
-                                         {"permissions", required_argument, NULL, 'p'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"data", required_argument, NULL, 'd'},  {"name", required_argument, NULL, 'n'},
+        {"scope", required_argument, NULL, 's'}, {"permissions", required_argument, NULL, 'p'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *data = NULL, *perms = NULL;
     struct key k;
     struct wg_err err = {0};
@@ -100,11 +109,20 @@ int wg_cmd_apikey(int argc, char **argv)
     argv++;
     while ((c = getopt_long(argc, argv, "d:n:s:p:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': data = optarg; break;
-        case 'n': k.name = optarg; break;
-        case 's': k.scope = optarg; break;
-        case 'p': perms = optarg; break;
-        default: return wg_cli_usage(KEY_USAGE);
+        case 'd':
+            data = optarg;
+            break;
+        case 'n':
+            k.name = optarg;
+            break;
+        case 's':
+            k.scope = optarg;
+            break;
+        case 'p':
+            perms = optarg;
+            break;
+        default:
+            return wg_cli_usage(KEY_USAGE);
         }
     }
     if (!data || !k.name || !k.scope || !perms || optind != argc)

@@ -131,10 +131,9 @@ long long wg_civil_time_of_iso(const char *iso)
 {
     int y, mo, d, h, mi, s;
     if (!iso || strlen(iso) < 19 || (y = digits(iso, 4)) < 0 || iso[4] != '-' ||
-        (mo = digits(iso + 5, 2)) < 1 || mo > 12 || iso[7] != '-' ||
-        (d = digits(iso + 8, 2)) < 1 || d > 31 || (iso[10] != 'T' && iso[10] != ' ') ||
-        (h = digits(iso + 11, 2)) < 0 || (mi = digits(iso + 14, 2)) < 0 ||
-        (s = digits(iso + 17, 2)) < 0)
+        (mo = digits(iso + 5, 2)) < 1 || mo > 12 || iso[7] != '-' || (d = digits(iso + 8, 2)) < 1 ||
+        d > 31 || (iso[10] != 'T' && iso[10] != ' ') || (h = digits(iso + 11, 2)) < 0 ||
+        (mi = digits(iso + 14, 2)) < 0 || (s = digits(iso + 17, 2)) < 0)
         return -1;
     return (long long)wg_civil_days(y, mo, d) * WG_DAY_SECONDS + h * 3600 + mi * 60 + s;
 }

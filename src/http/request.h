@@ -23,7 +23,7 @@ struct wg_req {
     int nparams;
     const char *body;
     size_t body_len;
-    json_t *json; /* parsed body, for routes that take JSON; owned by the arena */
+    json_t *json;         /* parsed body, for routes that take JSON; owned by the arena */
     struct wg_form *form; /* the form's fields, for routes that take forms (WG_R_FORM) */
     const char *remote_addr;
     void *actor; /* who is calling (struct wg_actor), set by the authorize hook */

@@ -100,11 +100,8 @@ const struct wg_route *wg_route_match(const struct wg_route *routes, size_t n, c
 size_t wg_body_cap_bytes(enum wg_body_cap cap, size_t import_max)
 {
     static const size_t bytes[WG_BODY_CAP_COUNT] = {
-        [WG_BODY_NONE] = 0,
-        [WG_BODY_SMALL] = 8 << 10,
-        [WG_BODY_JSON] = 256 << 10,
-        [WG_BODY_BATCH] = 2 << 20,
-        [WG_BODY_UPLOAD] = 12 << 20,
+        [WG_BODY_NONE] = 0,        [WG_BODY_SMALL] = 8 << 10,   [WG_BODY_JSON] = 256 << 10,
+        [WG_BODY_BATCH] = 2 << 20, [WG_BODY_UPLOAD] = 12 << 20,
     };
     if (cap == WG_BODY_IMPORT)
         return import_max;

@@ -171,8 +171,9 @@ static void read_form(struct wg_req *req, size_t value_max)
     pp = MHD_create_post_processor(req->conn, 32 * 1024, form_field, f);
     if (!pp) {
         f->rc = WG_EINVAL;
-        snprintf(f->msg, sizeof f->msg, "the body must be a form: Content-Type "
-                                        "application/x-www-form-urlencoded or multipart/form-data");
+        snprintf(f->msg, sizeof f->msg,
+                 "the body must be a form: Content-Type "
+                 "application/x-www-form-urlencoded or multipart/form-data");
         return;
     }
     if (MHD_post_process(pp, req->body, req->body_len) != MHD_YES && !f->rc) {
@@ -190,8 +191,9 @@ static void refuse_body(struct ctx *c)
         wg_err_set(&err, WG_ETOOBIG, "%s %s takes no request body", c->req.method,
                    c->route->pattern);
     else
-        wg_err_set(&err, WG_ETOOBIG, "the request body is larger than %s %s takes: at most %zu "
-                                     "bytes",
+        wg_err_set(&err, WG_ETOOBIG,
+                   "the request body is larger than %s %s takes: at most %zu "
+                   "bytes",
                    c->req.method, c->route->pattern, c->cap);
     wg_reply_error(&c->req, &err);
 }
@@ -205,7 +207,8 @@ static void begin(struct wg_server *srv, struct ctx *c)
     struct wg_err err = {0};
     int path_matched;
     const char *cl;
-    c->route = wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
+    c->route =
+        wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
     if (!c->route) {
         if (path_matched)
             wg_err_set(&err, WG_EINVAL, "method %s is not allowed on '%s'", req->method, req->path);

@@ -10,12 +10,12 @@
 #include "http/route.h"
 
 struct wg_server_config {
-    char host[64];         /* "127.0.0.1" */
-    unsigned port;         /* 0 picks a free port (see wg_server_port) */
-    unsigned threads;      /* thread pool size */
-    size_t body_max;       /* the body cap of import routes (WG_BODY_IMPORT) in bytes */
-    unsigned idle_timeout; /* seconds a keep-alive connection may sit idle */
-    int access_log;        /* 1: one log line per request */
+    char host[64];             /* "127.0.0.1" */
+    unsigned port;             /* 0 picks a free port (see wg_server_port) */
+    unsigned threads;          /* thread pool size */
+    size_t body_max;           /* the body cap of import routes (WG_BODY_IMPORT) in bytes */
+    unsigned idle_timeout;     /* seconds a keep-alive connection may sit idle */
+    int access_log;            /* 1: one log line per request */
     wg_authorize_fn authorize; /* NULL: every route is public */
     /* Gives back what the request held while its authorization or handler ran (the API's
      * store connection): after each of them, and when a handler suspends. NULL: nothing. */

@@ -13,7 +13,6 @@
 #include "store/catalog/catalog_q.h"
 #include "store/stats/stats_q.h"
 
-
 /* The indicators' roll-ups, built from the store's counters before the first request. */
 static enum wg_rc build_stats(struct wg_app *app, struct wg_err *err)
 {
@@ -57,10 +56,6 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     /* and the text index of new orders is made behind them, on a thread of its own */
     return wg_text_index_start(store, &app->text_index, err);
 }
-
-
-
-
 
 #define FOLD_BATCH 20000 /* change log rows folded per transaction */
 

@@ -17,7 +17,8 @@ void wg_settings_init(struct wg_settings *s)
     wg_portal_config_init(&s->portal);
 }
 
-enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v, struct wg_err *err)
+enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v,
+                           struct wg_err *err)
 {
     if (!strcmp(key, "data"))
         snprintf(s->data, sizeof s->data, "%s", v);

@@ -39,14 +39,14 @@ struct wg_committer {
     struct wg_store *st;
     struct wg_db *db;
     pthread_t thread, flusher;
-    pthread_mutex_t mu;  /* everything below */
-    pthread_cond_t cv;   /* the writer's: a job came, the flusher is free, or stop */
-    pthread_cond_t fcv;  /* the flusher's: a batch to flush, or stop */
+    pthread_mutex_t mu;      /* everything below */
+    pthread_cond_t cv;       /* the writer's: a job came, the flusher is free, or stop */
+    pthread_cond_t fcv;      /* the flusher's: a batch to flush, or stop */
     struct job *head, *tail; /* queued jobs (queued of them) */
-    int queued, wake_at; /* a job that makes queued reach wake_at wakes the writer */
+    int queued, wake_at;     /* a job that makes queued reach wake_at wakes the writer */
     int stopping, max_batch;
     struct wg_committer_stats stats;
-    int deferred; /* the backend defers the flush, and the flusher runs */
+    int deferred;              /* the backend defers the flush, and the flusher runs */
     struct job *fhead, *ftail; /* committed, waiting for the flush (fn of them) */
     int fn, flushing, fstopping;
 };

@@ -3,24 +3,24 @@
 #include "store/migrations.h"
 
 /* Migration 18's fill of stat_roll from stat_cell: the same in both dialects. */
-#define WG_STAT_ROLL_SUMS                                                                        \
-    "SUM(received), SUM(dispatched), SUM(direct), SUM(signed_on_time), " \
-    "SUM(finished), SUM(finished_on_time), SUM(pending_due), SUM(called_back), " \
-    "SUM(rated), SUM(satisfied), SUM(resolved), SUM(reopened), SUM(returned), " \
+#define WG_STAT_ROLL_SUMS                                                                          \
+    "SUM(received), SUM(dispatched), SUM(direct), SUM(signed_on_time), "                           \
+    "SUM(finished), SUM(finished_on_time), SUM(pending_due), SUM(called_back), "                   \
+    "SUM(rated), SUM(satisfied), SUM(resolved), SUM(reopened), SUM(returned), "                    \
     "SUM(rework), SUM(repeat), SUM(handled), SUM(open), SUM(handling_minutes)"
-#define WG_STAT_ROLL_TOWN                                                                        \
-    "CASE WHEN length(leaf) >= 9 THEN substr(leaf, 1, 9) WHEN length(leaf) >= 6 "              \
-    "THEN substr(leaf, 1, 6) WHEN length(leaf) >= 4 THEN substr(leaf, 1, 4) "                   \
+#define WG_STAT_ROLL_TOWN                                                                          \
+    "CASE WHEN length(leaf) >= 9 THEN substr(leaf, 1, 9) WHEN length(leaf) >= 6 "                  \
+    "THEN substr(leaf, 1, 6) WHEN length(leaf) >= 4 THEN substr(leaf, 1, 4) "                      \
     "WHEN length(leaf) >= 2 THEN substr(leaf, 1, 2) ELSE '' END"
-#define WG_STAT_ROLL_FILL                                                                        \
-    "INSERT INTO stat_roll SELECT day, " WG_STAT_ROLL_TOWN ", 0, '', " WG_STAT_ROLL_SUMS         \
-    " FROM stat_cell GROUP BY day, " WG_STAT_ROLL_TOWN ";"                                       \
-    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 1, item, " WG_STAT_ROLL_SUMS          \
-    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), item;"          \
-    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 2, unit, " WG_STAT_ROLL_SUMS          \
-    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), unit;"          \
-    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 3, channel, " WG_STAT_ROLL_SUMS       \
-    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), channel;"     \
+#define WG_STAT_ROLL_FILL                                                                          \
+    "INSERT INTO stat_roll SELECT day, " WG_STAT_ROLL_TOWN ", 0, '', " WG_STAT_ROLL_SUMS           \
+    " FROM stat_cell GROUP BY day, " WG_STAT_ROLL_TOWN ";"                                         \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 1, item, " WG_STAT_ROLL_SUMS            \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), item;"              \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 2, unit, " WG_STAT_ROLL_SUMS            \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), unit;"              \
+    "INSERT INTO stat_roll SELECT day, substr(leaf, 1, 6), 3, channel, " WG_STAT_ROLL_SUMS         \
+    " FROM stat_cell WHERE length(leaf) >= 6 GROUP BY day, substr(leaf, 1, 6), channel;"           \
     "INSERT INTO stat_roll_pos SELECT 1, COALESCE(MAX(seq), 0) FROM stat_log;"
 
 const struct wg_migration wg_migrations[] = {

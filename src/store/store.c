@@ -320,8 +320,9 @@ enum wg_rc wg_db_query(struct wg_db *db, enum wg_q q, const struct wg_val *p, si
     struct guard g = {cb, ctx, 0, 0, 0};
     enum wg_rc rc = db->be->query(db->conn, q, p, n, guarded, &g, err);
     if (!rc && g.col)
-        rc = wg_err_set(err, WG_EDB, "%s: column %d holds %zu bytes, more than the %zu it is read "
-                                     "into",
+        rc = wg_err_set(err, WG_EDB,
+                        "%s: column %d holds %zu bytes, more than the %zu it is read "
+                        "into",
                         wg_queries[q].name, g.col - 1, g.len, g.room - 1);
     return rc;
 }
@@ -407,8 +408,9 @@ enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err)
 {
     if (db->be != &wg_backend_sqlite)
         return WG_OK;
-    return db->be->script(db->conn,
-                          durable ? "PRAGMA main.synchronous=FULL; PRAGMA main.wal_checkpoint(TRUNCATE);"
-                                  : "PRAGMA main.synchronous=OFF;",
-                          err);
+    return db->be->script(
+        db->conn,
+        durable ? "PRAGMA main.synchronous=FULL; PRAGMA main.wal_checkpoint(TRUNCATE);"
+                : "PRAGMA main.synchronous=OFF;",
+        err);
 }

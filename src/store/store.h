@@ -92,8 +92,8 @@ enum wg_rc wg_committer_submit(struct wg_committer *c, wg_commit_fn fn, void *ct
                                struct wg_err *err, wg_commit_done_fn then, void *then_arg);
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
-    long long flushes;     /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
-    long long redone;      /* batches done again because one of their jobs failed */
+    long long flushes; /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
+    long long redone;  /* batches done again because one of their jobs failed */
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 

@@ -75,7 +75,6 @@ static void test_encoding(void)
     T_CHECK(strcmp(h, h2) != 0);
 }
 
-
 /* copies of what a query or walk saw */
 struct seen {
     int n;

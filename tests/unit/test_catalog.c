@@ -655,10 +655,11 @@ static void test_attributes(void)
     wg_catalog_release(&cat);
 
     /* defaults of the input form: required false, variable true, order by position */
-    const char *min = "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":["
-                      "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"说明\"},"
-                      "{\"code\":\"y\",\"datatype\":\"multivaluelist\",\"description\":\"选\","
-                      "\"datatype_description\":null,\"values\":[{\"key\":\"k\",\"name\":\"n\"}]}]}]}";
+    const char *min =
+        "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":["
+        "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"说明\"},"
+        "{\"code\":\"y\",\"datatype\":\"multivaluelist\",\"description\":\"选\","
+        "\"datatype_description\":null,\"values\":[{\"key\":\"k\",\"name\":\"n\"}]}]}]}";
     wg_catalog_init(&cat);
     T_EQ_INT(wg_catalog_parse(&cat, min, strlen(min), &err), WG_OK);
     it = wg_catalog_find(&cat, "A");
@@ -673,20 +674,23 @@ static void test_attributes(void)
         {"[{\"code\":\"x\",\"datatype\":\"string\"}]", "'description' is required"},
         {"[{\"code\":\"x y\",\"datatype\":\"string\",\"description\":\"d\"}]", "attribute code"},
         {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\"},"
-         "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"d\"}]", "'x' appears twice"},
+         "{\"code\":\"x\",\"datatype\":\"text\",\"description\":\"d\"}]",
+         "'x' appears twice"},
         {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\"}]",
          "at least one value"},
         {"[{\"code\":\"x\",\"datatype\":\"number\",\"description\":\"d\","
-         "\"values\":[{\"key\":\"1\",\"name\":\"one\"}]}]", "takes no values"},
+         "\"values\":[{\"key\":\"1\",\"name\":\"one\"}]}]",
+         "takes no values"},
         {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\","
          "\"values\":[{\"key\":\"1\",\"name\":\"a\"},{\"key\":\"1\",\"name\":\"b\"}]}]",
          "key '1' appears twice"},
         {"[{\"code\":\"x\",\"datatype\":\"singlevaluelist\",\"description\":\"d\","
-         "\"values\":[{\"key\":\"1\"}]}]", "values[0] must be"},
-        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"order\":0}]",
-         "'order'"},
+         "\"values\":[{\"key\":\"1\"}]}]",
+         "values[0] must be"},
+        {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"order\":0}]", "'order'"},
         {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"order\":2},"
-         "{\"code\":\"y\",\"datatype\":\"string\",\"description\":\"d\"}]", "same order 2"},
+         "{\"code\":\"y\",\"datatype\":\"string\",\"description\":\"d\"}]",
+         "same order 2"},
         {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"colour\":1}]",
          "unknown field 'colour'"},
         {"[{\"code\":\"x\",\"datatype\":\"string\",\"description\":\"d\",\"required\":\"yes\"}]",
@@ -695,8 +699,8 @@ static void test_attributes(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char doc[1024];
-        snprintf(doc, sizeof doc, "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":%s}]}",
-                 bad[i].attrs);
+        snprintf(doc, sizeof doc,
+                 "{\"items\":[{\"code\":\"A\",\"name\":\"甲\",\"attributes\":%s}]}", bad[i].attrs);
         wg_catalog_init(&cat);
         T_EQ_INT(wg_catalog_parse(&cat, doc, strlen(doc), &err), WG_EINVAL);
         T_CHECK(has(err.msg, bad[i].msg));

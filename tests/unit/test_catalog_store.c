@@ -10,7 +10,6 @@
 #include "t_store.h"
 #include "store/catalog/catalog_q.h"
 
-
 static const struct wg_catalog_change ANY = {"admin", 1764547200, -1}; /* 2025-12-01 */
 
 static json_t *item(const char *text)

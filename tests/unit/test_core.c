@@ -52,8 +52,8 @@ static void test_region_levels(void)
     T_EQ_INT(wg_level_code_len(WG_LEVEL_NONE), 0);
     T_EQ_INT(wg_level_of_len(9), WG_LEVEL_TOWN);
     T_EQ_INT(wg_level_of_len(5), WG_LEVEL_NONE);
-    static const size_t child[][2] = {{0, 2}, {2, 4}, {4, 6}, {6, 9}, {9, 12}, {12, 15},
-                                      {15, 18}, {18, 0}, {5, 0}};
+    static const size_t child[][2] = {{0, 2},   {2, 4},   {4, 6},  {6, 9}, {9, 12},
+                                      {12, 15}, {15, 18}, {18, 0}, {5, 0}};
     for (size_t i = 0; i < sizeof child / sizeof child[0]; i++)
         T_EQ_INT(wg_level_child_len(child[i][0]), child[i][1]);
     T_EQ_INT(wg_level_floor_len(15, WG_LEVEL_TOWN), 9);
@@ -290,16 +290,16 @@ static void test_utf8(void)
         uint32_t cp;
     } seqs[] = {
         {"A", 1, 1, 'A'},
-        {"\xC3\xA9", 2, 2, 0xE9},               /* é */
-        {"\xE5\x85\xB0", 3, 3, 0x5170},        /* 兰 */
-        {"\xF0\x9F\x98\x80", 4, 4, 0x1F600},  /* 😀 */
-        {"\xC0\xAF", 2, 0, 0},                 /* overlong '/' */
-        {"\xE0\x80\xAF", 3, 0, 0},            /* overlong */
-        {"\xED\xA0\x80", 3, 0, 0},            /* a surrogate */
-        {"\xF4\x90\x80\x80", 4, 0, 0},        /* past U+10FFFF */
-        {"\xE5\x85", 2, 0, 0},                 /* cut short */
-        {"\xE5\x85\x41", 3, 0, 0},            /* a continuation that is not one */
-        {"\x80", 1, 0, 0},                      /* a lone continuation byte */
+        {"\xC3\xA9", 2, 2, 0xE9},            /* é */
+        {"\xE5\x85\xB0", 3, 3, 0x5170},      /* 兰 */
+        {"\xF0\x9F\x98\x80", 4, 4, 0x1F600}, /* 😀 */
+        {"\xC0\xAF", 2, 0, 0},               /* overlong '/' */
+        {"\xE0\x80\xAF", 3, 0, 0},           /* overlong */
+        {"\xED\xA0\x80", 3, 0, 0},           /* a surrogate */
+        {"\xF4\x90\x80\x80", 4, 0, 0},       /* past U+10FFFF */
+        {"\xE5\x85", 2, 0, 0},               /* cut short */
+        {"\xE5\x85\x41", 3, 0, 0},           /* a continuation that is not one */
+        {"\x80", 1, 0, 0},                   /* a lone continuation byte */
         {"\xFF", 1, 0, 0},
     };
     for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {

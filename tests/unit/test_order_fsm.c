@@ -122,8 +122,8 @@ static void test_names(void)
         T_EQ_INT(wg_fsm_allowed((enum wg_order_state)st, WG_ROLE_APIKEY, &c, got, NA), 0);
         for (int ac = 0; ac < NA; ac++) {
             enum wg_order_state next;
-            T_EQ_INT(wg_fsm_check((enum wg_order_state)st, (enum wg_order_action)ac,
-                                  WG_ROLE_APIKEY, &c, &next, &err),
+            T_EQ_INT(wg_fsm_check((enum wg_order_state)st, (enum wg_order_action)ac, WG_ROLE_APIKEY,
+                                  &c, &next, &err),
                      WG_EFORBIDDEN);
         }
     }
@@ -568,8 +568,8 @@ static void walk_invalidate(void)
     for (int a = 0; a < NA; a++) {
         enum wg_order_state next;
         struct wg_err err = {0};
-        enum wg_rc rc = wg_fsm_check(WG_STATE_INVALID, (enum wg_order_action)a,
-                                     WG_ROLE_SUPERVISOR, NULL, &next, &err);
+        enum wg_rc rc = wg_fsm_check(WG_STATE_INVALID, (enum wg_order_action)a, WG_ROLE_SUPERVISOR,
+                                     NULL, &next, &err);
         T_CHECK(a == WG_ACTION_NOTE ? rc == WG_OK && next == WG_STATE_INVALID : rc != WG_OK);
     }
     /* a unit that finds a prank returns it, and the centre voids it there */

@@ -134,9 +134,13 @@ static void deltas_of_one_life(struct wg_stats_change *out)
 {
     struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
     long long t0 = 20454 * DAY - 8 * 3600 + 9 * 3600; /* 2026-01-01 09:00 CST */
-    struct wg_stats_change ch = {.leaf = "371302001001001", .item = "06028",
-                                 .channel = "hotline", .created_day = 20454, .create = 1,
-                                 .after = {.state = WG_STATE_RECEIVED, .unit = ""}, .at = t0};
+    struct wg_stats_change ch = {.leaf = "371302001001001",
+                                 .item = "06028",
+                                 .channel = "hotline",
+                                 .created_day = 20454,
+                                 .create = 1,
+                                 .after = {.state = WG_STATE_RECEIVED, .unit = ""},
+                                 .at = t0};
     int n = wg_stats_deltas(&ch, d);
     T_EQ_INT(n, 1);
     T_EQ_INT(at(d, n, 20454, "", WG_SC_RECEIVED), 1);
@@ -146,8 +150,10 @@ static void deltas_of_one_life(struct wg_stats_change *out)
     ch.create = 0;
     ch.action = WG_ACTION_DISPATCH;
     ch.before = (struct wg_stats_state){.state = WG_STATE_RECEIVED, .unit = ""};
-    ch.after = (struct wg_stats_state){.state = WG_STATE_DISPATCHED, .unit = "cgzf",
-                                       .sign_deadline = t0 + 7200, .reply_deadline = t0 + 5 * DAY,
+    ch.after = (struct wg_stats_state){.state = WG_STATE_DISPATCHED,
+                                       .unit = "cgzf",
+                                       .sign_deadline = t0 + 7200,
+                                       .reply_deadline = t0 + 5 * DAY,
                                        .dispatched_at = t0};
     n = wg_stats_deltas(&ch, d);
     T_EQ_INT(at(d, n, 20454, "cgzf", WG_SC_DISPATCHED), 1);
@@ -368,7 +374,7 @@ struct rolls {
     struct rollrow {
         char key[96];
         long long c[WG_SC_COUNT];
-    } *v;
+    } * v;
     size_t n, cap;
 };
 
@@ -685,11 +691,11 @@ static void recount_series(struct recount_world *w)
         starts[d] = today - 69 + d;
     struct wg_stat_filter town = {"371302001", 0, 0, "", "", ""};
     struct wg_stats_groups sa = {0}, sb = {0};
-    T_EQ_INT(wg_stats_collect(&e_live, &town, today - 69, today, WG_BY_NONE, 0, starts, 70, 0,
-                              &sa, &err),
+    T_EQ_INT(wg_stats_collect(&e_live, &town, today - 69, today, WG_BY_NONE, 0, starts, 70, 0, &sa,
+                              &err),
              WG_OK);
-    T_EQ_INT(wg_stats_collect(&e_live, &town, today - 69, today, WG_BY_NONE, 0, starts, 70, 1,
-                              &sb, &err),
+    T_EQ_INT(wg_stats_collect(&e_live, &town, today - 69, today, WG_BY_NONE, 0, starts, 70, 1, &sb,
+                              &err),
              WG_OK);
     T_CHECK(same(&sa, &sb));
     wg_stats_groups_release(&sa);

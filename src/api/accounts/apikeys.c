@@ -15,14 +15,13 @@ static int add_key(const struct wg_apikey_row *k, void *ctx)
         if ((uint32_t)k->permissions & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     json_t *o = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:b}", "id", k->id, "name", k->name, "scope",
-                          "kind", k->scope_kind, "code", k->scope, "permissions", perms,
-                          "revoked", k->revoked_at[0] != 0);
+                          "kind", k->scope_kind, "code", k->scope, "permissions", perms, "revoked",
+                          k->revoked_at[0] != 0);
     json_array_append_new(ctx, o);
     return 0;
 }
 
-static enum wg_rc fill_keys(struct wg_req *req, struct wg_db *db, json_t *arr,
-                            struct wg_err *err)
+static enum wg_rc fill_keys(struct wg_req *req, struct wg_db *db, json_t *arr, struct wg_err *err)
 {
     (void)req;
     return wg_store_apikey_each(db, add_key, arr, err);
@@ -53,8 +52,8 @@ enum wg_rc wg_api_apikeys_create(struct wg_req *req, struct wg_err *err)
     }
     if ((rc = wg_perm_parse_list(list, &perms, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_apikey_create(db, wg_api_field(req, "name"), wg_api_field(req, "scope"), perms, key,
-                          id, err);
+    rc = wg_apikey_create(db, wg_api_field(req, "name"), wg_api_field(req, "scope"), perms, key, id,
+                          err);
     rc = wg_api_audit(req, db, NULL, "apikey.create", "apikey", rc ? "" : id, list, rc, err);
     if (rc)
         return rc;
@@ -72,6 +71,6 @@ enum wg_rc wg_api_apikeys_revoke(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_store_apikey_revoke(db, req->params[0], err);
     rc = wg_api_audit(req, db, NULL, "apikey.revoke", "apikey", req->params[0], NULL, rc, err);
-    return rc ? rc : wg_reply_json(req, 200, json_pack("{s:s,s:b}", "id", req->params[0],
-                                                       "revoked", 1));
+    return rc ? rc
+              : wg_reply_json(req, 200, json_pack("{s:s,s:b}", "id", req->params[0], "revoked", 1));
 }

@@ -28,7 +28,8 @@ enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
     f.object_id = wg_req_query(req, "object_id");
     f.since = wg_req_query(req, "since");
     f.until = wg_req_query(req, "until");
-    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 0, WG_AUDIT_LIMIT_MAX, &f.limit, err)) ||
+    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 0, WG_AUDIT_LIMIT_MAX, &f.limit,
+                             err)) ||
         (rc = wg_param_count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &f.offset, err)))
         return rc;
     if ((rc = wg_api_db(req, &db, err)))

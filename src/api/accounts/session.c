@@ -18,10 +18,9 @@ static json_t *actor_json(const struct wg_actor *a)
     for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
         if (a->perms & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
-    return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role",
-                     name, "role_label", label, "scope", "kind",
-                     a->scope.kind, "code", a->scope.code, "must_change_password",
-                     a->must_change, "permissions", perms);
+    return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role", name,
+                     "role_label", label, "scope", "kind", a->scope.kind, "code", a->scope.code,
+                     "must_change_password", a->must_change, "permissions", perms);
 }
 
 enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
@@ -37,12 +36,13 @@ enum wg_rc wg_api_login(struct wg_req *req, struct wg_err *err)
         return wg_err_set(err, WG_ERATE, "too many failed logins from %s; wait a minute",
                           req->remote_addr);
     if (!user || !pw)
-        return wg_err_set(err, WG_EINVAL, "body must be {\"username\": \"…\", \"password\": \"…\"}");
+        return wg_err_set(err, WG_EINVAL,
+                          "body must be {\"username\": \"…\", \"password\": \"…\"}");
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_session_login(db, user, pw, req->remote_addr, now, token, &actor, err);
-    rc = wg_api_audit(req, db, user, rc ? "session.login_failed" : "session.login", "account",
-                      user, NULL, rc, err);
+    rc = wg_api_audit(req, db, user, rc ? "session.login_failed" : "session.login", "account", user,
+                      NULL, rc, err);
     if (rc == WG_EUNAUTH || rc == WG_EFORBIDDEN)
         wg_login_limited(&app->logins, req->remote_addr, 1, now);
     if (rc)

@@ -14,11 +14,11 @@
 
 static int add_account(const struct wg_account_row *a, void *ctx)
 {
-    json_array_append_new(
-        ctx, json_pack("{s:s,s:s,s:{s:s,s:s},s:b,s:b,s:b}", "username", a->username, "role",
-                       a->role, "scope", "kind", a->scope_kind, "code", a->scope,
-                       "must_change_password", a->must_change, "disabled", a->disabled, "locked",
-                       a->locked_until > (long long)time(NULL)));
+    json_array_append_new(ctx, json_pack("{s:s,s:s,s:{s:s,s:s},s:b,s:b,s:b}", "username",
+                                         a->username, "role", a->role, "scope", "kind",
+                                         a->scope_kind, "code", a->scope, "must_change_password",
+                                         a->must_change, "disabled", a->disabled, "locked",
+                                         a->locked_until > (long long)time(NULL)));
     return 0;
 }
 
@@ -79,8 +79,7 @@ enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
     if (!(rc = wg_db_begin(db, err))) {
         if (!(rc = wg_account_create(db, user, role, scope, pw, 1, err)) &&
             !(rc = wg_profile_set(db, app->keys, user, wg_api_field(req, "name"),
-                                  wg_api_field(req, "phone"), wg_api_field(req, "id_number"),
-                                  err)))
+                                  wg_api_field(req, "phone"), wg_api_field(req, "id_number"), err)))
             rc = wg_db_commit(db, err);
         if (rc)
             wg_db_rollback(db);
@@ -107,12 +106,13 @@ enum wg_rc wg_api_users_reveal(struct wg_req *req, struct wg_err *err)
     char detail[300];
     const char *v;
     enum wg_rc rc;
-    if (!field || !(!strcmp(field, "name") || !strcmp(field, "phone") ||
-                    !strcmp(field, "id_number")))
+    if (!field ||
+        !(!strcmp(field, "name") || !strcmp(field, "phone") || !strcmp(field, "id_number")))
         return wg_err_set(err, WG_EINVAL, "'field' must be one of name, phone, id_number");
     if (!reason || strlen(reason) < 4)
-        return wg_err_set(err, WG_EINVAL, "'reason' is required: say why the clear value is "
-                                          "needed (at least 4 bytes)");
+        return wg_err_set(err, WG_EINVAL,
+                          "'reason' is required: say why the clear value is "
+                          "needed (at least 4 bytes)");
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_profile_get(db, app->keys, req->params[0], &p, err);
@@ -125,8 +125,8 @@ enum wg_rc wg_api_users_reveal(struct wg_req *req, struct wg_err *err)
         return rc;
     }
     v = wg_profile_field(&p, field);
-    json_t *out = json_pack("{s:s,s:s,s:s}", "username", req->params[0], "field", field, "value",
-                            v ? v : "");
+    json_t *out =
+        json_pack("{s:s,s:s,s:s}", "username", req->params[0], "field", field, "value", v ? v : "");
     wg_profile_release(&p);
     return wg_reply_json(req, 200, out);
 }

@@ -159,8 +159,7 @@ enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
     json_t *order = NULL;
     long long id;
     enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
-        (rc = wg_api_db(req, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     /* the order as the caller may see it: outside the scope it does not exist */
     rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);

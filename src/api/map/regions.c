@@ -184,8 +184,9 @@ enum wg_rc wg_api_grids_import(struct wg_req *req, struct wg_err *err)
     io.scope = actor ? actor->scope.code : NULL;
     rc = wg_grid_import(db, req->body, req->body_len, &io, &rep, err);
     char detail[160];
-    snprintf(detail, sizeof detail, "%zu features: %zu added, %zu changed, %zu unchanged, %zu errors",
-             rep.features, rep.added, rep.changed, rep.unchanged, rep.nerrors);
+    snprintf(detail, sizeof detail,
+             "%zu features: %zu added, %zu changed, %zu unchanged, %zu errors", rep.features,
+             rep.added, rep.changed, rep.unchanged, rep.nerrors);
     rc = wg_api_audit(req, db, NULL, "grid.import", "grid", "", detail, rc, err);
     if (rc && rc != WG_EINVAL) {
         wg_import_report_release(&rep);

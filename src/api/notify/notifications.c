@@ -12,7 +12,8 @@ enum wg_rc wg_api_notifications_list(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
-    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 1, WG_NOTIFY_LIST_MAX, &limit, err)) ||
+    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 1, WG_NOTIFY_LIST_MAX, &limit,
+                             err)) ||
         (rc = wg_param_count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &offset, err)))
         return rc;
     if ((rc = wg_api_db(req, &db, err)))

@@ -334,7 +334,8 @@ static enum wg_rc requests(struct wg_req *req, json_t **out, struct wg_err *err)
             size_t i;
             json_array_foreach(arr, i, v)
             {
-                if (!wg_open311_is_service(wg_catalog_find(wg_api_catalog(req), json_string_value(v)))) {
+                if (!wg_open311_is_service(
+                        wg_catalog_find(wg_api_catalog(req), json_string_value(v)))) {
                     rc = wg_err_set(err, WG_ENOTFOUND, "service_code '%s' is not a service here",
                                     json_string_value(v));
                     break;

@@ -7,7 +7,6 @@
 #include "domain/accounts/audit.h"
 #include "domain/orders/order.h"
 
-
 /* One intake in a batch of the group committer (store.h): the order and the record of its
  * creation commit together or not at all. */
 struct intake {
@@ -30,7 +29,6 @@ static enum wg_rc intake_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return wg_api_audit(in->req, db, NULL, "order.create", "order", idtext, in->channel, WG_OK,
                         err);
 }
-
 
 /* A refused intake is on the record too; its savepoint keeps a half-written record out. */
 static enum wg_rc refusal_tx(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -172,8 +170,8 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
         return rc;
     /* the ETag is the version: send it back as If-Match with a change */
     req->extra_header_name = "ETag";
-    req->extra_header_value =
-        wg_arena_printf(req->arena, "\"%lld\"", json_integer_value(json_object_get(out, "version")));
+    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"",
+                                              json_integer_value(json_object_get(out, "version")));
     return wg_reply_json(req, 200, out);
 }
 
@@ -246,8 +244,9 @@ static enum wg_rc if_match(struct wg_req *req, int *version, struct wg_err *err)
     long long v = 0;
     enum wg_rc rc = wg_api_if_match(req, "an order version", 1, 1000000000, &v, err);
     if (rc == WG_ENOTFOUND)
-        return wg_err_set(err, WG_EINVAL, "the If-Match header with the order's version is "
-                                          "required, so that two people cannot change it at once");
+        return wg_err_set(err, WG_EINVAL,
+                          "the If-Match header with the order's version is "
+                          "required, so that two people cannot change it at once");
     *version = (int)v;
     return rc;
 }

@@ -13,8 +13,7 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     long long id;
     enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &id, err)) ||
-        (rc = wg_api_db(req, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len,
                          (long long)time(NULL), &out, err);
@@ -38,8 +37,7 @@ enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_photo_read(db, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime,
-                       err);
+    rc = wg_photo_read(db, req->actor, app->data_dir, req->params[0], &bytes, &len, &mime, err);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }
 

@@ -209,8 +209,8 @@ enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
         return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_portal_photo_add(db, &app->portal, app->data_dir, id, req->body, req->body_len,
-                             now_s(), &out, err);
+    rc = wg_portal_photo_add(db, &app->portal, app->data_dir, id, req->body, req->body_len, now_s(),
+                             &out, err);
     snprintf(idtext, sizeof idtext, "%lld", id);
     if (!rc)
         rc = wg_api_audit(req, db, "resident", "portal.photo", "order", idtext,
@@ -268,7 +268,6 @@ enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc = find_appeal(req, &id, type, shown, err);
     if (rc || (rc = wg_api_db(req, &db, err)))
         return rc;
-    rc =
-        wg_portal_photo_read(db, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
+    rc = wg_portal_photo_read(db, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
 }

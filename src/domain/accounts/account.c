@@ -9,10 +9,10 @@
 #include "domain/map/region.h"
 #include "store/accounts/accounts_q.h"
 
-#define MAP WG_P_MAP_READ
-#define SELF WG_P_SELF
-#define READ WG_P_ORDER_READ
-#define TAKE (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
+#define MAP   WG_P_MAP_READ
+#define SELF  WG_P_SELF
+#define READ  WG_P_ORDER_READ
+#define TAKE  (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
 #define STATS WG_P_STATS_READ
 
 const struct wg_role wg_roles[] = {
@@ -70,12 +70,12 @@ static const struct {
     const char *name;
     int for_keys; /* may be granted to an integration API key */
 } perms[] = {
-    {WG_P_MAP_READ, "map_read", 1},        {WG_P_MAP_WRITE, "map_write", 0},
+    {WG_P_MAP_READ, "map_read", 1},           {WG_P_MAP_WRITE, "map_write", 0},
     {WG_P_ACCOUNT_ADMIN, "account_admin", 0}, {WG_P_AUDIT_READ, "audit_read", 0},
-    {WG_P_KEY_ADMIN, "key_admin", 0},      {WG_P_OPEN311, "open311", 1},
-    {WG_P_ALERT_INGEST, "alert_ingest", 1}, {WG_P_SELF, "self", 0},
-    {WG_P_ORDER_READ, "order_read", 0},    {WG_P_ORDER_CREATE, "order_create", 0},
-    {WG_P_CONFIG_ADMIN, "config_admin", 0}, {WG_P_STATS_READ, "stats_read", 0},
+    {WG_P_KEY_ADMIN, "key_admin", 0},         {WG_P_OPEN311, "open311", 1},
+    {WG_P_ALERT_INGEST, "alert_ingest", 1},   {WG_P_SELF, "self", 0},
+    {WG_P_ORDER_READ, "order_read", 0},       {WG_P_ORDER_CREATE, "order_create", 0},
+    {WG_P_CONFIG_ADMIN, "config_admin", 0},   {WG_P_STATS_READ, "stats_read", 0},
 };
 
 const char *wg_perm_name(uint32_t one)
@@ -91,8 +91,9 @@ enum wg_rc wg_perm_parse_list(const char *list, uint32_t *out, struct wg_err *er
     char buf[256], *save = NULL, *tok;
     *out = 0;
     if (!list || !*list)
-        return wg_err_set(err, WG_EINVAL, "no permissions given; an API key takes some of "
-                                          "open311, alert_ingest, map_read");
+        return wg_err_set(err, WG_EINVAL,
+                          "no permissions given; an API key takes some of "
+                          "open311, alert_ingest, map_read");
     if (strlen(list) >= sizeof buf)
         return wg_err_set(err, WG_EINVAL, "permission list is too long");
     snprintf(buf, sizeof buf, "%s", list);
@@ -116,16 +117,19 @@ enum wg_rc wg_scope_parse(const char *text, struct wg_scope *out, struct wg_err 
     const char *code = text;
     memset(out, 0, sizeof *out);
     if (!text || !*text)
-        return wg_err_set(err, WG_EINVAL, "scope is empty; give a region or grid code, or "
-                                          "unit:ID");
+        return wg_err_set(err, WG_EINVAL,
+                          "scope is empty; give a region or grid code, or "
+                          "unit:ID");
     if (!strncmp(text, "unit:", 5)) {
         const char *id = text + 5;
         if (!*id || strlen(id) >= sizeof out->code)
             return wg_err_set(err, WG_EINVAL, "scope '%s' names no unit", text);
         for (const char *p = id; *p; p++)
             if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
-                return wg_err_set(err, WG_EINVAL, "unit id in scope '%s' may hold only "
-                                                  "letters, digits, - and _", text);
+                return wg_err_set(err, WG_EINVAL,
+                                  "unit id in scope '%s' may hold only "
+                                  "letters, digits, - and _",
+                                  text);
         snprintf(out->kind, sizeof out->kind, "unit");
         snprintf(out->code, sizeof out->code, "%s", id);
         return WG_OK;
@@ -249,4 +253,3 @@ enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char 
         return rc;
     return wg_store_account_insert(db, &a, err);
 }
-

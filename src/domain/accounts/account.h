@@ -52,7 +52,7 @@ const char *wg_perm_name(uint32_t one);
 /* Scope: "all" (the whole deployment), "region:371302001" or a bare region or grid code,
  * or "unit:ID". */
 struct wg_scope {
-    char kind[8];  /* "region" or "unit" */
+    char kind[8]; /* "region" or "unit" */
     char code[32];
 };
 enum wg_rc wg_scope_parse(const char *text, struct wg_scope *out, struct wg_err *err);
@@ -68,7 +68,7 @@ int wg_password_verify(const char *hash, const char *password); /* 1 when it mat
 void wg_password_random(char out[21]);
 
 #define WG_LOCK_FAILURES 5
-#define WG_LOCK_SECONDS (15 * 60)
+#define WG_LOCK_SECONDS  (15 * 60)
 
 /* Creates an account (WG_ECONFLICT when the username exists). */
 enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,

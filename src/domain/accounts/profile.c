@@ -107,7 +107,7 @@ struct rot {
         char username[64];
         char *v[3];
         int moved;
-    } *rows;
+    } * rows;
     struct wg_err *err;
     enum wg_rc rc;
 };

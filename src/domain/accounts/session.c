@@ -26,14 +26,14 @@ static void random_hex(char *out, size_t bytes)
 
 /* The caller an account stands for. A stored role this server does not know (written by
  * hand, or by a newer version) is refused rather than guessed at. */
-static enum wg_rc actor_from(struct wg_actor *a, const struct wg_account_row *r,
-                             struct wg_err *err)
+static enum wg_rc actor_from(struct wg_actor *a, const struct wg_account_row *r, struct wg_err *err)
 {
     const struct wg_role *role = wg_role_find(r->role);
     memset(a, 0, sizeof *a);
     if (!role)
-        return wg_err_set(err, WG_EDB, "account '%s' has the role '%s', which this server does "
-                                       "not know",
+        return wg_err_set(err, WG_EDB,
+                          "account '%s' has the role '%s', which this server does "
+                          "not know",
                           r->username, r->role);
     snprintf(a->username, sizeof a->username, "%s", r->username);
     a->role = (enum wg_role_id)(role - wg_roles);
@@ -191,8 +191,9 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
     unsigned long long gen;
     enum wg_rc rc;
     if (!token || strlen(token) != WG_TOKEN_LEN)
-        return wg_err_set(err, WG_EUNAUTH, "not logged in: send 'Authorization: Bearer <token>' "
-                                           "from POST /api/v1/session");
+        return wg_err_set(err, WG_EUNAUTH,
+                          "not logged in: send 'Authorization: Bearer <token>' "
+                          "from POST /api/v1/session");
     sha256_hex(token, hash);
     if (cache_get(hash, now, lim, actor, &gen))
         return WG_OK;
@@ -231,8 +232,7 @@ enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, str
 }
 
 enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
-                                      const char *old_pw, const char *new_pw,
-                                      struct wg_err *err)
+                                      const char *old_pw, const char *new_pw, struct wg_err *err)
 {
     struct wg_account_row a;
     char hash[128];
@@ -261,9 +261,8 @@ enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *a
     return WG_OK;
 }
 
-enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope,
-                            uint32_t perms, char key[WG_APIKEY_LEN + 1], char id[24],
-                            struct wg_err *err)
+enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope, uint32_t perms,
+                            char key[WG_APIKEY_LEN + 1], char id[24], struct wg_err *err)
 {
     struct wg_apikey_row k;
     struct wg_scope sc;

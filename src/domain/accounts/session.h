@@ -16,7 +16,7 @@
 #include "store/store.h"
 
 struct wg_actor {
-    char username[64]; /* for an API key: "apikey:<id>" */
+    char username[64];    /* for an API key: "apikey:<id>" */
     enum wg_role_id role; /* parsed from the account, or WG_ROLE_APIKEY, WG_ROLE_RESIDENT */
     uint32_t perms;
     struct wg_scope scope;
@@ -51,14 +51,12 @@ void wg_session_cache(long seconds);
 /* Changes one's own password: the old one must match, the new one meet the policy and
  * differ; clears must_change and ends the account's other sessions. */
 enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
-                                      const char *old_pw, const char *new_pw,
-                                      struct wg_err *err);
+                                      const char *old_pw, const char *new_pw, struct wg_err *err);
 
 #define WG_APIKEY_LEN 64
 /* Creates an API key; key (shown once) and id are written to the caller. */
-enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope,
-                            uint32_t perms, char key[WG_APIKEY_LEN + 1], char id[24],
-                            struct wg_err *err);
+enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope, uint32_t perms,
+                            char key[WG_APIKEY_LEN + 1], char id[24], struct wg_err *err);
 enum wg_rc wg_apikey_check(struct wg_db *db, const char *key, struct wg_actor *actor,
                            struct wg_err *err);
 

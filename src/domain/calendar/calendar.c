@@ -12,7 +12,7 @@
 
 #include "core/civil.h"
 
-#define NYEARS      (WG_CALENDAR_LAST_YEAR - WG_CALENDAR_FIRST_YEAR + 1)
+#define NYEARS (WG_CALENDAR_LAST_YEAR - WG_CALENDAR_FIRST_YEAR + 1)
 /* Ten years of minutes: far beyond any limit, and it keeps minutes * 60 far from overflow. */
 #define MAX_MINUTES ((int64_t)10 * 366 * 24 * 60)
 

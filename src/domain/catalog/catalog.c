@@ -48,8 +48,7 @@ const char *wg_catalog_attr_type_name(enum wg_attr_type t)
     return attr_type_names[t];
 }
 
-enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out,
-                                      struct wg_err *err)
+enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out, struct wg_err *err)
 {
     for (size_t i = 0; i < sizeof attr_type_names / sizeof attr_type_names[0]; i++) {
         if (name && strcmp(name, attr_type_names[i]) == 0) {
@@ -322,8 +321,8 @@ static enum wg_rc check_attrs(const struct wg_catalog_item *it, struct wg_err *e
         }
         if (wg_catalog_attr_is_list(a->type) && a->nvalues == 0)
             return wg_err_set(err, WG_EINVAL,
-                              "item '%s', attribute '%s': a %s needs at least one value",
-                              it->code, a->code, wg_catalog_attr_type_name(a->type));
+                              "item '%s', attribute '%s': a %s needs at least one value", it->code,
+                              a->code, wg_catalog_attr_type_name(a->type));
         if (!wg_catalog_attr_is_list(a->type) && a->nvalues)
             return wg_err_set(err, WG_EINVAL,
                               "item '%s', attribute '%s': a %s attribute takes no values "

@@ -65,14 +65,14 @@
 /* The largest limit accepted: a year of working days, far beyond any real rule. */
 #define WG_CATALOG_LIMIT_MAX (366 * WG_CATALOG_DAY_MINUTES)
 
-#define WG_CATALOG_CODE_MAX     15  /* bytes */
-#define WG_CATALOG_NAME_MAX     120 /* bytes of UTF-8: 40 Chinese characters */
-#define WG_CATALOG_KEYWORD_MAX  60  /* bytes of UTF-8: 20 Chinese characters */
-#define WG_CATALOG_KEYWORDS_MAX 64  /* per item */
-#define WG_CATALOG_ITEMS_MAX    10000
-#define WG_CATALOG_MAX_DEPTH    8
-#define WG_CATALOG_ATTRS_MAX    32  /* per item */
-#define WG_CATALOG_VALUES_MAX   100 /* per list attribute */
+#define WG_CATALOG_CODE_MAX      15  /* bytes */
+#define WG_CATALOG_NAME_MAX      120 /* bytes of UTF-8: 40 Chinese characters */
+#define WG_CATALOG_KEYWORD_MAX   60  /* bytes of UTF-8: 20 Chinese characters */
+#define WG_CATALOG_KEYWORDS_MAX  64  /* per item */
+#define WG_CATALOG_ITEMS_MAX     10000
+#define WG_CATALOG_MAX_DEPTH     8
+#define WG_CATALOG_ATTRS_MAX     32  /* per item */
+#define WG_CATALOG_VALUES_MAX    100 /* per list attribute */
 #define WG_CATALOG_ATTR_TEXT_MAX 400 /* bytes of a description, a value's key or name */
 /* wg_catalog_suggest reads at most this much of a text (cut at a character boundary). */
 #define WG_CATALOG_SUGGEST_TEXT_MAX 16384
@@ -93,8 +93,7 @@ enum wg_attr_type {
 int wg_catalog_attr_is_list(enum wg_attr_type t);
 const char *wg_catalog_attr_type_name(enum wg_attr_type t); /* "singlevaluelist" */
 /* WG_EINVAL listing the six names. */
-enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out,
-                                      struct wg_err *err);
+enum wg_rc wg_catalog_attr_type_parse(const char *name, enum wg_attr_type *out, struct wg_err *err);
 
 struct wg_catalog_value {
     char *key, *name; /* owned */
@@ -221,7 +220,8 @@ size_t wg_catalog_suggest(const struct wg_catalog *cat, const char *text,
  * "parent" is absent at the top level, "attributes" when the item has none, "values" on
  * attributes that are not lists; items and attributes keep their order. In the input an
  * attribute needs only code, datatype and description (and values for the lists): required
- * defaults to false, variable to true, order to its position, datatype_description to "". Returns a new reference. */
+ * defaults to false, variable to true, order to its position, datatype_description to "". Returns a
+ * new reference. */
 json_t *wg_catalog_to_json(const struct wg_catalog *cat);
 
 /* Reads that form into cat (an empty, initialised catalog) and validates it. Only

@@ -264,8 +264,7 @@ static const struct attr_row attr_rows[] = {
 };
 /* clang-format on */
 
-static enum wg_rc add_attr_row(struct wg_catalog *cat, const struct attr_row *r,
-                               struct wg_err *err)
+static enum wg_rc add_attr_row(struct wg_catalog *cat, const struct attr_row *r, struct wg_err *err)
 {
     struct wg_catalog_item *it = NULL;
     struct wg_catalog_attr *a;

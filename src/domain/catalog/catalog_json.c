@@ -35,9 +35,9 @@ static json_t *limits_json(const struct wg_catalog_limits *lc)
 static json_t *attr_json(const struct wg_catalog_attr *a)
 {
     json_t *o = json_pack("{s:s,s:s,s:b,s:b,s:i,s:s,s:s}", "code", a->code, "datatype",
-                          wg_catalog_attr_type_name(a->type), "required", a->required,
-                          "variable", a->variable, "order", a->order, "description",
-                          a->description, "datatype_description", a->datatype_description);
+                          wg_catalog_attr_type_name(a->type), "required", a->required, "variable",
+                          a->variable, "order", a->order, "description", a->description,
+                          "datatype_description", a->datatype_description);
     if (o && wg_catalog_attr_is_list(a->type)) {
         json_t *vals = json_array();
         int bad = !vals;
@@ -146,9 +146,9 @@ static enum wg_rc limits_from_json(const json_t *o, const char *who, struct wg_c
 static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, size_t k,
                                  const json_t *o, struct wg_err *err)
 {
-    static const char *const known[] = {"code",  "datatype",    "required",
-                                        "variable", "order",    "description",
-                                        "datatype_description", "values"};
+    static const char *const known[] = {
+        "code",  "datatype", "required", "variable", "order", "description", "datatype_description",
+        "values"};
     char where[128];
     const char *key;
     json_t *v, *code, *type, *desc, *dd;
@@ -173,8 +173,7 @@ static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, si
     if (!json_is_string(code))
         return wg_err_set(err, WG_EINVAL, "%s: 'code' is required and must be a string", where);
     if (!json_is_string(type))
-        return wg_err_set(err, WG_EINVAL, "%s: 'datatype' is required and must be a string",
-                          where);
+        return wg_err_set(err, WG_EINVAL, "%s: 'datatype' is required and must be a string", where);
     if (!json_is_string(desc))
         return wg_err_set(err, WG_EINVAL, "%s: 'description' is required and must be a string",
                           where);
@@ -214,8 +213,7 @@ static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, si
                 return wg_err_set(err, WG_EINVAL,
                                   "%s: values[%zu] must be {\"key\": string, \"name\": string}",
                                   where, n);
-            if ((rc = wg_catalog_value_add(a, json_string_value(vk), json_string_value(vn),
-                                           err))) {
+            if ((rc = wg_catalog_value_add(a, json_string_value(vk), json_string_value(vn), err))) {
                 wg_err_prefix(err, "%s, values[%zu]", where, n);
                 return rc;
             }
@@ -227,9 +225,9 @@ static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, si
 static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t *o,
                                  struct wg_err *err)
 {
-    static const char *const known[] = {"code",        "parent",        "name",
-                                        "limits",      "urgency",       "self_handle",
-                                        "public_intake", "keywords",    "attributes"};
+    static const char *const known[] = {"code",          "parent",   "name",
+                                        "limits",        "urgency",  "self_handle",
+                                        "public_intake", "keywords", "attributes"};
     char who[64];
     const char *key, *code, *parent = "";
     json_t *v, *jcode, *jname, *jparent;

@@ -230,8 +230,8 @@ enum wg_rc wg_catalog_store_put_item(struct wg_db *db, const struct wg_catalog_c
     items = json_object_get(root, "items");
     if (!(copy = json_deep_copy(item)) || json_object_set_new(copy, "code", json_string(code))) {
         json_decref(copy);
-        return end_change(db, wg_err_set(err, WG_EINVAL, "item '%s' could not be read", code),
-                          root, err);
+        return end_change(db, wg_err_set(err, WG_EINVAL, "item '%s' could not be read", code), root,
+                          err);
     }
     at = find_item(items, code);
     *created = at < 0;

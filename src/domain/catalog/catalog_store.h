@@ -16,7 +16,6 @@
 #ifndef WG_DOMAIN_CATALOG_STORE_H
 #define WG_DOMAIN_CATALOG_STORE_H
 
-
 #include <jansson.h>
 
 #include "core/err.h"

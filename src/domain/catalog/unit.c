@@ -37,8 +37,9 @@ enum wg_rc wg_unit_create(struct wg_db *db, const char *id, const char *name, co
     for (const char *const *k = wg_unit_kinds; kind && *k; k++)
         known |= !strcmp(*k, kind);
     if (!known)
-        return wg_err_set(err, WG_EINVAL, "unit 'kind' must be one of department, town_office, "
-                                          "community_office, special_team");
+        return wg_err_set(err, WG_EINVAL,
+                          "unit 'kind' must be one of department, town_office, "
+                          "community_office, special_team");
     if (regions && !json_is_array(regions))
         return wg_err_set(err, WG_EINVAL, "'regions' must be an array of region codes");
     memset(&u, 0, sizeof u);
@@ -60,8 +61,8 @@ enum wg_rc wg_unit_create(struct wg_db *db, const char *id, const char *name, co
         }
         if ((rc = wg_store_region_get(db, code, &reg, err))) {
             if (rc == WG_ENOTFOUND)
-                rc = wg_err_set(err, WG_EINVAL, "regions[%zu]: region '%s' does not exist", i,
-                                code);
+                rc =
+                    wg_err_set(err, WG_EINVAL, "regions[%zu]: region '%s' does not exist", i, code);
             break;
         }
         rc = wg_store_unit_add_region(db, id, code, err);
@@ -83,9 +84,9 @@ static enum wg_rc unit_exists(struct wg_db *db, const char *id, const char *what
     return rc;
 }
 
-enum wg_rc wg_route_rule_create(struct wg_db *db, const struct wg_catalog *cat,
-                                const char *item, const char *region, const char *lead,
-                                const json_t *assisting, long long *id, struct wg_err *err)
+enum wg_rc wg_route_rule_create(struct wg_db *db, const struct wg_catalog *cat, const char *item,
+                                const char *region, const char *lead, const json_t *assisting,
+                                long long *id, struct wg_err *err)
 {
     struct wg_rule_row r;
     enum wg_rc rc;
@@ -146,8 +147,8 @@ enum wg_rc wg_route_suggest(struct wg_db *db, const char *item, const char *plac
     }
     if ((rc = wg_store_unit_get(db, out->rule.lead, &out->lead, err)))
         return rc;
-    enum wg_level lvl = out->rule.region[0] ? wg_region_level(out->rule.region, NULL)
-                                            : WG_LEVEL_NONE;
+    enum wg_level lvl =
+        out->rule.region[0] ? wg_region_level(out->rule.region, NULL) : WG_LEVEL_NONE;
     snprintf(out->why, sizeof out->why, "item %s in %s%s%s → unit %s %s by rule %lld",
              out->rule.item[0] ? out->rule.item : "(any)",
              lvl == WG_LEVEL_NONE ? "any place" : wg_level_name(lvl),

@@ -21,9 +21,9 @@ enum wg_rc wg_unit_create(struct wg_db *db, const char *id, const char *name, co
                           const json_t *regions, struct wg_err *err);
 /* Checks and stores a rule: the item in the catalog (or ""), the region a known code (or ""),
  * the lead and every assisting unit existing, no unit twice. */
-enum wg_rc wg_route_rule_create(struct wg_db *db, const struct wg_catalog *cat,
-                                const char *item, const char *region, const char *lead,
-                                const json_t *assisting, long long *id, struct wg_err *err);
+enum wg_rc wg_route_rule_create(struct wg_db *db, const struct wg_catalog *cat, const char *item,
+                                const char *region, const char *lead, const json_t *assisting,
+                                long long *id, struct wg_err *err);
 
 struct wg_route_suggestion {
     int found;

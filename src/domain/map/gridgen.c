@@ -64,7 +64,8 @@ static enum wg_rc check_input(const struct wg_gen_input *in, struct wg_err *err)
         return wg_err_set(err, WG_EINVAL, "county '%s' has no towns to generate", in->county);
     for (size_t t = 0; t < in->ntowns; t++) {
         const struct wg_gen_town *tw = &in->towns[t];
-        if (!all_digits(tw->code, WG_CODE_LEN_TOWN) || strncmp(tw->code, in->county, WG_CODE_LEN_COUNTY))
+        if (!all_digits(tw->code, WG_CODE_LEN_TOWN) ||
+            strncmp(tw->code, in->county, WG_CODE_LEN_COUNTY))
             return wg_err_set(err, WG_EINVAL, "town '%s' is not a 9-digit code in county '%s'",
                               tw->code, in->county);
         if (!tw->nvillages || !tw->villages)

@@ -64,8 +64,8 @@ enum wg_rc wg_open311_parse_time(const char *s, long long *out, struct wg_err *e
     }
     if (*p)
         goto bad;
-    *out =
-        (long long)wg_civil_days(y, mo, d) * WG_DAY_SECONDS + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+    *out = (long long)wg_civil_days(y, mo, d) * WG_DAY_SECONDS + h * 3600 + mi * 60 + sec -
+           sign * (oh * 3600 + om * 60);
     return WG_OK;
 bad:
     return wg_err_set(err, WG_EINVAL,

@@ -7,16 +7,26 @@
 #include "store/map/map_q.h"
 
 const struct wg_demo_department wg_demo_departments[] = {
-    {"zjj", "住房和城乡建设局", "21"},   {"sthj", "生态环境分局", "22"},
-    {"jtj", "交通运输局", "23"},         {"jyj", "教育和体育局", "24"},
-    {"rsj", "人力资源和社会保障局", "25"}, {"swj", "商务和旅游局", "26"},
-    {"wjj", "卫生健康局", "27"},         {"zwb", "政务服务管理办公室", "28"},
-    {"zrj", "自然资源局", "29"},         {"jw", "纪委监委", "30"},
-    {"fgj", "发展和改革局", "31"},       {"gxj", "工业和信息化局", "32"},
-    {"mzj", "民政局", "33"},             {"nyj", "农业农村局", "34"},
-    {"zfj", "政法委", "35"},             {"cgzf", "综合行政执法局", "06"},
-    {"cgzf", "综合行政执法局", "07"},     {"cgzf", "综合行政执法局", "08"},
-    {"cgzf", "综合行政执法局", "09"},     {"cgzf", "综合行政执法局", "10"},
+    {"zjj", "住房和城乡建设局", "21"},
+    {"sthj", "生态环境分局", "22"},
+    {"jtj", "交通运输局", "23"},
+    {"jyj", "教育和体育局", "24"},
+    {"rsj", "人力资源和社会保障局", "25"},
+    {"swj", "商务和旅游局", "26"},
+    {"wjj", "卫生健康局", "27"},
+    {"zwb", "政务服务管理办公室", "28"},
+    {"zrj", "自然资源局", "29"},
+    {"jw", "纪委监委", "30"},
+    {"fgj", "发展和改革局", "31"},
+    {"gxj", "工业和信息化局", "32"},
+    {"mzj", "民政局", "33"},
+    {"nyj", "农业农村局", "34"},
+    {"zfj", "政法委", "35"},
+    {"cgzf", "综合行政执法局", "06"},
+    {"cgzf", "综合行政执法局", "07"},
+    {"cgzf", "综合行政执法局", "08"},
+    {"cgzf", "综合行政执法局", "09"},
+    {"cgzf", "综合行政执法局", "10"},
 };
 const size_t wg_demo_ndepartments = sizeof wg_demo_departments / sizeof wg_demo_departments[0];
 
@@ -57,8 +67,8 @@ static enum wg_rc make_units(struct wg_db *db, const struct wg_order_env *env, c
     for (size_t i = 0; i < wg_demo_ndepartments && !rc; i++) {
         struct wg_unit_row u;
         if (wg_store_unit_get(db, wg_demo_departments[i].id, &u, NULL) != WG_OK)
-            rc = wg_unit_create(db, wg_demo_departments[i].id, wg_demo_departments[i].name, "department",
-                                regions, err);
+            rc = wg_unit_create(db, wg_demo_departments[i].id, wg_demo_departments[i].name,
+                                "department", regions, err);
         if (!rc)
             rc = wg_route_rule_create(db, env->catalog, wg_demo_departments[i].domain, county,
                                       wg_demo_departments[i].id, NULL, &id, err);
@@ -94,8 +104,8 @@ static void actor(struct wg_actor *a, const char *name, enum wg_role_id role)
 
 /* One action at a simulated time; the order JSON's version is tracked across calls. */
 static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *a,
-                       long long id, int *version, const char *action, json_t *body,
-                       long long at, struct wg_history_report *rep, struct wg_err *err)
+                       long long id, int *version, const char *action, json_t *body, long long at,
+                       struct wg_history_report *rep, struct wg_err *err)
 {
     json_t *out = NULL;
     enum wg_rc rc = wg_order_act(db, env, a, id, action, body, *version, at, &out, err);
@@ -109,7 +119,7 @@ static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const s
 }
 
 #define HOUR 3600LL
-#define DAY (24 * HOUR)
+#define DAY  (24 * HOUR)
 
 /* A generation under way: what every order of it needs. */
 struct gen {
@@ -149,7 +159,7 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
     static const char *const channels[] = {"hotline", "app",   "web",    "gridworker", "window",
                                            "mailbox", "video", "sensor", "open311",    "transfer"};
     static const int channel_w[] = {55, 15, 8, 10, 4, 2, 3, 1, 1, 1};
-    static const char *const types[] = {"complaint", "help",   "consult", "report",
+    static const char *const types[] = {"complaint",  "help",   "consult", "report",
                                         "suggestion", "praise", "wish"};
     static const int type_w[] = {40, 25, 20, 5, 5, 3, 2};
     static const char *const titles[] = {"群众反映", "居民来电", "网格员上报", "市民求助"};
@@ -264,8 +274,8 @@ static enum wg_rc one_order(struct gen *g, int i, struct wg_err *err)
         return rc;
     }
     if (r > 0.995) /* nonsense calls are invalidated */
-        return step(g->db, g->env, &g->as.agent, id, &version, "invalidate", NULL, t + 600,
-                    g->rep, err);
+        return step(g->db, g->env, &g->as.agent, id, &version, "invalidate", NULL, t + 600, g->rep,
+                    err);
     if (r > 0.985 && g->open_id) /* a repeat of an open order is merged into it */
         return step(g->db, g->env, &g->as.agent, id, &version, "merge",
                     json_pack("{s:I}", "into", (json_int_t)g->open_id), t + 600, g->rep, err);

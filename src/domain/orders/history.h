@@ -16,7 +16,7 @@ struct wg_history_opts {
     int days;           /* how far back */
     int orders;         /* how many */
     uint64_t seed;
-    long long now;      /* the end of the history (unix seconds) */
+    long long now; /* the end of the history (unix seconds) */
 };
 
 struct wg_history_report {

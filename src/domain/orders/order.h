@@ -134,8 +134,8 @@ struct wg_order_query {
     const char *unit, *line, *light;
 };
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
-                         const struct wg_actor *actor, const struct wg_order_query *q,
-                         json_t **out, struct wg_err *err);
+                         const struct wg_actor *actor, const struct wg_order_query *q, json_t **out,
+                         struct wg_err *err);
 /* The same list as CSV that opens correctly in Excel: UTF-8 with a BOM, CRLF line ends,
  * every field quoted. *out is owned. */
 enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,

@@ -18,8 +18,8 @@ static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_fac
     json_t *resolved = json_object_get(a->body, "resolved");
     long long minutes = 0;
     if (res->next == WG_STATE_REPLIED && f0->dispatched_at && a->now > f0->dispatched_at) {
-        minutes = a->env->calendar ? wg_calendar_working_minutes_between(
-                                         a->env->calendar, f0->dispatched_at, a->now)
+        minutes = a->env->calendar ? wg_calendar_working_minutes_between(a->env->calendar,
+                                                                         f0->dispatched_at, a->now)
                                    : -1;
         if (minutes < 0) /* no calendar, or a year it has no table for */
             minutes = (a->now - f0->dispatched_at) / 60;
@@ -57,8 +57,9 @@ static enum wg_rc load(struct wg_act *a, long long id, int version, struct wg_er
         (rc = wg_store_order_facts(a->db, id, &a->f, err)))
         return rc;
     if (a->o.row.version != version)
-        return wg_err_set(err, WG_EPRECOND, "order %lld is at version %d, not %d: it changed "
-                                            "since you read it; read it again",
+        return wg_err_set(err, WG_EPRECOND,
+                          "order %lld is at version %d, not %d: it changed "
+                          "since you read it; read it again",
                           id, a->o.row.version, version);
     return WG_OK;
 }
@@ -109,20 +110,19 @@ static enum wg_rc write(struct wg_act *a, const char *name, int version,
     char *detail = NULL;
     int changed = 0;
     enum wg_rc rc;
-    if ((rc = wg_store_order_update(a->db, id, version, next, a->unit, &a->f, a->at, &changed,
-                                    err)))
+    if ((rc =
+             wg_store_order_update(a->db, id, version, next, a->unit, &a->f, a->at, &changed, err)))
         return rc;
     if (!changed)
-        return wg_err_set(err, WG_EPRECOND,
-                          "order %lld changed since you read it; read it again", id);
-    if (a->set_assist &&
-        (rc = wg_store_order_assist_set(a->db, id, a->assisting, a->nassist, err)))
+        return wg_err_set(err, WG_EPRECOND, "order %lld changed since you read it; read it again",
+                          id);
+    if (a->set_assist && (rc = wg_store_order_assist_set(a->db, id, a->assisting, a->nassist, err)))
         return rc;
     if (a->body && json_object_size(a->body))
         detail = json_dumps(a->body, JSON_COMPACT | JSON_SORT_KEYS);
-    struct wg_order_event_row ev = {0,    a->at,          a->actor->username,
-                                    wg_role_name(a->actor->role),
-                                    name, a->o.row.state, next,               detail};
+    struct wg_order_event_row ev = {
+        0,    a->at, a->actor->username, wg_role_name(a->actor->role), name, a->o.row.state,
+        next, detail};
     rc = wg_store_order_event(a->db, id, &ev, err);
     free(detail);
     if (rc || (rc = count_change(a, f0, res, err)) || (rule->after && (rc = rule->after(a, err))))
@@ -211,8 +211,7 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, 
         json_t *body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
                                  "past the reply deadline"),
                *out = NULL;
-        rc = wg_order_act(db, env, &sys, d.id[i], "supervise", body, d.version[i], now, &out,
-                          err);
+        rc = wg_order_act(db, env, &sys, d.id[i], "supervise", body, d.version[i], now, &out, err);
         json_decref(body);
         json_decref(out);
         if (rc == WG_EPRECOND || rc == WG_ECONFLICT) { /* changed meanwhile: next sweep */

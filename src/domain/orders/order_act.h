@@ -14,16 +14,16 @@ struct wg_act {
     const json_t *body; /* the action's JSON object; NULL reads as {} */
     enum wg_order_action action;
     long long now;
-    char at[32];                    /* now as ISO text */
-    struct wg_order o;              /* as read */
-    struct wg_order_facts f;        /* as the action leaves them */
-    struct wg_order_assist assist;  /* the assisting units as read */
-    enum wg_order_relation rel;     /* the caller's */
-    struct wg_fsm_ctx ctx;          /* what the state machine was told */
-    char unit[64];                  /* the lead unit the action leaves ("" none) */
+    char at[32];                                /* now as ISO text */
+    struct wg_order o;                          /* as read */
+    struct wg_order_facts f;                    /* as the action leaves them */
+    struct wg_order_assist assist;              /* the assisting units as read */
+    enum wg_order_relation rel;                 /* the caller's */
+    struct wg_fsm_ctx ctx;                      /* what the state machine was told */
+    char unit[64];                              /* the lead unit the action leaves ("" none) */
     const char *assisting[WG_ORDER_ASSIST_MAX]; /* the assisting units it leaves, */
-    size_t nassist;                 /* their number, */
-    int set_assist;                 /* and whether it sets them at all */
+    size_t nassist;                             /* their number, */
+    int set_assist;                             /* and whether it sets them at all */
 };
 
 /* An action's own part; any may be NULL. before: reads the body fields the state machine's

@@ -104,8 +104,7 @@ static enum wg_rc parse_assisting(struct wg_act *a, const char *lead, struct wg_
                               i, u);
         for (size_t k = 0; k < a->nassist; k++)
             if (!strcmp(a->assisting[k], u))
-                return wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' is named twice", i,
-                                  u);
+                return wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' is named twice", i, u);
         if ((rc = wg_store_unit_get(a->db, u, &row, err))) {
             if (rc == WG_ENOTFOUND)
                 rc = wg_err_set(err, WG_EINVAL, "assisting[%zu]: unit '%s' does not exist", i, u);
@@ -263,14 +262,15 @@ static enum wg_rc route_line_apply(struct wg_act *a, struct wg_err *err)
     int added = 0;
     enum wg_rc rc;
     if (!line || !wg_order_value_in(wg_order_lines, line))
-        return wg_err_set(err, WG_EINVAL, "route_line needs 'line': special_team, judicial, "
-                                          "joint_conference or assistance");
-    if ((rc = wg_store_order_line_add(a->db, a->o.row.id, line, a->at, a->actor->username,
-                                      &added, err)))
+        return wg_err_set(err, WG_EINVAL,
+                          "route_line needs 'line': special_team, judicial, "
+                          "joint_conference or assistance");
+    if ((rc = wg_store_order_line_add(a->db, a->o.row.id, line, a->at, a->actor->username, &added,
+                                      err)))
         return rc;
     if (!added)
-        return wg_err_set(err, WG_ECONFLICT, "order %lld is already on the %s line",
-                          a->o.row.id, line);
+        return wg_err_set(err, WG_ECONFLICT, "order %lld is already on the %s line", a->o.row.id,
+                          line);
     return WG_OK;
 }
 

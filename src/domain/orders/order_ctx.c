@@ -4,15 +4,15 @@
 
 #include "store/orders/orders_q.h"
 
-enum wg_rc wg_order_load(struct wg_db *db, long long id, struct wg_order *out,
-                         struct wg_err *err)
+enum wg_rc wg_order_load(struct wg_db *db, long long id, struct wg_order *out, struct wg_err *err)
 {
     enum wg_rc rc = wg_store_order_get(db, id, &out->row, err);
     if (rc)
         return rc;
     if (wg_fsm_state_parse(out->row.state, &out->state, NULL)) {
-        rc = wg_err_set(err, WG_EDB, "order %lld is in state '%s', which this server does not "
-                                     "know",
+        rc = wg_err_set(err, WG_EDB,
+                        "order %lld is in state '%s', which this server does not "
+                        "know",
                         id, out->row.state);
         wg_store_order_release(&out->row);
     }
@@ -24,8 +24,7 @@ void wg_order_unload(struct wg_order *o)
     wg_store_order_release(&o->row);
 }
 
-static int take_assist(const char *unit, const char *signed_at, const char *replied_at,
-                       void *ctx)
+static int take_assist(const char *unit, const char *signed_at, const char *replied_at, void *ctx)
 {
     struct wg_order_assist *a = ctx;
     if (a->n < WG_ORDER_ASSIST_MAX) {
@@ -124,13 +123,11 @@ enum wg_rc wg_order_merge_ctx(struct wg_db *db, const struct wg_order *o,
     return wg_store_order_children_callback(db, o->row.id, count_pending, ctx, err);
 }
 
-int wg_order_light(const struct wg_order_env *env, enum wg_order_state state,
-                   const char *urgency, long long dispatched_at, long long deadline,
-                   long long now)
+int wg_order_light(const struct wg_order_env *env, enum wg_order_state state, const char *urgency,
+                   long long dispatched_at, long long deadline, long long now)
 {
     if (!env->calendar || !deadline ||
-        (state != WG_STATE_DISPATCHED && state != WG_STATE_SIGNED &&
-         state != WG_STATE_RETURNING))
+        (state != WG_STATE_DISPATCHED && state != WG_STATE_SIGNED && state != WG_STATE_RETURNING))
         return -1;
     if (!strcmp(urgency, "urgent") || !strcmp(urgency, "critical"))
         return (int)wg_calendar_light_natural(dispatched_at, deadline, now);

@@ -16,8 +16,7 @@ struct wg_order {
 };
 /* Reads order id: WG_ENOTFOUND when there is none; a stored state this binary does not know
  * is WG_EDB naming it. Release with wg_order_unload. */
-enum wg_rc wg_order_load(struct wg_db *db, long long id, struct wg_order *out,
-                         struct wg_err *err);
+enum wg_rc wg_order_load(struct wg_db *db, long long id, struct wg_order *out, struct wg_err *err);
 void wg_order_unload(struct wg_order *o);
 
 /* How the caller stands to an order. Accounts scoped to a region act for the centre (or,
@@ -56,8 +55,7 @@ enum wg_rc wg_order_merge_ctx(struct wg_db *db, const struct wg_order *o,
 /* The light of the reply clock at now while a unit holds the order (dispatched, signed,
  * returning), on working time — natural time for urgent and critical orders; -1 when no
  * clock runs. The list filter and the order's answer both use this. */
-int wg_order_light(const struct wg_order_env *env, enum wg_order_state state,
-                   const char *urgency, long long dispatched_at, long long deadline,
-                   long long now);
+int wg_order_light(const struct wg_order_env *env, enum wg_order_state state, const char *urgency,
+                   long long dispatched_at, long long deadline, long long now);
 
 #endif

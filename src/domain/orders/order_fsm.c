@@ -238,8 +238,9 @@ static enum wg_rc o_rate(enum wg_order_state from, const struct wg_fsm_ctx *c,
                          struct wg_fsm_result *r, struct wg_err *err)
 {
     if (c->satisfaction <= WG_SAT_NONE || c->satisfaction >= WG_SAT_COUNT)
-        return wg_err_set(err, WG_EINVAL, "a rating needs a satisfaction: satisfied, "
-                                          "basically_satisfied or unsatisfied");
+        return wg_err_set(err, WG_EINVAL,
+                          "a rating needs a satisfaction: satisfied, "
+                          "basically_satisfied or unsatisfied");
     r->next = from;
     if (from == WG_STATE_CLOSED || (from == WG_STATE_REPLIED && !c->direct_answer) ||
         c->merged_pending)
@@ -378,8 +379,8 @@ static int may_ever(enum wg_order_action action, enum wg_role_id role)
     return 0;
 }
 
-size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role,
-                      const struct wg_fsm_ctx *ctx, enum wg_order_action *out, size_t max)
+size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role, const struct wg_fsm_ctx *ctx,
+                      enum wg_order_action *out, size_t max)
 {
     const struct wg_fsm_ctx *c = ctx ? ctx : &zero_ctx;
     size_t n = 0;
@@ -395,9 +396,8 @@ size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role,
     return n;
 }
 
-enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
-                       enum wg_role_id role, const struct wg_fsm_ctx *ctx,
-                       struct wg_fsm_result *out, struct wg_err *err)
+enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action, enum wg_role_id role,
+                       const struct wg_fsm_ctx *ctx, struct wg_fsm_result *out, struct wg_err *err)
 {
     const struct wg_fsm_ctx *c = ctx ? ctx : &zero_ctx;
     const char *why = NULL;

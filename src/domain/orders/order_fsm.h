@@ -130,7 +130,7 @@ struct wg_fsm_ctx {
     int merged_pending; /* duplicates merged into this order whose reporters are still to be
                          * called back: the master is called back after them */
     int has_merged;     /* other orders are merged into this one: it is nobody's duplicate */
-    int rated;                 /* the resident has rated it already (rate is once) */
+    int rated;          /* the resident has rated it already (rate is once) */
     /* fields of the action's body */
     int verify_passed;                 /* verify: passed true/false */
     int reached;                       /* callback: the resident answered */
@@ -175,15 +175,14 @@ enum wg_rc wg_fsm_check(enum wg_order_state state, enum wg_order_action action,
                         enum wg_role_id role, const struct wg_fsm_ctx *ctx,
                         enum wg_order_state *next, struct wg_err *err);
 /* wg_fsm_check with the side effects too. */
-enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action,
-                       enum wg_role_id role, const struct wg_fsm_ctx *ctx,
-                       struct wg_fsm_result *out, struct wg_err *err);
+enum wg_rc wg_fsm_step(enum wg_order_state state, enum wg_order_action action, enum wg_role_id role,
+                       const struct wg_fsm_ctx *ctx, struct wg_fsm_result *out, struct wg_err *err);
 
 /* The actions `role` may take now, in SPEC §9 order; writes at most max of them and returns
  * how many there are (for allowed_actions in GET /api/v1/orders/{id}). Only the facts of ctx
  * matter here, never the body fields. */
-size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role,
-                      const struct wg_fsm_ctx *ctx, enum wg_order_action *out, size_t max);
+size_t wg_fsm_allowed(enum wg_order_state state, enum wg_role_id role, const struct wg_fsm_ctx *ctx,
+                      enum wg_order_action *out, size_t max);
 
 /* Rules the table relies on, exposed for callers and tests. */
 /* 0 when the caller would verify the order they self-handled: another person must. */

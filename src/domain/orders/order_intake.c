@@ -43,16 +43,16 @@ enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct 
             return wg_err_set(err, WG_EINVAL, "'lon' and 'lat' must both be numbers");
         in->lon = json_number_value(lon);
         in->lat = json_number_value(lat);
-        if (!isfinite(in->lon) || !isfinite(in->lat) || fabs(in->lon) > 180 ||
-            fabs(in->lat) > 90)
+        if (!isfinite(in->lon) || !isfinite(in->lat) || fabs(in->lon) > 180 || fabs(in->lat) > 90)
             return wg_err_set(err, WG_EINVAL, "'lon' must be within ±180 and 'lat' within ±90");
         in->has_point = 1;
         if ((rc = wg_crs_parse(json_string_value(json_object_get(body, "crs")), &in->crs, err)))
             return rc;
     }
     if (!in->has_point && !in->county)
-        return wg_err_set(err, WG_EINVAL, "give the place: 'lon' and 'lat' (located to a grid), "
-                                          "or at least 'county'");
+        return wg_err_set(err, WG_EINVAL,
+                          "give the place: 'lon' and 'lat' (located to a grid), "
+                          "or at least 'county'");
     if (in->county && wg_region_level(in->county, err) != WG_LEVEL_COUNTY)
         return wg_err_set(err, WG_EINVAL, "'county' must be a 6-digit county code");
     rep = json_object_get(body, "reporter");

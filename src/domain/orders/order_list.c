@@ -53,8 +53,8 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     f->line = q->line;
     f->unit = q->unit;
     if (!strcmp(actor->scope.kind, "unit")) /* a unit's account sees its unit's work */
-        f->unit = q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT
-                                                                            : actor->scope.code;
+        f->unit =
+            q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT : actor->scope.code;
     f->limit = 50;
     if ((rc = wg_param_count(q->limit, "limit", 1, 1000, &f->limit, err)) ||
         (rc = wg_param_count(q->offset, "offset", 0, 1LL << 40, &f->offset, err)))
@@ -97,9 +97,9 @@ static enum wg_rc check_unit_filter(struct wg_db *db, const struct wg_order_quer
 struct listing {
     const struct wg_order_env *env;
     long long now;
-    int light;       /* the light asked for, -1: any */
-    long long skip;  /* rows still to skip (offset), when paging here */
-    long long left;  /* rows still wanted, when paging here; -1: the store pages */
+    int light;      /* the light asked for, -1: any */
+    long long skip; /* rows still to skip (offset), when paging here */
+    long long left; /* rows still wanted, when paging here; -1: the store pages */
     int (*emit)(const struct wg_order_row *o, int light, void *out);
     void *out;
 };
@@ -110,8 +110,7 @@ static int pass(const struct wg_order_row *o, void *ctx)
     int light = -1;
     /* a stored state this server does not know has no clock */
     if (!wg_fsm_state_parse(o->state, &st, NULL))
-        light = wg_order_light(l->env, st, o->urgency, o->dispatched_at, o->reply_deadline,
-                               l->now);
+        light = wg_order_light(l->env, st, o->urgency, o->dispatched_at, o->reply_deadline, l->now);
     if (l->light >= 0 && light != l->light)
         return 0;
     if (l->left >= 0) {
@@ -141,8 +140,8 @@ static int add_summary(const struct wg_order_row *o, int light, void *out)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
                           "number", o->number, "channel", o->channel, "type", o->type, "title",
-                          o->title, "state", o->state, "urgency", o->urgency, "version",
-                          o->version, "created_at", o->created_at);
+                          o->title, "state", o->state, "urgency", o->urgency, "version", o->version,
+                          "created_at", o->created_at);
     if (o->item[0])
         json_object_set_new(j, "item", json_string(o->item));
     if (o->grid[0])
@@ -155,8 +154,8 @@ static int add_summary(const struct wg_order_row *o, int light, void *out)
     return 0;
 }
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
-                         const struct wg_actor *actor, const struct wg_order_query *q,
-                         json_t **out, struct wg_err *err)
+                         const struct wg_actor *actor, const struct wg_order_query *q, json_t **out,
+                         struct wg_err *err)
 {
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
@@ -189,10 +188,11 @@ static void csv_field(struct wg_buf *b, const char *s, int last)
 static int add_csv(const struct wg_order_row *o, int light, void *out)
 {
     struct wg_buf *b = out;
-    const char *fields[] = {o->number, o->created_at, o->channel, o->type,
-                            o->item,   o->title,      o->state,   o->urgency,
-                            o->grid,   o->address,    o->unit,
-                            light >= 0 ? wg_calendar_light_name((enum wg_light)light) : ""};
+    const char *fields[] = {
+        o->number,  o->created_at, o->channel,
+        o->type,    o->item,       o->title,
+        o->state,   o->urgency,    o->grid,
+        o->address, o->unit,       light >= 0 ? wg_calendar_light_name((enum wg_light)light) : ""};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         csv_field(b, fields[i], i + 1 == sizeof fields / sizeof fields[0]);
     return wg_buf_rc(b) != WG_OK;
@@ -201,9 +201,8 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
                         const struct wg_actor *actor, const struct wg_order_query *q, char **out,
                         size_t *len, struct wg_err *err)
 {
-    static const char *const head[] = {"工单编号", "受理时间", "渠道",     "类型",
-                                       "事项",     "标题",     "状态",     "紧急程度",
-                                       "网格",     "地址",     "承办单位", "亮灯"};
+    static const char *const head[] = {"工单编号", "受理时间", "渠道", "类型", "事项",     "标题",
+                                       "状态",     "紧急程度", "网格", "地址", "承办单位", "亮灯"};
     struct wg_order_filter f;
     char blind[WG_PII_BLIND_HEX];
     struct wg_buf b;

@@ -70,8 +70,7 @@ static json_t *masked_reporter(const struct wg_order_row *o, const struct wg_act
 /* The reporter as this caller may see it, opened from the sealed values; a value that does
  * not open (altered, or sealed under a key this server lacks) is an error, not a blank. */
 static enum wg_rc stored_reporter(const struct wg_pii_keys *keys, const struct wg_order_row *o,
-                                  const struct wg_actor *actor, json_t **out,
-                                  struct wg_err *err)
+                                  const struct wg_actor *actor, json_t **out, struct wg_err *err)
 {
     char *name = NULL, *phone = NULL;
     enum wg_rc rc = WG_OK;
@@ -128,7 +127,7 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
 {
     const struct wg_order_row *o = &d->row;
     const struct wg_order ord = {*o, WG_STATE_RECEIVED}; /* borrows the draft's strings */
-    struct wg_order_facts f; /* a new order's: all unset */
+    struct wg_order_facts f;                             /* a new order's: all unset */
     struct wg_fsm_ctx ctx;
     struct wg_buf b;
     struct wg_jw w;

@@ -85,8 +85,9 @@ enum wg_rc wg_photo_store(const char *data_dir, const void *bytes, size_t len, c
     if (len > WG_PHOTO_MAX)
         return wg_err_set(err, WG_ETOOBIG, "photo is %zu bytes; at most %zu", len, WG_PHOTO_MAX);
     if (!(*mime = wg_photo_sniff(bytes, len)))
-        return wg_err_set(err, WG_EINVAL, "the body is not a JPEG, PNG or WebP image (checked by "
-                                          "its content)");
+        return wg_err_set(err, WG_EINVAL,
+                          "the body is not a JPEG, PNG or WebP image (checked by "
+                          "its content)");
     crypto_hash_sha256(d, bytes, len);
     sodium_bin2hex(hex, 65, d, sizeof d);
     return write_once(data_dir, hex, bytes, len, err);
@@ -104,13 +105,13 @@ enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long lo
                                     err)) ||
         !*added)
         return rc;
-    struct wg_order_event_row ev = {0,    at,   actor->username, wg_role_name(actor->role), "attachment",
-                                    NULL, NULL, hex};
+    struct wg_order_event_row ev = {
+        0, at, actor->username, wg_role_name(actor->role), "attachment", NULL, NULL, hex};
     return wg_store_order_event(db, id, &ev, err);
 }
 
-enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, long long id,
-                           const void *bytes, size_t len, long long now, json_t **out,
+enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const char *data_dir,
+                           long long id, const void *bytes, size_t len, long long now, json_t **out,
                            struct wg_err *err)
 {
     char hex[65];
@@ -120,8 +121,9 @@ enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const
     if (len > WG_PHOTO_MAX)
         return wg_err_set(err, WG_ETOOBIG, "photo is %zu bytes; at most %zu", len, WG_PHOTO_MAX);
     if (!wg_photo_sniff(bytes, len))
-        return wg_err_set(err, WG_EINVAL, "the body is not a JPEG, PNG or WebP image (checked by "
-                                          "its content)");
+        return wg_err_set(err, WG_EINVAL,
+                          "the body is not a JPEG, PNG or WebP image (checked by "
+                          "its content)");
     /* outside the caller's sight the order does not exist */
     if ((rc = wg_order_visible(db, actor, id, err)))
         return rc;
@@ -168,8 +170,9 @@ static int visible_owner(long long order_id, const char *mime, void *ctx)
     return 1;
 }
 
-enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, const char *sha256,
-                         char **bytes, size_t *len, const char **mime, struct wg_err *err)
+enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir,
+                         const char *sha256, char **bytes, size_t *len, const char **mime,
+                         struct wg_err *err)
 {
     struct owner o = {db, actor, NULL, 0, WG_OK, err};
     char dir[4200], file[4300];
@@ -191,8 +194,8 @@ enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const c
 static int add_photo(const struct wg_photo_row *p, void *ctx)
 {
     json_array_append_new(ctx, json_pack("{s:s,s:s,s:I,s:s,s:s}", "sha256", p->sha256, "mime",
-                                         p->mime, "size", (json_int_t)p->size, "by",
-                                         p->created_by, "at", p->created_at));
+                                         p->mime, "size", (json_int_t)p->size, "by", p->created_by,
+                                         "at", p->created_at));
     return 0;
 }
 

@@ -18,8 +18,8 @@
 const char *wg_photo_sniff(const void *bytes, size_t len);
 
 /* Checks, stores and links a photo to order id; *out describes it {sha256, mime, size}. */
-enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, long long id,
-                           const void *bytes, size_t len, long long now, json_t **out,
+enum wg_rc wg_photo_attach(struct wg_db *db, const struct wg_actor *actor, const char *data_dir,
+                           long long id, const void *bytes, size_t len, long long now, json_t **out,
                            struct wg_err *err);
 
 /* The two halves of attaching, for callers that link inside a transaction of their own
@@ -34,8 +34,9 @@ enum wg_rc wg_photo_link(struct wg_db *db, const struct wg_actor *actor, long lo
                          struct wg_err *err);
 
 /* Reads a photo for the caller: *bytes is owned (free). */
-enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir, const char *sha256,
-                         char **bytes, size_t *len, const char **mime, struct wg_err *err);
+enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir,
+                         const char *sha256, char **bytes, size_t *len, const char **mime,
+                         struct wg_err *err);
 
 /* The photos of an order as a JSON array (*out owned). */
 enum wg_rc wg_photo_list_json(struct wg_db *db, long long id, json_t **out, struct wg_err *err);

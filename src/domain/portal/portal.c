@@ -606,8 +606,9 @@ static int is_own(const struct wg_photo_row *p, void *ctx)
     return l->found;
 }
 
-enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id, const char *sha256,
-                                char **bytes, size_t *len, const char **mime, struct wg_err *err)
+enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id,
+                                const char *sha256, char **bytes, size_t *len, const char **mime,
+                                struct wg_err *err)
 {
     struct own_lookup l = {sha256, 0};
     struct wg_actor resident;
@@ -620,9 +621,9 @@ enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long lon
     return wg_photo_read(db, &resident, data_dir, sha256, bytes, len, mime, err);
 }
 
-enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *cfg, const char *data_dir,
-                               long long order_id, const void *bytes, size_t len, long long now,
-                               json_t **out, struct wg_err *err)
+enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *cfg,
+                               const char *data_dir, long long order_id, const void *bytes,
+                               size_t len, long long now, json_t **out, struct wg_err *err)
 {
     struct wg_order o;
     struct wg_actor resident;

@@ -138,15 +138,14 @@ enum wg_rc wg_portal_rate_in(struct wg_db *db, const struct wg_order_env *env, l
 
 /* A photo the resident added to the appeal (never a unit's or the centre's): *bytes is
  * owned (free). WG_ENOTFOUND for any other. */
-enum wg_rc wg_portal_photo_read(struct wg_db *db,
-                                const char *data_dir, long long order_id, const char *sha256,
-                                char **bytes, size_t *len, const char **mime, struct wg_err *err);
+enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id,
+                                const char *sha256, char **bytes, size_t *len, const char **mime,
+                                struct wg_err *err);
 
 /* Adds a photo to the appeal (domain/photo.h's checks and limits), while the order is not
  * finished (closed, merged or invalid: 409) and it has fewer than cfg->photos. */
-enum wg_rc wg_portal_photo_add(struct wg_db *db,
-                               const struct wg_portal_config *cfg, const char *data_dir,
-                               long long order_id, const void *bytes, size_t len, long long now,
-                               json_t **out, struct wg_err *err);
+enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *cfg,
+                               const char *data_dir, long long order_id, const void *bytes,
+                               size_t len, long long now, json_t **out, struct wg_err *err);
 
 #endif

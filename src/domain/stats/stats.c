@@ -22,8 +22,8 @@ const char *const wg_stat_counter_names[WG_SC_COUNT] = {WG_STAT_COUNTERS(NAME, N
 
 int wg_stats_finished(const struct wg_stats_state *s)
 {
-    return s->state == WG_STATE_REPLIED || s->state == WG_STATE_VERIFIED || s->state == WG_STATE_CLOSED ||
-           s->rework_count > 0 || s->reopened;
+    return s->state == WG_STATE_REPLIED || s->state == WG_STATE_VERIFIED ||
+           s->state == WG_STATE_CLOSED || s->rework_count > 0 || s->reopened;
 }
 
 static const char *unit_of(const struct wg_stats_state *s)
@@ -61,7 +61,8 @@ static void contribute(const struct wg_stats_change *ch, const struct wg_stats_s
         add(out, n, wg_cst_day(s->reply_deadline), unit_of(s), WG_SC_PENDING_DUE, sign);
 }
 
-int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[WG_STATS_MAX_DELTAS])
+int wg_stats_deltas(const struct wg_stats_change *ch,
+                    struct wg_stats_delta out[WG_STATS_MAX_DELTAS])
 {
     const struct wg_stats_state *b = &ch->before, *a = &ch->after;
     int n = 0, day = wg_cst_day(ch->at);
@@ -222,8 +223,7 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
 }
 
 int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4],
-                      char town[WG_CODE_LEN_TOWN + 1],
-                      char county[WG_CODE_LEN_COUNTY + 1])
+                      char town[WG_CODE_LEN_TOWN + 1], char county[WG_CODE_LEN_COUNTY + 1])
 {
     size_t len = strlen(c->leaf);
     size_t cut = wg_level_floor_len(len, WG_LEVEL_TOWN);
@@ -398,7 +398,7 @@ enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, st
     if (!n)
         return WG_OK;
     for (int i = 0; i < n; i++) {
-        struct wg_stat_cell c = {d[i].day, ch->leaf, d[i].unit, ch->item ? ch->item : "",
+        struct wg_stat_cell c = {d[i].day,    ch->leaf, d[i].unit, ch->item ? ch->item : "",
                                  ch->channel, {0}};
         memcpy(c.c, d[i].c, sizeof c.c);
         if ((rc = wg_store_stat_add(db, &c, err)))
@@ -411,12 +411,29 @@ enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, st
 /* ---- indicators ---- */
 
 const char *const wg_indicator_names[WG_INDICATOR_COUNT + 1] = {
-    "received",       "dispatched",         "direct_answered",  "direct_rate",
-    "signed_on_time_rate", "due",           "finished",         "finish_rate",
-    "finished_on_time_rate", "called_back_rate", "satisfaction_rate", "resolution_rate",
-    "reopen_rate",    "return_rate",        "rework_rate",      "repeat_rate",
-    "overdue",        "avg_handling_hours", "response_rate",    "composite",
-    "grade",          "open",               NULL,
+    "received",
+    "dispatched",
+    "direct_answered",
+    "direct_rate",
+    "signed_on_time_rate",
+    "due",
+    "finished",
+    "finish_rate",
+    "finished_on_time_rate",
+    "called_back_rate",
+    "satisfaction_rate",
+    "resolution_rate",
+    "reopen_rate",
+    "return_rate",
+    "rework_rate",
+    "repeat_rate",
+    "overdue",
+    "avg_handling_hours",
+    "response_rate",
+    "composite",
+    "grade",
+    "open",
+    NULL,
 };
 
 /* Objects built member by member with constant keys: a daily series for a year makes some
@@ -499,15 +516,15 @@ json_t *wg_stats_indicators_json(const struct wg_stats_sums *s, unsigned long ma
         wg_stats_rate_json(c[WG_SC_REPEAT], c[WG_SC_RECEIVED]),
         count_json(late + s->pending_past),
         obj("value",
-            c[WG_SC_HANDLED] ? json_real((double)c[WG_SC_HANDLING_MINUTES] /
-                                         (double)c[WG_SC_HANDLED] / 60.0)
-                             : json_null(),
+            c[WG_SC_HANDLED]
+                ? json_real((double)c[WG_SC_HANDLING_MINUTES] / (double)c[WG_SC_HANDLED] / 60.0)
+                : json_null(),
             "minutes", json_integer(c[WG_SC_HANDLING_MINUTES]), "orders",
             json_integer(c[WG_SC_HANDLED])),
         wg_stats_rate_json(c[WG_SC_SIGNED_ON_TIME], c[WG_SC_DISPATCHED]),
         obj("value", has_comp ? json_real(comp) : json_null(), NULL, NULL, NULL, NULL),
-        obj("value", has_comp ? json_string(wg_stats_grade(comp)) : json_null(), NULL, NULL,
-            NULL, NULL),
+        obj("value", has_comp ? json_string(wg_stats_grade(comp)) : json_null(), NULL, NULL, NULL,
+            NULL),
         count_json(s->open),
     };
     json_t *o = json_object();
@@ -535,8 +552,9 @@ enum wg_rc wg_stats_indicator_mask(const char *list, unsigned long *mask, struct
             if (strlen(wg_indicator_names[i]) == n && !strncmp(wg_indicator_names[i], p, n))
                 break;
         if (i == WG_INDICATOR_COUNT)
-            return wg_err_set(err, WG_EINVAL, "'indicators': '%.*s' is not an indicator; see "
-                                              "docs/API.md for the names",
+            return wg_err_set(err, WG_EINVAL,
+                              "'indicators': '%.*s' is not an indicator; see "
+                              "docs/API.md for the names",
                               (int)(n > 40 ? 40 : n), p);
         *mask |= 1ul << i;
         p += n + (e != NULL);

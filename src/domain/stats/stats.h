@@ -85,7 +85,7 @@ extern const char *const wg_stat_counter_names[WG_SC_COUNT];
 /* What the counters need of an order at one moment. */
 struct wg_stats_state {
     enum wg_order_state state;
-    const char *unit;      /* "" for none */
+    const char *unit;                                       /* "" for none */
     long long sign_deadline, reply_deadline, dispatched_at; /* 0: none */
     int rework_count, reopened;
     const char *satisfaction; /* "" until a callback reached the resident */
@@ -119,7 +119,8 @@ struct wg_stats_delta {
 int wg_stats_finished(const struct wg_stats_state *s);
 /* The deltas of a change, merged by (day, unit), zero rows dropped; returns how many. Pure:
  * the unit tests call it with hand-made changes. */
-int wg_stats_deltas(const struct wg_stats_change *ch, struct wg_stats_delta out[WG_STATS_MAX_DELTAS]);
+int wg_stats_deltas(const struct wg_stats_change *ch,
+                    struct wg_stats_delta out[WG_STATS_MAX_DELTAS]);
 
 /* The roll-ups beside the cells (store.h, stat_roll), so that a server's start reads them
  * rather than every cell: per day, by town (REGION: the cell's leaf cut to 9 digits, or to
@@ -130,8 +131,7 @@ enum wg_stat_roll_view { WG_ROLL_REGION, WG_ROLL_ITEM, WG_ROLL_UNIT, WG_ROLL_CHA
 /* The roll-up rows a cell adds to (one to four); node texts are written into town and
  * county. */
 int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4],
-                      char town[WG_CODE_LEN_TOWN + 1],
-                      char county[WG_CODE_LEN_COUNTY + 1]);
+                      char town[WG_CODE_LEN_TOWN + 1], char county[WG_CODE_LEN_COUNTY + 1]);
 /* Folds up to limit change log rows after the position into the roll-up rows, summed first
  * (a minute's changes are a few rows per town and county), and moves the position; inside
  * the caller's transaction. *folded: how far the position moved (0: nothing to fold). */
@@ -149,8 +149,7 @@ enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, st
  * "day\tleaf\tunit\titem\tchannel\tc0,c1,...". parse calls cb per line; -1 on bad text. */
 void wg_stats_log_text(const struct wg_stats_change *ch, const struct wg_stats_delta *d, int n,
                        char *out, size_t size);
-int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, void *),
-                       void *ctx);
+int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, void *), void *ctx);
 
 /* ---- indicators from counts ---- */
 

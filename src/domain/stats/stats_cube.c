@@ -99,7 +99,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
 struct node {
     char code[10];
     int first_child, next_sibling;
-    int rkey;                   /* its key in R */
+    int rkey;                         /* its key in R */
     struct dense *dv[WG_CUBE_NVIEWS]; /* a county's keys in RI, RU, RC; NULL until one */
 };
 
@@ -134,8 +134,8 @@ struct days {
 };
 
 struct key {
-    int node, view, dim; /* dim: index into dims */
-    int col;             /* its column in the county's dense sums (RI, RU, RC) */
+    int node, view, dim;      /* dim: index into dims */
+    int col;                  /* its column in the county's dense sums (RI, RU, RC) */
     struct run months, years; /* R keys' own sums (stride 1) */
     struct days days;
 };
@@ -385,8 +385,8 @@ struct path {
 
 static const struct path *path_of(struct data *d, struct path *p, const char *code)
 {
-    static const size_t levels[] = {0, WG_CODE_LEN_PROVINCE, WG_CODE_LEN_CITY,
-                                    WG_CODE_LEN_COUNTY, WG_CODE_LEN_TOWN};
+    static const size_t levels[] = {0, WG_CODE_LEN_PROVINCE, WG_CODE_LEN_CITY, WG_CODE_LEN_COUNTY,
+                                    WG_CODE_LEN_TOWN};
     if (p->n && !strcmp(p->code, code))
         return p;
     size_t len = strlen(code);
@@ -568,8 +568,7 @@ enum wg_rc wg_stats_cube_refresh(struct wg_stats_cube *c, struct wg_db *db, stru
             break;
         if (p.seq[0] > c->seq + 1) { /* pruned past us, or only a rolled-back gap? */
             long long lo = 0, hi = 0;
-            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1 &&
-                !fresh) {
+            if (!(rc = wg_store_stat_log_bounds(db, &lo, &hi, err)) && lo > c->seq + 1 && !fresh) {
                 for (int i = 0; i < p.n; i++)
                     free(p.text[i]);
                 wg_info("indicators: the change log was pruned past this server's roll-ups; "

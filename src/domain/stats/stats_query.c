@@ -179,7 +179,7 @@ static void sum_key(struct cube_walk *w, int key, const char *name)
 static void on_dim(int key, const char *value, void *ctx)
 {
     struct cube_walk *w = ctx;
-    const char *want = w->view == WG_CUBE_RI ? w->f->item
+    const char *want = w->view == WG_CUBE_RI   ? w->f->item
                        : w->view == WG_CUBE_RU ? w->f->unit
                                                : w->f->channel;
     if (want && *want &&
@@ -231,12 +231,12 @@ static int cube_view(const struct wg_stat_filter *f, enum wg_stats_by by)
         return WG_CUBE_R;
     if (len > WG_CODE_LEN_COUNTY || extra > 1 || by == WG_BY_CHILD || by == WG_BY_GRID)
         return -1;
-    enum wg_cube_view want = by == WG_BY_ITEM ? WG_CUBE_RI
-                             : by == WG_BY_UNIT ? WG_CUBE_RU
+    enum wg_cube_view want = by == WG_BY_ITEM      ? WG_CUBE_RI
+                             : by == WG_BY_UNIT    ? WG_CUBE_RU
                              : by == WG_BY_CHANNEL ? WG_CUBE_RC
-                             : nonempty(f->item) ? WG_CUBE_RI
-                             : nonempty(f->unit) ? WG_CUBE_RU
-                                                 : WG_CUBE_RC;
+                             : nonempty(f->item)   ? WG_CUBE_RI
+                             : nonempty(f->unit)   ? WG_CUBE_RU
+                                                   : WG_CUBE_RC;
     if ((nonempty(f->item) && want != WG_CUBE_RI) || (nonempty(f->unit) && want != WG_CUBE_RU) ||
         (nonempty(f->channel) && want != WG_CUBE_RC))
         return -1;
@@ -244,17 +244,15 @@ static int cube_view(const struct wg_stat_filter *f, enum wg_stats_by by)
 }
 
 enum wg_rc wg_stats_collect(const struct wg_stats_env *env, const struct wg_stat_filter *f,
-                            int from, int to, enum wg_stats_by by, int child_len,
-                            const int *starts, int nb, int cells_only,
-                            struct wg_stats_groups *out, struct wg_err *err)
+                            int from, int to, enum wg_stats_by by, int child_len, const int *starts,
+                            int nb, int cells_only, struct wg_stats_groups *out, struct wg_err *err)
 {
     int view = cube_view(f, by);
     if (env->cube && !cells_only && view >= 0) {
         enum wg_rc rc = wg_stats_cube_refresh(env->cube, env->db, err);
         if (rc)
             return rc;
-        struct cube_walk w = {env->cube, f, out, (enum wg_cube_view)view, by, from, to,
-                              starts, nb};
+        struct cube_walk w = {env->cube, f, out, (enum wg_cube_view)view, by, from, to, starts, nb};
         wg_stats_cube_rdlock(env->cube);
         int node = wg_stats_cube_node(env->cube, f->leaf ? f->leaf : "");
         if (node >= 0) {
@@ -312,9 +310,11 @@ static enum wg_rc parse_scope(const struct wg_stats_env *env, const struct wg_ac
     colon = strchr(text, ':');
     id = colon ? colon + 1 : "";
     if (!colon || !*id || strlen(id) >= sizeof s->id)
-        return wg_err_set(err, WG_EINVAL, "'scope' must be region:<code>, grid:<code>, "
-                                          "unit:<id>, item:<catalog code> or channel:<name>, "
-                                          "not '%.60s'", text);
+        return wg_err_set(err, WG_EINVAL,
+                          "'scope' must be region:<code>, grid:<code>, "
+                          "unit:<id>, item:<catalog code> or channel:<name>, "
+                          "not '%.60s'",
+                          text);
     snprintf(s->kind, sizeof s->kind, "%.*s", (int)(colon - text < 7 ? colon - text : 7), text);
     snprintf(s->id, sizeof s->id, "%s", id);
     /* the caller's own limits: a region's subtree, or a unit's work */
@@ -358,8 +358,7 @@ static enum wg_rc parse_scope(const struct wg_stats_env *env, const struct wg_ac
         snprintf(s->unit, sizeof s->unit, "%s", id);
         snprintf(s->name, sizeof s->name, "%s", u.name);
     } else if (!strcmp(s->kind, "item")) {
-        const struct wg_catalog_item *it =
-            env->catalog ? wg_catalog_find(env->catalog, id) : NULL;
+        const struct wg_catalog_item *it = env->catalog ? wg_catalog_find(env->catalog, id) : NULL;
         if (!it || strlen(id) >= sizeof s->item)
             return not_found(err, "catalog item", id);
         snprintf(s->item, sizeof s->item, "%s", id);
@@ -373,9 +372,11 @@ static enum wg_rc parse_scope(const struct wg_stats_env *env, const struct wg_ac
         snprintf(s->channel, sizeof s->channel, "%s", id);
         snprintf(s->name, sizeof s->name, "%s", id);
     } else {
-        return wg_err_set(err, WG_EINVAL, "'scope' must be region:<code>, grid:<code>, "
-                                          "unit:<id>, item:<catalog code> or channel:<name>, "
-                                          "not '%.60s'", text);
+        return wg_err_set(err, WG_EINVAL,
+                          "'scope' must be region:<code>, grid:<code>, "
+                          "unit:<id>, item:<catalog code> or channel:<name>, "
+                          "not '%.60s'",
+                          text);
     }
     return WG_OK;
 }
@@ -402,8 +403,7 @@ static enum wg_rc parse_period(const struct wg_stats_env *env, const struct wg_s
         return wg_err_set(err, WG_EINVAL, "'to' must be a date YYYY-MM-DD, not '%.20s'", q->to);
     *from = q->from ? wg_civil_parse_date(q->from) : *to - 29;
     if (*from < 0)
-        return wg_err_set(err, WG_EINVAL, "'from' must be a date YYYY-MM-DD, not '%.20s'",
-                          q->from);
+        return wg_err_set(err, WG_EINVAL, "'from' must be a date YYYY-MM-DD, not '%.20s'", q->from);
     if (*from > *to)
         return wg_err_set(err, WG_EINVAL, "'from' (%s) is after 'to' (%s)", q->from,
                           q->to ? q->to : "today");
@@ -435,8 +435,8 @@ static enum wg_rc collect_all(const struct wg_stats_env *env, const struct wg_st
     int today = wg_cst_day(env->now), lo = INT_MIN / 2, hi = INT_MAX / 2;
     enum wg_rc rc = wg_stats_collect(env, f, from, to, by, child_len, starts, nb, 0, main, err);
     if (!rc && to >= today)
-        rc = wg_stats_collect(env, f, from > today ? from : today, to, by, child_len, starts, nb,
-                              0, &x->ahead, err);
+        rc = wg_stats_collect(env, f, from > today ? from : today, to, by, child_len, starts, nb, 0,
+                              &x->ahead, err);
     if (!rc && with_open) {
         if (env->cube) {
             wg_stats_cube_rdlock(env->cube);
@@ -541,8 +541,7 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             wg_civil_format_date(starts[b], p);
             json_t *point = json_object();
             json_object_set_new_nocheck(point, "period", json_string_nocheck(p));
-            json_object_set_new_nocheck(point, "indicators",
-                                        wg_stats_indicators_json(&sums, mask));
+            json_object_set_new_nocheck(point, "indicators", wg_stats_indicators_json(&sums, mask));
             json_array_append_new(points, point);
         }
         *out = answer_head(&s, from, to);
@@ -693,7 +692,8 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
     json_object_set_new(*out, "repeat", json_integer(top->c[WG_SC_REPEAT]));
     /* where it came from: the scope's children (or grids) by received, the top five */
     json_t *regions = json_array();
-    if ((!strcmp(s.kind, "region") || !strcmp(s.kind, "grid")) && strlen(s.leaf) < WG_CODE_LEN_GRID &&
+    if ((!strcmp(s.kind, "region") || !strcmp(s.kind, "grid")) &&
+        strlen(s.leaf) < WG_CODE_LEN_GRID &&
         !(rc = child_names(env->db, s.leaf, 0, &names, &child_len, err))) {
         struct wg_stat_filter f = s.f;
         f.item = top->key;
@@ -707,8 +707,8 @@ enum wg_rc wg_stats_monthly_problem(const struct wg_stats_env *env, const struct
                 json_t *nm = json_object_get(names.obj, r.v[i].key);
                 json_array_append_new(regions,
                                       json_pack("{s:s,s:s,s:I}", "code", r.v[i].key, "name",
-                                                nm ? json_string_value(nm) : r.v[i].key,
-                                                "received", (json_int_t)r.v[i].c[WG_SC_RECEIVED]));
+                                                nm ? json_string_value(nm) : r.v[i].key, "received",
+                                                (json_int_t)r.v[i].c[WG_SC_RECEIVED]));
                 k++;
             }
         }
@@ -789,8 +789,8 @@ enum wg_rc wg_stats_units(const struct wg_stats_env *env, const struct wg_actor 
                       "resolution_rate", wg_stats_rate_json(c[WG_SC_RESOLVED], c[WG_SC_RATED]),
                       "satisfaction_rate", wg_stats_rate_json(c[WG_SC_SATISFIED], c[WG_SC_RATED]),
                       "composite", r[i].has ? json_real(r[i].composite) : json_null(), "grade",
-                      r[i].has ? json_string(wg_stats_grade(r[i].composite)) : json_null(),
-                      "rank", (json_int_t)(i + 1), "dispatched", (json_int_t)c[WG_SC_DISPATCHED]));
+                      r[i].has ? json_string(wg_stats_grade(r[i].composite)) : json_null(), "rank",
+                      (json_int_t)(i + 1), "dispatched", (json_int_t)c[WG_SC_DISPATCHED]));
     }
     *out = answer_head(&s, from, to);
     json_object_set_new(*out, "weights",
@@ -810,8 +810,11 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
     static const struct {
         const char *name;
         enum wg_stats_by by;
-    } bys[] = {{"child", WG_BY_CHILD}, {"grid", WG_BY_GRID},       {"item", WG_BY_ITEM},
-               {"unit", WG_BY_UNIT},   {"channel", WG_BY_CHANNEL}};
+    } bys[] = {{"child", WG_BY_CHILD},
+               {"grid", WG_BY_GRID},
+               {"item", WG_BY_ITEM},
+               {"unit", WG_BY_UNIT},
+               {"channel", WG_BY_CHANNEL}};
     struct scope s;
     struct wg_stats_groups main = {0};
     struct extras x = {{0}, {0}};
@@ -826,8 +829,10 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
         if (q->by && !strcmp(q->by, bys[i].name))
             by = bys[i].by;
     if (by == WG_BY_NONE)
-        return wg_err_set(err, WG_EINVAL, "'by' must be child, grid, item, unit or channel, "
-                                          "not '%.20s'", q->by ? q->by : "");
+        return wg_err_set(err, WG_EINVAL,
+                          "'by' must be child, grid, item, unit or channel, "
+                          "not '%.20s'",
+                          q->by ? q->by : "");
     if ((by == WG_BY_CHILD || by == WG_BY_GRID) && strcmp(s.kind, "region") &&
         strcmp(s.kind, "grid"))
         return wg_err_set(err, WG_EINVAL, "by=%s needs a region or grid scope", q->by);

@@ -75,8 +75,8 @@ const struct wg_stats_group *wg_stats_groups_find(const struct wg_stats_groups *
  * child_len digits) and by buckets (starts[0..nb-1], ascending, starts[0] <= from; NULL for
  * one bucket). Uses the cube when env has one and it holds the answer, unless cells_only. */
 enum wg_rc wg_stats_collect(const struct wg_stats_env *env, const struct wg_stat_filter *f,
-                            int from, int to, enum wg_stats_by by, int child_len,
-                            const int *starts, int nb, int cells_only,
-                            struct wg_stats_groups *out, struct wg_err *err);
+                            int from, int to, enum wg_stats_by by, int child_len, const int *starts,
+                            int nb, int cells_only, struct wg_stats_groups *out,
+                            struct wg_err *err);
 
 #endif

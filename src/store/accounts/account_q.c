@@ -25,10 +25,14 @@ enum wg_rc wg_store_account_insert(struct wg_db *db, const struct wg_account_row
     char now[32];
     enum wg_rc rc;
     wg_clock_iso_now(now);
-    struct wg_val p[] = {WG_VTEXT(a->username),      WG_VTEXT(a->role),
-                         WG_VTEXT(a->scope_kind),    WG_VTEXT(a->scope),
-                         WG_VTEXT(a->password_hash), WG_VINT(a->must_change),
-                         WG_VTEXT(now),              WG_VTEXT(now)};
+    struct wg_val p[] = {WG_VTEXT(a->username),
+                         WG_VTEXT(a->role),
+                         WG_VTEXT(a->scope_kind),
+                         WG_VTEXT(a->scope),
+                         WG_VTEXT(a->password_hash),
+                         WG_VINT(a->must_change),
+                         WG_VTEXT(now),
+                         WG_VTEXT(now)};
     rc = wg_db_exec(db, WG_Q_ACCOUNT_INSERT, p, WG_NVALS(p), NULL, err);
     if (rc == WG_ECONFLICT)
         return wg_err_set(err, WG_ECONFLICT, "account '%s' already exists", a->username);
@@ -48,8 +52,8 @@ static int get_account(struct wg_row *row, void *ctx)
     return 1;
 }
 
-enum wg_rc wg_store_account_get(struct wg_db *db, const char *username,
-                                struct wg_account_row *out, struct wg_err *err)
+enum wg_rc wg_store_account_get(struct wg_db *db, const char *username, struct wg_account_row *out,
+                                struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(username)};
     struct one o = {out, 0};
@@ -72,9 +76,8 @@ static int each_account(struct wg_row *row, void *ctx)
     return e->cb(&a, e->ctx);
 }
 
-enum wg_rc wg_store_account_each(struct wg_db *db,
-                                 int (*cb)(const struct wg_account_row *, void *), void *ctx,
-                                 struct wg_err *err)
+enum wg_rc wg_store_account_each(struct wg_db *db, int (*cb)(const struct wg_account_row *, void *),
+                                 void *ctx, struct wg_err *err)
 {
     struct each_account e = {cb, ctx};
     return wg_db_query(db, WG_Q_ACCOUNT_LIST, NULL, 0, each_account, &e, err);
@@ -90,8 +93,8 @@ static enum wg_rc exec_one(struct wg_db *db, enum wg_q q, const struct wg_val *p
     return rc;
 }
 
-enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
-                                         const char *hash, int must_change, struct wg_err *err)
+enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username, const char *hash,
+                                         int must_change, struct wg_err *err)
 {
     char now[32];
     wg_clock_iso_now(now);
@@ -106,9 +109,8 @@ enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, i
     return exec_one(db, WG_Q_ACCOUNT_SET_FAILED, p, WG_NVALS(p), "account", username, err);
 }
 
-enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash,
-                                   const char *username, long long now, const char *source,
-                                   struct wg_err *err)
+enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash, const char *username,
+                                   long long now, const char *source, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(token_hash), WG_VTEXT(username), WG_VINT(now), WG_VINT(now),
                          WG_VTEXT0(source)};
@@ -150,8 +152,7 @@ enum wg_rc wg_store_session_delete(struct wg_db *db, const char *token_hash, str
     return wg_db_exec(db, WG_Q_SESSION_DELETE, p, 1, NULL, err);
 }
 
-enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username,
-                                        struct wg_err *err)
+enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(username)};
     return wg_db_exec(db, WG_Q_SESSION_DELETE_USER, p, 1, NULL, err);
@@ -172,9 +173,9 @@ enum wg_rc wg_store_apikey_insert(struct wg_db *db, const struct wg_apikey_row *
 {
     char now[32];
     wg_clock_iso_now(now);
-    struct wg_val p[] = {WG_VTEXT(k->id),         WG_VTEXT(k->name),  WG_VTEXT(key_hash),
-                         WG_VTEXT(k->scope_kind), WG_VTEXT(k->scope), WG_VINT(k->permissions),
-                         WG_VTEXT(now)};
+    struct wg_val p[] = {
+        WG_VTEXT(k->id),    WG_VTEXT(k->name),       WG_VTEXT(key_hash), WG_VTEXT(k->scope_kind),
+        WG_VTEXT(k->scope), WG_VINT(k->permissions), WG_VTEXT(now)};
     return wg_db_exec(db, WG_Q_APIKEY_INSERT, p, WG_NVALS(p), NULL, err);
 }
 
@@ -233,7 +234,7 @@ enum wg_rc wg_store_account_set_profile(struct wg_db *db, const char *username,
     char now[32];
     wg_clock_iso_now(now);
     struct wg_val p[] = {WG_VTEXT0(real_name), WG_VTEXT0(phone), WG_VTEXT0(phone_blind),
-                         WG_VTEXT0(id_number), WG_VTEXT(now),     WG_VTEXT(username)};
+                         WG_VTEXT0(id_number), WG_VTEXT(now),    WG_VTEXT(username)};
     return exec_one(db, WG_Q_ACCOUNT_SET_PROFILE, p, WG_NVALS(p), "account", username, err);
 }
 

@@ -19,13 +19,12 @@ struct wg_account_row {
 };
 enum wg_rc wg_store_account_insert(struct wg_db *db, const struct wg_account_row *a,
                                    struct wg_err *err);
-enum wg_rc wg_store_account_get(struct wg_db *db, const char *username,
-                                struct wg_account_row *out, struct wg_err *err);
-enum wg_rc wg_store_account_each(struct wg_db *db,
-                                 int (*cb)(const struct wg_account_row *, void *), void *ctx,
-                                 struct wg_err *err);
-enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
-                                         const char *hash, int must_change, struct wg_err *err);
+enum wg_rc wg_store_account_get(struct wg_db *db, const char *username, struct wg_account_row *out,
+                                struct wg_err *err);
+enum wg_rc wg_store_account_each(struct wg_db *db, int (*cb)(const struct wg_account_row *, void *),
+                                 void *ctx, struct wg_err *err);
+enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username, const char *hash,
+                                         int must_change, struct wg_err *err);
 enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
                                        long long locked_until, struct wg_err *err);
 
@@ -52,16 +51,14 @@ struct wg_session_row {
     char username[64];
     long long created_at, last_seen;
 };
-enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash,
-                                   const char *username, long long now, const char *source,
-                                   struct wg_err *err);
+enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash, const char *username,
+                                   long long now, const char *source, struct wg_err *err);
 enum wg_rc wg_store_session_get(struct wg_db *db, const char *token_hash,
                                 struct wg_session_row *out, struct wg_err *err);
 enum wg_rc wg_store_session_touch(struct wg_db *db, const char *token_hash, long long now,
                                   struct wg_err *err);
 enum wg_rc wg_store_session_delete(struct wg_db *db, const char *token_hash, struct wg_err *err);
-enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username,
-                                        struct wg_err *err);
+enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username, struct wg_err *err);
 
 struct wg_apikey_row {
     char id[24];
@@ -99,8 +96,7 @@ struct wg_audit_filter {
 };
 /* The last record's seq and hash (0 and "" when the log is empty). Call inside a
  * transaction: it takes the appenders' lock, so the caller can insert seq + 1. */
-enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65],
-                               struct wg_err *err);
+enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65], struct wg_err *err);
 enum wg_rc wg_store_audit_insert(struct wg_db *db, const struct wg_audit_row *r,
                                  struct wg_err *err);
 /* Every record in seq order; a non-zero return from cb stops the walk. */

@@ -50,8 +50,8 @@ enum wg_rc wg_store_catalog_insert(struct wg_db *db, const struct wg_catalog_ver
                                    struct wg_err *err);
 /* WG_ENOTFOUND when there is no such version; the row is borrowed in cb. */
 enum wg_rc wg_store_catalog_get(struct wg_db *db, long long version,
-                                int (*cb)(const struct wg_catalog_version_row *, void *),
-                                void *ctx, struct wg_err *err);
+                                int (*cb)(const struct wg_catalog_version_row *, void *), void *ctx,
+                                struct wg_err *err);
 /* Every stored version, newest first, without bodies. */
 enum wg_rc wg_store_catalog_each(struct wg_db *db,
                                  int (*cb)(const struct wg_catalog_version_row *, void *),

@@ -67,5 +67,4 @@ enum wg_rc wg_store_region_by_level(struct wg_db *db, const char *level,
                                     int (*cb)(const struct wg_region_row *, void *), void *ctx,
                                     struct wg_err *err);
 
-
 #endif

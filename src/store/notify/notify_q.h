@@ -15,7 +15,7 @@ struct wg_outbox_row {
     const char *payload;   /* JSON text */
     const char *state;     /* pending, sending, delivered, dead */
     const char *last_error, *created_at, *delivered_at; /* "" when none */
-    long long order_id;        /* 0: none */
+    long long order_id;                                 /* 0: none */
     int attempts;
     long long next_attempt_at; /* unix seconds; while sending, the end of the claim's lease */
 };

@@ -10,8 +10,8 @@
 struct wg_open311_row {
     long long order_id;
     const char *token, *client;
-    const char *attributes;                  /* a JSON object's text */
-    const char *address_id, *media_url;      /* NULL or "": none */
+    const char *attributes;                     /* a JSON object's text */
+    const char *address_id, *media_url;         /* NULL or "": none */
     const char *email, *device_id, *account_id; /* sealed values; NULL: none */
 };
 /* Inside the caller's transaction, with the order. */
@@ -34,8 +34,8 @@ struct wg_open311_filter {
 struct wg_open311_req_row {
     long long id;
     /* text borrowed in the callback */
-    const char *number, *county, *item, *title, *content, *address, *state, *unit_name,
-        *created_at, *updated_at, *token, *address_id, *media_url, *channel;
+    const char *number, *county, *item, *title, *content, *address, *state, *unit_name, *created_at,
+        *updated_at, *token, *address_id, *media_url, *channel;
     int has_point;
     double lon, lat;
     long long reply_deadline; /* unix seconds; 0: none */

@@ -121,8 +121,8 @@ enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_ro
 enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
                                 const struct wg_order_event_row *e, struct wg_err *err)
 {
-    struct wg_val p[] = {WG_VINT(order_id),     WG_VINT(order_id),   WG_VTEXT(e->at),
-                         WG_VTEXT(e->actor),     WG_VTEXT(e->role),   WG_VTEXT(e->action),
+    struct wg_val p[] = {WG_VINT(order_id),        WG_VINT(order_id),      WG_VTEXT(e->at),
+                         WG_VTEXT(e->actor),       WG_VTEXT(e->role),      WG_VTEXT(e->action),
                          WG_VTEXT0(e->from_state), WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
     return wg_db_exec(db, WG_Q_ORDER_EVENT_INSERT, p, WG_NVALS(p), NULL, err);
 }
@@ -362,8 +362,8 @@ enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_
 }
 
 enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, const char *state,
-                                 const char *unit, const struct wg_order_facts *f,
-                                 const char *now, int *changed, struct wg_err *err)
+                                 const char *unit, const struct wg_order_facts *f, const char *now,
+                                 int *changed, struct wg_err *err)
 {
     long n = 0;
     struct wg_val p[] = {
@@ -422,4 +422,3 @@ struct children {
     int (*cb)(long long, const char *, void *);
     void *ctx;
 };
-

@@ -1,5 +1,6 @@
-/* Work orders: rows, timeline events, facts, lists, the text index, photos, co-handling, lines, duplicates and ratings (domain/orders/).
- * Typed functions of the store (store/store.h) for this context; only src/store/ speaks SQL. */
+/* Work orders: rows, timeline events, facts, lists, the text index, photos, co-handling, lines,
+ * duplicates and ratings (domain/orders/). Typed functions of the store (store/store.h) for this
+ * context; only src/store/ speaks SQL. */
 #ifndef WG_STORE_ORDERS_Q_H
 #define WG_STORE_ORDERS_Q_H
 
@@ -99,8 +100,8 @@ enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_
 /* Writes state, unit and facts if the order is still at `version`; *changed 0 means another
  * change came first (the caller answers 412). */
 enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, const char *state,
-                                 const char *unit, const struct wg_order_facts *f,
-                                 const char *now, int *changed, struct wg_err *err);
+                                 const char *unit, const struct wg_order_facts *f, const char *now,
+                                 int *changed, struct wg_err *err);
 
 /* Open orders past their reply deadline at now and not yet supervised automatically. */
 enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
@@ -115,22 +116,21 @@ struct wg_photo_row {
 };
 /* *added 0 when the order already had this photo. */
 enum wg_rc wg_store_photo_insert(struct wg_db *db, long long order_id, const char *sha256,
-                                 const char *mime, long long size, const char *by,
-                                 const char *at, int *added, struct wg_err *err);
+                                 const char *mime, long long size, const char *by, const char *at,
+                                 int *added, struct wg_err *err);
 enum wg_rc wg_store_photo_list(struct wg_db *db, long long order_id,
                                int (*cb)(const struct wg_photo_row *, void *), void *ctx,
                                struct wg_err *err);
 /* The orders a photo belongs to (a photo can be shared by duplicates), with its type. */
 enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
-                                 int (*cb)(long long order_id, const char *mime, void *),
-                                 void *ctx, struct wg_err *err);
-
+                                 int (*cb)(long long order_id, const char *mime, void *), void *ctx,
+                                 struct wg_err *err);
 
 /* ---- co-handling, special lines, merged duplicates (migration 14) ---- */
 /* Replaces the order's assisting units with units[0..n) (in that order); inside the
  * caller's transaction. n 0 clears them. */
-enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id,
-                                     const char *const *units, size_t n, struct wg_err *err);
+enum wg_rc wg_store_order_assist_set(struct wg_db *db, long long order_id, const char *const *units,
+                                     size_t n, struct wg_err *err);
 /* The assisting units in dispatch order, with when each signed and replied ("" when not). */
 enum wg_rc wg_store_order_assist_each(struct wg_db *db, long long order_id,
                                       int (*cb)(const char *unit, const char *signed_at,

@@ -5,8 +5,8 @@
 #include "store/orders/orders_q.h"
 
 enum wg_rc wg_store_photo_insert(struct wg_db *db, long long order_id, const char *sha256,
-                                 const char *mime, long long size, const char *by,
-                                 const char *at, int *added, struct wg_err *err)
+                                 const char *mime, long long size, const char *by, const char *at,
+                                 int *added, struct wg_err *err)
 {
     long n = 0;
     struct wg_val p[] = {WG_VINT(order_id), WG_VTEXT(sha256), WG_VTEXT(mime),
@@ -50,8 +50,8 @@ static int each_owner(struct wg_row *row, void *ctx)
 }
 
 enum wg_rc wg_store_photo_orders(struct wg_db *db, const char *sha256,
-                                 int (*cb)(long long order_id, const char *mime, void *),
-                                 void *ctx, struct wg_err *err)
+                                 int (*cb)(long long order_id, const char *mime, void *), void *ctx,
+                                 struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(sha256)};
     struct each_owner e = {cb, ctx};

@@ -11,9 +11,8 @@ enum wg_rc wg_store_portal_appeal_insert(struct wg_db *db, const char *code_hash
                                          long long order_id, const char *portal_type,
                                          const char *source, const char *at, struct wg_err *err);
 /* WG_ENOTFOUND when no appeal has the code. portal_type receives at most 16 bytes. */
-enum wg_rc wg_store_portal_appeal_find(struct wg_db *db, const char *code_hash,
-                                       long long *order_id, char portal_type[16],
-                                       struct wg_err *err);
+enum wg_rc wg_store_portal_appeal_find(struct wg_db *db, const char *code_hash, long long *order_id,
+                                       char portal_type[16], struct wg_err *err);
 /* Throttle counters: hits of key in fixed window win (a number the caller derives from the
  * time), kept until expires (unix seconds). _take adds one and answers the new count. */
 enum wg_rc wg_store_throttle_hits(struct wg_db *db, const char *key, long long win, long *hits,

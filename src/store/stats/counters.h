@@ -10,7 +10,7 @@
 #ifndef WG_STORE_STAT_COUNTERS_H
 #define WG_STORE_STAT_COUNTERS_H
 
-#define WG_STAT_COUNTERS(FIRST, NEXT)                                                             \
+#define WG_STAT_COUNTERS(FIRST, NEXT)                                                              \
     FIRST(RECEIVED, received)                                                                      \
     NEXT(DISPATCHED, dispatched)                                                                   \
     NEXT(DIRECT, direct)                                                                           \
@@ -32,24 +32,24 @@
 
 /* How many there are. */
 #define WG_STAT_COUNT_ONE(id, col) +1
-#define WG_STAT_NCOUNTERS (0 WG_STAT_COUNTERS(WG_STAT_COUNT_ONE, WG_STAT_COUNT_ONE))
+#define WG_STAT_NCOUNTERS          (0 WG_STAT_COUNTERS(WG_STAT_COUNT_ONE, WG_STAT_COUNT_ONE))
 
 /* SQL pieces: "received, dispatched, ...", "?, ?, ...", "received = T.received +
  * excluded.received, ..." (an upsert's sums) and "received = received + ?, ..." (a bump). */
-#define WG_STAT_COL_1(id, col) #col
-#define WG_STAT_COL_N(id, col) ", " #col
-#define WG_STAT_COLS WG_STAT_COUNTERS(WG_STAT_COL_1, WG_STAT_COL_N)
-#define WG_STAT_MARK_1(id, col) "?"
-#define WG_STAT_MARK_N(id, col) ", ?"
-#define WG_STAT_MARKS WG_STAT_COUNTERS(WG_STAT_MARK_1, WG_STAT_MARK_N)
+#define WG_STAT_COL_1(id, col)      #col
+#define WG_STAT_COL_N(id, col)      ", " #col
+#define WG_STAT_COLS                WG_STAT_COUNTERS(WG_STAT_COL_1, WG_STAT_COL_N)
+#define WG_STAT_MARK_1(id, col)     "?"
+#define WG_STAT_MARK_N(id, col)     ", ?"
+#define WG_STAT_MARKS               WG_STAT_COUNTERS(WG_STAT_MARK_1, WG_STAT_MARK_N)
 #define WG_STAT_SUM_CELL_1(id, col) #col " = stat_cell." #col " + excluded." #col
 #define WG_STAT_SUM_CELL_N(id, col) ", " WG_STAT_SUM_CELL_1(id, col)
-#define WG_STAT_SUMS_CELL WG_STAT_COUNTERS(WG_STAT_SUM_CELL_1, WG_STAT_SUM_CELL_N)
+#define WG_STAT_SUMS_CELL           WG_STAT_COUNTERS(WG_STAT_SUM_CELL_1, WG_STAT_SUM_CELL_N)
 #define WG_STAT_SUM_ROLL_1(id, col) #col " = stat_roll." #col " + excluded." #col
 #define WG_STAT_SUM_ROLL_N(id, col) ", " WG_STAT_SUM_ROLL_1(id, col)
-#define WG_STAT_SUMS_ROLL WG_STAT_COUNTERS(WG_STAT_SUM_ROLL_1, WG_STAT_SUM_ROLL_N)
-#define WG_STAT_BUMP_1(id, col) #col " = " #col " + ?"
-#define WG_STAT_BUMP_N(id, col) ", " WG_STAT_BUMP_1(id, col)
-#define WG_STAT_BUMPS WG_STAT_COUNTERS(WG_STAT_BUMP_1, WG_STAT_BUMP_N)
+#define WG_STAT_SUMS_ROLL           WG_STAT_COUNTERS(WG_STAT_SUM_ROLL_1, WG_STAT_SUM_ROLL_N)
+#define WG_STAT_BUMP_1(id, col)     #col " = " #col " + ?"
+#define WG_STAT_BUMP_N(id, col)     ", " WG_STAT_BUMP_1(id, col)
+#define WG_STAT_BUMPS               WG_STAT_COUNTERS(WG_STAT_BUMP_1, WG_STAT_BUMP_N)
 
 #endif

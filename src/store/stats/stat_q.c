@@ -6,16 +6,14 @@
 
 enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err)
 {
-    struct wg_val p[5 + WG_STAT_NCOUNTERS] = {WG_VTEXT(c->leaf), WG_VINT(c->day),
-                                              WG_VTEXT(c->unit), WG_VTEXT(c->item),
-                                              WG_VTEXT(c->channel)};
+    struct wg_val p[5 + WG_STAT_NCOUNTERS] = {WG_VTEXT(c->leaf), WG_VINT(c->day), WG_VTEXT(c->unit),
+                                              WG_VTEXT(c->item), WG_VTEXT(c->channel)};
     for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
         p[5 + i] = WG_VINT(c->c[i]);
     return wg_db_exec(db, WG_Q_STAT_ADD, p, WG_NVALS(p), NULL, err);
 }
 
-enum wg_rc wg_store_stat_log(struct wg_db *db, long long at, const char *deltas,
-                             struct wg_err *err)
+enum wg_rc wg_store_stat_log(struct wg_db *db, long long at, const char *deltas, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VINT(at), WG_VTEXT(deltas)};
     return wg_db_exec(db, WG_Q_STAT_LOG, p, 2, NULL, err);
@@ -75,8 +73,8 @@ static int each_log(struct wg_row *row, void *ctx)
 }
 
 enum wg_rc wg_store_stat_log_since(struct wg_db *db, long long seq, int limit,
-                                   int (*cb)(long long seq, const char *deltas, void *),
-                                   void *ctx, struct wg_err *err)
+                                   int (*cb)(long long seq, const char *deltas, void *), void *ctx,
+                                   struct wg_err *err)
 {
     struct wg_val p[] = {WG_VINT(seq), WG_VINT(limit)};
     struct each_log e = {cb, ctx};
@@ -110,8 +108,8 @@ enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg
 enum wg_rc wg_store_stat_roll_add(struct wg_db *db, const struct wg_stat_roll *r,
                                   struct wg_err *err)
 {
-    struct wg_val p[4 + WG_STAT_NCOUNTERS] = {WG_VINT(r->day), WG_VTEXT(r->node),
-                                              WG_VINT(r->view), WG_VTEXT(r->dim)};
+    struct wg_val p[4 + WG_STAT_NCOUNTERS] = {WG_VINT(r->day), WG_VTEXT(r->node), WG_VINT(r->view),
+                                              WG_VTEXT(r->dim)};
     struct wg_val u[WG_STAT_NCOUNTERS + 4];
     long changed = 0;
     for (int i = 0; i < WG_STAT_NCOUNTERS; i++)

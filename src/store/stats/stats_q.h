@@ -33,8 +33,8 @@ enum wg_rc wg_store_stat_cells(struct wg_db *db, const struct wg_stat_filter *f,
                                struct wg_err *err);
 /* Log rows after seq, oldest first, at most limit. */
 enum wg_rc wg_store_stat_log_since(struct wg_db *db, long long seq, int limit,
-                                   int (*cb)(long long seq, const char *deltas, void *),
-                                   void *ctx, struct wg_err *err);
+                                   int (*cb)(long long seq, const char *deltas, void *), void *ctx,
+                                   struct wg_err *err);
 enum wg_rc wg_store_stat_log_bounds(struct wg_db *db, long long *min, long long *max,
                                     struct wg_err *err);
 /* Drops log rows older than `before` (unix seconds), always keeping the newest and those not
