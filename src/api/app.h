@@ -38,13 +38,13 @@ struct wg_app {
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
     struct wg_portal_config portal; /* the residents' portal: throttles, photos */
-    /* the console (api/console.c): its built directory, base map tiles, its CSP */
+    /* the console (api/console/console.c): its built directory, base map tiles, its CSP */
     char console_dir[4096]; /* resolved; "" when there is none */
     char tiles_url[1024];   /* "" draws grids on a plain background */
     char tiles_attribution[256];
     char tiles_subdomains[32];
     char console_csp[1400];
-    struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats_cube.h) */
+    struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
 };
 
@@ -85,7 +85,7 @@ enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err);
 /* Answers 200 with a stored photo (takes ownership of the malloc'd bytes), sandboxed by its
  * Content-Security-Policy so that no image that is really a page runs in the console's
- * origin (api/photos.c). */
+ * origin (api/orders/photos.c). */
 enum wg_rc wg_api_reply_photo(struct wg_req *req, const char *mime, char *bytes, size_t len);
 
 /* Records how an API operation ended in the audit log, as the caller (req->actor, or the
@@ -105,7 +105,7 @@ enum wg_rc wg_app_catalog_refresh(struct wg_app *app, struct wg_err *err);
 /* Rebuilds the locate index now if the grid epoch moved (or always, with force); a lookup
  * never waits for it. */
 enum wg_rc wg_app_locator_refresh(struct wg_app *app, int force, struct wg_err *err);
-/* Takes in a prepared order through the group committer (api/orders.c): the order, the
+/* Takes in a prepared order through the group committer (api/orders/orders.c): the order, the
  * record of its creation and — extra, when not NULL — the channel's own rows, written by
  * extra(db, extra_ctx, err) after the order's, commit together or not at all; a refused
  * intake is recorded too. req->actor is the one taking it in. */
@@ -116,7 +116,7 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
 /* The authorize hook of the router (api/authorize.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);
 
-/* The console's defaults and settings (api/console.c): the directory of the built console
+/* The console's defaults and settings (api/console/console.c): the directory of the built console
  * (web/dist beside the binary, or the source tree's when the binary is build/<variant>/),
  * and the base map tiles URL, whose host goes into the console's Content-Security-Policy. */
 void wg_console_default_dir(char *out, size_t n);

@@ -55,7 +55,7 @@ const struct wg_migration wg_migrations[] = {
      NULL},
     {2, "named counters", "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
      NULL},
-    /* The append-only audit log (domain/audit.h). The triggers refuse UPDATE and DELETE from
+    /* The append-only audit log (domain/accounts/audit.h). The triggers refuse UPDATE and DELETE from
      * any client; the hash chain is what shows tampering by someone who drops them. */
     {3, "the audit log",
      "CREATE TABLE audit ("
@@ -272,7 +272,7 @@ const struct wg_migration wg_migrations[] = {
      "  lead TEXT NOT NULL,"
      "  assisting TEXT NOT NULL,"
      "  created_at TEXT NOT NULL);"},
-    /* The delivery outbox (domain/notify.h): one row per notification, written in the
+    /* The delivery outbox (domain/notify/notify.h): one row per notification, written in the
      * transaction of the change that caused it, delivered by the worker. outbox_due serves
      * the worker's pick-up of due rows (only undelivered ones are in it); outbox_recipient
      * serves a person's own list, newest first. */
@@ -354,7 +354,7 @@ const struct wg_migration wg_migrations[] = {
      "  created_at TEXT NOT NULL,"
      "  change TEXT NOT NULL);",
      NULL},
-    /* What an Open311 client sent beside the order (domain/open311.h): the answers to the
+    /* What an Open311 client sent beside the order (domain/open311/open311.h): the answers to the
      * service definition's attributes (a JSON object), the token it may poll, the client
      * (API key id), and the reporter's e-mail, device and account ids, sealed like the
      * order's reporter. order_event_at serves the service request updates by time. */
@@ -369,7 +369,7 @@ const struct wg_migration wg_migrations[] = {
      "  email TEXT, device_id TEXT, account_id TEXT);"
      "CREATE INDEX order_event_at ON order_event(at);",
      NULL},
-    /* Indicator counters (domain/stats.h), kept in the transaction of every order change:
+    /* Indicator counters (domain/stats/stats.h), kept in the transaction of every order change:
      * stat_cell holds the counts per CST day, leaf (grid, or county for an order without a
      * point), unit, catalog item and channel — the truth every answer comes from; stat_log
      * carries each change's deltas in commit order, so that every server sharing the store
@@ -411,7 +411,7 @@ const struct wg_migration wg_migrations[] = {
      "  seq BIGSERIAL PRIMARY KEY,"
      "  at BIGINT NOT NULL,"
      "  deltas TEXT NOT NULL);"},
-    /* The residents' portal (domain/portal.h): an appeal's tracking code, kept only as its
+    /* The residents' portal (domain/portal/portal.h): an appeal's tracking code, kept only as its
      * SHA-256, and the portal type it was filed under (a colour bag or an appeal type); the
      * resident's own rating of an order, once; and the throttle's counters, one row per key
      * and fixed window, shared by every server on the store. */
@@ -454,7 +454,7 @@ const struct wg_migration wg_migrations[] = {
      "  expires BIGINT NOT NULL,"
      "  PRIMARY KEY (key, win));"
      "CREATE INDEX portal_throttle_expires ON portal_throttle(expires);"},
-    /* The indicators' roll-ups (domain/stats.h, stats_cube.h): per day, the cells summed by
+    /* The indicators' roll-ups (domain/stats/stats.h, stats_cube.h): per day, the cells summed by
      * town (or the county, for orders without a point) — view 0 — and by county and catalog
      * item (1), unit (2) or channel (3), as of the change log's row stat_roll_pos.seq. A
      * server builds its in-memory roll-ups from these few rows at start, then applies the log

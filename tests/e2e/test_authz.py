@@ -13,7 +13,7 @@ ROLES = ["sysadmin", "secadmin", "auditor", "agent", "supervisor", "handler", "g
          "community", "mediator", "leader"]
 MAP_ROLES = {"sysadmin", "agent", "supervisor", "handler", "gridworker", "community", "mediator",
              "leader"}
-# what each permission of routes.def means in roles (mirrors domain/account.c on purpose: a
+# what each permission of routes.def means in roles (mirrors domain/accounts/account.c on purpose: a
 # change there must be a deliberate change here)
 PERM_ROLES = {
     "0": set(ROLES) | {None},

@@ -53,7 +53,7 @@ static void radd(struct recount *r, int day, const char *leaf, const char *unit,
     x->c[c] += v;
 }
 
-/* One order's timeline, replayed with the definitions of domain/stats.h written out again
+/* One order's timeline, replayed with the definitions of domain/stats/stats.h written out again
  * plainly, deadlines recomputed from the dispatch times as the order module sets them. */
 struct replay {
     const struct wg_order_env *env;

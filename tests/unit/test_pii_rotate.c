@@ -1,4 +1,4 @@
-/* Key rotation of the values kept with orders (domain/pii_rotate.h) on a real store: more
+/* Key rotation of the values kept with orders (domain/accounts/pii_rotate.h) on a real store: more
  * orders than one page, all re-sealed under the new version and still opening to what was
  * sealed; an order with no reporter untouched; a second run finds nothing to do. */
 #include "t.h"

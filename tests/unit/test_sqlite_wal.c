@@ -1,4 +1,4 @@
-/* The SQLite backend's file layer (store/sqlite_wal.c): what one connection commits another
+/* The SQLite backend's file layer (store/sqlite/sqlite_wal.c): what one connection commits another
  * sees at once, whole, for commits small and large (larger than the gathering buffer, and
  * than one write of the system VFS) and with pages spilled and rewritten inside a
  * transaction; a process that dies after its commits leaves them all to the next one; and a

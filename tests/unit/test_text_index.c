@@ -1,4 +1,4 @@
-/* The text indexer (domain/text_index.h) on a real store: orders wait for their entries and
+/* The text indexer (domain/orders/text_index.h) on a real store: orders wait for their entries and
  * a catch-up makes them all; stopping indexes what is left, in chunks; entries past the
  * store's newest order are dropped at start; a lost index file is made again and fills from
  * the orders, and so does a damaged one, moved aside; a store from before migration 20

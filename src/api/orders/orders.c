@@ -176,7 +176,7 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
 }
 
 /* New orders get their text index entries and their reporter's phone lookup behind intake
- * (domain/text_index.h); a search by words or by phone first has the indexer index whatever
+ * (domain/orders/text_index.h); a search by words or by phone first has the indexer index whatever
  * still waits, so it finds every order answered before it began. */
 static enum wg_rc index_for_search(struct wg_req *req, const struct wg_order_query *q,
                                    struct wg_err *err)

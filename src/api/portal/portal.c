@@ -1,4 +1,4 @@
-/* The residents' portal's public API (no account; domain/portal.h): GET /api/v1/public/types,
+/* The residents' portal's public API (no account; domain/portal/portal.h): GET /api/v1/public/types,
  * POST /api/v1/public/appeals, and by tracking code GET /api/v1/public/appeals/{code},
  * POST …/{code}/photos, GET …/{code}/photos/{sha256} (the resident's own) and
  * POST …/{code}/rating. Writes go through the group committer, so a

@@ -1,5 +1,5 @@
 /* The indicators: GET /api/v1/stats/{summary,series,top-items,monthly-problem,units,breakdown}
- * (domain/stats_query.h does the work; docs/API.md describes the answers). */
+ * (domain/stats/stats_query.h does the work; docs/API.md describes the answers). */
 #include "api/app.h"
 #include "api/handlers.h"
 

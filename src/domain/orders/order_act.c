@@ -9,7 +9,7 @@
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
-/* The indicators' counters for one action (domain/stats.h), in the action's transaction. */
+/* The indicators' counters for one action (domain/stats/stats.h), in the action's transaction. */
 static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_facts *f0,
                                const struct wg_fsm_result *res, struct wg_err *err)
 {

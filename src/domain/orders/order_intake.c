@@ -169,7 +169,7 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
                                     "create", NULL,          "received",    o->channel};
     if ((rc = wg_store_order_event(db, o->id, &ev, err)))
         return rc;
-    /* the indicators' counters change in the same transaction (domain/stats.h) */
+    /* the indicators' counters change in the same transaction (domain/stats/stats.h) */
     struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,
                                  .item = o->item,
                                  .channel = o->channel,

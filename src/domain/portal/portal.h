@@ -142,7 +142,7 @@ enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long lon
                                 const char *sha256, char **bytes, size_t *len, const char **mime,
                                 struct wg_err *err);
 
-/* Adds a photo to the appeal (domain/photo.h's checks and limits), while the order is not
+/* Adds a photo to the appeal (domain/orders/photo.h's checks and limits), while the order is not
  * finished (closed, merged or invalid: 409) and it has fewer than cfg->photos. */
 enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *cfg,
                                const char *data_dir, long long order_id, const void *bytes,

@@ -1,4 +1,4 @@
-/* The indicators' in-memory roll-ups: a server's copy of the counter cells (domain/stats.h)
+/* The indicators' in-memory roll-ups: a server's copy of the counter cells (domain/stats/stats.h)
  * summed the ways the dashboard asks, so that a district's year, a town's daily series or
  * the counts of every county × item are a few hundred to a few hundred thousand additions.
  *
@@ -15,7 +15,7 @@
  *   R   region nodes — the whole deployment (""), provinces, cities, counties and towns;
  *   RI  county × catalog item;  RU  county × unit;  RC  county × channel.
  * Villages and grids, and filters it does not cover (a unit's items, say), are answered
- * from the store's cells instead (domain/stats_query.c decides). */
+ * from the store's cells instead (domain/stats/stats_query.c decides). */
 #ifndef WG_DOMAIN_STATS_CUBE_H
 #define WG_DOMAIN_STATS_CUBE_H
 

@@ -28,7 +28,7 @@ enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
 enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
                                        long long locked_until, struct wg_err *err);
 
-/* Personal fields as stored: sealed strings (domain/pii.h), "" when absent. */
+/* Personal fields as stored: sealed strings (domain/accounts/pii.h), "" when absent. */
 struct wg_profile_row {
     char username[64];
     char *real_name, *phone, *id_number; /* owned by the store row; valid in callbacks */
@@ -76,7 +76,7 @@ enum wg_rc wg_store_apikey_each(struct wg_db *db, int (*cb)(const struct wg_apik
                                 void *ctx, struct wg_err *err);
 enum wg_rc wg_store_apikey_revoke(struct wg_db *db, const char *id, struct wg_err *err);
 
-/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/audit.h) ----
+/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/accounts/audit.h) ----
  * Records are only ever inserted. There is deliberately no update, delete or prune function,
  * and there must not be one: SPEC §8 keeps audit records at least 180 days, so a record
  * younger than that may never be deleted (the table's triggers refuse UPDATE and DELETE

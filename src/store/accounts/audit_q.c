@@ -1,6 +1,6 @@
 /* Typed queries over the append-only audit table: read the last record, insert one, walk
  * them all, find some. Nothing here updates or deletes a record (see store.h). The hash
- * chain itself is computed and checked in domain/audit.c. */
+ * chain itself is computed and checked in domain/accounts/audit.c. */
 #include "store/store.h"
 
 #include "store/backend.h"

@@ -37,7 +37,7 @@ enum wg_rc wg_store_rule_match(struct wg_db *db, const char *item, const char *r
                                int (*cb)(const struct wg_rule_row *, void *), void *ctx,
                                struct wg_err *err);
 
-/* ---- catalog versions (domain/catalog_store.h) ---- */
+/* ---- catalog versions (domain/catalog/catalog_store.h) ---- */
 struct wg_catalog_version_row {
     long long version;
     const char *body; /* the catalog's JSON form; "" in lists */

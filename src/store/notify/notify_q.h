@@ -5,7 +5,7 @@
 
 #include "store/store.h"
 
-/* ---- the delivery outbox (domain/notify.h) ---- */
+/* ---- the delivery outbox (domain/notify/notify.h) ---- */
 struct wg_outbox_row {
     long long id;
     /* Text fields; in callbacks they are borrowed and valid only during the call. */

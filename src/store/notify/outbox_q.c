@@ -1,6 +1,6 @@
 /* Typed queries over the delivery outbox: enqueue, the worker's atomic claim and its
  * outcome, and a recipient's own list. The rules (backoff, dead letters) are in
- * domain/notify.c; this file only moves rows. */
+ * domain/notify/notify.c; this file only moves rows. */
 #include "store/store.h"
 
 #include "store/backend.h"

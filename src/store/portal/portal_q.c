@@ -1,5 +1,5 @@
 /* Typed queries of the residents' portal: tracking codes, the resident's rating of an
- * order and the throttle's counters. The rules are in domain/portal.c. */
+ * order and the throttle's counters. The rules are in domain/portal/portal.c. */
 #include "store/store.h"
 
 #include "store/backend.h"

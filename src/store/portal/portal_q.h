@@ -5,7 +5,7 @@
 
 #include "store/store.h"
 
-/* ---- the residents' portal (domain/portal.h) ---- */
+/* ---- the residents' portal (domain/portal/portal.h) ---- */
 /* An appeal filed through the portal: its tracking code's SHA-256 (hex) and its order. */
 enum wg_rc wg_store_portal_appeal_insert(struct wg_db *db, const char *code_hash,
                                          long long order_id, const char *portal_type,

@@ -6,7 +6,7 @@
 #include "store/store.h"
 #include "store/stats/counters.h"
 
-/* ---- indicator counters (domain/stats.h) ----
+/* ---- indicator counters (domain/stats/stats.h) ----
  * A cell is the counts of one CST day (days since 1970-01-01), one leaf (a grid code, or a
  * county code for an order without a point), one unit ("" for none), one catalog item
  * ("" for none) and one channel. */
@@ -17,7 +17,7 @@ struct wg_stat_cell {
 };
 /* Adds c's counts to its cell (made when missing); inside the caller's transaction. */
 enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err);
-/* Appends one change's deltas (text, domain/stats.c's format) to the change log. */
+/* Appends one change's deltas (text, domain/stats/stats.c's format) to the change log. */
 enum wg_rc wg_store_stat_log(struct wg_db *db, long long at, const char *deltas,
                              struct wg_err *err);
 struct wg_stat_filter {
@@ -42,7 +42,7 @@ enum wg_rc wg_store_stat_log_bounds(struct wg_db *db, long long *min, long long 
 enum wg_rc wg_store_stat_log_prune(struct wg_db *db, long long before, struct wg_err *err);
 /* A roll-up row (stat_roll): the cells of one day summed by node and view — view 0: node is
  * a town (or a shorter code for cells without one), dim ""; views 1, 2, 3: node is a county,
- * dim an item, unit or channel (domain/stats.h, enum wg_stat_roll_view). */
+ * dim an item, unit or channel (domain/stats/stats.h, enum wg_stat_roll_view). */
 struct wg_stat_roll {
     int day;
     const char *node;
