@@ -55,8 +55,8 @@ const struct wg_migration wg_migrations[] = {
      NULL},
     {2, "named counters", "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);",
      NULL},
-    /* The append-only audit log (domain/accounts/audit.h). The triggers refuse UPDATE and DELETE from
-     * any client; the hash chain is what shows tampering by someone who drops them. */
+    /* The append-only audit log (domain/accounts/audit.h). The triggers refuse UPDATE and DELETE
+     * from any client; the hash chain is what shows tampering by someone who drops them. */
     {3, "the audit log",
      "CREATE TABLE audit ("
      "  seq INTEGER PRIMARY KEY,"

@@ -1,8 +1,8 @@
 /* The dispatch catalog: GET /api/v1/catalog (the catalog in force and its version), the items
  * a text points at (GET /api/v1/catalog/suggest), and its administration: PUT and DELETE
  * /api/v1/catalog/items/{code}, GET /api/v1/catalog/versions and /api/v1/catalog/versions/{n}.
- * Changes are versioned (domain/catalog/catalog_store.h), audited, and in force on this server at once
- * and on the others sharing the store within a second. */
+ * Changes are versioned (domain/catalog/catalog_store.h), audited, and in force on this server at
+ * once and on the others sharing the store within a second. */
 #include "api/app.h"
 #include "api/handlers.h"
 #include "core/param.h"

@@ -1,6 +1,6 @@
-/* What the Open311 handlers (api/open311/open311.c, api/open311/open311_requests.c) share: the answer in the
- * format the path asks for (.xml or .json), errors in the specification's shape, and the
- * jurisdiction. Every Open311 handler answers its own errors this way and returns WG_OK. */
+/* What the Open311 handlers (api/open311/open311.c, api/open311/open311_requests.c) share: the
+ * answer in the format the path asks for (.xml or .json), errors in the specification's shape, and
+ * the jurisdiction. Every Open311 handler answers its own errors this way and returns WG_OK. */
 #ifndef WG_API_OPEN311_H
 #define WG_API_OPEN311_H
 

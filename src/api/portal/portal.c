@@ -1,9 +1,8 @@
-/* The residents' portal's public API (no account; domain/portal/portal.h): GET /api/v1/public/types,
- * POST /api/v1/public/appeals, and by tracking code GET /api/v1/public/appeals/{code},
- * POST …/{code}/photos, GET …/{code}/photos/{sha256} (the resident's own) and
- * POST …/{code}/rating. Writes go through the group committer, so a
- * 201 means the appeal (or rating) is on disk; throttled requests answer 429 with
- * Retry-After. */
+/* The residents' portal's public API (no account; domain/portal/portal.h): GET
+ * /api/v1/public/types, POST /api/v1/public/appeals, and by tracking code GET
+ * /api/v1/public/appeals/{code}, POST …/{code}/photos, GET …/{code}/photos/{sha256} (the resident's
+ * own) and POST …/{code}/rating. Writes go through the group committer, so a 201 means the appeal
+ * (or rating) is on disk; throttled requests answer 429 with Retry-After. */
 #include "api/app.h"
 #include "api/handlers.h"
 

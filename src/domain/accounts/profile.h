@@ -1,6 +1,6 @@
 /* An account's personal fields (real name, phone, resident ID number): checked on entry,
- * sealed with domain/accounts/pii.h before they reach the store, the phone also kept as a blind index
- * for exact lookup. Clear values exist only in memory, for the moment they are needed, and
+ * sealed with domain/accounts/pii.h before they reach the store, the phone also kept as a blind
+ * index for exact lookup. Clear values exist only in memory, for the moment they are needed, and
  * are wiped after. */
 #ifndef WG_DOMAIN_PROFILE_H
 #define WG_DOMAIN_PROFILE_H

@@ -3,10 +3,10 @@
  * was received), a channel, a type, a catalog item, a title and content, the place (an
  * address and a point, located to the grid it lay in when it arrived — kept even if grids
  * are later adjusted), an urgency, and the reporter, whose name and phone are sealed
- * (domain/accounts/pii.h) and found again by a blind index; an anonymous order keeps no reporter, and
- * a confidential one (保密件) never shows its reporter to units. Its state starts at
- * received; every change is a timeline event with actor and time, and the version counts
- * changes so that concurrent edits are detected (If-Match). */
+ * (domain/accounts/pii.h) and found again by a blind index; an anonymous order keeps no reporter,
+ * and a confidential one (保密件) never shows its reporter to units. Its state starts at received;
+ * every change is a timeline event with actor and time, and the version counts changes so that
+ * concurrent edits are detected (If-Match). */
 #ifndef WG_DOMAIN_ORDER_H
 #define WG_DOMAIN_ORDER_H
 

@@ -76,8 +76,8 @@ enum wg_rc wg_store_apikey_each(struct wg_db *db, int (*cb)(const struct wg_apik
                                 void *ctx, struct wg_err *err);
 enum wg_rc wg_store_apikey_revoke(struct wg_db *db, const char *id, struct wg_err *err);
 
-/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/accounts/audit.h) ----
- * Records are only ever inserted. There is deliberately no update, delete or prune function,
+/* ---- audit: the append-only, hash-chained log (the chain is defined in domain/accounts/audit.h)
+ * ---- Records are only ever inserted. There is deliberately no update, delete or prune function,
  * and there must not be one: SPEC §8 keeps audit records at least 180 days, so a record
  * younger than that may never be deleted (the table's triggers refuse UPDATE and DELETE
  * too). A future retention job for older records needs its own migration and must keep the
