@@ -1,6 +1,8 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
+#include <getopt.h>
+
 #include "domain/accounts/audit.h"
 #include "domain/accounts/pii_keys.h"
 #include "store/store.h"
@@ -15,6 +17,21 @@ int wg_cli_usage(const char *usage)
 {
     fprintf(stderr, "usage: wangge %s\n", usage);
     return 2;
+}
+
+int wg_cli_data_args(int argc, char **argv, int positional, const char *usage, const char **data)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    *data = NULL;
+    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+        if (c != 'd')
+            return wg_cli_usage(usage);
+        *data = optarg;
+    }
+    return !*data || argc - optind != positional ? wg_cli_usage(usage) : 0;
 }
 
 enum wg_rc wg_cli_with_db(const char *data, int create,

@@ -18,6 +18,11 @@ struct wg_cmd {
 int wg_cli_fail(const struct wg_err *err);
 int wg_cli_usage(const char *usage);
 
+/* The arguments of a command that takes --data DIR and then `positional` arguments, no
+ * other option (argv[optind] is the first positional): 0 when they are so, else the usage
+ * is printed and its exit status returned. */
+int wg_cli_data_args(int argc, char **argv, int positional, const char *usage, const char **data);
+
 struct wg_db;
 /* Opens the store in data (creating it with create), runs fn on a connection, closes. */
 enum wg_rc wg_cli_with_db(const char *data, int create,

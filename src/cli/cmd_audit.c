@@ -21,21 +21,12 @@ static enum wg_rc verify(struct wg_db *db, void *ctx, struct wg_err *err)
 
 static int audit_verify(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     struct wg_audit_report rep;
     struct wg_err err = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            data = optarg;
-        else
-            return wg_cli_usage(VERIFY_USAGE);
-    }
-    if (!data || optind != argc)
-        return wg_cli_usage(VERIFY_USAGE);
+    if ((c = wg_cli_data_args(argc, argv, 0, VERIFY_USAGE, &data)))
+        return c;
     if (wg_cli_with_db(data, 0, verify, &rep, &err))
         return wg_cli_fail(&err);
     if (rep.bad_seq) {

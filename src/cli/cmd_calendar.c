@@ -40,9 +40,6 @@ static enum wg_rc keep(struct wg_db *db, void *ctx, struct wg_err *err)
 
 int wg_cmd_calendar(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     struct load l = {NULL, NULL, NULL, 0};
     struct wg_calendar *cal;
     struct wg_err err = {0};
@@ -51,14 +48,8 @@ int wg_cmd_calendar(int argc, char **argv)
         return wg_cli_usage(USAGE);
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            l.data = optarg;
-        else
-            return wg_cli_usage(USAGE);
-    }
-    if (!l.data || optind != argc - 1)
-        return wg_cli_usage(USAGE);
+    if ((c = wg_cli_data_args(argc, argv, 1, USAGE, &l.data)))
+        return c;
     l.file = argv[optind];
     if (!(cal = wg_calendar_new()))
         return 1;

@@ -133,21 +133,12 @@ static void print_accounts(void)
 
 int wg_cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     struct wg_err err = {0};
     long n = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            data = optarg;
-        else
-            return wg_cli_usage(USAGE);
-    }
-    if (!data || optind != argc)
-        return wg_cli_usage(USAGE);
+    if ((c = wg_cli_data_args(argc, argv, 0, USAGE, &data)))
+        return c;
     if (wg_cli_with_db(data, 1, count_grids, &n, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);
     if (n > 0) {

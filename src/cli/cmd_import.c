@@ -143,9 +143,6 @@ static enum wg_rc grids(struct wg_db *db, void *ctx, struct wg_err *err)
 
 static int import_grids(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     struct wg_err err = {0};
     struct wg_import_report rep = {0};
@@ -154,14 +151,8 @@ static int import_grids(int argc, char **argv)
     size_t len;
     enum wg_rc rc;
     int c;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            data = optarg;
-        else
-            return wg_cli_usage(GRID_USAGE);
-    }
-    if (!data || optind != argc - 1)
-        return wg_cli_usage(GRID_USAGE);
+    if ((c = wg_cli_data_args(argc, argv, 1, GRID_USAGE, &data)))
+        return c;
     if (isatty(2))
         io.progress = wg_cli_progress;
     if (wg_file_read(argv[optind], (size_t)4 << 30, &text, &len, &err))

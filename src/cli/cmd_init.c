@@ -36,21 +36,12 @@ static enum wg_rc make_admin(struct wg_db *db, void *ctx, struct wg_err *err)
 
 int wg_cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *data = NULL;
     struct first_admin f = {{0}, 0};
     struct wg_err err = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            data = optarg;
-        else
-            return wg_cli_usage("init --data DIR");
-    }
-    if (!data || optind != argc)
-        return wg_cli_usage("init --data DIR");
+    if ((c = wg_cli_data_args(argc, argv, 0, "init --data DIR", &data)))
+        return c;
     if (wg_cli_with_db(data, 1, make_admin, &f, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);
     printf("initialised %s\n", data);

@@ -37,9 +37,6 @@ static enum wg_rc rotate(struct wg_db *db, void *ctx, struct wg_err *err)
 
 int wg_cmd_key(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     struct rotate r = {NULL, 0, 0};
     struct wg_err err = {0};
     int c;
@@ -47,14 +44,8 @@ int wg_cmd_key(int argc, char **argv)
         return wg_cli_usage(USAGE);
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-        if (c == 'd')
-            r.data = optarg;
-        else
-            return wg_cli_usage(USAGE);
-    }
-    if (!r.data || optind != argc)
-        return wg_cli_usage(USAGE);
+    if ((c = wg_cli_data_args(argc, argv, 0, USAGE, &r.data)))
+        return c;
     if (wg_cli_with_db(r.data, 0, rotate, &r, &err))
         return wg_cli_fail(&err);
     printf("key version %u is current; %zu stored values re-sealed under it\n", r.version, r.moved);

@@ -3,6 +3,7 @@
  * tessellation, placing a polygon inside another). The only file that includes geos_c.h.
  * Each public call opens its own GEOS context, so the functions are thread-safe. */
 #include "geo/geos.h"
+#include "core/rng.h"
 #include "core/alloc.h"
 
 #include <math.h>
@@ -44,20 +45,6 @@ static enum wg_rc geos_fail(struct gctx *c, struct wg_err *err, const char *what
 {
     return wg_err_set(err, WG_EINTERNAL, "GEOS %s failed: %s", what,
                       c->msg[0] ? c->msg : "no message");
-}
-
-/* The deterministic generator used for seeds and samples (splitmix64). */
-static uint64_t mix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *state)
-{
-    return (double)(mix64(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /* ---- shape <-> GEOS ---------------------------------------------------------------- */
@@ -473,8 +460,8 @@ static void sample_parent(struct tess *t, size_t per_cell, uint64_t *rng)
     t->m = 0;
     for (size_t iy = 0; iy < gy; iy++)
         for (size_t ix = 0; ix < gx; ix++) {
-            double x = s->minx + ((double)ix + uniform(rng)) * w / (double)gx;
-            double y = s->miny + ((double)iy + uniform(rng)) * h / (double)gy;
+            double x = s->minx + ((double)ix + wg_rng_uniform(rng)) * w / (double)gx;
+            double y = s->miny + ((double)iy + wg_rng_uniform(rng)) * h / (double)gy;
             if (!wg_shape_contains(s, x, y))
                 continue;
             if (t->m == t->cap) {
@@ -497,7 +484,7 @@ static void initial_seeds(struct tess *t, uint64_t *rng)
     double *d2;
     if (t->n > 2048) {
         for (size_t j = 0; j < t->n; j++) {
-            size_t i = (size_t)(uniform(rng) * (double)t->m) % t->m;
+            size_t i = (size_t)(wg_rng_uniform(rng) * (double)t->m) % t->m;
             t->seeds[2 * j] = t->samples[2 * i];
             t->seeds[2 * j + 1] = t->samples[2 * i + 1];
         }
@@ -506,7 +493,7 @@ static void initial_seeds(struct tess *t, uint64_t *rng)
     d2 = wg_malloc(t->m * sizeof *d2);
     for (size_t i = 0; i < t->m; i++)
         d2[i] = INFINITY;
-    size_t pick = (size_t)(uniform(rng) * (double)t->m) % t->m;
+    size_t pick = (size_t)(wg_rng_uniform(rng) * (double)t->m) % t->m;
     for (size_t j = 0; j < t->n; j++) {
         double sx = t->samples[2 * pick], sy = t->samples[2 * pick + 1], total = 0, r;
         t->seeds[2 * j] = sx;
@@ -516,7 +503,7 @@ static void initial_seeds(struct tess *t, uint64_t *rng)
             d2[i] = fmin(d2[i], dx * dx + dy * dy);
             total += d2[i];
         }
-        r = uniform(rng) * total;
+        r = wg_rng_uniform(rng) * total;
         for (pick = 0; pick + 1 < t->m && (r -= d2[pick]) > 0; pick++)
             ;
     }
@@ -898,8 +885,9 @@ enum wg_rc wg_geos_place_inside(const struct wg_shape *parent, double area_m2, u
          * regular octagon of circumradius 1 has area 2√2·a·b. */
         double r = sqrt(area / (2 * sqrt(2.0))), a = r * 1.3, b = r / 1.3;
         for (int k = 0; k < PLACE_TRIES && !found; k++) {
-            double cx = parent->minx + uniform(&rng) * w, cy = parent->miny + uniform(&rng) * h;
-            double th = uniform(&rng) * M_PI, ring[18];
+            double cx = parent->minx + wg_rng_uniform(&rng) * w,
+                   cy = parent->miny + wg_rng_uniform(&rng) * h;
+            double th = wg_rng_uniform(&rng) * M_PI, ring[18];
             GEOSCoordSequence *seq;
             GEOSGeometry *poly;
             if (!wg_shape_contains(parent, cx, cy))

@@ -3,6 +3,7 @@
  * is drawn from a generator seeded by the input seed and the code of the thing being made,
  * so a village's grids do not depend on what was generated before it. */
 #include "domain/map/gridgen.h"
+#include "core/rng.h"
 
 #include <math.h>
 
@@ -12,13 +13,6 @@
 
 /* ---- deterministic randomness ---------------------------------------------------------- */
 
-static uint64_t mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 /* The seed for one named thing: FNV-1a over the code, folded with the run's seed and a
  * purpose tag so that (say) a village's tessellation and its households differ. */
 static uint64_t seed_for(uint64_t seed, const char *code, uint64_t purpose)
@@ -26,13 +20,15 @@ static uint64_t seed_for(uint64_t seed, const char *code, uint64_t purpose)
     uint64_t h = 0xcbf29ce484222325ull;
     for (const char *p = code; *p; p++)
         h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
-    return mix(h ^ mix(seed + 0x9e3779b97f4a7c15ull * (purpose + 1)));
+    return wg_rng_mix(h ^ wg_rng_mix(seed + WG_RNG_GOLDEN * (purpose + 1)));
 }
 
+/* Chained (the state is the last output mixed on), unlike wg_rng_next: the grids already
+ * generated from seeds depend on this exact sequence. */
 static double unit(uint64_t *state)
 {
-    *state = mix(*state + 0x9e3779b97f4a7c15ull);
-    return (double)(*state >> 11) * (1.0 / 9007199254740992.0);
+    *state = wg_rng_mix(*state + WG_RNG_GOLDEN);
+    return wg_rng_unit(*state);
 }
 
 enum { FOR_TESSELLATE, FOR_PEOPLE, FOR_TIES, FOR_EXCLUSIVE };
@@ -453,7 +449,7 @@ static enum wg_rc make_exclusive(const struct wg_gen_input *in, const struct wg_
             host_area = wg_shape_area_m2(&host->shape);
             /* ±20% around the typical size, but never more than a third of the host grid */
             area = fmin(kinds[kind].area_m2 * (0.8 + 0.4 * unit(&r)), host_area / 3);
-            if ((rc = wg_geos_place_inside(&host->shape, area, mix(r), &g->shape, err))) {
+            if ((rc = wg_geos_place_inside(&host->shape, area, wg_rng_mix(r), &g->shape, err))) {
                 wg_err_prefix(err, "exclusive grid '%s' in '%s'", g->code, host->code);
                 return rc;
             }

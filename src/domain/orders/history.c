@@ -1,5 +1,6 @@
 /* Demo history: units, routing rules and months of orders moved through the loop. */
 #include "domain/orders/history.h"
+#include "core/rng.h"
 
 #include "domain/catalog/unit.h"
 #include "geo/shape.h"
@@ -30,26 +31,12 @@ const struct wg_demo_department wg_demo_departments[] = {
 };
 const size_t wg_demo_ndepartments = sizeof wg_demo_departments / sizeof wg_demo_departments[0];
 
-/* splitmix64: a small, good, seedable generator for reproducible demo data */
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *s)
-{
-    return (double)(next(s) >> 11) / 9007199254740992.0;
-}
-
 static int pick(uint64_t *s, const int *weights, int n)
 {
     int total = 0, r;
     for (int i = 0; i < n; i++)
         total += weights[i];
-    r = (int)(uniform(s) * total);
+    r = (int)(wg_rng_uniform(s) * total);
     for (int i = 0; i < n; i++) {
         if (r < weights[i])
             return i;
@@ -166,27 +153,28 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
     const struct wg_history_opts *o = g->o;
     int tries = 0;
     memset(in, 0, sizeof *in);
-    in->item = g->leaves.code[next(&g->s) % (uint64_t)g->leaves.n];
+    in->item = g->leaves.code[wg_rng_next(&g->s) % (uint64_t)g->leaves.n];
     in->channel = channels[pick(&g->s, channel_w, 10)];
     in->type = types[pick(&g->s, type_w, 7)];
-    in->urgency = uniform(&g->s) < 0.03 ? "urgent" : "normal";
-    in->title = titles[next(&g->s) % 4];
+    in->urgency = wg_rng_uniform(&g->s) < 0.03 ? "urgent" : "normal";
+    in->title = titles[wg_rng_next(&g->s) % 4];
     in->content = "演示数据：根据兰山区群众诉求的常见情形生成";
     in->has_point = 1;
     in->crs = WG_CRS_WGS84;
     do { /* a point inside a grid of the county */
-        in->lon = g->county.minx + uniform(&g->s) * (g->county.maxx - g->county.minx);
-        in->lat = g->county.miny + uniform(&g->s) * (g->county.maxy - g->county.miny);
+        in->lon = g->county.minx + wg_rng_uniform(&g->s) * (g->county.maxx - g->county.minx);
+        in->lat = g->county.miny + wg_rng_uniform(&g->s) * (g->county.maxy - g->county.miny);
     } while (wg_locator_locate(g->loc, in->lon, in->lat, WG_CRS_WGS84, where, NULL) != WG_OK &&
              ++tries < 1000);
-    in->anonymous = uniform(&g->s) < 0.1;
+    in->anonymous = wg_rng_uniform(&g->s) < 0.1;
     /* spread over the days, weighted to working hours */
-    *t = o->now - (long long)(uniform(&g->s) * o->days) * DAY;
-    *t = *t - *t % DAY + (long long)(0.5 + uniform(&g->s) * 9.5) * HOUR; /* 08:30-18:00 CST */
+    *t = o->now - (long long)(wg_rng_uniform(&g->s) * o->days) * DAY;
+    *t =
+        *t - *t % DAY + (long long)(0.5 + wg_rng_uniform(&g->s) * 9.5) * HOUR; /* 08:30-18:00 CST */
     if (*t > o->now)
         *t -= DAY;
     if (i >= o->orders - 15) /* the last few just arrived: at the dispatch desk */
-        *t = o->now - (long long)(uniform(&g->s) * 50 * 60);
+        *t = o->now - (long long)(wg_rng_uniform(&g->s) * 50 * 60);
 }
 
 /* The callback's body: reached with a satisfaction, or not for an anonymous appeal. */
@@ -206,19 +194,20 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
     if ((rc = step(g->db, g->env, &as->agent, id, version, "dispatch",
                    json_pack("{s:s}", "unit", unit), t + 1200, g->rep, err)))
         return rc;
-    long long signed_at = t + 1200 + (long long)(600 + uniform(&g->s) * 3 * HOUR);
+    long long signed_at = t + 1200 + (long long)(600 + wg_rng_uniform(&g->s) * 3 * HOUR);
     if (age < 4 * HOUR)
         return WG_OK;
-    if (uniform(&g->s) < 0.02) /* sent to the wrong unit: the return awaits review */
+    if (wg_rng_uniform(&g->s) < 0.02) /* sent to the wrong unit: the return awaits review */
         return step(g->db, g->env, &as->handler, id, version, "return",
                     json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, g->rep, err);
     if ((rc = step(g->db, g->env, &as->handler, id, version, "sign", NULL, signed_at, g->rep, err)))
         return rc;
-    if (uniform(&g->s) < 0.01) /* waiting on something outside anyone's hands */
+    if (wg_rng_uniform(&g->s) < 0.01) /* waiting on something outside anyone's hands */
         return step(g->db, g->env, &as->supervisor, id, version, "suspend",
                     json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, g->rep, err);
     /* how long the unit takes: mostly within the 5 working days, a few overdue */
-    double days = uniform(&g->s) < 0.04 ? 9 + uniform(&g->s) * 5 : 0.5 + uniform(&g->s) * 5.5;
+    double days = wg_rng_uniform(&g->s) < 0.04 ? 9 + wg_rng_uniform(&g->s) * 5
+                                               : 0.5 + wg_rng_uniform(&g->s) * 5.5;
     long long replied_at = signed_at + (long long)(days * DAY);
     if (replied_at > now) {
         g->open_id = id;
@@ -234,13 +223,13 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
         return rc;
     if (replied_at + DAY > now)
         return WG_OK;
-    int passed = uniform(&g->s) < 0.96;
+    int passed = wg_rng_uniform(&g->s) < 0.96;
     if ((rc = step(g->db, g->env, &as->agent, id, version, "verify",
                    json_pack("{s:b}", "passed", passed), replied_at + DAY / 2, g->rep, err)))
         return rc;
     if (!passed || replied_at + 2 * DAY > now)
         return WG_OK;
-    double sat = uniform(&g->s);
+    double sat = wg_rng_uniform(&g->s);
     return step(g->db, g->env, &as->agent, id, version, "callback",
                 callback_body(in, sat < 0.90    ? "satisfied"
                                   : sat < 0.975 ? "basically_satisfied"
@@ -262,7 +251,7 @@ static enum wg_rc one_order(struct gen *g, int i, struct wg_err *err)
         return rc;
     g->rep->orders++;
     long long age = g->o->now - t;
-    double r = uniform(&g->s);
+    double r = wg_rng_uniform(&g->s);
     /* a consultation answered on the call, closed after the callback */
     if (!strcmp(in.type, "consult") && r < 0.6) {
         if ((rc = step(g->db, g->env, &g->as.agent, id, &version, "answer", NULL, t + 300, g->rep,
