@@ -48,9 +48,9 @@ int main(void)
     in.item = "06028";
     T_EQ_INT(wg_order_create(db, &env, NULL, &agent, &in, now - 10 * 86400, &id, &err), WG_OK);
     json_t *body = json_pack("{s:s}", "unit", "cgzf");
-    T_EQ_INT(
-        wg_order_act(db, &env, &agent, id, "dispatch", body, 1, now - 10 * 86400 + 600, &out, &err),
-        WG_OK);
+    T_EQ_INT(wg_order_act(db, &env, &agent, id, WG_ACTION_DISPATCH, body, 1, now - 10 * 86400 + 600,
+                          &out, &err),
+             WG_OK);
     json_decref(body);
     json_decref(out);
     /* before the deadline nothing happens; after it, one supervision by the system */

@@ -360,7 +360,9 @@ static void walk(struct wg_db *db, const struct wg_order_env *env, uint64_t seed
         }
         *now += (long long)((r >> 36) % (8 * 3600)); /* up to 8 hours on */
         json_t *out = NULL;
-        if (wg_order_act(db, env, &a, id, name, body, version, *now, &out, NULL) == WG_OK)
+        enum wg_order_action action;
+        if (!wg_fsm_action_parse(name, &action, NULL) &&
+            wg_order_act(db, env, &a, id, action, body, version, *now, &out, NULL) == WG_OK)
             ++*taken;
         json_decref(out);
         json_decref(body);

@@ -257,6 +257,7 @@ struct action {
     const struct wg_order_env *env;
     long long id, now;
     int version;
+    enum wg_order_action action;
     char audit_action[64];
     enum wg_rc refused;
 };
@@ -265,8 +266,8 @@ static enum wg_rc action_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     struct action *a = ctx;
     struct wg_req *req = a->req;
-    enum wg_rc rc = wg_order_act_in(db, a->env, req->actor, a->id, req->params[1], req->json,
-                                    a->version, a->now, err);
+    enum wg_rc rc = wg_order_act_in(db, a->env, req->actor, a->id, a->action, req->json, a->version,
+                                    a->now, err);
     if (rc)
         return rc;
     return wg_api_audit(req, db, NULL, a->audit_action, "order", req->params[0], NULL, WG_OK, err);
@@ -323,8 +324,9 @@ enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
     struct pending_action *p = wg_arena_alloc(req->arena, sizeof *p);
     enum wg_rc rc;
     p->env = wg_api_order_env(req);
-    p->a = (struct action){req, &p->env, 0, (long long)time(NULL), 0, "", WG_OK};
+    p->a = (struct action){req, &p->env, 0, (long long)time(NULL), 0, WG_ACTION_COUNT, "", WG_OK};
     if ((rc = wg_api_order_id(req->params[0], &p->a.id, err)) ||
+        (rc = wg_fsm_action_parse(req->params[1], &p->a.action, err)) ||
         (rc = if_match(req, &p->a.version, err)))
         return rc;
     snprintf(p->a.audit_action, sizeof p->a.audit_action, "order.%s", req->params[1]);

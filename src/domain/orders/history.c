@@ -1,5 +1,6 @@
 /* Demo history: units, routing rules and months of orders moved through the loop. */
 #include "domain/orders/history.h"
+#include "core/assert.h"
 #include "core/rng.h"
 
 #include "domain/catalog/unit.h"
@@ -91,10 +92,13 @@ static void actor(struct wg_actor *a, const char *name, enum wg_role_id role)
 
 /* One action at a simulated time; the order JSON's version is tracked across calls. */
 static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *a,
-                       long long id, int *version, const char *action, json_t *body, long long at,
+                       long long id, int *version, const char *name, json_t *body, long long at,
                        struct wg_history_report *rep, struct wg_err *err)
 {
     json_t *out = NULL;
+    enum wg_order_action action = WG_ACTION_COUNT;
+    wg_fsm_action_parse(name, &action, NULL);
+    WG_ASSERT(action != WG_ACTION_COUNT); /* the names are this file's own */
     enum wg_rc rc = wg_order_act(db, env, a, id, action, body, *version, at, &out, err);
     json_decref(body);
     if (!rc) {

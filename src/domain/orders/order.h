@@ -16,6 +16,7 @@
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
 #include "domain/map/locate.h"
+#include "domain/orders/order_fsm.h"
 #include "domain/accounts/pii.h"
 #include "domain/accounts/session.h"
 #include "store/store.h"
@@ -104,18 +105,19 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
 
-/* Takes action `name` (SPEC §9) on order id with the action's JSON body, if the order is
- * still at `version` (If-Match): WG_EPRECOND when another change came first, WG_ECONFLICT
- * listing the allowed actions when the state does not allow it, WG_EFORBIDDEN when the role
- * may never take it, WG_ENOTFOUND outside the caller's scope. On success *out is the order. */
+/* Takes the action (SPEC §9, parsed where it came in: wg_fsm_action_parse) on order id with the
+ * action's JSON body, if the order is still at `version` (If-Match): WG_EPRECOND when another
+ * change came first, WG_ECONFLICT listing the allowed actions when the state does not allow it,
+ * WG_EFORBIDDEN when the role may never take it, WG_ENOTFOUND outside the caller's scope. On
+ * success *out is the order. */
 enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
-                        const struct wg_actor *actor, long long id, const char *name,
+                        const struct wg_actor *actor, long long id, enum wg_order_action action,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err);
 /* The same inside the caller's transaction (a group commit's job), without the answer: the
  * caller reads the order with wg_order_json once the change is committed. */
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
-                           const struct wg_actor *actor, long long id, const char *name,
+                           const struct wg_actor *actor, long long id, enum wg_order_action action,
                            const json_t *body, int version, long long now, struct wg_err *err);
 
 /* Supervises every open order whose reply deadline has passed (SPEC §3: red orders are

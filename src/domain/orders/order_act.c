@@ -3,6 +3,7 @@
  * written in the caller's transaction; and the sweep that supervises red orders. */
 #include "domain/orders/order_act.h"
 
+#include "core/assert.h"
 #include "core/civil.h"
 #include "core/clock.h"
 #include "domain/notify/notify.h"
@@ -100,12 +101,11 @@ static enum wg_rc apply_effects(struct wg_act *a, const struct wg_fsm_result *re
 
 /* Writes the step: the order row (if still at version), the assisting units, the timeline
  * event, the counters, the action's own rows and the notifications. */
-static enum wg_rc write(struct wg_act *a, const char *name, int version,
-                        const struct wg_order_facts *f0, const struct wg_fsm_result *res,
-                        struct wg_err *err)
+static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_facts *f0,
+                        const struct wg_fsm_result *res, struct wg_err *err)
 {
     const struct wg_act_rule *rule = &wg_act_rules[a->action];
-    const char *next = wg_fsm_state_name(res->next);
+    const char *next = wg_fsm_state_name(res->next), *name = wg_fsm_action_name(a->action);
     long long id = a->o.row.id;
     char *detail = NULL;
     int changed = 0;
@@ -137,7 +137,7 @@ static enum wg_rc write(struct wg_act *a, const char *name, int version,
 }
 
 enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
-                           const struct wg_actor *actor, long long id, const char *name,
+                           const struct wg_actor *actor, long long id, enum wg_order_action action,
                            const json_t *body, int version, long long now, struct wg_err *err)
 {
     struct wg_act a = {.db = db, .env = env, .actor = actor, .body = body, .now = now};
@@ -146,8 +146,8 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     enum wg_rc rc;
     if (body && !json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the action's body must be a JSON object");
-    if ((rc = wg_fsm_action_parse(name, &a.action, err)))
-        return rc;
+    WG_ASSERT((unsigned)action < WG_ACTION_COUNT);
+    a.action = action;
     rule = &wg_act_rules[a.action];
     if ((rc = load(&a, id, version, err)))
         goto out;
@@ -161,21 +161,21 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
     wg_clock_iso(now, a.at);
     if ((rule->apply && (rc = rule->apply(&a, err))) || (rc = apply_effects(&a, &res, err)))
         goto out;
-    rc = write(&a, name, version, &f0, &res, err);
+    rc = write(&a, version, &f0, &res, err);
 out:
     wg_order_unload(&a.o);
     return rc;
 }
 
 enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
-                        const struct wg_actor *actor, long long id, const char *name,
+                        const struct wg_actor *actor, long long id, enum wg_order_action action,
                         const json_t *body, int version, long long now, json_t **out,
                         struct wg_err *err)
 {
     enum wg_rc rc = wg_db_begin(db, err);
     if (rc)
         return rc;
-    if ((rc = wg_order_act_in(db, env, actor, id, name, body, version, now, err)) ||
+    if ((rc = wg_order_act_in(db, env, actor, id, action, body, version, now, err)) ||
         (rc = wg_db_commit(db, err))) {
         wg_db_rollback(db);
         return rc;
@@ -211,7 +211,8 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, 
         json_t *body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
                                  "past the reply deadline"),
                *out = NULL;
-        rc = wg_order_act(db, env, &sys, d.id[i], "supervise", body, d.version[i], now, &out, err);
+        rc = wg_order_act(db, env, &sys, d.id[i], WG_ACTION_SUPERVISE, body, d.version[i], now,
+                          &out, err);
         json_decref(body);
         json_decref(out);
         if (rc == WG_EPRECOND || rc == WG_ECONFLICT) { /* changed meanwhile: next sweep */

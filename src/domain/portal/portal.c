@@ -583,7 +583,8 @@ enum wg_rc wg_portal_rate_in(struct wg_db *db, const struct wg_order_env *env, l
     snprintf(state, sizeof state, "%s", public_state(o.state));
     wg_store_order_release(&o);
     wg_portal_actor(&resident);
-    rc = wg_order_act_in(db, env, &resident, order_id, "rate", action_body, version, now, err);
+    rc = wg_order_act_in(db, env, &resident, order_id, WG_ACTION_RATE, action_body, version, now,
+                         err);
     if (rc == WG_ECONFLICT)
         return wg_err_set(err, WG_ECONFLICT,
                           "this appeal can be rated once it has been "
