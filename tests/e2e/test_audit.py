@@ -46,8 +46,8 @@ def rows(path):
 
 
 def record_hash(r):
-    """The canonical encoding of docs/ARCHITECTURE.md and src/domain/accounts/audit.h, written again
-    here: netstrings of prev_hash, seq and the fields, SHA-256."""
+    """The canonical encoding of docs/internals/audit.md and src/domain/accounts/audit.h, written
+    again here: netstrings of prev_hash, seq and the fields, SHA-256."""
     out = b""
     for name in ("prev_hash", "seq", "at", "actor", "role", "source", "action", "object_type",
                  "object_id", "result", "detail"):
