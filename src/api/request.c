@@ -2,6 +2,8 @@
  * the request ends, the audit record of an operation, ids from paths and the list answer. */
 #include "api/app.h"
 
+#include <stdint.h>
+
 #include "core/param.h"
 #include "domain/accounts/audit.h"
 #include "domain/orders/order.h"
@@ -110,9 +112,7 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
 
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
 {
-    char *end;
-    *id = strtoll(s, &end, 10);
-    if (!*s || *end || *id <= 0)
+    if (wg_param_whole(s, 1, INT64_MAX, id))
         return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
     return WG_OK;
 }

@@ -23,10 +23,16 @@ int wg_cmd_serve(int argc, char **argv)
     struct wg_err err = {0};
     int c, webhook_flags = 0;
     wg_settings_init(&s);
-    /* the config file first, so that flags override it */
-    for (int i = 1; i < argc - 1; i++)
-        if (!strcmp(argv[i], "--config") && wg_settings_read(&s, argv[i + 1], &err))
+    /* the config file first (--config FILE, --config=FILE or -c FILE), so that flags win */
+    for (int i = 1; i < argc; i++) {
+        const char *file = NULL;
+        if ((!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")) && i + 1 < argc)
+            file = argv[i + 1];
+        else if (!strncmp(argv[i], "--config=", 9))
+            file = argv[i] + 9;
+        if (file && wg_settings_read(&s, file, &err))
             return wg_cli_fail(&err);
+    }
     while ((c = getopt_long(argc, argv, "d:l:t:b:c:w:C:qh", opts, NULL)) != -1) {
         enum wg_rc rc = WG_OK;
         switch (c) {

@@ -1,4 +1,4 @@
-/* Query-string values, parsed strictly (param.h). */
+/* Numbers people write, parsed strictly (param.h). */
 #include "core/param.h"
 
 #include <errno.h>
@@ -24,21 +24,39 @@ enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi,
     return WG_OK;
 }
 
+int wg_param_whole(const char *s, long long lo, long long hi, long long *out)
+{
+    /* digits alone (a '-' first where negatives are allowed): no spaces, no '+', no 0x */
+    const char *d = s + (*s == '-' && lo < 0);
+    char *end;
+    long long n;
+    if (*d < '0' || *d > '9')
+        return -1;
+    errno = 0;
+    n = strtoll(s, &end, 10);
+    if (*end || errno || n < lo || n > hi)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long long hi,
                           long long *out, struct wg_err *err)
 {
-    char *end;
-    long long n;
-    if (!s)
+    if (!s || !wg_param_whole(s, lo, hi, out))
         return WG_OK;
-    errno = 0;
-    /* digits alone (a '-' first where negatives are allowed): no spaces, no '+', no 0x */
-    const char *d = s + (*s == '-' && lo < 0);
-    n = *d >= '0' && *d <= '9' ? strtoll(s, &end, 10) : 0;
-    if (!(*d >= '0' && *d <= '9') || *end || errno || n < lo || n > hi)
-        return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be %lld to %lld, not '%.20s'",
-                          name, lo, hi, s);
-    *out = n;
+    return wg_err_set(err, WG_EINVAL, "query parameter '%s' must be %lld to %lld, not '%.20s'",
+                      name, lo, hi, s);
+}
+
+enum wg_rc wg_parse_whole(const char *what, const char *v, long lo, long hi, long *out,
+                          struct wg_err *err)
+{
+    long long n;
+    if (wg_param_whole(v, lo, hi, &n))
+        return wg_err_set(err, WG_EINVAL, "%s must be a whole number from %ld to %ld, not '%s'",
+                          what, lo, hi, v);
+    *out = (long)n;
     return WG_OK;
 }
 

@@ -11,6 +11,10 @@
 /* A required decimal number in [lo, hi]. */
 enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi, double *out,
                           struct wg_err *err);
+/* The one reading of a whole number: digits alone (with a '-' first only when lo < 0), in
+ * [lo, hi]; 0 with *out set, -1 for anything else. The functions below are it with their
+ * own messages. */
+int wg_param_whole(const char *s, long long lo, long long hi, long long *out);
 /* An optional whole number in [lo, hi]; *out keeps its default when s is NULL (absent). A
  * value that is not digits alone, or is out of range, is WG_EINVAL. */
 enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long long hi,
@@ -18,5 +22,10 @@ enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long lo
 /* A text of 1 to max bytes: absent, empty and longer are errors (check an optional one only
  * when it is there). */
 enum wg_rc wg_param_text(const char *s, const char *name, size_t max, struct wg_err *err);
+
+/* A setting's value (a settings file line or a flag), v from lo to hi into *out; anything
+ * else is WG_EINVAL naming `what`, the range and the text given. */
+enum wg_rc wg_parse_whole(const char *what, const char *v, long lo, long hi, long *out,
+                          struct wg_err *err);
 
 #endif

@@ -159,12 +159,9 @@ static void read_form(struct wg_req *req, size_t value_max)
 {
     struct wg_form *f = wg_arena_alloc(req->arena, sizeof *f);
     struct MHD_PostProcessor *pp;
-    if (!f)
-        return;
     wg_form_init(f);
     f->max_value = value_max;
-    if (!wg_arena_defer(req->arena, form_free, f))
-        return;
+    wg_arena_defer(req->arena, form_free, f);
     req->form = f;
     if (!req->body_len)
         return;
@@ -324,10 +321,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!c) {
         c = wg_calloc(1, sizeof *c);
         c->req.arena = wg_arena_new();
-        if (!c->req.arena) {
-            free(c);
-            return MHD_NO;
-        }
         c->start_us = wg_clock_us();
         c->req.app = srv->app;
         c->req.conn = conn;

@@ -2,7 +2,7 @@
 #include "server/settings.h"
 
 #include "core/csv.h"
-#include "core/num.h"
+#include "core/param.h"
 
 void wg_settings_init(struct wg_settings *s)
 {

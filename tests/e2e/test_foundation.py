@@ -421,6 +421,12 @@ def test_cli_errors():
             f.write("threads = many\n")
         rc, _, err = run("serve", "--data", data.dir, "--config", cfg, check=False)
         assert rc != 0 and "line 1" in err and "threads" in err, err
+        # a number is digits alone (the line's spaces aside), and --config=FILE is the same
+        for bad in ["+5", "0x10", "5.0", "5s", "- 5"]:
+            with open(cfg, "w") as f:
+                f.write(f"idle_timeout = {bad}\n")
+            rc, _, err = run("serve", "--data", data.dir, "--config=" + cfg, check=False)
+            assert rc != 0 and "idle_timeout" in err and "whole number" in err, (bad, err)
     finally:
         data.close()
 

@@ -85,6 +85,10 @@ def test_intake_bad_input_changes_nothing():
             assert status == 404, answer
             status, answer = srv.json("GET", "/api/v1/orders/abc", token=token)
             assert status == 404, answer
+            # an id is digits alone: nothing a person did not mean reads as order 1
+            for bad in ["+1", "%201", "1%20", "01x", "0x1", "-1", "0"]:
+                status, answer = srv.json("GET", "/api/v1/orders/" + bad, token=token)
+                assert status == 404 and "does not exist" in answer["error"]["message"], (bad, answer)
             assert data.dump() == before
         finally:
             srv.stop()

@@ -160,11 +160,10 @@ enum wg_rc wg_api_catalog_version(struct wg_req *req, struct wg_err *err)
     const char *s = req->params[0];
     struct wg_db *db;
     json_t *out = NULL;
-    char *end;
-    long long n = strtoll(s, &end, 10);
+    long long n;
     enum wg_rc rc;
     /* anything that is not a version number is a version that does not exist */
-    if (!*s || *end || *s == '-' || *s == '+' || n < 0 || strlen(s) > 18)
+    if (wg_param_whole(s, 0, 1LL << 53, &n))
         return wg_err_set(err, WG_ENOTFOUND, "catalog version '%.20s' does not exist", s);
     if ((rc = wg_api_db(req, &db, err)))
         return rc;

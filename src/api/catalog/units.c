@@ -3,6 +3,7 @@
  * GET /api/v1/orders/{id}/route, GET /api/v1/routing-rules/match. */
 #include "api/app.h"
 #include "api/handlers.h"
+#include "domain/orders/order_ctx.h"
 #include "core/param.h"
 
 #include "domain/catalog/unit.h"
@@ -19,6 +20,8 @@ static const char *str(json_t *j, const char *k)
 struct units {
     struct wg_db *db;
     json_t *arr;
+    enum wg_rc rc; /* a failed read of a unit's regions, which stops the walk */
+    struct wg_err *err;
 };
 
 static int add_region(const char *region, void *ctx)
@@ -31,17 +34,18 @@ static int add_unit(const struct wg_unit_row *u, void *ctx)
 {
     struct units *us = ctx;
     json_t *regions = json_array();
-    wg_store_unit_regions(us->db, u->id, add_region, regions, NULL);
+    us->rc = wg_store_unit_regions(us->db, u->id, add_region, regions, us->err);
     json_array_append_new(us->arr, json_pack("{s:s,s:s,s:s,s:o}", "id", u->id, "name", u->name,
                                              "kind", u->kind, "regions", regions));
-    return 0;
+    return us->rc != WG_OK;
 }
 
 static enum wg_rc fill_units(struct wg_req *req, struct wg_db *db, json_t *arr, struct wg_err *err)
 {
-    struct units us = {db, arr};
+    struct units us = {db, arr, WG_OK, err};
+    enum wg_rc rc = wg_store_unit_each(db, add_unit, &us, err);
     (void)req;
-    return wg_store_unit_each(db, add_unit, &us, err);
+    return rc ? rc : us.rc;
 }
 
 enum wg_rc wg_api_units_list(struct wg_req *req, struct wg_err *err)
@@ -137,12 +141,24 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
         json_array_foreach(ids, i, v)
         {
             struct wg_unit_row u;
-            if (wg_store_unit_get(db, json_string_value(v), &u, NULL) == WG_OK) {
+            rc = wg_store_unit_get(db, json_string_value(v), &u, err);
+            if (rc == WG_ENOTFOUND) { /* removed since the rule was written */
+                wg_err_clear(err);
+                rc = WG_OK;
+            } else if (rc) {
+                break;
+            } else {
                 json_array_append_new(units, json_pack("{s:s,s:s}", "id", u.id, "name", u.name));
                 json_array_append(json_object_get(body, "assisting"), v);
             }
         }
         json_decref(ids);
+        if (rc) {
+            json_decref(units);
+            json_decref(body);
+            json_decref(out);
+            return rc;
+        }
         json_object_set_new(out, "lead",
                             json_pack("{s:s,s:s}", "id", s.lead.id, "name", s.lead.name));
         json_object_set_new(out, "assisting", units);
@@ -154,22 +170,19 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
 
 enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)
 {
-    struct wg_order_env env = wg_api_order_env(req);
+    struct wg_order o;
+    struct wg_order_assist a;
+    enum wg_order_relation rel;
     struct wg_db *db;
-    json_t *order = NULL;
     long long id;
     enum wg_rc rc;
-    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)))
+    if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)) ||
+        (rc = wg_order_load(db, id, &o, err)))
         return rc;
-    /* the order as the caller may see it: outside the scope it does not exist */
-    rc = wg_order_json(db, &env, req->actor, id, 0, &order, err);
-    if (!rc) {
-        const char *place = json_string_value(json_object_get(order, "grid"));
-        rc = reply_suggestion(req, db, json_string_value(json_object_get(order, "item")),
-                              place ? place : json_string_value(json_object_get(order, "county")),
-                              err);
-    }
-    json_decref(order);
+    /* outside the caller's sight the order does not exist; nothing personal is opened */
+    if (!(rc = wg_order_relate(db, req->actor, &o.row, &a, &rel, err)))
+        rc = reply_suggestion(req, db, o.row.item, o.row.grid[0] ? o.row.grid : o.row.county, err);
+    wg_order_unload(&o);
     return rc;
 }
 

@@ -70,10 +70,19 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
         goto out;
     ancestors = json_array();
     snprintf(parent, sizeof parent, "%s", r.code);
-    while (wg_region_parent(parent, parent, sizeof parent)) {
+    while (!rc && wg_region_parent(parent, parent, sizeof parent)) {
         struct wg_region_row a;
-        if (wg_store_region_get(db, parent, &a, NULL) == WG_OK)
+        rc = wg_store_region_get(db, parent, &a, err);
+        if (!rc)
             json_array_insert_new(ancestors, 0, region_json(&a));
+        else if (rc == WG_ENOTFOUND) { /* a level the imported divisions leave out */
+            wg_err_clear(err);
+            rc = WG_OK;
+        }
+    }
+    if (rc) {
+        json_decref(ancestors);
+        goto out;
     }
     children = json_array();
     rc = lvl == WG_LEVEL_VILLAGE ? wg_store_grid_each(db, code, add_grid, children, err)

@@ -202,6 +202,8 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
         return wg_err_set(err, WG_EUNAUTH, "session is unknown or has ended; log in again");
     if (rc)
         return rc;
+    /* an ended session's row is removed as it is met; the caller is refused either way, so
+     * a failure to remove it only leaves it for the next time */
     if (now - s.last_seen > lim->idle_seconds || now - s.created_at > lim->absolute_seconds) {
         wg_store_session_delete(db, hash, NULL);
         return wg_err_set(err, WG_EUNAUTH, "session has expired; log in again");

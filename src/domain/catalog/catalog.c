@@ -1,5 +1,5 @@
-/* The catalog model: building, validation, lookup with inherited limits, keyword
- * suggestions and the JSON form. The shipped tree itself is data in catalog_defaults.c.
+/* The catalog model: building, validation and lookup with inherited limits; its JSON form is
+ * catalog_json.c, keyword suggestions catalog_suggest.c, the shipped tree catalog_defaults.c.
  * A validated catalog is only read, so one instance can serve every request thread. */
 #include "domain/catalog/catalog.h"
 #include "core/utf8.h"

@@ -8,7 +8,7 @@
  *   recipient        a username, or "unit:ID" for a unit (usernames hold no ':'). An account
  *                    scoped unit:ID reads its unit's rows beside its own.
  *   channel          how it travels: "webhook" now; "sms" and "app" (push) later.
- *   kind             dispatch, urge, supervise, return, red_light.
+ *   kind             dispatch, assist, urge, supervise, return, red_light.
  *   order_id         the order concerned, or none.
  *   payload          a JSON object (wg_notify_order_payload): what happened to which order,
  *                    by whom, when — never the reporter's personal data.

@@ -54,9 +54,12 @@ static enum wg_rc make_units(struct wg_db *db, const struct wg_order_env *env, c
     long long id;
     for (size_t i = 0; i < wg_demo_ndepartments && !rc; i++) {
         struct wg_unit_row u;
-        if (wg_store_unit_get(db, wg_demo_departments[i].id, &u, NULL) != WG_OK)
+        rc = wg_store_unit_get(db, wg_demo_departments[i].id, &u, err);
+        if (rc == WG_ENOTFOUND) {
+            wg_err_clear(err);
             rc = wg_unit_create(db, wg_demo_departments[i].id, wg_demo_departments[i].name,
                                 "department", regions, err);
+        }
         if (!rc)
             rc = wg_route_rule_create(db, env->catalog, wg_demo_departments[i].domain, county,
                                       wg_demo_departments[i].id, NULL, &id, err);

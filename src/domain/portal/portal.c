@@ -13,7 +13,7 @@
 
 #include <sodium.h>
 
-#include "core/num.h"
+#include "core/param.h"
 #include "domain/orders/order_fsm.h"
 #include "domain/orders/photo.h"
 #include "store/catalog/catalog_q.h"
@@ -446,12 +446,22 @@ static int own_photo(const struct wg_photo_row *p, void *ctx)
     return 0;
 }
 
-static json_t *unit_name(struct wg_db *db, const char *id)
+/* Sets key in j to the unit's name; a unit removed since names nothing. */
+static enum wg_rc set_unit_name(struct wg_db *db, const char *id, json_t *j, const char *key,
+                                struct wg_err *err)
 {
     struct wg_unit_row u;
-    if (!id || !*id || wg_store_unit_get(db, id, &u, NULL))
-        return NULL;
-    return json_string(u.name);
+    enum wg_rc rc;
+    if (!id || !*id)
+        return WG_OK;
+    rc = wg_store_unit_get(db, id, &u, err);
+    if (rc == WG_ENOTFOUND) {
+        wg_err_clear(err);
+        return WG_OK;
+    }
+    if (!rc)
+        json_object_set_new(j, key, json_string(u.name));
+    return rc;
 }
 
 enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long long order_id,
@@ -494,17 +504,15 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
         json_object_set_new(j, "item",
                             json_pack("{s:s,s:s}", "code", o.item, "name", it ? it->name : o.item));
     }
-    json_t *unit = unit_name(db, o.unit);
-    if (unit)
-        json_object_set_new(j, "unit", unit);
+    if ((rc = set_unit_name(db, o.unit, j, "unit", err)))
+        goto fail_json;
     /* each dispatch names the unit it went to, by name */
     for (size_t i = 0, k = 0; i < json_array_size(v.timeline); i++) {
         json_t *e = json_array_get(v.timeline, i);
         if (strcmp(json_string_value(json_object_get(e, "event")), "dispatch") || k >= 8)
             continue;
-        json_t *name = unit_name(db, v.units[k++]);
-        if (name)
-            json_object_set_new(e, "unit", name);
+        if ((rc = set_unit_name(db, v.units[k++], e, "unit", err)))
+            goto fail_json;
     }
     json_object_set_new(j, "own_photos", own);
     json_object_set_new(j, "timeline", v.timeline);
@@ -517,6 +525,8 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
     wg_store_order_release(&o);
     *out = j;
     return WG_OK;
+fail_json:
+    json_decref(j);
 fail:
     wg_store_order_release(&o);
 fail_events:

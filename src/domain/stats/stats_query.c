@@ -640,9 +640,13 @@ static enum wg_rc child_names(struct wg_db *db, const char *code, int grids, str
         for (int p = 11; p <= 82; p++) {
             char c[3];
             struct wg_region_row r;
+            enum wg_rc rc;
             snprintf(c, sizeof c, "%02d", p);
-            if (wg_store_region_get(db, c, &r, NULL) == WG_OK)
+            if (!(rc = wg_store_region_get(db, c, &r, err)))
                 name_region(&r, n);
+            else if (rc != WG_ENOTFOUND)
+                return rc;
+            wg_err_clear(err);
         }
         return WG_OK;
     }
@@ -843,8 +847,11 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
         goto out;
     json_t *rows = json_array();
     json_t *unit_names = json_object();
-    if (by == WG_BY_UNIT)
-        wg_store_unit_each(env->db, unit_name, unit_names, NULL);
+    if (by == WG_BY_UNIT && (rc = wg_store_unit_each(env->db, unit_name, unit_names, err))) {
+        json_decref(rows);
+        json_decref(unit_names);
+        goto out;
+    }
     if (names.obj) { /* every child, with data or not: the map colours them all */
         const char *code;
         json_t *nm;
