@@ -34,11 +34,8 @@ enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
         return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    arr = json_array();
-    rc = wg_audit_query(db, &f, add_row, arr, err);
-    if (rc) {
-        json_decref(arr);
+    arr = wg_api_keep(req, json_array());
+    if ((rc = wg_audit_query(db, &f, add_row, arr, err)))
         return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:o}", "records", arr));
+    return wg_reply_json(req, 200, json_pack("{s:O}", "records", arr));
 }

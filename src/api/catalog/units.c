@@ -131,12 +131,15 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
     enum wg_rc rc = wg_route_suggest(db, item, place, &s, err);
     if (rc)
         return rc;
-    out = json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why);
+    out = wg_api_keep(req, json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why));
     if (s.found) {
         /* the assisting units as they are now (one removed since is left out), and the
          * body of the dispatch that follows the suggestion */
-        json_t *ids = assisting_ids(s.rule.assisting), *units = json_array(), *v;
+        json_t *ids = wg_api_keep(req, assisting_ids(s.rule.assisting));
+        json_t *units = json_array(), *v;
         json_t *body = json_pack("{s:s,s:[]}", "unit", s.lead.id, "assisting");
+        json_object_set_new(out, "assisting", units);
+        json_object_set_new(out, "dispatch", body);
         size_t i;
         json_array_foreach(ids, i, v)
         {
@@ -152,20 +155,13 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
                 json_array_append(json_object_get(body, "assisting"), v);
             }
         }
-        json_decref(ids);
-        if (rc) {
-            json_decref(units);
-            json_decref(body);
-            json_decref(out);
+        if (rc)
             return rc;
-        }
         json_object_set_new(out, "lead",
                             json_pack("{s:s,s:s}", "id", s.lead.id, "name", s.lead.name));
-        json_object_set_new(out, "assisting", units);
         json_object_set_new(out, "rule", json_integer(s.rule.id));
-        json_object_set_new(out, "dispatch", body);
     }
-    return wg_reply_json(req, 200, out);
+    return wg_reply_json(req, 200, json_incref(out));
 }
 
 enum wg_rc wg_api_orders_route(struct wg_req *req, struct wg_err *err)

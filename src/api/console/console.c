@@ -188,15 +188,11 @@ enum wg_rc wg_api_console_file(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_console_config(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    json_t *cat = wg_catalog_to_json(wg_api_catalog(req));
-    json_t *items = cat ? json_object_get(cat, "items") : NULL;
+    json_t *cat = wg_api_keep(req, wg_catalog_to_json(wg_api_catalog(req)));
+    json_t *items = cat ? json_incref(json_object_get(cat, "items")) : NULL;
     json_t *out;
-    if (!items) {
-        json_decref(cat);
+    if (!items)
         return wg_err_set(err, WG_EUNAVAIL, "the catalog is not loaded yet");
-    }
-    json_incref(items);
-    json_decref(cat);
     out =
         json_pack("{s:s?,s:s,s:s,s:i,s:o}", "tiles_url", app->tiles_url[0] ? app->tiles_url : NULL,
                   "tiles_attribution", app->tiles_attribution, "tiles_subdomains",

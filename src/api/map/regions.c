@@ -67,8 +67,8 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     if ((rc = wg_store_region_get(db, code, &r, err)))
-        goto out;
-    ancestors = json_array();
+        return rc;
+    ancestors = wg_api_keep(req, json_array());
     snprintf(parent, sizeof parent, "%s", r.code);
     while (!rc && wg_region_parent(parent, parent, sizeof parent)) {
         struct wg_region_row a;
@@ -80,24 +80,17 @@ enum wg_rc wg_api_region_get(struct wg_req *req, struct wg_err *err)
             rc = WG_OK;
         }
     }
-    if (rc) {
-        json_decref(ancestors);
-        goto out;
-    }
-    children = json_array();
-    rc = lvl == WG_LEVEL_VILLAGE ? wg_store_grid_each(db, code, add_grid, children, err)
-                                 : wg_store_region_children(db, code, add_region, children, err);
-    if (rc) {
-        json_decref(ancestors);
-        json_decref(children);
-        goto out;
-    }
+    if (rc)
+        return rc;
+    children = wg_api_keep(req, json_array());
+    if ((rc = lvl == WG_LEVEL_VILLAGE
+                  ? wg_store_grid_each(db, code, add_grid, children, err)
+                  : wg_store_region_children(db, code, add_region, children, err)))
+        return rc;
     out = region_json(&r);
-    json_object_set_new(out, "ancestors", ancestors);
-    json_object_set_new(out, "children", children);
-    rc = wg_reply_json(req, 200, out);
-out:
-    return rc;
+    json_object_set(out, "ancestors", ancestors);
+    json_object_set(out, "children", children);
+    return wg_reply_json(req, 200, out);
 }
 
 enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
@@ -118,14 +111,11 @@ enum wg_rc wg_api_regions_search(struct wg_req *req, struct wg_err *err)
         return rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    arr = json_array();
+    arr = wg_api_keep(req, json_array());
     struct scoped sc = {req, arr};
-    rc = wg_store_region_search(db, q, (int)limit, add_scoped_region, &sc, err);
-    if (rc) {
-        json_decref(arr);
+    if ((rc = wg_store_region_search(db, q, (int)limit, add_scoped_region, &sc, err)))
         return rc;
-    }
-    return wg_reply_json(req, 200, json_pack("{s:s,s:o}", "q", q, "regions", arr));
+    return wg_reply_json(req, 200, json_pack("{s:s,s:O}", "q", q, "regions", arr));
 }
 
 enum wg_rc wg_api_region_grids(struct wg_req *req, struct wg_err *err)

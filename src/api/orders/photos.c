@@ -17,14 +17,11 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len,
                          (long long)time(NULL), &out, err);
+    wg_api_keep(req, out);
     if (rc != WG_ENOTFOUND)
         rc = wg_api_audit(req, db, NULL, "order.photo", "order", req->params[0],
                           out ? json_string_value(json_object_get(out, "sha256")) : NULL, rc, err);
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return wg_reply_json(req, 201, out);
+    return rc ? rc : wg_reply_json(req, 201, json_incref(out));
 }
 
 enum wg_rc wg_api_photos_get(struct wg_req *req, struct wg_err *err)

@@ -210,15 +210,12 @@ enum wg_rc wg_api_portal_photo(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_portal_photo_add(db, &app->portal, app->data_dir, id, req->body, req->body_len, now_s(),
                              &out, err);
+    wg_api_keep(req, out);
     snprintf(idtext, sizeof idtext, "%lld", id);
     if (!rc)
         rc = wg_api_audit(req, db, "resident", "portal.photo", "order", idtext,
                           json_string_value(json_object_get(out, "sha256")), rc, err);
-    if (rc) {
-        json_decref(out);
-        return rc;
-    }
-    return wg_reply_json(req, 201, out);
+    return rc ? rc : wg_reply_json(req, 201, json_incref(out));
 }
 
 struct rate_job {
@@ -249,9 +246,8 @@ enum wg_rc wg_api_portal_rate(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc = find_appeal(req, &id, type, shown, err);
     if (rc || (rc = wg_portal_rating_parse(req->json, &body, err)))
         return rc;
-    struct rate_job job = {req, &env, id, now_s(), body};
+    struct rate_job job = {req, &env, id, now_s(), wg_api_keep(req, body)};
     rc = wg_api_commit(req, rate_tx, &job, err);
-    json_decref(body);
     return rc ? rc : reply_view(req, 200, id, type, shown, err);
 }
 
