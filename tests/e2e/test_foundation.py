@@ -89,6 +89,26 @@ def test_locate_chain_and_exclusive():
     with_server(check)
 
 
+def test_micro_grids_keep_their_18_digit_codes():
+    """A micro-grid (微网格) inside a base grid has an 18-digit code: it is imported, kept,
+    located and read back under that code, never cut to its base grid's 15."""
+    def check(data, srv):
+        micro = feature("371302001001001001", "东关社区第1网格第1微网格", "micro",
+                        square(118.301, 35.001, 118.302, 35.002))
+        rc, out, err = data.import_grids(collection(micro), check=False)
+        assert rc == 0, (out, err)
+        wait_for(lambda: srv.get("/api/v1/locate?lon=118.3015&lat=35.0015")[1].get("micro"))
+        status, body = srv.get("/api/v1/locate?lon=118.3015&lat=35.0015")
+        assert status == 200 and body["grid"]["code"] == "371302001001001", body
+        assert [m["code"] for m in body["micro"]] == ["371302001001001001"], body
+        status, body = srv.get("/api/v1/grids/371302001001001001")
+        assert status == 200 and body["code"] == "371302001001001001", body
+        assert body["kind"] == "micro", body
+        status, body = srv.get("/api/v1/grids/371302001001001")
+        assert status == 200 and body["kind"] == "base", body
+    with_server(check)
+
+
 def test_locate_gcj02_and_bd09_are_converted():
     def check(data, srv):
         # GCJ-02 shifts Linyi points by a few hundred metres: the same place in WGS84 is

@@ -11,6 +11,9 @@
 #include "geo/shape.h"
 #include "store/map/map_q.h"
 
+_Static_assert(sizeof(((struct wg_grid_row *)0)->code) > WG_CODE_LEN_MICRO,
+               "a stored grid row holds a micro-grid's code");
+
 #define MAX_ISSUES 2000
 
 struct feat {

@@ -13,11 +13,12 @@
 
 #include "core/err.h"
 #include "core/snap.h"
+#include "domain/map/region.h"
 #include "geo/crs.h"
 #include "store/store.h"
 
 struct wg_loc_grid {
-    char code[16];
+    char code[WG_CODE_LEN_MICRO + 1];
     char name[192];
     char kind[12];
     char subtype[32];

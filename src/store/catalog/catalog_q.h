@@ -24,7 +24,7 @@ enum wg_rc wg_store_unit_regions(struct wg_db *db, const char *id,
 struct wg_rule_row {
     long long id;
     char item[16];
-    char region[16];
+    char region[20]; /* a region or grid code prefix, up to a micro-grid's 18 digits */
     char lead[64];
     char assisting[512]; /* comma-separated unit ids, "" for none */
 };

@@ -34,7 +34,7 @@ enum wg_rc wg_store_region_boundary(struct wg_db *db, const char *code, char **o
 
 /* ---- grids (versioned: the current version has an empty valid_to) ---- */
 struct wg_grid_row {
-    char code[16];
+    char code[20]; /* 15 digits, 18 for a micro-grid (domain/map/region.h) */
     int version;
     char name[192];
     char kind[12]; /* base, exclusive, micro */
