@@ -34,13 +34,38 @@ int wg_cli_data_args(int argc, char **argv, int positional, const char *usage, c
     return !*data || argc - optind != positional ? wg_cli_usage(usage) : 0;
 }
 
+static const char *store_url;
+
+void wg_cli_take_store(int *argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (!strcmp(argv[i], "--store") && i + 1 < *argc) {
+            store_url = argv[++i];
+            continue;
+        }
+        if (!strncmp(argv[i], "--store=", 8)) {
+            store_url = argv[i] + 8;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    argv[out] = NULL;
+    *argc = out;
+}
+
+const char *wg_cli_store(const char *data)
+{
+    return store_url && *store_url ? store_url : data;
+}
+
 enum wg_rc wg_cli_with_db(const char *data, int create,
                           enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
                           void *ctx, struct wg_err *err)
 {
     struct wg_store *st;
     struct wg_db *db;
-    enum wg_rc rc = wg_store_open(data, create, &st, err);
+    enum wg_rc rc = wg_store_open(wg_cli_store(data), create, &st, err);
     if (rc)
         return rc;
     if (!(rc = wg_store_get(st, &db, err))) {

@@ -23,8 +23,17 @@ int wg_cli_usage(const char *usage);
  * is printed and its exit status returned. */
 int wg_cli_data_args(int argc, char **argv, int positional, const char *usage, const char **data);
 
+/* --store URL, given to any command (main.c takes it out of argv before the command reads
+ * its own options): the store is then there, and the data directory keeps the keys, the
+ * holiday tables and the photos. Without it a command's store is SQLite's in its data
+ * directory. */
+void wg_cli_take_store(int *argc, char **argv);
+/* The store of data directory data: --store's URL when given, else data itself. */
+const char *wg_cli_store(const char *data);
+
 struct wg_db;
-/* Opens the store in data (creating it with create), runs fn on a connection, closes. */
+/* Opens the store of data (wg_cli_store; creating it with create), runs fn on a connection,
+ * closes. */
 enum wg_rc wg_cli_with_db(const char *data, int create,
                           enum wg_rc (*fn)(struct wg_db *db, void *ctx, struct wg_err *err),
                           void *ctx, struct wg_err *err);

@@ -40,7 +40,7 @@ int wg_cmd_locate(int argc, char **argv)
         wg_param_coord(argv[optind + 1], "LAT", -90, 90, &lat, &err) ||
         wg_crs_parse(crsname, &crs, &err))
         return wg_cli_fail(&err);
-    if (wg_store_open(data, 0, &st, &err))
+    if (wg_store_open(wg_cli_store(data), 0, &st, &err))
         return wg_cli_fail(&err);
     if (!(rc = wg_store_get(st, &db, &err))) {
         rc = wg_locator_build(db, &loc, &err);

@@ -33,6 +33,9 @@ int wg_cmd_serve(int argc, char **argv)
         if (file && wg_settings_read(&s, file, &err))
             return wg_cli_fail(&err);
     }
+    /* --store (taken by main.c) wins over the config file's store */
+    if (wg_cli_store(NULL) && wg_settings_set(&s, "store", wg_cli_store(NULL), &err))
+        return wg_cli_fail(&err);
     while ((c = getopt_long(argc, argv, "d:l:t:b:c:w:C:qh", opts, NULL)) != -1) {
         enum wg_rc rc = WG_OK;
         switch (c) {

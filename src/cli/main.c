@@ -17,7 +17,10 @@ static void print_help(FILE *f)
     fprintf(f, "usage: wangge <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < ncommands; i++)
         fprintf(f, "  %-20s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\nRun 'wangge <command> --help' for a command's options.\n");
+    fprintf(f, "\nEvery command that uses a store takes --store URL (sqlite:DIR, the default with\n"
+               "--data DIR, or postgresql://...); the data directory keeps the keys, holiday\n"
+               "tables and photos either way.\n"
+               "Run 'wangge <command> --help' for a command's options.\n");
 }
 
 int main(int argc, char **argv)
@@ -28,6 +31,7 @@ int main(int argc, char **argv)
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    wg_cli_take_store(&argc, argv);
     /* a command with words of its own ("import grids") takes them itself */
     for (size_t i = 0; i < ncommands; i++)
         if (!strcmp(commands[i].name, argv[1]))

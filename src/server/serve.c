@@ -58,7 +58,7 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
-    if ((rc = wg_store_open(s->data, 0, &st, err)))
+    if ((rc = wg_store_open(*s->store ? s->store : s->data, 0, &st, err)))
         goto out;
     app_ready = 1; /* from here wg_app_release follows a failure anywhere in init */
     if ((rc = wg_app_init(&app, st, err)) || (rc = configure(&app, s, err)) ||

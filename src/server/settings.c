@@ -22,6 +22,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
 {
     if (!strcmp(key, "data"))
         snprintf(s->data, sizeof s->data, "%s", v);
+    else if (!strcmp(key, "store"))
+        snprintf(s->store, sizeof s->store, "%s", v);
     else if (!strcmp(key, "listen"))
         snprintf(s->listen, sizeof s->listen, "%s", v);
     else if (!strcmp(key, "threads"))

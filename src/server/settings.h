@@ -9,6 +9,7 @@
 
 struct wg_settings {
     char data[4096];
+    char store[4096]; /* the store's URL; "": SQLite's in data */
     char listen[128];
     long threads, body_max, idle_timeout, session_idle, session_absolute;
     int quiet;

@@ -1,6 +1,7 @@
-/* What a store backend (sqlite.c, and pg.c to come) provides: connect, run one statement of
- * the queries table with bound values, walk result rows, run a migration script. store.c
- * and the typed query files (*_q.c) are written against this and nothing backend-specific. */
+/* What a store backend (sqlite/sqlite.c, postgresql/pg.c) provides: connect, run one
+ * statement of the queries table with bound values, walk result rows, run a script of the
+ * table. store.c and the typed query files (*_q.c) are written against this and never ask
+ * which backend they have: what differs is a capability, a hook or a statement's text. */
 #ifndef WG_STORE_BACKEND_H
 #define WG_STORE_BACKEND_H
 
@@ -27,16 +28,38 @@ struct wg_val {
 enum wg_q {
 #define WG_Q(id, sqlite_sql, pg_sql) WG_Q_##id,
 #include "store/queries.def"
+    /* the schema's statements follow, from WG_Q_SCHEMA_FIRST on (schema.def) */
+    WG_Q_SCHEMA_FIRST,
+    WG_Q_SCHEMA_BEFORE_ = WG_Q_SCHEMA_FIRST - 1,
+#include "store/schema.def"
 #undef WG_Q
     WG_Q_COUNT
 };
 
+/* The dialects of SQL the queries table is written in, one text of each statement per
+ * dialect. */
+enum wg_dialect { WG_SQL_SQLITE, WG_SQL_PG, WG_SQL_DIALECTS };
+
+/* In the table, a statement's PostgreSQL text NULL means the SQLite text serves both, and
+ * WG_NONE means the statement does not exist in that dialect (a backend's own: SQLite's
+ * pragmas, PostgreSQL's locks). */
+#define WG_NONE ""
+
 struct wg_query_text {
     const char *name;
     const char *sqlite;
-    const char *pg; /* NULL: same as sqlite, with ? turned into $n */
+    const char *pg;
 };
 extern const struct wg_query_text wg_queries[WG_Q_COUNT];
+
+/* Statement q's text in dialect d, its parameters numbered as that dialect writes them
+ * ("?1" in SQLite, "$1" in PostgreSQL); NULL when q does not exist in d. Parameters follow
+ * SQLite's rule in both: "?N" is value N, a bare "?" is one more than the highest number
+ * before it, so a value used twice is bound once. */
+const char *wg_query_sql(enum wg_q q, enum wg_dialect d);
+/* How many values q takes in dialect d (its highest parameter number; -1 when q does not
+ * exist in d). The same in every dialect q exists in: the unit tests check. */
+int wg_query_nparams(enum wg_q q, enum wg_dialect d);
 
 struct wg_backend;
 
@@ -44,30 +67,58 @@ struct wg_backend;
 struct wg_row {
     const struct wg_backend *be;
     void *impl;
+    int index; /* the row's number in its result (a backend's own use) */
     /* a value wg_row_copy could not fit: column + 1 (0: none), its length and the room; the
      * query then stops and fails naming them (wg_db_query) */
     int overflow_col;
     size_t overflow_len, overflow_room;
 };
 
+/* The text index of the orders' titles and contents (docs/API.md, `q`): every order whose
+ * title or content holds the words as one run of characters is found, whatever the backend;
+ * the index only narrows the orders the statement's LIKE then decides. */
+struct wg_search_impl {
+    /* The text indexer's own connection, when the index is written behind the orders
+     * (SQLite: a file of its own beside the store, filled up to a mark); NULL when the
+     * backend keeps the index in the orders' own transactions (PostgreSQL: pg_trgm), so
+     * there is nothing to catch up. */
+    enum wg_rc (*connect)(const char *where, void **conn, struct wg_err *err);
+    /* The words as statement ORDER_LIST_BY_TEXT takes them, into out (size n); "" when the
+     * index cannot narrow them, and the orders are walked. */
+    void (*words)(const char *text, char *out, size_t n);
+};
+
+/* Capabilities: what the store does differently with a backend, asked instead of its name. */
+#define WG_CAP_SHARED 1u /* several wangge servers may use one store at once */
+
 struct wg_backend {
-    const char *name;
+    const char *name;           /* as in messages: "SQLite", "PostgreSQL" */
+    const char *const *schemes; /* the store URL schemes it answers, NULL-terminated */
+    enum wg_dialect dialect;
+    unsigned caps;
+    /* Where to connect for store URL url ("sqlite:DIR": the file DIR/wangge.db); data is
+     * the data directory, for a URL that names none. With create == 0 a store that is not
+     * there is WG_ENOTFOUND telling to run 'wangge init'. */
+    enum wg_rc (*locate)(const char *url, int create, char *where, size_t n, struct wg_err *err);
     enum wg_rc (*connect)(const char *where, int create, void **conn, struct wg_err *err);
-    /* Optional (NULL: the backend keeps its text index with the orders). A connection to
-     * the text index kept beside the store, the only one that writes it, with the orders
-     * readable; its transactions lock the index alone (sqlite.c). */
-    enum wg_rc (*connect_search)(const char *where, void **conn, struct wg_err *err);
     void (*disconnect)(void *conn);
+    /* Runs text, one statement or several, with no values. The store runs only texts of the
+     * queries table through it (wg_db_script); the tests run their own. */
     enum wg_rc (*script)(void *conn, const char *sql, struct wg_err *err);
+    /* Runs statement q with values p[0..n) (n is checked against the statement by store.c). */
     enum wg_rc (*exec)(void *conn, enum wg_q q, const struct wg_val *p, size_t n, long *changes,
                        struct wg_err *err);
     enum wg_rc (*query)(void *conn, enum wg_q q, const struct wg_val *p, size_t n,
                         int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err);
+    /* A transaction that writes: one writer at a time in the whole store, on every backend
+     * (SQLite's BEGIN IMMEDIATE; PostgreSQL's writers queue on an advisory lock), so order
+     * numbers, the audit chain, timelines and the counters' change log continue from the
+     * last committed writer whichever server runs it. Readers never wait for it. */
     enum wg_rc (*begin)(void *conn, struct wg_err *err);
     enum wg_rc (*commit)(void *conn, struct wg_err *err);
     void (*rollback)(void *conn);
-    /* How the backend would run statement q, one line per step (EXPLAIN QUERY PLAN); NULL
-     * when the backend cannot tell. The plan checks of tests/unit/test_query_plans.c use it. */
+    /* How the backend would run statement q, one line per step; NULL when the backend
+     * cannot tell. The plan checks of tests/unit/test_query_plans.c use it. */
     enum wg_rc (*plan)(void *conn, enum wg_q q, char *out, size_t n, struct wg_err *err);
     /* Optional (NULL: every COMMIT is durable when it returns). defer_flush(conn, 1): from
      * now on this connection's COMMIT returns once its transaction is written to the log,
@@ -77,6 +128,10 @@ struct wg_backend {
      * committer (commit.c) uses them to write one batch while the previous one is flushed. */
     enum wg_rc (*defer_flush)(void *conn, int on, struct wg_err *err);
     enum wg_rc (*flush)(void *conn, struct wg_err *err);
+    /* Optional: bulk loading with commits that do not wait for the disk (durable 0), and
+     * back (durable 1, which makes everything before durable). */
+    enum wg_rc (*set_durable)(void *conn, int durable, struct wg_err *err);
+    struct wg_search_impl search;
     /* row accessors */
     const char *(*text)(struct wg_row *row, int col); /* "" for NULL */
     long long (*integer)(struct wg_row *row, int col);
@@ -84,7 +139,10 @@ struct wg_backend {
     int (*isnull)(struct wg_row *row, int col);
 };
 
-extern const struct wg_backend wg_backend_sqlite;
+/* The backend answering store URL url, or NULL (err says which schemes there are). */
+const struct wg_backend *wg_backend_for(const char *url, struct wg_err *err);
+
+extern const struct wg_backend wg_backend_sqlite, wg_backend_pg;
 
 struct wg_db {
     struct wg_store *store;
@@ -93,6 +151,9 @@ struct wg_db {
     int in_tx;
     struct wg_db *next_free;
 };
+
+/* Runs script q of the queries table (statements separated by ';', no values). */
+enum wg_rc wg_db_script(struct wg_db *db, enum wg_q q, struct wg_err *err);
 
 /* Shorthands for the typed query files. */
 enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,

@@ -1,5 +1,5 @@
 /* The connection pool, schema migrations and transactions: the backend-neutral half of the
- * store. A data directory holds wangge.db (SQLite); a PostgreSQL backend plugs in here. */
+ * store, with the backends chosen by the store URL. */
 #include "store/store.h"
 
 #include <errno.h>
@@ -16,6 +16,8 @@
 #include "store/orders/orders_q.h"
 
 #define POOL_MAX 16
+
+static const struct wg_backend *const backends[] = {&wg_backend_sqlite, &wg_backend_pg};
 
 struct wg_store {
     const struct wg_backend *be;
@@ -70,43 +72,69 @@ static int mark_applied(struct wg_row *row, void *ctx)
     return 0;
 }
 
+static int is_scheme(const char *url, const char *scheme)
+{
+    size_t n = strlen(scheme);
+    return !strncmp(url, scheme, n) && url[n] == ':';
+}
+
+const struct wg_backend *wg_backend_for(const char *url, struct wg_err *err)
+{
+    for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+        for (const char *const *s = backends[i]->schemes; *s; s++)
+            if (is_scheme(url, *s))
+                return backends[i];
+    wg_err_set(err, WG_EINVAL, "store '%.200s' is neither sqlite:DIR nor postgresql://...", url);
+    return NULL;
+}
+
+/* One migration in a transaction of its own (a writer's: another server migrating the same
+ * store waits, then finds it recorded and leaves it). */
+static enum wg_rc apply(struct wg_db *db, const struct wg_migration *m, struct wg_err *err)
+{
+    const char *sql = wg_query_sql(m->q, db->be->dialect);
+    long long recorded = 0;
+    char now[32];
+    enum wg_rc rc;
+    struct wg_val v[] = {WG_VINT(m->version)};
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    wg_clock_iso_now(now);
+    struct wg_val p[] = {WG_VINT(m->version), WG_VTEXT(now)};
+    if (!(rc = wg_db_query_int(db, WG_Q_SCHEMA_HAS, v, 1, &recorded, NULL, err)) && !recorded &&
+        (!sql || !(rc = db->be->script(db->conn, sql, err))))
+        rc = wg_db_exec(db, WG_Q_SCHEMA_RECORD, p, 2, NULL, err);
+    if (!rc)
+        rc = wg_db_commit(db, err);
+    if (rc) {
+        wg_err_prefix(err, "migration %d (%s)", m->version, m->what);
+        wg_db_rollback(db);
+    }
+    return rc;
+}
+
 /* Applies every migration not yet recorded, in the list's order — not only those above the
  * highest applied, so a data directory that got a later number first still gets the rest. */
 static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
 {
     struct applied a;
     enum wg_rc rc;
-    char now[32];
     memset(&a, 0, sizeof a);
-    rc = db->be->script(db->conn,
-                        "CREATE TABLE IF NOT EXISTS schema_version ("
-                        " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-                        err);
-    if (rc)
+    if ((rc = wg_db_begin(db, err)))
         return rc;
+    if ((rc = wg_db_script(db, WG_Q_SCHEMA_INIT, err)) || (rc = wg_db_commit(db, err))) {
+        wg_db_rollback(db);
+        return rc;
+    }
     rc = wg_db_query(db, WG_Q_SCHEMA_APPLIED, NULL, 0, mark_applied, &a, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < wg_nmigrations; i++) {
         const struct wg_migration *m = &wg_migrations[i];
-        const char *sql = m->sqlite;
-        struct wg_val p[2];
         if (m->version < (int)sizeof a.seen && a.seen[m->version])
             continue;
-        if (db->be != &wg_backend_sqlite && m->pg)
-            sql = m->pg;
-        if ((rc = wg_db_begin(db, err)))
+        if ((rc = apply(db, m, err)))
             return rc;
-        wg_clock_iso_now(now);
-        p[0] = WG_VINT(m->version);
-        p[1] = WG_VTEXT(now);
-        if ((rc = db->be->script(db->conn, sql, err)) ||
-            (rc = wg_db_exec(db, WG_Q_SCHEMA_RECORD, p, 2, NULL, err)) ||
-            (rc = wg_db_commit(db, err))) {
-            wg_err_prefix(err, "migration %d (%s)", m->version, m->what);
-            wg_db_rollback(db);
-            return rc;
-        }
         if (m->version > a.max)
             a.max = m->version;
     }
@@ -114,34 +142,47 @@ static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
     return WG_OK;
 }
 
-enum wg_rc wg_store_open(const char *dir, int create, struct wg_store **out, struct wg_err *err)
+/* A store without a schema is only made by 'wangge init' (create). */
+static enum wg_rc check_made(struct wg_db *db, const char *url, struct wg_err *err)
+{
+    long long n = 0;
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_SCHEMA_EXISTS, NULL, 0, &n, NULL, err);
+    if (!rc && !n)
+        rc = wg_err_set(err, WG_ENOTFOUND,
+                        "'%.200s' holds no wangge store; run 'wangge init --store %.200s'", url,
+                        url);
+    return rc;
+}
+
+enum wg_rc wg_store_open(const char *where, int create, struct wg_store **out, struct wg_err *err)
 {
     struct wg_store *st;
     struct wg_db *db = NULL;
-    struct stat sb;
+    char url[4200];
+    const struct wg_backend *be;
     enum wg_rc rc;
     if (sodium_init() < 0)
         return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        if (!create)
-            return wg_err_set(err, WG_ENOTFOUND,
-                              "data directory '%s' does not exist; run 'wangge init --data %s'",
-                              dir, dir);
-        if (mkdir(dir, 0700) != 0)
-            return wg_err_set(err, WG_EIO, "cannot create data directory '%s': %s", dir,
-                              strerror(errno));
+    /* a directory alone is SQLite's store in it */
+    if (!wg_backend_for(where, err)) {
+        wg_err_clear(err);
+        snprintf(url, sizeof url, "sqlite:%s", where);
+    } else {
+        snprintf(url, sizeof url, "%s", where);
     }
+    if (!(be = wg_backend_for(url, err)))
+        return err->rc;
     st = wg_calloc(1, sizeof *st);
-    st->be = &wg_backend_sqlite;
-    snprintf(st->where, sizeof st->where, "%s/wangge.db", dir);
-    if (!create && stat(st->where, &sb) != 0) {
+    st->be = be;
+    if ((rc = be->locate(url, create, st->where, sizeof st->where, err))) {
         free(st);
-        return wg_err_set(err, WG_ENOTFOUND,
-                          "'%s' holds no wangge store; run 'wangge init --data %s'", dir, dir);
+        return rc;
     }
     pthread_mutex_init(&st->mu, NULL);
     pthread_cond_init(&st->cv, NULL);
     rc = new_conn(st, create, &db, err);
+    if (!rc && !create)
+        rc = check_made(db, url, err);
     if (!rc)
         rc = migrate(db, &st->schema_version, err);
     if (rc) {
@@ -182,12 +223,12 @@ enum wg_rc wg_store_search_open(struct wg_store *st, struct wg_db **out, struct 
     struct wg_db *db;
     enum wg_rc rc;
     *out = NULL;
-    if (!st->be->connect_search)
+    if (!st->be->search.connect)
         return WG_OK;
     db = wg_calloc(1, sizeof *db);
     db->store = st;
     db->be = st->be;
-    if ((rc = st->be->connect_search(st->where, &db->conn, err))) {
+    if ((rc = st->be->search.connect(st->where, &db->conn, err))) {
         free(db);
         return rc;
     }
@@ -287,10 +328,30 @@ enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err)
     return wg_db_exec(db, WG_Q_SAVEPOINT_ROLLBACK, NULL, 0, NULL, err);
 }
 
+/* Statement q exists in the store's dialect and takes n values. */
+static enum wg_rc fits(struct wg_db *db, enum wg_q q, size_t n, struct wg_err *err)
+{
+    int want = wg_query_nparams(q, db->be->dialect);
+    if (want < 0)
+        return wg_err_set(err, WG_EINTERNAL, "statement %s does not exist in %s",
+                          wg_queries[q].name, db->be->name);
+    if ((size_t)want != n)
+        return wg_err_set(err, WG_EINTERNAL, "statement %s takes %d values, not %zu",
+                          wg_queries[q].name, want, n);
+    return WG_OK;
+}
+
+enum wg_rc wg_db_script(struct wg_db *db, enum wg_q q, struct wg_err *err)
+{
+    enum wg_rc rc = fits(db, q, 0, err);
+    return rc ? rc : db->be->script(db->conn, wg_query_sql(q, db->be->dialect), err);
+}
+
 enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
                       long *changes, struct wg_err *err)
 {
-    return db->be->exec(db->conn, q, p, n, changes, err);
+    enum wg_rc rc = fits(db, q, n, err);
+    return rc ? rc : db->be->exec(db->conn, q, p, n, changes, err);
 }
 
 /* A query's callback, watched for a value wg_row_copy could not fit. */
@@ -318,7 +379,9 @@ enum wg_rc wg_db_query(struct wg_db *db, enum wg_q q, const struct wg_val *p, si
                        int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
 {
     struct guard g = {cb, ctx, 0, 0, 0};
-    enum wg_rc rc = db->be->query(db->conn, q, p, n, guarded, &g, err);
+    enum wg_rc rc = fits(db, q, n, err);
+    if (!rc)
+        rc = db->be->query(db->conn, q, p, n, guarded, &g, err);
     if (!rc && g.col)
         rc = wg_err_set(err, WG_EDB,
                         "%s: column %d holds %zu bytes, more than the %zu it is read "
@@ -406,11 +469,5 @@ enum wg_rc wg_db_count_prefix(struct wg_db *db, enum wg_q q, const char *prefix,
 
 enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err)
 {
-    if (db->be != &wg_backend_sqlite)
-        return WG_OK;
-    return db->be->script(
-        db->conn,
-        durable ? "PRAGMA main.synchronous=FULL; PRAGMA main.wal_checkpoint(TRUNCATE);"
-                : "PRAGMA main.synchronous=OFF;",
-        err);
+    return db->be->set_durable ? db->be->set_durable(db->conn, durable, err) : WG_OK;
 }

@@ -501,7 +501,7 @@ static void check_rolls(const char *dir, struct wg_db *db)
     T_CHECK(m != NULL);
     if (m) {
         sql(dir, "DROP TABLE stat_roll; DROP TABLE stat_roll_pos");
-        sql(dir, m->sqlite);
+        sql(dir, wg_query_sql(m->q, WG_SQL_SQLITE));
         T_EQ_INT(wg_store_stat_rolls(db, roll_row, &migrated, &err), WG_OK);
         T_CHECK(rolls_same(&want, &migrated));
         T_CHECK(rolls_same(&migrated, &want));

@@ -31,8 +31,6 @@ enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65], 
     struct last l = {0, hash};
     enum wg_rc rc;
     hash[0] = '\0';
-    if ((rc = wg_db_exec(db, WG_Q_AUDIT_LOCK, NULL, 0, NULL, err)))
-        return rc;
     rc = wg_db_query(db, WG_Q_AUDIT_LAST, NULL, 0, take_last, &l, err);
     *seq = l.seq;
     return rc;
@@ -86,20 +84,9 @@ enum wg_rc wg_store_audit_find(struct wg_db *db, const struct wg_audit_filter *f
 {
 #define ANY(s) ((s) ? (s) : "")
     struct wg_val p[] = {
-        WG_VTEXT(ANY(f->actor)),
-        WG_VTEXT(ANY(f->actor)),
-        WG_VTEXT(ANY(f->action)),
-        WG_VTEXT(ANY(f->action)),
-        WG_VTEXT(ANY(f->object_type)),
-        WG_VTEXT(ANY(f->object_type)),
-        WG_VTEXT(ANY(f->object_id)),
-        WG_VTEXT(ANY(f->object_id)),
-        WG_VTEXT(ANY(f->since)),
-        WG_VTEXT(ANY(f->since)),
-        WG_VTEXT(ANY(f->until)),
-        WG_VTEXT(ANY(f->until)),
-        WG_VINT(f->limit),
-        WG_VINT(f->offset),
+        WG_VTEXT(ANY(f->actor)),     WG_VTEXT(ANY(f->action)), WG_VTEXT(ANY(f->object_type)),
+        WG_VTEXT(ANY(f->object_id)), WG_VTEXT(ANY(f->since)),  WG_VTEXT(ANY(f->until)),
+        WG_VINT(f->limit),           WG_VINT(f->offset),
     };
 #undef ANY
     struct each e = {cb, ctx};

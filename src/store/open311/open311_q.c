@@ -99,13 +99,17 @@ enum wg_rc wg_store_open311_list(struct wg_db *db, const struct wg_open311_filte
 {
     struct each_req e = {cb, ctx};
     struct wg_val p[] = {
-        J(f->public_items), S(f->county),
-        S(f->county),       S(f->numbers),
-        J(f->numbers),      S(f->items),
-        J(f->items),        S(f->states),
-        J(f->states),       S(f->since),
-        S(f->since),        S(f->until),
-        S(f->until),        WG_VINT(f->limit > 0 ? f->limit : 1000),
+        J(f->public_items),
+        S(f->county),
+        S(f->numbers),
+        J(f->numbers),
+        S(f->items),
+        J(f->items),
+        S(f->states),
+        J(f->states),
+        S(f->since),
+        S(f->until),
+        WG_VINT(f->limit > 0 ? f->limit : 1000),
     };
     return wg_db_query(db, WG_Q_OPEN311_LIST, p, WG_NVALS(p), each_req, &e, err);
 }
@@ -128,7 +132,7 @@ enum wg_rc wg_store_open311_updates(struct wg_db *db, const struct wg_open311_fi
                                     void *ctx, struct wg_err *err)
 {
     struct each_update e = {cb, ctx};
-    struct wg_val p[] = {J(f->public_items), S(f->county), S(f->county),
-                         S(f->since),        S(f->until),  WG_VINT(f->limit > 0 ? f->limit : 1000)};
+    struct wg_val p[] = {J(f->public_items), S(f->county), S(f->since), S(f->until),
+                         WG_VINT(f->limit > 0 ? f->limit : 1000)};
     return wg_db_query(db, WG_Q_OPEN311_UPDATES, p, WG_NVALS(p), each_update, &e, err);
 }

@@ -121,9 +121,9 @@ enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_ro
 enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
                                 const struct wg_order_event_row *e, struct wg_err *err)
 {
-    struct wg_val p[] = {WG_VINT(order_id),        WG_VINT(order_id),      WG_VTEXT(e->at),
-                         WG_VTEXT(e->actor),       WG_VTEXT(e->role),      WG_VTEXT(e->action),
-                         WG_VTEXT0(e->from_state), WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
+    struct wg_val p[] = {WG_VINT(order_id),      WG_VTEXT(e->at),     WG_VTEXT(e->actor),
+                         WG_VTEXT(e->role),      WG_VTEXT(e->action), WG_VTEXT0(e->from_state),
+                         WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
     return wg_db_exec(db, WG_Q_ORDER_EVENT_INSERT, p, WG_NVALS(p), NULL, err);
 }
 
@@ -159,11 +159,11 @@ static int take_backlog(struct wg_row *row, void *ctx)
 }
 
 /* The text index's mark and the newest order's id, as v[0] and v[1]; both 0 on a backend
- * that searches the orders themselves. */
+ * that keeps its index in the orders' own transactions. */
 static enum wg_rc fts_marks(struct wg_db *db, long long v[2], struct wg_err *err)
 {
     v[0] = v[1] = 0;
-    if (db->be != &wg_backend_sqlite)
+    if (!db->be->search.connect)
         return WG_OK;
     return wg_db_query(db, WG_Q_ORDER_FTS_BACKLOG, NULL, 0, take_backlog, v, err);
 }
@@ -251,40 +251,6 @@ static void like_pattern(const char *text, char *out, size_t n)
     out[o] = '\0';
 }
 
-/* The trigram index keeps which orders hold each run of three characters, not where
- * (detail=none): its query for text is every third trigram of it and the last, each an FTS5
- * string with its quotes doubled, all required. The orders it finds hold those pieces; the
- * list's LIKE keeps those that hold the text itself. Empty when text has fewer than three
- * characters (or, past any text the list takes, would not fit): the LIKE alone then. */
-static void trigram_query(const char *text, char *out, size_t n)
-{
-    size_t at[512], k = 0, o = 0;
-    out[0] = '\0';
-    for (size_t i = 0; text[i] && k < sizeof at / sizeof *at - 1; i++)
-        if (((unsigned char)text[i] & 0xc0) != 0x80)
-            at[k++] = i;
-    if (k < 3)
-        return;
-    at[k] = strlen(text);
-    for (size_t c = 0;; c = c + 3 > k - 3 ? k - 3 : c + 3) {
-        if (o + 2 * (at[c + 3] - at[c]) + 4 > n) {
-            out[0] = '\0';
-            return;
-        }
-        out[o++] = '"';
-        for (size_t i = at[c]; i < at[c + 3]; i++) {
-            if (text[i] == '"')
-                out[o++] = '"';
-            out[o++] = text[i];
-        }
-        out[o++] = '"';
-        out[o++] = ' ';
-        if (c == k - 3)
-            break;
-    }
-    out[o - 1] = '\0';
-}
-
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
                                int (*cb)(const struct wg_order_row *, void *), void *ctx,
                                struct wg_err *err)
@@ -299,31 +265,15 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
         return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
     if (*text) {
         like_pattern(text, like, sizeof like);
-        if (db->be == &wg_backend_sqlite)
-            trigram_query(text, fts, sizeof fts);
-        else /* any words: ORDER_LIST_BY_TEXT, whose PostgreSQL text leaves them to the LIKE */
-            snprintf(fts, sizeof fts, "%s", text);
+        db->be->search.words(text, fts, sizeof fts);
     }
-    /* each filter's values on a line */
     /* clang-format off */
     struct wg_val p[] = {
-        WG_VTEXT(scope), WG_VTEXT(scope),
-        WG_VTEXT(S(f->state)), WG_VTEXT(S(f->state)),
-        WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->channel)),
-        WG_VTEXT(S(f->item)), WG_VTEXT(S(f->item)),
-        WG_VTEXT(grid), WG_VTEXT(grid),
-        WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->phone_blind)),
-        WG_VTEXT(S(f->since)), WG_VTEXT(S(f->since)),
-        WG_VTEXT(S(f->until)), WG_VTEXT(S(f->until)),
-        WG_VTEXT(fts), WG_VTEXT(fts),
-        WG_VTEXT(like), WG_VTEXT(like), WG_VTEXT(like),
-        WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->unit)),
-        WG_VTEXT(S(f->line)), WG_VTEXT(S(f->line)),
-        WG_VINT(f->clocked),
-        WG_VINT(f->deadline_before), WG_VINT(f->deadline_before),
-        WG_VINT(f->deadline_after), WG_VINT(f->deadline_after),
-        WG_VINT(f->limit > 0 ? f->limit : 50),
-        WG_VINT(f->offset),
+        WG_VTEXT(scope), WG_VTEXT(S(f->state)), WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->item)),
+        WG_VTEXT(grid), WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->since)), WG_VTEXT(S(f->until)),
+        WG_VTEXT(fts), WG_VTEXT(like), WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->line)),
+        WG_VINT(f->clocked), WG_VINT(f->deadline_before), WG_VINT(f->deadline_after),
+        WG_VINT(f->limit > 0 ? f->limit : 50), WG_VINT(f->offset),
     };
     /* clang-format on */
 #undef S

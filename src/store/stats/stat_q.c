@@ -50,11 +50,13 @@ enum wg_rc wg_store_stat_cells(struct wg_db *db, const struct wg_stat_filter *f,
     /* codes are digits: every code that starts with the prefix sorts below prefix ':' */
     snprintf(hi, sizeof hi, "%s:", S(f->leaf));
     struct wg_val p[] = {
-        WG_VINT(f->from),        WG_VINT(f->to),
-        WG_VTEXT(S(f->leaf)),    WG_VTEXT(hi),
-        WG_VTEXT(S(f->unit)),    WG_VTEXT(S(f->unit)),
-        WG_VTEXT(S(f->item)),    WG_VINT((long long)strlen(S(f->item))),
-        WG_VTEXT(S(f->item)),    WG_VTEXT(S(f->channel)),
+        WG_VINT(f->from),
+        WG_VINT(f->to),
+        WG_VTEXT(S(f->leaf)),
+        WG_VTEXT(hi),
+        WG_VTEXT(S(f->unit)),
+        WG_VTEXT(S(f->item)),
+        WG_VINT((long long)strlen(S(f->item))),
         WG_VTEXT(S(f->channel)),
     };
 #undef S

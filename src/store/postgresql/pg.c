@@ -1,0 +1,414 @@
+/* The PostgreSQL backend (backend.h), on libpq: one server connection per wg_db, each
+ * statement of the queries table prepared on it at its first use (or, for the lists,
+ * planned with its values at every call), values sent as text. A connection lost between
+ * transactions is made again at the next statement; one lost inside a transaction fails
+ * that transaction. Writers take the store's writer lock at BEGIN (schema.def, TX_BEGIN). */
+#include "store/backend.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include <libpq-fe.h>
+
+#include "core/alloc.h"
+#include "core/log.h"
+
+#define MAX_VALUES 64
+
+struct pconn {
+    PGconn *pg;
+    char *url;
+    unsigned char prepared[WG_Q_COUNT];
+    PGconn *flusher; /* with the flush deferred: the connection whose commits flush the log */
+};
+
+/* The URL as messages may show it: a password in it is never printed. */
+static void shown(const char *url, char *out, size_t n)
+{
+    const char *at = strchr(url, '@'), *scheme = strstr(url, "://"), *colon;
+    const char *pw = strstr(url, "password=");
+    snprintf(out, n, "%s", url);
+    if (scheme && at && (colon = strchr(scheme + 3, ':')) && colon < at)
+        snprintf(out + (colon - url), n - (size_t)(colon - url), ":***%s", at);
+    if (pw && (pw = strstr(out, "password="))) {
+        size_t end = strcspn(pw + 9, "&");
+        memmove((char *)pw + 12, pw + 9 + end, strlen(pw + 9 + end) + 1);
+        memcpy((char *)pw + 9, "***", 3);
+    }
+}
+
+/* What a failed result or connection says, as a wangge error: a broken constraint is a
+ * conflict; a deadlock, a serialization failure, a lock not had in time and a lost
+ * connection are a moment's unavailability (the caller may try again). */
+static enum wg_rc pgerr(PGconn *pg, const PGresult *res, const char *what, struct wg_err *err)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg =
+        res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(pg);
+    enum wg_rc rc = WG_EDB;
+    int len = (int)strcspn(msg, "\n");
+    if (state && !strncmp(state, "23", 2))
+        rc = WG_ECONFLICT;
+    else if ((state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
+                        !strcmp(state, "55P03") || !strncmp(state, "08", 2))) ||
+             PQstatus(pg) == CONNECTION_BAD)
+        rc = WG_EUNAVAIL;
+    return wg_err_set(err, rc, "%s: %.*s", what, len, msg);
+}
+
+static int ok(const PGresult *res)
+{
+    ExecStatusType s = PQresultStatus(res);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+/* Runs text on pg, statements without values, keeping the last result's verdict. */
+static enum wg_rc run(PGconn *pg, const char *sql, const char *what, struct wg_err *err)
+{
+    PGresult *res = PQexec(pg, sql);
+    enum wg_rc rc = ok(res) ? WG_OK : pgerr(pg, res, what, err);
+    PQclear(res);
+    return rc;
+}
+
+static void notice(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg; /* "relation already exists, skipping" and the like: nothing for anyone */
+}
+
+/* Whether pg_trgm splits Chinese text into trigrams here (the database's LC_CTYPE decides):
+ * a search is right either way, but without them it walks every order. Said once. */
+static void check_trigrams(PGconn *pg)
+{
+    static atomic_int said;
+    PGresult *res = PQexec(pg, wg_query_sql(WG_Q_PG_TRGM_CJK, WG_SQL_PG));
+    if (ok(res) && PQntuples(res) == 1 && strtol(PQgetvalue(res, 0, 0), NULL, 10) == 0 &&
+        !atomic_exchange(&said, 1))
+        wg_warn("PostgreSQL: this database's character classes (LC_CTYPE '%s') do not take "
+                "Chinese characters as letters, so its trigram index cannot narrow a search of "
+                "orders in Chinese and every search walks the orders; make the database with "
+                "LC_CTYPE 'C.UTF-8' or 'zh_CN.UTF-8' (docs/DEPLOY.md)",
+                PQparameterStatus(pg, "lc_ctype") ? PQparameterStatus(pg, "lc_ctype") : "?");
+    PQclear(res);
+}
+
+static enum wg_rc open_pg(const char *url, PGconn **out, struct wg_err *err)
+{
+    char where[1024];
+    PGconn *pg = PQconnectdb(url);
+    enum wg_rc rc = WG_OK;
+    shown(url, where, sizeof where);
+    if (!pg)
+        return wg_err_set(err, WG_EUNAVAIL, "cannot connect to PostgreSQL at %s", where);
+    if (PQstatus(pg) != CONNECTION_OK) {
+        rc = wg_err_set(err, WG_EUNAVAIL, "cannot connect to PostgreSQL at %s: %.*s", where,
+                        (int)strcspn(PQerrorMessage(pg), "\n"), PQerrorMessage(pg));
+    } else if (PQserverVersion(pg) < 130000) {
+        rc = wg_err_set(err, WG_EINVAL, "PostgreSQL at %s is version %d; wangge needs 13 or later",
+                        where, PQserverVersion(pg) / 10000);
+    } else {
+        PQsetNoticeProcessor(pg, notice, NULL);
+        rc = run(pg, wg_query_sql(WG_Q_PG_CONFIGURE, WG_SQL_PG), "cannot configure the session",
+                 err);
+    }
+    if (rc) {
+        PQfinish(pg);
+        return rc;
+    }
+    *out = pg;
+    return WG_OK;
+}
+
+/* "postgresql://..." or "postgres://...": libpq's own connection URL, checked here. */
+static enum wg_rc pg_locate(const char *url, int create, char *where, size_t n, struct wg_err *err)
+{
+    char *msg = NULL, shownurl[1024];
+    PQconninfoOption *opts = PQconninfoParse(url, &msg);
+    (void)create; /* whether the schema is there is asked once connected (store.c) */
+    shown(url, shownurl, sizeof shownurl);
+    if (!opts) {
+        enum wg_rc rc = wg_err_set(err, WG_EINVAL, "store %s: %.*s", shownurl,
+                                   msg ? (int)strcspn(msg, "\n") : 9, msg ? msg : "not a URL");
+        PQfreemem(msg);
+        return rc;
+    }
+    PQconninfoFree(opts);
+    if (strlen(url) >= n)
+        return wg_err_set(err, WG_EINVAL, "store URL is longer than %zu bytes", n - 1);
+    snprintf(where, n, "%s", url);
+    return WG_OK;
+}
+
+static enum wg_rc pg_connect(const char *where, int create, void **out, struct wg_err *err)
+{
+    struct pconn *c;
+    PGconn *pg;
+    enum wg_rc rc = open_pg(where, &pg, err);
+    (void)create;
+    if (rc)
+        return rc;
+    check_trigrams(pg);
+    c = wg_calloc(1, sizeof *c);
+    c->pg = pg;
+    c->url = wg_strdup(where);
+    *out = c;
+    return WG_OK;
+}
+
+static void pg_disconnect(void *p)
+{
+    struct pconn *c = p;
+    if (!c)
+        return;
+    PQfinish(c->pg);
+    PQfinish(c->flusher);
+    free(c->url);
+    free(c);
+}
+
+/* A connection found broken between transactions is made again (its statements prepared
+ * anew as they are used); WG_OK when it is sound. */
+static enum wg_rc sound(struct pconn *c, struct wg_err *err)
+{
+    PGconn *pg;
+    enum wg_rc rc;
+    if (PQstatus(c->pg) == CONNECTION_OK)
+        return WG_OK;
+    if ((rc = open_pg(c->url, &pg, err)))
+        return rc;
+    wg_warn("PostgreSQL: a lost connection was made again");
+    PQfinish(c->pg);
+    c->pg = pg;
+    memset(c->prepared, 0, sizeof c->prepared);
+    return WG_OK;
+}
+
+static enum wg_rc pg_script(void *p, const char *sql, struct wg_err *err)
+{
+    struct pconn *c = p;
+    enum wg_rc rc = PQtransactionStatus(c->pg) == PQTRANS_IDLE ? sound(c, err) : WG_OK;
+    return rc ? rc : run(c->pg, sql, "script", err);
+}
+
+/* Runs statement q with values v: its result, which the caller clears, or NULL with *err
+ * set. Once more on a new connection when the first try found it lost between
+ * transactions. */
+static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, size_t n,
+                         struct wg_err *err)
+{
+    const char *sql = wg_query_sql(q, WG_SQL_PG);
+    char nums[MAX_VALUES][32], name[16];
+    const char *vals[MAX_VALUES];
+    PGresult *res = NULL;
+    if (!sql) {
+        wg_err_set(err, WG_EINTERNAL, "statement %s is not PostgreSQL's", wg_queries[q].name);
+        return NULL;
+    }
+    if (n > MAX_VALUES) {
+        wg_err_set(err, WG_EINTERNAL, "statement %s: more than %d values", wg_queries[q].name,
+                   MAX_VALUES);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        switch (v[i].t) {
+        case WG_V_NULL:
+            vals[i] = NULL;
+            break;
+        case WG_V_INT:
+            snprintf(nums[i], sizeof nums[i], "%lld", v[i].i);
+            vals[i] = nums[i];
+            break;
+        case WG_V_REAL:
+            snprintf(nums[i], sizeof nums[i], "%.17g", v[i].d);
+            vals[i] = nums[i];
+            break;
+        default:
+            vals[i] = v[i].s;
+            break;
+        }
+    }
+    snprintf(name, sizeof name, "wg%d", (int)q);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+        if (idle && sound(c, err))
+            return NULL;
+        if (!strncmp(sql, WG_PG_PLAN_EACH, strlen(WG_PG_PLAN_EACH))) {
+            res = PQexecParams(c->pg, sql, (int)n, NULL, vals, NULL, NULL, 0);
+        } else {
+            if (!c->prepared[q]) {
+                res = PQprepare(c->pg, name, sql, 0, NULL);
+                if (!ok(res))
+                    goto failed;
+                PQclear(res);
+                c->prepared[q] = 1;
+            }
+            res = PQexecPrepared(c->pg, name, (int)n, vals, NULL, NULL, 0);
+        }
+        if (ok(res))
+            return res;
+    failed:
+        if (!(idle && PQstatus(c->pg) == CONNECTION_BAD && attempt == 0))
+            break;
+        PQclear(res);
+        res = NULL;
+    }
+    pgerr(c->pg, res, wg_queries[q].name, err);
+    PQclear(res);
+    return NULL;
+}
+
+static enum wg_rc pg_exec(void *p, enum wg_q q, const struct wg_val *v, size_t n, long *changes,
+                          struct wg_err *err)
+{
+    PGresult *res = execute(p, q, v, n, err);
+    if (!res)
+        return err->rc ? err->rc : WG_EDB;
+    if (changes)
+        *changes = atol(PQcmdTuples(res));
+    PQclear(res);
+    return WG_OK;
+}
+
+static enum wg_rc pg_query(void *p, enum wg_q q, const struct wg_val *v, size_t n,
+                           int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
+{
+    PGresult *res = execute(p, q, v, n, err);
+    struct wg_row row = {0};
+    if (!res)
+        return err->rc ? err->rc : WG_EDB;
+    row.be = &wg_backend_pg;
+    row.impl = res;
+    for (int i = 0, rows = PQntuples(res); i < rows; i++) {
+        row.index = i;
+        if (cb(&row, ctx) || row.overflow_col)
+            break;
+    }
+    PQclear(res);
+    return WG_OK;
+}
+
+static enum wg_rc pg_begin(void *p, struct wg_err *err)
+{
+    return pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
+}
+
+/* A transaction that failed inside answers COMMIT with ROLLBACK: that is a failure here. */
+static enum wg_rc pg_commit(void *p, struct wg_err *err)
+{
+    struct pconn *c = p;
+    PGresult *res = PQexec(c->pg, wg_query_sql(WG_Q_TX_COMMIT, WG_SQL_PG));
+    enum wg_rc rc = WG_OK;
+    if (!ok(res))
+        rc = pgerr(c->pg, res, "commit", err);
+    else if (strcmp(PQcmdStatus(res), "COMMIT"))
+        rc = wg_err_set(err, WG_EDB, "commit: the transaction had failed and was rolled back");
+    PQclear(res);
+    return rc;
+}
+
+static void pg_rollback(void *p)
+{
+    struct pconn *c = p;
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        PQclear(PQexec(c->pg, wg_query_sql(WG_Q_TX_ROLLBACK, WG_SQL_PG)));
+}
+
+/* The committer's COMMIT does not wait for the log's flush; the flusher's own connection
+ * commits a transaction that has an id and writes nothing, and that commit waits for the
+ * log to be on disk up to its own record, past every commit before it (backend.h). */
+static enum wg_rc pg_defer_flush(void *p, int on, struct wg_err *err)
+{
+    struct pconn *c = p;
+    enum wg_rc rc;
+    if (!on) {
+        PQfinish(c->flusher);
+        c->flusher = NULL;
+        return pg_script(p, wg_query_sql(WG_Q_PG_SYNC_COMMIT, WG_SQL_PG), err);
+    }
+    if (!c->flusher && (rc = open_pg(c->url, &c->flusher, err)))
+        return rc;
+    return pg_script(p, wg_query_sql(WG_Q_PG_ASYNC_COMMIT, WG_SQL_PG), err);
+}
+
+static enum wg_rc pg_flush(void *p, struct wg_err *err)
+{
+    struct pconn *c = p;
+    if (!c->flusher)
+        return wg_err_set(err, WG_EINTERNAL, "flush: the connection does not defer its flush");
+    if (PQstatus(c->flusher) != CONNECTION_OK) {
+        PQreset(c->flusher);
+        if (PQstatus(c->flusher) != CONNECTION_OK)
+            return pgerr(c->flusher, NULL, "flush", err);
+    }
+    return run(c->flusher, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), "flush", err);
+}
+
+/* Bulk loading: commits that do not wait for the disk, then one that does, for all. */
+static enum wg_rc pg_set_durable(void *p, int durable, struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (!durable)
+        return pg_script(p, wg_query_sql(WG_Q_PG_ASYNC_COMMIT, WG_SQL_PG), err);
+    if ((rc = pg_script(p, wg_query_sql(WG_Q_PG_SYNC_COMMIT, WG_SQL_PG), err)))
+        return rc;
+    return pg_script(p, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), err);
+}
+
+/* pg_trgm's GIN indexes of title and content serve the list's own LIKE: no words apart. */
+static void pg_words(const char *text, char *out, size_t n)
+{
+    (void)text;
+    if (n)
+        out[0] = '\0';
+}
+
+static const char *pg_text(struct wg_row *r, int col)
+{
+    return PQgetvalue((PGresult *)r->impl, r->index, col);
+}
+
+static long long pg_int(struct wg_row *r, int col)
+{
+    const char *s = pg_text(r, col);
+    if (*s == 't' || *s == 'f') /* a boolean */
+        return *s == 't';
+    return strtoll(s, NULL, 10);
+}
+
+static double pg_real(struct wg_row *r, int col)
+{
+    return strtod(pg_text(r, col), NULL);
+}
+
+static int pg_isnull(struct wg_row *r, int col)
+{
+    return PQgetisnull((PGresult *)r->impl, r->index, col);
+}
+
+static const char *const pg_schemes[] = {"postgresql", "postgres", NULL};
+
+const struct wg_backend wg_backend_pg = {
+    .name = "PostgreSQL",
+    .schemes = pg_schemes,
+    .dialect = WG_SQL_PG,
+    .caps = WG_CAP_SHARED,
+    .locate = pg_locate,
+    .connect = pg_connect,
+    .disconnect = pg_disconnect,
+    .script = pg_script,
+    .exec = pg_exec,
+    .query = pg_query,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .plan = NULL,
+    .defer_flush = pg_defer_flush,
+    .flush = pg_flush,
+    .set_durable = pg_set_durable,
+    .search = {.connect = NULL, .words = pg_words},
+    .text = pg_text,
+    .integer = pg_int,
+    .real = pg_real,
+    .isnull = pg_isnull,
+};
