@@ -81,7 +81,7 @@ unit-bins: $(UNIT_BIN)
 
 # The whole suite: release build, then the sanitizer build, unit + end-to-end on both.
 test:
-	scripts/deps.sh
+	scripts/deps.sh test
 	$(MAKE) format-check
 	$(MAKE) VARIANT=release all unit-bins
 	$(MAKE) VARIANT=asan build/asan/wangge unit-bins

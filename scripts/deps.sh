@@ -4,10 +4,16 @@
 # make test; nginx is only the reference that bench/intake starts itself, unprivileged, on a
 # loopback port of its own; chromium and a Chinese font are for the console's browser tests
 # (tests/browser, driven by playwright-core).
+#
+# "deps.sh test" adds what only the tests need: PostgreSQL 15, whose private instances the
+# tests start themselves (scripts/pg.sh; the package is kept from making and starting a
+# cluster of its own), and Python's driver for it. wangge itself, and make demo, need only
+# libpq's client library.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates clang
 libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei"
+[ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -20,7 +26,13 @@ if [ -n "$(echo $missing)" ]; then
     [ "$(id -u)" = 0 ] || SUDO=sudo
     echo "deps: installing$missing"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+    # no cluster of the package's own: the tests make theirs in a temporary directory
+    if echo "$missing" | grep -q postgresql-15 && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        $SUDO mkdir -p /etc/postgresql-common
+        echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold $missing
 else
     echo "deps: all Debian packages present"
 fi
