@@ -1,13 +1,18 @@
 #!/bin/sh
-# Runs every suite the way CI does: unit tests of the release and the sanitizer build, then
-# the end-to-end tests against each binary, then the console's browser tests (release). Prints each suite's "N passed, N failed" line
-# and a total; exits non-zero when anything failed.
+# Runs every suite the way CI does, on both stores: the unit tests of the release and the
+# sanitizer build (those of the store, every test that includes tests/unit/t_store.h, once
+# on SQLite and once on PostgreSQL), the end-to-end tests against each binary on each store,
+# then the console's browser tests (release, SQLite). PostgreSQL is a private instance
+# started here (scripts/pg.sh) and stopped at the end. Prints each suite's "N passed, N
+# failed" line under [build/store] and a total; exits non-zero when anything failed.
 set -u
 cd "$(dirname "$0")/.."
 fails=0
 passed_total=0
 failed_total=0
 log=$(mktemp)
+pgdir=$(mktemp -d /tmp/wgpg-XXXXXX)
+trap 'scripts/pg.sh stop "$pgdir"; rm -f "$log"' EXIT
 tally() { # reads a suite's output, adds its last "N passed, N failed" line to the totals
     line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
@@ -23,7 +28,7 @@ suite() {
     name=$1
     show=$2
     shift 2
-    printf '[%s] %s\n' "$variant" "$name"
+    printf '[%s/%s] %s\n' "$variant" "$store" "$name"
     if ! "$@" >"$log" 2>&1; then
         fails=$((fails + 1))
         cat "$log"
@@ -33,19 +38,34 @@ suite() {
     fi
     tally
 }
+pg=$(scripts/pg.sh start "$pgdir") || { echo "cannot start PostgreSQL"; exit 1; }
+# the end-to-end tests reach PostgreSQL through psycopg2, Debian's python3-psycopg2
+py=python3
+/usr/bin/python3 -c 'import psycopg2' 2>/dev/null && py=/usr/bin/python3
+store_tests=$(grep -l '"t_store.h"' tests/unit/test_*.c | sed -E 's|tests/unit/(test_[a-z_]*)\.c|\1|')
 for variant in release asan; do
+    store=sqlite
     for t in build/$variant/tests/test_*; do
         [ -x "$t" ] || continue
         suite "$(basename "$t")" '[0-9]+ passed, [0-9]+ failed' "$t"
     done
+    store=postgresql
+    for t in $store_tests; do
+        suite "$t" '[0-9]+ passed, [0-9]+ failed' env WANGGE_TEST_PG="$pg" "build/$variant/tests/$t"
+    done
+    store=sqlite
     suite end-to-end 'passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
-        python3 tests/e2e/run.py
+        $py tests/e2e/run.py
+    store=postgresql
+    suite end-to-end 'SQLite.s own|passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
+        WANGGE_TEST_PG="$pg" $py tests/e2e/run.py
     # the console in Chromium, against the release build only
     if [ "$variant" = release ]; then
+        store=sqlite
         suite browser '^console:|passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
             node tests/browser/run.mjs
     fi
 done
-rm -f "$log"
+echo "stores: every store suite ran on sqlite and on postgresql ($(echo $store_tests | wc -w) unit suites, end-to-end on each build)"
 echo "total: $passed_total passed, $failed_total failed"
 [ "$fails" -eq 0 ] && [ "$failed_total" -eq 0 ]

@@ -54,6 +54,11 @@ void wg_cli_take_store(int *argc, char **argv)
     *argc = out;
 }
 
+void wg_cli_set_store(const char *url)
+{
+    store_url = url;
+}
+
 const char *wg_cli_store(const char *data)
 {
     return store_url && *store_url ? store_url : data;

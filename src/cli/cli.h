@@ -28,6 +28,8 @@ int wg_cli_data_args(int argc, char **argv, int positional, const char *usage, c
  * holiday tables and the photos. Without it a command's store is SQLite's in its data
  * directory. */
 void wg_cli_take_store(int *argc, char **argv);
+/* The same, given (NULL: none): what a caller that has no argv to take it from uses. */
+void wg_cli_set_store(const char *url);
 /* The store of data directory data: --store's URL when given, else data itself. */
 const char *wg_cli_store(const char *data);
 

@@ -110,6 +110,9 @@ struct wg_backend {
                        struct wg_err *err);
     enum wg_rc (*query)(void *conn, enum wg_q q, const struct wg_val *p, size_t n,
                         int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err);
+    /* Prepares statement q without running it: the tests check that every statement of the
+     * table is sound on every backend, those no test runs included. */
+    enum wg_rc (*prepare)(void *conn, enum wg_q q, struct wg_err *err);
     /* A transaction that writes: one writer at a time in the whole store, on every backend
      * (SQLite's BEGIN IMMEDIATE; PostgreSQL's writers queue on an advisory lock), so order
      * numbers, the audit chain, timelines and the counters' change log continue from the
@@ -172,6 +175,9 @@ int wg_row_copy(struct wg_row *row, int col, char *dst, size_t n);
  * (may be NULL) says whether there was a row (*out is left alone when not). */
 enum wg_rc wg_db_query_int(struct wg_db *db, enum wg_q q, const struct wg_val *p, size_t n,
                            long long *out, int *found, struct wg_err *err);
+
+/* Prepares statement q on db's connection without running it (wg_backend.prepare). */
+enum wg_rc wg_db_prepare(struct wg_db *db, enum wg_q q, struct wg_err *err);
 
 /* The plan of statement q as text lines (see wg_backend.plan); WG_EINVAL when the backend
  * cannot tell. */

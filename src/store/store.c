@@ -284,6 +284,14 @@ void wg_store_put(struct wg_db *db)
     pthread_mutex_unlock(&st->mu);
 }
 
+enum wg_rc wg_db_prepare(struct wg_db *db, enum wg_q q, struct wg_err *err)
+{
+    if (wg_query_nparams(q, db->be->dialect) < 0)
+        return wg_err_set(err, WG_EINVAL, "statement %s does not exist in %s", wg_queries[q].name,
+                          db->be->name);
+    return db->be->prepare(db->conn, q, err);
+}
+
 enum wg_rc wg_db_plan(struct wg_db *db, enum wg_q q, char *out, size_t n, struct wg_err *err)
 {
     if (!db->be->plan)

@@ -7,8 +7,6 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "domain/accounts/audit.h"
 #include "store/store.h"
 #include "store/accounts/accounts_q.h"
@@ -304,16 +302,15 @@ static void test_filters(void)
     t_store_close(st);
 }
 
-/* ---- tampering, done to the file directly as someone with access to it would ---- */
+/* ---- tampering, done to the store directly as someone with access to it would ---- */
 
-static void sql(sqlite3 *h, const char *q, int want_ok)
+static void sql(const char *q, int want_ok)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(h, q, NULL, NULL, &msg);
-    if ((rc == SQLITE_OK) != want_ok)
-        fprintf(stderr, "(sql '%s': %s)\n", q, msg ? msg : "ok");
-    T_EQ_INT(rc == SQLITE_OK, want_ok);
-    sqlite3_free(msg);
+    char msg[512];
+    int ran = t_store_sql(t_store_dir, q, msg, sizeof msg) == 0;
+    if (ran != want_ok)
+        fprintf(stderr, "(sql '%s': %s)\n", q, ran ? "ok" : msg);
+    T_EQ_INT(ran, want_ok);
 }
 
 static void test_tampering(void)
@@ -322,53 +319,48 @@ static void test_tampering(void)
     struct wg_db *db;
     struct wg_err err = {0};
     struct wg_audit_report rep;
-    char path[128];
-    sqlite3 *h;
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     for (int i = 0; i < 5; i++)
         T_EQ_INT(record(db, "admin", "user.create", "account", "u", "ok"), WG_OK);
-    snprintf(path, sizeof path, "%s/wangge.db", t_store_dir);
-    T_EQ_INT(sqlite3_open(path, &h), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
     /* the triggers refuse changes from any client */
-    sql(h, "UPDATE audit SET actor = 'mallory' WHERE seq = 2", 0);
-    sql(h, "DELETE FROM audit WHERE seq = 2", 0);
+    sql("UPDATE audit SET actor = 'mallory' WHERE seq = 2", 0);
+    sql("DELETE FROM audit WHERE seq = 2", 0);
+    sql("DELETE FROM audit", 0);
     /* someone who drops them is caught by the chain */
-    sql(h, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete", 1);
-    sql(h, "UPDATE audit SET actor = 'mallory' WHERE seq = 2", 1);
+    sql(t_on_pg() ? "DROP TRIGGER audit_no_change ON audit; DROP TRIGGER audit_no_truncate ON audit"
+                  : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete",
+        1);
+    sql("UPDATE audit SET actor = 'mallory' WHERE seq = 2", 1);
     T_EQ_INT(verify(db, &rep), 2);
     T_CHECK(strstr(rep.what, "do not match its hash") != NULL);
     T_EQ_INT(rep.records, 1);
-    sql(h, "UPDATE audit SET actor = 'admin' WHERE seq = 2", 1);
+    sql("UPDATE audit SET actor = 'admin' WHERE seq = 2", 1);
     T_EQ_INT(verify(db, &rep), 0);
     T_EQ_INT(rep.records, 5);
     /* a record's prev_hash rewritten alone */
-    sql(h, "UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE seq = 1) WHERE seq = 3", 1);
+    sql("UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE seq = 1) WHERE seq = 3", 1);
     T_EQ_INT(verify(db, &rep), 3);
-    sql(h, "UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE seq = 2) WHERE seq = 3", 1);
+    sql("UPDATE audit SET prev_hash = (SELECT hash FROM audit WHERE seq = 2) WHERE seq = 3", 1);
     /* two records swapped */
-    sql(h,
-        "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
+    sql("UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
         "UPDATE audit SET seq = 4 WHERE seq = -1",
         1);
     T_EQ_INT(verify(db, &rep), 3);
-    sql(h,
-        "UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
+    sql("UPDATE audit SET seq = -1 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 4;"
         "UPDATE audit SET seq = 4 WHERE seq = -1",
         1);
     T_EQ_INT(verify(db, &rep), 0);
     /* the last record removed: the counter notices */
-    sql(h, "DELETE FROM audit WHERE seq = 5", 1);
+    sql("DELETE FROM audit WHERE seq = 5", 1);
     T_EQ_INT(verify(db, &rep), 5);
     T_CHECK(strstr(rep.what, "ends at record 4") != NULL);
     /* a record in the middle removed */
-    sql(h, "DELETE FROM audit WHERE seq = 2", 1);
+    sql("DELETE FROM audit WHERE seq = 2", 1);
     T_EQ_INT(verify(db, &rep), 2);
     T_CHECK(strstr(rep.what, "missing") != NULL);
     /* the first removed */
-    sql(h, "DELETE FROM audit WHERE seq = 1", 1);
+    sql("DELETE FROM audit WHERE seq = 1", 1);
     T_EQ_INT(verify(db, &rep), 1);
-    sqlite3_close(h);
     wg_store_put(db);
     t_store_close(st);
 }

@@ -9,6 +9,7 @@
 #include "domain/orders/order.h"
 #include "domain/catalog/unit.h"
 #include "t_order.h"
+#include "t_store.h"
 #include "store/orders/orders_q.h"
 
 struct evcount {
@@ -37,7 +38,7 @@ int main(void)
     json_t *out = NULL;
     int n = -1;
     T_CHECK(mkdtemp(dir) != NULL);
-    T_EQ_INT(wg_store_open(dir, 1, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_open(t_store_where(dir, 1), 1, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     t_order_open(&o, dir, 1);
     struct wg_order_env env = o.env;
@@ -66,6 +67,7 @@ int main(void)
     wg_store_put(db);
     wg_store_close(st);
     t_order_close(&o);
+    t_store_drop(dir);
     T_REMOVE_DIR(dir);
     return T_DONE("order_sweep");
 }

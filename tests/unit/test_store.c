@@ -3,8 +3,6 @@
 #include "t.h"
 #include "t_store.h"
 
-#include <sqlite3.h>
-
 #include "domain/stats/stats.h"
 #include "store/backend.h"
 #include "store/map/map_q.h"
@@ -48,18 +46,32 @@ static void test_query_int(struct wg_store *st)
     wg_store_put(db);
 }
 
-struct cols {
-    char name[32][40];
-    int n;
-};
-
-static int take_col(void *ctx, int n, char **v, char **names)
+/* Where column name stands in table, from 0 (-1: not there), and how many it has. */
+static long long col_pos(const char *table, const char *name)
 {
-    struct cols *c = ctx;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(names[i], "name") && c->n < 32)
-            snprintf(c->name[c->n++], sizeof c->name[0], "%s", v[i]);
-    return 0;
+    char sql[256];
+    if (t_on_pg())
+        snprintf(sql, sizeof sql,
+                 "SELECT ordinal_position - 1 FROM information_schema.columns WHERE "
+                 "table_name = '%s' AND column_name = '%s' AND table_schema = current_schema()",
+                 table, name);
+    else
+        snprintf(sql, sizeof sql, "SELECT cid FROM pragma_table_info('%s') WHERE name = '%s'",
+                 table, name);
+    return t_store_one(t_store_dir, sql);
+}
+
+static long long col_count(const char *table)
+{
+    char sql[256];
+    if (t_on_pg())
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = '%s' AND "
+                 "table_schema = current_schema()",
+                 table);
+    else
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM pragma_table_info('%s')", table);
+    return t_store_one(t_store_dir, sql);
 }
 
 /* The counters' tables hold exactly the counters of store/stats/counters.h, in its order,
@@ -70,19 +82,11 @@ static void test_counter_columns(void)
         const char *table;
         int keys;
     } tables[] = {{"stat_cell", 5}, {"stat_roll", 4}};
-    char path[128], sql[64];
-    sqlite3 *db;
-    snprintf(path, sizeof path, "%s/wangge.db", t_store_dir);
-    T_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-        struct cols c = {.n = 0};
-        snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", tables[t].table);
-        T_EQ_INT(sqlite3_exec(db, sql, take_col, &c, NULL), SQLITE_OK);
-        T_EQ_INT(c.n, tables[t].keys + WG_SC_COUNT);
-        for (int i = 0; i < WG_SC_COUNT && tables[t].keys + i < c.n; i++)
-            T_EQ_STR(c.name[tables[t].keys + i], wg_stat_counter_names[i]);
+        T_EQ_INT(col_count(tables[t].table), tables[t].keys + WG_SC_COUNT);
+        for (int i = 0; i < WG_SC_COUNT; i++)
+            T_EQ_INT(col_pos(tables[t].table, wg_stat_counter_names[i]), tables[t].keys + i);
     }
-    sqlite3_close(db);
     T_EQ_INT(WG_STAT_NCOUNTERS, WG_SC_COUNT);
     for (int i = 0; i < WG_SC_COUNT; i++) {
         char sum[80];
@@ -95,12 +99,113 @@ static void test_counter_columns(void)
     }
 }
 
+/* Every statement of the queries table is sound where it exists: it prepares on this store's
+ * backend, and it takes as many values in each dialect. */
+static void test_every_statement_prepares(struct wg_store *st)
+{
+    struct wg_db *db;
+    struct wg_err err = {0};
+    int prepared = 0;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    for (int q = 0; q < WG_Q_SCHEMA_FIRST; q++) {
+        int sq = wg_query_nparams((enum wg_q)q, WG_SQL_SQLITE);
+        int pg = wg_query_nparams((enum wg_q)q, WG_SQL_PG);
+        if (sq >= 0 && pg >= 0 && sq != pg) {
+            fprintf(stderr, "%s takes %d values on SQLite, %d on PostgreSQL\n", wg_queries[q].name,
+                    sq, pg);
+            T_CHECK(0);
+        }
+        if (wg_query_nparams((enum wg_q)q, db->be->dialect) < 0)
+            continue;
+        if (wg_db_prepare(db, (enum wg_q)q, &err)) {
+            fprintf(stderr, "%s does not prepare: %s\n", wg_queries[q].name, err.msg);
+            T_CHECK(0);
+            continue;
+        }
+        prepared++;
+    }
+    T_CHECK(prepared > 100);
+    wg_store_put(db);
+}
+
+/* Parameters are numbered SQLite's way in both dialects: "?N" is value N, a bare "?" one
+ * more than the highest before it; nothing inside quotes is a parameter. */
+static void test_parameters_numbered(void)
+{
+    const char *find = wg_query_sql(WG_Q_AUDIT_FIND, WG_SQL_PG);
+    T_CHECK(strstr(find, "($1 = '' OR actor = $1)") != NULL);
+    T_CHECK(strstr(find, "LIMIT $7 OFFSET $8") != NULL);
+    T_EQ_INT(wg_query_nparams(WG_Q_AUDIT_FIND, WG_SQL_SQLITE), 8);
+    /* "?1" twice, then seven bare ones: 2 to 8 */
+    const char *ev = wg_query_sql(WG_Q_ORDER_EVENT_INSERT, WG_SQL_PG);
+    T_CHECK(strstr(ev, "VALUES ($1, (SELECT") && strstr(ev, "order_id = $1), $2, $3"));
+    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_EVENT_INSERT, WG_SQL_PG), 8);
+    /* the LIKE's escape character is a quoted '\', not a value */
+    T_CHECK(strstr(wg_query_sql(WG_Q_ORDER_LIST, WG_SQL_PG), "ESCAPE '\\'") != NULL);
+    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_LIST, WG_SQL_PG), 17);
+    /* a statement of one dialect alone */
+    T_CHECK(wg_query_sql(WG_Q_ORDER_FTS_FILL, WG_SQL_PG) == NULL);
+    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_FTS_FILL, WG_SQL_PG), -1);
+    T_CHECK(wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_SQLITE) == NULL);
+    for (int q = 0; q < WG_Q_COUNT; q++) {
+        const char *pg = wg_query_sql((enum wg_q)q, WG_SQL_PG);
+        /* PostgreSQL's texts carry no SQLite mark outside quotes (none of them quote one) */
+        T_CHECK(!pg || !strchr(pg, '?'));
+    }
+}
+
+/* A call with the wrong number of values is refused before the backend sees it, naming the
+ * statement; so is a statement the backend does not have. */
+static void test_values_counted(struct wg_store *st)
+{
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct wg_val one[] = {WG_VTEXT("371302")};
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_db_exec(db, WG_Q_REGION_SET_BOUNDARY, one, 1, NULL, &err), WG_EINTERNAL);
+    T_CHECK(strstr(err.msg, "REGION_SET_BOUNDARY takes 2 values, not 1") != NULL);
+    T_EQ_INT(wg_db_query(db, WG_Q_REGION_GET, NULL, 0, NULL, NULL, &err), WG_EINTERNAL);
+    enum wg_q other = t_on_pg() ? WG_Q_ORDER_FTS_BACKLOG : WG_Q_PG_TRGM_CJK;
+    T_EQ_INT(wg_db_exec(db, other, NULL, 0, NULL, &err), WG_EINTERNAL);
+    T_CHECK(strstr(err.msg, "does not exist in") != NULL);
+    wg_store_put(db);
+}
+
+/* Store URLs: a scheme no backend answers, a SQLite URL without a directory and a
+ * PostgreSQL one that does not parse are refused naming what is wrong; a password in a URL
+ * never shows in a message. */
+static void test_store_urls(void)
+{
+    struct wg_store *st = NULL;
+    struct wg_err err = {0};
+    T_EQ_INT(wg_store_open("mysql://h/db", 0, &st, &err), WG_ENOTFOUND);
+    T_EQ_INT(wg_store_open("sqlite:", 0, &st, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "names no directory") != NULL);
+    T_EQ_INT(wg_store_open("postgresql://h/db?nosuchoption=1", 0, &st, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "nosuchoption") != NULL);
+    /* nothing listens on port 1 of the loopback */
+    T_EQ_INT(wg_store_open("postgresql://clerk:s3cret-word@127.0.0.1:1/wangge?connect_timeout=2", 0,
+                           &st, &err),
+             WG_EUNAVAIL);
+    T_CHECK(strstr(err.msg, "cannot connect to PostgreSQL") != NULL);
+    T_CHECK(strstr(err.msg, "s3cret") == NULL);
+    T_EQ_INT(wg_store_open("postgresql://127.0.0.1:1/wangge?connect_timeout=2&password=s3cret", 0,
+                           &st, &err),
+             WG_EUNAVAIL);
+    T_CHECK(strstr(err.msg, "s3cret") == NULL);
+    T_CHECK(st == NULL);
+}
+
 int main(void)
 {
     struct wg_store *st = t_store_open("store");
     test_value_too_long_fails_the_read(st);
     test_query_int(st);
     test_counter_columns();
+    test_every_statement_prepares(st);
+    test_values_counted(st);
     t_store_close(st);
+    test_parameters_numbered();
+    test_store_urls();
     return T_DONE("store");
 }

@@ -1,4 +1,6 @@
-/* The text indexer (domain/orders/text_index.h) on a real store: orders wait for their entries and
+/* SQLite's own text index (store/sqlite/sqlite_search.c), a file beside the store written by
+ * the text indexer (domain/orders/text_index.h); what a search finds, on every backend, is
+ * test_search.c's. On a real store: orders wait for their entries and
  * a catch-up makes them all; stopping indexes what is left, in chunks; entries past the
  * store's newest order are dropped at start; a lost index file is made again and fills from
  * the orders, and so does a damaged one, moved aside; a store from before migration 20
@@ -196,29 +198,6 @@ static void test_catch_up(struct world *w)
     T_EQ_INT(raw_int("wangge.db-search", "SELECT count(*) FROM order_fts"), 5);
 }
 
-/* Words of any characters are a search, never a query of FTS5's own syntax: quotes,
- * operators, wildcards and LIKE's own characters find what holds them as written. */
-static void test_words_are_not_syntax(struct world *w)
-{
-    static const char *const pieces[] = {"\"", "%", "_", "\\", "*",  "(",  ")",    ":",    "^", " ",
-                                         "-",  "+", "a", "A",  "烧", "烤", "油烟", "NEAR", "OR"};
-    unsigned seed = 7;
-    for (int i = 0; i < 500; i++) {
-        char text[64];
-        size_t len = 0;
-        for (int k = 0, n = 1 + i % 9; k < n; k++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *piece = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
-            memcpy(text + len, piece, strlen(piece));
-            len += strlen(piece);
-        }
-        text[len] = '\0';
-        size_t want =
-            strstr("小区门口烧烤油烟扰民", text) || strstr("居民来电反映情况", text) ? 5 : 0;
-        T_EQ_INT(found(w, text), want);
-    }
-}
-
 /* A reporter's orders are looked up beside the text index: they wait with their entries,
  * and a catch-up makes them; orders without a phone have no lookup. (The indexer is
  * stopped meanwhile: running, it would make them within 50 ms, whenever it looks.) */
@@ -399,7 +378,6 @@ int main(void)
     T_EQ_INT(wg_store_get(w.st, &w.db, &err), WG_OK);
 
     test_catch_up(&w);
-    test_words_are_not_syntax(&w);
     test_phone_lookup(&w);
     test_stop_indexes_the_rest(&w);
     test_mark_past_the_store(&w);

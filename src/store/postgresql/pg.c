@@ -288,6 +288,30 @@ static enum wg_rc pg_query(void *p, enum wg_q q, const struct wg_val *v, size_t 
     return WG_OK;
 }
 
+static enum wg_rc pg_prepare(void *p, enum wg_q q, struct wg_err *err)
+{
+    struct pconn *c = p;
+    const char *sql = wg_query_sql(q, WG_SQL_PG);
+    char name[16];
+    PGresult *res;
+    enum wg_rc rc = WG_OK;
+    if (!sql)
+        return wg_err_set(err, WG_EINTERNAL, "statement %s is not PostgreSQL's",
+                          wg_queries[q].name);
+    if (c->prepared[q])
+        return WG_OK;
+    /* a statement planned at each call is checked as the unnamed one */
+    snprintf(name, sizeof name, "wg%d", (int)q);
+    int each = !strncmp(sql, WG_PG_PLAN_EACH, strlen(WG_PG_PLAN_EACH));
+    res = PQprepare(c->pg, each ? "" : name, sql, 0, NULL);
+    if (!ok(res))
+        rc = pgerr(c->pg, res, wg_queries[q].name, err);
+    else if (!each)
+        c->prepared[q] = 1;
+    PQclear(res);
+    return rc;
+}
+
 static enum wg_rc pg_begin(void *p, struct wg_err *err)
 {
     return pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
@@ -399,6 +423,7 @@ const struct wg_backend wg_backend_pg = {
     .script = pg_script,
     .exec = pg_exec,
     .query = pg_query,
+    .prepare = pg_prepare,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,

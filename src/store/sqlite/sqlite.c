@@ -201,6 +201,12 @@ static enum wg_rc prepare(struct conn *c, enum wg_q q, const struct wg_val *p, s
     return WG_OK;
 }
 
+static enum wg_rc sq_prepare(void *p, enum wg_q q, struct wg_err *err)
+{
+    sqlite3_stmt *st;
+    return prepare(p, q, NULL, 0, &st, err);
+}
+
 static void done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
@@ -382,6 +388,7 @@ const struct wg_backend wg_backend_sqlite = {
     .script = sq_script,
     .exec = sq_exec,
     .query = sq_query,
+    .prepare = sq_prepare,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
