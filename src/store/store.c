@@ -307,6 +307,14 @@ enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err)
     return rc;
 }
 
+enum wg_rc wg_db_begin_read(struct wg_db *db, struct wg_err *err)
+{
+    enum wg_rc rc = wg_db_script(db, WG_Q_TX_BEGIN_READ, err);
+    if (!rc)
+        db->in_tx = 1;
+    return rc;
+}
+
 enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err)
 {
     enum wg_rc rc = db->be->commit(db->conn, err);

@@ -37,6 +37,9 @@ void wg_store_search_close(struct wg_db *db); /* NULL: nothing */
 enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err);
 
 enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err);
+/* A transaction that only reads: it sees the store as it was when it began, all along, and
+ * neither waits for a writer nor holds one up. Ended by wg_db_commit or wg_db_rollback. */
+enum wg_rc wg_db_begin_read(struct wg_db *db, struct wg_err *err);
 enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err);
 void wg_db_rollback(struct wg_db *db);
 
@@ -102,6 +105,19 @@ void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
                              struct wg_err *err);
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err);
+
+/* Copies every row of store from into store to, which must be new (made by wg_store_open
+ * with create, holding nothing yet): from one snapshot of from, so a store in use copies
+ * whole; then reads both back, table by table, and fails naming the first table whose copy
+ * differs. progress (may be NULL) is called after each table. The keys stay in the data
+ * directory: the copy's servers need the same. */
+struct wg_copy_report {
+    int tables;
+    long long rows;
+};
+enum wg_rc wg_store_copy(struct wg_store *from, struct wg_store *to,
+                         void (*progress)(const char *table, long long rows, void *ctx), void *ctx,
+                         struct wg_copy_report *rep, struct wg_err *err);
 
 /* Whether db is inside a transaction (wg_db_begin without commit or rollback yet). */
 int wg_db_in_tx(const struct wg_db *db);

@@ -123,31 +123,39 @@ static inline int t_store_sql(const char *dir, const char *sql, char *msg, size_
     return rc;
 }
 
-/* The first column of the first row of query sql on the store of dir, as a number (-1: no
- * row or a failure). */
-static inline long long t_store_one(const char *dir, const char *sql)
+/* The first column of the first row of query sql, as a number (-1: no row or a failure): on
+ * the SQLite store in dir, on the PostgreSQL database at url, or on the store of dir
+ * whichever backend the tests run on. */
+static inline long long t_sqlite_one(const char *dir, const char *sql)
+{
+    char path[600];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    snprintf(path, sizeof path, "%s/wangge.db", dir);
+    if (sqlite3_open(path, &h) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static inline long long t_pg_one(const char *url, const char *sql)
 {
     long long v = -1;
-    if (t_on_pg()) {
-        PGconn *pg = PQconnectdb(t_store_where(dir, 0));
-        PGresult *res = PQexec(pg, sql);
-        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
-            v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-        PQclear(res);
-        PQfinish(pg);
-    } else {
-        char path[600];
-        sqlite3 *h = NULL;
-        sqlite3_stmt *st = NULL;
-        snprintf(path, sizeof path, "%s/wangge.db", dir);
-        if (sqlite3_open(path, &h) == SQLITE_OK &&
-            sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        sqlite3_close(h);
-    }
+    PGconn *pg = PQconnectdb(url);
+    PGresult *res = PQexec(pg, sql);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
+        v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    PQfinish(pg);
     return v;
+}
+
+static inline long long t_store_one(const char *dir, const char *sql)
+{
+    return t_on_pg() ? t_pg_one(t_store_where(dir, 0), sql) : t_sqlite_one(dir, sql);
 }
 
 static inline struct wg_store *t_store_open(const char *tag)
