@@ -207,21 +207,29 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, 
     snprintf(sys.scope.kind, sizeof sys.scope.kind, "region");
     if ((rc = wg_store_order_overdue(db, now, 256, take_due, &d, err)))
         return rc;
+    /* each order's supervision, its mark and its notice in one transaction: another server
+     * sweeping at the same moment finds it changed (or marked) and leaves it */
     for (int i = 0; i < d.n; i++) {
         json_t *body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
-                                 "past the reply deadline"),
-               *out = NULL;
-        rc = wg_order_act(db, env, &sys, d.id[i], WG_ACTION_SUPERVISE, body, d.version[i], now,
-                          &out, err);
+                                 "past the reply deadline");
+        int queued = 0;
+        if ((rc = wg_db_begin(db, err))) {
+            json_decref(body);
+            return rc;
+        }
+        if (!(rc = wg_order_act_in(db, env, &sys, d.id[i], WG_ACTION_SUPERVISE, body, d.version[i],
+                                   now, err)) &&
+            !(rc = wg_store_order_mark_supervised(db, d.id[i], err)) &&
+            !(rc = wg_notify_red(db, d.id[i], now, &queued, err)))
+            rc = wg_db_commit(db, err);
         json_decref(body);
-        json_decref(out);
+        if (rc)
+            wg_db_rollback(db);
         if (rc == WG_EPRECOND || rc == WG_ECONFLICT) { /* changed meanwhile: next sweep */
             wg_err_clear(err);
             continue;
         }
-        int queued = 0;
-        if (rc || (rc = wg_store_order_mark_supervised(db, d.id[i], err)) ||
-            (rc = wg_notify_red(db, d.id[i], now, &queued, err)))
+        if (rc)
             return rc;
         ++*count;
     }
