@@ -9,6 +9,7 @@
  * with a temporary config, answering a fixed ~100-byte JSON body. Everything talks to
  * 127.0.0.1 only. Exits non-zero when an answered order is missing or wrong. */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -39,6 +40,8 @@ struct opts {
     int conns, threads, keep;
     double seconds;
     long max_requests;
+    int postgresql, servers; /* a private PostgreSQL as the store; how many servers on it */
+    char store[512];         /* its URL ("": SQLite's in the data directory) */
 };
 
 static double now(void)
@@ -48,11 +51,20 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+static char pgdir[] = "/tmp/wgpg-bench-XXXXXX";
+static int pg_started;
+
 static void die(const char *fmt, const char *arg)
 {
     fprintf(stderr, "intake: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n");
+    if (pg_started) { /* the private cluster goes with the run */
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "scripts/pg.sh stop %s >/dev/null 2>&1", pgdir);
+        if (system(cmd))
+            fprintf(stderr, "intake: could not stop the cluster in %s\n", pgdir);
+    }
     exit(2);
 }
 
@@ -196,7 +208,7 @@ struct answered {
 
 struct load {
     enum phase phase;
-    unsigned port;
+    unsigned port, ports[4]; /* the servers', connections spread over them (0: port) */
     int nconn;
     double seconds;
     long max;
@@ -314,8 +326,12 @@ static void drive(struct load *L)
     L->started = L->done = L->ok = L->bad = L->io_errors = 0;
     for (int i = 0; i < L->nconn; i++) {
         struct conn *c = &conns[i];
-        if ((c->fd = connect_to(L->port)) < 0)
-            die("cannot connect to 127.0.0.1: %s", strerror(errno));
+        unsigned port = L->phase != NGINX && L->ports[i % 4] ? L->ports[i % 4] : L->port;
+        if ((c->fd = connect_to(port)) < 0) {
+            char why[128];
+            snprintf(why, sizeof why, "127.0.0.1:%u: %s", port, strerror(errno));
+            die("cannot connect to %s", why);
+        }
         fcntl(c->fd, F_SETFL, O_NONBLOCK);
         ev.events = EPOLLIN;
         ev.data.ptr = c;
@@ -465,13 +481,42 @@ static double thread_cpu_us(pid_t pid, const char *want)
     return -1;
 }
 
+/* CPU time of every PostgreSQL process on the machine (the bench's private cluster is the
+ * only one running), in µs. */
+static double postgres_cpu_us(void)
+{
+    char path[300], name[32];
+    double sum = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(name, sizeof name, f) && !strncmp(name, "postgres", 8))
+            sum += cpu_us((pid_t)strtol(e->d_name, NULL, 10));
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    return sum;
+}
+
 struct cpu {
-    double server, self, thread[NNAMED];
+    double server, self, thread[NNAMED], database;
 };
+
+static pid_t servers[4];
+static int nservers = 1, measure_db;
 
 static struct cpu cpu_now(pid_t srv)
 {
-    struct cpu c = {cpu_us(srv), cpu_us(getpid()), {0}};
+    struct cpu c = {cpu_us(srv), cpu_us(getpid()), {0}, measure_db ? postgres_cpu_us() : 0};
+    for (int s = 1; s < nservers; s++)
+        c.server += cpu_us(servers[s]);
     for (size_t i = 0; i < NNAMED; i++)
         c.thread[i] = thread_cpu_us(srv, named[i]);
     return c;
@@ -486,8 +531,11 @@ static void report_cpu(const char *what, struct cpu a, struct cpu b, long n)
         if (a.thread[i] >= 0 && b.thread[i] >= 0)
             printf("%s%s %.0f", i ? ", " : " (", named[i] + 3,
                    (b.thread[i] - a.thread[i]) / (double)n);
-    printf("%s, load generator %.0f µs\n", a.thread[0] >= 0 ? ")" : "",
+    printf("%s, load generator %.0f µs", a.thread[0] >= 0 ? ")" : "",
            (b.self - a.self) / (double)n);
+    if (measure_db)
+        printf(", PostgreSQL %.0f µs", (b.database - a.database) / (double)n);
+    printf("\n");
 }
 
 /* ---- the data directory ---- */
@@ -557,21 +605,35 @@ static void make_bodies(char *bodies[NBODIES])
     }
 }
 
+/* The store's option for a command, after its own words ("--store" "URL", or nothing). */
+#define STORE_ARGS(o) *(o)->store ? "--store" : NULL, (char *)(o)->store, NULL
+
 static void prepare_data(const struct opts *o, const char *dir, const char *log)
 {
     char path[4200], pw[4200];
     snprintf(pw, sizeof pw, "%s/bench.pw", dir);
     write_file(pw, "Initial-pass-1\n");
-    char *init[] = {(char *)o->bin, "init", "--data", (char *)dir, NULL};
-    char *divs[] = {(char *)o->bin,       "import",   "divisions", "--data",
-                    (char *)dir,          "--county", "371302",    "--source",
-                    (char *)o->divisions, NULL};
+    char *init[] = {(char *)o->bin, "init", "--data", (char *)dir, STORE_ARGS(o)};
+    char *divs[] = {(char *)o->bin,       "import",     "divisions", "--data",
+                    (char *)dir,          "--county",   "371302",    "--source",
+                    (char *)o->divisions, STORE_ARGS(o)};
     snprintf(path, sizeof path, "%s/grids.geojson", dir);
     write_grids(path);
-    char *grids[] = {(char *)o->bin, "import", "grids", "--data", (char *)dir, path, NULL};
-    char *user[] = {
-        (char *)o->bin, "user",  "add",     "--data", (char *)dir,       "--username", "bench",
-        "--role",       "agent", "--scope", "371302", "--password-file", pw,           NULL};
+    char *grids[] = {(char *)o->bin, "import", "grids", "--data", (char *)dir, path, STORE_ARGS(o)};
+    char *user[] = {(char *)o->bin,
+                    "user",
+                    "add",
+                    "--data",
+                    (char *)dir,
+                    "--username",
+                    "bench",
+                    "--role",
+                    "agent",
+                    "--scope",
+                    "371302",
+                    "--password-file",
+                    pw,
+                    STORE_ARGS(o)};
     if (run(init, log) || run(divs, log) || run(grids, log) || run(user, log))
         die("preparing the data directory failed; see %s", log);
 }
@@ -600,6 +662,7 @@ static char *login(unsigned port)
 
 static int check_store(const char *dir, const struct answered *a, long n, long *extra)
 {
+    /* dir: the data directory, or the store's URL */
     struct wg_store *st;
     struct wg_db *db;
     struct wg_err err = {0};
@@ -672,7 +735,8 @@ static pid_t start_nginx(const struct opts *o, const char *dir, unsigned port)
 static void usage(void)
 {
     fprintf(stderr, "usage: intake [--connections N] [--seconds S] [--max-requests N] "
-                    "[--threads N] [--bin PATH] [--nginx PATH] [--keep]\n");
+                    "[--threads N] [--bin PATH] [--nginx PATH] [--keep] "
+                    "[--postgresql [--servers N]]\n");
     exit(2);
 }
 
@@ -683,6 +747,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--keep"))
             o->keep = 1;
+        else if (!strcmp(a, "--postgresql"))
+            o->postgresql = 1;
         else if (!v)
             usage();
         else if (!strcmp(a, "--connections") && ++i)
@@ -697,11 +763,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
             o->bin = v;
         else if (!strcmp(a, "--nginx") && ++i)
             o->nginx = v;
+        else if (!strcmp(a, "--servers") && ++i)
+            o->servers = (int)strtol(v, NULL, 10);
         else
             usage();
     }
     if (o->conns < 1 || o->conns > 1000 || o->seconds <= 0 || o->seconds > 120 ||
-        o->max_requests < 1 || o->max_requests > 10000000)
+        o->max_requests < 1 || o->max_requests > 10000000 || o->servers < 1 || o->servers > 4 ||
+        (o->servers > 1 && !o->postgresql))
         usage();
 }
 
@@ -715,7 +784,7 @@ static pid_t start_server(const struct opts *o, char *dir, const char *log, unsi
     snprintf(port_s, sizeof port_s, "127.0.0.1:%u", *port);
     snprintf(threads, sizeof threads, "%d", o->threads);
     char *serve[] = {(char *)o->bin, "serve",     "--data", dir,       "--listen",
-                     port_s,         "--threads", threads,  "--quiet", NULL};
+                     port_s,         "--threads", threads,  "--quiet", STORE_ARGS(o)};
     pid_t srv = spawn(serve, log, out_fd);
     char line[256] = "";
     ssize_t got = read(*out_fd, line, sizeof line - 1);
@@ -783,10 +852,55 @@ static struct figures reference(const struct opts *o, const char *dir, struct lo
     return ngx;
 }
 
+/* ---- PostgreSQL: a private cluster, and pgbench's single-row inserts as the reference ---- */
+
+static void pg_cluster(struct opts *o, const char *verb, const char *log)
+{
+    char *argv[] = {"scripts/pg.sh", (char *)verb, pgdir, NULL};
+    pg_started = !strcmp(verb, "start");
+    if (run(argv, log))
+        die("scripts/pg.sh failed; see %s", log);
+    snprintf(o->store, sizeof o->store, "postgresql:///wangge?host=%s&user=wangge", pgdir);
+}
+
+/* pgbench, same machine, same cluster, as many clients as the load has connections: each
+ * transaction one INSERT of a row into a table with a bigserial key, synchronous commit on
+ * (the cluster's setting). Its transactions per second; 0 when it cannot run. */
+static double pgbench(const struct opts *o, const char *dir)
+{
+    char script[4300], cmd[9000], line[512];
+    double tps = 0;
+    snprintf(script, sizeof script, "%s/insert.sql", dir);
+    write_file(script, "INSERT INTO bench_insert(v, note) VALUES (random(), 'reference');\n");
+    snprintf(cmd, sizeof cmd,
+             "psql -q '%s' -c 'CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, "
+             "v double precision, note text, at timestamptz DEFAULT now())' && "
+             "/usr/lib/postgresql/15/bin/pgbench -n -c %d -j 2 -T %d -f '%s' '%s' 2>&1",
+             o->store, o->conns, (int)(o->seconds + 0.5), script, o->store);
+    FILE *f = popen(cmd, "r");
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "tps = ", 6))
+            tps = strtod(line + 6, NULL);
+    if (f)
+        pclose(f);
+    printf("pgbench    %8.0f/s  single-row INSERTs, %d clients, synchronous commit, same cluster\n",
+           tps, o->conns);
+    return tps;
+}
+
 int main(int argc, char **argv)
 {
-    struct opts o = {
-        "build/release/wangge", "/usr/sbin/nginx", "tests/data/divisions", 64, 2, 0, 5.0, 400000};
+    struct opts o = {"build/release/wangge",
+                     "/usr/sbin/nginx",
+                     "tests/data/divisions",
+                     64,
+                     2,
+                     0,
+                     5.0,
+                     400000,
+                     0,
+                     1,
+                     ""};
     char dir[] = "/tmp/wangge-bench-intake-XXXXXX", log[256];
     struct load L;
     int failed = 0;
@@ -798,28 +912,46 @@ int main(int argc, char **argv)
         die("mkdtemp: %s", strerror(errno));
     snprintf(log, sizeof log, "%s/bench.log", dir);
     double t0 = now();
+    if (o.postgresql) {
+        if (!mkdtemp(pgdir))
+            die("mkdtemp: %s", strerror(errno));
+        pg_cluster(&o, "start", log);
+        measure_db = 1;
+    }
     prepare_data(&o, dir, log);
-    printf("data: %s (divisions of 371302, 100 grids, one agent) in %.1f s\n", dir, now() - t0);
+    printf("data: %s (divisions of 371302, 100 grids, one agent) in %.1f s; store: %s\n", dir,
+           now() - t0, o.postgresql ? "PostgreSQL 15, a private cluster" : "SQLite");
 
-    /* the server */
+    /* the servers, one store */
     unsigned port;
-    int out_fd;
-    pid_t srv = start_server(&o, dir, log, &port, &out_fd);
+    int out_fd[4];
+    nservers = o.servers;
+    memset(&L, 0, sizeof L);
+    for (int i = 0; i < nservers; i++)
+        servers[i] = start_server(&o, dir, log, i ? &L.ports[i] : &port, &out_fd[i]);
     char *token = login(port);
+    unsigned ports[4];
+    memcpy(ports, L.ports, sizeof ports);
     load_init(&L, &o, port, token);
+    if (nservers > 1) {
+        memcpy(L.ports, ports, sizeof ports);
+        L.ports[0] = port;
+    }
     printf("load: %d keep-alive connections from one epoll thread, at most %ld requests or "
-           "%.0f s a phase; server with %d threads\n",
-           o.conns, o.max_requests, o.seconds, o.threads);
+           "%.0f s a phase; %d server%s with %d threads\n",
+           o.conns, o.max_requests, o.seconds, nservers, nservers > 1 ? "s" : "", o.threads);
     struct figures create, note;
-    long created = server_phases(&o, srv, &L, &create, &note);
-    int st = stop(srv);
-    close(out_fd);
-    if (!WIFEXITED(st) || WEXITSTATUS(st))
-        fprintf(stderr, "intake: the server did not stop cleanly (status %d); see %s\n", st, log);
+    long created = server_phases(&o, servers[0], &L, &create, &note);
+    for (int i = 0; i < nservers; i++) {
+        int st = stop(servers[i]);
+        close(out_fd[i]);
+        if (!WIFEXITED(st) || WEXITSTATUS(st))
+            fprintf(stderr, "intake: a server did not stop cleanly (status %d); see %s\n", st, log);
+    }
 
     long extra = 0;
     t0 = now();
-    int missing = check_store(dir, L.orders, created, &extra);
+    int missing = check_store(o.postgresql ? o.store : dir, L.orders, created, &extra);
     printf("check: %ld orders answered 201, %d missing or wrong, %ld in the store no client "
            "was told of (%.1f s)\n",
            created, missing, extra, now() - t0);
@@ -829,8 +961,18 @@ int main(int argc, char **argv)
     if (ngx.rate > 0)
         printf("ratio to nginx: create %.3f (%.1f%%), note %.3f\n", create.rate / ngx.rate,
                100 * create.rate / ngx.rate, note.rate / ngx.rate);
-    printf("goal: >= 20000 created orders/s with p99 < 20 ms: %s (%.0f/s, p99 %.2f ms)\n",
-           create.rate >= 20000 && create.p99 < 20 ? "met" : "not met", create.rate, create.p99);
+    if (o.postgresql) {
+        double tps = pgbench(&o, dir);
+        if (tps > 0)
+            printf("ratio to pgbench: create %.2f\n", create.rate / tps);
+        printf("goal: >= 10000 durable creates/s on PostgreSQL with %d servers: %s (%.0f/s)\n",
+               nservers, create.rate >= 10000 ? "met" : "not met", create.rate);
+        pg_cluster(&o, "stop", log);
+    } else {
+        printf("goal: >= 20000 created orders/s with p99 < 20 ms: %s (%.0f/s, p99 %.2f ms)\n",
+               create.rate >= 20000 && create.p99 < 20 ? "met" : "not met", create.rate,
+               create.p99);
+    }
     if (!o.keep) {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

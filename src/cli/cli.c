@@ -1,7 +1,9 @@
 /* Helpers every subcommand shares: error and usage reporting. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 
 #include "domain/accounts/audit.h"
 #include "domain/accounts/pii_keys.h"
@@ -83,6 +85,10 @@ enum wg_rc wg_cli_with_db(const char *data, int create,
 
 enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err)
 {
+    /* with a store elsewhere, nothing has made the data directory yet */
+    if (mkdir(data, 0700) != 0 && errno != EEXIST)
+        return wg_err_set(err, WG_EIO, "cannot create data directory '%s': %s", data,
+                          strerror(errno));
     enum wg_rc rc = wg_pii_keys_create(data, err);
     if (rc == WG_ECONFLICT) {
         wg_err_clear(err);

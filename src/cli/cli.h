@@ -54,7 +54,8 @@ struct history_args {
 };
 enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err);
 
-/* Creates the data directory's key file for personal fields unless it exists. */
+/* Creates the data directory (when missing) and its key file for personal fields unless it
+ * exists. */
 enum wg_rc wg_cli_ensure_keys(const char *data, struct wg_err *err);
 
 /* Shared by several commands (cmd_import.c, cmd_grids.c). */

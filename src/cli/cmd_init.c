@@ -1,5 +1,6 @@
-/* wangge init --data DIR: creates a data directory with an empty, migrated store and the
- * first system administrator, whose random password is printed once and must be changed at
+/* wangge init --data DIR [--store URL]: creates a data directory with its keys and an empty,
+ * migrated store (SQLite's in the directory, or the one at URL) and the first system
+ * administrator, whose random password is printed once and must be changed at
  * first login. */
 #include "cli/cli.h"
 
@@ -40,7 +41,7 @@ int wg_cmd_init(int argc, char **argv)
     struct first_admin f = {{0}, 0};
     struct wg_err err = {0};
     int c;
-    if ((c = wg_cli_data_args(argc, argv, 0, "init --data DIR", &data)))
+    if ((c = wg_cli_data_args(argc, argv, 0, "init --data DIR [--store URL]", &data)))
         return c;
     if (wg_cli_with_db(data, 1, make_admin, &f, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);

@@ -131,6 +131,14 @@ struct wg_backend {
      * committer (commit.c) uses them to write one batch while the previous one is flushed. */
     enum wg_rc (*defer_flush)(void *conn, int on, struct wg_err *err);
     enum wg_rc (*flush)(void *conn, struct wg_err *err);
+    /* Optional (NULL: every statement is answered before the call returns). defer(conn, 1):
+     * from now on, inside a transaction, a write whose caller asks nothing back (exec without
+     * changes) may be sent on without waiting for its answer; a failure of it then shows at
+     * the next statement that waits, at sync, or at COMMIT, as theirs. sync(conn) waits for
+     * every answer and returns the first failure. Only the group committer defers: a batch
+     * with a failure is done again with deferral off, each job alone (commit.c). */
+    void (*defer)(void *conn, int on);
+    enum wg_rc (*sync)(void *conn, struct wg_err *err);
     /* Optional: bulk loading with commits that do not wait for the disk (durable 0), and
      * back (durable 1, which makes everything before durable). */
     enum wg_rc (*set_durable)(void *conn, int durable, struct wg_err *err);

@@ -127,6 +127,7 @@ enum ran { RAN, REDO, BROKEN };
 static enum ran run_one(struct wg_db *db, struct job *j, int guarded, struct wg_err *e)
 {
     if (!guarded) {
+        /* a failure may also be a write an earlier job sent ahead (wg_db_defer) */
         if ((j->rc = j->fn(db, j->ctx, j->err)))
             return db->in_tx ? REDO : BROKEN;
     } else {
@@ -158,6 +159,7 @@ static int run_from(struct wg_db *db, struct batch *b, struct job *j, struct wg_
 static int redo(struct wg_db *db, struct batch *b, struct wg_err *e)
 {
     wg_db_rollback(db);
+    wg_db_defer(db, 0); /* each job's statements answered in turn: its failure is its own */
     b->redone = 1;
     if (wg_db_begin(db, e)) {
         wg_err_prefix(e, "group commit: begin");
@@ -269,6 +271,7 @@ static void write_batch(struct wg_committer *c)
         pthread_mutex_lock(&c->mu);
         return;
     }
+    wg_db_defer(c->db, 1);
     pthread_mutex_lock(&c->mu);
     for (;;) {
         if ((seg = take(c, c->max_batch - b.n, &k))) {
@@ -288,6 +291,12 @@ static void write_batch(struct wg_committer *c)
         c->wake_at = 1;
     }
     pthread_mutex_unlock(&c->mu);
+    /* every write sent ahead answered before the COMMIT: a failure among them has the batch
+     * done again, each job alone */
+    if (!broke && !b.redone && wg_db_sync(c->db, &e)) {
+        e = (struct wg_err){0};
+        broke = redo(c->db, &b, &e);
+    }
     if (broke)
         abandon(c, &b, &e);
     else

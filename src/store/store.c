@@ -307,6 +307,17 @@ enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err)
     return rc;
 }
 
+void wg_db_defer(struct wg_db *db, int on)
+{
+    if (db->be->defer)
+        db->be->defer(db->conn, on);
+}
+
+enum wg_rc wg_db_sync(struct wg_db *db, struct wg_err *err)
+{
+    return db->be->sync ? db->be->sync(db->conn, err) : WG_OK;
+}
+
 enum wg_rc wg_db_begin_read(struct wg_db *db, struct wg_err *err)
 {
     enum wg_rc rc = wg_db_script(db, WG_Q_TX_BEGIN_READ, err);

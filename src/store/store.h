@@ -119,6 +119,12 @@ enum wg_rc wg_store_copy(struct wg_store *from, struct wg_store *to,
                          void (*progress)(const char *table, long long rows, void *ctx), void *ctx,
                          struct wg_copy_report *rep, struct wg_err *err);
 
+/* The group committer's own (backend.h, defer and sync): writes sent on without waiting for
+ * their answers, and the wait for all of them, with the first failure. Without a backend
+ * that defers, nothing and WG_OK. */
+void wg_db_defer(struct wg_db *db, int on);
+enum wg_rc wg_db_sync(struct wg_db *db, struct wg_err *err);
+
 /* Whether db is inside a transaction (wg_db_begin without commit or rollback yet). */
 int wg_db_in_tx(const struct wg_db *db);
 

@@ -13,6 +13,7 @@
 #include "domain/orders/text_index.h"
 #include "t_order.h"
 #include "t_store.h"
+#include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
 
 #define THREADS 8
@@ -207,6 +208,49 @@ static void test_submit(struct wg_store *st)
     wg_store_put(db);
 }
 
+/* ---- a write the database itself refuses ---- */
+
+static enum wg_rc add_unit(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct wg_unit_row u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.id, sizeof u.id, "%s", (const char *)ctx);
+    snprintf(u.name, sizeof u.name, "综合行政执法局");
+    snprintf(u.kind, sizeof u.kind, "department");
+    return wg_store_unit_insert(db, &u, err);
+}
+
+/* Jobs of one batch whose writes the store refuses only when it runs them (a unit that
+ * exists): on a backend that sends writes on without waiting, the refusal shows later, and
+ * still only that job fails, with the store's conflict, and the others' writes stay. */
+static void test_refused_by_the_store(struct wg_store *st)
+{
+    static const char *const ids[] = {"u-a", "u-b", "u-a", "u-c", "u-b", "u-d"};
+    static struct submitted subs[6];
+    struct wg_err err = {0};
+    struct wg_db *db;
+    T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
+    atomic_store(&answered, 0);
+    for (int i = 0; i < 6; i++) {
+        atomic_store(&subs[i].rc, -1);
+        T_EQ_INT(
+            wg_committer_submit(com, add_unit, (void *)ids[i], &subs[i].err, on_answer, &subs[i]),
+            WG_OK);
+    }
+    for (int i = 0; i < 1000 && atomic_load(&answered) < 6; i++)
+        usleep(10000);
+    for (int i = 0; i < 6; i++)
+        T_EQ_INT(atomic_load(&subs[i].rc), i == 2 || i == 4 ? WG_ECONFLICT : WG_OK);
+    wg_committer_stop(com);
+    com = NULL;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    for (int i = 0; i < 6; i++) {
+        struct wg_unit_row u;
+        T_EQ_INT(wg_store_unit_get(db, ids[i], &u, &err), WG_OK);
+    }
+    wg_store_put(db);
+}
+
 /* ---- intake through the committer ---- */
 
 struct intake {
@@ -334,6 +378,7 @@ int main(void)
     T_EQ_INT(wg_store_open(t_store_where(dir, 1), 1, &st, &err), WG_OK);
     test_batches(st);
     test_submit(st);
+    test_refused_by_the_store(st);
     test_intake(st, dir);
     wg_store_close(st);
     t_store_drop(dir);

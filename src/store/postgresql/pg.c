@@ -13,13 +13,22 @@
 #include "core/alloc.h"
 #include "core/log.h"
 
-#define MAX_VALUES 64
+#define MAX_VALUES  64
+#define MAX_PENDING 256 /* writes sent ahead before their answers are read */
 
 struct pconn {
     PGconn *pg;
     char *url;
     unsigned char prepared[WG_Q_COUNT];
     PGconn *flusher; /* with the flush deferred: the connection whose commits flush the log */
+    /* Writes sent ahead (backend.h, defer): on with defer, inside a transaction begun here,
+     * a write whose caller asks nothing back is sent in libpq's pipeline mode without
+     * waiting; pend[] says what each answer awaited is (a statement, or its preparation). */
+    int defer, in_tx, npend;
+    struct {
+        enum wg_q q;
+        int prep;
+    } pend[MAX_PENDING];
 };
 
 /* The URL as messages may show it: a password in it is never printed. */
@@ -161,7 +170,7 @@ static void pg_disconnect(void *p)
     struct pconn *c = p;
     if (!c)
         return;
-    PQfinish(c->pg);
+    PQfinish(c->pg); /* writes sent ahead and never settled were in a transaction: gone */
     PQfinish(c->flusher);
     free(c->url);
     free(c);
@@ -184,18 +193,81 @@ static enum wg_rc sound(struct pconn *c, struct wg_err *err)
     return WG_OK;
 }
 
+/* Reads the answers of every write sent ahead, and leaves pipeline mode: the first failure
+ * among them, named by its statement (the transaction has then failed). */
+static enum wg_rc settle(struct pconn *c, struct wg_err *err)
+{
+    enum wg_rc rc = WG_OK;
+    PGresult *res;
+    if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF)
+        return WG_OK;
+    if (!PQpipelineSync(c->pg))
+        rc = pgerr(c->pg, NULL, "sending writes ahead", err);
+    for (int i = 0; i < c->npend; i++) {
+        while ((res = PQgetResult(c->pg))) {
+            ExecStatusType s = PQresultStatus(res);
+            if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+                if (c->pend[i].prep)
+                    c->prepared[c->pend[i].q] = 0;
+                if (!rc && s != PGRES_PIPELINE_ABORTED)
+                    rc = pgerr(c->pg, res, wg_queries[c->pend[i].q].name, err);
+            }
+            PQclear(res);
+        }
+    }
+    c->npend = 0;
+    /* the sync's own answer, then nothing */
+    while ((res = PQgetResult(c->pg))) {
+        ExecStatusType s = PQresultStatus(res);
+        PQclear(res);
+        if (s == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    if (!PQexitPipelineMode(c->pg) && !rc)
+        rc = pgerr(c->pg, NULL, "sending writes ahead", err);
+    return rc;
+}
+
+/* Sends write q with values vals ahead, preparing it first (ahead too) when it is new. */
+static enum wg_rc send_ahead(struct pconn *c, enum wg_q q, const char *sql, const char *name,
+                             const char *const *vals, int n, struct wg_err *err)
+{
+    if (c->npend + 2 > MAX_PENDING) {
+        enum wg_rc rc = settle(c, err);
+        if (rc)
+            return rc;
+    }
+    if (PQpipelineStatus(c->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c->pg))
+        return pgerr(c->pg, NULL, wg_queries[q].name, err);
+    if (!c->prepared[q]) {
+        if (!PQsendPrepare(c->pg, name, sql, 0, NULL))
+            return pgerr(c->pg, NULL, wg_queries[q].name, err);
+        c->prepared[q] = 1;
+        c->pend[c->npend].q = q;
+        c->pend[c->npend++].prep = 1;
+    }
+    if (!PQsendQueryPrepared(c->pg, name, n, vals, NULL, NULL, 0))
+        return pgerr(c->pg, NULL, wg_queries[q].name, err);
+    c->pend[c->npend].q = q;
+    c->pend[c->npend++].prep = 0;
+    return WG_OK;
+}
+
 static enum wg_rc pg_script(void *p, const char *sql, struct wg_err *err)
 {
     struct pconn *c = p;
-    enum wg_rc rc = PQtransactionStatus(c->pg) == PQTRANS_IDLE ? sound(c, err) : WG_OK;
+    enum wg_rc rc = settle(c, err);
+    if (!rc && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        rc = sound(c, err);
     return rc ? rc : run(c->pg, sql, "script", err);
 }
 
 /* Runs statement q with values v: its result, which the caller clears, or NULL with *err
  * set. Once more on a new connection when the first try found it lost between
- * transactions. */
-static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, size_t n,
-                         struct wg_err *err)
+ * transactions. With ahead set (a write whose caller asks nothing back, while writes are
+ * deferred in a transaction) it is sent ahead instead: the result is NULL and *sent is set. */
+static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, size_t n, int ahead,
+                         int *sent, struct wg_err *err)
 {
     const char *sql = wg_query_sql(q, WG_SQL_PG);
     char nums[MAX_VALUES][32], name[16];
@@ -229,6 +301,12 @@ static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, s
         }
     }
     snprintf(name, sizeof name, "wg%d", (int)q);
+    if (ahead && strncmp(sql, WG_PG_PLAN_EACH, strlen(WG_PG_PLAN_EACH))) {
+        *sent = !send_ahead(c, q, sql, name, vals, (int)n, err);
+        return NULL;
+    }
+    if (settle(c, err))
+        return NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
         int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
         if (idle && sound(c, err))
@@ -261,7 +339,11 @@ static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, s
 static enum wg_rc pg_exec(void *p, enum wg_q q, const struct wg_val *v, size_t n, long *changes,
                           struct wg_err *err)
 {
-    PGresult *res = execute(p, q, v, n, err);
+    struct pconn *c = p;
+    int sent = 0;
+    PGresult *res = execute(c, q, v, n, c->defer && c->in_tx && !changes, &sent, err);
+    if (sent)
+        return WG_OK;
     if (!res)
         return err->rc ? err->rc : WG_EDB;
     if (changes)
@@ -273,7 +355,8 @@ static enum wg_rc pg_exec(void *p, enum wg_q q, const struct wg_val *v, size_t n
 static enum wg_rc pg_query(void *p, enum wg_q q, const struct wg_val *v, size_t n,
                            int (*cb)(struct wg_row *, void *), void *ctx, struct wg_err *err)
 {
-    PGresult *res = execute(p, q, v, n, err);
+    int sent = 0;
+    PGresult *res = execute(p, q, v, n, 0, &sent, err);
     struct wg_row row = {0};
     if (!res)
         return err->rc ? err->rc : WG_EDB;
@@ -300,6 +383,8 @@ static enum wg_rc pg_prepare(void *p, enum wg_q q, struct wg_err *err)
                           wg_queries[q].name);
     if (c->prepared[q])
         return WG_OK;
+    if ((rc = settle(c, err)))
+        return rc;
     /* a statement planned at each call is checked as the unnamed one */
     snprintf(name, sizeof name, "wg%d", (int)q);
     int each = !strncmp(sql, WG_PG_PLAN_EACH, strlen(WG_PG_PLAN_EACH));
@@ -314,18 +399,22 @@ static enum wg_rc pg_prepare(void *p, enum wg_q q, struct wg_err *err)
 
 static enum wg_rc pg_begin(void *p, struct wg_err *err)
 {
-    return pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
+    struct pconn *c = p;
+    enum wg_rc rc = pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
+    c->in_tx = !rc;
+    return rc;
 }
 
 /* A transaction that failed inside answers COMMIT with ROLLBACK: that is a failure here. */
 static enum wg_rc pg_commit(void *p, struct wg_err *err)
 {
     struct pconn *c = p;
-    PGresult *res = PQexec(c->pg, wg_query_sql(WG_Q_TX_COMMIT, WG_SQL_PG));
-    enum wg_rc rc = WG_OK;
-    if (!ok(res))
+    enum wg_rc rc = settle(c, err); /* a write sent ahead failed: the transaction goes */
+    PGresult *res = PQexec(c->pg, wg_query_sql(rc ? WG_Q_TX_ROLLBACK : WG_Q_TX_COMMIT, WG_SQL_PG));
+    c->in_tx = 0;
+    if (!rc && !ok(res))
         rc = pgerr(c->pg, res, "commit", err);
-    else if (strcmp(PQcmdStatus(res), "COMMIT"))
+    else if (!rc && strcmp(PQcmdStatus(res), "COMMIT"))
         rc = wg_err_set(err, WG_EDB, "commit: the transaction had failed and was rolled back");
     PQclear(res);
     return rc;
@@ -334,6 +423,9 @@ static enum wg_rc pg_commit(void *p, struct wg_err *err)
 static void pg_rollback(void *p)
 {
     struct pconn *c = p;
+    struct wg_err ignored = {0};
+    settle(c, &ignored);
+    c->in_tx = 0;
     if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         PQclear(PQexec(c->pg, wg_query_sql(WG_Q_TX_ROLLBACK, WG_SQL_PG)));
 }
@@ -387,6 +479,16 @@ static void pg_words(const char *text, char *out, size_t n)
         out[0] = '\0';
 }
 
+static void pg_defer(void *p, int on)
+{
+    ((struct pconn *)p)->defer = on;
+}
+
+static enum wg_rc pg_sync(void *p, struct wg_err *err)
+{
+    return settle(p, err);
+}
+
 static const char *pg_text(struct wg_row *r, int col)
 {
     return PQgetvalue((PGresult *)r->impl, r->index, col);
@@ -431,6 +533,8 @@ const struct wg_backend wg_backend_pg = {
     .defer_flush = pg_defer_flush,
     .flush = pg_flush,
     .set_durable = pg_set_durable,
+    .defer = pg_defer,
+    .sync = pg_sync,
     .search = {.connect = NULL, .words = pg_words},
     .text = pg_text,
     .integer = pg_int,
