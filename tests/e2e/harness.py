@@ -39,13 +39,21 @@ def with_store(args):
     return args + ["--store", url] if url else args
 
 
-def sqlite_only(why):
-    """Marks a test whose behaviour exists only on SQLite (say why): run.py does not run it on
-    PostgreSQL and names it apart."""
+def only_on(backend, why):
+    """Marks a test of behaviour that only backend has (say why): run.py runs it there alone
+    and names it apart on the others."""
     def mark(fn):
-        fn.sqlite_only = why
+        fn.only_on = (backend, why)
         return fn
     return mark
+
+
+def sqlite_only(why):
+    return only_on("sqlite", why)
+
+
+def postgresql_only(why):
+    return only_on("postgresql", why)
 
 
 def run(*args, check=True):
@@ -276,12 +284,12 @@ class Data:
 
 
 class Server:
-    def __init__(self, data, *extra):
+    def __init__(self, data, *extra, env=None):
         # the log goes to a file: a pipe nobody drains would fill and stall the server
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         args = with_store(["serve", "--data", data.dir, "--listen", "127.0.0.1:0", *extra])
         self.proc = subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=self.log,
-                                     text=True)
+                                     text=True, env=env)
         line = self.proc.stdout.readline()
         if "listening on" not in line:
             self.proc.kill()

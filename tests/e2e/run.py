@@ -1,6 +1,7 @@
 """Runs every test_* function of tests/e2e/test_*.py and prints "e2e: N passed, N failed".
-With WANGGE_TEST_PG set, the stores are PostgreSQL databases (harness.py); a test marked
-@sqlite_only is then not run, and is named apart on the line before the summary."""
+With WANGGE_TEST_PG set, the stores are PostgreSQL databases (harness.py). A test marked
+@sqlite_only or @postgresql_only runs on that backend alone; on the other it is named apart,
+on the line before the summary."""
 import importlib.util
 import os
 import sys
@@ -12,11 +13,13 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402  (after the path is set)
 
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 
 def main():
     only = sys.argv[1:]
     passed = failed = 0
-    own = []  # tests of SQLite's own behaviour, not run on another backend
+    own = []  # tests of another backend's own behaviour, not run on this one
     print(f"e2e backend: {harness.BACKEND}", flush=True)
     t_all = time.time()
     for name in sorted(os.listdir(HERE)):
@@ -28,10 +31,10 @@ def main():
         for fn in sorted(k for k in dir(mod) if k.startswith("test_")):
             if only and not any(o in fn for o in only):
                 continue
-            why = getattr(getattr(mod, fn), "sqlite_only", None)
-            if why and harness.BACKEND != "sqlite":
-                own.append(f"{fn} ({why})")
-                print(f"--   {name}:{fn}: SQLite's own ({why})", flush=True)
+            backend, why = getattr(getattr(mod, fn), "only_on", (harness.BACKEND, ""))
+            if backend != harness.BACKEND:
+                own.append((backend, f"{fn} ({why})"))
+                print(f"--   {name}:{fn}: {NAMES[backend]}'s own ({why})", flush=True)
                 continue
             t0 = time.time()
             try:
@@ -43,8 +46,10 @@ def main():
                 print(f"FAIL {name}:{fn}", flush=True)
                 traceback.print_exc()
     print(f"e2e time: {time.time() - t_all:.1f}s on {harness.BACKEND}")
-    if own:
-        print(f"e2e ({harness.BACKEND}): {len(own)} tests are SQLite's own: " + ", ".join(own))
+    for backend in sorted({b for b, _ in own}):
+        tests = [t for b, t in own if b == backend]
+        print(f"e2e ({harness.BACKEND}): {len(tests)} tests are {NAMES[backend]}'s own: " +
+              ", ".join(tests))
     print(f"e2e: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
