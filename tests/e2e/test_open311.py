@@ -5,7 +5,6 @@ the specification defines; XML answers are parsed with xml.etree and compared wi
 import json
 import os
 import re
-import sqlite3
 import urllib.parse
 import xml.etree.ElementTree as ET
 

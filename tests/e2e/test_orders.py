@@ -4,7 +4,7 @@ import os
 import re
 import urllib.parse
 
-from harness import Data, Server, run
+from harness import BACKEND, Data, Server, run
 
 PASSWORD = "Agent-pass-2026"
 
@@ -226,7 +226,6 @@ def test_search_finds_every_order_right_after_concurrent_intake():
     """The text index is made behind intake, many orders at a time; a search still finds every
     order answered before it, and a stopped server leaves none unindexed."""
     import http.client
-    import sqlite3
     import threading
     data = Data()
     try:
@@ -272,9 +271,11 @@ def test_search_finds_every_order_right_after_concurrent_intake():
         db = data.store()
         try:
             ids = {r[0] for r in db.execute("SELECT id FROM work_order")}
-            indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}
-            assert len(ids) == 8 * 45 and indexed == ids, ids ^ indexed
-            assert db.execute("SELECT upto FROM order_fts_mark").fetchone()[0] == max(ids)
+            assert len(ids) == 8 * 45, len(ids)
+            if BACKEND == "sqlite":  # its text index, a file of its own, is whole
+                indexed = {r[0] for r in db.execute("SELECT rowid FROM order_fts")}
+                assert indexed == ids, ids ^ indexed
+                assert db.execute("SELECT upto FROM order_fts_mark").fetchone()[0] == max(ids)
         finally:
             db.close()
     finally:
@@ -470,7 +471,6 @@ def test_generated_history_covers_every_state():
         _, again, _ = run("orders", "generate", "--data", data.dir, "--county", "371302", "--days",
                           "90", "--orders", "2000")
         assert "created" not in again, again  # once there, the history is left alone
-        import sqlite3
         db = data.store()
         states = dict(db.execute("SELECT state, COUNT(*) FROM work_order GROUP BY state"))
         channels = dict(db.execute("SELECT channel, COUNT(*) FROM work_order GROUP BY channel"))

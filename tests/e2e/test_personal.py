@@ -1,6 +1,5 @@
 """Personal information: sealed at rest, masked on output, revealed with a reason, keys rotate."""
 import os
-import sqlite3
 import urllib.parse
 
 from harness import Data, Server, run

@@ -3,7 +3,6 @@ timeline, the resident's own rating, the throttle, and a clear 400 for every bad
 import json
 import os
 import re
-import sqlite3
 
 from harness import Data, Server, run
 

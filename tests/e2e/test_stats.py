@@ -2,8 +2,6 @@
 exact recount of generated history from the orders and their timelines."""
 import datetime
 import json
-import os
-import sqlite3
 import time
 from collections import defaultdict
 
@@ -262,10 +260,10 @@ def day_of(date):
     return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
 
 
-def recount(path):
+def recount(data):
     """Counter events (day, leaf, unit, item, channel, counter) from the orders and their
     timelines, by the definitions of docs/API.md, independently of the server."""
-    db = sqlite3.connect(path)
+    db = data.store()
     out = []
     orders = db.execute("SELECT id, county, COALESCE(grid, ''), COALESCE(item, ''), channel, "
                         "state, COALESCE(unit, ''), COALESCE(sign_deadline, 0), "
@@ -384,7 +382,7 @@ def test_recount_of_generated_history():
         srv = Server(data)
         try:
             leader = data.add_user(srv, "ld", "leader", "371302", PASSWORD)
-            events = recount(os.path.join(data.dir, "wangge.db"))
+            events = recount(data)
             today = day_of(day())
             db = data.store()
             grid = db.execute("SELECT grid FROM work_order WHERE grid IS NOT NULL "

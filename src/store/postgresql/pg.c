@@ -20,11 +20,16 @@ struct pconn {
     PGconn *pg;
     char *url;
     unsigned char prepared[WG_Q_COUNT];
-    PGconn *flusher; /* with the flush deferred: the connection whose commits flush the log */
+    PGconn *flusher;  /* with the flush deferred: the connection whose commits flush the log */
+    int in_tx;        /* a transaction begun here is open: a connection lost now fails it */
+    int async;        /* its commits do not wait for the disk (a deferred flush, bulk loading) */
+    atomic_llong run; /* then: when the server its commits went to started (server_run) */
+    atomic_int restarted; /* a connection was made again to a server started since: the
+                           * commits whose log was not yet on disk may be lost */
     /* Writes sent ahead (backend.h, defer): on with defer, inside a transaction begun here,
      * a write whose caller asks nothing back is sent in libpq's pipeline mode without
      * waiting; pend[] says what each answer awaited is (a statement, or its preparation). */
-    int defer, in_tx, npend;
+    int defer, npend;
     struct {
         enum wg_q q;
         int prep;
@@ -176,6 +181,34 @@ static void pg_disconnect(void *p)
     free(c);
 }
 
+/* When the server pg talks to started, in microseconds (0: not known). A server that started
+ * again lost the commits whose log was not yet on disk. */
+static long long server_run(PGconn *pg)
+{
+    PGresult *res = PQexec(pg, wg_query_sql(WG_Q_PG_SERVER_RUN, WG_SQL_PG));
+    long long t = ok(res) && PQntuples(res) == 1 ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+    PQclear(res);
+    return t;
+}
+
+/* pg, made again for c while c's commits do not wait for the disk: notes whether the server
+ * is another than the one those commits went to (the next flush then vouches for none). */
+static void same_run(struct pconn *c, PGconn *pg)
+{
+    long long now = server_run(pg), was = atomic_exchange(&c->run, now);
+    if (!now || now != was)
+        atomic_store(&c->restarted, 1);
+}
+
+/* Whether c is between transactions. A lost connection says neither (libpq knows the
+ * transaction's state no more): it is between them unless one begun here is still open. */
+static int between(const struct pconn *c)
+{
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        return !c->in_tx;
+    return PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
 /* A connection found broken between transactions is made again (its statements prepared
  * anew as they are used); WG_OK when it is sound. */
 static enum wg_rc sound(struct pconn *c, struct wg_err *err)
@@ -186,6 +219,13 @@ static enum wg_rc sound(struct pconn *c, struct wg_err *err)
         return WG_OK;
     if ((rc = open_pg(c->url, &pg, err)))
         return rc;
+    if (c->async) {
+        if ((rc = run(pg, wg_query_sql(WG_Q_PG_ASYNC_COMMIT, WG_SQL_PG), "reconnect", err))) {
+            PQfinish(pg);
+            return rc;
+        }
+        same_run(c, pg);
+    }
     wg_warn("PostgreSQL: a lost connection was made again");
     PQfinish(c->pg);
     c->pg = pg;
@@ -253,13 +293,26 @@ static enum wg_rc send_ahead(struct pconn *c, enum wg_q q, const char *sql, cons
     return WG_OK;
 }
 
+/* Runs sql. Between transactions, a connection that proves lost at it (the server ended it
+ * since its last use: nothing of sql ran) is made again and sql run once more. */
 static enum wg_rc pg_script(void *p, const char *sql, struct wg_err *err)
 {
     struct pconn *c = p;
     enum wg_rc rc = settle(c, err);
-    if (!rc && PQtransactionStatus(c->pg) == PQTRANS_IDLE)
-        rc = sound(c, err);
-    return rc ? rc : run(c->pg, sql, "script", err);
+    if (rc)
+        return rc;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int idle = between(c);
+        if (idle && (rc = sound(c, err)))
+            return rc;
+        PGresult *res = PQexec(c->pg, sql);
+        rc = ok(res) ? WG_OK : pgerr(c->pg, res, "script", err);
+        PQclear(res);
+        if (!rc || !idle || PQstatus(c->pg) != CONNECTION_BAD)
+            break;
+        wg_err_clear(err);
+    }
+    return rc;
 }
 
 /* Runs statement q with values v: its result, which the caller clears, or NULL with *err
@@ -308,7 +361,7 @@ static PGresult *execute(struct pconn *c, enum wg_q q, const struct wg_val *v, s
     if (settle(c, err))
         return NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
-        int idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+        int idle = between(c);
         if (idle && sound(c, err))
             return NULL;
         if (!strncmp(sql, WG_PG_PLAN_EACH, strlen(WG_PG_PLAN_EACH))) {
@@ -397,11 +450,17 @@ static enum wg_rc pg_prepare(void *p, enum wg_q q, struct wg_err *err)
     return rc;
 }
 
+/* BEGIN and the writers' lock. When the lock is not had (a timeout, a cancel), the begun
+ * transaction is rolled back here: the caller was told it did not begin, and the next user
+ * of the connection must not find it failed. */
 static enum wg_rc pg_begin(void *p, struct wg_err *err)
 {
     struct pconn *c = p;
     enum wg_rc rc = pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
-    c->in_tx = !rc;
+    if (!rc)
+        c->in_tx = 1;
+    else if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        PQclear(PQexec(c->pg, wg_query_sql(WG_Q_TX_ROLLBACK, WG_SQL_PG)));
     return rc;
 }
 
@@ -411,7 +470,7 @@ static enum wg_rc pg_commit(void *p, struct wg_err *err)
     struct pconn *c = p;
     enum wg_rc rc = settle(c, err); /* a write sent ahead failed: the transaction goes */
     PGresult *res = PQexec(c->pg, wg_query_sql(rc ? WG_Q_TX_ROLLBACK : WG_Q_TX_COMMIT, WG_SQL_PG));
-    c->in_tx = 0;
+    c->in_tx = 0; /* committed, rolled back, or gone with a lost connection */
     if (!rc && !ok(res))
         rc = pgerr(c->pg, res, "commit", err);
     else if (!rc && strcmp(PQcmdStatus(res), "COMMIT"))
@@ -426,8 +485,21 @@ static void pg_rollback(void *p)
     struct wg_err ignored = {0};
     settle(c, &ignored);
     c->in_tx = 0;
-    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+    if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         PQclear(PQexec(c->pg, wg_query_sql(WG_Q_TX_ROLLBACK, WG_SQL_PG)));
+}
+
+/* c's commits stop or start waiting for the disk. */
+static enum wg_rc set_async(struct pconn *c, int on, struct wg_err *err)
+{
+    enum wg_rc rc =
+        pg_script(c, wg_query_sql(on ? WG_Q_PG_ASYNC_COMMIT : WG_Q_PG_SYNC_COMMIT, WG_SQL_PG), err);
+    c->async = on && !rc;
+    if (c->async) {
+        atomic_store(&c->run, server_run(c->pg));
+        atomic_store(&c->restarted, 0);
+    }
+    return rc;
 }
 
 /* The committer's COMMIT does not wait for the log's flush; the flusher's own connection
@@ -440,35 +512,59 @@ static enum wg_rc pg_defer_flush(void *p, int on, struct wg_err *err)
     if (!on) {
         PQfinish(c->flusher);
         c->flusher = NULL;
-        return pg_script(p, wg_query_sql(WG_Q_PG_SYNC_COMMIT, WG_SQL_PG), err);
+        return set_async(c, 0, err);
     }
     if (!c->flusher && (rc = open_pg(c->url, &c->flusher, err)))
         return rc;
-    return pg_script(p, wg_query_sql(WG_Q_PG_ASYNC_COMMIT, WG_SQL_PG), err);
+    return set_async(c, 1, err);
 }
 
+/* A flush that finds its connection lost (the server ended it: nothing of the flush ran) is
+ * made again on a new one: its commit still comes after every commit before it, unless the
+ * server started again meanwhile, which lost those not yet on disk, and then it vouches for
+ * none of them. */
 static enum wg_rc pg_flush(void *p, struct wg_err *err)
 {
     struct pconn *c = p;
+    enum wg_rc rc = WG_OK;
     if (!c->flusher)
         return wg_err_set(err, WG_EINTERNAL, "flush: the connection does not defer its flush");
-    if (PQstatus(c->flusher) != CONNECTION_OK) {
-        PQreset(c->flusher);
-        if (PQstatus(c->flusher) != CONNECTION_OK)
-            return pgerr(c->flusher, NULL, "flush", err);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (PQstatus(c->flusher) != CONNECTION_OK) {
+            PGconn *pg;
+            if ((rc = open_pg(c->url, &pg, err)))
+                return rc;
+            PQfinish(c->flusher);
+            c->flusher = pg;
+            same_run(c, pg);
+        }
+        rc = run(c->flusher, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), "flush", err);
+        if (!rc || PQstatus(c->flusher) == CONNECTION_OK)
+            break;
+        wg_err_clear(err);
     }
-    return run(c->flusher, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), "flush", err);
+    if (!rc && atomic_exchange(&c->restarted, 0))
+        rc = wg_err_set(err, WG_EUNAVAIL,
+                        "flush: PostgreSQL started again since these commits, "
+                        "which may be lost");
+    return rc;
 }
 
 /* Bulk loading: commits that do not wait for the disk, then one that does, for all. */
 static enum wg_rc pg_set_durable(void *p, int durable, struct wg_err *err)
 {
+    struct pconn *c = p;
     enum wg_rc rc;
     if (!durable)
-        return pg_script(p, wg_query_sql(WG_Q_PG_ASYNC_COMMIT, WG_SQL_PG), err);
-    if ((rc = pg_script(p, wg_query_sql(WG_Q_PG_SYNC_COMMIT, WG_SQL_PG), err)))
+        return set_async(c, 1, err);
+    if ((rc = set_async(c, 0, err)) ||
+        (rc = pg_script(p, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), err)))
         return rc;
-    return pg_script(p, wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_PG), err);
+    if (atomic_exchange(&c->restarted, 0))
+        rc = wg_err_set(err, WG_EUNAVAIL,
+                        "PostgreSQL started again while loading: what was "
+                        "loaded before may be lost");
+    return rc;
 }
 
 /* pg_trgm's GIN indexes of title and content serve the list's own LIKE: no words apart. */
