@@ -13,6 +13,7 @@
 #include "domain/orders/text_index.h"
 #include "t_order.h"
 #include "t_store.h"
+#include "store/backend.h"
 #include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
 
@@ -251,6 +252,43 @@ static void test_refused_by_the_store(struct wg_store *st)
     wg_store_put(db);
 }
 
+/* On PostgreSQL, the committer's commits do not wait for the disk; the flusher's does, and
+ * with it every commit before it. So once the flush returns, the database's log is on disk
+ * past every commit made before the flush began. */
+static void test_flush_reaches_the_disk(struct wg_store *st, const char *dir)
+{
+    struct wg_err err = {0};
+    struct wg_db *db;
+    int behind = 0;
+    if (!t_on_pg())
+        return;
+    PGconn *look = PQconnectdb(t_store_where(dir, 0));
+    T_EQ_INT(PQstatus(look), CONNECTION_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(db->be->defer_flush(db->conn, 1, &err), WG_OK);
+    for (int i = 0; i < 50; i++) {
+        char id[32], sql[128];
+        snprintf(id, sizeof id, "u-flush-%d", i);
+        T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+        T_EQ_INT(add_unit(db, id, &err), WG_OK);
+        T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+        PGresult *at = PQexec(look, "SELECT pg_current_wal_insert_lsn()");
+        T_EQ_INT(PQresultStatus(at), PGRES_TUPLES_OK);
+        snprintf(sql, sizeof sql, "SELECT pg_current_wal_flush_lsn() >= '%s'::pg_lsn",
+                 PQgetvalue(at, 0, 0));
+        PQclear(at);
+        T_EQ_INT(db->be->flush(db->conn, &err), WG_OK);
+        PGresult *done = PQexec(look, sql);
+        T_EQ_INT(PQresultStatus(done), PGRES_TUPLES_OK);
+        behind += strcmp(PQgetvalue(done, 0, 0), "t") != 0;
+        PQclear(done);
+    }
+    T_EQ_INT(behind, 0);
+    T_EQ_INT(db->be->defer_flush(db->conn, 0, &err), WG_OK);
+    wg_store_put(db);
+    PQfinish(look);
+}
+
 /* ---- intake through the committer ---- */
 
 struct intake {
@@ -379,6 +417,7 @@ int main(void)
     test_batches(st);
     test_submit(st);
     test_refused_by_the_store(st);
+    test_flush_reaches_the_disk(st, dir);
     test_intake(st, dir);
     wg_store_close(st);
     t_store_drop(dir);
