@@ -129,6 +129,16 @@ static enum wg_rc migrate(struct wg_db *db, int *version, struct wg_err *err)
     rc = wg_db_query(db, WG_Q_SCHEMA_APPLIED, NULL, 0, mark_applied, &a, err);
     if (rc)
         return rc;
+    int known = 0;
+    for (size_t i = 0; i < wg_nmigrations; i++)
+        if (wg_migrations[i].version > known)
+            known = wg_migrations[i].version;
+    if (a.max > known)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "this store is at schema version %d, and this wangge knows up to %d: "
+                          "a newer wangge migrated it; run that one (or restore a backup taken "
+                          "before the upgrade)",
+                          a.max, known);
     for (size_t i = 0; i < wg_nmigrations; i++) {
         const struct wg_migration *m = &wg_migrations[i];
         if (m->version < (int)sizeof a.seen && a.seen[m->version])

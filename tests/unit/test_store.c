@@ -196,6 +196,35 @@ static void test_store_urls(void)
     T_CHECK(st == NULL);
 }
 
+/* A store that a newer wangge migrated is refused, naming both versions: this binary would
+ * read and write tables whose meaning it does not know. It is left as it was. */
+static void test_newer_schema_refused(void)
+{
+    struct wg_store *st = t_store_open("newer");
+    struct wg_err err = {0};
+    char msg[256];
+    int known = wg_store_schema_version(st), newer = known + 1;
+    wg_store_close(st);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO schema_version (version, applied_at) VALUES (%d, '2027-01-01T00:00:00Z')",
+             newer);
+    T_EQ_INT(t_store_sql(t_store_dir, sql, msg, sizeof msg), 0);
+    st = NULL;
+    T_EQ_INT(wg_store_open(t_store_where(t_store_dir, 0), 0, &st, &err), WG_ECONFLICT);
+    T_CHECK(st == NULL);
+    snprintf(sql, sizeof sql, "schema version %d", newer);
+    T_CHECK(strstr(err.msg, sql) != NULL);
+    snprintf(sql, sizeof sql, "knows up to %d", known);
+    T_CHECK(strstr(err.msg, sql) != NULL);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT MAX(version) FROM schema_version"), newer);
+    /* the store is reopened once this binary knows it again */
+    snprintf(sql, sizeof sql, "DELETE FROM schema_version WHERE version = %d", newer);
+    T_EQ_INT(t_store_sql(t_store_dir, sql, msg, sizeof msg), 0);
+    T_EQ_INT(wg_store_open(t_store_where(t_store_dir, 0), 0, &st, &err), WG_OK);
+    t_store_close(st);
+}
+
 int main(void)
 {
     struct wg_store *st = t_store_open("store");
@@ -207,5 +236,6 @@ int main(void)
     t_store_close(st);
     test_parameters_numbered();
     test_store_urls();
+    test_newer_schema_refused();
     return T_DONE("store");
 }
