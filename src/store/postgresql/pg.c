@@ -52,8 +52,10 @@ static void shown(const char *url, char *out, size_t n)
 }
 
 /* What a failed result or connection says, as a wangge error: a broken constraint is a
- * conflict; a deadlock, a serialization failure, a lock not had in time and a lost
- * connection are a moment's unavailability (the caller may try again). */
+ * conflict; a deadlock, a serialization failure, a lock not had in time, a statement
+ * cancelled or timed out, a server shutting down or short of resources (too many
+ * connections) and a lost connection are a moment's unavailability (the caller may try
+ * again). */
 static enum wg_rc pgerr(PGconn *pg, const PGresult *res, const char *what, struct wg_err *err)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -63,8 +65,9 @@ static enum wg_rc pgerr(PGconn *pg, const PGresult *res, const char *what, struc
     int len = (int)strcspn(msg, "\n");
     if (state && !strncmp(state, "23", 2))
         rc = WG_ECONFLICT;
-    else if ((state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
-                        !strcmp(state, "55P03") || !strncmp(state, "08", 2))) ||
+    else if ((state &&
+              (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
+               !strncmp(state, "08", 2) || !strncmp(state, "57", 2) || !strncmp(state, "53", 2))) ||
              PQstatus(pg) == CONNECTION_BAD)
         rc = WG_EUNAVAIL;
     return wg_err_set(err, rc, "%s: %.*s", what, len, msg);
