@@ -6,8 +6,11 @@
 
 #define WG_ROUTE(method, pattern, fn, flags, perms, body)                                          \
     enum wg_rc fn(struct wg_req *req, struct wg_err *err);
+#define WG_ROUTE_KEYS(method, pattern, fn, flags, perms, body, keys)                               \
+    WG_ROUTE(method, pattern, fn, flags, perms, body)
 #include "api/routes.def"
 #undef WG_ROUTE
+#undef WG_ROUTE_KEYS
 
 struct wg_locate_result;
 /* The locate answer's JSON, shared by the API and `wangge locate`. */

@@ -4,8 +4,16 @@
 #include "domain/accounts/account.h"
 
 const struct wg_route wg_routes[] = {
-#define WG_ROUTE(method, pattern, fn, flags, perms, body) {method, pattern, fn, flags, perms, body},
+#define WG_ROUTE(method, pattern, fn, flags, perms, body)                                          \
+    {method, pattern, fn, flags, perms, body, NULL},
+#define WG_ROUTE_KEYS(method, pattern, fn, flags, perms, body, keys)                               \
+    {method, pattern, fn, flags, perms, body, keys},
+#define WG_KEYS(what, ...)                                                                         \
+    (&(const struct wg_body_keys){what, (const char *const[]){__VA_ARGS__, NULL}, NULL})
+#define WG_KEYS_LIST(what, list) (&(const struct wg_body_keys){what, list, NULL})
+#define WG_KEYS_OF(fn)           (&(const struct wg_body_keys){NULL, NULL, fn})
 #include "api/routes.def"
 #undef WG_ROUTE
+#undef WG_ROUTE_KEYS
 };
 const size_t wg_nroutes = sizeof wg_routes / sizeof wg_routes[0];

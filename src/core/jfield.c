@@ -75,20 +75,78 @@ enum wg_rc wg_jf_bool(const json_t *obj, const char *field, int *out, struct wg_
     return WG_OK;
 }
 
-enum wg_rc wg_jf_known(const json_t *obj, const char *const *fields, const char *what,
-                       struct wg_err *err)
+/* Whether fields name key under prefix (prefix "" at the top: "key"; under "a.": "a.key"),
+ * and whether some field names a key inside it ("key.…"). */
+static int known_key(const char *const *fields, const char *prefix, const char *key, int *nested)
+{
+    size_t pn = strlen(prefix), kn = strlen(key);
+    int found = 0;
+    *nested = 0;
+    for (const char *const *f = fields; *f; f++) {
+        if (strncmp(*f, prefix, pn) || strncmp(*f + pn, key, kn))
+            continue;
+        if ((*f)[pn + kn] == '\0')
+            found = 1;
+        else if ((*f)[pn + kn] == '.')
+            found = *nested = 1;
+    }
+    return found;
+}
+
+/* The keys under prefix, each once, for the error: "a, b, c". */
+static void list_under(struct wg_buf *b, const char *const *fields, const char *prefix)
+{
+    size_t pn = strlen(prefix);
+    int n = 0;
+    for (const char *const *f = fields; *f; f++) {
+        const char *const *g = fields;
+        size_t kn = strcspn(*f + pn, ".");
+        if (strncmp(*f, prefix, pn))
+            continue;
+        while (g < f && (strncmp(*g, *f, pn + kn) || !strchr(".", (*g)[pn + kn])))
+            g++;
+        if (g == f) /* not named before */
+            wg_buf_addf(b, "%s%.*s", n++ ? ", " : "", (int)kn, *f + pn);
+    }
+}
+
+static enum wg_rc known_in(const json_t *obj, const char *const *fields, const char *prefix,
+                           const char *what, struct wg_err *err)
 {
     const char *key;
     json_t *v;
-    if (!json_is_object(obj))
-        return wg_err_set(err, WG_EINVAL, "%s must be a JSON object", what);
     json_object_foreach((json_t *)obj, key, v)
     {
-        const char *const *f = fields;
-        while (*f && strcmp(*f, key))
-            f++;
-        if (!*f)
-            return wg_err_set(err, WG_EINVAL, "'%.40s' is not a field of %s", key, what);
+        int nested;
+        if (!known_key(fields, prefix, key, &nested)) {
+            struct wg_buf b;
+            wg_buf_init(&b, 1024);
+            list_under(&b, fields, prefix);
+            if (b.len)
+                wg_err_set(err, WG_EINVAL, "'%s%.40s' is not a field of %s (its fields: %s)",
+                           prefix, key, what, wg_buf_str(&b));
+            else
+                wg_err_set(err, WG_EINVAL, "'%s%.40s' is not a field of %s (it takes none)", prefix,
+                           key, what);
+            wg_buf_release(&b);
+            return WG_EINVAL;
+        }
+        if (nested && json_is_object(v)) {
+            char sub[128];
+            enum wg_rc rc;
+            if ((size_t)snprintf(sub, sizeof sub, "%s%s.", prefix, key) >= sizeof sub)
+                return wg_err_set(err, WG_EINVAL, "'%.40s' is nested too deep in %s", key, what);
+            if ((rc = known_in(v, fields, sub, what, err)))
+                return rc;
+        }
     }
     return WG_OK;
+}
+
+enum wg_rc wg_jf_known(const json_t *obj, const char *const *fields, const char *what,
+                       struct wg_err *err)
+{
+    if (!json_is_object(obj))
+        return wg_err_set(err, WG_EINVAL, "%s must be a JSON object", what);
+    return known_in(obj, fields, "", what, err);
 }

@@ -21,7 +21,10 @@ enum wg_rc wg_jf_one_of(const json_t *obj, const char *field, const char *const 
 /* true or false; absent is 0. */
 enum wg_rc wg_jf_bool(const json_t *obj, const char *field, int *out, struct wg_err *err);
 /* obj must be an object holding only the NULL-terminated fields; what names it in the error
- * ("'nmae' is not a field of an appeal"). */
+ * ("'nmae' is not a field of an appeal (its fields: …)"). A field "a.b" names key b of the
+ * object under key a, whose keys are then checked too when it is an object
+ * ("'reporter.nmae' is not a field of …"); a key listed with no "key.…" entries may hold any
+ * value. */
 enum wg_rc wg_jf_known(const json_t *obj, const char *const *fields, const char *what,
                        struct wg_err *err);
 

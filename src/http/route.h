@@ -34,6 +34,17 @@ enum wg_body_cap {
 /* The cap in bytes; import is the server's own setting. */
 size_t wg_body_cap_bytes(enum wg_body_cap cap, size_t import_max);
 
+/* The keys a route's JSON body may hold. The router checks them once the body is parsed and
+ * before the handler runs: any other key answers 400 naming it and the keys there are
+ * (core/jfield.h, wg_jf_known: "a.b" is key b of the object under a). what names the body in
+ * that error ("an order"). When they depend on the path (an order action's on its {name}),
+ * of(req, &what) gives them instead; NULL for a path the handler refuses anyway. */
+struct wg_body_keys {
+    const char *what;
+    const char *const *names;
+    const char *const *(*of)(struct wg_req *req, const char **what);
+};
+
 struct wg_route {
     const char *method;
     const char *pattern; /* "/api/v1/regions/{code}"; a {name} matches one segment, a
@@ -43,6 +54,7 @@ struct wg_route {
     unsigned flags;
     unsigned perms; /* permissions the caller needs (domain/accounts/account.h); 0: public */
     enum wg_body_cap body;
+    const struct wg_body_keys *keys; /* a JSON body's keys; every JSON route has them */
 };
 
 /* Finds the route for method and path; fills req->params. Returns the route, or NULL with

@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/jfield.h"
 #include "core/log.h"
 
 struct wg_server {
@@ -232,6 +233,15 @@ static void begin(struct wg_server *srv, struct ctx *c)
     release(srv, req); /* a slow upload holds nothing of the store's */
 }
 
+/* A JSON body holding a key its route does not take, whatever the handler would make of
+ * it: a misspelt field is refused, never silently dropped. */
+static int keys_refused(struct wg_req *req, const struct wg_body_keys *k, struct wg_err *err)
+{
+    const char *what = k->what;
+    const char *const *names = k->of ? k->of(req, &what) : k->names;
+    return names && wg_jf_known(req->json, names, what ? what : "the body", err) != WG_OK;
+}
+
 /* The body is in: parse it as the route says and run the handler. */
 static void dispatch(struct wg_server *srv, struct ctx *c)
 {
@@ -264,6 +274,10 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
             return;
         }
         wg_arena_defer(req->arena, (void (*)(void *))json_decref, req->json);
+    }
+    if (req->json && r->keys && keys_refused(req, r->keys, &err)) {
+        wg_reply_error(req, &err);
+        return;
     }
     enum wg_rc rc = r->handler(req, &err);
     if (req->then) {

@@ -195,7 +195,8 @@ EXPECT = {
 def route_table():
     text = open(os.path.join(ROOT, "src", "api", "routes.def"), encoding="utf-8").read()
     return [(m, p, perm.strip()) for m, p, perm in
-            re.findall(r'WG_ROUTE\("(\w+)", "([^"]+)", \w+,[^,]+,\s*([\w|\s]+),\s*WG_BODY_\w+\)',
+            re.findall(r'WG_ROUTE(?:_KEYS)?\("(\w+)", "([^"]+)", \w+,[^,]+,\s*([\w|\s]+),\s*'
+                       r'WG_BODY_\w+[,)]',
                        text)]
 
 

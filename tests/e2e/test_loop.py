@@ -166,7 +166,7 @@ def test_merged_duplicates_follow_their_master_and_every_reporter_is_called_back
                                    token=ag)
             status, anon = srv.json("POST", "/api/v1/orders", dict(NOISE, anonymous=True), token=ag)
             status, closed = srv.json("POST", "/api/v1/orders", NOISE, token=ag)
-            closed = act(srv, ag, closed, "answer", {"result": "已解答"})
+            closed = act(srv, ag, closed, "answer", {"answer": "已解答"})
             closed = act(srv, ag, closed, "callback", {"reached": True, "satisfaction": "satisfied"})
             # bad merges
             for into, code, word in [(9999, 400, "order 9999 does not exist"),

@@ -272,7 +272,7 @@ def test_portal_rating_stands_as_the_callback_once_verified():
             # a direct answer is rated straight away, and a satisfied rating closes it
             status, _, b = submit(srv, type="consult", text="社区医保在哪里办理？")
             oid = order_id(data, b["number"])
-            act(srv, ag, oid, "answer", {"result": "请到东关社区服务中心二楼办理"})
+            act(srv, ag, oid, "answer", {"answer": "请到东关社区服务中心二楼办理"})
             status, _, v = public(srv, "GET", f"/appeals/{b['code']}")
             assert v["state"] == "replied" and v["reply"]["text"].startswith("请到东关社区"), v
             status, _, v = public(srv, "POST", f"/appeals/{b['code']}/rating",

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "api/app.h"
+#include "core/jfield.h"
 #include "core/param.h"
 #include "core/utf8.h"
 #include "core/buf.h"
@@ -148,10 +150,10 @@ static enum wg_rc h1(struct wg_req *req, struct wg_err *err)
 static void test_routes(void)
 {
     static const struct wg_route routes[] = {
-        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0, 0, WG_BODY_NONE},
-        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE},
-        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0, 0, WG_BODY_NONE},
-        {"GET", "/open311/v2/requests/{id}.json", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/api/v1/regions/{code}/grids.geojson", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"POST", "/api/v1/orders/{id}/actions/{name}", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"GET", "/open311/v2/requests/{id}.json", h1, 0, 0, WG_BODY_NONE, NULL},
     };
     struct wg_req req = {0};
     int pm;
@@ -182,10 +184,10 @@ static void test_routes(void)
 static void test_catch_all_route(void)
 {
     static const struct wg_route routes[] = {
-        {"GET", "/{path*}", h1, 0, 0, WG_BODY_NONE},
-        {"GET", "/", h1, 0, 0, WG_BODY_NONE},
-        {"POST", "/api/v1/session", h1, 0, 0, WG_BODY_NONE},
-        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE},
+        {"GET", "/{path*}", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"GET", "/", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"POST", "/api/v1/session", h1, 0, 0, WG_BODY_NONE, NULL},
+        {"GET", "/api/v1/regions/{code}", h1, 0, 0, WG_BODY_NONE, NULL},
     };
     struct wg_req req = {0};
     int pm;
@@ -316,6 +318,44 @@ static void test_utf8(void)
     T_EQ_INT(wg_utf8_prefix("", 3), 0);
 }
 
+/* A body holding a key its route does not take is refused naming the key, nested ones by
+ * their path; every route that reads a JSON body says which keys it takes. */
+static void test_body_keys(void)
+{
+    static const char *const fields[] = {"title", "reporter.name", "reporter.phone", "tags", NULL};
+    static const struct {
+        const char *body, *msg;
+    } cases[] = {
+        {"{}", NULL},
+        {"{\"title\": \"a\", \"tags\": {\"any\": 1}}", NULL},
+        {"{\"reporter\": {\"name\": \"a\", \"phone\": \"b\"}}", NULL},
+        {"{\"reporter\": \"not an object: the handler's to refuse\"}", NULL},
+        {"{\"titel\": \"a\"}",
+         "'titel' is not a field of an order (its fields: title, reporter, tags)"},
+        {"{\"reporter\": {\"nmae\": \"a\"}}",
+         "'reporter.nmae' is not a field of an order (its fields: name, phone)"},
+        {"[1]", "an order must be a JSON object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct wg_err err = {0};
+        json_t *j = json_loads(cases[i].body, 0, NULL);
+        enum wg_rc rc = wg_jf_known(j, fields, "an order", &err);
+        T_EQ_INT(rc, cases[i].msg ? WG_EINVAL : WG_OK);
+        if (cases[i].msg)
+            T_EQ_STR(err.msg, cases[i].msg);
+        json_decref(j);
+    }
+    for (size_t i = 0; i < wg_nroutes; i++) {
+        const struct wg_route *r = &wg_routes[i];
+        int json = (r->flags & (WG_R_JSON | WG_R_JSON_OPT)) != 0;
+        if (json != (r->keys != NULL))
+            fprintf(stderr, "route %s %s: a JSON body and its keys go together\n", r->method,
+                    r->pattern);
+        T_CHECK(json == (r->keys != NULL));
+        T_CHECK(!r->keys || r->keys->of || (r->keys->names && r->keys->what));
+    }
+}
+
 int main(void)
 {
     test_utf8();
@@ -326,5 +366,6 @@ int main(void)
     test_catch_all_route();
     test_errors();
     test_params();
+    test_body_keys();
     return T_DONE("core");
 }

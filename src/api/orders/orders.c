@@ -318,6 +318,20 @@ static enum wg_rc action_answer(struct wg_req *req, void *ctx, struct wg_err *er
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 
+/* The keys of the action the path names (routes.def); an unknown action is the handler's
+ * to answer. */
+const char *const *wg_api_action_keys(struct wg_req *req, const char **what)
+{
+    enum wg_order_action a;
+    char *w;
+    if (req->nparams < 2 || wg_fsm_action_parse(req->params[1], &a, NULL))
+        return NULL;
+    w = wg_arena_alloc(req->arena, 64);
+    snprintf(w, 64, "the action '%s'", wg_fsm_action_name(a));
+    *what = w;
+    return wg_order_action_fields(a);
+}
+
 /* The request is suspended while the committer writes the action (action_answer answers). */
 enum wg_rc wg_api_orders_act(struct wg_req *req, struct wg_err *err)
 {

@@ -229,6 +229,8 @@ json_t *wg_catalog_to_json(const struct wg_catalog *cat);
  * one is not silently ignored. WG_EINVAL naming the item (by index and code) and the field.
  * On failure cat may hold part of the input: release it. */
 enum wg_rc wg_catalog_from_json(struct wg_catalog *cat, const json_t *j, struct wg_err *err);
+/* The keys of an item's JSON object (NULL-terminated); any other is refused. */
+extern const char *const wg_catalog_item_fields[];
 
 /* The same from text; malformed JSON is WG_EINVAL naming line, column and byte. */
 enum wg_rc wg_catalog_parse(struct wg_catalog *cat, const char *text, size_t len,

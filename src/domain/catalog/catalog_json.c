@@ -222,12 +222,13 @@ static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, si
     return WG_OK;
 }
 
+const char *const wg_catalog_item_fields[] = {
+    "code",        "parent",        "name",     "limits",     "urgency",
+    "self_handle", "public_intake", "keywords", "attributes", NULL};
+
 static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t *o,
                                  struct wg_err *err)
 {
-    static const char *const known[] = {"code",          "parent",   "name",
-                                        "limits",        "urgency",  "self_handle",
-                                        "public_intake", "keywords", "attributes"};
     char who[64];
     const char *key, *code, *parent = "";
     json_t *v, *jcode, *jname, *jparent;
@@ -243,9 +244,9 @@ static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t 
     json_object_foreach((json_t *)o, key, v)
     {
         size_t k = 0;
-        while (k < sizeof known / sizeof known[0] && strcmp(key, known[k]) != 0)
+        while (wg_catalog_item_fields[k] && strcmp(key, wg_catalog_item_fields[k]) != 0)
             k++;
-        if (k == sizeof known / sizeof known[0])
+        if (!wg_catalog_item_fields[k])
             return wg_err_set(err, WG_EINVAL, "%s: unknown field '%.60s'", who, key);
     }
     jname = json_object_get(o, "name");

@@ -48,6 +48,9 @@ struct wg_order_input {
     int anonymous, confidential;
 };
 
+/* The keys of a POST /api/v1/orders body (NULL-terminated; "reporter.name" is a key of the
+ * reporter object), which the route refuses any other beside. */
+extern const char *const wg_order_fields[];
 /* Reads and checks a POST /api/v1/orders body; strings point into body. Errors name the
  * field and say what is accepted. */
 enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err);
@@ -104,6 +107,10 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
+
+/* The keys an action's JSON body may hold (NULL-terminated): what the action reads, and a
+ * note, which the timeline keeps with the rest of the body. */
+const char *const *wg_order_action_fields(enum wg_order_action a);
 
 /* Takes the action (SPEC §9, parsed where it came in: wg_fsm_action_parse) on order id with the
  * action's JSON body, if the order is still at `version` (If-Match): WG_EPRECOND when another

@@ -3,6 +3,8 @@
  * writes after the order's. An action without a row is only the state machine's step. */
 #include "domain/orders/order_act.h"
 
+#include "core/assert.h"
+
 #include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
 
@@ -287,6 +289,43 @@ static enum wg_rc rate_after(struct wg_act *a, struct wg_err *err)
     snprintf(r.comment, sizeof r.comment, "%s", comment ? comment : "");
     snprintf(r.rated_at, sizeof r.rated_at, "%s", a->at);
     return wg_store_rating_insert(a->db, a->o.row.id, &r, err);
+}
+
+/* ---- the body each action takes: what its rule reads, and a note, kept on the timeline ---- */
+
+#define FIELDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+static const char *const *const action_fields[WG_ACTION_COUNT] = {
+    [WG_ACTION_DISPATCH] = FIELDS("unit", "assisting", "note"),
+    [WG_ACTION_SIGN] = FIELDS("note"),
+    [WG_ACTION_RETURN] = FIELDS("reason", "note"),
+    [WG_ACTION_APPROVE_RETURN] = FIELDS("note"),
+    [WG_ACTION_REJECT_RETURN] = FIELDS("reason", "note"),
+    [WG_ACTION_EXTEND] = FIELDS("days", "reason", "note"),
+    [WG_ACTION_APPROVE_EXTENSION] = FIELDS("days", "note"),
+    [WG_ACTION_REJECT_EXTENSION] = FIELDS("reason", "note"),
+    [WG_ACTION_SUSPEND] = FIELDS("reason", "note"),
+    [WG_ACTION_RESUME] = FIELDS("note"),
+    [WG_ACTION_ANSWER] = FIELDS("answer", "note"),
+    [WG_ACTION_SELF_HANDLE] = FIELDS("result", "note"),
+    [WG_ACTION_REPLY] = FIELDS("result", "note"),
+    [WG_ACTION_VERIFY] = FIELDS("passed", "note"),
+    [WG_ACTION_CALLBACK] = FIELDS("reached", "satisfaction", "resolved", "note"),
+    [WG_ACTION_REOPEN] = FIELDS("reason", "note"),
+    [WG_ACTION_MERGE] = FIELDS("into", "note"),
+    [WG_ACTION_INVALIDATE] = FIELDS("reason", "note"),
+    [WG_ACTION_SUPERVISE] = FIELDS("level", "reason", "note"),
+    [WG_ACTION_URGE] = FIELDS("note"),
+    [WG_ACTION_INSTRUCT] = FIELDS("instruction", "note"),
+    [WG_ACTION_NOTE] = FIELDS("note"),
+    [WG_ACTION_ROUTE_LINE] = FIELDS("line", "note"),
+    [WG_ACTION_RATE] = FIELDS("satisfaction", "resolved", "comment"),
+};
+#undef FIELDS
+
+const char *const *wg_order_action_fields(enum wg_order_action a)
+{
+    WG_ASSERT((unsigned)a < WG_ACTION_COUNT && action_fields[a]);
+    return action_fields[a];
 }
 
 const struct wg_act_rule wg_act_rules[WG_ACTION_COUNT] = {

@@ -14,6 +14,24 @@
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
+const char *const wg_order_fields[] = {"channel",
+                                       "type",
+                                       "urgency",
+                                       "item",
+                                       "title",
+                                       "content",
+                                       "address",
+                                       "county",
+                                       "lon",
+                                       "lat",
+                                       "crs",
+                                       "anonymous",
+                                       "confidential",
+                                       "reporter",
+                                       "reporter.name",
+                                       "reporter.phone",
+                                       NULL};
+
 enum wg_rc wg_order_parse(const json_t *body, struct wg_order_input *in, struct wg_err *err)
 {
     json_t *lon, *lat, *rep;

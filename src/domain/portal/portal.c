@@ -201,19 +201,19 @@ static void type_list(char *out, size_t n)
         len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "", t->code);
 }
 
+const char *const wg_portal_appeal_fields[] = {
+    "type", "item", "text", "lon", "lat", "crs", "source", "address", "phone", "anonymous", NULL};
+const char *const wg_portal_rating_fields[] = {"satisfaction", "resolved", "comment", NULL};
+
 enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
                            struct wg_portal_input *in, struct wg_err *err)
 {
-    static const char *const fields[] = {"type",   "item",    "text",  "lon",       "lat", "crs",
-                                         "source", "address", "phone", "anonymous", NULL};
     char list[256];
     json_t *lon, *lat, *anon;
     enum wg_rc rc;
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body must be a JSON object");
-    if ((rc = wg_jf_known(body, fields, "an appeal", err)))
-        return rc;
     const char *type = json_string_value(json_object_get(body, "type"));
     if (!(in->type = wg_portal_type_find(type))) {
         type_list(list, sizeof list);
@@ -540,15 +540,12 @@ fail_events:
 
 enum wg_rc wg_portal_rating_parse(const json_t *body, json_t **action_body, struct wg_err *err)
 {
-    static const char *const fields[] = {"satisfaction", "resolved", "comment", NULL};
     enum wg_satisfaction sat;
     const char *comment;
     json_t *resolved;
     enum wg_rc rc;
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body must be a JSON object");
-    if ((rc = wg_jf_known(body, fields, "a rating", err)))
-        return rc;
     if (!json_object_get(body, "satisfaction"))
         return wg_err_set(err, WG_EINVAL,
                           "'satisfaction' is required: satisfied, "

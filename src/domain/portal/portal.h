@@ -97,6 +97,10 @@ struct wg_portal_input {
     int anonymous;
     char title[160];
 };
+/* The keys of an appeal's and of a rating's body (NULL-terminated), which their routes
+ * refuse any other beside (api/routes.def). */
+extern const char *const wg_portal_appeal_fields[];
+extern const char *const wg_portal_rating_fields[];
 /* Reads and checks a POST /api/v1/public/appeals body; every error names its field. */
 enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
                            struct wg_portal_input *in, struct wg_err *err);
