@@ -80,8 +80,8 @@ enum wg_rc wg_api_reply_list(struct wg_req *req, const char *key,
                                                 struct wg_err *err),
                              struct wg_err *err);
 
-/* An order id from a path: anything that is not a positive number is an order that does
- * not exist (404), never a parse error. */
+/* An order id from a path, exactly as written (no leading zero, sign or space): anything
+ * else is an order that does not exist (404), never a parse error. */
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err);
 /* Answers 200 with a stored photo (takes ownership of the malloc'd bytes), sandboxed by its
  * Content-Security-Policy so that no image that is really a page runs in the console's

@@ -112,7 +112,7 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
 
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
 {
-    if (wg_param_whole(s, 1, INT64_MAX, id))
+    if (wg_param_id(s, 1, INT64_MAX, id))
         return wg_err_set(err, WG_ENOTFOUND, "order '%.20s' does not exist", s);
     return WG_OK;
 }

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <math.h>
 
+#include "core/civil.h"
+
 enum wg_rc wg_param_coord(const char *s, const char *name, double lo, double hi, double *out,
                           struct wg_err *err)
 {
@@ -58,6 +60,43 @@ enum wg_rc wg_parse_whole(const char *what, const char *v, long lo, long hi, lon
                           what, lo, hi, v);
     *out = (long)n;
     return WG_OK;
+}
+
+enum wg_rc wg_param_time(const char *s, const char *name, char out[32], struct wg_err *err)
+{
+    static const char tmpl[] = "dddd-dd-ddTdd:dd:dd.ddd";
+    size_t n = strnlen(s, 32);
+    if (n && n < 32 && s[n - 1] == 'Z')
+        n--;
+    if (n == 10 || n == 13 || n == 16 || n == 19 || (n >= 21 && n <= 23)) {
+        size_t i = 0;
+        for (; i < n; i++)
+            if (tmpl[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != tmpl[i])
+                break;
+        if (i == n) {
+            int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+            int mo = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+            int h = n > 10 ? (s[11] - '0') * 10 + (s[12] - '0') : 0;
+            int mi = n > 13 ? (s[14] - '0') * 10 + (s[15] - '0') : 0;
+            int se = n > 16 ? (s[17] - '0') * 10 + (s[18] - '0') : 0;
+            if (mo >= 1 && mo <= 12 && d >= 1 && d <= wg_civil_month_days(y, mo) && h < 24 &&
+                mi < 60 && se < 60) {
+                memcpy(out, s, n);
+                out[n] = '\0';
+                return WG_OK;
+            }
+        }
+    }
+    return wg_err_set(err, WG_EINVAL,
+                      "%s '%.40s' is not a UTC time like 2026-01-31 or 2026-01-31T08:00:00Z", name,
+                      s);
+}
+
+int wg_param_id(const char *s, long long lo, long long hi, long long *out)
+{
+    if (s[0] == '0' && s[1] != '\0')
+        return -1;
+    return wg_param_whole(s, lo, hi, out);
 }
 
 enum wg_rc wg_param_text(const char *s, const char *name, size_t max, struct wg_err *err)

@@ -23,6 +23,17 @@ enum wg_rc wg_param_count(const char *s, const char *name, long long lo, long lo
  * when it is there). */
 enum wg_rc wg_param_text(const char *s, const char *name, size_t max, struct wg_err *err);
 
+/* A UTC time or a prefix of one, as times are stored and compared as text: "YYYY-MM-DD",
+ * then optionally "Thh", ":mm", ":ss", ".s{1,3}", and an optional final "Z", which is dropped
+ * so that text comparison orders it rightly ("...T08:00:00" sorts before
+ * "...T08:00:00.000Z"; "...T08:00:00Z" would sort after). Every part must be a real date and
+ * time of day. out (32 bytes) is the text to compare with; anything else is WG_EINVAL naming
+ * the parameter and what was given. */
+enum wg_rc wg_param_time(const char *s, const char *name, char out[32], struct wg_err *err);
+/* An id in a path, exactly: the digits of a number in [lo, hi] as it is written, without a
+ * leading zero; 0 with *out set, -1 for anything else (a path naming nothing: 404). */
+int wg_param_id(const char *s, long long lo, long long hi, long long *out);
+
 /* A setting's value (a settings file line or a flag), v from lo to hi into *out; anything
  * else is WG_EINVAL naming `what`, the range and the text given. */
 enum wg_rc wg_parse_whole(const char *what, const char *v, long lo, long hi, long *out,

@@ -1,4 +1,6 @@
-"""Strict input: a JSON body's unknown key is refused on every write route, naming it."""
+"""Strict input: a JSON body's unknown key is refused on every write route, naming it; query
+parameters are checked (dates, ids, lengths) naming the parameter; ids in paths match only as
+written."""
 import json
 import os
 import re
@@ -74,6 +76,50 @@ def test_strict_unknown_json_keys_on_every_write_route():
             assert status == 400 and "'nmae' is not a field of an appeal" in \
                 e["error"]["message"], e
             assert count(data, "work_order") == before
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_strict_query_parameters_and_path_ids():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            ag = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
+            au = data.add_user(srv, "au", "auditor", "371302", PASSWORD)
+            status, order = srv.json("POST", "/api/v1/orders", ORDER, token=ag)
+            assert status == 201, order
+            oid = order["id"]
+            for query, name in [("since=';--", "since"), ("until=abc", "until"),
+                                ("since=2026-02-30", "since"), ("until=2026-01-31T24:00", "until"),
+                                ("since=2026-01-31%00", "since"), ("item=06'", "item"),
+                                ("item=0123456789012345", "item"), ("unit=Water%20Co", "unit")]:
+                for path in ("/api/v1/orders?", "/api/v1/orders.csv?"):
+                    status, _, raw = srv.request("GET", path + query, token=ag)
+                    e = json.loads(raw)
+                    assert status == 400 and name in e["error"]["message"], (query, e)
+            for query in ("since=2026-01-31", "until=2999-01-01T08:00:00Z", "item=06028"):
+                status, body = srv.get("/api/v1/orders?" + query, token=ag)
+                assert status == 200, (query, body)
+            status, body = srv.get("/api/v1/orders?since=2000-01-01&until=2999-12-31", token=ag)
+            assert [o["id"] for o in body["orders"]] == [oid], body
+            for query, name in [("since=';--", "since"), ("actor=" + "a" * 200, "actor"),
+                                ("object_id=" + "1" * 300, "object_id"), ("action=" + "x" * 80,
+                                                                            "action")]:
+                status, e = srv.get("/api/v1/audit?" + query, token=au)
+                assert status == 400 and name in e["error"]["message"], (query, e)
+            # an id in a path matches only as written: no space, no NUL, no sign, no 0 first
+            for bad in ("%201", "1%00", "01", "1%20", "+1", "%2B1", "1.0"):
+                p = f"/api/v1/orders/{str(oid).join(bad.split('1', 1))}"
+                status, _, raw = srv.request("GET", p, token=ag)
+                assert status == 404, (p, status, raw[:200])
+            status, _ = srv.get(f"/api/v1/orders/{oid}", token=ag)
+            assert status == 200
+            for bad in ("00", "0%00", "01"):
+                status, _ = srv.get(f"/api/v1/catalog/versions/{bad}", token=ag)
+                assert status == 404, (bad, status)
         finally:
             srv.stop()
     finally:

@@ -283,6 +283,62 @@ static void test_params(void)
     T_EQ_INT(wg_param_count("-", "delta", -10, 10, &v, &err), WG_EINVAL);
 }
 
+/* Times are a real UTC time or a prefix of one, its "Z" dropped for comparing as text; ids in
+ * paths are their digits exactly as written. */
+static void test_times_and_ids(void)
+{
+    static const struct {
+        const char *s, *out;
+    } times[] = {
+        {"2026-01-31", "2026-01-31"},
+        {"2026-01-31T08", "2026-01-31T08"},
+        {"2026-01-31T08:00:00Z", "2026-01-31T08:00:00"},
+        {"2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999"},
+        {"';--", NULL},
+        {"2026-13-01", NULL},
+        {"2026-02-29", NULL}, /* not a leap year */
+        {"2026-01-31T24:00", NULL},
+        {"2026-01-31T08:60", NULL},
+        {"2026-01-31 08:00", NULL},
+        {"2026-01-31Z0", NULL},
+        {"2026-1-31", NULL},
+        {"", NULL},
+        {"Z", NULL},
+    };
+    static const struct {
+        const char *s;
+        int ok;
+        long long out;
+    } ids[] = {
+        {"1", 1, 1},
+        {"120", 1, 120},
+        {"01", 0, 0},
+        {"0", 0, 0},
+        {" 1", 0, 0},
+        {"+1", 0, 0},
+        {"1 ", 0, 0},
+        {"", 0, 0},
+        {"1.0", 0, 0},
+        {"1%00", 0, 0},
+        {"99999999999999999999", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        struct wg_err err = {0};
+        char out[32] = "";
+        enum wg_rc rc = wg_param_time(times[i].s, "since", out, &err);
+        T_EQ_INT(rc, times[i].out ? WG_OK : WG_EINVAL);
+        if (times[i].out)
+            T_EQ_STR(out, times[i].out);
+        else
+            T_CHECK(!strncmp(err.msg, "since '", 7) && strstr(err.msg, "not a UTC time"));
+    }
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        long long v = 0;
+        T_EQ_INT(wg_param_id(ids[i].s, 1, INT64_MAX, &v), ids[i].ok ? 0 : -1);
+        T_EQ_INT(v, ids[i].out);
+    }
+}
+
 /* The one UTF-8 decoder: RFC 3629's valid forms only, and cuts that never split one. */
 static void test_utf8(void)
 {
@@ -366,6 +422,7 @@ int main(void)
     test_catch_all_route();
     test_errors();
     test_params();
+    test_times_and_ids();
     test_body_keys();
     return T_DONE("core");
 }

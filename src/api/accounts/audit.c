@@ -28,6 +28,15 @@ enum wg_rc wg_api_audit_list(struct wg_req *req, struct wg_err *err)
     f.object_id = wg_req_query(req, "object_id");
     f.since = wg_req_query(req, "since");
     f.until = wg_req_query(req, "until");
+    if ((f.actor && *f.actor &&
+         (rc = wg_param_text(f.actor, "actor", WG_AUDIT_ACTOR_MAX - 1, err))) ||
+        (f.action && *f.action &&
+         (rc = wg_param_text(f.action, "action", WG_AUDIT_ACTION_MAX - 1, err))) ||
+        (f.object_type && *f.object_type &&
+         (rc = wg_param_text(f.object_type, "object_type", WG_AUDIT_OBJTYPE_MAX - 1, err))) ||
+        (f.object_id && *f.object_id &&
+         (rc = wg_param_text(f.object_id, "object_id", WG_AUDIT_OBJID_MAX - 1, err))))
+        return rc;
     if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 0, WG_AUDIT_LIMIT_MAX, &f.limit,
                              err)) ||
         (rc = wg_param_count(wg_req_query(req, "offset"), "offset", 0, 1LL << 40, &f.offset, err)))

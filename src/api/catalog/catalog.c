@@ -163,7 +163,7 @@ enum wg_rc wg_api_catalog_version(struct wg_req *req, struct wg_err *err)
     long long n;
     enum wg_rc rc;
     /* anything that is not a version number is a version that does not exist */
-    if (wg_param_whole(s, 0, 1LL << 53, &n))
+    if (wg_param_id(s, 0, 1LL << 53, &n))
         return wg_err_set(err, WG_ENOTFOUND, "catalog version '%.20s' does not exist", s);
     if ((rc = wg_api_db(req, &db, err)))
         return rc;

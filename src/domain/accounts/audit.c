@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/clock.h"
+#include "core/param.h"
 #include "store/accounts/accounts_q.h"
 
 #define ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -285,31 +286,6 @@ enum wg_rc wg_audit_verify(struct wg_db *db, struct wg_audit_report *rep, struct
 
 /* ---- reading ---- */
 
-/* A UTC ISO 8601 prefix: "YYYY-MM-DD", then optionally "Thh", ":mm", ":ss", ".s{1,3}", and
- * an optional final "Z", which is dropped so that text comparison orders it rightly
- * ("...T08:00:00" sorts before "...T08:00:00.000Z"; "...T08:00:00Z" would sort after). */
-static enum wg_rc iso_prefix(const char *what, const char *in, char out[32], struct wg_err *err)
-{
-    static const char tmpl[] = "dddd-dd-ddTdd:dd:dd.ddd";
-    size_t n = strlen(in);
-    if (n && in[n - 1] == 'Z')
-        n--;
-    if (n == 10 || n == 13 || n == 16 || n == 19 || (n >= 21 && n <= 23)) {
-        size_t i = 0;
-        for (; i < n; i++)
-            if (tmpl[i] == 'd' ? !(in[i] >= '0' && in[i] <= '9') : in[i] != tmpl[i])
-                break;
-        if (i == n) {
-            memcpy(out, in, n);
-            out[n] = '\0';
-            return WG_OK;
-        }
-    }
-    return wg_err_set(err, WG_EINVAL,
-                      "%s '%.40s' is not a UTC time like 2026-01-31 or 2026-01-31T08:00:00Z", what,
-                      in);
-}
-
 enum wg_rc wg_audit_query(struct wg_db *db, const struct wg_audit_filter *f,
                           int (*cb)(const struct wg_audit_row *, void *), void *ctx,
                           struct wg_err *err)
@@ -318,12 +294,12 @@ enum wg_rc wg_audit_query(struct wg_db *db, const struct wg_audit_filter *f,
     char since[32], until[32];
     enum wg_rc rc;
     if (q.since && *q.since) {
-        if ((rc = iso_prefix("since", q.since, since, err)))
+        if ((rc = wg_param_time(q.since, "since", since, err)))
             return rc;
         q.since = since;
     }
     if (q.until && *q.until) {
-        if ((rc = iso_prefix("until", q.until, until, err)))
+        if ((rc = wg_param_time(q.until, "until", until, err)))
             return rc;
         q.until = until;
     }

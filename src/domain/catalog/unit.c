@@ -10,7 +10,7 @@
 const char *const wg_unit_kinds[] = {"department", "town_office", "community_office",
                                      "special_team", NULL};
 
-static enum wg_rc check_id(const char *id, struct wg_err *err)
+enum wg_rc wg_unit_id_check(const char *id, struct wg_err *err)
 {
     size_t n = id ? strlen(id) : 0;
     if (n < 2 || n > 63)
@@ -30,7 +30,7 @@ enum wg_rc wg_unit_create(struct wg_db *db, const char *id, const char *name, co
     size_t i;
     json_t *r;
     int known = 0;
-    if ((rc = check_id(id, err)))
+    if ((rc = wg_unit_id_check(id, err)))
         return rc;
     if (!name || !*name || strlen(name) >= sizeof u.name)
         return wg_err_set(err, WG_EINVAL, "unit 'name' must be 1 to 127 bytes");

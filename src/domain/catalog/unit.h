@@ -17,6 +17,8 @@
 extern const char *const wg_unit_kinds[]; /* department, town_office, ... NULL-terminated */
 
 /* Creates a unit serving the regions in the JSON array (codes that exist); one transaction. */
+/* A unit id: 2 to 63 lower-case letters, digits, _ and -; WG_EINVAL saying so. */
+enum wg_rc wg_unit_id_check(const char *id, struct wg_err *err);
 enum wg_rc wg_unit_create(struct wg_db *db, const char *id, const char *name, const char *kind,
                           const json_t *regions, struct wg_err *err);
 /* Checks and stores a rule: the item in the catalog (or ""), the region a known code (or ""),

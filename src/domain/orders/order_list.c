@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "core/param.h"
+#include "domain/catalog/unit.h"
 #include "domain/map/region.h"
 #include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
@@ -12,10 +13,14 @@ static const char *const lights[] = {"green", "yellow", "red", NULL};
 /* Unit ids hold only [a-z0-9_-]: this one matches no order (a unit's account asking for
  * another unit's work gets an empty list, as a region's does for a grid outside it). */
 #define NO_UNIT "!"
+/* What a filter's text points into: the phone's blind index, the time bounds as compared. */
+struct filter_text {
+    char blind[WG_PII_BLIND_HEX];
+    char since[32], until[32];
+};
 static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
                                const struct wg_order_query *q, struct wg_order_filter *f,
-                               char blind[WG_PII_BLIND_HEX], int *light, long long now,
-                               struct wg_err *err)
+                               struct filter_text *t, int *light, long long now, struct wg_err *err)
 {
     enum wg_rc rc;
     memset(f, 0, sizeof *f);
@@ -26,6 +31,16 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
         return wg_err_set(err, WG_EINVAL, "'state' '%.20s' is not an order state", q->state);
     if (q->channel && *q->channel && !wg_order_value_in(wg_order_channels, q->channel))
         return wg_err_set(err, WG_EINVAL, "'channel' '%.20s' is not a channel", q->channel);
+    if (q->item && *q->item &&
+        (strlen(q->item) > WG_CATALOG_CODE_MAX || strspn(q->item, "0123456789") != strlen(q->item)))
+        return wg_err_set(err, WG_EINVAL, "'item' '%.20s' is not a catalog code (digits)", q->item);
+    if (q->unit && *q->unit && wg_unit_id_check(q->unit, err)) {
+        wg_err_prefix(err, "'unit'");
+        return WG_EINVAL;
+    }
+    if ((q->since && *q->since && (rc = wg_param_time(q->since, "since", t->since, err))) ||
+        (q->until && *q->until && (rc = wg_param_time(q->until, "until", t->until, err))))
+        return rc;
     if (q->grid && *q->grid && wg_region_level(q->grid, err) == WG_LEVEL_NONE) {
         wg_err_prefix(err, "'grid'");
         return WG_EINVAL;
@@ -47,8 +62,8 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     f->channel = q->channel;
     f->item = q->item;
     f->grid = q->grid;
-    f->since = q->since;
-    f->until = q->until;
+    f->since = q->since && *q->since ? t->since : NULL;
+    f->until = q->until && *q->until ? t->until : NULL;
     f->text = q->q;
     f->line = q->line;
     f->unit = q->unit;
@@ -71,11 +86,11 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     if (q->phone && *q->phone) {
         char n[64];
         if ((rc = wg_pii_normalize(WG_PII_PHONE, q->phone, n, sizeof n, err)) ||
-            (rc = wg_pii_blind(keys, WG_PII_PHONE, n, blind, err))) {
+            (rc = wg_pii_blind(keys, WG_PII_PHONE, n, t->blind, err))) {
             wg_err_prefix(err, "'phone'");
             return rc;
         }
-        f->phone_blind = blind;
+        f->phone_blind = t->blind;
     }
     return WG_OK;
 }
@@ -158,10 +173,10 @@ enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          struct wg_err *err)
 {
     struct wg_order_filter f;
-    char blind[WG_PII_BLIND_HEX];
+    struct filter_text t;
     json_t *arr = json_array();
     struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_summary, arr};
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, &l.light, l.now, err);
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
     long long limit = f.limit, offset = f.offset;
     if (!rc)
         rc = check_unit_filter(db, q, err);
@@ -204,10 +219,10 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
     static const char *const head[] = {"工单编号", "受理时间", "渠道", "类型", "事项",     "标题",
                                        "状态",     "紧急程度", "网格", "地址", "承办单位", "亮灯"};
     struct wg_order_filter f;
-    char blind[WG_PII_BLIND_HEX];
+    struct filter_text t;
     struct wg_buf b;
     struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_csv, &b};
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, blind, &l.light, l.now, err);
+    enum wg_rc rc = build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
     if (!rc)
         rc = check_unit_filter(db, q, err);
     if (rc)
