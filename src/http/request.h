@@ -19,6 +19,8 @@ struct wg_req {
     void *app;              /* the server's application context (struct wg_app) */
     const char *method;
     const char *path;
+    const char *log_path; /* the path as logs show it: a credential in it (a route's
+                           * WG_R_SECRET capture) as "#" and a short keyed hash */
     const char *params[WG_MAX_PATH_PARAMS]; /* {name} captures of the route pattern */
     int nparams;
     const char *body;

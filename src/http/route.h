@@ -18,6 +18,9 @@ enum wg_route_flags {
     WG_R_FORM = 1 << 3,        /* a form body (urlencoded or multipart) is read into req->form;
                                 * a body that is no form leaves req->form->rc set, for the
                                 * handler to answer in its own format */
+    WG_R_SECRET = 1 << 4,      /* the path's first capture is a credential (a resident's
+                                * tracking code, an Open311 token): logs show a short keyed
+                                * hash of it instead (wg_req.log_path) */
 };
 
 /* How much body a route reads, decided from the route before any of the body is read: a

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "core/buf.h"
 #include "core/clock.h"
@@ -25,6 +26,9 @@ struct wg_server {
     unsigned port;
     atomic_int stopping;
     atomic_int suspended; /* requests suspended and not yet resumed */
+    /* the key of the hashes logs show for credentials in paths: new at every start, so a
+     * hash tells two requests with one code apart from others, and nothing more */
+    unsigned char log_key[crypto_generichash_KEYBYTES];
 };
 
 struct ctx {
@@ -87,7 +91,8 @@ void wg_reply_error(struct wg_req *req, const struct wg_err *err)
     const char *msg = err->msg;
     /* Internal failures are logged in full; the client gets no internals. */
     if (status >= 500) {
-        wg_error("%s %s: %s", req->method, req->path, err->msg[0] ? err->msg : "internal error");
+        wg_error("%s %s: %s", req->method, req->log_path,
+                 err->msg[0] ? err->msg : "internal error");
         msg = "the server could not complete the request; the details are in its log";
     }
     json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", wg_rc_code(err->rc), "message",
@@ -196,6 +201,28 @@ static void refuse_body(struct ctx *c)
     wg_reply_error(&c->req, &err);
 }
 
+/* The path as logs show it: the route's credential capture (WG_R_SECRET: a tracking code,
+ * an Open311 token) replaced by "#" and 8 hex digits of a keyed hash. Captures are cut from
+ * the path in order, so the first one starts where the pattern's first '{' does. */
+static void redact_path(struct wg_server *srv, struct wg_req *req, const struct wg_route *r)
+{
+    unsigned char h[8];
+    char hex[17], *out;
+    size_t at = strcspn(r->pattern, "{"), n;
+    if (!(r->flags & WG_R_SECRET) || req->nparams < 1 || strncmp(req->path, r->pattern, at))
+        return;
+    n = strlen(req->params[0]);
+    if (strncmp(req->path + at, req->params[0], n))
+        return;
+    crypto_generichash(h, sizeof h, (const unsigned char *)req->params[0], n, srv->log_key,
+                       sizeof srv->log_key);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    out = wg_arena_alloc(req->arena, strlen(req->path) + 16);
+    snprintf(out, strlen(req->path) + 16, "%.*s#%.8s%s", (int)at, req->path, hex,
+             req->path + at + n);
+    req->log_path = out;
+}
+
 /* Once the request's head is in, before any of its body is read: the route, the body's
  * declared size against the route's cap, and the caller's right to the route. Any of them
  * failing is answered at once, and the body is never read. */
@@ -217,6 +244,7 @@ static void begin(struct wg_server *srv, struct ctx *c)
             req->status = 405;
         return;
     }
+    redact_path(srv, req, c->route);
     c->cap = wg_body_cap_bytes(c->route->body, srv->cfg.body_max);
     wg_buf_init(&c->body, c->cap ? c->cap : 1);
     cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Content-Length");
@@ -340,7 +368,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->req.conn = conn;
         c->srv = srv;
         c->req.method = wg_arena_strdup(c->req.arena, method);
-        c->req.path = wg_arena_strdup(c->req.arena, url);
+        c->req.path = c->req.log_path = wg_arena_strdup(c->req.arena, url);
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         char addr[INET6_ADDRSTRLEN] = "-";
@@ -383,7 +411,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!c)
         return;
     if (srv->cfg.access_log)
-        wg_info("%s %s %d %lluus%s", c->req.method, c->req.path, c->req.status,
+        wg_info("%s %s %d %lluus%s", c->req.method, c->req.log_path, c->req.status,
                 (unsigned long long)(wg_clock_us() - c->start_us),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     wg_buf_release(&c->body);
@@ -457,6 +485,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         return wg_err_set(err, WG_EINVAL, "listen address '%s' is not an IPv4 address", cfg->host);
     }
     srv->cfg = *cfg;
+    randombytes_buf(srv->log_key, sizeof srv->log_key);
     srv->routes = routes;
     srv->nroutes = nroutes;
     srv->app = app;

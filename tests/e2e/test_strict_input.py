@@ -1,13 +1,15 @@
 """Strict input: a JSON body's unknown key is refused on every write route, naming it; query
 parameters are checked (dates, ids, lengths) naming the parameter; ids in paths match only as
-written."""
+written; credentials never reach the log."""
 import json
 import os
 import re
+import urllib.parse
 
 from harness import ROOT, Data, Server
 
 PASSWORD = "Strict-pass-2026"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 ORDER = {"channel": "hotline", "type": "complaint", "title": "噪声", "content": "夜间施工噪声",
          "lon": 118.303, "lat": 35.003}
 APPEAL = {"type": "green", "text": "希望小区里多装几盏路灯", "lon": 118.303, "lat": 35.003,
@@ -122,5 +124,52 @@ def test_strict_query_parameters_and_path_ids():
                 assert status == 404, (bad, status)
         finally:
             srv.stop()
+    finally:
+        data.close()
+
+
+def test_strict_credentials_never_in_the_log():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            status, key = srv.json("POST", "/api/v1/apikeys", {"name": "city app",
+                                                               "scope": "371302",
+                                                               "permissions": ["open311",
+                                                                               "map_read"]})
+            assert status == 201, key
+            key = key["key"]
+            status, _, raw = srv.request("POST", "/api/v1/public/appeals", APPEAL, token=None)
+            assert status == 201, raw
+            code = json.loads(raw)["code"]
+            bare = code.replace("-", "")
+            for c in (code, bare, bare.lower()):
+                status, _, _ = srv.request("GET", "/api/v1/public/appeals/" + c, token=None)
+                assert status == 200
+            srv.request("POST", f"/api/v1/public/appeals/{code}/photos", PNG, token=None)
+            srv.request("GET", f"/api/v1/public/appeals/{code}/photos/{'0' * 64}", token=None)
+            srv.request("POST", f"/api/v1/public/appeals/{code}/rating",
+                        {"satisfaction": "satisfied"}, token=None)
+            srv.request("GET", "/open311/v2/tokens/0123456789abcdef0123456789abcdef.json",
+                        token=None)
+            srv.request("GET", "/api/v1/grids/371302001001001", headers={"X-Api-Key": key},
+                        token=None)
+            srv.request("GET", "/open311/v2/requests.json?api_key=" + urllib.parse.quote(key),
+                        token=None)
+            form = urllib.parse.urlencode({"api_key": key, "service_code": "2108"}).encode()
+            srv.request("POST", "/open311/v2/requests.json?api_key=" + urllib.parse.quote(key),
+                        form, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                        token=None)
+            session = srv.token
+        finally:
+            _, log = srv.stop()
+        for secret in (code, bare, bare.lower(), key, session,
+                       "0123456789abcdef0123456789abcdef"):
+            assert secret not in log, secret
+        # the requests are there, each code by a short keyed hash: one code, one hash
+        lines = [line for line in log.splitlines() if "/api/v1/public/appeals/" in line]
+        hashes = {re.search(r"/appeals/(#[0-9a-f]{8})", line).group(1) for line in lines}
+        assert len(lines) >= 6 and len(hashes) == 3, lines  # the code as given three ways
+        assert re.search(r"GET /open311/v2/tokens/#[0-9a-f]{8}\.json 404", log), log
     finally:
         data.close()

@@ -77,7 +77,7 @@ enum wg_rc wg_o311_fail(struct wg_req *req, int json, const struct wg_err *e)
     if (e->rc == WG_EUNAUTH)
         status = 403; /* the specification's status for a missing or wrong api_key */
     if (status >= 500) {
-        wg_error("%s %s: %s", req->method, req->path, e->msg[0] ? e->msg : "internal error");
+        wg_error("%s %s: %s", req->method, req->log_path, e->msg[0] ? e->msg : "internal error");
         return wg_o311_error(req, json, status,
                              "the server could not complete the request; the details are in "
                              "its log");
