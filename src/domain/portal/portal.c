@@ -208,6 +208,7 @@ const char *const wg_portal_rating_fields[] = {"satisfaction", "resolved", "comm
 enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
                            struct wg_portal_input *in, struct wg_err *err)
 {
+    static const char *const sources[] = {"gps", "map", NULL};
     char list[256];
     json_t *lon, *lat, *anon;
     enum wg_rc rc;
@@ -222,8 +223,10 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
     if ((rc = wg_jf_text(body, "item", 0, WG_CATALOG_CODE_MAX, &in->item, err)) ||
         (rc = wg_jf_text(body, "text", 1, WG_PORTAL_TEXT_MAX, &in->text, err)) ||
         (rc = wg_jf_text(body, "address", 0, 200, &in->address, err)) ||
-        (rc = wg_jf_text(body, "phone", 0, 40, &in->phone, err)) ||
-        (rc = wg_jf_text(body, "source", 0, 8, &in->source, err)))
+        (rc = wg_jf_text(body, "phone", 0, 40, &in->phone, err)))
+        return rc;
+    if (json_object_get(body, "source") && !json_is_null(json_object_get(body, "source")) &&
+        (rc = wg_jf_one_of(body, "source", sources, NULL, &in->source, err)))
         return rc;
     if (in->item && *in->item) {
         const struct wg_catalog_item *it = cat ? wg_catalog_find(cat, in->item) : NULL;
@@ -235,8 +238,6 @@ enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
     } else {
         in->item = NULL;
     }
-    if (in->source && strcmp(in->source, "gps") && strcmp(in->source, "map"))
-        return wg_err_set(err, WG_EINVAL, "'source' must be gps or map");
     lon = json_object_get(body, "lon");
     lat = json_object_get(body, "lat");
     if (!lon)
