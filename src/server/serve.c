@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/orders/photo.h"
 #include "http/server.h"
 #include "server/app.h"
 
@@ -16,6 +17,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
         (rc = wg_app_load_calendar(app, s->data, err)))
         return rc;
     app->data_dir = s->data;
+    wg_photo_sweep(s->data); /* what a killed server was writing */
     if (!s->console_dir[0])
         wg_console_default_dir(s->console_dir, sizeof s->console_dir);
     snprintf(app->tiles_attribution, sizeof app->tiles_attribution, "%s", s->tiles_attribution);

@@ -1,12 +1,16 @@
 """Strict input: a JSON body's unknown key is refused on every write route, naming it; query
 parameters are checked (dates, ids, lengths) naming the parameter; ids in paths match only as
-written; credentials never reach the log."""
+written; credentials never reach the log; photos are written only for valid requests, counted
+exactly under concurrency, and what a killed server was writing is removed at the next start."""
+import glob
 import json
 import os
 import re
+import signal
+import threading
 import urllib.parse
 
-from harness import ROOT, Data, Server
+from harness import ROOT, Data, Server, run
 
 PASSWORD = "Strict-pass-2026"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -28,6 +32,10 @@ def count(data, table):
         return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     finally:
         db.close()
+
+
+def photo_files(data):
+    return sorted(glob.glob(os.path.join(data.dir, "photos", "*", "*")))
 
 
 def test_strict_unknown_json_keys_on_every_write_route():
@@ -171,5 +179,82 @@ def test_strict_credentials_never_in_the_log():
         hashes = {re.search(r"/appeals/(#[0-9a-f]{8})", line).group(1) for line in lines}
         assert len(lines) >= 6 and len(hashes) == 3, lines  # the code as given three ways
         assert re.search(r"GET /open311/v2/tokens/#[0-9a-f]{8}\.json 404", log), log
+    finally:
+        data.close()
+
+
+def test_strict_photos_only_for_valid_requests_and_within_their_limit():
+    data = Data()
+    try:
+        path = os.path.join(data.dir, "serve.conf")
+        with open(path, "w") as f:
+            f.write("portal_photos = 9\n")
+        srv = Server(data, "--config", path)
+        try:
+            status, key = srv.json("POST", "/api/v1/apikeys", {"name": "city app",
+                                                               "scope": "371302",
+                                                               "permissions": ["open311"]})
+            key = key["key"]
+            # Open311: five requests refused (a point in no grid), each with a 1 MiB photo
+            boundary = "----strict"
+            for i in range(5):
+                fields = {"api_key": key, "service_code": "2108", "lat": "35.5", "long": "118.9",
+                          "attribute[lamp]": "LS-1", "attribute[count]": "1"}
+                body = b"".join((f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"'
+                                 f'\r\n\r\n{v}\r\n').encode() for k, v in fields.items())
+                body += (f'--{boundary}\r\nContent-Disposition: form-data; name="media"; '
+                         f'filename="x.png"\r\nContent-Type: image/png\r\n\r\n').encode()
+                body += PNG + bytes([i]) * (1 << 20) + f"\r\n--{boundary}--\r\n".encode()
+                status, _, raw = srv.request(
+                    "POST", "/open311/v2/requests.json", body,
+                    headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+                    token=None)
+                assert status == 400, raw
+            assert photo_files(data) == [], photo_files(data)
+
+            # the portal: 20 photos at once on an appeal that takes 9
+            status, _, raw = srv.request("POST", "/api/v1/public/appeals", APPEAL, token=None)
+            code = json.loads(raw)["code"]
+            answers = []
+
+            def upload(i):
+                st, _, _ = srv.request("POST", f"/api/v1/public/appeals/{code}/photos",
+                                       PNG + b"%02d" % i, token=None)
+                answers.append(st)
+            threads = [threading.Thread(target=upload, args=(i,)) for i in range(20)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(answers) == [201] * 9 + [409] * 11, answers
+            status, _, raw = srv.request("GET", "/api/v1/public/appeals/" + code, token=None)
+            assert json.loads(raw)["photos"] == 9
+            assert count(data, "order_photo") == 9
+            # the refused ones left no file, finished or not
+            assert len(photo_files(data)) == 9, photo_files(data)
+        finally:
+            srv.stop()
+
+        # what a killed server was writing goes at the next start; a live writer's stays
+        d = os.path.join(data.dir, "photos", "ab")
+        os.makedirs(d, exist_ok=True)
+        dead = os.path.join(d, "ab" + "0" * 62 + ".999999.1.tmp")
+        live = os.path.join(d, "ab" + "1" * 62 + f".{os.getpid()}.1.tmp")
+        for p in (dead, live):
+            open(p, "wb").write(b"half a photo")
+        srv = Server(data)
+        srv.proc.send_signal(signal.SIGKILL)
+        srv.proc.wait()
+        killed = os.path.join(d, "ab" + "2" * 62 + f".{srv.proc.pid}.1.tmp")
+        open(killed, "wb").write(b"half a photo")
+        srv = Server(data)
+        try:
+            assert not os.path.exists(dead) and not os.path.exists(killed)
+            assert os.path.exists(live)
+            assert len(photo_files(data)) == 9 + 1
+        finally:
+            srv.stop()
+        _, out, _ = run("audit", "verify", "--data", data.dir)
+        assert "intact" in out, out
     finally:
         data.close()

@@ -26,10 +26,10 @@
 /* The Open311 rows written with the order, in the same savepoint. */
 struct extra {
     const struct wg_actor *actor;
+    const char *data_dir;
     struct wg_order_draft *draft;
     struct wg_open311_row row;
-    const char *hex, *mime; /* the uploaded photo, or NULL */
-    size_t size;
+    struct wg_photo photo; /* the uploaded photo, when photo.bytes */
     long long now;
 };
 
@@ -41,9 +41,9 @@ static enum wg_rc extra_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     x->row.order_id = x->draft->row.id;
     if ((rc = wg_store_open311_insert(db, &x->row, err)))
         return rc;
-    if (x->hex)
-        rc = wg_photo_link(db, x->actor, x->draft->row.id, x->hex, x->mime, x->size, x->now, &added,
-                           err);
+    if (x->photo.bytes)
+        rc = wg_photo_link(db, x->actor, x->data_dir, x->draft->row.id, &x->photo, 0, x->now,
+                           &added, err);
     return rc;
 }
 
@@ -105,7 +105,7 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     struct wg_locator *loc;
     struct wg_db *db;
     struct extra x;
-    char county[16], name[130], hex[65], token[33], notice[128];
+    char county[16], name[130], token[33], notice[128];
     unsigned char rnd[16];
     long long now = (long long)time(NULL);
     const char *key;
@@ -130,13 +130,11 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         return wg_err_set(err, WG_EINVAL, "no county is served here yet to file a request in");
     memset(&x, 0, sizeof x);
     if (p->media) {
-        if ((rc = wg_photo_store(app->data_dir, p->media->value, p->media->len, hex, &x.mime,
-                                 err))) {
+        x.photo = (struct wg_photo){.bytes = p->media->value, .len = p->media->len};
+        if ((rc = wg_photo_check(x.photo.bytes, x.photo.len, &x.photo.mime, err))) {
             wg_err_prefix(err, "media");
             return rc;
         }
-        x.hex = hex;
-        x.size = p->media->len;
     }
     memset(&in, 0, sizeof in);
     full_name(p->first_name, p->last_name, name, sizeof name);
@@ -171,14 +169,21 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     if (!rc && !(rc = seal(app, p->email, "open311.email", &sealed[0], err)) &&
         !(rc = seal(app, p->device_id, "open311.device_id", &sealed[1], err)))
         rc = seal(app, p->account_id, "open311.account_id", &sealed[2], err);
+    /* the request is valid: only now is its photo written, and removed again should the
+     * intake not commit */
+    if (!rc && x.photo.bytes && (rc = wg_photo_store(app->data_dir, &x.photo, err)))
+        wg_err_prefix(err, "media");
     if (!rc) {
         x.actor = actor;
+        x.data_dir = app->data_dir;
         x.draft = &draft;
         x.now = now;
         x.row = (struct wg_open311_row){0,         token,         actor->username + 7,
                                         attrs,     p->address_id, p->media_url,
                                         sealed[0], sealed[1],     sealed[2]};
-        rc = wg_api_intake(req, &draft, "open311", extra_tx, &x, err);
+        if ((rc = wg_api_intake(req, &draft, "open311", extra_tx, &x, err)) && x.photo.bytes &&
+            !wg_api_db(req, &db, NULL))
+            wg_photo_forget(db, app->data_dir, &x.photo);
     }
     free(attrs);
     if (rc) {

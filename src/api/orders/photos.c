@@ -15,7 +15,7 @@ enum wg_rc wg_api_photos_add(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_api_order_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len,
+    rc = wg_photo_attach(db, req->actor, app->data_dir, id, req->body, req->body_len, 0,
                          (long long)time(NULL), &out, err);
     wg_api_keep(req, out);
     if (rc != WG_ENOTFOUND)

@@ -646,15 +646,20 @@ enum wg_rc wg_portal_photo_add(struct wg_db *db, const struct wg_portal_config *
     if (state == WG_STATE_CLOSED || state == WG_STATE_MERGED || state == WG_STATE_INVALID)
         return wg_err_set(err, WG_ECONFLICT, "this appeal is %s: photos can no longer be added",
                           wg_fsm_state_name(state));
-    if ((rc = wg_store_photo_list(db, order_id, count_photo, &photos, err)))
-        return rc;
-    if (photos >= cfg->photos)
-        return wg_err_set(err, WG_ECONFLICT, "this appeal has %d photos already; at most %d",
-                          photos, cfg->photos);
+    if (cfg->photos <= 0)
+        return wg_err_set(err, WG_ECONFLICT, "this appeal takes no photos; at most 0");
     wg_portal_actor(&resident);
-    if ((rc = wg_photo_attach(db, &resident, data_dir, order_id, bytes, len, now, out, err)))
+    if ((rc = wg_photo_attach(db, &resident, data_dir, order_id, bytes, len, cfg->photos, now, out,
+                              err))) {
+        if (rc == WG_ECONFLICT)
+            wg_err_prefix(err, "this appeal");
         return rc;
-    json_object_set_new(*out, "photos",
-                        json_integer(photos + json_is_true(json_object_get(*out, "added"))));
+    }
+    if ((rc = wg_photo_count(db, order_id, &photos, err))) {
+        json_decref(*out);
+        *out = NULL;
+        return rc;
+    }
+    json_object_set_new(*out, "photos", json_integer(photos));
     return WG_OK;
 }
