@@ -81,5 +81,9 @@ const struct wg_migration wg_migrations[] = {
      * writer's time per create fell by a third). PostgreSQL keeps the phone index. */
     {22, "no order indexes of grid and creation time; SQLite's phone lookup beside the text index",
      WG_Q_MIGRATION_22},
+    /* The photo an Open311 client posted with its request (media, its SHA-256; the photo is
+     * an order_photo of the order too): the request's media_url serves it to the public
+     * while the order is public (GET /open311/v2/media/{sha256}). */
+    {23, "the photo posted with an Open311 request", WG_Q_MIGRATION_23},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -148,6 +148,8 @@ EXPECT = {
         outside=None, ok=403),
     ("GET", "/open311/v2/requests.{format}"): dict(inside=("/open311/v2/requests.json", None),
                                                    outside=None, ok=200),
+    ("GET", "/open311/v2/media/{sha256}"): dict(inside=("/open311/v2/media/" + "0" * 64, None),
+                                                outside=None, ok=404),
     ("GET", "/open311/v2/requests/{id}.{format}"): dict(
         inside=("/open311/v2/requests/371302-20260101-000009.xml", None), outside=None, ok=404),
     ("GET", "/open311/v2/tokens/{token}.{format}"): dict(

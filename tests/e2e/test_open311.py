@@ -2,6 +2,8 @@
 error in the specification's shape, and what must never be shown (reporters, confidential
 orders, orders of non-public items). JSON answers are checked against the fields and types
 the specification defines; XML answers are parsed with xml.etree and compared with the JSON."""
+import datetime
+import hashlib
 import json
 import os
 import re
@@ -211,7 +213,10 @@ def test_discovery_services_and_definitions():
             assert ep["specification"] == "http://wiki.open311.org/GeoReport_v2", ep
             assert ep["url"] == srv.base + "/open311/v2" and ep["type"] == "production", ep
             assert ep["formats"] == ["text/xml", "application/json"], ep
-            assert W3C.match(d["changeset"]), d
+            assert W3C.match(d["changeset"]) and ep["changeset"] == d["changeset"], d
+            # the interface's last change is in the past, as a client comparing it expects
+            changed = datetime.datetime.fromisoformat(d["changeset"])
+            assert changed <= datetime.datetime.now(datetime.timezone.utc), d
             x = answer(srv, "GET", "/open311/v2/discovery", "xml")
             assert [f.text for f in x.find("endpoints/endpoint/formats")] == ep["formats"]
 
@@ -267,14 +272,16 @@ def test_post_requests_and_read_them_back():
         srv = Server(data)
         try:
             key = api_key(srv)
-            # form-urlencoded, answered in JSON: the id, a token, the notice; nothing personal
+            # form-urlencoded, answered in JSON: the id, the notice; nothing personal. The id
+            # is known at once, so no token stands in for it (GeoReport v2 gives one or the
+            # other)
             status, _, raw = call(srv, "POST", "/open311/v2/requests.json", lamp(
                 key, description="东关路口路灯<不亮> & 很黑", first_name="三", last_name="张",
                 phone="13812345678", email="zhangsan@example.com", account_id="acc-42",
                 device_id="dev-7", address_string="东关路 12 号"))
             assert status == 200, raw
             posted = json.loads(raw)
-            assert len(posted) == 1 and set(posted[0]) == {"service_request_id", "token",
+            assert len(posted) == 1 and set(posted[0]) == {"service_request_id",
                                                            "service_notice", "account_id"}
             first = posted[0]
             assert all(isinstance(first[k], str) for k in first), first
@@ -289,7 +296,7 @@ def test_post_requests_and_read_them_back():
             x = xml_root(raw)
             assert x.tag == "service_requests" and x[0].tag == "request", raw
             second = {c.tag: c.text for c in x[0]}
-            assert second["service_request_id"] and second["token"], second
+            assert second["service_request_id"] and "token" not in second, second
             # a multivaluelist with two keys, given as attribute[code][]
             status, _, raw = call(srv, "POST", "/open311/v2/requests.json",
                                   "api_key={}&service_code=06028&lat=35.005&long=118.305"
@@ -311,12 +318,33 @@ def test_post_requests_and_read_them_back():
             assert r["service_name"] == "路灯不亮" and r["description"] == "东关路口路灯<不亮> & 很黑"
             assert r["address"] == "东关路 12 号" and r["lat"] == 35.003 and r["long"] == 118.303
             assert r["agency_responsible"] is None and r["expected_datetime"] is None
+            assert r["media_url"] is None, r
             one = both(srv, "GET", f"/open311/v2/requests/{first['service_request_id']}")
             assert one == [r], one
-            # the token answers the id
-            t = both(srv, "GET", f"/open311/v2/tokens/{first['token']}")
-            assert t == [{"service_request_id": first["service_request_id"],
-                          "token": first["token"]}], t
+            # the photo posted with a request is its media_url, served to anyone as itself
+            media = by_id[second["service_request_id"]]["media_url"]
+            assert media == srv.base + "/open311/v2/media/" + hashlib.sha256(PNG).hexdigest(), \
+                media
+            status, headers, raw = call(srv, "GET", media[len(srv.base):])
+            assert status == 200 and raw == PNG and headers["Content-Type"] == "image/png", \
+                (status, headers)
+            assert "sandbox" in headers["Content-Security-Policy"], headers
+            # behind a proxy the URL is the one the client reached
+            status, _, raw = srv.request("GET", "/open311/v2/requests.json", token=None,
+                                         headers={"Host": "open311.example.gov.cn",
+                                                  "X-Forwarded-Proto": "https"})
+            assert [r["media_url"] for r in json.loads(raw) if r["media_url"]] == \
+                ["https://open311.example.gov.cn" + media[len(srv.base):]], raw
+            # a token handed out before (kept with each request) still answers the id
+            db = data.store()
+            try:
+                token = db.execute("SELECT o.token FROM open311_request o JOIN work_order w "
+                                   "ON w.id = o.order_id WHERE w.number = ?",
+                                   (first["service_request_id"],)).fetchone()[0]
+            finally:
+                db.close()
+            t = both(srv, "GET", f"/open311/v2/tokens/{token}")
+            assert t == [{"service_request_id": first["service_request_id"], "token": token}], t
             # no answer carries the reporter
             for path in ["/open311/v2/requests.json", "/open311/v2/requests.xml",
                          "/open311/v2/servicerequestupdates.xml"]:
@@ -348,7 +376,8 @@ def test_post_requests_and_read_them_back():
                                   "ORDER BY order_id").fetchall()
             finally:
                 db.close()
-            assert [r[0] for r in rows] == [first["token"], second["token"], third["token"]]
+            assert len({r[0] for r in rows}) == 3 and all(re.fullmatch("[0-9a-f]{32}", r[0])
+                                                           for r in rows), rows
             assert json.loads(rows[0][1]) == {"count": "2-5", "lamp": "LS-0123"}
             status, audit = srv.get("/api/v1/audit?action=order.create")
             assert status == 403  # the sysadmin does not read the audit log; the auditor does
@@ -478,6 +507,29 @@ def test_filters_statuses_and_what_stays_hidden():
             check_error(srv, "GET", "/open311/v2/requests/371302-20200101-000001", None, 404,
                         ["371302-20200101-000001"])
             check_error(srv, "GET", "/open311/v2/tokens/nosuchtoken", None, 404, ["token"])
+            # media: only a photo posted with a request that is public is served to the public;
+            # a staff photo of a public order, a photo never stored and a posted one whose order
+            # is confidential are all the same 404
+            staff_png = PNG + b"staff"
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{made['hotline']['id']}/photos",
+                                         staff_png, token=ag)
+            assert status == 201, raw
+            body, ctype = multipart(lamp(key), {"media": ("x.png", "image/png", PNG + b"posted")})
+            status, _, raw = call(srv, "POST", "/open311/v2/requests.json", body, ctype)
+            posted = json.loads(raw)[0]["service_request_id"]
+            media = "/open311/v2/media/" + hashlib.sha256(PNG + b"posted").hexdigest()
+            assert call(srv, "GET", media)[0] == 200
+            db = data.store()
+            try:
+                db.execute("UPDATE work_order SET confidential = 1 WHERE number = ?", (posted,))
+                db.commit()
+            finally:
+                db.close()
+            for path in (media, "/open311/v2/media/" + hashlib.sha256(staff_png).hexdigest(),
+                         "/open311/v2/media/" + "0" * 64, "/open311/v2/media/" + "0" * 63 + "G"):
+                status, _, raw = call(srv, "GET", path)
+                assert status == 404 and xml_root(raw).find("error/code").text == "404", \
+                    (path, status, raw[:200])
 
             def ids_of(query):
                 return {r["service_request_id"] for r in both(srv, "GET", "/open311/v2/requests?" + query)}

@@ -10,8 +10,9 @@
 #include "domain/open311/open311.h"
 #include "store/map/map_q.h"
 
-/* When this interface last changed, for the discovery document. */
-#define CHANGESET "2026-01-15T00:00:00+08:00"
+/* When this interface last changed, for the discovery document: a POST answers the request's
+ * id alone, and posted photos have a media_url. */
+#define CHANGESET "2026-12-06T00:00:00+08:00"
 
 int wg_o311_format(const struct wg_req *req)
 {
@@ -164,18 +165,22 @@ static int host_ok(const char *h)
     return 1;
 }
 
+void wg_o311_base(struct wg_req *req, char url[320])
+{
+    const char *host = wg_req_header(req, "Host"), *proto = wg_req_header(req, "X-Forwarded-Proto");
+    snprintf(url, 320, "%s://%s/open311/v2", proto && !strcmp(proto, "https") ? "https" : "http",
+             host_ok(host) ? host : "localhost");
+}
+
 enum wg_rc wg_api_open311_discovery(struct wg_req *req, struct wg_err *err)
 {
     int json = wg_o311_format(req);
-    const char *host = wg_req_header(req, "Host"), *proto = wg_req_header(req, "X-Forwarded-Proto");
     char url[320];
     (void)err;
     if (json < 0)
         return wg_o311_error(req, 0, 404, "format '%.20s' is not served: use .xml or .json",
                              req->params[0]);
-    snprintf(url, sizeof url, "%s://%s/open311/v2",
-             proto && !strcmp(proto, "https") ? "https" : "http",
-             host_ok(host) ? host : "localhost");
+    wg_o311_base(req, url);
     json_t *v = json_pack(
         "{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:s,s:[s,s]}]}", "changeset", CHANGESET, "contact",
         "网格化服务管理中心（综治中心）：请向本地中心联系接入事宜", "key_service",

@@ -21,6 +21,10 @@ enum wg_rc wg_o311_error(struct wg_req *req, int json, int status, const char *f
  * failure is 500 with its details in the log only). */
 enum wg_rc wg_o311_fail(struct wg_req *req, int json, const struct wg_err *e);
 
+/* The interface's URL as the client reached it ("http://host/open311/v2", https behind a
+ * proxy that says so): discovery's endpoint, and the base of media URLs. */
+void wg_o311_base(struct wg_req *req, char url[320]);
+
 /* The county a request is about: jid when given (it must be a county this deployment
  * serves, else WG_ENOTFOUND), else the only county served, else "" — and when several are
  * served and needed is set, WG_EINVAL asking for jurisdiction_id. */

@@ -178,9 +178,16 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         x.data_dir = app->data_dir;
         x.draft = &draft;
         x.now = now;
-        x.row = (struct wg_open311_row){0,         token,         actor->username + 7,
-                                        attrs,     p->address_id, p->media_url,
-                                        sealed[0], sealed[1],     sealed[2]};
+        x.row = (struct wg_open311_row){0,
+                                        token,
+                                        actor->username + 7,
+                                        attrs,
+                                        p->address_id,
+                                        p->media_url,
+                                        sealed[0],
+                                        sealed[1],
+                                        sealed[2],
+                                        x.photo.bytes ? x.photo.hex : NULL};
         if ((rc = wg_api_intake(req, &draft, "open311", extra_tx, &x, err)) && x.photo.bytes &&
             !wg_api_db(req, &db, NULL))
             wg_photo_forget(db, app->data_dir, &x.photo);
@@ -191,8 +198,10 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
         return rc;
     }
     wg_open311_service_notice(wg_api_catalog(req), p->item, notice, sizeof notice);
-    json_t *v = json_pack("[{s:s,s:s,s:s,s:s?}]", "service_request_id", draft.row.number, "token",
-                          token, "service_notice", notice, "account_id", p->account_id);
+    /* the id is known at once (the order is in when this answers): the specification's token
+     * stands only for an id not known yet, so none is given */
+    json_t *v = json_pack("[{s:s,s:s,s:s?}]", "service_request_id", draft.row.number,
+                          "service_notice", notice, "account_id", p->account_id);
     wg_order_draft_release(&draft);
     return wg_o311_reply(req, json, 200, "service_requests", v);
 }
@@ -276,12 +285,13 @@ static enum wg_rc date_range(struct wg_req *req, char since[32], char until[32],
 struct listing {
     const struct wg_catalog *cat;
     json_t *arr;
+    char media[340]; /* the URL of posted photos, up to their SHA-256 */
 };
 
 static int add_request(const struct wg_open311_req_row *r, void *ctx)
 {
     struct listing *l = ctx;
-    json_array_append_new(l->arr, wg_open311_request_json(l->cat, r));
+    json_array_append_new(l->arr, wg_open311_request_json(l->cat, r, l->media));
     return 0;
 }
 
@@ -289,10 +299,12 @@ static int add_request(const struct wg_open311_req_row *r, void *ctx)
 static enum wg_rc list(struct wg_req *req, struct wg_open311_filter *f, json_t **out,
                        struct wg_err *err)
 {
-    struct listing l = {wg_api_catalog(req), json_array()};
-    char *codes = wg_open311_service_codes(wg_api_catalog(req));
+    struct listing l = {wg_api_catalog(req), json_array(), ""};
+    char *codes = wg_open311_service_codes(wg_api_catalog(req)), base[320];
     struct wg_db *db;
     enum wg_rc rc = wg_api_db(req, &db, err);
+    wg_o311_base(req, base);
+    snprintf(l.media, sizeof l.media, "%s/media/", base);
     f->public_items = codes;
     f->limit = WG_OPEN311_MAX_REQUESTS;
     if (!rc) {
@@ -470,4 +482,30 @@ enum wg_rc wg_api_open311_updates(struct wg_req *req, struct wg_err *err)
     if (updates(req, &out, err))
         return wg_o311_fail(req, json, err);
     return wg_o311_reply(req, json, 200, "service_request_updates", out);
+}
+
+/* GET /open311/v2/media/{sha256}: the photo a client posted with a request, to anyone, while
+ * the request is public — its order not confidential and of a public item; any other photo
+ * of the store, and any photo of a confidential order, is a 404 here. */
+enum wg_rc wg_api_open311_media(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    char *codes, mime[32];
+    const char *type;
+    char *bytes = NULL;
+    size_t len = 0;
+    struct wg_db *db;
+    enum wg_rc rc;
+    if (strlen(req->params[0]) != 64 || strspn(req->params[0], "0123456789abcdef") != 64)
+        return wg_o311_error(req, 0, 404, "media '%.70s' was not found", req->params[0]);
+    if ((rc = wg_api_db(req, &db, err)))
+        return wg_o311_fail(req, 0, err);
+    codes = wg_open311_service_codes(wg_api_catalog(req));
+    rc = wg_store_open311_media(db, req->params[0], codes, mime, err);
+    free(codes);
+    if (!rc)
+        rc = wg_photo_file(app->data_dir, req->params[0], mime, &bytes, &len, &type, err);
+    if (rc)
+        return wg_o311_fail(req, 0, err);
+    return wg_api_reply_photo(req, type, bytes, len);
 }

@@ -299,10 +299,11 @@ static json_t *text_or_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
-json_t *wg_open311_request_json(const struct wg_catalog *cat, const struct wg_open311_req_row *r)
+json_t *wg_open311_request_json(const struct wg_catalog *cat, const struct wg_open311_req_row *r,
+                                const char *media_base)
 {
     const struct wg_catalog_item *it = wg_catalog_find(cat, r->item);
-    char requested[32], updated[32], expected[32] = "", notice[128];
+    char requested[32], updated[32], expected[32] = "", notice[128], media[512] = "";
     json_t *o = json_object();
     if (!o)
         return NULL;
@@ -330,7 +331,9 @@ json_t *wg_open311_request_json(const struct wg_catalog *cat, const struct wg_op
     json_object_set_new(o, "zipcode", json_null());
     json_object_set_new(o, "lat", r->has_point ? json_real(r->lat) : json_null());
     json_object_set_new(o, "long", r->has_point ? json_real(r->lon) : json_null());
-    json_object_set_new(o, "media_url", text_or_null(r->media_url));
+    if (r->media && *r->media && media_base)
+        snprintf(media, sizeof media, "%s%s", media_base, r->media);
+    json_object_set_new(o, "media_url", text_or_null(media[0] ? media : r->media_url));
     return o;
 }
 

@@ -69,8 +69,10 @@ void wg_open311_service_notice(const struct wg_catalog *cat, const struct wg_cat
                                char *out, size_t size);
 
 /* A request as the specification's fields, in its order; identifiers are strings, absent
- * values null. */
-json_t *wg_open311_request_json(const struct wg_catalog *cat, const struct wg_open311_req_row *r);
+ * values null. media_url is where the photo posted with it is served (media_base, the
+ * interface's URL ending in "/media/", and its SHA-256), else the URL the client gave. */
+json_t *wg_open311_request_json(const struct wg_catalog *cat, const struct wg_open311_req_row *r,
+                                const char *media_base);
 /* An update of the servicerequestupdates extension: {update_id, service_request_id, status,
  * updated_datetime, description, media_url, external_status_code}. */
 json_t *wg_open311_update_json(const struct wg_open311_update_row *u);

@@ -252,6 +252,14 @@ void wg_photo_sweep(const char *data_dir)
                 removed == 1 ? "" : "s");
 }
 
+/* A stored type as one of the three a photo can have (never a stored text as a header). */
+static const char *mime_of(const char *stored)
+{
+    return !strcmp(stored, "image/png")    ? "image/png"
+           : !strcmp(stored, "image/webp") ? "image/webp"
+                                           : "image/jpeg";
+}
+
 struct owner {
     struct wg_db *db;
     const struct wg_actor *actor;
@@ -273,11 +281,24 @@ static int visible_owner(long long order_id, const char *mime, void *ctx)
     }
     if (!o->rc) {
         o->visible = 1;
-        o->mime = !strcmp(mime, "image/png")    ? "image/png"
-                  : !strcmp(mime, "image/webp") ? "image/webp"
-                                                : "image/jpeg";
+        o->mime = mime_of(mime);
     }
     return 1;
+}
+
+enum wg_rc wg_photo_file(const char *data_dir, const char *sha256, const char *stored, char **bytes,
+                         size_t *len, const char **mime, struct wg_err *err)
+{
+    char dir[4200], file[4300];
+    enum wg_rc rc;
+    if (!valid_hash(sha256))
+        return wg_err_set(err, WG_ENOTFOUND, "photo '%.70s' does not exist", sha256);
+    path_of(data_dir, sha256, dir, sizeof dir, file, sizeof file);
+    if ((rc = wg_file_read(file, WG_PHOTO_MAX, bytes, len, err)))
+        return rc == WG_ENOTFOUND ? wg_err_set(err, WG_EIO, "photo file '%s' is missing", file)
+                                  : rc;
+    *mime = mime_of(stored);
+    return WG_OK;
 }
 
 enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const char *data_dir,
@@ -285,7 +306,6 @@ enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const c
                          struct wg_err *err)
 {
     struct owner o = {db, actor, NULL, 0, WG_OK, err};
-    char dir[4200], file[4300];
     enum wg_rc rc;
     if (!valid_hash(sha256))
         return wg_err_set(err, WG_ENOTFOUND, "photo '%.70s' does not exist", sha256);
@@ -293,12 +313,7 @@ enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const c
         return rc;
     if (!o.visible)
         return wg_err_set(err, WG_ENOTFOUND, "photo '%s' does not exist", sha256);
-    path_of(data_dir, sha256, dir, sizeof dir, file, sizeof file);
-    if ((rc = wg_file_read(file, WG_PHOTO_MAX, bytes, len, err)))
-        return rc == WG_ENOTFOUND ? wg_err_set(err, WG_EIO, "photo file '%s' is missing", file)
-                                  : rc;
-    *mime = o.mime;
-    return WG_OK;
+    return wg_photo_file(data_dir, sha256, o.mime, bytes, len, mime, err);
 }
 
 static int add_photo(const struct wg_photo_row *p, void *ctx)

@@ -67,6 +67,11 @@ enum wg_rc wg_photo_read(struct wg_db *db, const struct wg_actor *actor, const c
                          const char *sha256, char **bytes, size_t *len, const char **mime,
                          struct wg_err *err);
 
+/* The file of a photo whose right to be seen the caller has decided, with its stored type
+ * (as one of the three); *bytes is owned (free). A missing file is WG_EIO. */
+enum wg_rc wg_photo_file(const char *data_dir, const char *sha256, const char *stored, char **bytes,
+                         size_t *len, const char **mime, struct wg_err *err);
+
 /* The photos of an order as a JSON array (*out owned). */
 enum wg_rc wg_photo_list_json(struct wg_db *db, long long id, json_t **out, struct wg_err *err);
 

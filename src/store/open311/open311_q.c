@@ -9,10 +9,11 @@
 enum wg_rc wg_store_open311_insert(struct wg_db *db, const struct wg_open311_row *r,
                                    struct wg_err *err)
 {
-    struct wg_val p[] = {
-        WG_VINT(r->order_id),    WG_VTEXT(r->token),       WG_VTEXT(r->client),
-        WG_VTEXT(r->attributes), WG_VTEXT0(r->address_id), WG_VTEXT0(r->media_url),
-        WG_VTEXT0(r->email),     WG_VTEXT0(r->device_id),  WG_VTEXT0(r->account_id)};
+    struct wg_val p[] = {WG_VINT(r->order_id),     WG_VTEXT(r->token),
+                         WG_VTEXT(r->client),      WG_VTEXT(r->attributes),
+                         WG_VTEXT0(r->address_id), WG_VTEXT0(r->media_url),
+                         WG_VTEXT0(r->email),      WG_VTEXT0(r->device_id),
+                         WG_VTEXT0(r->account_id), WG_VTEXT0(r->media)};
     return wg_db_exec(db, WG_Q_OPEN311_INSERT, p, WG_NVALS(p), NULL, err);
 }
 
@@ -22,7 +23,7 @@ struct text_out {
     int found, too_long;
 };
 
-static int take_number(struct wg_row *row, void *ctx)
+static int take_text(struct wg_row *row, void *ctx)
 {
     struct text_out *t = ctx;
     t->found = 1;
@@ -35,7 +36,7 @@ enum wg_rc wg_store_open311_token(struct wg_db *db, const char *token, char numb
 {
     struct wg_val p[] = {WG_VTEXT(token)};
     struct text_out t = {number, 32, 0, 0};
-    enum wg_rc rc = wg_db_query(db, WG_Q_OPEN311_TOKEN, p, 1, take_number, &t, err);
+    enum wg_rc rc = wg_db_query(db, WG_Q_OPEN311_TOKEN, p, 1, take_text, &t, err);
     if (rc)
         return rc;
     if (!t.found || t.too_long)
@@ -85,6 +86,7 @@ static int each_req(struct wg_row *row, void *ctx)
         .address_id = wg_row_text(row, 15),
         .media_url = wg_row_text(row, 16),
         .channel = wg_row_text(row, 17),
+        .media = wg_row_text(row, 18),
     };
     return e->cb(&r, e->ctx);
 }
@@ -135,4 +137,19 @@ enum wg_rc wg_store_open311_updates(struct wg_db *db, const struct wg_open311_fi
     struct wg_val p[] = {J(f->public_items), S(f->county), S(f->since), S(f->until),
                          WG_VINT(f->limit > 0 ? f->limit : 1000)};
     return wg_db_query(db, WG_Q_OPEN311_UPDATES, p, WG_NVALS(p), each_update, &e, err);
+}
+
+enum wg_rc wg_store_open311_media(struct wg_db *db, const char *sha256, const char *public_items,
+                                  char mime[32], struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(sha256), J(public_items)};
+    struct text_out t = {mime, 32, 0, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_OPEN311_MEDIA, p, 2, take_text, &t, err);
+    if (rc)
+        return rc;
+    if (t.too_long)
+        return wg_err_set(err, WG_EDB, "the type of photo '%.64s' is too long", sha256);
+    if (!t.found)
+        return wg_err_set(err, WG_ENOTFOUND, "media '%.64s' was not found", sha256);
+    return WG_OK;
 }

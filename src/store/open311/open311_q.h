@@ -13,6 +13,7 @@ struct wg_open311_row {
     const char *attributes;                     /* a JSON object's text */
     const char *address_id, *media_url;         /* NULL or "": none */
     const char *email, *device_id, *account_id; /* sealed values; NULL: none */
+    const char *media;                          /* the posted photo's SHA-256, or NULL */
 };
 /* Inside the caller's transaction, with the order. */
 enum wg_rc wg_store_open311_insert(struct wg_db *db, const struct wg_open311_row *r,
@@ -36,6 +37,7 @@ struct wg_open311_req_row {
     /* text borrowed in the callback */
     const char *number, *county, *item, *title, *content, *address, *state, *unit_name, *created_at,
         *updated_at, *token, *address_id, *media_url, *channel;
+    const char *media; /* the SHA-256 of the photo posted with it; "" none */
     int has_point;
     double lon, lat;
     long long reply_deadline; /* unix seconds; 0: none */
@@ -43,6 +45,11 @@ struct wg_open311_req_row {
 enum wg_rc wg_store_open311_list(struct wg_db *db, const struct wg_open311_filter *f,
                                  int (*cb)(const struct wg_open311_req_row *, void *), void *ctx,
                                  struct wg_err *err);
+/* The type of the photo of SHA-256 sha256 when it came with an Open311 request whose order
+ * is public (of an item of public_items, a JSON array, and not confidential): *mime;
+ * WG_ENOTFOUND otherwise. */
+enum wg_rc wg_store_open311_media(struct wg_db *db, const char *sha256, const char *public_items,
+                                  char mime[32], struct wg_err *err);
 /* The state changes of those orders between since and until (event times), oldest first. */
 struct wg_open311_update_row {
     const char *number, *at, *action, *state; /* borrowed in the callback */
