@@ -3,7 +3,8 @@
 # what is missing, so a second run does nothing. clang-format checks the tree's formatting in
 # make test; nginx is only the reference that bench/intake starts itself, unprivileged, on a
 # loopback port of its own; chromium and a Chinese font are for the console's browser tests
-# (tests/browser, driven by playwright-core).
+# (tests/browser, driven by playwright-core); curl runs the READMEs' examples
+# (tests/e2e/test_readme.py), as their readers do.
 #
 # "deps.sh test" adds what only the tests need: PostgreSQL 15, whose private instances the
 # tests start themselves (scripts/pg.sh; the package is kept from making and starting a
@@ -11,7 +12,7 @@
 # libpq's client library.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates clang
+libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates curl clang
 libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei"
 [ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2"
 missing=""
