@@ -1,18 +1,22 @@
 /* libmicrohttpd glue (the only includer of microhttpd.h): request lifecycle, body
- * collection with a cap, dispatch through the route table, error rendering, access log. */
+ * collection with a cap per route and a budget for the whole server, dispatch through the
+ * route table, error rendering, access log. */
 #include "http/server.h"
 #include "core/assert.h"
 #include "core/alloc.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "core/buf.h"
 #include "core/clock.h"
 #include "core/jfield.h"
 #include "core/log.h"
@@ -29,14 +33,25 @@ struct wg_server {
     /* the key of the hashes logs show for credentials in paths: new at every start, so a
      * hash tells two requests with one code apart from others, and nothing more */
     unsigned char log_key[crypto_generichash_KEYBYTES];
+    /* The request bodies' memory: each body reserves what it may hold before any of it is
+     * read and gives it back when its request ends. Callers the router has not identified
+     * (public routes) may hold half of the budget at most, so they never crowd out the rest. */
+    pthread_mutex_t body_mu;
+    size_t body_budget, body_held, strangers_held;
+    atomic_llong body_warned; /* when the budget's refusals were last logged */
 };
 
 struct ctx {
     struct wg_req req; /* first: a request is its context */
     struct wg_server *srv;
     const struct wg_route *route; /* matched when the head arrived; NULL: answered then */
-    struct wg_buf body;
-    size_t cap; /* the route's body cap in bytes */
+    char *body;                   /* what came of the body, len bytes and a NUL, in alloc */
+    size_t len, alloc;
+    size_t cap;      /* the route's body cap in bytes */
+    size_t want;     /* the body's declared length, or the cap when it has none */
+    size_t reserved; /* of the server's body budget */
+    int stranger;    /* the router identified no caller */
+    int chunked;     /* the body came without a length */
     uint64_t start_us;
     int too_big;
     int status_logged;
@@ -223,15 +238,92 @@ static void redact_path(struct wg_server *srv, struct wg_req *req, const struct 
     req->log_path = out;
 }
 
+/* Takes n bytes of the body budget for c, or answers 0 when they are not there. */
+static int budget_take(struct wg_server *srv, struct ctx *c, size_t n)
+{
+    int ok;
+    pthread_mutex_lock(&srv->body_mu);
+    ok = n <= srv->body_budget - srv->body_held &&
+         (!c->stranger || n <= srv->body_budget / 2 - srv->strangers_held);
+    if (ok) {
+        srv->body_held += n;
+        if (c->stranger)
+            srv->strangers_held += n;
+        c->reserved += n;
+    }
+    pthread_mutex_unlock(&srv->body_mu);
+    return ok;
+}
+
+static void budget_give_back(struct wg_server *srv, struct ctx *c)
+{
+    if (!c->reserved)
+        return;
+    pthread_mutex_lock(&srv->body_mu);
+    srv->body_held -= c->reserved;
+    if (c->stranger)
+        srv->strangers_held -= c->reserved;
+    pthread_mutex_unlock(&srv->body_mu);
+    c->reserved = 0;
+}
+
+/* The budget is spent: 503 from the head, the body unread; logged at most once a minute. */
+static void refuse_busy(struct wg_server *srv, struct ctx *c)
+{
+    static const char plain[] = "{\"error\":{\"code\":\"unavailable\",\"message\":\"busy\"}}";
+    struct wg_req *req = &c->req;
+    long long now = (long long)time(NULL), last = atomic_load(&srv->body_warned);
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "the server is reading as many request bodies%s as it holds at once (%zu MiB); "
+             "send this one again in a moment",
+             c->stranger ? " from callers not logged in" : "",
+             (c->stranger ? srv->body_budget / 2 : srv->body_budget) >> 20);
+    if (now - last >= 60 && atomic_compare_exchange_strong(&srv->body_warned, &last, now))
+        wg_warn("request bodies: %s of body_memory (%zu MiB) is taken; %s %s of %zu bytes "
+                "refused with 503 (said once a minute)",
+                c->stranger ? "the half for callers not logged in" : "all", srv->body_budget >> 20,
+                req->method, c->route->pattern, c->want);
+    if (wg_reply_json(req, 503,
+                      json_pack("{s:{s:s,s:s}}", "error", "code", "unavailable", "message", msg)))
+        wg_reply_raw(req, 503, "application/json; charset=utf-8", plain, sizeof plain - 1);
+    req->extra_header_name = "Retry-After";
+    req->extra_header_value = "1";
+}
+
+/* Appends a piece of the body within what it reserved (its declared length, or the route's
+ * cap); nonzero when it is over that. */
+static int body_add(struct ctx *c, const char *p, size_t n)
+{
+    if (n > c->want - c->len)
+        return -1;
+    if (c->len + n + 1 > c->alloc) {
+        /* a declared length at once; a body without one doubles up to its cap */
+        size_t a = c->alloc ? 2 * c->alloc : c->chunked ? 16384 : c->want + 1;
+        if (a < c->len + n + 1)
+            a = c->len + n + 1;
+        if (a > c->want + 1)
+            a = c->want + 1;
+        c->body = wg_realloc(c->body, a);
+        c->alloc = a;
+    }
+    memcpy(c->body + c->len, p, n);
+    c->len += n;
+    c->body[c->len] = '\0';
+    return 0;
+}
+
 /* Once the request's head is in, before any of its body is read: the route, the body's
- * declared size against the route's cap, and the caller's right to the route. Any of them
- * failing is answered at once, and the body is never read. */
+ * declared size against the route's cap, the caller's right to the route, and room in the
+ * server's body budget for the body (its declared length, or the route's cap when it comes
+ * in chunks; twice that for a form, which is read into fields as well). Any of them failing
+ * is answered at once, and the body is never read. */
 static void begin(struct wg_server *srv, struct ctx *c)
 {
     struct wg_req *req = &c->req;
     struct wg_err err = {0};
     int path_matched;
-    const char *cl;
+    const char *cl, *te;
     c->route =
         wg_route_match(srv->routes, srv->nroutes, req->method, req->path, req, &path_matched);
     if (!c->route) {
@@ -246,8 +338,8 @@ static void begin(struct wg_server *srv, struct ctx *c)
     }
     redact_path(srv, req, c->route);
     c->cap = wg_body_cap_bytes(c->route->body, srv->cfg.body_max);
-    wg_buf_init(&c->body, c->cap ? c->cap : 1);
     cl = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Content-Length");
+    te = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "Transfer-Encoding");
     if (cl) {
         char *end;
         unsigned long long n = strtoull(cl, &end, 10);
@@ -255,10 +347,19 @@ static void begin(struct wg_server *srv, struct ctx *c)
             refuse_body(c);
             return;
         }
+        c->want = *end == '\0' ? (size_t)n : c->cap;
+    } else if (te && strcasecmp(te, "identity")) {
+        c->want = c->cap;
+        c->chunked = 1;
     }
     if (srv->cfg.authorize && srv->cfg.authorize(req, c->route, &err) != WG_OK)
         wg_reply_error(req, &err);
     release(srv, req); /* a slow upload holds nothing of the store's */
+    if (req->out || !c->want)
+        return;
+    c->stranger = !req->actor;
+    if (!budget_take(srv, c, (c->route->flags & WG_R_FORM) ? 2 * c->want : c->want))
+        refuse_busy(srv, c);
 }
 
 /* A JSON body holding a key its route does not take, whatever the handler would make of
@@ -280,8 +381,8 @@ static void dispatch(struct wg_server *srv, struct ctx *c)
         refuse_body(c);
         return;
     }
-    req->body = c->body.ptr ? c->body.ptr : "";
-    req->body_len = c->body.len;
+    req->body = c->body ? c->body : "";
+    req->body_len = c->len;
     if (r->flags & WG_R_FORM) {
         read_form(req, c->cap);
     } else if ((r->flags & WG_R_JSON_OPT) && !req->body_len) {
@@ -384,9 +485,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
     }
     if (*upload_data_size) {
-        /* a body sent without a length, or longer than it said, is cut at the cap too */
-        if (!c->too_big && (c->body.len + *upload_data_size > c->cap ||
-                            wg_buf_add(&c->body, upload_data, *upload_data_size)))
+        /* a body sent without a length is cut at the cap too */
+        if (!c->too_big && body_add(c, upload_data, *upload_data_size))
             c->too_big = 1;
         *upload_data_size = 0;
         return MHD_YES;
@@ -414,7 +514,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         wg_info("%s %s %d %lluus%s", c->req.method, c->req.log_path, c->req.status,
                 (unsigned long long)(wg_clock_us() - c->start_us),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
-    wg_buf_release(&c->body);
+    free(c->body);
+    budget_give_back(srv, c);
     wg_arena_free(c->req.arena);
     free(c);
     *con_cls = NULL;
@@ -486,6 +587,16 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     }
     srv->cfg = *cfg;
     randombytes_buf(srv->log_key, sizeof srv->log_key);
+    pthread_mutex_init(&srv->body_mu, NULL);
+    /* Blocks of 1 MiB or more (bodies, the forms read from them) get a mapping of their own,
+     * given back to the system when freed. Left alone, glibc raises that threshold to the
+     * largest block freed so far (up to 32 MiB), and bodies then grow in the threads' arenas,
+     * which keep what they had: 300 chunked bodies from strangers, at most 64 MiB of them at
+     * once, left the server at 400 MB. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    srv->body_budget = cfg->body_memory ? cfg->body_memory : WG_BODY_MEMORY_DEFAULT;
+    if (srv->body_budget < cfg->body_max) /* a grid import of body_max always fits */
+        srv->body_budget = cfg->body_max;
     srv->routes = routes;
     srv->nroutes = nroutes;
     srv->app = app;
@@ -503,6 +614,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!srv->d) {
+        pthread_mutex_destroy(&srv->body_mu);
         free(srv);
         return wg_err_set(err, WG_EIO, "cannot listen on %s:%u (address in use or not permitted)",
                           cfg->host, cfg->port);
@@ -539,5 +651,6 @@ void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
         usleep(1000);
     }
     MHD_stop_daemon(srv->d);
+    pthread_mutex_destroy(&srv->body_mu);
     free(srv);
 }

@@ -1,6 +1,7 @@
 /* The HTTP/1.1 server: libmicrohttpd with a thread pool, one arena per request, an access
- * log line per request, body caps (413), JSON bodies parsed before the handler (400 naming
- * the position), and a graceful stop that lets in-flight requests finish. */
+ * log line per request, body caps (413) and a budget for all bodies at once (503), JSON
+ * bodies parsed before the handler (400 naming the position), and a graceful stop that lets
+ * in-flight requests finish. */
 #ifndef WG_HTTP_SERVER_H
 #define WG_HTTP_SERVER_H
 
@@ -14,6 +15,7 @@ struct wg_server_config {
     unsigned port;             /* 0 picks a free port (see wg_server_port) */
     unsigned threads;          /* thread pool size */
     size_t body_max;           /* the body cap of import routes (WG_BODY_IMPORT) in bytes */
+    size_t body_memory;        /* what all bodies may hold at once; 0: the default */
     unsigned idle_timeout;     /* seconds a keep-alive connection may sit idle */
     int access_log;            /* 1: one log line per request */
     wg_authorize_fn authorize; /* NULL: every route is public */
@@ -21,6 +23,11 @@ struct wg_server_config {
      * store connection): after each of them, and when a handler suspends. NULL: nothing. */
     void (*release)(struct wg_req *req);
 };
+
+/* The request bodies being read or handled hold body_memory bytes at most (never less than
+ * body_max), callers the router did not identify half of it: a body that finds no room is
+ * answered 503 from its head, unread. */
+#define WG_BODY_MEMORY_DEFAULT ((size_t)128 << 20)
 
 struct wg_server;
 

@@ -57,8 +57,6 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     return wg_text_index_start(store, &app->text_index, err);
 }
 
-#define FOLD_BATCH 20000 /* change log rows folded per transaction */
-
 enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
 {
     struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
@@ -70,20 +68,12 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
         wg_catalog_snap_release(snap);
         return rc;
     }
-    rc = wg_order_sweep_red(db, &env, (long long)time(NULL), &n, err);
-    /* the counters' change log folded into the roll-up rows a server starts from, in
-     * batches; then, as every server applies the log within a second (the watcher, and
-     * before each answer), an hour of it is plenty to keep */
-    for (int folded = FOLD_BATCH; !rc && folded >= FOLD_BATCH;) {
-        if ((rc = wg_db_begin(db, err)))
-            break;
-        if ((rc = wg_stats_roll_fold(db, FOLD_BATCH, &folded, err)))
-            wg_db_rollback(db);
-        else
-            rc = wg_db_commit(db, err);
-    }
+    rc = wg_order_sweep_red(db, app->committer, &env, (long long)time(NULL), &app->stop, &n, err);
+    /* the counters' change log folded into the roll-up rows a server starts from; then, as
+     * every server applies the log within a second (the watcher, and before each answer),
+     * an hour of it is plenty to keep */
     if (!rc)
-        rc = wg_store_stat_log_prune(db, (long long)time(NULL) - 3600, err);
+        rc = wg_stats_fold_log(db, app->committer, (long long)time(NULL) - 3600, &app->stop, err);
     wg_store_put(db);
     wg_catalog_snap_release(snap);
     if (n)

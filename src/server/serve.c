@@ -50,6 +50,7 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
         return rc;
     cfg.threads = (unsigned)s->threads;
     cfg.body_max = (size_t)s->body_max;
+    cfg.body_memory = (size_t)s->body_memory;
     cfg.idle_timeout = (unsigned)s->idle_timeout;
     cfg.access_log = !s->quiet;
     cfg.authorize = wg_api_authorize;

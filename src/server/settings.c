@@ -10,6 +10,7 @@ void wg_settings_init(struct wg_settings *s)
     snprintf(s->listen, sizeof s->listen, "127.0.0.1:8080");
     s->threads = 32;
     s->body_max = 16 << 20;
+    s->body_memory = 128 << 20;
     s->idle_timeout = 30;
     s->session_idle = 1800;
     s->session_absolute = 43200;
@@ -30,6 +31,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return wg_parse_whole(key, v, 1, 256, &s->threads, err);
     else if (!strcmp(key, "body_max"))
         return wg_parse_whole(key, v, 1024, 1L << 30, &s->body_max, err);
+    else if (!strcmp(key, "body_memory")) /* half of it takes two 12 MiB forms */
+        return wg_parse_whole(key, v, 48L << 20, 1L << 40, &s->body_memory, err);
     else if (!strcmp(key, "idle_timeout"))
         return wg_parse_whole(key, v, 1, 3600, &s->idle_timeout, err);
     else if (!strcmp(key, "session_idle"))

@@ -11,7 +11,7 @@ struct wg_settings {
     char data[4096];
     char store[4096]; /* the store's URL; "": SQLite's in data */
     char listen[128];
-    long threads, body_max, idle_timeout, session_idle, session_absolute;
+    long threads, body_max, body_memory, idle_timeout, session_idle, session_absolute;
     int quiet;
     struct wg_notify_config notify;       /* webhook_url lines */
     long notify_attempts, notify_backoff; /* 0: the defaults of notify_worker.h */
@@ -20,8 +20,9 @@ struct wg_settings {
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
 };
 
-/* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 30 s idle connections,
- * sessions idle 30 minutes and at most 12 hours. */
+/* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at
+ * once (http/server.h), 30 s idle connections, sessions idle 30 minutes and at most 12
+ * hours. */
 void wg_settings_init(struct wg_settings *s);
 /* One setting by its file name ("threads", "webhook_url", "portal_per_phone", ...). */
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *value,

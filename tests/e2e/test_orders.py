@@ -555,3 +555,63 @@ def test_merged_duplicates_point_at_their_master():
             srv.stop()
     finally:
         data.close()
+
+
+def test_server_sweep_supervises_every_red_order_once():
+    """Orders past their reply deadline are supervised by the running server's sweep, each
+    once, as the system, whatever their number (more than one round of the sweep's reads);
+    on PostgreSQL two servers started at once both sweep, and still each order is supervised
+    once."""
+    import time
+    from harness import BACKEND
+    data = Data()
+    red = 300
+    try:
+        srv = Server(data)
+        try:
+            ag = agent(data, srv)
+            units(srv)
+            for i in range(red):
+                status, o = srv.json("POST", "/api/v1/orders", {
+                    "channel": "hotline", "type": "complaint", "item": "06028",
+                    "title": f"路灯不亮（{i}号）", "content": "小区路灯坏了一个月", "county": "371302"},
+                    token=ag)
+                assert status == 201, o
+                status, o = act(srv, ag, o, "dispatch", {"unit": "cgzf"})
+                assert status == 200, o
+        finally:
+            srv.stop()
+        db = data.store()
+        db.execute("UPDATE work_order SET reply_deadline = ? WHERE state = 'dispatched'",
+                   (int(time.time()) - 86400,))
+        db.commit()
+        db.close()
+        # each server sweeps about a second after it starts
+        servers = [Server(data) for _ in range(2 if BACKEND == "postgresql" else 1)]
+        try:
+            deadline = time.time() + 60
+            while True:
+                db = data.store()
+                done = db.execute("SELECT COUNT(*) FROM work_order WHERE auto_supervised = 1"
+                                  ).fetchone()[0]
+                db.close()
+                if done == red:
+                    break
+                assert time.time() < deadline, done
+                time.sleep(0.5)
+        finally:
+            logs = [s.stop() for s in servers]
+        assert all(code == 0 for code, _ in logs), logs
+        db = data.store()
+        rows = db.execute("SELECT order_id, COUNT(*) FROM order_event WHERE action = 'supervise' "
+                          "AND actor = 'system' GROUP BY order_id").fetchall()
+        notices = db.execute("SELECT order_id, COUNT(*) FROM outbox WHERE kind = 'red_light' "
+                             "GROUP BY order_id").fetchall()
+        db.close()
+        assert len(rows) == red and all(n == 1 for _, n in rows), rows
+        assert len(notices) == red and all(n == notices[0][1] for _, n in notices), notices
+        said = sum(int(m) for _, log in logs
+                   for m in re.findall(r"supervised (\d+) orders? past the reply deadline", log))
+        assert said == red, [log for _, log in logs]
+    finally:
+        data.close()

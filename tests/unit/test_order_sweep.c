@@ -1,7 +1,8 @@
 /* Red orders are supervised automatically, once each: an order dispatched ten days ago and
  * never replied is past its five-working-day deadline; the sweep supervises it as the system,
- * and a second sweep leaves it alone. Two servers sweeping the same store at once (two
- * threads, a connection each) still supervise every red order once. Runs on a real store. */
+ * through the group committer, and a second sweep leaves it alone. Two servers sweeping the
+ * same store at once (two threads, a connection and a committer each) still supervise every
+ * red order once. Runs on a real store. */
 #include "t.h"
 
 #include <pthread.h>
@@ -39,14 +40,20 @@ static void *sweep(void *arg)
 {
     struct sweeper *w = arg;
     struct wg_db *db;
+    struct wg_committer *c;
     struct wg_err err = {0};
     if ((w->rc = wg_store_get(w->st, &db, &err)))
         return NULL;
+    if ((w->rc = wg_committer_start(w->st, 0, &c, &err))) {
+        wg_store_put(db);
+        return NULL;
+    }
     for (int round = 0; round < 4 && !w->rc; round++) {
         int n = 0;
-        w->rc = wg_order_sweep_red(db, w->env, w->now, &n, &err);
+        w->rc = wg_order_sweep_red(db, c, w->env, w->now, NULL, &n, &err);
         w->supervised += n;
     }
+    wg_committer_stop(c);
     wg_store_put(db);
     return NULL;
 }
@@ -95,6 +102,7 @@ int main(void)
     struct wg_err err = {0};
     struct wg_store *st;
     struct wg_db *db;
+    struct wg_committer *com;
     struct t_order o;
     struct wg_actor agent;
     struct wg_order_input in;
@@ -104,6 +112,7 @@ int main(void)
     T_CHECK(mkdtemp(dir) != NULL);
     T_EQ_INT(wg_store_open(t_store_where(dir, 1), 1, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_committer_start(st, 0, &com, &err), WG_OK);
     t_order_open(&o, dir, 1);
     struct wg_order_env env = o.env;
     T_EQ_INT(wg_unit_create(db, "cgzf", "综合行政执法局", "department", NULL, &err), WG_OK);
@@ -119,16 +128,17 @@ int main(void)
     json_decref(body);
     json_decref(out);
     /* before the deadline nothing happens; after it, one supervision by the system */
-    T_EQ_INT(wg_order_sweep_red(db, &env, now - 9 * 86400, &n, &err), WG_OK);
+    T_EQ_INT(wg_order_sweep_red(db, com, &env, now - 9 * 86400, NULL, &n, &err), WG_OK);
     T_EQ_INT(n, 0);
-    T_EQ_INT(wg_order_sweep_red(db, &env, now, &n, &err), WG_OK);
+    T_EQ_INT(wg_order_sweep_red(db, com, &env, now, NULL, &n, &err), WG_OK);
     T_EQ_INT(n, 1);
-    T_EQ_INT(wg_order_sweep_red(db, &env, now + 3600, &n, &err), WG_OK);
+    T_EQ_INT(wg_order_sweep_red(db, com, &env, now + 3600, NULL, &n, &err), WG_OK);
     T_EQ_INT(n, 0);
     struct evcount c = {"supervise", "system", 0};
     T_EQ_INT(wg_store_order_events(db, id, on_event, &c, &err), WG_OK);
     T_EQ_INT(c.n, 1);
     test_two_sweepers(st, db, &env, now + 7200);
+    wg_committer_stop(com);
     wg_store_put(db);
     wg_store_close(st);
     t_order_close(&o);

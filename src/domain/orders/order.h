@@ -11,6 +11,7 @@
 #define WG_DOMAIN_ORDER_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "core/err.h"
 #include "domain/calendar/calendar.h"
@@ -128,8 +129,15 @@ enum wg_rc wg_order_act_in(struct wg_db *db, const struct wg_order_env *env,
                            const json_t *body, int version, long long now, struct wg_err *err);
 
 /* Supervises every open order whose reply deadline has passed (SPEC §3: red orders are
- * supervised automatically), once each, as the system's supervisor; counts them. */
-enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, long long now,
+ * supervised automatically), once each, as the system's supervisor; *count receives how many.
+ * The orders are read on db; each one's supervision, its mark and its notice are one job of
+ * the group committer c (store.h), kept or undone together, and only a few of the sweep's
+ * jobs are in the committer at once, so intake beside a long sweep waits no longer than
+ * usual. An order that changed since it was read (another server's sweep came first, or its
+ * unit replied) is left to the next sweep. Once *stop (may be NULL) is set, the sweep ends
+ * as soon as its jobs in the committer are answered. */
+enum wg_rc wg_order_sweep_red(struct wg_db *db, struct wg_committer *c,
+                              const struct wg_order_env *env, long long now, const atomic_int *stop,
                               int *count, struct wg_err *err);
 
 /* Orders in the caller's scope matching the query parameters (state, channel, item, grid,

@@ -3,6 +3,10 @@
  * written in the caller's transaction; and the sweep that supervises red orders. */
 #include "domain/orders/order_act.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "core/alloc.h"
 #include "core/assert.h"
 #include "core/civil.h"
 #include "core/clock.h"
@@ -182,56 +186,134 @@ enum wg_rc wg_order_act(struct wg_db *db, const struct wg_order_env *env,
     }
     return wg_order_json(db, env, actor, id, 1, out, err);
 }
-struct due {
-    long long id[256];
-    int version[256];
+
+/* ---- the sweep: red orders supervised through the group committer ---- */
+
+#define SWEEP_ROUND  256 /* overdue orders read at a time */
+#define SWEEP_WINDOW 4   /* their supervisions in the committer at once */
+
+/* One order's supervision, its mark and its notice: one job of the committer, so all three
+ * are kept or none is, whatever batch it joins. */
+struct red_job {
+    struct sweep *s;
+    long long id;
+    int version;
+    struct wg_err err;
+};
+
+struct sweep {
+    struct wg_committer *c;
+    const struct wg_order_env *env;
+    const atomic_int *stop;
+    struct wg_actor sys;
+    json_t *body;
+    long long now;
+    pthread_mutex_t mu; /* the counts below, from the committer's thread */
+    pthread_cond_t cv;
+    int in_flight, supervised;
+    enum wg_rc rc; /* the first failure that is not a change come first */
+    struct wg_err err;
+    struct red_job jobs[SWEEP_ROUND];
     int n;
 };
+
+static enum wg_rc red_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct red_job *j = ctx;
+    struct sweep *s = j->s;
+    int queued = 0;
+    enum wg_rc rc = wg_order_act_in(db, s->env, &s->sys, j->id, WG_ACTION_SUPERVISE, s->body,
+                                    j->version, s->now, err);
+    if (rc || (rc = wg_store_order_mark_supervised(db, j->id, err)))
+        return rc;
+    return wg_notify_red(db, j->id, s->now, &queued, err);
+}
+
+/* On the committer's thread: the job's batch is durable, or the job failed. */
+static void red_done(void *arg, enum wg_rc rc)
+{
+    struct red_job *j = arg;
+    struct sweep *s = j->s;
+    pthread_mutex_lock(&s->mu);
+    s->in_flight--;
+    if (!rc)
+        s->supervised++;
+    /* changed meanwhile (another server's sweep, or its unit's reply): the next sweep sees */
+    else if (rc != WG_EPRECOND && rc != WG_ECONFLICT && !s->rc) {
+        s->rc = rc;
+        s->err = j->err;
+    }
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
 static int take_due(long long id, int version, void *ctx)
 {
-    struct due *d = ctx;
-    d->id[d->n] = id;
-    d->version[d->n++] = version;
-    return d->n == 256;
+    struct sweep *s = ctx;
+    s->jobs[s->n] = (struct red_job){s, id, version, {0}};
+    return ++s->n == SWEEP_ROUND;
 }
-enum wg_rc wg_order_sweep_red(struct wg_db *db, const struct wg_order_env *env, long long now,
+
+/* Hands the round's jobs to the committer, at most SWEEP_WINDOW at a time: a batch never
+ * holds more of the sweep's than that, so intake beside it waits no longer than usual. */
+static void sweep_round(struct sweep *s)
+{
+    pthread_mutex_lock(&s->mu);
+    for (int i = 0; i < s->n && !s->rc && !(s->stop && atomic_load(s->stop)); i++) {
+        struct red_job *j = &s->jobs[i];
+        enum wg_rc rc;
+        while (s->in_flight >= SWEEP_WINDOW)
+            pthread_cond_wait(&s->cv, &s->mu);
+        s->in_flight++;
+        pthread_mutex_unlock(&s->mu);
+        rc = wg_committer_submit(s->c, red_tx, j, &j->err, red_done, j);
+        pthread_mutex_lock(&s->mu);
+        if (rc) { /* not queued: the committer stops */
+            s->in_flight--;
+            s->rc = rc;
+            s->err = j->err;
+        }
+    }
+    while (s->in_flight > 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    pthread_mutex_unlock(&s->mu);
+}
+
+enum wg_rc wg_order_sweep_red(struct wg_db *db, struct wg_committer *c,
+                              const struct wg_order_env *env, long long now, const atomic_int *stop,
                               int *count, struct wg_err *err)
 {
-    struct wg_actor sys;
-    struct due d = {.n = 0};
-    enum wg_rc rc;
-    *count = 0;
-    memset(&sys, 0, sizeof sys);
-    snprintf(sys.username, sizeof sys.username, "system");
-    sys.role = WG_ROLE_SUPERVISOR;
-    snprintf(sys.scope.kind, sizeof sys.scope.kind, "region");
-    if ((rc = wg_store_order_overdue(db, now, 256, take_due, &d, err)))
-        return rc;
-    /* each order's supervision, its mark and its notice in one transaction: another server
-     * sweeping at the same moment finds it changed (or marked) and leaves it */
-    for (int i = 0; i < d.n; i++) {
-        json_t *body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
-                                 "past the reply deadline");
-        int queued = 0;
-        if ((rc = wg_db_begin(db, err))) {
-            json_decref(body);
-            return rc;
-        }
-        if (!(rc = wg_order_act_in(db, env, &sys, d.id[i], WG_ACTION_SUPERVISE, body, d.version[i],
-                                   now, err)) &&
-            !(rc = wg_store_order_mark_supervised(db, d.id[i], err)) &&
-            !(rc = wg_notify_red(db, d.id[i], now, &queued, err)))
-            rc = wg_db_commit(db, err);
-        json_decref(body);
-        if (rc)
-            wg_db_rollback(db);
-        if (rc == WG_EPRECOND || rc == WG_ECONFLICT) { /* changed meanwhile: next sweep */
-            wg_err_clear(err);
-            continue;
-        }
-        if (rc)
-            return rc;
-        ++*count;
+    struct sweep *s = wg_calloc(1, sizeof *s);
+    enum wg_rc rc = WG_OK;
+    s->c = c;
+    s->env = env;
+    s->stop = stop;
+    s->now = now;
+    snprintf(s->sys.username, sizeof s->sys.username, "system");
+    s->sys.role = WG_ROLE_SUPERVISOR;
+    snprintf(s->sys.scope.kind, sizeof s->sys.scope.kind, "region");
+    s->body = json_pack("{s:s,s:b,s:s}", "level", "red", "automatic", 1, "reason",
+                        "past the reply deadline");
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    /* every overdue order once, in id order: one that failed is not read again this time */
+    for (long long after = 0; !rc && !s->rc;) {
+        s->n = 0;
+        if ((rc = wg_store_order_overdue(db, now, after, SWEEP_ROUND, take_due, s, err)) || !s->n)
+            break;
+        after = s->jobs[s->n - 1].id;
+        sweep_round(s);
+        if (s->n < SWEEP_ROUND || (stop && atomic_load(stop)))
+            break;
     }
-    return WG_OK;
+    if (!rc && s->rc) {
+        *err = s->err;
+        rc = s->rc;
+    }
+    *count = s->supervised;
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    json_decref(s->body);
+    free(s);
+    return rc;
 }

@@ -389,6 +389,39 @@ enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct w
     return rc;
 }
 
+#define FOLD_JOB 2000 /* change log rows folded by one job of the group committer */
+
+struct fold_job {
+    long long before;
+    int folded;
+};
+
+static enum wg_rc fold_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    return wg_stats_roll_fold(db, FOLD_JOB, &((struct fold_job *)ctx)->folded, err);
+}
+
+static enum wg_rc prune_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    return wg_store_stat_log_prune(db, ((struct fold_job *)ctx)->before, err);
+}
+
+enum wg_rc wg_stats_fold_log(struct wg_db *db, struct wg_committer *c, long long before,
+                             const atomic_int *stop, struct wg_err *err)
+{
+    struct fold_job f = {before, FOLD_JOB};
+    long long min = 0, max = 0, pos = 0;
+    enum wg_rc rc = wg_store_stat_log_bounds(db, &min, &max, err);
+    if (rc || (rc = wg_store_stat_roll_pos(db, &pos, err)))
+        return rc;
+    while (max > pos && !rc && f.folded >= FOLD_JOB && !(stop && atomic_load(stop)))
+        rc = wg_committer_run(c, fold_tx, &f, err);
+    /* rows folded before this sweep, other than the newest, that may be old enough */
+    if (!rc && min < pos && min < max)
+        rc = wg_committer_run(c, prune_tx, &f, err);
+    return rc;
+}
+
 enum wg_rc wg_stats_apply(struct wg_db *db, const struct wg_stats_change *ch, struct wg_err *err)
 {
     struct wg_stats_delta d[WG_STATS_MAX_DELTAS];

@@ -68,6 +68,7 @@
 #define WG_DOMAIN_STATS_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 #include "domain/map/region.h"
 #include "domain/orders/order_fsm.h"
@@ -136,6 +137,13 @@ int wg_stats_rolls_of(const struct wg_stat_cell *c, struct wg_stat_roll out[4],
  * (a minute's changes are a few rows per town and county), and moves the position; inside
  * the caller's transaction. *folded: how far the position moved (0: nothing to fold). */
 enum wg_rc wg_stats_roll_fold(struct wg_db *db, int limit, int *folded, struct wg_err *err);
+/* The whole change log folded as a running server does it: jobs of the group committer c
+ * (store.h) of a few thousand rows each, so intake's jobs beside them wait little; then one
+ * more that drops the folded log rows written before `before`. Whether there is anything to
+ * fold or drop is read on db first: an idle server commits nothing. Once *stop (may be NULL)
+ * is set, it ends after the job in hand. */
+enum wg_rc wg_stats_fold_log(struct wg_db *db, struct wg_committer *c, long long before,
+                             const atomic_int *stop, struct wg_err *err);
 /* Fills an empty stat_roll from the cells, in one pass over them day by day, and sets the
  * position to the log's last row, inside the caller's transaction (for a store whose cells
  * were written without their log, as the benchmark's load writes them). */

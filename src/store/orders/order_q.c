@@ -353,13 +353,13 @@ static int each_overdue(struct wg_row *row, void *ctx)
     return o->cb(wg_row_int(row, 0), (int)wg_row_int(row, 1), o->ctx);
 }
 
-enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
+enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, long long after, int limit,
                                   int (*cb)(long long id, int version, void *), void *ctx,
                                   struct wg_err *err)
 {
-    struct wg_val p[] = {WG_VINT(now), WG_VINT(limit)};
+    struct wg_val p[] = {WG_VINT(now), WG_VINT(after), WG_VINT(limit)};
     struct overdue o = {cb, ctx};
-    return wg_db_query(db, WG_Q_ORDER_OVERDUE, p, 2, each_overdue, &o, err);
+    return wg_db_query(db, WG_Q_ORDER_OVERDUE, p, 3, each_overdue, &o, err);
 }
 
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err)

@@ -103,8 +103,9 @@ enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, co
                                  const char *unit, const struct wg_order_facts *f, const char *now,
                                  int *changed, struct wg_err *err);
 
-/* Open orders past their reply deadline at now and not yet supervised automatically. */
-enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, int limit,
+/* Open orders past their reply deadline at now and not yet supervised automatically, with
+ * ids after `after`, up to limit of them in id order. */
+enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, long long after, int limit,
                                   int (*cb)(long long id, int version, void *), void *ctx,
                                   struct wg_err *err);
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err);
