@@ -100,9 +100,9 @@ static void list_under(struct wg_buf *b, const char *const *fields, const char *
     int n = 0;
     for (const char *const *f = fields; *f; f++) {
         const char *const *g = fields;
-        size_t kn = strcspn(*f + pn, ".");
-        if (strncmp(*f, prefix, pn))
+        if (strncmp(*f, prefix, pn)) /* first: a field shorter than prefix ends before it */
             continue;
+        size_t kn = strcspn(*f + pn, ".");
         while (g < f && (strncmp(*g, *f, pn + kn) || !strchr(".", (*g)[pn + kn])))
             g++;
         if (g == f) /* not named before */
