@@ -1,6 +1,7 @@
 /* wangge serve --data DIR --listen 127.0.0.1:8080 [--config FILE]: the HTTP server.
  * Settings come from an optional key = value file, then from flags (flags win). Stops
- * gracefully on SIGTERM or SIGINT: in-flight requests finish. */
+ * gracefully on SIGTERM or SIGINT: in-flight requests finish; opens its log file again on
+ * SIGHUP. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -9,7 +10,8 @@
 
 #define USAGE                                                                                      \
     "serve --data DIR [--listen HOST:PORT] [--threads N] [--body-max BYTES] "                      \
-    "[--config FILE] [--webhook URL]... [--console DIR] [--quiet]"
+    "[--config FILE] [--webhook URL]... [--console DIR] [--log FILE] [--log-format text|json] "    \
+    "[--quiet]"
 
 int wg_cmd_serve(int argc, char **argv)
 {
@@ -18,6 +20,7 @@ int wg_cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, 't'}, {"body-max", required_argument, NULL, 'b'},
         {"config", required_argument, NULL, 'c'},  {"quiet", no_argument, NULL, 'q'},
         {"webhook", required_argument, NULL, 'w'}, {"console", required_argument, NULL, 'C'},
+        {"log", required_argument, NULL, 'L'},     {"log-format", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct wg_settings s;
     struct wg_err err = {0};
@@ -60,6 +63,12 @@ int wg_cmd_serve(int argc, char **argv)
             break;
         case 'C':
             rc = wg_settings_set(&s, "console_dir", optarg, &err);
+            break;
+        case 'L':
+            rc = wg_settings_set(&s, "log_file", optarg, &err);
+            break;
+        case 'F':
+            rc = wg_settings_set(&s, "log_format", optarg, &err);
             break;
         case 'q':
             s.quiet = 1;

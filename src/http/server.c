@@ -511,9 +511,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!c)
         return;
     if (srv->cfg.access_log)
-        wg_info("%s %s %d %lluus%s", c->req.method, c->req.log_path, c->req.status,
-                (unsigned long long)(wg_clock_us() - c->start_us),
-                toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+        wg_log_request(c->req.method, c->req.log_path, c->req.status,
+                       (unsigned long long)(wg_clock_us() - c->start_us),
+                       toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
     free(c->body);
     budget_give_back(srv, c);
     wg_arena_free(c->req.arena);

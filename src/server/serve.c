@@ -36,6 +36,20 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     return WG_OK;
 }
 
+/* SIGHUP: logrotate moved the log file away; the lines after this one go to a new one. */
+static void reopen_log(void)
+{
+    struct wg_err err = {0};
+    if (!wg_log_path()[0]) {
+        wg_info("SIGHUP: the log is stderr, nothing to open again");
+        return;
+    }
+    if (wg_log_reopen(&err))
+        wg_warn("SIGHUP: %s; logging on to the file as it was", err.msg);
+    else
+        wg_info("SIGHUP: log file '%s' opened again", wg_log_path());
+}
+
 enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
 {
     struct wg_server_config cfg = {0};
@@ -59,8 +73,12 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    wg_log_set_format(s->log_json ? WG_LOG_JSON : WG_LOG_TEXT);
+    if (s->log_file[0] && (rc = wg_log_open(s->log_file, err)))
+        return rc;
     if ((rc = wg_store_open(*s->store ? s->store : s->data, 0, &st, err)))
         goto out;
     app_ready = 1; /* from here wg_app_release follows a failure anywhere in init */
@@ -73,7 +91,8 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
     fflush(stdout);
     wg_info("serving %s on %s:%u with %u threads", s->data, cfg.host, wg_server_port(srv),
             cfg.threads);
-    sigwait(&sigs, &sig);
+    while (!sigwait(&sigs, &sig) && sig == SIGHUP)
+        reopen_log();
     wg_info("stopping on signal %d; letting requests in flight finish", sig);
 out:
     wg_server_stop(srv, 10000);

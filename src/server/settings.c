@@ -57,6 +57,15 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         snprintf(s->tiles_attribution, sizeof s->tiles_attribution, "%s", v);
     else if (!strcmp(key, "tiles_subdomains"))
         snprintf(s->tiles_subdomains, sizeof s->tiles_subdomains, "%s", v);
+    else if (!strcmp(key, "log_file") && strlen(v) >= sizeof s->log_file)
+        return wg_err_set(err, WG_EINVAL, "log_file is longer than %zu bytes",
+                          sizeof s->log_file - 1);
+    else if (!strcmp(key, "log_file"))
+        snprintf(s->log_file, sizeof s->log_file, "%s", v);
+    else if (!strcmp(key, "log_format") && (!strcmp(v, "text") || !strcmp(v, "json")))
+        s->log_json = !strcmp(v, "json");
+    else if (!strcmp(key, "log_format"))
+        return wg_err_set(err, WG_EINVAL, "log_format '%.40s' is not text or json", v);
     else if (!strcmp(key, "access_log"))
         s->quiet = !strcmp(v, "off") || !strcmp(v, "0") || !strcmp(v, "false");
     else

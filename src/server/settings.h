@@ -13,6 +13,8 @@ struct wg_settings {
     char listen[128];
     long threads, body_max, body_memory, idle_timeout, session_idle, session_absolute;
     int quiet;
+    char log_file[4096];                  /* "": stderr; else reopened on SIGHUP (logrotate) */
+    int log_json;                         /* log_format = json: one JSON object a line */
     struct wg_notify_config notify;       /* webhook_url lines */
     long notify_attempts, notify_backoff; /* 0: the defaults of notify_worker.h */
     char console_dir[4096];               /* the built console; "" for the default */
