@@ -21,8 +21,14 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
     struct wg_db *db;
     const char *token = bearer(req), *key = wg_req_header(req, "X-Api-Key");
     enum wg_rc rc;
-    if (!r->perms)
+    if (!r->perms || ((r->flags & WG_R_LOCAL) && wg_req_from_loopback(req)))
         return WG_OK;
+    if (!token && !key && (r->flags & WG_R_LOCAL))
+        return wg_err_set(err, WG_EUNAUTH,
+                          "%s %s answers callers on the server's own host; from elsewhere "
+                          "send 'X-Api-Key: <key>' of an integration key with the '%s' "
+                          "permission",
+                          req->method, r->pattern, wg_perm_name(r->perms));
     if (!token && !key)
         return wg_err_set(err, WG_EUNAUTH,
                           "not logged in: send 'Authorization: Bearer <token>' "

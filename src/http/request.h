@@ -49,6 +49,14 @@ struct wg_req {
 
 const char *wg_req_query(struct wg_req *req, const char *name); /* NULL when absent */
 const char *wg_req_header(struct wg_req *req, const char *name);
+/* 1 when the caller is this host itself (127.0.0.0/8, ::1) and no proxy forwarded the request
+ * (no Forwarded, X-Forwarded-For or X-Real-IP header): a proxy on the same host would
+ * otherwise make everyone it forwards look local. */
+int wg_req_from_loopback(struct wg_req *req);
+struct wg_buf;
+/* The server's own metrics in Prometheus's text format (http/metrics.h), with its open
+ * connections and suspended requests. */
+void wg_req_metrics(struct wg_req *req, struct wg_buf *out);
 
 /* Takes ownership of j. */
 enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j);

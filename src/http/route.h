@@ -21,6 +21,8 @@ enum wg_route_flags {
     WG_R_SECRET = 1 << 4,      /* the path's first capture is a credential (a resident's
                                 * tracking code, an Open311 token): logs show a short keyed
                                 * hash of it instead (wg_req.log_path) */
+    WG_R_LOCAL = 1 << 5,       /* a caller on this host (wg_req_from_loopback) needs no
+                                * credentials; anyone else needs the route's permissions */
 };
 
 /* How much body a route reads, decided from the route before any of the body is read: a

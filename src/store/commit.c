@@ -49,6 +49,7 @@ struct wg_committer {
     int deferred;              /* the backend defers the flush, and the flusher runs */
     struct job *fhead, *ftail; /* committed, waiting for the flush (fn of them) */
     int fn, flushing, fstopping;
+    int in_flush; /* jobs of the sync under way */
 };
 
 /* The jobs of the open transaction, in order (last->next is NULL). */
@@ -83,6 +84,15 @@ static void fail_all(struct job *j, int n, const struct wg_err *e)
         }
 }
 
+/* The bucket of a batch of n jobs (store.h, sizes). */
+static int size_bucket(int n)
+{
+    int b = 0;
+    while (b < WG_COMMIT_SIZE_BUCKETS && n > (1 << b))
+        b++;
+    return b;
+}
+
 /* Counted before the jobs are answered, so a caller that has its answer also sees its job in
  * the statistics. */
 static void count(struct wg_committer *c, int n, int failed, int redone)
@@ -94,6 +104,7 @@ static void count(struct wg_committer *c, int n, int failed, int redone)
     c->stats.failed_jobs += failed;
     if (n > c->stats.largest_batch)
         c->stats.largest_batch = n;
+    c->stats.sizes[size_bucket(n)]++;
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -323,6 +334,7 @@ static void *flusher(void *arg)
         c->fhead = c->ftail = NULL;
         c->fn = 0;
         c->flushing = 1;
+        c->in_flush = n;
         pthread_mutex_unlock(&c->mu);
         if (c->db->be->flush(c->db->conn, &e)) {
             /* committed but perhaps not on disk: nobody is told it is stored */
@@ -332,6 +344,7 @@ static void *flusher(void *arg)
         pthread_mutex_lock(&c->mu);
         c->stats.flushes++;
         c->flushing = 0;
+        c->in_flush = 0;
         pthread_cond_signal(&c->cv); /* the writer may commit its next batch now */
         pthread_mutex_unlock(&c->mu);
         answer(first, n);
@@ -488,5 +501,7 @@ void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out)
 {
     pthread_mutex_lock(&c->mu);
     *out = c->stats;
+    out->queued = c->queued;
+    out->flushing = c->fn + c->in_flush;
     pthread_mutex_unlock(&c->mu);
 }

@@ -93,10 +93,16 @@ enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, 
 typedef void (*wg_commit_done_fn)(void *then_arg, enum wg_rc rc);
 enum wg_rc wg_committer_submit(struct wg_committer *c, wg_commit_fn fn, void *ctx,
                                struct wg_err *err, wg_commit_done_fn then, void *then_arg);
+/* Batch sizes are counted in buckets of at most 1, 2, 4, ... 1024 jobs, and over. */
+#define WG_COMMIT_SIZE_BUCKETS 11
 struct wg_committer_stats {
     long long batches, jobs, failed_jobs, largest_batch;
     long long flushes; /* syncs of the log by the flusher (0 when COMMIT syncs it itself) */
     long long redone;  /* batches done again because one of their jobs failed */
+    /* batches by size: sizes[i] those of 2^(i-1) < n <= 2^i jobs, the last those over 1024 */
+    long long sizes[WG_COMMIT_SIZE_BUCKETS + 1];
+    int queued;   /* now: jobs waiting for a batch */
+    int flushing; /* now: jobs committed, waiting for the log to reach the disk */
 };
 void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 

@@ -28,7 +28,10 @@ PERM_ROLES = {
                         "leader"},
     "WG_P_STATS_READ": {"sysadmin", "agent", "supervisor", "handler", "gridworker", "community",
                         "leader"},
+    "WG_P_METRICS": set(),  # integration keys only (test_ops.py)
 }
+# what a proxy on the server's host adds: a request that carries it is not the host's own
+FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
 TOWN = "371302001"  # every role's account is scoped to this town
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the first bytes are what make a PNG
 PASSWORD = "Role-pass-2026"
@@ -47,6 +50,9 @@ counter.n = 0
 EXPECT = {
     ("GET", "/"): dict(inside=("/", None), outside=None, ok=200),
     ("GET", "/healthz"): dict(inside=("/healthz", None), outside=None, ok=200),
+    # Prometheus: every caller on the server's host, credentials or none ("local"); from
+    # elsewhere (here: through a proxy) only an integration key with `metrics`, which no role has
+    ("GET", "/metrics"): dict(inside=("/metrics", None), outside=None, ok=200, local=True),
     # the console's settings and files are public (its code holds no data)
     ("GET", "/api/v1/console-config"): dict(inside=("/api/v1/console-config", None), outside=None,
                                             ok=200),
@@ -229,7 +235,7 @@ def role_token(srv, role):
     return token
 
 
-def call(srv, method, target, token):
+def call(srv, method, target, token, headers=None):
     path, body = target
     if body == "LOGIN":
         body = {"username": "admin", "password": ADMIN_PASSWORD}
@@ -239,8 +245,37 @@ def call(srv, method, target, token):
         body = {"id": f"unit{counter()}", "name": "单位", "kind": "department"}
     elif body == "NEWUSER":
         body = {"username": f"new{counter()}", "role": "agent", "scope": TOWN}
-    status, _, _ = srv.request(method, path, body, token=token)
+    status, _, _ = srv.request(method, path, body, headers=headers, token=token)
     return status
+
+
+def check_route(srv, method, pattern, perm, e, tokens, ended, headers, local):
+    """The route's calls by every role, inside and outside its scope, and without a valid
+    token; the failures. local: the caller is the server's host, which a WG_R_LOCAL route
+    lets in whatever it sends."""
+    failures = []
+    allowed = set(ROLES) if local else PERM_ROLES[perm]
+    where = "local" if local else "forwarded" if headers else "direct"
+    for role in ROLES:
+        token = tokens[role]
+        if (method, pattern) == ("DELETE", "/api/v1/session"):
+            token = srv.login("u_" + role, PASSWORD)
+        want = e["ok"] if role in allowed else 403
+        got = call(srv, method, e["inside"], token, headers)
+        if got is not None and got != want:
+            failures.append((method, pattern, role, where, "inside", got, want))
+        if e["outside"] and role in allowed:
+            got = call(srv, method, e["outside"], token, headers)
+            want = e.get("outside_status", 404)
+            if got != want:
+                failures.append((method, pattern, role, where, "outside", got, want))
+    if perm != "0":
+        for label, token in [("no token", None), ("ended token", ended)]:
+            want = e["ok"] if local else 401
+            got = call(srv, method, e["inside"], token, headers)
+            if got is not None and got != want:
+                failures.append((method, pattern, label, where, got, want))
+    return failures
 
 
 def test_authorization_matrix():
@@ -270,25 +305,12 @@ def test_authorization_matrix():
             failures = []
             for method, pattern, perm in route_table():
                 e = EXPECT[(method, pattern)]
-                allowed = PERM_ROLES[perm]
-                for role in ROLES:
-                    token = tokens[role]
-                    if (method, pattern) == ("DELETE", "/api/v1/session"):
-                        token = srv.login("u_" + role, PASSWORD)
-                    want = e["ok"] if role in allowed else 403
-                    got = call(srv, method, e["inside"], token)
-                    if got is not None and got != want:
-                        failures.append((method, pattern, role, "inside", got, want))
-                    if e["outside"] and role in allowed:
-                        got = call(srv, method, e["outside"], token)
-                        want = e.get("outside_status", 404)
-                        if got != want:
-                            failures.append((method, pattern, role, "outside", got, want))
-                if perm != "0":
-                    for label, token in [("no token", None), ("ended token", ended)]:
-                        got = call(srv, method, e["inside"], token)
-                        if got is not None and got != 401:
-                            failures.append((method, pattern, label, got, 401))
+                # a local route: from this host everyone passes; then the same calls again as
+                # a proxy forwards them, which must hold to the permissions
+                for headers in ([None, FORWARDED] if e.get("local") else [None]):
+                    local = e.get("local") and headers is None
+                    failures += check_route(srv, method, pattern, perm, e, tokens, ended,
+                                            headers, local)
             assert not failures, failures
         finally:
             srv.stop()

@@ -129,6 +129,16 @@ static void test_batches(struct wg_store *st)
     T_CHECK(s.redone >= 1 && s.redone <= s.batches);
     /* the log is synced by the flusher, one sync for one or more batches */
     T_CHECK(s.flushes >= 1 && s.flushes <= s.batches);
+    /* every batch counted once by its size (GET /metrics): none over the cap of 64 */
+    {
+        long long counted = 0;
+        for (int i = 0; i <= WG_COMMIT_SIZE_BUCKETS; i++)
+            counted += s.sizes[i];
+        T_EQ_INT(counted, s.batches);
+        for (int i = 7; i <= WG_COMMIT_SIZE_BUCKETS; i++)
+            T_EQ_INT(s.sizes[i], 0);
+        T_EQ_INT(s.queued, 0);
+    }
     /* a lone job on an idle store: its answer comes after a sync of its own */
     {
         struct wg_committer_stats before, after;
@@ -137,6 +147,7 @@ static void test_batches(struct wg_store *st)
         wg_committer_stats(com, &after);
         T_EQ_INT(after.batches, before.batches + 1);
         T_EQ_INT(after.flushes, before.flushes + 1);
+        T_EQ_INT(after.sizes[0], before.sizes[0] + 1); /* a batch of one job */
     }
     /* a job that ends the transaction breaks its batch: it fails, nothing of it is kept, and
      * the committer goes on */

@@ -11,7 +11,7 @@
 static int add_key(const struct wg_apikey_row *k, void *ctx)
 {
     json_t *perms = json_array();
-    for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
+    for (uint32_t b = 1; b && b <= WG_P_METRICS; b <<= 1)
         if ((uint32_t)k->permissions & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     json_t *o = json_pack("{s:s,s:s,s:{s:s,s:s},s:o,s:b}", "id", k->id, "name", k->name, "scope",

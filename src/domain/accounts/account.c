@@ -70,12 +70,19 @@ static const struct {
     const char *name;
     int for_keys; /* may be granted to an integration API key */
 } perms[] = {
-    {WG_P_MAP_READ, "map_read", 1},           {WG_P_MAP_WRITE, "map_write", 0},
-    {WG_P_ACCOUNT_ADMIN, "account_admin", 0}, {WG_P_AUDIT_READ, "audit_read", 0},
-    {WG_P_KEY_ADMIN, "key_admin", 0},         {WG_P_OPEN311, "open311", 1},
-    {WG_P_ALERT_INGEST, "alert_ingest", 1},   {WG_P_SELF, "self", 0},
-    {WG_P_ORDER_READ, "order_read", 0},       {WG_P_ORDER_CREATE, "order_create", 0},
-    {WG_P_CONFIG_ADMIN, "config_admin", 0},   {WG_P_STATS_READ, "stats_read", 0},
+    {WG_P_MAP_READ, "map_read", 1},
+    {WG_P_MAP_WRITE, "map_write", 0},
+    {WG_P_ACCOUNT_ADMIN, "account_admin", 0},
+    {WG_P_AUDIT_READ, "audit_read", 0},
+    {WG_P_KEY_ADMIN, "key_admin", 0},
+    {WG_P_OPEN311, "open311", 1},
+    {WG_P_ALERT_INGEST, "alert_ingest", 1},
+    {WG_P_SELF, "self", 0},
+    {WG_P_ORDER_READ, "order_read", 0},
+    {WG_P_ORDER_CREATE, "order_create", 0},
+    {WG_P_CONFIG_ADMIN, "config_admin", 0},
+    {WG_P_STATS_READ, "stats_read", 0},
+    {WG_P_METRICS, "metrics", 1},
 };
 
 const char *wg_perm_name(uint32_t one)
@@ -93,7 +100,7 @@ enum wg_rc wg_perm_parse_list(const char *list, uint32_t *out, struct wg_err *er
     if (!list || !*list)
         return wg_err_set(err, WG_EINVAL,
                           "no permissions given; an API key takes some of "
-                          "open311, alert_ingest, map_read");
+                          "open311, alert_ingest, map_read, metrics");
     if (strlen(list) >= sizeof buf)
         return wg_err_set(err, WG_EINVAL, "permission list is too long");
     snprintf(buf, sizeof buf, "%s", list);
@@ -105,7 +112,7 @@ enum wg_rc wg_perm_parse_list(const char *list, uint32_t *out, struct wg_err *er
         if (i == sizeof perms / sizeof perms[0] || !perms[i].for_keys)
             return wg_err_set(err, WG_EINVAL,
                               "'%s' is not a permission an API key can have (open311, "
-                              "alert_ingest, map_read)",
+                              "alert_ingest, map_read, metrics)",
                               tok);
         *out |= perms[i].bit;
     }

@@ -32,6 +32,7 @@ enum wg_perm {
     WG_P_ORDER_CREATE = 1u << 9,  /* take in appeals (intake) */
     WG_P_CONFIG_ADMIN = 1u << 10, /* units, routing rules, catalog, calendar */
     WG_P_STATS_READ = 1u << 11,   /* indicators of one's own scope */
+    WG_P_METRICS = 1u << 12,      /* integration keys: the server's metrics (GET /metrics) */
 };
 
 struct wg_role {
@@ -45,7 +46,7 @@ extern const struct wg_role wg_roles[];
 /* An account role by name; NULL for any other name (resident and apikey included). */
 const struct wg_role *wg_role_find(const char *name);
 /* Parses "open311,alert_ingest" into API-key permissions; only integration permissions
- * are allowed on keys. */
+ * (open311, alert_ingest, map_read, metrics) are allowed on keys. */
 enum wg_rc wg_perm_parse_list(const char *list, uint32_t *out, struct wg_err *err);
 const char *wg_perm_name(uint32_t one);
 

@@ -158,6 +158,14 @@ enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username, 
     return wg_db_exec(db, WG_Q_SESSION_DELETE_USER, p, 1, NULL, err);
 }
 
+enum wg_rc wg_store_session_count_active(struct wg_db *db, long long idle_since,
+                                         long long created_since, long long *n, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(idle_since), WG_VINT(created_since)};
+    *n = 0;
+    return wg_db_query_int(db, WG_Q_SESSION_COUNT_ACTIVE, p, 2, n, NULL, err);
+}
+
 static void fill_key(struct wg_row *row, struct wg_apikey_row *k)
 {
     wg_row_copy(row, 0, k->id, sizeof k->id);

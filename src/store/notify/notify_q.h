@@ -39,6 +39,9 @@ enum wg_rc wg_store_outbox_failed(struct wg_db *db, long long id, const char *st
 enum wg_rc wg_store_outbox_get(struct wg_db *db, long long id,
                                int (*cb)(const struct wg_outbox_row *, void *), void *ctx,
                                struct wg_err *err);
+/* How many rows wait for delivery: pending (due or not) and sending (claimed). */
+enum wg_rc wg_store_outbox_backlog(struct wg_db *db, long long *pending, long long *sending,
+                                   struct wg_err *err);
 /* Rows for recipient a or b ("" matches nothing), newest first. */
 enum wg_rc wg_store_outbox_list(struct wg_db *db, const char *a, const char *b, long long limit,
                                 long long offset, int (*cb)(const struct wg_outbox_row *, void *),

@@ -103,3 +103,29 @@ enum wg_rc wg_store_outbox_list(struct wg_db *db, const char *a, const char *b, 
     struct each e = {cb, ctx, 0};
     return wg_db_query(db, WG_Q_OUTBOX_LIST, p, WG_NVALS(p), each_row, &e, err);
 }
+
+struct backlog {
+    long long pending, sending;
+};
+
+static int backlog_row(struct wg_row *row, void *ctx)
+{
+    struct backlog *b = ctx;
+    char state[16];
+    wg_row_copy(row, 0, state, sizeof state);
+    if (!strcmp(state, "pending"))
+        b->pending = wg_row_int(row, 1);
+    else if (!strcmp(state, "sending"))
+        b->sending = wg_row_int(row, 1);
+    return 0;
+}
+
+enum wg_rc wg_store_outbox_backlog(struct wg_db *db, long long *pending, long long *sending,
+                                   struct wg_err *err)
+{
+    struct backlog b = {0, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_OUTBOX_BACKLOG, NULL, 0, backlog_row, &b, err);
+    *pending = b.pending;
+    *sending = b.sending;
+    return rc;
+}

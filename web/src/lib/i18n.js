@@ -289,7 +289,7 @@ const ENUMS = {
     leader: ['领导', 'leader']
   },
   unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
-  perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'] },
+  perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'], metrics: ['监控指标', 'metrics'] },
   kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
   level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
 }
