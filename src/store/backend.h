@@ -62,6 +62,7 @@ const char *wg_query_sql(enum wg_q q, enum wg_dialect d);
 int wg_query_nparams(enum wg_q q, enum wg_dialect d);
 
 struct wg_backend;
+struct wg_backup_info;
 
 /* One result row, as handed to a query callback (a backend zeroes it before the first). */
 struct wg_row {
@@ -142,6 +143,12 @@ struct wg_backend {
     /* Optional: bulk loading with commits that do not wait for the disk (durable 0), and
      * back (durable 1, which makes everything before durable). */
     enum wg_rc (*set_durable)(void *conn, int durable, struct wg_err *err);
+    /* Optional (NULL: the backend is backed up with its own tools, docs/DEPLOY.md): copies
+     * the store at where (as locate found it) into the new file dest from one read snapshot,
+     * while servers go on writing it, and checks the copy (wg_store_backup). */
+    enum wg_rc (*backup)(const char *where, const char *dest, struct wg_backup_info *info,
+                         struct wg_err *err);
+    const char *backup_tools; /* without backup: what backs the store up instead */
     struct wg_search_impl search;
     /* row accessors */
     const char *(*text)(struct wg_row *row, int col); /* "" for NULL */

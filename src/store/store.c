@@ -164,6 +164,38 @@ static enum wg_rc check_made(struct wg_db *db, const char *url, struct wg_err *e
     return rc;
 }
 
+/* The store URL of where (a directory alone is SQLite's store in it) and its backend. */
+static const struct wg_backend *resolve(const char *where, char *url, size_t n, struct wg_err *err)
+{
+    if (!wg_backend_for(where, err)) {
+        wg_err_clear(err);
+        snprintf(url, n, "sqlite:%s", where);
+    } else {
+        snprintf(url, n, "%s", where);
+    }
+    return wg_backend_for(url, err);
+}
+
+enum wg_rc wg_store_backup(const char *where, const char *dest, struct wg_backup_info *info,
+                           struct wg_err *err)
+{
+    char url[4200], located[4096];
+    const struct wg_backend *be = resolve(where, url, sizeof url, err);
+    enum wg_rc rc;
+    memset(info, 0, sizeof *info);
+    if (!be)
+        return err->rc;
+    if (!be->backup)
+        return wg_err_set(err, WG_EINVAL,
+                          "a %s store is not backed up by 'wangge backup': back it up with %s "
+                          "(docs/DEPLOY.md, section 6 'Backups'), and the data directory's "
+                          "keys/, calendar/ and photos/ as files",
+                          be->name, be->backup_tools ? be->backup_tools : "its own tools");
+    if ((rc = be->locate(url, 0, located, sizeof located, err)))
+        return rc;
+    return be->backup(located, dest, info, err);
+}
+
 enum wg_rc wg_store_open(const char *where, int create, struct wg_store **out, struct wg_err *err)
 {
     struct wg_store *st;
@@ -173,14 +205,7 @@ enum wg_rc wg_store_open(const char *where, int create, struct wg_store **out, s
     enum wg_rc rc;
     if (sodium_init() < 0)
         return wg_err_set(err, WG_EINTERNAL, "libsodium failed to initialise");
-    /* a directory alone is SQLite's store in it */
-    if (!wg_backend_for(where, err)) {
-        wg_err_clear(err);
-        snprintf(url, sizeof url, "sqlite:%s", where);
-    } else {
-        snprintf(url, sizeof url, "%s", where);
-    }
-    if (!(be = wg_backend_for(url, err)))
+    if (!(be = resolve(where, url, sizeof url, err)))
         return err->rc;
     st = wg_calloc(1, sizeof *st);
     st->be = be;

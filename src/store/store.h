@@ -125,6 +125,19 @@ enum wg_rc wg_store_copy(struct wg_store *from, struct wg_store *to,
                          void (*progress)(const char *table, long long rows, void *ctx), void *ctx,
                          struct wg_copy_report *rep, struct wg_err *err);
 
+/* An online backup of the store at url (a store URL or a data directory, as wg_store_open
+ * takes them) into the new file dest (which must not exist): a copy of one moment, taken
+ * while servers go on writing the store, then checked (SQLite's quick_check) and described
+ * in *info. Migrations are not applied: the store is only read. A backend without such a
+ * copy (PostgreSQL, which has pg_basebackup) is WG_EINVAL saying so. */
+struct wg_backup_info {
+    int schema_version;
+    long long orders;
+    long long bytes; /* the copy's size */
+};
+enum wg_rc wg_store_backup(const char *url, const char *dest, struct wg_backup_info *info,
+                           struct wg_err *err);
+
 /* The group committer's own (backend.h, defer and sync): writes sent on without waiting for
  * their answers, and the wait for all of them, with the first failure. Without a backend
  * that defers, nothing and WG_OK. */

@@ -1,12 +1,22 @@
 """Operations: the log file opened again on SIGHUP (logrotate), JSON-lines logs, Prometheus
 metrics, backups taken while the server runs and their restore, and the systemd unit."""
+import hashlib
+import http.client
+import io
 import json
-import re
 import os
+import re
+import shutil
 import signal
+import subprocess
+import tarfile
 import tempfile
+import threading
+import time
+from urllib.parse import quote as urllib_quote
 
-from harness import BIN, Data, Server, run, wait_for
+from harness import (Data, Server, post_json, postgresql_only, run, sqlite_only,
+                     wait_for)
 
 
 def read(path):
@@ -215,3 +225,245 @@ def test_metrics_from_elsewhere_need_a_key_with_metrics():
             srv.stop()
     finally:
         data.close()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+HOLIDAYS = {"holidays": {"2026-10-01": "National Day,国庆节,8"}, "workdays": {}}
+
+
+def restored(data, directory):
+    """A Data for a directory restored from data's backup (the same accounts)."""
+    other = object.__new__(Data)
+    other.__dict__.update(data.__dict__)
+    other.dir, other.dbname, other.npm_before = directory, None, False
+    return other
+
+
+def new_dir():
+    """A path for a data directory that does not exist yet."""
+    path = tempfile.mkdtemp(prefix="wangge-e2e-restore-")
+    os.rmdir(path)
+    return path
+
+
+def check_sums(path):
+    """The backup read as any tar reader reads it: its members, each checked against
+    SHA256SUMS as sha256sum -c would."""
+    with tarfile.open(path) as tar:
+        names = tar.getnames()
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    sums = dict(reversed(l.split("  ", 1)) for l in files["SHA256SUMS"].decode().splitlines())
+    assert set(sums) == set(files) - {"SHA256SUMS"}, (sums, names)
+    for name, digest in sums.items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest, name
+    return names, files
+
+
+def order_body(i):
+    return {"channel": "hotline", "type": "complaint", "title": f"备份期间的诉求{i}",
+            "content": "夜间施工噪声", "lon": 118.303, "lat": 35.003}
+
+
+@sqlite_only("wangge backup copies SQLite stores; a PostgreSQL store has pg_basebackup")
+def test_backup_under_write_load_restores_every_acknowledged_order():
+    data = Data()
+    target = new_dir()
+    out = os.path.join(tempfile.mkdtemp(prefix="wangge-e2e-backup-"), "wangge.tar")
+    try:
+        run("calendar", "load", "--data", data.dir, data.write(HOLIDAYS, "days.json"))
+        srv = Server(data)
+        try:
+            agent = data.add_user(srv, "ag", "agent", "371302", "Backup-pass-2026")
+            status, first = srv.json("POST", "/api/v1/orders",
+                                     {**order_body(0), "title": "带照片的第一件"}, token=agent)
+            assert status == 201, first
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{first['id']}/photos", PNG,
+                                         token=agent)
+            assert status == 201, raw
+            photo = json.loads(raw)["sha256"]
+            acked, stop, errors = [], threading.Event(), []
+
+            def writer(n):
+                conn = http.client.HTTPConnection(srv.base.split("//")[1], timeout=30)
+                i = 0
+                while not stop.is_set():
+                    i += 1
+                    r, body = post_json(conn, "/api/v1/orders", agent, order_body(f"{n}-{i}"))
+                    if r.status != 201:
+                        errors.append((r.status, body))
+                        return
+                    acked.append((time.monotonic(), json.loads(body)))  # acknowledged now
+                conn.close()
+
+            threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+            for t in threads:
+                t.start()
+            assert wait_for(lambda: len(acked) >= 100, timeout=30), (len(acked), errors)
+            began = time.monotonic()
+            rc, stdout, stderr = run("backup", "--data", data.dir, "--out", out, check=False)
+            ended = time.monotonic()
+            time.sleep(0.3)
+            stop.set()
+            for t in threads:
+                t.join()
+            assert rc == 0, stderr
+            assert not errors, errors
+            before = [o for at, o in acked if at < began]
+            during = [o for at, o in acked if began <= at <= ended]
+            # the writers kept being answered while the backup ran
+            assert len(during) > 0, (len(before), len(acked), ended - began)
+        finally:
+            code, log = srv.stop()
+        assert code == 0, log
+        assert "backup: " + out in stdout and "holiday tables: 1, photos: 1;" in stdout, stdout
+        assert os.listdir(os.path.dirname(out)) == ["wangge.tar"]  # no copy or part left
+        names, files = check_sums(out)
+        assert names[0] == "BACKUP" and names[-1] == "SHA256SUMS", names
+        assert "wangge.db-search" not in names and not any(n.endswith(".tmp") for n in names)
+        assert f"photos/{photo[:2]}/{photo}" in names and "calendar/holidays.json" in names
+        assert files["BACKUP"].decode().startswith("wangge-backup 1\n"), files["BACKUP"]
+
+        _, stdout, _ = run("restore", "--from", out, "--data", target)
+        assert "every member matches its SHA-256" in stdout, stdout
+        copy = restored(data, target)
+        _, verify, _ = run("audit", "verify", "--data", target)
+        assert "chain intact" in verify, verify
+        assert not os.path.exists(os.path.join(target, "BACKUP"))
+        srv = Server(copy)
+        try:
+            missing = []
+            for o in [first] + before:  # the agent's session came back with the store
+                status, body = srv.get(f"/api/v1/orders/{o['id']}", token=agent)
+                if status != 200 or body["number"] != o["number"]:
+                    missing.append((o["id"], status))
+            assert not missing, f"{len(missing)} of {len(before) + 1} acknowledged orders: {missing[:5]}"
+            status, _, raw = srv.request("GET", f"/api/v1/photos/{photo}", token=agent)
+            assert status == 200 and raw == PNG
+            # the text index is made again from the orders: a search finds the first order
+            status, body = srv.get("/api/v1/orders?q=" + urllib_quote("照片的第一"),
+                                   token=agent)
+            assert status == 200 and [o["id"] for o in body["orders"]] == [first["id"]], body
+            status, body = srv.get("/api/v1/calendar?year=2026")
+            assert status == 200 and body["loaded"] and "2026-10-01" in body["holidays"], body
+        finally:
+            code, log = srv.stop()
+        assert code == 0, log
+        print(f"    {len(before)} orders acknowledged before the backup, {len(during)} during it "
+              f"({ended - began:.2f} s), all found after the restore")
+    finally:
+        data.close()
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(os.path.dirname(out), ignore_errors=True)
+
+
+def tar_of(members):
+    """A tar file's bytes holding (name, bytes) members, as any tar writer makes them."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, body in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    return raw.getvalue()
+
+
+def with_sums(members):
+    sums = "".join(f"{hashlib.sha256(b).hexdigest()}  {n}\n" for n, b in members)
+    return members + [("SHA256SUMS", sums.encode())]
+
+
+@sqlite_only("wangge backup copies SQLite stores; a PostgreSQL store has pg_basebackup")
+def test_restore_refuses_damaged_and_foreign_backups_and_live_stores():
+    data = Data(grids=False)
+    work = tempfile.mkdtemp(prefix="wangge-e2e-backup-")
+    out = os.path.join(work, "b.tar")
+    try:
+        run("backup", "--data", data.dir, "--out", out)
+        # a backup never replaces another
+        rc, _, err = run("backup", "--data", data.dir, "--out", out, check=False)
+        assert rc == 2 and "exists already" in err, err
+        assert not os.path.exists(out + ".partial") and not os.path.exists(out + ".store.partial")
+        good = open(out, "rb").read()
+        _, files = check_sums(out)
+        members = [(n, files[n]) for n in ["BACKUP", "wangge.db", "keys/pii.key"]]
+
+        def refused(raw, word, target=None):
+            path = os.path.join(work, "bad.tar")
+            with open(path, "wb") as f:
+                f.write(raw)
+            target = target or new_dir()
+            rc, _, err = run("restore", "--from", path, "--data", target, check=False)
+            assert rc != 0 and word in err, (word, err)
+            # nothing left behind: neither the directory nor the one it was unpacked in
+            leftovers = [n for n in os.listdir(os.path.dirname(target))
+                         if n.startswith(os.path.basename(target) + ".restore-")]
+            assert not leftovers, leftovers
+            return target, err
+
+        # a byte of the store changed: its SHA-256 no longer matches
+        at = good.index(b"SQLite format 3") + 4096
+        target, err = refused(good[:at] + bytes([good[at] ^ 1]) + good[at + 1:],
+                              "does not match its SHA-256")
+        assert "wangge.db" in err and not os.path.exists(target), err
+        # cut short, before its SHA256SUMS
+        refused(good[:good.index(b"keys/pii.key")], "cut short")
+        # a member no backup holds, one climbing out of the directory, a link
+        refused(tar_of(with_sums(members + [("../escape", b"x")])), "not a member of a wangge")
+        assert not os.path.exists(os.path.join(work, "escape"))
+        refused(tar_of(with_sums(members + [("photos/ab/" + "cd" * 32, PNG)])),
+                "not a member of a wangge")
+        photo = hashlib.sha256(PNG).hexdigest()
+        refused(tar_of(with_sums(members + [(f"photos/{photo[:2]}/{photo}", PNG + b"!")])),
+                "does not match its name")
+        # SHA256SUMS that names a member the backup lacks, or lacks one it holds
+        refused(tar_of(members + [("SHA256SUMS", b"0" * 64 + b"  calendar/x.json\n")]),
+                "does not hold")
+        refused(tar_of(with_sums(members[:2]) + [members[2]]), "after SHA256SUMS")
+        refused(tar_of(with_sums(members[1:])), "not a wangge backup")
+        refused(tar_of(with_sums([("BACKUP", b"wangge-backup 9\n")] + members[1:])),
+                "format this wangge does not read")
+        refused(tar_of(with_sums(members[:2])), "lacks keys/pii.key")
+        refused(b"not a tar file at all" * 40, "not a ustar header")
+        # the live data directory, or any directory that holds something, is never written
+        before = sorted(os.listdir(data.dir))
+        _, err = refused(good, "is not empty", target=data.dir)
+        assert sorted(os.listdir(data.dir)) == before
+        rc, _, err = run("restore", "--from", out, "--data", data.dir, "--store",
+                         "sqlite:" + data.dir, check=False)
+        assert rc == 2 and "takes no --store" in err, err
+        # an empty directory made for it (by its owner, with its mode) is filled
+        target = new_dir()
+        os.mkdir(target, 0o750)
+        _, stdout, _ = run("restore", "--from", out, "--data", target)
+        assert os.path.exists(os.path.join(target, "wangge.db")), stdout
+        assert oct(os.stat(os.path.join(target, "keys", "pii.key")).st_mode & 0o777) == "0o600"
+        shutil.rmtree(target)
+        # a backup repacked by GNU tar (directories listed) restores as well
+        unpacked = os.path.join(work, "unpacked")
+        os.mkdir(unpacked)
+        with tarfile.open(out) as tar:
+            tar.extractall(unpacked, filter="data")
+        repacked = os.path.join(work, "repacked.tar")
+        names = ["BACKUP", "wangge.db", "keys", "SHA256SUMS"]
+        subprocess.run(["tar", "-cf", repacked, "-C", unpacked, *names], check=True)
+        target = new_dir()
+        run("restore", "--from", repacked, "--data", target)
+        shutil.rmtree(target)
+    finally:
+        data.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@postgresql_only("a PostgreSQL store is backed up with pg_basebackup, not wangge backup")
+def test_backup_of_a_postgresql_store_is_refused():
+    data = Data(grids=False)
+    work = tempfile.mkdtemp(prefix="wangge-e2e-backup-")
+    try:
+        out = os.path.join(work, "b.tar")
+        rc, _, err = run("backup", "--data", data.dir, "--out", out, check=False)
+        assert rc == 2 and "pg_basebackup" in err and "docs/DEPLOY.md" in err, err
+        assert "keys/" in err and not os.listdir(work), err
+    finally:
+        data.close()
+        shutil.rmtree(work, ignore_errors=True)
+

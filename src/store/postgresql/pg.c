@@ -632,6 +632,7 @@ const struct wg_backend wg_backend_pg = {
     .defer_flush = pg_defer_flush,
     .flush = pg_flush,
     .set_durable = pg_set_durable,
+    .backup_tools = "pg_basebackup and the WAL archive",
     .defer = pg_defer,
     .sync = pg_sync,
     .search = {.connect = NULL, .words = pg_words},

@@ -396,6 +396,7 @@ const struct wg_backend wg_backend_sqlite = {
     .defer_flush = sq_defer_flush,
     .flush = sq_flush,
     .set_durable = sq_set_durable,
+    .backup = wg_sqlite_backup,
     .search = {.connect = wg_sqlite_search_connect, .words = wg_sqlite_search_words},
     .text = sq_text,
     .integer = sq_int,

@@ -1,5 +1,5 @@
-/* What the SQLite backend's two files share (sqlite.c: connections and statements;
- * sqlite_search.c: the text index's file beside the store). */
+/* What the SQLite backend's files share (sqlite.c: connections and statements;
+ * sqlite_search.c: the text index's file beside the store; sqlite_backup.c: online backups). */
 #ifndef WG_STORE_SQLITE_CONN_H
 #define WG_STORE_SQLITE_CONN_H
 
@@ -23,6 +23,9 @@ enum wg_rc wg_sqlite_search_attach(sqlite3 *db, const char *store_path, struct w
 /* The text indexer's connection, and the words of a search as the index takes them. */
 enum wg_rc wg_sqlite_search_connect(const char *store_path, void **conn, struct wg_err *err);
 void wg_sqlite_search_words(const char *text, char *out, size_t n);
+/* The online backup (sqlite_backup.c; backend.h, backup). */
+enum wg_rc wg_sqlite_backup(const char *where, const char *dest, struct wg_backup_info *info,
+                            struct wg_err *err);
 /* The connection made around db (sqlite.c). */
 void *wg_sqlite_conn_wrap(sqlite3 *db);
 
