@@ -13,9 +13,10 @@ import tarfile
 import tempfile
 import threading
 import time
+import urllib.request
 from urllib.parse import quote as urllib_quote
 
-from harness import (Data, Server, post_json, postgresql_only, run, sqlite_only,
+from harness import (BIN, ROOT, Data, Server, post_json, postgresql_only, run, sqlite_only,
                      wait_for)
 
 
@@ -467,3 +468,78 @@ def test_backup_of_a_postgresql_store_is_refused():
         data.close()
         shutil.rmtree(work, ignore_errors=True)
 
+
+def unit_lines(path):
+    """The unit file's key=value lines, as (key, value) in order."""
+    out = []
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line and not line.startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            out.append((key, value))
+    return out
+
+
+def test_systemd_unit_and_example_config():
+    unit = os.path.join(ROOT, "dist", "wangge.service")
+    conf = os.path.join(ROOT, "dist", "wangge.conf")
+    keys = unit_lines(unit)
+    values = dict(keys)
+    argv = values["ExecStart"].split()
+    assert argv[:2] == ["/opt/wangge/wangge", "serve"], argv
+    assert values["ExecReload"] == "/bin/kill -HUP $MAINPID"
+    for key, want in [("NoNewPrivileges", "yes"), ("PrivateTmp", "yes"),
+                      ("ProtectSystem", "strict"), ("ProtectHome", "yes"),
+                      ("CapabilityBoundingSet", ""), ("User", "wangge")]:
+        assert values.get(key) == want, (key, values.get(key))
+    assert set(values["ReadWritePaths"].split()) == {"/var/lib/wangge", "/var/log/wangge"}
+    work = tempfile.mkdtemp(prefix="wangge-e2e-unit-")
+    data = Data(grids=False)
+    try:
+        if shutil.which("systemd-analyze"):
+            # the unit as installed, with this build's binary where /opt/wangge/wangge would be
+            local = os.path.join(work, "wangge.service")
+            with open(local, "w") as f:
+                f.write(open(unit).read().replace("/opt/wangge/wangge", os.path.abspath(BIN)))
+            p = subprocess.run(["systemd-analyze", "verify", local], capture_output=True,
+                               text=True, timeout=60)
+            assert p.returncode == 0 and "wangge.service:" not in p.stderr, p.stderr
+            p = subprocess.run(["systemd-analyze", "security", "--offline=yes", local],
+                               capture_output=True, text=True, timeout=60)
+            level = re.search(r"Overall exposure level for wangge.service: ([0-9.]+)", p.stdout)
+            if level:  # systemd 250 and later can judge a unit file alone
+                assert float(level.group(1)) < 2.0, p.stdout[-3000:]
+        # the example settings, with this test's directories, started as the unit starts it
+        logs = os.path.join(work, "log")
+        os.mkdir(logs)
+        text = open(conf).read().replace("/var/lib/wangge", data.dir) \
+            .replace("/var/log/wangge", logs).replace("127.0.0.1:8080", "127.0.0.1:0")
+        assert text.count(data.dir) == 1 and logs in text, text
+        local_conf = os.path.join(work, "wangge.conf")
+        with open(local_conf, "w") as f:
+            f.write(text)
+        args = [a.replace("/etc/wangge/wangge.conf", local_conf) for a in argv[1:]]
+        if data.url:  # on PostgreSQL, the test's database instead of the example's SQLite
+            args += ["--store", data.url]
+        proc = subprocess.Popen([BIN, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()
+            assert "listening on" in line, line + proc.stderr.read() if proc.poll() else line
+            base = line.strip().split()[-1]
+            with urllib.request.urlopen(base + "/healthz", timeout=10) as r:
+                assert r.status == 200
+            log = os.path.join(logs, "wangge.log")
+            assert wait_for(lambda: "GET /healthz 200" in read(log)), read(log)
+            os.rename(log, log + ".1")
+            proc.send_signal(signal.SIGHUP)  # systemctl reload
+            assert wait_for(lambda: os.path.exists(log) and "opened again" in read(log))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=30)
+        assert proc.returncode == 0
+        rotate = open(os.path.join(ROOT, "dist", "wangge.logrotate")).read()
+        assert "/var/log/wangge/*.log" in rotate and "systemctl reload wangge" in rotate
+    finally:
+        data.close()
+        shutil.rmtree(work, ignore_errors=True)
