@@ -94,7 +94,23 @@ void wg_req_metrics(struct wg_req *req, struct wg_buf *out)
     struct wg_server *srv = ((struct ctx *)req)->srv;
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    size_t held, strangers;
+    pthread_mutex_lock(&srv->body_mu);
+    held = srv->body_held;
+    strangers = srv->strangers_held;
+    pthread_mutex_unlock(&srv->body_mu);
     wg_http_metrics_render(srv->metrics, out);
+    wg_buf_addf(out,
+                "# HELP wangge_http_body_bytes Request body memory reserved now, by all callers "
+                "and by callers not logged in.\n"
+                "# TYPE wangge_http_body_bytes gauge\n"
+                "wangge_http_body_bytes{callers=\"all\"} %zu\n"
+                "wangge_http_body_bytes{callers=\"strangers\"} %zu\n"
+                "# HELP wangge_http_body_budget_bytes The memory all request bodies may hold at "
+                "once.\n"
+                "# TYPE wangge_http_body_budget_bytes gauge\n"
+                "wangge_http_body_budget_bytes %zu\n",
+                held, strangers, srv->body_budget);
     wg_buf_addf(out,
                 "# HELP wangge_http_connections Open client connections.\n"
                 "# TYPE wangge_http_connections gauge\n"

@@ -186,6 +186,8 @@ def test_metrics():
         assert m[("wangge_sessions_active", "")] == 2  # the administrator and the agent
         assert m[("wangge_http_connections", "")] >= 1
         assert m[("wangge_http_suspended_requests", "")] == 0
+        assert m[("wangge_http_body_bytes", '{callers="all"}')] == 0  # the scrape has no body
+        assert m[("wangge_http_body_budget_bytes", "")] >= 16 << 20
     finally:
         data.close()
 
