@@ -135,6 +135,12 @@ def metrics(srv, headers=None):
     return out
 
 
+def settled(m):
+    """Every request of test_metrics counted and its body given back."""
+    return m.get(("wangge_http_requests_total", '{method="",route="(none)",status="404"}')) \
+        and m.get(("wangge_http_body_bytes", '{callers="all"}')) == 0
+
+
 def test_metrics():
     data = Data()
     try:
@@ -158,7 +164,11 @@ def test_metrics():
             assert status == 200
             assert srv.get("/api/v1/orders/999999", token=agent)[0] == 404
             assert srv.json("POST", "/api/v1/no-such-route", {})[0] == 404  # matches no route
-            m = metrics(srv)
+            # a request is counted, and gives its body's memory back, once its answer is
+            # sent: a moment after the client has it
+            scrapes = []
+            assert wait_for(lambda: settled(scrapes.append(metrics(srv)) or scrapes[-1]), 5)
+            m = scrapes[-1]
         finally:
             code, log = srv.stop()
         assert code == 0, log
