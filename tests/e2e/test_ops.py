@@ -36,6 +36,9 @@ def test_log_file_is_opened_again_on_sighup():
             # logrotate: the file is renamed, then the server is told
             os.rename(log, log + ".1")
             assert srv.get("/api/v1/while-rotating")[0] == 404
+            # the access line is written once the answer is sent: wait for it, still in the
+            # renamed file, before the server is told
+            assert wait_for(lambda: "GET /api/v1/while-rotating 404" in read(log + ".1"))
             srv.proc.send_signal(signal.SIGHUP)
             assert wait_for(lambda: os.path.exists(log) and "opened again" in read(log)), \
                 read(log + ".1")[-2000:]
