@@ -4,15 +4,17 @@
 # on SQLite and once on PostgreSQL), the end-to-end tests against each binary on each store,
 # then the console's browser tests (release, SQLite). PostgreSQL is a private instance
 # started here (scripts/pg.sh) and stopped at the end. Prints each suite's "N passed, N
-# failed" line under [build/store] and a total; exits non-zero when anything failed.
+# failed" line under [build/store] and a total; exits non-zero when anything failed. The
+# last lines repeat what failed, so the tail of a CI log is enough to see it.
 set -u
 cd "$(dirname "$0")/.."
 fails=0
 passed_total=0
 failed_total=0
 log=$(mktemp)
+digest=$(mktemp)
 pgdir=$(mktemp -d /tmp/wgpg-XXXXXX)
-trap 'scripts/pg.sh stop "$pgdir"; rm -f "$log"' EXIT
+trap 'scripts/pg.sh stop "$pgdir"; rm -f "$log" "$digest"' EXIT
 tally() { # reads a suite's output, adds its last "N passed, N failed" line to the totals
     line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
@@ -32,6 +34,9 @@ suite() {
     if ! "$@" >"$log" 2>&1; then
         fails=$((fails + 1))
         cat "$log"
+        { printf '[%s/%s] %s:\n' "$variant" "$store" "$name"
+          grep -E '^FAIL|check failed|Sanitizer|runtime error|^[A-Za-z_.]*(Error|Exception)\b' "$log" |
+              head -n 40; } >>"$digest"
         grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
     else
         grep -E "$show" "$log"
@@ -67,5 +72,9 @@ for variant in release asan; do
     fi
 done
 echo "stores: every store suite ran on sqlite and on postgresql ($(echo $store_tests | wc -w) unit suites, end-to-end on each build)"
+if [ -s "$digest" ]; then
+    echo "what failed:"
+    cat "$digest"
+fi
 echo "total: $passed_total passed, $failed_total failed"
 [ "$fails" -eq 0 ] && [ "$failed_total" -eq 0 ]
