@@ -14,6 +14,7 @@
 #include "domain/catalog/catalog_store.h"
 #include "domain/accounts/login_limit.h"
 #include "domain/accounts/pii.h"
+#include "domain/accounts/pwpool.h"
 #include "domain/portal/portal.h"
 #include "domain/accounts/session.h"
 #include "domain/stats/stats_cube.h"
@@ -46,6 +47,7 @@ struct wg_app {
     char console_csp[1400];
     struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
+    struct wg_pwpool *pwpool;     /* checks and hashes passwords (pwpool.h) */
 };
 
 /* The request's store connection: taken from the pool at the first call, kept for the rest

@@ -35,6 +35,8 @@ FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
 TOWN = "371302001"  # every role's account is scoped to this town
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # the first bytes are what make a PNG
 PASSWORD = "Role-pass-2026"
+LOGIN_REFUSED = ("wrong username or password, or the account is locked for 15 minutes after 5 "
+                 "failed logins")
 OUTSIDE_GRID = feature("371302002001001", "南坛村第1网格", "base", square(118.40, 35.0, 118.41, 35.01))
 
 
@@ -326,14 +328,15 @@ def test_login_lockout_and_rate_limit():
             for i in range(5):
                 status, body = srv.json("POST", "/api/v1/session",
                                         {"username": "admin", "password": "wrong-Pass-1"}, token=None)
-                assert status == 401 and body["error"]["message"] == "wrong username or password", body
+                assert status == 401 and body["error"]["message"] == LOGIN_REFUSED, body
+            # locked: the right password gets the very answer a wrong one does
             status, body = srv.json("POST", "/api/v1/session",
                                     {"username": "admin", "password": ADMIN_PASSWORD}, token=None)
-            assert status == 403 and "locked" in body["error"]["message"], body
+            assert status == 401 and body["error"]["message"] == LOGIN_REFUSED, body
             # an unknown user gets the same answer as a wrong password
             status, body = srv.json("POST", "/api/v1/session",
                                     {"username": "nobody", "password": "x"}, token=None)
-            assert status == 401 and body["error"]["message"] == "wrong username or password"
+            assert status == 401 and body["error"]["message"] == LOGIN_REFUSED
             # 7 failures so far; the 20th failure in a minute closes the address for the minute
             statuses = [srv.json("POST", "/api/v1/session", {"username": "nobody", "password": "x"},
                                  token=None)[0] for _ in range(14)]
@@ -342,6 +345,17 @@ def test_login_lockout_and_rate_limit():
             assert status in (400, 429), body
         finally:
             srv.stop()
+        # the auditor learns what the answers do not tell: which failure locked the account
+        db = data.store()
+        try:
+            rows = db.execute("SELECT object_id, result, detail FROM audit WHERE action = "
+                              "'session.login_failed' ORDER BY seq").fetchall()
+        finally:
+            db.close()
+        assert [r[2] for r in rows[:4]] == ["wrong password"] * 4, rows
+        assert rows[4][2].startswith("wrong password; 5 failed logins lock the account until"), rows
+        assert rows[5][2] == "account locked" and rows[6][2] == "no such account", rows
+        assert all(r[1] == "denied" for r in rows), rows
     finally:
         data.close()
 
