@@ -176,16 +176,46 @@ enum wg_rc wg_api_me(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 200, actor_json(req->actor));
 }
 
-enum wg_rc wg_api_me_password(struct wg_req *req, struct wg_err *err)
+/* A change of one's own password on its way: read here, checked and hashed on the password
+ * pool, stored on a request thread. */
+struct change {
+    struct wg_password_change pc;
+    const char *old_pw, *new_pw; /* the request's body holds them */
+};
+
+static void change_hash(void *ctx)
 {
+    struct change *c = ctx;
+    wg_password_change_hash(&c->pc, c->old_pw, c->new_pw);
+}
+
+static enum wg_rc change_store(struct wg_req *req, void *ctx, struct wg_err *err)
+{
+    struct change *c = ctx;
     const struct wg_actor *actor = req->actor;
     struct wg_db *db;
     enum wg_rc rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_session_change_password(db, actor, wg_api_field(req, "old_password"),
-                                    wg_api_field(req, "new_password"), err);
+    rc = wg_password_change_finish(db, actor, &c->pc, err);
     rc = wg_api_audit(req, db, NULL, "account.password_change", "account", actor->username, NULL,
                       rc, err);
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:b}", "changed", 1));
+}
+
+enum wg_rc wg_api_me_password(struct wg_req *req, struct wg_err *err)
+{
+    const struct wg_actor *actor = req->actor;
+    struct change *c = wg_arena_alloc(req->arena, sizeof *c);
+    struct wg_db *db;
+    enum wg_rc rc;
+    c->old_pw = wg_api_field(req, "old_password");
+    c->new_pw = wg_api_field(req, "new_password");
+    if ((rc = wg_api_db(req, &db, err)))
+        return rc;
+    rc = wg_password_change_prepare(db, actor, c->old_pw, c->new_pw, &c->pc, err);
+    if (rc)
+        return wg_api_audit(req, db, NULL, "account.password_change", "account", actor->username,
+                            NULL, rc, err);
+    return wg_api_pw_then(req, change_hash, change_store, c);
 }

@@ -59,40 +59,69 @@ enum wg_rc wg_api_users_list(struct wg_req *req, struct wg_err *err)
     return wg_api_reply_list(req, "users", fill_users, err);
 }
 
-/* An administrator sets an initial password (or has one made); either way the new user
- * must change it at first login. */
-enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
+/* An account being made (POST /api/v1/users): checked and its password
+ * hashed on the password pool, then stored with its sealed profile and recorded on a request
+ * thread. It lives in the request's arena. */
+struct new_account {
+    const char *username, *role, *scope, *password;
+    char made[21]; /* the one-time password the server made, when none was given */
+    struct wg_account_row row;
+    enum wg_rc rc; /* wg_account_prepare's */
+    struct wg_err err;
+};
+
+static void new_account_hash(void *ctx)
+{
+    struct new_account *n = ctx;
+    n->rc = wg_account_prepare(n->username, n->role, n->scope, n->password, 1, &n->row, &n->err);
+}
+
+static enum wg_rc new_account_store(struct wg_req *req, void *ctx, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    const char *pw = wg_api_field(req, "password"), *user = wg_api_field(req, "username"),
-               *role = wg_api_field(req, "role"), *scope = wg_api_field(req, "scope");
-    char made[21];
+    struct new_account *n = ctx;
     struct wg_db *db;
     enum wg_rc rc;
-    if (!pw) {
-        wg_password_random(made);
-        pw = made;
-    }
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    /* the account and its sealed profile are one change: all or nothing */
-    if (!(rc = wg_db_begin(db, err))) {
-        if (!(rc = wg_account_create(db, user, role, scope, pw, 1, err)) &&
-            !(rc = wg_profile_set(db, app->keys, user, wg_api_field(req, "name"),
+    if (n->rc) {
+        *err = n->err;
+        rc = n->rc;
+    } else if (!(rc = wg_db_begin(db, err))) { /* the account and its profile: all or nothing */
+        if (!(rc = wg_store_account_insert(db, &n->row, err)) &&
+            !(rc = wg_profile_set(db, app->keys, n->username, wg_api_field(req, "name"),
                                   wg_api_field(req, "phone"), wg_api_field(req, "id_number"), err)))
             rc = wg_db_commit(db, err);
         if (rc)
             wg_db_rollback(db);
     }
-    rc = wg_api_audit(req, db, NULL, "user.create", "account", user, role, rc, err);
+    rc = wg_api_audit(req, db, NULL, "user.create", "account", n->username, n->role, rc, err);
     if (rc)
         return rc;
-    json_t *out = json_pack("{s:s,s:s,s:s,s:b}", "username", user, "role", role, "scope", scope,
-                            "must_change_password", 1);
-    if (pw == made)
-        json_object_set_new(out, "initial_password", json_string(made));
-    sodium_memzero(made, sizeof made);
+    json_t *out = json_pack("{s:s,s:s,s:s,s:b}", "username", n->username, "role", n->role, "scope",
+                            n->scope, "must_change_password", 1);
+    if (n->password == n->made)
+        json_object_set_new(out, "initial_password", json_string(n->made));
+    sodium_memzero(n->made, sizeof n->made);
     return wg_reply_json(req, 201, out);
+}
+
+/* An administrator sets an initial password (or has one made); either way the new user
+ * must change it at first login. The password is hashed on the password pool. */
+enum wg_rc wg_api_users_create(struct wg_req *req, struct wg_err *err)
+{
+    struct new_account *n = wg_arena_alloc(req->arena, sizeof *n);
+    (void)err; /* every refusal is new_account_store's, on the record */
+    memset(n, 0, sizeof *n);
+    n->username = wg_api_field(req, "username");
+    n->role = wg_api_field(req, "role");
+    n->scope = wg_api_field(req, "scope");
+    n->password = wg_api_field(req, "password");
+    if (!n->password) {
+        wg_password_random(n->made);
+        n->password = n->made;
+    }
+    return wg_api_pw_then(req, new_account_hash, new_account_store, n);
 }
 
 /* POST /api/v1/users/{username}/reveal {"field": "phone", "reason": "…"}: one clear value,

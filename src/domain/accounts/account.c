@@ -234,14 +234,14 @@ static enum wg_rc check_username(const char *u, struct wg_err *err)
     return WG_OK;
 }
 
-enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
-                             const char *scope, const char *password, int must_change,
-                             struct wg_err *err)
+enum wg_rc wg_account_prepare(const char *username, const char *role, const char *scope,
+                              const char *password, int must_change, struct wg_account_row *out,
+                              struct wg_err *err)
 {
-    struct wg_account_row a;
+    struct wg_account_row *a = out; /* filled as it is checked */
     struct wg_scope sc;
     enum wg_rc rc;
-    memset(&a, 0, sizeof a);
+    memset(a, 0, sizeof *a);
     if ((rc = check_username(username, err)))
         return rc;
     if (!wg_role_find(role))
@@ -251,12 +251,19 @@ enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char 
                           role ? role : "");
     if ((rc = wg_scope_parse(scope, &sc, err)) || (rc = wg_password_check(password, err)))
         return rc;
-    snprintf(a.username, sizeof a.username, "%s", username);
-    snprintf(a.role, sizeof a.role, "%s", role);
-    snprintf(a.scope_kind, sizeof a.scope_kind, "%s", sc.kind);
-    snprintf(a.scope, sizeof a.scope, "%s", sc.code);
-    a.must_change = must_change;
-    if ((rc = wg_password_hash(password, a.password_hash, err)))
-        return rc;
-    return wg_store_account_insert(db, &a, err);
+    snprintf(a->username, sizeof a->username, "%s", username);
+    snprintf(a->role, sizeof a->role, "%s", role);
+    snprintf(a->scope_kind, sizeof a->scope_kind, "%s", sc.kind);
+    snprintf(a->scope, sizeof a->scope, "%s", sc.code);
+    a->must_change = must_change;
+    return wg_password_hash(password, a->password_hash, err);
+}
+
+enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
+                             const char *scope, const char *password, int must_change,
+                             struct wg_err *err)
+{
+    struct wg_account_row a;
+    enum wg_rc rc = wg_account_prepare(username, role, scope, password, must_change, &a, err);
+    return rc ? rc : wg_store_account_insert(db, &a, err);
 }

@@ -71,7 +71,13 @@ void wg_password_random(char out[21]);
 #define WG_LOCK_FAILURES 5
 #define WG_LOCK_SECONDS  (15 * 60)
 
-/* Creates an account (WG_ECONFLICT when the username exists). */
+/* An account checked and its password hashed, ready for the store (no store is touched, so
+ * that the hashing holds none of its connections). */
+struct wg_account_row;
+enum wg_rc wg_account_prepare(const char *username, const char *role, const char *scope,
+                              const char *password, int must_change, struct wg_account_row *out,
+                              struct wg_err *err);
+/* Prepares and stores an account (WG_ECONFLICT when the username exists). */
 enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
                              const char *scope, const char *password, int must_change,
                              struct wg_err *err);

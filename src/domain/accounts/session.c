@@ -287,25 +287,40 @@ enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, str
     return rc;
 }
 
-enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
-                                      const char *old_pw, const char *new_pw, struct wg_err *err)
+enum wg_rc wg_password_change_prepare(struct wg_db *db, const struct wg_actor *actor,
+                                      const char *old_pw, const char *new_pw,
+                                      struct wg_password_change *pc, struct wg_err *err)
 {
     struct wg_account_row a;
-    char hash[128];
     enum wg_rc rc;
+    memset(pc, 0, sizeof *pc);
     if (!old_pw || !new_pw)
         return wg_err_set(err, WG_EINVAL, "old_password and new_password are required");
-    if ((rc = wg_store_account_get(db, actor->username, &a, err)))
-        return rc;
-    if (!wg_password_verify(a.password_hash, old_pw))
-        return wg_err_set(err, WG_EFORBIDDEN, "old_password is wrong");
     if (!strcmp(old_pw, new_pw))
         return wg_err_set(err, WG_EINVAL, "new_password must differ from the old one");
-    if ((rc = wg_password_check(new_pw, err)) || (rc = wg_password_hash(new_pw, hash, err)))
+    if ((rc = wg_password_check(new_pw, err)) ||
+        (rc = wg_store_account_get(db, actor->username, &a, err)))
         return rc;
+    memcpy(pc->stored, a.password_hash, sizeof pc->stored);
+    return WG_OK;
+}
+
+void wg_password_change_hash(struct wg_password_change *pc, const char *old_pw, const char *new_pw)
+{
+    pc->old_ok = wg_password_verify(pc->stored, old_pw);
+    if (pc->old_ok)
+        wg_password_hash(new_pw, pc->hash, NULL);
+}
+
+enum wg_rc wg_password_change_finish(struct wg_db *db, const struct wg_actor *actor,
+                                     const struct wg_password_change *pc, struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (!pc->old_ok)
+        return wg_err_set(err, WG_EFORBIDDEN, "old_password is wrong");
     if ((rc = wg_db_begin(db, err)))
         return rc;
-    if ((rc = wg_store_account_set_password(db, actor->username, hash, 0, err)) ||
+    if ((rc = wg_store_account_change_password(db, actor->username, pc->stored, pc->hash, err)) ||
         (rc = wg_store_session_delete_user(db, actor->username, err)) ||
         (rc = wg_store_session_insert(db, actor->token_hash, actor->username, (long long)time(NULL),
                                       NULL, err)) ||

@@ -84,11 +84,25 @@ enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, str
  * process forget the sessions concerned at once; a change made by another process sharing
  * the store (the command line disabling an account) is seen within `seconds`. */
 void wg_session_cache(long seconds);
-/* Changes one's own password: the old one must match, the new one meet the policy and
- * differ; clears must_change and ends the account's other sessions. */
-enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
-                                      const char *old_pw, const char *new_pw, struct wg_err *err);
-
+/* Changing one's own password, in three steps as a login, so that checking the old one and
+ * hashing the new one hold no store connection: wg_password_change_prepare checks what needs
+ * no hashing (both given, the new one meets the policy and differs from the old) and reads the
+ * stored hash; wg_password_change_hash checks the old password and hashes the new (the
+ * password pool's work); wg_password_change_finish stores it, clears must_change and ends the
+ * account's other sessions. */
+struct wg_password_change {
+    char stored[128]; /* the hash the old password was checked against */
+    char hash[128];   /* the new password's */
+    int old_ok;
+};
+enum wg_rc wg_password_change_prepare(struct wg_db *db, const struct wg_actor *actor,
+                                      const char *old_pw, const char *new_pw,
+                                      struct wg_password_change *pc, struct wg_err *err);
+void wg_password_change_hash(struct wg_password_change *pc, const char *old_pw, const char *new_pw);
+/* WG_EFORBIDDEN when the old password was wrong; WG_ECONFLICT when the password was changed
+ * or reset since it was read (nothing is stored then). */
+enum wg_rc wg_password_change_finish(struct wg_db *db, const struct wg_actor *actor,
+                                     const struct wg_password_change *pc, struct wg_err *err);
 #define WG_APIKEY_LEN 64
 /* Creates an API key; key (shown once) and id are written to the caller. */
 enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope, uint32_t perms,

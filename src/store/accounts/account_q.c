@@ -116,6 +116,22 @@ static int get_failed(struct wg_row *row, void *ctx)
     return 1;
 }
 
+enum wg_rc wg_store_account_change_password(struct wg_db *db, const char *username, const char *old,
+                                            const char *hash, struct wg_err *err)
+{
+    char now[32];
+    long changes = 0;
+    enum wg_rc rc;
+    wg_clock_iso_now(now);
+    struct wg_val p[] = {WG_VTEXT(hash), WG_VTEXT(now), WG_VTEXT(username), WG_VTEXT(old)};
+    if (!(rc = wg_db_exec(db, WG_Q_ACCOUNT_CHANGE_PASSWORD, p, WG_NVALS(p), &changes, err)) &&
+        !changes)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "the password of '%s' was changed or reset meanwhile; log in again",
+                          username);
+    return rc;
+}
+
 enum wg_rc wg_store_account_fail(struct wg_db *db, const char *username, long long now, int lock_at,
                                  long long lock_until, int *failed, long long *locked_until,
                                  struct wg_err *err)

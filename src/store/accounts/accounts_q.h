@@ -25,6 +25,10 @@ enum wg_rc wg_store_account_each(struct wg_db *db, int (*cb)(const struct wg_acc
                                  void *ctx, struct wg_err *err);
 enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username, const char *hash,
                                          int must_change, struct wg_err *err);
+/* One's own change: stores hash over the stored one old, clearing must_change; WG_ECONFLICT
+ * when the account no longer has old. */
+enum wg_rc wg_store_account_change_password(struct wg_db *db, const char *username, const char *old,
+                                            const char *hash, struct wg_err *err);
 /* Counts a failed login of username at now in one statement (queries.def): the failure that
  * makes lock_at locks the account until lock_until; failures during a lock count on and leave
  * it as it is; the first after a lock has ended counts 1 again. *failed and *locked_until: the
