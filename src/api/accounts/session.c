@@ -17,7 +17,7 @@ static json_t *actor_json(const struct wg_actor *a)
     const char *name = wg_role_name(a->role);
     const char *label = a->role < WG_ROLE_ACCOUNTS ? wg_roles[a->role].label : name;
     json_t *perms = json_array();
-    for (uint32_t b = 1; b && b <= WG_P_CONFIG_ADMIN; b <<= 1)
+    for (uint32_t b = 1; b && b <= WG_P_LAST; b <<= 1)
         if (a->perms & b)
             json_array_append_new(perms, json_string(wg_perm_name(b)));
     return json_pack("{s:s,s:s,s:s,s:{s:s,s:s},s:b,s:o}", "username", a->username, "role", name,

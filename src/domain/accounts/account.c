@@ -21,7 +21,7 @@ const struct wg_role wg_roles[] = {
      * audit administrators (their work is elsewhere) nor mediators (disputes have their own) */
     {"sysadmin", "系统管理员",
      SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS},
-    {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN},
+    {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN | WG_P_ADMIN_ACCOUNTS},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
      * units, mediators and leaders read the work in their scope */
@@ -83,6 +83,7 @@ static const struct {
     {WG_P_CONFIG_ADMIN, "config_admin", 0},
     {WG_P_STATS_READ, "stats_read", 0},
     {WG_P_METRICS, "metrics", 1},
+    {WG_P_ADMIN_ACCOUNTS, "admin_accounts", 0},
 };
 
 const char *wg_perm_name(uint32_t one)
@@ -232,6 +233,12 @@ static enum wg_rc check_username(const char *u, struct wg_err *err)
             return wg_err_set(err, WG_EINVAL,
                               "username '%s' may hold only letters, digits and . _ - @", u);
     return WG_OK;
+}
+
+int wg_role_is_admin(const char *role)
+{
+    return role &&
+           (!strcmp(role, "sysadmin") || !strcmp(role, "secadmin") || !strcmp(role, "auditor"));
 }
 
 enum wg_rc wg_account_prepare(const char *username, const char *role, const char *scope,

@@ -332,6 +332,21 @@ enum wg_rc wg_password_change_finish(struct wg_db *db, const struct wg_actor *ac
     return WG_OK;
 }
 
+enum wg_rc wg_password_reset(struct wg_db *db, const char *username, const char *hash,
+                             struct wg_err *err)
+{
+    enum wg_rc rc;
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    if ((rc = wg_store_account_set_password(db, username, hash, 1, err)) ||
+        (rc = wg_store_session_delete_user(db, username, err)) || (rc = wg_db_commit(db, err))) {
+        wg_db_rollback(db);
+        return rc;
+    }
+    cache_drop(NULL, username); /* after: a check meanwhile cannot put a session back */
+    return WG_OK;
+}
+
 enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope, uint32_t perms,
                             char key[WG_APIKEY_LEN + 1], char id[24], struct wg_err *err)
 {

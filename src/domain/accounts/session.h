@@ -103,6 +103,11 @@ void wg_password_change_hash(struct wg_password_change *pc, const char *old_pw, 
  * or reset since it was read (nothing is stored then). */
 enum wg_rc wg_password_change_finish(struct wg_db *db, const struct wg_actor *actor,
                                      const struct wg_password_change *pc, struct wg_err *err);
+/* A reset: username gets the password hash (of a one-time password, made by the server), to be
+ * changed at first login; its failures and lock are cleared and every session of it ends. */
+enum wg_rc wg_password_reset(struct wg_db *db, const char *username, const char *hash,
+                             struct wg_err *err);
+
 #define WG_APIKEY_LEN 64
 /* Creates an API key; key (shown once) and id are written to the caller. */
 enum wg_rc wg_apikey_create(struct wg_db *db, const char *name, const char *scope, uint32_t perms,
