@@ -14,6 +14,7 @@
 #include "domain/catalog/catalog_store.h"
 #include "domain/accounts/login_limit.h"
 #include "domain/accounts/pii.h"
+#include "domain/accounts/pwpool.h"
 #include "domain/portal/portal.h"
 #include "domain/accounts/session.h"
 #include "domain/stats/stats_cube.h"
@@ -46,6 +47,7 @@ struct wg_app {
     char console_csp[1400];
     struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
+    struct wg_pwpool *pwpool;     /* checks and hashes passwords (pwpool.h) */
 };
 
 /* The request's store connection: taken from the pool at the first call, kept for the rest
@@ -56,6 +58,14 @@ void wg_api_release(struct wg_req *req);
 /* Runs fn(db, ctx) in the group committer's next batch and waits until it is durable
  * (wg_committer_run), having given back the request's connection first. */
 enum wg_rc wg_api_commit(struct wg_req *req, wg_commit_fn fn, void *ctx, struct wg_err *err);
+/* Password work — checking or hashing one (domain/accounts/pwpool.h) — off the request's
+ * thread and its store connection: the request is suspended, work(ctx) runs on the password
+ * pool, then then(req, ctx, err) answers on a request thread as a handler does (taking a
+ * store connection of its own when it needs one). The handler returns what this returns:
+ * WG_OK, the request suspended. */
+enum wg_rc wg_api_pw_then(struct wg_req *req, void (*work)(void *ctx),
+                          enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err),
+                          void *ctx);
 /* Makes j the request's: released when the request ends. Returns j. */
 json_t *wg_api_keep(struct wg_req *req, json_t *j);
 /* If-Match: "3", 3 or W/"3" — the version the client read (GET answers it as the ETag) —

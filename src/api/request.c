@@ -45,6 +45,55 @@ enum wg_rc wg_api_commit(struct wg_req *req, wg_commit_fn fn, void *ctx, struct 
     return wg_committer_run(app->committer, fn, ctx, err);
 }
 
+struct pw_then {
+    struct wg_pw_job job; /* first: the pool hands it back */
+    struct wg_req *req;
+    void (*work)(void *ctx);
+    enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err);
+    void *ctx;
+    enum wg_rc rc; /* the pool's: WG_OK once work ran */
+    struct wg_err err;
+};
+
+static void pw_run(struct wg_pw_job *job, enum wg_rc rc)
+{
+    struct pw_then *t = (struct pw_then *)job;
+    if (rc)
+        wg_err_set(&t->err, rc, "the server is stopping");
+    else
+        t->work(t->ctx);
+    t->rc = rc;
+    wg_req_resume(t->req);
+}
+
+static enum wg_rc pw_answer(struct wg_req *req, void *ctx, struct wg_err *err)
+{
+    struct pw_then *t = ctx;
+    if (t->rc) {
+        *err = t->err;
+        return t->rc;
+    }
+    return t->then(req, t->ctx, err);
+}
+
+enum wg_rc wg_api_pw_then(struct wg_req *req, void (*work)(void *ctx),
+                          enum wg_rc (*then)(struct wg_req *req, void *ctx, struct wg_err *err),
+                          void *ctx)
+{
+    struct wg_app *app = req->app;
+    struct pw_then *t = wg_arena_alloc(req->arena, sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->job.run = pw_run;
+    t->req = req;
+    t->work = work;
+    t->then = then;
+    t->ctx = ctx;
+    wg_req_suspend(req, pw_answer, t);
+    if ((t->rc = wg_pwpool_submit(app->pwpool, &t->job, &t->err)))
+        wg_req_resume(req);
+    return WG_OK;
+}
+
 static void drop_json(void *p)
 {
     json_decref(p);

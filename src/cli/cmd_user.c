@@ -1,7 +1,10 @@
 /* wangge user add --data DIR --username U --role R --scope S --password-file F
  * wangge apikey add --data DIR --name N --scope S --permissions open311[,...]
- * Accounts made here must change their password at first login; an API key is printed
- * once and only its hash is kept. */
+ * Operational accounts only (agent, supervisor, handler, gridworker, community, mediator,
+ * leader): the three administrators' accounts are never made with a password someone chose
+ * (三员分立, domain/accounts/account.h) — `wangge init` makes the first of each, a secadmin
+ * the others. Accounts made here must change their password at first login; an API key is
+ * printed once and only its hash is kept. */
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -65,6 +68,15 @@ int wg_cmd_user(int argc, char **argv)
     }
     if (!data || !u.username || !u.role || !u.scope || !pwfile || optind != argc)
         return wg_cli_usage(USER_USAGE);
+    if (wg_role_is_admin(u.role)) {
+        wg_err_set(&err, WG_EINVAL,
+                   "role '%s' is an administrator's: the command line makes operational "
+                   "accounts only; 'wangge init' makes the first sysadmin, secadmin and "
+                   "auditor, and a secadmin makes the others (POST /api/v1/admins), each with "
+                   "a one-time password",
+                   u.role);
+        return wg_cli_fail(&err);
+    }
     /* a file, not an argument: arguments show in the process list and shell history */
     if (wg_file_read(pwfile, 4096, &u.password, &len, &err))
         return wg_cli_fail(&err);

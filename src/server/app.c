@@ -125,6 +125,8 @@ void wg_app_release(struct wg_app *app)
                     cs.jobs, cs.batches, (double)cs.jobs / (double)cs.batches, cs.largest_batch,
                     cs.failed_jobs, cs.flushes, cs.redone);
     }
+    wg_pwpool_stop(app->pwpool); /* before the committer: a login it checked goes on to it */
+    app->pwpool = NULL;
     wg_committer_stop(app->committer);
     app->committer = NULL;
     wg_text_index_stop(app->text_index); /* after the committer: it indexes every order */

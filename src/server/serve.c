@@ -29,6 +29,8 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     app->portal = s->portal;
     app->limits.idle_seconds = s->session_idle;
     app->limits.absolute_seconds = s->session_absolute;
+    if ((rc = wg_pwpool_start((int)s->login_threads, &app->logins, &app->pwpool, err)))
+        return rc;
     if (s->notify_attempts)
         s->notify.attempts = (int)s->notify_attempts;
     if (s->notify_backoff)
@@ -89,8 +91,8 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
         goto out;
     printf("wangge: listening on http://%s:%u\n", cfg.host, wg_server_port(srv));
     fflush(stdout);
-    wg_info("serving %s on %s:%u with %u threads", s->data, cfg.host, wg_server_port(srv),
-            cfg.threads);
+    wg_info("serving %s on %s:%u with %u threads, %d checking passwords", s->data, cfg.host,
+            wg_server_port(srv), cfg.threads, wg_pwpool_threads(app.pwpool));
     while (!sigwait(&sigs, &sig) && sig == SIGHUP)
         reopen_log();
     wg_info("stopping on signal %d; letting requests in flight finish", sig);

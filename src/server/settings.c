@@ -29,6 +29,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         snprintf(s->listen, sizeof s->listen, "%s", v);
     else if (!strcmp(key, "threads"))
         return wg_parse_whole(key, v, 1, 256, &s->threads, err);
+    else if (!strcmp(key, "login_threads"))
+        return wg_parse_whole(key, v, 1, 64, &s->login_threads, err);
     else if (!strcmp(key, "body_max"))
         return wg_parse_whole(key, v, 1024, 1L << 30, &s->body_max, err);
     else if (!strcmp(key, "body_memory")) /* half of it takes two 12 MiB forms */

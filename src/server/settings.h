@@ -12,6 +12,7 @@ struct wg_settings {
     char store[4096]; /* the store's URL; "": SQLite's in data */
     char listen[128];
     long threads, body_max, body_memory, idle_timeout, session_idle, session_absolute;
+    long login_threads; /* the password pool's threads; 0: half the cores, 1 to 4 */
     int quiet;
     char log_file[4096];                  /* "": stderr; else reopened on SIGHUP (logrotate) */
     int log_json;                         /* log_format = json: one JSON object a line */

@@ -45,11 +45,15 @@ export const ACCOUNTS = [
   ['leader1', 'leader', '371302'], ['audit1', 'auditor', 'all'], ['sec1', 'secadmin', 'all'], ['first1', 'agent', '371302']
 ]
 
+const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditor']
+
 export class Server {
   constructor () {
     this.dir = mkdtempSync(join(tmpdir(), 'wangge-browser-'))
     const out = wangge('init', '--data', this.dir)
-    this.adminInitial = out.trim().split('\n').pop().split(': ').pop()
+    // the first administrators' one-time passwords by username: lines "  ROLE USERNAME PASSWORD …"
+    this.first = Object.fromEntries(out.split('\n').filter(l => /^ {2}(sysadmin|secadmin|auditor) /.test(l))
+      .map(l => l.trim().split(/\s+/).slice(1, 3)))
     wangge('import', 'divisions', '--data', this.dir, '--county', '371302', '--source', join(ROOT, 'tests', 'data', 'divisions'))
     const gj = join(this.dir, 'grids.geojson')
     writeFileSync(gj, JSON.stringify(GRIDS))
@@ -57,6 +61,7 @@ export class Server {
     const pw = join(this.dir, 'pw')
     writeFileSync(pw, 'Initial-pass-1\n')
     for (const [name, role, scope] of ACCOUNTS) {
+      if (ADMIN_ROLES.includes(role)) continue // a secadmin makes these once serving (start)
       wangge('user', 'add', '--data', this.dir, '--username', name, '--role', role, '--scope', scope, '--password-file', pw)
     }
   }
@@ -75,9 +80,18 @@ export class Server {
       })
       this.proc.on('exit', c => reject(new Error('server exited ' + c + ': ' + this.log)))
     })
-    // the first sysadmin changes its one-time password; every account but first1 too
-    this.admin = await this.changeFirst('admin', this.adminInitial)
-    for (const [name] of ACCOUNTS) if (name !== 'first1') await this.changeFirst(name, 'Initial-pass-1')
+    // the first sysadmin and secadmin change their one-time passwords; the secadmin makes the
+    // administrators' accounts, each with a one-time password; every account but first1 sets
+    // its own
+    this.admin = await this.changeFirst('admin', this.first.admin)
+    const sec = await this.changeFirst('secadmin', this.first.secadmin)
+    for (const [name, role, scope] of ACCOUNTS) {
+      if (name === 'first1') continue
+      const initial = ADMIN_ROLES.includes(role)
+        ? (await this.api('POST', '/api/v1/admins', { username: name, role, scope }, sec)).initial_password
+        : 'Initial-pass-1'
+      await this.changeFirst(name, initial)
+    }
     await this.api('POST', '/api/v1/units', { id: 'cgzf', name: '城管执法局', kind: 'department', regions: ['371302'] }, this.admin)
     await this.api('POST', '/api/v1/units', { id: 'jtj', name: '交通运输局', kind: 'department', regions: ['371302'] }, this.admin)
     await this.api('POST', '/api/v1/routing-rules', { item: '06', region: '', lead: 'cgzf' }, this.admin)

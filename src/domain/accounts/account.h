@@ -1,8 +1,13 @@
 /* Accounts, roles and permissions (SPEC §8; 等保 2.0 level 3). Every person who works in
  * wangge has one account with one role and one scope: a region or grid code (the account
  * sees that subtree) or a unit (it sees what is sent to that unit). The three
- * administrators are kept apart: sysadmin runs accounts and configuration, secadmin runs
- * keys and security settings, auditor alone reads the audit log.
+ * administrators are kept apart (三员分立, 等保 2.0 level 3): sysadmin runs the operational
+ * accounts (every role but the three) and configuration, secadmin runs keys, security
+ * settings and the administrators' own accounts, auditor alone reads the audit log. No
+ * administrator makes or resets an account of an administrator but a secadmin, and none
+ * ever knows another's password: an administrator's account is made, or reset, with a
+ * one-time password the server makes, shown once, that must be changed at first login; the
+ * first of each is made by `wangge init`.
  *
  * Passwords are hashed with Argon2id (libsodium crypto_pwhash_str); the policy is at least
  * 8 characters of at least 3 classes (lower case, upper case, digits, symbols). An initial
@@ -20,20 +25,22 @@
 
 /* Permissions: what a route may require. */
 enum wg_perm {
-    WG_P_MAP_READ = 1u << 0,      /* regions, grids, locate */
-    WG_P_MAP_WRITE = 1u << 1,     /* grid imports */
-    WG_P_ACCOUNT_ADMIN = 1u << 2, /* accounts and API keys */
-    WG_P_AUDIT_READ = 1u << 3,    /* the audit log */
-    WG_P_KEY_ADMIN = 1u << 4,     /* encryption keys, security settings */
-    WG_P_OPEN311 = 1u << 5,       /* integration keys: Open311 intake */
-    WG_P_ALERT_INGEST = 1u << 6,  /* integration keys: video and sensor alerts */
-    WG_P_SELF = 1u << 7,          /* one's own session and password (every account) */
-    WG_P_ORDER_READ = 1u << 8,    /* work orders in one's scope */
-    WG_P_ORDER_CREATE = 1u << 9,  /* take in appeals (intake) */
-    WG_P_CONFIG_ADMIN = 1u << 10, /* units, routing rules, catalog, calendar */
-    WG_P_STATS_READ = 1u << 11,   /* indicators of one's own scope */
-    WG_P_METRICS = 1u << 12,      /* integration keys: the server's metrics (GET /metrics) */
+    WG_P_MAP_READ = 1u << 0,        /* regions, grids, locate */
+    WG_P_MAP_WRITE = 1u << 1,       /* grid imports */
+    WG_P_ACCOUNT_ADMIN = 1u << 2,   /* accounts and API keys */
+    WG_P_AUDIT_READ = 1u << 3,      /* the audit log */
+    WG_P_KEY_ADMIN = 1u << 4,       /* encryption keys, security settings */
+    WG_P_OPEN311 = 1u << 5,         /* integration keys: Open311 intake */
+    WG_P_ALERT_INGEST = 1u << 6,    /* integration keys: video and sensor alerts */
+    WG_P_SELF = 1u << 7,            /* one's own session and password (every account) */
+    WG_P_ORDER_READ = 1u << 8,      /* work orders in one's scope */
+    WG_P_ORDER_CREATE = 1u << 9,    /* take in appeals (intake) */
+    WG_P_CONFIG_ADMIN = 1u << 10,   /* units, routing rules, catalog, calendar */
+    WG_P_STATS_READ = 1u << 11,     /* indicators of one's own scope */
+    WG_P_METRICS = 1u << 12,        /* integration keys: the server's metrics (GET /metrics) */
+    WG_P_ADMIN_ACCOUNTS = 1u << 13, /* the administrators' accounts (secadmin) */
 };
+#define WG_P_LAST WG_P_ADMIN_ACCOUNTS
 
 struct wg_role {
     const char *name;
@@ -71,7 +78,16 @@ void wg_password_random(char out[21]);
 #define WG_LOCK_FAILURES 5
 #define WG_LOCK_SECONDS  (15 * 60)
 
-/* Creates an account (WG_ECONFLICT when the username exists). */
+/* 1 when role names one of the three administrators' roles (sysadmin, secadmin, auditor). */
+int wg_role_is_admin(const char *role);
+
+/* An account checked and its password hashed, ready for the store (no store is touched, so
+ * that the hashing holds none of its connections). */
+struct wg_account_row;
+enum wg_rc wg_account_prepare(const char *username, const char *role, const char *scope,
+                              const char *password, int must_change, struct wg_account_row *out,
+                              struct wg_err *err);
+/* Prepares and stores an account (WG_ECONFLICT when the username exists). */
 enum wg_rc wg_account_create(struct wg_db *db, const char *username, const char *role,
                              const char *scope, const char *password, int must_change,
                              struct wg_err *err);

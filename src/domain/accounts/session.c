@@ -44,8 +44,6 @@ static enum wg_rc actor_from(struct wg_actor *a, const struct wg_account_row *r,
     return WG_OK;
 }
 
-#define BAD_LOGIN "wrong username or password"
-
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[128];
 
@@ -55,51 +53,107 @@ static void make_dummy(void)
         dummy_hash[0] = '\0';
 }
 
-enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *password,
-                            const char *source, long long now, char token[WG_TOKEN_LEN + 1],
-                            struct wg_actor *actor, struct wg_err *err)
+enum wg_rc wg_login_prepare(struct wg_db *db, const char *username, long long now,
+                            struct wg_login *l, struct wg_err *err)
+{
+    struct wg_account_row a;
+    enum wg_rc rc = WG_ENOTFOUND;
+    memset(l, 0, sizeof *l);
+    if (!username || !*username)
+        return wg_err_set(err, WG_EINVAL, "username and password are required");
+    /* a name too long to be any account's is nobody's: never looked up cut short */
+    if (strlen(username) < sizeof l->username &&
+        (rc = wg_store_account_get(db, username, &a, err)) && rc != WG_ENOTFOUND)
+        return rc;
+    snprintf(l->username, sizeof l->username, "%s", username);
+    if (!rc && !a.disabled && a.locked_until <= now) {
+        snprintf(l->hash, sizeof l->hash, "%s", a.password_hash);
+        return WG_OK;
+    }
+    l->hopeless = 1;
+    l->reason = rc ? "no such account" : a.disabled ? "account disabled" : "account locked";
+    pthread_once(&dummy_once, make_dummy);
+    memcpy(l->hash, dummy_hash, sizeof l->hash);
+    return WG_OK;
+}
+
+void wg_login_verify(struct wg_login *l, const char *password)
+{
+    l->matched = wg_password_verify(l->hash, password) && !l->hopeless;
+}
+
+/* The failure's part of wg_login_finish: counted against the account, when there is one;
+ * what (cannot) matched says why it failed. */
+static enum wg_rc login_failed(struct wg_db *db, struct wg_login *l, const char *what,
+                               long long now, struct wg_err *err)
+{
+    int failed = 0;
+    long long until = 0, lock_until = now + WG_LOCK_SECONDS;
+    enum wg_rc rc = wg_store_account_fail(db, l->username, now, WG_LOCK_FAILURES, lock_until,
+                                          &failed, &until, err);
+    if (rc && rc != WG_ENOTFOUND)
+        return rc;
+    if (!rc && failed == WG_LOCK_FAILURES && until == lock_until) {
+        char at[32];
+        wg_clock_iso(until, at);
+        l->locked_until = until;
+        snprintf(l->why, sizeof l->why, "%s; %d failed logins lock the account until %s", what,
+                 WG_LOCK_FAILURES, at);
+    } else {
+        snprintf(l->why, sizeof l->why, "%s", rc ? "no such account" : what);
+    }
+    return wg_err_set(err, WG_EUNAUTH, WG_LOGIN_REFUSED);
+}
+
+enum wg_rc wg_login_finish(struct wg_db *db, struct wg_login *l, const char *source, long long now,
+                           char token[WG_TOKEN_LEN + 1], struct wg_actor *actor, struct wg_err *err)
 {
     struct wg_account_row a;
     char hash[65];
     enum wg_rc rc;
-    if (!username || !password || !*username || !*password)
-        return wg_err_set(err, WG_EINVAL, "username and password are required");
-    rc = wg_store_account_get(db, username, &a, err);
-    if (rc == WG_ENOTFOUND) {
-        /* spend the same time as a real check, so timing does not tell who exists */
-        pthread_once(&dummy_once, make_dummy);
-        wg_password_verify(dummy_hash, password);
-        return wg_err_set(err, WG_EUNAUTH, BAD_LOGIN);
-    }
-    if (rc)
-        return rc;
-    if (a.locked_until > now) {
-        char until[32];
-        wg_clock_iso(a.locked_until, until);
-        return wg_err_set(err, WG_EFORBIDDEN,
-                          "account '%s' is locked after %d failed logins until %s", username,
-                          WG_LOCK_FAILURES, until);
-    }
-    if (!wg_password_verify(a.password_hash, password) || a.disabled) {
-        int failed = a.failed + 1;
-        long long until = 0;
-        if (failed >= WG_LOCK_FAILURES) {
-            until = now + WG_LOCK_SECONDS;
-            failed = 0;
-        }
-        if ((rc = wg_store_account_set_failed(db, username, failed, until, err)))
-            return rc;
-        return wg_err_set(err, WG_EUNAUTH, BAD_LOGIN);
-    }
-    if (a.failed && (rc = wg_store_account_set_failed(db, username, 0, 0, err)))
+    l->locked_until = 0;
+    l->why[0] = '\0';
+    if (!l->matched)
+        return login_failed(db, l, l->reason ? l->reason : "wrong password", now, err);
+    rc = wg_store_account_login(db, l->username, l->hash, now, &a, err);
+    if (rc == WG_ENOTFOUND)
+        return login_failed(db, l, "account locked, disabled or given a new password meanwhile",
+                            now, err);
+    if (rc || (rc = actor_from(actor, &a, err)))
         return rc;
     random_hex(token, WG_TOKEN_LEN / 2);
     sha256_hex(token, hash);
-    if ((rc = actor_from(actor, &a, err)) ||
-        (rc = wg_store_session_insert(db, hash, username, now, source, err)))
+    if ((rc = wg_store_session_insert(db, hash, l->username, now, source, err)))
         return rc;
     snprintf(actor->token_hash, sizeof actor->token_hash, "%s", hash);
     return WG_OK;
+}
+
+enum wg_rc wg_session_login(struct wg_db *db, const char *username, const char *password,
+                            const char *source, long long now, char token[WG_TOKEN_LEN + 1],
+                            struct wg_actor *actor, struct wg_err *err)
+{
+    struct wg_login l;
+    enum wg_rc rc;
+    if (!password || !*password)
+        return wg_err_set(err, WG_EINVAL, "username and password are required");
+    if ((rc = wg_login_prepare(db, username, now, &l, err)))
+        return rc;
+    wg_login_verify(&l, password);
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    rc = wg_login_finish(db, &l, source, now, token, actor, err);
+    if (rc && rc != WG_EUNAUTH) {
+        wg_db_rollback(db);
+        return rc;
+    }
+    struct wg_err cerr = {0};
+    if (wg_db_commit(db, &cerr)) {
+        wg_db_rollback(db);
+        *err = cerr;
+        return cerr.rc;
+    }
+    return rc; /* a failure is counted: it commits too */
 }
 
 /* ---- sessions found valid, by token hash: a direct-mapped table, one lock ---- */
@@ -233,25 +287,40 @@ enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, str
     return rc;
 }
 
-enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *actor,
-                                      const char *old_pw, const char *new_pw, struct wg_err *err)
+enum wg_rc wg_password_change_prepare(struct wg_db *db, const struct wg_actor *actor,
+                                      const char *old_pw, const char *new_pw,
+                                      struct wg_password_change *pc, struct wg_err *err)
 {
     struct wg_account_row a;
-    char hash[128];
     enum wg_rc rc;
+    memset(pc, 0, sizeof *pc);
     if (!old_pw || !new_pw)
         return wg_err_set(err, WG_EINVAL, "old_password and new_password are required");
-    if ((rc = wg_store_account_get(db, actor->username, &a, err)))
-        return rc;
-    if (!wg_password_verify(a.password_hash, old_pw))
-        return wg_err_set(err, WG_EFORBIDDEN, "old_password is wrong");
     if (!strcmp(old_pw, new_pw))
         return wg_err_set(err, WG_EINVAL, "new_password must differ from the old one");
-    if ((rc = wg_password_check(new_pw, err)) || (rc = wg_password_hash(new_pw, hash, err)))
+    if ((rc = wg_password_check(new_pw, err)) ||
+        (rc = wg_store_account_get(db, actor->username, &a, err)))
         return rc;
+    memcpy(pc->stored, a.password_hash, sizeof pc->stored);
+    return WG_OK;
+}
+
+void wg_password_change_hash(struct wg_password_change *pc, const char *old_pw, const char *new_pw)
+{
+    pc->old_ok = wg_password_verify(pc->stored, old_pw);
+    if (pc->old_ok)
+        wg_password_hash(new_pw, pc->hash, NULL);
+}
+
+enum wg_rc wg_password_change_finish(struct wg_db *db, const struct wg_actor *actor,
+                                     const struct wg_password_change *pc, struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (!pc->old_ok)
+        return wg_err_set(err, WG_EFORBIDDEN, "old_password is wrong");
     if ((rc = wg_db_begin(db, err)))
         return rc;
-    if ((rc = wg_store_account_set_password(db, actor->username, hash, 0, err)) ||
+    if ((rc = wg_store_account_change_password(db, actor->username, pc->stored, pc->hash, err)) ||
         (rc = wg_store_session_delete_user(db, actor->username, err)) ||
         (rc = wg_store_session_insert(db, actor->token_hash, actor->username, (long long)time(NULL),
                                       NULL, err)) ||
@@ -260,6 +329,21 @@ enum wg_rc wg_session_change_password(struct wg_db *db, const struct wg_actor *a
         return rc;
     }
     cache_drop(NULL, actor->username); /* its other sessions end, and must_change is cleared */
+    return WG_OK;
+}
+
+enum wg_rc wg_password_reset(struct wg_db *db, const char *username, const char *hash,
+                             struct wg_err *err)
+{
+    enum wg_rc rc;
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    if ((rc = wg_store_account_set_password(db, username, hash, 1, err)) ||
+        (rc = wg_store_session_delete_user(db, username, err)) || (rc = wg_db_commit(db, err))) {
+        wg_db_rollback(db);
+        return rc;
+    }
+    cache_drop(NULL, username); /* after: a check meanwhile cannot put a session back */
     return WG_OK;
 }
 

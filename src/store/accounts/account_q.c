@@ -102,11 +102,60 @@ enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username,
     return exec_one(db, WG_Q_ACCOUNT_SET_PASSWORD, p, WG_NVALS(p), "account", username, err);
 }
 
-enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
-                                       long long locked_until, struct wg_err *err)
+struct failed {
+    int n, failed;
+    long long locked_until;
+};
+
+static int get_failed(struct wg_row *row, void *ctx)
 {
-    struct wg_val p[] = {WG_VINT(failed), WG_VINT(locked_until), WG_VTEXT(username)};
-    return exec_one(db, WG_Q_ACCOUNT_SET_FAILED, p, WG_NVALS(p), "account", username, err);
+    struct failed *f = ctx;
+    f->failed = (int)wg_row_int(row, 0);
+    f->locked_until = wg_row_int(row, 1);
+    f->n++;
+    return 1;
+}
+
+enum wg_rc wg_store_account_change_password(struct wg_db *db, const char *username, const char *old,
+                                            const char *hash, struct wg_err *err)
+{
+    char now[32];
+    long changes = 0;
+    enum wg_rc rc;
+    wg_clock_iso_now(now);
+    struct wg_val p[] = {WG_VTEXT(hash), WG_VTEXT(now), WG_VTEXT(username), WG_VTEXT(old)};
+    if (!(rc = wg_db_exec(db, WG_Q_ACCOUNT_CHANGE_PASSWORD, p, WG_NVALS(p), &changes, err)) &&
+        !changes)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "the password of '%s' was changed or reset meanwhile; log in again",
+                          username);
+    return rc;
+}
+
+enum wg_rc wg_store_account_fail(struct wg_db *db, const char *username, long long now, int lock_at,
+                                 long long lock_until, int *failed, long long *locked_until,
+                                 struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(now), WG_VINT(lock_at), WG_VINT(lock_until), WG_VTEXT(username)};
+    struct failed f = {0, 0, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_ACCOUNT_FAIL, p, WG_NVALS(p), get_failed, &f, err);
+    if (!rc && !f.n)
+        return wg_err_set(err, WG_ENOTFOUND, "account '%s' does not exist", username);
+    *failed = f.failed;
+    *locked_until = f.locked_until;
+    return rc;
+}
+
+enum wg_rc wg_store_account_login(struct wg_db *db, const char *username, const char *hash,
+                                  long long now, struct wg_account_row *out, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(username), WG_VTEXT(hash), WG_VINT(now)};
+    struct one o = {out, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_ACCOUNT_LOGIN, p, WG_NVALS(p), get_account, &o, err);
+    if (!rc && !o.n)
+        return wg_err_set(err, WG_ENOTFOUND,
+                          "account '%s' is no longer as its password was checked", username);
+    return rc;
 }
 
 enum wg_rc wg_store_session_insert(struct wg_db *db, const char *token_hash, const char *username,

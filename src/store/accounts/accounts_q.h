@@ -25,8 +25,23 @@ enum wg_rc wg_store_account_each(struct wg_db *db, int (*cb)(const struct wg_acc
                                  void *ctx, struct wg_err *err);
 enum wg_rc wg_store_account_set_password(struct wg_db *db, const char *username, const char *hash,
                                          int must_change, struct wg_err *err);
-enum wg_rc wg_store_account_set_failed(struct wg_db *db, const char *username, int failed,
-                                       long long locked_until, struct wg_err *err);
+/* One's own change: stores hash over the stored one old, clearing must_change; WG_ECONFLICT
+ * when the account no longer has old. */
+enum wg_rc wg_store_account_change_password(struct wg_db *db, const char *username, const char *old,
+                                            const char *hash, struct wg_err *err);
+/* Counts a failed login of username at now in one statement (queries.def): the failure that
+ * makes lock_at locks the account until lock_until; failures during a lock count on and leave
+ * it as it is; the first after a lock has ended counts 1 again. *failed and *locked_until: the
+ * account's after it (this failure locked it when they are lock_at and lock_until);
+ * WG_ENOTFOUND when there is no such account. */
+enum wg_rc wg_store_account_fail(struct wg_db *db, const char *username, long long now, int lock_at,
+                                 long long lock_until, int *failed, long long *locked_until,
+                                 struct wg_err *err);
+/* A login whose password matched hash: clears the account's failures if it still has that
+ * hash and is neither disabled nor locked at now, and reads it into *out; WG_ENOTFOUND when it
+ * no longer is so. */
+enum wg_rc wg_store_account_login(struct wg_db *db, const char *username, const char *hash,
+                                  long long now, struct wg_account_row *out, struct wg_err *err);
 
 /* Personal fields as stored: sealed strings (domain/accounts/pii.h), "" when absent. */
 struct wg_profile_row {
