@@ -6,6 +6,8 @@
 #   scripts/pg.sh url DIR     prints the URL of database "wangge" of the cluster in DIR
 #   scripts/pg.sh stop DIR    stops it and removes DIR
 # As root, the server runs as the system user "postgres" (initdb refuses root).
+# WANGGE_PG_OPTS adds server settings, e.g. "-c shared_preload_libraries=pg_stat_statements"
+# to see where a benchmark's time goes.
 set -eu
 cmd=${1:-}
 dir=${2:-}
@@ -28,7 +30,7 @@ start)
         { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses= -c unix_socket_directories=$dir -c max_connections=200 \
-            -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on" start >/dev/null ||
+            -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on ${WANGGE_PG_OPTS:-}" start >/dev/null ||
         { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bin/createdb" -h "$dir" -U wangge wangge
     url

@@ -9,6 +9,7 @@
 set -u
 cd "$(dirname "$0")/.."
 fails=0
+started=$(date +%s)
 passed_total=0
 failed_total=0
 log=$(mktemp)
@@ -30,8 +31,11 @@ suite() {
     name=$1
     show=$2
     shift 2
-    printf '[%s/%s] %s\n' "$variant" "$store" "$name"
-    if ! "$@" >"$log" 2>&1; then
+    t0=$(date +%s)
+    "$@" >"$log" 2>&1
+    rc=$?
+    printf '[%s/%s] %s (%d s)\n' "$variant" "$store" "$name" $(($(date +%s) - t0))
+    if [ "$rc" -ne 0 ]; then
         fails=$((fails + 1))
         cat "$log"
         { printf '[%s/%s] %s:\n' "$variant" "$store" "$name"
@@ -76,5 +80,5 @@ if [ -s "$digest" ]; then
     echo "what failed:"
     cat "$digest"
 fi
-echo "total: $passed_total passed, $failed_total failed"
+echo "total: $passed_total passed, $failed_total failed in $(($(date +%s) - started)) s"
 [ "$fails" -eq 0 ] && [ "$failed_total" -eq 0 ]

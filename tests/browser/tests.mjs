@@ -71,7 +71,8 @@ test('English switch', async ({ page, base, assert }) => {
 
 test('console first load on loopback and JavaScript size', async ({ browser, base, assert }) => {
   // cold caches: a new context each time; the time until the login page is drawn and the
-  // page's own load event (Navigation Timing), three times on a shared machine
+  // page's own load event (Navigation Timing), three times on a shared machine. The times are
+  // printed for people, not checked: speed is the benchmarks' to measure; the size is checked
   const runs = []
   for (let i = 0; i < 3; i++) {
     const ctx = await browser.newContext()
@@ -95,7 +96,6 @@ test('console first load on loopback and JavaScript size', async ({ browser, bas
   }
   const med = runs[1]
   console.log(`console: first load ${med.drawn} ms to the drawn login page (median of 3; best ${runs[0].drawn} ms; load event ${med.load} ms; ${(med.bytes / 1024).toFixed(0)} KB transferred) on loopback; JavaScript ${(raw / 1024).toFixed(0)} KB, ${(gz / 1024).toFixed(0)} KB gzipped in all`)
-  assert(runs[0].drawn < 1000, `first load under 1 s (${runs.map(r => r.drawn).join(', ')} ms)`)
   assert(gz < 1024 * 1024, 'JavaScript under 1 MB gzipped')
 })
 

@@ -48,6 +48,15 @@ def only_on(backend, why):
     return mark
 
 
+def alone(why):
+    """Marks a test whose figures need the machine to itself (say why): run.py runs it after
+    the others, with nothing beside it."""
+    def mark(fn):
+        fn.alone = why
+        return fn
+    return mark
+
+
 def sqlite_only(why):
     return only_on("sqlite", why)
 

@@ -13,7 +13,7 @@ import os
 import socket
 import time
 
-from harness import Data, Server, run
+from harness import Data, Server, alone, run
 
 CLIENTS = 1000
 BODY = 16 << 20
@@ -86,6 +86,7 @@ async def stranger(host, port, path, length, polite, over, answers):
         writer.close()
 
 
+@alone("a thousand clients at once: its neighbours' timeouts would be its own")
 def test_strangers_bodies_cannot_take_the_servers_memory():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:  # the server started below inherits it

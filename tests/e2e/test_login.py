@@ -13,7 +13,7 @@ import threading
 import time
 from urllib.parse import urlparse
 
-from harness import ADMIN_PASSWORD, Data, Server
+from harness import ADMIN_PASSWORD, Data, Server, alone
 
 # A burst's reads are timed up to three times, the best counting: on a machine shared with
 # other work a hiccup of its own (150 ms of something else) can spoil one p99; a server that
@@ -248,6 +248,7 @@ def reads_during(srv, token, paths, work):
             statistics.median(during), during[-1])
 
 
+@alone("its figures are read latencies beside a burst of password hashing")
 def test_a_login_burst_queues_without_stalling_others():
     data = Data()
     try:
@@ -285,6 +286,7 @@ def test_a_login_burst_queues_without_stalling_others():
         data.close()
 
 
+@alone("its figures are read latencies beside a burst of password hashing")
 def test_password_changes_hold_no_store_connection():
     """Checking an old password and hashing a new one run on the password pool too: a burst of
     changes (here with a wrong old password, each one Argon2id check) holds none of the
