@@ -13,12 +13,8 @@ import threading
 import time
 from urllib.parse import urlparse
 
-from harness import ADMIN_PASSWORD, Data, Server, alone
+from harness import ADMIN_PASSWORD, Data, Server
 
-# A burst's reads are timed up to three times, the best counting: on a machine shared with
-# other work a hiccup of its own (150 ms of something else) can spoil one p99; a server that
-# stalls under the burst spoils all three.
-BEST_OF = 3
 BAD = "wrong username or password, or the account is locked for 15 minutes after 5 failed logins"
 
 
@@ -245,10 +241,19 @@ def reads_during(srv, token, paths, work):
     quiet = sorted(secs for due, secs in times if due < t0 - 0.2)
     during = sorted(secs for due, secs in times if t0 <= due <= t0 + took)
     return (result, took, during[int(len(during) * 0.99)], quiet[int(len(quiet) * 0.99)],
-            statistics.median(during), during[-1])
+            statistics.median(during), during[-1], len(during))
 
 
-@alone("its figures are read latencies beside a burst of password hashing")
+def not_held_up(took, worst, n):
+    """Reads went on while the hashing burst ran: they were answered all along, and none
+    waited for the burst to end. Held up behind it (the hashing holding the store's
+    connections), a read waits about as long as the burst itself; the check is of that
+    order, not of a time, so that a machine busy with other work slows both alike. The
+    times are figures for people; speed is the benchmarks' to measure."""
+    assert n >= 10, n
+    assert worst < took / 2, (worst, took)
+
+
 def test_a_login_burst_queues_without_stalling_others():
     data = Data()
     try:
@@ -263,30 +268,24 @@ def test_a_login_burst_queues_without_stalling_others():
             # PostgreSQL a server process each, tens of ms): once per server, not measured here
             burst(srv, [("centre", "Centre-pass-2026")] * 16, "127.0.0.1")
             rss_before = peak_rss_mb(srv.proc.pid)
-            for attempt in range(BEST_OF):
-                answers, took, p99, quiet_p99, p50, worst = reads_during(
-                    srv, token, ["/healthz", f"/api/v1/orders/{order['id']}"],
-                    lambda: burst(srv, [("centre", "Centre-pass-2026")] * 64, "127.0.0.1"))
-                statuses = [s for s, _ in answers]
-                rss = peak_rss_mb(srv.proc.pid)
-                print(f"figure: 64 concurrent logins took {took:.2f} s "
-                      f"({statuses.count(201)} 201); meanwhile reads p50 {p50 * 1000:.1f} ms, "
-                      f"p99 {p99 * 1000:.1f} ms, max {worst * 1000:.1f} ms (without logins: p99 "
-                      f"{quiet_p99 * 1000:.1f} ms); peak RSS {rss_before:.0f} -> {rss:.0f} MB")
-                assert statuses == [201] * 64, statuses
-                assert rss < 400, rss
-                # under 100 ms, on a machine that answers those reads in a few ms when no one
-                # logs in (one busy with other work is allowed what it takes anyway)
-                if p99 < max(0.1, 2 * quiet_p99):
-                    break
-            assert p99 < max(0.1, 2 * quiet_p99), (p99, quiet_p99)
+            answers, took, p99, quiet_p99, p50, worst, n = reads_during(
+                srv, token, ["/healthz", f"/api/v1/orders/{order['id']}"],
+                lambda: burst(srv, [("centre", "Centre-pass-2026")] * 64, "127.0.0.1"))
+            statuses = [s for s, _ in answers]
+            rss = peak_rss_mb(srv.proc.pid)
+            print(f"figure: 64 concurrent logins took {took:.2f} s "
+                  f"({statuses.count(201)} 201); meanwhile {n} reads: p50 {p50 * 1000:.1f} ms, "
+                  f"p99 {p99 * 1000:.1f} ms, max {worst * 1000:.1f} ms (without logins: p99 "
+                  f"{quiet_p99 * 1000:.1f} ms); peak RSS {rss_before:.0f} -> {rss:.0f} MB")
+            assert statuses == [201] * 64, statuses
+            assert rss < 400, rss
+            not_held_up(took, worst, n)
         finally:
             srv.stop()
     finally:
         data.close()
 
 
-@alone("its figures are read latencies beside a burst of password hashing")
 def test_password_changes_hold_no_store_connection():
     """Checking an old password and hashing a new one run on the password pool too: a burst of
     changes (here with a wrong old password, each one Argon2id check) holds none of the
@@ -300,18 +299,15 @@ def test_password_changes_hold_no_store_connection():
             changes = [("PUT", "/api/v1/me/password", {"old_password": f"Wrong-pass-{i}",
                                                        "new_password": "Other-pass-2026"})
                        for i in range(32)]
-            for attempt in range(BEST_OF):
-                answers, took, p99, quiet_p99, p50, worst = reads_during(
-                    srv, token, ["/healthz", "/api/v1/regions/371302001"],
-                    lambda: fire(srv, changes, "127.0.0.1", token))
-                statuses = [s for s, _ in answers]
-                print(f"figure: 32 concurrent password changes took {took:.2f} s; meanwhile "
-                      f"reads p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max "
-                      f"{worst * 1000:.1f} ms (without them: p99 {quiet_p99 * 1000:.1f} ms)")
-                assert statuses == [403] * 32, statuses
-                if p99 < max(0.1, 2 * quiet_p99):
-                    break
-            assert p99 < max(0.1, 2 * quiet_p99), (p99, quiet_p99)
+            answers, took, p99, quiet_p99, p50, worst, n = reads_during(
+                srv, token, ["/healthz", "/api/v1/regions/371302001"],
+                lambda: fire(srv, changes, "127.0.0.1", token))
+            statuses = [s for s, _ in answers]
+            print(f"figure: 32 concurrent password changes took {took:.2f} s; meanwhile {n} "
+                  f"reads: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max "
+                  f"{worst * 1000:.1f} ms (without them: p99 {quiet_p99 * 1000:.1f} ms)")
+            assert statuses == [403] * 32, statuses
+            not_held_up(took, worst, n)
         finally:
             srv.stop()
     finally:
