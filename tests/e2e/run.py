@@ -4,15 +4,15 @@ With WANGGE_TEST_PG set, the stores are PostgreSQL databases (harness.py). A tes
 on the line before the summary.
 
 Tests run WANGGE_E2E_JOBS at a time (default 3: most of a test's time is spent waiting on a
-server), each in a worker process of its own; every test has its own data directory, store
-and port, so they do not meet. A test marked @alone (its figures are timings or memory that
+server), each in a Python process of its own started afresh; every test has its own data
+directory, store and port, so they do not meet. A test that runs over 15 minutes is stopped
+and fails. A test marked @alone (its figures are timings or memory that
 a neighbour would disturb) runs after the others, by itself."""
-import contextlib
 import importlib.util
-import io
-import multiprocessing
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -22,6 +22,7 @@ sys.path.insert(0, HERE)
 import harness  # noqa: E402  (after the path is set)
 
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+TIMEOUT = 900  # seconds a test may take before it counts as failed and is stopped
 _modules = {}
 
 
@@ -34,19 +35,60 @@ def _module(name):
     return _modules[name]
 
 
-def run_one(task):
-    """Runs one test; answers (file, function, passed, seconds, what it printed)."""
-    name, fn = task
-    out = io.StringIO()
-    t0 = time.time()
-    ok = True
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            getattr(_module(name), fn)()
-        except Exception:  # a failed assertion or a crash: report and go on
-            ok = False
-            traceback.print_exc()
-    return name, fn, ok, time.time() - t0, out.getvalue()
+def one(name, fn):
+    """The worker's side (run.py --one FILE FUNCTION): runs one test; exit status 0 if it
+    passed, 1 with the traceback printed if not."""
+    try:
+        getattr(_module(name), fn)()
+        return 0
+    except Exception:  # a failed assertion or a crash: reported by the runner
+        traceback.print_exc()
+        return 1
+
+
+class Running:
+    """One test in a process of its own, its output in a file of its own."""
+
+    def __init__(self, task):
+        self.name, self.fn = task
+        self.out = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        self.t0 = time.time()
+        self.proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--one",
+                                      self.name, self.fn], stdout=self.out,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+    def result(self):
+        """(file, function, passed, seconds, what it printed), or None while it runs; a test
+        over TIMEOUT is stopped, with whatever it started, and fails."""
+        rc = self.proc.poll()
+        took = time.time() - self.t0
+        if rc is None and took < TIMEOUT:
+            return None
+        note = ""
+        if rc is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+            note = f"stopped after {TIMEOUT} s\n"
+        elif rc not in (0, 1):
+            note = f"the test's process ended with status {rc}\n"
+        self.out.seek(0)
+        printed = self.out.read() + note
+        self.out.close()
+        return self.name, self.fn, rc == 0, took, printed
+
+
+def run_all(tasks, jobs, report):
+    """Runs tasks (file, function), jobs at a time, reporting each as it ends."""
+    todo, running = list(tasks), []
+    while todo or running:
+        while todo and len(running) < jobs:
+            running.append(Running(todo.pop(0)))
+        time.sleep(0.05)
+        for r in list(running):
+            res = r.result()
+            if res is not None:
+                running.remove(r)
+                report(res)
 
 
 def tests(only):
@@ -91,16 +133,8 @@ def main():
             print(f"FAIL {name}:{fn} ({took:.2f}s)", flush=True)
         if printed:
             print(printed, end="" if printed.endswith("\n") else "\n", flush=True)
-    if jobs > 1 and len(pool) > 1:
-        # fork: the workers start with the modules already loaded
-        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=8) as workers:
-            for result in workers.imap_unordered(run_one, pool):
-                report(result)
-    else:
-        for task in pool:
-            report(run_one(task))
-    for task in alone:
-        report(run_one(task))
+    run_all(pool, jobs, report)
+    run_all(alone, 1, report)
     print(f"e2e time: {time.time() - t_all:.1f}s on {harness.BACKEND}")
     for backend in sorted({b for b, *_ in own}):
         named = [f"{fn} ({why})" for b, _, fn, why in own if b == backend]
@@ -111,4 +145,6 @@ def main():
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--one"]:
+        sys.exit(one(sys.argv[2], sys.argv[3]))
     sys.exit(main())
