@@ -39,7 +39,7 @@ suite() {
         fails=$((fails + 1))
         cat "$log"
         { printf '[%s/%s] %s:\n' "$variant" "$store" "$name"
-          grep -E '^FAIL|check failed|Sanitizer|runtime error|^[A-Za-z_.]*(Error|Exception)\b' "$log" |
+          grep -E '^FAIL|check failed|Sanitizer|runtime error|^[A-Za-z_.]*(Error|Exception|Expired|Timeout)\b' "$log" |
               head -n 40; } >>"$digest"
         grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
     else

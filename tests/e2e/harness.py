@@ -68,7 +68,7 @@ def postgresql_only(why):
 def run(*args, check=True):
     """Runs a wangge subcommand; returns (exit code, stdout, stderr)."""
     args = with_store(args)
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120)
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
     if check and p.returncode != 0:
         raise AssertionError(f"wangge {' '.join(args)} failed ({p.returncode}): {p.stderr}")
     return p.returncode, p.stdout, p.stderr

@@ -24,7 +24,7 @@
 #endif
 #define CREATORS  4
 #define QUIET_US  (3 * 1000 * 1000) /* how long the creates are timed before the sweep */
-#define MAX_RATIO 4.0               /* p99 during the sweep over p99 before it, at most */
+#define MAX_RATIO 4.0 /* p99 during the sweep over p99 before it, at most (or see below) */
 
 static const long long now = 1790000000; /* 2026-09-21, a Monday */
 static struct wg_committer *com;
@@ -231,7 +231,8 @@ int main(void)
         usleep(10000);
     b99 = phase_end(&busy, &nb, &b50);
     pthread_join(tw, NULL);
-    printf("sweep_latency: %d supervised in %.1f s\n", w.supervised, (wg_clock_us() - t0) / 1e6);
+    uint64_t sweep_us = wg_clock_us() - t0;
+    printf("sweep_latency: %d supervised in %.1f s\n", w.supervised, sweep_us / 1e6);
     printf("sweep_latency: creates before the sweep: %d, p50 %.2f ms, p99 %.2f ms\n", nq, q50 / 1e3,
            q99 / 1e3);
     printf("sweep_latency: creates during the sweep: %d, p50 %.2f ms, p99 %.2f ms (%.1fx)\n", nb,
@@ -239,7 +240,11 @@ int main(void)
     T_EQ_INT(w.rc, WG_OK);
     T_EQ_INT(w.supervised, RED);
     T_CHECK(nq > 0 && nb > 0);
-    T_CHECK((double)b99 <= MAX_RATIO * (double)q99);
+    /* held up by the sweep (its writes outside the group commit), creates waited seconds:
+     * p99 5,894 ms beside a 31 s sweep on SQLite. A create's p99 within MAX_RATIO of the
+     * quiet one, or under a twentieth of the sweep's time, says none was: a machine busy
+     * with other work slows the sweep too, so this holds there as well */
+    T_CHECK((double)b99 <= MAX_RATIO * (double)q99 || b99 * 20 <= (long long)sweep_us);
 
     wg_committer_stop(com);
     wg_store_close(st);
