@@ -4,10 +4,9 @@
  * timeline events each) in databases of one private cluster — "flat", the schema as schema
  * version 24 left it (one table each; the number's uniqueness in work_order_number, as the
  * store's insert now writes it, so that partitioning is the only difference); "built", the
- * store's own (ranges of a million ids, made ahead by the sweep's wg_store_order_ranges
- * before the orders are loaded), timed again with its ranges made up to 12 and to 50 (the
- * ranges a province has at 10,000,000 and 50,000,000 orders), whose empty ranges every call
- * that names no id still plans and visits; "byid",
+ * store's own (ranges of WG_ORDER_RANGE ids, made ahead by the sweep's wg_store_order_ranges
+ * before the orders are loaded), timed again with its ranges made up to 12 and to 50, whose
+ * empty ranges every call that names no id still plans and visits; "byid",
  * hand-made ranges of --range ids (250,000 by default), to choose the range's size; and
  * "bycounty", partitioned by county (the events by the order's id hashed), kept from the
  * first round — then the desk's calls timed through wangge's own store functions on each:
@@ -24,6 +23,7 @@
 
 #include <libpq-fe.h>
 
+#include "store/backend.h" /* WG_ORDER_RANGE, of schema.def */
 #include "store/orders/orders_q.h"
 #include "store/store.h"
 
@@ -309,10 +309,29 @@ struct run {
     int ranges; /* built: time again with the ranges made up to this many (0: as loaded) */
 };
 
+/* The calls' times of every run done, and their ratio to the flat schema's. */
+static void print_table(const struct run *runs, const struct timing *t, size_t nt, const int *done)
+{
+    printf("\n%-40s", "call (mean of repeats), ratio to flat");
+    for (int r = 0; r < RUNS; r++)
+        if (done[r])
+            printf(" | %s", runs[r].label);
+    printf("\n");
+    for (size_t k = 0; k < nt; k++) {
+        printf("%-40s", t[k].what);
+        for (int r = 0; r < RUNS; r++)
+            if (done[r] && r == 0)
+                printf(" | %.0f µs", t[k].us[0]);
+            else if (done[r])
+                printf(" | %.0f µs %.2f", t[k].us[r], done[0] ? t[k].us[r] / t[k].us[0] : 0);
+        printf("\n");
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const struct run runs[RUNS] = {{"flat", "one table", 0},
-                                          {"built", "built: ranges of 1M", 0},
+                                          {"built", "built", 0},
                                           {"built", "built, 12 ranges", 12},
                                           {"built", "built, 50 ranges", 50},
                                           {"byid", "by id range (--range)", 0},
@@ -386,7 +405,7 @@ int main(int argc, char **argv)
             printf("  %-24s loaded in %.0f s\n", name, now_s() - t0);
         }
         if (runs[r].ranges)
-            ranges_upto(db, name, (long long)runs[r].ranges * 1000000 - 2000000);
+            ranges_upto(db, name, (runs[r].ranges - 2) * strtoll(WG_ORDER_RANGE, NULL, 10));
         time_calls(db, orders, t, r);
         done[r] = 1;
         printf("  %s\n", runs[r].label);
@@ -411,20 +430,7 @@ int main(int argc, char **argv)
             st = NULL;
         }
     }
-    printf("\n%-40s", "call (mean of repeats), ratio to flat");
-    for (int r = 0; r < RUNS; r++)
-        if (done[r])
-            printf(" | %s", runs[r].label);
-    printf("\n");
-    for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
-        printf("%-40s", t[k].what);
-        for (int r = 0; r < RUNS; r++)
-            if (done[r] && r == 0)
-                printf(" | %.0f µs", t[k].us[0]);
-            else if (done[r])
-                printf(" | %.0f µs %.2f", t[k].us[r], done[0] ? t[k].us[r] / t[k].us[0] : 0);
-        printf("\n");
-    }
+    print_table(runs, t, sizeof t / sizeof *t, done);
     if (keep)
         printf("kept: the cluster in %s\n", pgdir);
     else

@@ -7,8 +7,22 @@
 
 #include <pthread.h>
 
+#include "store/backend.h"
 #include "store/orders/orders_q.h"
 #include "t_store.h"
+
+/* ids in a range, in units of the store's range of ids (schema.def) */
+static long long R;
+
+/* sql with its one %lld made id (a buffer of its own per call, four deep). */
+static const char *with_id(const char *sql, long long id)
+{
+    static char buf[4][512];
+    static int next;
+    char *out = buf[next++ % 4];
+    snprintf(out, sizeof buf[0], sql, id);
+    return out;
+}
 
 /* The first column of the first row of sql on the store of dir, as text ("" when none). */
 static const char *pg_text(const char *dir, const char *sql)
@@ -95,7 +109,9 @@ static void test_migration_keeps_rows(void)
     T_EQ_INT(t_store_one(dir, "SELECT COUNT(*) FROM pg_class WHERE relname = 'work_order' "
                               "AND relkind = 'r'"),
              1);
-    run(dir,
+    static char load[4096];
+    snprintf(
+        load, sizeof load,
         "INSERT INTO work_order(id, number, county, channel, type, item, title, content, address,"
         " lon, lat, crs, grid, grid_version, urgency, reporter_name, reporter_phone,"
         " reporter_phone_blind, anonymous, confidential, state, version, unit, created_by,"
@@ -108,16 +124,18 @@ static void test_migration_keeps_rows(void)
         " (2, '371302-20261201-000002', '371302', 'app', 'help', NULL, '路灯', '不亮', NULL,"
         " NULL, NULL, NULL, NULL, NULL, 'urgent', NULL, NULL, NULL, 1, 1, 'received', 1, NULL,"
         " 'resident', '2026-12-01T10:00:00Z', '2026-12-01T10:00:00Z', 1, NULL, NULL, 0),"
-        " (2500000, '371302-20261202-000001', '371302', 'web', 'suggestion', '2108', '井盖',"
+        " (%lld, '371302-20261202-000001', '371302', 'web', 'suggestion', '2108', '井盖',"
         " '缺失', '路口', 118.4, 35.1, 'wgs84', '371302001001002', 1, 'normal', NULL, NULL,"
         " NULL, 0, 0, 'finished', 7, 'u2', 'agent', '2026-12-02T08:00:00Z',"
         " '2026-12-03T08:00:00Z', NULL, 1764662400, 1765094400, 0);"
         "INSERT INTO order_event VALUES (1, 1, '2026-12-01T08:00:00Z', 'agent', 'agent',"
         " 'create', NULL, 'received', NULL), (1, 2, '2026-12-01T09:00:00Z', 'agent', 'agent',"
         " 'dispatch', 'received', 'dispatched', '{\"unit\":\"u1\"}'),"
-        " (2500000, 1, '2026-12-02T08:00:00Z', 'agent', 'agent', 'create', NULL, 'received',"
+        " (%lld, 1, '2026-12-02T08:00:00Z', 'agent', 'agent', 'create', NULL, 'received',"
         " NULL);"
-        "DELETE FROM schema_version WHERE version = 25;");
+        "DELETE FROM schema_version WHERE version = 25;",
+        2 * R + R / 2, 2 * R + R / 2);
+    run(dir, load);
     snprintf(orders, sizeof orders, "%s", pg_text(dir, FINGERPRINT_ORDERS));
     snprintf(events, sizeof events, "%s", pg_text(dir, FINGERPRINT_EVENTS));
     T_CHECK(orders[0] && events[0]);
@@ -134,11 +152,13 @@ static void test_migration_keeps_rows(void)
                           " i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = "
                           "'work_order'::regclass"),
              "work_order_default,work_order_r0,work_order_r1,work_order_r2,work_order_r3");
-    T_EQ_INT(t_store_one(dir, "SELECT (tableoid::regclass::text = 'work_order_r2')::int FROM "
-                              "work_order WHERE id = 2500000"),
+    T_EQ_INT(t_store_one(dir, with_id("SELECT (tableoid::regclass::text = 'work_order_r2')::int "
+                                      "FROM work_order WHERE id = %lld",
+                                      2 * R + R / 2)),
              1);
-    T_EQ_INT(t_store_one(dir, "SELECT (tableoid::regclass::text = 'order_event_r2')::int FROM "
-                              "order_event WHERE order_id = 2500000"),
+    T_EQ_INT(t_store_one(dir, with_id("SELECT (tableoid::regclass::text = 'order_event_r2')::int "
+                                      "FROM order_event WHERE order_id = %lld",
+                                      2 * R + R / 2)),
              1);
     T_EQ_INT(t_store_one(dir, "SELECT (SELECT COUNT(*) FROM work_order_default) + "
                               "(SELECT COUNT(*) FROM order_event_default)"),
@@ -156,7 +176,7 @@ static void test_migration_keeps_rows(void)
     T_EQ_STR(pg_text(dir, "SELECT pg_get_serial_sequence('work_order', 'id')"),
              "public.work_order_id_seq");
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    T_EQ_INT(create(db, "371302-20261206-000001", &err), 2500001);
+    T_EQ_INT(create(db, "371302-20261206-000001", &err), 2 * R + R / 2 + 1);
     int n = 0;
     T_EQ_INT(wg_store_order_events(db, 1, count_event, &n, &err), WG_OK);
     T_EQ_INT(n, 2);
@@ -260,7 +280,7 @@ static void test_ranges_made_ahead(void)
         T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM pg_class WHERE relname ~ "
                                           "'^work_order_r[0-9]+$'"),
                  2);
-        run(t_store_dir, "SELECT setval('work_order_id_seq', 3500000)");
+        run(t_store_dir, with_id("SELECT setval('work_order_id_seq', %lld)", 3 * R + R / 2));
         T_EQ_INT(wg_store_order_ranges(db, &made, &moved, &err), WG_OK);
         T_EQ_INT(made, 3);
         T_EQ_INT(moved, 0);
@@ -272,7 +292,7 @@ static void test_ranges_made_ahead(void)
                  0);
         T_EQ_INT(wg_store_order_ranges(db, &made, &moved, &err), WG_OK);
         T_EQ_INT(made, 0);
-        T_EQ_INT(create(db, "371302-20261206-000001", &err), 3500001);
+        T_EQ_INT(create(db, "371302-20261206-000001", &err), 3 * R + R / 2 + 1);
     }
     wg_store_put(db);
     t_store_close(st);
@@ -292,9 +312,9 @@ static void test_create_beyond_ranges(void)
         return;
     st = t_store_open("part-beyond");
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    run(t_store_dir, "SELECT setval('work_order_id_seq', 9999990)");
+    run(t_store_dir, with_id("SELECT setval('work_order_id_seq', %lld)", 10 * R - 10));
     id = create(db, "371302-20261206-000001", &err);
-    T_EQ_INT(id, 9999991);
+    T_EQ_INT(id, 10 * R - 9);
     struct wg_order_event_row e = {
         0, "2026-12-06T08:00:00Z", "agent", "agent", "create", "", "received", ""};
     T_EQ_INT(wg_db_begin(db, &err), WG_OK);
@@ -312,13 +332,15 @@ static void test_create_beyond_ranges(void)
     T_EQ_INT(t_store_one(t_store_dir, "SELECT (SELECT COUNT(*) FROM work_order_default) + "
                                       "(SELECT COUNT(*) FROM order_event_default)"),
              0);
+    T_EQ_INT(
+        t_store_one(t_store_dir, with_id("SELECT (tableoid::regclass::text = 'work_order_r9')::int "
+                                         "FROM work_order WHERE id = %lld",
+                                         10 * R - 9)),
+        1);
     T_EQ_INT(t_store_one(t_store_dir,
-                         "SELECT (tableoid::regclass::text = 'work_order_r9')::int FROM "
-                         "work_order WHERE id = 9999991"),
-             1);
-    T_EQ_INT(t_store_one(t_store_dir,
-                         "SELECT (tableoid::regclass::text = 'order_event_r9')::int FROM "
-                         "order_event WHERE order_id = 9999991"),
+                         with_id("SELECT (tableoid::regclass::text = 'order_event_r9')::int FROM "
+                                 "order_event WHERE order_id = %lld",
+                                 10 * R - 9)),
              1);
     T_EQ_INT(wg_store_order_get(db, id, &got, &err), WG_OK);
     T_EQ_STR(got.state, "received");
@@ -334,6 +356,7 @@ static void test_create_beyond_ranges(void)
 
 int main(void)
 {
+    R = strtoll(WG_ORDER_RANGE, NULL, 10);
     if (t_on_pg())
         test_migration_keeps_rows();
     test_numbers_unique();
