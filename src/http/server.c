@@ -21,6 +21,7 @@
 #include "core/jfield.h"
 #include "core/log.h"
 #include "http/metrics.h"
+#include "http/watch.h"
 
 struct wg_server {
     struct MHD_Daemon *d;
@@ -41,6 +42,7 @@ struct wg_server {
     size_t body_budget, body_held, strangers_held;
     atomic_llong body_warned; /* when the budget's refusals were last logged */
     struct wg_http_metrics *metrics;
+    struct wg_conn_watch *watch; /* heads' deadline; idle connections at a stop */
 };
 
 struct ctx {
@@ -55,6 +57,7 @@ struct ctx {
     int stranger;    /* the router identified no caller */
     int chunked;     /* the body came without a length */
     uint64_t start_us;
+    struct wg_watched *watched; /* the connection's record in srv->watch */
     int too_big;
     int status_logged;
 };
@@ -535,6 +538,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr,
                       sizeof addr);
         c->req.remote_addr = wg_arena_strdup(c->req.arena, addr);
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        if (ci && (c->watched = ci->socket_context))
+            wg_watched_head_done(c->watched);
         *con_cls = c;
         begin(srv, c);
         return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
@@ -570,11 +576,29 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         wg_log_request(c->req.method, c->req.log_path, c->req.status,
                        (unsigned long long)(wg_clock_us() - c->start_us),
                        toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    if (c->watched)
+        wg_watched_answered(c->watched);
     free(c->body);
     budget_give_back(srv, c);
     wg_arena_free(c->req.arena);
     free(c);
     *con_cls = NULL;
+}
+
+/* Each connection is watched from its start to its close (http/watch.h). libmicrohttpd
+ * says a connection is closed before it closes its descriptor. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct wg_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? wg_conn_watch_add(srv->watch, ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        wg_conn_watch_remove(srv->watch, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /* A stopping server takes no new connections. (Not libmicrohttpd's quiesce: in 0.9.75 it
@@ -657,6 +681,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->nroutes = nroutes;
     srv->app = app;
     srv->metrics = wg_http_metrics_new(routes, nroutes);
+    srv->watch = wg_conn_watch_new(cfg->head_timeout);
     /* Each connection's memory is libmicrohttpd's default, 32 KB: a request line and headers
      * of up to about 16 KB fit (more is answered 431). libmicrohttpd zeroes all of it at
      * every request: with 64 KB that was 3.7% of the server's CPU under intake, with 32 KB
@@ -671,8 +696,10 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections ? cfg->max_connections : 10000),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address, MHD_OPTION_END);
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_END);
     if (!srv->d) {
+        wg_conn_watch_free(srv->watch);
         pthread_mutex_destroy(&srv->body_mu);
         wg_http_metrics_free(srv->metrics);
         free(srv);
@@ -692,25 +719,32 @@ unsigned wg_server_port(const struct wg_server *srv)
 
 void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
 {
+    unsigned waited = 0;
     if (!srv)
         return;
+    /* new connections are refused from here (accept_policy); a request in flight is
+     * answered with Connection: close, and a connection waiting for a request is shut */
     atomic_store(&srv->stopping, 1);
-    for (unsigned waited = 0; waited < grace_ms; waited += 10) {
+    for (; waited < grace_ms; waited += 5) {
         const union MHD_DaemonInfo *di =
             MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!di || di->num_connections == 0)
             break;
-        usleep(10000);
+        wg_conn_watch_close_waiting(srv->watch);
+        usleep(5000);
     }
+    if (waited >= grace_ms)
+        wg_warn("stopping: connections still open after %u ms; closing them", grace_ms);
     /* a suspended request is resumed by work in flight elsewhere (the group commit), which
      * goes on until then; libmicrohttpd must not stop with one */
-    for (unsigned waited = 0; atomic_load(&srv->suspended) > 0; waited++) {
+    for (waited = 0; atomic_load(&srv->suspended) > 0; waited++) {
         if (waited == 1000)
             wg_warn("stopping: still waiting for %d suspended requests",
                     atomic_load(&srv->suspended));
         usleep(1000);
     }
     MHD_stop_daemon(srv->d);
+    wg_conn_watch_free(srv->watch);
     pthread_mutex_destroy(&srv->body_mu);
     wg_http_metrics_free(srv->metrics);
     free(srv);
