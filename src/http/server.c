@@ -57,6 +57,9 @@ struct ctx {
     int stranger;    /* the router identified no caller */
     int chunked;     /* the body came without a length */
     uint64_t start_us;
+    int started;                /* the head is in and the request was set up (on_request) */
+    int framing;                /* 414 or 400: the request line was refused when it came (on_uri) */
+    size_t discarded;           /* body bytes over the cap, read and dropped */
     struct wg_watched *watched; /* the connection's record in srv->watch */
     int too_big;
     int status_logged;
@@ -512,6 +515,57 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
     return ret;
 }
 
+/* The request line is in, before libmicrohttpd parses its query: a URL over WG_URL_MAX or a
+ * query of more than WG_QUERY_PARAMS_MAX fields is refused (answered once the head is in),
+ * and its query is cut off here so that none of it is parsed. (Left to libmicrohttpd, ~480
+ * fields used up the connection's memory and it answered nothing.) The request's context
+ * starts here. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct ctx *c = wg_calloc(1, sizeof *c);
+    const char *q = strchr(uri, '?');
+    (void)cls;
+    (void)conn;
+    c->start_us = wg_clock_us();
+    if (strlen(uri) > WG_URL_MAX) {
+        c->framing = 414;
+    } else if (q) {
+        size_t fields = 1;
+        for (const char *p = q + 1; *p; p++)
+            fields += *p == '&';
+        if (fields > WG_QUERY_PARAMS_MAX)
+            c->framing = 400;
+    }
+    /* uri is the connection's own buffer, which libmicrohttpd parses next */
+    if (c->framing && q)
+        ((char *)q)[1] = '\0';
+    return c;
+}
+
+/* A head that was refused as it came in, or is over WG_HEAD_MAX: answered with the usual
+ * error body, no route looked at and no body read. */
+static int refuse_framing(struct ctx *c, struct MHD_Connection *conn)
+{
+    struct wg_err err = {0};
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    int status = c->framing;
+    if (status == 414)
+        wg_err_set(&err, WG_EINVAL, "the URL is longer than %d bytes", WG_URL_MAX);
+    else if (status == 400)
+        wg_err_set(&err, WG_EINVAL, "the query has more than %d parameters", WG_QUERY_PARAMS_MAX);
+    else if (ci && ci->header_size > WG_HEAD_MAX) {
+        status = 431;
+        wg_err_set(&err, WG_EINVAL,
+                   "the request line and headers take %zu bytes; at most %d are read",
+                   ci->header_size, WG_HEAD_MAX);
+    } else
+        return 0;
+    wg_reply_error(&c->req, &err);
+    c->req.status = status;
+    return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -519,10 +573,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct wg_server *srv = cls;
     struct ctx *c = *con_cls;
     (void)version;
-    if (!c) {
-        c = wg_calloc(1, sizeof *c);
+    if (!c) /* no request line seen (on_uri): cannot happen, but costs nothing */
+        *con_cls = c = on_uri(NULL, url, conn);
+    if (!c->started) {
+        c->started = 1;
         c->req.arena = wg_arena_new();
-        c->start_us = wg_clock_us();
         c->req.app = srv->app;
         c->req.conn = conn;
         c->srv = srv;
@@ -541,14 +596,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         if (ci && (c->watched = ci->socket_context))
             wg_watched_head_done(c->watched);
-        *con_cls = c;
-        begin(srv, c);
+        if (!refuse_framing(c, conn))
+            begin(srv, c);
         return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
     }
     if (*upload_data_size) {
-        /* a body sent without a length is cut at the cap too */
+        /* a body sent without a length is cut at the cap too: answered 413 once it ends,
+         * and the connection is closed unanswered when it goes on past a further cap's
+         * worth (at least 1 MiB) — a chunk declared at 2^64-1 bytes, say. (libmicrohttpd
+         * 0.9.75 takes no answer in the middle of a body.) */
         if (!c->too_big && body_add(c, upload_data, *upload_data_size))
             c->too_big = 1;
+        if (c->too_big) {
+            c->discarded += *upload_data_size;
+            if (c->discarded > (c->cap > (1u << 20) ? c->cap : (1u << 20)))
+                return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -571,6 +634,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     if (!c)
         return;
+    if (!c->started) { /* its head never completed */
+        free(c);
+        *con_cls = NULL;
+        return;
+    }
     wg_http_metrics_count(srv->metrics, c->route, c->req.status, wg_clock_us() - c->start_us);
     if (srv->cfg.access_log)
         wg_log_request(c->req.method, c->req.log_path, c->req.status,
@@ -697,7 +765,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)(cfg->max_connections ? cfg->max_connections : 10000),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, srv, MHD_OPTION_END);
+        on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
     if (!srv->d) {
         wg_conn_watch_free(srv->watch);
         pthread_mutex_destroy(&srv->body_mu);
