@@ -2,12 +2,7 @@
 # Objects go to build/<variant>/; the sanitizer build is build/asan/.
 
 CC      ?= cc
-# The HTTP engine: libmicrohttpd (src/http/server.c) or H2O's event loop (server_h2o.c).
-HTTP_ENGINE ?= mhd
 PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq
-ifeq ($(HTTP_ENGINE),h2o)
-  PKGS += libh2o-evloop
-endif
 GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
 GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -30,11 +25,6 @@ endif
 
 # every .c below src/, at any depth, but the entry point
 LIB_SRC  := $(filter-out src/cli/main.c,$(shell find src -name '*.c' | sort))
-ifeq ($(HTTP_ENGINE),h2o)
-  LIB_SRC := $(filter-out src/http/server.c,$(LIB_SRC))
-else
-  LIB_SRC := $(filter-out src/http/server_h2o.c,$(LIB_SRC))
-endif
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)

@@ -527,15 +527,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     (void)cls;
     (void)conn;
     c->start_us = wg_clock_us();
-    if (strlen(uri) > WG_URL_MAX) {
-        c->framing = 414;
-    } else if (q) {
-        size_t fields = 1;
-        for (const char *p = q + 1; *p; p++)
-            fields += *p == '&';
-        if (fields > WG_QUERY_PARAMS_MAX)
-            c->framing = 400;
-    }
+    c->framing = wg_uri_refusal(uri);
     /* uri is the connection's own buffer, which libmicrohttpd parses next */
     if (c->framing && q)
         ((char *)q)[1] = '\0';

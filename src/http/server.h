@@ -32,13 +32,6 @@ struct wg_server_config {
  * answered 503 from its head, unread. */
 #define WG_BODY_MEMORY_DEFAULT ((size_t)128 << 20)
 
-/* The framing of a request (docs/API.md, Requests): its line and headers take at most
- * WG_HEAD_MAX bytes (431), its URL WG_URL_MAX (414), its query WG_QUERY_PARAMS_MAX fields
- * (400); each answered with the usual error body before any of the body is read. */
-#define WG_HEAD_MAX         16384
-#define WG_URL_MAX          8192
-#define WG_QUERY_PARAMS_MAX 100
-
 struct wg_server;
 
 enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_route *routes,
