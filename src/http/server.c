@@ -32,6 +32,8 @@ struct wg_server {
     unsigned port;
     atomic_int stopping;
     atomic_int suspended; /* requests suspended and not yet resumed */
+    atomic_int open;      /* connections started and not yet closed */
+    int max_open;         /* max_connections */
     /* the key of the hashes logs show for credentials in paths: new at every start, so a
      * hash tells two requests with one code apart from others, and nothing more */
     unsigned char log_key[crypto_generichash_KEYBYTES];
@@ -655,22 +657,28 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         *socket_context = ci ? wg_conn_watch_add(srv->watch, ci->connect_fd) : NULL;
+        atomic_fetch_add(&srv->open, 1);
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         wg_conn_watch_remove(srv->watch, *socket_context);
         *socket_context = NULL;
+        atomic_fetch_sub(&srv->open, 1);
     }
 }
 
 /* A stopping server takes no new connections. (Not libmicrohttpd's quiesce: in 0.9.75 it
  * removes the listening socket from each worker's epoll set while the worker may be doing
  * the same, and the loser aborts the process — often, once resumed requests keep the
- * workers busy.) */
+ * workers busy.) Nor one over max_connections, counted here for the whole server: the
+ * limit libmicrohttpd is given is split evenly between its threads, and connections are
+ * not, so it is set as high as each thread could need. (A few may pass at once, one per
+ * thread at most.) */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
 {
     struct wg_server *srv = cls;
     (void)addr;
     (void)len;
-    return atomic_load(&srv->stopping) ? MHD_NO : MHD_YES;
+    return atomic_load(&srv->stopping) || atomic_load(&srv->open) >= srv->max_open ? MHD_NO
+                                                                                   : MHD_YES;
 }
 
 static int hex_digit(char c)
@@ -742,6 +750,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->app = app;
     srv->metrics = wg_http_metrics_new(routes, nroutes);
     srv->watch = wg_conn_watch_new(cfg->head_timeout);
+    srv->max_open = (int)(cfg->max_connections ? cfg->max_connections : 10000);
     /* Each connection's memory is libmicrohttpd's default, 32 KB: a request line and headers
      * of up to about 16 KB fit (more is answered 431). libmicrohttpd zeroes all of it at
      * every request: with 64 KB that was 3.7% of the server's CPU under intake, with 32 KB
@@ -755,7 +764,7 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
         (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)(cfg->max_connections ? cfg->max_connections : 10000),
+        (unsigned)srv->max_open * (cfg->threads ? cfg->threads : 4),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address, MHD_OPTION_NOTIFY_CONNECTION,
         on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
     if (!srv->d) {

@@ -109,6 +109,34 @@ def test_one_address_holds_at_most_its_share():
         data.close()
 
 
+def test_the_server_holds_at_most_max_connections():
+    data = Data(grids=False)
+    try:
+        srv = Server(data, "--threads", "4", "--config",
+                     conf_file(data, "max_connections = 16\n"))
+        time.sleep(0.3)
+        socks = [socket.create_connection(host_port(srv), source_address=(f"127.0.0.{2 + i}", 0))
+                 for i in range(40)]
+        time.sleep(0.5)
+        held = [s for s in socks if not is_closed(s, 0.05)]
+        # a few may pass at once, one per thread at most
+        assert 16 <= len(held) <= 20, f"the server holds {len(held)} connections, not 16"
+        for s in socks:
+            s.close()
+        end = time.time() + 5
+        while True:
+            try:
+                assert healthz(srv) == 200
+                break
+            except OSError:
+                if time.time() > end:
+                    raise
+                time.sleep(0.1)
+        srv.stop()
+    finally:
+        data.close()
+
+
 def test_descriptor_limit_is_raised_and_said():
     data = Data(grids=False)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
