@@ -44,6 +44,7 @@ def healthz(srv):
 
 def test_trickled_head_is_cut_off_at_head_timeout():
     data = Data(grids=False)
+    srv = None
     try:
         srv = Server(data, "--config", conf_file(data, "head_timeout = 2\n"))
         slow = socket.create_connection(host_port(srv))
@@ -73,11 +74,14 @@ def test_trickled_head_is_cut_off_at_head_timeout():
         assert code == 0, log
         assert "request head took over 2 s" in log, log
     finally:
+        if srv:
+            srv.stop()
         data.close()
 
 
 def test_one_address_holds_at_most_its_share():
     data = Data(grids=False)
+    srv = None
     try:
         srv = Server(data, "--threads", "2", "--config",
                      conf_file(data, "per_address_connections = 4\n"))
@@ -106,11 +110,14 @@ def test_one_address_holds_at_most_its_share():
                 time.sleep(0.1)
         srv.stop()
     finally:
+        if srv:
+            srv.stop()
         data.close()
 
 
 def test_the_server_holds_at_most_max_connections():
     data = Data(grids=False)
+    srv = None
     try:
         srv = Server(data, "--threads", "4", "--config",
                      conf_file(data, "max_connections = 16\n"))
@@ -134,12 +141,15 @@ def test_the_server_holds_at_most_max_connections():
                 time.sleep(0.1)
         srv.stop()
     finally:
+        if srv:
+            srv.stop()
         data.close()
 
 
 def test_descriptor_limit_is_raised_and_said():
     data = Data(grids=False)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    srv = None
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))  # the server inherits it
         try:
@@ -157,11 +167,14 @@ def test_descriptor_limit_is_raised_and_said():
         else:
             assert "taking" in log, log
     finally:
+        if srv:
+            srv.stop()
         data.close()
 
 
 def test_sigterm_under_load_loses_nothing_acknowledged_and_exits_fast():
     data = Data()
+    srv = None
     try:
         srv = Server(data, "--threads", "8", "--quiet")
         token = data.add_user(srv, "stop", "agent", "371302", "Stop-pass-2026")
@@ -216,4 +229,6 @@ def test_sigterm_under_load_loses_nothing_acknowledged_and_exits_fast():
             assert status == 200, f"order {oid} was answered 201 but is gone: {status} {body}"
         srv.stop()
     finally:
+        if srv:
+            srv.stop()
         data.close()

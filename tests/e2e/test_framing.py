@@ -47,6 +47,7 @@ def error_of(body):
 
 def test_oversized_head_url_and_query_are_answered_with_json():
     data = Data(grids=False)
+    srv = None
     try:
         srv = Server(data)
         status, _, body, _ = exchange(srv, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
@@ -71,11 +72,14 @@ def test_oversized_head_url_and_query_are_answered_with_json():
         assert srv.get("/healthz")[0] == 200
         srv.stop()
     finally:
+        if srv:
+            srv.stop()
         data.close()
 
 
 def test_malformed_requests_are_refused_and_closed_at_once():
     data = Data(grids=False)
+    srv = None
     try:
         srv = Server(data)
         status, _, body, _ = exchange(srv, b"GET /healthz HTTP/1.1\r\nHost: x\r\nnocolon\r\n\r\n")
@@ -96,4 +100,6 @@ def test_malformed_requests_are_refused_and_closed_at_once():
         code, log = srv.stop()
         assert code == 0, log
     finally:
+        if srv:
+            srv.stop()
         data.close()
