@@ -66,7 +66,7 @@ struct wg_route {
  * WG_HEAD_MAX bytes (431), its URL WG_URL_MAX (414), its query WG_QUERY_PARAMS_MAX fields
  * (400); each answered with the usual error body before any of the body is read. */
 #define WG_HEAD_MAX         16384
-#define WG_URL_MAX          8192
+#define WG_URL_MAX          15360
 #define WG_QUERY_PARAMS_MAX 100
 
 /* A request's URL as sent (path and query, not yet decoded): 414 when it is over
