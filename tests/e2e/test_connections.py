@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 
-from harness import Data, Server, post_json
+from harness import Data, Server, alone, post_json
 
 
 def conf_file(data, text):
@@ -42,6 +42,7 @@ def healthz(srv):
     return status
 
 
+@alone("the head deadline is timed to about a second")
 def test_trickled_head_is_cut_off_at_head_timeout():
     data = Data(grids=False)
     srv = None
@@ -172,6 +173,7 @@ def test_descriptor_limit_is_raised_and_said():
         data.close()
 
 
+@alone("the stop is timed: within a second")
 def test_sigterm_under_load_loses_nothing_acknowledged_and_exits_fast():
     data = Data()
     srv = None
