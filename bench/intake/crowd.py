@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""A city's crowd of connections against the real `wangge serve` (default settings) on a
+"""A city's crowd of connections against the real `wangge serve` (default settings but
+max_connections = 10,050, room for the crowd and the measuring client, and idle_timeout =
+600 s, so that idle ones stay) on a
 loopback port: first 10,000 idle keep-alive connections held at once; then 5,000 idle
 connections and 2,000 clients that trickle their request head a line every 2 s (and come
 back when the server cuts them off), while one client sends normal requests (GET /healthz
@@ -46,7 +48,10 @@ def pct(xs, p):
 
 def main():
     data = Data(grids=False)
-    srv = Server(data, "--quiet")
+    conf = os.path.join(data.dir, "crowd.conf")
+    with open(conf, "w") as f:  # room for the 10,000 and for the measuring client
+        f.write("max_connections = 10050\nidle_timeout = 600\n")
+    srv = Server(data, "--quiet", "--config", conf)
     port = int(srv.base.rsplit(":", 1)[1])
     try:
         # phase 1: 10,000 idle connections held
