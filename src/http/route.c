@@ -1,4 +1,5 @@
-/* Pattern matching of request paths against the route table. */
+/* Pattern matching of request paths against the route table, and the checks of a URL's
+ * framing made before the HTTP engine parses it. */
 #include "http/route.h"
 
 /* Matches one pattern; on success writes captures into req (arena strings). */
@@ -106,4 +107,17 @@ size_t wg_body_cap_bytes(enum wg_body_cap cap, size_t import_max)
     if (cap == WG_BODY_IMPORT)
         return import_max;
     return (unsigned)cap < WG_BODY_CAP_COUNT ? bytes[cap] : 0;
+}
+
+int wg_uri_refusal(const char *uri)
+{
+    const char *q = strchr(uri, '?');
+    size_t fields = 1;
+    if (strlen(uri) > WG_URL_MAX)
+        return 414;
+    if (!q)
+        return 0;
+    for (const char *p = q + 1; *p; p++)
+        fields += *p == '&';
+    return fields > WG_QUERY_PARAMS_MAX ? 400 : 0;
 }

@@ -62,6 +62,17 @@ struct wg_route {
     const struct wg_body_keys *keys; /* a JSON body's keys; every JSON route has them */
 };
 
+/* The framing of a request (docs/API.md, Requests): its line and headers take at most
+ * WG_HEAD_MAX bytes (431), its URL WG_URL_MAX (414), its query WG_QUERY_PARAMS_MAX fields
+ * (400); each answered with the usual error body before any of the body is read. */
+#define WG_HEAD_MAX         16384
+#define WG_URL_MAX          15360
+#define WG_QUERY_PARAMS_MAX 100
+
+/* A request's URL as sent (path and query, not yet decoded): 414 when it is over
+ * WG_URL_MAX, 400 when its query has more than WG_QUERY_PARAMS_MAX fields, else 0. */
+int wg_uri_refusal(const char *uri);
+
 /* Finds the route for method and path; fills req->params. Returns the route, or NULL with
  * *path_matched set when some route has the path but not the method (405). */
 const struct wg_route *wg_route_match(const struct wg_route *routes, size_t n, const char *method,

@@ -21,6 +21,7 @@
 #include "core/jfield.h"
 #include "core/log.h"
 #include "http/metrics.h"
+#include "http/watch.h"
 
 struct wg_server {
     struct MHD_Daemon *d;
@@ -31,6 +32,8 @@ struct wg_server {
     unsigned port;
     atomic_int stopping;
     atomic_int suspended; /* requests suspended and not yet resumed */
+    atomic_int open;      /* connections started and not yet closed */
+    int max_open;         /* max_connections */
     /* the key of the hashes logs show for credentials in paths: new at every start, so a
      * hash tells two requests with one code apart from others, and nothing more */
     unsigned char log_key[crypto_generichash_KEYBYTES];
@@ -41,6 +44,7 @@ struct wg_server {
     size_t body_budget, body_held, strangers_held;
     atomic_llong body_warned; /* when the budget's refusals were last logged */
     struct wg_http_metrics *metrics;
+    struct wg_conn_watch *watch; /* heads' deadline; idle connections at a stop */
 };
 
 struct ctx {
@@ -55,6 +59,10 @@ struct ctx {
     int stranger;    /* the router identified no caller */
     int chunked;     /* the body came without a length */
     uint64_t start_us;
+    int started;                /* the head is in and the request was set up (on_request) */
+    int framing;                /* 414 or 400: the request line was refused when it came (on_uri) */
+    size_t discarded;           /* body bytes over the cap, read and dropped */
+    struct wg_watched *watched; /* the connection's record in srv->watch */
     int too_big;
     int status_logged;
 };
@@ -509,6 +517,49 @@ static enum MHD_Result send_reply(struct wg_server *srv, struct MHD_Connection *
     return ret;
 }
 
+/* The request line is in, before libmicrohttpd parses its query: a URL over WG_URL_MAX or a
+ * query of more than WG_QUERY_PARAMS_MAX fields is refused (answered once the head is in),
+ * and its query is cut off here so that none of it is parsed. (Left to libmicrohttpd, ~480
+ * fields used up the connection's memory and it answered nothing.) The request's context
+ * starts here. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct ctx *c = wg_calloc(1, sizeof *c);
+    const char *q = strchr(uri, '?');
+    (void)cls;
+    (void)conn;
+    c->start_us = wg_clock_us();
+    c->framing = wg_uri_refusal(uri);
+    /* uri is the connection's own buffer, which libmicrohttpd parses next */
+    if (c->framing && q)
+        ((char *)q)[1] = '\0';
+    return c;
+}
+
+/* A head that was refused as it came in, or is over WG_HEAD_MAX: answered with the usual
+ * error body, no route looked at and no body read. */
+static int refuse_framing(struct ctx *c, struct MHD_Connection *conn)
+{
+    struct wg_err err = {0};
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    int status = c->framing;
+    if (status == 414)
+        wg_err_set(&err, WG_EINVAL, "the URL is longer than %d bytes", WG_URL_MAX);
+    else if (status == 400)
+        wg_err_set(&err, WG_EINVAL, "the query has more than %d parameters", WG_QUERY_PARAMS_MAX);
+    else if (ci && ci->header_size > WG_HEAD_MAX) {
+        status = 431;
+        wg_err_set(&err, WG_EINVAL,
+                   "the request line and headers take %zu bytes; at most %d are read",
+                   ci->header_size, WG_HEAD_MAX);
+    } else
+        return 0;
+    wg_reply_error(&c->req, &err);
+    c->req.status = status;
+    return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -516,10 +567,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct wg_server *srv = cls;
     struct ctx *c = *con_cls;
     (void)version;
-    if (!c) {
-        c = wg_calloc(1, sizeof *c);
+    if (!c) /* no request line seen (on_uri): cannot happen, but costs nothing */
+        *con_cls = c = on_uri(NULL, url, conn);
+    if (!c->started) {
+        c->started = 1;
         c->req.arena = wg_arena_new();
-        c->start_us = wg_clock_us();
         c->req.app = srv->app;
         c->req.conn = conn;
         c->srv = srv;
@@ -535,14 +587,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, addr,
                       sizeof addr);
         c->req.remote_addr = wg_arena_strdup(c->req.arena, addr);
-        *con_cls = c;
-        begin(srv, c);
+        ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        if (ci && (c->watched = ci->socket_context))
+            wg_watched_head_done(c->watched);
+        if (!refuse_framing(c, conn))
+            begin(srv, c);
         return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
     }
     if (*upload_data_size) {
-        /* a body sent without a length is cut at the cap too */
+        /* a body sent without a length is cut at the cap too: answered 413 once it ends,
+         * and the connection is closed unanswered when it goes on past a further cap's
+         * worth (at least 1 MiB) — a chunk declared at 2^64-1 bytes, say. (libmicrohttpd
+         * 0.9.75 takes no answer in the middle of a body.) */
         if (!c->too_big && body_add(c, upload_data, *upload_data_size))
             c->too_big = 1;
+        if (c->too_big) {
+            c->discarded += *upload_data_size;
+            if (c->discarded > (c->cap > (1u << 20) ? c->cap : (1u << 20)))
+                return MHD_NO;
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -565,11 +628,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     if (!c)
         return;
+    if (!c->started) { /* its head never completed */
+        free(c);
+        *con_cls = NULL;
+        return;
+    }
     wg_http_metrics_count(srv->metrics, c->route, c->req.status, wg_clock_us() - c->start_us);
     if (srv->cfg.access_log)
         wg_log_request(c->req.method, c->req.log_path, c->req.status,
                        (unsigned long long)(wg_clock_us() - c->start_us),
                        toe != MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    if (c->watched)
+        wg_watched_answered(c->watched);
     free(c->body);
     budget_give_back(srv, c);
     wg_arena_free(c->req.arena);
@@ -577,16 +647,38 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* Each connection is watched from its start to its close (http/watch.h). libmicrohttpd
+ * says a connection is closed before it closes its descriptor. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct wg_server *srv = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? wg_conn_watch_add(srv->watch, ci->connect_fd) : NULL;
+        atomic_fetch_add(&srv->open, 1);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        wg_conn_watch_remove(srv->watch, *socket_context);
+        *socket_context = NULL;
+        atomic_fetch_sub(&srv->open, 1);
+    }
+}
+
 /* A stopping server takes no new connections. (Not libmicrohttpd's quiesce: in 0.9.75 it
  * removes the listening socket from each worker's epoll set while the worker may be doing
  * the same, and the loser aborts the process — often, once resumed requests keep the
- * workers busy.) */
+ * workers busy.) Nor one over max_connections, counted here for the whole server: the
+ * limit libmicrohttpd is given is split evenly between its threads, and connections are
+ * not, so it is set as high as each thread could need. (A few may pass at once, one per
+ * thread at most.) */
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
 {
     struct wg_server *srv = cls;
     (void)addr;
     (void)len;
-    return atomic_load(&srv->stopping) ? MHD_NO : MHD_YES;
+    return atomic_load(&srv->stopping) || atomic_load(&srv->open) >= srv->max_open ? MHD_NO
+                                                                                   : MHD_YES;
 }
 
 static int hex_digit(char c)
@@ -657,6 +749,8 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->nroutes = nroutes;
     srv->app = app;
     srv->metrics = wg_http_metrics_new(routes, nroutes);
+    srv->watch = wg_conn_watch_new(cfg->head_timeout);
+    srv->max_open = (int)(cfg->max_connections ? cfg->max_connections : 10000);
     /* Each connection's memory is libmicrohttpd's default, 32 KB: a request line and headers
      * of up to about 16 KB fit (more is answered 431). libmicrohttpd zeroes all of it at
      * every request: with 64 KB that was 3.7% of the server's CPU under intake, with 32 KB
@@ -669,8 +763,12 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
         (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->idle_timeout ? cfg->idle_timeout : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
+        (unsigned)1024, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)srv->max_open * (cfg->threads ? cfg->threads : 4),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_address, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_END);
     if (!srv->d) {
+        wg_conn_watch_free(srv->watch);
         pthread_mutex_destroy(&srv->body_mu);
         wg_http_metrics_free(srv->metrics);
         free(srv);
@@ -690,25 +788,32 @@ unsigned wg_server_port(const struct wg_server *srv)
 
 void wg_server_stop(struct wg_server *srv, unsigned grace_ms)
 {
+    unsigned waited = 0;
     if (!srv)
         return;
+    /* new connections are refused from here (accept_policy); a request in flight is
+     * answered with Connection: close, and a connection waiting for a request is shut */
     atomic_store(&srv->stopping, 1);
-    for (unsigned waited = 0; waited < grace_ms; waited += 10) {
+    for (; waited < grace_ms; waited += 5) {
         const union MHD_DaemonInfo *di =
             MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
         if (!di || di->num_connections == 0)
             break;
-        usleep(10000);
+        wg_conn_watch_close_waiting(srv->watch);
+        usleep(5000);
     }
+    if (waited >= grace_ms)
+        wg_warn("stopping: connections still open after %u ms; closing them", grace_ms);
     /* a suspended request is resumed by work in flight elsewhere (the group commit), which
      * goes on until then; libmicrohttpd must not stop with one */
-    for (unsigned waited = 0; atomic_load(&srv->suspended) > 0; waited++) {
+    for (waited = 0; atomic_load(&srv->suspended) > 0; waited++) {
         if (waited == 1000)
             wg_warn("stopping: still waiting for %d suspended requests",
                     atomic_load(&srv->suspended));
         usleep(1000);
     }
     MHD_stop_daemon(srv->d);
+    wg_conn_watch_free(srv->watch);
     pthread_mutex_destroy(&srv->body_mu);
     wg_http_metrics_free(srv->metrics);
     free(srv);

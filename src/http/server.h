@@ -17,6 +17,9 @@ struct wg_server_config {
     size_t body_max;           /* the body cap of import routes (WG_BODY_IMPORT) in bytes */
     size_t body_memory;        /* what all bodies may hold at once; 0: the default */
     unsigned idle_timeout;     /* seconds a keep-alive connection may sit idle */
+    unsigned head_timeout;     /* seconds a request's line and headers may take; 0: 10 */
+    unsigned max_connections;  /* client connections held at once; 0: 10,000 */
+    unsigned per_address;      /* of them from one address; 0: no cap of its own */
     int access_log;            /* 1: one log line per request */
     wg_authorize_fn authorize; /* NULL: every route is public */
     /* Gives back what the request held while its authorization or handler ran (the API's

@@ -2,6 +2,7 @@
 #include "server/serve.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
@@ -52,6 +53,35 @@ static void reopen_log(void)
         wg_info("SIGHUP: log file '%s' opened again", wg_log_path());
 }
 
+/* Room for every connection the server takes, and for its store, logs and files besides:
+ * the soft descriptor limit (often 1,024) raised as far as the hard one lets. When even the
+ * hard limit is short, the server takes fewer connections and says how many. */
+static void raise_descriptors(struct wg_server_config *cfg)
+{
+    const rlim_t spare = 256; /* the store, the log, photos, webhooks */
+    rlim_t want = (rlim_t)cfg->max_connections + spare, was;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl))
+        return;
+    was = rl.rlim_cur;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl))
+            rl.rlim_cur = was;
+    }
+    if (rl.rlim_cur != was)
+        wg_info("descriptors: limit raised from %llu to %llu for %u connections",
+                (unsigned long long)was, (unsigned long long)rl.rlim_cur, cfg->max_connections);
+    if (rl.rlim_cur < want) {
+        unsigned fit = rl.rlim_cur > 2 * spare ? (unsigned)(rl.rlim_cur - spare) : 16;
+        wg_warn("descriptors: the limit is %llu (hard limit %llu); taking %u connections, not "
+                "%u",
+                (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max, fit,
+                cfg->max_connections);
+        cfg->max_connections = fit;
+    }
+}
+
 enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
 {
     struct wg_server_config cfg = {0};
@@ -68,6 +98,9 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
     cfg.body_max = (size_t)s->body_max;
     cfg.body_memory = (size_t)s->body_memory;
     cfg.idle_timeout = (unsigned)s->idle_timeout;
+    cfg.head_timeout = (unsigned)s->head_timeout;
+    cfg.max_connections = (unsigned)s->max_connections;
+    cfg.per_address = (unsigned)s->per_address;
     cfg.access_log = !s->quiet;
     cfg.authorize = wg_api_authorize;
     cfg.release = wg_api_release;
@@ -81,6 +114,7 @@ enum wg_rc wg_serve(struct wg_settings *s, struct wg_err *err)
     wg_log_set_format(s->log_json ? WG_LOG_JSON : WG_LOG_TEXT);
     if (s->log_file[0] && (rc = wg_log_open(s->log_file, err)))
         return rc;
+    raise_descriptors(&cfg);
     if ((rc = wg_store_open(*s->store ? s->store : s->data, 0, &st, err)))
         goto out;
     app_ready = 1; /* from here wg_app_release follows a failure anywhere in init */

@@ -12,6 +12,9 @@ void wg_settings_init(struct wg_settings *s)
     s->body_max = 16 << 20;
     s->body_memory = 128 << 20;
     s->idle_timeout = 30;
+    s->max_connections = 10000;
+    s->per_address = 1000;
+    s->head_timeout = 10;
     s->session_idle = 1800;
     s->session_absolute = 43200;
     wg_notify_config_init(&s->notify);
@@ -37,6 +40,12 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return wg_parse_whole(key, v, 48L << 20, 1L << 40, &s->body_memory, err);
     else if (!strcmp(key, "idle_timeout"))
         return wg_parse_whole(key, v, 1, 3600, &s->idle_timeout, err);
+    else if (!strcmp(key, "max_connections"))
+        return wg_parse_whole(key, v, 16, 1000000, &s->max_connections, err);
+    else if (!strcmp(key, "per_address_connections"))
+        return wg_parse_whole(key, v, 1, 1000000, &s->per_address, err);
+    else if (!strcmp(key, "head_timeout"))
+        return wg_parse_whole(key, v, 1, 3600, &s->head_timeout, err);
     else if (!strcmp(key, "session_idle"))
         return wg_parse_whole(key, v, 1, 86400, &s->session_idle, err);
     else if (!strcmp(key, "session_absolute"))

@@ -12,7 +12,10 @@ struct wg_settings {
     char store[4096]; /* the store's URL; "": SQLite's in data */
     char listen[128];
     long threads, body_max, body_memory, idle_timeout, session_idle, session_absolute;
-    long login_threads; /* the password pool's threads; 0: half the cores, 1 to 4 */
+    long max_connections; /* client connections held at once */
+    long per_address;     /* of them from one address */
+    long head_timeout;    /* seconds a request's line and headers may take to arrive */
+    long login_threads;   /* the password pool's threads; 0: half the cores, 1 to 4 */
     int quiet;
     char log_file[4096];                  /* "": stderr; else reopened on SIGHUP (logrotate) */
     int log_json;                         /* log_format = json: one JSON object a line */
@@ -24,8 +27,8 @@ struct wg_settings {
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at
- * once (http/server.h), 30 s idle connections, sessions idle 30 minutes and at most 12
- * hours. */
+ * once (http/server.h), 30 s idle connections, 10,000 connections and 1,000 from one
+ * address, 10 s for a request's head, sessions idle 30 minutes and at most 12 hours. */
 void wg_settings_init(struct wg_settings *s);
 /* One setting by its file name ("threads", "webhook_url", "portal_per_phone", ...). */
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *value,

@@ -206,6 +206,35 @@ static void test_catch_all_route(void)
     wg_arena_free(req.arena);
 }
 
+/* The request line's URL checks made before the HTTP engine parses the query. */
+static void test_uri_refusal(void)
+{
+    static const struct {
+        const char *uri;
+        int want;
+    } cases[] = {
+        {"/healthz", 0}, {"/api/v1/regions?q=a&b=c", 0},
+        {"/x?", 0},      {"/x?&&&", 0}, /* 4 fields, empty ones counted too */
+        {"/x%3F&a", 0},                 /* no query: '&' in the path is no field */
+    };
+    char big[WG_URL_MAX + 2], many[8 * WG_QUERY_PARAMS_MAX + 16];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        T_EQ_INT(wg_uri_refusal(cases[i].uri), cases[i].want);
+    memset(big, 'a', sizeof big - 1);
+    big[0] = '/';
+    big[sizeof big - 1] = '\0';
+    T_EQ_INT(wg_uri_refusal(big), 414); /* one byte over */
+    big[sizeof big - 2] = '\0';
+    T_EQ_INT(wg_uri_refusal(big), 0); /* at the limit */
+    n += (size_t)snprintf(many, sizeof many, "/x?p=1");
+    for (int i = 1; i < WG_QUERY_PARAMS_MAX; i++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "&p=%d", i % 10);
+    T_EQ_INT(wg_uri_refusal(many), 0); /* 100 fields */
+    snprintf(many + n, sizeof many - n, "&q");
+    T_EQ_INT(wg_uri_refusal(many), 400); /* 101 */
+}
+
 static void test_errors(void)
 {
     struct wg_err err = {0};
@@ -420,6 +449,7 @@ int main(void)
     test_buf();
     test_routes();
     test_catch_all_route();
+    test_uri_refusal();
     test_errors();
     test_params();
     test_times_and_ids();
