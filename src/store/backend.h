@@ -79,10 +79,11 @@ struct wg_row {
  * title or content holds the words as one run of characters is found, whatever the backend;
  * the index only narrows the orders the statement's LIKE then decides. */
 struct wg_search_impl {
-    /* The text indexer's own connection, when the index is written behind the orders
-     * (SQLite: a file of its own beside the store, filled up to a mark); NULL when the
-     * backend keeps the index in the orders' own transactions (PostgreSQL: pg_trgm), so
-     * there is nothing to catch up. */
+    /* The text indexer's own connection, when the index is written behind the orders up to
+     * a mark (SQLite: a file of its own beside the store; PostgreSQL: pg_trgm indexes of a
+     * table of its own, written under a lock of the indexers', apart from the writers');
+     * NULL when a backend keeps its index in the orders' own transactions, so there is
+     * nothing to catch up. */
     enum wg_rc (*connect)(const char *where, void **conn, struct wg_err *err);
     /* The words as statement ORDER_LIST_BY_TEXT takes them, into out (size n); "" when the
      * index cannot narrow them, and the orders are walked. */

@@ -3,13 +3,14 @@
  * any length (one Chinese character, two, or more); `%`, `_`, `\` and the index's own
  * syntax are themselves; Latin letters match in either case; the list stays newest first
  * and pages. `phone` finds a reporter's orders whatever way the number is written. SQLite
- * narrows by its trigram index beside the store, PostgreSQL by pg_trgm in the orders' own
- * transactions; the answers are the same. */
+ * narrows by its trigram index beside the store, PostgreSQL by pg_trgm indexes of a table
+ * of its own; both are filled behind intake, and the answers are the same. */
 #include "t.h"
 
 #include <jansson.h>
 
 #include "domain/orders/text_index.h"
+#include "store/orders/orders_q.h"
 #include "t_order.h"
 #include "t_store.h"
 
@@ -149,6 +150,29 @@ static void test_phone(struct world *w)
     T_EQ_INT(count(w, &q), 0);
 }
 
+/* The indexer never holds up intake: while its transaction is open, orders are still taken
+ * in and committed, and they wait for their entries until the indexer's next turn. */
+static void test_indexer_apart_from_writers(struct world *w)
+{
+    struct wg_err err = {0};
+    struct wg_db *ix = NULL;
+    long long pending = -1;
+    T_EQ_INT(wg_store_search_open(w->st, &ix, &err), WG_OK);
+    T_CHECK(ix != NULL);
+    if (!ix)
+        return;
+    T_EQ_INT(wg_db_begin(ix, &err), WG_OK);
+    create(w, "共享单车乱停放", "地铁站口共享单车堵住盲道", NULL);
+    T_EQ_INT(wg_db_commit(ix, &err), WG_OK);
+    wg_store_search_close(ix);
+    T_EQ_INT(wg_store_order_fts_backlog(w->db, &pending, &err), WG_OK);
+    T_EQ_INT(pending, 1);
+    index_all(w);
+    T_EQ_INT(found(w, "单车乱停"), 1);
+    T_EQ_INT(wg_store_order_fts_backlog(w->db, &pending, &err), WG_OK);
+    T_EQ_INT(pending, 0);
+}
+
 int main(void)
 {
     struct wg_err err = {0};
@@ -160,6 +184,7 @@ int main(void)
     test_words(&w);
     test_words_are_not_syntax(&w);
     test_phone(&w);
+    test_indexer_apart_from_writers(&w);
     wg_store_put(w.db);
     t_order_close(&w.o);
     t_store_close(w.st);

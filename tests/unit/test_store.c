@@ -144,8 +144,8 @@ static void test_parameters_numbered(void)
     T_CHECK(strstr(wg_query_sql(WG_Q_ORDER_LIST, WG_SQL_PG), "ESCAPE '\\'") != NULL);
     T_EQ_INT(wg_query_nparams(WG_Q_ORDER_LIST, WG_SQL_PG), 17);
     /* a statement of one dialect alone */
-    T_CHECK(wg_query_sql(WG_Q_ORDER_FTS_FILL, WG_SQL_PG) == NULL);
-    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_FTS_FILL, WG_SQL_PG), -1);
+    T_CHECK(wg_query_sql(WG_Q_SQLITE_SEARCH_MARK_ZERO, WG_SQL_PG) == NULL);
+    T_EQ_INT(wg_query_nparams(WG_Q_SQLITE_SEARCH_MARK_ZERO, WG_SQL_PG), -1);
     T_CHECK(wg_query_sql(WG_Q_PG_FLUSH, WG_SQL_SQLITE) == NULL);
     for (int q = 0; q < WG_Q_COUNT; q++) {
         const char *pg = wg_query_sql((enum wg_q)q, WG_SQL_PG);
@@ -165,7 +165,7 @@ static void test_values_counted(struct wg_store *st)
     T_EQ_INT(wg_db_exec(db, WG_Q_REGION_SET_BOUNDARY, one, 1, NULL, &err), WG_EINTERNAL);
     T_CHECK(strstr(err.msg, "REGION_SET_BOUNDARY takes 2 values, not 1") != NULL);
     T_EQ_INT(wg_db_query(db, WG_Q_REGION_GET, NULL, 0, NULL, NULL, &err), WG_EINTERNAL);
-    enum wg_q other = t_on_pg() ? WG_Q_ORDER_FTS_BACKLOG : WG_Q_PG_TRGM_CJK;
+    enum wg_q other = t_on_pg() ? WG_Q_SQLITE_SEARCH_MARK_ZERO : WG_Q_PG_TRGM_CJK;
     T_EQ_INT(wg_db_exec(db, other, NULL, 0, NULL, &err), WG_EINTERNAL);
     T_CHECK(strstr(err.msg, "does not exist in") != NULL);
     wg_store_put(db);

@@ -22,6 +22,7 @@ struct pconn {
     unsigned char prepared[WG_Q_COUNT];
     PGconn *flusher;  /* with the flush deferred: the connection whose commits flush the log */
     int in_tx;        /* a transaction begun here is open: a connection lost now fails it */
+    int indexer;      /* the text indexer's (pg_search_connect): its own lock, not the writers' */
     int async;        /* its commits do not wait for the disk (a deferred flush, bulk loading) */
     atomic_llong run; /* then: when the server its commits went to started (server_run) */
     atomic_int restarted; /* a connection was made again to a server started since: the
@@ -453,13 +454,14 @@ static enum wg_rc pg_prepare(void *p, enum wg_q q, struct wg_err *err)
     return rc;
 }
 
-/* BEGIN and the writers' lock. When the lock is not had (a timeout, a cancel), the begun
- * transaction is rolled back here: the caller was told it did not begin, and the next user
- * of the connection must not find it failed. */
+/* BEGIN and the writers' lock (the text indexer's: its own). When the lock is not had (a timeout, a
+ * cancel), the begun transaction is rolled back here: the caller was told it did not begin, and the
+ * next user of the connection must not find it failed. */
 static enum wg_rc pg_begin(void *p, struct wg_err *err)
 {
     struct pconn *c = p;
-    enum wg_rc rc = pg_script(p, wg_query_sql(WG_Q_TX_BEGIN, WG_SQL_PG), err);
+    enum wg_q begin = c->indexer ? WG_Q_PG_TEXT_INDEX_BEGIN : WG_Q_TX_BEGIN;
+    enum wg_rc rc = pg_script(p, wg_query_sql(begin, WG_SQL_PG), err);
     if (!rc)
         c->in_tx = 1;
     else if (PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) != PQTRANS_IDLE)
@@ -570,12 +572,28 @@ static enum wg_rc pg_set_durable(void *p, int durable, struct wg_err *err)
     return rc;
 }
 
-/* pg_trgm's GIN indexes of title and content serve the list's own LIKE: no words apart. */
+/* The text indexer's connection (backend.h, search): a connection to the store whose
+ * transactions take the indexers' lock instead of the writers', so that filling order_text
+ * and order_phone (migration 25) never holds up intake. Orders are numbered and committed by
+ * one writer at a time, so every order committed after the indexer read the newest id has a
+ * greater one. */
+static enum wg_rc pg_search_connect(const char *where, void **out, struct wg_err *err)
+{
+    enum wg_rc rc = pg_connect(where, 0, out, err);
+    if (!rc)
+        ((struct pconn *)*out)->indexer = 1;
+    return rc;
+}
+
+/* pg_trgm's indexes of order_text take the list's LIKE pattern itself: the words only say
+ * whether they can narrow it, as three characters or more (fewer: the orders are walked). */
 static void pg_words(const char *text, char *out, size_t n)
 {
-    (void)text;
+    size_t chars = 0;
+    for (const char *s = text; *s; s++)
+        chars += ((unsigned char)*s & 0xc0) != 0x80;
     if (n)
-        out[0] = '\0';
+        snprintf(out, n, "%s", chars >= 3 && strlen(text) < n ? text : "");
 }
 
 static void pg_defer(void *p, int on)
@@ -635,7 +653,7 @@ const struct wg_backend wg_backend_pg = {
     .backup_tools = "pg_basebackup and the WAL archive",
     .defer = pg_defer,
     .sync = pg_sync,
-    .search = {.connect = NULL, .words = pg_words},
+    .search = {.connect = pg_search_connect, .words = pg_words},
     .text = pg_text,
     .integer = pg_int,
     .real = pg_real,
