@@ -1,21 +1,15 @@
-/* How a province's orders and their events fare on PostgreSQL partitioned by id range, as
- * migration 25 makes them, against the one table of each they were before: the same
- * generated orders (2,000,000 by default, over 136 counties of a province, with four
- * timeline events each) in databases of one private cluster — "flat", the schema as schema
- * version 24 left it (one table each; the number's uniqueness in work_order_number, as the
- * store's insert now writes it, so that partitioning is the only difference); "built", the
- * store's own (ranges of WG_ORDER_RANGE ids, made ahead by the sweep's wg_store_order_ranges
- * before the orders are loaded), timed again with its ranges made up to 12 and to 50, whose
- * empty ranges every call that names no id still plans and visits; "byid",
- * hand-made ranges of --range ids (250,000 by default), to choose the range's size; and
- * "bycounty", partitioned by county (the events by the order's id hashed), kept from the
- * first round — then the desk's calls timed through wangge's own store functions on each:
- * an order and its timeline by id, a county's newest page, a town desk's page of one state,
- * a unit's page, a reporter's orders, a search by words, and intake's inserts into the
- * newest orders. Ratio: the schema's time ÷ the flat one's (below 1: faster). Everything
- * talks to the cluster through a Unix socket in a temporary directory. Options: --orders N,
- * --schemas (some of flat,built,byid,bycounty; default flat,built,byid; "upgrade" also times
- * migration 25 on the flat store after its calls), --range N, --keep. */
+/* Whether a province's orders and their events should be partitioned on PostgreSQL, and how:
+ * the same generated orders (2,000,000 by default, over 136 counties of a province, with four
+ * timeline events each) in three databases of one private cluster — the schema as it stands
+ * (one table each), the orders and events partitioned by id range (ids grow with time, so a
+ * range is about a month of a province's intake), and partitioned by county (the events by
+ * the order's id hashed, as they carry no county) — then the desk's calls timed through
+ * wangge's own store functions on each: an order and its timeline by id, a county's newest
+ * page, a town desk's page of one state, a unit's page, a reporter's orders, a search by
+ * words, and intake's inserts into the newest orders. Ratio: the partitioned schema's time ÷
+ * the single table's (below 1: partitioned is faster). Everything talks to the cluster
+ * through a Unix socket in a temporary directory. Options: --orders N, --schemas (some of
+ * flat,byid,bycounty), --keep. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -23,7 +17,6 @@
 
 #include <libpq-fe.h>
 
-#include "store/backend.h" /* WG_ORDER_RANGE, of schema.def */
 #include "store/orders/orders_q.h"
 #include "store/store.h"
 
@@ -77,14 +70,15 @@ static void sql(const char *db, const char *text)
 
 /* ---- the three schemas ---- */
 
-/* The orders and events tables of the store, made anew partitioned by hand: by id range of
- * step ids, or by county (events by their order's id hashed). The indexes are the store's
- * own; the number's uniqueness is work_order_number's, as in the store. */
-static void partition(const char *db, int by_county, long long orders, long long step)
+/* The orders and events tables of the store, made anew partitioned: by id range, or by
+ * county (events by their order's id hashed). The indexes are the store's own; a unique
+ * index must hold the partition key, so the order number is unique within a partition
+ * only. */
+static void partition(const char *db, int by_county, long long orders)
 {
     char text[8192];
-    int parts = (int)(orders / step) + 1;
-    sql(db, "DROP TABLE work_order CASCADE; DROP TABLE order_event CASCADE;");
+    long long step = orders / 8 + 1;
+    sql(db, "DROP TABLE work_order; DROP TABLE order_event;");
     snprintf(
         text, sizeof text,
         "CREATE SEQUENCE work_order_id;"
@@ -111,6 +105,7 @@ static void partition(const char *db, int by_county, long long orders, long long
         " role TEXT COLLATE \"C\" NOT NULL, action TEXT COLLATE \"C\" NOT NULL,"
         " from_state TEXT COLLATE \"C\", to_state TEXT COLLATE \"C\", detail TEXT,"
         " PRIMARY KEY (order_id, seq)) PARTITION BY %s;"
+        "CREATE INDEX work_order_number ON work_order(number);"
         "CREATE INDEX work_order_state ON work_order(state);"
         "CREATE INDEX work_order_county ON work_order(county, id);"
         "CREATE INDEX work_order_phone ON work_order(reporter_phone_blind);"
@@ -125,7 +120,7 @@ static void partition(const char *db, int by_county, long long orders, long long
         by_county ? "id, county" : "id", by_county ? "LIST (county)" : "RANGE (id)",
         by_county ? "HASH (order_id)" : "RANGE (order_id)");
     sql(db, text);
-    for (int i = 0; i < (by_county ? COUNTIES : parts); i++) {
+    for (int i = 0; i < (by_county ? COUNTIES : 9); i++) {
         if (by_county)
             snprintf(text, sizeof text,
                      "CREATE TABLE work_order_%d PARTITION OF work_order FOR VALUES IN "
@@ -189,7 +184,6 @@ static void load(const char *db, long long orders)
         "INSERT INTO order_event SELECT id, s, created_at, 'agent', 'agent',"
         " (ARRAY['create','dispatch','sign','reply'])[s], NULL, NULL, NULL"
         " FROM work_order, generate_series(1, 4) s;"
-        "INSERT INTO work_order_number(number, id) SELECT number, id FROM work_order;"
         "SELECT setval(pg_get_serial_sequence('work_order', 'id'), MAX(id)) FROM work_order;"
         "CREATE INDEX work_order_title ON work_order USING gin (title gin_trgm_ops);"
         "CREATE INDEX work_order_content ON work_order USING gin (content gin_trgm_ops);"
@@ -200,11 +194,9 @@ static void load(const char *db, long long orders)
 
 /* ---- the calls ---- */
 
-#define RUNS 6
-
 struct timing {
     const char *what;
-    double us[RUNS]; /* per run */
+    double us[3]; /* per database */
 };
 
 static int count_row(const struct wg_order_row *o, void *ctx)
@@ -275,7 +267,7 @@ static void time_calls(struct wg_db *db, long long orders, struct timing *t, int
         long long id;
         if (i % 100 == 0 && wg_db_begin(db, &err))
             die("begin", err.msg);
-        snprintf(o.number, sizeof o.number, "370042-20260101-%06d", 900000 + which * 10000 + i);
+        snprintf(o.number, sizeof o.number, "370042-20260101-%06d", 900000 + i);
         if (wg_store_order_insert(db, &o, &id, &err))
             die("insert", err.msg);
         if (i % 100 == 99 && wg_db_commit(db, &err))
@@ -285,57 +277,10 @@ static void time_calls(struct wg_db *db, long long orders, struct timing *t, int
 #undef NEXT_ID
 }
 
-/* The store's own ranges made up to id upto (the sweep's function, as if intake had taken
- * that id), the sequence left where it was. */
-static void ranges_upto(struct wg_db *db, const char *name, long long upto)
-{
-    char text[256];
-    struct wg_err err = {0};
-    long long made = 0, moved = 0;
-    snprintf(text, sizeof text,
-             "CREATE TABLE bench_seq AS SELECT last_value, is_called FROM work_order_id_seq;"
-             "SELECT setval('work_order_id_seq', %lld);",
-             upto);
-    sql(name, text);
-    if (wg_store_order_ranges(db, &made, &moved, &err))
-        die("ranges", err.msg);
-    sql(name, "SELECT setval('work_order_id_seq', last_value, is_called) FROM bench_seq;"
-              "DROP TABLE bench_seq;");
-}
-
-/* One database of the comparison, made, loaded and timed as run r says. */
-struct run {
-    const char *db, *label;
-    int ranges; /* built: time again with the ranges made up to this many (0: as loaded) */
-};
-
-/* The calls' times of every run done, and their ratio to the flat schema's. */
-static void print_table(const struct run *runs, const struct timing *t, size_t nt, const int *done)
-{
-    printf("\n%-40s", "call (mean of repeats), ratio to flat");
-    for (int r = 0; r < RUNS; r++)
-        if (done[r])
-            printf(" | %s", runs[r].label);
-    printf("\n");
-    for (size_t k = 0; k < nt; k++) {
-        printf("%-40s", t[k].what);
-        for (int r = 0; r < RUNS; r++)
-            if (done[r] && r == 0)
-                printf(" | %.0f µs", t[k].us[0]);
-            else if (done[r])
-                printf(" | %.0f µs %.2f", t[k].us[r], done[0] ? t[k].us[r] / t[k].us[0] : 0);
-        printf("\n");
-    }
-}
-
 int main(int argc, char **argv)
 {
-    static const struct run runs[RUNS] = {{"flat", "one table", 0},
-                                          {"built", "built", 0},
-                                          {"built", "built, 12 ranges", 12},
-                                          {"built", "built, 50 ranges", 50},
-                                          {"byid", "by id range (--range)", 0},
-                                          {"bycounty", "by county", 0}};
+    static const char *const dbs[] = {"flat", "byid", "bycounty"};
+    static const char *const names[] = {"one table", "by id range (~ month)", "by county"};
     struct timing t[] = {{"an order and its timeline by id", {0}},
                          {"a county's newest page", {0}},
                          {"a town desk's page of one state", {0}},
@@ -344,93 +289,62 @@ int main(int argc, char **argv)
                          {"a search by words", {0}},
                          {"a county's page 41 (offset 2,000)", {0}},
                          {"intake: one insert (the newest orders)", {0}}};
-    long long orders = 2000000, range = 250000;
-    int keep = 0, done[RUNS] = {0};
-    const char *only = "flat,built,byid";
+    long long orders = 2000000;
+    int keep = 0;
+    const char *only = "flat,byid,bycounty";
     char cmd[256], url[256];
-    struct wg_store *st = NULL;
-    struct wg_db *db = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--orders") && i + 1 < argc)
             orders = strtoll(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--range") && i + 1 < argc)
-            range = strtoll(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--keep"))
             keep = 1;
         else if (!strcmp(argv[i], "--schemas") && i + 1 < argc)
             only = argv[++i];
         else
-            die("usage", "partition [--orders N] [--schemas flat,built,byid,bycounty] "
-                         "[--range N] [--keep]");
+            die("usage", "partition [--orders N] [--schemas flat,byid,bycounty] [--keep]");
     }
     if (orders < 10000 || orders > 100000000)
         die("--orders", "between 10,000 and 100,000,000");
-    if (range < 10000 || range > orders)
-        die("--range", "between 10,000 and --orders");
     if (!mkdtemp(pgdir))
         die("mkdtemp", pgdir);
     snprintf(cmd, sizeof cmd, "scripts/pg.sh start %s >/dev/null", pgdir);
     if (system(cmd))
         die("scripts/pg.sh start", "failed");
     started = 1;
-    printf("partition: %lld orders over %d counties, 4 events each, in databases of a private "
-           "PostgreSQL 15; hand-made ranges of %lld ids\n",
-           orders, COUNTIES, range);
-    for (int r = 0; r < RUNS; r++) {
+    printf("partition: %lld orders over %d counties, 4 events each, in three databases of a "
+           "private PostgreSQL 15\n",
+           orders, COUNTIES);
+    for (int d = 0; d < 3; d++) {
+        struct wg_store *st;
+        struct wg_db *db;
         struct wg_err err = {0};
-        const char *name = runs[r].db;
         double t0 = now_s();
-        if (!strstr(only, name))
+        if (!strstr(only, dbs[d]))
             continue;
-        if (!st) {
-            snprintf(cmd, sizeof cmd, "CREATE DATABASE %s", name);
-            sql("wangge", cmd);
-            /* the flat schema: the store as schema version 24 left it */
-            if (!strcmp(name, "flat"))
-                sql(name, "CREATE TABLE schema_version (version BIGINT PRIMARY KEY,"
-                          " applied_at TEXT NOT NULL);"
-                          "INSERT INTO schema_version VALUES (25, 'not in this run');");
-            url_of(name, url, sizeof url);
-            if (wg_store_open(url, 1, &st, &err) || wg_store_get(st, &db, &err))
-                die("store", err.msg);
-            if (!strcmp(name, "flat"))
-                sql(name, "ALTER TABLE work_order DROP CONSTRAINT work_order_number_key;"
-                          "CREATE TABLE work_order_number (number TEXT COLLATE \"C\" PRIMARY KEY,"
-                          " id BIGINT NOT NULL);");
-            else if (!strcmp(name, "built"))
-                ranges_upto(db, name, orders); /* as the sweep makes them ahead of intake */
-            else
-                partition(name, !strcmp(name, "bycounty"), orders, range);
-            load(name, orders);
-            printf("  %-24s loaded in %.0f s\n", name, now_s() - t0);
-        }
-        if (runs[r].ranges)
-            ranges_upto(db, name, (runs[r].ranges - 2) * strtoll(WG_ORDER_RANGE, NULL, 10));
-        time_calls(db, orders, t, r);
-        done[r] = 1;
-        printf("  %s\n", runs[r].label);
-        for (size_t k = 0; k < sizeof t / sizeof *t; k++)
-            printf("    %-40s %9.0f µs\n", t[k].what, t[k].us[r]);
+        snprintf(cmd, sizeof cmd, "CREATE DATABASE %s", dbs[d]);
+        sql("wangge", cmd);
+        url_of(dbs[d], url, sizeof url);
+        if (wg_store_open(url, 1, &st, &err))
+            die("store", err.msg);
+        if (d)
+            partition(dbs[d], d == 2, orders);
+        load(dbs[d], orders);
+        printf("  %-24s loaded in %.0f s\n", names[d], now_s() - t0);
         fflush(stdout);
-        if (r + 1 == RUNS || strcmp(runs[r + 1].db, name)) {
-            wg_store_put(db);
-            wg_store_close(st);
-            st = NULL;
-        }
-        /* and the flat store upgraded: migration 25 moves its orders into ranges */
-        if (!strcmp(name, "flat") && strstr(only, "upgrade")) {
-            sql(name, "DROP TABLE work_order_number;"
-                      "ALTER TABLE work_order ADD UNIQUE (number);"
-                      "DELETE FROM schema_version WHERE version = 25;");
-            t0 = now_s();
-            if (wg_store_open(url, 0, &st, &err))
-                die("migration 25", err.msg);
-            printf("  migration 25 on the flat store: %.0f s\n", now_s() - t0);
-            wg_store_close(st);
-            st = NULL;
-        }
+        if (wg_store_get(st, &db, &err))
+            die("store", err.msg);
+        time_calls(db, orders, t, d);
+        for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+            printf("    %-40s %9.0f µs\n", t[k].what, t[k].us[d]);
+        fflush(stdout);
+        wg_store_put(db);
+        wg_store_close(st);
     }
-    print_table(runs, t, sizeof t / sizeof *t, done);
+    printf("\n%-40s %12s %16s %16s\n", "call (mean of repeats)", "one table", "by id: ratio",
+           "by county: ratio");
+    for (size_t k = 0; k < sizeof t / sizeof *t; k++)
+        printf("%-40s %9.0f µs %9.0f µs %4.2f %9.0f µs %4.2f\n", t[k].what, t[k].us[0], t[k].us[1],
+               t[k].us[1] / t[k].us[0], t[k].us[2], t[k].us[2] / t[k].us[0]);
     if (keep)
         printf("kept: the cluster in %s\n", pgdir);
     else

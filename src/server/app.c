@@ -11,7 +11,6 @@
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
 #include "store/catalog/catalog_q.h"
-#include "store/orders/orders_q.h"
 #include "store/stats/stats_q.h"
 
 /* The indicators' roll-ups, built from the store's counters before the first request. */
@@ -68,16 +67,6 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
     if (rc) {
         wg_catalog_snap_release(snap);
         return rc;
-    }
-    /* the orders' id ranges made before intake reaches them (PostgreSQL): what outran them
-     * meanwhile waited in the DEFAULT range, and is moved into its own */
-    long long made = 0, moved = 0;
-    if ((rc = wg_store_order_ranges(db, &made, &moved, err))) {
-        wg_warn("%s", err->msg);
-        wg_err_clear(err);
-    } else if (made || moved) {
-        wg_info("made %lld order id range%s ahead of intake, moved %lld order%s into theirs", made,
-                made == 1 ? "" : "s", moved, moved == 1 ? "" : "s");
     }
     rc = wg_order_sweep_red(db, app->committer, &env, (long long)time(NULL), &app->stop, &n, err);
     /* the counters' change log folded into the roll-up rows a server starts from; then, as

@@ -92,17 +92,12 @@ const struct wg_migration wg_migrations[] = {
      * intake adds one entry at one of a few hundred places. SQLite, a district's store, walks
      * its one county's orders anyway. */
     {24, "PostgreSQL: orders by county, newest first", WG_Q_MIGRATION_24},
-    /* PostgreSQL: the orders and their events partitioned by range of the order's id, ten
-     * million ids a range, made ahead of intake by the servers' minute sweep (schema.def
-     * says how and why so large; bench/partition measured it). SQLite, a district's store,
-     * keeps its one table of each. */
-    {25, "PostgreSQL: orders and their events partitioned by id range", WG_Q_MIGRATION_25},
     /* PostgreSQL: the orders' text index and their reporters' phone lookup are made behind
      * intake, as on SQLite (migrations 19, 20 and 22), in tables of their own that the text
      * indexer fills up to a mark. In the orders' own transactions the two trigram indexes
      * took about 70 us of the 80 us an order's row cost PostgreSQL, inside the writers' turn
      * (pg_stat_statements under bench/intake; 4,000 rows inserted at once: 411 ms with
      * them, 129 ms without). A search first has the indexer catch up, as on SQLite. */
-    {26, "PostgreSQL: the text index and the phone lookup behind intake", WG_Q_MIGRATION_26},
+    {25, "PostgreSQL: the text index and the phone lookup behind intake", WG_Q_MIGRATION_25},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

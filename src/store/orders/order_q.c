@@ -48,37 +48,6 @@ enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o,
     return rc;
 }
 
-struct two {
-    long long *a, *b;
-};
-
-static int read_two(struct wg_row *row, void *ctx)
-{
-    struct two *t = ctx;
-    *t->a = wg_row_int(row, 0);
-    *t->b = wg_row_int(row, 1);
-    return 1;
-}
-
-enum wg_rc wg_store_order_ranges(struct wg_db *db, long long *made, long long *moved,
-                                 struct wg_err *err)
-{
-    struct two t = {made, moved};
-    enum wg_rc rc;
-    *made = *moved = 0;
-    if (!wg_query_sql(WG_Q_ORDER_RANGES, db->be->dialect))
-        return WG_OK;
-    if ((rc = wg_db_begin(db, err)))
-        return rc;
-    if ((rc = wg_db_query(db, WG_Q_ORDER_RANGES, NULL, 0, read_two, &t, err)) ||
-        (rc = wg_db_commit(db, err))) {
-        wg_db_rollback(db);
-        *made = *moved = 0;
-        wg_err_prefix(err, "order id ranges not made");
-    }
-    return rc;
-}
-
 struct one {
     struct wg_order_row *o;
     int n;

@@ -34,13 +34,6 @@ struct wg_order_row {
 /* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
                                       long long *out, struct wg_err *err);
-/* The orders' id ranges made ahead of intake (PostgreSQL's orders and events are
- * partitioned by id, migration 25; a store with one orders table has nothing to make): in a
- * writer's transaction of its own, every range up to the one after the newest id's is made,
- * and the orders and events the DEFAULT range caught meanwhile are moved into their own.
- * *made: the ranges made; *moved: the orders moved. The servers' minute sweep calls it. */
-enum wg_rc wg_store_order_ranges(struct wg_db *db, long long *made, long long *moved,
-                                 struct wg_err *err);
 enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
                                  struct wg_err *err);
 /* Fills out with owned strings; release with wg_store_order_release. */
