@@ -423,6 +423,16 @@ def post_json(conn, path, token, body, headers=None):
     return r, r.read()
 
 
+def config(data, name="wangge.conf", **settings):
+    """A server settings file in data's directory, one `key = value` line per setting; its
+    path (for --config)."""
+    path = os.path.join(data.dir, name)
+    with open(path, "w") as f:
+        for k, v in settings.items():
+            f.write(f"{k} = {v}\n")
+    return path
+
+
 def wait_for(fn, timeout=10.0):
     end = time.time() + timeout
     while time.time() < end:

@@ -5,20 +5,12 @@ raised at start and the log says so; and SIGTERM stops at once with nothing ackn
 Everything talks to 127.0.0.1 (and 127.0.0.2, a loopback address too)."""
 import http.client
 import json
-import os
 import resource
 import socket
 import threading
 import time
 
-from harness import Data, Server, alone, post_json
-
-
-def conf_file(data, text):
-    path = os.path.join(data.dir, "serve.conf")
-    with open(path, "w") as f:
-        f.write(text)
-    return path
+from harness import Data, Server, alone, config, post_json
 
 
 def host_port(srv):
@@ -42,12 +34,26 @@ def healthz(srv):
     return status
 
 
+def served_again(srv, timeout=5.0):
+    """Once the server has seen the held connections close, a new one is served: /healthz
+    answers 200 within timeout seconds (a connection refused or cut meanwhile is retried)."""
+    end = time.time() + timeout
+    while True:
+        try:
+            assert healthz(srv) == 200
+            return
+        except OSError:
+            if time.time() > end:
+                raise
+            time.sleep(0.1)
+
+
 @alone("the head deadline is timed to about a second")
 def test_trickled_head_is_cut_off_at_head_timeout():
     data = Data(grids=False)
     srv = None
     try:
-        srv = Server(data, "--config", conf_file(data, "head_timeout = 2\n"))
+        srv = Server(data, "--config", config(data, head_timeout=2))
         slow = socket.create_connection(host_port(srv))
         idle = socket.create_connection(host_port(srv))  # sends nothing: only idle_timeout applies
         slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -85,7 +91,7 @@ def test_one_address_holds_at_most_its_share():
     srv = None
     try:
         srv = Server(data, "--threads", "2", "--config",
-                     conf_file(data, "per_address_connections = 4\n"))
+                     config(data, per_address_connections=4))
         time.sleep(0.3)  # the harness's own connections are gone
         socks = [socket.create_connection(host_port(srv)) for _ in range(10)]
         time.sleep(0.5)
@@ -100,15 +106,7 @@ def test_one_address_holds_at_most_its_share():
         for s in socks:
             s.close()
         # once the server has seen them close, the address has its share again
-        end = time.time() + 5
-        while True:
-            try:
-                assert healthz(srv) == 200
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.1)
+        served_again(srv)
         srv.stop()
     finally:
         if srv:
@@ -121,7 +119,7 @@ def test_the_server_holds_at_most_max_connections():
     srv = None
     try:
         srv = Server(data, "--threads", "4", "--config",
-                     conf_file(data, "max_connections = 16\n"))
+                     config(data, max_connections=16))
         time.sleep(0.3)
         socks = [socket.create_connection(host_port(srv), source_address=(f"127.0.0.{2 + i}", 0))
                  for i in range(40)]
@@ -131,15 +129,7 @@ def test_the_server_holds_at_most_max_connections():
         assert 16 <= len(held) <= 20, f"the server holds {len(held)} connections, not 16"
         for s in socks:
             s.close()
-        end = time.time() + 5
-        while True:
-            try:
-                assert healthz(srv) == 200
-                break
-            except OSError:
-                if time.time() > end:
-                    raise
-                time.sleep(0.1)
+        served_again(srv)
         srv.stop()
     finally:
         if srv:
@@ -154,7 +144,7 @@ def test_descriptor_limit_is_raised_and_said():
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))  # the server inherits it
         try:
-            srv = Server(data, "--config", conf_file(data, "max_connections = 5000\n"))
+            srv = Server(data, "--config", config(data, max_connections=5000))
         finally:
             resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
         pid = srv.proc.pid

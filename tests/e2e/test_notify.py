@@ -10,7 +10,7 @@ import ssl
 import subprocess
 import threading
 
-from harness import Data, Server, run, wait_for
+from harness import Data, Server, config, run, wait_for
 
 PASSWORD = "Notify-pass-2026"
 
@@ -100,14 +100,6 @@ def mine(srv, token, query=""):
     status, body = srv.get("/api/v1/notifications" + query, token=token)
     assert status == 200, body
     return body["notifications"]
-
-
-def config(data, name="wangge.conf", **settings):
-    path = os.path.join(data.dir, name)
-    with open(path, "w") as f:
-        for k, v in settings.items():
-            f.write(f"{k} = {v}\n")
-    return path
 
 
 def test_delivered_after_retries_and_each_recipient_sees_their_own():

@@ -6,8 +6,8 @@ import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import Data, Server, postgresql_only, wait_for
-from test_notify import Hook, config
+from harness import Data, Server, config, postgresql_only, wait_for
+from test_notify import Hook
 
 PASSWORD = "Two-servers-2026"
 PER_THREAD = 12
