@@ -107,7 +107,6 @@ def test_one_address_holds_at_most_its_share():
             s.close()
         # once the server has seen them close, the address has its share again
         served_again(srv)
-        srv.stop()
     finally:
         if srv:
             srv.stop()
@@ -130,7 +129,6 @@ def test_the_server_holds_at_most_max_connections():
         for s in socks:
             s.close()
         served_again(srv)
-        srv.stop()
     finally:
         if srv:
             srv.stop()
@@ -219,7 +217,6 @@ def test_sigterm_under_load_loses_nothing_acknowledged_and_exits_fast():
         for oid in answered:
             status, body = srv.get(f"/api/v1/orders/{oid}", token=token)
             assert status == 200, f"order {oid} was answered 201 but is gone: {status} {body}"
-        srv.stop()
     finally:
         if srv:
             srv.stop()

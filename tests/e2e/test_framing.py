@@ -73,7 +73,6 @@ def test_oversized_head_url_and_query_are_answered_with_json():
                                       b"\r\n\r\n")
         assert status == 200, (status, body)
         assert srv.get("/healthz")[0] == 200
-        srv.stop()
     finally:
         if srv:
             srv.stop()
