@@ -168,6 +168,8 @@ struct wg_db {
     const struct wg_backend *be;
     void *conn;
     int in_tx;
+    int gathering;            /* the committer's: small writes held for the batch (gather.h) */
+    struct wg_gather *gather; /* made at the first write held */
     struct wg_db *next_free;
 };
 

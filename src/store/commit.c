@@ -138,7 +138,8 @@ enum ran { RAN, REDO, BROKEN };
 static enum ran run_one(struct wg_db *db, struct job *j, int guarded, struct wg_err *e)
 {
     if (!guarded) {
-        /* a failure may also be a write an earlier job sent ahead (wg_db_defer) */
+        /* a failure may also be a write an earlier job sent ahead (wg_db_defer) or held
+         * (wg_db_gather) */
         if ((j->rc = j->fn(db, j->ctx, j->err)))
             return db->in_tx ? REDO : BROKEN;
     } else {
@@ -170,7 +171,8 @@ static int run_from(struct wg_db *db, struct batch *b, struct job *j, struct wg_
 static int redo(struct wg_db *db, struct batch *b, struct wg_err *e)
 {
     wg_db_rollback(db);
-    wg_db_defer(db, 0); /* each job's statements answered in turn: its failure is its own */
+    wg_db_defer(db, 0);  /* each job's statements answered in turn: its failure is its own */
+    wg_db_gather(db, 0); /* and each job's writes made at once */
     b->redone = 1;
     if (wg_db_begin(db, e)) {
         wg_err_prefix(e, "group commit: begin");
@@ -283,6 +285,7 @@ static void write_batch(struct wg_committer *c)
         return;
     }
     wg_db_defer(c->db, 1);
+    wg_db_gather(c->db, 1);
     pthread_mutex_lock(&c->mu);
     for (;;) {
         if ((seg = take(c, c->max_batch - b.n, &k))) {

@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/clock.h"
 #include "store/backend.h"
+#include "store/gather.h"
 #include "store/migrations.h"
 #include "store/orders/orders_q.h"
 
@@ -46,6 +47,7 @@ static enum wg_rc new_conn(struct wg_store *st, int create, struct wg_db **out, 
 
 static void free_conn(struct wg_db *db)
 {
+    wg_gather_free(db->gather);
     db->be->disconnect(db->conn);
     free(db);
 }
@@ -336,7 +338,9 @@ enum wg_rc wg_db_plan(struct wg_db *db, enum wg_q q, char *out, size_t n, struct
 
 enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err)
 {
-    enum wg_rc rc = db->be->begin(db->conn, err);
+    enum wg_rc rc;
+    wg_gather_drop(db->gather);
+    rc = db->be->begin(db->conn, err);
     if (!rc)
         db->in_tx = 1;
     return rc;
@@ -348,9 +352,25 @@ void wg_db_defer(struct wg_db *db, int on)
         db->be->defer(db->conn, on);
 }
 
+void wg_db_gather(struct wg_db *db, int on)
+{
+    if (!on)
+        wg_gather_drop(db->gather);
+    db->gathering = on;
+}
+
+/* What is held is written before statement q runs (gather.h). */
+static enum wg_rc flush_before(struct wg_db *db, enum wg_q q, struct wg_err *err)
+{
+    return db->gathering && wg_gather_must_flush(db, q) ? wg_gather_flush(db, err) : WG_OK;
+}
+
 enum wg_rc wg_db_sync(struct wg_db *db, struct wg_err *err)
 {
-    return db->be->sync ? db->be->sync(db->conn, err) : WG_OK;
+    enum wg_rc rc = db->gathering && db->in_tx ? wg_gather_flush(db, err) : WG_OK;
+    if (!rc && db->be->sync)
+        rc = db->be->sync(db->conn, err);
+    return rc;
 }
 
 enum wg_rc wg_db_begin_read(struct wg_db *db, struct wg_err *err)
@@ -363,14 +383,18 @@ enum wg_rc wg_db_begin_read(struct wg_db *db, struct wg_err *err)
 
 enum wg_rc wg_db_commit(struct wg_db *db, struct wg_err *err)
 {
-    enum wg_rc rc = db->be->commit(db->conn, err);
+    enum wg_rc rc = db->gathering ? wg_gather_flush(db, err) : WG_OK;
+    if (!rc)
+        rc = db->be->commit(db->conn, err);
     if (!rc)
         db->in_tx = 0;
+    wg_gather_drop(db->gather); /* the heads are the store's again, or rolled back */
     return rc;
 }
 
 void wg_db_rollback(struct wg_db *db)
 {
+    wg_gather_drop(db->gather);
     db->be->rollback(db->conn);
     db->in_tx = 0;
 }
@@ -387,6 +411,8 @@ enum wg_rc wg_db_release(struct wg_db *db, struct wg_err *err)
 
 enum wg_rc wg_db_rollback_to(struct wg_db *db, struct wg_err *err)
 {
+    /* what is held came after the savepoint, which wrote everything before it */
+    wg_gather_drop(db->gather);
     return wg_db_exec(db, WG_Q_SAVEPOINT_ROLLBACK, NULL, 0, NULL, err);
 }
 
@@ -406,6 +432,8 @@ static enum wg_rc fits(struct wg_db *db, enum wg_q q, size_t n, struct wg_err *e
 enum wg_rc wg_db_script(struct wg_db *db, enum wg_q q, struct wg_err *err)
 {
     enum wg_rc rc = fits(db, q, 0, err);
+    if (!rc)
+        rc = flush_before(db, q, err);
     return rc ? rc : db->be->script(db->conn, wg_query_sql(q, db->be->dialect), err);
 }
 
@@ -413,6 +441,8 @@ enum wg_rc wg_db_exec(struct wg_db *db, enum wg_q q, const struct wg_val *p, siz
                       long *changes, struct wg_err *err)
 {
     enum wg_rc rc = fits(db, q, n, err);
+    if (!rc)
+        rc = flush_before(db, q, err);
     return rc ? rc : db->be->exec(db->conn, q, p, n, changes, err);
 }
 
@@ -442,6 +472,8 @@ enum wg_rc wg_db_query(struct wg_db *db, enum wg_q q, const struct wg_val *p, si
 {
     struct guard g = {cb, ctx, 0, 0, 0};
     enum wg_rc rc = fits(db, q, n, err);
+    if (!rc)
+        rc = flush_before(db, q, err);
     if (!rc)
         rc = db->be->query(db->conn, q, p, n, guarded, &g, err);
     if (!rc && g.col)

@@ -142,6 +142,10 @@ enum wg_rc wg_store_backup(const char *url, const char *dest, struct wg_backup_i
  * their answers, and the wait for all of them, with the first failure. Without a backend
  * that defers, nothing and WG_OK. */
 void wg_db_defer(struct wg_db *db, int on);
+/* The group committer's too: its transactions hold the small writes every job makes and
+ * write each table's for the batch at once (store/gather.h). Off drops what is held. */
+void wg_db_gather(struct wg_db *db, int on);
+/* Writes what is held (wg_db_gather), then waits for the writes sent on. */
 enum wg_rc wg_db_sync(struct wg_db *db, struct wg_err *err);
 
 /* Whether db is inside a transaction (wg_db_begin without commit or rollback yet). */

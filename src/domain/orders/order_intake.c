@@ -185,7 +185,7 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
-    if ((rc = wg_store_order_event(db, o->id, &ev, err)))
+    if ((rc = wg_store_order_event_first(db, o->id, &ev, err)))
         return rc;
     /* the indicators' counters change in the same transaction (domain/stats/stats.h) */
     struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,

@@ -5,6 +5,7 @@
 
 #include "store/backend.h"
 #include "store/accounts/accounts_q.h"
+#include "store/gather.h"
 
 int wg_db_in_tx(const struct wg_db *db)
 {
@@ -31,13 +32,19 @@ enum wg_rc wg_store_audit_last(struct wg_db *db, long long *seq, char hash[65], 
     struct last l = {0, hash};
     enum wg_rc rc;
     hash[0] = '\0';
+    if (wg_gather_audit_last(db, seq, hash))
+        return WG_OK;
     rc = wg_db_query(db, WG_Q_AUDIT_LAST, NULL, 0, take_last, &l, err);
     *seq = l.seq;
+    if (!rc)
+        wg_gather_audit_seen(db, l.seq, hash);
     return rc;
 }
 
 enum wg_rc wg_store_audit_insert(struct wg_db *db, const struct wg_audit_row *r, struct wg_err *err)
 {
+    if (wg_gather_audit_insert(db, r))
+        return WG_OK;
     struct wg_val p[] = {
         WG_VINT(r->seq),     WG_VTEXT(r->at),     WG_VTEXT(r->actor),       WG_VTEXT(r->role),
         WG_VTEXT(r->source), WG_VTEXT(r->action), WG_VTEXT(r->object_type), WG_VTEXT(r->object_id),

@@ -5,6 +5,7 @@
 
 #include "core/alloc.h"
 #include "store/backend.h"
+#include "store/gather.h"
 #include "store/map/map_q.h"
 
 static void fill(struct wg_row *row, struct wg_grid_row *g)
@@ -136,6 +137,8 @@ enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
 
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err)
 {
+    if (wg_gather_meta_bump(db, name))
+        return WG_OK;
     struct wg_val p[] = {WG_VTEXT(name)};
     return wg_db_exec(db, WG_Q_META_BUMP, p, 1, NULL, err);
 }

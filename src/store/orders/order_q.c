@@ -3,14 +3,20 @@
 
 #include "core/alloc.h"
 #include "store/backend.h"
+#include "store/gather.h"
 #include "store/orders/orders_q.h"
 
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
                                       long long *out, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VTEXT(county), WG_VTEXT(day)};
+    enum wg_rc rc;
     *out = 0;
-    return wg_db_query_int(db, WG_Q_ORDER_NUMBER_NEXT, p, 2, out, NULL, err);
+    if (wg_gather_number_next(db, county, day, out))
+        return WG_OK;
+    if (!(rc = wg_db_query_int(db, WG_Q_ORDER_NUMBER_NEXT, p, 2, out, NULL, err)))
+        wg_gather_number_seen(db, county, day, *out);
+    return rc;
 }
 
 enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
@@ -41,11 +47,36 @@ enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o,
         WG_VTEXT(o->created_at),
         WG_VTEXT(o->created_at),
     };
+    enum wg_rc rc;
     *id = 0;
-    enum wg_rc rc = wg_db_query_int(db, WG_Q_ORDER_INSERT, p, WG_NVALS(p), id, NULL, err);
+    if (wg_gather_order(db, o, id, &rc, err))
+        return rc;
+    rc = wg_db_query_int(db, WG_Q_ORDER_INSERT, p, WG_NVALS(p), id, NULL, err);
     if (!rc && !*id)
         return wg_err_set(err, WG_EDB, "order insert returned no id");
     return rc;
+}
+
+struct ids {
+    long long *ids;
+    int cap, *n;
+};
+
+static int take_id(struct wg_row *row, void *ctx)
+{
+    struct ids *t = ctx;
+    if (*t->n < t->cap)
+        t->ids[(*t->n)++] = wg_row_int(row, 0);
+    return 0;
+}
+
+enum wg_rc wg_store_order_ids(struct wg_db *db, int count, long long *ids, int *n,
+                              struct wg_err *err)
+{
+    struct ids t = {ids, count, n};
+    struct wg_val p[] = {WG_VINT(count)};
+    *n = 0;
+    return wg_db_query(db, WG_Q_ORDER_IDS, p, 1, take_id, &t, err);
 }
 
 struct one {
@@ -125,6 +156,17 @@ enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
                          WG_VTEXT(e->role),      WG_VTEXT(e->action), WG_VTEXT0(e->from_state),
                          WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
     return wg_db_exec(db, WG_Q_ORDER_EVENT_INSERT, p, WG_NVALS(p), NULL, err);
+}
+
+enum wg_rc wg_store_order_event_first(struct wg_db *db, long long order_id,
+                                      const struct wg_order_event_row *e, struct wg_err *err)
+{
+    if (wg_gather_event_first(db, order_id, e))
+        return WG_OK;
+    struct wg_val p[] = {WG_VINT(order_id),      WG_VTEXT(e->at),     WG_VTEXT(e->actor),
+                         WG_VTEXT(e->role),      WG_VTEXT(e->action), WG_VTEXT0(e->from_state),
+                         WG_VTEXT0(e->to_state), WG_VTEXT0(e->detail)};
+    return wg_db_exec(db, WG_Q_ORDER_EVENT_FIRST, p, WG_NVALS(p), NULL, err);
 }
 
 struct each_event {

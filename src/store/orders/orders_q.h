@@ -36,6 +36,10 @@ enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, cons
                                       long long *out, struct wg_err *err);
 enum wg_rc wg_store_order_insert(struct wg_db *db, const struct wg_order_row *o, long long *id,
                                  struct wg_err *err);
+/* count order ids for rows inserted with their own (ORDER_INSERT_ROWS), ascending, into ids
+ * (room for count); *n how many. Inside the writers' transaction. */
+enum wg_rc wg_store_order_ids(struct wg_db *db, int count, long long *ids, int *n,
+                              struct wg_err *err);
 /* Fills out with owned strings; release with wg_store_order_release. */
 enum wg_rc wg_store_order_get(struct wg_db *db, long long id, struct wg_order_row *out,
                               struct wg_err *err);
@@ -47,6 +51,9 @@ struct wg_order_event_row {
 };
 enum wg_rc wg_store_order_event(struct wg_db *db, long long order_id,
                                 const struct wg_order_event_row *e, struct wg_err *err);
+/* A new order's first event (seq 1), which no other event can precede. */
+enum wg_rc wg_store_order_event_first(struct wg_db *db, long long order_id,
+                                      const struct wg_order_event_row *e, struct wg_err *err);
 enum wg_rc wg_store_order_events(struct wg_db *db, long long order_id,
                                  int (*cb)(const struct wg_order_event_row *, void *), void *ctx,
                                  struct wg_err *err);

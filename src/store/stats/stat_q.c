@@ -2,10 +2,13 @@
 #include "store/store.h"
 
 #include "store/backend.h"
+#include "store/gather.h"
 #include "store/stats/stats_q.h"
 
 enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, struct wg_err *err)
 {
+    if (wg_gather_stat_add(db, c))
+        return WG_OK;
     struct wg_val p[5 + WG_STAT_NCOUNTERS] = {WG_VTEXT(c->leaf), WG_VINT(c->day), WG_VTEXT(c->unit),
                                               WG_VTEXT(c->item), WG_VTEXT(c->channel)};
     for (int i = 0; i < WG_STAT_NCOUNTERS; i++)
@@ -15,6 +18,8 @@ enum wg_rc wg_store_stat_add(struct wg_db *db, const struct wg_stat_cell *c, str
 
 enum wg_rc wg_store_stat_log(struct wg_db *db, long long at, const char *deltas, struct wg_err *err)
 {
+    if (wg_gather_stat_log(db, at, deltas))
+        return WG_OK;
     struct wg_val p[] = {WG_VINT(at), WG_VTEXT(deltas)};
     return wg_db_exec(db, WG_Q_STAT_LOG, p, 2, NULL, err);
 }
