@@ -749,7 +749,12 @@ enum wg_rc wg_server_start(const struct wg_server_config *cfg, const struct wg_r
     srv->nroutes = nroutes;
     srv->app = app;
     srv->metrics = wg_http_metrics_new(routes, nroutes);
-    srv->watch = wg_conn_watch_new(cfg->head_timeout);
+    if (!(srv->watch = wg_conn_watch_new(cfg->head_timeout))) {
+        wg_http_metrics_free(srv->metrics);
+        pthread_mutex_destroy(&srv->body_mu);
+        free(srv);
+        return wg_err_set(err, WG_EIO, "cannot start the connection watch's thread");
+    }
     srv->max_open = (int)(cfg->max_connections ? cfg->max_connections : 10000);
     /* Each connection's memory is libmicrohttpd's default, 32 KB: a request line and headers
      * of up to about 16 KB fit (more is answered 431). libmicrohttpd zeroes all of it at

@@ -97,7 +97,12 @@ struct wg_conn_watch *wg_conn_watch_new(unsigned head_timeout)
     pthread_cond_init(&w->cv, NULL);
     w->timeout_ms = (long long)(head_timeout ? head_timeout : 10) * 1000;
     w->warned_ms = -60000;
-    pthread_create(&w->tid, NULL, watch_main, w);
+    if (pthread_create(&w->tid, NULL, watch_main, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        return NULL;
+    }
     return w;
 }
 

@@ -22,7 +22,7 @@ struct wg_watched {
 
 struct wg_conn_watch;
 
-/* head_timeout in seconds; the watcher's thread starts at once. */
+/* head_timeout in seconds; the watcher's thread starts at once (NULL: it could not start). */
 struct wg_conn_watch *wg_conn_watch_new(unsigned head_timeout);
 void wg_conn_watch_free(struct wg_conn_watch *w); /* NULL: nothing */
 
