@@ -5,8 +5,9 @@ reader's own unread count, marking one's own read and nothing else, and the bad 
 change nothing. Beside them the supervised list (督办: GET /api/v1/orders?supervised=1 and
 its badges) and the callback's wait (since, deadline) on an order waiting for its callback."""
 import json
+from concurrent.futures import ThreadPoolExecutor
 
-from harness import Data, Server
+from harness import Data, Server, postgresql_only
 
 PASSWORD = "Inbox-pass-2026"
 POINT = {"lon": 118.303, "lat": 35.003}  # grid 371302001001001
@@ -238,5 +239,35 @@ def test_supervised_list_badges_and_the_callback_wait():
             assert "callback" not in plain, plain
         finally:
             srv.stop()
+    finally:
+        data.close()
+
+
+@postgresql_only("several servers share one store only on PostgreSQL")
+def test_two_servers_mark_one_readers_notifications_at_once():
+    """Marks arriving at both servers at once, by id and all, of one reader: each row is
+    read once, the counts add up, and nobody else's row is touched."""
+    data = Data()
+    try:
+        one, two = Server(data), Server(data)
+        try:
+            gw = data.add_user(one, "gw", "gridworker", "371302001", PASSWORD)
+            gw2 = data.add_user(two, "gw2", "gridworker", "371302001001001", PASSWORD)
+            ag = data.add_user(one, "ag", "agent", "371302", PASSWORD)
+            for i in range(12):
+                intake(one if i % 2 else two, ag, f"路灯不亮（{i}号）", **POINT)
+            rows = inbox(one, gw, "?limit=100")["notifications"]
+            assert len(rows) == 12 and inbox(two, gw)["unread"] == 12
+            ids = [r["id"] for r in rows]
+            bodies = [{"ids": ids[:8]}, {"ids": ids[4:]}, {"all": True}, {"ids": ids[::2]}]
+            with ThreadPoolExecutor(8) as pool:
+                answers = list(pool.map(lambda k: mark(one if k % 2 else two, gw,
+                                                       bodies[k % len(bodies)]), range(8)))
+            assert sum(a["marked"] for a in answers) == 12, answers
+            assert inbox(one, gw)["unread"] == 0 and inbox(two, gw)["unread"] == 0
+            assert inbox(two, gw2)["unread"] == 12  # the other grid worker's own, untouched
+        finally:
+            one.stop()
+            two.stop()
     finally:
         data.close()
