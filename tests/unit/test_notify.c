@@ -16,6 +16,7 @@
 #include "domain/notify/notify.h"
 #include "domain/accounts/account.h"
 #include "domain/notify/notify_worker.h"
+#include "domain/orders/order_ctx.h"
 #include "store/store.h"
 #include "store/notify/notify_q.h"
 
@@ -526,11 +527,54 @@ static void test_accounts_for_place(struct wg_store *st)
     wg_store_put(db);
 }
 
+/* What lists show of an order beside its state: the supervision's level as kept (a string's
+ * first 16 characters, whole), and the callback's wait with its deadline. */
+static void test_marks(void)
+{
+    static const struct {
+        const char *body, *want;
+    } levels[] = {
+        {"{\"level\":\"red\"}", "red"},
+        {"{\"level\":\"\"}", ""},
+        {"{\"level\":5}", ""},
+        {"{}", ""},
+        {"{\"level\":\"abcdefghijklmnopqrstuvwxyz\"}", "abcdefghijklmnop"},
+        {"{\"level\":\"红红红红红红红红红红红红红红红红红红\"}",
+         "红红红红红红红红红红红红红红红红"},
+    };
+    char out[72];
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        json_t *body = json_loads(levels[i].body, 0, NULL);
+        wg_order_supervision_level(body, out, sizeof out);
+        T_EQ_STR(out, levels[i].want);
+        json_decref(body);
+    }
+    json_t *body = json_pack("{s:s}", "level", "红红红");
+    wg_order_supervision_level(body, out, 7); /* room for two characters and the NUL */
+    T_EQ_STR(out, "红红");
+    json_decref(body);
+
+    struct wg_order_env env = {0}; /* no calendar: natural days */
+    struct wg_order_row o = {0};
+    json_t *j = json_object();
+    wg_order_marks_json(&env, &o, j);
+    T_EQ_INT((long long)json_object_size(j), 0); /* never supervised, not waiting */
+    o.supervised = 1;
+    snprintf(o.callback_since, sizeof o.callback_since, "2026-11-23T08:00:00Z");
+    wg_order_marks_json(&env, &o, j);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    T_EQ_STR(text, "{\"callback\":{\"deadline\":\"2026-11-25T08:00:00Z\",\"since\":"
+                   "\"2026-11-23T08:00:00Z\"},\"supervised\":{\"level\":\"\"}}");
+    free(text);
+    json_decref(j);
+}
+
 int main(void)
 {
     struct wg_store *st;
     test_backoff();
     test_payload();
+    test_marks();
     st = t_store_open("notify");
     test_outbox(st);
     test_delivery(st);
