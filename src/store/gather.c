@@ -94,8 +94,11 @@ static int held(const struct wg_gather *g)
 
 int wg_gather_must_flush(const struct wg_db *db, enum wg_q q)
 {
-    /* the heads are read only while not known, when nothing of theirs is held */
-    return db->gather && q != WG_Q_AUDIT_LAST && q != WG_Q_ORDER_NUMBER_NEXT && held(db->gather);
+    /* the heads are read only while not known, when nothing of theirs is held; who works a
+     * new order's place (domain/notify/notify.h) is read from the accounts, which nothing
+     * held touches */
+    return db->gather && q != WG_Q_AUDIT_LAST && q != WG_Q_ORDER_NUMBER_NEXT &&
+           q != WG_Q_ACCOUNT_FOR_PLACE && held(db->gather);
 }
 
 /* Appends row (taken) to *list; 0 when row could not be made (text that is not UTF-8). */

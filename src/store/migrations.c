@@ -99,5 +99,10 @@ const struct wg_migration wg_migrations[] = {
      * (pg_stat_statements under bench/intake; 4,000 rows inserted at once: 411 ms with
      * them, 129 ms without). A search first has the indexer catch up, as on SQLite. */
     {25, "PostgreSQL: the text index and the phone lookup behind intake", WG_Q_MIGRATION_25},
+    /* Notifications in the console (domain/notify/notify.h): who read which, so each account
+     * of a unit keeps its own unread count. Supervised orders (督办): the latest level and time
+     * per order, for the supervised list and its badges, filled from the timelines. Accounts
+     * by role and scope: who the grid workers, agents and supervisors of a place are. */
+    {27, "notifications read, supervised orders, accounts by role and scope", WG_Q_MIGRATION_27},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

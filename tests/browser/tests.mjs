@@ -2,6 +2,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
+import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 
 export const tests = []
@@ -402,5 +403,7 @@ test('a unit returns an order and the desk approves the return', async ({ page, 
   assert(await orderState(page) === 'received', 'back at the centre to be dispatched again')
 })
 
+// notifications, the supervised list, the callback desk's wait (tests/browser/notices.mjs)
+tests.push(...noticeTests)
 // the residents' portal (tests/browser/portal.mjs)
 tests.push(...portalTests)

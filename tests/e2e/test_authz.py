@@ -71,6 +71,9 @@ EXPECT = {
     # one's own notifications: nothing of anyone else's to reach, so no "outside"
     ("GET", "/api/v1/notifications"): dict(inside=("/api/v1/notifications", None), outside=None,
                                            ok=200),
+    # marking one's own read: every account has "all" (others' ids are 404: test_inbox_notes)
+    ("POST", "/api/v1/notifications/read"): dict(inside=("/api/v1/notifications/read",
+                                                         {"all": True}), outside=None, ok=200),
     ("GET", "/api/v1/users"): dict(inside=("/api/v1/users", None), outside=None, ok=200),
     ("POST", "/api/v1/users"): dict(inside=("/api/v1/users", "NEWUSER"), outside=None, ok=201),
     ("POST", "/api/v1/users/{username}/reveal"): dict(

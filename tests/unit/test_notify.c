@@ -14,7 +14,9 @@
 
 #include "core/clock.h"
 #include "domain/notify/notify.h"
+#include "domain/accounts/account.h"
 #include "domain/notify/notify_worker.h"
+#include "domain/orders/order_ctx.h"
 #include "store/store.h"
 #include "store/notify/notify_q.h"
 
@@ -131,7 +133,8 @@ static struct seen row(struct wg_db *db, long long id)
 static int count(struct wg_db *db, const char *a, const char *b)
 {
     struct seen s = {0};
-    T_EQ_INT(wg_store_outbox_list(db, a, b, 100, 0, see, &s, NULL), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){a, b}, 0, 100, 0, see, &s, NULL),
+             WG_OK);
     return s.n;
 }
 
@@ -301,7 +304,8 @@ static void test_delivery(struct wg_store *st)
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     T_EQ_INT(wg_notify(db, "u1", "urge", 3, "{\"note\":\"请尽快\"}", &err), WG_OK);
     s = (struct seen){0};
-    T_EQ_INT(wg_store_outbox_list(db, "u1", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){"u1", ""}, 0, 1, 0, see, &s, &err),
+             WG_OK);
     a = s.id;
     /* first attempt: 500, back to pending for 30 s */
     T_EQ_INT(wg_notify_deliver_due(st, &cfg, now, NULL, &handled, &err), WG_OK);
@@ -332,7 +336,8 @@ static void test_delivery(struct wg_store *st)
     /* a row that fails its last allowed attempt is dead: 503, then no answer (timeout) */
     T_EQ_INT(wg_notify(db, "u2", "dispatch", 0, "{}", &err), WG_OK);
     s = (struct seen){0};
-    T_EQ_INT(wg_store_outbox_list(db, "u2", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){"u2", ""}, 0, 1, 0, see, &s, &err),
+             WG_OK);
     b = s.id;
     T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 40, NULL, &handled, &err), WG_OK);
     s = row(db, b);
@@ -351,13 +356,15 @@ static void test_delivery(struct wg_store *st)
     T_EQ_INT(handled, 1);
     T_CHECK(time(NULL) - t0 <= 2);
     s = (struct seen){0};
-    T_EQ_INT(wg_store_outbox_list(db, "u4", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){"u4", ""}, 0, 1, 0, see, &s, &err),
+             WG_OK);
     T_EQ_STR(s.state, "delivered");
     hook_stop(&h);
     /* nobody listening: refused */
     T_EQ_INT(wg_notify(db, "u3", "dispatch", 0, "{}", &err), WG_OK);
     s = (struct seen){0};
-    T_EQ_INT(wg_store_outbox_list(db, "u3", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){"u3", ""}, 0, 1, 0, see, &s, &err),
+             WG_OK);
     c = s.id;
     T_EQ_INT(wg_notify_deliver_due(st, &cfg, now + 100, NULL, &handled, &err), WG_OK);
     s = row(db, c);
@@ -411,11 +418,155 @@ static void test_worker_stop(struct wg_store *st)
     wg_notify_worker_stop(w);
     T_CHECK(wg_clock_us() - t0 < 1500000);
     hook_stop(&h);
-    T_EQ_INT(wg_store_outbox_list(db, "u5", "", 1, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &(struct wg_outbox_reader){"u5", ""}, 0, 1, 0, see, &s, &err),
+             WG_OK);
     T_EQ_STR(s.state, "pending");
     T_EQ_INT(s.attempts, 1);
     T_CHECK(strstr(s.error, "stopped") != NULL);
     wg_store_put(db);
+}
+
+/* Reads are each reader's own: two accounts of one unit read its rows apart; marking is
+ * idempotent; "all" takes what the reader has, and nobody else's. */
+static void test_reads(struct wg_store *st)
+{
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct wg_outbox_reader h1 = {"h1", "unit:gas"}, h2 = {"h2", "unit:gas"}, ag = {"ag2", ""};
+    long long unread = -1, marked = -1, first = 0, id = 0;
+    struct seen s = {0};
+    int owned = -1;
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    for (int i = 0; i < 3; i++)
+        T_EQ_INT(wg_notify(db, "unit:gas", "dispatch", 7, "{}", &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "h1", "return", 7, "{}", &err), WG_OK);
+    T_EQ_INT(wg_notify(db, "ag2", "extend", 7, "{}", &err), WG_OK);
+    T_EQ_INT(wg_store_outbox_list(db, &h1, 0, 100, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(s.n, 4);
+    id = s.id; /* the oldest of h1's: a unit row */
+    T_EQ_INT(wg_store_outbox_unread(db, &h1, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 4);
+    T_EQ_INT(wg_store_outbox_owned(db, &h1, id, &owned, &err), WG_OK);
+    T_EQ_INT(owned, 1);
+    T_EQ_INT(wg_store_outbox_owned(db, &ag, id, &owned, &err), WG_OK);
+    T_EQ_INT(owned, 0);
+    T_EQ_INT(wg_store_outbox_mark_read(db, &h1, id, "2026-11-23T08:00:00Z", &marked, &err), WG_OK);
+    T_EQ_INT(marked, 1);
+    T_EQ_INT(wg_store_outbox_mark_read(db, &h1, id, "2026-11-23T08:00:01Z", &marked, &err), WG_OK);
+    T_EQ_INT(marked, 0); /* read already */
+    T_EQ_INT(wg_store_outbox_unread(db, &h1, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 3);
+    T_EQ_INT(wg_store_outbox_unread(db, &h2, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 3); /* the unit's three; h1's reading is h1's */
+    memset(&s, 0, sizeof s);
+    T_EQ_INT(wg_store_outbox_list(db, &h1, 1, 100, 0, see, &s, &err), WG_OK);
+    T_EQ_INT(s.n, 3);
+    T_CHECK(s.id != id);
+    first = s.id;
+    T_CHECK(first > 0);
+    T_EQ_INT(wg_store_outbox_mark_read(db, &h1, 0, "2026-11-23T08:00:02Z", &marked, &err), WG_OK);
+    T_EQ_INT(marked, 3);
+    T_EQ_INT(wg_store_outbox_unread(db, &h1, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 0);
+    T_EQ_INT(wg_store_outbox_unread(db, &ag, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 1); /* not h1's to mark */
+    T_EQ_INT(wg_store_outbox_unread(db, &h2, &unread, &err), WG_OK);
+    T_EQ_INT(unread, 3);
+    wg_store_put(db);
+}
+
+static int take_name(const char *username, void *ctx)
+{
+    char *names = ctx;
+    size_t n = strlen(names);
+    snprintf(names + n, 256 - n, "%s%s", n ? "," : "", username);
+    return 0;
+}
+
+/* Who works a place: accounts of the role scoped to it, an ancestor or everything;
+ * neither a sibling's, a descendant's, a unit's nor a disabled one's. */
+static void test_accounts_for_place(struct wg_store *st)
+{
+    static const struct {
+        const char *username, *role, *scope;
+    } accounts[] = {
+        {"gw_grid", "gridworker", "371302001001001"},
+        {"gw_town", "gridworker", "371302001"},
+        {"gw_other", "gridworker", "371302001001002"},
+        {"gw_all", "gridworker", "all"},
+        {"gw_south", "gridworker", "371302002"},
+        {"ag_county", "agent", "371302"},
+        {"ag_unit", "agent", "unit:cgzf"},
+    };
+    struct wg_db *db;
+    struct wg_err err = {0};
+    char names[256] = "";
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++)
+        T_EQ_INT(wg_account_create(db, accounts[i].username, accounts[i].role, accounts[i].scope,
+                                   "Place-2026!", 0, &err),
+                 WG_OK);
+    T_EQ_INT(wg_store_accounts_for_place(db, "gridworker", "371302001001001", 100, take_name, names,
+                                         &err),
+             WG_OK);
+    T_EQ_STR(names, "gw_all,gw_grid,gw_town");
+    names[0] = '\0';
+    T_EQ_INT(wg_store_accounts_for_place(db, "gridworker", "371302", 100, take_name, names, &err),
+             WG_OK);
+    T_EQ_STR(names, "gw_all"); /* a county's order: only who covers the whole county */
+    names[0] = '\0';
+    T_EQ_INT(
+        wg_store_accounts_for_place(db, "agent", "371302001001001", 100, take_name, names, &err),
+        WG_OK);
+    T_EQ_STR(names, "ag_county");
+    names[0] = '\0';
+    T_EQ_INT(
+        wg_store_accounts_for_place(db, "gridworker", "371302001001001", 1, take_name, names, &err),
+        WG_OK);
+    T_EQ_STR(names, "gw_all"); /* at most max */
+    wg_store_put(db);
+}
+
+/* What lists show of an order beside its state: the supervision's level as kept (a string's
+ * first 16 characters, whole), and the callback's wait with its deadline. */
+static void test_marks(void)
+{
+    static const struct {
+        const char *body, *want;
+    } levels[] = {
+        {"{\"level\":\"red\"}", "red"},
+        {"{\"level\":\"\"}", ""},
+        {"{\"level\":5}", ""},
+        {"{}", ""},
+        {"{\"level\":\"abcdefghijklmnopqrstuvwxyz\"}", "abcdefghijklmnop"},
+        {"{\"level\":\"红红红红红红红红红红红红红红红红红红\"}",
+         "红红红红红红红红红红红红红红红红"},
+    };
+    char out[72];
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
+        json_t *body = json_loads(levels[i].body, 0, NULL);
+        wg_order_supervision_level(body, out, sizeof out);
+        T_EQ_STR(out, levels[i].want);
+        json_decref(body);
+    }
+    json_t *body = json_pack("{s:s}", "level", "红红红");
+    wg_order_supervision_level(body, out, 7); /* room for two characters and the NUL */
+    T_EQ_STR(out, "红红");
+    json_decref(body);
+
+    struct wg_order_env env = {0}; /* no calendar: natural days */
+    struct wg_order_row o = {0};
+    json_t *j = json_object();
+    wg_order_marks_json(&env, &o, j);
+    T_EQ_INT((long long)json_object_size(j), 0); /* never supervised, not waiting */
+    o.supervised = 1;
+    snprintf(o.callback_since, sizeof o.callback_since, "2026-11-23T08:00:00Z");
+    wg_order_marks_json(&env, &o, j);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    T_EQ_STR(text, "{\"callback\":{\"deadline\":\"2026-11-25T08:00:00Z\",\"since\":"
+                   "\"2026-11-23T08:00:00Z\"},\"supervised\":{\"level\":\"\"}}");
+    free(text);
+    json_decref(j);
 }
 
 int main(void)
@@ -423,10 +574,13 @@ int main(void)
     struct wg_store *st;
     test_backoff();
     test_payload();
+    test_marks();
     st = t_store_open("notify");
     test_outbox(st);
     test_delivery(st);
     test_worker_stop(st);
+    test_reads(st); /* last: their rows stay pending */
+    test_accounts_for_place(st);
     t_store_close(st);
     return T_DONE("notify");
 }

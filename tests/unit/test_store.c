@@ -142,7 +142,7 @@ static void test_parameters_numbered(void)
     T_EQ_INT(wg_query_nparams(WG_Q_ORDER_EVENT_INSERT, WG_SQL_PG), 8);
     /* the LIKE's escape character is a quoted '\', not a value */
     T_CHECK(strstr(wg_query_sql(WG_Q_ORDER_LIST, WG_SQL_PG), "ESCAPE '\\'") != NULL);
-    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_LIST, WG_SQL_PG), 17);
+    T_EQ_INT(wg_query_nparams(WG_Q_ORDER_LIST, WG_SQL_PG), 18);
     /* a statement of one dialect alone */
     T_CHECK(wg_query_sql(WG_Q_SQLITE_SEARCH_MARK_ZERO, WG_SQL_PG) == NULL);
     T_EQ_INT(wg_query_nparams(WG_Q_SQLITE_SEARCH_MARK_ZERO, WG_SQL_PG), -1);

@@ -18,12 +18,14 @@ export const NAV = [
   { path: '/inbox', key: 'nav.inbox', roles: ['handler', 'community'] },
   { path: '/mobile', key: 'nav.mobile', roles: ['gridworker'] },
   { path: '/callback', key: 'nav.callback', roles: ['agent', 'supervisor'] },
+  { path: '/supervised', key: 'nav.supervised', roles: ['agent', 'supervisor', 'handler', 'leader'] },
   { path: '/orders', key: 'nav.orders', roles: ORDER_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/reports', key: 'nav.reports', roles: ['leader', 'supervisor', 'agent'] },
   { path: '/admin', key: 'nav.admin', roles: ['sysadmin'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
+  { path: '/notices', key: 'nav.notices', roles: null },
   { path: '/account', key: 'nav.account', roles: null }
 ]
 
@@ -56,6 +58,8 @@ const routes = [
       { path: 'reports', component: () => import('./pages/Reports.vue'), meta: { roles: roles('/reports') } },
       { path: 'admin', component: () => import('./pages/Admin.vue'), meta: { roles: ['sysadmin'] } },
       { path: 'audit', component: () => import('./pages/Audit.vue'), meta: { roles: ['auditor'] } },
+      { path: 'supervised', component: () => import('./pages/Supervised.vue'), meta: { roles: roles('/supervised') } },
+      { path: 'notices', component: () => import('./pages/Notices.vue') },
       { path: 'account', component: () => import('./pages/Account.vue') },
       { path: ':rest(.*)*', redirect: '/' }
     ]

@@ -202,6 +202,7 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
     q->unit = wg_req_query(req, "unit");
     q->line = wg_req_query(req, "line");
     q->light = wg_req_query(req, "light");
+    q->supervised = wg_req_query(req, "supervised");
 }
 
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)

@@ -3,6 +3,7 @@
  * notify.h for the rules; notify_worker.c delivers the rows). */
 #include "domain/notify/notify.h"
 
+#include "core/alloc.h"
 #include "core/clock.h"
 #include "store/notify/notify_q.h"
 #include "store/orders/orders_q.h"
@@ -146,6 +147,63 @@ static struct wg_notify_order order_of(const struct wg_order_row *o, const char 
                                     .reply_deadline = f->reply_deadline};
 }
 
+/* The accounts told of an order beside its unit: the usernames collected before any row is
+ * written (the rows go in on the same connection). */
+struct people {
+    char (*name)[WG_NOTIFY_RECIPIENT_MAX + 1];
+    size_t n, cap;
+};
+
+static int add_person(const char *username, void *ctx)
+{
+    struct people *p = ctx;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], username))
+            return 0;
+    if (p->n >= WG_NOTIFY_FANOUT_MAX || strlen(username) > WG_NOTIFY_RECIPIENT_MAX)
+        return 0;
+    wg_grow(&p->name, &p->cap, p->n, sizeof p->name[0], 8);
+    snprintf(p->name[p->n++], sizeof p->name[0], "%s", username);
+    return 0;
+}
+
+/* Enqueues one payload to the unit (when unit is not NULL or ""), the username `first` (when
+ * not NULL or "") and the accounts of role (when not NULL) whose scope covers the order's
+ * place (its grid, or its county without one), each once. */
+static enum wg_rc tell(struct wg_db *db, const char *kind, const struct wg_notify_order *no,
+                       const char *place, const char *unit, const char *first, const char *role,
+                       const char *by, long long now, const json_t *body, struct wg_err *err)
+{
+    char recipient[WG_NOTIFY_RECIPIENT_MAX + 8];
+    struct people p = {0};
+    char *payload = wg_notify_order_payload(kind, no, by, now, body);
+    enum wg_rc rc = WG_OK;
+    if (!payload)
+        return wg_err_set(err, WG_EINTERNAL, "the '%s' notification could not be written as JSON",
+                          kind);
+    if (unit && *unit) {
+        snprintf(recipient, sizeof recipient, "unit:%s", unit);
+        rc = wg_notify(db, recipient, kind, no->id, payload, err);
+    }
+    if (!rc && ((first && *first) || role)) {
+        if (first && *first)
+            add_person(first, &p);
+        if (role && place && *place)
+            rc = wg_store_accounts_for_place(db, role, place, WG_NOTIFY_FANOUT_MAX, add_person, &p,
+                                             err);
+        for (size_t i = 0; !rc && i < p.n; i++)
+            rc = wg_notify(db, p.name[i], kind, no->id, payload, err);
+        free(p.name);
+    }
+    free(payload);
+    return rc;
+}
+
+static const char *place_of(const struct wg_order_row *o)
+{
+    return o->grid[0] ? o->grid : o->county;
+}
+
 enum wg_rc wg_notify_order_action(struct wg_db *db, const char *action,
                                   const struct wg_order_row *o, const char *unit,
                                   const char *next_state, const struct wg_order_facts *f,
@@ -153,19 +211,28 @@ enum wg_rc wg_notify_order_action(struct wg_db *db, const char *action,
                                   struct wg_err *err)
 {
     struct wg_notify_order no = order_of(o, unit, next_state, f);
-    char recipient[WG_NOTIFY_RECIPIENT_MAX + 8];
-    if (!strcmp(action, "dispatch") || !strcmp(action, "urge") || !strcmp(action, "supervise")) {
-        if (!unit || !*unit)
-            return WG_OK; /* nobody holds it: nobody to push */
-        snprintf(recipient, sizeof recipient, "unit:%s", unit);
-    } else if (!strcmp(action, "return")) {
-        if (!o->created_by[0])
-            return WG_OK;
-        snprintf(recipient, sizeof recipient, "%s", o->created_by);
-    } else {
+    const char *level = json_string_value(json_object_get(body, "level"));
+    const char *by = actor->username;
+    if (!strcmp(action, "dispatch") || !strcmp(action, "urge"))
+        return unit && *unit ? tell(db, action, &no, NULL, unit, NULL, NULL, by, now, body, err)
+                             : WG_OK; /* nobody holds it: nobody to push */
+    if (!strcmp(action, "supervise")) /* a red one reaches the supervisors too */
+        return tell(db, action, &no, place_of(o), unit, NULL,
+                    level && !strcmp(level, "red") ? "supervisor" : NULL, by, now, body, err);
+    if (!strcmp(action, "return") || !strcmp(action, "extend"))
+        return tell(db, action, &no, place_of(o), NULL, o->created_by, "agent", by, now, body, err);
+    return WG_OK;
+}
+
+enum wg_rc wg_notify_order_in_grid(struct wg_db *db, const struct wg_order_row *o, long long now,
+                                   struct wg_err *err)
+{
+    struct wg_order_facts f = {0};
+    struct wg_notify_order no = order_of(o, NULL, "received", &f);
+    if (!o->grid[0])
         return WG_OK;
-    }
-    return enqueue_order(db, recipient, action, &no, actor->username, now, body, err);
+    return tell(db, "in_grid", &no, o->grid, NULL, NULL, "gridworker", o->created_by, now, NULL,
+                err);
 }
 
 enum wg_rc wg_notify_order_assist(struct wg_db *db, const struct wg_order_row *o, const char *lead,
@@ -215,9 +282,9 @@ static int add_row(const struct wg_outbox_row *r, void *ctx)
 {
     struct listing *l = ctx;
     json_t *payload = json_loads(r->payload, 0, NULL);
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)r->id, "recipient",
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:s,s:b}", "id", (json_int_t)r->id, "recipient",
                           r->recipient, "channel", r->channel, "kind", r->kind, "state", r->state,
-                          "attempts", r->attempts, "created_at", r->created_at);
+                          "attempts", r->attempts, "created_at", r->created_at, "read", r->read);
     char iso[32];
     if (!j) {
         json_decref(payload);
@@ -236,27 +303,135 @@ static int add_row(const struct wg_outbox_row *r, void *ctx)
     return 0;
 }
 
-enum wg_rc wg_notify_list(struct wg_db *db, const struct wg_actor *actor, long long limit,
-                          long long offset, json_t **out, struct wg_err *err)
+/* Whose rows the actor reads: their username's and their unit's. */
+static void reader_of(const struct wg_actor *actor, char unit[WG_NOTIFY_RECIPIENT_MAX],
+                      struct wg_outbox_reader *who)
 {
-    char unit[WG_NOTIFY_RECIPIENT_MAX] = "";
+    unit[0] = '\0';
+    if (!strcmp(actor->scope.kind, "unit") && actor->scope.code[0])
+        snprintf(unit, WG_NOTIFY_RECIPIENT_MAX, "unit:%s", actor->scope.code);
+    who->a = actor->username;
+    who->b = unit;
+}
+
+enum wg_rc wg_notify_list(struct wg_db *db, const struct wg_actor *actor, int unread_only,
+                          long long limit, long long offset, json_t **out, struct wg_err *err)
+{
+    char unit[WG_NOTIFY_RECIPIENT_MAX];
+    struct wg_outbox_reader who;
     struct listing l = {json_array()};
+    long long unread = 0;
     enum wg_rc rc;
     if (limit <= 0)
         limit = WG_NOTIFY_LIST_DEFAULT;
     if (limit > WG_NOTIFY_LIST_MAX || offset < 0)
         return wg_err_set(err, WG_EINVAL, "'limit' must be 1 to %d and 'offset' 0 or more",
                           WG_NOTIFY_LIST_MAX);
-    if (!strcmp(actor->scope.kind, "unit") && actor->scope.code[0])
-        snprintf(unit, sizeof unit, "unit:%s", actor->scope.code);
-    rc = wg_store_outbox_list(db, actor->username, unit, limit, offset, add_row, &l, err);
+    reader_of(actor, unit, &who);
+    /* one snapshot: the count and the page agree */
+    if ((rc = wg_db_begin_read(db, err)))
+        goto out;
+    rc = wg_store_outbox_list(db, &who, unread_only, limit, offset, add_row, &l, err);
+    if (!rc)
+        rc = wg_store_outbox_unread(db, &who, &unread, err);
+    if (rc || (rc = wg_db_commit(db, err)))
+        wg_db_rollback(db);
+out:
     if (rc) {
         json_decref(l.arr);
         return rc;
     }
-    *out = json_pack("{s:o,s:I,s:I}", "notifications", l.arr, "limit", (json_int_t)limit, "offset",
-                     (json_int_t)offset);
+    *out = json_pack("{s:o,s:I,s:I,s:I}", "notifications", l.arr, "unread", (json_int_t)unread,
+                     "limit", (json_int_t)limit, "offset", (json_int_t)offset);
     return WG_OK;
+}
+
+enum wg_rc wg_notify_unread(struct wg_db *db, const struct wg_actor *actor, long long *n,
+                            struct wg_err *err)
+{
+    char unit[WG_NOTIFY_RECIPIENT_MAX];
+    struct wg_outbox_reader who;
+    reader_of(actor, unit, &who);
+    return wg_store_outbox_unread(db, &who, n, err);
+}
+
+enum wg_rc wg_notify_mark_check(struct wg_db *db, const struct wg_actor *actor, const json_t *body,
+                                struct wg_notify_mark *m, struct wg_err *err)
+{
+    json_t *ids = json_object_get(body, "ids"), *all = json_object_get(body, "all"), *v;
+    char unit[WG_NOTIFY_RECIPIENT_MAX];
+    struct wg_outbox_reader who;
+    size_t i;
+    memset(m, 0, sizeof *m);
+    if (!json_is_object(body) || (!ids && !all) || (ids && all))
+        return wg_err_set(err, WG_EINVAL,
+                          "give either 'ids' (the notifications to mark read) or 'all': true");
+    if (all) {
+        if (!json_is_true(all))
+            return wg_err_set(err, WG_EINVAL,
+                              "'all' must be true (to mark every notification read)");
+        m->all = 1;
+        return WG_OK;
+    }
+    if (!json_is_array(ids) || json_array_size(ids) == 0)
+        return wg_err_set(err, WG_EINVAL, "'ids' must be a non-empty array of notification ids");
+    if (json_array_size(ids) > WG_NOTIFY_MARK_MAX)
+        return wg_err_set(err, WG_EINVAL, "'ids' holds %zu ids; at most %d at once",
+                          json_array_size(ids), WG_NOTIFY_MARK_MAX);
+    m->ids = wg_malloc(json_array_size(ids) * sizeof *m->ids);
+    reader_of(actor, unit, &who);
+    json_array_foreach(ids, i, v)
+    {
+        int owned = 0;
+        enum wg_rc rc;
+        if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+            wg_notify_mark_release(m);
+            return wg_err_set(err, WG_EINVAL,
+                              "ids[%zu] is not a notification id (a whole "
+                              "number above 0)",
+                              i);
+        }
+        if ((rc = wg_store_outbox_owned(db, &who, (long long)json_integer_value(v), &owned, err))) {
+            wg_notify_mark_release(m);
+            return rc;
+        }
+        if (!owned) {
+            wg_notify_mark_release(m);
+            return wg_err_set(err, WG_ENOTFOUND,
+                              "ids[%zu]: notification %lld is not one of yours; nothing was "
+                              "marked",
+                              i, (long long)json_integer_value(v));
+        }
+        m->ids[m->n++] = (long long)json_integer_value(v);
+    }
+    return WG_OK;
+}
+
+void wg_notify_mark_release(struct wg_notify_mark *m)
+{
+    free(m->ids);
+    m->ids = NULL;
+    m->n = 0;
+}
+
+enum wg_rc wg_notify_mark_write(struct wg_db *db, const struct wg_actor *actor,
+                                const struct wg_notify_mark *m, long long now, long long *marked,
+                                struct wg_err *err)
+{
+    char unit[WG_NOTIFY_RECIPIENT_MAX], at[32];
+    struct wg_outbox_reader who;
+    long long n = 0;
+    enum wg_rc rc = WG_OK;
+    reader_of(actor, unit, &who);
+    wg_clock_iso(now, at);
+    *marked = 0;
+    if (m->all)
+        return wg_store_outbox_mark_read(db, &who, 0, at, marked, err);
+    for (size_t i = 0; i < m->n && !rc; i++) {
+        rc = wg_store_outbox_mark_read(db, &who, m->ids[i], at, &n, err);
+        *marked += n;
+    }
+    return rc;
 }
 
 char *wg_notify_envelope(const struct wg_outbox_row *r)

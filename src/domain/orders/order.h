@@ -149,6 +149,7 @@ enum wg_rc wg_order_sweep_red(struct wg_db *db, struct wg_committer *c,
 struct wg_order_query {
     const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
     const char *unit, *line, *light;
+    const char *supervised; /* "1": only orders ever supervised (督办); "0" or NULL: any */
 };
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q, json_t **out,

@@ -131,6 +131,12 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
     free(detail);
     if (rc || (rc = count_change(a, f0, res, err)) || (rule->after && (rc = rule->after(a, err))))
         return rc;
+    if (a->action == WG_ACTION_SUPERVISE) {
+        char level[72];
+        wg_order_supervision_level(a->body, level, sizeof level);
+        if ((rc = wg_store_order_supervision(a->db, id, level, a->at, err)))
+            return rc;
+    }
     if ((rc = wg_notify_order_action(a->db, name, &a->o.row, a->unit, next, &a->f, a->actor,
                                      a->body, a->now, err)))
         return rc;

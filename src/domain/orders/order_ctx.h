@@ -58,4 +58,14 @@ enum wg_rc wg_order_merge_ctx(struct wg_db *db, const struct wg_order *o,
 int wg_order_light(const struct wg_order_env *env, enum wg_order_state state, const char *urgency,
                    long long dispatched_at, long long deadline, long long now);
 
+/* Supervision (督办) and the callback's wait, as an order's answer and its list summary show
+ * them (order_marks.c): "supervised": {"level"} once the order was ever supervised (the latest
+ * level; "" when it gave none), and while it waits for its callback "callback": {"since" (its
+ * reply, or its merging), "deadline" (WG_ORDER_CALLBACK_DAYS working days later)}. */
+#define WG_ORDER_CALLBACK_DAYS 2
+void wg_order_marks_json(const struct wg_order_env *env, const struct wg_order_row *o, json_t *j);
+/* The level of a supervise action's body as the order keeps it: a string's first 16
+ * characters, "" otherwise. */
+void wg_order_supervision_level(const json_t *body, char *out, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/jfield.h"
 #include "domain/map/region.h"
+#include "domain/notify/notify.h"
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
@@ -195,7 +196,10 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
                                  .create = 1,
                                  .after = {.state = WG_STATE_RECEIVED, .unit = ""},
                                  .at = wg_civil_time_of_iso(o->created_at)};
-    return wg_stats_apply(db, &ch, err);
+    if ((rc = wg_stats_apply(db, &ch, err)))
+        return rc;
+    /* the grid's workers hear of it in the same transaction (domain/notify/notify.h) */
+    return wg_notify_order_in_grid(db, o, ch.at, err);
 }
 enum wg_rc wg_order_index_pending(struct wg_db *db, int limit, int *indexed, struct wg_err *err)
 {

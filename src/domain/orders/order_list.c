@@ -71,9 +71,12 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
         f->unit =
             q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT : actor->scope.code;
     f->limit = 50;
+    long long supervised = 0;
     if ((rc = wg_param_count(q->limit, "limit", 1, 1000, &f->limit, err)) ||
-        (rc = wg_param_count(q->offset, "offset", 0, 1LL << 40, &f->offset, err)))
+        (rc = wg_param_count(q->offset, "offset", 0, 1LL << 40, &f->offset, err)) ||
+        (rc = wg_param_count(q->supervised, "supervised", 0, 1, &supervised, err)))
         return rc;
+    f->supervised = (int)supervised;
     if (*light >= 0) {
         /* Red is exactly "past the reply deadline"; green and yellow are not red, and the
          * rest of the light is worked out per order on the working calendar. */
@@ -115,7 +118,7 @@ struct listing {
     int light;      /* the light asked for, -1: any */
     long long skip; /* rows still to skip (offset), when paging here */
     long long left; /* rows still wanted, when paging here; -1: the store pages */
-    int (*emit)(const struct wg_order_row *o, int light, void *out);
+    int (*emit)(const struct wg_order_env *env, const struct wg_order_row *o, int light, void *out);
     void *out;
 };
 static int pass(const struct wg_order_row *o, void *ctx)
@@ -137,7 +140,7 @@ static int pass(const struct wg_order_row *o, void *ctx)
             return 1;
         l->left--;
     }
-    return l->emit(o, light, l->out);
+    return l->emit(l->env, o, light, l->out);
 }
 static enum wg_rc run_list(struct wg_db *db, struct wg_order_filter *f, struct listing *l,
                            struct wg_err *err)
@@ -151,7 +154,8 @@ static enum wg_rc run_list(struct wg_db *db, struct wg_order_filter *f, struct l
     }
     return wg_store_order_list(db, f, pass, l, err);
 }
-static int add_summary(const struct wg_order_row *o, int light, void *out)
+static int add_summary(const struct wg_order_env *env, const struct wg_order_row *o, int light,
+                       void *out)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
                           "number", o->number, "channel", o->channel, "type", o->type, "title",
@@ -165,6 +169,7 @@ static int add_summary(const struct wg_order_row *o, int light, void *out)
         json_object_set_new(j, "unit", json_string(o->unit));
     if (light >= 0)
         json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)light)));
+    wg_order_marks_json(env, o, j);
     json_array_append_new(out, j);
     return 0;
 }
@@ -200,8 +205,10 @@ static void csv_field(struct wg_buf *b, const char *s, int last)
     }
     wg_buf_adds(b, last ? "\"\r\n" : "\",");
 }
-static int add_csv(const struct wg_order_row *o, int light, void *out)
+static int add_csv(const struct wg_order_env *env, const struct wg_order_row *o, int light,
+                   void *out)
 {
+    (void)env;
     struct wg_buf *b = out;
     const char *fields[] = {
         o->number,  o->created_at, o->channel,

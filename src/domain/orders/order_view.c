@@ -114,6 +114,7 @@ static json_t *render(const struct wg_order_env *env, const struct wg_actor *act
     json_object_set_new(j, "confidential", json_boolean(o->confidential));
     json_object_set_new(j, "allowed_actions", allowed_json(actor, ord->state, ctx));
     clock_json(env, ord, f, j);
+    wg_order_marks_json(env, o, j);
     if (o->unit[0])
         json_object_set_new(j, "unit", json_string(o->unit));
     return j;

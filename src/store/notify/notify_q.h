@@ -18,6 +18,7 @@ struct wg_outbox_row {
     long long order_id;                                 /* 0: none */
     int attempts;
     long long next_attempt_at; /* unix seconds; while sending, the end of the claim's lease */
+    int read;                  /* in a reader's list: 1 when that reader has read it */
 };
 /* Inserts a pending row due at r->next_attempt_at (recipient, channel, kind, order_id,
  * payload, next_attempt_at and created_at are read); inside the caller's transaction. */
@@ -42,9 +43,33 @@ enum wg_rc wg_store_outbox_get(struct wg_db *db, long long id,
 /* How many rows wait for delivery: pending (due or not) and sending (claimed). */
 enum wg_rc wg_store_outbox_backlog(struct wg_db *db, long long *pending, long long *sending,
                                    struct wg_err *err);
-/* Rows for recipient a or b ("" matches nothing), newest first. */
-enum wg_rc wg_store_outbox_list(struct wg_db *db, const char *a, const char *b, long long limit,
-                                long long offset, int (*cb)(const struct wg_outbox_row *, void *),
-                                void *ctx, struct wg_err *err);
+/* Whose rows a reader reads: their username (a) and their unit's "unit:ID" (b; "" matches
+ * nothing). The reader's reads are kept under a. */
+struct wg_outbox_reader {
+    const char *a, *b;
+};
+/* The reader's rows, newest first, each with r->read; unread 1: only those not read. */
+enum wg_rc wg_store_outbox_list(struct wg_db *db, const struct wg_outbox_reader *who, int unread,
+                                long long limit, long long offset,
+                                int (*cb)(const struct wg_outbox_row *, void *), void *ctx,
+                                struct wg_err *err);
+/* How many of the reader's rows they have not read. */
+enum wg_rc wg_store_outbox_unread(struct wg_db *db, const struct wg_outbox_reader *who,
+                                  long long *n, struct wg_err *err);
+/* *owned 1 when row id is addressed to the reader (a or b). */
+enum wg_rc wg_store_outbox_owned(struct wg_db *db, const struct wg_outbox_reader *who, long long id,
+                                 int *owned, struct wg_err *err);
+/* Marks row id (id > 0), or every row of the reader (id 0), read by the reader at `at` (ISO);
+ * rows read already stay as they were. *marked (may be NULL) receives how many were new. */
+enum wg_rc wg_store_outbox_mark_read(struct wg_db *db, const struct wg_outbox_reader *who,
+                                     long long id, const char *at, long long *marked,
+                                     struct wg_err *err);
+
+/* The usernames of the working accounts (not disabled) of role whose region scope covers
+ * place, a region or grid code: scoped to it, to an ancestor, or to the whole deployment;
+ * at most max of them, by username. */
+enum wg_rc wg_store_accounts_for_place(struct wg_db *db, const char *role, const char *place,
+                                       long long max, int (*cb)(const char *username, void *),
+                                       void *ctx, struct wg_err *err);
 
 #endif

@@ -120,6 +120,9 @@ static int take_order(struct wg_row *row, void *ctx)
     wg_row_copy(row, 23, o->updated_at, sizeof o->updated_at);
     o->dispatched_at = wg_row_int(row, 24);
     o->reply_deadline = wg_row_int(row, 25);
+    o->supervised = !wg_row_isnull(row, 26);
+    wg_row_copy(row, 26, o->supervision, sizeof o->supervision);
+    wg_row_copy(row, 27, o->callback_since, sizeof o->callback_since);
     one->n++;
     return 1;
 }
@@ -315,7 +318,7 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
         WG_VTEXT(grid), WG_VTEXT(S(f->phone_blind)), WG_VTEXT(S(f->since)), WG_VTEXT(S(f->until)),
         WG_VTEXT(fts), WG_VTEXT(like), WG_VTEXT(S(f->unit)), WG_VTEXT(S(f->line)),
         WG_VINT(f->clocked), WG_VINT(f->deadline_before), WG_VINT(f->deadline_after),
-        WG_VINT(f->limit > 0 ? f->limit : 50), WG_VINT(f->offset),
+        WG_VINT(f->limit > 0 ? f->limit : 50), WG_VINT(f->offset), WG_VINT(f->supervised ? 1 : 0),
     };
     /* clang-format on */
 #undef S
@@ -402,6 +405,13 @@ enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, long long aft
     struct wg_val p[] = {WG_VINT(now), WG_VINT(after), WG_VINT(limit)};
     struct overdue o = {cb, ctx};
     return wg_db_query(db, WG_Q_ORDER_OVERDUE, p, 3, each_overdue, &o, err);
+}
+
+enum wg_rc wg_store_order_supervision(struct wg_db *db, long long id, const char *level,
+                                      const char *at, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(id), WG_VTEXT(level ? level : ""), WG_VTEXT(at)};
+    return wg_db_exec(db, WG_Q_ORDER_SUPERVISION_SET, p, WG_NVALS(p), NULL, err);
 }
 
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err)

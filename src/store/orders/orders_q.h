@@ -30,6 +30,12 @@ struct wg_order_row {
     char created_by[64];
     char created_at[32], updated_at[32];
     long long dispatched_at, reply_deadline; /* read only: unix seconds, 0 when none */
+    /* read only: supervised 1 when ever supervised (督办), with the latest level ("" when it
+     * gave none); callback_since, while the order waits for its callback, when it got
+     * there (ISO; "" otherwise) */
+    int supervised;
+    char supervision[72]; /* at most 16 characters */
+    char callback_since[32];
 };
 /* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
@@ -71,6 +77,7 @@ struct wg_order_filter {
     const char *line; /* a special line the order went to */
     int clocked;      /* only orders whose reply clock runs (dispatched, signed, returning) */
     long long deadline_before, deadline_after; /* reply_deadline < / >= (0: any) */
+    int supervised;                            /* only orders ever supervised (督办) */
 };
 /* Orders matching f, newest first; text fields of the row are borrowed in cb. */
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
@@ -115,6 +122,10 @@ enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, co
 enum wg_rc wg_store_order_overdue(struct wg_db *db, long long now, long long after, int limit,
                                   int (*cb)(long long id, int version, void *), void *ctx,
                                   struct wg_err *err);
+/* Records a supervision of the order at `at` (ISO) with its level (may be ""), in the
+ * caller's transaction; the latest one stands. */
+enum wg_rc wg_store_order_supervision(struct wg_db *db, long long id, const char *level,
+                                      const char *at, struct wg_err *err);
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err);
 
 /* ---- photos of orders ---- */

@@ -246,7 +246,25 @@ const T = {
   'f.unit': ['承办单位', 'Unit'],
   'f.photos': ['附照片', 'Photos'],
   'act.ok': ['操作成功', 'Done'],
-  'light.none': ['—', '—']
+  'light.none': ['—', '—'],
+  // notifications, the 督办 list, the callback's wait (issue 18 items 3 and 9)
+  'nav.notices': ['消息通知', 'Notifications'],
+  'nav.supervised': ['督办件', 'Supervised'],
+  'n.unread': ['未读', 'Unread'],
+  'n.unread_count': ['{n} 条未读', '{n} unread'],
+  'n.mark_read': ['标为已读', 'Mark read'],
+  'n.mark_all': ['全部标为已读', 'Mark all read'],
+  'n.none': ['暂无消息', 'No notifications'],
+  'n.none_unread': ['没有未读消息', 'Nothing unread'],
+  'n.more': ['加载更多', 'More'],
+  'n.by': ['操作人', 'by'],
+  'sv.badge': ['督办', 'Supervised'],
+  'cb.deadline': ['回访时限', 'Call back by'],
+  'cb.waited': ['已等待', 'Waiting'],
+  'cb.overdue': ['已超时', 'overdue'],
+  'dur.dh': ['{d}天{h}小时', '{d} d {h} h'],
+  'dur.hm': ['{h}小时{m}分', '{h} h {m} min'],
+  'dur.m': ['{m}分钟', '{m} min']
 }
 
 const ENUMS = {
@@ -281,6 +299,16 @@ const ENUMS = {
   light: { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'] },
   satisfaction: { satisfied: ['满意', 'satisfied'], basically_satisfied: ['基本满意', 'basically satisfied'], unsatisfied: ['不满意', 'unsatisfied'] },
   level: { normal: ['一般督办', 'normal'], yellow: ['黄牌督办', 'yellow card'], red: ['红牌督办', 'red card'] },
+  nkind: {
+    in_grid: ['网格内新诉求', 'New appeal in your grid'],
+    dispatch: ['新派单', 'New dispatch'],
+    assist: ['协办任务', 'Assisting task'],
+    urge: ['催办', 'Urged'],
+    supervise: ['督办', 'Supervised'],
+    return: ['退单申请', 'Return requested'],
+    extend: ['延期申请', 'Extension requested'],
+    red_light: ['红灯预警', 'Red light']
+  },
   line: { special_team: ['专班', 'special team'], judicial: ['诉调对接', 'judicial'], joint_conference: ['联席会议', 'joint conference'], assistance: ['帮扶救助', 'assistance'] },
   role: {
     sysadmin: ['系统管理员', 'system admin'], secadmin: ['安全管理员', 'security admin'], auditor: ['审计管理员', 'auditor'],
