@@ -30,8 +30,8 @@ struct meta {
 #define ID_BLOCK 32 /* order ids taken at once */
 
 struct wg_gather {
-    json_t *orders, *events, *logs, *audits; /* arrays of rows, or NULL */
-    long long ids[ID_BLOCK];                 /* order ids taken and not yet given */
+    json_t *orders, *events, *logs, *audits, *outbox; /* arrays of rows, or NULL */
+    long long ids[ID_BLOCK];                          /* order ids taken and not yet given */
     int nids, next_id;
     long long last_id; /* the last given to a row held */
     struct cell *cells;
@@ -69,7 +69,8 @@ static void drop_rows(struct wg_gather *g)
     json_decref(g->events);
     json_decref(g->logs);
     json_decref(g->audits);
-    g->orders = g->events = g->logs = g->audits = NULL;
+    json_decref(g->outbox);
+    g->orders = g->events = g->logs = g->audits = g->outbox = NULL;
     g->ncells = 0;
     g->nmetas = 0;
 }
@@ -89,7 +90,8 @@ static int held(const struct wg_gather *g)
     int numbers = 0;
     for (int i = 0; i < g->nnumbers; i++)
         numbers |= g->numbers[i].last != g->numbers[i].stored;
-    return g->orders || g->events || g->logs || g->audits || g->ncells || g->nmetas || numbers;
+    return g->orders || g->events || g->outbox || g->logs || g->audits || g->ncells || g->nmetas ||
+           numbers;
 }
 
 int wg_gather_must_flush(const struct wg_db *db, enum wg_q q)
@@ -157,6 +159,14 @@ int wg_gather_order(struct wg_db *db, const struct wg_order_row *o, long long *i
     if (!append(&g->orders, row))
         *rc = wg_err_set(err, WG_EINVAL, "order %s: a text is not UTF-8", o->number);
     return 1;
+}
+
+int wg_gather_outbox(struct wg_db *db, const struct wg_outbox_row *r)
+{
+    struct wg_gather *g = on(db);
+    return g && append(&g->outbox, json_pack("[s,s,s,o,s,I,s]", r->recipient, r->channel, r->kind,
+                                             r->order_id ? json_integer(r->order_id) : json_null(),
+                                             r->payload, r->next_attempt_at, r->created_at));
 }
 
 int wg_gather_event_first(struct wg_db *db, long long order_id, const struct wg_order_event_row *e)
@@ -350,6 +360,7 @@ enum wg_rc wg_gather_flush(struct wg_db *db, struct wg_err *err)
     db->gathering = 0;
     if (!(rc = write_orders(db, g, err)) &&
         !(rc = write_rows(db, WG_Q_ORDER_EVENT_FIRST_ROWS, &g->events, err)) &&
+        !(rc = write_rows(db, WG_Q_OUTBOX_INSERT_ROWS, &g->outbox, err)) &&
         !(rc = write_rows(db, WG_Q_STAT_LOG_ROWS, &g->logs, err)) &&
         !(rc = write_rows(db, WG_Q_AUDIT_INSERT_ROWS, &g->audits, err)) &&
         !(rc = write_cells(db, g, err)))

@@ -18,6 +18,7 @@
 
 #include "store/accounts/accounts_q.h"
 #include "store/backend.h"
+#include "store/notify/notify_q.h"
 #include "store/orders/orders_q.h"
 #include "store/stats/stats_q.h"
 
@@ -34,6 +35,7 @@ enum wg_rc wg_gather_flush(struct wg_db *db, struct wg_err *err);
 /* Takes the order's row with an id of its own (*id): 1, and *rc says whether it could. */
 int wg_gather_order(struct wg_db *db, const struct wg_order_row *o, long long *id, enum wg_rc *rc,
                     struct wg_err *err);
+int wg_gather_outbox(struct wg_db *db, const struct wg_outbox_row *r);
 int wg_gather_event_first(struct wg_db *db, long long order_id, const struct wg_order_event_row *e);
 int wg_gather_stat_add(struct wg_db *db, const struct wg_stat_cell *c);
 int wg_gather_stat_log(struct wg_db *db, long long at, const char *deltas);

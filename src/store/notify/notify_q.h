@@ -21,7 +21,8 @@ struct wg_outbox_row {
     int read;                  /* in a reader's list: 1 when that reader has read it */
 };
 /* Inserts a pending row due at r->next_attempt_at (recipient, channel, kind, order_id,
- * payload, next_attempt_at and created_at are read); inside the caller's transaction. */
+ * payload, next_attempt_at and created_at are read); inside the caller's transaction. *id
+ * is the row's, or 0 when the row is held for the committer's batch (store/gather.h). */
 enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *r, long long *id,
                                   struct wg_err *err);
 /* Claims the most overdue row due at now (pending, or sending with its lease run out):

@@ -5,6 +5,7 @@
 
 #include "store/backend.h"
 #include "store/notify/notify_q.h"
+#include "store/gather.h"
 
 enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *r, long long *id,
                                   struct wg_err *err)
@@ -17,6 +18,8 @@ enum wg_rc wg_store_outbox_insert(struct wg_db *db, const struct wg_outbox_row *
     };
     enum wg_rc rc;
     *id = 0;
+    if (wg_gather_outbox(db, r))
+        return WG_OK;
     rc = wg_db_query_int(db, WG_Q_OUTBOX_INSERT, p, WG_NVALS(p), id, NULL, err);
     if (!rc && !*id)
         return wg_err_set(err, WG_EDB, "outbox insert returned no id");
