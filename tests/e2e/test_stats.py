@@ -280,9 +280,12 @@ def recount(data):
         events = db.execute("SELECT at, action, COALESCE(from_state, ''), COALESCE(to_state, ''), "
                             "COALESCE(detail, '') FROM order_event WHERE order_id = ? "
                             "ORDER BY seq", (oid,)).fetchall()
-        # the generated history dispatches once and never extends: the deadlines in the row
-        # are the ones that were in force
-        assert sum(1 for e in events if e[1] in ("dispatch", "approve_extension")) <= 1
+        # the generated history never extends, and dispatches again only after an approved
+        # return, before any signature: the deadlines in the row are the ones that were in
+        # force whenever they count
+        acts = [e[1] for e in events]
+        assert "approve_extension" not in acts
+        assert acts.count("dispatch") <= 1 + acts.count("approve_return")
         unit, finished, rated = "", False, False
         # every rate's numerator counts in its denominator's cohort: the received's (creation
         # day, no unit), the dispatch's, or the first reply's day and unit; once each

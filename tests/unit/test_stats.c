@@ -557,7 +557,7 @@ static void query_cases(int today, struct query_case out[NQUERY_CASES])
         {"371302", "", "", "", WG_BY_CHANNEL, 0, today - 10, today},
         {"371302", "", "", "hotline", WG_BY_NONE, 0, today - 100, today},
         {"371302", "cgzf", "", "", WG_BY_ITEM, 0, today - 300, today},
-        {"", "", "", "app", WG_BY_UNIT, 0, today - 100, today},
+        {"", "", "", "app", WG_BY_UNIT, 0, today - 400, today},
         /* whole years (the roll-ups' year sums) with edge days and months around them */
         {"", "", "", "", WG_BY_NONE, 0, wg_civil_days(2026, 1, 1), wg_civil_days(2027, 1, 5)},
         {"371302", "", "", "", WG_BY_ITEM, 0, wg_civil_days(2025, 12, 30),
