@@ -42,7 +42,6 @@ static const struct {
     {"auditor", "auditor", "all"},
     {"agent", "agent", DEMO_COUNTY},
     {"supervisor", "supervisor", DEMO_COUNTY},
-    {"handler", "handler", DEMO_COUNTY},
     {"gridworker", "gridworker", "371302001"},
     {"community", "community", "371302001"},
     {"mediator", "mediator", "371302001"},
@@ -62,6 +61,27 @@ static enum wg_rc make_accounts(struct wg_db *db, void *ctx, struct wg_err *err)
             return rc;
         if ((rc = wg_account_create(db, demo_accounts[i].username, demo_accounts[i].role,
                                     demo_accounts[i].scope, DEMO_PASSWORD, 0, err)))
+            return rc;
+    }
+    return WG_OK;
+}
+
+/* One handler account per demo unit, "handler.<unit>" bound to it (the units exist once the
+ * history has made them). */
+static enum wg_rc make_handlers(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    (void)ctx;
+    for (size_t i = 0; i < wg_demo_ndepartments; i++) {
+        char name[64], scope[64];
+        struct wg_account_row a;
+        snprintf(name, sizeof name, "%s%s", WG_DEMO_HANDLER_PREFIX, wg_demo_departments[i].id);
+        snprintf(scope, sizeof scope, "unit:%s", wg_demo_departments[i].id);
+        enum wg_rc rc = wg_store_account_get(db, name, &a, err);
+        if (rc == WG_OK)
+            continue;
+        if (rc != WG_ENOTFOUND)
+            return rc;
+        if ((rc = wg_account_create(db, name, "handler", scope, DEMO_PASSWORD, 0, err)))
             return rc;
     }
     return WG_OK;
@@ -129,6 +149,13 @@ static void print_accounts(void)
     for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++)
         printf("  %-11s %-11s scope %s\n", demo_accounts[i].username, demo_accounts[i].role,
                demo_accounts[i].scope);
+    printf("  one handler per unit, scope unit:<unit>:\n");
+    for (size_t i = 0; i < wg_demo_ndepartments; i++)
+        if (!i || strcmp(wg_demo_departments[i].id, wg_demo_departments[i - 1].id))
+            printf("  %s%-6s handler     %s\n", WG_DEMO_HANDLER_PREFIX, wg_demo_departments[i].id,
+                   wg_demo_departments[i].name);
+    printf("  demo reporters are fictitious; their phones (154…) are of a prefix no carrier "
+           "has, so they reach nobody\n");
 }
 
 int wg_cmd_demo(int argc, char **argv)
@@ -155,7 +182,8 @@ int wg_cmd_demo(int argc, char **argv)
 done:
     if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err) ||
         wg_cli_with_db(data, 0, wg_cli_history, &(struct history_args){data, DEMO_COUNTY, 90, 7400},
-                       &err))
+                       &err) ||
+        wg_cli_with_db(data, 0, make_handlers, NULL, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

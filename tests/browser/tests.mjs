@@ -403,7 +403,33 @@ test('a unit returns an order and the desk approves the return', async ({ page, 
   assert(await orderState(page) === 'received', 'back at the centre to be dispatched again')
 })
 
+test('a link to the order list applies its filters; the by-unit report names its units', async ({ page, base, assert, srv }) => {
+  const agent = await srv.login('agent1')
+  const o = await srv.api('POST', '/api/v1/orders', { channel: 'hotline', type: 'complaint', item: '06028', title: '夜间施工噪声', content: '东关社区工地夜间施工', lon: 118.3055, lat: 35.0055 }, agent)
+  await srv.api('POST', `/api/v1/orders/${o.id}/actions/dispatch`, { unit: 'cgzf' }, agent, { 'If-Match': '"1"' })
+  await uiLogin(page, base, 'leader1')
+  // the dashboard's /orders?light=red: the list asks for red orders only
+  const asked = page.waitForRequest(r => r.url().includes('/api/v1/orders?') && r.url().includes('light=red'))
+  await page.goto(base + '/orders?light=red')
+  await asked
+  await page.waitForSelector('[data-test=orders]')
+  await shot(page, 'orders-light-red')
+  // the report by unit: named rows, the unit's 受理量 what was dispatched to it, no nameless row
+  await page.goto(base + '/reports')
+  await page.waitForSelector('[data-test=r-table]')
+  await page.click('text=分单位')
+  await page.waitForSelector('[data-test=r-table] .el-table__row >> text=受理中心')
+  const rows = page.locator('[data-test=r-table] .el-table__body-wrapper .el-table__row')
+  const names = await rows.locator('td:first-child').allTextContents()
+  assert(names.length >= 3 && names.every(n => n.trim()), 'every row named: ' + names.join('|'))
+  const unit = rows.filter({ hasText: '城管执法局' })
+  assert(await unit.count() === 1, 'the unit by its name: ' + names.join('|'))
+  assert((await unit.locator('td:nth-child(2)').textContent()).trim() !== '0', 'the unit received what was dispatched to it')
+  await shot(page, 'page-reports-by-unit')
+})
+
 // notifications, the supervised list, the callback desk's wait (tests/browser/notices.mjs)
 tests.push(...noticeTests)
+
 // the residents' portal (tests/browser/portal.mjs)
 tests.push(...portalTests)

@@ -106,7 +106,8 @@ def test_every_endpoint_on_hand_counted_orders():
             u = stats(srv, leader, "summary", scope="unit:cgzf")
             assert u["scope"]["name"] == "综合行政执法局"
             assert u["indicators"]["dispatched"] == {"value": 2}
-            assert u["indicators"]["received"] == {"value": 0}  # taken in by no unit
+            # a unit receives what is dispatched to it
+            assert u["indicators"]["received"] == {"value": 2}
             # the unit's own account sees its own work by default
             assert stats(srv, handler, "summary")["scope"]["id"] == "cgzf"
 
@@ -172,6 +173,12 @@ def test_every_endpoint_on_hand_counted_orders():
             assert items[""]["indicators"]["received"] == {"value": 1}
             assert rows("channel")["app"]["indicators"]["received"] == {"value": 1}
             assert rows("unit")["cgzf"]["name"] == "综合行政执法局"
+            by_unit = stats(srv, leader, "breakdown", scope="region:371302", by="unit",
+                            indicators="received,dispatched")["rows"]
+            assert [(r["key"], r["name"]) for r in by_unit] == [
+                ("cgzf", "综合行政执法局"), ("", "受理中心（未派单位）")], by_unit
+            assert by_unit[0]["indicators"]["received"] == {"value": 2}
+            assert by_unit[1]["indicators"]["received"] == {"value": 3}
             assert rows("item", scope="unit:cgzf")["06028"]["indicators"]["open"] == {"value": 1}
 
             # a change shows at once: the roll-ups follow every commit
@@ -273,10 +280,18 @@ def recount(data):
         events = db.execute("SELECT at, action, COALESCE(from_state, ''), COALESCE(to_state, ''), "
                             "COALESCE(detail, '') FROM order_event WHERE order_id = ? "
                             "ORDER BY seq", (oid,)).fetchall()
-        # the generated history dispatches once and never extends: the deadlines in the row
-        # are the ones that were in force
-        assert sum(1 for e in events if e[1] in ("dispatch", "approve_extension")) <= 1
+        # the generated history never extends, and dispatches again only after an approved
+        # return, before any signature: the deadlines in the row are the ones that were in
+        # force whenever they count
+        acts = [e[1] for e in events]
+        assert "approve_extension" not in acts
+        assert acts.count("dispatch") <= 1 + acts.count("approve_return")
         unit, finished, rated = "", False, False
+        # every rate's numerator counts in its denominator's cohort: the received's (creation
+        # day, no unit), the dispatch's, or the first reply's day and unit; once each
+        created_t = ts(created)
+        dispatch_t, fin_t, fin_u = 0, 0, ""
+        signed = returned = answered = reworked = reopened = False
 
         def count(t, u, name):
             out.append((cst_day(t), leaf, u, item, channel, name))
@@ -286,22 +301,31 @@ def recount(data):
             if action == "create":
                 count(t, "", "received")
             elif action == "dispatch":
-                unit = body["unit"]
+                unit, dispatch_t, signed, returned = body["unit"], t, False, False
                 count(t, unit, "dispatched")
+            elif action == "approve_return":
+                unit = ""
             elif action == "sign" and (frm, to) == ("dispatched", "signed"):
-                if t <= sign_dl:
-                    count(t, unit, "signed_on_time")
+                if t <= sign_dl and not signed:
+                    count(dispatch_t, unit, "signed_on_time")
+                signed = True
             elif action == "return" and to == "returning":
-                count(t, unit, "returned")
+                if not returned:
+                    count(dispatch_t, unit, "returned")
+                returned = True
             elif action == "answer":
-                count(t, "", "direct")
+                if not answered:
+                    count(created_t, "", "direct")
+                answered = True
             elif action == "merge":
-                count(t, unit, "repeat")
+                count(created_t, "", "repeat")
             elif action == "verify" and not body.get("passed"):
-                count(t, unit, "rework")
+                if finished and not reworked:
+                    count(fin_t, fin_u, "rework")
+                reworked = True
             elif action == "callback" and "satisfaction" in body:
-                if not rated:
-                    count(t, unit, "called_back")
+                if not rated and finished:
+                    count(fin_t, fin_u, "called_back")
                 rated = True
                 count(t, unit, "rated")
                 if body["satisfaction"] != "unsatisfied":
@@ -309,10 +333,13 @@ def recount(data):
                 if body.get("resolved", body["satisfaction"] != "unsatisfied"):
                     count(t, unit, "resolved")
             if action in ("callback", "reopen") and to in ("received", "dispatched"):
-                count(t, unit, "reopened")
+                if finished and not reopened:
+                    count(fin_t, fin_u, "reopened")
+                reopened = True
             if to == "replied" and frm != "replied" and not finished:
                 finished = True
                 u = unit if action == "reply" else ""
+                fin_t, fin_u = t, u
                 count(t, u, "finished")
                 if not reply_dl or t <= reply_dl:
                     count(t, u, "finished_on_time")
@@ -342,6 +369,8 @@ def expected(events, today, frm, to, leaf="", unit=None, item="", channel=None):
             if name == "pending_due" and d >= today:
                 pending_ahead += 1
     due = c["finished"] + c["pending_due"]
+    if unit:  # a unit's own figures: what was dispatched to it is what it received
+        c["received"] = c["dispatched"]
     return {
         "received": c["received"], "dispatched": c["dispatched"], "direct_answered": c["direct"],
         "direct_rate": (c["direct"], c["received"]),

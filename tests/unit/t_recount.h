@@ -16,6 +16,7 @@
 #include "domain/stats/stats_query.h"
 #include "store/orders/orders_q.h"
 #include "t.h"
+#include "t_walk.h"
 
 struct rcell {
     int day;
@@ -62,6 +63,11 @@ struct replay {
     char unit[64], state[16], urgency[12];
     long long dispatched_at, sign_deadline, reply_deadline;
     int finished, rated_before, created_day;
+    /* the cohorts: the first reply's day and unit; since the latest dispatch, a signature
+     * and a return request; a direct answer, a rework, a reopening before */
+    int finished_day;
+    char finished_unit[64];
+    int signed_since, returned_since, answered, reworked, reopened;
     int mismatch;
 };
 
@@ -70,6 +76,13 @@ static void count(struct replay *p, long long t, const char *unit, enum wg_stat_
 {
     radd(p->r, wg_cst_day(t), p->o->grid[0] ? p->o->grid : p->o->county, unit, p->o->item,
          p->o->channel, c, v);
+}
+
+/* A count in a cohort's cell: its day and unit, the order's leaf, item and channel. */
+static void count_at(struct replay *p, int day, const char *unit, enum wg_stat_counter c)
+{
+    radd(p->r, day, p->o->grid[0] ? p->o->grid : p->o->county, unit, p->o->item, p->o->channel, c,
+         1);
 }
 
 static int replay_event(const struct wg_order_event_row *e, void *ctx)
@@ -96,12 +109,16 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
         else
             wg_calendar_add_working_minutes(p->env->calendar, t, lim.reply, &r, NULL);
         p->dispatched_at = t, p->sign_deadline = s, p->reply_deadline = r;
+        p->signed_since = p->returned_since = 0;
     } else if (!strcmp(a, "sign") && !strcmp(e->from_state, "dispatched") &&
                !strcmp(e->to_state, "signed")) {
-        if (t <= p->sign_deadline)
-            count(p, t, p->unit, WG_SC_SIGNED_ON_TIME, 1);
+        if (t <= p->sign_deadline && !p->signed_since)
+            count_at(p, wg_cst_day(p->dispatched_at), p->unit, WG_SC_SIGNED_ON_TIME);
+        p->signed_since = 1;
     } else if (!strcmp(a, "return") && !strcmp(e->to_state, "returning")) {
-        count(p, t, p->unit, WG_SC_RETURNED, 1);
+        if (!p->returned_since)
+            count_at(p, wg_cst_day(p->dispatched_at), p->unit, WG_SC_RETURNED);
+        p->returned_since = 1;
     } else if (!strcmp(a, "approve_return")) {
         p->unit[0] = '\0';
         p->dispatched_at = p->sign_deadline = p->reply_deadline = 0;
@@ -112,16 +129,20 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
         if (d)
             p->reply_deadline = d;
     } else if (!strcmp(a, "answer")) {
-        count(p, t, "", WG_SC_DIRECT, 1);
+        if (!p->answered)
+            count_at(p, p->created_day, "", WG_SC_DIRECT);
+        p->answered = 1;
     } else if (!strcmp(a, "merge")) {
-        count(p, t, p->unit, WG_SC_REPEAT, 1);
+        count_at(p, p->created_day, "", WG_SC_REPEAT);
     } else if (!strcmp(a, "verify") && !json_is_true(json_object_get(body, "passed"))) {
-        count(p, t, p->unit, WG_SC_REWORK, 1);
+        if (!p->reworked && p->finished)
+            count_at(p, p->finished_day, p->finished_unit, WG_SC_REWORK);
+        p->reworked = 1;
     } else if (!strcmp(a, "callback") && json_object_get(body, "satisfaction")) {
         const char *sat = json_string_value(json_object_get(body, "satisfaction"));
         json_t *res = json_object_get(body, "resolved");
-        if (!p->rated_before)
-            count(p, t, p->unit, WG_SC_CALLED_BACK, 1);
+        if (!p->rated_before && p->finished)
+            count_at(p, p->finished_day, p->finished_unit, WG_SC_CALLED_BACK);
         p->rated_before = 1;
         count(p, t, p->unit, WG_SC_RATED, 1);
         if (strcmp(sat, "unsatisfied"))
@@ -131,11 +152,16 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
     }
     /* reopening: an unsatisfied callback that sent it back, or the reopen action */
     if ((!strcmp(a, "callback") || !strcmp(a, "reopen")) &&
-        (!strcmp(e->to_state, "received") || !strcmp(e->to_state, "dispatched")))
-        count(p, t, p->unit, WG_SC_REOPENED, 1);
+        (!strcmp(e->to_state, "received") || !strcmp(e->to_state, "dispatched"))) {
+        if (!p->reopened && p->finished)
+            count_at(p, p->finished_day, p->finished_unit, WG_SC_REOPENED);
+        p->reopened = 1;
+    }
     if (!strcmp(e->to_state, "replied") && strcmp(e->from_state, "replied") && !p->finished) {
         p->finished = 1;
         const char *u = strcmp(a, "reply") ? "" : p->unit;
+        p->finished_day = wg_cst_day(t);
+        snprintf(p->finished_unit, sizeof p->finished_unit, "%s", u);
         count(p, t, u, WG_SC_FINISHED, 1);
         if (!p->reply_deadline || t <= p->reply_deadline)
             count(p, t, u, WG_SC_FINISHED_ON_TIME, 1);
@@ -151,22 +177,6 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
     return 0;
 }
 
-struct orders {
-    long long *id;
-    size_t n, cap;
-};
-
-static int take_id(const struct wg_order_row *o, void *ctx)
-{
-    struct orders *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 1024;
-        l->id = realloc(l->id, l->cap * sizeof *l->id);
-    }
-    l->id[l->n++] = o->id;
-    return 0;
-}
-
 static void recount(struct wg_db *db, const struct wg_order_env *env, struct recount *r)
 {
     struct wg_order_filter f = {0};
@@ -178,7 +188,7 @@ static void recount(struct wg_db *db, const struct wg_order_env *env, struct rec
         struct wg_order_facts fa;
         T_EQ_INT(wg_store_order_get(db, l.id[i], &o, NULL), WG_OK);
         T_EQ_INT(wg_store_order_facts(db, l.id[i], &fa, NULL), WG_OK);
-        struct replay p = {env, &o, r, "", "", "", 0, 0, 0, 0, 0, 0, 0};
+        struct replay p = {.env = env, .o = &o, .r = r};
         snprintf(p.urgency, sizeof p.urgency, "%s", o.urgency);
         p.created_day = wg_cst_day_of_iso(o.created_at);
         wg_store_order_events(db, o.id, replay_event, &p, NULL);

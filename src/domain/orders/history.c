@@ -1,7 +1,10 @@
 /* Demo history: units, routing rules and months of orders moved through the loop. */
 #include "domain/orders/history.h"
 #include "core/assert.h"
+#include "core/civil.h"
 #include "core/rng.h"
+
+#include <math.h>
 
 #include "domain/catalog/unit.h"
 #include "geo/shape.h"
@@ -82,7 +85,7 @@ static void collect_leaves(const struct wg_catalog *cat, struct leaves *l)
 }
 
 struct actor_set {
-    struct wg_actor agent, handler, gridworker, supervisor;
+    struct wg_actor agent, gridworker, supervisor;
 };
 
 static void actor(struct wg_actor *a, const char *name, enum wg_role_id role)
@@ -92,6 +95,9 @@ static void actor(struct wg_actor *a, const char *name, enum wg_role_id role)
     a->role = role;
     snprintf(a->scope.kind, sizeof a->scope.kind, "region");
 }
+
+/* The reply deadline the last step's answer gave (0: none). */
+static _Thread_local long long last_deadline;
 
 /* One action at a simulated time; the order JSON's version is tracked across calls. */
 static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const struct wg_actor *a,
@@ -106,6 +112,9 @@ static enum wg_rc step(struct wg_db *db, const struct wg_order_env *env, const s
     json_decref(body);
     if (!rc) {
         *version = (int)json_integer_value(json_object_get(out, "version"));
+        const char *d =
+            json_string_value(json_object_get(json_object_get(out, "deadlines"), "reply"));
+        last_deadline = d ? wg_civil_time_of_iso(d) : 0;
         rep->actions++;
     }
     json_decref(out);
@@ -127,6 +136,9 @@ struct gen {
     struct wg_shape county;
     uint64_t s;
     long long open_id; /* an order still with a unit, for repeats to merge into */
+    int force;         /* the appeal being taken in: 1 returned this morning, 2 suspended lately */
+    struct wg_history_words words; /* the appeal being taken in: its words and reporter */
+    char name[32], phone[16];
 };
 
 /* The county's outline, to throw points into. */
@@ -156,7 +168,6 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
     static const char *const types[] = {"complaint",  "help",   "consult", "report",
                                         "suggestion", "praise", "wish"};
     static const int type_w[] = {40, 25, 20, 5, 5, 3, 2};
-    static const char *const titles[] = {"群众反映", "居民来电", "网格员上报", "市民求助"};
     const struct wg_history_opts *o = g->o;
     int tries = 0;
     memset(in, 0, sizeof *in);
@@ -164,8 +175,6 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
     in->channel = channels[pick(&g->s, channel_w, 10)];
     in->type = types[pick(&g->s, type_w, 7)];
     in->urgency = wg_rng_uniform(&g->s) < 0.03 ? "urgent" : "normal";
-    in->title = titles[wg_rng_next(&g->s) % 4];
-    in->content = "演示数据：根据兰山区群众诉求的常见情形生成";
     in->has_point = 1;
     in->crs = WG_CRS_WGS84;
     do { /* a point inside a grid of the county */
@@ -173,15 +182,42 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
         in->lat = g->county.miny + wg_rng_uniform(&g->s) * (g->county.maxy - g->county.miny);
     } while (wg_locator_locate(g->loc, in->lon, in->lat, WG_CRS_WGS84, where, NULL) != WG_OK &&
              ++tries < 1000);
-    in->anonymous = wg_rng_uniform(&g->s) < 0.1;
-    /* spread over the days, weighted to working hours */
-    *t = o->now - (long long)(wg_rng_uniform(&g->s) * o->days) * DAY;
+    /* spread over the days, denser in the recent weeks (half uniform, half falling off with
+     * age), weighted to working hours */
+    double u = wg_rng_uniform(&g->s);
+    double age = wg_rng_uniform(&g->s) < 0.5 ? u : 1 - sqrt(u);
+    *t = o->now - (long long)(age * o->days) * DAY;
     *t =
         *t - *t % DAY + (long long)(0.5 + wg_rng_uniform(&g->s) * 9.5) * HOUR; /* 08:30-18:00 CST */
     if (*t > o->now)
         *t -= DAY;
     if (i >= o->orders - 15) /* the last few just arrived: at the dispatch desk */
         *t = o->now - (long long)(wg_rng_uniform(&g->s) * 50 * 60);
+    /* and a few before them are where a working day leaves some: returns awaiting the
+     * centre's review since this morning, suspensions of the last days */
+    g->force = i >= o->orders - 18 && i < o->orders - 15   ? 1
+               : i >= o->orders - 20 && i < o->orders - 18 ? 2
+                                                           : 0;
+    if (g->force == 1)
+        *t = o->now - 5 * HOUR - (long long)(wg_rng_uniform(&g->s) * 2 * HOUR);
+    else if (g->force == 2)
+        *t = o->now - (1 + (long long)(wg_rng_uniform(&g->s) * 5)) * DAY;
+    /* the words: the real town and village the point fell in */
+    const char *town = "", *village = "";
+    for (size_t k = 0; k < where->nchain; k++) {
+        if (!strcmp(where->chain[k]->level, "town"))
+            town = where->chain[k]->name;
+        else if (!strcmp(where->chain[k]->level, "village"))
+            village = where->chain[k]->name;
+    }
+    wg_history_text(&g->s, wg_catalog_find(g->env->catalog, in->item), in->channel, in->type, town,
+                    village, *t, &g->words);
+    in->title = g->words.title;
+    in->content = g->words.content;
+    in->address = g->words.address;
+    wg_history_reporter(&g->s, g->name, sizeof g->name, g->phone, sizeof g->phone);
+    in->reporter_name = g->name;
+    in->reporter_phone = g->phone;
 }
 
 /* The callback's body: reached with a satisfaction, or not for an anonymous appeal. */
@@ -191,57 +227,131 @@ static json_t *callback_body(const struct wg_order_input *in, const char *satisf
                          : json_pack("{s:b,s:s}", "reached", 1, "satisfaction", satisfaction);
 }
 
-/* What happens to an order handed to a unit, from dispatch on, as far as now allows. */
-static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long long id,
-                          int *version, long long t, const char *unit, struct wg_err *err)
+/* The handler of a unit, as the demo's accounts name them. */
+static void unit_handler(struct wg_actor *a, const char *unit)
+{
+    memset(a, 0, sizeof *a);
+    snprintf(a->username, sizeof a->username, "%s%s", WG_DEMO_HANDLER_PREFIX, unit);
+    a->role = WG_ROLE_HANDLER;
+    snprintf(a->scope.kind, sizeof a->scope.kind, "unit");
+    snprintf(a->scope.code, sizeof a->scope.code, "%s", unit);
+}
+
+/* After the reply: verified half a day later and called back a day and a half after that;
+ * a failed verification goes back to the unit, which signs again and replies within days, as
+ * does an unsatisfied callback's reopening (once: again is 1 the second time round). */
+static enum wg_rc after_reply(struct gen *g, const struct wg_order_input *in, long long id,
+                              int *version, long long replied_at, const struct wg_actor *h,
+                              int again, struct wg_err *err)
 {
     struct actor_set *as = &g->as;
-    long long now = g->o->now, age = now - t;
+    long long now = g->o->now, at = replied_at + DAY / 2;
     enum wg_rc rc;
+    if (at > now)
+        return WG_OK;
+    int passed = wg_rng_uniform(&g->s) < 0.96;
+    if ((rc = step(g->db, g->env, &as->agent, id, version, "verify",
+                   json_pack("{s:b}", "passed", passed), at, g->rep, err)))
+        return rc;
+    if (!passed) { /* reworked: signed again within hours, replied again within days */
+        long long s2 = at + HOUR + (long long)(wg_rng_uniform(&g->s) * 4 * HOUR);
+        long long r2 = s2 + (long long)((0.5 + wg_rng_uniform(&g->s) * 2.5) * DAY);
+        if (s2 > now || (rc = step(g->db, g->env, h, id, version, "sign", NULL, s2, g->rep, err)) ||
+            r2 > now ||
+            (rc = step(g->db, g->env, h, id, version, "reply",
+                       json_pack("{s:s}", "result", "已按要求整改到位"), r2, g->rep, err)))
+            return rc;
+        if ((at = r2 + DAY / 2) > now ||
+            (rc = step(g->db, g->env, &as->agent, id, version, "verify",
+                       json_pack("{s:b}", "passed", 1), at, g->rep, err)))
+            return rc;
+    }
+    if (at + DAY + DAY / 2 > now)
+        return WG_OK;
+    double sat = wg_rng_uniform(&g->s);
+    int unsatisfied = sat >= 0.975;
+    at += DAY + DAY / 2;
+    if ((rc = step(g->db, g->env, &as->agent, id, version, "callback",
+                   callback_body(in, sat < 0.90     ? "satisfied"
+                                     : !unsatisfied ? "basically_satisfied"
+                                                    : "unsatisfied"),
+                   at, g->rep, err)) ||
+        !unsatisfied || again)
+        return rc;
+    /* reopened (重办): the unit takes it up again within hours and replies within days */
+    long long s2 = at + HOUR + (long long)(wg_rng_uniform(&g->s) * 4 * HOUR);
+    long long r2 = s2 + (long long)((0.5 + wg_rng_uniform(&g->s) * 3) * DAY);
+    if (s2 > now || (rc = step(g->db, g->env, h, id, version, "sign", NULL, s2, g->rep, err)) ||
+        r2 > now ||
+        (rc = step(g->db, g->env, h, id, version, "reply",
+                   json_pack("{s:s}", "result", "已再次到现场处理，并与群众当面沟通"), r2, g->rep,
+                   err)))
+        return rc;
+    return after_reply(g, in, id, version, r2, h, 1, err);
+}
+
+/* What happens to an order handed to a unit, from dispatch on, as far as now allows: signed
+ * within hours by the unit's handler, replied within the item's working days (urgent ones
+ * the same day), a few late. A return (only when may_return) is decided by the centre within
+ * hours and the order sent on to another department; a suspension is recent. */
+static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long long id,
+                          int *version, long long t, const char *unit, int may_return,
+                          struct wg_err *err)
+{
+    struct actor_set *as = &g->as;
+    struct wg_actor h;
+    long long now = g->o->now;
+    enum wg_rc rc;
+    unit_handler(&h, unit);
     if ((rc = step(g->db, g->env, &as->agent, id, version, "dispatch",
                    json_pack("{s:s}", "unit", unit), t + 1200, g->rep, err)))
         return rc;
     long long signed_at = t + 1200 + (long long)(600 + wg_rng_uniform(&g->s) * 3 * HOUR);
-    if (age < 4 * HOUR)
+    if (signed_at > now)
         return WG_OK;
-    if (wg_rng_uniform(&g->s) < 0.02) /* sent to the wrong unit: the return awaits review */
-        return step(g->db, g->env, &as->handler, id, version, "return",
-                    json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, g->rep, err);
-    if ((rc = step(g->db, g->env, &as->handler, id, version, "sign", NULL, signed_at, g->rep, err)))
+    if (may_return && (g->force == 1 || wg_rng_uniform(&g->s) < 0.02)) { /* the wrong unit */
+        if ((rc = step(g->db, g->env, &h, id, version, "return",
+                       json_pack("{s:s}", "reason", "不属于本单位职责"), signed_at, g->rep, err)))
+            return rc;
+        long long decided = signed_at + 2 * HOUR + (long long)(wg_rng_uniform(&g->s) * 5 * HOUR);
+        if (decided > now || g->force == 1) /* the centre reviews it today */
+            return WG_OK;
+        if ((rc = step(g->db, g->env, &as->supervisor, id, version, "approve_return", NULL, decided,
+                       g->rep, err)))
+            return rc;
+        const char *other = unit;
+        while (!strcmp(other, unit))
+            other = wg_demo_departments[wg_rng_next(&g->s) % wg_demo_ndepartments].id;
+        return handled(g, in, id, version, decided, other, 0, err);
+    }
+    long long deadline_of_dispatch = last_deadline;
+    if ((rc = step(g->db, g->env, &h, id, version, "sign", NULL, signed_at, g->rep, err)))
         return rc;
-    if (wg_rng_uniform(&g->s) < 0.01) /* waiting on something outside anyone's hands */
-        return step(g->db, g->env, &as->supervisor, id, version, "suspend",
+    last_deadline = deadline_of_dispatch;
+    if (g->force == 2 || (wg_rng_uniform(&g->s) < 0.01 && now - signed_at < 10 * DAY))
+        return step(g->db, g->env, &as->supervisor, id, version, "suspend", /* a court's time */
                     json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, g->rep, err);
-    /* how long the unit takes: mostly within the 5 working days, a few overdue */
-    double days = wg_rng_uniform(&g->s) < 0.04 ? 9 + wg_rng_uniform(&g->s) * 5
-                                               : 0.5 + wg_rng_uniform(&g->s) * 5.5;
-    long long replied_at = signed_at + (long long)(days * DAY);
+    /* how long the unit takes, as a share of the time it has (dispatch to reply deadline):
+     * half well inside it, many near its end, a few late */
+    long long deadline = last_deadline ? last_deadline : t + 7 * DAY;
+    double u = wg_rng_uniform(&g->s), v = wg_rng_uniform(&g->s);
+    double share = u < 0.5 ? 0.05 + v * 0.55 : u < 0.96 ? 0.6 + v * 0.38 : 1.05 + v * 0.6;
+    long long replied_at = signed_at + (long long)(share * (double)(deadline - signed_at));
+    if (replied_at <= signed_at)
+        replied_at = signed_at + HOUR;
     if (replied_at > now) {
         g->open_id = id;
-        /* still with the unit: overdue ones are supervised */
-        if (days > 8 && age > 7 * DAY)
+        if (now > deadline) /* late and still with the unit: supervised */
             rc = step(g->db, g->env, &as->supervisor, id, version, "supervise",
-                      json_pack("{s:s}", "level", days > 11 ? "red" : "yellow"),
-                      signed_at + 7 * DAY, g->rep, err);
+                      json_pack("{s:s}", "level", now - deadline > 2 * DAY ? "red" : "yellow"),
+                      deadline + HOUR, g->rep, err);
         return rc;
     }
-    if ((rc = step(g->db, g->env, &as->handler, id, version, "reply",
-                   json_pack("{s:s}", "result", "已办理"), replied_at, g->rep, err)))
+    if ((rc = step(g->db, g->env, &h, id, version, "reply",
+                   json_pack("{s:s}", "result", "已到现场核实并处理完毕，已与群众沟通"), replied_at,
+                   g->rep, err)))
         return rc;
-    if (replied_at + DAY > now)
-        return WG_OK;
-    int passed = wg_rng_uniform(&g->s) < 0.96;
-    if ((rc = step(g->db, g->env, &as->agent, id, version, "verify",
-                   json_pack("{s:b}", "passed", passed), replied_at + DAY / 2, g->rep, err)))
-        return rc;
-    if (!passed || replied_at + 2 * DAY > now)
-        return WG_OK;
-    double sat = wg_rng_uniform(&g->s);
-    return step(g->db, g->env, &as->agent, id, version, "callback",
-                callback_body(in, sat < 0.90    ? "satisfied"
-                                  : sat < 0.975 ? "basically_satisfied"
-                                                : "unsatisfied"),
-                replied_at + 2 * DAY, g->rep, err);
+    return after_reply(g, in, id, version, replied_at, &h, 0, err);
 }
 
 /* Appeal i, taken in and moved through the loop as far as its age allows. */
@@ -259,6 +369,8 @@ static enum wg_rc one_order(struct gen *g, int i, struct wg_err *err)
     g->rep->orders++;
     long long age = g->o->now - t;
     double r = wg_rng_uniform(&g->s);
+    if (g->force) /* a unit's work: neither answered on the call, invalid nor a repeat */
+        r = 0.7;
     /* a consultation answered on the call, closed after the callback */
     if (!strcmp(in.type, "consult") && r < 0.6) {
         if ((rc = step(g->db, g->env, &g->as.agent, id, &version, "answer", NULL, t + 300, g->rep,
@@ -279,7 +391,7 @@ static enum wg_rc one_order(struct gen *g, int i, struct wg_err *err)
         return rc;
     if (!sug.found || age < HOUR)
         return WG_OK; /* still waiting at the dispatch desk */
-    return handled(g, &in, id, &version, t, sug.lead.id, err);
+    return handled(g, &in, id, &version, t, sug.lead.id, 1, err);
 }
 
 enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
@@ -291,7 +403,6 @@ enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,
     memset(rep, 0, sizeof *rep);
     wg_shape_init(&g.county);
     actor(&g.as.agent, "agent", WG_ROLE_AGENT);
-    actor(&g.as.handler, "handler", WG_ROLE_HANDLER);
     actor(&g.as.gridworker, "gridworker", WG_ROLE_GRIDWORKER);
     actor(&g.as.supervisor, "supervisor", WG_ROLE_SUPERVISOR);
     collect_leaves(env->catalog, &g.leaves);

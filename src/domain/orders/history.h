@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "domain/catalog/catalog.h"
 #include "domain/orders/order.h"
 
 struct wg_history_opts {
@@ -30,6 +31,22 @@ struct wg_demo_department {
 };
 extern const struct wg_demo_department wg_demo_departments[];
 extern const size_t wg_demo_ndepartments;
+
+/* The demo's handler account of a unit: "handler.<unit id>". */
+#define WG_DEMO_HANDLER_PREFIX "handler."
+
+/* An appeal's words, written as residents' appeals read (history_text.c). */
+struct wg_history_words {
+    char title[256], content[1024], address[384];
+};
+/* The title, content and address of an appeal about item it, of the channel and type, at
+ * a spot of the village (names from the loaded divisions) at time t. */
+void wg_history_text(uint64_t *s, const struct wg_catalog_item *it, const char *channel,
+                     const char *type, const char *town, const char *village, long long t,
+                     struct wg_history_words *w);
+/* A fictitious reporter: a common name, and a mobile number of the 154 prefix, which no
+ * carrier has been assigned (so it reaches nobody). */
+void wg_history_reporter(uint64_t *s, char *name, size_t nsize, char *phone, size_t psize);
 
 /* Creates the demo units and routing rules (if missing) and the orders. */
 enum wg_rc wg_history_generate(struct wg_db *db, const struct wg_order_env *env,

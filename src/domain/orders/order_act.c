@@ -14,9 +14,65 @@
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
+/* The timeline before an action, as the counters' cohorts need it (struct wg_stats_past):
+ * the unit followed through dispatches and approved returns, the first move into replied,
+ * and what the lead unit did since the latest dispatch. */
+struct past {
+    struct wg_stats_past p;
+    char unit[64], finished_unit[64];
+};
+
+static int past_event(const struct wg_order_event_row *e, void *ctx)
+{
+    struct past *x = ctx;
+    const char *a = e->action;
+    if (!strcmp(a, "dispatch")) {
+        json_t *d = e->detail && e->detail[0] ? json_loads(e->detail, 0, NULL) : NULL;
+        const char *u = json_string_value(json_object_get(d, "unit"));
+        snprintf(x->unit, sizeof x->unit, "%s", u ? u : "");
+        json_decref(d);
+        x->p.signed_since = x->p.returned_since = 0;
+    } else if (!strcmp(a, "approve_return")) {
+        x->unit[0] = '\0';
+    } else if (!strcmp(a, "sign") && !strcmp(e->from_state, "dispatched") &&
+               !strcmp(e->to_state, "signed")) {
+        x->p.signed_since = 1;
+    } else if (!strcmp(a, "return") && !strcmp(e->to_state, "returning")) {
+        x->p.returned_since = 1;
+    } else if (!strcmp(a, "answer")) {
+        x->p.answered = 1;
+    }
+    if (!x->p.finished_at && !strcmp(e->to_state, "replied") && strcmp(e->from_state, "replied")) {
+        x->p.finished_at = wg_civil_time_of_iso(e->at);
+        snprintf(x->finished_unit, sizeof x->finished_unit, "%s", x->unit);
+    }
+    return 0;
+}
+
+/* Reads the past for the actions whose counts lie in an earlier cohort; before the action's
+ * own event is written. */
+static enum wg_rc read_past(const struct wg_act *a, struct past *x, struct wg_err *err)
+{
+    memset(x, 0, sizeof *x);
+    x->p.finished_unit = x->finished_unit;
+    switch (a->action) {
+    case WG_ACTION_SIGN:
+    case WG_ACTION_RETURN:
+    case WG_ACTION_ANSWER:
+    case WG_ACTION_VERIFY:
+    case WG_ACTION_CALLBACK:
+    case WG_ACTION_RATE:
+    case WG_ACTION_REOPEN:
+        return wg_store_order_events(a->db, a->o.row.id, past_event, x, err);
+    default:
+        return WG_OK;
+    }
+}
+
 /* The indicators' counters for one action (domain/stats/stats.h), in the action's transaction. */
 static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_facts *f0,
-                               const struct wg_fsm_result *res, struct wg_err *err)
+                               const struct wg_fsm_result *res, const struct past *past,
+                               struct wg_err *err)
 {
     const struct wg_order_row *o = &a->o.row;
     const struct wg_order_facts *f1 = &a->f;
@@ -47,6 +103,7 @@ static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_fac
         .effects = res->effects,
         .at = a->now,
         .handling_minutes = minutes,
+        .past = past->p,
     };
     return wg_stats_apply(a->db, &ch, err);
 }
@@ -113,7 +170,10 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
     long long id = a->o.row.id;
     char *detail = NULL;
     int changed = 0;
+    struct past past;
     enum wg_rc rc;
+    if ((rc = read_past(a, &past, err)))
+        return rc;
     if ((rc =
              wg_store_order_update(a->db, id, version, next, a->unit, &a->f, a->at, &changed, err)))
         return rc;
@@ -129,7 +189,8 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
         next, detail};
     rc = wg_store_order_event(a->db, id, &ev, err);
     free(detail);
-    if (rc || (rc = count_change(a, f0, res, err)) || (rule->after && (rc = rule->after(a, err))))
+    if (rc || (rc = count_change(a, f0, res, &past, err)) ||
+        (rule->after && (rc = rule->after(a, err))))
         return rc;
     if (a->action == WG_ACTION_SUPERVISE) {
         char level[72];

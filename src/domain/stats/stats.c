@@ -72,31 +72,37 @@ int wg_stats_deltas(const struct wg_stats_change *ch,
     } else {
         contribute(ch, b, -1, out, &n);
         contribute(ch, a, 1, out, &n);
+        /* the cohorts: the cell of the dispatch, of the received, of the first reply */
+        int dday = b->dispatched_at ? wg_cst_day(b->dispatched_at) : day;
+        const struct wg_stats_past *p = &ch->past;
+        int fday = p->finished_at ? wg_cst_day(p->finished_at) : day;
+        const char *funit = p->finished_unit ? p->finished_unit : "";
         switch (ch->action) {
         case WG_ACTION_DISPATCH:
             add(out, &n, day, unit_of(a), WG_SC_DISPATCHED, 1);
             break;
         case WG_ACTION_SIGN:
             if (b->state == WG_STATE_DISPATCHED && a->state == WG_STATE_SIGNED &&
-                (!b->sign_deadline || ch->at <= b->sign_deadline))
-                add(out, &n, day, unit_of(b), WG_SC_SIGNED_ON_TIME, 1);
+                !p->signed_since && (!b->sign_deadline || ch->at <= b->sign_deadline))
+                add(out, &n, dday, unit_of(b), WG_SC_SIGNED_ON_TIME, 1);
             break;
         case WG_ACTION_RETURN:
-            if (a->state == WG_STATE_RETURNING)
-                add(out, &n, day, unit_of(b), WG_SC_RETURNED, 1);
+            if (a->state == WG_STATE_RETURNING && !p->returned_since)
+                add(out, &n, dday, unit_of(b), WG_SC_RETURNED, 1);
             break;
         case WG_ACTION_ANSWER:
-            add(out, &n, day, "", WG_SC_DIRECT, 1);
+            if (!p->answered)
+                add(out, &n, ch->created_day, "", WG_SC_DIRECT, 1);
             break;
         case WG_ACTION_MERGE:
-            add(out, &n, day, unit_of(b), WG_SC_REPEAT, 1);
+            add(out, &n, ch->created_day, "", WG_SC_REPEAT, 1);
             break;
         case WG_ACTION_RATE: /* the resident's rating: counted when it stood as the callback */
         case WG_ACTION_CALLBACK:
             if (!ch->reached)
                 break;
-            if (!b->satisfaction || !*b->satisfaction)
-                add(out, &n, day, unit_of(b), WG_SC_CALLED_BACK, 1);
+            if ((!b->satisfaction || !*b->satisfaction) && p->finished_at)
+                add(out, &n, fday, funit, WG_SC_CALLED_BACK, 1);
             add(out, &n, day, unit_of(b), WG_SC_RATED, 1);
             if (ch->satisfaction == WG_SAT_SATISFIED ||
                 ch->satisfaction == WG_SAT_BASICALLY_SATISFIED)
@@ -107,10 +113,10 @@ int wg_stats_deltas(const struct wg_stats_change *ch,
         default:
             break;
         }
-        if (ch->effects & WG_FSM_REWORK)
-            add(out, &n, day, unit_of(b), WG_SC_REWORK, 1);
-        if (ch->effects & WG_FSM_REOPENED)
-            add(out, &n, day, unit_of(b), WG_SC_REOPENED, 1);
+        if ((ch->effects & WG_FSM_REWORK) && !b->rework_count && p->finished_at)
+            add(out, &n, fday, funit, WG_SC_REWORK, 1);
+        if ((ch->effects & WG_FSM_REOPENED) && !b->reopened && p->finished_at)
+            add(out, &n, fday, funit, WG_SC_REOPENED, 1);
         if (a->state == WG_STATE_REPLIED && !wg_stats_finished(b)) { /* the first reply */
             const char *u = unit_of(a);
             add(out, &n, day, u, WG_SC_FINISHED, 1);

@@ -12,37 +12,50 @@
  * a fact about the order as it stands now, kept by removing the order's old contribution
  * and adding its new one at every change:
  *
+ * A rate's numerator is counted in its denominator's cell (its COHORT), never on the day of
+ * its own event, so that every rate over any set of cells — any period, scope or grouping —
+ * lies between 0 and 1 (tests/unit/test_stats.c checks it on random histories):
+ *
  *   received          event: the order was taken in (creation day; no unit).
  *   dispatched        event: each dispatch to a lead unit (the unit dispatched to).
- *   direct            event: an agent's direct answer (直接答复; no unit).
- *   signed_on_time    event: the lead unit signed (dispatched → signed) at or before the
- *                     sign deadline of the latest dispatch (always, without a calendar).
+ *   direct            the order's first direct answer (直接答复), in the cell of its
+ *                     received: creation day, no unit.
+ *   signed_on_time    the lead unit's first signature (dispatched → signed) after a dispatch,
+ *                     at or before that dispatch's sign deadline (always, without a
+ *                     calendar), in the cell of the dispatch: its day and unit.
  *   finished          event: the order's FIRST reply — a unit's reply, a direct answer or a
  *                     self-handling (the first move into replied); later replies after
  *                     rework or reopening do not count again. An order counts as finished
  *                     from then on (its state is replied/verified/closed, or it has been
  *                     reworked or reopened).
- *   finished_on_time  event: a first reply at or before the reply deadline then in force
- *                     (always, for orders without one: direct answers, self-handling).
+ *   finished_on_time  with finished: that first reply was at or before the reply deadline
+ *                     then in force (always, for orders without one: direct answers,
+ *                     self-handling).
  *   pending_due       contribution: an order not finished, neither merged nor invalid, with
  *                     a reply deadline: 1 on the deadline's CST day (moves with extensions,
  *                     returns and re-dispatch; gone once finished).
- *   called_back       event: the first callback that reached the resident.
+ *   called_back       the first callback that reached the resident, of an order that has
+ *                     had its first reply, in that reply's cell (its day and unit).
  *   rated             event: every callback that reached the resident (it has a rating).
  *                     A resident's own rating (the portal's `rate`) counts as such a
  *                     callback where it stood as one (WG_FSM_CALLED_BACK), else not at all.
- *   satisfied         event: a rating of satisfied or basically_satisfied.
- *   resolved          event: a rating with "resolved": true — or, when the callback does
- *                     not say, a rating other than unsatisfied.
- *   reopened          event: 重办 (an unsatisfied callback or the reopen action).
- *   returned          event: a lead unit's return request (退单).
- *   rework            event: a failed verification (返工).
- *   repeat            event: the order was merged into another as a duplicate (重复诉求).
- *   handled           event: a first reply by a unit of an order it had been dispatched.
+ *   satisfied         with rated: a rating of satisfied or basically_satisfied.
+ *   resolved          with rated: a rating with "resolved": true — or, when the callback
+ *                     does not say, a rating other than unsatisfied.
+ *   reopened          the order's 重办 (an unsatisfied callback or the reopen action; once
+ *                     an order), in the cell of its first reply.
+ *   returned          a lead unit's first return request (退单) after a dispatch, in the
+ *                     cell of that dispatch.
+ *   rework            the order's first failed verification (返工), in the cell of its
+ *                     first reply.
+ *   repeat            the order was merged into another as a duplicate (重复诉求), in the
+ *                     cell of its received: creation day, no unit.
+ *   handled           with finished: a first reply by a unit of an order it had been
+ *                     dispatched.
  *   open              contribution: the order is not closed, invalid or merged: 1 on its
  *                     creation day, under its current unit.
- *   handling_minutes  event: with handled, the working minutes from the latest dispatch
- *                     to that reply (natural minutes when the calendar cannot say).
+ *   handling_minutes  with handled: the working minutes from the latest dispatch to that
+ *                     reply (natural minutes when the calendar cannot say).
  *
  * The indicators (names of the API, docs/API.md) over a period P and a scope:
  *   received, dispatched, direct_answered = direct; direct_rate = direct / received;
@@ -63,7 +76,9 @@
  *     with no denominator are dropped and the rest scaled to 100; null when none has one),
  *     grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below;
  *   open = the open contribution over all days (orders open now; in a series point, those
- *     received in the point's period that are still open). */
+ *     received in the point's period that are still open).
+ * A unit's own figures (scope unit:<id>, by=unit rows) count as its received what was
+ * dispatched to it: intake itself has no unit. */
 #ifndef WG_DOMAIN_STATS_H
 #define WG_DOMAIN_STATS_H
 
@@ -92,6 +107,16 @@ struct wg_stats_state {
     const char *satisfaction; /* "" until a callback reached the resident */
 };
 
+/* What the order's timeline held before a change: where a numerator's cohort lies. Read by
+ * the order module (order_act.c) for the actions that count one; all zero otherwise. */
+struct wg_stats_past {
+    long long finished_at;     /* the first reply, unix seconds (0: none yet) */
+    const char *finished_unit; /* the lead unit that first reply was counted under ("") */
+    int signed_since;          /* the lead unit signed after the latest dispatch */
+    int returned_since;        /* the lead unit asked to return after the latest dispatch */
+    int answered;              /* a direct answer was given */
+};
+
 /* One change of one order. For a creation only the first fields matter (state received, no
  * unit). */
 struct wg_stats_change {
@@ -106,6 +131,7 @@ struct wg_stats_change {
     unsigned effects;                  /* enum wg_fsm_effect bits */
     long long at;                      /* when (unix seconds) */
     long long handling_minutes;        /* dispatch → this reply, when it is the first reply */
+    struct wg_stats_past past;         /* the timeline before it */
 };
 
 /* One delta row: the counts to add to the cell (day, unit) of the change's order. */

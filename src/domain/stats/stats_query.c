@@ -465,6 +465,16 @@ static void sums_of(const struct wg_stats_groups *main, const struct extras *x, 
     s->open = open_from_main ? s->c[WG_SC_OPEN] : o ? o->c[WG_SC_OPEN] : 0;
 }
 
+/* A unit's own figures count as its received what was dispatched to it (intake itself has no
+ * unit), so that its 受理量 is its work and its rates keep their cohorts. */
+static void unit_received(struct wg_stats_sums *s)
+{
+    s->c[WG_SC_RECEIVED] = s->c[WG_SC_DISPATCHED];
+}
+
+/* The by-unit row of the work no unit held: intake, direct answers, self-handling. */
+#define NO_UNIT_NAME "受理中心（未派单位）"
+
 static enum wg_rc begin(const struct wg_stats_env *env, const struct wg_actor *actor,
                         const struct wg_stats_query *q, struct scope *s, int *from, int *to,
                         unsigned long *mask, struct wg_err *err)
@@ -500,6 +510,8 @@ enum wg_rc wg_stats_summary(const struct wg_stats_env *env, const struct wg_acto
         rc = collect_all(env, &s.f, from, to, WG_BY_NONE, 0, NULL, 0, 1, &main, &x, err);
     if (!rc) {
         sums_of(&main, &x, 0, "", 0, &sums);
+        if (!strcmp(s.kind, "unit"))
+            unit_received(&sums);
         *out = answer_head(&s, from, to);
         json_object_set_new(*out, "indicators", wg_stats_indicators_json(&sums, mask));
     }
@@ -538,6 +550,8 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             struct wg_stats_sums sums;
             char p[11];
             sums_of(&main, &x, b, "", 1, &sums);
+            if (!strcmp(s.kind, "unit"))
+                unit_received(&sums);
             wg_civil_format_date(starts[b], p);
             json_t *point = json_object();
             json_object_set_new_nocheck(point, "period", json_string_nocheck(p));
@@ -865,7 +879,7 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
         }
     } else { /* the values that have data in the period or open orders now */
         struct wg_stats_groups *srcs[2] = {&main, &x.open};
-        json_t *seen = json_object();
+        json_t *seen = json_object(), *desk = NULL;
         for (int k = 0; k < 2; k++)
             for (size_t i = 0; i < srcs[k]->n; i++) {
                 const char *key = srcs[k]->v[i].key;
@@ -874,14 +888,23 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
                     continue;
                 json_object_set_new(seen, key, json_true());
                 sums_of(&main, &x, 0, key, 0, &sums);
+                if (!strcmp(s.kind, "unit") || (by == WG_BY_UNIT && *key))
+                    unit_received(&sums);
                 json_t *un = json_object_get(unit_names, key);
                 const char *name = by == WG_BY_ITEM   ? (*key ? item_name(env, key) : "")
-                                   : by == WG_BY_UNIT ? (un ? json_string_value(un) : key)
+                                   : by == WG_BY_UNIT ? (un     ? json_string_value(un)
+                                                         : *key ? key
+                                                                : NO_UNIT_NAME)
                                                       : key;
-                json_array_append_new(rows, json_pack("{s:s,s:s,s:o}", "key", key, "name", name,
-                                                      "indicators",
-                                                      wg_stats_indicators_json(&sums, mask)));
+                json_t *row = json_pack("{s:s,s:s,s:o}", "key", key, "name", name, "indicators",
+                                        wg_stats_indicators_json(&sums, mask));
+                if (by == WG_BY_UNIT && !*key)
+                    desk = row; /* after the units */
+                else
+                    json_array_append_new(rows, row);
             }
+        if (desk)
+            json_array_append_new(rows, desk);
         json_decref(seen);
     }
     json_decref(unit_names);

