@@ -86,6 +86,7 @@ test:
 	$(MAKE) VARIANT=release all unit-bins
 	$(MAKE) VARIANT=asan build/asan/wangge unit-bins
 	$(MAKE) web
+	scripts/npm-packages.sh
 	scripts/run-tests.sh
 	scripts/fuzz.sh --check
 
