@@ -115,6 +115,12 @@ void wg_jw_real(struct wg_jw *w, const char *key, double v)
     wg_buf_adds(w->b, s);
 }
 
+void wg_jw_raw(struct wg_jw *w, const char *key, const char *json)
+{
+    lead(w, key);
+    wg_buf_adds(w->b, json);
+}
+
 void wg_jw_bool(struct wg_jw *w, const char *key, int v)
 {
     lead(w, key);

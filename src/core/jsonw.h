@@ -24,5 +24,7 @@ void wg_jw_str(struct wg_jw *w, const char *key, const char *s);
 void wg_jw_int(struct wg_jw *w, const char *key, long long v);
 void wg_jw_real(struct wg_jw *w, const char *key, double v);
 void wg_jw_bool(struct wg_jw *w, const char *key, int v);
+/* A value already written as JSON text (as json_dumps makes it), copied as it is. */
+void wg_jw_raw(struct wg_jw *w, const char *key, const char *json);
 
 #endif

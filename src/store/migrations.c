@@ -104,5 +104,11 @@ const struct wg_migration wg_migrations[] = {
      * per order, for the supervised list and its badges, filled from the timelines. Accounts
      * by role and scope: who the grid workers, agents and supervisors of a place are. */
     {27, "notifications read, supervised orders, accounts by role and scope", WG_Q_MIGRATION_27},
+    /* Duplicate candidates (domain/orders/duplicates.h): found at intake among the orders of
+     * the same county — the same item nearby in a week (work_order_item: item, then number,
+     * whose county and day prefix bound the week), the same reporter's phone in a month
+     * (the phone lookup) and similar text among the county's newest of the week (the number
+     * index) — and kept with the order, one row for an order that has any. */
+    {28, "duplicate candidates kept with the order; orders by item and number", WG_Q_MIGRATION_28},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -131,6 +131,15 @@ EXPECT = {
         outside=("/api/v1/orders", {"channel": "hotline", "type": "complaint", "title": "噪声",
                                     "content": "夜间施工噪声", "lon": 118.405, "lat": 35.005}),
         ok=201, outside_status=400),
+    # an intake's duplicate candidates, asked before it is taken: nothing stored
+    ("POST", "/api/v1/orders/duplicates"): dict(
+        inside=("/api/v1/orders/duplicates", {"channel": "hotline", "type": "complaint",
+                                              "title": "噪声", "content": "夜间施工噪声",
+                                              "lon": 118.303, "lat": 35.003}),
+        outside=("/api/v1/orders/duplicates", {"channel": "hotline", "type": "complaint",
+                                               "title": "噪声", "content": "夜间施工噪声",
+                                               "lon": 118.405, "lat": 35.005}),
+        ok=200, outside_status=400),
     # without If-Match a permitted caller gets 400 before anything else; the actions
     # themselves are walked role by role in test_orders.py
     ("POST", "/api/v1/orders/{id}/actions/{name}"): dict(

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "domain/accounts/audit.h"
+#include "domain/orders/duplicates.h"
 #include "domain/orders/order.h"
 
 /* One intake in a batch of the group committer (store.h): the order and the record of its
@@ -138,13 +139,18 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     struct pending_create *p = wg_arena_alloc(req->arena, sizeof *p);
     struct wg_order_input in;
     struct wg_locator *loc;
+    struct wg_db *db;
+    long long now = (long long)time(NULL);
     enum wg_rc rc;
     p->env = wg_api_order_env(req);
     if ((rc = wg_order_parse(req->json, &in, err)))
         return rc;
     loc = wg_locator_acquire(&app->locator);
-    rc = wg_order_prepare(&p->env, loc, actor, &in, (long long)time(NULL), &p->draft, err);
+    rc = wg_order_prepare(&p->env, loc, actor, &in, now, &p->draft, err);
     wg_locator_release(loc);
+    /* its duplicate candidates are read here, on the request's own connection */
+    if (!rc && !(rc = wg_api_db(req, &db, err)))
+        rc = wg_order_duplicates(db, &p->env, &p->draft, now, err);
     p->job = (struct intake){req, &p->draft, in.channel, rc, NULL, NULL};
     if (rc) { /* a refused intake is on the record too */
         record_refusal(req, refusal_tx, &p->job, err);
@@ -154,6 +160,34 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     wg_arena_defer(req->arena, release_draft, p);
     submit(req, &p->w, intake_tx, &p->job, create_answer, p);
     return WG_OK;
+}
+
+/* The candidates an intake of this body would find now (domain/orders/duplicates.h), for
+ * the console's intake form while the agent types: the body is checked and located as
+ * intake does, and nothing is stored. */
+enum wg_rc wg_api_orders_duplicates(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_order_env env = wg_api_order_env(req);
+    struct wg_order_input in;
+    struct wg_order_draft d;
+    struct wg_locator *loc;
+    struct wg_db *db;
+    json_t *arr = NULL;
+    long long now = (long long)time(NULL);
+    enum wg_rc rc;
+    if ((rc = wg_order_parse(req->json, &in, err)))
+        return rc;
+    loc = wg_locator_acquire(&((struct wg_app *)req->app)->locator);
+    rc = wg_order_prepare(&env, loc, req->actor, &in, now, &d, err);
+    wg_locator_release(loc);
+    if (rc)
+        return rc;
+    if (!(rc = wg_api_db(req, &db, err)) && !(rc = wg_order_duplicates(db, &env, &d, now, err)))
+        rc = wg_order_duplicates_json(NULL, req->actor, d.dups, &arr, err);
+    wg_order_draft_release(&d);
+    if (rc)
+        return rc;
+    return wg_reply_json(req, 200, json_pack("{s:o}", "duplicates", arr));
 }
 
 enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)

@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include "domain/orders/duplicates.h"
 #include "domain/orders/photo.h"
 #include "domain/portal/portal.h"
 #include "store/portal/portal_q.h"
@@ -120,6 +121,8 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
         if (!(rc = wg_throttle_peek(db, &job.by_address, job.now, &job.retry_after, err)) &&
             in.phone)
             rc = wg_throttle_peek(db, &job.by_phone, job.now, &job.retry_after, err);
+        if (!rc) /* the dispatcher sees what the appeal may repeat */
+            rc = wg_order_duplicates(db, &env, &draft, job.now, err);
     }
     if (!rc) {
         wg_portal_code_new(code);

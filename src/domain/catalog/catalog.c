@@ -423,6 +423,18 @@ enum wg_rc wg_catalog_limits(const struct wg_catalog *cat, const char *code,
     return WG_OK;
 }
 
+int wg_catalog_dup_radius(const struct wg_catalog *cat, const char *code)
+{
+    const struct wg_catalog_item *it = cat && code && *code ? find_in(cat, code) : NULL;
+    /* the depth bound keeps a looping chain (an unvalidated catalog) from spinning */
+    for (int depth = 0; it && depth <= WG_CATALOG_MAX_DEPTH; depth++) {
+        if (it->dup_radius)
+            return it->dup_radius;
+        it = it->parent[0] ? find_in(cat, it->parent) : NULL;
+    }
+    return WG_CATALOG_DUP_RADIUS_DEFAULT;
+}
+
 size_t wg_catalog_children(const struct wg_catalog *cat, const char *code,
                            const struct wg_catalog_item **out, size_t max)
 {

@@ -15,6 +15,10 @@
  *                as their own (紧急 24 h: reply in a working day; 特急 2 h: in 120 working
  *                minutes), so an order at its item's urgency needs no other rule;
  *   self_handle  a grid worker may fix it on the spot (自处置);
+ *   duplicate_radius_m  how near (metres, 1–WG_CATALOG_DUP_RADIUS_MAX) another order of the
+ *                same item must lie to be offered as its duplicate (domain/orders/duplicates.h);
+ *                0 means inherited from the parent, and above the top level
+ *                WG_CATALOG_DUP_RADIUS_DEFAULT;
  *   public_intake  residents may report it directly (the Open311 services list);
  *   keywords     words that hint at the item in a resident's text (wg_catalog_suggest);
  *   attributes   the questions a resident answers when reporting it (an Open311 service
@@ -64,6 +68,9 @@
 #define WG_CATALOG_EXTEND_DEFAULT (10 * WG_CATALOG_DAY_MINUTES) /* 10 working days */
 /* The largest limit accepted: a year of working days, far beyond any real rule. */
 #define WG_CATALOG_LIMIT_MAX (366 * WG_CATALOG_DAY_MINUTES)
+/* Duplicate candidates of the same item lie within this many metres unless an item says. */
+#define WG_CATALOG_DUP_RADIUS_DEFAULT 200
+#define WG_CATALOG_DUP_RADIUS_MAX     5000
 
 #define WG_CATALOG_CODE_MAX      15  /* bytes */
 #define WG_CATALOG_NAME_MAX      120 /* bytes of UTF-8: 40 Chinese characters */
@@ -121,6 +128,7 @@ struct wg_catalog_item {
     enum wg_urgency urgency;
     int self_handle;
     int public_intake;
+    int dup_radius;  /* metres; 0: inherited */
     char **keywords; /* owned */
     size_t nkeywords;
     struct wg_catalog_attr *attrs; /* owned; in order of adding (the JSON's order) */
@@ -184,6 +192,10 @@ const struct wg_catalog_item *wg_catalog_find(const struct wg_catalog *cat, cons
  * parents is broken or loops (an unvalidated catalog). */
 enum wg_rc wg_catalog_limits(const struct wg_catalog *cat, const char *code,
                              struct wg_catalog_limits *out, struct wg_err *err);
+
+/* The item's duplicate radius in metres: its own when set, else its nearest ancestor's, else
+ * WG_CATALOG_DUP_RADIUS_DEFAULT (also for an unknown code). */
+int wg_catalog_dup_radius(const struct wg_catalog *cat, const char *code);
 
 /* The children of code (NULL or "" for the top level), in catalog order: fills out with up
  * to max of them and returns how many there are in all (which may exceed max). */

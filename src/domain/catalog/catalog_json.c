@@ -72,6 +72,8 @@ static json_t *item_json(const struct wg_catalog_item *it)
                   0 ||
               json_object_set_new(o, "self_handle", json_boolean(it->self_handle)) < 0 ||
               json_object_set_new(o, "public_intake", json_boolean(it->public_intake)) < 0 ||
+              (it->dup_radius &&
+               json_object_set_new(o, "duplicate_radius_m", json_integer(it->dup_radius)) < 0) ||
               json_object_set(o, "keywords", kw) < 0;
     }
     if (!bad && it->nattrs) {
@@ -224,7 +226,8 @@ static enum wg_rc attr_from_json(struct wg_catalog_item *it, const char *who, si
 
 const char *const wg_catalog_item_fields[] = {
     "code",        "parent",        "name",     "limits",     "urgency",
-    "self_handle", "public_intake", "keywords", "attributes", NULL};
+    "self_handle", "public_intake", "keywords", "attributes", "duplicate_radius_m",
+    NULL};
 
 static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t *o,
                                  struct wg_err *err)
@@ -284,6 +287,15 @@ static enum wg_rc item_from_json(struct wg_catalog *cat, size_t i, const json_t 
         if (!json_is_boolean(v))
             return wg_err_set(err, WG_EINVAL, "%s: 'public_intake' must be true or false", who);
         it->public_intake = json_is_true(v);
+    }
+    if ((v = json_object_get(o, "duplicate_radius_m"))) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+            json_integer_value(v) > WG_CATALOG_DUP_RADIUS_MAX)
+            return wg_err_set(err, WG_EINVAL,
+                              "%s: 'duplicate_radius_m' must be a whole number of metres from 1 "
+                              "to %d",
+                              who, WG_CATALOG_DUP_RADIUS_MAX);
+        it->dup_radius = (int)json_integer_value(v);
     }
     if ((v = json_object_get(o, "keywords"))) {
         size_t k;

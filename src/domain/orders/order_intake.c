@@ -170,6 +170,8 @@ void wg_order_draft_release(struct wg_order_draft *d)
     d->row.reporter_name = d->row.reporter_phone = NULL;
     sodium_memzero(d->phone, sizeof d->phone);
     d->name = NULL;
+    free(d->dups);
+    d->dups = NULL;
 }
 enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err)
 {
@@ -186,7 +188,9 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
-    if ((rc = wg_store_order_event_first(db, o->id, &ev, err)))
+    /* the candidates are a statement of their own: the gathered rows are written first */
+    if ((rc = wg_store_order_event_first(db, o->id, &ev, err)) ||
+        (d->dups && (rc = wg_store_dup_set(db, o->id, d->dups, err))))
         return rc;
     /* the indicators' counters change in the same transaction (domain/stats/stats.h) */
     struct wg_stats_change ch = {.leaf = o->grid[0] ? o->grid : o->county,

@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
+#include "domain/orders/duplicates.h"
 #include "domain/orders/photo.h"
 #include "store/open311/open311_q.h"
 #include "store/orders/orders_q.h"
@@ -120,6 +121,21 @@ static json_t *render(const struct wg_order_env *env, const struct wg_actor *act
     return j;
 }
 
+/* The candidates found at intake, as add_details() shows them (their states just read). */
+static void add_draft_duplicates(const struct wg_actor *actor, const struct wg_order_draft *d,
+                                 struct wg_jw *w)
+{
+    json_t *arr = NULL;
+    char *s;
+    if (!d->dups || wg_order_duplicates_json(NULL, actor, d->dups, &arr, NULL))
+        return;
+    if (json_array_size(arr) && (s = json_dumps(arr, JSON_COMPACT))) {
+        wg_jw_raw(w, "duplicates", s);
+        free(s);
+    }
+    json_decref(arr);
+}
+
 /* The answer to an intake is written as text, member for member what render() and the
  * timeline make of the same order (the unit test holds the two together): building a
  * jansson tree and dumping it was a fifth of a create's CPU. */
@@ -206,6 +222,7 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
     wg_jw_close(&w, ']');
     wg_jw_open(&w, "photos", '['); /* none yet */
     wg_jw_close(&w, ']');
+    add_draft_duplicates(actor, d, &w);
     wg_jw_close(&w, '}');
     WG_ASSERT(!wg_buf_rc(&b)); /* the fields' own caps keep it far under the buffer's */
     return wg_buf_detach(&b, len);
@@ -256,12 +273,24 @@ static void set_nonempty(json_t *j, const char *key, json_t *arr)
     else
         json_decref(arr);
 }
+/* The duplicate candidates found when the order came in, each as it is now. */
+static enum wg_rc add_duplicates(struct wg_db *db, const struct wg_actor *actor, long long id,
+                                 json_t *j, struct wg_err *err)
+{
+    char *kept = NULL;
+    json_t *arr = NULL;
+    enum wg_rc rc = wg_store_dup_get(db, id, &kept, err);
+    if (!rc && kept && !(rc = wg_order_duplicates_json(db, actor, kept, &arr, err)))
+        set_nonempty(j, "duplicates", arr);
+    free(kept);
+    return rc;
+}
 /* What hangs on the order, for its detail: the timeline, photos, an Open311 client's answers,
  * its master or the duplicates merged into it, its special lines. Added to j, which owns
  * them; every read's failure is the answer's. */
-static enum wg_rc add_details(struct wg_db *db, const struct wg_order *o,
-                              const struct wg_order_facts *f, const struct wg_fsm_ctx *ctx,
-                              json_t *j, struct wg_err *err)
+static enum wg_rc add_details(struct wg_db *db, const struct wg_actor *actor,
+                              const struct wg_order *o, const struct wg_order_facts *f,
+                              const struct wg_fsm_ctx *ctx, json_t *j, struct wg_err *err)
 {
     long long id = o->row.id;
     json_t *timeline = json_array(), *merged = json_array(), *lines = json_array(), *photos;
@@ -295,6 +324,7 @@ static enum wg_rc add_details(struct wg_db *db, const struct wg_order *o,
     set_nonempty(j, "merged", merged);
     set_nonempty(j, "lines", lines);
     merged = lines = NULL;
+    rc = add_duplicates(db, actor, id, j, err);
 out:
     free(attrs);
     json_decref(merged);
@@ -327,7 +357,7 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         goto out;
     }
     set_nonempty(j, "assisting", assist_json(&a));
-    if (with_timeline && (rc = add_details(db, &o, &f, &ctx, j, err)))
+    if (with_timeline && (rc = add_details(db, actor, &o, &f, &ctx, j, err)))
         goto out;
     *out = j;
     j = NULL;

@@ -176,6 +176,43 @@ enum wg_rc wg_store_order_children_callback(struct wg_db *db, long long master_i
                                             int (*cb)(const struct wg_order_child *, void *),
                                             void *ctx, struct wg_err *err);
 
+/* ---- duplicate candidates found at intake (migration 28; domain/orders/duplicates.h) ---- */
+/* An order as a candidate: strings borrowed in the callback; text is the title's
+ * companion, the first 200 characters of the content. */
+struct wg_dup_row {
+    long long id;
+    const char *number, *title, *state, *grid, *text;
+    int has_point;
+    double lon, lat;
+};
+/* The window every search is bounded by: the county's numbers from lo ("county-yyyymmdd")
+ * below hi ("county-~"), and created_at from since (ISO); at most limit orders, newest
+ * first. cb returns nonzero to stop. */
+struct wg_dup_window {
+    const char *lo, *hi, *since;
+    long long limit;
+};
+/* Orders of item whose point lies in the box [minlon, maxlon] x [minlat, maxlat]. */
+enum wg_rc wg_store_dup_near(struct wg_db *db, const char *item, const struct wg_dup_window *w,
+                             const double box[4], int (*cb)(const struct wg_dup_row *, void *),
+                             void *ctx, struct wg_err *err);
+/* Orders whose reporter's phone has this blind index. */
+enum wg_rc wg_store_dup_phone(struct wg_db *db, const char *blind, const struct wg_dup_window *w,
+                              int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                              struct wg_err *err);
+/* The newest orders of the window (any state). */
+enum wg_rc wg_store_dup_recent(struct wg_db *db, const struct wg_dup_window *w,
+                               int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                               struct wg_err *err);
+/* Keeps an order's candidates (JSON text), inside the caller's transaction. */
+enum wg_rc wg_store_dup_set(struct wg_db *db, long long order_id, const char *json,
+                            struct wg_err *err);
+/* The order's candidates as JSON text (*out owned), or NULL when it has none. */
+enum wg_rc wg_store_dup_get(struct wg_db *db, long long order_id, char **out, struct wg_err *err);
+/* A candidate's state and place now; *found 0 when the order is gone. */
+enum wg_rc wg_store_dup_state(struct wg_db *db, long long id, char state[16], char grid[24],
+                              char county[8], int *found, struct wg_err *err);
+
 /* The resident's own rating of an order (one at most). */
 struct wg_rating_row {
     char satisfaction[24];

@@ -1,0 +1,333 @@
+/* Duplicate candidates at intake (duplicates.h): the three bounded searches, the text's
+ * bigram similarity, the distance, and the candidates as a reader may see them. */
+#include "domain/orders/duplicates.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/clock.h"
+#include "core/civil.h"
+#include "core/utf8.h"
+#include "store/orders/orders_q.h"
+
+#define EARTH_M 6371008.8 /* mean earth radius */
+#define DEG_M   111320.0  /* metres of a degree of latitude, near enough for a search box */
+
+double wg_dup_metres(double lon1, double lat1, double lon2, double lat2)
+{
+    double r = M_PI / 180, p1 = lat1 * r, p2 = lat2 * r;
+    double a = sin((p2 - p1) / 2), b = sin((lon2 - lon1) * r / 2);
+    double h = a * a + cos(p1) * cos(p2) * b * b;
+    return 2 * EARTH_M * asin(sqrt(h < 1 ? h : 1));
+}
+
+/* The character a text is compared by, or 0 when it is left out (space, punctuation). */
+static uint32_t fold(uint32_t c)
+{
+    if (c >= 0xFF01 && c <= 0xFF5E) /* full-width forms of ASCII */
+        c -= 0xFEE0;
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z')
+            return c + 32;
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : 0;
+    }
+    if ((c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF5F && c <= 0xFF65))
+        return 0;
+    return c;
+}
+
+struct grams {
+    uint64_t *v;
+    size_t n;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The set of bigrams of the first max characters kept from each of up to two texts, joined
+ * as one (title, then content: no bigram across them). */
+static void grams_of(const char *t1, const char *t2, size_t max, struct grams *g)
+{
+    const char *texts[2] = {t1, t2};
+    size_t cap = 0, kept = 0;
+    g->v = NULL;
+    g->n = 0;
+    for (int k = 0; k < 2; k++) {
+        const unsigned char *s = (const unsigned char *)(texts[k] ? texts[k] : "");
+        uint32_t prev = 0, c;
+        for (size_t len; *s && kept < max; s += len) {
+            len = wg_utf8_seq(s, SIZE_MAX, &c);
+            if (!len) { /* not UTF-8: the byte alone, left out */
+                len = 1;
+                continue;
+            }
+            if (!(c = fold(c)))
+                continue;
+            kept++;
+            if (prev) {
+                wg_grow(&g->v, &cap, g->n, sizeof *g->v, 64);
+                g->v[g->n++] = (uint64_t)prev << 32 | c;
+            }
+            prev = c;
+        }
+    }
+    if (g->n > 1)
+        qsort(g->v, g->n, sizeof *g->v, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (!u || g->v[u - 1] != g->v[i])
+            g->v[u++] = g->v[i];
+    g->n = u;
+}
+
+static int jaccard(const struct grams *a, const struct grams *b)
+{
+    size_t i = 0, j = 0, both = 0;
+    if (!a->n || !b->n)
+        return 0;
+    while (i < a->n && j < b->n) {
+        if (a->v[i] == b->v[j]) {
+            both++;
+            i++;
+            j++;
+        } else if (a->v[i] < b->v[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (int)(both * 100 / (a->n + b->n - both));
+}
+
+int wg_dup_similarity(const char *a, const char *b)
+{
+    struct grams ga, gb;
+    grams_of(a, NULL, SIZE_MAX, &ga);
+    grams_of(b, NULL, SIZE_MAX, &gb);
+    int s = jaccard(&ga, &gb);
+    free(ga.v);
+    free(gb.v);
+    return s;
+}
+
+/* ---- the searches ---- */
+
+struct cand {
+    long long id;
+    char number[32], state[16], grid[24];
+    char *title;
+    int near, phone, score; /* score: -1 when not compared or not alike */
+    long metres;
+};
+
+struct found {
+    const struct wg_order_row *o;
+    struct grams mine;
+    double radius;
+    struct cand *c;
+    size_t n, cap;
+    int reason; /* what the running search finds: 0 near, 1 phone, 2 text */
+};
+
+static struct cand *cand_of(struct found *f, const struct wg_dup_row *r)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->c[i].id == r->id)
+            return &f->c[i];
+    wg_grow(&f->c, &f->cap, f->n, sizeof *f->c, 16);
+    struct cand *c = &f->c[f->n++];
+    memset(c, 0, sizeof *c);
+    c->id = r->id;
+    c->score = -1;
+    snprintf(c->number, sizeof c->number, "%s", r->number);
+    snprintf(c->state, sizeof c->state, "%s", r->state);
+    snprintf(c->grid, sizeof c->grid, "%s", r->grid);
+    c->title = wg_strdup(r->title);
+    return c;
+}
+
+/* The text's similarity to the new order's, in percent, or -1 below the threshold. */
+static int alike(struct found *f, const struct wg_dup_row *r)
+{
+    struct grams g;
+    grams_of(r->title, r->text, SIZE_MAX, &g);
+    int s = jaccard(&f->mine, &g);
+    free(g.v);
+    return s >= WG_DUP_TEXT_MIN ? s : -1;
+}
+
+static int take(const struct wg_dup_row *r, void *ctx)
+{
+    struct found *f = ctx;
+    const struct wg_order_row *o = f->o;
+    struct cand *c;
+    if (f->reason == 0) { /* within the box: within the circle too? */
+        double m = wg_dup_metres(o->lon, o->lat, r->lon, r->lat);
+        if (!r->has_point || m > f->radius)
+            return 0;
+        c = cand_of(f, r);
+        c->near = 1;
+        c->metres = lround(m);
+    } else if (f->reason == 1) {
+        cand_of(f, r)->phone = 1;
+        return 0;
+    } else if (!strcmp(r->state, "merged") || !strcmp(r->state, "invalid")) {
+        return 0; /* the text search reads every state: the newest are the newest */
+    } else {
+        int s = alike(f, r);
+        if (s < 0)
+            return 0;
+        cand_of(f, r)->score = s;
+        return 0;
+    }
+    if (c->score < 0) /* the same item nearby: alike too? */
+        c->score = alike(f, r);
+    return 0;
+}
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+    int rx = x->near + x->phone + (x->score >= 0), ry = y->near + y->phone + (y->score >= 0);
+    if (rx != ry)
+        return ry - rx;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+static json_t *cand_json(const struct cand *c)
+{
+    json_t *why = json_array();
+    if (c->near)
+        json_array_append_new(
+            why, json_pack("{s:s,s:I}", "reason", "item_near", "metres", (json_int_t)c->metres));
+    if (c->phone)
+        json_array_append_new(why, json_pack("{s:s}", "reason", "same_phone"));
+    if (c->score >= 0)
+        json_array_append_new(why,
+                              json_pack("{s:s,s:i}", "reason", "similar_text", "score", c->score));
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)c->id, "number", c->number,
+                          "title", c->title, "state", c->state, "reasons", why);
+    if (j && c->grid[0])
+        json_object_set_new(j, "grid", json_string(c->grid));
+    return j;
+}
+
+/* "county-yyyymmdd" of the window's first day, and its time as created_at compares */
+static void window(const char *county, long long now, int days, char lo[32], char since[32])
+{
+    char day[9];
+    long long from = now - (long long)days * 86400;
+    wg_cst_yyyymmdd(from, day);
+    snprintf(lo, 32, "%s-%s", county, day);
+    wg_clock_iso(from, since);
+}
+
+enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
+                               struct wg_order_draft *d, long long now, struct wg_err *err)
+{
+    const struct wg_order_row *o = &d->row;
+    struct found f = {.o = o};
+    char lo[32], hi[32], since[32], plo[32], psince[32];
+    enum wg_rc rc = WG_OK;
+    json_t *arr = NULL;
+    snprintf(hi, sizeof hi, "%s-~", o->county); /* after every number of the county */
+    window(o->county, now, WG_DUP_NEAR_DAYS, lo, since);
+    struct wg_dup_window week = {lo, hi, since, WG_DUP_SCAN};
+    grams_of(o->title, o->content, WG_DUP_TEXT_CHARS + wg_utf8_chars(o->title), &f.mine);
+    if (o->has_point && o->item[0]) {
+        double r = wg_catalog_dup_radius(env->catalog, o->item);
+        double dlat = r / DEG_M * 1.01, c = cos(o->lat * M_PI / 180);
+        double dlon = r / (DEG_M * (c > 0.01 ? c : 0.01)) * 1.01;
+        double box[4] = {o->lon - dlon, o->lon + dlon, o->lat - dlat, o->lat + dlat};
+        f.radius = r;
+        f.reason = 0;
+        if ((rc = wg_store_dup_near(db, o->item, &week, box, take, &f, err)))
+            goto out;
+    }
+    if (o->reporter_phone_blind && o->reporter_phone_blind[0]) {
+        window(o->county, now, WG_DUP_PHONE_DAYS, plo, psince);
+        struct wg_dup_window month = {plo, hi, psince, WG_DUP_PHONE_SCAN};
+        f.reason = 1;
+        if ((rc = wg_store_dup_phone(db, o->reporter_phone_blind, &month, take, &f, err)))
+            goto out;
+    }
+    if (f.mine.n) {
+        /* WG_DUP_TEXT_DAYS is the item's week too: the same window */
+        f.reason = 2;
+        if ((rc = wg_store_dup_recent(db, &week, take, &f, err)))
+            goto out;
+    }
+    if (!f.n)
+        goto out;
+    qsort(f.c, f.n, sizeof *f.c, cmp_cand);
+    arr = json_array();
+    for (size_t i = 0; i < f.n && i < WG_DUP_MAX; i++)
+        json_array_append_new(arr, cand_json(&f.c[i]));
+    d->dups = json_dumps(arr, JSON_COMPACT);
+    if (!d->dups)
+        rc = wg_err_set(err, WG_EINTERNAL, "the duplicate candidates could not be written");
+out:
+    json_decref(arr);
+    for (size_t i = 0; i < f.n; i++)
+        free(f.c[i].title);
+    free(f.c);
+    free(f.mine.v);
+    return rc;
+}
+
+/* ---- as a reader sees them ---- */
+
+/* Whether actor's area holds a candidate lying in grid (or, without one, the county). */
+static int in_area(const struct wg_actor *actor, const char *grid, const char *county)
+{
+    if (!strcmp(actor->scope.kind, "unit"))
+        return 0;
+    return wg_scope_covers(&actor->scope, grid && *grid ? grid : county);
+}
+
+enum wg_rc wg_order_duplicates_json(struct wg_db *db, const struct wg_actor *actor,
+                                    const char *kept, json_t **out, struct wg_err *err)
+{
+    json_error_t je;
+    json_t *all = kept ? json_loads(kept, 0, &je) : json_array(), *arr = json_array(), *c;
+    size_t i;
+    enum wg_rc rc = WG_OK;
+    *out = NULL;
+    if (!json_is_array(all)) {
+        json_decref(all);
+        json_decref(arr);
+        return wg_err_set(err, WG_EDB, "an order's duplicate candidates are not a JSON array");
+    }
+    json_array_foreach(all, i, c)
+    {
+        const char *number = json_string_value(json_object_get(c, "number"));
+        char state[16] = "", grid[24] = "", county[8] = "";
+        int found = 1;
+        if (!number)
+            continue;
+        const char *g = json_string_value(json_object_get(c, "grid"));
+        snprintf(grid, sizeof grid, "%s", g ? g : "");
+        snprintf(county, sizeof county, "%.6s", number);
+        if (db) {
+            if ((rc = wg_store_dup_state(db, json_integer_value(json_object_get(c, "id")), state,
+                                         grid, county, &found, err)))
+                break;
+            if (found)
+                json_object_set_new(c, "state", json_string(state));
+        }
+        if (found && in_area(actor, grid, county))
+            json_array_append(arr, c);
+    }
+    json_decref(all);
+    if (rc)
+        json_decref(arr);
+    else
+        *out = arr;
+    return rc;
+}
