@@ -140,7 +140,8 @@ static void found(struct wg_db *db, const struct wg_order_env *env, const char *
     d.row.lat = 35.003;
     T_EQ_INT(wg_order_duplicates(db, env, &d, t, &err), WG_OK);
     out[0] = '\0';
-    json_t *all = d.dups ? json_loads(d.dups, 0, NULL) : json_array();
+    json_t *all = d.dups_all ? json_incref(d.dups_all) : json_array();
+    T_CHECK(!d.dups == !d.dups_all); /* kept, and answered, together */
     json_array_foreach(all, i, c)
     {
         snprintf(out + strlen(out), n - strlen(out), "%s%lld:", i ? ";" : "",

@@ -167,8 +167,10 @@ static enum wg_rc post(struct wg_req *req, int json, struct wg_open311_post *p, 
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(token, sizeof token, rnd, sizeof rnd);
     char *attrs = json_dumps(p->attributes, JSON_COMPACT | JSON_SORT_KEYS);
-    if (!rc && !(rc = wg_api_db(req, &db, err))) /* what the request may repeat */
+    if (!rc && !(rc = wg_api_db(req, &db, err))) { /* what the request may repeat */
         rc = wg_order_duplicates(db, &env, &draft, now, err);
+        wg_api_release(req); /* not held while the intake waits for its batch */
+    }
     if (!rc && !(rc = seal(app, p->email, "open311.email", &sealed[0], err)) &&
         !(rc = seal(app, p->device_id, "open311.device_id", &sealed[1], err)))
         rc = seal(app, p->account_id, "open311.account_id", &sealed[2], err);

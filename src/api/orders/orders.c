@@ -148,9 +148,12 @@ enum wg_rc wg_api_orders_create(struct wg_req *req, struct wg_err *err)
     loc = wg_locator_acquire(&app->locator);
     rc = wg_order_prepare(&p->env, loc, actor, &in, now, &p->draft, err);
     wg_locator_release(loc);
-    /* its duplicate candidates are read here, on the request's own connection */
-    if (!rc && !(rc = wg_api_db(req, &db, err)))
+    /* its duplicate candidates are read here, on a connection given back at once: the
+     * request waits for its batch without holding one of the pool's */
+    if (!rc && !(rc = wg_api_db(req, &db, err))) {
         rc = wg_order_duplicates(db, &p->env, &p->draft, now, err);
+        wg_api_release(req);
+    }
     p->job = (struct intake){req, &p->draft, in.channel, rc, NULL, NULL};
     if (rc) { /* a refused intake is on the record too */
         record_refusal(req, refusal_tx, &p->job, err);
@@ -183,7 +186,7 @@ enum wg_rc wg_api_orders_duplicates(struct wg_req *req, struct wg_err *err)
     if (rc)
         return rc;
     if (!(rc = wg_api_db(req, &db, err)) && !(rc = wg_order_duplicates(db, &env, &d, now, err)))
-        rc = wg_order_duplicates_json(NULL, req->actor, d.dups, &arr, err);
+        arr = wg_order_draft_duplicates(req->actor, &d);
     wg_order_draft_release(&d);
     if (rc)
         return rc;

@@ -39,29 +39,64 @@ static uint32_t fold(uint32_t c)
     return c;
 }
 
-struct grams {
-    uint64_t *v;
+/* A set of bigrams: open addressing over a power-of-two table, each slot stamped with the
+ * set's generation, so that emptying it for the next text is one increment (the text
+ * search compares with up to WG_DUP_TEXT_SCAN texts an intake; sorting each text's bigrams was
+ * most of an intake's time). Texts are cut at WG_DUP_TEXT_MAX characters, so a table of
+ * four times that many slots is never more than a quarter full. */
+#define SET_SLOTS (4 * WG_DUP_TEXT_MAX)
+struct gset {
+    uint64_t key[SET_SLOTS];
+    uint32_t gen[SET_SLOTS];
+    uint32_t now;
     size_t n;
 };
 
-static int cmp_u64(const void *a, const void *b)
+static void gset_clear(struct gset *s)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    s->now++;
+    s->n = 0;
 }
 
-/* The set of bigrams of the first max characters kept from each of up to two texts, joined
- * as one (title, then content: no bigram across them). */
-static void grams_of(const char *t1, const char *t2, size_t max, struct grams *g)
+/* 1 when k was not in the set (and is now), 0 when it was. */
+static int gset_add(struct gset *s, uint64_t k)
+{
+    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 40) % SET_SLOTS;
+    for (;; h = (h + 1) % SET_SLOTS) {
+        if (s->gen[h] != s->now) {
+            s->gen[h] = s->now;
+            s->key[h] = k;
+            s->n++;
+            return 1;
+        }
+        if (s->key[h] == k)
+            return 0;
+    }
+}
+
+static int gset_has(const struct gset *s, uint64_t k)
+{
+    size_t h = (size_t)((k * 0x9E3779B97F4A7C15ull) >> 40) % SET_SLOTS;
+    for (;; h = (h + 1) % SET_SLOTS) {
+        if (s->gen[h] != s->now)
+            return 0;
+        if (s->key[h] == k)
+            return 1;
+    }
+}
+
+/* Calls each(bigram, ctx) for the bigrams of the first WG_DUP_TEXT_MAX characters kept from
+ * t1 then t2 (title, then content: no bigram across them), each at most max characters. */
+static void bigrams(const char *t1, const char *t2, size_t max, void (*each)(uint64_t, void *),
+                    void *ctx)
 {
     const char *texts[2] = {t1, t2};
-    size_t cap = 0, kept = 0;
-    g->v = NULL;
-    g->n = 0;
+    size_t kept = 0;
     for (int k = 0; k < 2; k++) {
         const unsigned char *s = (const unsigned char *)(texts[k] ? texts[k] : "");
         uint32_t prev = 0, c;
-        for (size_t len; *s && kept < max; s += len) {
+        size_t here = 0;
+        for (size_t len; *s && here < max && kept < WG_DUP_TEXT_MAX; s += len) {
             len = wg_utf8_seq(s, SIZE_MAX, &c);
             if (!len) { /* not UTF-8: the byte alone, left out */
                 len = 1;
@@ -70,49 +105,53 @@ static void grams_of(const char *t1, const char *t2, size_t max, struct grams *g
             if (!(c = fold(c)))
                 continue;
             kept++;
-            if (prev) {
-                wg_grow(&g->v, &cap, g->n, sizeof *g->v, 64);
-                g->v[g->n++] = (uint64_t)prev << 32 | c;
-            }
+            here++;
+            if (prev)
+                each((uint64_t)prev << 32 | c, ctx);
             prev = c;
         }
     }
-    if (g->n > 1)
-        qsort(g->v, g->n, sizeof *g->v, cmp_u64);
-    size_t u = 0;
-    for (size_t i = 0; i < g->n; i++)
-        if (!u || g->v[u - 1] != g->v[i])
-            g->v[u++] = g->v[i];
-    g->n = u;
 }
 
-static int jaccard(const struct grams *a, const struct grams *b)
+static void add_to(uint64_t g, void *ctx)
 {
-    size_t i = 0, j = 0, both = 0;
-    if (!a->n || !b->n)
+    gset_add(ctx, g);
+}
+
+/* Comparing a text with the set of another: its own distinct bigrams, and how many of them
+ * the other has. */
+struct against {
+    const struct gset *other;
+    struct gset *mine;
+    size_t both;
+};
+
+static void count_in(uint64_t g, void *ctx)
+{
+    struct against *a = ctx;
+    if (gset_add(a->mine, g) && gset_has(a->other, g))
+        a->both++;
+}
+
+/* The Jaccard index in percent of set a and the text (t1, t2), with scratch as b's set. */
+static int jaccard(const struct gset *a, const char *t1, const char *t2, size_t max,
+                   struct gset *scratch)
+{
+    struct against x = {a, scratch, 0};
+    gset_clear(scratch);
+    bigrams(t1, t2, max, count_in, &x);
+    if (!a->n || !scratch->n)
         return 0;
-    while (i < a->n && j < b->n) {
-        if (a->v[i] == b->v[j]) {
-            both++;
-            i++;
-            j++;
-        } else if (a->v[i] < b->v[j]) {
-            i++;
-        } else {
-            j++;
-        }
-    }
-    return (int)(both * 100 / (a->n + b->n - both));
+    return (int)(x.both * 100 / (a->n + scratch->n - x.both));
 }
 
 int wg_dup_similarity(const char *a, const char *b)
 {
-    struct grams ga, gb;
-    grams_of(a, NULL, SIZE_MAX, &ga);
-    grams_of(b, NULL, SIZE_MAX, &gb);
-    int s = jaccard(&ga, &gb);
-    free(ga.v);
-    free(gb.v);
+    struct gset *sa = wg_calloc(2, sizeof *sa);
+    gset_clear(&sa[0]);
+    bigrams(a, NULL, SIZE_MAX, add_to, &sa[0]);
+    int s = jaccard(&sa[0], b, NULL, SIZE_MAX, &sa[1]);
+    free(sa);
     return s;
 }
 
@@ -128,7 +167,7 @@ struct cand {
 
 struct found {
     const struct wg_order_row *o;
-    struct grams mine;
+    struct gset *mine, *theirs; /* the new order's bigrams; a candidate's */
     double radius;
     struct cand *c;
     size_t n, cap;
@@ -155,10 +194,7 @@ static struct cand *cand_of(struct found *f, const struct wg_dup_row *r)
 /* The text's similarity to the new order's, in percent, or -1 below the threshold. */
 static int alike(struct found *f, const struct wg_dup_row *r)
 {
-    struct grams g;
-    grams_of(r->title, r->text, SIZE_MAX, &g);
-    int s = jaccard(&f->mine, &g);
-    free(g.v);
+    int s = jaccard(f->mine, r->title, r->text, WG_DUP_TEXT_CHARS, f->theirs);
     return s >= WG_DUP_TEXT_MIN ? s : -1;
 }
 
@@ -235,11 +271,14 @@ enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
     struct found f = {.o = o};
     char lo[32], hi[32], since[32], plo[32], psince[32];
     enum wg_rc rc = WG_OK;
-    json_t *arr = NULL;
+    json_t *arr = NULL, *kept = NULL;
     snprintf(hi, sizeof hi, "%s-~", o->county); /* after every number of the county */
     window(o->county, now, WG_DUP_NEAR_DAYS, lo, since);
     struct wg_dup_window week = {lo, hi, since, WG_DUP_SCAN};
-    grams_of(o->title, o->content, WG_DUP_TEXT_CHARS + wg_utf8_chars(o->title), &f.mine);
+    f.mine = wg_calloc(2, sizeof *f.mine);
+    f.theirs = f.mine + 1;
+    gset_clear(f.mine);
+    bigrams(o->title, o->content, WG_DUP_TEXT_CHARS, add_to, f.mine);
     if (o->has_point && o->item[0]) {
         double r = wg_catalog_dup_radius(env->catalog, o->item);
         double dlat = r / DEG_M * 1.01, c = cos(o->lat * M_PI / 180);
@@ -247,7 +286,7 @@ enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
         double box[4] = {o->lon - dlon, o->lon + dlon, o->lat - dlat, o->lat + dlat};
         f.radius = r;
         f.reason = 0;
-        if ((rc = wg_store_dup_near(db, o->item, &week, box, take, &f, err)))
+        if ((rc = wg_store_dup_near(db, o->item, &week, box, WG_DUP_ITEM_SCAN, take, &f, err)))
             goto out;
     }
     if (o->reporter_phone_blind && o->reporter_phone_blind[0]) {
@@ -257,27 +296,37 @@ enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
         if ((rc = wg_store_dup_phone(db, o->reporter_phone_blind, &month, take, &f, err)))
             goto out;
     }
-    if (f.mine.n) {
+    if (f.mine->n) {
         /* WG_DUP_TEXT_DAYS is the item's week too: the same window */
+        struct wg_dup_window newest = {lo, hi, since, WG_DUP_TEXT_SCAN};
         f.reason = 2;
-        if ((rc = wg_store_dup_recent(db, &week, take, &f, err)))
+        if ((rc = wg_store_dup_recent(db, &newest, take, &f, err)))
             goto out;
     }
     if (!f.n)
         goto out;
     qsort(f.c, f.n, sizeof *f.c, cmp_cand);
     arr = json_array();
-    for (size_t i = 0; i < f.n && i < WG_DUP_MAX; i++)
-        json_array_append_new(arr, cand_json(&f.c[i]));
-    d->dups = json_dumps(arr, JSON_COMPACT);
+    kept = json_array();
+    for (size_t i = 0; i < f.n && i < WG_DUP_MAX; i++) {
+        const struct cand *c = &f.c[i];
+        json_array_append_new(arr, cand_json(c));
+        json_array_append_new(kept, json_pack("[I,I,i,i]", (json_int_t)c->id,
+                                              (json_int_t)(c->near ? c->metres : -1), c->phone,
+                                              c->score));
+    }
+    d->dups = json_dumps(kept, JSON_COMPACT);
     if (!d->dups)
         rc = wg_err_set(err, WG_EINTERNAL, "the duplicate candidates could not be written");
+    d->dups_all = arr;
+    arr = NULL;
 out:
     json_decref(arr);
+    json_decref(kept);
     for (size_t i = 0; i < f.n; i++)
         free(f.c[i].title);
     free(f.c);
-    free(f.mine.v);
+    free(f.mine);
     return rc;
 }
 
@@ -291,38 +340,54 @@ static int in_area(const struct wg_actor *actor, const char *grid, const char *c
     return wg_scope_covers(&actor->scope, grid && *grid ? grid : county);
 }
 
+json_t *wg_order_draft_duplicates(const struct wg_actor *actor, const struct wg_order_draft *d)
+{
+    json_t *arr = json_array(), *c;
+    size_t i;
+    json_array_foreach(d->dups_all, i, c)
+    {
+        const char *grid = json_string_value(json_object_get(c, "grid"));
+        if (in_area(actor, grid, d->row.county))
+            json_array_append(arr, c);
+    }
+    return arr;
+}
+
 enum wg_rc wg_order_duplicates_json(struct wg_db *db, const struct wg_actor *actor,
                                     const char *kept, json_t **out, struct wg_err *err)
 {
     json_error_t je;
-    json_t *all = kept ? json_loads(kept, 0, &je) : json_array(), *arr = json_array(), *c;
+    json_t *all = json_loads(kept, 0, &je), *arr, *k;
     size_t i;
     enum wg_rc rc = WG_OK;
     *out = NULL;
     if (!json_is_array(all)) {
         json_decref(all);
-        json_decref(arr);
         return wg_err_set(err, WG_EDB, "an order's duplicate candidates are not a JSON array");
     }
-    json_array_foreach(all, i, c)
+    arr = json_array();
+    json_array_foreach(all, i, k)
     {
-        const char *number = json_string_value(json_object_get(c, "number"));
-        char state[16] = "", grid[24] = "", county[8] = "";
-        int found = 1;
-        if (!number)
+        json_int_t id = 0, metres = -1;
+        int phone = 0, score = -1, found = 0;
+        struct wg_dup_info info;
+        if (json_unpack(k, "[I,I,i,i]", &id, &metres, &phone, &score))
             continue;
-        const char *g = json_string_value(json_object_get(c, "grid"));
-        snprintf(grid, sizeof grid, "%s", g ? g : "");
-        snprintf(county, sizeof county, "%.6s", number);
-        if (db) {
-            if ((rc = wg_store_dup_state(db, json_integer_value(json_object_get(c, "id")), state,
-                                         grid, county, &found, err)))
-                break;
-            if (found)
-                json_object_set_new(c, "state", json_string(state));
+        if ((rc = wg_store_dup_info(db, id, &info, &found, err)))
+            break;
+        if (found && in_area(actor, info.grid, info.county)) {
+            struct cand c = {.id = id,
+                             .title = info.title,
+                             .near = metres >= 0,
+                             .metres = (long)metres,
+                             .phone = phone,
+                             .score = score};
+            snprintf(c.number, sizeof c.number, "%s", info.number);
+            snprintf(c.state, sizeof c.state, "%s", info.state);
+            snprintf(c.grid, sizeof c.grid, "%s", info.grid);
+            json_array_append_new(arr, cand_json(&c));
         }
-        if (found && in_area(actor, grid, county))
-            json_array_append(arr, c);
+        free(info.title);
     }
     json_decref(all);
     if (rc)

@@ -77,7 +77,8 @@ struct wg_order_draft {
     char phone[64]; /* the normalised phone, for the masked answer */
     const char *name;
     char actor_role[16];
-    char *dups; /* duplicate candidates (duplicates.h) as JSON, or NULL; owned */
+    char *dups;       /* duplicate candidates (duplicates.h) as kept, or NULL; owned */
+    json_t *dups_all; /* the same as the answer shows them, or NULL; owned */
 };
 enum wg_rc wg_order_prepare(const struct wg_order_env *env, const struct wg_locator *loc,
                             const struct wg_actor *actor, const struct wg_order_input *in,

@@ -172,6 +172,8 @@ void wg_order_draft_release(struct wg_order_draft *d)
     d->name = NULL;
     free(d->dups);
     d->dups = NULL;
+    json_decref(d->dups_all);
+    d->dups_all = NULL;
 }
 enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg_err *err)
 {

@@ -125,10 +125,11 @@ static json_t *render(const struct wg_order_env *env, const struct wg_actor *act
 static void add_draft_duplicates(const struct wg_actor *actor, const struct wg_order_draft *d,
                                  struct wg_jw *w)
 {
-    json_t *arr = NULL;
+    json_t *arr;
     char *s;
-    if (!d->dups || wg_order_duplicates_json(NULL, actor, d->dups, &arr, NULL))
+    if (!d->dups_all)
         return;
+    arr = wg_order_draft_duplicates(actor, d);
     if (json_array_size(arr) && (s = json_dumps(arr, JSON_COMPACT))) {
         wg_jw_raw(w, "duplicates", s);
         free(s);

@@ -29,13 +29,14 @@ static int take(struct wg_row *row, void *ctx)
 }
 
 enum wg_rc wg_store_dup_near(struct wg_db *db, const char *item, const struct wg_dup_window *w,
-                             const double box[4], int (*cb)(const struct wg_dup_row *, void *),
-                             void *ctx, struct wg_err *err)
+                             const double box[4], long long scan,
+                             int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                             struct wg_err *err)
 {
     struct each e = {cb, ctx};
-    struct wg_val p[] = {WG_VTEXT(item),     WG_VTEXT(w->lo),  WG_VTEXT(w->hi),
-                         WG_VTEXT(w->since), WG_VREAL(box[0]), WG_VREAL(box[1]),
-                         WG_VREAL(box[2]),   WG_VREAL(box[3]), WG_VINT(w->limit)};
+    struct wg_val p[] = {WG_VTEXT(item),    WG_VTEXT(w->lo),  WG_VTEXT(w->hi),  WG_VTEXT(w->since),
+                         WG_VREAL(box[0]),  WG_VREAL(box[1]), WG_VREAL(box[2]), WG_VREAL(box[3]),
+                         WG_VINT(w->limit), WG_VINT(scan)};
     return wg_db_query(db, WG_Q_DUP_NEAR, p, WG_NVALS(p), take, &e, err);
 }
 
@@ -78,27 +79,30 @@ enum wg_rc wg_store_dup_get(struct wg_db *db, long long order_id, char **out, st
     return wg_db_query(db, WG_Q_DUP_GET, p, WG_NVALS(p), take_text, out, err);
 }
 
-struct where {
-    char *state, *grid, *county;
+struct info {
+    struct wg_dup_info *out;
     int found;
 };
 
-static int take_where(struct wg_row *row, void *ctx)
+static int take_info(struct wg_row *row, void *ctx)
 {
-    struct where *w = ctx;
-    wg_row_copy(row, 0, w->state, 16);
-    wg_row_copy(row, 1, w->grid, 24);
-    wg_row_copy(row, 2, w->county, 8);
-    w->found = 1;
+    struct info *i = ctx;
+    wg_row_copy(row, 0, i->out->number, sizeof i->out->number);
+    i->out->title = wg_strdup(wg_row_text(row, 1));
+    wg_row_copy(row, 2, i->out->state, sizeof i->out->state);
+    wg_row_copy(row, 3, i->out->grid, sizeof i->out->grid);
+    wg_row_copy(row, 4, i->out->county, sizeof i->out->county);
+    i->found = 1;
     return 1;
 }
 
-enum wg_rc wg_store_dup_state(struct wg_db *db, long long id, char state[16], char grid[24],
-                              char county[8], int *found, struct wg_err *err)
+enum wg_rc wg_store_dup_info(struct wg_db *db, long long id, struct wg_dup_info *out, int *found,
+                             struct wg_err *err)
 {
     struct wg_val p[] = {WG_VINT(id)};
-    struct where w = {state, grid, county, 0};
-    enum wg_rc rc = wg_db_query(db, WG_Q_DUP_STATE, p, WG_NVALS(p), take_where, &w, err);
-    *found = w.found;
+    struct info i = {out, 0};
+    memset(out, 0, sizeof *out);
+    enum wg_rc rc = wg_db_query(db, WG_Q_DUP_INFO, p, WG_NVALS(p), take_info, &i, err);
+    *found = i.found;
     return rc;
 }

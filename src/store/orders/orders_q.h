@@ -192,10 +192,12 @@ struct wg_dup_window {
     const char *lo, *hi, *since;
     long long limit;
 };
-/* Orders of item whose point lies in the box [minlon, maxlon] x [minlat, maxlat]. */
+/* Orders of item whose point lies in the box [minlon, maxlon] x [minlat, maxlat], among
+ * the item's newest `scan` of the window. */
 enum wg_rc wg_store_dup_near(struct wg_db *db, const char *item, const struct wg_dup_window *w,
-                             const double box[4], int (*cb)(const struct wg_dup_row *, void *),
-                             void *ctx, struct wg_err *err);
+                             const double box[4], long long scan,
+                             int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                             struct wg_err *err);
 /* Orders whose reporter's phone has this blind index. */
 enum wg_rc wg_store_dup_phone(struct wg_db *db, const char *blind, const struct wg_dup_window *w,
                               int (*cb)(const struct wg_dup_row *, void *), void *ctx,
@@ -209,9 +211,13 @@ enum wg_rc wg_store_dup_set(struct wg_db *db, long long order_id, const char *js
                             struct wg_err *err);
 /* The order's candidates as JSON text (*out owned), or NULL when it has none. */
 enum wg_rc wg_store_dup_get(struct wg_db *db, long long order_id, char **out, struct wg_err *err);
-/* A candidate's state and place now; *found 0 when the order is gone. */
-enum wg_rc wg_store_dup_state(struct wg_db *db, long long id, char state[16], char grid[24],
-                              char county[8], int *found, struct wg_err *err);
+/* A candidate as it is now: out->title owned (free); *found 0 when the order is gone. */
+struct wg_dup_info {
+    char number[32], state[16], grid[24], county[8];
+    char *title;
+};
+enum wg_rc wg_store_dup_info(struct wg_db *db, long long id, struct wg_dup_info *out, int *found,
+                             struct wg_err *err);
 
 /* The resident's own rating of an order (one at most). */
 struct wg_rating_row {
