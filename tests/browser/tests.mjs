@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
+import { duplicateTests } from './duplicates.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -433,3 +434,6 @@ tests.push(...noticeTests)
 
 // the residents' portal (tests/browser/portal.mjs)
 tests.push(...portalTests)
+
+// duplicate candidates: the intake form, the dispatch desk, the order (tests/browser/duplicates.mjs)
+tests.push(...duplicateTests)
