@@ -31,6 +31,7 @@ struct meta {
 
 struct wg_gather {
     json_t *orders, *events, *logs, *audits, *outbox; /* arrays of rows, or NULL */
+    json_t *dups;                                     /* duplicate candidates kept (migration 28) */
     long long ids[ID_BLOCK];                          /* order ids taken and not yet given */
     int nids, next_id;
     long long last_id; /* the last given to a row held */
@@ -70,7 +71,8 @@ static void drop_rows(struct wg_gather *g)
     json_decref(g->logs);
     json_decref(g->audits);
     json_decref(g->outbox);
-    g->orders = g->events = g->logs = g->audits = g->outbox = NULL;
+    json_decref(g->dups);
+    g->orders = g->events = g->logs = g->audits = g->outbox = g->dups = NULL;
     g->ncells = 0;
     g->nmetas = 0;
 }
@@ -90,8 +92,8 @@ static int held(const struct wg_gather *g)
     int numbers = 0;
     for (int i = 0; i < g->nnumbers; i++)
         numbers |= g->numbers[i].last != g->numbers[i].stored;
-    return g->orders || g->events || g->outbox || g->logs || g->audits || g->ncells || g->nmetas ||
-           numbers;
+    return g->orders || g->events || g->outbox || g->logs || g->audits || g->dups || g->ncells ||
+           g->nmetas || numbers;
 }
 
 int wg_gather_must_flush(const struct wg_db *db, enum wg_q q)
@@ -175,6 +177,12 @@ int wg_gather_event_first(struct wg_db *db, long long order_id, const struct wg_
     return g && append(&g->events, json_pack("[I,s,s,s,s,s?,s?,s?]", order_id, e->at, e->actor,
                                              e->role, e->action, or_null(e->from_state),
                                              or_null(e->to_state), or_null(e->detail)));
+}
+
+int wg_gather_dup(struct wg_db *db, long long order_id, const char *candidates)
+{
+    struct wg_gather *g = on(db);
+    return g && append(&g->dups, json_pack("[I,s]", order_id, candidates));
 }
 
 int wg_gather_stat_log(struct wg_db *db, long long at, const char *deltas)
@@ -361,6 +369,7 @@ enum wg_rc wg_gather_flush(struct wg_db *db, struct wg_err *err)
     if (!(rc = write_orders(db, g, err)) &&
         !(rc = write_rows(db, WG_Q_ORDER_EVENT_FIRST_ROWS, &g->events, err)) &&
         !(rc = write_rows(db, WG_Q_OUTBOX_INSERT_ROWS, &g->outbox, err)) &&
+        !(rc = write_rows(db, WG_Q_DUP_INSERT_ROWS, &g->dups, err)) &&
         !(rc = write_rows(db, WG_Q_STAT_LOG_ROWS, &g->logs, err)) &&
         !(rc = write_rows(db, WG_Q_AUDIT_INSERT_ROWS, &g->audits, err)) &&
         !(rc = write_cells(db, g, err)))

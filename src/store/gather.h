@@ -38,6 +38,7 @@ int wg_gather_order(struct wg_db *db, const struct wg_order_row *o, long long *i
 int wg_gather_outbox(struct wg_db *db, const struct wg_outbox_row *r);
 int wg_gather_event_first(struct wg_db *db, long long order_id, const struct wg_order_event_row *e);
 int wg_gather_stat_add(struct wg_db *db, const struct wg_stat_cell *c);
+int wg_gather_dup(struct wg_db *db, long long order_id, const char *candidates);
 int wg_gather_stat_log(struct wg_db *db, long long at, const char *deltas);
 int wg_gather_audit_insert(struct wg_db *db, const struct wg_audit_row *r);
 int wg_gather_meta_bump(struct wg_db *db, const char *name);

@@ -190,7 +190,6 @@ enum wg_rc wg_order_insert(struct wg_db *db, struct wg_order_draft *d, struct wg
         return rc;
     struct wg_order_event_row ev = {0,        o->created_at, o->created_by, d->actor_role,
                                     "create", NULL,          "received",    o->channel};
-    /* the candidates are a statement of their own: the gathered rows are written first */
     if ((rc = wg_store_order_event_first(db, o->id, &ev, err)) ||
         (d->dups && (rc = wg_store_dup_set(db, o->id, d->dups, err))))
         return rc;

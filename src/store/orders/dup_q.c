@@ -4,6 +4,7 @@
 
 #include "core/alloc.h"
 #include "store/backend.h"
+#include "store/gather.h"
 #include "store/orders/orders_q.h"
 
 struct each {
@@ -62,6 +63,8 @@ enum wg_rc wg_store_dup_recent(struct wg_db *db, const struct wg_dup_window *w,
 enum wg_rc wg_store_dup_set(struct wg_db *db, long long order_id, const char *json,
                             struct wg_err *err)
 {
+    if (wg_gather_dup(db, order_id, json)) /* with the batch's other rows */
+        return WG_OK;
     struct wg_val p[] = {WG_VINT(order_id), WG_VTEXT(json)};
     return wg_db_exec(db, WG_Q_DUP_INSERT, p, WG_NVALS(p), NULL, err);
 }
