@@ -104,5 +104,13 @@ const struct wg_migration wg_migrations[] = {
      * per order, for the supervised list and its badges, filled from the timelines. Accounts
      * by role and scope: who the grid workers, agents and supervisors of a place are. */
     {27, "notifications read, supervised orders, accounts by role and scope", WG_Q_MIGRATION_27},
+    /* The desks at a province's scale: every desk's list (a state or several, a unit's, the
+     * supervised, the red, a grid's, all orders newest first) reads one index range per state
+     * and urgency in the order it shows, from a keyset cursor, so its page costs the same
+     * whatever the number of orders before it or matching it. due_at is the reply deadline
+     * while a unit holds the order, so the red are a range of it. Measured in bench/desks
+     * and docs/BENCHMARKS.md. work_order_state and work_order_unit are prefixes of the new
+     * indexes. */
+    {29, "the desks: a kept deadline column and indexes in each desk's order", WG_Q_MIGRATION_29},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

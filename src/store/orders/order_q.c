@@ -424,3 +424,115 @@ struct children {
     int (*cb)(long long, const char *, void *);
     void *ctx;
 };
+
+/* ---- the desks (migration 29) ---- */
+static int take_desk_row(struct wg_row *row, void *ctx)
+{
+    struct each_order *e = ctx;
+    struct wg_order_row o;
+    struct one one = {&o, 0};
+    int stop;
+    memset(&o, 0, sizeof o);
+    take_order(row, &one);
+    o.due_at = wg_row_int(row, 26);
+    stop = e->cb(&o, e->ctx);
+    wg_store_order_release(&o);
+    return stop;
+}
+
+/* The statements of each kind in the order of enum wg_desk_order, then its count. */
+static const enum wg_q desk_q[][4] = {
+    [WG_DESK_STATE] = {WG_Q_DESK_STATE_DUE, WG_Q_DESK_STATE_NEW, WG_Q_DESK_STATE_OLD,
+                       WG_Q_DESK_STATE_COUNT},
+    [WG_DESK_UNIT] = {WG_Q_DESK_UNIT_DUE, WG_Q_DESK_UNIT_NEW, WG_Q_DESK_UNIT_OLD,
+                      WG_Q_DESK_UNIT_COUNT},
+    [WG_DESK_ASSIST] = {WG_Q_DESK_ASSIST_DUE, WG_Q_DESK_ASSIST_NEW, WG_Q_DESK_ASSIST_OLD,
+                        WG_Q_DESK_ASSIST_COUNT},
+    [WG_DESK_SUP] = {WG_Q_DESK_SUP_DUE, WG_Q_DESK_SUP_NEW, WG_Q_DESK_SUP_OLD, WG_Q_DESK_SUP_COUNT},
+    [WG_DESK_GRID] = {WG_Q_DESK_GRID_DUE, WG_Q_DESK_GRID_NEW, WG_Q_DESK_GRID_OLD,
+                      WG_Q_DESK_GRID_COUNT},
+    [WG_DESK_ALL] = {WG_Q_DESK_ALL_DUE, WG_Q_DESK_ALL_NEW, WG_Q_DESK_ALL_OLD, WG_Q_DESK_ALL_COUNT},
+    [WG_DESK_TEXT] = {WG_Q_DESK_TEXT_DUE, WG_Q_DESK_TEXT_NEW, WG_Q_DESK_TEXT_OLD,
+                      WG_Q_DESK_TEXT_COUNT},
+    [WG_DESK_PHONE] = {WG_Q_DESK_PHONE_DUE, WG_Q_DESK_PHONE_NEW, WG_Q_DESK_PHONE_OLD,
+                       WG_Q_DESK_PHONE_COUNT},
+};
+
+/* The 21 values every desk statement takes (queries.def), into p. */
+struct desk_vals {
+    char scope[40], grid[40], like[1100], fts[2048];
+    struct wg_val p[21];
+};
+static enum wg_rc desk_vals(struct wg_db *db, const struct wg_order_filter *f,
+                            const struct wg_desk_stream *s, const struct wg_desk_at *at,
+                            long long limit, struct desk_vals *v, struct wg_err *err)
+{
+#define S(x) ((x) ? (x) : "")
+    const char *text = S(f->text);
+    int exact = s->kind == WG_DESK_GRID;
+    snprintf(v->scope, sizeof v->scope, "%s%%", S(f->scope));
+    snprintf(v->grid, sizeof v->grid, "%s%s", S(f->grid), f->grid && *f->grid && !exact ? "%" : "");
+    v->like[0] = v->fts[0] = '\0';
+    if (strlen(text) > 500)
+        return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
+    if (*text) {
+        like_pattern(text, v->like, sizeof v->like);
+        db->be->search.words(text, v->fts, sizeof v->fts);
+    }
+    /* clang-format off */
+    struct wg_val p[] = {
+        WG_VTEXT(v->scope), WG_VTEXT(S(s->state)), WG_VTEXT(S(s->urgency)), WG_VTEXT(S(f->unit)),
+        WG_VTEXT(v->grid), WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->item)), WG_VTEXT(S(f->since)),
+        WG_VTEXT(S(f->until)), WG_VTEXT(v->fts), WG_VTEXT(v->like), WG_VTEXT(S(f->line)),
+        WG_VTEXT(S(f->phone_blind)), WG_VINT(f->deadline_before), WG_VINT(f->deadline_after),
+        WG_VINT(f->supervised), WG_VTEXT(S(f->states)), WG_VINT(at->due),
+        WG_VTEXT(S(at->created_at)), WG_VINT(at->id), WG_VINT(limit),
+    };
+    /* clang-format on */
+#undef S
+    memcpy(v->p, p, sizeof p);
+    return WG_OK;
+}
+
+/* Text too short for the index (fewer than three characters) is found by its LIKE alone. */
+static enum wg_desk_kind desk_kind(const struct wg_desk_stream *s, const struct desk_vals *v)
+{
+    return s->kind == WG_DESK_TEXT && !v->fts[0] ? WG_DESK_ALL : s->kind;
+}
+
+enum wg_rc wg_store_order_desk(struct wg_db *db, const struct wg_order_filter *f,
+                               const struct wg_desk_stream *s, enum wg_desk_order by,
+                               const struct wg_desk_at *at, long long limit,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    struct each_order e = {cb, ctx};
+    struct wg_desk_at a = *at;
+    enum wg_rc rc;
+    if (by != WG_DESK_BY_DUE)
+        a.due = 0; /* the statement takes it as 0 (queries.def) */
+    rc = desk_vals(db, f, s, &a, limit, v, err);
+    if (!rc)
+        rc = wg_db_query(db, desk_q[desk_kind(s, v)][by], v->p, WG_NVALS(v->p), take_desk_row, &e,
+                         err);
+    free(v);
+    return rc;
+}
+
+enum wg_rc wg_store_order_desk_count(struct wg_db *db, const struct wg_order_filter *f,
+                                     const struct wg_desk_stream *s, long long cap, long long *n,
+                                     struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    int due = s->kind <= WG_DESK_SUP;
+    /* from the first row: before every deadline, or after every time (newest first) */
+    struct wg_desk_at start = {due ? -1 : 0, due ? "" : "~", due ? 0 : (1LL << 62)};
+    enum wg_rc rc;
+    *n = 0;
+    rc = desk_vals(db, f, s, &start, cap, v, err);
+    if (!rc)
+        rc = wg_db_query_int(db, desk_q[desk_kind(s, v)][3], v->p, WG_NVALS(v->p), n, NULL, err);
+    free(v);
+    return rc;
+}
