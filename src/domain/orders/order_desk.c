@@ -218,6 +218,20 @@ static int take(const struct wg_order_row *o, void *ctx)
     return ++d->got >= d->want;
 }
 
+/* A stream's key (keys mode): the row is read once it is on the page. */
+static int take_key(long long id, long long due, const char *created_at, void *ctx)
+{
+    struct desk *d = ctx;
+    wg_grow(&d->rows, &d->cap, d->n, sizeof *d->rows, 64);
+    struct drow *r = &d->rows[d->n++];
+    r->rank = d->rank;
+    r->due = due;
+    r->id = id;
+    snprintf(r->created, sizeof r->created, "%s", created_at);
+    r->j = NULL;
+    return ++d->got >= d->want;
+}
+
 static int cmp3(long long a, long long b)
 {
     return a < b ? -1 : a > b;
@@ -369,6 +383,8 @@ static enum wg_rc read_stream(struct wg_db *db, const struct wg_order_filter *f,
         return WG_OK;
     d->got = 0;
     d->rank = p->rank[i];
+    if (d->light != WG_LIGHT_GREEN && d->light != WG_LIGHT_YELLOW) /* the keys tell it all */
+        return wg_store_order_desk_keys(db, f, &p->s[i], p->by, &at, d->want, take_key, d, err);
     for (;;) {
         d->raw = 0;
         if ((rc = wg_store_order_desk(db, f, &p->s[i], p->by, &at, d->want, take, d, err)))
@@ -468,16 +484,35 @@ static void clocked_only(struct plan *p)
         p->nstates = n;
 }
 
-/* The page's rows as each order's own answer (GET /api/v1/orders/{id}), without timelines. */
-static enum wg_rc full_rows(struct wg_db *db, const struct wg_order_env *env,
-                            const struct wg_actor *actor, struct drow *rows, size_t n,
-                            struct wg_err *err)
+/* The page's rows read whole: each order's own answer (GET /api/v1/orders/{id}) without its
+ * timeline when full, else its summary — for the rows read as keys (j NULL). */
+static enum wg_rc page_rows(struct wg_db *db, const struct desk *d, const struct wg_actor *actor,
+                            struct drow *rows, size_t n, int full, struct wg_err *err)
 {
     enum wg_rc rc;
     for (size_t i = 0; i < n; i++) {
         json_t *j = NULL;
-        if ((rc = wg_order_json(db, env, actor, rows[i].id, 0, &j, err)))
-            return rc;
+        if (full) {
+            if ((rc = wg_order_json(db, d->env, actor, rows[i].id, 0, &j, err)))
+                return rc;
+        } else if (!rows[i].j) {
+            struct wg_order_row o;
+            enum wg_order_state st;
+            int light = -1;
+            if ((rc = wg_store_order_get(db, rows[i].id, &o, err)))
+                return rc;
+            o.due_at =
+                o.reply_deadline && (!strcmp(o.state, "dispatched") || !strcmp(o.state, "signed") ||
+                                     !strcmp(o.state, "returning"))
+                    ? o.reply_deadline
+                    : WG_DUE_NONE;
+            if (!wg_fsm_state_parse(o.state, &st, NULL))
+                light = wg_order_light(d->env, st, o.urgency, o.dispatched_at, o.reply_deadline,
+                                       d->now);
+            j = summary(d->env, &o, light, d->now);
+            wg_store_order_release(&o);
+        } else
+            continue;
         json_decref(rows[i].j);
         rows[i].j = j;
     }
@@ -501,7 +536,7 @@ static enum wg_rc read_page(struct wg_db *db, const struct wg_order_query *q,
         return rc;
     qsort(d->rows, d->n, sizeof *d->rows, cmps[d->sort]);
     size_t page = d->n < (size_t)limit ? d->n : (size_t)limit;
-    if (full && (rc = full_rows(db, d->env, actor, d->rows, page, err)))
+    if ((rc = page_rows(db, d, actor, d->rows, page, full, err)))
         return rc;
     for (size_t i = 0; i < page; i++)
         json_array_append(arr, d->rows[i].j);

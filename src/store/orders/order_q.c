@@ -440,22 +440,18 @@ static int take_desk_row(struct wg_row *row, void *ctx)
     return stop;
 }
 
-/* The statements of each kind in the order of enum wg_desk_order, then its count. */
-static const enum wg_q desk_q[][4] = {
-    [WG_DESK_STATE] = {WG_Q_DESK_STATE_DUE, WG_Q_DESK_STATE_NEW, WG_Q_DESK_STATE_OLD,
-                       WG_Q_DESK_STATE_COUNT},
-    [WG_DESK_UNIT] = {WG_Q_DESK_UNIT_DUE, WG_Q_DESK_UNIT_NEW, WG_Q_DESK_UNIT_OLD,
-                      WG_Q_DESK_UNIT_COUNT},
-    [WG_DESK_ASSIST] = {WG_Q_DESK_ASSIST_DUE, WG_Q_DESK_ASSIST_NEW, WG_Q_DESK_ASSIST_OLD,
-                        WG_Q_DESK_ASSIST_COUNT},
-    [WG_DESK_SUP] = {WG_Q_DESK_SUP_DUE, WG_Q_DESK_SUP_NEW, WG_Q_DESK_SUP_OLD, WG_Q_DESK_SUP_COUNT},
-    [WG_DESK_GRID] = {WG_Q_DESK_GRID_DUE, WG_Q_DESK_GRID_NEW, WG_Q_DESK_GRID_OLD,
-                      WG_Q_DESK_GRID_COUNT},
-    [WG_DESK_ALL] = {WG_Q_DESK_ALL_DUE, WG_Q_DESK_ALL_NEW, WG_Q_DESK_ALL_OLD, WG_Q_DESK_ALL_COUNT},
-    [WG_DESK_TEXT] = {WG_Q_DESK_TEXT_DUE, WG_Q_DESK_TEXT_NEW, WG_Q_DESK_TEXT_OLD,
-                      WG_Q_DESK_TEXT_COUNT},
-    [WG_DESK_PHONE] = {WG_Q_DESK_PHONE_DUE, WG_Q_DESK_PHONE_NEW, WG_Q_DESK_PHONE_OLD,
-                       WG_Q_DESK_PHONE_COUNT},
+/* The statements of each kind in the order of enum wg_desk_order, then its count, then its
+ * keys' in the order of enum wg_desk_order. */
+#define DESK_QS(k)                                                                                 \
+    {                                                                                              \
+        WG_Q_DESK_##k##_DUE, WG_Q_DESK_##k##_NEW, WG_Q_DESK_##k##_OLD, WG_Q_DESK_##k##_COUNT,      \
+            WG_Q_DESK_##k##_KEY_DUE, WG_Q_DESK_##k##_KEY_NEW, WG_Q_DESK_##k##_KEY_OLD              \
+    }
+static const enum wg_q desk_q[][7] = {
+    [WG_DESK_STATE] = DESK_QS(STATE),   [WG_DESK_UNIT] = DESK_QS(UNIT),
+    [WG_DESK_ASSIST] = DESK_QS(ASSIST), [WG_DESK_SUP] = DESK_QS(SUP),
+    [WG_DESK_GRID] = DESK_QS(GRID),     [WG_DESK_ALL] = DESK_QS(ALL),
+    [WG_DESK_TEXT] = DESK_QS(TEXT),     [WG_DESK_PHONE] = DESK_QS(PHONE),
 };
 
 /* The 21 values every desk statement takes (queries.def), into p. */
@@ -484,7 +480,9 @@ static enum wg_rc desk_vals(struct wg_db *db, const struct wg_order_filter *f,
         WG_VTEXT(v->scope), WG_VTEXT(S(s->state)), WG_VTEXT(S(s->urgency)), WG_VTEXT(S(f->unit)),
         WG_VTEXT(v->grid), WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->item)), WG_VTEXT(S(f->since)),
         WG_VTEXT(S(f->until)), WG_VTEXT(v->fts), WG_VTEXT(v->like), WG_VTEXT(S(f->line)),
-        WG_VTEXT(S(f->phone_blind)), WG_VINT(f->deadline_before), WG_VINT(f->deadline_after),
+        WG_VTEXT(S(f->phone_blind)),
+        WG_VINT(f->deadline_before ? f->deadline_before : WG_DUE_NONE + 1),
+        WG_VINT(f->deadline_after ? f->deadline_after : -1),
         WG_VINT(f->supervised), WG_VTEXT(S(f->states)), WG_VINT(at->due),
         WG_VTEXT(S(at->created_at)), WG_VINT(at->id), WG_VINT(limit),
     };
@@ -533,6 +531,38 @@ enum wg_rc wg_store_order_desk_count(struct wg_db *db, const struct wg_order_fil
     rc = desk_vals(db, f, s, &start, cap, v, err);
     if (!rc)
         rc = wg_db_query_int(db, desk_q[desk_kind(s, v)][3], v->p, WG_NVALS(v->p), n, NULL, err);
+    free(v);
+    return rc;
+}
+
+struct each_key {
+    int (*cb)(long long id, long long due, const char *created_at, void *);
+    void *ctx;
+};
+
+static int take_key(struct wg_row *row, void *ctx)
+{
+    struct each_key *e = ctx;
+    return e->cb(wg_row_int(row, 0), wg_row_int(row, 1), wg_row_text(row, 2), e->ctx);
+}
+
+enum wg_rc wg_store_order_desk_keys(struct wg_db *db, const struct wg_order_filter *f,
+                                    const struct wg_desk_stream *s, enum wg_desk_order by,
+                                    const struct wg_desk_at *at, long long limit,
+                                    int (*cb)(long long id, long long due, const char *created_at,
+                                              void *),
+                                    void *ctx, struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    struct each_key e = {cb, ctx};
+    struct wg_desk_at a = *at;
+    enum wg_rc rc;
+    if (by != WG_DESK_BY_DUE)
+        a.due = 0; /* the statement takes it as 0 (queries.def) */
+    rc = desk_vals(db, f, s, &a, limit, v, err);
+    if (!rc)
+        rc = wg_db_query(db, desk_q[desk_kind(s, v)][4 + by], v->p, WG_NVALS(v->p), take_key, &e,
+                         err);
     free(v);
     return rc;
 }

@@ -124,6 +124,14 @@ enum wg_rc wg_store_order_desk(struct wg_db *db, const struct wg_order_filter *f
                                const struct wg_desk_at *at, long long limit,
                                int (*cb)(const struct wg_order_row *, void *), void *ctx,
                                struct wg_err *err);
+/* The same rows' keys only (due_at is 0 in the creation orders): what the stream's index
+ * holds, so that only the rows of the page are read after the streams are merged. */
+enum wg_rc wg_store_order_desk_keys(struct wg_db *db, const struct wg_order_filter *f,
+                                    const struct wg_desk_stream *s, enum wg_desk_order by,
+                                    const struct wg_desk_at *at, long long limit,
+                                    int (*cb)(long long id, long long due, const char *created_at,
+                                              void *),
+                                    void *ctx, struct wg_err *err);
 /* How many rows stream s holds, counted up to cap (*n == cap: at least that many). */
 enum wg_rc wg_store_order_desk_count(struct wg_db *db, const struct wg_order_filter *f,
                                      const struct wg_desk_stream *s, long long cap, long long *n,
