@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
+import { deskTests } from './desks.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -184,6 +185,8 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
 
   // 派单台: the desk dispatches it by its suggestion
   await page.goto(base + '/dispatch')
+  // the desk's one request carries the table; a suggestion is asked for when wanted
+  await page.click(`[data-test=d-suggest-ask-${life.id}]`)
   await page.waitForSelector(`[data-test=d-suggest-${life.id}]`)
   await page.click(`.el-table__row:has([data-test=order-${life.id}]) .el-checkbox`)
   await shot('dispatch')
@@ -433,3 +436,5 @@ tests.push(...noticeTests)
 
 // the residents' portal (tests/browser/portal.mjs)
 tests.push(...portalTests)
+// the desks paged through their cursor (tests/browser/desks.mjs)
+tests.push(...deskTests)
