@@ -5,9 +5,9 @@
  * (wg_order_desk, as GET /api/v1/orders answers it) timed for its first page and for a later
  * page through the cursor, against the plain SQLite query of the same filter over the table
  * without index help (NOT INDEXED: a full scan, its later page by OFFSET). Ratio: the desk's
- * time ÷ the plain query's (below 1: the desk is faster), both as the CPU time of the thread. Orders carry a grid code of 400
- * (the locator is left out: no point). Options: --orders N, --keep (the data directory),
- * --store DIR (time a store kept before instead of building one). */
+ * time ÷ the plain query's (below 1: the desk is faster), both as the CPU time of the thread.
+ * Orders carry one of 400 grid codes (the locator is left out: no point). Options: --orders N,
+ * --keep (the data directory), --store DIR (time a store kept before instead of building). */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -312,8 +312,8 @@ int main(int argc, char **argv)
     printf("desks: %lld orders, SQLite; CPU ms, best of 15 (desk) and of 3 (plain); later: the "
            "11th page; wall: the first page's wall time\n",
            n);
-    printf("%-24s %9s %9s %9s %9s %8s %8s %8s %s\n", "desk", "first", "plain", "later",
-           "plain+500", "ratio1", "ratio2", "wall", "total");
+    printf("%-24s %9s %9s %9s %9s %8s %8s %8s %s\n", "desk", "first", "plain", "later", "plain+500",
+           "ratio1", "ratio2", "wall", "total");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double first, later, wall, p1, p2;
         long long total;
