@@ -175,7 +175,8 @@ static const struct desk_case cases[] = {
     {"callback desk", "replied,verified,merged", NULL, NULL, NULL, NULL, NULL,
      "state IN ('replied', 'verified', 'merged')", "due_at, created_at, id"},
     {"supervised", "dispatched,signed,returning", NULL, NULL, NULL, "1", NULL,
-     "auto_supervised = 1 AND state IN ('dispatched', 'signed', 'returning')",
+     "id IN (SELECT order_id FROM order_supervision) AND state IN ('dispatched', 'signed', "
+     "'returning')",
      "due_at, created_at, id"},
     {"red", NULL, "red", NULL, NULL, NULL, NULL,
      "state IN ('dispatched', 'signed', 'returning') AND due_at < strftime('%s','now')",

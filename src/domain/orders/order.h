@@ -153,8 +153,8 @@ struct wg_order_query {
     const char *sort, *cursor, *view; /* the desks' (wg_order_desk) */
 };
 /* The desks at a province's scale (migration 29): the list without offset. state may list
- * several states ("received,returning"); supervised=1 keeps the orders supervised
- * automatically; sort is deadline (nearest first; orders without one after, oldest first),
+ * several states ("received,returning"); supervised=1 keeps the orders ever supervised
+ * (督办); sort is deadline (nearest first; orders without one after, oldest first),
  * urgency (critical, urgent, normal, each by deadline), newest or age (oldest first) — by
  * default deadline when a state, light or supervised filter is given and no words or phone,
  * else newest; cursor is the next_cursor of the page before. Each page reads one index

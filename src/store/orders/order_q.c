@@ -434,7 +434,7 @@ static int take_desk_row(struct wg_row *row, void *ctx)
     int stop;
     memset(&o, 0, sizeof o);
     take_order(row, &one);
-    o.due_at = wg_row_int(row, 26);
+    o.due_at = wg_row_int(row, 28); /* after WG_ORDER_COLS's 28 */
     stop = e->cb(&o, e->ctx);
     wg_store_order_release(&o);
     return stop;

@@ -96,7 +96,7 @@ enum wg_desk_kind {
     WG_DESK_STATE,  /* orders in `state` of `urgency` */
     WG_DESK_UNIT,   /* those of f->unit as the lead, in `state` of `urgency` */
     WG_DESK_ASSIST, /* those f->unit assists and does not lead, in `state` of `urgency` */
-    WG_DESK_SUP,    /* those supervised automatically, in `state` of `urgency` */
+    WG_DESK_SUP,    /* those ever supervised (督办), in `state` of `urgency` */
     WG_DESK_GRID,   /* those of the grid f->grid (its whole code), in f->states */
     WG_DESK_ALL,    /* every order in f->states (all when none) */
     WG_DESK_TEXT,   /* the orders with the words f->text */
