@@ -190,6 +190,7 @@ static json_t *summary(const struct wg_order_env *env, const struct wg_order_row
         json_object_set_new(j, "unit", json_string(o->unit));
     if (light >= 0)
         json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)light)));
+    wg_order_marks_json(env, o, j); /* supervised, and the callback's wait */
     if (o->due_at != WG_DUE_NONE)
         wg_order_remaining_json(env->calendar, o->urgency, o->due_at, now, j);
     return j;
