@@ -110,5 +110,13 @@ const struct wg_migration wg_migrations[] = {
      * (the phone lookup) and similar text among the county's newest of the week (the number
      * index) — and kept with the order, one row for an order that has any. */
     {28, "duplicate candidates kept with the order; orders by item and number", WG_Q_MIGRATION_28},
+    /* The desks at a province's scale: every desk's list (a state or several, a unit's, the
+     * supervised, the red, a grid's, all orders newest first) reads one index range per state
+     * and urgency in the order it shows, from a keyset cursor, so its page costs the same
+     * whatever the number of orders before it or matching it. due_at is the reply deadline
+     * while a unit holds the order, so the red are a range of it. Measured in bench/desks
+     * and docs/BENCHMARKS.md. work_order_state and work_order_unit are prefixes of the new
+     * indexes. */
+    {29, "the desks: a kept deadline column and indexes in each desk's order", WG_Q_MIGRATION_29},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

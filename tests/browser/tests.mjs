@@ -5,6 +5,7 @@ import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { duplicateTests } from './duplicates.mjs'
+import { deskTests } from './desks.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -185,6 +186,8 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
 
   // 派单台: the desk dispatches it by its suggestion
   await page.goto(base + '/dispatch')
+  // the desk's one request carries the table; a suggestion is asked for when wanted
+  await page.click(`[data-test=d-suggest-ask-${life.id}]`)
   await page.waitForSelector(`[data-test=d-suggest-${life.id}]`)
   await page.click(`.el-table__row:has([data-test=order-${life.id}]) .el-checkbox`)
   await shot('dispatch')
@@ -437,3 +440,5 @@ tests.push(...portalTests)
 
 // duplicate candidates: the intake form, the dispatch desk, the order (tests/browser/duplicates.mjs)
 tests.push(...duplicateTests)
+// the desks paged through their cursor (tests/browser/desks.mjs)
+tests.push(...deskTests)

@@ -302,8 +302,9 @@ def test_light_filter_matches_the_light_of_each_order():
                       "red_n": (now - 7200, now - 1)}
             db = data.store()
             for name, (start, deadline) in clocks.items():
-                db.execute("UPDATE work_order SET dispatched_at = ?, reply_deadline = ? WHERE id = ?",
-                           (start, deadline, made[name]["id"]))
+                # due_at is the reply deadline the desks read (migration 29), kept with it
+                db.execute("UPDATE work_order SET dispatched_at = ?, reply_deadline = ?, due_at = ? "
+                           "WHERE id = ?", (start, deadline, deadline, made[name]["id"]))
             db.commit()
             db.close()
             by_id = {o["id"]: n for n, o in made.items()}
@@ -321,8 +322,9 @@ def test_light_filter_matches_the_light_of_each_order():
             status, page = srv.json("GET", "/api/v1/orders?light=green&limit=1&offset=1", token=ag)
             assert [o["id"] for o in page["orders"]] == [made["green_w"]["id"]], page
             assert page["limit"] == 1 and page["offset"] == 1, page
+            # a desk comes by deadline: the longest overdue first
             status, page = srv.json("GET", "/api/v1/orders?light=red&limit=1", token=ag)
-            assert [o["id"] for o in page["orders"]] == [made["red_n"]["id"]], page
+            assert [o["id"] for o in page["orders"]] == [made["red_w"]["id"]], page
             # with the other filters
             assert listed(srv, ag, "light=yellow&state=dispatched") != []
             status, body = srv.json("GET", "/api/v1/orders?light=yellow&state=received", token=ag)

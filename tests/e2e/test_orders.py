@@ -158,7 +158,9 @@ def test_list_filters_search_phone_and_csv():
             assert titles("channel=hotline") == ["工地噪声", "噪声扰民"]
             assert titles("item=09006") == ["占道经营"]
             assert titles("grid=371302001002") == ["工地噪声"]
-            assert titles("state=received&limit=1") == ["工地噪声"]
+            # a desk (a state) comes by nearest deadline, none yet here: the oldest first
+            assert titles("state=received&limit=1") == ["噪声扰民"]
+            assert titles("state=received&limit=1&sort=newest") == ["工地噪声"]
             # the same phone written two ways finds both of its orders, through the blind index
             assert titles("phone=13812345678") == ["工地噪声", "噪声扰民"]
             # Chinese full text: three characters and more through the trigram index, fewer by LIKE

@@ -239,7 +239,10 @@ static void query_of(struct wg_req *req, struct wg_order_query *q)
     q->unit = wg_req_query(req, "unit");
     q->line = wg_req_query(req, "line");
     q->light = wg_req_query(req, "light");
+    q->sort = wg_req_query(req, "sort");
+    q->cursor = wg_req_query(req, "cursor");
     q->supervised = wg_req_query(req, "supervised");
+    q->view = wg_req_query(req, "view");
 }
 
 enum wg_rc wg_api_orders_list(struct wg_req *req, struct wg_err *err)

@@ -152,7 +152,52 @@ struct wg_order_query {
     const char *state, *channel, *item, *grid, *phone, *since, *until, *q, *limit, *offset;
     const char *unit, *line, *light;
     const char *supervised; /* "1": only orders ever supervised (督办); "0" or NULL: any */
+    const char *sort, *cursor, *view; /* the desks' (wg_order_desk) */
 };
+/* The desks at a province's scale (migration 29): the list without offset. state may list
+ * several states ("received,returning"); supervised=1 keeps the orders ever supervised
+ * (督办); sort is deadline (nearest first; orders without one after, oldest first),
+ * urgency (critical, urgent, normal, each by deadline), newest or age (oldest first) — by
+ * default deadline when a state, light or supervised filter is given and no words or phone,
+ * else newest; cursor is the next_cursor of the page before. Each page reads one index
+ * range per state and urgency from the cursor, so it costs the same at any depth.
+ * {"orders": [...], "sort", "limit", "total", "total_exact", "counts" (per state, for lists
+ * of states), "next_cursor" (null on the last page)}; view=full gives each order as
+ * GET /api/v1/orders/{id} does, without its timeline. A bad cursor is WG_EINVAL naming it. */
+enum wg_rc wg_order_desk(struct wg_db *db, const struct wg_order_env *env,
+                         const struct wg_actor *actor, const struct wg_order_query *q, json_t **out,
+                         struct wg_err *err);
+
+/* A desk cursor: the last row of a page in the list's order, and a fingerprint of the list's
+ * filters, so that a cursor is taken only by the list it came from. Opaque to clients
+ * (base64url text). */
+struct wg_desk_cursor {
+    char sort; /* 'd' deadline, 'u' urgency, 'n' newest, 'a' age */
+    int rank;  /* the urgency's rank (0 critical, 1 urgent, 2 normal) */
+    long long due, id;
+    char created_at[32];
+    unsigned fingerprint;
+};
+/* Writes c as the cursor's text (NUL-terminated) into out. */
+void wg_desk_cursor_encode(const struct wg_desk_cursor *c, char *out, size_t n);
+/* Reads a cursor's text; WG_EINVAL naming 'cursor' and what is wrong with it. */
+enum wg_rc wg_desk_cursor_decode(const char *text, struct wg_desk_cursor *c, struct wg_err *err);
+
+/* Working time left before a deadline at now, or past it: in minutes, and as whole days and
+ * the hours left over, working days of the calendar's working minutes — natural days and
+ * hours for urgent and critical orders, whose limits run on natural time. */
+struct wg_remaining {
+    long long minutes;
+    int days, hours;
+    int overdue; /* now is past the deadline: the figures count how far */
+    int natural; /* counted on natural time */
+};
+void wg_order_remaining(const struct wg_calendar *cal, const char *urgency, long long deadline,
+                        long long now, struct wg_remaining *out);
+/* The deadline and the working time left to it, as {"deadline", "remaining": {"minutes",
+ * "days", "hours", "overdue", "working"}}, set into j. */
+void wg_order_remaining_json(const struct wg_calendar *cal, const char *urgency, long long deadline,
+                             long long now, json_t *j);
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, const struct wg_order_query *q, json_t **out,
                          struct wg_err *err);

@@ -67,5 +67,22 @@ void wg_order_marks_json(const struct wg_order_env *env, const struct wg_order_r
 /* The level of a supervise action's body as the order keeps it: a string's first 16
  * characters, "" otherwise. */
 void wg_order_supervision_level(const json_t *body, char *out, size_t n);
+/* Unit ids hold only [a-z0-9_-]: this one matches no order (a unit's account asking for
+ * another unit's work gets an empty list, as a region's does for a grid outside it). */
+#define WG_ORDER_NO_UNIT "!"
+/* What a filter's text points into: the phone's blind index, the time bounds as compared. */
+struct wg_order_filter_text {
+    char blind[WG_PII_BLIND_HEX];
+    char since[32], until[32];
+};
+/* The list's query parameters checked into a store filter (strings point into q and t); *light
+ * the light asked for (-1: any). Bad parameters are WG_EINVAL naming the parameter. */
+enum wg_rc wg_order_build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
+                                 const struct wg_order_query *q, struct wg_order_filter *f,
+                                 struct wg_order_filter_text *t, int *light, long long now,
+                                 struct wg_err *err);
+/* A unit filter names a unit that exists. */
+enum wg_rc wg_order_check_unit(struct wg_db *db, const struct wg_order_query *q,
+                               struct wg_err *err);
 
 #endif

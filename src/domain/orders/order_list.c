@@ -10,17 +10,10 @@
 #include "store/orders/orders_q.h"
 
 static const char *const lights[] = {"green", "yellow", "red", NULL};
-/* Unit ids hold only [a-z0-9_-]: this one matches no order (a unit's account asking for
- * another unit's work gets an empty list, as a region's does for a grid outside it). */
-#define NO_UNIT "!"
-/* What a filter's text points into: the phone's blind index, the time bounds as compared. */
-struct filter_text {
-    char blind[WG_PII_BLIND_HEX];
-    char since[32], until[32];
-};
-static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
-                               const struct wg_order_query *q, struct wg_order_filter *f,
-                               struct filter_text *t, int *light, long long now, struct wg_err *err)
+enum wg_rc wg_order_build_filter(const struct wg_pii_keys *keys, const struct wg_actor *actor,
+                                 const struct wg_order_query *q, struct wg_order_filter *f,
+                                 struct wg_order_filter_text *t, int *light, long long now,
+                                 struct wg_err *err)
 {
     enum wg_rc rc;
     memset(f, 0, sizeof *f);
@@ -68,8 +61,8 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     f->line = q->line;
     f->unit = q->unit;
     if (!strcmp(actor->scope.kind, "unit")) /* a unit's account sees its unit's work */
-        f->unit =
-            q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? NO_UNIT : actor->scope.code;
+        f->unit = q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? WG_ORDER_NO_UNIT
+                                                                            : actor->scope.code;
     f->limit = 50;
     long long supervised = 0;
     if ((rc = wg_param_count(q->limit, "limit", 1, 1000, &f->limit, err)) ||
@@ -97,9 +90,7 @@ static enum wg_rc build_filter(const struct wg_pii_keys *keys, const struct wg_a
     }
     return WG_OK;
 }
-/* A unit filter names a unit that exists. */
-static enum wg_rc check_unit_filter(struct wg_db *db, const struct wg_order_query *q,
-                                    struct wg_err *err)
+enum wg_rc wg_order_check_unit(struct wg_db *db, const struct wg_order_query *q, struct wg_err *err)
 {
     struct wg_unit_row u;
     enum wg_rc rc;
@@ -178,13 +169,20 @@ enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,
                          struct wg_err *err)
 {
     struct wg_order_filter f;
-    struct filter_text t;
-    json_t *arr = json_array();
+    struct wg_order_filter_text t;
+    json_t *arr;
+    if (!q->offset || !*q->offset) /* the keyset desks; offset pages the old way */
+        return wg_order_desk(db, env, actor, q, out, err);
+    if ((q->sort && *q->sort) || (q->cursor && *q->cursor))
+        return wg_err_set(err, WG_EINVAL,
+                          "'offset' pages only the newest first by number; "
+                          "use 'cursor' with 'sort'");
+    arr = json_array();
     struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_summary, arr};
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
+    enum wg_rc rc = wg_order_build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
     long long limit = f.limit, offset = f.offset;
     if (!rc)
-        rc = check_unit_filter(db, q, err);
+        rc = wg_order_check_unit(db, q, err);
     if (!rc)
         rc = run_list(db, &f, &l, err);
     if (rc) {
@@ -226,12 +224,12 @@ enum wg_rc wg_order_csv(struct wg_db *db, const struct wg_order_env *env,
     static const char *const head[] = {"工单编号", "受理时间", "渠道", "类型", "事项",     "标题",
                                        "状态",     "紧急程度", "网格", "地址", "承办单位", "亮灯"};
     struct wg_order_filter f;
-    struct filter_text t;
+    struct wg_order_filter_text t;
     struct wg_buf b;
     struct listing l = {env, (long long)time(NULL), -1, 0, -1, add_csv, &b};
-    enum wg_rc rc = build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
+    enum wg_rc rc = wg_order_build_filter(env->keys, actor, q, &f, &t, &l.light, l.now, err);
     if (!rc)
-        rc = check_unit_filter(db, q, err);
+        rc = wg_order_check_unit(db, q, err);
     if (rc)
         return rc;
     if (!q->limit)

@@ -49,8 +49,12 @@ static void clock_json(const struct wg_order_env *env, const struct wg_order *or
     json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
     l = wg_order_light(env, ord->state, o->urgency, f->dispatched_at, f->reply_deadline,
                        (long long)time(NULL));
-    if (l >= 0)
+    if (l >= 0) {
         json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)l)));
+        /* while the reply clock runs: its deadline and the working time left or past */
+        wg_order_remaining_json(env->calendar, o->urgency, f->reply_deadline, (long long)time(NULL),
+                                j);
+    }
 }
 /* The reporter as this caller may see it, from the clear values (NULL: none). */
 static json_t *masked_reporter(const struct wg_order_row *o, const struct wg_actor *actor,

@@ -424,3 +424,145 @@ struct children {
     int (*cb)(long long, const char *, void *);
     void *ctx;
 };
+
+/* ---- the desks (migration 29) ---- */
+static int take_desk_row(struct wg_row *row, void *ctx)
+{
+    struct each_order *e = ctx;
+    struct wg_order_row o;
+    struct one one = {&o, 0};
+    int stop;
+    memset(&o, 0, sizeof o);
+    take_order(row, &one);
+    o.due_at = wg_row_int(row, 28); /* after WG_ORDER_COLS's 28 */
+    stop = e->cb(&o, e->ctx);
+    wg_store_order_release(&o);
+    return stop;
+}
+
+/* The statements of each kind in the order of enum wg_desk_order, then its count, then its
+ * keys' in the order of enum wg_desk_order. */
+#define DESK_QS(k)                                                                                 \
+    {                                                                                              \
+        WG_Q_DESK_##k##_DUE, WG_Q_DESK_##k##_NEW, WG_Q_DESK_##k##_OLD, WG_Q_DESK_##k##_COUNT,      \
+            WG_Q_DESK_##k##_KEY_DUE, WG_Q_DESK_##k##_KEY_NEW, WG_Q_DESK_##k##_KEY_OLD              \
+    }
+static const enum wg_q desk_q[][7] = {
+    [WG_DESK_STATE] = DESK_QS(STATE),   [WG_DESK_UNIT] = DESK_QS(UNIT),
+    [WG_DESK_ASSIST] = DESK_QS(ASSIST), [WG_DESK_SUP] = DESK_QS(SUP),
+    [WG_DESK_GRID] = DESK_QS(GRID),     [WG_DESK_ALL] = DESK_QS(ALL),
+    [WG_DESK_TEXT] = DESK_QS(TEXT),     [WG_DESK_PHONE] = DESK_QS(PHONE),
+};
+
+/* The 21 values every desk statement takes (queries.def), into p. */
+struct desk_vals {
+    char scope[40], grid[40], like[1100], fts[2048];
+    struct wg_val p[21];
+};
+static enum wg_rc desk_vals(struct wg_db *db, const struct wg_order_filter *f,
+                            const struct wg_desk_stream *s, const struct wg_desk_at *at,
+                            long long limit, struct desk_vals *v, struct wg_err *err)
+{
+#define S(x) ((x) ? (x) : "")
+    const char *text = S(f->text);
+    int exact = s->kind == WG_DESK_GRID;
+    snprintf(v->scope, sizeof v->scope, "%s%%", S(f->scope));
+    snprintf(v->grid, sizeof v->grid, "%s%s", S(f->grid), f->grid && *f->grid && !exact ? "%" : "");
+    v->like[0] = v->fts[0] = '\0';
+    if (strlen(text) > 500)
+        return wg_err_set(err, WG_EINVAL, "search text is longer than 500 bytes");
+    if (*text) {
+        like_pattern(text, v->like, sizeof v->like);
+        db->be->search.words(text, v->fts, sizeof v->fts);
+    }
+    /* clang-format off */
+    struct wg_val p[] = {
+        WG_VTEXT(v->scope), WG_VTEXT(S(s->state)), WG_VTEXT(S(s->urgency)), WG_VTEXT(S(f->unit)),
+        WG_VTEXT(v->grid), WG_VTEXT(S(f->channel)), WG_VTEXT(S(f->item)), WG_VTEXT(S(f->since)),
+        WG_VTEXT(S(f->until)), WG_VTEXT(v->fts), WG_VTEXT(v->like), WG_VTEXT(S(f->line)),
+        WG_VTEXT(S(f->phone_blind)),
+        WG_VINT(f->deadline_before ? f->deadline_before : WG_DUE_NONE + 1),
+        WG_VINT(f->deadline_after ? f->deadline_after : -1),
+        WG_VINT(f->supervised), WG_VTEXT(S(f->states)), WG_VINT(at->due),
+        WG_VTEXT(S(at->created_at)), WG_VINT(at->id), WG_VINT(limit),
+    };
+    /* clang-format on */
+#undef S
+    memcpy(v->p, p, sizeof p);
+    return WG_OK;
+}
+
+/* Text too short for the index (fewer than three characters) is found by its LIKE alone. */
+static enum wg_desk_kind desk_kind(const struct wg_desk_stream *s, const struct desk_vals *v)
+{
+    return s->kind == WG_DESK_TEXT && !v->fts[0] ? WG_DESK_ALL : s->kind;
+}
+
+enum wg_rc wg_store_order_desk(struct wg_db *db, const struct wg_order_filter *f,
+                               const struct wg_desk_stream *s, enum wg_desk_order by,
+                               const struct wg_desk_at *at, long long limit,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    struct each_order e = {cb, ctx};
+    struct wg_desk_at a = *at;
+    enum wg_rc rc;
+    if (by != WG_DESK_BY_DUE)
+        a.due = 0; /* the statement takes it as 0 (queries.def) */
+    rc = desk_vals(db, f, s, &a, limit, v, err);
+    if (!rc)
+        rc = wg_db_query(db, desk_q[desk_kind(s, v)][by], v->p, WG_NVALS(v->p), take_desk_row, &e,
+                         err);
+    free(v);
+    return rc;
+}
+
+enum wg_rc wg_store_order_desk_count(struct wg_db *db, const struct wg_order_filter *f,
+                                     const struct wg_desk_stream *s, long long cap, long long *n,
+                                     struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    int due = s->kind <= WG_DESK_SUP;
+    /* from the first row: before every deadline, or after every time (newest first) */
+    struct wg_desk_at start = {due ? -1 : 0, due ? "" : "~", due ? 0 : (1LL << 62)};
+    enum wg_rc rc;
+    *n = 0;
+    rc = desk_vals(db, f, s, &start, cap, v, err);
+    if (!rc)
+        rc = wg_db_query_int(db, desk_q[desk_kind(s, v)][3], v->p, WG_NVALS(v->p), n, NULL, err);
+    free(v);
+    return rc;
+}
+
+struct each_key {
+    int (*cb)(long long id, long long due, const char *created_at, void *);
+    void *ctx;
+};
+
+static int take_key(struct wg_row *row, void *ctx)
+{
+    struct each_key *e = ctx;
+    return e->cb(wg_row_int(row, 0), wg_row_int(row, 1), wg_row_text(row, 2), e->ctx);
+}
+
+enum wg_rc wg_store_order_desk_keys(struct wg_db *db, const struct wg_order_filter *f,
+                                    const struct wg_desk_stream *s, enum wg_desk_order by,
+                                    const struct wg_desk_at *at, long long limit,
+                                    int (*cb)(long long id, long long due, const char *created_at,
+                                              void *),
+                                    void *ctx, struct wg_err *err)
+{
+    struct desk_vals *v = wg_malloc(sizeof *v);
+    struct each_key e = {cb, ctx};
+    struct wg_desk_at a = *at;
+    enum wg_rc rc;
+    if (by != WG_DESK_BY_DUE)
+        a.due = 0; /* the statement takes it as 0 (queries.def) */
+    rc = desk_vals(db, f, s, &a, limit, v, err);
+    if (!rc)
+        rc = wg_db_query(db, desk_q[desk_kind(s, v)][4 + by], v->p, WG_NVALS(v->p), take_key, &e,
+                         err);
+    free(v);
+    return rc;
+}

@@ -36,7 +36,11 @@ struct wg_order_row {
     int supervised;
     char supervision[72]; /* at most 16 characters */
     char callback_since[32];
+    long long due_at; /* read only, desks' lists: the reply deadline while a unit holds the
+                         order, WG_DUE_NONE otherwise (migration 29) */
 };
+/* due_at of an order no unit holds: after every deadline (9999-12-31T23:59:59Z) */
+#define WG_DUE_NONE 253402300799LL
 /* The next number of a county's day ("20261123"), from 1; inside the caller's transaction. */
 enum wg_rc wg_store_order_next_number(struct wg_db *db, const char *county, const char *day,
                                       long long *out, struct wg_err *err);
@@ -78,11 +82,60 @@ struct wg_order_filter {
     int clocked;      /* only orders whose reply clock runs (dispatched, signed, returning) */
     long long deadline_before, deadline_after; /* reply_deadline < / >= (0: any) */
     int supervised;                            /* only orders ever supervised (督办) */
+    /* the desks' only (wg_store_order_desk): */
+    const char *states; /* states as ",a,b," ("" or NULL: any) */
 };
 /* Orders matching f, newest first; text fields of the row are borrowed in cb. */
 enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f,
                                int (*cb)(const struct wg_order_row *, void *), void *ctx,
                                struct wg_err *err);
+/* The desks (migration 29). A desk's list is read as streams, each one index range in the
+ * list's order after a keyset cursor; the caller merges them (domain/orders/order_desk.c).
+ * Each stream takes the filter f (its limit and offset unused) and the stream's own terms. */
+enum wg_desk_kind {
+    WG_DESK_STATE,  /* orders in `state` of `urgency` */
+    WG_DESK_UNIT,   /* those of f->unit as the lead, in `state` of `urgency` */
+    WG_DESK_ASSIST, /* those f->unit assists and does not lead, in `state` of `urgency` */
+    WG_DESK_SUP,    /* those ever supervised (督办), in `state` of `urgency` */
+    WG_DESK_GRID,   /* those of the grid f->grid (its whole code), in f->states */
+    WG_DESK_ALL,    /* every order in f->states (all when none) */
+    WG_DESK_TEXT,   /* the orders with the words f->text */
+    WG_DESK_PHONE,  /* a reporter's (f->phone_blind) */
+};
+enum wg_desk_order {
+    WG_DESK_BY_DUE, /* due_at, created_at, id ascending */
+    WG_DESK_BY_NEW, /* created_at, id descending */
+    WG_DESK_BY_OLD, /* created_at, id ascending */
+};
+/* Where a stream's page starts: the rows after this one in the stream's order. */
+struct wg_desk_at {
+    long long due;
+    const char *created_at;
+    long long id;
+};
+struct wg_desk_stream {
+    enum wg_desk_kind kind;
+    const char *state, *urgency; /* "" any (only the GRID, ALL, TEXT and PHONE kinds) */
+};
+/* The rows of stream s after `at` in order `by`, at most limit of them; text fields of the
+ * row are borrowed in cb. */
+enum wg_rc wg_store_order_desk(struct wg_db *db, const struct wg_order_filter *f,
+                               const struct wg_desk_stream *s, enum wg_desk_order by,
+                               const struct wg_desk_at *at, long long limit,
+                               int (*cb)(const struct wg_order_row *, void *), void *ctx,
+                               struct wg_err *err);
+/* The same rows' keys only (due_at is 0 in the creation orders): what the stream's index
+ * holds, so that only the rows of the page are read after the streams are merged. */
+enum wg_rc wg_store_order_desk_keys(struct wg_db *db, const struct wg_order_filter *f,
+                                    const struct wg_desk_stream *s, enum wg_desk_order by,
+                                    const struct wg_desk_at *at, long long limit,
+                                    int (*cb)(long long id, long long due, const char *created_at,
+                                              void *),
+                                    void *ctx, struct wg_err *err);
+/* How many rows stream s holds, counted up to cap (*n == cap: at least that many). */
+enum wg_rc wg_store_order_desk_count(struct wg_db *db, const struct wg_order_filter *f,
+                                     const struct wg_desk_stream *s, long long cap, long long *n,
+                                     struct wg_err *err);
 /* The full-text index is made behind intake (migration 19): *pending receives how many
  * orders wait for their entries (always 0 on PostgreSQL, which searches the table itself). */
 enum wg_rc wg_store_order_fts_backlog(struct wg_db *db, long long *pending, struct wg_err *err);

@@ -276,7 +276,21 @@ const T = {
   'cb.overdue': ['已超时', 'overdue'],
   'dur.dh': ['{d}天{h}小时', '{d} d {h} h'],
   'dur.hm': ['{h}小时{m}分', '{h} h {m} min'],
-  'dur.m': ['{m}分钟', '{m} min']
+  'dur.m': ['{m}分钟', '{m} min'],
+  // desks: paging, totals, deadlines and the working time left (issue 18, items 5 and 6)
+  'desk.page': ['第 {n} 页', 'Page {n}'],
+  'desk.total': ['共 {n} 件', '{n} in all'],
+  'desk.at_least': ['{n}+', '{n}+'],
+  'desk.sort': ['排序', 'Sort'],
+  'o.deadline': ['时限', 'Deadline'],
+  'o.remaining': ['剩余/超期', 'Time left'],
+  'rem.left': ['剩 {v}', '{v} left'],
+  'rem.overdue': ['超期 {v}', '{v} overdue'],
+  'rem.due_now': ['即将到期', 'Due now'],
+  'rem.wday': ['个工作日', 'working days'],
+  'rem.day': ['天', 'days'],
+  'rem.hour': ['小时', 'hours'],
+  'rem.minute': ['分钟', 'minutes']
 }
 
 const ENUMS = {
@@ -309,6 +323,7 @@ const ENUMS = {
   },
   urgency: { normal: ['一般', 'normal'], urgent: ['紧急', 'urgent'], critical: ['特急', 'critical'] },
   light: { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'] },
+  sort: { deadline: ['按时限', 'by deadline'], urgency: ['按紧急程度', 'by urgency'], newest: ['最新在前', 'newest first'], age: ['最早在前', 'oldest first'] },
   satisfaction: { satisfied: ['满意', 'satisfied'], basically_satisfied: ['基本满意', 'basically satisfied'], unsatisfied: ['不满意', 'unsatisfied'] },
   level: { normal: ['一般督办', 'normal'], yellow: ['黄牌督办', 'yellow card'], red: ['红牌督办', 'red card'] },
   nkind: {
