@@ -37,6 +37,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
         s->notify.attempts = (int)s->notify_attempts;
     if (s->notify_backoff)
         s->notify.backoff_seconds = (int)s->notify_backoff;
+    s->notify.keys = app->keys; /* a call request's phone is opened on its way out */
     return WG_OK;
 }
 

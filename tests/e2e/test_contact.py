@@ -5,7 +5,8 @@ working day after dispatch, on the timeline, in the order and in 响应率."""
 import datetime
 import json
 
-from harness import BACKEND, Data, Server, config
+from harness import BACKEND, Data, Server, config, wait_for
+from test_notify import Hook
 
 PASSWORD = "Call-pass-2026"
 PHONE = "13812345678"
@@ -164,8 +165,9 @@ def test_reveal_by_role_audited_first():
 
 def test_call_proxy_requests_a_call_instead():
     data = Data()
+    hook = Hook([200])
     try:
-        srv = Server(data, "--config", config(data, call_proxy="on"))
+        srv = Server(data, "--config", config(data, call_proxy="on"), "--webhook", hook.url)
         try:
             unit(srv, "cgzf")
             ag = user(data, srv, "ag", "agent")
@@ -194,8 +196,17 @@ def test_call_proxy_requests_a_call_instead():
             # the caller's own notifications do not list the call service's rows
             status, body = srv.json("GET", "/api/v1/notifications", token=ag)
             assert status == 200 and body["notifications"] == [], body
+            # the relay gets the number opened on its way out; the store keeps it sealed
+            assert wait_for(lambda: any(b["kind"] == "call_request" for b in hook.bodies()), 20)
+            sent = next(b for b in hook.bodies() if b["kind"] == "call_request")
+            assert sent["recipient"] == "call_proxy" and sent["order_id"] == o["id"], sent
+            assert sent["payload"]["reporter_phone"] == PHONE, sent
+            assert "reporter_phone_sealed" not in sent["payload"], sent
         finally:
-            srv.stop()
+            _, log = srv.stop()
+            hook.close()
+        assert PHONE not in log
+        assert PHONE.encode() not in data.raw_bytes()
         # a value that is neither on nor off is refused at start, naming it
         bad = config(data, "bad.conf", call_proxy="maybe")
         try:
