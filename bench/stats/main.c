@@ -218,7 +218,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
                        const char *channel, long long start, long long end)
 {
     struct wg_stats_change ch;
-    struct wg_stats_state s = {WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, ""};
+    struct wg_stats_state s = {WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, "", 0, 0};
     long long t = start + (long long)(uni() * 365) * DAYS + (long long)((0.5 + uni() * 9.5) * HOUR);
     int cday = wg_cst_day(t);
     /* reference row: created, dispatched, signed on time, finished (on time), handling,
@@ -251,7 +251,7 @@ static void order_life(struct loader *l, const struct place *p, const char *item
         const char *unit = unit_for(item);
         long long td = t + 1200;
         struct wg_stats_state to = {
-            WG_STATE_DISPATCHED, unit, td + 2 * HOUR, td + 7 * DAYS, td, 0, 0, ""};
+            WG_STATE_DISPATCHED, unit, td + 2 * HOUR, td + 7 * DAYS, td, 0, 0, "", 0, 0};
         step(l, &ch, &s, WG_ACTION_DISPATCH, to, td);
         f_disp = wg_cst_day(td), f_dl = wg_cst_day(to.reply_deadline);
         long long ts = td + 600 + (long long)(uni() * 3 * HOUR);
@@ -884,7 +884,7 @@ static void time_write_path(struct bench *b)
             const struct place *p = &b->m.grids[next() % b->m.ngrids];
             ch.leaf = p->grid, ch.item = b->items[next() % b->nitems], ch.channel = "hotline";
             ch.created_day = to, ch.create = 1, ch.at = b->end - 60;
-            ch.after = (struct wg_stats_state){WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, ""};
+            ch.after = (struct wg_stats_state){WG_STATE_RECEIVED, "", 0, 0, 0, 0, 0, "", 0, 0};
             if (wg_stats_apply(b->db, &ch, &err)) /* the cell and the change log row */
                 die("write path", &err);
         }

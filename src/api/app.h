@@ -39,6 +39,8 @@ struct wg_app {
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
     struct wg_portal_config portal; /* the residents' portal: throttles, photos */
+    int call_proxy; /* reveal queues a call through a virtual-number service (api/orders/reveal.c)
+                     */
     /* the console (api/console/console.c): its built directory, base map tiles, its CSP */
     char console_dir[4096]; /* resolved; "" when there is none */
     char tiles_url[1024];   /* "" draws grids on a plain background */
@@ -105,6 +107,16 @@ struct wg_db;
 enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_name,
                         const char *action, const char *object_type, const char *object_id,
                         const char *detail, enum wg_rc rc, struct wg_err *err);
+
+/* A reveal of a sealed personal value (an account's, an order reporter's) — the one way a
+ * clear value leaves the server. wg_api_reveal_reason: the body's "reason", required (at
+ * least 4 bytes beside spaces), else 400 naming it. wg_api_reveal_audit: the reveal's
+ * record ("pii.reveal", detail "<what>: <reason>", and how it ended), written before the
+ * value is answered; returns rc as wg_api_audit does. */
+enum wg_rc wg_api_reveal_reason(struct wg_req *req, const char **reason, struct wg_err *err);
+enum wg_rc wg_api_reveal_audit(struct wg_req *req, struct wg_db *db, const char *object_type,
+                               const char *object_id, const char *what, const char *reason,
+                               enum wg_rc rc, struct wg_err *err);
 
 /* The catalog in force for this request: a reference to its snapshot is held until the
  * request ends, so a change published meanwhile never pulls it away. */

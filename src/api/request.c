@@ -159,6 +159,33 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
     return wg_audit_outcome(db, &ev, rc, err);
 }
 
+enum wg_rc wg_api_reveal_reason(struct wg_req *req, const char **reason, struct wg_err *err)
+{
+    const char *r = wg_api_field(req, "reason");
+    size_t n = 0;
+    for (const char *p = r; p && *p; p++)
+        n += *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r';
+    if (n < 4)
+        return wg_err_set(err, WG_EINVAL,
+                          "'reason' is required: say why the clear value is needed (at least 4 "
+                          "bytes)");
+    *reason = r;
+    return WG_OK;
+}
+
+enum wg_rc wg_api_reveal_audit(struct wg_req *req, struct wg_db *db, const char *object_type,
+                               const char *object_id, const char *what, const char *reason,
+                               enum wg_rc rc, struct wg_err *err)
+{
+    char detail[WG_AUDIT_DETAIL_MAX];
+    snprintf(detail, sizeof detail, "%s: %s", what, reason);
+    if (rc && err->msg[0]) { /* a refusal says why beside the reason given */
+        size_t n = strlen(detail);
+        snprintf(detail + n, sizeof detail - n, " (%s)", err->msg);
+    }
+    return wg_api_audit(req, db, NULL, "pii.reveal", object_type, object_id, detail, rc, err);
+}
+
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
 {
     if (wg_param_id(s, 1, INT64_MAX, id))

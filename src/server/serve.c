@@ -28,6 +28,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     if (!app->console_dir[0])
         wg_warn("the console is not built (no %s): / shows how to build it", s->console_dir);
     app->portal = s->portal;
+    app->call_proxy = s->call_proxy;
     app->limits.idle_seconds = s->session_idle;
     app->limits.absolute_seconds = s->session_absolute;
     if ((rc = wg_pwpool_start((int)s->login_threads, &app->logins, &app->pwpool, err)))
@@ -36,6 +37,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
         s->notify.attempts = (int)s->notify_attempts;
     if (s->notify_backoff)
         s->notify.backoff_seconds = (int)s->notify_backoff;
+    s->notify.keys = app->keys; /* a call request's phone is opened on its way out */
     return WG_OK;
 }
 

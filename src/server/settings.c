@@ -60,6 +60,10 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return wg_parse_whole(key, v, 1, 3600, &s->notify_backoff, err);
     else if (!strncmp(key, "portal_", 7))
         return wg_portal_config_set(&s->portal, key, v, err);
+    else if (!strcmp(key, "call_proxy") && (!strcmp(v, "on") || !strcmp(v, "off")))
+        s->call_proxy = !strcmp(v, "on");
+    else if (!strcmp(key, "call_proxy"))
+        return wg_err_set(err, WG_EINVAL, "call_proxy '%.40s' is not on or off", v);
     else if (!strcmp(key, "console_dir"))
         snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
     else if (!strcmp(key, "tiles_url"))

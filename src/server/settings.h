@@ -24,6 +24,7 @@ struct wg_settings {
     char console_dir[4096];               /* the built console; "" for the default */
     struct wg_portal_config portal;       /* portal_* lines */
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
+    int call_proxy; /* call_proxy = on: reveal queues a call, never shows a number */
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

@@ -99,6 +99,11 @@ const struct wg_migration wg_migrations[] = {
      * (pg_stat_statements under bench/intake; 4,000 rows inserted at once: 411 ms with
      * them, 129 ms without). A search first has the indexer catch up, as on SQLite. */
     {25, "PostgreSQL: the text index and the phone lookup behind intake", WG_Q_MIGRATION_25},
+    /* The unit's contact with the reporter, due by the close of the next working day after
+     * dispatch: each order keeps its latest dispatch's contact deadline and first contact,
+     * and the counters count the dispatches owed a contact and those answered in time
+     * (响应率, domain/stats/stats.h). */
+    {26, "the unit's contact with the reporter, and the response counters", WG_Q_MIGRATION_26},
     /* Notifications in the console (domain/notify/notify.h): who read which, so each account
      * of a unit keeps its own unread count. Supervised orders (督办): the latest level and time
      * per order, for the supervised list and its badges, filled from the timelines. Accounts

@@ -6,6 +6,7 @@ import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { duplicateTests } from './duplicates.mjs'
 import { deskTests } from './desks.mjs'
+import { contactTests } from './contact.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -442,3 +443,6 @@ tests.push(...portalTests)
 tests.push(...duplicateTests)
 // the desks paged through their cursor (tests/browser/desks.mjs)
 tests.push(...deskTests)
+
+// calling the resident: reveal and contact on the order's page (tests/browser/contact.mjs)
+tests.push(...contactTests)

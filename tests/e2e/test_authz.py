@@ -144,6 +144,14 @@ EXPECT = {
     # themselves are walked role by role in test_orders.py
     ("POST", "/api/v1/orders/{id}/actions/{name}"): dict(
         inside=("/api/v1/orders/1/actions/note", {"note": "matrix"}), outside=None, ok=400),
+    # the reporter's phone, to whoever will call them: order 1 has no reporter's phone, so the
+    # centre is told there is none (409); a handler may not while no unit holds it, and the
+    # other roles never may (403); test_reveal_and_contact_by_role walks a dispatched order
+    ("POST", "/api/v1/orders/{id}/reveal"): dict(
+        inside=("/api/v1/orders/1/reveal", {"reason": "matrix check"}),
+        outside=("/api/v1/orders/2/reveal", {"reason": "matrix check"}),
+        ok={"agent": 409, "supervisor": 409, "handler": 403, "gridworker": 403,
+            "community": 403, "mediator": 403, "leader": 403}),
     ("GET", "/api/v1/orders/{id}"): dict(inside=("/api/v1/orders/1", None),
                                          outside=("/api/v1/orders/2", None), ok=200),
     ("GET", "/api/v1/locate"): dict(inside=("/api/v1/locate?lon=118.303&lat=35.003", None),
@@ -294,7 +302,8 @@ def check_route(srv, method, pattern, perm, e, tokens, ended, headers, local):
         token = tokens[role]
         if (method, pattern) == ("DELETE", "/api/v1/session"):
             token = srv.login("u_" + role, PASSWORD)
-        want = e["ok"] if role in allowed else 403
+        ok = e["ok"].get(role, 403) if isinstance(e["ok"], dict) else e["ok"]
+        want = ok if role in allowed else 403
         got = call(srv, method, e["inside"], token, headers)
         if got is not None and got != want:
             failures.append((method, pattern, role, where, "inside", got, want))
@@ -352,6 +361,65 @@ def test_authorization_matrix():
                     failures += check_route(srv, method, pattern, perm, e, tokens, ended,
                                             headers, local)
             assert not failures, failures
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_reveal_and_contact_by_role():
+    """The two ways to the resident, role by role, on an order with a reporter dispatched to a
+    unit: revealing the phone (agents, supervisors, the unit's handlers) and recording the
+    contact (the lead unit's handlers); another unit's handler does not see the order."""
+    data = Data()
+    try:
+        make_role_accounts(data)
+        pwfile = os.path.join(data.dir, "pw")
+        for name, scope in [("unit_handler", "unit:matrix-unit"), ("other_handler", "unit:other")]:
+            run("user", "add", "--data", data.dir, "--username", name, "--role", "handler",
+                "--scope", scope, "--password-file", pwfile)
+        srv = Server(data)
+        try:
+            tokens = role_tokens(srv, data)
+            for uid in ("matrix-unit", "other"):
+                status, body = srv.json("POST", "/api/v1/units", {"id": uid, "name": "单位",
+                                                                  "kind": "department"})
+                assert status == 201, body
+            for name in ("unit_handler", "other_handler"):
+                tokens[name] = srv.login(name, PASSWORD + "-initial")
+                srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
+                                                        "new_password": PASSWORD},
+                         token=tokens[name])
+            status, order = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "help", "title": "t", "content": "c",
+                "lon": 118.303, "lat": 35.003, "reporter": {"name": "张三", "phone": "13812345678"}},
+                token=tokens["agent"])
+            assert status == 201, order
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/dispatch",
+                                         {"unit": "matrix-unit"}, token=tokens["agent"],
+                                         headers={"If-Match": '"1"'})
+            assert status == 200, raw
+            # (reveal, contact): the handler scoped to the town acts for no unit of its own
+            want = {"sysadmin": (403, 403), "secadmin": (403, 403), "auditor": (403, 403),
+                    "agent": (200, 403), "supervisor": (200, 403), "handler": (200, 200),
+                    "gridworker": (403, 403), "community": (403, 403), "mediator": (403, 403),
+                    "leader": (403, 403), "unit_handler": (200, 200),
+                    "other_handler": (404, 404)}
+            got = {}
+            for who, token in tokens.items():
+                r, _, _ = srv.request("POST", f"/api/v1/orders/{order['id']}/reveal",
+                                      {"reason": "matrix check"}, token=token)
+                status, body = srv.json("GET", f"/api/v1/orders/{order['id']}",
+                                        token=tokens["agent"])
+                c, _, _ = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/contact",
+                                      {"reached": True, "means": "phone"}, token=token,
+                                      headers={"If-Match": f'"{body["version"]}"'})
+                got[who] = (r, c)
+            assert got == want, got
+            for label, token in [("no token", None), ("bad token", "x" * 43)]:
+                r, _, _ = srv.request("POST", f"/api/v1/orders/{order['id']}/reveal",
+                                      {"reason": "matrix check"}, token=token)
+                assert r == 401, (label, r)
         finally:
             srv.stop()
     finally:

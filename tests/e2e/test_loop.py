@@ -103,7 +103,7 @@ def test_cohandling_lead_and_assisting_units():
             act(srv, other, o, "sign", expect=404)
             seen = get(srv, gas, o)
             assert seen["allowed_actions"] == ["sign", "reply", "note"], seen
-            assert get(srv, lead, o)["allowed_actions"] == ["sign", "return", "note"]
+            assert get(srv, lead, o)["allowed_actions"] == ["sign", "return", "note", "contact"]
             # an assisting unit hears of its part
             status, notes = srv.get("/api/v1/notifications", token=gas)
             assert [n["kind"] for n in notes["notifications"]] == ["assist"], notes

@@ -30,7 +30,8 @@ def test_intake_every_channel_locates_and_numbers():
                 assert status == 201, body
                 assert body["state"] == "received" and body["version"] == 1, body
                 assert body["grid"] == "371302001001001", body
-                assert body["reporter"] == {"name": "张*", "phone": "138****5678"}, body
+                assert body["reporter"] == {"name": "张*", "phone": "138****5678",
+                                            "revealable": True}, body
                 assert body["timeline"][0]["action"] == "create" and body["timeline"][0]["actor"] == "ag"
                 numbers.append(body["number"])
             assert all(re.fullmatch(r"371302-\d{8}-\d{6}", n) for n in numbers), numbers

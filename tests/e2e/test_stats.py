@@ -67,6 +67,7 @@ def test_every_endpoint_on_hand_counted_orders():
             c = order(srv, agent, 118.305, 35.015, type_="consult", item=None)  # grid …001002001
             act(srv, agent, a, "dispatch", {"unit": "cgzf"})
             act(srv, handler, a, "sign")
+            act(srv, handler, a, "contact", {"reached": True, "means": "phone"})
             act(srv, handler, a, "reply", {"result": "已处理"})
             act(srv, agent, a, "verify", {"passed": True})
             act(srv, agent, a, "callback", {"reached": True, "satisfaction": "satisfied",
@@ -83,6 +84,7 @@ def test_every_endpoint_on_hand_counted_orders():
             assert i["received"] == {"value": 3} and i["dispatched"] == {"value": 2}
             assert i["direct_answered"] == {"value": 1} and rate(i, "direct_rate") == (1, 3)
             assert abs(i["direct_rate"]["value"] - 1 / 3) < 1e-9
+            # the response is the unit's contact with the reporter: a's in time, b's not yet
             assert rate(i, "signed_on_time_rate") == (1, 2) == rate(i, "response_rate")
             # due: a and c finished, b still pending with its deadline inside the period
             assert i["finished"] == {"value": 2} and i["due"] == {"value": 3}
@@ -274,8 +276,10 @@ def recount(data):
     out = []
     orders = db.execute("SELECT id, county, COALESCE(grid, ''), COALESCE(item, ''), channel, "
                         "state, COALESCE(unit, ''), COALESCE(sign_deadline, 0), "
-                        "COALESCE(reply_deadline, 0), created_at FROM work_order").fetchall()
-    for oid, county, grid, item, channel, state, unit_now, sign_dl, reply_dl, created in orders:
+                        "COALESCE(reply_deadline, 0), created_at, COALESCE(contact_deadline, 0) "
+                        "FROM work_order").fetchall()
+    for oid, county, grid, item, channel, state, unit_now, sign_dl, reply_dl, created, \
+            contact_dl in orders:
         leaf = grid or county
         events = db.execute("SELECT at, action, COALESCE(from_state, ''), COALESCE(to_state, ''), "
                             "COALESCE(detail, '') FROM order_event WHERE order_id = ? "
@@ -292,6 +296,7 @@ def recount(data):
         created_t = ts(created)
         dispatch_t, fin_t, fin_u = 0, 0, ""
         signed = returned = answered = reworked = reopened = False
+        contacted = False  # the latest dispatch has had its first contact
 
         def count(t, u, name):
             out.append((cst_day(t), leaf, u, item, channel, name))
@@ -303,6 +308,14 @@ def recount(data):
             elif action == "dispatch":
                 unit, dispatch_t, signed, returned = body["unit"], t, False, False
                 count(t, unit, "dispatched")
+                contacted = False
+                if contact_dl:  # a reporter to contact by the next working day's close
+                    count(t, unit, "contact_due")
+            elif action == "contact":
+                # the dispatch's first contact, in time: counted in the dispatch's cell
+                if not contacted and t <= contact_dl:
+                    count(dispatch_t, unit, "contacted_on_time")
+                contacted = True
             elif action == "approve_return":
                 unit = ""
             elif action == "sign" and (frm, to) == ("dispatched", "signed"):
@@ -375,7 +388,7 @@ def expected(events, today, frm, to, leaf="", unit=None, item="", channel=None):
         "received": c["received"], "dispatched": c["dispatched"], "direct_answered": c["direct"],
         "direct_rate": (c["direct"], c["received"]),
         "signed_on_time_rate": (c["signed_on_time"], c["dispatched"]),
-        "response_rate": (c["signed_on_time"], c["dispatched"]),
+        "response_rate": (c["contacted_on_time"], c["contact_due"]),
         "due": due, "finished": c["finished"], "finish_rate": (c["finished"], due),
         "finished_on_time_rate": (c["finished_on_time"], due),
         "called_back_rate": (c["called_back"], c["finished"]),

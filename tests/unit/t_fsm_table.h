@@ -37,12 +37,13 @@ static const char *const ACTIONS[] = {"dispatch",
                                       "instruct",
                                       "note",
                                       "route_line",
-                                      "rate"};
+                                      "rate",
+                                      "contact"};
 static const char *const ROLES[] = {"sysadmin",   "secadmin", "auditor",    "agent",
                                     "supervisor", "handler",  "gridworker", "community",
                                     "mediator",   "leader",   "resident"};
 #define NS 10
-#define NA 24
+#define NA 25
 #define NR 11
 
 /* What each role may ever do; everything else is 403 in every state. */
@@ -58,7 +59,7 @@ static const char *const MAY[NR] = {
     "dispatch approve_return reject_return approve_extension reject_extension "
     "suspend resume verify callback reopen merge invalidate supervise urge note "
     "route_line",
-    /* handler   */ "sign return extend reply note",
+    /* handler   */ "sign return extend reply note contact",
     /* gridworker*/ "self_handle verify note",
     /* community */ "note",
     /* mediator  */ "note",
@@ -90,8 +91,8 @@ static const char *const CENTRE_BASE[NS] = {
 };
 static const char *const HANDLER_BASE[NS] = {
     "note>=",
-    "sign>signed return>returning note>=",
-    "return>returning extend>= reply>replied note>=",
+    "sign>signed return>returning note>= contact>=",
+    "return>returning extend>= reply>replied note>= contact>=",
     "note>=",
     "note>=",
     "note>=",
@@ -239,7 +240,7 @@ static struct wg_fsm_ctx base_ctx(void)
 struct variant {
     const char *name;
     void (*set)(struct wg_fsm_ctx *c);
-    const char *delta[8];
+    const char *delta[10];
 };
 
 static void v_plain(struct wg_fsm_ctx *c)
@@ -374,9 +375,9 @@ static const struct variant variants[] = {
      {"-replied centre verify", "-replied gridworker verify", "closed centre reopen>received"}},
     {"assisting unit",
      v_assisting,
-     {"dispatched handler sign>=", "-dispatched handler return",
-      "dispatched handler reply>=", "signed handler sign>=", "-signed handler return",
-      "-signed handler extend", "signed handler reply>="}},
+     {"dispatched handler sign>=", "-dispatched handler return", "dispatched handler reply>=",
+      "signed handler sign>=", "-signed handler return", "-signed handler extend",
+      "signed handler reply>=", "-dispatched handler contact", "-signed handler contact"}},
     {"callback unsatisfied, first time: 重办",
      v_unsat1,
      {"verified centre callback>dispatched", "verified resident rate>dispatched"}},
@@ -393,7 +394,8 @@ static const struct variant variants[] = {
      {"replied resident rate>!", "verified resident rate>!", "closed resident rate>!"}},
     {"anonymous order, nobody to reach",
      v_anonymous,
-     {"replied resident rate>!", "verified resident rate>!", "closed resident rate>!"}},
+     {"replied resident rate>!", "verified resident rate>!", "closed resident rate>!",
+      "-dispatched handler contact", "-signed handler contact"}},
     {"self-handling barred by the catalog", v_barred, {"-received gridworker self_handle"}},
     {"suspended from received", v_from_received, {"suspended centre resume>received"}},
     {"suspended from dispatched", v_from_dispatched, {"suspended centre resume>dispatched"}},

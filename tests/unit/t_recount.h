@@ -61,7 +61,8 @@ struct replay {
     const struct wg_order_row *o;
     struct recount *r;
     char unit[64], state[16], urgency[12];
-    long long dispatched_at, sign_deadline, reply_deadline;
+    long long dispatched_at, sign_deadline, reply_deadline, contact_deadline;
+    int contacted;
     int finished, rated_before, created_day;
     /* the cohorts: the first reply's day and unit; since the latest dispatch, a signature
      * and a return request; a direct answer, a rework, a reopening before */
@@ -110,6 +111,19 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
             wg_calendar_add_working_minutes(p->env->calendar, t, lim.reply, &r, NULL);
         p->dispatched_at = t, p->sign_deadline = s, p->reply_deadline = r;
         p->signed_since = p->returned_since = 0;
+        /* a contact is owed by the next working day's close, unless nobody can be contacted */
+        p->contact_deadline = 0, p->contacted = 0;
+        if (!p->o->anonymous) {
+            int64_t c = 0;
+            wg_calendar_next_day_close(p->env->calendar, t, &c, NULL);
+            p->contact_deadline = c;
+            count(p, t, p->unit, WG_SC_CONTACT_DUE, 1);
+        }
+    } else if (!strcmp(a, "contact")) {
+        /* the dispatch's first contact, counted on the dispatch's day if in time */
+        if (!p->contacted && t <= p->contact_deadline)
+            count(p, p->dispatched_at, p->unit, WG_SC_CONTACTED_ON_TIME, 1);
+        p->contacted = 1;
     } else if (!strcmp(a, "sign") && !strcmp(e->from_state, "dispatched") &&
                !strcmp(e->to_state, "signed")) {
         if (t <= p->sign_deadline && !p->signed_since)
@@ -121,7 +135,7 @@ static int replay_event(const struct wg_order_event_row *e, void *ctx)
         p->returned_since = 1;
     } else if (!strcmp(a, "approve_return")) {
         p->unit[0] = '\0';
-        p->dispatched_at = p->sign_deadline = p->reply_deadline = 0;
+        p->dispatched_at = p->sign_deadline = p->reply_deadline = p->contact_deadline = 0;
     } else if (!strcmp(a, "approve_extension")) {
         int64_t d = 0;
         wg_calendar_extend(p->env->calendar, p->reply_deadline,
@@ -196,6 +210,7 @@ static void recount(struct wg_db *db, const struct wg_order_env *env, struct rec
         T_EQ_STR(p.state, o.state);
         T_EQ_STR(p.unit, o.unit);
         T_EQ_INT(p.reply_deadline, fa.reply_deadline);
+        T_EQ_INT(p.contact_deadline, fa.contact_deadline);
         /* contributions of the order as it stands */
         int live = strcmp(o.state, "merged") && strcmp(o.state, "invalid");
         const char *leaf = o.grid[0] ? o.grid : o.county;

@@ -603,6 +603,47 @@ static void test_defaults(void)
     wg_calendar_free(cal);
 }
 
+/* The contact with the reporter: due at the close of the next working day after dispatch. */
+static void test_next_day_close(void)
+{
+    struct wg_calendar *cal = cal_with(Y2025, NULL);
+    struct wg_err err = {0};
+    int64_t got = 0;
+    static const struct {
+        int y, m, d, hh, mm;      /* dispatched */
+        int ey, em, ed, ehh, emm; /* contact due */
+    } cases[] = {
+        {2025, 9, 23, 10, 0, 2025, 9, 24, 17, 30},   /* Tuesday: Wednesday's close */
+        {2025, 9, 23, 0, 0, 2025, 9, 24, 17, 30},    /* its first second too */
+        {2025, 9, 23, 23, 59, 2025, 9, 24, 17, 30},  /* and its last minute */
+        {2025, 9, 21, 10, 0, 2025, 9, 22, 17, 30},   /* a Sunday: Monday's close */
+        {2025, 9, 26, 10, 0, 2025, 9, 28, 17, 30},   /* Friday: Sunday 28th is worked */
+        {2025, 9, 30, 10, 0, 2025, 10, 9, 17, 30},   /* before National Day: after it */
+        {2025, 10, 3, 10, 0, 2025, 10, 9, 17, 30},   /* during it */
+        {2025, 10, 10, 16, 0, 2025, 10, 11, 17, 30}, /* Saturday 11th is worked */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char a[32], b[32];
+        int64_t want = cst(cases[i].ey, cases[i].em, cases[i].ed, cases[i].ehh, cases[i].emm);
+        T_EQ_INT(
+            wg_calendar_next_day_close(
+                cal, cst(cases[i].y, cases[i].m, cases[i].d, cases[i].hh, cases[i].mm), &got, &err),
+            WG_OK);
+        if (got != want)
+            fprintf(stderr, "case %zu: due %s, not %s\n", i, show(got, a), show(want, b));
+        T_EQ_INT(got, want);
+    }
+    /* other hours: the close of the last period */
+    T_EQ_INT(wg_calendar_set_hours(cal, "09:00-12:00,14:00-18:00", &err), WG_OK);
+    T_EQ_INT(wg_calendar_next_day_close(cal, cst(2025, 9, 23, 10, 0), &got, &err), WG_OK);
+    T_EQ_INT(got, cst(2025, 9, 24, 18, 0));
+    /* a year with no table is named, as add() names it */
+    expect_err(wg_calendar_next_day_close(cal, cst(2025, 12, 31, 10, 0), &got, &err), &err,
+               WG_ENOTFOUND, "2026");
+    expect_err(wg_calendar_next_day_close(cal, -5, &got, &err), &err, WG_EINVAL, "outside");
+    wg_calendar_free(cal);
+}
+
 /* The real table, when the npm cache holds it (make demo fetches it). */
 static void test_real_file(void)
 {
@@ -648,6 +689,7 @@ int main(void)
     test_bad_json();
     test_loading();
     test_defaults();
+    test_next_day_close();
     test_real_file();
     return T_DONE("calendar");
 }

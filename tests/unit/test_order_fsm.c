@@ -27,7 +27,7 @@ static void sweep(const struct variant *v)
     static int printed;
     struct wg_fsm_ctx c = base_ctx();
     load_base();
-    for (int i = 0; i < 8 && v->delta[i]; i++)
+    for (size_t i = 0; i < sizeof v->delta / sizeof v->delta[0] && v->delta[i]; i++)
         put_delta(v->delta[i]);
     v->set(&c);
     for (int s = 0; s < NS; s++)
@@ -368,7 +368,7 @@ static void walk_extension(void)
     T_EQ_INT(act(&o, "extend", "handler"), WG_STATE_SIGNED);
     T_EQ_INT(act(&o, "extend", "handler"), REFUSED(WG_ECONFLICT));
     T_EQ_STR(o.msg, "the action 'extend' is not allowed in state 'signed': an extension request "
-                    "is already pending; allowed for handler: return, reply, note");
+                    "is already pending; allowed for handler: return, reply, note, contact");
     T_EQ_INT(act(&o, "approve_extension", "supervisor"), WG_STATE_SIGNED);
     T_EQ_INT(act(&o, "extend", "handler"), WG_STATE_SIGNED);
     T_EQ_INT(act(&o, "reject_extension", "agent"), WG_STATE_SIGNED);

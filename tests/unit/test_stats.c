@@ -39,6 +39,8 @@ static void test_formulas(void)
     s.c[WG_SC_DISPATCHED] = 120;
     s.c[WG_SC_DIRECT] = 50;
     s.c[WG_SC_SIGNED_ON_TIME] = 108;
+    s.c[WG_SC_CONTACT_DUE] = 110; /* 10 anonymous: nobody to contact */
+    s.c[WG_SC_CONTACTED_ON_TIME] = 99;
     s.c[WG_SC_FINISHED] = 150;
     s.c[WG_SC_FINISHED_ON_TIME] = 140;
     s.c[WG_SC_PENDING_DUE] = 10;
@@ -84,7 +86,9 @@ static void test_formulas(void)
     /* a rate without a denominator is null, and the composite drops its weight */
     memset(&s, 0, sizeof s);
     s.c[WG_SC_DISPATCHED] = 10;
-    s.c[WG_SC_SIGNED_ON_TIME] = 7;
+    s.c[WG_SC_SIGNED_ON_TIME] = 6; /* the response is the contact's, not the signature's */
+    s.c[WG_SC_CONTACT_DUE] = 10;
+    s.c[WG_SC_CONTACTED_ON_TIME] = 7;
     j = wg_stats_indicators_json(&s, (1ul << WG_INDICATOR_COUNT) - 1);
     T_NEAR(num(j, "satisfaction_rate", "value"), -1, 0);
     T_NEAR(num(j, "satisfaction_rate", "denominator"), 0, 0);
@@ -324,6 +328,79 @@ static int log_check_cell(const struct wg_stat_cell *c, void *p)
     return 0;
 }
 
+/* The contact with the reporter: owed by a dispatch, counted in time on the dispatch's day
+ * and unit whenever it is recorded, once. */
+static void test_contact_deltas(void)
+{
+    struct wg_stats_delta d[WG_STATS_MAX_DELTAS];
+    long long t0 = 20454 * DAY - 8 * 3600 + 9 * 3600; /* 2026-01-01 09:00 CST */
+    struct wg_stats_change c2 = {.leaf = "371302001001001",
+                                 .item = "06028",
+                                 .channel = "hotline",
+                                 .created_day = 20454,
+                                 .action = WG_ACTION_DISPATCH,
+                                 .at = t0};
+    int n;
+    c2.action = WG_ACTION_DISPATCH;
+    c2.before = (struct wg_stats_state){.state = WG_STATE_RECEIVED, .unit = ""};
+    c2.after = (struct wg_stats_state){.state = WG_STATE_DISPATCHED,
+                                       .unit = "cgzf",
+                                       .dispatched_at = t0,
+                                       .contact_deadline = t0 + DAY};
+    c2.at = t0;
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(at(d, n, 20454, "cgzf", WG_SC_CONTACT_DUE), 1);
+    c2.after.contact_deadline = 0; /* anonymous: nobody to contact, nothing owed */
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(at(d, n, 20454, "cgzf", WG_SC_CONTACT_DUE), 0);
+    c2.after.contact_deadline = t0 + DAY;
+    c2.action = WG_ACTION_CONTACT;
+    c2.before = c2.after;
+    c2.after.contacted_at = c2.at = t0 + DAY; /* at the deadline: in time */
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(n, 1);
+    T_EQ_INT(at(d, n, 20454, "cgzf", WG_SC_CONTACTED_ON_TIME), 1);
+    c2.at = t0 + 3 * DAY; /* recorded on day 3, made in time: still day 0's */
+    c2.after.contacted_at = t0 + DAY - 60;
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(at(d, n, 20454, "cgzf", WG_SC_CONTACTED_ON_TIME), 1);
+    T_EQ_INT(at(d, n, 20457, "cgzf", WG_SC_CONTACTED_ON_TIME), 0);
+    c2.after.contacted_at = c2.at = t0 + DAY + 1; /* late */
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(n, 0);
+    c2.before.contacted_at = t0 + 60; /* a second contact: the first one counted */
+    c2.after.contacted_at = t0 + 60;
+    c2.at = t0 + 120;
+    n = wg_stats_deltas(&c2, d);
+    T_EQ_INT(n, 0);
+}
+
+static int take_cell(const struct wg_stat_cell *c, void *ctx)
+{
+    *(struct wg_stat_cell *)ctx = *c;
+    return 0;
+}
+
+/* A change log line written before the contact counters (18 counts) reads with them at 0. */
+static void test_log_before_contact(void)
+{
+    struct wg_stat_cell c;
+    memset(&c, 0xff, sizeof c);
+    T_EQ_INT(wg_stats_log_parse("20454\t371302001001001\tcgzf\t06028\thotline\t"
+                                "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18\n",
+                                take_cell, &c),
+             0);
+    T_EQ_INT(c.c[WG_SC_RECEIVED], 1);
+    T_EQ_INT(c.c[WG_SC_HANDLING_MINUTES], 18);
+    T_EQ_INT(c.c[WG_SC_CONTACT_DUE], 0);
+    T_EQ_INT(c.c[WG_SC_CONTACTED_ON_TIME], 0);
+    /* one count too many is still wrong */
+    T_EQ_INT(wg_stats_log_parse("20454\tl\tu\ti\tc\t1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,"
+                                "19,20,21\n",
+                                take_cell, &c),
+             -1);
+}
+
 /* The change log's text for a change's deltas: read back exactly, written in the documented
  * form, and cut short safely in a buffer too small. */
 static void delta_log_text(struct wg_stats_change *ch)
@@ -504,11 +581,22 @@ static void check_rolls(const char *dir, struct wg_db *db)
     if (m && !t_on_pg()) {
         sql(dir, "DROP TABLE stat_roll; DROP TABLE stat_roll_pos");
         sql(dir, wg_query_sql(m->q, WG_SQL_SQLITE));
+        /* the counters added since (migration 26) start at 0 on a store that had none */
+        sql(dir, "ALTER TABLE stat_roll ADD COLUMN contact_due INTEGER NOT NULL DEFAULT 0;"
+                 "ALTER TABLE stat_roll ADD COLUMN contacted_on_time INTEGER NOT NULL DEFAULT 0");
+        for (size_t i = 0; i < want.n; i++)
+            for (int k = WG_SC_HANDLING_MINUTES + 1; k < WG_SC_COUNT; k++)
+                want.v[i].c[k] = 0;
         T_EQ_INT(wg_store_stat_rolls(db, roll_row, &migrated, &err), WG_OK);
         T_CHECK(rolls_same(&want, &migrated));
         T_CHECK(rolls_same(&migrated, &want));
         T_EQ_INT(wg_store_stat_roll_pos(db, &pos, &err), WG_OK);
         T_CHECK(pos == hi);
+        /* whole again for what follows */
+        sql(dir, "DELETE FROM stat_roll");
+        T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+        T_EQ_INT(wg_stats_roll_fill(db, &err), WG_OK);
+        T_EQ_INT(wg_db_commit(db, &err), WG_OK);
     }
     free(want.v);
     free(live.v);
@@ -614,6 +702,15 @@ static void recount_drive(struct recount_world *w)
 }
 
 /* The store's counter cells are the recount, cell by cell, and every counter was counted. */
+static void cohort_check(const struct recount *r)
+{
+    /* response: the contacts in time are of the dispatches owed one, cell by cell */
+    int bad = 0;
+    for (size_t i = 0; i < r->n; i++)
+        bad += r->v[i].c[WG_SC_CONTACTED_ON_TIME] > r->v[i].c[WG_SC_CONTACT_DUE];
+    T_EQ_INT(bad, 0);
+}
+
 static void recount_cells(struct recount_world *w)
 {
     struct wg_err err = {0};
@@ -623,6 +720,7 @@ static void recount_cells(struct recount_world *w)
     struct cellcheck k = {r, 0, 0};
     T_EQ_INT(wg_store_stat_cells(w->db, &all, check_cell, &k, &err), WG_OK);
     T_EQ_INT(k.bad, 0);
+    cohort_check(r);
     T_EQ_INT(k.matched, nonzero(r));
     T_CHECK(k.matched > 500);
 
@@ -768,6 +866,8 @@ int main(void)
 {
     test_formulas();
     test_deltas();
+    test_contact_deltas();
+    test_log_before_contact();
     test_recount();
     return T_DONE("stats");
 }

@@ -272,25 +272,19 @@ enum wg_rc wg_api_admins_list(struct wg_req *req, struct wg_err *err)
 enum wg_rc wg_api_users_reveal(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    const char *field = wg_api_field(req, "field"), *reason = wg_api_field(req, "reason");
+    const char *field = wg_api_field(req, "field"), *reason = NULL;
     struct wg_profile p = {0};
     struct wg_db *db;
-    char detail[300];
     const char *v;
     enum wg_rc rc;
     if (!field ||
         !(!strcmp(field, "name") || !strcmp(field, "phone") || !strcmp(field, "id_number")))
         return wg_err_set(err, WG_EINVAL, "'field' must be one of name, phone, id_number");
-    if (!reason || strlen(reason) < 4)
-        return wg_err_set(err, WG_EINVAL,
-                          "'reason' is required: say why the clear value is "
-                          "needed (at least 4 bytes)");
-    if ((rc = wg_api_db(req, &db, err)))
+    if ((rc = wg_api_reveal_reason(req, &reason, err)) || (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_profile_get(db, app->keys, req->params[0], &p, err);
     /* the reveal is on the record before the value leaves the server */
-    snprintf(detail, sizeof detail, "%s: %s", field, reason);
-    rc = wg_api_audit(req, db, NULL, "pii.reveal", "account", req->params[0], detail, rc, err);
+    rc = wg_api_reveal_audit(req, db, "account", req->params[0], field, reason, rc, err);
     if (rc) {
         if (p.name || p.phone || p.id_number)
             wg_profile_release(&p);

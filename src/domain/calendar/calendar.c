@@ -505,6 +505,18 @@ enum wg_rc wg_calendar_extend(const struct wg_calendar *cal, int64_t deadline_ut
     return wg_calendar_add_working_days(cal, deadline_utc, days, new_deadline_utc, err);
 }
 
+/* A whole working day from the midnight that ends start's day: add() begins at the next
+ * working period and ends a limit that ends with a period at its close. */
+enum wg_rc wg_calendar_next_day_close(const struct wg_calendar *cal, int64_t start_utc,
+                                      int64_t *deadline_utc, struct wg_err *err)
+{
+    int64_t midnight;
+    if (start_utc < 0 || start_utc > INT64_MAX / 2)
+        return out_of_range(err, "a start", start_utc);
+    midnight = ((start_utc + 8 * 3600) / 86400 + 1) * 86400 - 8 * 3600;
+    return wg_calendar_add_working_minutes(cal, midnight, cal->day_minutes, deadline_utc, err);
+}
+
 /* ---- loading chinese-days tables ---- */
 
 /* Checks a table's key; on success the year's index and the day of the year. */

@@ -143,6 +143,12 @@ bool wg_calendar_limit_is_natural(enum wg_calendar_limit limit);
 enum wg_rc wg_calendar_default_deadline(const struct wg_calendar *cal, enum wg_calendar_limit limit,
                                         int64_t start_utc, int64_t *deadline_utc,
                                         struct wg_err *err);
+/* The close of the next working day after start's day (China time): the unit's contact with
+ * the reporter is due then (第2天责任单位与群众协商). A dispatch on Friday, or on Saturday, is due
+ * at Monday's close (17:30 by default); the days in between that are not working days are
+ * skipped as add() skips them. Errors as add()'s. */
+enum wg_rc wg_calendar_next_day_close(const struct wg_calendar *cal, int64_t start_utc,
+                                      int64_t *deadline_utc, struct wg_err *err);
 /* An approved extension: `days` (1 to 10) working days more after deadline_utc. */
 enum wg_rc wg_calendar_extend(const struct wg_calendar *cal, int64_t deadline_utc, int days,
                               int64_t *new_deadline_utc, struct wg_err *err);

@@ -121,6 +121,37 @@ static int deliver(const struct wg_notify_config *cfg, const struct job *j, cons
     return 0;
 }
 
+/* The row's envelope; a call request's with the reporter's phone opened from its sealed
+ * form (NULL with *why when it cannot be: no keys here, or a value they do not open). */
+static char *envelope_of(const struct wg_notify_config *cfg, const struct wg_outbox_row *r,
+                         const char **why)
+{
+    json_t *p;
+    const char *sealed;
+    char *phone = NULL, *text, *env;
+    struct wg_outbox_row o = *r;
+    *why = "the notification could not be written as JSON";
+    if (strcmp(r->kind, "call_request"))
+        return wg_notify_envelope(r);
+    *why = "the call request's phone could not be opened with this server's keys";
+    p = json_loads(r->payload, 0, NULL);
+    sealed = json_string_value(json_object_get(p, "reporter_phone_sealed"));
+    if (!cfg->keys || !sealed ||
+        wg_pii_decrypt(cfg->keys, sealed, "order.reporter_phone", &phone, NULL)) {
+        json_decref(p);
+        return NULL;
+    }
+    json_object_del(p, "reporter_phone_sealed");
+    json_object_set_new(p, "reporter_phone", json_string(phone));
+    wg_pii_wipe(phone);
+    text = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(p);
+    o.payload = text ? text : r->payload;
+    env = text ? wg_notify_envelope(&o) : NULL;
+    wg_pii_wipe(text);
+    return env;
+}
+
 /* Claims and delivers one due row; *claimed 0 when none was due. */
 static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config *cfg,
                               long long now, const atomic_int *abort, int *claimed,
@@ -130,6 +161,7 @@ static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config
     struct job j = {0};
     struct wg_outbox_row row = {0};
     char msg[WG_NOTIFY_URL_MAX + 600] = "", at[32], *envelope;
+    const char *why;
     long long lease =
         (long long)cfg->timeout_ms * 2 * (long long)(cfg->nurls ? cfg->nurls : 1) / 1000 + 60;
     int ok, changed = 0;
@@ -150,14 +182,15 @@ static enum wg_rc deliver_one(struct wg_store *st, const struct wg_notify_config
     row.kind = j.kind;
     row.payload = j.payload;
     row.created_at = j.created_at;
-    envelope = wg_notify_envelope(&row);
-    if (!envelope) { /* fields that are not UTF-8: trying again will not help */
+    envelope = envelope_of(cfg, &row, &why);
+    if (!envelope) { /* fields that are not UTF-8, a phone that does not open: trying again
+                      * will not help */
         ok = 0;
-        snprintf(msg, sizeof msg, "the notification could not be written as JSON");
+        snprintf(msg, sizeof msg, "%s", why);
     } else {
         ok = deliver(cfg, &j, envelope, abort, msg, sizeof msg);
     }
-    free(envelope);
+    wg_pii_wipe(envelope); /* a call request's holds a phone */
     if ((rc = wg_store_get(st, &db, err)))
         goto out;
     if (ok) {

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "domain/accounts/pii.h"
 #include "http/client.h"
 #include "store/store.h"
 
@@ -43,6 +44,10 @@ struct wg_notify_config {
     int backoff_seconds; /* WG_NOTIFY_BACKOFF */
     int timeout_ms;      /* WG_NOTIFY_TIMEOUT_MS to connect; twice it for a whole POST */
     int poll_ms;         /* how often the worker looks for due rows; 500 */
+    /* NULL, or the keys that open the reporter's phone a call request (kind call_request,
+     * domain/orders/order.h) carries sealed: the relay gets it clear as "reporter_phone",
+     * and the clear number is never stored. Without them a call request cannot be sent. */
+    const struct wg_pii_keys *keys;
 };
 void wg_notify_config_init(struct wg_notify_config *c);
 /* Checks and appends a webhook URL (WG_EINVAL for a bad one, as wg_http_url_parse says, or

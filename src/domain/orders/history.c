@@ -339,6 +339,15 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
     long long replied_at = signed_at + (long long)(share * (double)(deadline - signed_at));
     if (replied_at <= signed_at)
         replied_at = signed_at + HOUR;
+    /* the unit calls or visits the reporter, mostly within the next working day; a few late
+     * (from the id, so the generator's random sequence stays as it was) */
+    long long contact_at = signed_at + (id % 13 ? 1 + id % 20 : 40 + id % 30) * HOUR;
+    if (!in->anonymous && contact_at < replied_at && contact_at <= now &&
+        (rc = step(
+             g->db, g->env, &h, id, version, "contact",
+             json_pack("{s:b,s:s}", "reached", id % 7 != 0, "means", id % 5 ? "phone" : "visit"),
+             contact_at, g->rep, err)))
+        return rc;
     if (replied_at > now) {
         g->open_id = id;
         if (now > deadline) /* late and still with the unit: supervised */

@@ -10,6 +10,7 @@ const char *const wg_order_types[] = {"consult",    "help",   "complaint", "repo
 const char *const wg_order_urgencies[] = {"normal", "urgent", "critical", NULL};
 const char *const wg_order_lines[] = {"special_team", "judicial", "joint_conference", "assistance",
                                       NULL};
+const char *const wg_order_contact_means[] = {"phone", "visit", "sms", "other", NULL};
 
 int wg_order_value_in(const char *const *list, const char *s)
 {

@@ -29,6 +29,8 @@ extern const char *const wg_order_types[];
 extern const char *const wg_order_urgencies[];
 /* The special lines of route_line (SPEC §9); NULL-terminated. */
 extern const char *const wg_order_lines[];
+/* How a unit reached (or tried to reach) the reporter, for contact; NULL-terminated. */
+extern const char *const wg_order_contact_means[];
 /* 1 when s is one of list's values. */
 int wg_order_value_in(const char *const *list, const char *s);
 
@@ -110,6 +112,25 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
+
+/* The reporter's clear name and phone of order id, for a caller who will phone them
+ * (wg_order_reveal_refusal says who may): *name and *phone are owned, "" when not given;
+ * free them with wg_pii_wipe. WG_ENOTFOUND outside the caller's scope; WG_EFORBIDDEN or
+ * WG_ECONFLICT with the reason, naming the order. The caller audits the reveal before the
+ * values leave (api/orders/reveal.c). */
+enum wg_rc wg_order_reveal(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_actor *actor, long long id, char **name, char **phone,
+                           struct wg_err *err);
+
+/* The recipient of call requests in the outbox: the relay that reaches the deployment's
+ * virtual-number service (隐私号), as SMS and push gateways are reached (notify_worker.h). */
+#define WG_ORDER_CALL_PROXY "call_proxy"
+/* Where numbers are never shown: queues a request to connect the caller with order id's
+ * reporter (kind call_request, to WG_ORDER_CALL_PROXY) in the caller's transaction, after the
+ * same checks as wg_order_reveal. The payload names the order and the caller and carries the
+ * reporter's phone only as stored, sealed ("reporter_phone_sealed"). */
+enum wg_rc wg_order_call_request(struct wg_db *db, const struct wg_actor *actor, long long id,
+                                 long long now, struct wg_err *err);
 
 /* The keys an action's JSON body may hold (NULL-terminated): what the action reads, and a
  * note, which the timeline keeps with the rest of the body. */

@@ -92,9 +92,11 @@ static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_fac
         .created_day = wg_cst_day_of_iso(o->created_at),
         .action = a->action,
         .before = {a->o.state, o->unit, f0->sign_deadline, f0->reply_deadline, f0->dispatched_at,
-                   f0->rework_count, f0->reopened, f0->satisfaction},
+                   f0->rework_count, f0->reopened, f0->satisfaction, f0->contact_deadline,
+                   f0->contacted_at},
         .after = {res->next, a->unit, f1->sign_deadline, f1->reply_deadline, f1->dispatched_at,
-                  f1->rework_count, f1->reopened, f1->satisfaction},
+                  f1->rework_count, f1->reopened, f1->satisfaction, f1->contact_deadline,
+                  f1->contacted_at},
         /* the resident's rating counts as a reached callback where it stood as one */
         .reached = (a->action == WG_ACTION_CALLBACK && a->ctx.reached) ||
                    (a->action == WG_ACTION_RATE && (res->effects & WG_FSM_CALLED_BACK)),

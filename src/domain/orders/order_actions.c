@@ -4,6 +4,7 @@
 #include "domain/orders/order_act.h"
 
 #include "core/assert.h"
+#include "core/civil.h"
 
 #include "store/catalog/catalog_q.h"
 #include "store/orders/orders_q.h"
@@ -52,9 +53,13 @@ static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
 {
     const struct wg_order_env *env = a->env;
     struct wg_catalog_limits lim = {120, 900, 2250, 4500};
-    int64_t sign = 0, reply = 0;
+    int64_t sign = 0, reply = 0, contact = 0;
     enum wg_rc rc;
     a->f.dispatched_at = a->now;
+    /* a dispatch owes the reporter its own contact: the one before it was another unit's */
+    a->f.contact_deadline = a->f.contacted_at = 0;
+    a->f.contact_reached = 0;
+    a->f.contact_means[0] = '\0';
     if (!env->calendar)
         return WG_OK;
     if (env->catalog && a->o.row.item[0]) {
@@ -76,6 +81,11 @@ static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
         rc = wg_calendar_add_working_minutes(env->calendar, a->now, lim.reply, &reply, err);
     a->f.sign_deadline = sign;
     a->f.reply_deadline = reply;
+    /* the contact is due by the close of the next working day; nobody to contact when
+     * the reporter is anonymous */
+    if (!rc && !a->o.row.anonymous &&
+        !(rc = wg_calendar_next_day_close(env->calendar, a->now, &contact, err)))
+        a->f.contact_deadline = contact;
     return rc;
 }
 
@@ -159,6 +169,9 @@ static enum wg_rc approve_return_apply(struct wg_act *a, struct wg_err *err)
     a->unit[0] = '\0';
     a->set_assist = 1; /* back to the centre: nobody holds it, nobody assists */
     a->f.dispatched_at = a->f.sign_deadline = a->f.reply_deadline = 0;
+    a->f.contact_deadline = a->f.contacted_at = 0;
+    a->f.contact_reached = 0;
+    a->f.contact_means[0] = '\0';
     return WG_OK;
 }
 
@@ -258,6 +271,55 @@ static enum wg_rc merge_apply(struct wg_act *a, struct wg_err *err)
     return WG_OK;
 }
 
+/* A contact's time: ISO 8601 in UTC ("…Z") or China time ("…+08:00"), seconds required. */
+static long long contact_time(const char *s)
+{
+    long long t = wg_civil_time_of_iso(s);
+    const char *p = s && t >= 0 ? s + 19 : NULL;
+    if (!p)
+        return -1;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if (!strcmp(p, "Z"))
+        return t;
+    if (!strcmp(p, "+08:00"))
+        return t - 8 * 3600;
+    return -1;
+}
+
+/* contact: reached or not, by what means, when (now by default: never ahead of now, never
+ * before the dispatch it answers), and a note. The first contact after a dispatch is kept on
+ * the order; every one is on the timeline. */
+static enum wg_rc contact_apply(struct wg_act *a, struct wg_err *err)
+{
+    json_t *reached = json_object_get(a->body, "reached"), *at = json_object_get(a->body, "at");
+    const char *means = json_string_value(json_object_get(a->body, "means"));
+    long long when = a->now;
+    if (!json_is_boolean(reached))
+        return wg_err_set(err, WG_EINVAL, "contact needs 'reached': true or false");
+    if (!means || !wg_order_value_in(wg_order_contact_means, means))
+        return wg_err_set(err, WG_EINVAL, "contact needs 'means': phone, visit, sms or other");
+    if (at && (when = contact_time(json_string_value(at))) < 0)
+        return wg_err_set(err, WG_EINVAL,
+                          "contact 'at' must be an ISO 8601 time in UTC (2026-03-02T06:30:00Z) "
+                          "or China time (2026-03-02T14:30:00+08:00)");
+    if (when > a->now)
+        return wg_err_set(err, WG_EINVAL,
+                          "contact 'at' %s is later than now: record a contact "
+                          "once it has happened",
+                          json_string_value(at));
+    if (when < a->f.dispatched_at)
+        return wg_err_set(err, WG_EINVAL, "contact 'at' %s is before order %lld was dispatched",
+                          json_string_value(at), a->o.row.id);
+    if (!a->f.contacted_at) {
+        a->f.contacted_at = when;
+        a->f.contact_reached = json_is_true(reached);
+        snprintf(a->f.contact_means, sizeof a->f.contact_means, "%s", means);
+    }
+    return WG_OK;
+}
+
 static enum wg_rc route_line_apply(struct wg_act *a, struct wg_err *err)
 {
     const char *line = json_string_value(json_object_get(a->body, "line"));
@@ -319,6 +381,7 @@ static const char *const *const action_fields[WG_ACTION_COUNT] = {
     [WG_ACTION_NOTE] = FIELDS("note"),
     [WG_ACTION_ROUTE_LINE] = FIELDS("line", "note"),
     [WG_ACTION_RATE] = FIELDS("satisfaction", "resolved", "comment"),
+    [WG_ACTION_CONTACT] = FIELDS("reached", "means", "at", "note"),
 };
 #undef FIELDS
 
@@ -343,4 +406,5 @@ const struct wg_act_rule wg_act_rules[WG_ACTION_COUNT] = {
     [WG_ACTION_MERGE] = {NULL, merge_apply, NULL},
     [WG_ACTION_ROUTE_LINE] = {NULL, route_line_apply, NULL},
     [WG_ACTION_RATE] = {rate_before, NULL, rate_after},
+    [WG_ACTION_CONTACT] = {NULL, contact_apply, NULL},
 };

@@ -79,6 +79,35 @@ enum wg_rc wg_order_visible(struct wg_db *db, const struct wg_actor *actor, long
     return rc;
 }
 
+const char *wg_order_reveal_refusal(const struct wg_order_row *o, const struct wg_actor *actor,
+                                    enum wg_rc *rc)
+{
+    *rc = WG_EFORBIDDEN;
+    switch (actor->role) {
+    case WG_ROLE_AGENT:
+    case WG_ROLE_SUPERVISOR:
+        break;
+    case WG_ROLE_HANDLER:
+        if (o->confidential)
+            return "it is confidential (保密件): its reporter is never shown to units; the "
+                   "centre calls the reporter";
+        if (!o->unit[0])
+            return "no unit holds it: a unit's handlers reveal the reporter of an order "
+                   "dispatched to it";
+        break;
+    default:
+        return "only agents, supervisors and the handlers of the unit holding it reveal its "
+               "reporter";
+    }
+    *rc = WG_ECONFLICT;
+    if (o->anonymous)
+        return "it is anonymous: it keeps no reporter";
+    if (!o->reporter_phone || !o->reporter_phone[0])
+        return "its reporter left no phone";
+    *rc = WG_OK;
+    return NULL;
+}
+
 void wg_order_fsm_ctx(const struct wg_order_facts *f, const struct wg_order *o,
                       const struct wg_actor *actor, enum wg_order_relation rel,
                       struct wg_fsm_ctx *ctx)

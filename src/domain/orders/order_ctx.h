@@ -42,6 +42,15 @@ enum wg_rc wg_order_relate(struct wg_db *db, const struct wg_actor *actor,
 enum wg_rc wg_order_visible(struct wg_db *db, const struct wg_actor *actor, long long id,
                             struct wg_err *err);
 
+/* Whether the caller may reveal the order's reporter (POST /api/v1/orders/{id}/reveal): NULL
+ * when they may, else why not, with *rc the answer's code — WG_EFORBIDDEN for a role that
+ * never may (only agents, supervisors and the handlers of the unit holding the order), a
+ * handler when no unit holds it or on a confidential order (保密件: never to units);
+ * WG_ECONFLICT when there is nothing to reveal (anonymous, or no phone). The order's answer
+ * shows the same as reporter.revealable, so the console never keeps a copy of the rule. */
+const char *wg_order_reveal_refusal(const struct wg_order_row *o, const struct wg_actor *actor,
+                                    enum wg_rc *rc);
+
 /* The state machine's facts from the order's own: its facts row and the caller. */
 void wg_order_fsm_ctx(const struct wg_order_facts *f, const struct wg_order *o,
                       const struct wg_actor *actor, enum wg_order_relation rel,

@@ -41,6 +41,7 @@ static const char *const action_names[WG_ACTION_COUNT] = {
     [WG_ACTION_NOTE] = "note",
     [WG_ACTION_ROUTE_LINE] = "route_line",
     [WG_ACTION_RATE] = "rate",
+    [WG_ACTION_CONTACT] = "contact",
 };
 
 static const char *const satisfaction_names[WG_SAT_COUNT] = {
@@ -163,6 +164,12 @@ static const char *g_rate(enum wg_order_state from, const struct wg_fsm_ctx *c)
 {
     (void)from;
     return c->rated ? "the resident has already rated it" : NULL;
+}
+
+static const char *g_contact(enum wg_order_state from, const struct wg_fsm_ctx *c)
+{
+    (void)from;
+    return c->no_reporter ? "an anonymous order has nobody to contact" : NULL;
 }
 
 static enum wg_rc o_resume(enum wg_order_state from, const struct wg_fsm_ctx *c,
@@ -337,6 +344,11 @@ static const struct rule rules[] = {
      * reply): o_rate says when it stands as the callback. */
     {WG_ACTION_RATE, S(REPLIED) | S(VERIFIED) | S(CLOSED), R(RESIDENT), ANY, DEPENDS, g_rate,
      o_rate},
+    /* The lead unit talks to the reporter (phone, visit, SMS) by the close of the next working
+     * day after dispatch (第2天责任单位与群众协商), and as often after as it needs while it holds
+     * the order: recorded; the first one after a dispatch is its response (响应率). An
+     * assisting unit speaks to the lead; an anonymous order has nobody to contact. */
+    {WG_ACTION_CONTACT, S(DISPATCHED) | S(SIGNED), R(HANDLER), LEAD, KEEP, g_contact, NULL},
 };
 
 #define NRULES (sizeof rules / sizeof rules[0])

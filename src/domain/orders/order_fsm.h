@@ -37,7 +37,7 @@
  *     every reporter of its duplicates has been, so nobody who called is left out.
  *   - a pending extension request lapses when the order leaves signed.
  *   - recorded events (extend and its decisions, supervise, urge, instruct, note, route_line,
- *     an assisting unit's sign and reply, an unreachable callback attempt) leave the state
+ *     contact, an assisting unit's sign and reply, an unreachable callback attempt) leave the state
  *     as it was; wg_fsm_step then answers next == the current state.
  *
  * The table in order_fsm.c gives, per action, the states it is allowed in, the roles that may
@@ -92,8 +92,10 @@ enum wg_order_action {
     WG_ACTION_INSTRUCT,
     WG_ACTION_NOTE,
     WG_ACTION_ROUTE_LINE,
-    /* Beyond SPEC §9's list: the resident's own rating through the portal (order_fsm.c). */
+    /* Beyond SPEC §9's list: the resident's own rating through the portal (order_fsm.c), */
     WG_ACTION_RATE,
+    /* and the lead unit's contact with the reporter, due by the next working day's close. */
+    WG_ACTION_CONTACT,
     WG_ACTION_COUNT
 };
 
@@ -122,7 +124,7 @@ struct wg_fsm_ctx {
     int self_handled;          /* the current reply is a grid worker's self-handling (no unit) */
     int actor_is_self_handler; /* the caller is the grid worker who self-handled it */
     int reopened_before;       /* the order has used its one reopen */
-    int no_reporter;           /* anonymous: nobody to call back */
+    int no_reporter;           /* anonymous: nobody to call back or contact */
     int callback_attempts;     /* unreachable callback attempts already recorded */
     enum wg_order_state before_suspend; /* the state suspend left (for resume) */
     enum wg_order_state master_state;   /* for a merged order: its master's state */

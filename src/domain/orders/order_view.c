@@ -41,12 +41,25 @@ static void clock_json(const struct wg_order_env *env, const struct wg_order *or
 {
     const struct wg_order_row *o = &ord->row;
     char a[32], b[32];
+    json_t *d;
     int l;
+    if (f->contacted_at) { /* the latest dispatch's first contact with the reporter */
+        wg_clock_iso(f->contacted_at, a);
+        json_object_set_new(
+            j, "first_contact",
+            json_pack("{s:s,s:b,s:s,s:b}", "at", a, "reached", f->contact_reached, "means",
+                      f->contact_means, "on_time",
+                      f->contact_deadline && f->contacted_at <= f->contact_deadline));
+    }
     if (!f->reply_deadline)
         return;
     wg_clock_iso(f->sign_deadline, a);
     wg_clock_iso(f->reply_deadline, b);
-    json_object_set_new(j, "deadlines", json_pack("{s:s,s:s}", "sign", a, "reply", b));
+    json_object_set_new(j, "deadlines", d = json_pack("{s:s,s:s}", "sign", a, "reply", b));
+    if (f->contact_deadline) {
+        wg_clock_iso(f->contact_deadline, a);
+        json_object_set_new(d, "contact", json_string(a));
+    }
     l = wg_order_light(env, ord->state, o->urgency, f->dispatched_at, f->reply_deadline,
                        (long long)time(NULL));
     if (l >= 0) {
@@ -66,11 +79,13 @@ static json_t *masked_reporter(const struct wg_order_row *o, const struct wg_act
     /* a confidential order never shows its reporter to units */
     if (o->confidential && actor->role == WG_ROLE_HANDLER)
         return json_pack("{s:b}", "confidential", 1);
+    enum wg_rc may;
     if (name)
         wg_pii_mask_name(name, mname, sizeof mname);
     if (phone)
         wg_pii_mask_phone(phone, mphone, sizeof mphone);
-    return json_pack("{s:s,s:s}", "name", mname, "phone", mphone);
+    return json_pack("{s:s,s:s,s:b}", "name", mname, "phone", mphone, "revealable",
+                     !wg_order_reveal_refusal(o, actor, &may));
 }
 /* The reporter as this caller may see it, opened from the sealed values; a value that does
  * not open (altered, or sealed under a key this server lacks) is an error, not a blank. */
@@ -186,8 +201,10 @@ char *wg_order_draft_text(const struct wg_order_env *env, const struct wg_actor 
             wg_pii_mask_name(d->name, mname, sizeof mname);
         if (o->reporter_phone)
             wg_pii_mask_phone(d->phone, mphone, sizeof mphone);
+        enum wg_rc may;
         wg_jw_str(&w, "name", mname);
         wg_jw_str(&w, "phone", mphone);
+        wg_jw_bool(&w, "revealable", !wg_order_reveal_refusal(o, actor, &may));
     }
     wg_jw_close(&w, '}');
     if (o->item[0])

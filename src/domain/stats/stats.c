@@ -80,6 +80,13 @@ int wg_stats_deltas(const struct wg_stats_change *ch,
         switch (ch->action) {
         case WG_ACTION_DISPATCH:
             add(out, &n, day, unit_of(a), WG_SC_DISPATCHED, 1);
+            if (a->contact_deadline)
+                add(out, &n, day, unit_of(a), WG_SC_CONTACT_DUE, 1);
+            break;
+        case WG_ACTION_CONTACT: /* the dispatch's cohort: its day and unit */
+            if (!b->contacted_at && a->contacted_at && b->contact_deadline && b->dispatched_at &&
+                a->contacted_at <= b->contact_deadline)
+                add(out, &n, wg_cst_day(b->dispatched_at), unit_of(b), WG_SC_CONTACTED_ON_TIME, 1);
             break;
         case WG_ACTION_SIGN:
             if (b->state == WG_STATE_DISPATCHED && a->state == WG_STATE_SIGNED &&
@@ -215,11 +222,15 @@ int wg_stats_log_parse(const char *text, int (*cb)(const struct wg_stat_cell *, 
             f[k][tab - p] = '\0';
             p = tab + 1;
         }
+        /* a line written before the last counters were added ends early: they are 0 */
+        memset(c.c, 0, sizeof c.c);
         for (int i = 0; i < WG_SC_COUNT; i++) {
             c.c[i] = strtoll(p, &end, 10);
-            if (end == p || *end != (i + 1 < WG_SC_COUNT ? ',' : '\n'))
+            if (end == p || (*end != ',' && *end != '\n') || (*end == ',' && i + 1 == WG_SC_COUNT))
                 return -1;
             p = end + 1;
+            if (*end == '\n')
+                break;
         }
         c.leaf = f[1], c.unit = f[2], c.item = f[3], c.channel = f[4];
         if (cb(&c, ctx))
@@ -506,7 +517,7 @@ int wg_stats_composite(const struct wg_stats_sums *s, struct wg_weights w, doubl
     struct {
         long long num, den;
         int w;
-    } r[3] = {{c[WG_SC_SIGNED_ON_TIME], c[WG_SC_DISPATCHED], w.response},
+    } r[3] = {{c[WG_SC_CONTACTED_ON_TIME], c[WG_SC_CONTACT_DUE], w.response},
               {c[WG_SC_RESOLVED], c[WG_SC_RATED], w.resolution},
               {c[WG_SC_SATISFIED], c[WG_SC_RATED], w.satisfaction}};
     double sum = 0;
@@ -560,7 +571,7 @@ json_t *wg_stats_indicators_json(const struct wg_stats_sums *s, unsigned long ma
                 : json_null(),
             "minutes", json_integer(c[WG_SC_HANDLING_MINUTES]), "orders",
             json_integer(c[WG_SC_HANDLED])),
-        wg_stats_rate_json(c[WG_SC_SIGNED_ON_TIME], c[WG_SC_DISPATCHED]),
+        wg_stats_rate_json(c[WG_SC_CONTACTED_ON_TIME], c[WG_SC_CONTACT_DUE]),
         obj("value", has_comp ? json_real(comp) : json_null(), NULL, NULL, NULL, NULL),
         obj("value", has_comp ? json_string(wg_stats_grade(comp)) : json_null(), NULL, NULL, NULL,
             NULL),

@@ -56,6 +56,11 @@
  *                     creation day, under its current unit.
  *   handling_minutes  with handled: the working minutes from the latest dispatch to that
  *                     reply (natural minutes when the calendar cannot say).
+ *   contact_due       event: a dispatch that owes the reporter a contact by the close of the
+ *                     next working day (every dispatch with a contact deadline: not an
+ *                     anonymous order's), on the dispatch's day, under the unit dispatched to.
+ *   contacted_on_time that dispatch's first contact (reached or not) at or before its
+ *                     deadline, in the cell of the dispatch: its day and unit.
  *
  * The indicators (names of the API, docs/API.md) over a period P and a scope:
  *   received, dispatched, direct_answered = direct; direct_rate = direct / received;
@@ -70,8 +75,9 @@
  *     the deadline day in P and before today (a deadline counts as missed from the day after
  *     its day);
  *   avg_handling_hours = handling_minutes / handled / 60;
- *   response_rate (响应率) = signed_on_time / dispatched: the platform records the unit's
- *     timely signature as its timely response;
+ *   response_rate (响应率) = contacted_on_time / contact_due: of the dispatches in P that owed
+ *     the reporter a contact, those whose unit contacted them by the close of the next working
+ *     day (Beijing's 响应率, 接诉即办: the unit answers the resident, not only the system);
  *   composite = 30·response + 35·resolution + 35·satisfaction (in percent; weights of rates
  *     with no denominator are dropped and the rest scaled to 100; null when none has one),
  *     grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below;
@@ -104,7 +110,8 @@ struct wg_stats_state {
     const char *unit;                                       /* "" for none */
     long long sign_deadline, reply_deadline, dispatched_at; /* 0: none */
     int rework_count, reopened;
-    const char *satisfaction; /* "" until a callback reached the resident */
+    const char *satisfaction;                 /* "" until a callback reached the resident */
+    long long contact_deadline, contacted_at; /* the latest dispatch's contact; 0: none */
 };
 
 /* What the order's timeline held before a change: where a numerator's cohort lies. Read by

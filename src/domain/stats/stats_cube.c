@@ -15,6 +15,9 @@
 #include "domain/map/region.h"
 
 #define NC (WG_SC_COUNT - 1) /* the counts; handling_minutes is kept apart, 64 bits wide */
+#define HM WG_SC_HANDLING_MINUTES
+/* A counter's place among the counts (handling_minutes has none: it is not the last). */
+#define SLOT(i) ((i) < HM ? (i) : (i)-1)
 
 /* ---- a hash table from non-zero 64-bit keys to 32-bit values ---- */
 struct map {
@@ -107,6 +110,22 @@ struct entry {
     int64_t minutes;
     int32_t c[NC];
 };
+
+static void counts_add(struct entry *e, const long long *c)
+{
+    for (int i = 0; i < WG_SC_COUNT; i++)
+        if (i != HM)
+            e->c[SLOT(i)] += (int32_t)c[i];
+    e->minutes += c[HM];
+}
+
+static void counts_out(const struct entry *e, long long out[WG_SC_COUNT])
+{
+    for (int i = 0; i < WG_SC_COUNT; i++)
+        if (i != HM)
+            out[i] += e->c[SLOT(i)];
+    out[HM] += e->minutes;
+}
 
 /* Sums by month (year * 12 + month - 1) or by year, contiguous: rows base .. base + n - 1 of
  * `stride` entries each, one column per key sharing them. A quarter of one key is 3 entries
@@ -291,9 +310,7 @@ static void entry_add(struct data *d, int key, int slot, const long long *c)
     } else {
         e = &d->entries[*v - 1];
     }
-    for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)c[i];
-    e->minutes += c[WG_SC_HANDLING_MINUTES];
+    counts_add(e, c);
 }
 
 static int month_of(int day)
@@ -319,9 +336,7 @@ static void run_add(struct run *r, int x, int col, const long long *c)
         r->n = hi - lo;
     }
     struct entry *e = &r->v[(size_t)(x - r->base) * (size_t)r->stride + (size_t)col];
-    for (int i = 0; i < NC; i++)
-        e->c[i] += (int32_t)c[i];
-    e->minutes += c[WG_SC_HANDLING_MINUTES];
+    counts_add(e, c);
 }
 
 /* The entry of row x, column col, or NULL when the run has no row x. */
@@ -669,9 +684,7 @@ int wg_stats_cube_region_key(struct wg_stats_cube *c, int node)
 
 static void add_one(const struct entry *e, long long out[WG_SC_COUNT])
 {
-    for (int i = 0; i < NC; i++)
-        out[i] += e->c[i];
-    out[WG_SC_HANDLING_MINUTES] += e->minutes;
+    counts_out(e, out);
 }
 
 static void add_entry(const struct data *d, int key, int slot, long long out[WG_SC_COUNT])
@@ -680,9 +693,7 @@ static void add_entry(const struct data *d, int key, int slot, long long out[WG_
     if (slot < k->base || slot >= k->base + k->cap || !k->ix[slot - k->base])
         return;
     const struct entry *e = &d->entries[k->ix[slot - k->base] - 1];
-    for (int i = 0; i < NC; i++)
-        out[i] += e->c[i];
-    out[WG_SC_HANDLING_MINUTES] += e->minutes;
+    counts_out(e, out);
 }
 
 /* A period as whole years, whole months (year * 12 + month - 1) and single days: the same

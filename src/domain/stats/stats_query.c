@@ -803,7 +803,7 @@ enum wg_rc wg_stats_units(const struct wg_stats_env *env, const struct wg_actor 
             units,
             json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "unit", r[i].g->key, "name",
                       nm ? json_string_value(nm) : r[i].g->key, "response_rate",
-                      wg_stats_rate_json(c[WG_SC_SIGNED_ON_TIME], c[WG_SC_DISPATCHED]),
+                      wg_stats_rate_json(c[WG_SC_CONTACTED_ON_TIME], c[WG_SC_CONTACT_DUE]),
                       "resolution_rate", wg_stats_rate_json(c[WG_SC_RESOLVED], c[WG_SC_RATED]),
                       "satisfaction_rate", wg_stats_rate_json(c[WG_SC_SATISFIED], c[WG_SC_RATED]),
                       "composite", r[i].has ? json_real(r[i].composite) : json_null(), "grade",

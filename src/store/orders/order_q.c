@@ -345,6 +345,10 @@ static int take_facts(struct wg_row *row, void *ctx)
     f->dispatched_at = wg_row_int(row, 11);
     f->sign_deadline = wg_row_int(row, 12);
     f->reply_deadline = wg_row_int(row, 13);
+    f->contact_deadline = wg_row_int(row, 14);
+    f->contacted_at = wg_row_int(row, 15);
+    f->contact_reached = (int)wg_row_int(row, 16);
+    wg_row_copy(row, 17, f->contact_means, sizeof f->contact_means);
     return 1;
 }
 
@@ -378,6 +382,10 @@ enum wg_rc wg_store_order_update(struct wg_db *db, long long id, int version, co
         f->dispatched_at ? WG_VINT(f->dispatched_at) : WG_VNULL,
         f->sign_deadline ? WG_VINT(f->sign_deadline) : WG_VNULL,
         f->reply_deadline ? WG_VINT(f->reply_deadline) : WG_VNULL,
+        f->contact_deadline ? WG_VINT(f->contact_deadline) : WG_VNULL,
+        f->contacted_at ? WG_VINT(f->contacted_at) : WG_VNULL,
+        WG_VINT(f->contact_reached),
+        WG_VTEXT0(f->contact_means),
         WG_VTEXT(now),
         WG_VINT(id),
         WG_VINT(version),

@@ -161,6 +161,12 @@ struct wg_order_facts {
     char satisfaction[24];
     long long master_id;
     long long dispatched_at, sign_deadline, reply_deadline; /* unix seconds; 0: none */
+    /* the latest dispatch's contact with the reporter: due by contact_deadline (0: none owed,
+     * an anonymous order); its first contact at contacted_at (0: none yet), reached or not,
+     * by contact_means (phone, visit, sms, other) */
+    long long contact_deadline, contacted_at;
+    int contact_reached;
+    char contact_means[16];
 };
 enum wg_rc wg_store_order_facts(struct wg_db *db, long long id, struct wg_order_facts *out,
                                 struct wg_err *err);

@@ -28,7 +28,9 @@
     NEXT(REPEAT, repeat)                                                                           \
     NEXT(HANDLED, handled)                                                                         \
     NEXT(OPEN, open)                                                                               \
-    NEXT(HANDLING_MINUTES, handling_minutes)
+    NEXT(HANDLING_MINUTES, handling_minutes)                                                       \
+    NEXT(CONTACT_DUE, contact_due)                                                                 \
+    NEXT(CONTACTED_ON_TIME, contacted_on_time)
 
 /* How many there are. */
 #define WG_STAT_COUNT_ONE(id, col) +1

@@ -32,18 +32,19 @@ export const ACTION_FIELDS = {
   urge: [{ name: 'note', type: 'text' }],
   instruct: [{ name: 'instruction', type: 'textarea', required: true }],
   note: [{ name: 'note', type: 'textarea', required: true }],
-  route_line: [{ name: 'line', type: 'enum', enum: 'line', required: true, value: 'special_team' }, { name: 'note', type: 'text' }]
+  route_line: [{ name: 'line', type: 'enum', enum: 'line', required: true, value: 'special_team' }, { name: 'note', type: 'text' }],
+  contact: [{ name: 'reached', type: 'bool', value: true }, { name: 'means', type: 'enum', enum: 'means', value: 'phone' }, { name: 'note', type: 'textarea' }]
 }
 
 // label keys of the fields
 export const FIELD_LABEL = {
   unit: 'f.unit', assisting: 'a.assisting', note: 'f.note', reason: 'f.reason', result: 'f.result', answer: 'f.answer', days: 'f.days',
   passed: 'f.passed', reached: 'cb.reached', satisfaction: 'cb.satisfaction', resolved: 'cb.resolved',
-  into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos'
+  into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos', means: 'ct.means'
 }
 
 // Buttons of the main path look primary; the rest plain; these ones warn
-export const PRIMARY = new Set(['dispatch', 'sign', 'reply', 'verify', 'callback', 'answer', 'self_handle', 'approve_return', 'approve_extension'])
+export const PRIMARY = new Set(['dispatch', 'sign', 'reply', 'verify', 'callback', 'answer', 'self_handle', 'approve_return', 'approve_extension', 'contact'])
 export const DANGER = new Set(['invalidate', 'return', 'reject_return', 'reject_extension', 'reopen'])
 
 export function initialValues (action) {

@@ -349,6 +349,25 @@ const ENUMS = {
   level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
 }
 
+// calling the resident (issue 18): revealing the reporter's phone, the unit's contact
+Object.assign(T, {
+  'rv.reveal': ['查看号码', 'Reveal phone'],
+  'rv.why': ['请说明查看号码的原因（将记入审计日志）', 'Why do you need the number? (recorded in the audit log)'],
+  'rv.why_rule': ['请填写原因（至少 2 个汉字或 4 个字母）', 'Give a reason (at least 4 letters)'],
+  'rv.requested': ['已请求隐私号外呼，稍后来电接通诉求人', 'Call requested: the call service rings you and connects the reporter'],
+  'ct.deadline': ['联系时限', 'Contact by'],
+  'ct.first': ['首次联系', 'First contact'],
+  'ct.none': ['尚未联系', 'not yet'],
+  'ct.means': ['联系方式', 'Means'],
+  'ct.reached': ['已联系上', 'reached'],
+  'ct.unreached': ['未联系上', 'not reached'],
+  'ct.on_time': ['按时', 'in time'],
+  'ct.late': ['超时', 'late'],
+  'ct.at': ['联系时间', 'at']
+})
+ENUMS.action.contact = ['联系诉求人', 'contact the reporter']
+ENUMS.means = { phone: ['电话', 'phone'], visit: ['上门', 'visit'], sms: ['短信', 'SMS'], other: ['其他', 'other'] }
+
 // t('nav.intake') → 受理; the label of an API value: te('state', 'received') → 已受理
 export const { t, te } = translator(T, ENUMS)
 

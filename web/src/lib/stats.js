@@ -19,7 +19,7 @@ export const stats = {
   breakdown: (scope, by, from, to, indicators) => get('/api/v1/stats/breakdown' + qs({ scope, by, from, to, indicators: indicators.join(',') }))
 }
 
-export const KPI_NAMES = ['received', 'open', 'overdue', 'finish_rate', 'finished_on_time_rate', 'signed_on_time_rate',
+export const KPI_NAMES = ['received', 'open', 'overdue', 'finish_rate', 'finished_on_time_rate', 'response_rate', 'signed_on_time_rate',
   'satisfaction_rate', 'resolution_rate', 'called_back_rate', 'direct_rate', 'avg_handling_hours', 'composite']
 
 export const REPORT_INDICATORS = ['received', 'dispatched', 'direct_rate', 'signed_on_time_rate', 'due', 'finished', 'finish_rate',
