@@ -5,6 +5,7 @@ import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { duplicateTests } from './duplicates.mjs'
+import { chineseTests, expandScope } from './chinese.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -41,7 +42,7 @@ test('a wrong password is refused with the API message', async ({ page, base, as
   await page.fill('[data-test=password]', 'wrong-Pass-1')
   await page.click('[data-test=login]')
   await page.waitForSelector('.el-alert--error')
-  assert((await page.textContent('.el-alert--error')).includes('wrong username or password'), 'error shown')
+  assert((await page.textContent('.el-alert--error')).includes('用户名或密码错误'), 'error shown')
   await shot('login')
 })
 
@@ -347,7 +348,9 @@ test('admin adds a unit and an account through the console', async ({ page, base
   await page.click('#tab-users')
   await page.click('[data-test=a-user-add]')
   await page.fill('[data-test=a-nu-name]', 'newagent')
-  await page.fill('[data-test=a-nu-scope]', '371302')
+  await page.click('[data-test=a-nu-scope]')
+  await expandScope(page, '区域与网格')
+  await page.locator('.el-tree-node__content', { hasText: '兰山区' }).getByText('兰山区', { exact: true }).click()
   await page.click('[data-test=a-nu-submit]')
   await page.waitForSelector('.el-message-box')
   const msg = await page.textContent('.el-message-box')
@@ -437,3 +440,4 @@ tests.push(...portalTests)
 
 // duplicate candidates: the intake form, the dispatch desk, the order (tests/browser/duplicates.mjs)
 tests.push(...duplicateTests)
+tests.push(...chineseTests)
