@@ -157,7 +157,8 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
   await page.fill('[data-test=in-lonlat]', '118.3055, 35.0055')
   await page.press('[data-test=in-lonlat]', 'Enter')
   await page.waitForSelector('[data-test=in-grid]')
-  assert((await page.textContent('[data-test=in-grid]')).includes('371302001001001'), 'located to its grid')
+  assert((await page.textContent('[data-test=in-grid]')).includes('东关社区第1网格') &&
+    await page.getAttribute('[data-test=in-grid]', 'title') === '371302001001001', 'located to its grid, by name')
   const routed = page.waitForResponse(r => r.url().includes('/api/v1/routing-rules/match?item=06028&region=371302001001001') && r.ok())
   await page.click('[data-test=in-hint-06028]')
   await routed
