@@ -387,7 +387,7 @@ const ENUMS = {
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
-    resident: ['群众', 'resident'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account']
+    resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account']
   }
 }
 
