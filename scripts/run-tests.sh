@@ -76,6 +76,7 @@ for variant in release asan; do
     # the console in Chromium, against the release build only
     if [ "$variant" = release ]; then
         store=sqlite
+        suite i18n 'passed, [0-9]+ failed' node tests/i18n/check.mjs
         suite browser '^console:|passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
             node tests/browser/run.mjs
     fi

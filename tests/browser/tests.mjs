@@ -7,6 +7,7 @@ import { portalTests } from './portal.mjs'
 import { duplicateTests } from './duplicates.mjs'
 import { deskTests } from './desks.mjs'
 import { contactTests } from './contact.mjs'
+import { chineseTests, expandScope } from './chinese.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -43,7 +44,7 @@ test('a wrong password is refused with the API message', async ({ page, base, as
   await page.fill('[data-test=password]', 'wrong-Pass-1')
   await page.click('[data-test=login]')
   await page.waitForSelector('.el-alert--error')
-  assert((await page.textContent('.el-alert--error')).includes('wrong username or password'), 'error shown')
+  assert((await page.textContent('.el-alert--error')).includes('用户名或密码错误'), 'error shown')
   await shot('login')
 })
 
@@ -158,7 +159,8 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
   await page.fill('[data-test=in-lonlat]', '118.3055, 35.0055')
   await page.press('[data-test=in-lonlat]', 'Enter')
   await page.waitForSelector('[data-test=in-grid]')
-  assert((await page.textContent('[data-test=in-grid]')).includes('371302001001001'), 'located to its grid')
+  assert((await page.textContent('[data-test=in-grid]')).includes('东关社区第1网格') &&
+    await page.getAttribute('[data-test=in-grid]', 'title') === '371302001001001', 'located to its grid, by name')
   const routed = page.waitForResponse(r => r.url().includes('/api/v1/routing-rules/match?item=06028&region=371302001001001') && r.ok())
   await page.click('[data-test=in-hint-06028]')
   await routed
@@ -351,7 +353,9 @@ test('admin adds a unit and an account through the console', async ({ page, base
   await page.click('#tab-users')
   await page.click('[data-test=a-user-add]')
   await page.fill('[data-test=a-nu-name]', 'newagent')
-  await page.fill('[data-test=a-nu-scope]', '371302')
+  await page.click('[data-test=a-nu-scope]')
+  await expandScope(page, '区域与网格')
+  await page.locator('.el-tree-node__content', { hasText: '兰山区' }).getByText('兰山区', { exact: true }).click()
   await page.click('[data-test=a-nu-submit]')
   await page.waitForSelector('.el-message-box')
   const msg = await page.textContent('.el-message-box')
@@ -446,3 +450,4 @@ tests.push(...deskTests)
 
 // calling the resident: reveal and contact on the order's page (tests/browser/contact.mjs)
 tests.push(...contactTests)
+tests.push(...chineseTests)

@@ -226,7 +226,9 @@ def test_routing_match_before_an_order_is_the_orders_own_route():
             assert match["rule"] == r1["id"], match
             status, match = srv.get(q("/api/v1/routing-rules/match", item="06028"), token=ag)
             assert status == 200 and match["found"] is False and "no rule" in match["explanation"]
-            assert set(match) == {"found", "explanation"}, match
+            assert set(match) == {"found", "explanation", "because"}, match
+            assert match["because"] == {"item": "06028", "item_name": "噪声扰民", "region": "",
+                                        "level": "", "region_name": ""}, match
             status, match = srv.get(q("/api/v1/routing-rules/match", item="2108", region=grid),
                                     token=ag)
             assert status == 200 and match["found"] is False, match

@@ -446,6 +446,12 @@ def test_units_rules_and_route_explanation():
             status, route = srv.json("GET", f"/api/v1/orders/{o['id']}/route", token=ag)
             assert status == 200 and route["lead"]["id"] == "dg-office", route
             assert route["explanation"] == f"item 06028 in town 371302001 → unit dg-office 东关社区居委会 by rule {r2['id']}", route
+            # the same reasons as data a console words in its own language
+            assert route["because"] == {"item": "06028", "item_name": "噪声扰民",
+                                        "region": "371302001", "level": "town",
+                                        "region_name": route["because"]["region_name"],
+                                        "unit": "dg-office", "rule": r2["id"]}, route
+            assert route["because"]["region_name"] and not route["because"]["region_name"].isascii()
             status, o = srv.json("POST", "/api/v1/orders", {
                 "channel": "hotline", "type": "complaint", "item": "06901", "title": "垃圾",
                 "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
@@ -456,6 +462,8 @@ def test_units_rules_and_route_explanation():
                 "content": "c", "lon": 118.303, "lat": 35.003}, token=ag)
             status, route = srv.json("GET", f"/api/v1/orders/{o['id']}/route", token=ag)
             assert route["found"] is False and "no rule" in route["explanation"], route
+            assert route["because"]["item"] == "2108" and route["because"]["level"] == "grid", route
+            assert "unit" not in route["because"] and "rule" not in route["because"], route
             status, answer = act(srv, ag, o, "dispatch", {"unit": "nobody"})
             assert status == 400 and "nobody" in answer["error"]["message"], answer
         finally:

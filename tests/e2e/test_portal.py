@@ -87,8 +87,17 @@ def test_portal_types_and_submit_anonymous_and_with_phone():
                             ("green", "心愿", "wish"), ("orange", "宣传", "consult"),
                             ("red", "服务", "help")], bags
             plain = [t["code"] for t in types["types"] if not t["bag"]]
-            assert plain == ["consult", "help", "complaint", "report", "suggestion", "praise",
-                             "wish"], plain
+            assert plain == ["complaint", "help", "consult", "report", "praise"], plain
+            # 投诉 and 求助 first, then the bags on the first row; no name listed twice
+            listed = [(t["name"], t["featured"]) for t in types["types"]]
+            assert listed[:2] == [("投诉", True), ("求助", True)], listed
+            assert [n for n, f in listed if f] == ["投诉", "求助", "建议", "吐槽", "心愿", "宣传",
+                                                   "服务"], listed
+            names = [n for n, _ in listed]
+            assert len(names) == len(set(names)), names
+            for unlisted in ["suggestion", "wish"]:  # still taken from older clients
+                status, _, a = submit(srv, type=unlisted)
+                assert status == 201, (unlisted, a)
             items = {i["code"]: i for i in types["items"]}
             assert items["06028"]["name"] == "噪声扰民" and items["06028"]["group"] == "市容环境"
             assert "06" not in items  # a class is not an item open to residents
@@ -142,6 +151,13 @@ def test_portal_types_and_submit_anonymous_and_with_phone():
         data.close()
 
 
+def o_due(srv, token, oid):
+    """The order's reply deadline as staff read it."""
+    status, o = srv.get(f"/api/v1/orders/{oid}", token=token)
+    assert status == 200, o
+    return (o.get("deadlines") or {}).get("reply")
+
+
 def test_portal_photos_timeline_and_rating_after_the_reply():
     data = Data()
     try:
@@ -191,7 +207,20 @@ def test_portal_photos_timeline_and_rating_after_the_reply():
             assert status == 409 and "once it has been answered" in e["error"]["message"], e
 
             act(srv, ag, oid, "dispatch", {"unit": "cgzf"})
+            status, _, v = public(srv, "GET", f"/appeals/{code}")
+            assert v["due_at"] == o_due(srv, ag, oid) and v["unit_photos"] == [], v
             act(srv, hd, oid, "sign")
+            # the unit's photo of the work done is the resident's to see, and who took it not
+            after = JPEG + b"after-fix"
+            status, _, raw = srv.request("POST", f"/api/v1/orders/{oid}/photos", after, token=hd)
+            assert status == 201, raw
+            status, _, v = public(srv, "GET", f"/appeals/{code}")
+            assert v["unit_photos"] == [hashlib.sha256(after).hexdigest()], v
+            assert v["due_at"] and v["due_at"] == o_due(srv, ag, oid), v
+            status, headers, raw = srv.request(
+                "GET", f"/api/v1/public/appeals/{code}/photos/{hashlib.sha256(after).hexdigest()}",
+                token=None)
+            assert status == 200 and raw == after and headers["Content-Type"] == "image/jpeg"
             act(srv, hd, oid, "note", {"note": "内部备注：INTERNAL-REMARK 联系了张科长"})
             act(srv, ag, oid, "urge", {"note": "催办 URGE-TEXT"})
             status, _, e = public(srv, "POST", f"/appeals/{code}/rating", rating)
@@ -205,7 +234,8 @@ def test_portal_photos_timeline_and_rating_after_the_reply():
                               ("sign", "signed"), ("reply", "replied")], events
             assert v["timeline"][1]["unit"] == "城管执法局" and v["unit"] == "城管执法局", v
             assert v["timeline"][3]["text"] == "已在3号楼前新装两盏路灯", v
-            assert v["reply"]["text"] == "已在3号楼前新装两盏路灯" and v["photos"] == 3, v
+            assert v["reply"]["text"] == "已在3号楼前新装两盏路灯" and v["photos"] == 4, v
+            assert v["due_at"] is None, v  # answered: no deadline left to wait for
             text = json.dumps(v, ensure_ascii=False)
             for private in ["INTERNAL-REMARK", "张科长", "URGE-TEXT", "unit1", '"ag"', "13900001111",
                             "1111", "cgzf", "handler", "agent", "东关社区3号楼", "note", "urge"]:
@@ -348,7 +378,7 @@ def test_portal_every_bad_field_is_a_clear_400():
     try:
         srv = server(data)
         try:
-            cases = [({"type": None}, "'type' must be one of blue, yellow, green, orange, red"),
+            cases = [({"type": None}, "'type' must be one of complaint, help, blue, yellow, green"),
                      ({"type": "purple"}, "'type'"),
                      ({"type": 3}, "'type'"),
                      ({"text": None}, "'text' is required"),

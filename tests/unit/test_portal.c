@@ -86,6 +86,14 @@ static void test_types(void)
     T_EQ_STR(wg_portal_type_find("orange")->zh, "宣传");
     T_CHECK(wg_portal_type_find("purple") == NULL);
     T_CHECK(wg_portal_type_find(NULL) == NULL);
+    /* listed: 投诉 and 求助 first, then the bags; no name twice; every type still taken */
+    T_EQ_STR(wg_portal_types[0].zh, "投诉");
+    T_EQ_STR(wg_portal_types[1].zh, "求助");
+    for (const struct wg_portal_type *t = wg_portal_types; t->code; t++)
+        for (const struct wg_portal_type *u = t + 1; t->listed && u->code; u++)
+            T_CHECK(!u->listed || strcmp(t->zh, u->zh) != 0);
+    T_EQ_INT(wg_portal_type_find("wish")->listed, 0);
+    T_EQ_INT(wg_portal_type_find("green")->listed, 2);
 }
 
 static void test_config(void)

@@ -120,6 +120,55 @@ enum wg_rc wg_api_rules_create(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 201, out);
 }
 
+/* The name of a region or grid code, "" when it has none (a prefix no region or grid has). */
+static enum wg_rc place_name(struct wg_db *db, const char *code, enum wg_level lvl, char *out,
+                             size_t size, struct wg_err *err)
+{
+    enum wg_rc rc;
+    *out = '\0';
+    if (lvl == WG_LEVEL_NONE)
+        return WG_OK;
+    if (lvl >= WG_LEVEL_GRID) {
+        struct wg_grid_row g;
+        if (!(rc = wg_store_grid_current(db, code, &g, NULL, err)))
+            snprintf(out, size, "%s", g.name);
+    } else {
+        struct wg_region_row r;
+        if (!(rc = wg_store_region_get(db, code, &r, err)))
+            snprintf(out, size, "%s", r.name);
+    }
+    if (rc == WG_ENOTFOUND) {
+        wg_err_clear(err);
+        rc = WG_OK;
+    }
+    return rc;
+}
+
+/* The suggestion's reasons as data a console words in its own language: {item, item_name,
+ * region, level, region_name} of the rule that matched (or of the question when none did:
+ * the item and the place asked about), and the unit and rule when one matched. */
+static enum wg_rc because_json(struct wg_req *req, struct wg_db *db,
+                               const struct wg_route_suggestion *s, const char *item,
+                               const char *place, json_t **out, struct wg_err *err)
+{
+    const char *it = s->found ? s->rule.item : item;
+    const char *where = s->found ? s->rule.region : place;
+    enum wg_level lvl = *where ? wg_region_level(where, NULL) : WG_LEVEL_NONE;
+    const struct wg_catalog_item *ci = *it ? wg_catalog_find(wg_api_catalog(req), it) : NULL;
+    char name[192];
+    enum wg_rc rc = place_name(db, where, lvl, name, sizeof name, err);
+    if (rc)
+        return rc;
+    *out = json_pack("{s:s,s:s,s:s,s:s,s:s}", "item", it, "item_name", ci ? ci->name : "", "region",
+                     where, "level", lvl == WG_LEVEL_NONE ? "" : wg_level_name(lvl), "region_name",
+                     name);
+    if (s->found) {
+        json_object_set_new(*out, "unit", json_string(s->lead.id));
+        json_object_set_new(*out, "rule", json_integer(s->rule.id));
+    }
+    return WG_OK;
+}
+
 /* Answers the routing suggestion for an item at a place (a grid or region code, "" for
  * none): {found, explanation} and, when a rule matched, the lead and assisting units, the rule
  * and the body of the dispatch that follows it. */
@@ -131,7 +180,11 @@ static enum wg_rc reply_suggestion(struct wg_req *req, struct wg_db *db, const c
     enum wg_rc rc = wg_route_suggest(db, item, place, &s, err);
     if (rc)
         return rc;
-    out = wg_api_keep(req, json_pack("{s:b,s:s}", "found", s.found, "explanation", s.why));
+    json_t *because;
+    if ((rc = because_json(req, db, &s, item ? item : "", place ? place : "", &because, err)))
+        return rc;
+    out = wg_api_keep(req, json_pack("{s:b,s:s,s:o}", "found", s.found, "explanation", s.why,
+                                     "because", because));
     if (s.found) {
         /* the assisting units as they are now (one removed since is left out), and the
          * body of the dispatch that follows the suggestion */

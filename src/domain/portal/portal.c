@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "core/param.h"
 #include "domain/orders/order_fsm.h"
 #include "domain/orders/photo.h"
@@ -97,19 +98,20 @@ void wg_portal_client_addr(const struct wg_portal_config *c, const char *peer,
 }
 
 const struct wg_portal_type wg_portal_types[] = {
-    {"blue", "suggestion", "建议", "Suggestion", 1},
-    {"yellow", "complaint", "吐槽", "Grumble", 1},
-    {"green", "wish", "心愿", "Wish", 1},
-    {"orange", "consult", "宣传", "Publicity", 1},
-    {"red", "help", "服务", "Service", 1},
-    {"consult", "consult", "咨询", "Question", 0},
-    {"help", "help", "求助", "Help", 0},
-    {"complaint", "complaint", "投诉", "Complaint", 0},
-    {"report", "report", "举报", "Report", 0},
-    {"suggestion", "suggestion", "建议", "Suggestion", 0},
-    {"praise", "praise", "表扬", "Praise", 0},
-    {"wish", "wish", "心愿", "Wish", 0},
-    {NULL, NULL, NULL, NULL, 0},
+    {"complaint", "complaint", "投诉", "Complaint", 0, 2},
+    {"help", "help", "求助", "Help", 0, 2},
+    {"blue", "suggestion", "建议", "Suggestion", 1, 2},
+    {"yellow", "complaint", "吐槽", "Grumble", 1, 2},
+    {"green", "wish", "心愿", "Wish", 1, 2},
+    {"orange", "consult", "宣传", "Publicity", 1, 2},
+    {"red", "help", "服务", "Service", 1, 2},
+    {"consult", "consult", "咨询", "Question", 0, 1},
+    {"report", "report", "举报", "Report", 0, 1},
+    {"praise", "praise", "表扬", "Praise", 0, 1},
+    /* the bags of the same names stand for these in the list */
+    {"suggestion", "suggestion", "建议", "Suggestion", 0, 0},
+    {"wish", "wish", "心愿", "Wish", 0, 0},
+    {NULL, NULL, NULL, NULL, 0, 0},
 };
 
 const struct wg_portal_type *wg_portal_type_find(const char *code)
@@ -124,8 +126,11 @@ json_t *wg_portal_types_json(const struct wg_catalog *cat)
 {
     json_t *types = json_array(), *items = json_array();
     for (const struct wg_portal_type *t = wg_portal_types; t->code; t++) {
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", t->code, "order_type", t->order_type,
-                              "name", t->zh, "name_en", t->en, "bag", t->bag);
+        if (!t->listed)
+            continue;
+        json_t *j =
+            json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}", "code", t->code, "order_type", t->order_type,
+                      "name", t->zh, "name_en", t->en, "bag", t->bag, "featured", t->listed == 2);
         json_array_append_new(types, j);
     }
     for (size_t i = 0; cat && i < cat->n; i++) {
@@ -381,10 +386,20 @@ static const char *reply_text(const json_t *detail)
 
 struct view {
     json_t *timeline;
-    json_t *reply;     /* the latest reply's {at, text} */
-    char units[8][64]; /* units dispatched to, in order, for their names */
+    json_t *unit_photos; /* the SHA-256 of the photos the unit's handlers added */
+    json_t *reply;       /* the latest reply's {at, text} */
+    char units[8][64];   /* units dispatched to, in order, for their names */
     int nunits;
 };
+
+/* A photo the unit's handlers added (most often of the work done, with the reply): the
+ * resident sees it as the unit's, without who added it. Photos of other staff (a grid
+ * worker's report, the centre's) stay internal. */
+static int is_unit_photo(const struct wg_order_event_row *e)
+{
+    return !strcmp(e->action, "attachment") && !strcmp(e->role, "handler") &&
+           strlen(e->detail) == 64;
+}
 
 /* Which events a resident sees: those that move the order along its loop. Anything else —
  * notes, instructions, supervision, urging, extensions, returns, attachments, recorded
@@ -399,6 +414,10 @@ static int add_public_event(const struct wg_order_event_row *e, void *ctx)
     const char *const *s = shown;
     const char *to = e->to_state[0] ? e->to_state : e->from_state;
     json_t *j, *detail = NULL;
+    if (is_unit_photo(e)) {
+        json_array_append_new(v->unit_photos, json_string(e->detail));
+        return 0;
+    }
     while (*s && strcmp(*s, e->action))
         s++;
     if (!*s)
@@ -430,6 +449,12 @@ static int add_public_event(const struct wg_order_event_row *e, void *ctx)
     json_decref(detail);
     json_array_append_new(v->timeline, j);
     return 0;
+}
+
+/* While a unit holds the order and works on it, the resident sees when it is due. */
+static int in_hand(const char *state)
+{
+    return !strcmp(state, "dispatched") || !strcmp(state, "returning") || !strcmp(state, "signed");
 }
 
 static int count_photo(const struct wg_photo_row *p, void *ctx)
@@ -471,7 +496,7 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
 {
     struct wg_order_row o;
     struct wg_rating_row rating;
-    struct view v = {json_array(), NULL, {{0}}, 0};
+    struct view v = {json_array(), json_array(), NULL, {{0}}, 0};
     json_t *own = json_array();
     struct wg_fsm_ctx ctx;
     enum wg_order_state st;
@@ -516,6 +541,15 @@ enum wg_rc wg_portal_view(struct wg_db *db, const struct wg_catalog *cat, long l
             goto fail_json;
     }
     json_object_set_new(j, "own_photos", own);
+    json_object_set_new(j, "unit_photos", v.unit_photos);
+    v.unit_photos = NULL;
+    if (o.reply_deadline > 0 && in_hand(o.state)) {
+        char due[32];
+        wg_clock_iso(o.reply_deadline, due);
+        json_object_set_new(j, "due_at", json_string(due));
+    } else {
+        json_object_set_new(j, "due_at", json_null());
+    }
     json_object_set_new(j, "timeline", v.timeline);
     json_object_set_new(j, "reply", v.reply ? v.reply : json_null());
     json_object_set_new(j, "rating",
@@ -533,6 +567,7 @@ fail:
 fail_events:
     json_decref(own);
     json_decref(v.timeline);
+    json_decref(v.unit_photos);
     json_decref(v.reply);
     return rc;
 }
@@ -615,6 +650,13 @@ static int is_own(const struct wg_photo_row *p, void *ctx)
     return l->found;
 }
 
+static int unit_photo_is(const struct wg_order_event_row *e, void *ctx)
+{
+    struct own_lookup *l = ctx;
+    l->found = is_unit_photo(e) && !strcmp(e->detail, l->sha256);
+    return l->found;
+}
+
 enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id,
                                 const char *sha256, char **bytes, size_t *len, const char **mime,
                                 struct wg_err *err)
@@ -624,8 +666,11 @@ enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long lon
     enum wg_rc rc = wg_store_photo_list(db, order_id, is_own, &l, err);
     if (rc)
         return rc;
+    if (!l.found && (rc = wg_store_order_events(db, order_id, unit_photo_is, &l, err)))
+        return rc;
     if (!l.found)
-        return wg_err_set(err, WG_ENOTFOUND, "this appeal has no photo '%.70s' of yours", sha256);
+        return wg_err_set(err, WG_ENOTFOUND,
+                          "this appeal has no photo '%.70s' of yours or of its unit", sha256);
     wg_portal_actor(&resident);
     return wg_photo_read(db, &resident, data_dir, sha256, bytes, len, mime, err);
 }

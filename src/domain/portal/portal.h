@@ -10,14 +10,16 @@
  * lookups of unknown codes are throttled per address besides.
  *
  * Types: the five colour bags of seed 002's mini-program (五色袋) and the seven appeal types of
- * SPEC §9. Each bag makes an order of one SPEC type — 建议 blue → suggestion, 吐槽 yellow →
- * complaint, 心愿 green → wish, 宣传 orange → consult (a resident asking for a policy to be
- * explained or publicised), 服务 red → help — and its name heads the order's title
- * (【心愿】…), so the centre sees the bag in every list; the portal keeps the bag it was
- * filed under for the resident's view.
+ * SPEC §9, listed 投诉 and 求助 first and no name twice (the bags 建议 and 心愿 stand for the
+ * types of the same names, which are still taken). Each bag makes an order of one SPEC type — 建议
+ * blue → suggestion, 吐槽 yellow → complaint, 心愿 green → wish, 宣传 orange → consult (a resident
+ * asking for a policy to be explained or publicised), 服务 red → help — and its name heads the
+ * order's title (【心愿】…), so the centre sees the bag in every list; the portal keeps the bag it
+ * was filed under for the resident's view.
  *
  * What a resident sees of an order (wg_portal_view): its type, catalog item, text, public
- * state, the unit holding it (a public body) and the events of its loop — received,
+ * state, the unit holding it (a public body), the reply deadline while the unit works on it,
+ * the photos the unit's handlers added (the work done) and the events of its loop — received,
  * dispatched, signed, replied (with the reply's text), verified or sent back, called back,
  * rated, reopened, suspended and resumed, merged, invalid. Never a staff member's name or
  * role, a note, an instruction, a supervision, an extension or a return between units, the
@@ -73,8 +75,10 @@ struct wg_portal_type {
     const char *order_type; /* the SPEC §9 type of the order it makes */
     const char *zh, *en;    /* names for the page */
     int bag;                /* one of the five colour bags */
+    int listed;             /* 2 on the page's first row, 1 among the other kinds, 0 not
+                               listed (taken still: a bag of the same name stands for it) */
 };
-/* Bags first, then the seven types; ends with a NULL code. */
+/* 投诉 and 求助 first, the bags, the other kinds, then the unlisted; ends with a NULL code. */
 extern const struct wg_portal_type wg_portal_types[];
 const struct wg_portal_type *wg_portal_type_find(const char *code);
 
@@ -140,8 +144,9 @@ enum wg_rc wg_portal_rating_parse(const json_t *body, json_t **action_body, stru
 enum wg_rc wg_portal_rate_in(struct wg_db *db, const struct wg_order_env *env, long long order_id,
                              const json_t *action_body, long long now, struct wg_err *err);
 
-/* A photo the resident added to the appeal (never a unit's or the centre's): *bytes is
- * owned (free). WG_ENOTFOUND for any other. */
+/* A photo the resident added to the appeal, or one its unit's handlers added (the work done;
+ * never a grid worker's or the centre's): *bytes is owned (free). WG_ENOTFOUND for any
+ * other. */
 enum wg_rc wg_portal_photo_read(struct wg_db *db, const char *data_dir, long long order_id,
                                 const char *sha256, char **bytes, size_t *len, const char **mime,
                                 struct wg_err *err);

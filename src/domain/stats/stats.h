@@ -81,8 +81,8 @@
  *   composite = 30·response + 35·resolution + 35·satisfaction (in percent; weights of rates
  *     with no denominator are dropped and the rest scaled to 100; null when none has one),
  *     grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, E below;
- *   open = the open contribution over all days (orders open now; in a series point, those
- *     received in the point's period that are still open).
+ *   open (在办量) = the open contribution of the orders received in P: those of them still
+ *     open (in a series point, those received in the point's period).
  * A unit's own figures (scope unit:<id>, by=unit rows) count as its received what was
  * dispatched to it: intake itself has no unit. */
 #ifndef WG_DOMAIN_STATS_H

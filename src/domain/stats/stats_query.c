@@ -8,7 +8,6 @@
 #include "core/param.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <stdlib.h>
 
 #include "domain/map/region.h"
@@ -415,54 +414,42 @@ static enum wg_rc parse_period(const struct wg_stats_env *env, const struct wg_s
 
 /* ---- sums with the snapshot and overdue parts ---- */
 
-/* The open contribution over all days, and the pending deadlines of the period that lie
- * today or later (not yet missed), grouped like the main sums. */
+/* The pending deadlines of the period that lie today or later (not yet missed), grouped like
+ * the main sums. */
 struct extras {
-    struct wg_stats_groups open, ahead;
+    struct wg_stats_groups ahead;
 };
 
 static void extras_release(struct extras *x)
 {
-    wg_stats_groups_release(&x->open);
     wg_stats_groups_release(&x->ahead);
 }
 
 static enum wg_rc collect_all(const struct wg_stats_env *env, const struct wg_stat_filter *f,
                               int from, int to, enum wg_stats_by by, int child_len,
-                              const int *starts, int nb, int with_open,
-                              struct wg_stats_groups *main, struct extras *x, struct wg_err *err)
+                              const int *starts, int nb, struct wg_stats_groups *main,
+                              struct extras *x, struct wg_err *err)
 {
-    int today = wg_cst_day(env->now), lo = INT_MIN / 2, hi = INT_MAX / 2;
+    int today = wg_cst_day(env->now);
     enum wg_rc rc = wg_stats_collect(env, f, from, to, by, child_len, starts, nb, 0, main, err);
     if (!rc && to >= today)
         rc = wg_stats_collect(env, f, from > today ? from : today, to, by, child_len, starts, nb, 0,
                               &x->ahead, err);
-    if (!rc && with_open) {
-        if (env->cube) {
-            wg_stats_cube_rdlock(env->cube);
-            wg_stats_cube_span(env->cube, &lo, &hi);
-            wg_stats_cube_unlock(env->cube);
-            if (lo > hi)
-                return WG_OK;
-            if (hi > today)
-                hi = today; /* orders are received no later than today */
-        }
-        rc = wg_stats_collect(env, f, lo, hi, by, child_len, NULL, 0, 0, &x->open, err);
-    }
     return rc;
 }
 
+/* The sums of a bucket and key; open is the open contribution of the orders received in the
+ * period (or the series point's period), as every other count follows the period. */
 static void sums_of(const struct wg_stats_groups *main, const struct extras *x, int bucket,
-                    const char *key, int open_from_main, struct wg_stats_sums *s)
+                    const char *key, struct wg_stats_sums *s)
 {
     const struct wg_stats_group *g = wg_stats_groups_find(main, bucket, key);
     const struct wg_stats_group *a = wg_stats_groups_find(&x->ahead, bucket, key);
-    const struct wg_stats_group *o = wg_stats_groups_find(&x->open, 0, key);
     memset(s, 0, sizeof *s);
     if (g)
         memcpy(s->c, g->c, sizeof s->c);
     s->pending_past = s->c[WG_SC_PENDING_DUE] - (a ? a->c[WG_SC_PENDING_DUE] : 0);
-    s->open = open_from_main ? s->c[WG_SC_OPEN] : o ? o->c[WG_SC_OPEN] : 0;
+    s->open = s->c[WG_SC_OPEN];
 }
 
 /* A unit's own figures count as its received what was dispatched to it (intake itself has no
@@ -501,15 +488,15 @@ enum wg_rc wg_stats_summary(const struct wg_stats_env *env, const struct wg_acto
 {
     struct scope s;
     struct wg_stats_groups main = {0};
-    struct extras x = {{0}, {0}};
+    struct extras x = {{0}};
     struct wg_stats_sums sums;
     unsigned long mask;
     int from, to;
     enum wg_rc rc = begin(env, actor, q, &s, &from, &to, &mask, err);
     if (!rc)
-        rc = collect_all(env, &s.f, from, to, WG_BY_NONE, 0, NULL, 0, 1, &main, &x, err);
+        rc = collect_all(env, &s.f, from, to, WG_BY_NONE, 0, NULL, 0, &main, &x, err);
     if (!rc) {
-        sums_of(&main, &x, 0, "", 0, &sums);
+        sums_of(&main, &x, 0, "", &sums);
         if (!strcmp(s.kind, "unit"))
             unit_received(&sums);
         *out = answer_head(&s, from, to);
@@ -525,7 +512,7 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
 {
     struct scope s;
     struct wg_stats_groups main = {0};
-    struct extras x = {{0}, {0}};
+    struct extras x = {{0}};
     unsigned long mask;
     int from, to, nb = 0, *starts = NULL;
     const char *by = q->by ? q->by : "day";
@@ -543,13 +530,13 @@ enum wg_rc wg_stats_series(const struct wg_stats_env *env, const struct wg_actor
             (!strcmp(by, "month") && dd == 1))
             starts[nb++] = d;
     }
-    rc = collect_all(env, &s.f, from, to, WG_BY_NONE, 0, starts, nb, 0, &main, &x, err);
+    rc = collect_all(env, &s.f, from, to, WG_BY_NONE, 0, starts, nb, &main, &x, err);
     if (!rc) {
         json_t *points = json_array();
         for (int b = 0; b < nb; b++) {
             struct wg_stats_sums sums;
             char p[11];
-            sums_of(&main, &x, b, "", 1, &sums);
+            sums_of(&main, &x, b, "", &sums);
             if (!strcmp(s.kind, "unit"))
                 unit_received(&sums);
             wg_civil_format_date(starts[b], p);
@@ -835,7 +822,7 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
                {"channel", WG_BY_CHANNEL}};
     struct scope s;
     struct wg_stats_groups main = {0};
-    struct extras x = {{0}, {0}};
+    struct extras x = {{0}};
     struct names names = {NULL};
     unsigned long mask;
     int from, to, child_len = 0;
@@ -857,7 +844,7 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
     if ((by == WG_BY_CHILD || by == WG_BY_GRID) &&
         (rc = child_names(env->db, s.leaf, by == WG_BY_GRID, &names, &child_len, err)))
         goto out;
-    if ((rc = collect_all(env, &s.f, from, to, by, child_len, NULL, 0, 1, &main, &x, err)))
+    if ((rc = collect_all(env, &s.f, from, to, by, child_len, NULL, 0, &main, &x, err)))
         goto out;
     json_t *rows = json_array();
     json_t *unit_names = json_object();
@@ -872,37 +859,35 @@ enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_ac
         json_object_foreach(names.obj, code, nm)
         {
             struct wg_stats_sums sums;
-            sums_of(&main, &x, 0, code, 0, &sums);
+            sums_of(&main, &x, 0, code, &sums);
             json_array_append_new(rows, json_pack("{s:s,s:s,s:o}", "key", code, "name",
                                                   json_string_value(nm), "indicators",
                                                   wg_stats_indicators_json(&sums, mask)));
         }
-    } else { /* the values that have data in the period or open orders now */
-        struct wg_stats_groups *srcs[2] = {&main, &x.open};
+    } else { /* the values that have data in the period */
         json_t *seen = json_object(), *desk = NULL;
-        for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < srcs[k]->n; i++) {
-                const char *key = srcs[k]->v[i].key;
-                struct wg_stats_sums sums;
-                if (json_object_get(seen, key))
-                    continue;
-                json_object_set_new(seen, key, json_true());
-                sums_of(&main, &x, 0, key, 0, &sums);
-                if (!strcmp(s.kind, "unit") || (by == WG_BY_UNIT && *key))
-                    unit_received(&sums);
-                json_t *un = json_object_get(unit_names, key);
-                const char *name = by == WG_BY_ITEM   ? (*key ? item_name(env, key) : "")
-                                   : by == WG_BY_UNIT ? (un     ? json_string_value(un)
-                                                         : *key ? key
-                                                                : NO_UNIT_NAME)
-                                                      : key;
-                json_t *row = json_pack("{s:s,s:s,s:o}", "key", key, "name", name, "indicators",
-                                        wg_stats_indicators_json(&sums, mask));
-                if (by == WG_BY_UNIT && !*key)
-                    desk = row; /* after the units */
-                else
-                    json_array_append_new(rows, row);
-            }
+        for (size_t i = 0; i < main.n; i++) {
+            const char *key = main.v[i].key;
+            struct wg_stats_sums sums;
+            if (json_object_get(seen, key))
+                continue;
+            json_object_set_new(seen, key, json_true());
+            sums_of(&main, &x, 0, key, &sums);
+            if (!strcmp(s.kind, "unit") || (by == WG_BY_UNIT && *key))
+                unit_received(&sums);
+            json_t *un = json_object_get(unit_names, key);
+            const char *name = by == WG_BY_ITEM   ? (*key ? item_name(env, key) : "")
+                               : by == WG_BY_UNIT ? (un     ? json_string_value(un)
+                                                     : *key ? key
+                                                            : NO_UNIT_NAME)
+                                                  : key;
+            json_t *row = json_pack("{s:s,s:s,s:o}", "key", key, "name", name, "indicators",
+                                    wg_stats_indicators_json(&sums, mask));
+            if (by == WG_BY_UNIT && !*key)
+                desk = row; /* after the units */
+            else
+                json_array_append_new(rows, row);
+        }
         if (desk)
             json_array_append_new(rows, desk);
         json_decref(seen);

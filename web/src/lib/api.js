@@ -4,7 +4,7 @@
 import { ElMessage } from 'element-plus'
 import { answer, send } from './http'
 import { session, clearSession } from './session'
-import { t } from './i18n'
+import { t, translateError } from './i18n'
 
 export { ApiError } from './http'
 
@@ -15,13 +15,17 @@ export async function api (method, path, body, opts = {}) {
   const headers = { ...(opts.headers || {}) }
   if (session.token) headers.Authorization = 'Bearer ' + session.token
   if (opts.version) headers['If-Match'] = '"' + opts.version + '"'
-  const res = await send(method, path, body, headers)
-  if (opts.raw && res.ok) return res
-  if (res.status === 401 && session.token && !opts.noLogout) {
-    clearSession()
-    onUnauthorized()
+  try {
+    const res = await send(method, path, body, headers)
+    if (opts.raw && res.ok) return res
+    if (res.status === 401 && session.token && !opts.noLogout) {
+      clearSession()
+      onUnauthorized()
+    }
+    return await answer(res)
+  } catch (e) {
+    throw translateError(e) // in Chinese, the code's sentence (lib/i18n.js)
   }
-  return answer(res)
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts)

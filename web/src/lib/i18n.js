@@ -290,7 +290,49 @@ const T = {
   'rem.wday': ['个工作日', 'working days'],
   'rem.day': ['天', 'days'],
   'rem.hour': ['小时', 'hours'],
-  'rem.minute': ['分钟', 'minutes']
+  'rem.minute': ['分钟', 'minutes'],
+  // Chinese first (issue 18 item 8): routing reasons, timeline details, errors, scopes
+  'rt.because': ['派单规则 #{rule}：{item}，{place} → {unit}', 'Rule #{rule}: {item} in {place} → {unit}'],
+  'rt.none': ['没有匹配的派单规则（{item}，{place}），请人工派单', 'No rule matches ({item} in {place}): dispatch by hand'],
+  'rt.any_item': ['任意事项', 'any item'],
+  'rt.any_place': ['任意地区', 'any place'],
+  'rt.no_place': ['未定位', 'no place'],
+  'dk.passed': ['核查通过', 'Passed'],
+  'dk.reached': ['联系上诉求人', 'Reached'],
+  'dk.resolved': ['问题已解决', 'Resolved'],
+  'dk.automatic': ['系统自动督办', 'Automatic'],
+  'dk.anonymous': ['匿名', 'Anonymous'],
+  'dk.confidential': ['保密件', 'Confidential'],
+  'dk.days': ['{n} 个工作日', '{n} working days'],
+  'dk.into': ['并入工单 {n}', 'Into order {n}'],
+  'dk.past_reply_deadline': ['已超过办结时限', 'past the reply deadline'],
+  'actor.system': ['系统', 'system'],
+  'err.detail': ['详情', 'Details'],
+  'err.wrong_login': ['用户名或密码错误', 'Wrong username or password'],
+  'scope.pick': ['选择区域、网格或承办单位', 'Choose a region, grid or unit'],
+  'scope.all': ['全部区域', 'Everywhere'],
+  'scope.regions': ['区域与网格', 'Regions and grids'],
+  'scope.units': ['承办单位', 'Units'],
+  'wall.enter': ['大屏模式', 'Wall screen'],
+  'wall.leave': ['退出大屏', 'Leave wall screen'],
+  'wall.updated': ['更新于 {t}', 'Updated {t}'],
+  'au.since': ['起始日期', 'From'],
+  'au.cli': ['命令行', 'command line'],
+  'au.until': ['截止日期', 'Until'],
+  // calling the resident (issue 18): revealing the reporter's phone, the unit's contact
+  'rv.reveal': ['查看号码', 'Reveal phone'],
+  'rv.why': ['请说明查看号码的原因（将记入审计日志）', 'Why do you need the number? (recorded in the audit log)'],
+  'rv.why_rule': ['请填写原因（至少 2 个汉字或 4 个字母）', 'Give a reason (at least 4 letters)'],
+  'rv.requested': ['已请求隐私号外呼，稍后来电接通诉求人', 'Call requested: the call service rings you and connects the reporter'],
+  'ct.deadline': ['联系时限', 'Contact by'],
+  'ct.first': ['首次联系', 'First contact'],
+  'ct.none': ['尚未联系', 'not yet'],
+  'ct.means': ['联系方式', 'Means'],
+  'ct.reached': ['已联系上', 'reached'],
+  'ct.unreached': ['未联系上', 'not reached'],
+  'ct.on_time': ['按时', 'in time'],
+  'ct.late': ['超时', 'late'],
+  'ct.at': ['联系时间', 'at']
 }
 
 const ENUMS = {
@@ -301,6 +343,7 @@ const ENUMS = {
     invalid: ['无效件', 'invalid']
   },
   action: {
+    contact: ['联系诉求人', 'contact the reporter'],
     create: ['受理', 'create'], dispatch: ['派单', 'dispatch'], sign: ['签收', 'sign'], return: ['退单', 'return'],
     approve_return: ['同意退单', 'approve return'], reject_return: ['驳回退单', 'reject return'],
     extend: ['申请延期', 'ask for extension'], approve_extension: ['批准延期', 'approve extension'],
@@ -341,32 +384,44 @@ const ENUMS = {
     sysadmin: ['系统管理员', 'system admin'], secadmin: ['安全管理员', 'security admin'], auditor: ['审计管理员', 'auditor'],
     agent: ['坐席员', 'agent'], supervisor: ['督办员', 'supervisor'], handler: ['承办人员', 'handler'],
     gridworker: ['网格员', 'grid worker'], community: ['社区工作人员', 'community staff'], mediator: ['调解员', 'mediator'],
-    leader: ['领导', 'leader']
+    leader: ['领导', 'leader'], resident: ['群众', 'resident']
   },
   unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
   perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'], metrics: ['监控指标', 'metrics'] },
   kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
-  level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] }
+  level_region: { province: ['省', 'province'], city: ['市', 'city'], county: ['县区', 'county'], town: ['镇街', 'town'], village: ['村居', 'village'], grid: ['网格', 'grid'] },
+  means: { phone: ['电话', 'phone'], visit: ['上门', 'visit'], sms: ['短信', 'SMS'], other: ['其他', 'other'] },
+  // Chinese first (issue 18 item 8): API error codes (also the audit log's results), the
+  // audit log's actions and objects
+  error: {
+    ok: ['成功', 'ok'], invalid: ['输入有误，请检查后重试', 'Invalid input'], not_found: ['未找到或无权查看', 'Not found'],
+    conflict: ['与当前状态冲突，请刷新后重试', 'Conflicts with the current state'], forbidden: ['无权执行此操作', 'Not allowed'],
+    unauthorized: ['未登录或登录已失效', 'Not logged in'], too_large: ['内容过大', 'Too large'],
+    precondition_failed: ['数据已被他人修改，请刷新后重试', 'Changed by someone else; reload'],
+    rate_limited: ['请求过于频繁，请稍后再试', 'Too many requests; try again later'], store_error: ['数据存储出错', 'Storage error'],
+    io_error: ['读写出错', 'I/O error'], internal: ['服务器内部错误', 'Internal error'], unavailable: ['服务暂不可用', 'Unavailable'],
+    network: ['无法连接服务器', 'The server cannot be reached'], denied: ['被拒绝', 'denied']
+  },
+  audit: {
+    'session.login': ['登录', 'log in'], 'session.login_failed': ['登录失败', 'failed login'], 'session.logout': ['退出登录', 'log out'],
+    'account.password_change': ['修改密码', 'change password'], 'user.create': ['新建账号', 'create account'],
+    'user.password_reset': ['重置密码', 'reset password'], 'unit.create': ['新建承办单位', 'create unit'],
+    'route_rule.create': ['新建派单规则', 'create routing rule'], 'apikey.create': ['新建接口密钥', 'create API key'],
+    'apikey.revoke': ['吊销接口密钥', 'revoke API key'], 'catalog.put_item': ['修改派单目录', 'change catalog item'],
+    'catalog.delete_item': ['删除目录事项', 'delete catalog item'], 'calendar.load': ['加载工作日历', 'load calendar'],
+    'grid.import': ['导入网格', 'import grids'], 'region.import': ['导入区划', 'import regions'], 'key.rotate': ['轮换密钥', 'rotate keys'],
+    'pii.reveal': ['查看个人信息明文', 'reveal personal data'], 'order.create': ['受理工单', 'take in order'],
+    'order.photo': ['上传照片', 'add photo'], 'order.action_refused': ['工单操作被拒绝', 'order action refused'],
+    'portal.appeal': ['群众提交诉求', 'resident appeal'], 'portal.photo': ['群众上传照片', 'resident photo'],
+    'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store']
+  },
+  objtype: {
+    account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
+    route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
+    resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account']
+  }
 }
 
-// calling the resident (issue 18): revealing the reporter's phone, the unit's contact
-Object.assign(T, {
-  'rv.reveal': ['查看号码', 'Reveal phone'],
-  'rv.why': ['请说明查看号码的原因（将记入审计日志）', 'Why do you need the number? (recorded in the audit log)'],
-  'rv.why_rule': ['请填写原因（至少 2 个汉字或 4 个字母）', 'Give a reason (at least 4 letters)'],
-  'rv.requested': ['已请求隐私号外呼，稍后来电接通诉求人', 'Call requested: the call service rings you and connects the reporter'],
-  'ct.deadline': ['联系时限', 'Contact by'],
-  'ct.first': ['首次联系', 'First contact'],
-  'ct.none': ['尚未联系', 'not yet'],
-  'ct.means': ['联系方式', 'Means'],
-  'ct.reached': ['已联系上', 'reached'],
-  'ct.unreached': ['未联系上', 'not reached'],
-  'ct.on_time': ['按时', 'in time'],
-  'ct.late': ['超时', 'late'],
-  'ct.at': ['联系时间', 'at']
-})
-ENUMS.action.contact = ['联系诉求人', 'contact the reporter']
-ENUMS.means = { phone: ['电话', 'phone'], visit: ['上门', 'visit'], sms: ['短信', 'SMS'], other: ['其他', 'other'] }
 
 // t('nav.intake') → 受理; the label of an API value: te('state', 'received') → 已受理
 export const { t, te } = translator(T, ENUMS)
@@ -380,15 +435,31 @@ export function fmtRate (r) {
   return (r.value * 100).toFixed(1) + '%'
 }
 
+// A figure as people read it: a rate in percent, a score or an average to one decimal, a
+// count as it is; a bare number (the unit ranking's composite) like its object form.
 export function fmtValue (name, r) {
   if (r === null || r === undefined) return '—'
+  if (typeof r === 'number') return fmtValue(name, { value: r })
   if (typeof r !== 'object') return String(r)
   if (name === 'grade') return r.value ?? '—'
   if (name.endsWith('_rate')) return fmtRate(r)
   if (r.value === null || r.value === undefined) return '—'
   if (name === 'composite') return Number(r.value).toFixed(1) // percent
   if (name === 'avg_handling_hours') return Number(r.value).toFixed(1)
+  if (typeof r.value === 'number' && !Number.isInteger(r.value)) return r.value.toFixed(1)
   return String(r.value)
+}
+
+// An API error as the console shows it: in Chinese the sentence for its code (the server's
+// message, in English, names the field and stays for English readers), the wrong-login
+// message in its own words. Answers the error, its message rewritten.
+export function translateError (e) {
+  if (!e || !e.code || i18n.lang !== 'zh') return e
+  if (e.detail === undefined) e.detail = e.message
+  if (e.code === 'unauthorized' && /wrong username or password/i.test(e.detail)) e.message = t('err.wrong_login')
+  else if (ENUMS.error[e.code]) e.message = te('error', e.code)
+  else if (e.status) e.message = te('error', e.status >= 500 ? 'internal' : 'invalid')
+  return e
 }
 
 export const i18nPlugin = {

@@ -1,17 +1,19 @@
 // The portal's calls: the public routes only, never a staff session's token (no cookies, no
 // Authorization). Errors are the console's ApiError (../lib/http.js).
 import { answer, send } from '../lib/http'
-import { t } from './i18n'
+import { i18n, t } from './i18n'
 
 async function call (method, path, body) {
   return answer(await send(method, '/api/v1/public' + path, body, {}, { credentials: 'omit' }))
 }
 
-// An error as the resident reads it: the API's message, or how long to wait when the
-// server asked for a pause
+// An error as the resident reads it: how long to wait when the server asked for a pause;
+// in English the API's message (it names the field); in Chinese a sentence for its kind.
 export function errorText (e) {
   if (e.status === 429 && e.retryAfter) return t('retry_after', { m: Math.ceil(e.retryAfter / 60) })
-  return e.message
+  if (i18n.lang !== 'zh') return e.message
+  const key = { invalid: 'err.invalid', conflict: 'err.conflict', too_large: 'err.too_large', network: 'err.network', not_found: 'follow.unknown' }[e.code]
+  return t(key || (e.status >= 500 ? 'err.server' : 'err.other'))
 }
 
 export const loadTypes = () => call('GET', '/types')

@@ -69,7 +69,17 @@ const T = {
   yes: ['已解决', 'Yes'],
   no: ['未解决', 'No'],
   retry_after: ['请求过于频繁，请 {m} 分钟后再试', 'Too many requests; try again in {m} min'],
-  lang: ['English', '中文']
+  lang: ['English', '中文'],
+  // Chinese first (issue 18 items 8 and 11): errors, the due date, the unit's photos
+  'follow.unknown': ['没有找到这个查询码对应的诉求，请核对后重新输入', 'No appeal has this tracking code; check it and try again'],
+  'err.invalid': ['填写的内容有误，请检查后重试', 'Something in the form is not right; check it and try again'],
+  'err.conflict': ['当前状态下不能这样操作，请刷新后查看', 'That cannot be done now; reload to see where it stands'],
+  'err.too_large': ['内容过大（照片不超过 10 MB）', 'Too large (a photo is at most 10 MB)'],
+  'err.network': ['网络连接失败，请稍后再试', 'No connection; try again later'],
+  'err.server': ['服务暂时不可用，请稍后再试', 'The service is not available now; try again later'],
+  'err.other': ['操作未成功，请稍后再试', 'That did not work; try again later'],
+  due: ['承诺办结时间', 'Due by'],
+  'unit_photos': ['办理结果照片', 'Photos of the work done']
 }
 
 const ENUMS = {
