@@ -185,7 +185,7 @@ test('an order through its whole life in the UI: intake, dispatch, sign, reply, 
   await page.fill('[data-test=in-lonlat]', '118.3065, 35.0065')
   await page.press('[data-test=in-lonlat]', 'Enter')
   await page.click('[data-test=in-hint-06028]')
-  await page.waitForSelector(`[data-test=in-dupes] [data-test=order-${life.id}]`)
+  await page.waitForSelector(`[data-test=in-dupes] [data-test=dupe-${life.id}]`)
 
   // 派单台: the desk dispatches it by its suggestion
   await page.goto(base + '/dispatch')

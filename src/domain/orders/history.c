@@ -136,7 +136,8 @@ struct gen {
     struct wg_shape county;
     uint64_t s;
     long long open_id; /* an order still with a unit, for repeats to merge into */
-    int force;         /* the appeal being taken in: 1 returned this morning, 2 suspended lately */
+    int force; /* the appeal being taken in: 1 returned this morning, 2 suspended lately, 3 just
+                  dispatched */
     struct wg_history_words words; /* the appeal being taken in: its words and reporter */
     char name[32], phone[16];
 };
@@ -197,8 +198,11 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
      * centre's review since this morning, suspensions of the last days */
     g->force = i >= o->orders - 18 && i < o->orders - 15   ? 1
                : i >= o->orders - 20 && i < o->orders - 18 ? 2
+               : i >= o->orders - 23 && i < o->orders - 20 ? 3
                                                            : 0;
-    if (g->force == 1)
+    if (g->force == 3) /* dispatched this past hour, not yet signed by the unit */
+        *t = o->now - HOUR - 60 - (long long)(wg_rng_uniform(&g->s) * 30 * 60);
+    else if (g->force == 1)
         *t = o->now - 5 * HOUR - (long long)(wg_rng_uniform(&g->s) * 2 * HOUR);
     else if (g->force == 2)
         *t = o->now - (1 + (long long)(wg_rng_uniform(&g->s) * 5)) * DAY;
@@ -307,7 +311,7 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
                    json_pack("{s:s}", "unit", unit), t + 1200, g->rep, err)))
         return rc;
     long long signed_at = t + 1200 + (long long)(600 + wg_rng_uniform(&g->s) * 3 * HOUR);
-    if (signed_at > now)
+    if (signed_at > now || g->force == 3)
         return WG_OK;
     if (may_return && (g->force == 1 || wg_rng_uniform(&g->s) < 0.02)) { /* the wrong unit */
         if ((rc = step(g->db, g->env, &h, id, version, "return",

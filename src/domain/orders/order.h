@@ -112,6 +112,11 @@ enum wg_rc wg_order_create(struct wg_db *db, const struct wg_order_env *env,
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err);
+/* Adds to j (order id's JSON for actor) the duplicate candidates found at its intake, each as
+ * it is now (`duplicates`, left out when none): the detail has them, and so has a desk's row
+ * when the desk is read whole (view=full), for its one-click merge. */
+enum wg_rc wg_order_add_duplicates(struct wg_db *db, const struct wg_actor *actor, long long id,
+                                   json_t *j, struct wg_err *err);
 
 /* The reporter's clear name and phone of order id, for a caller who will phone them
  * (wg_order_reveal_refusal says who may): *name and *phone are owned, "" when not given;

@@ -494,8 +494,11 @@ static enum wg_rc page_rows(struct wg_db *db, const struct desk *d, const struct
     for (size_t i = 0; i < n; i++) {
         json_t *j = NULL;
         if (full) {
-            if ((rc = wg_order_json(db, d->env, actor, rows[i].id, 0, &j, err)))
+            if ((rc = wg_order_json(db, d->env, actor, rows[i].id, 0, &j, err)) ||
+                (rc = wg_order_add_duplicates(db, actor, rows[i].id, j, err))) {
+                json_decref(j);
                 return rc;
+            }
         } else if (!rows[i].j) {
             struct wg_order_row o;
             enum wg_order_state st;
@@ -535,7 +538,8 @@ static enum wg_rc read_page(struct wg_db *db, const struct wg_order_query *q,
         rc = read_stream(db, f, p, i, cur, d, err);
     if (rc)
         return rc;
-    qsort(d->rows, d->n, sizeof *d->rows, cmps[d->sort]);
+    if (d->n > 1) /* no rows may mean no array at all */
+        qsort(d->rows, d->n, sizeof *d->rows, cmps[d->sort]);
     size_t page = d->n < (size_t)limit ? d->n : (size_t)limit;
     if ((rc = page_rows(db, d, actor, d->rows, page, full, err)))
         return rc;

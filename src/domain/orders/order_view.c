@@ -295,9 +295,8 @@ static void set_nonempty(json_t *j, const char *key, json_t *arr)
     else
         json_decref(arr);
 }
-/* The duplicate candidates found when the order came in, each as it is now. */
-static enum wg_rc add_duplicates(struct wg_db *db, const struct wg_actor *actor, long long id,
-                                 json_t *j, struct wg_err *err)
+enum wg_rc wg_order_add_duplicates(struct wg_db *db, const struct wg_actor *actor, long long id,
+                                   json_t *j, struct wg_err *err)
 {
     char *kept = NULL;
     json_t *arr = NULL;
@@ -346,7 +345,7 @@ static enum wg_rc add_details(struct wg_db *db, const struct wg_actor *actor,
     set_nonempty(j, "merged", merged);
     set_nonempty(j, "lines", lines);
     merged = lines = NULL;
-    rc = add_duplicates(db, actor, id, j, err);
+    rc = wg_order_add_duplicates(db, actor, id, j, err);
 out:
     free(attrs);
     json_decref(merged);
