@@ -73,6 +73,11 @@ int wg_order_light(const struct wg_order_env *env, enum wg_order_state state, co
  * reply, or its merging), "deadline" (WG_ORDER_CALLBACK_DAYS working days later)}. */
 #define WG_ORDER_CALLBACK_DAYS 2
 void wg_order_marks_json(const struct wg_order_env *env, const struct wg_order_row *o, json_t *j);
+/* An order as a list shows it (order_list.c): id, number, channel, type, title, state,
+ * urgency, version, created_at, item, grid and unit when set, its light (light >= 0) and its
+ * marks; a desk's row adds the time left (order_desk.c). */
+json_t *wg_order_summary_json(const struct wg_order_env *env, const struct wg_order_row *o,
+                              int light);
 /* The level of a supervise action's body as the order keeps it: a string's first 16
  * characters, "" otherwise. */
 void wg_order_supervision_level(const json_t *body, char *out, size_t n);

@@ -178,19 +178,7 @@ static int rank_of(const char *urgency)
 static json_t *summary(const struct wg_order_env *env, const struct wg_order_row *o, int light,
                        long long now)
 {
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
-                          "number", o->number, "channel", o->channel, "type", o->type, "title",
-                          o->title, "state", o->state, "urgency", o->urgency, "version", o->version,
-                          "created_at", o->created_at);
-    if (o->item[0])
-        json_object_set_new(j, "item", json_string(o->item));
-    if (o->grid[0])
-        json_object_set_new(j, "grid", json_string(o->grid));
-    if (o->unit[0])
-        json_object_set_new(j, "unit", json_string(o->unit));
-    if (light >= 0)
-        json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)light)));
-    wg_order_marks_json(env, o, j); /* supervised, and the callback's wait */
+    json_t *j = wg_order_summary_json(env, o, light);
     if (o->due_at != WG_DUE_NONE)
         wg_order_remaining_json(env->calendar, o->urgency, o->due_at, now, j);
     return j;

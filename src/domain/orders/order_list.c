@@ -145,8 +145,8 @@ static enum wg_rc run_list(struct wg_db *db, struct wg_order_filter *f, struct l
     }
     return wg_store_order_list(db, f, pass, l, err);
 }
-static int add_summary(const struct wg_order_env *env, const struct wg_order_row *o, int light,
-                       void *out)
+json_t *wg_order_summary_json(const struct wg_order_env *env, const struct wg_order_row *o,
+                              int light)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "id", (json_int_t)o->id,
                           "number", o->number, "channel", o->channel, "type", o->type, "title",
@@ -160,8 +160,13 @@ static int add_summary(const struct wg_order_env *env, const struct wg_order_row
         json_object_set_new(j, "unit", json_string(o->unit));
     if (light >= 0)
         json_object_set_new(j, "light", json_string(wg_calendar_light_name((enum wg_light)light)));
-    wg_order_marks_json(env, o, j);
-    json_array_append_new(out, j);
+    wg_order_marks_json(env, o, j); /* supervised, and the callback's wait */
+    return j;
+}
+static int add_summary(const struct wg_order_env *env, const struct wg_order_row *o, int light,
+                       void *out)
+{
+    json_array_append_new(out, wg_order_summary_json(env, o, light));
     return 0;
 }
 enum wg_rc wg_order_list(struct wg_db *db, const struct wg_order_env *env,

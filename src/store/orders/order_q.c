@@ -267,6 +267,7 @@ enum wg_rc wg_store_order_fts_catchup(struct wg_db *db, int limit, int *indexed,
 struct each_order {
     int (*cb)(const struct wg_order_row *, void *);
     void *ctx;
+    int with_due; /* a desk's rows: due_at follows WG_ORDER_COLS (migration 29) */
 };
 
 static int each_order(struct wg_row *row, void *ctx)
@@ -277,6 +278,8 @@ static int each_order(struct wg_row *row, void *ctx)
     int stop;
     memset(&o, 0, sizeof o);
     take_order(row, &one);
+    if (e->with_due)
+        o.due_at = wg_row_int(row, 28); /* after WG_ORDER_COLS's 28 */
     stop = e->cb(&o, e->ctx);
     wg_store_order_release(&o);
     return stop;
@@ -303,7 +306,7 @@ enum wg_rc wg_store_order_list(struct wg_db *db, const struct wg_order_filter *f
 #define S(x) ((x) ? (x) : "")
     char scope[40], grid[40], like[1100] = "", fts[2048] = "";
     const char *text = S(f->text);
-    struct each_order e = {cb, ctx};
+    struct each_order e = {cb, ctx, 0};
     snprintf(scope, sizeof scope, "%s%%", S(f->scope));
     snprintf(grid, sizeof grid, "%s%s", S(f->grid), f->grid && *f->grid ? "%" : "");
     if (strlen(text) > 500)
@@ -434,20 +437,6 @@ struct children {
 };
 
 /* ---- the desks (migration 29) ---- */
-static int take_desk_row(struct wg_row *row, void *ctx)
-{
-    struct each_order *e = ctx;
-    struct wg_order_row o;
-    struct one one = {&o, 0};
-    int stop;
-    memset(&o, 0, sizeof o);
-    take_order(row, &one);
-    o.due_at = wg_row_int(row, 28); /* after WG_ORDER_COLS's 28 */
-    stop = e->cb(&o, e->ctx);
-    wg_store_order_release(&o);
-    return stop;
-}
-
 /* The statements of each kind in the order of enum wg_desk_order, then its count, then its
  * keys' in the order of enum wg_desk_order. */
 #define DESK_QS(k)                                                                                 \
@@ -513,15 +502,15 @@ enum wg_rc wg_store_order_desk(struct wg_db *db, const struct wg_order_filter *f
                                struct wg_err *err)
 {
     struct desk_vals *v = wg_malloc(sizeof *v);
-    struct each_order e = {cb, ctx};
+    struct each_order e = {cb, ctx, 1};
     struct wg_desk_at a = *at;
     enum wg_rc rc;
     if (by != WG_DESK_BY_DUE)
         a.due = 0; /* the statement takes it as 0 (queries.def) */
     rc = desk_vals(db, f, s, &a, limit, v, err);
     if (!rc)
-        rc = wg_db_query(db, desk_q[desk_kind(s, v)][by], v->p, WG_NVALS(v->p), take_desk_row, &e,
-                         err);
+        rc =
+            wg_db_query(db, desk_q[desk_kind(s, v)][by], v->p, WG_NVALS(v->p), each_order, &e, err);
     free(v);
     return rc;
 }
