@@ -423,6 +423,17 @@ def post_json(conn, path, token, body, headers=None):
     return r, r.read()
 
 
+def act(srv, token, order, action, body=None, expect=200):
+    """Takes action on order (its id and version, as an answer gave them) as token's caller;
+    the answer, once its status is expect."""
+    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
+                                 body if body is not None else {},
+                                 headers={"If-Match": f'"{order["version"]}"'}, token=token)
+    answer = json.loads(raw)
+    assert status == expect, (action, body, status, answer)
+    return answer
+
+
 def config(data, name="wangge.conf", **settings):
     """A server settings file in data's directory, one `key = value` line per setting; its
     path (for --config)."""

@@ -5,7 +5,7 @@ working day after dispatch, on the timeline, in the order and in 响应率."""
 import datetime
 import json
 
-from harness import BACKEND, Data, Server, config, wait_for
+from harness import BACKEND, Data, Server, config, wait_for, act
 from test_notify import Hook
 
 PASSWORD = "Call-pass-2026"
@@ -31,15 +31,6 @@ def create(srv, token, **change):
     status, o = srv.json("POST", "/api/v1/orders", dict(NOISE, **change), token=token)
     assert status == 201, o
     return o
-
-
-def act(srv, token, order, action, body=None, expect=200):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body if body is not None else {},
-                                 headers={"If-Match": f'"{order["version"]}"'}, token=token)
-    answer = json.loads(raw)
-    assert status == expect, (action, body, status, answer)
-    return answer
 
 
 def get(srv, token, order):

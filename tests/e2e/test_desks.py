@@ -1,10 +1,9 @@
 """The desks at a province's scale: every desk paged through its keyset cursor (no order twice,
 none missed, the order kept while orders change), its totals, its sorts, the working time left
 on each row and in the order's detail, and bad parameters refused by name."""
-import json
 import urllib.parse
 
-from harness import Data, Server
+from harness import Data, Server, act
 
 PASSWORD = "Desk-pass-2026"
 
@@ -20,15 +19,6 @@ def intake(srv, token, title, urgency="normal"):
         "reporter": {"name": "张三", "phone": "13812345678"}}, token=token)
     assert status == 201, body
     return body
-
-
-def act(srv, token, order, action, body=None):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body or {}, headers={"If-Match": f'"{order["version"]}"'},
-                                 token=token)
-    answer = json.loads(raw)
-    assert status == 200, (action, answer)
-    return answer
 
 
 def page(srv, token, query):

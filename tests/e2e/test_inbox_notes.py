@@ -7,19 +7,10 @@ its badges) and the callback's wait (since, deadline) on an order waiting for it
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import Data, Server, postgresql_only
+from harness import Data, Server, postgresql_only, act
 
 PASSWORD = "Inbox-pass-2026"
 POINT = {"lon": 118.303, "lat": 35.003}  # grid 371302001001001
-
-
-def act(srv, token, order, action, body=None):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body or {}, headers={"If-Match": f'"{order["version"]}"'},
-                                 token=token)
-    answer = json.loads(raw)
-    assert status == 200, (action, answer)
-    return answer
 
 
 def inbox(srv, token, query=""):

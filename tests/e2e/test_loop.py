@@ -3,7 +3,7 @@ and the light filter, walked through the real server."""
 import json
 import time
 
-from harness import Data, Server
+from harness import Data, Server, act
 
 PASSWORD = "Loop-pass-2026"
 
@@ -22,15 +22,6 @@ def units(srv, *ids):
                                                           "kind": "department",
                                                           "regions": ["371302"]})
         assert status == 201, body
-
-
-def act(srv, token, order, action, body=None, expect=200):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body or {}, headers={"If-Match": f'"{order["version"]}"'},
-                                 token=token)
-    answer = json.loads(raw)
-    assert status == expect, (action, body, status, answer)
-    return answer
 
 
 def get(srv, token, order, expect=200):

@@ -10,7 +10,7 @@ import ssl
 import subprocess
 import threading
 
-from harness import Data, Server, config, run, wait_for
+from harness import Data, Server, config, run, wait_for, act
 
 PASSWORD = "Notify-pass-2026"
 
@@ -85,15 +85,6 @@ def setup(data, srv):
         "reporter": {"name": "张三", "phone": "13812345678"}}, token=ag)
     assert status == 201, order
     return ag, hd, order
-
-
-def act(srv, token, order, action, body=None):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body or {}, headers={"If-Match": f'"{order["version"]}"'},
-                                 token=token)
-    answer = json.loads(raw)
-    assert status == 200, (action, answer)
-    return answer
 
 
 def mine(srv, token, query=""):

@@ -10,7 +10,7 @@ import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import DIVISIONS, Data, Server, collection, feature, run, square
+from harness import DIVISIONS, Data, Server, collection, feature, run, square, act
 
 PASSWORD = "Open311-pass-2026"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -188,14 +188,6 @@ def order_of(srv, token, number):
     status, o = srv.get(f"/api/v1/orders/{ids[0]}", token=token)
     assert status == 200, o
     return o
-
-
-def act(srv, token, order, action, body=None):
-    status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/{action}",
-                                 body or {}, headers={"If-Match": f'"{order["version"]}"'},
-                                 token=token)
-    assert status == 200, raw
-    return json.loads(raw)
 
 
 def test_discovery_services_and_definitions():
