@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "core/alloc.h"
+#include "domain/accounts/account.h"
 
 static const struct wg_cmd commands[] = {
 #define WG_CMD(name, fn, usage, help) {name, fn, usage, help},
@@ -32,6 +33,9 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     wg_cli_take_store(&argc, argv);
+    struct wg_err err = {0};
+    if (wg_password_cost_from_env(&err))
+        return wg_cli_fail(&err);
     /* a command with words of its own ("import grids") takes them itself */
     for (size_t i = 0; i < ncommands; i++)
         if (!strcmp(commands[i].name, argv[1]))

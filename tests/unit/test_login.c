@@ -311,6 +311,33 @@ static void test_password_pool(void)
     wg_login_limit_release(&l);
 }
 
+/* The cost of new hashes from the environment: out of range refused by name, each hash
+ * keeping its own cost and checked whatever the process's, the default libsodium's
+ * "interactive". */
+static void test_password_cost(void)
+{
+    struct wg_err err = {0};
+    char light[128], real[128];
+    T_EQ_INT(wg_password_hash("Good-pass-2026", real, &err), WG_OK);
+    T_CHECK(strstr(real, "$m=65536,t=2,") != NULL);
+    setenv("WANGGE_ARGON2_MEMORY_MIB", "4097", 1);
+    T_EQ_INT(wg_password_cost_from_env(&err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "WANGGE_ARGON2_MEMORY_MIB") && strstr(err.msg, "4097"));
+    setenv("WANGGE_ARGON2_MEMORY_MIB", "1", 1);
+    setenv("WANGGE_ARGON2_PASSES", "1 ", 1);
+    T_EQ_INT(wg_password_cost_from_env(&err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "WANGGE_ARGON2_PASSES") != NULL);
+    setenv("WANGGE_ARGON2_PASSES", "1", 1);
+    T_EQ_INT(wg_password_cost_from_env(&err), WG_OK);
+    T_EQ_INT(wg_password_hash("Good-pass-2026", light, &err), WG_OK);
+    T_CHECK(strstr(light, "$m=1024,t=1,") != NULL);
+    T_CHECK(wg_password_verify(real, "Good-pass-2026"));
+    T_CHECK(wg_password_verify(light, "Good-pass-2026"));
+    T_CHECK(!wg_password_verify(light, "Good-pass-2025"));
+    unsetenv("WANGGE_ARGON2_MEMORY_MIB");
+    unsetenv("WANGGE_ARGON2_PASSES");
+}
+
 int main(void)
 {
     struct wg_store *st = t_store_open("login");
@@ -320,5 +347,6 @@ int main(void)
     t_store_close(st);
     test_address_budget();
     test_password_pool();
+    test_password_cost();
     return T_DONE("login");
 }

@@ -1,5 +1,7 @@
 /* Roles, scopes, the password policy and Argon2id hashing, account creation. */
 #include "domain/accounts/account.h"
+
+#include "core/param.h"
 #include "core/alloc.h"
 
 #include <ctype.h>
@@ -190,12 +192,31 @@ enum wg_rc wg_password_check(const char *pw, struct wg_err *err)
     return WG_OK;
 }
 
+/* the cost of new hashes (wg_password_cost_from_env) */
+static unsigned long long hash_passes = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t hash_memory = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+enum wg_rc wg_password_cost_from_env(struct wg_err *err)
+{
+    const char *m = getenv("WANGGE_ARGON2_MEMORY_MIB"), *t = getenv("WANGGE_ARGON2_PASSES");
+    long mib = 0, passes = 0;
+    enum wg_rc rc;
+    if (m && (rc = wg_parse_whole("WANGGE_ARGON2_MEMORY_MIB", m, 1, 4096, &mib, err)))
+        return rc;
+    if (t && (rc = wg_parse_whole("WANGGE_ARGON2_PASSES", t, 1, 10, &passes, err)))
+        return rc;
+    if (mib)
+        hash_memory = (size_t)mib << 20;
+    if (passes)
+        hash_passes = (unsigned long long)passes;
+    return WG_OK;
+}
+
 enum wg_rc wg_password_hash(const char *pw, char out[128], struct wg_err *err)
 {
     (void)err; /* Argon2id fails only when its memory cannot be had */
-    if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        wg_oom(crypto_pwhash_MEMLIMIT_INTERACTIVE); /* Argon2id's memory, core/alloc.h */
+    if (crypto_pwhash_str(out, pw, strlen(pw), hash_passes, hash_memory) != 0)
+        wg_oom(hash_memory); /* Argon2id's memory, core/alloc.h */
     return WG_OK;
 }
 

@@ -70,7 +70,13 @@ int wg_scope_covers(const struct wg_scope *s, const char *code);
 
 /* WG_OK or WG_EINVAL saying what the password lacks. */
 enum wg_rc wg_password_check(const char *password, struct wg_err *err);
+/* Argon2id with the process's cost: libsodium's "interactive" (64 MiB, 2 passes) unless
+ * WANGGE_ARGON2_MEMORY_MIB (1..4096) and WANGGE_ARGON2_PASSES (1..10) say otherwise. A hash
+ * keeps its own cost, so every process checks every hash whatever its own setting. */
 enum wg_rc wg_password_hash(const char *password, char out[128], struct wg_err *err);
+/* Reads the two variables once, at a process's start (cli/main.c), before any thread:
+ * WG_EINVAL naming the variable when one is not a whole number in its range. */
+enum wg_rc wg_password_cost_from_env(struct wg_err *err);
 int wg_password_verify(const char *hash, const char *password); /* 1 when it matches */
 /* A random password that meets the policy (for the first sysadmin and resets). */
 void wg_password_random(char out[21]);
