@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every suite the way CI does, on both stores: the unit tests of the release and the
-# sanitizer build (those of the store, every test that includes tests/unit/t_store.h, once
-# on SQLite and once on PostgreSQL), the end-to-end tests against the sanitizer build's
+# sanitizer build, two programs at a time (those of the store, every test that includes
+# tests/unit/t_store.h, once on SQLite and once on PostgreSQL), the end-to-end tests against the sanitizer build's
 # binary on each store (every test under ASan and UBSan; the release binary is what the
 # browser tests and the benchmarks drive, and running the suite against it too doubled its
 # time past the 20 minutes make test has), then the console's browser tests (release,
@@ -17,8 +17,9 @@ passed_total=0
 failed_total=0
 log=$(mktemp)
 digest=$(mktemp)
+unitdir=$(mktemp -d)
 pgdir=$(mktemp -d /tmp/wgpg-XXXXXX)
-trap 'scripts/pg.sh stop "$pgdir"; rm -f "$log" "$digest"' EXIT
+trap 'scripts/pg.sh stop "$pgdir"; rm -rf "$log" "$digest" "$unitdir"' EXIT
 tally() { # reads a suite's output, adds its last "N passed, N failed" line to the totals
     line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
     p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
@@ -28,27 +29,52 @@ tally() { # reads a suite's output, adds its last "N passed, N failed" line to t
 }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-# suite NAME SHOW CMD...: runs one suite with its output in $log; a failure shows all of it,
-# a success the lines matching SHOW; either way its counts go to the totals
+# report NAME SHOW RC SECONDS: reports a suite whose output is in $log; a failure shows all
+# of it, a success the lines matching SHOW; either way its counts go to the totals
+report() {
+    printf '[%s/%s] %s (%d s)\n' "$variant" "$store" "$1" "$4"
+    if [ "$3" -ne 0 ]; then
+        fails=$((fails + 1))
+        cat "$log"
+        { printf '[%s/%s] %s:\n' "$variant" "$store" "$1"
+          grep -E '^FAIL|check failed|Sanitizer|runtime error|^[A-Za-z_.]*(Error|Exception|Expired|Timeout)\b' "$log" |
+              head -n 40; } >>"$digest"
+        grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
+    else
+        grep -E "$2" "$log"
+    fi
+    tally
+}
+# suite NAME SHOW CMD...: runs one suite with its output in $log, and reports it
 suite() {
     name=$1
     show=$2
     shift 2
     t0=$(date +%s)
     "$@" >"$log" 2>&1
-    rc=$?
-    printf '[%s/%s] %s (%d s)\n' "$variant" "$store" "$name" $(($(date +%s) - t0))
-    if [ "$rc" -ne 0 ]; then
-        fails=$((fails + 1))
-        cat "$log"
-        { printf '[%s/%s] %s:\n' "$variant" "$store" "$name"
-          grep -E '^FAIL|check failed|Sanitizer|runtime error|^[A-Za-z_.]*(Error|Exception|Expired|Timeout)\b' "$log" |
-              head -n 40; } >>"$digest"
-        grep -qE '[0-9]+ passed, [0-9]+ failed' "$log" || failed_total=$((failed_total + 1))
-    else
-        grep -E "$show" "$log"
-    fi
-    tally
+    report "$name" "$show" $? $(($(date +%s) - t0))
+}
+# units STORE PROGRAM...: runs the unit programs (on PostgreSQL with WANGGE_TEST_PG set), two
+# at a time (the machine has two cores, and a store's suite spends much of its time waiting
+# on its disk), then reports each in order
+units() {
+    ustore=$1
+    shift
+    rm -rf "$unitdir" && mkdir "$unitdir"
+    # shellcheck disable=SC2016 # the inner shell expands them
+    for t in "$@"; do printf '%s\n' "$t"; done |
+        UNITDIR=$unitdir USTORE=$ustore PG=$pg xargs -P 2 -n 1 sh -c '
+            o=$UNITDIR/$(basename "$1"); t0=$(date +%s)
+            if [ "$USTORE" = postgresql ]; then WANGGE_TEST_PG=$PG "$1" >"$o.log" 2>&1
+            else "$1" >"$o.log" 2>&1; fi
+            echo $? $(($(date +%s) - t0)) >"$o.rc"' sh
+    store=$ustore
+    for t in "$@"; do
+        o=$unitdir/$(basename "$t")
+        cp "$o.log" "$log"
+        read -r rc took <"$o.rc"
+        report "$(basename "$t")" '[0-9]+ passed, [0-9]+ failed' "$rc" "$took"
+    done
 }
 pg=$(scripts/pg.sh start "$pgdir") || { echo "cannot start PostgreSQL"; exit 1; }
 # the end-to-end tests reach PostgreSQL through psycopg2, Debian's python3-psycopg2
@@ -56,15 +82,10 @@ py=python3
 /usr/bin/python3 -c 'import psycopg2' 2>/dev/null && py=/usr/bin/python3
 store_tests=$(grep -l '"t_store.h"' tests/unit/test_*.c | sed -E 's|tests/unit/(test_[a-z_]*)\.c|\1|')
 for variant in release asan; do
-    store=sqlite
-    for t in build/$variant/tests/test_*; do
-        [ -x "$t" ] || continue
-        suite "$(basename "$t")" '[0-9]+ passed, [0-9]+ failed' "$t"
-    done
-    store=postgresql
-    for t in $store_tests; do
-        suite "$t" '[0-9]+ passed, [0-9]+ failed' env WANGGE_TEST_PG="$pg" "build/$variant/tests/$t"
-    done
+    # shellcheck disable=SC2046 # one program per word
+    units sqlite $(for t in build/$variant/tests/test_*; do [ -x "$t" ] && echo "$t"; done)
+    # shellcheck disable=SC2046
+    units postgresql $(for t in $store_tests; do echo "build/$variant/tests/$t"; done)
     if [ "$variant" = asan ]; then
         store=sqlite
         suite end-to-end 'passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \

@@ -23,6 +23,17 @@ PG_ADMIN = os.environ.get("WANGGE_TEST_PG", "")
 BACKEND = "postgresql" if PG_ADMIN else "sqlite"
 PG_BIN = "/usr/lib/postgresql/15/bin"
 
+# the cost of the passwords the tests' commands and servers hash (run.py), and an
+# environment for a server that hashes at the real cost
+LIGHT_ARGON2 = {"WANGGE_ARGON2_MEMORY_MIB": "1", "WANGGE_ARGON2_PASSES": "1"}
+
+
+def real_argon2():
+    return {k: v for k, v in os.environ.items() if k not in LIGHT_ARGON2}
+
+
+# where run.py's copies of a new data directory are (Data.make_templates)
+TEMPLATES = "WANGGE_E2E_TEMPLATES"
 # the store URL of each data directory a Data made, by its real path (PostgreSQL only)
 _stores = {}
 _names = itertools.count(1)
@@ -186,17 +197,37 @@ class Data:
         self.npm_before = os.environ.get("WANGGE_NPM_CACHE") if npm else False
         if npm:
             os.environ["WANGGE_NPM_CACHE"] = NPM_FIXTURE
+        self.admin_changed = False
+        self.first_changed = set()
+        made = None if npm else json.loads(os.environ.get(TEMPLATES, "{}")).get(str(grids))
+        if made:  # a copy of what the commands below made once for the whole run
+            self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
+            shutil.rmtree(self.dir)
+            shutil.copytree(made["dir"], self.dir)
+            self._make_store(template=made["db"])
+            self.first = made["first"]
+            self.admin_password = self.first["admin"]
+            return
         self.dir = tempfile.mkdtemp(prefix="wangge-e2e-")
         self._make_store()
         _, out, _ = run("init", "--data", self.dir)
         # the first administrators' one-time passwords, each to be changed at first login
         self.first = first_administrators(out)
         self.admin_password = self.first["admin"]
-        self.admin_changed = False
-        self.first_changed = set()
         run("import", "divisions", "--data", self.dir, "--county", "371302", "--source", DIVISIONS)
         if grids:
             self.import_grids(collection(*base_grids()))
+
+    @staticmethod
+    def make_templates():
+        """Run once before the tests (run.py): the data directories (and databases) that
+        Data() and Data(grids=False) begin from, made by the real commands, which each test's
+        Data then copies instead of running them again. Returns the Data made, to close after
+        the tests; the tests started from here on find them through the environment."""
+        made = {str(g): Data(grids=g) for g in (True, False)}
+        os.environ[TEMPLATES] = json.dumps({k: {"dir": d.dir, "db": d.dbname, "first": d.first}
+                                            for k, d in made.items()})
+        return list(made.values())
 
     def _make_store(self, template=None):
         """On PostgreSQL: a new database for self.dir (a copy of template's when given)."""

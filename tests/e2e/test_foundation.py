@@ -6,7 +6,7 @@ import socket
 import threading
 import urllib.error
 
-from harness import (BACKEND, Data, Server, base_grids, collection, feature, run, square,
+from harness import (BACKEND, Data, Server, collection, feature, run, square,
                      wait_for)
 
 
