@@ -123,5 +123,12 @@ const struct wg_migration wg_migrations[] = {
      * and docs/BENCHMARKS.md. work_order_state and work_order_unit are prefixes of the new
      * indexes. */
     {29, "the desks: a kept deadline column and indexes in each desk's order", WG_Q_MIGRATION_29},
+    /* PostgreSQL: the duplicates' phone search (DUP_PHONE) reads the reporter's orders of
+     * the county's window from an index of phone and number, instead of the lookup the text
+     * indexer fills behind intake plus the newest thousand orders it may not have reached,
+     * read whole (659 us of PostgreSQL's processor time per create in bench/intake, the
+     * largest share; the index adds one entry per order that has a phone). SQLite, one
+     * district's store, keeps its lookup. */
+    {30, "PostgreSQL: orders by reporter's phone and number", WG_Q_MIGRATION_30},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
