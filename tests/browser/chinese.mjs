@@ -177,6 +177,14 @@ async function columnsOnScreen (page, selector) {
   }, selector)
 }
 
+// how far the table's rows reach past its frame, in pixels (0: nothing to scroll sideways to)
+async function sideways (page, selector) {
+  return page.evaluate(sel => {
+    const body = document.querySelector(sel + ' .el-scrollbar__wrap, ' + sel + ' .el-table__body-wrapper')
+    return body ? Math.max(0, body.scrollWidth - body.clientWidth) : -1
+  }, selector)
+}
+
 test('every column of the desks is readable at 1366×768', async ({ page, srv, base, assert, shot }) => {
   await orders(srv)
   await uiLogin(page, base, 'agent1')
@@ -184,6 +192,11 @@ test('every column of the desks is readable at 1366×768', async ({ page, srv, b
   await page.waitForSelector('[data-test=orders] .el-table__row')
   const cut = await columnsOnScreen(page, '[data-test=orders]')
   assert(!cut.length, 'dispatch desk columns off screen: ' + cut.join(', '))
+  // the whole desk in the window, nothing behind a sideways scroll: the time an order was
+  // received is read under its number
+  const over = await sideways(page, '[data-test=orders]')
+  assert(over === 0, 'the dispatch desk scrolls sideways by ' + over + ' px at 1366×768')
+  assert(await page.isVisible('[data-test^=created-]'), 'the received time is shown under the number')
   await shot('zh-1366-dispatch')
   await page.click('[data-test=logout]')
   await uiLogin(page, base, 'handler1')
@@ -191,6 +204,8 @@ test('every column of the desks is readable at 1366×768', async ({ page, srv, b
   await page.waitForSelector('[data-test=orders] .el-table__row')
   const cut2 = await columnsOnScreen(page, '[data-test=orders]')
   assert(!cut2.length, 'inbox columns off screen: ' + cut2.join(', '))
+  const over2 = await sideways(page, '[data-test=orders]')
+  assert(over2 === 0, 'the inbox scrolls sideways by ' + over2 + ' px at 1366×768')
   await shot('zh-1366-inbox')
 })
 
