@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "core/log.h"
 #include "core/param.h"
 #include "domain/accounts/audit.h"
 #include "domain/orders/order.h"
@@ -183,7 +184,22 @@ enum wg_rc wg_api_reveal_audit(struct wg_req *req, struct wg_db *db, const char 
         size_t n = strlen(detail);
         snprintf(detail + n, sizeof detail - n, " (%s)", err->msg);
     }
-    return wg_api_audit(req, db, NULL, "pii.reveal", object_type, object_id, detail, rc, err);
+    struct wg_err refusal = *err;
+    enum wg_rc logged =
+        wg_api_audit(req, db, NULL, "pii.reveal", object_type, object_id, detail, rc, err);
+    if (!logged)
+        return rc;
+    /* the log cannot take the record (full, broken, its store failing): a reveal is refused
+     * alike on every store, a refusal stays what it was; why is in the server's log */
+    wg_warn("the reveal of %s %s was not recorded in the audit log: %s", object_type, object_id,
+            err->msg);
+    if (rc) {
+        *err = refusal;
+        return rc;
+    }
+    return wg_err_set(err, WG_EUNAVAIL,
+                      "nothing was revealed: the audit log could not record the reveal; try "
+                      "again later");
 }
 
 enum wg_rc wg_api_order_id(const char *s, long long *id, struct wg_err *err)
