@@ -346,6 +346,13 @@ test('admin adds a unit and an account through the console', async ({ page, base
   await page.goto(base + '/admin')
   await page.click('#tab-units')
   await page.click('[data-test=a-unit-add]')
+  // the server refuses a one-letter id: the message, in Chinese, names the field
+  await page.fill('[data-test=a-nn-id]', 'h')
+  await page.fill('[data-test=a-nn-name]', '生态环境分局')
+  await page.click('[data-test=a-nn-submit]')
+  await page.waitForSelector('.el-message--error')
+  const refused = await page.textContent('.el-message--error')
+  assert(refused.includes('「编号」') && !/[a-z]{3,}/i.test(refused), 'the refusal names the field in Chinese: ' + refused)
   await page.fill('[data-test=a-nn-id]', 'hbj')
   await page.fill('[data-test=a-nn-name]', '生态环境分局')
   await page.click('[data-test=a-nn-submit]')

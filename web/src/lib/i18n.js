@@ -308,6 +308,7 @@ const T = {
   'dk.past_reply_deadline': ['已超过办结时限', 'past the reply deadline'],
   'actor.system': ['系统', 'system'],
   'err.detail': ['详情', 'Details'],
+  'err.field': ['「{field}」{what}', '{field}: {what}'],
   'err.wrong_login': ['用户名或密码错误', 'Wrong username or password'],
   'scope.pick': ['选择区域、网格或承办单位', 'Choose a region, grid or unit'],
   'scope.all': ['全部区域', 'Everywhere'],
@@ -415,6 +416,26 @@ const ENUMS = {
     'portal.appeal': ['群众提交诉求', 'resident appeal'], 'portal.photo': ['群众上传照片', 'resident photo'],
     'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store']
   },
+  // the API's fields, as its error messages name them ('title' is required)
+  field: {
+    title: ['标题', 'title'], content: ['诉求内容', 'content'], lon: ['经度', 'longitude'], lat: ['纬度', 'latitude'],
+    crs: ['坐标系', 'coordinate system'], address: ['地址', 'address'], item: ['事项', 'item'], county: ['区县', 'county'],
+    grid: ['网格', 'grid'], unit: ['承办单位', 'unit'], units: ['承办单位', 'units'], assisting: ['协办单位', 'assisting units'],
+    channel: ['来源渠道', 'channel'], type: ['诉求类型', 'type'], urgency: ['紧急程度', 'urgency'],
+    reporter: ['诉求人', 'reporter'], 'reporter.name': ['诉求人姓名', "reporter's name"], 'reporter.phone': ['诉求人电话', "reporter's phone"],
+    name: ['姓名', 'name'], phone: ['电话', 'phone'], id_number: ['证件号码', 'ID number'], reason: ['理由', 'reason'],
+    note: ['说明', 'note'], comment: ['意见', 'comment'], answer: ['答复内容', 'answer'], result: ['结果', 'result'],
+    state: ['状态', 'state'], scope: ['管辖范围', 'scope'], role: ['角色', 'role'], username: ['用户名', 'username'],
+    password: ['密码', 'password'], old_password: ['原密码', 'current password'], new_password: ['新密码', 'new password'],
+    satisfaction: ['满意度', 'satisfaction'], reached: ['是否联系上', 'reached'], means: ['联系方式', 'means'], at: ['时间', 'time'],
+    resolved: ['是否解决', 'resolved'], days: ['天数', 'days'], deadline: ['时限', 'deadline'], ids: ['工单', 'orders'],
+    cursor: ['翻页位置', 'cursor'], limit: ['每页条数', 'page size'], offset: ['起始位置', 'offset'], sort: ['排序', 'sort'],
+    light: ['灯', 'light'], from: ['开始日期', 'from'], to: ['结束日期', 'to'], month: ['月份', 'month'], by: ['分组', 'group by'],
+    view: ['视图', 'view'], supervised: ['督办', 'supervised'], indicators: ['指标', 'indicators'], regions: ['区划', 'regions'],
+    permissions: ['权限', 'permissions'], field: ['字段', 'field'], anonymous: ['匿名', 'anonymous'], line: ['专线', 'line'],
+    points: ['坐标点', 'points'], q: ['查询内容', 'search text'], code: ['编码', 'code'], level: ['级别', 'level'],
+    id: ['编号', 'id'], region: ['区划', 'region']
+  },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
@@ -450,15 +471,25 @@ export function fmtValue (name, r) {
   return String(r.value)
 }
 
-// An API error as the console shows it: in Chinese the sentence for its code (the server's
-// message, in English, names the field and stays for English readers), the wrong-login
-// message in its own words. Answers the error, its message rewritten.
+// The field an API message is about: the first name it quotes ("'title' is required",
+// "'reporter.phone' must be …"), or ''.
+export function errorField (message) {
+  const m = /'([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)'/.exec(message || '')
+  return m ? m[1] : ''
+}
+
+// An API error as the console shows it: in Chinese the sentence for its code, after the
+// name of the field it is about (the server's message, in English, stays for English
+// readers), the wrong-login message in its own words. Answers the error, its message
+// rewritten.
 export function translateError (e) {
   if (!e || !e.code || i18n.lang !== 'zh') return e
   if (e.detail === undefined) e.detail = e.message
+  const field = e.status < 500 ? errorField(e.detail) : ''
   if (e.code === 'unauthorized' && /wrong username or password/i.test(e.detail)) e.message = t('err.wrong_login')
   else if (ENUMS.error[e.code]) e.message = te('error', e.code)
   else if (e.status) e.message = te('error', e.status >= 500 ? 'internal' : 'invalid')
+  if (field && e.code !== 'unauthorized') e.message = t('err.field', { field: te('field', field), what: e.message })
   return e
 }
 
