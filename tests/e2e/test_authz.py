@@ -31,6 +31,9 @@ PERM_ROLES = {
     "WG_P_STATS_READ": {"sysadmin", "agent", "supervisor", "handler", "gridworker", "community",
                         "leader"},
     "WG_P_METRICS": set(),  # integration keys only (test_ops.py)
+    "WG_P_REGISTRY_READ": {"sysadmin", "agent", "supervisor", "gridworker", "community",
+                           "mediator", "leader"},
+    "WG_P_REGISTRY_WRITE": {"sysadmin", "gridworker", "community"},
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}

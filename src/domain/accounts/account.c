@@ -16,24 +16,29 @@
 #define READ  WG_P_ORDER_READ
 #define TAKE  (WG_P_ORDER_READ | WG_P_ORDER_CREATE)
 #define STATS WG_P_STATS_READ
+#define REG   WG_P_REGISTRY_READ
+#define REGW  (WG_P_REGISTRY_READ | WG_P_REGISTRY_WRITE)
 
 const struct wg_role wg_roles[] = {
     /* the indicators are read by the centre, leaders, the system's administrator, and by
      * units, grid workers and community staff for their own scope; not by the security and
      * audit administrators (their work is elsewhere) nor mediators (disputes have their own) */
     {"sysadmin", "系统管理员",
-     SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS},
+     SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS | REGW},
     {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN | WG_P_ADMIN_ACCOUNTS},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
      * units, mediators and leaders read the work in their scope */
-    {"agent", "坐席员", SELF | MAP | TAKE | STATS},
-    {"supervisor", "督办员", SELF | MAP | TAKE | STATS},
+    /* the registry (people, houses, organizations, things of the grid): kept by grid workers
+     * and community staff (and imported by the system's administrator), read by the centre,
+     * mediators and leaders in their scope; units see none of it */
+    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG},
+    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG},
     {"handler", "承办人员", SELF | MAP | READ | STATS},
-    {"gridworker", "网格员", SELF | MAP | TAKE | STATS},
-    {"community", "社区工作人员", SELF | MAP | TAKE | STATS},
-    {"mediator", "调解员", SELF | MAP | READ},
-    {"leader", "领导", SELF | MAP | READ | STATS},
+    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW},
+    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW},
+    {"mediator", "调解员", SELF | MAP | READ | REG},
+    {"leader", "领导", SELF | MAP | READ | STATS | REG},
     {NULL, NULL, 0},
 };
 
@@ -86,6 +91,8 @@ static const struct {
     {WG_P_STATS_READ, "stats_read", 0},
     {WG_P_METRICS, "metrics", 1},
     {WG_P_ADMIN_ACCOUNTS, "admin_accounts", 0},
+    {WG_P_REGISTRY_READ, "registry_read", 0},
+    {WG_P_REGISTRY_WRITE, "registry_write", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -39,8 +39,10 @@ enum wg_perm {
     WG_P_STATS_READ = 1u << 11,     /* indicators of one's own scope */
     WG_P_METRICS = 1u << 12,        /* integration keys: the server's metrics (GET /metrics) */
     WG_P_ADMIN_ACCOUNTS = 1u << 13, /* the administrators' accounts (secadmin) */
+    WG_P_REGISTRY_READ = 1u << 14,  /* the registry in one's scope: people masked, houses… */
+    WG_P_REGISTRY_WRITE = 1u << 15, /* record and import people, houses, organizations… */
 };
-#define WG_P_LAST WG_P_ADMIN_ACCOUNTS
+#define WG_P_LAST WG_P_REGISTRY_WRITE
 
 struct wg_role {
     const char *name;
