@@ -1,6 +1,8 @@
 /* The UTF-8 decoder and counts (utf8.h). */
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t wg_utf8_seq(const unsigned char *s, size_t left, uint32_t *cp)
 {
     unsigned char c = s[0], lo = 0x80, hi = 0xBF;
@@ -36,6 +38,33 @@ done:
     if (cp)
         *cp = v;
     return n;
+}
+
+int wg_utf8_valid(const char *s)
+{
+    for (size_t k; *s; s += k)
+        if (!(k = wg_utf8_seq((const unsigned char *)s, SIZE_MAX, NULL)))
+            return 0;
+    return 1;
+}
+
+void wg_utf8_scrub(const char *s, char *out, size_t n)
+{
+    size_t w = 0;
+    if (!n)
+        return;
+    while (*s) {
+        size_t k = wg_utf8_seq((const unsigned char *)s, SIZE_MAX, NULL);
+        if (w + (k ? k : 1) >= n)
+            break;
+        if (k)
+            memcpy(out + w, s, k);
+        else
+            out[w] = '?';
+        w += k ? k : 1;
+        s += k ? k : 1;
+    }
+    out[w] = '\0';
 }
 
 size_t wg_utf8_chars(const char *s)

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/jfield.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "http/metrics.h"
 #include "http/watch.h"
 
@@ -560,6 +561,53 @@ static int refuse_framing(struct ctx *c, struct MHD_Connection *conn)
     return 1;
 }
 
+/* The first query parameter whose name or value is not UTF-8 (after its %-escapes). */
+struct bad_text {
+    const char *key; /* NULL: none; "": a name that is not UTF-8 itself */
+};
+
+static enum MHD_Result first_bad_text(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    struct bad_text *b = cls;
+    (void)kind;
+    if (key && !wg_utf8_valid(key))
+        b->key = "";
+    else if (value && !wg_utf8_valid(value))
+        b->key = key;
+    return b->key ? MHD_NO : MHD_YES;
+}
+
+/* Text is UTF-8 throughout wangge: a path or query parameter that is not (%FF, a cut or
+ * overlong sequence) is refused here, once for every route, before any handler, message or
+ * log line could carry it; the log shows such a path with '?' for each stray byte. */
+static int refuse_text(struct ctx *c, struct MHD_Connection *conn)
+{
+    struct wg_err err = {0};
+    struct bad_text b = {NULL};
+    if (!wg_utf8_valid(c->req.path)) {
+        size_t n = strlen(c->req.path) + 1;
+        char *shown = wg_arena_alloc(c->req.arena, n);
+        wg_utf8_scrub(c->req.path, shown, n);
+        c->req.log_path = shown;
+        wg_err_set(&err, WG_EINVAL, "the path is not UTF-8 text once its %%-escapes are undone");
+    } else {
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, first_bad_text, &b);
+        if (!b.key)
+            return 0;
+        if (*b.key)
+            wg_err_set(&err, WG_EINVAL,
+                       "query parameter '%.40s' is not UTF-8 text once its %%-escapes are undone",
+                       b.key);
+        else
+            wg_err_set(&err, WG_EINVAL,
+                       "a query parameter's name is not UTF-8 text once its %%-escapes are undone");
+    }
+    wg_reply_error(&c->req, &err);
+    c->req.status = 400;
+    return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -590,7 +638,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         if (ci && (c->watched = ci->socket_context))
             wg_watched_head_done(c->watched);
-        if (!refuse_framing(c, conn))
+        if (!refuse_framing(c, conn) && !refuse_text(c, conn))
             begin(srv, c);
         return c->req.out ? send_reply(srv, conn, c) : MHD_YES;
     }
