@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/accounts/session.h"
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
 #include "store/catalog/catalog_q.h"
@@ -57,6 +58,19 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     return wg_text_index_start(store, &app->text_index, err);
 }
 
+/* The minute sweep's removal of sessions that ended unseen (session.h). */
+struct purge {
+    const struct wg_session_limits *lim;
+    long long now;
+    long n;
+};
+
+static enum wg_rc purge_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct purge *p = ctx;
+    return wg_session_purge(db, p->now, p->lim, &p->n, err);
+}
+
 enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
 {
     struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
@@ -75,6 +89,9 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
     if (!rc)
         rc = wg_stats_fold_log(db, app->committer, (long long)time(NULL) - 3600, &app->stop, err);
     wg_store_put(db);
+    struct purge p = {&app->limits, (long long)time(NULL), 0};
+    if (!rc && !(rc = wg_committer_run(app->committer, purge_tx, &p, err)) && p.n)
+        wg_info("removed %ld session%s that ended unseen", p.n, p.n == 1 ? "" : "s");
     wg_catalog_snap_release(snap);
     if (n)
         wg_info("supervised %d order%s past the reply deadline", n, n == 1 ? "" : "s");

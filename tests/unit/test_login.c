@@ -311,6 +311,41 @@ static void test_password_pool(void)
     wg_login_limit_release(&l);
 }
 
+/* Sessions that ended unseen are removed by the sweep, by idle time or by age; one still
+ * in use stays and is still checked. */
+static void test_sessions_purged(struct wg_store *st)
+{
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct wg_actor actor;
+    struct wg_session_limits lim = {1800, 43200};
+    char idle[WG_TOKEN_LEN + 1], old[WG_TOKEN_LEN + 1], live[WG_TOKEN_LEN + 1];
+    long long now = (long long)time(NULL), n = 0;
+    long purged = -1;
+    make_account(st, "u5");
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_session_login(db, "u5", "Good-pass-2026", "t", now - 1801, idle, &actor, &err),
+             WG_OK);
+    T_EQ_INT(wg_session_login(db, "u5", "Good-pass-2026", "t", now - 43201, old, &actor, &err),
+             WG_OK);
+    T_EQ_INT(wg_session_login(db, "u5", "Good-pass-2026", "t", now - 1700, live, &actor, &err),
+             WG_OK);
+    /* the old one was seen a minute ago (by limits it then met), but began over 12 hours ago */
+    T_EQ_INT(wg_session_check(db, old, now - 60, &(struct wg_session_limits){1000000, 1000000},
+                              &actor, &err),
+             WG_OK);
+    long long before = 0;
+    T_EQ_INT(wg_store_session_count_active(db, 0, 0, &before, &err), WG_OK);
+    T_EQ_INT(wg_session_purge(db, now, &lim, &purged, &err), WG_OK);
+    T_EQ_INT(purged, 2);
+    T_EQ_INT(wg_store_session_count_active(db, 0, 0, &n, &err), WG_OK);
+    T_EQ_INT(before - n, 2);
+    T_EQ_INT(wg_session_check(db, live, now, &lim, &actor, &err), WG_OK);
+    T_EQ_INT(wg_session_purge(db, now, &lim, &purged, &err), WG_OK);
+    T_EQ_INT(purged, 0);
+    wg_store_put(db);
+}
+
 /* The cost of new hashes from the environment: out of range refused by name, each hash
  * keeping its own cost and checked whatever the process's, the default libsodium's
  * "interactive". */
@@ -344,6 +379,7 @@ int main(void)
     test_failures_counted_and_locks_kept(st);
     test_failures_at_once(st);
     test_login_steps(st);
+    test_sessions_purged(st);
     t_store_close(st);
     test_address_budget();
     test_password_pool();

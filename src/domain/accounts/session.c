@@ -396,3 +396,9 @@ enum wg_rc wg_apikey_check(struct wg_db *db, const char *key, struct wg_actor *a
     snprintf(actor->scope.code, sizeof actor->scope.code, "%s", k.scope);
     return WG_OK;
 }
+
+enum wg_rc wg_session_purge(struct wg_db *db, long long now, const struct wg_session_limits *lim,
+                            long *n, struct wg_err *err)
+{
+    return wg_store_session_purge(db, now - lim->idle_seconds, now - lim->absolute_seconds, n, err);
+}

@@ -78,6 +78,10 @@ enum wg_rc wg_session_check(struct wg_db *db, const char *token, long long now,
                             const struct wg_session_limits *lim, struct wg_actor *actor,
                             struct wg_err *err);
 enum wg_rc wg_session_logout(struct wg_db *db, const struct wg_actor *actor, struct wg_err *err);
+/* Removes every session that has ended by lim at now but was never checked again (a browser
+ * closed without logging out); *n of them. A write: run it as one (the minute sweep). */
+enum wg_rc wg_session_purge(struct wg_db *db, long long now, const struct wg_session_limits *lim,
+                            long *n, struct wg_err *err);
 /* Remembers sessions found valid for up to `seconds` (0, the default, turns it off and
  * forgets all), so that a busy client's requests are not two store reads each. Idle and
  * absolute expiry are still checked at every request. Logout and password changes in this

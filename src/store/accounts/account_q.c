@@ -207,6 +207,14 @@ enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username, 
     return wg_db_exec(db, WG_Q_SESSION_DELETE_USER, p, 1, NULL, err);
 }
 
+enum wg_rc wg_store_session_purge(struct wg_db *db, long long idle_since, long long created_since,
+                                  long *n, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VINT(idle_since), WG_VINT(created_since)};
+    *n = 0;
+    return wg_db_exec(db, WG_Q_SESSION_PURGE, p, 2, n, err);
+}
+
 enum wg_rc wg_store_session_count_active(struct wg_db *db, long long idle_since,
                                          long long created_since, long long *n, struct wg_err *err)
 {

@@ -74,6 +74,9 @@ enum wg_rc wg_store_session_touch(struct wg_db *db, const char *token_hash, long
                                   struct wg_err *err);
 enum wg_rc wg_store_session_delete(struct wg_db *db, const char *token_hash, struct wg_err *err);
 enum wg_rc wg_store_session_delete_user(struct wg_db *db, const char *username, struct wg_err *err);
+/* Removes the sessions last seen before idle_since or made before created_since; *n of them. */
+enum wg_rc wg_store_session_purge(struct wg_db *db, long long idle_since, long long created_since,
+                                  long *n, struct wg_err *err);
 /* Sessions last seen at idle_since or later and made at created_since or later. */
 enum wg_rc wg_store_session_count_active(struct wg_db *db, long long idle_since,
                                          long long created_since, long long *n, struct wg_err *err);
