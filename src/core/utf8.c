@@ -55,13 +55,11 @@ void wg_utf8_scrub(const char *s, char *out, size_t n)
         return;
     while (*s) {
         size_t k = wg_utf8_seq((const unsigned char *)s, SIZE_MAX, NULL);
-        if (w + (k ? k : 1) >= n)
+        size_t put = k ? k : 3; /* U+FFFD is three bytes */
+        if (w + put >= n)
             break;
-        if (k)
-            memcpy(out + w, s, k);
-        else
-            out[w] = '?';
-        w += k ? k : 1;
+        memcpy(out + w, k ? s : "\xEF\xBF\xBD", put);
+        w += put;
         s += k ? k : 1;
     }
     out[w] = '\0';

@@ -14,7 +14,8 @@ size_t wg_utf8_seq(const unsigned char *s, size_t left, uint32_t *cp);
 /* 1 when the NUL-terminated string is UTF-8 text throughout. */
 int wg_utf8_valid(const char *s);
 /* Copies the NUL-terminated s into out (size n), each byte that starts no valid sequence
- * written as '?', cut at a character boundary: text a log or a message may carry. */
+ * written as U+FFFD, cut at a character boundary: text a log or a message may carry (room
+ * for all of it: 3 bytes a byte of s, and the NUL). */
 void wg_utf8_scrub(const char *s, char *out, size_t n);
 /* Characters of a NUL-terminated string, counting its lead bytes (for valid text). */
 size_t wg_utf8_chars(const char *s);

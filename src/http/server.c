@@ -580,13 +580,13 @@ static enum MHD_Result first_bad_text(void *cls, enum MHD_ValueKind kind, const 
 
 /* Text is UTF-8 throughout wangge: a path or query parameter that is not (%FF, a cut or
  * overlong sequence) is refused here, once for every route, before any handler, message or
- * log line could carry it; the log shows such a path with '?' for each stray byte. */
+ * log line could carry it; the log shows such a path with U+FFFD for each stray byte. */
 static int refuse_text(struct ctx *c, struct MHD_Connection *conn)
 {
     struct wg_err err = {0};
     struct bad_text b = {NULL};
     if (!wg_utf8_valid(c->req.path)) {
-        size_t n = strlen(c->req.path) + 1;
+        size_t n = 3 * strlen(c->req.path) + 1;
         char *shown = wg_arena_alloc(c->req.arena, n);
         wg_utf8_scrub(c->req.path, shown, n);
         c->req.log_path = shown;

@@ -401,12 +401,12 @@ static void test_utf8(void)
     T_EQ_INT(wg_utf8_prefix("兰山区", 2), 6);
     T_EQ_INT(wg_utf8_prefix("兰山区", 9), 9);
     T_EQ_INT(wg_utf8_prefix("", 3), 0);
-    /* whole strings: valid or not; scrubbed for a log, stray bytes as '?', cut whole */
+    /* whole strings: valid or not; scrubbed for a log, stray bytes as U+FFFD, cut whole */
     char out[16];
     T_CHECK(wg_utf8_valid("兰山区 ok") && wg_utf8_valid(""));
     T_CHECK(!wg_utf8_valid("ok\xFF") && !wg_utf8_valid("\xC0\xAF") && !wg_utf8_valid("\xE5\xB1"));
     wg_utf8_scrub("a\xFF\xFE兰", out, sizeof out);
-    T_EQ_STR(out, "a??兰");
+    T_EQ_STR(out, "a\xEF\xBF\xBD\xEF\xBF\xBD兰");
     wg_utf8_scrub("兰山区", out, 7); /* room for two characters and the NUL */
     T_EQ_STR(out, "兰山");
 }
