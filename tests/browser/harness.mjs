@@ -15,6 +15,11 @@ export const PASSWORD = 'Console-pass-2026'
 const require = createRequire(join(ROOT, 'web', 'package.json'))
 export const { chromium } = require('playwright-core')
 
+// every command and server here hashes passwords at Argon2id's least cost, as the
+// end-to-end tests' do: what is tested is the console, and logins are most of its set-up
+process.env.WANGGE_ARGON2_MEMORY_MIB ||= '1'
+process.env.WANGGE_ARGON2_PASSES ||= '1'
+
 export function wangge (...args) {
   return execFileSync(BIN, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
