@@ -122,6 +122,7 @@ static void test_store(struct wg_db *db, struct wg_pii_keys *keys)
     T_EQ_INT(wg_person_apply(&p, b, 0, NOW, &err), WG_OK);
     T_EQ_INT(wg_person_create(db, keys, &town, &p, NOW, &err), WG_OK);
     T_EQ_INT(p.id, 1);
+    json_decref(b);
     T_EQ_INT(wg_person_load(db, keys, &town, p.id, &back, &err), WG_OK);
     T_EQ_STR(back.id_number, id);
     T_EQ_STR(back.name, "王小明");

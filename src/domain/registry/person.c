@@ -483,8 +483,10 @@ static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
     long long other = 0;
     int changed = 0;
     enum wg_rc rc = check_refs(db, scope, p, err);
-    if (rc || (rc = seal(keys, p, &s, err)))
+    if (rc)
         return rc;
+    if ((rc = seal(keys, p, &s, err)))
+        goto out;
     if ((rc = wg_store_person_by_id_blind(db, s.id_blind, &other, err)))
         goto out;
     if (other && other != p->id) {

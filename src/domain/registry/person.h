@@ -145,8 +145,8 @@ struct wg_household {
     long long created_at, updated_at, version;
 };
 void wg_household_release(struct wg_household *h);
-/* As wg_person_apply; "members" (an array of person ids) goes to *members (owned JSON, or
- * NULL when absent) for wg_household_store to apply. */
+/* As wg_person_apply; "members" (an array of person ids) goes to *members (borrowed from
+ * body, or NULL when absent) for wg_household_store to apply. */
 enum wg_rc wg_household_apply(struct wg_household *h, json_t *body, json_t **members,
                               struct wg_err *err);
 /* Stores a new household (h->id 0) or a change (version checked, WG_EPRECOND), checks the
