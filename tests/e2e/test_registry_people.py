@@ -73,6 +73,8 @@ def test_persons_recorded_checked_masked_and_scoped():
             for change, want, word in bad:
                 status, body = srv.json("POST", "/api/v1/persons", person(2, **change), token=gw)
                 assert status == want and word in body["error"]["message"], (change, status, body)
+                # the field quoted, so that the console names it in its own language
+                assert want == 403 or f"'{word}'" in body["error"]["message"], body
             assert count(srv, gw) == 1
             # found by ID number and by phone, through the blind indexes
             status, body = srv.get("/api/v1/persons?id_number=" + resident_id("19800101", 1),
@@ -254,12 +256,13 @@ def test_households_with_head_worker_and_members():
                     "head": ids[0], "worker": "gw", "members": [ids[1]]}
             bad = [({"number": ""}, 400, "number"), ({"address": ""}, 400, "address"),
                    ({"worker": "nobody"}, 400, "worker"), ({"head": 999}, 400, "head"),
-                   ({"members": [999]}, 400, "members[0]"), ({"members": "x"}, 400, "members"),
+                   ({"members": [999]}, 400, "members"), ({"members": "x"}, 400, "members"),
                    ({"grid": "371302002001001"}, 400, "grid"), ({"rooms": 3}, 400, "rooms")]
             for change, want, word in bad:
                 status, body = srv.json("POST", "/api/v1/households", dict(good, **change),
                                         token=gw)
                 assert status == want and word in body["error"]["message"], (change, body)
+                assert f"'{word}'" in body["error"]["message"], body
             status, body = srv.get("/api/v1/households?grid=" + GRID, token=gw)
             assert status == 200 and body["households"] == [], body
             status, body = srv.json("POST", "/api/v1/households", good, token=gw)

@@ -205,7 +205,7 @@ enum wg_rc wg_api_users_registry_sensitive(struct wg_req *req, struct wg_err *er
     struct wg_db *db;
     enum wg_rc rc;
     if (!json_is_boolean(g))
-        return wg_err_set(err, WG_EINVAL, "granted: must be true or false");
+        return wg_err_set(err, WG_EINVAL, "'granted' must be true or false");
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_store_account_get(db, user, &row, err);
@@ -214,7 +214,7 @@ enum wg_rc wg_api_users_registry_sensitive(struct wg_req *req, struct wg_err *er
     else if (!rc && json_is_true(g) &&
              (!(role = wg_role_find(row.role)) || !(role->perms & WG_P_REGISTRY_READ)))
         rc = wg_err_set(err, WG_EINVAL,
-                        "granted: the role %s does not read the registry, so the grant would "
+                        "'granted': the role %s does not read the registry, so the grant would "
                         "mean nothing",
                         row.role);
     if (!rc)

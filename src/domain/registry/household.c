@@ -24,7 +24,7 @@ static enum wg_rc code_field(json_t *body, const char *key, const char *chars, c
         return WG_OK;
     s = json_is_null(v) && !required ? "" : json_string_value(v);
     if (!s || (required && !*s) || strlen(s) >= n || strspn(s, chars) != strlen(s))
-        return wg_err_set(err, WG_EINVAL, "%s: must be %s of at most %zu characters", key,
+        return wg_err_set(err, WG_EINVAL, "'%s' must be %s of at most %zu characters", key,
                           required ? "a code" : "a name or null", n - 1);
     snprintf(out, n, "%s", s);
     return WG_OK;
@@ -48,7 +48,7 @@ enum wg_rc wg_household_apply(struct wg_household *h, json_t *body, json_t **mem
     if (addr) {
         const char *a = json_string_value(addr);
         if (!a || strlen(a) > 200)
-            return wg_err_set(err, WG_EINVAL, "address: must be a text of at most 200 bytes");
+            return wg_err_set(err, WG_EINVAL, "'address' must be a text of at most 200 bytes");
         wg_pii_wipe(h->address);
         h->address = wg_strdup(a);
     }
@@ -56,26 +56,26 @@ enum wg_rc wg_household_apply(struct wg_household *h, json_t *body, json_t **mem
         if (json_is_null(head))
             h->head = 0;
         else if (!json_is_integer(head) || json_integer_value(head) < 1)
-            return wg_err_set(err, WG_EINVAL, "head: must be a person's id or null");
+            return wg_err_set(err, WG_EINVAL, "'head' must be a person's id or null");
         else
             h->head = json_integer_value(head);
     }
     if (m) {
         if (!json_is_array(m) || json_array_size(m) > 100)
-            return wg_err_set(err, WG_EINVAL, "members: must be a list of at most 100 person ids");
+            return wg_err_set(err, WG_EINVAL, "'members' must be a list of at most 100 person ids");
         json_array_foreach(
             m, i, e) if (!json_is_integer(e) ||
                          json_integer_value(e) <
                              1) return wg_err_set(err, WG_EINVAL,
-                                                  "members[%zu]: must be a person's id", i);
+                                                  "'members' item %zu must be a person's id", i);
         *members = m;
     }
     if (!h->number[0])
-        return wg_err_set(err, WG_EINVAL, "number: is required");
+        return wg_err_set(err, WG_EINVAL, "'number' is required");
     if (!h->grid[0])
-        return wg_err_set(err, WG_EINVAL, "grid: is required");
+        return wg_err_set(err, WG_EINVAL, "'grid' is required");
     if (!h->address || !*h->address)
-        return wg_err_set(err, WG_EINVAL, "address: is required");
+        return wg_err_set(err, WG_EINVAL, "'address' is required");
     return WG_OK;
 }
 
@@ -129,18 +129,18 @@ static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
     long long other = 0;
     enum wg_rc rc = wg_store_grid_current(db, h->grid, &g, NULL, err);
     if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, h->grid)))
-        return wg_err_set(err, WG_EINVAL, "grid: '%s' %s", h->grid,
+        return wg_err_set(err, WG_EINVAL, "'grid': '%s' %s", h->grid,
                           rc ? "does not exist" : "is outside your scope");
     if (rc || (rc = wg_store_household_by_number(db, h->number, &other, err)))
         return rc;
     if (other && other != h->id)
         return wg_err_set(err, WG_ECONFLICT,
-                          "number: household '%s' is already recorded (household %lld)", h->number,
-                          other);
+                          "'number': household '%s' is already recorded (household %lld)",
+                          h->number, other);
     if (h->worker[0]) {
         rc = wg_store_account_get(db, h->worker, &a, err);
         if (rc == WG_ENOTFOUND)
-            return wg_err_set(err, WG_EINVAL, "worker: there is no account '%s'", h->worker);
+            return wg_err_set(err, WG_EINVAL, "'worker': there is no account '%s'", h->worker);
         if (rc)
             return rc;
     }
@@ -194,7 +194,7 @@ static enum wg_rc set_members(struct wg_db *db, const struct wg_pii_keys *keys,
     if (members)
         json_array_foreach(members, i, e)
         {
-            snprintf(what, sizeof what, "members[%zu]", i);
+            snprintf(what, sizeof what, "'members' item %zu", i);
             if ((rc = check_person(db, keys, scope, json_integer_value(e), what, err)))
                 return rc;
             if (!has(&want, json_integer_value(e)))
@@ -223,7 +223,7 @@ enum wg_rc wg_household_store(struct wg_db *db, const struct wg_pii_keys *keys,
     int changed = 0;
     enum wg_rc rc = check_refs(db, scope, h, err);
     if (!rc && h->head)
-        rc = check_person(db, keys, scope, h->head, "head", err);
+        rc = check_person(db, keys, scope, h->head, "'head'", err);
     if (rc || (rc = wg_pii_encrypt(keys, h->address, "household.address", &sealed, err)))
         return rc;
     struct wg_household_row r = {

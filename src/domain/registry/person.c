@@ -110,7 +110,7 @@ enum wg_rc wg_person_check_resident_id(const char *id, long long now, struct wg_
         sodium_memzero(norm, sizeof norm);
     }
     if (rc)
-        wg_err_prefix(err, "id_number");
+        wg_err_prefix(err, "'id_number'");
     return rc;
 }
 
@@ -128,9 +128,9 @@ static enum wg_rc text_field(json_t *body, const char *key, size_t max, char **o
         return WG_OK;
     }
     if (!json_is_string(v))
-        return wg_err_set(err, WG_EINVAL, "%s: must be a string", key);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be a string", key);
     if (strlen(json_string_value(v)) > max)
-        return wg_err_set(err, WG_EINVAL, "%s: longer than %zu bytes", key, max);
+        return wg_err_set(err, WG_EINVAL, "'%s' longer than %zu bytes", key, max);
     wg_pii_wipe(*out);
     *out = wg_strdup(json_string_value(v));
     return WG_OK;
@@ -146,7 +146,7 @@ static enum wg_rc word_field(json_t *body, const char *key, const char *const *n
     const char *s = json_is_null(v) ? "" : json_string_value(v);
     if (!s || !one_of(names, s)) {
         list_of(names, all, sizeof all);
-        return wg_err_set(err, WG_EINVAL, "%s: must be one of %s", key, all);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be one of %s", key, all);
     }
     snprintf(out, n, "%s", s);
     return WG_OK;
@@ -162,13 +162,13 @@ static enum wg_rc set_field(json_t *body, const char *key, const char *const *na
     if (!v)
         return WG_OK;
     if (!json_is_array(v) && !json_is_null(v))
-        return wg_err_set(err, WG_EINVAL, "%s: must be a list of names", key);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be a list of names", key);
     json_array_foreach(v, i, e)
     {
         unsigned b = bit_of(names, json_string_value(e));
         if (!b) {
             list_of(names, all, sizeof all);
-            return wg_err_set(err, WG_EINVAL, "%s[%zu]: must be one of %s", key, i, all);
+            return wg_err_set(err, WG_EINVAL, "'%s' item %zu must be one of %s", key, i, all);
         }
         set |= b;
     }
@@ -186,7 +186,8 @@ static enum wg_rc id_field(json_t *body, const char *key, long long *out, struct
         return WG_OK;
     }
     if (!json_is_integer(v) || json_integer_value(v) < 1)
-        return wg_err_set(err, WG_EINVAL, "%s: must be an id (a whole number from 1) or null", key);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be an id (a whole number from 1) or null",
+                          key);
     *out = json_integer_value(v);
     return WG_OK;
 }
@@ -197,7 +198,7 @@ static enum wg_rc apply_fields(struct wg_person *p, json_t *body, int sensitive,
     json_t *grid = json_object_get(body, "grid"), *risk = json_object_get(body, "mental_risk");
     if (!sensitive && (json_object_get(body, "special") || risk))
         return wg_err_set(err, WG_EFORBIDDEN,
-                          "%s: the special populations need the registry_sensitive permission",
+                          "'%s': the special populations need the registry_sensitive permission",
                           json_object_get(body, "special") ? "special" : "mental_risk");
     if ((rc = word_field(body, "id_type", id_types, p->id_type, sizeof p->id_type, err)) ||
         (rc = text_field(body, "id_number", 64, &p->id_number, err)) ||
@@ -213,13 +214,13 @@ static enum wg_rc apply_fields(struct wg_person *p, json_t *body, int sensitive,
     if (grid) {
         const char *g = json_string_value(grid);
         if (!g || !*g || strlen(g) >= sizeof p->grid || strspn(g, "0123456789") != strlen(g))
-            return wg_err_set(err, WG_EINVAL, "grid: must be a grid code (digits)");
+            return wg_err_set(err, WG_EINVAL, "'grid' must be a grid code (digits)");
         snprintf(p->grid, sizeof p->grid, "%s", g);
     }
     if (json_object_get(body, "birth_date")) {
         const char *b = json_string_value(json_object_get(body, "birth_date"));
         if (!b && !json_is_null(json_object_get(body, "birth_date")))
-            return wg_err_set(err, WG_EINVAL, "birth_date: must be a date YYYY-MM-DD");
+            return wg_err_set(err, WG_EINVAL, "'birth_date' must be a date YYYY-MM-DD");
         snprintf(p->birth_date, sizeof p->birth_date, "%s", b ? b : "");
     }
     if (risk) {
@@ -227,7 +228,7 @@ static enum wg_rc apply_fields(struct wg_person *p, json_t *body, int sensitive,
             p->mental_risk = -1;
         else if (!json_is_integer(risk) || json_integer_value(risk) < 0 ||
                  json_integer_value(risk) > 5)
-            return wg_err_set(err, WG_EINVAL, "mental_risk: must be a risk level from 0 to 5");
+            return wg_err_set(err, WG_EINVAL, "'mental_risk' must be a risk level from 0 to 5");
         else
             p->mental_risk = (int)json_integer_value(risk);
     }
@@ -247,10 +248,10 @@ static enum wg_rc match_card(struct wg_person *p, long long now, struct wg_err *
     sodium_memzero(norm, sizeof norm);
     if (*p->birth_date && strcmp(p->birth_date, date))
         return wg_err_set(err, WG_EINVAL,
-                          "birth_date: differs from the birth date in the ID number");
+                          "'birth_date' differs from the birth date in the ID number");
     if (*p->gender && strcmp(p->gender, g))
         return wg_err_set(err, WG_EINVAL,
-                          "gender: differs from the gender the ID number gives (its 17th digit)");
+                          "'gender' differs from the gender the ID number gives (its 17th digit)");
     snprintf(p->birth_date, sizeof p->birth_date, "%s", date);
     snprintf(p->gender, sizeof p->gender, "%s", g);
     return WG_OK;
@@ -273,15 +274,15 @@ enum wg_rc wg_person_apply(struct wg_person *p, json_t *body, int sensitive, lon
     if ((rc = apply_fields(p, body, sensitive, err)))
         return rc;
     if (!*p->id_number)
-        return wg_err_set(err, WG_EINVAL, "id_number: is required");
+        return wg_err_set(err, WG_EINVAL, "'id_number' is required");
     if (!*p->name)
-        return wg_err_set(err, WG_EINVAL, "name: is required");
+        return wg_err_set(err, WG_EINVAL, "'name' is required");
     if (!p->residence[0])
         return wg_err_set(err, WG_EINVAL,
-                          "residence: is required (registered, floating or "
+                          "'residence' is required (registered, floating or "
                           "overseas)");
     if (!p->grid[0])
-        return wg_err_set(err, WG_EINVAL, "grid: is required");
+        return wg_err_set(err, WG_EINVAL, "'grid' is required");
     if (!strcmp(p->id_type, "resident_id")) {
         if ((rc = match_card(p, now, err)))
             return rc;
@@ -291,17 +292,17 @@ enum wg_rc wg_person_apply(struct wg_person *p, json_t *body, int sensitive, lon
             strspn(p->id_number,
                    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != n)
             return wg_err_set(err, WG_EINVAL,
-                              "id_number: a %s number has 4 to 32 letters, digits or '-'",
+                              "'id_number': a %s number has 4 to 32 letters, digits or '-'",
                               p->id_type);
     }
     if (*p->birth_date) {
         int day = birth_day(p->birth_date);
         if (day == INT_MIN || day > today(now))
             return wg_err_set(err, WG_EINVAL,
-                              "birth_date: must be a real date YYYY-MM-DD, not in the future");
+                              "'birth_date' must be a real date YYYY-MM-DD, not in the future");
     }
     if (*p->phone && (rc = wg_pii_check_phone(p->phone, err))) {
-        wg_err_prefix(err, "phone");
+        wg_err_prefix(err, "'phone'");
         return rc;
     }
     if (p->special & WG_SPECIAL_MENTAL) {
@@ -311,7 +312,7 @@ enum wg_rc wg_person_apply(struct wg_person *p, json_t *body, int sensitive, lon
         if (json_object_get(body, "mental_risk") &&
             !json_is_null(json_object_get(body, "mental_risk")))
             return wg_err_set(err, WG_EINVAL,
-                              "mental_risk: only a person with a serious mental disorder "
+                              "'mental_risk' only a person with a serious mental disorder "
                               "(special 'mental') has a risk level");
         p->mental_risk = -1;
     }
@@ -460,7 +461,7 @@ static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
     struct wg_grid_row g;
     enum wg_rc rc = wg_store_grid_current(db, p->grid, &g, NULL, err);
     if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, p->grid)))
-        return wg_err_set(err, WG_EINVAL, "grid: '%s' %s", p->grid,
+        return wg_err_set(err, WG_EINVAL, "'grid': '%s' %s", p->grid,
                           rc ? "does not exist" : "is outside your scope");
     if (rc)
         return rc;
@@ -468,7 +469,7 @@ static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
         struct wg_household h;
         rc = wg_household_load(db, NULL, scope, p->household, &h, err);
         if (rc == WG_ENOTFOUND)
-            return wg_err_set(err, WG_EINVAL, "household: %lld does not exist", p->household);
+            return wg_err_set(err, WG_EINVAL, "'household': %lld does not exist", p->household);
         if (!rc)
             wg_household_release(&h);
     }
@@ -491,7 +492,7 @@ static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
         goto out;
     if (other && other != p->id) {
         rc = wg_err_set(err, WG_ECONFLICT,
-                        "id_number: a person with this ID number is already recorded (person "
+                        "'id_number': a person with this ID number is already recorded (person "
                         "%lld)",
                         other);
         goto out;

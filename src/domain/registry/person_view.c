@@ -63,14 +63,14 @@ enum wg_rc wg_person_field(const struct wg_person *p, const char *field, int sen
     else if (!strcmp(field, "special")) {
         if (!sensitive)
             return wg_err_set(err, WG_EFORBIDDEN,
-                              "field: the special populations need the registry_sensitive "
+                              "'field': the special populations need the registry_sensitive "
                               "permission");
         json_t *a = names_of(p->special, special_names, 5);
         *out = json_dumps(a, JSON_COMPACT);
         json_decref(a);
     } else
         return wg_err_set(err, WG_EINVAL,
-                          "field: must be one of id_number, name, phone, birth_date, special");
+                          "'field' must be one of id_number, name, phone, birth_date, special");
     return WG_OK;
 }
 
@@ -83,9 +83,9 @@ enum wg_rc wg_registry_range(const struct wg_scope *scope, const char *grid, con
     const char *key = grid && *grid ? "grid" : "region";
     const char *mine = scope ? scope->code : "";
     if (grid && *grid && region && *region)
-        return wg_err_set(err, WG_EINVAL, "grid and region: give one of them, not both");
+        return wg_err_set(err, WG_EINVAL, "'grid' and 'region': give one of them, not both");
     if (strlen(want) > 30 || strspn(want, "0123456789") != strlen(want))
-        return wg_err_set(err, WG_EINVAL, "%s: must be a code (digits)", key);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be a code (digits)", key);
     if (scope && !strcmp(scope->kind, "unit"))
         return wg_err_set(err, WG_ENOTFOUND, "a unit's account sees no registry");
     if (strncmp(want, mine, strlen(mine)) && strncmp(mine, want, strlen(want)))
@@ -108,7 +108,7 @@ enum wg_rc wg_registry_cursor(const char *text, char grid[32], long long *id, st
         strspn(text, "0123456789") != (size_t)(dot - text) ||
         wg_param_id(dot + 1, 1, INT64_MAX, id))
         return wg_err_set(err, WG_EINVAL,
-                          "cursor: is not a cursor of this list; pass the next_cursor of the "
+                          "'cursor' is not a cursor of this list; pass the next_cursor of the "
                           "page before");
     snprintf(grid, 32, "%.*s", (int)(dot - text), text);
     return WG_OK;
@@ -157,7 +157,7 @@ static enum wg_rc lookup(struct wg_db *db, struct page *pg, const struct wg_pers
         snprintf(key.id_type, sizeof key.id_type, "%s", type);
         if (strcmp(type, "resident_id") && strcmp(type, "passport") && strcmp(type, "other"))
             return wg_err_set(err, WG_EINVAL,
-                              "id_type: must be one of resident_id, passport, other");
+                              "'id_type' must be one of resident_id, passport, other");
         rc = strcmp(type, "resident_id")
                  ? WG_OK
                  : wg_pii_blind(pg->keys, WG_PII_ID, q->id_number, blind, err);
@@ -167,7 +167,7 @@ static enum wg_rc lookup(struct wg_db *db, struct page *pg, const struct wg_pers
             rc = wg_pii_blind(pg->keys, WG_PII_ID, v, blind, err);
         }
         if (rc) {
-            wg_err_prefix(err, "id_number");
+            wg_err_prefix(err, "'id_number'");
             return rc;
         }
         if ((rc = wg_store_person_by_id_blind(db, blind, &id, err)) || !id)
@@ -176,7 +176,7 @@ static enum wg_rc lookup(struct wg_db *db, struct page *pg, const struct wg_pers
     }
     if ((rc = wg_pii_check_phone(q->phone, err)) ||
         (rc = wg_pii_blind(pg->keys, WG_PII_PHONE, q->phone, blind, err))) {
-        wg_err_prefix(err, "phone");
+        wg_err_prefix(err, "'phone'");
         return rc;
     }
     return wg_store_person_by_phone(db, blind, pg->want, add_person, pg, err);
@@ -195,16 +195,16 @@ enum wg_rc wg_person_list(struct wg_db *db, const struct wg_pii_keys *keys,
     if (q->special && *q->special) {
         if (!sensitive)
             return wg_err_set(err, WG_EFORBIDDEN,
-                              "special: filtering by special population needs the "
+                              "'special': filtering by special population needs the "
                               "registry_sensitive permission");
         if (!(pg.special = wg_special_parse(q->special)))
             return wg_err_set(err, WG_EINVAL,
-                              "special: must be one of released, correction, drug, mental, "
+                              "'special' must be one of released, correction, drug, mental, "
                               "key_youth");
     }
     if (q->care && *q->care && !(care = wg_care_parse(q->care)))
         return wg_err_set(err, WG_EINVAL,
-                          "care: must be one of alone, empty_nest, over80, left_behind_child, "
+                          "'care' must be one of alone, empty_nest, over80, left_behind_child, "
                           "left_behind_elderly, disabled, hardship");
     if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
         (rc = wg_registry_cursor(q->cursor, after_grid, &after_id, err)))

@@ -456,7 +456,13 @@ const ENUMS = {
     view: ['视图', 'view'], supervised: ['督办', 'supervised'], indicators: ['指标', 'indicators'], regions: ['区划', 'regions'],
     permissions: ['权限', 'permissions'], field: ['字段', 'field'], anonymous: ['匿名', 'anonymous'], line: ['专线', 'line'],
     points: ['坐标点', 'points'], q: ['查询内容', 'search text'], code: ['编码', 'code'], level: ['级别', 'level'],
-    id: ['编号', 'id'], region: ['区划', 'region']
+    id: ['编号', 'id'], region: ['区划', 'region'],
+    // the registry's people and households
+    id_type: ['证件类型', 'ID type'], gender: ['性别', 'gender'], birth_date: ['出生日期', 'birth date'],
+    residence: ['人口类型', 'residence'], political: ['政治面貌', 'political status'], care: ['关爱类别', 'care group'],
+    special: ['特殊人群类别', 'special population'], mental_risk: ['风险等级', 'risk level'], household: ['户', 'household'],
+    number: ['户号', 'household number'], head: ['户主', 'head of household'], worker: ['联系网格员', 'paired worker'],
+    members: ['家庭成员', 'members'], granted: ['授权', 'granted']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
