@@ -130,5 +130,8 @@ const struct wg_migration wg_migrations[] = {
      * largest share; the index adds one entry per order that has a phone). SQLite, one
      * district's store, keeps its lookup. */
     {30, "PostgreSQL: orders by reporter's phone and number", WG_Q_MIGRATION_30},
+    /* The registry's people and households (domain/registry/person.h), their personal fields
+     * sealed and blind-indexed as accounts' are, and the registry_sensitive grant. */
+    {32, "registry people and households, sealed; the registry_sensitive grant", WG_Q_MIGRATION_32},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -8,6 +8,7 @@ import { duplicateTests } from './duplicates.mjs'
 import { deskTests } from './desks.mjs'
 import { contactTests } from './contact.mjs'
 import { chineseTests, expandScope } from './chinese.mjs'
+import { registryTests } from './registry.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -458,3 +459,5 @@ tests.push(...deskTests)
 // calling the resident: reveal and contact on the order's page (tests/browser/contact.mjs)
 tests.push(...contactTests)
 tests.push(...chineseTests)
+// the registry's people, masked (tests/browser/registry.mjs)
+tests.push(...registryTests)

@@ -231,7 +231,50 @@ EXPECT = {
     ("POST", "/api/v1/public/appeals/{code}/rating"): dict(
         inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/rating",
                 {"satisfaction": "satisfied", "resolved": True}), outside=None, ok=404),
+    # the registry's people and households (test_registry_people.py walks them): person and
+    # household 1 are in the town, 2 outside it; a change without If-Match is 400 first
+    ("GET", "/api/v1/persons"): dict(
+        inside=("/api/v1/persons?grid=371302001001001", None),
+        outside=("/api/v1/persons?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/persons"): dict(
+        inside=("/api/v1/persons", lambda: new_person("371302001001001")),
+        outside=("/api/v1/persons", lambda: new_person("371302002001001")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/persons/{id}"): dict(inside=("/api/v1/persons/1", None),
+                                          outside=("/api/v1/persons/2", None), ok=200),
+    ("PUT", "/api/v1/persons/{id}"): dict(inside=("/api/v1/persons/1", {"political": "masses"}),
+                                          outside=None, ok=400),
+    ("POST", "/api/v1/persons/{id}/reveal"): dict(
+        inside=("/api/v1/persons/1/reveal", {"field": "name", "reason": "matrix check"}),
+        outside=("/api/v1/persons/2/reveal", {"field": "name", "reason": "matrix check"}),
+        ok=200),
+    ("GET", "/api/v1/households"): dict(
+        inside=("/api/v1/households?grid=371302001001001", None),
+        outside=("/api/v1/households?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/households"): dict(
+        inside=("/api/v1/households", lambda: new_household("371302001001001")),
+        outside=("/api/v1/households", lambda: new_household("371302002001001")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/households/{id}"): dict(inside=("/api/v1/households/1", None),
+                                             outside=("/api/v1/households/2", None), ok=200),
+    ("PUT", "/api/v1/households/{id}"): dict(inside=("/api/v1/households/1", {"head": None}),
+                                             outside=None, ok=400),
+    ("PUT", "/api/v1/users/{username}/registry-sensitive"): dict(
+        inside=("/api/v1/users/spare_agent/registry-sensitive", {"granted": False}),
+        outside=None, ok=200),
 }
+
+
+def new_person(grid):
+    """A person the matrix records: a made-up resident ID with its check character."""
+    body = f"37130219800101{counter() % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return {"id_number": body + check, "name": "王五", "residence": "floating", "grid": grid}
+
+
+def new_household(grid):
+    return {"number": f"M-{counter()}", "grid": grid, "address": "东关街道矩阵路1号"}
 
 
 def route_table():
@@ -290,6 +333,8 @@ def call(srv, method, target, token, headers=None):
         body = {"username": f"new{counter()}", "role": "agent", "scope": TOWN}
     elif body == "NEWADMIN":
         body = {"username": f"adm{counter()}", "role": "auditor"}
+    elif callable(body):
+        body = body()
     status, _, _ = srv.request(method, path, body, headers=headers, token=token)
     return status
 
@@ -351,6 +396,11 @@ def test_authorization_matrix():
                 status, body = srv.json("POST", "/api/v1/orders",
                                         {"channel": "hotline", "type": "help", "title": "t",
                                          "content": "c", "lon": lon, "lat": lat}, token=centre)
+                assert status == 201, body
+            for grid in ["371302001001001", "371302002001001"]:  # person, household 1 in, 2 out
+                status, body = srv.json("POST", "/api/v1/persons", new_person(grid))
+                assert status == 201, body
+                status, body = srv.json("POST", "/api/v1/households", new_household(grid))
                 assert status == 201, body
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)

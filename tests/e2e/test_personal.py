@@ -117,3 +117,44 @@ def test_key_rotation_reseals_reporters_and_open311_contacts():
             srv.stop()
     finally:
         data.close()
+
+
+def test_registry_persons_sealed_at_rest_and_rotated():
+    """The registry's people and households: ID numbers, names, phones, special populations
+    and addresses never in clear in the data directory; key rotation re-seals them."""
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    body = "37130219750612031"  # made up, with its check character below
+    person_id = body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    name, phone, address = "欧阳明月", "13698765432", "东关街道和平路88号院7号楼"
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            status, _ = srv.json("PUT", "/api/v1/users/admin/registry-sensitive",
+                                 {"granted": True})
+            assert status == 200
+            status, body = srv.json("POST", "/api/v1/persons", {
+                "id_number": person_id, "name": name, "phone": phone, "residence": "floating",
+                "grid": "371302001001001", "special": ["correction"]})
+            assert status == 201 and body["name"] == "欧阳*", body
+            pid = body["id"]
+            status, body = srv.json("POST", "/api/v1/households", {
+                "number": "H-88", "grid": "371302001001001", "address": address, "head": pid})
+            assert status == 201, body
+        finally:
+            srv.stop()
+        raw = data.raw_bytes()
+        for clear in (person_id, person_id[6:14] + person_id[14:], name, phone, address):
+            assert clear.encode() not in raw, clear
+        assert b"correction" not in raw
+        _, out, _ = run("key", "rotate", "--data", data.dir)
+        assert "5 stored values" in out, out  # ID, name, phone, special; the address
+        srv = Server(data)
+        try:
+            status, body = srv.json("POST", f"/api/v1/persons/{pid}/reveal",
+                                    {"field": "id_number", "reason": "身份核验"})
+            assert status == 200 and body["value"] == person_id, body
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -10,6 +10,7 @@ import Layout from './pages/Layout.vue'
 const ORDER_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'mediator', 'leader']
 const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
+const REGISTRY_ROLES = ['sysadmin', 'agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -22,6 +23,7 @@ export const NAV = [
   { path: '/orders', key: 'nav.orders', roles: ORDER_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
+  { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
   { path: '/reports', key: 'nav.reports', roles: ['leader', 'supervisor', 'agent'] },
   { path: '/admin', key: 'nav.admin', roles: ['sysadmin'] },
   { path: '/audit', key: 'nav.audit', roles: ['auditor'] },
@@ -55,6 +57,7 @@ const routes = [
       { path: 'orders/:id', component: () => import('./pages/OrderDetail.vue'), meta: { roles: ORDER_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
+      { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },
       { path: 'reports', component: () => import('./pages/Reports.vue'), meta: { roles: roles('/reports') } },
       { path: 'admin', component: () => import('./pages/Admin.vue'), meta: { roles: ['sysadmin'] } },
       { path: 'audit', component: () => import('./pages/Audit.vue'), meta: { roles: ['auditor'] } },

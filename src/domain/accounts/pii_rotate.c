@@ -1,4 +1,5 @@
-/* Key rotation of the personal values kept with orders (pii_rotate.h): a page of rows read,
+/* Key rotation of the personal values kept with orders, Open311 requests and the registry
+ * (pii_rotate.h): a page of rows read,
  * the values under older key versions re-sealed, the rows written back, in one transaction. */
 #include "domain/accounts/pii_rotate.h"
 #include "core/alloc.h"
@@ -9,14 +10,23 @@
 
 #define PAGE 500
 
-static const char *const contexts[][3] = {
+static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_ORDERS] = {"order.reporter_name", "order.reporter_phone", NULL},
     [WG_SEALED_OPEN311] = {"open311.email", "open311.device_id", "open311.account_id"},
+    /* the registry's (domain/registry/person.h) */
+    [WG_SEALED_PERSONS] = {"person.id_number", "person.name", "person.phone", "person.special"},
+    [WG_SEALED_HOUSEHOLDS] = {"household.address"},
+};
+static const char *const table_names[] = {
+    [WG_SEALED_ORDERS] = "order",
+    [WG_SEALED_OPEN311] = "Open311 request",
+    [WG_SEALED_PERSONS] = "person",
+    [WG_SEALED_HOUSEHOLDS] = "household",
 };
 
 struct pending {
     long long id;
-    char *v[3];
+    char *v[WG_SEALED_MAX];
     int moved;
 };
 
@@ -32,7 +42,7 @@ struct page {
 
 static void release(struct pending *p)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < WG_SEALED_MAX; i++) {
         wg_pii_wipe(p->v[i]);
         p->v[i] = NULL;
     }
@@ -53,8 +63,7 @@ static int collect(const struct wg_sealed_row *r, void *ctx)
         }
     }
     if (pg->rc) {
-        wg_err_prefix(pg->err, "%s %lld", pg->t == WG_SEALED_ORDERS ? "order" : "Open311 request",
-                      r->id);
+        wg_err_prefix(pg->err, "%s %lld", table_names[pg->t], r->id);
         release(p);
         return 1;
     }
@@ -80,7 +89,8 @@ static enum wg_rc one_page(struct wg_db *db, struct page *pg, long long *after, 
     if (!rc)
         rc = pg->rc;
     for (size_t i = 0; !rc && i < pg->n; i++) {
-        const char *v[3] = {pg->rows[i].v[0], pg->rows[i].v[1], pg->rows[i].v[2]};
+        const char *v[WG_SEALED_MAX] = {pg->rows[i].v[0], pg->rows[i].v[1], pg->rows[i].v[2],
+                                        pg->rows[i].v[3]};
         rc = wg_store_sealed_update(db, pg->t, pg->rows[i].id, v, err);
     }
     if (!rc)
@@ -105,7 +115,8 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     *moved = 0;
     pg->keys = keys;
     pg->err = err;
-    static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311};
+    static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311,
+                                               WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

@@ -130,19 +130,27 @@ enum wg_rc wg_store_audit_find(struct wg_db *db, const struct wg_audit_filter *f
 
 /* ---- sealed values ----
  * Personal values sealed outside account profiles, for key rotation: the reporter's name and
- * phone of orders, the e-mail, device and account ids of Open311 requests. A page holds the
+ * phone of orders, the e-mail, device and account ids of Open311 requests, the ID number,
+ * name, phone and special populations of the registry's people and the address of its
+ * households. A page holds the
  * rows with any such value after id `after`, in id order, each value "" when there is none;
  * cb returns nonzero to stop. An update writes a row's values back ("" stores none). */
-enum wg_sealed_table { WG_SEALED_ORDERS, WG_SEALED_OPEN311 };
+enum wg_sealed_table {
+    WG_SEALED_ORDERS,
+    WG_SEALED_OPEN311,
+    WG_SEALED_PERSONS,
+    WG_SEALED_HOUSEHOLDS,
+};
+#define WG_SEALED_MAX 4 /* values a row holds at most */
 struct wg_sealed_row {
     long long id;
-    const char *v[3];
+    const char *v[WG_SEALED_MAX];
 };
 int wg_sealed_fields(enum wg_sealed_table t); /* how many of v a row of t has */
 enum wg_rc wg_store_sealed_page(struct wg_db *db, enum wg_sealed_table t, long long after,
                                 int limit, int (*cb)(const struct wg_sealed_row *, void *),
                                 void *ctx, struct wg_err *err);
 enum wg_rc wg_store_sealed_update(struct wg_db *db, enum wg_sealed_table t, long long id,
-                                  const char *const v[3], struct wg_err *err);
+                                  const char *const v[WG_SEALED_MAX], struct wg_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* Sealed values outside account profiles (store.h, "sealed values"): the reporters of orders
- * and the contact fields of Open311 requests, read a page at a time and written back after
- * key rotation re-sealed them. */
+ * and the contact fields of Open311 requests, the registry's people and households, read a page at
+ * a time and written back after key rotation re-sealed them. */
 #include "store/backend.h"
 #include "store/store.h"
 #include "store/accounts/accounts_q.h"
@@ -11,6 +11,8 @@ static const struct {
 } tables[] = {
     [WG_SEALED_ORDERS] = {WG_Q_ORDER_SEALED_PAGE, WG_Q_ORDER_RESEAL, 2},
     [WG_SEALED_OPEN311] = {WG_Q_OPEN311_SEALED_PAGE, WG_Q_OPEN311_RESEAL, 3},
+    [WG_SEALED_PERSONS] = {WG_Q_PERSON_SEALED_PAGE, WG_Q_PERSON_RESEAL, 4},
+    [WG_SEALED_HOUSEHOLDS] = {WG_Q_HOUSEHOLD_SEALED_PAGE, WG_Q_HOUSEHOLD_RESEAL, 1},
 };
 
 int wg_sealed_fields(enum wg_sealed_table t)
@@ -27,7 +29,7 @@ struct page {
 static int take(struct wg_row *row, void *ctx)
 {
     struct page *p = ctx;
-    struct wg_sealed_row r = {wg_row_int(row, 0), {NULL, NULL, NULL}};
+    struct wg_sealed_row r = {wg_row_int(row, 0), {NULL}};
     for (int i = 0; i < tables[p->t].n; i++)
         r.v[i] = wg_row_text(row, i + 1);
     return p->cb(&r, p->ctx);
@@ -43,9 +45,9 @@ enum wg_rc wg_store_sealed_page(struct wg_db *db, enum wg_sealed_table t, long l
 }
 
 enum wg_rc wg_store_sealed_update(struct wg_db *db, enum wg_sealed_table t, long long id,
-                                  const char *const v[3], struct wg_err *err)
+                                  const char *const v[WG_SEALED_MAX], struct wg_err *err)
 {
-    struct wg_val p[4];
+    struct wg_val p[WG_SEALED_MAX + 1];
     int n = tables[t].n;
     for (int i = 0; i < n; i++)
         p[i] = WG_VTEXT0(v[i]);

@@ -333,10 +333,29 @@ const T = {
   'ct.unreached': ['未联系上', 'not reached'],
   'ct.on_time': ['按时', 'in time'],
   'ct.late': ['超时', 'late'],
-  'ct.at': ['联系时间', 'at']
+  'ct.at': ['联系时间', 'at'],
+  // the registry's people (实有人口, issue 19 item 2)
+  'nav.registry': ['实有人口', 'Residents'],
+  'rg.grid': ['网格编码', 'Grid code'],
+  'rg.care': ['关爱类别', 'Care group'],
+  'rg.name': ['姓名', 'Name'],
+  'rg.id_number': ['证件号码', 'ID number'],
+  'rg.gender': ['性别', 'Gender'],
+  'rg.birth': ['出生', 'Born'],
+  'rg.phone': ['电话', 'Phone'],
+  'rg.residence': ['类型', 'Residence'],
+  'rg.masked': ['个人信息已脱敏显示；查看明文须说明理由，并记入审计日志。', 'Personal data is masked; a clear value is shown only with a stated reason, recorded in the audit log.']
 }
 
 const ENUMS = {
+  // the registry's people (issue 19 item 2)
+  care: {
+    alone: ['独居老人', 'living alone'], empty_nest: ['空巢老人', 'empty-nest'], over80: ['高龄老人', 'over 80'],
+    left_behind_child: ['留守儿童', 'left-behind child'], left_behind_elderly: ['留守老人', 'left-behind elderly'],
+    disabled: ['残疾人', 'disabled'], hardship: ['困难家庭', 'hardship family']
+  },
+  residence: { registered: ['户籍', 'registered'], floating: ['流动', 'floating'], overseas: ['境外', 'overseas'] },
+  gender: { male: ['男', 'male'], female: ['女', 'female'] },
   state: {
     received: ['已受理', 'received'], dispatched: ['已派单', 'dispatched'], signed: ['已签收', 'signed'],
     replied: ['已答复', 'replied'], verified: ['已核查', 'verified'], closed: ['已办结', 'closed'],
@@ -414,7 +433,10 @@ const ENUMS = {
     'pii.reveal': ['查看个人信息明文', 'reveal personal data'], 'order.create': ['受理工单', 'take in order'],
     'order.photo': ['上传照片', 'add photo'], 'order.action_refused': ['工单操作被拒绝', 'order action refused'],
     'portal.appeal': ['群众提交诉求', 'resident appeal'], 'portal.photo': ['群众上传照片', 'resident photo'],
-    'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store']
+    'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store'],
+    'person.create': ['登记人口', 'record person'], 'person.update': ['修改人口信息', 'change person'],
+    'household.create': ['登记户', 'record household'], 'household.update': ['修改户信息', 'change household'],
+    'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -434,12 +456,19 @@ const ENUMS = {
     view: ['视图', 'view'], supervised: ['督办', 'supervised'], indicators: ['指标', 'indicators'], regions: ['区划', 'regions'],
     permissions: ['权限', 'permissions'], field: ['字段', 'field'], anonymous: ['匿名', 'anonymous'], line: ['专线', 'line'],
     points: ['坐标点', 'points'], q: ['查询内容', 'search text'], code: ['编码', 'code'], level: ['级别', 'level'],
-    id: ['编号', 'id'], region: ['区划', 'region']
+    id: ['编号', 'id'], region: ['区划', 'region'],
+    // the registry's people and households
+    id_type: ['证件类型', 'ID type'], gender: ['性别', 'gender'], birth_date: ['出生日期', 'birth date'],
+    residence: ['人口类型', 'residence'], political: ['政治面貌', 'political status'], care: ['关爱类别', 'care group'],
+    special: ['特殊人群类别', 'special population'], mental_risk: ['风险等级', 'risk level'], household: ['户', 'household'],
+    number: ['户号', 'household number'], head: ['户主', 'head of household'], worker: ['联系网格员', 'paired worker'],
+    members: ['家庭成员', 'members'], granted: ['授权', 'granted']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
-    resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account']
+    resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account'],
+    person: ['人口', 'person'], household: ['户', 'household']
   }
 }
 

@@ -1,0 +1,68 @@
+// The registry's people (实有人口, issue 19 item 2): a grid worker lists the persons of a grid,
+// masked (张*, 371302********1234, 138****0001), on a desk (1366×768) and on a phone (390×844);
+// no clear name, ID number or phone reaches the page.
+import { uiLogin, shot } from './harness.mjs'
+
+export const registryTests = []
+const test = (name, fn) => registryTests.push([name, fn])
+
+const GRID = '371302001001001'
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' }
+
+// a made-up resident ID number with its GB 11643 check character
+function residentId (birth, seq) {
+  const body = '371302' + birth + String(seq).padStart(3, '0')
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * WEIGHTS[i]
+  return body + '10X98765432'[sum % 11]
+}
+
+const PEOPLE = [
+  { name: '张建国', id: residentId('19420315', 11), phone: '13812340001', care: ['alone', 'over80'] },
+  { name: '李秀英', id: residentId('19560708', 22), phone: '13912340002', care: ['empty_nest'] },
+  { name: '欧阳晓明', id: residentId('20140120', 31), phone: '', care: ['left_behind_child'] }
+]
+
+async function seed (srv) {
+  const token = await srv.login('grid1')
+  for (const p of PEOPLE) {
+    const body = { id_number: p.id, name: p.name, residence: 'registered', grid: GRID, care: p.care }
+    if (p.phone) body.phone = p.phone
+    await srv.api('POST', '/api/v1/persons', body, token)
+  }
+}
+
+async function listed (page, assert) {
+  await page.goto(page.url().replace(/\/[^/]*$/, '/registry'))
+  await page.locator('input[data-test=rg-grid], [data-test=rg-grid] input').first().fill(GRID)
+  await page.click('[data-test=rg-search]')
+  await page.waitForSelector('[data-test=rg-persons] >> text=张*')
+  const text = await page.locator('[data-test=rg-persons]').textContent()
+  for (const p of PEOPLE) {
+    assert(!text.includes(p.name) && !text.includes(p.id) && !(p.phone && text.includes(p.phone)), 'nothing in clear: ' + p.name)
+    assert(text.includes(p.id.slice(0, 6) + '********' + p.id.slice(-4)), 'the ID masked: first 6, last 4')
+  }
+  assert(text.includes('欧阳*') && text.includes('138****0001'), 'names and phones masked: ' + text)
+  assert(text.includes('独居老人') && text.includes('留守儿童') && text.includes('户籍'), 'care groups and residence in Chinese')
+}
+
+test('registry: a grid\'s persons masked, desk 1366×768 and phone 390×844', async ({ page, base, srv, assert, browser }) => {
+  await seed(srv)
+  await uiLogin(page, base, 'grid1')
+  await page.click('[data-test=nav-registry]').catch(() => page.goto(base + '/registry'))
+  await listed(page, assert)
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)
+  assert(wide, 'no sideways scroll at 1366×768')
+  await shot(page, 'registry-1366')
+  const ctx = await browser.newContext(PHONE)
+  try {
+    const phone = await ctx.newPage()
+    await uiLogin(phone, base, 'grid1')
+    await phone.goto(base + '/registry')
+    await listed(phone, assert)
+    await shot(phone, 'registry-390')
+  } finally {
+    await ctx.close()
+  }
+})
