@@ -110,6 +110,15 @@ const T = {
   'in.create': ['受理', 'Take in'],
   'in.dispatch_now': ['受理并派单', 'Take in and dispatch'],
   'in.lonlat': ['经纬度', 'Lon, lat'],
+  // the address search at intake (GET /api/v1/addresses)
+  'in.addr_search': ['地址搜索', 'Find an address'],
+  'in.addr_hint': ['输入标准地址、楼栋、社区或街道名称', 'Type a standard address, a building, a community or a town'],
+  'in.addr_none': ['没有找到匹配的地址', 'No address matches'],
+  'in.addr_no_point': ['该地点没有坐标，请在地图上点选', 'That place has no point: click the map'],
+  'addr.kind.town': ['街道', 'Town'],
+  'addr.kind.village': ['社区/村', 'Community'],
+  'addr.kind.building': ['楼栋', 'Building'],
+  'addr.kind.house': ['房屋', 'House'],
   // dispatch desk
   'd.queue': ['待派单与退单申请', 'To dispatch and returns'],
   'd.bulk': ['批量派单', 'Dispatch selected'],
