@@ -143,7 +143,7 @@ def test_bad_buildings_are_refused_naming_the_field():
                                   token=t["worker"])
         assert status == 409 and "'B1'" in answer["error"]["message"], answer
         # a change checks the same, and a bad one leaves the building as it was
-        for change, field in BAD_BUILDINGS[1:8]:
+        for change, field in BAD_BUILDINGS[1:8] + [({"code": "B2"}, "'code'")]:
             status, answer = put(srv, "/api/v1/buildings/B1", change, t["worker"], 1)
             assert status == 400 and field in answer["error"]["message"], (change, answer)
         status, now = srv.get("/api/v1/buildings/B1", token=t["worker"])

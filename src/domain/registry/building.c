@@ -274,6 +274,9 @@ enum wg_rc wg_building_update(struct wg_db *db, const struct wg_locator *loc,
         return rc;
     if (b.version != expect)
         return wg_registry_stale("building", code, expect, err);
+    const char *same = json_string_value(json_object_get(body, "code"));
+    if (json_object_get(body, "code") && (!same || strcmp(same, code)))
+        return wg_err_set(err, WG_EINVAL, "'code' of building '%s' cannot be changed", code);
     if ((rc = wg_building_apply(body, 0, &b, err)))
         return rc;
     if (json_object_get(body, "lon") && b.has_point && !json_object_get(body, "grid"))
