@@ -60,3 +60,26 @@ test('address search: intake places the appeal at the building picked', async ({
     await ctx.close()
   }
 })
+
+test('registry: a grid\'s buildings and a building\'s houses on the grid map', async ({ page, base, assert, shot, srv }) => {
+  const worker = await srv.login('grid1')
+  const b = await srv.api('POST', '/api/v1/buildings', { name: '沂蒙路5号', address: '兰山区测试街道东关社区沂蒙路5号', lon: 118.3075, lat: 35.0085, floors: 3, use: 'mixed' }, worker)
+  const h = await srv.api('POST', `/api/v1/buildings/${b.code}/houses`, { unit: '1', floor: 2, room: '201', use: 'rented', tenants: 2 }, worker)
+  assert(h.address === '兰山区测试街道东关社区沂蒙路5号1单元201室', 'the house\'s address: ' + h.address)
+
+  await uiLogin(page, base, 'agent1')
+  await page.goto(base + '/grids')
+  await page.click('[data-test=g-tree] .el-tree-node__content')
+  await page.click('text=测试街道')
+  await page.click('text=东关社区居委会')
+  await page.click('text=东关社区第1网格')
+  const row = page.locator(`[data-test=reg-building-${b.code}]`)
+  await row.waitFor()
+  assert((await page.textContent('[data-test=reg-buildings]')).includes('商住混合'), 'the use in words')
+  await row.click()
+  await page.waitForSelector('[data-test=reg-houses] >> text=' + h.address)
+  const houses = await page.textContent('[data-test=reg-houses]')
+  assert(houses.includes('出租 · 2'), 'a rented house with its tenants: ' + houses)
+  await page.locator('[data-test=reg-houses]').scrollIntoViewIfNeeded()
+  await shot('page-grids-registry')
+})
