@@ -296,6 +296,10 @@ static void test_search(struct world *w)
     T_EQ_INT(wg_address_search(w->db, w->loc, &w->other, "金雀山", 10, &out, &err), WG_OK);
     T_EQ_INT(json_array_size(out), 1); /* its own B-1 */
     json_decref(out);
+    /* nothing holds it: an empty answer */
+    T_EQ_INT(wg_address_search(w->db, w->loc, &w->town, "没有这个地方", 10, &out, &err), WG_OK);
+    T_EQ_INT(json_array_size(out), 0);
+    json_decref(out);
     T_EQ_INT(wg_address_search(w->db, w->loc, NULL, "", 10, &out, &err), WG_EINVAL);
     T_CHECK(strstr(err.msg, "'q'") != NULL);
     T_EQ_INT(wg_address_search(w->db, w->loc, NULL, "a", 51, &out, &err), WG_EINVAL);

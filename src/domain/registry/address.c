@@ -155,7 +155,8 @@ enum wg_rc wg_address_search(struct wg_db *db, const struct wg_locator *loc,
                           WG_ADDRESS_LIMIT_MAX);
     rc = gather(&hs, prefix, err);
     if (!rc) {
-        qsort(hs.v, hs.n, sizeof *hs.v, by_rank);
+        if (hs.n) /* qsort takes no NULL array, even empty */
+            qsort(hs.v, hs.n, sizeof *hs.v, by_rank);
         *out = json_array();
         for (size_t i = 0; i < hs.n && i < (size_t)limit; i++)
             json_array_append(*out, hs.v[i].j);
