@@ -468,7 +468,9 @@ const ENUMS = {
     'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store'],
     'person.create': ['登记人口', 'record person'], 'person.update': ['修改人口信息', 'change person'],
     'household.create': ['登记户', 'record household'], 'household.update': ['修改户信息', 'change household'],
-    'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive']
+    'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive'],
+    'building.create': ['登记楼栋', 'record building'], 'building.update': ['修改楼栋信息', 'change building'],
+    'house.create': ['登记房屋', 'record house'], 'house.update': ['修改房屋信息', 'change house']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -500,7 +502,8 @@ const ENUMS = {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
     resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account'],
-    person: ['人口', 'person'], household: ['户', 'household']
+    person: ['人口', 'person'], household: ['户', 'household'], building: ['楼栋', 'building'],
+    house: ['房屋', 'house']
   }
 }
 
