@@ -2,6 +2,7 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "domain/accounts/account.h"
+#include "domain/registry/building.h"
 
 const struct wg_route wg_routes[] = {
 #define WG_ROUTE(method, pattern, fn, flags, perms, body)                                          \

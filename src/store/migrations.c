@@ -130,6 +130,11 @@ const struct wg_migration wg_migrations[] = {
      * largest share; the index adds one entry per order that has a phone). SQLite, one
      * district's store, keeps its lookup. */
     {30, "PostgreSQL: orders by reporter's phone and number", WG_Q_MIGRATION_30},
+    /* The registry's buildings and houses with their standard addresses (domain/registry/
+     * building.h): a building's code, name, grid, address, point, floors and use; its houses
+     * by unit, floor and room, with their use and tenants. Addresses are indexed for the
+     * address search's prefix matches (GET /api/v1/addresses). */
+    {31, "buildings and houses with their standard addresses", WG_Q_MIGRATION_31},
     /* The registry's people and households (domain/registry/person.h), their personal fields
      * sealed and blind-indexed as accounts' are, and the registry_sensitive grant. */
     {32, "registry people and households, sealed; the registry_sensitive grant", WG_Q_MIGRATION_32},

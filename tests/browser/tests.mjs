@@ -9,6 +9,7 @@ import { deskTests } from './desks.mjs'
 import { contactTests } from './contact.mjs'
 import { chineseTests, expandScope } from './chinese.mjs'
 import { registryTests } from './registry.mjs'
+import { addressTests } from './addresses.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -461,3 +462,5 @@ tests.push(...contactTests)
 tests.push(...chineseTests)
 // the registry's people, masked (tests/browser/registry.mjs)
 tests.push(...registryTests)
+// the address search at intake (tests/browser/addresses.mjs)
+tests.push(...addressTests)

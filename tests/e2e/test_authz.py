@@ -277,6 +277,52 @@ def new_household(grid):
     return {"number": f"M-{counter()}", "grid": grid, "address": "东关街道矩阵路1号"}
 
 
+# The registry's buildings and houses (test_registry_addresses.py walks them): building IN-1
+# with house 1 inside the town, OUT-1 with house 2 outside it (registry_objects). A change
+# without If-Match is 400 to whoever may make it; the house made inside is made once, then its
+# room is taken (409).
+EXPECT.update({
+    ("GET", "/api/v1/addresses"): dict(inside=("/api/v1/addresses?q=%E4%B8%9C%E5%85%B3", None),
+                                       outside=None, ok=200),
+    ("GET", "/api/v1/buildings"): dict(inside=("/api/v1/buildings?limit=5", None), outside=None,
+                                       ok=200),
+    ("POST", "/api/v1/buildings"): dict(
+        inside=("/api/v1/buildings", {"name": "楼", "address": "测试街道东关社区1号", "floors": 3,
+                                      "use": "residential", "lon": 118.305, "lat": 35.005}),
+        outside=("/api/v1/buildings", {"name": "楼", "address": "试验街道南坛村1号", "floors": 3,
+                                       "use": "residential", "lon": 118.405, "lat": 35.005}),
+        ok=201, outside_status=400),
+    ("GET", "/api/v1/buildings/{code}"): dict(inside=("/api/v1/buildings/IN-1", None),
+                                              outside=("/api/v1/buildings/OUT-1", None), ok=200),
+    ("PUT", "/api/v1/buildings/{code}"): dict(inside=("/api/v1/buildings/IN-1", {"floors": 7}),
+                                              outside=("/api/v1/buildings/OUT-1", {"floors": 7}),
+                                              ok=400),
+    ("GET", "/api/v1/buildings/{code}/houses"): dict(
+        inside=("/api/v1/buildings/IN-1/houses", None),
+        outside=("/api/v1/buildings/OUT-1/houses", None), ok=200),
+    ("POST", "/api/v1/buildings/{code}/houses"): dict(
+        inside=("/api/v1/buildings/IN-1/houses", {"floor": 2, "room": "201", "use": "empty"}),
+        outside=("/api/v1/buildings/OUT-1/houses", {"floor": 2, "room": "201", "use": "empty"}),
+        ok={"sysadmin": 201, "gridworker": 409, "community": 409}),
+    ("GET", "/api/v1/houses/{id}"): dict(inside=("/api/v1/houses/1", None),
+                                         outside=("/api/v1/houses/2", None), ok=200),
+    ("PUT", "/api/v1/houses/{id}"): dict(inside=("/api/v1/houses/1", {"use": "rented"}),
+                                         outside=("/api/v1/houses/2", {"use": "rented"}), ok=400),
+})
+
+
+def registry_objects(srv):
+    """Building IN-1 and house 1 inside the town, OUT-1 and house 2 outside it."""
+    for code, lon in [("IN-1", 118.305), ("OUT-1", 118.405)]:
+        status, body = srv.json("POST", "/api/v1/buildings", {
+            "code": code, "name": "楼", "address": "地址" + code, "floors": 6,
+            "use": "residential", "lon": lon, "lat": 35.005})
+        assert status == 201, body
+        status, body = srv.json("POST", f"/api/v1/buildings/{code}/houses",
+                                {"floor": 1, "room": "101", "use": "empty"})
+        assert status == 201, body
+
+
 def route_table():
     text = open(os.path.join(ROOT, "src", "api", "routes.def"), encoding="utf-8").read()
     return [(m, p, perm.strip()) for m, p, perm in
@@ -402,6 +448,7 @@ def test_authorization_matrix():
                 assert status == 201, body
                 status, body = srv.json("POST", "/api/v1/households", new_household(grid))
                 assert status == 201, body
+            registry_objects(srv)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

@@ -110,6 +110,38 @@ const T = {
   'in.create': ['受理', 'Take in'],
   'in.dispatch_now': ['受理并派单', 'Take in and dispatch'],
   'in.lonlat': ['经纬度', 'Lon, lat'],
+  // the address search at intake (GET /api/v1/addresses)
+  'in.addr_search': ['地址搜索', 'Find an address'],
+  'in.addr_hint': ['输入标准地址、楼栋、社区或街道名称', 'Type a standard address, a building, a community or a town'],
+  'in.addr_none': ['没有找到匹配的地址', 'No address matches'],
+  'in.addr_no_point': ['该地点没有坐标，请在地图上点选', 'That place has no point: click the map'],
+  'addr.kind.town': ['街道', 'Town'],
+  'addr.kind.village': ['社区/村', 'Community'],
+  'addr.kind.building': ['楼栋', 'Building'],
+  'addr.kind.house': ['房屋', 'House'],
+  // a grid's buildings and houses (the registry, components/GridRegistry.vue)
+  'reg.buildings': ['楼栋', 'Buildings'],
+  'reg.no_buildings': ['该网格尚未登记楼栋', 'No buildings recorded in this grid'],
+  'reg.houses': ['房屋', 'Houses'],
+  'reg.no_houses': ['该楼栋尚未登记房屋', 'No houses recorded in this building'],
+  'reg.name': ['名称', 'Name'],
+  'reg.address': ['标准地址', 'Standard address'],
+  'reg.floors': ['层数', 'Floors'],
+  'reg.use': ['用途', 'Use'],
+  'reg.more': ['更多', 'More'],
+  'reg.unit': ['单元', 'Unit'],
+  'reg.floor': ['楼层', 'Floor'],
+  'reg.room': ['房号', 'Room'],
+  'reg.use.residential': ['住宅', 'Residential'],
+  'reg.use.commercial': ['商业', 'Commercial'],
+  'reg.use.mixed': ['商住混合', 'Mixed'],
+  'reg.use.office': ['办公', 'Office'],
+  'reg.use.industrial': ['工业', 'Industrial'],
+  'reg.use.public': ['公共设施', 'Public'],
+  'reg.house_use.owner_occupied': ['自住', 'Owner-occupied'],
+  'reg.house_use.rented': ['出租', 'Rented'],
+  'reg.house_use.empty': ['空置', 'Empty'],
+  'reg.house_use.business': ['经营', 'Business'],
   // dispatch desk
   'd.queue': ['待派单与退单申请', 'To dispatch and returns'],
   'd.bulk': ['批量派单', 'Dispatch selected'],
@@ -436,7 +468,9 @@ const ENUMS = {
     'portal.rating': ['群众评价', 'resident rating'], 'store.copy': ['备份数据', 'copy store'], 'store.restore': ['恢复数据', 'restore store'],
     'person.create': ['登记人口', 'record person'], 'person.update': ['修改人口信息', 'change person'],
     'household.create': ['登记户', 'record household'], 'household.update': ['修改户信息', 'change household'],
-    'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive']
+    'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive'],
+    'building.create': ['登记楼栋', 'record building'], 'building.update': ['修改楼栋信息', 'change building'],
+    'house.create': ['登记房屋', 'record house'], 'house.update': ['修改房屋信息', 'change house']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -468,7 +502,8 @@ const ENUMS = {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
     resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account'],
-    person: ['人口', 'person'], household: ['户', 'household']
+    person: ['人口', 'person'], household: ['户', 'household'], building: ['楼栋', 'building'],
+    house: ['房屋', 'house']
   }
 }
 
