@@ -1,14 +1,14 @@
 #!/bin/sh
 # Runs every suite the way CI does, on both stores: the unit tests of the release and the
-# sanitizer build, two programs at a time (those of the store, every test that includes
-# tests/unit/t_store.h, once on SQLite and once on PostgreSQL), the end-to-end tests against the sanitizer build's
-# binary on each store (every test under ASan and UBSan; the release binary is what the
-# browser tests and the benchmarks drive, and running the suite against it too doubled its
-# time past the 20 minutes make test has), then the console's browser tests (release,
-# SQLite). PostgreSQL is a private instance
-# started here (scripts/pg.sh) and stopped at the end. Prints each suite's "N passed, N
-# failed" line under [build/store] and a total; exits non-zero when anything failed. The
-# last lines repeat what failed, so the tail of a CI log is enough to see it.
+# sanitizer build (SQLite's two programs at a time; those of the store, every test that
+# includes tests/unit/t_store.h, once on SQLite and once on PostgreSQL), the end-to-end
+# tests against the sanitizer build's binary on each store (every test under ASan and UBSan;
+# the release binary is what the browser tests and the benchmarks drive, and running the
+# suite against it too doubled its time past the 20 minutes make test has), then the
+# console's browser tests (release, SQLite). PostgreSQL is a private instance started here
+# (scripts/pg.sh) and stopped at the end. Prints each suite's "N passed, N failed" line
+# under [build/store] and a total; exits non-zero when anything failed. The last lines
+# repeat what failed, so the tail of a CI log is enough to see it.
 set -u
 cd "$(dirname "$0")/.."
 fails=0
@@ -54,16 +54,18 @@ suite() {
     "$@" >"$log" 2>&1
     report "$name" "$show" $? $(($(date +%s) - t0))
 }
-# units STORE PROGRAM...: runs the unit programs (on PostgreSQL with WANGGE_TEST_PG set), two
-# at a time (the machine has two cores, and a store's suite spends much of its time waiting
-# on its disk), then reports each in order
+# units STORE JOBS PROGRAM...: runs the unit programs (on PostgreSQL with WANGGE_TEST_PG set),
+# JOBS at a time, then reports each in order. SQLite's run two at a time (the machine has two
+# cores); PostgreSQL's one at a time: two at once on the one cluster took 2-4 times as long
+# each (test_stats 25 s alone, 97 s beside another), longer than one after the other.
 units() {
     ustore=$1
-    shift
+    ujobs=$2
+    shift 2
     rm -rf "$unitdir" && mkdir "$unitdir"
     # shellcheck disable=SC2016 # the inner shell expands them
     for t in "$@"; do printf '%s\n' "$t"; done |
-        UNITDIR=$unitdir USTORE=$ustore PG=$pg xargs -P 2 -n 1 sh -c '
+        UNITDIR=$unitdir USTORE=$ustore PG=$pg xargs -P "$ujobs" -n 1 sh -c '
             o=$UNITDIR/$(basename "$1"); t0=$(date +%s)
             if [ "$USTORE" = postgresql ]; then WANGGE_TEST_PG=$PG "$1" >"$o.log" 2>&1
             else "$1" >"$o.log" 2>&1; fi
@@ -83,9 +85,9 @@ py=python3
 store_tests=$(grep -l '"t_store.h"' tests/unit/test_*.c | sed -E 's|tests/unit/(test_[a-z_]*)\.c|\1|')
 for variant in release asan; do
     # shellcheck disable=SC2046 # one program per word
-    units sqlite $(for t in build/$variant/tests/test_*; do [ -x "$t" ] && echo "$t"; done)
+    units sqlite 2 $(for t in build/$variant/tests/test_*; do [ -x "$t" ] && echo "$t"; done)
     # shellcheck disable=SC2046
-    units postgresql $(for t in $store_tests; do echo "build/$variant/tests/$t"; done)
+    units postgresql 1 $(for t in $store_tests; do echo "build/$variant/tests/$t"; done)
     if [ "$variant" = asan ]; then
         store=sqlite
         suite end-to-end 'passed, [0-9]+ failed' env WANGGE_BIN=build/$variant/wangge \
