@@ -305,6 +305,14 @@ class Data:
             db.execute("ATTACH ? AS search", (search,))
         return db
 
+    def count(self, table):
+        """How many rows table of the store holds."""
+        db = self.store()
+        try:
+            return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        finally:
+            db.close()
+
     def dump(self):
         """Every row of the region and grid tables: to check a failure changed nothing."""
         db = self.store()

@@ -28,14 +28,6 @@ def world():
     return data, srv, tokens
 
 
-def count(data, table):
-    db = data.store()
-    try:
-        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    finally:
-        db.close()
-
-
 def make(srv, token, body=None, status=201):
     got, headers, raw = srv.request("POST", "/api/v1/buildings", body or BUILDING, token=token)
     assert got == status, raw
@@ -137,7 +129,7 @@ def test_bad_buildings_are_refused_naming_the_field():
             status, answer = srv.json("POST", "/api/v1/buildings", body, token=t["worker"])
             assert status == 400, (change, answer)
             assert field in answer["error"]["message"], (change, answer)
-        assert count(data, "building") == 0
+        assert data.count("building") == 0
         b = make(srv, t["worker"], dict(BUILDING, code="B1"))
         status, answer = srv.json("POST", "/api/v1/buildings", dict(BUILDING, code="B1"),
                                   token=t["worker"])
@@ -192,7 +184,7 @@ def test_houses():
                                                 "use": "business", "address": ADDRESS + "地下商铺"},
                                token=t["worker"])
         assert status == 201 and low["address"] == ADDRESS + "地下商铺", low
-        before = count(data, "house")
+        before = data.count("house")
         for bad, field in [({"floor": 0}, "'floor'"), ({"floor": 7}, "'floor'"),
                            ({"floor": -6}, "'floor'"), ({"floor": "3"}, "'floor'"),
                            ({"room": ""}, "'room'"), ({"room": "1" * 9}, "'room'"),
@@ -202,7 +194,7 @@ def test_houses():
             body = dict({"unit": "1", "floor": 2, "room": "201", "use": "rented"}, **bad)
             status, answer = srv.json("POST", houses, body, token=t["worker"])
             assert status == 400 and field in answer["error"]["message"], (bad, answer)
-        assert count(data, "house") == before
+        assert data.count("house") == before
         status, answer = srv.json("POST", houses, {"unit": "2", "floor": 3, "room": "301",
                                                    "use": "empty"}, token=t["worker"])
         assert status == 409, answer

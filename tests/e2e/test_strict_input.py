@@ -26,14 +26,6 @@ def keyed_routes():
     return re.findall(r'WG_ROUTE_KEYS\("(\w+)", "([^"]+)", \w+,[^,]+,\s*([\w|\s]+),', text)
 
 
-def count(data, table):
-    db = data.store()
-    try:
-        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    finally:
-        db.close()
-
-
 def photo_files(data):
     return sorted(glob.glob(os.path.join(data.dir, "photos", "*", "*")))
 
@@ -61,7 +53,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                 assert status == 400, (method, pattern, status, body)
                 assert "'zz_unknown' is not a field of" in body["error"]["message"], \
                     (method, pattern, body)
-            before = count(data, "work_order")
+            before = data.count("work_order")
             # a misspelt flag is refused, never dropped: the order would not be confidential
             status, e = srv.json("POST", "/api/v1/orders", dict(ORDER, confidental=True), token=ag)
             assert status == 400, e
@@ -71,7 +63,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                                  dict(ORDER, reporter={"name": "张三", "phnoe": "13812345678"}),
                                  token=ag)
             assert status == 400 and "'reporter.phnoe'" in e["error"]["message"], e
-            assert count(data, "work_order") == before
+            assert data.count("work_order") == before
             # an action takes its own keys: another action's is refused, the order unchanged
             status, o = srv.get(f"/api/v1/orders/{order['id']}", token=ag)
             status, _, raw = srv.request("POST", f"/api/v1/orders/{order['id']}/actions/dispatch",
@@ -86,7 +78,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                                  token=None)
             assert status == 400 and "'nmae' is not a field of an appeal" in \
                 e["error"]["message"], e
-            assert count(data, "work_order") == before
+            assert data.count("work_order") == before
         finally:
             srv.stop()
     finally:
@@ -260,7 +252,7 @@ def test_strict_photos_only_for_valid_requests_and_within_their_limit():
             assert sorted(answers) == [201] * 9 + [409] * 11, answers
             status, _, raw = srv.request("GET", "/api/v1/public/appeals/" + code, token=None)
             assert json.loads(raw)["photos"] == 9
-            assert count(data, "order_photo") == 9
+            assert data.count("order_photo") == 9
             # the refused ones left no file, finished or not
             assert len(photo_files(data)) == 9, photo_files(data)
         finally:
