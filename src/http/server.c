@@ -167,7 +167,9 @@ enum wg_rc wg_reply_json(struct wg_req *req, int status, json_t *j)
 void wg_reply_error(struct wg_req *req, const struct wg_err *err)
 {
     int status = wg_rc_http_status(err->rc);
-    const char *msg = err->msg;
+    char clean[3 * sizeof err->msg];
+    const char *msg = clean;
+    wg_utf8_scrub(err->msg, clean, sizeof clean); /* a message may quote what was sent */
     /* Internal failures are logged in full; the client gets no internals. */
     if (status >= 500) {
         wg_error("%s %s: %s", req->method, req->log_path,

@@ -417,6 +417,9 @@ def test_post_errors_in_both_formats():
                                          "attribute[source]": "aliens",
                                          "attribute[when]": "2026-01-15T23:30:00+08:00"}, 400,
                         ["'source'", "'aliens'"])
+            # a field's name that is not UTF-8 is named as far as it can be, never a 500
+            check_error(srv, "POST", P, {**lamp(key), b"attribute[\xff]": "1"}, 400,
+                        ["attribute '\ufffd'"])
             check_error(srv, "POST", P, lamp(key, lat=None, long=None), 400, ["lat and long"])
             check_error(srv, "POST", P, lamp(key, long=None), 400, ["lat and long"])
             check_error(srv, "POST", P, lamp(key, lat="95"), 400, ["'lat'"])

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 
 #include "api/handlers.h"
+#include "core/utf8.h"
 #include "core/log.h"
 #include "core/xml.h"
 #include "domain/open311/open311.h"
@@ -49,11 +50,12 @@ enum wg_rc wg_o311_reply(struct wg_req *req, int json, int status, const char *r
 
 enum wg_rc wg_o311_error(struct wg_req *req, int json, int status, const char *fmt, ...)
 {
-    char msg[600];
+    char raw[600], msg[3 * sizeof raw];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    wg_utf8_scrub(raw, msg, sizeof msg); /* it may quote a field name that is not UTF-8 */
     json_t *v = json_pack("[{s:i,s:s}]", "code", status, "description", msg);
     if (!v)
         return wg_reply_raw(req, 500, "text/plain; charset=utf-8", "internal error", 14);
