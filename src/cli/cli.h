@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "domain/registry/sample.h"
 
 struct wg_cmd {
     const char *name; /* "serve", "import" (which then reads its own "divisions" or "grids") */
@@ -53,6 +54,14 @@ struct history_args {
     int days, orders;
 };
 enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err);
+
+/* A generated registry (cmd_registry.c), for `wangge registry generate` and the demo; ctx is a
+ * struct registry_args. Does nothing when the county holds persons already. */
+struct registry_args {
+    const char *data;
+    struct wg_sample_opts o;
+};
+enum wg_rc wg_cli_registry(struct wg_db *db, void *ctx, struct wg_err *err);
 
 /* Creates the data directory (when missing) and its key file for personal fields unless it
  * exists. */

@@ -160,12 +160,17 @@ static void print_accounts(void)
 
 int wg_cmd_demo(int argc, char **argv)
 {
+    /* seed 000's proportions at a tenth of Lanshan's 1.2 million residents; the households of
+     * the demo grid worker's town paired with that account */
+    struct registry_args demo_registry = {
+        NULL, {DEMO_COUNTY, 120000, 371302, (long long)time(NULL), "gridworker", "371302001"}};
     const char *data = NULL;
     struct wg_err err = {0};
     long n = 0;
     int c;
     if ((c = wg_cli_data_args(argc, argv, 0, USAGE, &data)))
         return c;
+    demo_registry.data = data;
     if (wg_cli_with_db(data, 1, count_grids, &n, &err) || wg_cli_ensure_keys(data, &err))
         return wg_cli_fail(&err);
     if (n > 0) {
@@ -183,7 +188,8 @@ done:
     if (wg_cli_with_db(data, 0, make_accounts, NULL, &err) || load_holidays(data, &err) ||
         wg_cli_with_db(data, 0, wg_cli_history, &(struct history_args){data, DEMO_COUNTY, 90, 7400},
                        &err) ||
-        wg_cli_with_db(data, 0, make_handlers, NULL, &err))
+        wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
+        wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

@@ -72,6 +72,9 @@ enum wg_rc wg_pii_check_phone(const char *phone, struct wg_err *err);
  * an 8-digit birth date that exists, 3-digit sequence, and the ISO 7064 MOD 11-2 check character
  * (digit or X; x accepted). Surrounding ASCII blanks are ignored. */
 enum wg_rc wg_pii_check_id(const char *id, struct wg_err *err);
+/* The GB 11643 check character (ISO 7064 MOD 11-2, 'X' for 10) of an ID number's first 17
+ * digits. */
+char wg_pii_id_check_char(const char *first17);
 
 /* Masks for display. Each writes a NUL-terminated, valid UTF-8 string into out and returns the
  * length the whole mask needs (like snprintf): a result >= size means out holds only the

@@ -222,13 +222,20 @@ static int digits_at(const char *s, int n)
     return v;
 }
 
-enum wg_rc wg_pii_check_id(const char *id, struct wg_err *err)
+char wg_pii_id_check_char(const char *first17)
 {
     static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     static const char check[] = "10X98765432";
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += (first17[i] - '0') * weight[i];
+    return check[sum % 11];
+}
+
+enum wg_rc wg_pii_check_id(const char *id, struct wg_err *err)
+{
     const char *s = id;
     size_t n = strlen(id);
-    int sum = 0;
     wg_pii_trim(&s, &n);
     if (n == 0)
         return wg_err_set(err, WG_EINVAL, "the ID number is empty");
@@ -253,9 +260,7 @@ enum wg_rc wg_pii_check_id(const char *id, struct wg_err *err)
     if (!real_date(digits_at(s + 6, 4), digits_at(s + 10, 2), digits_at(s + 12, 2)))
         return wg_err_set(err, WG_EINVAL,
                           "the birth date in the ID number (digits 7 to 14) is not a real date");
-    for (int i = 0; i < 17; i++)
-        sum += (s[i] - '0') * weight[i];
-    if (check[sum % 11] != (s[17] == 'x' ? 'X' : s[17]))
+    if (wg_pii_id_check_char(s) != (s[17] == 'x' ? 'X' : s[17]))
         return wg_err_set(err, WG_EINVAL,
                           "the ID number's check character (the last) does not match the other "
                           "17: a digit is mistyped");

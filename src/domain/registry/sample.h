@@ -1,0 +1,52 @@
+/* A generated registry for the demo district and the benchmarks: buildings with standard
+ * addresses, their houses, the households living in them and their members, in the
+ * proportions of a working district (seed 000's Lanshan: city communities of flats, villages
+ * of courtyard houses; about one in five aged 60 or over, 2-3 in a hundred over 80, a few in
+ * a thousand in the special populations). Demo data only: the names are drawn from common
+ * surnames and given names, the phones carry the 154 prefix no carrier has, the ID numbers
+ * are well-formed but invented.
+ *
+ * Everything goes through the registry's own functions (checks, sealing, blind indexes), one
+ * transaction per household; a store that already holds persons in the county is left as it is. */
+#ifndef WG_DOMAIN_REGISTRY_SAMPLE_H
+#define WG_DOMAIN_REGISTRY_SAMPLE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "domain/accounts/pii.h"
+#include "domain/map/locate.h"
+#include "store/store.h"
+
+struct wg_sample_opts {
+    const char *county; /* its base grids are filled */
+    long persons;       /* about this many in all */
+    uint64_t seed;
+    long long now;
+    /* households in grids under worker_scope are paired with the account worker (联系户);
+     * NULL: none */
+    const char *worker, *worker_scope;
+};
+struct wg_sample_report {
+    long grids, buildings, houses, households, persons;
+};
+
+enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
+                              const struct wg_locator *loc, const struct wg_sample_opts *o,
+                              struct wg_sample_report *rep, struct wg_err *err);
+
+/* ---- one person (sample_people.c) ---- */
+struct wg_person;
+/* The kind of person a household slot asks for. */
+struct wg_sample_who {
+    int age_min, age_max;
+    int male; /* 1 male, 0 female, -1 either */
+    int rural, floating, household_size, all_elderly;
+};
+/* Fills p (zeroed by the caller; its clear fields owned) with a person of that kind: name,
+ * resident ID (or passport for the few from abroad), gender and birth date read from it,
+ * phone, residence, political status, care groups and special populations. */
+void wg_sample_person(uint64_t *s, const struct wg_sample_who *w, long long now,
+                      struct wg_person *p);
+
+#endif

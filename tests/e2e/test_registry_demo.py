@@ -1,0 +1,92 @@
+"""The demo's registry reads like a working district's: buildings with standard addresses on
+the real towns and villages, houses mostly lived in by their owners, households of the usual
+kinds with a head among their members, an elderly share near one in five, all over 80 in
+their care group, a few in a thousand in the special populations — and well-formed ID
+numbers, 154 phones that reach nobody, nothing personal in clear in the store."""
+import datetime
+import re
+
+from harness import Data, Server, run
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def gb11643(number):
+    return number[17] == "10X98765432"[sum(int(d) * w for d, w in zip(number, WEIGHTS)) % 11]
+
+
+def all_persons(srv, token):
+    out, cursor = [], ""
+    while True:
+        status, body = srv.get(f"/api/v1/persons?region=371302&limit=200&cursor={cursor}",
+                               token=token)
+        assert status == 200, body
+        out += body["persons"]
+        if not body["next_cursor"]:
+            return out
+        cursor = body["next_cursor"]
+
+
+def test_generated_registry_reads_like_a_working_district():
+    data = Data(grids=False, npm=True)
+    try:
+        data.generate_district()
+        _, out, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
+                        "--persons", "2000")
+        m = re.search(r"(\d+) buildings, (\d+) houses, (\d+) households, (\d+) persons", out)
+        assert m, out
+        buildings, houses, households, persons = map(int, m.groups())
+        assert 1000 <= persons <= 3000 and households < persons < 4 * households, out
+        # again: the registry is there, nothing is added
+        _, again, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
+                          "--persons", "2000")
+        assert "generating" not in again, again
+        db = data.store()
+        towns = [r[0] for r in db.execute("SELECT name FROM region WHERE level = 'town'")]
+        addresses = [r[0] for r in db.execute("SELECT address FROM building")]
+        uses = dict(db.execute("SELECT use, COUNT(*) FROM house GROUP BY use").fetchall())
+        heads = db.execute("SELECT COUNT(*) FROM household h JOIN person p ON p.id = h.head "
+                           "AND p.household = h.id").fetchone()[0]
+        stored = db.execute("SELECT COUNT(*) FROM person").fetchone()[0]
+        clear = db.execute("SELECT COUNT(*) FROM person WHERE name LIKE '%王%' OR "
+                           "id_number LIKE '371302%' OR phone LIKE '154%'").fetchone()[0]
+        db.close()
+        assert stored == persons and len(addresses) == buildings, (stored, out)
+        assert sum(uses.values()) == houses and heads == households, (uses, heads)
+        assert all(a.startswith("兰山区") and any(t in a for t in towns) for a in addresses)
+        assert uses["owner_occupied"] > uses.get("rented", 0) > 0 and uses.get("empty"), uses
+        assert clear == 0  # sealed and blind-indexed, never in clear
+        srv = Server(data)
+        try:
+            gw = data.add_user(srv, "gw", "gridworker", "371302", "Grid-pass-2026")
+            status, body = srv.json("PUT", "/api/v1/users/gw/registry-sensitive",
+                                    {"granted": True})
+            assert status == 200, body
+            people = all_persons(srv, gw)
+            assert len(people) == persons
+            year = datetime.date.today().year
+            ages = [year - int(p["birth_date"][:4]) for p in people]
+            elderly = sum(a >= 60 for a in ages) / len(ages)
+            assert 0.12 < elderly < 0.35, elderly
+            assert all("over80" in p["care"] for p, a in zip(people, ages) if a > 81)
+            assert any("alone" in p["care"] for p in people)
+            assert all(p["phone"].startswith("154") for p in people if p["phone"])
+            residence = [p["residence"] for p in people]
+            assert residence.count("registered") > 0.7 * len(people)
+            assert residence.count("floating") > 0.03 * len(people)
+            special = [p for p in people if p["special"]]
+            assert 0 < len(special) < 0.03 * len(people), len(special)
+            for p in people[:: max(1, len(people) // 8)]:  # revealed: a real-looking ID
+                status, body = srv.json("POST", f"/api/v1/persons/{p['id']}/reveal",
+                                        {"field": "id_number", "reason": "核对演示数据"},
+                                        token=gw)
+                assert status == 200, body
+                number = body["value"]
+                if p["id_type"] == "resident_id":
+                    assert len(number) == 18 and gb11643(number), number
+                    assert number[6:10] == p["birth_date"][:4], (number, p)
+                    assert (int(number[16]) % 2 == 1) == (p["gender"] == "male"), (number, p)
+        finally:
+            srv.stop()
+    finally:
+        data.close()
