@@ -138,5 +138,7 @@ const struct wg_migration wg_migrations[] = {
     /* The registry's people and households (domain/registry/person.h), their personal fields
      * sealed and blind-indexed as accounts' are, and the registry_sensitive grant. */
     {32, "registry people and households, sealed; the registry_sensitive grant", WG_Q_MIGRATION_32},
+    /* The address search's bigram index of the buildings' names and addresses (schema.def). */
+    {37, "the address search's index of building names and addresses", WG_Q_MIGRATION_37},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -306,6 +306,67 @@ static void test_search(struct world *w)
     T_CHECK(strstr(err.msg, "'limit'") != NULL);
 }
 
+static size_t found(struct world *w, const char *q)
+{
+    struct wg_err err = {0};
+    json_t *out = NULL;
+    T_EQ_INT(wg_address_search(w->db, w->loc, NULL, q, 50, &out, &err), WG_OK);
+    size_t n = json_array_size(out);
+    json_decref(out);
+    return n;
+}
+
+/* The bigram index follows a building's changes: its old name is no longer found, its new
+ * one is; a word of two characters is looked up through it; a word of one character finds
+ * what begins with it only. */
+static void test_search_index(struct world *w)
+{
+    struct wg_building_row b;
+    struct wg_err err = {0};
+    json_t *rename = json_pack("{s:s, s:s}", "name", "翠湖苑8号楼", "address",
+                               "兰山区测试街道东关社区翠湖路8号");
+    T_EQ_INT(create(w, &w->town,
+                    "{\"code\":\"G-1\",\"grid\":\"371302001001001\",\"name\":\"锦绣华庭1号楼\","
+                    "\"address\":\"兰山区测试街道东关社区锦绣路1号\",\"floors\":9,"
+                    "\"use\":\"residential\"}",
+                    &b, &err),
+             WG_OK);
+    T_EQ_INT(found(w, "锦绣华庭"), 1);
+    T_EQ_INT(found(w, "锦绣路1号"), 1);
+    T_EQ_INT(found(w, "华庭"), 1); /* two characters: through the index */
+    T_EQ_INT(found(w, "翠湖"), 0);
+    T_EQ_INT(wg_building_update(w->db, w->loc, &w->town, "G-1", 1, rename, 1790000500, &b, &err),
+             WG_OK);
+    T_EQ_INT(found(w, "锦绣华庭"), 0);
+    T_EQ_INT(found(w, "锦绣路"), 0);
+    T_EQ_INT(found(w, "翠湖苑"), 1);
+    T_EQ_INT(found(w, "翠湖路8号"), 1);
+    T_EQ_INT(found(w, "翠"), 0); /* one character: only what begins with it */
+    json_decref(rename);
+}
+
+/* A store from before migration 37: its buildings are indexed when it opens. */
+static void test_search_before_migration_37(struct world *w)
+{
+    char msg[256];
+    size_t before = found(w, "金雀山");
+    T_CHECK(before >= 4);
+    wg_locator_release(w->loc);
+    wg_store_put(w->db);
+    wg_store_close(w->st); /* kept, to be opened again */
+    T_EQ_INT(t_store_sql(t_store_dir,
+                         "DROP TABLE place_gram; DELETE FROM schema_version WHERE version = 37;",
+                         msg, sizeof msg),
+             0);
+    struct wg_err err = {0};
+    T_EQ_INT(wg_store_open(t_store_where(t_store_dir, 0), 0, &w->st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(w->st, &w->db, &err), WG_OK);
+    T_EQ_INT(wg_locator_build(w->db, &w->loc, &err), WG_OK);
+    T_EQ_INT(found(w, "翠湖苑"), 1);
+    T_EQ_INT(found(w, "金雀山"), before);
+    T_CHECK(t_store_one(t_store_dir, "SELECT COUNT(*) FROM place_gram") > 20);
+}
+
 int main(void)
 {
     struct world w;
@@ -313,6 +374,8 @@ int main(void)
     test_buildings(&w);
     test_houses(&w);
     test_search(&w);
+    test_search_index(&w);
+    test_search_before_migration_37(&w);
     close_world(&w);
     return T_DONE("places");
 }

@@ -106,8 +106,9 @@ static int by_rank(const void *a, const void *b)
                   json_string_value(json_object_get(y->j, "id")));
 }
 
-/* Each source's best, up to the page: prefixes from the address indexes first, and the
- * scans for substrings only while the prefixes have not filled the page. */
+/* Each source's best, up to the page: prefixes from the address indexes first, then the
+ * buildings holding the word and their houses (through the bigram index) while the prefixes
+ * have not filled the page. */
 static enum wg_rc gather(struct hits *hs, const char *prefix, struct wg_err *err)
 {
     static const struct {

@@ -31,6 +31,53 @@ static int each_hit(struct wg_row *row, void *ctx)
     return e->cb(&h, e->ctx);
 }
 
+static int get_count(struct wg_row *row, void *ctx)
+{
+    *(long long *)ctx = wg_row_int(row, 0);
+    return 1;
+}
+
+/* The bigram of q that the fewest buildings hold (counted up to GRAM_PROBE each), into gram;
+ * "" when q has fewer than two characters or a bigram no building holds (then none holds q).
+ * At most GRAM_TRIES of its bigrams are asked, spread over it. */
+#define GRAM_PROBE  2000
+#define QUERY_CHARS 64 /* the domain allows 60 */
+#define GRAM_TRIES  6
+static enum wg_rc rarest_gram(struct wg_db *db, const char *q, char gram[16], struct wg_err *err)
+{
+    size_t starts[QUERY_CHARS + 2], n = 0;
+    long long best = -1;
+    gram[0] = '\0';
+    for (size_t i = 0; q[i] && n < QUERY_CHARS + 1; i++)
+        if (((unsigned char)q[i] & 0xc0) != 0x80)
+            starts[n++] = i;
+    starts[n] = strlen(q);
+    for (size_t t = 0; n >= 2 && t < GRAM_TRIES && t < n - 1; t++) {
+        size_t k = n - 1 <= GRAM_TRIES ? t : t * (n - 2) / (GRAM_TRIES - 1);
+        size_t len = starts[k + 2] - starts[k];
+        char g[16];
+        long long count = 0;
+        if (len >= sizeof g)
+            continue;
+        memcpy(g, q + starts[k], len);
+        g[len] = '\0';
+        struct wg_val p[] = {WG_VTEXT(g), WG_VINT(GRAM_PROBE)};
+        enum wg_rc rc =
+            wg_db_query(db, WG_Q_ADDR_GRAM_COUNT, p, WG_NVALS(p), get_count, &count, err);
+        if (rc)
+            return rc;
+        if (count == 0) {
+            gram[0] = '\0';
+            return WG_OK;
+        }
+        if (best < 0 || count < best) {
+            best = count;
+            memcpy(gram, g, len + 1);
+        }
+    }
+    return WG_OK;
+}
+
 enum wg_rc wg_store_addr_find(struct wg_db *db, enum wg_addr_source src, const char *q,
                               const char *prefix, int limit,
                               int (*cb)(const struct wg_addr_hit *, void *), void *ctx,
@@ -38,9 +85,16 @@ enum wg_rc wg_store_addr_find(struct wg_db *db, enum wg_addr_source src, const c
 {
     static const enum wg_q qs[] = {WG_Q_ADDR_BUILDING_PREFIX, WG_Q_ADDR_BUILDING_SUBSTR,
                                    WG_Q_ADDR_HOUSE_PREFIX, WG_Q_ADDR_HOUSE_SUBSTR};
-    struct wg_val p[] = {WG_VTEXT(q), WG_VTEXT(prefix), WG_VINT(limit)};
+    int by_gram = src == WG_ADDR_BUILDING_SUBSTR || src == WG_ADDR_HOUSE_SUBSTR;
+    char gram[16] = "";
+    struct wg_val p[] = {WG_VTEXT(q), WG_VTEXT(prefix), WG_VINT(limit), WG_VTEXT(gram)};
     struct each_hit e = {cb, ctx};
-    return wg_db_query(db, qs[src], p, WG_NVALS(p), each_hit, &e, err);
+    if (by_gram) {
+        enum wg_rc rc = rarest_gram(db, q, gram, err);
+        if (rc || !gram[0])
+            return rc;
+    }
+    return wg_db_query(db, qs[src], p, by_gram ? 4 : 3, each_hit, &e, err);
 }
 
 struct each_region {

@@ -6,6 +6,17 @@
 
 #define POINT(b, v) ((b)->has_point ? WG_VREAL(v) : WG_VNULL)
 
+/* The address search's bigrams of the building's name and address (migration 37), in the
+ * write's transaction: made anew after a change. */
+static enum wg_rc put_grams(struct wg_db *db, const struct wg_building_row *b, int changed,
+                            struct wg_err *err)
+{
+    struct wg_val code[] = {WG_VTEXT(b->code)};
+    struct wg_val p[] = {WG_VTEXT(b->code), WG_VTEXT(b->address), WG_VTEXT(b->name)};
+    enum wg_rc rc = changed ? wg_db_exec(db, WG_Q_PLACE_GRAMS_DROP, code, 1, NULL, err) : WG_OK;
+    return rc ? rc : wg_db_exec(db, WG_Q_PLACE_GRAMS_ADD, p, WG_NVALS(p), NULL, err);
+}
+
 enum wg_rc wg_store_building_insert(struct wg_db *db, const struct wg_building_row *b,
                                     struct wg_err *err)
 {
@@ -16,7 +27,7 @@ enum wg_rc wg_store_building_insert(struct wg_db *db, const struct wg_building_r
     enum wg_rc rc = wg_db_exec(db, WG_Q_BUILDING_INSERT, p, WG_NVALS(p), NULL, err);
     if (rc == WG_ECONFLICT)
         return wg_err_set(err, WG_ECONFLICT, "building '%s' already exists", b->code);
-    return rc;
+    return rc ? rc : put_grams(db, b, 0, err);
 }
 
 enum wg_rc wg_store_building_update(struct wg_db *db, const struct wg_building_row *b,
@@ -32,7 +43,7 @@ enum wg_rc wg_store_building_update(struct wg_db *db, const struct wg_building_r
         return wg_err_set(err, WG_EPRECOND,
                           "building '%s' changed since version %lld was read: read it again",
                           b->code, expect);
-    return rc;
+    return rc ? rc : put_grams(db, b, 1, err);
 }
 
 static void fill_building(struct wg_row *row, struct wg_building_row *b)
