@@ -11,9 +11,10 @@
 #include "store/backend.h"
 #include "store/store.h"
 
-static const char *const big[] = {"work_order",  "order_event", "outbox",       "audit",
-                                  "order_photo", "grid",        "order_assist", "order_line",
-                                  "order_phone", NULL};
+static const char *const big[] = {
+    "work_order", "order_event",  "outbox",     "audit",       "order_photo",
+    "grid",       "order_assist", "order_line", "order_phone", "person",
+    "household",  "building",     "house",      "place_gram",  NULL};
 
 /* Statements allowed to read a big table whole, and why. */
 static const struct {
@@ -28,7 +29,9 @@ static const struct {
 /* Paged statements that must still not walk the orders: a reporter's orders, or the orders
  * holding rare words, are a handful among millions, so the list starts from the phone lookup
  * or the trigram index. */
-static const char *const driven[] = {"ORDER_LIST_BY_PHONE", "ORDER_LIST_BY_TEXT", NULL};
+static const char *const driven[] = {"ORDER_LIST_BY_PHONE", "ORDER_LIST_BY_TEXT",
+                                     "PERSON_BY_PHONE",     "ADDR_BUILDING_SUBSTR",
+                                     "ADDR_HOUSE_SUBSTR",   NULL};
 
 /* The desks' streams walk their index in the page's order and stop at the page's end: a
  * sort would read every order of a state (migration 29). Those driven by a few rows (a unit's
