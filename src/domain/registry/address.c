@@ -129,6 +129,10 @@ static enum wg_rc gather(struct hits *hs, const char *prefix, struct wg_err *err
             have += hs->v[k].rank == 0;
         if (!prefixes && have >= (size_t)hs->limit)
             break;
+        /* a page of places and buildings already: their houses' addresses, longer, would
+         * rank after them */
+        if (order[i].src == WG_ADDR_HOUSE_SUBSTR && hs->n >= (size_t)hs->limit)
+            break;
         hs->kind = order[i].kind;
         rc = wg_store_addr_find(hs->db, order[i].src, hs->q, prefix, hs->limit, add_place, hs, err);
     }
