@@ -120,8 +120,9 @@ def test_key_rotation_reseals_reporters_and_open311_contacts():
 
 
 def test_registry_persons_sealed_at_rest_and_rotated():
-    """The registry's people and households: ID numbers, names, phones, special populations
-    and addresses never in clear in the data directory; key rotation re-seals them."""
+    """The registry's people and households: ID numbers, names, phones, birth dates, special
+    populations and addresses never in clear in the data directory; key rotation re-seals
+    them."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     body = "37130219750612031"  # made up, with its check character below
     person_id = body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
@@ -144,11 +145,12 @@ def test_registry_persons_sealed_at_rest_and_rotated():
         finally:
             srv.stop()
         raw = data.raw_bytes()
-        for clear in (person_id, person_id[6:14] + person_id[14:], name, phone, address):
+        for clear in (person_id, person_id[6:14] + person_id[14:], name, phone, address,
+                      "1975-06-12"):
             assert clear.encode() not in raw, clear
         assert b"correction" not in raw
         _, out, _ = run("key", "rotate", "--data", data.dir)
-        assert "5 stored values" in out, out  # ID, name, phone, special; the address
+        assert "6 stored values" in out, out  # ID, name, phone, special, birth date; address
         srv = Server(data)
         try:
             status, body = srv.json("POST", f"/api/v1/persons/{pid}/reveal",

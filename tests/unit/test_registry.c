@@ -211,11 +211,25 @@ static void test_rotation(struct wg_db *db, const char *dir)
     struct wg_person p;
     struct wg_household h;
     size_t moved = 0;
+    char msg[256];
+    /* person 2's birth date as a store kept it before birth dates were sealed: read as it
+     * is, sealed by the rotation */
+    T_EQ_INT(t_store_sql(dir, "UPDATE person SET birth_date = '1990-05-01' WHERE id = 2", msg,
+                         sizeof msg),
+             0);
     T_EQ_INT(wg_pii_keys_rotate(dir, &err), WG_OK);
     T_EQ_INT(wg_pii_keys_load(dir, &keys, &err), WG_OK);
+    T_EQ_INT(wg_person_load(db, keys, &all, 2, &p, &err), WG_OK);
+    T_EQ_STR(p.birth_date, "1990-05-01");
+    wg_person_release(&p);
     T_EQ_INT(wg_pii_rotate_stored(db, keys, &moved, &err), WG_OK);
-    /* person 1: ID, name, phone, special; person 2: the same but no phone; the address */
-    T_EQ_INT(moved, 4 + 3 + 1);
+    /* person 1: ID, name, phone, special, birth date; person 2: ID, name, special and the
+     * clear birth date; the address */
+    T_EQ_INT(moved, 5 + 4 + 1);
+    T_EQ_INT(t_store_one(dir, "SELECT COUNT(*) FROM person WHERE birth_date LIKE 'v%'"), 2);
+    T_EQ_INT(wg_person_load(db, keys, &all, 2, &p, &err), WG_OK);
+    T_EQ_STR(p.birth_date, "1990-05-01");
+    wg_person_release(&p);
     T_EQ_INT(wg_person_load(db, keys, &all, 1, &p, &err), WG_OK);
     T_EQ_STR(p.phone, "13912345678");
     wg_person_release(&p);

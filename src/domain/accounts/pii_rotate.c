@@ -14,7 +14,8 @@ static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_ORDERS] = {"order.reporter_name", "order.reporter_phone", NULL},
     [WG_SEALED_OPEN311] = {"open311.email", "open311.device_id", "open311.account_id"},
     /* the registry's (domain/registry/person.h) */
-    [WG_SEALED_PERSONS] = {"person.id_number", "person.name", "person.phone", "person.special"},
+    [WG_SEALED_PERSONS] = {"person.id_number", "person.name", "person.phone", "person.special",
+                           "person.birth_date"},
     [WG_SEALED_HOUSEHOLDS] = {"household.address"},
 };
 static const char *const table_names[] = {
@@ -55,7 +56,10 @@ static int collect(const struct wg_sealed_row *r, void *ctx)
     memset(p, 0, sizeof *p);
     p->id = pg->last = r->id;
     for (int i = 0; i < wg_sealed_fields(pg->t) && !pg->rc; i++) {
-        if (*r->v[i] && wg_pii_needs_rotation(pg->keys, r->v[i])) {
+        if (*r->v[i] && r->v[i][0] != 'v') { /* stored before the field was sealed */
+            pg->rc = wg_pii_encrypt(pg->keys, r->v[i], contexts[pg->t][i], &p->v[i], pg->err);
+            p->moved++;
+        } else if (*r->v[i] && wg_pii_needs_rotation(pg->keys, r->v[i])) {
             pg->rc = wg_pii_reencrypt(pg->keys, r->v[i], contexts[pg->t][i], &p->v[i], pg->err);
             p->moved++;
         } else {
@@ -89,8 +93,9 @@ static enum wg_rc one_page(struct wg_db *db, struct page *pg, long long *after, 
     if (!rc)
         rc = pg->rc;
     for (size_t i = 0; !rc && i < pg->n; i++) {
-        const char *v[WG_SEALED_MAX] = {pg->rows[i].v[0], pg->rows[i].v[1], pg->rows[i].v[2],
-                                        pg->rows[i].v[3]};
+        const char *v[WG_SEALED_MAX];
+        for (int k = 0; k < WG_SEALED_MAX; k++)
+            v[k] = pg->rows[i].v[k];
         rc = wg_store_sealed_update(db, pg->t, pg->rows[i].id, v, err);
     }
     if (!rc)

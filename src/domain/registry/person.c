@@ -323,7 +323,7 @@ enum wg_rc wg_person_apply(struct wg_person *p, json_t *body, int sensitive, lon
 
 struct sealed {
     struct wg_person_row row;
-    char *id_number, *name, *phone, *special;
+    char *id_number, *name, *phone, *special, *birth_date;
     char id_blind[WG_PII_BLIND_HEX], phone_blind[WG_PII_BLIND_HEX];
 };
 
@@ -333,6 +333,7 @@ static void sealed_release(struct sealed *s)
     free(s->name);
     free(s->phone);
     free(s->special);
+    free(s->birth_date);
 }
 
 /* The blind index of an ID document: a resident ID's is the number's alone, as accounts'
@@ -365,13 +366,16 @@ static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p
         (rc = wg_pii_encrypt(keys, nid, "person.id_number", &s->id_number, err)) ||
         (rc = wg_pii_encrypt(keys, p->name, "person.name", &s->name, err)) ||
         (*nphone && (rc = wg_pii_encrypt(keys, nphone, "person.phone", &s->phone, err))) ||
-        (rc = wg_pii_encrypt(keys, special, "person.special", &s->special, err)))
+        (rc = wg_pii_encrypt(keys, special, "person.special", &s->special, err)) ||
+        (*p->birth_date &&
+         (rc = wg_pii_encrypt(keys, p->birth_date, "person.birth_date", &s->birth_date, err))))
         goto out;
     s->row = (struct wg_person_row){.id = p->id,
                                     .id_number = s->id_number,
                                     .name = s->name,
                                     .phone = s->phone ? s->phone : "",
                                     .special = s->special,
+                                    .birth_date = s->birth_date ? s->birth_date : "",
                                     .id_blind = s->id_blind,
                                     .phone_blind = s->phone_blind,
                                     .care = p->care,
@@ -379,7 +383,6 @@ static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p
                                     .version = p->version};
     snprintf(s->row.id_type, sizeof s->row.id_type, "%s", p->id_type);
     snprintf(s->row.gender, sizeof s->row.gender, "%s", p->gender);
-    snprintf(s->row.birth_date, sizeof s->row.birth_date, "%s", p->birth_date);
     snprintf(s->row.residence, sizeof s->row.residence, "%s", p->residence);
     snprintf(s->row.political, sizeof s->row.political, "%s", p->political);
     snprintf(s->row.grid, sizeof s->row.grid, "%s", p->grid);
@@ -396,6 +399,22 @@ struct opened {
     struct wg_err *err;
 };
 
+/* The birth date, sealed — or clear, as stored before it was sealed. */
+static enum wg_rc open_birth_date(const struct wg_pii_keys *keys, const char *stored, char out[12],
+                                  struct wg_err *err)
+{
+    char *clear = NULL;
+    if (!*stored || stored[0] != 'v') {
+        snprintf(out, 12, "%.10s", stored);
+        return WG_OK;
+    }
+    enum wg_rc rc = wg_pii_decrypt(keys, stored, "person.birth_date", &clear, err);
+    if (!rc)
+        snprintf(out, 12, "%.10s", clear);
+    wg_pii_wipe(clear);
+    return rc;
+}
+
 enum wg_rc wg_person_open_row(const struct wg_pii_keys *keys, const struct wg_person_row *r,
                               struct wg_person *p, struct wg_err *err)
 {
@@ -405,7 +424,6 @@ enum wg_rc wg_person_open_row(const struct wg_pii_keys *keys, const struct wg_pe
     p->id = r->id;
     snprintf(p->id_type, sizeof p->id_type, "%s", r->id_type);
     snprintf(p->gender, sizeof p->gender, "%s", r->gender);
-    snprintf(p->birth_date, sizeof p->birth_date, "%s", r->birth_date);
     snprintf(p->residence, sizeof p->residence, "%s", r->residence);
     snprintf(p->political, sizeof p->political, "%s", r->political);
     snprintf(p->grid, sizeof p->grid, "%s", r->grid);
@@ -419,7 +437,8 @@ enum wg_rc wg_person_open_row(const struct wg_pii_keys *keys, const struct wg_pe
         (rc = wg_pii_decrypt(keys, r->name, "person.name", &p->name, err)) ||
         (rc = *r->phone ? wg_pii_decrypt(keys, r->phone, "person.phone", &p->phone, err)
                         : (p->phone = wg_strdup(""), WG_OK)) ||
-        (rc = wg_pii_decrypt(keys, r->special, "person.special", &special, err))) {
+        (rc = wg_pii_decrypt(keys, r->special, "person.special", &special, err)) ||
+        (rc = open_birth_date(keys, r->birth_date, p->birth_date, err))) {
         wg_err_prefix(err, "person %lld", r->id);
         wg_person_release(p);
         return rc;

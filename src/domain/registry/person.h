@@ -8,8 +8,8 @@
  * the special populations of GB/T 31000 (released prisoner, community correction, drug
  * user, serious mental disorder with a risk level 0-5, key youth), and a household.
  *
- * Invariants: the ID number, name, phone and special-population membership are sealed at
- * rest (domain/accounts/pii.h, the accounts' keys and sealing, contexts "person.*"), the
+ * Invariants: the ID number, name, phone, birth date and special-population membership are
+ * sealed at rest (domain/accounts/pii.h, the accounts' keys and sealing, contexts "person.*"), the
  * special populations sealed even when empty so that a stored row does not tell whether a
  * person is in one; the ID number and phone are kept beside them as blind indexes, and no two
  * persons have the same ID blind index (a second is WG_ECONFLICT naming id_number). Every

@@ -141,7 +141,7 @@ enum wg_sealed_table {
     WG_SEALED_PERSONS,
     WG_SEALED_HOUSEHOLDS,
 };
-#define WG_SEALED_MAX 4 /* values a row holds at most */
+#define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {
     long long id;
     const char *v[WG_SEALED_MAX];

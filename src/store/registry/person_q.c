@@ -58,6 +58,7 @@ static int take(struct wg_row *row, void *ctx)
                               .name = wg_row_text(row, 3),
                               .phone = wg_row_text(row, 6),
                               .special = wg_row_text(row, 11),
+                              .birth_date = wg_row_text(row, 5),
                               .id_blind = "",
                               .phone_blind = "",
                               .care = wg_row_int(row, 10),
@@ -67,7 +68,6 @@ static int take(struct wg_row *row, void *ctx)
                               .version = wg_row_int(row, 15)};
     if (wg_row_copy(row, 1, p.id_type, sizeof p.id_type) ||
         wg_row_copy(row, 4, p.gender, sizeof p.gender) ||
-        wg_row_copy(row, 5, p.birth_date, sizeof p.birth_date) ||
         wg_row_copy(row, 7, p.residence, sizeof p.residence) ||
         wg_row_copy(row, 8, p.political, sizeof p.political) ||
         wg_row_copy(row, 9, p.grid, sizeof p.grid))

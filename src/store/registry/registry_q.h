@@ -9,9 +9,11 @@
 struct wg_person_row {
     long long id;
     char id_type[16];
-    const char *id_number, *name, *phone, *special; /* sealed; "" for a phone when none */
-    const char *id_blind, *phone_blind;             /* written only; "" for no phone */
-    char gender[8], birth_date[12], residence[16], political[16], grid[32];
+    /* sealed; "" for a phone or birth date when none (a birth date stored before it was
+     * sealed is clear, YYYY-MM-DD, until the person is next written) */
+    const char *id_number, *name, *phone, *special, *birth_date;
+    const char *id_blind, *phone_blind; /* written only; "" for no phone */
+    char gender[8], residence[16], political[16], grid[32];
     long long care, household; /* household 0: none */
     long long created_at, updated_at, version;
 };
