@@ -21,6 +21,7 @@
 #include "domain/orders/order.h"
 #include "domain/orders/text_index.h"
 #include "http/route.h"
+#include "domain/map/geocoder.h"
 #include "store/store.h"
 
 struct wg_app {
@@ -47,6 +48,7 @@ struct wg_app {
     char tiles_attribution[256];
     char tiles_subdomains[32];
     char console_csp[1400];
+    struct wg_geocoder geocoder;  /* the address search's outside geocoder; none by default */
     struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
     struct wg_pwpool *pwpool;     /* checks and hashes passwords (pwpool.h) */

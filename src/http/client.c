@@ -119,6 +119,16 @@ void wg_http_url_label(const struct wg_http_url *u, char *out, size_t n)
     snprintf(out, n, "%s://%s%.*s", u->scheme, u->authority, (int)strcspn(u->path, "?"), u->path);
 }
 
+char *wg_http_escape(const char *s)
+{
+    char *e = curl_easy_escape(NULL, s, (int)strlen(s)), *out;
+    if (!e)
+        wg_oom(strlen(s) * 3);
+    out = wg_strdup(e);
+    curl_free(e);
+    return out;
+}
+
 int wg_http_status_parse(const char *buf, size_t len)
 {
     static const char prefix[] = "HTTP/1.";
@@ -174,6 +184,7 @@ struct exchange {
     long long status_at; /* mono_ms() when it came */
     size_t body;         /* bytes of the body so far */
     int stopped;         /* abort was seen */
+    struct wg_http_answer *answer;
 };
 
 /* Each header line, the status lines among them; an interim 1xx answer is not the answer
@@ -190,13 +201,22 @@ static size_t on_header(char *line, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-/* The body is not needed, only read so that the receiver can finish writing it. */
+/* The body kept when the caller wants it, else only read so that the receiver can finish
+ * writing it. */
 static size_t on_body(char *data, size_t size, size_t n, void *ctx)
 {
     struct exchange *x = ctx;
-    (void)data;
+    struct wg_http_answer *a = x->answer;
     x->body += size * n;
-    return x->body > BODY_MAX ? 0 : size * n; /* a short count makes libcurl hang up */
+    if (a) {
+        if (a->len + size * n > a->max)
+            return 0; /* a short count makes libcurl hang up */
+        memcpy(a->data + a->len, data, size * n);
+        a->len += size * n;
+        a->data[a->len] = '\0';
+        return size * n;
+    }
+    return x->body > BODY_MAX ? 0 : size * n;
 }
 
 /* Runs every slice and whenever data moves; non-zero ends the exchange. */
@@ -212,7 +232,7 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
         x->stopped = 1;
         return 1;
     }
-    return x->status && mono_ms() - x->status_at > LINGER_MS;
+    return !x->answer && x->status && mono_ms() - x->status_at > LINGER_MS;
 }
 
 /* The options of one POST; headers and url must outlive the handle's use. */
@@ -232,8 +252,12 @@ static CURLcode set_up(CURL *h, const struct wg_http_post *req, const char *url,
     SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     SET(CURLOPT_USERAGENT, "wangge");
     SET(CURLOPT_HTTPHEADER, headers);
-    SET(CURLOPT_POSTFIELDS, req->body);
-    SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->len);
+    if (req->get) {
+        SET(CURLOPT_HTTPGET, 1L);
+    } else {
+        SET(CURLOPT_POSTFIELDS, req->body);
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->len);
+    }
     SET(CURLOPT_CONNECTTIMEOUT_MS, (long)req->connect_timeout_ms);
     SET(CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
     SET(CURLOPT_HEADERFUNCTION, on_header);
@@ -331,7 +355,7 @@ enum wg_rc wg_http_post(const struct wg_http_post *req, int *status, struct wg_e
      * one connection per POST, so the receiver may close as soon as it has answered */
     static const char *const ours[] = {"Expect:", "Connection: close"};
     const struct wg_http_url *u = req->url;
-    struct exchange x = {.abort = req->abort};
+    struct exchange x = {.abort = req->abort, .answer = req->answer};
     struct curl_slist *headers = NULL, *more;
     char url[WG_HTTP_URL_MAX + 300], errbuf[CURL_ERROR_SIZE] = "";
     CURL *h = NULL;
@@ -348,17 +372,27 @@ enum wg_rc wg_http_post(const struct wg_http_post *req, int *status, struct wg_e
         headers = more;
     }
     if (!(h = curl_easy_init())) {
-        rc = wg_err_set(err, WG_EINTERNAL, "libcurl could not start a POST to %s", u->authority);
+        rc = wg_err_set(err, WG_EINTERNAL, "libcurl could not start a request to %s", u->authority);
         goto out;
     }
     if ((c = set_up(h, req, url, headers, &x, errbuf)) != CURLE_OK) {
-        rc = wg_err_set(err, WG_EINTERNAL, "cannot set up a POST to %s: %s", u->authority,
+        rc = wg_err_set(err, WG_EINTERNAL, "cannot set up a request to %s: %s", u->authority,
                         curl_easy_strerror(c));
         goto out;
     }
+    if (x.answer) {
+        x.answer->len = 0;
+        x.answer->data[0] = '\0';
+    }
     c = run(h);
-    /* the status decides: a body that is slow, too long or cut by a stop changes nothing */
-    if (x.status) {
+    /* the status decides: a body that is slow, too long or cut by a stop changes nothing,
+     * unless the caller keeps the body */
+    if (x.answer && c == CURLE_WRITE_ERROR) {
+        rc =
+            wg_err_set(err, WG_EIO, "%s answered more than %zu bytes", u->authority, x.answer->max);
+    } else if (x.answer && c != CURLE_OK) {
+        rc = failed(h, c, errbuf, &x, u, err);
+    } else if (x.status) {
         *status = x.status;
         rc = WG_OK;
     } else if (c == CURLE_OK) {

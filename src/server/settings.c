@@ -19,6 +19,7 @@ void wg_settings_init(struct wg_settings *s)
     s->session_absolute = 43200;
     wg_notify_config_init(&s->notify);
     wg_portal_config_init(&s->portal);
+    wg_geocoder_init(&s->geocoder);
 }
 
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v,
@@ -58,6 +59,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return wg_parse_whole(key, v, 1, 100, &s->notify_attempts, err);
     else if (!strcmp(key, "notify_backoff_seconds"))
         return wg_parse_whole(key, v, 1, 3600, &s->notify_backoff, err);
+    else if (!strncmp(key, "geocoder_", 9))
+        return wg_geocoder_set(&s->geocoder, key, v, err);
     else if (!strncmp(key, "portal_", 7))
         return wg_portal_config_set(&s->portal, key, v, err);
     else if (!strcmp(key, "call_proxy") && (!strcmp(v, "on") || !strcmp(v, "off")))

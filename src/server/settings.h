@@ -5,6 +5,7 @@
 #define WG_SERVER_SETTINGS_H
 
 #include "domain/notify/notify_worker.h"
+#include "domain/map/geocoder.h"
 #include "domain/portal/portal.h"
 
 struct wg_settings {
@@ -24,7 +25,8 @@ struct wg_settings {
     char console_dir[4096];               /* the built console; "" for the default */
     struct wg_portal_config portal;       /* portal_* lines */
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
-    int call_proxy; /* call_proxy = on: reveal queues a call, never shows a number */
+    int call_proxy;              /* call_proxy = on: reveal queues a call, never shows a number */
+    struct wg_geocoder geocoder; /* geocoder_* lines: 天地图 for the address search */
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

@@ -303,6 +303,45 @@ static void test_request(void)
     T_CHECK(strstr(l.got, "\r\n\r\n{\"a\":1}") != NULL);
 }
 
+/* A GET whose answer is kept (the geocoder's): the whole body, even after the status came;
+ * a body longer than the room is an error, not a cut answer. */
+static void test_get_answer(void)
+{
+    static const char body[] = "{\"status\":\"0\",\"location\":{\"lon\":118.35,\"lat\":35.06}}";
+    char answer[512], room[16], text[128], head[160];
+    struct wg_err err = {0};
+    struct wg_http_url u;
+    int status = 0;
+    snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s", strlen(body),
+             body);
+    for (int small = 0; small < 2; small++) {
+        struct listener l = {.answer = head};
+        struct wg_http_answer a = {small ? room : answer,
+                                   small ? sizeof room - 1 : sizeof answer - 1, 0};
+        listener_start(&l);
+        snprintf(text, sizeof text, "http://127.0.0.1:%d/geocoder?ds=%%7B%%7D&tk=abc", l.port);
+        T_EQ_INT(wg_http_url_parse(text, &u, &err), WG_OK);
+        struct wg_http_post req = {
+            .get = 1, .answer = &a, .url = &u, .connect_timeout_ms = 2000, .timeout_ms = 2000};
+        enum wg_rc rc = wg_http_post(&req, &status, &err);
+        listener_stop(&l);
+        T_CHECK(!strncmp(l.got, "GET /geocoder?ds=%7B%7D&tk=abc HTTP/1.1\r\n", 41));
+        T_CHECK(strstr(l.got, "Content-Length") == NULL);
+        if (small) {
+            T_EQ_INT(rc, WG_EIO);
+            T_CHECK(strstr(err.msg, "answered more than 15 bytes") != NULL);
+        } else {
+            T_EQ_INT(rc, WG_OK);
+            T_EQ_INT(status, 200);
+            T_EQ_STR(answer, body);
+            T_EQ_INT((long long)a.len, (long long)strlen(body));
+        }
+    }
+    char *e = wg_http_escape("{\"keyWord\":\"兰山 路\"}&x");
+    T_EQ_STR(e, "%7B%22keyWord%22%3A%22%E5%85%B0%E5%B1%B1%20%E8%B7%AF%22%7D%26x");
+    free(e);
+}
+
 struct stopper {
     struct listener *l;
     atomic_int flag;
@@ -365,6 +404,7 @@ int main(void)
     test_status_line();
     test_answers();
     test_request();
+    test_get_answer();
     test_stop_and_failures();
     return T_DONE("http_client");
 }
