@@ -41,17 +41,19 @@ enum wg_rc wg_api_grid_team_put(struct wg_req *req, struct wg_err *err)
     struct wg_db *db;
     long long version = 0;
     char detail[48];
-    enum wg_rc rc = wg_api_if_match(req, "a version", 0, INT64_MAX, &version, err);
+    enum wg_rc rc;
+    /* a grid outside the scope is not there: nothing to record */
+    if ((rc = wg_api_db(req, &db, err)) ||
+        (rc = wg_team_load(db, wg_api_registry_scope(req), req->params[0], &t, err)))
+        return rc;
+    wg_team_release(&t);
+    rc = wg_api_if_match(req, "a version", 0, INT64_MAX, &version, err);
     if (rc == WG_ENOTFOUND)
         return wg_err_set(err, WG_EINVAL,
                           "the If-Match header with the team's version is required (\"0\" for a "
                           "grid with no team yet), so that two people cannot change it at once");
-    if (rc || (rc = wg_api_db(req, &db, err)))
+    if (rc)
         return rc;
-    /* a grid outside the scope is not there: nothing to record */
-    if ((rc = wg_team_load(db, wg_api_registry_scope(req), req->params[0], &t, err)))
-        return rc;
-    wg_team_release(&t);
     rc = wg_team_put(db, wg_api_registry_scope(req), req->params[0], version, req->json,
                      (long long)time(NULL), a ? a->username : "", &t, err);
     snprintf(detail, sizeof detail, "%zu members", rc ? (size_t)0 : t.n);
@@ -91,9 +93,12 @@ enum wg_rc wg_api_public_grid(struct wg_req *req, struct wg_err *err)
     char addr[46];
     enum wg_rc rc;
     if ((rc = wg_param_coord(wg_req_query(req, "lon"), "lon", -180, 180, &lon, err)) ||
-        (rc = wg_param_coord(wg_req_query(req, "lat"), "lat", -90, 90, &lat, err)) ||
-        (rc = wg_crs_parse(wg_req_query(req, "crs"), &crs, err)))
+        (rc = wg_param_coord(wg_req_query(req, "lat"), "lat", -90, 90, &lat, err)))
         return rc;
+    if ((rc = wg_crs_parse(wg_req_query(req, "crs"), &crs, err))) {
+        wg_err_prefix(err, "'crs'");
+        return rc;
+    }
     wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
                           addr);
     wg_throttle_set(&j.t, "card:address", addr, app->portal.cards, app->portal.card_window);
