@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "domain/accounts/account.h"
 #include "domain/registry/building.h"
+#include "domain/registry/team.h"
 
 const struct wg_route wg_routes[] = {
 #define WG_ROUTE(method, pattern, fn, flags, perms, body)                                          \

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
+import { teamTests } from './team.mjs'
 import { duplicateTests } from './duplicates.mjs'
 import { deskTests } from './desks.mjs'
 import { contactTests } from './contact.mjs'
@@ -464,3 +465,5 @@ tests.push(...chineseTests)
 tests.push(...registryTests)
 // the address search at intake (tests/browser/addresses.mjs)
 tests.push(...addressTests)
+// the grid team: 我的网格 on the portal, the team on the grid's card (tests/browser/team.mjs)
+tests.push(...teamTests)

@@ -311,6 +311,20 @@ EXPECT.update({
 })
 
 
+# The grid team (test_registry_team.py walks it): the team of a grid inside the town and one
+# outside it; a change without If-Match is 400 to whoever may make it. Its public card
+# answers anyone, a token or none.
+EXPECT.update({
+    ("GET", "/api/v1/grids/{code}/team"): dict(
+        inside=("/api/v1/grids/371302001001001/team", None),
+        outside=("/api/v1/grids/371302002001001/team", None), ok=200),
+    ("PUT", "/api/v1/grids/{code}/team"): dict(
+        inside=("/api/v1/grids/371302001001001/team", {"members": []}),
+        outside=("/api/v1/grids/371302002001001/team", {"members": []}), ok=400),
+    ("GET", "/api/v1/public/grid"): dict(
+        inside=("/api/v1/public/grid?lon=118.305&lat=35.005", None), outside=None, ok=200),
+})
+
 def registry_objects(srv):
     """Building IN-1 and house 1 inside the town, OUT-1 and house 2 outside it."""
     for code, lon in [("IN-1", 118.305), ("OUT-1", 118.405)]:

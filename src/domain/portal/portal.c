@@ -30,6 +30,8 @@ void wg_portal_config_init(struct wg_portal_config *c)
     c->phone_window = 86400;
     c->misses = 60;
     c->miss_window = 3600;
+    c->cards = 120;
+    c->card_window = 3600;
     c->photos = 9;
 }
 
@@ -57,6 +59,8 @@ enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, con
         {"portal_phone_window", offsetof(struct wg_portal_config, phone_window), 1, 7 * 86400},
         {"portal_misses_per_address", offsetof(struct wg_portal_config, misses), 1, 1000000},
         {"portal_miss_window", offsetof(struct wg_portal_config, miss_window), 1, 7 * 86400},
+        {"portal_cards_per_address", offsetof(struct wg_portal_config, cards), 1, 1000000},
+        {"portal_card_window", offsetof(struct wg_portal_config, card_window), 1, 7 * 86400},
         {"portal_photos", offsetof(struct wg_portal_config, photos), 0, 100},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)

@@ -51,13 +51,15 @@ struct wg_portal_config {
     int per_address, address_window; /* appeals per source address: 20 per 3600 s */
     int per_phone, phone_window;     /* appeals per phone: 5 per 86400 s */
     int misses, miss_window;         /* unknown tracking codes per address: 60 per 3600 s */
+    int cards, card_window;          /* grid cards looked up per address: 120 per 3600 s */
     int photos;                      /* photos per appeal: 9 */
     int trust_forwarded; /* behind a reverse proxy: the address is X-Forwarded-For's last */
 };
 void wg_portal_config_init(struct wg_portal_config *c);
 /* One `portal_*` setting of the server's config file: portal_appeals_per_address,
  * portal_address_window, portal_appeals_per_phone, portal_phone_window,
- * portal_misses_per_address, portal_miss_window (seconds), portal_photos,
+ * portal_misses_per_address, portal_miss_window, portal_cards_per_address,
+ * portal_card_window (seconds), portal_photos,
  * portal_trust_forwarded (on/off). The map's tiles are the console's (tiles_url). WG_EINVAL naming
  * the setting for an unknown one or a bad value. */
 enum wg_rc wg_portal_config_set(struct wg_portal_config *c, const char *key, const char *value,

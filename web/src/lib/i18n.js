@@ -119,6 +119,35 @@ const T = {
   'addr.kind.village': ['社区/村', 'Community'],
   'addr.kind.building': ['楼栋', 'Building'],
   'addr.kind.house': ['房屋', 'House'],
+  // a grid's team (网格队伍, components/GridTeam.vue)
+  'team.title': ['网格队伍', 'Grid team'],
+  'team.none': ['该网格尚未登记队伍', 'No team recorded for this grid'],
+  'team.edit': ['编辑队伍', 'Edit team'],
+  'team.add': ['添加成员', 'Add member'],
+  'team.remove': ['移除', 'Remove'],
+  'team.role': ['角色', 'Role'],
+  'team.name': ['姓名', 'Name'],
+  'team.work_phone': ['工作电话', 'Work phone'],
+  'team.detail': ['分工 / 单位 / 楼栋', 'Duty / unit / building'],
+  'team.term': ['任职期间', 'Term'],
+  'team.past': ['已离任', 'left'],
+  'team.duty': ['分工', 'Duty'],
+  'team.home_unit': ['派出单位', 'Home unit'],
+  'team.building': ['楼栋编码', 'Building code'],
+  'team.unit': ['单元', 'Unit'],
+  'team.username': ['系统账号', 'Account'],
+  'team.since': ['起始日期', 'Since'],
+  'team.until': ['截止日期', 'Until'],
+  'team.duties': ['五公开：工作职责与服务承诺', 'Published: duties and commitment'],
+  'team.responsibilities': ['网格队伍工作职责', 'What the team does'],
+  'team.commitment': ['服务承诺', 'Service commitment'],
+  'team.supervision_phone': ['监督电话', 'Supervision phone'],
+  'team.service': ['便民服务（如社区医生）', 'Service (e.g. clinic)'],
+  'team.add_service': ['添加便民服务电话', 'Add a service phone'],
+  'team.station': ['派出所', 'Police station'],
+  'team.station_name': ['派出所名称', 'Station name'],
+  'team.saved': ['网格队伍已保存', 'Team saved'],
+  'team.bad_member': ['第 {n} 位成员的「{field}」有误：', 'Member {n}, {field}:'],
   // a grid's buildings and houses (the registry, components/GridRegistry.vue)
   'reg.buildings': ['楼栋', 'Buildings'],
   'reg.no_buildings': ['该网格尚未登记楼栋', 'No buildings recorded in this grid'],
@@ -438,6 +467,15 @@ const ENUMS = {
     gridworker: ['网格员', 'grid worker'], community: ['社区工作人员', 'community staff'], mediator: ['调解员', 'mediator'],
     leader: ['领导', 'leader'], resident: ['群众', 'resident']
   },
+  // the grid team's roles (domain/registry/team.h)
+  team_role: {
+    head: ['网格长', 'grid head'], full_time: ['专职网格员', 'full-time grid worker'],
+    part_time: ['兼职网格员', 'part-time grid worker'], micro: ['微网格员', 'micro-grid member'],
+    building_head: ['楼栋长', 'building head'], unit_head: ['单元长', 'unit head'],
+    street_head: ['街长/路长', 'street head'], police: ['社区民警', 'community police'],
+    party_guide: ['党建指导员', 'party guide'], lawyer: ['法律顾问', 'legal adviser'],
+    mediator: ['调解员', 'mediator'], volunteer: ['志愿者', 'volunteer']
+  },
   unitkind: { department: ['职能部门', 'department'], town_office: ['镇街', 'town office'], community_office: ['村居', 'community office'], special_team: ['专班', 'special team'] },
   perm: { open311: ['Open311 接入', 'Open311 intake'], alert_ingest: ['告警接入', 'alert intake'], map_read: ['地图读取', 'map reading'], metrics: ['监控指标', 'metrics'] },
   kind: { base: ['基础网格', 'base'], exclusive: ['专属网格', 'exclusive'], micro: ['微网格', 'micro'] },
@@ -470,7 +508,8 @@ const ENUMS = {
     'household.create': ['登记户', 'record household'], 'household.update': ['修改户信息', 'change household'],
     'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive'],
     'building.create': ['登记楼栋', 'record building'], 'building.update': ['修改楼栋信息', 'change building'],
-    'house.create': ['登记房屋', 'record house'], 'house.update': ['修改房屋信息', 'change house']
+    'house.create': ['登记房屋', 'record house'], 'house.update': ['修改房屋信息', 'change house'],
+    'team.update': ['修改网格队伍', 'change grid team']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -496,7 +535,11 @@ const ENUMS = {
     residence: ['人口类型', 'residence'], political: ['政治面貌', 'political status'], care: ['关爱类别', 'care group'],
     special: ['特殊人群类别', 'special population'], mental_risk: ['风险等级', 'risk level'], household: ['户', 'household'],
     number: ['户号', 'household number'], head: ['户主', 'head of household'], worker: ['联系网格员', 'paired worker'],
-    members: ['家庭成员', 'members'], granted: ['授权', 'granted']
+    members: ['家庭成员', 'members'], granted: ['授权', 'granted'],
+    // the grid team's
+    since: ['起始日期', 'since'], until: ['截止日期', 'until'], work_phone: ['工作电话', 'work phone'],
+    duty: ['分工', 'duty'], home_unit: ['派出单位', 'home unit'], building: ['楼栋', 'building'],
+    person: ['人口编号', 'person'], duties: ['工作职责', 'duties'], police_station: ['派出所', 'police station']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],

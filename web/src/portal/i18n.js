@@ -10,6 +10,7 @@ const T = {
   subtitle: ['有事您说话，网格来办理', 'Tell us; your grid team takes it from there'],
   'tab.submit': ['我要反映', 'Report'],
   'tab.follow': ['查询进度', 'Follow'],
+  'tab.grid': ['我的网格', 'My grid'],
   type: ['诉求类型', 'Kind of appeal'],
   'type.bags': ['五色袋', 'Five colour bags'],
   'type.more': ['其他类型', 'Other kinds'],
@@ -79,7 +80,20 @@ const T = {
   'err.server': ['服务暂时不可用，请稍后再试', 'The service is not available now; try again later'],
   'err.other': ['操作未成功，请稍后再试', 'That did not work; try again later'],
   due: ['承诺办结时间', 'Due by'],
-  'unit_photos': ['办理结果照片', 'Photos of the work done']
+  'unit_photos': ['办理结果照片', 'Photos of the work done'],
+  // 我的网格: the public grid card (GET /api/v1/public/grid)
+  'grid.intro': ['定位或在地图上点选您所在的位置，查看您的网格服务团队和联系电话', 'Share your location or tap the map to see your grid’s team and their phones'],
+  'grid.loading': ['正在查询网格…', 'Finding your grid…'],
+  'grid.outside': ['该位置不在本辖区的网格内，请重新选点', 'That place is in no grid of this district; pick another'],
+  'grid.mine': ['我的网格', 'My grid'],
+  'grid.team': ['网格服务团队', 'Grid team'],
+  'grid.no_team': ['本网格尚未公布服务团队', 'This grid has not published its team yet'],
+  'grid.call': ['拨打 {name} 的工作电话', 'Call {name}’s work phone'],
+  'grid.police': ['社区民警', 'Community police'],
+  'grid.station': ['派出所', 'Police station'],
+  'grid.duties': ['网格工作职责', 'What the grid team does'],
+  'grid.commitment': ['服务承诺', 'Our commitment'],
+  'grid.supervise': ['监督电话', 'Supervision phone']
 }
 
 const ENUMS = {
@@ -111,6 +125,20 @@ const ENUMS = {
     resume: ['恢复办理', 'Resumed'],
     merge: ['与相同诉求合并办理', 'Merged with the same appeal'],
     invalidate: ['判定为无效件', 'Marked as not an appeal']
+  },
+  role: {
+    head: ['网格长', 'Grid head'],
+    full_time: ['专职网格员', 'Full-time grid worker'],
+    part_time: ['兼职网格员', 'Part-time grid worker'],
+    micro: ['微网格员', 'Micro-grid member'],
+    building_head: ['楼栋长', 'Building head'],
+    unit_head: ['单元长', 'Unit head'],
+    street_head: ['街长/路长', 'Street head'],
+    police: ['社区民警', 'Community police'],
+    party_guide: ['党建指导员', 'Party guide'],
+    lawyer: ['法律顾问', 'Legal adviser'],
+    mediator: ['调解员', 'Mediator'],
+    volunteer: ['志愿者', 'Volunteer']
   },
   satisfaction: {
     satisfied: ['满意', 'Satisfied'],
