@@ -60,6 +60,7 @@ static void person(struct wg_db *db, const char *grid, const char *blind)
     memset(&p, 0, sizeof p);
     snprintf(p.id_type, sizeof p.id_type, "resident_id");
     p.id_number = p.name = p.special = "sealed";
+    p.birth_date = "";
     p.phone = p.phone_blind = "";
     p.id_blind = blind;
     snprintf(p.residence, sizeof p.residence, "registered");

@@ -13,7 +13,7 @@ enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *
                          WG_VTEXT(p->id_blind),
                          WG_VTEXT(p->name),
                          WG_VTEXT(p->gender),
-                         WG_VTEXT(p->birth_date),
+                         WG_VTEXT(p->birth_date ? p->birth_date : ""),
                          WG_VTEXT(p->phone),
                          WG_VTEXT(p->phone_blind),
                          WG_VTEXT(p->residence),
@@ -32,7 +32,7 @@ enum wg_rc wg_store_person_update(struct wg_db *db, const struct wg_person_row *
     long n = 0;
     struct wg_val v[] = {WG_VTEXT(p->id_type),   WG_VTEXT(p->id_number),
                          WG_VTEXT(p->id_blind),  WG_VTEXT(p->name),
-                         WG_VTEXT(p->gender),    WG_VTEXT(p->birth_date),
+                         WG_VTEXT(p->gender),    WG_VTEXT(p->birth_date ? p->birth_date : ""),
                          WG_VTEXT(p->phone),     WG_VTEXT(p->phone_blind),
                          WG_VTEXT(p->residence), WG_VTEXT(p->political),
                          WG_VTEXT(p->grid),      WG_VINT(p->care),
