@@ -33,9 +33,11 @@ def test_generated_registry_reads_like_a_working_district():
         data.generate_district()
         _, out, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
                         "--persons", "2000")
-        m = re.search(r"(\d+) buildings, (\d+) houses, (\d+) households, (\d+) persons", out)
+        m = re.search(r"(\d+) grids, (\d+) buildings, (\d+) houses, (\d+) households, "
+                      r"(\d+) persons, (\d+) teams", out)
         assert m, out
-        buildings, houses, households, persons = map(int, m.groups())
+        grids, buildings, houses, households, persons, teams = map(int, m.groups())
+        assert teams == grids, out
         assert 1000 <= persons <= 3000 and households < persons < 4 * households, out
         # again: the registry is there, nothing is added
         _, again, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
@@ -44,6 +46,7 @@ def test_generated_registry_reads_like_a_working_district():
         db = data.store()
         towns = [r[0] for r in db.execute("SELECT name FROM region WHERE level = 'town'")]
         addresses = [r[0] for r in db.execute("SELECT address FROM building")]
+        point = db.execute("SELECT lon, lat FROM building WHERE lon IS NOT NULL").fetchone()
         uses = dict(db.execute("SELECT use, COUNT(*) FROM house GROUP BY use").fetchall())
         heads = db.execute("SELECT COUNT(*) FROM household h JOIN person p ON p.id = h.head "
                            "AND p.household = h.id").fetchone()[0]
@@ -58,6 +61,15 @@ def test_generated_registry_reads_like_a_working_district():
         assert clear == 0  # sealed and blind-indexed, never in clear
         srv = Server(data)
         try:
+            # 我的网格 where a building stands: its team, the police and their station
+            status, card = srv.json("GET", f"/api/v1/public/grid?lon={point[0]}&lat={point[1]}",
+                                    token="")
+            assert status == 200, card
+            roles = [m["role"] for m in card["team"]]
+            assert roles[:2] == ["head", "full_time"] and "volunteer" in roles, card
+            assert card["police"] and card["police_station"]["name"].endswith("派出所"), card
+            assert all(m["work_phone"].startswith("154") for m in card["team"]), card
+            assert card["duties"]["supervision_phone"] == "12345", card
             gw = data.add_user(srv, "gw", "gridworker", "371302", "Grid-pass-2026")
             status, body = srv.json("PUT", "/api/v1/users/gw/registry-sensitive",
                                     {"granted": True})

@@ -9,6 +9,7 @@
 #include "store/map/map_q.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -58,6 +59,9 @@ struct gen {
     const struct grid_ref *grid;
     char town[128], place[128]; /* "兰山街道", "东关社区" or "朱保村" */
     int rural, nbuilding, nhousehold;
+    char first_building[40];
+    struct wg_sample_candidate cand[4]; /* heads of households aged 25 to 60 */
+    size_t ncand;
 };
 
 static int chance(uint64_t *s, double p)
@@ -203,6 +207,15 @@ static enum wg_rc make_household(struct gen *g, const struct wg_house_row *h, in
             rc = wg_person_create(g->db, g->keys, NULL, &p, g->o->now, err);
             if (!rc && i == 0)
                 hh.head = p.id;
+            if (!rc && i == 0 && g->ncand < 4 && p.birth_date[0]) {
+                int born = (int)strtol(p.birth_date, NULL, 10),
+                    year = (int)(1970 + g->o->now / 31556952);
+                if (year - born >= 25 && year - born <= 60) {
+                    g->cand[g->ncand].id = p.id;
+                    snprintf(g->cand[g->ncand].name, sizeof g->cand[0].name, "%s", p.name);
+                    g->ncand++;
+                }
+            }
             wg_person_release(&p);
             if (rc != WG_ECONFLICT)
                 break;
@@ -255,6 +268,8 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
 {
     enum wg_rc rc = place_names(g, err);
     g->nbuilding = g->nhousehold = 0;
+    g->ncand = 0;
+    g->first_building[0] = '\0';
     while (!rc && want > 0) {
         struct wg_building_row b;
         char room[16], unit[16];
@@ -266,6 +281,8 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
         int floors = between(&g->s, 5, 18), units = between(&g->s, 1, 3);
         if ((rc = make_building(g, floors, &b, err)))
             break;
+        if (!g->first_building[0])
+            snprintf(g->first_building, sizeof g->first_building, "%s", b.code);
         for (int un = 1; un <= units && !rc && want > 0; un++)
             for (int f = 1; f <= floors && !rc && want > 0; f++)
                 for (int r = 1; r <= 2 && !rc; r++) {
@@ -273,6 +290,17 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
                     snprintf(room, sizeof room, "%d%02d", f, r);
                     rc = fill_house(g, b.code, unit, f, room, &want, err);
                 }
+    }
+    if (!rc) {
+        const char *worker =
+            g->o->worker && g->o->worker_scope &&
+                    !strncmp(g->grid->code, g->o->worker_scope, strlen(g->o->worker_scope))
+                ? g->o->worker
+                : NULL;
+        struct wg_sample_team t = {g->grid->code, g->town, g->first_building,
+                                   worker,        g->cand, g->ncand};
+        if (!(rc = wg_sample_team(g->db, &g->s, &t, g->o->now, err)))
+            g->rep->teams++;
     }
     return rc;
 }
@@ -290,7 +318,9 @@ enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
                               struct wg_sample_report *rep, struct wg_err *err)
 {
     struct grids gs = {0};
-    struct gen g = {db, keys, loc, o, rep, o->seed, NULL, "", "", 0, 0, 0};
+    struct gen g;
+    memset(&g, 0, sizeof g);
+    g.db = db, g.keys = keys, g.loc = loc, g.o = o, g.rep = rep, g.s = o->seed;
     struct wg_err e2 = {0};
     enum wg_rc rc;
     memset(rep, 0, sizeof *rep);

@@ -1,5 +1,6 @@
 /* A generated registry for the demo district and the benchmarks: buildings with standard
- * addresses, their houses, the households living in them and their members, in the
+ * addresses, their houses, the households living in them and their members, a team per
+ * grid, in the
  * proportions of a working district (seed 000's Lanshan: city communities of flats, villages
  * of courtyard houses; about one in five aged 60 or over, 2-3 in a hundred over 80, a few in
  * a thousand in the special populations). Demo data only: the names are drawn from common
@@ -28,12 +29,30 @@ struct wg_sample_opts {
     const char *worker, *worker_scope;
 };
 struct wg_sample_report {
-    long grids, buildings, houses, households, persons;
+    long grids, buildings, houses, households, persons, teams;
 };
 
 enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
                               const struct wg_locator *loc, const struct wg_sample_opts *o,
                               struct wg_sample_report *rep, struct wg_err *err);
+
+/* ---- the grid team (sample_team.c) ---- */
+/* A grown-up of the grid who may serve on its team: a registry person. */
+struct wg_sample_candidate {
+    long long id;
+    char name[32];
+};
+/* Puts grid's team: the head, a full-time grid worker (the account worker, when given), a
+ * building head for building (when not ""), the community police, a mediator and a
+ * volunteer, with public work phones of the 154 prefix, the duties and the police station
+ * of town. The first candidates serve as head, worker and building head. */
+struct wg_sample_team {
+    const char *grid, *town, *building, *worker;
+    const struct wg_sample_candidate *c;
+    size_t n;
+};
+enum wg_rc wg_sample_team(struct wg_db *db, uint64_t *s, const struct wg_sample_team *t,
+                          long long now, struct wg_err *err);
 
 /* ---- one person (sample_people.c) ---- */
 struct wg_person;
@@ -48,5 +67,7 @@ struct wg_sample_who {
  * phone, residence, political status, care groups and special populations. */
 void wg_sample_person(uint64_t *s, const struct wg_sample_who *w, long long now,
                       struct wg_person *p);
+/* A name as the generation born in `born` gives them. */
+void wg_sample_name(uint64_t *s, int born, int male, char *out, size_t n);
 
 #endif

@@ -54,7 +54,7 @@ static int chance(uint64_t *s, double p)
     return wg_rng_uniform(s) < p;
 }
 
-static void name_of(uint64_t *s, int born, int male, char *out, size_t n)
+void wg_sample_name(uint64_t *s, int born, int male, char *out, size_t n)
 {
     const char *g = born < 1970   ? (male ? ONE(s, given_old_m) : ONE(s, given_old_f))
                     : born < 2000 ? (male ? ONE(s, given_mid_m) : ONE(s, given_mid_f))
@@ -165,7 +165,7 @@ void wg_sample_person(uint64_t *s, const struct wg_sample_who *w, long long now,
     snprintf(p->gender, sizeof p->gender, "%s", male ? "male" : "female");
     snprintf(p->birth_date, sizeof p->birth_date, "%04d-%02d-%02d", b.tm_year + 1900, b.tm_mon + 1,
              b.tm_mday);
-    name_of(s, b.tm_year + 1900, male, buf, sizeof buf);
+    wg_sample_name(s, b.tm_year + 1900, male, buf, sizeof buf);
     set_text(&p->name, buf);
     /* 154: a mobile prefix no carrier has; children under 14 and some of the oldest have none */
     if ((age >= 14 && age < 75 && chance(s, 0.92)) || (age >= 75 && chance(s, 0.5)))
