@@ -113,3 +113,38 @@ test('portal: submit with a photo and a map pick, follow, rate after the reply',
   await page.waitForSelector('[data-test=follow-error]')
   assert(!outside.length, 'nothing loaded from outside: ' + outside.join(', '))
 })
+
+test('portal: a resident finds the place by its address and files the appeal there', async ({ page, srv, base, assert, shot }) => {
+  const b = await srv.api('POST', '/api/v1/buildings', {
+    name: '金雀山花园3号楼', address: '兰山区测试街道东关社区金雀山路18号3号楼',
+    lon: 118.305, lat: 35.005, floors: 6, use: 'residential'
+  }, srv.admin)
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(base + '/m/')
+  await page.waitForSelector('[data-test=type-green]')
+  await page.click('[data-test=type-green]')
+  await page.fill('[data-test=text]', '金雀山花园3号楼门口的路灯坏了一个多星期，晚上出入很不方便')
+  // a word nobody wrote: said so, nothing picked
+  await page.fill('[data-test=place-query]', '没有这个小区')
+  await page.click('[data-test=place-find-go]')
+  await page.waitForSelector('[data-test=place-found-none]')
+  // the estate's name finds the building; picking it places the appeal and fills the address
+  await page.fill('[data-test=place-query]', '金雀山花园')
+  await page.press('[data-test=place-query]', 'Enter')
+  await page.waitForSelector('[data-test=place-building]')
+  await shot('portal-address-search')
+  await page.click('[data-test=place-building]')
+  await page.waitForSelector('[data-test=picked]')
+  assert((await page.textContent('[data-test=picked]')).includes('118.30500'), 'the building\'s point is chosen')
+  assert((await page.inputValue('[data-test=address]')) === b.address, 'the address line is filled')
+  await page.click('[data-test=contact-phone]')
+  await page.fill('[data-test=phone]', '13712345566')
+  await page.click('[data-test=submit]')
+  await page.waitForSelector('[data-test=done], [data-test=error]')
+  assert(await page.locator('[data-test=error]').count() === 0, 'filed: ' + (await page.locator('[data-test=error]').count() ? await page.textContent('[data-test=error]') : ''))
+  const agent = await srv.login('agent1')
+  const found = await srv.api('GET', '/api/v1/orders?phone=13712345566', undefined, agent)
+  const order = await srv.api('GET', `/api/v1/orders/${found.orders[0].id}`, undefined, agent)
+  assert(order.grid === '371302001001001', 'located to the building\'s grid: ' + order.grid)
+  assert(order.address === b.address, 'with its standard address: ' + order.address)
+})

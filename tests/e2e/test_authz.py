@@ -323,6 +323,8 @@ EXPECT.update({
         outside=("/api/v1/grids/371302002001001/team", {"members": []}), ok=400),
     ("GET", "/api/v1/public/grid"): dict(
         inside=("/api/v1/public/grid?lon=118.305&lat=35.005", None), outside=None, ok=200),
+    ("GET", "/api/v1/public/addresses"): dict(
+        inside=("/api/v1/public/addresses?q=%E4%B8%9C%E5%85%B3", None), outside=None, ok=200),
 })
 
 def registry_objects(srv):

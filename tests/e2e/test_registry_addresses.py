@@ -4,7 +4,7 @@ scope, changed only with the version read (If-Match), every write in the audit l
 addresses a desk types to place an appeal, with their point and grid."""
 import urllib.parse
 
-from harness import Data, Server, collection, feature, square
+from harness import Data, Server, collection, config, feature, square
 
 PASSWORD = "Registry-pass-2026"
 TOWN = "371302001"
@@ -335,6 +335,49 @@ def test_address_search():
         assert status == 200 and body["addresses"] == [], body
         status, body = search(srv, "东关", t["handler"])  # a handler reads the map
         assert status == 200, body
+    finally:
+        srv.stop()
+        data.close()
+
+
+def test_public_address_search_for_the_portal():
+    """The residents' portal places an appeal by address: towns, villages and buildings with
+    their standard addresses, never a house; no login; every lookup counts against the
+    caller's address, a bad query refused before it counts."""
+    data = Data()
+    srv = Server(data)
+    try:
+        status, b = srv.json("POST", "/api/v1/buildings", BUILDING)
+        assert status == 201, b
+        status, h = srv.json("POST", "/api/v1/buildings/%s/houses" % b["code"],
+                             {"unit": "1", "floor": 2, "room": "201", "use": "owner_occupied"})
+        assert status == 201, h
+        path = "/api/v1/public/addresses?q=" + urllib.parse.quote("金雀山路18号")
+        status, body = srv.json("GET", path, token=None)
+        assert status == 200, body
+        assert [a["kind"] for a in body["addresses"]] == ["building"], body
+        assert body["addresses"][0]["point"] == {"lon": 118.305, "lat": 35.005}, body
+        status, body = srv.json("GET", "/api/v1/public/addresses?q=" + urllib.parse.quote("东关"),
+                                token=None)
+        assert status == 200 and "house" not in {a["kind"] for a in body["addresses"]}, body
+        for bad in ("", "?q=", "?q=a&limit=99"):
+            status, body = srv.json("GET", "/api/v1/public/addresses" + bad, token=None)
+            assert status == 400, body
+    finally:
+        srv.stop()
+    # the throttle: a few lookups an hour from one address in this server's settings (two
+    # counted above)
+    srv = Server(data, "--config", config(data, portal_cards_per_address=5))
+    try:
+        for i in range(3):
+            status, body = srv.json("GET", "/api/v1/public/addresses?q=%E4%B8%9C" + str(i),
+                                    token=None)
+            assert status == 200, body
+        status, headers, raw = srv.request("GET", "/api/v1/public/addresses?q=%E4%B8%9C",
+                                           token=None)
+        assert status == 429 and int(headers["Retry-After"]) > 0, raw
+        status, _ = srv.json("GET", "/api/v1/public/addresses?q=", token=None)
+        assert status == 400  # refused before it counts, and still answered
     finally:
         srv.stop()
         data.close()

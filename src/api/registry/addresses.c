@@ -10,13 +10,16 @@
 #include "core/utf8.h"
 #include "domain/accounts/session.h"
 #include "domain/map/geocoder.h"
+#include "domain/portal/portal.h"
 #include "domain/registry/address.h"
 #include "domain/registry/person.h"
+
+#include <time.h>
 
 /* The geocoder's point as a hit, when it lies in a grid of the caller's scope: a point in
  * none places no appeal here. */
 static json_t *geocoded(const struct wg_app *app, const struct wg_locator *loc,
-                        const struct wg_actor *a, const char *q)
+                        const struct wg_scope *scope, const char *q)
 {
     struct wg_geocoded g;
     struct wg_locate_result r;
@@ -27,7 +30,7 @@ static json_t *geocoded(const struct wg_app *app, const struct wg_locator *loc,
         return NULL;
     }
     if (!loc || wg_locator_locate(loc, g.lon, g.lat, WG_CRS_WGS84, &r, NULL) || !r.grid ||
-        (a && !wg_registry_covers(&a->scope, r.grid->code)))
+        (scope && !wg_registry_covers(scope, r.grid->code)))
         return NULL;
     return json_pack("{s:s,s:s,s:s,s:s,s:{s:f,s:f},s:{s:s,s:s},s:s,s:i,s:s}", "kind", "geocoded",
                      "id", "", "name", q, "address", q, "point", "lon", g.lon, "lat", g.lat, "grid",
@@ -35,12 +38,30 @@ static json_t *geocoded(const struct wg_app *app, const struct wg_locator *loc,
                      g.score, "level", g.level);
 }
 
-enum wg_rc wg_api_addresses(struct wg_req *req, struct wg_err *err)
+/* The search, the outside geocoder after it when the registry holds nothing, in scope. */
+static enum wg_rc search(struct wg_req *req, struct wg_db *db, const struct wg_scope *scope,
+                         long long limit, json_t **out, struct wg_err *err)
 {
     struct wg_app *app = req->app;
+    const char *q = wg_req_query(req, "q");
+    struct wg_locator *loc = wg_locator_acquire(&app->locator);
+    enum wg_rc rc = wg_address_search(db, loc, scope, q, (int)limit, out, err);
+    if (!rc && !json_array_size(*out) && wg_geocoder_enabled(&app->geocoder) &&
+        wg_utf8_chars(q) >= 2) {
+        wg_api_release(req); /* no store connection held while the outside service answers */
+        json_t *hit = geocoded(app, loc, scope, q);
+        if (hit)
+            json_array_append_new(*out, hit);
+    }
+    if (loc)
+        wg_locator_release(loc);
+    return rc;
+}
+
+enum wg_rc wg_api_addresses(struct wg_req *req, struct wg_err *err)
+{
     const struct wg_actor *a = req->actor;
     long long limit = WG_ADDRESS_LIMIT_DEFAULT;
-    struct wg_locator *loc;
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
@@ -48,17 +69,60 @@ enum wg_rc wg_api_addresses(struct wg_req *req, struct wg_err *err)
                              err)) ||
         (rc = wg_api_db(req, &db, err)))
         return rc;
-    loc = wg_locator_acquire(&app->locator);
-    rc = wg_address_search(db, loc, a ? &a->scope : NULL, wg_req_query(req, "q"), (int)limit, &out,
-                           err);
-    if (!rc && !json_array_size(out) && wg_geocoder_enabled(&app->geocoder) &&
-        wg_utf8_chars(wg_req_query(req, "q")) >= 2) {
-        wg_api_release(req); /* no store connection held while the outside service answers */
-        json_t *hit = geocoded(app, loc, a, wg_req_query(req, "q"));
-        if (hit)
-            json_array_append_new(out, hit);
-    }
-    if (loc)
-        wg_locator_release(loc);
+    rc = search(req, db, a ? &a->scope : NULL, limit, &out, err);
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:o}", "addresses", out));
+}
+
+struct lookup_job {
+    struct wg_throttle t;
+    long long now;
+    int retry_after;
+};
+
+static enum wg_rc lookup_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct lookup_job *j = ctx;
+    return wg_throttle_take(db, &j->t, j->now, &j->retry_after, err);
+}
+
+/* GET /api/v1/public/addresses?q=&limit=: the residents' portal places an appeal with it.
+ * Towns, villages and buildings with their standard addresses — public places — never a
+ * house; every lookup counts against the caller's address as the grid card's do
+ * (portal_cards_per_address), so the district's addresses cannot be read off in bulk. */
+enum wg_rc wg_api_public_addresses(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct lookup_job j = {.now = (long long)time(NULL)};
+    long long limit = WG_ADDRESS_LIMIT_DEFAULT;
+    struct wg_db *db;
+    json_t *out = NULL, *places, *hit;
+    char addr[46];
+    size_t i;
+    enum wg_rc rc;
+    const char *q = wg_req_query(req, "q");
+    if ((rc = wg_param_count(wg_req_query(req, "limit"), "limit", 1, WG_ADDRESS_LIMIT_MAX, &limit,
+                             err)))
+        return rc;
+    if (!q || !*q || wg_utf8_chars(q) > WG_ADDRESS_QUERY_CHARS)
+        return wg_err_set(err, WG_EINVAL,
+                          "query parameter 'q' must be 1 to %d characters: a part of an address "
+                          "or a place's name",
+                          WG_ADDRESS_QUERY_CHARS);
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&j.t, "place:address", addr, app->portal.cards, app->portal.card_window);
+    if ((rc = wg_api_commit(req, lookup_tx, &j, err))) {
+        if (rc == WG_ERATE) {
+            req->extra_header_name = "Retry-After";
+            req->extra_header_value = wg_arena_printf(req->arena, "%d", j.retry_after);
+        }
+        return rc;
+    }
+    if ((rc = wg_api_db(req, &db, err)) || (rc = search(req, db, NULL, limit, &out, err)))
+        return rc;
+    places = json_array();
+    json_array_foreach(out, i, hit) if (strcmp(json_string_value(json_object_get(hit, "kind")),
+                                               "house")) json_array_append(places, hit);
+    json_decref(out);
+    return wg_reply_json(req, 200, json_pack("{s:o}", "addresses", places));
 }

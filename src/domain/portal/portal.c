@@ -217,7 +217,7 @@ const char *const wg_portal_rating_fields[] = {"satisfaction", "resolved", "comm
 enum wg_rc wg_portal_parse(const json_t *body, const struct wg_catalog *cat,
                            struct wg_portal_input *in, struct wg_err *err)
 {
-    static const char *const sources[] = {"gps", "map", NULL};
+    static const char *const sources[] = {"gps", "map", "address", NULL};
     char list[256];
     json_t *lon, *lat, *anon;
     enum wg_rc rc;

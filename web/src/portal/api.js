@@ -20,6 +20,7 @@ export const loadTypes = () => call('GET', '/types')
 export const submitAppeal = body => call('POST', '/appeals', body)
 export const addPhoto = (code, file) => call('POST', `/appeals/${encodeURIComponent(code)}/photos`, file)
 export const follow = code => call('GET', `/appeals/${encodeURIComponent(code)}`)
+export const findPlaces = q => call('GET', `/addresses?q=${encodeURIComponent(q)}&limit=8`)
 export const gridCard = (lon, lat) => call('GET', `/grid?lon=${lon}&lat=${lat}&crs=wgs84`)
 export const rate = (code, body) => call('POST', `/appeals/${encodeURIComponent(code)}/rating`, body)
 
