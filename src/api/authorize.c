@@ -14,6 +14,24 @@ static const char *bearer(struct wg_req *req)
     return h + 7;
 }
 
+/* A role refused a route: on the audit record (access.denied: who, the route), as every
+ * refused change is; the refusal is the answer even when the record cannot be written. */
+static enum wg_rc denied(struct wg_req *req, struct wg_actor *actor, const struct wg_route *r,
+                         struct wg_err *err)
+{
+    char route[160];
+    struct wg_db *db;
+    struct wg_err e2 = {0};
+    snprintf(route, sizeof route, "%s %s", req->method, r->pattern);
+    wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s", wg_role_name(actor->role), route);
+    req->actor = actor;
+    if (!wg_api_db(req, &db, &e2))
+        (void)wg_api_audit(req, db, NULL, "access.denied", "route", route, err->msg, WG_EFORBIDDEN,
+                           &e2);
+    req->actor = NULL;
+    return WG_EFORBIDDEN;
+}
+
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err)
 {
     struct wg_app *app = req->app;
@@ -45,8 +63,7 @@ enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct
                           "the password must be changed first: "
                           "PUT /api/v1/me/password");
     if ((actor->perms & r->perms) != r->perms)
-        return wg_err_set(err, WG_EFORBIDDEN, "role '%s' may not %s %s", wg_role_name(actor->role),
-                          req->method, r->pattern);
+        return denied(req, actor, r, err);
     req->actor = actor;
     return WG_OK;
 }

@@ -736,6 +736,11 @@ def test_audit_records_api_actions():
             assert status == 400 and "limit" in body["error"]["message"], body
             status, body = srv.get("/api/v1/audit")  # the sysadmin may not read it
             assert status == 403, body
+            # and that refusal is on the record, as every route's refusal is
+            status, body = srv.json("GET", "/api/v1/audit?action=access.denied", token=token)
+            denied = [(r["actor"], r["role"], r["object_id"], r["result"])
+                      for r in body["records"]]
+            assert ("admin", "sysadmin", "GET /api/v1/audit", "denied") in denied, denied
         finally:
             srv.stop()
         rc, out, _ = run("audit", "verify", "--data", data.dir)
