@@ -11,7 +11,8 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-/* The file's format from its Content-Type, or from its first bytes when none is given. */
+/* The file's format from its Content-Type, or from its first bytes when the type does not
+ * say (none, application/octet-stream, a form's). */
 static enum wg_rc format_of(struct wg_req *req, enum wg_table_format *fmt, struct wg_err *err)
 {
     const char *ct = wg_req_header(req, "Content-Type");
@@ -28,10 +29,16 @@ static enum wg_rc format_of(struct wg_req *req, enum wg_table_format *fmt, struc
             return wg_err_set(err, WG_EINVAL, "the body is sent as XLSX but is not a workbook");
         return WG_OK;
     }
-    if (!*ct || !strncmp(ct, "application/octet-stream", 24))
-        return WG_OK;
-    return wg_err_set(err, WG_EINVAL, "Content-Type must be text/csv or %s, not '%.60s'", XLSX_TYPE,
-                      ct);
+    /* curl's --data-binary and many clients send a form's type for any body: read by content */
+    static const char *const refused[] = {"multipart/", "image/",           "audio/",
+                                          "video/",     "application/json", NULL};
+    for (int i = 0; refused[i]; i++)
+        if (!strncmp(ct, refused[i], strlen(refused[i])))
+            return wg_err_set(err, WG_EINVAL,
+                              "Content-Type must be text/csv or %s, not '%.60s': send the file "
+                              "itself as the body",
+                              XLSX_TYPE, ct);
+    return WG_OK;
 }
 
 static enum wg_rc import(struct wg_req *req, const struct wg_import_entity *e, struct wg_err *err)
