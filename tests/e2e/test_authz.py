@@ -325,6 +325,7 @@ EXPECT.update({
         inside=("/api/v1/public/grid?lon=118.305&lat=35.005", None), outside=None, ok=200),
 })
 
+
 # Imports and exports of the registry (test_registry_import.py walks them): a file of one row
 # inside the town is stored (200, then unchanged), one outside it is refused by row (400); an
 # export of a grid or region outside the town is 404, as its lists are.
