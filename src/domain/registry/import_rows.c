@@ -81,6 +81,15 @@ static int person_same(const struct wg_person *a, const struct wg_person *b)
            a->mental_risk == b->mental_risk && a->household == b->household;
 }
 
+/* A copy of p owning its own clear fields (wg_person_release it). */
+static void person_copy(struct wg_person *dst, const struct wg_person *src)
+{
+    *dst = *src;
+    dst->id_number = wg_strdup(src->id_number ? src->id_number : "");
+    dst->name = wg_strdup(src->name ? src->name : "");
+    dst->phone = wg_strdup(src->phone ? src->phone : "");
+}
+
 static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_import_outcome *out,
                              struct wg_err *err)
 {
@@ -108,8 +117,10 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
                         "'id_number': this person is recorded in a grid outside your scope");
         goto out;
     }
-    if (rc || (rc = wg_person_load(c->db, c->keys, c->scope, id, &old, err)) ||
-        (rc = wg_person_apply(&cur, body, c->sensitive, c->now, err)))
+    if (rc)
+        goto out;
+    person_copy(&old, &cur);
+    if ((rc = wg_person_apply(&cur, body, c->sensitive, c->now, err)))
         goto out;
     if (person_same(&cur, &old)) {
         *out = WG_IMPORT_UNCHANGED;
