@@ -271,3 +271,34 @@ def test_buildings_and_houses_from_csv_and_xlsx():
             srv.stop()
     finally:
         data.close()
+
+
+def test_persons_from_xlsx_with_date_cells():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            gw = data.add_user(srv, "gw", "gridworker", "371302001", "Grid-pass-2026")
+            header = ["证件号码", "姓名", "出生日期", "性别", "人口类型", "网格编码", "联系电话"]
+            rows = [header,
+                    [resident_id("19800101", 1), "张三", 29221, "男", "户籍", int(GRID), 13812340001],
+                    [resident_id("19800101", 2), "李四", "1980/1/1", "男", "流动", int(GRID), ""]]
+            # the second ID's 17th digit is even: a woman, not a man; the date typed with slashes
+            status, body = post(srv, "/api/v1/persons/import", xlsx(rows), gw, XLSX)
+            assert status == 400, body
+            errs = body["error"]["report"]["errors"]
+            assert [(e["row"], e["field"]) for e in errs] == [(3, "gender")], errs
+            rows[2][3] = "女"
+            status, body = post(srv, "/api/v1/persons/import", xlsx(rows), gw, XLSX)
+            assert status == 200 and body["created"] == 2, body
+            # a date cell that is not the ID's birth date is refused naming it
+            rows[1][2] = 29222
+            status, body = post(srv, "/api/v1/persons/import", xlsx(rows), gw, XLSX)
+            assert status == 400 and body["error"]["report"]["errors"][0]["field"] == "birth_date"
+            status, body = srv.get("/api/v1/persons?id_number=" + resident_id("19800101", 1),
+                                   token=gw)
+            assert body["persons"][0]["phone"] == "138****0001", body
+        finally:
+            srv.stop()
+    finally:
+        data.close()

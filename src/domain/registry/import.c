@@ -126,7 +126,8 @@ static void date_text(const char *v, char *out, size_t n)
     int y, m, d;
     char s1, s2, tail;
     if (sscanf(v, "%4d%c%2d%c%2d%c", &y, &s1, &m, &s2, &d, &tail) == 5 && s1 == s2 &&
-        strchr("-/.", s1) && wg_civil_valid(y, m, d))
+        strchr("-/.", s1) && y >= 1000 && m >= 1 && m <= 12 && d >= 1 &&
+        d <= wg_civil_month_days(y, m))
         snprintf(out, n, "%04d-%02d-%02d", y, m, d);
     else
         snprintf(out, n, "%s", v);
