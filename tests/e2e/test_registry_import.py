@@ -101,6 +101,15 @@ def test_persons_import_all_or_nothing_idempotent_and_scoped():
             status, body = srv.get("/api/v1/persons?id_number=" + rows[2][0], token=gw)
             assert body["persons"][0]["name"] == "李*" and sorted(body["persons"][0]["care"]) == [
                 "alone", "disabled"], body
+            # a file of a few columns changes those of the persons it names
+            few = f"id_number,phone\r\n{rows[0][0]},13900000001\r\n".encode()
+            status, body = post(srv, "/api/v1/persons/import", few, gw)
+            assert status == 200 and body["updated"] == 1, body
+            status, body = srv.get("/api/v1/persons?id_number=" + rows[0][0], token=gw)
+            p = body["persons"][0]
+            assert p["phone"] == "139****0001" and p["name"] == "张*", p
+            status, body = post(srv, "/api/v1/persons/import", few, gw)
+            assert status == 200 and body["unchanged"] == 1, body
             # English column names, and a file of another scope's grid refused by row
             header = "id_number,name,phone,residence,grid"
             rows = [r[:5] for r in people(5)[3:]]
@@ -129,9 +138,12 @@ def test_persons_import_all_or_nothing_idempotent_and_scoped():
             # a GBK file from Excel reads as the same text
             gbk = persons_csv(people(3)).decode("utf-8-sig").encode("gbk")
             status, body = post(srv, "/api/v1/persons/import", gbk, gw)
-            assert status == 200 and (body["updated"], body["unchanged"]) == (1, 2), body
+            assert status == 200 and (body["updated"], body["unchanged"]) == (2, 1), body
             status, body = post(srv, "/api/v1/persons/import", b"id_number\r\n\xff\xfe\xff\r\n", gw)
             assert status == 400 and "UTF-8" in body["error"]["message"], body
+            assert body["error"]["report"]["errors"][0]["row"] == 0, body
+            status, body = post(srv, "/api/v1/persons/import", b"id_number,nickname\r\n", gw)
+            assert body["error"]["report"]["errors"][0]["row"] == 1, body
             # the import is on the record
             auditor = srv.login_first(data, "auditor")
             status, body = srv.get("/api/v1/audit?limit=200", token=auditor)

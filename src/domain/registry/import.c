@@ -17,7 +17,7 @@ struct run {
     struct wg_import_result *res;
     int map[64];  /* a file column → the entity's column, -1: none */
     size_t ncols; /* the header's */
-    int have_header;
+    int have_header, header_bad;
     int checking;  /* a row was bad: the rest run in savepoints, rolled back */
     enum wg_rc rc; /* a failure of the store, which stops the import */
 };
@@ -246,7 +246,9 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
     r->c->row = row->row;
     if (!r->have_header) {
         r->have_header = 1;
-        return header(r, row, err);
+        enum wg_rc hrc = header(r, row, err);
+        r->header_bad = hrc != WG_OK;
+        return hrc;
     }
     r->res->rows++;
     json_t *body = json_object();
@@ -314,7 +316,7 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
     else if (!rc && !res->rows)
         rc = wg_err_set(err, WG_EINVAL, "the file has a header but no rows");
     if (rc && (rc == WG_EINVAL || rc == WG_ETOOBIG) && !res->refused)
-        report(&r, c->row ? c->row : 1, "", err->msg);
+        report(&r, r.header_bad ? 1 : 0, "", err->msg); /* row 0: the file as a whole */
     if (!rc && res->refused)
         rc = wg_err_set(err, WG_EINVAL, "%zu of %zu rows are refused; nothing is stored",
                         res->refused, res->rows);

@@ -90,6 +90,23 @@ static void person_copy(struct wg_person *dst, const struct wg_person *src)
     dst->phone = wg_strdup(src->phone ? src->phone : "");
 }
 
+/* The blind index of the ID document a row names, as wg_person_apply would read it: the
+ * record the row matches, found before the row is checked whole, so that a file of a few
+ * columns changes those of a recorded person. */
+static enum wg_rc body_blind(struct wg_import_ctx *c, json_t *body, char blind[WG_PII_BLIND_HEX],
+                             struct wg_err *err)
+{
+    struct wg_person p;
+    const char *type = json_string_value(json_object_get(body, "id_type"));
+    const char *number = json_string_value(json_object_get(body, "id_number"));
+    if (!number)
+        return wg_err_set(err, WG_EINVAL, "'id_number' is required");
+    memset(&p, 0, sizeof p);
+    snprintf(p.id_type, sizeof p.id_type, "%s", type ? type : "resident_id");
+    p.id_number = (char *)number;
+    return wg_person_id_blind(c->keys, &p, blind, err);
+}
+
 static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_import_outcome *out,
                              struct wg_err *err)
 {
@@ -100,14 +117,24 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
     memset(&p, 0, sizeof p);
     memset(&cur, 0, sizeof cur);
     memset(&old, 0, sizeof old);
-    if ((rc = household_ref(c, body, "household", err)) ||
-        (rc = wg_person_apply(&p, body, c->sensitive, c->now, err)) ||
-        (rc = wg_person_id_blind(c->keys, &p, blind, err)) ||
-        (rc = wg_import_claim(c, blind, "id_number", err)) ||
-        (rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
+    if ((rc = household_ref(c, body, "household", err)))
         goto out;
+    if (!body_blind(c, body, blind, err)) {
+        if ((rc = wg_import_claim(c, blind, "id_number", err)) ||
+            (rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
+            goto out;
+    } else {
+        /* not an ID number at all: the checks below say what is wrong with it */
+        wg_err_clear(err);
+        blind[0] = '\0';
+    }
     if (!id) {
         *out = WG_IMPORT_CREATED;
+        if ((rc = wg_person_apply(&p, body, c->sensitive, c->now, err)))
+            goto out;
+        if (!blind[0] && ((rc = wg_person_id_blind(c->keys, &p, blind, err)) ||
+                          (rc = wg_import_claim(c, blind, "id_number", err))))
+            goto out;
         rc = wg_person_create(c->db, c->keys, c->scope, &p, c->now, err);
         goto out;
     }
