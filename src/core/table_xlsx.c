@@ -153,6 +153,8 @@ static void row_flush(struct xlsx *x)
     size_t n = x->ncells;
     while (n && !*x->cell[n - 1])
         n--;
+    if (n && x->row > x->lim->max_rows)
+        stop(x, WG_ETOOBIG, "%s: the sheet has more than %zu rows", "XLSX", x->lim->max_rows);
     if (n && !x->rc) {
         struct wg_table_row r = {x->row, n, (const char *const *)x->cell, x->num};
         enum wg_rc rc = x->cb(&r, x->ctx, x->err);
@@ -189,8 +191,6 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
         long v = r ? strtol(r, NULL, 10) : 0;
         x->row = v > (long)x->row ? (size_t)v : x->row + 1;
         x->col = 0;
-        if (x->row > x->lim->max_rows)
-            stop(x, WG_ETOOBIG, "%s: the sheet has more than %zu rows", "XLSX", x->lim->max_rows);
     } else if (!strcmp(n, "c")) {
         const char *r = attr(atts, "r"), *t = attr(atts, "t");
         size_t c = r ? column_of(r) : 0;
@@ -198,8 +198,6 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
         snprintf(x->type, sizeof x->type, "%s", t ? t : "n");
         wg_buf_reset(&x->text);
         wg_buf_add(&x->text, "", 0);
-        if (x->col > x->lim->max_cols)
-            stop(x, WG_ETOOBIG, "%s row %zu has a cell beyond the column limit", "XLSX", x->row);
     } else if (!strcmp(n, "v")) {
         x->in_v = 1;
     } else if (!strcmp(n, "is")) {
@@ -264,8 +262,11 @@ static void sheet_end(void *ud, const XML_Char *name)
     } else if (!strcmp(n, "is")) {
         x->in_is = 0;
     } else if (!strcmp(n, "c")) {
+        /* Excel writes formatted empty cells and rows far out: only a value counts */
         if (x->col >= 1 && x->col <= x->lim->max_cols)
             cell_store(x);
+        else if (x->text.ptr && *x->text.ptr)
+            stop(x, WG_ETOOBIG, "%s row %zu has a value beyond the column limit", "XLSX", x->row);
     } else if (!strcmp(n, "row")) {
         row_flush(x);
     }

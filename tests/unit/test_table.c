@@ -121,7 +121,8 @@ static void test_xlsx(void)
         "<c r=\"C1\" t=\"inlineStr\"><is><t>phone</t></is></c></row>"
         "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>2</v></c><c r=\"B3\"><v>29221</v></c>"
         "<c r=\"D3\"><v>13800138000</v></c></row>"
-        "<row r=\"4\"><c r=\"C4\"><v>1.5</v></c></row>"
+        "<row r=\"4\"><c r=\"C4\"><v>1.5</v></c><c r=\"XFD4\" s=\"1\"/></row>"
+        "<row r=\"1048576\" s=\"2\"><c r=\"A1048576\" s=\"1\"/></row>"
         "</sheetData></worksheet>";
     const char *parts[] = {"xl/workbook.xml",
                            WB,
@@ -191,6 +192,15 @@ static void test_xlsx(void)
     T_CHECK(len < (1u << 20));
     T_EQ_INT(wg_table_read(data, len, WG_TABLE_XLSX, NULL, collect, &g, &err), WG_ETOOBIG);
     T_CHECK(strstr(err.msg, "zip bomb") != NULL);
+    free(data);
+    /* a value past the limits is refused, naming the row */
+    const char *wide[] = {"xl/workbook.xml", "<workbook/>", "xl/worksheets/sheet1.xml",
+                          "<worksheet><sheetData><row r=\"7\"><c r=\"BZ7\" t=\"inlineStr\">"
+                          "<is><t>x</t></is></c></row></sheetData></worksheet>",
+                          NULL};
+    workbook(wide, &data, &len);
+    T_EQ_INT(wg_table_read(data, len, WG_TABLE_XLSX, NULL, collect, &g, &err), WG_ETOOBIG);
+    T_CHECK(strstr(err.msg, "row 7") != NULL);
     free(data);
     /* not a zip at all */
     T_EQ_INT(wg_table_read("PK\3\4junk", 8, WG_TABLE_XLSX, NULL, collect, &g, &err), WG_EINVAL);
