@@ -198,6 +198,14 @@ def test_households_with_heads_and_members():
             gw = data.add_user(srv, "gw", "gridworker", "371302001", "Grid-pass-2026")
             hh = "户号,网格编码,地址\r\nH001,{g},金雀山路18号\r\nH002,{g},金雀山路20号\r\n".format(
                 g=GRID).encode()
+            # a household of a grid outside the scope: refused by row, none of the file kept
+            bad = hh + "H003,371302002001001,南坛村1号\r\n".encode()
+            status, body = post(srv, "/api/v1/households/import", bad, gw)
+            rep = body["error"]["report"]
+            assert status == 400 and [(e["row"], e["field"]) for e in rep["errors"]] == [
+                (4, "grid")], rep
+            status, body = srv.get("/api/v1/households?grid=" + GRID, token=gw)
+            assert status == 200 and body["households"] == [], body
             status, body = post(srv, "/api/v1/households/import", hh, gw)
             assert status == 200 and body["created"] == 2, body
             rows = [r + ["H001"] for r in people(2)]
