@@ -2,7 +2,7 @@
 # Objects go to build/<variant>/; the sanitizer build is build/asan/.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat
 GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
 GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -13,7 +13,7 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=
 OPT     ?= -O2 -g
 CFLAGS_ALL = $(WARN) $(OPT) -pthread -Isrc -include src/core/prelude.h $(PKG_CFLAGS) $(GEOS_CFLAGS) \
              -MMD -MP $(EXTRA_CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) $(GEOS_LIBS) -lm -pthread
+LDLIBS_ALL = $(PKG_LIBS) $(GEOS_LIBS) -lcsv -lm -pthread
 
 VARIANT ?= release
 B       := build/$(VARIANT)

@@ -12,7 +12,7 @@
 # libpq's client library.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
-libgeos-dev libsodium-dev libcurl4-openssl-dev sqlite3 python3 nodejs npm ca-certificates curl clang
+libgeos-dev libsodium-dev libcurl4-openssl-dev libcsv-dev libzip-dev libexpat1-dev sqlite3 python3 nodejs npm ca-certificates curl clang
 libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei"
 [ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2"
 missing=""

@@ -67,3 +67,37 @@ test('registry: a grid\'s persons masked, desk 1366×768 and phone 390×844', as
     await ctx.close()
   }
 })
+
+// imports (issue 19 item 8): a file with a bad row stores nothing and the dialog names the row;
+// the corrected file stores every row, and the list shows them masked
+function importFile (rows) {
+  const text = '\ufeff证件号码,姓名,联系电话,人口类型,网格编码\r\n' + rows.map(r => r.join(',')).join('\r\n') + '\r\n'
+  return { name: '人口.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') }
+}
+
+test('registry: an import with a bad row stores nothing, the corrected one everything', async ({ page, base, srv, assert }) => {
+  const rows = [[residentId('19700101', 41), '王建华', '13812345678', '户籍', GRID],
+    [residentId('19700101', 42), '赵丽', '12345', '流动', GRID]]
+  await uiLogin(page, base, 'grid1')
+  await page.goto(base + '/registry')
+  await page.click('[data-test=rg-import]')
+  await page.waitForSelector('[data-test=im-dialog] input[data-test=im-file]', { state: 'attached' })
+  await page.setInputFiles('input[data-test=im-file]', importFile(rows))
+  await page.click('[data-test=im-upload]')
+  await page.waitForSelector('[data-test=im-errors]')
+  let text = await page.locator('[data-test=im-report]').textContent()
+  assert(text.includes('未入库') && text.includes('3') && text.includes('电话'), 'the bad row named: ' + text)
+  await shot(page, 'registry-import-refused-1366')
+  const token = await srv.login('grid1')
+  const byId = async id => (await srv.api('GET', '/api/v1/persons?id_number=' + id, undefined, token)).persons
+  assert((await byId(rows[0][0])).length === 0, 'nothing stored, not even the good row')
+  rows[1][2] = '13912345678'
+  await page.setInputFiles('input[data-test=im-file]', importFile(rows))
+  await page.click('[data-test=im-upload]')
+  await page.waitForSelector('[data-test=im-report] >> text=已全部入库')
+  text = await page.locator('[data-test=im-counts]').textContent()
+  assert(/新增\s*2/.test(text), 'two created: ' + text)
+  await shot(page, 'registry-import-stored-1366')
+  const both = (await byId(rows[0][0])).concat(await byId(rows[1][0]))
+  assert(both.length === 2 && both.every(p => p.name.endsWith('*')), 'both stored, masked')
+})

@@ -327,6 +327,60 @@ EXPECT.update({
         inside=("/api/v1/public/addresses?q=%E4%B8%9C%E5%85%B3", None), outside=None, ok=200),
 })
 
+
+# Imports and exports of the registry (test_registry_import.py walks them): a file of one row
+# inside the town is stored (200, then unchanged), one outside it is refused by row (400); an
+# export of a grid or region outside the town is 404, as its lists are.
+def import_csv(header, row):
+    return lambda: ("\ufeff" + header + "\r\n" + row() + "\r\n").encode()
+
+
+def person_row(grid):
+    return lambda: ",".join(new_person(grid)[k] for k in ("id_number", "name", "residence", "grid"))
+
+
+EXPECT.update({
+    ("POST", "/api/v1/persons/import"): dict(
+        inside=("/api/v1/persons/import",
+                import_csv("id_number,name,residence,grid", person_row("371302001001001"))),
+        outside=("/api/v1/persons/import",
+                 import_csv("id_number,name,residence,grid", person_row("371302002001001"))),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/persons/export"): dict(
+        inside=("/api/v1/persons/export?grid=371302001001001", None),
+        outside=("/api/v1/persons/export?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/households/import"): dict(
+        inside=("/api/v1/households/import",
+                import_csv("number,grid,address", lambda: f"MI-{counter()},371302001001001,路1号")),
+        outside=("/api/v1/households/import",
+                 import_csv("number,grid,address", lambda: f"MO-{counter()},371302002001001,路1号")),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/households/export"): dict(
+        inside=("/api/v1/households/export?grid=371302001001001", None),
+        outside=("/api/v1/households/export?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/buildings/import"): dict(
+        inside=("/api/v1/buildings/import", import_csv(
+            "code,name,address,floors,use,lon,lat",
+            lambda: "IMP-1,楼,测试街道东关社区2号,3,residential,118.305,35.005")),
+        outside=("/api/v1/buildings/import", import_csv(
+            "code,name,address,floors,use,lon,lat",
+            lambda: "IMP-2,楼,试验街道南坛村2号,3,residential,118.405,35.005")),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/buildings/export"): dict(
+        inside=("/api/v1/buildings/export?region=371302001", None),
+        outside=("/api/v1/buildings/export?region=371302002", None), ok=200),
+    ("POST", "/api/v1/houses/import"): dict(
+        inside=("/api/v1/houses/import",
+                import_csv("building,floor,room,use", lambda: "IN-1,3,I301,empty")),
+        outside=("/api/v1/houses/import",
+                 import_csv("building,floor,room,use", lambda: "OUT-1,3,I301,empty")),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/houses/export"): dict(
+        inside=("/api/v1/houses/export?region=371302001", None),
+        outside=("/api/v1/houses/export?region=371302002", None), ok=200),
+})
+
+
 def registry_objects(srv):
     """Building IN-1 and house 1 inside the town, OUT-1 and house 2 outside it."""
     for code, lon in [("IN-1", 118.305), ("OUT-1", 118.405)]:

@@ -220,14 +220,16 @@ static enum wg_rc next_code(struct wg_db *db, struct wg_building_row *b, struct 
                            b->grid);
 }
 
-/* Runs the write in a transaction of its own, then reads the row back as stored. */
-static enum wg_rc finish(struct wg_db *db, enum wg_rc rc, const char *code,
+/* Ends the write's transaction — its own (own set), or the caller's, which a failure
+ * leaves to the caller to roll back — then reads the row back as stored. */
+static enum wg_rc finish(struct wg_db *db, int own, enum wg_rc rc, const char *code,
                          struct wg_building_row *out, struct wg_err *err)
 {
-    if (!rc)
+    if (!rc && own)
         rc = wg_db_commit(db, err);
     if (rc) {
-        wg_db_rollback(db);
+        if (own)
+            wg_db_rollback(db);
         return rc;
     }
     return wg_store_building_get(db, code, out, err);
@@ -244,13 +246,14 @@ enum wg_rc wg_building_create(struct wg_db *db, const struct wg_locator *loc,
         (rc = wg_building_check(db, loc, scope, &b, err)))
         return rc;
     b.created_at = b.updated_at = now;
-    if ((rc = wg_db_begin(db, err)))
+    int own = !wg_db_in_tx(db);
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     if (!b.code[0])
         rc = next_code(db, &b, err);
     if (!rc)
         rc = wg_store_building_insert(db, &b, err);
-    return finish(db, rc, b.code, out, err);
+    return finish(db, own, rc, b.code, out, err);
 }
 
 enum wg_rc wg_building_get(struct wg_db *db, const struct wg_scope *scope, const char *code,
@@ -290,8 +293,9 @@ enum wg_rc wg_building_update(struct wg_db *db, const struct wg_locator *loc,
                           "houses",
                           b.floors, top);
     b.updated_at = now;
-    if ((rc = wg_db_begin(db, err)))
+    int own = !wg_db_in_tx(db);
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     rc = wg_store_building_update(db, &b, expect, err);
-    return finish(db, rc, code, out, err);
+    return finish(db, own, rc, code, out, err);
 }

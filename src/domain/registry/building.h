@@ -19,7 +19,10 @@
  * it was made on and is refused (WG_EPRECOND) when another came first. A building and its
  * houses belong to the scope that covers its grid; outside a scope they do not exist
  * (WG_ENOTFOUND, as a missing one), and a grid outside it is as unknown as a missing one.
- * Every error names the field it is about. */
+ * Every error names the field it is about.
+ *
+ * A create or update runs in a transaction of its own, or, called inside one (an import),
+ * joins it: then a failure is the caller's to roll back. */
 #ifndef WG_DOMAIN_REGISTRY_BUILDING_H
 #define WG_DOMAIN_REGISTRY_BUILDING_H
 

@@ -115,14 +115,16 @@ enum wg_rc wg_house_check(const struct wg_building_row *b, struct wg_house_row *
 static enum wg_rc write_house(struct wg_db *db, struct wg_house_row *h, long long expect,
                               struct wg_house_row *out, struct wg_err *err)
 {
-    enum wg_rc rc = wg_db_begin(db, err);
+    int own = !wg_db_in_tx(db); /* else the caller's transaction, an import's */
+    enum wg_rc rc = own ? wg_db_begin(db, err) : WG_OK;
     if (rc)
         return rc;
     rc = expect ? wg_store_house_update(db, h, expect, err) : wg_store_house_insert(db, h, err);
-    if (!rc)
+    if (!rc && own)
         rc = wg_db_commit(db, err);
     if (rc) {
-        wg_db_rollback(db);
+        if (own)
+            wg_db_rollback(db);
         return rc;
     }
     return wg_store_house_get(db, h->id, out, err);

@@ -351,6 +351,12 @@ static enum wg_rc id_blind(const struct wg_pii_keys *keys, const struct wg_perso
     return rc;
 }
 
+enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
+                              char out[WG_PII_BLIND_HEX], struct wg_err *err)
+{
+    return id_blind(keys, p, out, err);
+}
+
 static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p, struct sealed *s,
                        struct wg_err *err)
 {

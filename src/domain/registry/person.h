@@ -94,6 +94,10 @@ enum wg_rc wg_person_create(struct wg_db *db, const struct wg_pii_keys *keys,
 enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,
                             const struct wg_scope *scope, struct wg_person *p, long long now,
                             struct wg_err *err);
+/* The blind index of p's ID document (its type and number), by which a person is found
+ * (wg_store_person_by_id_blind) and never stored twice. */
+enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
+                              char out[WG_PII_BLIND_HEX], struct wg_err *err);
 /* Opens person id; outside scope is WG_ENOTFOUND as if it did not exist. */
 enum wg_rc wg_person_load(struct wg_db *db, const struct wg_pii_keys *keys,
                           const struct wg_scope *scope, long long id, struct wg_person *out,

@@ -405,7 +405,27 @@ const T = {
   'rg.birth': ['出生', 'Born'],
   'rg.phone': ['电话', 'Phone'],
   'rg.residence': ['类型', 'Residence'],
-  'rg.masked': ['个人信息已脱敏显示；查看明文须说明理由，并记入审计日志。', 'Personal data is masked; a clear value is shown only with a stated reason, recorded in the audit log.']
+  'rg.masked': ['个人信息已脱敏显示；查看明文须说明理由，并记入审计日志。', 'Personal data is masked; a clear value is shown only with a stated reason, recorded in the audit log.'],
+  // imports and exports of the registry (issue 19 item 8, components/RegistryImport.vue)
+  'im.open': ['导入/导出', 'Import / export'],
+  'im.title': ['导入登记数据', 'Import registry data'],
+  'im.persons': ['实有人口', 'Persons'],
+  'im.households': ['户', 'Households'],
+  'im.buildings': ['建筑', 'Buildings'],
+  'im.houses': ['房屋', 'Houses'],
+  'im.upload': ['上传并导入', 'Upload and import'],
+  'im.export': ['导出 CSV（脱敏）', 'Export CSV (masked)'],
+  'im.hint': ['CSV 或 XLSX 文件，第一行为列名（中文或英文，见 API 文档）。任何一行有误则整份文件不入库；重复导入同一文件不会产生变化。', 'A CSV or XLSX file whose first row names the columns (in Chinese or English, see the API documentation). A file with any bad row stores nothing; importing the same file again changes nothing.'],
+  'im.stored': ['已全部入库', 'Everything is stored'],
+  'im.nothing': ['有错误行，未入库任何数据', 'Some rows are wrong: nothing is stored'],
+  'im.rows': ['行数', 'rows'],
+  'im.created': ['新增', 'created'],
+  'im.updated': ['更新', 'updated'],
+  'im.unchanged': ['未变', 'unchanged'],
+  'im.refused': ['错误', 'refused'],
+  'im.row': ['行号', 'Row'],
+  'im.field': ['字段', 'Field'],
+  'im.message': ['原因', 'Reason']
 }
 
 const ENUMS = {
@@ -539,7 +559,10 @@ const ENUMS = {
     // the grid team's
     since: ['起始日期', 'since'], until: ['截止日期', 'until'], work_phone: ['工作电话', 'work phone'],
     duty: ['分工', 'duty'], home_unit: ['派出单位', 'home unit'], building: ['楼栋', 'building'],
-    person: ['人口编号', 'person'], duties: ['工作职责', 'duties'], police_station: ['派出所', 'police station']
+    person: ['人口编号', 'person'], duties: ['工作职责', 'duties'], police_station: ['派出所', 'police station'],
+    // the registry's houses and buildings, as an import's report names them
+    floors: ['地上层数', 'floors'], use: ['用途', 'use'], floor: ['楼层', 'floor'],
+    room: ['房号', 'room'], tenants: ['租户人数', 'tenants']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
