@@ -345,6 +345,46 @@ static void test_search_index(struct world *w)
     json_decref(rename);
 }
 
+/* A building's new standard address reaches its houses that took theirs from it; a house
+ * with an address of its own keeps it. */
+static void test_readdress(struct world *w)
+{
+    struct wg_building_row b;
+    struct wg_house_row h1, h2, got;
+    struct wg_err err = {0};
+    T_EQ_INT(create(w, &w->town,
+                    "{\"code\":\"R-1\",\"grid\":\"371302001001001\",\"name\":\"旧楼\","
+                    "\"address\":\"兰山区测试街道东关社区老街1号\",\"floors\":5,"
+                    "\"use\":\"residential\"}",
+                    &b, &err),
+             WG_OK);
+    T_EQ_INT(house(w, "R-1", "{\"unit\":\"1\",\"floor\":2,\"room\":\"201\",\"use\":\"empty\"}", &h1,
+                   &err),
+             WG_OK);
+    T_EQ_INT(house(w, "R-1",
+                   "{\"unit\":\"1\",\"floor\":3,\"room\":\"301\",\"use\":\"empty\","
+                   "\"address\":\"兰山区测试街道东关社区菜市场北门商铺\"}",
+                   &h2, &err),
+             WG_OK);
+    json_t *moved = json_pack("{s:s}", "address", "兰山区测试街道东关社区新华路8号");
+    T_EQ_INT(wg_building_update(w->db, w->loc, &w->town, "R-1", 1, moved, 1790000600, &b, &err),
+             WG_OK);
+    json_decref(moved);
+    T_EQ_INT(wg_house_get(w->db, &w->town, h1.id, &got, &err), WG_OK);
+    T_EQ_STR(got.address, "兰山区测试街道东关社区新华路8号1单元201室");
+    T_EQ_INT(got.version, 2);
+    T_EQ_INT(wg_house_get(w->db, &w->town, h2.id, &got, &err), WG_OK);
+    T_EQ_STR(got.address, "兰山区测试街道东关社区菜市场北门商铺");
+    T_EQ_INT(got.version, 1);
+    /* the floors' check runs in the write's transaction: below a house is refused */
+    json_t *low = json_pack("{s:i}", "floors", 2);
+    T_EQ_INT(wg_building_update(w->db, w->loc, &w->town, "R-1", 2, low, 1790000700, &b, &err),
+             WG_EINVAL);
+    T_CHECK(strstr(err.msg, "'floors'") != NULL);
+    json_decref(low);
+    T_CHECK(!wg_db_in_tx(w->db));
+}
+
 /* A store from before migration 37: its buildings are indexed when it opens. */
 static void test_search_before_migration_37(struct world *w)
 {
@@ -375,6 +415,7 @@ int main(void)
     test_houses(&w);
     test_search(&w);
     test_search_index(&w);
+    test_readdress(&w);
     test_search_before_migration_37(&w);
     close_world(&w);
     return T_DONE("places");

@@ -277,6 +277,8 @@ enum wg_rc wg_building_update(struct wg_db *db, const struct wg_locator *loc,
         return rc;
     if (b.version != expect)
         return wg_registry_stale("building", code, expect, err);
+    char old_address[sizeof b.address];
+    snprintf(old_address, sizeof old_address, "%s", b.address);
     const char *same = json_string_value(json_object_get(body, "code"));
     if (json_object_get(body, "code") && (!same || strcmp(same, code)))
         return wg_err_set(err, WG_EINVAL, "'code' of building '%s' cannot be changed", code);
@@ -284,18 +286,21 @@ enum wg_rc wg_building_update(struct wg_db *db, const struct wg_locator *loc,
         return rc;
     if (json_object_get(body, "lon") && b.has_point && !json_object_get(body, "grid"))
         b.grid[0] = '\0'; /* moved: the new point says where it stands */
-    if ((rc = wg_building_check(db, loc, scope, &b, err)) ||
-        (rc = wg_store_building_floor_span(db, code, &top, &bottom, err)))
+    if ((rc = wg_building_check(db, loc, scope, &b, err)))
         return rc;
-    if (top > b.floors)
-        return wg_err_set(err, WG_EINVAL,
-                          "'floors' %d is below floor %d, where the building has "
-                          "houses",
-                          b.floors, top);
     b.updated_at = now;
     int own = !wg_db_in_tx(db);
     if (own && (rc = wg_db_begin(db, err)))
         return rc;
-    rc = wg_store_building_update(db, &b, expect, err);
+    /* in the write's transaction, so that no house comes between the check and the change */
+    if (!(rc = wg_store_building_floor_span(db, code, &top, &bottom, err)) && top > b.floors)
+        rc = wg_err_set(err, WG_EINVAL,
+                        "'floors' %d is below floor %d, where the building has houses", b.floors,
+                        top);
+    if (!rc)
+        rc = wg_store_building_update(db, &b, expect, err);
+    /* the houses whose address is the building's with their unit and room follow it */
+    if (!rc && strcmp(old_address, b.address))
+        rc = wg_store_house_readdress(db, code, old_address, b.address, now, err);
     return finish(db, own, rc, code, out, err);
 }

@@ -156,6 +156,13 @@ enum wg_rc wg_store_house_insert(struct wg_db *db, struct wg_house_row *h, struc
     return rc;
 }
 
+enum wg_rc wg_store_house_readdress(struct wg_db *db, const char *building, const char *old,
+                                    const char *new_address, long long now, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(building), WG_VTEXT(old), WG_VTEXT(new_address), WG_VINT(now)};
+    return wg_db_exec(db, WG_Q_HOUSE_READDRESS, p, WG_NVALS(p), NULL, err);
+}
+
 enum wg_rc wg_store_house_update(struct wg_db *db, const struct wg_house_row *h, long long expect,
                                  struct wg_err *err)
 {

@@ -59,6 +59,10 @@ struct wg_house_row {
 enum wg_rc wg_store_house_insert(struct wg_db *db, struct wg_house_row *h, struct wg_err *err);
 enum wg_rc wg_store_house_update(struct wg_db *db, const struct wg_house_row *h, long long expect,
                                  struct wg_err *err);
+/* The houses of building whose address begins with old take new in its place (a change of
+ * the building's standard address), each a version more, at now. */
+enum wg_rc wg_store_house_readdress(struct wg_db *db, const char *building, const char *old,
+                                    const char *new_address, long long now, struct wg_err *err);
 enum wg_rc wg_store_house_get(struct wg_db *db, long long id, struct wg_house_row *out,
                               struct wg_err *err);
 enum wg_rc wg_store_house_list(struct wg_db *db, const char *building, long long after, int limit,
