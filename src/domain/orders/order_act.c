@@ -11,6 +11,7 @@
 #include "core/civil.h"
 #include "core/clock.h"
 #include "domain/notify/notify.h"
+#include "domain/registry/thing.h"
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
@@ -193,6 +194,11 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
     free(detail);
     if (rc || (rc = count_change(a, f0, res, &past, err)) ||
         (rule->after && (rc = rule->after(a, err))))
+        return rc;
+    /* a thing (部件) the order was about is mended when it closes (domain/registry/thing.h) */
+    if (res->next == WG_STATE_CLOSED && a->o.state != WG_STATE_CLOSED &&
+        (rc = wg_thing_order_closed(a->db, id, a->actor->username, wg_role_name(a->actor->role),
+                                    a->now, err)))
         return rc;
     if (a->action == WG_ACTION_SUPERVISE) {
         char level[72];
