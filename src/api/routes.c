@@ -4,6 +4,7 @@
 #include "domain/accounts/account.h"
 #include "domain/registry/building.h"
 #include "domain/registry/org.h"
+#include "domain/registry/party.h"
 #include "domain/registry/thing.h"
 #include "domain/registry/team.h"
 

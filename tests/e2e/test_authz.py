@@ -349,6 +349,48 @@ EXPECT.update({
         ok={"sysadmin": 201, "gridworker": 409, "community": 409}),
 })
 
+# The party overlay (test_registry_party.py walks it): party organization 1 (a branch of the
+# town's grid) and 2 (outside it); person 3, a party member of household 1, is a member of 1,
+# and household 1 a central household (org_thing_objects).
+PARTY_ORG = {"name": "矩阵支部", "kind": "branch"}
+EXPECT.update({
+    ("GET", "/api/v1/party/orgs"): dict(
+        inside=("/api/v1/party/orgs?grid=371302001001001", None),
+        outside=("/api/v1/party/orgs?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/party/orgs"): dict(
+        inside=("/api/v1/party/orgs", {**PARTY_ORG, "grid": "371302001001001"}),
+        outside=("/api/v1/party/orgs", {**PARTY_ORG, "grid": "371302002001001"}), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/party/orgs/{id}"): dict(inside=("/api/v1/party/orgs/1", None),
+                                             outside=("/api/v1/party/orgs/2", None), ok=200),
+    ("PUT", "/api/v1/party/orgs/{id}"): dict(inside=("/api/v1/party/orgs/1", {"name": "支部"}),
+                                             outside=("/api/v1/party/orgs/2", {"name": "支部"}),
+                                             ok=400),
+    ("GET", "/api/v1/party/orgs/{id}/members"): dict(
+        inside=("/api/v1/party/orgs/1/members", None),
+        outside=("/api/v1/party/orgs/2/members", None), ok=200),
+    ("POST", "/api/v1/party/orgs/{id}/members"): dict(
+        inside=("/api/v1/party/orgs/1/members", {"person": 3}),
+        outside=("/api/v1/party/orgs/2/members", {"person": 3}), ok=409),
+    # person 1 is no member: 404 to whoever may remove one
+    ("DELETE", "/api/v1/party/orgs/{id}/members/{person}"): dict(
+        inside=("/api/v1/party/orgs/1/members/1", None),
+        outside=("/api/v1/party/orgs/2/members/3", None), ok=404),
+    ("GET", "/api/v1/party/centre-households"): dict(
+        inside=("/api/v1/party/centre-households?grid=371302001001001", None),
+        outside=("/api/v1/party/centre-households?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/party/centre-households"): dict(
+        inside=("/api/v1/party/centre-households", {"household": 1, "party_org": 1, "member": 3}),
+        outside=("/api/v1/party/centre-households",
+                 {"household": 2, "party_org": 1, "member": 3}), ok=409, outside_status=400),
+    ("GET", "/api/v1/party/centre-households/{household}"): dict(
+        inside=("/api/v1/party/centre-households/1", None),
+        outside=("/api/v1/party/centre-households/2", None), ok=200),
+    ("PUT", "/api/v1/party/centre-households/{household}"): dict(
+        inside=("/api/v1/party/centre-households/1", {"serves": []}),
+        outside=("/api/v1/party/centre-households/2", {"serves": []}), ok=400),
+})
+
 
 def new_org(grid):
     """An organization the matrix records: a made-up credit code with both its checks."""
@@ -369,12 +411,23 @@ def new_thing(grid):
 
 
 def org_thing_objects(srv):
-    """Organization 1 and thing IN_THING inside the town, 2 and OUT_THING outside it."""
+    """Organization 1 and thing IN_THING inside the town, 2 and OUT_THING outside it; the
+    party overlay's objects."""
     for grid in ["371302001001001", "371302002001001"]:
         status, body = srv.json("POST", "/api/v1/orgs", new_org(grid))
         assert status == 201, body
         status, body = srv.json("POST", "/api/v1/things", new_thing(grid))
         assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/party/orgs", {**PARTY_ORG, "grid": grid})
+        assert status == 201, body
+    member = {**new_person("371302001001001"), "political": "party_member", "household": 1}
+    status, body = srv.json("POST", "/api/v1/persons", member)
+    assert status == 201 and body["id"] == 3, body
+    for path, body in [("/api/v1/party/orgs/1/members", {"person": 3}),
+                       ("/api/v1/party/centre-households",
+                        {"household": 1, "party_org": 1, "member": 3})]:
+        status, answer = srv.json("POST", path, body)
+        assert status == 201, answer
 
 
 # The grid team (test_registry_team.py walks it): the team of a grid inside the town and one

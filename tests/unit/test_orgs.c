@@ -7,9 +7,11 @@
 #include "domain/accounts/pii_keys.h"
 #include "domain/map/grid.h"
 #include "domain/registry/org.h"
+#include "domain/registry/party.h"
 #include "domain/registry/thing.h"
 #include "store/catalog/catalog_q.h"
 #include "store/map/map_q.h"
+#include "store/registry/registry_q.h"
 
 #include "t.h"
 #include "t_store.h"
@@ -267,6 +269,102 @@ static void test_things(struct wg_db *db)
     T_EQ_STR(got.state, "abandoned");
 }
 
+static enum wg_rc party_org(struct wg_db *db, const struct wg_scope *scope,
+                            struct wg_party_org_row *p, const char *body, struct wg_err *err)
+{
+    json_t *j = json_loads(body, 0, NULL);
+    enum wg_rc rc;
+    memset(p, 0, sizeof *p);
+    if (!(rc = wg_party_org_apply(p, j, err)) && !(rc = wg_db_begin(db, err))) {
+        rc = wg_party_org_save(db, scope, p, 0, 1700000000, err);
+        if (!rc)
+            rc = wg_db_commit(db, err);
+        if (rc)
+            wg_db_rollback(db);
+    }
+    json_decref(j);
+    return rc;
+}
+
+static long long person(struct wg_db *db, const char *blind, const char *political,
+                        long long household)
+{
+    struct wg_person_row p = {.id_type = "resident_id",
+                              .id_number = "v1:x",
+                              .name = "v1:x",
+                              .phone = "",
+                              .special = "v1:x",
+                              .id_blind = blind,
+                              .phone_blind = "",
+                              .grid = "371302001001001",
+                              .household = household};
+    struct wg_err err = {0};
+    long long id = 0;
+    snprintf(p.political, sizeof p.political, "%s", political);
+    T_EQ_INT(wg_store_person_insert(db, &p, 1700000000, &id, &err), WG_OK);
+    return id;
+}
+
+static void test_party(struct wg_db *db)
+{
+    struct wg_scope town, other;
+    struct wg_party_org_row committee, branch, p;
+    struct wg_party_centre_row c;
+    struct wg_household_row h = {.grid = "371302001001001", .address = "v1:x"};
+    struct wg_err err = {0};
+    long long homes[3], ids[2];
+    T_EQ_INT(wg_scope_parse("371302001", &town, &err), WG_OK);
+    T_EQ_INT(wg_scope_parse("371302002", &other, &err), WG_OK);
+    T_EQ_INT(party_org(db, &town, &committee,
+                       "{\"name\":\"党委\",\"kind\":\"committee\",\"region\":\"371302001001\"}",
+                       &err),
+             WG_OK);
+    char body[160];
+    snprintf(body, sizeof body,
+             "{\"name\":\"支部\",\"kind\":\"branch\",\"grid\":\"371302001001001\","
+             "\"parent\":%lld}",
+             committee.id);
+    T_EQ_INT(party_org(db, &town, &branch, body, &err), WG_OK);
+    T_EQ_STR(branch.area, "371302001001001");
+    T_EQ_INT(party_org(db, &other, &p,
+                       "{\"name\":\"支部\",\"kind\":\"branch\",\"grid\":\"371302001001001\"}",
+                       &err),
+             WG_EINVAL); /* a grid outside one's scope */
+    T_CHECK(strstr(err.msg, "'grid'") != NULL);
+    T_EQ_INT(wg_party_org_get(db, &other, branch.id, &p, &err), WG_ENOTFOUND);
+    for (int i = 0; i < 3; i++) {
+        snprintf(h.number, sizeof h.number, "H-%d", i);
+        T_EQ_INT(wg_store_household_insert(db, &h, 1700000000, &homes[i], &err), WG_OK);
+    }
+    long long member = person(db, "b1", "party_member", homes[0]);
+    long long masses = person(db, "b2", "masses", homes[0]);
+    json_t *j = json_pack("{s:I,s:s}", "person", (json_int_t)member, "role", "secretary");
+    long long who = 0;
+    T_EQ_INT(wg_party_member_add(db, &town, branch.id, j, 1700000000, &who, &err), WG_OK);
+    T_EQ_INT(wg_party_member_add(db, &town, branch.id, j, 1700000000, &who, &err), WG_ECONFLICT);
+    json_decref(j);
+    j = json_pack("{s:I}", "person", (json_int_t)masses);
+    T_EQ_INT(wg_party_member_add(db, &town, branch.id, j, 1700000000, &who, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "'person'") != NULL && strstr(err.msg, "masses") != NULL);
+    json_decref(j);
+    /* a central household serving one; a second may not serve the same */
+    j = json_pack("{s:I,s:I,s:I,s:[I]}", "household", (json_int_t)homes[0], "party_org",
+                  (json_int_t)branch.id, "member", (json_int_t)member, "serves",
+                  (json_int_t)homes[1]);
+    T_EQ_INT(wg_party_centre_save(db, &town, 0, j, 0, 1700000000, &c, &err), WG_OK);
+    json_decref(j);
+    T_EQ_INT(c.version, 1);
+    T_EQ_INT(wg_store_party_served_by(db, homes[1], &who, &err), WG_OK);
+    T_EQ_INT(who, homes[0]);
+    ids[0] = homes[2];
+    ids[1] = homes[1];
+    T_EQ_INT(wg_store_party_served_set(db, homes[2], ids + 1, 1, &err), WG_ECONFLICT);
+    T_EQ_INT(wg_store_party_served_set(db, homes[0], ids, 2, &err), WG_OK);
+    T_EQ_INT(wg_store_party_served_by(db, homes[2], &who, &err), WG_OK);
+    T_EQ_INT(who, homes[0]);
+    T_EQ_INT(wg_party_centre_get(db, &other, homes[0], &c, &err), WG_ENOTFOUND);
+}
+
 int main(void)
 {
     struct wg_err err = {0};
@@ -285,6 +383,7 @@ int main(void)
     world(db);
     test_orgs(db, keys);
     test_things(db);
+    test_party(db);
     wg_pii_keys_free(keys);
     wg_store_put(db);
     t_store_close(st);
