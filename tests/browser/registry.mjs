@@ -178,3 +178,29 @@ test('registry: organizations, things and the party overlay, desk 1366×768 and 
     await ctx.close()
   }
 })
+
+test('registry: organizations and things as layers of the grid map', async ({ page, base, srv, assert }) => {
+  const token = await srv.login('grid1')
+  await srv.api('POST', '/api/v1/orgs', {
+    credit_code: creditCode('MA000077'), name: '沂蒙路加油站', kind: 'enterprise', person_name: '赵六',
+    grid: GRID, lon: 118.3051, lat: 35.0052, hazards: ['hazardous_chemicals', 'fire_key_unit']
+  }, token)
+  await srv.api('POST', '/api/v1/things', { class: '0201', name: '路灯', state: 'damaged', owner_unit: 'cgzf', maint_unit: 'cgzf', grid: GRID, lon: 118.3031, lat: 35.0031 }, token)
+  await uiLogin(page, base, 'grid1')
+  const answers = []
+  page.on('response', r => { if (/\/api\/v1\/(orgs|things)\?/.test(r.url())) answers.push(r.status()) })
+  await page.goto(base + '/grids')
+  await page.click('[data-test=g-tree] .el-tree-node__content')
+  await page.click('text=测试街道')
+  await page.click('text=东关社区居委会')
+  await page.click('text=东关社区第1网格')
+  const layers = page.locator('[data-test=g-layers]')
+  await layers.waitFor()
+  const text = await layers.textContent()
+  assert(text.includes('组织') && text.includes('部件'), 'the two layers by name: ' + text)
+  for (let i = 0; i < 50 && answers.length < 2; i++) await page.waitForTimeout(100)
+  assert(answers.length === 2 && answers.every(s => s === 200), 'both layers read: ' + answers)
+  await layers.locator('text=部件').click() // the things' layer off, and on again
+  await layers.locator('text=部件').click()
+  await shot(page, 'grids-layers-1366')
+})
