@@ -135,6 +135,22 @@ def test_orgs_recorded_checked_masked_scoped_and_versioned():
                                          {"credit_code": org(2)["credit_code"]},
                                          headers={"If-Match": '"2"'}, token=gw)
             assert status == 409 and b"credit_code" in raw, raw
+            # moved into a building of another grid: the building's grid is its own
+            status, b = srv.json("POST", "/api/v1/buildings", {
+                "code": "WG-1", "name": "西关1号楼", "address": "西关街道1号", "floors": 5,
+                "use": "commercial", "grid": OTHER_GRID}, token=gw)
+            assert status == 201, b
+            status, _, raw = srv.request("PUT", f"/api/v1/orgs/{oid}", {"building": "WG-1"},
+                                         headers={"If-Match": '"2"'}, token=gw)
+            assert status == 200 and OTHER_GRID.encode() in raw, raw
+            status, _, raw = srv.request("PUT", f"/api/v1/orgs/{oid}",
+                                         {"building": "WG-1", "grid": GRID},
+                                         headers={"If-Match": '"3"'}, token=gw)
+            assert status == 400 and b"'grid'" in raw, raw
+            status, _, raw = srv.request("PUT", f"/api/v1/orgs/{oid}",
+                                         {"building": None, "grid": GRID},
+                                         headers={"If-Match": '"3"'}, token=gw)
+            assert status == 200 and b'"building":""' in raw.replace(b" ", b""), raw
             # the responsible person in clear only by a reveal, on the record
             status, body = srv.json("POST", f"/api/v1/orgs/{oid}/reveal",
                                     {"field": "person_phone", "reason": "安全检查联系"}, token=gw)

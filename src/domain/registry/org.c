@@ -182,6 +182,9 @@ enum wg_rc wg_org_apply(struct wg_org *o, const json_t *body, struct wg_err *err
         (rc = wg_registry_point(body, &o->has_point, &o->lon, &o->lat, err)) ||
         (rc = hazards_of(body, &o->hazards, err)))
         return rc;
+    if (!new &&json_object_get(body, "building") && !json_object_get(body, "grid") &&
+        o->building[0])
+        o->grid[0] = '\0'; /* moved into a building: its grid is the organization's */
     if (new || json_object_get(body, "kind")) {
         if ((rc = wg_jf_one_of(body, "kind", wg_org_kinds, NULL, &kind, err)))
             return rc;
