@@ -285,6 +285,36 @@ def test_things_coded_checked_versioned_and_mended_when_their_order_closes():
             assert ("thing.update", "state intact -> damaged") in details, details
             assert ("thing.state", f"state damaged -> intact: order {o['id']} closed") in details, \
                 details
+            # a second order about the lamp, beyond repair: the callback that closes it says so
+            srv.request("PUT", f"/api/v1/things/{t2['code']}", {"state": "damaged"},
+                        headers={"If-Match": '"1"'}, token=gw)
+            status, o2 = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "item": "06028", "title": "路灯损坏",
+                "content": "路灯杆断裂", "lon": 118.304, "lat": 35.004}, token=ag)
+            assert status == 201, o2
+            status, answer = srv.json("POST", f"/api/v1/things/{t2['code']}/orders",
+                                      {"order": o2["id"]}, token=gw)
+            assert status == 201, answer
+            o2 = act(srv, ag, o2, "answer", {"answer": "灯杆需更换"})
+            for state, word in [("gone", "'thing_state'")]:
+                answer = act(srv, ag, o2, "callback", {"reached": True, "satisfaction": "satisfied",
+                                                       "thing_state": state}, expect=400)
+                assert word in answer["error"]["message"], answer
+            status, body = srv.get(f"/api/v1/orders/{o2['id']}", token=ag)
+            assert body["state"] != "closed", body  # nothing stored
+            o2 = act(srv, ag, o2, "callback", {"reached": True, "satisfaction": "satisfied",
+                                               "thing_state": "abandoned"})
+            assert o2["state"] == "closed", o2
+            status, body = srv.get(f"/api/v1/things/{t2['code']}", token=gw)
+            assert body["state"] == "abandoned", body
+            # an order about no thing: a thing_state is refused, naming it
+            status, o3 = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "help", "title": "咨询", "content": "咨询",
+                "lon": 118.304, "lat": 35.004}, token=ag)
+            o3 = act(srv, ag, o3, "answer", {"answer": "已解答"})
+            answer = act(srv, ag, o3, "callback", {"reached": True, "satisfaction": "satisfied",
+                                                   "thing_state": "intact"}, expect=400)
+            assert "'thing_state'" in answer["error"]["message"], answer
         finally:
             srv.stop()
     finally:

@@ -254,8 +254,9 @@ static void test_things(struct wg_db *db)
     T_EQ_INT(wg_store_thing_link(db, 77, "37130202030042", "gw", 1700000000, &err), WG_ECONFLICT);
     T_CHECK(strstr(err.msg, "'order'") != NULL);
     T_EQ_INT(wg_db_begin(db, &err), WG_OK);
-    T_EQ_INT(wg_thing_order_closed(db, 78, "ag", "agent", 1700000100, &err), WG_OK); /* none */
-    T_EQ_INT(wg_thing_order_closed(db, 77, "ag", "agent", 1700000100, &err), WG_OK);
+    T_EQ_INT(wg_thing_order_closed(db, 78, 1, NULL, "ag", "agent", 1700000100, &err),
+             WG_OK); /* none */
+    T_EQ_INT(wg_thing_order_closed(db, 77, 1, NULL, "ag", "agent", 1700000100, &err), WG_OK);
     T_EQ_INT(wg_db_commit(db, &err), WG_OK);
     T_EQ_INT(wg_thing_get(db, &town, t.code, &got, &err), WG_OK);
     T_EQ_STR(got.state, "intact");
@@ -263,10 +264,24 @@ static void test_things(struct wg_db *db)
     /* an abandoned thing stays so */
     T_EQ_INT(thing_save(db, &town, &got, "{\"state\":\"abandoned\"}", 3, &err), WG_OK);
     T_EQ_INT(wg_db_begin(db, &err), WG_OK);
-    T_EQ_INT(wg_thing_order_closed(db, 77, "ag", "agent", 1700000200, &err), WG_OK);
+    T_EQ_INT(wg_thing_order_closed(db, 77, 1, NULL, "ag", "agent", 1700000200, &err), WG_OK);
     T_EQ_INT(wg_db_commit(db, &err), WG_OK);
     T_EQ_INT(wg_thing_get(db, &town, t.code, &got, &err), WG_OK);
     T_EQ_STR(got.state, "abandoned");
+    /* the closing callback names the state; a bad one, or one for no thing, is refused */
+    json_t *removed = json_string("removed"), *bad = json_string("gone");
+    T_EQ_INT(wg_db_begin(db, &err), WG_OK);
+    T_EQ_INT(wg_thing_order_closed(db, 77, 0, removed, "ag", "agent", 1700000300, &err), WG_OK);
+    T_EQ_INT(wg_thing_order_closed(db, 77, 1, removed, "ag", "agent", 1700000300, &err), WG_OK);
+    T_EQ_INT(wg_db_commit(db, &err), WG_OK);
+    T_EQ_INT(wg_thing_get(db, &town, t.code, &got, &err), WG_OK);
+    T_EQ_STR(got.state, "removed");
+    T_EQ_INT(wg_thing_order_closed(db, 77, 1, bad, "ag", "agent", 1700000300, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "'thing_state'") != NULL);
+    T_EQ_INT(wg_thing_order_closed(db, 79, 0, removed, "ag", "agent", 1700000300, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "'thing_state'") != NULL && strstr(err.msg, "no thing") != NULL);
+    json_decref(removed);
+    json_decref(bad);
 }
 
 static enum wg_rc party_org(struct wg_db *db, const struct wg_scope *scope,
@@ -294,6 +309,7 @@ static long long person(struct wg_db *db, const char *blind, const char *politic
                               .name = "v1:x",
                               .phone = "",
                               .special = "v1:x",
+                              .birth_date = "",
                               .id_blind = blind,
                               .phone_blind = "",
                               .grid = "371302001001001",

@@ -222,22 +222,39 @@ enum wg_rc wg_thing_link(struct wg_db *db, const struct wg_scope *scope, const c
     return wg_store_thing_link(db, order, code, by, now, err);
 }
 
-enum wg_rc wg_thing_order_closed(struct wg_db *db, long long order, const char *actor,
-                                 const char *role, long long now, struct wg_err *err)
+enum wg_rc wg_thing_order_closed(struct wg_db *db, long long order, int closes,
+                                 const json_t *thing_state, const char *actor, const char *role,
+                                 long long now, struct wg_err *err)
 {
-    char code[WG_THING_CODE_LEN + 1], detail[96], id[24];
+    char code[WG_THING_CODE_LEN + 1], detail[96];
+    const char *want = NULL;
     struct wg_thing_row t;
     enum wg_rc rc;
-    if ((rc = wg_store_thing_link_of(db, order, code, err)) || !*code ||
-        (rc = wg_store_thing_get(db, code, &t, err)))
+    if (thing_state) {
+        size_t k = 0;
+        want = json_string_value(thing_state);
+        while (want && wg_thing_states[k] && strcmp(wg_thing_states[k], want))
+            k++;
+        if (!want || !wg_thing_states[k])
+            return wg_err_set(err, WG_EINVAL,
+                              "'thing_state' must be intact, damaged, lost, abandoned or removed");
+    }
+    if ((rc = wg_store_thing_link_of(db, order, code, err)))
         return rc;
-    if (strcmp(t.state, "damaged") && strcmp(t.state, "lost"))
+    if (!*code)
+        return want ? wg_err_set(err, WG_EINVAL, "'thing_state': order %lld is linked to no thing",
+                                 order)
+                    : WG_OK;
+    if (!closes || (rc = wg_store_thing_get(db, code, &t, err)))
+        return rc;
+    if (!want)
+        want = strcmp(t.state, "damaged") && strcmp(t.state, "lost") ? t.state : "intact";
+    if (!strcmp(t.state, want))
         return WG_OK;
-    snprintf(detail, sizeof detail, "state %s -> intact: order %lld closed", t.state, order);
-    snprintf(t.state, sizeof t.state, "intact");
+    snprintf(detail, sizeof detail, "state %s -> %s: order %lld closed", t.state, want, order);
+    snprintf(t.state, sizeof t.state, "%s", want);
     if ((rc = wg_store_thing_update(db, &t, now, t.version, err)))
         return rc;
-    snprintf(id, sizeof id, "%s", code);
-    struct wg_audit_event ev = {actor, role, "order", "thing.state", "thing", id, "ok", detail};
+    struct wg_audit_event ev = {actor, role, "order", "thing.state", "thing", code, "ok", detail};
     return wg_audit_record(db, &ev, err);
 }

@@ -18,8 +18,9 @@
  * from 1; every change of state is written to the audit log.
  *
  * An order may be linked to a thing (one thing per order); when a linked order closes while
- * its thing is damaged or lost, the thing is intact again (its version moves, and the audit
- * log says which order closed it). */
+ * its thing is damaged or lost, the thing is intact again — or in the state the closing
+ * callback names (thing_state: a cover beyond repair is abandoned) — its version moves, and
+ * the audit log says which order closed it. */
 #ifndef WG_DOMAIN_REGISTRY_THING_H
 #define WG_DOMAIN_REGISTRY_THING_H
 
@@ -55,9 +56,13 @@ json_t *wg_thing_json(const struct wg_thing_row *t);
 /* Links order to the thing of code (in scope); the order must exist and have no thing. */
 enum wg_rc wg_thing_link(struct wg_db *db, const struct wg_scope *scope, const char *code,
                          long long order, const char *by, long long now, struct wg_err *err);
-/* Called by the orders when order closes, in its transaction: a linked thing damaged or lost
- * becomes intact, and the audit log records it (actor and role the closer's). */
-enum wg_rc wg_thing_order_closed(struct wg_db *db, long long order, const char *actor,
-                                 const char *role, long long now, struct wg_err *err);
+/* Called by the orders in the action's transaction when order closes (closes set) or the
+ * action's body holds a thing_state: on a close, a linked thing damaged or lost becomes
+ * intact — or takes thing_state when given (one of the states) — and the audit log records
+ * it (actor and role the closer's). A thing_state that is not a state, or on an order linked
+ * to no thing, is WG_EINVAL naming thing_state, whether or not the action closes it. */
+enum wg_rc wg_thing_order_closed(struct wg_db *db, long long order, int closes,
+                                 const json_t *thing_state, const char *actor, const char *role,
+                                 long long now, struct wg_err *err);
 
 #endif
