@@ -244,6 +244,13 @@ def test_things_coded_checked_versioned_and_mended_when_their_order_closes():
                                          {"code": "37130201019999"}, headers={"If-Match": '"2"'},
                                          token=gw)
             assert status == 400 and b"'code'" in raw, raw
+            for change, word in [({"state": "stolen"}, b"'state'"), ({"owner_unit": "x"}, b"'owner_unit'"),
+                                 ({"grid": "371302002001001"}, b"'grid'"), ({"lat": 91, "lon": 1}, b"'lat'")]:
+                status, _, raw = srv.request("PUT", f"/api/v1/things/{t['code']}", change,
+                                             headers={"If-Match": '"2"'}, token=gw)
+                assert status == 400 and word in raw, (change, raw)
+            status, body = srv.get(f"/api/v1/things/{t['code']}", token=gw)
+            assert body["version"] == 2 and body["state"] == "damaged", body  # nothing stored
             # an order about it, linked; it closes, and the cover is intact again
             status, o = srv.json("POST", "/api/v1/orders", {
                 "channel": "hotline", "type": "complaint", "item": "06028", "title": "井盖破损",

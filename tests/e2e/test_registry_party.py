@@ -108,6 +108,12 @@ def test_party_organizations_on_their_places_with_members():
             assert status == 200, raw
             status, raw = put(srv, f"/api/v1/party/orgs/{branch['id']}", {"name": "x"}, 1, gw)
             assert status == 412, raw
+            for change, word in [({"kind": "cell"}, b"'kind'"), ({"parent": group["id"]}, b"'parent'"),
+                                 ({"kind": "committee"}, b"'grid'")]:
+                status, raw = put(srv, f"/api/v1/party/orgs/{branch['id']}", change, 2, gw)
+                assert status == 400 and word in raw, (change, raw)
+            status, body = srv.get(f"/api/v1/party/orgs/{branch['id']}", token=gw)
+            assert body["version"] == 2 and body["kind"] == "branch", body  # nothing stored
             status, answer = srv.json("PUT", f"/api/v1/party/orgs/{branch['id']}", {"name": "x"},
                                       token=gw)
             assert status == 400 and "If-Match" in answer["error"]["message"], answer
@@ -191,6 +197,10 @@ def test_central_households_and_the_households_they_serve():
             assert status == 200, raw
             status, raw = put(srv, path, {"serves": []}, 1, gw)
             assert status == 412, raw
+            for change, word in [({"serves": [999]}, b"'serves'"), ({"member": people[2]}, b"'member'"),
+                                 ({"household": homes[1]}, b"'household'")]:
+                status, raw = put(srv, path, change, 2, gw)
+                assert status == 400 and word in raw, (change, raw)
             status, body = srv.get(path, token=gw)
             assert body["serves"] == [homes[3]] and body["version"] == 2, body
             status, body = srv.get("/api/v1/party/centre-households?grid=" + GRID, token=gw)
