@@ -338,18 +338,23 @@ def test_org_responsible_person_sealed_at_rest_and_rotated():
             status, o = srv.json("POST", "/api/v1/orgs", org(7, person_name="司马相如",
                                                             person_phone="0539-8123456"))
             assert status == 201 and o["person_name"] == "司马*", o
+            bare = {k: v for k, v in org(8, person_name="诸葛亮").items() if k != "person_phone"}
+            status, o8 = srv.json("POST", "/api/v1/orgs", bare)
+            assert status == 201 and o8["person_phone"] == "", o8
         finally:
             srv.stop()
         raw = data.raw_bytes()
-        for clear in ("司马相如", "05398123456", "8123456"):
+        for clear in ("司马相如", "05398123456", "8123456", "诸葛亮"):
             assert clear.encode() not in raw, clear
         _, out, _ = run("key", "rotate", "--data", data.dir)
-        assert "2 stored values" in out, out
+        assert "3 stored values" in out, out  # two names, one phone
         srv = Server(data)
         try:
             status, body = srv.json("POST", f"/api/v1/orgs/{o['id']}/reveal",
                                     {"field": "person_name", "reason": "安全检查联系"})
             assert status == 200 and body["value"] == "司马相如", body
+            status, body = srv.get(f"/api/v1/orgs/{o8['id']}")
+            assert status == 200 and body["person_name"] == "诸葛*", body
         finally:
             srv.stop()
     finally:
