@@ -3,6 +3,9 @@
 #include "api/handlers.h"
 #include "domain/accounts/account.h"
 #include "domain/registry/building.h"
+#include "domain/registry/org.h"
+#include "domain/registry/party.h"
+#include "domain/registry/thing.h"
 #include "domain/registry/team.h"
 
 const struct wg_route wg_routes[] = {

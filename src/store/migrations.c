@@ -138,6 +138,10 @@ const struct wg_migration wg_migrations[] = {
     /* The registry's people and households (domain/registry/person.h), their personal fields
      * sealed and blind-indexed as accounts' are, and the registry_sensitive grant. */
     {32, "registry people and households, sealed; the registry_sensitive grant", WG_Q_MIGRATION_32},
+    /* The registry's organizations (their responsible person sealed) and things, with the
+     * orders linked to a thing (domain/registry/org.h, thing.h); the party overlay: party
+     * organizations on their places, members, central households (party.h). */
+    {33, "registry organizations, things and the party overlay", WG_Q_MIGRATION_33},
     /* The grid team (domain/registry/team.h): each grid's members with their roles and dates,
      * its published duties and police station, replaced as a whole under a version. */
     {34, "the grid team, its duties and police station", WG_Q_MIGRATION_34},

@@ -101,3 +101,106 @@ test('registry: an import with a bad row stores nothing, the corrected one every
   const both = (await byId(rows[0][0])).concat(await byId(rows[1][0]))
   assert(both.length === 2 && both.every(p => p.name.endsWith('*')), 'both stored, masked')
 })
+
+// The registry's organizations, things and party overlay (issue 19 items 3 and 4): a grid
+// worker opens each tab; the responsible person is masked, a thing's state changes in place
+// (its version read), the party branch shows its members masked — on a desk and a phone.
+const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+function creditCode (org8) {
+  const ow = [3, 7, 9, 10, 5, 8, 4, 2]
+  let s = 0
+  for (let i = 0; i < 8; i++) s += (/\d/.test(org8[i]) ? Number(org8[i]) : org8.charCodeAt(i) - 55) * ow[i]
+  const oc = 11 - s % 11
+  const body = '91371302' + org8 + (oc === 10 ? 'X' : oc === 11 ? '0' : String(oc))
+  const w = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += CHARSET.indexOf(body[i]) * w[i]
+  return body + CHARSET[(31 - sum % 31) % 31]
+}
+
+async function seedPlaces (srv) {
+  const token = await srv.login('grid1')
+  await srv.api('POST', '/api/v1/orgs', {
+    credit_code: creditCode('MA000001'), name: '东关便民超市', kind: 'individual_business',
+    person_name: '司马光明', person_phone: '13612340009', grid: GRID, hazards: ['gas_user', 'crowded_place']
+  }, token)
+  await srv.api('POST', '/api/v1/things', { class: '0101', name: '雨水井盖', owner_unit: 'cgzf', maint_unit: 'cgzf', grid: GRID }, token)
+  const member = await srv.api('POST', '/api/v1/persons', {
+    id_number: residentId('19700701', 41), name: '王红梅', residence: 'registered', grid: GRID, political: 'party_member'
+  }, token)
+  const branch = await srv.api('POST', '/api/v1/party/orgs', { name: '东关社区第1网格党支部', kind: 'branch', grid: GRID }, token)
+  await srv.api('POST', `/api/v1/party/orgs/${branch.id}/members`, { person: member.id, role: 'secretary' }, token)
+}
+
+async function tabs (page, base, assert, changeState) {
+  await page.goto(base + '/registry')
+  await page.locator('[data-test=rg-tabs] >> text=组织').click()
+  await page.waitForSelector('[data-test=og-list] >> text=东关便民超市')
+  const orgs = await page.locator('[data-test=og-list]').textContent()
+  assert(!orgs.includes('司马光明') && !orgs.includes('13612340009'), 'the responsible person never in clear')
+  assert(orgs.includes('司马*') && orgs.includes('136****0009'), 'masked: ' + orgs)
+  assert(orgs.includes('个体工商户') && orgs.includes('燃气用户'), 'kind and hazards in Chinese')
+  await page.locator('[data-test=rg-tabs] >> text=部件').click()
+  await page.waitForSelector('[data-test=th-list] >> text=雨水井盖')
+  const things = await page.locator('[data-test=th-list]').textContent()
+  assert(things.includes('37130201010001') && things.includes('公用设施'), 'the code and its class: ' + things)
+  if (changeState) {
+    await page.locator('[data-test=th-state-37130201010001]').click()
+    await page.locator('.el-select-dropdown__item >> text=破损').last().click()
+    await page.waitForFunction(() => document.querySelector('[data-test=th-state-37130201010001] input')?.value === '破损' ||
+      document.querySelector('[data-test=th-state-37130201010001]')?.textContent.includes('破损'))
+  }
+  await page.locator('[data-test=rg-tabs] >> text=党建').click()
+  await page.waitForSelector('[data-test=py-orgs] >> text=东关社区第1网格党支部')
+  await page.locator('[data-test=py-orgs] >> text=东关社区第1网格党支部').click()
+  await page.waitForSelector('[data-test=py-members] >> text=书记')
+  const members = await page.locator('[data-test=py-members]').textContent()
+  assert(members.includes('王*') && !members.includes('王红梅'), 'members masked: ' + members)
+}
+
+test('registry: organizations, things and the party overlay, desk 1366×768 and phone 390×844', async ({ page, base, srv, assert, browser }) => {
+  await seedPlaces(srv)
+  await uiLogin(page, base, 'grid1')
+  await tabs(page, base, assert, true)
+  const token = await srv.login('grid1')
+  const thing = await srv.api('GET', '/api/v1/things/37130201010001', undefined, token)
+  assert(thing.state === 'damaged' && thing.version === 2, 'the state changed with the version read: ' + JSON.stringify(thing))
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)
+  assert(wide, 'no sideways scroll at 1366×768')
+  await shot(page, 'registry-places-1366')
+  const ctx = await browser.newContext(PHONE)
+  try {
+    const phone = await ctx.newPage()
+    await uiLogin(phone, base, 'grid1')
+    await tabs(phone, base, assert, false)
+    await shot(phone, 'registry-places-390')
+  } finally {
+    await ctx.close()
+  }
+})
+
+test('registry: organizations and things as layers of the grid map', async ({ page, base, srv, assert }) => {
+  const token = await srv.login('grid1')
+  await srv.api('POST', '/api/v1/orgs', {
+    credit_code: creditCode('MA000077'), name: '沂蒙路加油站', kind: 'enterprise', person_name: '赵六',
+    grid: GRID, lon: 118.3051, lat: 35.0052, hazards: ['hazardous_chemicals', 'fire_key_unit']
+  }, token)
+  await srv.api('POST', '/api/v1/things', { class: '0201', name: '路灯', state: 'damaged', owner_unit: 'cgzf', maint_unit: 'cgzf', grid: GRID, lon: 118.3031, lat: 35.0031 }, token)
+  await uiLogin(page, base, 'grid1')
+  const answers = []
+  page.on('response', r => { if (/\/api\/v1\/(orgs|things)\?/.test(r.url())) answers.push(r.status()) })
+  await page.goto(base + '/grids')
+  await page.click('[data-test=g-tree] .el-tree-node__content')
+  await page.click('text=测试街道')
+  await page.click('text=东关社区居委会')
+  await page.click('text=东关社区第1网格')
+  const layers = page.locator('[data-test=g-layers]')
+  await layers.waitFor()
+  const text = await layers.textContent()
+  assert(text.includes('组织') && text.includes('部件'), 'the two layers by name: ' + text)
+  for (let i = 0; i < 50 && answers.length < 2; i++) await page.waitForTimeout(100)
+  assert(answers.length === 2 && answers.every(s => s === 200), 'both layers read: ' + answers)
+  await layers.locator('text=部件').click() // the things' layer off, and on again
+  await layers.locator('text=部件').click()
+  await shot(page, 'grids-layers-1366')
+})

@@ -310,6 +310,125 @@ EXPECT.update({
                                          outside=("/api/v1/houses/2", {"use": "rented"}), ok=400),
 })
 
+# The registry's organizations and things (test_registry_orgs.py walks them): organization 1
+# and thing IN_THING inside the town, 2 and OUT_THING outside it (org_thing_objects). A
+# change without If-Match is 400 to whoever may make it; order 1 is linked once, then 409.
+IN_THING, OUT_THING = "37130201010001", "37130201010002"
+EXPECT.update({
+    ("GET", "/api/v1/orgs"): dict(inside=("/api/v1/orgs?grid=371302001001001", None),
+                                  outside=("/api/v1/orgs?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/orgs"): dict(inside=("/api/v1/orgs", lambda: new_org("371302001001001")),
+                                   outside=("/api/v1/orgs", lambda: new_org("371302002001001")),
+                                   ok=201, outside_status=400),
+    ("GET", "/api/v1/orgs/{id}"): dict(inside=("/api/v1/orgs/1", None),
+                                       outside=("/api/v1/orgs/2", None), ok=200),
+    ("PUT", "/api/v1/orgs/{id}"): dict(inside=("/api/v1/orgs/1", {"kind": "school"}),
+                                       outside=("/api/v1/orgs/2", {"kind": "school"}), ok=400),
+    ("POST", "/api/v1/orgs/{id}/reveal"): dict(
+        inside=("/api/v1/orgs/1/reveal", {"field": "person_phone", "reason": "matrix check"}),
+        outside=("/api/v1/orgs/2/reveal", {"field": "person_phone", "reason": "matrix check"}),
+        ok=200),
+    ("GET", "/api/v1/things"): dict(inside=("/api/v1/things?grid=371302001001001", None),
+                                    outside=("/api/v1/things?grid=371302002001001", None),
+                                    ok=200),
+    ("POST", "/api/v1/things"): dict(
+        inside=("/api/v1/things", lambda: new_thing("371302001001001")),
+        outside=("/api/v1/things", lambda: new_thing("371302002001001")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/things/{code}"): dict(inside=("/api/v1/things/" + IN_THING, None),
+                                           outside=("/api/v1/things/" + OUT_THING, None), ok=200),
+    ("PUT", "/api/v1/things/{code}"): dict(
+        inside=("/api/v1/things/" + IN_THING, {"state": "damaged"}),
+        outside=("/api/v1/things/" + OUT_THING, {"state": "damaged"}), ok=400),
+    ("GET", "/api/v1/things/{code}/orders"): dict(
+        inside=(f"/api/v1/things/{IN_THING}/orders", None),
+        outside=(f"/api/v1/things/{OUT_THING}/orders", None), ok=200),
+    ("POST", "/api/v1/things/{code}/orders"): dict(
+        inside=(f"/api/v1/things/{IN_THING}/orders", {"order": 1}),
+        outside=(f"/api/v1/things/{OUT_THING}/orders", {"order": 2}),
+        ok={"sysadmin": 201, "gridworker": 409, "community": 409}),
+})
+
+# The party overlay (test_registry_party.py walks it): party organization 1 (a branch of the
+# town's grid) and 2 (outside it); person 3, a party member of household 1, is a member of 1,
+# and household 1 a central household (org_thing_objects).
+PARTY_ORG = {"name": "矩阵支部", "kind": "branch"}
+EXPECT.update({
+    ("GET", "/api/v1/party/orgs"): dict(
+        inside=("/api/v1/party/orgs?grid=371302001001001", None),
+        outside=("/api/v1/party/orgs?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/party/orgs"): dict(
+        inside=("/api/v1/party/orgs", {**PARTY_ORG, "grid": "371302001001001"}),
+        outside=("/api/v1/party/orgs", {**PARTY_ORG, "grid": "371302002001001"}), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/party/orgs/{id}"): dict(inside=("/api/v1/party/orgs/1", None),
+                                             outside=("/api/v1/party/orgs/2", None), ok=200),
+    ("PUT", "/api/v1/party/orgs/{id}"): dict(inside=("/api/v1/party/orgs/1", {"name": "支部"}),
+                                             outside=("/api/v1/party/orgs/2", {"name": "支部"}),
+                                             ok=400),
+    ("GET", "/api/v1/party/orgs/{id}/members"): dict(
+        inside=("/api/v1/party/orgs/1/members", None),
+        outside=("/api/v1/party/orgs/2/members", None), ok=200),
+    ("POST", "/api/v1/party/orgs/{id}/members"): dict(
+        inside=("/api/v1/party/orgs/1/members", {"person": 3}),
+        outside=("/api/v1/party/orgs/2/members", {"person": 3}), ok=409),
+    # person 1 is no member: 404 to whoever may remove one
+    ("DELETE", "/api/v1/party/orgs/{id}/members/{person}"): dict(
+        inside=("/api/v1/party/orgs/1/members/1", None),
+        outside=("/api/v1/party/orgs/2/members/3", None), ok=404),
+    ("GET", "/api/v1/party/centre-households"): dict(
+        inside=("/api/v1/party/centre-households?grid=371302001001001", None),
+        outside=("/api/v1/party/centre-households?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/party/centre-households"): dict(
+        inside=("/api/v1/party/centre-households", {"household": 1, "party_org": 1, "member": 3}),
+        outside=("/api/v1/party/centre-households",
+                 {"household": 2, "party_org": 1, "member": 3}), ok=409, outside_status=400),
+    ("GET", "/api/v1/party/centre-households/{household}"): dict(
+        inside=("/api/v1/party/centre-households/1", None),
+        outside=("/api/v1/party/centre-households/2", None), ok=200),
+    ("PUT", "/api/v1/party/centre-households/{household}"): dict(
+        inside=("/api/v1/party/centre-households/1", {"serves": []}),
+        outside=("/api/v1/party/centre-households/2", {"serves": []}), ok=400),
+})
+
+
+def new_org(grid):
+    """An organization the matrix records: a made-up credit code with both its checks."""
+    charset = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    org8 = f"MA{counter():06d}"
+    s = sum((int(c) if c.isdigit() else ord(c) - 55) * w
+            for c, w in zip(org8, [3, 7, 9, 10, 5, 8, 4, 2]))
+    body = "91371302" + org8 + {10: "X", 11: "0"}.get(11 - s % 11, str(11 - s % 11))
+    c = 31 - sum(charset.index(ch) * w for ch, w in
+                 zip(body, [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])) % 31
+    return {"credit_code": body + charset[c % 31], "name": "矩阵商店", "kind": "enterprise",
+            "person_name": "赵六", "person_phone": "13900001111", "grid": grid}
+
+
+def new_thing(grid):
+    return {"class": "0101", "name": "井盖", "owner_unit": "matrix-unit",
+            "maint_unit": "matrix-unit", "grid": grid}
+
+
+def org_thing_objects(srv):
+    """Organization 1 and thing IN_THING inside the town, 2 and OUT_THING outside it; the
+    party overlay's objects."""
+    for grid in ["371302001001001", "371302002001001"]:
+        status, body = srv.json("POST", "/api/v1/orgs", new_org(grid))
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/things", new_thing(grid))
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/party/orgs", {**PARTY_ORG, "grid": grid})
+        assert status == 201, body
+    member = {**new_person("371302001001001"), "political": "party_member", "household": 1}
+    status, body = srv.json("POST", "/api/v1/persons", member)
+    assert status == 201 and body["id"] == 3, body
+    for path, body in [("/api/v1/party/orgs/1/members", {"person": 3}),
+                       ("/api/v1/party/centre-households",
+                        {"household": 1, "party_org": 1, "member": 3})]:
+        status, answer = srv.json("POST", path, body)
+        assert status == 201, answer
+
 
 # The grid team (test_registry_team.py walks it): the team of a grid inside the town and one
 # outside it; a change without If-Match is 400 to whoever may make it. Its public card
@@ -519,6 +638,7 @@ def test_authorization_matrix():
                 status, body = srv.json("POST", "/api/v1/households", new_household(grid))
                 assert status == 201, body
             registry_objects(srv)
+            org_thing_objects(srv)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

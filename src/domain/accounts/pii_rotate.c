@@ -17,12 +17,12 @@ static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_PERSONS] = {"person.id_number", "person.name", "person.phone", "person.special",
                            "person.birth_date"},
     [WG_SEALED_HOUSEHOLDS] = {"household.address"},
+    [WG_SEALED_ORGS] = {"org.person_name", "org.person_phone"},
 };
 static const char *const table_names[] = {
-    [WG_SEALED_ORDERS] = "order",
-    [WG_SEALED_OPEN311] = "Open311 request",
-    [WG_SEALED_PERSONS] = "person",
-    [WG_SEALED_HOUSEHOLDS] = "household",
+    [WG_SEALED_ORDERS] = "order",      [WG_SEALED_OPEN311] = "Open311 request",
+    [WG_SEALED_PERSONS] = "person",    [WG_SEALED_HOUSEHOLDS] = "household",
+    [WG_SEALED_ORGS] = "organization",
 };
 
 struct pending {
@@ -121,7 +121,8 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     pg->keys = keys;
     pg->err = err;
     static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311,
-                                               WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS};
+                                               WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS,
+                                               WG_SEALED_ORGS};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

@@ -11,6 +11,7 @@
 #include "core/civil.h"
 #include "core/clock.h"
 #include "domain/notify/notify.h"
+#include "domain/registry/thing.h"
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
@@ -193,6 +194,14 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
     free(detail);
     if (rc || (rc = count_change(a, f0, res, &past, err)) ||
         (rule->after && (rc = rule->after(a, err))))
+        return rc;
+    /* a thing (部件) the order was about is mended when it closes, or left as the closing
+     * callback's thing_state says (domain/registry/thing.h) */
+    int closes = res->next == WG_STATE_CLOSED && a->o.state != WG_STATE_CLOSED;
+    json_t *thing_state = a->body ? json_object_get(a->body, "thing_state") : NULL;
+    if ((closes || thing_state) &&
+        (rc = wg_thing_order_closed(a->db, id, closes, thing_state, a->actor->username,
+                                    wg_role_name(a->actor->role), a->now, err)))
         return rc;
     if (a->action == WG_ACTION_SUPERVISE) {
         char level[72];

@@ -371,7 +371,8 @@ static const char *const *const action_fields[WG_ACTION_COUNT] = {
     [WG_ACTION_SELF_HANDLE] = FIELDS("result", "note"),
     [WG_ACTION_REPLY] = FIELDS("result", "note"),
     [WG_ACTION_VERIFY] = FIELDS("passed", "note"),
-    [WG_ACTION_CALLBACK] = FIELDS("reached", "satisfaction", "resolved", "note"),
+    /* thing_state: the state the closing callback leaves the order's thing in (thing.h) */
+    [WG_ACTION_CALLBACK] = FIELDS("reached", "satisfaction", "resolved", "note", "thing_state"),
     [WG_ACTION_REOPEN] = FIELDS("reason", "note"),
     [WG_ACTION_MERGE] = FIELDS("into", "note"),
     [WG_ACTION_INVALIDATE] = FIELDS("reason", "note"),

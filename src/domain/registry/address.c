@@ -7,8 +7,8 @@
 #include "core/utf8.h"
 #include "store/registry/places_q.h"
 
-enum kind { K_TOWN, K_VILLAGE, K_BUILDING, K_HOUSE };
-static const char *const kind_names[] = {"town", "village", "building", "house"};
+enum kind { K_TOWN, K_VILLAGE, K_BUILDING, K_HOUSE, K_ORG };
+static const char *const kind_names[] = {"town", "village", "building", "house", "org"};
 
 struct hit {
     enum kind kind;
@@ -61,8 +61,9 @@ static int add_place(const struct wg_addr_hit *h, void *ctx)
         "address", h->address, "point",
         point_json(has, h->has_point ? h->lon : h->box_lon, h->has_point ? h->lat : h->box_lat),
         "grid", json_pack("{s:s,s:s}", "code", h->grid, "name", h->grid_name));
-    int rank = !(starts(h->address, hs->q) || (hs->kind == K_BUILDING && starts(h->name, hs->q)));
-    add(hs, hs->kind, h->id, rank, h->address, j);
+    int named = hs->kind == K_BUILDING || hs->kind == K_ORG;
+    int rank = !(starts(h->address, hs->q) || (named && starts(h->name, hs->q)));
+    add(hs, hs->kind, h->id, rank, hs->kind == K_ORG ? h->name : h->address, j);
     return 0;
 }
 
@@ -114,7 +115,8 @@ static enum wg_rc gather(struct hits *hs, const char *prefix, struct wg_err *err
     static const struct {
         enum wg_addr_source src;
         enum kind kind;
-    } order[] = {{WG_ADDR_BUILDING_PREFIX, K_BUILDING},
+    } order[] = {{WG_ADDR_ORG_NAME, K_ORG}, /* named places: few, and sought by name */
+                 {WG_ADDR_BUILDING_PREFIX, K_BUILDING},
                  {WG_ADDR_HOUSE_PREFIX, K_HOUSE},
                  {WG_ADDR_BUILDING_SUBSTR, K_BUILDING},
                  {WG_ADDR_HOUSE_SUBSTR, K_HOUSE}};
@@ -122,8 +124,8 @@ static enum wg_rc gather(struct hits *hs, const char *prefix, struct wg_err *err
     if (!rc)
         rc = hs->rc;
     for (size_t i = 0; !rc && i < sizeof order / sizeof order[0]; i++) {
-        int prefixes =
-            order[i].src == WG_ADDR_BUILDING_PREFIX || order[i].src == WG_ADDR_HOUSE_PREFIX;
+        int prefixes = order[i].src == WG_ADDR_BUILDING_PREFIX ||
+                       order[i].src == WG_ADDR_HOUSE_PREFIX || order[i].src == WG_ADDR_ORG_NAME;
         size_t have = 0;
         for (size_t k = 0; k < hs->n; k++)
             have += hs->v[k].rank == 0;

@@ -140,6 +140,7 @@ enum wg_sealed_table {
     WG_SEALED_OPEN311,
     WG_SEALED_PERSONS,
     WG_SEALED_HOUSEHOLDS,
+    WG_SEALED_ORGS, /* an organization's responsible person (domain/registry/org.h) */
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {

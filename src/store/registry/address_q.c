@@ -84,7 +84,7 @@ enum wg_rc wg_store_addr_find(struct wg_db *db, enum wg_addr_source src, const c
                               struct wg_err *err)
 {
     static const enum wg_q qs[] = {WG_Q_ADDR_BUILDING_PREFIX, WG_Q_ADDR_BUILDING_SUBSTR,
-                                   WG_Q_ADDR_HOUSE_PREFIX, WG_Q_ADDR_HOUSE_SUBSTR};
+                                   WG_Q_ADDR_HOUSE_PREFIX, WG_Q_ADDR_HOUSE_SUBSTR, WG_Q_ADDR_ORG};
     int by_gram = src == WG_ADDR_BUILDING_SUBSTR || src == WG_ADDR_HOUSE_SUBSTR;
     char gram[16] = "";
     struct wg_val p[] = {WG_VTEXT(q), WG_VTEXT(prefix), WG_VINT(limit), WG_VTEXT(gram)};

@@ -75,6 +75,7 @@ enum wg_addr_source {
     WG_ADDR_BUILDING_SUBSTR,
     WG_ADDR_HOUSE_PREFIX,
     WG_ADDR_HOUSE_SUBSTR, /* of the buildings holding the word's rarest bigram */
+    WG_ADDR_ORG_NAME,     /* organizations by name (store/registry/orgs_q.h's table) */
 };
 /* A building or house found: its id (a building's code, a house's id as text), the
  * building's name, the address, the point (has_point 0: none stored; box_lon/box_lat then

@@ -425,7 +425,41 @@ const T = {
   'im.refused': ['错误', 'refused'],
   'im.row': ['行号', 'Row'],
   'im.field': ['字段', 'Field'],
-  'im.message': ['原因', 'Reason']
+  'im.message': ['原因', 'Reason'],
+  // the registry's organizations, things and party overlay (issue 19 items 3 and 4)
+  'rgx.persons': ['人口', 'People'],
+  'rgx.orgs': ['组织', 'Organizations'],
+  'rgx.things': ['部件', 'Things'],
+  'rgx.party': ['党建', 'Party'],
+  'rgx.saved': ['已保存', 'Saved'],
+  'og.name': ['名称', 'Name'],
+  'og.kind': ['组织类型', 'Kind'],
+  'og.credit_code': ['统一社会信用代码', 'Credit code'],
+  'og.person': ['负责人', 'Responsible person'],
+  'og.person_name': ['负责人姓名', "Responsible person's name"],
+  'og.person_phone': ['负责人电话', "Responsible person's phone"],
+  'og.address': ['地址', 'Address'],
+  'og.hazards': ['隐患标记', 'Hazards'],
+  'og.new': ['登记组织', 'Record an organization'],
+  'th.code': ['部件编码', 'Code'],
+  'th.name': ['部件名称', 'Name'],
+  'th.class': ['大类', 'Class'],
+  'th.minor': ['小类', 'Minor'],
+  'th.state': ['状态', 'State'],
+  'th.owner': ['权属单位', 'Owner unit'],
+  'th.maint': ['养护单位', 'Maintaining unit'],
+  'th.new': ['登记部件', 'Record a thing'],
+  'th.code_rule': ['编码自动生成：县区代码6位 + 大类2位 + 小类2位 + 顺序号4位。', 'The code is made for it: county (6 digits), class (2), minor class (2), sequence (4).'],
+  'py.name': ['党组织名称', 'Party organization'],
+  'py.kind': ['党组织类型', 'Kind'],
+  'py.place': ['所在', 'Place'],
+  'py.parent': ['上级党组织', 'Parent'],
+  'py.members': ['党员', 'Members'],
+  'py.role': ['职务', 'Role'],
+  'py.joined': ['加入时间', 'Joined'],
+  'py.centres': ['党员中心户', 'Party-member central households'],
+  'py.household': ['户', 'Household'],
+  'py.org': ['所属党组织', 'Party organization']
 }
 
 const ENUMS = {
@@ -437,6 +471,28 @@ const ENUMS = {
   },
   residence: { registered: ['户籍', 'registered'], floating: ['流动', 'floating'], overseas: ['境外', 'overseas'] },
   gender: { male: ['男', 'male'], female: ['女', 'female'] },
+  // the registry's organizations, things and party overlay (issue 19 items 3 and 4)
+  orgkind: {
+    enterprise: ['企业', 'enterprise'], individual_business: ['个体工商户', 'individual business'],
+    social_organization: ['社会组织', 'social organization'], school: ['学校', 'school'], hospital: ['医院', 'hospital'],
+    public_institution: ['机关事业单位', 'public institution'], party_organization: ['党组织', 'party organization'],
+    property_company: ['物业公司', 'property company'], other: ['其他', 'other']
+  },
+  hazard: {
+    hazardous_chemicals: ['危化品', 'hazardous chemicals'], crowded_place: ['人员密集场所', 'crowded place'],
+    fire_key_unit: ['消防重点单位', 'fire key unit'], gas_user: ['燃气用户', 'gas user'],
+    construction_site: ['建筑工地', 'construction site'], confined_space: ['有限空间', 'confined space'],
+    special_equipment: ['特种设备', 'special equipment']
+  },
+  thingstate: { intact: ['完好', 'intact'], damaged: ['破损', 'damaged'], lost: ['丢失', 'lost'], abandoned: ['废弃', 'abandoned'], removed: ['移除', 'removed'] },
+  thingclass: {
+    public_facilities: ['公用设施', 'public facilities'], roads_traffic: ['道路交通', 'roads and traffic'],
+    appearance_environment: ['市容环境', 'appearance and environment'], gardens_greenery: ['园林绿化', 'gardens and greenery'],
+    housing_land: ['房屋土地', 'housing and land'], other: ['其他设施', 'other']
+  },
+  partykind: { committee: ['党委', 'committee'], general_branch: ['党总支', 'general branch'], branch: ['党支部', 'branch'], group: ['党小组', 'group'] },
+  partyrole: { secretary: ['书记', 'secretary'], deputy_secretary: ['副书记', 'deputy secretary'], committee_member: ['委员', 'committee member'], member: ['党员', 'member'] },
+  placekind: { region: ['区划', 'region'], grid: ['网格', 'grid'], building: ['楼栋', 'building'] },
   state: {
     received: ['已受理', 'received'], dispatched: ['已派单', 'dispatched'], signed: ['已签收', 'signed'],
     replied: ['已答复', 'replied'], verified: ['已核查', 'verified'], closed: ['已办结', 'closed'],
@@ -529,7 +585,14 @@ const ENUMS = {
     'registry.grant': ['授予敏感人群查看权限', 'grant registry_sensitive'], 'registry.revoke': ['收回敏感人群查看权限', 'revoke registry_sensitive'],
     'building.create': ['登记楼栋', 'record building'], 'building.update': ['修改楼栋信息', 'change building'],
     'house.create': ['登记房屋', 'record house'], 'house.update': ['修改房屋信息', 'change house'],
-    'team.update': ['修改网格队伍', 'change grid team']
+    'team.update': ['修改网格队伍', 'change grid team'],
+    // organizations, things and the party overlay
+    'org.create': ['登记组织', 'record organization'], 'org.update': ['修改组织信息', 'change organization'],
+    'thing.create': ['登记部件', 'record thing'], 'thing.update': ['修改部件信息', 'change thing'],
+    'thing.link': ['部件关联工单', 'link order to thing'], 'thing.state': ['工单办结，部件恢复完好', 'thing mended by its order'],
+    'party.org.create': ['登记党组织', 'record party organization'], 'party.org.update': ['修改党组织', 'change party organization'],
+    'party.member.add': ['增加党员', 'add member'], 'party.member.remove': ['移除党员', 'remove member'],
+    'party.centre.create': ['设立党员中心户', 'make central household'], 'party.centre.update': ['修改党员中心户', 'change central household']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -562,14 +625,22 @@ const ENUMS = {
     person: ['人口编号', 'person'], duties: ['工作职责', 'duties'], police_station: ['派出所', 'police station'],
     // the registry's houses and buildings, as an import's report names them
     floors: ['地上层数', 'floors'], use: ['用途', 'use'], floor: ['楼层', 'floor'],
-    room: ['房号', 'room'], tenants: ['租户人数', 'tenants']
+    room: ['房号', 'room'], tenants: ['租户人数', 'tenants'],
+    // organizations, things and the party overlay
+    credit_code: ['统一社会信用代码', 'credit code'], kind: ['类型', 'kind'], person_name: ['负责人姓名', "responsible person's name"],
+    person_phone: ['负责人电话', "responsible person's phone"], hazards: ['隐患标记', 'hazards'],
+    class: ['部件类别', 'class'], owner_unit: ['权属单位', 'owner unit'], maint_unit: ['养护单位', 'maintaining unit'],
+    order: ['工单', 'order'], parent: ['上级党组织', 'parent'], joined: ['加入时间', 'joined'],
+    party_org: ['党组织', 'party organization'], member: ['党员', 'member'], serves: ['联系户', 'households served']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
     route_rule: ['派单规则', 'routing rule'], grid: ['网格', 'grid'], region: ['区划', 'region'], catalog_item: ['目录事项', 'catalog item'],
     resident: ['群众', 'resident'], file: ['文件', 'file'], calendar: ['工作日历', 'calendar'], session: ['会话', 'session'], user: ['账号', 'account'],
     person: ['人口', 'person'], household: ['户', 'household'], building: ['楼栋', 'building'],
-    house: ['房屋', 'house']
+    house: ['房屋', 'house'],
+    org: ['组织', 'organization'], thing: ['部件', 'thing'], party_org: ['党组织', 'party organization'],
+    party_centre: ['党员中心户', 'central household']
   }
 }
 
