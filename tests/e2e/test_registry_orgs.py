@@ -270,6 +270,14 @@ def test_things_coded_checked_versioned_and_mended_when_their_order_closes():
             status, answer = srv.json("POST", f"/api/v1/things/{t['code']}/orders",
                                       {"order": o["id"]}, token=west)
             assert status == 404, answer
+            # an order outside the caller's scope is as unknown as one that does not exist:
+            # the answer does not tell that it does
+            status, tw = srv.json("POST", "/api/v1/things",
+                                  thing(grid=OTHER_GRID, lon=118.305, lat=35.015), token=west)
+            assert status == 201, tw
+            status, answer = srv.json("POST", f"/api/v1/things/{tw['code']}/orders",
+                                      {"order": o["id"]}, token=west)
+            assert status == 400 and "does not exist" in answer["error"]["message"], answer
             status, links = srv.get(f"/api/v1/things/{t['code']}/orders", token=gw)
             assert [x["order"] for x in links["orders"]] == [o["id"]], links
             o = act(srv, ag, o, "answer", {"answer": "已安排维修"})

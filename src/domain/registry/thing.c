@@ -215,9 +215,9 @@ enum wg_rc wg_thing_link(struct wg_db *db, const struct wg_scope *scope, const c
     int exists = 0;
     enum wg_rc rc;
     if ((rc = wg_thing_get(db, scope, code, &t, err)) ||
-        (rc = wg_store_thing_order_exists(db, order, &exists, err)))
+        (rc = wg_store_thing_order_exists(db, order, scope ? scope->code : "", &exists, err)))
         return rc;
-    if (!exists)
+    if (!exists) /* outside the scope as if it did not exist */
         return wg_err_set(err, WG_EINVAL, "'order' %lld does not exist", order);
     return wg_store_thing_link(db, order, code, by, now, err);
 }

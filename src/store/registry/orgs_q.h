@@ -60,8 +60,9 @@ enum wg_rc wg_store_thing_last(struct wg_db *db, const char *prefix,
                                char out[WG_THING_CODE_LEN + 1], struct wg_err *err);
 
 /* Orders linked to things: an order to at most one (WG_ECONFLICT naming the order). */
-enum wg_rc wg_store_thing_order_exists(struct wg_db *db, long long order, int *exists,
-                                       struct wg_err *err);
+/* Whether order exists with its place (grid, or county) under prefix ("" anywhere). */
+enum wg_rc wg_store_thing_order_exists(struct wg_db *db, long long order, const char *prefix,
+                                       int *exists, struct wg_err *err);
 enum wg_rc wg_store_thing_link(struct wg_db *db, long long order, const char *thing, const char *by,
                                long long now, struct wg_err *err);
 /* The thing order is linked to, "" when none. */

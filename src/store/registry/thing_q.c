@@ -113,12 +113,12 @@ enum wg_rc wg_store_thing_last(struct wg_db *db, const char *prefix,
     return wg_db_query(db, WG_Q_THING_LAST_SEQ, v, 1, take_text, out, err);
 }
 
-enum wg_rc wg_store_thing_order_exists(struct wg_db *db, long long order, int *exists,
-                                       struct wg_err *err)
+enum wg_rc wg_store_thing_order_exists(struct wg_db *db, long long order, const char *prefix,
+                                       int *exists, struct wg_err *err)
 {
-    struct wg_val v[] = {WG_VINT(order)};
+    struct wg_val v[] = {WG_VINT(order), WG_VTEXT(prefix)};
     long long n = 0;
-    enum wg_rc rc = wg_db_query_int(db, WG_Q_THING_ORDER_EXISTS, v, 1, &n, NULL, err);
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_THING_ORDER_EXISTS, v, 2, &n, NULL, err);
     *exists = n > 0;
     return rc;
 }
