@@ -42,8 +42,9 @@ enum wg_rc wg_cli_registry(struct wg_db *db, void *ctx, struct wg_err *err)
     fflush(stdout);
     if (!(rc = wg_registry_sample(db, keys, loc, &a->o, &rep, err)))
         printf("registry: %ld grids, %ld buildings, %ld houses, %ld households, %ld persons, "
-               "%ld teams\n",
-               rep.grids, rep.buildings, rep.houses, rep.households, rep.persons, rep.teams);
+               "%ld teams, %ld party organizations\n",
+               rep.grids, rep.buildings, rep.houses, rep.households, rep.persons, rep.teams,
+               rep.party_orgs);
 out:
     wg_locator_release(loc);
     wg_pii_keys_free(keys);

@@ -34,10 +34,10 @@ def test_generated_registry_reads_like_a_working_district():
         _, out, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
                         "--persons", "2000")
         m = re.search(r"(\d+) grids, (\d+) buildings, (\d+) houses, (\d+) households, "
-                      r"(\d+) persons, (\d+) teams", out)
+                      r"(\d+) persons, (\d+) teams, (\d+) party organizations", out)
         assert m, out
-        grids, buildings, houses, households, persons, teams = map(int, m.groups())
-        assert teams == grids, out
+        grids, buildings, houses, households, persons, teams, party = map(int, m.groups())
+        assert teams == grids and party > grids // 2, out
         assert 1000 <= persons <= 3000 and households < persons < 4 * households, out
         # again: the registry is there, nothing is added
         _, again, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
@@ -86,6 +86,19 @@ def test_generated_registry_reads_like_a_working_district():
             residence = [p["residence"] for p in people]
             assert residence.count("registered") > 0.7 * len(people)
             assert residence.count("floating") > 0.03 * len(people)
+            # the party overlay: a committee per village, a branch per grid (支部建在网格上)
+            # with the party members living there, a central household serving neighbours
+            status, body = srv.get("/api/v1/party/orgs?region=371302&limit=200", token=gw)
+            assert status == 200, body
+            kinds = {o["kind"] for o in body["party_orgs"]}
+            assert kinds == {"committee", "branch"}, kinds
+            branch = next(o for o in body["party_orgs"] if o["kind"] == "branch")
+            status, body = srv.get(f"/api/v1/party/orgs/{branch['id']}/members", token=gw)
+            members = {m["person"] for m in body["members"]}
+            assert members and {p["political"] for p in people if p["id"] in members} <= {
+                "party_member", "probationary"}, body
+            status, body = srv.get("/api/v1/party/centre-households?region=371302", token=gw)
+            assert status == 200 and body["centre_households"], body
             special = [p for p in people if p["special"]]
             assert 0 < len(special) < 0.03 * len(people), len(special)
             for p in people[:: max(1, len(people) // 8)]:  # revealed: a real-looking ID

@@ -25,7 +25,7 @@ static const char *const estates[] = {"金雀山花园", "滨河家园", "锦绣
                                       "水岸名都",   "新村",     "东方明珠小区", "银座花园"};
 
 struct grid_ref {
-    char code[20], village[13];
+    char code[20], village[13], name[192];
     double minx, miny, maxx, maxy;
 };
 struct grids {
@@ -45,6 +45,7 @@ static int collect(const struct wg_grid_row *g, void *ctx)
     struct grid_ref *r = &gs->v[gs->n++];
     snprintf(r->code, sizeof r->code, "%s", g->code);
     snprintf(r->village, sizeof r->village, "%s", g->village);
+    snprintf(r->name, sizeof r->name, "%s", g->name);
     r->minx = g->minx, r->miny = g->miny, r->maxx = g->maxx, r->maxy = g->maxy;
     return 0;
 }
@@ -62,6 +63,9 @@ struct gen {
     char first_building[40];
     struct wg_sample_candidate cand[4]; /* heads of households aged 25 to 60 */
     size_t ncand;
+    struct wg_sample_party party; /* the grid's party members and households */
+    char committee_of[13];        /* the village whose committee is below */
+    long long committee;
 };
 
 static int chance(uint64_t *s, double p)
@@ -181,6 +185,23 @@ static const struct kind *pick_kind(uint64_t *s)
     return &kinds[0];
 }
 
+/* A person for the party overlay: a member of the grid's branch when a party member (and
+ * their household a central one when they head it); every household one it may serve. */
+static void note_party(struct gen *g, const struct wg_person *p, long long head_of)
+{
+    struct wg_sample_party *s = &g->party;
+    int member = !strcmp(p->political, "party_member") || !strcmp(p->political, "probationary");
+    if (head_of && s->nhouseholds < 8)
+        s->households[s->nhouseholds++] = head_of;
+    if (!member || s->nmembers >= WG_SAMPLE_PARTY_MAX)
+        return;
+    s->members[s->nmembers++] = p->id;
+    if (head_of && s->ncentres < 2) {
+        s->centres[s->ncentres] = head_of;
+        s->centre_heads[s->ncentres++] = p->id;
+    }
+}
+
 /* A household living in house h: its members (the first is the head). */
 static enum wg_rc make_household(struct gen *g, const struct wg_house_row *h, int floating,
                                  const struct kind *k, struct wg_err *err)
@@ -207,6 +228,8 @@ static enum wg_rc make_household(struct gen *g, const struct wg_house_row *h, in
             rc = wg_person_create(g->db, g->keys, NULL, &p, g->o->now, err);
             if (!rc && i == 0)
                 hh.head = p.id;
+            if (!rc)
+                note_party(g, &p, i == 0 ? hh.id : 0);
             if (!rc && i == 0 && g->ncand < 4 && p.birth_date[0]) {
                 int born = (int)strtol(p.birth_date, NULL, 10),
                     year = (int)(1970 + g->o->now / 31556952);
@@ -263,6 +286,29 @@ static enum wg_rc fill_house(struct gen *g, const char *building, const char *un
     return rc;
 }
 
+/* The grid's branch under its village's committee (made with the village's first branch). */
+static enum wg_rc party(struct gen *g, struct wg_err *err)
+{
+    struct wg_sample_party *p = &g->party;
+    long long before;
+    enum wg_rc rc;
+    if (strcmp(g->committee_of, g->grid->village)) {
+        snprintf(g->committee_of, sizeof g->committee_of, "%s", g->grid->village);
+        g->committee = 0;
+    }
+    before = g->committee;
+    p->grid = g->grid->code;
+    p->grid_name = g->grid->name;
+    p->village = g->grid->village;
+    p->place = g->place;
+    p->committee = &g->committee;
+    if (!(rc = wg_sample_party(g->db, p, g->o->now, err)))
+        g->rep->party_orgs += before ? 1 : 2;
+    else if (!before)
+        g->committee = 0; /* rolled back with the branch */
+    return rc;
+}
+
 /* One grid: buildings until about `want` persons live in it. */
 static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
 {
@@ -270,6 +316,7 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
     g->nbuilding = g->nhousehold = 0;
     g->ncand = 0;
     g->first_building[0] = '\0';
+    memset(&g->party, 0, sizeof g->party);
     while (!rc && want > 0) {
         struct wg_building_row b;
         char room[16], unit[16];
@@ -302,6 +349,8 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
         if (!(rc = wg_sample_team(g->db, &g->s, &t, g->o->now, err)))
             g->rep->teams++;
     }
+    if (!rc && g->party.nmembers)
+        rc = party(g, err);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* A generated registry for the demo district and the benchmarks: buildings with standard
  * addresses, their houses, the households living in them and their members, a team per
- * grid, in the
+ * grid and the party overlay (a committee per village, a branch per grid, central
+ * households), in the
  * proportions of a working district (seed 000's Lanshan: city communities of flats, villages
  * of courtyard houses; about one in five aged 60 or over, 2-3 in a hundred over 80, a few in
  * a thousand in the special populations). Demo data only: the names are drawn from common
@@ -29,7 +30,7 @@ struct wg_sample_opts {
     const char *worker, *worker_scope;
 };
 struct wg_sample_report {
-    long grids, buildings, houses, households, persons, teams;
+    long grids, buildings, houses, households, persons, teams, party_orgs;
 };
 
 enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
@@ -53,6 +54,23 @@ struct wg_sample_team {
 };
 enum wg_rc wg_sample_team(struct wg_db *db, uint64_t *s, const struct wg_sample_team *t,
                           long long now, struct wg_err *err);
+
+/* ---- the party overlay (sample_party.c) ---- */
+/* A grid's branch with its members, and a central household among those whose head is a
+ * member, under the village's committee (*committee: made when 0, kept by the caller). */
+#define WG_SAMPLE_PARTY_MAX 12
+struct wg_sample_party {
+    const char *grid, *grid_name, *village, *place;
+    long long *committee;
+    long long members[WG_SAMPLE_PARTY_MAX];
+    size_t nmembers;
+    long long centres[2], centre_heads[2]; /* households whose head is a member, the head */
+    size_t ncentres;
+    long long households[8]; /* some of the grid's households, to be served */
+    size_t nhouseholds;
+};
+enum wg_rc wg_sample_party(struct wg_db *db, struct wg_sample_party *p, long long now,
+                           struct wg_err *err);
 
 /* ---- one person (sample_people.c) ---- */
 struct wg_person;
