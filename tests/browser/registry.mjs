@@ -179,8 +179,12 @@ test('registry: organizations, things and the party overlay, desk 1366×768 and 
   }
 })
 
-test('registry: organizations and things as layers of the grid map', async ({ page, base, srv, assert }) => {
+test('registry: buildings, organizations and things as layers of the grid map', async ({ page, base, srv, assert }) => {
   const token = await srv.login('grid1')
+  await srv.api('POST', '/api/v1/buildings', {
+    name: '金雀山花园5号楼', address: '兰山区测试街道东关社区金雀山路20号5号楼', grid: GRID,
+    lon: 118.3061, lat: 35.0061, floors: 11, use: 'residential'
+  }, token)
   await srv.api('POST', '/api/v1/orgs', {
     credit_code: creditCode('MA000077'), name: '沂蒙路加油站', kind: 'enterprise', person_name: '赵六',
     grid: GRID, lon: 118.3051, lat: 35.0052, hazards: ['hazardous_chemicals', 'fire_key_unit']
@@ -188,7 +192,7 @@ test('registry: organizations and things as layers of the grid map', async ({ pa
   await srv.api('POST', '/api/v1/things', { class: '0201', name: '路灯', state: 'damaged', owner_unit: 'cgzf', maint_unit: 'cgzf', grid: GRID, lon: 118.3031, lat: 35.0031 }, token)
   await uiLogin(page, base, 'grid1')
   const answers = []
-  page.on('response', r => { if (/\/api\/v1\/(orgs|things)\?/.test(r.url())) answers.push(r.status()) })
+  page.on('response', r => { if (/\/api\/v1\/(buildings|orgs|things)\?/.test(r.url())) answers.push(r.status()) })
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
   await page.click('text=测试街道')
@@ -197,9 +201,9 @@ test('registry: organizations and things as layers of the grid map', async ({ pa
   const layers = page.locator('[data-test=g-layers]')
   await layers.waitFor()
   const text = await layers.textContent()
-  assert(text.includes('组织') && text.includes('部件'), 'the two layers by name: ' + text)
-  for (let i = 0; i < 50 && answers.length < 2; i++) await page.waitForTimeout(100)
-  assert(answers.length === 2 && answers.every(s => s === 200), 'both layers read: ' + answers)
+  assert(text.includes('楼栋') && text.includes('组织') && text.includes('部件'), 'the three layers by name: ' + text)
+  for (let i = 0; i < 50 && answers.length < 3; i++) await page.waitForTimeout(100)
+  assert(answers.length >= 3 && answers.every(s => s === 200), 'the layers read: ' + answers)
   await layers.locator('text=部件').click() // the things' layer off, and on again
   await layers.locator('text=部件').click()
   await shot(page, 'grids-layers-1366')

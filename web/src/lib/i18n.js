@@ -428,6 +428,7 @@ const T = {
   'im.message': ['原因', 'Reason'],
   // the registry's organizations, things and party overlay (issue 19 items 3 and 4)
   'rgx.persons': ['人口', 'People'],
+  'rgx.buildings': ['楼栋', 'Buildings'],
   'rgx.orgs': ['组织', 'Organizations'],
   'rgx.things': ['部件', 'Things'],
   'rgx.party': ['党建', 'Party'],
