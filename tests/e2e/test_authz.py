@@ -454,6 +454,13 @@ def import_csv(header, row):
     return lambda: ("\ufeff" + header + "\r\n" + row() + "\r\n").encode()
 
 
+ORG_COLUMNS = "credit_code,name,kind,person_name,person_phone,grid"
+
+
+def org_row(grid):
+    return lambda: ",".join(new_org(grid)[k] for k in ORG_COLUMNS.split(","))
+
+
 def person_row(grid):
     return lambda: ",".join(new_person(grid)[k] for k in ("id_number", "name", "residence", "grid"))
 
@@ -497,6 +504,24 @@ EXPECT.update({
     ("GET", "/api/v1/houses/export"): dict(
         inside=("/api/v1/houses/export?region=371302001", None),
         outside=("/api/v1/houses/export?region=371302002", None), ok=200),
+    ("POST", "/api/v1/orgs/import"): dict(
+        inside=("/api/v1/orgs/import", import_csv(ORG_COLUMNS, org_row("371302001001001"))),
+        outside=("/api/v1/orgs/import", import_csv(ORG_COLUMNS, org_row("371302002001001"))),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/orgs/export"): dict(
+        inside=("/api/v1/orgs/export?region=371302001", None),
+        outside=("/api/v1/orgs/export?region=371302002", None), ok=200),
+    ("POST", "/api/v1/things/import"): dict(
+        inside=("/api/v1/things/import", import_csv(
+            "code,name,owner_unit,maint_unit,grid",
+            lambda: "37130201019001,井盖,matrix-unit,matrix-unit,371302001001001")),
+        outside=("/api/v1/things/import", import_csv(
+            "code,name,owner_unit,maint_unit,grid",
+            lambda: "37130201019002,井盖,matrix-unit,matrix-unit,371302002001001")),
+        ok=200, outside_status=400),
+    ("GET", "/api/v1/things/export"): dict(
+        inside=("/api/v1/things/export?region=371302001", None),
+        outside=("/api/v1/things/export?region=371302002", None), ok=200),
 })
 
 

@@ -322,3 +322,64 @@ def test_persons_from_xlsx_with_date_cells():
             srv.stop()
     finally:
         data.close()
+
+
+def test_orgs_and_things_imported_and_exported():
+    """Organizations matched by their credit code and things by their code: a bad row keeps
+    the whole file out, the same file again changes nothing, a changed row is updated; the
+    exports are masked as the lists are."""
+    from test_registry_orgs import credit_code, units
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            gw = data.add_user(srv, "gw", "gridworker", "371302001", "Grid-pass-2026")
+            units(srv)
+            codes = [credit_code(f"MA{n:06d}") for n in (1, 2)]
+            header = "统一社会信用代码,名称,类型,负责人,负责人电话,网格编码,地址,隐患标志"
+            rows = [[codes[0], "兰山区东关第1商贸有限公司", "企业", "欧阳明月", "13698760001", GRID,
+                     "东关街道和平路88号", "燃气用户、人员密集场所"],
+                    [codes[1], "东关社区幼儿园", "学校", "李静", "13698760002", GRID,
+                     "东关街道和平路90号", ""]]
+            bad = rows + [[codes[0][:-1] + "0", "错码公司", "企业", "王五", "", GRID, "", ""]]
+            status, body = post(srv, "/api/v1/orgs/import", persons_csv(bad, header), gw)
+            rep = body["error"]["report"]
+            assert status == 400 and rep["stored"] is False, body
+            assert [e["row"] for e in rep["errors"]] == [4], rep
+            assert rep["errors"][0]["field"] == "credit_code", rep
+            assert data.count("org") == 0
+            status, body = post(srv, "/api/v1/orgs/import", persons_csv(rows, header), gw)
+            assert status == 200 and body["created"] == 2, body
+            status, body = post(srv, "/api/v1/orgs/import", persons_csv(rows, header), gw)
+            assert status == 200 and body["unchanged"] == 2 and body["created"] == 0, body
+            rows[1][1] = "东关社区第一幼儿园"
+            status, body = post(srv, "/api/v1/orgs/import", persons_csv(rows, header), gw)
+            assert status == 200 and body["updated"] == 1 and body["unchanged"] == 1, body
+            status, _, raw = srv.request("GET", "/api/v1/orgs/export", token=gw)
+            text = raw.decode("utf-8-sig")
+            assert status == 200 and "东关社区第一幼儿园" in text, text
+            assert "gas_user" in text and "crowded_place" in text, text
+            assert "13698760001" not in text and "欧阳明月" not in text, text  # masked
+            # things, by their code
+            header = "部件编码,名称,状态,权属单位,养护单位,网格编码,经度,纬度"
+            things = [["37130201010001", "雨水井盖", "完好", "sz", "cgzf", GRID, "118.304", "35.004"],
+                      ["37130202010001", "路灯", "破损", "sz", "cgzf", GRID, "118.305", "35.005"]]
+            status, body = post(srv, "/api/v1/things/import",
+                                persons_csv(things + [["37130201010009", "井盖", "被偷", "sz",
+                                                       "cgzf", GRID, "", ""]], header), gw)
+            rep = body["error"]["report"]
+            assert status == 400 and [(e["row"], e["field"]) for e in rep["errors"]] == [
+                (4, "state")], rep
+            assert data.count("thing") == 0
+            status, body = post(srv, "/api/v1/things/import", persons_csv(things, header), gw)
+            assert status == 200 and body["created"] == 2, body
+            status, body = post(srv, "/api/v1/things/import", persons_csv(things, header), gw)
+            assert status == 200 and body["unchanged"] == 2, body
+            status, t = srv.get("/api/v1/things/37130202010001", token=gw)
+            assert t["state"] == "damaged" and t["name"] == "路灯", t
+            status, _, raw = srv.request("GET", "/api/v1/things/export", token=gw)
+            assert status == 200 and "37130202010001" in raw.decode("utf-8-sig"), raw
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -8,7 +8,10 @@
 
 #include "core/buf.h"
 #include "domain/registry/building.h"
+#include "domain/registry/org.h"
 #include "domain/registry/person.h"
+#include "domain/registry/thing.h"
+#include "store/registry/orgs_q.h"
 
 #define EXPORT_MAX ((size_t)256 << 20)
 
@@ -86,6 +89,95 @@ static const char *const building_keys[] = {"code", "name",   "grid", "address",
                                             "lat",  "floors", "use",  NULL};
 static const char *const house_keys[] = {"building", "unit", "floor",   "room",
                                          "address",  "use",  "tenants", NULL};
+static const char *const org_keys[] = {"credit_code",  "name", "kind",     "person_name",
+                                       "person_phone", "grid", "building", "address",
+                                       "lon",          "lat",  "hazards",  NULL};
+static const char *const thing_keys[] = {"code", "name", "state", "owner_unit", "maint_unit",
+                                         "grid", "lon",  "lat",   NULL};
+
+/* A record's point as the columns lon and lat. */
+static void flat_point(json_t *o)
+{
+    json_t *p = json_object_get(o, "point");
+    if (json_is_object(p)) {
+        json_object_set(o, "lon", json_object_get(p, "lon"));
+        json_object_set(o, "lat", json_object_get(p, "lat"));
+    }
+}
+
+/* The organizations of the scope, through their list's pages (masked as it answers). */
+static enum wg_rc orgs(struct wg_db *db, const struct wg_pii_keys *keys,
+                       const struct wg_scope *scope, const struct wg_export_query *eq,
+                       struct wg_buf *b, size_t *rows, struct wg_err *err)
+{
+    char cursor[64] = "";
+    enum wg_rc rc;
+    csv_header(b, org_keys);
+    do {
+        struct wg_org_query q = {eq->grid, eq->region, NULL,
+                                 NULL,     "200",      cursor[0] ? cursor : NULL};
+        json_t *page = NULL, *o;
+        size_t i;
+        if ((rc = wg_org_list(db, keys, scope, &q, &page, err)))
+            return rc;
+        json_array_foreach(json_object_get(page, "orgs"), i, o)
+        {
+            flat_point(o);
+            csv_line(b, org_keys, o);
+            ++*rows;
+        }
+        const char *next = json_string_value(json_object_get(page, "next_cursor"));
+        snprintf(cursor, sizeof cursor, "%s", next ? next : "");
+        json_decref(page);
+        if (wg_buf_rc(b))
+            return wg_err_set(err, WG_ETOOBIG,
+                              "the export is over %zu bytes: narrow it with grid or region",
+                              EXPORT_MAX);
+    } while (cursor[0]);
+    return WG_OK;
+}
+
+struct thing_page {
+    struct wg_buf *b;
+    size_t *rows, n;
+    char last[WG_THING_CODE_LEN + 1];
+};
+
+static int add_thing(const struct wg_thing_row *t, void *ctx)
+{
+    struct thing_page *p = ctx;
+    json_t *o = wg_thing_json(t);
+    flat_point(o);
+    csv_line(p->b, thing_keys, o);
+    json_decref(o);
+    snprintf(p->last, sizeof p->last, "%s", t->code);
+    ++*p->rows;
+    p->n++;
+    return 0;
+}
+
+/* The things of the scope, by code. */
+static enum wg_rc things(struct wg_db *db, const struct wg_scope *scope,
+                         const struct wg_export_query *eq, struct wg_buf *b, size_t *rows,
+                         struct wg_err *err)
+{
+    struct thing_page p = {b, rows, 0, ""};
+    char lo[32], hi[33];
+    enum wg_rc rc = wg_registry_range(scope, eq->grid, eq->region, lo, hi, err);
+    if (rc)
+        return rc;
+    csv_header(b, thing_keys);
+    do {
+        p.n = 0;
+        if ((rc = wg_store_thing_list(db, lo, hi, p.last, "", "", "", 200, add_thing, &p, err)))
+            return rc;
+        if (wg_buf_rc(b))
+            return wg_err_set(err, WG_ETOOBIG,
+                              "the export is over %zu bytes: narrow it with grid or region",
+                              EXPORT_MAX);
+    } while (p.n == 200);
+    return WG_OK;
+}
 
 /* The persons or households of the scope, through their list's pages. */
 static enum wg_rc people(struct wg_db *db, const struct wg_pii_keys *keys,
@@ -216,6 +308,10 @@ enum wg_rc wg_registry_export(struct wg_db *db, const struct wg_pii_keys *keys,
     wg_buf_init(&b, EXPORT_MAX);
     if (e == &wg_import_persons || e == &wg_import_households)
         rc = people(db, keys, scope, sensitive, e == &wg_import_households, q, &b, rows, err);
+    else if (e == &wg_import_orgs)
+        rc = orgs(db, keys, scope, q, &b, rows, err);
+    else if (e == &wg_import_things)
+        rc = things(db, scope, q, &b, rows, err);
     else
         rc = places(db, scope, e == &wg_import_houses, q, &b, rows, err);
     if (rc) {

@@ -74,7 +74,7 @@ struct wg_import_entity {
 };
 
 extern const struct wg_import_entity wg_import_persons, wg_import_households, wg_import_buildings,
-    wg_import_houses;
+    wg_import_houses, wg_import_orgs, wg_import_things;
 
 struct wg_import_result {
     size_t rows, created, updated, unchanged, refused;
