@@ -190,6 +190,34 @@ const T = {
   'm.photo': ['拍照/选择照片', 'Take or choose a photo'],
   'm.reported': ['已上报：', 'Reported: '],
   'm.no_gps': ['无法获取定位', 'No location available'],
+  // the grid worker's visits and patrols on the phone (issue 19 items 6 and 7)
+  'm.visits': ['走访', 'Visits'],
+  'm.patrol': ['巡查', 'Patrol'],
+  'v.due': ['待走访', 'Due'],
+  'v.pending': ['{n} 条记录待发送（无信号时保存在手机上）', '{n} records waiting to be sent (kept on the phone without signal)'],
+  'v.stale': ['无网络：显示上次读取的名单', 'No signal: the list as last read'],
+  'v.overdue': ['已逾期 {n} 个工作日', 'Overdue by {n} working days'],
+  'v.due_on': ['{date} 前走访', 'Visit by {date}'],
+  'v.key_person': ['重点人员', 'Key person'],
+  'v.every': ['每 {n} 天', 'every {n} days'],
+  'v.last': ['上次走访 {time}', 'last visited {time}'],
+  'v.never': ['尚未走访', 'never visited'],
+  'v.recorded': ['已记录', 'recorded'],
+  'v.record': ['记录走访', 'Record a visit'],
+  'v.method': ['走访方式', 'How'],
+  'v.content': ['走访内容', 'What was said'],
+  'v.findings': ['发现的问题', 'Problems found'],
+  'v.make_order': ['将发现的问题转为工单', 'Make the problems found an order'],
+  'v.kept': ['无信号：已保存在手机上，恢复信号后自动发送', 'No signal: kept on the phone, sent when the signal returns'],
+  'v.saved': ['走访已记录', 'Visit recorded'],
+  'p.grid': ['巡查网格', 'Grid to patrol'],
+  'p.start': ['开始巡查', 'Start the patrol'],
+  'p.under_way': ['巡查中', 'Patrolling'],
+  'p.points': ['已记录 {n} 个轨迹点', '{n} track points recorded'],
+  'p.checks': ['检查点位', 'Places checked'],
+  'p.note': ['发现的问题', 'What is wrong'],
+  'p.stop': ['结束巡查', 'Stop the patrol'],
+  'p.stopped': ['巡查已结束', 'Patrol stopped'],
   // callback
   'cb.queue': ['待回访', 'To call back'],
   'cb.reached': ['联系上诉求人', 'Reached the resident'],
@@ -469,6 +497,15 @@ const ENUMS = {
     left_behind_child: ['留守儿童', 'left-behind child'], left_behind_elderly: ['留守老人', 'left-behind elderly'],
     disabled: ['残疾人', 'disabled'], hardship: ['困难家庭', 'hardship family']
   },
+  // visits (issue 19 item 6): how, and the group a cadence comes from
+  visit_method: { door: ['入户', 'at the door'], phone: ['电话', 'by phone'], video: ['视频', 'by video'] },
+  visit_group: {
+    alone: ['独居老人', 'living alone'], empty_nest: ['空巢老人', 'empty-nest'], over80: ['高龄老人', 'over 80'],
+    left_behind_child: ['留守儿童', 'left-behind child'], left_behind_elderly: ['留守老人', 'left-behind elderly'],
+    disabled: ['残疾人', 'disabled'], hardship: ['困难家庭', 'hardship family'], released: ['刑满释放人员', 'released prisoner'],
+    correction: ['社区矫正人员', 'community correction'], drug: ['吸毒人员', 'drug user'], mental: ['严重精神障碍患者', 'serious mental disorder'],
+    key_youth: ['重点青少年', 'key youth'], mental_high: ['严重精神障碍患者（高风险）', 'serious mental disorder, high risk']
+  },
   residence: { registered: ['户籍', 'registered'], floating: ['流动', 'floating'], overseas: ['境外', 'overseas'] },
   gender: { male: ['男', 'male'], female: ['女', 'female'] },
   // the registry's organizations, things and party overlay (issue 19 items 3 and 4)
@@ -528,6 +565,7 @@ const ENUMS = {
   level: { normal: ['一般督办', 'normal'], yellow: ['黄牌督办', 'yellow card'], red: ['红牌督办', 'red card'] },
   nkind: {
     in_grid: ['网格内新诉求', 'New appeal in your grid'],
+    visit_due: ['走访逾期提醒', 'A visit is overdue'],
     dispatch: ['新派单', 'New dispatch'],
     assist: ['协办任务', 'Assisting task'],
     urge: ['催办', 'Urged'],
