@@ -163,6 +163,29 @@ int wg_cadence_due(const struct wg_cadence *c, const struct wg_calendar *cal,
 
 /* ---- the due list ---- */
 
+/* What the cadence reads of a stored person: the groups (the special populations opened —
+ * the one sealed field it needs), the grid and the times; the rest stays sealed. */
+static enum wg_rc groups_of(const struct wg_pii_keys *keys, const struct wg_person_row *r,
+                            struct wg_person *p, struct wg_err *err)
+{
+    char *special = NULL, *end = NULL;
+    enum wg_rc rc = wg_pii_decrypt(keys, r->special, "person.special", &special, err);
+    memset(p, 0, sizeof *p);
+    if (rc) {
+        wg_err_prefix(err, "person %lld", r->id);
+        return rc;
+    }
+    p->id = r->id;
+    snprintf(p->grid, sizeof p->grid, "%s", r->grid);
+    p->care = (unsigned)r->care;
+    p->special = (unsigned)strtoul(special, &end, 10);
+    p->mental_risk = (int)strtol(end, NULL, 10);
+    p->created_at = r->created_at;
+    p->updated_at = r->updated_at;
+    wg_pii_wipe(special);
+    return WG_OK;
+}
+
 struct due_page {
     const struct wg_pii_keys *keys;
     const struct wg_calendar *cal;
@@ -205,14 +228,17 @@ static int due_one(const struct wg_due_row *r, void *ctx)
     pg->read++;
     snprintf(pg->last_grid, sizeof pg->last_grid, "%s", r->p->grid);
     pg->last_id = r->p->id;
+    if ((pg->rc = groups_of(pg->keys, r->p, &p, pg->err)))
+        return 1;
+    if (!wg_cadence_due(pg->cad, pg->cal, &p, last, pg->now, &d) ||
+        !(pg->status == 0 || (pg->status == 2 && d.overdue) ||
+          (pg->status == 1 && d.due_day <= wg_cst_day(pg->now))))
+        return 0;
+    /* only a person on the list is opened whole, to be answered masked */
     if ((pg->rc = wg_person_open_row(pg->keys, r->p, &p, pg->err)))
         return 1;
-    if (wg_cadence_due(pg->cad, pg->cal, &p, last, pg->now, &d) &&
-        (pg->status == 0 || (pg->status == 2 && d.overdue) ||
-         (pg->status == 1 && d.due_day <= wg_cst_day(pg->now)))) {
-        json_array_append_new(pg->arr, due_json(pg, &p, &d, r->worker));
-        pg->taken++;
-    }
+    json_array_append_new(pg->arr, due_json(pg, &p, &d, r->worker));
+    pg->taken++;
     wg_person_release(&p);
     return pg->taken == pg->want; /* stop once the page is full: the cursor is this row */
 }
@@ -298,8 +324,7 @@ static int remind_one(const struct wg_due_row *r, void *ctx)
     m->read++;
     snprintf(m->last_grid, sizeof m->last_grid, "%s", r->p->grid);
     m->last_id = r->p->id;
-    /* only the sealed special populations are opened: the rest of the person stays sealed */
-    if ((m->rc = wg_person_open_row(m->keys, r->p, &p, m->err)))
+    if ((m->rc = groups_of(m->keys, r->p, &p, m->err)))
         return 1;
     if (wg_cadence_due(m->cad, m->cal, &p, last, m->now, &d) && d.overdue) {
         wg_grow(&m->list, &m->cap, m->n, sizeof *m->list, 64);
@@ -311,7 +336,6 @@ static int remind_one(const struct wg_due_row *r, void *ctx)
         snprintf(o->worker, sizeof o->worker, "%s", r->worker);
         wg_civil_format_date(d.due_day, o->day);
     }
-    wg_person_release(&p);
     return 0;
 }
 
