@@ -85,11 +85,11 @@ static enum wg_rc repeated(struct wg_req *req, struct wg_db *db, const struct wg
     struct wg_visit old;
     long long id = 0;
     const struct wg_actor *a = req->actor;
-    enum wg_rc rc;
+    enum wg_rc rc = WG_OK;
     *done = 0;
     if (!v->client_key[0] ||
         (rc = wg_visit_by_client(db, a ? a->username : "", v->client_key, &id, err)) || !id)
-        return v->client_key[0] ? rc : WG_OK;
+        return rc;
     if ((rc = wg_visit_load(db, app->keys, NULL, id, &old, err)))
         return rc;
     *done = 1;
