@@ -218,6 +218,8 @@ const T = {
   'p.note': ['发现的问题', 'What is wrong'],
   'p.stop': ['结束巡查', 'Stop the patrol'],
   'p.stopped': ['巡查已结束', 'Patrol stopped'],
+  'o.source_visit': ['来自走访 #{id}', 'from visit #{id}'],
+  'o.source_patrol': ['来自巡查 #{id}', 'from patrol #{id}'],
   // callback
   'cb.queue': ['待回访', 'To call back'],
   'cb.reached': ['联系上诉求人', 'Reached the resident'],
