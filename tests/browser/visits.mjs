@@ -61,6 +61,11 @@ test('visits on a phone: recorded offline, sent once when back online (390x844)'
     await page.locator('[data-test=v-refresh]').click()
     await page.waitForFunction(id => /上次走访/.test(document.querySelector(`[data-test=v-due-${id}]`)?.textContent || ''), p.id)
     await shot(page, 'mobile-visit-sent-390')
+    // a finding made an order: the order's page says which visit it came from
+    const made = await srv.api('POST', '/api/v1/visits', { subject: { kind: 'person', id: p.id }, method: 'door', content: '复访', findings: '楼道灯坏了', order: true, lon: 118.305, lat: 35.005 }, worker)
+    await page.goto(base + '/orders/' + made.order.id)
+    await page.locator('[data-test=source]').waitFor()
+    assert((await page.textContent('[data-test=source]')).includes('来自走访 #' + made.id), 'the order names its visit')
     if (errors.length) throw new Error('script errors: ' + errors.join('; '))
   } finally {
     await ctx.close()
