@@ -518,6 +518,10 @@ EXPECT.update({
         outside=("/api/v1/visits/due?grid=371302002001001", None), ok=200),
     ("GET", "/api/v1/visits/{id}"): dict(inside=("/api/v1/visits/1", None),
                                          outside=("/api/v1/visits/2", None), ok=200),
+    ("POST", "/api/v1/visits/{id}/reveal"): dict(
+        inside=("/api/v1/visits/1/reveal", {"field": "content", "reason": "matrix check"}),
+        outside=("/api/v1/visits/2/reveal", {"field": "content", "reason": "matrix check"}),
+        ok=200),
     ("POST", "/api/v1/visits/{id}/order"): dict(inside=("/api/v1/visits/1/order", {}),
                                                 outside=("/api/v1/visits/2/order", {}), ok=400),
     ("GET", "/api/v1/patrols"): dict(inside=("/api/v1/patrols?grid=371302001001001", None),

@@ -102,6 +102,20 @@ def test_visits_checked_scoped_idempotent_and_made_orders():
                 assert status == 404, (path, body)
             status, body = srv.get("/api/v1/visits/abc", token=gw)
             assert status == 404, body
+            # what was said: in clear to its worker and its recorder; others reveal it
+            status, body = srv.get(f"/api/v1/visits/{first['id']}", token=comm)
+            assert body["content"] is None and body["withheld"] is True, body
+            path = f"/api/v1/visits/{first['id']}/reveal"
+            for change, word in [({"field": "content"}, "reason"),
+                                 ({"field": "mood", "reason": "核实走访情况"}, "field")]:
+                status, body = srv.json("POST", path, change, token=comm)
+                assert status == 400 and word in body["error"]["message"], (change, body)
+            status, body = srv.json("POST", path, {"field": "content", "reason": "核实走访情况"},
+                                    token=comm)
+            assert status == 200 and body["value"] == "入户了解生活情况", body
+            status, body = srv.json("POST", path, {"field": "content", "reason": "核实走访情况"},
+                                    token=west)
+            assert status == 404, body
             # a finding made an order in one step, linked both ways
             status, body = srv.json("POST", "/api/v1/visits", visit(
                 pid, findings="楼道堆放杂物堵塞消防通道", order={"urgency": "normal"},

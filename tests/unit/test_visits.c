@@ -300,6 +300,14 @@ static void test_visits(struct wg_db *db, struct wg_pii_keys *keys, const struct
     T_EQ_INT(wg_visit_load(db, keys, &gw.scope, 1, &back, &err), WG_OK);
     T_EQ_STR(back.content, secret);
     T_EQ_STR(back.findings, "");
+    /* in clear to its worker; withheld from anyone else in scope, who reveals it */
+    json_t *j = wg_visit_json(&back, "gw");
+    T_EQ_STR(json_string_value(json_object_get(j, "content")), secret);
+    json_decref(j);
+    j = wg_visit_json(&back, "leader");
+    T_CHECK(json_is_null(json_object_get(j, "content")));
+    T_CHECK(json_is_true(json_object_get(j, "withheld")));
+    json_decref(j);
     wg_visit_release(&back);
     T_EQ_INT(wg_visit_load(db, keys, &west.scope, 1, &back, &err), WG_ENOTFOUND);
     struct raw r = {0, 0, secret};

@@ -83,7 +83,8 @@ enum wg_rc wg_api_patrols_list(struct wg_req *req, struct wg_err *err)
                                wg_req_query(req, "from"),
                                wg_req_query(req, "to"),
                                wg_req_query(req, "limit"),
-                               wg_req_query(req, "cursor")};
+                               wg_req_query(req, "cursor"),
+                               NULL};
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;

@@ -72,9 +72,16 @@ static enum wg_rc take_order(struct wg_req *req, const json_t *obj, struct with_
     return rc;
 }
 
+/* The caller's username, whom a visit's content is shown to when they made it. */
+static const char *viewer(const struct wg_req *req)
+{
+    const struct wg_actor *a = req->actor;
+    return a ? a->username : NULL;
+}
+
 static enum wg_rc reply_visit(struct wg_req *req, int status, const struct wg_visit *v)
 {
-    return wg_reply_json(req, status, wg_visit_json(v));
+    return wg_reply_json(req, status, wg_visit_json(v, viewer(req)));
 }
 
 /* A repeated upload: the visit the caller recorded under this key, answered as it is. */
@@ -159,7 +166,7 @@ enum wg_rc wg_api_visits_list(struct wg_req *req, struct wg_err *err)
                                wg_req_query(req, "worker"),     wg_req_query(req, "subject_kind"),
                                wg_req_query(req, "subject_id"), wg_req_query(req, "from"),
                                wg_req_query(req, "to"),         wg_req_query(req, "limit"),
-                               wg_req_query(req, "cursor")};
+                               wg_req_query(req, "cursor"),     viewer(req)};
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
@@ -213,4 +220,38 @@ enum wg_rc wg_api_visits_order(struct wg_req *req, struct wg_err *err)
         rc = reply_visit(req, 201, &v);
     wg_visit_release(&v);
     return rc;
+}
+
+/* POST /api/v1/visits/{id}/reveal {"field": "content" or "findings", "reason": "…"}: what was
+ * said or found, in clear, to someone in scope who did not make the visit; on the record
+ * before it leaves, a refusal too. */
+enum wg_rc wg_api_visits_reveal(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const char *field = wg_api_field(req, "field"), *reason = NULL;
+    struct wg_visit v;
+    struct wg_db *db;
+    long long id;
+    int loaded = 0;
+    json_t *out = NULL;
+    enum wg_rc rc;
+    if ((rc = wg_api_registry_id(req->params[0], "visit", &id, err)) ||
+        (rc = wg_api_reveal_reason(req, &reason, err)) || (rc = wg_api_db(req, &db, err)))
+        return rc;
+    rc = wg_visit_load(db, app->keys, wg_api_registry_scope(req), id, &v, err);
+    loaded = rc == WG_OK;
+    if (!rc && (!field || (strcmp(field, "content") && strcmp(field, "findings"))))
+        rc = wg_err_set(err, WG_EINVAL, "'field' must be content or findings");
+    if (!rc)
+        out = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "field", field, "value",
+                        !strcmp(field, "content") ? v.content : v.findings);
+    rc = wg_api_reveal_audit(req, db, "visit", req->params[0], field ? field : "(none)", reason, rc,
+                             err);
+    if (loaded)
+        wg_visit_release(&v);
+    if (rc) {
+        json_decref(out);
+        return rc;
+    }
+    return wg_reply_json(req, 200, out);
 }

@@ -307,14 +307,20 @@ enum wg_rc wg_visit_by_client(struct wg_db *db, const char *created_by, const ch
     return wg_store_visit_by_client(db, created_by, key, id, err);
 }
 
-json_t *wg_visit_json(const struct wg_visit *v)
+json_t *wg_visit_json(const struct wg_visit *v, const char *viewer)
 {
+    int clear = !viewer || !strcmp(viewer, v->worker) || !strcmp(viewer, v->created_by);
     json_t *j = json_pack("{s:I,s:{s:s,s:I},s:s,s:s,s:I,s:s,s:s,s:s,s:s,s:I}", "id",
                           (json_int_t)v->id, "subject", "kind", v->subject_kind, "id",
                           (json_int_t)v->subject_id, "grid", v->grid, "worker", v->worker,
                           "visited_at", (json_int_t)v->visited_at, "method", v->method, "content",
                           v->content ? v->content : "", "findings", v->findings ? v->findings : "",
                           "created_by", v->created_by, "created_at", (json_int_t)v->created_at);
+    if (!clear) {
+        json_object_set_new(j, "content", json_null());
+        json_object_set_new(j, "findings", json_null());
+    }
+    json_object_set_new(j, "withheld", json_boolean(!clear));
     json_object_set_new(j, "client_key",
                         v->client_key[0] ? json_string(v->client_key) : json_null());
     json_object_set_new(j, "lon", v->has_point ? json_real(v->lon) : json_null());
@@ -330,6 +336,7 @@ json_t *wg_visit_json(const struct wg_visit *v)
 
 struct page {
     const struct wg_pii_keys *keys;
+    const char *viewer;
     json_t *arr;
     int n;
     long long last_at, last_id;
@@ -346,7 +353,7 @@ static int add_visit(const struct wg_visit_row *r, void *ctx)
         pg->rc = o.rc;
         return 1;
     }
-    json_array_append_new(pg->arr, wg_visit_json(&v));
+    json_array_append_new(pg->arr, wg_visit_json(&v, pg->viewer));
     wg_visit_release(&v);
     pg->n++;
     pg->last_at = r->visited_at;
@@ -378,7 +385,7 @@ enum wg_rc wg_visit_list(struct wg_db *db, const struct wg_pii_keys *keys,
 {
     char lo[32], hi[33];
     long long limit = 50, subject = 0, from = 0, to = INT64_MAX;
-    struct page pg = {keys, NULL, 0, 0, 0, WG_OK, err};
+    struct page pg = {keys, q->viewer, NULL, 0, 0, 0, WG_OK, err};
     const char *kind = q->subject_kind && *q->subject_kind ? q->subject_kind : "";
     struct wg_visit_filter f;
     enum wg_rc rc;

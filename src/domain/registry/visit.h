@@ -8,8 +8,9 @@
  * point, optional), the method (door, phone, video), what was said (content, required) and
  * what was found (findings, may be empty). Content and findings speak of people: both are
  * sealed at rest (domain/accounts/pii.h, contexts "visit.content" and "visit.findings"),
- * findings even when empty. The grid is the subject's when the visit is recorded, and the
- * visit is in a caller's scope when that grid is. A client's key (client_key, from a phone
+ * findings even when empty, and answered in clear only to the visit's worker and whoever
+ * recorded it (others reveal them, audited). The grid is the subject's when the visit is recorded,
+ * and the visit is in a caller's scope when that grid is. A client's key (client_key, from a phone
  * that recorded the visit without signal) makes a repeated upload the same visit. A finding
  * becomes one order (channel gridworker) in the same transaction as the visit, or later by
  * POST /api/v1/visits/{id}/order; the visit keeps the order's id and the order names the
@@ -89,7 +90,10 @@ enum wg_rc wg_visit_load(struct wg_db *db, const struct wg_pii_keys *keys,
 /* The id of the visit created_by recorded under key (0: none). */
 enum wg_rc wg_visit_by_client(struct wg_db *db, const char *created_by, const char *key,
                               long long *id, struct wg_err *err);
-json_t *wg_visit_json(const struct wg_visit *v);
+/* The visit as answered to viewer (a username; NULL: anyone may read it all): what was said
+ * and found in clear only to the visit's worker and whoever recorded it; to anyone else
+ * content and findings are null and "withheld" true — a reveal with a reason opens them. */
+json_t *wg_visit_json(const struct wg_visit *v, const char *viewer);
 
 /* A list of visits in scope, newest first: within grid or region, by worker, by subject
  * (subject_kind, subject_id), visited from/to (unix seconds, [from, to)), limit 1..200 (50)
@@ -97,6 +101,7 @@ json_t *wg_visit_json(const struct wg_visit *v);
  * "next_cursor"}. */
 struct wg_visit_query {
     const char *grid, *region, *worker, *subject_kind, *subject_id, *from, *to, *limit, *cursor;
+    const char *viewer; /* as wg_visit_json's */
 };
 enum wg_rc wg_visit_list(struct wg_db *db, const struct wg_pii_keys *keys,
                          const struct wg_scope *scope, const struct wg_visit_query *q, json_t **out,
