@@ -12,7 +12,6 @@
 #include "core/civil.h"
 #include "core/jfield.h"
 #include "core/param.h"
-#include "core/utf8.h"
 #include "domain/registry/person.h"
 #include "domain/registry/visit.h"
 #include "store/map/map_q.h"

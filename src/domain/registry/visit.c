@@ -10,8 +10,6 @@
 #include "core/alloc.h"
 #include "core/jfield.h"
 #include "core/param.h"
-#include "core/utf8.h"
-#include "domain/map/region.h"
 #include "domain/orders/order.h"
 #include "store/accounts/accounts_q.h"
 #include "store/registry/registry_q.h"
