@@ -153,7 +153,8 @@ def test_visits_checked_scoped_idempotent_and_made_orders():
 def test_visits_due_by_cadence():
     data = Data()
     try:
-        path = config(data, visit_daily_regions="371302001001", visit_cadence="hardship=60")
+        path = config(data, visit_daily_regions="371302001001", visit_cadence="hardship=60",
+                      patrol_checklist="学校周边,桥梁涵洞", patrol_track_days=30)
         srv = Server(data, "--config", path)
         try:
             gw, west, _ = setup(data, srv)
@@ -188,6 +189,9 @@ def test_visits_due_by_cadence():
                 assert status == 400 and word in body["error"]["message"], (query, body)
             status, body = srv.get(f"/api/v1/visits/due?grid={GRID}", token=west)
             assert status == 404, body
+            # the patrols' checklist and retention are the deployment's
+            status, body = srv.get("/api/v1/patrols/checklist", token=gw)
+            assert body == {"places": ["学校周边", "桥梁涵洞"], "track_days": 30}, body
         finally:
             srv.stop()
     finally:
