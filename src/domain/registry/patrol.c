@@ -33,7 +33,7 @@ enum wg_rc wg_patrol_set_places(struct wg_patrol_config *c, const char *list, st
         size_t n = strcspn(p, ",");
         if (!n || n >= sizeof next.places[0] || next.nplaces == WG_PATROL_PLACES_MAX)
             return wg_err_set(err, WG_EINVAL,
-                              "a checklist holds 1 to %d places of 1 to 20 characters, "
+                              "a checklist holds 1 to %d places of 1 to 63 bytes, "
                               "separated by commas",
                               WG_PATROL_PLACES_MAX);
         snprintf(next.places[next.nplaces++], sizeof next.places[0], "%.*s", (int)n, p);
@@ -301,7 +301,7 @@ static enum wg_rc check_list(const struct wg_patrol_config *cfg, json_t *checks,
         if (!json_is_object(c))
             rc = wg_err_set(err, WG_EINVAL, "must be {place, ok, note}");
         else if (!(rc = wg_jf_known(c, keys, "a check", err)) &&
-                 !(rc = wg_jf_text(c, "place", 1, 20, &place, err)) &&
+                 !(rc = wg_jf_text(c, "place", 1, 63, &place, err)) &&
                  !(rc = wg_jf_bool(c, "ok", &ok, err)))
             rc = wg_jf_text(c, "note", 0, 500, &note, err);
         for (int k = 0; !rc && k < cfg->nplaces; k++)

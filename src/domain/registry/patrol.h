@@ -36,7 +36,7 @@ struct wg_patrol_config {
 /* 180 days and the default places: 学校周边, 集贸市场, 出租房屋, 九小场所, 消防通道, 在建工地,
  * 河道沟渠, 公共设施. */
 void wg_patrol_config_defaults(struct wg_patrol_config *c);
-/* A comma-separated list of places (1 to 64 of them, each 1 to 20 characters). */
+/* A comma-separated list of places (1 to 64 of them, each 1 to 63 bytes). */
 enum wg_rc wg_patrol_set_places(struct wg_patrol_config *c, const char *list, struct wg_err *err);
 
 struct wg_patrol {
