@@ -50,7 +50,8 @@ def test_visits_checked_scoped_idempotent_and_made_orders():
             now = int(time.time())
             bad = [
                 ({"subject": None}, "subject"),
-                ({"subject": {"kind": "org", "id": 1}}, "kind"),
+                ({"subject": {"kind": "shop", "id": 1}}, "kind"),
+                ({"subject": {"kind": "org", "id": 1}}, "subject"),
                 ({"subject": {"kind": "person", "id": 0}}, "subject.id"),
                 ({"subject": {"kind": "person", "id": 999}}, "subject"),
                 ({"subject": {"kind": "person", "id": wid}}, "subject"),
@@ -94,7 +95,7 @@ def test_visits_checked_scoped_idempotent_and_made_orders():
                                    "&worker=gw&region=371302001", token=comm)
             assert status == 200 and len(body["visits"]) == 2, body
             for query, word in [("limit=0", "limit"), ("cursor=zz", "cursor"),
-                                ("subject_kind=org", "subject_kind"), ("from=x", "from")]:
+                                ("subject_kind=shop", "subject_kind"), ("from=x", "from")]:
                 status, body = srv.get("/api/v1/visits?" + query, token=gw)
                 assert status == 400 and word in body["error"]["message"], (query, body)
             for path in [f"/api/v1/visits/{first['id']}", f"/api/v1/visits?grid={GRID}"]:
@@ -144,6 +145,17 @@ def test_visits_checked_scoped_idempotent_and_made_orders():
             status, body = srv.json("POST", f"/api/v1/visits/{vid}/order", {}, token=west)
             assert status == 404, body
             assert data.count("work_order") == orders + 1
+            # an organization is visited as people are
+            from test_registry_orgs import org
+            status, o = srv.json("POST", "/api/v1/orgs", org(1), token=gw)
+            assert status == 201, o
+            status, body = srv.json("POST", "/api/v1/visits", {
+                "subject": {"kind": "org", "id": o["id"]}, "method": "door",
+                "content": "检查燃气使用"}, token=gw)
+            assert status == 201 and body["grid"] == GRID, body
+            status, body = srv.get(f"/api/v1/visits?subject_kind=org&subject_id={o['id']}",
+                                   token=gw)
+            assert [v["subject"]["kind"] for v in body["visits"]] == ["org"], body
         finally:
             srv.stop()
     finally:

@@ -12,11 +12,11 @@
 #include "core/param.h"
 #include "domain/orders/order.h"
 #include "store/accounts/accounts_q.h"
+#include "store/registry/orgs_q.h"
 #include "store/registry/registry_q.h"
 
-/* The subjects a visit may have. An organization (the registry's org) is added here and in
- * subject_grid below, nowhere else. */
-const char *const wg_visit_subject_kinds[] = {"person", "household", NULL};
+/* The subjects a visit may have: each kind here and in subject_grid below, nowhere else. */
+const char *const wg_visit_subject_kinds[] = {"person", "household", "org", NULL};
 const char *const wg_visit_methods[] = {"door", "phone", "video", NULL};
 const char *const wg_visit_fields[] = {
     "client_key", "subject",    "subject.kind", "subject.id",    "worker",        "visited_at",
@@ -103,8 +103,8 @@ enum wg_rc wg_visit_parse(struct wg_visit *v, json_t *body, long long now, json_
     *order = NULL;
     if (!json_is_object(subject))
         return wg_err_set(err, WG_EINVAL,
-                          "'subject' is required: {\"kind\": \"person\" or \"household\", "
-                          "\"id\": its id}");
+                          "'subject' is required: {\"kind\": \"person\", \"household\" or "
+                          "\"org\", \"id\": its id}");
     if ((rc = wg_jf_one_of(subject, "kind", wg_visit_subject_kinds, NULL, &kind, err))) {
         wg_err_prefix(err, "subject");
         return rc;
@@ -157,6 +157,12 @@ static int household_grid(const struct wg_household_row *r, void *ctx)
     return 1;
 }
 
+static int org_grid(const struct wg_org_row *r, void *ctx)
+{
+    snprintf(((struct grid_of *)ctx)->grid, 32, "%s", r->grid);
+    return 1;
+}
+
 static enum wg_rc subject_grid(struct wg_db *db, const struct wg_scope *scope, const char *kind,
                                long long id, char grid[32], struct wg_err *err)
 {
@@ -167,6 +173,8 @@ static enum wg_rc subject_grid(struct wg_db *db, const struct wg_scope *scope, c
         rc = wg_store_person_get(db, id, person_grid, &g, err);
     else if (!strcmp(kind, "household"))
         rc = wg_store_household_get(db, id, household_grid, &g, err);
+    else if (!strcmp(kind, "org"))
+        rc = wg_store_org_get(db, id, org_grid, &g, err);
     else
         rc = WG_ENOTFOUND;
     if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, grid)))
@@ -393,7 +401,7 @@ enum wg_rc wg_visit_list(struct wg_db *db, const struct wg_pii_keys *keys,
         (rc = wg_param_count(q->to, "to", 0, INT64_MAX, &to, err)))
         return rc;
     if (*kind && !wg_order_value_in(wg_visit_subject_kinds, kind))
-        return wg_err_set(err, WG_EINVAL, "'subject_kind' must be person or household");
+        return wg_err_set(err, WG_EINVAL, "'subject_kind' must be person, household or org");
     if (q->worker && (strlen(q->worker) > 63 || !*q->worker))
         return wg_err_set(err, WG_EINVAL, "'worker' must be a username");
     if ((rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))

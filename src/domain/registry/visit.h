@@ -1,8 +1,8 @@
 /* Visits (走访, SPEC §6): a grid worker's visit to someone of the registry, and the cadence at
  * which the people who need visits are due one.
  *
- * A visit has a subject — a kind and an id: a person or a household (the kinds are
- * wg_visit_subject_kinds, resolved in one place, visit.c's subject_grid) — the worker who
+ * A visit has a subject — a kind and an id: a person, a household or an organization (the
+ * kinds are wg_visit_subject_kinds, resolved in one place, visit.c's subject_grid) — the worker who
  * made it (an account's username: the caller, or a grid worker named by a writer whose scope
  * is wider than that worker's), the time (unix seconds, not in the future), the place (a
  * point, optional), the method (door, phone, video), what was said (content, required) and
@@ -41,7 +41,7 @@
 #include "store/registry/visit_q.h"
 #include "store/store.h"
 
-extern const char *const wg_visit_subject_kinds[]; /* person, household */
+extern const char *const wg_visit_subject_kinds[]; /* person, household, org */
 extern const char *const wg_visit_methods[];       /* door, phone, video */
 /* The keys of a visit's body (a route's WG_KEYS_LIST). */
 extern const char *const wg_visit_fields[];
