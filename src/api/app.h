@@ -16,6 +16,8 @@
 #include "domain/accounts/pii.h"
 #include "domain/accounts/pwpool.h"
 #include "domain/portal/portal.h"
+#include "domain/registry/patrol.h"
+#include "domain/registry/visit.h"
 #include "domain/accounts/session.h"
 #include "domain/stats/stats_cube.h"
 #include "domain/orders/order.h"
@@ -40,6 +42,8 @@ struct wg_app {
     unsigned sweep_seconds;         /* how often red orders are looked for (60) */
     const char *data_dir;           /* photos and key files live under it */
     struct wg_portal_config portal; /* the residents' portal: throttles, photos */
+    struct wg_cadence cadence;      /* visits' cadence (domain/registry/visit.h) */
+    struct wg_patrol_config patrol; /* patrols' checklist and track retention (patrol.h) */
     int call_proxy; /* reveal queues a call through a virtual-number service (api/orders/reveal.c)
                      */
     /* the console (api/console/console.c): its built directory, base map tiles, its CSP */

@@ -42,6 +42,8 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     wg_login_limit_init(&app->logins);
     wg_portal_config_init(&app->portal);
     app->sweep_seconds = 60;
+    wg_cadence_defaults(&app->cadence);
+    wg_patrol_config_defaults(&app->patrol);
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     app->calendar = wg_calendar_new();
@@ -98,6 +100,31 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
     return rc;
 }
 
+/* The registry's sweep: patrol tracks past their retention purged (every minute), and the
+ * workers reminded of overdue visits (every ten: a reminder is sent once per visit, and
+ * finding them reads every person's sealed groups). */
+enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *err)
+{
+    struct wg_db *db;
+    long purged = 0;
+    int reminded = 0;
+    long long now = (long long)time(NULL);
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_patrol_purge(db, app->committer, &app->patrol, now, &purged, err);
+    if (!rc && remind)
+        rc = wg_visit_remind(db, app->committer, app->keys, app->calendar, &app->cadence, now,
+                             &reminded, err);
+    wg_store_put(db);
+    if (purged)
+        wg_info("purged %ld patrol track batch%s past %d days", purged, purged == 1 ? "" : "es",
+                app->patrol.track_days);
+    if (reminded)
+        wg_info("reminded workers of %d overdue visit%s", reminded, reminded == 1 ? "" : "s");
+    return rc;
+}
+
 /* Every second: rebuild the locate index when grids changed; every minute: supervise
  * orders that turned red. */
 static void *watch(void *arg)
@@ -115,6 +142,9 @@ static void *watch(void *arg)
             wg_warn("dispatch catalog not reloaded: %s", err.msg);
         if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep(app, &err))
             wg_warn("supervision sweep failed: %s", err.msg);
+        if (app->keys && tick % app->sweep_seconds == 0 &&
+            wg_app_sweep_registry(app, tick % (app->sweep_seconds * 10) == 0, &err))
+            wg_warn("registry sweep failed: %s", err.msg);
     }
     return NULL;
 }

@@ -20,6 +20,8 @@ void wg_settings_init(struct wg_settings *s)
     wg_notify_config_init(&s->notify);
     wg_portal_config_init(&s->portal);
     wg_geocoder_init(&s->geocoder);
+    wg_cadence_defaults(&s->cadence);
+    wg_patrol_config_defaults(&s->patrol);
 }
 
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v,
@@ -67,6 +69,22 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         s->call_proxy = !strcmp(v, "on");
     else if (!strcmp(key, "call_proxy"))
         return wg_err_set(err, WG_EINVAL, "call_proxy '%.40s' is not on or off", v);
+    else if (!strcmp(key, "visit_cadence"))
+        return wg_cadence_set(&s->cadence, v, err);
+    else if (!strcmp(key, "visit_daily_regions"))
+        return wg_cadence_set_daily(&s->cadence, v, err);
+    else if (!strcmp(key, "visit_change_hours")) {
+        long h = 0;
+        enum wg_rc rc = wg_parse_whole(key, v, 0, 720, &h, err);
+        s->cadence.change_hours = rc ? s->cadence.change_hours : (int)h;
+        return rc;
+    } else if (!strcmp(key, "patrol_track_days")) {
+        long d = 0;
+        enum wg_rc rc = wg_parse_whole(key, v, 1, 3660, &d, err);
+        s->patrol.track_days = rc ? s->patrol.track_days : (int)d;
+        return rc;
+    } else if (!strcmp(key, "patrol_checklist"))
+        return wg_patrol_set_places(&s->patrol, v, err);
     else if (!strcmp(key, "console_dir"))
         snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
     else if (!strcmp(key, "tiles_url"))

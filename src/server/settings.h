@@ -7,6 +7,8 @@
 #include "domain/notify/notify_worker.h"
 #include "domain/map/geocoder.h"
 #include "domain/portal/portal.h"
+#include "domain/registry/patrol.h"
+#include "domain/registry/visit.h"
 
 struct wg_settings {
     char data[4096];
@@ -27,6 +29,11 @@ struct wg_settings {
     char tiles_url[1024], tiles_attribution[256], tiles_subdomains[32]; /* base map */
     int call_proxy;              /* call_proxy = on: reveal queues a call, never shows a number */
     struct wg_geocoder geocoder; /* geocoder_* lines: 天地图 for the address search */
+    /* visits and patrols (domain/registry/visit.h, patrol.h): visit_cadence = group=days,...;
+     * visit_daily_regions = codes (日查日访); visit_change_hours; patrol_track_days;
+     * patrol_checklist = places */
+    struct wg_cadence cadence;
+    struct wg_patrol_config patrol;
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

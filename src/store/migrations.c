@@ -145,6 +145,11 @@ const struct wg_migration wg_migrations[] = {
     /* The grid team (domain/registry/team.h): each grid's members with their roles and dates,
      * its published duties and police station, replaced as a whole under a version. */
     {34, "the grid team, its duties and police station", WG_Q_MIGRATION_34},
+    /* The grid workers' visits and patrols (domain/registry/visit.h, patrol.h): each visit's
+     * subject, worker, time, place, method and its content and findings sealed; the overdue
+     * visits already reminded of; patrols with their checks sealed, their GPS tracks sealed
+     * in batches (purged after the retention period) and the orders their findings made. */
+    {35, "visits and patrols: sealed contents and tracks, reminders, orders", WG_Q_MIGRATION_35},
     /* The address search's bigram index of the buildings' names and addresses (schema.def). */
     {37, "the address search's index of building names and addresses", WG_Q_MIGRATION_37},
 };

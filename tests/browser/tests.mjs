@@ -11,6 +11,7 @@ import { contactTests } from './contact.mjs'
 import { chineseTests, expandScope } from './chinese.mjs'
 import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
+import { visitTests } from './visits.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -467,3 +468,5 @@ tests.push(...registryTests)
 tests.push(...addressTests)
 // the grid team: 我的网格 on the portal, the team on the grid's card (tests/browser/team.mjs)
 tests.push(...teamTests)
+// the grid worker's visits and patrols on a phone, with and without signal (tests/browser/visits.mjs)
+tests.push(...visitTests)

@@ -34,6 +34,7 @@ PERM_ROLES = {
     "WG_P_REGISTRY_READ": {"sysadmin", "agent", "supervisor", "gridworker", "community",
                            "mediator", "leader"},
     "WG_P_REGISTRY_WRITE": {"sysadmin", "gridworker", "community"},
+    "WG_P_REGISTRY_WRITE | WG_P_ORDER_CREATE": {"gridworker", "community"},
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
@@ -525,6 +526,63 @@ EXPECT.update({
 })
 
 
+# The grid workers' visits and patrols (test_registry_visits.py walks them): visit and patrol
+# 1 inside the town, 2 outside it (field_objects). A visit's order without findings, a
+# patrol's points or stop with a bad body and its order without content are 400 to whoever
+# may make them, before the patrol's worker is asked.
+EXPECT.update({
+    ("GET", "/api/v1/visits"): dict(inside=("/api/v1/visits?grid=371302001001001", None),
+                                    outside=("/api/v1/visits?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/visits"): dict(
+        inside=("/api/v1/visits", {"subject": {"kind": "person", "id": 1}, "method": "door",
+                                   "content": "矩阵走访"}),
+        outside=("/api/v1/visits", {"subject": {"kind": "person", "id": 2}, "method": "door",
+                                    "content": "矩阵走访"}), ok=201, outside_status=400),
+    ("GET", "/api/v1/visits/due"): dict(
+        inside=("/api/v1/visits/due?grid=371302001001001", None),
+        outside=("/api/v1/visits/due?grid=371302002001001", None), ok=200),
+    ("GET", "/api/v1/visits/{id}"): dict(inside=("/api/v1/visits/1", None),
+                                         outside=("/api/v1/visits/2", None), ok=200),
+    ("POST", "/api/v1/visits/{id}/reveal"): dict(
+        inside=("/api/v1/visits/1/reveal", {"field": "content", "reason": "matrix check"}),
+        outside=("/api/v1/visits/2/reveal", {"field": "content", "reason": "matrix check"}),
+        ok=200),
+    ("POST", "/api/v1/visits/{id}/order"): dict(inside=("/api/v1/visits/1/order", {}),
+                                                outside=("/api/v1/visits/2/order", {}), ok=400),
+    ("GET", "/api/v1/patrols"): dict(inside=("/api/v1/patrols?grid=371302001001001", None),
+                                     outside=("/api/v1/patrols?grid=371302002001001", None),
+                                     ok=200),
+    ("POST", "/api/v1/patrols"): dict(
+        inside=("/api/v1/patrols", {"grid": "371302001001001"}),
+        outside=("/api/v1/patrols", {"grid": "371302002001001"}), ok=201, outside_status=400),
+    ("GET", "/api/v1/patrols/coverage"): dict(
+        inside=("/api/v1/patrols/coverage?grid=371302001001001&month=2026-12", None),
+        outside=("/api/v1/patrols/coverage?grid=371302002001001&month=2026-12", None), ok=200),
+    ("GET", "/api/v1/patrols/checklist"): dict(inside=("/api/v1/patrols/checklist", None),
+                                               outside=None, ok=200),
+    ("GET", "/api/v1/patrols/{id}"): dict(inside=("/api/v1/patrols/1", None),
+                                          outside=("/api/v1/patrols/2", None), ok=200),
+    ("POST", "/api/v1/patrols/{id}/points"): dict(
+        inside=("/api/v1/patrols/1/points", {"batch": "m", "points": []}),
+        outside=("/api/v1/patrols/2/points", {"batch": "m", "points": []}), ok=400),
+    ("POST", "/api/v1/patrols/{id}/stop"): dict(
+        inside=("/api/v1/patrols/1/stop", {"checks": "none"}),
+        outside=("/api/v1/patrols/2/stop", {"checks": "none"}), ok=400),
+    ("POST", "/api/v1/patrols/{id}/order"): dict(inside=("/api/v1/patrols/1/order", {}),
+                                                 outside=("/api/v1/patrols/2/order", {}), ok=400),
+})
+
+
+def field_objects(srv):
+    """Visit and patrol 1 inside the town (person 1's grid), 2 outside it (person 2's)."""
+    for pid, grid in [(1, "371302001001001"), (2, "371302002001001")]:
+        status, body = srv.json("POST", "/api/v1/visits", {
+            "subject": {"kind": "person", "id": pid}, "method": "phone", "content": "矩阵"})
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/patrols", {"grid": grid})
+        assert status == 201, body
+
+
 def registry_objects(srv):
     """Building IN-1 and house 1 inside the town, OUT-1 and house 2 outside it."""
     for code, lon in [("IN-1", 118.305), ("OUT-1", 118.405)]:
@@ -664,6 +722,7 @@ def test_authorization_matrix():
                 assert status == 201, body
             registry_objects(srv)
             org_thing_objects(srv)
+            field_objects(srv)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

@@ -1,5 +1,6 @@
 """Personal information: sealed at rest, masked on output, revealed with a reason, keys rotate."""
 import os
+import time
 import urllib.parse
 
 from harness import Data, Server, run
@@ -156,6 +157,53 @@ def test_registry_persons_sealed_at_rest_and_rotated():
             status, body = srv.json("POST", f"/api/v1/persons/{pid}/reveal",
                                     {"field": "id_number", "reason": "身份核验"})
             assert status == 200 and body["value"] == person_id, body
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_visits_and_patrol_tracks_sealed_at_rest_and_rotated():
+    """What a grid worker recorded about people — a visit's content and findings, a patrol's
+    track and the notes of its checks — never in clear in the data directory; key rotation
+    re-seals them."""
+    content, findings = "王阿姨说女儿每周六来看她", "独居老人家中电线老化需更换"
+    note, lon = "东关小学门口摊贩占道", 118.30617
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            status, body = srv.json("POST", "/api/v1/persons", {  # made up, its check digit
+                "id_number": "371302195001010013", "name": "王秀英", "residence": "registered",
+                "grid": "371302001001001", "care": ["alone"]})
+            assert status == 201, body
+            status, body = srv.json("POST", "/api/v1/visits", {
+                "subject": {"kind": "person", "id": body["id"]}, "method": "door",
+                "content": content, "findings": findings})
+            assert status == 201 and body["content"] == content, body
+            status, p = srv.json("POST", "/api/v1/patrols", {"grid": "371302001001001"})
+            assert status == 201, p
+            now = int(time.time())
+            status, body = srv.json("POST", f"/api/v1/patrols/{p['id']}/points", {
+                "batch": "b1", "points": [[lon, 35.00123, now - 5], [lon, 35.00223, now]]})
+            assert status == 200 and body["points"] == 2, body
+            status, body = srv.json("POST", f"/api/v1/patrols/{p['id']}/stop", {
+                "checks": [{"place": "学校周边", "ok": False, "note": note}]})
+            assert status == 200, body
+        finally:
+            srv.stop()
+        raw = data.raw_bytes()
+        for clear in (content, findings, note, "学校周边", str(lon), "35.00123"):
+            assert clear.encode() not in raw, clear
+        _, out, _ = run("key", "rotate", "--data", data.dir)
+        # the person's ID, name, birth date and groups; the visit's two; the checks; the track
+        assert "8 stored values" in out, out
+        srv = Server(data)
+        try:
+            status, body = srv.get("/api/v1/visits/1")
+            assert status == 200 and body["findings"] == findings, body
+            status, body = srv.get(f"/api/v1/patrols/{p['id']}")
+            assert body["track"][0][0] == lon and body["checks"][0]["note"] == note, body
         finally:
             srv.stop()
     finally:

@@ -18,11 +18,15 @@ static const char *const contexts[][WG_SEALED_MAX] = {
                            "person.birth_date"},
     [WG_SEALED_HOUSEHOLDS] = {"household.address"},
     [WG_SEALED_ORGS] = {"org.person_name", "org.person_phone"},
+    [WG_SEALED_VISITS] = {"visit.content", "visit.findings"},
+    [WG_SEALED_PATROLS] = {"patrol.checks"},
+    [WG_SEALED_TRACKS] = {"patrol.track"},
 };
 static const char *const table_names[] = {
     [WG_SEALED_ORDERS] = "order",      [WG_SEALED_OPEN311] = "Open311 request",
     [WG_SEALED_PERSONS] = "person",    [WG_SEALED_HOUSEHOLDS] = "household",
-    [WG_SEALED_ORGS] = "organization",
+    [WG_SEALED_ORGS] = "organization", [WG_SEALED_VISITS] = "visit",
+    [WG_SEALED_PATROLS] = "patrol",    [WG_SEALED_TRACKS] = "patrol track",
 };
 
 struct pending {
@@ -120,9 +124,9 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     *moved = 0;
     pg->keys = keys;
     pg->err = err;
-    static const enum wg_sealed_table all[] = {WG_SEALED_ORDERS, WG_SEALED_OPEN311,
-                                               WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS,
-                                               WG_SEALED_ORGS};
+    static const enum wg_sealed_table all[] = {
+        WG_SEALED_ORDERS, WG_SEALED_OPEN311, WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS,
+        WG_SEALED_ORGS,   WG_SEALED_VISITS,  WG_SEALED_PATROLS, WG_SEALED_TRACKS};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

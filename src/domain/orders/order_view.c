@@ -1,6 +1,7 @@
 /* An order as a caller may see it: its answer with the reporter masked (hidden from units on
  * a confidential order), deadlines and light, allowed actions, timeline, photos, duplicates
  * and lines; and the answer to an intake, written from the draft without reading back. */
+#include "store/registry/visit_q.h"
 #include "domain/orders/order_ctx.h"
 #include "core/assert.h"
 
@@ -353,6 +354,18 @@ out:
     return rc;
 }
 
+/* A visit's or a patrol's finding made the order (domain/registry/visit.h): "source" names it. */
+static enum wg_rc add_source(struct wg_db *db, long long id, json_t *j, struct wg_err *err)
+{
+    char kind[8];
+    long long ref = 0;
+    enum wg_rc rc = wg_store_order_field_source(db, id, kind, &ref, err);
+    if (!rc && kind[0])
+        json_object_set_new(j, "source",
+                            json_pack("{s:s,s:I}", "kind", kind, "id", (json_int_t)ref));
+    return rc;
+}
+
 enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
                          const struct wg_actor *actor, long long id, int with_timeline,
                          json_t **out, struct wg_err *err)
@@ -378,7 +391,8 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         goto out;
     }
     set_nonempty(j, "assisting", assist_json(&a));
-    if (with_timeline && (rc = add_details(db, actor, &o, &f, &ctx, j, err)))
+    if (with_timeline &&
+        ((rc = add_details(db, actor, &o, &f, &ctx, j, err)) || (rc = add_source(db, id, j, err))))
         goto out;
     *out = j;
     j = NULL;

@@ -141,6 +141,10 @@ enum wg_sealed_table {
     WG_SEALED_PERSONS,
     WG_SEALED_HOUSEHOLDS,
     WG_SEALED_ORGS, /* an organization's responsible person (domain/registry/org.h) */
+    /* the grid workers' visits and patrols (domain/registry/visit.h, patrol.h) */
+    WG_SEALED_VISITS,
+    WG_SEALED_PATROLS,
+    WG_SEALED_TRACKS,
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {

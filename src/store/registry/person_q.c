@@ -50,9 +50,8 @@ struct each {
     int rows;
 };
 
-static int take(struct wg_row *row, void *ctx)
+int wg_store_person_read_row(struct wg_row *row, struct wg_person_row *out)
 {
-    struct each *e = ctx;
     struct wg_person_row p = {.id = wg_row_int(row, 0),
                               .id_number = wg_row_text(row, 2),
                               .name = wg_row_text(row, 3),
@@ -71,6 +70,16 @@ static int take(struct wg_row *row, void *ctx)
         wg_row_copy(row, 7, p.residence, sizeof p.residence) ||
         wg_row_copy(row, 8, p.political, sizeof p.political) ||
         wg_row_copy(row, 9, p.grid, sizeof p.grid))
+        return -1;
+    *out = p;
+    return 0;
+}
+
+static int take(struct wg_row *row, void *ctx)
+{
+    struct each *e = ctx;
+    struct wg_person_row p;
+    if (wg_store_person_read_row(row, &p))
         return -1;
     e->rows++;
     return e->cb(&p, e->ctx);

@@ -18,6 +18,11 @@ struct wg_person_row {
     long long created_at, updated_at, version;
 };
 
+/* The person of a row whose first columns are queries.def's WG_PERSON_COLS (visit_q.c reads
+ * them with columns of its own after); its text is the row's. -1 when a value does not fit. */
+struct wg_row;
+int wg_store_person_read_row(struct wg_row *row, struct wg_person_row *out);
+
 /* Inserts p (its id, times and version ignored) at now; *id is the new person's. A second
  * person with p's id_blind is WG_ECONFLICT. */
 enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *p, long long now,

@@ -1,0 +1,417 @@
+/* The cadence of visits (visit.h): each group's days, the next due day on the working
+ * calendar, the list of persons due a visit, and the reminders of overdue visits, once each. */
+#include "domain/registry/visit.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/civil.h"
+#include "core/param.h"
+#include "domain/notify/notify.h"
+#include "store/accounts/accounts_q.h"
+
+/* in the order of days[]: care groups (person.h's bits), special populations, mental_high */
+const char *const wg_cadence_groups[] = {"alone",
+                                         "empty_nest",
+                                         "over80",
+                                         "left_behind_child",
+                                         "left_behind_elderly",
+                                         "disabled",
+                                         "hardship",
+                                         "released",
+                                         "correction",
+                                         "drug",
+                                         "mental",
+                                         "key_youth",
+                                         "mental_high",
+                                         NULL};
+#define G_ALONE       0
+#define G_SPECIAL     7 /* the first special population */
+#define G_CORRECTION  8
+#define G_DRUG        9
+#define G_MENTAL_HIGH 12
+
+void wg_cadence_defaults(struct wg_cadence *c)
+{
+    memset(c, 0, sizeof *c);
+    for (int g = 0; g < G_SPECIAL; g++)
+        c->days[g] = 90;         /* general care groups: quarterly */
+    c->days[G_SPECIAL + 0] = 30; /* released: key, monthly */
+    c->days[G_CORRECTION] = 7;   /* high-risk: weekly */
+    c->days[G_DRUG] = 7;
+    c->days[G_SPECIAL + 3] = 30; /* mental below risk 3: key */
+    c->days[G_SPECIAL + 4] = 30; /* key youth */
+    c->days[G_MENTAL_HIGH] = 7;
+    c->change_hours = 24;
+}
+
+static int high_risk(int g)
+{
+    return g == G_CORRECTION || g == G_DRUG || g == G_MENTAL_HIGH;
+}
+
+enum wg_rc wg_cadence_set(struct wg_cadence *c, const char *spec, struct wg_err *err)
+{
+    struct wg_cadence next = *c;
+    const char *p = spec ? spec : "";
+    while (*p) {
+        size_t n = strcspn(p, ","), k = strcspn(p, "=");
+        char name[32], value[16];
+        long long days;
+        int g;
+        if (k >= n || k >= sizeof name || n - k - 1 >= sizeof value)
+            return wg_err_set(err, WG_EINVAL, "'%.*s' is not group=days", (int)n, p);
+        snprintf(name, sizeof name, "%.*s", (int)k, p);
+        snprintf(value, sizeof value, "%.*s", (int)(n - k - 1), p + k + 1);
+        for (g = 0; wg_cadence_groups[g] && strcmp(wg_cadence_groups[g], name); g++)
+            ;
+        if (!wg_cadence_groups[g])
+            return wg_err_set(err, WG_EINVAL, "'%s' is not a care group or special population",
+                              name);
+        if (wg_param_whole(value, 0, 366, &days))
+            return wg_err_set(err, WG_EINVAL, "'%s' days must be 0 to 366, not '%s'", name, value);
+        next.days[g] = (int)days;
+        p += n + (p[n] == ',');
+    }
+    *c = next;
+    return WG_OK;
+}
+
+enum wg_rc wg_cadence_set_daily(struct wg_cadence *c, const char *regions, struct wg_err *err)
+{
+    struct wg_cadence next = *c;
+    const char *p = regions ? regions : "";
+    next.ndaily = 0;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (!n || n >= sizeof next.daily[0] || strspn(p, "0123456789") != n)
+            return wg_err_set(err, WG_EINVAL, "'%.*s' is not a region code", (int)n, p);
+        if (next.ndaily == WG_CADENCE_REGIONS)
+            return wg_err_set(err, WG_EINVAL, "at most %d regions visit daily", WG_CADENCE_REGIONS);
+        snprintf(next.daily[next.ndaily++], sizeof next.daily[0], "%.*s", (int)n, p);
+        p += n + (p[n] == ',');
+    }
+    *c = next;
+    return WG_OK;
+}
+
+static int daily_here(const struct wg_cadence *c, const char *grid)
+{
+    for (int i = 0; i < c->ndaily; i++)
+        if (!strncmp(grid, c->daily[i], strlen(c->daily[i])))
+            return 1;
+    return 0;
+}
+
+static int workday(const struct wg_calendar *cal, int day)
+{
+    int y, m, d, w;
+    wg_civil_date(day, &y, &m, &d);
+    w = cal ? wg_calendar_is_workday(cal, y, m, d) : -1;
+    if (w < 0) { /* a year with no table: Monday to Friday */
+        int wd = wg_civil_weekday(day);
+        w = wd != 0 && wd != 6;
+    }
+    return w;
+}
+
+int wg_cadence_due(const struct wg_cadence *c, const struct wg_calendar *cal,
+                   const struct wg_person *p, long long last, long long now, struct wg_due *out)
+{
+    int best = -1, days = INT_MAX, change = 0;
+    for (int g = 0; g < G_SPECIAL; g++)
+        if (p->care & (1u << g)) {
+            int d = g == G_ALONE && daily_here(c, p->grid) ? 1 : c->days[g];
+            if (d > 0 && d < days)
+                days = d, best = g;
+        }
+    for (int s = 0; s < 5; s++)
+        if (p->special & (1u << s)) {
+            int g = G_SPECIAL + s;
+            if (g == G_SPECIAL + 3 && p->mental_risk >= 3)
+                g = G_MENTAL_HIGH;
+            change |= high_risk(g) && c->days[g] > 0;
+            if (c->days[g] > 0 && c->days[g] < days)
+                days = c->days[g], best = g;
+        }
+    if (best < 0)
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->days = days;
+    out->group = best;
+    out->last = last;
+    long long base = last ? last : p->created_at;
+    int day = wg_cst_day(base) + days;
+    for (int i = 0; i < 366 && !workday(cal, day); i++)
+        day++;
+    out->due_day = day;
+    out->due_at = wg_cst_midnight(day + 1);
+    /* a change to a high-risk person's record after their last visit: within change_hours */
+    if (change && c->change_hours > 0 && p->updated_at > base &&
+        p->updated_at + c->change_hours * 3600LL < out->due_at) {
+        out->due_at = p->updated_at + c->change_hours * 3600LL;
+        out->due_day = wg_cst_day(out->due_at);
+        out->change = 1;
+    }
+    out->overdue = now >= out->due_at;
+    int today = wg_cst_day(now);
+    for (int d = out->due_day + 1; out->overdue && d <= today && d - out->due_day <= 3660; d++)
+        out->overdue_days += workday(cal, d);
+    return 1;
+}
+
+/* ---- the due list ---- */
+
+/* What the cadence reads of a stored person: the groups (the special populations opened —
+ * the one sealed field it needs), the grid and the times; the rest stays sealed. */
+static enum wg_rc groups_of(const struct wg_pii_keys *keys, const struct wg_person_row *r,
+                            struct wg_person *p, struct wg_err *err)
+{
+    char *special = NULL, *end = NULL;
+    enum wg_rc rc = wg_pii_decrypt(keys, r->special, "person.special", &special, err);
+    memset(p, 0, sizeof *p);
+    if (rc) {
+        wg_err_prefix(err, "person %lld", r->id);
+        return rc;
+    }
+    p->id = r->id;
+    snprintf(p->grid, sizeof p->grid, "%s", r->grid);
+    p->care = (unsigned)r->care;
+    p->special = (unsigned)strtoul(special, &end, 10);
+    p->mental_risk = (int)strtol(end, NULL, 10);
+    p->created_at = r->created_at;
+    p->updated_at = r->updated_at;
+    wg_pii_wipe(special);
+    return WG_OK;
+}
+
+struct due_page {
+    const struct wg_pii_keys *keys;
+    const struct wg_calendar *cal;
+    const struct wg_cadence *cad;
+    long long now;
+    int status; /* 0 all, 1 due, 2 overdue */
+    int sensitive, want, taken, read;
+    json_t *arr;
+    char last_grid[32];
+    long long last_id;
+    enum wg_rc rc;
+    struct wg_err *err;
+};
+
+static json_t *due_json(const struct due_page *pg, const struct wg_person *p,
+                        const struct wg_due *d, const char *worker)
+{
+    char day[11];
+    int hidden = d->group >= G_SPECIAL && !pg->sensitive;
+    wg_civil_format_date(d->due_day, day);
+    json_t *j =
+        json_pack("{s:o,s:s,s:s,s:I,s:b,s:i,s:b}", "person", wg_person_json(p, pg->sensitive),
+                  "grid", p->grid, "due_date", day, "due_at", (json_int_t)d->due_at, "overdue",
+                  d->overdue, "overdue_days", d->overdue_days, "change", d->change && !hidden);
+    json_object_set_new(j, "last_visit_at", d->last ? json_integer(d->last) : json_null());
+    /* a special population shows itself only with the grant: not even by its cadence */
+    json_object_set_new(j, "group",
+                        hidden ? json_null() : json_string(wg_cadence_groups[d->group]));
+    json_object_set_new(j, "cadence_days", hidden ? json_null() : json_integer(d->days));
+    json_object_set_new(j, "worker", *worker ? json_string(worker) : json_null());
+    return j;
+}
+
+static int due_one(const struct wg_due_row *r, void *ctx)
+{
+    struct due_page *pg = ctx;
+    struct wg_person p;
+    struct wg_due d;
+    long long last = r->last_person > r->last_household ? r->last_person : r->last_household;
+    pg->read++;
+    snprintf(pg->last_grid, sizeof pg->last_grid, "%s", r->p->grid);
+    pg->last_id = r->p->id;
+    if ((pg->rc = groups_of(pg->keys, r->p, &p, pg->err)))
+        return 1;
+    if (!wg_cadence_due(pg->cad, pg->cal, &p, last, pg->now, &d) ||
+        !(pg->status == 0 || (pg->status == 2 && d.overdue) ||
+          (pg->status == 1 && d.due_day <= wg_cst_day(pg->now))))
+        return 0;
+    /* only a person on the list is opened whole, to be answered masked */
+    if ((pg->rc = wg_person_open_row(pg->keys, r->p, &p, pg->err)))
+        return 1;
+    json_array_append_new(pg->arr, due_json(pg, &p, &d, r->worker));
+    pg->taken++;
+    wg_person_release(&p);
+    return pg->taken == pg->want; /* stop once the page is full: the cursor is this row */
+}
+
+enum wg_rc wg_visit_due_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                             const struct wg_calendar *cal, const struct wg_cadence *c,
+                             const struct wg_scope *scope, const struct wg_due_query *q,
+                             int sensitive, long long now, json_t **out, struct wg_err *err)
+{
+    char lo[32], hi[33], after_grid[32], today[11];
+    long long limit = 50, after_id = 0;
+    struct due_page pg = {keys, cal, c, now, 0, sensitive, 0, 0, 0, NULL, "", 0, WG_OK, err};
+    enum wg_rc rc;
+    if (q->status && *q->status) {
+        if (!strcmp(q->status, "due"))
+            pg.status = 1;
+        else if (!strcmp(q->status, "overdue"))
+            pg.status = 2;
+        else if (strcmp(q->status, "all"))
+            return wg_err_set(err, WG_EINVAL, "'status' must be all, due or overdue");
+    }
+    if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
+        (rc = wg_registry_cursor(q->cursor, after_grid, &after_id, err)) ||
+        (rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))
+        return rc;
+    pg.want = (int)limit;
+    pg.arr = json_array();
+    snprintf(pg.last_grid, sizeof pg.last_grid, "%s", after_grid);
+    pg.last_id = after_id;
+    /* persons without a cadence are read past: pages are read on until this one is full or
+     * the range ends */
+    int more = 1;
+    while (!rc && more && pg.taken < pg.want) {
+        pg.read = 0;
+        rc = wg_store_visit_due_page(db, lo, hi, pg.last_grid, pg.last_id, 500, due_one, &pg, err);
+        if (!rc)
+            rc = pg.rc;
+        more = pg.read == 500 || (pg.taken == pg.want && pg.read > 0);
+        if (pg.taken == pg.want)
+            break;
+    }
+    if (rc) {
+        json_decref(pg.arr);
+        return rc;
+    }
+    wg_civil_format_date(wg_cst_day(now), today);
+    *out = json_pack("{s:o,s:I,s:s}", "due", pg.arr, "limit", (json_int_t)limit, "today", today);
+    json_object_set_new(*out, "next_cursor",
+                        pg.taken == pg.want && more
+                            ? json_sprintf("%s.%lld", pg.last_grid, pg.last_id)
+                            : json_null());
+    return WG_OK;
+}
+
+/* ---- reminders ---- */
+
+struct overdue {
+    long long person, due_at;
+    int overdue_days;
+    char grid[32], worker[64], day[11];
+};
+
+struct remind {
+    const struct wg_pii_keys *keys;
+    const struct wg_calendar *cal;
+    const struct wg_cadence *cad;
+    long long now;
+    struct overdue *list;
+    size_t n, cap;
+    int read, sent;
+    char last_grid[32];
+    long long last_id;
+    enum wg_rc rc;
+    struct wg_err *err;
+};
+
+static int remind_one(const struct wg_due_row *r, void *ctx)
+{
+    struct remind *m = ctx;
+    struct wg_person p;
+    struct wg_due d;
+    long long last = r->last_person > r->last_household ? r->last_person : r->last_household;
+    m->read++;
+    snprintf(m->last_grid, sizeof m->last_grid, "%s", r->p->grid);
+    m->last_id = r->p->id;
+    if ((m->rc = groups_of(m->keys, r->p, &p, m->err)))
+        return 1;
+    if (wg_cadence_due(m->cad, m->cal, &p, last, m->now, &d) && d.overdue) {
+        wg_grow(&m->list, &m->cap, m->n, sizeof *m->list, 64);
+        struct overdue *o = &m->list[m->n++];
+        o->person = p.id;
+        o->due_at = d.due_at;
+        o->overdue_days = d.overdue_days;
+        snprintf(o->grid, sizeof o->grid, "%s", p.grid);
+        snprintf(o->worker, sizeof o->worker, "%s", r->worker);
+        wg_civil_format_date(d.due_day, o->day);
+    }
+    return 0;
+}
+
+struct names {
+    char (*v)[64];
+    size_t n, cap;
+};
+
+static int add_name(const char *username, void *ctx)
+{
+    struct names *s = ctx;
+    if (strlen(username) >= 64)
+        return 0;
+    wg_grow(&s->v, &s->cap, s->n, sizeof s->v[0], 8);
+    snprintf(s->v[s->n++], sizeof s->v[0], "%s", username);
+    return 0;
+}
+
+/* One page's reminders in one transaction: each overdue visit once (visit_reminder), its
+ * notification to the paired worker or the grid's workers. */
+static enum wg_rc remind_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct remind *m = ctx;
+    enum wg_rc rc = WG_OK;
+    m->sent = 0;
+    for (size_t i = 0; !rc && i < m->n; i++) {
+        struct overdue *o = &m->list[i];
+        struct names who = {0};
+        int added = 0;
+        if ((rc = wg_store_visit_reminder_add(db, o->person, o->due_at, m->now, &added, err)) ||
+            !added)
+            continue;
+        char *payload = NULL;
+        json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:I,s:i}", "kind", "visit_due", "person",
+                              (json_int_t)o->person, "grid", o->grid, "due_date", o->day, "due_at",
+                              (json_int_t)o->due_at, "overdue_days", o->overdue_days);
+        payload = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        if (o->worker[0])
+            add_name(o->worker, &who);
+        else
+            rc = wg_store_accounts_for_place(db, "gridworker", o->grid, WG_NOTIFY_FANOUT_MAX,
+                                             add_name, &who, err);
+        for (size_t k = 0; !rc && k < who.n; k++)
+            rc = wg_notify(db, who.v[k], "visit_due", 0, payload, err);
+        free(payload);
+        free(who.v);
+        m->sent++;
+    }
+    return rc;
+}
+
+enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struct wg_pii_keys *keys,
+                           const struct wg_calendar *cal, const struct wg_cadence *cad,
+                           long long now, int *count, struct wg_err *err)
+{
+    struct remind m = {keys, cal, cad, now, NULL, 0, 0, 0, 0, "", 0, WG_OK, err};
+    enum wg_rc rc = WG_OK;
+    *count = 0;
+    do {
+        m.read = 0;
+        m.n = 0;
+        rc = wg_store_visit_due_page(db, "", "~", m.last_grid, m.last_id, 500, remind_one, &m, err);
+        if (!rc)
+            rc = m.rc;
+        if (rc || !m.n)
+            continue;
+        if (c) {
+            rc = wg_committer_run(c, remind_tx, &m, err);
+        } else if (!(rc = wg_db_begin(db, err))) {
+            if ((rc = remind_tx(db, &m, err)) || (rc = wg_db_commit(db, err)))
+                wg_db_rollback(db);
+        }
+        if (!rc)
+            *count += m.sent;
+    } while (!rc && m.read == 500);
+    free(m.list);
+    return rc;
+}
