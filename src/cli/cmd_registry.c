@@ -10,7 +10,9 @@
 #include "domain/registry/person.h"
 #include "domain/registry/sample.h"
 
-#define USAGE "registry generate --data DIR --county CODE --persons N [--seed N]"
+#define USAGE                                                                                      \
+    "registry generate --data DIR --county CODE --persons N [--seed N] [--worker USERNAME "        \
+    "--worker-scope CODE]"
 
 /* Whether the county holds a person already: then the registry is left as it is. */
 static enum wg_rc has_persons(struct wg_db *db, const struct wg_pii_keys *keys, const char *county,
@@ -42,9 +44,9 @@ enum wg_rc wg_cli_registry(struct wg_db *db, void *ctx, struct wg_err *err)
     fflush(stdout);
     if (!(rc = wg_registry_sample(db, keys, loc, &a->o, &rep, err)))
         printf("registry: %ld grids, %ld buildings, %ld houses, %ld households, %ld persons, "
-               "%ld teams, %ld party organizations\n",
+               "%ld teams, %ld party organizations, %ld visits\n",
                rep.grids, rep.buildings, rep.houses, rep.households, rep.persons, rep.teams,
-               rep.party_orgs);
+               rep.party_orgs, rep.visits);
 out:
     wg_locator_release(loc);
     wg_pii_keys_free(keys);
@@ -56,6 +58,7 @@ int wg_cmd_registry(int argc, char **argv)
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'},    {"county", required_argument, NULL, 'c'},
         {"persons", required_argument, NULL, 'p'}, {"seed", required_argument, NULL, 's'},
+        {"worker", required_argument, NULL, 'w'},  {"worker-scope", required_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     struct registry_args a = {NULL, {NULL, 0, 371302, (long long)time(NULL), NULL, NULL}};
     struct wg_err err = {0};
@@ -65,8 +68,12 @@ int wg_cmd_registry(int argc, char **argv)
         return wg_cli_usage(USAGE);
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, "d:c:p:s:h", opts, NULL)) != -1) {
-        if (c == 'd')
+    while ((c = getopt_long(argc, argv, "d:c:p:s:w:W:h", opts, NULL)) != -1) {
+        if (c == 'w')
+            a.o.worker = optarg;
+        else if (c == 'W')
+            a.o.worker_scope = optarg;
+        else if (c == 'd')
             a.data = optarg;
         else if (c == 'c')
             a.o.county = optarg;
@@ -85,7 +92,8 @@ int wg_cmd_registry(int argc, char **argv)
         } else
             return wg_cli_usage(USAGE);
     }
-    if (!a.data || !a.o.county || !a.o.persons || optind != argc)
+    if (!a.data || !a.o.county || !a.o.persons || optind != argc ||
+        !a.o.worker != !a.o.worker_scope)
         return wg_cli_usage(USAGE);
     if (wg_cli_with_db(a.data, 0, wg_cli_registry, &a, &err))
         return wg_cli_fail(&err);

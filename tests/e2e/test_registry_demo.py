@@ -32,11 +32,13 @@ def test_generated_registry_reads_like_a_working_district():
     try:
         data.generate_district()
         _, out, _ = run("registry", "generate", "--data", data.dir, "--county", "371302",
-                        "--persons", "2000")
+                        "--persons", "2000", "--worker", "gw", "--worker-scope", "371302001")
         m = re.search(r"(\d+) grids, (\d+) buildings, (\d+) houses, (\d+) households, "
-                      r"(\d+) persons, (\d+) teams, (\d+) party organizations", out)
+                      r"(\d+) persons, (\d+) teams, (\d+) party organizations, (\d+) visits",
+                      out)
         assert m, out
-        grids, buildings, houses, households, persons, teams, party = map(int, m.groups())
+        grids, buildings, houses, households, persons, teams, party, visits = map(int, m.groups())
+        assert visits > 0, out
         assert teams == grids and party > grids // 2, out
         assert 1000 <= persons <= 3000 and households < persons < 4 * households, out
         # again: the registry is there, nothing is added
@@ -99,6 +101,14 @@ def test_generated_registry_reads_like_a_working_district():
                 "party_member", "probationary"}, body
             status, body = srv.get("/api/v1/party/centre-households?region=371302", token=gw)
             assert status == 200 and body["centre_households"], body
+            # the grid worker's visits: most people who need one visited lately, some overdue
+            status, body = srv.get("/api/v1/visits?region=371302001&limit=200", token=gw)
+            assert status == 200 and body["visits"], body
+            assert {v["worker"] for v in body["visits"]} == {"gw"}, body["visits"][:2]
+            assert all(v["content"] and v["content"].endswith("。") for v in body["visits"])
+            status, body = srv.get("/api/v1/visits/due?region=371302001&status=overdue&limit=200",
+                                   token=gw)
+            assert status == 200 and body["due"], body
             special = [p for p in people if p["special"]]
             assert 0 < len(special) < 0.03 * len(people), len(special)
             for p in people[:: max(1, len(people) // 8)]:  # revealed: a real-looking ID

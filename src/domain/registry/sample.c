@@ -6,6 +6,7 @@
 #include "core/alloc.h"
 #include "domain/registry/building.h"
 #include "domain/registry/person.h"
+#include "store/accounts/accounts_q.h"
 #include "store/map/map_q.h"
 
 #include <stdio.h>
@@ -66,6 +67,9 @@ struct gen {
     struct wg_sample_party party; /* the grid's party members and households */
     char committee_of[13];        /* the village whose committee is below */
     long long committee;
+    long long cared[64]; /* persons of the grid in a care group or special population */
+    size_t ncared;
+    int worker_account; /* the worker's account exists: households are paired with it */
 };
 
 static int chance(uint64_t *s, double p)
@@ -211,7 +215,7 @@ static enum wg_rc make_household(struct gen *g, const struct wg_house_row *h, in
     snprintf(hh.number, sizeof hh.number, "%s%04d", g->grid->code, ++g->nhousehold);
     snprintf(hh.grid, sizeof hh.grid, "%s", g->grid->code);
     hh.address = wg_strdup(h->address);
-    if (g->o->worker && g->o->worker_scope &&
+    if (g->worker_account && g->o->worker_scope &&
         !strncmp(g->grid->code, g->o->worker_scope, strlen(g->o->worker_scope)))
         snprintf(hh.worker, sizeof hh.worker, "%s", g->o->worker);
     if ((rc = wg_household_store(g->db, g->keys, NULL, &hh, NULL, g->o->now, err)))
@@ -230,6 +234,8 @@ static enum wg_rc make_household(struct gen *g, const struct wg_house_row *h, in
                 hh.head = p.id;
             if (!rc)
                 note_party(g, &p, i == 0 ? hh.id : 0);
+            if (!rc && (p.care || p.special) && g->ncared < 64)
+                g->cared[g->ncared++] = p.id;
             if (!rc && i == 0 && g->ncand < 4 && p.birth_date[0]) {
                 int born = (int)strtol(p.birth_date, NULL, 10),
                     year = (int)(1970 + g->o->now / 31556952);
@@ -317,6 +323,7 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
     g->ncand = 0;
     g->first_building[0] = '\0';
     memset(&g->party, 0, sizeof g->party);
+    g->ncared = 0;
     while (!rc && want > 0) {
         struct wg_building_row b;
         char room[16], unit[16];
@@ -338,19 +345,22 @@ static enum wg_rc fill_grid(struct gen *g, long want, struct wg_err *err)
                     rc = fill_house(g, b.code, unit, f, room, &want, err);
                 }
     }
+    const char *worker =
+        g->o->worker && g->o->worker_scope &&
+                !strncmp(g->grid->code, g->o->worker_scope, strlen(g->o->worker_scope))
+            ? g->o->worker
+            : NULL;
     if (!rc) {
-        const char *worker =
-            g->o->worker && g->o->worker_scope &&
-                    !strncmp(g->grid->code, g->o->worker_scope, strlen(g->o->worker_scope))
-                ? g->o->worker
-                : NULL;
-        struct wg_sample_team t = {g->grid->code, g->town, g->first_building,
-                                   worker,        g->cand, g->ncand};
+        struct wg_sample_team t = {g->grid->code, g->town, g->first_building, worker, g->cand,
+                                   g->ncand,      0};
         if (!(rc = wg_sample_team(g->db, &g->s, &t, g->o->now, err)))
             g->rep->teams++;
     }
     if (!rc && g->party.nmembers)
         rc = party(g, err);
+    if (!rc && worker && g->ncared) /* the demo grid worker's visits in their town */
+        rc = wg_sample_visits(g->db, g->keys, &g->s, g->grid->code, worker, g->cared, g->ncared,
+                              g->o->now, &g->rep->visits, err);
     return rc;
 }
 
@@ -370,6 +380,11 @@ enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
     struct gen g;
     memset(&g, 0, sizeof g);
     g.db = db, g.keys = keys, g.loc = loc, g.o = o, g.rep = rep, g.s = o->seed;
+    if (o->worker) {
+        struct wg_account_row a;
+        struct wg_err e = {0};
+        g.worker_account = !wg_store_account_get(db, o->worker, &a, &e);
+    }
     struct wg_err e2 = {0};
     enum wg_rc rc;
     memset(rep, 0, sizeof *rep);

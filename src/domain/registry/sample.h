@@ -1,12 +1,11 @@
 /* A generated registry for the demo district and the benchmarks: buildings with standard
  * addresses, their houses, the households living in them and their members, a team per
- * grid and the party overlay (a committee per village, a branch per grid, central
- * households), in the
- * proportions of a working district (seed 000's Lanshan: city communities of flats, villages
- * of courtyard houses; about one in five aged 60 or over, 2-3 in a hundred over 80, a few in
- * a thousand in the special populations). Demo data only: the names are drawn from common
- * surnames and given names, the phones carry the 154 prefix no carrier has, the ID numbers
- * are well-formed but invented.
+ * grid, the party overlay (a committee per village, a branch per grid, central households)
+ * and a grid worker's visits, in the proportions of a working district (seed 000's Lanshan: city
+ * communities of flats, villages of courtyard houses; about one in five aged 60 or over, 2-3 in a
+ * hundred over 80, a few in a thousand in the special populations). Demo data only: the names are
+ * drawn from common surnames and given names, the phones carry the 154 prefix no carrier has, the
+ * ID numbers are well-formed but invented.
  *
  * Everything goes through the registry's own functions (checks, sealing, blind indexes), one
  * transaction per household; a store that already holds persons in the county is left as it is. */
@@ -25,12 +24,12 @@ struct wg_sample_opts {
     long persons;       /* about this many in all */
     uint64_t seed;
     long long now;
-    /* households in grids under worker_scope are paired with the account worker (联系户);
-     * NULL: none */
+    /* in grids under worker_scope: the worker's visits, and, when the account exists, the
+     * households paired with it (联系户) and its place on the team; NULL: none */
     const char *worker, *worker_scope;
 };
 struct wg_sample_report {
-    long grids, buildings, houses, households, persons, teams, party_orgs;
+    long grids, buildings, houses, households, persons, teams, party_orgs, visits;
 };
 
 enum wg_rc wg_registry_sample(struct wg_db *db, const struct wg_pii_keys *keys,
@@ -51,6 +50,7 @@ struct wg_sample_team {
     const char *grid, *town, *building, *worker;
     const struct wg_sample_candidate *c;
     size_t n;
+    int worker_exists; /* set by wg_sample_team */
 };
 enum wg_rc wg_sample_team(struct wg_db *db, uint64_t *s, const struct wg_sample_team *t,
                           long long now, struct wg_err *err);
@@ -71,6 +71,12 @@ struct wg_sample_party {
 };
 enum wg_rc wg_sample_party(struct wg_db *db, struct wg_sample_party *p, long long now,
                            struct wg_err *err);
+
+/* ---- visits (sample_visits.c) ---- */
+/* worker's visits to most of persons (of grid), over the last months: *made counts them. */
+enum wg_rc wg_sample_visits(struct wg_db *db, const struct wg_pii_keys *keys, uint64_t *s,
+                            const char *grid, const char *worker, const long long *persons,
+                            size_t n, long long now, long *made, struct wg_err *err);
 
 /* ---- one person (sample_people.c) ---- */
 struct wg_person;

@@ -3,6 +3,7 @@
 #include "domain/registry/sample.h"
 #include "core/rng.h"
 #include "domain/registry/team.h"
+#include "store/accounts/accounts_q.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static json_t *members(uint64_t *s, const struct wg_sample_team *t)
     json_array_append_new(m, member(s, "head", name, person, "统筹网格工作，分析研判网格事项"));
     name = who(s, t, 1, &person, buf, sizeof buf);
     x = member(s, "full_time", name, person, "入户走访、信息采集、隐患排查、事项上报");
-    if (t->worker)
+    if (t->worker && t->worker_exists)
         json_object_set_new(x, "username", json_string(t->worker));
     json_array_append_new(m, x);
     if (t->building && *t->building) {
@@ -70,6 +71,12 @@ enum wg_rc wg_sample_team(struct wg_db *db, uint64_t *s, const struct wg_sample_
 {
     char station[160], address[200];
     struct wg_team out;
+    struct wg_account_row a;
+    struct wg_sample_team with = *t;
+    struct wg_err e2 = {0};
+    /* the worker's account named on the team when it exists (the demo's does) */
+    with.worker_exists = t->worker && !wg_store_account_get(db, t->worker, &a, &e2);
+    t = &with;
     snprintf(station, sizeof station, "%s派出所", t->town);
     snprintf(address, sizeof address, "兰山区%s", t->town);
     json_t *body = json_pack(
