@@ -36,6 +36,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
         srv = Server(data)
         try:
             ag = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
+            gw = data.add_user(srv, "gw", "gridworker", "371302", PASSWORD)
             sec = srv.login_first(data, "secadmin")
             status, order = srv.json("POST", "/api/v1/orders", ORDER, token=ag)
             assert status == 201, order
@@ -47,7 +48,9 @@ def test_strict_unknown_json_keys_on_every_write_route():
                 path = pattern
                 for k, v in fill.items():
                     path = path.replace(k, v)
-                token = (ag if "ORDER" in perm else sec if "ADMIN_ACCOUNTS" in perm
+                # a finding made an order: a grid worker's, who writes the registry and orders
+                token = (gw if "ORDER" in perm and "REGISTRY" in perm
+                         else ag if "ORDER" in perm else sec if "ADMIN_ACCOUNTS" in perm
                          else None if perm.strip() == "0" else srv.token)
                 status, body = srv.json(method, path, {"zz_unknown": 1}, token=token)
                 assert status == 400, (method, pattern, status, body)
