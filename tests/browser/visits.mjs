@@ -106,3 +106,74 @@ test('patrol on a phone: walked without signal, sent whole (390x844)', async ({ 
     await ctx.close()
   }
 })
+
+// A grid worker's day on the phone, in one walk: the appeals of the grid in 我的 with their
+// time left; the visits due, one recorded with a finding that becomes an order at once; a
+// patrol walked with its checklist; a problem reported; then 我的 holds the orders the day made.
+test('a grid worker\'s day on the phone (390x844)', async ({ browser, base, assert, srv }) => {
+  const worker = await srv.login('grid1')
+  const agent = await srv.login('agent1')
+  const p = await srv.api('POST', '/api/v1/persons', { id_number: '37130219380505002X', name: '钱奶奶', residence: 'registered', grid: '371302001001001', care: ['alone', 'over80'] }, worker)
+  const appeal = await srv.api('POST', '/api/v1/orders', { channel: 'hotline', type: 'complaint', title: '楼道堆放杂物', content: '3号楼一单元楼道堆放杂物影响通行', lon: 118.3041, lat: 35.0041 }, agent)
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', permissions: ['geolocation'], geolocation: { longitude: 118.3045, latitude: 35.0045 } })
+  const page = await ctx.newPage()
+  const errors = []
+  page.on('pageerror', e => errors.push(String(e)))
+  try {
+    const { uiLogin } = await import('./harness.mjs')
+    await uiLogin(page, base, 'grid1')
+    await page.waitForURL(/\/mobile$/)
+    // morning: the grid's appeal is in 我的
+    await page.locator(`[data-test=m-order-${appeal.id}]`).waitFor()
+    // the visits due: the old lady living alone, visited, the finding an order at once
+    await page.getByRole('tab', { name: '走访' }).click()
+    await page.locator('[data-test=v-all]').click()
+    await page.locator(`[data-test=v-due-${p.id}]`).waitFor()
+    await page.locator(`[data-test=v-record-${p.id}]`).click()
+    await page.locator('[data-test=v-content]').fill('上门看望钱奶奶，身体尚好，叮嘱天冷注意保暖')
+    await page.locator('[data-test=v-findings]').fill('老人家中烟感报警器不响，需要更换')
+    await page.locator('[data-test=v-order]').click()
+    await page.locator('[data-test=v-gps]').click()
+    await page.locator('[data-test=v-submit]').click()
+    await page.locator(`[data-test=v-recorded-${p.id}]`).waitFor()
+    let visits = { visits: [] }
+    for (let i = 0; i < 40 && !(visits.visits[0] && visits.visits[0].order); i++) {
+      visits = await srv.api('GET', '/api/v1/visits?grid=371302001001001', undefined, worker)
+      await page.waitForTimeout(250)
+    }
+    const visit = visits.visits[0]
+    assert(visit && visit.order && visit.findings.includes('烟感'), 'the visit and its order: ' + JSON.stringify(visits))
+    // the afternoon's patrol, its checklist ticked
+    await page.getByRole('tab', { name: '巡查' }).click()
+    await page.locator('[data-test=p-grid]').click()
+    await page.getByRole('option', { name: '东关社区第1网格' }).click()
+    await page.locator('[data-test=p-start]').click()
+    await page.locator('[data-test=p-points]').waitFor()
+    await ctx.setGeolocation({ longitude: 118.3055, latitude: 35.0058 })
+    await page.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-test=p-points]')?.textContent || ''))
+    await page.locator('[data-test=p-check-0]').click()
+    await page.locator('[data-test=p-stop]').click()
+    let patrols = { patrols: [] }
+    for (let i = 0; i < 40 && !(patrols.patrols[0] && patrols.patrols[0].stopped_at); i++) {
+      patrols = await srv.api('GET', '/api/v1/patrols?grid=371302001001001', undefined, worker)
+      await page.waitForTimeout(250)
+    }
+    assert(patrols.patrols.length === 1 && patrols.patrols[0].stopped_at, 'the patrol, stopped: ' + JSON.stringify(patrols))
+    // a problem seen on the way, reported
+    await page.getByRole('tab', { name: '上报问题' }).click()
+    await page.fill('[data-test=m-title]', '井盖松动')
+    await page.fill('[data-test=m-content]', '东关社区第1网格健身广场旁井盖松动，行人经过有响声')
+    await page.click('[data-test=m-gps]')
+    await page.waitForFunction(() => document.querySelector('[data-test=m-where]').textContent.includes('网格'))
+    await page.click('[data-test=m-submit]')
+    await page.waitForURL(/\/orders\/\d+$/)
+    // evening: 我的 holds the appeal, the visit's order and the report
+    await page.goto(base + '/mobile')
+    await page.locator(`[data-test=m-order-${visit.order.id}]`).waitFor()
+    await page.locator(`[data-test=m-order-${appeal.id}]`).waitFor()
+    await shot(page, 'mobile-grid-worker-day-390')
+    if (errors.length) throw new Error('script errors: ' + errors.join('; '))
+  } finally {
+    await ctx.close()
+  }
+})
