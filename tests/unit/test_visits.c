@@ -398,6 +398,13 @@ static void test_patrols(struct wg_db *db, struct wg_pii_keys *keys)
     json_decref(b);
     T_EQ_INT(wg_store_patrol_track(db, p.id, batch_count, &sealed, &err), WG_OK);
     T_EQ_INT(sealed, 1); /* one batch, no coordinate in clear */
+    /* a bad check is refused naming it, and frees what it read once (ASan watched a double
+     * free here) */
+    b = json_pack("{s:[{s:s,s:b},{s:s,s:s}]}", "checks", "place", "学校周边", "ok", 1, "place",
+                  "学校周边", "ok", "yes");
+    T_EQ_INT(wg_patrol_stop(db, keys, &cfg, &gw, p.id, b, now, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "'checks' item 1") != NULL);
+    json_decref(b);
     b = json_pack("{s:[{s:s,s:b}]}", "checks", "place", "学校周边", "ok", 1);
     T_EQ_INT(wg_patrol_stop(db, keys, &cfg, &gw, p.id, b, now, &err), WG_OK);
     T_EQ_INT(wg_patrol_stop(db, keys, &cfg, &gw, p.id, b, now, &err), WG_ECONFLICT);

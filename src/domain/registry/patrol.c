@@ -310,6 +310,7 @@ static enum wg_rc check_list(const struct wg_patrol_config *cfg, json_t *checks,
             rc = wg_err_set(err, WG_EINVAL, "'place' '%s' is not on the checklist", place);
         if (rc) {
             json_decref(*out);
+            *out = NULL; /* the caller releases what it holds: nothing */
             wg_err_prefix(err, "'checks' item %zu", i);
             return rc;
         }
