@@ -8,8 +8,9 @@
  * building's name; each against the plain SQLite query of the same thing over the same table
  * without index help (NOT INDEXED). Ratio: the registry's time ÷ the plain query's (below 1:
  * the registry is faster), both as the CPU time of the thread; the issue's goal for each is
- * printed beside it. Options: --persons N, --keep (the data directory), --store DIR (time a
- * store kept before instead of building). */
+ * printed beside it. The visits due of the whole store (every grid: a district's list), first
+ * page, against the plain query of the persons with a group, by grid. Options: --persons N, --keep
+ * (the data directory), --store DIR (time a store kept before instead of building). */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "domain/registry/address.h"
 #include "domain/registry/person.h"
 #include "domain/registry/sample.h"
+#include "domain/registry/visit.h"
 #include "store/map/map_q.h"
 #include "store/registry/places_q.h"
 #include "store/store.h"
@@ -217,6 +219,27 @@ static void address(struct wg_db *db, const struct wg_pii_keys *keys, const void
     json_decref(out);
 }
 
+/* The visits due of the whole store (a district's: every grid), first page, as
+ * GET /api/v1/visits/due answers it: the persons with a cadence on the Monday-to-Friday
+ * calendar (no holiday table), all of them or the overdue only. */
+static void due(struct wg_db *db, const struct wg_pii_keys *keys, const void *arg, size_t *found)
+{
+    static struct wg_calendar *cal;
+    static struct wg_cadence cad;
+    struct wg_due_query q = {NULL, "371302", arg, "50", NULL};
+    struct wg_err err = {0};
+    json_t *out = NULL;
+    if (!cal) {
+        cal = wg_calendar_new();
+        wg_calendar_set_fallback(cal, true);
+        wg_cadence_defaults(&cad);
+    }
+    if (wg_visit_due_list(db, keys, cal, &cad, NULL, &q, 1, (long long)time(NULL), &out, &err))
+        die("visits due", &err);
+    *found = json_array_size(json_object_get(out, "due"));
+    json_decref(out);
+}
+
 static double plain(sqlite3 *s, const char *sql, const char *arg, size_t *found)
 {
     double best = 1e9;
@@ -341,6 +364,15 @@ int main(int argc, char **argv)
     double p =
         plain(s, "SELECT * FROM person NOT INDEXED WHERE grid = ? ORDER BY id LIMIT 50", grid, &pf);
     report("a grid's persons, first page", t, p, f, pf, 10);
+    for (int overdue = 0; overdue < 2; overdue++) {
+        t = best_of(5, due, db, keys, overdue ? "overdue" : "all", &f);
+        p = plain(s,
+                  "SELECT * FROM person NOT INDEXED WHERE grid >= ?1 AND (care <> 0 OR special "
+                  "<> '') ORDER BY grid, id LIMIT 50",
+                  "371302", &pf);
+        report(overdue ? "visits due: the overdue, page 1" : "visits due: all, first page", t, p, f,
+               pf, 100);
+    }
     static const struct {
         const char *name, *q;
     } words[] = {{"address: a word none holds", "没有这个地方"},
