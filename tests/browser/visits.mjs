@@ -123,7 +123,9 @@ test('a grid worker\'s day on the phone (390x844)', async ({ browser, base, asse
     const { uiLogin } = await import('./harness.mjs')
     await uiLogin(page, base, 'grid1')
     await page.waitForURL(/\/mobile$/)
-    // morning: the grid's appeal is in 我的
+    // morning: the grid's appeal is in 我的, the newest first under 全部 (the open ones are by
+    // deadline, and the suite's other orders share the grid)
+    await page.locator('.toolbar').getByText('全部', { exact: true }).click()
     await page.locator(`[data-test=m-order-${appeal.id}]`).waitFor()
     // the visits due: the old lady living alone, visited, the finding an order at once
     await page.getByRole('tab', { name: '走访' }).click()
