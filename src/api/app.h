@@ -119,6 +119,11 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
  * least 4 bytes beside spaces), else 400 naming it. wg_api_reveal_audit: the reveal's
  * record ("pii.reveal", detail "<what>: <reason>", and how it ended), written before the
  * value is answered; returns rc as wg_api_audit does. */
+/* Counts one public lookup of kind `what` (a throttle's name, "card:address") against the
+ * caller's address (the portal's reading of it, X-Forwarded-For when trusted) in the store,
+ * at most limit per window seconds: WG_ERATE with Retry-After beyond. */
+enum wg_rc wg_api_lookup_throttle(struct wg_req *req, const char *what, int limit, int window,
+                                  struct wg_err *err);
 enum wg_rc wg_api_reveal_reason(struct wg_req *req, const char **reason, struct wg_err *err);
 enum wg_rc wg_api_reveal_audit(struct wg_req *req, struct wg_db *db, const char *object_type,
                                const char *object_id, const char *what, const char *reason,

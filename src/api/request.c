@@ -3,6 +3,7 @@
 #include "api/app.h"
 
 #include <stdint.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/param.h"
@@ -158,6 +159,35 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
         .detail = detail,
     };
     return wg_audit_outcome(db, &ev, rc, err);
+}
+
+struct lookup_job {
+    struct wg_throttle t;
+    long long now;
+    int retry_after;
+};
+
+static enum wg_rc lookup_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct lookup_job *j = ctx;
+    return wg_throttle_take(db, &j->t, j->now, &j->retry_after, err);
+}
+
+enum wg_rc wg_api_lookup_throttle(struct wg_req *req, const char *what, int limit, int window,
+                                  struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct lookup_job j = {.now = (long long)time(NULL)};
+    char addr[46];
+    enum wg_rc rc;
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&j.t, what, addr, limit, window);
+    if ((rc = wg_api_commit(req, lookup_tx, &j, err)) == WG_ERATE) {
+        req->extra_header_name = "Retry-After";
+        req->extra_header_value = wg_arena_printf(req->arena, "%d", j.retry_after);
+    }
+    return rc;
 }
 
 enum wg_rc wg_api_reveal_reason(struct wg_req *req, const char **reason, struct wg_err *err)

@@ -73,18 +73,6 @@ enum wg_rc wg_api_addresses(struct wg_req *req, struct wg_err *err)
     return rc ? rc : wg_reply_json(req, 200, json_pack("{s:o}", "addresses", out));
 }
 
-struct lookup_job {
-    struct wg_throttle t;
-    long long now;
-    int retry_after;
-};
-
-static enum wg_rc lookup_tx(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    struct lookup_job *j = ctx;
-    return wg_throttle_take(db, &j->t, j->now, &j->retry_after, err);
-}
-
 /* GET /api/v1/public/addresses?q=&limit=: the residents' portal places an appeal with it.
  * Towns, villages and buildings with their standard addresses — public places — never a
  * house; every lookup counts against the caller's address as the grid card's do
@@ -92,11 +80,9 @@ static enum wg_rc lookup_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 enum wg_rc wg_api_public_addresses(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct lookup_job j = {.now = (long long)time(NULL)};
     long long limit = WG_ADDRESS_LIMIT_DEFAULT;
     struct wg_db *db;
     json_t *out = NULL, *places, *hit;
-    char addr[46];
     size_t i;
     enum wg_rc rc;
     const char *q = wg_req_query(req, "q");
@@ -108,16 +94,9 @@ enum wg_rc wg_api_public_addresses(struct wg_req *req, struct wg_err *err)
                           "query parameter 'q' must be 1 to %d characters: a part of an address "
                           "or a place's name",
                           WG_ADDRESS_QUERY_CHARS);
-    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
-                          addr);
-    wg_throttle_set(&j.t, "place:address", addr, app->portal.cards, app->portal.card_window);
-    if ((rc = wg_api_commit(req, lookup_tx, &j, err))) {
-        if (rc == WG_ERATE) {
-            req->extra_header_name = "Retry-After";
-            req->extra_header_value = wg_arena_printf(req->arena, "%d", j.retry_after);
-        }
+    if ((rc = wg_api_lookup_throttle(req, "place:address", app->portal.cards,
+                                     app->portal.card_window, err)))
         return rc;
-    }
     if ((rc = wg_api_db(req, &db, err)) || (rc = search(req, db, NULL, limit, &out, err)))
         return rc;
     places = json_array();

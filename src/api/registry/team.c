@@ -65,32 +65,19 @@ enum wg_rc wg_api_grid_team_put(struct wg_req *req, struct wg_err *err)
     return rc;
 }
 
-struct card_job {
-    struct wg_throttle t;
-    long long now;
-    int retry_after;
-};
-
-static enum wg_rc card_tx(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    struct card_job *j = ctx;
-    return wg_throttle_take(db, &j->t, j->now, &j->retry_after, err);
-}
-
 /* GET /api/v1/public/grid?lon=&lat=[&crs=]: the card of the grid holding the point. Every
  * lookup counts against the caller's address (portal_cards_per_address), so the teams of a
  * district cannot be read off in bulk. */
 enum wg_rc wg_api_public_grid(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct card_job j = {.now = (long long)time(NULL)};
+    long long now = (long long)time(NULL);
     struct wg_locate_result r;
     struct wg_locator *loc;
     struct wg_db *db;
     json_t *out = NULL;
     double lon, lat;
     enum wg_crs crs;
-    char addr[46];
     enum wg_rc rc;
     if ((rc = wg_param_coord(wg_req_query(req, "lon"), "lon", -180, 180, &lon, err)) ||
         (rc = wg_param_coord(wg_req_query(req, "lat"), "lat", -90, 90, &lat, err)))
@@ -99,16 +86,9 @@ enum wg_rc wg_api_public_grid(struct wg_req *req, struct wg_err *err)
         wg_err_prefix(err, "'crs'");
         return rc;
     }
-    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
-                          addr);
-    wg_throttle_set(&j.t, "card:address", addr, app->portal.cards, app->portal.card_window);
-    if ((rc = wg_api_commit(req, card_tx, &j, err))) {
-        if (rc == WG_ERATE) {
-            req->extra_header_name = "Retry-After";
-            req->extra_header_value = wg_arena_printf(req->arena, "%d", j.retry_after);
-        }
+    if ((rc = wg_api_lookup_throttle(req, "card:address", app->portal.cards,
+                                     app->portal.card_window, err)))
         return rc;
-    }
     loc = wg_locator_acquire(&app->locator);
     if (!loc)
         return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
@@ -119,7 +99,7 @@ enum wg_rc wg_api_public_grid(struct wg_req *req, struct wg_err *err)
                         "inside it",
                         r.lon, r.lat);
     if (!rc && !(rc = wg_api_db(req, &db, err)))
-        rc = wg_team_card(db, &r, wg_cst_day(j.now), &out, err);
+        rc = wg_team_card(db, &r, wg_cst_day(now), &out, err);
     wg_locator_release(loc);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
