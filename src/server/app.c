@@ -100,9 +100,9 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
     return rc;
 }
 
-/* The registry's sweep: patrol tracks past their retention purged (every minute), and the
- * workers reminded of overdue visits (every ten: a reminder is sent once per visit, and
- * finding them reads every person's sealed groups). */
+/* The registry's sweep: patrol tracks past their retention purged and the visits' marked due
+ * days worked out (every minute), and the workers reminded of overdue visits (every ten: a
+ * reminder is sent once per visit). */
 enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *err)
 {
     struct wg_db *db;
@@ -112,7 +112,11 @@ enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *
     enum wg_rc rc = wg_store_get(app->store, &db, err);
     if (rc)
         return rc;
+    long settled = 0;
     rc = wg_patrol_purge(db, app->committer, &app->patrol, now, &purged, err);
+    if (!rc)
+        rc = wg_visit_due_settle(db, app->committer, app->keys, app->calendar, &app->cadence, now,
+                                 &settled, err);
     if (!rc && remind)
         rc = wg_visit_remind(db, app->committer, app->keys, app->calendar, &app->cadence, now,
                              &reminded, err);
@@ -120,6 +124,9 @@ enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *
     if (purged)
         wg_info("purged %ld patrol track batch%s past %d days", purged, purged == 1 ? "" : "es",
                 app->patrol.track_days);
+    if (settled > 1000)
+        wg_info("worked out the next visit's due day of %ld person%s", settled,
+                settled == 1 ? "" : "s");
     if (reminded)
         wg_info("reminded workers of %d overdue visit%s", reminded, reminded == 1 ? "" : "s");
     return rc;

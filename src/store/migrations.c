@@ -152,5 +152,8 @@ const struct wg_migration wg_migrations[] = {
     {35, "visits and patrols: sealed contents and tracks, reminders, orders", WG_Q_MIGRATION_35},
     /* The address search's bigram index of the buildings' names and addresses (schema.def). */
     {37, "the address search's index of building names and addresses", WG_Q_MIGRATION_37},
+    /* Each person's next visit due day, kept by the registry's writes and the sweep, so the
+     * overdue list and its counts read one index range (schema.def). */
+    {38, "the due day of each person's next visit", WG_Q_MIGRATION_38},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

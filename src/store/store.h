@@ -111,6 +111,8 @@ void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out);
 enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
                              struct wg_err *err);
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err);
+enum wg_rc wg_store_meta_set(struct wg_db *db, const char *name, long long value,
+                             struct wg_err *err);
 
 /* Copies every row of store from into store to, which must be new (made by wg_store_open
  * with create, holding nothing yet): from one snapshot of from, so a store in use copies

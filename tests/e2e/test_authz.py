@@ -541,6 +541,9 @@ EXPECT.update({
     ("GET", "/api/v1/visits/due"): dict(
         inside=("/api/v1/visits/due?grid=371302001001001", None),
         outside=("/api/v1/visits/due?grid=371302002001001", None), ok=200),
+    ("GET", "/api/v1/visits/due/grids"): dict(
+        inside=("/api/v1/visits/due/grids?grid=371302001001001", None),
+        outside=("/api/v1/visits/due/grids?grid=371302002001001", None), ok=200),
     ("GET", "/api/v1/visits/{id}"): dict(inside=("/api/v1/visits/1", None),
                                          outside=("/api/v1/visits/2", None), ok=200),
     ("POST", "/api/v1/visits/{id}/reveal"): dict(

@@ -210,6 +210,72 @@ def test_visits_due_by_cadence():
         data.close()
 
 
+def test_overdue_visits_soonest_first_with_totals_and_by_grid():
+    data = Data()
+    try:
+        path = config(data, visit_cadence="hardship=60")
+        srv = Server(data, "--config", path)
+        try:
+            gw, west, comm = setup(data, srv)
+            now = int(time.time())
+            a = person(srv, gw, 11, care=["hardship"])
+            b = person(srv, gw, 12, care=["hardship"])
+            c = person(srv, west, 13, grid=OTHER_GRID, care=["hardship"])
+            person(srv, gw, 14, care=["hardship"])  # recorded today: due in 60 days
+            for pid, days, token in [(a, 80, gw), (b, 70, gw), (c, 90, west)]:
+                status, body = srv.json("POST", "/api/v1/visits",
+                                        visit(pid, visited_at=now - days * 86400), token=token)
+                assert status == 201, body
+            # the longest overdue first, counted
+            status, body = srv.get("/api/v1/visits/due?region=371302001&status=overdue",
+                                   token=comm)
+            assert status == 200, body
+            assert [d["person"]["id"] for d in body["due"]] == [c, a, b], body
+            assert body["total"] == 3 and body["total_exact"] is True, body
+            assert all(d["overdue"] and d["overdue_days"] > 0 for d in body["due"]), body
+            status, page = srv.get("/api/v1/visits/due?region=371302001&status=overdue&limit=2",
+                                   token=comm)
+            assert [d["person"]["id"] for d in page["due"]] == [c, a], page
+            cursor = page["next_cursor"]
+            status, page = srv.get(f"/api/v1/visits/due?region=371302001&status=overdue&limit=2"
+                                   f"&cursor={cursor}", token=comm)
+            assert [d["person"]["id"] for d in page["due"]] == [b], page
+            assert page["next_cursor"] is None, page
+            status, body = srv.get("/api/v1/visits/due?region=371302001&status=due", token=comm)
+            assert body["total"] == 3, body
+            # by grid for the map; a grid worker sees their own grid's
+            status, body = srv.get("/api/v1/visits/due/grids?region=371302001", token=comm)
+            assert status == 200, body
+            assert body["grids"] == [{"grid": GRID, "overdue": 2},
+                                     {"grid": OTHER_GRID, "overdue": 1}], body
+            assert body["total"] == 3 and body["total_exact"] is True, body
+            status, body = srv.get("/api/v1/visits/due/grids?region=371302001", token=gw)
+            assert body["grids"] == [{"grid": GRID, "overdue": 2}], body
+            # a visit today takes a person off at once
+            status, body = srv.json("POST", "/api/v1/visits", visit(a), token=gw)
+            assert status == 201, body
+            status, body = srv.get("/api/v1/visits/due?region=371302001&status=overdue",
+                                   token=comm)
+            assert [d["person"]["id"] for d in body["due"]] == [c, b], body
+            status, body = srv.get("/api/v1/visits/due/grids?region=371302001", token=comm)
+            assert body["total"] == 2, body
+            # and after the minute's sweep has worked it out, the same
+            time.sleep(1.5)
+            status, body = srv.get("/api/v1/visits/due?region=371302001&status=overdue",
+                                   token=comm)
+            assert [d["person"]["id"] for d in body["due"]] == [c, b], body
+            for query, word in [("grid=37x", "grid"), ("grid=371302002001001", "outside")]:
+                status, body = srv.get(f"/api/v1/visits/due/grids?{query}", token=gw)
+                assert status in (400, 404) and word in body["error"]["message"], (query, body)
+            status, body = srv.get(f"/api/v1/visits/due?grid={GRID}&status=overdue&cursor=1.2",
+                                   token=gw)
+            assert status == 400 and "cursor" in body["error"]["message"], body
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
 def test_visit_settings_refused_when_wrong():
     data = Data()
     try:

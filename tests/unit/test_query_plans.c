@@ -11,10 +11,10 @@
 #include "store/backend.h"
 #include "store/store.h"
 
-static const char *const big[] = {
-    "work_order", "order_event",  "outbox",     "audit",       "order_photo",
-    "grid",       "order_assist", "order_line", "order_phone", "person",
-    "household",  "building",     "house",      "place_gram",  NULL};
+static const char *const big[] = {"work_order",  "order_event", "outbox",       "audit",
+                                  "order_photo", "grid",        "order_assist", "order_line",
+                                  "order_phone", "person",      "household",    "building",
+                                  "house",       "place_gram",  "visit_due",    NULL};
 
 /* Statements allowed to read a big table whole, and why. */
 static const struct {

@@ -195,6 +195,21 @@ enum wg_rc wg_api_visits_due(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 200, out);
 }
 
+/* GET /api/v1/visits/due/grids?grid=|region=: the overdue visits by grid, for the map. */
+enum wg_rc wg_api_visits_due_grids(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc;
+    if ((rc = wg_api_db(req, &db, err)) ||
+        (rc = wg_visit_due_grids(db, app->keys, app->calendar, &app->cadence,
+                                 wg_api_registry_scope(req), wg_req_query(req, "grid"),
+                                 wg_req_query(req, "region"), (long long)time(NULL), &out, err)))
+        return rc;
+    return wg_reply_json(req, 200, out);
+}
+
 /* POST /api/v1/visits/{id}/order {type, item, title, content, urgency}: the visit's findings
  * as an order, once. */
 enum wg_rc wg_api_visits_order(struct wg_req *req, struct wg_err *err)

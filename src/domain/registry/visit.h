@@ -117,6 +117,7 @@ enum wg_rc wg_visit_order_input(const json_t *obj, const char *default_title, co
                                 struct wg_order_input *in, char county[8], struct wg_err *err);
 
 /* ---- cadence ---- */
+struct wg_committer;
 #define WG_CADENCE_GROUPS  13 /* 7 care groups, 5 special populations, mental_high */
 #define WG_CADENCE_REGIONS 32
 struct wg_cadence {
@@ -150,11 +151,12 @@ struct wg_due {
 int wg_cadence_due(const struct wg_cadence *c, const struct wg_calendar *cal,
                    const struct wg_person *p, long long last, long long now, struct wg_due *out);
 
-/* The persons due a visit, in scope, by grid or region, from a cursor ("<grid>.<id>"):
- * status "overdue" (only those), "due" (due by the end of today or overdue) or "all" (every
- * person with a cadence, by default); limit 1..200 (50). The group and the cadence are
- * shown only when they are not a special population's, or with sensitive. {"due": [...],
- * "limit", "next_cursor", "today"}. */
+/* The persons due a visit, in scope, by grid or region: status "all" (every person with a
+ * cadence, by default; by grid and id from a cursor "<grid>.<id>"), "due" (due by the end of
+ * today, or overdue) or "overdue" (only those) — these two soonest due first, from a cursor
+ * "t<due_at>.<id>", with "total" counted up to 1,000 and "total_exact"; limit 1..200 (50).
+ * The group and the cadence are shown only when they are not a special population's, or
+ * with sensitive. {"due": [...], "limit", "next_cursor", "today"[, "total", "total_exact"]}. */
 struct wg_due_query {
     const char *grid, *region, *status, *limit, *cursor;
 };
@@ -163,13 +165,34 @@ enum wg_rc wg_visit_due_list(struct wg_db *db, const struct wg_pii_keys *keys,
                              const struct wg_scope *scope, const struct wg_due_query *q,
                              int sensitive, long long now, json_t **out, struct wg_err *err);
 
+/* The kept due days (store: migration 38). Every write that may move a person's due day
+ * marks their row; wg_visit_due_settle works the marked rows' due days out (a page at a time,
+ * each page written by the committer c, or on db when c is NULL) and writes each only if no
+ * write marked it again meanwhile. The due days also depend on the cadence and the calendar:
+ * when their fingerprint (wg_visit_due_basis) differs from the one the store last settled
+ * with, every person is marked first. The lists of the due and the overdue read settled rows
+ * by one index range and work the few marked ones out as they read, so they are exact at
+ * every moment. *settled receives how many rows were worked out. Servers sharing a store
+ * must share the cadence settings and the calendar. */
+long long wg_visit_due_basis(const struct wg_calendar *cal, const struct wg_cadence *c);
+enum wg_rc wg_visit_due_settle(struct wg_db *db, struct wg_committer *cm,
+                               const struct wg_pii_keys *keys, const struct wg_calendar *cal,
+                               const struct wg_cadence *c, long long now, long *settled,
+                               struct wg_err *err);
+/* The overdue visits in scope (grid or region) by grid, for the map: {"grids": [{grid,
+ * overdue}], "total", "total_exact", "today"}; counting stops at 100,000. */
+enum wg_rc wg_visit_due_grids(struct wg_db *db, const struct wg_pii_keys *keys,
+                              const struct wg_calendar *cal, const struct wg_cadence *c,
+                              const struct wg_scope *scope, const char *grid, const char *region,
+                              long long now, json_t **out, struct wg_err *err);
+
 /* Reminds the workers of every overdue visit, once per visit: the household's paired worker,
  * or without one the grid workers whose scope covers the person's grid, each get a
  * notification "visit_due" (domain/notify/notify.h; the payload names the person by id, never
- * by name). Persons are read on db a page at a time; each page's reminders are written by
+ * by name). The settled overdue rows are read on db a page at a time (the sweep settles
+ * first); each page's reminders are written by
  * the committer c (NULL: on db in a transaction of its own). *count receives how many visits
  * were reminded of. */
-struct wg_committer;
 enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struct wg_pii_keys *keys,
                            const struct wg_calendar *cal, const struct wg_cadence *cad,
                            long long now, int *count, struct wg_err *err);

@@ -9,6 +9,7 @@
 #include "core/civil.h"
 #include "core/param.h"
 #include "domain/notify/notify.h"
+#include "domain/registry/visit_due_row.h"
 #include "store/accounts/accounts_q.h"
 
 /* in the order of days[]: care groups (person.h's bits), special populations, mental_high */
@@ -116,6 +117,32 @@ static int workday(const struct wg_calendar *cal, int day)
     return w;
 }
 
+static void fnv(unsigned long long *h, const void *data, size_t n)
+{
+    const unsigned char *b = data;
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ b[i]) * 1099511628211ULL;
+}
+
+long long wg_visit_due_basis(const struct wg_calendar *cal, const struct wg_cadence *c)
+{
+    unsigned long long h = 14695981039346656037ULL;
+    fnv(&h, c->days, sizeof c->days);
+    fnv(&h, &c->change_hours, sizeof c->change_hours);
+    for (int i = 0; i < c->ndaily; i++)
+        fnv(&h, c->daily[i], strlen(c->daily[i]) + 1);
+    /* the working days a due day may land on or count over: 2000 to 2100 */
+    unsigned char bits = 0;
+    int first = wg_civil_days(2000, 1, 1), last = wg_civil_days(2100, 12, 31);
+    for (int day = first; day <= last; day++) {
+        bits = (unsigned char)(bits << 1 | workday(cal, day));
+        if ((day - first) % 8 == 7)
+            fnv(&h, &bits, 1);
+    }
+    fnv(&h, &bits, 1);
+    return (long long)(h & 0x3fffffffffffffffULL) | 1; /* never 0: a store that never settled */
+}
+
 int wg_cadence_due(const struct wg_cadence *c, const struct wg_calendar *cal,
                    const struct wg_person *p, long long last, long long now, struct wg_due *out)
 {
@@ -165,7 +192,7 @@ int wg_cadence_due(const struct wg_cadence *c, const struct wg_calendar *cal,
 
 /* What the cadence reads of a stored person: the groups (the special populations opened —
  * the one sealed field it needs), the grid and the times; the rest stays sealed. */
-static enum wg_rc groups_of(const struct wg_pii_keys *keys, const struct wg_person_row *r,
+enum wg_rc wg_due_groups_of(const struct wg_pii_keys *keys, const struct wg_person_row *r,
                             struct wg_person *p, struct wg_err *err)
 {
     char *special = NULL, *end = NULL;
@@ -186,6 +213,40 @@ static enum wg_rc groups_of(const struct wg_pii_keys *keys, const struct wg_pers
     return WG_OK;
 }
 
+int wg_due_of_row(const struct wg_pii_keys *keys, const struct wg_calendar *cal,
+                  const struct wg_cadence *cad, const struct wg_due_row *r, long long now,
+                  struct wg_person *p, struct wg_due *d, enum wg_rc *rc, struct wg_err *err)
+{
+    long long last = r->last_person > r->last_household ? r->last_person : r->last_household;
+    if ((*rc = wg_due_groups_of(keys, r->p, p, err)))
+        return 0;
+    return wg_cadence_due(cad, cal, p, last, now, d);
+}
+
+json_t *wg_due_entry(const struct wg_pii_keys *keys, const struct wg_due_row *r,
+                     const struct wg_due *d, int sensitive, enum wg_rc *rc, struct wg_err *err)
+{
+    char day[11];
+    struct wg_person p;
+    int hidden = d->group >= G_SPECIAL && !sensitive;
+    /* only a person on the list is opened whole, to be answered masked */
+    if ((*rc = wg_person_open_row(keys, r->p, &p, err)))
+        return NULL;
+    wg_civil_format_date(d->due_day, day);
+    json_t *j =
+        json_pack("{s:o,s:s,s:s,s:I,s:b,s:i,s:b}", "person", wg_person_json(&p, sensitive), "grid",
+                  p.grid, "due_date", day, "due_at", (json_int_t)d->due_at, "overdue", d->overdue,
+                  "overdue_days", d->overdue_days, "change", d->change && !hidden);
+    wg_person_release(&p);
+    json_object_set_new(j, "last_visit_at", d->last ? json_integer(d->last) : json_null());
+    /* a special population shows itself only with the grant: not even by its cadence */
+    json_object_set_new(j, "group",
+                        hidden ? json_null() : json_string(wg_cadence_groups[d->group]));
+    json_object_set_new(j, "cadence_days", hidden ? json_null() : json_integer(d->days));
+    json_object_set_new(j, "worker", *r->worker ? json_string(r->worker) : json_null());
+    return j;
+}
+
 struct due_page {
     const struct wg_pii_keys *keys;
     const struct wg_calendar *cal;
@@ -200,46 +261,21 @@ struct due_page {
     struct wg_err *err;
 };
 
-static json_t *due_json(const struct due_page *pg, const struct wg_person *p,
-                        const struct wg_due *d, const char *worker)
-{
-    char day[11];
-    int hidden = d->group >= G_SPECIAL && !pg->sensitive;
-    wg_civil_format_date(d->due_day, day);
-    json_t *j =
-        json_pack("{s:o,s:s,s:s,s:I,s:b,s:i,s:b}", "person", wg_person_json(p, pg->sensitive),
-                  "grid", p->grid, "due_date", day, "due_at", (json_int_t)d->due_at, "overdue",
-                  d->overdue, "overdue_days", d->overdue_days, "change", d->change && !hidden);
-    json_object_set_new(j, "last_visit_at", d->last ? json_integer(d->last) : json_null());
-    /* a special population shows itself only with the grant: not even by its cadence */
-    json_object_set_new(j, "group",
-                        hidden ? json_null() : json_string(wg_cadence_groups[d->group]));
-    json_object_set_new(j, "cadence_days", hidden ? json_null() : json_integer(d->days));
-    json_object_set_new(j, "worker", *worker ? json_string(worker) : json_null());
-    return j;
-}
-
 static int due_one(const struct wg_due_row *r, void *ctx)
 {
     struct due_page *pg = ctx;
     struct wg_person p;
     struct wg_due d;
-    long long last = r->last_person > r->last_household ? r->last_person : r->last_household;
     pg->read++;
     snprintf(pg->last_grid, sizeof pg->last_grid, "%s", r->p->grid);
     pg->last_id = r->p->id;
-    if ((pg->rc = groups_of(pg->keys, r->p, &p, pg->err)))
+    if (!wg_due_of_row(pg->keys, pg->cal, pg->cad, r, pg->now, &p, &d, &pg->rc, pg->err))
+        return pg->rc != WG_OK;
+    json_t *j = wg_due_entry(pg->keys, r, &d, pg->sensitive, &pg->rc, pg->err);
+    if (!j)
         return 1;
-    if (!wg_cadence_due(pg->cad, pg->cal, &p, last, pg->now, &d) ||
-        !(pg->status == 0 || (pg->status == 2 && d.overdue) ||
-          (pg->status == 1 && d.due_day <= wg_cst_day(pg->now))))
-        return 0;
-    /* only a person on the list is opened whole, to be answered masked */
-    if ((pg->rc = wg_person_open_row(pg->keys, r->p, &p, pg->err)))
-        return 1;
-    json_array_append_new(pg->arr, due_json(pg, &p, &d, r->worker));
+    json_array_append_new(pg->arr, j);
     pg->taken++;
-    wg_person_release(&p);
     return pg->taken == pg->want; /* stop once the page is full: the cursor is this row */
 }
 
@@ -261,11 +297,23 @@ enum wg_rc wg_visit_due_list(struct wg_db *db, const struct wg_pii_keys *keys,
             return wg_err_set(err, WG_EINVAL, "'status' must be all, due or overdue");
     }
     if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
-        (rc = wg_registry_cursor(q->cursor, after_grid, &after_id, err)) ||
         (rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))
         return rc;
+    wg_civil_format_date(wg_cst_day(now), today);
+    *out = json_pack("{s:[],s:I,s:s}", "due", "limit", (json_int_t)limit, "today", today);
+    if (pg.status) { /* the due and the overdue: from the kept due days, soonest first */
+        rc = wg_visit_due_soon(db, keys, cal, c, lo, hi, pg.status, q->cursor, (int)limit,
+                               sensitive, now, *out, err);
+        if (rc)
+            json_decref(*out), *out = NULL;
+        return rc;
+    }
+    if ((rc = wg_registry_cursor(q->cursor, after_grid, &after_id, err))) {
+        json_decref(*out), *out = NULL;
+        return rc;
+    }
     pg.want = (int)limit;
-    pg.arr = json_array();
+    pg.arr = json_object_get(*out, "due");
     snprintf(pg.last_grid, sizeof pg.last_grid, "%s", after_grid);
     pg.last_id = after_id;
     /* persons without a cadence are read past: pages are read on until this one is full or
@@ -281,11 +329,9 @@ enum wg_rc wg_visit_due_list(struct wg_db *db, const struct wg_pii_keys *keys,
             break;
     }
     if (rc) {
-        json_decref(pg.arr);
+        json_decref(*out), *out = NULL;
         return rc;
     }
-    wg_civil_format_date(wg_cst_day(now), today);
-    *out = json_pack("{s:o,s:I,s:s}", "due", pg.arr, "limit", (json_int_t)limit, "today", today);
     json_object_set_new(*out, "next_cursor",
                         pg.taken == pg.want && more
                             ? json_sprintf("%s.%lld", pg.last_grid, pg.last_id)
@@ -309,8 +355,7 @@ struct remind {
     struct overdue *list;
     size_t n, cap;
     int read, sent;
-    char last_grid[32];
-    long long last_id;
+    long long last_at, last_id;
     enum wg_rc rc;
     struct wg_err *err;
 };
@@ -320,13 +365,10 @@ static int remind_one(const struct wg_due_row *r, void *ctx)
     struct remind *m = ctx;
     struct wg_person p;
     struct wg_due d;
-    long long last = r->last_person > r->last_household ? r->last_person : r->last_household;
     m->read++;
-    snprintf(m->last_grid, sizeof m->last_grid, "%s", r->p->grid);
+    m->last_at = r->due_at;
     m->last_id = r->p->id;
-    if ((m->rc = groups_of(m->keys, r->p, &p, m->err)))
-        return 1;
-    if (wg_cadence_due(m->cad, m->cal, &p, last, m->now, &d) && d.overdue) {
+    if (wg_due_of_row(m->keys, m->cal, m->cad, r, m->now, &p, &d, &m->rc, m->err) && d.overdue) {
         wg_grow(&m->list, &m->cap, m->n, sizeof *m->list, 64);
         struct overdue *o = &m->list[m->n++];
         o->person = p.id;
@@ -336,7 +378,7 @@ static int remind_one(const struct wg_due_row *r, void *ctx)
         snprintf(o->worker, sizeof o->worker, "%s", r->worker);
         wg_civil_format_date(d.due_day, o->day);
     }
-    return 0;
+    return m->rc != WG_OK;
 }
 
 struct names {
@@ -392,26 +434,30 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
                            const struct wg_calendar *cal, const struct wg_cadence *cad,
                            long long now, int *count, struct wg_err *err)
 {
-    struct remind m = {keys, cal, cad, now, NULL, 0, 0, 0, 0, "", 0, WG_OK, err};
-    enum wg_rc rc = WG_OK;
+    struct remind m = {keys, cal, cad, now, NULL, 0, 0, 0, 0, 0, 0, WG_OK, err};
+    long settled = 0;
+    /* the rows marked since the last sweep first: the reminders read the settled */
+    enum wg_rc rc = wg_visit_due_settle(db, c, keys, cal, cad, now, &settled, err);
     *count = 0;
-    do {
+    while (!rc) {
         m.read = 0;
         m.n = 0;
-        rc = wg_store_visit_due_page(db, "", "~", m.last_grid, m.last_id, 500, remind_one, &m, err);
+        m.sent = 0;
+        rc = wg_store_visit_due_soon(db, "", "~", now, m.last_at, m.last_id, 500, remind_one, &m,
+                                     err);
         if (!rc)
             rc = m.rc;
-        if (rc || !m.n)
-            continue;
-        if (c) {
+        if (!rc && m.n && c) {
             rc = wg_committer_run(c, remind_tx, &m, err);
-        } else if (!(rc = wg_db_begin(db, err))) {
+        } else if (!rc && m.n && !(rc = wg_db_begin(db, err))) {
             if ((rc = remind_tx(db, &m, err)) || (rc = wg_db_commit(db, err)))
                 wg_db_rollback(db);
         }
         if (!rc)
             *count += m.sent;
-    } while (!rc && m.read == 500);
+        if (m.read < 500)
+            break;
+    }
     free(m.list);
     return rc;
 }

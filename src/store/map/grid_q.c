@@ -135,6 +135,13 @@ enum wg_rc wg_store_meta_get(struct wg_db *db, const char *name, long long *out,
     return wg_db_query_int(db, WG_Q_META_GET, p, 1, out, NULL, err);
 }
 
+enum wg_rc wg_store_meta_set(struct wg_db *db, const char *name, long long value,
+                             struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(name), WG_VINT(value)};
+    return wg_db_exec(db, WG_Q_META_SET, p, 2, NULL, err);
+}
+
 enum wg_rc wg_store_meta_bump(struct wg_db *db, const char *name, struct wg_err *err)
 {
     if (wg_gather_meta_bump(db, name))

@@ -4,6 +4,7 @@
 
 #include "store/backend.h"
 #include "store/registry/registry_q.h"
+#include "store/registry/visit_q.h"
 
 enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *p, long long now,
                                   long long *id, struct wg_err *err)
@@ -23,7 +24,8 @@ enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *
                          WG_VTEXT(p->special),
                          p->household ? WG_VINT(p->household) : WG_VNULL,
                          WG_VINT(now)};
-    return wg_db_query_int(db, WG_Q_PERSON_INSERT, v, WG_NVALS(v), id, NULL, err);
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_PERSON_INSERT, v, WG_NVALS(v), id, NULL, err);
+    return rc ? rc : wg_store_visit_due_touch(db, *id, p->grid, err);
 }
 
 enum wg_rc wg_store_person_update(struct wg_db *db, const struct wg_person_row *p, long long now,
@@ -41,7 +43,7 @@ enum wg_rc wg_store_person_update(struct wg_db *db, const struct wg_person_row *
                          WG_VINT(p->version)};
     enum wg_rc rc = wg_db_exec(db, WG_Q_PERSON_UPDATE, v, WG_NVALS(v), &n, err);
     *changed = n > 0;
-    return rc;
+    return rc || !n ? rc : wg_store_visit_due_touch(db, p->id, p->grid, err);
 }
 
 struct each {
@@ -138,5 +140,6 @@ enum wg_rc wg_store_person_set_household(struct wg_db *db, long long id, long lo
                                          long long now, struct wg_err *err)
 {
     struct wg_val v[] = {household ? WG_VINT(household) : WG_VNULL, WG_VINT(now), WG_VINT(id)};
-    return wg_db_exec(db, WG_Q_PERSON_SET_HOUSEHOLD, v, 3, NULL, err);
+    enum wg_rc rc = wg_db_exec(db, WG_Q_PERSON_SET_HOUSEHOLD, v, 3, NULL, err);
+    return rc ? rc : wg_store_visit_due_mark(db, id, err);
 }

@@ -23,7 +23,13 @@ enum wg_rc wg_store_visit_insert(struct wg_db *db, const struct wg_visit_row *v,
                          v->order_id ? WG_VINT(v->order_id) : WG_VNULL,
                          WG_VTEXT(v->created_by),
                          WG_VINT(v->created_at)};
-    return wg_db_query_int(db, WG_Q_VISIT_INSERT, p, WG_NVALS(p), id, NULL, err);
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_VISIT_INSERT, p, WG_NVALS(p), id, NULL, err);
+    /* a visit moves its subject's due day, or each member's of a household */
+    if (!rc && !strcmp(v->subject_kind, "person"))
+        rc = wg_store_visit_due_mark(db, v->subject_id, err);
+    else if (!rc && !strcmp(v->subject_kind, "household"))
+        rc = wg_store_visit_due_mark_household(db, v->subject_id, err);
+    return rc;
 }
 
 struct each {
@@ -135,7 +141,12 @@ static int take_due(struct wg_row *row, void *ctx)
     struct wg_person_row p;
     if (wg_store_person_read_row(row, &p))
         return -1;
-    struct wg_due_row d = {&p, wg_row_int(row, 16), wg_row_int(row, 17), wg_row_text(row, 18)};
+    struct wg_due_row d = {&p,
+                           wg_row_int(row, 16),
+                           wg_row_int(row, 17),
+                           wg_row_text(row, 18),
+                           wg_row_int(row, 19),
+                           wg_row_int(row, 20)};
     return e->cb(&d, e->ctx);
 }
 
@@ -180,4 +191,108 @@ enum wg_rc wg_store_visit_coverage(struct wg_db *db, const char *grid, long long
         (rc = wg_db_query_int(db, WG_Q_VISIT_COUNT_IN_GRID, v, 3, &out->visits, NULL, err)))
         return rc;
     return wg_db_query(db, WG_Q_PATROL_MONTH, v, 3, take_month, out, err);
+}
+
+/* ---- the kept due days (migration 38) ---- */
+
+enum wg_rc wg_store_visit_due_touch(struct wg_db *db, long long person, const char *grid,
+                                    struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(person), WG_VTEXT(grid)};
+    return wg_db_exec(db, WG_Q_VISIT_DUE_TOUCH, v, 2, NULL, err);
+}
+
+enum wg_rc wg_store_visit_due_mark(struct wg_db *db, long long person, struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(person)};
+    return wg_db_exec(db, WG_Q_VISIT_DUE_MARK, v, 1, NULL, err);
+}
+
+enum wg_rc wg_store_visit_due_mark_household(struct wg_db *db, long long household,
+                                             struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(household)};
+    return wg_db_exec(db, WG_Q_VISIT_DUE_TOUCH_HOUSEHOLD, v, 1, NULL, err);
+}
+
+enum wg_rc wg_store_visit_due_touch_ids(struct wg_db *db, long long after, long long upto,
+                                        struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(after), WG_VINT(upto)};
+    return wg_db_exec(db, WG_Q_VISIT_DUE_TOUCH_IDS, v, 2, NULL, err);
+}
+
+enum wg_rc wg_store_person_max_id(struct wg_db *db, long long *max_id, struct wg_err *err)
+{
+    *max_id = 0;
+    return wg_db_query_int(db, WG_Q_PERSON_MAX_ID, NULL, 0, max_id, NULL, err);
+}
+
+enum wg_rc wg_store_visit_due_settle(struct wg_db *db, long long person, long long stamp,
+                                     long long due_at, int due_day, struct wg_err *err)
+{
+    struct wg_val set[] = {WG_VINT(due_at), WG_VINT(due_day), WG_VINT(person), WG_VINT(stamp)};
+    struct wg_val drop[] = {WG_VINT(person), WG_VINT(stamp)};
+    if (!due_at)
+        return wg_db_exec(db, WG_Q_VISIT_DUE_DROP, drop, 2, NULL, err);
+    return wg_db_exec(db, WG_Q_VISIT_DUE_SETTLE, set, 4, NULL, err);
+}
+
+enum wg_rc wg_store_visit_due_marked(struct wg_db *db, const char *lo, const char *hi,
+                                     long long after, int limit,
+                                     int (*cb)(const struct wg_due_row *, void *), void *ctx,
+                                     struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VINT(after), WG_VINT(limit)};
+    struct due_each e = {cb, ctx};
+    return wg_db_query(db, WG_Q_VISIT_DUE_MARKED, v, WG_NVALS(v), take_due, &e, err);
+}
+
+/* [g, g!) is one grid (domain/registry: wg_registry_range) */
+static int one_grid(const char *hi)
+{
+    size_t n = strlen(hi);
+    return n && hi[n - 1] == '!';
+}
+
+enum wg_rc wg_store_visit_due_soon(struct wg_db *db, const char *lo, const char *hi, long long upto,
+                                   long long after_at, long long after_id, int limit,
+                                   int (*cb)(const struct wg_due_row *, void *), void *ctx,
+                                   struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(lo),      WG_VTEXT(hi),      WG_VINT(upto),
+                         WG_VINT(after_at), WG_VINT(after_id), WG_VINT(limit)};
+    struct due_each e = {cb, ctx};
+    return wg_db_query(db, one_grid(hi) ? WG_Q_VISIT_DUE_SOON_GRID : WG_Q_VISIT_DUE_SOON, v,
+                       WG_NVALS(v), take_due, &e, err);
+}
+
+enum wg_rc wg_store_visit_due_count(struct wg_db *db, const char *lo, const char *hi,
+                                    long long upto, long long cap, long long *n, struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VINT(upto), WG_VINT(cap)};
+    *n = 0;
+    return wg_db_query_int(db, one_grid(hi) ? WG_Q_VISIT_DUE_COUNT_GRID : WG_Q_VISIT_DUE_COUNT, v,
+                           4, n, NULL, err);
+}
+
+struct by_grid {
+    int (*cb)(const char *, long long, void *);
+    void *ctx;
+};
+
+static int take_by_grid(struct wg_row *row, void *ctx)
+{
+    struct by_grid *b = ctx;
+    return b->cb(wg_row_text(row, 0), wg_row_int(row, 1), b->ctx);
+}
+
+enum wg_rc wg_store_visit_due_by_grid(struct wg_db *db, const char *lo, const char *hi,
+                                      long long upto, long long cap,
+                                      int (*cb)(const char *grid, long long n, void *), void *ctx,
+                                      struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VINT(upto), WG_VINT(cap)};
+    struct by_grid b = {cb, ctx};
+    return wg_db_query(db, WG_Q_VISIT_DUE_BY_GRID, v, 4, take_by_grid, &b, err);
 }

@@ -55,11 +55,48 @@ struct wg_due_row {
     const struct wg_person_row *p;
     long long last_person, last_household;
     const char *worker;
+    long long due_at, stamp; /* the kept due day's row (0, 0 from the page by grid) */
 };
 enum wg_rc wg_store_visit_due_page(struct wg_db *db, const char *lo, const char *hi,
                                    const char *after_grid, long long after_id, int limit,
                                    int (*cb)(const struct wg_due_row *, void *), void *ctx,
                                    struct wg_err *err);
+/* The kept due days (migration 38): a person's row is marked to be worked out again by each
+ * write that may move their due day (these, called in that write's transaction), settled by
+ * the sweep under the stamp it read, and read a range at a time. */
+enum wg_rc wg_store_visit_due_touch(struct wg_db *db, long long person, const char *grid,
+                                    struct wg_err *err);
+enum wg_rc wg_store_visit_due_mark(struct wg_db *db, long long person, struct wg_err *err);
+enum wg_rc wg_store_visit_due_mark_household(struct wg_db *db, long long household,
+                                             struct wg_err *err);
+/* Marks every person of ids (after, upto]; *max_id receives the highest person id. */
+enum wg_rc wg_store_visit_due_touch_ids(struct wg_db *db, long long after, long long upto,
+                                        struct wg_err *err);
+enum wg_rc wg_store_person_max_id(struct wg_db *db, long long *max_id, struct wg_err *err);
+/* Settles person's row at due_at and due_day if its stamp is still stamp; due_at 0 drops
+ * the row (the person has no cadence). */
+enum wg_rc wg_store_visit_due_settle(struct wg_db *db, long long person, long long stamp,
+                                     long long due_at, int due_day, struct wg_err *err);
+/* The marked rows of grids [lo, hi) after person `after`, by person. */
+enum wg_rc wg_store_visit_due_marked(struct wg_db *db, const char *lo, const char *hi,
+                                     long long after, int limit,
+                                     int (*cb)(const struct wg_due_row *, void *), void *ctx,
+                                     struct wg_err *err);
+/* The settled rows of grids [lo, hi) due at or before upto, soonest first after the keyset
+ * (after_at, after_id). */
+enum wg_rc wg_store_visit_due_soon(struct wg_db *db, const char *lo, const char *hi, long long upto,
+                                   long long after_at, long long after_id, int limit,
+                                   int (*cb)(const struct wg_due_row *, void *), void *ctx,
+                                   struct wg_err *err);
+/* How many settled rows of grids [lo, hi) are due at or before upto, counting up to cap. */
+enum wg_rc wg_store_visit_due_count(struct wg_db *db, const char *lo, const char *hi,
+                                    long long upto, long long cap, long long *n,
+                                    struct wg_err *err);
+/* The same by grid, reading at most cap rows. */
+enum wg_rc wg_store_visit_due_by_grid(struct wg_db *db, const char *lo, const char *hi,
+                                      long long upto, long long cap,
+                                      int (*cb)(const char *grid, long long n, void *), void *ctx,
+                                      struct wg_err *err);
 /* Records the reminder of person's visit due at due_at; *added 0 when it was sent already. */
 enum wg_rc wg_store_visit_reminder_add(struct wg_db *db, long long person, long long due_at,
                                        long long now, int *added, struct wg_err *err);
