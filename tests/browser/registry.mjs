@@ -208,3 +208,32 @@ test('registry: buildings, organizations and things as layers of the grid map', 
   await layers.locator('text=部件').click()
   await shot(page, 'grids-layers-1366')
 })
+
+test('registry: overdue visits coloured on the grid map and counted on the dashboard', async ({ page, base, srv, assert }) => {
+  const token = await srv.login('grid1')
+  const p = await srv.api('POST', '/api/v1/persons', {
+    id_number: residentId('19480909', 67), name: '孙桂兰', residence: 'registered', grid: GRID, care: ['hardship']
+  }, token)
+  await srv.api('POST', '/api/v1/visits', {
+    subject: { kind: 'person', id: p.id }, method: 'door', content: '了解家庭收入和医疗报销情况。',
+    visited_at: Math.floor(Date.now() / 1000) - 100 * 86400
+  }, token)
+  await uiLogin(page, base, 'grid1')
+  await page.goto(base + '/grids')
+  await page.click('[data-test=g-tree] .el-tree-node__content')
+  const tree = page.locator('[data-test=g-tree]')
+  await tree.getByText('测试街道', { exact: true }).click()
+  await tree.getByText('东关社区居委会', { exact: true }).click()
+  await page.locator('[data-test=g-due-layer]').click()
+  const total = page.locator('[data-test=g-due-total]')
+  await total.waitFor()
+  const text = await total.textContent()
+  const n = Number((text.match(/逾期 (\d+) 人/) || [])[1])
+  assert(n >= 1 && text.includes('个网格'), 'the overdue visits under the map: ' + text)
+  await shot(page, 'grids-visits-due-1366')
+  await page.goto(base + '/dashboard')
+  const tile = page.locator('[data-test=kpi-visits_overdue]')
+  await tile.waitFor()
+  assert(Number(await tile.getAttribute('data-value')) >= 1, 'the dashboard counts the overdue visits')
+  assert((await tile.textContent()).includes('走访逾期'), 'the tile by its Chinese name')
+})

@@ -1,7 +1,7 @@
 // The console's pages, who sees each, and the guard that sends a caller to the login page,
 // to the forced password change, or to their role's home page.
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, setToken, clearSession } from './lib/session'
+import { REGISTRY_ROLES, session, setToken, clearSession } from './lib/session'
 import { get, setUnauthorizedHandler } from './lib/api'
 // the login page and the frame come with the first load; every other page when it is opened
 import Login from './pages/Login.vue'
@@ -10,7 +10,6 @@ import Layout from './pages/Layout.vue'
 const ORDER_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'mediator', 'leader']
 const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
-const REGISTRY_ROLES = ['sysadmin', 'agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [

@@ -259,6 +259,7 @@ const T = {
   'k.rework_rate': ['返工率', 'Rework rate'],
   'k.repeat_rate': ['重复诉求率', 'Repeat rate'],
   'k.overdue': ['超期数', 'Overdue'],
+  'k.visits_overdue': ['走访逾期', 'Overdue visits'],
   'k.avg_handling_hours': ['平均办理时长(工时)', 'Avg handling (working h)'],
   'k.response_rate': ['响应率', 'Response rate'],
   'k.composite': ['综合得分', 'Composite'],
@@ -266,6 +267,8 @@ const T = {
   'k.open': ['在办量', 'Open'],
   // grids
   'g.tree': ['区划与网格', 'Regions and grids'],
+  'g.visitsDue': ['走访逾期', 'Overdue visits'],
+  'g.visitsDueTotal': ['逾期 {n} 人，涉及 {g} 个网格', '{n} overdue in {g} grids'],
   'g.workers': ['网格员', 'Workers'],
   'g.figures': ['指标', 'Figures'],
   'g.households': ['户数', 'Households'],

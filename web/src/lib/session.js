@@ -23,6 +23,9 @@ export function clearSession () {
   session.units = null
 }
 
+// who reads the registry (registry_read, domain/accounts/account.c)
+export const REGISTRY_ROLES = ['sysadmin', 'agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
+
 export function hasRole (...roles) {
   return !!session.me && roles.includes(session.me.role)
 }
