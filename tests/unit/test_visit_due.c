@@ -2,7 +2,8 @@
  * backend: the lists of the due and the overdue are exact before the sweep has worked a
  * change out and after; a visit to a person or to their household moves their due day at
  * once; the sweep writes a due day only under the stamp it read; a change of cadence works
- * every due day out again; pages soonest first with totals; the overdue by grid. */
+ * every due day out again; pages soonest first with totals; the overdue by grid; reminders
+ * of due days that have moved purged after a month. */
 #include "t.h"
 
 #include <stdlib.h>
@@ -227,6 +228,28 @@ static void test_kept(struct ctx *c)
     T_CHECK(settle(c) >= 3);
     T_EQ_INT(overdue(c, "overdue", NULL, NULL, ids, &total, next), 1);
     T_EQ_INT(ids[0], old);
+
+    /* reminded once; a month after a visit moved the due day, that reminder is purged */
+    int reminded = 0;
+    T_EQ_INT(wg_visit_remind(c->db, NULL, c->keys, c->cal, &c->cad, NOW, &reminded, &err), WG_OK);
+    T_EQ_INT(reminded, 1);
+    T_EQ_INT(wg_visit_remind(c->db, NULL, c->keys, c->cal, &c->cad, NOW, &reminded, &err), WG_OK);
+    T_EQ_INT(reminded, 0);
+    struct wg_due_query q = {.status = "overdue"};
+    T_EQ_INT(wg_visit_due_list(c->db, c->keys, c->cal, &c->cad, &all, &q, 0, NOW, &out, &err),
+             WG_OK);
+    long long was = json_integer_value(
+        json_object_get(json_array_get(json_object_get(out, "due"), 0), "due_at"));
+    json_decref(out);
+    visit(c->db, "person", old, GRID, NOW);
+    T_EQ_INT(
+        wg_visit_remind(c->db, NULL, c->keys, c->cal, &c->cad, NOW + 31 * DAY, &reminded, &err),
+        WG_OK);
+    int added = 0;
+    T_EQ_INT(wg_db_begin(c->db, &err), WG_OK);
+    T_EQ_INT(wg_store_visit_reminder_add(c->db, old, was, NOW, &added, &err), WG_OK);
+    T_EQ_INT(wg_db_commit(c->db, &err), WG_OK);
+    T_EQ_INT(added, 1);
 }
 
 int main(void)

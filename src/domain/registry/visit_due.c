@@ -430,6 +430,12 @@ static enum wg_rc remind_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
+static enum wg_rc purge_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    long n = 0;
+    return wg_store_visit_reminder_purge(db, *(long long *)ctx - 30 * 86400LL, &n, err);
+}
+
 enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struct wg_pii_keys *keys,
                            const struct wg_calendar *cal, const struct wg_cadence *cad,
                            long long now, int *count, struct wg_err *err)
@@ -447,17 +453,15 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
                                      err);
         if (!rc)
             rc = m.rc;
-        if (!rc && m.n && c) {
-            rc = wg_committer_run(c, remind_tx, &m, err);
-        } else if (!rc && m.n && !(rc = wg_db_begin(db, err))) {
-            if ((rc = remind_tx(db, &m, err)) || (rc = wg_db_commit(db, err)))
-                wg_db_rollback(db);
-        }
+        if (!rc && m.n)
+            rc = wg_due_run(db, c, remind_tx, &m, err);
         if (!rc)
             *count += m.sent;
         if (m.read < 500)
             break;
     }
     free(m.list);
+    if (!rc) /* a month on, the reminders of due days that have moved are of no more use */
+        rc = wg_due_run(db, c, purge_tx, &now, err);
     return rc;
 }

@@ -4,6 +4,7 @@
 #define WG_DOMAIN_REGISTRY_VISIT_DUE_ROW_H
 
 #include "domain/registry/visit.h"
+#include "store/store.h"
 
 /* The groups (the special populations opened), grid and times of a stored person. */
 enum wg_rc wg_due_groups_of(const struct wg_pii_keys *keys, const struct wg_person_row *r,
@@ -15,6 +16,10 @@ int wg_due_of_row(const struct wg_pii_keys *keys, const struct wg_calendar *cal,
 /* One entry of the list: the person (r's row opened whole, answered masked) and its due. */
 json_t *wg_due_entry(const struct wg_pii_keys *keys, const struct wg_due_row *r,
                      const struct wg_due *d, int sensitive, enum wg_rc *rc, struct wg_err *err);
+
+/* fn in a transaction: by the committer cm, or on db when cm is NULL. */
+enum wg_rc wg_due_run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
+                      struct wg_err *err);
 
 /* The lists of status due (1) and overdue (2), from the kept due days (visit_kept.c). */
 enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,

@@ -73,7 +73,7 @@ static enum wg_rc touch_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
-static enum wg_rc run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
+enum wg_rc wg_due_run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
                       struct wg_err *err)
 {
     enum wg_rc rc;
@@ -97,7 +97,7 @@ static enum wg_rc mark_all(struct wg_db *db, struct wg_committer *cm, long long 
     while (!rc && !t.last) {
         t.upto = t.after + TOUCH_PAGE;
         t.last = t.upto >= max;
-        rc = run(db, cm, touch_tx, &t, err);
+        rc = wg_due_run(db, cm, touch_tx, &t, err);
         t.after = t.upto;
     }
     return rc;
@@ -121,7 +121,7 @@ enum wg_rc wg_visit_due_settle(struct wg_db *db, struct wg_committer *cm,
             rc = s.rc;
         if (rc || !s.n)
             break;
-        rc = run(db, cm, settle_tx, &s, err);
+        rc = wg_due_run(db, cm, settle_tx, &s, err);
         *settled += (long)s.n;
         if (s.n < PAGE)
             break;

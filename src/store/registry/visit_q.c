@@ -171,6 +171,14 @@ enum wg_rc wg_store_visit_reminder_add(struct wg_db *db, long long person, long 
     return rc;
 }
 
+enum wg_rc wg_store_visit_reminder_purge(struct wg_db *db, long long before, long *n,
+                                         struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(before)};
+    *n = 0;
+    return wg_db_exec(db, WG_Q_VISIT_REMINDER_PURGE, v, 1, n, err);
+}
+
 static int take_month(struct wg_row *row, void *ctx)
 {
     struct wg_coverage_row *c = ctx;

@@ -100,6 +100,10 @@ enum wg_rc wg_store_visit_due_by_grid(struct wg_db *db, const char *lo, const ch
 /* Records the reminder of person's visit due at due_at; *added 0 when it was sent already. */
 enum wg_rc wg_store_visit_reminder_add(struct wg_db *db, long long person, long long due_at,
                                        long long now, int *added, struct wg_err *err);
+/* Removes the reminders recorded before `before` of due days their person no longer has;
+ * *n receives how many. */
+enum wg_rc wg_store_visit_reminder_purge(struct wg_db *db, long long before, long *n,
+                                         struct wg_err *err);
 /* A grid's month: households visited (themselves or through a member) in [from, to), its
  * households in the registry, its visits, its patrols and their distance. */
 struct wg_coverage_row {
