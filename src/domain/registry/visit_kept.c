@@ -16,6 +16,9 @@
 #define COUNT_CAP  1000
 #define GRIDS_CAP  100000
 #define BASIS_NAME "visit_due_basis"
+/* A list works out at most this many marked rows as it reads; past it (a new cadence or a big
+ * import that the sweep has not reached yet) it answers from the settled and says so. */
+#define MARKED_CAP 2000
 
 /* ---- the sweep ---- */
 
@@ -227,13 +230,16 @@ enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,
     long long upto = status == 2 ? now : wg_cst_midnight(s.today + 1), settled = 0;
     enum wg_rc rc = soon_cursor(cursor, &s.after_at, &s.after_id, err);
     /* the marked rows of the range, worked out here */
+    int marked = 0, settling = 0;
     do {
         s.read = 0;
         if (!rc)
             rc = wg_store_visit_due_marked(db, lo, hi, s.last_marked, PAGE, soon_row, &s, err);
         if (!rc)
             rc = s.rc;
-    } while (!rc && s.read == PAGE);
+        marked += (int)s.read;
+        settling = s.read == PAGE && marked >= MARKED_CAP;
+    } while (!rc && s.read == PAGE && !settling);
     /* then the settled, soonest first after the cursor */
     if (!rc)
         rc = wg_store_visit_due_soon(db, lo, hi, upto, s.after_at, s.after_id, (int)s.want,
@@ -254,7 +260,8 @@ enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,
                                 : json_null());
         json_object_set_new(out, "total", json_integer(total < COUNT_CAP ? total : COUNT_CAP));
         json_object_set_new(out, "total_exact",
-                            json_boolean(settled < COUNT_CAP && total < COUNT_CAP));
+                            json_boolean(settled < COUNT_CAP && total < COUNT_CAP && !settling));
+        json_object_set_new(out, "settling", json_boolean(settling));
     }
     for (size_t i = 0; i < s.n; i++)
         json_decref(s.v[i].j);
@@ -315,13 +322,16 @@ enum wg_rc wg_visit_due_grids(struct wg_db *db, const struct wg_pii_keys *keys,
     char lo[32], hi[33], today[11];
     struct grids g = {keys, cal, c, now, 0, 0, 0, json_object(), WG_OK, err};
     enum wg_rc rc = wg_registry_range(scope, grid, region, lo, hi, err);
+    int marked = 0, settling = 0;
     do {
         g.read = 0;
         if (!rc)
             rc = wg_store_visit_due_marked(db, lo, hi, g.last, PAGE, grids_marked, &g, err);
         if (!rc)
             rc = g.rc;
-    } while (!rc && g.read == PAGE);
+        marked += (int)g.read;
+        settling = g.read == PAGE && marked >= MARKED_CAP;
+    } while (!rc && g.read == PAGE && !settling);
     long long settled = g.total;
     if (!rc)
         rc = wg_store_visit_due_by_grid(db, lo, hi, now, GRIDS_CAP, grids_settled, &g, err);
@@ -346,7 +356,8 @@ enum wg_rc wg_visit_due_grids(struct wg_db *db, const struct wg_pii_keys *keys,
     free(keys_of);
     json_decref(g.by);
     wg_civil_format_date(wg_cst_day(now), today);
-    *out = json_pack("{s:o,s:I,s:b,s:s}", "grids", arr, "total", (json_int_t)g.total, "total_exact",
-                     settled < GRIDS_CAP, "today", today);
+    *out = json_pack("{s:o,s:I,s:b,s:b,s:s}", "grids", arr, "total", (json_int_t)g.total,
+                     "total_exact", settled < GRIDS_CAP && !settling, "settling", settling, "today",
+                     today);
     return WG_OK;
 }

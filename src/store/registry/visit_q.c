@@ -246,6 +246,13 @@ enum wg_rc wg_store_visit_due_settle(struct wg_db *db, long long person, long lo
     return wg_db_exec(db, WG_Q_VISIT_DUE_SETTLE, set, 4, NULL, err);
 }
 
+/* [g, g!) is one grid (domain/registry: wg_registry_range) */
+static int one_grid(const char *hi)
+{
+    size_t n = strlen(hi);
+    return n && hi[n - 1] == '!';
+}
+
 enum wg_rc wg_store_visit_due_marked(struct wg_db *db, const char *lo, const char *hi,
                                      long long after, int limit,
                                      int (*cb)(const struct wg_due_row *, void *), void *ctx,
@@ -253,14 +260,8 @@ enum wg_rc wg_store_visit_due_marked(struct wg_db *db, const char *lo, const cha
 {
     struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VINT(after), WG_VINT(limit)};
     struct due_each e = {cb, ctx};
-    return wg_db_query(db, WG_Q_VISIT_DUE_MARKED, v, WG_NVALS(v), take_due, &e, err);
-}
-
-/* [g, g!) is one grid (domain/registry: wg_registry_range) */
-static int one_grid(const char *hi)
-{
-    size_t n = strlen(hi);
-    return n && hi[n - 1] == '!';
+    return wg_db_query(db, one_grid(hi) ? WG_Q_VISIT_DUE_MARKED_GRID : WG_Q_VISIT_DUE_MARKED, v,
+                       WG_NVALS(v), take_due, &e, err);
 }
 
 enum wg_rc wg_store_visit_due_soon(struct wg_db *db, const char *lo, const char *hi, long long upto,
