@@ -11,10 +11,10 @@
  * store the first time it is asked for. The phone's search stays in the store (30 days, and
  * cheap by its index).
  *
- * Memory: about 150 bytes an order of the window (the entry, its places in the county's and
- * the item's lists and the id map) and up to WG_DUP_CACHE_GRAMS bigram sets a county (at most
- * 3.2 KB each); a province's week of 200,000 orders holds about 30 MB. One lock: a search
- * runs under it. */
+ * Memory: about 160 bytes an order of the window (the entry, its places in the county's and
+ * the item's lists, the id map): 32 MB for a province's week of 200,000 orders; and at most
+ * WG_DUP_CACHE_GRAMS bigram sets a county, 3.2 KB at most each. One lock: a search runs
+ * under it. The server keeps one on SQLite only (server/app.c; docs/BENCHMARKS.md says why). */
 #ifndef WG_DOMAIN_DUP_CACHE_H
 #define WG_DOMAIN_DUP_CACHE_H
 
