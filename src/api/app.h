@@ -56,6 +56,7 @@ struct wg_app {
     struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
     struct wg_login_limit logins; /* failed logins per source address */
     struct wg_pwpool *pwpool;     /* checks and hashes passwords (pwpool.h) */
+    struct wg_dup_cache *dups;    /* intake's window of duplicate candidates (dup_cache.h) */
 };
 
 /* The request's store connection: taken from the pool at the first call, kept for the rest

@@ -109,7 +109,7 @@ json_t *wg_api_keep(struct wg_req *req, json_t *j)
 struct wg_order_env wg_api_order_env(struct wg_req *req)
 {
     struct wg_app *app = req->app;
-    return (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar};
+    return (struct wg_order_env){app->keys, wg_api_catalog(req), app->calendar, app->dups};
 }
 
 const char *wg_api_field(const struct wg_req *req, const char *name)

@@ -129,7 +129,7 @@ enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
     f.limit = 1;
     if ((rc = wg_store_order_list(db, &f, count_one, &n, err)) || n)
         goto out; /* the history is there already */
-    struct wg_order_env env = {keys, &cat, cal};
+    struct wg_order_env env = {keys, &cat, cal, NULL};
     struct wg_history_opts o = {a->county, a->days, a->orders, 371302, (long long)time(NULL)};
     printf("orders: generating %d over %d days through the loop (demo data)\n", a->orders, a->days);
     fflush(stdout);

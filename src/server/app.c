@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
 #include "domain/accounts/session.h"
+#include "domain/orders/dup_cache.h"
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
 #include "store/catalog/catalog_q.h"
@@ -47,6 +48,10 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     app->calendar = wg_calendar_new();
+    /* intake's duplicate window in memory on SQLite, where it measured cheaper; on
+     * PostgreSQL its statements cost more than the searches it saves (docs/BENCHMARKS.md) */
+    if (!strcmp(wg_store_backend_name(store), "SQLite"))
+        app->dups = wg_dup_cache_new();
     enum wg_rc rc = wg_app_locator_refresh(app, 1, err);
     if (rc || (rc = wg_app_catalog_refresh(app, err)))
         return rc;
@@ -76,7 +81,7 @@ static enum wg_rc purge_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err)
 {
     struct wg_catalog_snap *snap = wg_catalog_slot_acquire(&app->catalogs);
-    struct wg_order_env env = {app->keys, snap ? &snap->cat : NULL, app->calendar};
+    struct wg_order_env env = {app->keys, snap ? &snap->cat : NULL, app->calendar, app->dups};
     struct wg_db *db;
     int n = 0;
     enum wg_rc rc = wg_store_get(app->store, &db, err);
@@ -189,6 +194,8 @@ void wg_app_release(struct wg_app *app)
     wg_pii_keys_free(app->keys);
     wg_slot_release(&app->catalogs);
     wg_calendar_free(app->calendar);
+    wg_dup_cache_free(app->dups);
+    app->dups = NULL;
     wg_stats_cube_free(app->stats);
     app->stats = NULL;
     wg_login_limit_release(&app->logins);

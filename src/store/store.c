@@ -250,6 +250,11 @@ void wg_store_close(struct wg_store *st)
     free(st);
 }
 
+const char *wg_store_backend_name(const struct wg_store *st)
+{
+    return st->be->name;
+}
+
 int wg_store_schema_version(struct wg_store *st)
 {
     return st->schema_version;

@@ -38,7 +38,7 @@ static void t_order_open(struct t_order *o, const char *dir, int calendar)
     }
     if (o->cal)
         wg_calendar_set_fallback(o->cal, true);
-    o->env = (struct wg_order_env){o->keys, &o->cat, o->cal};
+    o->env = (struct wg_order_env){o->keys, &o->cat, o->cal, NULL};
 }
 
 /* A caller of the given role and scope ("region" or "unit", and its code). */

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "domain/orders/dup_cache.h"
 #include "domain/orders/duplicates.h"
 
 static void similarity(void)
@@ -154,7 +155,9 @@ static void found(struct wg_db *db, const struct wg_order_env *env, const char *
     wg_order_draft_release(&d);
 }
 
-static void on_a_store(void)
+/* The searches on a store, by the store's statements or (cached) by the window kept in
+ * memory (dup_cache.h): the same answers. */
+static void on_a_store(int cached)
 {
     char dir[] = "/tmp/wangge-dups-XXXXXX", got[256];
     struct wg_err err = {0};
@@ -166,6 +169,8 @@ static void on_a_store(void)
     T_EQ_INT(wg_store_open(t_store_where(dir, 1), 1, &st, &err), WG_OK);
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     t_order_open(&o, dir, 0);
+    if (cached)
+        o.env.dups = wg_dup_cache_new();
     long long in190 = put(db, &o.env, "06028", 190, NULL, "甲乙丙丁", now - 3600);
     long long out210 = put(db, &o.env, "06028", 210, NULL, "戊己庚辛", now - 3600);
     put(db, &o.env, "09006", 10, NULL, "壬癸子丑", now - 3600); /* another item */
@@ -187,6 +192,143 @@ static void on_a_store(void)
     found(db, &o.env, "2108", "138 1234 5678", "未申酉戌", now, got, sizeof got);
     snprintf(want, sizeof want, "%lld:same_phone", month);
     T_EQ_STR(got, want);
+    wg_dup_cache_free(o.env.dups);
+    wg_store_put(db);
+    wg_store_close(st);
+    t_order_close(&o);
+    t_store_drop(dir);
+    T_REMOVE_DIR(dir);
+}
+
+/* Takes action on order id (at version) as the centre's agent, with body (JSON text). */
+static void act(struct wg_db *db, const struct wg_order_env *env, long long id,
+                enum wg_order_action action, const char *body, int version, long long t)
+{
+    struct wg_actor agent;
+    struct wg_err err = {0};
+    json_error_t je;
+    json_t *b = json_loads(body, 0, &je), *out = NULL;
+    t_actor(&agent, "agent", "agent", "region", "");
+    T_EQ_INT(wg_order_act(db, env, &agent, id, action, b, version, t, &out, &err), WG_OK);
+    if (err.rc)
+        fprintf(stderr, "act on %lld: %s\n", id, err.msg);
+    json_decref(out);
+    json_decref(b);
+}
+
+/* The window kept in memory: another server's creates seen at the next search, merged and
+ * invalid orders leaving it while a closed one stays, and the window moving on. */
+static void the_window(void)
+{
+    char dir[] = "/tmp/wangge-dupw-XXXXXX", got[256], want[256];
+    struct wg_err err = {0};
+    struct wg_store *st;
+    struct wg_db *db, *other;
+    struct t_order o;
+    size_t orders, bytes;
+    long long now = 1790000000;
+    T_CHECK(mkdtemp(dir) != NULL);
+    T_EQ_INT(wg_store_open(t_store_where(dir, 1), 2, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &other, &err), WG_OK); /* as another server's connection */
+    t_order_open(&o, dir, 0);
+    struct wg_order_env mine = o.env;
+    mine.dups = wg_dup_cache_new();
+    long long a = put(db, &o.env, "06028", 10, NULL, "甲乙丙丁", now - 600);
+    found(db, &mine, "06028", NULL, "无关的内容", now, got, sizeof got);
+    snprintf(want, sizeof want, "%lld:item_near", a);
+    T_EQ_STR(got, want); /* the county filled from the store */
+    long long b = put(other, &o.env, "06028", 20, NULL, "戊己庚辛", now - 500);
+    long long c = put(other, &o.env, "06028", 30, NULL, "壬癸子丑", now - 400);
+    long long d = put(other, &o.env, "06028", 40, NULL, "寅卯辰巳", now - 300);
+    long long e = put(other, &o.env, "2108", 4000, NULL, "楼下烧烤店每天半夜很吵", now - 200);
+    found(db, &mine, "06028", NULL, "楼下烧烤店每天半夜很吵", now, got, sizeof got);
+    snprintf(want, sizeof want,
+             "%lld:similar_text;%lld:item_near;%lld:item_near;%lld:item_near;"
+             "%lld:item_near",
+             e, d, c, b, a);
+    T_EQ_STR(got, want); /* the other's four, seen */
+    act(other, &o.env, a, WG_ACTION_INVALIDATE, "{\"reason\":\"a test call\"}", 1, now - 100);
+    char into[64];
+    snprintf(into, sizeof into, "{\"into\":%lld}", c);
+    act(other, &o.env, d, WG_ACTION_MERGE, into, 1, now - 100);
+    act(other, &o.env, e, WG_ACTION_MERGE, into, 1, now - 100);
+    act(other, &o.env, b, WG_ACTION_ANSWER, "{\"answer\":\"已告知\"}", 1, now - 90);
+    act(other, &o.env, b, WG_ACTION_CALLBACK, "{\"satisfaction\":\"satisfied\"}", 2, now - 80);
+    found(db, &mine, "06028", NULL, "楼下烧烤店每天半夜很吵", now, got, sizeof got);
+    snprintf(want, sizeof want, "%lld:item_near;%lld:item_near", c, b);
+    T_EQ_STR(got, want); /* merged and invalid gone, closed kept, as the store says */
+    found(db, &o.env, "06028", NULL, "楼下烧烤店每天半夜很吵", now, got, sizeof got);
+    T_EQ_STR(got, want);
+    wg_dup_cache_size(mine.dups, &orders, &bytes);
+    T_EQ_INT((long long)orders, 5);
+    /* eight days on, the window holds none of them */
+    found(db, &mine, "06028", NULL, "楼下烧烤店每天半夜很吵", now + 8 * 86400, got, sizeof got);
+    T_EQ_STR(got, "");
+    wg_dup_cache_size(mine.dups, &orders, &bytes);
+    T_EQ_INT((long long)orders, 0);
+    wg_dup_cache_free(mine.dups);
+    wg_store_put(other);
+    wg_store_put(db);
+    wg_store_close(st);
+    t_order_close(&o);
+    t_store_drop(dir);
+    T_REMOVE_DIR(dir);
+}
+
+/* Many orders of one item about the point, over nine days, some invalid, added while the
+ * window is in use: the window answers as the store's statements do, where their limits
+ * (the item's newest in the box, the live ones of them, the county's newest texts) bite. */
+static void same_as_the_store(void)
+{
+    static const char *texts[] = {"楼下烧烤店每天半夜很吵", "楼下烧烤店半夜很吵闹",
+                                  "路灯不亮已经一个月",     "小区路灯坏了一个月",
+                                  "垃圾没人清运",           "噪声扰民"};
+    char dir[] = "/tmp/wangge-dups-XXXXXX", a[512], b[512];
+    struct wg_err err = {0};
+    struct wg_store *st;
+    struct wg_db *db;
+    struct t_order o;
+    long long now = 1790000000;
+    T_CHECK(mkdtemp(dir) != NULL);
+    T_EQ_INT(wg_store_open(t_store_where(dir, 1), 1, &st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    t_order_open(&o, dir, 0);
+    struct wg_order_env mine = o.env;
+    mine.dups = wg_dup_cache_new();
+    int differ = 0;
+    for (int i = 0; i < 240; i++) {
+        const char *item = i % 4 == 3 ? "2108" : "06028";
+        double east = (double)((i * 37) % 81 - 40) * 5;
+        long long t = now - (i * 7919LL) % (9 * 86400);
+        long long id = put(db, &o.env, item, east, i % 5 ? NULL : "13812345678", texts[i % 6], t);
+        if (i % 7 == 0)
+            act(db, &o.env, id, WG_ACTION_INVALIDATE, "{\"reason\":\"a test call\"}", 1, t);
+        if (i % 20 != 19)
+            continue;
+        for (int k = 0; k < 4; k++) {
+            const char *pitem = k % 2 ? "2108" : "06028", *text = texts[(i + k) % 6];
+            found(db, &o.env, pitem, "13812345678", text, now - k * 3600, a, sizeof a);
+            found(db, &mine, pitem, "13812345678", text, now - k * 3600, b, sizeof b);
+            if (strcmp(a, b)) {
+                fprintf(stderr, "after %d orders, probe %d:\n store  %s\n window %s\n", i + 1, k, a,
+                        b);
+                differ++;
+            }
+            T_CHECK(strlen(a) > 0);
+        }
+    }
+    /* the item's newest in the box mostly invalid: fewer than WG_DUP_SCAN live among them */
+    for (int i = 0; i < 76; i++) {
+        long long id = put(db, &o.env, "06028", (double)(i % 9) * 10, NULL, texts[i % 6], now - 99);
+        act(db, &o.env, id, WG_ACTION_INVALIDATE, "{\"reason\":\"a test call\"}", 1, now - 98);
+    }
+    found(db, &o.env, "06028", NULL, "无关的内容", now, a, sizeof a);
+    found(db, &mine, "06028", NULL, "无关的内容", now, b, sizeof b);
+    T_EQ_STR(b, a);
+    T_CHECK(strlen(a) > 0);
+    T_EQ_INT(differ, 0);
+    wg_dup_cache_free(mine.dups);
     wg_store_put(db);
     wg_store_close(st);
     t_order_close(&o);
@@ -199,6 +341,9 @@ int main(void)
     similarity();
     metres();
     radius_setting();
-    on_a_store();
+    on_a_store(0);
+    on_a_store(1);
+    the_window();
+    same_as_the_store();
     return T_DONE("duplicates");
 }

@@ -85,7 +85,7 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
     const struct wg_catalog *cat = wg_api_catalog(req);
-    struct wg_order_env env = {app->keys, cat, app->calendar};
+    struct wg_order_env env = {app->keys, cat, app->calendar, app->dups};
     struct wg_portal_input in;
     struct wg_order_input oin;
     struct wg_order_draft draft;

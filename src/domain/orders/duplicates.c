@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/civil.h"
 #include "core/utf8.h"
+#include "domain/orders/dup_cache.h"
 #include "store/orders/orders_q.h"
 
 #define EARTH_M 6371008.8 /* mean earth radius */
@@ -155,6 +156,49 @@ int wg_dup_similarity(const char *a, const char *b)
     return s;
 }
 
+/* The window's kept bigrams (dup_cache.h): sorted, distinct, as jaccard's scratch set. */
+static void add_list(uint64_t g, void *ctx)
+{
+    struct against *a = ctx;
+    if (gset_add(a->mine, g))
+        a->both++; /* here: how many */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint64_t *cache_grams(const char *title, const char *text, size_t *n)
+{
+    struct gset *s = wg_calloc(1, sizeof *s);
+    struct against a = {NULL, s, 0};
+    gset_clear(s);
+    bigrams(title, text, WG_DUP_TEXT_CHARS, add_list, &a);
+    uint64_t *g = wg_malloc((a.both ? a.both : 1) * sizeof *g);
+    size_t k = 0;
+    for (size_t i = 0; i < SET_SLOTS; i++)
+        if (s->gen[i] == s->now)
+            g[k++] = s->key[i];
+    qsort(g, k, sizeof *g, cmp_u64);
+    free(s);
+    *n = k;
+    return g;
+}
+
+/* jaccard() of the new order's set and kept bigrams */
+static int cache_score(const uint64_t *g, size_t n, void *ctx)
+{
+    const struct gset *mine = ctx;
+    size_t both = 0;
+    for (size_t i = 0; i < n; i++)
+        both += (size_t)gset_has(mine, g[i]);
+    if (!mine->n || !n)
+        return 0;
+    return (int)(both * 100 / (mine->n + n - both));
+}
+
 /* ---- the searches ---- */
 
 struct cand {
@@ -168,7 +212,7 @@ struct cand {
 struct found {
     const struct wg_order_row *o;
     struct gset *mine, *theirs; /* the new order's bigrams; a candidate's */
-    double radius;
+    double radius, box[4];
     struct cand *c;
     size_t n, cap;
     int reason; /* what the running search finds: 0 near, 1 phone, 2 text */
@@ -264,6 +308,80 @@ static void window(const char *county, long long now, int days, char lo[32], cha
     wg_clock_iso(from, since);
 }
 
+/* The candidates of the window kept in memory, read as they are now. */
+struct from_cache {
+    struct found *f;
+    const struct wg_dup_hit *h;
+    size_t n;
+};
+
+static int take_cached(const struct wg_dup_row *r, void *ctx)
+{
+    struct from_cache *x = ctx;
+    if (!strcmp(r->state, "merged") || !strcmp(r->state, "invalid"))
+        return 0; /* since the window looked */
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->h[i].id != r->id)
+            continue;
+        if (x->h[i].near) {
+            x->f->reason = 0;
+            take(r, x->f);
+        }
+        if (x->h[i].text) {
+            x->f->reason = 2;
+            take(r, x->f);
+        }
+        break;
+    }
+    return 0;
+}
+
+/* The nearby item's and the text's searches by the window (dup_cache.h) instead of the
+ * store's: the same answers, the candidates' rows read in one statement. */
+static enum wg_rc cached(struct wg_db *db, struct wg_dup_cache *cache, struct found *f,
+                         const struct wg_dup_window *week, long long now, struct wg_err *err)
+{
+    const struct wg_order_row *o = f->o;
+    char fill[32], lo[32], day[9];
+    struct wg_dup_hit *h = NULL;
+    size_t n = 0;
+    wg_cst_yyyymmdd(now - (long long)WG_DUP_NEAR_DAYS * 86400, day);
+    window(o->county, now, WG_DUP_NEAR_DAYS + 1, lo, fill);
+    struct wg_dup_ask a = {.county = o->county,
+                           .item = o->item,
+                           .has_point = o->has_point && f->radius > 0,
+                           .lon = o->lon,
+                           .lat = o->lat,
+                           .radius = f->radius,
+                           .lo = week->lo,
+                           .since = week->since,
+                           .day = day,
+                           .fill = fill,
+                           .text = f->mine->n > 0,
+                           .grams = cache_grams,
+                           .score = cache_score,
+                           .ctx = f->mine};
+    memcpy(a.box, f->box, sizeof a.box);
+    enum wg_rc rc = wg_dup_cache_find(cache, db, &a, &h, &n, err);
+    if (rc || !n)
+        goto out;
+    json_t *ids = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(ids, json_integer(h[i].id));
+    char *text = json_dumps(ids, JSON_COMPACT);
+    json_decref(ids);
+    if (!text) {
+        rc = wg_err_set(err, WG_EINTERNAL, "the duplicate candidates' ids could not be written");
+        goto out;
+    }
+    struct from_cache x = {f, h, n};
+    rc = wg_store_dup_rows(db, text, week, take_cached, &x, err);
+    free(text);
+out:
+    free(h);
+    return rc;
+}
+
 enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
                                struct wg_order_draft *d, long long now, struct wg_err *err)
 {
@@ -284,11 +402,15 @@ enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
         double dlat = r / DEG_M * 1.01, c = cos(o->lat * M_PI / 180);
         double dlon = r / (DEG_M * (c > 0.01 ? c : 0.01)) * 1.01;
         double box[4] = {o->lon - dlon, o->lon + dlon, o->lat - dlat, o->lat + dlat};
+        memcpy(f.box, box, sizeof box);
         f.radius = r;
         f.reason = 0;
-        if ((rc = wg_store_dup_near(db, o->item, &week, box, WG_DUP_ITEM_SCAN, take, &f, err)))
+        if (!env->dups &&
+            (rc = wg_store_dup_near(db, o->item, &week, box, WG_DUP_ITEM_SCAN, take, &f, err)))
             goto out;
     }
+    if (env->dups && (rc = cached(db, env->dups, &f, &week, now, err)))
+        goto out;
     if (o->reporter_phone_blind && o->reporter_phone_blind[0]) {
         window(o->county, now, WG_DUP_PHONE_DAYS, plo, psince);
         struct wg_dup_window month = {plo, hi, psince, WG_DUP_PHONE_SCAN};
@@ -296,7 +418,7 @@ enum wg_rc wg_order_duplicates(struct wg_db *db, const struct wg_order_env *env,
         if ((rc = wg_store_dup_phone(db, o->reporter_phone_blind, &month, take, &f, err)))
             goto out;
     }
-    if (f.mine->n) {
+    if (f.mine->n && !env->dups) {
         /* WG_DUP_TEXT_DAYS is the item's week too: the same window */
         struct wg_dup_window newest = {lo, hi, since, WG_DUP_TEXT_SCAN};
         f.reason = 2;

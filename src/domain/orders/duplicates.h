@@ -14,7 +14,9 @@
  *                 WG_DUP_TEXT_SCAN of the last WG_DUP_TEXT_DAYS days; with the score in
  *                 percent.
  * Each search is bounded by an index and a limit (queries.def), so intake never reads a
- * county's history. At most WG_DUP_MAX candidates are kept, those with more reasons first,
+ * county's history. With env->dups (dup_cache.h) the item's and the text's searches run over
+ * a window kept in memory instead, with the same answers, and only the candidates' rows are
+ * read. At most WG_DUP_MAX candidates are kept, those with more reasons first,
  * then the newest. They are found on the request's thread before the order goes to the
  * group committer, so orders arriving in the same instant do not see each other. */
 #ifndef WG_DOMAIN_DUPLICATES_H

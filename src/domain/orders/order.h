@@ -40,6 +40,8 @@ struct wg_order_env {
     const struct wg_pii_keys *keys;
     const struct wg_catalog *catalog;
     const struct wg_calendar *calendar;
+    struct wg_dup_cache *dups; /* intake's window of candidates (dup_cache.h), or NULL: the
+                                  store's searches */
 };
 
 struct wg_order_input {

@@ -109,3 +109,80 @@ enum wg_rc wg_store_dup_info(struct wg_db *db, long long id, struct wg_dup_info 
     *found = i.found;
     return rc;
 }
+
+/* ---- the window kept in memory (domain/orders/dup_cache.h) ---- */
+
+enum wg_rc wg_store_dup_top(struct wg_db *db, long long *out, struct wg_err *err)
+{
+    return wg_db_query_int(db, WG_Q_DUP_TOP, NULL, 0, out, NULL, err);
+}
+
+struct each_fact {
+    int (*cb)(const struct wg_dup_fact *, void *);
+    void *ctx;
+};
+
+static int take_fact(struct wg_row *row, void *ctx)
+{
+    struct each_fact *e = ctx;
+    struct wg_dup_fact f = {
+        .id = wg_row_int(row, 0),
+        .county = wg_row_text(row, 1),
+        .number = wg_row_text(row, 2),
+        .created_at = wg_row_text(row, 3),
+        .item = wg_row_text(row, 4),
+        .has_point = !wg_row_isnull(row, 5) && !wg_row_isnull(row, 6),
+        .lon = wg_row_real(row, 5),
+        .lat = wg_row_real(row, 6),
+        .state = wg_row_text(row, 7),
+        .title = wg_row_text(row, 8),
+        .text = wg_row_text(row, 9),
+    };
+    return e->cb(&f, e->ctx);
+}
+
+enum wg_rc wg_store_dup_new(struct wg_db *db, long long after, long long limit,
+                            int (*cb)(const struct wg_dup_fact *, void *), void *ctx,
+                            struct wg_err *err)
+{
+    struct each_fact e = {cb, ctx};
+    struct wg_val p[] = {WG_VINT(after), WG_VINT(limit)};
+    return wg_db_query(db, WG_Q_DUP_NEW, p, WG_NVALS(p), take_fact, &e, err);
+}
+
+enum wg_rc wg_store_dup_fill(struct wg_db *db, const char *county, const char *since,
+                             int (*cb)(const struct wg_dup_fact *, void *), void *ctx,
+                             struct wg_err *err)
+{
+    struct each_fact e = {cb, ctx};
+    struct wg_val p[] = {WG_VTEXT(county), WG_VTEXT(since)};
+    return wg_db_query(db, WG_Q_DUP_FILL, p, WG_NVALS(p), take_fact, &e, err);
+}
+
+struct each_id {
+    int (*cb)(long long, void *);
+    void *ctx;
+};
+
+static int take_id(struct wg_row *row, void *ctx)
+{
+    struct each_id *e = ctx;
+    return e->cb(wg_row_int(row, 0), e->ctx);
+}
+
+enum wg_rc wg_store_dup_dead(struct wg_db *db, const char *county, const char *since,
+                             int (*cb)(long long, void *), void *ctx, struct wg_err *err)
+{
+    struct each_id e = {cb, ctx};
+    struct wg_val p[] = {WG_VTEXT(county), WG_VTEXT(since)};
+    return wg_db_query(db, WG_Q_DUP_DEAD, p, WG_NVALS(p), take_id, &e, err);
+}
+
+enum wg_rc wg_store_dup_rows(struct wg_db *db, const char *ids, const struct wg_dup_window *w,
+                             int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                             struct wg_err *err)
+{
+    struct each e = {cb, ctx};
+    struct wg_val p[] = {WG_VTEXT(ids), WG_VTEXT(w->lo), WG_VTEXT(w->since)};
+    return wg_db_query(db, WG_Q_DUP_ROWS, p, WG_NVALS(p), take, &e, err);
+}

@@ -270,6 +270,32 @@ enum wg_rc wg_store_dup_set(struct wg_db *db, long long order_id, const char *js
                             struct wg_err *err);
 /* The order's candidates as JSON text (*out owned), or NULL when it has none. */
 enum wg_rc wg_store_dup_get(struct wg_db *db, long long order_id, char **out, struct wg_err *err);
+/* An order as the window of candidates kept in memory holds it (domain/orders/dup_cache.h):
+ * strings borrowed in the callback; item "" when it has none. */
+struct wg_dup_fact {
+    long long id;
+    const char *county, *number, *created_at, *item, *state, *title, *text;
+    int has_point;
+    double lon, lat;
+};
+/* The highest order id (0 when none). */
+enum wg_rc wg_store_dup_top(struct wg_db *db, long long *out, struct wg_err *err);
+/* The orders after id `after`, by id, at most limit; cb returns nonzero to stop. */
+enum wg_rc wg_store_dup_new(struct wg_db *db, long long after, long long limit,
+                            int (*cb)(const struct wg_dup_fact *, void *), void *ctx,
+                            struct wg_err *err);
+/* The county's orders created from since (ISO), by id. */
+enum wg_rc wg_store_dup_fill(struct wg_db *db, const char *county, const char *since,
+                             int (*cb)(const struct wg_dup_fact *, void *), void *ctx,
+                             struct wg_err *err);
+/* The ids of the county's orders created from since that are merged or invalid. */
+enum wg_rc wg_store_dup_dead(struct wg_db *db, const char *county, const char *since,
+                             int (*cb)(long long, void *), void *ctx, struct wg_err *err);
+/* The orders of ids (a JSON array of ids) as candidates, in no order, those still in the
+ * window w (its lo and since; hi and limit are not used). */
+enum wg_rc wg_store_dup_rows(struct wg_db *db, const char *ids, const struct wg_dup_window *w,
+                             int (*cb)(const struct wg_dup_row *, void *), void *ctx,
+                             struct wg_err *err);
 /* A candidate as it is now: out->title owned (free); *found 0 when the order is gone. */
 struct wg_dup_info {
     char number[32], state[16], grid[24], county[8];
