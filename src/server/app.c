@@ -48,9 +48,10 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     app->calendar = wg_calendar_new();
-    /* intake's duplicate window in memory on SQLite, where it measured cheaper; on
-     * PostgreSQL its statements cost more than the searches it saves (docs/BENCHMARKS.md) */
-    if (!strcmp(wg_store_backend_name(store), "SQLite"))
+    /* intake's duplicate window in memory where one server owns the store (SQLite), where it
+     * measured cheaper; on a store several servers share (PostgreSQL) the statements that keep
+     * it current cost more than the searches it saves (docs/BENCHMARKS.md) */
+    if (!wg_store_shared(store))
         app->dups = wg_dup_cache_new();
     enum wg_rc rc = wg_app_locator_refresh(app, 1, err);
     if (rc || (rc = wg_app_catalog_refresh(app, err)))

@@ -250,9 +250,9 @@ void wg_store_close(struct wg_store *st)
     free(st);
 }
 
-const char *wg_store_backend_name(const struct wg_store *st)
+int wg_store_shared(const struct wg_store *st)
 {
-    return st->be->name;
+    return (st->be->caps & WG_CAP_SHARED) != 0;
 }
 
 int wg_store_schema_version(struct wg_store *st)

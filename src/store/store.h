@@ -23,8 +23,9 @@ struct wg_db;
 enum wg_rc wg_store_open(const char *dir, int create, struct wg_store **out, struct wg_err *err);
 void wg_store_close(struct wg_store *st);
 int wg_store_schema_version(struct wg_store *st);
-/* The backend's name as messages give it: "SQLite" or "PostgreSQL". */
-const char *wg_store_backend_name(const struct wg_store *st);
+/* 1 when several wangge servers may use the store at once (a capability of its backend,
+ * store/backend.h's WG_CAP_SHARED), 0 when one server owns it. */
+int wg_store_shared(const struct wg_store *st);
 
 enum wg_rc wg_store_get(struct wg_store *st, struct wg_db **out, struct wg_err *err);
 void wg_store_put(struct wg_db *db); /* rolls back a transaction left open */
