@@ -9,7 +9,8 @@
  * The import runs as the route runs it, on one thread, and again into a second fresh SQLite
  * store with its rows read, checked and sealed on a second thread while the store writes
  * (the import's two_threads), for comparison. Options: --persons N; --store URL (an empty
- * PostgreSQL database, say, instead of a fresh SQLite store; the reference stays SQLite's). Prints
+ * PostgreSQL database, say, or a store of many persons kept by bench/persons --keep, whose
+ * grids are used, instead of a fresh SQLite store; the reference stays SQLite's). Prints
  * rows/s and the ratio to the reference. */
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -91,6 +92,9 @@ static void add_grids(struct wg_db *db)
         snprintf(g.village, sizeof g.village, "%.12s", g.code);
         snprintf(g.crs, sizeof g.crs, "EPSG:4326");
         snprintf(g.valid_from, sizeof g.valid_from, "2026-01-01T00:00:00");
+        struct wg_grid_row had;
+        if (!wg_store_grid_current(db, g.code, &had, NULL, &err))
+            continue; /* a store given with --store may have it */
         if (wg_store_grid_insert(db, &g, &err))
             die("grid", &err);
     }
