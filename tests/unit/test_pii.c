@@ -4,6 +4,7 @@
 #include "t.h"
 
 #include <ftw.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -288,6 +289,26 @@ static void test_roundtrip(struct wg_pii_keys *keys)
         free(a);
         free(b);
     }
+    /* every length, so every remainder of three: the value is the libsodium encoding of the
+     * bytes it decodes to (URL-safe, no padding) */
+    for (size_t n = 0; n < 64; n++) {
+        char text[64], *a = NULL, again[256];
+        unsigned char raw[256];
+        size_t rawlen = 0;
+        struct wg_err err = {0};
+        memset(text, 'x', n);
+        text[n] = '\0';
+        T_EQ_INT(wg_pii_encrypt(keys, text, "person.name", &a, &err), WG_OK);
+        if (!a)
+            continue;
+        T_EQ_INT(sodium_base642bin(raw, sizeof raw, a + 3, strlen(a + 3), NULL, &rawlen, NULL,
+                                   sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                 0);
+        sodium_bin2base64(again, sizeof again, raw, rawlen,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        T_EQ_STR(a + 3, again);
+        free(a);
+    }
     char *out = (char *)1;
     struct wg_err err = {0};
     big[WG_PII_MAX_PLAIN] = 'a';
@@ -398,6 +419,18 @@ static void test_rotation(void)
         return;
     T_EQ_INT(wg_pii_encrypt(k1, "13800138000", "person.phone", &old, &err), WG_OK);
     T_EQ_INT(wg_pii_blind(k1, WG_PII_PHONE, "13800138000", blind1, &err), WG_OK);
+    {
+        /* the blind index is HMAC-SHA-256 under version 1's blind key of the kind's label, a
+         * NUL and the normalised value, whatever state it starts from */
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+        char hex[WG_PII_BLIND_HEX];
+        crypto_auth_hmacsha256(mac,
+                               (const unsigned char *)"phone\0"
+                                                      "13800138000",
+                               17, wg_pii_keys_get(k1, 1)->blind);
+        sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+        T_EQ_STR(blind1, hex);
+    }
 
     T_EQ_INT(wg_pii_keys_rotate(dir, &err), WG_OK);
     T_EQ_INT(file_mode(path), 0600);

@@ -73,6 +73,26 @@ static void nonce(unsigned char out[AEAD_NONCE])
     left -= AEAD_NONCE;
 }
 
+/* URL-safe base64 without padding, as sodium_bin2base64 writes it (out holds
+ * sodium_base64_ENCODED_LEN(n)): a sealed value is nonce, ciphertext and tag, none of them
+ * secret, so the constant-time encoder's cost (a fifth of sealing) buys nothing here. */
+static void b64_encode(char *out, const unsigned char *in, size_t n)
+{
+    static const char a[] = B64_ALPHABET;
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+        *out++ = a[v >> 18], *out++ = a[v >> 12 & 63], *out++ = a[v >> 6 & 63], *out++ = a[v & 63];
+    }
+    if (n - i == 1) {
+        *out++ = a[in[i] >> 2], *out++ = a[(in[i] & 3) << 4];
+    } else if (n - i == 2) {
+        unsigned v = (unsigned)in[i] << 8 | in[i + 1];
+        *out++ = a[v >> 10], *out++ = a[v >> 4 & 63], *out++ = a[(v & 15) << 2];
+    }
+    *out = '\0';
+}
+
 enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
                           const char *context, char **out, struct wg_err *err)
 {
@@ -100,7 +120,7 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
                                                (const unsigned char *)context, strlen(context),
                                                NULL, raw, wg_pii_keys_get(keys, version)->aead);
     pre = snprintf(s, 16, "v%u:", version);
-    sodium_bin2base64(s + pre, b64len, raw, rawlen, B64);
+    b64_encode(s + pre, raw, rawlen);
     *out = s;
     free(raw);
     return rc;
@@ -233,7 +253,7 @@ enum wg_rc wg_pii_blind(const struct wg_pii_keys *keys, enum wg_pii_kind kind, c
             wg_err_set(err, WG_EINVAL, "the %s value is empty: there is nothing to look up", label);
     if (rc == WG_OK) {
         /* The label and a NUL separate kinds: "phone\0123" and "id\0123" never meet. */
-        crypto_auth_hmacsha256_init(&st, wg_pii_keys_get(keys, 1)->blind, WG_PII_KEY_BYTES);
+        wg_pii_keys_blind_start(keys, &st);
         crypto_auth_hmacsha256_update(&st, (const unsigned char *)label, strlen(label) + 1);
         crypto_auth_hmacsha256_update(&st, (const unsigned char *)norm, strlen(norm));
         crypto_auth_hmacsha256_final(&st, mac);

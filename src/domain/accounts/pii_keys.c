@@ -28,6 +28,9 @@ _Static_assert(WG_PII_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES &
 struct wg_pii_keys {
     size_t n;
     size_t bytes; /* what was sodium_malloc'd, for the wipe */
+    /* HMAC-SHA-256 keyed with version 1's blind-index key, before any message: each blind
+     * index starts from a copy (keying it anew was half of a blind index's work) */
+    crypto_auth_hmacsha256_state blind;
     struct wg_pii_key k[];
 };
 
@@ -69,6 +72,12 @@ void wg_pii_keys_free(struct wg_pii_keys *keys)
 unsigned wg_pii_keys_current(const struct wg_pii_keys *keys)
 {
     return (unsigned)keys->n;
+}
+
+void wg_pii_keys_blind_start(const struct wg_pii_keys *keys,
+                             struct crypto_auth_hmacsha256_state *st)
+{
+    memcpy(st, &keys->blind, sizeof keys->blind);
 }
 
 const struct wg_pii_key *wg_pii_keys_get(const struct wg_pii_keys *keys, unsigned version)
@@ -334,6 +343,7 @@ static enum wg_rc parse_keys(const char *path, const char *text, size_t len,
             goto out;
         i++;
     }
+    crypto_auth_hmacsha256_init(&keys->blind, keys->k[0].blind, WG_PII_KEY_BYTES);
     /* Nothing writes to the keys after loading; a stray write should fault, not corrupt. */
     sodium_mprotect_readonly(keys);
     *out = keys;

@@ -49,5 +49,10 @@ unsigned wg_pii_keys_current(const struct wg_pii_keys *keys); /* the current ver
 /* The keys of a version from 1 to wg_pii_keys_current(); any other aborts, since callers check a
  * stored value's version first. Only the sealing code (pii.c) needs the keys themselves. */
 const struct wg_pii_key *wg_pii_keys_get(const struct wg_pii_keys *keys, unsigned version);
+/* Starts a blind index: st becomes HMAC-SHA-256 keyed with version 1's blind-index key, as
+ * crypto_auth_hmacsha256_init would make it, from a state keyed once when the file loaded. */
+struct crypto_auth_hmacsha256_state;
+void wg_pii_keys_blind_start(const struct wg_pii_keys *keys,
+                             struct crypto_auth_hmacsha256_state *st);
 
 #endif

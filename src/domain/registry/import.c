@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "core/alloc.h"
@@ -18,8 +20,9 @@ struct run {
     int map[64];  /* a file column → the entity's column, -1: none */
     size_t ncols; /* the header's */
     int have_header, header_bad;
-    int checking;  /* a row was bad: the rest run in savepoints, rolled back */
-    enum wg_rc rc; /* a failure of the store, which stops the import */
+    int checking;        /* a row was bad: the rest run in savepoints, rolled back */
+    enum wg_rc rc;       /* a failure of the store, which stops the import */
+    atomic_int last_new; /* the last row stored was a new record (read by the reader) */
 };
 
 enum wg_rc wg_import_claim(struct wg_import_ctx *c, const char *key, const char *field,
@@ -236,38 +239,75 @@ static enum wg_rc run_row(struct run *r, json_t *body, enum wg_import_outcome *o
     return rc;
 }
 
-static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_err *err)
+/* A data row as the reader made it: the body its cells give, or the error of a cell. */
+struct item {
+    size_t row;
+    json_t *body;   /* NULL when rc */
+    void *prepared; /* the entity's prepare's, or NULL */
+    enum wg_rc rc;  /* a cell's error */
+    struct wg_err err;
+};
+
+static void item_release(struct run *r, struct item *it)
 {
-    struct run *r = ctx;
-    struct wg_err rerr = {0};
-    enum wg_import_outcome out = WG_IMPORT_CREATED;
-    char field[64];
+    json_decref(it->body);
+    if (it->prepared && r->e->prepared_free)
+        r->e->prepared_free(it->prepared);
+    it->body = NULL, it->prepared = NULL;
+}
+
+/* The reader's half of a row: the header's columns, or a data row's body (*data set). */
+static enum wg_rc read_row(struct run *r, const struct wg_table_row *row, struct item *it,
+                           int *data, struct wg_err *err)
+{
     enum wg_rc rc = WG_OK;
-    r->c->row = row->row;
+    *data = 0;
     if (!r->have_header) {
         r->have_header = 1;
         enum wg_rc hrc = header(r, row, err);
         r->header_bad = hrc != WG_OK;
         return hrc;
     }
-    r->res->rows++;
-    json_t *body = json_object();
+    *data = 1;
+    it->row = row->row, it->prepared = NULL;
+    it->body = json_object();
     for (size_t i = 0; !rc && i < row->ncells; i++) {
         if (i >= r->ncols || r->map[i] < 0) {
             if (*row->cell[i])
-                rc = wg_err_set(&rerr, WG_EINVAL, "column %zu has a value but no header", i + 1);
+                rc = wg_err_set(&it->err, WG_EINVAL, "column %zu has a value but no header", i + 1);
             continue;
         }
-        rc = cell(&r->e->columns[r->map[i]], row->cell[i], row->number && row->number[i], body,
-                  &rerr);
+        rc = cell(&r->e->columns[r->map[i]], row->cell[i], row->number && row->number[i], it->body,
+                  &it->err);
     }
     /* the columns this row leaves out, as empty cells */
     for (size_t i = row->ncells; !rc && i < r->ncols; i++)
         if (r->map[i] >= 0)
-            rc = cell(&r->e->columns[r->map[i]], "", 0, body, &rerr);
-    if (!rc)
-        rc = run_row(r, body, &out, &rerr);
-    json_decref(body);
+            rc = cell(&r->e->columns[r->map[i]], "", 0, it->body, &it->err);
+    if ((it->rc = rc)) {
+        json_decref(it->body);
+        it->body = NULL;
+    }
+    return WG_OK;
+}
+
+/* The store's half: the row handler on the body, the outcome counted or the row reported. */
+static enum wg_rc take_row(struct run *r, struct item *it, struct wg_err *err)
+{
+    struct wg_err rerr = {0};
+    enum wg_import_outcome out = WG_IMPORT_CREATED;
+    char field[64];
+    enum wg_rc rc = it->rc;
+    r->c->row = it->row;
+    r->res->rows++;
+    if (rc)
+        rerr = it->err;
+    else {
+        r->c->prepared = it->prepared;
+        rc = run_row(r, it->body, &out, &rerr);
+        r->c->prepared = NULL;
+    }
+    item_release(r, it);
     if (rc && !row_error(rc)) {
         *err = rerr;
         return rc;
@@ -275,7 +315,7 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
     if (rc) {
         r->res->refused++;
         field_of(rerr.msg, field, sizeof field);
-        report(r, row->row, field, rerr.msg);
+        report(r, it->row, field, rerr.msg);
         if (!r->checking) {
             /* nothing is kept: undo what came before, and check the rest without keeping */
             wg_db_rollback(r->c->db);
@@ -294,7 +334,150 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
         r->res->updated++;
     else
         r->res->unchanged++;
+    atomic_store(&r->last_new, out == WG_IMPORT_CREATED);
     return WG_OK;
+}
+
+/* One thread: each row read and stored in turn. */
+static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_err *err)
+{
+    struct run *r = ctx;
+    struct item it;
+    int data;
+    enum wg_rc rc = read_row(r, row, &it, &data, err);
+    if (rc || !data)
+        return rc;
+    return take_row(r, &it, err);
+}
+
+/* ---- two threads: the reader reads and prepares rows while the store writes ---- */
+
+#define BATCH 64 /* rows handed over at once */
+#define QUEUE 8  /* batches the reader may be ahead by */
+
+struct batch {
+    size_t n;
+    struct item it[BATCH];
+};
+
+struct pipe {
+    struct run *r;
+    const char *data;
+    size_t len;
+    enum wg_table_format fmt;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct batch *q[QUEUE], *cur; /* a ring of full batches; the one being filled */
+    size_t head, count;
+    int done, stop; /* the reader finished; the store stopped taking rows */
+    enum wg_rc rc;  /* the reader's end, as wg_table_read answered it */
+    struct wg_err err;
+};
+
+static void batch_free(struct run *r, struct batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        item_release(r, &b->it[i]);
+    free(b);
+}
+
+/* Hands the batch being filled to the store; WG_EINTERNAL when it stopped taking rows. */
+static enum wg_rc pipe_push(struct pipe *p)
+{
+    int stop;
+    pthread_mutex_lock(&p->mu);
+    while (p->count == QUEUE && !p->stop)
+        pthread_cond_wait(&p->cv, &p->mu);
+    if (!(stop = p->stop)) {
+        p->q[(p->head + p->count++) % QUEUE] = p->cur;
+        p->cur = NULL;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return stop ? WG_EINTERNAL : WG_OK;
+}
+
+static enum wg_rc pipe_row(const struct wg_table_row *row, void *ctx, struct wg_err *err)
+{
+    struct pipe *p = ctx;
+    struct run *r = p->r;
+    int data;
+    if (!p->cur)
+        p->cur = wg_calloc(1, sizeof *p->cur);
+    struct item *it = &p->cur->it[p->cur->n];
+    enum wg_rc rc = read_row(r, row, it, &data, err);
+    if (rc || !data)
+        return rc;
+    if (!it->rc)
+        it->prepared = r->e->prepare(r->c, it->body, atomic_load(&r->last_new));
+    if (++p->cur->n == BATCH)
+        return pipe_push(p);
+    return WG_OK;
+}
+
+static void *reader(void *arg)
+{
+    struct pipe *p = arg;
+    enum wg_rc rc = wg_table_read(p->data, p->len, p->fmt, NULL, pipe_row, p, &p->err);
+    if (p->cur && p->cur->n && pipe_push(p) != WG_OK)
+        rc = rc ? rc : WG_EINTERNAL;
+    batch_free(p->r, p->cur);
+    p->cur = NULL;
+    pthread_mutex_lock(&p->mu);
+    p->rc = rc;
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Reads the table on a second thread and takes its rows here, in order; answers as
+ * wg_table_read over on_row would: the store's first failure, else the reader's end. */
+static enum wg_rc read_piped(struct run *r, const char *data, size_t len, enum wg_table_format fmt,
+                             struct wg_err *err)
+{
+    struct pipe p;
+    pthread_t th;
+    enum wg_rc rc = WG_OK;
+    memset(&p, 0, sizeof p);
+    p.r = r, p.data = data, p.len = len, p.fmt = fmt;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    if (pthread_create(&th, NULL, reader, &p)) {
+        pthread_cond_destroy(&p.cv);
+        pthread_mutex_destroy(&p.mu);
+        return wg_table_read(data, len, fmt, NULL, on_row, r, err);
+    }
+    for (;;) {
+        pthread_mutex_lock(&p.mu);
+        while (!rc && !p.count && !p.done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        struct batch *b = !rc && p.count ? p.q[p.head] : NULL;
+        if (b)
+            p.head = (p.head + 1) % QUEUE, p.count--;
+        else
+            p.stop = 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        if (!b)
+            break;
+        for (size_t i = 0; i < b->n; i++)
+            if (!rc)
+                rc = take_row(r, &b->it[i], err);
+            else
+                item_release(r, &b->it[i]);
+        free(b);
+    }
+    pthread_join(th, NULL);
+    for (; p.count; p.head = (p.head + 1) % QUEUE, p.count--)
+        batch_free(r, p.q[p.head]);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    if (!rc && (rc = p.rc))
+        *err = p.err;
+    return rc;
 }
 
 enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx *c,
@@ -307,10 +490,14 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
     memset(&r, 0, sizeof r);
     res->errors = json_array();
     r.e = e, r.c = c, r.res = res;
+    atomic_init(&r.last_new, 1); /* nothing stored yet: a file's rows are likely new */
     c->seen = json_object();
     if ((rc = wg_db_begin(c->db, err)))
         goto out;
-    rc = wg_table_read(data, len, fmt, NULL, on_row, &r, err);
+    if (e->prepare && c->two_threads)
+        rc = read_piped(&r, data, len, fmt, err);
+    else
+        rc = wg_table_read(data, len, fmt, NULL, on_row, &r, err);
     if (!rc && !r.have_header)
         rc = wg_err_set(err, WG_EINVAL, "the file has no header row");
     else if (!rc && !res->rows)

@@ -12,8 +12,11 @@
  * so the report names every bad row; re-importing a file changes nothing — a row matched
  * to a stored record (by the entity's key) that would not change it is "unchanged", one
  * that would is "updated", any other "created"; two rows of one file matching the same
- * record are refused. Cells: an empty cell clears its field, except in columns marked
- * WG_IMPORT_EMPTY_KEEPS; a column the header lacks leaves its field as it is. */
+ * record are refused. Asked to (two_threads), an entity with a prepare step has its rows read
+ * and prepared on a second thread while the store writes (struct wg_import_entity); the
+ * answer is the same. Cells: an
+ * empty cell clears its field, except in columns marked WG_IMPORT_EMPTY_KEEPS; a column the header
+ * lacks leaves its field as it is. */
 #ifndef WG_DOMAIN_REGISTRY_IMPORT_H
 #define WG_DOMAIN_REGISTRY_IMPORT_H
 
@@ -55,8 +58,10 @@ struct wg_import_ctx {
     const struct wg_locator *loc;
     int sensitive; /* the caller holds registry_sensitive */
     long long now;
-    json_t *seen; /* the rows' keys so far: key → row */
-    size_t row;   /* the row being read */
+    json_t *seen;    /* the rows' keys so far: key → row */
+    size_t row;      /* the row being read */
+    void *prepared;  /* what the entity's prepare made of this row's body, or NULL */
+    int two_threads; /* 1: rows read and prepared on a second thread (see prepare) */
 };
 
 /* Claims key (the record a row matches, e.g. a building code) for the current row;
@@ -71,6 +76,15 @@ struct wg_import_entity {
      * An error whose message opens with 'field' is reported against that field. */
     enum wg_rc (*row)(struct wg_import_ctx *c, json_t *body, enum wg_import_outcome *out,
                       struct wg_err *err);
+    /* Optional: the part of a row's work that needs no store (its checks, blind indexes,
+     * sealing), done on a second thread ahead of row() while the store writes the rows
+     * before it; row() finds the result in c->prepared and may take parts of it, and
+     * prepared_free releases the rest. It must answer exactly what row() would work out
+     * itself, read only c's keys, sensitive and now, and leave body as it is. likely_new
+     * says whether the rows just stored were new records (their sealing is then worth
+     * doing ahead). NULL: row() does it all. */
+    void *(*prepare)(const struct wg_import_ctx *c, json_t *body, int likely_new);
+    void (*prepared_free)(void *prepared);
 };
 
 extern const struct wg_import_entity wg_import_persons, wg_import_households, wg_import_buildings,

@@ -93,8 +93,8 @@ static void person_copy(struct wg_person *dst, const struct wg_person *src)
 /* The blind index of the ID document a row names, as wg_person_apply would read it: the
  * record the row matches, found before the row is checked whole, so that a file of a few
  * columns changes those of a recorded person. */
-static enum wg_rc body_blind(struct wg_import_ctx *c, json_t *body, char blind[WG_PII_BLIND_HEX],
-                             struct wg_err *err)
+static enum wg_rc body_blind(const struct wg_import_ctx *c, json_t *body,
+                             char blind[WG_PII_BLIND_HEX], struct wg_err *err)
 {
     struct wg_person p;
     const char *type = json_string_value(json_object_get(body, "id_type"));
@@ -107,22 +107,107 @@ static enum wg_rc body_blind(struct wg_import_ctx *c, json_t *body, char blind[W
     return wg_person_id_blind(c->keys, &p, blind, err);
 }
 
+/* What a row's body gives without the store, worked out ahead (the import's prepare step):
+ * the ID document's blind index, and for a new person the person the body makes and its
+ * sealed form. Only for a body without a household number, which the store would turn
+ * into an id before the person is made. */
+struct person_prep {
+    enum wg_rc blind_rc;
+    char blind[WG_PII_BLIND_HEX];
+    int made; /* p, made_rc and sealed are set */
+    enum wg_rc made_rc;
+    struct wg_err made_err;
+    struct wg_person p;
+    struct wg_person_sealed *sealed; /* NULL when made_rc */
+};
+
+static void person_prep_free(void *arg)
+{
+    struct person_prep *pp = arg;
+    if (!pp)
+        return;
+    wg_person_release(&pp->p);
+    wg_person_sealed_free(pp->sealed);
+    sodium_memzero(pp, sizeof *pp);
+    free(pp);
+}
+
+/* Whether p's ID document is the one body_blind read from body (so its blind index too). */
+static int same_document(json_t *body, const struct wg_person *p)
+{
+    const char *type = json_string_value(json_object_get(body, "id_type"));
+    const char *number = json_string_value(json_object_get(body, "id_number"));
+    return number && p->id_number && !strcmp(p->id_type, type ? type : "resident_id") &&
+           !strcmp(p->id_number, number);
+}
+
+static void *person_prepare(const struct wg_import_ctx *c, json_t *body, int likely_new)
+{
+    struct person_prep *pp;
+    struct wg_err err = {0};
+    if (json_string_value(json_object_get(body, "household")))
+        return NULL;
+    pp = wg_calloc(1, sizeof *pp);
+    pp->blind_rc = body_blind(c, body, pp->blind, &err);
+    if (!likely_new)
+        return pp;
+    pp->made = 1;
+    pp->made_rc = wg_person_apply(&pp->p, body, c->sensitive, c->now, &pp->made_err);
+    if (!pp->made_rc)
+        pp->sealed = wg_person_seal(
+            c->keys, &pp->p, !pp->blind_rc && same_document(body, &pp->p) ? pp->blind : NULL);
+    return pp;
+}
+
+/* A new person from the row: made and sealed here, or taken as the prepare step made it.
+ * blind: the row's ID blind index, "" when the row gave none; looked_up: no person has it. */
+static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct person_prep *pp,
+                             struct wg_person *p, char blind[WG_PII_BLIND_HEX], int looked_up,
+                             struct wg_err *err)
+{
+    struct wg_person_sealed *own = NULL;
+    enum wg_rc rc;
+    if (pp && pp->made) {
+        if ((rc = pp->made_rc)) {
+            *err = pp->made_err;
+            return rc;
+        }
+        *p = pp->p;
+        memset(&pp->p, 0, sizeof pp->p);
+    } else if ((rc = wg_person_apply(p, body, c->sensitive, c->now, err))) {
+        return rc;
+    }
+    if (!blind[0] && ((rc = wg_person_id_blind(c->keys, p, blind, err)) ||
+                      (rc = wg_import_claim(c, blind, "id_number", err))))
+        return rc;
+    if (!pp || !pp->made)
+        own = wg_person_seal(c->keys, p, looked_up && same_document(body, p) ? blind : NULL);
+    rc = wg_person_create_sealed(c->db, c->scope, p, own ? own : pp->sealed,
+                                 looked_up ? blind : NULL, c->now, err);
+    wg_person_sealed_free(own);
+    return rc;
+}
+
 static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_import_outcome *out,
                              struct wg_err *err)
 {
+    struct person_prep *pp = c->prepared;
     struct wg_person p, cur, old;
     char blind[WG_PII_BLIND_HEX];
     long long id = 0;
+    int looked_up = 0;
     enum wg_rc rc;
     memset(&p, 0, sizeof p);
     memset(&cur, 0, sizeof cur);
     memset(&old, 0, sizeof old);
     if ((rc = household_ref(c, body, "household", err)))
         goto out;
-    if (!body_blind(c, body, blind, err)) {
+    if (pp ? (memcpy(blind, pp->blind, sizeof blind), !pp->blind_rc)
+           : !body_blind(c, body, blind, err)) {
         if ((rc = wg_import_claim(c, blind, "id_number", err)) ||
             (rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
             goto out;
+        looked_up = 1;
     } else {
         /* not an ID number at all: the checks below say what is wrong with it */
         wg_err_clear(err);
@@ -130,12 +215,7 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
     }
     if (!id) {
         *out = WG_IMPORT_CREATED;
-        if ((rc = wg_person_apply(&p, body, c->sensitive, c->now, err)))
-            goto out;
-        if (!blind[0] && ((rc = wg_person_id_blind(c->keys, &p, blind, err)) ||
-                          (rc = wg_import_claim(c, blind, "id_number", err))))
-            goto out;
-        rc = wg_person_create(c->db, c->keys, c->scope, &p, c->now, err);
+        rc = person_new(c, body, pp, &p, blind, looked_up, err);
         goto out;
     }
     rc = wg_person_load(c->db, c->keys, c->scope, id, &cur, err);
@@ -163,7 +243,8 @@ out:
     return rc;
 }
 
-const struct wg_import_entity wg_import_persons = {"person", person_columns, person_row};
+const struct wg_import_entity wg_import_persons = {"person", person_columns, person_row,
+                                                   person_prepare, person_prep_free};
 
 /* ---- households ---- */
 
@@ -249,8 +330,8 @@ out:
     return rc;
 }
 
-const struct wg_import_entity wg_import_households = {"household", household_columns,
-                                                      household_row};
+const struct wg_import_entity wg_import_households = {"household", household_columns, household_row,
+                                                      NULL, NULL};
 
 /* ---- buildings ---- */
 
@@ -312,7 +393,8 @@ static enum wg_rc building_row(struct wg_import_ctx *c, json_t *body, enum wg_im
     return wg_building_update(c->db, c->loc, c->scope, code, b.version, body, c->now, &done, err);
 }
 
-const struct wg_import_entity wg_import_buildings = {"building", building_columns, building_row};
+const struct wg_import_entity wg_import_buildings = {"building", building_columns, building_row,
+                                                     NULL, NULL};
 
 /* ---- houses ---- */
 
@@ -409,4 +491,4 @@ static enum wg_rc house_row(struct wg_import_ctx *c, json_t *body, enum wg_impor
     return wg_house_update(c->db, c->scope, f.found.id, f.found.version, body, c->now, &done, err);
 }
 
-const struct wg_import_entity wg_import_houses = {"house", house_columns, house_row};
+const struct wg_import_entity wg_import_houses = {"house", house_columns, house_row, NULL, NULL};

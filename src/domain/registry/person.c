@@ -357,8 +357,9 @@ enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_pe
     return id_blind(keys, p, out, err);
 }
 
-static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p, struct sealed *s,
-                       struct wg_err *err)
+/* known: p's ID blind index when the caller has it, else NULL */
+static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p, const char *known,
+                       struct sealed *s, struct wg_err *err)
 {
     char special[32], nid[64] = "", nphone[64] = "";
     enum wg_rc rc;
@@ -367,8 +368,11 @@ static enum wg_rc seal(const struct wg_pii_keys *keys, const struct wg_person *p
     if ((rc = wg_pii_normalize(WG_PII_ID, p->id_number, nid, sizeof nid, err)) ||
         (*p->phone && (rc = wg_pii_normalize(WG_PII_PHONE, p->phone, nphone, sizeof nphone, err))))
         goto out;
-    if ((rc = id_blind(keys, p, s->id_blind, err)) ||
-        (*nphone && (rc = wg_pii_blind(keys, WG_PII_PHONE, nphone, s->phone_blind, err))) ||
+    if (known)
+        snprintf(s->id_blind, sizeof s->id_blind, "%s", known);
+    else if ((rc = id_blind(keys, p, s->id_blind, err)))
+        goto out;
+    if ((*nphone && (rc = wg_pii_blind(keys, WG_PII_PHONE, nphone, s->phone_blind, err))) ||
         (rc = wg_pii_encrypt(keys, nid, "person.id_number", &s->id_number, err)) ||
         (rc = wg_pii_encrypt(keys, p->name, "person.name", &s->name, err)) ||
         (*nphone && (rc = wg_pii_encrypt(keys, nphone, "person.phone", &s->phone, err))) ||
@@ -501,19 +505,48 @@ static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
     return rc;
 }
 
+struct wg_person_sealed {
+    struct sealed s;
+    enum wg_rc rc;
+    struct wg_err err;
+};
+
+struct wg_person_sealed *wg_person_seal(const struct wg_pii_keys *keys, const struct wg_person *p,
+                                        const char *id_blind)
+{
+    struct wg_person_sealed *ps = wg_calloc(1, sizeof *ps);
+    ps->rc = seal(keys, p, id_blind, &ps->s, &ps->err);
+    return ps;
+}
+
+void wg_person_sealed_free(struct wg_person_sealed *ps)
+{
+    if (!ps)
+        return;
+    sealed_release(&ps->s);
+    sodium_memzero(ps, sizeof *ps);
+    free(ps);
+}
+
+/* Stores p, sealed here or ahead (pre); absent: see wg_person_create_sealed. */
 static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
-                               const struct wg_scope *scope, struct wg_person *p, long long now,
+                               const struct wg_scope *scope, struct wg_person *p,
+                               struct wg_person_sealed *pre, const char *absent, long long now,
                                struct wg_err *err)
 {
-    struct sealed s;
+    struct sealed own, *s = pre ? &pre->s : &own;
     long long other = 0;
     int changed = 0;
+    memset(&own, 0, sizeof own);
     enum wg_rc rc = check_refs(db, scope, p, err);
     if (rc)
         return rc;
-    if ((rc = seal(keys, p, &s, err)))
+    if (pre && (rc = pre->rc))
+        *err = pre->err;
+    if (rc || (!pre && (rc = seal(keys, p, NULL, &own, err))))
         goto out;
-    if ((rc = wg_store_person_by_id_blind(db, s.id_blind, &other, err)))
+    if ((!absent || strcmp(absent, s->id_blind)) &&
+        (rc = wg_store_person_by_id_blind(db, s->id_blind, &other, err)))
         goto out;
     if (other && other != p->id) {
         rc = wg_err_set(err, WG_ECONFLICT,
@@ -523,11 +556,11 @@ static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
         goto out;
     }
     if (!p->id) {
-        rc = wg_store_person_insert(db, &s.row, now, &p->id, err);
+        rc = wg_store_person_insert(db, &s->row, now, &p->id, err);
         p->version = 1;
         p->created_at = now;
     } else {
-        rc = wg_store_person_update(db, &s.row, now, &changed, err);
+        rc = wg_store_person_update(db, &s->row, now, &changed, err);
         if (!rc && !changed)
             rc = wg_err_set(err, WG_EPRECOND,
                             "person %lld was changed by someone else since version %lld; read "
@@ -537,7 +570,7 @@ static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
     }
     p->updated_at = now;
 out:
-    sealed_release(&s);
+    sealed_release(&own);
     return rc;
 }
 
@@ -546,12 +579,20 @@ enum wg_rc wg_person_create(struct wg_db *db, const struct wg_pii_keys *keys,
                             struct wg_err *err)
 {
     p->id = 0;
-    return store_person(db, keys, scope, p, now, err);
+    return store_person(db, keys, scope, p, NULL, NULL, now, err);
+}
+
+enum wg_rc wg_person_create_sealed(struct wg_db *db, const struct wg_scope *scope,
+                                   struct wg_person *p, struct wg_person_sealed *s,
+                                   const char *absent, long long now, struct wg_err *err)
+{
+    p->id = 0;
+    return store_person(db, NULL, scope, p, s, absent, now, err);
 }
 
 enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,
                             const struct wg_scope *scope, struct wg_person *p, long long now,
                             struct wg_err *err)
 {
-    return store_person(db, keys, scope, p, now, err);
+    return store_person(db, keys, scope, p, NULL, NULL, now, err);
 }

@@ -94,6 +94,19 @@ enum wg_rc wg_person_create(struct wg_db *db, const struct wg_pii_keys *keys,
 enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,
                             const struct wg_scope *scope, struct wg_person *p, long long now,
                             struct wg_err *err);
+/* A new person's sealed form (wg_person_create's sealing, done apart from the store, so
+ * possibly on another thread), holding the error sealing p would give; never NULL. id_blind:
+ * p's ID blind index (wg_person_id_blind) when the caller has it, else NULL. Then
+ * wg_person_create_sealed stores p as wg_person_create would, with s made from p as it is;
+ * absent, when not NULL, is an ID blind index the caller found no person under in this
+ * transaction, so that no second look is needed when it is p's. */
+struct wg_person_sealed;
+struct wg_person_sealed *wg_person_seal(const struct wg_pii_keys *keys, const struct wg_person *p,
+                                        const char *id_blind);
+void wg_person_sealed_free(struct wg_person_sealed *s);
+enum wg_rc wg_person_create_sealed(struct wg_db *db, const struct wg_scope *scope,
+                                   struct wg_person *p, struct wg_person_sealed *s,
+                                   const char *absent, long long now, struct wg_err *err);
 /* The blind index of p's ID document (its type and number), by which a person is found
  * (wg_store_person_by_id_blind) and never stored twice. */
 enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
