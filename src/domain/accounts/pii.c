@@ -73,26 +73,6 @@ static void nonce(unsigned char out[AEAD_NONCE])
     left -= AEAD_NONCE;
 }
 
-/* URL-safe base64 without padding, as sodium_bin2base64 writes it (out holds
- * sodium_base64_ENCODED_LEN(n)): a sealed value is nonce, ciphertext and tag, none of them
- * secret, so the constant-time encoder's cost (a fifth of sealing) buys nothing here. */
-static void b64_encode(char *out, const unsigned char *in, size_t n)
-{
-    static const char a[] = B64_ALPHABET;
-    size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        *out++ = a[v >> 18], *out++ = a[v >> 12 & 63], *out++ = a[v >> 6 & 63], *out++ = a[v & 63];
-    }
-    if (n - i == 1) {
-        *out++ = a[in[i] >> 2], *out++ = a[(in[i] & 3) << 4];
-    } else if (n - i == 2) {
-        unsigned v = (unsigned)in[i] << 8 | in[i + 1];
-        *out++ = a[v >> 10], *out++ = a[v >> 4 & 63], *out++ = a[(v & 15) << 2];
-    }
-    *out = '\0';
-}
-
 enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
                           const char *context, char **out, struct wg_err *err)
 {
@@ -120,7 +100,7 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
                                                (const unsigned char *)context, strlen(context),
                                                NULL, raw, wg_pii_keys_get(keys, version)->aead);
     pre = snprintf(s, 16, "v%u:", version);
-    b64_encode(s + pre, raw, rawlen);
+    sodium_bin2base64(s + pre, b64len, raw, rawlen, B64);
     *out = s;
     free(raw);
     return rc;
