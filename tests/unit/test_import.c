@@ -12,6 +12,7 @@
 #include "domain/accounts/pii_keys.h"
 #include "domain/registry/import.h"
 #include "store/map/map_q.h"
+#include "t_grid.h"
 #include "t_store.h"
 
 #define NOW    1796000000LL /* 2026-11-30 in China */
@@ -31,22 +32,6 @@ static void make_id(int seq, char out[19])
         sum += (out[i] - '0') * w[i];
     out[17] = "10X98765432"[sum % 11];
     out[18] = '\0';
-}
-
-static void add_grid(const char *code)
-{
-    struct wg_err err = {0};
-    struct wg_grid_row g = {.version = 1,
-                            .households = -1,
-                            .population = -1,
-                            .geometry = "{\"type\":\"Polygon\",\"coordinates\":[]}"};
-    snprintf(g.code, sizeof g.code, "%s", code);
-    snprintf(g.name, sizeof g.name, "网格%s", code + 12);
-    snprintf(g.kind, sizeof g.kind, "base");
-    snprintf(g.village, sizeof g.village, "%.12s", code);
-    snprintf(g.crs, sizeof g.crs, "EPSG:4326");
-    snprintf(g.valid_from, sizeof g.valid_from, "2026-01-01T00:00:00");
-    T_EQ_INT(wg_store_grid_insert(db, &g, &err), WG_OK);
 }
 
 /* One row of persons seq: "bad" spoils its ID's check character; name and household as given. */
@@ -201,9 +186,9 @@ int main(void)
         return 1;
     }
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    add_grid("371302001001");
-    add_grid("371302001002");
-    add_grid("371302001003");
+    t_add_grid(db, "371302001001");
+    t_add_grid(db, "371302001002");
+    t_add_grid(db, "371302001003");
     test_good_file_and_again();
     test_bad_files_store_nothing();
     wg_pii_keys_free(keys);

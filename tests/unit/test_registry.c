@@ -13,6 +13,7 @@
 #include "store/accounts/accounts_q.h"
 #include "store/map/map_q.h"
 #include "store/registry/registry_q.h"
+#include "t_grid.h"
 #include "t_store.h"
 
 #define NOW 1796000000LL /* 2026-11-30 in China */
@@ -70,22 +71,6 @@ static void test_gb11643(void)
     T_EQ_INT(wg_person_check_resident_id("", NOW, &err), WG_EINVAL);
 }
 
-static void add_grid(struct wg_db *db, const char *code)
-{
-    struct wg_err err = {0};
-    struct wg_grid_row g = {.version = 1,
-                            .households = -1,
-                            .population = -1,
-                            .geometry = "{\"type\":\"Polygon\",\"coordinates\":[]}"};
-    snprintf(g.code, sizeof g.code, "%s", code);
-    snprintf(g.name, sizeof g.name, "网格");
-    snprintf(g.kind, sizeof g.kind, "base");
-    snprintf(g.village, sizeof g.village, "%.12s", code);
-    snprintf(g.crs, sizeof g.crs, "EPSG:4326");
-    snprintf(g.valid_from, sizeof g.valid_from, "2026-01-01T00:00:00");
-    T_EQ_INT(wg_store_grid_insert(db, &g, &err), WG_OK);
-}
-
 static json_t *body_of(const char *id, const char *grid, const char *phone)
 {
     return json_pack("{s:s,s:s,s:s,s:s,s:s}", "id_number", id, "name", "王小明", "phone", phone,
@@ -113,8 +98,8 @@ static void test_store(struct wg_db *db, struct wg_pii_keys *keys)
     struct wg_person p = {0}, q = {0}, back;
     char id[19];
     json_t *b, *out = NULL;
-    add_grid(db, "371302001001001");
-    add_grid(db, "371302001002001");
+    t_add_grid(db, "371302001001001");
+    t_add_grid(db, "371302001002001");
     make_id("371302", "19800101", 1, id);
 
     /* sealed at rest, opened to what was recorded */

@@ -12,28 +12,13 @@
 #include "domain/registry/visit.h"
 #include "store/map/map_q.h"
 #include "store/registry/visit_q.h"
+#include "t_grid.h"
 #include "t_store.h"
 
 #define GRID "371302001001001"
 #define WEST "371302001002001"
 #define NOW  1796000000LL /* 2026-11-30 in China */
 #define DAY  86400LL
-
-static void add_grid(struct wg_db *db, const char *code)
-{
-    struct wg_err err = {0};
-    struct wg_grid_row g = {.version = 1,
-                            .households = -1,
-                            .population = -1,
-                            .geometry = "{\"type\":\"Polygon\",\"coordinates\":[]}"};
-    snprintf(g.code, sizeof g.code, "%s", code);
-    snprintf(g.name, sizeof g.name, "网格");
-    snprintf(g.kind, sizeof g.kind, "base");
-    snprintf(g.village, sizeof g.village, "%.12s", code);
-    snprintf(g.crs, sizeof g.crs, "EPSG:4326");
-    snprintf(g.valid_from, sizeof g.valid_from, "2026-01-01T00:00:00");
-    T_EQ_INT(wg_store_grid_insert(db, &g, &err), WG_OK);
-}
 
 static long long add_person(struct wg_db *db, struct wg_pii_keys *keys, int seq, const char *grid,
                             const char *care, long long now)
@@ -299,8 +284,8 @@ int main(void)
     T_EQ_INT(wg_store_get(st, &c.db, &err), WG_OK);
     c.cal = cal;
     wg_cadence_defaults(&c.cad);
-    add_grid(c.db, GRID);
-    add_grid(c.db, WEST);
+    t_add_grid(c.db, GRID);
+    t_add_grid(c.db, WEST);
     test_kept(&c);
     test_settling(&c);
     wg_pii_keys_free(c.keys);

@@ -13,6 +13,7 @@
 #include "domain/registry/visit.h"
 #include "store/accounts/accounts_q.h"
 #include "store/map/map_q.h"
+#include "t_grid.h"
 #include "t_store.h"
 
 /* chinese-days' 2026 as the State Council published it */
@@ -161,22 +162,6 @@ static void test_cadence(const struct wg_calendar *cal)
     T_EQ_INT(wg_cadence_set_daily(&c, "3713x", &err), WG_EINVAL);
 }
 
-static void add_grid(struct wg_db *db, const char *code)
-{
-    struct wg_err err = {0};
-    struct wg_grid_row g = {.version = 1,
-                            .households = -1,
-                            .population = -1,
-                            .geometry = "{\"type\":\"Polygon\",\"coordinates\":[]}"};
-    snprintf(g.code, sizeof g.code, "%s", code);
-    snprintf(g.name, sizeof g.name, "网格");
-    snprintf(g.kind, sizeof g.kind, "base");
-    snprintf(g.village, sizeof g.village, "%.12s", code);
-    snprintf(g.crs, sizeof g.crs, "EPSG:4326");
-    snprintf(g.valid_from, sizeof g.valid_from, "2026-01-01T00:00:00");
-    T_EQ_INT(wg_store_grid_insert(db, &g, &err), WG_OK);
-}
-
 static void add_worker(struct wg_db *db, const char *name, const char *scope)
 {
     struct wg_err err = {0};
@@ -264,8 +249,8 @@ static void test_visits(struct wg_db *db, struct wg_pii_keys *keys, const struct
     west = gw;
     snprintf(west.username, sizeof west.username, "west");
     snprintf(west.scope.code, sizeof west.scope.code, WEST);
-    add_grid(db, GRID);
-    add_grid(db, WEST);
+    t_add_grid(db, GRID);
+    t_add_grid(db, WEST);
     add_worker(db, "gw", GRID);
     add_worker(db, "west", WEST);
     long long created = NOW - 200 * 86400LL;
