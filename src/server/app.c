@@ -2,7 +2,6 @@
  * that keeps its snapshots current and sweeps red orders every minute, and its release. */
 #include "server/app.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -204,31 +203,5 @@ void wg_app_release(struct wg_app *app)
 
 enum wg_rc wg_app_load_calendar(struct wg_app *app, const char *data, struct wg_err *err)
 {
-    char dir[4096];
-    DIR *d;
-    struct dirent *e;
-    int n = 0;
-    snprintf(dir, sizeof dir, "%s/calendar", data);
-    if ((d = opendir(dir))) {
-        while ((e = readdir(d))) {
-            char path[8192];
-            size_t len = strlen(e->d_name);
-            if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (wg_calendar_load_file(app->calendar, path, err)) {
-                closedir(d);
-                return WG_EINVAL;
-            }
-            n++;
-        }
-        closedir(d);
-    }
-    if (!n) {
-        wg_calendar_set_fallback(app->calendar, true);
-        wg_warn("no holiday tables in %s: counting Monday to Friday as working days; load the "
-                "State Council's tables with 'wangge calendar load'",
-                dir);
-    }
-    return WG_OK;
+    return wg_calendar_load_data(app->calendar, data, err);
 }

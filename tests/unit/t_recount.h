@@ -257,7 +257,7 @@ static int check_cell(const struct wg_stat_cell *c, void *ctx)
     return 0;
 }
 
-static size_t nonzero(const struct recount *r)
+static inline size_t nonzero(const struct recount *r)
 {
     size_t n = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -270,8 +270,8 @@ static size_t nonzero(const struct recount *r)
 }
 
 /* The recount's sums for a filter and period, grouped as the engine groups. */
-static void rsum(const struct recount *r, const struct wg_stat_filter *f, int from, int to,
-                 enum wg_stats_by by, int child_len, struct wg_stats_groups *g)
+static inline void rsum(const struct recount *r, const struct wg_stat_filter *f, int from, int to,
+                        enum wg_stats_by by, int child_len, struct wg_stats_groups *g)
 {
     for (size_t i = 0; i < r->n; i++) {
         const struct rcell *x = &r->v[i];
@@ -310,7 +310,7 @@ static void rsum(const struct recount *r, const struct wg_stat_filter *f, int fr
 }
 
 /* Exact agreement of two groupings, ignoring groups whose sums are all zero. */
-static int same(const struct wg_stats_groups *a, const struct wg_stats_groups *b)
+static inline int same(const struct wg_stats_groups *a, const struct wg_stats_groups *b)
 {
     for (int k = 0; k < 2; k++) {
         const struct wg_stats_groups *x = k ? b : a, *y = k ? a : b;

@@ -5,12 +5,14 @@
 #include "domain/calendar/calendar.h"
 #include "core/alloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 
 #include <jansson.h>
 
 #include "core/civil.h"
+#include "core/log.h"
 
 #define NYEARS (WG_CALENDAR_LAST_YEAR - WG_CALENDAR_FIRST_YEAR + 1)
 /* Ten years of minutes: far beyond any limit, and it keeps minutes * 60 far from overflow. */
@@ -682,4 +684,35 @@ out:
     free(buf);
     fclose(f);
     return rc;
+}
+
+enum wg_rc wg_calendar_load_data(struct wg_calendar *cal, const char *data, struct wg_err *err)
+{
+    char dir[4096];
+    DIR *d;
+    struct dirent *e;
+    int n = 0;
+    snprintf(dir, sizeof dir, "%s/calendar", data);
+    if ((d = opendir(dir))) {
+        while ((e = readdir(d))) {
+            char path[8192];
+            size_t len = strlen(e->d_name);
+            if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (wg_calendar_load_file(cal, path, err)) {
+                closedir(d);
+                return WG_EINVAL;
+            }
+            n++;
+        }
+        closedir(d);
+    }
+    if (!n) {
+        wg_calendar_set_fallback(cal, true);
+        wg_warn("no holiday tables in %s: counting Monday to Friday as working days; load the "
+                "State Council's tables with 'wangge calendar load'",
+                dir);
+    }
+    return WG_OK;
 }

@@ -85,6 +85,11 @@ enum wg_rc wg_calendar_load_json(struct wg_calendar *cal, const char *text, size
 /* The same from a file (WG_EIO when it cannot be read); messages start with the path. */
 enum wg_rc wg_calendar_load_file(struct wg_calendar *cal, const char *path, struct wg_err *err);
 
+/* The tables of a data directory (each .json file of DATA/calendar, as `wangge calendar load` keeps
+ * them), as a server loads them; with none, the Monday–Friday rule for every year, and a
+ * warning saying how to load the State Council's tables. */
+enum wg_rc wg_calendar_load_data(struct wg_calendar *cal, const char *data, struct wg_err *err);
+
 /* Working hours as "HH:MM-HH:MM[,HH:MM-HH:MM...]": at most 8 periods, each starting before
  * it ends (24:00 may end the last), in order and not overlapping. Unchanged on error. */
 enum wg_rc wg_calendar_set_hours(struct wg_calendar *cal, const char *spec, struct wg_err *err);

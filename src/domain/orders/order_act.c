@@ -2,6 +2,7 @@
  * each action's own part (order_actions.c), the facts, timeline, counters and notifications
  * written in the caller's transaction; and the sweep that supervises red orders. */
 #include "domain/orders/order_act.h"
+#include "domain/orders/order_replay.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,17 +16,14 @@
 #include "domain/stats/stats.h"
 #include "store/orders/orders_q.h"
 
-/* The timeline before an action, as the counters' cohorts need it (struct wg_stats_past):
- * the unit followed through dispatches and approved returns, the first move into replied,
- * and what the lead unit did since the latest dispatch. */
-struct past {
-    struct wg_stats_past p;
-    char unit[64], finished_unit[64];
-};
-
-static int past_event(const struct wg_order_event_row *e, void *ctx)
+void wg_order_past_init(struct wg_order_past *x)
 {
-    struct past *x = ctx;
+    memset(x, 0, sizeof *x);
+    x->p.finished_unit = x->finished_unit;
+}
+
+void wg_order_past_step(struct wg_order_past *x, const struct wg_order_event_row *e)
+{
     const char *a = e->action;
     if (!strcmp(a, "dispatch")) {
         json_t *d = e->detail && e->detail[0] ? json_loads(e->detail, 0, NULL) : NULL;
@@ -43,19 +41,24 @@ static int past_event(const struct wg_order_event_row *e, void *ctx)
     } else if (!strcmp(a, "answer")) {
         x->p.answered = 1;
     }
-    if (!x->p.finished_at && !strcmp(e->to_state, "replied") && strcmp(e->from_state, "replied")) {
+    if (!x->p.finished_at && e->to_state && !strcmp(e->to_state, "replied") &&
+        (!e->from_state || strcmp(e->from_state, "replied"))) {
         x->p.finished_at = wg_civil_time_of_iso(e->at);
         snprintf(x->finished_unit, sizeof x->finished_unit, "%s", x->unit);
     }
+}
+
+static int past_event(const struct wg_order_event_row *e, void *ctx)
+{
+    wg_order_past_step(ctx, e);
     return 0;
 }
 
 /* Reads the past for the actions whose counts lie in an earlier cohort; before the action's
  * own event is written. */
-static enum wg_rc read_past(const struct wg_act *a, struct past *x, struct wg_err *err)
+static enum wg_rc read_past(const struct wg_act *a, struct wg_order_past *x, struct wg_err *err)
 {
-    memset(x, 0, sizeof *x);
-    x->p.finished_unit = x->finished_unit;
+    wg_order_past_init(x);
     switch (a->action) {
     case WG_ACTION_SIGN:
     case WG_ACTION_RETURN:
@@ -70,22 +73,27 @@ static enum wg_rc read_past(const struct wg_act *a, struct past *x, struct wg_er
     }
 }
 
+long long wg_order_handling_minutes(const struct wg_order_env *env, long long dispatched_at,
+                                    long long now)
+{
+    long long m;
+    if (now <= dispatched_at)
+        return 0;
+    m = env->calendar ? wg_calendar_working_minutes_between(env->calendar, dispatched_at, now) : -1;
+    return m < 0 ? (now - dispatched_at) / 60 : m; /* no calendar, or a year without a table */
+}
+
 /* The indicators' counters for one action (domain/stats/stats.h), in the action's transaction. */
 static enum wg_rc count_change(const struct wg_act *a, const struct wg_order_facts *f0,
-                               const struct wg_fsm_result *res, const struct past *past,
+                               const struct wg_fsm_result *res, const struct wg_order_past *past,
                                struct wg_err *err)
 {
     const struct wg_order_row *o = &a->o.row;
     const struct wg_order_facts *f1 = &a->f;
     json_t *resolved = json_object_get(a->body, "resolved");
     long long minutes = 0;
-    if (res->next == WG_STATE_REPLIED && f0->dispatched_at && a->now > f0->dispatched_at) {
-        minutes = a->env->calendar ? wg_calendar_working_minutes_between(a->env->calendar,
-                                                                         f0->dispatched_at, a->now)
-                                   : -1;
-        if (minutes < 0) /* no calendar, or a year it has no table for */
-            minutes = (a->now - f0->dispatched_at) / 60;
-    }
+    if (res->next == WG_STATE_REPLIED && f0->dispatched_at)
+        minutes = wg_order_handling_minutes(a->env, f0->dispatched_at, a->now);
     struct wg_stats_change ch = {
         .leaf = o->grid[0] ? o->grid : o->county,
         .item = o->item,
@@ -173,7 +181,7 @@ static enum wg_rc write(struct wg_act *a, int version, const struct wg_order_fac
     long long id = a->o.row.id;
     char *detail = NULL;
     int changed = 0;
-    struct past past;
+    struct wg_order_past past;
     enum wg_rc rc;
     if ((rc = read_past(a, &past, err)))
         return rc;

@@ -2,6 +2,7 @@
  * machine's outcome depends on, what the action changes beside the state, and the rows it
  * writes after the order's. An action without a row is only the state machine's step. */
 #include "domain/orders/order_act.h"
+#include "domain/orders/order_replay.h"
 
 #include "core/assert.h"
 #include "core/civil.h"
@@ -47,23 +48,18 @@ static enum wg_rc rate_before(struct wg_act *a, struct wg_err *err)
 
 /* ---- after the step: what the action changes beside the state ---- */
 
-/* Sign and reply deadlines from the moment of dispatch: the item's limits on working time,
- * or natural time for urgent (24 h) and critical (2 h) orders. */
-static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
+enum wg_rc wg_order_deadlines(const struct wg_order_env *env, const struct wg_order_row *o,
+                              long long now, long long *sign, long long *reply, long long *contact,
+                              struct wg_err *err)
 {
-    const struct wg_order_env *env = a->env;
     struct wg_catalog_limits lim = {120, 900, 2250, 4500};
-    int64_t sign = 0, reply = 0, contact = 0;
+    int64_t s = 0, r = 0, c = 0;
     enum wg_rc rc;
-    a->f.dispatched_at = a->now;
-    /* a dispatch owes the reporter its own contact: the one before it was another unit's */
-    a->f.contact_deadline = a->f.contacted_at = 0;
-    a->f.contact_reached = 0;
-    a->f.contact_means[0] = '\0';
-    if (!env->calendar)
+    *contact = 0;
+    if (!env->calendar) /* sign and reply as they were */
         return WG_OK;
-    if (env->catalog && a->o.row.item[0]) {
-        rc = wg_catalog_limits(env->catalog, a->o.row.item, &lim, err);
+    if (env->catalog && o->item[0]) {
+        rc = wg_catalog_limits(env->catalog, o->item, &lim, err);
         if (rc == WG_ENOTFOUND) { /* an item since retired from the catalog: its defaults */
             wg_err_clear(err);
             lim = env->catalog->defaults;
@@ -71,22 +67,33 @@ static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
             return rc;
         }
     }
-    if ((rc = wg_calendar_add_working_minutes(env->calendar, a->now, lim.sign, &sign, err)))
+    if ((rc = wg_calendar_add_working_minutes(env->calendar, now, lim.sign, &s, err)))
         return rc;
-    if (!strcmp(a->o.row.urgency, "critical"))
-        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_CRITICAL, a->now, &reply, err);
-    else if (!strcmp(a->o.row.urgency, "urgent"))
-        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_URGENT, a->now, &reply, err);
+    if (!strcmp(o->urgency, "critical"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_CRITICAL, now, &r, err);
+    else if (!strcmp(o->urgency, "urgent"))
+        rc = wg_calendar_default_deadline(env->calendar, WG_LIMIT_URGENT, now, &r, err);
     else
-        rc = wg_calendar_add_working_minutes(env->calendar, a->now, lim.reply, &reply, err);
-    a->f.sign_deadline = sign;
-    a->f.reply_deadline = reply;
+        rc = wg_calendar_add_working_minutes(env->calendar, now, lim.reply, &r, err);
+    *sign = s;
+    *reply = r;
     /* the contact is due by the close of the next working day; nobody to contact when
      * the reporter is anonymous */
-    if (!rc && !a->o.row.anonymous &&
-        !(rc = wg_calendar_next_day_close(env->calendar, a->now, &contact, err)))
-        a->f.contact_deadline = contact;
+    if (!rc && !o->anonymous && !(rc = wg_calendar_next_day_close(env->calendar, now, &c, err)))
+        *contact = c;
     return rc;
+}
+
+/* Sign, reply and contact deadlines from the moment of dispatch (wg_order_deadlines). */
+static enum wg_rc set_deadlines(struct wg_act *a, struct wg_err *err)
+{
+    a->f.dispatched_at = a->now;
+    /* a dispatch owes the reporter its own contact: the one before it was another unit's */
+    a->f.contacted_at = 0;
+    a->f.contact_reached = 0;
+    a->f.contact_means[0] = '\0';
+    return wg_order_deadlines(a->env, &a->o.row, a->now, &a->f.sign_deadline, &a->f.reply_deadline,
+                              &a->f.contact_deadline, err);
 }
 
 /* dispatch's 'assisting': other existing units, each once, at most WG_ORDER_ASSIST_MAX. */
@@ -271,8 +278,7 @@ static enum wg_rc merge_apply(struct wg_act *a, struct wg_err *err)
     return WG_OK;
 }
 
-/* A contact's time: ISO 8601 in UTC ("…Z") or China time ("…+08:00"), seconds required. */
-static long long contact_time(const char *s)
+long long wg_order_contact_time(const char *s)
 {
     long long t = wg_civil_time_of_iso(s);
     const char *p = s && t >= 0 ? s + 19 : NULL;
@@ -300,7 +306,7 @@ static enum wg_rc contact_apply(struct wg_act *a, struct wg_err *err)
         return wg_err_set(err, WG_EINVAL, "contact needs 'reached': true or false");
     if (!means || !wg_order_value_in(wg_order_contact_means, means))
         return wg_err_set(err, WG_EINVAL, "contact needs 'means': phone, visit, sms or other");
-    if (at && (when = contact_time(json_string_value(at))) < 0)
+    if (at && (when = wg_order_contact_time(json_string_value(at))) < 0)
         return wg_err_set(err, WG_EINVAL,
                           "contact 'at' must be an ISO 8601 time in UTC (2026-03-02T06:30:00Z) "
                           "or China time (2026-03-02T14:30:00+08:00)");
