@@ -17,6 +17,7 @@
 #include "store/migrations.h"
 #include "store/orders/orders_q.h"
 #include "store/stats/stats_q.h"
+#include "t_county.h"
 #include "t_order.h"
 #include "t_recount.h"
 #include "t_store.h"
@@ -663,20 +664,10 @@ static void recount_open(struct recount_world *w)
 {
     struct wg_err err = {0};
     memset(w, 0, sizeof *w);
-    snprintf(w->dir, sizeof w->dir, "/tmp/wangge-stats-XXXXXX");
     w->live = wg_stats_cube_new();
     w->fresh = wg_stats_cube_new();
-    T_CHECK(mkdtemp(w->dir) != NULL);
-    setenv("WANGGE_NPM_CACHE", "tests/data/npm", 1);
-    wg_cli_set_store(t_on_pg() ? t_store_where(w->dir, 1) : NULL);
-    T_EQ_INT(wg_store_open(wg_cli_store(w->dir), 1, &w->st, &err), WG_OK);
-    wg_store_close(w->st);
-    T_EQ_INT(wg_cli_import_divisions(w->dir, "371302", "tests/data/divisions", &err), 0);
-    T_EQ_INT(wg_cli_generate(w->dir, "371302", 9, 1, 7, &err), 0);
-    T_EQ_INT(wg_store_open(wg_cli_store(w->dir), 0, &w->st, &err), WG_OK);
-    T_EQ_INT(wg_store_get(w->st, &w->db, &err), WG_OK);
-    t_order_open(&w->ord, w->dir, 1);
-    T_EQ_INT(wg_locator_build(w->db, &w->loc, &err), WG_OK);
+    t_county_open(w->dir, sizeof w->dir, "/tmp/wangge-stats-XXXXXX", &w->st, &w->db, &w->ord,
+                  &w->loc);
     /* empty now, then kept from the change log */
     T_EQ_INT(wg_stats_cube_refresh(w->live, w->db, &err), WG_OK);
 }

@@ -16,6 +16,7 @@
 #include "domain/stats/stats_query.h"
 #include "store/orders/orders_q.h"
 #include "store/stats/stats_q.h"
+#include "t_county.h"
 #include "t_order.h"
 #include "t_walk.h"
 #include "t_store.h"
@@ -135,20 +136,9 @@ struct world {
 
 static void world_open(struct world *w)
 {
-    struct wg_err err = {0};
     memset(w, 0, sizeof *w);
-    snprintf(w->dir, sizeof w->dir, "/tmp/wangge-rates-XXXXXX");
-    T_CHECK(mkdtemp(w->dir) != NULL);
-    setenv("WANGGE_NPM_CACHE", "tests/data/npm", 1);
-    wg_cli_set_store(t_on_pg() ? t_store_where(w->dir, 1) : NULL);
-    T_EQ_INT(wg_store_open(wg_cli_store(w->dir), 1, &w->st, &err), WG_OK);
-    wg_store_close(w->st);
-    T_EQ_INT(wg_cli_import_divisions(w->dir, "371302", "tests/data/divisions", &err), 0);
-    T_EQ_INT(wg_cli_generate(w->dir, "371302", 9, 1, 7, &err), 0);
-    T_EQ_INT(wg_store_open(wg_cli_store(w->dir), 0, &w->st, &err), WG_OK);
-    T_EQ_INT(wg_store_get(w->st, &w->db, &err), WG_OK);
-    t_order_open(&w->ord, w->dir, 1);
-    T_EQ_INT(wg_locator_build(w->db, &w->loc, &err), WG_OK);
+    t_county_open(w->dir, sizeof w->dir, "/tmp/wangge-rates-XXXXXX", &w->st, &w->db, &w->ord,
+                  &w->loc);
     w->cube = wg_stats_cube_new();
 }
 
