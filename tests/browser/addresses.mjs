@@ -1,7 +1,7 @@
 // The address search at intake: the agent types part of a standard address, picks the
 // building it names, and the appeal's point and grid are set on the map (1366x768), the
 // address filled in; a community found by its name places the appeal too.
-import { SHOTS, uiLogin } from './harness.mjs'
+import { SHOTS, treeTo, uiLogin } from './harness.mjs'
 
 export const addressTests = []
 const test = (name, fn) => addressTests.push([name, fn])
@@ -70,9 +70,7 @@ test('registry: a grid\'s buildings and a building\'s houses on the grid map', a
   await uiLogin(page, base, 'agent1')
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
-  await page.click('text=测试街道')
-  await page.click('text=东关社区居委会')
-  await page.click('text=东关社区第1网格')
+  await treeTo(page, '测试街道', '东关社区居委会', '东关社区第1网格')
   const row = page.locator(`[data-test=reg-building-${b.code}]`)
   await row.waitFor()
   assert((await page.textContent('[data-test=reg-buildings]')).includes('商住混合'), 'the use in words')

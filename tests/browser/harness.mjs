@@ -147,6 +147,13 @@ export async function shot (page, name) {
 }
 
 // Logs in through the login page and waits for the role's home page.
+// Opens the grid page's region tree down the names given, each clicked inside the tree by
+// its exact name (a name elsewhere on the page, or not yet drawn, is never the one clicked).
+export async function treeTo (page, ...names) {
+  const tree = page.locator('[data-test=g-tree]')
+  for (const n of names) await tree.getByText(n, { exact: true }).click()
+}
+
 export async function uiLogin (page, base, name, password = PASSWORD) {
   await page.goto(base + '/login')
   await page.fill('[data-test=username]', name)

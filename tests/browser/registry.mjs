@@ -1,7 +1,7 @@
 // The registry's people (实有人口, issue 19 item 2): a grid worker lists the persons of a grid,
 // masked (张*, 371302********1234, 138****0001), on a desk (1366×768) and on a phone (390×844);
 // no clear name, ID number or phone reaches the page.
-import { uiLogin, shot } from './harness.mjs'
+import { treeTo, uiLogin, shot } from './harness.mjs'
 
 export const registryTests = []
 const test = (name, fn) => registryTests.push([name, fn])
@@ -195,9 +195,7 @@ test('registry: buildings, organizations and things as layers of the grid map', 
   page.on('response', r => { if (/\/api\/v1\/(buildings|orgs|things)\?/.test(r.url())) answers.push(r.status()) })
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
-  await page.click('text=测试街道')
-  await page.click('text=东关社区居委会')
-  await page.click('text=东关社区第1网格')
+  await treeTo(page, '测试街道', '东关社区居委会', '东关社区第1网格')
   const layers = page.locator('[data-test=g-layers]')
   await layers.waitFor()
   const text = await layers.textContent()
@@ -221,9 +219,7 @@ test('registry: overdue visits coloured on the grid map and counted on the dashb
   await uiLogin(page, base, 'grid1')
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
-  const tree = page.locator('[data-test=g-tree]')
-  await tree.getByText('测试街道', { exact: true }).click()
-  await tree.getByText('东关社区居委会', { exact: true }).click()
+  await treeTo(page, '测试街道', '东关社区居委会')
   await page.locator('[data-test=g-due-layer]').click()
   const total = page.locator('[data-test=g-due-total]')
   await total.waitFor()

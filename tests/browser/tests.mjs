@@ -1,7 +1,7 @@
 // The browser tests, in the order they run (later ones may use what earlier ones made).
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, PASSWORD, uiLogin, shot } from './harness.mjs'
+import { ROOT, PASSWORD, treeTo, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { teamTests } from './team.mjs'
@@ -320,9 +320,7 @@ test('every page draws: screenshots', async ({ page, base, assert, shot }) => {
   // the grid tree opens down to a grid with its figures
   await page.goto(base + '/grids')
   await page.click('[data-test=g-tree] .el-tree-node__content')
-  await page.click('text=测试街道')
-  await page.click('text=东关社区居委会')
-  await page.click('text=东关社区第1网格')
+  await treeTo(page, '测试街道', '东关社区居委会', '东关社区第1网格')
   await page.waitForSelector('[data-test=g-grid]')
   assert((await page.textContent('[data-test=g-grid]')).includes('320'), 'the grid\'s households')
   await shot('page-grids-grid')
