@@ -155,5 +155,8 @@ const struct wg_migration wg_migrations[] = {
     /* Each person's next visit due day, kept by the registry's writes and the sweep, so the
      * overdue list and its counts read one index range (schema.def). */
     {38, "the due day of each person's next visit", WG_Q_MIGRATION_38},
+    /* The orders ever supervised marked on their rows and indexed in the desks' orders, for
+     * the supervised desk (督办). */
+    {39, "the supervised desk's own indexes", WG_Q_MIGRATION_39},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

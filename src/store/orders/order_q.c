@@ -422,7 +422,8 @@ enum wg_rc wg_store_order_supervision(struct wg_db *db, long long id, const char
                                       const char *at, struct wg_err *err)
 {
     struct wg_val p[] = {WG_VINT(id), WG_VTEXT(level ? level : ""), WG_VTEXT(at)};
-    return wg_db_exec(db, WG_Q_ORDER_SUPERVISION_SET, p, WG_NVALS(p), NULL, err);
+    enum wg_rc rc = wg_db_exec(db, WG_Q_ORDER_SUPERVISION_SET, p, WG_NVALS(p), NULL, err);
+    return rc ? rc : wg_db_exec(db, WG_Q_ORDER_SUPERVISED_MARK, p, 1, NULL, err);
 }
 
 enum wg_rc wg_store_order_mark_supervised(struct wg_db *db, long long id, struct wg_err *err)
