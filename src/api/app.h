@@ -115,16 +115,20 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
                         const char *action, const char *object_type, const char *object_id,
                         const char *detail, enum wg_rc rc, struct wg_err *err);
 
-/* A reveal of a sealed personal value (an account's, an order reporter's) — the one way a
- * clear value leaves the server. wg_api_reveal_reason: the body's "reason", required (at
- * least 4 bytes beside spaces), else 400 naming it. wg_api_reveal_audit: the reveal's
- * record ("pii.reveal", detail "<what>: <reason>", and how it ended), written before the
- * value is answered; returns rc as wg_api_audit does. */
+/* Takes one turn of throttle t at now, in a transaction of its own: WG_ERATE with
+ * *retry_after once its window is full. */
+enum wg_rc wg_api_throttle_take(struct wg_req *req, struct wg_throttle *t, long long now,
+                                int *retry_after, struct wg_err *err);
 /* Counts one public lookup of kind `what` (a throttle's name, "card:address") against the
  * caller's address (the portal's reading of it, X-Forwarded-For when trusted) in the store,
  * at most limit per window seconds: WG_ERATE with Retry-After beyond. */
 enum wg_rc wg_api_lookup_throttle(struct wg_req *req, const char *what, int limit, int window,
                                   struct wg_err *err);
+/* A reveal of a sealed personal value (an account's, an order reporter's) — the one way a
+ * clear value leaves the server. wg_api_reveal_reason: the body's "reason", required (at
+ * least 4 bytes beside spaces), else 400 naming it. wg_api_reveal_audit: the reveal's
+ * record ("pii.reveal", detail "<what>: <reason>", and how it ended), written before the
+ * value is answered; returns rc as wg_api_audit does. */
 enum wg_rc wg_api_reveal_reason(struct wg_req *req, const char **reason, struct wg_err *err);
 enum wg_rc wg_api_reveal_audit(struct wg_req *req, struct wg_db *db, const char *object_type,
                                const char *object_id, const char *what, const char *reason,

@@ -161,31 +161,40 @@ enum wg_rc wg_api_audit(struct wg_req *req, struct wg_db *db, const char *actor_
     return wg_audit_outcome(db, &ev, rc, err);
 }
 
-struct lookup_job {
-    struct wg_throttle t;
+struct take_job {
+    struct wg_throttle *t;
     long long now;
-    int retry_after;
+    int *retry_after;
 };
 
-static enum wg_rc lookup_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+static enum wg_rc take_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    struct lookup_job *j = ctx;
-    return wg_throttle_take(db, &j->t, j->now, &j->retry_after, err);
+    struct take_job *j = ctx;
+    return wg_throttle_take(db, j->t, j->now, j->retry_after, err);
+}
+
+enum wg_rc wg_api_throttle_take(struct wg_req *req, struct wg_throttle *t, long long now,
+                                int *retry_after, struct wg_err *err)
+{
+    struct take_job j = {t, now, retry_after};
+    return wg_api_commit(req, take_tx, &j, err);
 }
 
 enum wg_rc wg_api_lookup_throttle(struct wg_req *req, const char *what, int limit, int window,
                                   struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct lookup_job j = {.now = (long long)time(NULL)};
+    struct wg_throttle t;
+    int retry_after = 0;
     char addr[46];
     enum wg_rc rc;
     wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
                           addr);
-    wg_throttle_set(&j.t, what, addr, limit, window);
-    if ((rc = wg_api_commit(req, lookup_tx, &j, err)) == WG_ERATE) {
+    wg_throttle_set(&t, what, addr, limit, window);
+    if ((rc = wg_api_throttle_take(req, &t, (long long)time(NULL), &retry_after, err)) ==
+        WG_ERATE) {
         req->extra_header_name = "Retry-After";
-        req->extra_header_value = wg_arena_printf(req->arena, "%d", j.retry_after);
+        req->extra_header_value = wg_arena_printf(req->arena, "%d", retry_after);
     }
     return rc;
 }

@@ -140,18 +140,6 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
     return wg_reply_json(req, 201, out);
 }
 
-struct miss_job {
-    struct wg_throttle t;
-    long long now;
-    int retry_after;
-};
-
-static enum wg_rc miss_tx(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    struct miss_job *m = ctx;
-    return wg_throttle_take(db, &m->t, m->now, &m->retry_after, err);
-}
-
 /* The appeal a tracking code names. Unknown (or malformed) codes count against the caller's
  * address, and an address past its limit is refused every lookup until its window ends, so
  * codes cannot be tried in bulk. */
@@ -159,23 +147,25 @@ static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type
                               char shown[WG_PORTAL_CODE_SHOWN], struct wg_err *err)
 {
     struct wg_app *app = req->app;
-    struct miss_job m = {.now = now_s()};
+    struct wg_throttle t;
+    long long now = now_s();
+    int retry_after = 0;
     struct wg_db *db;
     char hash[65], addr[46];
     enum wg_rc rc;
     wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
                           addr);
-    wg_throttle_set(&m.t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
+    wg_throttle_set(&t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    if (!(rc = wg_throttle_peek(db, &m.t, m.now, &m.retry_after, err)) &&
+    if (!(rc = wg_throttle_peek(db, &t, now, &retry_after, err)) &&
         !(rc = wg_portal_code_hash(req->params[0], hash, shown, err)))
         rc = wg_store_portal_appeal_find(db, hash, order_id, type, err);
     if (rc != WG_ENOTFOUND)
-        return too_many(req, rc, m.retry_after);
+        return too_many(req, rc, retry_after);
     struct wg_err merr = {0};
-    if (wg_api_commit(req, miss_tx, &m, &merr) == WG_ERATE)
-        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), m.retry_after);
+    if (wg_api_throttle_take(req, &t, now, &retry_after, &merr) == WG_ERATE)
+        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), retry_after);
     return wg_err_set(err, WG_ENOTFOUND, "no appeal has the tracking code '%.40s'", req->params[0]);
 }
 
