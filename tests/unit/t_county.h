@@ -30,4 +30,17 @@ static inline void t_county_open(char *dir, size_t n, const char *tmpl, struct w
     T_EQ_INT(wg_locator_build(*db, loc, &err), WG_OK);
 }
 
+/* Closes what t_county_open opened and removes the store. */
+static inline void t_county_close(char *dir, struct wg_store *st, struct wg_db *db,
+                                  struct t_order *ord, struct wg_locator *loc)
+{
+    wg_locator_release(loc);
+    t_order_close(ord);
+    wg_store_put(db);
+    wg_store_close(st);
+    t_store_drop(dir);
+    wg_cli_set_store(NULL);
+    T_REMOVE_DIR(dir);
+}
+
 #endif

@@ -829,13 +829,7 @@ static void recount_close(struct recount_world *w)
     free(w->r.v);
     wg_stats_cube_free(w->live);
     wg_stats_cube_free(w->fresh);
-    wg_locator_release(w->loc);
-    t_order_close(&w->ord);
-    wg_store_put(w->db);
-    wg_store_close(w->st);
-    t_store_drop(w->dir);
-    wg_cli_set_store(NULL);
-    T_REMOVE_DIR(w->dir);
+    t_county_close(w->dir, w->st, w->db, &w->ord, w->loc);
 }
 
 static void test_recount(void)

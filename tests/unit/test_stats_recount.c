@@ -62,13 +62,7 @@ static void world_open(struct world *w)
 
 static void world_close(struct world *w)
 {
-    wg_locator_release(w->loc);
-    t_order_close(&w->ord);
-    wg_store_put(w->db);
-    wg_store_close(w->st);
-    t_store_drop(w->dir);
-    wg_cli_set_store(NULL);
-    T_REMOVE_DIR(w->dir);
+    t_county_close(w->dir, w->st, w->db, &w->ord, w->loc);
 }
 
 /* How many of the store's cells differ from the brute-force recount (cells it lacks
