@@ -119,7 +119,7 @@ enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *
         return rc;
     long settled = 0;
     rc = wg_patrol_purge(db, app->committer, &app->patrol, now, &purged, err);
-    if (!rc)
+    if (!rc && !remind) /* the reminders settle the marked due days first themselves */
         rc = wg_visit_due_settle(db, app->committer, app->keys, app->calendar, &app->cadence, now,
                                  &settled, err);
     if (!rc && remind)
