@@ -12,6 +12,7 @@
 #include "domain/accounts/pii_keys.h"
 #include "domain/registry/import.h"
 #include "store/map/map_q.h"
+#include "store/registry/visit_q.h"
 #include "t_grid.h"
 #include "t_store.h"
 
@@ -75,6 +76,22 @@ static char *both_ways(const char *csv, enum wg_rc want)
     return two;
 }
 
+static int count_row(const struct wg_due_row *r, void *ctx)
+{
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* The persons whose visit due day waits for the sweep (every person made is marked). */
+static int marked(void)
+{
+    struct wg_err err = {0};
+    int n = 0;
+    T_EQ_INT(wg_store_visit_due_marked(db, "", "~", 0, 100000, count_row, &n, &err), WG_OK);
+    return n;
+}
+
 static char *file(int from, int to, int bad_every, const char *household)
 {
     struct wg_buf b;
@@ -91,6 +108,8 @@ static void test_good_file_and_again(void)
     T_EQ_INT(import(csv, 1, &two), WG_OK);
     T_CHECK(strstr(two, "\"created\":1500") && strstr(two, "\"stored\":true"));
     free(two);
+    /* each person made has its visit due day marked for the sweep, at the import's end */
+    T_EQ_INT(marked(), 1500);
     /* again, either way: every row unchanged */
     two = both_ways(csv, WG_OK);
     T_CHECK(strstr(two, "\"unchanged\":1500") && strstr(two, "\"created\":0"));
@@ -106,6 +125,7 @@ static void test_good_file_and_again(void)
     T_EQ_INT(import(csv, 1, &two), WG_OK);
     T_CHECK(strstr(two, "\"created\":300") && strstr(two, "\"updated\":75") &&
             strstr(two, "\"unchanged\":225"));
+    T_EQ_INT(marked(), 1800);
     T_EQ_INT(import(csv, 0, &one), WG_OK);
     T_CHECK(strstr(one, "\"unchanged\":600") != NULL);
     free(one);
@@ -123,7 +143,9 @@ static void test_bad_files_store_nothing(void)
     for (int i = 2000; i < 3500; i++)
         add_row(&b, i == 3450 ? 2010 : i, i == 3400, "王小明", "");
     csv = wg_buf_detach(&b, NULL);
+    int before = marked();
     report = both_ways(csv, WG_EINVAL);
+    T_EQ_INT(marked(), before); /* nothing marked either */
     T_CHECK(strstr(report, "\"refused\":2") && strstr(report, "\"stored\":false") &&
             strstr(report, "\"row\":1402") && strstr(report, "\"row\":1452") &&
             strstr(report, "check character") && strstr(report, "the same as row 12"));

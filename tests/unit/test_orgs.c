@@ -317,7 +317,7 @@ static long long person(struct wg_db *db, const char *blind, const char *politic
     struct wg_err err = {0};
     long long id = 0;
     snprintf(p.political, sizeof p.political, "%s", political);
-    T_EQ_INT(wg_store_person_insert(db, &p, 1700000000, &id, &err), WG_OK);
+    T_EQ_INT(wg_store_person_insert(db, &p, 1700000000, 1, &id, &err), WG_OK);
     return id;
 }
 

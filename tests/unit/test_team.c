@@ -65,7 +65,7 @@ static void person(struct wg_db *db, const char *grid, const char *blind)
     p.id_blind = blind;
     snprintf(p.residence, sizeof p.residence, "registered");
     snprintf(p.grid, sizeof p.grid, "%s", grid);
-    T_EQ_INT(wg_store_person_insert(db, &p, NOW, &id, &err), WG_OK);
+    T_EQ_INT(wg_store_person_insert(db, &p, NOW, 1, &id, &err), WG_OK);
 }
 
 static void open_world(struct world *w)

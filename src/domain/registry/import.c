@@ -492,6 +492,7 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
     r.e = e, r.c = c, r.res = res;
     atomic_init(&r.last_new, 1); /* nothing stored yet: a file's rows are likely new */
     c->seen = json_object();
+    c->made_first = c->made_last = 0;
     if ((rc = wg_db_begin(c->db, err)))
         goto out;
     if (e->prepare && c->two_threads)
@@ -507,6 +508,8 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
     if (!rc && res->refused)
         rc = wg_err_set(err, WG_EINVAL, "%zu of %zu rows are refused; nothing is stored",
                         res->refused, res->rows);
+    if (!rc && e->finish)
+        rc = e->finish(c, err);
     if (!rc && !(rc = wg_db_commit(c->db, err)))
         res->stored = 1;
     if (rc)

@@ -58,9 +58,10 @@ struct wg_import_ctx {
     const struct wg_locator *loc;
     int sensitive; /* the caller holds registry_sensitive */
     long long now;
-    json_t *seen;    /* the rows' keys so far: key → row */
-    size_t row;      /* the row being read */
-    void *prepared;  /* what the entity's prepare made of this row's body, or NULL */
+    json_t *seen;   /* the rows' keys so far: key → row */
+    size_t row;     /* the row being read */
+    void *prepared; /* what the entity's prepare made of this row's body, or NULL */
+    long long made_first, made_last; /* the ids of the records this import made, or 0 */
     int two_threads; /* 1: rows read and prepared on a second thread (see prepare) */
 };
 
@@ -85,6 +86,9 @@ struct wg_import_entity {
      * doing ahead). NULL: row() does it all. */
     void *(*prepare)(const struct wg_import_ctx *c, json_t *body, int likely_new);
     void (*prepared_free)(void *prepared);
+    /* Optional: what the rows left to do at once, run when every row is stored and before the
+     * import commits (persons: the visit due days of those made, marked in one statement). */
+    enum wg_rc (*finish)(struct wg_import_ctx *c, struct wg_err *err);
 };
 
 extern const struct wg_import_entity wg_import_persons, wg_import_households, wg_import_buildings,

@@ -105,7 +105,7 @@ static enum wg_rc org_row(struct wg_import_ctx *c, json_t *body, enum wg_import_
     return rc;
 }
 
-const struct wg_import_entity wg_import_orgs = {"org", org_columns, org_row, NULL, NULL};
+const struct wg_import_entity wg_import_orgs = {"org", org_columns, org_row, NULL, NULL, NULL};
 
 /* ---- things ---- */
 
@@ -158,4 +158,5 @@ static enum wg_rc thing_row(struct wg_import_ctx *c, json_t *body, enum wg_impor
     return rc;
 }
 
-const struct wg_import_entity wg_import_things = {"thing", thing_columns, thing_row, NULL, NULL};
+const struct wg_import_entity wg_import_things = {"thing", thing_columns, thing_row,
+                                                  NULL,    NULL,          NULL};

@@ -528,11 +528,11 @@ void wg_person_sealed_free(struct wg_person_sealed *ps)
     free(ps);
 }
 
-/* Stores p, sealed here or ahead (pre); absent: see wg_person_create_sealed. */
+/* Stores p, sealed here or ahead (pre); absent and due_later: see wg_person_create_sealed. */
 static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
                                const struct wg_scope *scope, struct wg_person *p,
-                               struct wg_person_sealed *pre, const char *absent, long long now,
-                               struct wg_err *err)
+                               struct wg_person_sealed *pre, const char *absent, int due_later,
+                               long long now, struct wg_err *err)
 {
     struct sealed own, *s = pre ? &pre->s : &own;
     long long other = 0;
@@ -556,7 +556,7 @@ static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
         goto out;
     }
     if (!p->id) {
-        rc = wg_store_person_insert(db, &s->row, now, &p->id, err);
+        rc = wg_store_person_insert(db, &s->row, now, !due_later, &p->id, err);
         p->version = 1;
         p->created_at = now;
     } else {
@@ -579,20 +579,21 @@ enum wg_rc wg_person_create(struct wg_db *db, const struct wg_pii_keys *keys,
                             struct wg_err *err)
 {
     p->id = 0;
-    return store_person(db, keys, scope, p, NULL, NULL, now, err);
+    return store_person(db, keys, scope, p, NULL, NULL, 0, now, err);
 }
 
 enum wg_rc wg_person_create_sealed(struct wg_db *db, const struct wg_scope *scope,
                                    struct wg_person *p, struct wg_person_sealed *s,
-                                   const char *absent, long long now, struct wg_err *err)
+                                   const char *absent, int due_later, long long now,
+                                   struct wg_err *err)
 {
     p->id = 0;
-    return store_person(db, NULL, scope, p, s, absent, now, err);
+    return store_person(db, NULL, scope, p, s, absent, due_later, now, err);
 }
 
 enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,
                             const struct wg_scope *scope, struct wg_person *p, long long now,
                             struct wg_err *err)
 {
-    return store_person(db, keys, scope, p, NULL, NULL, now, err);
+    return store_person(db, keys, scope, p, NULL, NULL, 0, now, err);
 }

@@ -7,7 +7,7 @@
 #include "store/registry/visit_q.h"
 
 enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *p, long long now,
-                                  long long *id, struct wg_err *err)
+                                  int mark_due, long long *id, struct wg_err *err)
 {
     struct wg_val v[] = {WG_VTEXT(p->id_type),
                          WG_VTEXT(p->id_number),
@@ -25,7 +25,7 @@ enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *
                          p->household ? WG_VINT(p->household) : WG_VNULL,
                          WG_VINT(now)};
     enum wg_rc rc = wg_db_query_int(db, WG_Q_PERSON_INSERT, v, WG_NVALS(v), id, NULL, err);
-    return rc ? rc : wg_store_visit_due_touch(db, *id, p->grid, err);
+    return rc || !mark_due ? rc : wg_store_visit_due_touch(db, *id, p->grid, err);
 }
 
 enum wg_rc wg_store_person_update(struct wg_db *db, const struct wg_person_row *p, long long now,

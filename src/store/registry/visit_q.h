@@ -69,7 +69,7 @@ enum wg_rc wg_store_visit_due_touch(struct wg_db *db, long long person, const ch
 enum wg_rc wg_store_visit_due_mark(struct wg_db *db, long long person, struct wg_err *err);
 enum wg_rc wg_store_visit_due_mark_household(struct wg_db *db, long long household,
                                              struct wg_err *err);
-/* Marks every person of ids (after, upto]; *max_id receives the highest person id. */
+/* Marks every person of ids (after, upto], a row made for those who have none. */
 enum wg_rc wg_store_visit_due_touch_ids(struct wg_db *db, long long after, long long upto,
                                         struct wg_err *err);
 enum wg_rc wg_store_person_max_id(struct wg_db *db, long long *max_id, struct wg_err *err);
