@@ -124,13 +124,9 @@ enum wg_rc wg_household_load(struct wg_db *db, const struct wg_pii_keys *keys,
 static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
                              const struct wg_household *h, struct wg_err *err)
 {
-    struct wg_grid_row g;
     struct wg_account_row a;
     long long other = 0;
-    enum wg_rc rc = wg_store_grid_current(db, h->grid, &g, NULL, err);
-    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, h->grid)))
-        return wg_err_set(err, WG_EINVAL, "'grid': '%s' %s", h->grid,
-                          rc ? "does not exist" : "is outside your scope");
+    enum wg_rc rc = wg_registry_grid_check(db, scope, "grid", h->grid, err);
     if (rc || (rc = wg_store_household_by_number(db, h->number, &other, err)))
         return rc;
     if (other && other != h->id)

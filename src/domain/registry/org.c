@@ -203,20 +203,14 @@ enum wg_rc wg_org_apply(struct wg_org *o, const json_t *body, struct wg_err *err
 
 /* ---- references, sealing, storing ---- */
 
-enum wg_rc wg_registry_grid_check(struct wg_db *db, const struct wg_scope *scope, const char *field,
-                                  const char *grid, struct wg_err *err)
+enum wg_rc wg_registry_grid_code_check(struct wg_db *db, const struct wg_scope *scope,
+                                       const char *field, const char *grid, struct wg_err *err)
 {
-    struct wg_grid_row g;
     enum wg_level lvl = wg_region_level(grid, NULL);
-    enum wg_rc rc;
     if (lvl != WG_LEVEL_GRID && lvl != WG_LEVEL_MICRO)
         return wg_err_set(err, WG_EINVAL, "'%s' '%s' is not a grid code (15 or 18 digits)", field,
                           grid);
-    rc = wg_store_grid_current(db, grid, &g, NULL, err);
-    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, grid)))
-        return wg_err_set(err, WG_EINVAL, "'%s': grid '%s' %s", field, grid,
-                          rc ? "does not exist" : "is outside your scope");
-    return rc;
+    return wg_registry_grid_check(db, scope, field, grid, err);
 }
 
 static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope, struct wg_org *o,
@@ -237,7 +231,7 @@ static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope, str
         if (!o->address[0])
             snprintf(o->address, sizeof o->address, "%s", b.address);
     }
-    return wg_registry_grid_check(db, scope, "grid", o->grid, err);
+    return wg_registry_grid_code_check(db, scope, "grid", o->grid, err);
 }
 
 enum wg_rc wg_org_save(struct wg_db *db, const struct wg_pii_keys *keys,

@@ -80,10 +80,10 @@ enum wg_rc wg_org_list(struct wg_db *db, const struct wg_pii_keys *keys,
                        const struct wg_scope *scope, const struct wg_org_query *q, json_t **out,
                        struct wg_err *err);
 
-/* Shared by the registry's organizations and things: the grid, a grid's code that exists
- * (current) and lies in scope; else WG_EINVAL naming field. */
-enum wg_rc wg_registry_grid_check(struct wg_db *db, const struct wg_scope *scope, const char *field,
-                                  const char *grid, struct wg_err *err);
+/* Shared by the registry's organizations, things and party places: the grid, a grid's code
+ * (15 or 18 digits) that exists (current) and lies in scope; else WG_EINVAL naming field. */
+enum wg_rc wg_registry_grid_code_check(struct wg_db *db, const struct wg_scope *scope,
+                                       const char *field, const char *grid, struct wg_err *err);
 /* "lon" and "lat" of body: both numbers (WGS-84), or both null (no point); absent leaves
  * them. */
 enum wg_rc wg_registry_point(const json_t *body, int *has_point, double *lon, double *lat,

@@ -97,7 +97,7 @@ static enum wg_rc check_place(struct wg_db *db, const struct wg_scope *scope,
                           rank == 3 ? "building or a grid" : allowed[rank]);
     if (!strcmp(p->place_kind, "grid")) {
         snprintf(p->area, sizeof p->area, "%s", p->place);
-        return wg_registry_grid_check(db, scope, "grid", p->place, err);
+        return wg_registry_grid_code_check(db, scope, "grid", p->place, err);
     }
     if (!strcmp(p->place_kind, "building")) {
         struct wg_building_row b;

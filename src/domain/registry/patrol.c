@@ -138,7 +138,6 @@ enum wg_rc wg_patrol_start(struct wg_db *db, const struct wg_pii_keys *keys,
 {
     const struct wg_scope *scope = actor ? &actor->scope : NULL;
     struct wg_patrol_row r = {0};
-    struct wg_grid_row g;
     const char *grid = NULL;
     char *checks = NULL;
     long long other = 0;
@@ -152,11 +151,7 @@ enum wg_rc wg_patrol_start(struct wg_db *db, const struct wg_pii_keys *keys,
         grid = scope->code; /* a grid worker's own grid */
     if (!grid)
         return wg_err_set(err, WG_EINVAL, "'grid' is required: the grid patrolled");
-    rc = wg_store_grid_current(db, grid, &g, NULL, err);
-    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, grid)))
-        return wg_err_set(err, WG_EINVAL, "'grid': '%s' %s", grid,
-                          rc ? "does not exist" : "is outside your scope");
-    if (rc)
+    if ((rc = wg_registry_grid_check(db, scope, "grid", grid, err)))
         return rc;
     snprintf(r.worker, sizeof r.worker, "%s", actor ? actor->username : "");
     snprintf(r.grid, sizeof r.grid, "%s", grid);

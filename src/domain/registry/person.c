@@ -74,6 +74,16 @@ int wg_registry_covers(const struct wg_scope *scope, const char *grid)
     return !strncmp(grid, scope->code, strlen(scope->code));
 }
 
+enum wg_rc wg_registry_grid_check(struct wg_db *db, const struct wg_scope *scope, const char *field,
+                                  const char *grid, struct wg_err *err)
+{
+    enum wg_rc rc = wg_store_grid_live(db, grid, err);
+    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, grid)))
+        return wg_err_set(err, WG_EINVAL, "'%s': grid '%s' %s", field, grid,
+                          rc ? "does not exist" : "is outside your scope");
+    return rc;
+}
+
 static int today(long long now)
 {
     return wg_cst_day(now);
@@ -487,11 +497,7 @@ enum wg_rc wg_person_load(struct wg_db *db, const struct wg_pii_keys *keys,
 static enum wg_rc check_refs(struct wg_db *db, const struct wg_scope *scope,
                              const struct wg_person *p, struct wg_err *err)
 {
-    struct wg_grid_row g;
-    enum wg_rc rc = wg_store_grid_current(db, p->grid, &g, NULL, err);
-    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, p->grid)))
-        return wg_err_set(err, WG_EINVAL, "'grid': '%s' %s", p->grid,
-                          rc ? "does not exist" : "is outside your scope");
+    enum wg_rc rc = wg_registry_grid_check(db, scope, "grid", p->grid, err);
     if (rc)
         return rc;
     if (p->household) {

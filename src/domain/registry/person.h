@@ -77,6 +77,10 @@ enum wg_rc wg_person_check_resident_id(const char *id, long long now, struct wg_
 /* The registry's scope rule: NULL sees everything; a unit's scope none of it; a region or
  * grid scope its subtree. */
 int wg_registry_covers(const struct wg_scope *scope, const char *grid);
+/* The grid of a registry record (a person, household, patrol): a grid that exists (current)
+ * and lies in scope; else WG_EINVAL naming field. */
+enum wg_rc wg_registry_grid_check(struct wg_db *db, const struct wg_scope *scope, const char *field,
+                                  const char *grid, struct wg_err *err);
 
 /* Applies a JSON body onto p (zeroed for a new person, or one loaded to change): each field
  * the body has replaces p's, then the whole is checked. A special population or risk level

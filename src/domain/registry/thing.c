@@ -164,7 +164,7 @@ enum wg_rc wg_thing_save(struct wg_db *db, const struct wg_scope *scope, struct 
                          const char *klass, long long expect, long long now, struct wg_err *err)
 {
     enum wg_rc rc;
-    if ((rc = wg_registry_grid_check(db, scope, "grid", t->grid, err)) ||
+    if ((rc = wg_registry_grid_code_check(db, scope, "grid", t->grid, err)) ||
         (rc = unit_exists(db, "owner_unit", t->owner_unit, err)) ||
         (rc = unit_exists(db, "maint_unit", t->maint_unit, err)))
         return rc;

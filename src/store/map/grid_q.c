@@ -92,6 +92,17 @@ enum wg_rc wg_store_grid_current(struct wg_db *db, const char *code, struct wg_g
     return WG_OK;
 }
 
+enum wg_rc wg_store_grid_live(struct wg_db *db, const char *code, struct wg_err *err)
+{
+    struct wg_val p[] = {WG_VTEXT(code)};
+    long long one = 0;
+    int found = 0;
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_GRID_LIVE, p, 1, &one, &found, err);
+    if (!rc && !found)
+        rc = wg_err_set(err, WG_ENOTFOUND, "grid '%s' does not exist", code);
+    return rc;
+}
+
 struct each {
     int (*cb)(const struct wg_grid_row *, void *);
     void *ctx;

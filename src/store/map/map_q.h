@@ -53,6 +53,9 @@ struct wg_grid_row {
 enum wg_rc wg_store_grid_insert(struct wg_db *db, const struct wg_grid_row *g, struct wg_err *err);
 enum wg_rc wg_store_grid_close(struct wg_db *db, const char *code, const char *valid_to,
                                struct wg_err *err);
+/* Whether grid code has a current version: WG_OK, or WG_ENOTFOUND; its row is not read (a
+ * grid's outline may be large), for the checks of the records placed in it. */
+enum wg_rc wg_store_grid_live(struct wg_db *db, const char *code, struct wg_err *err);
 /* The current version of a grid; *geometry_out (owned, free()) may be NULL to skip it. */
 enum wg_rc wg_store_grid_current(struct wg_db *db, const char *code, struct wg_grid_row *out,
                                  char **geometry_out, struct wg_err *err);
