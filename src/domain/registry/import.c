@@ -347,6 +347,8 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
     enum wg_rc rc = read_row(r, row, &it, &data, err);
     if (rc || !data)
         return rc;
+    if (!it.rc && r->e->prepare)
+        it.prepared = r->e->prepare(r->c, it.body, atomic_load(&r->last_new));
     return take_row(r, &it, err);
 }
 

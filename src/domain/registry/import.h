@@ -78,10 +78,10 @@ struct wg_import_entity {
     enum wg_rc (*row)(struct wg_import_ctx *c, json_t *body, enum wg_import_outcome *out,
                       struct wg_err *err);
     /* Optional: the part of a row's work that needs no store (its checks, blind indexes,
-     * sealing), done on a second thread ahead of row() while the store writes the rows
-     * before it; row() finds the result in c->prepared and may take parts of it, and
-     * prepared_free releases the rest. It must answer exactly what row() would work out
-     * itself, read only c's keys, sensitive and now, and leave body as it is. likely_new
+     * sealing), done ahead of row(): just before it, or with two_threads on a second thread
+     * while the store writes the rows before it; row() finds the result in c->prepared and may take
+     * parts of it, and prepared_free releases the rest. It must answer exactly what row() would
+     * work out itself, read only c's keys, sensitive and now, and leave body as it is. likely_new
      * says whether the rows just stored were new records (their sealing is then worth
      * doing ahead). NULL: row() does it all. */
     void *(*prepare)(const struct wg_import_ctx *c, json_t *body, int likely_new);

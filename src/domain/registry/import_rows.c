@@ -210,8 +210,22 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
         goto out;
     if (pp ? (memcpy(blind, pp->blind, sizeof blind), !pp->blind_rc)
            : !body_blind(c, body, blind, err)) {
-        if ((rc = wg_import_claim(c, blind, "id_number", err)) ||
-            (rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
+        if ((rc = wg_import_claim(c, blind, "id_number", err)))
+            goto out;
+        if (pp && pp->made && !pp->made_rc) {
+            /* made and sealed ahead, likely new: stored without a look first, since the
+             * store refuses a second person with the ID; when that or anything else fails,
+             * nothing is written and the row goes the careful way below */
+            struct wg_err fast = {0};
+            if (!person_new(c, body, pp, &p, blind, 1, &fast)) {
+                *out = WG_IMPORT_CREATED;
+                goto out;
+            }
+            wg_person_release(&p);
+            memset(&p, 0, sizeof p);
+            pp->made = 0;
+        }
+        if ((rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
             goto out;
         looked_up = 1;
     } else {

@@ -24,7 +24,11 @@ enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *
                          WG_VTEXT(p->special),
                          p->household ? WG_VINT(p->household) : WG_VNULL,
                          WG_VINT(now)};
-    enum wg_rc rc = wg_db_query_int(db, WG_Q_PERSON_INSERT, v, WG_NVALS(v), id, NULL, err);
+    int made = 0;
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_PERSON_INSERT, v, WG_NVALS(v), id, &made, err);
+    if (!rc && !made)
+        return wg_err_set(err, WG_ECONFLICT,
+                          "'id_number': a person with this ID number is already recorded");
     return rc || !mark_due ? rc : wg_store_visit_due_touch(db, *id, p->grid, err);
 }
 

@@ -24,9 +24,9 @@ struct wg_row;
 int wg_store_person_read_row(struct wg_row *row, struct wg_person_row *out);
 
 /* Inserts p (its id, times and version ignored) at now; *id is the new person's. A second
- * person with p's id_blind is WG_ECONFLICT. mark_due 1 marks the new person's visit due day
- * for the sweep to work out; 0 leaves that to the caller, who marks all the persons it made
- * at once (wg_store_visit_due_touch_ids) before its transaction ends, as an import does. */
+ * person with p's id_blind is WG_ECONFLICT, nothing written. mark_due 1 marks the new person's
+ * visit due day for the sweep to work out; 0 leaves that to the caller, who marks all the persons
+ * it made at once (wg_store_visit_due_touch_ids) before its transaction ends, as an import does. */
 enum wg_rc wg_store_person_insert(struct wg_db *db, const struct wg_person_row *p, long long now,
                                   int mark_due, long long *id, struct wg_err *err);
 /* Writes p over person p->id if its version is still p->version (*changed 0 when not). */
