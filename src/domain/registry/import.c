@@ -25,16 +25,22 @@ struct run {
     atomic_int last_new; /* the last row stored was a new record (read by the reader) */
 };
 
-enum wg_rc wg_import_claim(struct wg_import_ctx *c, const char *key, const char *field,
-                           struct wg_err *err)
+enum wg_rc wg_import_claim_row(const struct wg_import_ctx *c, size_t row, const char *key,
+                               const char *field, struct wg_err *err)
 {
     json_t *prev = json_object_get(c->seen, key);
     if (prev)
         return wg_err_set(err, WG_EINVAL,
                           "'%s': the same as row %lld's: a file names a record once", field,
                           (long long)json_integer_value(prev));
-    json_object_set_new(c->seen, key, json_integer((json_int_t)c->row));
+    json_object_set_new(c->seen, key, json_integer((json_int_t)row));
     return WG_OK;
+}
+
+enum wg_rc wg_import_claim(struct wg_import_ctx *c, const char *key, const char *field,
+                           struct wg_err *err)
+{
+    return wg_import_claim_row(c, c->row, key, field, err);
 }
 
 static void report(struct run *r, size_t row, const char *field, const char *msg)
@@ -348,7 +354,7 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
     if (rc || !data)
         return rc;
     if (!it.rc && r->e->prepare)
-        it.prepared = r->e->prepare(r->c, it.body, atomic_load(&r->last_new));
+        it.prepared = r->e->prepare(r->c, it.body, it.row, atomic_load(&r->last_new));
     return take_row(r, &it, err);
 }
 
@@ -413,7 +419,7 @@ static enum wg_rc pipe_row(const struct wg_table_row *row, void *ctx, struct wg_
     if (rc || !data)
         return rc;
     if (!it->rc)
-        it->prepared = r->e->prepare(r->c, it->body, atomic_load(&r->last_new));
+        it->prepared = r->e->prepare(r->c, it->body, it->row, atomic_load(&r->last_new));
     if (++p->cur->n == BATCH)
         return pipe_push(p);
     return WG_OK;

@@ -67,8 +67,12 @@ struct wg_import_ctx {
 
 /* Claims key (the record a row matches, e.g. a building code) for the current row;
  * WG_EINVAL naming field and the earlier row when another row of the file claimed it. */
+/* Claims key for the row being stored (c->row), or for row: a second row with the same key
+ * is WG_EINVAL naming field and the first row. */
 enum wg_rc wg_import_claim(struct wg_import_ctx *c, const char *key, const char *field,
                            struct wg_err *err);
+enum wg_rc wg_import_claim_row(const struct wg_import_ctx *c, size_t row, const char *key,
+                               const char *field, struct wg_err *err);
 
 struct wg_import_entity {
     const char *what; /* "person": the audit's object type */
@@ -79,12 +83,14 @@ struct wg_import_entity {
                       struct wg_err *err);
     /* Optional: the part of a row's work that needs no store (its checks, blind indexes,
      * sealing), done ahead of row(): just before it, or with two_threads on a second thread
-     * while the store writes the rows before it; row() finds the result in c->prepared and may take
-     * parts of it, and prepared_free releases the rest. It must answer exactly what row() would
-     * work out itself, read only c's keys, sensitive and now, and leave body as it is. likely_new
-     * says whether the rows just stored were new records (their sealing is then worth
-     * doing ahead). NULL: row() does it all. */
-    void *(*prepare)(const struct wg_import_ctx *c, json_t *body, int likely_new);
+     * while the store writes the rows before it; row() finds the result in c->prepared and
+     * may take parts of it, and prepared_free releases the rest. It must answer exactly what
+     * row() would work out itself, read only c's keys, sensitive and now, and leave body as
+     * it is. It may claim the row's keys (wg_import_claim_row with row, the row's number);
+     * row() then must not claim them again, so that one thread claims every key, in the
+     * file's order. likely_new says whether the rows just stored were new records (their
+     * sealing is then worth doing ahead). NULL: row() does it all. */
+    void *(*prepare)(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new);
     void (*prepared_free)(void *prepared);
     /* Optional: what the rows left to do at once, run when every row is stored and before the
      * import commits (persons: the visit due days of those made, marked in one statement). */

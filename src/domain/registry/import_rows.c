@@ -109,12 +109,14 @@ static enum wg_rc body_blind(const struct wg_import_ctx *c, json_t *body,
 }
 
 /* What a row's body gives without the store, worked out ahead (the import's prepare step):
- * the ID document's blind index, and for a new person the person the body makes and its
- * sealed form. Only for a body without a household number, which the store would turn
- * into an id before the person is made. */
+ * the ID document's blind index and its claim in the file, and for a new person the person
+ * the body makes and its sealed form (not for a body with a household number, which the
+ * store turns into an id before the person is made). */
 struct person_prep {
     enum wg_rc blind_rc;
     char blind[WG_PII_BLIND_HEX];
+    enum wg_rc claim_rc; /* when !blind_rc: the blind index claimed for this row */
+    struct wg_err claim_err;
     int made; /* p, made_rc and sealed are set */
     enum wg_rc made_rc;
     struct wg_err made_err;
@@ -142,15 +144,14 @@ static int same_document(json_t *body, const struct wg_person *p)
            !strcmp(p->id_number, number);
 }
 
-static void *person_prepare(const struct wg_import_ctx *c, json_t *body, int likely_new)
+static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new)
 {
-    struct person_prep *pp;
+    struct person_prep *pp = wg_calloc(1, sizeof *pp);
     struct wg_err err = {0};
-    if (json_string_value(json_object_get(body, "household")))
-        return NULL;
-    pp = wg_calloc(1, sizeof *pp);
     pp->blind_rc = body_blind(c, body, pp->blind, &err);
-    if (!likely_new)
+    if (!pp->blind_rc)
+        pp->claim_rc = wg_import_claim_row(c, row, pp->blind, "id_number", &pp->claim_err);
+    if (!likely_new || json_string_value(json_object_get(body, "household")))
         return pp;
     pp->made = 1;
     pp->made_rc = wg_person_apply(&pp->p, body, c->sensitive, c->now, &pp->made_err);
@@ -178,8 +179,11 @@ static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct perso
     } else if ((rc = wg_person_apply(p, body, c->sensitive, c->now, err))) {
         return rc;
     }
+    /* no blind index from the body, but a person from it: its claim is made here unless
+     * the row was prepared (the prepare step claims a row's keys, or none); a second row of
+     * the same person then meets the store's refusal instead */
     if (!blind[0] && ((rc = wg_person_id_blind(c->keys, p, blind, err)) ||
-                      (rc = wg_import_claim(c, blind, "id_number", err))))
+                      (!pp && (rc = wg_import_claim(c, blind, "id_number", err)))))
         return rc;
     if (!pp || !pp->made)
         own = wg_person_seal(c->keys, p, looked_up && same_document(body, p) ? blind : NULL);
@@ -210,8 +214,12 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
         goto out;
     if (pp ? (memcpy(blind, pp->blind, sizeof blind), !pp->blind_rc)
            : !body_blind(c, body, blind, err)) {
-        if ((rc = wg_import_claim(c, blind, "id_number", err)))
+        if (pp ? (rc = pp->claim_rc) != WG_OK
+               : (rc = wg_import_claim(c, blind, "id_number", err)) != WG_OK) {
+            if (pp)
+                *err = pp->claim_err;
             goto out;
+        }
         if (pp && pp->made && !pp->made_rc) {
             /* made and sealed ahead, likely new: stored without a look first, since the
              * store refuses a second person with the ID; when that or anything else fails,
