@@ -21,6 +21,7 @@ struct run {
     size_t ncols; /* the header's */
     int have_header, header_bad;
     int checking;        /* a row was bad: the rest run in savepoints, rolled back */
+    int items_kept;      /* the store leaves each row's item for the reader to release */
     enum wg_rc rc;       /* a failure of the store, which stops the import */
     atomic_int last_new; /* the last row stored was a new record (read by the reader) */
 };
@@ -313,7 +314,8 @@ static enum wg_rc take_row(struct run *r, struct item *it, struct wg_err *err)
         rc = run_row(r, it->body, &out, &rerr);
         r->c->prepared = NULL;
     }
-    item_release(r, it);
+    if (!r->items_kept)
+        item_release(r, it);
     if (rc && !row_error(rc)) {
         *err = rerr;
         return rc;
@@ -365,6 +367,7 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
 
 struct batch {
     size_t n;
+    struct batch *next; /* in the list of batches the store is done with */
     struct item it[BATCH];
 };
 
@@ -377,6 +380,10 @@ struct pipe {
     pthread_cond_t cv;
     struct batch *q[QUEUE], *cur; /* a ring of full batches; the one being filled */
     size_t head, count;
+    /* the batches the store is done with, handed back: their items are released by the
+     * reader, which made them (memory freed by another thread than the one that took it
+     * costs both), and the batches filled again */
+    struct batch *spent;
     int done, stop; /* the reader finished; the store stopped taking rows */
     enum wg_rc rc;  /* the reader's end, as wg_table_read answered it */
     struct wg_err err;
@@ -407,13 +414,34 @@ static enum wg_rc pipe_push(struct pipe *p)
     return stop ? WG_EINTERNAL : WG_OK;
 }
 
+/* A batch to fill: one the store is done with, its items released here, or a new one. */
+static struct batch *pipe_batch(struct pipe *p)
+{
+    struct batch *b, *rest;
+    pthread_mutex_lock(&p->mu);
+    b = p->spent;
+    p->spent = NULL;
+    pthread_mutex_unlock(&p->mu);
+    if (!b)
+        return wg_calloc(1, sizeof *b);
+    for (rest = b->next; rest;) {
+        struct batch *next = rest->next;
+        batch_free(p->r, rest);
+        rest = next;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        item_release(p->r, &b->it[i]);
+    b->n = 0, b->next = NULL;
+    return b;
+}
+
 static enum wg_rc pipe_row(const struct wg_table_row *row, void *ctx, struct wg_err *err)
 {
     struct pipe *p = ctx;
     struct run *r = p->r;
     int data;
     if (!p->cur)
-        p->cur = wg_calloc(1, sizeof *p->cur);
+        p->cur = pipe_batch(p);
     struct item *it = &p->cur->it[p->cur->n];
     enum wg_rc rc = read_row(r, row, it, &data, err);
     if (rc || !data)
@@ -451,11 +479,13 @@ static enum wg_rc read_piped(struct run *r, const char *data, size_t len, enum w
     enum wg_rc rc = WG_OK;
     memset(&p, 0, sizeof p);
     p.r = r, p.data = data, p.len = len, p.fmt = fmt;
+    r->items_kept = 1;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     if (pthread_create(&th, NULL, reader, &p)) {
         pthread_cond_destroy(&p.cv);
         pthread_mutex_destroy(&p.mu);
+        r->items_kept = 0;
         return wg_table_read(data, len, fmt, NULL, on_row, r, err);
     }
     for (;;) {
@@ -471,16 +501,22 @@ static enum wg_rc read_piped(struct run *r, const char *data, size_t len, enum w
         pthread_mutex_unlock(&p.mu);
         if (!b)
             break;
-        for (size_t i = 0; i < b->n; i++)
-            if (!rc)
-                rc = take_row(r, &b->it[i], err);
-            else
-                item_release(r, &b->it[i]);
-        free(b);
+        for (size_t i = 0; i < b->n && !rc; i++)
+            rc = take_row(r, &b->it[i], err);
+        pthread_mutex_lock(&p.mu);
+        b->next = p.spent;
+        p.spent = b;
+        pthread_mutex_unlock(&p.mu);
     }
     pthread_join(th, NULL);
+    r->items_kept = 0;
     for (; p.count; p.head = (p.head + 1) % QUEUE, p.count--)
         batch_free(r, p.q[p.head]);
+    while (p.spent) {
+        struct batch *next = p.spent->next;
+        batch_free(r, p.spent);
+        p.spent = next;
+    }
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
     if (!rc && (rc = p.rc))

@@ -161,8 +161,10 @@ static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t 
     return pp;
 }
 
-/* A new person from the row: made and sealed here, or taken as the prepare step made it.
- * blind: the row's ID blind index, "" when the row gave none; looked_up: no person has it. */
+/* A new person from the row: made and sealed here, or taken as the prepare step made it
+ * (pp->made: *p then shares pp's fields, which stay pp's and are released with it, on the
+ * thread that made them; the caller forgets *p instead of releasing it). blind: the row's
+ * ID blind index, "" when the row gave none; looked_up: no person has it. */
 static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct person_prep *pp,
                              struct wg_person *p, char blind[WG_PII_BLIND_HEX], int looked_up,
                              struct wg_err *err)
@@ -175,7 +177,6 @@ static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct perso
             return rc;
         }
         *p = pp->p;
-        memset(&pp->p, 0, sizeof pp->p);
     } else if ((rc = wg_person_apply(p, body, c->sensitive, c->now, err))) {
         return rc;
     }
@@ -225,12 +226,12 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
              * store refuses a second person with the ID; when that or anything else fails,
              * nothing is written and the row goes the careful way below */
             struct wg_err fast = {0};
-            if (!person_new(c, body, pp, &p, blind, 1, &fast)) {
+            int made = !person_new(c, body, pp, &p, blind, 1, &fast);
+            memset(&p, 0, sizeof p); /* pp's fields */
+            if (made) {
                 *out = WG_IMPORT_CREATED;
                 goto out;
             }
-            wg_person_release(&p);
-            memset(&p, 0, sizeof p);
             pp->made = 0;
         }
         if ((rc = wg_store_person_by_id_blind(c->db, blind, &id, err)))
@@ -242,8 +243,11 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
         blind[0] = '\0';
     }
     if (!id) {
+        int lent = pp && pp->made;
         *out = WG_IMPORT_CREATED;
         rc = person_new(c, body, pp, &p, blind, looked_up, err);
+        if (lent)
+            memset(&p, 0, sizeof p); /* pp's fields */
         goto out;
     }
     rc = wg_person_load(c->db, c->keys, c->scope, id, &cur, err);
