@@ -356,7 +356,7 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
     if (rc || !data)
         return rc;
     if (!it.rc && r->e->prepare)
-        it.prepared = r->e->prepare(r->c, it.body, it.row, atomic_load(&r->last_new));
+        it.prepared = r->e->prepare(r->c, it.body, it.row, atomic_load(&r->last_new), 1);
     return take_row(r, &it, err);
 }
 
@@ -384,6 +384,10 @@ struct pipe {
      * reader, which made them (memory freed by another thread than the one that took it
      * costs both), and the batches filled again */
     struct batch *spent;
+    /* the reader makes and seals new records itself (1), or leaves that to the store (0):
+     * chosen for each batch by how far ahead the reader is, so that the two threads share
+     * the work of the slower */
+    int make_here;
     int done, stop; /* the reader finished; the store stopped taking rows */
     enum wg_rc rc;  /* the reader's end, as wg_table_read answered it */
     struct wg_err err;
@@ -421,6 +425,7 @@ static struct batch *pipe_batch(struct pipe *p)
     pthread_mutex_lock(&p->mu);
     b = p->spent;
     p->spent = NULL;
+    p->make_here = p->count >= QUEUE / 2;
     pthread_mutex_unlock(&p->mu);
     if (!b)
         return wg_calloc(1, sizeof *b);
@@ -447,7 +452,8 @@ static enum wg_rc pipe_row(const struct wg_table_row *row, void *ctx, struct wg_
     if (rc || !data)
         return rc;
     if (!it->rc)
-        it->prepared = r->e->prepare(r->c, it->body, it->row, atomic_load(&r->last_new));
+        it->prepared =
+            r->e->prepare(r->c, it->body, it->row, atomic_load(&r->last_new), p->make_here);
     if (++p->cur->n == BATCH)
         return pipe_push(p);
     return WG_OK;

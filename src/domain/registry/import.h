@@ -89,8 +89,11 @@ struct wg_import_entity {
      * it is. It may claim the row's keys (wg_import_claim_row with row, the row's number);
      * row() then must not claim them again, so that one thread claims every key, in the
      * file's order. likely_new says whether the rows just stored were new records (their
-     * sealing is then worth doing ahead). NULL: row() does it all. */
-    void *(*prepare)(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new);
+     * sealing is then worth doing ahead); make_here whether to make and seal a likely new
+     * record here (1), or to leave that to row() (0: the store's thread is waiting for rows,
+     * so the reader's is the slower). NULL: row() does it all. */
+    void *(*prepare)(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new,
+                     int make_here);
     void (*prepared_free)(void *prepared);
     /* Optional: what the rows left to do at once, run when every row is stored and before the
      * import commits (persons: the visit due days of those made, marked in one statement). */

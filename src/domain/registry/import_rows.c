@@ -117,7 +117,8 @@ struct person_prep {
     char blind[WG_PII_BLIND_HEX];
     enum wg_rc claim_rc; /* when !blind_rc: the blind index claimed for this row */
     struct wg_err claim_err;
-    int made; /* p, made_rc and sealed are set */
+    int likely_new; /* stored without a look first (see person_row) */
+    int made;       /* p, made_rc and sealed are set */
     enum wg_rc made_rc;
     struct wg_err made_err;
     struct wg_person p;
@@ -144,7 +145,8 @@ static int same_document(json_t *body, const struct wg_person *p)
            !strcmp(p->id_number, number);
 }
 
-static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new)
+static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t row, int likely_new,
+                            int make_here)
 {
     struct person_prep *pp = wg_calloc(1, sizeof *pp);
     struct wg_err err = {0};
@@ -152,6 +154,9 @@ static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t 
     if (!pp->blind_rc)
         pp->claim_rc = wg_import_claim_row(c, row, pp->blind, "id_number", &pp->claim_err);
     if (!likely_new || json_string_value(json_object_get(body, "household")))
+        return pp;
+    pp->likely_new = 1;
+    if (!make_here)
         return pp;
     pp->made = 1;
     pp->made_rc = wg_person_apply(&pp->p, body, c->sensitive, c->now, &pp->made_err);
@@ -221,13 +226,15 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
                 *err = pp->claim_err;
             goto out;
         }
-        if (pp && pp->made && !pp->made_rc) {
-            /* made and sealed ahead, likely new: stored without a look first, since the
-             * store refuses a second person with the ID; when that or anything else fails,
-             * nothing is written and the row goes the careful way below */
+        if (pp && pp->likely_new && !(pp->made && pp->made_rc)) {
+            /* likely new (made and sealed ahead, or here): stored without a look first,
+             * since the store refuses a second person with the ID; when that or anything
+             * else fails, nothing is written and the row goes the careful way below */
             struct wg_err fast = {0};
-            int made = !person_new(c, body, pp, &p, blind, 1, &fast);
-            memset(&p, 0, sizeof p); /* pp's fields */
+            int lent = pp->made, made = !person_new(c, body, pp, &p, blind, 1, &fast);
+            if (!lent)
+                wg_person_release(&p);
+            memset(&p, 0, sizeof p); /* when lent: pp's fields */
             if (made) {
                 *out = WG_IMPORT_CREATED;
                 goto out;
