@@ -6,9 +6,10 @@
  * run: SQLite's plain insert of the same rows in clear into a table with a unique index on
  * the ID number, in one transaction with a prepared statement. Where the time goes: the
  * file's reading alone, and each row's checks, blind index and sealing alone, timed apart.
- * The import runs as the route runs it, on one thread, and again into a second fresh SQLite
- * store with its rows read, checked and sealed on a second thread while the store writes
- * (the import's two_threads), for comparison. Options: --persons N; --store URL (an empty
+ * The import runs as the route runs a file of this size (two threads from
+ * WG_IMPORT_TWO_THREADS_FROM bytes: the rows read, checked and sealed on a second thread while
+ * the store writes; else one), and again the other way into a second fresh SQLite store, for
+ * comparison. Options: --persons N; --store URL (an empty
  * PostgreSQL database, say, or a store of many persons kept by bench/persons --keep, whose
  * grids are used, instead of a fresh SQLite store; the reference stays SQLite's). Prints
  * rows/s and the ratio to the reference. */
@@ -265,26 +266,36 @@ int main(int argc, char **argv)
         die("read", &err);
     t_read = now_s() - t_read;
     seal_only(keys, n, &cpu_seal);
-    /* the import as the route runs it (one thread) and, into another fresh SQLite store,
-     * with its rows read, checked and sealed on a second thread while the store writes */
-    import_twice(store, dir, "one", keys, csv, len, n, 0, t1, cpu1);
+    /* the import as the route runs it and, into another fresh SQLite store, the other way:
+     * t1 and cpu1 the route's, t2 and cpu2 the other's */
+    int route = len >= WG_IMPORT_TWO_THREADS_FROM;
+    import_twice(store, dir, "route", keys, csv, len, n, route, t1, cpu1);
     if (!store)
-        import_twice(NULL, dir, "two", keys, csv, len, n, 1, t2, cpu2);
+        import_twice(NULL, dir, "other", keys, csv, len, n, !route, t2, cpu2);
     double t_ref = reference(dir, n, &cpu_ref);
     /* processor seconds are steadier than the clock on a shared machine: both are shown */
     printf("import of %d persons (%.1f MiB of CSV), sealed and blind-indexed, %s:\n", n,
            len / 1048576.0, store ? store : "SQLite");
-    print_pair("as the route imports (one thread)", n, t1, cpu1);
-    if (!store)
-        print_pair("two threads (rows read and sealed ahead while the store writes)", n, t2, cpu2);
+    static const char *const how[] = {
+        "one thread", "two threads (rows read and sealed ahead while the store writes)"};
+    char what[160];
+    snprintf(what, sizeof what, "as the route imports a file of this size: %s", how[route]);
+    print_pair(what, n, t1, cpu1);
+    if (!store) {
+        snprintf(what, sizeof what, "for comparison, %s", how[!route]);
+        print_pair(what, n, t2, cpu2);
+    }
     printf("  SQLite's plain insert of the same rows: %.0f rows/s (%.3f s; cpu %.3f s)\n",
            n / t_ref, t_ref, cpu_ref);
     printf("  ratio to SQLite's plain insert: %.1fx by the clock, %.1fx by processor time\n",
            t1[0] / t_ref, cpu1[0] / cpu_ref);
-    if (!store)
+    if (!store) {
+        const double *one = route ? t2 : t1, *two = route ? t1 : t2;
+        const double *cpu_one = route ? cpu2 : cpu1, *cpu_two = route ? cpu1 : cpu2;
         printf("  two threads against one, first import: %.2fx the rows/s by the clock, %.2fx "
                "by processor time\n",
-               t1[0] / t2[0], cpu1[0] / cpu2[0]);
+               one[0] / two[0], cpu_one[0] / cpu_two[0]);
+    }
     printf("  where the time goes (cpu): reading the CSV %.2f s; checks, blind indexes and "
            "sealing %.2f s; the rest (lookups, inserts, the framework) %.2f s\n",
            t_read, cpu_seal, cpu1[0] - t_read - cpu_seal);

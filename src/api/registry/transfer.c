@@ -57,6 +57,7 @@ static enum wg_rc import(struct wg_req *req, const struct wg_import_entity *e, s
     struct wg_locator *loc = wg_locator_acquire(&app->locator);
     c.db = db, c.keys = app->keys, c.scope = wg_api_registry_scope(req), c.loc = loc;
     c.now = (long long)time(NULL);
+    c.two_threads = req->body_len >= WG_IMPORT_TWO_THREADS_FROM;
     rc = wg_import_run(e, &c, req->body, req->body_len, fmt, &res, err);
     if (loc)
         wg_locator_release(loc);

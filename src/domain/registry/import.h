@@ -64,6 +64,10 @@ struct wg_import_ctx {
     long long made_first, made_last; /* the ids of the records this import made, or 0 */
     int two_threads; /* 1: rows read and prepared on a second thread (see prepare) */
 };
+/* The routes read a file of at least this many bytes on a second thread (two_threads): on
+ * two cores a first import of 100,000 persons ran 1.3-1.8 times as many rows a second so
+ * (docs/BENCHMARKS.md), and a smaller file is over before it would matter. */
+#define WG_IMPORT_TWO_THREADS_FROM (64 * 1024)
 
 /* Claims key (the record a row matches, e.g. a building code) for the current row;
  * WG_EINVAL naming field and the earlier row when another row of the file claimed it. */
