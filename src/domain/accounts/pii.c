@@ -76,7 +76,7 @@ static void nonce(unsigned char out[AEAD_NONCE])
 enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
                           const char *context, char **out, struct wg_err *err)
 {
-    unsigned char *raw = NULL;
+    unsigned char raw[MAX_RAW]; /* nonce, ciphertext and tag: nothing secret */
     unsigned long long clen = 0;
     size_t plen, rawlen, b64len;
     enum wg_rc rc = check_context(context, err);
@@ -91,7 +91,6 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
         return wg_err_set(err, WG_ETOOBIG, "'%s' is %zu bytes; at most %d are kept", context, plen,
                           WG_PII_MAX_PLAIN);
     rawlen = AEAD_NONCE + plen + AEAD_TAG;
-    raw = wg_malloc(rawlen);
     b64len = sodium_base64_ENCODED_LEN(rawlen, B64);
     s = wg_malloc(16 + b64len);
     nonce(raw);
@@ -102,7 +101,6 @@ enum wg_rc wg_pii_encrypt(const struct wg_pii_keys *keys, const char *plaintext,
     pre = snprintf(s, 16, "v%u:", version);
     sodium_bin2base64(s + pre, b64len, raw, rawlen, B64);
     *out = s;
-    free(raw);
     return rc;
 }
 
