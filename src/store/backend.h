@@ -144,10 +144,6 @@ struct wg_backend {
     /* Optional: bulk loading with commits that do not wait for the disk (durable 0), and
      * back (durable 1, which makes everything before durable). */
     enum wg_rc (*set_durable)(void *conn, int durable, struct wg_err *err);
-    /* Optional: a page cache of the connection's own wide enough for one large write (wide 1:
-     * an import touching pages all over large indexes), and back to the usual (0, which
-     * gives the memory back). */
-    enum wg_rc (*wide_cache)(void *conn, int wide, struct wg_err *err);
     /* Optional (NULL: the backend is backed up with its own tools, docs/DEPLOY.md): copies
      * the store at where (as locate found it) into the new file dest from one read snapshot,
      * while servers go on writing it, and checks the copy (wg_store_backup). */

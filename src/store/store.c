@@ -570,8 +570,3 @@ enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err)
 {
     return db->be->set_durable ? db->be->set_durable(db->conn, durable, err) : WG_OK;
 }
-
-enum wg_rc wg_db_wide_cache(struct wg_db *db, int wide, struct wg_err *err)
-{
-    return db->be->wide_cache ? db->be->wide_cache(db->conn, wide, err) : WG_OK;
-}

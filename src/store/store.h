@@ -38,9 +38,6 @@ void wg_store_search_close(struct wg_db *db); /* NULL: nothing */
 /* Bulk loading (demo history): commits stop waiting for the disk until durable is set back
  * to 1, which also checkpoints. Never for live traffic. */
 enum wg_rc wg_db_set_durable(struct wg_db *db, int durable, struct wg_err *err);
-/* For one large write (an import): a wider page cache for db's connection (wide 1), and back
- * (0). A no-op where the backend keeps its cache itself (PostgreSQL's is shared). */
-enum wg_rc wg_db_wide_cache(struct wg_db *db, int wide, struct wg_err *err);
 
 enum wg_rc wg_db_begin(struct wg_db *db, struct wg_err *err);
 /* A transaction that only reads: it sees the store as it was when it began, all along, and

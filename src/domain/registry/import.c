@@ -545,11 +545,6 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
     c->made_first = c->made_last = 0;
     if ((rc = wg_db_begin(c->db, err)))
         goto out;
-    /* a file's rows land all over the large indexes of a large store: keep their pages */
-    if ((rc = wg_db_wide_cache(c->db, 1, err))) {
-        wg_db_rollback(c->db);
-        goto out;
-    }
     if (e->prepare && c->two_threads)
         rc = read_piped(&r, data, len, fmt, err);
     else
@@ -569,8 +564,6 @@ enum wg_rc wg_import_run(const struct wg_import_entity *e, struct wg_import_ctx 
         res->stored = 1;
     if (rc)
         wg_db_rollback(c->db);
-    struct wg_err cerr = {0};
-    (void)wg_db_wide_cache(c->db, 0, &cerr); /* the answer stands: what was stored is */
 out:
     json_decref(c->seen);
     c->seen = NULL;

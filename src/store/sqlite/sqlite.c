@@ -279,13 +279,6 @@ static enum wg_rc sq_set_durable(void *p, int durable, struct wg_err *err)
         p, wg_query_sql(durable ? WG_Q_SQLITE_DURABLE : WG_Q_SQLITE_BULK, WG_SQL_SQLITE), err);
 }
 
-static enum wg_rc sq_wide_cache(void *p, int wide, struct wg_err *err)
-{
-    return sq_script(
-        p, wg_query_sql(wide ? WG_Q_SQLITE_WIDE_CACHE : WG_Q_SQLITE_USUAL_CACHE, WG_SQL_SQLITE),
-        err);
-}
-
 /* synchronous=NORMAL: in WAL mode a COMMIT then writes its frames to the log without an
  * fsync, and the log is still synced before every checkpoint copies it into the database.
  * The caller makes the commits durable with sq_flush before it tells anyone they are. */
@@ -403,7 +396,6 @@ const struct wg_backend wg_backend_sqlite = {
     .defer_flush = sq_defer_flush,
     .flush = sq_flush,
     .set_durable = sq_set_durable,
-    .wide_cache = sq_wide_cache,
     .backup = wg_sqlite_backup,
     .search = {.connect = wg_sqlite_search_connect, .words = wg_sqlite_search_words},
     .text = sq_text,
