@@ -137,7 +137,7 @@ struct gen {
     uint64_t s;
     long long open_id; /* an order still with a unit, for repeats to merge into */
     int force; /* the appeal being taken in: 1 returned this morning, 2 suspended lately, 3 just
-                  dispatched */
+                  dispatched, 4 due soon */
     struct wg_history_words words; /* the appeal being taken in: its words and reporter */
     char name[32], phone[16];
 };
@@ -157,6 +157,30 @@ static enum wg_rc load_county(struct gen *g, struct wg_err *err)
     rc = j ? wg_shape_from_geojson(j, &g->county, err) : wg_err_set(err, WG_EDB, "bad boundary");
     json_decref(j);
     return rc;
+}
+
+/* When an appeal of item came in if its reply clock is to stand at nine tenths of its working
+ * time now (a yellow light, whatever the hour and the weekday): dispatched 20 minutes after
+ * it, with that much of the item's reply limit, in working minutes, between then and now. */
+static long long due_soon(const struct gen *g, const char *item)
+{
+    const struct wg_calendar *cal = g->env->calendar;
+    struct wg_catalog_limits lim;
+    struct wg_err err = {0};
+    long long now = g->o->now, lo = now - 60 * DAY, hi = now - HOUR;
+    if (!cal || !g->env->catalog)
+        return now - 5 * DAY;
+    if (wg_catalog_limits(g->env->catalog, item, &lim, &err))
+        lim = g->env->catalog->defaults;
+    int64_t want = (int64_t)lim.reply * 9 / 10;
+    while (hi - lo > 60) {
+        long long mid = lo + (hi - lo) / 2;
+        if (wg_calendar_working_minutes_between(cal, mid + 1200, now) > want)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
 }
 
 /* Appeal i: its channel, type, item and place, and the moment it arrived (*t). */
@@ -199,6 +223,7 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
     g->force = i >= o->orders - 18 && i < o->orders - 15   ? 1
                : i >= o->orders - 20 && i < o->orders - 18 ? 2
                : i >= o->orders - 23 && i < o->orders - 20 ? 3
+               : i >= o->orders - 28 && i < o->orders - 23 ? 4
                                                            : 0;
     if (g->force == 3) /* dispatched this past hour, not yet signed by the unit */
         *t = o->now - HOUR - 60 - (long long)(wg_rng_uniform(&g->s) * 30 * 60);
@@ -206,6 +231,10 @@ static void make_input(struct gen *g, int i, struct wg_order_input *in,
         *t = o->now - 5 * HOUR - (long long)(wg_rng_uniform(&g->s) * 2 * HOUR);
     else if (g->force == 2)
         *t = o->now - (1 + (long long)(wg_rng_uniform(&g->s) * 5)) * DAY;
+    else if (g->force == 4) { /* and a few whose unit has little time left */
+        in->urgency = "normal";
+        *t = due_soon(g, in->item);
+    }
     /* the words: the real town and village the point fell in */
     const char *town = "", *village = "";
     for (size_t k = 0; k < where->nchain; k++) {
@@ -332,7 +361,8 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
     if ((rc = step(g->db, g->env, &h, id, version, "sign", NULL, signed_at, g->rep, err)))
         return rc;
     last_deadline = deadline_of_dispatch;
-    if (g->force == 2 || (wg_rng_uniform(&g->s) < 0.01 && now - signed_at < 10 * DAY))
+    if (g->force == 2 ||
+        (wg_rng_uniform(&g->s) < 0.01 && now - signed_at < 10 * DAY && g->force != 4))
         return step(g->db, g->env, &as->supervisor, id, version, "suspend", /* a court's time */
                     json_pack("{s:s}", "reason", "等待司法程序"), signed_at + HOUR, g->rep, err);
     /* how long the unit takes, as a share of the time it has (dispatch to reply deadline):
@@ -343,6 +373,8 @@ static enum wg_rc handled(struct gen *g, const struct wg_order_input *in, long l
     long long replied_at = signed_at + (long long)(share * (double)(deadline - signed_at));
     if (replied_at <= signed_at)
         replied_at = signed_at + HOUR;
+    if (g->force == 4) /* still at work on it */
+        replied_at = now + DAY;
     /* the unit calls or visits the reporter, mostly within the next working day; a few late
      * (from the id, so the generator's random sequence stays as it was) */
     long long contact_at = signed_at + (id % 13 ? 1 + id % 20 : 40 + id % 30) * HOUR;
