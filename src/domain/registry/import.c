@@ -21,7 +21,6 @@ struct run {
     size_t ncols; /* the header's */
     int have_header, header_bad;
     int checking;        /* a row was bad: the rest run in savepoints, rolled back */
-    int items_kept;      /* the store leaves each row's item for the reader to release */
     enum wg_rc rc;       /* a failure of the store, which stops the import */
     atomic_int last_new; /* the last row stored was a new record (read by the reader) */
 };
@@ -298,7 +297,8 @@ static enum wg_rc read_row(struct run *r, const struct wg_table_row *row, struct
     return WG_OK;
 }
 
-/* The store's half: the row handler on the body, the outcome counted or the row reported. */
+/* The store's half: the row handler on the body, the outcome counted or the row reported.
+ * The item stays its maker's to release (on_row's, or the reader's). */
 static enum wg_rc take_row(struct run *r, struct item *it, struct wg_err *err)
 {
     struct wg_err rerr = {0};
@@ -314,8 +314,6 @@ static enum wg_rc take_row(struct run *r, struct item *it, struct wg_err *err)
         rc = run_row(r, it->body, &out, &rerr);
         r->c->prepared = NULL;
     }
-    if (!r->items_kept)
-        item_release(r, it);
     if (rc && !row_error(rc)) {
         *err = rerr;
         return rc;
@@ -357,7 +355,9 @@ static enum wg_rc on_row(const struct wg_table_row *row, void *ctx, struct wg_er
         return rc;
     if (!it.rc && r->e->prepare)
         it.prepared = r->e->prepare(r->c, it.body, it.row, atomic_load(&r->last_new), 1);
-    return take_row(r, &it, err);
+    rc = take_row(r, &it, err);
+    item_release(r, &it);
+    return rc;
 }
 
 /* ---- two threads: the reader reads and prepares rows while the store writes ---- */
@@ -393,13 +393,16 @@ struct pipe {
     struct wg_err err;
 };
 
+/* Releases b and the batches after it (next). */
 static void batch_free(struct run *r, struct batch *b)
 {
-    if (!b)
-        return;
-    for (size_t i = 0; i < b->n; i++)
-        item_release(r, &b->it[i]);
-    free(b);
+    while (b) {
+        struct batch *next = b->next;
+        for (size_t i = 0; i < b->n; i++)
+            item_release(r, &b->it[i]);
+        free(b);
+        b = next;
+    }
 }
 
 /* Hands the batch being filled to the store; WG_EINTERNAL when it stopped taking rows. */
@@ -421,7 +424,7 @@ static enum wg_rc pipe_push(struct pipe *p)
 /* A batch to fill: one the store is done with, its items released here, or a new one. */
 static struct batch *pipe_batch(struct pipe *p)
 {
-    struct batch *b, *rest;
+    struct batch *b;
     pthread_mutex_lock(&p->mu);
     b = p->spent;
     p->spent = NULL;
@@ -429,11 +432,7 @@ static struct batch *pipe_batch(struct pipe *p)
     pthread_mutex_unlock(&p->mu);
     if (!b)
         return wg_calloc(1, sizeof *b);
-    for (rest = b->next; rest;) {
-        struct batch *next = rest->next;
-        batch_free(p->r, rest);
-        rest = next;
-    }
+    batch_free(p->r, b->next);
     for (size_t i = 0; i < b->n; i++)
         item_release(p->r, &b->it[i]);
     b->n = 0, b->next = NULL;
@@ -485,13 +484,11 @@ static enum wg_rc read_piped(struct run *r, const char *data, size_t len, enum w
     enum wg_rc rc = WG_OK;
     memset(&p, 0, sizeof p);
     p.r = r, p.data = data, p.len = len, p.fmt = fmt;
-    r->items_kept = 1;
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.cv, NULL);
     if (pthread_create(&th, NULL, reader, &p)) {
         pthread_cond_destroy(&p.cv);
         pthread_mutex_destroy(&p.mu);
-        r->items_kept = 0;
         return wg_table_read(data, len, fmt, NULL, on_row, r, err);
     }
     for (;;) {
@@ -515,14 +512,9 @@ static enum wg_rc read_piped(struct run *r, const char *data, size_t len, enum w
         pthread_mutex_unlock(&p.mu);
     }
     pthread_join(th, NULL);
-    r->items_kept = 0;
     for (; p.count; p.head = (p.head + 1) % QUEUE, p.count--)
         batch_free(r, p.q[p.head]);
-    while (p.spent) {
-        struct batch *next = p.spent->next;
-        batch_free(r, p.spent);
-        p.spent = next;
-    }
+    batch_free(r, p.spent);
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
     if (!rc && (rc = p.rc))

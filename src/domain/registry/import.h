@@ -69,10 +69,9 @@ struct wg_import_ctx {
  * (docs/BENCHMARKS.md), and a smaller file is over before it would matter. */
 #define WG_IMPORT_TWO_THREADS_FROM (64 * 1024)
 
-/* Claims key (the record a row matches, e.g. a building code) for the current row;
- * WG_EINVAL naming field and the earlier row when another row of the file claimed it. */
-/* Claims key for the row being stored (c->row), or for row: a second row with the same key
- * is WG_EINVAL naming field and the first row. */
+/* Claims key (the record a row matches, e.g. a building code) for the row being stored
+ * (c->row), or for row; WG_EINVAL naming field and the earlier row when another row of the
+ * file claimed it. */
 enum wg_rc wg_import_claim(struct wg_import_ctx *c, const char *key, const char *field,
                            struct wg_err *err);
 enum wg_rc wg_import_claim_row(const struct wg_import_ctx *c, size_t row, const char *key,

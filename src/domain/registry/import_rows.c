@@ -166,17 +166,18 @@ static void *person_prepare(const struct wg_import_ctx *c, json_t *body, size_t 
     return pp;
 }
 
-/* A new person from the row: made and sealed here, or taken as the prepare step made it
- * (pp->made: *p then shares pp's fields, which stay pp's and are released with it, on the
- * thread that made them; the caller forgets *p instead of releasing it). blind: the row's
- * ID blind index, "" when the row gave none; looked_up: no person has it. */
+/* A new person from the row: made and sealed here into *p, or taken as the prepare step made
+ * it (pp->made: *p borrows pp's fields, which stay pp's, released with it on the thread that
+ * made them, and is left empty). The caller releases *p either way. blind: the row's ID
+ * blind index, "" when the row gave none; looked_up: no person has it. */
 static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct person_prep *pp,
                              struct wg_person *p, char blind[WG_PII_BLIND_HEX], int looked_up,
                              struct wg_err *err)
 {
     struct wg_person_sealed *own = NULL;
+    int lent = pp && pp->made;
     enum wg_rc rc;
-    if (pp && pp->made) {
+    if (lent) {
         if ((rc = pp->made_rc)) {
             *err = pp->made_err;
             return rc;
@@ -190,17 +191,20 @@ static enum wg_rc person_new(struct wg_import_ctx *c, json_t *body, struct perso
      * the same person then meets the store's refusal instead */
     if (!blind[0] && ((rc = wg_person_id_blind(c->keys, p, blind, err)) ||
                       (!pp && (rc = wg_import_claim(c, blind, "id_number", err)))))
-        return rc;
-    if (!pp || !pp->made)
+        goto out;
+    if (!lent)
         own = wg_person_seal(c->keys, p, looked_up && same_document(body, p) ? blind : NULL);
     rc = wg_person_create_sealed(c->db, c->scope, p, own ? own : pp->sealed,
-                                 looked_up ? blind : NULL, 1, c->now, err);
+                                 looked_up ? blind : NULL, c->now, err);
     wg_person_sealed_free(own);
     if (!rc) {
         if (!c->made_first)
             c->made_first = p->id;
         c->made_last = p->id;
     }
+out:
+    if (lent)
+        memset(p, 0, sizeof *p); /* pp's fields */
     return rc;
 }
 
@@ -231,10 +235,8 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
              * since the store refuses a second person with the ID; when that or anything
              * else fails, nothing is written and the row goes the careful way below */
             struct wg_err fast = {0};
-            int lent = pp->made, made = !person_new(c, body, pp, &p, blind, 1, &fast);
-            if (!lent)
-                wg_person_release(&p);
-            memset(&p, 0, sizeof p); /* when lent: pp's fields */
+            int made = !person_new(c, body, pp, &p, blind, 1, &fast);
+            wg_person_release(&p);
             if (made) {
                 *out = WG_IMPORT_CREATED;
                 goto out;
@@ -250,11 +252,8 @@ static enum wg_rc person_row(struct wg_import_ctx *c, json_t *body, enum wg_impo
         blind[0] = '\0';
     }
     if (!id) {
-        int lent = pp && pp->made;
         *out = WG_IMPORT_CREATED;
         rc = person_new(c, body, pp, &p, blind, looked_up, err);
-        if (lent)
-            memset(&p, 0, sizeof p); /* pp's fields */
         goto out;
     }
     rc = wg_person_load(c->db, c->keys, c->scope, id, &cur, err);
@@ -282,8 +281,8 @@ out:
     return rc;
 }
 
-/* The persons made get their visit due days marked at once (wg_person_create_sealed's
- * due_later): one statement over their ids instead of one a row. */
+/* The persons made get their visit due days marked at once (wg_person_create_sealed leaves
+ * them): one statement over their ids instead of one a row. */
 static enum wg_rc persons_finish(struct wg_import_ctx *c, struct wg_err *err)
 {
     if (!c->made_first)

@@ -534,7 +534,8 @@ void wg_person_sealed_free(struct wg_person_sealed *ps)
     free(ps);
 }
 
-/* Stores p, sealed here or ahead (pre); absent and due_later: see wg_person_create_sealed. */
+/* Stores p, sealed here or ahead (pre); absent: see wg_person_create_sealed; due_later: a new
+ * person's visit due day is left for the caller to mark (wg_person_create_sealed). */
 static enum wg_rc store_person(struct wg_db *db, const struct wg_pii_keys *keys,
                                const struct wg_scope *scope, struct wg_person *p,
                                struct wg_person_sealed *pre, const char *absent, int due_later,
@@ -590,11 +591,10 @@ enum wg_rc wg_person_create(struct wg_db *db, const struct wg_pii_keys *keys,
 
 enum wg_rc wg_person_create_sealed(struct wg_db *db, const struct wg_scope *scope,
                                    struct wg_person *p, struct wg_person_sealed *s,
-                                   const char *absent, int due_later, long long now,
-                                   struct wg_err *err)
+                                   const char *absent, long long now, struct wg_err *err)
 {
     p->id = 0;
-    return store_person(db, NULL, scope, p, s, absent, due_later, now, err);
+    return store_person(db, NULL, scope, p, s, absent, 1, now, err);
 }
 
 enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,

@@ -103,17 +103,16 @@ enum wg_rc wg_person_update(struct wg_db *db, const struct wg_pii_keys *keys,
  * p's ID blind index (wg_person_id_blind) when the caller has it, else NULL. Then
  * wg_person_create_sealed stores p as wg_person_create would, with s made from p as it is;
  * absent, when not NULL, is an ID blind index the caller found no person under in this
- * transaction, so that no second look is needed when it is p's. due_later 1: the caller
- * marks the visit due days of all the persons it makes at once, before its transaction ends
- * (wg_store_visit_due_touch_ids over their ids), as an import does; 0: marked here. */
+ * transaction, so that no second look is needed when it is p's. It leaves the new person's
+ * visit due day unmarked: the caller (an import) marks all the persons it made at once,
+ * before its transaction ends (wg_store_visit_due_touch_ids over their ids). */
 struct wg_person_sealed;
 struct wg_person_sealed *wg_person_seal(const struct wg_pii_keys *keys, const struct wg_person *p,
                                         const char *id_blind);
 void wg_person_sealed_free(struct wg_person_sealed *s);
 enum wg_rc wg_person_create_sealed(struct wg_db *db, const struct wg_scope *scope,
                                    struct wg_person *p, struct wg_person_sealed *s,
-                                   const char *absent, int due_later, long long now,
-                                   struct wg_err *err);
+                                   const char *absent, long long now, struct wg_err *err);
 /* The blind index of p's ID document (its type and number), by which a person is found
  * (wg_store_person_by_id_blind) and never stored twice. */
 enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
