@@ -133,6 +133,23 @@ enum wg_rc wg_visit_due_settle(struct wg_db *db, struct wg_committer *cm,
     return rc;
 }
 
+/* A list reads the marked rows and then the settled ones: both in one snapshot, or a row the
+ * sweep settles in between would be read twice (once marked, once settled). Inside a caller's
+ * transaction that transaction is the snapshot. */
+static int snapshot_begin(struct wg_db *db, enum wg_rc *rc, struct wg_err *err)
+{
+    if (*rc || wg_db_in_tx(db))
+        return 0;
+    *rc = wg_db_begin_read(db, err);
+    return !*rc;
+}
+
+static void snapshot_end(struct wg_db *db, int own)
+{
+    if (own)
+        wg_db_rollback(db);
+}
+
 /* ---- the due and the overdue, soonest first ---- */
 
 struct entry {
@@ -229,6 +246,7 @@ enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,
     /* the due: by the end of today (a change's limit may fall earlier in it) */
     long long upto = status == 2 ? now : wg_cst_midnight(s.today + 1), settled = 0;
     enum wg_rc rc = soon_cursor(cursor, &s.after_at, &s.after_id, err);
+    int own = snapshot_begin(db, &rc, err);
     /* the marked rows of the range, worked out here */
     int marked = 0, settling = 0;
     do {
@@ -248,6 +266,7 @@ enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,
         rc = s.rc;
     if (!rc)
         rc = wg_store_visit_due_count(db, lo, hi, upto, COUNT_CAP, &settled, err);
+    snapshot_end(db, own);
     if (!rc) {
         json_t *arr = json_object_get(out, "due");
         size_t n = s.n > (size_t)want ? (size_t)want : s.n;
@@ -322,7 +341,7 @@ enum wg_rc wg_visit_due_grids(struct wg_db *db, const struct wg_pii_keys *keys,
     char lo[32], hi[33], today[11];
     struct grids g = {keys, cal, c, now, 0, 0, 0, json_object(), WG_OK, err};
     enum wg_rc rc = wg_registry_range(scope, grid, region, lo, hi, err);
-    int marked = 0, settling = 0;
+    int own = snapshot_begin(db, &rc, err), marked = 0, settling = 0;
     do {
         g.read = 0;
         if (!rc)
@@ -335,6 +354,7 @@ enum wg_rc wg_visit_due_grids(struct wg_db *db, const struct wg_pii_keys *keys,
     long long settled = g.total;
     if (!rc)
         rc = wg_store_visit_due_by_grid(db, lo, hi, now, GRIDS_CAP, grids_settled, &g, err);
+    snapshot_end(db, own);
     if (rc) {
         json_decref(g.by);
         return rc;
