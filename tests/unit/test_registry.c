@@ -226,6 +226,58 @@ static void test_rotation(struct wg_db *db, const char *dir)
     wg_pii_keys_free(keys);
 }
 
+/* A store from before migration 40, its blind indexes the whole MAC's 64 hex digits (the
+ * first 32 are what a lookup computes now): cut when it opens, so a person is still found by
+ * phone and never recorded twice, and the portal's per-phone throttle keeps its count. */
+static void test_blind_before_migration_40(struct wg_store **st, struct wg_db **db)
+{
+    struct wg_pii_keys *keys = NULL; /* rotated above */
+    struct wg_err err = {0};
+    struct wg_scope town = {"region", "371302001"};
+    char msg[256], id[19];
+    json_t *out = NULL;
+    wg_store_put(*db);
+    wg_store_close(*st);
+    T_EQ_INT(t_store_sql(t_store_dir,
+                         "UPDATE person SET id_blind = id_blind || "
+                         "'00112233445566778899aabbccddeeff', phone_blind = CASE WHEN phone_blind "
+                         "= '' THEN '' ELSE phone_blind || '00112233445566778899aabbccddeeff' END;"
+                         "INSERT INTO portal_throttle(key, win, hits, expires) VALUES "
+                         "('appeal:phone:00112233445566778899aabbccddeeff00112233445566778899aab"
+                         "bccddeeff', 1, 3, 2000000000), ('appeal:addr:127.0.0.1', 1, 2, "
+                         "2000000000);"
+                         "DELETE FROM schema_version WHERE version = 40;",
+                         msg, sizeof msg),
+             0);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM person WHERE length(id_blind) = 64"),
+             2);
+    T_EQ_INT(wg_store_open(t_store_where(t_store_dir, 0), 0, st, &err), WG_OK);
+    T_EQ_INT(wg_store_get(*st, db, &err), WG_OK);
+    T_EQ_INT(wg_pii_keys_load(t_store_dir, &keys, &err), WG_OK);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM person WHERE length(id_blind) = 32 "
+                                      "AND length(phone_blind) IN (0, 32)"),
+             2);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT hits FROM portal_throttle WHERE key = "
+                                      "'appeal:phone:00112233445566778899aabbccddeeff'"),
+             3);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT hits FROM portal_throttle WHERE key = "
+                                      "'appeal:addr:127.0.0.1'"),
+             2);
+    struct wg_person_query pq = {.phone = "13912345678"};
+    T_EQ_INT(wg_person_list(*db, keys, &town, &pq, 0, &out, &err), WG_OK);
+    T_EQ_INT(json_array_size(json_object_get(out, "persons")), 1);
+    json_decref(out);
+    struct wg_person q = {0};
+    make_id("371302", "19800101", 1, id);
+    json_t *b = body_of(id, "371302001001001", "");
+    T_EQ_INT(wg_person_apply(&q, b, 0, NOW, &err), WG_OK);
+    T_EQ_INT(wg_person_create(*db, keys, &town, &q, NOW, &err), WG_ECONFLICT);
+    T_CHECK(strstr(err.msg, "person 1") != NULL);
+    wg_person_release(&q);
+    json_decref(b);
+    wg_pii_keys_free(keys);
+}
+
 int main(void)
 {
     struct wg_err err = {0};
@@ -241,6 +293,7 @@ int main(void)
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     test_store(db, keys);
     test_rotation(db, t_store_dir);
+    test_blind_before_migration_40(&st, &db);
     wg_pii_keys_free(keys);
     wg_store_put(db);
     t_store_close(st);

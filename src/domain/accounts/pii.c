@@ -235,7 +235,7 @@ enum wg_rc wg_pii_blind(const struct wg_pii_keys *keys, enum wg_pii_kind kind, c
         crypto_auth_hmacsha256_update(&st, (const unsigned char *)label, strlen(label) + 1);
         crypto_auth_hmacsha256_update(&st, (const unsigned char *)norm, strlen(norm));
         crypto_auth_hmacsha256_final(&st, mac);
-        sodium_bin2hex(out, WG_PII_BLIND_HEX, mac, sizeof mac);
+        sodium_bin2hex(out, WG_PII_BLIND_HEX, mac, (WG_PII_BLIND_HEX - 1) / 2);
         sodium_memzero(&st, sizeof st);
     }
     wg_pii_wipe(norm);
