@@ -11,8 +11,10 @@
  * the store writes; else one), and again the other way into a second fresh SQLite store, for
  * comparison. Options: --persons N; --store URL (an empty
  * PostgreSQL database, say, or a store of many persons kept by bench/persons --keep, whose
- * grids are used, instead of a fresh SQLite store; the reference stays SQLite's). Prints
- * rows/s and the ratio to the reference. */
+ * grids are used, instead of a fresh SQLite store; the reference stays SQLite's, and for a
+ * SQLite store a second one inserts the same rows in clear into that store's own persons).
+ * Prints rows/s and the ratio to the reference. */
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
@@ -182,6 +184,66 @@ static double reference(const char *dir, int n, double *cpu)
     return t;
 }
 
+/* SQLite's plain insert of the same rows, in clear, into the persons of the store given (its
+ * table and indexes, so the same number of rows before them): the ID's and the phone's index
+ * keys random 32 hex digits as blind indexes are, made before the clock starts. One
+ * transaction, its commit timed as the import's is; then its rows are taken out again. */
+static double reference_in(const char *dir, int n, double *cpu)
+{
+    char path[300], id[19], grid[16], phone[16], del[96];
+    sqlite3 *db;
+    sqlite3_stmt *st, *one;
+    snprintf(path, sizeof path, "%s/wangge.db", dir);
+    char(*keys)[2][33] = malloc((size_t)n * sizeof *keys);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++) {
+            unsigned char raw[16];
+            randombytes_buf(raw, sizeof raw);
+            sodium_bin2hex(keys[i][k], sizeof keys[i][k], raw, sizeof raw);
+        }
+    if (sqlite3_open(path, &db) ||
+        sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA cache_size=-32768", NULL, NULL, NULL) ||
+        sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(id), 0) FROM person", -1, &one, NULL) ||
+        sqlite3_step(one) != SQLITE_ROW ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO person(id, id_type, id_number, id_blind, name, gender, "
+                           "birth_date, phone, phone_blind, residence, political, grid, care, "
+                           "special, created_at, updated_at, version) VALUES ((SELECT MAX(id) "
+                           "FROM person) + 1, 'resident_id', ?, ?, '王小明', 'male', "
+                           "'1990-01-01', ?, ?, 'registered', '', ?, 0, '0 -1', 1796000000, "
+                           "1796000000, 1)",
+                           -1, &st, NULL))
+        die("reference in the store", NULL);
+    snprintf(del, sizeof del, "DELETE FROM person WHERE id > %lld",
+             (long long)sqlite3_column_int64(one, 0));
+    sqlite3_finalize(one);
+    double t = now_s(), u = cpu_s();
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    for (int i = 0; i < n; i++) {
+        make_id(i, id);
+        grid_of(i, grid);
+        snprintf(phone, sizeof phone, "138%08d", i);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, keys[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, phone, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, keys[i][1], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, grid, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            die("reference insert in the store", NULL);
+        sqlite3_reset(st);
+    }
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL))
+        die("reference commit in the store", NULL);
+    t = now_s() - t;
+    *cpu = cpu_s() - u;
+    sqlite3_finalize(st);
+    if (sqlite3_exec(db, del, NULL, NULL, NULL))
+        die("reference rows taken out of the store", NULL);
+    sqlite3_close(db);
+    free(keys);
+    return t;
+}
+
 static double run_import(struct wg_db *db, const struct wg_pii_keys *keys, const char *csv,
                          size_t len, int two_threads, struct wg_import_result *res, double *cpu)
 {
@@ -272,7 +334,8 @@ int main(int argc, char **argv)
     import_twice(store, dir, "route", keys, csv, len, n, route, t1, cpu1);
     if (!store)
         import_twice(NULL, dir, "other", keys, csv, len, n, !route, t2, cpu2);
-    double t_ref = reference(dir, n, &cpu_ref);
+    double t_ref = reference(dir, n, &cpu_ref), cpu_in = 0;
+    double t_in = store && !strncmp(store, "sqlite:", 7) ? reference_in(store + 7, n, &cpu_in) : 0;
     /* processor seconds are steadier than the clock on a shared machine: both are shown */
     printf("import of %d persons (%.1f MiB of CSV), sealed and blind-indexed, %s:\n", n,
            len / 1048576.0, store ? store : "SQLite");
@@ -289,6 +352,13 @@ int main(int argc, char **argv)
            n / t_ref, t_ref, cpu_ref);
     printf("  ratio to SQLite's plain insert: %.1fx by the clock, %.1fx by processor time\n",
            t1[0] / t_ref, cpu1[0] / cpu_ref);
+    if (t_in > 0) {
+        printf("  SQLite's plain insert of the same rows into this store's persons (its indexes, "
+               "random keys for the ID and phone): %.0f rows/s (%.3f s; cpu %.3f s)\n",
+               n / t_in, t_in, cpu_in);
+        printf("  ratio to it: %.1fx by the clock, %.1fx by processor time\n", t1[0] / t_in,
+               cpu1[0] / cpu_in);
+    }
     if (!store) {
         const double *one = route ? t2 : t1, *two = route ? t1 : t2;
         const double *cpu_one = route ? cpu2 : cpu1, *cpu_two = route ? cpu1 : cpu2;
