@@ -1,0 +1,47 @@
+/* A dispute case as recorded (SPEC §5, issue 20): where it came from, its type, what is at
+ * stake, its risk colour, where it is, and its parties — each with a role, a name, an ID
+ * document and a phone, personal fields that are sealed and masked like every other. This
+ * file reads and checks a case's body; the state machine is dispute_fsm.h. */
+#ifndef WG_DOMAIN_DISPUTE_H
+#define WG_DOMAIN_DISPUTE_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+#define WG_CASE_PARTIES_MAX 20
+#define WG_CASE_TEXT_MAX    4000 /* characters of a description */
+
+/* The lists, NULL-terminated, in the order screens show them. */
+extern const char *const wg_case_types[];   /* SPEC §5's 14 types of dispute */
+extern const char *const wg_case_sources[]; /* where a case came from */
+extern const char *const wg_case_risks[];   /* red, orange, yellow, green */
+extern const char *const wg_case_roles[];   /* a party's: applicant, respondent, third_party */
+
+struct wg_case_party {
+    const char *role, *id_type;     /* from the lists */
+    char *name, *id_number, *phone; /* owned; id_number and phone "" when not given */
+};
+
+struct wg_case {
+    const char *source, *type, *risk; /* from the lists */
+    char *description;                /* owned */
+    long long amount_fen;             /* the amount involved, in fen (0.01 yuan) */
+    int people;                       /* people involved: at least the parties */
+    char grid[16];                    /* a grid code, or "" when located by the point */
+    int has_point;
+    double lon, lat;
+    long long order_id; /* the order it came from (source "order"), else 0 */
+    struct wg_case_party parties[WG_CASE_PARTIES_MAX];
+    int nparties;
+};
+
+/* Reads a new case's body into *c (zeroed first): every field checked, every error naming
+ * the field (a party's as "parties[i]: …") and saying what is accepted; unknown fields are
+ * refused. On an error *c holds nothing to release. A case has at least one applicant and one
+ * respondent; a resident ID is checked by GB 11643; the amount is yuan with at most two
+ * decimals; the order is given exactly when the source is "order". */
+enum wg_rc wg_case_apply(struct wg_case *c, const json_t *body, struct wg_err *err);
+void wg_case_release(struct wg_case *c);
+
+#endif
