@@ -161,5 +161,8 @@ const struct wg_migration wg_migrations[] = {
     /* Blind indexes of 128 bits (domain/accounts/pii.h): half the size in every index of
      * phones and ID numbers; a person's insert took 0.8 of its time in bench/import. */
     {40, "blind indexes of 128 bits", WG_Q_MIGRATION_40},
+    /* Dispute cases (domain/disputes/): the case, its sealed parties, its timeline, its
+     * numbers by county and day. */
+    {41, "dispute cases, their parties and timelines", WG_Q_MIGRATION_41},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

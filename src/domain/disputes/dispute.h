@@ -8,6 +8,10 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "domain/accounts/account.h"
+#include "domain/accounts/pii_keys.h"
+#include "domain/disputes/dispute_fsm.h"
+#include "store/store.h"
 
 #define WG_CASE_PARTIES_MAX 20
 #define WG_CASE_TEXT_MAX    4000 /* characters of a description */
@@ -43,5 +47,24 @@ struct wg_case {
  * decimals; the order is given exactly when the source is "order". */
 enum wg_rc wg_case_apply(struct wg_case *c, const json_t *body, struct wg_err *err);
 void wg_case_release(struct wg_case *c);
+
+/* Who records a case, and at which level of the hourglass it starts (the caller's: a grid
+ * worker's grid, a village's committee, the town or county centre). */
+struct wg_case_by {
+    const char *actor;
+    enum wg_role_id role;
+    const struct wg_scope *scope;
+    enum wg_case_level level;
+};
+
+/* Stores a new case, registered at by->level: numbered {county}-{yyyymmdd}-J{seq} (the
+ * county the grid's, the day China's, seq per county and day), its parties' personal fields
+ * sealed and their ID documents and phones blind-indexed, the step "register" first on its
+ * timeline. The grid must exist and lie in by->scope (else WG_EINVAL naming 'grid'); c->grid
+ * is set (a point is located to its grid before). In the caller's transaction when one is
+ * open, else in its own; on an error nothing is stored. */
+enum wg_rc wg_case_create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+                          const struct wg_case_by *by, long long now, long long *id,
+                          char number[40], struct wg_err *err);
 
 #endif

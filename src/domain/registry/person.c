@@ -348,17 +348,23 @@ static void sealed_release(struct sealed *s)
 
 /* The blind index of an ID document: a resident ID's is the number's alone, as accounts'
  * and orders' are; another document's has its type before the number. */
-static enum wg_rc id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
-                           char out[WG_PII_BLIND_HEX], struct wg_err *err)
+enum wg_rc wg_document_blind(const struct wg_pii_keys *keys, const char *id_type,
+                             const char *id_number, char out[WG_PII_BLIND_HEX], struct wg_err *err)
 {
-    if (!strcmp(p->id_type, "resident_id"))
-        return wg_pii_blind(keys, WG_PII_ID, p->id_number, out, err);
-    size_t n = strlen(p->id_type) + strlen(p->id_number) + 2;
+    if (!strcmp(id_type, "resident_id"))
+        return wg_pii_blind(keys, WG_PII_ID, id_number, out, err);
+    size_t n = strlen(id_type) + strlen(id_number) + 2;
     char *v = wg_malloc(n);
-    snprintf(v, n, "%s:%s", p->id_type, p->id_number);
+    snprintf(v, n, "%s:%s", id_type, id_number);
     enum wg_rc rc = wg_pii_blind(keys, WG_PII_ID, v, out, err);
     wg_pii_wipe(v);
     return rc;
+}
+
+static enum wg_rc id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,
+                           char out[WG_PII_BLIND_HEX], struct wg_err *err)
+{
+    return wg_document_blind(keys, p->id_type, p->id_number, out, err);
 }
 
 enum wg_rc wg_person_id_blind(const struct wg_pii_keys *keys, const struct wg_person *p,

@@ -82,6 +82,12 @@ int wg_registry_covers(const struct wg_scope *scope, const char *grid);
 enum wg_rc wg_registry_grid_check(struct wg_db *db, const struct wg_scope *scope, const char *field,
                                   const char *grid, struct wg_err *err);
 
+/* The blind index of an ID document: a resident ID's number alone (the same number however
+ * it is typed), another document's type and number. Persons and the parties of dispute cases
+ * are found by it. */
+enum wg_rc wg_document_blind(const struct wg_pii_keys *keys, const char *id_type,
+                             const char *id_number, char out[WG_PII_BLIND_HEX], struct wg_err *err);
+
 /* Applies a JSON body onto p (zeroed for a new person, or one loaded to change): each field
  * the body has replaces p's, then the whole is checked. A special population or risk level
  * in the body without `sensitive` is WG_EFORBIDDEN naming registry_sensitive. Every message

@@ -1,0 +1,104 @@
+/* A new dispute case stored (dispute.h): numbered per county and day, its parties sealed and
+ * blind-indexed, its first step on the timeline, all in one transaction. */
+#include "domain/disputes/dispute.h"
+
+#include "core/civil.h"
+#include "domain/registry/person.h"
+#include "store/disputes/dispute_q.h"
+
+static enum wg_rc seal(const struct wg_pii_keys *keys, const char *value, const char *context,
+                       char **out, struct wg_err *err)
+{
+    *out = NULL;
+    return *value ? wg_pii_encrypt(keys, value, context, out, err) : WG_OK;
+}
+
+static enum wg_rc store_party(struct wg_db *db, const struct wg_pii_keys *keys, long long id,
+                              int pos, const struct wg_case_party *p, struct wg_err *err)
+{
+    char id_blind[WG_PII_BLIND_HEX] = "", phone_blind[WG_PII_BLIND_HEX] = "";
+    char *name = NULL, *number = NULL, *phone = NULL;
+    enum wg_rc rc;
+    if ((rc = seal(keys, p->name, "dispute_party.name", &name, err)) ||
+        (rc = seal(keys, p->id_number, "dispute_party.id_number", &number, err)) ||
+        (rc = seal(keys, p->phone, "dispute_party.phone", &phone, err)) ||
+        (*p->id_number &&
+         (rc = wg_document_blind(keys, p->id_type, p->id_number, id_blind, err))) ||
+        (*p->phone && (rc = wg_pii_blind(keys, WG_PII_PHONE, p->phone, phone_blind, err))))
+        goto out;
+    struct wg_dispute_party_row row = {.pos = pos,
+                                       .id_number = number ? number : "",
+                                       .name = name,
+                                       .phone = phone ? phone : "",
+                                       .id_blind = id_blind,
+                                       .phone_blind = phone_blind};
+    snprintf(row.role, sizeof row.role, "%s", p->role);
+    snprintf(row.id_type, sizeof row.id_type, "%s", p->id_type);
+    rc = wg_store_dispute_party_insert(db, id, &row, err);
+out:
+    free(name), free(number), free(phone);
+    return rc;
+}
+
+static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+                         const struct wg_case_by *by, long long now, long long *id, char number[40],
+                         struct wg_err *err)
+{
+    char day[11], ymd[9];
+    long long seq = 0;
+    struct wg_dispute_row r = {.description = c->description,
+                               .amount_fen = c->amount_fen,
+                               .people = c->people,
+                               .has_point = c->has_point,
+                               .lon = c->lon,
+                               .lat = c->lat,
+                               .order_id = c->order_id};
+    enum wg_rc rc = wg_registry_grid_check(db, by->scope, "grid", c->grid, err);
+    wg_civil_format_date(wg_cst_day(now), day);
+    snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", day, day + 5, day + 8);
+    snprintf(r.county, sizeof r.county, "%.6s", c->grid);
+    if (!rc)
+        rc = wg_store_dispute_number_next(db, r.county, ymd, &seq, err);
+    if (rc)
+        return rc;
+    snprintf(r.number, sizeof r.number, "%s-%s-J%04lld", r.county, ymd, seq);
+    snprintf(r.source, sizeof r.source, "%s", c->source);
+    snprintf(r.type, sizeof r.type, "%s", c->type);
+    snprintf(r.risk, sizeof r.risk, "%s", c->risk);
+    snprintf(r.grid, sizeof r.grid, "%s", c->grid);
+    snprintf(r.state, sizeof r.state, "%s", wg_case_state_name(WG_CASE_REGISTERED));
+    snprintf(r.level, sizeof r.level, "%s", wg_case_level_name(by->level));
+    snprintf(r.created_by, sizeof r.created_by, "%s", by->actor);
+    if ((rc = wg_store_dispute_insert(db, &r, now, id, err)))
+        return rc;
+    for (int i = 0; !rc && i < c->nparties; i++)
+        if ((rc = store_party(db, keys, *id, i, &c->parties[i], err)))
+            wg_err_prefix(err, "parties[%d]", i);
+    struct wg_dispute_event_row e = {.seq = 1, .at = now, .detail = ""};
+    snprintf(e.actor, sizeof e.actor, "%s", by->actor);
+    snprintf(e.role, sizeof e.role, "%s", wg_role_name(by->role));
+    snprintf(e.action, sizeof e.action, "register");
+    snprintf(e.to_state, sizeof e.to_state, "%s", r.state);
+    snprintf(e.level, sizeof e.level, "%s", r.level);
+    if (!rc)
+        rc = wg_store_dispute_event_insert(db, *id, &e, err);
+    if (!rc)
+        snprintf(number, 40, "%s", r.number);
+    return rc;
+}
+
+enum wg_rc wg_case_create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+                          const struct wg_case_by *by, long long now, long long *id,
+                          char number[40], struct wg_err *err)
+{
+    int own = !wg_db_in_tx(db);
+    enum wg_rc rc = own ? wg_db_begin(db, err) : WG_OK;
+    if (rc)
+        return rc;
+    rc = create(db, keys, c, by, now, id, number, err);
+    if (own && !rc)
+        rc = wg_db_commit(db, err);
+    if (own && rc)
+        wg_db_rollback(db);
+    return rc;
+}

@@ -1,0 +1,61 @@
+/* Dispute cases (domain/disputes/): typed functions of the store (store/store.h) for this
+ * context; only src/store/ speaks SQL. A party's personal fields and a step's record are as
+ * stored: sealed. */
+#ifndef WG_STORE_DISPUTE_Q_H
+#define WG_STORE_DISPUTE_Q_H
+
+#include "store/store.h"
+
+struct wg_dispute_row {
+    long long id;
+    char number[40], county[8], source[16], type[24], risk[8];
+    const char *description;
+    long long amount_fen;
+    int people;
+    char grid[16];
+    int has_point;
+    double lon, lat;
+    long long order_id; /* 0: none */
+    char state[16], level[8], end_level[8], taken_by[64];
+    long long agreed_at, version;
+    char created_by[64];
+    long long created_at, updated_at;
+};
+
+struct wg_dispute_party_row {
+    int pos;
+    char role[16], id_type[16];
+    const char *id_number, *name, *phone; /* sealed; "" when not given */
+    const char *id_blind, *phone_blind;   /* written only; "" when not given */
+};
+
+struct wg_dispute_event_row {
+    int seq;
+    long long at;
+    char actor[64], role[16], action[16], from_state[16], to_state[16], level[8];
+    const char *detail; /* sealed */
+};
+
+/* The next number of a county's day (1, 2, …), within the caller's transaction. */
+enum wg_rc wg_store_dispute_number_next(struct wg_db *db, const char *county, const char *day,
+                                        long long *seq, struct wg_err *err);
+/* *id is the new case's (r->id is not read); version 1, created_at and updated_at now. */
+enum wg_rc wg_store_dispute_insert(struct wg_db *db, const struct wg_dispute_row *r, long long now,
+                                   long long *id, struct wg_err *err);
+enum wg_rc wg_store_dispute_party_insert(struct wg_db *db, long long dispute,
+                                         const struct wg_dispute_party_row *p, struct wg_err *err);
+enum wg_rc wg_store_dispute_event_insert(struct wg_db *db, long long dispute,
+                                         const struct wg_dispute_event_row *e, struct wg_err *err);
+/* The row's texts are valid only during the callback; WG_ENOTFOUND when there is none. */
+enum wg_rc wg_store_dispute_get(struct wg_db *db, long long id,
+                                int (*cb)(const struct wg_dispute_row *, void *), void *ctx,
+                                struct wg_err *err);
+/* A case's parties by position, its timeline by sequence. */
+enum wg_rc wg_store_dispute_parties(struct wg_db *db, long long id,
+                                    int (*cb)(const struct wg_dispute_party_row *, void *),
+                                    void *ctx, struct wg_err *err);
+enum wg_rc wg_store_dispute_events(struct wg_db *db, long long id,
+                                   int (*cb)(const struct wg_dispute_event_row *, void *),
+                                   void *ctx, struct wg_err *err);
+
+#endif
