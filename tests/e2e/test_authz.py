@@ -35,6 +35,9 @@ PERM_ROLES = {
                            "mediator", "leader"},
     "WG_P_REGISTRY_WRITE": {"sysadmin", "gridworker", "community"},
     "WG_P_REGISTRY_WRITE | WG_P_ORDER_CREATE": {"gridworker", "community"},
+    "WG_P_DISPUTE_READ": {"agent", "supervisor", "gridworker", "community", "mediator",
+                          "leader"},
+    "WG_P_DISPUTE_WRITE": {"agent", "supervisor", "gridworker", "community", "mediator"},
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
@@ -576,6 +579,33 @@ EXPECT.update({
 })
 
 
+def new_case(grid):
+    return {"source": "walk_in", "type": "debt", "risk": "green", "description": "借款未还",
+            "grid": grid, "parties": [{"role": "applicant", "name": "甲"},
+                                      {"role": "respondent", "name": "乙"}]}
+
+
+# Dispute cases (test_disputes.py walks them): case 1 inside the town, 2 outside it.
+EXPECT.update({
+    ("GET", "/api/v1/disputes"): dict(inside=("/api/v1/disputes?grid=371302001001001", None),
+                                      outside=("/api/v1/disputes?grid=371302002001001", None),
+                                      ok=200),
+    ("POST", "/api/v1/disputes"): dict(
+        inside=("/api/v1/disputes", lambda: new_case("371302001001001")),
+        outside=("/api/v1/disputes", lambda: new_case("371302002001001")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/disputes/{id}"): dict(inside=("/api/v1/disputes/1", None),
+                                           outside=("/api/v1/disputes/2", None), ok=200),
+})
+
+
+def dispute_objects(srv, token):
+    """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all)."""
+    for grid in ["371302001001001", "371302002001001"]:
+        status, body = srv.json("POST", "/api/v1/disputes", new_case(grid), token=token)
+        assert status == 201, body
+
+
 def field_objects(srv):
     """Visit and patrol 1 inside the town (person 1's grid), 2 outside it (person 2's)."""
     for pid, grid in [(1, "371302001001001"), (2, "371302002001001")]:
@@ -726,6 +756,7 @@ def test_authorization_matrix():
             registry_objects(srv)
             org_thing_objects(srv)
             field_objects(srv)
+            dispute_objects(srv, centre)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

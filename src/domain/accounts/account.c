@@ -18,6 +18,8 @@
 #define STATS WG_P_STATS_READ
 #define REG   WG_P_REGISTRY_READ
 #define REGW  (WG_P_REGISTRY_READ | WG_P_REGISTRY_WRITE)
+#define DISP  WG_P_DISPUTE_READ
+#define DISPW (WG_P_DISPUTE_READ | WG_P_DISPUTE_WRITE)
 
 const struct wg_role wg_roles[] = {
     /* the indicators are read by the centre, leaders, the system's administrator, and by
@@ -32,13 +34,16 @@ const struct wg_role wg_roles[] = {
     /* the registry (people, houses, organizations, things of the grid): kept by grid workers
      * and community staff (and imported by the system's administrator), read by the centre,
      * mediators and leaders in their scope; units see none of it */
-    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG},
-    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG},
+    /* dispute cases: recorded by the centre, grid workers, community staff and mediators, read
+     * by them and by leaders in their scope; what each may do to a case is the case's state
+     * machine's (domain/disputes/dispute_fsm.h) */
+    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG | DISPW},
+    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG | DISPW},
     {"handler", "承办人员", SELF | MAP | READ | STATS},
-    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW},
-    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW},
-    {"mediator", "调解员", SELF | MAP | READ | REG},
-    {"leader", "领导", SELF | MAP | READ | STATS | REG},
+    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW},
+    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW},
+    {"mediator", "调解员", SELF | MAP | READ | REG | DISPW},
+    {"leader", "领导", SELF | MAP | READ | STATS | REG | DISP},
     {NULL, NULL, 0},
 };
 
@@ -93,6 +98,8 @@ static const struct {
     {WG_P_ADMIN_ACCOUNTS, "admin_accounts", 0},
     {WG_P_REGISTRY_READ, "registry_read", 0},
     {WG_P_REGISTRY_WRITE, "registry_write", 0},
+    {WG_P_DISPUTE_READ, "dispute_read", 0},
+    {WG_P_DISPUTE_WRITE, "dispute_write", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -41,8 +41,10 @@ enum wg_perm {
     WG_P_ADMIN_ACCOUNTS = 1u << 13, /* the administrators' accounts (secadmin) */
     WG_P_REGISTRY_READ = 1u << 14,  /* the registry in one's scope: people masked, houses… */
     WG_P_REGISTRY_WRITE = 1u << 15, /* record and import people, houses, organizations… */
+    WG_P_DISPUTE_READ = 1u << 16,   /* dispute cases in one's scope, parties masked */
+    WG_P_DISPUTE_WRITE = 1u << 17,  /* record dispute cases */
 };
-#define WG_P_LAST WG_P_REGISTRY_WRITE
+#define WG_P_LAST WG_P_DISPUTE_WRITE
 
 struct wg_role {
     const char *name;

@@ -38,9 +38,8 @@ const char *const wg_case_risks[] = {"red", "orange", "yellow", "green", NULL};
 const char *const wg_case_roles[] = {"applicant", "respondent", "third_party", NULL};
 static const char *const id_types[] = {"resident_id", "passport", "other", NULL};
 
-static const char *const case_fields[] = {"source", "type",   "risk",    "description",
-                                          "amount", "people", "grid",    "lon",
-                                          "lat",    "order",  "parties", NULL};
+const char *const wg_case_fields[] = {"source", "type", "risk", "description", "amount",  "people",
+                                      "grid",   "lon",  "lat",  "order",       "parties", NULL};
 static const char *const party_fields[] = {"role", "name", "id_type", "id_number", "phone", NULL};
 
 void wg_case_release(struct wg_case *c)
@@ -175,7 +174,7 @@ static enum wg_rc apply(struct wg_case *c, const json_t *body, struct wg_err *er
     enum wg_rc rc;
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "a case is a JSON object");
-    if ((rc = wg_jf_known(body, case_fields, "a dispute case", err)) ||
+    if ((rc = wg_jf_known(body, wg_case_fields, "a dispute case", err)) ||
         (rc = wg_jf_one_of(body, "source", wg_case_sources, NULL, &c->source, err)) ||
         (rc = wg_jf_one_of(body, "type", wg_case_types, NULL, &c->type, err)) ||
         (rc = wg_jf_one_of(body, "risk", wg_case_risks, NULL, &c->risk, err)) ||

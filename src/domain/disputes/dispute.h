@@ -21,6 +21,7 @@ extern const char *const wg_case_types[];   /* SPEC §5's 14 types of dispute */
 extern const char *const wg_case_sources[]; /* where a case came from */
 extern const char *const wg_case_risks[];   /* red, orange, yellow, green */
 extern const char *const wg_case_roles[];   /* a party's: applicant, respondent, third_party */
+extern const char *const wg_case_fields[];  /* the keys of a new case's body */
 
 struct wg_case_party {
     const char *role, *id_type;     /* from the lists */
@@ -66,5 +67,21 @@ struct wg_case_by {
 enum wg_rc wg_case_create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
                           const struct wg_case_by *by, long long now, long long *id,
                           char number[40], struct wg_err *err);
+
+/* One case as its reader sees it, in scope (outside it, or absent: WG_ENOTFOUND): the case,
+ * its parties masked, its timeline, and allowed_actions for role at now; *version its
+ * version, for the ETag. */
+enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_scope *scope, enum wg_role_id role, long long id,
+                        long long now, json_t **out, long long *version, struct wg_err *err);
+
+/* GET /api/v1/disputes: a grid's or a region's cases in scope (grid, region), of a state and
+ * a risk, newest first, limit (1–200, 50) from cursor ("<created_at>.<id>" of the page
+ * before's last). */
+struct wg_case_query {
+    const char *grid, *region, *state, *risk, *limit, *cursor;
+};
+enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
+                        const struct wg_case_query *q, json_t **out, struct wg_err *err);
 
 #endif

@@ -116,6 +116,17 @@ enum wg_rc wg_store_dispute_get(struct wg_db *db, long long id,
     return rc;
 }
 
+enum wg_rc wg_store_dispute_list(struct wg_db *db, const char *lo, const char *hi,
+                                 const char *state, const char *risk, long long at, long long id,
+                                 int limit, int (*cb)(const struct wg_dispute_row *, void *),
+                                 void *ctx, struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VTEXT(state), WG_VTEXT(risk),
+                         WG_VINT(at),  WG_VINT(id),  WG_VINT(limit)};
+    struct each e = {cb, ctx, 0};
+    return wg_db_query(db, WG_Q_DISPUTE_LIST, v, WG_NVALS(v), take, &e, err);
+}
+
 static int take_party(struct wg_row *row, void *ctx)
 {
     struct each_party *e = ctx;

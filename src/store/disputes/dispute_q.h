@@ -50,6 +50,11 @@ enum wg_rc wg_store_dispute_event_insert(struct wg_db *db, long long dispute,
 enum wg_rc wg_store_dispute_get(struct wg_db *db, long long id,
                                 int (*cb)(const struct wg_dispute_row *, void *), void *ctx,
                                 struct wg_err *err);
+/* The cases of grids [lo, hi), of state and risk ("" any), newest first after (at, id). */
+enum wg_rc wg_store_dispute_list(struct wg_db *db, const char *lo, const char *hi,
+                                 const char *state, const char *risk, long long at, long long id,
+                                 int limit, int (*cb)(const struct wg_dispute_row *, void *),
+                                 void *ctx, struct wg_err *err);
 /* A case's parties by position, its timeline by sequence. */
 enum wg_rc wg_store_dispute_parties(struct wg_db *db, long long id,
                                     int (*cb)(const struct wg_dispute_party_row *, void *),

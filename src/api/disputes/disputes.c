@@ -1,0 +1,111 @@
+/* Dispute cases (domain/disputes/dispute.h): POST and GET /api/v1/disputes, GET
+ * /api/v1/disputes/{id}. Recorded and read in one's scope, the parties masked; a case placed
+ * by a point is located to its grid first; it starts at the level its recorder works at.
+ * Every record is audited, refusals too, naming the case and never a party. */
+#include "api/app.h"
+#include "api/handlers.h"
+#include "api/registry/registry.h"
+
+#include <time.h>
+
+#include "domain/accounts/session.h"
+#include "domain/disputes/dispute.h"
+#include "domain/map/locate.h"
+
+/* The level a recorder works at: a grid worker's grid, a village committee's village, else
+ * the scope's: a grid, a village, a town, or the county and above. */
+static enum wg_case_level level_of(const struct wg_actor *a)
+{
+    size_t n = strlen(a->scope.code);
+    if (a->role == WG_ROLE_GRIDWORKER || n >= 15)
+        return WG_CASE_GRID;
+    if (a->role == WG_ROLE_COMMUNITY || n >= 12)
+        return WG_CASE_VILLAGE;
+    return n >= 9 ? WG_CASE_TOWN : WG_CASE_COUNTY;
+}
+
+static enum wg_rc locate(struct wg_req *req, struct wg_case *c, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_locate_result r;
+    struct wg_locator *loc = wg_locator_acquire(&app->locator);
+    enum wg_rc rc;
+    if (!loc)
+        return wg_err_set(err, WG_EUNAVAIL, "the locate index is not built yet");
+    rc = wg_locator_locate(loc, c->lon, c->lat, WG_CRS_WGS84, &r, err);
+    if (rc == WG_ENOTFOUND || (!rc && !r.grid))
+        rc = wg_err_set(err, WG_EINVAL,
+                        "'lon', 'lat': (%.6f, %.6f) lies in no grid of this district", c->lon,
+                        c->lat);
+    if (!rc)
+        snprintf(c->grid, sizeof c->grid, "%s", r.grid->code);
+    wg_locator_release(loc);
+    return rc;
+}
+
+static enum wg_rc reply_case(struct wg_req *req, struct wg_db *db, int status, long long id,
+                             struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_actor *a = req->actor;
+    json_t *out = NULL;
+    long long version = 0;
+    enum wg_rc rc = wg_case_view(db, app->keys, &a->scope, a->role, id, (long long)time(NULL), &out,
+                                 &version, err);
+    if (rc)
+        return rc;
+    req->extra_header_name = "ETag";
+    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
+    return wg_reply_json(req, status, out);
+}
+
+enum wg_rc wg_api_disputes_create(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_actor *a = req->actor;
+    struct wg_case c;
+    struct wg_db *db;
+    long long id = 0;
+    char number[40] = "", idtext[24] = "";
+    enum wg_rc rc = wg_api_db(req, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_case_apply(&c, req->json, err);
+    if (!rc && !c.grid[0])
+        rc = locate(req, &c, err);
+    if (!rc) {
+        struct wg_case_by by = {a->username, a->role, &a->scope, level_of(a)};
+        rc = wg_case_create(db, app->keys, &c, &by, (long long)time(NULL), &id, number, err);
+    }
+    wg_case_release(&c);
+    if (!rc)
+        snprintf(idtext, sizeof idtext, "%lld", id);
+    rc = wg_api_audit(req, db, NULL, "dispute.create", "dispute", idtext, rc ? NULL : number, rc,
+                      err);
+    return rc ? rc : reply_case(req, db, 201, id, err);
+}
+
+enum wg_rc wg_api_disputes_get(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_db *db;
+    long long id;
+    enum wg_rc rc;
+    if ((rc = wg_api_registry_id(req->params[0], "dispute case", &id, err)) ||
+        (rc = wg_api_db(req, &db, err)))
+        return rc;
+    return reply_case(req, db, 200, id, err);
+}
+
+enum wg_rc wg_api_disputes_list(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_case_query q = {wg_req_query(req, "grid"),  wg_req_query(req, "region"),
+                              wg_req_query(req, "state"), wg_req_query(req, "risk"),
+                              wg_req_query(req, "limit"), wg_req_query(req, "cursor")};
+    struct wg_db *db;
+    json_t *out = NULL;
+    enum wg_rc rc;
+    if ((rc = wg_api_db(req, &db, err)) ||
+        (rc = wg_case_list(db, wg_api_registry_scope(req), &q, &out, err)))
+        return rc;
+    return wg_reply_json(req, 200, out);
+}
