@@ -154,6 +154,8 @@ enum wg_rc wg_api_intake(struct wg_req *req, struct wg_order_draft *draft, const
 /* The keys of the body of POST /api/v1/orders/{id}/actions/{name}: the named action's
  * (api/orders/orders.c; struct wg_body_keys). */
 const char *const *wg_api_action_keys(struct wg_req *req, const char **what);
+/* The same for a dispute case's action (api/disputes/disputes.c). */
+const char *const *wg_api_dispute_action_keys(struct wg_req *req, const char **what);
 
 /* The authorize hook of the router (api/authorize.c). */
 enum wg_rc wg_api_authorize(struct wg_req *req, const struct wg_route *r, struct wg_err *err);

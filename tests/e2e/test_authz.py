@@ -596,6 +596,12 @@ EXPECT.update({
         outside_status=400),
     ("GET", "/api/v1/disputes/{id}"): dict(inside=("/api/v1/disputes/1", None),
                                            outside=("/api/v1/disputes/2", None), ok=200),
+    # a step needs If-Match (400 without it) before anything else is looked at; what each role
+    # may do is the state machine's (test_dispute_fsm, test_disputes.py)
+    ("POST", "/api/v1/disputes/{id}/actions/{name}"): dict(
+        inside=("/api/v1/disputes/1/actions/note", {"text": "矩阵"}),
+        outside=("/api/v1/disputes/2/actions/note", {"text": "矩阵"}), ok=400,
+        outside_status=400),
 })
 
 

@@ -43,8 +43,8 @@ def test_cases_recorded_numbered_masked_and_scoped():
             assert c["parties"][0]["id_number"] == "110105********002X", c
             assert c["parties"][0]["phone"] == "138****8000", c
             assert [e["action"] for e in c["timeline"]] == ["register"], c
-            # the grid worker mediates but does not take a case in: that is the body's
-            assert c["allowed_actions"] == ["note"], c
+            # at the grid its worker takes the case in and mediates on the spot
+            assert c["allowed_actions"] == ["accept", "note"], c
             # placed by a point, recorded by the town's centre: a town case, the next number
             status, c2 = srv.json("POST", "/api/v1/disputes",
                                   case(grid=None, lon=118.3055, lat=35.0055, risk="red"),
@@ -60,6 +60,7 @@ def test_cases_recorded_numbered_masked_and_scoped():
             assert status == 404, body
             status, body = srv.json("POST", "/api/v1/disputes", case(), token=west)
             assert status == 400 and "'grid'" in body["error"]["message"], body
+            step(srv, c, "note", {"text": "不在本村"}, west, 404)
             # the list: newest first, by risk, in pages, in scope
             status, page = srv.get("/api/v1/disputes?region=371302001", token=town)
             assert [d["id"] for d in page["disputes"]] == [c2["id"], c["id"]], page
@@ -126,6 +127,100 @@ def test_every_bad_case_is_a_400_naming_it_and_nothing_is_stored():
             # each refusal on the record, but the unknown key, which the router refuses first
             results = [e["result"] for e in log["records"]]
             assert results.count("ok") == 1 and results.count("failed") == len(bad) - 1, log
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def step(srv, c, action, body, token, status=200):
+    """Takes action on case c (as last read) and returns the case as answered."""
+    code, got = srv.json("POST", f"/api/v1/disputes/{c['id']}/actions/{action}", body,
+                         token=token, headers={"If-Match": f'"{c["version"]}"'})
+    assert code == status, (action, code, got)
+    return got if code == 200 else c
+
+
+def test_cases_walk_their_paths_on_the_record():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            gw, _, town, med = setup(data, srv)
+            lead = data.add_user(srv, "lead", "leader", "371302001", "Leader-pass-2026")
+            vill = data.add_user(srv, "vill", "community", "371302001001", "Village-pass-2026")
+            county = data.add_user(srv, "cmed", "mediator", "371302", "County-pass-2026")
+            # agreed at the town's centre, performed, followed up and filed; a red case is
+            # taken by a leader
+            status, c = srv.json("POST", "/api/v1/disputes", case(risk="red"), token=town)
+            assert status == 201 and c["allowed_actions"][:2] == ["accept", "refuse"], c
+            c = step(srv, c, "take", {}, lead)
+            assert c["taken_by"] == "lead", c
+            step(srv, c, "take", {}, lead, 409)
+            c = step(srv, c, "accept", {}, town)
+            c = step(srv, c, "mediate", {"note": "双方同意调解"}, med)
+            c = step(srv, c, "session", {"at": c["created_at"], "place": "东关社区调解室",
+                                         "attendees": "王秀英、李建国、调解员", "record":
+                                         "双方陈述，初步同意分担维修费"}, med)
+            c = step(srv, c, "agree", {"form": "written", "facts": "楼上防水层老化致渗漏",
+                                       "terms": "楼上承担维修费2400元",
+                                       "performance": "十日内一次付清"}, med)
+            assert c["state"] == "agreed" and c["end_level"] == "town" and c["agreed_at"], c
+            c = step(srv, c, "confirm", {"status": "applied", "court": "兰山区人民法院"}, med)
+            c = step(srv, c, "perform", {}, town)
+            c = step(srv, c, "follow_up", {"reached": True, "note": "已付清，双方满意"}, town)
+            c = step(srv, c, "archive", {}, med)
+            assert c["state"] == "archived" and c["allowed_actions"] == [], c
+            assert [e["action"] for e in c["timeline"]] == [
+                "register", "take", "accept", "mediate", "session", "agree", "confirm",
+                "perform", "follow_up", "archive"], c
+            raw = data.raw_bytes()
+            assert "楼上承担维修费".encode() not in raw and "兰山区人民法院".encode() not in raw
+            # up the hourglass from the grid to the county, then handed over to the court
+            status, d = srv.json("POST", "/api/v1/disputes", case(), token=gw)
+            d = step(srv, d, "accept", {}, gw)
+            d = step(srv, d, "escalate", {"reason": "涉及金额较大，网格调解未果"}, gw)
+            assert d["state"] == "registered" and d["level"] == "village", d
+            d = step(srv, d, "accept", {}, vill)
+            d = step(srv, d, "escalate", {"reason": "村级调解未果"}, vill)
+            d = step(srv, d, "accept", {}, med)
+            d = step(srv, d, "escalate", {"reason": "镇级调解未果"}, med)
+            assert d["level"] == "county", d
+            d = step(srv, d, "accept", {}, county)
+            step(srv, d, "escalate", {"reason": "x"}, county, 409)
+            d = step(srv, d, "refer", {"to": "court", "reason": "当事人申请诉讼"}, county)
+            assert d["state"] == "referred" and d["end_level"] == "county", d
+            d = step(srv, d, "archive", {}, county)
+            # refused with a reason; what is wrong is refused and changes nothing
+            status, e = srv.json("POST", "/api/v1/disputes", case(), token=town)
+            for action, body, token, want, word in [
+                    ("refuse", {}, med, 400, "'reason'"),
+                    ("accept", {"note": 3}, med, 400, "'note'"),
+                    ("accept", {"colour": "red"}, med, 400, "'colour'"),
+                    ("dance", {}, med, 400, "case action"),
+                    ("accept", {}, lead, 403, "leader"),
+                    ("agree", {"form": "written", "facts": "f", "terms": "t",
+                               "performance": "p"}, med, 409, "allowed for mediator"),
+                    ("session", {"at": 1, "place": "x", "attendees": "a", "record": "r"}, med,
+                     400, "'at'"),
+                    ("session", {"at": 1796000000, "attendees": "a", "record": "r"}, med, 400,
+                     "'place' or is 'online'"),
+                    ("session", {"at": 1796000000, "online": True, "attendees": "a",
+                                 "record": "r"}, med, 409, "cannot session a case that is "
+                                                           "registered")]:
+                code, got = srv.json("POST", f"/api/v1/disputes/{e['id']}/actions/{action}",
+                                     body, token=token, headers={"If-Match": '"1"'})
+                assert code == want and word in got["error"]["message"], (action, code, got)
+            code, got = srv.json("POST", f"/api/v1/disputes/{e['id']}/actions/accept", {},
+                                 token=med)
+            assert code == 400 and "If-Match" in got["error"]["message"], got
+            code, got = srv.json("POST", f"/api/v1/disputes/{e['id']}/actions/accept", {},
+                                 token=med, headers={"If-Match": '"7"'})
+            assert code == 412, got
+            status, same = srv.get(f"/api/v1/disputes/{e['id']}", token=med)
+            assert same["version"] == 1 and same["state"] == "registered", same
+            e = step(srv, e, "refuse", {"reason": "属劳动仲裁受理范围"}, med)
+            assert e["state"] == "refused" and e["allowed_actions"] == [], e
         finally:
             srv.stop()
     finally:

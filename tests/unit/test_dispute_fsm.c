@@ -16,7 +16,8 @@ static const char *const MAY[WG_ROLE_COUNT] = {
     [WG_ROLE_AGENT] = "note",
     [WG_ROLE_SUPERVISOR] = "accept refuse investigate mediate session agree escalate refer "
                            "confirm perform follow_up archive supervise note",
-    [WG_ROLE_GRIDWORKER] = "investigate mediate session agree escalate perform follow_up note",
+    [WG_ROLE_GRIDWORKER] = "accept investigate mediate session agree escalate perform follow_up "
+                           "note",
     [WG_ROLE_COMMUNITY] = "accept refuse investigate mediate session agree escalate refer "
                           "perform follow_up archive note",
     [WG_ROLE_MEDIATOR] = "accept refuse investigate mediate session agree escalate refer "

@@ -135,6 +135,36 @@ int main(void)
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM dispute"), 2);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT last FROM dispute_number"), 2);
 
+    /* every key an action's body may hold is a field its check knows: a value of the wrong kind
+     * is refused (for it or a field before it), never as an unknown key, before the case is
+     * looked for */
+    struct wg_scope all = {"region", ""};
+    for (int a = 0; a < WG_CASE_ACTION_COUNT; a++) {
+        const char *const *names = wg_case_action_fields((enum wg_case_action)a);
+        T_CHECK(names != NULL);
+        for (int k = 0; names && names[k]; k++) {
+            char want[40];
+            json_t *body = json_pack("{s:[]}", names[k]);
+            struct wg_case_step bad = {999999,           1,   NOW, (enum wg_case_action)a, "m1",
+                                       WG_ROLE_MEDIATOR, &all};
+            T_EQ_INT(wg_case_act(db, keys, &bad, body, &err), WG_EINVAL);
+            snprintf(want, sizeof want, "'%s' is not a field", names[k]);
+            T_CHECK(strstr(err.msg, want) == NULL);
+            json_decref(body);
+        }
+    }
+    T_CHECK(wg_case_action_fields(WG_CASE_ACTION_COUNT) == NULL);
+    /* a step on the version read; a stale one changes nothing */
+    struct wg_case_step accept = {1, 5, NOW, WG_CASE_ACCEPT, "m1", WG_ROLE_MEDIATOR, &village};
+    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_EPRECOND);
+    T_EQ_INT(wg_store_dispute_get(db, 2, on_case, &s, &err), WG_OK);
+    accept.id = 2;
+    accept.version = s.r.version;
+    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_OK);
+    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_EPRECOND);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM dispute_event WHERE dispute = 2"), 2);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT version FROM dispute WHERE id = 2"), 2);
+
     wg_pii_keys_free(keys);
     wg_store_put(db);
     t_store_close(st);

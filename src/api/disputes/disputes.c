@@ -1,7 +1,8 @@
 /* Dispute cases (domain/disputes/dispute.h): POST and GET /api/v1/disputes, GET
- * /api/v1/disputes/{id}. Recorded and read in one's scope, the parties masked; a case placed
- * by a point is located to its grid first; it starts at the level its recorder works at.
- * Every record is audited, refusals too, naming the case and never a party. */
+ * /api/v1/disputes/{id}, POST /api/v1/disputes/{id}/actions/{name} (with If-Match). Recorded and
+ * read in one's scope, the parties masked; a case placed by a point is located to its grid first;
+ * it starts at the level its recorder works at. Every record is audited, refusals too, naming the
+ * case and never a party. */
 #include "api/app.h"
 #include "api/handlers.h"
 #include "api/registry/registry.h"
@@ -108,4 +109,38 @@ enum wg_rc wg_api_disputes_list(struct wg_req *req, struct wg_err *err)
         (rc = wg_case_list(db, wg_api_registry_scope(req), &q, &out, err)))
         return rc;
     return wg_reply_json(req, 200, out);
+}
+
+/* The keys an action's body may hold, for the router. */
+const char *const *wg_api_dispute_action_keys(struct wg_req *req, const char **what)
+{
+    enum wg_case_action a;
+    char *w;
+    if (req->nparams < 2 || wg_case_action_parse(req->params[1], &a, NULL))
+        return NULL;
+    w = wg_arena_alloc(req->arena, 64);
+    snprintf(w, 64, "the action '%s'", wg_case_action_name(a));
+    *what = w;
+    return wg_case_action_fields(a);
+}
+
+enum wg_rc wg_api_disputes_act(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    const struct wg_actor *a = req->actor;
+    struct wg_case_step s = {0,       0,        (long long)time(NULL), WG_CASE_NOTE, a->username,
+                             a->role, &a->scope};
+    struct wg_db *db;
+    char audit_action[40];
+    enum wg_rc rc;
+    if ((rc = wg_api_registry_id(req->params[0], "dispute case", &s.id, err)) ||
+        (rc = wg_case_action_parse(req->params[1], &s.action, err)) ||
+        (rc = wg_api_db(req, &db, err)))
+        return rc;
+    snprintf(audit_action, sizeof audit_action, "dispute.%s", req->params[1]);
+    rc = wg_api_registry_version(req, "dispute case", &s.version, err);
+    if (!rc)
+        rc = wg_case_act(db, app->keys, &s, req->json, err);
+    rc = wg_api_audit(req, db, NULL, audit_action, "dispute", req->params[0], NULL, rc, err);
+    return rc ? rc : reply_case(req, db, 200, s.id, err);
 }

@@ -7,6 +7,7 @@
 
 #include "core/param.h"
 #include "domain/accounts/pii.h"
+#include "domain/disputes/case_row.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
 
@@ -30,9 +31,8 @@ static json_t *case_json(const struct wg_dispute_row *r)
     return j;
 }
 
-/* The facts the state machine reads from a stored case. */
-static void facts(const struct wg_dispute_row *r, long long now, struct wg_case_ctx *c,
-                  enum wg_case_state *state)
+void wg_case_facts(const struct wg_dispute_row *r, long long now, struct wg_case_ctx *c,
+                   enum wg_case_state *state)
 {
     struct wg_err err = {0};
     enum wg_case_level level = WG_CASE_GRID;
@@ -130,7 +130,7 @@ enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
     struct wg_case_ctx c;
     enum wg_case_state state;
     enum wg_case_action can[WG_CASE_ACTION_COUNT];
-    facts(&v.row, now, &c, &state);
+    wg_case_facts(&v.row, now, &c, &state);
     size_t n = wg_case_allowed(state, role, &c, can, WG_CASE_ACTION_COUNT);
     json_t *allowed = json_array();
     for (size_t i = 0; i < n; i++)

@@ -75,6 +75,32 @@ enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
                         const struct wg_scope *scope, enum wg_role_id role, long long id,
                         long long now, json_t **out, long long *version, struct wg_err *err);
 
+/* A step of a case (POST /api/v1/disputes/{id}/actions/{name}): by actor in role, within
+ * scope, on the version read. */
+struct wg_case_step {
+    long long id, version, now;
+    enum wg_case_action action;
+    const char *actor;
+    enum wg_role_id role;
+    const struct wg_scope *scope;
+};
+/* The keys an action's body may hold (NULL-terminated; NULL for no action). */
+const char *const *wg_case_action_fields(enum wg_case_action a);
+/* An action's body checked (NULL: empty); *record (owned, always set) the fields given as the
+ * timeline keeps them. */
+enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t **record,
+                               struct wg_err *err);
+/* Checks the action's body (each field as its action takes it: a refusal's or an escalation's
+ * reason, a session's time, place or online, attendees and record, an agreement's form,
+ * facts, terms and performance, a referral's body and reason, a judicial confirmation's
+ * status…; 400 naming the field), finds the case in scope (404), holds it to the version
+ * (412), asks the state machine (403, 409), and writes the step: the case's state and level,
+ * the level it ended at, when it was agreed, the leader who took it, and its timeline's row
+ * with the body as its record, sealed. One transaction (the caller's when one is open);
+ * nothing is written on an error. */
+enum wg_rc wg_case_act(struct wg_db *db, const struct wg_pii_keys *keys,
+                       const struct wg_case_step *s, const json_t *body, struct wg_err *err);
+
 /* GET /api/v1/disputes: a grid's or a region's cases in scope (grid, region), of a state and
  * a risk, newest first, limit (1–200, 50) from cursor ("<created_at>.<id>" of the page
  * before's last). */

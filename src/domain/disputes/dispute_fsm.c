@@ -97,8 +97,9 @@ static const char *g_take(const struct wg_case_ctx *c)
 
 /* Each row says why it is there. */
 static const struct rule rules[] = {
-    /* the body of the case's level takes it, or says why mediation is not the way */
-    {WG_CASE_ACCEPT, S(REGISTERED), DECIDERS, WG_CASE_ACCEPTED, NULL, 0},
+    /* the body of the case's level takes it (at the grid, its worker: 就地化解), or says why
+     * mediation is not the way */
+    {WG_CASE_ACCEPT, S(REGISTERED), WORKERS, WG_CASE_ACCEPTED, NULL, 0},
     {WG_CASE_REFUSE, S(REGISTERED), DECIDERS, WG_CASE_REFUSED, NULL, 0},
     /* the facts first, or mediation at once when they are plain */
     {WG_CASE_INVESTIGATE, S(ACCEPTED), WORKERS, WG_CASE_INVESTIGATING, NULL, 0},

@@ -56,6 +56,25 @@ enum wg_rc wg_store_dispute_event_insert(struct wg_db *db, long long dispute,
     return wg_db_exec(db, WG_Q_DISPUTE_EVENT_INSERT, v, WG_NVALS(v), NULL, err);
 }
 
+enum wg_rc wg_store_dispute_step(struct wg_db *db, const struct wg_dispute_row *r,
+                                 const struct wg_dispute_event_row *e, long long now,
+                                 struct wg_err *err)
+{
+    long n = 0;
+    struct wg_val v[] = {WG_VINT(r->id),         WG_VTEXT(r->state),    WG_VTEXT(r->level),
+                         WG_VTEXT(r->end_level), WG_VTEXT(r->taken_by), WG_VINT(r->agreed_at),
+                         WG_VINT(r->version),    WG_VINT(now)};
+    enum wg_rc rc = wg_db_exec(db, WG_Q_DISPUTE_STEP, v, WG_NVALS(v), &n, err);
+    if (!rc && n != 1)
+        return wg_err_set(err, WG_EPRECOND,
+                          "dispute case %lld changed since version %lld was read: read it again",
+                          r->id, r->version);
+    struct wg_val w[] = {WG_VINT(r->id),        WG_VINT(e->at),      WG_VTEXT(e->actor),
+                         WG_VTEXT(e->role),     WG_VTEXT(e->action), WG_VTEXT(e->from_state),
+                         WG_VTEXT(e->to_state), WG_VTEXT(e->level),  WG_VTEXT(e->detail)};
+    return rc ? rc : wg_db_exec(db, WG_Q_DISPUTE_EVENT_NEXT, w, WG_NVALS(w), NULL, err);
+}
+
 struct each {
     int (*cb)(const struct wg_dispute_row *, void *);
     void *ctx;

@@ -50,6 +50,11 @@ enum wg_rc wg_store_dispute_event_insert(struct wg_db *db, long long dispute,
 enum wg_rc wg_store_dispute_get(struct wg_db *db, long long id,
                                 int (*cb)(const struct wg_dispute_row *, void *), void *ctx,
                                 struct wg_err *err);
+/* Writes r's state, level, end_level, taken_by and agreed_at over case r->id if its version is
+ * still r->version (the version moves on): WG_EPRECOND when not. Then e (its seq the next). */
+enum wg_rc wg_store_dispute_step(struct wg_db *db, const struct wg_dispute_row *r,
+                                 const struct wg_dispute_event_row *e, long long now,
+                                 struct wg_err *err);
 /* The cases of grids [lo, hi), of state and risk ("" any), newest first after (at, id). */
 enum wg_rc wg_store_dispute_list(struct wg_db *db, const char *lo, const char *hi,
                                  const char *state, const char *risk, long long at, long long id,
