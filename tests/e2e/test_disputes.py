@@ -2,7 +2,7 @@
 level each works at, numbered per county and day, the parties masked and their personal
 fields sealed, read and listed in one's scope, every bad body refused naming the field with
 nothing stored, and every record on the audit log."""
-from harness import Data, Server, run
+from harness import Data, Server, act, run
 
 GRID = "371302001001001"       # 东关社区第1网格
 OTHER_GRID = "371302001002001"  # 西关社区第1网格
@@ -221,6 +221,36 @@ def test_cases_walk_their_paths_on_the_record():
             assert same["version"] == 1 and same["state"] == "registered", same
             e = step(srv, e, "refuse", {"reason": "属劳动仲裁受理范围"}, med)
             assert e["state"] == "refused" and e["allowed_actions"] == [], e
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_a_case_from_an_orders_line_and_each_shows_the_other():
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            _, _, town, _ = setup(data, srv)
+            status, o = srv.json("POST", "/api/v1/orders",
+                                 {"channel": "hotline", "type": "complaint", "title": "讨要工资",
+                                  "content": "二十余名工人讨要工资", "lon": 118.3055,
+                                  "lat": 35.0055}, token=town)
+            assert status == 201, o
+            body = case(source="order", order=o["id"], type="labour", risk="orange")
+            # not before the centre routed the order to the joint conference or the court
+            status, got = srv.json("POST", "/api/v1/disputes", body, token=town)
+            assert status == 400 and "route_line it there first" in got["error"]["message"], got
+            status, got = srv.json("POST", "/api/v1/disputes", dict(body, order=99999),
+                                   token=town)
+            assert status == 400 and "'order'" in got["error"]["message"], got
+            act(srv, town, o, "route_line", {"line": "joint_conference"})
+            status, c = srv.json("POST", "/api/v1/disputes", body, token=town)
+            assert status == 201 and c["order"] == o["id"] and c["source"] == "order", c
+            status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)
+            assert seen["disputes"] == [{"id": c["id"], "number": c["number"],
+                                         "state": "registered"}], seen
         finally:
             srv.stop()
     finally:

@@ -5,6 +5,7 @@
 #include "core/civil.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
+#include "store/orders/orders_q.h"
 
 static enum wg_rc seal(const struct wg_pii_keys *keys, const char *value, const char *context,
                        char **out, struct wg_err *err)
@@ -40,6 +41,27 @@ out:
     return rc;
 }
 
+static int mediation_line(const char *line, const char *at, const char *actor, void *ctx)
+{
+    (void)at, (void)actor;
+    *(int *)ctx |= !strcmp(line, "joint_conference") || !strcmp(line, "judicial");
+    return 0;
+}
+
+/* A case from an order: the order is on the joint conference's or the judicial line (the
+ * centre routed it there, route_line), so that each shows the other. */
+static enum wg_rc order_line(struct wg_db *db, long long order_id, struct wg_err *err)
+{
+    int on = 0;
+    enum wg_rc rc = wg_store_order_lines(db, order_id, mediation_line, &on, err);
+    if (!rc && !on)
+        rc = wg_err_set(err, WG_EINVAL,
+                        "'order': order %lld is not on the joint_conference or judicial line "
+                        "(route_line it there first)",
+                        order_id);
+    return rc;
+}
+
 static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
                          const struct wg_case_by *by, long long now, long long *id, char number[40],
                          struct wg_err *err)
@@ -54,6 +76,8 @@ static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const
                                .lat = c->lat,
                                .order_id = c->order_id};
     enum wg_rc rc = wg_registry_grid_check(db, by->scope, "grid", c->grid, err);
+    if (!rc && c->order_id)
+        rc = order_line(db, c->order_id, err);
     wg_civil_format_date(wg_cst_day(now), day);
     snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(r.county, sizeof r.county, "%.6s", c->grid);

@@ -2,6 +2,7 @@
  * a confidential order), deadlines and light, allowed actions, timeline, photos, duplicates
  * and lines; and the answer to an intake, written from the draft without reading back. */
 #include "store/registry/visit_q.h"
+#include "store/disputes/dispute_q.h"
 #include "domain/orders/order_ctx.h"
 #include "core/assert.h"
 
@@ -354,6 +355,25 @@ out:
     return rc;
 }
 
+static int add_case(long long id, const char *number, const char *state, void *ctx)
+{
+    json_array_append_new(
+        ctx, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "number", number, "state", state));
+    return 0;
+}
+
+/* The dispute cases its joint conference or judicial line opened (domain/disputes/):
+ * "disputes" lists them, and each case names the order. */
+static enum wg_rc add_cases(struct wg_db *db, long long id, json_t *j, struct wg_err *err)
+{
+    json_t *cases = json_array();
+    enum wg_rc rc = wg_store_dispute_of_order(db, id, add_case, cases, err);
+    if (!rc && json_array_size(cases))
+        json_object_set(j, "disputes", cases);
+    json_decref(cases);
+    return rc;
+}
+
 /* A visit's or a patrol's finding made the order (domain/registry/visit.h): "source" names it. */
 static enum wg_rc add_source(struct wg_db *db, long long id, json_t *j, struct wg_err *err)
 {
@@ -391,8 +411,8 @@ enum wg_rc wg_order_json(struct wg_db *db, const struct wg_order_env *env,
         goto out;
     }
     set_nonempty(j, "assisting", assist_json(&a));
-    if (with_timeline &&
-        ((rc = add_details(db, actor, &o, &f, &ctx, j, err)) || (rc = add_source(db, id, j, err))))
+    if (with_timeline && ((rc = add_details(db, actor, &o, &f, &ctx, j, err)) ||
+                          (rc = add_source(db, id, j, err)) || (rc = add_cases(db, id, j, err))))
         goto out;
     *out = j;
     j = NULL;

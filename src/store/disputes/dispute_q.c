@@ -195,3 +195,24 @@ enum wg_rc wg_store_dispute_events(struct wg_db *db, long long id,
     struct each_event e = {cb, ctx};
     return wg_db_query(db, WG_Q_DISPUTE_EVENTS, v, 1, take_event, &e, err);
 }
+
+struct each_linked {
+    int (*cb)(long long id, const char *number, const char *state, void *);
+    void *ctx;
+};
+
+static int take_linked(struct wg_row *row, void *ctx)
+{
+    struct each_linked *e = ctx;
+    return e->cb(wg_row_int(row, 0), wg_row_text(row, 1), wg_row_text(row, 2), e->ctx);
+}
+
+enum wg_rc wg_store_dispute_of_order(struct wg_db *db, long long order_id,
+                                     int (*cb)(long long id, const char *number, const char *state,
+                                               void *),
+                                     void *ctx, struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(order_id)};
+    struct each_linked e = {cb, ctx};
+    return wg_db_query(db, WG_Q_DISPUTE_OF_ORDER, v, 1, take_linked, &e, err);
+}

@@ -60,6 +60,11 @@ enum wg_rc wg_store_dispute_list(struct wg_db *db, const char *lo, const char *h
                                  const char *state, const char *risk, long long at, long long id,
                                  int limit, int (*cb)(const struct wg_dispute_row *, void *),
                                  void *ctx, struct wg_err *err);
+/* The cases opened from order_id, oldest first. */
+enum wg_rc wg_store_dispute_of_order(struct wg_db *db, long long order_id,
+                                     int (*cb)(long long id, const char *number, const char *state,
+                                               void *),
+                                     void *ctx, struct wg_err *err);
 /* A case's parties by position, its timeline by sequence. */
 enum wg_rc wg_store_dispute_parties(struct wg_db *db, long long id,
                                     int (*cb)(const struct wg_dispute_party_row *, void *),
