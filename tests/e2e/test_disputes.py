@@ -246,6 +246,12 @@ def test_a_case_from_an_orders_line_and_each_shows_the_other():
                                    token=town)
             assert status == 400 and "'order'" in got["error"]["message"], got
             act(srv, town, o, "route_line", {"line": "joint_conference"})
+            # an order outside one's scope is as absent
+            west_body = dict(body, grid=OTHER_GRID)
+            status, got = srv.json("POST", "/api/v1/disputes", west_body,
+                                   token=data.add_user(srv, "w2", "supervisor", "371302001002",
+                                                       "West-pass-2026"))
+            assert status == 400 and "does not exist" in got["error"]["message"], got
             status, c = srv.json("POST", "/api/v1/disputes", body, token=town)
             assert status == 201 and c["order"] == o["id"] and c["source"] == "order", c
             status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)

@@ -48,12 +48,20 @@ static int mediation_line(const char *line, const char *at, const char *actor, v
     return 0;
 }
 
-/* A case from an order: the order is on the joint conference's or the judicial line (the
- * centre routed it there, route_line), so that each shows the other. */
-static enum wg_rc order_line(struct wg_db *db, long long order_id, struct wg_err *err)
+/* A case from an order: the order lies in the recorder's scope (else it is as absent) and is
+ * on the joint conference's or the judicial line (the centre routed it there, route_line),
+ * so that each shows the other. */
+static enum wg_rc order_line(struct wg_db *db, const struct wg_scope *scope, long long order_id,
+                             struct wg_err *err)
 {
+    struct wg_order_row o;
     int on = 0;
-    enum wg_rc rc = wg_store_order_lines(db, order_id, mediation_line, &on, err);
+    enum wg_rc rc = wg_store_order_get(db, order_id, &o, err);
+    if (rc == WG_ENOTFOUND || (!rc && !wg_registry_covers(scope, o.grid)))
+        rc = wg_err_set(err, WG_EINVAL, "'order': order %lld does not exist", order_id);
+    wg_store_order_release(&o); /* zeroed first by the get, whatever it answered */
+    if (!rc)
+        rc = wg_store_order_lines(db, order_id, mediation_line, &on, err);
     if (!rc && !on)
         rc = wg_err_set(err, WG_EINVAL,
                         "'order': order %lld is not on the joint_conference or judicial line "
@@ -77,7 +85,7 @@ static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const
                                .order_id = c->order_id};
     enum wg_rc rc = wg_registry_grid_check(db, by->scope, "grid", c->grid, err);
     if (!rc && c->order_id)
-        rc = order_line(db, c->order_id, err);
+        rc = order_line(db, by->scope, c->order_id, err);
     wg_civil_format_date(wg_cst_day(now), day);
     snprintf(ymd, sizeof ymd, "%.4s%.2s%.2s", day, day + 5, day + 8);
     snprintf(r.county, sizeof r.county, "%.6s", c->grid);
