@@ -6,6 +6,7 @@
 
 #include "domain/accounts/pii.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/accounts/pii_rotate.h"
 #include "domain/disputes/dispute.h"
 #include "store/disputes/dispute_q.h"
 #include "t_grid.h"
@@ -164,6 +165,30 @@ int main(void)
     T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_EPRECOND);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM dispute_event WHERE dispute = 2"), 2);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT version FROM dispute WHERE id = 2"), 2);
+
+    /* key rotation re-seals the parties and the steps' records: in each case 王秀英's name, ID
+     * number and phone and 李建国's name; no step's record but the session's (accept and
+     * mediate had no body) */
+    struct wg_case_step session = {2, 2, NOW, WG_CASE_MEDIATE, "m1", WG_ROLE_MEDIATOR, &village};
+    T_EQ_INT(wg_case_act(db, keys, &session, NULL, &err), WG_OK);
+    json_t *rec = json_pack("{s:I,s:s,s:s,s:s}", "at", (json_int_t)NOW, "place", "调解室",
+                            "attendees", "王秀英、李建国", "record", "双方同意分担");
+    session.action = WG_CASE_SESSION;
+    session.version = 3;
+    T_EQ_INT(wg_case_act(db, keys, &session, rec, &err), WG_OK);
+    json_decref(rec);
+    T_EQ_INT(wg_pii_keys_rotate(t_store_dir, &err), WG_OK);
+    struct wg_pii_keys *rotated = NULL;
+    size_t moved = 0;
+    T_EQ_INT(wg_pii_keys_load(t_store_dir, &rotated, &err), WG_OK);
+    T_EQ_INT(wg_pii_rotate_stored(db, rotated, &moved, &err), WG_OK);
+    T_EQ_INT(moved, 2 * 4 + 1);
+    T_EQ_INT(wg_pii_rotate_stored(db, rotated, &moved, &err), WG_OK);
+    T_EQ_INT(moved, 0);
+    struct seen again = {rotated, {0}, 0, 0, 0, 0, ""};
+    T_EQ_INT(wg_store_dispute_parties(db, 2, on_party, &again, &err), WG_OK);
+    T_EQ_INT(again.opened, 2);
+    wg_pii_keys_free(rotated);
 
     wg_pii_keys_free(keys);
     wg_store_put(db);

@@ -21,12 +21,21 @@ static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_VISITS] = {"visit.content", "visit.findings"},
     [WG_SEALED_PATROLS] = {"patrol.checks"},
     [WG_SEALED_TRACKS] = {"patrol.track"},
+    [WG_SEALED_DISPUTE_PARTIES] = {"dispute_party.name", "dispute_party.id_number",
+                                   "dispute_party.phone"},
+    [WG_SEALED_DISPUTE_EVENTS] = {"dispute_event.detail"},
 };
 static const char *const table_names[] = {
-    [WG_SEALED_ORDERS] = "order",      [WG_SEALED_OPEN311] = "Open311 request",
-    [WG_SEALED_PERSONS] = "person",    [WG_SEALED_HOUSEHOLDS] = "household",
-    [WG_SEALED_ORGS] = "organization", [WG_SEALED_VISITS] = "visit",
-    [WG_SEALED_PATROLS] = "patrol",    [WG_SEALED_TRACKS] = "patrol track",
+    [WG_SEALED_ORDERS] = "order",
+    [WG_SEALED_OPEN311] = "Open311 request",
+    [WG_SEALED_PERSONS] = "person",
+    [WG_SEALED_HOUSEHOLDS] = "household",
+    [WG_SEALED_ORGS] = "organization",
+    [WG_SEALED_VISITS] = "visit",
+    [WG_SEALED_PATROLS] = "patrol",
+    [WG_SEALED_TRACKS] = "patrol track",
+    [WG_SEALED_DISPUTE_PARTIES] = "dispute party",
+    [WG_SEALED_DISPUTE_EVENTS] = "dispute step",
 };
 
 struct pending {
@@ -125,8 +134,10 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     pg->keys = keys;
     pg->err = err;
     static const enum wg_sealed_table all[] = {
-        WG_SEALED_ORDERS, WG_SEALED_OPEN311, WG_SEALED_PERSONS, WG_SEALED_HOUSEHOLDS,
-        WG_SEALED_ORGS,   WG_SEALED_VISITS,  WG_SEALED_PATROLS, WG_SEALED_TRACKS};
+        WG_SEALED_ORDERS,        WG_SEALED_OPEN311, WG_SEALED_PERSONS,
+        WG_SEALED_HOUSEHOLDS,    WG_SEALED_ORGS,    WG_SEALED_VISITS,
+        WG_SEALED_PATROLS,       WG_SEALED_TRACKS,  WG_SEALED_DISPUTE_PARTIES,
+        WG_SEALED_DISPUTE_EVENTS};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

@@ -145,6 +145,9 @@ enum wg_sealed_table {
     WG_SEALED_VISITS,
     WG_SEALED_PATROLS,
     WG_SEALED_TRACKS,
+    /* dispute cases' parties and their steps' records (domain/disputes/dispute.h) */
+    WG_SEALED_DISPUTE_PARTIES,
+    WG_SEALED_DISPUTE_EVENTS,
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {
