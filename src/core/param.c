@@ -110,3 +110,21 @@ enum wg_rc wg_param_text(const char *s, const char *name, size_t max, struct wg_
                           max);
     return WG_OK;
 }
+
+enum wg_rc wg_param_time_cursor(const char *text, long long *at, long long *id, struct wg_err *err)
+{
+    const char *dot = text ? strchr(text, '.') : NULL;
+    char head[24];
+    *at = INT64_MAX;
+    *id = INT64_MAX;
+    if (!text || !*text)
+        return WG_OK;
+    if (dot && dot - text < (long)sizeof head) {
+        snprintf(head, sizeof head, "%.*s", (int)(dot - text), text);
+        if (!wg_param_whole(head, 0, INT64_MAX, at) && !wg_param_id(dot + 1, 1, INT64_MAX, id))
+            return WG_OK;
+    }
+    return wg_err_set(err, WG_EINVAL,
+                      "'cursor' is not a cursor of this list; pass the next_cursor of the page "
+                      "before");
+}

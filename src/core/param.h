@@ -34,6 +34,11 @@ enum wg_rc wg_param_time(const char *s, const char *name, char out[32], struct w
  * leading zero; 0 with *out set, -1 for anything else (a path naming nothing: 404). */
 int wg_param_id(const char *s, long long lo, long long hi, long long *out);
 
+/* The cursor of a newest-first list, "<time>.<id>" of the page before's last row: the time
+ * (unix seconds, 0 or more) and the id (1 or more) into *at and *id; absent or "" is the first
+ * page (both INT64_MAX). Anything else is WG_EINVAL naming cursor. */
+enum wg_rc wg_param_time_cursor(const char *text, long long *at, long long *id, struct wg_err *err);
+
 /* A setting's value (a settings file line or a flag), v from lo to hi into *out; anything
  * else is WG_EINVAL naming `what`, the range and the text given. */
 enum wg_rc wg_parse_whole(const char *what, const char *v, long lo, long hi, long *out,

@@ -366,6 +366,33 @@ static void test_times_and_ids(void)
         T_EQ_INT(wg_param_id(ids[i].s, 1, INT64_MAX, &v), ids[i].ok ? 0 : -1);
         T_EQ_INT(v, ids[i].out);
     }
+    /* a newest-first list's cursor: "<time>.<id>", or nothing for the first page */
+    static const struct {
+        const char *s;
+        long long at, id;
+    } cursors[] = {{NULL, INT64_MAX, INT64_MAX},
+                   {"", INT64_MAX, INT64_MAX},
+                   {"1796000000.42", 1796000000, 42},
+                   {"0.1", 0, 1},
+                   {"1796000000", -1, 0},
+                   {"1796000000.0", -1, 0},
+                   {"-5.3", -1, 0},
+                   {".3", -1, 0},
+                   {"x.3", -1, 0},
+                   {"1.3.4", -1, 0},
+                   {"123456789012345678901234.1", -1, 0}};
+    for (size_t i = 0; i < sizeof cursors / sizeof cursors[0]; i++) {
+        struct wg_err err = {0};
+        long long at = 0, id = 0;
+        enum wg_rc rc = wg_param_time_cursor(cursors[i].s, &at, &id, &err);
+        T_EQ_INT(rc, cursors[i].at < 0 ? WG_EINVAL : WG_OK);
+        if (cursors[i].at >= 0) {
+            T_EQ_INT(at, cursors[i].at);
+            T_EQ_INT(id, cursors[i].id);
+        } else {
+            T_CHECK(strstr(err.msg, "'cursor'") != NULL);
+        }
+    }
 }
 
 /* The one UTF-8 decoder: RFC 3629's valid forms only, and cuts that never split one. */

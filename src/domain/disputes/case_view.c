@@ -161,24 +161,6 @@ static int on_row(const struct wg_dispute_row *r, void *ctx)
     return 0;
 }
 
-static enum wg_rc cursor_of(const char *text, long long *at, long long *id, struct wg_err *err)
-{
-    const char *dot = text ? strchr(text, '.') : NULL;
-    char head[24];
-    *at = INT64_MAX;
-    *id = INT64_MAX;
-    if (!text || !*text)
-        return WG_OK;
-    if (dot && dot - text < (long)sizeof head) {
-        snprintf(head, sizeof head, "%.*s", (int)(dot - text), text);
-        if (!wg_param_id(head, 0, INT64_MAX, at) && !wg_param_id(dot + 1, 1, INT64_MAX, id))
-            return WG_OK;
-    }
-    return wg_err_set(err, WG_EINVAL,
-                      "'cursor' is not a cursor of this list; pass the next_cursor of the page "
-                      "before");
-}
-
 enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
                         const struct wg_case_query *q, json_t **out, struct wg_err *err)
 {
@@ -198,7 +180,7 @@ enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
     if (!known)
         return wg_err_set(err, WG_EINVAL, "'risk' must be one of red, orange, yellow, green");
     if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
-        (rc = cursor_of(q->cursor, &at, &id, err)) ||
+        (rc = wg_param_time_cursor(q->cursor, &at, &id, err)) ||
         (rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))
         return rc;
     struct page p = {json_array(), 0, 0, 0};

@@ -367,24 +367,6 @@ static int add_visit(const struct wg_visit_row *r, void *ctx)
     return 0;
 }
 
-static enum wg_rc visit_cursor(const char *text, long long *at, long long *id, struct wg_err *err)
-{
-    const char *dot = text ? strchr(text, '.') : NULL;
-    char head[24];
-    *at = INT64_MAX;
-    *id = INT64_MAX;
-    if (!text || !*text)
-        return WG_OK;
-    if (dot && dot - text < (long)sizeof head) {
-        snprintf(head, sizeof head, "%.*s", (int)(dot - text), text);
-        if (!wg_param_whole(head, 0, INT64_MAX, at) && !wg_param_id(dot + 1, 1, INT64_MAX, id))
-            return WG_OK;
-    }
-    return wg_err_set(err, WG_EINVAL,
-                      "'cursor' is not a cursor of this list; pass the next_cursor of the page "
-                      "before");
-}
-
 enum wg_rc wg_visit_list(struct wg_db *db, const struct wg_pii_keys *keys,
                          const struct wg_scope *scope, const struct wg_visit_query *q, json_t **out,
                          struct wg_err *err)
@@ -408,7 +390,7 @@ enum wg_rc wg_visit_list(struct wg_db *db, const struct wg_pii_keys *keys,
         return rc;
     f = (struct wg_visit_filter){
         lo, hi, q->worker ? q->worker : "", kind, subject, from, to, 0, 0, (int)limit};
-    if ((rc = visit_cursor(q->cursor, &f.before_at, &f.before_id, err)))
+    if ((rc = wg_param_time_cursor(q->cursor, &f.before_at, &f.before_id, err)))
         return rc;
     pg.arr = json_array();
     rc = wg_store_visit_list(db, &f, add_visit, &pg, err);
