@@ -48,9 +48,11 @@ def test_strict_unknown_json_keys_on_every_write_route():
                 path = pattern
                 for k, v in fill.items():
                     path = path.replace(k, v)
-                # a finding made an order: a grid worker's, who writes the registry and orders
+                # a finding made an order: a grid worker's, who writes the registry and orders;
+                # the agent also records and steps dispute cases
                 token = (gw if "ORDER" in perm and "REGISTRY" in perm
-                         else ag if "ORDER" in perm else sec if "ADMIN_ACCOUNTS" in perm
+                         else ag if "ORDER" in perm or "DISPUTE" in perm
+                         else sec if "ADMIN_ACCOUNTS" in perm
                          else None if perm.strip() == "0" else srv.token)
                 status, body = srv.json(method, path, {"zz_unknown": 1}, token=token)
                 assert status == 400, (method, pattern, status, body)
