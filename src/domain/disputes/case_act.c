@@ -19,70 +19,69 @@ struct field {
 };
 
 static const char *const forms[] = {"written", "oral", NULL};
-static const char *const bodies[] = {"court", "arbitration", "administrative_review", "petition",
-                                     NULL};
+static const char *const referral_bodies[] = {"court", "arbitration", "administrative_review",
+                                              "petition", NULL};
 static const char *const confirmations[] = {"applied", "confirmed", "rejected", NULL};
 
-#define NOTE                                                                                       \
-    {                                                                                              \
-        "note", 't', 0, 1000, NULL                                                                 \
-    }
-static const struct field f_note[] = {NOTE, {NULL, 0, 0, 0, NULL}};
-static const struct field f_reason[] = {{"reason", 't', 1, 500, NULL}, {NULL, 0, 0, 0, NULL}};
-static const struct field f_session[] = {
-    {"at", 'i', 0, 0, NULL},          {"place", 't', 0, 100, NULL},   {"online", 'b', 0, 0, NULL},
-    {"attendees", 't', 1, 500, NULL}, {"record", 't', 1, 4000, NULL}, {NULL, 0, 0, 0, NULL}};
+/* Each action's fields, written once: X(name, kind, min, max, list) for each. */
+#define F_NOTE(X)   X("note", 't', 0, 1000, NULL)
+#define F_REASON(X) X("reason", 't', 1, 500, NULL)
+#define F_SESSION(X)                                                                               \
+    X("at", 'i', 0, 0, NULL)                                                                       \
+    X("place", 't', 0, 100, NULL)                                                                  \
+    X("online", 'b', 0, 0, NULL)                                                                   \
+    X("attendees", 't', 1, 500, NULL)                                                              \
+    X("record", 't', 1, 4000, NULL)
 /* People's Mediation Law art. 29: the parties (the case's), the facts and responsibilities,
  * the terms, and the manner and time of performance */
-static const struct field f_agree[] = {{"form", 'o', 0, 0, forms},
-                                       {"facts", 't', 1, 2000, NULL},
-                                       {"terms", 't', 1, 2000, NULL},
-                                       {"performance", 't', 1, 1000, NULL},
-                                       {NULL, 0, 0, 0, NULL}};
-static const struct field f_refer[] = {
-    {"to", 'o', 0, 0, bodies}, {"reason", 't', 1, 500, NULL}, {NULL, 0, 0, 0, NULL}};
-static const struct field f_confirm[] = {
-    {"status", 'o', 0, 0, confirmations}, {"court", 't', 0, 100, NULL}, {NULL, 0, 0, 0, NULL}};
-static const struct field f_follow_up[] = {
-    {"reached", 'b', 0, 0, NULL}, NOTE, {NULL, 0, 0, 0, NULL}};
-static const struct field f_text[] = {{"text", 't', 1, 2000, NULL}, {NULL, 0, 0, 0, NULL}};
+#define F_AGREE(X)                                                                                 \
+    X("form", 'o', 0, 0, forms)                                                                    \
+    X("facts", 't', 1, 2000, NULL)                                                                 \
+    X("terms", 't', 1, 2000, NULL)                                                                 \
+    X("performance", 't', 1, 1000, NULL)
+#define F_REFER(X)     X("to", 'o', 0, 0, referral_bodies) F_REASON(X)
+#define F_CONFIRM(X)   X("status", 'o', 0, 0, confirmations) X("court", 't', 0, 100, NULL)
+#define F_FOLLOW_UP(X) X("reached", 'b', 0, 0, NULL) F_NOTE(X)
+#define F_TEXT(X)      X("text", 't', 1, 2000, NULL)
 
-static const struct field *const fields_of[WG_CASE_ACTION_COUNT] = {
-    [WG_CASE_ACCEPT] = f_note,         [WG_CASE_REFUSE] = f_reason,
-    [WG_CASE_INVESTIGATE] = f_note,    [WG_CASE_MEDIATE] = f_note,
-    [WG_CASE_SESSION] = f_session,     [WG_CASE_AGREE] = f_agree,
-    [WG_CASE_ESCALATE] = f_reason,     [WG_CASE_REFER] = f_refer,
-    [WG_CASE_CONFIRM] = f_confirm,     [WG_CASE_PERFORM] = f_note,
-    [WG_CASE_FOLLOW_UP] = f_follow_up, [WG_CASE_ARCHIVE] = f_note,
-    [WG_CASE_TAKE] = f_note,           [WG_CASE_SUPERVISE] = f_note,
-    [WG_CASE_NOTE] = f_text,
-};
+/* From each list: the fields the check reads, and their names for the router's check of a
+ * body's keys (wg_case_action_fields). */
+#define AS_FIELD(name, kind, min, max, list) {name, kind, min, max, list},
+#define AS_NAME(name, kind, min, max, list)  name,
+#define BODY(id, LIST)                                                                             \
+    static const struct field f_##id[] = {LIST(AS_FIELD){NULL, 0, 0, 0, NULL}};                    \
+    static const char *const n_##id[] = {LIST(AS_NAME) NULL};
+BODY(note, F_NOTE)
+BODY(reason, F_REASON)
+BODY(session, F_SESSION)
+BODY(agree, F_AGREE)
+BODY(refer, F_REFER)
+BODY(confirm, F_CONFIRM)
+BODY(follow_up, F_FOLLOW_UP)
+BODY(text, F_TEXT)
 
-/* The same fields' names, NULL-terminated, for the router's check of a body's keys (a test
- * holds them to the fields above). */
-static const char *const n_note[] = {"note", NULL};
-static const char *const n_reason[] = {"reason", NULL};
-static const char *const n_session[] = {"at", "place", "online", "attendees", "record", NULL};
-static const char *const n_agree[] = {"form", "facts", "terms", "performance", NULL};
-static const char *const n_refer[] = {"to", "reason", NULL};
-static const char *const n_confirm[] = {"status", "court", NULL};
-static const char *const n_follow_up[] = {"reached", "note", NULL};
-static const char *const n_text[] = {"text", NULL};
-
-static const char *const *const names[WG_CASE_ACTION_COUNT] = {
-    [WG_CASE_ACCEPT] = n_note,         [WG_CASE_REFUSE] = n_reason,
-    [WG_CASE_INVESTIGATE] = n_note,    [WG_CASE_MEDIATE] = n_note,
-    [WG_CASE_SESSION] = n_session,     [WG_CASE_AGREE] = n_agree,
-    [WG_CASE_ESCALATE] = n_reason,     [WG_CASE_REFER] = n_refer,
-    [WG_CASE_CONFIRM] = n_confirm,     [WG_CASE_PERFORM] = n_note,
-    [WG_CASE_FOLLOW_UP] = n_follow_up, [WG_CASE_ARCHIVE] = n_note,
-    [WG_CASE_TAKE] = n_note,           [WG_CASE_SUPERVISE] = n_note,
-    [WG_CASE_NOTE] = n_text,
+static const struct {
+    const struct field *fields;
+    const char *const *names;
+} bodies[WG_CASE_ACTION_COUNT] = {
+#define B(id)                                                                                      \
+    {                                                                                              \
+        f_##id, n_##id                                                                             \
+    }
+    [WG_CASE_ACCEPT] = B(note),         [WG_CASE_REFUSE] = B(reason),
+    [WG_CASE_INVESTIGATE] = B(note),    [WG_CASE_MEDIATE] = B(note),
+    [WG_CASE_SESSION] = B(session),     [WG_CASE_AGREE] = B(agree),
+    [WG_CASE_ESCALATE] = B(reason),     [WG_CASE_REFER] = B(refer),
+    [WG_CASE_CONFIRM] = B(confirm),     [WG_CASE_PERFORM] = B(note),
+    [WG_CASE_FOLLOW_UP] = B(follow_up), [WG_CASE_ARCHIVE] = B(note),
+    [WG_CASE_TAKE] = B(note),           [WG_CASE_SUPERVISE] = B(note),
+    [WG_CASE_NOTE] = B(text),
+#undef B
 };
 
 const char *const *wg_case_action_fields(enum wg_case_action a)
 {
-    return (unsigned)a < WG_CASE_ACTION_COUNT ? names[a] : NULL;
+    return (unsigned)a < WG_CASE_ACTION_COUNT ? bodies[a].names : NULL;
 }
 
 enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t **record,
@@ -98,9 +97,9 @@ enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t
     snprintf(what, sizeof what, "the action '%s'", wg_case_action_name(a));
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body of %s is a JSON object", what);
-    if ((rc = wg_jf_known(body, names[a], what, err)))
+    if ((rc = wg_jf_known(body, bodies[a].names, what, err)))
         return rc;
-    for (const struct field *f = fields_of[a]; f->name; f++) {
+    for (const struct field *f = bodies[a].fields; f->name; f++) {
         json_t *v = json_object_get(body, f->name);
         const char *s = NULL;
         int b = 0;
