@@ -145,19 +145,9 @@ enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
 
 /* ---- the list ---- */
 
-struct page {
-    json_t *arr;
-    long long at, id;
-    int n;
-};
-
 static int on_row(const struct wg_dispute_row *r, void *ctx)
 {
-    struct page *p = ctx;
-    json_array_append_new(p->arr, case_json(r));
-    p->at = r->created_at;
-    p->id = r->id;
-    p->n++;
+    json_array_append_new(ctx, case_json(r));
     return 0;
 }
 
@@ -183,21 +173,21 @@ enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
         (rc = wg_param_time_cursor(q->cursor, &at, &id, err)) ||
         (rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))
         return rc;
-    struct page p = {json_array(), 0, 0, 0};
-    rc = wg_store_dispute_list(db, lo, hi, state, risk, at, id, (int)limit + 1, on_row, &p, err);
+    json_t *arr = json_array();
+    rc = wg_store_dispute_list(db, lo, hi, state, risk, at, id, (int)limit + 1, on_row, arr, err);
     if (rc) {
-        json_decref(p.arr);
+        json_decref(arr);
         return rc;
     }
     json_t *next = json_null();
-    if (p.n > limit) {
-        json_t *last = json_array_get(p.arr, (size_t)limit - 1);
+    if ((long long)json_array_size(arr) > limit) { /* one more than the page: there is a next */
+        json_t *last = json_array_get(arr, (size_t)limit - 1);
         next = json_sprintf("%lld.%lld",
                             (long long)json_integer_value(json_object_get(last, "created_at")),
                             (long long)json_integer_value(json_object_get(last, "id")));
-        json_array_remove(p.arr, (size_t)limit);
+        json_array_remove(arr, (size_t)limit);
     }
-    *out = json_pack("{s:o,s:I,s:o}", "disputes", p.arr, "limit", (json_int_t)limit, "next_cursor",
+    *out = json_pack("{s:o,s:I,s:o}", "disputes", arr, "limit", (json_int_t)limit, "next_cursor",
                      next);
     return WG_OK;
 }
