@@ -10,6 +10,8 @@ import Layout from './pages/Layout.vue'
 const ORDER_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'mediator', 'leader']
 const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
+// who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
+const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -19,7 +21,11 @@ export const NAV = [
   { path: '/mobile', key: 'nav.mobile', roles: ['gridworker'] },
   { path: '/callback', key: 'nav.callback', roles: ['agent', 'supervisor'] },
   { path: '/supervised', key: 'nav.supervised', roles: ['agent', 'supervisor', 'handler', 'leader'] },
+  { path: '/my-disputes', key: 'nav.my_disputes', roles: ['mediator'] },
   { path: '/orders', key: 'nav.orders', roles: ORDER_ROLES },
+  { path: '/disputes', key: 'nav.disputes', roles: DISPUTE_ROLES },
+  { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
+  { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -32,7 +38,7 @@ export const NAV = [
 
 const HOME = {
   agent: '/intake', supervisor: '/dispatch', handler: '/inbox', gridworker: '/mobile', community: '/orders',
-  mediator: '/orders', leader: '/dashboard', sysadmin: '/admin', auditor: '/audit', secadmin: '/account'
+  mediator: '/my-disputes', leader: '/dashboard', sysadmin: '/admin', auditor: '/audit', secadmin: '/account'
 }
 
 function roles (path) {
@@ -54,6 +60,11 @@ const routes = [
       { path: 'callback', component: () => import('./pages/Callback.vue'), meta: { roles: roles('/callback') } },
       { path: 'orders', component: () => import('./pages/Orders.vue'), meta: { roles: ORDER_ROLES } },
       { path: 'orders/:id', component: () => import('./pages/OrderDetail.vue'), meta: { roles: ORDER_ROLES } },
+      { path: 'disputes', component: () => import('./pages/Disputes.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'disputes/:id', component: () => import('./pages/DisputeDetail.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'my-disputes', component: () => import('./pages/MyDisputes.vue'), meta: { roles: ['mediator'] } },
+      { path: 'mediation-bodies', component: () => import('./pages/MediationBodies.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'screenings', component: () => import('./pages/Screenings.vue'), meta: { roles: DISPUTE_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },
