@@ -18,7 +18,7 @@ const ALLOWED = new Set(['Open311', 'CSV', 'Excel', 'English', 'App', 'GPS', 'Le
 
 // What is wrong with the visible text of the page in Chinese: English words, 15-digit grid
 // codes, figures with more than two decimals, raw codes such as session.login or unit:cgzf
-async function untranslated (page) {
+export async function untranslated (page) {
   const text = await page.evaluate(() => {
     // the switch names the other language; data-raw marks what people or files named
     // themselves (an account, a file), shown as it is

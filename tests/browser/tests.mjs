@@ -12,20 +12,21 @@ import { chineseTests, expandScope } from './chinese.mjs'
 import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
+import { disputeTests } from './disputes.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
 
 // What each role's menu shows (data-test="nav-<page>") and what it must not
 const SEES = {
-  agent1: [['intake', 'dispatch', 'callback', 'orders', 'dashboard', 'grids', 'reports'], ['admin', 'audit', 'inbox', 'mobile']],
-  super1: [['dispatch', 'callback', 'orders', 'dashboard', 'reports'], ['admin', 'audit', 'mobile']],
-  handler1: [['inbox', 'orders'], ['intake', 'dispatch', 'admin', 'callback', 'reports']],
-  grid1: [['mobile', 'orders', 'grids'], ['intake', 'dispatch', 'admin', 'reports']],
-  comm1: [['intake', 'inbox', 'orders'], ['dispatch', 'admin']],
-  med1: [['orders', 'grids'], ['intake', 'dispatch', 'admin', 'dashboard']],
-  leader1: [['dashboard', 'grids', 'reports', 'orders'], ['intake', 'dispatch', 'admin', 'audit']],
-  admin: [['admin', 'grids', 'dashboard'], ['intake', 'dispatch', 'orders', 'audit']],
+  agent1: [['intake', 'dispatch', 'callback', 'orders', 'dashboard', 'grids', 'reports', 'disputes'], ['admin', 'audit', 'inbox', 'mobile', 'my-disputes']],
+  super1: [['dispatch', 'callback', 'orders', 'dashboard', 'reports', 'disputes', 'screenings', 'mediation-bodies'], ['admin', 'audit', 'mobile']],
+  handler1: [['inbox', 'orders'], ['intake', 'dispatch', 'admin', 'callback', 'reports', 'disputes']],
+  grid1: [['mobile', 'orders', 'grids', 'disputes', 'screenings'], ['intake', 'dispatch', 'admin', 'reports']],
+  comm1: [['intake', 'inbox', 'orders', 'disputes', 'screenings'], ['dispatch', 'admin']],
+  med1: [['orders', 'grids', 'my-disputes', 'disputes', 'mediation-bodies'], ['intake', 'dispatch', 'admin', 'dashboard']],
+  leader1: [['dashboard', 'grids', 'reports', 'orders', 'disputes'], ['intake', 'dispatch', 'admin', 'audit', 'my-disputes']],
+  admin: [['admin', 'grids', 'dashboard'], ['intake', 'dispatch', 'orders', 'audit', 'disputes']],
   audit1: [['audit', 'account'], ['admin', 'orders', 'grids', 'dashboard']],
   sec1: [['account'], ['admin', 'audit', 'orders', 'grids']]
 }
@@ -468,3 +469,5 @@ tests.push(...addressTests)
 tests.push(...teamTests)
 // the grid worker's visits and patrols on a phone, with and without signal (tests/browser/visits.mjs)
 tests.push(...visitTests)
+// the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
+tests.push(...disputeTests)

@@ -171,10 +171,12 @@ export function badField (e) {
   const p = /parties\[(\d+)\]/.exec(msg)
   const m = /members\[(\d+)\]\.?(\w*)/.exec(msg)
   const q = /'([a-z_]+)'/.exec(msg.replace(/parties\[\d+\]:?/, ''))
+  // the checks of ID numbers and phones name what they check in words, not as a key
+  const worded = /\bID number\b/.test(msg) ? 'id_number' : /\bphone number\b|mobile number/.test(msg) ? 'phone' : ''
   return {
     party: p ? Number(p[1]) : -1,
     member: m ? Number(m[1]) : -1,
-    field: (m && m[2]) || (q ? q[1] : '')
+    field: (m && m[2]) || (q ? q[1] : worded)
   }
 }
 

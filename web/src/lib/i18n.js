@@ -539,6 +539,7 @@ const T = {
   'dp.parties_rule': ['2 至 20 人，至少一名申请人和一名被申请人', '2 to 20 parties, at least one applicant and one respondent'],
   'dp.created': ['纠纷已登记：', 'Dispute registered: '],
   'dp.code_once': ['当事人查询码（只显示这一次）：', "The parties' tracking code (shown this once): "],
+  'dp.bad_party': ['第 {n} 位当事人的「{field}」有误，请核对后重新提交', 'Party {n}: the {field} is wrong; check it and send again'],
   'dp.server_said': ['服务器说明：', 'The server says: '],
   'dp.facts': ['案件信息', 'The case'],
   'dp.registered_at': ['登记时间', 'Registered'],
@@ -760,7 +761,8 @@ const ENUMS = {
     invalidate: ['作废', 'invalidate'], supervise: ['督办', 'supervise'], urge: ['催办', 'urge'],
     instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
     photo: ['照片', 'photo'], attachment: ['附件', 'attachment'], assist_sign: ['协办签收', 'assisting unit signed'],
-    assist_reply: ['协办答复', 'assisting unit replied']
+    assist_reply: ['协办答复', 'assisting unit replied'],
+    line_reply: ['纠纷化解答复', 'the dispute line replied']
   },
   channel: {
     hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],

@@ -47,6 +47,8 @@ export function detailText (e) {
     if (k === 'days') return t('dk.days', { n: v })
     if (k === 'into') return t('dk.into', { n: v })
     if (k === 'automatic') return v ? t('dk.automatic') : ''
+    if (k === 'outcome') return te('dstate', v) // a dispute line's reply: agreed, referred, refused
+    if (k === 'dispute') return ''
     if (typeof v === 'boolean') return (t('dk.' + k) !== 'dk.' + k ? t('dk.' + k) + '：' : '') + yesNo(v)
     if (typeof v === 'string' && REASONS[v]) return t(REASONS[v])
     if (typeof v === 'object') return ''
