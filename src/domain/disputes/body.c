@@ -63,13 +63,12 @@ static enum wg_rc specialities(const json_t *v, int i, char **out, struct wg_err
     return WG_OK;
 }
 
-static enum wg_rc member(struct wg_db *db, long long body, int i, const json_t *m,
-                         struct wg_err *err)
+/* A member's shape: an object of a username, full_time and specialities. */
+static enum wg_rc member_shape(int i, const json_t *m, struct wg_err *err)
 {
-    struct wg_body_member_row row = {.pos = i};
-    struct wg_account_row a;
     const char *username = NULL;
-    char *spec = NULL, what[40];
+    char what[40], *spec = NULL;
+    int full_time = 0;
     enum wg_rc rc;
     snprintf(what, sizeof what, "members[%d]", i);
     if (!json_is_object(m))
@@ -77,58 +76,91 @@ static enum wg_rc member(struct wg_db *db, long long body, int i, const json_t *
                           what);
     if ((rc = wg_jf_known(m, wg_body_member_fields, what, err)) ||
         (rc = wg_jf_text(m, "username", 1, 63, &username, err)) ||
-        (rc = wg_jf_bool(m, "full_time", &row.full_time, err))) {
+        (rc = wg_jf_bool(m, "full_time", &full_time, err))) {
         wg_err_prefix(err, "%s", what);
         return rc;
     }
-    rc = wg_store_account_get(db, username, &a, err);
+    rc = specialities(json_object_get(m, "specialities"), i, &spec, err);
+    free(spec);
+    return rc;
+}
+
+/* A member stored: an account of the mediator role, once in the body. */
+static enum wg_rc member(struct wg_db *db, long long body, int i, const json_t *m,
+                         struct wg_err *err)
+{
+    struct wg_body_member_row row = {.pos = i};
+    struct wg_account_row a;
+    const char *username = json_string_value(json_object_get(m, "username"));
+    char *spec = NULL;
+    int twice = 0;
+    row.full_time = json_is_true(json_object_get(m, "full_time"));
+    enum wg_rc rc = wg_store_account_get(db, username, &a, err);
     if (rc == WG_ENOTFOUND || (!rc && strcmp(a.role, "mediator")))
-        return wg_err_set(err, WG_EINVAL, "'%s.username': '%s' is not an account of a mediator",
-                          what, username);
+        return wg_err_set(err, WG_EINVAL,
+                          "'members[%d].username': '%s' is not an account of a mediator", i,
+                          username);
     if (rc || (rc = specialities(json_object_get(m, "specialities"), i, &spec, err)))
         return rc;
     snprintf(row.username, sizeof row.username, "%s", username);
     row.specialities = spec;
-    int twice = 0;
     rc = wg_store_mediation_is_member(db, body, username, &twice, err);
     if (!rc && twice)
-        rc = wg_err_set(err, WG_EINVAL, "'%s.username': '%s' is listed twice", what, username);
+        rc = wg_err_set(err, WG_EINVAL, "'members[%d].username': '%s' is listed twice", i,
+                        username);
     if (!rc)
         rc = wg_store_mediation_member_insert(db, body, &row, err);
     free(spec);
     return rc;
 }
 
-static enum wg_rc read_body(struct wg_db *db, const struct wg_scope *scope, const json_t *in,
-                            struct wg_body_row *b, struct wg_err *err)
+enum wg_rc wg_body_parse(const json_t *in, struct wg_body_input *b, struct wg_err *err)
 {
-    const char *name = NULL, *kind = NULL, *region = NULL, *address = NULL, *phone = NULL;
-    struct wg_region_row r;
     enum wg_rc rc;
+    memset(b, 0, sizeof *b);
     if (!json_is_object(in))
         return wg_err_set(err, WG_EINVAL, "a mediation body is a JSON object");
     if ((rc = wg_jf_known(in, wg_body_fields, "a mediation body", err)) ||
-        (rc = wg_jf_text(in, "name", 1, 100, &name, err)) ||
-        (rc = wg_jf_one_of(in, "kind", wg_body_kinds, NULL, &kind, err)) ||
-        (rc = wg_jf_text(in, "region", 1, 12, &region, err)) ||
-        (rc = wg_jf_text(in, "address", 0, 200, &address, err)) ||
-        (rc = wg_jf_text(in, "phone", 0, 30, &phone, err)))
+        (rc = wg_jf_text(in, "name", 1, 100, &b->name, err)) ||
+        (rc = wg_jf_one_of(in, "kind", wg_body_kinds, NULL, &b->kind, err)) ||
+        (rc = wg_jf_text(in, "region", 1, 12, &b->region, err)) ||
+        (rc = wg_jf_text(in, "address", 0, 200, &b->address, err)) ||
+        (rc = wg_jf_text(in, "phone", 0, 30, &b->phone, err)))
         return rc;
-    rc = wg_store_region_get(db, region, &r, err);
-    if (rc == WG_ENOTFOUND || (!rc && !wg_scope_covers(scope, region)))
-        return wg_err_set(err, WG_EINVAL, "'region': %s is not a region in your scope", region);
-    if (rc)
-        return rc;
-    const json_t *members = json_object_get(in, "members");
-    if (members && !json_is_null(members) &&
-        (!json_is_array(members) || json_array_size(members) > WG_BODY_MEMBERS_MAX))
+    if (strspn(b->region, "0123456789") != strlen(b->region))
+        return wg_err_set(err, WG_EINVAL, "'region' is a region code of digits");
+    b->members = json_object_get(in, "members");
+    if (b->members && json_is_null(b->members))
+        b->members = NULL;
+    if (b->members &&
+        (!json_is_array(b->members) || json_array_size(b->members) > WG_BODY_MEMBERS_MAX))
         return wg_err_set(err, WG_EINVAL, "'members' is a list of at most %d members",
                           WG_BODY_MEMBERS_MAX);
-    snprintf(b->name, sizeof b->name, "%s", name);
-    snprintf(b->kind, sizeof b->kind, "%s", kind);
-    snprintf(b->region, sizeof b->region, "%s", region);
-    snprintf(b->address, sizeof b->address, "%s", address ? address : "");
-    snprintf(b->phone, sizeof b->phone, "%s", phone ? phone : "");
+    for (size_t i = 0; b->members && i < json_array_size(b->members); i++)
+        if ((rc = member_shape((int)i, json_array_get(b->members, i), err)))
+            return rc;
+    return WG_OK;
+}
+
+static enum wg_rc read_body(struct wg_db *db, const struct wg_scope *scope, const json_t *in,
+                            struct wg_body_row *b, const json_t **members, struct wg_err *err)
+{
+    struct wg_body_input p;
+    struct wg_region_row r;
+    enum wg_rc rc = wg_body_parse(in, &p, err);
+    if (rc)
+        return rc;
+    rc = wg_store_region_get(db, p.region, &r, err);
+    if (rc == WG_ENOTFOUND || (!rc && !wg_scope_covers(scope, p.region)))
+        return wg_err_set(err, WG_EINVAL, "'region': %s is not a region in your scope", p.region);
+    if (rc)
+        return rc;
+    snprintf(b->name, sizeof b->name, "%s", p.name);
+    snprintf(b->kind, sizeof b->kind, "%s", p.kind);
+    snprintf(b->region, sizeof b->region, "%s", p.region);
+    snprintf(b->address, sizeof b->address, "%s", p.address ? p.address : "");
+    snprintf(b->phone, sizeof b->phone, "%s", p.phone ? p.phone : "");
+    *members = p.members;
     return WG_OK;
 }
 
@@ -146,7 +178,8 @@ static enum wg_rc save(struct wg_db *db, const struct wg_scope *scope, const jso
         if (rc)
             return rc;
     }
-    if ((rc = read_body(db, scope, in, &b, err)))
+    const json_t *members = NULL;
+    if ((rc = read_body(db, scope, in, &b, &members, err)))
         return rc;
     snprintf(b.created_by, sizeof b.created_by, "%s", actor);
     b.id = id, b.version = version;
@@ -154,8 +187,7 @@ static enum wg_rc save(struct wg_db *db, const struct wg_scope *scope, const jso
             : wg_store_mediation_body_insert(db, &b, now, &id, err);
     if (!rc)
         rc = wg_store_mediation_members_clear(db, id, err);
-    const json_t *members = json_object_get(in, "members");
-    for (size_t i = 0; !rc && json_is_array(members) && i < json_array_size(members); i++)
+    for (size_t i = 0; !rc && members && i < json_array_size(members); i++)
         rc = member(db, id, (int)i, json_array_get(members, i), err);
     *out_id = id;
     return rc;

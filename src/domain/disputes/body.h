@@ -20,6 +20,15 @@ extern const char *const wg_body_kinds[];         /* village_committee, … lawy
 extern const char *const wg_body_fields[];        /* a body's keys, members' included */
 extern const char *const wg_body_member_fields[]; /* username, full_time, specialities */
 
+/* A body's fields as sent, checked for their shapes alone (every error naming the field):
+ * strings point into the JSON. What needs the store — the region, the members' accounts — is
+ * wg_body_save's. */
+struct wg_body_input {
+    const char *name, *kind, *region, *address, *phone;
+    const json_t *members; /* an array, or NULL */
+};
+enum wg_rc wg_body_parse(const json_t *in, struct wg_body_input *b, struct wg_err *err);
+
 /* Stores a body as POST and PUT take it (every field checked and named; members accounts of
  * the mediator role, once each; the region a known region in scope): id 0 makes a new one
  * into *id, else body id is replaced if still at version (WG_EPRECOND when not; WG_ENOTFOUND
