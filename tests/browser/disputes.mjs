@@ -103,6 +103,14 @@ test('disputes: a supervisor registers a case and takes it to the file', async (
   await shot('disputes-new-bad-id')
   await page.fill('[data-test=dp-p-id-0]', '11010519491231002X')
   await page.click('[data-test=dp-save]')
+  // the parties' tracking code, shown once where the server gives one
+  const code = page.locator('.dp-code')
+  await Promise.race([code.waitFor(), page.waitForURL(/\/disputes\/\d+$/)])
+  if (await code.count()) {
+    assert((await code.textContent()).includes('查询码'), 'the tracking code said')
+    await shot('disputes-new-code')
+    await code.locator('.el-button--primary').click()
+  }
   await page.waitForURL(/\/disputes\/\d+$/)
   walk.id = Number(page.url().split('/').pop())
   assert(await state(page) === 'registered', 'registered')

@@ -9,11 +9,11 @@ import { api, get, qs } from './api'
 import { fmtTime, i18n, t, te } from './i18n'
 import { session } from './session'
 
-// dispute_read and dispute_write (docs/API.md "Roles and scopes"), mediation_admin
+// dispute_read (the cases and their figures) and dispute_write (docs/API.md "Roles and
+// scopes"), mediation_admin
 export const DISPUTE_READ = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 export const DISPUTE_WRITE = ['agent', 'supervisor', 'gridworker', 'community', 'mediator']
 export const MEDIATION_ADMIN = ['supervisor', 'sysadmin']
-export const STATS_READ = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
 export const RISKS = ['red', 'orange', 'yellow', 'green']
 export const RISK_COLOUR = { red: '#dc2626', orange: '#ea580c', yellow: '#ca8a04', green: '#16a34a' }
 // the states in which an agreement exists, for its document
