@@ -310,6 +310,7 @@ test('disputes: a mediator records a session and the agreement on a phone (390x8
 
 test('disputes: mediation bodies listed and kept with their mediators', async ({ page, base, assert, srv, shot }) => {
   const sup = await srv.login('super1')
+  await srv.api('POST', '/api/v1/users', { username: 'med2', role: 'mediator', scope: '371302001', name: '张桂兰' }, srv.admin).catch(() => null)
   await uiLogin(page, base, 'super1')
   await page.goto(base + '/mediation-bodies')
   if (await statusOf(srv, '/api/v1/mediation-bodies', sup) === 404) {
@@ -335,7 +336,19 @@ test('disputes: mediation bodies listed and kept with their mediators', async ({
   await choose(page, 'mb-m-spec-0', '婚姻家庭')
   await page.click('[data-test=mb-save]')
   await page.waitForSelector('.el-message--success')
-  await page.waitForSelector('[data-test=mb-list] :text("测试街道人民调解委员会")')
+  const row = page.locator('[data-test=mb-list] .el-table__row', { hasText: '测试街道人民调解委员会' })
+  await row.waitFor()
+  await row.getByText('专职').waitFor()
+  // edited: a second mediator, part time
+  await row.locator('[data-test^=mb-edit-]').click()
+  await page.waitForSelector('[data-test=mb-m-user-0]:visible')
+  assert(await page.inputValue('[data-test=mb-m-user-0]') === 'med1', 'the mediator read back')
+  await page.click('[data-test=mb-add-member]')
+  await page.fill('[data-test=mb-m-user-1]', 'med2')
+  await page.locator('[data-test=mb-member-1]').getByText('兼职').click()
+  await page.click('[data-test=mb-save]')
+  await page.waitForSelector('[data-test=mb-dialog]', { state: 'hidden' })
+  await row.getByText('兼职').waitFor()
   const bad = await untranslated(page)
   assert(!bad.length, 'the bodies in Chinese: ' + bad.join(' '))
   await shot('disputes-bodies')
