@@ -121,7 +121,24 @@ test('disputes: a supervisor registers a case and takes it to the file', async (
 
   const sup = await srv.login('super1')
   const recorded = async () => (await srv.api('GET', `/api/v1/disputes/${walk.id}`, undefined, sup)).timeline
-  await step(page, 'accept', null, 'accepted')
+  // accepted by the county's centre and given to its mediator, where bodies are served
+  let centre = null
+  if (await statusOf(srv, '/api/v1/mediation-bodies', sup) !== 404) {
+    centre = await srv.api('POST', '/api/v1/mediation-bodies', {
+      name: '兰山区矛盾纠纷调处中心', kind: 'county_centre', region: '371302', address: '兰山区政务服务中心三楼', phone: '0539-8765432',
+      members: [{ username: 'med1', full_time: true, specialities: ['neighbours', 'house_land'] }]
+    }, sup)
+  }
+  await step(page, 'accept', centre && (async () => {
+    await choose(page, 'df-body', '兰山区矛盾纠纷调处中心')
+    await choose(page, 'df-mediator', 'med1')
+    await page.fill('[data-test=df-note]', '当日受理，指定专职调解员')
+  }), 'accepted')
+  if (centre) {
+    assert((await page.textContent('[data-test=d-body]')).includes('兰山区矛盾纠纷调处中心'), 'the body shown')
+    assert((await page.textContent('[data-test=d-mediator]')).includes('med1'), 'the mediator shown')
+    await page.waitForSelector('[data-test=d-due]') // the county's clock runs from acceptance
+  }
   await step(page, 'mediate', () => page.fill('[data-test=df-note]', '双方同意由社区调解'), 'mediating')
   await step(page, 'session', async () => {
     await page.fill('[data-test=df-place]', '东关社区人民调解室')
@@ -263,6 +280,7 @@ test('disputes: a mediator records a session and the agreement on a phone (390x8
     description: '电动车与行人在社区路口相撞，行人轻微擦伤，双方就医药费赔偿协商不成',
     parties: [{ role: 'applicant', name: '陈桂芳', phone: '15005391111' }, { role: 'respondent', name: '刘洋', phone: '15005392222' }]
   }), sup)
+  const other = await srv.api('POST', '/api/v1/disputes', quarrel({ type: 'damages', description: '邻居家的狗咬伤老人，双方就医疗费协商未果' }), sup)
   // given to the mediator where mediation bodies are served; else the mediator's scope shows it
   let body = null
   if (await statusOf(srv, '/api/v1/mediation-bodies', sup) !== 404) {
@@ -283,8 +301,12 @@ test('disputes: a mediator records a session and the agreement on a phone (390x8
     const card = page.locator(`[data-test=my-case-${c.id}]`)
     await card.waitFor()
     if (body) {
-      const ids = await page.$$eval('[data-test^=my-case-]', els => els.map(e => e.dataset.test))
-      assert(ids.length === 1, 'only the case given to the mediator: ' + ids.join(','))
+      const ids = await page.$$eval('[data-test^=my-case-]', els => els.map(e => Number(e.dataset.test.slice(8))))
+      for (const id of ids) {
+        const got = await srv.api('GET', `/api/v1/disputes/${id}`, undefined, sup)
+        assert(got.mediator === 'med1', `case ${id} on the mediator's list is given to them`)
+      }
+      assert(!ids.includes(other.id), 'a case given to no one is not on the mediator\'s list')
     }
     await shot(page, 'disputes-mediator-390')
     await card.click()
