@@ -267,10 +267,35 @@ test('disputes: the desk filters by risk colour, state and level, and sorts by d
     await choose(page, 'dp-f-sort', '按时限排序')
     await page.waitForSelector('[data-test=disputes]')
     await shot('disputes-desk-due')
+    // past due only: the request says so, and every case shown is past its time box
+    const asked = page.waitForRequest(r => r.url().includes('/api/v1/disputes?') && r.url().includes('overdue=1'))
+    await page.click('[data-test=dp-f-overdue]')
+    await asked
+    await page.waitForLoadState('networkidle')
+    assert(await page.$$eval('[data-test=disputes] .el-table__row [data-light]', els => els.every(e => e.dataset.light === 'red')), 'only red lights when overdue')
+    await page.click('[data-test=dp-f-overdue]')
   } else console.log('  (the server keeps no time boxes yet: the level and deadline filters wait for it)')
   const bad = await untranslated(page)
   assert(!bad.length, 'the desk in Chinese: ' + bad.join(' '))
   await shot('disputes-desk')
+  // the figures tab: this month's, by level
+  await page.getByRole('tab', { name: '统计' }).click()
+  await page.waitForFunction(() => document.querySelector('[data-test=fg-unavailable]') || document.querySelector('[data-test=fg-low-share]'))
+  if (await page.locator('[data-test=fg-low-share]').count()) {
+    assert(Number(await page.getAttribute('[data-test=fg-found]', 'data-value')) >= 3, 'the cases registered this month counted')
+    await choose(page, 'fg-by', '按化解层级')
+    await page.waitForSelector('[data-test=fg-rows] .el-table__row')
+    const rows = await page.textContent('[data-test=fg-rows]')
+    assert(rows.includes('县(区)') && !/\d+\.\d{2,}%/.test(rows), 'rows by level, shares rounded: ' + rows)
+    const bad2 = await untranslated(page)
+    assert(!bad2.length, 'the figures in Chinese: ' + bad2.join(' '))
+    await shot('disputes-figures')
+  }
+  // the same desk in English
+  await page.click('[data-test=lang]')
+  await page.waitForSelector('text=Dispute register')
+  assert(!/[\u4e00-\u9fff]/.test(await page.textContent('[data-test=nav-disputes]')), 'the menu in English')
+  await page.click('[data-test=lang]')
 })
 
 test('disputes: a mediator records a session and the agreement on a phone (390x844)', async ({ browser, base, assert, srv }) => {
