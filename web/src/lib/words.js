@@ -35,6 +35,9 @@ export function detailText (e) {
   if (e.detail[0] !== '{') return te('channel', e.detail)
   let d
   try { d = JSON.parse(e.detail) } catch { return e.detail }
+  // a dispute line's reply: how the case ended, in the page's language (its number is linked
+  // beside the order's cases; the server's sentence is Chinese only)
+  if (e.action === 'line_reply') return te('dstate', d.outcome)
   return Object.entries(d).filter(([, v]) => v !== '' && v !== null && !(Array.isArray(v) && !v.length)).map(([k, v]) => {
     if (k === 'assisting' && Array.isArray(v)) return t('o.assisting') + '：' + v.map(unitName).join('、')
     if (k === 'unit') return unitName(v)
@@ -47,8 +50,6 @@ export function detailText (e) {
     if (k === 'days') return t('dk.days', { n: v })
     if (k === 'into') return t('dk.into', { n: v })
     if (k === 'automatic') return v ? t('dk.automatic') : ''
-    if (k === 'outcome') return te('dstate', v) // a dispute line's reply: agreed, referred, refused
-    if (k === 'dispute') return ''
     if (typeof v === 'boolean') return (t('dk.' + k) !== 'dk.' + k ? t('dk.' + k) + '：' : '') + yesNo(v)
     if (typeof v === 'string' && REASONS[v]) return t(REASONS[v])
     if (typeof v === 'object') return ''
