@@ -192,6 +192,8 @@ test('disputes: a case refused with its reason; a step needs what its form asks'
   await page.fill('[data-test=df-reason]', '该纠纷已由人民法院立案受理，依法不再调解')
   await page.click('[data-test=dact-submit]:visible')
   await page.waitForSelector('[data-test=d-state][data-state=refused]')
+  const tl = await page.textContent('[data-test=d-timeline]')
+  assert(tl.includes('依法不再调解'), 'the reason on the timeline: ' + tl)
   await shot('disputes-refused')
 })
 
@@ -235,6 +237,11 @@ test('disputes: a step that lost the race is said plainly and the case read agai
   const said = await page.textContent('.el-message--error')
   assert(said.includes('已被他人更新'), 'a 412 in plain Chinese: ' + said)
   await page.waitForSelector('[data-test=d-state][data-state=accepted]')
+  // supervised: the badge on the case and on the desk
+  await step(page, 'supervise', () => page.fill('[data-test=df-note]', '涉及数十户业主，请三日内拿出调解方案'))
+  await page.waitForSelector('[data-test=d-supervised]')
+  await page.goto(base + '/disputes')
+  await page.waitForSelector(`[data-test=dsup-${c.id}]`)
 })
 
 test('disputes: the desk filters by risk colour, state and level, and sorts by deadline', async ({ page, base, assert, srv, shot }) => {
