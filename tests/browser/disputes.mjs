@@ -184,6 +184,18 @@ test('disputes: a case refused with its reason; a step needs what its form asks'
   await page.goto(base + '/disputes/' + c.id)
   await page.waitForSelector('[data-test=dact-refuse]')
   assert((await page.textContent('[data-test=d-facts]')).includes('5 万元'), 'a large sum in 万元')
+  // the parties lost their code: a new one, shown once, and the old one stops working
+  if (c.code) {
+    await page.click('[data-test=d-new-code]')
+    await page.locator('.el-message-box .el-button--primary').click()
+    const box = page.locator('.dp-code')
+    await box.waitFor()
+    const fresh = /查询码：(\S+?)。/.exec(await box.textContent())[1]
+    assert(fresh && fresh !== c.code, 'a new code: ' + fresh)
+    await box.locator('.el-button--primary').click()
+    const res = await fetch(srv.base + '/api/v1/public/disputes/' + encodeURIComponent(c.code))
+    assert(res.status === 404, 'the old code no longer answers: ' + res.status)
+  }
   await page.click('[data-test=dact-refuse]')
   await page.waitForSelector('[data-test=dact-submit]:visible')
   await page.click('[data-test=dact-submit]:visible')

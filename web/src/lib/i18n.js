@@ -538,6 +538,8 @@ const T = {
   'dp.remove': ['移除', 'Remove'],
   'dp.parties_rule': ['2 至 20 人，至少一名申请人和一名被申请人', '2 to 20 parties, at least one applicant and one respondent'],
   'dp.created': ['纠纷已登记：', 'Dispute registered: '],
+  'dp.new_code': ['重新生成查询码', 'New tracking code'],
+  'dp.new_code_why': ['当事人遗失查询码时使用：生成新码后，原查询码即失效。', 'When the parties have lost their code: a new one is made and the old one stops working.'],
   'dp.code_once': ['当事人查询码（只显示这一次）', "The parties' tracking code (shown this once)"],
   'dp.code_msg': ['查询码：{code}。请告知当事人凭此码在群众端查询调解进度。', 'Tracking code: {code}. Give it to the parties: with it they follow the case on the residents\' portal.'],
   'dp.bad_party': ['第 {n} 位当事人的「{field}」有误，请核对后重新提交', 'Party {n}: the {field} is wrong; check it and send again'],
