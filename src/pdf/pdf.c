@@ -41,12 +41,12 @@ static const struct {
     double spacing;
 } styles[S_COUNT] = {
     [S_TITLE] = {22, 1, 1.2},
-    [S_HEADING] = {14, 1, 1.5},
-    [S_BODY] = {12, 0, 1.6},
+    [S_HEADING] = {14, 1, 1.4},
+    [S_BODY] = {12, 0, 1.5},
     [S_SMALL] = {10.5, 0, 1.3},
 };
 
-enum kind { K_TITLE, K_HEADING, K_PARA, K_LINE, K_FIELD, K_TABLE, K_SIGN, K_SPACE };
+enum kind { K_TITLE, K_HEADING, K_PARA, K_LINE, K_FIELD, K_TABLE, K_SIGN, K_SPACE, K_KEEP };
 
 struct block {
     enum kind kind;
@@ -57,12 +57,14 @@ struct block {
     size_t ncols, nrows;
     double widths[WG_PDF_COLS_MAX];
     double space;
+    size_t keep; /* K_KEEP: the blocks after it kept on one page */
 };
 
 struct wg_pdf {
     char *title;
     struct block *blocks;
     size_t n, cap, text_bytes;
+    size_t keeping; /* 1 + the index of the open K_KEEP block, 0 when none is open */
     enum wg_rc rc;
     struct wg_err err;
 };
@@ -184,6 +186,20 @@ void wg_pdf_space(struct wg_pdf *d, double points)
         b->space = points > 0 && points < PAGE_H ? points : 0;
 }
 
+void wg_pdf_keep_begin(struct wg_pdf *d)
+{
+    wg_pdf_keep_end(d);
+    if (add(d, K_KEEP, "", "group"))
+        d->keeping = d->n;
+}
+
+void wg_pdf_keep_end(struct wg_pdf *d)
+{
+    if (d->keeping && !d->rc)
+        d->blocks[d->keeping - 1].keep = d->n - d->keeping;
+    d->keeping = 0;
+}
+
 void wg_pdf_table(struct wg_pdf *d, size_t ncols, const double *widths, const char *const *cells,
                   size_t nrows)
 {
@@ -236,7 +252,6 @@ static PangoLayout *layout(struct pen *p, enum style s, const char *text, double
     static const PangoAlignment al[] = {PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT};
     PangoLayout *l = pango_layout_new(p->pc);
     pango_layout_set_font_description(l, p->font[s]);
-    pango_layout_set_line_spacing(l, (float)styles[s].spacing);
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(l, al[align]);
@@ -280,29 +295,31 @@ static void need(struct pen *p, double h)
         new_page(p);
 }
 
-/* Sets a layout's lines from p->y at x, breaking the page between lines where one does not fit;
- * *end_x: where the last line's text ends. */
-static void flow(struct pen *p, PangoLayout *l, double x, double *end_x)
+/* Where a layout's last line ended: its text's right end, its baseline. */
+struct end {
+    double x, baseline;
+};
+
+/* Sets a layout's lines from p->y at x, each line spacing times its font's height apart (the
+ * space shared above and below it, so that one line alone takes the room it takes in a
+ * paragraph), breaking the page between lines where one does not fit. */
+static void flow(struct pen *p, PangoLayout *l, double x, double spacing, struct end *end)
 {
     PangoLayoutIter *it = pango_layout_get_iter(l);
-    double base = p->y; /* where the layout's top lies on this page */
     do {
-        int y0, y1;
-        PangoRectangle ink, logical;
-        pango_layout_iter_get_line_yrange(it, &y0, &y1);
-        if (base + y1 / (double)PANGO_SCALE > BOTTOM && base + y0 / (double)PANGO_SCALE > TOP) {
-            new_page(p);
-            base = TOP - y0 / (double)PANGO_SCALE;
-        }
-        pango_layout_iter_get_line_extents(it, &ink, &logical);
-        double baseline = base + pango_layout_iter_get_baseline(it) / (double)PANGO_SCALE;
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        double h = logical.height / (double)PANGO_SCALE, advance = h * spacing;
+        need(p, advance);
+        double baseline = p->y + (advance - h) / 2 +
+                          (pango_layout_iter_get_baseline(it) - logical.y) / (double)PANGO_SCALE;
         if (p->draw) {
             cairo_move_to(p->cr, x + logical.x / (double)PANGO_SCALE, baseline);
             pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
         }
-        if (end_x)
-            *end_x = x + (logical.x + logical.width) / (double)PANGO_SCALE;
-        p->y = base + y1 / (double)PANGO_SCALE;
+        if (end)
+            *end = (struct end){x + (logical.x + logical.width) / (double)PANGO_SCALE, baseline};
+        p->y += advance;
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
 }
@@ -331,8 +348,8 @@ static void text_block(struct pen *p, const struct block *b, enum style s, doubl
         pango_layout_set_indent(l, (int)(2 * styles[s].size * PANGO_SCALE));
     p->y += p->y > TOP ? before : 0;
     if (b->kind == K_HEADING) /* with the heading, room for two lines of what follows */
-        need(p, height_of(l) + 2 * body_line());
-    flow(p, l, LEFT, NULL);
+        need(p, height_of(l) * styles[s].spacing + 2 * body_line());
+    flow(p, l, LEFT, styles[s].spacing, NULL);
     p->y += after;
     g_object_unref(l);
 }
@@ -348,10 +365,10 @@ static void field(struct pen *p, const struct block *b)
     PangoLayout *l = layout(p, S_BODY, text, WIDTH, WG_PDF_LEFT);
     if (w < WIDTH * PANGO_SCALE / 2) /* a hanging indent: the value's lines under its first */
         pango_layout_set_indent(l, -w);
-    double end_x = LEFT;
-    flow(p, l, LEFT, &end_x);
+    struct end end;
+    flow(p, l, LEFT, styles[S_BODY].spacing, &end);
     if (!*b->value)
-        rule(p, end_x + 4, RIGHT, p->y - body_line() * 0.3);
+        rule(p, end.x + 4, RIGHT, end.baseline + 3);
     g_object_unref(label);
     g_object_unref(l);
     free(text);
@@ -362,13 +379,14 @@ static void signature(struct pen *p, const struct block *b)
     char *text = wg_malloc(strlen(b->text) + 4);
     snprintf(text, strlen(b->text) + 4, "%s：", b->text);
     PangoLayout *l = layout(p, S_BODY, text, WIDTH, WG_PDF_LEFT);
-    double room = 2 * body_line(); /* to sign in, above the line */
-    need(p, room + height_of(l));
+    double room = 1.5 * body_line(); /* to sign in, above the line */
+    need(p, room + height_of(l) * styles[S_BODY].spacing);
     p->y += p->y > TOP ? room : 0;
-    double end_x = LEFT;
-    flow(p, l, LEFT, &end_x);
-    double x1 = end_x + WIDTH * 0.45 < RIGHT ? end_x + WIDTH * 0.45 : RIGHT;
-    rule(p, end_x + 4, x1, p->y - body_line() * 0.3);
+    struct end end;
+    flow(p, l, LEFT, styles[S_BODY].spacing, &end);
+    double x1 = end.x + 120 > LEFT + WIDTH * 0.8 ? end.x + 120 : LEFT + WIDTH * 0.8;
+    x1 = x1 < RIGHT ? x1 : RIGHT; /* the lines end together, each at least 120 points long */
+    rule(p, end.x + 4, x1, end.baseline + 3);
     g_object_unref(l);
     free(text);
 }
@@ -462,7 +480,28 @@ static void block(struct pen *p, const struct block *b)
     case K_SPACE:
         p->y += p->y > TOP ? b->space : 0;
         break;
+    case K_KEEP: /* pass() looks ahead */
+        break;
     }
+}
+
+/* The n blocks of a group tried where the pen is, without drawing: when they would run over a
+ * page break but fit on a page of their own, the page breaks before them. */
+static void keep(struct pen *p, const struct block *group, size_t n)
+{
+    struct pen q = *p;
+    q.draw = 0;
+    for (size_t i = 0; i < n && !q.rc; i++)
+        block(&q, &group[i]);
+    if (q.page == p->page || q.rc || p->y <= TOP)
+        return;
+    q = *p;
+    q.draw = 0;
+    q.y = TOP;
+    for (size_t i = 0; i < n && !q.rc; i++)
+        block(&q, &group[i]);
+    if (q.page == p->page && !q.rc)
+        new_page(p);
 }
 
 /* One pass over the document; returns the pages it took. */
@@ -470,8 +509,11 @@ static int pass(struct pen *p, const struct wg_pdf *d)
 {
     p->page = 1;
     p->y = TOP;
-    for (size_t i = 0; i < d->n && !p->rc; i++)
+    for (size_t i = 0; i < d->n && !p->rc; i++) {
+        if (d->blocks[i].kind == K_KEEP)
+            keep(p, &d->blocks[i + 1], d->blocks[i].keep);
         block(p, &d->blocks[i]);
+    }
     if (p->draw && !p->rc) {
         footer(p);
         cairo_show_page(p->cr);
@@ -481,48 +523,34 @@ static int pass(struct pen *p, const struct wg_pdf *d)
 
 /* ---- the process's fonts, and the render ---- */
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int started, closed, active;
+/* fontconfig's configuration is loaded once and kept for the life of the process. Releasing it
+ * at exit was tried and cannot be done safely: FcFini aborts at random (its cache asserts that
+ * no font is referenced any more, and cairo's and Pango's caches keep some beyond any release
+ * a caller can make), and cairo_debug_reset_static_data changes nothing a leak checker sees.
+ * What LeakSanitizer does see is fontconfig's own: 288 bytes lost while FcInit parses the
+ * configuration, once per process, with no pointer left to them; the sanitizer build leaves
+ * that library's leaks out (below), and only them. */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int fonts_ok;
 
-void wg_pdf_shutdown(void)
+static void load_fonts(void)
 {
-    pthread_mutex_lock(&lock);
-    if (started && !closed && !active) {
-        cairo_debug_reset_static_data();
-        FcFini();
-    }
-    closed = started;
-    pthread_mutex_unlock(&lock);
+    fonts_ok = FcInit();
 }
 
-/* Counts a render in (fontconfig loaded by the first, and its release at exit registered);
- * WG_EUNAVAIL once the fonts are released. */
-static enum wg_rc enter(struct wg_err *err)
+#if defined(__SANITIZE_ADDRESS__)
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
 {
-    enum wg_rc rc = WG_OK;
-    pthread_mutex_lock(&lock);
-    if (closed) {
-        rc = wg_err_set(err, WG_EUNAVAIL, "the PDF writer is shut down: the server is stopping");
-    } else if (!started && !FcInit()) {
-        rc = wg_err_set(err, WG_EUNAVAIL,
-                        "cannot load the font configuration (fontconfig): no document can be "
-                        "written");
-    } else {
-        if (!started)
-            atexit(wg_pdf_shutdown);
-        started = 1;
-        active++;
-    }
-    pthread_mutex_unlock(&lock);
-    return rc;
+    return "leak:libfontconfig.so\n";
 }
 
-static void leave(void)
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
 {
-    pthread_mutex_lock(&lock);
-    active--;
-    pthread_mutex_unlock(&lock);
+    return "print_suppressions=0";
 }
+#endif
 
 static cairo_status_t on_write(void *ctx, const unsigned char *data, unsigned int len)
 {
@@ -610,11 +638,13 @@ enum wg_rc wg_pdf_render(struct wg_pdf *d, char **pdf, size_t *len, int *pages, 
             *err = d->err;
         return d->rc;
     }
-    if ((rc = enter(err)))
-        return rc;
+    pthread_once(&once, load_fonts);
+    if (!fonts_ok)
+        return wg_err_set(err, WG_EUNAVAIL,
+                          "cannot load the font configuration (fontconfig): "
+                          "no document can be written");
     wg_buf_init(&out, WG_PDF_BYTES_MAX);
     rc = draw(d, &out, pages, err);
-    leave();
     if (rc) {
         wg_buf_release(&out);
         *pages = 0;

@@ -48,6 +48,10 @@ void wg_pdf_table(struct wg_pdf *d, size_t ncols, const double *widths, const ch
                   size_t nrows);
 /* "label：" and a line to sign on, with room above it for the signature (or a seal). */
 void wg_pdf_signature(struct wg_pdf *d, const char *label);
+/* The blocks added between the two kept on one page (the end of an agreement with the lines
+ * to sign it), unless together they are longer than a page. A begin ends the group open. */
+void wg_pdf_keep_begin(struct wg_pdf *d);
+void wg_pdf_keep_end(struct wg_pdf *d);
 /* Empty space, in points (1/72 inch). */
 void wg_pdf_space(struct wg_pdf *d, double points);
 
@@ -57,11 +61,5 @@ void wg_pdf_space(struct wg_pdf *d, double points);
  * Chinese font installed (WG_EUNAVAIL), cairo's own failures (WG_EINTERNAL). Safe to call
  * from several threads at once, each with its own document. */
 enum wg_rc wg_pdf_render(struct wg_pdf *d, char **pdf, size_t *len, int *pages, struct wg_err *err);
-
-/* Releases what fontconfig and cairo keep for the whole process (font caches, the
- * configuration), so that a leak checker at exit sees none of it. Registered with atexit by
- * the first render; a render after it fails. Renders still running are left alone (and
- * the caches with them). */
-void wg_pdf_shutdown(void);
 
 #endif

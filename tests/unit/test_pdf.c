@@ -169,6 +169,37 @@ static void test_a_long_table_repeats_its_head(void)
     wg_pdf_free(d);
 }
 
+/* A group kept together starts a page rather than run over one; one longer than a page flows. */
+static void test_a_kept_group_starts_a_page(void)
+{
+    struct wg_err err = {0};
+    for (int long_group = 0; long_group < 2; long_group++) {
+        struct wg_pdf *d = wg_pdf_new("签名");
+        for (int i = 0; i < 28; i++) /* most of the first page */
+            wg_pdf_line(d, "协议条款", WG_PDF_LEFT);
+        wg_pdf_keep_begin(d);
+        wg_pdf_paragraph(d, "本协议书自各方当事人签名之日起生效。");
+        for (int i = 0; i < (long_group ? 20 : 3); i++)
+            wg_pdf_signature(d, "当事人签名");
+        wg_pdf_line(d, "2026年12月7日", WG_PDF_RIGHT);
+        wg_pdf_keep_end(d);
+        wg_pdf_line(d, "之后", WG_PDF_LEFT);
+        char *pdf = NULL, *text;
+        size_t len = 0;
+        int pages = 0;
+        T_EQ_INT(wg_pdf_render(d, &pdf, &len, &pages, &err), WG_OK);
+        T_EQ_INT(pages, long_group ? 3 : 2);
+        text = pdf_text(pdf, len);
+        const char *brk = text ? strchr(text, '\f') : NULL,
+                   *at = text ? strstr(text, "本协议书") : NULL;
+        /* the group's first line: after the first page break when kept, before it when too long */
+        T_CHECK(brk && at && (long_group ? at < brk : at > brk));
+        free(text);
+        free(pdf);
+        wg_pdf_free(d);
+    }
+}
+
 /* Each bad input: the error, nothing written, and later adds do nothing. */
 static void test_bad_input_is_an_error(void)
 {
@@ -266,6 +297,7 @@ int main(void)
     test_a_document_of_one_page();
     test_long_text_breaks_over_pages();
     test_a_long_table_repeats_its_head();
+    test_a_kept_group_starts_a_page();
     test_bad_input_is_an_error();
     test_threads_render_at_once();
     return T_DONE("pdf");
