@@ -21,6 +21,8 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
 /* The registry's part of the sweep (app.c): patrol tracks purged; with remind, overdue visits
  * reminded of. */
 enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *err);
+/* The disputes' part of the sweep (app.c): cases past their time box supervised. */
+enum wg_rc wg_app_sweep_disputes(struct wg_app *app, struct wg_err *err);
 /* Stops the watcher, the committer (its last batch written) and the text indexer, and frees
  * what the app holds; safe on an app whose init failed part way. */
 void wg_app_release(struct wg_app *app);

@@ -4,6 +4,7 @@
 #ifndef WG_SERVER_SETTINGS_H
 #define WG_SERVER_SETTINGS_H
 
+#include "domain/disputes/dispute.h"
 #include "domain/notify/notify_worker.h"
 #include "domain/map/geocoder.h"
 #include "domain/portal/portal.h"
@@ -34,6 +35,7 @@ struct wg_settings {
      * patrol_checklist = places */
     struct wg_cadence cadence;
     struct wg_patrol_config patrol;
+    struct wg_case_boxes case_boxes; /* dispute_days = accept=2,grid=5,... */
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

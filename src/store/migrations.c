@@ -164,5 +164,6 @@ const struct wg_migration wg_migrations[] = {
     /* Dispute cases (domain/disputes/): the case, its sealed parties, its timeline, its
      * numbers by county and day. */
     {41, "dispute cases, their parties and timelines", WG_Q_MIGRATION_41},
+    {42, "dispute cases' clocks, mediation bodies and figures", WG_Q_MIGRATION_42},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -26,16 +26,35 @@ def pdf_text(raw):
                               text=True, check=True).stdout
 
 
-def agreed(srv, town, med, form="written"):
-    """A case recorded by the town's centre and walked to its agreement by its mediator."""
+def agreed(srv, town, med, form="written", accept=None):
+    """A case recorded by the town's centre, accepted (given a body and a mediator by accept)
+    and walked to its agreement by its mediator."""
     status, c = srv.json("POST", "/api/v1/disputes", case(), token=town)
     assert status == 201, c
-    c = step(srv, c, "accept", {}, town)
+    c = step(srv, c, "accept", accept or {}, town)
     c = step(srv, c, "mediate", {"note": "双方同意调解"}, med)
     c = step(srv, c, "session", {"at": c["created_at"], "place": "东关社区调解室",
                                  "attendees": "王秀英、李建国、调解员", "record": "双方陈述"}, med)
     return step(srv, c, "agree", {"form": form, "facts": FACTS, "terms": TERMS,
                                   "performance": PERFORMANCE}, med)
+
+
+def named_mediator(srv, town):
+    """A mediator with a real name on their account ("张明华", made by the administrator), a
+    member of the town's committee; returns their token and the committee."""
+    status, body = srv.json("POST", "/api/v1/users", {
+        "username": "zhang", "role": "mediator", "scope": "371302001", "name": "张明华"})
+    assert status == 201, body
+    token = srv.login("zhang", body["initial_password"])
+    status, got = srv.json("PUT", "/api/v1/me/password", {
+        "old_password": body["initial_password"], "new_password": "Mediator-pass-2026"},
+        token=token)
+    assert status == 200, got
+    status, committee = srv.json("POST", "/api/v1/mediation-bodies", {
+        "name": "东关街道人民调解委员会", "kind": "town_committee", "region": "371302001",
+        "members": [{"username": "zhang", "full_time": True}]}, token=town)
+    assert status == 201, committee
+    return token, committee
 
 
 def download(srv, c, token):
@@ -53,9 +72,12 @@ def test_the_agreement_prints_in_full_for_its_recorders_only():
             status, c = srv.json("POST", "/api/v1/disputes", case(), token=town)
             status, _, raw = download(srv, c, med)
             assert status == 409 and b"no agreement" in raw, raw
-            c = agreed(srv, town, med)
+            zhang, committee = named_mediator(srv, town)
+            c = agreed(srv, town, zhang,
+                       accept={"body": committee["id"], "mediator": "zhang"})
+            assert c["mediator"] == "zhang", c
             t0 = time.time()
-            status, headers, raw = download(srv, c, med)
+            status, headers, raw = download(srv, c, zhang)
             took = time.time() - t0
             assert status == 200, raw
             assert headers["Content-Type"] == "application/pdf", headers
@@ -67,7 +89,8 @@ def test_the_agreement_prints_in_full_for_its_recorders_only():
             assert box and round(float(box.group(1))) == 595 and \
                 round(float(box.group(2))) == 842, box  # A4
             text = pdf_text(raw)
-            for want in ["人民调解协议书", "编号：" + c["number"], "王秀英", "李建国",
+            for want in ["人民调解协议书", "编号：" + c["number"], "调解组织：东关街道人民调解委员会",
+                         "调解员：张明华", "王秀英", "李建国",
                          "11010519491231002X", "138 0013 8000", "13912345678", "申请人",
                          "被申请人", FACTS[:12], TERMS[:12], PERFORMANCE[:10],
                          "当事人签名（申请人 王秀英）", "当事人签名（被申请人 李建国）", "调解员签名",
@@ -79,17 +102,19 @@ def test_the_agreement_prints_in_full_for_its_recorders_only():
             assert day in text, (day, text)
             print(f"agreement: {len(raw)} bytes, {took * 1000:.0f} ms over HTTP")
             # a judicial confirmation asked for since is noted on it
-            c = step(srv, c, "confirm", {"status": "applied", "court": "兰山区人民法院"}, med)
+            c = step(srv, c, "confirm", {"status": "applied", "court": "兰山区人民法院"}, zhang)
             status, _, raw = download(srv, c, town)
             assert status == 200, raw
             text = pdf_text(raw)
             assert "已向人民法院申请司法确认" in text and "兰山区人民法院" in text, text
-            # an oral agreement is registered on its own form
+            # an oral agreement is registered on its own form; a case given no body and no
+            # mediator leaves their lines to be filled in by hand
             oral = agreed(srv, town, med, form="oral")
             status, _, raw = download(srv, oral, med)
             assert status == 200, raw
             text = pdf_text(raw)
             assert "口头调解协议登记表" in text and "人民调解协议书" not in text, text
+            assert "调解组织：\n" in text and "调解员：\n" in text, text
             # a leader reads cases but records none, nor prints them; outside one's scope and
             # unknown cases are not there
             status, _, raw = download(srv, c, lead)
@@ -108,7 +133,7 @@ def test_the_agreement_prints_in_full_for_its_recorders_only():
             ok = [r for r in records if r["result"] == "ok"]
             assert len(ok) == 3, records
             assert {r["object_id"] for r in ok} == {str(c["id"]), str(oral["id"])}, ok
-            assert any(r["detail"] == f'{c["number"]}, written' and r["actor"] == "med"
+            assert any(r["detail"] == f'{c["number"]}, written' and r["actor"] == "zhang"
                        for r in ok), ok
             failed = [r for r in records if r["result"] != "ok"]
             assert {r["actor"] for r in failed} >= {"med", "west"}, failed

@@ -4,8 +4,8 @@
  * names, ID documents and phones are opened here, not masked) — and from the case's last
  * `agree` step: the form, the facts and responsibilities, the terms, the manner and time of
  * performance, and the day (China's). A judicial confirmation asked for or given since (the
- * last `confirm` step) is noted on it. The mediation body and the mediator are lines to fill
- * in by hand while the case does not name them. */
+ * last `confirm` step) is noted on it. The mediation body and the mediator are the case's (the
+ * mediator by the real name on their account); lines to fill in by hand while it names none. */
 #ifndef WG_DOMAIN_AGREEMENT_H
 #define WG_DOMAIN_AGREEMENT_H
 
@@ -25,8 +25,8 @@ struct wg_case_agreement_party {
 struct wg_case_agreement {
     long long id;
     char number[40], type[24];
-    char body_name[304];               /* the mediation body's name; "" while the case names none */
-    char mediator[64];                 /* the mediator's; "" likewise */
+    char body_name[128];               /* the mediation body's name; "" while the case names none */
+    char mediator[64];                 /* the mediator's real name (else username); "" likewise */
     char form[8];                      /* "written" or "oral" */
     char *facts, *terms, *performance; /* owned */
     long long agreed_at;               /* unix seconds: the `agree` step's */

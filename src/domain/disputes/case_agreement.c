@@ -6,6 +6,7 @@
 #include "core/alloc.h"
 #include "core/civil.h"
 #include "domain/accounts/pii.h"
+#include "domain/accounts/profile.h"
 #include "domain/registry/person.h"
 #include "pdf/pdf.h"
 #include "store/disputes/dispute_q.h"
@@ -32,7 +33,22 @@ static int on_case(const struct wg_dispute_row *r, void *ctx)
     snprintf(l->a->number, sizeof l->a->number, "%s", r->number);
     snprintf(l->a->type, sizeof l->a->type, "%s", r->type);
     snprintf(l->state, sizeof l->state, "%s", r->state);
+    snprintf(l->a->body_name, sizeof l->a->body_name, "%s", r->body_name);
+    snprintf(l->a->mediator, sizeof l->a->mediator, "%s", r->mediator);
     return 0;
+}
+
+/* The mediator by their real name (their account's profile), else by their username. */
+static void mediator_name(struct wg_db *db, const struct wg_pii_keys *keys,
+                          struct wg_case_agreement *a)
+{
+    struct wg_profile p = {0};
+    struct wg_err e = {0};
+    if (!*a->mediator || wg_profile_get(db, keys, a->mediator, &p, &e))
+        return;
+    if (p.name && *p.name)
+        snprintf(a->mediator, sizeof a->mediator, "%s", p.name);
+    wg_profile_release(&p);
 }
 
 /* A sealed field in clear (owned); "" stays "". */
@@ -142,6 +158,8 @@ enum wg_rc wg_case_agreement_load(struct wg_db *db, const struct wg_pii_keys *ke
         rc = l.rc;
     if (!rc)
         rc = records(&l);
+    if (!rc)
+        mediator_name(db, keys, a);
     free(l.agree);
     free(l.confirm);
     if (rc) {
