@@ -46,6 +46,32 @@ enum wg_rc wg_case_boxes_set(struct wg_case_boxes *b, const char *spec, struct w
     return WG_OK;
 }
 
+/* days working days from start: the calendar's; when the span reaches a year whose holiday
+ * table is not loaded yet (a county's box from December), Monday to Friday at the same time
+ * of day, so that a mediator's step is never refused for a table the administrator has still
+ * to load. */
+static enum wg_rc add_days(const struct wg_calendar *cal, long long start, int days, long long *due,
+                           struct wg_err *err)
+{
+    int64_t d = 0;
+    struct wg_err quiet = {0};
+    enum wg_rc rc = wg_calendar_add_working_days(cal, start, days, &d, &quiet);
+    if (rc == WG_ENOTFOUND) {
+        int day = wg_cst_day(start);
+        long long into = start - wg_cst_midnight(day);
+        for (int left = days; left > 0;) {
+            int wd = wg_civil_weekday(++day);
+            left -= wd != 0 && wd != 6;
+        }
+        d = wg_cst_midnight(day) + into;
+        rc = WG_OK;
+    } else if (rc) {
+        *err = quiet;
+    }
+    *due = d;
+    return rc;
+}
+
 /* The close of the working day that `at` falls on, or of the next working day when it falls
  * outside working time: the first working minute from `at` lies in that day, and a whole
  * day's minutes from its midnight end at its close. */
@@ -53,10 +79,15 @@ static enum wg_rc day_close(const struct wg_calendar *cal, long long at, long lo
                             struct wg_err *err)
 {
     int64_t first = 0, end = 0;
-    enum wg_rc rc = wg_calendar_add_working_minutes(cal, at, 1, &first, err);
+    struct wg_err quiet = {0};
+    enum wg_rc rc = wg_calendar_add_working_minutes(cal, at, 1, &first, &quiet);
     if (!rc)
         rc = wg_calendar_add_working_minutes(cal, wg_cst_midnight(wg_cst_day(first - 1)),
-                                             wg_calendar_day_minutes(cal), &end, err);
+                                             wg_calendar_day_minutes(cal), &end, &quiet);
+    if (rc == WG_ENOTFOUND) /* the next year's table not loaded: a working day from now */
+        return add_days(cal, at, 1, close, err);
+    if (rc)
+        *err = quiet;
     *close = end;
     return rc;
 }
@@ -74,7 +105,9 @@ enum wg_rc wg_case_clock_register(const struct wg_case_env *env, const char *ris
         rc = day_close(env->calendar, now, &close, err);
         due = close;
     } else {
-        rc = wg_calendar_add_working_days(env->calendar, now, env->boxes->accept_days, &due, err);
+        long long d = 0;
+        rc = add_days(env->calendar, now, env->boxes->accept_days, &d, err);
+        due = d;
     }
     if (!rc)
         *clock_at = now, *due_at = due;
@@ -85,12 +118,11 @@ enum wg_rc wg_case_clock_level(const struct wg_case_env *env, enum wg_case_level
                                long long now, long long *clock_at, long long *due_at,
                                struct wg_err *err)
 {
-    int64_t due = 0;
+    long long due = 0;
     *clock_at = *due_at = 0;
     if (!env->calendar || !env->boxes || (unsigned)level >= WG_CASE_LEVEL_COUNT)
         return WG_OK;
-    enum wg_rc rc =
-        wg_calendar_add_working_days(env->calendar, now, env->boxes->days[level], &due, err);
+    enum wg_rc rc = add_days(env->calendar, now, env->boxes->days[level], &due, err);
     if (!rc)
         *clock_at = now, *due_at = due;
     return rc;
