@@ -1,12 +1,15 @@
-/* The document writer (pdf/pdf.h): a PDF of A4 pages whose Chinese text reads back (through
+/* The document writer (pdf/pdf.h), and the mediation agreement set with it
+ * (domain/disputes/agreement.h): a PDF of A4 pages whose Chinese text reads back (through
  * pdftotext, of poppler-utils, in the tests' packages), long text breaking over the pages it
- * needs with 第 N 页 共 M 页 on each, tables repeating their head, and every bad input an error
- * that writes nothing; several threads rendering at once. */
+ * needs with 第 N 页 共 M 页 on each, tables repeating their head, groups kept on a page, every
+ * bad input an error that writes nothing, and several threads rendering at once. */
 #include "t.h"
 
 #include <pthread.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+#include "domain/disputes/agreement.h"
 #include "pdf/pdf.h"
 
 /* The text pdftotext reads from a PDF (malloc'd), or NULL. */
@@ -255,6 +258,56 @@ static void test_bad_input_is_an_error(void)
     wg_pdf_free(NULL);
 }
 
+/* The agreement (domain/disputes/agreement.h) set from its fields: the form's title, the day in
+ * China's time (16:30 UTC on the 6th is the 7th in Beijing), the parties, a blank line for the
+ * body while none is named, the confirmation noted. */
+static void test_an_agreement_as_its_parties_sign_it(void)
+{
+    static const char *const forms[] = {"written", "oral"};
+    for (int f = 0; f < 2; f++) {
+        struct wg_err err = {0};
+        struct wg_case_agreement a;
+        memset(&a, 0, sizeof a);
+        snprintf(a.number, sizeof a.number, "371302-20261207-J0003");
+        snprintf(a.type, sizeof a.type, "debt");
+        snprintf(a.form, sizeof a.form, "%s", forms[f]);
+        snprintf(a.mediator, sizeof a.mediator, "张明华");
+        snprintf(a.confirm, sizeof a.confirm, "confirmed");
+        a.facts = wg_strdup("借款到期未还。");
+        a.terms = wg_strdup("分三期归还借款三万元。");
+        a.performance = wg_strdup("每月末转账一期。");
+        a.court = wg_strdup("兰山区人民法院");
+        a.agreed_at = 1796574600; /* 2026-12-06 16:30 UTC */
+        const char *names[] = {"赵一", "钱二"}, *roles[] = {"applicant", "respondent"};
+        for (int i = 0; i < 2; i++) {
+            snprintf(a.parties[i].role, sizeof a.parties[i].role, "%s", roles[i]);
+            snprintf(a.parties[i].id_type, sizeof a.parties[i].id_type, "passport");
+            a.parties[i].name = wg_strdup(names[i]);
+            a.parties[i].id_number = wg_strdup(i ? "" : "E12345678");
+            a.parties[i].phone = wg_strdup("");
+        }
+        a.nparties = 2;
+        char *pdf = NULL, *text = NULL;
+        size_t len = 0;
+        T_EQ_INT(wg_case_agreement_pdf(&a, &pdf, &len, &err), WG_OK);
+        text = pdf ? pdf_text(pdf, len) : NULL;
+        T_CHECK(text != NULL);
+        if (text) {
+            T_CHECK(strstr(text, f ? "口头调解协议登记表" : "人民调解协议书") != NULL);
+            T_CHECK(strstr(text, "2026年12月7日") != NULL);
+            T_CHECK(strstr(text, "调解组织：\n") && strstr(text, "调解员：张明华"));
+            T_CHECK(strstr(text, "护照") && strstr(text, "E12345678"));
+            T_CHECK(strstr(text, "债务纠纷") && strstr(text, "分三期归还借款三万元"));
+            T_CHECK(strstr(text, "已经人民法院司法确认") && strstr(text, "兰山区人民法院"));
+            T_CHECK(strstr(text, "当事人签名（被申请人 钱二）") != NULL);
+        }
+        free(text);
+        free(pdf);
+        wg_case_agreement_release(&a);
+        T_CHECK(a.facts == NULL && a.nparties == 0);
+    }
+}
+
 struct job {
     int pages;
     size_t len;
@@ -299,6 +352,7 @@ int main(void)
     test_a_long_table_repeats_its_head();
     test_a_kept_group_starts_a_page();
     test_bad_input_is_an_error();
+    test_an_agreement_as_its_parties_sign_it();
     test_threads_render_at_once();
     return T_DONE("pdf");
 }
