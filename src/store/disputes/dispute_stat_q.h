@@ -18,23 +18,21 @@ struct wg_dispute_tally {
 #undef WG_TALLY_FIELD
 };
 
-/* Adds t to the row of (day YYYY-MM-DD, grid, type, level, body). */
-enum wg_rc wg_store_dispute_stat_add(struct wg_db *db, const char *day, const char *grid,
-                                     const char *type, const char *level, long long body,
+/* Adds t to the rows of (region, day YYYY-MM-DD, dim, value) and of its month: dim "" for the
+ * whole, else "type", "level" or "body" with its value; the rows' depth is the region code's
+ * length. */
+enum wg_rc wg_store_dispute_stat_add(struct wg_db *db, const char *region, const char *day,
+                                     const char *dim, const char *value,
                                      const struct wg_dispute_tally *t, struct wg_err *err);
 
-/* How sums are grouped. */
-enum wg_dispute_stat_by {
-    WG_DSTAT_TOTAL,
-    WG_DSTAT_TYPE,
-    WG_DSTAT_LEVEL,
-    WG_DSTAT_BODY,
-    WG_DSTAT_REGION /* the grid code's first prefix_len characters */
+/* The sums of dimension dim ("" the whole) over the days [from, to] (span "d", YYYY-MM-DD) or
+ * the months [from, to] (span "m", YYYY-MM) of the regions of depth in [lo, hi), one call of
+ * cb per value (by_region 0) or per region (by_region 1). */
+struct wg_dispute_stat_q {
+    const char *lo, *hi, *dim, *from, *to, *span;
+    int depth, by_region;
 };
-/* The sums of the days [from, to] and grids [lo, hi), one call of cb per group by key ("" for
- * the total; a body's id as text). */
-enum wg_rc wg_store_dispute_stat_sum(struct wg_db *db, enum wg_dispute_stat_by by, const char *from,
-                                     const char *to, const char *lo, const char *hi, int prefix_len,
+enum wg_rc wg_store_dispute_stat_sum(struct wg_db *db, const struct wg_dispute_stat_q *q,
                                      int (*cb)(const char *key, const struct wg_dispute_tally *,
                                                void *),
                                      void *ctx, struct wg_err *err);
