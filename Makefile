@@ -2,7 +2,8 @@
 # Objects go to build/<variant>/; the sanitizer build is build/asan/.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat \
+           cairo-pdf pangocairo pangoft2 fontconfig
 GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
 GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -607,6 +607,11 @@ EXPECT.update({
         inside=("/api/v1/disputes/1/actions/note", {"text": "矩阵"}),
         outside=("/api/v1/disputes/2/actions/note", {"text": "矩阵"}), ok=400,
         outside_status=400),
+    # case 1 has no agreement yet: 409 to whoever may print one (test_dispute_agreement.py
+    # prints it)
+    ("GET", "/api/v1/disputes/{id}/agreement.pdf"): dict(
+        inside=("/api/v1/disputes/1/agreement.pdf", None),
+        outside=("/api/v1/disputes/2/agreement.pdf", None), ok=409),
     ("POST", "/api/v1/disputes/{id}/code"): dict(inside=("/api/v1/disputes/1/code", None),
                                                  outside=("/api/v1/disputes/2/code", None), ok=200),
     # mediation bodies: 1 in the town, 2 outside it; a PUT needs If-Match first
