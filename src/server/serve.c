@@ -32,6 +32,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     app->geocoder = s->geocoder;
     app->cadence = s->cadence;
     app->patrol = s->patrol;
+    app->screening = s->screening;
     app->limits.idle_seconds = s->session_idle;
     app->limits.absolute_seconds = s->session_absolute;
     if ((rc = wg_pwpool_start((int)s->login_threads, &app->logins, &app->pwpool, err)))
