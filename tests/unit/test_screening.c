@@ -327,6 +327,39 @@ static void lists(struct wg_db *db, long long now, long long due)
     T_EQ_INT(wg_screening_list(db, &village, &other, now, &out, &err), WG_ENOTFOUND);
 }
 
+static void reminders(struct wg_db *db)
+{
+    struct wg_err err = {0};
+    /* reminders: each open task past due once, to its level's staff in scope */
+    add_account(db, "gw", "gridworker", VILLAGE);
+    add_account(db, "west", "gridworker", "371302001002");
+    add_account(db, "cs", "community", VILLAGE);
+    add_account(db, "town", "supervisor", "371302001");
+    add_account(db, "county", "supervisor", "371302");
+    int count = 0;
+    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") - 1, &count, &err), WG_OK);
+    T_EQ_INT(count, 0);
+    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") + 60, &count, &err), WG_OK);
+    T_EQ_INT(count, 4); /* two villages and two grids open; the done grid not */
+    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") + 120, &count, &err), WG_OK);
+    T_EQ_INT(count, 0);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
+                                      "'screening_overdue' AND recipient = 'gw'"),
+             1);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
+                                      "'screening_overdue' AND recipient = 'cs'"),
+             1);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
+                                      "'screening_overdue' AND recipient = 'west'"),
+             1);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM screening WHERE reminded_at > 0"), 4);
+    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-31") + 60, &count, &err), WG_OK);
+    T_EQ_INT(count, 2); /* the town's and the county's */
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
+                                      "'screening_overdue' AND recipient IN ('town', 'county')"),
+             3); /* the town's supervisor is told of the town's, the county's of both */
+}
+
 int main(void)
 {
     struct wg_err err = {0};
@@ -398,34 +431,7 @@ int main(void)
     results(db, keys, now);
     lists(db, now, close_of("2026-12-04"));
 
-    /* reminders: each open task past due once, to its level's staff in scope */
-    add_account(db, "gw", "gridworker", VILLAGE);
-    add_account(db, "west", "gridworker", "371302001002");
-    add_account(db, "cs", "community", VILLAGE);
-    add_account(db, "town", "supervisor", "371302001");
-    add_account(db, "county", "supervisor", "371302");
-    int count = 0;
-    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") - 1, &count, &err), WG_OK);
-    T_EQ_INT(count, 0);
-    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") + 60, &count, &err), WG_OK);
-    T_EQ_INT(count, 4); /* two villages and two grids open; the done grid not */
-    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-04") + 120, &count, &err), WG_OK);
-    T_EQ_INT(count, 0);
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
-                                      "'screening_overdue' AND recipient = 'gw'"),
-             1);
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
-                                      "'screening_overdue' AND recipient = 'cs'"),
-             1);
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
-                                      "'screening_overdue' AND recipient = 'west'"),
-             1);
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM screening WHERE reminded_at > 0"), 4);
-    T_EQ_INT(wg_screening_remind(db, NULL, close_of("2026-12-31") + 60, &count, &err), WG_OK);
-    T_EQ_INT(count, 2); /* the town's and the county's */
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = "
-                                      "'screening_overdue' AND recipient IN ('town', 'county')"),
-             3); /* the town's supervisor is told of the town's, the county's of both */
+    reminders(db);
 
     /* key rotation re-seals the one note */
     T_EQ_INT(wg_pii_keys_rotate(t_store_dir, &err), WG_OK);
