@@ -602,14 +602,33 @@ EXPECT.update({
         inside=("/api/v1/disputes/1/actions/note", {"text": "矩阵"}),
         outside=("/api/v1/disputes/2/actions/note", {"text": "矩阵"}), ok=400,
         outside_status=400),
+    # screening tasks, made by the server's first sweep level by level: 1 the county's (outside
+    # the town), 2 the town's; a result needs If-Match (400 without it) before the task is
+    # looked for
+    ("GET", "/api/v1/screenings"): dict(inside=("/api/v1/screenings?region=371302001", None),
+                                        outside=("/api/v1/screenings?region=371302002", None),
+                                        ok=200),
+    ("GET", "/api/v1/screenings/{id}"): dict(inside=("/api/v1/screenings/2", None),
+                                             outside=("/api/v1/screenings/1", None), ok=200),
+    ("POST", "/api/v1/screenings/{id}/result"): dict(
+        inside=("/api/v1/screenings/2/result", {"found": 0}),
+        outside=("/api/v1/screenings/1/result", {"found": 0}), ok=400, outside_status=400),
 })
 
 
 def dispute_objects(srv, token):
-    """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all)."""
+    """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all); and the
+    screening tasks the server's first sweep makes."""
     for grid in ["371302001001001", "371302002001001"]:
         status, body = srv.json("POST", "/api/v1/disputes", new_case(grid), token=token)
         assert status == 201, body
+    deadline = time.time() + 30
+    while True:
+        status, body = srv.json("GET", "/api/v1/screenings?level=grid", token=token)
+        if status == 200 and body["screenings"]:
+            break
+        assert time.time() < deadline, body
+        time.sleep(0.2)
 
 
 def field_objects(srv):

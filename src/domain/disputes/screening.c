@@ -133,11 +133,22 @@ struct make {
     long made;
 };
 
+/* The levels whose tasks are to be made, written together in one transaction. */
+struct makes {
+    struct make m[WG_SCREENING_LEVELS];
+    int n;
+};
+
 static enum wg_rc make_tx(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    struct make *m = ctx;
-    return wg_store_screening_make(db, m->level, m->first, m->last, m->due_at, m->now, &m->made,
-                                   err);
+    struct makes *all = ctx;
+    enum wg_rc rc = WG_OK;
+    for (int i = 0; !rc && i < all->n; i++) {
+        struct make *m = &all->m[i];
+        rc = wg_store_screening_make(db, m->level, m->first, m->last, m->due_at, m->now, &m->made,
+                                     err);
+    }
+    return rc;
 }
 
 static enum wg_rc run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
@@ -153,12 +164,14 @@ static enum wg_rc run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn
     return rc;
 }
 
-static enum wg_rc make_level(struct wg_db *db, struct wg_committer *cm,
-                             const struct wg_calendar *cal, enum wg_screening_cadence c,
-                             struct make *m, int full, struct wg_err *err)
+/* Whether level's period holding m->now is to be made (*want), with its dates and due time. */
+static enum wg_rc plan_level(struct wg_db *db, const struct wg_calendar *cal,
+                             enum wg_screening_cadence c, struct make *m, int full, int *want,
+                             struct wg_err *err)
 {
     int first, last, present = 0;
     enum wg_rc rc;
+    *want = 0;
     wg_screening_period(c, wg_cst_day(m->now), &first, &last);
     wg_civil_format_date(first, m->first);
     wg_civil_format_date(last, m->last);
@@ -170,7 +183,8 @@ static enum wg_rc make_level(struct wg_db *db, struct wg_committer *cm,
         wg_err_prefix(err, "the %s screening of %s to %s", m->level, m->first, m->last);
         return rc;
     }
-    return run(db, cm, make_tx, m, err);
+    *want = 1;
+    return WG_OK;
 }
 
 enum wg_rc wg_screening_generate(struct wg_db *db, struct wg_committer *cm,
@@ -178,20 +192,27 @@ enum wg_rc wg_screening_generate(struct wg_db *db, struct wg_committer *cm,
                                  const struct wg_screening_config *cfg, long long now, int full,
                                  long *made, struct wg_err *err)
 {
-    enum wg_rc first_rc = WG_OK;
-    struct wg_err e2 = {0};
+    enum wg_rc first_rc = WG_OK, rc = WG_OK;
+    struct wg_err later = {0};
+    struct makes all = {0};
     if (made)
         *made = 0;
     for (int l = 0; l < WG_SCREENING_LEVELS; l++) {
         struct make m = {levels[l], "", "", 0, now, 0};
+        int want = 0;
         if (cfg->at[l] == WG_SCREENING_OFF)
             continue;
-        enum wg_rc rc = make_level(db, cm, cal, cfg->at[l], &m, full, first_rc ? &e2 : err);
+        rc = plan_level(db, cal, cfg->at[l], &m, full, &want, first_rc ? &later : err);
         if (rc && !first_rc)
             first_rc = rc;
-        if (made)
-            *made += m.made;
+        if (want)
+            all.m[all.n++] = m;
     }
+    /* the levels with their periods' tasks to make, in one transaction */
+    if (all.n && (rc = run(db, cm, make_tx, &all, first_rc ? &later : err)) && !first_rc)
+        first_rc = rc;
+    for (int i = 0; made && i < all.n; i++)
+        *made += all.m[i].made;
     return first_rc;
 }
 
