@@ -6,7 +6,7 @@ nothing stored; a task left past due reminds its level's staff once through the 
 import json
 import time
 
-from harness import Data, Server, config, run
+from harness import BACKEND, Data, Server, config, run
 
 GRID = "371302001001001"       # 东关社区第1网格
 VILLAGE = "371302001001"       # 东关社区
@@ -134,17 +134,34 @@ def test_screenings_made_read_and_recorded_in_scope():
         data.close()
 
 
+def servers(data):
+    """One server, or on PostgreSQL two started at once sharing the store."""
+    return [Server(data) for _ in range(2 if BACKEND == "postgresql" else 1)]
+
+
 def test_screenings_made_once_and_overdue_reminded_once():
     data = Data()
     try:
-        srv = Server(data)
+        started = servers(data)
         try:
+            srv = started[0]
             gw = data.add_user(srv, "gw", "gridworker", VILLAGE, PASSWORD)
             data.add_user(srv, "cs", "community", VILLAGE, PASSWORD)
             wait_tasks(srv, gw)
         finally:
-            srv.stop()
+            for s in started:
+                s.stop()
+        # a task for every region of each level and every grid, made once between the servers
         made = data.count("screening")
+        db = data.store()
+        try:
+            regions = db.execute("SELECT COUNT(*) FROM region WHERE level IN ('county', 'town', "
+                                 "'village')").fetchone()[0]
+            grids = db.execute("SELECT COUNT(*) FROM grid WHERE valid_to IS NULL AND kind <> "
+                               "'micro'").fetchone()[0]
+        finally:
+            db.close()
+        assert made == regions + grids, (made, regions, grids)
         db = data.store()
         db.execute("UPDATE screening SET due_at = ? WHERE region IN (?, ?)",
                    (int(time.time()) - 3600, GRID, VILLAGE))
@@ -153,7 +170,7 @@ def test_screenings_made_once_and_overdue_reminded_once():
         # each server sweeps about a second after it starts: the tasks are there already, the
         # two past due remind their staff once, however often the servers sweep
         for _ in range(2):
-            srv = Server(data)
+            started = servers(data)
             try:
                 deadline = time.time() + 30
                 while True:
@@ -167,7 +184,8 @@ def test_screenings_made_once_and_overdue_reminded_once():
                     time.sleep(0.2)
                 time.sleep(1.5)
             finally:
-                srv.stop()
+                for s in started:
+                    s.stop()
         assert data.count("screening") == made
         db = data.store()
         try:
