@@ -150,10 +150,12 @@ enum wg_rc wg_app_sweep_screenings(struct wg_app *app, int full, struct wg_err *
     enum wg_rc rc = wg_store_get(app->store, &db, err);
     if (rc)
         return rc;
+    struct wg_err later = {0};
     rc = wg_screening_generate(db, app->committer, app->calendar, &app->screening, now, full, &made,
                                err);
-    if (!rc)
-        rc = wg_screening_remind(db, app->committer, now, &reminded, err);
+    /* a level the calendar cannot date yet keeps no task from being reminded */
+    enum wg_rc rc2 = wg_screening_remind(db, app->committer, now, &reminded, rc ? &later : err);
+    rc = rc ? rc : rc2;
     wg_store_put(db);
     if (made)
         wg_info("made %ld dispute screening task%s", made, made == 1 ? "" : "s");

@@ -95,6 +95,13 @@ enum wg_rc wg_screening_generate(struct wg_db *db, struct wg_committer *cm,
 enum wg_rc wg_screening_remind(struct wg_db *db, struct wg_committer *cm, long long now, int *count,
                                struct wg_err *err);
 
+/* A result's body read without the store: only its keys, found (0–1,000), note (0–1,000
+ * characters; *note borrowed from body, NULL when absent) and disputes, an array of at most
+ * found case ids, each once, into *ids (owned, always set: json_decref it). Every error names
+ * the field, a case as disputes[i]. */
+enum wg_rc wg_screening_result_read(const json_t *body, long long *found, const char **note,
+                                    json_t **ids, struct wg_err *err);
+
 /* A result recorded on task id (POST /api/v1/screenings/{id}/result) by actor within scope,
  * on the version read. */
 struct wg_screening_by {
@@ -102,8 +109,8 @@ struct wg_screening_by {
     const char *actor;
     const struct wg_scope *scope;
 };
-/* Checks the body ({found, note, disputes}; each bad field WG_EINVAL naming it — a case as
- * disputes[i] — and an unknown key refused), finds the task in scope (WG_ENOTFOUND), holds
+/* Reads the body (wg_screening_result_read), checks each case is a real one in scope (else
+ * WG_EINVAL naming disputes[i]), finds the task in scope (WG_ENOTFOUND), holds
  * it to the version (WG_EPRECOND) and writes the result, the note sealed. *corrected 1 when
  * the task was done already. One transaction (the caller's when one is open); nothing is
  * written on an error. */

@@ -72,9 +72,8 @@ static int on_case(const struct wg_dispute_row *r, void *ctx)
     return 0;
 }
 
-/* disputes: an array of at most found case ids, each once, each a case in scope. */
-static enum wg_rc check_cases(struct wg_db *db, const struct wg_scope *scope, const json_t *list,
-                              long long found, json_t *ids, struct wg_err *err)
+/* disputes: an array of at most found case ids, each once, into ids. */
+static enum wg_rc read_ids(const json_t *list, long long found, json_t *ids, struct wg_err *err)
 {
     size_t i;
     json_t *v;
@@ -87,7 +86,6 @@ static enum wg_rc check_cases(struct wg_db *db, const struct wg_scope *scope, co
                           json_array_size(list), found);
     json_array_foreach(list, i, v)
     {
-        struct case_seen s = {scope, 0};
         long long id = json_is_integer(v) ? json_integer_value(v) : 0;
         if (id < 1)
             return wg_err_set(err, WG_EINVAL, "'disputes[%zu]' is a dispute case id", i);
@@ -95,26 +93,51 @@ static enum wg_rc check_cases(struct wg_db *db, const struct wg_scope *scope, co
             if (json_integer_value(json_array_get(ids, k)) == id)
                 return wg_err_set(err, WG_EINVAL, "'disputes[%zu]': case %lld is named twice", i,
                                   id);
-        enum wg_rc rc = wg_store_dispute_get(db, id, on_case, &s, err);
-        if (rc == WG_ENOTFOUND || (!rc && !s.in_scope))
-            return wg_err_set(err, WG_EINVAL, "'disputes[%zu]': dispute case %lld does not exist",
-                              i, id);
-        if (rc)
-            return rc;
         json_array_append_new(ids, json_integer(id));
     }
     return WG_OK;
 }
 
-static enum wg_rc read_found(const json_t *body, long long *found, struct wg_err *err)
+enum wg_rc wg_screening_result_read(const json_t *body, long long *found, const char **note,
+                                    json_t **ids, struct wg_err *err)
 {
     json_t *v = json_object_get(body, "found");
+    enum wg_rc rc;
+    *ids = json_array();
+    *note = NULL;
+    *found = 0;
+    if (!json_is_object(body))
+        return wg_err_set(err, WG_EINVAL, "the body of a screening result is a JSON object");
+    if ((rc = wg_jf_known(body, wg_screening_fields, "a screening result", err)))
+        return rc;
     if (!json_is_integer(v) || json_integer_value(v) < 0 ||
         json_integer_value(v) > WG_SCREENING_FOUND_MAX)
         return wg_err_set(err, WG_EINVAL,
                           "'found' is required: the disputes found, 0 (nothing found) to %d",
                           WG_SCREENING_FOUND_MAX);
     *found = json_integer_value(v);
+    if ((rc = wg_jf_text(body, "note", 0, WG_SCREENING_NOTE_MAX, note, err)))
+        return rc;
+    return read_ids(json_object_get(body, "disputes"), *found, *ids, err);
+}
+
+/* Each case a real one in scope. */
+static enum wg_rc check_cases(struct wg_db *db, const struct wg_scope *scope, const json_t *ids,
+                              struct wg_err *err)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        struct case_seen s = {scope, 0};
+        long long id = json_integer_value(v);
+        enum wg_rc rc = wg_store_dispute_get(db, id, on_case, &s, err);
+        if (rc == WG_ENOTFOUND || (!rc && !s.in_scope))
+            return wg_err_set(err, WG_EINVAL, "'disputes[%zu]': dispute case %lld does not exist",
+                              i, id);
+        if (rc)
+            return rc;
+    }
     return WG_OK;
 }
 
@@ -126,12 +149,10 @@ static enum wg_rc record(struct wg_db *db, const struct wg_pii_keys *keys,
     long long found = 0;
     const char *note = NULL;
     char *sealed = NULL, *list = NULL;
-    json_t *ids = json_array();
-    enum wg_rc rc = read_found(body, &found, err);
+    json_t *ids = NULL;
+    enum wg_rc rc = wg_screening_result_read(body, &found, &note, &ids, err);
     if (!rc)
-        rc = wg_jf_text(body, "note", 0, WG_SCREENING_NOTE_MAX, &note, err);
-    if (!rc)
-        rc = check_cases(db, by->scope, json_object_get(body, "disputes"), found, ids, err);
+        rc = check_cases(db, by->scope, ids, err);
     if (!rc)
         rc = load(db, by->scope, by->id, &l, err);
     if (rc) {
@@ -169,10 +190,6 @@ enum wg_rc wg_screening_record(struct wg_db *db, const struct wg_pii_keys *keys,
 {
     enum wg_rc rc;
     *corrected = 0;
-    if (!json_is_object(body))
-        return wg_err_set(err, WG_EINVAL, "the body of a screening result is a JSON object");
-    if ((rc = wg_jf_known(body, wg_screening_fields, "a screening result", err)))
-        return rc;
     int own = !wg_db_in_tx(db);
     if (own && (rc = wg_db_begin(db, err)))
         return rc;
