@@ -12,6 +12,7 @@
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
 #include "domain/catalog/catalog_store.h"
+#include "domain/disputes/dispute.h"
 #include "domain/accounts/login_limit.h"
 #include "domain/accounts/pii.h"
 #include "domain/accounts/pwpool.h"
@@ -45,6 +46,7 @@ struct wg_app {
     struct wg_portal_config portal;       /* the residents' portal: throttles, photos */
     struct wg_cadence cadence;            /* visits' cadence (domain/registry/visit.h) */
     struct wg_patrol_config patrol;       /* patrols' checklist and track retention (patrol.h) */
+    struct wg_case_boxes case_boxes;      /* disputes' time boxes (domain/disputes/dispute.h) */
     struct wg_screening_config screening; /* dispute screening's cadence (screening.h) */
     int call_proxy; /* reveal queues a call through a virtual-number service (api/orders/reveal.c)
                      */

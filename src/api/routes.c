@@ -2,6 +2,7 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "domain/accounts/account.h"
+#include "domain/disputes/body.h"
 #include "domain/disputes/dispute.h"
 #include "domain/disputes/screening.h"
 #include "domain/registry/building.h"

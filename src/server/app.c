@@ -43,6 +43,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     wg_portal_config_init(&app->portal);
     app->sweep_seconds = 60;
     wg_cadence_defaults(&app->cadence);
+    wg_case_boxes_init(&app->case_boxes);
     wg_patrol_config_defaults(&app->patrol);
     wg_screening_defaults(&app->screening);
     app->limits.idle_seconds = 30 * 60;
@@ -138,6 +139,23 @@ enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *
     return rc;
 }
 
+/* The disputes' sweep (every minute): cases past their time box supervised once, and their
+ * level told. */
+enum wg_rc wg_app_sweep_disputes(struct wg_app *app, struct wg_err *err)
+{
+    struct wg_db *db;
+    int n = 0;
+    struct wg_case_env env = {app->keys, app->calendar, &app->case_boxes};
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    rc = wg_case_sweep(db, &env, (long long)time(NULL), &n, err);
+    wg_store_put(db);
+    if (n)
+        wg_info("supervised %d dispute case%s past its time box", n, n == 1 ? "" : "s");
+    return rc;
+}
+
 /* Dispute screening's sweep: a level's tasks of the period are made once (a later minute
  * finds them with one indexed read per level; every hour, and at start, a full pass adds the
  * tasks of regions made since), and each task left past due is reminded of once. */
@@ -185,6 +203,8 @@ static void *watch(void *arg)
         if (app->keys && tick % app->sweep_seconds == 0 &&
             wg_app_sweep_registry(app, tick % (app->sweep_seconds * 10) == 0, &err))
             wg_warn("registry sweep failed: %s", err.msg);
+        if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep_disputes(app, &err))
+            wg_warn("disputes sweep failed: %s", err.msg);
         if (app->keys && tick % app->sweep_seconds == 0 &&
             wg_app_sweep_screenings(app, tick % (app->sweep_seconds * 60) == 0, &err))
             wg_warn("screening sweep failed: %s", err.msg);

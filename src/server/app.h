@@ -21,6 +21,8 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
 /* The registry's part of the sweep (app.c): patrol tracks purged; with remind, overdue visits
  * reminded of. */
 enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *err);
+/* The disputes' part of the sweep (app.c): cases past their time box supervised. */
+enum wg_rc wg_app_sweep_disputes(struct wg_app *app, struct wg_err *err);
 /* Dispute screening's part (app.c): the period's tasks made when missing (with full, also
  * those of regions added since), and the tasks left past due reminded of. */
 enum wg_rc wg_app_sweep_screenings(struct wg_app *app, int full, struct wg_err *err);

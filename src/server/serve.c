@@ -31,6 +31,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     app->call_proxy = s->call_proxy;
     app->geocoder = s->geocoder;
     app->cadence = s->cadence;
+    app->case_boxes = s->case_boxes;
     app->patrol = s->patrol;
     app->screening = s->screening;
     app->limits.idle_seconds = s->session_idle;

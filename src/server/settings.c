@@ -21,6 +21,7 @@ void wg_settings_init(struct wg_settings *s)
     wg_portal_config_init(&s->portal);
     wg_geocoder_init(&s->geocoder);
     wg_cadence_defaults(&s->cadence);
+    wg_case_boxes_init(&s->case_boxes);
     wg_patrol_config_defaults(&s->patrol);
     wg_screening_defaults(&s->screening);
 }
@@ -70,6 +71,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         s->call_proxy = !strcmp(v, "on");
     else if (!strcmp(key, "call_proxy"))
         return wg_err_set(err, WG_EINVAL, "call_proxy '%.40s' is not on or off", v);
+    else if (!strcmp(key, "dispute_days"))
+        return wg_case_boxes_set(&s->case_boxes, v, err);
     else if (!strcmp(key, "visit_cadence"))
         return wg_cadence_set(&s->cadence, v, err);
     else if (!strcmp(key, "visit_daily_regions"))

@@ -4,6 +4,7 @@
 #ifndef WG_SERVER_SETTINGS_H
 #define WG_SERVER_SETTINGS_H
 
+#include "domain/disputes/dispute.h"
 #include "domain/notify/notify_worker.h"
 #include "domain/map/geocoder.h"
 #include "domain/portal/portal.h"
@@ -35,6 +36,7 @@ struct wg_settings {
      * patrol_checklist = places */
     struct wg_cadence cadence;
     struct wg_patrol_config patrol;
+    struct wg_case_boxes case_boxes; /* dispute_days = accept=2,grid=5,... */
     /* dispute screening (domain/disputes/screening.h): screening_cadence = level=cadence,... */
     struct wg_screening_config screening;
 };

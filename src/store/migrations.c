@@ -164,6 +164,7 @@ const struct wg_migration wg_migrations[] = {
     /* Dispute cases (domain/disputes/): the case, its sealed parties, its timeline, its
      * numbers by county and day. */
     {41, "dispute cases, their parties and timelines", WG_Q_MIGRATION_41},
+    {42, "dispute cases' clocks, mediation bodies and figures", WG_Q_MIGRATION_42},
     /* Dispute screening tasks (domain/disputes/screening.h): one a region per period of its
      * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
      * cases' own). */

@@ -38,6 +38,7 @@ PERM_ROLES = {
     "WG_P_DISPUTE_READ": {"agent", "supervisor", "gridworker", "community", "mediator",
                           "leader"},
     "WG_P_DISPUTE_WRITE": {"agent", "supervisor", "gridworker", "community", "mediator"},
+    "WG_P_MEDIATION_ADMIN": {"sysadmin", "supervisor"},
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
@@ -579,6 +580,10 @@ EXPECT.update({
 })
 
 
+def new_body(region):
+    return {"name": "人民调解委员会" + region, "kind": "town_committee", "region": region}
+
+
 def new_case(grid):
     return {"source": "walk_in", "type": "debt", "risk": "green", "description": "借款未还",
             "grid": grid, "parties": [{"role": "applicant", "name": "甲"},
@@ -602,6 +607,26 @@ EXPECT.update({
         inside=("/api/v1/disputes/1/actions/note", {"text": "矩阵"}),
         outside=("/api/v1/disputes/2/actions/note", {"text": "矩阵"}), ok=400,
         outside_status=400),
+    ("POST", "/api/v1/disputes/{id}/code"): dict(inside=("/api/v1/disputes/1/code", None),
+                                                 outside=("/api/v1/disputes/2/code", None), ok=200),
+    # mediation bodies: 1 in the town, 2 outside it; a PUT needs If-Match first
+    ("GET", "/api/v1/mediation-bodies"): dict(inside=("/api/v1/mediation-bodies", None),
+                                              outside=None, ok=200),
+    ("POST", "/api/v1/mediation-bodies"): dict(
+        inside=("/api/v1/mediation-bodies", lambda: new_body(TOWN)),
+        outside=("/api/v1/mediation-bodies", lambda: new_body("371302002")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/mediation-bodies/{id}"): dict(inside=("/api/v1/mediation-bodies/1", None),
+                                                   outside=("/api/v1/mediation-bodies/2", None),
+                                                   ok=200),
+    ("PUT", "/api/v1/mediation-bodies/{id}"): dict(
+        inside=("/api/v1/mediation-bodies/1", new_body(TOWN)),
+        outside=("/api/v1/mediation-bodies/2", new_body(TOWN)), ok=400, outside_status=400),
+    ("GET", "/api/v1/stats/disputes"): dict(
+        inside=("/api/v1/stats/disputes?region=" + TOWN, None),
+        outside=("/api/v1/stats/disputes?region=371302002", None), ok=200),
+    ("GET", "/api/v1/public/disputes/{code}"): dict(
+        inside=("/api/v1/public/disputes/ABCD-EFGH-JKMN-PQRS", None), outside=None, ok=404),
     # screening tasks, made by the server's first sweep level by level: 1 the county's (outside
     # the town), 2 the town's; a result needs If-Match (400 without it) before the task is
     # looked for
@@ -617,10 +642,14 @@ EXPECT.update({
 
 
 def dispute_objects(srv, token):
-    """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all); and the
-    screening tasks the server's first sweep makes."""
+    """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all); mediation
+    body 1 inside, 2 outside, kept by the administrator; and the screening tasks the server's
+    first sweep makes."""
     for grid in ["371302001001001", "371302002001001"]:
         status, body = srv.json("POST", "/api/v1/disputes", new_case(grid), token=token)
+        assert status == 201, body
+    for region in [TOWN, "371302002"]:
+        status, body = srv.json("POST", "/api/v1/mediation-bodies", new_body(region))
         assert status == 201, body
     deadline = time.time() + 30
     while True:

@@ -52,9 +52,10 @@ def test_cases_recorded_numbered_masked_and_scoped():
             assert status == 201, c2
             assert c2["grid"] == GRID and c2["level"] == "town", c2
             assert c2["number"].endswith("-J0002"), c2
-            assert c2["allowed_actions"] == ["accept", "refuse", "supervise", "note"], c2
+            assert c2["allowed_actions"] == ["accept", "refuse", "supervise", "note", "assign"], c2
             status, got = srv.get(f"/api/v1/disputes/{c2['id']}", token=med)
-            assert status == 200 and got["allowed_actions"] == ["accept", "refuse", "note"], got
+            assert status == 200, got
+            assert got["allowed_actions"] == ["accept", "refuse", "note", "assign"], got
             # outside one's scope it is not there, to read or to record
             status, body = srv.get(f"/api/v1/disputes/{c['id']}", token=west)
             assert status == 404, body
@@ -256,7 +257,7 @@ def test_a_case_from_an_orders_line_and_each_shows_the_other():
             assert status == 201 and c["order"] == o["id"] and c["source"] == "order", c
             status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)
             assert seen["disputes"] == [{"id": c["id"], "number": c["number"],
-                                         "state": "registered"}], seen
+                                         "state": "registered", "end_level": None}], seen
         finally:
             srv.stop()
     finally:

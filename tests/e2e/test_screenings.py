@@ -98,6 +98,9 @@ def test_screenings_made_read_and_recorded_in_scope():
                                            "disputes": [case["id"]]})
             assert fixed["found"] == 1 and fixed["note"] == "王秀英家漏水纠纷", fixed
             assert fixed["disputes"] == [{"id": case["id"], "number": case["number"]}], fixed
+            # the figures count the screening once, the correction being the same screening
+            status, figures = srv.get("/api/v1/stats/disputes?region=371302001", token=town)
+            assert status == 200 and figures["totals"]["screened"] == 1, figures
             status, page = srv.get("/api/v1/screenings?state=done", token=gw)
             assert [t["id"] for t in page["screenings"]] == [task["id"]], page
             assert "note" not in page["screenings"][0], page

@@ -71,7 +71,8 @@ static enum wg_rc record(struct wg_db *db, struct wg_pii_keys *keys, const char 
     json_t *body = json_loads(text, 0, &je);
     T_EQ_INT(wg_case_apply(&c, body, err), WG_OK);
     struct wg_case_by by = {"gw1", WG_ROLE_GRIDWORKER, scope, WG_CASE_GRID};
-    enum wg_rc rc = wg_case_create(db, keys, &c, &by, NOW, id, number, err);
+    struct wg_case_env env = {keys, NULL, NULL};
+    enum wg_rc rc = wg_case_create(db, &env, &c, &by, NOW, id, number, NULL, err);
     wg_case_release(&c);
     json_decref(body);
     return rc;
@@ -88,6 +89,7 @@ int main(void)
         fprintf(stderr, "keys: %s\n", err.msg);
         return 1;
     }
+    struct wg_case_env env = {keys, NULL, NULL};
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     t_add_grid(db, GRID);
     t_add_grid(db, WEST);
@@ -148,7 +150,7 @@ int main(void)
             json_t *body = json_pack("{s:[]}", names[k]);
             struct wg_case_step bad = {999999,           1,   NOW, (enum wg_case_action)a, "m1",
                                        WG_ROLE_MEDIATOR, &all};
-            T_EQ_INT(wg_case_act(db, keys, &bad, body, &err), WG_EINVAL);
+            T_EQ_INT(wg_case_act(db, &env, &bad, body, &err), WG_EINVAL);
             snprintf(want, sizeof want, "'%s' is not a field", names[k]);
             T_CHECK(strstr(err.msg, want) == NULL);
             json_decref(body);
@@ -157,12 +159,12 @@ int main(void)
     T_CHECK(wg_case_action_fields(WG_CASE_ACTION_COUNT) == NULL);
     /* a step on the version read; a stale one changes nothing */
     struct wg_case_step accept = {1, 5, NOW, WG_CASE_ACCEPT, "m1", WG_ROLE_MEDIATOR, &village};
-    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_EPRECOND);
+    T_EQ_INT(wg_case_act(db, &env, &accept, NULL, &err), WG_EPRECOND);
     T_EQ_INT(wg_store_dispute_get(db, 2, on_case, &s, &err), WG_OK);
     accept.id = 2;
     accept.version = s.r.version;
-    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_OK);
-    T_EQ_INT(wg_case_act(db, keys, &accept, NULL, &err), WG_EPRECOND);
+    T_EQ_INT(wg_case_act(db, &env, &accept, NULL, &err), WG_OK);
+    T_EQ_INT(wg_case_act(db, &env, &accept, NULL, &err), WG_EPRECOND);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM dispute_event WHERE dispute = 2"), 2);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT version FROM dispute WHERE id = 2"), 2);
 
@@ -170,12 +172,12 @@ int main(void)
      * number and phone and 李建国's name; no step's record but the session's (accept and
      * mediate had no body) */
     struct wg_case_step session = {2, 2, NOW, WG_CASE_MEDIATE, "m1", WG_ROLE_MEDIATOR, &village};
-    T_EQ_INT(wg_case_act(db, keys, &session, NULL, &err), WG_OK);
+    T_EQ_INT(wg_case_act(db, &env, &session, NULL, &err), WG_OK);
     json_t *rec = json_pack("{s:I,s:s,s:s,s:s}", "at", (json_int_t)NOW, "place", "调解室",
                             "attendees", "王秀英、李建国", "record", "双方同意分担");
     session.action = WG_CASE_SESSION;
     session.version = 3;
-    T_EQ_INT(wg_case_act(db, keys, &session, rec, &err), WG_OK);
+    T_EQ_INT(wg_case_act(db, &env, &session, rec, &err), WG_OK);
     json_decref(rec);
     T_EQ_INT(wg_pii_keys_rotate(t_store_dir, &err), WG_OK);
     struct wg_pii_keys *rotated = NULL;

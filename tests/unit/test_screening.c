@@ -151,7 +151,8 @@ static long long new_case(struct wg_db *db, struct wg_pii_keys *keys, const char
                              "applicant", "name", "王秀英", "role", "respondent", "name", "李建国");
     T_EQ_INT(wg_case_apply(&c, body, &err), WG_OK);
     struct wg_case_by by = {"gw", WG_ROLE_GRIDWORKER, &all, WG_CASE_GRID};
-    T_EQ_INT(wg_case_create(db, keys, &c, &by, 1796000000LL, &id, number, &err), WG_OK);
+    struct wg_case_env env = {keys, NULL, NULL};
+    T_EQ_INT(wg_case_create(db, &env, &c, &by, 1796000000LL, &id, number, NULL, &err), WG_OK);
     wg_case_release(&c);
     json_decref(body);
     return id;
@@ -258,6 +259,7 @@ static void results(struct wg_db *db, struct wg_pii_keys *keys, long long now)
              "{\"found\": 1, \"note\": \"王秀英家与楼上漏水纠纷\", \"disputes\": [%lld]}", here);
     T_EQ_INT(result(db, keys, id, 2, VILLAGE, text, &corrected, &err), WG_OK);
     T_EQ_INT(corrected, 1);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT SUM(screened) FROM dispute_stat"), 1);
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM screening WHERE note LIKE '%王秀英%'"),
              0);
     struct wg_scope village = {"region", VILLAGE};

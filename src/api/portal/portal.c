@@ -4,6 +4,7 @@
  * own) and POST …/{code}/rating. Writes go through the group committer, so a 201 means the appeal
  * (or rating) is on disk; throttled requests answer 429 with Retry-After. */
 #include "api/app.h"
+#include "domain/disputes/dispute.h"
 #include "api/handlers.h"
 
 #include <time.h>
@@ -179,6 +180,37 @@ static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id,
         return rc;
     rc = wg_portal_view(db, wg_api_catalog(req), order_id, type, shown, &out, err);
     return rc ? rc : wg_reply_json(req, status, out);
+}
+
+/* GET /api/v1/public/disputes/{code}: a party follows their dispute case by its tracking code
+ * (domain/disputes/dispute.h wg_case_public); unknown codes count against the address as
+ * appeals' do. */
+enum wg_rc wg_api_portal_dispute(struct wg_req *req, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_case_env env = {app->keys, app->calendar, &app->case_boxes};
+    struct wg_throttle t;
+    long long now = now_s();
+    int retry_after = 0;
+    struct wg_db *db;
+    json_t *out = NULL;
+    char addr[46];
+    enum wg_rc rc;
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(&t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
+    if ((rc = wg_api_db(req, &db, err)))
+        return rc;
+    if (!(rc = wg_throttle_peek(db, &t, now, &retry_after, err)))
+        rc = wg_case_public(db, &env, req->params[0], now, &out, err);
+    if (!rc)
+        return wg_reply_json(req, 200, out);
+    if (rc != WG_ENOTFOUND)
+        return too_many(req, rc, retry_after);
+    struct wg_err merr = {0};
+    if (wg_api_throttle_take(req, &t, now, &retry_after, &merr) == WG_ERATE)
+        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), retry_after);
+    return wg_err_set(err, WG_ENOTFOUND, "no dispute case has the code '%.40s'", req->params[0]);
 }
 
 enum wg_rc wg_api_portal_get(struct wg_req *req, struct wg_err *err)

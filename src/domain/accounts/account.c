@@ -26,7 +26,8 @@ const struct wg_role wg_roles[] = {
      * units, grid workers and community staff for their own scope; not by the security and
      * audit administrators (their work is elsewhere) nor mediators (disputes have their own) */
     {"sysadmin", "系统管理员",
-     SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS | REGW},
+     SELF | MAP | WG_P_MAP_WRITE | WG_P_ACCOUNT_ADMIN | WG_P_CONFIG_ADMIN | STATS | REGW |
+         WG_P_MEDIATION_ADMIN},
     {"secadmin", "安全管理员", SELF | WG_P_KEY_ADMIN | WG_P_ADMIN_ACCOUNTS},
     {"auditor", "审计管理员", SELF | WG_P_AUDIT_READ},
     /* the centre takes appeals in; grid workers and community staff report what they find;
@@ -36,9 +37,10 @@ const struct wg_role wg_roles[] = {
      * mediators and leaders in their scope; units see none of it */
     /* dispute cases: recorded by the centre, grid workers, community staff and mediators, read
      * by them and by leaders in their scope; what each may do to a case is the case's state
-     * machine's (domain/disputes/dispute_fsm.h) */
+     * machine's (domain/disputes/dispute_fsm.h); the centre's supervisors and the system's
+     * administrator keep the mediation bodies */
     {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG | DISPW},
-    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG | DISPW},
+    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG | DISPW | WG_P_MEDIATION_ADMIN},
     {"handler", "承办人员", SELF | MAP | READ | STATS},
     {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW},
     {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW},
@@ -100,6 +102,7 @@ static const struct {
     {WG_P_REGISTRY_WRITE, "registry_write", 0},
     {WG_P_DISPUTE_READ, "dispute_read", 0},
     {WG_P_DISPUTE_WRITE, "dispute_write", 0},
+    {WG_P_MEDIATION_ADMIN, "mediation_admin", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -25,26 +25,27 @@
 
 /* Permissions: what a route may require. */
 enum wg_perm {
-    WG_P_MAP_READ = 1u << 0,        /* regions, grids, locate */
-    WG_P_MAP_WRITE = 1u << 1,       /* grid imports */
-    WG_P_ACCOUNT_ADMIN = 1u << 2,   /* accounts and API keys */
-    WG_P_AUDIT_READ = 1u << 3,      /* the audit log */
-    WG_P_KEY_ADMIN = 1u << 4,       /* encryption keys, security settings */
-    WG_P_OPEN311 = 1u << 5,         /* integration keys: Open311 intake */
-    WG_P_ALERT_INGEST = 1u << 6,    /* integration keys: video and sensor alerts */
-    WG_P_SELF = 1u << 7,            /* one's own session and password (every account) */
-    WG_P_ORDER_READ = 1u << 8,      /* work orders in one's scope */
-    WG_P_ORDER_CREATE = 1u << 9,    /* take in appeals (intake) */
-    WG_P_CONFIG_ADMIN = 1u << 10,   /* units, routing rules, catalog, calendar */
-    WG_P_STATS_READ = 1u << 11,     /* indicators of one's own scope */
-    WG_P_METRICS = 1u << 12,        /* integration keys: the server's metrics (GET /metrics) */
-    WG_P_ADMIN_ACCOUNTS = 1u << 13, /* the administrators' accounts (secadmin) */
-    WG_P_REGISTRY_READ = 1u << 14,  /* the registry in one's scope: people masked, houses… */
-    WG_P_REGISTRY_WRITE = 1u << 15, /* record and import people, houses, organizations… */
-    WG_P_DISPUTE_READ = 1u << 16,   /* dispute cases in one's scope, parties masked */
-    WG_P_DISPUTE_WRITE = 1u << 17,  /* record dispute cases */
+    WG_P_MAP_READ = 1u << 0,         /* regions, grids, locate */
+    WG_P_MAP_WRITE = 1u << 1,        /* grid imports */
+    WG_P_ACCOUNT_ADMIN = 1u << 2,    /* accounts and API keys */
+    WG_P_AUDIT_READ = 1u << 3,       /* the audit log */
+    WG_P_KEY_ADMIN = 1u << 4,        /* encryption keys, security settings */
+    WG_P_OPEN311 = 1u << 5,          /* integration keys: Open311 intake */
+    WG_P_ALERT_INGEST = 1u << 6,     /* integration keys: video and sensor alerts */
+    WG_P_SELF = 1u << 7,             /* one's own session and password (every account) */
+    WG_P_ORDER_READ = 1u << 8,       /* work orders in one's scope */
+    WG_P_ORDER_CREATE = 1u << 9,     /* take in appeals (intake) */
+    WG_P_CONFIG_ADMIN = 1u << 10,    /* units, routing rules, catalog, calendar */
+    WG_P_STATS_READ = 1u << 11,      /* indicators of one's own scope */
+    WG_P_METRICS = 1u << 12,         /* integration keys: the server's metrics (GET /metrics) */
+    WG_P_ADMIN_ACCOUNTS = 1u << 13,  /* the administrators' accounts (secadmin) */
+    WG_P_REGISTRY_READ = 1u << 14,   /* the registry in one's scope: people masked, houses… */
+    WG_P_REGISTRY_WRITE = 1u << 15,  /* record and import people, houses, organizations… */
+    WG_P_DISPUTE_READ = 1u << 16,    /* dispute cases in one's scope, parties masked */
+    WG_P_DISPUTE_WRITE = 1u << 17,   /* record dispute cases */
+    WG_P_MEDIATION_ADMIN = 1u << 18, /* mediation bodies and their members */
 };
-#define WG_P_LAST WG_P_DISPUTE_WRITE
+#define WG_P_LAST WG_P_MEDIATION_ADMIN
 
 struct wg_role {
     const char *name;

@@ -3,17 +3,23 @@
  * step's record sealed on the timeline (sessions and agreements name people). */
 #include "domain/disputes/dispute.h"
 
+#include "core/clock.h"
 #include "core/jfield.h"
 #include "domain/accounts/pii.h"
+#include "domain/disputes/body.h"
+#include "domain/disputes/case_clock.h"
+#include "domain/disputes/case_count.h"
 #include "domain/disputes/case_row.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
+#include "store/orders/orders_q.h"
 
 /* A field of an action's body: text (min..max characters; min > 0: required), a choice from
- * a list (required), true or false, or a time (unix seconds, required). */
+ * a list (required), true or false, a time (unix seconds, required), or an id (min > 0:
+ * required). */
 struct field {
     const char *name;
-    char kind; /* 't' text, 'o' one of, 'b' boolean, 'i' time */
+    char kind; /* 't' text, 'o' one of, 'b' boolean, 'i' time, 'n' id */
     int min, max;
     const char *const *list;
 };
@@ -43,6 +49,9 @@ static const char *const confirmations[] = {"applied", "confirmed", "rejected", 
 #define F_CONFIRM(X)   X("status", 'o', 0, 0, confirmations) X("court", 't', 0, 100, NULL)
 #define F_FOLLOW_UP(X) X("reached", 'b', 0, 0, NULL) F_NOTE(X)
 #define F_TEXT(X)      X("text", 't', 1, 2000, NULL)
+/* a mediation body (its id) and one of its members */
+#define F_ACCEPT(X) F_NOTE(X) X("body", 'n', 0, 0, NULL) X("mediator", 't', 0, 63, NULL)
+#define F_ASSIGN(X) X("body", 'n', 1, 0, NULL) X("mediator", 't', 0, 63, NULL)
 
 /* From each list: the fields the check reads, and their names for the router's check of a
  * body's keys (wg_case_action_fields). */
@@ -59,6 +68,8 @@ BODY(refer, F_REFER)
 BODY(confirm, F_CONFIRM)
 BODY(follow_up, F_FOLLOW_UP)
 BODY(text, F_TEXT)
+BODY(accept, F_ACCEPT)
+BODY(assign, F_ASSIGN)
 
 static const struct {
     const struct field *fields;
@@ -68,14 +79,14 @@ static const struct {
     {                                                                                              \
         f_##id, n_##id                                                                             \
     }
-    [WG_CASE_ACCEPT] = B(note),         [WG_CASE_REFUSE] = B(reason),
+    [WG_CASE_ACCEPT] = B(accept),       [WG_CASE_REFUSE] = B(reason),
     [WG_CASE_INVESTIGATE] = B(note),    [WG_CASE_MEDIATE] = B(note),
     [WG_CASE_SESSION] = B(session),     [WG_CASE_AGREE] = B(agree),
     [WG_CASE_ESCALATE] = B(reason),     [WG_CASE_REFER] = B(refer),
     [WG_CASE_CONFIRM] = B(confirm),     [WG_CASE_PERFORM] = B(note),
     [WG_CASE_FOLLOW_UP] = B(follow_up), [WG_CASE_ARCHIVE] = B(note),
     [WG_CASE_TAKE] = B(note),           [WG_CASE_SUPERVISE] = B(note),
-    [WG_CASE_NOTE] = B(text),
+    [WG_CASE_NOTE] = B(text),           [WG_CASE_ASSIGN] = B(assign),
 #undef B
 };
 
@@ -115,6 +126,13 @@ enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t
             rc = wg_jf_bool(body, f->name, &b, err);
             if (!rc && v)
                 json_object_set_new(*record, f->name, json_boolean(b));
+        } else if (f->kind == 'n') {
+            if (v && (!json_is_integer(v) || json_integer_value(v) < 1))
+                rc = wg_err_set(err, WG_EINVAL, "'%s' is an id, a whole number from 1", f->name);
+            else if (!v && f->min > 0)
+                rc = wg_err_set(err, WG_EINVAL, "'%s' is required", f->name);
+            else if (v)
+                json_object_set_new(*record, f->name, json_integer(json_integer_value(v)));
         } else if (!json_is_integer(v) || json_integer_value(v) < 946684800 ||
                    json_integer_value(v) > 4102444800) {
             rc = wg_err_set(err, WG_EINVAL, "'%s' is a time in unix seconds (2000 to 2100)",
@@ -125,6 +143,8 @@ enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t
         if (rc)
             return rc;
     }
+    if (json_object_get(*record, "mediator") && !json_object_get(*record, "body"))
+        return wg_err_set(err, WG_EINVAL, "'mediator' is given with the 'body' they belong to");
     if (a == WG_CASE_SESSION && !json_object_get(*record, "place") &&
         !json_is_true(json_object_get(*record, "online")))
         return wg_err_set(err, WG_EINVAL, "a session has a 'place' or is 'online'");
@@ -148,33 +168,146 @@ static int on_case(const struct wg_dispute_row *r, void *ctx)
     return 0;
 }
 
-static enum wg_rc act(struct wg_db *db, const struct wg_pii_keys *keys,
-                      const struct wg_case_step *s, json_t *record, struct wg_err *err)
+/* The clock, the body and the mediator a step leaves (dispute.h): an acceptance starts its
+ * level's box (and says whether it came in time), an escalation the next level's acceptance
+ * box with no body yet, an end stops the clock, a supervision marks it. */
+static enum wg_rc clock_step(struct wg_db *db, const struct wg_case_env *env,
+                             const struct wg_case_step *s, struct wg_dispute_row *r,
+                             const json_t *record, int *in_time, struct wg_err *err)
+{
+    enum wg_case_level level = WG_CASE_GRID;
+    json_t *body = json_object_get(record, "body");
+    const char *mediator = json_string_value(json_object_get(record, "mediator"));
+    enum wg_rc rc = WG_OK;
+    *in_time = !r->due_at || s->now <= r->due_at;
+    wg_case_level_parse(r->level, &level, NULL);
+    if (body &&
+        (rc = wg_body_serves(db, json_integer_value(body), r->grid, mediator ? mediator : "", err)))
+        return rc;
+    if (body) {
+        r->body = json_integer_value(body);
+        snprintf(r->mediator, sizeof r->mediator, "%s", mediator ? mediator : "");
+    }
+    switch (s->action) {
+    case WG_CASE_ACCEPT:
+        r->accepted_at = s->now, r->supervised = 0;
+        return wg_case_clock_level(env, level, s->now, &r->clock_at, &r->due_at, err);
+    case WG_CASE_ESCALATE:
+        r->accepted_at = 0, r->supervised = 0, r->body = 0, r->mediator[0] = '\0';
+        return wg_case_clock_register(env, r->risk, s->now, &r->clock_at, &r->due_at, err);
+    case WG_CASE_AGREE:
+    case WG_CASE_REFER:
+    case WG_CASE_REFUSE:
+        r->clock_at = r->due_at = 0;
+        return WG_OK;
+    case WG_CASE_SUPERVISE:
+        r->supervised = 1;
+        return WG_OK;
+    default:
+        return WG_OK;
+    }
+}
+
+/* A case opened from an order answers on it when it ends (诉调对接): a line_reply step on the
+ * order's timeline, by the system, saying how it ended — never a party or a reason, which
+ * the case keeps sealed. */
+static enum wg_rc reply_order(struct wg_db *db, const struct wg_dispute_row *r,
+                              enum wg_case_action a, const json_t *record, long long now,
+                              struct wg_err *err)
+{
+    static const char *const to_names[][2] = {{"court", "人民法院"},
+                                              {"arbitration", "仲裁机构"},
+                                              {"administrative_review", "行政复议机关"},
+                                              {"petition", "信访部门"}};
+    const char *outcome = a == WG_CASE_AGREE   ? "agreed"
+                          : a == WG_CASE_REFER ? "referred"
+                                               : "refused";
+    const char *to = json_string_value(json_object_get(record, "to"));
+    char text[200], at[32];
+    if (a == WG_CASE_AGREE)
+        snprintf(text, sizeof text, "矛盾纠纷 %s 调解成功，当事人已达成调解协议", r->number);
+    else if (a == WG_CASE_REFUSE)
+        snprintf(text, sizeof text, "矛盾纠纷 %s 不属于人民调解受理范围，不予受理", r->number);
+    else
+        snprintf(text, sizeof text, "矛盾纠纷 %s 调解未成，已依法移交%s", r->number, "有关部门");
+    for (size_t i = 0; a == WG_CASE_REFER && to && i < 4; i++)
+        if (!strcmp(to, to_names[i][0]))
+            snprintf(text, sizeof text, "矛盾纠纷 %s 调解未成，已依法移交%s", r->number,
+                     to_names[i][1]);
+    json_t *d = json_pack("{s:I,s:s,s:s,s:s}", "dispute", (json_int_t)r->id, "number", r->number,
+                          "outcome", outcome, "text", text);
+    char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(d);
+    wg_clock_iso(now, at);
+    struct wg_order_event_row ev = {0, at, "system", "system", "line_reply", NULL, NULL, detail};
+    enum wg_rc rc = wg_store_order_event(db, r->order_id, &ev, err);
+    free(detail);
+    return rc;
+}
+
+static void event_of(const struct wg_case_step *s, const struct wg_dispute_row *r,
+                     const struct wg_case_result *out, struct wg_dispute_event_row *e)
+{
+    memset(e, 0, sizeof *e);
+    e->at = s->now;
+    snprintf(e->actor, sizeof e->actor, "%s", s->actor);
+    snprintf(e->role, sizeof e->role, "%s", wg_role_name(s->role));
+    snprintf(e->action, sizeof e->action, "%s", wg_case_action_name(s->action));
+    snprintf(e->from_state, sizeof e->from_state, "%s", r->state);
+    snprintf(e->to_state, sizeof e->to_state, "%s", wg_case_state_name(out->next));
+    snprintf(e->level, sizeof e->level, "%s", wg_case_level_name(out->level));
+}
+
+static enum wg_rc load(struct wg_db *db, const struct wg_case_step *s, struct loaded *l,
+                       struct wg_err *err)
+{
+    enum wg_rc rc = wg_store_dispute_get(db, s->id, on_case, l, err);
+    if (!rc && !l->found)
+        rc = wg_err_set(err, WG_ENOTFOUND, "dispute case %lld does not exist", s->id);
+    if (!rc && l->row.version != s->version)
+        rc = wg_err_set(err, WG_EPRECOND,
+                        "dispute case %lld is at version %lld, not %lld: someone changed it "
+                        "since you read it; read it again",
+                        s->id, l->row.version, s->version);
+    return rc;
+}
+
+static enum wg_rc write_step(struct wg_db *db, const struct wg_case_env *env,
+                             const struct wg_dispute_row *r, struct wg_dispute_event_row *e,
+                             const json_t *record, long long now, struct wg_err *err)
+{
+    enum wg_rc rc = WG_OK;
+    char *text =
+        json_object_size(record) ? json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *sealed = NULL;
+    if (text)
+        rc = wg_pii_encrypt(env->keys, text, "dispute_event.detail", &sealed, err);
+    wg_pii_wipe(text);
+    e->detail = sealed ? sealed : "";
+    if (!rc)
+        rc = wg_store_dispute_step(db, r, e, now, err);
+    free(sealed);
+    return rc;
+}
+
+static enum wg_rc act(struct wg_db *db, const struct wg_case_env *env, const struct wg_case_step *s,
+                      json_t *record, struct wg_err *err)
 {
     struct loaded l = {s->scope, {0}, 0};
     struct wg_case_ctx c;
     struct wg_case_result out;
+    struct wg_dispute_event_row e;
     enum wg_case_state state;
-    enum wg_rc rc = wg_store_dispute_get(db, s->id, on_case, &l, err);
-    if (!rc && !l.found)
-        rc = wg_err_set(err, WG_ENOTFOUND, "dispute case %lld does not exist", s->id);
+    int in_time = 0;
+    enum wg_rc rc = load(db, s, &l, err);
     if (rc)
         return rc;
-    if (l.row.version != s->version)
-        return wg_err_set(err, WG_EPRECOND,
-                          "dispute case %lld is at version %lld, not %lld: someone changed it "
-                          "since you read it; read it again",
-                          s->id, l.row.version, s->version);
     wg_case_facts(&l.row, s->now, &c, &state);
     if ((rc = wg_case_step(state, s->action, s->role, &c, &out, err)))
         return rc;
-    struct wg_dispute_event_row e = {.at = s->now};
-    snprintf(e.actor, sizeof e.actor, "%s", s->actor);
-    snprintf(e.role, sizeof e.role, "%s", wg_role_name(s->role));
-    snprintf(e.action, sizeof e.action, "%s", wg_case_action_name(s->action));
-    snprintf(e.from_state, sizeof e.from_state, "%s", l.row.state);
-    snprintf(e.to_state, sizeof e.to_state, "%s", wg_case_state_name(out.next));
-    snprintf(e.level, sizeof e.level, "%s", wg_case_level_name(out.level));
+    char level_at[8];
+    snprintf(level_at, sizeof level_at, "%s", l.row.level);
+    event_of(s, &l.row, &out, &e);
     snprintf(l.row.state, sizeof l.row.state, "%s", e.to_state);
     snprintf(l.row.level, sizeof l.row.level, "%s", e.level);
     if (out.effects & WG_CASE_FX_ENDED)
@@ -183,20 +316,16 @@ static enum wg_rc act(struct wg_db *db, const struct wg_pii_keys *keys,
         l.row.agreed_at = s->now;
     if (s->action == WG_CASE_TAKE)
         snprintf(l.row.taken_by, sizeof l.row.taken_by, "%s", s->actor);
-    char *text =
-        json_object_size(record) ? json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *sealed = NULL;
-    if (text)
-        rc = wg_pii_encrypt(keys, text, "dispute_event.detail", &sealed, err);
-    wg_pii_wipe(text);
-    e.detail = sealed ? sealed : "";
-    if (!rc)
-        rc = wg_store_dispute_step(db, &l.row, &e, s->now, err);
-    free(sealed);
-    return rc;
+    if ((rc = clock_step(db, env, s, &l.row, record, &in_time, err)) ||
+        (rc = write_step(db, env, &l.row, &e, record, s->now, err)) ||
+        (rc = wg_case_count(db, &l.row, e.action, level_at, in_time, s->now, err)))
+        return rc;
+    int ends =
+        s->action == WG_CASE_AGREE || s->action == WG_CASE_REFER || s->action == WG_CASE_REFUSE;
+    return l.row.order_id && ends ? reply_order(db, &l.row, s->action, record, s->now, err) : WG_OK;
 }
 
-enum wg_rc wg_case_act(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_case_act(struct wg_db *db, const struct wg_case_env *env,
                        const struct wg_case_step *s, const json_t *body, struct wg_err *err)
 {
     json_t *record = NULL;
@@ -205,7 +334,7 @@ enum wg_rc wg_case_act(struct wg_db *db, const struct wg_pii_keys *keys,
     if (!rc && own)
         rc = wg_db_begin(db, err);
     if (!rc) {
-        rc = act(db, keys, s, record, err);
+        rc = act(db, env, s, record, err);
         if (own && !rc)
             rc = wg_db_commit(db, err);
         if (own && rc)

@@ -3,6 +3,10 @@
 #include "domain/disputes/dispute.h"
 
 #include "core/civil.h"
+#include "domain/disputes/case_clock.h"
+#include "domain/disputes/case_count.h"
+#include "domain/disputes/case_row.h"
+#include "domain/portal/portal.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
 #include "store/orders/orders_q.h"
@@ -70,9 +74,53 @@ static enum wg_rc order_line(struct wg_db *db, const struct wg_scope *scope, lon
     return rc;
 }
 
-static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+/* The first step on the timeline, the acceptance clock, the figures, the leaders told of a red
+ * case, and the parties' tracking code. */
+static enum wg_rc first_step(struct wg_db *db, const struct wg_case_by *by,
+                             struct wg_dispute_row *r, long long now, char code[20],
+                             struct wg_err *err)
+{
+    struct wg_dispute_event_row e = {.seq = 1, .at = now, .detail = ""};
+    char hash[65], shown[WG_PORTAL_CODE_SHOWN];
+    snprintf(e.actor, sizeof e.actor, "%s", by->actor);
+    snprintf(e.role, sizeof e.role, "%s", wg_role_name(by->role));
+    snprintf(e.action, sizeof e.action, "register");
+    snprintf(e.to_state, sizeof e.to_state, "%s", r->state);
+    snprintf(e.level, sizeof e.level, "%s", r->level);
+    enum wg_rc rc = wg_store_dispute_event_insert(db, r->id, &e, err);
+    if (!rc)
+        rc = wg_case_count(db, r, "register", r->level, 1, now, err);
+    if (!rc && !strcmp(r->risk, "red"))
+        rc = wg_case_tell(db, r, "dispute_red", now, err);
+    if (rc || !code)
+        return rc;
+    wg_portal_code_new(shown);
+    if (!(rc = wg_portal_code_hash(shown, hash, shown, err)) &&
+        !(rc = wg_store_dispute_code_set(db, r->id, hash, err)))
+        snprintf(code, 20, "%s", shown);
+    return rc;
+}
+
+enum wg_rc wg_case_new_code(struct wg_db *db, const struct wg_scope *scope, long long id,
+                            char code[20], struct wg_err *err)
+{
+    struct wg_dispute_row r;
+    char hash[65], shown[WG_PORTAL_CODE_SHOWN];
+    enum wg_rc rc = wg_store_dispute_get(db, id, wg_case_row_copy, &r, err);
+    if (!rc && !wg_registry_covers(scope, r.grid))
+        rc = wg_err_set(err, WG_ENOTFOUND, "dispute case %lld does not exist", id);
+    if (rc)
+        return rc;
+    wg_portal_code_new(shown);
+    if (!(rc = wg_portal_code_hash(shown, hash, shown, err)) &&
+        !(rc = wg_store_dispute_code_set(db, id, hash, err)))
+        snprintf(code, 20, "%s", shown);
+    return rc;
+}
+
+static enum wg_rc create(struct wg_db *db, const struct wg_case_env *env, const struct wg_case *c,
                          const struct wg_case_by *by, long long now, long long *id, char number[40],
-                         struct wg_err *err)
+                         char code[20], struct wg_err *err)
 {
     char day[11], ymd[9];
     long long seq = 0;
@@ -101,33 +149,29 @@ static enum wg_rc create(struct wg_db *db, const struct wg_pii_keys *keys, const
     snprintf(r.state, sizeof r.state, "%s", wg_case_state_name(WG_CASE_REGISTERED));
     snprintf(r.level, sizeof r.level, "%s", wg_case_level_name(by->level));
     snprintf(r.created_by, sizeof r.created_by, "%s", by->actor);
-    if ((rc = wg_store_dispute_insert(db, &r, now, id, err)))
+    if ((rc = wg_case_clock_register(env, r.risk, now, &r.clock_at, &r.due_at, err)) ||
+        (rc = wg_store_dispute_insert(db, &r, now, id, err)))
         return rc;
+    r.id = *id;
     for (int i = 0; !rc && i < c->nparties; i++)
-        if ((rc = store_party(db, keys, *id, i, &c->parties[i], err)))
+        if ((rc = store_party(db, env->keys, *id, i, &c->parties[i], err)))
             wg_err_prefix(err, "parties[%d]", i);
-    struct wg_dispute_event_row e = {.seq = 1, .at = now, .detail = ""};
-    snprintf(e.actor, sizeof e.actor, "%s", by->actor);
-    snprintf(e.role, sizeof e.role, "%s", wg_role_name(by->role));
-    snprintf(e.action, sizeof e.action, "register");
-    snprintf(e.to_state, sizeof e.to_state, "%s", r.state);
-    snprintf(e.level, sizeof e.level, "%s", r.level);
     if (!rc)
-        rc = wg_store_dispute_event_insert(db, *id, &e, err);
+        rc = first_step(db, by, &r, now, code, err);
     if (!rc)
         snprintf(number, 40, "%s", r.number);
     return rc;
 }
 
-enum wg_rc wg_case_create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+enum wg_rc wg_case_create(struct wg_db *db, const struct wg_case_env *env, const struct wg_case *c,
                           const struct wg_case_by *by, long long now, long long *id,
-                          char number[40], struct wg_err *err)
+                          char number[40], char code[20], struct wg_err *err)
 {
     int own = !wg_db_in_tx(db);
     enum wg_rc rc = own ? wg_db_begin(db, err) : WG_OK;
     if (rc)
         return rc;
-    rc = create(db, keys, c, by, now, id, number, err);
+    rc = create(db, env, c, by, now, id, number, code, err);
     if (own && !rc)
         rc = wg_db_commit(db, err);
     if (own && rc)

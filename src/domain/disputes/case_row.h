@@ -11,4 +11,13 @@
 void wg_case_facts(const struct wg_dispute_row *r, long long now, struct wg_case_ctx *c,
                    enum wg_case_state *state);
 
+/* A row copied whole (its description not kept), for wg_store_dispute_get. */
+int wg_case_row_copy(const struct wg_dispute_row *r, void *ctx);
+
+/* Tells about case r through the outbox, in the caller's transaction: kind "dispute_red" (the
+ * leaders and the centre's supervisors of its place) or "dispute_overdue" (its level's staff
+ * and its mediator). */
+enum wg_rc wg_case_tell(struct wg_db *db, const struct wg_dispute_row *r, const char *kind,
+                        long long now, struct wg_err *err);
+
 #endif

@@ -7,13 +7,40 @@
 
 #include "core/param.h"
 #include "domain/accounts/pii.h"
+#include "domain/disputes/case_clock.h"
 #include "domain/disputes/case_row.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
 
 #define CONFIRM_DAYS 30 /* People's Mediation Law art. 33 */
 
-static json_t *case_json(const struct wg_dispute_row *r)
+int wg_case_row_copy(const struct wg_dispute_row *r, void *ctx)
+{
+    struct wg_dispute_row *out = ctx;
+    *out = *r;
+    out->description = NULL;
+    return 1;
+}
+
+/* The clock, the body and the mediator as answered. */
+static void clock_json(json_t *j, const struct wg_case_env *env, const struct wg_dispute_row *r,
+                       long long now)
+{
+    const char *light = wg_case_light(env, r->clock_at, r->due_at, now);
+    json_object_set_new(j, "accepted_at",
+                        r->accepted_at ? json_integer(r->accepted_at) : json_null());
+    json_object_set_new(j, "due_at", json_integer(r->due_at));
+    json_object_set_new(j, "light", light ? json_string(light) : json_null());
+    json_object_set_new(j, "supervised", json_boolean(r->supervised));
+    json_object_set_new(
+        j, "body",
+        r->body ? json_pack("{s:I,s:s}", "id", (json_int_t)r->body, "name", r->body_name)
+                : json_null());
+    json_object_set_new(j, "mediator", *r->mediator ? json_string(r->mediator) : json_null());
+}
+
+static json_t *case_json(const struct wg_case_env *env, const struct wg_dispute_row *r,
+                         long long now)
 {
     json_t *j = json_pack(
         "{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:i,s:s,s:s,s:s,s:I,s:s,s:I,s:I}", "id",
@@ -28,6 +55,7 @@ static json_t *case_json(const struct wg_dispute_row *r)
     json_object_set_new(j, "end_level", *r->end_level ? json_string(r->end_level) : json_null());
     json_object_set_new(j, "taken_by", *r->taken_by ? json_string(r->taken_by) : json_null());
     json_object_set_new(j, "agreed_at", r->agreed_at ? json_integer(r->agreed_at) : json_null());
+    clock_json(j, env, r, now);
     return j;
 }
 
@@ -48,8 +76,10 @@ void wg_case_facts(const struct wg_dispute_row *r, long long now, struct wg_case
 }
 
 struct view {
+    const struct wg_case_env *env;
     const struct wg_pii_keys *keys;
     const struct wg_scope *scope;
+    long long now;
     json_t *out, *parties, *timeline;
     struct wg_dispute_row row;
     int found;
@@ -64,7 +94,7 @@ static int on_case(const struct wg_dispute_row *r, void *ctx)
         return 0;
     v->found = 1;
     v->row = *r;
-    v->out = case_json(r);
+    v->out = case_json(v->env, r, v->now);
     v->row.description = NULL;
     return 0;
 }
@@ -104,15 +134,25 @@ static int on_event(const struct wg_dispute_event_row *e, void *ctx)
                           "actor", e->actor, "role", e->role, "action", e->action, "to",
                           e->to_state, "level", e->level);
     json_object_set_new(j, "from", *e->from_state ? json_string(e->from_state) : json_null());
+    json_t *record = NULL;
+    if (*e->detail) {
+        char *clear = NULL;
+        if (!v->rc)
+            v->rc = wg_pii_decrypt(v->keys, e->detail, "dispute_event.detail", &clear, v->err);
+        record = clear ? json_loads(clear, 0, NULL) : NULL;
+        wg_pii_wipe(clear);
+    }
+    json_object_set_new(j, "record", record ? record : json_object());
     json_array_append_new(v->timeline, j);
-    return 0;
+    return v->rc != WG_OK;
 }
 
-enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_case_view(struct wg_db *db, const struct wg_case_env *env,
                         const struct wg_scope *scope, enum wg_role_id role, long long id,
                         long long now, json_t **out, long long *version, struct wg_err *err)
 {
-    struct view v = {keys, scope, NULL, json_array(), json_array(), {0}, 0, WG_OK, err};
+    struct view v = {env,          env->keys, scope, now,   NULL, json_array(),
+                     json_array(), {0},       0,     WG_OK, err};
     enum wg_rc rc = wg_store_dispute_get(db, id, on_case, &v, err);
     *out = NULL;
     if (!rc && !v.found)
@@ -123,6 +163,8 @@ enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
         rc = v.rc;
     if (!rc)
         rc = wg_store_dispute_events(db, id, on_event, &v, err);
+    if (!rc)
+        rc = v.rc;
     if (rc) {
         json_decref(v.out), json_decref(v.parties), json_decref(v.timeline);
         return rc;
@@ -145,46 +187,85 @@ enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
 
 /* ---- the list ---- */
 
+struct page {
+    const struct wg_case_env *env;
+    long long now;
+    json_t *arr;
+};
+
 static int on_row(const struct wg_dispute_row *r, void *ctx)
 {
-    json_array_append_new(ctx, case_json(r));
+    struct page *p = ctx;
+    json_array_append_new(p->arr, case_json(p->env, r, p->now));
     return 0;
 }
 
-enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
-                        const struct wg_case_query *q, json_t **out, struct wg_err *err)
+/* The filter's values checked: each one of its list, or a username. */
+static enum wg_rc filter_of(const struct wg_case_query *q, struct wg_dispute_filter *f,
+                            long long now, struct wg_err *err)
 {
-    char lo[32], hi[33];
-    long long limit = 50, at, id;
-    const char *state = q->state ? q->state : "", *risk = q->risk ? q->risk : "";
     enum wg_case_state s;
+    enum wg_case_level l;
     enum wg_rc rc;
-    *out = NULL;
-    int known = !*risk;
-    if (*state && (rc = wg_case_state_parse(state, &s, err))) {
+    f->state = q->state ? q->state : "";
+    f->risk = q->risk ? q->risk : "";
+    f->level = q->level ? q->level : "";
+    f->mediator = q->mediator ? q->mediator : "";
+    int known = !*f->risk;
+    for (const char *const *r = wg_case_risks; *r; r++)
+        known |= !strcmp(*r, f->risk);
+    if (*f->state && (rc = wg_case_state_parse(f->state, &s, err))) {
         wg_err_prefix(err, "'state'");
         return rc;
     }
-    for (const char *const *r = wg_case_risks; *r; r++)
-        known |= !strcmp(*r, risk);
+    if (*f->level && (rc = wg_case_level_parse(f->level, &l, err))) {
+        wg_err_prefix(err, "'level'");
+        return rc;
+    }
     if (!known)
         return wg_err_set(err, WG_EINVAL, "'risk' must be one of red, orange, yellow, green");
-    if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
+    if (strlen(f->mediator) > 63)
+        return wg_err_set(err, WG_EINVAL, "'mediator' is a username");
+    const char *o = q->overdue ? q->overdue : "";
+    if (*o && strcmp(o, "1") && strcmp(o, "0"))
+        return wg_err_set(err, WG_EINVAL, "'overdue' is 1 (only the cases past due) or 0");
+    f->overdue_at = !strcmp(o, "1") ? now : 0;
+    return WG_OK;
+}
+
+enum wg_rc wg_case_list(struct wg_db *db, const struct wg_case_env *env,
+                        const struct wg_scope *scope, const struct wg_case_query *q, long long now,
+                        json_t **out, struct wg_err *err)
+{
+    char lo[32], hi[33];
+    long long limit = 50, at, id;
+    struct wg_dispute_filter f = {lo, hi, "", "", "", "", 0};
+    const char *sort = q->sort ? q->sort : "";
+    enum wg_rc rc;
+    *out = NULL;
+    int by_due = !strcmp(sort, "due");
+    if (*sort && !by_due && strcmp(sort, "new"))
+        return wg_err_set(err, WG_EINVAL, "'sort' is new (newest first) or due (soonest due)");
+    if ((rc = filter_of(q, &f, now, err)) ||
+        (rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
         (rc = wg_param_time_cursor(q->cursor, &at, &id, err)) ||
         (rc = wg_registry_range(scope, q->grid, q->region, lo, hi, err)))
         return rc;
-    json_t *arr = json_array();
-    rc = wg_store_dispute_list(db, lo, hi, state, risk, at, id, (int)limit + 1, on_row, arr, err);
+    if (by_due && (!q->cursor || !*q->cursor))
+        at = 0, id = 0;
+    struct page p = {env, now, json_array()};
+    rc = wg_store_dispute_list(db, &f, by_due, at, id, (int)limit + 1, on_row, &p, err);
     if (rc) {
-        json_decref(arr);
+        json_decref(p.arr);
         return rc;
     }
-    json_t *next = json_null();
+    json_t *next = json_null(), *arr = p.arr;
     if ((long long)json_array_size(arr) > limit) { /* one more than the page: there is a next */
         json_t *last = json_array_get(arr, (size_t)limit - 1);
-        next = json_sprintf("%lld.%lld",
-                            (long long)json_integer_value(json_object_get(last, "created_at")),
-                            (long long)json_integer_value(json_object_get(last, "id")));
+        next = json_sprintf(
+            "%lld.%lld",
+            (long long)json_integer_value(json_object_get(last, by_due ? "due_at" : "created_at")),
+            (long long)json_integer_value(json_object_get(last, "id")));
         json_array_remove(arr, (size_t)limit);
     }
     *out = json_pack("{s:o,s:I,s:o}", "disputes", arr, "limit", (json_int_t)limit, "next_cursor",

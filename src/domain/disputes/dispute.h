@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "domain/calendar/calendar.h"
 #include "domain/accounts/account.h"
 #include "domain/accounts/pii_keys.h"
 #include "domain/disputes/dispute_fsm.h"
@@ -49,6 +50,27 @@ struct wg_case {
 enum wg_rc wg_case_apply(struct wg_case *c, const json_t *body, struct wg_err *err);
 void wg_case_release(struct wg_case *c);
 
+/* The time boxes (server setting dispute_days, docs/API.md "Time boxes and supervision"): working
+ * days for a level's body to accept a yellow or green case (red and orange ones are due by the
+ * close of the working day they were registered on), and for each level to conclude it. */
+struct wg_case_boxes {
+    int accept_days;
+    int days[WG_CASE_LEVEL_COUNT];
+};
+/* accept=2, grid=5, village=10, town=15, county=22 (one month, about 22 working days). */
+void wg_case_boxes_init(struct wg_case_boxes *b);
+/* "accept=2,grid=5,village=10,town=15,county=22", any of them, each 1–60; unchanged on an
+ * error naming the part at fault. */
+enum wg_rc wg_case_boxes_set(struct wg_case_boxes *b, const char *spec, struct wg_err *err);
+
+/* What the disputes module works with: the keys sealing parties and records, the working
+ * calendar and the time boxes (calendar NULL: no clock runs). */
+struct wg_case_env {
+    const struct wg_pii_keys *keys;
+    const struct wg_calendar *calendar;
+    const struct wg_case_boxes *boxes;
+};
+
 /* Who records a case, and at which level of the hourglass it starts (the caller's: a grid
  * worker's grid, a village's committee, the town or county centre). */
 struct wg_case_by {
@@ -61,17 +83,22 @@ struct wg_case_by {
 /* Stores a new case, registered at by->level: numbered {county}-{yyyymmdd}-J{seq} (the
  * county the grid's, the day China's, seq per county and day), its parties' personal fields
  * sealed and their ID documents and phones blind-indexed, the step "register" first on its
- * timeline. The grid must exist and lie in by->scope (else WG_EINVAL naming 'grid'); c->grid
- * is set (a point is located to its grid before). In the caller's transaction when one is
- * open, else in its own; on an error nothing is stored. */
-enum wg_rc wg_case_create(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_case *c,
+ * timeline, its acceptance clock started, its figures counted, and (when code is not NULL) a
+ * portal tracking code issued into code (XXXX-XXXX-XXXX-XXXX). A red case is told to the
+ * leaders of its place (dispute.red). The grid must exist and lie in by->scope (else
+ * WG_EINVAL naming 'grid'); c->grid is set (a point is located to its grid before). In the
+ * caller's transaction when one is open, else in its own; on an error nothing is stored. */
+enum wg_rc wg_case_create(struct wg_db *db, const struct wg_case_env *env, const struct wg_case *c,
                           const struct wg_case_by *by, long long now, long long *id,
-                          char number[40], struct wg_err *err);
+                          char number[40], char code[20], struct wg_err *err);
+/* A new tracking code for case id in scope (the old one void), into code. */
+enum wg_rc wg_case_new_code(struct wg_db *db, const struct wg_scope *scope, long long id,
+                            char code[20], struct wg_err *err);
 
 /* One case as its reader sees it, in scope (outside it, or absent: WG_ENOTFOUND): the case,
  * its parties masked, its timeline, and allowed_actions for role at now; *version its
  * version, for the ETag. */
-enum wg_rc wg_case_view(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_case_view(struct wg_db *db, const struct wg_case_env *env,
                         const struct wg_scope *scope, enum wg_role_id role, long long id,
                         long long now, json_t **out, long long *version, struct wg_err *err);
 
@@ -98,16 +125,31 @@ enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t
  * the level it ended at, when it was agreed, the leader who took it, and its timeline's row
  * with the body as its record, sealed. One transaction (the caller's when one is open);
  * nothing is written on an error. */
-enum wg_rc wg_case_act(struct wg_db *db, const struct wg_pii_keys *keys,
+enum wg_rc wg_case_act(struct wg_db *db, const struct wg_case_env *env,
                        const struct wg_case_step *s, const json_t *body, struct wg_err *err);
 
-/* GET /api/v1/disputes: a grid's or a region's cases in scope (grid, region), of a state and
- * a risk, newest first, limit (1–200, 50) from cursor ("<created_at>.<id>" of the page
- * before's last). */
+/* The server's sweep: every case past due and not supervised since its clock started is
+ * supervised once by the system (a `supervise` step by `system`), and its level told
+ * (dispute.overdue); at most 200 a call, each in its own transaction. *count: how many. */
+enum wg_rc wg_case_sweep(struct wg_db *db, const struct wg_case_env *env, long long now, int *count,
+                         struct wg_err *err);
+
+/* The resident's view of a case by its tracking code (docs/API.md "Parties follow their
+ * case"): progress, sessions' times and places, the agreement's status; never a party's
+ * personal data, a session's record or attendees. WG_ENOTFOUND for an unknown code. */
+enum wg_rc wg_case_public(struct wg_db *db, const struct wg_case_env *env, const char *code,
+                          long long now, json_t **out, struct wg_err *err);
+
+/* GET /api/v1/disputes: a grid's or a region's cases in scope (grid, region), of a state, a
+ * risk, a level and a mediator, only those past due (overdue "1"), newest first or (sort
+ * "due") soonest due first, limit (1–200, 50) from cursor ("<created_at>.<id>", or
+ * "<due_at>.<id>", of the page before's last). */
 struct wg_case_query {
     const char *grid, *region, *state, *risk, *limit, *cursor;
+    const char *level, *mediator, *overdue, *sort;
 };
-enum wg_rc wg_case_list(struct wg_db *db, const struct wg_scope *scope,
-                        const struct wg_case_query *q, json_t **out, struct wg_err *err);
+enum wg_rc wg_case_list(struct wg_db *db, const struct wg_case_env *env,
+                        const struct wg_scope *scope, const struct wg_case_query *q, long long now,
+                        json_t **out, struct wg_err *err);
 
 #endif

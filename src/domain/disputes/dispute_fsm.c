@@ -35,6 +35,7 @@ static const char *const action_names[WG_CASE_ACTION_COUNT] = {
     [WG_CASE_TAKE] = "take",
     [WG_CASE_SUPERVISE] = "supervise",
     [WG_CASE_NOTE] = "note",
+    [WG_CASE_ASSIGN] = "assign",
 };
 
 static const char *const level_names[WG_CASE_LEVEL_COUNT] = {
@@ -122,6 +123,9 @@ static const struct rule rules[] = {
     {WG_CASE_TAKE, OPEN, R(LEADER), KEEP, g_take, 0},
     {WG_CASE_SUPERVISE, OPEN, R(SUPERVISOR) | R(LEADER), KEEP, NULL, 0},
     {WG_CASE_NOTE, OPEN | S(REFERRED), NOTERS, KEEP, NULL, 0},
+    /* the deciders give a case to a mediation body and a mediator, or another, until it is
+     * agreed or handed over */
+    {WG_CASE_ASSIGN, S(REGISTERED) | UNRESOLVED, DECIDERS, KEEP, NULL, 0},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
 

@@ -60,6 +60,7 @@ enum wg_case_action {
     WG_CASE_TAKE,        /* a leader takes a red case (包案) */
     WG_CASE_SUPERVISE,   /* 督办 */
     WG_CASE_NOTE,        /* a note on the timeline */
+    WG_CASE_ASSIGN,      /* 指派 a mediation body and a mediator */
     WG_CASE_ACTION_COUNT
 };
 

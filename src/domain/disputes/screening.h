@@ -111,8 +111,9 @@ struct wg_screening_by {
 };
 /* Reads the body (wg_screening_result_read), checks each case is a real one in scope (else
  * WG_EINVAL naming disputes[i]), finds the task in scope (WG_ENOTFOUND), holds
- * it to the version (WG_EPRECOND) and writes the result, the note sealed. *corrected 1 when
- * the task was done already. One transaction (the caller's when one is open); nothing is
+ * it to the version (WG_EPRECOND) and writes the result, the note sealed; a first result
+ * counts the task screened in the figures (case_count.h). *corrected 1 when the task was
+ * done already. One transaction (the caller's when one is open); nothing is
  * written on an error. */
 enum wg_rc wg_screening_record(struct wg_db *db, const struct wg_pii_keys *keys,
                                const struct wg_screening_by *by, const json_t *body, int *corrected,

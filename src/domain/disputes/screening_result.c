@@ -12,6 +12,7 @@
 #include "core/jfield.h"
 #include "core/param.h"
 #include "domain/accounts/pii.h"
+#include "domain/disputes/case_count.h"
 #include "domain/registry/person.h"
 #include "store/disputes/dispute_q.h"
 #include "store/disputes/screening_q.h"
@@ -177,6 +178,9 @@ static enum wg_rc record(struct wg_db *db, const struct wg_pii_keys *keys,
         l.row.done_at = by->now;
         rc = wg_store_screening_result(db, &l.row, err);
     }
+    /* the figures count a task screened once: a correction is the same screening */
+    if (!rc && !*corrected)
+        rc = wg_case_count_screened(db, l.row.region, l.row.level, 1, by->now, err);
     free(sealed);
     free(list);
     json_decref(ids);

@@ -355,10 +355,12 @@ out:
     return rc;
 }
 
-static int add_case(long long id, const char *number, const char *state, void *ctx)
+static int add_case(long long id, const char *number, const char *state, const char *end_level,
+                    void *ctx)
 {
-    json_array_append_new(
-        ctx, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "number", number, "state", state));
+    json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "number", number, "state", state);
+    json_object_set_new(j, "end_level", *end_level ? json_string(end_level) : json_null());
+    json_array_append_new(ctx, j);
     return 0;
 }
 

@@ -33,7 +33,9 @@ enum wg_rc wg_store_dispute_insert(struct wg_db *db, const struct wg_dispute_row
                          WG_VTEXT(r->taken_by),
                          WG_VINT(r->agreed_at),
                          WG_VTEXT(r->created_by),
-                         WG_VINT(now)};
+                         WG_VINT(now),
+                         WG_VINT(r->clock_at),
+                         WG_VINT(r->due_at)};
     return wg_db_query_int(db, WG_Q_DISPUTE_INSERT, v, WG_NVALS(v), id, NULL, err);
 }
 
@@ -61,9 +63,13 @@ enum wg_rc wg_store_dispute_step(struct wg_db *db, const struct wg_dispute_row *
                                  struct wg_err *err)
 {
     long n = 0;
-    struct wg_val v[] = {WG_VINT(r->id),         WG_VTEXT(r->state),    WG_VTEXT(r->level),
-                         WG_VTEXT(r->end_level), WG_VTEXT(r->taken_by), WG_VINT(r->agreed_at),
-                         WG_VINT(r->version),    WG_VINT(now)};
+    struct wg_val v[] = {WG_VINT(r->id),          WG_VTEXT(r->state),
+                         WG_VTEXT(r->level),      WG_VTEXT(r->end_level),
+                         WG_VTEXT(r->taken_by),   WG_VINT(r->agreed_at),
+                         WG_VINT(r->version),     WG_VINT(now),
+                         WG_VINT(r->clock_at),    WG_VINT(r->due_at),
+                         WG_VINT(r->accepted_at), WG_VINT(r->supervised),
+                         WG_VINT(r->body),        WG_VTEXT(r->mediator)};
     enum wg_rc rc = wg_db_exec(db, WG_Q_DISPUTE_STEP, v, WG_NVALS(v), &n, err);
     if (!rc && n != 1)
         return wg_err_set(err, WG_EPRECOND,
@@ -119,6 +125,13 @@ static int take(struct wg_row *row, void *ctx)
     wg_row_copy(row, 19, r.created_by, sizeof r.created_by);
     r.created_at = wg_row_int(row, 20);
     r.updated_at = wg_row_int(row, 21);
+    r.clock_at = wg_row_int(row, 22);
+    r.due_at = wg_row_int(row, 23);
+    r.accepted_at = wg_row_int(row, 24);
+    r.supervised = (int)wg_row_int(row, 25);
+    r.body = wg_row_int(row, 26);
+    wg_row_copy(row, 27, r.body_name, sizeof r.body_name);
+    wg_row_copy(row, 28, r.mediator, sizeof r.mediator);
     e->rows++;
     return e->cb(&r, e->ctx);
 }
@@ -135,15 +148,57 @@ enum wg_rc wg_store_dispute_get(struct wg_db *db, long long id,
     return rc;
 }
 
-enum wg_rc wg_store_dispute_list(struct wg_db *db, const char *lo, const char *hi,
-                                 const char *state, const char *risk, long long at, long long id,
-                                 int limit, int (*cb)(const struct wg_dispute_row *, void *),
-                                 void *ctx, struct wg_err *err)
+enum wg_rc wg_store_dispute_list(struct wg_db *db, const struct wg_dispute_filter *f, int by_due,
+                                 long long at, long long id, int limit,
+                                 int (*cb)(const struct wg_dispute_row *, void *), void *ctx,
+                                 struct wg_err *err)
 {
-    struct wg_val v[] = {WG_VTEXT(lo), WG_VTEXT(hi), WG_VTEXT(state), WG_VTEXT(risk),
-                         WG_VINT(at),  WG_VINT(id),  WG_VINT(limit)};
+    struct wg_val v[] = {WG_VTEXT(f->lo),        WG_VTEXT(f->hi),    WG_VTEXT(f->state),
+                         WG_VTEXT(f->risk),      WG_VTEXT(f->level), WG_VTEXT(f->mediator),
+                         WG_VINT(f->overdue_at), WG_VINT(at),        WG_VINT(id),
+                         WG_VINT(limit)};
     struct each e = {cb, ctx, 0};
-    return wg_db_query(db, WG_Q_DISPUTE_LIST, v, WG_NVALS(v), take, &e, err);
+    return wg_db_query(db, by_due ? WG_Q_DISPUTE_LIST_DUE : WG_Q_DISPUTE_LIST, v, WG_NVALS(v), take,
+                       &e, err);
+}
+
+enum wg_rc wg_store_dispute_code_set(struct wg_db *db, long long id, const char *hash,
+                                     struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(id), WG_VTEXT(hash)};
+    return wg_db_exec(db, WG_Q_DISPUTE_CODE_SET, v, WG_NVALS(v), NULL, err);
+}
+
+enum wg_rc wg_store_dispute_by_code(struct wg_db *db, const char *hash,
+                                    int (*cb)(const struct wg_dispute_row *, void *), void *ctx,
+                                    struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(hash)};
+    struct each e = {cb, ctx, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_DISPUTE_BY_CODE, v, 1, take, &e, err);
+    if (!rc && !e.rows)
+        rc = wg_err_set(err, WG_ENOTFOUND, "no dispute case has this code");
+    return rc;
+}
+
+struct each_due {
+    int (*cb)(long long id, long long version, void *);
+    void *ctx;
+};
+
+static int take_due(struct wg_row *row, void *ctx)
+{
+    struct each_due *e = ctx;
+    return e->cb(wg_row_int(row, 0), wg_row_int(row, 1), e->ctx);
+}
+
+enum wg_rc wg_store_dispute_overdue(struct wg_db *db, long long now, int limit,
+                                    int (*cb)(long long id, long long version, void *), void *ctx,
+                                    struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(now), WG_VINT(limit)};
+    struct each_due e = {cb, ctx};
+    return wg_db_query(db, WG_Q_DISPUTE_OVERDUE, v, WG_NVALS(v), take_due, &e, err);
 }
 
 static int take_party(struct wg_row *row, void *ctx)
@@ -197,19 +252,20 @@ enum wg_rc wg_store_dispute_events(struct wg_db *db, long long id,
 }
 
 struct each_linked {
-    int (*cb)(long long id, const char *number, const char *state, void *);
+    int (*cb)(long long id, const char *number, const char *state, const char *end_level, void *);
     void *ctx;
 };
 
 static int take_linked(struct wg_row *row, void *ctx)
 {
     struct each_linked *e = ctx;
-    return e->cb(wg_row_int(row, 0), wg_row_text(row, 1), wg_row_text(row, 2), e->ctx);
+    return e->cb(wg_row_int(row, 0), wg_row_text(row, 1), wg_row_text(row, 2), wg_row_text(row, 3),
+                 e->ctx);
 }
 
 enum wg_rc wg_store_dispute_of_order(struct wg_db *db, long long order_id,
                                      int (*cb)(long long id, const char *number, const char *state,
-                                               void *),
+                                               const char *end_level, void *),
                                      void *ctx, struct wg_err *err)
 {
     struct wg_val v[] = {WG_VINT(order_id)};
