@@ -66,6 +66,11 @@ $(B)/bench/%: bench/%/main.c $(B)/libwangge.a
 deps:
 	scripts/deps.sh
 
+# The pkg-config packages the build links, for scripts that build beside it (fuzz.sh).
+print-pkgs:
+	@echo $(PKGS)
+.PHONY: print-pkgs
+
 # The console (web/): npm ci when the lock file changed, vite build when a source did.
 WEB_SRC := $(shell find web/src web/m web/public -type f 2>/dev/null) web/index.html \
            web/vite.config.js web/package.json
