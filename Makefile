@@ -2,7 +2,8 @@
 # Objects go to build/<variant>/; the sanitizer build is build/asan/.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat \
+           cairo-pdf pangocairo pangoft2 fontconfig
 GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
 GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -64,6 +65,11 @@ $(B)/bench/%: bench/%/main.c $(B)/libwangge.a
 
 deps:
 	scripts/deps.sh
+
+# The pkg-config packages the build links, for scripts that build beside it (fuzz.sh).
+print-pkgs:
+	@echo $(PKGS)
+.PHONY: print-pkgs
 
 # The console (web/): npm ci when the lock file changed, vite build when a source did.
 WEB_SRC := $(shell find web/src web/m web/public -type f 2>/dev/null) web/index.html \

@@ -4,17 +4,19 @@
 # make test; nginx is only the reference that bench/intake starts itself, unprivileged, on a
 # loopback port of its own; chromium and a Chinese font are for the console's browser tests
 # (tests/browser, driven by playwright-core); curl runs the READMEs' examples
-# (tests/e2e/test_readme.py), as their readers do.
+# (tests/e2e/test_readme.py), as their readers do. cairo and Pango write the printable documents
+# (src/pdf/: the mediation agreement), in the Song-style face of fonts-arphic-uming (AR PL UMing,
+# 8 MB; fonts-wqy-microhei, a sans face, stands in where it is missing).
 #
 # "deps.sh test" adds what only the tests need: PostgreSQL 15, whose private instances the
 # tests start themselves (scripts/pg.sh; the package is kept from making and starting a
-# cluster of its own), and Python's driver for it. wangge itself, and make demo, need only
-# libpq's client library.
+# cluster of its own), Python's driver for it, and poppler-utils, whose pdftotext reads the
+# documents' text back. wangge itself, and make demo, need only libpq's client library.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 libgeos-dev libsodium-dev libcurl4-openssl-dev libcsv-dev libzip-dev libexpat1-dev sqlite3 python3 nodejs npm ca-certificates curl clang
-libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei"
-[ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2"
+libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei libcairo2-dev libpango1.0-dev fonts-arphic-uming"
+[ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2 poppler-utils"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

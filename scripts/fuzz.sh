@@ -8,9 +8,10 @@ mode=${1:-run}
 secs=${FUZZ_SECONDS:-60}
 out=build/fuzz
 mkdir -p "$out/obj"
+pkgs=$(make -s print-pkgs)
 CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -Isrc -include src/core/prelude.h \
-$(pkg-config --cflags libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat) $(geos-config --cflags)"
-LIBS="$(pkg-config --libs libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat) $(geos-config --clibs) -lcsv -lm -pthread"
+$(pkg-config --cflags $pkgs) $(geos-config --cflags)"
+LIBS="$(pkg-config --libs $pkgs) $(geos-config --clibs) -lcsv -lm -pthread"
 objs=""
 # an object is stale when its source, or any header or table it may include, is newer
 newest=$(ls -t $(find src -name '*.h' -o -name '*.def') | head -n 1)

@@ -19,6 +19,7 @@
 #include "domain/portal/portal.h"
 #include "domain/registry/patrol.h"
 #include "domain/registry/visit.h"
+#include "domain/disputes/screening.h"
 #include "domain/accounts/session.h"
 #include "domain/stats/stats_cube.h"
 #include "domain/orders/order.h"
@@ -37,15 +38,16 @@ struct wg_app {
     atomic_int stop;
     int watcher_running;
     struct wg_session_limits limits;
-    struct wg_pii_keys *keys;        /* sealing personal fields; loaded by serve */
-    struct wg_slot catalogs;         /* the dispatch catalog in force (catalog_store.h) */
-    struct wg_calendar *calendar;    /* working days and hours; read-only once serving */
-    unsigned sweep_seconds;          /* how often red orders are looked for (60) */
-    const char *data_dir;            /* photos and key files live under it */
-    struct wg_portal_config portal;  /* the residents' portal: throttles, photos */
-    struct wg_cadence cadence;       /* visits' cadence (domain/registry/visit.h) */
-    struct wg_patrol_config patrol;  /* patrols' checklist and track retention (patrol.h) */
-    struct wg_case_boxes case_boxes; /* disputes' time boxes (domain/disputes/dispute.h) */
+    struct wg_pii_keys *keys;             /* sealing personal fields; loaded by serve */
+    struct wg_slot catalogs;              /* the dispatch catalog in force (catalog_store.h) */
+    struct wg_calendar *calendar;         /* working days and hours; read-only once serving */
+    unsigned sweep_seconds;               /* how often red orders are looked for (60) */
+    const char *data_dir;                 /* photos and key files live under it */
+    struct wg_portal_config portal;       /* the residents' portal: throttles, photos */
+    struct wg_cadence cadence;            /* visits' cadence (domain/registry/visit.h) */
+    struct wg_patrol_config patrol;       /* patrols' checklist and track retention (patrol.h) */
+    struct wg_case_boxes case_boxes;      /* disputes' time boxes (domain/disputes/dispute.h) */
+    struct wg_screening_config screening; /* dispute screening's cadence (screening.h) */
     int call_proxy; /* reveal queues a call through a virtual-number service (api/orders/reveal.c)
                      */
     /* the console (api/console/console.c): its built directory, base map tiles, its CSP */

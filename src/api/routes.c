@@ -4,6 +4,7 @@
 #include "domain/accounts/account.h"
 #include "domain/disputes/body.h"
 #include "domain/disputes/dispute.h"
+#include "domain/disputes/screening.h"
 #include "domain/registry/building.h"
 #include "domain/registry/org.h"
 #include "domain/registry/party.h"

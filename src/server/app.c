@@ -45,6 +45,7 @@ enum wg_rc wg_app_init(struct wg_app *app, struct wg_store *store, struct wg_err
     wg_cadence_defaults(&app->cadence);
     wg_case_boxes_init(&app->case_boxes);
     wg_patrol_config_defaults(&app->patrol);
+    wg_screening_defaults(&app->screening);
     app->limits.idle_seconds = 30 * 60;
     app->limits.absolute_seconds = 12 * 3600;
     app->calendar = wg_calendar_new();
@@ -155,6 +156,33 @@ enum wg_rc wg_app_sweep_disputes(struct wg_app *app, struct wg_err *err)
     return rc;
 }
 
+/* Dispute screening's sweep: a level's tasks of the period are made once (a later minute
+ * finds them with one indexed read per level; every hour, and at start, a full pass adds the
+ * tasks of regions made since), and each task left past due is reminded of once. */
+enum wg_rc wg_app_sweep_screenings(struct wg_app *app, int full, struct wg_err *err)
+{
+    struct wg_db *db;
+    long made = 0;
+    int reminded = 0;
+    long long now = (long long)time(NULL);
+    enum wg_rc rc = wg_store_get(app->store, &db, err);
+    if (rc)
+        return rc;
+    struct wg_err later = {0};
+    rc = wg_screening_generate(db, app->committer, app->calendar, &app->screening, now, full, &made,
+                               err);
+    /* a level the calendar cannot date yet keeps no task from being reminded */
+    enum wg_rc rc2 = wg_screening_remind(db, app->committer, now, &reminded, rc ? &later : err);
+    rc = rc ? rc : rc2;
+    wg_store_put(db);
+    if (made)
+        wg_info("made %ld dispute screening task%s", made, made == 1 ? "" : "s");
+    if (reminded)
+        wg_info("reminded staff of %d overdue screening task%s", reminded,
+                reminded == 1 ? "" : "s");
+    return rc;
+}
+
 /* Every second: rebuild the locate index when grids changed; every minute: supervise
  * orders that turned red. */
 static void *watch(void *arg)
@@ -177,6 +205,9 @@ static void *watch(void *arg)
             wg_warn("registry sweep failed: %s", err.msg);
         if (app->keys && tick % app->sweep_seconds == 0 && wg_app_sweep_disputes(app, &err))
             wg_warn("disputes sweep failed: %s", err.msg);
+        if (app->keys && tick % app->sweep_seconds == 0 &&
+            wg_app_sweep_screenings(app, tick % (app->sweep_seconds * 60) == 0, &err))
+            wg_warn("screening sweep failed: %s", err.msg);
     }
     return NULL;
 }

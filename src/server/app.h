@@ -23,6 +23,9 @@ enum wg_rc wg_app_sweep(struct wg_app *app, struct wg_err *err);
 enum wg_rc wg_app_sweep_registry(struct wg_app *app, int remind, struct wg_err *err);
 /* The disputes' part of the sweep (app.c): cases past their time box supervised. */
 enum wg_rc wg_app_sweep_disputes(struct wg_app *app, struct wg_err *err);
+/* Dispute screening's part (app.c): the period's tasks made when missing (with full, also
+ * those of regions added since), and the tasks left past due reminded of. */
+enum wg_rc wg_app_sweep_screenings(struct wg_app *app, int full, struct wg_err *err);
 /* Stops the watcher, the committer (its last batch written) and the text indexer, and frees
  * what the app holds; safe on an app whose init failed part way. */
 void wg_app_release(struct wg_app *app);

@@ -33,6 +33,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     app->cadence = s->cadence;
     app->case_boxes = s->case_boxes;
     app->patrol = s->patrol;
+    app->screening = s->screening;
     app->limits.idle_seconds = s->session_idle;
     app->limits.absolute_seconds = s->session_absolute;
     if ((rc = wg_pwpool_start((int)s->login_threads, &app->logins, &app->pwpool, err)))

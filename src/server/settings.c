@@ -23,6 +23,7 @@ void wg_settings_init(struct wg_settings *s)
     wg_cadence_defaults(&s->cadence);
     wg_case_boxes_init(&s->case_boxes);
     wg_patrol_config_defaults(&s->patrol);
+    wg_screening_defaults(&s->screening);
 }
 
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v,
@@ -88,6 +89,8 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return rc;
     } else if (!strcmp(key, "patrol_checklist"))
         return wg_patrol_set_places(&s->patrol, v, err);
+    else if (!strcmp(key, "screening_cadence"))
+        return wg_screening_set_cadence(&s->screening, v, err);
     else if (!strcmp(key, "console_dir"))
         snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
     else if (!strcmp(key, "tiles_url"))

@@ -10,6 +10,7 @@
 #include "domain/portal/portal.h"
 #include "domain/registry/patrol.h"
 #include "domain/registry/visit.h"
+#include "domain/disputes/screening.h"
 
 struct wg_settings {
     char data[4096];
@@ -36,6 +37,8 @@ struct wg_settings {
     struct wg_cadence cadence;
     struct wg_patrol_config patrol;
     struct wg_case_boxes case_boxes; /* dispute_days = accept=2,grid=5,... */
+    /* dispute screening (domain/disputes/screening.h): screening_cadence = level=cadence,... */
+    struct wg_screening_config screening;
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

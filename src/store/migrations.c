@@ -165,5 +165,9 @@ const struct wg_migration wg_migrations[] = {
      * numbers by county and day. */
     {41, "dispute cases, their parties and timelines", WG_Q_MIGRATION_41},
     {42, "dispute cases' clocks, mediation bodies and figures", WG_Q_MIGRATION_42},
+    /* Dispute screening tasks (domain/disputes/screening.h): one a region per period of its
+     * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
+     * cases' own). */
+    {43, "dispute screening tasks on the working calendar", WG_Q_MIGRATION_43},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -607,6 +607,11 @@ EXPECT.update({
         inside=("/api/v1/disputes/1/actions/note", {"text": "矩阵"}),
         outside=("/api/v1/disputes/2/actions/note", {"text": "矩阵"}), ok=400,
         outside_status=400),
+    # case 1 has no agreement yet: 409 to whoever may print one (test_dispute_agreement.py
+    # prints it)
+    ("GET", "/api/v1/disputes/{id}/agreement.pdf"): dict(
+        inside=("/api/v1/disputes/1/agreement.pdf", None),
+        outside=("/api/v1/disputes/2/agreement.pdf", None), ok=409),
     ("POST", "/api/v1/disputes/{id}/code"): dict(inside=("/api/v1/disputes/1/code", None),
                                                  outside=("/api/v1/disputes/2/code", None), ok=200),
     # mediation bodies: 1 in the town, 2 outside it; a PUT needs If-Match first
@@ -627,18 +632,37 @@ EXPECT.update({
         outside=("/api/v1/stats/disputes?region=371302002", None), ok=200),
     ("GET", "/api/v1/public/disputes/{code}"): dict(
         inside=("/api/v1/public/disputes/ABCD-EFGH-JKMN-PQRS", None), outside=None, ok=404),
+    # screening tasks, made by the server's first sweep level by level: 1 the county's (outside
+    # the town), 2 the town's; a result needs If-Match (400 without it) before the task is
+    # looked for
+    ("GET", "/api/v1/screenings"): dict(inside=("/api/v1/screenings?region=371302001", None),
+                                        outside=("/api/v1/screenings?region=371302002", None),
+                                        ok=200),
+    ("GET", "/api/v1/screenings/{id}"): dict(inside=("/api/v1/screenings/2", None),
+                                             outside=("/api/v1/screenings/1", None), ok=200),
+    ("POST", "/api/v1/screenings/{id}/result"): dict(
+        inside=("/api/v1/screenings/2/result", {"found": 0}),
+        outside=("/api/v1/screenings/1/result", {"found": 0}), ok=400, outside_status=400),
 })
 
 
 def dispute_objects(srv, token):
     """Case 1 inside the town, 2 outside it, recorded by the centre (scope: all); mediation
-    body 1 inside, 2 outside, kept by the administrator."""
+    body 1 inside, 2 outside, kept by the administrator; and the screening tasks the server's
+    first sweep makes."""
     for grid in ["371302001001001", "371302002001001"]:
         status, body = srv.json("POST", "/api/v1/disputes", new_case(grid), token=token)
         assert status == 201, body
     for region in [TOWN, "371302002"]:
         status, body = srv.json("POST", "/api/v1/mediation-bodies", new_body(region))
         assert status == 201, body
+    deadline = time.time() + 30
+    while True:
+        status, body = srv.json("GET", "/api/v1/screenings?level=grid", token=token)
+        if status == 200 and body["screenings"]:
+            break
+        assert time.time() < deadline, body
+        time.sleep(0.2)
 
 
 def field_objects(srv):

@@ -165,14 +165,34 @@ def test_the_order_answered_the_parties_portal_and_the_figures():
             gw, _, town, med = setup(data, srv)
             status, o = srv.json("POST", "/api/v1/orders",
                                  {"channel": "hotline", "type": "complaint", "title": "邻里漏水纠纷",
-                                  "content": "楼上漏水，协商不成", "lon": 118.3055, "lat": 35.0055},
+                                  "content": "楼上漏水，协商不成", "lon": 118.3055, "lat": 35.0055,
+                                  "urgency": "urgent",
+                                  "reporter": {"name": "王秀英", "phone": "13800138000"}},
                                  token=town)
             assert status == 201, o
-            act(srv, town, o, "route_line", {"line": "joint_conference"})
-            status, c = srv.json("POST", "/api/v1/disputes",
-                                 case(source="order", order=o["id"]), token=gw)
-            assert status == 201 and c["code"], c
-            code = c["code"]
+            for bad in [{"line": "joint_conference", "dispute_type": "gossip"},
+                        {"line": "joint_conference", "risk": 3}]:
+                answer = act(srv, town, o, "route_line", bad, expect=400)
+                assert "error" in answer, answer
+            act(srv, town, o, "route_line", {"line": "joint_conference",
+                                             "dispute_type": "neighbours"})
+            # the line opened the case: the reporter its applicant, the urgency its colour
+            status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)
+            status, c = srv.get(f"/api/v1/disputes/{seen['disputes'][0]['id']}", token=gw)
+            assert c["type"] == "neighbours" and c["risk"] == "orange", c
+            assert [(p["role"], p["name"], p["phone"]) for p in c["parties"]] == [
+                ("applicant", "王*", "138****8000")], c
+            assert "code" not in c, c
+            # the respondent, found when the case is worked
+            c = ok_step(srv, gw, c, "party", {"role": "respondent", "name": "李建国",
+                                              "phone": "13912345678"})
+            assert [p["name"] for p in c["parties"]] == ["王*", "李*"], c
+            assert c["timeline"][-1]["record"] == {"role": "respondent"}, c
+            status, got = step(srv, gw, c, "party", {"role": "judge", "name": "某"})
+            assert status == 400 and "'role'" in got["error"]["message"], got
+            status, again = srv.json("POST", f"/api/v1/disputes/{c['id']}/code", None, token=gw)
+            assert status == 200 and again["code"], again
+            code, c = again["code"], again
             c = ok_step(srv, gw, c, "accept")
             c = ok_step(srv, gw, c, "mediate")
             c = ok_step(srv, gw, c, "session", {"at": int(time.time()), "place": "东关社区调解室",
@@ -186,7 +206,7 @@ def test_the_order_answered_the_parties_portal_and_the_figures():
             assert len(reply) == 1 and reply[0]["actor"] == "system", seen
             assert '"outcome":"agreed"' in reply[0]["detail"], reply
             assert "王秀英" not in reply[0]["detail"], reply
-            assert seen["disputes"][0]["end_level"] == "grid", seen
+            assert seen["disputes"][0]["end_level"] == "town", seen
             # the parties follow the case by its code, and see nobody's personal data
             status, pub = srv.get(f"/api/v1/public/disputes/{code}")
             assert status == 200, pub
@@ -211,9 +231,9 @@ def test_the_order_answered_the_parties_portal_and_the_figures():
             assert status == 200, f
             t = f["totals"]
             assert (t["found"], t["accepted"], t["mediated"], t["successful"]) == (1, 1, 1, 1), f
-            assert t["performed"] == 1 and t["amount"] == 3200.5, f
-            assert t["success_rate"] == 1.0 and t["low_share"] == 1.0, f
-            assert [r["key"] for r in f["rows"]] == ["grid"], f
+            assert t["performed"] == 1 and t["amount"] == 0, f  # the order named no amount
+            assert t["success_rate"] == 1.0 and t["low_share"] == 0.0, f
+            assert [r["key"] for r in f["rows"]] == ["town"], f
             status, f = srv.get("/api/v1/stats/disputes?by=region&region=371302001", token=med)
             assert status == 200 and f["rows"][0]["key"] == "371302001001", f
             for bad, field in [("from=2026-13-01", "'from'"), ("by=colour", "'by'"),

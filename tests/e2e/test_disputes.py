@@ -44,7 +44,7 @@ def test_cases_recorded_numbered_masked_and_scoped():
             assert c["parties"][0]["phone"] == "138****8000", c
             assert [e["action"] for e in c["timeline"]] == ["register"], c
             # at the grid its worker takes the case in and mediates on the spot
-            assert c["allowed_actions"] == ["accept", "note"], c
+            assert c["allowed_actions"] == ["accept", "note", "party"], c
             # placed by a point, recorded by the town's centre: a town case, the next number
             status, c2 = srv.json("POST", "/api/v1/disputes",
                                   case(grid=None, lon=118.3055, lat=35.0055, risk="red"),
@@ -52,10 +52,11 @@ def test_cases_recorded_numbered_masked_and_scoped():
             assert status == 201, c2
             assert c2["grid"] == GRID and c2["level"] == "town", c2
             assert c2["number"].endswith("-J0002"), c2
-            assert c2["allowed_actions"] == ["accept", "refuse", "supervise", "note", "assign"], c2
+            assert c2["allowed_actions"] == ["accept", "refuse", "supervise", "note", "assign",
+                                             "party"], c2
             status, got = srv.get(f"/api/v1/disputes/{c2['id']}", token=med)
             assert status == 200, got
-            assert got["allowed_actions"] == ["accept", "refuse", "note", "assign"], got
+            assert got["allowed_actions"] == ["accept", "refuse", "note", "assign", "party"], got
             # outside one's scope it is not there, to read or to record
             status, body = srv.get(f"/api/v1/disputes/{c['id']}", token=west)
             assert status == 404, body
@@ -253,11 +254,23 @@ def test_a_case_from_an_orders_line_and_each_shows_the_other():
                                    token=data.add_user(srv, "w2", "supervisor", "371302001002",
                                                        "West-pass-2026"))
             assert status == 400 and "does not exist" in got["error"]["message"], got
+            # the joint conference's line opened a case of the order already (诉调对接)
+            status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)
+            opened = seen["disputes"][0]
+            status, auto = srv.get(f"/api/v1/disputes/{opened['id']}", token=town)
+            assert auto["source"] == "order" and auto["order"] == o["id"], auto
+            assert auto["grid"] == GRID and auto["level"] == "town", auto
+            assert auto["description"] == "讨要工资：二十余名工人讨要工资", auto
+            assert auto["type"] == "other" and auto["risk"] == "yellow", auto
+            # and a second one may be recorded from it by hand
             status, c = srv.json("POST", "/api/v1/disputes", body, token=town)
             assert status == 201 and c["order"] == o["id"] and c["source"] == "order", c
             status, seen = srv.get(f"/api/v1/orders/{o['id']}", token=town)
-            assert seen["disputes"] == [{"id": c["id"], "number": c["number"],
-                                         "state": "registered", "end_level": None}], seen
+            assert seen["disputes"] == [
+                {"id": auto["id"], "number": auto["number"], "state": "registered",
+                 "end_level": None},
+                {"id": c["id"], "number": c["number"], "state": "registered",
+                 "end_level": None}], seen
         finally:
             srv.stop()
     finally:

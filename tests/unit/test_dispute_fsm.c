@@ -15,26 +15,26 @@
 static const char *const MAY[WG_ROLE_COUNT] = {
     [WG_ROLE_AGENT] = "note",
     [WG_ROLE_SUPERVISOR] = "accept refuse investigate mediate session agree escalate refer "
-                           "confirm perform follow_up archive supervise note assign",
+                           "confirm perform follow_up archive supervise note assign party",
     [WG_ROLE_GRIDWORKER] = "accept investigate mediate session agree escalate perform follow_up "
-                           "note",
+                           "note party",
     [WG_ROLE_COMMUNITY] = "accept refuse investigate mediate session agree escalate refer "
-                          "perform follow_up archive note assign",
+                          "perform follow_up archive note assign party",
     [WG_ROLE_MEDIATOR] = "accept refuse investigate mediate session agree escalate refer "
-                         "confirm perform follow_up archive note assign",
+                         "confirm perform follow_up archive note assign party",
     [WG_ROLE_LEADER] = "take supervise note",
 };
 
 /* What may happen in each state of a plain case (below the county, not red, within the 30
  * days): action>next, or the action alone where the state stays. */
 static const char *const CAN[WG_CASE_STATE_COUNT] = {
-    [WG_CASE_REGISTERED] = "accept>accepted refuse>refused supervise note assign",
+    [WG_CASE_REGISTERED] = "accept>accepted refuse>refused supervise note assign party",
     [WG_CASE_ACCEPTED] = "investigate>investigating mediate>mediating escalate>registered "
-                         "refer>referred supervise note assign",
+                         "refer>referred supervise note assign party",
     [WG_CASE_INVESTIGATING] = "mediate>mediating escalate>registered refer>referred supervise "
-                              "note assign",
+                              "note assign party",
     [WG_CASE_MEDIATING] = "session agree>agreed escalate>registered refer>referred supervise note "
-                          "assign",
+                          "assign party",
     [WG_CASE_AGREED] = "confirm perform>performed supervise note",
     [WG_CASE_PERFORMED] = "confirm follow_up>followed_up supervise note",
     [WG_CASE_FOLLOWED_UP] = "archive>archived supervise note",
@@ -161,7 +161,8 @@ static void test_levels_and_effects(void)
     T_EQ_INT(wg_case_step(WG_CASE_MEDIATING, WG_CASE_ESCALATE, WG_ROLE_MEDIATOR, &c, &out, &err),
              WG_ECONFLICT);
     T_CHECK(strstr(err.msg, "referred, not escalated") != NULL);
-    T_CHECK(strstr(err.msg, "allowed for mediator: session, agree, refer, note, assign") != NULL);
+    T_CHECK(strstr(err.msg, "allowed for mediator: session, agree, refer, note, assign, party") !=
+            NULL);
     T_EQ_INT(wg_case_step(WG_CASE_MEDIATING, WG_CASE_REFER, WG_ROLE_MEDIATOR, &c, &out, &err),
              WG_OK);
     T_EQ_INT(out.effects, WG_CASE_FX_ENDED);

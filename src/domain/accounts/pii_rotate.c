@@ -24,6 +24,7 @@ static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_DISPUTE_PARTIES] = {"dispute_party.name", "dispute_party.id_number",
                                    "dispute_party.phone"},
     [WG_SEALED_DISPUTE_EVENTS] = {"dispute_event.detail"},
+    [WG_SEALED_SCREENINGS] = {"screening.note"},
 };
 static const char *const table_names[] = {
     [WG_SEALED_ORDERS] = "order",
@@ -36,6 +37,7 @@ static const char *const table_names[] = {
     [WG_SEALED_TRACKS] = "patrol track",
     [WG_SEALED_DISPUTE_PARTIES] = "dispute party",
     [WG_SEALED_DISPUTE_EVENTS] = "dispute step",
+    [WG_SEALED_SCREENINGS] = "screening task",
 };
 
 struct pending {
@@ -134,10 +136,10 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     pg->keys = keys;
     pg->err = err;
     static const enum wg_sealed_table all[] = {
-        WG_SEALED_ORDERS,        WG_SEALED_OPEN311, WG_SEALED_PERSONS,
-        WG_SEALED_HOUSEHOLDS,    WG_SEALED_ORGS,    WG_SEALED_VISITS,
-        WG_SEALED_PATROLS,       WG_SEALED_TRACKS,  WG_SEALED_DISPUTE_PARTIES,
-        WG_SEALED_DISPUTE_EVENTS};
+        WG_SEALED_ORDERS,         WG_SEALED_OPEN311,   WG_SEALED_PERSONS,
+        WG_SEALED_HOUSEHOLDS,     WG_SEALED_ORGS,      WG_SEALED_VISITS,
+        WG_SEALED_PATROLS,        WG_SEALED_TRACKS,    WG_SEALED_DISPUTE_PARTIES,
+        WG_SEALED_DISPUTE_EVENTS, WG_SEALED_SCREENINGS};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

@@ -70,6 +70,8 @@ BODY(follow_up, F_FOLLOW_UP)
 BODY(text, F_TEXT)
 BODY(accept, F_ACCEPT)
 BODY(assign, F_ASSIGN)
+/* a party: its fields are a new case's parties' (wg_case_party_apply) */
+static const struct field f_party[] = {{NULL, 0, 0, 0, NULL}};
 
 static const struct {
     const struct field *fields;
@@ -79,14 +81,23 @@ static const struct {
     {                                                                                              \
         f_##id, n_##id                                                                             \
     }
-    [WG_CASE_ACCEPT] = B(accept),       [WG_CASE_REFUSE] = B(reason),
-    [WG_CASE_INVESTIGATE] = B(note),    [WG_CASE_MEDIATE] = B(note),
-    [WG_CASE_SESSION] = B(session),     [WG_CASE_AGREE] = B(agree),
-    [WG_CASE_ESCALATE] = B(reason),     [WG_CASE_REFER] = B(refer),
-    [WG_CASE_CONFIRM] = B(confirm),     [WG_CASE_PERFORM] = B(note),
-    [WG_CASE_FOLLOW_UP] = B(follow_up), [WG_CASE_ARCHIVE] = B(note),
-    [WG_CASE_TAKE] = B(note),           [WG_CASE_SUPERVISE] = B(note),
-    [WG_CASE_NOTE] = B(text),           [WG_CASE_ASSIGN] = B(assign),
+    [WG_CASE_ACCEPT] = B(accept),
+    [WG_CASE_REFUSE] = B(reason),
+    [WG_CASE_INVESTIGATE] = B(note),
+    [WG_CASE_MEDIATE] = B(note),
+    [WG_CASE_SESSION] = B(session),
+    [WG_CASE_AGREE] = B(agree),
+    [WG_CASE_ESCALATE] = B(reason),
+    [WG_CASE_REFER] = B(refer),
+    [WG_CASE_CONFIRM] = B(confirm),
+    [WG_CASE_PERFORM] = B(note),
+    [WG_CASE_FOLLOW_UP] = B(follow_up),
+    [WG_CASE_ARCHIVE] = B(note),
+    [WG_CASE_TAKE] = B(note),
+    [WG_CASE_SUPERVISE] = B(note),
+    [WG_CASE_NOTE] = B(text),
+    [WG_CASE_ASSIGN] = B(assign),
+    [WG_CASE_PARTY] = {f_party, wg_case_party_fields},
 #undef B
 };
 
@@ -142,6 +153,13 @@ enum wg_rc wg_case_action_body(enum wg_case_action a, const json_t *body, json_t
         }
         if (rc)
             return rc;
+    }
+    if (a == WG_CASE_PARTY) { /* the record keeps the role: the party is sealed apart */
+        struct wg_case_party p;
+        if ((rc = wg_case_party_apply(&p, body, err)))
+            return rc;
+        json_object_set_new(*record, "role", json_string(p.role));
+        wg_case_party_release(&p);
     }
     if (json_object_get(*record, "mediator") && !json_object_get(*record, "body"))
         return wg_err_set(err, WG_EINVAL, "'mediator' is given with the 'body' they belong to");
@@ -290,8 +308,26 @@ static enum wg_rc write_step(struct wg_db *db, const struct wg_case_env *env,
     return rc;
 }
 
+/* The step `party`: the party sealed and blind-indexed as a new case's are, after the others. */
+static enum wg_rc add_party(struct wg_db *db, const struct wg_case_env *env, long long id,
+                            const json_t *body, struct wg_err *err)
+{
+    struct wg_case_party p;
+    int n = 0;
+    enum wg_rc rc = wg_case_party_apply(&p, body, err);
+    if (rc)
+        return rc;
+    if (!(rc = wg_store_dispute_party_count(db, id, &n, err)) && n >= WG_CASE_PARTIES_MAX)
+        rc = wg_err_set(err, WG_ECONFLICT, "dispute case %lld has %d parties already, the most", id,
+                        n);
+    if (!rc)
+        rc = wg_case_party_store(db, env->keys, id, n, &p, err);
+    wg_case_party_release(&p);
+    return rc;
+}
+
 static enum wg_rc act(struct wg_db *db, const struct wg_case_env *env, const struct wg_case_step *s,
-                      json_t *record, struct wg_err *err)
+                      const json_t *body, json_t *record, struct wg_err *err)
 {
     struct loaded l = {s->scope, {0}, 0};
     struct wg_case_ctx c;
@@ -317,6 +353,7 @@ static enum wg_rc act(struct wg_db *db, const struct wg_case_env *env, const str
     if (s->action == WG_CASE_TAKE)
         snprintf(l.row.taken_by, sizeof l.row.taken_by, "%s", s->actor);
     if ((rc = clock_step(db, env, s, &l.row, record, &in_time, err)) ||
+        (s->action == WG_CASE_PARTY && (rc = add_party(db, env, s->id, body, err))) ||
         (rc = write_step(db, env, &l.row, &e, record, s->now, err)) ||
         (rc = wg_case_count(db, &l.row, e.action, level_at, in_time, s->now, err)))
         return rc;
@@ -334,7 +371,7 @@ enum wg_rc wg_case_act(struct wg_db *db, const struct wg_case_env *env,
     if (!rc && own)
         rc = wg_db_begin(db, err);
     if (!rc) {
-        rc = act(db, env, s, record, err);
+        rc = act(db, env, s, body, record, err);
         if (own && !rc)
             rc = wg_db_commit(db, err);
         if (own && rc)

@@ -8,6 +8,9 @@
 #include "core/civil.h"
 #include "core/param.h"
 
+/* Without boxes given (a case opened by an order's line, from the orders module): these. */
+static const struct wg_case_boxes defaults = {2, {5, 10, 15, 22}};
+
 void wg_case_boxes_init(struct wg_case_boxes *b)
 {
     b->accept_days = 2;
@@ -97,8 +100,9 @@ enum wg_rc wg_case_clock_register(const struct wg_case_env *env, const char *ris
 {
     int64_t due = 0;
     enum wg_rc rc = WG_OK;
+    const struct wg_case_boxes *b = env->boxes ? env->boxes : &defaults;
     *clock_at = *due_at = 0;
-    if (!env->calendar || !env->boxes)
+    if (!env->calendar)
         return WG_OK;
     if (!strcmp(risk, "red") || !strcmp(risk, "orange")) {
         long long close = 0;
@@ -106,7 +110,7 @@ enum wg_rc wg_case_clock_register(const struct wg_case_env *env, const char *ris
         due = close;
     } else {
         long long d = 0;
-        rc = add_days(env->calendar, now, env->boxes->accept_days, &d, err);
+        rc = add_days(env->calendar, now, b->accept_days, &d, err);
         due = d;
     }
     if (!rc)
@@ -118,11 +122,12 @@ enum wg_rc wg_case_clock_level(const struct wg_case_env *env, enum wg_case_level
                                long long now, long long *clock_at, long long *due_at,
                                struct wg_err *err)
 {
+    const struct wg_case_boxes *b = env->boxes ? env->boxes : &defaults;
     long long due = 0;
     *clock_at = *due_at = 0;
-    if (!env->calendar || !env->boxes || (unsigned)level >= WG_CASE_LEVEL_COUNT)
+    if (!env->calendar || (unsigned)level >= WG_CASE_LEVEL_COUNT)
         return WG_OK;
-    enum wg_rc rc = add_days(env->calendar, now, env->boxes->days[level], &due, err);
+    enum wg_rc rc = add_days(env->calendar, now, b->days[level], &due, err);
     if (!rc)
         *clock_at = now, *due_at = due;
     return rc;

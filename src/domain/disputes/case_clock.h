@@ -1,6 +1,7 @@
 /* A case's clock (dispute.h, "Time boxes and supervision" in docs/API.md): the acceptance
  * box a new or escalated case has, the box of the level that accepted it, and its light.
- * Without a calendar (env->calendar NULL) no clock runs: both times are 0. */
+ * Without a calendar (env->calendar NULL) no clock runs: both times are 0; without boxes
+ * (env->boxes NULL) the defaults of wg_case_boxes_init apply. */
 #ifndef WG_DOMAIN_CASE_CLOCK_H
 #define WG_DOMAIN_CASE_CLOCK_H
 

@@ -18,8 +18,8 @@ static enum wg_rc seal(const struct wg_pii_keys *keys, const char *value, const 
     return *value ? wg_pii_encrypt(keys, value, context, out, err) : WG_OK;
 }
 
-static enum wg_rc store_party(struct wg_db *db, const struct wg_pii_keys *keys, long long id,
-                              int pos, const struct wg_case_party *p, struct wg_err *err)
+enum wg_rc wg_case_party_store(struct wg_db *db, const struct wg_pii_keys *keys, long long id,
+                               int pos, const struct wg_case_party *p, struct wg_err *err)
 {
     char id_blind[WG_PII_BLIND_HEX] = "", phone_blind[WG_PII_BLIND_HEX] = "";
     char *name = NULL, *number = NULL, *phone = NULL;
@@ -154,7 +154,7 @@ static enum wg_rc create(struct wg_db *db, const struct wg_case_env *env, const 
         return rc;
     r.id = *id;
     for (int i = 0; !rc && i < c->nparties; i++)
-        if ((rc = store_party(db, env->keys, *id, i, &c->parties[i], err)))
+        if ((rc = wg_case_party_store(db, env->keys, *id, i, &c->parties[i], err)))
             wg_err_prefix(err, "parties[%d]", i);
     if (!rc)
         rc = first_step(db, by, &r, now, code, err);

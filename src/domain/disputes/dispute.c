@@ -40,7 +40,7 @@ static const char *const id_types[] = {"resident_id", "passport", "other", NULL}
 
 const char *const wg_case_fields[] = {"source", "type", "risk", "description", "amount",  "people",
                                       "grid",   "lon",  "lat",  "order",       "parties", NULL};
-static const char *const party_fields[] = {"role", "name", "id_type", "id_number", "phone", NULL};
+const char *const wg_case_party_fields[] = {"role", "name", "id_type", "id_number", "phone", NULL};
 
 void wg_case_release(struct wg_case *c)
 {
@@ -124,7 +124,7 @@ static enum wg_rc party(struct wg_case_party *p, const json_t *o, struct wg_err 
     enum wg_rc rc;
     if (!json_is_object(o))
         return wg_err_set(err, WG_EINVAL, "a party is an object");
-    if ((rc = wg_jf_known(o, party_fields, "a party", err)) ||
+    if ((rc = wg_jf_known(o, wg_case_party_fields, "a party", err)) ||
         (rc = wg_jf_one_of(o, "role", wg_case_roles, NULL, &p->role, err)) ||
         (rc = wg_jf_text(o, "name", 1, 50, &name, err)) ||
         (rc = wg_jf_one_of(o, "id_type", id_types, "resident_id", &p->id_type, err)) ||
@@ -139,6 +139,35 @@ static enum wg_rc party(struct wg_case_party *p, const json_t *o, struct wg_err 
     p->id_number = copy(id);
     p->phone = copy(phone);
     return WG_OK;
+}
+
+enum wg_rc wg_case_party_apply(struct wg_case_party *p, const json_t *o, struct wg_err *err)
+{
+    memset(p, 0, sizeof *p);
+    enum wg_rc rc = party(p, o, err);
+    if (rc) {
+        wg_pii_wipe(p->name), wg_pii_wipe(p->id_number), wg_pii_wipe(p->phone);
+        memset(p, 0, sizeof *p);
+    }
+    return rc;
+}
+
+void wg_case_party_release(struct wg_case_party *p)
+{
+    wg_pii_wipe(p->name), wg_pii_wipe(p->id_number), wg_pii_wipe(p->phone);
+    memset(p, 0, sizeof *p);
+}
+
+/* The level a recorder works at: a grid worker's grid, a village committee's village, else
+ * the scope's — a grid, a village, a town, or the county and above. */
+enum wg_case_level wg_case_level_of(enum wg_role_id role, const struct wg_scope *scope)
+{
+    size_t n = strlen(scope->code);
+    if (role == WG_ROLE_GRIDWORKER || n >= 15)
+        return WG_CASE_GRID;
+    if (role == WG_ROLE_COMMUNITY || n >= 12)
+        return WG_CASE_VILLAGE;
+    return n >= 9 ? WG_CASE_TOWN : WG_CASE_COUNTY;
 }
 
 static enum wg_rc parties(struct wg_case *c, const json_t *body, struct wg_err *err)

@@ -49,6 +49,11 @@ struct wg_case {
  * decimals; the order is given exactly when the source is "order". */
 enum wg_rc wg_case_apply(struct wg_case *c, const json_t *body, struct wg_err *err);
 void wg_case_release(struct wg_case *c);
+/* One party as `parties[i]` takes it (the step `party` adds one): its keys are
+ * wg_case_party_fields; on an error *p holds nothing to release. */
+extern const char *const wg_case_party_fields[];
+enum wg_rc wg_case_party_apply(struct wg_case_party *p, const json_t *o, struct wg_err *err);
+void wg_case_party_release(struct wg_case_party *p);
 
 /* The time boxes (server setting dispute_days, docs/API.md "Time boxes and supervision"): working
  * days for a level's body to accept a yellow or green case (red and orange ones are due by the
@@ -80,6 +85,10 @@ struct wg_case_by {
     enum wg_case_level level;
 };
 
+/* The level a recorder in role and scope works at: a grid worker's grid, a village
+ * committee's village, else the scope's (a grid, a village, a town, the county and above). */
+enum wg_case_level wg_case_level_of(enum wg_role_id role, const struct wg_scope *scope);
+
 /* Stores a new case, registered at by->level: numbered {county}-{yyyymmdd}-J{seq} (the
  * county the grid's, the day China's, seq per county and day), its parties' personal fields
  * sealed and their ID documents and phones blind-indexed, the step "register" first on its
@@ -91,6 +100,21 @@ struct wg_case_by {
 enum wg_rc wg_case_create(struct wg_db *db, const struct wg_case_env *env, const struct wg_case *c,
                           const struct wg_case_by *by, long long now, long long *id,
                           char number[40], char code[20], struct wg_err *err);
+/* The case an order's joint-conference or judicial line opens (诉调对接), in the caller's
+ * transaction, by the one who routed it: source "order", placed in the order's grid (an
+ * order with none is WG_EINVAL: locate it first), described by its title and text, of type
+ * (NULL: other) and risk (NULL: from its urgency — critical red, urgent orange, else yellow),
+ * its reporter the applicant unless anonymous; the other parties are added by the step
+ * `party`. The order must already be on the line. *id is the new case's. */
+struct wg_case_order {
+    long long id;
+    const char *grid, *title, *content, *urgency;
+    const char *reporter_name, *reporter_phone; /* clear; NULL or "" for none */
+    const char *type, *risk;
+};
+enum wg_rc wg_case_from_order(struct wg_db *db, const struct wg_case_env *env,
+                              const struct wg_case_order *o, const struct wg_case_by *by,
+                              long long now, long long *id, struct wg_err *err);
 /* A new tracking code for case id in scope (the old one void), into code. */
 enum wg_rc wg_case_new_code(struct wg_db *db, const struct wg_scope *scope, long long id,
                             char code[20], struct wg_err *err);

@@ -36,6 +36,7 @@ static const char *const action_names[WG_CASE_ACTION_COUNT] = {
     [WG_CASE_SUPERVISE] = "supervise",
     [WG_CASE_NOTE] = "note",
     [WG_CASE_ASSIGN] = "assign",
+    [WG_CASE_PARTY] = "party",
 };
 
 static const char *const level_names[WG_CASE_LEVEL_COUNT] = {
@@ -126,6 +127,9 @@ static const struct rule rules[] = {
     /* the deciders give a case to a mediation body and a mediator, or another, until it is
      * agreed or handed over */
     {WG_CASE_ASSIGN, S(REGISTERED) | UNRESOLVED, DECIDERS, KEEP, NULL, 0},
+    /* a party found after the case was recorded (a case an order opened names its reporter
+     * alone): added while it is worked, before an agreement names them all */
+    {WG_CASE_PARTY, S(REGISTERED) | UNRESOLVED, WORKERS, KEEP, NULL, 0},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
 

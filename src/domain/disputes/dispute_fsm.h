@@ -61,6 +61,7 @@ enum wg_case_action {
     WG_CASE_SUPERVISE,   /* 督办 */
     WG_CASE_NOTE,        /* a note on the timeline */
     WG_CASE_ASSIGN,      /* 指派 a mediation body and a mediator */
+    WG_CASE_PARTY,       /* a party added (a respondent found in the investigation) */
     WG_CASE_ACTION_COUNT
 };
 

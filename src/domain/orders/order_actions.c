@@ -1,6 +1,7 @@
 /* Each action's own part, as a table by action (order_act.h): the body fields the state
  * machine's outcome depends on, what the action changes beside the state, and the rows it
  * writes after the order's. An action without a row is only the state machine's step. */
+#include "domain/disputes/dispute.h"
 #include "domain/orders/order_act.h"
 #include "domain/orders/order_replay.h"
 
@@ -326,6 +327,42 @@ static enum wg_rc contact_apply(struct wg_act *a, struct wg_err *err)
     return WG_OK;
 }
 
+/* The joint conference and the court's line open a dispute case of the order (诉调对接,
+ * domain/disputes/dispute.h), its reporter the applicant, in the step's transaction: the case
+ * answers on the order when it ends. */
+static enum wg_rc open_case(struct wg_act *a, struct wg_err *err)
+{
+    const struct wg_order_row *o = &a->o.row;
+    char *name = NULL, *phone = NULL;
+    long long id = 0;
+    enum wg_rc rc = WG_OK;
+    for (const char *const *k = (const char *const[]){"dispute_type", "risk", NULL}; *k; k++) {
+        json_t *v = json_object_get(a->body, *k);
+        if (v && !json_is_string(v))
+            return wg_err_set(err, WG_EINVAL, "'%s' is text", *k);
+    }
+    if (!o->anonymous && o->reporter_name && *o->reporter_name)
+        rc = wg_pii_decrypt(a->env->keys, o->reporter_name, "order.reporter_name", &name, err);
+    if (!rc && !o->anonymous && o->reporter_phone && *o->reporter_phone)
+        rc = wg_pii_decrypt(a->env->keys, o->reporter_phone, "order.reporter_phone", &phone, err);
+    struct wg_case_order co = {o->id,
+                               o->grid,
+                               o->title,
+                               o->content,
+                               o->urgency,
+                               name,
+                               phone,
+                               json_string_value(json_object_get(a->body, "dispute_type")),
+                               json_string_value(json_object_get(a->body, "risk"))};
+    struct wg_case_env env = {a->env->keys, a->env->calendar, NULL};
+    struct wg_case_by by = {a->actor->username, a->actor->role, &a->actor->scope,
+                            wg_case_level_of(a->actor->role, &a->actor->scope)};
+    if (!rc)
+        rc = wg_case_from_order(a->db, &env, &co, &by, a->now, &id, err);
+    wg_pii_wipe(name), wg_pii_wipe(phone);
+    return rc;
+}
+
 static enum wg_rc route_line_apply(struct wg_act *a, struct wg_err *err)
 {
     const char *line = json_string_value(json_object_get(a->body, "line"));
@@ -341,7 +378,9 @@ static enum wg_rc route_line_apply(struct wg_act *a, struct wg_err *err)
     if (!added)
         return wg_err_set(err, WG_ECONFLICT, "order %lld is already on the %s line", a->o.row.id,
                           line);
-    return WG_OK;
+    if (strcmp(line, "joint_conference") && strcmp(line, "judicial"))
+        return WG_OK;
+    return open_case(a, err);
 }
 
 /* ---- after the order row: the rating ---- */
@@ -386,7 +425,7 @@ static const char *const *const action_fields[WG_ACTION_COUNT] = {
     [WG_ACTION_URGE] = FIELDS("note"),
     [WG_ACTION_INSTRUCT] = FIELDS("instruction", "note"),
     [WG_ACTION_NOTE] = FIELDS("note"),
-    [WG_ACTION_ROUTE_LINE] = FIELDS("line", "note"),
+    [WG_ACTION_ROUTE_LINE] = FIELDS("line", "note", "dispute_type", "risk"),
     [WG_ACTION_RATE] = FIELDS("satisfaction", "resolved", "comment"),
     [WG_ACTION_CONTACT] = FIELDS("reached", "means", "at", "note"),
 };

@@ -148,6 +148,7 @@ enum wg_sealed_table {
     /* dispute cases' parties and their steps' records (domain/disputes/dispute.h) */
     WG_SEALED_DISPUTE_PARTIES,
     WG_SEALED_DISPUTE_EVENTS,
+    WG_SEALED_SCREENINGS, /* a screening task's note (domain/disputes/screening.h) */
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {

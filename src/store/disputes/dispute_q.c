@@ -216,6 +216,15 @@ static int take_party(struct wg_row *row, void *ctx)
     return e->cb(&p, e->ctx);
 }
 
+enum wg_rc wg_store_dispute_party_count(struct wg_db *db, long long id, int *n, struct wg_err *err)
+{
+    long long c = 0;
+    struct wg_val v[] = {WG_VINT(id)};
+    enum wg_rc rc = wg_db_query_int(db, WG_Q_DISPUTE_PARTY_COUNT, v, 1, &c, NULL, err);
+    *n = (int)c;
+    return rc;
+}
+
 enum wg_rc wg_store_dispute_parties(struct wg_db *db, long long id,
                                     int (*cb)(const struct wg_dispute_party_row *, void *),
                                     void *ctx, struct wg_err *err)

@@ -91,6 +91,8 @@ enum wg_rc wg_store_dispute_of_order(struct wg_db *db, long long order_id,
                                      int (*cb)(long long id, const char *number, const char *state,
                                                const char *end_level, void *),
                                      void *ctx, struct wg_err *err);
+/* How many parties case id has. */
+enum wg_rc wg_store_dispute_party_count(struct wg_db *db, long long id, int *n, struct wg_err *err);
 /* A case's parties by position, its timeline by sequence. */
 enum wg_rc wg_store_dispute_parties(struct wg_db *db, long long id,
                                     int (*cb)(const struct wg_dispute_party_row *, void *),
