@@ -4,6 +4,8 @@ import { ElMessage } from 'element-plus'
 import { post } from './api'
 import { t, te } from './i18n'
 
+const DISPUTE_LINES = ['joint_conference', 'judicial']
+
 export const ACTION_FIELDS = {
   dispatch: [{ name: 'unit', type: 'unit', required: true }, { name: 'assisting', type: 'units', value: [] }, { name: 'note', type: 'text' }],
   sign: [],
@@ -32,7 +34,13 @@ export const ACTION_FIELDS = {
   urge: [{ name: 'note', type: 'text' }],
   instruct: [{ name: 'instruction', type: 'textarea', required: true }],
   note: [{ name: 'note', type: 'textarea', required: true }],
-  route_line: [{ name: 'line', type: 'enum', enum: 'line', required: true, value: 'special_team' }, { name: 'note', type: 'text' }],
+  // the judicial and joint-conference lines open a dispute case of the order in the same step
+  route_line: [
+    { name: 'line', type: 'enum', enum: 'line', required: true, value: 'special_team' },
+    { name: 'dispute_type', type: 'enum', enum: 'dtype', value: 'other', when: v => DISPUTE_LINES.includes(v.line) },
+    { name: 'risk', type: 'enum', enum: 'risk', value: '', when: v => DISPUTE_LINES.includes(v.line) },
+    { name: 'note', type: 'text' }
+  ],
   contact: [{ name: 'reached', type: 'bool', value: true }, { name: 'means', type: 'enum', enum: 'means', value: 'phone' }, { name: 'note', type: 'textarea' }]
 }
 
@@ -40,7 +48,8 @@ export const ACTION_FIELDS = {
 export const FIELD_LABEL = {
   unit: 'f.unit', assisting: 'a.assisting', note: 'f.note', reason: 'f.reason', result: 'f.result', answer: 'f.answer', days: 'f.days',
   passed: 'f.passed', reached: 'cb.reached', satisfaction: 'cb.satisfaction', resolved: 'cb.resolved',
-  into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos', means: 'ct.means'
+  into: 'f.into', level: 'f.level', instruction: 'f.instruction', line: 'f.line', photos: 'f.photos', means: 'ct.means',
+  dispute_type: 'dp.type', risk: 'dp.risk'
 }
 
 // Buttons of the main path look primary; the rest plain; these ones warn

@@ -57,7 +57,15 @@ export const CASE_FIELDS = {
   refer: [{ name: 'to', type: 'enum', enum: 'refer_to', value: 'court', required: true }, { name: 'reason', type: 'textarea', required: true }],
   confirm: [{ name: 'status', type: 'enum', enum: 'confirm', value: 'applied', required: true }, { name: 'court', type: 'text', required: true }],
   follow_up: [{ name: 'reached', type: 'bool', value: true }, { name: 'note', type: 'textarea' }],
-  note: [{ name: 'text', type: 'textarea', required: true }]
+  note: [{ name: 'text', type: 'textarea', required: true }],
+  // a party found later, as a new case's parties[i]
+  party: [
+    { name: 'role', type: 'enum', enum: 'prole', value: 'third_party', required: true },
+    { name: 'name', type: 'text', required: true },
+    { name: 'id_type', type: 'enum', enum: 'idtype', value: 'resident_id' },
+    { name: 'id_number', type: 'text' },
+    { name: 'phone', type: 'text' }
+  ]
 }
 
 // the steps of the main path look primary; these warn

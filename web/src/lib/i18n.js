@@ -505,6 +505,7 @@ const T = {
   'dp.new': ['登记纠纷', 'Register a dispute'],
   'dp.number': ['案件编号', 'Case number'],
   'dp.type': ['纠纷类型', 'Type'],
+  'dp.risk_word': ['风险', ' risk'],
   'dp.risk': ['风险等级', 'Risk'],
   'dp.level': ['化解层级', 'Level'],
   'dp.state': ['状态', 'State'],
@@ -590,6 +591,11 @@ const T = {
   'df.body': ['调解组织', 'Mediation body'],
   'df.mediator': ['调解员', 'Mediator'],
   'df.required': ['请填写：', 'Please fill in: '],
+  'df.role': ['当事人身份', 'Role'],
+  'df.name': ['姓名', 'Name'],
+  'df.id_type': ['证件类型', 'ID type'],
+  'df.id_number': ['证件号码', 'ID number'],
+  'df.phone': ['联系电话', 'Phone'],
   // mediation bodies
   'mb.new': ['新增调解组织', 'Add a mediation body'],
   'mb.edit': ['编辑调解组织', 'Edit the mediation body'],
@@ -693,7 +699,7 @@ const ENUMS = {
     mediate: ['开始调解', 'start mediating'], session: ['调解', 'mediation session'], agree: ['达成协议', 'agree'],
     escalate: ['上交上级', 'escalate'], refer: ['移交', 'refer'], confirm: ['司法确认', 'judicial confirmation'],
     perform: ['履行', 'performed'], follow_up: ['回访', 'follow up'], archive: ['归档', 'archive'], take: ['领导包案', 'take the case'],
-    supervise: ['督办', 'supervise'], note: ['备注', 'note'], assign: ['指派调解员', 'assign']
+    supervise: ['督办', 'supervise'], note: ['备注', 'note'], assign: ['指派调解员', 'assign'], party: ['增加当事人', 'add a party']
   },
   prole: { applicant: ['申请人', 'applicant'], respondent: ['被申请人', 'respondent'], third_party: ['第三人', 'third party'] },
   idtype: { resident_id: ['居民身份证', 'resident ID'], passport: ['护照', 'passport'], other: ['其他证件', 'other'] },

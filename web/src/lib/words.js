@@ -44,6 +44,9 @@ export function detailText (e) {
     if (k === 'satisfaction') return te('satisfaction', v)
     if (k === 'level') return te('level', v)
     if (k === 'line') return te('line', v)
+    if (k === 'dispute_type') return te('dtype', v) // a dispute line's case: its type and risk
+    if (k === 'risk') return te('risk', v) + t('dp.risk_word')
+    if (k === 'dispute' || k === 'number') return '' // the case is linked beside the order's cases
     if (k === 'means') return te('means', v)
     if (k === 'reached' && e.action === 'contact') return v ? t('ct.reached') : t('ct.unreached')
     if (k === 'at' && e.action === 'contact') return t('ct.at') + ' ' + fmtTime(v)
