@@ -443,6 +443,21 @@ test('disputes: the screening calendar takes a week\'s result', async ({ page, b
   await page.waitForSelector(`[data-test=sc-task-${id}][data-state=done]`)
   assert((await page.textContent(`[data-test=sc-task-${id}]`)).includes('无异常'), 'the day shows nothing found')
   await shot('disputes-screenings-done')
+  // corrected: one dispute found after all, linked to its case
+  await page.waitForSelector('[data-test=sc-dialog]', { state: 'hidden' })
+  await page.click(`[data-test=sc-task-${id}]`)
+  await page.waitForSelector('[data-test=sc-found]:visible')
+  await page.fill('[data-test=sc-found] input', '1')
+  await page.locator('[data-test=sc-found] input').blur()
+  await page.waitForSelector('.el-select[data-test=sc-cases]')
+  await page.click('.el-select[data-test=sc-cases]')
+  const option = page.locator('.el-select-dropdown__item:visible').first()
+  if (await option.count()) await option.click()
+  await page.keyboard.press('Escape')
+  await page.click('[data-test=sc-save]')
+  await page.waitForFunction(i => document.querySelector(`[data-test=sc-task-${i}]`)?.textContent.includes('发现 1 起'), id)
+  const bad = await untranslated(page)
+  assert(!bad.length, 'the calendar in Chinese: ' + bad.join(' '))
 })
 
 test('disputes: the dashboard pins red and orange cases and shows the figures', async ({ page, base, assert, srv, shot }) => {
