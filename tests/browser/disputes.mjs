@@ -482,6 +482,12 @@ test('disputes: the dashboard pins red and orange cases and shows the figures', 
   // a leader reads, and takes a red case
   await page.waitForSelector('[data-test=dact-take]')
   assert(await page.locator('[data-test=dact-accept]').count() === 0, 'a leader does not accept')
+  await step(page, 'take', () => page.fill('[data-test=df-note]', '本人包案，三日内召集街道、社区和拆迁办联合接访'))
+  assert((await page.textContent('[data-test=d-facts]')).includes('leader1'), 'the leader in charge shown')
+  assert(await page.locator('[data-test=dact-take]').count() === 0, 'taken once')
+  await page.goto(base + '/disputes')
+  await page.waitForSelector('[data-test=disputes]')
+  assert(await page.locator('[data-test=dp-new]').count() === 0, 'a leader reads cases and records none')
 })
 
 test('disputes: an appeal on the joint-conference line becomes a case, and the order hears back', async ({ page, base, assert, srv, shot }) => {
