@@ -148,3 +148,35 @@ test('portal: a resident finds the place by its address and files the appeal the
   assert(order.grid === '371302001001001', 'located to the building\'s grid: ' + order.grid)
   assert(order.address === b.address, 'with its standard address: ' + order.address)
 })
+
+test('portal: a party follows their dispute case by its code, on a phone', async ({ page, srv, base, assert, shot }) => {
+  const sup = await srv.login('super1')
+  const c = await srv.api('POST', '/api/v1/disputes', {
+    source: 'walk_in', type: 'neighbours', risk: 'yellow', grid: '371302001001001',
+    description: '楼上住户装修噪声扰民，双方多次争吵',
+    parties: [{ role: 'applicant', name: '赵桂兰', phone: '13812345678' }, { role: 'respondent', name: '孙志强' }]
+  }, sup)
+  let cur = c
+  const step = async (name, body = {}) => {
+    cur = await srv.api('POST', `/api/v1/disputes/${cur.id}/actions/${name}`, body, sup, { 'If-Match': `"${cur.version}"` })
+  }
+  await step('accept')
+  await step('mediate')
+  await step('session', { at: Math.floor(Date.now() / 1000), place: '东关社区人民调解室', attendees: '赵桂兰、孙志强、调解员', record: '双方同意装修时段调整为工作日白天' })
+  await step('agree', { form: 'written', facts: '装修噪声影响休息', terms: '每日装修不早于8时、不晚于18时', performance: '即日起执行' })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(base + '/m/')
+  await page.click('[data-test=tab-dispute]')
+  await page.fill('[data-test=dispute-code]', 'ABCD-EFGH-JKMN-PQRS')
+  await page.click('[data-test=dispute-look]')
+  await page.waitForSelector('[data-test=dispute-error]')
+  await page.fill('[data-test=dispute-code]', c.code.toLowerCase())
+  await page.click('[data-test=dispute-look]')
+  await page.waitForSelector('[data-test=dispute-view]')
+  assert((await page.textContent('[data-test=dispute-state]')).includes('已达成协议'), 'the state in Chinese')
+  assert((await page.textContent('[data-test=dispute-sessions]')).includes('东关社区人民调解室'), 'the session\'s place')
+  assert((await page.textContent('[data-test=dispute-agreement]')).includes('书面协议'), 'the agreement\'s form')
+  const text = await page.textContent('[data-test=dispute-view]')
+  for (const secret of ['赵桂兰', '孙志强', '138', '装修时段']) assert(!text.includes(secret), 'nothing personal or recorded: ' + secret)
+  await shot('portal-dispute')
+})

@@ -22,6 +22,7 @@ export const addPhoto = (code, file) => call('POST', `/appeals/${encodeURICompon
 export const follow = code => call('GET', `/appeals/${encodeURIComponent(code)}`)
 export const findPlaces = q => call('GET', `/addresses?q=${encodeURIComponent(q)}&limit=8`)
 export const gridCard = (lon, lat) => call('GET', `/grid?lon=${lon}&lat=${lat}&crs=wgs84`)
+export const followDispute = code => call('GET', `/disputes/${encodeURIComponent(code)}`)
 export const rate = (code, body) => call('POST', `/appeals/${encodeURIComponent(code)}/rating`, body)
 
 // The codes this device filed, newest first, so a resident can come back to them. They stay
