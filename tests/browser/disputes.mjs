@@ -370,6 +370,11 @@ test('disputes: a mediator records a session and the agreement on a phone (390x8
     const wide = await page.evaluate(() => document.documentElement.scrollWidth)
     assert(wide <= 400, 'the case page fits the phone: ' + wide)
     await shot(page, 'disputes-mediator-agreed-390')
+    // the whole desk at phone width: cards, not a table
+    await page.goto(base + '/disputes')
+    await page.waitForSelector(`[data-test=dcard-${c.id}]`)
+    assert(await page.evaluate(() => document.documentElement.scrollWidth) <= 400, 'the desk fits the phone')
+    await shot(page, 'disputes-desk-390')
     assert(!errors.length, 'no script errors: ' + errors.join('; '))
   } finally { await ctx.close() }
 })
