@@ -106,8 +106,8 @@ static enum wg_rc member(struct wg_db *db, long long body, int i, const json_t *
     row.specialities = spec;
     rc = wg_store_mediation_is_member(db, body, username, &twice, err);
     if (!rc && twice)
-        rc = wg_err_set(err, WG_EINVAL, "'members[%d].username': '%s' is listed twice", i,
-                        username);
+        rc =
+            wg_err_set(err, WG_EINVAL, "'members[%d].username': '%s' is listed twice", i, username);
     if (!rc)
         rc = wg_store_mediation_member_insert(db, body, &row, err);
     free(spec);
