@@ -252,7 +252,7 @@ static const int start_w[][LEVEL] = {
     {20, 80, 0, 0}, {0, 30, 40, 30}, {0, 70, 30, 0}, {0, 40, 40, 20},
 };
 /* a case not settled at a level goes up one (per thousand), and the county refers some */
-static const int escalate_pm[LEVEL] = {20, 15, 60, 0};
+static const int escalate_pm[LEVEL] = {12, 10, 60, 0};
 static const int refer_pm[LEVEL] = {1, 2, 20, 300};
 
 /* Places in the county where it keeps its sessions, by level. */
@@ -496,9 +496,9 @@ static json_t *agree_body(struct gen *g, struct flow *f)
 static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_err *err)
 {
     enum wg_rc rc = WG_OK;
-    int slow = chance(&g->s, 0.06), sessions = f->level == WG_CASE_GRID
-                                                   ? 1 + chance(&g->s, 0.2)
-                                                   : between(&g->s, 1, f->level + 1);
+    int slow = chance(&g->s, f->t > g->o->now - 30 * 86400LL ? 0.3 : 0.06),
+        sessions =
+            f->level == WG_CASE_GRID ? 1 + chance(&g->s, 0.2) : between(&g->s, 1, f->level + 1);
     int gap = f->level == WG_CASE_GRID ? DAY / 2 : DAY * (f->level + 1);
     long long t = f->t, clock = 0, due = 0;
     struct wg_err e = {0};
