@@ -10,8 +10,8 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXT 4
 
-/* $A the applicant, $B the respondent, $P the village or community, $T the town, $Y the
- * amount in yuan. */
+/* $A the applicant, $B the respondent, $P the village or community, $R its people (大岭村村民,
+ * 西关社区居民), $T the town, $Y the amount in yuan. */
 struct type_words {
     const char *type;
     const char *desc[MAXT], *facts[MAXT], *terms[MAXT], *record[MAXT];
@@ -19,13 +19,13 @@ struct type_words {
 
 static const struct type_words words[] = {
     {"neighbours",
-     {"$P居民$A反映，楼上住户$B家中卫生间长期渗水，致其家中顶棚墙皮脱落、发霉，多次上门协商未果，"
+     {"$R$A反映，楼上住户$B家中卫生间长期渗水，致其家中顶棚墙皮脱落、发霉，多次上门协商未果，"
       "双方发生口角，要求$B维修防水并赔偿损失。",
-      "$P村民$A与邻居$B因院墙东侧排水沟走向发生争执，$B家雨水经排水沟流入$A院内，双方多次争吵，"
+      "$R$A与邻居$B因院墙东侧排水沟走向发生争执，$B家雨水经排水沟流入$A院内，双方多次争吵，"
       "$A情绪激动，网格员排查时发现。",
-      "$P居民$A反映，邻居$B在楼道内长期堆放杂物、停放电动车，影响通行且存在消防隐患，"
+      "$R$A反映，邻居$B在楼道内长期堆放杂物、停放电动车，影响通行且存在消防隐患，"
       "双方沟通时发生推搡。",
-      "$P村民$A与$B两家宅院相邻，$B在房后栽种的杨树根系伸入$A房基，$A要求伐树，$B不同意，"
+      "$R$A与$B两家宅院相邻，$B在房后栽种的杨树根系伸入$A房基，$A要求伐树，$B不同意，"
       "两家关系紧张。"},
      {"经调查，$B家卫生间防水层老化造成渗漏，$A家顶棚及墙面受损属实，$B应承担维修责任。",
       "经现场查看，排水沟系$B去年翻建院墙时改道，雨水确经沟渠流入$A院内，双方对此均无异议。",
@@ -41,12 +41,12 @@ static const struct type_words words[] = {
       "网格员、村调委会成员到场，双方各自讲述经过；调解员从邻里多年情分入手做工作，"
       "提出折中方案，双方当场表示认可。"}},
     {"marriage_family",
-     {"$P居民$A反映，其与丈夫$B因家庭开支和照顾老人问题经常争吵，近日$B酒后摔砸家中物品，"
+     {"$R$A反映，其与丈夫$B因家庭开支和照顾老人问题经常争吵，近日$B酒后摔砸家中物品，"
       "$A带孩子回娘家居住，要求村居出面调解。",
-      "$P村民$A与其子$B因赡养问题产生矛盾，$A年迈多病，$B以兄弟未尽义务为由拒付赡养费，"
+      "$R$A与其子$B因赡养问题产生矛盾，$A年迈多病，$B以兄弟未尽义务为由拒付赡养费，"
       "$A多次到村委会哭诉。",
-      "$P居民$A与前夫$B离婚后，$B未按约定按月支付孩子抚养费，累计拖欠$Y元，双方多次电话争吵。",
-      "$P村民$A与儿媳$B因家务琐事长期不和，近日发生肢体冲突，邻居报告网格员。"},
+      "$R$A与前夫$B离婚后，$B未按约定按月支付孩子抚养费，累计拖欠$Y元，双方多次电话争吵。",
+      "$R$A与儿媳$B因家务琐事长期不和，近日发生肢体冲突，邻居报告网格员。"},
      {"经了解，双方系夫妻，矛盾起因于家庭开支和照顾老人等生活琐事，未造成人身伤害，双方均有和好意愿"
       "。",
       "经调查，$A现年迈多病，$B作为子女负有法定赡养义务，不得以兄弟未尽义务为由拒绝。",
@@ -75,11 +75,12 @@ static const struct type_words words[] = {
       "物业公司恢复$A门禁卡使用，$A分两期缴清欠费$Y元；双方今后有问题通过业主委员会沟通解决。"},
      {"调解员组织业主代表、物业公司和社区居委会三方座谈，对照物业服务合同逐项核对，"
       "物业公司承认服务不到位，业主同意在整改后缴费。",
+      "调解员调看小区监控，组织双方对照物业服务合同分析安保责任，物业公司同意给予适当补偿。",
       "调解员向双方讲解《物业管理条例》的规定，提出“先整改、后缴费、减部分”的方案，双方同意。"}},
     {"labour",
      {"$A等人反映，其在$B承包的建筑工地务工，工程完工后$B以总包方未结算为由拖欠工资$Y元，"
       "临近年底，工人情绪激动。",
-      "$P居民$A在$B经营的饭店工作两年，被辞退时未获得经济补偿，双方对补偿金额分歧较大。",
+      "$R$A在$B经营的饭店工作两年，被辞退时未获得经济补偿，双方对补偿金额分歧较大。",
       "$A在$B的加工厂上班时手指受伤，工伤医疗费用及误工费赔偿问题协商未果。"},
      {"经核对考勤记录和工资表，$B确欠$A等人工资$Y元，对欠薪事实无异议。",
       "经核实，$A在$B处连续工作两年，$B未提前通知即解除劳动关系，应依法支付经济补偿。",
@@ -91,9 +92,9 @@ static const struct type_words words[] = {
       "并联系总包方协调结算，$B同意先行垫付工资。",
       "调解员分别计算经济补偿标准，向双方释法明理，$B从最初只同意支付一半逐步让步。"}},
     {"debt",
-     {"$P村民$A反映，$B三年前以做生意为由向其借款$Y元，有借条为证，到期后多次催要未还。",
+     {"$R$A反映，$B三年前以做生意为由向其借款$Y元，有借条为证，到期后多次催要未还。",
       "$A与$B系朋友关系，$B借款$Y元用于买车，约定一年归还，现$B称经营困难无力偿还，双方关系恶化。",
-      "$P居民$A称$B在其超市赊购货物，累计欠款$Y元，催要时$B拒不承认部分欠款。"},
+      "$R$A称$B在其超市赊购货物，累计欠款$Y元，催要时$B拒不承认部分欠款。"},
      {"经核对借条和转账记录，$B向$A借款$Y元属实，$B对欠款无异议，但称目前确有困难。",
       "双方对欠款本金$Y元无争议，对利息计算存在分歧。"},
      {"$B分期偿还$A借款$Y元，每月还款不少于总额的十分之一，$A放弃利息主张。",
@@ -102,9 +103,9 @@ static const struct type_words words[] = {
       "$B承认欠款，$A同意给予宽限，双方商定分期还款。",
       "调解中$A坚持一次性还清，调解员分析诉讼成本和执行难度，$A同意分期，$B当场支付首期款项。"}},
     {"house_land",
-     {"$P村民$A与$B因宅基地界址发生争议，$B翻建房屋时地基向$A一侧延伸约半米，$A阻止施工。",
+     {"$R$A与$B因宅基地界址发生争议，$B翻建房屋时地基向$A一侧延伸约半米，$A阻止施工。",
       "$A兄弟二人因父母遗留老宅的分割问题产生矛盾，$B已占用老宅多年，$A要求分得一半。",
-      "$P居民$A将房屋出租给$B，租期未满$B提前搬离，双方就押金$Y元和房屋损坏赔偿发生争执。"},
+      "$R$A将房屋出租给$B，租期未满$B提前搬离，双方就押金$Y元和房屋损坏赔偿发生争执。"},
      {"经调取宅基地使用证和村里的四至登记，结合相邻老户证言，确认双方界址以原有界石为准。",
       "经查，老宅系父母共同财产，双方均有继承权，$B长期居住并出资修缮，应予适当照顾。",
       "经核对租赁合同及交接清单，$B提前解约属违约，房屋部分设施损坏属实。"},
@@ -115,7 +116,7 @@ static const struct type_words words[] = {
       "调解员邀请家族长辈到场，讲明继承法律规定和兄弟情分，双方各退一步，就补偿数额达成一致。",
       "调解员对照租赁合同和入住时的交接清单逐项核对，双方认可损坏清单和扣款数额。"}},
     {"damages",
-     {"$P村民$A家的狗咬伤$B，$B在医院注射疫苗并治疗，花费医疗费等$Y元，双方对赔偿数额意见不一。",
+     {"$R$A家的狗咬伤$B，$B在医院注射疫苗并治疗，花费医疗费等$Y元，双方对赔偿数额意见不一。",
       "$A在$B经营的浴池滑倒摔伤，要求$B赔偿医疗费、误工费等$Y元，$B认为$A自身不慎。",
       "$B装修时施工人员损坏$A家外墙管线，$A要求赔偿维修费用$Y元。"},
      {"经调查，损害事实清楚，加害方应承担主要赔偿责任，受害方自身亦有一定过错。",
@@ -123,10 +124,12 @@ static const struct type_words words[] = {
      {"赔偿方一次性支付受害方医疗费、误工费、营养费等共计$Y元，此后双方再无纠葛。",
       "$B赔偿$A损失$Y元，于协议签订时当场付清；$A出具收条。"},
      {"调解员逐项核对医疗票据，依据《民法典》侵权责任编讲明各自责任，双方就赔偿比例达成一致。",
+      "调解员查看现场和医疗票据，讲明经营场所的安全保障义务和受害人自身的注意义务，"
+      "双方就赔偿比例达成一致。",
       "双方对损失数额分歧较大，调解员请第三方维修人员估价，以估价为基础协商，双方接受。"}},
     {"contract",
      {"$A承揽$B家房屋装修工程，完工后$B以质量问题为由拒付工程款$Y元。",
-      "$P村民$A将承包地流转给$B种植，$B拖欠流转费$Y元。",
+      "$R$A将承包地流转给$B种植，$B拖欠流转费$Y元。",
       "$B从$A处购买农资一批，使用后农作物减产，$B认为农资质量有问题，拒付尾款$Y元。"},
      {"经查看合同和现场，装修工程基本符合约定，局部存在瑕疵，双方均有一定责任。",
       "双方对合同签订和履行情况无异议，争议在于流转费支付时间和金额。",
@@ -135,11 +138,12 @@ static const struct type_words words[] = {
       "$B于本月底前支付$A流转费$Y元，合同继续履行至约定期满。",
       "双方各让一步，$B支付尾款的一半，$A免除剩余尾款，双方再无争议。"},
      {"调解员对照合同条款逐条核对，提出“返修后付款、适当减让”的方案，双方同意。",
-      "调解员请懂行的村民现场查看，客观评估问题，双方在事实面前达成一致。"}},
+      "调解员核对流转合同和付款记录，讲明合同应当全面履行的道理，$B承诺按期支付。",
+      "调解员请懂行的村民和农技人员现场查看，客观评估问题，双方在事实面前达成一致。"}},
     {"traffic",
-     {"$B驾驶电动三轮车与$A驾驶的电动车在$P村口发生碰撞，$A受伤住院，双方就赔偿数额发生争执。",
+     {"$B驾驶电动三轮车与$A驾驶的电动车在$P附近路口发生碰撞，$A受伤住院，双方就赔偿数额发生争执。",
       "$A驾驶小型轿车倒车时刮碰$B停放的货车，交警认定$A负全部责任，双方对维修费用有分歧。",
-      "$P居民$A骑电动车被$B驾驶的面包车撞伤，交警已作出事故认定，赔偿协商未果。"},
+      "$R$A骑电动车被$B驾驶的面包车撞伤，交警已作出事故认定，赔偿协商未果。"},
      {"经交警部门认定，$B负事故主要责任，$A负次要责任；$A医疗费、误工费等损失合计$Y元。",
       "依据事故认定书和维修定损单，损失合计$Y元，双方无异议。",
       "交警部门认定$B负事故全部责任，$A各项损失经核算为$Y元。"},
@@ -147,7 +151,8 @@ static const struct type_words words[] = {
       "$A一次性赔偿$B车辆维修费及停运损失$Y元，当场付清。",
       "$B赔偿$A医疗费、误工费、护理费等共计$Y元，于协议签订后七日内付清。"},
      {"调解员与交警一起向双方讲解事故责任认定和赔偿标准，联系保险公司核定理赔范围，"
-      "双方就保险外部分达成一致。",
+      "逐项核算医疗费、误工费、护理费，双方就保险外部分达成一致。",
+      "调解员对照事故认定书和定损单，向双方讲解赔偿标准，双方就维修费用和停运损失达成一致。",
       "调解员逐项核算医疗费、误工费、护理费，双方对计算结果认可。"}},
     {"medical",
      {"$A的父亲在$B诊所输液后出现不良反应转院救治，家属认为诊所用药不当，要求赔偿$Y元。",
@@ -159,7 +164,7 @@ static const struct type_words words[] = {
      {"调解员邀请医学专家解读病历，向家属解释诊疗经过，安抚家属情绪，双方就补偿达成一致。",
       "调解员背靠背做工作，劝导家属依法维权、理性表达，医院同意给予补偿。"}},
     {"land_taking",
-     {"$P村民$A对房屋征收评估结果有异议，认为附属物漏评，要求补偿$Y元，拒绝签订补偿协议。",
+     {"$R$A对房屋征收评估结果有异议，认为附属物漏评，要求补偿$Y元，拒绝签订补偿协议。",
       "$A与$B兄弟因征地补偿款分配问题发生矛盾，$B领取了全部补偿款。"},
      {"经复核，$A房屋附属物确有部分漏评，应予补评。",
       "经核实，征收补偿款系家庭共有，双方均有分配权利。"},
@@ -168,7 +173,7 @@ static const struct type_words words[] = {
      {"调解员会同征收办、评估机构现场复核，逐项说明评估依据，对漏评部分当场登记。",
       "调解员讲解征收补偿政策和家庭共有财产的规定，兄弟二人最终同意按份分配。"}},
     {"forest_land",
-     {"$P村民$A与$B因承包山林界址不清发生争执，$B砍伐了$A认为属于自己的树木。",
+     {"$R$A与$B因承包山林界址不清发生争执，$B砍伐了$A认为属于自己的树木。",
       "$A与$B因承包地地头界址问题多次争吵，影响春播。"},
      {"经对照林权证和承包合同，现场勘查确认争议地块界址。",
       "经查阅二轮承包资料，双方地界以原界桩为准。"},
@@ -176,7 +181,7 @@ static const struct type_words words[] = {
      {"调解员与村干部、林业站工作人员现场勘界，重新埋设界桩，双方签字确认。",
       "调解员召集老村干部回忆分地情况，结合档案资料，双方认可界址。"}},
     {"pollution",
-     {"$P居民$A反映，楼下$B经营的烧烤店油烟、噪音扰民，多次协商无果。",
+     {"$R$A反映，楼下$B经营的烧烤店油烟、噪音扰民，多次协商无果。",
       "$A反映$B的养殖场粪污外排，污染其承包地，要求赔偿损失$Y元。"},
      {"经现场查看，$B经营活动确对周边居民造成一定影响。",
       "经查看，养殖场粪污处理设施不完善，造成邻近地块污染属实。"},
@@ -186,7 +191,7 @@ static const struct type_words words[] = {
       "调解员组织双方协商，提出整改加补偿的方案，双方认可。"}},
     {"other",
      {"$A与$B因合伙经营收益分配问题产生矛盾，双方多次争吵。",
-      "$P村民$A与$B因红白事操办中的费用分摊问题发生争执。"},
+      "$R$A与$B因红白事操办中的费用分摊问题发生争执。"},
      {"经了解，双方对账目存在误解，经核对后事实清楚。", "经调查，双方各有一定责任。"},
      {"双方按核对后的账目结算，$B支付$A$Y元，合伙关系解除。",
       "双方互相谅解，费用按约定分摊，今后和睦相处。"},
@@ -204,6 +209,15 @@ static const char *const common_performance[] = {
 static const char *const common_performance_none[] = {
     "双方自协议签订之日起按约定履行，由网格员跟踪回访。",
     "协议签订后即时履行，村（居）调委会监督。"};
+static const char *const first_session_words[] = {
+    "首次调解，双方各自陈述诉求和理由，分歧较大；调解员释明相关法律规定，要求双方冷静考虑，约定再次"
+    "调解。",
+    "双方到场陈述，$A坚持原有诉求，$B只同意部分承担；调解员分别做工作，双方同意回去商量后再谈。",
+    "调解员听取双方意见并核对材料，双方情绪有所缓和，但对金额仍有分歧，约定补充材料后再次调解。"};
+static const char *const failed_session_words[] = {
+    "经多轮调解，双方仍各执己见，$B明确表示不接受调解方案，调解员告知双方其他解决途径。",
+    "双方对责任认定和金额分歧过大，$A坚持原有诉求，$B拒绝让步，本次调解未能达成一致。",
+    "调解员提出两种折中方案，双方均不同意，情绪较为激动，调解暂停。"};
 static const char *const escalate_words[] = {
     "双方分歧较大，经两次调解未能达成一致，报请上一级调解组织调处。",
     "涉及金额较大、法律关系复杂，本级调解力量不足，提请上级调解组织介入。",
@@ -224,6 +238,9 @@ static const char *const mediate_words[] = {"事实基本清楚，组织双方�
 static const char *const follow_up_words[] = {
     "电话回访，双方均表示协议已履行，对调解结果满意。", "上门回访，当事人关系已缓和，未发现反复。",
     "回访时双方已和好如初，矛盾未反弹。", "网格员入户回访，协议履行到位，当事人表示感谢。"};
+static const char *const follow_up_missed_words[] = {
+    "电话回访未接通，已委托网格员入户了解，未发现矛盾反复。",
+    "当事人外出务工，电话无人接听，经向邻居和村干部了解，协议已履行。"};
 static const char *const archive_words[] = {"卷宗材料齐全，归档。", "调解文书整理完毕，立卷归档。"};
 static const char *const take_words[] = {"区级领导包案，督促相关单位限期化解，每周调度一次。",
                                          "已包案，召集相关部门专题研究化解方案。"};
@@ -241,12 +258,44 @@ static const struct type_words *words_of(const char *type)
     return &words[N(words) - 1];
 }
 
+/* Who the parties of a story are (applicant, respondent): m a man, f a woman, o an elderly
+ * person, anything else anyone. */
+static const struct {
+    const char *type, *who[MAXT];
+} parties[] = {
+    {"marriage_family", {"fm", "om", "fm", "of"}},
+    {"labour", {"m?", "??", "??", NULL}},
+    {"land_taking", {"o?", "mm", NULL, NULL}},
+    {"house_land", {"??", "mm", "??", NULL}},
+};
+
+/* The index of the story pick tells in a type's lists. */
+static size_t story_of(const struct type_words *t, int pick)
+{
+    size_t nd = 0;
+    while (nd < MAXT && t->desc[nd])
+        nd++;
+    return (size_t)(pick < 0 ? -pick : pick) % (nd ? nd : 1);
+}
+
+void wg_case_sample_parties(const char *type, int pick, char out[3])
+{
+    size_t d = story_of(words_of(type), pick);
+    snprintf(out, 3, "??");
+    for (size_t i = 0; i < N(parties); i++)
+        if (!strcmp(parties[i].type, type) && parties[i].who[d])
+            snprintf(out, 3, "%s", parties[i].who[d]);
+}
+
 /* The template's tokens replaced. */
 static void fill(const struct wg_case_words *w, const char *tpl, char *out, size_t n)
 {
     size_t k = 0;
-    char yuan[32];
+    char yuan[32], people[200];
+    size_t np = strlen(w->place);
     snprintf(yuan, sizeof yuan, "%lld", w->yuan);
+    snprintf(people, sizeof people, "%s%s", w->place,
+             np >= 3 && !strcmp(w->place + np - 3, "村") ? "村民" : "居民");
     out[0] = '\0';
     for (const char *p = tpl; *p && k + 1 < n; p++) {
         const char *v = NULL;
@@ -254,6 +303,7 @@ static void fill(const struct wg_case_words *w, const char *tpl, char *out, size
             v = p[1] == 'A'   ? w->a
                 : p[1] == 'B' ? w->b
                 : p[1] == 'P' ? w->place
+                : p[1] == 'R' ? people
                 : p[1] == 'T' ? w->town
                 : p[1] == 'Y' ? yuan
                               : NULL;
@@ -288,30 +338,49 @@ static const char *story(const char *const *v, int d)
     return m ? v[(size_t)d < m ? (size_t)d : m - 1] : "";
 }
 
+/* The lists every type shares, by kind. */
+static const struct {
+    const char *kind;
+    const char *const *v;
+    size_t n;
+} shared[] = {
+#define K(kind, list)                                                                              \
+    {                                                                                              \
+        kind, list, N(list)                                                                        \
+    }
+    K("record_first", first_session_words),
+    K("record_failed", failed_session_words),
+    K("escalate", escalate_words),
+    K("refer", refer_words),
+    K("refuse", refuse_words),
+    K("investigate", investigate_words),
+    K("mediate", mediate_words),
+    K("follow_up", follow_up_words),
+    K("follow_up_missed", follow_up_missed_words),
+    K("archive", archive_words),
+    K("take", take_words),
+    K("supervise", supervise_words),
+    K("perform", perform_words),
+#undef K
+};
+
 void wg_case_sample_text(const struct wg_case_words *w, const char *kind, char *out, size_t n)
 {
     const struct type_words *t = words_of(w->type);
-    size_t nd = 0;
-    while (nd < MAXT && t->desc[nd])
-        nd++;
-    int d = (int)((size_t)(w->pick < 0 ? -w->pick : w->pick) % (nd ? nd : 1));
-    const char *tpl =
-        !strcmp(kind, "desc")     ? story(t->desc, d)
-        : !strcmp(kind, "facts")  ? story(t->facts, d)
-        : !strcmp(kind, "terms")  ? story(t->terms, d)
-        : !strcmp(kind, "record") ? story(t->record, d)
-        : !strcmp(kind, "performance")
-            ? (w->yuan ? ONE(common_performance, w->pick) : ONE(common_performance_none, w->pick))
-        : !strcmp(kind, "escalate")    ? ONE(escalate_words, w->pick)
-        : !strcmp(kind, "refer")       ? ONE(refer_words, w->pick)
-        : !strcmp(kind, "refuse")      ? ONE(refuse_words, w->pick)
-        : !strcmp(kind, "investigate") ? ONE(investigate_words, w->pick)
-        : !strcmp(kind, "mediate")     ? ONE(mediate_words, w->pick)
-        : !strcmp(kind, "follow_up")   ? ONE(follow_up_words, w->pick)
-        : !strcmp(kind, "archive")     ? ONE(archive_words, w->pick)
-        : !strcmp(kind, "take")        ? ONE(take_words, w->pick)
-        : !strcmp(kind, "supervise")   ? ONE(supervise_words, w->pick)
-        : !strcmp(kind, "perform")     ? ONE(perform_words, w->pick)
-                                       : "";
+    int d = (int)story_of(t, w->pick);
+    const char *tpl = "";
+    if (!strcmp(kind, "desc"))
+        tpl = story(t->desc, d);
+    else if (!strcmp(kind, "facts"))
+        tpl = story(t->facts, d);
+    else if (!strcmp(kind, "terms"))
+        tpl = story(t->terms, d);
+    else if (!strcmp(kind, "record"))
+        tpl = story(t->record, d);
+    else if (!strcmp(kind, "performance"))
+        tpl = w->yuan ? ONE(common_performance, w->pick) : ONE(common_performance_none, w->pick);
+    for (size_t i = 0; !*tpl && i < N(shared); i++)
+        if (!strcmp(shared[i].kind, kind))
+            tpl = one_of(shared[i].v, shared[i].n, w->pick);
     fill(w, tpl, out, n);
 }

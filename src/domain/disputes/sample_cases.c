@@ -74,7 +74,9 @@ struct flow {
     const struct town *town;
     const struct body_ref *body;
     const char *mediator; /* "" none */
-    int type, risk, source, stopped, red;
+    int type, risk, source, stopped;
+    int agrees; /* this level's work ends in an agreement */
+    int perf;   /* how the agreement is performed: common_performance's order (text) */
     char a[32], b[32];
     struct wg_case_words w;
 };
@@ -276,11 +278,12 @@ static void session_place(struct gen *g, const struct flow *f, char *out, size_t
 
 /* A party: a name of their generation, a resident ID of the place they were first
  * registered (Lanshan mostly), a 154 phone (a few give none). */
-static json_t *party(struct gen *g, const char *role, char *name, size_t nsize)
+static json_t *party(struct gen *g, const char *role, char who, char *name, size_t nsize)
 {
     static const char *const elsewhere[] = {"371321", "371322", "371323", "371324",
                                             "371325", "371326", "371311", "370102"};
-    int born = between(&g->s, 1948, 2002), male = chance(&g->s, 0.55);
+    int born = who == 'o' ? between(&g->s, 1940, 1958) : between(&g->s, 1955, 2002);
+    int male = who == 'm' ? 1 : who == 'f' ? 0 : chance(&g->s, 0.55);
     int month = between(&g->s, 1, 12), day = between(&g->s, 1, 28);
     char id[20], phone[16];
     wg_sample_name(&g->s, born, male, name, nsize);
@@ -307,18 +310,20 @@ static json_t *case_body(struct gen *g, struct flow *f)
     long long yuan = (long long)exp(log((double)lo) + u * (log((double)hi) - log((double)lo)));
     yuan = yuan >= 10000 ? yuan / 1000 * 1000 : yuan / 100 * 100;
     json_t *parties = json_array();
-    json_array_append_new(parties, party(g, "applicant", f->a, sizeof f->a));
-    json_array_append_new(parties, party(g, "respondent", f->b, sizeof f->b));
+    int story = (int)(wg_rng_next(&g->s) % 1000);
+    char who[3];
+    wg_case_sample_parties(wg_case_types[f->type], story, who);
+    json_array_append_new(parties, party(g, "applicant", who[0], f->a, sizeof f->a));
+    json_array_append_new(parties, party(g, "respondent", who[1], f->b, sizeof f->b));
     if (chance(&g->s, 0.12))
-        json_array_append_new(parties, party(g, "third_party", third, sizeof third));
+        json_array_append_new(parties, party(g, "third_party", '?', third, sizeof third));
     int people = (int)json_array_size(parties);
     if (!strcmp(wg_case_types[f->type], "labour") && chance(&g->s, 0.4))
         people += between(&g->s, 2, 14); /* wages owed to a crew */
     else if (chance(&g->s, 0.2))
         people += between(&g->s, 1, 4);
-    f->w = (struct wg_case_words){
-        wg_case_types[f->type],          f->a, f->b, f->town->name, f->village->place, yuan,
-        (int)(wg_rng_next(&g->s) % 1000)};
+    f->w = (struct wg_case_words){wg_case_types[f->type], f->a, f->b, f->town->name,
+                                  f->village->place,      yuan, story};
     wg_case_sample_text(&f->w, "desc", desc, sizeof desc);
     return json_pack("{s:s,s:s,s:s,s:s,s:I,s:i,s:s,s:o}", "source", wg_case_sources[f->source],
                      "type", wg_case_types[f->type], "risk", wg_case_risks[f->risk], "description",
@@ -429,8 +434,9 @@ static void give_body(struct gen *g, struct flow *f)
             b = g->county[B_LAWYER].id ? &g->county[B_LAWYER] : b;
     }
     f->body = b->id ? b : NULL;
-    f->mediator =
-        b->n && chance(&g->s, 0.85) ? b->members[wg_rng_next(&g->s) % (uint64_t)b->n] : "";
+    /* the county's bodies name a mediator for each case, the committees for most */
+    int named = b->n && (f->level == WG_CASE_COUNTY || chance(&g->s, 0.85));
+    f->mediator = named ? b->members[wg_rng_next(&g->s) % (uint64_t)b->n] : "";
 }
 
 static json_t *accept_body(struct gen *g, struct flow *f)
@@ -449,23 +455,51 @@ static json_t *accept_body(struct gen *g, struct flow *f)
 }
 
 /* The attendees of a session: the mediator, the parties, and whoever a level brings. */
-static json_t *session_body(struct gen *g, struct flow *f, long long at, int nth)
+/* A name for someone of the staff, the same each time for the same key. */
+static void staff_name(uint64_t key, char *out, size_t n)
+{
+    uint64_t s = key * WG_RNG_GOLDEN;
+    int born = between(&s, 1965, 1992);
+    wg_sample_name(&s, born, chance(&s, 0.5), out, n);
+}
+
+/* Who leads a session: the case's mediator by name, the grid's worker, or the committee's
+ * chair. */
+static void session_lead(const struct flow *f, char *out, size_t n)
+{
+    char name[32] = "";
+    for (size_t i = 0; *f->mediator && i < wg_case_sample_nmediators; i++)
+        if (!strcmp(f->mediator, wg_case_sample_mediators[i].username))
+            snprintf(name, sizeof name, "%s", wg_case_sample_mediators[i].name);
+    if (f->level == WG_CASE_GRID && !*f->mediator) {
+        staff_name(strtoull(f->grid->code, NULL, 10), name, sizeof name);
+        snprintf(out, n, "网格员%s", name);
+        return;
+    }
+    if (!*name)
+        staff_name((uint64_t)(f->body ? f->body->id : 1) * 31 + (*f->mediator != 0), name,
+                   sizeof name);
+    snprintf(out, n, "%s%s",
+             *f->mediator || f->level == WG_CASE_COUNTY ? "人民调解员" : "调委会主任", name);
+}
+
+/* A session: its time, place (or online), who came and what was said — the story's record at
+ * the last, an earlier round's before. */
+static json_t *session_body(struct gen *g, struct flow *f, long long at, int last)
 {
     static const char *const also[LEVEL][3] = {{"网格长", "楼长", "村（居）调委会委员"},
                                                {"村两委成员", "老党员", "法律明白人"},
                                                {"司法所工作人员", "派出所民警", "驻镇律师"},
                                                {"值班律师", "相关部门工作人员", "心理咨询师"}};
-    char place[200], attendees[400], who[64];
-    const char *actor;
-    enum wg_role_id role;
-    worker(g, f, 0, &actor, &role);
-    snprintf(who, sizeof who, "%s",
-             *f->mediator               ? "调解员"
-             : f->level == WG_CASE_GRID ? "网格员"
-                                        : "调委会主任");
-    snprintf(attendees, sizeof attendees, "%s；申请人%s；被申请人%s；%s", who, f->a, f->b,
+    char place[200], attendees[400], lead[64];
+    session_lead(f, lead, sizeof lead);
+    snprintf(attendees, sizeof attendees, "%s；申请人%s；被申请人%s；%s", lead, f->a, f->b,
              also[f->level][wg_rng_next(&g->s) % 3]);
-    json_t *j = said(f, "record", "record", f->w.pick + nth);
+    json_t *j = said(f, "record",
+                     !last       ? "record_first"
+                     : f->agrees ? "record"
+                                 : "record_failed",
+                     last && f->agrees ? f->w.pick : (int)(wg_rng_next(&g->s) % 3));
     json_object_set_new(j, "at", json_integer(at));
     json_object_set_new(j, "attendees", json_string(attendees));
     if (f->level >= WG_CASE_TOWN && chance(&g->s, 0.08)) {
@@ -484,7 +518,7 @@ static json_t *agree_body(struct gen *g, struct flow *f)
     wg_case_sample_text(&f->w, "facts", facts, sizeof facts);
     wg_case_sample_text(&f->w, "terms", terms, sizeof terms);
     struct wg_case_words w = f->w;
-    w.pick = (int)(wg_rng_next(&g->s) % 8);
+    w.pick = f->perf = (int)(wg_rng_next(&g->s) % 4);
     wg_case_sample_text(&w, "performance", perf, sizeof perf);
     return json_pack("{s:s,s:s,s:s,s:s}", "form", oral ? "oral" : "written", "facts", facts,
                      "terms", terms, "performance", perf);
@@ -506,6 +540,7 @@ static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_
     *out = chance(&g->s, refer_pm[f->level] / 1000.0)      ? 2
            : chance(&g->s, escalate_pm[f->level] / 1000.0) ? 3
                                                            : 1;
+    f->agrees = *out == 1 || (*out == 3 && f->level == WG_CASE_COUNTY);
     if (chance(&g->s, f->level == WG_CASE_GRID ? 0.35 : 0.6) &&
         (rc = step(g, f, WG_CASE_INVESTIGATE, 0, said(f, "note", "investigate", f->w.pick),
                    t = after(g, t, between(&g->s, 30, gap)), err)))
@@ -520,7 +555,8 @@ static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_
                          said(f, "note", "supervise", i), due + 3600, err),
             slow = 0;
         if (!rc)
-            rc = step(g, f, WG_CASE_SESSION, 0, session_body(g, f, t, i), after(g, t, 90), err);
+            rc = step(g, f, WG_CASE_SESSION, 0, session_body(g, f, t, i == sessions - 1),
+                      after(g, t, 90), err);
     }
     t = after(g, t, between(&g->s, 95, 180));
     if (rc || *out == 1)
@@ -546,9 +582,13 @@ static enum wg_rc after_agreement(struct gen *g, struct flow *f, struct wg_err *
     int confirm = f->w.yuan >= 20000 && f->level >= WG_CASE_VILLAGE && chance(&g->s, 0.3);
     const char *confirmer = *f->mediator ? f->mediator : "supervisor";
     enum wg_role_id crole = *f->mediator ? WG_ROLE_MEDIATOR : WG_ROLE_SUPERVISOR;
-    int instant = f->w.yuan < 5000 && chance(&g->s, 0.5);
-    long long performed =
-        after(g, agreed, instant ? between(&g->s, 20, 240) : between(&g->s, DAY, 15 * DAY));
+    /* as the agreement says: within ten days, at once, by instalments over three months, or
+     * as agreed */
+    long long performed = after(g, agreed,
+                                f->perf == 0   ? between(&g->s, DAY, 8 * DAY)
+                                : f->perf == 1 ? between(&g->s, 20, 120)
+                                : f->perf == 2 ? between(&g->s, 55 * DAY, 64 * DAY)
+                                               : between(&g->s, DAY, 15 * DAY));
     if (confirm) {
         t = after(g, agreed, between(&g->s, DAY, 6 * DAY));
         rc =
@@ -571,8 +611,10 @@ static enum wg_rc after_agreement(struct gen *g, struct flow *f, struct wg_err *
              step(g, f, WG_CASE_PERFORM, 0, said(f, "note", "perform", f->w.pick), performed, err)))
         return rc;
     t = after(g, f->t, between(&g->s, 5 * DAY, 20 * DAY));
-    json_t *fu = said(f, "note", "follow_up", (int)(wg_rng_next(&g->s) % 4));
-    json_object_set_new(fu, "reached", json_boolean(!chance(&g->s, 0.04)));
+    int reached = !chance(&g->s, 0.04);
+    json_t *fu =
+        said(f, "note", reached ? "follow_up" : "follow_up_missed", (int)(wg_rng_next(&g->s) % 4));
+    json_object_set_new(fu, "reached", json_boolean(reached));
     if ((rc = step(g, f, WG_CASE_FOLLOW_UP, 0, fu, t, err)))
         return rc;
     return step(g, f, WG_CASE_ARCHIVE, 1, said(f, "note", "archive", f->w.pick),

@@ -67,9 +67,13 @@ struct wg_case_words {
     long long yuan;           /* the amount involved */
     int pick;                 /* which of a kind's templates (any number) */
 };
-/* A text of a kind ("desc", "facts", "terms", "performance", "record", "escalate", "refer",
- * "refuse", "investigate", "mediate", "follow_up", "archive", "take", "supervise", "perform")
- * into out. */
+/* A text of a kind into out: "desc", "facts", "terms", "performance", "record" (the session
+ * that agrees), "record_first" (an earlier one), "record_failed" (a last one that does not),
+ * "escalate", "refer", "refuse", "investigate", "mediate", "follow_up" ("follow_up_missed":
+ * the parties not reached), "archive", "take", "supervise", "perform". */
 void wg_case_sample_text(const struct wg_case_words *w, const char *kind, char *out, size_t n);
+/* Who the story of type and pick has as applicant and respondent: out[0] and out[1] are 'm' a
+ * man, 'f' a woman, 'o' an elderly person, '?' anyone. */
+void wg_case_sample_parties(const char *type, int pick, char out[3]);
 
 #endif
