@@ -1,6 +1,7 @@
 /* wangge demo --data DIR: prepares a data directory with everything the demo shows — Linyi's
  * Lanshan district (371302) from real division data and its real county boundary, cut into
- * generated grids (2,062 base and 510 exclusive, seed 000's counts). Safe to run again: a
+ * generated grids (2,062 base and 510 exclusive, seed 000's counts), with months of appeals,
+ * a registry, and mediation bodies with a year of dispute cases. Safe to run again: a
  * directory that already holds the demo is left as it is. */
 #include "cli/cli.h"
 #include "cli/commands.h"
