@@ -8,6 +8,7 @@
 #include "domain/accounts/account.h"
 #include "domain/disputes/sample_cases.h"
 #include "t_county.h"
+#include "t_store.h" /* scripts/run-tests.sh runs the suites that include it on both stores */
 
 #define NOW 1796000000LL /* 2026-11-30 in China */
 
