@@ -88,15 +88,16 @@ static json_t *members_of(struct made *m, const char *kind, const char *name, co
     int low = !strcmp(kind, "town_committee") || !strcmp(kind, "village_committee") ||
               !strcmp(kind, "police_desk");
     if (low && *mine && !strncmp(region, mine, strlen(mine)) && has_account(m->db, m->o->mediator))
-        json_array_append_new(arr,
-                              json_pack("{s:s,s:b,s:[]}", "username", m->o->mediator, "full_time",
-                                        !strcmp(kind, "town_committee"), "specialities"));
+        json_array_append_new(arr, json_pack("{s:s,s:b,s:[sss]}", "username", m->o->mediator,
+                                             "full_time", !strcmp(kind, "town_committee"),
+                                             "specialities", "neighbours", "marriage_family",
+                                             "house_land"));
     for (size_t i = 0; i < N(seats); i++) {
         const char *scope = "";
         for (size_t k = 0; k < wg_case_sample_nmediators; k++)
             if (!strcmp(wg_case_sample_mediators[k].username, seats[i].username))
                 scope = wg_case_sample_mediators[k].scope;
-        int here = !strcmp(seats[i].body, name) ||
+        int here = (strstr(name, seats[i].body) && strcmp(seats[i].body, kind)) ||
                    (!strcmp(seats[i].body, kind) &&
                     (strcmp(kind, "town_committee") || !strcmp(scope, region)));
         if (!here || !has_account(m->db, seats[i].username))
@@ -209,9 +210,11 @@ enum wg_rc wg_case_sample_bodies(struct wg_db *db, const struct wg_pii_keys *key
     snprintf(name, sizeof name, "%s矛盾纠纷调处中心", county.name);
     snprintf(address, sizeof address, "%s群众诉求服务大厅", county.name);
     rc = save(&m, name, "county_centre", o->county, address, err);
-    for (size_t i = 0; !rc && i < N(county_bodies); i++)
-        rc = save(&m, county_bodies[i].name, county_bodies[i].kind, o->county,
-                  county_bodies[i].address, err);
+    for (size_t i = 0; !rc && i < N(county_bodies); i++) { /* 兰山区物业纠纷人民调解委员会 */
+        snprintf(name, sizeof name, "%s%s",
+                 strcmp(county_bodies[i].kind, "trade") ? "" : county.name, county_bodies[i].name);
+        rc = save(&m, name, county_bodies[i].kind, o->county, county_bodies[i].address, err);
+    }
     for (int i = 0; !rc && i < t.n; i++) {
         struct villages v = {&m, &t.v[i], WG_OK, err};
         snprintf(name, sizeof name, "%s人民调解委员会", t.v[i].name);
@@ -224,7 +227,8 @@ enum wg_rc wg_case_sample_bodies(struct wg_db *db, const struct wg_pii_keys *key
             if (strstr(desk, "街道派出所")) /* 兰山街道派出所 is called 兰山派出所 */
                 memmove(strstr(desk, "街道派出所"), strstr(desk, "派出所"),
                         strlen(strstr(desk, "派出所")) + 1);
-            snprintf(address, sizeof address, "%s派出所一楼", t.v[i].name);
+            snprintf(address, sizeof address, "%.*s一楼",
+                     (int)(strstr(desk, "派出所") - desk + strlen("派出所")), desk);
             if ((rc = save(&m, desk, "police_desk", t.v[i].code, address, err)))
                 break;
         }
