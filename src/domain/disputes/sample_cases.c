@@ -531,8 +531,8 @@ static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_
 {
     enum wg_rc rc = WG_OK;
     int slow = chance(&g->s, f->t > g->o->now - 30 * 86400LL ? 0.3 : 0.06),
-        sessions =
-            f->level == WG_CASE_GRID ? 1 + chance(&g->s, 0.2) : between(&g->s, 1, f->level + 1);
+        sessions = f->level == WG_CASE_GRID ? 1 + chance(&g->s, 0.2)
+                                            : between(&g->s, 1, f->level < 2 ? 2 : 3);
     int gap = f->level == WG_CASE_GRID ? DAY / 2 : DAY * (f->level + 1);
     long long t = f->t, clock = 0, due = 0;
     struct wg_err e = {0};
@@ -541,6 +541,8 @@ static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_
            : chance(&g->s, escalate_pm[f->level] / 1000.0) ? 3
                                                            : 1;
     f->agrees = *out == 1 || (*out == 3 && f->level == WG_CASE_COUNTY);
+    if (!f->agrees && sessions < 2) /* not settled here: tried twice at least */
+        sessions = 2;
     if (chance(&g->s, f->level == WG_CASE_GRID ? 0.35 : 0.6) &&
         (rc = step(g, f, WG_CASE_INVESTIGATE, 0, said(f, "note", "investigate", f->w.pick),
                    t = after(g, t, between(&g->s, 30, gap)), err)))
@@ -549,7 +551,7 @@ static enum wg_rc work_level(struct gen *g, struct flow *f, int *out, struct wg_
                    t = after(g, t, between(&g->s, 20, gap)), err)))
         return rc;
     for (int i = 0; i < sessions && !rc; i++) {
-        t = after(g, t, between(&g->s, i ? gap : 30, i ? 3 * gap : gap) * (slow ? 3 : 1));
+        t = after(g, t, between(&g->s, i ? gap : 30, i ? 2 * gap : gap) * (slow ? 3 : 1));
         if (slow && due && t > due && due + 3600 < g->o->now)
             rc = step_as(g, f, WG_CASE_SUPERVISE, "supervisor", WG_ROLE_SUPERVISOR,
                          said(f, "note", "supervise", i), due + 3600, err),
@@ -653,6 +655,16 @@ static enum wg_rc through_levels(struct gen *g, struct flow *f, struct wg_err *e
     return rc;
 }
 
+/* Why a case is not taken: already before a court, or a party will not be mediated — or, for
+ * the types an authority decides, a matter for it. */
+static int refusal(const struct flow *f)
+{
+    const char *type = wg_case_types[f->type];
+    int authority =
+        !strcmp(type, "pollution") || !strcmp(type, "land_taking") || !strcmp(type, "property");
+    return authority && f->w.pick % 3 == 0 ? 2 : f->w.pick % 2;
+}
+
 /* Case i, registered at t: where, what, whose, by whom, and its course as far as now. */
 static enum wg_rc one_case(struct gen *g, long long t, struct wg_err *err)
 {
@@ -689,7 +701,7 @@ static enum wg_rc one_case(struct gen *g, long long t, struct wg_err *err)
         return rc;
     int refuse = chance(&g->s, f.source >= 3 ? 0.05 : 0.01);
     if (refuse) {
-        rc = step(g, &f, WG_CASE_REFUSE, 1, said(&f, "reason", "refuse", f.w.pick),
+        rc = step(g, &f, WG_CASE_REFUSE, 1, said(&f, "reason", "refuse", refusal(&f)),
                   after(g, f.t, between(&g->s, 60, DAY)), err);
         g->rep->refused += !f.stopped;
     } else {
