@@ -175,13 +175,18 @@ static enum wg_rc demo_disputes(struct wg_db *db, void *ctx, struct wg_err *err)
     struct wg_case_sample_opts o = {DEMO_COUNTY,           2400,       365,        371302,
                                     (long long)time(NULL), "mediator", "371302001"};
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((rc = wg_case_sample(db, &env, &o, &rep, err)) || !rep.cases)
+    int screened = 0;
+    if ((rc = wg_case_sample(db, &env, &o, &rep, err)) || !rep.cases ||
+        (rc = wg_screening_sample(db, &env, o.now, o.seed, &screened, err)))
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("disputes: %d mediation bodies (%d members), %d cases over %d days, %d steps, in "
            "%.1f s\n",
            rep.bodies, rep.members, rep.cases, o.days, rep.steps, secs);
+    printf("disputes: %d screenings of the past answered (the county's monthly and the towns' "
+           "half-monthly of the year, the villages' weekly of eight weeks)\n",
+           screened);
     printf("disputes: %d ended (%d at grid or village: %.1f%%), %d agreed of %d accepted "
            "(%.1f%%), %d referred, %d refused, %d still open\n",
            rep.ended, rep.ended_low, rep.ended ? 100.0 * rep.ended_low / rep.ended : 0.0,

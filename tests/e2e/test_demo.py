@@ -171,6 +171,11 @@ def check_demo_disputes(srv, out):
     assert 0.85 <= t["low_share"] <= 0.95, t
     assert 0.9 <= t["success_rate"] <= 1.0, t
     assert t["referred"] > 0 and t["escalated"] > 0 and t["performed"] > 0.8 * t["successful"]
+    # the screenings of the past answered: the county's 12, the towns' 24 each, the villages'
+    # eight weeks (some of the last week's still open)
+    assert 2500 <= t["screened"] <= 3500, t
+    status, page = srv.get("/api/v1/screenings?state=overdue&limit=5", token=sup)
+    assert status == 200 and page["screenings"], page
     types = {r["key"]: r["found"] for r in fig["rows"]}
     assert max(types, key=types.get) == "neighbours", types
     assert 0.18 < types["neighbours"] / t["found"] < 0.32, types

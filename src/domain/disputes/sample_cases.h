@@ -76,4 +76,13 @@ void wg_case_sample_text(const struct wg_case_words *w, const char *kind, char *
  * man, 'f' a woman, 'o' an elderly person, '?' anyone. */
 void wg_case_sample_parties(const char *type, int pick, char out[3]);
 
+/* ---- screenings (sample_screenings.c) ---- */
+
+/* The screening history of the store's regions: the county's monthly and the towns'
+ * half-monthly tasks of the year before now, the villages' weekly ones of the last eight
+ * weeks, made as the sweep makes them and answered through wg_screening_record (most finding
+ * nothing new), some of the last week's left open. *made counts the answers. */
+enum wg_rc wg_screening_sample(struct wg_db *db, const struct wg_case_env *env, long long now,
+                               uint64_t seed, int *made, struct wg_err *err);
+
 #endif
