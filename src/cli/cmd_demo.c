@@ -1,15 +1,18 @@
 /* wangge demo --data DIR: prepares a data directory with everything the demo shows — Linyi's
  * Lanshan district (371302) from real division data and its real county boundary, cut into
- * generated grids (2,062 base and 510 exclusive, seed 000's counts). Safe to run again: a
+ * generated grids (2,062 base and 510 exclusive, seed 000's counts), with months of appeals,
+ * a registry, and mediation bodies with a year of dispute cases. Safe to run again: a
  * directory that already holds the demo is left as it is. */
 #include "cli/cli.h"
 #include "cli/commands.h"
 
 #include <getopt.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "domain/accounts/account.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
 #include "store/store.h"
@@ -46,6 +49,14 @@ static const struct {
     {"community", "community", "371302001"},
     {"mediator", "mediator", "371302001"},
     {"leader", "leader", DEMO_COUNTY},
+    /* the mediators of the centre, its studio and rota, and two towns' committees
+     * (domain/disputes/sample_cases.h names them) */
+    {"lichuanbao", "mediator", DEMO_COUNTY},
+    {"zhangguilan", "mediator", DEMO_COUNTY},
+    {"wanghaitao", "mediator", DEMO_COUNTY},
+    {"liujing", "mediator", DEMO_COUNTY},
+    {"zhaoyongjun", "mediator", "371302102"},
+    {"sunxiaoyan", "mediator", "371302004"},
 };
 #define DEMO_PASSWORD "Demo-2026"
 
@@ -143,6 +154,60 @@ out:
     return rc;
 }
 
+/* The demo's mediation bodies and a year of dispute cases (domain/disputes/sample_cases.h):
+ * seed 000's tenth, as the registry is — about 2,400 cases. */
+static enum wg_rc demo_disputes(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    const char *data = ctx;
+    struct wg_calendar *cal = wg_calendar_new();
+    struct wg_pii_keys *keys = NULL;
+    struct wg_case_boxes boxes;
+    struct wg_case_sample_report rep;
+    struct timespec t0, t1;
+    char path[4200];
+    enum wg_rc rc;
+    wg_case_boxes_init(&boxes);
+    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
+    if ((rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)))
+        goto out;
+    wg_calendar_set_fallback(cal, true);
+    struct wg_case_env env = {keys, cal, &boxes};
+    struct wg_case_sample_opts o = {DEMO_COUNTY,           2400,       365,        371302,
+                                    (long long)time(NULL), "mediator", "371302001"};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int screened = 0;
+    if ((rc = wg_case_sample(db, &env, &o, &rep, err)) || !rep.cases ||
+        (rc = wg_screening_sample(db, &env, o.now, o.seed, &screened, err)))
+        goto out;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("disputes: %d mediation bodies (%d members), %d cases over %d days, %d steps, in "
+           "%.1f s\n",
+           rep.bodies, rep.members, rep.cases, o.days, rep.steps, secs);
+    printf("disputes: %d screenings of the past answered (the county's monthly and the towns' "
+           "half-monthly of the year, the villages' weekly of eight weeks)\n",
+           screened);
+    printf("disputes: %d ended (%d at grid or village: %.1f%%), %d agreed of %d accepted "
+           "(%.1f%%), %d referred, %d refused, %d still open\n",
+           rep.ended, rep.ended_low, rep.ended ? 100.0 * rep.ended_low / rep.ended : 0.0,
+           rep.agreed, rep.accepts, rep.accepts ? 100.0 * rep.agreed / rep.accepts : 0.0,
+           rep.referred, rep.refused, rep.open);
+    printf("disputes: types");
+    for (int i = 0; wg_case_types[i]; i++)
+        printf(" %s %.1f%%", wg_case_types[i], 100.0 * rep.types[i] / rep.cases);
+    printf("\ndisputes: risks");
+    for (int i = 0; wg_case_risks[i]; i++)
+        printf(" %s %.1f%%", wg_case_risks[i], 100.0 * rep.risks[i] / rep.cases);
+    printf("\ndisputes: sources");
+    for (int i = 0; wg_case_sources[i]; i++)
+        printf(" %s %.1f%%", wg_case_sources[i], 100.0 * rep.sources[i] / rep.cases);
+    printf("\n");
+out:
+    wg_pii_keys_free(keys);
+    wg_calendar_free(cal);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -189,7 +254,8 @@ done:
         wg_cli_with_db(data, 0, wg_cli_history, &(struct history_args){data, DEMO_COUNTY, 90, 7400},
                        &err) ||
         wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
-        wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err))
+        wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
+        wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

@@ -134,7 +134,99 @@ def test_demo_command_has_one_handler_per_unit():
             status, body = srv.json("GET", "/api/v1/orders?limit=200", token=token)
             assert status == 200 and body["orders"], body
             assert {o["unit"] for o in body["orders"]} == {"cgzf"}, body["orders"][:3]
+            check_demo_disputes(srv, out)
         finally:
             srv.stop()
+        # again: the cases are there, none is added
+        _, again, _ = run("demo", "--data", data.dir)
+        assert "disputes:" not in again, again
     finally:
         data.close()
+
+
+# a case's steps in the order the state machine allows them, as an archived agreement has them
+AGREED_PATH = ["register", "accept", "mediate", "session", "agree", "perform", "follow_up",
+               "archive"]
+
+
+def check_demo_disputes(srv, out):
+    """The demo's year of disputes: about 2,400 cases in seed 000's proportions — nine in ten
+    ended at the grid or the village, nearly all of those accepted agreed — the bodies of the
+    county, its towns and villages with their mediators, and a case's coherent timeline."""
+    m = re.search(r"disputes: (\d+) mediation bodies \((\d+) members\), (\d+) cases over "
+                  r"365 days, \d+ steps, in ([\d.]+) s", out)
+    assert m, out
+    print("demo " + "\ndemo ".join(line for line in out.splitlines()
+                                     if line.startswith("disputes:")))
+    assert float(m.group(4)) < 60, m.group(0)
+    sup = srv.login("supervisor", "Demo-2026")
+    today = datetime.date.today()
+    # the figures are counted per step's day: the whole year holds every step of every case
+    status, fig = srv.get(f"/api/v1/stats/disputes?from={today - datetime.timedelta(days=366)}"
+                          f"&to={today}&by=type", token=sup)
+    assert status == 200, fig
+    t = fig["totals"]
+    print(f"demo dispute figures: {t}")
+    assert 2000 <= t["found"] <= 2800, t
+    assert 0.85 <= t["low_share"] <= 0.95, t
+    assert 0.9 <= t["success_rate"] <= 1.0, t
+    assert t["referred"] > 0 and t["escalated"] > 0 and t["performed"] > 0.8 * t["successful"]
+    # the screenings of the past answered: the county's 12, the towns' 24 each, the villages'
+    # eight weeks (some of the last week's still open)
+    assert 2500 <= t["screened"] <= 3500, t
+    status, page = srv.get("/api/v1/screenings?state=overdue&limit=5", token=sup)
+    assert status == 200 and page["screenings"], page
+    types = {r["key"]: r["found"] for r in fig["rows"]}
+    assert max(types, key=types.get) == "neighbours", types
+    assert 0.18 < types["neighbours"] / t["found"] < 0.32, types
+    # bodies of every kind, the committees named from the villages, with members
+    status, body = srv.get("/api/v1/mediation-bodies?region=371302", token=sup)
+    assert status == 200, body
+    bodies = body["bodies"]
+    assert {b["kind"] for b in bodies} == {"county_centre", "town_committee", "village_committee",
+                                          "trade", "police_desk", "court_desk", "studio",
+                                          "lawyer_rota"}, {b["kind"] for b in bodies}
+    assert sum(b["kind"] == "village_committee" for b in bodies) > 300
+    assert all(b["name"].endswith(("人民调解委员会", "调处中心", "调解室", "工作室", "值班室"))
+               for b in bodies), [b["name"] for b in bodies][:10]
+    centre = next(b for b in bodies if b["kind"] == "county_centre")
+    status, centre = srv.get(f"/api/v1/mediation-bodies/{centre['id']}", token=sup)
+    assert status == 200 and len(centre["members"]) >= 2, centre
+    assert all(m["name"] and m["specialities"] for m in centre["members"]), centre
+    village = next(b for b in bodies if b["kind"] == "village_committee"
+                   and b["region"].startswith("371302001"))
+    status, village = srv.get(f"/api/v1/mediation-bodies/{village['id']}", token=sup)
+    assert [m["username"] for m in village["members"]] == ["mediator"], village
+    # open cases of the last weeks at several states, some past their time box
+    states = set()
+    for state in ("registered", "accepted", "investigating", "mediating", "agreed",
+                  "performed", "followed_up"):
+        status, body = srv.get(f"/api/v1/disputes?state={state}&limit=1", token=sup)
+        assert status == 200, body
+        states |= {state} if body["disputes"] else set()
+    assert len(states) >= 5, states
+    status, body = srv.get("/api/v1/disputes?overdue=1&limit=5", token=sup)
+    assert status == 200 and body["disputes"], body
+    # an archived agreement: its timeline in order, at working hours, with its records
+    status, body = srv.get("/api/v1/disputes?state=archived&limit=50", token=sup)
+    assert status == 200 and body["disputes"], body
+    case = next(c for c in body["disputes"] if c["end_level"] and c["agreed_at"])
+    status, case = srv.get(f"/api/v1/disputes/{case['id']}", token=sup)
+    assert status == 200, case
+    steps = [s["action"] for s in case["timeline"] if s["action"] in AGREED_PATH]
+    assert steps[0] == "register" and steps[-1] == "archive", steps
+    assert [a for a in AGREED_PATH if a in steps] == sorted(
+        set(steps), key=steps.index), steps  # each first reached in the path's order
+    ats = [s["at"] for s in case["timeline"]]
+    assert ats == sorted(ats), ats
+    for s in case["timeline"]:
+        at = datetime.datetime.fromtimestamp(s["at"], datetime.timezone(
+            datetime.timedelta(hours=8)))
+        assert 8 <= at.hour <= 18, s
+    agree = next(s for s in case["timeline"] if s["action"] == "agree")["record"]
+    assert agree["form"] in ("written", "oral") and agree["facts"] and agree["terms"], agree
+    session = next(s for s in case["timeline"] if s["action"] == "session")["record"]
+    assert session["attendees"] and session["record"].endswith("。"), session
+    assert case["description"].endswith("。") and len(case["description"]) > 30, case
+    assert case["body"] and case["body"]["name"], case
+    assert all(p["phone"].startswith("154") for p in case["parties"] if p["phone"]), case
