@@ -25,7 +25,6 @@ export const can = roles => !!session.me && roles.includes(session.me.role)
 
 // A unix time (seconds) as China's wall clock; '' for none
 export const fmtSec = s => (s ? fmtTime(s * 1000) : '')
-export const fmtDay = s => fmtSec(s).slice(0, 10)
 
 // Each step's fields (docs/API.md, "POST /api/v1/disputes/{id}/actions/{name}"); body and
 // mediator appear only where mediation bodies are served (withBodies)

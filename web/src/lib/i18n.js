@@ -614,6 +614,7 @@ const T = {
   'mb.open_cases': ['在办案件', 'Open cases'],
   'mb.add_member': ['添加调解员', 'Add a mediator'],
   'mb.saved': ['调解组织已保存', 'Mediation body saved'],
+  'mb.stale': ['该调解组织已被他人修改，已重新读取，请核对后再编辑', 'Someone else changed this body; it has been read again: check it and edit again'],
   'mb.none': ['暂无调解组织', 'No mediation bodies'],
   'mb.bad_member': ['第 {n} 位调解员：', 'Mediator {n}: '],
   // screenings
@@ -630,6 +631,7 @@ const T = {
   'sc.record': ['填报排查结果', 'Record the result'],
   'sc.correct': ['更正排查结果', 'Correct the result'],
   'sc.saved': ['排查结果已保存', 'Result saved'],
+  'sc.stale': ['该排查任务已被他人填报，已重新读取，请核对后再提交', 'Someone else recorded this task first; it has been read again: check it and send again'],
   'sc.done_by': ['填报人', 'Recorded by'],
   'sc.legend': ['图例', 'Legend'],
   'sc.none_day': ['当天无排查任务', 'No screening due this day'],
