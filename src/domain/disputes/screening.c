@@ -2,6 +2,7 @@
  * holding a day and when it is due, the tasks of the period made once, and the reminders of
  * the tasks left past due. */
 #include "domain/disputes/screening.h"
+#include "domain/disputes/dispute.h"
 
 #include <stdlib.h>
 
@@ -273,33 +274,9 @@ static int on_overdue(const struct wg_screening_row *r, void *ctx)
     return 0;
 }
 
-/* The role told of a level's overdue task. */
-static const char *staff_of(const char *level)
-{
-    if (!strcmp(level, "grid"))
-        return "gridworker";
-    return strcmp(level, "village") ? "supervisor" : "community";
-}
-
-struct names {
-    char (*v)[64];
-    size_t n, cap;
-};
-
-static int add_name(const char *username, void *ctx)
-{
-    struct names *s = ctx;
-    if (strlen(username) >= 64)
-        return 0;
-    wg_grow(&s->v, &s->cap, s->n, sizeof s->v[0], 8);
-    snprintf(s->v[s->n++], sizeof s->v[0], "%s", username);
-    return 0;
-}
-
 static enum wg_rc remind_one(struct wg_db *db, const struct due_task *t, long long now,
                              int *claimed, struct wg_err *err)
 {
-    struct names who = {0};
     enum wg_rc rc = wg_store_screening_reminded(db, t->id, now, claimed, err);
     if (rc || !*claimed)
         return rc;
@@ -308,12 +285,9 @@ static enum wg_rc remind_one(struct wg_db *db, const struct due_task *t, long lo
                           t->first, "period_end", t->last, "due_at", (json_int_t)t->due_at);
     char *payload = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    rc = wg_store_accounts_for_place(db, staff_of(t->level), t->region, WG_NOTIFY_FANOUT_MAX,
-                                     add_name, &who, err);
-    for (size_t k = 0; !rc && k < who.n; k++)
-        rc = wg_notify(db, who.v[k], "screening_overdue", 0, payload, err);
+    rc = wg_notify_role_at(db, wg_case_level_staff(t->level), t->region, "screening_overdue",
+                           payload, NULL, err);
     free(payload);
-    free(who.v);
     return rc;
 }
 
