@@ -179,19 +179,6 @@ static enum wg_rc make_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
-static enum wg_rc run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
-                      struct wg_err *err)
-{
-    enum wg_rc rc;
-    if (cm)
-        return wg_committer_run(cm, fn, ctx, err);
-    if ((rc = wg_db_begin(db, err)))
-        return rc;
-    if ((rc = fn(db, ctx, err)) || (rc = wg_db_commit(db, err)))
-        wg_db_rollback(db);
-    return rc;
-}
-
 /* Whether level's period holding m->now is to be made (*want), with its dates and due time. */
 static enum wg_rc plan_level(struct wg_db *db, const struct wg_calendar *cal,
                              enum wg_screening_cadence c, struct make *m, int full, int *want,
@@ -237,7 +224,8 @@ enum wg_rc wg_screening_generate(struct wg_db *db, struct wg_committer *cm,
             all.m[all.n++] = m;
     }
     /* the levels with their periods' tasks to make, in one transaction */
-    if (all.n && (rc = run(db, cm, make_tx, &all, first_rc ? &later : err)) && !first_rc)
+    if (all.n && (rc = wg_committer_or_db(cm, db, make_tx, &all, first_rc ? &later : err)) &&
+        !first_rc)
         first_rc = rc;
     for (int i = 0; made && i < all.n; i++)
         *made += all.m[i].made;
@@ -314,7 +302,7 @@ enum wg_rc wg_screening_remind(struct wg_db *db, struct wg_committer *cm, long l
         m.n = 0;
         rc = wg_store_screening_overdue(db, now, REMIND_PAGE, on_overdue, &m, err);
         if (!rc && m.n)
-            rc = run(db, cm, remind_tx, &m, err);
+            rc = wg_committer_or_db(cm, db, remind_tx, &m, err);
         if (rc)
             break;
         *count += m.sent;

@@ -434,7 +434,7 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
         if (!rc)
             rc = m.rc;
         if (!rc && m.n)
-            rc = wg_due_run(db, c, remind_tx, &m, err);
+            rc = wg_committer_or_db(c, db, remind_tx, &m, err);
         if (!rc)
             *count += m.sent;
         if (m.read < 500)
@@ -442,6 +442,6 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
     }
     free(m.list);
     if (!rc) /* a month on, the reminders of due days that have moved are of no more use */
-        rc = wg_due_run(db, c, purge_tx, &now, err);
+        rc = wg_committer_or_db(c, db, purge_tx, &now, err);
     return rc;
 }
