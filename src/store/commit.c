@@ -508,3 +508,16 @@ void wg_committer_stats(struct wg_committer *c, struct wg_committer_stats *out)
     out->flushing = c->fn + c->in_flush;
     pthread_mutex_unlock(&c->mu);
 }
+
+enum wg_rc wg_committer_or_db(struct wg_committer *c, struct wg_db *db, wg_commit_fn fn, void *ctx,
+                              struct wg_err *err)
+{
+    enum wg_rc rc;
+    if (c)
+        return wg_committer_run(c, fn, ctx, err);
+    if ((rc = wg_db_begin(db, err)))
+        return rc;
+    if ((rc = fn(db, ctx, err)) || (rc = wg_db_commit(db, err)))
+        wg_db_rollback(db);
+    return rc;
+}

@@ -88,6 +88,10 @@ void wg_committer_stop(struct wg_committer *c);
 /* Runs fn(db, ctx, err) in the next batch and returns once that batch committed or failed:
  * fn's own error (its writes undone), the batch's error, or WG_OK when durable. */
 enum wg_rc wg_committer_run(struct wg_committer *c, wg_commit_fn fn, void *ctx, struct wg_err *err);
+/* fn in a transaction: by the committer c, or on db in one of its own when c is NULL (a tool
+ * or a test without a committer). */
+enum wg_rc wg_committer_or_db(struct wg_committer *c, struct wg_db *db, wg_commit_fn fn, void *ctx,
+                              struct wg_err *err);
 /* The same without waiting: queues fn(db, ctx, err) and returns WG_OK, and then(then_arg, rc)
  * is called once with what wg_committer_run would have returned, on a thread of the
  * committer's, when the batch is durable or failed (so it must be quick and must not use the

@@ -144,30 +144,48 @@ enum wg_rc wg_api_portal_submit(struct wg_req *req, struct wg_err *err)
 /* The appeal a tracking code names. Unknown (or malformed) codes count against the caller's
  * address, and an address past its limit is refused every lookup until its window ends, so
  * codes cannot be tried in bulk. */
+/* A lookup by tracking code begins: the store, and the throttle of unknown codes per address
+ * peeked (a refusal before any work). */
+static enum wg_rc lookup_begin(struct wg_req *req, struct wg_throttle *t, long long now,
+                               int *retry_after, struct wg_db **db, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    char addr[46];
+    enum wg_rc rc;
+    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
+                          addr);
+    wg_throttle_set(t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
+    if ((rc = wg_api_db(req, db, err)))
+        return rc;
+    return wg_throttle_peek(*db, t, now, retry_after, err);
+}
+
+/* A lookup ended in rc: an unknown code counts against the address and is 404 naming what was
+ * looked for; anything else is answered as it is (a 429 with its Retry-After). */
+static enum wg_rc lookup_end(struct wg_req *req, struct wg_throttle *t, long long now,
+                             int retry_after, enum wg_rc rc, const char *what, struct wg_err *err)
+{
+    if (rc != WG_ENOTFOUND)
+        return too_many(req, rc, retry_after);
+    struct wg_err merr = {0};
+    if (wg_api_throttle_take(req, t, now, &retry_after, &merr) == WG_ERATE)
+        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), retry_after);
+    return wg_err_set(err, WG_ENOTFOUND, "no %s has the tracking code '%.40s'", what,
+                      req->params[0]);
+}
+
 static enum wg_rc find_appeal(struct wg_req *req, long long *order_id, char type[16],
                               char shown[WG_PORTAL_CODE_SHOWN], struct wg_err *err)
 {
-    struct wg_app *app = req->app;
     struct wg_throttle t;
     long long now = now_s();
     int retry_after = 0;
     struct wg_db *db;
-    char hash[65], addr[46];
-    enum wg_rc rc;
-    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
-                          addr);
-    wg_throttle_set(&t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
-    if ((rc = wg_api_db(req, &db, err)))
-        return rc;
-    if (!(rc = wg_throttle_peek(db, &t, now, &retry_after, err)) &&
-        !(rc = wg_portal_code_hash(req->params[0], hash, shown, err)))
+    char hash[65];
+    enum wg_rc rc = lookup_begin(req, &t, now, &retry_after, &db, err);
+    if (!rc && !(rc = wg_portal_code_hash(req->params[0], hash, shown, err)))
         rc = wg_store_portal_appeal_find(db, hash, order_id, type, err);
-    if (rc != WG_ENOTFOUND)
-        return too_many(req, rc, retry_after);
-    struct wg_err merr = {0};
-    if (wg_api_throttle_take(req, &t, now, &retry_after, &merr) == WG_ERATE)
-        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), retry_after);
-    return wg_err_set(err, WG_ENOTFOUND, "no appeal has the tracking code '%.40s'", req->params[0]);
+    return rc ? lookup_end(req, &t, now, retry_after, rc, "appeal", err) : WG_OK;
 }
 
 static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id, const char *type,
@@ -194,23 +212,11 @@ enum wg_rc wg_api_portal_dispute(struct wg_req *req, struct wg_err *err)
     int retry_after = 0;
     struct wg_db *db;
     json_t *out = NULL;
-    char addr[46];
-    enum wg_rc rc;
-    wg_portal_client_addr(&app->portal, req->remote_addr, wg_req_header(req, "X-Forwarded-For"),
-                          addr);
-    wg_throttle_set(&t, "lookup_miss:address", addr, app->portal.misses, app->portal.miss_window);
-    if ((rc = wg_api_db(req, &db, err)))
-        return rc;
-    if (!(rc = wg_throttle_peek(db, &t, now, &retry_after, err)))
-        rc = wg_case_public(db, &env, req->params[0], now, &out, err);
+    enum wg_rc rc = lookup_begin(req, &t, now, &retry_after, &db, err);
     if (!rc)
-        return wg_reply_json(req, 200, out);
-    if (rc != WG_ENOTFOUND)
-        return too_many(req, rc, retry_after);
-    struct wg_err merr = {0};
-    if (wg_api_throttle_take(req, &t, now, &retry_after, &merr) == WG_ERATE)
-        return too_many(req, wg_err_set(err, WG_ERATE, "%s", merr.msg), retry_after);
-    return wg_err_set(err, WG_ENOTFOUND, "no dispute case has the code '%.40s'", req->params[0]);
+        rc = wg_case_public(db, &env, req->params[0], now, &out, err);
+    return rc ? lookup_end(req, &t, now, retry_after, rc, "dispute case", err)
+              : wg_reply_json(req, 200, out);
 }
 
 enum wg_rc wg_api_portal_get(struct wg_req *req, struct wg_err *err)

@@ -8,29 +8,6 @@
 
 #include "domain/notify/notify.h"
 
-struct names {
-    const char *kind, *payload;
-    struct wg_db *db;
-    struct wg_err *err;
-    enum wg_rc rc;
-};
-
-static int tell_one(const char *username, void *ctx)
-{
-    struct names *n = ctx;
-    n->rc = wg_notify(n->db, username, n->kind, 0, n->payload, n->err);
-    return n->rc != WG_OK;
-}
-
-/* The roles told at a level: the grid's workers, the village's committee, the centre's
- * supervisors above. */
-static const char *level_role(const char *level)
-{
-    if (!strcmp(level, "grid"))
-        return "gridworker";
-    return !strcmp(level, "village") ? "community" : "supervisor";
-}
-
 enum wg_rc wg_case_tell(struct wg_db *db, const struct wg_dispute_row *r, const char *kind,
                         long long now, struct wg_err *err)
 {
@@ -44,15 +21,10 @@ enum wg_rc wg_case_tell(struct wg_db *db, const struct wg_dispute_row *r, const 
     if (!strcmp(kind, "dispute_red"))
         roles[0] = "leader", roles[1] = "supervisor";
     else
-        roles[0] = level_role(r->level);
-    struct names n = {kind, payload, db, err, WG_OK};
+        roles[0] = wg_case_level_staff(r->level);
     enum wg_rc rc = WG_OK;
-    for (int i = 0; !rc && roles[i]; i++) {
-        rc = wg_store_accounts_for_place(db, roles[i], r->grid, WG_NOTIFY_FANOUT_MAX, tell_one, &n,
-                                         err);
-        if (!rc)
-            rc = n.rc;
-    }
+    for (int i = 0; !rc && roles[i]; i++)
+        rc = wg_notify_role_at(db, roles[i], r->grid, kind, payload, NULL, err);
     if (!rc && r->mediator[0] && strcmp(kind, "dispute_red"))
         rc = wg_notify(db, r->mediator, kind, 0, payload, err);
     free(payload);

@@ -158,6 +158,13 @@ void wg_case_party_release(struct wg_case_party *p)
     memset(p, 0, sizeof *p);
 }
 
+const char *wg_case_level_staff(const char *level)
+{
+    if (!strcmp(level, "grid"))
+        return "gridworker";
+    return strcmp(level, "village") ? "supervisor" : "community";
+}
+
 /* The level a recorder works at: a grid worker's grid, a village committee's village, else
  * the scope's — a grid, a village, a town, or the county and above. */
 enum wg_case_level wg_case_level_of(enum wg_role_id role, const struct wg_scope *scope)

@@ -85,6 +85,10 @@ struct wg_case_by {
     enum wg_case_level level;
 };
 
+/* The role of a level's staff, told of what is overdue there: a grid's workers
+ * ("gridworker"), a village's committee ("community"), the centre above ("supervisor"). */
+const char *wg_case_level_staff(const char *level);
+
 /* The level a recorder in role and scope works at: a grid worker's grid, a village
  * committee's village, else the scope's (a grid, a village, a town, the county and above). */
 enum wg_case_level wg_case_level_of(enum wg_role_id role, const struct wg_scope *scope);

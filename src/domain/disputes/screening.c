@@ -2,6 +2,7 @@
  * holding a day and when it is due, the tasks of the period made once, and the reminders of
  * the tasks left past due. */
 #include "domain/disputes/screening.h"
+#include "domain/disputes/dispute.h"
 
 #include <stdlib.h>
 
@@ -178,19 +179,6 @@ static enum wg_rc make_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
-static enum wg_rc run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
-                      struct wg_err *err)
-{
-    enum wg_rc rc;
-    if (cm)
-        return wg_committer_run(cm, fn, ctx, err);
-    if ((rc = wg_db_begin(db, err)))
-        return rc;
-    if ((rc = fn(db, ctx, err)) || (rc = wg_db_commit(db, err)))
-        wg_db_rollback(db);
-    return rc;
-}
-
 /* Whether level's period holding m->now is to be made (*want), with its dates and due time. */
 static enum wg_rc plan_level(struct wg_db *db, const struct wg_calendar *cal,
                              enum wg_screening_cadence c, struct make *m, int full, int *want,
@@ -236,7 +224,8 @@ enum wg_rc wg_screening_generate(struct wg_db *db, struct wg_committer *cm,
             all.m[all.n++] = m;
     }
     /* the levels with their periods' tasks to make, in one transaction */
-    if (all.n && (rc = run(db, cm, make_tx, &all, first_rc ? &later : err)) && !first_rc)
+    if (all.n && (rc = wg_committer_or_db(cm, db, make_tx, &all, first_rc ? &later : err)) &&
+        !first_rc)
         first_rc = rc;
     for (int i = 0; made && i < all.n; i++)
         *made += all.m[i].made;
@@ -273,33 +262,9 @@ static int on_overdue(const struct wg_screening_row *r, void *ctx)
     return 0;
 }
 
-/* The role told of a level's overdue task. */
-static const char *staff_of(const char *level)
-{
-    if (!strcmp(level, "grid"))
-        return "gridworker";
-    return strcmp(level, "village") ? "supervisor" : "community";
-}
-
-struct names {
-    char (*v)[64];
-    size_t n, cap;
-};
-
-static int add_name(const char *username, void *ctx)
-{
-    struct names *s = ctx;
-    if (strlen(username) >= 64)
-        return 0;
-    wg_grow(&s->v, &s->cap, s->n, sizeof s->v[0], 8);
-    snprintf(s->v[s->n++], sizeof s->v[0], "%s", username);
-    return 0;
-}
-
 static enum wg_rc remind_one(struct wg_db *db, const struct due_task *t, long long now,
                              int *claimed, struct wg_err *err)
 {
-    struct names who = {0};
     enum wg_rc rc = wg_store_screening_reminded(db, t->id, now, claimed, err);
     if (rc || !*claimed)
         return rc;
@@ -308,12 +273,9 @@ static enum wg_rc remind_one(struct wg_db *db, const struct due_task *t, long lo
                           t->first, "period_end", t->last, "due_at", (json_int_t)t->due_at);
     char *payload = json_dumps(j, JSON_COMPACT);
     json_decref(j);
-    rc = wg_store_accounts_for_place(db, staff_of(t->level), t->region, WG_NOTIFY_FANOUT_MAX,
-                                     add_name, &who, err);
-    for (size_t k = 0; !rc && k < who.n; k++)
-        rc = wg_notify(db, who.v[k], "screening_overdue", 0, payload, err);
+    rc = wg_notify_role_at(db, wg_case_level_staff(t->level), t->region, "screening_overdue",
+                           payload, NULL, err);
     free(payload);
-    free(who.v);
     return rc;
 }
 
@@ -340,7 +302,7 @@ enum wg_rc wg_screening_remind(struct wg_db *db, struct wg_committer *cm, long l
         m.n = 0;
         rc = wg_store_screening_overdue(db, now, REMIND_PAGE, on_overdue, &m, err);
         if (!rc && m.n)
-            rc = run(db, cm, remind_tx, &m, err);
+            rc = wg_committer_or_db(cm, db, remind_tx, &m, err);
         if (rc)
             break;
         *count += m.sent;

@@ -453,3 +453,33 @@ char *wg_notify_envelope(const struct wg_outbox_row *r)
     json_decref(e);
     return text;
 }
+
+struct names {
+    char (*v)[64];
+    size_t n, cap;
+};
+
+static int add_name(const char *username, void *ctx)
+{
+    struct names *s = ctx;
+    if (strlen(username) >= 64)
+        return 0;
+    wg_grow(&s->v, &s->cap, s->n, sizeof s->v[0], 8);
+    snprintf(s->v[s->n++], sizeof s->v[0], "%s", username);
+    return 0;
+}
+
+enum wg_rc wg_notify_role_at(struct wg_db *db, const char *role, const char *place,
+                             const char *kind, const char *payload_json, int *told,
+                             struct wg_err *err)
+{
+    struct names who = {0};
+    enum wg_rc rc =
+        wg_store_accounts_for_place(db, role, place, WG_NOTIFY_FANOUT_MAX, add_name, &who, err);
+    for (size_t k = 0; !rc && k < who.n; k++)
+        rc = wg_notify(db, who.v[k], kind, 0, payload_json, err);
+    if (told)
+        *told = rc ? 0 : (int)who.n;
+    free(who.v);
+    return rc;
+}

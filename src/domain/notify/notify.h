@@ -50,6 +50,12 @@
 enum wg_rc wg_notify(struct wg_db *db, const char *recipient, const char *kind, long long order_id,
                      const char *payload_json, struct wg_err *err);
 
+/* Enqueues kind with payload_json, as wg_notify does, for every working account of role whose
+ * scope covers place (a region or grid code), at most WG_NOTIFY_FANOUT_MAX of them; *told
+ * (may be NULL) how many. The accounts are read first, then the rows written. */
+enum wg_rc wg_notify_role_at(struct wg_db *db, const char *role, const char *place,
+                             const char *kind, const char *payload_json, int *told,
+                             struct wg_err *err);
 /* What a payload says about an order. Strings may be NULL or "" (left out). */
 struct wg_notify_order {
     long long id;

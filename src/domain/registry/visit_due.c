@@ -381,21 +381,6 @@ static int remind_one(const struct wg_due_row *r, void *ctx)
     return m->rc != WG_OK;
 }
 
-struct names {
-    char (*v)[64];
-    size_t n, cap;
-};
-
-static int add_name(const char *username, void *ctx)
-{
-    struct names *s = ctx;
-    if (strlen(username) >= 64)
-        return 0;
-    wg_grow(&s->v, &s->cap, s->n, sizeof s->v[0], 8);
-    snprintf(s->v[s->n++], sizeof s->v[0], "%s", username);
-    return 0;
-}
-
 /* One page's reminders in one transaction: each overdue visit once (visit_reminder), its
  * notification to the paired worker or the grid's workers. */
 static enum wg_rc remind_tx(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -405,7 +390,6 @@ static enum wg_rc remind_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     m->sent = 0;
     for (size_t i = 0; !rc && i < m->n; i++) {
         struct overdue *o = &m->list[i];
-        struct names who = {0};
         int added = 0;
         if ((rc = wg_store_visit_reminder_add(db, o->person, o->due_at, m->now, &added, err)) ||
             !added)
@@ -417,14 +401,10 @@ static enum wg_rc remind_tx(struct wg_db *db, void *ctx, struct wg_err *err)
         payload = json_dumps(j, JSON_COMPACT);
         json_decref(j);
         if (o->worker[0])
-            add_name(o->worker, &who);
+            rc = wg_notify(db, o->worker, "visit_due", 0, payload, err);
         else
-            rc = wg_store_accounts_for_place(db, "gridworker", o->grid, WG_NOTIFY_FANOUT_MAX,
-                                             add_name, &who, err);
-        for (size_t k = 0; !rc && k < who.n; k++)
-            rc = wg_notify(db, who.v[k], "visit_due", 0, payload, err);
+            rc = wg_notify_role_at(db, "gridworker", o->grid, "visit_due", payload, NULL, err);
         free(payload);
-        free(who.v);
         m->sent++;
     }
     return rc;
@@ -454,7 +434,7 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
         if (!rc)
             rc = m.rc;
         if (!rc && m.n)
-            rc = wg_due_run(db, c, remind_tx, &m, err);
+            rc = wg_committer_or_db(c, db, remind_tx, &m, err);
         if (!rc)
             *count += m.sent;
         if (m.read < 500)
@@ -462,6 +442,6 @@ enum wg_rc wg_visit_remind(struct wg_db *db, struct wg_committer *c, const struc
     }
     free(m.list);
     if (!rc) /* a month on, the reminders of due days that have moved are of no more use */
-        rc = wg_due_run(db, c, purge_tx, &now, err);
+        rc = wg_committer_or_db(c, db, purge_tx, &now, err);
     return rc;
 }

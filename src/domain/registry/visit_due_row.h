@@ -17,10 +17,6 @@ int wg_due_of_row(const struct wg_pii_keys *keys, const struct wg_calendar *cal,
 json_t *wg_due_entry(const struct wg_pii_keys *keys, const struct wg_due_row *r,
                      const struct wg_due *d, int sensitive, enum wg_rc *rc, struct wg_err *err);
 
-/* fn in a transaction: by the committer cm, or on db when cm is NULL. */
-enum wg_rc wg_due_run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
-                      struct wg_err *err);
-
 /* The lists of status due (1) and overdue (2), from the kept due days (visit_kept.c). */
 enum wg_rc wg_visit_due_soon(struct wg_db *db, const struct wg_pii_keys *keys,
                              const struct wg_calendar *cal, const struct wg_cadence *c,

@@ -76,19 +76,6 @@ static enum wg_rc touch_tx(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
-enum wg_rc wg_due_run(struct wg_db *db, struct wg_committer *cm, wg_commit_fn fn, void *ctx,
-                      struct wg_err *err)
-{
-    enum wg_rc rc;
-    if (cm)
-        return wg_committer_run(cm, fn, ctx, err);
-    if ((rc = wg_db_begin(db, err)))
-        return rc;
-    if ((rc = fn(db, ctx, err)) || (rc = wg_db_commit(db, err)))
-        wg_db_rollback(db);
-    return rc;
-}
-
 /* The cadence or the calendar changed since the store last settled: every person marked, a
  * range of ids a transaction, the new fingerprint written with the last. */
 static enum wg_rc mark_all(struct wg_db *db, struct wg_committer *cm, long long basis,
@@ -100,7 +87,7 @@ static enum wg_rc mark_all(struct wg_db *db, struct wg_committer *cm, long long 
     while (!rc && !t.last) {
         t.upto = t.after + TOUCH_PAGE;
         t.last = t.upto >= max;
-        rc = wg_due_run(db, cm, touch_tx, &t, err);
+        rc = wg_committer_or_db(cm, db, touch_tx, &t, err);
         t.after = t.upto;
     }
     return rc;
@@ -124,7 +111,7 @@ enum wg_rc wg_visit_due_settle(struct wg_db *db, struct wg_committer *cm,
             rc = s.rc;
         if (rc || !s.n)
             break;
-        rc = wg_due_run(db, cm, settle_tx, &s, err);
+        rc = wg_committer_or_db(cm, db, settle_tx, &s, err);
         *settled += (long)s.n;
         if (s.n < PAGE)
             break;
