@@ -131,10 +131,14 @@ static enum wg_rc party(struct wg_case_party *p, const json_t *o, struct wg_err 
         (rc = wg_jf_text(o, "id_number", 0, 40, &id, err)) ||
         (rc = wg_jf_text(o, "phone", 0, 30, &phone, err)))
         return rc;
-    if (id && *id && !strcmp(p->id_type, "resident_id") && (rc = wg_pii_check_id(id, err)))
+    if (id && *id && !strcmp(p->id_type, "resident_id") && (rc = wg_pii_check_id(id, err))) {
+        wg_err_prefix(err, "'id_number'");
         return rc;
-    if (phone && *phone && (rc = wg_pii_check_phone(phone, err)))
+    }
+    if (phone && *phone && (rc = wg_pii_check_phone(phone, err))) {
+        wg_err_prefix(err, "'phone'");
         return rc;
+    }
     p->name = copy(name);
     p->id_number = copy(id);
     p->phone = copy(phone);
