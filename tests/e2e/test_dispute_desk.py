@@ -126,6 +126,8 @@ def test_mediation_bodies_members_and_a_case_given_to_them():
             assert status == 403, got
             status, listing = srv.get("/api/v1/mediation-bodies", token=med)
             assert [x["id"] for x in listing["bodies"]] == [b["id"]], listing
+            assert [m["username"] for m in listing["bodies"][0]["members"]] == ["med", "med2"], \
+                listing
             # a case given to the body and a mediator on acceptance
             status, c = srv.json("POST", "/api/v1/disputes", case(), token=gw)
             status, got = step(srv, med, c, "accept", {"body": b["id"], "mediator": "gw"})
@@ -140,6 +142,8 @@ def test_mediation_bodies_members_and_a_case_given_to_them():
             assert c["mediator"] == "med2", c
             status, got = srv.get(f"/api/v1/mediation-bodies/{b['id']}", token=town)
             assert got["open_cases"] == 1 and got["members"][1]["open_cases"] == 1, got
+            status, listing = srv.get("/api/v1/mediation-bodies", token=town)
+            assert listing["bodies"][0]["open_cases"] == 1, listing
             # one level up, the new level's body takes it again
             c = ok_step(srv, med, c, "escalate", {"reason": "双方分歧较大，提交社区调委会"})
             assert c["body"] is None and c["mediator"] is None and c["level"] == "village", c

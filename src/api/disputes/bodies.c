@@ -28,13 +28,14 @@ static enum wg_rc reply_body(struct wg_req *req, struct wg_db *db, int status, l
 
 enum wg_rc wg_api_bodies_list(struct wg_req *req, struct wg_err *err)
 {
+    struct wg_app *app = req->app;
     const struct wg_actor *a = req->actor;
     struct wg_db *db;
     json_t *out = NULL;
     enum wg_rc rc;
     if ((rc = wg_api_db(req, &db, err)) ||
-        (rc = wg_body_list(db, &a->scope, wg_req_query(req, "region"), wg_req_query(req, "kind"),
-                           &out, err)))
+        (rc = wg_body_list(db, app->keys, &a->scope, wg_req_query(req, "region"),
+                           wg_req_query(req, "kind"), &out, err)))
         return rc;
     return wg_reply_json(req, 200, out);
 }

@@ -254,6 +254,18 @@ static int on_open(const char *mediator, long long n, void *ctx)
     return 0;
 }
 
+/* A body's members (their names, time, specialities, open cases) and its open cases, added to
+ * its JSON. */
+static enum wg_rc fill(struct wg_db *db, const struct wg_pii_keys *keys, long long id, json_t *j,
+                       struct wg_err *err)
+{
+    struct members s = {db, keys, json_array()};
+    json_object_set_new(j, "open_cases", json_integer(0));
+    enum wg_rc rc = wg_store_mediation_members(db, id, on_member, &s, err);
+    json_object_set_new(j, "members", s.arr);
+    return rc ? rc : wg_store_mediation_open_cases(db, id, on_open, j, err);
+}
+
 enum wg_rc wg_body_view(struct wg_db *db, const struct wg_pii_keys *keys,
                         const struct wg_scope *scope, long long id, json_t **out,
                         long long *version, struct wg_err *err)
@@ -266,13 +278,7 @@ enum wg_rc wg_body_view(struct wg_db *db, const struct wg_pii_keys *keys,
     if (rc)
         return rc;
     json_t *j = body_json(&b);
-    struct members s = {db, keys, json_array()};
-    json_object_set_new(j, "open_cases", json_integer(0));
-    rc = wg_store_mediation_members(db, id, on_member, &s, err);
-    json_object_set_new(j, "members", s.arr);
-    if (!rc)
-        rc = wg_store_mediation_open_cases(db, id, on_open, j, err);
-    if (rc) {
+    if ((rc = fill(db, keys, id, j, err))) {
         json_decref(j);
         return rc;
     }
@@ -298,8 +304,9 @@ static int on_body(const struct wg_body_row *b, void *ctx)
     return 0;
 }
 
-enum wg_rc wg_body_list(struct wg_db *db, const struct wg_scope *scope, const char *region,
-                        const char *kind, json_t **out, struct wg_err *err)
+enum wg_rc wg_body_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_scope *scope, const char *region, const char *kind,
+                        json_t **out, struct wg_err *err)
 {
     struct listing l = {scope, region ? region : "", json_array()};
     enum wg_rc rc = WG_OK;
@@ -313,6 +320,11 @@ enum wg_rc wg_body_list(struct wg_db *db, const struct wg_scope *scope, const ch
                         "trade, police_desk, court_desk, studio, lawyer_rota");
     if (!rc)
         rc = wg_store_mediation_body_list(db, kind ? kind : "", on_body, &l, err);
+    /* after the list is read: its members and cases are each a query of their own */
+    for (size_t i = 0; !rc && i < json_array_size(l.arr); i++) {
+        json_t *j = json_array_get(l.arr, i);
+        rc = fill(db, keys, json_integer_value(json_object_get(j, "id")), j, err);
+    }
     if (rc) {
         json_decref(l.arr);
         return rc;

@@ -42,9 +42,10 @@ enum wg_rc wg_body_view(struct wg_db *db, const struct wg_pii_keys *keys,
                         const struct wg_scope *scope, long long id, json_t **out,
                         long long *version, struct wg_err *err);
 /* {"bodies": [...]} readable in scope, of a region's subtree (and the bodies above it) and a
- * kind ("" or NULL any). */
-enum wg_rc wg_body_list(struct wg_db *db, const struct wg_scope *scope, const char *region,
-                        const char *kind, json_t **out, struct wg_err *err);
+ * kind ("" or NULL any), each as wg_body_view answers it. */
+enum wg_rc wg_body_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                        const struct wg_scope *scope, const char *region, const char *kind,
+                        json_t **out, struct wg_err *err);
 /* Whether body (a field named `field`) may take a case of grid — it exists and its region is
  * the grid's or above it — and mediator ("" none) is one of its members; WG_EINVAL naming the
  * field otherwise. */
