@@ -13,18 +13,6 @@
 #include "domain/disputes/dispute.h"
 #include "domain/map/locate.h"
 
-/* The level a recorder works at: a grid worker's grid, a village committee's village, else
- * the scope's: a grid, a village, a town, or the county and above. */
-static enum wg_case_level level_of(const struct wg_actor *a)
-{
-    size_t n = strlen(a->scope.code);
-    if (a->role == WG_ROLE_GRIDWORKER || n >= 15)
-        return WG_CASE_GRID;
-    if (a->role == WG_ROLE_COMMUNITY || n >= 12)
-        return WG_CASE_VILLAGE;
-    return n >= 9 ? WG_CASE_TOWN : WG_CASE_COUNTY;
-}
-
 static enum wg_rc locate(struct wg_req *req, struct wg_case *c, struct wg_err *err)
 {
     struct wg_app *app = req->app;
@@ -86,7 +74,8 @@ enum wg_rc wg_api_disputes_create(struct wg_req *req, struct wg_err *err)
     if (!rc && !c.grid[0])
         rc = locate(req, &c, err);
     if (!rc) {
-        struct wg_case_by by = {a->username, a->role, &a->scope, level_of(a)};
+        struct wg_case_by by = {a->username, a->role, &a->scope,
+                                wg_case_level_of(a->role, &a->scope)};
         rc = wg_case_create(db, &env, &c, &by, (long long)time(NULL), &id, number, code, err);
     }
     wg_case_release(&c);

@@ -74,6 +74,18 @@ static enum wg_rc order_line(struct wg_db *db, const struct wg_scope *scope, lon
     return rc;
 }
 
+/* A new tracking code for the parties of case id into code, its hash stored (the old void). */
+static enum wg_rc issue_code(struct wg_db *db, long long id, char code[20], struct wg_err *err)
+{
+    char hash[65], shown[WG_PORTAL_CODE_SHOWN];
+    enum wg_rc rc;
+    wg_portal_code_new(shown);
+    if (!(rc = wg_portal_code_hash(shown, hash, shown, err)) &&
+        !(rc = wg_store_dispute_code_set(db, id, hash, err)))
+        snprintf(code, 20, "%s", shown);
+    return rc;
+}
+
 /* The first step on the timeline, the acceptance clock, the figures, the leaders told of a red
  * case, and the parties' tracking code. */
 static enum wg_rc first_step(struct wg_db *db, const struct wg_case_by *by,
@@ -81,7 +93,6 @@ static enum wg_rc first_step(struct wg_db *db, const struct wg_case_by *by,
                              struct wg_err *err)
 {
     struct wg_dispute_event_row e = {.seq = 1, .at = now, .detail = ""};
-    char hash[65], shown[WG_PORTAL_CODE_SHOWN];
     snprintf(e.actor, sizeof e.actor, "%s", by->actor);
     snprintf(e.role, sizeof e.role, "%s", wg_role_name(by->role));
     snprintf(e.action, sizeof e.action, "register");
@@ -92,30 +103,17 @@ static enum wg_rc first_step(struct wg_db *db, const struct wg_case_by *by,
         rc = wg_case_count(db, r, "register", r->level, 1, now, err);
     if (!rc && !strcmp(r->risk, "red"))
         rc = wg_case_tell(db, r, "dispute_red", now, err);
-    if (rc || !code)
-        return rc;
-    wg_portal_code_new(shown);
-    if (!(rc = wg_portal_code_hash(shown, hash, shown, err)) &&
-        !(rc = wg_store_dispute_code_set(db, r->id, hash, err)))
-        snprintf(code, 20, "%s", shown);
-    return rc;
+    return rc || !code ? rc : issue_code(db, r->id, code, err);
 }
 
 enum wg_rc wg_case_new_code(struct wg_db *db, const struct wg_scope *scope, long long id,
                             char code[20], struct wg_err *err)
 {
     struct wg_dispute_row r;
-    char hash[65], shown[WG_PORTAL_CODE_SHOWN];
     enum wg_rc rc = wg_store_dispute_get(db, id, wg_case_row_copy, &r, err);
     if (!rc && !wg_registry_covers(scope, r.grid))
         rc = wg_err_set(err, WG_ENOTFOUND, "dispute case %lld does not exist", id);
-    if (rc)
-        return rc;
-    wg_portal_code_new(shown);
-    if (!(rc = wg_portal_code_hash(shown, hash, shown, err)) &&
-        !(rc = wg_store_dispute_code_set(db, id, hash, err)))
-        snprintf(code, 20, "%s", shown);
-    return rc;
+    return rc ? rc : issue_code(db, id, code, err);
 }
 
 static enum wg_rc create(struct wg_db *db, const struct wg_case_env *env, const struct wg_case *c,
