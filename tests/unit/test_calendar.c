@@ -678,6 +678,32 @@ static void test_real_file(void)
     wg_calendar_free(cal);
 }
 
+/* The lenient calls count a year with no table by Monday to Friday for themselves alone: the
+ * strict ones still refuse it, naming the year, and the calendar's fallback stays off. */
+static void test_lenient(void)
+{
+    struct wg_calendar *cal = cal_with(Y2025, NULL);
+    struct wg_err err = {0};
+    int64_t got = 0;
+    /* Tuesday 2025-12-30 10:00 + 5 working days: into 2026, which has no table here */
+    expect_err(wg_calendar_add_working_minutes(cal, cst(2025, 12, 30, 10, 0), 5 * 450, &got, &err),
+               &err, WG_ENOTFOUND, "2026");
+    T_EQ_INT(
+        wg_calendar_add_working_minutes_lenient(cal, cst(2025, 12, 30, 10, 0), 5 * 450, &got, &err),
+        WG_OK);
+    T_EQ_INT(got, cst(2026, 1, 6, 10, 0)); /* New Year's Day counted as a Thursday at work */
+    expect_err(wg_calendar_next_day_close(cal, cst(2025, 12, 31, 18, 0), &got, &err), &err,
+               WG_ENOTFOUND, "2026");
+    T_EQ_INT(wg_calendar_next_day_close_lenient(cal, cst(2025, 12, 31, 18, 0), &got, &err), WG_OK);
+    T_EQ_INT(got, cst(2026, 1, 1, 17, 30));
+    T_EQ_INT(wg_calendar_is_workday(cal, 2026, 1, 3), -1);
+    T_EQ_INT(wg_calendar_is_workday_lenient(cal, 2026, 1, 3), 0); /* a Saturday */
+    T_EQ_INT(wg_calendar_is_workday_lenient(cal, 2026, 1, 5), 1);
+    T_EQ_INT(wg_calendar_is_workday_lenient(cal, 2101, 1, 5), -1); /* outside 1990–2100 */
+    T_EQ_INT(wg_calendar_is_workday_lenient(cal, 2025, 10, 1), 0); /* a loaded holiday holds */
+    wg_calendar_free(cal);
+}
+
 int main(void)
 {
     test_days();
@@ -690,6 +716,7 @@ int main(void)
     test_loading();
     test_defaults();
     test_next_day_close();
+    test_lenient();
     test_real_file();
     return T_DONE("calendar");
 }

@@ -139,18 +139,30 @@ bool wg_calendar_has_year(const struct wg_calendar *cal, int year)
            cal->years[year - WG_CALENDAR_FIRST_YEAR].known;
 }
 
-static bool usable(const struct wg_calendar *cal, int yi)
+/* A year is counted when its table is loaded, or when years with none follow the
+ * Monday–Friday rule: the calendar's fallback, or a lenient call's. */
+static bool usable(const struct wg_calendar *cal, int yi, bool lenient)
 {
-    return cal->years[yi].known || cal->fallback;
+    return cal->years[yi].known || cal->fallback || lenient;
+}
+
+static int is_workday(const struct wg_calendar *cal, int y, int m, int d, bool lenient)
+{
+    int yi = y - WG_CALENDAR_FIRST_YEAR;
+    if (y < WG_CALENDAR_FIRST_YEAR || y > WG_CALENDAR_LAST_YEAR || m < 1 || m > 12 || d < 1 ||
+        d > wg_civil_month_days(y, m) || !usable(cal, yi, lenient))
+        return -1;
+    return works(cal, &cal->years[yi], yi, (int)(wg_civil_days(y, m, d) - cal->day0[yi]));
 }
 
 int wg_calendar_is_workday(const struct wg_calendar *cal, int y, int m, int d)
 {
-    int yi = y - WG_CALENDAR_FIRST_YEAR;
-    if (y < WG_CALENDAR_FIRST_YEAR || y > WG_CALENDAR_LAST_YEAR || m < 1 || m > 12 || d < 1 ||
-        d > wg_civil_month_days(y, m) || !usable(cal, yi))
-        return -1;
-    return works(cal, &cal->years[yi], yi, (int)(wg_civil_days(y, m, d) - cal->day0[yi]));
+    return is_workday(cal, y, m, d, false);
+}
+
+int wg_calendar_is_workday_lenient(const struct wg_calendar *cal, int y, int m, int d)
+{
+    return is_workday(cal, y, m, d, true);
 }
 
 /* ---- working hours ---- */
@@ -305,11 +317,12 @@ static int64_t working_seconds(const struct wg_calendar *cal, const struct pos *
     return s;
 }
 
+/* Every year from..to counted (usable); strict: loaded, whatever the fallback. */
 static enum wg_rc need_years(const struct wg_calendar *cal, int from, int to, bool strict,
-                             struct wg_err *err)
+                             bool lenient, struct wg_err *err)
 {
     for (int yi = from; yi <= to; yi++)
-        if (!cal->years[yi].known && (strict || !cal->fallback))
+        if (strict ? !cal->years[yi].known : !usable(cal, yi, lenient))
             return wg_err_set(err, WG_ENOTFOUND,
                               "the working calendar has no table for %d: load that year's "
                               "holidays (wangge calendar load)",
@@ -331,15 +344,14 @@ enum wg_rc wg_calendar_check_years(const struct wg_calendar *cal, int64_t a_utc,
         return out_of_range(err, "time", a_utc);
     if (!locate(cal, b_utc, &b))
         return out_of_range(err, "time", b_utc);
-    return a.yi <= b.yi ? need_years(cal, a.yi, b.yi, true, err)
-                        : need_years(cal, b.yi, a.yi, true, err);
+    return a.yi <= b.yi ? need_years(cal, a.yi, b.yi, true, false, err)
+                        : need_years(cal, b.yi, a.yi, true, false, err);
 }
 
 /* ---- deadlines ---- */
 
-enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_t start_utc,
-                                           int64_t minutes, int64_t *deadline_utc,
-                                           struct wg_err *err)
+static enum wg_rc add_minutes(const struct wg_calendar *cal, int64_t start_utc, int64_t minutes,
+                              bool lenient, int64_t *deadline_utc, struct wg_err *err)
 {
     struct pos p;
     int64_t daysec = (int64_t)cal->day_minutes * 60, target, k, r;
@@ -351,7 +363,7 @@ enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_
                           (long long)minutes, (long long)MAX_MINUTES);
     if (!locate(cal, start_utc, &p))
         return out_of_range(err, "start time", start_utc);
-    if ((rc = need_years(cal, p.yi, p.yi, false, err)))
+    if ((rc = need_years(cal, p.yi, p.yi, false, lenient, err)))
         return rc;
     if (minutes == 0) {
         *deadline_utc = start_utc;
@@ -369,7 +381,7 @@ enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_
                           (long long)minutes, (long long)start_utc, WG_CALENDAR_LAST_YEAR);
     for (yi = p.yi; cal->base[yi + 1] <= k; yi++)
         ;
-    if ((rc = need_years(cal, p.yi, yi, false, err)))
+    if ((rc = need_years(cal, p.yi, yi, false, lenient, err)))
         return rc;
     /* First day of the year whose running count passes k. */
     lo = 0;
@@ -393,6 +405,20 @@ enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_
     return wg_err_set(err, WG_EINTERNAL, "working calendar: a day's periods did not add up");
 }
 
+enum wg_rc wg_calendar_add_working_minutes(const struct wg_calendar *cal, int64_t start_utc,
+                                           int64_t minutes, int64_t *deadline_utc,
+                                           struct wg_err *err)
+{
+    return add_minutes(cal, start_utc, minutes, false, deadline_utc, err);
+}
+
+enum wg_rc wg_calendar_add_working_minutes_lenient(const struct wg_calendar *cal, int64_t start_utc,
+                                                   int64_t minutes, int64_t *deadline_utc,
+                                                   struct wg_err *err)
+{
+    return add_minutes(cal, start_utc, minutes, true, deadline_utc, err);
+}
+
 enum wg_rc wg_calendar_add_working_days(const struct wg_calendar *cal, int64_t start_utc, int days,
                                         int64_t *deadline_utc, struct wg_err *err)
 {
@@ -410,7 +436,7 @@ int64_t wg_calendar_working_minutes_between(const struct wg_calendar *cal, int64
         return -1;
     if (b_utc <= a_utc)
         return 0;
-    if (need_years(cal, a.yi, b.yi, false, NULL) != WG_OK)
+    if (need_years(cal, a.yi, b.yi, false, false, NULL) != WG_OK)
         return -1;
     return (working_seconds(cal, &b) - working_seconds(cal, &a)) / 60;
 }
@@ -509,14 +535,26 @@ enum wg_rc wg_calendar_extend(const struct wg_calendar *cal, int64_t deadline_ut
 
 /* A whole working day from the midnight that ends start's day: add() begins at the next
  * working period and ends a limit that ends with a period at its close. */
-enum wg_rc wg_calendar_next_day_close(const struct wg_calendar *cal, int64_t start_utc,
-                                      int64_t *deadline_utc, struct wg_err *err)
+static enum wg_rc next_day_close(const struct wg_calendar *cal, int64_t start_utc, bool lenient,
+                                 int64_t *deadline_utc, struct wg_err *err)
 {
     int64_t midnight;
     if (start_utc < 0 || start_utc > INT64_MAX / 2)
         return out_of_range(err, "a start", start_utc);
     midnight = ((start_utc + 8 * 3600) / 86400 + 1) * 86400 - 8 * 3600;
-    return wg_calendar_add_working_minutes(cal, midnight, cal->day_minutes, deadline_utc, err);
+    return add_minutes(cal, midnight, cal->day_minutes, lenient, deadline_utc, err);
+}
+
+enum wg_rc wg_calendar_next_day_close(const struct wg_calendar *cal, int64_t start_utc,
+                                      int64_t *deadline_utc, struct wg_err *err)
+{
+    return next_day_close(cal, start_utc, false, deadline_utc, err);
+}
+
+enum wg_rc wg_calendar_next_day_close_lenient(const struct wg_calendar *cal, int64_t start_utc,
+                                              int64_t *deadline_utc, struct wg_err *err)
+{
+    return next_day_close(cal, start_utc, true, deadline_utc, err);
 }
 
 /* ---- loading chinese-days tables ---- */

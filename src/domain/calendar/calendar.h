@@ -154,6 +154,18 @@ enum wg_rc wg_calendar_default_deadline(const struct wg_calendar *cal, enum wg_c
  * skipped as add() skips them. Errors as add()'s. */
 enum wg_rc wg_calendar_next_day_close(const struct wg_calendar *cal, int64_t start_utc,
                                       int64_t *deadline_utc, struct wg_err *err);
+/* wg_calendar_is_workday, wg_calendar_add_working_minutes and wg_calendar_next_day_close,
+ * lenient: a year with no table yet follows the Monday–Friday rule for this
+ * call, whatever the fallback, as if the State Council's notice had no holiday in it. For
+ * clocks that must run on through the last weeks of December before the next year's table
+ * is published (a dispute case's time box, a screening task's due day); every other
+ * deadline stays strict, and wg_calendar_check_years still names the year for a warning. */
+int wg_calendar_is_workday_lenient(const struct wg_calendar *cal, int y, int m, int d);
+enum wg_rc wg_calendar_add_working_minutes_lenient(const struct wg_calendar *cal, int64_t start_utc,
+                                                   int64_t minutes, int64_t *deadline_utc,
+                                                   struct wg_err *err);
+enum wg_rc wg_calendar_next_day_close_lenient(const struct wg_calendar *cal, int64_t start_utc,
+                                              int64_t *deadline_utc, struct wg_err *err);
 /* An approved extension: `days` (1 to 10) working days more after deadline_utc. */
 enum wg_rc wg_calendar_extend(const struct wg_calendar *cal, int64_t deadline_utc, int days,
                               int64_t *new_deadline_utc, struct wg_err *err);

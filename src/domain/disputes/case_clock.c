@@ -49,28 +49,15 @@ enum wg_rc wg_case_boxes_set(struct wg_case_boxes *b, const char *spec, struct w
     return WG_OK;
 }
 
-/* days working days from start: the calendar's; when the span reaches a year whose holiday
- * table is not loaded yet (a county's box from December), Monday to Friday at the same time
- * of day, so that a mediator's step is never refused for a table the administrator has still
- * to load. */
+/* days working days from start, on the lenient calendar: a county's box from December runs on
+ * into a year whose table is not published yet by Monday to Friday, so that a mediator's
+ * step is never refused for a table the administrator has still to load. */
 static enum wg_rc add_days(const struct wg_calendar *cal, long long start, int days, long long *due,
                            struct wg_err *err)
 {
     int64_t d = 0;
-    struct wg_err quiet = {0};
-    enum wg_rc rc = wg_calendar_add_working_days(cal, start, days, &d, &quiet);
-    if (rc == WG_ENOTFOUND) {
-        int day = wg_cst_day(start);
-        long long into = start - wg_cst_midnight(day);
-        for (int left = days; left > 0;) {
-            int wd = wg_civil_weekday(++day);
-            left -= wd != 0 && wd != 6;
-        }
-        d = wg_cst_midnight(day) + into;
-        rc = WG_OK;
-    } else if (rc) {
-        *err = quiet;
-    }
+    enum wg_rc rc = wg_calendar_add_working_minutes_lenient(
+        cal, start, (int64_t)days * wg_calendar_day_minutes(cal), &d, err);
     *due = d;
     return rc;
 }
@@ -82,15 +69,10 @@ static enum wg_rc day_close(const struct wg_calendar *cal, long long at, long lo
                             struct wg_err *err)
 {
     int64_t first = 0, end = 0;
-    struct wg_err quiet = {0};
-    enum wg_rc rc = wg_calendar_add_working_minutes(cal, at, 1, &first, &quiet);
+    enum wg_rc rc = wg_calendar_add_working_minutes_lenient(cal, at, 1, &first, err);
     if (!rc)
-        rc = wg_calendar_add_working_minutes(cal, wg_cst_midnight(wg_cst_day(first - 1)),
-                                             wg_calendar_day_minutes(cal), &end, &quiet);
-    if (rc == WG_ENOTFOUND) /* the next year's table not loaded: a working day from now */
-        return add_days(cal, at, 1, close, err);
-    if (rc)
-        *err = quiet;
+        rc = wg_calendar_add_working_minutes_lenient(cal, wg_cst_midnight(wg_cst_day(first - 1)),
+                                                     wg_calendar_day_minutes(cal), &end, err);
     *close = end;
     return rc;
 }

@@ -87,43 +87,6 @@ void wg_screening_period(enum wg_screening_cadence c, int day, int *first, int *
     }
 }
 
-/* Why day is not known to the calendar: its year has no table (named), or it is out of range. */
-static enum wg_rc unknown_day(const struct wg_calendar *cal, int day, struct wg_err *err)
-{
-    long long t = wg_cst_midnight(day);
-    enum wg_rc rc = wg_calendar_check_years(cal, t, t, err);
-    if (!rc) {
-        int y, m, d;
-        wg_civil_date(day, &y, &m, &d);
-        rc =
-            wg_err_set(err, WG_EINVAL, "%04d-%02d-%02d lies outside the working calendar", y, m, d);
-    }
-    return rc;
-}
-
-/* A period reaching a year whose holiday table is not loaded yet (the last week of December,
- * before the State Council's notice): its last Monday-to-Friday day, closing when the last
- * known working day before it closes — so the task is made and the administrator is not
- * asked to load a table that has not been published. */
-static enum wg_rc due_by_weekdays(const struct wg_calendar *cal, int first, int last,
-                                  long long *due_at, struct wg_err *err)
-{
-    int day = last, ref = first;
-    while (day > first && (wg_civil_weekday(day) == 0 || wg_civil_weekday(day) == 6))
-        day--;
-    int y, m, d;
-    for (int i = 0; i < 60; i++, ref--) {
-        wg_civil_date(ref, &y, &m, &d);
-        if (wg_calendar_is_workday(cal, y, m, d) == 1)
-            break;
-    }
-    int64_t close = 0;
-    enum wg_rc rc = wg_calendar_next_day_close(cal, wg_cst_midnight(ref) - 1, &close, err);
-    if (!rc)
-        *due_at = wg_cst_midnight(day) + (close - wg_cst_midnight(ref));
-    return rc;
-}
-
 enum wg_rc wg_screening_due(const struct wg_calendar *cal, int first, int last, long long *due_at,
                             struct wg_err *err)
 {
@@ -133,20 +96,18 @@ enum wg_rc wg_screening_due(const struct wg_calendar *cal, int first, int last, 
     for (; day >= first; day--) {
         int y, m, d;
         wg_civil_date(day, &y, &m, &d);
-        int w = wg_calendar_is_workday(cal, y, m, d);
-        if (w < 0) {
-            struct wg_err quiet = {0};
-            rc = unknown_day(cal, day, &quiet);
-            return rc == WG_ENOTFOUND ? due_by_weekdays(cal, first, last, due_at, err)
-                                      : (*err = quiet, rc);
-        }
+        /* lenient: a year whose table is not published yet counts Monday to Friday */
+        int w = wg_calendar_is_workday_lenient(cal, y, m, d);
+        if (w < 0)
+            return wg_err_set(err, WG_EINVAL, "%04d-%02d-%02d lies outside the working calendar", y,
+                              m, d);
         if (w)
             break;
     }
     /* the close of the next working day after the day before: that day itself when it
      * works; with no working day in the period, the first one after it */
     long long from = day >= first ? wg_cst_midnight(day) - 1 : wg_cst_midnight(last);
-    if ((rc = wg_calendar_next_day_close(cal, from, &close, err)))
+    if ((rc = wg_calendar_next_day_close_lenient(cal, from, &close, err)))
         return rc;
     *due_at = close;
     return WG_OK;

@@ -70,8 +70,8 @@ enum wg_rc wg_screening_set_cadence(struct wg_screening_config *c, const char *s
 /* The period of cadence c (not off) holding day (a day number, core/civil.h): its first and
  * last days. */
 void wg_screening_period(enum wg_screening_cadence c, int day, int *first, int *last);
-/* The close of the last working day of [first, last] (see above). A year the calendar has no
- * table for is WG_ENOTFOUND naming it. */
+/* The close of the last working day of [first, last] (see above), on the lenient calendar: a
+ * year with no table yet counts Monday to Friday. A date outside 1990–2100 is WG_EINVAL. */
 enum wg_rc wg_screening_due(const struct wg_calendar *cal, int first, int last, long long *due_at,
                             struct wg_err *err);
 
