@@ -3,7 +3,7 @@
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson sqlite3 libsodium libcurl libpq libzip expat \
-           cairo-pdf pangocairo pangoft2 fontconfig
+           cairo-pdf pangocairo pangoft2 fontconfig xlsxwriter
 GEOS_CFLAGS := $(shell geos-config --cflags 2>/dev/null)
 GEOS_LIBS   := $(shell geos-config --clibs 2>/dev/null)
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -6,7 +6,8 @@
 # (tests/browser, driven by playwright-core); curl runs the READMEs' examples
 # (tests/e2e/test_readme.py), as their readers do. cairo and Pango write the printable documents
 # (src/pdf/: the mediation agreement), in the Song-style face of fonts-arphic-uming (AR PL UMing,
-# 8 MB; fonts-wqy-microhei, a sans face, stands in where it is missing).
+# 8 MB; fonts-wqy-microhei, a sans face, stands in where it is missing). libxlsxwriter writes
+# the special reports' spreadsheets (专报, src/pdf/ beside the PDF).
 #
 # "deps.sh test" adds what only the tests need: PostgreSQL 15, whose private instances the
 # tests start themselves (scripts/pg.sh; the package is kept from making and starting a
@@ -15,7 +16,8 @@
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev
 libgeos-dev libsodium-dev libcurl4-openssl-dev libcsv-dev libzip-dev libexpat1-dev sqlite3 python3 nodejs npm ca-certificates curl clang
-libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei libcairo2-dev libpango1.0-dev fonts-arphic-uming"
+libclang-rt-14-dev clang-format nginx chromium fonts-wqy-microhei libcairo2-dev libpango1.0-dev fonts-arphic-uming
+libxlsxwriter-dev"
 [ "${1:-}" = test ] && PKGS="$PKGS postgresql-15 python3-psycopg2 poppler-utils"
 missing=""
 for p in $PKGS; do

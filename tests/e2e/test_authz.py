@@ -39,6 +39,8 @@ PERM_ROLES = {
                           "leader"},
     "WG_P_DISPUTE_WRITE": {"agent", "supervisor", "gridworker", "community", "mediator"},
     "WG_P_MEDIATION_ADMIN": {"sysadmin", "supervisor"},
+    "WG_P_ALERT_READ": {"agent", "supervisor", "handler", "gridworker", "community", "leader"},
+    "WG_P_ALERT_REVIEW": {"agent", "supervisor"},
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}

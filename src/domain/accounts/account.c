@@ -20,6 +20,8 @@
 #define REGW  (WG_P_REGISTRY_READ | WG_P_REGISTRY_WRITE)
 #define DISP  WG_P_DISPUTE_READ
 #define DISPW (WG_P_DISPUTE_READ | WG_P_DISPUTE_WRITE)
+#define WARN  WG_P_ALERT_READ
+#define WARNW (WG_P_ALERT_READ | WG_P_ALERT_REVIEW)
 
 const struct wg_role wg_roles[] = {
     /* the indicators are read by the centre, leaders, the system's administrator, and by
@@ -39,13 +41,18 @@ const struct wg_role wg_roles[] = {
      * by them and by leaders in their scope; what each may do to a case is the case's state
      * machine's (domain/disputes/dispute_fsm.h); the centre's supervisors and the system's
      * administrator keep the mediation bodies */
-    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG | DISPW},
-    {"supervisor", "督办员", SELF | MAP | TAKE | STATS | REG | DISPW | WG_P_MEDIATION_ADMIN},
-    {"handler", "承办人员", SELF | MAP | READ | STATS},
-    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW},
-    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW},
+    /* alerts and early warning: the centre reviews devices' alerts, judges warnings and opens
+     * 未诉先办 tasks; units, grid workers, community staff and leaders read them in their
+     * scope (a leader writes notes on the 帮包 assigned to them; a unit on the tasks it leads
+     * or helps: domain/alerts checks the person); devices and rules are configuration */
+    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG | DISPW | WARNW},
+    {"supervisor", "督办员",
+     SELF | MAP | TAKE | STATS | REG | DISPW | WG_P_MEDIATION_ADMIN | WARNW},
+    {"handler", "承办人员", SELF | MAP | READ | STATS | WARN},
+    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN},
+    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN},
     {"mediator", "调解员", SELF | MAP | READ | REG | DISPW},
-    {"leader", "领导", SELF | MAP | READ | STATS | REG | DISP},
+    {"leader", "领导", SELF | MAP | READ | STATS | REG | DISP | WARN},
     {NULL, NULL, 0},
 };
 
@@ -103,6 +110,8 @@ static const struct {
     {WG_P_DISPUTE_READ, "dispute_read", 0},
     {WG_P_DISPUTE_WRITE, "dispute_write", 0},
     {WG_P_MEDIATION_ADMIN, "mediation_admin", 0},
+    {WG_P_ALERT_READ, "alert_read", 0},
+    {WG_P_ALERT_REVIEW, "alert_review", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -44,8 +44,10 @@ enum wg_perm {
     WG_P_DISPUTE_READ = 1u << 16,    /* dispute cases in one's scope, parties masked */
     WG_P_DISPUTE_WRITE = 1u << 17,   /* record dispute cases */
     WG_P_MEDIATION_ADMIN = 1u << 18, /* mediation bodies and their members */
+    WG_P_ALERT_READ = 1u << 19,      /* devices, alerts, warnings, tasks, leaders' 帮包 */
+    WG_P_ALERT_REVIEW = 1u << 20,    /* review alerts, judge warnings, open tasks, assign 帮包 */
 };
-#define WG_P_LAST WG_P_MEDIATION_ADMIN
+#define WG_P_LAST WG_P_ALERT_REVIEW
 
 struct wg_role {
     const char *name;
