@@ -169,5 +169,7 @@ const struct wg_migration wg_migrations[] = {
      * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
      * cases' own). */
     {43, "dispute screening tasks on the working calendar", WG_Q_MIGRATION_43},
+    /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
+    {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
