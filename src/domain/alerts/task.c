@@ -158,10 +158,16 @@ static enum wg_rc read_body(struct wg_db *db, const struct wg_task_env *env,
     if ((rc = scope_check(db, a, scope, err)) ||
         (rc = text_list(body, "items", 1, WG_TASK_ITEMS_MAX, 16, 1, d->items, &d->nitems, err)))
         return rc;
-    for (size_t i = 0; i < d->nitems; i++)
+    for (size_t i = 0; i < d->nitems; i++) {
         if (!env->cat || !wg_catalog_find(env->cat, d->items[i]))
             return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' is not an item of the catalog", i,
                               d->items[i]);
+        /* an item under another named already would count its orders twice */
+        for (size_t k = 0; k < d->nitems; k++)
+            if (k != i && !strncmp(d->items[i], d->items[k], strlen(d->items[k])))
+                return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' lies under '%s', named too",
+                                  i, d->items[i], d->items[k]);
+    }
     if ((rc = wg_jf_text(body, "lead_unit", 1, 63, &lead, err)) ||
         (rc = unit_exists(db, "lead_unit", lead, err)) ||
         (rc = text_list(body, "helpers", 0, WG_TASK_HELPERS_MAX, 63, 1, d->helpers, &d->nhelpers,
