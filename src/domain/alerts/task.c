@@ -93,8 +93,6 @@ static enum wg_rc scope_check(struct wg_db *db, const struct wg_actor *a, const 
 {
     struct wg_region_row r;
     enum wg_rc rc;
-    if (!code || !*code || strlen(code) > 18 || strspn(code, "0123456789") != strlen(code))
-        return wg_err_set(err, WG_EINVAL, "'scope' is required: a region or grid code");
     if (strcmp(a->scope.kind, "unit") && !wg_scope_covers(&a->scope, code))
         return wg_err_set(err, WG_EINVAL, "'scope': region or grid '%s' does not exist", code);
     rc = strlen(code) >= 15 ? wg_store_grid_live(db, code, err)
@@ -126,21 +124,15 @@ static enum wg_rc deadline_check(const struct wg_calendar *cal, const char *text
     return WG_OK;
 }
 
-struct draft {
-    struct wg_task_row row;
-    const char *items[WG_TASK_ITEMS_MAX], *helpers[WG_TASK_HELPERS_MAX];
-    const char *measures[WG_TASK_MEASURES_MAX];
-    size_t nitems, nhelpers, nmeasures;
-};
-
-static enum wg_rc read_body(struct wg_db *db, const struct wg_task_env *env,
-                            const struct wg_actor *a, const json_t *body, long long now,
-                            struct draft *d, struct wg_err *err)
+enum wg_rc wg_task_read(const json_t *body, const struct wg_catalog *cat, long long now,
+                        struct wg_task_draft *d, struct wg_err *err)
 {
     const char *origin = NULL, *topic = NULL, *scope = NULL, *lead = NULL, *deadline = NULL,
                *owner = NULL;
     const json_t *w = json_object_get(body, "warning");
+    int day, today = wg_cst_day(now);
     enum wg_rc rc;
+    memset(d, 0, sizeof *d);
     if (!json_is_object(body))
         return wg_err_set(err, WG_EINVAL, "the body of a task is a JSON object");
     if ((rc = wg_jf_known(body, wg_task_fields, "a task", err)) ||
@@ -152,16 +144,15 @@ static enum wg_rc read_body(struct wg_db *db, const struct wg_task_env *env,
                           "'warning' is required with origin warning: the warning's id");
     if (strcmp(origin, "warning") && w && !json_is_null(w))
         return wg_err_set(err, WG_EINVAL, "'warning' is only for a task of origin warning");
-    if (!json_is_string(json_object_get(body, "scope")))
-        return wg_err_set(err, WG_EINVAL, "'scope' is required: a region or grid code");
     scope = json_string_value(json_object_get(body, "scope"));
-    if ((rc = scope_check(db, a, scope, err)) ||
-        (rc = text_list(body, "items", 1, WG_TASK_ITEMS_MAX, 16, 1, d->items, &d->nitems, err)))
+    if (!scope || !*scope || strlen(scope) > 18 || strspn(scope, "0123456789") != strlen(scope))
+        return wg_err_set(err, WG_EINVAL, "'scope' is required: a region or grid code");
+    if ((rc = text_list(body, "items", 1, WG_TASK_ITEMS_MAX, 16, 1, d->items, &d->nitems, err)))
         return rc;
     for (size_t i = 0; i < d->nitems; i++) {
-        if (!env->cat || !wg_catalog_find(env->cat, d->items[i]))
-            return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' is not an item of the catalog", i,
-                              d->items[i]);
+        if (!cat || !wg_catalog_find(cat, d->items[i]))
+            return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' is not an item of the catalog",
+                              i, d->items[i]);
         /* an item under another named already would count its orders twice */
         for (size_t k = 0; k < d->nitems; k++)
             if (k != i && !strncmp(d->items[i], d->items[k], strlen(d->items[k])))
@@ -169,41 +160,65 @@ static enum wg_rc read_body(struct wg_db *db, const struct wg_task_env *env,
                                   i, d->items[i], d->items[k]);
     }
     if ((rc = wg_jf_text(body, "lead_unit", 1, 63, &lead, err)) ||
-        (rc = unit_exists(db, "lead_unit", lead, err)) ||
         (rc = text_list(body, "helpers", 0, WG_TASK_HELPERS_MAX, 63, 1, d->helpers, &d->nhelpers,
                         err)))
         return rc;
-    for (size_t i = 0; i < d->nhelpers; i++) {
-        char field[24];
-        snprintf(field, sizeof field, "helpers[%zu]", i);
+    for (size_t i = 0; i < d->nhelpers; i++)
         if (!strcmp(d->helpers[i], lead))
-            return wg_err_set(err, WG_EINVAL, "'%s': '%s' is the lead unit already", field, lead);
-        if ((rc = unit_exists(db, field, d->helpers[i], err)))
-            return rc;
-    }
+            return wg_err_set(err, WG_EINVAL, "'helpers[%zu]': '%s' is the lead unit already", i,
+                              lead);
     if ((rc = text_list(body, "measures", 1, WG_TASK_MEASURES_MAX, WG_TASK_MEASURE_MAX, 0,
                         d->measures, &d->nmeasures, err)) ||
-        (rc = wg_jf_text(body, "deadline", 1, 10, &deadline, err)) ||
-        (rc = deadline_check(env->cal, deadline, now, &d->row.due_at, err)) ||
-        (rc = wg_jf_text(body, "owner", 0, 63, &owner, err)))
+        (rc = wg_jf_text(body, "deadline", 1, 10, &deadline, err)))
         return rc;
-    if (owner) {
-        struct wg_account_row acc;
-        rc = wg_store_account_get(db, owner, &acc, err);
-        if (rc == WG_ENOTFOUND)
-            return wg_err_set(err, WG_EINVAL, "'owner': account '%s' does not exist", owner);
-        if (rc)
-            return rc;
-    }
+    if ((day = wg_civil_parse_date(deadline)) < 0)
+        return wg_err_set(err, WG_EINVAL, "'deadline' is required: a date YYYY-MM-DD");
+    if (day < today || day > today + 731)
+        return wg_err_set(err, WG_EINVAL,
+                          "'deadline' %s is not between today and two years from today", deadline);
+    if ((rc = wg_jf_text(body, "owner", 0, 63, &owner, err)))
+        return rc;
     snprintf(d->row.origin, sizeof d->row.origin, "%s", origin);
     d->row.warning = w && json_is_integer(w) ? json_integer_value(w) : 0;
     d->row.topic = topic;
     snprintf(d->row.scope, sizeof d->row.scope, "%s", scope);
     snprintf(d->row.lead_unit, sizeof d->row.lead_unit, "%s", lead);
     snprintf(d->row.deadline, sizeof d->row.deadline, "%s", deadline);
-    snprintf(d->row.owner, sizeof d->row.owner, "%s", owner ? owner : a->username);
-    snprintf(d->row.created_by, sizeof d->row.created_by, "%s", a->username);
+    snprintf(d->row.owner, sizeof d->row.owner, "%s", owner ? owner : "");
     d->row.created_at = now;
+    return WG_OK;
+}
+
+/* What the body names, checked against the store: the scope in the actor's, the units and
+ * the owner existing; the due time on the working calendar. */
+static enum wg_rc store_check(struct wg_db *db, const struct wg_task_env *env,
+                              const struct wg_actor *a, struct wg_task_draft *d,
+                              struct wg_err *err)
+{
+    enum wg_rc rc;
+    if ((rc = scope_check(db, a, d->row.scope, err)) ||
+        (rc = unit_exists(db, "lead_unit", d->row.lead_unit, err)))
+        return rc;
+    for (size_t i = 0; i < d->nhelpers; i++) {
+        char field[24];
+        snprintf(field, sizeof field, "helpers[%zu]", i);
+        if ((rc = unit_exists(db, field, d->helpers[i], err)))
+            return rc;
+    }
+    if ((rc = deadline_check(env->cal, d->row.deadline, d->row.created_at, &d->row.due_at, err)))
+        return rc;
+    if (*d->row.owner) {
+        struct wg_account_row acc;
+        rc = wg_store_account_get(db, d->row.owner, &acc, err);
+        if (rc == WG_ENOTFOUND)
+            return wg_err_set(err, WG_EINVAL, "'owner': account '%s' does not exist",
+                              d->row.owner);
+        if (rc)
+            return rc;
+    } else {
+        snprintf(d->row.owner, sizeof d->row.owner, "%s", a->username);
+    }
+    snprintf(d->row.created_by, sizeof d->row.created_by, "%s", a->username);
     return WG_OK;
 }
 
@@ -220,10 +235,11 @@ enum wg_rc wg_task_warning_handled(struct wg_db *db, const struct wg_actor *acto
 static enum wg_rc create(struct wg_db *db, const struct wg_task_env *env, const struct wg_actor *a,
                          const json_t *body, long long now, long long *id, struct wg_err *err)
 {
-    struct draft d;
+    struct wg_task_draft d;
     char *items = NULL, *helpers = NULL, *measures = NULL;
-    memset(&d, 0, sizeof d);
-    enum wg_rc rc = read_body(db, env, a, body, now, &d, err);
+    enum wg_rc rc = wg_task_read(body, env->cat, now, &d, err);
+    if (!rc)
+        rc = store_check(db, env, a, &d, err);
     if (!rc) {
         items = dump_list(d.items, d.nitems);
         helpers = dump_list(d.helpers, d.nhelpers);
@@ -358,22 +374,30 @@ static enum wg_rc may(const struct wg_actor *a, const struct wg_task_row *r, con
                           : "only reviewers (agents and supervisors) close and cancel tasks");
 }
 
+enum wg_rc wg_task_action_read(const json_t *body, const char **action, const char **note,
+                               struct wg_err *err)
+{
+    enum wg_rc rc;
+    *action = *note = NULL;
+    if (!json_is_object(body))
+        return wg_err_set(err, WG_EINVAL, "the body of a task's action is a JSON object");
+    if ((rc = wg_jf_known(body, wg_task_action_fields, "a task's action", err)) ||
+        (rc = wg_jf_one_of(body, "action", actions, NULL, action, err)) ||
+        (rc = wg_jf_text(body, "note", 0, WG_TASK_NOTE_MAX, note, err)))
+        return rc;
+    if (!*note && (!strcmp(*action, "progress") || !strcmp(*action, "cancel")))
+        return wg_err_set(err, WG_EINVAL, "'note' is required to %s: %s", *action,
+                          !strcmp(*action, "progress") ? "what was done" : "why it is cancelled");
+    return WG_OK;
+}
+
 static enum wg_rc act(struct wg_db *db, const struct wg_actor *a, long long id, long long version,
                       const json_t *body, long long now, struct wg_err *err)
 {
     const char *action = NULL, *note = NULL, *next = NULL;
     struct loaded l;
     enum wg_rc rc;
-    if (!json_is_object(body))
-        return wg_err_set(err, WG_EINVAL, "the body of a task's action is a JSON object");
-    if ((rc = wg_jf_known(body, wg_task_action_fields, "a task's action", err)) ||
-        (rc = wg_jf_one_of(body, "action", actions, NULL, &action, err)) ||
-        (rc = wg_jf_text(body, "note", 0, WG_TASK_NOTE_MAX, &note, err)))
-        return rc;
-    if (!note && (!strcmp(action, "progress") || !strcmp(action, "cancel")))
-        return wg_err_set(err, WG_EINVAL, "'note' is required to %s: %s", action,
-                          !strcmp(action, "progress") ? "what was done" : "why it is cancelled");
-    if ((rc = load(db, a, id, &l, err)))
+    if ((rc = wg_task_action_read(body, &action, &note, err)) || (rc = load(db, a, id, &l, err)))
         return rc;
     const char *s = l.row.state;
     if ((rc = may(a, &l.row, action, err)))

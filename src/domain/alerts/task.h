@@ -37,6 +37,7 @@
 #include "domain/accounts/session.h"
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
+#include "store/alerts/task_q.h"
 #include "store/store.h"
 
 #define WG_TASK_TOPIC_MAX    100 /* characters */
@@ -55,6 +56,23 @@ struct wg_task_env {
     const struct wg_calendar *cal;
     const struct wg_catalog *cat;
 };
+
+/* A new task's body read without the store (the fuzz target's entry): only its keys, each
+ * field's type, size and form, the items in cat, the deadline's date from today (China time
+ * at now) to two years on. Every error names the field; d's texts are borrowed from body
+ * (owner "" when absent). */
+struct wg_task_draft {
+    struct wg_task_row row;
+    const char *items[WG_TASK_ITEMS_MAX], *helpers[WG_TASK_HELPERS_MAX];
+    const char *measures[WG_TASK_MEASURES_MAX];
+    size_t nitems, nhelpers, nmeasures;
+};
+enum wg_rc wg_task_read(const json_t *body, const struct wg_catalog *cat, long long now,
+                        struct wg_task_draft *d, struct wg_err *err);
+/* An action's body without the store: action one of progress, complete, close, cancel; note
+ * 0 to 1,000 characters, required to progress and to cancel (borrowed from body). */
+enum wg_rc wg_task_action_read(const json_t *body, const char **action, const char **note,
+                               struct wg_err *err);
 
 /* A new task's body read and checked against the store (see above) and stored open with the
  * first line of its timeline, by actor at now; *id its id. A bad field is WG_EINVAL naming it;
@@ -97,7 +115,6 @@ enum wg_rc wg_task_act(struct wg_db *db, const struct wg_actor *actor, long long
 
 /* The stored row of a task the actor sees (else WG_ENOTFOUND), its texts topic, helpers and
  * measures left NULL, and its items' JSON array (returns owned in *items: free it). */
-struct wg_task_row;
 enum wg_rc wg_task_load_row(struct wg_db *db, const struct wg_actor *actor, long long id,
                             struct wg_task_row *row, char **items, struct wg_err *err);
 /* The name of a region or grid code; the code itself when it is gone. */
