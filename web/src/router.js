@@ -13,6 +13,9 @@ const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'co
 // who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 
+// who reads alerts, warnings, tasks and 帮包 (alert_read)
+const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+
 // the menu, in order; each entry's roles see it
 export const NAV = [
   { path: '/intake', key: 'nav.intake', roles: ['agent', 'supervisor', 'community'] },
@@ -26,6 +29,8 @@ export const NAV = [
   { path: '/disputes', key: 'nav.disputes', roles: DISPUTE_ROLES },
   { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
+  { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
+  { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -65,6 +70,9 @@ const routes = [
       { path: 'my-disputes', component: () => import('./pages/MyDisputes.vue'), meta: { roles: ['mediator'] } },
       { path: 'mediation-bodies', component: () => import('./pages/MediationBodies.vue'), meta: { roles: DISPUTE_ROLES } },
       { path: 'screenings', component: () => import('./pages/Screenings.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },
