@@ -13,6 +13,7 @@ import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
+import { taskTests } from './tasks.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -471,3 +472,4 @@ tests.push(...teamTests)
 tests.push(...visitTests)
 // the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
 tests.push(...disputeTests)
+tests.push(...taskTests)
