@@ -56,8 +56,8 @@ static void check_action(const json_t *body)
         assert(err.rc == WG_EINVAL && err.msg[0]);
         return;
     }
-    assert(!strcmp(action, "progress") || !strcmp(action, "complete") ||
-           !strcmp(action, "close") || !strcmp(action, "cancel"));
+    assert(!strcmp(action, "progress") || !strcmp(action, "complete") || !strcmp(action, "close") ||
+           !strcmp(action, "cancel"));
     assert(note || (strcmp(action, "progress") && strcmp(action, "cancel")));
     assert(!note || strlen(note) <= 4 * WG_TASK_NOTE_MAX);
 }

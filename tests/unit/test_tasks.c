@@ -564,6 +564,45 @@ static void sponsorships(struct wg_db *db, long long now)
     (void)second;
 }
 
+/* The demo's tasks and 帮包 made from the counters planted above, once. */
+static void sample(struct wg_db *db)
+{
+    struct wg_err err = {0};
+    struct wg_task_sample_report rep;
+    long long now = wg_cst_midnight(day("2027-01-10")) + 12 * 3600;
+    long long before = count("task"), notes = count("sponsorship_note");
+    T_EQ_INT(t_store_sql(t_store_dir, "DELETE FROM task_unit", NULL, 0), 0);
+    T_EQ_INT(t_store_sql(t_store_dir, "DELETE FROM task_item", NULL, 0), 0);
+    T_EQ_INT(t_store_sql(t_store_dir, "DELETE FROM task_event", NULL, 0), 0);
+    T_EQ_INT(t_store_sql(t_store_dir, "DELETE FROM task", NULL, 0), 0);
+    T_CHECK(before == 3);
+    T_EQ_INT(wg_task_sample(db, &env, COUNTY, "Demo-2026", now, &rep, &err), WG_OK);
+    if (err.rc)
+        fprintf(stderr, "sample: %s\n", err.msg);
+    /* November's top problem (noise in the town) closed; December's two top items open */
+    T_EQ_INT(rep.tasks, 3);
+    T_EQ_INT(rep.closed, 1);
+    T_EQ_INT(rep.open, 2);
+    T_CHECK(rep.progress >= 4);
+    T_EQ_INT(rep.leaders, 38);
+    /* December's ranking: the first grid has its leader already, the western one gets one */
+    T_EQ_INT(rep.sponsorships, 1);
+    T_EQ_INT(count("sponsorship_note") - notes, rep.notes);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM task WHERE state = 'closed' AND "
+                                      "origin = 'top_problem' AND scope = '" TOWN "'"),
+             1);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM task_unit WHERE unit = 'cgzf' AND "
+                                      "role = 'lead'"),
+             3);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM sponsorship WHERE place = '" WEST
+                                      "' AND month_from = '2026-12' AND month_to = '2027-02'"),
+             1);
+    /* once only */
+    T_EQ_INT(wg_task_sample(db, &env, COUNTY, "Demo-2026", now, &rep, &err), WG_OK);
+    T_EQ_INT(rep.tasks, 0);
+    T_EQ_INT(count("task"), 3);
+}
+
 int main(void)
 {
     struct wg_err err = {0};
@@ -588,6 +627,8 @@ int main(void)
     add_unit(db, "cg", "城市管理局");
     add_unit(db, "hb", "生态环境分局");
     add_unit(db, "lz", "柳青街道办事处");
+    add_unit(db, "cgzf", "综合行政执法局");
+    add_unit(db, "zjj", "住房和城乡建设局");
     add_account(db, "agent1", "agent", COUNTY);
     add_account(db, "wangjm", "leader", COUNTY);
     add_account(db, "lihua", "leader", TOWN);
@@ -596,6 +637,7 @@ int main(void)
     tasks(db, now);
     effect(db, now);
     sponsorships(db, now);
+    sample(db);
 
     wg_store_put(db);
     t_store_close(st);

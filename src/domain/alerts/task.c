@@ -151,8 +151,8 @@ enum wg_rc wg_task_read(const json_t *body, const struct wg_catalog *cat, long l
         return rc;
     for (size_t i = 0; i < d->nitems; i++) {
         if (!cat || !wg_catalog_find(cat, d->items[i]))
-            return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' is not an item of the catalog",
-                              i, d->items[i]);
+            return wg_err_set(err, WG_EINVAL, "'items[%zu]': '%s' is not an item of the catalog", i,
+                              d->items[i]);
         /* an item under another named already would count its orders twice */
         for (size_t k = 0; k < d->nitems; k++)
             if (k != i && !strncmp(d->items[i], d->items[k], strlen(d->items[k])))
@@ -192,8 +192,7 @@ enum wg_rc wg_task_read(const json_t *body, const struct wg_catalog *cat, long l
 /* What the body names, checked against the store: the scope in the actor's, the units and
  * the owner existing; the due time on the working calendar. */
 static enum wg_rc store_check(struct wg_db *db, const struct wg_task_env *env,
-                              const struct wg_actor *a, struct wg_task_draft *d,
-                              struct wg_err *err)
+                              const struct wg_actor *a, struct wg_task_draft *d, struct wg_err *err)
 {
     enum wg_rc rc;
     if ((rc = scope_check(db, a, d->row.scope, err)) ||
@@ -211,8 +210,7 @@ static enum wg_rc store_check(struct wg_db *db, const struct wg_task_env *env,
         struct wg_account_row acc;
         rc = wg_store_account_get(db, d->row.owner, &acc, err);
         if (rc == WG_ENOTFOUND)
-            return wg_err_set(err, WG_EINVAL, "'owner': account '%s' does not exist",
-                              d->row.owner);
+            return wg_err_set(err, WG_EINVAL, "'owner': account '%s' does not exist", d->row.owner);
         if (rc)
             return rc;
     } else {

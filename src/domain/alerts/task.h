@@ -160,4 +160,20 @@ enum wg_rc wg_task_report(struct wg_db *db, const struct wg_task_env *env,
                           const struct wg_actor *actor, long long id, long long now,
                           struct wg_report *r, struct wg_err *err);
 
+/* ---- sample_tasks.c: the demo ---- */
+
+struct wg_task_sample_report {
+    int tasks, closed, done, open, progress; /* tasks made, by state; progress notes */
+    int leaders, sponsorships, notes;        /* 帮包: leaders made, assignments, notes */
+};
+/* The demo's 未诉先办 and 帮包 over county at now (seed 000's shape): tasks of the last months
+ * opened from the months' top problems and top items (from the counters), some closed with
+ * their effect measured, some done, some open with progress; 38 district leaders (accounts
+ * "<pinyin name>", role leader, the county, password password) assigned to the 65 grids with
+ * most orders last month, for last month to next, with their notes. Written through the
+ * same functions as the API; a store that holds tasks already is left as it is. */
+enum wg_rc wg_task_sample(struct wg_db *db, const struct wg_task_env *env, const char *county,
+                          const char *password, long long now, struct wg_task_sample_report *rep,
+                          struct wg_err *err);
+
 #endif
