@@ -194,6 +194,8 @@ static long long list_count(struct wg_db *db, const struct wg_actor *a,
     return n;
 }
 
+static void moves(struct wg_db *db, long long now, long long a, long long b, long long c);
+
 static void tasks(struct wg_db *db, long long now)
 {
     struct wg_err err = {0};
@@ -279,7 +281,20 @@ static void tasks(struct wg_db *db, long long now)
     for (size_t i = 0; i < sizeof badq / sizeof badq[0]; i++)
         T_EQ_INT(wg_task_list(db, &agent, &badq[i], now, &page, &err), WG_EINVAL);
 
-    /* moves: progress by a helping unit, complete only by the lead or a reviewer */
+    moves(db, now, a, b, c);
+}
+
+/* Moves: progress by a helping unit, complete only by the lead or a reviewer. */
+static void moves(struct wg_db *db, long long now, long long a, long long b, long long c)
+{
+    struct wg_err err = {0};
+    struct wg_actor agent, cg, hb, lz, gw;
+    struct wg_task_query q;
+    actor(&agent, "agent1", "agent", "region", COUNTY);
+    actor(&cg, "cg1", "handler", "unit", "cg");
+    actor(&hb, "hb1", "handler", "unit", "hb");
+    actor(&lz, "lz1", "handler", "unit", "lz");
+    actor(&gw, "gw1", "gridworker", "region", GRID);
     long long ver = version_of(db, a, now);
     T_EQ_INT(act(db, &hb, a, ver, "{\"action\":\"progress\"}", now, &err), WG_EINVAL);
     T_CHECK(strstr(err.msg, "'note'") != NULL);
@@ -427,6 +442,8 @@ static enum wg_rc note(struct wg_db *db, const struct wg_actor *a, long long id,
     return rc;
 }
 
+static void assignments(struct wg_db *db, long long now);
+
 static void sponsorships(struct wg_db *db, long long now)
 {
     struct wg_err err = {0};
@@ -463,6 +480,19 @@ static void sponsorships(struct wg_db *db, long long now)
     T_EQ_INT(wg_sponsor_ranking(db, &agent, "12/2026", NULL, NULL, NULL, &out, &err), WG_EINVAL);
     T_EQ_INT(wg_sponsor_ranking(db, &west, "2026-12", NULL, TOWN, NULL, &out, &err), WG_ENOTFOUND);
 
+    assignments(db, now);
+}
+
+/* Assignments refused field by field, made, overlapping refused; notes; the list. */
+static void assignments(struct wg_db *db, long long now)
+{
+    struct wg_err err = {0};
+    struct wg_actor agent, west, leader, other_leader;
+    actor(&agent, "agent1", "agent", "region", COUNTY);
+    actor(&west, "agent2", "agent", "region", "371302002");
+    actor(&leader, "wangjm", "leader", "region", COUNTY);
+    actor(&other_leader, "lihua", "leader", "region", TOWN);
+    json_t *out = NULL;
     static const struct {
         const char *body, *names;
         enum wg_rc rc;
