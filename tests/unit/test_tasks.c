@@ -627,6 +627,10 @@ static void sample(struct wg_db *db)
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM sponsorship WHERE place = '" WEST
                                       "' AND month_from = '2026-12' AND month_to = '2027-02'"),
              1);
+    /* the close says what the effect measured: 30 days after the start against before */
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM task_event WHERE action = 'close' "
+                                      "AND note LIKE '%启动后30天诉求%'"),
+             1);
     /* once only */
     T_EQ_INT(wg_task_sample(db, &env, COUNTY, "Demo-2026", now, &rep, &err), WG_OK);
     T_EQ_INT(rep.tasks, 0);

@@ -80,6 +80,27 @@ static enum wg_rc act(struct wg_db *db, const struct wg_task_env *env, const str
     return rc;
 }
 
+/* Closes task id at `at` with what its effect measured then, as a reviewer writes it. */
+static enum wg_rc close_measured(struct wg_db *db, const struct wg_task_env *env,
+                                 const struct wg_actor *agent, long long id, long long at,
+                                 struct wg_err *err)
+{
+    json_t *e = NULL;
+    char note[256];
+    enum wg_rc rc = wg_task_effect(db, agent, id, NULL, at, &e, err);
+    if (rc)
+        return rc;
+    long long after = json_integer_value(json_object_get(json_object_get(e, "after"), "orders"));
+    long long before = json_integer_value(json_object_get(json_object_get(e, "before"), "orders"));
+    snprintf(note, sizeof note, "经成效评估：启动后%d天诉求%lld件，启动前同期%lld件，%s，予以办结",
+             (int)json_integer_value(json_object_get(e, "window_days")), after, before,
+             after < before   ? "诉求量下降"
+             : after > before ? "诉求量仍有上升，转入常态化监测"
+                              : "诉求量持平，转入常态化监测");
+    json_decref(e);
+    return act(db, env, agent, id, "close", note, at, err);
+}
+
 /* One task from a suggestion s (an item, and a town for a problem), started at start;
  * life: 0 open with progress, 1 done, 2 closed. */
 static enum wg_rc one_task(struct wg_db *db, const struct wg_task_env *env,
@@ -127,8 +148,7 @@ static enum wg_rc one_task(struct wg_db *db, const struct wg_task_env *env,
         rc = act(db, env, &handler, id, "complete", "整治措施已落实，相关点位问题已整改到位",
                  start + 20 * DAY, err);
     if (!rc && life == 2)
-        rc = act(db, env, agent, id, "close", "经成效评估，相关诉求量明显下降，予以办结",
-                 start + 30 * DAY, err);
+        rc = close_measured(db, env, agent, id, start + 30 * DAY, err);
     rep->closed += life == 2, rep->done += life == 1, rep->open += life == 0;
     return rc;
 }
