@@ -217,14 +217,16 @@ static enum wg_rc demo_tasks(struct wg_db *db, void *ctx, struct wg_err *err)
     struct wg_calendar *cal = wg_calendar_new();
     struct wg_catalog cat;
     struct wg_task_sample_report rep;
+    struct wg_pii_keys *keys = NULL;
     char path[4200];
     enum wg_rc rc;
     wg_catalog_init(&cat);
     snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if ((rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_catalog_load_defaults(&cat, err)))
+    if ((rc = wg_calendar_load_file(cal, path, err)) ||
+        (rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_pii_keys_load(data, &keys, err)))
         goto out;
     wg_calendar_set_fallback(cal, true);
-    struct wg_task_env env = {cal, &cat};
+    struct wg_task_env env = {cal, &cat, keys};
     if ((rc = wg_task_sample(db, &env, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL), &rep,
                              err)))
         goto out;
@@ -234,6 +236,7 @@ static enum wg_rc demo_tasks(struct wg_db *db, void *ctx, struct wg_err *err)
                rep.tasks, rep.closed, rep.done, rep.open, rep.progress, rep.leaders,
                rep.sponsorships, rep.notes);
 out:
+    wg_pii_keys_free(keys);
     wg_catalog_release(&cat);
     wg_calendar_free(cal);
     return rc;

@@ -143,6 +143,13 @@ def test_sponsorships_ranked_assigned_and_noted():
             assert [tuple(r) for r in rows].count(("sponsorship.create", "ok")) == 2, rows
             assert [tuple(r) for r in rows].count(("sponsorship.note", "ok")) == 2, rows
             assert ("sponsorship.note", "denied") in [tuple(r) for r in rows], rows
+            # the notes are sealed at rest (they may name the residents visited)
+            db = data.store()
+            try:
+                stored = [r[0] for r in db.execute("SELECT note FROM sponsorship_note").fetchall()]
+            finally:
+                db.close()
+            assert len(stored) == 2 and not any("回访" in n or "物业" in n for n in stored), stored
         finally:
             srv.stop()
     finally:

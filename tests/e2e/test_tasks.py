@@ -187,6 +187,13 @@ def test_tasks_opened_read_moved_and_measured():
             status, e = srv.get(f"/api/v1/tasks/suggestions?month={month}&scope={TOWN}",
                                 token=t["south"])
             assert status == 404, e
+            # the timeline's notes are sealed at rest
+            db = data.store()
+            try:
+                stored = [r[0] for r in db.execute("SELECT note FROM task_event").fetchall()]
+            finally:
+                db.close()
+            assert stored and not any("联合执法" in n or "成效" in n for n in stored), stored
             # audited
             assert [r[2] for r in audit(data, "task.create")].count("ok") == 2
             assert len(audit(data, "task.action")) >= 10

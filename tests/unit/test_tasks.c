@@ -9,6 +9,8 @@
 
 #include "core/civil.h"
 #include "domain/accounts/account.h"
+#include "domain/accounts/pii_keys.h"
+#include "domain/accounts/pii_rotate.h"
 #include "domain/alerts/sponsor.h"
 #include "domain/alerts/task.h"
 #include "domain/map/region.h"
@@ -119,7 +121,7 @@ static enum wg_rc act(struct wg_db *db, const struct wg_actor *a, long long id, 
 {
     json_t *body = json_loads(text, 0, NULL);
     T_CHECK(body != NULL);
-    enum wg_rc rc = wg_task_act(db, a, id, version, body, now, err);
+    enum wg_rc rc = wg_task_act(db, env.keys, a, id, version, body, now, err);
     json_decref(body);
     return rc;
 }
@@ -437,7 +439,7 @@ static enum wg_rc note(struct wg_db *db, const struct wg_actor *a, long long id,
                        struct wg_err *err)
 {
     json_t *body = json_pack("{s:s}", "note", text);
-    enum wg_rc rc = wg_sponsor_note(db, a, id, body, 1796000100LL, err);
+    enum wg_rc rc = wg_sponsor_note(db, env.keys, a, id, body, 1796000100LL, err);
     json_decref(body);
     return rc;
 }
@@ -562,7 +564,7 @@ static void assignments(struct wg_db *db, long long now)
 
     /* the list: a leader's own first, with the place's trend and the notes newest first */
     struct wg_sponsor_query q = {0};
-    T_EQ_INT(wg_sponsor_list(db, &other_leader, &q, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &other_leader, &q, now, &out, &err), WG_OK);
     json_t *arr = json_object_get(out, "sponsorships");
     T_EQ_INT(json_array_size(arr), 2);
     T_EQ_STR(json_string_value(json_object_get(json_array_get(arr, 0), "leader")), "lihua");
@@ -579,18 +581,19 @@ static void assignments(struct wg_db *db, long long now)
         "热线跟踪回访");
     json_decref(out);
     q.month = "2027-01";
-    T_EQ_INT(wg_sponsor_list(db, &agent, &q, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &agent, &q, now, &out, &err), WG_OK);
     T_EQ_INT(json_array_size(json_object_get(out, "sponsorships")), 1);
     json_decref(out);
     q = (struct wg_sponsor_query){.leader = "lihua"};
-    T_EQ_INT(wg_sponsor_list(db, &agent, &q, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &agent, &q, now, &out, &err), WG_OK);
     T_EQ_INT(json_array_size(json_object_get(out, "sponsorships")), 1);
     json_decref(out);
-    T_EQ_INT(wg_sponsor_list(db, &west, &(struct wg_sponsor_query){0}, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &west, &(struct wg_sponsor_query){0}, now, &out, &err),
+             WG_OK);
     T_EQ_INT(json_array_size(json_object_get(out, "sponsorships")), 0);
     json_decref(out);
     q = (struct wg_sponsor_query){.month = "2026/12"};
-    T_EQ_INT(wg_sponsor_list(db, &agent, &q, now, &out, &err), WG_EINVAL);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &agent, &q, now, &out, &err), WG_EINVAL);
     (void)second;
 }
 
@@ -627,14 +630,59 @@ static void sample(struct wg_db *db)
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM sponsorship WHERE place = '" WEST
                                       "' AND month_from = '2026-12' AND month_to = '2027-02'"),
              1);
-    /* the close says what the effect measured: 30 days after the start against before */
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM task_event WHERE action = 'close' "
-                                      "AND note LIKE '%启动后30天诉求%'"),
-             1);
+    /* the close says what the effect measured: 30 days after the start against before; the
+     * notes are sealed at rest */
+    struct wg_actor all;
+    json_t *v = NULL;
+    long long version = 0, closed = t_store_one(t_store_dir, "SELECT id FROM task WHERE state = "
+                                                             "'closed'");
+    actor(&all, "centre", "agent", "region", "");
+    T_EQ_INT(wg_task_view(db, &env, &all, closed, now, &v, &version, &err), WG_OK);
+    json_t *timeline = json_object_get(v, "timeline");
+    json_t *last = json_array_get(timeline, json_array_size(timeline) - 1);
+    T_EQ_STR(json_string_value(json_object_get(last, "action")), "close");
+    T_CHECK(strstr(json_string_value(json_object_get(last, "note")), "启动后30天诉求") != NULL);
+    json_decref(v);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM task_event WHERE note LIKE '%诉求%'"),
+             0);
     /* once only */
     T_EQ_INT(wg_task_sample(db, &env, COUNTY, "Demo-2026", now, &rep, &err), WG_OK);
     T_EQ_INT(rep.tasks, 0);
     T_EQ_INT(count("task"), 3);
+}
+
+/* Key rotation re-seals the timelines' and the notes' texts, which read back the same. */
+static void rotation(struct wg_db *db)
+{
+    struct wg_err err = {0};
+    struct wg_pii_keys *rotated = NULL;
+    struct wg_actor all;
+    size_t moved = 0;
+    json_t *v = NULL;
+    long long version = 0, now = wg_cst_midnight(day("2027-01-10"));
+    long long events = count("task_event"), notes = count("sponsorship_note");
+    T_EQ_INT(wg_pii_keys_rotate(t_store_dir, &err), WG_OK);
+    T_EQ_INT(wg_pii_keys_load(t_store_dir, &rotated, &err), WG_OK);
+    T_EQ_INT(wg_pii_rotate_stored(db, rotated, &moved, &err), WG_OK);
+    T_CHECK((long long)moved >= events + notes);
+    wg_pii_keys_free((struct wg_pii_keys *)env.keys);
+    env.keys = rotated;
+    actor(&all, "centre", "agent", "region", "");
+    long long first_task = t_store_one(t_store_dir, "SELECT MIN(id) FROM task");
+    T_EQ_INT(wg_task_view(db, &env, &all, first_task, now, &v, &version, &err), WG_OK);
+    /* the first line's note is the topic the task was opened with */
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(v, "timeline"), 0), "note")),
+             json_string_value(json_object_get(v, "topic")));
+    json_decref(v);
+    T_EQ_INT(wg_sponsor_list(db, env.keys, &all, &(struct wg_sponsor_query){.leader = "wangjm"},
+                             now, &v, &err),
+             WG_OK);
+    json_t *first = json_array_get(json_object_get(v, "sponsorships"), 0);
+    T_EQ_STR(json_string_value(
+                 json_object_get(json_array_get(json_object_get(first, "notes"), 1), "note")),
+             "走访商户5家，督促安装隔音设施");
+    json_decref(v);
 }
 
 int main(void)
@@ -646,9 +694,16 @@ int main(void)
     cal = wg_calendar_new();
     static const char y2026[] = "{\"holidays\":{\"2026-01-01\":\"元旦\"}}";
     T_EQ_INT(wg_calendar_load_json(cal, y2026, strlen(y2026), &err), WG_OK);
-    env = (struct wg_task_env){cal, &cat};
+    env = (struct wg_task_env){cal, &cat, NULL};
 
     struct wg_store *st = t_store_open("tasks");
+    struct wg_pii_keys *keys = NULL;
+    if ((wg_pii_keys_create(t_store_dir, &err) && err.rc != WG_ECONFLICT) ||
+        wg_pii_keys_load(t_store_dir, &keys, &err)) {
+        fprintf(stderr, "keys: %s\n", err.msg);
+        return 1;
+    }
+    env.keys = keys;
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     add_region(db, COUNTY, "兰山区", "county");
     add_region(db, TOWN, "兰山街道", "town");
@@ -672,9 +727,11 @@ int main(void)
     effect(db, now);
     sponsorships(db, now);
     sample(db);
+    rotation(db);
 
     wg_store_put(db);
     t_store_close(st);
+    wg_pii_keys_free((struct wg_pii_keys *)env.keys);
     wg_calendar_free(cal);
     wg_catalog_release(&cat);
     return T_DONE("tasks");

@@ -31,7 +31,8 @@ enum wg_rc wg_api_sponsorships_list(struct wg_req *req, struct wg_err *err)
     json_t *out = NULL;
     enum wg_rc rc;
     if ((rc = wg_api_db(req, &db, err)) ||
-        (rc = wg_sponsor_list(db, req->actor, &q, (long long)time(NULL), &out, err)))
+        (rc = wg_sponsor_list(db, ((struct wg_app *)req->app)->keys, req->actor, &q,
+                              (long long)time(NULL), &out, err)))
         return rc;
     return wg_reply_json(req, 200, out);
 }
@@ -63,7 +64,8 @@ enum wg_rc wg_api_sponsorships_note(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_api_registry_id(req->params[0], "sponsorship", &id, err)) ||
         (rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_sponsor_note(db, req->actor, id, req->json, (long long)time(NULL), err);
+    rc = wg_sponsor_note(db, ((struct wg_app *)req->app)->keys, req->actor, id, req->json,
+                         (long long)time(NULL), err);
     rc = wg_api_audit(req, db, NULL, "sponsorship.note", "sponsorship", req->params[0], NULL, rc,
                       err);
     if (rc)

@@ -19,7 +19,7 @@
 static struct wg_task_env env_of(struct wg_req *req)
 {
     struct wg_app *app = req->app;
-    struct wg_task_env env = {app->calendar, wg_api_catalog(req)};
+    struct wg_task_env env = {app->calendar, wg_api_catalog(req), app->keys};
     return env;
 }
 
@@ -101,7 +101,8 @@ enum wg_rc wg_api_tasks_act(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_api_registry_version(req, "task", &version, err);
     if (!rc)
-        rc = wg_task_act(db, req->actor, id, version, req->json, (long long)time(NULL), err);
+        rc = wg_task_act(db, ((struct wg_app *)req->app)->keys, req->actor, id, version, req->json,
+                         (long long)time(NULL), err);
     rc = wg_api_audit(req, db, NULL, "task.action", "task", req->params[0],
                       wg_api_field(req, "action"), rc, err);
     return rc ? rc : reply_task(req, db, id, 200, err);

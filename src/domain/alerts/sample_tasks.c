@@ -74,7 +74,7 @@ static enum wg_rc act(struct wg_db *db, const struct wg_task_env *env, const str
         json_object_set_new(body, "note", json_string(note));
     enum wg_rc rc = wg_task_view(db, env, a, id, at, &view, &version, err);
     if (!rc)
-        rc = wg_task_act(db, a, id, version, body, at, err);
+        rc = wg_task_act(db, env->keys, a, id, version, body, at, err);
     json_decref(view);
     json_decref(body);
     return rc;
@@ -169,7 +169,8 @@ static enum wg_rc make_leaders(struct wg_db *db, const char *county, const char 
     return WG_OK;
 }
 
-static enum wg_rc sponsorships(struct wg_db *db, const struct wg_actor *agent, long long now,
+static enum wg_rc sponsorships(struct wg_db *db, const struct wg_pii_keys *keys,
+                               const struct wg_actor *agent, long long now,
                                struct wg_task_sample_report *rep, struct wg_err *err)
 {
     char last[8], next[8];
@@ -210,7 +211,7 @@ static enum wg_rc sponsorships(struct wg_db *db, const struct wg_actor *agent, l
         la.perms = wg_roles[WG_ROLE_LEADER].perms;
         for (int k = 0; !rc && k < 1 + (int)(i % 3); k++) {
             json_t *n = json_pack("{s:s}", "note", notes[(i + (size_t)k * 3) % 8]);
-            rc = wg_sponsor_note(db, &la, id, n, at + (k + 1) * 9 * DAY, err);
+            rc = wg_sponsor_note(db, keys, &la, id, n, at + (k + 1) * 9 * DAY, err);
             json_decref(n);
             rep->notes += !rc;
         }
@@ -262,7 +263,7 @@ enum wg_rc wg_task_sample(struct wg_db *db, const struct wg_task_env *env, const
     if (!rc)
         rc = make_leaders(db, county, password, rep, err);
     if (!rc)
-        rc = sponsorships(db, &agent, now, rep, err);
+        rc = sponsorships(db, env->keys, &agent, now, rep, err);
 out:
     json_decref(sug2);
     json_decref(sug1);

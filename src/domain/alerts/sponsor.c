@@ -9,6 +9,7 @@
 #include "core/civil.h"
 #include "core/jfield.h"
 #include "core/param.h"
+#include "domain/accounts/pii.h"
 #include "domain/alerts/task.h"
 #include "domain/stats/stats.h"
 #include "store/accounts/accounts_q.h"
@@ -299,15 +300,30 @@ static int on_sponsor(const struct wg_sponsor_row *r, void *ctx)
     return 0;
 }
 
+#define NOTE_CONTEXT "sponsorship.note"
+
+struct opened {
+    const struct wg_pii_keys *keys;
+    json_t *arr;
+    struct wg_err *err;
+    enum wg_rc rc;
+};
+
 static int on_note(long long at, const char *author, const char *note, void *ctx)
 {
-    json_array_append_new(
-        ctx, json_pack("{s:I,s:s,s:s}", "at", (json_int_t)at, "author", author, "note", note));
+    struct opened *o = ctx;
+    char *open = NULL;
+    if (*note && (o->rc = wg_pii_decrypt(o->keys, note, NOTE_CONTEXT, &open, o->err)))
+        return 1;
+    json_array_append_new(o->arr, json_pack("{s:I,s:s,s:s}", "at", (json_int_t)at, "author", author,
+                                            "note", open ? open : ""));
+    wg_pii_wipe(open);
     return 0;
 }
 
 /* Each 帮包's place name, its notes and its six months' trend. */
-static enum wg_rc decorate(struct wg_db *db, json_t *arr, long long now, struct wg_err *err)
+static enum wg_rc decorate(struct wg_db *db, const struct wg_pii_keys *keys, json_t *arr,
+                           long long now, struct wg_err *err)
 {
     size_t i;
     json_t *v, *want = json_object(), *counts = NULL;
@@ -332,9 +348,12 @@ static enum wg_rc decorate(struct wg_db *db, json_t *arr, long long now, struct 
         if (!i || last > hi)
             hi = last;
         json_t *notes = json_array();
+        struct opened o = {keys, notes, err, WG_OK};
         if (!rc)
             rc = wg_store_sponsor_notes(db, json_integer_value(json_object_get(v, "id")),
-                                        WG_SPONSOR_NOTES_SHOWN, on_note, notes, err);
+                                        WG_SPONSOR_NOTES_SHOWN, on_note, &o, err);
+        if (!rc)
+            rc = o.rc;
         json_object_set_new(v, "notes", notes);
     }
     /* one pass over the counters for every place listed, at most two years of months */
@@ -366,9 +385,9 @@ static enum wg_rc decorate(struct wg_db *db, json_t *arr, long long now, struct 
     return rc;
 }
 
-enum wg_rc wg_sponsor_list(struct wg_db *db, const struct wg_actor *actor,
-                           const struct wg_sponsor_query *q, long long now, json_t **out,
-                           struct wg_err *err)
+enum wg_rc wg_sponsor_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_actor *actor, const struct wg_sponsor_query *q,
+                           long long now, json_t **out, struct wg_err *err)
 {
     long long limit = 100;
     char prefix[32] = "", hi[34], month[8] = "";
@@ -393,7 +412,7 @@ enum wg_rc wg_sponsor_list(struct wg_db *db, const struct wg_actor *actor,
                                  actor->username, (int)limit};
     rc = wg_store_sponsor_list(db, &r, on_sponsor, &p, err);
     if (!rc)
-        rc = decorate(db, p.arr, now, err);
+        rc = decorate(db, keys, p.arr, now, err);
     if (rc) {
         json_decref(p.arr);
         return rc;
@@ -419,8 +438,9 @@ static int on_found(const struct wg_sponsor_row *r, void *ctx)
     return 0;
 }
 
-enum wg_rc wg_sponsor_note(struct wg_db *db, const struct wg_actor *actor, long long id,
-                           const json_t *body, long long now, struct wg_err *err)
+enum wg_rc wg_sponsor_note(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_actor *actor, long long id, const json_t *body,
+                           long long now, struct wg_err *err)
 {
     const char *note = NULL;
     struct found f = {actor, "", "", 0};
@@ -437,5 +457,10 @@ enum wg_rc wg_sponsor_note(struct wg_db *db, const struct wg_actor *actor, long 
         return wg_err_set(err, WG_EFORBIDDEN,
                           "notes of sponsorship %lld are written by its leader %s or a reviewer",
                           id, f.leader);
-    return wg_store_sponsor_note(db, id, now, actor->username, note, err);
+    char *sealed = NULL;
+    if ((rc = wg_pii_encrypt(keys, note, NOTE_CONTEXT, &sealed, err)))
+        return rc;
+    rc = wg_store_sponsor_note(db, id, now, actor->username, sealed, err);
+    free(sealed);
+    return rc;
 }

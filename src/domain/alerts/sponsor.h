@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/accounts/session.h"
 #include "store/store.h"
 
@@ -50,13 +51,15 @@ enum wg_rc wg_sponsor_create(struct wg_db *db, const struct wg_actor *actor, con
 struct wg_sponsor_query {
     const char *month, *leader, *scope, *limit;
 };
-enum wg_rc wg_sponsor_list(struct wg_db *db, const struct wg_actor *actor,
-                           const struct wg_sponsor_query *q, long long now, json_t **out,
-                           struct wg_err *err);
+enum wg_rc wg_sponsor_list(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_actor *actor, const struct wg_sponsor_query *q,
+                           long long now, json_t **out, struct wg_err *err);
 
-/* POST /api/v1/sponsorships/{id}/notes: {note} by the assigned leader or a reviewer in
- * scope (else WG_EFORBIDDEN); a 帮包 outside the actor's scope is WG_ENOTFOUND. */
-enum wg_rc wg_sponsor_note(struct wg_db *db, const struct wg_actor *actor, long long id,
-                           const json_t *body, long long now, struct wg_err *err);
+/* POST /api/v1/sponsorships/{id}/notes: {note} (sealed with keys: it may name people) by the
+ * assigned leader or a reviewer in scope (else WG_EFORBIDDEN); a 帮包 outside the actor's scope is
+ * WG_ENOTFOUND. */
+enum wg_rc wg_sponsor_note(struct wg_db *db, const struct wg_pii_keys *keys,
+                           const struct wg_actor *actor, long long id, const json_t *body,
+                           long long now, struct wg_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/jfield.h"
 #include "core/param.h"
 #include "core/utf8.h"
+#include "domain/accounts/pii.h"
 #include "store/accounts/accounts_q.h"
 #include "store/alerts/task_q.h"
 #include "store/catalog/catalog_q.h"
@@ -20,6 +21,23 @@ const char *const wg_task_fields[] = {"origin",   "warning",   "topic",   "scope
                                       "items",    "lead_unit", "helpers", "measures",
                                       "deadline", "owner",     NULL};
 const char *const wg_task_action_fields[] = {"action", "note", NULL};
+
+#define NOTE_CONTEXT "task.note"
+
+/* A line of the timeline, its note sealed. */
+static enum wg_rc event(struct wg_db *db, const struct wg_pii_keys *keys, long long task,
+                        long long at, const char *actor, const char *action, const char *note,
+                        struct wg_err *err)
+{
+    char *sealed = NULL;
+    enum wg_rc rc = WG_OK;
+    if (note && *note)
+        rc = wg_pii_encrypt(keys, note, NOTE_CONTEXT, &sealed, err);
+    if (!rc)
+        rc = wg_store_task_event(db, task, at, actor, action, sealed ? sealed : "", err);
+    free(sealed);
+    return rc;
+}
 
 static const char *const origins[] = {"warning", "top_problem", "top_item", NULL};
 static const char *const actions[] = {"progress", "complete", "close", "cancel", NULL};
@@ -246,7 +264,7 @@ static enum wg_rc create(struct wg_db *db, const struct wg_task_env *env, const 
         rc = wg_store_task_insert(db, &d.row, d.items, d.nitems, d.helpers, d.nhelpers, id, err);
     }
     if (!rc)
-        rc = wg_store_task_event(db, *id, now, a->username, "create", d.row.topic, err);
+        rc = event(db, env->keys, *id, now, a->username, "create", d.row.topic, err);
     if (!rc && d.row.warning)
         rc = wg_task_warning_handled(db, a, d.row.warning, *id, now, err);
     free(items);
@@ -389,8 +407,9 @@ enum wg_rc wg_task_action_read(const json_t *body, const char **action, const ch
     return WG_OK;
 }
 
-static enum wg_rc act(struct wg_db *db, const struct wg_actor *a, long long id, long long version,
-                      const json_t *body, long long now, struct wg_err *err)
+static enum wg_rc act(struct wg_db *db, const struct wg_pii_keys *keys, const struct wg_actor *a,
+                      long long id, long long version, const json_t *body, long long now,
+                      struct wg_err *err)
 {
     const char *action = NULL, *note = NULL, *next = NULL;
     struct loaded l;
@@ -421,20 +440,21 @@ static enum wg_rc act(struct wg_db *db, const struct wg_actor *a, long long id, 
                             strcmp(next, "open") && !l.row.finished_at ? now : l.row.finished_at,
                             err);
     if (!rc)
-        rc = wg_store_task_event(db, id, now, a->username, action, note, err);
+        rc = event(db, keys, id, now, a->username, action, note, err);
 out:
     unload(&l);
     return rc;
 }
 
-enum wg_rc wg_task_act(struct wg_db *db, const struct wg_actor *actor, long long id,
-                       long long version, const json_t *body, long long now, struct wg_err *err)
+enum wg_rc wg_task_act(struct wg_db *db, const struct wg_pii_keys *keys,
+                       const struct wg_actor *actor, long long id, long long version,
+                       const json_t *body, long long now, struct wg_err *err)
 {
     enum wg_rc rc;
     int own = !wg_db_in_tx(db);
     if (own && (rc = wg_db_begin(db, err)))
         return rc;
-    rc = act(db, actor, id, version, body, now, err);
+    rc = act(db, keys, actor, id, version, body, now, err);
     if (own && !rc)
         rc = wg_db_commit(db, err);
     if (own && rc)
@@ -460,11 +480,23 @@ static json_t *task_json(const struct wg_task_row *r, long long now)
     return j;
 }
 
+struct timeline {
+    const struct wg_pii_keys *keys;
+    json_t *arr;
+    struct wg_err *err;
+    enum wg_rc rc;
+};
+
 static int on_event(long long at, const char *actor, const char *action, const char *note,
                     void *ctx)
 {
-    json_array_append_new(ctx, json_pack("{s:I,s:s,s:s,s:s}", "at", (json_int_t)at, "actor", actor,
-                                         "action", action, "note", note));
+    struct timeline *tl = ctx;
+    char *open = NULL;
+    if (*note && (tl->rc = wg_pii_decrypt(tl->keys, note, NOTE_CONTEXT, &open, tl->err)))
+        return 1;
+    json_array_append_new(tl->arr, json_pack("{s:I,s:s,s:s,s:s}", "at", (json_int_t)at, "actor",
+                                             actor, "action", action, "note", open ? open : ""));
+    wg_pii_wipe(open);
     return 0;
 }
 
@@ -502,7 +534,10 @@ enum wg_rc wg_task_view(struct wg_db *db, const struct wg_task_env *env,
         return rc;
     json_t *j = task_json(&l.row, now), *timeline = json_array(), *items = json_array(),
            *helpers = json_array();
-    rc = wg_store_task_events(db, id, on_event, timeline, err);
+    struct timeline tl = {env->keys, timeline, err, WG_OK};
+    rc = wg_store_task_events(db, id, on_event, &tl, err);
+    if (!rc)
+        rc = tl.rc;
     wg_task_place_name(db, l.row.scope, name, sizeof name);
     json_object_set_new(j, "scope_name", json_string(name));
     json_array_foreach(json_object_get(j, "items"), i, v)

@@ -34,6 +34,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "domain/accounts/pii_keys.h"
 #include "domain/accounts/session.h"
 #include "domain/calendar/calendar.h"
 #include "domain/catalog/catalog.h"
@@ -55,6 +56,7 @@ extern const char *const wg_task_action_fields[]; /* an action's: action, note *
 struct wg_task_env {
     const struct wg_calendar *cal;
     const struct wg_catalog *cat;
+    const struct wg_pii_keys *keys; /* the timeline's notes are sealed (they may name people) */
 };
 
 /* A new task's body read without the store (the fuzz target's entry): only its keys, each
@@ -107,11 +109,12 @@ enum wg_rc wg_task_list(struct wg_db *db, const struct wg_actor *actor,
                         const struct wg_task_query *q, long long now, json_t **out,
                         struct wg_err *err);
 
-/* An action {action: progress|complete|close|cancel, note} on task id by actor on the
- * version read (see above): WG_EINVAL naming the field, WG_EFORBIDDEN for a move the actor
- * may not make, WG_ECONFLICT for a move the state does not allow or a lost race. */
-enum wg_rc wg_task_act(struct wg_db *db, const struct wg_actor *actor, long long id,
-                       long long version, const json_t *body, long long now, struct wg_err *err);
+/* An action {action: progress|complete|close|cancel, note (sealed with keys)} on task id by
+ * actor on the version read (see above): WG_EINVAL naming the field, WG_EFORBIDDEN for a move the
+ * actor may not make, WG_ECONFLICT for a move the state does not allow or a lost race. */
+enum wg_rc wg_task_act(struct wg_db *db, const struct wg_pii_keys *keys,
+                       const struct wg_actor *actor, long long id, long long version,
+                       const json_t *body, long long now, struct wg_err *err);
 
 /* The stored row of a task the actor sees (else WG_ENOTFOUND), its texts topic, helpers and
  * measures left NULL, and its items' JSON array (returns owned in *items: free it). */
