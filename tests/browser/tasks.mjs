@@ -4,6 +4,18 @@
 // leader to the first; the leader, on a phone at 390×844, finds the 帮包 first in the list
 // and writes a progress note.
 import { PASSWORD, uiLogin, shot as shotOf } from './harness.mjs'
+import { untranslated } from './chinese.mjs'
+
+// The words a page shows that are not Chinese (chinese.mjs), once its names have arrived
+async function english (page) {
+  await page.waitForLoadState('networkidle')
+  let bad = await untranslated(page)
+  for (let i = 0; bad.length && i < 6; i++) {
+    await page.waitForTimeout(500)
+    bad = await untranslated(page)
+  }
+  return bad
+}
 
 export const taskTests = []
 const test = (name, fn) => taskTests.push([name, fn])
@@ -61,9 +73,13 @@ test('tasks: an agent opens a task from the suggestions, a unit reports progress
   await page.click('[data-test=td-complete]')
   await page.waitForFunction(() => document.querySelector('[data-test=td-state]').textContent.includes('已完成'))
   await shot('tasks-detail')
+  let bad = await english(page)
+  assert(!bad.length, 'the task in Chinese: ' + bad.join(' '))
   await page.goto(base + '/tasks')
   await page.waitForSelector(`[data-test=tk-row-${id}]`)
   assert((await page.textContent(`[data-test=tk-state-${id}]`)).includes('已完成'), 'the list shows it done')
+  bad = await english(page)
+  assert(!bad.length, 'the task list in Chinese: ' + bad.join(' '))
 })
 
 test('sponsorships: an agent assigns a leader to the top grid, the leader writes a note on a phone', async ({ page, browser, base, assert, srv, shot }) => {
@@ -79,6 +95,8 @@ test('sponsorships: an agent assigns a leader to the top grid, the leader writes
   await page.waitForFunction(g => !document.querySelector(`[data-test=sp-assign-${g}]`), GRID)
   assert((await page.textContent('[data-test=sp-ranking]')).includes('leader1'), 'the ranking names the leader')
   await shot('sponsorships-ranking')
+  const bad = await english(page)
+  assert(!bad.length, 'the ranking in Chinese: ' + bad.join(' '))
 
   const ctx = await browser.newContext(PHONE)
   const phone = await ctx.newPage()
