@@ -182,6 +182,7 @@ static void bad_bodies(struct wg_db *db, const struct wg_actor *agent, long long
     }
     T_EQ_INT(count("task"), 0);
     T_EQ_INT(count("task_event"), 0);
+    T_EQ_INT(count("outbox"), 0);
     T_EQ_INT(count("task_unit"), 0);
 }
 
@@ -227,6 +228,11 @@ static void tasks(struct wg_db *db, long long now)
                        now, &c, &err),
              WG_OK);
     T_EQ_INT(count("task_unit"), 4);
+    /* each unit told once a task: cg and hb of the first, hb of the second, lz of the third */
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'task_opened'"), 4);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'task_opened' "
+                                      "AND recipient = 'unit:hb'"),
+             2);
     T_EQ_INT(count("task_item"), 3);
 
     /* due at the close of the deadline's working day; 2026-12-31 is a Thursday */
@@ -545,6 +551,10 @@ static void assignments(struct wg_db *db, long long now)
                     "{\"place\":\"" GRID2 "\",\"leader\":\"lihua\",\"month\":\"2026-12\"}", &second,
                     &err),
              WG_OK);
+    T_EQ_INT(t_store_one(t_store_dir,
+                         "SELECT COUNT(*) FROM outbox WHERE kind = "
+                         "'sponsorship_assigned' AND recipient IN ('wangjm', 'lihua')"),
+             2);
     /* ranking shows who holds each place */
     T_EQ_INT(wg_sponsor_ranking(db, &agent, "2026-11", NULL, NULL, NULL, &out, &err), WG_OK);
     json_t *s = json_object_get(json_array_get(json_object_get(out, "places"), 0), "sponsorship");

@@ -10,6 +10,7 @@
 #include "core/jfield.h"
 #include "core/param.h"
 #include "domain/accounts/pii.h"
+#include "domain/notify/notify.h"
 #include "domain/alerts/task.h"
 #include "domain/stats/stats.h"
 #include "store/accounts/accounts_q.h"
@@ -253,7 +254,16 @@ static enum wg_rc create(struct wg_db *db, const struct wg_actor *a, const json_
     snprintf(s.created_by, sizeof s.created_by, "%s", a->username);
     s.note = note ? note : "";
     s.created_at = now;
-    return wg_store_sponsor_insert(db, &s, id, err);
+    if ((rc = wg_store_sponsor_insert(db, &s, id, err)))
+        return rc;
+    /* the leader is told, in the same transaction */
+    json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:s}", "kind", "sponsorship_assigned", "sponsorship",
+                          (json_int_t)*id, "place", place, "from", s.month_from, "to", s.month_to);
+    char *payload = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    rc = wg_notify(db, leader, "sponsorship_assigned", 0, payload, err);
+    free(payload);
+    return rc;
 }
 
 enum wg_rc wg_sponsor_create(struct wg_db *db, const struct wg_actor *actor, const json_t *body,

@@ -41,7 +41,8 @@ enum wg_rc wg_sponsor_ranking(struct wg_db *db, const struct wg_actor *actor, co
                               struct wg_err *err);
 
 /* POST /api/v1/sponsorships: {place, leader, month | from and to, note} checked (see above)
- * and stored by actor at now; *id its id. */
+ * and stored by actor at now, the leader told through the outbox ("sponsorship_assigned");
+ * *id its id. */
 enum wg_rc wg_sponsor_create(struct wg_db *db, const struct wg_actor *actor, const json_t *body,
                              long long now, long long *id, struct wg_err *err);
 

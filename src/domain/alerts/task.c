@@ -12,6 +12,7 @@
 #include "core/param.h"
 #include "core/utf8.h"
 #include "domain/accounts/pii.h"
+#include "domain/notify/notify.h"
 #include "store/accounts/accounts_q.h"
 #include "store/alerts/task_q.h"
 #include "store/catalog/catalog_q.h"
@@ -267,6 +268,19 @@ static enum wg_rc create(struct wg_db *db, const struct wg_task_env *env, const 
         rc = event(db, env->keys, *id, now, a->username, "create", d.row.topic, err);
     if (!rc && d.row.warning)
         rc = wg_task_warning_handled(db, a, d.row.warning, *id, now, err);
+    /* the units it is given to are told, in the same transaction */
+    for (size_t i = 0; !rc && i <= d.nhelpers; i++) {
+        const char *unit = i ? d.helpers[i - 1] : d.row.lead_unit;
+        char recipient[80];
+        json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s}", "kind", "task_opened", "task",
+                              (json_int_t)*id, "topic", d.row.topic, "role", i ? "help" : "lead",
+                              "scope", d.row.scope, "deadline", d.row.deadline);
+        char *payload = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        snprintf(recipient, sizeof recipient, "unit:%s", unit);
+        rc = wg_notify(db, recipient, "task_opened", 0, payload, err);
+        free(payload);
+    }
     free(items);
     free(helpers);
     free(measures);

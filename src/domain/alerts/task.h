@@ -77,7 +77,8 @@ enum wg_rc wg_task_action_read(const json_t *body, const char **action, const ch
                                struct wg_err *err);
 
 /* A new task's body read and checked against the store (see above) and stored open with the
- * first line of its timeline, by actor at now; *id its id. A bad field is WG_EINVAL naming it;
+ * first line of its timeline, by actor at now, its lead and helping units told through the
+ * outbox ("task_opened", domain/notify/notify.h); *id its id. A bad field is WG_EINVAL naming it;
  * a scope outside the actor's is as unknown as a missing one. One transaction; nothing is
  * written on an error. */
 enum wg_rc wg_task_create(struct wg_db *db, const struct wg_task_env *env,
