@@ -247,3 +247,34 @@ def test_task_special_report_pdf_and_xlsx():
             srv.stop()
     finally:
         data.close()
+
+
+def test_task_moves_race_one_wins():
+    """Eight reviewers and handlers move the same task on the same version at once: one move is
+    taken, every other answers 409, and the timeline holds the one."""
+    from concurrent.futures import ThreadPoolExecutor
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            t = setup(data, srv)
+            status, task = srv.json("POST", "/api/v1/tasks", task_body(), token=t["agent"])
+            assert status == 201, task
+
+            def move(i):
+                who = ("agent", "cg", "hb")[i % 3]
+                status, _, _ = srv.request(
+                    "POST", f"/api/v1/tasks/{task['id']}/actions",
+                    {"action": "progress", "note": f"第{i}次报送"},
+                    headers={"If-Match": f'"{task["version"]}"'}, token=t[who])
+                return status
+
+            with ThreadPoolExecutor(8) as pool:
+                got = sorted(pool.map(move, range(8)))
+            assert got == [200] + [409] * 7, got
+            status, now = srv.get(f"/api/v1/tasks/{task['id']}", token=t["agent"])
+            assert now["version"] == 2 and len(now["timeline"]) == 2, now
+        finally:
+            srv.stop()
+    finally:
+        data.close()
