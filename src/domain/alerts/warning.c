@@ -86,7 +86,7 @@ enum wg_rc wg_warning_list(struct wg_db *db, const struct wg_scope *scope,
     if (q->item && strlen(q->item) > 31)
         return wg_err_set(err, WG_EINVAL, "item '%.40s…' is longer than a catalog item's code",
                           q->item);
-    if (q->cursor && *q->cursor && !wg_param_id(q->cursor, 1, INT64_MAX, &before))
+    if (q->cursor && *q->cursor && wg_param_id(q->cursor, 1, INT64_MAX, &before))
         return wg_err_set(err, WG_EINVAL, "cursor '%.40s' is not a warning id from a page before",
                           q->cursor);
     if (q->since && *q->since) {
