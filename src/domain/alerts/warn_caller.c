@@ -1,5 +1,5 @@
 /* Repeat callers (warn_detect.h): per phone blind index (the orders' own, never the clear
- * number), its 16 newest orders' ids and times; an order shows the situation when at least
+ * number), its 8 newest orders' ids and times; an order shows the situation when at least
  * min_orders of them, itself too, fall within `days` days. */
 #include "domain/alerts/warn_detect.h"
 
@@ -9,11 +9,13 @@
 
 #include "core/alloc.h"
 
-#define KEEP 16
+#define KEEP  8
+#define EPOCH 946684800LL /* 2000-01-01: times kept in 32 bits to 2068 */
 
 struct cell {
     int n, head;
-    long long id[KEEP], at[KEEP];
+    long long id[KEEP];
+    int at[KEEP]; /* seconds since 2000-01-01 */
 };
 
 struct wg_warn_caller {
@@ -55,14 +57,15 @@ int wg_warn_caller_feed(struct wg_warn_caller *c, const struct wg_warn_order *o,
     }
     struct cell *cl = &c->cells[s];
     cl->id[cl->head] = o->id;
-    cl->at[cl->head] = o->at;
+    cl->at[cl->head] = (int)(o->at - EPOCH);
     cl->head = (cl->head + 1) % KEEP;
     if (cl->n < KEEP)
         cl->n++;
     int nids = 0;
     for (int i = 0; i < cl->n; i++) {
         int k = (cl->head - 1 - i + KEEP) % KEEP;
-        if (cl->at[k] >= o->at - c->span && cl->at[k] <= o->at + c->span)
+        long long at = cl->at[k] + EPOCH;
+        if (at >= o->at - c->span && at <= o->at + c->span)
             c->ids[nids++] = cl->id[k];
     }
     if (nids < c->min)
@@ -88,5 +91,5 @@ int wg_warn_caller_feed(struct wg_warn_caller *c, const struct wg_warn_order *o,
 size_t wg_warn_caller_bytes(const struct wg_warn_caller *c, size_t *entries)
 {
     *entries = c->n;
-    return c->cap * sizeof c->cells[0] + c->map.cap * 12;
+    return c->cap * sizeof c->cells[0] + c->map.cap * sizeof(struct wg_warn_slot);
 }

@@ -1,7 +1,8 @@
-/* 群发 (warn_detect.h): the window's points of each item in a spatial hash of cells as wide
- * as the radius, so that the points within the radius of a new one lie in its cell and the
- * eight around it. Points older than the window are dropped from a cell when it is next
- * looked at, and from every cell once every 65,536 orders. */
+/* 群发 (warn_detect.h): the window's points of each item in a spatial hash of cells twice as
+ * wide as the radius, so that the points within the radius of a new one lie in the 2 × 2
+ * cells around the quarter of its cell it falls in (four look-ups, not nine). Points older than the
+ * window are dropped from a cell when it is next looked at, and from every cell once every 65,536
+ * orders. */
 #include "domain/alerts/warn_detect.h"
 
 #include <math.h>
@@ -78,15 +79,18 @@ int wg_warn_cluster_feed(struct wg_warn_cluster *c, uint32_t item, const struct 
         c->have_lat0 = 1;
     }
     double x = o->lon * c->kx, y = o->lat * c->ky;
-    long long cx = (long long)floor(x / c->r), cy = (long long)floor(y / c->r);
+    double fx = x / (2 * c->r), fy = y / (2 * c->r);
+    long long cx = (long long)floor(fx), cy = (long long)floor(fy);
+    /* the neighbour column and row on the side of the quarter the point lies in */
+    int sx = fx - (double)cx < 0.5 ? -1 : 1, sy = fy - (double)cy < 0.5 ? -1 : 1;
     long long oldest = o->at - c->span, count = 1;
     int nids = 0;
     if (++c->feeds % 65536 == 0)
         for (size_t i = 0; i < c->ncells; i++)
             prune(&c->cells[i], oldest);
     c->ids[nids++] = o->id;
-    for (int dx = -1; dx <= 1; dx++)
-        for (int dy = -1; dy <= 1; dy++) {
+    for (int dx = 0; dx != 2 * sx; dx += sx)
+        for (int dy = 0; dy != 2 * sy; dy += sy) {
             uint32_t s = wg_warn_map_find(&c->map, cell_key(item, cx + dx, cy + dy));
             if (s == UINT32_MAX)
                 continue;
@@ -133,7 +137,7 @@ int wg_warn_cluster_feed(struct wg_warn_cluster *c, uint32_t item, const struct 
 
 size_t wg_warn_cluster_bytes(const struct wg_warn_cluster *c, size_t *entries)
 {
-    size_t b = c->capcells * sizeof c->cells[0] + c->map.cap * 12, n = 0;
+    size_t b = c->capcells * sizeof c->cells[0] + c->map.cap * sizeof(struct wg_warn_slot), n = 0;
     for (size_t i = 0; i < c->ncells; i++) {
         b += c->cells[i].cap * sizeof(struct pt);
         n += c->cells[i].n;

@@ -28,21 +28,17 @@ static size_t slot_of(uint64_t key, size_t cap)
 static void map_grow(struct wg_warn_map *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 1024;
-    uint64_t *keys = wg_calloc(cap, sizeof *keys);
-    uint32_t *vals = wg_calloc(cap, sizeof *vals);
+    struct wg_warn_slot *at = wg_calloc(cap, sizeof *at);
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->at[i].key)
             continue;
-        size_t j = slot_of(m->keys[i], cap);
-        while (keys[j])
+        size_t j = slot_of(m->at[i].key, cap);
+        while (at[j].key)
             j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
+        at[j] = m->at[i];
     }
-    free(m->keys);
-    free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
+    free(m->at);
+    m->at = at;
     m->cap = cap;
 }
 
@@ -51,15 +47,15 @@ uint32_t wg_warn_map_get(struct wg_warn_map *m, uint64_t key, uint32_t next, int
     if ((m->n + 1) * 2 > m->cap)
         map_grow(m);
     size_t j = slot_of(key, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == key) {
+    while (m->at[j].key) {
+        if (m->at[j].key == key) {
             *fresh = 0;
-            return m->vals[j];
+            return m->at[j].val;
         }
         j = (j + 1) & (m->cap - 1);
     }
-    m->keys[j] = key;
-    m->vals[j] = next;
+    m->at[j].key = key;
+    m->at[j].val = next;
     m->n++;
     *fresh = 1;
     return next;
@@ -70,9 +66,9 @@ uint32_t wg_warn_map_find(const struct wg_warn_map *m, uint64_t key)
     if (!m->cap)
         return UINT32_MAX;
     size_t j = slot_of(key, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == key)
-            return m->vals[j];
+    while (m->at[j].key) {
+        if (m->at[j].key == key)
+            return m->at[j].val;
         j = (j + 1) & (m->cap - 1);
     }
     return UINT32_MAX;
@@ -80,8 +76,7 @@ uint32_t wg_warn_map_find(const struct wg_warn_map *m, uint64_t key)
 
 void wg_warn_map_release(struct wg_warn_map *m)
 {
-    free(m->keys);
-    free(m->vals);
+    free(m->at);
     memset(m, 0, sizeof *m);
 }
 
@@ -177,7 +172,7 @@ void wg_warn_engine_size(const struct wg_warn_engine *e, size_t *entries, size_t
     size_t n[4] = {0};
     *bytes = wg_warn_cluster_bytes(e->cluster, &n[0]) + wg_warn_recur_bytes(e->recur, &n[1]) +
              wg_warn_surge_bytes(e->surge, &n[2]) + wg_warn_caller_bytes(e->caller, &n[3]) +
-             (e->items.map.cap + e->grids.map.cap + e->towns.map.cap) * 12;
+             (e->items.map.cap + e->grids.map.cap + e->towns.map.cap) * sizeof(struct wg_warn_slot);
     *entries = n[0] + n[1] + n[2] + n[3];
 }
 

@@ -2,8 +2,9 @@
  * orders one at a time in id order and answers, for each, the situations it shows (hits).
  * It keeps, for the rules it was made with, only what the detectors' windows need:
  *
- *   cluster     per item, a spatial hash of the window's points in cells of radius_m (a
- *               point looks at its own cell and the eight around it);
+ *   cluster     per item, a spatial hash of the window's points in cells twice radius_m
+ *               wide (a point looks at the 2 × 2 cells around the quarter of its own
+ *               cell it lies in, which hold every point within the radius);
  *   recurrence  per grid × item, the counts of the last 16 weeks and the newest order ids;
  *   surge       per town × item, the counts of the last 64 days, the day's ids and the
  *               smallest count that is a surge on that day, worked out once a day;
@@ -64,9 +65,12 @@ double wg_warn_poisson_tail(long long n, double lambda);
 /* ---- inside the engine (warn_detect.c and the detectors' files) ---- */
 
 /* An open-addressing map from a 64-bit key (never 0) to a 32-bit slot. */
+struct wg_warn_slot {
+    uint64_t key; /* 0: empty */
+    uint32_t val;
+};
 struct wg_warn_map {
-    uint64_t *keys;
-    uint32_t *vals;
+    struct wg_warn_slot *at; /* key and slot side by side: one cache line a probe */
     size_t cap, n;
 };
 /* The slot of key, or made (*fresh 1) as `next`; the caller then appends its entry. */

@@ -12,14 +12,14 @@
 #include "core/civil.h"
 
 #define WEEKS 16
-#define KEEP  16 /* newest ids kept per grid × item */
+#define KEEP  8 /* newest ids kept per grid × item */
 
 struct cell {
     int last_week;
     unsigned short counts[WEEKS];
     int nkeep, head;
     long long id[KEEP];
-    int week[KEEP];
+    unsigned short week[KEEP]; /* weeks since 1970 fit in 16 bits to the year 3226 */
 };
 
 struct wg_warn_recur {
@@ -121,5 +121,5 @@ int wg_warn_recur_feed(struct wg_warn_recur *c, uint32_t item, uint32_t grid,
 size_t wg_warn_recur_bytes(const struct wg_warn_recur *c, size_t *entries)
 {
     *entries = c->n;
-    return c->cap * sizeof c->cells[0] + c->map.cap * 12;
+    return c->cap * sizeof c->cells[0] + c->map.cap * sizeof(struct wg_warn_slot);
 }

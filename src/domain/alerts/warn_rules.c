@@ -114,7 +114,7 @@ static enum wg_rc read_section(int k, const json_t *sec, struct wg_warn_rules *r
         nums[nn++] = (struct num){"min_orders", &r->surge_min, 2, 10000};
         break;
     case WG_WARN_CALLER:
-        nums[nn++] = (struct num){"min_orders", &r->caller_min, 2, 16};
+        nums[nn++] = (struct num){"min_orders", &r->caller_min, 2, 8};
         nums[nn++] = (struct num){"days", &r->caller_days, 1, 365};
         break;
     default:

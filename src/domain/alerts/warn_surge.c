@@ -166,5 +166,5 @@ int wg_warn_surge_feed(struct wg_warn_surge *c, uint32_t item, uint32_t town,
 size_t wg_warn_surge_bytes(const struct wg_warn_surge *c, size_t *entries)
 {
     *entries = c->n;
-    return c->cap * sizeof c->cells[0] + c->map.cap * 12;
+    return c->cap * sizeof c->cells[0] + c->map.cap * sizeof(struct wg_warn_slot);
 }
