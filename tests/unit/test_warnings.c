@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "domain/accounts/pii.h"
+#include "domain/accounts/pii_rotate.h"
 #include "domain/alerts/warn_detect.h"
 #include "domain/alerts/warn_feed.h"
 #include "domain/alerts/warning.h"
@@ -411,6 +412,19 @@ static void store_loop(struct wg_store *st)
     T_EQ_INT(rv, 1);
     T_EQ_INT(wg_warn_follower_step(a, now, &n, &made, &err), WG_OK);
     T_EQ_INT(wg_warn_follower_upto(a), id4);
+    /* the notes, the warning's and each step's, re-sealed by key rotation */
+    struct wg_pii_keys *rotated = NULL;
+    size_t moved = 0;
+    T_EQ_INT(wg_pii_keys_rotate(t_store_dir, &err), WG_OK);
+    T_EQ_INT(wg_pii_keys_load(t_store_dir, &rotated, &err), WG_OK);
+    T_EQ_INT(wg_pii_rotate_stored(db, rotated, &moved, &err), WG_OK);
+    T_CHECK(moved >= 2);
+    T_EQ_INT(wg_warning_view(db, rotated, NULL, id, &v, &version, &err), WG_OK);
+    T_EQ_STR(json_string_value(json_object_get(v, "note")), "同一人反映路灯");
+    json_t *step = json_array_get(json_object_get(v, "timeline"), 1);
+    T_EQ_STR(json_string_value(json_object_get(step, "note")), "同一人反映路灯");
+    json_decref(v);
+    wg_pii_keys_free(rotated);
     json_decref(kw);
     json_decref(caller);
     wg_warn_follower_free(a);

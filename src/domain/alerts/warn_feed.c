@@ -350,7 +350,7 @@ static enum wg_rc apply(struct wg_db *db, const struct pending *p, long long now
         r.first_at = r.last_at = h->at;
         r.created_at = now;
         if ((rc = wg_store_warn_insert(db, &r, &fd.id, err)) ||
-            (rc = wg_store_warn_event(db, fd.id, now, "system", "raised", "", "new", h->detail,
+            (rc = wg_store_warn_event(db, fd.id, now, "system", "raised", "", "new", h->detail, "",
                                       err)))
             goto out;
         (*made)++;
@@ -359,7 +359,7 @@ static enum wg_rc apply(struct wg_db *db, const struct pending *p, long long now
     } else if (level > fd.level &&
                (rc = wg_store_warn_event(db, fd.id, now, "system", "escalated",
                                          wg_warn_level_name((enum wg_warn_level)fd.level),
-                                         wg_warn_level_name(h->level), h->detail, err))) {
+                                         wg_warn_level_name(h->level), h->detail, "", err))) {
         goto out;
     }
     if ((rc = wg_store_warn_link(db, fd.id, ids, &count, err)) ||

@@ -171,21 +171,24 @@ struct timeline {
 static int on_event(const struct wg_warn_event_row *e, void *ctx)
 {
     struct timeline *t = ctx;
-    json_t *detail = NULL;
-    if (!strcmp(e->action, "raised") || !strcmp(e->action, "escalated")) {
+    json_t *detail = NULL, *note = NULL;
+    if (!strcmp(e->action, "raised") || !strcmp(e->action, "escalated"))
         detail = json_loads(e->detail, 0, NULL);
-    } else if (*e->detail && t->keys) { /* a step's note, sealed */
+    else if (*e->detail)
+        detail = json_string(e->detail);
+    if (*e->note && t->keys) { /* a step's note, sealed */
         char *clear = NULL;
         struct wg_err err = {0};
-        if (!wg_pii_decrypt(t->keys, e->detail, NOTE_CONTEXT, &clear, &err)) {
-            detail = json_string(clear);
+        if (!wg_pii_decrypt(t->keys, e->note, NOTE_CONTEXT, &clear, &err)) {
+            note = json_string(clear);
             wg_pii_wipe(clear);
         }
     }
-    json_array_append_new(t->arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o}", "seq",
+    json_array_append_new(t->arr, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o}", "seq",
                                             (json_int_t)e->seq, "at", (json_int_t)e->at, "actor",
                                             e->actor, "action", e->action, "from", e->from, "to",
-                                            e->to, "detail", detail ? detail : json_null()));
+                                            e->to, "detail", detail ? detail : json_null(), "note",
+                                            note ? note : json_null()));
     return 0;
 }
 
@@ -340,8 +343,8 @@ static enum wg_rc act_tx(struct wg_db *db, const struct wg_warning_act *by, cons
     char detail_ref[64] = "";
     if (order)
         snprintf(detail_ref, sizeof detail_ref, "%s", order);
-    rc = wg_store_warn_event(db, by->id, by->now, by->actor, *action, l.r.state, to,
-                             sealed ? sealed : detail_ref, err);
+    rc = wg_store_warn_event(db, by->id, by->now, by->actor, *action, l.r.state, to, detail_ref,
+                             sealed ? sealed : "", err);
 out:
     free(sealed);
     free(l.note);
@@ -386,7 +389,7 @@ enum wg_rc wg_warning_handled_by(struct wg_db *db, long long id, const char *kin
     r.handled_ref = ref;
     long long now = (long long)time(NULL);
     if (!(rc = wg_store_warn_move(db, &r, now, err)))
-        rc = wg_store_warn_event(db, id, now, who, "handle", l.r.state, "handled", detail, err);
+        rc = wg_store_warn_event(db, id, now, who, "handle", l.r.state, "handled", detail, "", err);
 out:
     free(l.note);
     if (own) {

@@ -182,10 +182,10 @@ enum wg_rc wg_store_warn_grow(struct wg_db *db, long long id, long long count, c
 
 enum wg_rc wg_store_warn_event(struct wg_db *db, long long id, long long at, const char *actor,
                                const char *action, const char *from, const char *to,
-                               const char *detail, struct wg_err *err)
+                               const char *detail, const char *note, struct wg_err *err)
 {
-    struct wg_val v[] = {WG_VINT(id),    WG_VINT(at),  WG_VTEXT(actor), WG_VTEXT(action),
-                         WG_VTEXT(from), WG_VTEXT(to), WG_VTEXT(detail)};
+    struct wg_val v[] = {WG_VINT(id),    WG_VINT(at),  WG_VTEXT(actor),  WG_VTEXT(action),
+                         WG_VTEXT(from), WG_VTEXT(to), WG_VTEXT(detail), WG_VTEXT(note)};
     return wg_db_exec(db, WG_Q_WARN_EVENT, v, WG_NVALS(v), NULL, err);
 }
 
@@ -245,7 +245,7 @@ static int take_event(struct wg_row *row, void *ctx)
     struct events *e = ctx;
     struct wg_warn_event_row r = {wg_row_int(row, 0),  wg_row_int(row, 1),  wg_row_text(row, 2),
                                   wg_row_text(row, 3), wg_row_text(row, 4), wg_row_text(row, 5),
-                                  wg_row_text(row, 6)};
+                                  wg_row_text(row, 6), wg_row_text(row, 7)};
     return e->cb(&r, e->ctx);
 }
 

@@ -61,9 +61,10 @@ enum wg_rc wg_store_warn_link(struct wg_db *db, long long id, const char *ids_js
 enum wg_rc wg_store_warn_grow(struct wg_db *db, long long id, long long count, const char *level,
                               const char *detail, const char *phone, long long last_at,
                               long long now, struct wg_err *err);
+/* A step on warning id's timeline; note sealed ("" for none). */
 enum wg_rc wg_store_warn_event(struct wg_db *db, long long id, long long at, const char *actor,
                                const char *action, const char *from, const char *to,
-                               const char *detail, struct wg_err *err);
+                               const char *detail, const char *note, struct wg_err *err);
 /* WG_ENOTFOUND when there is none. Texts valid during the callback only. */
 enum wg_rc wg_store_warn_get(struct wg_db *db, long long id,
                              int (*cb)(const struct wg_warning_row *, void *), void *ctx,
@@ -85,7 +86,7 @@ enum wg_rc wg_store_warn_orders(struct wg_db *db, long long id, int limit,
                                 struct wg_err *err);
 struct wg_warn_event_row {
     long long seq, at;
-    const char *actor, *action, *from, *to, *detail;
+    const char *actor, *action, *from, *to, *detail, *note; /* note sealed */
 };
 enum wg_rc wg_store_warn_events(struct wg_db *db, long long id,
                                 int (*cb)(const struct wg_warn_event_row *, void *), void *ctx,
