@@ -13,6 +13,7 @@ import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
+import { warningTests } from './warnings.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -471,3 +472,5 @@ tests.push(...teamTests)
 tests.push(...visitTests)
 // the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
 tests.push(...disputeTests)
+// early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
+tests.push(...warningTests)

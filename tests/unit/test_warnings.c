@@ -297,6 +297,56 @@ static enum wg_rc act(struct wg_db *db, struct t_order *to, long long id, const 
     return rc;
 }
 
+/* The loop on the caller's warning (id) and the keyword's (kid), with its refusals; scope. */
+static void steps(struct wg_db *db, struct t_order *to, long long id, long long kid)
+{
+    struct wg_err err = {0};
+    json_t *v = NULL, *out = NULL;
+    long long version = 0;
+    /* the loop, with its refusals */
+    T_EQ_INT(act(db, to, id, "{\"action\":\"close\",\"version\":1}", &err), WG_ECONFLICT);
+    T_EQ_INT(act(db, to, id, "{\"action\":\"judge\",\"version\":1,\"note\":\"x\"}", &err),
+             WG_EINVAL);
+    T_CHECK(strstr(err.msg, "owner") != NULL);
+    T_EQ_INT(act(db, to, id,
+                 "{\"action\":\"judge\",\"version\":1,\"owner\":\"nobody\",\"note\":\"x\"}", &err),
+             WG_EINVAL);
+    T_EQ_INT(act(db, to, id, "{\"action\":\"fly\",\"version\":1}", &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "action") != NULL);
+    T_EQ_INT(act(db, to, id, "{\"action\":\"false_alarm\",\"version\":2,\"note\":\"same caller\"}",
+                 &err),
+             WG_ECONFLICT); /* a version not read */
+    T_EQ_INT(act(db, to, id,
+                 "{\"action\":\"false_alarm\",\"version\":1,\"note\":\"同一人反映路灯\"}", &err),
+             WG_OK);
+    T_EQ_INT(act(db, to, id, "{\"action\":\"false_alarm\",\"version\":2,\"note\":\"again\"}", &err),
+             WG_ECONFLICT);
+    T_EQ_INT(wg_warning_view(db, to->keys, NULL, id, &v, &version, &err), WG_OK);
+    T_EQ_STR(json_string_value(json_object_get(v, "state")), "false_alarm");
+    T_EQ_STR(json_string_value(json_object_get(v, "note")), "同一人反映路灯");
+    T_EQ_INT(json_array_size(json_object_get(v, "timeline")), 2);
+    json_decref(v);
+    /* the keyword's warning handled by a task (the tasks' call), then closed */
+    T_EQ_INT(wg_warning_handled_by(db, kid, "task", 7, "agent1", &err), WG_OK);
+    T_EQ_INT(wg_warning_handled_by(db, kid, "task", 7, "agent1", &err), WG_ECONFLICT);
+    T_EQ_INT(wg_warning_handled_by(db, kid, "visit", 7, "agent1", &err), WG_EINVAL);
+    T_EQ_INT(act(db, to, kid, "{\"action\":\"close\",\"version\":2}", &err), WG_OK);
+    /* scope: a town elsewhere sees none of the county's */
+    struct wg_scope far = {"region", "371302009"};
+    struct wg_warn_query q = {0};
+    T_EQ_INT(wg_warning_list(db, &far, &q, &out, &err), WG_OK);
+    T_EQ_INT(json_array_size(json_object_get(out, "warnings")), 0);
+    json_decref(out);
+    T_EQ_INT(wg_warning_view(db, to->keys, &far, kid, &v, &version, &err), WG_ENOTFOUND);
+    /* bad filters name themselves */
+    struct wg_warn_query bad = {"fire", NULL, NULL, NULL, NULL, NULL, NULL};
+    T_EQ_INT(wg_warning_list(db, NULL, &bad, &out, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "kind") != NULL);
+    struct wg_warn_query bad2 = {NULL, NULL, NULL, NULL, "yesterday", NULL, NULL};
+    T_EQ_INT(wg_warning_list(db, NULL, &bad2, &out, &err), WG_EINVAL);
+    T_CHECK(strstr(err.msg, "since") != NULL);
+}
+
 static void store_loop(struct wg_store *st)
 {
     struct t_order to;
@@ -354,51 +404,9 @@ static void store_loop(struct wg_store *st)
     T_EQ_INT(json_integer_value(json_object_get(v, "count")), 4);
     T_EQ_INT(json_array_size(json_object_get(v, "orders")), 4);
     json_decref(v);
-    /* the loop, with its refusals */
-    T_EQ_INT(act(db, &to, id, "{\"action\":\"close\",\"version\":1}", &err), WG_ECONFLICT);
-    T_EQ_INT(act(db, &to, id, "{\"action\":\"judge\",\"version\":1,\"note\":\"x\"}", &err),
-             WG_EINVAL);
-    T_CHECK(strstr(err.msg, "owner") != NULL);
-    T_EQ_INT(act(db, &to, id,
-                 "{\"action\":\"judge\",\"version\":1,\"owner\":\"nobody\",\"note\":\"x\"}", &err),
-             WG_EINVAL);
-    T_EQ_INT(act(db, &to, id, "{\"action\":\"fly\",\"version\":1}", &err), WG_EINVAL);
-    T_CHECK(strstr(err.msg, "action") != NULL);
-    T_EQ_INT(act(db, &to, id, "{\"action\":\"false_alarm\",\"version\":2,\"note\":\"same caller\"}",
-                 &err),
-             WG_ECONFLICT); /* a version not read */
-    T_EQ_INT(act(db, &to, id,
-                 "{\"action\":\"false_alarm\",\"version\":1,\"note\":\"同一人反映路灯\"}", &err),
-             WG_OK);
-    T_EQ_INT(
-        act(db, &to, id, "{\"action\":\"false_alarm\",\"version\":2,\"note\":\"again\"}", &err),
-        WG_ECONFLICT);
-    T_EQ_INT(wg_warning_view(db, to.keys, NULL, id, &v, &version, &err), WG_OK);
-    T_EQ_STR(json_string_value(json_object_get(v, "state")), "false_alarm");
-    T_EQ_STR(json_string_value(json_object_get(v, "note")), "同一人反映路灯");
-    T_EQ_INT(json_array_size(json_object_get(v, "timeline")), 2);
-    json_decref(v);
-    /* the keyword's warning handled by a task (the tasks' call), then closed */
     long long kid = json_integer_value(json_object_get(kw, "id"));
-    T_EQ_INT(wg_warning_handled_by(db, kid, "task", 7, "agent1", &err), WG_OK);
-    T_EQ_INT(wg_warning_handled_by(db, kid, "task", 7, "agent1", &err), WG_ECONFLICT);
-    T_EQ_INT(wg_warning_handled_by(db, kid, "visit", 7, "agent1", &err), WG_EINVAL);
-    T_EQ_INT(act(db, &to, kid, "{\"action\":\"close\",\"version\":2}", &err), WG_OK);
-    /* scope: a town elsewhere sees none of the county's */
-    struct wg_scope far = {"region", "371302009"};
+    steps(db, &to, id, kid);
     json_t *out = NULL;
-    struct wg_warn_query q = {0};
-    T_EQ_INT(wg_warning_list(db, &far, &q, &out, &err), WG_OK);
-    T_EQ_INT(json_array_size(json_object_get(out, "warnings")), 0);
-    json_decref(out);
-    T_EQ_INT(wg_warning_view(db, to.keys, &far, kid, &v, &version, &err), WG_ENOTFOUND);
-    /* bad filters name themselves */
-    struct wg_warn_query bad = {"fire", NULL, NULL, NULL, NULL, NULL, NULL};
-    T_EQ_INT(wg_warning_list(db, NULL, &bad, &out, &err), WG_EINVAL);
-    T_CHECK(strstr(err.msg, "kind") != NULL);
-    struct wg_warn_query bad2 = {NULL, NULL, NULL, NULL, "yesterday", NULL, NULL};
-    T_EQ_INT(wg_warning_list(db, NULL, &bad2, &out, &err), WG_EINVAL);
-    T_CHECK(strstr(err.msg, "since") != NULL);
     /* rules stored: both followers rebuild for them */
     json_t *body = json_loads("{\"caller\":{\"min_orders\":2}}", 0, NULL);
     T_EQ_INT(wg_warn_rules_save(db, body, "admin", now, &out, &err), WG_OK);

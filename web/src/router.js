@@ -12,6 +12,8 @@ const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
 // who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
+// who reads early warnings (alert_read)
+const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -27,6 +29,7 @@ export const NAV = [
   { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
+  { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
   { path: '/reports', key: 'nav.reports', roles: ['leader', 'supervisor', 'agent'] },
@@ -65,6 +68,8 @@ const routes = [
       { path: 'my-disputes', component: () => import('./pages/MyDisputes.vue'), meta: { roles: ['mediator'] } },
       { path: 'mediation-bodies', component: () => import('./pages/MediationBodies.vue'), meta: { roles: DISPUTE_ROLES } },
       { path: 'screenings', component: () => import('./pages/Screenings.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },

@@ -59,7 +59,7 @@ static enum wg_rc read_num(const char *sec, const json_t *v, const struct num *n
                            struct wg_err *err)
 {
     if (!json_is_integer(v) || json_integer_value(v) < n->lo || json_integer_value(v) > n->hi)
-        return wg_err_set(err, WG_EINVAL, "%s.%s must be a whole number from %d to %d", sec,
+        return wg_err_set(err, WG_EINVAL, "'%s.%s' must be a whole number from %d to %d", sec,
                           n->name, n->lo, n->hi);
     *n->at = (int)json_integer_value(v);
     return WG_OK;
@@ -70,7 +70,7 @@ static enum wg_rc read_words(const json_t *v, struct wg_warn_rules *r, struct wg
     size_t i;
     json_t *w;
     if (!json_is_array(v) || json_array_size(v) > WG_WARN_WORDS_MAX)
-        return wg_err_set(err, WG_EINVAL, "keyword.words must be an array of at most %d words",
+        return wg_err_set(err, WG_EINVAL, "'keyword.words' must be an array of at most %d words",
                           WG_WARN_WORDS_MAX);
     json_array_foreach(v, i, w)
     {
@@ -79,12 +79,12 @@ static enum wg_rc read_words(const json_t *v, struct wg_warn_rules *r, struct wg
         if (!s || !*s || chars > 16 || strlen(s) >= WG_WARN_WORD_BYTES || !wg_utf8_valid(s) ||
             strpbrk(s, "\"\\\t\r\n"))
             return wg_err_set(err, WG_EINVAL,
-                              "keyword.words[%zu] must be a word of 1 to 16 characters without "
+                              "'keyword.words[%zu]' must be a word of 1 to 16 characters without "
                               "quotes, backslashes or control characters",
                               i);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(r->words[j], s))
-                return wg_err_set(err, WG_EINVAL, "keyword.words[%zu] ('%s') is given twice", i, s);
+                return wg_err_set(err, WG_EINVAL, "'keyword.words[%zu]' (%s) is given twice", i, s);
         snprintf(r->words[i], WG_WARN_WORD_BYTES, "%s", s);
     }
     r->nwords = (int)json_array_size(v);
@@ -121,14 +121,14 @@ static enum wg_rc read_section(int k, const json_t *sec, struct wg_warn_rules *r
         break;
     }
     if (!json_is_object(sec))
-        return wg_err_set(err, WG_EINVAL, "%s must be an object of its settings", name);
+        return wg_err_set(err, WG_EINVAL, "'%s' must be an object of its settings", name);
     json_object_foreach((json_t *)sec, key, v)
     {
         enum wg_rc rc = WG_OK;
         int known = 0;
         if (!strcmp(key, "enabled")) {
             if (!json_is_boolean(v))
-                return wg_err_set(err, WG_EINVAL, "%s.enabled must be true or false", name);
+                return wg_err_set(err, WG_EINVAL, "'%s.enabled' must be true or false", name);
             r->on[k] = json_is_true(v);
             continue;
         }
@@ -142,7 +142,7 @@ static enum wg_rc read_section(int k, const json_t *sec, struct wg_warn_rules *r
             known = 1;
             if (!json_is_number(v) || !(p > 0) || p > 0.05)
                 return wg_err_set(err, WG_EINVAL,
-                                  "surge.p must be a probability above 0 and at most 0.05");
+                                  "'surge.p' must be a probability above 0 and at most 0.05");
             r->surge_p = p;
         }
         if (!known && k == WG_WARN_WORDS && !strcmp(key, "words")) {
@@ -150,7 +150,7 @@ static enum wg_rc read_section(int k, const json_t *sec, struct wg_warn_rules *r
             rc = read_words(v, r, err);
         }
         if (!known)
-            return wg_err_set(err, WG_EINVAL, "%s.%.40s is not a setting of %s", name, key, name);
+            return wg_err_set(err, WG_EINVAL, "'%s.%.40s' is not a setting of %s", name, key, name);
         if (rc)
             return rc;
     }
@@ -181,7 +181,7 @@ enum wg_rc wg_warn_rules_read(const json_t *body, struct wg_warn_rules *r, struc
     }
     if (next.recur_hit > next.recur_weeks)
         return wg_err_set(err, WG_EINVAL,
-                          "recurrence.weeks_hit (%d) must be at most recurrence.weeks (%d)",
+                          "'recurrence.weeks_hit' (%d) must be at most 'recurrence.weeks' (%d)",
                           next.recur_hit, next.recur_weeks);
     *r = next;
     return WG_OK;

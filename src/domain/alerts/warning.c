@@ -59,7 +59,7 @@ static enum wg_rc check_filter(const char *v, const char *name, const char *cons
                                const char *allowed, struct wg_err *err)
 {
     if (v && *v && one_of(list, v) < 0)
-        return wg_err_set(err, WG_EINVAL, "%s '%.40s' is not one of %s", name, v, allowed);
+        return wg_err_set(err, WG_EINVAL, "'%s' (%.40s) is not one of %s", name, v, allowed);
     return WG_OK;
 }
 
@@ -84,15 +84,15 @@ enum wg_rc wg_warning_list(struct wg_db *db, const struct wg_scope *scope,
         (rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)))
         return rc;
     if (q->item && strlen(q->item) > 31)
-        return wg_err_set(err, WG_EINVAL, "item '%.40s…' is longer than a catalog item's code",
+        return wg_err_set(err, WG_EINVAL, "'item' (%.40s…) is longer than a catalog item's code",
                           q->item);
     if (q->cursor && *q->cursor && wg_param_id(q->cursor, 1, INT64_MAX, &before))
-        return wg_err_set(err, WG_EINVAL, "cursor '%.40s' is not a warning id from a page before",
+        return wg_err_set(err, WG_EINVAL, "'cursor' (%.40s) is not a warning id from a page before",
                           q->cursor);
     if (q->since && *q->since) {
         int d = wg_civil_parse_date(q->since);
         if (d < 0)
-            return wg_err_set(err, WG_EINVAL, "since '%.40s' is not a date YYYY-MM-DD", q->since);
+            return wg_err_set(err, WG_EINVAL, "'since' (%.40s) is not a date YYYY-MM-DD", q->since);
         r.since = wg_cst_midnight(d);
     }
     if ((rc = wg_registry_range(scope, NULL, NULL, lo, hi, err)))
@@ -243,35 +243,36 @@ enum wg_rc wg_warning_action_read(const json_t *body, const char **action, long 
         return wg_err_set(err, WG_EINVAL, "a warning action must be a JSON object");
     if (!json_is_string(a) || one_of(actions, json_string_value(a)) < 0)
         return wg_err_set(err, WG_EINVAL,
-                          "action must be one of judge, handle, close, false_alarm");
+                          "'action' must be one of judge, handle, close, false_alarm");
     *action = json_string_value(a);
     if (!json_is_integer(v) || json_integer_value(v) < 1)
-        return wg_err_set(err, WG_EINVAL,
-                          "version must be the warning's version as read (a whole number from 1)");
+        return wg_err_set(
+            err, WG_EINVAL,
+            "'version' must be the warning's version as read (a whole number from 1)");
     *version = json_integer_value(v);
     if (o && (!json_is_string(o) || !*json_string_value(o) || json_string_length(o) > 63))
-        return wg_err_set(err, WG_EINVAL, "owner must be an account's username");
+        return wg_err_set(err, WG_EINVAL, "'owner' must be an account's username");
     if (n && (!json_is_string(n) || !wg_utf8_valid(json_string_value(n)) ||
               wg_utf8_chars(json_string_value(n)) > WG_WARN_NOTE_MAX))
-        return wg_err_set(err, WG_EINVAL, "note must be a text of at most %d characters",
+        return wg_err_set(err, WG_EINVAL, "'note' must be a text of at most %d characters",
                           WG_WARN_NOTE_MAX);
     if (ord && (!json_is_string(ord) || !*json_string_value(ord) || json_string_length(ord) > 40))
-        return wg_err_set(err, WG_EINVAL, "order must be an order's number");
+        return wg_err_set(err, WG_EINVAL, "'order' must be an order's number");
     *owner = o ? json_string_value(o) : NULL;
     *note = n ? json_string_value(n) : NULL;
     *order = ord ? json_string_value(ord) : NULL;
     if (!strcmp(*action, "judge") && !*owner)
-        return wg_err_set(err, WG_EINVAL, "owner is required to judge a warning");
+        return wg_err_set(err, WG_EINVAL, "'owner' is required to judge a warning");
     if ((!strcmp(*action, "judge") || !strcmp(*action, "false_alarm")) && (!*note || !**note))
-        return wg_err_set(err, WG_EINVAL, "note is required to %s a warning",
+        return wg_err_set(err, WG_EINVAL, "'note' is required to %s a warning",
                           !strcmp(*action, "judge") ? "judge" : "call false_alarm on");
     if (!strcmp(*action, "handle") && !*order)
         return wg_err_set(err, WG_EINVAL,
-                          "order (a special order's number) is required to handle a warning");
+                          "'order' (a special order's number) is required to handle a warning");
     if (strcmp(*action, "handle") && *order)
-        return wg_err_set(err, WG_EINVAL, "order is taken only to handle a warning");
+        return wg_err_set(err, WG_EINVAL, "'order' is taken only to handle a warning");
     if (strcmp(*action, "judge") && *owner)
-        return wg_err_set(err, WG_EINVAL, "owner is taken only to judge a warning");
+        return wg_err_set(err, WG_EINVAL, "'owner' is taken only to judge a warning");
     return WG_OK;
 }
 
@@ -301,7 +302,7 @@ static enum wg_rc act_tx(struct wg_db *db, const struct wg_warning_act *by, cons
         struct wg_account_row acc;
         rc = wg_store_account_get(db, owner, &acc, err);
         if (rc == WG_ENOTFOUND)
-            rc = wg_err_set(err, WG_EINVAL, "owner '%s' is not an account", owner);
+            rc = wg_err_set(err, WG_EINVAL, "'owner': '%s' is not an account", owner);
         if (rc)
             goto out;
     }
@@ -311,7 +312,7 @@ static enum wg_rc act_tx(struct wg_db *db, const struct wg_warning_act *by, cons
         if ((rc = wg_store_warn_order_by_number(db, order, &ref, grid, county, err)))
             goto out;
         if (!ref || !wg_registry_covers(by->scope, *grid ? grid : county)) {
-            rc = wg_err_set(err, WG_EINVAL, "order '%s' is not an order in your scope", order);
+            rc = wg_err_set(err, WG_EINVAL, "'order': '%s' is not an order in your scope", order);
             goto out;
         }
     }
@@ -332,7 +333,7 @@ static enum wg_rc act_tx(struct wg_db *db, const struct wg_warning_act *by, cons
     snprintf(r.state, sizeof r.state, "%s", to);
     if (owner)
         snprintf(r.owner, sizeof r.owner, "%s", owner);
-    if (sealed)
+    if (sealed && strcmp(*action, "close")) /* the judgement's (or false alarm's) note stays */
         r.note = sealed;
     if (order) {
         snprintf(r.handled_kind, sizeof r.handled_kind, "order");

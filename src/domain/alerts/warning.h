@@ -109,10 +109,10 @@ enum wg_rc wg_warning_view(struct wg_db *db, const struct wg_pii_keys *keys,
 
 /* POST /api/v1/warnings/{id}/actions: {action, version, owner, note, order}. judge (new →
  * judged; owner an account, note 1–1,000 characters), handle (judged → handled by order, a
- * special order's number in scope), close (handled → closed; note optional), false_alarm
- * (new or judged; note required). Every bad field is WG_EINVAL naming it; a step the state
- * does not allow WG_ECONFLICT; another's step since version WG_ECONFLICT. One transaction;
- * nothing is written on an error. *action the action read (for the audit). */
+ * special order's number in scope), close (handled → closed; a note optional, on the timeline
+ * only), false_alarm (new or judged; note required). Every bad field is WG_EINVAL naming it; a step
+ * the state does not allow WG_ECONFLICT; another's step since version WG_ECONFLICT. One
+ * transaction; nothing is written on an error. *action the action read (for the audit). */
 extern const char *const wg_warning_action_fields[];
 struct wg_warning_act {
     long long id, now;
