@@ -22,8 +22,9 @@
 #include "domain/notify/notify.h"
 #include "store/alerts/warning_q.h"
 
-#define FRESH_DAYS 7 /* a store never followed: its orders of the last week are followed */
-#define SETTLE     2 /* seconds an order waits on a store several servers write */
+#define FRESH_DAYS 7     /* a store never followed: its orders of the last week are followed */
+#define SETTLE     2     /* seconds an order waits on a store several servers write */
+#define REBUILD    86400 /* the state made anew from the window daily: what left it is dropped */
 
 struct pending {
     struct wg_warn_hit hit;
@@ -37,7 +38,7 @@ struct wg_warn_follower {
     const struct wg_pii_keys *keys;
     struct wg_warn_engine *engine;
     struct wg_warn_rules rules;
-    long long rules_version, upto;
+    long long rules_version, upto, built_at;
     int ready;
     struct pending *pend;
     size_t npend, cappend;
@@ -249,6 +250,7 @@ static enum wg_rc rebuild(struct wg_warn_follower *f, struct wg_db *db, struct w
     }
     f->upto = stored;
     f->ready = 1;
+    f->built_at = f->now;
     size_t entries = 0, bytes = 0;
     wg_warn_engine_size(f->engine, &entries, &bytes);
     wg_info("early warning: detectors warmed with orders %lld to %lld in %.1f ms (%zu entries, "
@@ -404,7 +406,7 @@ enum wg_rc wg_warn_follower_step(struct wg_warn_follower *f, long long now, int 
     f->now = now;
     /* the rules changed by any server: the state is rebuilt for them */
     if (!(rc = wg_store_warn_rules_get(db, &text, &version, err)) &&
-        (!f->ready || version != f->rules_version))
+        (!f->ready || version != f->rules_version || f->now - f->built_at >= REBUILD))
         rc = rebuild(f, db, err);
     free(text);
     if (rc)

@@ -7,10 +7,12 @@
  * under a lock on the stored position: a hit is written only by the server whose transaction
  * moves the position past the order that showed it, so each warning is made once. On start,
  * and when the stored rules change, the state is rebuilt from the orders of the detectors'
- * window before the position, and nothing is written for them. A store never followed
- * (position 0) is followed from its orders of the last 7 days. Where several servers write
- * orders (PostgreSQL), an order is read only once 2 seconds old, so that an order whose
- * transaction commits after a later id's is not passed over. */
+ * window before the position, and nothing is written for them; and once a day, so that what
+ * left the windows (phones not heard from again, cells gone quiet) is dropped and the state
+ * stays the size of its windows. A store never followed (position 0) is followed from its
+ * orders of the last 7 days. Where several servers write orders (PostgreSQL), an order is
+ * read only once 2 seconds old, so that an order whose transaction commits after a later
+ * id's is not passed over. */
 #ifndef WG_DOMAIN_WARN_FEED_H
 #define WG_DOMAIN_WARN_FEED_H
 
