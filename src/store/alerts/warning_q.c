@@ -79,12 +79,15 @@ enum wg_rc wg_store_warn_pos_lock(struct wg_db *db, long long *upto, struct wg_e
 {
     long n = 0;
     int found = 0;
-    enum wg_rc rc = wg_db_exec(db, WG_Q_WARN_POS_LOCK, NULL, 0, &n, err);
+    /* the row made by the first writer (a copied store brings its own) */
+    enum wg_rc rc = wg_db_exec(db, WG_Q_WARN_POS_MAKE, NULL, 0, NULL, err);
+    if (!rc)
+        rc = wg_db_exec(db, WG_Q_WARN_POS_LOCK, NULL, 0, &n, err);
     *upto = 0;
     if (!rc)
         rc = wg_db_query_int(db, WG_Q_WARN_POS_GET, NULL, 0, upto, &found, err);
     if (!rc && !found)
-        rc = wg_err_set(err, WG_EDB, "the warnings' follower has no position row (migration 45)");
+        rc = wg_err_set(err, WG_EDB, "the warnings' follower's position row is missing");
     return rc;
 }
 
