@@ -338,6 +338,12 @@ static void steps(struct wg_db *db, struct t_order *to, long long id, long long 
     T_EQ_INT(json_array_size(json_object_get(out, "warnings")), 0);
     json_decref(out);
     T_EQ_INT(wg_warning_view(db, to->keys, &far, kid, &v, &version, &err), WG_ENOTFOUND);
+    /* a unit's account sees none, and is not refused */
+    struct wg_scope unit = {"unit", "cgzf"};
+    T_EQ_INT(wg_warning_list(db, &unit, &q, &out, &err), WG_OK);
+    T_EQ_INT(json_array_size(json_object_get(out, "warnings")), 0);
+    json_decref(out);
+    T_EQ_INT(wg_warning_view(db, to->keys, &unit, kid, &v, &version, &err), WG_ENOTFOUND);
     /* bad filters name themselves */
     struct wg_warn_query bad = {"fire", NULL, NULL, NULL, NULL, NULL, NULL};
     T_EQ_INT(wg_warning_list(db, NULL, &bad, &out, &err), WG_EINVAL);
