@@ -28,6 +28,7 @@
 #include "domain/map/geocoder.h"
 #include "store/store.h"
 
+struct wg_warn_follower;
 struct wg_app {
     struct wg_store *store;
     struct wg_committer *committer;   /* group commit of intake (store.h) */
@@ -56,11 +57,12 @@ struct wg_app {
     char tiles_attribution[256];
     char tiles_subdomains[32];
     char console_csp[1400];
-    struct wg_geocoder geocoder;  /* the address search's outside geocoder; none by default */
-    struct wg_stats_cube *stats;  /* the indicators' roll-ups (domain/stats/stats_cube.h) */
-    struct wg_login_limit logins; /* failed logins per source address */
-    struct wg_pwpool *pwpool;     /* checks and hashes passwords (pwpool.h) */
-    struct wg_dup_cache *dups;    /* intake's window of duplicate candidates (dup_cache.h) */
+    struct wg_geocoder geocoder;       /* the address search's outside geocoder; none by default */
+    struct wg_stats_cube *stats;       /* the indicators' roll-ups (domain/stats/stats_cube.h) */
+    struct wg_login_limit logins;      /* failed logins per source address */
+    struct wg_pwpool *pwpool;          /* checks and hashes passwords (pwpool.h) */
+    struct wg_dup_cache *dups;         /* intake's window of duplicate candidates (dup_cache.h) */
+    struct wg_warn_follower *warnings; /* early warning behind intake (warn_feed.h) */
 };
 
 /* The request's store connection: taken from the pool at the first call, kept for the rest

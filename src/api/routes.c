@@ -7,6 +7,7 @@
 #include "domain/disputes/body.h"
 #include "domain/disputes/dispute.h"
 #include "domain/disputes/screening.h"
+#include "domain/alerts/warning.h"
 #include "domain/registry/building.h"
 #include "domain/registry/org.h"
 #include "domain/registry/party.h"

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
 #include "domain/accounts/session.h"
+#include "domain/alerts/warn_feed.h"
 #include "domain/orders/dup_cache.h"
 #include "domain/orders/order.h"
 #include "domain/stats/stats_cube.h"
@@ -217,7 +218,9 @@ enum wg_rc wg_app_watch(struct wg_app *app, struct wg_err *err)
     if (pthread_create(&app->watcher, NULL, watch, app) != 0)
         return wg_err_set(err, WG_EINTERNAL, "cannot start the index watcher thread");
     app->watcher_running = 1;
-    return WG_OK;
+    /* early warning follows the orders behind intake, on a thread of its own (warn_feed.h) */
+    app->warnings = wg_warn_follower_new(app->store, app->committer, app->keys);
+    return wg_warn_follower_start(app->warnings, err);
 }
 
 void wg_app_release(struct wg_app *app)
@@ -235,6 +238,8 @@ void wg_app_release(struct wg_app *app)
                     cs.jobs, cs.batches, (double)cs.jobs / (double)cs.batches, cs.largest_batch,
                     cs.failed_jobs, cs.flushes, cs.redone);
     }
+    wg_warn_follower_free(app->warnings); /* before the committer: it writes through it */
+    app->warnings = NULL;
     wg_pwpool_stop(app->pwpool); /* before the committer: a login it checked goes on to it */
     app->pwpool = NULL;
     wg_committer_stop(app->committer);

@@ -169,6 +169,10 @@ const struct wg_migration wg_migrations[] = {
      * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
      * cases' own). */
     {43, "dispute screening tasks on the working calendar", WG_Q_MIGRATION_43},
+    /* Early warning over appeals (domain/alerts/warning.h): warnings, the orders behind each,
+     * their timelines, the follower's position and the rules in force (45; 44 is the devices
+     * and alerts'). */
+    {45, "early warnings over appeals, their orders, timelines and rules", WG_Q_MIGRATION_45},
     /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
 };

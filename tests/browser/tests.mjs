@@ -14,6 +14,7 @@ import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
 import { taskTests } from './tasks.mjs'
+import { warningTests } from './warnings.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -482,3 +483,5 @@ tests.push(...visitTests)
 // the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
 tests.push(...disputeTests)
 tests.push(...taskTests)
+// early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
+tests.push(...warningTests)

@@ -120,10 +120,40 @@ def test_tasks_opened_read_moved_and_measured():
             assert task["items"] == [{"code": NOISE, "name": "噪声扰民"}], task
             assert task["scope_name"] and task["owner"] == "agent", task
             assert [e["action"] for e in task["timeline"]] == ["create"], task
-            status, warned = srv.json("POST", "/api/v1/tasks", task_body(
-                origin="warning", warning=17, scope=GRID, lead_unit="hb", helpers=[]),
+            # a task from a warning: the follower raises a red one from a 讨薪 appeal; a
+            # warning that does not exist is refused; the task marks the warning handled
+            status, body = srv.json("POST", "/api/v1/orders", {
+                "channel": "hotline", "type": "complaint", "title": "工地欠薪",
+                "content": "工地拖欠工人工资，工人要去讨薪", "lon": 118.305, "lat": 35.005},
                 token=t["agent"])
-            assert status == 201 and warned["warning"] == 17, warned
+            assert status == 201, body
+            deadline = time.time() + 30
+            while True:
+                status, page = srv.get("/api/v1/warnings?kind=keyword", token=t["agent"])
+                assert status == 200, page
+                if page["warnings"]:
+                    break
+                assert time.time() < deadline, page
+                time.sleep(0.2)
+            wid = page["warnings"][0]["id"]
+            status, e = srv.json("POST", "/api/v1/tasks", task_body(
+                origin="warning", warning=wid + 1000, scope=GRID, lead_unit="hb", helpers=[]),
+                token=t["agent"])
+            assert status == 400 and e["error"]["message"] == (
+                f"'warning': warning {wid + 1000} does not exist"), e
+            assert count(data, "task") == 1
+            status, warned = srv.json("POST", "/api/v1/tasks", task_body(
+                origin="warning", warning=wid, scope=GRID, lead_unit="hb", helpers=[]),
+                token=t["agent"])
+            assert status == 201 and warned["warning"] == wid, warned
+            status, w = srv.get(f"/api/v1/warnings/{wid}", token=t["agent"])
+            assert (w["state"], w["handled_kind"], w["handled_ref"]) == (
+                "handled", "task", warned["id"]), w
+            status, e = srv.json("POST", "/api/v1/tasks", task_body(
+                origin="warning", warning=wid, scope=GRID, lead_unit="hb", helpers=[]),
+                token=t["agent"])
+            assert status == 409 and "'warning'" in e["error"]["message"], e
+            assert count(data, "task") == 2
             # who sees which
             status, _, raw = srv.request("GET", f"/api/v1/tasks/{task['id']}", token=t["hb"])
             assert status == 200, raw

@@ -106,7 +106,10 @@ def test_two_servers_share_one_store():
             # each dispatch's notification is delivered once, by one server or the other
             assert wait_for(lambda: len(hook.bodies()) >= len(orders), 20), hook.bodies()
             wait_for(lambda: False, 2)  # a second delivery, were there one, would come by now
-            delivered = [b["payload"]["order"]["number"] for b in hook.bodies()]
+            # (the orders' burst in one place also raises early warnings, told to the leader:
+            # test_warnings.py counts those)
+            delivered = [b["payload"]["order"]["number"] for b in hook.bodies()
+                         if b["payload"].get("kind") != "warning_red"]
             assert sorted(delivered) == sorted(o["number"] for o in orders), delivered
         finally:
             for srv in (one, two):

@@ -17,6 +17,7 @@
 #include "domain/stats/stats.h"
 #include "pdf/report.h"
 #include "store/accounts/accounts_q.h"
+#include "store/alerts/warning_q.h"
 #include "store/catalog/catalog_q.h"
 #include "store/map/map_q.h"
 #include "store/stats/stats_q.h"
@@ -211,22 +212,59 @@ static void tasks(struct wg_db *db, long long now)
     actor(&gw, "gw1", "gridworker", "region", GRID);
     bad_bodies(db, &agent, now);
 
-    long long a = 0, b = 0, c = 0;
+    long long a = 0, b = 0, c = 0, wn = 0, wout = 0;
     T_EQ_INT(open_task(db, &agent, "{" GOOD "}", now, &a, &err), WG_OK);
     T_CHECK(a > 0);
-    T_EQ_INT(open_task(db, &agent,
-                       "{\"origin\":\"warning\",\"warning\":12,\"topic\":\"油烟扰民专项\","
-                       "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
-                       "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\","
-                       "\"owner\":\"agent1\"}",
-                       now, &b, &err),
-             WG_OK);
+    /* a warning of the grid the follower raised, and one in another town */
+    struct wg_warning_row w = {.kind = "cluster",
+                               .level = "yellow",
+                               .item = SMOKE,
+                               .scope = GRID,
+                               .key = "t",
+                               .count = 6,
+                               .detail = "{}",
+                               .note = "",
+                               .first_at = now,
+                               .last_at = now};
+    T_EQ_INT(wg_store_warn_insert(db, &w, &wn, &err), WG_OK);
+    snprintf(w.scope, sizeof w.scope, "371302002001001");
+    T_EQ_INT(wg_store_warn_insert(db, &w, &wout, &err), WG_OK);
+    struct wg_actor town;
+    actor(&town, "agent3", "agent", "region", "371302001");
+    char body[600];
+    long long refused = 0;
+    snprintf(body, sizeof body,
+             "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
+             "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
+             "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\","
+             "\"owner\":\"agent1\"}",
+             wn);
+    T_EQ_INT(open_task(db, &agent, body, now, &b, &err), WG_OK);
+    /* the warning is handled by the task; a second task from it is refused */
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM warning WHERE state = 'handled' AND "
+                                      "handled_kind = 'task'"),
+             1);
     T_EQ_INT(open_task(db, &agent,
                        "{\"origin\":\"top_problem\",\"topic\":\"西关噪声\",\"scope\":\"" WEST
                        "\",\"items\":[\"" NOISE "\"],\"lead_unit\":\"lz\","
                        "\"measures\":[\"约谈\"],\"deadline\":\"2026-12-04\"}",
                        now, &c, &err),
              WG_OK);
+    /* (refusals after the three: PostgreSQL spends an id on a rolled-back insert) */
+    T_EQ_INT(open_task(db, &agent, body, now, &refused, &err), WG_ECONFLICT);
+    T_CHECK(strstr(err.msg, "'warning'") && strstr(err.msg, "handled"));
+    T_EQ_INT(count("task"), 3);
+    /* a warning outside the opener's town, or none, is refused and stores no task */
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
+                 "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
+                 "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\"}",
+                 i ? wout : 999999);
+        T_EQ_INT(open_task(db, &town, body, now, &refused, &err), WG_EINVAL);
+        T_CHECK(strstr(err.msg, "'warning'") != NULL);
+    }
+    T_EQ_INT(count("task"), 3);
     T_EQ_INT(count("task_unit"), 4);
     /* each unit told once a task: cg and hb of the first, hb of the second, lz of the third */
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'task_opened'"), 4);

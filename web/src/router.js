@@ -12,7 +12,6 @@ const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
 // who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
-
 // who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 
@@ -29,6 +28,7 @@ export const NAV = [
   { path: '/disputes', key: 'nav.disputes', roles: DISPUTE_ROLES },
   { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
+  { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
@@ -73,6 +73,8 @@ const routes = [
       { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },

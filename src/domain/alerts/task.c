@@ -12,6 +12,7 @@
 #include "core/param.h"
 #include "core/utf8.h"
 #include "domain/accounts/pii.h"
+#include "domain/alerts/warning.h"
 #include "domain/notify/notify.h"
 #include "store/accounts/accounts_q.h"
 #include "store/alerts/task_q.h"
@@ -243,10 +244,19 @@ enum wg_rc wg_task_warning_handled(struct wg_db *db, const struct wg_actor *acto
                                    long long warning, long long task, long long now,
                                    struct wg_err *err)
 {
-    (void)db, (void)actor, (void)task, (void)now;
+    (void)now; /* the warning's timeline takes the server's clock */
     if (warning < 1)
         return wg_err_set(err, WG_EINVAL, "'warning' is required with origin warning");
-    return WG_OK;
+    enum wg_rc rc =
+        wg_warning_handled_by(db, &actor->scope, warning, "task", task, actor->username, err);
+    if (rc == WG_ENOTFOUND)
+        return wg_err_set(err, WG_EINVAL, "'warning': warning %lld does not exist", warning);
+    if (rc == WG_ECONFLICT) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return wg_err_set(err, WG_ECONFLICT, "'warning': %s", why);
+    }
+    return rc;
 }
 
 static enum wg_rc create(struct wg_db *db, const struct wg_task_env *env, const struct wg_actor *a,

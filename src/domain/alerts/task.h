@@ -85,11 +85,10 @@ enum wg_rc wg_task_create(struct wg_db *db, const struct wg_task_env *env,
                           const struct wg_actor *actor, const json_t *body, long long now,
                           long long *id, struct wg_err *err);
 
-/* The warnings' side of a task opened from warning (issue 21 item 3, built beside this one):
- * called inside the task's transaction once the task is stored. Today it checks only that
- * the id is a whole number above 0; when warnings land it is where the warning is checked to
- * exist in the opener's scope (WG_EINVAL naming 'warning' when not) and moved to handled by
- * task. */
+/* The warnings' side of a task opened from warning: called inside the task's transaction once
+ * the task is stored; the warning must exist in the opener's scope (else WG_EINVAL naming
+ * 'warning') and be new or judged (else WG_ECONFLICT naming its state), and is moved to handled
+ * by the task (domain/alerts/warning.h). */
 enum wg_rc wg_task_warning_handled(struct wg_db *db, const struct wg_actor *actor,
                                    long long warning, long long task, long long now,
                                    struct wg_err *err);

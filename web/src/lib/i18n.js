@@ -737,9 +737,64 @@ const T = {
   'sp.months': ['帮包期间', 'Months'],
   'sp.reason': ['说明', 'Note'],
   'sp.assigned': ['已安排帮包', 'Leader assigned']
+  // early warning over appeals (issue 21 part 3: the board, the list, the detail)
+  'nav.warnings': ['预警', 'Early warnings'],
+  'wn.board': ['预警看板', 'Warnings board'],
+  'wn.open_n': ['未办结 {n} 条', '{n} open'],
+  'wn.all': ['全部预警', 'All warnings'],
+  'wn.none_open': ['暂无未办结预警', 'No open warnings'],
+  'wn.when': ['受理时间', 'Received'],
+  'wn.level': ['等级', 'Level'],
+  'wn.kind': ['类型', 'Kind'],
+  'wn.item': ['事项', 'Item'],
+  'wn.scope': ['区域', 'Place'],
+  'wn.count': ['件数', 'Orders'],
+  'wn.age': ['已持续', 'Age'],
+  'wn.open': ['查看', 'Open'],
+  'wn.minutes': ['{n} 分钟', '{n} min'],
+  'wn.hours': ['{n} 小时', '{n} h'],
+  'wn.days': ['{n} 天', '{n} days'],
+  'wn.state': ['状态', 'State'],
+  'wn.state_open': ['未办结', 'Open'],
+  'wn.since': ['预警日期起', 'Raised since'],
+  'wn.raised': ['预警时间', 'Raised'],
+  'wn.owner': ['责任人', 'Owner'],
+  'wn.why': ['预警依据', 'Why'],
+  'wn.note': ['研判意见', 'Note'],
+  'wn.handled_by': ['处置方式', 'Handled by'],
+  'wn.orders': ['关联工单', 'Orders behind it'],
+  'wn.grid': ['网格', 'Grid'],
+  'wn.next': ['下一步', 'Next step'],
+  'wn.special_order': ['专项工单编号', 'Special order number'],
+  'wn.order_hint': ['为处置此预警新建的工单编号', 'the number of the order made to handle it'],
+  'wn.do': ['提交', 'Submit'],
+  'wn.timeline': ['处置记录', 'Timeline'],
+  'wn.system': ['系统', 'system'],
+  'wn.why_cluster': ['{h} 小时内 {r} 米范围内同一事项 {n} 件', '{n} orders of one item within {r} m in {h} h'],
+  'wn.why_recurrence': ['近 {w} 周中有 {k} 周同一网格同一事项每周 {p} 件以上', 'the same item in the grid, {p}+ a week, in {k} of the last {w} weeks'],
+  'wn.why_surge': ['{day} 当日 {n} 件，近期日均 {b}，概率 {p}', '{n} orders on {day} against a daily {b} (p = {p})'],
+  'wn.why_caller': ['同一号码 {d} 天内来电 {n} 次', 'one phone, {n} orders in {d} days'],
+  'wn.why_keyword': ['诉求含维稳关键词「{word}」', 'the appeal holds the word 「{word}」'],
+  'wn.done': ['已提交', 'Done'],
+  'wn.stale': ['该预警已被他人处理，已重新读取', 'Someone else moved this warning on; it has been read again']
 }
 
 const ENUMS = {
+  // early warning (issue 21 part 3)
+  wkind: {
+    cluster: ['群发', 'cluster'], recurrence: ['多发', 'recurrence'], surge: ['突发', 'surge'],
+    caller: ['重复来电', 'repeat caller'], keyword: ['维稳关键词', 'keyword']
+  },
+  wlevel: { red: ['红色', 'red'], yellow: ['黄色', 'yellow'], blue: ['蓝色', 'blue'] },
+  wstate: {
+    new: ['新预警', 'new'], judged: ['已研判', 'judged'], handled: ['已处置', 'handled'],
+    closed: ['已办结', 'closed'], false_alarm: ['误报', 'false alarm']
+  },
+  waction: {
+    raised: ['发出预警', 'raised'], escalated: ['升级', 'escalated'], judge: ['研判', 'judge'],
+    handle: ['处置', 'handle'], close: ['办结', 'close'], false_alarm: ['标记误报', 'false alarm']
+  },
+  whandled: { order: ['专项工单', 'special order'], task: ['未诉先办任务', 'task'] },
   // dispute cases (issue 20; domain/disputes/dispute.h and dispute_fsm.h)
   dsource: {
     screening: ['矛盾排查', 'screening'], gridworker: ['网格员发现', 'grid worker'], order: ['诉求转办', 'from an appeal'],
@@ -868,7 +923,8 @@ const ENUMS = {
     supervise: ['督办', 'Supervised'],
     return: ['退单申请', 'Return requested'],
     extend: ['延期申请', 'Extension requested'],
-    red_light: ['红灯预警', 'Red light']
+    red_light: ['红灯预警', 'Red light'],
+    warning_red: ['红色预警', 'Red warning']
   },
   line: { special_team: ['专班', 'special team'], judicial: ['诉调对接', 'judicial'], joint_conference: ['联席会议', 'joint conference'], assistance: ['帮扶救助', 'assistance'] },
   role: {
@@ -926,7 +982,8 @@ const ENUMS = {
     'thing.link': ['部件关联工单', 'link order to thing'], 'thing.state': ['工单办结，部件恢复完好', 'thing mended by its order'],
     'party.org.create': ['登记党组织', 'record party organization'], 'party.org.update': ['修改党组织', 'change party organization'],
     'party.member.add': ['增加党员', 'add member'], 'party.member.remove': ['移除党员', 'remove member'],
-    'party.centre.create': ['设立党员中心户', 'make central household'], 'party.centre.update': ['修改党员中心户', 'change central household']
+    'party.centre.create': ['设立党员中心户', 'make central household'], 'party.centre.update': ['修改党员中心户', 'change central household'],
+    'warning.action': ['预警处置', 'warning step'], 'warning.rules': ['修改预警规则', 'change warning rules']
   },
   // the API's fields, as its error messages name them ('title' is required)
   field: {
@@ -974,7 +1031,9 @@ const ENUMS = {
     performance: ['履行方式与期限', 'performance'], status: ['确认情况', 'status'], court: ['人民法院', 'court'],
     text: ['备注内容', 'text'], body: ['调解组织', 'mediation body'], mediator: ['调解员', 'mediator'],
     found: ['排查出的纠纷数', 'found'], disputes: ['关联案件', 'cases'], full_time: ['专职/兼职', 'full time'],
-    specialities: ['擅长类型', 'specialities'], overdue: ['超期', 'overdue']
+    specialities: ['擅长类型', 'specialities'], overdue: ['超期', 'overdue'],
+    // early warning's
+    owner: ['责任人', 'owner'], action: ['操作', 'action'], version: ['版本', 'version']
   },
   objtype: {
     account: ['账号', 'account'], order: ['工单', 'order'], apikey: ['接口密钥', 'API key'], unit: ['承办单位', 'unit'],
@@ -983,7 +1042,8 @@ const ENUMS = {
     person: ['人口', 'person'], household: ['户', 'household'], building: ['楼栋', 'building'],
     house: ['房屋', 'house'],
     org: ['组织', 'organization'], thing: ['部件', 'thing'], party_org: ['党组织', 'party organization'],
-    party_centre: ['党员中心户', 'central household']
+    party_centre: ['党员中心户', 'central household'],
+    warning: ['预警', 'warning'], warning_rules: ['预警规则', 'warning rules']
   }
 }
 
