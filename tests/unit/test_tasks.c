@@ -200,6 +200,70 @@ static long long list_count(struct wg_db *db, const struct wg_actor *a,
 
 static void moves(struct wg_db *db, long long now, long long a, long long b, long long c);
 
+/* A task opened from a warning of its grid (two warnings planted as the follower stores them:
+ * wn in the grid, wout in another town) moves the warning to handled. */
+static void from_warning(struct wg_db *db, const struct wg_actor *agent, long long now,
+                         long long *wn, long long *wout, long long *b)
+{
+    struct wg_err err = {0};
+    struct wg_warning_row w = {.kind = "cluster",
+                               .level = "yellow",
+                               .item = SMOKE,
+                               .scope = GRID,
+                               .key = "t",
+                               .count = 6,
+                               .detail = "{}",
+                               .note = "",
+                               .first_at = now,
+                               .last_at = now};
+    T_EQ_INT(wg_store_warn_insert(db, &w, wn, &err), WG_OK);
+    snprintf(w.scope, sizeof w.scope, "371302002001001");
+    T_EQ_INT(wg_store_warn_insert(db, &w, wout, &err), WG_OK);
+    char body[600];
+    snprintf(body, sizeof body,
+             "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
+             "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
+             "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\","
+             "\"owner\":\"agent1\"}",
+             *wn);
+    T_EQ_INT(open_task(db, agent, body, now, b, &err), WG_OK);
+    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM warning WHERE state = 'handled' AND "
+                                      "handled_kind = 'task'"),
+             1);
+}
+
+/* A second task from a handled warning, or one from a warning outside the opener's town or
+ * none, is refused and stores nothing. */
+static void warning_refusals(struct wg_db *db, const struct wg_actor *agent, long long wn,
+                             long long wout, long long now)
+{
+    struct wg_err err = {0};
+    struct wg_actor town;
+    actor(&town, "agent3", "agent", "region", "371302001");
+    char body[600];
+    long long refused = 0;
+    snprintf(body, sizeof body,
+             "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
+             "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
+             "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\","
+             "\"owner\":\"agent1\"}",
+             wn);
+    T_EQ_INT(open_task(db, agent, body, now, &refused, &err), WG_ECONFLICT);
+    T_CHECK(strstr(err.msg, "'warning'") && strstr(err.msg, "handled"));
+    T_EQ_INT(count("task"), 3);
+    /* a warning outside the opener's town, or none, is refused and stores no task */
+    for (int i = 0; i < 2; i++) {
+        snprintf(body, sizeof body,
+                 "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
+                 "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
+                 "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\"}",
+                 i ? wout : 999999);
+        T_EQ_INT(open_task(db, &town, body, now, &refused, &err), WG_EINVAL);
+        T_CHECK(strstr(err.msg, "'warning'") != NULL);
+    }
+    T_EQ_INT(count("task"), 3);
+}
+
 static void tasks(struct wg_db *db, long long now)
 {
     struct wg_err err = {0};
@@ -215,35 +279,7 @@ static void tasks(struct wg_db *db, long long now)
     long long a = 0, b = 0, c = 0, wn = 0, wout = 0;
     T_EQ_INT(open_task(db, &agent, "{" GOOD "}", now, &a, &err), WG_OK);
     T_CHECK(a > 0);
-    /* a warning of the grid the follower raised, and one in another town */
-    struct wg_warning_row w = {.kind = "cluster",
-                               .level = "yellow",
-                               .item = SMOKE,
-                               .scope = GRID,
-                               .key = "t",
-                               .count = 6,
-                               .detail = "{}",
-                               .note = "",
-                               .first_at = now,
-                               .last_at = now};
-    T_EQ_INT(wg_store_warn_insert(db, &w, &wn, &err), WG_OK);
-    snprintf(w.scope, sizeof w.scope, "371302002001001");
-    T_EQ_INT(wg_store_warn_insert(db, &w, &wout, &err), WG_OK);
-    struct wg_actor town;
-    actor(&town, "agent3", "agent", "region", "371302001");
-    char body[600];
-    long long refused = 0;
-    snprintf(body, sizeof body,
-             "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
-             "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
-             "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\","
-             "\"owner\":\"agent1\"}",
-             wn);
-    T_EQ_INT(open_task(db, &agent, body, now, &b, &err), WG_OK);
-    /* the warning is handled by the task; a second task from it is refused */
-    T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM warning WHERE state = 'handled' AND "
-                                      "handled_kind = 'task'"),
-             1);
+    from_warning(db, &agent, now, &wn, &wout, &b);
     T_EQ_INT(open_task(db, &agent,
                        "{\"origin\":\"top_problem\",\"topic\":\"西关噪声\",\"scope\":\"" WEST
                        "\",\"items\":[\"" NOISE "\"],\"lead_unit\":\"lz\","
@@ -251,20 +287,7 @@ static void tasks(struct wg_db *db, long long now)
                        now, &c, &err),
              WG_OK);
     /* (refusals after the three: PostgreSQL spends an id on a rolled-back insert) */
-    T_EQ_INT(open_task(db, &agent, body, now, &refused, &err), WG_ECONFLICT);
-    T_CHECK(strstr(err.msg, "'warning'") && strstr(err.msg, "handled"));
-    T_EQ_INT(count("task"), 3);
-    /* a warning outside the opener's town, or none, is refused and stores no task */
-    for (int i = 0; i < 2; i++) {
-        snprintf(body, sizeof body,
-                 "{\"origin\":\"warning\",\"warning\":%lld,\"topic\":\"油烟扰民专项\","
-                 "\"scope\":\"" GRID "\",\"items\":[\"" SMOKE "\"],\"lead_unit\":\"hb\","
-                 "\"measures\":[\"安装净化器\"],\"deadline\":\"2027-01-04\"}",
-                 i ? wout : 999999);
-        T_EQ_INT(open_task(db, &town, body, now, &refused, &err), WG_EINVAL);
-        T_CHECK(strstr(err.msg, "'warning'") != NULL);
-    }
-    T_EQ_INT(count("task"), 3);
+    warning_refusals(db, &agent, wn, wout, now);
     T_EQ_INT(count("task_unit"), 4);
     /* each unit told once a task: cg and hb of the first, hb of the second, lz of the third */
     T_EQ_INT(t_store_one(t_store_dir, "SELECT COUNT(*) FROM outbox WHERE kind = 'task_opened'"), 4);
