@@ -169,5 +169,8 @@ const struct wg_migration wg_migrations[] = {
      * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
      * cases' own). */
     {43, "dispute screening tasks on the working calendar", WG_Q_MIGRATION_43},
+    /* Devices (cameras, sensors, drones) and the alerts they post, merged by device and type
+     * or by place, with rules per type (domain/alerts/alert.h). */
+    {44, "devices, their alerts and the alerts' rules", WG_Q_MIGRATION_44},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -1,0 +1,272 @@
+/* Alert ingest (alert.h): an NDJSON batch parsed once, line by line, every bad field named
+ * with its line; its devices and points resolved on a reading connection; the answer. The
+ * merge and the rules run in the writer's transaction (alert_merge.c). */
+#include "domain/alerts/alert.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/jfield.h"
+
+static const char *const line_fields[] = {"device",    "type",      "confidence", "time", "point",
+                                          "point.lon", "point.lat", "snapshot",   NULL};
+
+static int digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+static long long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long long wg_alert_parse_time(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+    if (!s || strlen(s) < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+        s[7] != '-' || digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
+        digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) || s[16] != ':' ||
+        digits(s + 17, 2, &se))
+        return -1;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'Z' && !p[1])
+        sign = 0;
+    else if ((*p == '+' || *p == '-') && strlen(p) == 6 && !digits(p + 1, 2, &oh) && p[3] == ':' &&
+             !digits(p + 4, 2, &om) && oh <= 14 && om < 60)
+        sign = *p == '+' ? 1 : -1;
+    else
+        return -1;
+    if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+        mi > 59 || se > 60 || (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100) || y % 400 == 0)))
+        return -1;
+    return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+           sign * (oh * 3600 + om * 60);
+}
+
+static enum wg_rc point(const json_t *o, struct wg_alert_line *l, struct wg_err *err)
+{
+    const json_t *p = json_object_get(o, "point"), *lon, *lat;
+    if (!p || json_is_null(p))
+        return WG_OK;
+    if (json_is_array(p) && json_array_size(p) == 2)
+        lon = json_array_get(p, 0), lat = json_array_get(p, 1);
+    else if (json_is_object(p))
+        lon = json_object_get(p, "lon"), lat = json_object_get(p, "lat");
+    else
+        lon = lat = NULL;
+    if (!json_is_number(lon) || !json_is_number(lat) || fabs(json_number_value(lon)) > 180 ||
+        fabs(json_number_value(lat)) > 90)
+        return wg_err_set(err, WG_EINVAL,
+                          "'point' is {\"lon\": …, \"lat\": …} in degrees (WGS84), or left out "
+                          "for the device's");
+    l->has_point = 1;
+    l->lon = json_number_value(lon);
+    l->lat = json_number_value(lat);
+    return WG_OK;
+}
+
+static enum wg_rc parse_line(const char *text, size_t len, struct wg_alert_line *l,
+                             struct wg_err *err)
+{
+    json_error_t je;
+    const char *device, *type, *time, *snapshot;
+    enum wg_rc rc;
+    json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    memset(l, 0, sizeof *l);
+    if (!o)
+        return wg_err_set(err, WG_EINVAL, "not JSON: %s", je.text);
+    if (!json_is_object(o)) {
+        rc = wg_err_set(err, WG_EINVAL,
+                        "an alert is a JSON object {device, type, confidence, "
+                        "time, point, snapshot}");
+        goto out;
+    }
+    if ((rc = wg_jf_known(o, line_fields, "an alert", err)) ||
+        (rc = wg_jf_text(o, "device", 1, 63, &device, err)) ||
+        (rc = wg_jf_text(o, "type", 1, 23, &type, err)) ||
+        (rc = wg_jf_text(o, "time", 1, 40, &time, err)) ||
+        (rc = wg_jf_text(o, "snapshot", 0, WG_ALERT_SNAPSHOT_MAX, &snapshot, err)))
+        goto out;
+    if ((l->type = wg_alert_type_index(type)) < 0) {
+        rc = wg_err_set(err, WG_EINVAL,
+                        "'type': '%s' is not a type of alert (the types: illegal_parking, "
+                        "smoke_fire, standing_water, street_vending, illegal_building, "
+                        "straw_burning, garbage_overflow, crowd_gathering)",
+                        type);
+        goto out;
+    }
+    json_t *c = json_object_get(o, "confidence");
+    if (!json_is_number(c) || json_number_value(c) < 0 || json_number_value(c) > 1) {
+        rc = wg_err_set(err, WG_EINVAL, "'confidence' is a number from 0 to 1");
+        goto out;
+    }
+    l->confidence = json_number_value(c);
+    if ((l->at = wg_alert_parse_time(time)) < 0) {
+        rc = wg_err_set(err, WG_EINVAL,
+                        "'time': '%s' is not an ISO 8601 time with its offset "
+                        "(2026-12-07T16:05:41+08:00)",
+                        time);
+        goto out;
+    }
+    if (snapshot && strlen(snapshot) > WG_ALERT_SNAPSHOT_MAX) {
+        rc = wg_err_set(err, WG_EINVAL, "'snapshot' is a reference of at most %d bytes",
+                        WG_ALERT_SNAPSHOT_MAX);
+        goto out;
+    }
+    if ((rc = point(o, l, err)))
+        goto out;
+    snprintf(l->device, sizeof l->device, "%s", device);
+    snprintf(l->snapshot, sizeof l->snapshot, "%s", snapshot ? snapshot : "");
+out:
+    json_decref(o);
+    return rc;
+}
+
+enum wg_rc wg_alert_parse_batch(const char *body, size_t len, struct wg_alert_line **out, size_t *n,
+                                struct wg_err *err)
+{
+    size_t cap = 0, lines = 0, no = 0;
+    struct wg_alert_line *a = NULL;
+    const char *p = body, *end = body + len;
+    *out = NULL;
+    *n = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        no++;
+        size_t l = (size_t)(e - p);
+        if (l && p[l - 1] == '\r')
+            l--;
+        int blank = 1;
+        for (size_t i = 0; i < l && blank; i++)
+            blank = p[i] == ' ' || p[i] == '\t';
+        if (!blank) {
+            if (lines == WG_ALERT_BATCH_MAX) {
+                free(a);
+                return wg_err_set(err, WG_ETOOBIG,
+                                  "a batch holds at most %d alerts: send the rest in another",
+                                  WG_ALERT_BATCH_MAX);
+            }
+            if (lines == cap) {
+                cap = cap ? cap * 2 : 64;
+                a = wg_realloc(a, cap * sizeof *a);
+            }
+            enum wg_rc rc = parse_line(p, l, &a[lines], err);
+            if (rc) {
+                free(a);
+                wg_err_prefix(err, "line %zu", no);
+                return rc;
+            }
+            a[lines++].line = (long long)no;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (!lines) {
+        free(a);
+        return wg_err_set(err, WG_EINVAL,
+                          "the body holds no alert: one JSON object a line (NDJSON)");
+    }
+    *out = a;
+    *n = lines;
+    return WG_OK;
+}
+
+/* ---- devices and points ---- */
+
+struct known {
+    char id[64];
+    int found;
+    struct wg_device_row d;
+};
+
+enum wg_rc wg_alert_resolve(struct wg_db *db, const struct wg_locator *loc,
+                            struct wg_alert_line *lines, size_t n, struct wg_err *err)
+{
+    size_t cap = 64;
+    while (cap < n * 2)
+        cap *= 2;
+    struct known *k = wg_calloc(cap, sizeof *k);
+    enum wg_rc rc = WG_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct wg_alert_line *l = &lines[i];
+        unsigned long long h = 1469598103934665603ULL;
+        for (const char *s = l->device; *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        size_t s = (size_t)h & (cap - 1);
+        while (k[s].id[0] && strcmp(k[s].id, l->device))
+            s = (s + 1) & (cap - 1);
+        if (!k[s].id[0]) {
+            struct wg_err e = {0};
+            snprintf(k[s].id, sizeof k[s].id, "%s", l->device);
+            rc = wg_store_device_get(db, l->device, &k[s].d, &e);
+            k[s].found = !rc;
+            if (rc == WG_ENOTFOUND)
+                rc = WG_OK;
+            else if (rc)
+                *err = e;
+        }
+        if (rc)
+            break;
+        if (!k[s].found || k[s].d.retired) {
+            rc = wg_err_set(err, WG_EINVAL, "line %lld: 'device': '%s' is %s", l->line, l->device,
+                            k[s].found ? "retired" : "not a known device");
+            break;
+        }
+        snprintf(l->unit, sizeof l->unit, "%s", k[s].d.unit);
+        snprintf(l->kind, sizeof l->kind, "%s", k[s].d.kind);
+        if (!l->has_point) {
+            l->lon = k[s].d.lon, l->lat = k[s].d.lat;
+            snprintf(l->grid, sizeof l->grid, "%s", k[s].d.grid);
+            continue;
+        }
+        struct wg_locate_result where;
+        struct wg_err e = {0};
+        if (!loc || wg_locator_locate(loc, l->lon, l->lat, WG_CRS_WGS84, &where, &e)) {
+            rc = wg_err_set(err, WG_EINVAL, "line %lld: 'point' (%.6f, %.6f) lies in no grid",
+                            l->line, l->lon, l->lat);
+            break;
+        }
+        l->lon = where.lon, l->lat = where.lat;
+        snprintf(l->grid, sizeof l->grid, "%s", where.grid->code);
+    }
+    free(k);
+    return rc;
+}
+
+json_t *wg_alert_batch_json(const struct wg_alert_line *lines, size_t n)
+{
+    json_t *arr = json_array();
+    size_t merged = 0;
+    for (size_t i = 0; i < n; i++) {
+        merged += lines[i].merged != 0;
+        json_array_append_new(arr,
+                              json_pack("{s:I,s:I,s:b}", "line", (json_int_t)lines[i].line, "alert",
+                                        (json_int_t)lines[i].alert, "merged", lines[i].merged));
+    }
+    return json_pack("{s:I,s:I,s:I,s:o}", "alerts", (json_int_t)n, "new", (json_int_t)(n - merged),
+                     "merged", (json_int_t)merged, "results", arr);
+}
