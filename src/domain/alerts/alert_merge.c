@@ -40,7 +40,7 @@ struct wg_alert_merger {
     struct ent *e;
     size_t n, cap;
     int *dt; /* device and type → the newest alert's index; -1 empty */
-    size_t dtcap;
+    size_t dtcap, dtn;
     struct cell *cells;
     size_t ccap, cn;
     struct wg_alert_rules rules;
@@ -79,7 +79,7 @@ static void clear(struct wg_alert_merger *m)
     free(m->dt);
     free(m->cells);
     m->e = NULL, m->dt = NULL, m->cells = NULL;
-    m->n = m->cap = m->dtcap = m->ccap = m->cn = 0;
+    m->n = m->cap = m->dtcap = m->dtn = m->ccap = m->cn = 0;
     m->valid = 0;
 }
 
@@ -110,6 +110,19 @@ static size_t dt_slot(struct wg_alert_merger *m, const char *device, int type)
         if (k < 0 || (m->e[k].type == type && !strcmp(m->e[k].row.device, device)))
             return i;
     }
+}
+
+static void dt_grow(struct wg_alert_merger *m);
+
+/* device and type → alert k, the table grown first when it would be half full */
+static void dt_set(struct wg_alert_merger *m, const char *device, int type, int k)
+{
+    if ((m->dtn + 1) * 2 > m->dtcap)
+        dt_grow(m);
+    size_t s = dt_slot(m, device, type);
+    if (m->dt[s] < 0)
+        m->dtn++;
+    m->dt[s] = k;
 }
 
 static void dt_grow(struct wg_alert_merger *m)
@@ -181,9 +194,7 @@ static int hold(struct wg_alert_merger *m, const struct wg_alert_row *row)
     m->e[k].cell_next = -1;
     if (type < 0)
         return k;
-    if ((m->n) * 2 > m->dtcap)
-        dt_grow(m);
-    m->dt[dt_slot(m, row->device, type)] = k;
+    dt_set(m, row->device, type, k);
     if ((m->cn + 1) * 2 > m->ccap)
         cells_grow(m);
     long long cx, cy;
@@ -275,7 +286,7 @@ static void merge(struct wg_alert_merger *m, int k, const struct wg_alert_line *
     r->updated_at = now;
     m->e[k].dirty = 1;
     /* the device's own repeats find this alert at once from now on */
-    m->dt[dt_slot(m, l->device, l->type)] = k;
+    dt_set(m, l->device, l->type, k);
 }
 
 static int fresh(struct wg_alert_merger *m, const struct wg_alert_line *l, long long now)
