@@ -342,6 +342,15 @@ test('reports export CSV and XLSX', async ({ page, base, assert, shot }) => {
   assert(xlsx.suggestedFilename().endsWith('.xlsx') && bytes[0] === 0x50 && bytes[1] === 0x4b, 'an XLSX (zip) file')
   assert(bytes.includes(Buffer.from('xl/worksheets/sheet1.xml')), 'with its sheet')
   await shot('page-reports-monthly')
+  // 同比: each figure with its change against the same days a year earlier, in the export too
+  await page.click('[data-test=r-yoy]')
+  await page.waitForSelector('[data-test=r-change]')
+  const changes = await page.locator('[data-test=r-change]').allTextContents()
+  assert(changes.length > 10 && changes.every(c => /^([+−±]\d+(\.\d)?(%|个百分点)|—)$/.test(c.trim())), 'changes read as percent or points: ' + changes.slice(0, 6))
+  const [csv2] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=r-csv]')])
+  const text2 = (await readStream(await csv2.createReadStream())).toString('utf8')
+  assert(text2.startsWith('\ufeff名称,受理量,受理量 同比'), 'the CSV carries the change beside each figure: ' + text2.slice(0, 40))
+  await shot('page-reports-yoy')
 })
 
 test('admin adds a unit and an account through the console', async ({ page, base, assert, shot }) => {

@@ -545,3 +545,70 @@ def test_empty_period_answers_empty_lists():
             srv.stop()
     finally:
         data.close()
+
+
+def test_year_on_year_beside_each_answer():
+    # compare=yoy: the answer for the period and, beside each set of indicators, the same days
+    # a year earlier and the change — exactly what two plain answers give
+    data = Data(grids=False, npm=True)
+    try:
+        data.generate_district()
+        run("orders", "generate", "--data", data.dir, "--county", "371302", "--days", "420",
+            "--orders", "2500")
+        srv = Server(data)
+        try:
+            leader = data.add_user(srv, "ldy", "leader", "371302", PASSWORD)
+            now = {"from": day(-39), "to": day(-10)}
+            a = TODAY - datetime.timedelta(days=39)
+            b = TODAY - datetime.timedelta(days=10)
+
+            def year_back(d):
+                return (d.replace(day=28) if (d.month, d.day) == (2, 29) else d).replace(
+                    year=d.year - 1).isoformat()
+
+            back = {"from": year_back(a), "to": year_back(b)}
+            s = stats(srv, leader, "summary", scope="region:371302", compare="yoy", **now)
+            plain = stats(srv, leader, "summary", scope="region:371302", **now)
+            then = stats(srv, leader, "summary", scope="region:371302", **back)
+            assert s["compare"] == {"kind": "yoy", **back}, s["compare"]
+            assert s["indicators"] == plain["indicators"]
+            assert s["previous"] == then["indicators"]
+            assert then["indicators"]["received"]["value"] > 20, "the year before has orders"
+            x, y = plain["indicators"]["received"]["value"], then["indicators"]["received"]["value"]
+            assert abs(s["change"]["received"] - (x - y) / y) < 1e-9
+            r = "satisfaction_rate"
+            if plain["indicators"][r]["value"] is not None and then["indicators"][r]["value"] is not None:
+                assert abs(s["change"][r] - (plain["indicators"][r]["value"] -
+                                             then["indicators"][r]["value"])) < 1e-9
+            assert "grade" not in s["change"]
+            # breakdown rows by key, series points by the same date a year earlier
+            rows = stats(srv, leader, "breakdown", scope="region:371302", by="child",
+                         compare="yoy", indicators="received", **now)["rows"]
+            earlier = {r["key"]: r for r in stats(srv, leader, "breakdown", scope="region:371302",
+                                                  by="child", indicators="received",
+                                                  **back)["rows"]}
+            assert rows and all(r["previous"] == earlier[r["key"]]["indicators"] for r in rows)
+            pts = stats(srv, leader, "series", scope="region:371302", by="day", compare="yoy",
+                        indicators="received", **now)["points"]
+            days = {p["period"]: p for p in stats(srv, leader, "series", scope="region:371302",
+                                                  by="day", indicators="received",
+                                                  **back)["points"]}
+            for p in pts:
+                want = days.get(year_back(datetime.date.fromisoformat(p["period"])))
+                assert p["previous"] == (want["indicators"] if want else None), p
+            top = stats(srv, leader, "top-items", scope="region:371302", compare="yoy", **now)
+            earlier = {i["item"]: i["received"] for i in stats(
+                srv, leader, "top-items", scope="region:371302", limit=100, **back)["items"]}
+            assert top["previous_total_received"] == y
+            for i in top["items"]:
+                assert i["previous_received"] == earlier.get(i["item"], 0), i
+            # what is refused, and why
+            for what, q, msg in [("summary", "compare=mom", "'compare' must be yoy, not 'mom'"),
+                                 ("units", "compare=yoy", "'compare' is answered by summary, "
+                                  "series, top-items and breakdown")]:
+                status, body = srv.json("GET", f"/api/v1/stats/{what}?{q}", token=leader)
+                assert status == 400 and body["error"]["message"] == msg, body
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -210,7 +210,7 @@ static void check_answers(struct world *w, int *rates)
         char from[11], to[11];
         wg_civil_format_date(periods[i].from, from);
         wg_civil_format_date(periods[i].to, to);
-        struct wg_stats_query q = {NULL, from, to, NULL, NULL, NULL, NULL};
+        struct wg_stats_query q = {NULL, from, to, NULL, NULL, NULL, NULL, NULL};
         for (int cells = 0; cells < 2; cells++)
             check_answer(w, cells, "summary", &q, rates);
         check_answer(w, 0, "units", &q, rates);

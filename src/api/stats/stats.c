@@ -7,16 +7,13 @@
 
 #include "domain/stats/stats_query.h"
 
-typedef enum wg_rc answer_fn(const struct wg_stats_env *env, const struct wg_actor *actor,
-                             const struct wg_stats_query *q, json_t **out, struct wg_err *err);
-
-static enum wg_rc answer(struct wg_req *req, answer_fn *fn, struct wg_err *err)
+static enum wg_rc answer(struct wg_req *req, wg_stats_answer_fn *fn, struct wg_err *err)
 {
     struct wg_app *app = req->app;
     struct wg_stats_query q = {
         wg_req_query(req, "scope"), wg_req_query(req, "from"),       wg_req_query(req, "to"),
         wg_req_query(req, "by"),    wg_req_query(req, "indicators"), wg_req_query(req, "limit"),
-        wg_req_query(req, "month"),
+        wg_req_query(req, "month"), wg_req_query(req, "compare"),
     };
     struct wg_db *db;
     json_t *out = NULL;
@@ -24,7 +21,7 @@ static enum wg_rc answer(struct wg_req *req, answer_fn *fn, struct wg_err *err)
     if (rc)
         return rc;
     struct wg_stats_env env = {db, app->stats, wg_api_catalog(req), (long long)time(NULL)};
-    rc = fn(&env, req->actor, &q, &out, err);
+    rc = wg_stats_answer(fn, &env, req->actor, &q, &out, err);
     return rc ? rc : wg_reply_json(req, 200, out);
 }
 

@@ -412,6 +412,12 @@ static enum wg_rc parse_period(const struct wg_stats_env *env, const struct wg_s
     return WG_OK;
 }
 
+enum wg_rc wg_stats_period(const struct wg_stats_env *env, const struct wg_stats_query *q,
+                           int *from, int *to, struct wg_err *err)
+{
+    return parse_period(env, q, from, to, err);
+}
+
 /* ---- sums with the snapshot and overdue parts ---- */
 
 /* The pending deadlines of the period that lie today or later (not yet missed), grouped like

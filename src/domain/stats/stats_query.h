@@ -31,7 +31,12 @@ struct wg_stats_env {
 /* The query parameters, as the API takes them (NULL: absent). */
 struct wg_stats_query {
     const char *scope, *from, *to, *by, *indicators, *limit, *month;
+    const char *compare; /* "yoy": the same period a year earlier beside it (stats_compare.c) */
 };
+
+typedef enum wg_rc wg_stats_answer_fn(const struct wg_stats_env *env, const struct wg_actor *actor,
+                                      const struct wg_stats_query *q, json_t **out,
+                                      struct wg_err *err);
 
 enum wg_rc wg_stats_summary(const struct wg_stats_env *env, const struct wg_actor *actor,
                             const struct wg_stats_query *q, json_t **out, struct wg_err *err);
@@ -49,6 +54,22 @@ enum wg_rc wg_stats_units(const struct wg_stats_env *env, const struct wg_actor 
 /* by: child, grid, item, channel, unit. */
 enum wg_rc wg_stats_breakdown(const struct wg_stats_env *env, const struct wg_actor *actor,
                               const struct wg_stats_query *q, json_t **out, struct wg_err *err);
+
+/* One answer as the API asks for it: fn's, or with compare=yoy (summary, series, top-items and
+ * breakdown) fn's answer for the period and for the same days a year earlier (29 February
+ * read as the 28th), merged: "compare" names the earlier period; each "indicators" gains a
+ * sibling "previous" (the earlier indicators, or null where the earlier answer has no such row
+ * or point) and "change" (per indicator: a rate's difference in value, e.g. -0.013 for 1.3
+ * points lower; any other figure's relative change, (now - then) / then, null when then is 0
+ * or absent); top-items' items gain previous_received and change. */
+enum wg_rc wg_stats_answer(wg_stats_answer_fn *fn, const struct wg_stats_env *env,
+                           const struct wg_actor *actor, const struct wg_stats_query *q,
+                           json_t **out, struct wg_err *err);
+
+/* The period q asks for as CST day numbers (from and to inclusive; the 30 days to today by
+ * default), checked as every answer checks it. */
+enum wg_rc wg_stats_period(const struct wg_stats_env *env, const struct wg_stats_query *q,
+                           int *from, int *to, struct wg_err *err);
 
 /* ---- the engine, for the benchmark and the tests ---- */
 

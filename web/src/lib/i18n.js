@@ -285,6 +285,8 @@ const T = {
   'r.by_child': ['分区域', 'By area'],
   'r.by_unit': ['分单位', 'By unit'],
   'r.by_item': ['分事项', 'By item'],
+  'r.yoy': ['同比', 'YoY'],
+  'r.points': ['个百分点', ' pts'],
   // admin
   'a.users': ['账号', 'Accounts'],
   'a.units': ['承办单位', 'Units'],
@@ -943,6 +945,16 @@ export function fmtValue (name, r) {
   if (name === 'avg_handling_hours') return Number(r.value).toFixed(1)
   if (typeof r.value === 'number' && !Number.isInteger(r.value)) return r.value.toFixed(1)
   return String(r.value)
+}
+
+// A year-on-year change as people read it (stats API, compare=yoy): a rate's in percentage
+// points, any other figure's in percent of the year before; '—' when there is none.
+export function fmtChange (name, v) {
+  if (v === null || v === undefined) return '—'
+  const sign = v > 0 ? '+' : v < 0 ? '−' : '±'
+  const a = Math.abs(v) * 100
+  if (name.endsWith('_rate')) return sign + a.toFixed(1) + t('r.points')
+  return sign + (a >= 10 ? a.toFixed(0) : a.toFixed(1)) + '%'
 }
 
 // The field an API message is about: the first name it quotes ("'title' is required",

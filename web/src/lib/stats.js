@@ -11,12 +11,13 @@ export function daysAgo (n, from = new Date()) {
 }
 
 export const stats = {
-  summary: (scope, from, to) => get('/api/v1/stats/summary' + qs({ scope, from, to })),
+  // compare 'yoy': the same days a year earlier beside each figure (previous, change)
+  summary: (scope, from, to, compare) => get('/api/v1/stats/summary' + qs({ scope, from, to, compare })),
   series: (scope, from, to, by, indicators) => get('/api/v1/stats/series' + qs({ scope, from, to, by, indicators: indicators.join(',') })),
   topItems: (scope, from, to, limit = 10) => get('/api/v1/stats/top-items' + qs({ scope, from, to, limit })),
   monthly: (scope, month) => get('/api/v1/stats/monthly-problem' + qs({ scope, month })),
   units: (scope, from, to) => get('/api/v1/stats/units' + qs({ scope, from, to })),
-  breakdown: (scope, by, from, to, indicators) => get('/api/v1/stats/breakdown' + qs({ scope, by, from, to, indicators: indicators.join(',') }))
+  breakdown: (scope, by, from, to, indicators, compare) => get('/api/v1/stats/breakdown' + qs({ scope, by, from, to, indicators: indicators.join(','), compare }))
 }
 
 export const KPI_NAMES = ['received', 'open', 'overdue', 'finish_rate', 'finished_on_time_rate', 'response_rate', 'signed_on_time_rate',
