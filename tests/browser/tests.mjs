@@ -13,6 +13,7 @@ import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
+import { alertTests } from './alerts.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -480,3 +481,5 @@ tests.push(...teamTests)
 tests.push(...visitTests)
 // the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
 tests.push(...disputeTests)
+// devices and the alert review desk (tests/browser/alerts.mjs)
+tests.push(...alertTests)

@@ -12,6 +12,8 @@ const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
 // who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
+// who reads devices and alerts (alert_read)
+const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -26,6 +28,8 @@ export const NAV = [
   { path: '/disputes', key: 'nav.disputes', roles: DISPUTE_ROLES },
   { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
+  { path: '/alerts', key: 'nav.alerts', roles: ALERT_ROLES },
+  { path: '/devices', key: 'nav.devices', roles: ['sysadmin', ...ALERT_ROLES] },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -65,6 +69,8 @@ const routes = [
       { path: 'my-disputes', component: () => import('./pages/MyDisputes.vue'), meta: { roles: ['mediator'] } },
       { path: 'mediation-bodies', component: () => import('./pages/MediationBodies.vue'), meta: { roles: DISPUTE_ROLES } },
       { path: 'screenings', component: () => import('./pages/Screenings.vue'), meta: { roles: DISPUTE_ROLES } },
+      { path: 'alerts', component: () => import('./pages/AlertDesk.vue'), meta: { roles: roles('/alerts') } },
+      { path: 'devices', component: () => import('./pages/Devices.vue'), meta: { roles: roles('/devices') } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },
