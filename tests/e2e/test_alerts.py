@@ -7,7 +7,7 @@ import json
 import threading
 import time
 
-from harness import Data, Server
+from harness import Data, Server, postgresql_only
 
 UNIT = "cg-east"
 GRID = "371302001001001"
@@ -269,5 +269,50 @@ def test_kill_during_ingest_loses_no_acknowledged_alert():
             print(f"     {len(acked)} batches acknowledged before the kill, all stored")
         finally:
             srv.stop()
+    finally:
+        data.close()
+
+
+@postgresql_only("several servers share one store only on PostgreSQL")
+def test_two_servers_merge_one_problem_once():
+    """Batches of the same cameras at two servers sharing the store at once: each server's
+    index is reloaded whenever the other wrote, so the counts add up exactly and every camera's
+    repeats are in one alert, whichever server took them."""
+    data = Data()
+    try:
+        one = Server(data)
+        key = setup(one)
+        two = Server(data)
+        try:
+            answers, lock = [], threading.Lock()
+
+            def worker(t):
+                srv = one if t % 2 else two
+                for b in range(10):
+                    devs = [(t + i) % 20 for i in range(40)]
+                    lines = [line(f"CAM{d:03d}", typ="smoke_fire", conf=0.3,
+                                  at=f"2026-12-07T12:{(b + i) % 10:02d}:00+08:00", point=spread(d))
+                             for i, d in enumerate(devs)]
+                    status, body = post(srv, key, lines)
+                    with lock:
+                        answers.append((status, devs, body))
+
+            threads = [threading.Thread(target=worker, args=(t,)) for t in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert all(s == 200 for s, _, _ in answers), [b for s, _, b in answers if s != 200][:2]
+            stored = rows(data, "SELECT device, count FROM alert")
+            assert sum(r[1] for r in stored) == 6 * 10 * 40
+            assert len(stored) == 20 and len({r[0] for r in stored}) == 20, stored
+            by_device = {}
+            for _, devs, body in answers:
+                for d, r in zip(devs, body["results"]):
+                    by_device.setdefault(d, set()).add(r["alert"])
+            assert all(len(ids) == 1 for ids in by_device.values()), by_device
+        finally:
+            two.stop()
+            one.stop()
     finally:
         data.close()
