@@ -12,6 +12,7 @@
 
 #include "domain/accounts/account.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/alerts/alert.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -255,7 +256,8 @@ done:
                        &err) ||
         wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
         wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
-        wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err))
+        wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, wg_alert_demo, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

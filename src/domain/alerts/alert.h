@@ -176,4 +176,20 @@ enum wg_rc wg_alert_review_write(struct wg_db *db, struct wg_alert_review *rv, l
 void wg_alert_order_text(const struct wg_alert_row *a, const char *device_name, char *title,
                          size_t tn, char *content, size_t cn);
 
+/* ---- the demo (sample_alerts.c) ---- */
+struct wg_alert_sample_report {
+    int devices, cameras, sensors, drones;
+    long long lines, alerts, ordered, review, pending, ignored;
+};
+/* Devices across the demo district (cameras at crossings and market streets, water sensors
+ * at low roads, a few drones), owned by the demo's units, and `days` days of their alerts
+ * up to now through wg_alert_ingest, orders made as the rules say. Nothing when devices
+ * exist already. */
+enum wg_rc wg_alert_sample(struct wg_db *db, const struct wg_order_env *env,
+                           const struct wg_locator *loc, long long now, int days, unsigned seed,
+                           struct wg_alert_sample_report *rep, struct wg_err *err);
+/* The same for `wangge demo` (a wg_cli_with_db callback): ctx is the data directory, whose
+ * keys and calendar it loads; prints what it made. */
+enum wg_rc wg_alert_demo(struct wg_db *db, void *ctx, struct wg_err *err);
+
 #endif
