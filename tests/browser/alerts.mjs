@@ -59,7 +59,7 @@ test('alerts: the review desk orders one alert and dismisses another', async ({ 
   assert((await page.textContent('[data-test=al-snapshot]')).includes(`oss://video/${cam}/06.jpg`), 'the latest snapshot reference')
   await page.waitForSelector('[data-test=al-map] .leaflet-container, [data-test=al-map]')
   await shot('alerts-review-desk')
-  await page.fill('[data-test=al-note] textarea', '市场东门占道，转城管处理')
+  await page.fill('[data-test=al-note]', '市场东门占道，转城管处理')
   await page.click('[data-test=al-order-btn]')
   await page.waitForSelector('[data-test=al-d-state][data-state=ordered]')
   assert(await page.locator('[data-test=al-order]').count() === 1, 'the order linked')

@@ -33,8 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(lines);
     } else {
         assert(lines == NULL);
-        assert(rc == WG_ETOOBIG || (rc == WG_EINVAL && (!strncmp(err.msg, "line ", 5) ||
-                                                        strstr(err.msg, "no alert"))));
+        assert(rc == WG_ETOOBIG ||
+               (rc == WG_EINVAL && (!strncmp(err.msg, "line ", 5) || strstr(err.msg, "no alert"))));
     }
     char s[64];
     size_t k = size < sizeof s - 1 ? size : sizeof s - 1;
