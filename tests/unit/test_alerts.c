@@ -148,7 +148,7 @@ static enum wg_rc post(struct wg_db *db, struct wg_alert_merger *m, const struct
         l[i].at = T0 + s[i].at;
         l[i].line = (long long)i + 1;
     }
-    enum wg_rc rc = wg_alert_resolve(db, NULL, l, n, &err);
+    enum wg_rc rc = wg_alert_resolve(db, NULL, NULL, l, n, &err);
     if (!rc && !(rc = wg_db_begin(db, &err))) {
         rc = wg_alert_ingest(db, m, NULL, l, n, T0, NULL, &err);
         rc = rc ? (wg_db_rollback(db), rc) : wg_db_commit(db, &err);
@@ -225,7 +225,7 @@ static void merging(struct wg_db *db)
     one.type = wg_alert_type_index("garbage_overflow");
     one.confidence = 0.9;
     one.at = T0;
-    T_EQ_INT(wg_alert_resolve(db, NULL, &one, 1, &err), WG_OK);
+    T_EQ_INT(wg_alert_resolve(db, NULL, NULL, &one, 1, &err), WG_OK);
     T_EQ_INT(wg_db_begin(db, &err), WG_OK);
     T_EQ_INT(wg_alert_ingest(db, m1, NULL, &one, 1, T0, NULL, &err), WG_OK);
     wg_db_rollback(db);
@@ -305,6 +305,30 @@ static void concurrent(struct wg_store *st, struct wg_db *db)
     wg_alert_merger_free(m[1]);
 }
 
+/* The server's copy of the devices: read once, then again only when a device was written. */
+static void device_copy(struct wg_db *db)
+{
+    struct wg_alert_devices *c = wg_alert_devices_new();
+    struct wg_alert_line l = {0};
+    struct wg_err err = {0};
+    int changed = 0;
+    l.line = 7;
+    snprintf(l.device, sizeof l.device, "C");
+    T_EQ_INT(wg_alert_resolve(db, c, NULL, &l, 1, &err), WG_OK);
+    T_EQ_STR(l.grid, GRID);
+    T_EQ_STR(l.unit, "cg");
+    snprintf(l.device, sizeof l.device, "D");
+    T_EQ_INT(wg_alert_resolve(db, c, NULL, &l, 1, &err), WG_EINVAL);
+    T_EQ_STR(err.msg, "line 7: 'device': 'D' is not a known device");
+    device(db, "D", 118.3090, 35.0050);
+    T_EQ_INT(wg_alert_resolve(db, c, NULL, &l, 1, &err), WG_OK);
+    T_EQ_INT(wg_store_device_retire(db, "D", T0, &changed, &err), WG_OK);
+    T_CHECK(changed);
+    T_EQ_INT(wg_alert_resolve(db, c, NULL, &l, 1, &err), WG_EINVAL);
+    T_EQ_STR(err.msg, "line 7: 'device': 'D' is retired");
+    wg_alert_devices_free(c);
+}
+
 static void reviews(struct wg_db *db)
 {
     struct wg_err err = {0};
@@ -342,6 +366,7 @@ int main(void)
     device(db, "B", 118.3012, 35.0050); /* 18 m east of A */
     device(db, "C", 118.3065, 35.0050); /* 500 m east */
     merging(db);
+    device_copy(db);
     reviews(db);
     concurrent(st, db);
     wg_store_put(db);

@@ -14,6 +14,7 @@
 
 /* The process's merger: one writer's index for the store the server serves. */
 static struct wg_alert_merger *merger;
+static struct wg_alert_devices *devices; /* the process's copy of the devices */
 static pthread_once_t merger_once = PTHREAD_ONCE_INIT;
 
 static void merger_make(void)
@@ -25,6 +26,7 @@ static void merger_make(void)
     if (r && strtod(r, NULL) > 0)
         cfg.radius = strtod(r, NULL);
     merger = wg_alert_merger_new(&cfg);
+    devices = wg_alert_devices_new();
 }
 
 struct ingest {
@@ -60,7 +62,7 @@ enum wg_rc wg_api_alerts_ingest(struct wg_req *req, struct wg_err *err)
     wg_arena_defer(req->arena, free_lines, in.lines);
     struct wg_locator *loc = wg_locator_acquire(&app->locator);
     if (!(rc = wg_api_db(req, &db, err)))
-        rc = wg_alert_resolve(db, loc, in.lines, in.n, err);
+        rc = wg_alert_resolve(db, devices, loc, in.lines, in.n, err);
     wg_api_release(req);
     /* orders the rules make are the integration's, wherever its devices stand */
     snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");

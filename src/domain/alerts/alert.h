@@ -103,11 +103,20 @@ enum wg_rc wg_alert_parse_batch(const char *body, size_t len, struct wg_alert_li
  * -1 when it is not one. */
 long long wg_alert_parse_time(const char *s);
 
+/* A server's copy of every device, read again whenever the store's device epoch moved (any
+ * server's write of a device moves it): a batch's devices are then found in memory, with one
+ * read of the epoch a batch. Shared by request threads (its own lock). */
+struct wg_alert_devices;
+struct wg_alert_devices *wg_alert_devices_new(void);
+void wg_alert_devices_free(struct wg_alert_devices *c);
+
 /* Resolves each line's device (known, not retired, else WG_EINVAL naming the line and
  * 'device'), its grid and unit, and locates a line's own point (outside every grid:
- * WG_EINVAL naming the line and 'point'). Reads only. */
-enum wg_rc wg_alert_resolve(struct wg_db *db, const struct wg_locator *loc,
-                            struct wg_alert_line *lines, size_t n, struct wg_err *err);
+ * WG_EINVAL naming the line and 'point'). Reads only: from the copy c, or the store itself
+ * one device at a time when c is NULL. */
+enum wg_rc wg_alert_resolve(struct wg_db *db, struct wg_alert_devices *c,
+                            const struct wg_locator *loc, struct wg_alert_line *lines, size_t n,
+                            struct wg_err *err);
 
 /* The writer's index of the window's alerts (alert_merge.c). One a process and store; its
  * own lock, so tests without a committer may share it between threads. */

@@ -197,14 +197,134 @@ enum wg_rc wg_alert_parse_batch(const char *body, size_t len, struct wg_alert_li
 
 /* ---- devices and points ---- */
 
+struct wg_alert_devices {
+    pthread_mutex_t mu;
+    int valid;
+    long long epoch;
+    struct wg_device_row *rows;
+    size_t n, cap;
+    int *table; /* open addressing by id: index in rows, -1 empty */
+    size_t tcap;
+};
+
+static unsigned long long id_hash(const char *s)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+struct wg_alert_devices *wg_alert_devices_new(void)
+{
+    struct wg_alert_devices *c = wg_calloc(1, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+static void devices_clear(struct wg_alert_devices *c)
+{
+    free(c->rows);
+    free(c->table);
+    c->rows = NULL, c->table = NULL;
+    c->n = c->cap = c->tcap = 0;
+    c->valid = 0;
+}
+
+void wg_alert_devices_free(struct wg_alert_devices *c)
+{
+    if (!c)
+        return;
+    devices_clear(c);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static int on_row(const struct wg_device_row *d, void *ctx)
+{
+    struct wg_alert_devices *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->rows = wg_realloc(c->rows, c->cap * sizeof *c->rows);
+    }
+    c->rows[c->n++] = *d;
+    return 0;
+}
+
+static const struct wg_device_row *cached(const struct wg_alert_devices *c, const char *id)
+{
+    if (!c->tcap)
+        return NULL;
+    size_t mask = c->tcap - 1;
+    for (size_t i = (size_t)id_hash(id) & mask; c->table[i] >= 0; i = (i + 1) & mask)
+        if (!strcmp(c->rows[c->table[i]].id, id))
+            return &c->rows[c->table[i]];
+    return NULL;
+}
+
+/* The copy read again when the epoch moved: the epoch first, so a write after it is seen
+ * by the next batch at the latest. */
+static enum wg_rc devices_fresh(struct wg_db *db, struct wg_alert_devices *c, struct wg_err *err)
+{
+    long long epoch = 0;
+    enum wg_rc rc = wg_store_meta_get(db, WG_DEVICE_EPOCH, &epoch, err);
+    if (rc || (c->valid && c->epoch == epoch))
+        return rc;
+    struct wg_device_filter all = {"", "", "", "", "", "", 1, 100000000, 0};
+    devices_clear(c);
+    if ((rc = wg_store_device_list(db, &all, on_row, c, err))) {
+        devices_clear(c);
+        return rc;
+    }
+    c->tcap = 64;
+    while (c->tcap < c->n * 2 + 2)
+        c->tcap *= 2;
+    c->table = wg_malloc(c->tcap * sizeof *c->table);
+    memset(c->table, 0xff, c->tcap * sizeof *c->table);
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = (size_t)id_hash(c->rows[k].id) & (c->tcap - 1);
+        while (c->table[i] >= 0)
+            i = (i + 1) & (c->tcap - 1);
+        c->table[i] = (int)k;
+    }
+    c->epoch = epoch;
+    c->valid = 1;
+    return WG_OK;
+}
+
+/* One line's device and place. */
+static enum wg_rc resolve_line(const struct wg_locator *loc, struct wg_alert_line *l,
+                               const struct wg_device_row *d, struct wg_err *err)
+{
+    if (!d || d->retired)
+        return wg_err_set(err, WG_EINVAL, "line %lld: 'device': '%s' is %s", l->line, l->device,
+                          d ? "retired" : "not a known device");
+    snprintf(l->unit, sizeof l->unit, "%s", d->unit);
+    snprintf(l->kind, sizeof l->kind, "%s", d->kind);
+    if (!l->has_point) {
+        l->lon = d->lon, l->lat = d->lat;
+        memcpy(l->grid, d->grid, sizeof l->grid);
+        return WG_OK;
+    }
+    struct wg_locate_result where;
+    struct wg_err e = {0};
+    if (!loc || wg_locator_locate(loc, l->lon, l->lat, WG_CRS_WGS84, &where, &e))
+        return wg_err_set(err, WG_EINVAL, "line %lld: 'point' (%.6f, %.6f) lies in no grid",
+                          l->line, l->lon, l->lat);
+    l->lon = where.lon, l->lat = where.lat;
+    snprintf(l->grid, sizeof l->grid, "%s", where.grid->code);
+    return WG_OK;
+}
+
 struct known {
     char id[64];
     int found;
     struct wg_device_row d;
 };
 
-enum wg_rc wg_alert_resolve(struct wg_db *db, const struct wg_locator *loc,
-                            struct wg_alert_line *lines, size_t n, struct wg_err *err)
+/* Without a copy: each distinct device of the batch read once. */
+static enum wg_rc resolve_each(struct wg_db *db, const struct wg_locator *loc,
+                               struct wg_alert_line *lines, size_t n, struct wg_err *err)
 {
     size_t cap = 64;
     while (cap < n * 2)
@@ -213,10 +333,7 @@ enum wg_rc wg_alert_resolve(struct wg_db *db, const struct wg_locator *loc,
     enum wg_rc rc = WG_OK;
     for (size_t i = 0; !rc && i < n; i++) {
         struct wg_alert_line *l = &lines[i];
-        unsigned long long h = 1469598103934665603ULL;
-        for (const char *s = l->device; *s; s++)
-            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-        size_t s = (size_t)h & (cap - 1);
+        size_t s = (size_t)id_hash(l->device) & (cap - 1);
         while (k[s].id[0] && strcmp(k[s].id, l->device))
             s = (s + 1) & (cap - 1);
         if (!k[s].id[0]) {
@@ -229,31 +346,24 @@ enum wg_rc wg_alert_resolve(struct wg_db *db, const struct wg_locator *loc,
             else if (rc)
                 *err = e;
         }
-        if (rc)
-            break;
-        if (!k[s].found || k[s].d.retired) {
-            rc = wg_err_set(err, WG_EINVAL, "line %lld: 'device': '%s' is %s", l->line, l->device,
-                            k[s].found ? "retired" : "not a known device");
-            break;
-        }
-        snprintf(l->unit, sizeof l->unit, "%s", k[s].d.unit);
-        snprintf(l->kind, sizeof l->kind, "%s", k[s].d.kind);
-        if (!l->has_point) {
-            l->lon = k[s].d.lon, l->lat = k[s].d.lat;
-            snprintf(l->grid, sizeof l->grid, "%s", k[s].d.grid);
-            continue;
-        }
-        struct wg_locate_result where;
-        struct wg_err e = {0};
-        if (!loc || wg_locator_locate(loc, l->lon, l->lat, WG_CRS_WGS84, &where, &e)) {
-            rc = wg_err_set(err, WG_EINVAL, "line %lld: 'point' (%.6f, %.6f) lies in no grid",
-                            l->line, l->lon, l->lat);
-            break;
-        }
-        l->lon = where.lon, l->lat = where.lat;
-        snprintf(l->grid, sizeof l->grid, "%s", where.grid->code);
+        if (!rc)
+            rc = resolve_line(loc, l, k[s].found ? &k[s].d : NULL, err);
     }
     free(k);
+    return rc;
+}
+
+enum wg_rc wg_alert_resolve(struct wg_db *db, struct wg_alert_devices *c,
+                            const struct wg_locator *loc, struct wg_alert_line *lines, size_t n,
+                            struct wg_err *err)
+{
+    if (!c)
+        return resolve_each(db, loc, lines, n, err);
+    pthread_mutex_lock(&c->mu);
+    enum wg_rc rc = devices_fresh(db, c, err);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = resolve_line(loc, &lines[i], cached(c, lines[i].device), err);
+    pthread_mutex_unlock(&c->mu);
     return rc;
 }
 

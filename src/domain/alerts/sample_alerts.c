@@ -191,7 +191,8 @@ enum wg_rc wg_alert_sample(struct wg_db *db, const struct wg_order_env *env,
                      l->at);
             rep->lines++;
         }
-        if ((rc = wg_alert_resolve(db, loc, lines, (size_t)k, err)) || (rc = wg_db_begin(db, err)))
+        if ((rc = wg_alert_resolve(db, NULL, loc, lines, (size_t)k, err)) ||
+            (rc = wg_db_begin(db, err)))
             break;
         rc = wg_alert_ingest(db, m, &act, lines, (size_t)k, hour + 3600, NULL, err);
         rc = rc ? (wg_db_rollback(db), rc) : wg_db_commit(db, err);

@@ -19,7 +19,8 @@ enum wg_rc wg_store_device_insert(struct wg_db *db, const struct wg_device_row *
     struct wg_val v[] = {WG_VTEXT(d->id),   WG_VTEXT(d->kind),    WG_VTEXT(d->name),
                          WG_VREAL(d->lon),  WG_VREAL(d->lat),     WG_VTEXT(d->grid),
                          WG_VTEXT(d->unit), WG_VTEXT(d->address), WG_VINT(now)};
-    return wg_db_exec(db, WG_Q_DEVICE_INSERT, v, WG_NVALS(v), NULL, err);
+    enum wg_rc rc = wg_db_exec(db, WG_Q_DEVICE_INSERT, v, WG_NVALS(v), NULL, err);
+    return rc ? rc : wg_store_meta_bump(db, WG_DEVICE_EPOCH, err);
 }
 
 enum wg_rc wg_store_device_update(struct wg_db *db, const struct wg_device_row *d, long long now,
@@ -32,7 +33,7 @@ enum wg_rc wg_store_device_update(struct wg_db *db, const struct wg_device_row *
     enum wg_rc rc = wg_db_exec(db, WG_Q_DEVICE_UPDATE, v, WG_NVALS(v), &n, err);
     if (!rc && n != 1)
         rc = wg_err_set(err, WG_ENOTFOUND, "device '%s' does not exist", d->id);
-    return rc;
+    return rc ? rc : wg_store_meta_bump(db, WG_DEVICE_EPOCH, err);
 }
 
 enum wg_rc wg_store_device_retire(struct wg_db *db, const char *id, long long now, int *changed,
@@ -42,7 +43,7 @@ enum wg_rc wg_store_device_retire(struct wg_db *db, const char *id, long long no
     struct wg_val v[] = {WG_VTEXT(id), WG_VINT(now)};
     enum wg_rc rc = wg_db_exec(db, WG_Q_DEVICE_RETIRE, v, WG_NVALS(v), &n, err);
     *changed = !rc && n == 1;
-    return rc;
+    return rc || !*changed ? rc : wg_store_meta_bump(db, WG_DEVICE_EPOCH, err);
 }
 
 struct each {

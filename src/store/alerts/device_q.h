@@ -21,6 +21,10 @@ struct wg_device_filter {
     long long limit, offset;
 };
 
+/* Every write of a device moves this named counter (wg_store_meta_bump), so a server's copy
+ * of the devices (alert.h, struct wg_alert_devices) knows when to read them again. */
+#define WG_DEVICE_EPOCH "device_epoch"
+
 /* WG_ECONFLICT when the id is taken. */
 enum wg_rc wg_store_device_insert(struct wg_db *db, const struct wg_device_row *d, long long now,
                                   struct wg_err *err);
