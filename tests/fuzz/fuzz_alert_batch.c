@@ -2,7 +2,8 @@
  * What wg_alert_parse_batch accepts must be lines the merge can take: at most the batch cap,
  * each a known device code, a type of the table, a confidence from 0 to 1, a time, a point
  * in degrees and a snapshot within its cap; what it refuses names a line. The same bytes as
- * a time are either refused or a time of this millennium. */
+ * one line: what the fast path accepts, the full parse (jansson) accepts alike, field by
+ * field. The same bytes as a time are either refused or a time of this millennium. */
 #include <assert.h>
 #include <math.h>
 #include <stddef.h>
@@ -35,6 +36,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(lines == NULL);
         assert(rc == WG_ETOOBIG ||
                (rc == WG_EINVAL && (!strncmp(err.msg, "line ", 5) || strstr(err.msg, "no alert"))));
+    }
+    struct wg_alert_line fast, full;
+    if (wg_alert_parse_fast((const char *)data, size, &fast)) {
+        struct wg_err e2 = {0};
+        assert(wg_alert_parse_full((const char *)data, size, &full, &e2) == WG_OK);
+        assert(!strcmp(fast.device, full.device) && fast.type == full.type);
+        assert(fast.confidence == full.confidence && fast.at == full.at);
+        assert(fast.has_point == full.has_point && !strcmp(fast.snapshot, full.snapshot));
+        assert(!fast.has_point || (fast.lon == full.lon && fast.lat == full.lat));
     }
     char s[64];
     size_t k = size < sizeof s - 1 ? size : sizeof s - 1;

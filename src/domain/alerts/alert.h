@@ -99,6 +99,14 @@ struct wg_alert_line {
  * ("line 3: 'confidence' is a number from 0 to 1"). *out (malloc'd, *n lines) is the caller's. */
 enum wg_rc wg_alert_parse_batch(const char *body, size_t len, struct wg_alert_line **out, size_t *n,
                                 struct wg_err *err);
+/* The fast path of the parse: a line of the plain shape cameras send (ASCII strings without
+ * escapes, numbers, a point object, each known key once) read without building a JSON tree;
+ * 0 for anything else, which the full parse then reads (and refuses, naming the field).
+ * What it accepts it reads exactly as the full parse would (fuzz_alert_batch checks). */
+int wg_alert_parse_fast(const char *text, size_t len, struct wg_alert_line *l);
+/* The full parse of one line (jansson), every refusal naming its field. */
+enum wg_rc wg_alert_parse_full(const char *text, size_t len, struct wg_alert_line *l,
+                               struct wg_err *err);
 /* ISO 8601 with an offset (2026-12-07T08:05:41+08:00, …Z, fractions ignored) as unix seconds;
  * -1 when it is not one. */
 long long wg_alert_parse_time(const char *s);

@@ -89,8 +89,8 @@ static enum wg_rc point(const json_t *o, struct wg_alert_line *l, struct wg_err 
     return WG_OK;
 }
 
-static enum wg_rc parse_line(const char *text, size_t len, struct wg_alert_line *l,
-                             struct wg_err *err)
+enum wg_rc wg_alert_parse_full(const char *text, size_t len, struct wg_alert_line *l,
+                               struct wg_err *err)
 {
     json_error_t je;
     const char *device, *type, *time, *snapshot;
@@ -144,6 +144,204 @@ static enum wg_rc parse_line(const char *text, size_t len, struct wg_alert_line 
 out:
     json_decref(o);
     return rc;
+}
+
+/* ---- the fast path ---- */
+
+struct cur {
+    const char *p, *end;
+};
+
+static void ws(struct cur *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
+/* A string of printable ASCII without escapes into out (n bytes with its NUL): its length,
+ * or -1. */
+static int str(struct cur *c, char *out, size_t n)
+{
+    if (c->p >= c->end || *c->p != '"')
+        return -1;
+    const char *s = ++c->p;
+    while (c->p < c->end && *c->p != '"') {
+        unsigned char ch = (unsigned char)*c->p;
+        if (ch < 0x20 || ch >= 0x7f || ch == '\\')
+            return -1;
+        c->p++;
+    }
+    if (c->p >= c->end || (size_t)(c->p - s) >= n)
+        return -1;
+    size_t k = (size_t)(c->p - s);
+    memcpy(out, s, k);
+    out[k] = 0;
+    c->p++;
+    return (int)k;
+}
+
+/* A JSON number (its grammar exactly) as a double; 0 when it is not one. */
+static int num(struct cur *c, double *out)
+{
+    const char *s = c->p, *q = s;
+    char buf[64];
+    if (q < c->end && *q == '-')
+        q++;
+    if (q >= c->end || *q < '0' || *q > '9')
+        return 0;
+    if (*q == '0')
+        q++;
+    else
+        while (q < c->end && *q >= '0' && *q <= '9')
+            q++;
+    if (q < c->end && *q == '.') {
+        q++;
+        if (q >= c->end || *q < '0' || *q > '9')
+            return 0;
+        while (q < c->end && *q >= '0' && *q <= '9')
+            q++;
+    }
+    if (q < c->end && (*q == 'e' || *q == 'E')) {
+        q++;
+        if (q < c->end && (*q == '+' || *q == '-'))
+            q++;
+        if (q >= c->end || *q < '0' || *q > '9')
+            return 0;
+        while (q < c->end && *q >= '0' && *q <= '9')
+            q++;
+    }
+    if ((size_t)(q - s) >= sizeof buf)
+        return 0;
+    memcpy(buf, s, (size_t)(q - s));
+    buf[q - s] = 0;
+    *out = strtod(buf, NULL);
+    c->p = q;
+    return 1;
+}
+
+static int point_fast(struct cur *c, struct wg_alert_line *l)
+{
+    char key[8];
+    int have = 0;
+    double v;
+    if (c->p >= c->end || *c->p != '{')
+        return 0;
+    c->p++;
+    for (;;) {
+        ws(c);
+        if (str(c, key, sizeof key) < 0)
+            return 0;
+        ws(c);
+        if (c->p >= c->end || *c->p++ != ':')
+            return 0;
+        ws(c);
+        if (!num(c, &v))
+            return 0;
+        int bit = !strcmp(key, "lon") ? 1 : !strcmp(key, "lat") ? 2 : 0;
+        if (!bit || (have & bit))
+            return 0;
+        have |= bit;
+        if (bit == 1)
+            l->lon = v;
+        else
+            l->lat = v;
+        ws(c);
+        if (c->p < c->end && *c->p == ',') {
+            c->p++;
+            continue;
+        }
+        if (c->p < c->end && *c->p == '}') {
+            c->p++;
+            break;
+        }
+        return 0;
+    }
+    if (have != 3 || fabs(l->lon) > 180 || fabs(l->lat) > 90)
+        return 0;
+    l->has_point = 1;
+    return 1;
+}
+
+static int blank(const char *s)
+{
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f' && *s != '\v')
+            return 0;
+    return 1;
+}
+
+int wg_alert_parse_fast(const char *text, size_t len, struct wg_alert_line *l)
+{
+    enum { DEVICE = 1, TYPE = 2, CONF = 4, TIME = 8, POINT = 16, SNAP = 32 };
+    struct cur c = {text, text + len};
+    char key[16], type[24], time[48];
+    int have = 0;
+    memset(l, 0, sizeof *l);
+    ws(&c);
+    if (c.p >= c.end || *c.p++ != '{')
+        return 0;
+    ws(&c);
+    if (c.p < c.end && *c.p == '}')
+        return 0;
+    for (;;) {
+        int bit, k;
+        ws(&c);
+        if (str(&c, key, sizeof key) < 0)
+            return 0;
+        ws(&c);
+        if (c.p >= c.end || *c.p++ != ':')
+            return 0;
+        ws(&c);
+        if (!strcmp(key, "device")) {
+            bit = DEVICE;
+            k = str(&c, l->device, sizeof l->device);
+            if (k < 1 || blank(l->device))
+                return 0;
+        } else if (!strcmp(key, "type")) {
+            bit = TYPE;
+            if (str(&c, type, sizeof type) < 1 || (l->type = wg_alert_type_index(type)) < 0)
+                return 0;
+        } else if (!strcmp(key, "confidence")) {
+            bit = CONF;
+            if (!num(&c, &l->confidence) || l->confidence < 0 || l->confidence > 1)
+                return 0;
+        } else if (!strcmp(key, "time")) {
+            bit = TIME;
+            if (str(&c, time, 41) < 1 || (l->at = wg_alert_parse_time(time)) < 0)
+                return 0;
+        } else if (!strcmp(key, "snapshot")) {
+            bit = SNAP;
+            k = str(&c, l->snapshot, sizeof l->snapshot);
+            if (k < 0 || (k > 0 && blank(l->snapshot)))
+                return 0;
+        } else if (!strcmp(key, "point")) {
+            bit = POINT;
+            if (!point_fast(&c, l))
+                return 0;
+        } else
+            return 0;
+        if (have & bit)
+            return 0;
+        have |= bit;
+        ws(&c);
+        if (c.p < c.end && *c.p == ',') {
+            c.p++;
+            continue;
+        }
+        if (c.p < c.end && *c.p == '}') {
+            c.p++;
+            break;
+        }
+        return 0;
+    }
+    ws(&c);
+    return c.p == c.end && (have & (DEVICE | TYPE | CONF | TIME)) == (DEVICE | TYPE | CONF | TIME);
+}
+
+static enum wg_rc parse_line(const char *text, size_t len, struct wg_alert_line *l,
+                             struct wg_err *err)
+{
+    return wg_alert_parse_fast(text, len, l) ? WG_OK : wg_alert_parse_full(text, len, l, err);
 }
 
 enum wg_rc wg_alert_parse_batch(const char *body, size_t len, struct wg_alert_line **out, size_t *n,
