@@ -115,6 +115,50 @@ static void parsing(void)
     free(body);
 }
 
+/* The fast path takes plain lines and reads them as the full parse does; anything else it
+ * leaves to the full parse, which takes what is valid. */
+static void fast_path(void)
+{
+    static const struct {
+        const char *line;
+        int fast;
+    } cases[] = {
+        {OK_LINE, 1},
+        {"{ \"time\" : \"2026-12-07T00:00:00Z\", \"confidence\": 1, \"type\": \"smoke_fire\","
+         " \"device\": \"CAM-1\", \"point\": {\"lat\": 35.0, \"lon\": 118.3e0},"
+         " \"snapshot\": \"\" }",
+         1},
+        {"{\"device\":\"A\",\"type\":\"smoke_fire\",\"confidence\":0.5,\"time\":"
+         "\"2026-12-07T08:00:00Z\",\"snapshot\":\"oss://视频/1.jpg\"}",
+         0},
+        {"{\"device\":\"A\\u0042\",\"type\":\"smoke_fire\",\"confidence\":0.5,\"time\":"
+         "\"2026-12-07T08:00:00Z\"}",
+         0},
+        {"{\"device\":\"A\",\"type\":\"smoke_fire\",\"confidence\":0.5,\"time\":"
+         "\"2026-12-07T08:00:00Z\",\"point\":[118.3,35.0]}",
+         0},
+        {"{\"device\":\"A\",\"type\":\"smoke_fire\",\"confidence\":0.5,\"time\":"
+         "\"2026-12-07T08:00:00Z\",\"point\":null}",
+         0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct wg_alert_line fast, full;
+        struct wg_err err = {0};
+        size_t n = strlen(cases[i].line);
+        T_EQ_INT(wg_alert_parse_fast(cases[i].line, n, &fast), cases[i].fast);
+        T_EQ_INT(wg_alert_parse_full(cases[i].line, n, &full, &err), WG_OK);
+        if (cases[i].fast) {
+            T_EQ_STR(fast.device, full.device);
+            T_EQ_INT(fast.type, full.type);
+            T_EQ_INT(fast.at, full.at);
+            T_NEAR(fast.confidence, full.confidence, 0);
+            T_EQ_INT(fast.has_point, full.has_point);
+            T_NEAR(fast.lon, full.lon, 0);
+            T_EQ_STR(fast.snapshot, full.snapshot);
+        }
+    }
+}
+
 static void device(struct wg_db *db, const char *id, double lon, double lat)
 {
     struct wg_device_row d = {0};
@@ -358,6 +402,7 @@ int main(void)
     struct wg_db *db = NULL;
     times();
     parsing();
+    fast_path();
     struct wg_store *st = t_store_open("alerts");
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     struct wg_unit_row u = {"cg", "东关城管中队", "department"};
