@@ -116,6 +116,12 @@ def test_alert_ingest_dedupe_rules_and_review():
             status, body = post(srv, key, [line("CAM000", at="2026-12-07 10:00")])
             assert status == 400 and "'time'" in body["error"]["message"], body
             assert data.count("alert") == 0
+            # a key scoped to another town posts for none of these cameras
+            status, body = srv.json("POST", "/api/v1/apikeys", {
+                "name": "west", "scope": "371302002", "permissions": ["alert_ingest"]})
+            assert status == 201, body
+            status, body = post(srv, body["key"], [line("CAM000")])
+            assert status == 400 and "outside this key's scope" in body["error"]["message"], body
             # a person's token is refused: only keys with alert_ingest post
             status, _ = post(srv, None, [line("CAM000")])
             assert status == 401

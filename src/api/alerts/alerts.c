@@ -64,6 +64,13 @@ enum wg_rc wg_api_alerts_ingest(struct wg_req *req, struct wg_err *err)
     if (!(rc = wg_api_db(req, &db, err)))
         rc = wg_alert_resolve(db, devices, loc, in.lines, in.n, err);
     wg_api_release(req);
+    /* a key scoped to a region posts for the devices that stand in it */
+    for (size_t i = 0; !rc && i < in.n; i++)
+        if (!wg_scope_covers(&actor.scope, in.lines[i].grid))
+            rc = wg_err_set(err, WG_EINVAL,
+                            "line %lld: 'device': '%s' stands in grid %s, outside "
+                            "this key's scope",
+                            in.lines[i].line, in.lines[i].device, in.lines[i].grid);
     /* orders the rules make are the integration's, wherever its devices stand */
     snprintf(actor.scope.kind, sizeof actor.scope.kind, "region");
     actor.scope.code[0] = 0;
