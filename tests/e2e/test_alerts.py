@@ -4,6 +4,7 @@ every bad line named and nothing stored; dedupe by device and type and by place,
 concurrent batches; the rules (ignored below the minimum, fire ordered at once, review
 queued); the review desk under versions; kill -9 during ingest loses no acknowledged alert."""
 import json
+import socket
 import threading
 import time
 
@@ -48,6 +49,17 @@ def rows(data, sql):
 def spread(i):
     """Camera i's own point in the concurrent test: 200 m and more from every other's."""
     return {"lon": 118.301 + (i % 5) * 0.002, "lat": 35.001 + (i // 5) * 0.002}
+
+
+def head_status(srv, key, length):
+    """The status a batch of length bytes gets from its head alone (Expect: 100-continue, as
+    curl asks before a large body): the cap is checked before any body is read."""
+    host, port = srv.base.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall((f"POST /api/v1/alerts HTTP/1.1\r\nHost: {host}\r\nX-Api-Key: {key}\r\n"
+                   f"Content-Type: application/x-ndjson\r\nContent-Length: {length}\r\n"
+                   "Expect: 100-continue\r\n\r\n").encode())
+        return int(s.recv(200).split()[1])
 
 
 def post(srv, key, lines):
@@ -122,6 +134,13 @@ def test_alert_ingest_dedupe_rules_and_review():
             assert status == 201, body
             status, body = post(srv, body["key"], [line("CAM000")])
             assert status == 400 and "outside this key's scope" in body["error"]["message"], body
+            # a batch past 10,000 lines, or past the body's cap: 413, nothing stored
+            short = json.dumps({"device": "CAM000", "type": "smoke_fire", "confidence": 0.1,
+                                "time": "2026-12-07T10:00:00Z"})
+            status, body = post(srv, key, [short] * 10001)
+            assert status == 413 and "10000" in body["error"]["message"], body
+            assert head_status(srv, key, 3 * 1024 * 1024) == 413
+            assert data.count("alert") == 0
             # a person's token is refused: only keys with alert_ingest post
             status, _ = post(srv, None, [line("CAM000")])
             assert status == 401
