@@ -74,7 +74,7 @@ static enum wg_rc devices(struct wg_db *db, const struct wg_locator *loc, unsign
             if (!strcmp(plan[p].kind, "camera")) {
                 snprintf(d.id, sizeof d.id, "37130200001310%06d", serial);
                 if (plan[p].unit[0] == 'c' && i % 3 == 0)
-                    snprintf(d.name, sizeof d.name, "%s%s号口",
+                    snprintf(d.name, sizeof d.name, "%s%s门",
                              markets[next(seed) % (sizeof markets / sizeof markets[0])],
                              i % 2 ? "东" : "北");
                 else if (strcmp(r1, r2))
@@ -119,17 +119,19 @@ static int on_device(const struct wg_device_row *d, void *ctx)
     return 0;
 }
 
-/* What a kind of device sees, and how often of all it reports. */
+/* What a kind of device sees, and how often of all it reports (r below 100): fire is rare. */
 static const char *sight(const char *kind, unsigned r)
 {
     if (!strcmp(kind, "sensor"))
         return "standing_water";
     if (!strcmp(kind, "drone"))
-        return r % 3 == 0 ? "straw_burning" : r % 3 == 1 ? "illegal_building" : "garbage_overflow";
-    static const char *const cam[] = {"illegal_parking", "illegal_parking",  "illegal_parking",
-                                      "street_vending",  "street_vending",   "garbage_overflow",
-                                      "crowd_gathering", "illegal_building", "smoke_fire"};
-    return cam[r % (sizeof cam / sizeof cam[0])];
+        return r < 30 ? "straw_burning" : r < 70 ? "illegal_building" : "garbage_overflow";
+    return r < 38   ? "illegal_parking"
+           : r < 63 ? "street_vending"
+           : r < 80 ? "garbage_overflow"
+           : r < 90 ? "crowd_gathering"
+           : r < 98 ? "illegal_building"
+                    : "smoke_fire";
 }
 
 static int on_state(const struct wg_alert_row *a, void *ctx)
@@ -172,29 +174,39 @@ enum wg_rc wg_alert_sample(struct wg_db *db, const struct wg_order_env *env,
     struct wg_alert_act_env act = {env, loc, &actor};
     struct wg_alert_config cfg = {WG_ALERT_WINDOW, WG_ALERT_RADIUS};
     struct wg_alert_merger *m = wg_alert_merger_new(&cfg);
-    struct wg_alert_line *lines = wg_calloc(64, sizeof *lines);
+    struct wg_alert_line *lines = wg_calloc(128, sizeof *lines);
     long long start = now - (long long)days * 86400;
-    for (long long hour = start; !rc && hour < now; hour += 3600) {
-        int busy = ((hour / 3600) % 24 + 8) % 24; /* China's hour of the day */
-        int k = busy >= 7 && busy <= 21 ? 20 + (int)(next(&seed) % 25) : 3 + (int)(next(&seed) % 5);
-        for (int i = 0; i < k; i++) {
-            struct wg_alert_line *l = &lines[i];
-            /* a few devices see most: a problem persists and is seen again */
-            size_t d = next(&seed) % 4 ? next(&seed) % (nd < 40 ? nd : 40) : next(&seed) % nd;
-            memset(l, 0, sizeof *l);
-            l->line = i + 1;
-            snprintf(l->device, sizeof l->device, "%s", v[d].id);
-            l->type = wg_alert_type_index(sight(v[d].kind, next(&seed)));
-            l->confidence = 0.45 + (next(&seed) % 54) / 100.0;
-            l->at = hour + next(&seed) % 3600;
-            snprintf(l->snapshot, sizeof l->snapshot, "oss://lanshan-video/%s/%lld.jpg", l->device,
-                     l->at);
-            rep->lines++;
+    for (long long hour = start; !rc && hour + 3600 < now; hour += 3600) {
+        int busy = (int)((hour / 3600 + 8) % 24); /* China's hour of the day */
+        int problems =
+            busy >= 7 && busy <= 21 ? 6 + (int)(next(&seed) % 7) : 1 + (int)(next(&seed) % 2);
+        size_t k = 0;
+        /* each problem persists a while and is seen again every few minutes */
+        for (int p = 0; p < problems; p++) {
+            size_t d = next(&seed) % nd;
+            int type = wg_alert_type_index(sight(v[d].kind, next(&seed) % 100));
+            double conf = 0.42 + (next(&seed) % 56) / 100.0;
+            long long at = hour + next(&seed) % 2400;
+            int repeats = 1 + (int)(next(&seed) % 6);
+            for (int r = 0; r < repeats && k < 128; r++, k++) {
+                struct wg_alert_line *l = &lines[k];
+                memset(l, 0, sizeof *l);
+                l->line = (long long)k + 1;
+                snprintf(l->device, sizeof l->device, "%s", v[d].id);
+                l->type = type;
+                l->confidence = conf + ((int)(next(&seed) % 7) - 3) / 100.0;
+                if (l->confidence > 0.99)
+                    l->confidence = 0.99;
+                l->at = at;
+                at += 120 + next(&seed) % 180;
+                snprintf(l->snapshot, sizeof l->snapshot, "oss://lanshan-video/%s/%lld.jpg",
+                         l->device, l->at);
+                rep->lines++;
+            }
         }
-        if ((rc = wg_alert_resolve(db, NULL, loc, lines, (size_t)k, err)) ||
-            (rc = wg_db_begin(db, err)))
+        if ((rc = wg_alert_resolve(db, NULL, loc, lines, k, err)) || (rc = wg_db_begin(db, err)))
             break;
-        rc = wg_alert_ingest(db, m, &act, lines, (size_t)k, hour + 3600, NULL, err);
+        rc = wg_alert_ingest(db, m, &act, lines, k, hour + 3600, NULL, err);
         rc = rc ? (wg_db_rollback(db), rc) : wg_db_commit(db, err);
     }
     free(lines);
