@@ -4,6 +4,8 @@
 #include "domain/accounts/account.h"
 #include "domain/alerts/alert.h"
 #include "domain/alerts/device.h"
+#include "domain/alerts/sponsor.h"
+#include "domain/alerts/task.h"
 #include "domain/disputes/body.h"
 #include "domain/disputes/dispute.h"
 #include "domain/disputes/screening.h"

@@ -13,6 +13,7 @@
 #include "domain/accounts/account.h"
 #include "domain/accounts/pii_keys.h"
 #include "domain/alerts/alert.h"
+#include "domain/alerts/task.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -209,6 +210,39 @@ out:
     return rc;
 }
 
+/* The demo's 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, wg_task_sample), from
+ * the history's counters. */
+static enum wg_rc demo_tasks(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    const char *data = ctx;
+    struct wg_calendar *cal = wg_calendar_new();
+    struct wg_catalog cat;
+    struct wg_task_sample_report rep;
+    struct wg_pii_keys *keys = NULL;
+    char path[4200];
+    enum wg_rc rc;
+    wg_catalog_init(&cat);
+    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
+    if ((rc = wg_calendar_load_file(cal, path, err)) ||
+        (rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_pii_keys_load(data, &keys, err)))
+        goto out;
+    wg_calendar_set_fallback(cal, true);
+    struct wg_task_env env = {cal, &cat, keys};
+    if ((rc = wg_task_sample(db, &env, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL), &rep,
+                             err)))
+        goto out;
+    if (rep.tasks)
+        printf("tasks: %d 未诉先办 tasks (%d closed, %d done, %d open; %d progress notes); "
+               "%d leaders on %d grids' 帮包 with %d notes\n",
+               rep.tasks, rep.closed, rep.done, rep.open, rep.progress, rep.leaders,
+               rep.sponsorships, rep.notes);
+out:
+    wg_pii_keys_free(keys);
+    wg_catalog_release(&cat);
+    wg_calendar_free(cal);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -257,7 +291,8 @@ done:
         wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
         wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
         wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
-        wg_cli_with_db(data, 0, wg_alert_demo, (void *)data, &err))
+        wg_cli_with_db(data, 0, wg_alert_demo, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

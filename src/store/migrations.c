@@ -172,5 +172,7 @@ const struct wg_migration wg_migrations[] = {
     /* Devices (cameras, sensors, drones) and the alerts they post, merged by device and type
      * or by place, with rules per type (domain/alerts/alert.h). */
     {44, "devices, their alerts and the alerts' rules", WG_Q_MIGRATION_44},
+    /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
+    {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -14,6 +14,7 @@ import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
 import { alertTests } from './alerts.mjs'
+import { taskTests } from './tasks.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -483,3 +484,4 @@ tests.push(...visitTests)
 tests.push(...disputeTests)
 // devices and the alert review desk (tests/browser/alerts.mjs)
 tests.push(...alertTests)
+tests.push(...taskTests)

@@ -681,6 +681,76 @@ EXPECT.update({
         "action": "order", "item": "3503", "urgency": "critical"}]}), outside=None, ok=200),
 })
 
+# issue 21, tasks part: 未诉先办 tasks and leaders' 帮包 (alert_task_objects): task 1 over the
+# town, 2 over the town outside; 帮包 1 of u_leader in the town, 2 of spare_leader outside. An
+# action needs If-Match (400 without it) before the task is looked for; a note is the leader's
+# or a reviewer's; each new 帮包 takes a month of its own.
+EXPECT.update({
+    ("GET", "/api/v1/tasks"): dict(inside=("/api/v1/tasks", None), outside=None, ok=200),
+    ("POST", "/api/v1/tasks"): dict(inside=("/api/v1/tasks", lambda: new_task(TOWN)),
+                                    outside=("/api/v1/tasks", lambda: new_task("371302002")),
+                                    ok=201, outside_status=400),
+    ("GET", "/api/v1/tasks/suggestions"): dict(
+        inside=("/api/v1/tasks/suggestions?month=2026-12&scope=" + TOWN, None),
+        outside=("/api/v1/tasks/suggestions?month=2026-12&scope=371302002", None), ok=200),
+    ("GET", "/api/v1/tasks/{id}"): dict(inside=("/api/v1/tasks/1", None),
+                                        outside=("/api/v1/tasks/2", None), ok=200),
+    ("POST", "/api/v1/tasks/{id}/actions"): dict(
+        inside=("/api/v1/tasks/1/actions", {"action": "progress", "note": "矩阵"}),
+        outside=("/api/v1/tasks/2/actions", {"action": "progress", "note": "矩阵"}), ok=400,
+        outside_status=400),
+    ("GET", "/api/v1/tasks/{id}/effect"): dict(inside=("/api/v1/tasks/1/effect", None),
+                                               outside=("/api/v1/tasks/2/effect", None), ok=200),
+    ("GET", "/api/v1/tasks/{id}/report.pdf"): dict(
+        inside=("/api/v1/tasks/1/report.pdf", None), outside=("/api/v1/tasks/2/report.pdf", None),
+        ok=200),
+    ("GET", "/api/v1/tasks/{id}/report.xlsx"): dict(
+        inside=("/api/v1/tasks/1/report.xlsx", None),
+        outside=("/api/v1/tasks/2/report.xlsx", None), ok=200),
+    ("GET", "/api/v1/sponsorships/ranking"): dict(
+        inside=("/api/v1/sponsorships/ranking?month=2026-12&scope=" + TOWN, None),
+        outside=("/api/v1/sponsorships/ranking?month=2026-12&scope=371302002", None), ok=200),
+    ("GET", "/api/v1/sponsorships"): dict(
+        inside=("/api/v1/sponsorships", None),
+        outside=("/api/v1/sponsorships?scope=371302002", None), ok=200),
+    ("POST", "/api/v1/sponsorships"): dict(
+        inside=("/api/v1/sponsorships", lambda: new_sponsorship("371302001001001", "u_leader")),
+        outside=("/api/v1/sponsorships",
+                 lambda: new_sponsorship("371302002001001", "spare_leader")),
+        ok=201, outside_status=400),
+    ("POST", "/api/v1/sponsorships/{id}/notes"): dict(
+        inside=("/api/v1/sponsorships/1/notes", {"note": "矩阵"}),
+        outside=("/api/v1/sponsorships/2/notes", {"note": "矩阵"}),
+        ok={"agent": 201, "supervisor": 201, "leader": 201}),
+})
+
+
+def new_task(scope):
+    deadline = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600 + 30 * 86400))
+    return {"origin": "top_item", "topic": "矩阵", "scope": scope, "items": ["06028"],
+            "lead_unit": "matrix-unit", "measures": ["巡查"], "deadline": deadline}
+
+
+def new_sponsorship(place, leader):
+    new_sponsorship.n += 1
+    k = 2030 * 12 + new_sponsorship.n
+    return {"place": place, "leader": leader, "month": f"{k // 12}-{k % 12 + 1:02d}"}
+
+
+new_sponsorship.n = 0
+
+
+def alert_task_objects(srv, token):
+    """Task 1 over the town, 2 over the town outside it; 帮包 1 in the town, 2 outside."""
+    for scope in [TOWN, "371302002"]:
+        status, body = srv.json("POST", "/api/v1/tasks", new_task(scope), token=token)
+        assert status == 201, body
+    for place, leader in [("371302001001001", "u_leader"), ("371302002001001", "spare_leader")]:
+        status, body = srv.json("POST", "/api/v1/sponsorships",
+                                {"place": place, "leader": leader, "month": "2029-01"},
+                                token=token)
+        assert status == 201, body
+
 
 
 
@@ -847,6 +917,8 @@ def test_authorization_matrix():
             "--scope", "all", "--password-file", pwfile)
         run("user", "add", "--data", data.dir, "--username", "spare_agent", "--role", "agent",
             "--scope", TOWN, "--password-file", pwfile)
+        run("user", "add", "--data", data.dir, "--username", "spare_leader", "--role", "leader",
+            "--scope", "all", "--password-file", pwfile)
         srv = Server(data)
         try:
             tokens = role_tokens(srv, data)
@@ -875,6 +947,7 @@ def test_authorization_matrix():
             field_objects(srv)
             dispute_objects(srv, centre)
             alert_objects(srv)
+            alert_task_objects(srv, centre)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

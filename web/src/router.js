@@ -12,7 +12,7 @@ const MAP_ROLES = ['sysadmin', ...ORDER_ROLES]
 const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'community', 'gridworker']
 // who reads the dispute cases (dispute_read): all who work orders but the departments' handlers
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
-// who reads devices and alerts (alert_read)
+// who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
@@ -30,6 +30,8 @@ export const NAV = [
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
   { path: '/alerts', key: 'nav.alerts', roles: ALERT_ROLES },
   { path: '/devices', key: 'nav.devices', roles: ['sysadmin', ...ALERT_ROLES] },
+  { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
+  { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -71,6 +73,9 @@ const routes = [
       { path: 'screenings', component: () => import('./pages/Screenings.vue'), meta: { roles: DISPUTE_ROLES } },
       { path: 'alerts', component: () => import('./pages/AlertDesk.vue'), meta: { roles: roles('/alerts') } },
       { path: 'devices', component: () => import('./pages/Devices.vue'), meta: { roles: roles('/devices') } },
+      { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
       { path: 'grids', component: () => import('./pages/Grids.vue'), meta: { roles: MAP_ROLES } },
       { path: 'registry', component: () => import('./pages/Registry.vue'), meta: { roles: REGISTRY_ROLES } },

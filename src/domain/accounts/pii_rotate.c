@@ -25,6 +25,8 @@ static const char *const contexts[][WG_SEALED_MAX] = {
                                    "dispute_party.phone"},
     [WG_SEALED_DISPUTE_EVENTS] = {"dispute_event.detail"},
     [WG_SEALED_SCREENINGS] = {"screening.note"},
+    [WG_SEALED_TASK_EVENTS] = {"task.note"},
+    [WG_SEALED_SPONSOR_NOTES] = {"sponsorship.note"},
 };
 static const char *const table_names[] = {
     [WG_SEALED_ORDERS] = "order",
@@ -38,6 +40,8 @@ static const char *const table_names[] = {
     [WG_SEALED_DISPUTE_PARTIES] = "dispute party",
     [WG_SEALED_DISPUTE_EVENTS] = "dispute step",
     [WG_SEALED_SCREENINGS] = "screening task",
+    [WG_SEALED_TASK_EVENTS] = "task's timeline",
+    [WG_SEALED_SPONSOR_NOTES] = "sponsorship's note",
 };
 
 struct pending {
@@ -136,10 +140,11 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
     pg->keys = keys;
     pg->err = err;
     static const enum wg_sealed_table all[] = {
-        WG_SEALED_ORDERS,         WG_SEALED_OPEN311,   WG_SEALED_PERSONS,
-        WG_SEALED_HOUSEHOLDS,     WG_SEALED_ORGS,      WG_SEALED_VISITS,
-        WG_SEALED_PATROLS,        WG_SEALED_TRACKS,    WG_SEALED_DISPUTE_PARTIES,
-        WG_SEALED_DISPUTE_EVENTS, WG_SEALED_SCREENINGS};
+        WG_SEALED_ORDERS,         WG_SEALED_OPEN311,    WG_SEALED_PERSONS,
+        WG_SEALED_HOUSEHOLDS,     WG_SEALED_ORGS,       WG_SEALED_VISITS,
+        WG_SEALED_PATROLS,        WG_SEALED_TRACKS,     WG_SEALED_DISPUTE_PARTIES,
+        WG_SEALED_DISPUTE_EVENTS, WG_SEALED_SCREENINGS, WG_SEALED_TASK_EVENTS,
+        WG_SEALED_SPONSOR_NOTES};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

@@ -148,7 +148,9 @@ enum wg_sealed_table {
     /* dispute cases' parties and their steps' records (domain/disputes/dispute.h) */
     WG_SEALED_DISPUTE_PARTIES,
     WG_SEALED_DISPUTE_EVENTS,
-    WG_SEALED_SCREENINGS, /* a screening task's note (domain/disputes/screening.h) */
+    WG_SEALED_SCREENINGS,    /* a screening task's note (domain/disputes/screening.h) */
+    WG_SEALED_TASK_EVENTS,   /* a 未诉先办 task's timeline notes (domain/alerts/task.h) */
+    WG_SEALED_SPONSOR_NOTES, /* a 帮包's progress notes (domain/alerts/sponsor.h) */
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {
