@@ -341,3 +341,41 @@ def test_two_servers_merge_one_problem_once():
             one.stop()
     finally:
         data.close()
+
+
+def test_alert_rules_change_what_an_alert_does():
+    """The rules: a bad field named and nothing changed; fire sent to review instead of an
+    order, and straw burning ignored below a raised minimum."""
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            key = setup(srv)
+            agent = data.add_user(srv, "agent1", "agent", "371302001", "Agent-pass-2026")
+            fire = {"type": "smoke_fire", "min_confidence": 0.5, "dwell_seconds": 0,
+                    "dwell_count": 0, "action": "review", "item": "3503", "urgency": "critical"}
+            status, body = srv.json("PUT", "/api/v1/alert-rules",
+                                    {"rules": [fire, {**fire, "type": "straw_burning",
+                                                      "min_confidence": 1.5}]})
+            assert status == 400 and body["error"]["message"].startswith(
+                "rules[1]: 'min_confidence'"), body
+            status, body = srv.json("PUT", "/api/v1/alert-rules", {"rules": [{**fire, "item": "99999"}]})
+            assert status == 400 and "'item'" in body["error"]["message"], body
+            status, body = srv.get("/api/v1/alert-rules", token=agent)
+            rules = {r["type"]: r for r in body["rules"]}
+            assert rules["smoke_fire"]["action"] == "order" and rules["smoke_fire"]["default"], rules
+            status, body = srv.json("PUT", "/api/v1/alert-rules", {"rules": [
+                fire, {**fire, "type": "straw_burning", "min_confidence": 0.9, "action": "order",
+                       "item": "2207", "urgency": "urgent"}]})
+            assert status == 200, body
+            status, body = post(srv, key, [line("CAM005", typ="smoke_fire", conf=0.8),
+                                           line("CAM015", typ="straw_burning", conf=0.8)])
+            assert status == 200, body
+            status, a = srv.get(f"/api/v1/alerts/{body['results'][0]['alert']}", token=agent)
+            assert a["state"] == "review" and a["order_id"] is None, a
+            status, a = srv.get(f"/api/v1/alerts/{body['results'][1]['alert']}", token=agent)
+            assert a["state"] == "ignored", a
+        finally:
+            srv.stop()
+    finally:
+        data.close()
