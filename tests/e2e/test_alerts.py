@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 
-from harness import Data, Server, postgresql_only
+from harness import Data, Server, config, postgresql_only
 
 UNIT = "cg-east"
 GRID = "371302001001001"
@@ -375,6 +375,32 @@ def test_alert_rules_change_what_an_alert_does():
             assert a["state"] == "review" and a["order_id"] is None, a
             status, a = srv.get(f"/api/v1/alerts/{body['results'][1]['alert']}", token=agent)
             assert a["state"] == "ignored", a
+        finally:
+            srv.stop()
+    finally:
+        data.close()
+
+
+def test_alert_window_and_radius_are_settings():
+    """alert_radius_m and alert_window_seconds in wangge.conf: at 10 m two cameras 26 m apart
+    are two problems, and a repeat 3 minutes later is a new alert at a 2-minute window; a value
+    out of range stops the server at start, naming the setting."""
+    data = Data()
+    try:
+        bad = config(data, "bad.conf", alert_radius_m="5000")
+        try:
+            Server(data, "--config", bad)
+            raise AssertionError("a radius of 5 km was taken")
+        except AssertionError as e:
+            assert "alert_radius_m" in str(e), e
+        srv = Server(data, "--config", config(data, alert_radius_m=10, alert_window_seconds=120))
+        try:
+            key = setup(srv)
+            status, body = post(srv, key, [
+                line("CAM000", at="2026-12-07T10:00:00+08:00"),
+                line("CAM001", at="2026-12-07T10:01:00+08:00", point={"lon": 118.3013, "lat": 35.005}),
+                line("CAM000", at="2026-12-07T10:04:00+08:00")])
+            assert status == 200 and body["new"] == 3 and body["merged"] == 0, body
         finally:
             srv.stop()
     finally:

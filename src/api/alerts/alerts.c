@@ -19,12 +19,8 @@ static pthread_once_t merger_once = PTHREAD_ONCE_INIT;
 
 static void merger_make(void)
 {
-    struct wg_alert_config cfg = {WG_ALERT_WINDOW, WG_ALERT_RADIUS};
-    const char *w = getenv("WANGGE_ALERT_WINDOW"), *r = getenv("WANGGE_ALERT_RADIUS");
-    if (w && atoll(w) > 0) /* NOLINT: a setting of the operator's */
-        cfg.window = atoll(w);
-    if (r && strtod(r, NULL) > 0)
-        cfg.radius = strtod(r, NULL);
+    struct wg_alert_config cfg;
+    wg_alert_config_get(&cfg); /* alert_window_seconds, alert_radius_m */
     merger = wg_alert_merger_new(&cfg);
     devices = wg_alert_devices_new();
 }

@@ -77,6 +77,11 @@ struct wg_alert_config {
     double radius;    /* metres */
 };
 
+/* The server's settings (alert_window_seconds, alert_radius_m in wangge.conf), set once at
+ * start before the first batch, and read by the server's merger when it is made. */
+void wg_alert_config_set(const struct wg_alert_config *cfg);
+void wg_alert_config_get(struct wg_alert_config *out);
+
 /* One line of a batch as parsed, then resolved to its device (grid, unit, point). */
 struct wg_alert_line {
     long long line; /* its line in the body */

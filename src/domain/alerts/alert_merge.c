@@ -61,6 +61,18 @@ static unsigned long long cell_hash(int type, long long cx, long long cy)
     return h ^ (h >> 29);
 }
 
+static struct wg_alert_config configured = {WG_ALERT_WINDOW, WG_ALERT_RADIUS};
+
+void wg_alert_config_set(const struct wg_alert_config *cfg)
+{
+    configured = *cfg;
+}
+
+void wg_alert_config_get(struct wg_alert_config *out)
+{
+    *out = configured;
+}
+
 struct wg_alert_merger *wg_alert_merger_new(const struct wg_alert_config *cfg)
 {
     struct wg_alert_merger *m = wg_calloc(1, sizeof *m);
