@@ -2,6 +2,8 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "domain/accounts/account.h"
+#include "domain/alerts/alert.h"
+#include "domain/alerts/device.h"
 #include "domain/alerts/sponsor.h"
 #include "domain/alerts/task.h"
 #include "domain/disputes/body.h"

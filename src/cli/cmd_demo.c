@@ -12,6 +12,7 @@
 
 #include "domain/accounts/account.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/alerts/alert.h"
 #include "domain/alerts/task.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
@@ -290,6 +291,7 @@ done:
         wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
         wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
         wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, wg_alert_demo, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "domain/accounts/pii_keys.h"
+#include "domain/alerts/alert.h"
 #include "domain/orders/photo.h"
 #include "http/server.h"
 #include "server/app.h"
@@ -34,6 +35,7 @@ static enum wg_rc configure(struct wg_app *app, struct wg_settings *s, struct wg
     app->case_boxes = s->case_boxes;
     app->patrol = s->patrol;
     app->screening = s->screening;
+    wg_alert_config_set(&s->alerts);
     app->limits.idle_seconds = s->session_idle;
     app->limits.absolute_seconds = s->session_absolute;
     if ((rc = wg_pwpool_start((int)s->login_threads, &app->logins, &app->pwpool, err)))

@@ -24,6 +24,7 @@ void wg_settings_init(struct wg_settings *s)
     wg_case_boxes_init(&s->case_boxes);
     wg_patrol_config_defaults(&s->patrol);
     wg_screening_defaults(&s->screening);
+    s->alerts = (struct wg_alert_config){WG_ALERT_WINDOW, WG_ALERT_RADIUS};
 }
 
 enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v,
@@ -91,7 +92,17 @@ enum wg_rc wg_settings_set(struct wg_settings *s, const char *key, const char *v
         return wg_patrol_set_places(&s->patrol, v, err);
     else if (!strcmp(key, "screening_cadence"))
         return wg_screening_set_cadence(&s->screening, v, err);
-    else if (!strcmp(key, "console_dir"))
+    else if (!strcmp(key, "alert_window_seconds")) {
+        long w = 0;
+        enum wg_rc rc = wg_parse_whole(key, v, 10, 86400, &w, err);
+        s->alerts.window = rc ? s->alerts.window : w;
+        return rc;
+    } else if (!strcmp(key, "alert_radius_m")) {
+        long r = 0;
+        enum wg_rc rc = wg_parse_whole(key, v, 1, 1000, &r, err);
+        s->alerts.radius = rc ? s->alerts.radius : (double)r;
+        return rc;
+    } else if (!strcmp(key, "console_dir"))
         snprintf(s->console_dir, sizeof s->console_dir, "%s", v);
     else if (!strcmp(key, "tiles_url"))
         snprintf(s->tiles_url, sizeof s->tiles_url, "%s", v);

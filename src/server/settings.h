@@ -4,6 +4,7 @@
 #ifndef WG_SERVER_SETTINGS_H
 #define WG_SERVER_SETTINGS_H
 
+#include "domain/alerts/alert.h"
 #include "domain/disputes/dispute.h"
 #include "domain/notify/notify_worker.h"
 #include "domain/map/geocoder.h"
@@ -39,6 +40,8 @@ struct wg_settings {
     struct wg_case_boxes case_boxes; /* dispute_days = accept=2,grid=5,... */
     /* dispute screening (domain/disputes/screening.h): screening_cadence = level=cadence,... */
     struct wg_screening_config screening;
+    /* alerts' merging (domain/alerts/alert.h): alert_window_seconds, alert_radius_m */
+    struct wg_alert_config alerts;
 };
 
 /* The defaults: 127.0.0.1:8080, 32 threads, 16 MiB imports, 128 MiB of request bodies at

@@ -169,6 +169,9 @@ const struct wg_migration wg_migrations[] = {
      * level's cadence, made by the servers' sweep on the working calendar (43; 42 is the
      * cases' own). */
     {43, "dispute screening tasks on the working calendar", WG_Q_MIGRATION_43},
+    /* Devices (cameras, sensors, drones) and the alerts they post, merged by device and type
+     * or by place, with rules per type (domain/alerts/alert.h). */
+    {44, "devices, their alerts and the alerts' rules", WG_Q_MIGRATION_44},
     /* Early warning over appeals (domain/alerts/warning.h): warnings, the orders behind each,
      * their timelines, the follower's position and the rules in force (45; 44 is the devices
      * and alerts'). */

@@ -13,6 +13,7 @@ import { registryTests } from './registry.mjs'
 import { addressTests } from './addresses.mjs'
 import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
+import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
 import { warningTests } from './warnings.mjs'
 
@@ -482,6 +483,8 @@ tests.push(...teamTests)
 tests.push(...visitTests)
 // the dispute screens: desk, case, steps, bodies, screenings, figures (tests/browser/disputes.mjs)
 tests.push(...disputeTests)
+// devices and the alert review desk (tests/browser/alerts.mjs)
+tests.push(...alertTests)
 tests.push(...taskTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)

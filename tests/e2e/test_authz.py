@@ -41,6 +41,7 @@ PERM_ROLES = {
     "WG_P_MEDIATION_ADMIN": {"sysadmin", "supervisor"},
     "WG_P_ALERT_READ": {"agent", "supervisor", "handler", "gridworker", "community", "leader"},
     "WG_P_ALERT_REVIEW": {"agent", "supervisor"},
+    "WG_P_ALERT_INGEST": set(),  # integration keys only (test_alerts.py)
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own
 FORWARDED = {"X-Forwarded-For": "203.0.113.9"}
@@ -50,6 +51,12 @@ PASSWORD = "Role-pass-2026"
 LOGIN_REFUSED = ("wrong username or password, or the account is locked for 15 minutes after 5 "
                  "failed logins")
 OUTSIDE_GRID = feature("371302002001001", "南坛村第1网格", "base", square(118.40, 35.0, 118.41, 35.01))
+
+
+DEVICE_CSV = ("编号,类型,名称,经度,纬度,权属单位,地址\n"
+              "CSV-CAM,摄像头,东关路口,118.306,35.006,matrix-unit,东关街\n").encode()
+ALERT_LINE = ('{"device": "IN-CAM", "type": "illegal_parking", "confidence": 0.9, '
+              '"time": "2026-12-07T10:00:00+08:00"}')
 
 
 def counter():
@@ -645,6 +652,33 @@ EXPECT.update({
     ("POST", "/api/v1/screenings/{id}/result"): dict(
         inside=("/api/v1/screenings/2/result", {"found": 0}),
         outside=("/api/v1/screenings/1/result", {"found": 0}), ok=400, outside_status=400),
+    # devices and alerts: device IN-CAM and alert 1 inside the town, OUT-CAM and alert 2
+    # outside it (alert_objects); a review needs If-Match (400 without it) first
+    ("GET", "/api/v1/devices"): dict(inside=("/api/v1/devices", None), outside=None, ok=200),
+    ("POST", "/api/v1/devices/import"): dict(inside=("/api/v1/devices/import", DEVICE_CSV),
+                                             outside=None, ok=200),
+    ("POST", "/api/v1/devices"): dict(
+        inside=("/api/v1/devices", lambda: new_device(f"NEW-{counter()}", 118.305)),
+        outside=None, ok=201),
+    ("GET", "/api/v1/devices/{id}"): dict(inside=("/api/v1/devices/IN-CAM", None),
+                                          outside=("/api/v1/devices/OUT-CAM", None), ok=200),
+    ("PUT", "/api/v1/devices/{id}"): dict(
+        inside=("/api/v1/devices/IN-CAM", lambda: new_device("IN-CAM", 118.305)), outside=None,
+        ok=200),
+    ("DELETE", "/api/v1/devices/{id}"): dict(inside=("/api/v1/devices/DEL-CAM", None),
+                                             outside=None, ok=200),
+    ("POST", "/api/v1/alerts"): dict(inside=("/api/v1/alerts", ALERT_LINE), outside=None, ok=200),
+    ("GET", "/api/v1/alerts"): dict(inside=("/api/v1/alerts", None), outside=None, ok=200),
+    ("GET", "/api/v1/alerts/{id}"): dict(inside=("/api/v1/alerts/1", None),
+                                         outside=("/api/v1/alerts/2", None), ok=200),
+    ("POST", "/api/v1/alerts/{id}/review"): dict(
+        inside=("/api/v1/alerts/1/review", {"action": "dismiss"}),
+        outside=("/api/v1/alerts/2/review", {"action": "dismiss"}), ok=400, outside_status=400),
+    ("GET", "/api/v1/alert-rules"): dict(inside=("/api/v1/alert-rules", None), outside=None,
+                                         ok=200),
+    ("PUT", "/api/v1/alert-rules"): dict(inside=("/api/v1/alert-rules", {"rules": [{
+        "type": "smoke_fire", "min_confidence": 0.5, "dwell_seconds": 0, "dwell_count": 0,
+        "action": "order", "item": "3503", "urgency": "critical"}]}), outside=None, ok=200),
 })
 
 # issue 21, tasks part: 未诉先办 tasks and leaders' 帮包 (alert_task_objects): task 1 over the
@@ -749,6 +783,28 @@ def warning_objects(srv, token):
             break
         assert time.time() < deadline, body
         time.sleep(0.2)
+
+
+
+
+def new_device(code, lon):
+    return {"id": code, "kind": "camera", "name": "路口" + code, "point": {"lon": lon, "lat": 35.005},
+            "unit": "matrix-unit"}
+
+
+def alert_objects(srv):
+    """Devices IN-CAM (and DEL-CAM, to retire) inside the town, OUT-CAM outside it; alert 1
+    from IN-CAM, 2 from OUT-CAM, posted by an integration key."""
+    for code, lon in [("IN-CAM", 118.305), ("OUT-CAM", 118.405), ("DEL-CAM", 118.306)]:
+        status, body = srv.json("POST", "/api/v1/devices", new_device(code, lon))
+        assert status == 201, body
+    status, body = srv.json("POST", "/api/v1/apikeys", {"name": "cams", "scope": "all",
+                                                        "permissions": ["alert_ingest"]})
+    assert status == 201, body
+    for code in ["IN-CAM", "OUT-CAM"]:
+        status, _, raw = srv.request("POST", "/api/v1/alerts", ALERT_LINE.replace("IN-CAM", code),
+                                     headers={"X-Api-Key": body["key"]}, token=None)
+        assert status == 200, raw
 
 
 def dispute_objects(srv, token):
@@ -923,6 +979,7 @@ def test_authorization_matrix():
             org_thing_objects(srv)
             field_objects(srv)
             dispute_objects(srv, centre)
+            alert_objects(srv)
             alert_task_objects(srv, centre)
             warning_objects(srv, centre)
             ended = srv.login("u_agent", PASSWORD)

@@ -669,6 +669,39 @@ const T = {
   'fg.escalated': ['上交', 'Escalated'],
   'fg.ended': ['办结', 'Ended'],
   'fg.ended_low': ['村级及以下办结', 'Ended at village or below'],
+  // devices and alert ingest (issue 21: Devices.vue, AlertDesk.vue)
+  'nav.alerts': ['告警审核', 'Alert review'],
+  'nav.devices': ['设备台账', 'Devices'],
+  'al.state': ['状态', 'State'],
+  'al.type': ['告警类型', 'Alert type'],
+  'al.total': ['共 {n} 条', '{n} in all'],
+  'al.device': ['设备', 'Device'],
+  'al.grid': ['网格', 'Grid'],
+  'al.seen': ['发现时间', 'Seen'],
+  'al.count': ['累计 {n} 次', '{n} times'],
+  'al.count_h': ['次数', 'Times'],
+  'al.confidence': ['置信度', 'Confidence'],
+  'al.snapshot': ['快照', 'Snapshot'],
+  'al.order': ['工单', 'Order'],
+  'al.note': ['备注', 'Note'],
+  'al.urgency': ['紧急程度', 'Urgency'],
+  'al.last': ['最近发现', 'Last seen'],
+  'al.do_order': ['转为工单', 'Make an order'],
+  'al.do_dismiss': ['误报忽略', 'Dismiss'],
+  'dv.kind': ['设备类型', 'Kind'],
+  'dv.search': ['编号、名称或地址', 'Code, name or address'],
+  'dv.import': ['导入设备', 'Import devices'],
+  'dv.no_read': ['设备台账由有告警查看权限的人员查阅；管理员在此导入。', 'The list is for those who read alerts; administrators import here.'],
+  'dv.id': ['设备编号', 'Device code'],
+  'dv.name': ['名称', 'Name'],
+  'dv.unit': ['权属单位', 'Owner unit'],
+  'dv.upload': ['上传', 'Upload'],
+  'dv.hint': ['CSV 列：编号、类型（摄像头/传感器/无人机）、名称、经度、纬度、权属单位、地址；全部通过才导入。', 'CSV columns: id, kind (camera/sensor/drone), name, lon, lat, unit, address; imported only when every row passes.'],
+  'dv.stored': ['已导入：新增 {created}，更新 {updated}，未变 {unchanged}', 'Imported: {created} new, {updated} updated, {unchanged} unchanged'],
+  'dv.nothing': ['有错误的行，未导入任何设备', 'Some rows are wrong: nothing was imported'],
+  'dv.line': ['行', 'Line'],
+  'dv.column': ['列', 'Column'],
+  'dv.message': ['原因', 'Reason'],
   // issue 21, tasks part: 未诉先办 tasks, leaders' 帮包 and the special report
   'nav.tasks': ['未诉先办', 'Proactive tasks'],
   'nav.sponsorships': ['领导帮包', 'Leaders\' sponsorships'],
@@ -780,6 +813,14 @@ const T = {
 }
 
 const ENUMS = {
+  // devices and alert ingest (issue 21; domain/alerts/alert.h, device.h)
+  atype: {
+    illegal_parking: ['违章停车', 'illegal parking'], smoke_fire: ['烟火', 'smoke or fire'], standing_water: ['积水', 'standing water'],
+    street_vending: ['占道经营', 'street vending'], illegal_building: ['违法建设', 'illegal building'], straw_burning: ['秸秆焚烧', 'straw burning'],
+    garbage_overflow: ['垃圾满溢', 'garbage overflow'], crowd_gathering: ['人员聚集', 'crowd gathering']
+  },
+  astate: { review: ['待审核', 'to review'], pending: ['观察中', 'watching'], ordered: ['已转工单', 'ordered'], dismissed: ['已忽略', 'dismissed'], ignored: ['低置信', 'low confidence'] },
+  dkind: { camera: ['摄像头', 'camera'], sensor: ['传感器', 'sensor'], drone: ['无人机', 'drone'] },
   // early warning (issue 21 part 3)
   wkind: {
     cluster: ['群发', 'cluster'], recurrence: ['多发', 'recurrence'], surge: ['突发', 'surge'],
