@@ -99,6 +99,13 @@ test('warnings: a supervisor takes a cluster through its loop', async ({ page, b
   const steps = await page.$$eval('[data-test=wd-timeline] [data-action]', els => els.map(e => e.dataset.action))
   assert(JSON.stringify(steps) === JSON.stringify(['raised', 'judge', 'handle', 'close']), 'the timeline: ' + steps)
   assert(await page.locator('[data-test=wd-actions]').count() === 0, 'a closed warning takes no step')
+  // its special report (专报), as a PDF to hand to the leaders
+  const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=wd-pdf]')])
+  assert(/^预警专报-\d+\.pdf$/.test(pdf.suggestedFilename()), 'the report: ' + pdf.suggestedFilename())
+  const head = Buffer.alloc(4)
+  const stream = await pdf.createReadStream()
+  for await (const chunk of stream) { chunk.copy(head, 0, 0, 4); break }
+  assert(head.toString() === '%PDF', 'a PDF file')
   await shot('warnings-closed')
 })
 

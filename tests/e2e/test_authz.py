@@ -757,6 +757,12 @@ EXPECT.update({
     ("GET", "/api/v1/warnings"): dict(inside=("/api/v1/warnings", None), outside=None, ok=200),
     ("GET", "/api/v1/warnings/{id}"): dict(inside=("/api/v1/warnings/1", None),
                                            outside=("/api/v1/warnings/2", None), ok=200),
+    ("GET", "/api/v1/warnings/{id}/report.pdf"): dict(
+        inside=("/api/v1/warnings/1/report.pdf", None),
+        outside=("/api/v1/warnings/2/report.pdf", None), ok=200),
+    ("GET", "/api/v1/warnings/{id}/report.xlsx"): dict(
+        inside=("/api/v1/warnings/1/report.xlsx", None),
+        outside=("/api/v1/warnings/2/report.xlsx", None), ok=200),
     ("POST", "/api/v1/warnings/{id}/actions"): dict(
         inside=("/api/v1/warnings/1/actions", {"action": "close", "version": 1}),
         outside=("/api/v1/warnings/2/actions", {"action": "close", "version": 1}), ok=409),

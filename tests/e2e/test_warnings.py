@@ -155,3 +155,75 @@ def test_warnings_raised_once_with_their_loop_in_scope():
         assert data.count("warning_order") == 11
     finally:
         data.close()
+
+
+def test_warning_special_report_pdf_and_xlsx():
+    """A warning's 专报: what was found, where, why, its judgement, and the orders behind it, as
+    a PDF and a workbook; outside the caller's scope 404; every download audited."""
+    import io
+    import os
+    import subprocess
+    import tempfile
+    import zipfile
+    data = Data()
+    try:
+        srv = Server(data)
+        try:
+            agent = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
+            far = data.add_user(srv, "far", "gridworker", "371302002", PASSWORD)
+            numbers = []
+            for i, (lon, lat) in enumerate(POINTS):
+                status, o = srv.json("POST", "/api/v1/orders", {
+                    "channel": "hotline", "type": "complaint", "item": "06028",
+                    "title": "小区广场舞噪音扰民", "content": f"晚上十点后音响声音很大（第{i + 1}位居民）",
+                    "lon": lon, "lat": lat}, token=agent)
+                assert status == 201, o
+                numbers.append(o["number"])
+            deadline = time.time() + 30
+            while True:
+                w = wait_warnings(srv, agent, "kind=cluster", 1)[0]
+                if w["count"] >= 5:
+                    break
+                assert time.time() < deadline, w
+                time.sleep(0.2)
+            act(srv, agent, w["id"], {"action": "judge", "version": w["version"], "owner": "ag",
+                                      "note": "广场舞音响扰民，约谈广场管理方"}, 200)
+            status, headers, pdf = srv.request("GET", f"/api/v1/warnings/{w['id']}/report.pdf",
+                                               token=agent)
+            assert status == 200 and pdf[:4] == b"%PDF", pdf[:100]
+            assert headers["Content-Disposition"] == (
+                f'attachment; filename="warning-{w["id"]}.pdf"'), headers
+            with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+                f.write(pdf)
+            try:
+                text = subprocess.run(["pdftotext", "-enc", "UTF-8", f.name, "-"],
+                                      capture_output=True, check=True).stdout.decode()
+            finally:
+                os.unlink(f.name)
+            flat = text.replace("\n", "")
+            for want in ["诉求预警专报", "群发", "蓝色", "噪声扰民", "5 件", "300 米", "研判",
+                         "约谈广场管理方", "关联诉求", numbers[0], numbers[-1]]:
+                assert want in flat, (want, text)
+            status, headers, xlsx = srv.request("GET", f"/api/v1/warnings/{w['id']}/report.xlsx",
+                                                token=agent)
+            assert status == 200 and xlsx[:2] == b"PK", xlsx[:100]
+            strings = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/sharedStrings.xml").decode()
+            for want in ["诉求预警专报", "群发", "约谈广场管理方", numbers[0]]:
+                assert want in strings, (want, strings)
+            for kind in ("pdf", "xlsx"):
+                status, _ = srv.get(f"/api/v1/warnings/{w['id']}/report.{kind}", token=far)
+                assert status == 404, kind
+                status, _ = srv.get(f"/api/v1/warnings/x/report.{kind}", token=agent)
+                assert status in (400, 404), kind
+            db = data.store()
+            rows = db.execute("SELECT action, result FROM audit WHERE action LIKE "
+                              "'warning.report%' ORDER BY seq").fetchall()
+            db.close()
+            # (a malformed id is refused before any warning is looked for)
+            assert [tuple(r) for r in rows] == [
+                ("warning.report_pdf", "ok"), ("warning.report_xlsx", "ok"),
+                ("warning.report_pdf", "failed"), ("warning.report_xlsx", "failed")], rows
+        finally:
+            srv.stop()
+    finally:
+        data.close()

@@ -13,8 +13,7 @@
 
 #include "domain/accounts/session.h"
 #include "domain/alerts/task.h"
-#include "pdf/report.h"
-#include "pdf/sheet.h"
+#include "api/alerts/report.h"
 
 static struct wg_task_env env_of(struct wg_req *req)
 {
@@ -129,30 +128,12 @@ static enum wg_rc report(struct wg_req *req, int xlsx, struct wg_err *err)
     struct wg_report r;
     struct wg_db *db;
     long long id = 0;
-    char *bytes = NULL;
-    size_t len = 0;
     enum wg_rc rc;
     if ((rc = wg_api_registry_id(req->params[0], "task", &id, err)) ||
         (rc = wg_api_db(req, &db, err)))
         return rc;
     rc = wg_task_report(db, &env, req->actor, id, (long long)time(NULL), &r, err);
-    if (!rc)
-        rc = xlsx ? wg_sheet_report(&r, &bytes, &len, err) : wg_report_pdf(&r, &bytes, &len, err);
-    wg_report_release(&r);
-    /* on the record before the file leaves */
-    rc = wg_api_audit(req, db, NULL, xlsx ? "task.report_xlsx" : "task.report_pdf", "task",
-                      req->params[0], NULL, rc, err);
-    if (rc) {
-        free(bytes);
-        return rc;
-    }
-    req->extra_header_name = "Content-Disposition";
-    req->extra_header_value = wg_arena_printf(req->arena, "attachment; filename=\"task-%lld.%s\"",
-                                              id, xlsx ? "xlsx" : "pdf");
-    return wg_reply_owned(req, 200,
-                          xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                               : "application/pdf",
-                          bytes, len);
+    return wg_api_report_reply(req, db, &r, rc, xlsx, "task", id, err);
 }
 
 enum wg_rc wg_api_tasks_report_pdf(struct wg_req *req, struct wg_err *err)

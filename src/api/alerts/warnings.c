@@ -10,6 +10,7 @@
 
 #include "domain/accounts/session.h"
 #include "domain/alerts/warning.h"
+#include "api/alerts/report.h"
 
 static enum wg_rc reply_warning(struct wg_req *req, struct wg_db *db, long long id,
                                 struct wg_err *err)
@@ -50,6 +51,32 @@ enum wg_rc wg_api_warnings_get(struct wg_req *req, struct wg_err *err)
         (rc = wg_api_db(req, &db, err)))
         return rc;
     return reply_warning(req, db, id, err);
+}
+
+/* The warning's special report in one of two forms: xlsx 0 a PDF, 1 a workbook. */
+static enum wg_rc report(struct wg_req *req, int xlsx, struct wg_err *err)
+{
+    struct wg_app *app = req->app;
+    struct wg_report r;
+    struct wg_db *db;
+    long long id = 0;
+    enum wg_rc rc;
+    if ((rc = wg_api_registry_id(req->params[0], "warning", &id, err)) ||
+        (rc = wg_api_db(req, &db, err)))
+        return rc;
+    rc = wg_warning_report(db, app->keys, wg_api_catalog(req), wg_api_registry_scope(req), id,
+                           (long long)time(NULL), &r, err);
+    return wg_api_report_reply(req, db, &r, rc, xlsx, "warning", id, err);
+}
+
+enum wg_rc wg_api_warnings_report_pdf(struct wg_req *req, struct wg_err *err)
+{
+    return report(req, 0, err);
+}
+
+enum wg_rc wg_api_warnings_report_xlsx(struct wg_req *req, struct wg_err *err)
+{
+    return report(req, 1, err);
 }
 
 enum wg_rc wg_api_warnings_act(struct wg_req *req, struct wg_err *err)

@@ -136,4 +136,14 @@ enum wg_rc wg_warning_handled_by(struct wg_db *db, const struct wg_scope *scope,
                                  const char *kind, long long ref, const char *who,
                                  struct wg_err *err);
 
+struct wg_report;
+struct wg_catalog;
+/* The warning's special report (专报, pdf/report.h): what was found and where, the facts that
+ * raised it, its judgement and handling, and the orders behind it (at most 500), into r
+ * (initialised here; wg_report_release it even on an error). The warning must lie in scope
+ * (else WG_ENOTFOUND); cat names its item (NULL: the code alone). */
+enum wg_rc wg_warning_report(struct wg_db *db, const struct wg_pii_keys *keys,
+                             const struct wg_catalog *cat, const struct wg_scope *scope,
+                             long long id, long long now, struct wg_report *r, struct wg_err *err);
+
 #endif

@@ -1,5 +1,6 @@
 // Tables out of the browser: CSV (UTF-8 with a BOM, so Excel reads Chinese right) and XLSX.
 import { toXlsx } from './xlsx'
+import { api } from './api'
 
 export function downloadBlob (blob, name) {
   const a = document.createElement('a')
@@ -8,6 +9,13 @@ export function downloadBlob (blob, name) {
   document.body.appendChild(a)
   a.click()
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove() }, 1000)
+}
+
+// A file the API makes (it needs the token, so no plain link), saved as name: the special
+// reports (专报) of tasks and warnings.
+export async function downloadApi (path, name) {
+  const res = await api('GET', path, undefined, { raw: true })
+  downloadBlob(await res.blob(), name)
 }
 
 function cell (v) {

@@ -769,7 +769,7 @@ const T = {
   'sp.leader_account': ['领导账号', 'Leader\'s account'],
   'sp.months': ['帮包期间', 'Months'],
   'sp.reason': ['说明', 'Note'],
-  'sp.assigned': ['已安排帮包', 'Leader assigned']
+  'sp.assigned': ['已安排帮包', 'Leader assigned'],
   // early warning over appeals (issue 21 part 3: the board, the list, the detail)
   'nav.warnings': ['预警', 'Early warnings'],
   'wn.board': ['预警看板', 'Warnings board'],
