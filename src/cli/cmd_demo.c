@@ -117,42 +117,63 @@ static enum wg_rc load_holidays(const char *data, struct wg_err *err)
     return wg_cmd_calendar(5, argv) ? wg_err_set(err, WG_EIO, "loading %s failed", file) : WG_OK;
 }
 
+/* What the generators below need from the data directory: the shipped catalog, the holiday
+ * calendar (counting weekdays past its last published year), the keys and, with locate, the
+ * map's locator. demo_env_close releases whatever was opened, after a failure too. */
+struct demo_env {
+    struct wg_catalog cat;
+    struct wg_calendar *cal;
+    struct wg_pii_keys *keys;
+    struct wg_locator *loc;
+};
+
+static enum wg_rc demo_env_open(struct wg_db *db, const char *data, int locate, struct demo_env *e,
+                                struct wg_err *err)
+{
+    char path[4200];
+    enum wg_rc rc;
+    memset(e, 0, sizeof *e);
+    wg_catalog_init(&e->cat);
+    e->cal = wg_calendar_new();
+    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
+    if ((rc = wg_catalog_load_defaults(&e->cat, err)) || (rc = wg_catalog_validate(&e->cat, err)) ||
+        (rc = wg_calendar_load_file(e->cal, path, err)) ||
+        (rc = wg_pii_keys_load(data, &e->keys, err)) ||
+        (locate && (rc = wg_locator_build(db, &e->loc, err))))
+        return rc;
+    wg_calendar_set_fallback(e->cal, true);
+    return WG_OK;
+}
+
+static void demo_env_close(struct demo_env *e)
+{
+    wg_locator_release(e->loc);
+    wg_pii_keys_free(e->keys);
+    wg_calendar_free(e->cal);
+    wg_catalog_release(&e->cat);
+}
+
 /* Generated history through the loop: `wangge orders generate`, and the demo's 90 days at
  * seed 000's volume (30,000 a year: about 7,400). */
 enum wg_rc wg_cli_history(struct wg_db *db, void *ctx, struct wg_err *err)
 {
     const struct history_args *a = ctx;
-    const char *data = a->data;
-    struct wg_catalog cat;
-    struct wg_calendar *cal = wg_calendar_new();
-    struct wg_pii_keys *keys = NULL;
-    struct wg_locator *loc = NULL;
+    struct demo_env e;
     struct wg_history_report rep;
-    char path[4200];
     long n = 0;
-    enum wg_rc rc;
     struct wg_order_filter f = {0};
-    wg_catalog_init(&cat);
-    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if ((rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_catalog_validate(&cat, err)) ||
-        (rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)) ||
-        (rc = wg_locator_build(db, &loc, err)))
-        goto out;
-    wg_calendar_set_fallback(cal, true);
+    enum wg_rc rc = demo_env_open(db, a->data, 1, &e, err);
     f.limit = 1;
-    if ((rc = wg_store_order_list(db, &f, count_one, &n, err)) || n)
+    if (rc || (rc = wg_store_order_list(db, &f, count_one, &n, err)) || n)
         goto out; /* the history is there already */
-    struct wg_order_env env = {keys, &cat, cal, NULL};
+    struct wg_order_env env = {e.keys, &e.cat, e.cal, NULL};
     struct wg_history_opts o = {a->county, a->days, a->orders, 371302, (long long)time(NULL)};
     printf("orders: generating %d over %d days through the loop (demo data)\n", a->orders, a->days);
     fflush(stdout);
-    if (!(rc = wg_history_generate(db, &env, loc, &o, &rep, err)))
+    if (!(rc = wg_history_generate(db, &env, e.loc, &o, &rep, err)))
         printf("orders: %d created, %d actions taken\n", rep.orders, rep.actions);
 out:
-    wg_locator_release(loc);
-    wg_pii_keys_free(keys);
-    wg_calendar_free(cal);
-    wg_catalog_release(&cat);
+    demo_env_close(&e);
     return rc;
 }
 
@@ -160,20 +181,15 @@ out:
  * seed 000's tenth, as the registry is — about 2,400 cases. */
 static enum wg_rc demo_disputes(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    const char *data = ctx;
-    struct wg_calendar *cal = wg_calendar_new();
-    struct wg_pii_keys *keys = NULL;
+    struct demo_env e;
     struct wg_case_boxes boxes;
     struct wg_case_sample_report rep;
     struct timespec t0, t1;
-    char path[4200];
     enum wg_rc rc;
     wg_case_boxes_init(&boxes);
-    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if ((rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)))
+    if ((rc = demo_env_open(db, ctx, 0, &e, err)))
         goto out;
-    wg_calendar_set_fallback(cal, true);
-    struct wg_case_env env = {keys, cal, &boxes};
+    struct wg_case_env env = {e.keys, e.cal, &boxes};
     struct wg_case_sample_opts o = {DEMO_COUNTY,           2400,       365,        371302,
                                     (long long)time(NULL), "mediator", "371302001"};
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -205,8 +221,28 @@ static enum wg_rc demo_disputes(struct wg_db *db, void *ctx, struct wg_err *err)
         printf(" %s %.1f%%", wg_case_sources[i], 100.0 * rep.sources[i] / rep.cases);
     printf("\n");
 out:
-    wg_pii_keys_free(keys);
-    wg_calendar_free(cal);
+    demo_env_close(&e);
+    return rc;
+}
+
+/* The demo's devices and three days of their alerts (domain/alerts/alert.h, wg_alert_sample),
+ * orders made as the rules say. */
+static enum wg_rc demo_alerts(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    struct wg_alert_sample_report rep;
+    enum wg_rc rc = demo_env_open(db, ctx, 1, &e, err);
+    struct wg_order_env env = {e.keys, &e.cat, e.cal, NULL};
+    if (rc || (rc = wg_alert_sample(db, &env, e.loc, (long long)time(NULL), 3, 21, &rep, err)) ||
+        !rep.devices)
+        goto out;
+    printf("alerts: %d devices (%d cameras, %d sensors, %d drones); %lld sightings over 3 days "
+           "merged into %lld alerts: %lld ordered, %lld waiting for review, %lld watched, %lld "
+           "of low confidence\n",
+           rep.devices, rep.cameras, rep.sensors, rep.drones, rep.lines, rep.alerts, rep.ordered,
+           rep.review, rep.pending, rep.ignored);
+out:
+    demo_env_close(&e);
     return rc;
 }
 
@@ -214,22 +250,12 @@ out:
  * the history's counters. */
 static enum wg_rc demo_tasks(struct wg_db *db, void *ctx, struct wg_err *err)
 {
-    const char *data = ctx;
-    struct wg_calendar *cal = wg_calendar_new();
-    struct wg_catalog cat;
+    struct demo_env e;
     struct wg_task_sample_report rep;
-    struct wg_pii_keys *keys = NULL;
-    char path[4200];
-    enum wg_rc rc;
-    wg_catalog_init(&cat);
-    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if ((rc = wg_calendar_load_file(cal, path, err)) ||
-        (rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_pii_keys_load(data, &keys, err)))
-        goto out;
-    wg_calendar_set_fallback(cal, true);
-    struct wg_task_env env = {cal, &cat, keys};
-    if ((rc = wg_task_sample(db, &env, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL), &rep,
-                             err)))
+    enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
+    struct wg_task_env env = {e.cal, &e.cat, e.keys};
+    if (rc || (rc = wg_task_sample(db, &env, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL),
+                                   &rep, err)))
         goto out;
     if (rep.tasks)
         printf("tasks: %d 未诉先办 tasks (%d closed, %d done, %d open; %d progress notes); "
@@ -237,9 +263,7 @@ static enum wg_rc demo_tasks(struct wg_db *db, void *ctx, struct wg_err *err)
                rep.tasks, rep.closed, rep.done, rep.open, rep.progress, rep.leaders,
                rep.sponsorships, rep.notes);
 out:
-    wg_pii_keys_free(keys);
-    wg_catalog_release(&cat);
-    wg_calendar_free(cal);
+    demo_env_close(&e);
     return rc;
 }
 
@@ -291,7 +315,7 @@ done:
         wg_cli_with_db(data, 0, make_handlers, NULL, &err) ||
         wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
         wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
-        wg_cli_with_db(data, 0, wg_alert_demo, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();

@@ -210,8 +210,5 @@ struct wg_alert_sample_report {
 enum wg_rc wg_alert_sample(struct wg_db *db, const struct wg_order_env *env,
                            const struct wg_locator *loc, long long now, int days, unsigned seed,
                            struct wg_alert_sample_report *rep, struct wg_err *err);
-/* The same for `wangge demo` (a wg_cli_with_db callback): ctx is the data directory, whose
- * keys and calendar it loads; prints what it made. */
-enum wg_rc wg_alert_demo(struct wg_db *db, void *ctx, struct wg_err *err);
 
 #endif

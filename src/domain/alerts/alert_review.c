@@ -1,6 +1,7 @@
 /* The review desk (alert.h): alerts read in the caller's scope, and a reviewer's order or
  * dismissal under the version read. */
 #include "domain/alerts/alert.h"
+#include "core/param.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,22 +43,6 @@ static int on_alert(const struct wg_alert_row *a, void *ctx)
     return 0;
 }
 
-static enum wg_rc number(const char *s, const char *field, long long lo, long long hi,
-                         long long dflt, long long *out, struct wg_err *err)
-{
-    char *end;
-    if (!s || !*s) {
-        *out = dflt;
-        return WG_OK;
-    }
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < lo || v > hi)
-        return wg_err_set(err, WG_EINVAL, "'%s' is a whole number from %lld to %lld", field, lo,
-                          hi);
-    *out = v;
-    return WG_OK;
-}
-
 enum wg_rc wg_alert_list(struct wg_db *db, const struct wg_scope *scope,
                          const struct wg_alert_query *q, json_t **out, struct wg_err *err)
 {
@@ -88,8 +73,10 @@ enum wg_rc wg_alert_list(struct wg_db *db, const struct wg_scope *scope,
         return wg_err_set(
             err, WG_EINVAL,
             "'since' is an ISO 8601 time with its offset (2026-12-07T00:00:00+08:00)");
-    if ((rc = number(q->limit, "limit", 1, WG_ALERT_LIST_MAX, 50, &f.limit, err)) ||
-        (rc = number(q->offset, "offset", 0, 1000000000, 0, &f.offset, err)))
+    f.limit = 50;
+    f.offset = 0;
+    if ((rc = wg_param_count(q->limit, "limit", 1, WG_ALERT_LIST_MAX, &f.limit, err)) ||
+        (rc = wg_param_count(q->offset, "offset", 0, 1000000000, &f.offset, err)))
         return rc;
     json_t *arr = json_array();
     if ((rc = wg_store_alert_list(db, &f, on_alert, arr, err)) ||

@@ -1,5 +1,6 @@
 /* Devices (device.h): checked, located, stored, read in scope, imported from CSV. */
 #include "domain/alerts/device.h"
+#include "core/param.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -120,22 +121,6 @@ static int on_device(const struct wg_device_row *d, void *ctx)
     return 0;
 }
 
-static enum wg_rc number(const char *s, const char *field, long long lo, long long hi,
-                         long long dflt, long long *out, struct wg_err *err)
-{
-    char *end;
-    if (!s || !*s) {
-        *out = dflt;
-        return WG_OK;
-    }
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < lo || v > hi)
-        return wg_err_set(err, WG_EINVAL, "'%s' is a whole number from %lld to %lld", field, lo,
-                          hi);
-    *out = v;
-    return WG_OK;
-}
-
 enum wg_rc wg_device_list(struct wg_db *db, const struct wg_scope *scope,
                           const struct wg_device_query *q, json_t **out, struct wg_err *err)
 {
@@ -161,8 +146,10 @@ enum wg_rc wg_device_list(struct wg_db *db, const struct wg_scope *scope,
         return wg_err_set(err, WG_EINVAL, "'grid' is a grid or region code of digits");
     if (strlen(f.q) > 100)
         return wg_err_set(err, WG_EINVAL, "'q' is at most 100 bytes");
-    if ((rc = number(q->limit, "limit", 1, WG_DEVICE_LIST_MAX, 50, &f.limit, err)) ||
-        (rc = number(q->offset, "offset", 0, 1000000000, 0, &f.offset, err)))
+    f.limit = 50;
+    f.offset = 0;
+    if ((rc = wg_param_count(q->limit, "limit", 1, WG_DEVICE_LIST_MAX, &f.limit, err)) ||
+        (rc = wg_param_count(q->offset, "offset", 0, 1000000000, &f.offset, err)))
         return rc;
     json_t *arr = json_array();
     if ((rc = wg_store_device_list(db, &f, on_device, arr, err)) ||

@@ -215,37 +215,3 @@ enum wg_rc wg_alert_sample(struct wg_db *db, const struct wg_order_env *env,
     struct wg_alert_filter f = {"", "", "", "", "", 0, 1000000, 0};
     return rc ? rc : wg_store_alert_list(db, &f, on_state, rep, err);
 }
-
-enum wg_rc wg_alert_demo(struct wg_db *db, void *ctx, struct wg_err *err)
-{
-    const char *data = ctx;
-    struct wg_catalog cat;
-    struct wg_calendar *cal = wg_calendar_new();
-    struct wg_pii_keys *keys = NULL;
-    struct wg_locator *loc = NULL;
-    struct wg_alert_sample_report rep;
-    char path[4200];
-    enum wg_rc rc;
-    wg_catalog_init(&cat);
-    snprintf(path, sizeof path, "%s/calendar/holidays.json", data);
-    if ((rc = wg_catalog_load_defaults(&cat, err)) || (rc = wg_catalog_validate(&cat, err)) ||
-        (rc = wg_calendar_load_file(cal, path, err)) || (rc = wg_pii_keys_load(data, &keys, err)) ||
-        (rc = wg_locator_build(db, &loc, err)))
-        goto out;
-    wg_calendar_set_fallback(cal, true);
-    struct wg_order_env env = {keys, &cat, cal, NULL};
-    if ((rc = wg_alert_sample(db, &env, loc, (long long)time(NULL), 3, 21, &rep, err)) ||
-        !rep.devices)
-        goto out;
-    printf("alerts: %d devices (%d cameras, %d sensors, %d drones); %lld sightings over 3 days "
-           "merged into %lld alerts: %lld ordered, %lld waiting for review, %lld watched, %lld "
-           "of low confidence\n",
-           rep.devices, rep.cameras, rep.sensors, rep.drones, rep.lines, rep.alerts, rep.ordered,
-           rep.review, rep.pending, rep.ignored);
-out:
-    wg_locator_release(loc);
-    wg_pii_keys_free(keys);
-    wg_calendar_free(cal);
-    wg_catalog_release(&cat);
-    return rc;
-}
