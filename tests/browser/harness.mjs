@@ -165,3 +165,10 @@ export async function uiLogin (page, base, name, password = PASSWORD) {
 export function assert (cond, msg) {
   if (!cond) throw new Error('assertion failed: ' + msg)
 }
+
+// A download's bytes, read whole
+export async function readStream (s) {
+  const chunks = []
+  for await (const c of s) chunks.push(c)
+  return Buffer.concat(chunks)
+}

@@ -1,7 +1,7 @@
 // The browser tests, in the order they run (later ones may use what earlier ones made).
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { ROOT, PASSWORD, treeTo, uiLogin, shot } from './harness.mjs'
+import { ROOT, PASSWORD, readStream, treeTo, uiLogin, shot } from './harness.mjs'
 import { noticeTests } from './notices.mjs'
 import { portalTests } from './portal.mjs'
 import { teamTests } from './team.mjs'
@@ -405,12 +405,6 @@ test('admin adds a unit and an account through the console', async ({ page, base
   await page.waitForSelector('[data-test=a-cal-loaded]')
   await shot('page-admin-calendar')
 })
-
-async function readStream (s) {
-  const chunks = []
-  for await (const c of s) chunks.push(c)
-  return Buffer.concat(chunks)
-}
 
 test('a unit returns an order and the desk approves the return', async ({ page, base, assert, srv }) => {
   const agent = await srv.login('agent1')

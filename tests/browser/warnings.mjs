@@ -6,7 +6,7 @@
 // special order's number and closes it, each step on the timeline; a leader reads a warning on
 // a phone at 390×844 without sideways scrolling and without the loop's buttons.
 import { join } from 'node:path'
-import { SHOTS, uiLogin } from './harness.mjs'
+import { SHOTS, readStream, uiLogin } from './harness.mjs'
 import { untranslated } from './chinese.mjs'
 
 export const warningTests = []
@@ -104,10 +104,8 @@ test('warnings: a supervisor takes a cluster through its loop', async ({ page, b
   // its special report (专报), as a PDF to hand to the leaders
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=wd-pdf]')])
   assert(/^预警专报-\d+\.pdf$/.test(pdf.suggestedFilename()), 'the report: ' + pdf.suggestedFilename())
-  const head = Buffer.alloc(4)
-  const stream = await pdf.createReadStream()
-  for await (const chunk of stream) { chunk.copy(head, 0, 0, 4); break }
-  assert(head.toString() === '%PDF', 'a PDF file')
+  const bytes = await readStream(await pdf.createReadStream())
+  assert(bytes.subarray(0, 4).toString() === '%PDF', 'a PDF file')
   await shot('warnings-closed')
 })
 
