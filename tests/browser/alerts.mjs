@@ -38,6 +38,9 @@ test('alerts: devices imported from a CSV, a bad file refused row by row', async
   await page.click('[data-test=dv-upload]')
   await page.waitForSelector('[data-test=dv-stored]')
   assert((await page.textContent('[data-test=dv-stored]')).includes('新增 3'), 'three devices stored')
+  // the administrator who keeps them sees them in the list
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('[data-test=dv-row-37130200001320000001]')
 })
 
 test('alerts: the review desk orders one alert and dismisses another', async ({ page, base, assert, srv, shot }) => {

@@ -348,9 +348,12 @@ class Data:
 
 
 class Server:
+    started = []  # every server this test's process started, for the log of a failure
+
     def __init__(self, data, *extra, env=None):
         # the log goes to a file: a pipe nobody drains would fill and stall the server
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        Server.started.append(self)
         args = with_store(["serve", "--data", data.dir, "--listen", "127.0.0.1:0", *extra])
         self.proc = subprocess.Popen([BIN, *args], stdout=subprocess.PIPE, stderr=self.log,
                                      text=True, env=env)
@@ -438,6 +441,16 @@ class Server:
 
     def get(self, path, token="default"):
         return self.json("GET", path, token=token)
+
+    def warnings(self):
+        """What the server's log says went wrong (its warn and error lines): the runner prints
+        it under a failed test, where a 500 otherwise says only that the log has details."""
+        try:
+            self.log.seek(0)
+            return [line for line in self.log.read().splitlines()
+                    if " warn " in line or " error " in line]
+        except ValueError:  # closed
+            return []
 
     def stop(self):
         """SIGTERM, as an init system stops it; returns the exit code and the log."""

@@ -43,6 +43,10 @@ def one(name, fn):
         return 0
     except Exception:  # a failed assertion or a crash: reported by the runner
         traceback.print_exc()
+        for i, srv in enumerate(harness.Server.started):
+            said = srv.warnings()
+            if said:
+                print(f"server {i + 1} of the test logged:\n  " + "\n  ".join(said[-40:]))
         return 1
 
 

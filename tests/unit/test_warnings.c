@@ -4,6 +4,7 @@
  * precision and recall printed and held to a floor, and the follower, the loop and two
  * followers on one store (every backend): each warning made once. */
 #include "t.h"
+#include "store/alerts/warning_q.h"
 
 #include <math.h>
 
@@ -447,6 +448,48 @@ static void store_loop(struct wg_store *st)
     t_order_close(&to);
 }
 
+/* Orders that show nothing store the follower's position at most once a minute (the store is
+ * written for warnings); a restart feeds the orders after the stored position again and
+ * finds nothing new. */
+static void quiet_position(struct wg_store *st)
+{
+    struct t_order to;
+    struct wg_db *db;
+    struct wg_err err = {0};
+    struct wg_actor agent;
+    long long stored = -1, id = 0, now = (long long)time(NULL);
+    int n = 0, made = 0;
+    t_order_open(&to, t_store_dir, 0);
+    t_actor(&agent, "agent1", "agent", "region", "371302");
+    T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
+    struct wg_warn_follower *f = wg_warn_follower_new(st, NULL, to.keys);
+    T_EQ_INT(wg_warn_follower_drain(f, now, &err), WG_OK);
+    T_EQ_INT(wg_store_warn_pos_get(db, &stored, &err), WG_OK);
+    long long before = stored;
+    struct wg_order_input in;
+    t_order_input(&in, "求助", "请帮忙联系社区");
+    T_EQ_INT(wg_order_create(db, &to.env, NULL, &agent, &in, now - 60, &id, &err), WG_OK);
+    T_EQ_INT(wg_warn_follower_step(f, now, &n, &made, &err), WG_OK);
+    T_EQ_INT(n, 1);
+    T_EQ_INT(made, 0);
+    T_EQ_INT(wg_warn_follower_upto(f), id);
+    T_EQ_INT(wg_store_warn_pos_get(db, &stored, &err), WG_OK);
+    T_EQ_INT(stored, before); /* nothing shown: not stored yet */
+    T_EQ_INT(wg_order_create(db, &to.env, NULL, &agent, &in, now - 30, &id, &err), WG_OK);
+    T_EQ_INT(wg_warn_follower_step(f, now + 61, &n, &made, &err), WG_OK);
+    T_EQ_INT(wg_store_warn_pos_get(db, &stored, &err), WG_OK);
+    T_EQ_INT(stored, id); /* a minute on: stored */
+    long long warned = count_warnings(db, "open");
+    struct wg_warn_follower *g = wg_warn_follower_new(st, NULL, to.keys);
+    T_EQ_INT(wg_warn_follower_drain(g, now + 62, &err), WG_OK);
+    T_EQ_INT(wg_warn_follower_upto(g), id);
+    T_EQ_INT(count_warnings(db, "open"), warned);
+    wg_warn_follower_free(f);
+    wg_warn_follower_free(g);
+    wg_store_put(db);
+    t_order_close(&to);
+}
+
 int main(void)
 {
     tail();
@@ -456,6 +499,7 @@ int main(void)
     free(orders);
     struct wg_store *st = t_store_open("warnings");
     store_loop(st);
+    quiet_position(st);
     t_store_close(st);
     return T_DONE("warnings");
 }

@@ -29,7 +29,7 @@ export const NAV = [
   { path: '/screenings', key: 'nav.screenings', roles: DISPUTE_ROLES },
   { path: '/mediation-bodies', key: 'nav.bodies', roles: DISPUTE_ROLES },
   { path: '/alerts', key: 'nav.alerts', roles: ALERT_ROLES },
-  { path: '/devices', key: 'nav.devices', roles: ['sysadmin', ...ALERT_ROLES] },
+  { path: '/devices', key: 'nav.devices', roles: MAP_ROLES },
   { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },

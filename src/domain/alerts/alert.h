@@ -184,6 +184,7 @@ struct wg_alert_review {
     struct wg_alert_row row;
     int order; /* 1: order, 0: dismiss */
     char item[16], urgency[12], title[160], content[1200], channel[8], county[16];
+    char address[256]; /* the device's: the draft points at these, so they live as long as it */
     const char *note, *actor;
     struct wg_order_draft draft; /* when order: prepared, inserted by the caller */
 };

@@ -161,12 +161,13 @@ enum wg_rc wg_alert_review_check(struct wg_db *db, const struct wg_order_env *en
                         sizeof rv->content);
     snprintf(rv->channel, sizeof rv->channel, "%s",
              !strcmp(dev.kind, "sensor") ? "sensor" : "video");
+    snprintf(rv->address, sizeof rv->address, "%s", dev.address);
     struct wg_order_input in = {.channel = rv->channel,
                                 .type = "report",
                                 .item = rv->item,
                                 .title = rv->title,
                                 .content = rv->content,
-                                .address = dev.address,
+                                .address = rv->address,
                                 .urgency = rv->urgency,
                                 .has_point = 1,
                                 .lon = rv->row.lon,

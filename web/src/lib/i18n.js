@@ -691,7 +691,6 @@ const T = {
   'dv.kind': ['设备类型', 'Kind'],
   'dv.search': ['编号、名称或地址', 'Code, name or address'],
   'dv.import': ['导入设备', 'Import devices'],
-  'dv.no_read': ['设备台账由有告警查看权限的人员查阅；管理员在此导入。', 'The list is for those who read alerts; administrators import here.'],
   'dv.id': ['设备编号', 'Device code'],
   'dv.name': ['名称', 'Name'],
   'dv.unit': ['权属单位', 'Owner unit'],
