@@ -1,9 +1,9 @@
 /* The follower of early warning (warn_feed.h): the detectors' state rebuilt from the window
  * before the stored position, then each step's orders fed to them and what they showed
  * written with the position, once, whichever server writes first. */
+#include "domain/orders/duplicates.h"
 #include "domain/alerts/warn_feed.h"
 
-#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -277,20 +277,14 @@ struct found {
     int level;
 };
 
-static double metres(double lon1, double lat1, double lon2, double lat2)
-{
-    double kx = 111320.0 * cos(lat1 * 3.14159265358979323846 / 180.0);
-    double dx = (lon2 - lon1) * kx, dy = (lat2 - lat1) * 110574.0;
-    return sqrt(dx * dx + dy * dy);
-}
-
 static int on_open(const struct wg_warning_row *r, void *ctx)
 {
     struct found *fd = ctx;
     if (fd->id)
         return 0;
     if (fd->hit->kind == WG_WARN_CLUSTER &&
-        (!r->has_point || metres(r->lon, r->lat, fd->hit->lon, fd->hit->lat) > fd->hit->match_m))
+        (!r->has_point ||
+         wg_dup_metres(r->lon, r->lat, fd->hit->lon, fd->hit->lat) > fd->hit->match_m))
         return 0;
     fd->id = r->id;
     fd->level = wg_warn_level_of(r->level);
