@@ -41,6 +41,11 @@ PERM_ROLES = {
     "WG_P_MEDIATION_ADMIN": {"sysadmin", "supervisor"},
     "WG_P_ALERT_READ": {"agent", "supervisor", "handler", "gridworker", "community", "leader"},
     "WG_P_ALERT_REVIEW": {"agent", "supervisor"},
+    "WG_P_ASSESS_READ": {"agent", "supervisor", "handler", "gridworker", "community", "leader"},
+    "WG_P_ASSESS_WRITE": {"supervisor"},
+    "WG_P_SURVEY_CALL": {"agent", "supervisor"},
+    "WG_P_PARTAKE_READ": {"agent", "supervisor", "gridworker", "community", "leader"},
+    "WG_P_PARTAKE_WRITE": {"supervisor", "gridworker", "community"},
     "WG_P_ALERT_INGEST": set(),  # integration keys only (test_alerts.py)
 }
 # what a proxy on the server's host adds: a request that carries it is not the host's own

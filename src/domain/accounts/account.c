@@ -22,6 +22,10 @@
 #define DISPW (WG_P_DISPUTE_READ | WG_P_DISPUTE_WRITE)
 #define WARN  WG_P_ALERT_READ
 #define WARNW (WG_P_ALERT_READ | WG_P_ALERT_REVIEW)
+#define EVAL  WG_P_ASSESS_READ
+#define EVALW (WG_P_ASSESS_READ | WG_P_ASSESS_WRITE | WG_P_SURVEY_CALL)
+#define PART  WG_P_PARTAKE_READ
+#define PARTW (WG_P_PARTAKE_READ | WG_P_PARTAKE_WRITE)
 
 const struct wg_role wg_roles[] = {
     /* the indicators are read by the centre, leaders, the system's administrator, and by
@@ -45,14 +49,22 @@ const struct wg_role wg_roles[] = {
      * 未诉先办 tasks; units, grid workers, community staff and leaders read them in their
      * scope (a leader writes notes on the 帮包 assigned to them; a unit on the tasks it leads
      * or helps: domain/alerts checks the person); devices and rules are configuration */
-    {"agent", "坐席员", SELF | MAP | TAKE | STATS | REG | DISPW | WARNW},
+    /* assessment: the centre's supervisors keep the schemes, give reviewers' scores, freeze
+     * the month and run surveys; agents make the surveys' calls; units, grid workers,
+     * community staff and leaders read the results in their scope (and enter the
+     * self-assessed scores of what is theirs: domain/assess checks the person) */
+    /* residents taking part (一长二员, volunteers, wishes, deliberations, mobilisation): kept
+     * by grid workers, community staff and the centre's supervisors, read by agents and
+     * leaders too; units see none of it (it names residents) */
+    {"agent", "坐席员",
+     SELF | MAP | TAKE | STATS | REG | DISPW | WARNW | EVAL | WG_P_SURVEY_CALL | PART},
     {"supervisor", "督办员",
-     SELF | MAP | TAKE | STATS | REG | DISPW | WG_P_MEDIATION_ADMIN | WARNW},
-    {"handler", "承办人员", SELF | MAP | READ | STATS | WARN},
-    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN},
-    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN},
+     SELF | MAP | TAKE | STATS | REG | DISPW | WG_P_MEDIATION_ADMIN | WARNW | EVALW | PARTW},
+    {"handler", "承办人员", SELF | MAP | READ | STATS | WARN | EVAL},
+    {"gridworker", "网格员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN | EVAL | PARTW},
+    {"community", "社区工作人员", SELF | MAP | TAKE | STATS | REGW | DISPW | WARN | EVAL | PARTW},
     {"mediator", "调解员", SELF | MAP | READ | REG | DISPW},
-    {"leader", "领导", SELF | MAP | READ | STATS | REG | DISP | WARN},
+    {"leader", "领导", SELF | MAP | READ | STATS | REG | DISP | WARN | EVAL | PART},
     {NULL, NULL, 0},
 };
 
@@ -112,6 +124,11 @@ static const struct {
     {WG_P_MEDIATION_ADMIN, "mediation_admin", 0},
     {WG_P_ALERT_READ, "alert_read", 0},
     {WG_P_ALERT_REVIEW, "alert_review", 0},
+    {WG_P_ASSESS_READ, "assess_read", 0},
+    {WG_P_ASSESS_WRITE, "assess_write", 0},
+    {WG_P_SURVEY_CALL, "survey_call", 0},
+    {WG_P_PARTAKE_READ, "partake_read", 0},
+    {WG_P_PARTAKE_WRITE, "partake_write", 0},
 };
 
 const char *wg_perm_name(uint32_t one)

@@ -46,8 +46,13 @@ enum wg_perm {
     WG_P_MEDIATION_ADMIN = 1u << 18, /* mediation bodies and their members */
     WG_P_ALERT_READ = 1u << 19,      /* devices, alerts, warnings, tasks, leaders' 帮包 */
     WG_P_ALERT_REVIEW = 1u << 20,    /* review alerts, judge warnings, open tasks, assign 帮包 */
+    WG_P_ASSESS_READ = 1u << 21,     /* assessments, results, rankings, survey results */
+    WG_P_ASSESS_WRITE = 1u << 22,    /* schemes, reviewers' scores, freezing, surveys */
+    WG_P_SURVEY_CALL = 1u << 23,     /* make a survey's calls and record them */
+    WG_P_PARTAKE_READ = 1u << 24, /* 一长二员, volunteers, wishes, deliberations, mobilisation */
+    WG_P_PARTAKE_WRITE = 1u << 25, /* keep them */
 };
-#define WG_P_LAST WG_P_ALERT_REVIEW
+#define WG_P_LAST WG_P_PARTAKE_WRITE
 
 struct wg_role {
     const char *name;
