@@ -29,7 +29,7 @@ enum wg_rc wg_assess_range(const struct wg_actor *actor, const char *want, char 
     want = want ? want : "";
     if (strlen(want) > 18 || strspn(want, "0123456789") != strlen(want))
         return wg_err_set(err, WG_EINVAL, "'region' must be a region or grid code (digits)");
-    if (strncmp(want, mine, strlen(mine)))
+    if (*want && strncmp(want, mine, strlen(mine)))
         return wg_err_set(err, WG_ENOTFOUND, "region '%s' is outside your scope", want);
     snprintf(lo, 32, "%s", *want ? want : mine);
     snprintf(hi, 32, "%s~", lo);
