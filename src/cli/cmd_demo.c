@@ -275,8 +275,9 @@ static enum wg_rc demo_assess(struct wg_db *db, void *ctx, struct wg_err *err)
     struct demo_env e;
     int made = 0;
     enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
-    if (!rc && !(rc = wg_assess_sample(db, e.cal, DEMO_COUNTY, "supervisor", (long long)time(NULL),
-                                       &made, err)) &&
+    if (!rc &&
+        !(rc = wg_assess_sample(db, e.cal, e.keys, DEMO_COUNTY, "supervisor", (long long)time(NULL),
+                                &made, err)) &&
         made)
         printf("assessment: %d monthly results (last month frozen, this month's drafts)\n", made);
     demo_env_close(&e);

@@ -176,9 +176,14 @@ enum wg_rc wg_assess_awards(struct wg_db *db, const struct wg_actor *actor, cons
 
 /* ---- sample_assess.c: the demo ---- */
 
-/* Last month's results frozen (some reviewer scores and one correction) and this month's
- * drafts, for every kind over county, by the supervisor account `by`. *made results. */
-enum wg_rc wg_assess_sample(struct wg_db *db, const struct wg_calendar *cal, const char *county,
-                            const char *by, long long now, int *made, struct wg_err *err);
+/* The grid workers' patrols of last month and this one (sealed as patrols are, keys), the
+ * district's edit of the grid template, last month's results frozen (self scores, some
+ * reviews and bonus points, one correction) and this month's drafts, for every kind over
+ * county, by the supervisor account `by`. *made results; a store holding results already is
+ * left as it is. */
+struct wg_pii_keys;
+enum wg_rc wg_assess_sample(struct wg_db *db, const struct wg_calendar *cal,
+                            const struct wg_pii_keys *keys, const char *county, const char *by,
+                            long long now, int *made, struct wg_err *err);
 
 #endif

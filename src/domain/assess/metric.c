@@ -432,8 +432,12 @@ json_t *wg_assess_figure(const struct wg_assess_figs *f, const char *key, const 
     if (!strcmp(metric, "patrol_coverage")) {
         long long days = __builtin_popcount(mine->days);
         snprintf(url, sizeof url, "/registry?tab=patrols&grid=%s", where);
-        snprintf(detail, sizeof detail, "巡查 %lld 次，%lld 天，%.1f 公里；工作日 %d 天",
-                 mine->patrols, days, mine->metres / 1000.0, f->workdays);
+        if (mine->metres > 0)
+            snprintf(detail, sizeof detail, "巡查 %lld 次，%lld 天，%.1f 公里；工作日 %d 天",
+                     mine->patrols, days, mine->metres / 1000.0, f->workdays);
+        else
+            snprintf(detail, sizeof detail, "巡查 %lld 次，%lld 天；工作日 %d 天", mine->patrols,
+                     days, f->workdays);
         return figure(metric, m->label, days < f->workdays ? days : f->workdays, f->workdays, 1,
                       mine, S_PATROL, url, detail);
     }
