@@ -208,7 +208,7 @@ static enum wg_rc run_one(struct wg_db *db, const struct wg_actor *a, const char
                           const struct object *o, long long now, struct counts *n,
                           struct wg_err *err)
 {
-    static const struct wg_assess_metric *m;
+    const struct wg_assess_metric *m;
     struct loaded old;
     int found = 0, k = wg_assess_kind_index(kind);
     const char *region = !strcmp(kind, "unit") ? a->scope.code : o->region;
