@@ -239,7 +239,8 @@ static enum wg_rc shortlist(struct wg_db *db, const struct wg_actor *actor, cons
     if (rc)
         goto out;
     double a = json_number_value(json_object_get(json_object_get(scheme, "classes"), "A"));
-    qsort(y.v, y.n, sizeof *y.v, by_average);
+    if (y.n)
+        qsort(y.v, y.n, sizeof *y.v, by_average);
     for (size_t i = 0; i < y.n && (int)json_array_size(*out) < max; i++) {
         double avg = y.v[i].sum / y.v[i].months;
         if (avg + 1e-9 < a || y.v[i].c_months)
