@@ -876,7 +876,13 @@ const T = {
   'as.act.review': ['审核评分', 'reviewer score'],
   'as.act.evidence': ['佐证', 'evidence'],
   'as.act.freeze': ['冻结', 'frozen'],
-  'as.act.correct': ['更正', 'corrected']
+  'as.act.correct': ['更正', 'corrected'],
+  'as.scheme': ['考核方案', 'Scheme'],
+  'as.bonus_cap': ['加分上限', 'Bonus cap'],
+  'as.points': ['分', 'points'],
+  'as.items_sum': ['各项合计', 'items add up to'],
+  'as.per': ['每件得分', 'points each'],
+  'as.group_hint': ['保存时分组分值按各项合计计算，各组合计须为 100 分', 'On saving, a group\'s score is its items\' sum; the groups must add up to 100']
 }
 
 const ENUMS = {
