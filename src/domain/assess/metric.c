@@ -446,7 +446,7 @@ json_t *wg_assess_figure(const struct wg_assess_figs *f, const char *key, const 
         return figure(metric, m->label, place->reg_ok, place->reg, 1, NULL, -1, url, detail);
     }
     if (!strcmp(metric, "dispute_success") || !strcmp(metric, "dispute_local")) {
-        snprintf(url, sizeof url, "/disputes?grid=%s", where);
+        snprintf(url, sizeof url, "/disputes?region=%s", where);
         snprintf(detail, sizeof detail,
                  "本月受理 %lld 件，办结 %lld 件，调解成功 %lld 件，就地化解 %lld 件", place->cases,
                  place->concluded, place->agreed, place->local);
