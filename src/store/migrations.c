@@ -178,5 +178,9 @@ const struct wg_migration wg_migrations[] = {
     {45, "early warnings over appeals, their orders, timelines and rules", WG_Q_MIGRATION_45},
     /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
+    /* 一长二员 stairwell teams and their visits, volunteers with hours and points, and
+     * mobilisations with each team's acknowledgement (domain/partake/stairwell.h, volunteer.h,
+     * mobilise.h) */
+    {50, "stairwell teams, volunteers and mobilisations", WG_Q_MIGRATION_50},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
