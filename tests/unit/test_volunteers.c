@@ -162,6 +162,12 @@ static void concurrent(struct wg_store *st, const struct wg_actor *a, long long 
     T_EQ_INT(count("volunteer_redemption"), 14 + 1);
 }
 
+struct made {
+    long long party, women, vz, vl;
+};
+
+static void points(struct wg_store *st, struct wg_db *db, const struct made *m);
+
 static void volunteers(struct wg_store *st, struct wg_db *db)
 {
     struct wg_actor comm, west;
@@ -227,6 +233,17 @@ static void volunteers(struct wg_store *st, struct wg_db *db)
     b = json_loads(text, 0, NULL);
     T_EQ_INT(wg_volunteer_create(db, keys, &comm, b, now, &vl, &err), WG_OK);
     json_decref(b);
+    struct made m = {party, women, vz, vl};
+    points(st, db, &m);
+}
+
+static void points(struct wg_store *st, struct wg_db *db, const struct made *m)
+{
+    struct wg_actor comm, west;
+    struct wg_err err = {0};
+    long long women = m->women, vz = m->vz, vl = m->vl;
+    actor(&comm, "comm", "community", TOWN);
+    actor(&west, "west", "gridworker", WEST);
     /* hours: rate 2, 24 a day at most, tenths only */
     T_EQ_INT(with(wg_volunteer_hours, db, &comm, vz,
                   "{\"date\":\"2026-12-01\",\"hours\":1.25,\"activity\":\"理发\"}", &err),
