@@ -168,18 +168,19 @@ enum wg_rc wg_mob_create(struct wg_db *db, const struct wg_calendar *cal,
                          const struct wg_actor *actor, const json_t *body, long long now,
                          long long *id, int *recipients, struct wg_err *err)
 {
+    int own = !wg_db_in_tx(db);
     enum wg_rc rc;
     *id = 0;
     *recipients = 0;
-    if ((rc = wg_db_begin(db, err)))
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     rc = create(db, cal, actor, body, now, id, recipients, err);
-    if (!rc)
+    if (own && !rc)
         rc = wg_db_commit(db, err);
-    if (rc) {
+    if (own && rc)
         wg_db_rollback(db);
+    if (rc)
         *id = 0;
-    }
     return rc;
 }
 
@@ -371,13 +372,14 @@ static enum wg_rc report(struct wg_db *db, const struct wg_actor *a, long long i
 enum wg_rc wg_mob_report(struct wg_db *db, const struct wg_actor *actor, long long id,
                          const json_t *body, long long now, struct wg_err *err)
 {
+    int own = !wg_db_in_tx(db);
     enum wg_rc rc;
-    if ((rc = wg_db_begin(db, err)))
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     rc = report(db, actor, id, body, now, err);
-    if (!rc)
+    if (own && !rc)
         rc = wg_db_commit(db, err);
-    if (rc)
+    if (own && rc)
         wg_db_rollback(db);
     return rc;
 }

@@ -18,7 +18,10 @@
  *                 time the outstanding are overdue.
  *
  * A mobilisation is seen by whoever's scope covers its scope or lies inside it (a grid worker
- * sees the district's call). */
+ * sees the district's call).
+ *
+ * Every write runs in a transaction of its own, or joins the caller's (the demo, a fuzz
+ * target): then a failure is the caller's to roll back. */
 #ifndef WG_DOMAIN_PARTAKE_MOBILISE_H
 #define WG_DOMAIN_PARTAKE_MOBILISE_H
 

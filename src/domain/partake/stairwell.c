@@ -166,17 +166,18 @@ enum wg_rc wg_stair_create(struct wg_db *db, const struct wg_pii_keys *keys,
                            const struct wg_actor *actor, const json_t *body, long long now,
                            long long *id, struct wg_err *err)
 {
+    int own = !wg_db_in_tx(db);
     enum wg_rc rc;
     *id = 0;
-    if ((rc = wg_db_begin(db, err)))
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     rc = create(db, keys, actor, body, now, id, err);
-    if (!rc)
+    if (own && !rc)
         rc = wg_db_commit(db, err);
-    if (rc) {
+    if (own && rc)
         wg_db_rollback(db);
+    if (rc)
         *id = 0;
-    }
     return rc;
 }
 
@@ -221,13 +222,14 @@ enum wg_rc wg_stair_update(struct wg_db *db, const struct wg_pii_keys *keys,
                            const struct wg_actor *actor, long long id, long long expect,
                            const json_t *body, long long now, struct wg_err *err)
 {
+    int own = !wg_db_in_tx(db);
     enum wg_rc rc;
-    if ((rc = wg_db_begin(db, err)))
+    if (own && (rc = wg_db_begin(db, err)))
         return rc;
     rc = update(db, keys, actor, id, expect, body, now, err);
-    if (!rc)
+    if (own && !rc)
         rc = wg_db_commit(db, err);
-    if (rc)
+    if (own && rc)
         wg_db_rollback(db);
     return rc;
 }

@@ -31,7 +31,10 @@
  *             listed with their house and masked address.
  *
  * A grid's list gives its stairwells (the units its buildings have houses in) with a team /
- * all, and each team's coverage this month. Outside a caller's scope a team does not exist. */
+ * all, and each team's coverage this month. Outside a caller's scope a team does not exist.
+ *
+ * Every write runs in a transaction of its own, or joins the caller's (the demo, a fuzz
+ * target): then a failure is the caller's to roll back. */
 #ifndef WG_DOMAIN_PARTAKE_STAIRWELL_H
 #define WG_DOMAIN_PARTAKE_STAIRWELL_H
 

@@ -327,12 +327,13 @@ enum wg_rc wg_stair_visit(struct wg_db *db, const struct wg_pii_keys *keys,
     struct wg_stair_row t;
     struct wg_well w = {0};
     struct recording x = {db, keys, actor, &t, &w, now, json_array(), 0};
-    enum wg_rc rc;
+    int own = !wg_db_in_tx(db);
+    enum wg_rc rc = WG_OK;
     *out = NULL;
     *created = 0;
     if (!json_is_object(body))
         rc = wg_err_set(err, WG_EINVAL, "the body of a stairwell visit is a JSON object");
-    else
+    else if (own)
         rc = wg_db_begin(db, err);
     if (rc) {
         json_decref(x.out);
@@ -341,10 +342,11 @@ enum wg_rc wg_stair_visit(struct wg_db *db, const struct wg_pii_keys *keys,
     if (!(rc = wg_stair_load(db, actor, id, &t, err)) &&
         !(rc = wg_well_load(db, keys, &t, NULL, &w, err)))
         rc = record(&x, body, err);
-    if (!rc)
+    if (own && !rc)
         rc = wg_db_commit(db, err);
     if (rc) {
-        wg_db_rollback(db);
+        if (own)
+            wg_db_rollback(db);
         json_decref(x.out);
     } else {
         *out = json_pack("{s:o}", "visits", x.out);

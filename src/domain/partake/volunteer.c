@@ -105,16 +105,18 @@ static enum wg_rc vteam_create(struct wg_db *db, const struct wg_actor *a, const
     return wg_store_vteam_insert(db, &t, id, err);
 }
 
-/* Runs fn in a transaction of its own. */
+/* Runs call in a transaction of its own, or inside the caller's (a demo, a fuzz target):
+ * then a failure is the caller's to roll back. */
 #define IN_TX(db, err, call)                                                                       \
     do {                                                                                           \
-        enum wg_rc rc_ = wg_db_begin(db, err);                                                     \
+        int own_ = !wg_db_in_tx(db);                                                               \
+        enum wg_rc rc_ = own_ ? wg_db_begin(db, err) : WG_OK;                                      \
         if (rc_)                                                                                   \
             return rc_;                                                                            \
         rc_ = (call);                                                                              \
-        if (!rc_)                                                                                  \
+        if (own_ && !rc_)                                                                          \
             rc_ = wg_db_commit(db, err);                                                           \
-        if (rc_)                                                                                   \
+        if (own_ && rc_)                                                                           \
             wg_db_rollback(db);                                                                    \
         return rc_;                                                                                \
     } while (0)

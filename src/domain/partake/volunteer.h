@@ -22,7 +22,10 @@
  *   rankings    volunteers and teams of a place by hours served on the days from..to.
  *
  * Points and hours are kept in tenths (volunteer_q.h); the API shows them with one decimal.
- * Writes need partake_write with the place in scope; reads partake_read. */
+ * Writes need partake_write with the place in scope; reads partake_read.
+ *
+ * Every write runs in a transaction of its own, or joins the caller's (the demo, a fuzz
+ * target): then a failure is the caller's to roll back. */
 #ifndef WG_DOMAIN_PARTAKE_VOLUNTEER_H
 #define WG_DOMAIN_PARTAKE_VOLUNTEER_H
 
