@@ -275,8 +275,8 @@ static enum wg_rc demo_partake(struct wg_db *db, void *ctx, struct wg_err *err)
     struct demo_env e;
     struct wg_partake_sample_report rep;
     enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
-    if (rc || (rc = wg_partake_sample(db, e.keys, "371302001", (long long)time(NULL), 371302,
-                                      &rep, err)))
+    if (rc ||
+        (rc = wg_partake_sample(db, e.keys, "371302001", (long long)time(NULL), 371302, &rep, err)))
         goto out;
     if (rep.teams)
         printf("partake: %d 一长二员 teams in %d stairwells with %d visits this month; %d "

@@ -1,5 +1,5 @@
 /* The demo's residents taking part (stairwell.h, volunteer.h, mobilise.h): 一长二员 teams in
- * most stairwells of the first grids of the demo town's communities, each with this month's
+ * most stairwells of the grids of the demo town's first four communities, with this month's
  * visits written to the registry; in each of those communities a party members', a women's
  * and a safety patrol volunteer team (and the town's elderly care team) with a year of service
  * hours and some redemptions; two mobilisations, one past and mostly done, one running.
@@ -20,10 +20,11 @@
 #include "store/registry/places_q.h"
 #include "store/registry/registry_q.h"
 
-#define GRIDS_MAX   8
-#define PEOPLE_MAX  600
-#define DAY         86400LL
-#define N(a)        (sizeof(a) / sizeof((a)[0]))
+#define GRIDS_MAX  24
+#define VILLAGES   4
+#define PEOPLE_MAX 600
+#define DAY        86400LL
+#define N(a)       (sizeof(a) / sizeof((a)[0]))
 
 static const char *const talks[] = {
     "入户了解家中老人身体状况，提醒冬季用电用气安全",
@@ -38,7 +39,7 @@ static const char *const talks[] = {
     "了解邻里关系，未发现矛盾纠纷",
 };
 static const char *const findings[] = {
-    "楼道声控灯损坏，需报修", "三楼楼道堆放纸箱，已劝离", "单元门门禁失灵",
+    "楼道声控灯损坏，需报修",   "三楼楼道堆放纸箱，已劝离",   "单元门门禁失灵",
     "楼顶防水层破损，雨天渗漏", "电动车在楼道内充电，已劝阻",
 };
 static const struct {
@@ -46,12 +47,15 @@ static const struct {
     int rate;
     const char *acts[4];
 } kinds[] = {
-    {"party", "党员志愿服务队", 2, {"党员先锋岗值守", "为独居老人送餐", "楼道环境整治", "政策宣讲进楼道"}},
+    {"party",
+     "党员志愿服务队",
+     2,
+     {"党员先锋岗值守", "为独居老人送餐", "楼道环境整治", "政策宣讲进楼道"}},
     {"women", "巾帼志愿服务队", 1, {"家风家训宣讲", "关爱留守儿童", "邻里矛盾劝解", "义务理发"}},
     {"patrol", "平安巡防队", 1, {"夜间平安巡逻", "防火安全检查", "校园周边护学", "防诈骗宣传"}},
 };
-static const char *const gifts[] = {"大米一袋", "食用油一桶", "洗衣液两瓶", "毛巾礼盒",
-                                    "电影票两张", "理发券"};
+static const char *const gifts[] = {"大米一袋", "食用油一桶", "洗衣液两瓶",
+                                    "毛巾礼盒", "电影票两张", "理发券"};
 
 struct gen {
     struct wg_db *db;
@@ -81,20 +85,26 @@ struct grids_of {
     int n;
 };
 
-/* The first grid with buildings of each community of the town, at most GRIDS_MAX. */
+/* The grids with buildings of the town's first VILLAGES communities, at most GRIDS_MAX. */
 static int on_building(const struct wg_building_row *b, void *ctx)
 {
     struct grids_of *x = ctx;
     struct gen *g = x->g;
+    int known = 0;
     x->n++;
     snprintf(x->after, sizeof x->after, "%s", b->code);
     if (g->ngrids >= GRIDS_MAX || !strcmp(b->grid, x->last))
         return 0;
     snprintf(x->last, sizeof x->last, "%s", b->grid);
-    for (int i = 0; i < x->nvillages; i++)
-        if (!strncmp(x->seen_village[i], b->grid, 12))
+    for (int i = 0; i < g->ngrids; i++)
+        if (!strcmp(g->grids[i], b->grid))
             return 0;
-    snprintf(x->seen_village[x->nvillages++], 16, "%.12s", b->grid);
+    for (int i = 0; i < x->nvillages; i++)
+        known |= !strncmp(x->seen_village[i], b->grid, 12);
+    if (!known && x->nvillages >= VILLAGES)
+        return 0;
+    if (!known)
+        snprintf(x->seen_village[x->nvillages++], 16, "%.12s", b->grid);
     snprintf(g->grids[g->ngrids++], 20, "%s", b->grid);
     return 0;
 }
@@ -151,8 +161,8 @@ static enum wg_rc month_visits(struct gen *g, long long id)
     for (long long i = 0; i < w.n; i++) {
         if (between(&g->s, 1, 100) > share)
             continue;
-        long long at = wg_cst_midnight(today - between(&g->s, 0, d - 1)) +
-                       between(&g->s, 9 * 3600, 20 * 3600);
+        long long at =
+            wg_cst_midnight(today - between(&g->s, 0, d - 1)) + between(&g->s, 9 * 3600, 20 * 3600);
         if (at > g->now)
             at = g->now - between(&g->s, 600, 7200);
         json_t *v = json_pack("{s:I,s:I,s:s,s:s}", "household", (json_int_t)w.homes[i].household,
@@ -192,11 +202,11 @@ static enum wg_rc stairwells(struct gen *g, const char *grid)
         int k = between(&g->s, 0, g->npeople - 3);
         char since[11];
         wg_civil_format_date(wg_cst_day(g->now) - between(&g->s, 40, 900), since);
-        json_t *body = json_pack(
-            "{s:s,s:s,s:{s:I,s:s},s:{s:I,s:s},s:{s:I,s:s}}", "building", w.building[i], "unit",
-            w.unit[i], "head", "person", (json_int_t)g->people[k], "since", since, "info",
-            "person", (json_int_t)g->people[k + 1], "since", since, "guard", "person",
-            (json_int_t)g->people[k + 2], "since", since);
+        json_t *body =
+            json_pack("{s:s,s:s,s:{s:I,s:s},s:{s:I,s:s},s:{s:I,s:s}}", "building", w.building[i],
+                      "unit", w.unit[i], "head", "person", (json_int_t)g->people[k], "since", since,
+                      "info", "person", (json_int_t)g->people[k + 1], "since", since, "guard",
+                      "person", (json_int_t)g->people[k + 2], "since", since);
         long long id = 0;
         rc = wg_stair_create(g->db, g->keys, &g->actor, body, g->now, &id, g->err);
         json_decref(body);
@@ -216,9 +226,9 @@ static enum wg_rc service(struct gen *g, long long id, int k)
     for (int i = 0; i < n && !rc; i++) {
         char day[11];
         wg_civil_format_date(today - between(&g->s, 0, 360), day);
-        json_t *b = json_pack("{s:s,s:f,s:s}", "date", day, "hours",
-                              (double)between(&g->s, 2, 8) / 2.0, "activity",
-                              kinds[k].acts[wg_rng_next(&g->s) % 4]);
+        json_t *b =
+            json_pack("{s:s,s:f,s:s}", "date", day, "hours", (double)between(&g->s, 2, 8) / 2.0,
+                      "activity", kinds[k].acts[wg_rng_next(&g->s) % 4]);
         long long entry = 0;
         rc = wg_volunteer_hours(g->db, &g->actor, id, b, g->now, &entry, g->err);
         json_decref(b);
@@ -244,8 +254,8 @@ static enum wg_rc service(struct gen *g, long long id, int k)
 static enum wg_rc team_of(struct gen *g, const char *name, const char *place, const char *kind,
                           int rate, long long *id)
 {
-    json_t *b = json_pack("{s:s,s:s,s:s,s:i}", "name", name, "place", place, "kind", kind,
-                          "rate", rate);
+    json_t *b =
+        json_pack("{s:s,s:s,s:s,s:i}", "name", name, "place", place, "kind", kind, "rate", rate);
     enum wg_rc rc = wg_vteam_create(g->db, &g->actor, b, g->now, id, g->err);
     json_decref(b);
     if (!rc)
@@ -288,16 +298,16 @@ static enum wg_rc volunteers(struct gen *g, const char *grid, const char *commun
     return rc;
 }
 
-static enum wg_rc mobilise(struct gen *g, const char *title, const char *content, int ago,
-                           int days, int done_share)
+static enum wg_rc mobilise(struct gen *g, const char *title, const char *content, int ago, int days,
+                           int done_share)
 {
     char deadline[11];
     long long at = g->now - ago * DAY, id = 0;
     int n = 0;
     wg_civil_format_date(wg_cst_day(at) + days, deadline);
-    json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:[s,s]}", "title", title, "content", content,
-                          "deadline", deadline, "scope", g->actor.scope.code, "kinds", "stairwell",
-                          "volunteer");
+    json_t *b =
+        json_pack("{s:s,s:s,s:s,s:s,s:[s,s]}", "title", title, "content", content, "deadline",
+                  deadline, "scope", g->actor.scope.code, "kinds", "stairwell", "volunteer");
     enum wg_rc rc = wg_mob_create(g->db, NULL, &g->actor, b, at, &id, &n, g->err);
     json_decref(b);
     if (rc)
@@ -338,7 +348,7 @@ static int has_teams(const struct wg_stair_row *t, void *ctx)
 static enum wg_rc generate(struct gen *g, const char *town)
 {
     struct grids_of x = {g, "", {{0}}, 0, "", 0};
-    static const char *const names[] = {"东关社区", "西关社区", "南关社区", "北关社区",
+    static const char *const names[] = {"东关社区", "西关社区", "南关社区",   "北关社区",
                                         "兰山社区", "沂河社区", "金雀山社区", "涑河社区"};
     enum wg_rc rc;
     do {
@@ -349,6 +359,11 @@ static enum wg_rc generate(struct gen *g, const char *town)
         rc = stairwells(g, g->grids[i]);
     for (int i = 0; i < g->ngrids && !rc; i++) {
         char village[16], name[160];
+        int first = 1;
+        for (int k = 0; k < i; k++)
+            first &= strncmp(g->grids[k], g->grids[i], 12) != 0;
+        if (!first)
+            continue; /* one set of teams a community */
         struct wg_region_row r;
         snprintf(village, sizeof village, "%.12s", g->grids[i]);
         /* the community's name as the divisions have it, its 居委会 left off */
@@ -371,8 +386,8 @@ static enum wg_rc generate(struct gen *g, const char *town)
                       20, 7, 80);
     if (!rc && g->ngrids)
         rc = mobilise(g, "寒潮防御动员",
-                      "今晚起有寒潮降温，请逐户排查独居老人取暖和燃气安全，发现困难及时上报", 0,
-                      3, 25);
+                      "今晚起有寒潮降温，请逐户排查独居老人取暖和燃气安全，发现困难及时上报", 0, 3,
+                      25);
     return rc;
 }
 

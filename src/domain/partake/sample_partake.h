@@ -1,6 +1,6 @@
 /* The demo's residents taking part (sample_partake.c): 一长二员 teams with this month's visits,
- * volunteer teams with a year of hours, two mobilisations, over the first grids of a town's
- * communities. */
+ * volunteer teams with a year of hours, two mobilisations, over the grids of a town's first
+ * four communities. */
 #ifndef WG_DOMAIN_PARTAKE_SAMPLE_PARTAKE_H
 #define WG_DOMAIN_PARTAKE_SAMPLE_PARTAKE_H
 
@@ -11,9 +11,9 @@
 #include "store/store.h"
 
 struct wg_partake_sample_report {
-    int stairwells, teams, visits;                    /* stairwells seen, teams made, visits */
-    int vteams, volunteers, hours, redemptions;       /* volunteer teams and their records */
-    int mobilisations, reports;                       /* mobilisations and teams' reports */
+    int stairwells, teams, visits;              /* stairwells seen, teams made, visits */
+    int vteams, volunteers, hours, redemptions; /* volunteer teams and their records */
+    int mobilisations, reports;                 /* mobilisations and teams' reports */
 };
 /* Writes the demo over town (a town's code) at now with the seeded generator, as the account
  * "community" of the town (its username on every record), in one transaction; a store with
