@@ -1,7 +1,7 @@
 /* The demo's residents taking part (stairwell.h, volunteer.h, mobilise.h): 一长二员 teams in
  * most stairwells of the grids of the demo town's first four communities, with this month's
  * visits written to the registry; in each of those communities a party members', a women's
- * and a safety patrol volunteer team (and the town's elderly care team) with a year of service
+ * and a safety patrol volunteer team with a year of service
  * hours and some redemptions; two mobilisations, one past and mostly done, one running.
  * Written through the same functions as the API, in one transaction; a store that holds
  * stairwell teams already is left as it is. */
@@ -366,20 +366,20 @@ static enum wg_rc generate(struct gen *g, const char *town)
             continue; /* one set of teams a community */
         struct wg_region_row r;
         snprintf(village, sizeof village, "%.12s", g->grids[i]);
-        /* the community's name as the divisions have it, its 居委会 left off */
+        /* the community's name as residents say it: the division's without 居民委员会 */
         if (wg_store_region_get(g->db, village, &r, g->err) == WG_OK && r.name[0]) {
-            char *cut = strstr(r.name, "居委会");
-            if (cut)
-                *cut = '\0';
+            static const char *const tails[] = {"居民委员会", "村民委员会", "居委会", "村委会"};
+            for (size_t t = 0; t < N(tails); t++) {
+                char *cut = strstr(r.name, tails[t]);
+                if (cut)
+                    *cut = '\0';
+            }
             snprintf(name, sizeof name, "%s", r.name);
         } else {
             snprintf(name, sizeof name, "%s", names[i % N(names)]);
         }
         rc = volunteers(g, g->grids[i], name);
     }
-    long long elderly = 0;
-    if (!rc && g->ngrids)
-        rc = team_of(g, "兰山街道助老服务队", town, "elderly", 1, &elderly);
     if (!rc && g->ngrids)
         rc = mobilise(g, "创建文明城市环境卫生大整治",
                       "全面清理楼道堆物、小广告和卫生死角，一长二员逐楼道检查，志愿队伍分片包干",
