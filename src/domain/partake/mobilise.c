@@ -90,7 +90,9 @@ static int call_team(struct calling *c, const char *kind, long long team, const 
 static int on_stair(const struct wg_stair_row *t, void *ctx)
 {
     char name[240];
-    snprintf(name, sizeof name, "%s%s%s楼道", t->building_name, t->unit, t->unit[0] ? "单元" : "");
+    /* "1" reads 1单元; a unit named "1单元" already keeps its name */
+    int digits = t->unit[0] && strspn(t->unit, "0123456789") == strlen(t->unit);
+    snprintf(name, sizeof name, "%s%s%s楼道", t->building_name, t->unit, digits ? "单元" : "");
     return call_team(ctx, "stairwell", t->id, name, t->grid);
 }
 
