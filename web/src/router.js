@@ -14,6 +14,8 @@ const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'co
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 // who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads assessment results and rankings (assess_read)
+const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 // who reads 一长二员, volunteers and mobilisations (partake_read)
 const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
@@ -35,6 +37,7 @@ export const NAV = [
   { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
+  { path: '/assessments', key: 'nav.assessments', roles: ASSESS_READ },
   { path: '/stairwells', key: 'nav.stairwells', roles: PARTAKE_ROLES },
   { path: '/volunteers', key: 'nav.volunteers', roles: PARTAKE_ROLES },
   { path: '/mobilisations', key: 'nav.mobilisations', roles: PARTAKE_ROLES },
@@ -82,6 +85,8 @@ const routes = [
       { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'assessments', component: () => import('./pages/Assessments.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'assessments/:id', component: () => import('./pages/AssessmentDetail.vue'), meta: { roles: ASSESS_READ } },
       { path: 'stairwells', component: () => import('./pages/Stairwells.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'volunteers', component: () => import('./pages/Volunteers.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'mobilisations', component: () => import('./pages/Mobilisations.vue'), meta: { roles: PARTAKE_ROLES } },
