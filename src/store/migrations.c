@@ -180,5 +180,9 @@ const struct wg_migration wg_migrations[] = {
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
     /* assessment schemes, monthly results and their history (domain/assess/assess.h) */
     {47, "assessment schemes, results and their history", WG_Q_MIGRATION_47},
+    /* 一长二员 stairwell teams and their visits, volunteers with hours and points, and
+     * mobilisations with each team's acknowledgement (domain/partake/stairwell.h, volunteer.h,
+     * mobilise.h) */
+    {50, "stairwell teams, volunteers and mobilisations", WG_Q_MIGRATION_50},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -17,6 +17,7 @@ import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
 import { assessTests } from './assess.mjs'
 import { warningTests } from './warnings.mjs'
+import { partakeTests } from './partake.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -484,3 +485,5 @@ tests.push(...taskTests)
 tests.push(...assessTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)
+// 一长二员, volunteers and mobilisation (tests/browser/partake.mjs)
+tests.push(...partakeTests)

@@ -16,6 +16,8 @@ const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediat
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 // who reads assessment results and rankings (assess_read)
 const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads 一长二员, volunteers and mobilisations (partake_read)
+const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -36,6 +38,9 @@ export const NAV = [
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
   { path: '/assessments', key: 'nav.assessments', roles: ASSESS_READ },
+  { path: '/stairwells', key: 'nav.stairwells', roles: PARTAKE_ROLES },
+  { path: '/volunteers', key: 'nav.volunteers', roles: PARTAKE_ROLES },
+  { path: '/mobilisations', key: 'nav.mobilisations', roles: PARTAKE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -82,6 +87,9 @@ const routes = [
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'assessments', component: () => import('./pages/Assessments.vue'), meta: { roles: ASSESS_READ } },
       { path: 'assessments/:id', component: () => import('./pages/AssessmentDetail.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'stairwells', component: () => import('./pages/Stairwells.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'volunteers', component: () => import('./pages/Volunteers.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'mobilisations', component: () => import('./pages/Mobilisations.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
