@@ -25,9 +25,7 @@ static enum wg_rc reply_team(struct wg_req *req, struct wg_db *db, long long id,
         wg_stair_view(db, keys_of(req), req->actor, id, (long long)time(NULL), &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, version, out);
 }
 
 enum wg_rc wg_api_stairwells_list(struct wg_req *req, struct wg_err *err)

@@ -191,7 +191,7 @@ enum wg_rc wg_mob_create(struct wg_db *db, const struct wg_calendar *cal,
 static int sees(const struct wg_actor *a, const char *scope)
 {
     const char *mine = a->scope.code;
-    if (!strcmp(a->scope.kind, "unit"))
+    if (wg_scope_is_unit(&a->scope))
         return 0;
     return !strncmp(scope, mine, strlen(mine)) || !strncmp(mine, scope, strlen(scope));
 }
@@ -284,7 +284,7 @@ static int on_recipient(const struct wg_mob_team_row *t, void *ctx)
                           state, "acked_at", (json_int_t)t->acked_at, "acked_by", t->acked_by,
                           "done_at", (json_int_t)t->done_at, "done_by", t->done_by, "note", t->note,
                           "overdue", !t->done_at && x->now > x->due_at, "mine",
-                          strcmp(x->actor->scope.kind, "unit") &&
+                          !wg_scope_is_unit(&x->actor->scope) &&
                               wg_scope_covers(&x->actor->scope, t->place)));
     return 0;
 }
@@ -358,7 +358,7 @@ static enum wg_rc report(struct wg_db *db, const struct wg_actor *a, long long i
         return wg_err_set(err, WG_EINVAL,
                           "'team': %s team %lld was not called by mobilisation %lld", kind, f.team,
                           id);
-    if (!strcmp(a->scope.kind, "unit") || !wg_scope_covers(&a->scope, f.place))
+    if (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, f.place))
         return wg_err_set(err, WG_EFORBIDDEN,
                           "%s team %lld is reported on by the staff of %s, outside your scope",
                           kind, f.team, f.place);

@@ -328,7 +328,7 @@ static enum wg_rc grid_of(const struct wg_actor *a, const char *grid, char out[3
 {
     size_t n = grid ? strlen(grid) : 0;
     if (!n && (strlen(a->scope.code) == 15 || strlen(a->scope.code) == 18) &&
-        strcmp(a->scope.kind, "unit"))
+        !wg_scope_is_unit(&a->scope))
         grid = a->scope.code, n = strlen(grid);
     if (!n)
         return wg_err_set(err, WG_EINVAL, "'grid' is required: a grid's code");

@@ -28,7 +28,7 @@ const char *const wg_vol_redeem_fields[] = {"points", "what", NULL};
 enum wg_rc wg_partake_scope(const struct wg_actor *actor, const char *field, const char *want,
                             char out[32], struct wg_err *err)
 {
-    const char *mine = strcmp(actor->scope.kind, "unit") ? actor->scope.code : "~";
+    const char *mine = !wg_scope_is_unit(&actor->scope) ? actor->scope.code : "~";
     want = want ? want : "";
     if (strlen(want) > 18 || strspn(want, "0123456789") != strlen(want))
         return wg_err_set(err, WG_EINVAL, "'%s' must be a region or grid code (digits)", field);
@@ -44,7 +44,7 @@ enum wg_rc wg_partake_place_check(struct wg_db *db, const struct wg_actor *actor
     struct wg_region_row r;
     size_t n = strlen(code);
     enum wg_rc rc;
-    if (!n || n > 18 || strspn(code, "0123456789") != n || !strcmp(actor->scope.kind, "unit") ||
+    if (!n || n > 18 || strspn(code, "0123456789") != n || wg_scope_is_unit(&actor->scope) ||
         !wg_scope_covers(&actor->scope, code))
         return wg_err_set(err, WG_EINVAL, "'%s': region or grid '%.18s' does not exist", field,
                           code);
@@ -242,7 +242,7 @@ static enum wg_rc team_in_scope(struct wg_db *db, const struct wg_actor *a, cons
 {
     enum wg_rc rc = wg_store_vteam_get(db, id, t, err);
     if (rc == WG_ENOTFOUND ||
-        (!rc && (!strcmp(a->scope.kind, "unit") || !wg_scope_covers(&a->scope, t->place))))
+        (!rc && (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, t->place))))
         return wg_err_set(err, WG_EINVAL, "'%s': volunteer team %lld does not exist", field, id);
     return rc;
 }
@@ -385,7 +385,7 @@ static enum wg_rc vol_load(struct wg_db *db, const struct wg_actor *a, long long
                            struct one_vol *o, struct wg_err *err)
 {
     enum wg_rc rc = wg_store_vol_get(db, id, copy_vol, o, err);
-    if (!rc && (!strcmp(a->scope.kind, "unit") || !wg_scope_covers(&a->scope, o->row.place)))
+    if (!rc && (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, o->row.place)))
         rc = wg_err_set(err, WG_ENOTFOUND, "volunteer %lld does not exist", id);
     return rc;
 }
