@@ -178,5 +178,8 @@ const struct wg_migration wg_migrations[] = {
     {45, "early warnings over appeals, their orders, timelines and rules", WG_Q_MIGRATION_45},
     /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
+    /* Wishes and deliberations (domain/partake/wish.h, deliberation.h): the wish wall, 一事一议
+     * with its stages, and the communities' needs, resources and projects lists. */
+    {49, "wishes, deliberations and the communities' lists", WG_Q_MIGRATION_49},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];
