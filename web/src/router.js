@@ -14,6 +14,8 @@ const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'co
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 // who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads wishes and deliberations (partake_read; issue 22)
+const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -33,6 +35,8 @@ export const NAV = [
   { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
+  { path: '/wishes', key: 'nav.wishes', roles: PARTAKE_ROLES },
+  { path: '/deliberations', key: 'nav.deliberations', roles: PARTAKE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -77,6 +81,9 @@ const routes = [
       { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'wishes', component: () => import('./pages/Wishes.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'deliberations', component: () => import('./pages/Deliberations.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'deliberations/:id', component: () => import('./pages/DeliberationDetail.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },
