@@ -116,9 +116,9 @@ struct wg_partake_sample_report {
  * and residents; deliberations at every stage with their notices; the needs, resources and
  * projects lists of a few communities. A store that holds wishes already is left as it is. */
 struct wg_order_env;
-struct wg_calendar;
-enum wg_rc wg_partake_sample(struct wg_db *db, const struct wg_order_env *env, const char *county,
-                             long long now, struct wg_partake_sample_report *rep,
-                             struct wg_err *err);
+struct wg_locator;
+enum wg_rc wg_partake_sample(struct wg_db *db, const struct wg_order_env *env,
+                             const struct wg_locator *loc, const char *county, long long now,
+                             struct wg_partake_sample_report *rep, struct wg_err *err);
 
 #endif

@@ -159,3 +159,76 @@ enum wg_rc wg_store_wish_party_member(struct wg_db *db, long long person, int *i
     *is = !rc && n > 0;
     return rc;
 }
+
+struct members {
+    struct wg_partake_member *out;
+    int max, n;
+};
+
+static int take_member(struct wg_row *row, void *ctx)
+{
+    struct members *m = ctx;
+    struct wg_partake_member *p = &m->out[m->n];
+    if (m->n >= m->max)
+        return 1;
+    p->person = wg_row_int(row, 0);
+    wg_row_copy(row, 1, p->grid, sizeof p->grid);
+    p->lon = wg_row_real(row, 2);
+    p->lat = wg_row_real(row, 3);
+    m->n++;
+    return 0;
+}
+
+enum wg_rc wg_store_partake_members(struct wg_db *db, struct wg_partake_member *out, int max,
+                                    int *n, struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VINT(max)};
+    struct members m = {out, max, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_PARTAKE_SAMPLE_MEMBERS, v, 1, take_member, &m, err);
+    *n = m.n;
+    return rc;
+}
+
+enum wg_rc wg_store_partake_neighbour(struct wg_db *db, const char *grid, long long *id,
+                                      struct wg_err *err)
+{
+    struct wg_val v[] = {WG_VTEXT(grid)};
+    *id = 0;
+    return wg_db_query_int(db, WG_Q_PARTAKE_SAMPLE_NEIGHBOUR, v, 1, id, NULL, err);
+}
+
+struct ids {
+    long long *ids;
+    int max, n;
+};
+
+static int take_id(struct wg_row *row, void *ctx)
+{
+    struct ids *s = ctx;
+    if (s->n >= s->max)
+        return 1;
+    s->ids[s->n++] = wg_row_int(row, 0);
+    return 0;
+}
+
+enum wg_rc wg_store_partake_complaints(struct wg_db *db, const char *prefix, long long *ids,
+                                       int max, int *n, struct wg_err *err)
+{
+    char hi[40];
+    snprintf(hi, sizeof hi, "%s~", prefix);
+    struct wg_val v[] = {WG_VTEXT(prefix), WG_VTEXT(hi), WG_VINT(max)};
+    struct ids s = {ids, max, 0};
+    enum wg_rc rc = wg_db_query(db, WG_Q_PARTAKE_SAMPLE_COMPLAINTS, v, 3, take_id, &s, err);
+    *n = s.n;
+    return rc;
+}
+
+enum wg_rc wg_store_partake_org(struct wg_db *db, const char *prefix, long long *id,
+                                struct wg_err *err)
+{
+    char hi[40];
+    snprintf(hi, sizeof hi, "%s~", prefix);
+    struct wg_val v[] = {WG_VTEXT(prefix), WG_VTEXT(hi)};
+    *id = 0;
+    return wg_db_query_int(db, WG_Q_PARTAKE_SAMPLE_ORG, v, 2, id, NULL, err);
+}

@@ -46,4 +46,22 @@ enum wg_rc wg_store_wish_events(struct wg_db *db, long long wish,
 enum wg_rc wg_store_wish_party_member(struct wg_db *db, long long person, int *is,
                                       struct wg_err *err);
 
+/* ---- the demo's (domain/partake/sample_wishes.c) ---- */
+struct wg_partake_member {
+    long long person;
+    char grid[32];
+    double lon, lat;
+};
+/* Up to max party members with their grid and a building's point in it, by grid. */
+enum wg_rc wg_store_partake_members(struct wg_db *db, struct wg_partake_member *out, int max,
+                                    int *n, struct wg_err *err);
+/* A person of grid who is not a party member (*id 0 when none). */
+enum wg_rc wg_store_partake_neighbour(struct wg_db *db, const char *grid, long long *id,
+                                      struct wg_err *err);
+/* Up to max complaints of the grids under prefix, newest first. */
+enum wg_rc wg_store_partake_complaints(struct wg_db *db, const char *prefix, long long *ids,
+                                       int max, int *n, struct wg_err *err);
+/* The first party organization whose area lies under prefix (*id 0 when none). */
+enum wg_rc wg_store_partake_org(struct wg_db *db, const char *prefix, long long *id,
+                                struct wg_err *err);
 #endif
