@@ -16,6 +16,7 @@ import { disputeTests } from './disputes.mjs'
 import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
 import { warningTests } from './warnings.mjs'
+import { wishTests } from './wishes.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -482,3 +483,5 @@ tests.push(...alertTests)
 tests.push(...taskTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)
+// the wish wall and 一事一议, the portal's wall and notices (tests/browser/wishes.mjs)
+tests.push(...wishTests)
