@@ -104,7 +104,7 @@ test('deliberations: a community worker walks the stages; the notice shows on th
     content: '东关社区5号楼前车辆乱停，消防通道被堵', lon: 118.305, lat: 35.005
   }, agent)
   const committee = await srv.api('POST', '/api/v1/party/orgs', { name: '东关社区党委（议事）', kind: 'committee', region: VILLAGE }, comm)
-  await srv.api('POST', '/api/v1/units', { id: 'xfwy', name: '鑫福物业服务有限公司', kind: 'company' }, srv.admin)
+  await srv.api('POST', '/api/v1/units', { id: 'xfwy', name: '鑫福物业服务有限公司', kind: 'department' }, srv.admin)
   const d = await srv.api('POST', '/api/v1/deliberations', {
     topic: '5号楼前空地改建停车位', place: VILLAGE, origin: [{ kind: 'order', id: order.id }]
   }, comm)
@@ -139,7 +139,7 @@ test('deliberations: a community worker walks the stages; the notice shows on th
     { step: 'notice', text: '经居民议事会表决通过，5号楼前空地已改建为停车位，欢迎居民监督。', from: today(), until: today(14) }
   ]) cur = await srv.api('POST', `/api/v1/deliberations/${d.id}/steps`, body, comm, { 'If-Match': `"${cur.version}"` })
   await page.reload()
-  await page.waitForFunction(() => document.querySelector('[data-test=dd-state]').textContent.includes('公示中'))
+  await page.waitForFunction(() => document.querySelector('[data-test=dd-state]')?.textContent.includes('公示中'))
   const ctx = await browser.newContext(PHONE)
   const phone = await ctx.newPage()
   await phone.goto(base + '/m/')

@@ -169,7 +169,7 @@ static void setup(struct wg_db *db, const struct wg_actor *cw, long long *order,
                   struct wg_party_org_row *org)
 {
     struct wg_err err = {0};
-    struct wg_unit_row u = {"wy", "东关物业服务有限公司", "company"};
+    struct wg_unit_row u = {"wy", "东关物业服务有限公司", "department"};
     add_region(db, "371302", "兰山区", "county");
     add_region(db, TOWN, "兰山街道", "town");
     add_region(db, VILLAGE, "东关社区", "village");

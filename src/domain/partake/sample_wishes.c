@@ -270,7 +270,7 @@ static enum wg_rc the_matters(struct wg_db *db, const struct wg_order_env *oenv,
 {
     struct wg_delib_env env = {oenv->keys, oenv->calendar};
     struct wg_actor a = {0};
-    struct wg_unit_row u = {"xfwy", "鑫福物业服务有限公司", "company"}, had;
+    struct wg_unit_row u = {"xfwy", "鑫福物业服务有限公司", "department"}, had;
     struct place p[12];
     int n = 0;
     enum wg_rc rc = places(db, p, &n, err);

@@ -1044,7 +1044,8 @@ const ENUMS = {
     instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
     photo: ['照片', 'photo'], attachment: ['附件', 'attachment'], assist_sign: ['协办签收', 'assisting unit signed'],
     assist_reply: ['协办答复', 'assisting unit replied'],
-    line_reply: ['纠纷化解答复', 'the dispute line replied']
+    line_reply: ['纠纷化解答复', 'the dispute line replied'],
+    wish: ['心愿墙', 'wish wall'] // issue 22: a wish's move on its order
   },
   channel: {
     hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],
