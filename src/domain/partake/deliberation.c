@@ -318,7 +318,7 @@ static enum wg_rc place_check(struct wg_db *db, const struct wg_actor *a, const 
 {
     struct wg_region_row r;
     enum wg_rc rc;
-    if (!strcmp(a->scope.kind, "unit") || !wg_scope_covers(&a->scope, code))
+    if (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, code))
         return wg_err_set(err, WG_EINVAL, "'%s': region or grid '%s' does not exist", field, code);
     rc = strlen(code) >= 15 ? wg_store_grid_live(db, code, err)
                             : wg_store_region_get(db, code, &r, err);
@@ -421,7 +421,7 @@ static enum wg_rc load(struct wg_db *db, const struct wg_actor *a, long long id,
     if (!rc &&
         (!l->origin || !l->branch || !l->council || !l->resolution || !l->task || !l->notice))
         rc = wg_err_set(err, WG_EDB, "deliberation %lld's stored stages are not JSON", id);
-    if (!rc && a && (!strcmp(a->scope.kind, "unit") || !wg_scope_covers(&a->scope, l->row.place)))
+    if (!rc && a && (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, l->row.place)))
         rc = wg_err_set(err, WG_ENOTFOUND, "deliberation %lld does not exist", id);
     if (rc)
         unload(l);
@@ -780,7 +780,7 @@ enum wg_rc wg_delib_list(struct wg_db *db, const struct wg_actor *actor, const c
         return rc;
     if (cursor && *cursor && wg_param_id(cursor, 1, INT64_MAX, &below))
         return wg_err_set(err, WG_EINVAL, "'cursor' is not the next_cursor of a page before");
-    const char *lo = strcmp(actor->scope.kind, "unit") ? actor->scope.code : "\x01";
+    const char *lo = !wg_scope_is_unit(&actor->scope) ? actor->scope.code : "\x01";
     snprintf(hi, sizeof hi, "%s~", lo);
     struct page p = {db, actor, json_array(), 0};
     if ((rc = wg_store_delib_list(db, lo, hi, state ? state : "", below, (int)n + 1, on_row, &p,

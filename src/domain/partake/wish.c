@@ -179,7 +179,7 @@ static enum wg_rc order_line(struct wg_db *db, long long order_id, long long wis
 
 static int sees(const struct wg_actor *a, const struct wg_wish_row *w)
 {
-    return strcmp(a->scope.kind, "unit") && wg_scope_covers(&a->scope, w->place);
+    return !wg_scope_is_unit(&a->scope) && wg_scope_covers(&a->scope, w->place);
 }
 
 static enum wg_rc load(struct wg_db *db, const struct wg_actor *a, long long id,
@@ -550,7 +550,7 @@ static enum wg_rc list(struct wg_db *db, const struct wg_actor *actor, const cha
 enum wg_rc wg_wish_list(struct wg_db *db, const struct wg_actor *actor, const char *state,
                         const char *limit, const char *cursor, json_t **out, struct wg_err *err)
 {
-    const char *lo = strcmp(actor->scope.kind, "unit") ? actor->scope.code : "\x01";
+    const char *lo = !wg_scope_is_unit(&actor->scope) ? actor->scope.code : "\x01";
     return list(db, actor, lo, state, limit, cursor, out, err);
 }
 
