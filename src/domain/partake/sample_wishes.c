@@ -12,7 +12,6 @@
 #include "domain/orders/order.h"
 #include "domain/partake/deliberation.h"
 #include "domain/partake/wish.h"
-#include "store/catalog/catalog_q.h"
 #include "store/partake/wish_q.h"
 
 #define DAY 86400LL
@@ -161,21 +160,21 @@ static enum wg_rc the_wishes(struct wg_db *db, const struct wg_order_env *env,
 /* ---- deliberations ---- */
 
 static const struct sample_matter {
-    const char *topic, *opinion, *resolution, *what, *report, *notice;
+    const char *topic, *opinion, *resolution, *what, *lead, *report, *notice;
     int yes, end; /* end: the last step taken, 1 branch … 7 close */
 } matters[] = {
     {"小区闲置空地改建停车位", "支部委员一致认为停车难是居民反映最集中的问题，同意提交居民议事会",
-     "同意将小区东侧闲置空地改建为停车位，费用由物业公司承担，车位优先租给本小区居民",
-     "施划停车位并安装道闸", "已施划停车位32个、安装道闸1套，12月起对本小区居民开放",
+     "同意将小区东侧闲置空地改建为停车位，住建部门牵头、物业公司出资，车位优先租给本小区居民",
+     "施划停车位并安装道闸", "zjj", "已施划停车位32个、安装道闸1套，12月起对本小区居民开放",
      "经居民议事会表决通过，小区东侧闲置空地已改建为32个停车位，优先租给本小区居民，欢迎监督。", 27,
      7},
     {"老旧楼栋加装电梯意见征询", "支部认为应充分听取低层住户意见后再表决",
-     "赞成票未过半数，暂不实施加装电梯，由社区继续做好低层住户沟通", NULL, NULL,
+     "赞成票未过半数，暂不实施加装电梯，由社区继续做好低层住户沟通", NULL, NULL, NULL,
      "加装电梯事项经居民议事会表决未获通过，社区将继续征求意见，适时再议。", 12, 6},
     {"背街小巷安装路灯", "支部同意，建议由共建单位协助施工", "同意在两条背街小巷安装太阳能路灯16盏",
-     "安装太阳能路灯16盏", NULL, NULL, 26, 4},
+     "安装太阳能路灯16盏", "cgzf", NULL, NULL, 26, 4},
     {"垃圾分类投放点选址", "支部建议投放点远离住户窗口，兼顾老人投放距离", NULL, NULL, NULL, NULL,
-     0, 1},
+     NULL, 0, 1},
 };
 
 static enum wg_rc step(struct wg_db *db, const struct wg_delib_env *env, const struct wg_actor *a,
@@ -219,9 +218,9 @@ static enum wg_rc one_matter(struct wg_db *db, const struct wg_delib_env *env,
     day_of(t + 10 * DAY, 0, d);
     if (!rc && m->end >= 2)
         rc = step(db, env, a, id, 2,
-                  json_pack("{s:s,s:s,s:i,s:s,s:[s,s],s:i,s:i,s:i}", "step", "council", "date", d,
-                            "attendees", 41, "property_company", "xfwy", "units", "zjj", "cgzf",
-                            "for", m->yes, "against", 41 - m->yes - 3, "abstain", 3),
+                  json_pack("{s:s,s:s,s:i,s:[s,s],s:i,s:i,s:i}", "step", "council", "date", d,
+                            "attendees", 41, "units", "zjj", "cgzf", "for", m->yes, "against",
+                            41 - m->yes - 3, "abstain", 3),
                   t + 10 * DAY, err);
     if (!rc && m->end >= 3)
         rc = step(db, env, a, id, 3,
@@ -231,7 +230,7 @@ static enum wg_rc one_matter(struct wg_db *db, const struct wg_delib_env *env,
     if (!rc && m->end >= 4 && m->what)
         rc = step(db, env, a, id, 4,
                   json_pack("{s:s,s:s,s:s,s:s}", "step", "task", "what", m->what, "lead_unit",
-                            "xfwy", "deadline", d),
+                            m->lead, "deadline", d),
                   t + 12 * DAY, err);
     if (!rc && m->end >= 5 && m->report)
         rc = step(db, env, a, id, 5,
@@ -270,15 +269,12 @@ static enum wg_rc the_matters(struct wg_db *db, const struct wg_order_env *oenv,
 {
     struct wg_delib_env env = {oenv->keys, oenv->calendar};
     struct wg_actor a = {0};
-    struct wg_unit_row u = {"xfwy", "鑫福物业服务有限公司", "department"}, had;
     struct place p[12];
     int n = 0;
     enum wg_rc rc = places(db, p, &n, err);
     snprintf(a.username, sizeof a.username, "community");
     a.role = WG_ROLE_COMMUNITY;
     snprintf(a.scope.kind, sizeof a.scope.kind, "region");
-    if (!rc && wg_store_unit_get(db, u.id, &had, err) == WG_ENOTFOUND)
-        rc = wg_store_unit_insert(db, &u, err);
     for (int k = 0; !rc && k < n && k < (int)(sizeof matters / sizeof matters[0]); k++) {
         char village[16];
         long long org = 0;
