@@ -5,6 +5,18 @@
 // walks a deliberation's branch discussion, council vote and resolution on its page; once its
 // task is done and its notice published, the phone's notices board shows it.
 import { uiLogin, shot as shotOf } from './harness.mjs'
+import { untranslated } from './chinese.mjs'
+
+// The words a page shows that are not Chinese (chinese.mjs), once its names have arrived
+async function english (page) {
+  await page.waitForLoadState('networkidle')
+  let bad = await untranslated(page)
+  for (let i = 0; bad.length && i < 6; i++) {
+    await page.waitForTimeout(500)
+    bad = await untranslated(page)
+  }
+  return bad
+}
 
 export const wishTests = []
 const test = (name, fn) => wishTests.push([name, fn])
@@ -69,6 +81,8 @@ test('wishes: a 心愿 from the portal published, claimed, fulfilled and confirm
   await page.click('[data-test=ws-fulfil]')
   await page.waitForFunction(() => document.querySelector('[data-test=ws-d-state]').textContent.includes('已实现'))
   await shot('wishes-drawer')
+  let bad = await english(page)
+  assert(!bad.length, 'the wish in Chinese: ' + bad.join(' '))
 
   // the resident, on a phone, confirms it on the appeal page
   const ctx = await browser.newContext(PHONE)
@@ -94,6 +108,8 @@ test('wishes: a 心愿 from the portal published, claimed, fulfilled and confirm
   await page.reload()
   await page.waitForSelector('[data-test=ws-table]')
   assert((await page.textContent('[data-test=ws-table]')).includes('居民已确认'), 'the staff list sees the confirmation')
+  bad = await english(page)
+  assert(!bad.length, 'the wall in Chinese: ' + bad.join(' '))
 })
 
 test('deliberations: a community worker walks the stages; the notice shows on the phone', async ({ page, browser, base, assert, srv, shot }) => {
@@ -130,6 +146,8 @@ test('deliberations: a community worker walks the stages; the notice shows on th
   await page.waitForSelector('[data-test=dd-passed]')
   assert((await page.textContent('[data-test=dd-passed]')).includes('通过'), 'more than half: passed')
   await shot('deliberation-detail')
+  const bad = await english(page)
+  assert(!bad.length, 'the deliberation in Chinese: ' + bad.join(' '))
 
   // the task, its report and the notice through the API; the phone's board shows the notice
   let cur = await srv.api('GET', `/api/v1/deliberations/${d.id}`, undefined, comm)
