@@ -261,6 +261,10 @@ static void walk(struct wg_db *db)
     step(db, &cw, two, 4, text, WG_ECONFLICT, "resolved");
     char task[256];
     snprintf(task, sizeof task,
+             "{\"step\":\"task\",\"what\":\"施划车位\",\"lead_person\":999,\"deadline\":\"%s\"}",
+             later);
+    step(db, &cw, two, 4, task, WG_EINVAL, "'lead_person'");
+    snprintf(task, sizeof task,
              "{\"step\":\"task\",\"what\":\"施划车位\",\"lead_unit\":\"wy\",\"deadline\":\"%s\"}",
              later);
     v = step(db, &cw, two, 4, task, WG_OK, NULL);
