@@ -14,6 +14,8 @@ const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'co
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 // who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads assessment results and rankings (assess_read)
+const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 // who reads wishes and deliberations (partake_read; issue 22)
 const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
@@ -35,6 +37,7 @@ export const NAV = [
   { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
+  { path: '/assessments', key: 'nav.assessments', roles: ASSESS_READ },
   { path: '/wishes', key: 'nav.wishes', roles: PARTAKE_ROLES },
   { path: '/deliberations', key: 'nav.deliberations', roles: PARTAKE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
@@ -81,6 +84,8 @@ const routes = [
       { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
+      { path: 'assessments', component: () => import('./pages/Assessments.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'assessments/:id', component: () => import('./pages/AssessmentDetail.vue'), meta: { roles: ASSESS_READ } },
       { path: 'wishes', component: () => import('./pages/Wishes.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'deliberations', component: () => import('./pages/Deliberations.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'deliberations/:id', component: () => import('./pages/DeliberationDetail.vue'), meta: { roles: PARTAKE_ROLES } },

@@ -17,9 +17,7 @@ static enum wg_rc reply_wish(struct wg_req *req, struct wg_db *db, long long id,
     enum wg_rc rc = wg_wish_view(db, req->actor, id, &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, version, out);
 }
 
 enum wg_rc wg_api_wishes_list(struct wg_req *req, struct wg_err *err)
