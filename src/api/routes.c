@@ -14,6 +14,8 @@
 #include "domain/disputes/dispute.h"
 #include "domain/disputes/screening.h"
 #include "domain/alerts/warning.h"
+#include "domain/partake/deliberation.h"
+#include "domain/partake/wish.h"
 #include "domain/registry/building.h"
 #include "domain/registry/org.h"
 #include "domain/registry/party.h"

@@ -16,6 +16,7 @@
 #include "domain/alerts/task.h"
 #include "domain/assess/assess.h"
 #include "domain/partake/sample_partake.h"
+#include "domain/partake/wish.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -306,6 +307,25 @@ out:
     return rc;
 }
 
+/* The demo's wish wall and 一事一议 (domain/partake/wish.h, wg_partake_sample), over the
+ * registry's party members and the volunteers. */
+static enum wg_rc demo_wishes(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    struct wg_wish_sample_report rep;
+    enum wg_rc rc = demo_env_open(db, ctx, 1, &e, err);
+    struct wg_order_env env = {e.keys, &e.cat, e.cal, NULL};
+    if (rc || (rc = wg_wish_sample(db, &env, e.loc, DEMO_COUNTY, (long long)time(NULL), &rep, err)))
+        goto out;
+    if (rep.wishes)
+        printf("partake: %d wishes on the wall (%d confirmed by their residents), %d "
+               "deliberations (%d public notices), %d entries of the communities' lists\n",
+               rep.wishes, rep.confirmed, rep.deliberations, rep.notices, rep.items);
+out:
+    demo_env_close(&e);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -357,7 +377,8 @@ done:
         wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_assess, (void *)data, &err) ||
-        wg_cli_with_db(data, 0, demo_partake, (void *)data, &err))
+        wg_cli_with_db(data, 0, demo_partake, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_wishes, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

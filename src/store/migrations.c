@@ -180,6 +180,9 @@ const struct wg_migration wg_migrations[] = {
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
     /* assessment schemes, monthly results and their history (domain/assess/assess.h) */
     {47, "assessment schemes, results and their history", WG_Q_MIGRATION_47},
+    /* Wishes and deliberations (domain/partake/wish.h, deliberation.h): the wish wall, 一事一议
+     * with its stages, and the communities' needs, resources and projects lists. */
+    {49, "wishes, deliberations and the communities' lists", WG_Q_MIGRATION_49},
     /* 一长二员 stairwell teams and their visits, volunteers with hours and points, and
      * mobilisations with each team's acknowledgement (domain/partake/stairwell.h, volunteer.h,
      * mobilise.h) */

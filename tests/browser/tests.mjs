@@ -18,6 +18,7 @@ import { taskTests } from './tasks.mjs'
 import { assessTests } from './assess.mjs'
 import { warningTests } from './warnings.mjs'
 import { partakeTests } from './partake.mjs'
+import { wishTests } from './wishes.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -487,3 +488,5 @@ tests.push(...assessTests)
 tests.push(...warningTests)
 // 一长二员, volunteers and mobilisation (tests/browser/partake.mjs)
 tests.push(...partakeTests)
+// the wish wall and 一事一议, the portal's wall and notices (tests/browser/wishes.mjs)
+tests.push(...wishTests)

@@ -745,6 +745,85 @@ def new_sponsorship(place, leader):
 new_sponsorship.n = 0
 
 
+# issue 22, wishes and deliberations (partake_objects): wish 1 on a 心愿 order inside the town,
+# 2 outside; deliberation 1 over the town, 2 over the town outside. A new wish names wish 1's
+# order, which has its wish already (409 to whoever may publish, 400 for an order outside); a
+# move or step needs If-Match (400 without it) before the object is looked for; the resident's
+# confirmation names an unknown tracking code (404).
+def new_deliberation(place, order):
+    return {"topic": "矩阵", "place": place, "origin": [{"kind": "order", "id": order}]}
+
+
+WISH = {"title": "矩阵", "story": "矩阵"}
+EXPECT.update({
+    ("GET", "/api/v1/wishes"): dict(inside=("/api/v1/wishes", None), outside=None, ok=200),
+    ("POST", "/api/v1/wishes"): dict(
+        inside=("/api/v1/wishes", lambda: dict(WISH, order=wish_objects.orders[0])),
+        outside=("/api/v1/wishes", lambda: dict(WISH, order=wish_objects.orders[1])),
+        ok=409, outside_status=400),
+    ("GET", "/api/v1/wishes/{id}"): dict(inside=("/api/v1/wishes/1", None),
+                                         outside=("/api/v1/wishes/2", None), ok=200),
+    ("POST", "/api/v1/wishes/{id}/claim"): dict(
+        inside=("/api/v1/wishes/1/claim", {"person": 1, "as": "volunteer"}),
+        outside=("/api/v1/wishes/2/claim", {"person": 2, "as": "volunteer"}), ok=400,
+        outside_status=400),
+    ("POST", "/api/v1/wishes/{id}/fulfil"): dict(
+        inside=("/api/v1/wishes/1/fulfil", {"note": "矩阵"}),
+        outside=("/api/v1/wishes/2/fulfil", {"note": "矩阵"}), ok=400, outside_status=400),
+    ("POST", "/api/v1/wishes/{id}/withdraw"): dict(
+        inside=("/api/v1/wishes/1/withdraw", {"reason": "矩阵"}),
+        outside=("/api/v1/wishes/2/withdraw", {"reason": "矩阵"}), ok=400, outside_status=400),
+    ("GET", "/api/v1/deliberations"): dict(inside=("/api/v1/deliberations", None), outside=None,
+                                           ok=200),
+    ("POST", "/api/v1/deliberations"): dict(
+        inside=("/api/v1/deliberations", lambda: new_deliberation(TOWN, 1)),
+        outside=("/api/v1/deliberations", lambda: new_deliberation("371302002", 2)),
+        ok=201, outside_status=400),
+    ("GET", "/api/v1/deliberations/lists"): dict(
+        inside=("/api/v1/deliberations/lists?community=371302001001", None),
+        outside=("/api/v1/deliberations/lists?community=371302002001", None), ok=200),
+    ("POST", "/api/v1/deliberations/lists"): dict(
+        inside=("/api/v1/deliberations/lists",
+                {"community": "371302001001", "kind": "needs", "title": "矩阵"}),
+        outside=("/api/v1/deliberations/lists",
+                 {"community": "371302002001", "kind": "needs", "title": "矩阵"}),
+        ok=201, outside_status=400),
+    ("GET", "/api/v1/deliberations/{id}"): dict(inside=("/api/v1/deliberations/1", None),
+                                                outside=("/api/v1/deliberations/2", None),
+                                                ok=200),
+    ("POST", "/api/v1/deliberations/{id}/steps"): dict(
+        inside=("/api/v1/deliberations/1/steps", {"step": "close"}),
+        outside=("/api/v1/deliberations/2/steps", {"step": "close"}), ok=400,
+        outside_status=400),
+    ("GET", "/api/v1/public/wishes"): dict(inside=("/api/v1/public/wishes", None), outside=None,
+                                           ok=200),
+    ("GET", "/api/v1/public/notices"): dict(
+        inside=("/api/v1/public/notices?grid=371302001001001", None), outside=None, ok=200),
+    ("POST", "/api/v1/public/appeals/{code}/wish"): dict(
+        inside=("/api/v1/public/appeals/ABCD-EFGH-JKMN-PQRS/wish", {"confirmed": True}),
+        outside=None, ok=404),
+})
+
+
+def wish_objects(srv, centre, keeper):
+    """Two 心愿 orders (by the centre) inside and outside the town, each published as a wish;
+    deliberations over the town and over the town outside (by a supervisor over everything)."""
+    wish_objects.orders = []
+    for lon in (118.303, 118.405):
+        status, body = srv.json("POST", "/api/v1/orders", {
+            "channel": "hotline", "type": "wish", "title": "心愿", "content": "矩阵",
+            "lon": lon, "lat": 35.005 if lon > 118.4 else 35.003}, token=centre)
+        assert status == 201, body
+        wish_objects.orders.append(body["id"])
+        status, body = srv.json("POST", "/api/v1/wishes", dict(WISH, order=body["id"]),
+                                token=keeper)
+        assert status == 201, body
+    for place, order in [(TOWN, 1), ("371302002", 2)]:
+        status, body = srv.json("POST", "/api/v1/deliberations", new_deliberation(place, order),
+                                token=keeper)
+        assert status == 201, body
+
+
 def alert_task_objects(srv, token):
     """Task 1 over the town, 2 over the town outside it; 帮包 1 in the town, 2 outside."""
     for scope in [TOWN, "371302002"]:
@@ -1152,6 +1231,8 @@ def test_authorization_matrix():
             "--scope", TOWN, "--password-file", pwfile)
         run("user", "add", "--data", data.dir, "--username", "spare_leader", "--role", "leader",
             "--scope", "all", "--password-file", pwfile)
+        run("user", "add", "--data", data.dir, "--username", "keeper", "--role", "supervisor",
+            "--scope", "all", "--password-file", pwfile)
         srv = Server(data)
         try:
             tokens = role_tokens(srv, data)
@@ -1184,6 +1265,10 @@ def test_authorization_matrix():
             warning_objects(srv, centre)
             assess_objects(srv, data)
             partake_objects(srv, data)
+            keeper = srv.login("keeper", PASSWORD + "-initial")
+            srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
+                                                    "new_password": PASSWORD}, token=keeper)
+            wish_objects(srv, centre, keeper)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

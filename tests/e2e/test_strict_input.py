@@ -51,7 +51,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                     path = path.replace(k, v)
                 # a finding made an order: a grid worker's, who writes the registry and orders;
                 # the agent also records and steps dispute cases, reviews alerts and opens tasks
-                token = (gw if "ORDER" in perm and "REGISTRY" in perm
+                token = (gw if ("ORDER" in perm and "REGISTRY" in perm) or "PARTAKE" in perm
                          else ag if "ORDER" in perm or "DISPUTE" in perm or "ALERT" in perm
                          else sup if "ASSESS" in perm
                          else sec if "ADMIN_ACCOUNTS" in perm

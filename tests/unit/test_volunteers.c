@@ -218,14 +218,17 @@ static void volunteers(struct wg_store *st, struct wg_db *db)
     json_decref(b);
     T_EQ_INT(count("volunteer"), 0);
     struct wg_volunteer_of of;
-    T_EQ_INT(wg_volunteer_of_person(db, zhang, &of, &err), 0);
+    int found = -1;
+    T_EQ_INT(wg_volunteer_of_person(db, zhang, &of, &found, &err), WG_OK);
+    T_EQ_INT(found, 0);
     snprintf(text, sizeof text, "{\"person\":%lld,\"team\":%lld,\"skills\":[\"理发\",\"量血压\"]}",
              zhang, party);
     b = json_loads(text, 0, NULL);
     T_EQ_INT(wg_volunteer_create(db, keys, &comm, b, now, &vz, &err), WG_OK);
     T_EQ_INT(wg_volunteer_create(db, keys, &comm, b, now, &id, &err), WG_ECONFLICT);
     json_decref(b);
-    T_EQ_INT(wg_volunteer_of_person(db, zhang, &of, &err), 1);
+    T_EQ_INT(wg_volunteer_of_person(db, zhang, &of, &found, &err), WG_OK);
+    T_EQ_INT(found, 1);
     T_EQ_INT(of.volunteer, vz);
     T_EQ_INT(of.team, party);
     T_EQ_STR(of.team_kind, "party");

@@ -16,7 +16,7 @@ const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediat
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 // who reads assessment results and rankings (assess_read)
 const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
-// who reads 一长二员, volunteers and mobilisations (partake_read)
+// who reads 一长二员, volunteers, mobilisations, wishes and deliberations (partake_read)
 const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
@@ -41,6 +41,8 @@ export const NAV = [
   { path: '/stairwells', key: 'nav.stairwells', roles: PARTAKE_ROLES },
   { path: '/volunteers', key: 'nav.volunteers', roles: PARTAKE_ROLES },
   { path: '/mobilisations', key: 'nav.mobilisations', roles: PARTAKE_ROLES },
+  { path: '/wishes', key: 'nav.wishes', roles: PARTAKE_ROLES },
+  { path: '/deliberations', key: 'nav.deliberations', roles: PARTAKE_ROLES },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
   { path: '/registry', key: 'nav.registry', roles: REGISTRY_ROLES },
@@ -90,6 +92,9 @@ const routes = [
       { path: 'stairwells', component: () => import('./pages/Stairwells.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'volunteers', component: () => import('./pages/Volunteers.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'mobilisations', component: () => import('./pages/Mobilisations.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'wishes', component: () => import('./pages/Wishes.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'deliberations', component: () => import('./pages/Deliberations.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'deliberations/:id', component: () => import('./pages/DeliberationDetail.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'dashboard', component: () => import('./pages/Dashboard.vue'), meta: { roles: roles('/dashboard') } },

@@ -11,6 +11,7 @@
 
 #include "domain/orders/duplicates.h"
 #include "domain/orders/photo.h"
+#include "domain/partake/wish.h"
 #include "domain/portal/portal.h"
 #include "store/portal/portal_q.h"
 
@@ -197,6 +198,13 @@ static enum wg_rc reply_view(struct wg_req *req, int status, long long order_id,
     if (rc)
         return rc;
     rc = wg_portal_view(db, wg_api_catalog(req), order_id, type, shown, &out, err);
+    if (!rc) { /* a wish's progress on the wall (domain/partake/wish.h), null when none */
+        json_t *wish = NULL;
+        if ((rc = wg_wish_of_order(db, order_id, &wish, err)))
+            json_decref(out);
+        else
+            json_object_set_new(out, "wish", wish ? wish : json_null());
+    }
     return rc ? rc : wg_reply_json(req, status, out);
 }
 
@@ -296,4 +304,37 @@ enum wg_rc wg_api_portal_photo_get(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_portal_photo_read(db, app->data_dir, id, req->params[1], &bytes, &len, &mime, err);
     return rc ? rc : wg_api_reply_photo(req, mime, bytes, len);
+}
+
+/* POST /api/v1/public/appeals/{code}/wish: the resident confirms the wish of their appeal came
+ * true (domain/partake/wish.h), in a batch of the group committer with its record. */
+struct wish_job {
+    struct wg_req *req;
+    long long id, now;
+};
+
+static enum wg_rc wish_tx(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct wish_job *w = ctx;
+    struct wg_app *app = w->req->app;
+    char idtext[24];
+    enum wg_rc rc = wg_wish_confirm_in(db, app->keys, w->id, w->req->json, w->now, err);
+    if (rc)
+        return rc;
+    snprintf(idtext, sizeof idtext, "%lld", w->id);
+    return wg_api_audit(w->req, db, "resident", "portal.wish_confirm", "order", idtext, NULL, WG_OK,
+                        err);
+}
+
+enum wg_rc wg_api_portal_wish(struct wg_req *req, struct wg_err *err)
+{
+    char type[16], shown[WG_PORTAL_CODE_SHOWN];
+    const char *thanks = NULL;
+    long long id = 0;
+    enum wg_rc rc = find_appeal(req, &id, type, shown, err);
+    if (rc || (rc = wg_wish_confirm_read(req->json, &thanks, err)))
+        return rc;
+    struct wish_job job = {req, id, now_s()};
+    rc = wg_api_commit(req, wish_tx, &job, err);
+    return rc ? rc : reply_view(req, 200, id, type, shown, err);
 }

@@ -278,13 +278,13 @@ static enum wg_rc vol_create(struct wg_db *db, const struct wg_pii_keys *keys,
     int today = wg_cst_day(now), day = since ? wg_civil_parse_date(since) : today;
     if (day < 0 || day > today)
         return wg_err_set(err, WG_EINVAL, "'since' must be a date YYYY-MM-DD not after today");
-    err->rc = WG_OK;
-    if (wg_volunteer_of_person(db, person, &of, err))
+    int already = 0;
+    if ((rc = wg_volunteer_of_person(db, person, &of, &already, err)))
+        return rc;
+    if (already)
         return wg_err_set(err, WG_ECONFLICT,
                           "'person': person %lld is a volunteer already (volunteer %lld)", person,
                           of.volunteer);
-    if (err->rc)
-        return err->rc;
     if ((rc = skills_of(body, &skills, err)))
         return rc;
     v.person = person;
@@ -597,12 +597,10 @@ static int copy_of(const struct wg_vol_row *r, void *ctx)
     return 0;
 }
 
-int wg_volunteer_of_person(struct wg_db *db, long long person, struct wg_volunteer_of *out,
-                           struct wg_err *err)
+enum wg_rc wg_volunteer_of_person(struct wg_db *db, long long person, struct wg_volunteer_of *out,
+                                  int *found, struct wg_err *err)
 {
-    int found = 0;
+    *found = 0;
     memset(out, 0, sizeof *out);
-    if (wg_store_vol_of_person(db, person, copy_of, out, &found, err))
-        return 0;
-    return found;
+    return wg_store_vol_of_person(db, person, copy_of, out, found, err);
 }

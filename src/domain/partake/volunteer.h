@@ -83,14 +83,14 @@ enum wg_rc wg_volunteer_rankings(struct wg_db *db, const struct wg_pii_keys *key
                                  const char *to, const char *limit, long long now, json_t **out,
                                  struct wg_err *err);
 
-/* Whether registry person is a volunteer, and of which team: 1 with *out filled, 0 when not
- * (or on a store error, which err then holds). For the wish wall's claims. */
+/* Whether registry person is a volunteer, and of which team: *found 1 with *out filled, 0
+ * when not. For the wish wall's claims and a new volunteer's check. */
 struct wg_volunteer_of {
     long long volunteer, team;
     char team_name[164], team_kind[24], place[20];
 };
-int wg_volunteer_of_person(struct wg_db *db, long long person, struct wg_volunteer_of *out,
-                           struct wg_err *err);
+enum wg_rc wg_volunteer_of_person(struct wg_db *db, long long person, struct wg_volunteer_of *out,
+                                  int *found, struct wg_err *err);
 
 /* The scope prefix a read or write covers: want (a region or grid code) within the actor's,
  * or the actor's own; outside it WG_ENOTFOUND naming field. Shared with mobilise.c. */

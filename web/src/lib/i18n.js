@@ -701,6 +701,61 @@ const T = {
   'dv.line': ['行', 'Line'],
   'dv.column': ['列', 'Column'],
   'dv.message': ['原因', 'Reason'],
+  // issue 22, wishes and deliberations: the wish wall (staff) and 一事一议
+  'nav.wishes': ['心愿墙', 'Wish wall'],
+  'nav.deliberations': ['一事一议', 'Deliberations'],
+  'ws.f_state': ['状态', 'State'],
+  'ws.publish': ['发布心愿', 'Publish a wish'],
+  'ws.published': ['心愿已发布', 'Wish published'],
+  'ws.title': ['心愿标题', 'Title'],
+  'ws.story': ['心愿内容（公开，不含许愿人信息）', 'Story (public, without the resident)'],
+  'ws.story_hint': ['请用公开的话写明心愿，不要写电话、身份证号或许愿人姓名', 'Public words only: no phone, ID number or the resident’s name'],
+  'ws.place': ['社区 · 网格', 'Community · grid'],
+  'ws.claimant': ['认领人', 'Claimant'],
+  'ws.order': ['心愿工单', 'Wish order'],
+  'ws.order_hint': ['选择一条【心愿】工单', 'Choose a 【心愿】 order'],
+  'ws.state': ['状态', 'State'],
+  'ws.note': ['完成情况', 'What was done'],
+  'ws.thanks': ['居民留言', 'The resident’s thanks'],
+  'ws.person': ['认领人（实有人口编号）', 'Claimant (registry person id)'],
+  'ws.as': ['认领身份', 'Claims as'],
+  'ws.photo': ['照片（SHA-256，选填）', 'Photo (SHA-256, optional)'],
+  'ws.photo_hint': ['工单照片的 SHA-256', 'an order photo’s SHA-256'],
+  'ws.reason': ['撤回原因', 'Why it is withdrawn'],
+  'dl.f_state': ['阶段', 'Stage'],
+  'dl.new': ['新建议事', 'New deliberation'],
+  'dl.matters': ['议事事项', 'Matters'],
+  'dl.lists': ['三张清单', 'The three lists'],
+  'dl.community': ['选择社区', 'Choose a community'],
+  'dl.add': ['添加', 'Add'],
+  'dl.topic': ['议题', 'Topic'],
+  'dl.place': ['地点', 'Place'],
+  'dl.origin': ['来源', 'Origin'],
+  'dl.add_origin': ['添加来源', 'Add an origin'],
+  'dl.state': ['阶段', 'Stage'],
+  'dl.next': ['下一步', 'Next step'],
+  'dl.date': ['会议日期', 'Meeting date'],
+  'dl.party_org': ['党组织', 'Party organization'],
+  'dl.attendees': ['参会人数', 'Attendees'],
+  'dl.attendees_n': ['{n} 人参会', '{n} attended'],
+  'dl.opinion': ['支部意见', 'The branch’s opinion'],
+  'dl.property': ['物业公司', 'Property company'],
+  'dl.units': ['共建单位', 'Co-building units'],
+  'dl.for': ['赞成', 'For'],
+  'dl.against': ['反对', 'Against'],
+  'dl.abstain': ['弃权', 'Abstain'],
+  'dl.votes': ['赞成 {for}，反对 {against}，弃权 {abstain}', '{for} for, {against} against, {abstain} abstaining'],
+  'dl.passed': ['通过', 'Passed'],
+  'dl.not_passed': ['未通过', 'Not passed'],
+  'dl.resolution_text': ['决议内容', 'Resolution'],
+  'dl.what': ['落实任务', 'Task'],
+  'dl.lead_unit': ['牵头单位', 'Lead unit'],
+  'dl.deadline': ['完成时限', 'Deadline'],
+  'dl.report': ['办结情况', 'Report'],
+  'dl.done': ['已办结', 'done'],
+  'dl.doing': ['办理中', 'under way'],
+  'dl.notice_text': ['公示内容', 'Notice'],
+  'dl.period': ['公示期', 'Shown from / until'],
   // issue 21, tasks part: 未诉先办 tasks, leaders' 帮包 and the special report
   'nav.tasks': ['未诉先办', 'Proactive tasks'],
   'nav.sponsorships': ['领导帮包', 'Leaders\' sponsorships'],
@@ -979,6 +1034,57 @@ const T = {
 }
 
 const ENUMS = {
+  // issue 22, wishes and deliberations
+  wishstate: {
+    published: ['待认领', 'Published'],
+    claimed: ['已认领', 'Claimed'],
+    fulfilled: ['已实现', 'Fulfilled'],
+    confirmed: ['居民已确认', 'Confirmed'],
+    withdrawn: ['已撤回', 'Withdrawn']
+  },
+  wishact: {
+    publish: ['发布', 'Published'],
+    claim: ['认领', 'Claim'],
+    fulfil: ['报告完成', 'Report fulfilled'],
+    withdraw: ['撤回', 'Withdraw'],
+    confirm: ['居民确认', 'Confirmed by the resident']
+  },
+  wishclaim: {
+    party_member: ['党员', 'Party member'],
+    volunteer: ['志愿者', 'Volunteer']
+  },
+  dstage: {
+    proposed: ['待支部先议', 'Proposed'],
+    discussed: ['待议事会', 'Discussed'],
+    voted: ['待决议', 'Voted'],
+    resolved: ['决议通过', 'Resolved'],
+    rejected: ['未获通过', 'Rejected'],
+    tasked: ['任务落实中', 'Tasked'],
+    done: ['待公示', 'Done'],
+    noticed: ['公示中', 'Noticed'],
+    closed: ['已办结', 'Closed']
+  },
+  dstep: {
+    create: ['提出议题', 'Proposed'],
+    branch: ['支部先议', 'Branch discussion'],
+    council: ['议事会表决', 'Residents’ council'],
+    resolution: ['形成决议', 'Resolution'],
+    task: ['落实任务', 'Follow-up task'],
+    task_done: ['任务办结', 'Task done'],
+    notice: ['公示', 'Public notice'],
+    close: ['结束', 'Close']
+  },
+  dorigin: {
+    order: ['工单', 'Order'],
+    visit: ['走访', 'Visit'],
+    dispute: ['纠纷', 'Dispute'],
+    warning: ['预警', 'Warning']
+  },
+  dlist: {
+    needs: ['需求清单', 'Needs'],
+    resources: ['资源清单', 'Resources'],
+    projects: ['项目清单', 'Projects']
+  },
   // devices and alert ingest (issue 21; domain/alerts/alert.h, device.h)
   atype: {
     illegal_parking: ['违章停车', 'illegal parking'], smoke_fire: ['烟火', 'smoke or fire'], standing_water: ['积水', 'standing water'],
@@ -1105,7 +1211,8 @@ const ENUMS = {
     instruct: ['批示', 'instruct'], note: ['备注', 'note'], route_line: ['转专线', 'route to a line'],
     photo: ['照片', 'photo'], attachment: ['附件', 'attachment'], assist_sign: ['协办签收', 'assisting unit signed'],
     assist_reply: ['协办答复', 'assisting unit replied'],
-    line_reply: ['纠纷化解答复', 'the dispute line replied']
+    line_reply: ['纠纷化解答复', 'the dispute line replied'],
+    wish: ['心愿墙', 'wish wall'] // issue 22: a wish's move on its order
   },
   channel: {
     hotline: ['12345热线', 'hotline'], web: ['网站', 'web'], app: ['App/小程序', 'app'], gridworker: ['网格员上报', 'grid worker'],

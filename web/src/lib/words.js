@@ -38,6 +38,8 @@ export function detailText (e) {
   // a dispute line's reply: how the case ended, in the page's language (its number is linked
   // beside the order's cases; the server's sentence is Chinese only)
   if (e.action === 'line_reply') return te('dstate', d.outcome)
+  // a wish's move on the wall (issue 22): the step, in the page's language
+  if (e.action === 'wish') return te('wishact', d.step)
   return Object.entries(d).filter(([, v]) => v !== '' && v !== null && !(Array.isArray(v) && !v.length)).map(([k, v]) => {
     if (k === 'assisting' && Array.isArray(v)) return t('o.assisting') + '：' + v.map(unitName).join('、')
     if (k === 'unit') return unitName(v)

@@ -24,6 +24,10 @@ export const findPlaces = q => call('GET', `/addresses?q=${encodeURIComponent(q)
 export const gridCard = (lon, lat) => call('GET', `/grid?lon=${lon}&lat=${lat}&crs=wgs84`)
 export const followDispute = code => call('GET', `/disputes/${encodeURIComponent(code)}`)
 export const rate = (code, body) => call('POST', `/appeals/${encodeURIComponent(code)}/rating`, body)
+// the wish wall, the notices board and the resident's confirmation of their wish (issue 22)
+export const wishWall = (state, cursor) => call('GET', '/wishes?limit=20' + (state ? '&state=' + state : '') + (cursor ? '&cursor=' + cursor : ''))
+export const noticeBoard = () => call('GET', '/notices')
+export const confirmWish = (code, body) => call('POST', `/appeals/${encodeURIComponent(code)}/wish`, body)
 
 // The codes this device filed, newest first, so a resident can come back to them. They stay
 // on the phone; the server never links them to anyone.
