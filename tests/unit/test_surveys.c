@@ -430,6 +430,8 @@ static enum wg_rc record(struct wg_db *db, const struct wg_actor *a, long long i
     return rc;
 }
 
+static void calls(struct wg_db *db, long long id);
+
 static void round_trip(struct wg_db *db)
 {
     struct wg_err err = {0};
@@ -485,6 +487,19 @@ static void round_trip(struct wg_db *db)
     act(db, &sup, id, "open", WG_OK);
     T_EQ_INT(wg_survey_update(db, &sup, id, version + 2, edit, now, &err), WG_ECONFLICT);
     json_decref(edit);
+    calls(db, id);
+}
+
+/* Survey id's calls by two agents, then its results from the answers recorded. */
+static void calls(struct wg_db *db, long long id)
+{
+    struct wg_err err = {0};
+    struct wg_actor sup, a1, a2;
+    long long now = 1780000000;
+    json_t *out;
+    actor(&sup, "zhangjd", "supervisor", COUNTY);
+    actor(&a1, "dhy1", "agent", COUNTY);
+    actor(&a2, "dhy2", "agent", COUNTY);
 
     /* two agents get two numbers; the same agent asking again keeps its own */
     long long s1 = 0, s2 = 0;
