@@ -37,13 +37,14 @@ def test_strict_unknown_json_keys_on_every_write_route():
         try:
             ag = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
             gw = data.add_user(srv, "gw", "gridworker", "371302", PASSWORD)
+            sup = data.add_user(srv, "sup", "supervisor", "371302", PASSWORD)
             sec = srv.login_first(data, "secadmin")
             status, order = srv.json("POST", "/api/v1/orders", ORDER, token=ag)
             assert status == 201, order
             routes = keyed_routes()
             assert len(routes) >= 13, routes
             fill = {"{username}": "ag", "{id}": str(order["id"]), "{name}": "note",
-                    "{code}": "06990"}
+                    "{code}": "06990", "{cid}": "1"}
             for method, pattern, perm in routes:
                 path = pattern
                 for k, v in fill.items():
@@ -52,6 +53,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                 # the agent also records and steps dispute cases, reviews alerts and opens tasks
                 token = (gw if "ORDER" in perm and "REGISTRY" in perm
                          else ag if "ORDER" in perm or "DISPUTE" in perm or "ALERT" in perm
+                         else sup if "ASSESS" in perm or "SURVEY" in perm
                          else sec if "ADMIN_ACCOUNTS" in perm
                          else None if perm.strip() == "0" else srv.token)
                 status, body = srv.json(method, path, {"zz_unknown": 1}, token=token)
