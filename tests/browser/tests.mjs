@@ -16,6 +16,7 @@ import { disputeTests } from './disputes.mjs'
 import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
 import { warningTests } from './warnings.mjs'
+import { surveyTests } from './surveys.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -482,3 +483,4 @@ tests.push(...alertTests)
 tests.push(...taskTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)
+tests.push(...surveyTests)

@@ -836,7 +836,7 @@ const T = {
   'sv.tpl.q_visit': ['近两个月网格员是否到您家走访过？', 'Has a grid worker visited you in the last two months?'],
   'sv.tpl.q_remark': ['您还有什么意见和建议？', 'Anything else you would like to tell us?'],
   'sv.min': ['排名所需最少有效样本', 'Answers needed to rank'],
-  'sv.method': ['比例的 95% 置信区间按 Wilson 评分法计算', 'Shares carry a 95% Wilson score interval'],
+  'sv.method': ['比例的 95% 置信区间按威尔逊评分区间法计算', 'Shares carry a 95% Wilson score interval'],
   'sv.export': ['导出 CSV', 'Export CSV'],
   'sv.share.safety': ['安全感（安全及以上）', 'Feel safe'],
   'sv.share.satisfaction': ['满意率（满意及以上）', 'Satisfied'],
@@ -905,7 +905,8 @@ const T = {
   'sv.no': ['否', 'No'],
   'sv.save_reached': ['保存答卷', 'Save the answers'],
   'sv.answer_all': ['请先回答全部必答题', 'Answer every required question first'],
-  'sv.recorded': ['已记录', 'Recorded']
+  'sv.recorded': ['已记录', 'Recorded'],
+  'sv.qn': ['第{n}题', 'Q{n}']
 }
 
 const ENUMS = {
