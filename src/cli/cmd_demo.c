@@ -14,6 +14,7 @@
 #include "domain/accounts/pii_keys.h"
 #include "domain/alerts/alert.h"
 #include "domain/alerts/task.h"
+#include "domain/assess/survey.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -267,6 +268,24 @@ out:
     return rc;
 }
 
+/* The demo's telephone surveys (domain/assess/survey.h, wg_survey_demo): last round's
+ * finished, this round's under way. */
+static enum wg_rc demo_surveys(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    struct wg_survey_sample_report rep;
+    enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
+    if (!rc &&
+        !(rc = wg_survey_demo(db, e.keys, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL), &rep,
+                              err)) &&
+        rep.surveys)
+        printf("surveys: %d telephone surveys, %d numbers drawn, %d calls (%d reached); "
+               "agents wangli and chenjing\n",
+               rep.surveys, rep.numbers, rep.calls, rep.reached);
+    demo_env_close(&e);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -316,7 +335,8 @@ done:
         wg_cli_with_db(data, 0, wg_cli_registry, &demo_registry, &err) ||
         wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
-        wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err))
+        wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_surveys, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"
