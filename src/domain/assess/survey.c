@@ -417,7 +417,6 @@ enum wg_rc wg_survey_act(struct wg_db *db, const struct wg_actor *actor, long lo
 {
     struct wg_survey s;
     const char *action = NULL;
-    long long drawn = 0;
     enum wg_rc rc;
     if ((rc = wg_jf_known(body, wg_survey_action_fields, "a survey's action", err)) ||
         (rc = wg_jf_one_of(body, "action", actions, NULL, &action, err)) ||
@@ -433,7 +432,6 @@ enum wg_rc wg_survey_act(struct wg_db *db, const struct wg_actor *actor, long lo
         rc = wg_err_set(err, WG_ECONFLICT, "survey %lld is %s: only an open survey closes", id,
                         s.row.state);
     }
-    (void)drawn;
     if (!rc)
         rc = wg_store_survey_move(db, id, version, !strcmp(action, "open") ? "open" : "closed", now,
                                   err);

@@ -58,7 +58,8 @@
 #define WG_SURVEY_TEXT_MAX      200 /* a question's text, a text answer */
 #define WG_SURVEY_OPTIONS_MAX   10
 #define WG_SURVEY_LABEL_MAX     20
-#define WG_SURVEY_SAMPLE_MAX    20000 /* numbers a sample holds at most */
+#define WG_SURVEY_SAMPLE_MAX    20000   /* numbers a sample holds at most */
+#define WG_SURVEY_FRAME_MAX     1048576 /* phones a frame is read into memory at most */
 #define WG_SURVEY_CLAIM_SECONDS 900
 #define WG_SURVEY_ATTEMPTS      3
 #define WG_SURVEY_MIN_DEFAULT   30 /* answers a region needs to be ranked */

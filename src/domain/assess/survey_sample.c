@@ -152,7 +152,7 @@ static int on_unit(long long id, const char *grid, const char *blind, void *ctx)
         strlen(blind) >= sizeof f->u->blind)
         return 0;
     if (f->n == f->cap) {
-        if (f->cap >= 4000000) {
+        if (f->cap >= WG_SURVEY_FRAME_MAX) {
             f->over = 1;
             return 1;
         }
@@ -233,11 +233,6 @@ static enum wg_rc reseal(struct wg_db *db, const struct wg_pii_keys *keys, const
     return rc;
 }
 
-struct town_count {
-    char code[16];
-    long long frame, drawn;
-};
-
 static json_t *towns_json(struct wg_db *db, struct wg_survey_unit *u, size_t m,
                           const size_t *chosen, size_t nc)
 {
@@ -272,7 +267,8 @@ static enum wg_rc draw(struct wg_db *db, const struct wg_pii_keys *keys, const s
     wg_clock_iso(now - args->days * 86400, since);
     rc = wg_store_survey_frame(db, args->frame, lo, hi, since, on_unit, &f, err);
     if (!rc && f.over)
-        rc = wg_err_set(err, WG_ETOOBIG, "the frame holds more than 4,000,000 phones");
+        rc = wg_err_set(err, WG_ETOOBIG, "the frame holds more than %d phones: draw it by town",
+                        WG_SURVEY_FRAME_MAX);
     size_t all = f.n;
     if (!rc)
         rc = wg_survey_draw(f.u, f.n, args->per_town, args->total, (uint64_t)args->seed, &chosen,
