@@ -88,6 +88,8 @@ json_t *wg_api_keep(struct wg_req *req, json_t *j);
  * WG_EINVAL naming what it should be ("an order version") otherwise. */
 enum wg_rc wg_api_if_match(struct wg_req *req, const char *what, long long lo, long long hi,
                            long long *version, struct wg_err *err);
+/* Answers j (taking it) with version as the ETag, the value a change sends back as If-Match. */
+enum wg_rc wg_api_reply_versioned(struct wg_req *req, int status, long long version, json_t *j);
 /* What order operations need for this request: the keys, the catalog it holds, the
  * calendar (domain/orders/order.h). */
 struct wg_order_env wg_api_order_env(struct wg_req *req);

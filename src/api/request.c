@@ -138,6 +138,13 @@ enum wg_rc wg_api_if_match(struct wg_req *req, const char *what, long long lo, l
     return WG_OK;
 }
 
+enum wg_rc wg_api_reply_versioned(struct wg_req *req, int status, long long version, json_t *j)
+{
+    req->extra_header_name = "ETag";
+    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
+    return wg_reply_json(req, status, j);
+}
+
 int wg_api_in_scope(const struct wg_req *req, const char *code)
 {
     const struct wg_actor *a = req->actor;

@@ -6,6 +6,7 @@
 #include "domain/alerts/device.h"
 #include "domain/alerts/sponsor.h"
 #include "domain/alerts/task.h"
+#include "domain/assess/assess.h"
 #include "domain/assess/survey.h"
 #include "domain/disputes/body.h"
 #include "domain/disputes/dispute.h"

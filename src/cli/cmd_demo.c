@@ -14,6 +14,7 @@
 #include "domain/accounts/pii_keys.h"
 #include "domain/alerts/alert.h"
 #include "domain/alerts/task.h"
+#include "domain/assess/assess.h"
 #include "domain/assess/survey.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
@@ -268,6 +269,22 @@ out:
     return rc;
 }
 
+/* The demo's assessment (domain/assess/assess.h, wg_assess_sample): last month frozen, this
+ * month's drafts. */
+static enum wg_rc demo_assess(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    int made = 0;
+    enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
+    if (!rc &&
+        !(rc = wg_assess_sample(db, e.cal, e.keys, DEMO_COUNTY, "supervisor", (long long)time(NULL),
+                                &made, err)) &&
+        made)
+        printf("assessment: %d monthly results (last month frozen, this month's drafts)\n", made);
+    demo_env_close(&e);
+    return rc;
+}
+
 /* The demo's telephone surveys (domain/assess/survey.h, wg_survey_demo): last round's
  * finished, this round's under way. */
 static enum wg_rc demo_surveys(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -336,6 +353,7 @@ done:
         wg_cli_with_db(data, 0, demo_disputes, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_assess, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_surveys, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();

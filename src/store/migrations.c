@@ -178,6 +178,8 @@ const struct wg_migration wg_migrations[] = {
     {45, "early warnings over appeals, their orders, timelines and rules", WG_Q_MIGRATION_45},
     /* 未诉先办 tasks and leaders' 帮包 (domain/alerts/task.h, sponsor.h) */
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
+    /* assessment schemes, monthly results and their history (domain/assess/assess.h) */
+    {47, "assessment schemes, results and their history", WG_Q_MIGRATION_47},
     /* telephone surveys of safety and satisfaction (domain/assess/survey.h) */
     {48, "telephone surveys, their samples and calls", WG_Q_MIGRATION_48},
 };

@@ -15,6 +15,7 @@ import { visitTests } from './visits.mjs'
 import { disputeTests } from './disputes.mjs'
 import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
+import { assessTests } from './assess.mjs'
 import { warningTests } from './warnings.mjs'
 import { surveyTests } from './surveys.mjs'
 
@@ -481,6 +482,7 @@ tests.push(...disputeTests)
 // devices and the alert review desk (tests/browser/alerts.mjs)
 tests.push(...alertTests)
 tests.push(...taskTests)
+tests.push(...assessTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)
 tests.push(...surveyTests)

@@ -755,6 +755,54 @@ def alert_task_objects(srv, token):
                                 {"place": place, "leader": leader, "month": "2029-01"},
                                 token=token)
         assert status == 201, body
+# issue 22, assessment part (assess_objects): a grid run over the county by a supervisor of
+# its own, result 1 the town's grid 371302001001001, 4 the grid outside it. Self scores are
+# the grid's own people's (no role's account here is), so an entry is 403 to every reader; a
+# freeze on a stale version and a correction of a draft are 409 to the supervisor.
+THIS_MONTH = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+EXPECT.update({
+    ("GET", "/api/v1/assessments/schemes"): dict(inside=("/api/v1/assessments/schemes", None),
+                                                 outside=None, ok=200),
+    ("GET", "/api/v1/assessments/schemes/{kind}"): dict(
+        inside=("/api/v1/assessments/schemes/grid", None), outside=None, ok=200),
+    ("PUT", "/api/v1/assessments/schemes/{kind}"): dict(
+        inside=("/api/v1/assessments/schemes/grid", {"version": 0}), outside=None, ok=400),
+    ("GET", "/api/v1/assessments/rankings"): dict(
+        inside=("/api/v1/assessments/rankings?kind=grid&period=" + THIS_MONTH, None),
+        outside=None, ok=200),
+    ("GET", "/api/v1/assessments/awards"): dict(
+        inside=("/api/v1/assessments/awards?year=" + THIS_MONTH[:4], None), outside=None, ok=200),
+    ("POST", "/api/v1/assessments/freeze"): dict(
+        inside=("/api/v1/assessments/freeze", {"kind": "grid", "period": "2026-13"}),
+        outside=None, ok=400),
+    ("GET", "/api/v1/assessments"): dict(
+        inside=("/api/v1/assessments?kind=grid", None),
+        outside=("/api/v1/assessments?kind=grid&region=371302002", None), ok=200),
+    ("POST", "/api/v1/assessments"): dict(
+        inside=("/api/v1/assessments", {"kind": "town", "period": THIS_MONTH}), outside=None,
+        ok=201),
+    ("GET", "/api/v1/assessments/{id}"): dict(inside=("/api/v1/assessments/1", None),
+                                              outside=("/api/v1/assessments/4", None), ok=200),
+    ("PUT", "/api/v1/assessments/{id}/items/{code}"): dict(
+        inside=("/api/v1/assessments/1/items/G3.2", {"version": 1, "self": 5}),
+        outside=("/api/v1/assessments/4/items/G3.2", {"version": 1, "self": 5}), ok=403),
+    ("POST", "/api/v1/assessments/{id}/freeze"): dict(
+        inside=("/api/v1/assessments/1/freeze", {"version": 999}),
+        outside=("/api/v1/assessments/4/freeze", {"version": 999}), ok=409),
+    ("POST", "/api/v1/assessments/{id}/corrections"): dict(
+        inside=("/api/v1/assessments/1/corrections",
+                {"version": 1, "code": "G3.2", "score": 1, "reason": "矩阵"}),
+        outside=("/api/v1/assessments/4/corrections",
+                 {"version": 1, "code": "G3.2", "score": 1, "reason": "矩阵"}), ok=409),
+})
+
+
+def assess_objects(srv, data):
+    """A grid run over the county: result 1 inside the town, 4 outside it."""
+    boss = data.add_user(srv, "assess_boss", "supervisor", "371302", PASSWORD)
+    status, body = srv.json("POST", "/api/v1/assessments", {"kind": "grid",
+                                                           "period": THIS_MONTH}, token=boss)
+    assert status == 201 and body["created"] == 4, body
 # Early warning (test_warnings.py walks it): warning 1 inside the town, 2 outside it, raised by
 # a stability keyword in an order at each; a step on a new warning that cannot close is 409
 # to whoever may act, after the scope (404 outside)
@@ -1069,6 +1117,7 @@ def test_authorization_matrix():
             alert_objects(srv)
             alert_task_objects(srv, centre)
             warning_objects(srv, centre)
+            assess_objects(srv, data)
             survey_objects(srv, data, centre)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)

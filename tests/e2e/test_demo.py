@@ -135,6 +135,7 @@ def test_demo_command_has_one_handler_per_unit():
             assert status == 200 and body["orders"], body
             assert {o["unit"] for o in body["orders"]} == {"cgzf"}, body["orders"][:3]
             check_demo_disputes(srv, out)
+            check_demo_assessment(srv, out)
             check_demo_surveys(srv, out)
         finally:
             srv.stop()
@@ -250,3 +251,28 @@ def check_demo_disputes(srv, out):
     assert case["description"].endswith("。") and len(case["description"]) > 30, case
     assert case["body"] and case["body"]["name"], case
     assert all(p["phone"].startswith("154") for p in case["parties"] if p["phone"]), case
+
+
+def check_demo_assessment(srv, out):
+    """The demo's assessment: last month frozen with nine in ten grids at B or above (seed
+    000), some at A, each computed from the district's own scheme version; this month's drafts;
+    workers', units' and towns' results beside."""
+    assert re.search(r"assessment: \d+ monthly results", out), out
+    sup = srv.login("supervisor", "Demo-2026")
+    today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+    last = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    status, body = srv.get(f"/api/v1/assessments?kind=grid&period={last}", token=sup)
+    assert status == 200 and len(body["results"]) == 2062, len(body.get("results", []))
+    s = body["summary"]
+    print(f"demo assessment {last}: A {s['A']}, B {s['B']}, C {s['C']}, "
+          f"B or above {s['b_or_above_share']:.3f}")
+    assert s["b_or_above_share"] >= 0.9 and s["A"] > 0 and s["C"] > 0, s
+    assert {r["state"] for r in body["results"]} == {"frozen"}
+    status, res = srv.get(f"/api/v1/assessments/{body['results'][0]['id']}", token=sup)
+    assert res["scheme_version"] == 1 and res["history"][0]["action"] == "compute", res
+    status, body = srv.get(f"/api/v1/assessments?kind=grid&period={today:%Y-%m}", token=sup)
+    assert {r["state"] for r in body["results"]} == {"draft"}, body["results"][:2]
+    for kind in ("unit", "town"):
+        status, rk = srv.get(f"/api/v1/assessments/rankings?kind={kind}&period={last}",
+                             token=sup)
+        assert status == 200 and rk["rankings"], (kind, rk)

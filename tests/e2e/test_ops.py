@@ -193,9 +193,12 @@ def test_metrics():
         assert m[("wangge_http_request_duration_seconds_count", "{%s}" % route)] == 5
         assert 0 < m[("wangge_http_request_duration_seconds_sum", "{%s}" % route)] < 30
         # five creates, a dispatch and two logins (the sysadmin's, ag's) went through the group
-        # commit, in at least one batch
+        # commit, in at least one batch and never more batches than writes. (The server's
+        # sweeps write through it too, a second after the start: before the test's writes on a
+        # quick machine, among them on a busy one; so the count is not the test's alone.)
         assert m[("wangge_commit_batch_size_sum", "")] >= 8, m
-        assert 1 <= m[("wangge_commit_batch_size_count", "")] <= 8
+        assert 1 <= m[("wangge_commit_batch_size_count", "")] <= \
+            m[("wangge_commit_batch_size_sum", "")], m
         assert m[("wangge_commit_batch_size_bucket", '{le="+Inf"}')] == \
             m[("wangge_commit_batch_size_count", "")]
         assert m[("wangge_commit_queue_jobs", "")] == 0

@@ -37,14 +37,14 @@ def test_strict_unknown_json_keys_on_every_write_route():
         try:
             ag = data.add_user(srv, "ag", "agent", "371302", PASSWORD)
             gw = data.add_user(srv, "gw", "gridworker", "371302", PASSWORD)
-            sup = data.add_user(srv, "sup", "supervisor", "371302", PASSWORD)
+            sup = data.add_user(srv, "sup", "supervisor", "371302", PASSWORD)  # assessment
             sec = srv.login_first(data, "secadmin")
             status, order = srv.json("POST", "/api/v1/orders", ORDER, token=ag)
             assert status == 201, order
             routes = keyed_routes()
             assert len(routes) >= 13, routes
             fill = {"{username}": "ag", "{id}": str(order["id"]), "{name}": "note",
-                    "{code}": "06990", "{cid}": "1"}
+                    "{code}": "06990", "{kind}": "grid", "{cid}": "1"}
             for method, pattern, perm in routes:
                 path = pattern
                 for k, v in fill.items():

@@ -14,8 +14,8 @@ const STATS_ROLES = ['leader', 'supervisor', 'agent', 'sysadmin', 'handler', 'co
 const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediator', 'leader']
 // who reads alerts, warnings, tasks and 帮包 (alert_read)
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
-// who reads surveys and their results (assess_read); who calls (survey_call)
-const ASSESS_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads assessment results and rankings (assess_read)
+const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -35,7 +35,8 @@ export const NAV = [
   { path: '/warnings', key: 'nav.warnings', roles: ALERT_ROLES },
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
-  { path: '/surveys', key: 'nav.surveys', roles: ASSESS_ROLES },
+  { path: '/assessments', key: 'nav.assessments', roles: ASSESS_READ },
+  { path: '/surveys', key: 'nav.surveys', roles: ASSESS_READ },
   { path: '/survey-calls', key: 'nav.survey_calls', roles: ['agent', 'supervisor'] },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
   { path: '/grids', key: 'nav.grids', roles: MAP_ROLES },
@@ -81,8 +82,10 @@ const routes = [
       { path: 'tasks', component: () => import('./pages/Tasks.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'tasks/:id', component: () => import('./pages/TaskDetail.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
-      { path: 'surveys', component: () => import('./pages/Surveys.vue'), meta: { roles: ASSESS_ROLES } },
-      { path: 'surveys/:id', component: () => import('./pages/SurveyDetail.vue'), meta: { roles: ASSESS_ROLES } },
+      { path: 'assessments', component: () => import('./pages/Assessments.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'assessments/:id', component: () => import('./pages/AssessmentDetail.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'surveys', component: () => import('./pages/Surveys.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'surveys/:id', component: () => import('./pages/SurveyDetail.vue'), meta: { roles: ASSESS_READ } },
       { path: 'survey-calls', component: () => import('./pages/SurveyCalls.vue'), meta: { roles: roles('/survey-calls') } },
       { path: 'warnings', component: () => import('./pages/Warnings.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'warnings/:id', component: () => import('./pages/WarningDetail.vue'), meta: { roles: ALERT_ROLES } },

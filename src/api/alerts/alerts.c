@@ -104,9 +104,7 @@ static enum wg_rc reply_alert(struct wg_req *req, struct wg_db *db, long long id
         wg_alert_view(db, &((const struct wg_actor *)req->actor)->scope, id, &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, 200, out);
+    return wg_api_reply_versioned(req, 200, version, out);
 }
 
 enum wg_rc wg_api_alerts_get(struct wg_req *req, struct wg_err *err)

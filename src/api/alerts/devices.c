@@ -17,9 +17,7 @@ static enum wg_rc reply_device(struct wg_req *req, struct wg_db *db, const char 
     enum wg_rc rc = wg_store_device_get(db, id, &d, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", d.version);
-    return wg_reply_json(req, status, wg_device_json(&d));
+    return wg_api_reply_versioned(req, status, d.version, wg_device_json(&d));
 }
 
 enum wg_rc wg_api_devices_list(struct wg_req *req, struct wg_err *err)
@@ -47,9 +45,7 @@ enum wg_rc wg_api_devices_get(struct wg_req *req, struct wg_err *err)
         (rc = wg_device_view(db, &((const struct wg_actor *)req->actor)->scope, req->params[0],
                              &out, &version, err)))
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, 200, out);
+    return wg_api_reply_versioned(req, 200, version, out);
 }
 
 static enum wg_rc save(struct wg_req *req, const char *path_id, struct wg_err *err)

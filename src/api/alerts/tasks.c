@@ -32,9 +32,7 @@ static enum wg_rc reply_task(struct wg_req *req, struct wg_db *db, long long id,
         wg_task_view(db, &env, req->actor, id, (long long)time(NULL), &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, version, out);
 }
 
 enum wg_rc wg_api_tasks_list(struct wg_req *req, struct wg_err *err)

@@ -11,12 +11,6 @@
 
 #include "domain/catalog/catalog_store.h"
 
-static void etag(struct wg_req *req, long long version)
-{
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-}
-
 enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
 {
     struct wg_app *app = req->app;
@@ -31,9 +25,8 @@ enum wg_rc wg_api_catalog_get(struct wg_req *req, struct wg_err *err)
     if (!cat)
         return wg_err_set(err, WG_EINTERNAL, "catalog version %lld could not be written as JSON",
                           v);
-    etag(req, v);
-    return wg_reply_json(req, 200,
-                         json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
+    return wg_api_reply_versioned(req, 200, v,
+                                  json_pack("{s:I,s:o}", "version", (json_int_t)v, "catalog", cat));
 }
 
 /* A suggestion's text travels in the URL, which the HTTP layer caps at about 16 KB: 4 KB of
@@ -126,10 +119,10 @@ enum wg_rc wg_api_catalog_put_item(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc = change(req, "catalog.put_item", 1, &version, &created, err);
     if (rc)
         return rc;
-    etag(req, version);
-    return wg_reply_json(req, created ? 201 : 200,
-                         json_pack("{s:I,s:b,s:o}", "version", (json_int_t)version, "created",
-                                   created, "item", item_in_force(req->app, req->params[0])));
+    return wg_api_reply_versioned(req, created ? 201 : 200, version,
+                                  json_pack("{s:I,s:b,s:o}", "version", (json_int_t)version,
+                                            "created", created, "item",
+                                            item_in_force(req->app, req->params[0])));
 }
 
 enum wg_rc wg_api_catalog_delete_item(struct wg_req *req, struct wg_err *err)
@@ -138,9 +131,8 @@ enum wg_rc wg_api_catalog_delete_item(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc = change(req, "catalog.delete_item", 0, &version, NULL, err);
     if (rc)
         return rc;
-    etag(req, version);
-    return wg_reply_json(
-        req, 200,
+    return wg_api_reply_versioned(
+        req, 200, version,
         json_pack("{s:I,s:s}", "version", (json_int_t)version, "deleted", req->params[0]));
 }
 

@@ -21,9 +21,7 @@ static enum wg_rc reply_body(struct wg_req *req, struct wg_db *db, int status, l
     enum wg_rc rc = wg_body_view(db, app->keys, &a->scope, id, &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, version, out);
 }
 
 enum wg_rc wg_api_bodies_list(struct wg_req *req, struct wg_err *err)

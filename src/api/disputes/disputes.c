@@ -54,9 +54,7 @@ static enum wg_rc reply_case(struct wg_req *req, struct wg_db *db, int status, l
         return rc;
     if (code && *code)
         json_object_set_new(out, "code", json_string(code));
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, version, out);
 }
 
 enum wg_rc wg_api_disputes_create(struct wg_req *req, struct wg_err *err)

@@ -20,9 +20,7 @@ static enum wg_rc reply_task(struct wg_req *req, struct wg_db *db, long long id,
         wg_screening_view(db, app->keys, wg_api_registry_scope(req), id, &out, &version, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, 200, out);
+    return wg_api_reply_versioned(req, 200, version, out);
 }
 
 enum wg_rc wg_api_screenings_list(struct wg_req *req, struct wg_err *err)

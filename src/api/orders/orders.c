@@ -206,10 +206,8 @@ enum wg_rc wg_api_orders_get(struct wg_req *req, struct wg_err *err)
     if (rc)
         return rc;
     /* the ETag is the version: send it back as If-Match with a change */
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"",
-                                              json_integer_value(json_object_get(out, "version")));
-    return wg_reply_json(req, 200, out);
+    return wg_api_reply_versioned(req, 200, json_integer_value(json_object_get(out, "version")),
+                                  out);
 }
 
 /* New orders get their text index entries and their reporter's phone lookup behind intake

@@ -41,14 +41,6 @@ static json_t *house_json(const struct wg_house_row *h)
                      (json_int_t)h->updated_at);
 }
 
-/* Answers j with its version as the ETag, to be sent back as If-Match with a change. */
-static enum wg_rc reply_versioned(struct wg_req *req, int status, long long version, json_t *j)
-{
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, j);
-}
-
 /* ---- keyset cursors: the last key of a page, hex-encoded behind "1" ---- */
 static void cursor_encode(const char *key, char *out, size_t n)
 {
@@ -185,7 +177,7 @@ enum wg_rc wg_api_buildings_create(struct wg_req *req, struct wg_err *err)
         wg_locator_release(loc);
     rc = wg_api_audit(req, db, NULL, "building.create", "building",
                       rc ? wg_api_field(req, "code") : b.code, rc ? NULL : b.address, rc, err);
-    return rc ? rc : reply_versioned(req, 201, b.version, building_json(&b));
+    return rc ? rc : wg_api_reply_versioned(req, 201, b.version, building_json(&b));
 }
 
 enum wg_rc wg_api_buildings_get(struct wg_req *req, struct wg_err *err)
@@ -196,7 +188,7 @@ enum wg_rc wg_api_buildings_get(struct wg_req *req, struct wg_err *err)
     if ((rc = wg_api_db(req, &db, err)) ||
         (rc = wg_building_get(db, scope_of(req), req->params[0], &b, err)))
         return rc;
-    return reply_versioned(req, 200, b.version, building_json(&b));
+    return wg_api_reply_versioned(req, 200, b.version, building_json(&b));
 }
 
 /* The version the client read; required, so that two people cannot change it at once. */
@@ -228,7 +220,7 @@ enum wg_rc wg_api_buildings_put(struct wg_req *req, struct wg_err *err)
     if (loc)
         wg_locator_release(loc);
     rc = wg_api_audit(req, db, NULL, "building.update", "building", req->params[0], NULL, rc, err);
-    return rc ? rc : reply_versioned(req, 200, b.version, building_json(&b));
+    return rc ? rc : wg_api_reply_versioned(req, 200, b.version, building_json(&b));
 }
 
 /* ---- houses ---- */
@@ -294,7 +286,7 @@ enum wg_rc wg_api_houses_create(struct wg_req *req, struct wg_err *err)
         snprintf(id, sizeof id, "%lld", h.id);
     rc = wg_api_audit(req, db, NULL, "house.create", "house", id, rc ? req->params[0] : h.address,
                       rc, err);
-    return rc ? rc : reply_versioned(req, 201, h.version, house_json(&h));
+    return rc ? rc : wg_api_reply_versioned(req, 201, h.version, house_json(&h));
 }
 
 /* A house id in a path, exactly as written; anything else is a house that does not exist. */
@@ -314,7 +306,7 @@ enum wg_rc wg_api_houses_get(struct wg_req *req, struct wg_err *err)
     if ((rc = house_id(req->params[0], &id, err)) || (rc = wg_api_db(req, &db, err)) ||
         (rc = wg_house_get(db, scope_of(req), id, &h, err)))
         return rc;
-    return reply_versioned(req, 200, h.version, house_json(&h));
+    return wg_api_reply_versioned(req, 200, h.version, house_json(&h));
 }
 
 enum wg_rc wg_api_houses_put(struct wg_req *req, struct wg_err *err)
@@ -329,5 +321,5 @@ enum wg_rc wg_api_houses_put(struct wg_req *req, struct wg_err *err)
         return rc;
     rc = wg_house_update(db, scope_of(req), id, version, req->json, (long long)time(NULL), &h, err);
     rc = wg_api_audit(req, db, NULL, "house.update", "house", req->params[0], NULL, rc, err);
-    return rc ? rc : reply_versioned(req, 200, h.version, house_json(&h));
+    return rc ? rc : wg_api_reply_versioned(req, 200, h.version, house_json(&h));
 }

@@ -17,9 +17,7 @@ static enum wg_rc reply_household(struct wg_req *req, struct wg_db *db, int stat
     if ((rc = wg_api_registry_sensitive(req, db, &sensitive, err)) ||
         (rc = wg_household_json(db, app->keys, h, 1, sensitive, &out, err)))
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", h->version);
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, h->version, out);
 }
 
 enum wg_rc wg_api_households_list(struct wg_req *req, struct wg_err *err)

@@ -12,9 +12,7 @@
 
 static enum wg_rc reply_org(struct wg_req *req, int status, const struct wg_org *o)
 {
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", o->version);
-    return wg_reply_json(req, status, wg_org_json(o));
+    return wg_api_reply_versioned(req, status, o->version, wg_org_json(o));
 }
 
 enum wg_rc wg_api_orgs_list(struct wg_req *req, struct wg_err *err)

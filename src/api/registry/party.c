@@ -12,9 +12,7 @@
 
 static enum wg_rc reply_versioned(struct wg_req *req, int status, long long version, json_t *j)
 {
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", version);
-    return wg_reply_json(req, status, j);
+    return wg_api_reply_versioned(req, status, version, j);
 }
 
 /* Runs the write in a transaction of its own. */

@@ -51,9 +51,7 @@ enum wg_rc wg_api_registry_version(struct wg_req *req, const char *what, long lo
 static enum wg_rc reply_person(struct wg_req *req, int status, const struct wg_person *p,
                                int sensitive)
 {
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", p->version);
-    return wg_reply_json(req, status, wg_person_json(p, sensitive));
+    return wg_api_reply_versioned(req, status, p->version, wg_person_json(p, sensitive));
 }
 
 enum wg_rc wg_api_persons_list(struct wg_req *req, struct wg_err *err)

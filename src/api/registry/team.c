@@ -16,9 +16,8 @@
 
 static enum wg_rc reply_team(struct wg_req *req, int status, const struct wg_team *t)
 {
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", t->row.version);
-    return wg_reply_json(req, status, wg_team_json(t, wg_cst_day((long long)time(NULL))));
+    return wg_api_reply_versioned(req, status, t->row.version,
+                                  wg_team_json(t, wg_cst_day((long long)time(NULL))));
 }
 
 enum wg_rc wg_api_grid_team_get(struct wg_req *req, struct wg_err *err)

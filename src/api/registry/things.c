@@ -13,9 +13,7 @@
 
 static enum wg_rc reply_thing(struct wg_req *req, int status, const struct wg_thing_row *t)
 {
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(req->arena, "\"%lld\"", t->version);
-    return wg_reply_json(req, status, wg_thing_json(t));
+    return wg_api_reply_versioned(req, status, t->version, wg_thing_json(t));
 }
 
 struct page {

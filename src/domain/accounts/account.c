@@ -202,9 +202,14 @@ enum wg_rc wg_scope_parse(const char *text, struct wg_scope *out, struct wg_err 
     return WG_OK;
 }
 
+int wg_scope_is_unit(const struct wg_scope *s)
+{
+    return !strcmp(s->kind, "unit");
+}
+
 int wg_scope_covers(const struct wg_scope *s, const char *code)
 {
-    if (!strcmp(s->kind, "unit"))
+    if (wg_scope_is_unit(s))
         return 1;
     return !strncmp(code, s->code, strlen(s->code));
 }

@@ -76,6 +76,8 @@ struct wg_scope {
     char code[32];
 };
 enum wg_rc wg_scope_parse(const char *text, struct wg_scope *out, struct wg_err *err);
+/* 1 when the scope is a unit's ("unit:ID"): its account sees its unit's work, not places'. */
+int wg_scope_is_unit(const struct wg_scope *s);
 /* 1 when a region or grid code lies inside the scope's subtree. Unit scopes see the map
  * (it is not personal data) but only their unit's work. */
 int wg_scope_covers(const struct wg_scope *s, const char *code);

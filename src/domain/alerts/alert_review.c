@@ -15,7 +15,7 @@ static const char *const review_actions[] = {"order", "dismiss", NULL};
 
 int wg_alert_visible(const struct wg_scope *scope, const char *grid, const char *unit)
 {
-    if (!strcmp(scope->kind, "unit"))
+    if (wg_scope_is_unit(scope))
         return !strcmp(scope->code, unit);
     return wg_scope_covers(scope, grid);
 }
@@ -46,7 +46,7 @@ static int on_alert(const struct wg_alert_row *a, void *ctx)
 enum wg_rc wg_alert_list(struct wg_db *db, const struct wg_scope *scope,
                          const struct wg_alert_query *q, json_t **out, struct wg_err *err)
 {
-    int unit = !strcmp(scope->kind, "unit");
+    int unit = wg_scope_is_unit(scope);
     struct wg_alert_filter f = {unit ? "" : scope->code,
                                 unit ? scope->code : "",
                                 q->state ? q->state : "",

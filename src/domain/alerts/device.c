@@ -124,7 +124,7 @@ static int on_device(const struct wg_device_row *d, void *ctx)
 enum wg_rc wg_device_list(struct wg_db *db, const struct wg_scope *scope,
                           const struct wg_device_query *q, json_t **out, struct wg_err *err)
 {
-    int unit = !strcmp(scope->kind, "unit");
+    int unit = wg_scope_is_unit(scope);
     struct wg_device_filter f = {unit ? "" : scope->code,
                                  unit ? scope->code : "",
                                  q->kind ? q->kind : "",

@@ -168,11 +168,6 @@ enum wg_rc wg_sponsor_ranking(struct wg_db *db, const struct wg_actor *actor, co
 
 /* ---- assigning ---- */
 
-static int is_unit(const struct wg_actor *a)
-{
-    return !strcmp(a->scope.kind, "unit");
-}
-
 static enum wg_rc months_of(const json_t *body, char from[8], char to[8], struct wg_err *err)
 {
     const char *m = NULL, *f = NULL, *t = NULL;
@@ -220,7 +215,7 @@ static enum wg_rc create(struct wg_db *db, const struct wg_actor *a, const json_
         (rc = wg_jf_text(body, "place", 1, 18, &place, err)))
         return rc;
     if (strspn(place, "0123456789") != strlen(place) ||
-        (strlen(place) != 15 && strlen(place) != 18) || is_unit(a) ||
+        (strlen(place) != 15 && strlen(place) != 18) || wg_scope_is_unit(&a->scope) ||
         !wg_scope_covers(&a->scope, place))
         return wg_err_set(err, WG_EINVAL, "'place': grid '%s' does not exist", place);
     rc = wg_store_grid_live(db, place, err);
@@ -293,7 +288,7 @@ static int sees(const struct wg_actor *a, const char *place, const char *leader)
 {
     if (!strcmp(a->username, leader))
         return 1;
-    return !is_unit(a) && wg_scope_covers(&a->scope, place);
+    return !wg_scope_is_unit(&a->scope) && wg_scope_covers(&a->scope, place);
 }
 
 static int on_sponsor(const struct wg_sponsor_row *r, void *ctx)

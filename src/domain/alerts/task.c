@@ -113,7 +113,7 @@ static enum wg_rc scope_check(struct wg_db *db, const struct wg_actor *a, const 
 {
     struct wg_region_row r;
     enum wg_rc rc;
-    if (strcmp(a->scope.kind, "unit") && !wg_scope_covers(&a->scope, code))
+    if (!wg_scope_is_unit(&a->scope) && !wg_scope_covers(&a->scope, code))
         return wg_err_set(err, WG_EINVAL, "'scope': region or grid '%s' does not exist", code);
     rc = strlen(code) >= 15 ? wg_store_grid_live(db, code, err)
                             : wg_store_region_get(db, code, &r, err);
@@ -328,14 +328,9 @@ static int in_list(const char *json_list, const char *s)
     return found;
 }
 
-static int is_unit(const struct wg_actor *a)
-{
-    return !strcmp(a->scope.kind, "unit");
-}
-
 static int sees(const struct wg_actor *a, const struct wg_task_row *r)
 {
-    if (is_unit(a))
+    if (wg_scope_is_unit(&a->scope))
         return !strcmp(a->scope.code, r->lead_unit) || in_list(r->helpers, a->scope.code);
     return wg_scope_covers(&a->scope, r->scope);
 }
@@ -400,9 +395,9 @@ enum wg_rc wg_task_load_row(struct wg_db *db, const struct wg_actor *a, long lon
 static enum wg_rc may(const struct wg_actor *a, const struct wg_task_row *r, const char *action,
                       struct wg_err *err)
 {
-    int review = (a->perms & WG_P_ALERT_REVIEW) && !is_unit(a);
-    int lead = is_unit(a) && !strcmp(a->scope.code, r->lead_unit);
-    int helper = is_unit(a) && in_list(r->helpers, a->scope.code);
+    int review = (a->perms & WG_P_ALERT_REVIEW) && !wg_scope_is_unit(&a->scope);
+    int lead = wg_scope_is_unit(&a->scope) && !strcmp(a->scope.code, r->lead_unit);
+    int helper = wg_scope_is_unit(&a->scope) && in_list(r->helpers, a->scope.code);
     if (review || (!strcmp(action, "progress") && (lead || helper)) ||
         (!strcmp(action, "complete") && lead))
         return WG_OK;
@@ -604,7 +599,7 @@ static int on_row(const struct wg_task_row *r, void *ctx)
 enum wg_rc wg_task_scope_prefix(const struct wg_actor *actor, const char *field, const char *want,
                                 char out[32], struct wg_err *err)
 {
-    const char *mine = is_unit(actor) ? "" : actor->scope.code;
+    const char *mine = wg_scope_is_unit(&actor->scope) ? "" : actor->scope.code;
     want = want ? want : "";
     if (strlen(want) > 18 || strspn(want, "0123456789") != strlen(want))
         return wg_err_set(err, WG_EINVAL, "'%s' must be a region or grid code (digits)", field);
@@ -645,9 +640,9 @@ enum wg_rc wg_task_list(struct wg_db *db, const struct wg_actor *actor,
     snprintf(hi, sizeof hi, "%s~", lo);
     const char *unit = q->unit ? q->unit : "";
     /* a unit's handlers read the tasks their unit works on, another unit's are none of theirs */
-    if (is_unit(actor) && *unit && strcmp(unit, actor->scope.code))
+    if (wg_scope_is_unit(&actor->scope) && *unit && strcmp(unit, actor->scope.code))
         unit = "\x01";
-    else if (is_unit(actor))
+    else if (wg_scope_is_unit(&actor->scope))
         unit = actor->scope.code;
     struct wg_task_range r = {lo,
                               hi,

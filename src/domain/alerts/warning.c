@@ -95,7 +95,7 @@ enum wg_rc wg_warning_list(struct wg_db *db, const struct wg_scope *scope,
             return wg_err_set(err, WG_EINVAL, "'since' (%.40s) is not a date YYYY-MM-DD", q->since);
         r.since = wg_cst_midnight(d);
     }
-    if (scope && !strcmp(scope->kind, "unit")) /* a unit's account: the places' warnings are
+    if (scope && wg_scope_is_unit(scope)) /* a unit's account: the places' warnings are
                                                   not its work, an empty range */
         snprintf(lo, sizeof lo, "~"), snprintf(hi, sizeof hi, "~");
     else if ((rc = wg_registry_range(scope, NULL, NULL, lo, hi, err)))

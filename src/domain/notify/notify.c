@@ -308,7 +308,7 @@ static void reader_of(const struct wg_actor *actor, char unit[WG_NOTIFY_RECIPIEN
                       struct wg_outbox_reader *who)
 {
     unit[0] = '\0';
-    if (!strcmp(actor->scope.kind, "unit") && actor->scope.code[0])
+    if (wg_scope_is_unit(&actor->scope) && actor->scope.code[0])
         snprintf(unit, WG_NOTIFY_RECIPIENT_MAX, "unit:%s", actor->scope.code);
     who->a = actor->username;
     who->b = unit;

@@ -457,7 +457,7 @@ out:
 /* Whether actor's area holds a candidate lying in grid (or, without one, the county). */
 static int in_area(const struct wg_actor *actor, const char *grid, const char *county)
 {
-    if (!strcmp(actor->scope.kind, "unit"))
+    if (wg_scope_is_unit(&actor->scope))
         return 0;
     return wg_scope_covers(&actor->scope, grid && *grid ? grid : county);
 }

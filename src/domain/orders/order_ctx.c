@@ -40,7 +40,7 @@ static enum wg_order_relation relation_of(const struct wg_actor *actor,
                                           const struct wg_order_row *o,
                                           const struct wg_order_assist *a)
 {
-    if (strcmp(actor->scope.kind, "unit"))
+    if (!wg_scope_is_unit(&actor->scope))
         return wg_scope_covers(&actor->scope, o->grid[0] ? o->grid : o->county) ? WG_REL_REGION
                                                                                 : WG_REL_NONE;
     if (o->unit[0] && !strcmp(o->unit, actor->scope.code))

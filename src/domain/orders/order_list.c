@@ -60,7 +60,7 @@ enum wg_rc wg_order_build_filter(const struct wg_pii_keys *keys, const struct wg
     f->text = q->q;
     f->line = q->line;
     f->unit = q->unit;
-    if (!strcmp(actor->scope.kind, "unit")) /* a unit's account sees its unit's work */
+    if (wg_scope_is_unit(&actor->scope)) /* a unit's account sees its unit's work */
         f->unit = q->unit && *q->unit && strcmp(q->unit, actor->scope.code) ? WG_ORDER_NO_UNIT
                                                                             : actor->scope.code;
     f->limit = 50;

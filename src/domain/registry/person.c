@@ -69,7 +69,7 @@ int wg_registry_covers(const struct wg_scope *scope, const char *grid)
 {
     if (!scope)
         return 1;
-    if (!strcmp(scope->kind, "unit"))
+    if (wg_scope_is_unit(scope))
         return 0;
     return !strncmp(grid, scope->code, strlen(scope->code));
 }

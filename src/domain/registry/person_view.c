@@ -86,7 +86,7 @@ enum wg_rc wg_registry_range(const struct wg_scope *scope, const char *grid, con
         return wg_err_set(err, WG_EINVAL, "'grid' and 'region': give one of them, not both");
     if (strlen(want) > 30 || strspn(want, "0123456789") != strlen(want))
         return wg_err_set(err, WG_EINVAL, "'%s' must be a code (digits)", key);
-    if (scope && !strcmp(scope->kind, "unit"))
+    if (scope && wg_scope_is_unit(scope))
         return wg_err_set(err, WG_ENOTFOUND, "a unit's account sees no registry");
     if (strncmp(want, mine, strlen(mine)) && strncmp(mine, want, strlen(want)))
         return wg_err_set(err, WG_ENOTFOUND, "%s '%s' is outside your scope", key, want);
@@ -209,7 +209,7 @@ enum wg_rc wg_person_list(struct wg_db *db, const struct wg_pii_keys *keys,
     if ((rc = wg_param_count(q->limit, "limit", 1, 200, &limit, err)) ||
         (rc = wg_registry_cursor(q->cursor, after_grid, &after_id, err)))
         return rc;
-    if (scope && !strcmp(scope->kind, "unit"))
+    if (scope && wg_scope_is_unit(scope))
         return wg_err_set(err, WG_ENOTFOUND, "a unit's account sees no registry");
     pg.want = (int)limit;
     pg.arr = json_array();

@@ -288,7 +288,7 @@ static enum wg_rc not_found(struct wg_err *err, const char *what, const char *id
 
 static int region_actor(const struct wg_actor *a)
 {
-    return strcmp(a->scope.kind, "unit") != 0;
+    return !wg_scope_is_unit(&a->scope);
 }
 
 static enum wg_rc parse_scope(const struct wg_stats_env *env, const struct wg_actor *actor,
