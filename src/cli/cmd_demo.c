@@ -16,6 +16,7 @@
 #include "domain/alerts/task.h"
 #include "domain/assess/assess.h"
 #include "domain/assess/survey.h"
+#include "domain/partake/sample_partake.h"
 #include "domain/disputes/sample_cases.h"
 #include "domain/orders/history.h"
 #include "domain/map/npmsrc.h"
@@ -303,6 +304,27 @@ static enum wg_rc demo_surveys(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
+/* The demo's 一长二员 teams, volunteers and mobilisations (domain/partake/sample_partake.h)
+ * over the demo town's communities, after the registry they draw on. */
+static enum wg_rc demo_partake(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    struct wg_partake_sample_report rep;
+    enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
+    if (rc ||
+        (rc = wg_partake_sample(db, e.keys, "371302001", (long long)time(NULL), 371302, &rep, err)))
+        goto out;
+    if (rep.teams)
+        printf("partake: %d 一长二员 teams in %d stairwells with %d visits this month; %d "
+               "volunteer teams, %d volunteers, %d service records, %d redemptions; %d "
+               "mobilisations with %d reports\n",
+               rep.teams, rep.stairwells, rep.visits, rep.vteams, rep.volunteers, rep.hours,
+               rep.redemptions, rep.mobilisations, rep.reports);
+out:
+    demo_env_close(&e);
+    return rc;
+}
+
 static void print_accounts(void)
 {
     printf("demo accounts (password %s for each; demo only):\n", DEMO_PASSWORD);
@@ -354,7 +376,8 @@ done:
         wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_assess, (void *)data, &err) ||
-        wg_cli_with_db(data, 0, demo_surveys, (void *)data, &err))
+        wg_cli_with_db(data, 0, demo_surveys, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_partake, (void *)data, &err))
         return wg_cli_fail(&err);
     print_accounts();
     printf("demo: once it is served, open the console at http://127.0.0.1:8080 and log in as\n"

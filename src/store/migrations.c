@@ -182,5 +182,9 @@ const struct wg_migration wg_migrations[] = {
     {47, "assessment schemes, results and their history", WG_Q_MIGRATION_47},
     /* telephone surveys of safety and satisfaction (domain/assess/survey.h) */
     {48, "telephone surveys, their samples and calls", WG_Q_MIGRATION_48},
+    /* 一长二员 stairwell teams and their visits, volunteers with hours and points, and
+     * mobilisations with each team's acknowledgement (domain/partake/stairwell.h, volunteer.h,
+     * mobilise.h) */
+    {50, "stairwell teams, volunteers and mobilisations", WG_Q_MIGRATION_50},
 };
 const size_t wg_nmigrations = sizeof wg_migrations / sizeof wg_migrations[0];

@@ -17,6 +17,7 @@ import { alertTests } from './alerts.mjs'
 import { taskTests } from './tasks.mjs'
 import { assessTests } from './assess.mjs'
 import { warningTests } from './warnings.mjs'
+import { partakeTests } from './partake.mjs'
 import { surveyTests } from './surveys.mjs'
 
 export const tests = []
@@ -485,4 +486,6 @@ tests.push(...taskTests)
 tests.push(...assessTests)
 // early warning: the dashboard's board, the list, the loop (tests/browser/warnings.mjs)
 tests.push(...warningTests)
+// 一长二员, volunteers and mobilisation (tests/browser/partake.mjs)
+tests.push(...partakeTests)
 tests.push(...surveyTests)

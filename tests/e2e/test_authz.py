@@ -895,6 +895,147 @@ def field_objects(srv):
         assert status == 201, body
 
 
+# issue 22, 一长二员 and volunteers part (partake_objects): stairwell team 1 in building IN-1
+# (unit ""), 2 in OUT-1; volunteer teams and volunteers 1 inside the town, 2 outside;
+# mobilisation 1 over the town, 2 over the town outside. A new team takes a unit of IN-1 of its
+# own (each call takes one); a change needs If-Match (400 without it, before the team is looked for); a person is a
+# volunteer once (409 to whoever may add one); a team reports once (409 after the first).
+PARTAKE = {}
+EXPECT.update({
+    ("GET", "/api/v1/stairwell-teams"): dict(
+        inside=("/api/v1/stairwell-teams?grid=371302001001001", None),
+        outside=("/api/v1/stairwell-teams?grid=371302002001001", None), ok=200),
+    ("POST", "/api/v1/stairwell-teams"): dict(
+        inside=("/api/v1/stairwell-teams", lambda: new_stair_team("IN-1", PARTAKE["unit"].pop())),
+        outside=("/api/v1/stairwell-teams", lambda: new_stair_team("OUT-1", "")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/stairwell-teams/{id}"): dict(inside=("/api/v1/stairwell-teams/1", None),
+                                                  outside=("/api/v1/stairwell-teams/2", None),
+                                                  ok=200),
+    ("PUT", "/api/v1/stairwell-teams/{id}"): dict(
+        inside=("/api/v1/stairwell-teams/1", lambda: stair_members("in")),
+        outside=("/api/v1/stairwell-teams/2", lambda: stair_members("out")), ok=400,
+        outside_status=400),
+    ("POST", "/api/v1/stairwell-teams/{id}/visits"): dict(
+        inside=("/api/v1/stairwell-teams/1/visits", lambda: stair_visit(PARTAKE["household"])),
+        outside=("/api/v1/stairwell-teams/2/visits", lambda: stair_visit(PARTAKE["household"])),
+        ok=201),
+    ("GET", "/api/v1/stairwell-teams/{id}/month"): dict(
+        inside=("/api/v1/stairwell-teams/1/month", None),
+        outside=("/api/v1/stairwell-teams/2/month", None), ok=200),
+    ("GET", "/api/v1/volunteer-teams"): dict(
+        inside=("/api/v1/volunteer-teams?scope=" + TOWN, None),
+        outside=("/api/v1/volunteer-teams?scope=371302002", None), ok=200),
+    ("POST", "/api/v1/volunteer-teams"): dict(
+        inside=("/api/v1/volunteer-teams", lambda: new_volunteer_team(TOWN)),
+        outside=("/api/v1/volunteer-teams", lambda: new_volunteer_team("371302002")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/volunteers"): dict(inside=("/api/v1/volunteers", None),
+                                        outside=("/api/v1/volunteers?scope=371302002", None),
+                                        ok=200),
+    ("POST", "/api/v1/volunteers"): dict(
+        inside=("/api/v1/volunteers", lambda: {"person": PARTAKE["in"][0], "team": 1}),
+        outside=("/api/v1/volunteers", lambda: {"person": PARTAKE["out"][1], "team": 2}),
+        ok=409, outside_status=400),
+    ("GET", "/api/v1/volunteers/rankings"): dict(
+        inside=("/api/v1/volunteers/rankings?scope=" + TOWN, None),
+        outside=("/api/v1/volunteers/rankings?scope=371302002", None), ok=200),
+    ("GET", "/api/v1/volunteers/{id}"): dict(inside=("/api/v1/volunteers/1", None),
+                                             outside=("/api/v1/volunteers/2", None), ok=200),
+    ("POST", "/api/v1/volunteers/{id}/hours"): dict(
+        inside=("/api/v1/volunteers/1/hours", lambda: service_hours()),
+        outside=("/api/v1/volunteers/2/hours", lambda: service_hours()), ok=201),
+    ("POST", "/api/v1/volunteers/{id}/redemptions"): dict(
+        inside=("/api/v1/volunteers/1/redemptions", {"points": 1, "what": "矩阵"}),
+        outside=("/api/v1/volunteers/2/redemptions", {"points": 1, "what": "矩阵"}), ok=201),
+    ("GET", "/api/v1/mobilisations"): dict(inside=("/api/v1/mobilisations", None), outside=None,
+                                           ok=200),
+    ("POST", "/api/v1/mobilisations"): dict(
+        inside=("/api/v1/mobilisations", lambda: new_mobilisation(TOWN)),
+        outside=("/api/v1/mobilisations", lambda: new_mobilisation("371302002")), ok=201,
+        outside_status=400),
+    ("GET", "/api/v1/mobilisations/{id}"): dict(inside=("/api/v1/mobilisations/1", None),
+                                                outside=("/api/v1/mobilisations/2", None),
+                                                ok=200),
+    ("POST", "/api/v1/mobilisations/{id}/reports"): dict(
+        inside=("/api/v1/mobilisations/1/reports", {"kind": "stairwell", "team": 1,
+                                                    "step": "ack"}),
+        outside=("/api/v1/mobilisations/2/reports", {"kind": "stairwell", "team": 2,
+                                                     "step": "ack"}),
+        ok={"supervisor": 200, "gridworker": 409, "community": 409}),
+})
+
+
+def new_stair_team(building, unit):
+    side = "in" if building == "IN-1" else "out"
+    return dict(stair_members(side), building=building, unit=unit)
+
+
+def stair_members(side):
+    a, b, c = PARTAKE[side]
+    return {"head": {"person": a}, "info": {"person": b}, "guard": {"person": c}}
+
+
+def stair_visit(household):
+    return {"household": household, "visited_at": int(time.time()) - 60, "by": "head",
+            "content": "矩阵走访"}
+
+
+def new_volunteer_team(place):
+    return {"name": f"矩阵志愿服务队{counter()}", "place": place, "kind": "other"}
+
+
+def service_hours():
+    return {"date": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600)), "hours": 1,
+            "activity": "矩阵"}
+
+
+def new_mobilisation(scope):
+    deadline = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600 + 30 * 86400))
+    return {"title": "矩阵动员", "content": "矩阵", "deadline": deadline, "scope": scope,
+            "kinds": ["stairwell"]}
+
+
+def partake_objects(srv, data):
+    """Three persons each side; stairwell team 1 in IN-1 (a household living in its house 1),
+    2 in OUT-1; volunteer teams, volunteers (with hours) and mobilisations 1 inside, 2
+    outside; units 1 to 14 of IN-1 left for the new teams."""
+    sup = data.add_user(srv, "partake_sup", "supervisor", "all", PASSWORD)
+    for side, grid in [("in", "371302001001001"), ("out", "371302002001001")]:
+        PARTAKE[side] = []
+        for _ in range(3):
+            status, body = srv.json("POST", "/api/v1/persons", new_person(grid))
+            assert status == 201, body
+            PARTAKE[side].append(body["id"])
+    status, house = srv.get("/api/v1/houses/1")
+    assert status == 200, house
+    status, body = srv.json("POST", "/api/v1/households", {
+        "number": "M-partake", "grid": "371302001001001", "address": house["address"]})
+    assert status == 201, body
+    PARTAKE["household"] = body["id"]
+    PARTAKE["unit"] = [str(n) for n in range(14, 0, -1)]  # one for every call of the route
+    for unit in PARTAKE["unit"]:
+        status, body = srv.json("POST", "/api/v1/buildings/IN-1/houses",
+                                {"unit": unit, "floor": 1, "room": "101", "use": "empty"})
+        assert status == 201, body
+    for building, side, place in [("IN-1", "in", TOWN), ("OUT-1", "out", "371302002")]:
+        status, body = srv.json("POST", "/api/v1/stairwell-teams",
+                                new_stair_team(building, ""), token=sup)
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/volunteer-teams", new_volunteer_team(place),
+                                token=sup)
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/volunteers",
+                                {"person": PARTAKE[side][0], "team": body["id"]}, token=sup)
+        assert status == 201, body
+        status, body = srv.json("POST", f"/api/v1/volunteers/{body['id']}/hours",
+                                dict(service_hours(), hours=10), token=sup)
+        assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/mobilisations", new_mobilisation(place),
+                                token=sup)
+        assert status == 201, body
+
+
 def registry_objects(srv):
     """Building IN-1 and house 1 inside the town, OUT-1 and house 2 outside it."""
     for code, lon in [("IN-1", 118.305), ("OUT-1", 118.405)]:
@@ -1118,6 +1259,7 @@ def test_authorization_matrix():
             alert_task_objects(srv, centre)
             warning_objects(srv, centre)
             assess_objects(srv, data)
+            partake_objects(srv, data)
             survey_objects(srv, data, centre)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)

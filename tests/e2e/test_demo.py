@@ -136,6 +136,7 @@ def test_demo_command_has_one_handler_per_unit():
             assert {o["unit"] for o in body["orders"]} == {"cgzf"}, body["orders"][:3]
             check_demo_disputes(srv, out)
             check_demo_assessment(srv, out)
+            check_demo_partake(srv, out)
             check_demo_surveys(srv, out)
         finally:
             srv.stop()
@@ -146,6 +147,21 @@ def test_demo_command_has_one_handler_per_unit():
         data.close()
 
 
+def check_demo_partake(srv, out):
+    """The demo's residents taking part: 一长二员 teams in most stairwells of the demo town's
+    communities, their visits this month in the registry; volunteer teams with a year of
+    hours; two mobilisations with reports."""
+    m = re.search(r"partake: (\d+) 一长二员 teams in (\d+) stairwells with (\d+) visits this "
+                  r"month; (\d+) volunteer teams, (\d+) volunteers, (\d+) service records", out)
+    assert m, out
+    teams, wells, visits, vteams, volunteers, hours = map(int, m.groups())
+    assert wells * 0.6 <= teams <= wells and visits > teams and vteams >= 3, m.group(0)
+    assert hours > 10 * volunteers, m.group(0)
+    gw = srv.login("gridworker", "Demo-2026")
+    status, ms = srv.get("/api/v1/mobilisations", token=gw)
+    assert status == 200 and len(ms["mobilisations"]) == 2, ms
+    status, vs = srv.get("/api/v1/visits?region=371302001&limit=200", token=gw)
+    assert status == 200 and any(v["method"] == "stair" for v in vs["visits"]), vs
 def check_demo_surveys(srv, out):
     """The demo's telephone surveys: last round's safety survey closed with every town ranked
     on enough answers, shares and intervals that read like a district's; this round's

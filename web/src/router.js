@@ -16,6 +16,8 @@ const DISPUTE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'mediat
 const ALERT_ROLES = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
 // who reads assessment results and rankings (assess_read)
 const ASSESS_READ = ['agent', 'supervisor', 'handler', 'gridworker', 'community', 'leader']
+// who reads 一长二员, volunteers and mobilisations (partake_read)
+const PARTAKE_ROLES = ['agent', 'supervisor', 'gridworker', 'community', 'leader']
 
 // the menu, in order; each entry's roles see it
 export const NAV = [
@@ -36,6 +38,9 @@ export const NAV = [
   { path: '/tasks', key: 'nav.tasks', roles: ALERT_ROLES },
   { path: '/sponsorships', key: 'nav.sponsorships', roles: ALERT_ROLES },
   { path: '/assessments', key: 'nav.assessments', roles: ASSESS_READ },
+  { path: '/stairwells', key: 'nav.stairwells', roles: PARTAKE_ROLES },
+  { path: '/volunteers', key: 'nav.volunteers', roles: PARTAKE_ROLES },
+  { path: '/mobilisations', key: 'nav.mobilisations', roles: PARTAKE_ROLES },
   { path: '/surveys', key: 'nav.surveys', roles: ASSESS_READ },
   { path: '/survey-calls', key: 'nav.survey_calls', roles: ['agent', 'supervisor'] },
   { path: '/dashboard', key: 'nav.dashboard', roles: STATS_ROLES },
@@ -84,6 +89,9 @@ const routes = [
       { path: 'sponsorships', component: () => import('./pages/Sponsorships.vue'), meta: { roles: ALERT_ROLES } },
       { path: 'assessments', component: () => import('./pages/Assessments.vue'), meta: { roles: ASSESS_READ } },
       { path: 'assessments/:id', component: () => import('./pages/AssessmentDetail.vue'), meta: { roles: ASSESS_READ } },
+      { path: 'stairwells', component: () => import('./pages/Stairwells.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'volunteers', component: () => import('./pages/Volunteers.vue'), meta: { roles: PARTAKE_ROLES } },
+      { path: 'mobilisations', component: () => import('./pages/Mobilisations.vue'), meta: { roles: PARTAKE_ROLES } },
       { path: 'surveys', component: () => import('./pages/Surveys.vue'), meta: { roles: ASSESS_READ } },
       { path: 'surveys/:id', component: () => import('./pages/SurveyDetail.vue'), meta: { roles: ASSESS_READ } },
       { path: 'survey-calls', component: () => import('./pages/SurveyCalls.vue'), meta: { roles: roles('/survey-calls') } },

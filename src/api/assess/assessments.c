@@ -28,10 +28,8 @@ static enum wg_rc reply_result(struct wg_req *req, struct wg_db *db, long long i
     enum wg_rc rc = wg_assess_view(db, req->actor, id, &out, err);
     if (rc)
         return rc;
-    req->extra_header_name = "ETag";
-    req->extra_header_value = wg_arena_printf(
-        req->arena, "\"%lld\"", (long long)json_integer_value(json_object_get(out, "version")));
-    return wg_reply_json(req, status, out);
+    return wg_api_reply_versioned(req, status, json_integer_value(json_object_get(out, "version")),
+                                  out);
 }
 
 /* GET /api/v1/assessments/schemes: every kind's scheme in force and the metrics known. */

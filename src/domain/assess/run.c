@@ -17,15 +17,10 @@ const char *const wg_assess_item_fields[] = {"version", "self",     "reviewer",
 const char *const wg_assess_correct_fields[] = {"version", "code", "score", "reason", NULL};
 const char *const wg_assess_freeze_fields[] = {"version", "kind", "period", NULL};
 
-static int is_unit(const struct wg_actor *a)
-{
-    return !strcmp(a->scope.kind, "unit");
-}
-
 enum wg_rc wg_assess_range(const struct wg_actor *actor, const char *want, char lo[32], char hi[32],
                            struct wg_err *err)
 {
-    const char *mine = is_unit(actor) ? "" : actor->scope.code;
+    const char *mine = wg_scope_is_unit(&actor->scope) ? "" : actor->scope.code;
     want = want ? want : "";
     if (strlen(want) > 18 || strspn(want, "0123456789") != strlen(want))
         return wg_err_set(err, WG_EINVAL, "'region' must be a region or grid code (digits)");
@@ -38,7 +33,7 @@ enum wg_rc wg_assess_range(const struct wg_actor *actor, const char *want, char 
 
 int wg_assess_sees(const struct wg_actor *a, const struct wg_assess_row *r)
 {
-    if (is_unit(a))
+    if (wg_scope_is_unit(&a->scope))
         return !strcmp(r->kind, "unit") && !strcmp(r->object, a->scope.code);
     return wg_scope_covers(&a->scope, r->region);
 }
@@ -288,7 +283,7 @@ enum wg_rc wg_assess_run(struct wg_db *db, const struct wg_calendar *cal,
         (rc = wg_jf_text(body, "period", 1, 7, &period, err)) ||
         (rc = wg_assess_period(period, "period", now, &first, err)))
         return rc;
-    if (is_unit(actor))
+    if (wg_scope_is_unit(&actor->scope))
         return wg_err_set(err, WG_EFORBIDDEN, "a unit's account does not run assessments");
     if ((rc = wg_assess_range(actor, NULL, lo, hi, err)) ||
         (rc = wg_assess_scheme_get(db, kind, &scheme, err)) ||
@@ -318,7 +313,8 @@ out:
 
 static int may_review(const struct wg_actor *a, const struct wg_assess_row *r)
 {
-    return (a->perms & WG_P_ASSESS_WRITE) && !is_unit(a) && wg_scope_covers(&a->scope, r->region);
+    return (a->perms & WG_P_ASSESS_WRITE) && !wg_scope_is_unit(&a->scope) &&
+           wg_scope_covers(&a->scope, r->region);
 }
 
 static int may_self(const struct wg_actor *a, const struct wg_assess_row *r)
@@ -326,8 +322,9 @@ static int may_self(const struct wg_actor *a, const struct wg_assess_row *r)
     if (!strcmp(r->kind, "worker"))
         return !strcmp(a->username, r->object);
     if (!strcmp(r->kind, "unit"))
-        return is_unit(a) && a->role == WG_ROLE_HANDLER && !strcmp(a->scope.code, r->object);
-    if (is_unit(a) || !wg_scope_covers(&a->scope, r->object))
+        return wg_scope_is_unit(&a->scope) && a->role == WG_ROLE_HANDLER &&
+               !strcmp(a->scope.code, r->object);
+    if (wg_scope_is_unit(&a->scope) || !wg_scope_covers(&a->scope, r->object))
         return 0;
     if (!strcmp(r->kind, "grid"))
         return (a->role == WG_ROLE_GRIDWORKER || a->role == WG_ROLE_COMMUNITY) &&
@@ -687,7 +684,7 @@ enum wg_rc wg_assess_freeze_month(struct wg_db *db, const struct wg_actor *actor
         (rc = wg_assess_period(period, "period", now, &first, err)) ||
         (rc = wg_assess_range(actor, NULL, lo, hi, err)))
         return rc;
-    if (is_unit(actor) || !(actor->perms & WG_P_ASSESS_WRITE))
+    if (wg_scope_is_unit(&actor->scope) || !(actor->perms & WG_P_ASSESS_WRITE))
         return wg_err_set(err, WG_EFORBIDDEN, "results are frozen by supervisors");
     struct month *m = wg_calloc(1, sizeof *m);
     struct wg_assess_range q = {kind, period, lo, hi, "", "draft", 4096};
