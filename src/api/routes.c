@@ -7,6 +7,7 @@
 #include "domain/alerts/sponsor.h"
 #include "domain/alerts/task.h"
 #include "domain/assess/assess.h"
+#include "domain/assess/survey.h"
 #include "domain/disputes/body.h"
 #include "domain/partake/mobilise.h"
 #include "domain/partake/stairwell.h"

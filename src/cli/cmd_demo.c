@@ -15,6 +15,7 @@
 #include "domain/alerts/alert.h"
 #include "domain/alerts/task.h"
 #include "domain/assess/assess.h"
+#include "domain/assess/survey.h"
 #include "domain/partake/sample_partake.h"
 #include "domain/partake/wish.h"
 #include "domain/disputes/sample_cases.h"
@@ -286,6 +287,24 @@ static enum wg_rc demo_assess(struct wg_db *db, void *ctx, struct wg_err *err)
     return rc;
 }
 
+/* The demo's telephone surveys (domain/assess/survey.h, wg_survey_demo): last round's
+ * finished, this round's under way. */
+static enum wg_rc demo_surveys(struct wg_db *db, void *ctx, struct wg_err *err)
+{
+    struct demo_env e;
+    struct wg_survey_sample_report rep;
+    enum wg_rc rc = demo_env_open(db, ctx, 0, &e, err);
+    if (!rc &&
+        !(rc = wg_survey_demo(db, e.keys, DEMO_COUNTY, DEMO_PASSWORD, (long long)time(NULL), &rep,
+                              err)) &&
+        rep.surveys)
+        printf("surveys: %d telephone surveys, %d numbers drawn, %d calls (%d reached); "
+               "agents wangli and chenjing\n",
+               rep.surveys, rep.numbers, rep.calls, rep.reached);
+    demo_env_close(&e);
+    return rc;
+}
+
 /* The demo's 一长二员 teams, volunteers and mobilisations (domain/partake/sample_partake.h)
  * over the demo town's communities, after the registry they draw on. */
 static enum wg_rc demo_partake(struct wg_db *db, void *ctx, struct wg_err *err)
@@ -377,6 +396,7 @@ done:
         wg_cli_with_db(data, 0, demo_alerts, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_tasks, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_assess, (void *)data, &err) ||
+        wg_cli_with_db(data, 0, demo_surveys, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_partake, (void *)data, &err) ||
         wg_cli_with_db(data, 0, demo_wishes, (void *)data, &err))
         return wg_cli_fail(&err);

@@ -180,6 +180,8 @@ const struct wg_migration wg_migrations[] = {
     {46, "proactive tasks, their timelines and leaders' sponsorships", WG_Q_MIGRATION_46},
     /* assessment schemes, monthly results and their history (domain/assess/assess.h) */
     {47, "assessment schemes, results and their history", WG_Q_MIGRATION_47},
+    /* telephone surveys of safety and satisfaction (domain/assess/survey.h) */
+    {48, "telephone surveys, their samples and calls", WG_Q_MIGRATION_48},
     /* Wishes and deliberations (domain/partake/wish.h, deliberation.h): the wish wall, 一事一议
      * with its stages, and the communities' needs, resources and projects lists. */
     {49, "wishes, deliberations and the communities' lists", WG_Q_MIGRATION_49},

@@ -19,6 +19,7 @@ import { assessTests } from './assess.mjs'
 import { warningTests } from './warnings.mjs'
 import { partakeTests } from './partake.mjs'
 import { wishTests } from './wishes.mjs'
+import { surveyTests } from './surveys.mjs'
 
 export const tests = []
 const test = (name, fn) => tests.push([name, fn])
@@ -490,3 +491,4 @@ tests.push(...warningTests)
 tests.push(...partakeTests)
 // the wish wall and 一事一议, the portal's wall and notices (tests/browser/wishes.mjs)
 tests.push(...wishTests)
+tests.push(...surveyTests)

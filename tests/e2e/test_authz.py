@@ -1127,6 +1127,82 @@ def registry_objects(srv):
         assert status == 201, body
 
 
+# issue 22, surveys part: telephone surveys (survey_objects): survey 1 over the town, 2 over
+# the town outside, both sampled and open; call 1 of survey 1 is centre's, so another's reveal
+# or outcome is 403 and the sample is not drawn again (409). A change or a move needs If-Match
+# (400 without it) before the survey is looked for.
+EXPECT.update({
+    ("GET", "/api/v1/surveys"): dict(inside=("/api/v1/surveys", None), outside=None, ok=200),
+    ("POST", "/api/v1/surveys"): dict(inside=("/api/v1/surveys", lambda: new_survey(TOWN)),
+                                      outside=("/api/v1/surveys", lambda: new_survey("371302002")),
+                                      ok=201, outside_status=400),
+    ("GET", "/api/v1/surveys/{id}"): dict(inside=("/api/v1/surveys/1", None),
+                                          outside=("/api/v1/surveys/2", None), ok=200),
+    ("PUT", "/api/v1/surveys/{id}"): dict(
+        inside=("/api/v1/surveys/1", lambda: new_survey(None)),
+        outside=("/api/v1/surveys/2", lambda: new_survey(None)), ok=400, outside_status=400),
+    ("POST", "/api/v1/surveys/{id}/actions"): dict(
+        inside=("/api/v1/surveys/1/actions", {"action": "close"}),
+        outside=("/api/v1/surveys/2/actions", {"action": "close"}), ok=400, outside_status=400),
+    ("POST", "/api/v1/surveys/{id}/sample"): dict(
+        inside=("/api/v1/surveys/1/sample", {"frame": "registry", "total": 5}),
+        outside=("/api/v1/surveys/2/sample", {"frame": "registry", "total": 5}), ok=409),
+    ("GET", "/api/v1/surveys/{id}/sample"): dict(inside=("/api/v1/surveys/1/sample", None),
+                                                 outside=("/api/v1/surveys/2/sample", None),
+                                                 ok=200),
+    ("POST", "/api/v1/surveys/{id}/calls/next"): dict(
+        inside=("/api/v1/surveys/1/calls/next", None),
+        outside=("/api/v1/surveys/2/calls/next", None), ok=200),
+    ("POST", "/api/v1/surveys/{id}/calls/{cid}/reveal"): dict(
+        inside=("/api/v1/surveys/1/calls/1/reveal", None),
+        outside=("/api/v1/surveys/2/calls/1/reveal", None), ok=403),
+    ("POST", "/api/v1/surveys/{id}/calls/{cid}"): dict(
+        inside=("/api/v1/surveys/1/calls/1", {"outcome": "refused"}),
+        outside=("/api/v1/surveys/2/calls/1", {"outcome": "refused"}), ok=403),
+    ("GET", "/api/v1/surveys/{id}/results"): dict(inside=("/api/v1/surveys/1/results", None),
+                                                  outside=("/api/v1/surveys/2/results", None),
+                                                  ok=200),
+    ("GET", "/api/v1/surveys/{id}/results.csv"): dict(
+        inside=("/api/v1/surveys/1/results.csv", None),
+        outside=("/api/v1/surveys/2/results.csv", None), ok=200),
+})
+
+
+def new_survey(scope):
+    body = {"title": "矩阵满意度调查", "kind": "satisfaction", "period_from": "2026-11-01",
+            "period_to": "2026-12-31",
+            "questions": [{"text": "您对网格服务满意吗？", "kind": "single",
+                           "options": [{"label": "满意", "score": 100},
+                                       {"label": "不满意", "score": 0}]}]}
+    if scope:
+        body["scope"] = scope
+    return body
+
+
+def survey_objects(srv, data, centre):
+    """Surveys 1 (the town) and 2 (outside), drawn from persons with phones and open; call 1
+    of survey 1 claimed by centre."""
+    sup = data.add_user(srv, "survey_sup", "supervisor", "all", PASSWORD)
+    for sid, (scope, grid) in enumerate([(TOWN, "371302001001001"),
+                                         ("371302002", "371302002001001")], 1):
+        for k in range(2):
+            person = new_person(grid)
+            person["phone"] = f"1370000{sid}{k:03d}"
+            status, body = srv.json("POST", "/api/v1/persons", person)
+            assert status == 201, body
+        status, body = srv.json("POST", "/api/v1/surveys", new_survey(scope), token=sup)
+        assert status == 201 and body["id"] == sid, body
+        status, body = srv.json("POST", f"/api/v1/surveys/{sid}/sample",
+                                {"frame": "registry", "per_town": 5}, token=sup)
+        assert status == 201, body
+        status, _, raw = srv.request("POST", f"/api/v1/surveys/{sid}/actions",
+                                     {"action": "open"}, headers={"If-Match": '"2"'}, token=sup)
+        assert status == 200, raw
+    status, body = srv.json("POST", "/api/v1/surveys/1/calls/next", token=centre)
+    assert status == 200 and body["call"]["id"] == 1, body
+
+
+
 def route_table():
     text = open(os.path.join(ROOT, "src", "api", "routes.def"), encoding="utf-8").read()
     return [(m, p, perm.strip()) for m, p, perm in
@@ -1269,6 +1345,7 @@ def test_authorization_matrix():
             srv.json("PUT", "/api/v1/me/password", {"old_password": PASSWORD + "-initial",
                                                     "new_password": PASSWORD}, token=keeper)
             wish_objects(srv, centre, keeper)
+            survey_objects(srv, data, centre)
             ended = srv.login("u_agent", PASSWORD)
             srv.request("DELETE", "/api/v1/session", token=ended)
             failures = []

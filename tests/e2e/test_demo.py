@@ -137,11 +137,12 @@ def test_demo_command_has_one_handler_per_unit():
             check_demo_disputes(srv, out)
             check_demo_assessment(srv, out)
             check_demo_partake(srv, out)
+            check_demo_surveys(srv, out)
         finally:
             srv.stop()
         # again: the cases are there, none is added
         _, again, _ = run("demo", "--data", data.dir)
-        assert "disputes:" not in again, again
+        assert "disputes:" not in again and "surveys:" not in again, again
     finally:
         data.close()
 
@@ -161,6 +162,24 @@ def check_demo_partake(srv, out):
     assert status == 200 and len(ms["mobilisations"]) == 2, ms
     status, vs = srv.get("/api/v1/visits?region=371302001&limit=200", token=gw)
     assert status == 200 and any(v["method"] == "stair" for v in vs["visits"]), vs
+def check_demo_surveys(srv, out):
+    """The demo's telephone surveys: last round's safety survey closed with every town ranked
+    on enough answers, shares and intervals that read like a district's; this round's
+    satisfaction survey open, a part called."""
+    assert re.search(r"surveys: 2 telephone surveys, \d+ numbers drawn, \d+ calls", out), out
+    sup = srv.login("supervisor", "Demo-2026")
+    status, body = srv.get("/api/v1/surveys", token=sup)
+    assert status == 200 and [s["state"] for s in body["surveys"]] == ["open", "closed"], body
+    assert body["surveys"][1]["kind"] == "safety" and "安全感" in body["surveys"][1]["title"]
+    status, r = srv.get(f"/api/v1/surveys/{body['surveys'][1]['id']}/results", token=sup)
+    assert status == 200 and r["towns"] and not r["too_few"], r
+    assert len(r["ranking"]) == len(r["towns"]) >= 5, r["ranking"]
+    d = r["district"]
+    assert 0.7 < d["share"] < 0.98 and d["ci_low"] < d["share"] < d["ci_high"], d
+    assert 0.6 < d["response_rate"] < 0.95, d
+    assert r["ranking"][0]["share"] > r["ranking"][-1]["share"], r["ranking"]
+    status, r = srv.get(f"/api/v1/surveys/{body['surveys'][0]['id']}/results?min=1", token=sup)
+    assert status == 200 and 0 < r["district"]["n"] < r["district"]["sampled"], r["district"]
 
 
 # a case's steps in the order the state machine allows them, as an archived agreement has them

@@ -44,7 +44,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
             routes = keyed_routes()
             assert len(routes) >= 13, routes
             fill = {"{username}": "ag", "{id}": str(order["id"]), "{name}": "note",
-                    "{code}": "06990", "{kind}": "grid"}
+                    "{code}": "06990", "{kind}": "grid", "{cid}": "1"}
             for method, pattern, perm in routes:
                 path = pattern
                 for k, v in fill.items():
@@ -53,7 +53,7 @@ def test_strict_unknown_json_keys_on_every_write_route():
                 # the agent also records and steps dispute cases, reviews alerts and opens tasks
                 token = (gw if ("ORDER" in perm and "REGISTRY" in perm) or "PARTAKE" in perm
                          else ag if "ORDER" in perm or "DISPUTE" in perm or "ALERT" in perm
-                         else sup if "ASSESS" in perm
+                         else sup if "ASSESS" in perm or "SURVEY" in perm
                          else sec if "ADMIN_ACCOUNTS" in perm
                          else gw if "PARTAKE" in perm  # residents taking part: grid staff's
                          else None if perm.strip() == "0" else srv.token)

@@ -29,6 +29,7 @@ static const char *const contexts[][WG_SEALED_MAX] = {
     [WG_SEALED_WARNING_EVENTS] = {"warning.note"},
     [WG_SEALED_TASK_EVENTS] = {"task.note"},
     [WG_SEALED_SPONSOR_NOTES] = {"sponsorship.note"},
+    [WG_SEALED_SURVEY_PHONES] = {"survey.phone"},
 };
 static const char *const table_names[] = {
     [WG_SEALED_ORDERS] = "order",
@@ -46,6 +47,7 @@ static const char *const table_names[] = {
     [WG_SEALED_WARNING_EVENTS] = "warning step",
     [WG_SEALED_TASK_EVENTS] = "task's timeline",
     [WG_SEALED_SPONSOR_NOTES] = "sponsorship's note",
+    [WG_SEALED_SURVEY_PHONES] = "survey sample's phone",
 };
 
 struct pending {
@@ -148,7 +150,8 @@ enum wg_rc wg_pii_rotate_stored(struct wg_db *db, const struct wg_pii_keys *keys
         WG_SEALED_HOUSEHOLDS,     WG_SEALED_ORGS,        WG_SEALED_VISITS,
         WG_SEALED_PATROLS,        WG_SEALED_TRACKS,      WG_SEALED_DISPUTE_PARTIES,
         WG_SEALED_DISPUTE_EVENTS, WG_SEALED_SCREENINGS,  WG_SEALED_WARNINGS,
-        WG_SEALED_WARNING_EVENTS, WG_SEALED_TASK_EVENTS, WG_SEALED_SPONSOR_NOTES};
+        WG_SEALED_WARNING_EVENTS, WG_SEALED_TASK_EVENTS, WG_SEALED_SPONSOR_NOTES,
+        WG_SEALED_SURVEY_PHONES};
     for (size_t t = 0; !rc && t < sizeof all / sizeof all[0]; t++) {
         long long after = 0;
         int done = 0;

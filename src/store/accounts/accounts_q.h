@@ -153,6 +153,7 @@ enum wg_sealed_table {
     WG_SEALED_WARNING_EVENTS, /* each step's note on a warning's timeline */
     WG_SEALED_TASK_EVENTS,    /* a 未诉先办 task's timeline notes (domain/alerts/task.h) */
     WG_SEALED_SPONSOR_NOTES,  /* a 帮包's progress notes (domain/alerts/sponsor.h) */
+    WG_SEALED_SURVEY_PHONES,  /* a survey sample's phones (domain/assess/survey.h) */
 };
 #define WG_SEALED_MAX 5 /* values a row holds at most */
 struct wg_sealed_row {
