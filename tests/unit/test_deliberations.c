@@ -112,18 +112,6 @@ static void bodies(void)
     }
 }
 
-static void add_region(struct wg_db *db, const char *code, const char *name, const char *level)
-{
-    struct wg_err err = {0};
-    struct wg_region_row r = {0};
-    int changed = 0;
-    snprintf(r.code, sizeof r.code, "%s", code);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.level, sizeof r.level, "%s", level);
-    wg_region_parent(code, r.parent, sizeof r.parent);
-    T_EQ_INT(wg_store_region_put(db, &r, &changed, &err), WG_OK);
-}
-
 static json_t *step(struct wg_db *db, const struct wg_actor *a, long long id, long long version,
                     const char *body, enum wg_rc want, const char *word)
 {
@@ -170,9 +158,9 @@ static void setup(struct wg_db *db, const struct wg_actor *cw, long long *order,
 {
     struct wg_err err = {0};
     struct wg_unit_row u = {"wy", "东关物业服务有限公司", "department"};
-    add_region(db, "371302", "兰山区", "county");
-    add_region(db, TOWN, "兰山街道", "town");
-    add_region(db, VILLAGE, "东关社区", "village");
+    t_add_region(db, "371302", "兰山区", "county");
+    t_add_region(db, TOWN, "兰山街道", "town");
+    t_add_region(db, VILLAGE, "东关社区", "village");
     t_add_grid(db, GRID);
     T_EQ_INT(wg_store_unit_insert(db, &u, &err), WG_OK);
     struct wg_order_input in;

@@ -25,14 +25,9 @@ static struct wg_pii_keys *keys;
 /* A made-up resident ID for seq, with its check character. */
 static void make_id(int seq, char out[19])
 {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int sum = 0;
     snprintf(out, 19, "371302%04d%02d%02d%03d", 1940 + seq % 70, 1 + seq / 70 % 12,
              1 + seq / 840 % 28, seq / 23520 % 1000);
-    for (int i = 0; i < 17; i++)
-        sum += (out[i] - '0') * w[i];
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
+    t_id_check(out);
 }
 
 /* One row of persons seq: "bad" spoils its ID's check character; name and household as given. */

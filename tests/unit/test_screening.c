@@ -115,18 +115,6 @@ static void due_dates(const struct wg_calendar *cal)
     T_EQ_INT(due, wg_cst_midnight(day("2028-01-07")) + 17 * 3600 + 30 * 60);
 }
 
-static void add_region(struct wg_db *db, const char *code, const char *name, const char *level)
-{
-    struct wg_err err = {0};
-    struct wg_region_row r = {0};
-    int changed = 0;
-    snprintf(r.code, sizeof r.code, "%s", code);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.level, sizeof r.level, "%s", level);
-    wg_region_parent(code, r.parent, sizeof r.parent);
-    T_EQ_INT(wg_store_region_put(db, &r, &changed, &err), WG_OK);
-}
-
 static void add_account(struct wg_db *db, const char *name, const char *role, const char *scope)
 {
     struct wg_err err = {0};
@@ -385,10 +373,10 @@ int main(void)
         return 1;
     }
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    add_region(db, "371302", "兰山区", "county");
-    add_region(db, "371302001", "兰山街道", "town");
-    add_region(db, VILLAGE, "东关社区", "village");
-    add_region(db, "371302001002", "西关社区", "village");
+    t_add_region(db, "371302", "兰山区", "county");
+    t_add_region(db, "371302001", "兰山街道", "town");
+    t_add_region(db, VILLAGE, "东关社区", "village");
+    t_add_region(db, "371302001002", "西关社区", "village");
     t_add_grid(db, GRID);
     t_add_grid(db, WEST);
 

@@ -38,18 +38,6 @@ static void actor(struct wg_actor *a, const char *name, const char *role, const 
     snprintf(a->scope.code, sizeof a->scope.code, "%s", code);
 }
 
-static void add_region(struct wg_db *db, const char *code, const char *name, const char *level)
-{
-    struct wg_err err = {0};
-    struct wg_region_row r = {0};
-    int changed = 0;
-    snprintf(r.code, sizeof r.code, "%s", code);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.level, sizeof r.level, "%s", level);
-    wg_region_parent(code, r.parent, sizeof r.parent);
-    T_EQ_INT(wg_store_region_put(db, &r, &changed, &err), WG_OK);
-}
-
 static void add_person(struct wg_db *db, int i, const char *grid, const char *phone)
 {
     struct wg_err err = {0};
@@ -631,10 +619,10 @@ int main(void)
         return 1;
     }
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    add_region(db, COUNTY, "兰山区", "county");
-    add_region(db, T1, "兰山街道", "town");
-    add_region(db, T2, "柳青街道", "town");
-    add_region(db, T3, "白沙埠镇", "town");
+    t_add_region(db, COUNTY, "兰山区", "county");
+    t_add_region(db, T1, "兰山街道", "town");
+    t_add_region(db, T2, "柳青街道", "town");
+    t_add_region(db, T3, "白沙埠镇", "town");
     const char *grids[] = {"371302001001001", "371302001002001", "371302002001001",
                            "371302003001001"};
     for (size_t i = 0; i < 4; i++)

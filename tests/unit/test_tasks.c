@@ -52,18 +52,6 @@ static void actor(struct wg_actor *a, const char *name, const char *role, const 
     snprintf(a->scope.code, sizeof a->scope.code, "%s", code);
 }
 
-static void add_region(struct wg_db *db, const char *code, const char *name, const char *level)
-{
-    struct wg_err err = {0};
-    struct wg_region_row r = {0};
-    int changed = 0;
-    snprintf(r.code, sizeof r.code, "%s", code);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.level, sizeof r.level, "%s", level);
-    wg_region_parent(code, r.parent, sizeof r.parent);
-    T_EQ_INT(wg_store_region_put(db, &r, &changed, &err), WG_OK);
-}
-
 static void add_account(struct wg_db *db, const char *name, const char *role, const char *scope)
 {
     struct wg_err err = {0};
@@ -776,11 +764,11 @@ int main(void)
     }
     env.keys = keys;
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
-    add_region(db, COUNTY, "兰山区", "county");
-    add_region(db, TOWN, "兰山街道", "town");
-    add_region(db, "371302001001", "东关社区", "village");
-    add_region(db, "371302002", "柳青街道", "town");
-    add_region(db, "371302002001", "南坛村", "village");
+    t_add_region(db, COUNTY, "兰山区", "county");
+    t_add_region(db, TOWN, "兰山街道", "town");
+    t_add_region(db, "371302001001", "东关社区", "village");
+    t_add_region(db, "371302002", "柳青街道", "town");
+    t_add_region(db, "371302002001", "南坛村", "village");
     t_add_grid(db, GRID);
     t_add_grid(db, GRID2);
     t_add_grid(db, WEST);

@@ -24,17 +24,12 @@
 static long long add_person(struct wg_db *db, struct wg_pii_keys *keys, int seq, const char *grid,
                             const char *care, long long now)
 {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     struct wg_err err = {0};
     struct wg_person p = {0};
     struct wg_scope all = {"region", ""};
     char id[19];
-    int sum = 0;
     snprintf(id, sizeof id, "3713021960%02d01%03d", 1 + seq / 1000, seq % 1000);
-    for (int i = 0; i < 17; i++)
-        sum += (id[i] - '0') * w[i];
-    id[17] = "10X98765432"[sum % 11];
-    id[18] = '\0';
+    t_id_check(id);
     json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:[]}", "id_number", id, "name", "钱大娘", "residence",
                           "registered", "grid", grid, "care");
     if (*care)

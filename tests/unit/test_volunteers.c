@@ -36,18 +36,6 @@ static void actor(struct wg_actor *a, const char *name, const char *role, const 
     snprintf(a->scope.code, sizeof a->scope.code, "%s", code);
 }
 
-static void add_region(struct wg_db *db, const char *code, const char *name, const char *level)
-{
-    struct wg_err err = {0};
-    struct wg_region_row r = {0};
-    int changed = 0;
-    snprintf(r.code, sizeof r.code, "%s", code);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.level, sizeof r.level, "%s", level);
-    wg_region_parent(code, r.parent, sizeof r.parent);
-    T_EQ_INT(wg_store_region_put(db, &r, &changed, &err), WG_OK);
-}
-
 static long long count(const char *table)
 {
     char sql[120];
@@ -57,17 +45,12 @@ static long long count(const char *table)
 
 static long long add_person(struct wg_db *db, int seq, const char *grid)
 {
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
     struct wg_err err = {0};
     struct wg_person p = {0};
     struct wg_scope all = {"region", ""};
     char id[19];
-    int sum = 0;
     snprintf(id, sizeof id, "37130219850101%03d", seq);
-    for (int i = 0; i < 17; i++)
-        sum += (id[i] - '0') * w[i];
-    id[17] = "10X98765432"[sum % 11];
-    id[18] = '\0';
+    t_id_check(id);
     json_t *b = json_pack("{s:s,s:s,s:s,s:s}", "id_number", id, "name", "陈志强", "residence",
                           "registered", "grid", grid);
     T_EQ_INT(wg_person_apply(&p, b, 0, now, &err), WG_OK);
@@ -355,10 +338,10 @@ int main(void)
     }
     T_EQ_INT(wg_store_get(st, &db, &err), WG_OK);
     now = wg_cst_midnight(wg_civil_days(2026, 12, 1)) + 20 * 3600;
-    add_region(db, "371302", "兰山区", "county");
-    add_region(db, TOWN, "兰山街道", "town");
-    add_region(db, COMMUNITY, "沂河社区", "village");
-    add_region(db, "371302002", "柳青街道", "town");
+    t_add_region(db, "371302", "兰山区", "county");
+    t_add_region(db, TOWN, "兰山街道", "town");
+    t_add_region(db, COMMUNITY, "沂河社区", "village");
+    t_add_region(db, "371302002", "柳青街道", "town");
     t_add_grid(db, GRID);
     t_add_grid(db, WEST);
     volunteers(st, db);
