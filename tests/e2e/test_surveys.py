@@ -127,6 +127,10 @@ def sample(data, srv, t, sid):
     assert status == 201 and rows(data, "SELECT phone_blind FROM survey_sample WHERE survey = ? "
                                         "ORDER BY phone_blind", (sid,)) == first
     assert len(set(first)) == len(first) == 27
+    # at rest each phone is sealed: neither the clear number nor its digits' run is stored
+    stored = rows(data, "SELECT phone, phone_blind, phone_mask FROM survey_sample WHERE survey = ?",
+                  (sid,))
+    assert stored and all("1391234" not in "".join(map(str, r)) for r in stored), stored[:3]
     status, body = post(srv, f"/api/v1/surveys/{sid}/sample", {"frame": "registry"}, t["sup"])
     assert status == 400 and "per_town" in body["error"]["message"], body
     status, raw = srv.request("GET", f"/api/v1/surveys/{sid}/sample?limit=500", token=t["sup"])[::2]
