@@ -304,7 +304,7 @@ test('every page draws: screenshots', async ({ page, base, assert, shot }) => {
   await page.goto(base + '/dashboard')
   await page.waitForSelector('[data-test=map] path, [data-test=map] canvas')
   await page.waitForLoadState('networkidle')
-  const box = await page.locator('[data-test=map]').boundingBox()
+  const box = await page.locator('[data-test=map]').first().boundingBox()
   if (await page.locator('[data-test=db-unavailable]').count() === 0) {
     // coloured by open orders: the town with open orders is not the no-data grey
     const px = await page.evaluate(() => {

@@ -259,15 +259,23 @@ def test_month_of_grid_assessment_from_its_data():
             status, res = srv.get(f"/api/v1/assessments/{rid}", token=t["sup"])
             assert res["scheme_version"] == 0, res
 
-            # workers and units: rankings; the year's shortlist from frozen results
+            # workers and units: rankings; the year's shortlist from frozen results. A worker
+            # no grid team names goes by the account's real name, masked, where it has one
+            status, body = srv.json("POST", "/api/v1/users", {
+                "username": "gw3", "role": "gridworker", "scope": GRID2, "name": "刘晓燕"})
+            assert status == 201, body
             status, run = srv.json("POST", "/api/v1/assessments",
                                    {"kind": "worker", "period": month()}, token=t["sup"])
-            assert status == 201 and run["created"] == 2, run
+            assert status == 201 and run["created"] == 3, run
             status, rk = srv.get(f"/api/v1/assessments/rankings?kind=worker&period={month()}",
                                  token=t["sup"])
             assert status == 200 and [r["rank"] for r in rk["rankings"]][0] == 1, rk
             gwr = next(r for r in rk["rankings"] if r["object"] == "gw")
             gw2r = next(r for r in rk["rankings"] if r["object"] == "gw2")
+            named = next(r for r in rk["rankings"] if r["object"] == "gw3")
+            assert named["name"].startswith("刘") and "*" in named["name"] and \
+                "晓燕" not in named["name"], named
+            assert gwr["name"] == "gw", gwr  # no real name on record: the account's
             totals = [r["total"] for r in rk["rankings"]]
             assert totals == sorted(totals, reverse=True) and "stars" in gwr, rk
             # a worker's own findings: the order gw took in, none of gw2's

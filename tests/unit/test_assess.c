@@ -146,7 +146,7 @@ static void run_and_freeze(struct wg_db *db)
     actor(&gw, "gw", "gridworker", GRID);
     actor(&other, "south", "supervisor", "371302002");
     json_t *body = json_pack("{s:s,s:s}", "kind", "grid", "period", "2026-12"), *out = NULL;
-    T_EQ_INT(wg_assess_run(db, NULL, &sup, body, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_assess_run(db, NULL, NULL, &sup, body, now, &out, &err), WG_OK);
     T_EQ_INT(json_integer_value(json_object_get(out, "created")), 1);
     json_decref(out);
     long long id = first_id(db, &sup, "2026-12");
@@ -176,7 +176,7 @@ static void run_and_freeze(struct wg_db *db)
     T_EQ_STR(json_string_value(json_object_get(last, "new")), "10.0");
     json_decref(out);
     /* a run again leaves the frozen result alone */
-    T_EQ_INT(wg_assess_run(db, NULL, &sup, body, now, &out, &err), WG_OK);
+    T_EQ_INT(wg_assess_run(db, NULL, NULL, &sup, body, now, &out, &err), WG_OK);
     T_EQ_INT(json_integer_value(json_object_get(out, "frozen")), 1);
     json_decref(out);
     json_decref(body);

@@ -100,7 +100,7 @@ enum wg_rc wg_api_assess_run(struct wg_req *req, struct wg_err *err)
     enum wg_rc rc;
     if ((rc = wg_api_db(req, &db, err)))
         return rc;
-    rc = wg_assess_run(db, app->calendar, req->actor, req->json, now_s(), &out, err);
+    rc = wg_assess_run(db, app->calendar, app->keys, req->actor, req->json, now_s(), &out, err);
     rc = wg_api_audit(req, db, NULL, "assess.run", "assess",
                       wg_arena_printf(req->arena, "%s %s", orempty(wg_api_field(req, "kind")),
                                       orempty(wg_api_field(req, "period"))),

@@ -121,10 +121,12 @@ int wg_assess_stars(double total);
 
 /* POST /api/v1/assessments {kind, period}: a draft result for every object of kind in the
  * actor's scope (see above). *out {kind, period, scheme_version, objects, created, updated,
- * frozen}. One transaction. */
+ * frozen}. One transaction. A grid worker no grid team names is named by the account's real
+ * name, masked (keys unseal it; NULL keeps the username). */
+struct wg_pii_keys;
 enum wg_rc wg_assess_run(struct wg_db *db, const struct wg_calendar *cal,
-                         const struct wg_actor *actor, const json_t *body, long long now,
-                         json_t **out, struct wg_err *err);
+                         const struct wg_pii_keys *keys, const struct wg_actor *actor,
+                         const json_t *body, long long now, json_t **out, struct wg_err *err);
 /* Reads a month, YYYY-MM not after now's month, into *first (its first CST day). */
 enum wg_rc wg_assess_period(const char *text, const char *field, long long now, int *first,
                             struct wg_err *err);

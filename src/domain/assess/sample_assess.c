@@ -22,12 +22,12 @@ static uint32_t mix(const char *s, uint32_t salt)
     return h;
 }
 
-static enum wg_rc run(struct wg_db *db, const struct wg_calendar *cal, const struct wg_actor *sup,
-                      const char *kind, const char *period, long long now, int *made,
-                      struct wg_err *err)
+static enum wg_rc run(struct wg_db *db, const struct wg_calendar *cal,
+                      const struct wg_pii_keys *keys, const struct wg_actor *sup, const char *kind,
+                      const char *period, long long now, int *made, struct wg_err *err)
 {
     json_t *body = json_pack("{s:s,s:s}", "kind", kind, "period", period), *out = NULL;
-    enum wg_rc rc = wg_assess_run(db, cal, sup, body, now, &out, err);
+    enum wg_rc rc = wg_assess_run(db, cal, keys, sup, body, now, &out, err);
     if (!rc)
         *made += (int)json_integer_value(json_object_get(out, "created"));
     json_decref(body);
@@ -237,7 +237,7 @@ enum wg_rc wg_assess_sample(struct wg_db *db, const struct wg_calendar *cal,
     if (!rc)
         rc = district_scheme(db, &sup, then - 86400, err);
     for (size_t k = 0; !rc && k < 4; k++) {
-        rc = run(db, cal, &sup, kinds[k], last, then, made, err);
+        rc = run(db, cal, keys, &sup, kinds[k], last, then, made, err);
         if (!rc)
             rc = entries(db, &sup, kinds[k], last, 12, then, err);
         if (!rc) {
@@ -247,7 +247,7 @@ enum wg_rc wg_assess_sample(struct wg_db *db, const struct wg_calendar *cal,
             json_decref(b);
         }
         if (!rc)
-            rc = run(db, cal, &sup, kinds[k], this, now, made, err);
+            rc = run(db, cal, keys, &sup, kinds[k], this, now, made, err);
         if (!rc && k == 0)
             rc = entries(db, &sup, kinds[k], this, 0, now, err);
     }
